@@ -1,0 +1,1 @@
+"""The `rapport` command line (SPEC §6): Typer sub-apps per noun over the services."""

@@ -1,0 +1,79 @@
+"""The root `rapport` command: global options, sub-apps per noun, errors → exit status.
+
+Exit status: 0 success; 1 a user error (one line on stderr, nothing changed); 2 a usage
+error rejected by the argument parser.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from rapport.cli import contacts, demo, segments, transfer
+from rapport.cli.output import error
+from rapport.cli.state import State
+from rapport.errors import RapportError
+from rapport.settings import Settings
+
+app = typer.Typer(
+    name="rapport",
+    help="Rapport: contacts, segments, interactions and campaigns.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: sqlite:///rapport.db; "
+                     "or RAPPORT_DATABASE_URL).", show_default=False),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output on stdout.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Act as this user (default: $USER).")
+    ] = None,
+) -> None:
+    """Relationship management for marketing and sales teams."""
+    ctx.obj = State(Settings.load(database_url=db, user=user), json=json_output)
+
+
+app.command("demo")(demo.demo)
+app.command("import")(transfer.import_table)
+app.command("export")(transfer.export_table)
+app.add_typer(contacts.app, name="contacts")
+app.add_typer(segments.app, name="segment")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.Abort:
+        error("aborted")
+        return 1
+    except RapportError as exc:
+        error(exc.message)
+        return 1
+    except Exception:
+        logging.getLogger("rapport").exception("unexpected error")
+        return 3
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,80 @@
+"""The one place the CLI writes: results on stdout (text or JSON), messages on stderr."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+stdout = Console(soft_wrap=True, highlight=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_json_lines(rows: Iterable[Any]) -> None:
+    """A JSON array written row by row, so a million rows never sit in memory together."""
+    out = sys.stdout
+    out.write("[")
+    for index, row in enumerate(rows):
+        out.write(("," if index else "") + "\n  " + json.dumps(row, default=_default,
+                                                                ensure_ascii=False))
+    out.write("\n]\n")
+
+
+def message(text: str) -> None:
+    """A human message: stderr, so stdout stays machine-readable with --json."""
+    stderr.print(text)
+
+
+def error(text: str) -> None:
+    stderr.print(f"[bold red]error:[/] {text}", markup=True, highlight=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return str(_default(value)) if isinstance(value, dt.date | Decimal) else str(value)
+
+
+def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "") -> None:
+    grid = Table(title=title or None, show_lines=False)
+    for column in columns:
+        grid.add_column(column)
+    for row in rows:
+        grid.add_row(*(_cell(row.get(column)) for column in columns))
+    stdout.print(grid)
+
+
+def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
+    """Print `data` as JSON with --json, else call `human` to render it for people."""
+    if as_json:
+        write_json(data)
+    else:
+        human()
+
+
+def fields(values: Mapping[str, Any]) -> None:
+    width = max((len(k) for k in values), default=0)
+    for key, value in values.items():
+        stdout.print(f"{key.ljust(width)}  {_cell(value)}", markup=False)

@@ -1,0 +1,29 @@
+"""Codes and numbers as Business Central keeps them: upper-case, trimmed, of bounded length."""
+
+from __future__ import annotations
+
+import re
+
+CODE_LENGTH = 20
+_DIGITS_AT_END = re.compile(r"(\d+)(\D*)$")
+
+
+def normalize_code(value: str | None, *, length: int = CODE_LENGTH, field: str = "code") -> str:
+    """A BC `Code` value: trimmed and upper-cased; ValueError when longer than `length`."""
+    text = (value or "").strip().upper()
+    if len(text) > length:
+        raise ValueError(f"{field}: {text!r} is longer than {length} characters")
+    return text
+
+
+def increment_no(no: str) -> str:
+    """The number after `no` in a number series: its last run of digits plus one, zero-padded.
+
+    `SEG00009` → `SEG00010`; ValueError when `no` holds no digit (BC's IncStr fails the same way).
+    """
+    match = _DIGITS_AT_END.search(no)
+    if match is None:
+        raise ValueError(f"number {no!r} contains no digits to increment")
+    digits = match.group(1)
+    bumped = str(int(digits) + 1).zfill(len(digits))
+    return no[: match.start(1)] + bumped + match.group(2)

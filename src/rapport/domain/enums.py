@@ -1,0 +1,90 @@
+"""Enumerations, written in lower snake_case everywhere: files, criteria, JSON (SPEC §6.1).
+
+The blank member of Business Central's options (' ') is the empty string.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class ContactType(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class CorrespondenceType(StrEnum):
+    NONE = ""
+    HARD_COPY = "hard_copy"
+    EMAIL = "email"
+
+
+class InformationFlow(StrEnum):
+    NONE = ""
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class InitiatedBy(StrEnum):
+    NONE = ""
+    US = "us"
+    THEM = "them"
+
+
+class Evaluation(StrEnum):
+    NONE = ""
+    VERY_POSITIVE = "very_positive"
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+    VERY_NEGATIVE = "very_negative"
+
+
+class ProfileLineType(StrEnum):
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+class SegmentAction(StrEnum):
+    """What a criteria action did to a segment (reference §1.4, plus refresh of X4)."""
+
+    ADD = "add"
+    REDUCE = "reduce"
+    REFINE = "refine"
+    REFRESH = "refresh"
+
+
+class LinkToTable(StrEnum):
+    NONE = ""
+    CUSTOMER = "customer"
+    VENDOR = "vendor"
+    BANK_ACCOUNT = "bank_account"
+    EMPLOYEE = "employee"
+
+
+class DeliveryStatus(StrEnum):
+    """Per-entry delivery state of the delivery queue (X8)."""
+
+    NONE = ""
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class TargetGroupType(StrEnum):
+    CUSTOMER = "customer"
+    CONTACT = "contact"
+
+
+def parse_enum(enum: type[E], value: str, *, field: str) -> E:
+    """The member whose value is `value` (case-insensitive), or ValueError naming the choices."""
+    text = value.strip().lower()
+    for member in enum:
+        if member.value == text:
+            return member
+    choices = ", ".join(repr(m.value) if m.value else "'' (blank)" for m in enum)
+    raise ValueError(f"{field}: {value!r} is not one of {choices}")

@@ -1,0 +1,42 @@
+"""Number series (BC's NoSeriesManagement): the next number of a series, or a manual one."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from rapport.domain.codes import increment_no
+from rapport.errors import Invalid, NotFound
+from rapport.storage.db import is_postgresql
+from rapport.storage.tables import MarketingSetup, NumberSeries
+
+
+def setup_series(session: Session, field: str) -> str:
+    """The code of the number series the marketing setup names in `field` (e.g. `segment_nos`)."""
+    setup = session.get(MarketingSetup, 1)
+    code: str = getattr(setup, field, "") if setup is not None else ""
+    if not code:
+        raise Invalid(f"{field} must have a value in Marketing Setup")
+    return code
+
+
+def next_no(session: Session, series_code: str) -> str:
+    """Take the next number of `series_code` (locked until the transaction ends)."""
+    query = select(NumberSeries).where(NumberSeries.code == series_code)
+    if is_postgresql(session):
+        query = query.with_for_update()
+    series = session.scalars(query).one_or_none()
+    if series is None:
+        raise NotFound(f"number series {series_code!r} does not exist")
+    no = increment_no(series.last_no_used) if series.last_no_used else series.starting_no
+    session.execute(
+        update(NumberSeries).where(NumberSeries.code == series_code).values(last_no_used=no)
+    )
+    return no
+
+
+def manual_no_allowed(session: Session, series_code: str) -> None:
+    """BC's TestManual: a number typed by the user needs a series that allows manual numbers."""
+    series = session.get(NumberSeries, series_code)
+    if series is None or not series.manual_nos:
+        raise Invalid(f"number series {series_code!r} does not allow manual numbers")

@@ -1,0 +1,144 @@
+"""Test databases: a fresh SQLite file per test, and a fresh PostgreSQL database per test
+cloned from a migrated template on a throwaway server this session starts on loopback.
+
+`sessions` is parametrised over both engines; `sqlite_sessions` is SQLite only. In CI
+(`CI=true`) a missing PostgreSQL fails the run instead of skipping its tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.storage.db import make_engine, migrate
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_counter = itertools.count()
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _pg_bindir() -> Path | None:
+    try:
+        out = subprocess.check_output(["pg_config", "--bindir"], text=True).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(out)
+    return path if (path / "initdb").exists() else None
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL server on loopback for this test session; yields its base URL."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL (initdb) is not installed; CI must run the PostgreSQL tests")
+        pytest.skip("PostgreSQL is not installed")
+    base = Path(tempfile.mkdtemp(prefix="rapport-pg-"))
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam("postgres")
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+    data, port = base / "data", _free_port()
+    subprocess.run(
+        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                      "-E", "UTF8", "--no-locale", "--no-sync"]),
+        check=True, capture_output=True,
+    )
+    options = (f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
+               "-c full_page_writes=off")
+    subprocess.run(
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w",
+                      "-o", options, "start"]),
+        check=True, capture_output=True,
+    )
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    try:
+        admin = create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("CREATE DATABASE rapport_template"))
+        admin.dispose()
+        template = make_engine(f"{url}/rapport_template")
+        migrate(template)
+        template.dispose()
+        yield url
+    finally:
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True, check=False,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    return path
+
+
+def _sqlite_url(template: Path, tmp_path: Path) -> str:
+    path = tmp_path / f"rapport-{next(_counter)}.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+def _pg_url(server: str) -> str:
+    name = f"rapport_{os.getpid()}_{next(_counter)}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE rapport_template'))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
+    """The URL of a fresh, migrated database on each engine."""
+    if request.param == "sqlite":
+        return _sqlite_url(sqlite_template, tmp_path)
+    return _pg_url(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    return _sqlite_url(sqlite_template, tmp_path)
+
+
+def _sessions(url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """A sessionmaker on a fresh database, once on SQLite and once on PostgreSQL."""
+    yield from _sessions(database_url)
+
+
+@pytest.fixture
+def sqlite_sessions(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
+    """A sessionmaker on a fresh SQLite database (for tests that need no second engine)."""
+    yield from _sessions(sqlite_url)
