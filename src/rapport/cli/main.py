@@ -13,7 +13,7 @@ from typing import Annotated
 import click
 import typer
 
-from rapport.cli import contacts, demo, segments, transfer
+from rapport.cli import contacts, segments
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import RapportError
@@ -47,9 +47,6 @@ def root(
     ctx.obj = State(Settings.load(database_url=db, user=user), json=json_output)
 
 
-app.command("demo")(demo.demo)
-app.command("import")(transfer.import_table)
-app.command("export")(transfer.export_table)
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segment")
 
