@@ -10,7 +10,6 @@ import logging
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from rapport.cli import contacts, segments
@@ -52,17 +51,11 @@ app.add_typer(segments.app, name="segment")
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
+    """Run the command line on `argv` (default: sys.argv) and return its exit status."""
     try:
-        app(args=argv, standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.UsageError as exc:
-        exc.show()
-        return 2
-    except click.Abort:
-        error("aborted")
-        return 1
+        app(args=argv, prog_name="rapport")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RapportError as exc:
         error(exc.message)
         return 1
