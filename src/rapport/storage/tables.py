@@ -31,7 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
-    UniqueConstraint,
+    text,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -551,7 +551,16 @@ class SegmentLine(Base):
     removed_action: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
-        UniqueConstraint("segment_id", "line_no"),
+        # Line numbers are unique among the lines on the segment; a removed line keeps its
+        # number so that undo can restore it, while a changed contact reuses it (S5).
+        Index(
+            "ux_segment_lines_active_line_no",
+            "segment_id",
+            "line_no",
+            unique=True,
+            sqlite_where=text("removed_action IS NULL"),
+            postgresql_where=text("removed_action IS NULL"),
+        ),
         Index(None, "segment_id", "removed_action", "contact_id"),
         Index(None, "segment_id", "added_action"),
         Index(None, "contact_id", "segment_id"),

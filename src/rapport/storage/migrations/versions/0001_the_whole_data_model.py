@@ -519,13 +519,13 @@ def upgrade() -> None:
     sa.Column('removed_action', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_segment_lines_contact_id_contacts')),
     sa.ForeignKeyConstraint(['segment_id'], ['segment_headers.id'], name=op.f('fk_segment_lines_segment_id_segment_headers'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_segment_lines')),
-    sa.UniqueConstraint('segment_id', 'line_no', name=op.f('uq_segment_lines_segment_id_line_no'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_segment_lines'))
     )
     with op.batch_alter_table('segment_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_segment_lines_contact_id_segment_id'), ['contact_id', 'segment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_segment_lines_segment_id_added_action'), ['segment_id', 'added_action'], unique=False)
         batch_op.create_index(batch_op.f('ix_segment_lines_segment_id_removed_action_contact_id'), ['segment_id', 'removed_action', 'contact_id'], unique=False)
+        batch_op.create_index('ux_segment_lines_active_line_no', ['segment_id', 'line_no'], unique=True, sqlite_where=sa.text('removed_action IS NULL'), postgresql_where=sa.text('removed_action IS NULL'))
 
     op.create_table('tasks',
     sa.Column('no', sa.String(length=20), server_default='', nullable=False),
