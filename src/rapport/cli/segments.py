@@ -1,7 +1,503 @@
-"""`rapport segment` commands."""
+"""`rapport segment …`: build, inspect, change and undo segments (S1–S11, X2, X3, X5).
+
+Services are imported inside the commands so that `rapport --help` stays fast.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Segments.")
+from rapport.cli import output
+from rapport.cli.state import state
+from rapport.errors import Invalid
+
+app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
+
+Segment = Annotated[str, typer.Argument(help="Segment no., e.g. SEG00001.")]
+Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
+Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
+EntireCompanies = Annotated[
+    bool, typer.Option("--entire-companies", help="Match and remove whole companies.")
+]
+KeepCriteria = Annotated[
+    bool,
+    typer.Option(
+        "--keep-criteria", help="Keep the criteria actions when the segment becomes empty."
+    ),
+]
+Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
+
+
+def assignments(pairs: list[str]) -> list[tuple[str, str]]:
+    """FIELD=VALUE arguments, in the order given."""
+    result = []
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep or not field.strip():
+            raise Invalid(f"expected FIELD=VALUE, got {pair!r}")
+        result.append((field.strip(), value))
+    return result
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    description: Annotated[str, typer.Option("--description", help="Description.")],
+    template: Annotated[str, typer.Option("--template", help="Interaction template.")] = "",
+    campaign: Annotated[str, typer.Option("--campaign", help="Campaign no.")] = "",
+    salesperson: Annotated[str, typer.Option("--salesperson", help="Salesperson.")] = "",
+    dynamic: Annotated[bool, typer.Option("--dynamic", help="Keep the criteria live.")] = False,
+    language: Annotated[str, typer.Option("--language", help="Default language.")] = "",
+    subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
+    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
+) -> None:
+    """S1: create a segment; prints its number."""
+    from rapport.services import segments
+
+    st = state(ctx)
+    given = [
+        ("interaction_template_code", template),
+        ("campaign_no", campaign),
+        ("salesperson_code", salesperson),
+        ("language_code_default", language),
+        ("subject_default", subject),
+        ("date", date),
+    ]
+    result = segments.create_segment(
+        st.sessions,
+        description=description,
+        user=st.user,
+        values=[(f, v) for f, v in given if v],
+        dynamic=dynamic,
+    )
+    output.result({"no": result.no}, as_json=st.json, human=lambda: output.stdout.print(result.no))
+
+
+@app.command("list")
+def list_segments(ctx: typer.Context) -> None:
+    """List the segments with their counts."""
+    from rapport.services import segments
+
+    st = state(ctx)
+    rows = [asdict(s) for s in segments.get_all(st.sessions)]
+    output.result(
+        rows,
+        as_json=st.json,
+        human=lambda: output.table(
+            rows,
+            [
+                "no",
+                "description",
+                "interaction_template_code",
+                "campaign_no",
+                "salesperson_code",
+                "no_of_lines",
+                "no_of_criteria_actions",
+            ],
+        ),
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    segment: Segment,
+    limit: Annotated[int | None, typer.Option("--limit", help="Show at most N lines.")] = None,
+) -> None:
+    """The header, the lines and the counts of a segment."""
+    from rapport.services import segments
+
+    st = state(ctx)
+    header = asdict(segments.get(st.sessions, segment))
+    lines = list(segments.get_lines(st.sessions, segment, limit=limit))
+
+    def human() -> None:
+        output.fields({k: v for k, v in header.items() if v not in ("", None)})
+        output.table(
+            lines,
+            [
+                "line_no",
+                "contact_no",
+                "contact_name",
+                "contact_company_no",
+                "salesperson_code",
+                "correspondence_type",
+                "language_code",
+            ],
+        )
+
+    output.result({**header, "lines": lines}, as_json=st.json, human=human)
+
+
+@app.command("set")
+def set_header(
+    ctx: typer.Context,
+    segment: Segment,
+    values: Annotated[list[str], typer.Argument(help="FIELD=VALUE, applied in order.")],
+    update_lines: Annotated[
+        bool,
+        typer.Option(
+            "--update-lines/--no-update-lines", help="Propagate the changes to the lines (S2)."
+        ),
+    ] = True,
+) -> None:
+    """S2: change header fields, with Business Central's validation and propagation."""
+    from rapport.services import segments
+
+    st = state(ctx)
+    result = asdict(
+        segments.set_header(
+            st.sessions, segment, values=assignments(values), update_lines=update_lines
+        )
+    )
+    output.result(result, as_json=st.json, human=lambda: output.fields(result))
+
+
+@app.command("set-line")
+def set_line(
+    ctx: typer.Context,
+    segment: Segment,
+    line: Annotated[int, typer.Argument(help="The line no.")],
+    values: Annotated[list[str], typer.Argument(help="FIELD=VALUE, applied in order.")],
+) -> None:
+    """S5: change one line (a changed contact is recorded as actions)."""
+    from rapport.services import segment_line_edits
+
+    st = state(ctx)
+    segment_line_edits.set_line(
+        st.sessions, segment, line, values=assignments(values), user=st.user
+    )
+    output.result(
+        {"segment": segment.upper(), "line_no": line},
+        as_json=st.json,
+        human=lambda: output.message(f"Line {line} of {segment.upper()} changed."),
+    )
+
+
+def print_action(result: Any, as_json: bool, *, verb: str) -> None:
+    data = asdict(result)
+    count = data["added"] if verb == "added" else data["removed"]
+    shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
+    if result.preview:
+        shape |= {"preview": True, "sample": data["sample"]}
+
+    def human() -> None:
+        if result.preview:
+            output.stdout.print(
+                f"Preview: {count} contacts would be {verb}; the segment would "
+                f"have {data['no_of_lines']} lines. Nothing was changed."
+            )
+            if data["sample"]:
+                output.table(data["sample"], ["no", "name", "type", "company_no"], title="sample")
+        else:
+            output.stdout.print(
+                f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
+            )
+
+    output.result(shape, as_json=as_json, human=human)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    allow_existing: Annotated[
+        bool, typer.Option("--allow-existing", help="Allow contacts already on it.")
+    ] = False,
+    expand_companies: Annotated[
+        bool,
+        typer.Option("--expand-companies", help="A selected contact brings its whole company."),
+    ] = False,
+    related_companies: Annotated[
+        bool, typer.Option("--related-companies", help="A selected person brings its company.")
+    ] = False,
+    ignore_exclusion: Annotated[
+        bool, typer.Option("--ignore-exclusion", help="Add contacts excluded from segments too.")
+    ] = False,
+    preview: Preview = False,
+) -> None:
+    """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
+    from rapport.services import segment_actions
+
+    st = state(ctx)
+    options = segment_actions.AddOptions(
+        allow_existing=allow_existing,
+        expand_companies=expand_companies,
+        related_companies=related_companies,
+        ignore_exclusion=ignore_exclusion,
+    )
+    result = segment_actions.add_contacts(
+        st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
+    )
+    print_action(result, st.json, verb="added")
+
+
+def _remove(
+    ctx: typer.Context,
+    kind: str,
+    segment: str,
+    where: str,
+    entire_companies: bool,
+    preview: bool,
+    keep_criteria: bool,
+) -> None:
+    from rapport.services import segment_actions
+
+    st = state(ctx)
+    action = getattr(segment_actions, kind)
+    result = action(
+        st.sessions,
+        segment,
+        criteria=where,
+        entire_companies=entire_companies,
+        keep_criteria=keep_criteria,
+        user=st.user,
+        preview=preview,
+    )
+    print_action(result, st.json, verb="removed")
+
+
+@app.command("reduce")
+def reduce(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    entire_companies: EntireCompanies = False,
+    preview: Preview = False,
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S4: remove the lines whose contact matches the criteria."""
+    _remove(ctx, "reduce", segment, where, entire_companies, preview, keep_criteria)
+
+
+@app.command("refine")
+def refine(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    entire_companies: EntireCompanies = False,
+    preview: Preview = False,
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S4: keep only the lines whose contact matches the criteria."""
+    _remove(ctx, "refine", segment, where, entire_companies, preview, keep_criteria)
+
+
+@app.command("add-contact")
+def add_contact(
+    ctx: typer.Context,
+    segment: Segment,
+    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
+) -> None:
+    """S5: add contacts by hand, each as its own undoable action."""
+    from rapport.services import segment_actions
+
+    st = state(ctx)
+    results = [
+        asdict(segment_actions.add_contact(st.sessions, segment, contact_no=no, user=st.user))
+        for no in contacts
+    ]
+    output.result(
+        results,
+        as_json=st.json,
+        human=lambda: output.table(results, ["action_no", "added", "no_of_lines"]),
+    )
+
+
+@app.command("remove-contact")
+def remove_contact(
+    ctx: typer.Context,
+    segment: Segment,
+    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S5: remove contacts by hand, each as its own undoable action."""
+    from rapport.services import segment_actions
+
+    st = state(ctx)
+    results = [
+        asdict(
+            segment_actions.remove_contact(
+                st.sessions, segment, contact_no=no, user=st.user, keep_criteria=keep_criteria
+            )
+        )
+        for no in contacts
+    ]
+    output.result(
+        results,
+        as_json=st.json,
+        human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
+    )
+
+
+@app.command("undo")
+def undo(
+    ctx: typer.Context,
+    segment: Segment,
+    to: Annotated[
+        int | None, typer.Option("--to", help="Undo every action after this one (0: all).")
+    ] = None,
+) -> None:
+    """S8/X5: undo the last action, or every action after --to."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    result = asdict(segment_history.go_back(st.sessions, segment, to=to))
+    output.result(
+        result,
+        as_json=st.json,
+        human=lambda: output.stdout.print(
+            f"Undid action(s) {', '.join(map(str, result['undone']))}; "
+            f"{result['no_of_lines']} lines, {result['no_of_criteria_actions']} criteria actions."
+        ),
+    )
+
+
+@app.command("criteria")
+def criteria(ctx: typer.Context, segment: Segment) -> None:
+    """S7: the criteria actions of a segment, in plain language."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    rows = [asdict(r) for r in segment_history.criteria(st.sessions, segment)]
+    output.result(
+        rows,
+        as_json=st.json,
+        human=lambda: output.table(
+            rows,
+            ["action_no", "description", "no_of_lines_added", "no_of_lines_removed", "user_id"],
+        ),
+    )
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    segment: Segment,
+    contact: Annotated[str | None, typer.Option("--contact", help="One contact.")] = None,
+) -> None:
+    """X5: the membership log: every entry and exit of a contact, by action."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    rows = segment_history.membership_log(st.sessions, segment, contact_no=contact)
+    if st.json:
+        output.write_json_lines(rows)
+    else:
+        output.table(
+            list(rows),
+            [
+                "action_no",
+                "event",
+                "contact_no",
+                "line_no",
+                "action",
+                "criteria",
+                "user_id",
+                "created_at",
+            ],
+        )
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    segment: Segment,
+    contact: Annotated[str, typer.Argument(help="Contact no.")],
+) -> None:
+    """X3: which action put the contact on the segment (or took it off), and why."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    result = asdict(segment_history.explain(st.sessions, segment, contact))
+
+    def human() -> None:
+        state_text = (
+            ("is on the segment (lines " + ", ".join(map(str, result["line_nos"])) + ")")
+            if result["on_segment"]
+            else "is not on the segment"
+        )
+        output.stdout.print(f"{result['contact_no']} {result['contact_name']} {state_text}.")
+        for event in result["events"]:
+            verb = "added by" if event["event"] == "entry" else "removed by"
+            output.stdout.print(
+                f"- {verb} action {event['action_no']} ({event['action']} "
+                f"{event['criteria']}), by {event['user_id']}"
+            )
+            for part in event["matched"]:
+                mark = "matches" if part["matches"] else "does not match"
+                output.stdout.print(f"    {mark}: {part['criteria']}")
+
+    output.result(result, as_json=st.json, human=human)
+
+
+@app.command("save-criteria")
+def save_criteria(
+    ctx: typer.Context,
+    segment: Segment,
+    code: Annotated[str, typer.Argument(help="Code to save under.")],
+    description: Annotated[str, typer.Option("--description")] = "",
+) -> None:
+    """S9: save the segment's criteria actions under a code."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    saved = segment_reuse.save_criteria(
+        st.sessions, segment, code=code, description=description, user=st.user
+    )
+    output.result(
+        {"code": saved},
+        as_json=st.json,
+        human=lambda: output.message(f"Criteria saved as {saved}."),
+    )
+
+
+@app.command("reuse-criteria")
+def reuse_criteria(
+    ctx: typer.Context,
+    segment: Segment,
+    code: Annotated[str, typer.Argument(help="Saved criteria code.")],
+    yes: Yes = False,
+) -> None:
+    """S9: replay saved criteria on this segment."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    result = asdict(
+        segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
+    )
+    output.result(result, as_json=st.json, human=lambda: output.fields(result))
+
+
+@app.command("reuse-logged")
+def reuse_logged(
+    ctx: typer.Context,
+    segment: Segment,
+    entry: Annotated[int, typer.Argument(help="Logged segment entry no.")],
+    allow_existing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-existing", help="One line per logged interaction, canceled ones too."
+        ),
+    ] = False,
+    ignore_exclusion: Annotated[bool, typer.Option("--ignore-exclusion")] = False,
+    yes: Yes = False,
+) -> None:
+    """S10: the contacts of a logged segment become lines of this segment."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    result = segment_reuse.reuse_logged(
+        st.sessions,
+        segment,
+        entry_no=entry,
+        user=st.user,
+        allow_existing=allow_existing,
+        ignore_exclusion=ignore_exclusion,
+        yes=yes,
+    )
+    print_action(result, st.json, verb="added")

@@ -1,0 +1,214 @@
+"""The editable fields of segment headers and lines: their types, references and propagation.
+
+One table says, for each field a user may set (`segment set`, `segment set-line`), how its
+text is converted and validated, which table a code must exist in, and which line field a
+header field propagates to (reference §1.1.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rapport.domain.codes import normalize_code
+from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from rapport.domain.enums import parse_enum as _parse_enum
+from rapport.errors import Invalid, NotFound
+from rapport.storage.tables import (
+    Campaign,
+    InteractionGroup,
+    InteractionTemplate,
+    Language,
+    Salesperson,
+)
+
+Converter = Callable[[str, str], Any]
+
+
+def _text(field: str, value: str) -> str:
+    if len(value) > 100:
+        raise Invalid(f"{value[:20]!r}… is longer than 100 characters", where=field)
+    return value
+
+
+def _code(field: str, value: str) -> str:
+    try:
+        return normalize_code(value, field=field)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+
+
+def _bool(field: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in {"true", "1", "yes"}:
+        return True
+    if text in {"false", "0", "no", ""}:
+        return False
+    raise Invalid(f"{value!r} is not true or false", where=field)
+
+
+def _amount(field: str, value: str) -> Decimal:
+    try:
+        amount = Decimal(value.strip() or "0")
+    except InvalidOperation as exc:
+        raise Invalid(f"{value!r} is not a number", where=field) from exc
+    if amount < 0 or not amount.is_finite():
+        raise Invalid(f"{value!r} must be zero or more", where=field)
+    return amount
+
+
+def _date(field: str, value: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", where=field) from exc
+
+
+def _enum(enum: Any) -> Converter:
+    def convert(field: str, value: str) -> str:
+        try:
+            return str(_parse_enum(enum, value, field=field).value)
+        except ValueError as exc:
+            raise Invalid(str(exc)) from exc
+
+    return convert
+
+
+CORRESPONDENCE = _enum(CorrespondenceType)
+
+HEADER_FIELDS: dict[str, Converter] = {
+    "description": _text,
+    "campaign_no": _code,
+    "salesperson_code": _code,
+    "correspondence_type_default": CORRESPONDENCE,
+    "interaction_template_code": _code,
+    "unit_cost": _amount,
+    "unit_duration": _amount,
+    "date": _date,
+    "campaign_target": _bool,
+    "information_flow": _enum(InformationFlow),
+    "initiated_by": _enum(InitiatedBy),
+    "campaign_response": _bool,
+    "language_code_default": _code,
+    "send_word_docs_as_attmt": _bool,
+    "ignore_contact_corres_type": _bool,
+    "subject_default": _text,
+}
+
+# Header field → the line field it propagates to (reference §1.1.1).
+HEADER_TO_LINE = {
+    "description": "description",
+    "campaign_no": "campaign_no",
+    "salesperson_code": "salesperson_code",
+    "correspondence_type_default": "correspondence_type",
+    "unit_cost": "cost",
+    "unit_duration": "duration",
+    "date": "date",
+    "campaign_target": "campaign_target",
+    "information_flow": "information_flow",
+    "initiated_by": "initiated_by",
+    "campaign_response": "campaign_response",
+    "interaction_group_code": "interaction_group_code",
+    "send_word_docs_as_attmt": "send_word_doc_as_attmt",
+    "word_template_code": "word_template_code",
+}
+
+LINE_EDITABLE: dict[str, Converter] = {
+    "contact_no": _code,
+    "description": _text,
+    "campaign_no": _code,
+    "salesperson_code": _code,
+    "correspondence_type": CORRESPONDENCE,
+    "interaction_template_code": _code,
+    "cost": _amount,
+    "duration": _amount,
+    "date": _date,
+    "campaign_target": _bool,
+    "campaign_response": _bool,
+    "information_flow": _enum(InformationFlow),
+    "initiated_by": _enum(InitiatedBy),
+    "evaluation": _enum(Evaluation),
+    "language_code": _code,
+    "subject": _text,
+    "attempt_failed": _bool,
+    "send_word_doc_as_attmt": _bool,
+}
+
+# Line columns shown by `segment show`, in the reference's order.
+LINE_FIELDS = (
+    "salesperson_code",
+    "correspondence_type",
+    "interaction_template_code",
+    "interaction_group_code",
+    "language_code",
+    "campaign_no",
+    "campaign_target",
+    "campaign_response",
+    "description",
+    "subject",
+    "date",
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "evaluation",
+    "attachment_no",
+    "word_template_code",
+    "contact_alt_address_code",
+    "send_word_doc_as_attmt",
+    "attempt_failed",
+)
+
+# Code field → (table model, its key column, what to call it in messages).
+REFERENCES: dict[str, tuple[Any, Any, str]] = {
+    "campaign_no": (Campaign, Campaign.no, "Campaign"),
+    "salesperson_code": (Salesperson, Salesperson.code, "Salesperson/Purchaser"),
+    "interaction_template_code": (
+        InteractionTemplate,
+        InteractionTemplate.code,
+        "Interaction Template",
+    ),
+    "language_code_default": (Language, Language.code, "Language"),
+    "language_code": (Language, Language.code, "Language"),
+    "interaction_group_code": (InteractionGroup, InteractionGroup.code, "Interaction Group"),
+}
+
+
+def _unknown(field: str, known: dict[str, Converter], what: str) -> Invalid:
+    close = difflib.get_close_matches(field, list(known), n=1)
+    hint = f" — did you mean '{close[0]}'?" if close else ""
+    return Invalid(f"unknown {what} field '{field}'{hint} (editable: {', '.join(known)})")
+
+
+def convert_header_value(field: str, text: str) -> Any:
+    if field not in HEADER_FIELDS:
+        raise _unknown(field, HEADER_FIELDS, "segment")
+    return HEADER_FIELDS[field](field, text)
+
+
+def convert_line_value(field: str, text: str) -> Any:
+    if field not in LINE_EDITABLE:
+        raise _unknown(field, LINE_EDITABLE, "segment line")
+    return LINE_EDITABLE[field](field, text)
+
+
+def check_reference(session: Session, field: str, value: Any) -> None:
+    """A non-blank code must exist in its table; a salesperson must not be blocked."""
+    if field not in REFERENCES or not value:
+        return
+    model, key, caption = REFERENCES[field]
+    row = session.scalars(select(model).where(key == value)).one_or_none()
+    if row is None:
+        raise NotFound(
+            f"The {caption} does not exist. Identification fields and values: Code='{value}'"
+        )
+    if model is Salesperson and row.blocked:
+        raise Invalid(f"Salesperson {value} is blocked.", where=field)

@@ -1,0 +1,292 @@
+"""Inserting segment lines with their defaults, in one INSERT … SELECT (S6, S11).
+
+Every path that puts contacts on a segment (add contacts, manual add, reuse criteria, reuse
+a logged segment, follow-up, refresh) hands this module a select of contact ids. It
+computes each line's defaults the way Business Central's `Validate(Contact No.)` does
+(reference §2.1) — header values, the salesperson and correspondence type rules, the
+language of the contact when the segment has a variant for it, that variant's subject and
+attachment, the active alternate address — orders the new lines by company name, company
+no., type (company first) and name, and numbers them in steps of 10000 after the highest
+line number the segment ever used. The small per-segment lookups (header, template,
+language variants) are read first; the per-contact work is all in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from rapport.storage.tables import (
+    Attachment,
+    Contact,
+    ContactAltAddressDateRange,
+    ContactOptOut,
+    InteractionTemplate,
+    SegmentHeader,
+    SegmentInteractionLanguage,
+    SegmentLine,
+)
+
+LINE_STEP = 10000
+
+contacts = Contact.__table__
+lines = SegmentLine.__table__
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A segment-level language variant (SIL line 0) as the line defaults need it."""
+
+    attachment_no: int
+    subject: str
+    word_template_code: str
+
+
+def variants(session: Session, segment_id: int) -> dict[str, Variant]:
+    """The segment-level language variants, keeping only attachments that exist."""
+    rows = session.execute(
+        select(
+            SegmentInteractionLanguage.language_code,
+            SegmentInteractionLanguage.attachment_no,
+            SegmentInteractionLanguage.subject,
+            SegmentInteractionLanguage.word_template_code,
+            Attachment.no,
+        )
+        .outerjoin(Attachment, Attachment.no == SegmentInteractionLanguage.attachment_no)
+        .where(
+            SegmentInteractionLanguage.segment_id == segment_id,
+            SegmentInteractionLanguage.segment_line_no == 0,
+        )
+    ).all()
+    return {
+        lang: Variant(
+            attachment_no=no if found is not None else 0, subject=subject, word_template_code=word
+        )
+        for lang, no, subject, word, found in rows
+    }
+
+
+def next_line_base(session: Session, segment_id: int) -> int:
+    """The highest line number the segment has used, removed lines included."""
+    top = session.scalar(select(func.max(lines.c.line_no)).where(lines.c.segment_id == segment_id))
+    return int(top or 0)
+
+
+def correspondence_type_rule(
+    header: SegmentHeader, template: InteractionTemplate | None, contact_type: Any
+) -> ColumnElement[str]:
+    """Reference §2.1: the header default when the header ignores the contact's type, else the
+    template default when the template ignores it or the contact has none, else the contact's."""
+    if header.ignore_contact_corres_type and header.correspondence_type_default:
+        return literal(header.correspondence_type_default)
+    if template is None:
+        return contact_type  # type: ignore[no-any-return]
+    if template.ignore_contact_corres_type:
+        return literal(template.correspondence_type_default)
+    return case(
+        (contact_type == "", literal(template.correspondence_type_default)), else_=contact_type
+    )
+
+
+def language_expression(header: SegmentHeader, found: dict[str, Variant]) -> ColumnElement[str]:
+    """The contact's language when the segment has a variant for it, else the header default."""
+    if not found:
+        return literal(header.language_code_default)
+    return case(
+        (contacts.c.language.in_(list(found)), contacts.c.language),
+        else_=literal(header.language_code_default),
+    )
+
+
+def _by_language(language: ColumnElement[str], values: dict[str, Any], default: Any) -> Any:
+    if not values:
+        return literal(default)
+    return case(values, value=language, else_=literal(default))
+
+
+def alt_address_code(date: dt.date | None) -> Any:
+    """The contact's active alternate address on `date` (Contact.ActiveAltAddress)."""
+    if date is None:
+        return literal("")
+    ranges = ContactAltAddressDateRange.__table__
+    active = (
+        select(ranges.c.contact_alt_address_code)
+        .where(
+            ranges.c.contact_id == contacts.c.id,
+            ranges.c.starting_date <= date,
+            or_(ranges.c.ending_date.is_(None), ranges.c.ending_date >= date),
+        )
+        .order_by(ranges.c.starting_date.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(active, "")
+
+
+def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
+    """X7: privacy-blocked contacts, and contacts who opted out of the line's correspondence
+    type, are not put on segments."""
+    opt_outs = ContactOptOut.__table__
+    return and_(
+        contacts.c.privacy_blocked == false(),
+        not_(
+            exists().where(
+                opt_outs.c.contact_id == contacts.c.id,
+                opt_outs.c.correspondence_type == correspondence_type,
+                correspondence_type != "",
+            )
+        ),
+    )
+
+
+def not_on_segment(segment_id: int) -> ColumnElement[bool]:
+    return not_(
+        exists().where(
+            lines.c.segment_id == segment_id,
+            lines.c.removed_action.is_(None),
+            lines.c.contact_id == contacts.c.id,
+        )
+    )
+
+
+def line_order() -> list[Any]:
+    """S11: company name, company no., type (company before person), name, then no."""
+    return [
+        contacts.c.company_name,
+        contacts.c.company_no,
+        contacts.c.type,
+        contacts.c.name,
+        contacts.c.no,
+    ]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Which of the add-contacts rules apply to this insert (S3)."""
+
+    allow_existing: bool = False
+    ignore_exclusion: bool = False
+
+
+def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
+    """Column expressions (over `contacts`) of a new line's defaults, by line column name."""
+    template = (
+        session.get(InteractionTemplate, header.interaction_template_code)
+        if header.interaction_template_code
+        else None
+    )
+    found = variants(session, header.id)
+    language = language_expression(header, found)
+    default_variant = found.get(header.language_code_default)
+    header_attachment = default_variant.attachment_no if default_variant else 0
+    salesperson: Any = (
+        literal(header.salesperson_code) if header.salesperson_code else contacts.c.salesperson
+    )
+    return {
+        "contact_id": contacts.c.id,
+        "contact_company_no": contacts.c.company_no,
+        "description": literal(header.description),
+        "campaign_no": literal(header.campaign_no),
+        "salesperson_code": salesperson,
+        "correspondence_type": correspondence_type_rule(
+            header, template, contacts.c.correspondence_type
+        ),
+        "interaction_template_code": literal(header.interaction_template_code),
+        "interaction_group_code": literal(header.interaction_group_code),
+        "cost": literal(header.unit_cost),
+        "duration": literal(header.unit_duration),
+        "date": literal(header.date) if header.date else null(),
+        "campaign_target": literal(header.campaign_target),
+        "campaign_response": literal(header.campaign_response),
+        "information_flow": literal(header.information_flow),
+        "initiated_by": literal(header.initiated_by),
+        "send_word_doc_as_attmt": literal(header.send_word_docs_as_attmt),
+        "language_code": language,
+        "attachment_no": _by_language(
+            language,
+            {k: v.attachment_no or header_attachment for k, v in found.items()},
+            header_attachment,
+        ),
+        "subject": _by_language(language, {k: v.subject for k, v in found.items()}, ""),
+        "word_template_code": _by_language(
+            language,
+            {k: v.word_template_code for k, v in found.items()},
+            header.word_template_code,
+        ),
+        "contact_alt_address_code": alt_address_code(header.date),
+    }
+
+
+def eligible(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    candidates: Select[Any],
+    rules: Rules,
+    overrides: dict[str, str] | None = None,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The contacts of `candidates` that may go on the segment under `rules` (exclusion,
+    duplicates, consent), with the expressions of their line defaults; `candidates` is a
+    select with an `id` column and optionally the columns named in `overrides` (→ line
+    column)."""
+    source = candidates.subquery("candidates")
+    defaults = line_defaults(session, header)
+    for source_column, line_column in (overrides or {}).items():
+        defaults[line_column] = source.c[source_column]
+    conditions: list[ColumnElement[bool]] = [not_opted_out(defaults["correspondence_type"])]
+    if not rules.ignore_exclusion:
+        conditions.append(contacts.c.excluded == false())
+    if not rules.allow_existing:
+        conditions.append(not_on_segment(header.id))
+    query = (
+        select(contacts.c.id)
+        .select_from(contacts.join(source, source.c.id == contacts.c.id))
+        .where(*conditions)
+    )
+    return query, defaults
+
+
+def insert_lines(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    candidates: Select[Any],
+    action_no: int,
+    rules: Rules,
+    overrides: dict[str, str] | None = None,
+    line_no: int | None = None,
+) -> int:
+    """Put the eligible contacts of `candidates` on the segment with their defaults, ordered
+    and numbered (S11) — or at `line_no` for a one-contact change; returns the lines added."""
+    query, defaults = eligible(
+        session, header, candidates=candidates, rules=rules, overrides=overrides
+    )
+    if line_no is None:
+        base = next_line_base(session, header.id)
+        number: Any = base + LINE_STEP * func.row_number().over(order_by=line_order())
+    else:
+        number = literal(line_no)
+    columns = ["segment_id", "line_no", "added_action", *defaults]
+    query = query.with_only_columns(
+        literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()
+    )
+    result = session.execute(insert(lines).from_select(columns, query))
+    return int(result.rowcount or 0)
