@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check install system-packages tour bench clean
+.PHONY: run test check install system-packages docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ test: system-packages install check
 
 clean:
 	rm -rf $(VENV) tour.db* .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate docs/cli.md from the real --help output.
+docs: install
+	$(BIN)/python -m rapport.cli.reference
