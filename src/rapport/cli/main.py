@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import contacts, segments
+from rapport.cli import contacts, segments, transfer
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import RapportError
@@ -48,6 +48,8 @@ def root(
 
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segment")
+app.command("import")(transfer.import_table)
+app.command("export")(transfer.export_table)
 
 
 def run(argv: list[str] | None = None) -> int:

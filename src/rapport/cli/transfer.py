@@ -1,0 +1,114 @@
+"""`rapport import` and `rapport export`: tables to and from CSV or Excel files (K4, SPEC §6.1).
+
+A file with bad rows imports nothing and exits 1 with every bad row on stderr; with
+`--skip-bad-rows` the good rows are imported, the bad ones listed on stderr, and the exit
+status is 0. An unknown table, a missing file or an unsupported extension is a usage error
+(exit 2). Services are imported inside the commands so that `rapport --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.state import state
+from rapport.errors import Invalid
+
+Table = Annotated[
+    str, typer.Argument(help="Table, e.g. contacts or contact_mailing_groups.", show_default=False)
+]
+
+
+def _table_spec(table: str) -> str:
+    from rapport.services import import_tables
+
+    try:
+        return import_tables.get(table).name
+    except Invalid as exc:
+        raise typer.BadParameter(exc.message.removeprefix("TABLE: "), param_hint="TABLE") from exc
+
+
+def _usable(path: Path, hint: str) -> None:
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"{path.name}: expected a .csv or .xlsx file", param_hint=hint)
+
+
+def import_table(
+    ctx: typer.Context,
+    table: Table,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A .csv or .xlsx file with a header row.",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Import the good rows and list the bad ones.")
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Update the rows whose key exists instead of rejecting them."
+        ),
+    ] = False,
+) -> None:
+    """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad."""
+    name = _table_spec(table)
+    _usable(file, "FILE")
+    from rapport.services import imports
+
+    st = state(ctx)
+    result = imports.import_table(
+        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update
+    )
+    for bad in result.bad_rows:
+        output.message(f"skipped {bad}")
+
+    def human() -> None:
+        updated = f", {result.updated} updated" if update else ""
+        output.message(
+            f"{result.table}: {result.inserted} imported{updated}"
+            + (f", {len(result.bad_rows)} bad rows skipped" if result.bad_rows else "")
+        )
+
+    data = asdict(result)
+    data["bad_rows"] = [asdict(bad) for bad in result.bad_rows]
+    output.result(data, as_json=st.json, human=human)
+
+
+def export_table(
+    ctx: typer.Context,
+    table: Table,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write to FILE (.csv or .xlsx); default: CSV on stdout.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """K4: export TABLE with the columns its import reads, in key order."""
+    name = _table_spec(table)
+    if out is not None:
+        _usable(out, "'-o' / '--output'")
+    from rapport.services import exports
+
+    st = state(ctx)
+    result = exports.export_table(st.sessions, name, path=out, stream=None if out else sys.stdout)
+    if out is not None:
+        output.result(
+            asdict(result),
+            as_json=st.json,
+            human=lambda: output.message(f"{result.table}: {result.rows} rows exported to {out}"),
+        )
