@@ -65,3 +65,18 @@ def link(session: Session, model: type[Any], contact: t.Contact, code: str, **fi
 
 def make_salesperson(session: Session, code: str, name: str = "", email: str = "") -> t.Salesperson:
     return _add(session, t.Salesperson(code=code, name=name or code, email=email))
+
+
+def put_on_segment(
+    session: Session, contact: t.Contact, *, segment_no: str = "SEG09999",
+    removed_action: int | None = None,
+) -> t.SegmentLine:
+    """A segment line for `contact` (on a segment made if missing); `removed_action` set
+    means the line was removed from the segment and is kept only for undo."""
+    header = session.query(t.SegmentHeader).filter_by(no=segment_no).one_or_none()
+    if header is None:
+        header = _add(session, t.SegmentHeader(no=segment_no, description="Test segment"))
+    line_no = 10000 * (1 + session.query(t.SegmentLine).filter_by(segment_id=header.id).count())
+    return _add(session, t.SegmentLine(
+        segment_id=header.id, line_no=line_no, contact_id=contact.id,
+        contact_company_no=contact.company_no, added_action=1, removed_action=removed_action))
