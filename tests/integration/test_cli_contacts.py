@@ -4,6 +4,8 @@ traceback, and the JSON shapes of SPEC §6."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -198,3 +200,27 @@ def test_k1_help_lists_every_contacts_command(rapport):
     assert status == 0
     for command in ("list", "show", "add", "set", "delete", "assign"):
         assert command in out
+
+
+def test_k1_the_contacts_commands_load_no_database_code_until_they_run():
+    """`rapport --help` stays fast: the CLI modules import neither SQLAlchemy nor services."""
+    code = (
+        "import sys, rapport.cli.main; "
+        "print(any(m == 'sqlalchemy' or m.startswith('rapport.services') for m in sys.modules))"
+    )
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    assert done.stdout.strip() == "False"
+
+
+def test_k1_list_streams_a_json_array_row_by_row(rapport, sqlite_url):
+    sessions = open_database(sqlite_url)
+    with sessions.begin() as session:
+        for index in range(2500):  # more than one fetch batch
+            make_company(session, f"C{index:05d}")
+    status, out, _ = rapport("--json", "contacts", "list")
+    assert status == 0
+    rows = json.loads(out)
+    assert len(rows) == 2500
+    assert rows[0]["no"] == "C00000"
+    assert rows[-1]["no"] == "C02499"
