@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import contacts, segments, transfer
+from rapport.cli import contacts, demo, segments, transfer
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import RapportError
@@ -50,6 +50,7 @@ app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segment")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
+app.command("demo")(demo.demo)
 
 
 def run(argv: list[str] | None = None) -> int:
