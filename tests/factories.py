@@ -80,3 +80,111 @@ def put_on_segment(
     return _add(session, t.SegmentLine(
         segment_id=header.id, line_no=line_no, contact_id=contact.id,
         contact_company_no=contact.company_no, added_action=1, removed_action=removed_action))
+
+
+def make_segment(
+    session: Session, no: str, *, lines: Any = (), **fields: Any
+) -> t.SegmentHeader:
+    """A segment header and its lines written directly. Each line is a dict with `contact`
+    (a Contact, or None for a line without contact) and any segment line field; the rest
+    takes the header's values, as a freshly added line does (reference §2.1)."""
+    values: dict[str, Any] = {"description": f"Segment {no}", "date": dt.date(2026, 3, 2)}
+    values.update(fields)
+    header = _add(session, t.SegmentHeader(no=no, **values))
+    for index, line in enumerate(lines, start=1):
+        given = dict(line)
+        contact = given.pop("contact", None)
+        row: dict[str, Any] = {
+            "segment_id": header.id,
+            "line_no": 10000 * index,
+            "contact_id": contact.id if contact is not None else None,
+            "contact_company_no": contact.company_no if contact is not None else "",
+            "added_action": 1,
+            "correspondence_type": contact.correspondence_type if contact is not None else "",
+            "language_code": contact.language if contact is not None else "",
+            **{name: getattr(header, name) for name in (
+                "description", "date", "salesperson_code", "interaction_template_code",
+                "interaction_group_code", "campaign_no", "campaign_target",
+                "campaign_response", "information_flow", "initiated_by")},
+            "cost": header.unit_cost,
+            "duration": header.unit_duration,
+        }
+        row.update(given)
+        session.add(t.SegmentLine(**row))
+    session.flush()
+    return header
+
+
+def build_log_world(session: Session) -> dict[str, t.Contact]:
+    """Setup for logging tests (L1–L7): salespeople JO and KIM (user ADMIN is JO), templates
+    ABSTRACT (e-mail, with an HTML body in ENU) and CALL (no correspondence type), campaigns
+    CP1 and CP2, and contacts: ACME (company, e-mail), its persons P1 Ann (e-mail), P2 Bob
+    (e-mail type, no address), P3 Cas (e-mail type, no address, alternate address HOME with
+    an e-mail), P4 Dee (hard copy); returns the contacts by no."""
+    make_salesperson(session, "JO", "Jo Smith", "jo@example.com")
+    make_salesperson(session, "KIM", "Kim Lee", "kim@example.com")
+    for code in ("ENU", "NLB"):
+        make_code(session, t.Language, code)
+    session.add(t.User(name="ADMIN", salesperson_code="JO"))
+    make_code(session, t.InteractionGroup, "LETTER")
+    body = _add(session, t.Attachment(file_name="abstract-enu.html", file_extension="html",
+                                      content=b"<p>Dear {{ contact.name }}</p>"))
+    session.add_all([
+        t.InteractionTemplate(code="ABSTRACT", interaction_group_code="LETTER",
+                              description="Abstract", unit_cost=2, unit_duration=5,
+                              information_flow="outbound", initiated_by="us",
+                              correspondence_type_default="email", language_code_default="ENU"),
+        t.InteractionTemplate(code="CALL", interaction_group_code="LETTER", description="Call",
+                              unit_cost=1, unit_duration=10, correspondence_type_default=""),
+        t.Campaign(no="CP1", description="Spring"),
+        t.Campaign(no="CP2", description="Autumn"),
+    ])
+    session.flush()
+    session.add(t.InteractionTemplateLanguage(interaction_template_code="ABSTRACT",
+                                              language_code="ENU", description="Abstract ENU",
+                                              attachment_no=body.no))
+    acme = make_company(session, "ACME", "Acme", email="info@acme.test",
+                        correspondence_type="email", language="ENU")
+    ann = make_person(session, "P1", "Ann", company=acme, email="ann@acme.test",
+                      correspondence_type="email", language="ENU")
+    bob = make_person(session, "P2", "Bob", company=acme, correspondence_type="email")
+    cas = make_person(session, "P3", "Cas", company=acme, correspondence_type="email")
+    session.add(t.ContactAltAddress(contact_id=cas.id, code="HOME", email="cas@home.test"))
+    dee = make_person(session, "P4", "Dee", company=acme, correspondence_type="hard_copy")
+    session.flush()
+    return {c.no: c for c in (acme, ann, bob, cas, dee)}
+
+
+def make_stored_attachment(
+    session: Session, content: bytes, *, extension: str = "html", file_name: str = ""
+) -> t.Attachment:
+    """An attachment row (an e-mail body or a Word template) with its content."""
+    return _add(session, t.Attachment(file_name=file_name or f"body.{extension}",
+                                      file_extension=extension, content=content))
+
+
+def make_queued_interaction(
+    session: Session, contact: t.Contact, *, logged_segment: int = 1,
+    channel: str = "email", attachment: t.Attachment | None = None,
+    status: str | None = "pending", **fields: Any,
+) -> t.InteractionLogEntry:
+    """An interaction log entry of logged segment `logged_segment` (made if missing) with its
+    delivery queue row in `status` (None: no queue row), as logging with deliver leaves it."""
+    if session.get(t.LoggedSegment, logged_segment) is None:
+        _add(session, t.LoggedSegment(entry_no=logged_segment, segment_no="SEG00001",
+                                      description="Spring mailing",
+                                      creation_date=dt.date(2026, 3, 2)))
+    entry_no = 1 + (session.query(t.InteractionLogEntry).count())
+    values: dict[str, Any] = {
+        "date": dt.date(2026, 3, 2), "description": "Spring mailing", "segment_no": "SEG00001",
+        "subject": "Our spring offer", "interaction_template_code": "ABSTRACT",
+        "salesperson_code": "", "delivery_status": status or "",
+    }
+    values.update(fields)
+    entry = _add(session, t.InteractionLogEntry(
+        entry_no=entry_no, contact_id=contact.id, contact_company_no=contact.company_no,
+        correspondence_type=channel, logged_segment_entry_no=logged_segment,
+        attachment_no=attachment.no if attachment is not None else 0, **values))
+    if status is not None:
+        _add(session, t.Delivery(entry_no=entry_no, channel=channel, status=status))
+    return entry

@@ -1,0 +1,229 @@
+"""The checks of logging a segment (L7), with Business Central's messages (reference §3).
+
+Logging stops at the first problem, so these checks find it set-based: one query over the
+segment's active lines computes, for each line with a contact, the first failing check of
+BC's CheckSegmentLine in BC's order (date, contact, salesperson, template, campaign, e-mail
+address, attachment to deliver) and returns the lowest-numbered offending line. The same
+joins give each line's *effective* correspondence type, the e-mail rule of reference §3:
+an e-mail line whose contact has no e-mail address is logged without a correspondence type
+unless the line's alternate address has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Result,
+    Table,
+    and_,
+    case,
+    false,
+    literal,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from rapport.domain.enums import CorrespondenceType
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.storage.tables import (
+    Base,
+    Campaign,
+    Contact,
+    ContactAltAddress,
+    InteractionTemplate,
+    LoggedSegment,
+    Salesperson,
+    SegmentHeader,
+    SegmentLine,
+)
+
+EMAIL = CorrespondenceType.EMAIL.value
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model, typed for insert/update/delete statements."""
+    return cast(Table, model.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The number of rows an INSERT, UPDATE or DELETE statement touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+lines = table(SegmentLine)
+contacts = table(Contact)
+alt_addresses = table(ContactAltAddress)
+templates = table(InteractionTemplate)
+salespeople = table(Salesperson)
+campaigns = table(Campaign)
+
+
+def logged_lines(segment_id: int) -> list[ColumnElement[bool]]:
+    """The lines that become interactions: on the segment and with a contact (reference
+    §2.11: lines without a contact are dropped silently; removed lines are not on it)."""
+    return [
+        lines.c.segment_id == segment_id,
+        lines.c.removed_action.is_(None),
+        lines.c.contact_id.is_not(None),
+    ]
+
+
+def line_joins() -> FromClause:
+    """Lines with their contact, their alternate address and their template."""
+    return (
+        lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id)
+        .outerjoin(
+            alt_addresses,
+            and_(
+                alt_addresses.c.contact_id == lines.c.contact_id,
+                alt_addresses.c.code == lines.c.contact_alt_address_code,
+                lines.c.contact_alt_address_code != "",
+            ),
+        )
+        .outerjoin(templates, templates.c.code == lines.c.interaction_template_code)
+    )
+
+
+def has_email_address() -> ColumnElement[bool]:
+    return or_(
+        contacts.c.email != "", and_(alt_addresses.c.code.is_not(None), alt_addresses.c.email != "")
+    )
+
+
+def effective_correspondence_type() -> ColumnElement[str]:
+    """CheckSegmentLine's e-mail rule: blank when e-mail has no address to go to."""
+    return case(
+        (and_(lines.c.correspondence_type == EMAIL, ~has_email_address()), literal("")),
+        else_=lines.c.correspondence_type,
+    )
+
+
+def to_deliver(deliver: bool) -> ColumnElement[bool]:
+    """Whether a line is queued for delivery: Deliver, and its (effective) correspondence
+    type or its template's default is not blank (reference §2.11 step 6)."""
+    if not deliver:
+        return false()
+    return or_(
+        effective_correspondence_type() != "",
+        and_(templates.c.code.is_not(None), templates.c.correspondence_type_default != ""),
+    )
+
+
+def check_header(session: Session, header: SegmentHeader) -> None:
+    """Already logged, then a description, then at least one line with a contact."""
+    logged = session.scalar(
+        select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == header.no).limit(1)
+    )
+    if logged is not None:
+        raise Conflict(f"Logged Segment for Segment No. {header.no} already exists.")
+    if not header.description.strip():
+        raise Invalid(
+            f"Description must have a value in Segment Header: No.={header.no}. "
+            "It cannot be zero or empty."
+        )
+    first = session.scalar(select(lines.c.line_no).where(*logged_lines(header.id)).limit(1))
+    if first is None:
+        raise Invalid(f"Segment {header.no} is empty.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first failing check of the first offending line."""
+
+    check: str
+    line_no: int
+    contact_no: str
+    salesperson_code: str
+    interaction_template_code: str
+    campaign_no: str
+
+
+def first_problem(check: ColumnElement[Any], segment_id: int) -> Any:
+    joins = (
+        line_joins()
+        .outerjoin(salespeople, salespeople.c.code == lines.c.salesperson_code)
+        .outerjoin(campaigns, campaigns.c.no == lines.c.campaign_no)
+    )
+    return (
+        select(
+            check.label("check"),
+            lines.c.line_no,
+            contacts.c.no.label("contact_no"),
+            lines.c.salesperson_code,
+            lines.c.interaction_template_code,
+            lines.c.campaign_no,
+        )
+        .select_from(joins)
+        .where(*logged_lines(segment_id), check.is_not(None))
+        .order_by(lines.c.line_no)
+        .limit(1)
+    )
+
+
+def line_check(deliver: bool) -> ColumnElement[Any]:
+    """The first failing check of a line, in CheckSegmentLine's order, else NULL."""
+    no_address = and_(
+        lines.c.correspondence_type == EMAIL,
+        contacts.c.email == "",
+        alt_addresses.c.code.is_(None),
+    )
+    no_attachment = and_(
+        to_deliver(deliver), lines.c.word_template_code == "", lines.c.attachment_no == 0
+    )
+    return case(
+        (lines.c.date.is_(None), literal("date")),
+        (contacts.c.id.is_(None), literal("contact")),
+        (lines.c.salesperson_code == "", literal("salesperson_blank")),
+        (salespeople.c.code.is_(None), literal("salesperson_missing")),
+        (lines.c.interaction_template_code == "", literal("template_blank")),
+        (templates.c.code.is_(None), literal("template_missing")),
+        (and_(lines.c.campaign_no != "", campaigns.c.no.is_(None)), literal("campaign_missing")),
+        (and_(literal(deliver), no_address), literal("email")),
+        (no_attachment, literal("attachment")),
+        else_=null(),
+    )
+
+
+def check_lines(session: Session, header: SegmentHeader, *, deliver: bool) -> None:
+    """Raise BC's error for the first line that cannot be logged (CheckSegmentLine)."""
+    row = session.execute(first_problem(line_check(deliver), header.id)).first()
+    if row is not None:
+        values = dict(row._mapping)
+        values["contact_no"] = values["contact_no"] or ""
+        raise line_error(header.no, Problem(**values))
+
+
+def line_error(segment_no: str, problem: Problem) -> Invalid | NotFound:
+    where = f"Segment Line: Segment No.={segment_no}, Line No.={problem.line_no}"
+    context = f"({where}, Contact No.={problem.contact_no})"
+    must_have = {
+        "date": "Date",
+        "salesperson_blank": "Salesperson Code",
+        "template_blank": "Interaction Template Code",
+        "attachment": "Attachment No.",
+    }
+    if problem.check in must_have:
+        return Invalid(
+            f"{must_have[problem.check]} must have a value in {where}. It cannot be zero or empty."
+        )
+    missing = {
+        "contact": "The Contact does not exist.",
+        "salesperson_missing": "The Salesperson/Purchaser does not exist. Identification "
+        f"fields and values: Code='{problem.salesperson_code}'",
+        "template_missing": "The Interaction Template does not exist. Identification fields "
+        f"and values: Code='{problem.interaction_template_code}'",
+        "campaign_missing": "The Campaign does not exist. Identification fields and values: "
+        f"No.='{problem.campaign_no}'",
+    }
+    if problem.check in missing:
+        return NotFound(f"{missing[problem.check]} {context}")
+    return Invalid(
+        f"Make sure that the E-Mail field is specified for either contact no. "
+        f"{problem.contact_no} or the contact alternative address. {context}"
+    )
