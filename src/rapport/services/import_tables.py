@@ -13,19 +13,18 @@ import can check it set-based.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, Integer, Numeric, String, Table, Time
+from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.errors import Invalid
+from rapport.services import import_values
+from rapport.services.import_values import Convert, ConvertMany
 from rapport.storage import tables as t
-
-Convert = Callable[[str], Any]
 
 # Columns holding a BC Code although their names do not end in _code or _no.
 CODE_COLUMNS = frozenset(
@@ -51,11 +50,17 @@ ENUM_COLUMNS: dict[str, type[StrEnum]] = {
     "link_to_table": enums.LinkToTable,
     "delivery_status": enums.DeliveryStatus,
 }
+SQL_TYPES: dict[str, TypeEngine[Any]] = {
+    "bool": Boolean(),
+    "int": Integer(),
+    "decimal": Numeric(18, 2),
+    "date": Date(),
+    "time": Time(),
+}
 TYPE_ENUMS: dict[str, type[StrEnum]] = {
     "contacts": enums.ContactType,
     "profile_questionnaire_lines": enums.ProfileLineType,
 }
-BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,16 @@ class FileColumn:
 
     def converter(self) -> Convert:
         """Cell text → value; ValueError with the reason when the cell is bad."""
-        if self.kind in ("text", "code"):
-            return _text(self.length, code=self.kind == "code", required=self.required)
-        if self.kind == "enum":
-            return _choice(self.choices, self.default)
-        return _PARSERS[self.kind](self.default, self.required)
+        return import_values.cell_converter(self)
+
+    def column_converter(self) -> ConvertMany:
+        """A chunk of one column's cells → values, at C speed where it can; ValueError when
+        any cell is bad (the row-wise `converter` then finds which)."""
+        return import_values.column_converter(self)
+
+    def sql_type(self) -> TypeEngine[Any]:
+        """The type of the staging column holding this file column."""
+        return SQL_TYPES.get(self.kind) or String(self.length)
 
     def cell(self, value: Any) -> Any:
         """Value → CSV cell text (the inverse of `converter`)."""
@@ -115,93 +125,6 @@ class TableSpec:
     @property
     def by_contact(self) -> bool:
         return self.column("contact_no") is not None
-
-
-def _text(length: int | None, *, code: bool, required: bool) -> Convert:
-    limit = length or 1_000_000
-
-    def convert(value: str) -> str:
-        if code:
-            value = value.strip().upper()
-        if required and not value:
-            raise ValueError("a value is required")
-        if len(value) > limit:
-            raise ValueError(f"{value!r} is longer than {limit} characters")
-        return value
-
-    return convert
-
-
-def _choice(choices: tuple[str, ...], default: Any) -> Convert:
-    allowed = frozenset(choices)
-    listed = ", ".join(c or "'' (blank)" for c in choices)
-
-    def convert(value: str) -> str:
-        text = value.strip().lower()
-        if not text and default is not None:
-            return str(default)
-        if text not in allowed:
-            raise ValueError(f"{value!r} is not one of {listed}")
-        return text
-
-    return convert
-
-
-def _blank(default: Any, required: bool) -> Any:
-    if required:
-        raise ValueError("a value is required")
-    return default
-
-
-def _boolean(default: Any, required: bool) -> Convert:
-    def convert(value: str) -> Any:
-        text = value.strip().lower()
-        if not text:
-            return _blank(default, required)
-        try:
-            return BOOLEANS[text]
-        except KeyError:
-            raise ValueError(f"{value!r} is not a boolean (true/false, 1/0, yes/no)") from None
-
-    return convert
-
-
-def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Convert]:
-    def build(default: Any, required: bool) -> Convert:
-        def convert(value: str) -> Any:
-            text = value.strip()
-            if not text:
-                return _blank(default, required)
-            try:
-                return parse(text)
-            except (ValueError, ArithmeticError):
-                raise ValueError(f"{value!r} is not {what}") from None
-
-        return convert
-
-    return build
-
-
-def _iso_date(text: str) -> dt.date:
-    if len(text) != 10:
-        raise ValueError(text)
-    return dt.date.fromisoformat(text)
-
-
-def _decimal(text: str) -> Decimal:
-    number = Decimal(text)
-    if not number.is_finite():
-        raise InvalidOperation(text)
-    return number
-
-
-_PARSERS: dict[str, Callable[[Any, bool], Convert]] = {
-    "bool": _boolean,
-    "int": _parsed(int, "a whole number"),
-    "decimal": _parsed(_decimal, "a number"),
-    "date": _parsed(_iso_date, "a date (YYYY-MM-DD)"),
-    "time": _parsed(dt.time.fromisoformat, "a time (HH:MM:SS)"),
-}
 
 
 def _kind(table: str, column: Column[Any]) -> tuple[str, tuple[str, ...]]:

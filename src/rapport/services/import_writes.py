@@ -24,12 +24,15 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy import update as update_rows
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
 from rapport.services.import_checks import key_match
 from rapport.services.import_tables import TableSpec
+from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Base
 
 contacts = Base.metadata.tables["contacts"]
@@ -52,7 +55,8 @@ def write(session: Session, spec: TableSpec, staging: Table, *, update: bool) ->
 
 
 def _insert(session: Session, target: Table, names: list[str], query: Select[Any]) -> int:
-    return _count(session.execute(insert(target).from_select(names, query)))
+    statement = insert(target).from_select(names, query)
+    return _count(session.execute(statement, execution_options={"preserve_rowcount": True}))
 
 
 def _count(result: Result[Any]) -> int:
@@ -100,37 +104,55 @@ def _update(
 def _insert_contacts(
     session: Session, staging: Table, values: dict[str, ColumnElement[Any]], *, update: bool
 ) -> int:
-    new = [_contact_type(staging) == kind for kind in ("company", "person")]
-    if update:
-        new = [and_new & ~exists().where(contacts.c.no == staging.c.no) for and_new in new]
-    name = (staging.c.name if "name" in staging.c else literal("")).label("company_name")
-    companies = select(*values.values(), name).where(new[0]).order_by(staging.c.line)
-    inserted = _insert(session, contacts, [*values, "company_name"], companies)
-    session.execute(
-        update_rows(contacts)
-        .where(
-            contacts.c.company_id.is_(None),
-            contacts.c.type == "company",
-            contacts.c.no.in_(select(staging.c.no)),
-        )
-        .values(company_id=contacts.c.id)
-    )
-    if "type" not in staging.c:
-        return inserted
+    """One INSERT … SELECT with the ids given: a row's id is the last id plus its line, so
+    a person's company in the same file is found by a join on the staging table instead of
+    a second pass over the new rows."""
+    base = _last_id(session)
+    kind = _contact_type(staging)
+    name = staging.c.name if "name" in staging.c else literal("")
+    new_id = staging.c.line + base
     company = contacts.alias("company")
-    persons = (
-        select(
-            *values.values(), company.c.id, func.coalesce(company.c.name, "").label("company_name")
+    company_row = staging.alias("company_row")
+    source: Any = staging
+    company_id: ColumnElement[Any] = literal(None)
+    company_name: ColumnElement[Any] = literal("")
+    if "company_no" in staging.c:
+        source = staging.outerjoin(
+            company, (company.c.no == staging.c.company_no) & (company.c.type == "company")
+        ).outerjoin(
+            company_row,
+            (company_row.c.no == staging.c.company_no) & (company_row.c.type == "company"),
         )
-        .select_from(
-            staging.outerjoin(
-                company, (company.c.no == staging.c.company_no) & (company.c.type == "company")
-            )
+        company_id = func.coalesce(company.c.id, company_row.c.line + base)
+        company_name = func.coalesce(company.c.name, company_row.c.name, "")
+    query = select(
+        new_id,
+        *values.values(),
+        case((kind == "company", new_id), else_=company_id),
+        case((kind == "company", name), else_=company_name),
+    ).select_from(source)
+    if update:
+        query = query.where(~exists().where(contacts.c.no == staging.c.no))
+    names = ["id", *values, "company_id", "company_name"]
+    inserted = _insert(session, contacts, names, query.order_by(staging.c.line))
+    if is_postgresql(session):
+        sequence = func.pg_get_serial_sequence("contacts", "id")
+        session.execute(
+            select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
         )
-        .where(new[1])
-        .order_by(staging.c.line)
-    )
-    return inserted + _insert(session, contacts, [*values, "company_id", "company_name"], persons)
+    return inserted
+
+
+def _last_id(session: Session) -> int:
+    """The highest contact id in use or handed out; on PostgreSQL the table is locked
+    against other writers first, so that no one takes the ids this import gives."""
+    last = select(func.coalesce(func.max(contacts.c.id), 0)).scalar_subquery()
+    if not is_postgresql(session):
+        return int(session.execute(select(last)).scalar_one())
+    session.execute(text("LOCK TABLE contacts IN SHARE ROW EXCLUSIVE MODE"))
+    sequence = func.cast(func.pg_get_serial_sequence("contacts", "id"), REGCLASS)
+    handed_out = func.coalesce(func.pg_sequence_last_value(sequence), 0)
+    return int(session.execute(select(func.greatest(last, handed_out))).scalar_one())
 
 
 def _refresh_companies(session: Session, staging: Table) -> None:
