@@ -50,6 +50,8 @@ JOB_WEIGHTS = {
     "LOGISTICS": 2,
     "HR": 1,
 }
+# Belgian companies take the legal form of their region's language.
+LEGAL_FORMS = {("BE", "NLB"): ("NV", "BV"), ("BE", "FRB"): ("SA", "SRL")}
 COMPANY_CORRESPONDENCE = (("email", 6), ("hard_copy", 2), ("", 2))
 PERSON_CORRESPONDENCE = (("email", 75), ("hard_copy", 12), ("", 13))
 
@@ -74,12 +76,12 @@ def _created(rng: random.Random) -> dt.date:
 
 
 def _company_name(
-    rng: random.Random, profile: CountryProfile, industry: str, taken: set[str]
+    rng: random.Random, forms: tuple[str, ...], industry: str, taken: set[str]
 ) -> str:
     while True:
         name = (
             f"{rng.choice(names.NAME_WORDS)} {rng.choice(names.TRADES[industry])} "
-            f"{rng.choice(profile.legal_forms)}"
+            f"{rng.choice(forms)}"
         )
         if name not in taken:
             taken.add(name)
@@ -88,8 +90,9 @@ def _company_name(
 
 def _company(rng: random.Random, profile: CountryProfile, taken: set[str]) -> Row:
     industry = _pick(rng, INDUSTRY_WEIGHTS)
-    name = _company_name(rng, profile, industry, taken)
     city = rng.choice(profile.cities)
+    forms = LEGAL_FORMS.get((profile.code, city.language), profile.legal_forms)
+    name = _company_name(rng, forms, industry, taken)
     domain = names.ascii_slug(name.rsplit(" ", 1)[0]) + ".example"
     return {
         "type": "company",
