@@ -30,8 +30,8 @@ from rapport.services.segment_lines import (
     lines,
 )
 from rapport.services.segments import get_header, no_of_criteria_actions, no_of_lines
-from rapport.storage.db import Sessions, analyze
-from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader
+from rapport.storage.db import Sessions, analyze, rowcount
+from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 SAMPLE_SIZE = 10
 
@@ -235,7 +235,7 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
     criteria actions and the history (the removed lines) go."""
     session.execute(delete(lines).where(lines.c.segment_id == header.id))
     session.execute(
-        delete(SegmentCriteriaLine.__table__).where(SegmentCriteriaLine.segment_id == header.id)
+        delete(table_of(SegmentCriteriaLine)).where(SegmentCriteriaLine.segment_id == header.id)
     )
 
 
@@ -335,7 +335,7 @@ def apply_remove(
         header,
         row,
         added=0,
-        removed=int(result.rowcount or 0),
+        removed=rowcount(result),
         keep_criteria=keep_criteria,
     )
 

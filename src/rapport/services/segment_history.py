@@ -23,9 +23,9 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segment_lines import contacts, lines
 from rapport.services.segments import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze
-from rapport.storage.tables import SegmentCriteriaLine
+from rapport.storage.tables import SegmentCriteriaLine, table_of
 
-criteria_lines = SegmentCriteriaLine.__table__
+criteria_lines = table_of(SegmentCriteriaLine)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.storage.db import rowcount
 from rapport.storage.tables import (
     Attachment,
     Contact,
@@ -43,12 +44,13 @@ from rapport.storage.tables import (
     SegmentHeader,
     SegmentInteractionLanguage,
     SegmentLine,
+    table_of,
 )
 
 LINE_STEP = 10000
 
-contacts = Contact.__table__
-lines = SegmentLine.__table__
+contacts = table_of(Contact)
+lines = table_of(SegmentLine)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def alt_address_code(date: dt.date | None) -> Any:
     """The contact's active alternate address on `date` (Contact.ActiveAltAddress)."""
     if date is None:
         return literal("")
-    ranges = ContactAltAddressDateRange.__table__
+    ranges = table_of(ContactAltAddressDateRange)
     active = (
         select(ranges.c.contact_alt_address_code)
         .where(
@@ -144,7 +146,7 @@ def alt_address_code(date: dt.date | None) -> Any:
 def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
     """X7: privacy-blocked contacts, and contacts who opted out of the line's correspondence
     type, are not put on segments."""
-    opt_outs = ContactOptOut.__table__
+    opt_outs = table_of(ContactOptOut)
     return and_(
         contacts.c.privacy_blocked == false(),
         not_(
@@ -289,4 +291,4 @@ def insert_lines(
         literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()
     )
     result = session.execute(insert(lines).from_select(columns, query))
-    return int(result.rowcount or 0)
+    return rowcount(result)

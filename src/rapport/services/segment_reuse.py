@@ -34,6 +34,7 @@ from rapport.storage.tables import (
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
     SegmentHeader,
+    table_of,
 )
 
 FLAGS = (
@@ -74,9 +75,9 @@ def save_criteria(
             raise Conflict(f"The Saved Segment Criteria {code} already exists.")
         session.add(SavedSegmentCriteria(code=code, description=description, user_id=user))
         session.flush()
-        source = SegmentCriteriaLine.__table__
+        source = table_of(SegmentCriteriaLine)
         session.execute(
-            insert(SavedSegmentCriteriaLine.__table__).from_select(
+            insert(table_of(SavedSegmentCriteriaLine)).from_select(
                 ["segment_criteria_code", "line_no", "action", "criteria", *FLAGS],
                 select(
                     literal(code),
@@ -184,7 +185,7 @@ def add_logged_contacts(
     interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
     if session.get(LoggedSegment, entry_no) is None:
         raise NotFound(f"Logged Segment {entry_no} does not exist.")
-    ile = InteractionLogEntry.__table__
+    ile = table_of(InteractionLogEntry)
     of_logged = ile.c.logged_segment_entry_no == entry_no
     if options.allow_existing:
         candidates = select(ile.c.contact_id.label("id"), ile.c.campaign_no).where(of_logged)

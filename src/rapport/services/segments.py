@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
@@ -35,6 +35,7 @@ from rapport.storage.tables import (
     SegmentHeader,
     SegmentInteractionLanguage,
     User,
+    table_of,
 )
 
 TEMPLATE_FIELDS = (
@@ -330,11 +331,11 @@ def create_language_variants(
     session: Session, header: SegmentHeader, template: InteractionTemplate | None
 ) -> None:
     """BC's CreateSegInteractions: the segment's variants become the template's."""
-    sil = SegmentInteractionLanguage.__table__
+    sil = table_of(SegmentInteractionLanguage)
     session.execute(delete(sil).where(sil.c.segment_id == header.id, sil.c.segment_line_no == 0))
     if template is None:
         return
-    itl = InteractionTemplateLanguage.__table__
+    itl = table_of(InteractionTemplateLanguage)
     session.execute(
         insert(sil).from_select(
             [
@@ -346,8 +347,8 @@ def create_language_variants(
                 "word_template_code",
             ],
             select(
-                header.id,
-                0,
+                literal(header.id),
+                literal(0),
                 itl.c.language_code,
                 itl.c.description,
                 itl.c.attachment_no,
@@ -394,7 +395,7 @@ def change_subject(
     """Header subject: stored on the default-language variant; lines with the header
     template, the default language and the old subject get the new one (reference §1.1)."""
     header.subject_default = new
-    sil = SegmentInteractionLanguage.__table__
+    sil = table_of(SegmentInteractionLanguage)
     session.execute(
         update(sil)
         .where(

@@ -101,8 +101,17 @@ def open_database(url: str) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def rowcount(result: Any) -> int:
+    """The number of rows an INSERT/UPDATE/DELETE statement touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def is_postgresql(session_or_engine: Session | Engine) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    bind = (
+        session_or_engine.get_bind()
+        if isinstance(session_or_engine, Session)
+        else session_or_engine
+    )
     return bind.dialect.name == "postgresql"
 
 

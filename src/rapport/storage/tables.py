@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -29,10 +30,11 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     Time,
-    text,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -345,9 +347,7 @@ class ContactProfileAnswer(Base):
     profile_questionnaire_code: Mapped[str] = mapped_column(String(SHORT_CODE), primary_key=True)
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_date_updated: Mapped[dt.date | None] = mapped_column(Date)
-    __table_args__ = (
-        Index(None, "profile_questionnaire_code", "line_no", "contact_id"),
-    )
+    __table_args__ = (Index(None, "profile_questionnaire_code", "line_no", "contact_id"),)
 
 
 # --- Interactions ------------------------------------------------------------------------
@@ -463,7 +463,9 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     entry_no: Mapped[int] = mapped_column(
-        Integer, ForeignKey("interaction_log_entries.entry_no", ondelete="CASCADE"), primary_key=True
+        Integer,
+        ForeignKey("interaction_log_entries.entry_no", ondelete="CASCADE"),
+        primary_key=True,
     )
     channel: Mapped[str] = code_field()
     recipient: Mapped[str] = text_field(250)
@@ -738,3 +740,8 @@ class TaskAttendee(Base):
     attendee_type: Mapped[str] = code_field()
     attendee_no: Mapped[str] = code_field()
     send_invitation: Mapped[bool] = flag()
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed for insert/update/delete statements."""
+    return cast(Table, model.__table__)
