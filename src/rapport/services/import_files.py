@@ -76,14 +76,14 @@ def _xlsx_records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise Invalid(f"{path.name}: not a readable Excel workbook ({exc})", where="FILE") from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
         header = [cell_text(value) for value in next(rows, ())]
         while header and not header[-1]:
             header.pop()
         yield header, _xlsx_rows(rows, len(header))
     finally:
+        rows.close()  # an unfinished sheet reader holds the file open
         book.close()
 
 

@@ -1,0 +1,92 @@
+"""K4: cells to values, one at a time and a column at a time, and back to cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from rapport.errors import Invalid
+from rapport.services import import_tables
+from rapport.services.import_files import cell_text
+from rapport.services.import_values import BadChunk
+
+
+def column(table: str, name: str):
+    return import_tables.TABLES[table].column(name)
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "cell", "value"),
+    [
+        ("contacts", "no", " c1 ", "C1"),
+        ("contacts", "name", " Acme ", " Acme "),
+        ("contacts", "type", "Person", "person"),
+        ("contacts", "type", "", "company"),
+        ("contacts", "correspondence_type", "", ""),
+        ("contacts", "excluded", "YES", True),
+        ("contacts", "excluded", "0", False),
+        ("contacts", "excluded", "", False),
+        ("contacts", "created", "2026-01-02", dt.date(2026, 1, 2)),
+        ("contacts", "created", "", None),
+        ("profile_questionnaire_lines", "line_no", "30", 30),
+        ("profile_questionnaire_lines", "from_value", "1.5", Decimal("1.5")),
+        ("interaction_log_entries", "time_of_interaction", "10:30:00", dt.time(10, 30)),
+        ("interaction_log_entries", "cost", "", Decimal(0)),
+    ],
+)
+def test_k4_a_cell_converts_the_same_alone_and_in_a_column(table, name, cell, value):
+    spec = column(table, name)
+    assert spec.converter()(cell) == value
+    assert list(spec.column_converter()([cell, cell])) == [value, value]
+    assert spec.converter()(spec.cell(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "cell"),
+    [
+        ("contacts", "no", "C" * 21),
+        ("contacts", "no", " "),
+        ("contacts", "type", "persoon"),
+        ("contacts", "excluded", "maybe"),
+        ("contacts", "created", "2026-02-30"),
+        ("contacts", "created", "2026-W01-1"),
+        ("profile_questionnaire_lines", "line_no", "3.5"),
+        ("profile_questionnaire_lines", "line_no", ""),
+        ("profile_questionnaire_lines", "from_value", "NaN"),
+    ],
+)
+def test_k4_a_bad_cell_fails_alone_with_a_reason_and_fails_its_column(table, name, cell):
+    spec = column(table, name)
+    with pytest.raises(ValueError, match=r".+"):
+        spec.converter()(cell)
+    with pytest.raises(BadChunk):
+        spec.column_converter()(["", cell] if spec.required else [cell])
+
+
+def test_k4_link_tables_name_the_contact_by_its_no():
+    spec = import_tables.TABLES["contact_mailing_groups"]
+    assert [c.name for c in spec.columns] == ["contact_no", "mailing_group_code"]
+    assert spec.key == ("contact_no", "mailing_group_code")
+
+
+def test_k4_an_unknown_table_names_the_choices():
+    with pytest.raises(Invalid, match=r"choose one of .*contacts"):
+        import_tables.get("planets")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "true"),
+        (dt.datetime(2026, 1, 2), "2026-01-02"),
+        (dt.datetime(2026, 1, 2, 10, 30), "2026-01-02T10:30:00"),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (dt.time(9, 5), "09:05:00"),
+    ],
+)
+def test_k4_excel_cells_read_as_the_text_a_csv_would_hold(value, text):
+    assert cell_text(value) == text
