@@ -12,13 +12,11 @@ unless the line's alternate address has one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     FromClause,
-    Result,
-    Table,
     and_,
     case,
     false,
@@ -32,7 +30,6 @@ from sqlalchemy.orm import Session
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.storage.tables import (
-    Base,
     Campaign,
     Contact,
     ContactAltAddress,
@@ -41,27 +38,18 @@ from rapport.storage.tables import (
     Salesperson,
     SegmentHeader,
     SegmentLine,
+    table_of,
 )
 
 EMAIL = CorrespondenceType.EMAIL.value
 
 
-def table(model: type[Base]) -> Table:
-    """The Core table of a model, typed for insert/update/delete statements."""
-    return cast(Table, model.__table__)
-
-
-def rowcount(result: Result[Any]) -> int:
-    """The number of rows an INSERT, UPDATE or DELETE statement touched."""
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-lines = table(SegmentLine)
-contacts = table(Contact)
-alt_addresses = table(ContactAltAddress)
-templates = table(InteractionTemplate)
-salespeople = table(Salesperson)
-campaigns = table(Campaign)
+lines = table_of(SegmentLine)
+contacts = table_of(Contact)
+alt_addresses = table_of(ContactAltAddress)
+templates = table_of(InteractionTemplate)
+salespeople = table_of(Salesperson)
+campaigns = table_of(Campaign)
 
 
 def logged_lines(segment_id: int) -> list[ColumnElement[bool]]:

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import Evaluation, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.interaction_checks import table
 from rapport.services.interaction_filters import Field, condition
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
@@ -30,10 +29,11 @@ from rapport.storage.tables import (
     InteractionLogEntry,
     InteractionTemplate,
     LoggedSegment,
+    table_of,
 )
 
-entries = table(InteractionLogEntry)
-contacts = table(Contact)
+entries = table_of(InteractionLogEntry)
+contacts = table_of(Contact)
 KINDS = {
     "entry_no": "int",
     "contact_company_no": "code",
@@ -90,9 +90,9 @@ COLUMNS = (
 COLUMNS = tuple(dict.fromkeys(COLUMNS))
 # Totals by: the entry column, and the table whose description names it (by its key).
 BY: dict[str, tuple[Any, Any, str]] = {
-    "template": (entries.c.interaction_template_code, table(InteractionTemplate), "code"),
-    "group": (entries.c.interaction_group_code, table(InteractionGroup), "code"),
-    "campaign": (entries.c.campaign_no, table(Campaign), "no"),
+    "template": (entries.c.interaction_template_code, table_of(InteractionTemplate), "code"),
+    "group": (entries.c.interaction_group_code, table_of(InteractionGroup), "code"),
+    "campaign": (entries.c.campaign_no, table_of(Campaign), "no"),
     "contact": (contacts.c.no, None, ""),
 }
 
@@ -151,8 +151,8 @@ def check_parents_not_canceled(session: Session, entry_nos: Sequence[int]) -> No
     """Un-cancel: BC's TestField(Canceled, false) on the logged segment, then on the
     campaign entry, of the first entry that has a canceled one."""
     parents = (
-        (table(LoggedSegment), entries.c.logged_segment_entry_no, "Logged Segment"),
-        (table(CampaignEntry), entries.c.campaign_entry_no, "Campaign Entry"),
+        (table_of(LoggedSegment), entries.c.logged_segment_entry_no, "Logged Segment"),
+        (table_of(CampaignEntry), entries.c.campaign_entry_no, "Campaign Entry"),
     )
     for parent, link, caption in parents:
         canceled = session.scalar(

@@ -27,13 +27,11 @@ from rapport.services.interaction_checks import (
     line_joins,
     lines,
     logged_lines,
-    rowcount,
-    table,
     to_deliver,
 )
-from rapport.services.segments import get_header, new_header
+from rapport.services.segment_headers import get_header, new_header
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, analyze, is_postgresql
+from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql
 from rapport.storage.tables import (
     Attachment,
     CampaignEntry,
@@ -42,6 +40,7 @@ from rapport.storage.tables import (
     LoggedSegment,
     SegmentHeader,
     Task,
+    table_of,
 )
 
 if TYPE_CHECKING:
@@ -50,10 +49,10 @@ if TYPE_CHECKING:
 FOLLOW_UP_LENGTH = 50
 ANALYZE_FROM = 10_000  # lines; below this the planner's statistics stay good enough
 
-entries = table(InteractionLogEntry)
-campaign_entries = table(CampaignEntry)
-deliveries = table(Delivery)
-attachments = table(Attachment)
+entries = table_of(InteractionLogEntry)
+campaign_entries = table_of(CampaignEntry)
+deliveries = table_of(Delivery)
+attachments = table_of(Attachment)
 
 # Line fields an interaction log entry takes as they are (CopyFromSegment, reference §1.8).
 COPIED = (
@@ -186,7 +185,7 @@ def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str)
     """The logged segment, dated with the system date (reference §1.7)."""
     entry_no = next_entry_no(session, LoggedSegment.entry_no)
     session.execute(
-        insert(table(LoggedSegment)).values(
+        insert(table_of(LoggedSegment)).values(
             entry_no=entry_no,
             segment_no=header.no,
             description=header.description,
@@ -236,8 +235,7 @@ def insert_campaign_entries(
         "salesperson_code",
         "register_no",
     ]
-    result = session.execute(insert(campaign_entries).from_select(columns, query))
-    return rowcount(result)
+    return execute_counted(session, insert(campaign_entries).from_select(columns, query))
 
 
 def insert_entries(
@@ -268,13 +266,13 @@ def insert_entries(
     }
     query = select(*(v.label(k) for k, v in values.items())).select_from(line_joins())
     query = query.where(*logged_lines(header.id))
-    result = session.execute(insert(entries).from_select(list(values), query))
-    return rowcount(result)
+    return execute_counted(session, insert(entries).from_select(list(values), query))
 
 
 def queue_deliveries(session: Session, entry_no: int) -> int:
     """The delivery queue (X8): one pending row per entry to deliver, on its channel."""
-    result = session.execute(
+    return execute_counted(
+        session,
         insert(deliveries).from_select(
             ["entry_no", "channel", "status"],
             select(
@@ -285,9 +283,8 @@ def queue_deliveries(session: Session, entry_no: int) -> int:
                 entries.c.logged_segment_entry_no == entry_no,
                 entries.c.delivery_status == DeliveryStatus.PENDING.value,
             ),
-        )
+        ),
     )
-    return rowcount(result)
 
 
 def freeze_attachments(session: Session, header: SegmentHeader) -> None:
@@ -303,10 +300,10 @@ def freeze_attachments(session: Session, header: SegmentHeader) -> None:
 def remove_segment(session: Session, header: SegmentHeader) -> None:
     """The logged segment's header, lines (removed ones too), criteria and language
     variants go; tasks made for it keep their contact but lose the segment link (§1.2)."""
-    tasks = table(Task)
+    tasks = table_of(Task)
     session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
     session.execute(delete(lines).where(lines.c.segment_id == header.id))
-    session.execute(delete(table(SegmentHeader)).where(SegmentHeader.id == header.id))
+    session.execute(delete(table_of(SegmentHeader)).where(SegmentHeader.id == header.id))
     session.expunge(header)
 
 

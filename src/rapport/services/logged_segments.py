@@ -19,17 +19,16 @@ from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
-from rapport.services.interaction_checks import rowcount, table
 from rapport.settings import Settings
-from rapport.storage.db import Sessions
-from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment
+from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
 
 if TYPE_CHECKING:
     from rapport.services.delivery import DeliveryResult
 
-logged = table(LoggedSegment)
-entries = table(InteractionLogEntry)
-campaign_entries = table(CampaignEntry)
+logged = table_of(LoggedSegment)
+entries = table_of(InteractionLogEntry)
+campaign_entries = table_of(CampaignEntry)
 
 
 @dataclass(frozen=True)
@@ -139,8 +138,7 @@ def delete_canceled(sessions: Sessions, *, entry_no: int | None = None) -> int:
             .where(campaign_entries.c.register_no.in_(doomed))
             .values(register_no=0)
         )
-        result = session.execute(logged.delete().where(logged.c.entry_no.in_(doomed)))
-        return rowcount(result)
+        return execute_counted(session, logged.delete().where(logged.c.entry_no.in_(doomed)))
 
 
 def resend(
