@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import contacts, demo, segments, transfer
+from rapport.cli import campaigns, contacts, demo, followup, segments, transfer
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import RapportError
@@ -48,6 +48,9 @@ def root(
 
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segment")
+app.add_typer(campaigns.app, name="campaign")
+app.add_typer(followup.opportunities, name="opportunities")
+app.add_typer(followup.tasks, name="tasks")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)

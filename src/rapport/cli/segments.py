@@ -501,3 +501,7 @@ def reuse_logged(
         yes=yes,
     )
     print_action(result, st.json, verb="added")
+
+from rapport.cli import segment_outputs  # noqa: E402
+
+segment_outputs.register(app)

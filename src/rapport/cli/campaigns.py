@@ -1,0 +1,138 @@
+"""`rapport campaign …`: campaigns, their entries, statuses and target groups (C1–C3).
+
+Services are imported inside the commands so that `rapport --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, fields
+from typing import Annotated, Any
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.state import state
+
+app = typer.Typer(no_args_is_help=True, help="Campaigns: create, list, activate targets.")
+
+CampaignNo = Annotated[str, typer.Argument(help="Campaign no., e.g. CP00001.")]
+
+
+def _date_option(name: str) -> Any:
+    return typer.Option(
+        name, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date.", show_default=False
+    )
+
+
+def print_rows(rows: list[Any], *, as_json: bool, title: str = "") -> None:
+    """Every field of every row: a JSON array, or a table with a column per field."""
+    data = [asdict(row) for row in rows]
+    if as_json:
+        output.write_json(data)
+    elif rows:
+        output.table(data, [f.name for f in fields(rows[0])], title=title)
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    description: Annotated[str, typer.Option("--description", help="Description.")],
+    starting_date: Annotated[dt.datetime | None, _date_option("--starting-date")] = None,
+    ending_date: Annotated[dt.datetime | None, _date_option("--ending-date")] = None,
+    salesperson: Annotated[str, typer.Option("--salesperson", help="Salesperson code.")] = "",
+    status: Annotated[str, typer.Option("--status", help="Campaign status code.")] = "",
+) -> None:
+    """C1: create a campaign numbered from the campaign series; prints its no."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    no = campaigns.create_campaign(
+        st.sessions,
+        description=description,
+        starting_date=starting_date.date() if starting_date else None,
+        ending_date=ending_date.date() if ending_date else None,
+        salesperson_code=salesperson,
+        status_code=status,
+    )
+    output.result({"no": no}, as_json=st.json, human=lambda: output.stdout.print(no))
+
+
+@app.command("list")
+def list_campaigns(ctx: typer.Context) -> None:
+    """C2: every campaign with its totals (every field)."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    print_rows(campaigns.get_all(st.sessions), as_json=st.json)
+
+
+@app.command("show")
+def show(ctx: typer.Context, campaign: CampaignNo) -> None:
+    """C2: one campaign with its totals and target groups."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    card = asdict(campaigns.get(st.sessions, campaign))
+    card["target_groups"] = [
+        {"type": kind, "no": no} for kind, no in campaigns.get_target_groups(st.sessions, campaign)
+    ]
+
+    def human() -> None:
+        output.fields({k: v for k, v in card.items() if k != "target_groups"})
+        if card["target_groups"]:
+            output.table(card["target_groups"], ["type", "no"], title="target groups")
+
+    output.result(card, as_json=st.json, human=human)
+
+
+@app.command("entries")
+def entries(ctx: typer.Context, campaign: CampaignNo) -> None:
+    """C2: the campaign's entries (one per logged segment) with their totals."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    print_rows(campaigns.get_entries(st.sessions, campaign), as_json=st.json)
+
+
+@app.command("activate")
+def activate(ctx: typer.Context, campaign: CampaignNo) -> None:
+    """C3: build the campaign's target groups from its target lines and interactions."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    result = campaigns.activate(st.sessions, campaign)
+    output.result(asdict(result), as_json=st.json, human=lambda: output.message(result.message))
+
+
+@app.command("deactivate")
+def deactivate(ctx: typer.Context, campaign: CampaignNo) -> None:
+    """C3: remove every target group of the campaign."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    result = campaigns.deactivate(st.sessions, campaign)
+    output.result(asdict(result), as_json=st.json, human=lambda: output.message(result.message))
+
+
+@app.command("statuses")
+def statuses(ctx: typer.Context) -> None:
+    """C1: the campaign statuses."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    print_rows(campaigns.get_statuses(st.sessions), as_json=st.json)
+
+
+@app.command("add-status")
+def add_status(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Status code.")],
+    description: Annotated[str, typer.Option("--description", help="Description.")] = "",
+) -> None:
+    """C1: add a campaign status."""
+    from rapport.services import campaigns
+
+    st = state(ctx)
+    result = campaigns.create_status(st.sessions, code=code, description=description)
+    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.code))

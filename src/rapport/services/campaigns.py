@@ -1,0 +1,399 @@
+"""Campaigns (C1–C3): create and read campaigns with their totals, their entries, their
+statuses, and activation / deactivation of their target groups (reference §1.11, §2.15).
+
+Totals are Business Central's FlowFields over the campaign's interaction log entries that
+are neither canceled nor postponed: target contacts contacted (entries with *campaign
+target*), contacts responded (*campaign response*), cost and duration. Activation builds
+the target groups from the campaign's target segment lines and target interactions in one
+INSERT … SELECT; with the fix of SPEC §4 a target group's key is always the company's
+(its customer when the company has a business relation linked to a customer), the same
+key the removal of a line looks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+
+from rapport.domain.codes import normalize_code
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.storage.db import Sessions
+from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.tables import (
+    Campaign,
+    CampaignEntry,
+    CampaignStatus,
+    CampaignTargetGroup,
+    Contact,
+    ContactBusinessRelation,
+    InteractionLogEntry,
+    Salesperson,
+    SegmentLine,
+)
+
+ILE = InteractionLogEntry
+NO_TARGETS = (
+    "To activate the sales prices and/or line discounts, you must apply the relevant Segment "
+    "Line(s) to the Campaign and place a check mark in the Campaign Target field on the "
+    "Segment Line."
+)
+
+
+@dataclass(frozen=True)
+class CampaignRead:
+    no: str
+    description: str
+    starting_date: dt.date | None
+    ending_date: dt.date | None
+    salesperson_code: str
+    status_code: str
+    target_contacts_contacted: int
+    contacts_responded: int
+    cost: Decimal
+    duration: Decimal
+    no_of_entries: int
+    activated: bool
+
+
+@dataclass(frozen=True)
+class CampaignEntryRead:
+    entry_no: int
+    campaign_no: str
+    description: str
+    date: dt.date | None
+    user_id: str
+    segment_no: str
+    canceled: bool
+    salesperson_code: str
+    register_no: int
+    document_type: str
+    no_of_interactions: int
+    cost: Decimal
+    duration: Decimal
+
+
+@dataclass(frozen=True)
+class CampaignStatusRead:
+    code: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ActivationResult:
+    campaign_no: str
+    target_groups: int
+    message: str
+
+
+def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
+    """A code as BC stores it (trimmed, upper-case); Invalid when too long."""
+    try:
+        return normalize_code(value, length=length, field=field)
+    except ValueError as exc:
+        raise Invalid(str(exc), where=field) from exc
+
+
+def _check(session: Session, model: Any, code: str, label: str) -> str:
+    if code and session.get(model, code) is None:
+        raise NotFound(f"{label} {code} does not exist.")
+    return code
+
+
+def create_campaign(
+    sessions: Sessions,
+    *,
+    description: str,
+    starting_date: dt.date | None = None,
+    ending_date: dt.date | None = None,
+    salesperson_code: str = "",
+    status_code: str = "",
+    no: str = "",
+) -> str:
+    """C1: a campaign numbered from the campaign series (or a manual `no` where the series
+    allows it); the starting date may not be after the ending date. Returns its no."""
+    if starting_date and ending_date and starting_date > ending_date:
+        raise Invalid(
+            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
+            f"{ending_date.isoformat()}.",
+            where="starting_date",
+        )
+    salesperson = as_code(salesperson_code, field="salesperson_code")
+    status = as_code(status_code, length=10, field="status_code")
+    with sessions.begin() as session:
+        _check(session, Salesperson, salesperson, "Salesperson")
+        _check(session, CampaignStatus, status, "Campaign Status")
+        series = setup_series(session, "campaign_nos")
+        manual = bool(no.strip())
+        if manual:
+            no = as_code(no, field="no")
+            manual_no_allowed(session, series)
+            if session.get(Campaign, no) is not None:
+                raise Conflict(f"Campaign {no} already exists.")
+        else:
+            no = next_no(session, series)
+        session.add(
+            Campaign(
+                no=no,
+                description=description.strip(),
+                starting_date=starting_date,
+                ending_date=ending_date,
+                salesperson_code=salesperson,
+                status_code=status,
+                no_series="" if manual else series,
+            )
+        )
+    return no
+
+
+def _totals() -> Any:
+    counted = and_(ILE.canceled == false(), ILE.postponed == false())
+    return (
+        select(
+            ILE.campaign_no.label("campaign_no"),
+            func.sum(case((ILE.campaign_target, 1), else_=0)).label("targets"),
+            func.sum(case((ILE.campaign_response, 1), else_=0)).label("responses"),
+            func.sum(ILE.cost).label("cost"),
+            func.sum(ILE.duration).label("duration"),
+        )
+        .where(counted, ILE.campaign_no != "")
+        .group_by(ILE.campaign_no)
+        .subquery()
+    )
+
+
+def _campaigns() -> Select[Any]:
+    totals = _totals()
+    entries = (
+        select(func.count())
+        .where(CampaignEntry.campaign_no == Campaign.no)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    activated = exists().where(CampaignTargetGroup.campaign_no == Campaign.no)
+    return (
+        select(
+            Campaign.no,
+            Campaign.description,
+            Campaign.starting_date,
+            Campaign.ending_date,
+            Campaign.salesperson_code,
+            Campaign.status_code,
+            func.coalesce(totals.c.targets, 0).label("target_contacts_contacted"),
+            func.coalesce(totals.c.responses, 0).label("contacts_responded"),
+            func.coalesce(totals.c.cost, 0).label("cost"),
+            func.coalesce(totals.c.duration, 0).label("duration"),
+            entries.label("no_of_entries"),
+            activated.label("activated"),
+        )
+        .outerjoin(totals, totals.c.campaign_no == Campaign.no)
+        .order_by(Campaign.no)
+    )
+
+
+def _read(row: Any) -> CampaignRead:
+    values = row._asdict()
+    values["cost"] = Decimal(values["cost"])
+    values["duration"] = Decimal(values["duration"])
+    values["activated"] = bool(values["activated"])
+    for name in ("target_contacts_contacted", "contacts_responded", "no_of_entries"):
+        values[name] = int(values[name])
+    return CampaignRead(**values)
+
+
+def get_all(sessions: Sessions) -> list[CampaignRead]:
+    """C2: every campaign with its totals, by no."""
+    with sessions.begin() as session:
+        return [_read(row) for row in session.execute(_campaigns())]
+
+
+def get(sessions: Sessions, no: str) -> CampaignRead:
+    """C2: one campaign with its totals."""
+    key = as_code(no, field="no")
+    with sessions.begin() as session:
+        row = session.execute(_campaigns().where(Campaign.no == key)).first()
+    if row is None:
+        raise NotFound(f"Campaign {key} does not exist.")
+    return _read(row)
+
+
+def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
+    """C2: the campaign's entries (one per logged segment and campaign) with the number, cost
+    and duration of their interactions of the same canceled state (BC FlowFields)."""
+    key = as_code(no, field="no")
+    same = and_(
+        ILE.campaign_no == CampaignEntry.campaign_no,
+        ILE.campaign_entry_no == CampaignEntry.entry_no,
+        ILE.canceled == CampaignEntry.canceled,
+    )
+
+    def total(expr: Any) -> Any:
+        return select(expr).where(same).correlate(CampaignEntry).scalar_subquery()
+
+    query = (
+        select(
+            *(CampaignEntry.__table__.c[name] for name in _ENTRY_FIELDS),
+            total(func.count()).label("no_of_interactions"),
+            func.coalesce(total(func.sum(ILE.cost)), 0).label("cost"),
+            func.coalesce(total(func.sum(ILE.duration)), 0).label("duration"),
+        )
+        .where(CampaignEntry.campaign_no == key)
+        .order_by(CampaignEntry.entry_no)
+    )
+    with sessions.begin() as session:
+        if session.get(Campaign, key) is None:
+            raise NotFound(f"Campaign {key} does not exist.")
+        rows = session.execute(query).all()
+    return [
+        CampaignEntryRead(
+            **{**row._asdict(), "cost": Decimal(row.cost), "duration": Decimal(row.duration)}
+        )
+        for row in rows
+    ]
+
+
+_ENTRY_FIELDS = (
+    "entry_no",
+    "campaign_no",
+    "description",
+    "date",
+    "user_id",
+    "segment_no",
+    "canceled",
+    "salesperson_code",
+    "register_no",
+    "document_type",
+)
+
+
+def _targets(no: str) -> Any:
+    """The companies (company no., or the contact's own no. without a company) of the
+    campaign's target segment lines and non-postponed target interactions."""
+    line_contact, ile_contact = aliased(Contact), aliased(Contact)
+    lines = (
+        select(SegmentLine.contact_company_no.label("company_no"), line_contact.no.label("own"))
+        .join(line_contact, line_contact.id == SegmentLine.contact_id)
+        .where(
+            SegmentLine.campaign_no == no,
+            SegmentLine.campaign_target == true(),
+            SegmentLine.removed_action.is_(None),
+        )
+    )
+    entries = (
+        select(ILE.contact_company_no.label("company_no"), ile_contact.no.label("own"))
+        .join(ile_contact, ile_contact.id == ILE.contact_id)
+        .where(ILE.campaign_no == no, ILE.campaign_target == true(), ILE.postponed == false())
+    )
+    found = union_all(lines, entries).subquery()
+    return select(
+        case((found.c.company_no != "", found.c.company_no), else_=found.c.own).label("company_no")
+    ).subquery()
+
+
+def activate(sessions: Sessions, no: str) -> ActivationResult:
+    """C3 (reference §2.15 with the SPEC §4 fix): a target group per company of the
+    campaign's target lines and interactions — (customer, customer no.) when the company
+    has a business relation linked to a customer, else (contact, company no.) — added in
+    one statement, existing ones kept."""
+    key = as_code(no, field="no")
+    with sessions.begin() as session:
+        if session.get(Campaign, key) is None:
+            raise NotFound(f"Campaign {key} does not exist.")
+        found = _targets(key)
+        if not session.scalar(select(func.count()).select_from(found)):
+            raise Invalid(NO_TARGETS)
+        company = aliased(Contact)
+        customer_no = (
+            select(func.min(ContactBusinessRelation.link_no))
+            .join(company, company.id == ContactBusinessRelation.contact_id)
+            .where(
+                company.no == found.c.company_no,
+                func.lower(ContactBusinessRelation.link_to_table) == "customer",
+                ContactBusinessRelation.link_no != "",
+            )
+            .scalar_subquery()
+        )
+        keys = (
+            select(
+                case((customer_no.is_not(None), "customer"), else_="contact").label("type"),
+                func.coalesce(customer_no, found.c.company_no).label("no"),
+            )
+            .distinct()
+            .subquery()
+        )
+        already = exists().where(
+            CampaignTargetGroup.type == keys.c.type,
+            CampaignTargetGroup.no == keys.c.no,
+            CampaignTargetGroup.campaign_no == key,
+        )
+        added = session.execute(
+            insert(CampaignTargetGroup).from_select(
+                ["type", "no", "campaign_no"],
+                select(keys.c.type, keys.c.no, literal(key)).where(~already),
+            )
+        )
+        count = int(added.rowcount or 0)  # type: ignore[attr-defined]
+    return ActivationResult(key, count, f"Campaign {key} is now activated.")
+
+
+def deactivate(sessions: Sessions, no: str) -> ActivationResult:
+    """C3: remove every target group of the campaign."""
+    key = as_code(no, field="no")
+    with sessions.begin() as session:
+        if session.get(Campaign, key) is None:
+            raise NotFound(f"Campaign {key} does not exist.")
+        removed = session.execute(
+            delete(CampaignTargetGroup).where(CampaignTargetGroup.campaign_no == key)
+        )
+        count = int(removed.rowcount or 0)  # type: ignore[attr-defined]
+    return ActivationResult(key, count, f"Campaign {key} is now deactivated.")
+
+
+def get_target_groups(sessions: Sessions, no: str) -> list[tuple[str, str]]:
+    """C3: the campaign's target groups as (type, no.)."""
+    key = as_code(no, field="no")
+    with sessions.begin() as session:
+        rows = session.execute(
+            select(CampaignTargetGroup.type, CampaignTargetGroup.no)
+            .where(CampaignTargetGroup.campaign_no == key)
+            .order_by(CampaignTargetGroup.type, CampaignTargetGroup.no)
+        ).all()
+    return [(row.type, row.no) for row in rows]
+
+
+def create_status(sessions: Sessions, *, code: str, description: str = "") -> CampaignStatusRead:
+    """C1: a campaign status (a plain code and description)."""
+    key = as_code(code, length=10, field="code")
+    if not key:
+        raise Invalid("Code must have a value in Campaign Status.", where="code")
+    with sessions.begin() as session:
+        if session.get(CampaignStatus, key) is not None:
+            raise Conflict(f"Campaign Status {key} already exists.")
+        session.add(CampaignStatus(code=key, description=description))
+    return CampaignStatusRead(key, description)
+
+
+def get_statuses(sessions: Sessions) -> list[CampaignStatusRead]:
+    """C1: every campaign status, by code."""
+    with sessions.begin() as session:
+        rows = session.execute(
+            select(CampaignStatus.code, CampaignStatus.description).order_by(CampaignStatus.code)
+        ).all()
+    return [CampaignStatusRead(row.code, row.description) for row in rows]
