@@ -12,7 +12,17 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import campaigns, contacts, demo, followup, segments, transfer
+from rapport.cli import (
+    campaigns,
+    contacts,
+    demo,
+    followup,
+    interactions,
+    logged,
+    segments,
+    templates,
+    transfer,
+)
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import RapportError
@@ -51,6 +61,9 @@ app.add_typer(segments.app, name="segment")
 app.add_typer(campaigns.app, name="campaign")
 app.add_typer(followup.opportunities, name="opportunities")
 app.add_typer(followup.tasks, name="tasks")
+app.add_typer(logged.app, name="logged")
+app.add_typer(interactions.app, name="interactions")
+app.add_typer(templates.app, name="template")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)

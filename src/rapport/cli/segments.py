@@ -505,3 +505,7 @@ def reuse_logged(
 from rapport.cli import segment_outputs  # noqa: E402
 
 segment_outputs.register(app)
+
+from rapport.cli import segment_log  # noqa: E402
+
+segment_log.register(app)

@@ -1,0 +1,61 @@
+"""`rapport segment log SEG`: log a segment as interactions, optionally delivering them and
+creating a follow-up segment (L2, L3, L4).
+
+Registered on the segment sub-app by `cli/segments.py`; the service is imported inside the
+command so that `rapport --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.state import state
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `log` command to the segment sub-app."""
+    app.command("log")(log)
+
+
+def log(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help="Segment no., e.g. SEG00001.")],
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="Send the e-mails and write the hard copies.")
+    ] = False,
+    follow_up: Annotated[
+        bool, typer.Option("--follow-up", help="Create a follow-up segment with the same contacts.")
+    ] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", help="Folder for hard copies (default: ./rapport-output/).", file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """L2: log the segment: one interaction per contact, one campaign entry per campaign,
+    attachments frozen, the segment removed; all or nothing."""
+    from rapport.services import interactions
+
+    st = state(ctx)
+    result = interactions.log_segment(
+        st.sessions,
+        segment,
+        deliver=deliver,
+        follow_up=follow_up,
+        user=st.user,
+        settings=st.settings,
+        output_dir=output_dir,
+    )
+    data = asdict(result)
+
+    def human() -> None:
+        output.message(f"Segment {segment.strip().upper()} has been logged.")
+        output.fields({k: v for k, v in data.items() if v is not None})
+
+    output.result(data, as_json=st.json, human=human)
