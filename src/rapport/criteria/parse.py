@@ -1,0 +1,285 @@
+"""Criteria text → tree (X1). The grammar (grammar.lark) gives the shape; this module gives
+the names their meaning from the registry (fields.py) and the values their type.
+
+Every error is a `rapport.errors.Invalid` whose message starts with the position, `line 1,
+col 23: unknown field 'contry' — did you mean 'country'?`, and says what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from rapport.criteria import bcfilter
+from rapport.criteria import fields as registry
+from rapport.criteria.tree import (
+    And,
+    Compare,
+    Exists,
+    Expr,
+    InList,
+    IsEmpty,
+    LoggedSegmentMember,
+    Matches,
+    Not,
+    Or,
+    SegmentMember,
+)
+from rapport.criteria.values import Value, coerce
+from rapport.errors import Invalid
+
+# How the grammar's terminals read in "expected …" messages.
+EXPECTED = {
+    "NAME": "a field or relation name",
+    "WORD": "a value",
+    "STRING": "a quoted text",
+    "INT": "a number",
+    "OP": "an operator (=, !=, <, <=, >, >=)",
+    "SIGN": "'+' or '-'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "_OR": "'or'",
+    "_AND": "'and'",
+    "_NOT": "'not'",
+    "_IN": "'in'",
+    "_IS": "'is'",
+    "_EMPTY": "'empty'",
+    "_MATCHES": "'matches'",
+    "$END": "the end",
+}
+
+
+@cache
+def _parser() -> Lark:
+    grammar = resources.files("rapport.criteria").joinpath("grammar.lark").read_text()
+    return Lark(grammar, parser="lalr", maybe_placeholders=True)
+
+
+def parse(text: str) -> Expr:
+    """The tree of criteria `text`; Invalid with the position and what was expected."""
+    if not text.strip():
+        raise Invalid("the criteria are empty: write a condition such as country = BE")
+    try:
+        shape = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise Invalid(_syntax_message(exc, text)) from None
+    return _Builder().expr(shape, None)
+
+
+def _syntax_message(exc: UnexpectedInput, text: str) -> str:
+    if isinstance(exc, UnexpectedEOF):
+        where = _end_position(text)
+        return f"{where}: the criteria end too early; expected {_expected(exc.expected or ())}"
+    where = f"line {exc.line}, col {exc.column}"
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
+        return f"{where}: unexpected {char!r}; expected {_expected(set(exc.allowed))}"
+    if isinstance(exc, UnexpectedToken):
+        if exc.token.type == "$END":
+            where = _end_position(text)
+            return f"{where}: the criteria end too early; expected {_expected(exc.expected)}"
+        return f"{where}: unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
+    return f"{where}: {exc}"  # pragma: no cover - lark raises only the three above
+
+
+def _end_position(text: str) -> str:
+    lines = text.split("\n")
+    return f"line {len(lines)}, col {len(lines[-1]) + 1}"
+
+
+def _expected(names: Iterable[str]) -> str:
+    words = sorted({EXPECTED.get(str(name), str(name).lower()) for name in names})
+    if len(words) <= 1:
+        return "".join(words) or "something else"
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _at(token: Token) -> str:
+    return f"line {token.line}, col {token.column}"
+
+
+def _token(node: object) -> Token:
+    if not isinstance(node, Token):  # the grammar guarantees it; keeps mypy honest
+        raise TypeError(f"expected a token, found {node!r}")
+    return node
+
+
+def _tree(node: object) -> Tree[Token]:
+    if not isinstance(node, Tree):
+        raise TypeError(f"expected a tree, found {node!r}")
+    return node
+
+
+def _unquote(token: Token) -> str:
+    raw = str(token)
+    quote = raw[0]
+    return raw[1:-1].replace(quote * 2, quote)
+
+
+class _Builder:
+    """Walks the lark tree top-down, knowing whether it is inside a relation."""
+
+    def expr(self, node: Tree[Token] | Token, rel: registry.Relation | None) -> Expr:
+        if isinstance(node, Token):
+            raise self.not_a_condition(node)
+        handler = getattr(self, f"on_{node.data}")
+        result: Expr = handler(node.children, rel)
+        return result
+
+    def not_a_condition(self, token: Token) -> Invalid:
+        return Invalid(f"{_at(token)}: expected a condition, found {str(token)!r}")
+
+    def on_either(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
+        left, right = (self.expr(child, rel) for child in children)
+        return Or((*(left.parts if isinstance(left, Or) else (left,)), right))
+
+    def on_both(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
+        left, right = (self.expr(child, rel) for child in children)
+        return And((*(left.parts if isinstance(left, And) else (left,)), right))
+
+    def on_negation(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
+        return Not(self.expr(children[0], rel))
+
+    def on_number(self, children: list[Token], _rel: registry.Relation | None) -> Expr:
+        raise self.not_a_condition(children[0])
+
+    on_text = on_number
+
+    def field(self, name: Token, rel: registry.Relation | None) -> registry.Field:
+        try:
+            if rel is None:
+                return registry.contact_field(str(name))
+            return registry.relation_field(rel, str(name))
+        except registry.UnknownName as exc:
+            raise Invalid(f"{_at(name)}: {exc.message}") from None
+
+    def checked(self, name: Token, op: str, rel: registry.Relation | None) -> registry.Field:
+        field = self.field(name, rel)
+        if op not in field.operators:
+            allowed = ", ".join(field.operators)
+            raise Invalid(f"{_at(name)}: {field.name} does not take {op!r}; it takes {allowed}")
+        return field
+
+    def value(self, field: registry.Field, node: Tree[Token]) -> Value:
+        tokens = [child for child in node.children if isinstance(child, Token)]
+        if node.data == "quoted":
+            raw = _unquote(tokens[0])
+        else:
+            raw = "".join(str(token) for token in tokens)
+        try:
+            return coerce(field, raw)
+        except ValueError as exc:
+            raise Invalid(f"{_at(tokens[0])}: {field.name}: {exc}") from None
+
+    def shorthand(self, name: Token, rel: registry.Relation) -> registry.Field:
+        if rel.shorthand is None:
+            raise Invalid(
+                f"{_at(name)}: {rel.name} has no code to compare; write {rel.name}(condition on "
+                f"{', '.join(rel.fields)})"
+            )
+        return rel.fields[rel.shorthand]
+
+    def on_compare(
+        self, children: list[Token | Tree[Token]], rel: registry.Relation | None
+    ) -> Expr:
+        name, op_token, value = _token(children[0]), _token(children[1]), _tree(children[2])
+        op = "!=" if str(op_token) == "<>" else str(op_token)
+        if rel is None and name.lower() in registry.RELATIONS:
+            inner = registry.RELATIONS[name.lower()]
+            code = self.shorthand(name, inner)
+            if op != "=":
+                raise Invalid(
+                    f"{_at(op_token)}: {inner.name} takes = or in; write not {inner.name} = … "
+                    f"for contacts without one"
+                )
+            return Exists(inner.name, Compare(code.name, "=", self.value(code, value)))
+        field = self.checked(name, op, rel)
+        return Compare(field.name, op, self.value(field, value))
+
+    def in_values(self, field: registry.Field, node: Tree[Token]) -> tuple[Value, ...]:
+        return tuple(self.value(field, child) for child in node.children if isinstance(child, Tree))
+
+    def on_in_list(
+        self,
+        children: list[Token | Tree[Token]],
+        rel: registry.Relation | None,
+        negated: bool = False,
+    ) -> Expr:
+        name, values = _token(children[0]), _tree(children[1])
+        if rel is None and name.lower() in registry.RELATIONS:
+            inner = registry.RELATIONS[name.lower()]
+            code = self.shorthand(name, inner)
+            found = Exists(inner.name, InList(code.name, self.in_values(code, values)))
+            return Not(found) if negated else found
+        field = self.checked(name, "not in" if negated else "in", rel)
+        return InList(field.name, self.in_values(field, values), negated=negated)
+
+    def on_not_in_list(
+        self, children: list[Token | Tree[Token]], rel: registry.Relation | None
+    ) -> Expr:
+        return self.on_in_list(children, rel, negated=True)
+
+    def on_is_empty(self, children: list[Token], rel: registry.Relation | None) -> Expr:
+        return IsEmpty(self.checked(children[0], "is empty", rel).name)
+
+    def on_is_not_empty(self, children: list[Token], rel: registry.Relation | None) -> Expr:
+        return IsEmpty(self.checked(children[0], "is not empty", rel).name, negated=True)
+
+    def on_matches(self, children: list[Token], rel: registry.Relation | None) -> Expr:
+        name, text = children
+        field = self.checked(name, "matches", rel)
+        filter_text = _unquote(text)
+        try:
+            bcfilter.parse_filter(filter_text)
+        except ValueError as exc:
+            raise Invalid(f"{_at(text)}: {field.name} matches: {exc}") from None
+        return Matches(field.name, filter_text)
+
+    def on_bare(self, children: list[Token], rel: registry.Relation | None) -> Expr:
+        name = children[0]
+        if rel is None and name.lower() in registry.RELATIONS:
+            return Exists(registry.RELATIONS[name.lower()].name)
+        field = self.field(name, rel)
+        if field.type is not registry.ValueType.BOOL:
+            raise Invalid(
+                f"{_at(name)}: {field.name} is not a yes/no field; compare it, for example "
+                f"{field.name} = …"
+            )
+        return Compare(field.name, "=", True)
+
+    def on_call(
+        self, children: list[Token | Tree[Token] | None], rel: registry.Relation | None
+    ) -> Expr:
+        name, body = _token(children[0]), children[1]
+        key = name.lower()
+        if key in registry.MEMBERSHIPS:
+            if rel is not None:
+                raise Invalid(f"{_at(name)}: {key}(…) cannot be used inside {rel.name}(…)")
+            return self.membership(name, body)
+        if rel is not None:
+            raise Invalid(f"{_at(name)}: a relation cannot be used inside {rel.name}(…)")
+        try:
+            inner = registry.relation(str(name))
+        except registry.UnknownName as exc:
+            raise Invalid(f"{_at(name)}: {exc.message}") from None
+        return Exists(inner.name, None if body is None else self.expr(body, inner))
+
+    def membership(self, name: Token, body: Token | Tree[Token] | None) -> Expr:
+        key = name.lower()
+        arg = body
+        if key == "logged_segment":
+            if isinstance(arg, Tree) and arg.data == "number":
+                return LoggedSegmentMember(int(_token(arg.children[0])))
+            raise Invalid(f"{_at(name)}: logged_segment takes an entry no.: logged_segment(3)")
+        if isinstance(arg, Tree) and arg.data in ("bare", "text", "number"):
+            token = _token(arg.children[0])
+            no = _unquote(token) if arg.data == "text" else str(token)
+            if no.strip():
+                return SegmentMember(no.strip().upper())
+        raise Invalid(f"{_at(name)}: segment takes a segment no.: segment(SEG00002)")

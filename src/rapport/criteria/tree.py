@@ -1,0 +1,232 @@
+"""The criteria tree (X1): frozen dataclasses that the parser builds, the compiler turns into
+SQL and the renderer turns back into canonical text; and its JSON form for the API.
+
+A field name inside `Exists.condition` names a field of that relation's rows; everywhere
+else it names a contact field. Values are already typed (see values.py). `from_json`
+checks names, operators and values against the registry as the parser does, and raises
+`rapport.errors.Invalid` naming the JSON path at fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapport.criteria import fields as registry
+from rapport.criteria.values import RelativeDate, Value, coerce, to_plain
+from rapport.errors import Invalid
+
+__all__ = [
+    "And",
+    "Compare",
+    "Exists",
+    "Expr",
+    "InList",
+    "IsEmpty",
+    "LoggedSegmentMember",
+    "Matches",
+    "Not",
+    "Or",
+    "RelativeDate",
+    "SegmentMember",
+    "Value",
+    "from_json",
+    "to_json",
+]
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Compare:
+    """`field op value` with op one of = != < <= > >=."""
+
+    field: str
+    op: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class InList:
+    field: str
+    values: tuple[Value, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class IsEmpty:
+    field: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Matches:
+    """`field matches 'FILTER'` in Business Central's filter syntax (bcfilter.py)."""
+
+    field: str
+    filter: str
+
+
+@dataclass(frozen=True)
+class Exists:
+    """A row of the relation exists (for the contact, or its company) matching `condition`."""
+
+    relation: str
+    condition: Expr | None = None
+
+
+@dataclass(frozen=True)
+class SegmentMember:
+    """The contact is on the (unlogged) segment `no`: it has an active line there."""
+
+    no: str
+
+
+@dataclass(frozen=True)
+class LoggedSegmentMember:
+    """The contact has a non-canceled interaction log entry of logged segment `entry_no`."""
+
+    entry_no: int
+
+
+Expr = (
+    And
+    | Or
+    | Not
+    | Compare
+    | InList
+    | IsEmpty
+    | Matches
+    | Exists
+    | SegmentMember
+    | LoggedSegmentMember
+)
+COMPARE_OPS = ("=", "!=", "<", "<=", ">", ">=")
+
+
+def to_json(expr: Expr) -> dict[str, Any]:
+    """The JSON form: {"and": [...]}, {"field": "country", "op": "=", "value": "BE"} …"""
+    if isinstance(expr, And | Or):
+        return {type(expr).__name__.lower(): [to_json(part) for part in expr.parts]}
+    if isinstance(expr, Not):
+        return {"not": to_json(expr.operand)}
+    if isinstance(expr, Compare):
+        return {"field": expr.field, "op": expr.op, "value": to_plain(expr.value)}
+    if isinstance(expr, InList):
+        op = "not in" if expr.negated else "in"
+        return {"field": expr.field, "op": op, "values": [to_plain(v) for v in expr.values]}
+    if isinstance(expr, IsEmpty):
+        return {"field": expr.field, "op": "is not empty" if expr.negated else "is empty"}
+    if isinstance(expr, Matches):
+        return {"field": expr.field, "op": "matches", "value": expr.filter}
+    if isinstance(expr, Exists):
+        where = None if expr.condition is None else to_json(expr.condition)
+        return {"relation": expr.relation, "where": where}
+    if isinstance(expr, SegmentMember):
+        return {"segment": expr.no}
+    return {"logged_segment": expr.entry_no}
+
+
+def from_json(data: Any) -> Expr:
+    """The tree of a JSON form, checked against the registry; Invalid names the path."""
+    return _JsonReader().node(data, "$", None)
+
+
+class _JsonReader:
+    def node(self, data: Any, path: str, rel: registry.Relation | None) -> Expr:
+        if not isinstance(data, dict):
+            raise Invalid("expected an object", where=path)
+        if len(data) == 1:
+            ((key, value),) = data.items()
+            return self.single(key, value, path, rel)
+        if "relation" in data:
+            return self.exists(data, path, rel)
+        if "field" in data:
+            return self.condition(data, path, rel)
+        raise Invalid(
+            "expected one of the keys and, or, not, field, relation, segment, logged_segment",
+            where=path,
+        )
+
+    def single(self, key: str, value: Any, path: str, rel: registry.Relation | None) -> Expr:
+        if key in ("and", "or"):
+            if not isinstance(value, list) or len(value) < 2:
+                raise Invalid(f"'{key}' takes a list of at least two conditions", where=path)
+            parts = tuple(self.node(v, f"{path}.{key}[{i}]", rel) for i, v in enumerate(value))
+            return And(parts) if key == "and" else Or(parts)
+        if key == "not":
+            return Not(self.node(value, f"{path}.not", rel))
+        if key in ("segment", "logged_segment"):
+            return self.membership(key, value, path, rel)
+        if key == "relation":
+            return self.exists({"relation": value}, path, rel)
+        raise Invalid(f"unexpected key {key!r}", where=path)
+
+    def membership(self, key: str, value: Any, path: str, rel: registry.Relation | None) -> Expr:
+        if rel is not None:
+            raise Invalid(f"{key} membership cannot be used inside {rel.name}(…)", where=path)
+        if key == "segment":
+            if not isinstance(value, str) or not value.strip():
+                raise Invalid("'segment' takes a segment no.", where=path)
+            return SegmentMember(value.strip().upper())
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise Invalid("'logged_segment' takes a logged segment entry no.", where=path)
+        return LoggedSegmentMember(value)
+
+    def exists(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
+        if rel is not None:
+            raise Invalid(f"a relation cannot be used inside {rel.name}(…)", where=path)
+        try:
+            inner = registry.relation(str(data["relation"]))
+        except registry.UnknownName as exc:
+            raise Invalid(exc.message, where=f"{path}.relation") from None
+        where = data.get("where")
+        condition = None if where is None else self.node(where, f"{path}.where", inner)
+        return Exists(inner.name, condition)
+
+    def condition(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
+        try:
+            name = str(data["field"])
+            field = (
+                registry.contact_field(name) if rel is None else registry.relation_field(rel, name)
+            )
+        except registry.UnknownName as exc:
+            raise Invalid(exc.message, where=f"{path}.field") from None
+        op = data.get("op", "=")
+        if op not in field.operators:
+            raise Invalid(f"{field.name} does not take {op!r}", where=f"{path}.op")
+        try:
+            return self.typed(field, op, data)
+        except ValueError as exc:
+            raise Invalid(str(exc), where=f"{path}.value") from None
+
+    def typed(self, field: registry.Field, op: str, data: dict[str, Any]) -> Expr:
+        if op in ("is empty", "is not empty"):
+            return IsEmpty(field.name, negated=op == "is not empty")
+        if op == "matches":
+            value = data.get("value")
+            if not isinstance(value, str):
+                raise ValueError("'matches' takes a filter text")
+            return Matches(field.name, value)
+        if op in ("in", "not in"):
+            values = data.get("values")
+            if not isinstance(values, list) or not values:
+                raise ValueError(f"'{op}' takes a non-empty list 'values'")
+            typed = tuple(coerce(field, value) for value in values)
+            return InList(field.name, typed, negated=op == "not in")
+        if "value" not in data:
+            raise ValueError(f"{field.name} {op} needs a 'value'")
+        return Compare(field.name, op, coerce(field, data["value"]))
