@@ -188,3 +188,26 @@ def make_queued_interaction(
     if status is not None:
         _add(session, t.Delivery(entry_no=entry_no, channel=channel, status=status))
     return entry
+
+
+def make_profile_answer(
+    session: Session, contact: t.Contact, questionnaire: str, line_no: int, answer: str = ""
+) -> t.ContactProfileAnswer:
+    """A contact's answer to a questionnaire line, creating the questionnaire and line."""
+    if session.get(t.ProfileQuestionnaire, questionnaire) is None:
+        _add(session, t.ProfileQuestionnaire(code=questionnaire, description=questionnaire))
+    if session.get(t.ProfileQuestionnaireLine, (questionnaire, line_no)) is None:
+        _add(session, t.ProfileQuestionnaireLine(
+            profile_questionnaire_code=questionnaire, line_no=line_no, type="answer",
+            description=answer or f"Answer {line_no}"))
+    return _add(session, t.ContactProfileAnswer(
+        contact_id=contact.id, profile_questionnaire_code=questionnaire, line_no=line_no))
+
+
+def make_interaction(session: Session, contact: t.Contact, **fields: Any) -> t.InteractionLogEntry:
+    """An interaction log entry for `contact` with the next entry no.; fields as the table's."""
+    last = session.query(t.InteractionLogEntry.entry_no).order_by(
+        t.InteractionLogEntry.entry_no.desc()).limit(1).scalar()
+    return _add(session, t.InteractionLogEntry(
+        entry_no=(last or 0) + 1, contact_id=contact.id,
+        contact_company_no=contact.company_no, **fields))
