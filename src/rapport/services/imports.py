@@ -100,7 +100,7 @@ def _staging_on_disk(session: Session) -> None:
         return
     with suppress(OperationalError):
         session.execute(text("PRAGMA temp_store=FILE"))
-        session.execute(text("PRAGMA temp.cache_size=-65536"))
+        session.execute(text("PRAGMA temp.cache_size=-16384"))
 
 
 def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
