@@ -1,0 +1,158 @@
+"""`rapport segment log`, `rapport logged …`, `rapport interactions …`, `rapport template …`
+end to end (L1, L2, L5, L6, L7): exit statuses, messages on stderr, the JSON shapes of
+SPEC §6."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rapport.cli.main import run
+from rapport.storage.db import open_database
+from tests.factories import build_log_world, make_segment
+
+
+@pytest.fixture
+def rapport(sqlite_url, capsys):
+    """A database with the logging world and segment SEG1 (P1, ACME on CP1, P4); runs
+    `rapport --db URL ARGS…` and returns (exit status, stdout, stderr)."""
+    sessions = open_database(sqlite_url)
+    with sessions.begin() as session:
+        contacts = build_log_world(session)
+        make_segment(
+            session,
+            "SEG1",
+            description="Mailing",
+            interaction_template_code="ABSTRACT",
+            salesperson_code="JO",
+            lines=[
+                {"contact": contacts["P1"], "attachment_no": 1},
+                {"contact": contacts["ACME"], "campaign_no": "CP1"},
+                {"contact": contacts["P4"]},
+            ],
+        )
+    sessions.kw["bind"].dispose()
+
+    def call(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = run(["--db", sqlite_url, "--user", "admin", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return call
+
+
+def as_json(rapport, *args):
+    status, out, err = rapport("--json", *args)
+    assert status == 0, err
+    return json.loads(out)
+
+
+def test_l2_segment_log_prints_the_spec_json(rapport):
+    assert as_json(rapport, "segment", "log", "seg1") == {
+        "logged_segment": 1,
+        "interactions": 3,
+        "campaign_entries": 1,
+        "delivered": 0,
+        "follow_up": None,
+        "failed": 0,
+        "skipped": 0,
+        "archive": None,
+    }
+
+
+def test_l2_segment_log_for_people_says_it_has_been_logged(rapport):
+    status, out, err = rapport("segment", "log", "SEG1")
+    assert status == 0
+    assert "Segment SEG1 has been logged." in err
+    assert "logged_segment" in out
+
+
+def test_l7_a_log_error_exits_1_with_bc_s_message_and_changes_nothing(rapport):
+    rapport("segment", "log", "SEG1")
+    status, out, err = rapport("segment", "log", "SEG1")
+    assert (status, out) == (1, "")
+    assert "Segment SEG1 does not exist." in err
+    assert "Traceback" not in err
+    status, _, err = rapport("segment", "log", "SEG1", "--deliver", "--bogus")
+    assert status == 2
+
+
+def test_l5_logged_list_cancel_uncancel_and_delete(rapport):
+    rapport("segment", "log", "SEG1")
+    rows = as_json(rapport, "logged", "list")
+    assert rows == [
+        {
+            "entry_no": 1,
+            "segment_no": "SEG1",
+            "description": "Mailing",
+            "no_of_interactions": 3,
+            "canceled": False,
+            "no_of_campaign_entries": 1,
+            "creation_date": rows[0]["creation_date"],
+            "user_id": "ADMIN",
+        }
+    ]
+    assert as_json(rapport, "logged", "cancel", "1")["canceled"] is True
+    assert as_json(rapport, "logged", "uncancel", "1")["canceled"] is False
+    status, _, err = rapport("logged", "delete-canceled")
+    assert (status, err.strip()) == (0, "0 Logged Segment has been deleted.")
+    rapport("logged", "cancel", "1")
+    assert as_json(rapport, "logged", "delete-canceled") == {"deleted": 1}
+    status, _, err = rapport("logged", "cancel", "1")
+    assert status == 1
+    assert "Logged Segment 1 does not exist." in err
+
+
+def test_l6_interactions_list_where_cancel_evaluate_and_totals(rapport):
+    rapport("segment", "log", "SEG1")
+    rows = as_json(rapport, "interactions", "list", "--where", "campaign_no = CP1")
+    assert [(r["entry_no"], r["contact_no"], r["logged_segment"]) for r in rows] == [(2, "ACME", 1)]
+    assert {
+        "interaction_template_code",
+        "interaction_group_code",
+        "segment_no",
+        "cost",
+        "duration",
+        "canceled",
+        "delivery_status",
+        "correspondence_type",
+        "date",
+    } <= set(rows[0])
+    assert as_json(rapport, "interactions", "cancel", "1", "3") == {"entries": 2, "canceled": True}
+    assert as_json(rapport, "interactions", "evaluate", "2", "positive")["evaluation"] == "positive"
+    assert as_json(rapport, "interactions", "attempt-failed", "2")["attempt_failed"] is True
+    assert as_json(rapport, "interactions", "totals", "--by", "template") == [
+        {
+            "code": "ABSTRACT",
+            "description": "Abstract",
+            "no_of_interactions": 1,
+            "cost": 0,
+            "duration": 0,
+        }
+    ]
+    status, _, err = rapport("interactions", "list", "--where", "contry = BE")
+    assert status == 1
+    assert "unknown field 'contry'" in err
+    status, out, _ = rapport("interactions", "list")
+    assert (status, out.count("\n") > 3) == (0, True)  # a table for people
+
+
+def test_l1_template_list_show_and_attach(rapport, tmp_path):
+    codes = [row["code"] for row in as_json(rapport, "template", "list")]
+    assert codes == ["ABSTRACT", "CALL"]
+    shown = as_json(rapport, "template", "show", "abstract")
+    assert shown["languages"][0]["file_name"] == "abstract-enu.html"
+    body = tmp_path / "welcome.html"
+    body.write_text("<p>Hello {{ contact.name }}</p>")
+    variant = as_json(rapport, "template", "attach", "CALL", str(body), "--language", "NLB")
+    assert (variant["language_code"], variant["file_name"]) == ("NLB", "welcome.html")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("{{ contact.name")
+    status, _, err = rapport("template", "attach", "CALL", str(bad))
+    assert status == 1
+    assert "bad.txt: line 1:" in err
+    status, _, err = rapport("template", "attach", "CALL", str(tmp_path / "missing.txt"))
+    assert status == 1
+    assert "cannot read the file" in err

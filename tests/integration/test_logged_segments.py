@@ -1,0 +1,140 @@
+"""Logged segments (L5) on SQLite and PostgreSQL: the counts of the same canceled value,
+cancel and un-cancel with their interactions and campaign entries, deleting canceled ones,
+and resend through the delivery queue."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from rapport.errors import NotFound
+from rapport.services import logged_segments
+from rapport.services.interaction_entries import cancel
+from rapport.services.interactions import log_segment
+from rapport.storage import tables as t
+from tests.factories import build_log_world, make_segment
+
+
+@pytest.fixture
+def world(sessions):
+    """Two logged segments: 1 (P1, ACME on CP1, P4 on CP2) and 2 (P1)."""
+    with sessions.begin() as session:
+        contacts = build_log_world(session)
+        common = {"interaction_template_code": "ABSTRACT", "salesperson_code": "JO"}
+        make_segment(
+            session,
+            "SEG1",
+            description="First",
+            lines=[
+                {"contact": contacts["P1"], "attachment_no": 1},
+                {"contact": contacts["ACME"], "campaign_no": "CP1"},
+                {"contact": contacts["P4"], "campaign_no": "CP2"},
+            ],
+            **common,
+        )
+        make_segment(
+            session, "SEG2", description="Second", lines=[{"contact": contacts["P1"]}], **common
+        )
+    log_segment(sessions, "SEG1", user="ADMIN")
+    log_segment(sessions, "SEG2", user="KIM")
+    return sessions
+
+
+def flags(sessions):
+    with sessions.begin() as session:
+        return (
+            session.execute(
+                select(
+                    t.InteractionLogEntry.entry_no,
+                    t.InteractionLogEntry.canceled,
+                    t.InteractionLogEntry.logged_segment_entry_no,
+                ).order_by(t.InteractionLogEntry.entry_no)
+            ).all(),
+            session.execute(
+                select(
+                    t.CampaignEntry.entry_no, t.CampaignEntry.canceled, t.CampaignEntry.register_no
+                ).order_by(t.CampaignEntry.entry_no)
+            ).all(),
+        )
+
+
+def test_l5_list_gives_every_logged_segment_with_its_counts(world):
+    rows = logged_segments.get_all(world)
+    assert [(r.entry_no, r.segment_no, r.description, r.user_id) for r in rows] == [
+        (1, "SEG1", "First", "ADMIN"),
+        (2, "SEG2", "Second", "KIM"),
+    ]
+    assert [(r.no_of_interactions, r.no_of_campaign_entries, r.canceled) for r in rows] == [
+        (3, 2, False),
+        (1, 0, False),
+    ]
+
+
+def test_l5_counts_only_entries_with_the_same_canceled_value(world):
+    cancel(world, [2])
+    assert logged_segments.get(world, 1).no_of_interactions == 2
+    canceled = logged_segments.cancel_log(world, 1)
+    assert (canceled.canceled, canceled.no_of_interactions, canceled.no_of_campaign_entries) == (
+        True,
+        3,
+        2,
+    )
+
+
+def test_l5_cancel_carries_the_flag_to_its_entries_and_campaign_entries(world):
+    logged_segments.cancel_log(world, 1)
+    entries, campaign = flags(world)
+    assert entries == [(1, True, 1), (2, True, 1), (3, True, 1), (4, False, 2)]
+    assert campaign == [(1, True, 1), (2, True, 1)]
+    restored = logged_segments.uncancel_log(world, 1)
+    assert (restored.canceled, restored.no_of_interactions) == (False, 3)
+    assert all(not canceled for _, canceled, _ in flags(world)[0])
+
+
+def test_l5_delete_canceled_keeps_the_entries_detached_and_canceled(world):
+    assert logged_segments.delete_canceled(world) == 0
+    logged_segments.cancel_log(world, 1)
+    assert logged_segments.delete_canceled(world) == 1
+    assert [r.entry_no for r in logged_segments.get_all(world)] == [2]
+    entries, campaign = flags(world)
+    assert entries == [(1, True, 0), (2, True, 0), (3, True, 0), (4, False, 2)]
+    assert campaign == [(1, True, 0), (2, True, 0)]
+
+
+def test_l5_delete_canceled_of_one_entry_ignores_a_non_canceled_one(world):
+    logged_segments.cancel_log(world, 1)
+    assert logged_segments.delete_canceled(world, entry_no=2) == 0
+    assert logged_segments.delete_canceled(world, entry_no=1) == 1
+    with pytest.raises(NotFound, match="Logged Segment 1 does not exist"):
+        logged_segments.delete_canceled(world, entry_no=1)
+
+
+def test_l5_unknown_logged_segments_are_not_found(world):
+    with pytest.raises(NotFound, match="Logged Segment 9 does not exist"):
+        logged_segments.cancel_log(world, 9)
+
+
+def test_l5_resend_queues_what_was_not_sent_and_never_resends_a_sent_entry(world, monkeypatch):
+    from rapport.services import delivery
+    from rapport.services.delivery import DeliveryResult
+
+    delivered = []
+
+    def deliver(sessions, *, logged_segment_entry_no, settings, output_dir=None, **_):
+        with sessions.begin() as session:
+            due = session.scalars(
+                select(t.Delivery.entry_no)
+                .where(t.Delivery.status == "pending")
+                .order_by(t.Delivery.entry_no)
+            ).all()
+            for entry_no in due:
+                session.get(t.Delivery, entry_no).status = "sent"
+                session.get(t.InteractionLogEntry, entry_no).delivery_status = "sent"
+        delivered.append(list(due))
+        return DeliveryResult(sent=len(due), failed=0, skipped=0)
+
+    monkeypatch.setattr(delivery, "deliver", deliver)
+    first = logged_segments.resend(world, 1)
+    assert (first.sent, delivered) == (3, [[1, 2, 3]])
+    again = logged_segments.resend(world, 1)
+    assert (again.sent, delivered[-1]) == (0, [])
