@@ -11,12 +11,11 @@ from sqlalchemy import delete
 from rapport.services import segment_history, segments
 from rapport.services.segment_actions import (
     AddOptions,
-    add_contact,
     add_contacts,
     reduce,
     refine,
-    remove_contact,
 )
+from rapport.services.segment_manual import add_contact, remove_contact
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 

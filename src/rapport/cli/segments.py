@@ -294,11 +294,11 @@ def add_contact(
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
 ) -> None:
     """S5: add contacts by hand, each as its own undoable action."""
-    from rapport.services import segment_actions
+    from rapport.services import segment_manual
 
     st = state(ctx)
     results = [
-        asdict(segment_actions.add_contact(st.sessions, segment, contact_no=no, user=st.user))
+        asdict(segment_manual.add_contact(st.sessions, segment, contact_no=no, user=st.user))
         for no in contacts
     ]
     output.result(
@@ -316,12 +316,12 @@ def remove_contact(
     keep_criteria: KeepCriteria = False,
 ) -> None:
     """S5: remove contacts by hand, each as its own undoable action."""
-    from rapport.services import segment_actions
+    from rapport.services import segment_manual
 
     st = state(ctx)
     results = [
         asdict(
-            segment_actions.remove_contact(
+            segment_manual.remove_contact(
                 st.sessions, segment, contact_no=no, user=st.user, keep_criteria=keep_criteria
             )
         )
@@ -334,173 +334,9 @@ def remove_contact(
     )
 
 
-@app.command("undo")
-def undo(
-    ctx: typer.Context,
-    segment: Segment,
-    to: Annotated[
-        int | None, typer.Option("--to", help="Undo every action after this one (0: all).")
-    ] = None,
-) -> None:
-    """S8/X5: undo the last action, or every action after --to."""
-    from rapport.services import segment_history
+from rapport.cli import segment_history  # noqa: E402
 
-    st = state(ctx)
-    result = asdict(segment_history.go_back(st.sessions, segment, to=to))
-    output.result(
-        result,
-        as_json=st.json,
-        human=lambda: output.stdout.print(
-            f"Undid action(s) {', '.join(map(str, result['undone']))}; "
-            f"{result['no_of_lines']} lines, {result['no_of_criteria_actions']} criteria actions."
-        ),
-    )
-
-
-@app.command("criteria")
-def criteria(ctx: typer.Context, segment: Segment) -> None:
-    """S7: the criteria actions of a segment, in plain language."""
-    from rapport.services import segment_history
-
-    st = state(ctx)
-    rows = [asdict(r) for r in segment_history.criteria(st.sessions, segment)]
-    output.result(
-        rows,
-        as_json=st.json,
-        human=lambda: output.table(
-            rows,
-            ["action_no", "description", "no_of_lines_added", "no_of_lines_removed", "user_id"],
-        ),
-    )
-
-
-@app.command("history")
-def history(
-    ctx: typer.Context,
-    segment: Segment,
-    contact: Annotated[str | None, typer.Option("--contact", help="One contact.")] = None,
-) -> None:
-    """X5: the membership log: every entry and exit of a contact, by action."""
-    from rapport.services import segment_history
-
-    st = state(ctx)
-    rows = segment_history.membership_log(st.sessions, segment, contact_no=contact)
-    if st.json:
-        output.write_json_lines(rows)
-    else:
-        output.table(
-            list(rows),
-            [
-                "action_no",
-                "event",
-                "contact_no",
-                "line_no",
-                "action",
-                "criteria",
-                "user_id",
-                "created_at",
-            ],
-        )
-
-
-@app.command("explain")
-def explain(
-    ctx: typer.Context,
-    segment: Segment,
-    contact: Annotated[str, typer.Argument(help="Contact no.")],
-) -> None:
-    """X3: which action put the contact on the segment (or took it off), and why."""
-    from rapport.services import segment_history
-
-    st = state(ctx)
-    result = asdict(segment_history.explain(st.sessions, segment, contact))
-
-    def human() -> None:
-        state_text = (
-            ("is on the segment (lines " + ", ".join(map(str, result["line_nos"])) + ")")
-            if result["on_segment"]
-            else "is not on the segment"
-        )
-        output.stdout.print(f"{result['contact_no']} {result['contact_name']} {state_text}.")
-        for event in result["events"]:
-            verb = "added by" if event["event"] == "entry" else "removed by"
-            output.stdout.print(
-                f"- {verb} action {event['action_no']} ({event['action']} "
-                f"{event['criteria']}), by {event['user_id']}"
-            )
-            for part in event["matched"]:
-                mark = "matches" if part["matches"] else "does not match"
-                output.stdout.print(f"    {mark}: {part['criteria']}")
-
-    output.result(result, as_json=st.json, human=human)
-
-
-@app.command("save-criteria")
-def save_criteria(
-    ctx: typer.Context,
-    segment: Segment,
-    code: Annotated[str, typer.Argument(help="Code to save under.")],
-    description: Annotated[str, typer.Option("--description")] = "",
-) -> None:
-    """S9: save the segment's criteria actions under a code."""
-    from rapport.services import segment_reuse
-
-    st = state(ctx)
-    saved = segment_reuse.save_criteria(
-        st.sessions, segment, code=code, description=description, user=st.user
-    )
-    output.result(
-        {"code": saved},
-        as_json=st.json,
-        human=lambda: output.message(f"Criteria saved as {saved}."),
-    )
-
-
-@app.command("reuse-criteria")
-def reuse_criteria(
-    ctx: typer.Context,
-    segment: Segment,
-    code: Annotated[str, typer.Argument(help="Saved criteria code.")],
-    yes: Yes = False,
-) -> None:
-    """S9: replay saved criteria on this segment."""
-    from rapport.services import segment_reuse
-
-    st = state(ctx)
-    result = asdict(
-        segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
-    )
-    output.result(result, as_json=st.json, human=lambda: output.fields(result))
-
-
-@app.command("reuse-logged")
-def reuse_logged(
-    ctx: typer.Context,
-    segment: Segment,
-    entry: Annotated[int, typer.Argument(help="Logged segment entry no.")],
-    allow_existing: Annotated[
-        bool,
-        typer.Option(
-            "--allow-existing", help="One line per logged interaction, canceled ones too."
-        ),
-    ] = False,
-    ignore_exclusion: Annotated[bool, typer.Option("--ignore-exclusion")] = False,
-    yes: Yes = False,
-) -> None:
-    """S10: the contacts of a logged segment become lines of this segment."""
-    from rapport.services import segment_reuse
-
-    st = state(ctx)
-    result = segment_reuse.reuse_logged(
-        st.sessions,
-        segment,
-        entry_no=entry,
-        user=st.user,
-        allow_existing=allow_existing,
-        ignore_exclusion=ignore_exclusion,
-        yes=yes,
-    )
-    print_action(result, st.json, verb="added")
+segment_history.register(app)
 
 from rapport.cli import segment_outputs  # noqa: E402
 

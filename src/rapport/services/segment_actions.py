@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, parse, render
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Conflict, NotFound
+from rapport.errors import NotFound
+from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segment_lines import (
     Rules,
     contacts,
@@ -29,8 +30,7 @@ from rapport.services.segment_lines import (
     line_order,
     lines,
 )
-from rapport.services.segments import get_header, no_of_criteria_actions, no_of_lines
-from rapport.storage.db import Sessions, analyze, rowcount
+from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 SAMPLE_SIZE = 10
@@ -329,13 +329,15 @@ def apply_remove(
         entire_companies=entire_companies,
         manual=manual,
     )
-    result = session.execute(update(lines).where(*scope).values(removed_action=row.action_no))
+    result = execute_counted(
+        session, update(lines).where(*scope).values(removed_action=row.action_no)
+    )
     return finish(
         session,
         header,
         row,
         added=0,
-        removed=rowcount(result),
+        removed=result,
         keep_criteria=keep_criteria,
     )
 
@@ -384,124 +386,3 @@ def refine(
         user=user,
         preview=preview,
     )
-
-
-def add_contact(sessions: Sessions, segment_no: str, *, contact_no: str, user: str) -> ActionResult:
-    """S5: a manual line for one contact, its own undoable action. Like BC's manual entry it
-    allows a contact already on the segment and does not check exclusion."""
-    criteria = contact_criteria(contact_no)
-    with sessions.begin() as session:
-        header = get_header(session, segment_no, lock=True)
-        if session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no.upper())) is None:
-            raise NotFound(
-                f"The Contact does not exist. Identification fields and values: "
-                f"No.='{contact_no.upper()}'"
-            )
-        options = AddOptions(allow_existing=True, ignore_exclusion=True)
-        row = record_action(
-            session,
-            header,
-            action=SegmentAction.ADD,
-            criteria=criteria,
-            user=user,
-            options=options,
-            manual=True,
-        )
-        added = insert_lines(
-            session,
-            header,
-            candidates=select(contacts.c.id).where(contacts.c.no == contact_no.upper()),
-            action_no=row.action_no,
-            rules=Rules(allow_existing=True, ignore_exclusion=True),
-        )
-        if not added:
-            raise Conflict(
-                f"Contact {contact_no.upper()} is privacy blocked or opted out of "
-                "this correspondence type; it cannot be put on a segment."
-            )
-        return finish(session, header, row, added=added, removed=0, keep_criteria=True)
-
-
-def remove_contact(
-    sessions: Sessions, segment_no: str, *, contact_no: str, user: str, keep_criteria: bool = False
-) -> ActionResult:
-    """S5: remove every line of one contact, as its own undoable action."""
-    return remove(
-        sessions,
-        segment_no,
-        action=SegmentAction.REDUCE,
-        criteria=contact_criteria(contact_no),
-        keep_criteria=keep_criteria,
-        user=user,
-        missing=f"Contact {contact_no.strip().upper()}",
-    )
-
-
-def change_line_contact(
-    session: Session, header: SegmentHeader, line: Any, contact_no: str, *, user: str
-) -> None:
-    """S5: a line's contact changed = the old contact's line removed and the new contact's
-    line inserted at the same line no., two actions as in Business Central."""
-    new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
-    if new_id is None:
-        raise NotFound(
-            f"The Contact does not exist. Identification fields and values: No.='{contact_no}'"
-        )
-    old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
-    removal = record_action(
-        session,
-        header,
-        action=SegmentAction.REDUCE,
-        criteria=contact_criteria(old_no) if old_no else "no is empty",
-        user=user,
-        manual=True,
-    )
-    session.execute(
-        update(lines).where(lines.c.id == line.id).values(removed_action=removal.action_no)
-    )
-    removal.no_of_lines_removed = 1
-    addition = record_action(
-        session,
-        header,
-        action=SegmentAction.ADD,
-        criteria=contact_criteria(contact_no),
-        user=user,
-        options=AddOptions(allow_existing=True, ignore_exclusion=True),
-        manual=True,
-    )
-    addition.no_of_lines_added = insert_lines(
-        session,
-        header,
-        candidates=select(contacts.c.id).where(contacts.c.id == new_id),
-        action_no=addition.action_no,
-        rules=Rules(allow_existing=True, ignore_exclusion=True),
-        line_no=line.line_no,
-    )
-    session.flush()
-
-
-def record_insertions(
-    session: Session,
-    header: SegmentHeader,
-    *,
-    criteria: str,
-    user: str,
-    candidates: Select[Any],
-    options: AddOptions,
-    overrides: dict[str, str] | None = None,
-) -> ActionResult:
-    """An add action whose candidates are already selected (reuse logged, follow-up)."""
-    row = record_action(
-        session, header, action=SegmentAction.ADD, criteria=criteria, user=user, options=options
-    )
-    added = insert_lines(
-        session,
-        header,
-        candidates=candidates,
-        action_no=row.action_no,
-        rules=Rules(
-            allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
-        ),
-        overrides=overrides,
-    )
-    return finish(session, header, row, added=added, removed=0, keep_criteria=True)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
+from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segment_lines import contacts, lines
-from rapport.services.segments import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze
 from rapport.storage.tables import SegmentCriteriaLine, table_of
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid, NotFound
-from rapport.services.segment_actions import change_line_contact
 from rapport.services.segment_fields import check_reference, convert_line_value
-from rapport.services.segments import get_header
+from rapport.services.segment_headers import get_header
+from rapport.services.segment_manual import change_line_contact
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from rapport.storage.db import rowcount
+from rapport.storage.db import execute_counted
 from rapport.storage.tables import (
     Attachment,
     Contact,
@@ -290,5 +290,5 @@ def insert_lines(
     query = query.with_only_columns(
         literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()
     )
-    result = session.execute(insert(lines).from_select(columns, query))
-    return rowcount(result)
+    result = execute_counted(session, insert(lines).from_select(columns, query))
+    return result

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, literal, select
+from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid, NotFound
@@ -111,10 +111,13 @@ def apply_mailing_group(
             )
             .distinct()
         )
-        added = session.execute(
+        members = select(func.count()).where(ContactMailingGroup.mailing_group_code == key)
+        before = int(session.scalar(members) or 0)
+        # Counted: an INSERT … SELECT's row count is not reported by every driver.
+        session.execute(
             insert(ContactMailingGroup).from_select(["contact_id", "mailing_group_code"], contacts)
         )
-        count = int(added.rowcount or 0)  # type: ignore[attr-defined]
+        count = int(session.scalar(members) or 0) - before
     return MailingGroupResult(
         header.no,
         key,

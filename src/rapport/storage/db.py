@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, Executable, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -101,8 +101,10 @@ def open_database(url: str) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def rowcount(result: Any) -> int:
-    """The number of rows an INSERT/UPDATE/DELETE statement touched."""
+def execute_counted(session: Session, statement: Executable) -> int:
+    """Run an INSERT, UPDATE or DELETE and return the number of rows it touched (SQLAlchemy
+    keeps an INSERT … SELECT's row count on PostgreSQL only when asked to)."""
+    result = session.execute(statement, execution_options={"preserve_rowcount": True})
     return int(getattr(result, "rowcount", 0) or 0)
 
 

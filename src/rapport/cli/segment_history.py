@@ -1,0 +1,186 @@
+"""`rapport segment` commands about a segment's history: undo, criteria, membership log,
+explain, saved criteria and reuse (S7–S10, X3, X5)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.segments import Segment, Yes, print_action
+from rapport.cli.state import state
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the `segment` sub-app."""
+    app.command("undo")(undo)
+    app.command("criteria")(criteria)
+    app.command("history")(history)
+    app.command("explain")(explain)
+    app.command("save-criteria")(save_criteria)
+    app.command("reuse-criteria")(reuse_criteria)
+    app.command("reuse-logged")(reuse_logged)
+
+
+def undo(
+    ctx: typer.Context,
+    segment: Segment,
+    to: Annotated[
+        int | None, typer.Option("--to", help="Undo every action after this one (0: all).")
+    ] = None,
+) -> None:
+    """S8/X5: undo the last action, or every action after --to."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    result = asdict(segment_history.go_back(st.sessions, segment, to=to))
+    output.result(
+        result,
+        as_json=st.json,
+        human=lambda: output.stdout.print(
+            f"Undid action(s) {', '.join(map(str, result['undone']))}; "
+            f"{result['no_of_lines']} lines, {result['no_of_criteria_actions']} criteria actions."
+        ),
+    )
+
+
+def criteria(ctx: typer.Context, segment: Segment) -> None:
+    """S7: the criteria actions of a segment, in plain language."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    rows = [asdict(r) for r in segment_history.criteria(st.sessions, segment)]
+    output.result(
+        rows,
+        as_json=st.json,
+        human=lambda: output.table(
+            rows,
+            ["action_no", "description", "no_of_lines_added", "no_of_lines_removed", "user_id"],
+        ),
+    )
+
+
+def history(
+    ctx: typer.Context,
+    segment: Segment,
+    contact: Annotated[str | None, typer.Option("--contact", help="One contact.")] = None,
+) -> None:
+    """X5: the membership log: every entry and exit of a contact, by action."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    rows = segment_history.membership_log(st.sessions, segment, contact_no=contact)
+    if st.json:
+        output.write_json_lines(rows)
+    else:
+        output.table(
+            list(rows),
+            [
+                "action_no",
+                "event",
+                "contact_no",
+                "line_no",
+                "action",
+                "criteria",
+                "user_id",
+                "created_at",
+            ],
+        )
+
+
+def explain(
+    ctx: typer.Context,
+    segment: Segment,
+    contact: Annotated[str, typer.Argument(help="Contact no.")],
+) -> None:
+    """X3: which action put the contact on the segment (or took it off), and why."""
+    from rapport.services import segment_history
+
+    st = state(ctx)
+    result = asdict(segment_history.explain(st.sessions, segment, contact))
+
+    def human() -> None:
+        state_text = (
+            ("is on the segment (lines " + ", ".join(map(str, result["line_nos"])) + ")")
+            if result["on_segment"]
+            else "is not on the segment"
+        )
+        output.stdout.print(f"{result['contact_no']} {result['contact_name']} {state_text}.")
+        for event in result["events"]:
+            verb = "added by" if event["event"] == "entry" else "removed by"
+            output.stdout.print(
+                f"- {verb} action {event['action_no']} ({event['action']} "
+                f"{event['criteria']}), by {event['user_id']}"
+            )
+            for part in event["matched"]:
+                mark = "matches" if part["matches"] else "does not match"
+                output.stdout.print(f"    {mark}: {part['criteria']}")
+
+    output.result(result, as_json=st.json, human=human)
+
+
+def save_criteria(
+    ctx: typer.Context,
+    segment: Segment,
+    code: Annotated[str, typer.Argument(help="Code to save under.")],
+    description: Annotated[str, typer.Option("--description")] = "",
+) -> None:
+    """S9: save the segment's criteria actions under a code."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    saved = segment_reuse.save_criteria(
+        st.sessions, segment, code=code, description=description, user=st.user
+    )
+    output.result(
+        {"code": saved},
+        as_json=st.json,
+        human=lambda: output.message(f"Criteria saved as {saved}."),
+    )
+
+
+def reuse_criteria(
+    ctx: typer.Context,
+    segment: Segment,
+    code: Annotated[str, typer.Argument(help="Saved criteria code.")],
+    yes: Yes = False,
+) -> None:
+    """S9: replay saved criteria on this segment."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    result = asdict(
+        segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
+    )
+    output.result(result, as_json=st.json, human=lambda: output.fields(result))
+
+
+def reuse_logged(
+    ctx: typer.Context,
+    segment: Segment,
+    entry: Annotated[int, typer.Argument(help="Logged segment entry no.")],
+    allow_existing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-existing", help="One line per logged interaction, canceled ones too."
+        ),
+    ] = False,
+    ignore_exclusion: Annotated[bool, typer.Option("--ignore-exclusion")] = False,
+    yes: Yes = False,
+) -> None:
+    """S10: the contacts of a logged segment become lines of this segment."""
+    from rapport.services import segment_reuse
+
+    st = state(ctx)
+    result = segment_reuse.reuse_logged(
+        st.sessions,
+        segment,
+        entry_no=entry,
+        user=st.user,
+        allow_existing=allow_existing,
+        ignore_exclusion=ignore_exclusion,
+        yes=yes,
+    )
+    print_action(result, st.json, verb="added")
