@@ -224,3 +224,20 @@ def test_k1_list_streams_a_json_array_row_by_row(rapport, sqlite_url):
     assert len(rows) == 2500
     assert rows[0]["no"] == "C00000"
     assert rows[-1]["no"] == "C02499"
+
+
+def test_k1_list_where_selects_with_the_criteria_language(rapport):
+    rapport("contacts", "add", "no=C1", "name=Acme", "city=Gent")
+    rapport("contacts", "add", "no=C2", "name=Beta", "city=Brugge")
+    rapport("contacts", "add", "no=P1", "type=person", "company_no=C1", "city=Gent")
+    rows = as_json(rapport, "contacts", "list", "--where", "city = Gent and type = person")
+    assert [r["no"] for r in rows] == ["P1"]
+    rows = as_json(rapport, "contacts", "list", "--where", "name matches '@beta'", "--limit", "5")
+    assert [r["no"] for r in rows] == ["C2"]
+
+
+def test_k1_list_with_bad_criteria_exits_1_with_the_position_and_no_output(rapport):
+    status, out, err = rapport("--json", "contacts", "list", "--where", "contry = BE")
+    assert (status, out) == (1, "")
+    assert "did you mean 'country'" in err
+    assert "Traceback" not in err

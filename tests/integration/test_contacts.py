@@ -412,3 +412,24 @@ def test_k1_get_all_takes_a_compiled_condition(setup):
         make_company(session, "C2", country="NL")
     condition = contacts.contacts.c.country == "NL"
     assert [c.no for c in contacts.get_all(setup, condition=condition)] == ["C2"]
+
+
+def test_k1_get_all_selects_with_the_criteria_language(setup):
+    with setup.begin() as session:
+        acme = make_company(session, "C1", country="BE")
+        make_company(session, "C2", country="NL")
+        make_person(session, "P1", company=acme, country="BE")
+        link(session, t.ContactIndustryGroup, acme, "RETAIL")
+    assert [c.no for c in contacts.get_all(setup, where="country = BE")] == ["C1", "P1"]
+    assert [c.no for c in contacts.get_all(setup, where="type = person and country = be")] == ["P1"]
+    # Persons inherit their company's industry groups (SPEC §5).
+    assert [c.no for c in contacts.get_all(setup, where="industry_group = RETAIL")] == [
+        "C1",
+        "P1",
+    ]
+    assert [c.no for c in contacts.get_all(setup, where="country = BE", limit=1)] == ["C1"]
+
+
+def test_k1_bad_criteria_are_invalid_before_anything_is_read(setup):
+    with pytest.raises(Invalid, match="did you mean 'country'"):
+        contacts.get_all(setup, where="contry = BE")

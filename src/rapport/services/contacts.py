@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from rapport.criteria import condition as condition_of
+from rapport.criteria import parse
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contact_fields import (
@@ -390,7 +392,4 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
 def _criteria(where: str | None) -> ColumnElement[bool] | None:
     if where is None or not where.strip():
         return None
-    from rapport.criteria import condition, parse
-
-    result: ColumnElement[bool] = condition(parse(where))
-    return result
+    return condition_of(parse(where))
