@@ -38,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         "foreign_keys=ON",
         "synchronous=NORMAL",
         "busy_timeout=30000",
-        "cache_size=-200000",
+        "cache_size=-64000",
         "temp_store=MEMORY",
     ):
         cursor.execute(f"PRAGMA {pragma}")
