@@ -6,7 +6,7 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -25,13 +25,17 @@ def _date_option(name: str) -> Any:
     )
 
 
-def print_rows(rows: list[Any], *, as_json: bool, title: str = "") -> None:
-    """Every field of every row: a JSON array, or a table with a column per field."""
+def print_rows(rows: list[Any], *, as_json: bool) -> None:
+    """Every field of every row: a JSON array, or for people one `field  value` block per
+    row (a table of a dozen columns would cut them off)."""
     data = [asdict(row) for row in rows]
     if as_json:
         output.write_json(data)
-    elif rows:
-        output.table(data, [f.name for f in fields(rows[0])], title=title)
+        return
+    for index, row in enumerate(data):
+        if index:
+            output.stdout.print()
+        output.fields(row)
 
 
 @app.command("create")

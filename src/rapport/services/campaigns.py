@@ -343,14 +343,21 @@ def activate(sessions: Sessions, no: str) -> ActivationResult:
             CampaignTargetGroup.no == keys.c.no,
             CampaignTargetGroup.campaign_no == key,
         )
-        added = session.execute(
+        before = _no_of_target_groups(session, key)
+        session.execute(
             insert(CampaignTargetGroup).from_select(
                 ["type", "no", "campaign_no"],
                 select(keys.c.type, keys.c.no, literal(key)).where(~already),
             )
         )
-        count = int(added.rowcount or 0)  # type: ignore[attr-defined]
+        count = _no_of_target_groups(session, key) - before
     return ActivationResult(key, count, f"Campaign {key} is now activated.")
+
+
+def _no_of_target_groups(session: Session, campaign_no: str) -> int:
+    # Counted: an INSERT … SELECT's row count is not reported by every driver (psycopg: -1).
+    query = select(func.count()).where(CampaignTargetGroup.campaign_no == campaign_no)
+    return int(session.scalar(query) or 0)
 
 
 def deactivate(sessions: Sessions, no: str) -> ActivationResult:

@@ -1,0 +1,245 @@
+"""A segment's contacts as a mailing group (S12), an export (S13), opportunities and tasks
+(S14), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from rapport.errors import Invalid, NotFound
+from rapport.services import followup, segment_outputs
+from rapport.services.segment_outputs import EXPORT_COLUMNS
+from rapport.storage import tables as t
+from tests.factories import (
+    link,
+    make_code,
+    make_company,
+    make_person,
+    make_salesperson,
+    make_segment,
+)
+
+
+@pytest.fixture
+def world(sessions):
+    """SEG00001: lines for Acme, Ann, Bob (twice), a line without contact and a removed line
+    for Cas; Zed is on no segment but in mailing group NEWS, as is Ann."""
+    with sessions.begin() as session:
+        make_salesperson(session, "JO", "Jo Smith")
+        acme = make_company(session, "ACME", "Acme", city="Gent", email="info@acme.test")
+        ann = make_person(
+            session,
+            "P1",
+            "Ann",
+            company=acme,
+            email="ann@acme.test",
+            job_title="Buyer",
+            excluded=True,
+        )
+        bob = make_person(session, "P2", "Bob", company=acme)
+        cas = make_person(session, "P3", "Cas", company=acme)
+        zed = make_person(session, "P9", "Zed")
+        link(session, t.ContactMailingGroup, ann, "NEWS")
+        link(session, t.ContactMailingGroup, zed, "NEWS")
+        make_code(session, t.MailingGroup, "XMAS")
+        session.add(t.SalesCycle(code="NEW", description="New business"))
+        session.add(t.SalesCycle(code="OLD", description="Old", blocked=True))
+        make_segment(
+            session,
+            "SEG00001",
+            description="Spring mailing",
+            salesperson_code="JO",
+            campaign_no="CP1",
+            lines=[
+                {"contact": acme},
+                {"contact": ann},
+                {"contact": bob},
+                {"contact": None},
+                {"contact": cas, "removed_action": 2},
+                {"contact": bob, "description": "Second line"},
+            ],
+        )
+        make_segment(session, "SEG00002", description="Empty")
+    return sessions
+
+
+def members(sessions, code: str) -> list[str]:
+    with sessions.begin() as session:
+        return sorted(
+            session.scalars(
+                select(t.Contact.no)
+                .join(t.ContactMailingGroup, t.ContactMailingGroup.contact_id == t.Contact.id)
+                .where(t.ContactMailingGroup.mailing_group_code == code)
+            )
+        )
+
+
+def test_s12_apply_mailing_group_adds_the_segment_contacts_and_keeps_other_members(world):
+    result = segment_outputs.apply_mailing_group(world, "seg00001", code="news")
+    assert result.message == "Mailing Group NEWS is now applied to Segment SEG00001."
+    assert (result.added, result.removed) == (2, 0)  # ACME and Bob; Ann had it already
+    assert members(world, "NEWS") == ["ACME", "P1", "P2", "P9"]
+
+
+def test_s12_apply_mailing_group_with_replace_first_removes_every_member(world):
+    result = segment_outputs.apply_mailing_group(world, "SEG00001", code="NEWS", replace=True)
+    assert (result.added, result.removed) == (3, 2)
+    assert members(world, "NEWS") == ["ACME", "P1", "P2"]
+
+
+@pytest.mark.parametrize("code", ["", "NOPE"])
+def test_s12_apply_mailing_group_needs_an_existing_code(world, code):
+    with pytest.raises(Invalid, match=r"Specify a Mailing Group Code\."):
+        segment_outputs.apply_mailing_group(world, "SEG00001", code=code, replace=True)
+    assert members(world, "NEWS") == ["P1", "P9"]
+
+
+def test_s13_export_csv_has_the_contact_columns_and_a_row_per_line(world, tmp_path):
+    path = tmp_path / "spring.csv"
+    result = segment_outputs.export_contacts(world, "SEG00001", path=path)
+    assert result.rows == 4
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(EXPORT_COLUMNS)
+    assert rows[0][:4] == ["no", "name", "address", "county"]
+    assert [row[0] for row in rows[1:]] == ["ACME", "P1", "P2", "P2"]
+    ann = dict(zip(rows[0], rows[2], strict=True))
+    assert (ann["name"], ann["type"], ann["company_no"], ann["company_name"]) == (
+        "Ann",
+        "person",
+        "ACME",
+        "Acme",
+    )
+    assert (ann["email"], ann["job_title"], ann["excluded"]) == ("ann@acme.test", "Buyer", "true")
+
+
+def test_s13_export_xlsx_has_the_same_columns_and_rows(world, tmp_path):
+    path = tmp_path / "spring.xlsx"
+    segment_outputs.export_contacts(world, "SEG00001", path=path)
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = [[cell or "" for cell in row] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    assert rows[0] == list(EXPORT_COLUMNS)
+    assert [row[0] for row in rows[1:]] == ["ACME", "P1", "P2", "P2"]
+    assert rows[1][EXPORT_COLUMNS.index("city")] == "Gent"
+
+
+def test_s13_export_refuses_other_extensions_and_unknown_segments(world, tmp_path):
+    with pytest.raises(Invalid, match=r"expected a \.csv or \.xlsx file"):
+        segment_outputs.export_contacts(world, "SEG00001", path=tmp_path / "x.txt")
+    with pytest.raises(NotFound, match="Segment SEG00042"):
+        segment_outputs.export_contacts(world, "SEG00042", path=tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_s14_an_opportunity_per_line_with_a_contact_numbered_from_the_series(world):
+    result = followup.create_opportunities(world, "SEG00001", sales_cycle_code="new")
+    assert (result.created, result.first_no, result.last_no) == (4, "OP00001", "OP00004")
+    rows = followup.get_opportunities(world)
+    assert [(o.no, o.contact_no) for o in rows] == [
+        ("OP00001", "ACME"),
+        ("OP00002", "P1"),
+        ("OP00003", "P2"),
+        ("OP00004", "P2"),
+    ]
+    first = rows[0]
+    assert (first.segment_no, first.segment_description, first.description) == (
+        "SEG00001",
+        "Spring mailing",
+        "Spring mailing",
+    )
+    assert (first.sales_cycle_code, first.salesperson_code, first.campaign_no) == (
+        "NEW",
+        "JO",
+        "CP1",
+    )
+    assert (first.creation_date, first.contact_company_no, first.status) == (
+        dt.date.today(),
+        "ACME",
+        "not_started",
+    )
+    assert rows[3].description == "Second line"
+    again = followup.create_opportunities(
+        world, "SEG00001", sales_cycle_code="NEW", description="Follow-up call"
+    )
+    assert (again.first_no, again.last_no) == ("OP00005", "OP00008")
+    assert {
+        o.description
+        for o in followup.get_opportunities(world, segment_no="SEG00001")
+        if o.no >= "OP00005"
+    } == {"Follow-up call"}
+
+
+def test_s14_opportunities_need_an_open_sales_cycle_and_a_non_empty_segment(world):
+    with pytest.raises(Invalid, match="Sales Cycle Code must have a value"):
+        followup.create_opportunities(world, "SEG00001")
+    with pytest.raises(NotFound, match="Sales Cycle NOPE"):
+        followup.create_opportunities(world, "SEG00001", sales_cycle_code="NOPE")
+    with pytest.raises(Invalid, match="Sales Cycle OLD is blocked"):
+        followup.create_opportunities(world, "SEG00001", sales_cycle_code="OLD")
+    with pytest.raises(Invalid, match="You cannot create opportunities on an empty segment"):
+        followup.create_opportunities(world, "SEG00002", sales_cycle_code="NEW")
+    assert followup.get_opportunities(world) == []
+    assert followup.create_opportunities(world, "SEG00001", sales_cycle_code="NEW").first_no == (
+        "OP00001"
+    )
+
+
+def test_s14_a_task_per_line_with_a_contact_with_its_attendees(world):
+    result = followup.create_tasks(
+        world, "SEG00001", type="meeting", date=dt.date(2026, 4, 1), description="Spring visit"
+    )
+    assert (result.created, result.first_no, result.last_no) == (4, "TD00001", "TD00004")
+    tasks = followup.get_tasks(world, segment_no="SEG00001")
+    assert [(task.no, task.contact_no) for task in tasks] == [
+        ("TD00001", "ACME"),
+        ("TD00002", "P1"),
+        ("TD00003", "P2"),
+        ("TD00004", "P2"),
+    ]
+    ann = tasks[1]
+    assert (ann.type, ann.date, ann.description, ann.salesperson_code) == (
+        "meeting",
+        dt.date(2026, 4, 1),
+        "Spring visit",
+        "JO",
+    )
+    assert (ann.organizer_task_no, ann.system_task_type, ann.segment_no) == (
+        "TD00002",
+        "organizer",
+        "SEG00001",
+    )
+    with world.begin() as session:
+        attendees = session.execute(
+            select(
+                t.TaskAttendee.attendee_type,
+                t.TaskAttendee.attendee_no,
+                t.TaskAttendee.send_invitation,
+            )
+            .where(t.TaskAttendee.task_no == "TD00002")
+            .order_by(t.TaskAttendee.line_no)
+        ).all()
+    assert [tuple(a) for a in attendees] == [("salesperson", "JO", False), ("contact", "P1", True)]
+
+
+def test_s14_tasks_check_type_description_and_salesperson(world):
+    date = dt.date(2026, 4, 1)
+    with pytest.raises(Invalid, match="type must be one of"):
+        followup.create_tasks(world, "SEG00001", type="party", date=date, description="x")
+    with pytest.raises(Invalid, match="Description"):
+        followup.create_tasks(world, "SEG00001", type="meeting", date=date, description=" ")
+    with pytest.raises(NotFound, match="Salesperson NOPE"):
+        followup.create_tasks(
+            world, "SEG00001", type="meeting", date=date, description="x", salesperson_code="nope"
+        )
+    with pytest.raises(Invalid, match="empty segment"):
+        followup.create_tasks(
+            world, "SEG00002", type="", date=date, description="x", salesperson_code="JO"
+        )
+    assert followup.get_tasks(world) == []
