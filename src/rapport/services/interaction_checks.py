@@ -62,20 +62,19 @@ def logged_lines(segment_id: int) -> list[ColumnElement[bool]]:
     ]
 
 
-def line_joins() -> FromClause:
-    """Lines with their contact, their alternate address and their template."""
-    return (
-        lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id)
-        .outerjoin(
-            alt_addresses,
-            and_(
-                alt_addresses.c.contact_id == lines.c.contact_id,
-                alt_addresses.c.code == lines.c.contact_alt_address_code,
-                lines.c.contact_alt_address_code != "",
-            ),
-        )
-        .outerjoin(templates, templates.c.code == lines.c.interaction_template_code)
+def line_joins(*, with_template: bool = True) -> FromClause:
+    """Lines with their contact, their alternate address and (when asked) their template."""
+    joins = lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id).outerjoin(
+        alt_addresses,
+        and_(
+            alt_addresses.c.contact_id == lines.c.contact_id,
+            alt_addresses.c.code == lines.c.contact_alt_address_code,
+            lines.c.contact_alt_address_code != "",
+        ),
     )
+    if not with_template:
+        return joins
+    return joins.outerjoin(templates, templates.c.code == lines.c.interaction_template_code)
 
 
 def has_email_address() -> ColumnElement[bool]:

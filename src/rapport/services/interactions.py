@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from rapport.services.delivery import DeliveryResult
 
 FOLLOW_UP_LENGTH = 50
+INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
 ANALYZE_FROM = 10_000  # lines; below this the planner's statistics stay good enough
 
 entries = table_of(InteractionLogEntry)
@@ -202,29 +203,35 @@ def insert_campaign_entries(
 ) -> int:
     """One campaign entry per campaign of the segment (GetCampaignEntryNo): date and
     salesperson of its first line by date, then line no.; register no. = the logged entry."""
-    ranked = (
-        select(
-            lines.c.campaign_no,
-            lines.c.date,
-            lines.c.salesperson_code,
-            func.row_number()
-            .over(partition_by=lines.c.campaign_no, order_by=(lines.c.date, lines.c.line_no))
-            .label("rank"),
-        )
+    first = (
+        select(lines.c.campaign_no, func.min(lines.c.date).label("date"))
         .where(*logged_lines(header.id), lines.c.campaign_no != "")
-        .subquery("ranked")
+        .group_by(lines.c.campaign_no)
+        .subquery("first")
+    )
+    # The salesperson of the campaign's first line: a short walk in line order.
+    salesperson = (
+        select(lines.c.salesperson_code)
+        .where(
+            *logged_lines(header.id),
+            lines.c.campaign_no == first.c.campaign_no,
+            lines.c.date == first.c.date,
+        )
+        .order_by(lines.c.line_no)
+        .limit(1)
+        .scalar_subquery()
     )
     base = next_entry_no(session, campaign_entries.c.entry_no) - 1
     query = select(
-        (base + func.row_number().over(order_by=ranked.c.campaign_no)).label("entry_no"),
-        ranked.c.campaign_no,
+        (base + func.row_number().over(order_by=first.c.campaign_no)).label("entry_no"),
+        first.c.campaign_no,
         literal(header.description),
-        ranked.c.date,
+        first.c.date,
         literal(user),
         literal(header.no),
-        ranked.c.salesperson_code,
+        salesperson,
         literal(entry_no),
-    ).where(ranked.c.rank == 1)
+    )
     columns = [
         "entry_no",
         "campaign_no",
@@ -238,12 +245,19 @@ def insert_campaign_entries(
     return execute_counted(session, insert(campaign_entries).from_select(columns, query))
 
 
-def insert_entries(
-    session: Session, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
-) -> int:
-    """One interaction log entry per line with a contact, numbered in line order."""
-    base = next_entry_no(session, entries.c.entry_no) - 1
-    campaign_entry = (
+def campaign_entry_of_line(session: Session, entry_no: int) -> Any:
+    """The campaign entry no. of a line's campaign: a CASE over the logged segment's few
+    campaign entries (cheaper per line than a lookup), else a correlated lookup."""
+    known = session.execute(
+        select(campaign_entries.c.campaign_no, campaign_entries.c.entry_no).where(
+            campaign_entries.c.register_no == entry_no
+        )
+    ).all()
+    if len(known) <= INLINE_CAMPAIGNS:
+        if not known:
+            return literal(0)
+        return case(dict(known), value=lines.c.campaign_no, else_=literal(0))
+    lookup = (
         select(campaign_entries.c.entry_no)
         .where(
             campaign_entries.c.register_no == entry_no,
@@ -251,6 +265,14 @@ def insert_entries(
         )
         .scalar_subquery()
     )
+    return func.coalesce(lookup, 0)
+
+
+def insert_entries(
+    session: Session, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
+) -> int:
+    """One interaction log entry per line with a contact, numbered in line order."""
+    base = next_entry_no(session, entries.c.entry_no) - 1
     status = case((to_deliver(deliver), literal(DeliveryStatus.PENDING.value)), else_=literal(""))
     values: dict[str, Any] = {
         "entry_no": base + func.row_number().over(order_by=lines.c.line_no),
@@ -258,13 +280,15 @@ def insert_entries(
         "user_id": literal(user),
         "interaction_language_code": lines.c.language_code,
         "send_word_docs_as_attmt": lines.c.send_word_doc_as_attmt,
-        "campaign_entry_no": func.coalesce(campaign_entry, 0),
+        "campaign_entry_no": campaign_entry_of_line(session, entry_no),
         "segment_no": literal(header.no),
         "correspondence_type": effective_correspondence_type(),
         "logged_segment_entry_no": literal(entry_no),
-        "delivery_status": status,
+        "delivery_status": status if deliver else literal(""),
     }
-    query = select(*(v.label(k) for k, v in values.items())).select_from(line_joins())
+    query = select(*(v.label(k) for k, v in values.items())).select_from(
+        line_joins(with_template=deliver)
+    )
     query = query.where(*logged_lines(header.id))
     return execute_counted(session, insert(entries).from_select(list(values), query))
 
