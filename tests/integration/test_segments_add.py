@@ -195,6 +195,7 @@ def test_x2_preview_counts_exactly_and_changes_nothing(world):
     assert (header.no_of_lines, header.no_of_criteria_actions) == (1, 1)
     actual = add_contacts(world, no, criteria="country = BE", user="ADMIN")
     assert (preview.added, preview.action_no) == (actual.added, actual.action_no)
+    assert preview.no_of_lines == actual.no_of_lines
 
 
 def test_s3_bad_criteria_are_an_error_that_changes_nothing(world):

@@ -174,11 +174,12 @@ def add_contacts(
                 allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
             )
             ids, _ = eligible(session, header, candidates=candidates, rules=rules)
+            added = count_of(session, ids)
             return ActionResult(
                 action_no=no_of_criteria_actions(session, header.id) + 1,
-                added=count_of(session, ids),
+                added=added,
                 removed=0,
-                no_of_lines=no_of_lines(session, header.id),
+                no_of_lines=no_of_lines(session, header.id) + added,
                 preview=True,
                 sample=sample_of(session, ids),
             )
