@@ -113,7 +113,7 @@ def test_s5_removing_a_contact_not_on_the_segment_is_an_error(world, seg):
 
 
 def test_s5_changing_a_lines_contact_is_two_actions_undone_exactly(world, seg):
-    first = list(segments.get_lines(world, seg, limit=1))[0]
+    (first,) = segments.get_lines(world, seg, limit=1)
     before = snapshot(world, seg)
     set_line(world, seg, first["line_no"], values=[("contact_no", "BETA")], user="ADMIN")
     lines = {line["line_no"]: line["contact_no"] for line in segments.get_lines(world, seg)}
@@ -124,7 +124,7 @@ def test_s5_changing_a_lines_contact_is_two_actions_undone_exactly(world, seg):
 
 
 def test_s5_line_fields_are_validated_and_stored(world, seg):
-    first = list(segments.get_lines(world, seg, limit=1))[0]
+    (first,) = segments.get_lines(world, seg, limit=1)
     set_line(
         world,
         seg,
@@ -132,7 +132,7 @@ def test_s5_line_fields_are_validated_and_stored(world, seg):
         values=[("subject", "Hello"), ("salesperson_code", "KIM")],
         user="ADMIN",
     )
-    line = list(segments.get_lines(world, seg, limit=1))[0]
+    (line,) = segments.get_lines(world, seg, limit=1)
     assert (line["subject"], line["salesperson_code"]) == ("Hello", "KIM")
     with pytest.raises(Invalid, match="did you mean 'subject'"):
         set_line(world, seg, first["line_no"], values=[("subjct", "x")], user="ADMIN")
@@ -143,7 +143,7 @@ def test_s5_line_fields_are_validated_and_stored(world, seg):
 
 
 def test_s8_go_back_undoes_the_last_action_exactly_with_line_edits(world, seg):
-    first = list(segments.get_lines(world, seg, limit=1))[0]
+    (first,) = segments.get_lines(world, seg, limit=1)
     set_line(world, seg, first["line_no"], values=[("subject", "Edited")], user="ADMIN")
     before = snapshot(world, seg)
     reduce(world, seg, criteria="country = BE", user="ADMIN")
@@ -213,7 +213,7 @@ def test_s2_header_changes_propagate_to_lines_with_the_header_template(world):
         world, description="Old", user="ADMIN", values=[("interaction_template_code", "ABSTRACT")]
     ).no
     add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
-    first = list(segments.get_lines(world, no, limit=1))[0]
+    (first,) = segments.get_lines(world, no, limit=1)
     set_line(
         world, no, first["line_no"], values=[("interaction_template_code", "CALL")], user="ADMIN"
     )

@@ -24,11 +24,17 @@ def cli_reference() -> str:
     os.environ["TERMINAL_WIDTH"] = "100"
     runner = CliRunner()
     root = typer.main.get_command(app)
-    parts = ["# rapport command line\n\nGenerated from `--help` by `make docs`; "
-             "a test fails when it is stale.\n"]
+    parts = [
+        "# rapport command line\n\nGenerated from `--help` by `make docs`; "
+        "a test fails when it is stale.\n"
+    ]
     for path in _commands(root, []):
-        result = runner.invoke(app, [*path, "--help"], prog_name="rapport",
-                               env={"NO_COLOR": "1", "COLUMNS": "100", "TERMINAL_WIDTH": "100"})
+        result = runner.invoke(
+            app,
+            [*path, "--help"],
+            prog_name="rapport",
+            env={"NO_COLOR": "1", "COLUMNS": "100", "TERMINAL_WIDTH": "100"},
+        )
         title = " ".join(["rapport", *path])
         body = "\n".join(line.rstrip() for line in result.output.splitlines()).strip()
         parts.append(f"## `{title}`\n\n```text\n{body}\n```\n")
