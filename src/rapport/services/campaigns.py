@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, aliased
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.tables import (
     Campaign,
@@ -343,21 +343,14 @@ def activate(sessions: Sessions, no: str) -> ActivationResult:
             CampaignTargetGroup.no == keys.c.no,
             CampaignTargetGroup.campaign_no == key,
         )
-        before = _no_of_target_groups(session, key)
-        session.execute(
+        count = execute_counted(
+            session,
             insert(CampaignTargetGroup).from_select(
                 ["type", "no", "campaign_no"],
                 select(keys.c.type, keys.c.no, literal(key)).where(~already),
-            )
+            ),
         )
-        count = _no_of_target_groups(session, key) - before
     return ActivationResult(key, count, f"Campaign {key} is now activated.")
-
-
-def _no_of_target_groups(session: Session, campaign_no: str) -> int:
-    # Counted: an INSERT … SELECT's row count is not reported by every driver (psycopg: -1).
-    query = select(func.count()).where(CampaignTargetGroup.campaign_no == campaign_no)
-    return int(session.scalar(query) or 0)
 
 
 def deactivate(sessions: Sessions, no: str) -> ActivationResult:
@@ -366,10 +359,9 @@ def deactivate(sessions: Sessions, no: str) -> ActivationResult:
     with sessions.begin() as session:
         if session.get(Campaign, key) is None:
             raise NotFound(f"Campaign {key} does not exist.")
-        removed = session.execute(
-            delete(CampaignTargetGroup).where(CampaignTargetGroup.campaign_no == key)
+        count = execute_counted(
+            session, delete(CampaignTargetGroup).where(CampaignTargetGroup.campaign_no == key)
         )
-        count = int(removed.rowcount or 0)  # type: ignore[attr-defined]
     return ActivationResult(key, count, f"Campaign {key} is now deactivated.")
 
 

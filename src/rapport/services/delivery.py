@@ -38,7 +38,7 @@ from rapport.errors import NotFound
 from rapport.services import delivery_output
 from rapport.services.delivery_output import Run
 from rapport.settings import Settings
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -120,10 +120,10 @@ def _skip(session: Session, segment: int, now: dt.datetime, why: Any, reason: An
     due = and_(Delivery.entry_no.in_(matching), _due(now))
     skipped = select(Delivery.entry_no).where(due)
     _mirror(session, skipped, SKIPPED)
-    result = session.execute(
-        update(Delivery).where(due).values(status=SKIPPED, reason=reason, next_attempt_at=None)
+    return execute_counted(
+        session,
+        update(Delivery).where(due).values(status=SKIPPED, reason=reason, next_attempt_at=None),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def skip_without_consent(session: Session, segment: int, now: dt.datetime) -> int:
@@ -156,12 +156,12 @@ def _skip_channel(session: Session, segment: int, now: dt.datetime, channel: str
         _due(now),
     )
     _mirror(session, select(Delivery.entry_no).where(due), SKIPPED)
-    result = session.execute(
+    return execute_counted(
+        session,
         update(Delivery)
         .where(due)
-        .values(status=SKIPPED, reason=f"the contact opted out of {label}", next_attempt_at=None)
+        .values(status=SKIPPED, reason=f"the contact opted out of {label}", next_attempt_at=None),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
@@ -288,10 +288,11 @@ def _due_channels(session: Session, segment: int, now: dt.datetime) -> set[str]:
 def claim(sessions: Sessions, entry_no: int, now: dt.datetime) -> bool:
     """Take an entry for sending (committed) unless another run has it or it is done."""
     with sessions.begin() as session:
-        result = session.execute(
-            update(Delivery).where(Delivery.entry_no == entry_no, _due(now)).values(status=SENDING)
+        claimed = execute_counted(
+            session,
+            update(Delivery).where(Delivery.entry_no == entry_no, _due(now)).values(status=SENDING),
         )
-        if not result.rowcount:  # type: ignore[attr-defined]
+        if not claimed:
             return False
         _mirror(session, [entry_no], SENDING)
     return True

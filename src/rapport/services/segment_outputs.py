@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, select
+from sqlalchemy import delete, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid, NotFound
 from rapport.services.import_files import cell_text, file_format, write_csv, write_xlsx
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import (
     Contact,
     ContactMailingGroup,
@@ -93,10 +93,10 @@ def apply_mailing_group(
             raise Invalid("Specify a Mailing Group Code.", where="code")
         removed = 0
         if replace:
-            result = session.execute(
-                delete(ContactMailingGroup).where(ContactMailingGroup.mailing_group_code == key)
+            removed = execute_counted(
+                session,
+                delete(ContactMailingGroup).where(ContactMailingGroup.mailing_group_code == key),
             )
-            removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
         already = exists().where(
             ContactMailingGroup.contact_id == SegmentLine.contact_id,
             ContactMailingGroup.mailing_group_code == key,
@@ -111,13 +111,10 @@ def apply_mailing_group(
             )
             .distinct()
         )
-        members = select(func.count()).where(ContactMailingGroup.mailing_group_code == key)
-        before = int(session.scalar(members) or 0)
-        # Counted: an INSERT … SELECT's row count is not reported by every driver.
-        session.execute(
-            insert(ContactMailingGroup).from_select(["contact_id", "mailing_group_code"], contacts)
+        count = execute_counted(
+            session,
+            insert(ContactMailingGroup).from_select(["contact_id", "mailing_group_code"], contacts),
         )
-        count = int(session.scalar(members) or 0) - before
     return MailingGroupResult(
         header.no,
         key,
