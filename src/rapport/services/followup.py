@@ -244,44 +244,51 @@ def create_tasks(
         if not given:
             _check_line_salespeople(session, header)
 
+        task = {"type": kind, "description": description.strip(), "date": date}
+
         def build(no: str, line: Any) -> list[tuple[Any, dict[str, Any]]]:
-            salesperson = given or line.salesperson_code
-            task = {
-                "no": no,
-                "type": kind,
-                "description": description.strip(),
-                "date": date,
-                "contact_id": line.contact_id,
-                "contact_company_no": line.contact_company_no,
-                "salesperson_code": salesperson,
-                "campaign_no": line.campaign_no,
-                "segment_no": header.no,
-                "organizer_task_no": no,
-                "system_task_type": "organizer",
-                "status": "not_started",
-                "closed": False,
-            }
-            attendees = [
-                {
-                    "task_no": no,
-                    "line_no": 10000,
-                    "attendance_type": "to_do_organizer",
-                    "attendee_type": "salesperson",
-                    "attendee_no": salesperson,
-                    "send_invitation": False,
-                },
-                {
-                    "task_no": no,
-                    "line_no": 20000,
-                    "attendance_type": "required",
-                    "attendee_type": "contact",
-                    "attendee_no": line.contact_no,
-                    "send_invitation": bool(line.email),
-                },
-            ]
-            return [(Task, task)] + [(TaskAttendee, row) for row in attendees]
+            return _task_rows(no, line, header=header, task=task, salesperson=given)
 
         return _create(session, header, "task_nos", build, what="tasks")
+
+
+def _task_rows(
+    no: str, line: Any, *, header: SegmentHeader, task: dict[str, Any], salesperson: str
+) -> list[tuple[Any, dict[str, Any]]]:
+    """An organizer task for the line's contact and its two attendees: the organizing
+    salesperson and the contact (invited when it has an e-mail address)."""
+    organizer = salesperson or line.salesperson_code
+    row = {
+        **task,
+        "no": no,
+        "contact_id": line.contact_id,
+        "contact_company_no": line.contact_company_no,
+        "salesperson_code": organizer,
+        "campaign_no": line.campaign_no,
+        "segment_no": header.no,
+        "organizer_task_no": no,
+        "system_task_type": "organizer",
+        "status": "not_started",
+        "closed": False,
+    }
+    attendees = [
+        ("to_do_organizer", "salesperson", organizer, False),
+        ("required", "contact", line.contact_no, bool(line.email)),
+    ]
+    return [(Task, row)] + [
+        (
+            TaskAttendee,
+            {
+                "task_no": no,
+                "line_no": 10000 * index,
+                "attendance_type": attendance,
+                "attendee_type": kind,
+                "attendee_no": attendee,
+                "send_invitation": invite,
+            },
+        )
+        for index, (attendance, kind, attendee, invite) in enumerate(attendees, start=1)
+    ]
 
 
 def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
