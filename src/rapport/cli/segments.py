@@ -6,6 +6,7 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -49,7 +50,6 @@ def create(
     template: Annotated[str, typer.Option("--template", help="Interaction template.")] = "",
     campaign: Annotated[str, typer.Option("--campaign", help="Campaign no.")] = "",
     salesperson: Annotated[str, typer.Option("--salesperson", help="Salesperson.")] = "",
-    dynamic: Annotated[bool, typer.Option("--dynamic", help="Keep the criteria live.")] = False,
     language: Annotated[str, typer.Option("--language", help="Default language.")] = "",
     subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
@@ -71,7 +71,6 @@ def create(
         description=description,
         user=st.user,
         values=[(f, v) for f, v in given if v],
-        dynamic=dynamic,
     )
     output.result({"no": result.no}, as_json=st.json, human=lambda: output.stdout.print(result.no))
 
@@ -331,6 +330,50 @@ def remove_contact(
         results,
         as_json=st.json,
         human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
+    )
+
+
+@app.command("language")
+def language(
+    ctx: typer.Context,
+    segment: Segment,
+    language_code: Annotated[str, typer.Argument(help="Language code, e.g. NLB.")],
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Subject in that language.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="E-mail body (.html/.txt) or Word template (.docx).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    line: Annotated[int | None, typer.Option("--line", help="A line's own variant.")] = None,
+) -> None:
+    """S15: set the segment's subject and attachment for a language (or one line's own)."""
+    from rapport.services import segment_languages
+
+    st = state(ctx)
+    upload = segment_languages.Upload(file.name, file.read_bytes()) if file else None
+    rows = [
+        asdict(r)
+        for r in segment_languages.set_language(
+            st.sessions,
+            segment,
+            language=language_code,
+            subject=subject,
+            upload=upload,
+            line_no=line,
+        )
+    ]
+    output.result(
+        rows,
+        as_json=st.json,
+        human=lambda: output.table(
+            rows, ["segment_line_no", "language_code", "subject", "attachment_no"]
+        ),
     )
 
 

@@ -71,7 +71,6 @@ class SegmentRead:
     interaction_group_code: str
     ignore_contact_corres_type: bool
     send_word_docs_as_attmt: bool
-    dynamic: bool
     no_of_lines: int
     no_of_criteria_actions: int
 
@@ -118,9 +117,7 @@ def read(session: Session, header: SegmentHeader) -> SegmentRead:
     )
 
 
-def new_header(
-    session: Session, *, description: str, user: str, dynamic: bool = False
-) -> SegmentHeader:
+def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:
     """Insert a header as BC's OnInsert does: number series, default salesperson, today."""
     series = setup_series(session, "segment_nos")
     account = session.get(User, user)
@@ -130,7 +127,6 @@ def new_header(
         description=description.strip(),
         date=dt.date.today(),
         salesperson_code=account.salesperson_code if account else "",
-        dynamic=dynamic,
     )
     session.add(header)
     session.flush()

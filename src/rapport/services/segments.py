@@ -50,12 +50,11 @@ def create_segment(
     description: str,
     user: str,
     values: Sequence[tuple[str, str]] = (),
-    dynamic: bool = False,
 ) -> CreateResult:
     """S1: a new segment numbered from the segment series, dated today, with the user's
     salesperson, then the given header fields applied in order with their validation."""
     with sessions.begin() as session:
-        header = new_header(session, description=description, user=user, dynamic=dynamic)
+        header = new_header(session, description=description, user=user)
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=True)
         return CreateResult(no=header.no)
