@@ -26,3 +26,15 @@ def test_a_new_database_starts_with_marketing_setup_and_number_series(sessions):
         assert next_no(session, "CAMP") == "CP00001"
         assert next_no(session, "OPP") == "OP00001"
         assert next_no(session, "TASK") == "TD00001"
+
+
+def test_the_migrations_create_exactly_the_tables_of_the_model(sessions):
+    """Alembic's comparison of the migrated database with the models finds nothing to add."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from rapport.storage.tables import Base
+
+    with sessions() as session:
+        context = MigrationContext.configure(session.connection(), opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
