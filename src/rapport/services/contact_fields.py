@@ -13,9 +13,9 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
@@ -45,10 +45,6 @@ class Assigned:
     code: str
     description: str
     values: dict[str, Any] = field(default_factory=dict)
-
-
-def table_of(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
 
 
 def find_contact(session: Session, no: str, *, lock: bool = False) -> Contact:

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contact_fields import Assigned, find_contact, relation_code, table_of
+from rapport.services.contact_fields import Assigned, find_contact, relation_code
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,
     ContactProfileAnswer,
     ProfileQuestionnaire,
     ProfileQuestionnaireLine,
+    table_of,
 )
 
 PROFILE = "profile"

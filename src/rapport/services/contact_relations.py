@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contact_fields import Assigned, find_contact, relation_code, table_of
+from rapport.services.contact_fields import Assigned, find_contact, relation_code
 from rapport.services.contact_profiles import (
     PROFILE,
     answer_profile,
@@ -44,6 +44,7 @@ from rapport.storage.tables import (
     JobResponsibility,
     MailingGroup,
     WebSource,
+    table_of,
 )
 
 

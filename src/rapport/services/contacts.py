@@ -34,7 +34,6 @@ from rapport.services.contact_fields import (
     check_references,
     convert_fields,
     find_contact,
-    table_of,
 )
 from rapport.services.contact_relations import assignments, kept_for_type
 from rapport.storage.db import Sessions
@@ -47,6 +46,7 @@ from rapport.storage.tables import (
     Opportunity,
     SegmentLine,
     Task,
+    table_of,
 )
 
 CHANGE_COMPANY_ON_SEGMENT = (
