@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from rapport.domain.codes import normalize_code
+from rapport.domain.enums import TargetGroupType
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -249,7 +250,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
 
     query = (
         select(
-            *(CampaignEntry.__table__.c[name] for name in _ENTRY_FIELDS),
+            *CampaignEntry.__table__.c,
             total(func.count()).label("no_of_interactions"),
             func.coalesce(total(func.sum(ILE.cost)), 0).label("cost"),
             func.coalesce(total(func.sum(ILE.duration)), 0).label("duration"),
@@ -267,20 +268,6 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
         )
         for row in rows
     ]
-
-
-_ENTRY_FIELDS = (
-    "entry_no",
-    "campaign_no",
-    "description",
-    "date",
-    "user_id",
-    "segment_no",
-    "canceled",
-    "salesperson_code",
-    "register_no",
-    "document_type",
-)
 
 
 def _targets(no: str) -> Any:
@@ -332,7 +319,10 @@ def activate(sessions: Sessions, no: str) -> ActivationResult:
         )
         keys = (
             select(
-                case((customer_no.is_not(None), "customer"), else_="contact").label("type"),
+                case(
+                    (customer_no.is_not(None), TargetGroupType.CUSTOMER.value),
+                    else_=TargetGroupType.CONTACT.value,
+                ).label("type"),
                 func.coalesce(customer_no, found.c.company_no).label("no"),
             )
             .distinct()

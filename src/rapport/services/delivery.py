@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.enums import DeliveryStatus
 from rapport.errors import NotFound
 from rapport.services import delivery_output
 from rapport.services.delivery_output import Run
@@ -52,8 +53,9 @@ from rapport.storage.tables import (
     Salutation,
 )
 
-PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
-EMAIL, HARD_COPY = "email", "hard_copy"
+PENDING, SENT = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value
+FAILED, SKIPPED = DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value
+SENDING = "sending"  # claimed by a run: sent or not, never picked up again by itself
 DEFAULT_RATE = 10.0  # messages per second
 CHUNK = 500
 ILE = InteractionLogEntry

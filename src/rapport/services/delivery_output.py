@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
 from rapport.services.delivery_render import (
     RenderError,
@@ -40,7 +41,7 @@ from rapport.settings import Settings
 from rapport.storage.db import Sessions
 from rapport.storage.tables import Attachment
 
-EMAIL, HARD_COPY = "email", "hard_copy"
+EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.value
 DEFAULT_OUTPUT = Path("rapport-output")
 NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
