@@ -171,25 +171,7 @@ def set_segment_variant(
             )
         )
     else:
-        same = (
-            *active(header),
-            lines.c.interaction_template_code == header.interaction_template_code,
-            lines.c.language_code == code,
-        )
-        if subject is not None:
-            session.execute(
-                update(lines)
-                .where(*same, lines.c.subject == variant.subject)
-                .values(subject=subject)
-            )
-            variant.subject = subject
-        if attachment_no is not None:
-            session.execute(
-                update(lines)
-                .where(*same, lines.c.attachment_no == variant.attachment_no)
-                .values(attachment_no=attachment_no)
-            )
-            variant.attachment_no = attachment_no
+        change_segment_variant(session, header, variant, subject, attachment_no)
     if code == header.language_code_default:
         header.subject_default = variant.subject
     session.flush()
@@ -235,3 +217,30 @@ def set_line_variant(
         .where(lines.c.id == line.id)
         .values(language_code=code, subject=variant.subject, attachment_no=variant.attachment_no)
     )
+
+
+def change_segment_variant(
+    session: Session,
+    header: SegmentHeader,
+    variant: SegmentInteractionLanguage,
+    subject: str | None,
+    attachment_no: int | None,
+) -> None:
+    """The lines that used the variant's old subject or attachment get the new one."""
+    same = (
+        *active(header),
+        lines.c.interaction_template_code == header.interaction_template_code,
+        lines.c.language_code == variant.language_code,
+    )
+    if subject is not None:
+        session.execute(
+            update(lines).where(*same, lines.c.subject == variant.subject).values(subject=subject)
+        )
+        variant.subject = subject
+    if attachment_no is not None:
+        session.execute(
+            update(lines)
+            .where(*same, lines.c.attachment_no == variant.attachment_no)
+            .values(attachment_no=attachment_no)
+        )
+        variant.attachment_no = attachment_no
