@@ -42,8 +42,11 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL (default: sqlite:///rapport.db; "
-                     "or RAPPORT_DATABASE_URL).", show_default=False),
+        typer.Option(
+            "--db",
+            help="Database URL (default: sqlite:///rapport.db; or RAPPORT_DATABASE_URL).",
+            show_default=False,
+        ),
     ] = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Machine-readable output on stdout.")

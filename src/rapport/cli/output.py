@@ -35,8 +35,9 @@ def write_json_lines(rows: Iterable[Any]) -> None:
     out = sys.stdout
     out.write("[")
     for index, row in enumerate(rows):
-        out.write(("," if index else "") + "\n  " + json.dumps(row, default=_default,
-                                                                ensure_ascii=False))
+        out.write(
+            ("," if index else "") + "\n  " + json.dumps(row, default=_default, ensure_ascii=False)
+        )
     out.write("\n]\n")
 
 
