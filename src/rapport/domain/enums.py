@@ -70,6 +70,7 @@ class DeliveryStatus(StrEnum):
 
     NONE = ""
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a run: sent or not, never picked up again by itself
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"

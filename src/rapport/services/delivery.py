@@ -55,7 +55,7 @@ from rapport.storage.tables import (
 
 PENDING, SENT = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value
 FAILED, SKIPPED = DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value
-SENDING = "sending"  # claimed by a run: sent or not, never picked up again by itself
+SENDING = DeliveryStatus.SENDING.value
 DEFAULT_RATE = 10.0  # messages per second
 CHUNK = 500
 ILE = InteractionLogEntry

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.errors import Invalid, NotFound
-from rapport.services.segment_outputs import get_header
+from rapport.services.segment_headers import get_header
 from rapport.storage.db import Sessions, is_postgresql
 from rapport.storage.number_series import setup_series
 from rapport.storage.tables import (

@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, literal, select
-from sqlalchemy.orm import Session
 
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Invalid
 from rapport.services.import_files import cell_text, file_format, write_csv, write_xlsx
+from rapport.services.segment_headers import get_header
 from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import (
     Contact,
     ContactMailingGroup,
     MailingGroup,
-    SegmentHeader,
     SegmentLine,
 )
 
@@ -68,16 +67,6 @@ class ExportResult:
     segment_no: str
     path: Path
     rows: int
-
-
-def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
-    """The segment `no` (locked for the transaction with `lock`), or NotFound."""
-    key = no.strip().upper()
-    query = select(SegmentHeader).where(SegmentHeader.no == key)
-    header = session.scalars(query.with_for_update() if lock else query).one_or_none()
-    if header is None:
-        raise NotFound(f"Segment {key} does not exist.")
-    return header
 
 
 def apply_mailing_group(
