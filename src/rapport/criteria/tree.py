@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
 from rapport.criteria.values import RelativeDate, Value, coerce, to_plain
 from rapport.errors import Invalid
@@ -220,6 +221,7 @@ class _JsonReader:
             value = data.get("value")
             if not isinstance(value, str):
                 raise ValueError("'matches' takes a filter text")
+            bcfilter.parse_filter(value)
             return Matches(field.name, value)
         if op in ("in", "not in"):
             values = data.get("values")
