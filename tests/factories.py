@@ -25,29 +25,48 @@ def make_code(session: Session, model: type[Any], code: str, description: str = 
     existing = session.get(model, code)
     if existing is not None:
         return existing
-    fields = {"name": description or code} if hasattr(model, "name") else {
-        "description": description or code}
+    fields = (
+        {"name": description or code}
+        if hasattr(model, "name")
+        else {"description": description or code}
+    )
     return _add(session, model(code=code, **fields))
 
 
 def make_company(session: Session, no: str, name: str = "", **fields: Any) -> t.Contact:
-    contact = t.Contact(no=no, type="company", name=name or f"Company {no}",
-                        search_name=(name or f"Company {no}").upper(), company_no=no,
-                        company_name=name or f"Company {no}", created=dt.date(2026, 1, 1),
-                        **fields)
+    contact = t.Contact(
+        no=no,
+        type="company",
+        name=name or f"Company {no}",
+        search_name=(name or f"Company {no}").upper(),
+        company_no=no,
+        company_name=name or f"Company {no}",
+        created=dt.date(2026, 1, 1),
+        **fields,
+    )
     _add(session, contact)
     contact.company_id = contact.id
     session.flush()
     return contact
 
 
-def make_person(session: Session, no: str, name: str = "", *, company: t.Contact | None = None,
-                **fields: Any) -> t.Contact:
-    return _add(session, t.Contact(
-        no=no, type="person", name=name or f"Person {no}",
-        search_name=(name or f"Person {no}").upper(),
-        company_no=company.no if company else "", company_id=company.id if company else None,
-        company_name=company.name if company else "", created=dt.date(2026, 1, 1), **fields))
+def make_person(
+    session: Session, no: str, name: str = "", *, company: t.Contact | None = None, **fields: Any
+) -> t.Contact:
+    return _add(
+        session,
+        t.Contact(
+            no=no,
+            type="person",
+            name=name or f"Person {no}",
+            search_name=(name or f"Person {no}").upper(),
+            company_no=company.no if company else "",
+            company_id=company.id if company else None,
+            company_name=company.name if company else "",
+            created=dt.date(2026, 1, 1),
+            **fields,
+        ),
+    )
 
 
 def link(session: Session, model: type[Any], contact: t.Contact, code: str, **fields: Any) -> Any:
@@ -68,7 +87,10 @@ def make_salesperson(session: Session, code: str, name: str = "", email: str = "
 
 
 def put_on_segment(
-    session: Session, contact: t.Contact, *, segment_no: str = "SEG09999",
+    session: Session,
+    contact: t.Contact,
+    *,
+    segment_no: str = "SEG09999",
     removed_action: int | None = None,
 ) -> t.SegmentLine:
     """A segment line for `contact` (on a segment made if missing); `removed_action` set
@@ -77,14 +99,20 @@ def put_on_segment(
     if header is None:
         header = _add(session, t.SegmentHeader(no=segment_no, description="Test segment"))
     line_no = 10000 * (1 + session.query(t.SegmentLine).filter_by(segment_id=header.id).count())
-    return _add(session, t.SegmentLine(
-        segment_id=header.id, line_no=line_no, contact_id=contact.id,
-        contact_company_no=contact.company_no, added_action=1, removed_action=removed_action))
+    return _add(
+        session,
+        t.SegmentLine(
+            segment_id=header.id,
+            line_no=line_no,
+            contact_id=contact.id,
+            contact_company_no=contact.company_no,
+            added_action=1,
+            removed_action=removed_action,
+        ),
+    )
 
 
-def make_segment(
-    session: Session, no: str, *, lines: Any = (), **fields: Any
-) -> t.SegmentHeader:
+def make_segment(session: Session, no: str, *, lines: Any = (), **fields: Any) -> t.SegmentHeader:
     """A segment header and its lines written directly. Each line is a dict with `contact`
     (a Contact, or None for a line without contact) and any segment line field; the rest
     takes the header's values, as a freshly added line does (reference §2.1)."""
@@ -102,10 +130,21 @@ def make_segment(
             "added_action": 1,
             "correspondence_type": contact.correspondence_type if contact is not None else "",
             "language_code": contact.language if contact is not None else "",
-            **{name: getattr(header, name) for name in (
-                "description", "date", "salesperson_code", "interaction_template_code",
-                "interaction_group_code", "campaign_no", "campaign_target",
-                "campaign_response", "information_flow", "initiated_by")},
+            **{
+                name: getattr(header, name)
+                for name in (
+                    "description",
+                    "date",
+                    "salesperson_code",
+                    "interaction_template_code",
+                    "interaction_group_code",
+                    "campaign_no",
+                    "campaign_target",
+                    "campaign_response",
+                    "information_flow",
+                    "initiated_by",
+                )
+            },
             "cost": header.unit_cost,
             "duration": header.unit_duration,
         }
@@ -127,26 +166,60 @@ def build_log_world(session: Session) -> dict[str, t.Contact]:
         make_code(session, t.Language, code)
     session.add(t.User(name="ADMIN", salesperson_code="JO"))
     make_code(session, t.InteractionGroup, "LETTER")
-    body = _add(session, t.Attachment(file_name="abstract-enu.html", file_extension="html",
-                                      content=b"<p>Dear {{ contact.name }}</p>"))
-    session.add_all([
-        t.InteractionTemplate(code="ABSTRACT", interaction_group_code="LETTER",
-                              description="Abstract", unit_cost=2, unit_duration=5,
-                              information_flow="outbound", initiated_by="us",
-                              correspondence_type_default="email", language_code_default="ENU"),
-        t.InteractionTemplate(code="CALL", interaction_group_code="LETTER", description="Call",
-                              unit_cost=1, unit_duration=10, correspondence_type_default=""),
-        t.Campaign(no="CP1", description="Spring"),
-        t.Campaign(no="CP2", description="Autumn"),
-    ])
+    body = _add(
+        session,
+        t.Attachment(
+            file_name="abstract-enu.html",
+            file_extension="html",
+            content=b"<p>Dear {{ contact.name }}</p>",
+        ),
+    )
+    session.add_all(
+        [
+            t.InteractionTemplate(
+                code="ABSTRACT",
+                interaction_group_code="LETTER",
+                description="Abstract",
+                unit_cost=2,
+                unit_duration=5,
+                information_flow="outbound",
+                initiated_by="us",
+                correspondence_type_default="email",
+                language_code_default="ENU",
+            ),
+            t.InteractionTemplate(
+                code="CALL",
+                interaction_group_code="LETTER",
+                description="Call",
+                unit_cost=1,
+                unit_duration=10,
+                correspondence_type_default="",
+            ),
+            t.Campaign(no="CP1", description="Spring"),
+            t.Campaign(no="CP2", description="Autumn"),
+        ]
+    )
     session.flush()
-    session.add(t.InteractionTemplateLanguage(interaction_template_code="ABSTRACT",
-                                              language_code="ENU", description="Abstract ENU",
-                                              attachment_no=body.no))
-    acme = make_company(session, "ACME", "Acme", email="info@acme.test",
-                        correspondence_type="email", language="ENU")
-    ann = make_person(session, "P1", "Ann", company=acme, email="ann@acme.test",
-                      correspondence_type="email", language="ENU")
+    session.add(
+        t.InteractionTemplateLanguage(
+            interaction_template_code="ABSTRACT",
+            language_code="ENU",
+            description="Abstract ENU",
+            attachment_no=body.no,
+        )
+    )
+    acme = make_company(
+        session, "ACME", "Acme", email="info@acme.test", correspondence_type="email", language="ENU"
+    )
+    ann = make_person(
+        session,
+        "P1",
+        "Ann",
+        company=acme,
+        email="ann@acme.test",
+        correspondence_type="email",
+        language="ENU",
+    )
     bob = make_person(session, "P2", "Bob", company=acme, correspondence_type="email")
     cas = make_person(session, "P3", "Cas", company=acme, correspondence_type="email")
     session.add(t.ContactAltAddress(contact_id=cas.id, code="HOME", email="cas@home.test"))
@@ -159,32 +232,59 @@ def make_stored_attachment(
     session: Session, content: bytes, *, extension: str = "html", file_name: str = ""
 ) -> t.Attachment:
     """An attachment row (an e-mail body or a Word template) with its content."""
-    return _add(session, t.Attachment(file_name=file_name or f"body.{extension}",
-                                      file_extension=extension, content=content))
+    return _add(
+        session,
+        t.Attachment(
+            file_name=file_name or f"body.{extension}", file_extension=extension, content=content
+        ),
+    )
 
 
 def make_queued_interaction(
-    session: Session, contact: t.Contact, *, logged_segment: int = 1,
-    channel: str = "email", attachment: t.Attachment | None = None,
-    status: str | None = "pending", **fields: Any,
+    session: Session,
+    contact: t.Contact,
+    *,
+    logged_segment: int = 1,
+    channel: str = "email",
+    attachment: t.Attachment | None = None,
+    status: str | None = "pending",
+    **fields: Any,
 ) -> t.InteractionLogEntry:
     """An interaction log entry of logged segment `logged_segment` (made if missing) with its
     delivery queue row in `status` (None: no queue row), as logging with deliver leaves it."""
     if session.get(t.LoggedSegment, logged_segment) is None:
-        _add(session, t.LoggedSegment(entry_no=logged_segment, segment_no="SEG00001",
-                                      description="Spring mailing",
-                                      creation_date=dt.date(2026, 3, 2)))
+        _add(
+            session,
+            t.LoggedSegment(
+                entry_no=logged_segment,
+                segment_no="SEG00001",
+                description="Spring mailing",
+                creation_date=dt.date(2026, 3, 2),
+            ),
+        )
     entry_no = 1 + (session.query(t.InteractionLogEntry).count())
     values: dict[str, Any] = {
-        "date": dt.date(2026, 3, 2), "description": "Spring mailing", "segment_no": "SEG00001",
-        "subject": "Our spring offer", "interaction_template_code": "ABSTRACT",
-        "salesperson_code": "", "delivery_status": status or "",
+        "date": dt.date(2026, 3, 2),
+        "description": "Spring mailing",
+        "segment_no": "SEG00001",
+        "subject": "Our spring offer",
+        "interaction_template_code": "ABSTRACT",
+        "salesperson_code": "",
+        "delivery_status": status or "",
     }
     values.update(fields)
-    entry = _add(session, t.InteractionLogEntry(
-        entry_no=entry_no, contact_id=contact.id, contact_company_no=contact.company_no,
-        correspondence_type=channel, logged_segment_entry_no=logged_segment,
-        attachment_no=attachment.no if attachment is not None else 0, **values))
+    entry = _add(
+        session,
+        t.InteractionLogEntry(
+            entry_no=entry_no,
+            contact_id=contact.id,
+            contact_company_no=contact.company_no,
+            correspondence_type=channel,
+            logged_segment_entry_no=logged_segment,
+            attachment_no=attachment.no if attachment is not None else 0,
+            **values,
+        ),
+    )
     if status is not None:
         _add(session, t.Delivery(entry_no=entry_no, channel=channel, status=status))
     return entry
@@ -197,17 +297,37 @@ def make_profile_answer(
     if session.get(t.ProfileQuestionnaire, questionnaire) is None:
         _add(session, t.ProfileQuestionnaire(code=questionnaire, description=questionnaire))
     if session.get(t.ProfileQuestionnaireLine, (questionnaire, line_no)) is None:
-        _add(session, t.ProfileQuestionnaireLine(
-            profile_questionnaire_code=questionnaire, line_no=line_no, type="answer",
-            description=answer or f"Answer {line_no}"))
-    return _add(session, t.ContactProfileAnswer(
-        contact_id=contact.id, profile_questionnaire_code=questionnaire, line_no=line_no))
+        _add(
+            session,
+            t.ProfileQuestionnaireLine(
+                profile_questionnaire_code=questionnaire,
+                line_no=line_no,
+                type="answer",
+                description=answer or f"Answer {line_no}",
+            ),
+        )
+    return _add(
+        session,
+        t.ContactProfileAnswer(
+            contact_id=contact.id, profile_questionnaire_code=questionnaire, line_no=line_no
+        ),
+    )
 
 
 def make_interaction(session: Session, contact: t.Contact, **fields: Any) -> t.InteractionLogEntry:
     """An interaction log entry for `contact` with the next entry no.; fields as the table's."""
-    last = session.query(t.InteractionLogEntry.entry_no).order_by(
-        t.InteractionLogEntry.entry_no.desc()).limit(1).scalar()
-    return _add(session, t.InteractionLogEntry(
-        entry_no=(last or 0) + 1, contact_id=contact.id,
-        contact_company_no=contact.company_no, **fields))
+    last = (
+        session.query(t.InteractionLogEntry.entry_no)
+        .order_by(t.InteractionLogEntry.entry_no.desc())
+        .limit(1)
+        .scalar()
+    )
+    return _add(
+        session,
+        t.InteractionLogEntry(
+            entry_no=(last or 0) + 1,
+            contact_id=contact.id,
+            contact_company_no=contact.company_no,
+            **fields,
+        ),
+    )

@@ -24,8 +24,11 @@ def modules() -> list[Path]:
 
 
 def test_every_module_opens_with_a_docstring():
-    missing = [str(p.relative_to(SOURCE)) for p in modules()
-               if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text())) is None]
+    missing = [
+        str(p.relative_to(SOURCE))
+        for p in modules()
+        if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text())) is None
+    ]
     assert missing == []
 
 

@@ -15,8 +15,12 @@ from tests.integration.segment_world import build_world
 def seg(sessions):
     with sessions.begin() as session:
         build_world(session)
-    no = segments.create_segment(sessions, description="Mailing", user="ADMIN",
-                                 values=[("interaction_template_code", "ABSTRACT")]).no
+    no = segments.create_segment(
+        sessions,
+        description="Mailing",
+        user="ADMIN",
+        values=[("interaction_template_code", "ABSTRACT")],
+    ).no
     add_contacts(sessions, no, criteria="company_no = ACME", user="ADMIN")
     return sessions, no
 
@@ -28,8 +32,9 @@ def lines_by_contact(sessions, no):
 def test_s15_a_new_language_variant_goes_to_lines_whose_contact_speaks_it(seg):
     sessions, no = seg
     body = Upload("bonjour.html", b"<p>Bonjour {{ contact.name }}</p>")
-    variants = segment_languages.set_language(sessions, no, language="FRB",
-                                              subject="Bonjour", upload=body)
+    variants = segment_languages.set_language(
+        sessions, no, language="FRB", subject="Bonjour", upload=body
+    )
     assert [v.language_code for v in variants] == ["ENU", "FRB", "NLB"]
     lines = lines_by_contact(sessions, no)
     # Ann speaks FRB; ACME (NLB) and Bob (template default ENU) keep theirs.
@@ -53,8 +58,7 @@ def test_s15_changing_a_variants_subject_reaches_the_lines_that_used_it(seg):
 def test_s15_a_line_variant_is_that_lines_own(seg):
     sessions, no = seg
     line_no = lines_by_contact(sessions, no)["P2"]["line_no"]
-    segment_languages.set_language(sessions, no, language="NLB", subject="Dag Bob",
-                                   line_no=line_no)
+    segment_languages.set_language(sessions, no, language="NLB", subject="Dag Bob", line_no=line_no)
     lines = lines_by_contact(sessions, no)
     assert (lines["P2"]["language_code"], lines["P2"]["subject"]) == ("NLB", "Dag Bob")
     assert lines["ACME"]["subject"] == ""
@@ -66,8 +70,9 @@ def test_s15_bad_input_is_refused_and_changes_nothing(seg):
     with pytest.raises(NotFound, match="Language does not exist"):
         segment_languages.set_language(sessions, no, language="XX")
     with pytest.raises(Invalid, match="line 1"):
-        segment_languages.set_language(sessions, no, language="FRB",
-                                       upload=Upload("bad.html", b"{{ contact.name "))
+        segment_languages.set_language(
+            sessions, no, language="FRB", upload=Upload("bad.html", b"{{ contact.name ")
+        )
     with pytest.raises(NotFound, match="no line 5"):
         segment_languages.set_language(sessions, no, language="FRB", line_no=5)
     assert segment_languages.get_all(sessions, no) == before
