@@ -29,6 +29,12 @@ class RelativeDate:
     offset: int = 0
     unit: str = "d"
 
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"{self.unit!r} is not a date unit: d, w, m or y")
+        if self.offset == 0:  # `today` has one spelling, so equal dates are equal trees
+            object.__setattr__(self, "unit", "d")
+
     def resolve(self, today: dt.date) -> dt.date:
         if self.unit == "d":
             return today + dt.timedelta(days=self.offset)
