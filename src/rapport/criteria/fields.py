@@ -260,3 +260,28 @@ def relation_field(rel: Relation, name: str) -> Field:
         f"unknown field {name!r} of {rel.name}{suggestion(name, list(rel.fields))}"
         f" (its fields: {', '.join(rel.fields)})"
     )
+
+
+def _row(field: Field) -> str:
+    kind = field.type.value
+    if field.choices:
+        kind += ": " + ", ".join(f"`{c}`" if c else "`''`" for c in field.choices)
+    return f"| `{field.name}` | {field.label} | {kind} |"
+
+
+def reference_tables() -> str:
+    """The type, field and relation tables of docs/criteria-language.md, from this registry."""
+    out = ["### Operators by type", "", "| type | operators |", "|---|---|"]
+    out += [
+        f"| {kind.value} | {', '.join(f'`{op}`' for op in ops)} |"
+        for kind, ops in OPERATORS.items()
+    ]
+    head = "| field | means | type |\n|---|---|---|"
+    out += ["", "### Contact fields", "", head, *(_row(f) for f in CONTACT_FIELDS.values())]
+    for rel in RELATIONS.values():
+        where = "the contact's company (a company: itself)" if rel.on_company else "the contact"
+        out += ["", f"### `{rel.name}(…)`: {rel.label} rows of {where}", ""]
+        if rel.shorthand:
+            out += [f"`{rel.name} = V` means `{rel.name}({rel.shorthand} = V)`.", ""]
+        out += [head, *(_row(f) for f in rel.fields.values())]
+    return "\n".join(out) + "\n"
