@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import socket
 import zipfile
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from docx import Document
 from sqlalchemy import delete, select
 
@@ -28,6 +24,7 @@ from tests.factories import (
     make_salesperson,
     make_stored_attachment,
 )
+from tests.integration.mailbox import free_port
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, 0)
 NL_BODY = (
@@ -38,47 +35,6 @@ EN_BODY = (
     b"<p>Dear {{ contact.salutation }} of {{ contact.company_name }},</p>"
     b"<p>{{ interaction.subject }} ({{ segment.description }}) -- {{ salesperson.name }}</p>"
 )
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every accepted message; `refuse` maps an address to the
-    reply its RCPT gets (e.g. "450 busy")."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.refuse: dict[str, str] = {}
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ARG002
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ARG002
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    # aiosmtpd cannot start on port 0 (its self-check connects to the port it was given).
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, Settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="news@rapport.test")
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -242,7 +198,7 @@ def test_x8_a_permanent_refusal_is_not_retried_by_a_later_run(world, smtp):
 
 
 def test_x8_an_unreachable_server_fails_the_entry_and_leaves_the_rest_pending(world):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     settings = Settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="news@rapport.test")
     result = run(world, settings)
     assert (result.sent, result.failed) == (0, 1)
