@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import campaigns
+from rapport.services import campaign_targets, campaigns
 from rapport.storage import tables as t
 from tests.factories import (
     link,
@@ -174,10 +174,10 @@ def targets(setup):
 
 def test_c3_activate_adds_one_target_group_per_company_keyed_as_removal_expects(targets):
     sessions, no = targets
-    result = campaigns.activate(sessions, no)
+    result = campaign_targets.activate(sessions, no)
     assert result.message == f"Campaign {no} is now activated."
     assert result.target_groups == 4
-    assert campaigns.get_target_groups(sessions, no) == [
+    assert campaign_targets.get_target_groups(sessions, no) == [
         ("contact", "BETA"),
         ("contact", "GAMMA"),
         ("contact", "P6"),
@@ -188,24 +188,24 @@ def test_c3_activate_adds_one_target_group_per_company_keyed_as_removal_expects(
 
 def test_c3_activating_again_keeps_the_groups_without_duplicates(targets):
     sessions, no = targets
-    campaigns.activate(sessions, no)
-    again = campaigns.activate(sessions, no)
+    campaign_targets.activate(sessions, no)
+    again = campaign_targets.activate(sessions, no)
     assert again.target_groups == 0
-    assert len(campaigns.get_target_groups(sessions, no)) == 4
+    assert len(campaign_targets.get_target_groups(sessions, no)) == 4
 
 
 def test_c3_deactivate_removes_every_target_group(targets):
     sessions, no = targets
-    campaigns.activate(sessions, no)
-    result = campaigns.deactivate(sessions, no)
+    campaign_targets.activate(sessions, no)
+    result = campaign_targets.deactivate(sessions, no)
     assert (result.target_groups, result.message) == (4, f"Campaign {no} is now deactivated.")
-    assert campaigns.get_target_groups(sessions, no) == []
+    assert campaign_targets.get_target_groups(sessions, no) == []
     assert not campaigns.get(sessions, no).activated
 
 
 def test_c3_activate_without_targets_is_refused_with_bc_message(setup):
     no = campaigns.create_campaign(setup, description="Empty")
     with pytest.raises(Invalid, match="place a check mark in the Campaign Target field"):
-        campaigns.activate(setup, no)
+        campaign_targets.activate(setup, no)
     with pytest.raises(NotFound):
-        campaigns.activate(setup, "CP00042")
+        campaign_targets.activate(setup, "CP00042")

@@ -209,7 +209,7 @@ def test_k1_the_contacts_commands_load_no_database_code_until_they_run():
         "print(any(m == 'sqlalchemy' or m.startswith('rapport.services') for m in sys.modules))"
     )
     command = [sys.executable, "-c", code]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 

@@ -172,3 +172,28 @@ def test_concurrent_adds_on_one_segment_are_serialized_without_duplicates(world)
     assert errors == []
     assert members(world, no) == ["ACME", "BETA", "GAMMA"]
     assert segments.get(world, no).no_of_criteria_actions == 4
+
+
+def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target_groups(world):
+    """Reference §2.15 SetCampaignTargetGroup: once a campaign is activated, target lines
+    added later add their company's group, and the group goes with the last target line."""
+    from rapport.services import campaign_targets
+
+    with world.begin() as session:
+        session.add(t.Campaign(no="CP1", description="Fair"))
+    no = segments.create_segment(
+        world,
+        description="S",
+        user="ADMIN",
+        values=[("campaign_no", "CP1"), ("campaign_target", "true")],
+    ).no
+    add_contacts(world, no, criteria="no = P1", user="ADMIN")
+    campaign_targets.activate(world, "CP1")
+    assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
+    add_contacts(world, no, criteria="no = P3", user="ADMIN")
+    assert sorted(campaign_targets.get_target_groups(world, "CP1")) == [
+        ("contact", "BETA"),
+        ("customer", "10000"),
+    ]
+    reduce(world, no, criteria="no = P3", user="ADMIN")
+    assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]

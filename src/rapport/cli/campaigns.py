@@ -74,12 +74,13 @@ def list_campaigns(ctx: typer.Context) -> None:
 @app.command("show")
 def show(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C2: one campaign with its totals and target groups."""
-    from rapport.services import campaigns
+    from rapport.services import campaign_targets, campaigns
 
     st = state(ctx)
     card = asdict(campaigns.get(st.sessions, campaign))
     card["target_groups"] = [
-        {"type": kind, "no": no} for kind, no in campaigns.get_target_groups(st.sessions, campaign)
+        {"type": kind, "no": no}
+        for kind, no in campaign_targets.get_target_groups(st.sessions, campaign)
     ]
 
     def human() -> None:
@@ -102,20 +103,20 @@ def entries(ctx: typer.Context, campaign: CampaignNo) -> None:
 @app.command("activate")
 def activate(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C3: build the campaign's target groups from its target lines and interactions."""
-    from rapport.services import campaigns
+    from rapport.services import campaign_targets
 
     st = state(ctx)
-    result = campaigns.activate(st.sessions, campaign)
+    result = campaign_targets.activate(st.sessions, campaign)
     output.result(asdict(result), as_json=st.json, human=lambda: output.message(result.message))
 
 
 @app.command("deactivate")
 def deactivate(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C3: remove every target group of the campaign."""
-    from rapport.services import campaigns
+    from rapport.services import campaign_targets
 
     st = state(ctx)
-    result = campaigns.deactivate(st.sessions, campaign)
+    result = campaign_targets.deactivate(st.sessions, campaign)
     output.result(asdict(result), as_json=st.json, human=lambda: output.message(result.message))
 
 

@@ -21,41 +21,27 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    delete,
     exists,
     false,
     func,
-    insert,
-    literal,
     select,
-    true,
-    union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.domain.enums import TargetGroupType
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.tables import (
     Campaign,
     CampaignEntry,
     CampaignStatus,
     CampaignTargetGroup,
-    Contact,
-    ContactBusinessRelation,
     InteractionLogEntry,
     Salesperson,
-    SegmentLine,
 )
 
 ILE = InteractionLogEntry
-NO_TARGETS = (
-    "To activate the sales prices and/or line discounts, you must apply the relevant Segment "
-    "Line(s) to the Campaign and place a check mark in the Campaign Target field on the "
-    "Segment Line."
-)
 
 
 @dataclass(frozen=True)
@@ -95,13 +81,6 @@ class CampaignEntryRead:
 class CampaignStatusRead:
     code: str
     description: str
-
-
-@dataclass(frozen=True)
-class ActivationResult:
-    campaign_no: str
-    target_groups: int
-    message: str
 
 
 def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
@@ -268,103 +247,6 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
         )
         for row in rows
     ]
-
-
-def _targets(no: str) -> Any:
-    """The companies (company no., or the contact's own no. without a company) of the
-    campaign's target segment lines and non-postponed target interactions."""
-    line_contact, ile_contact = aliased(Contact), aliased(Contact)
-    lines = (
-        select(SegmentLine.contact_company_no.label("company_no"), line_contact.no.label("own"))
-        .join(line_contact, line_contact.id == SegmentLine.contact_id)
-        .where(
-            SegmentLine.campaign_no == no,
-            SegmentLine.campaign_target == true(),
-            SegmentLine.removed_action.is_(None),
-        )
-    )
-    entries = (
-        select(ILE.contact_company_no.label("company_no"), ile_contact.no.label("own"))
-        .join(ile_contact, ile_contact.id == ILE.contact_id)
-        .where(ILE.campaign_no == no, ILE.campaign_target == true(), ILE.postponed == false())
-    )
-    found = union_all(lines, entries).subquery()
-    return select(
-        case((found.c.company_no != "", found.c.company_no), else_=found.c.own).label("company_no")
-    ).subquery()
-
-
-def activate(sessions: Sessions, no: str) -> ActivationResult:
-    """C3 (reference §2.15 with the SPEC §4 fix): a target group per company of the
-    campaign's target lines and interactions — (customer, customer no.) when the company
-    has a business relation linked to a customer, else (contact, company no.) — added in
-    one statement, existing ones kept."""
-    key = as_code(no, field="no")
-    with sessions.begin() as session:
-        if session.get(Campaign, key) is None:
-            raise NotFound(f"Campaign {key} does not exist.")
-        found = _targets(key)
-        if not session.scalar(select(func.count()).select_from(found)):
-            raise Invalid(NO_TARGETS)
-        company = aliased(Contact)
-        customer_no = (
-            select(func.min(ContactBusinessRelation.link_no))
-            .join(company, company.id == ContactBusinessRelation.contact_id)
-            .where(
-                company.no == found.c.company_no,
-                func.lower(ContactBusinessRelation.link_to_table) == "customer",
-                ContactBusinessRelation.link_no != "",
-            )
-            .scalar_subquery()
-        )
-        keys = (
-            select(
-                case(
-                    (customer_no.is_not(None), TargetGroupType.CUSTOMER.value),
-                    else_=TargetGroupType.CONTACT.value,
-                ).label("type"),
-                func.coalesce(customer_no, found.c.company_no).label("no"),
-            )
-            .distinct()
-            .subquery()
-        )
-        already = exists().where(
-            CampaignTargetGroup.type == keys.c.type,
-            CampaignTargetGroup.no == keys.c.no,
-            CampaignTargetGroup.campaign_no == key,
-        )
-        count = execute_counted(
-            session,
-            insert(CampaignTargetGroup).from_select(
-                ["type", "no", "campaign_no"],
-                select(keys.c.type, keys.c.no, literal(key)).where(~already),
-            ),
-        )
-    return ActivationResult(key, count, f"Campaign {key} is now activated.")
-
-
-def deactivate(sessions: Sessions, no: str) -> ActivationResult:
-    """C3: remove every target group of the campaign."""
-    key = as_code(no, field="no")
-    with sessions.begin() as session:
-        if session.get(Campaign, key) is None:
-            raise NotFound(f"Campaign {key} does not exist.")
-        count = execute_counted(
-            session, delete(CampaignTargetGroup).where(CampaignTargetGroup.campaign_no == key)
-        )
-    return ActivationResult(key, count, f"Campaign {key} is now deactivated.")
-
-
-def get_target_groups(sessions: Sessions, no: str) -> list[tuple[str, str]]:
-    """C3: the campaign's target groups as (type, no.)."""
-    key = as_code(no, field="no")
-    with sessions.begin() as session:
-        rows = session.execute(
-            select(CampaignTargetGroup.type, CampaignTargetGroup.no)
-            .where(CampaignTargetGroup.campaign_no == key)
-            .order_by(CampaignTargetGroup.type, CampaignTargetGroup.no)
-        ).all()
-    return [(row.type, row.no) for row in rows]
 
 
 def create_status(sessions: Sessions, *, code: str, description: str = "") -> CampaignStatusRead:

@@ -29,6 +29,7 @@ from rapport.services.segment_lines import (
     insert_lines,
     line_order,
     lines,
+    sync_campaign_targets,
 )
 from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
@@ -227,6 +228,7 @@ def finish(
     if remaining == 0 and removed and not keep_criteria and action_no > 1:
         reset_criteria(session, header)
         action_no = 0
+    sync_campaign_targets(session, header)
     analyze(session, "segment_lines")
     return ActionResult(action_no=action_no, added=added, removed=removed, no_of_lines=remaining)
 

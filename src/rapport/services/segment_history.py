@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
 from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
-from rapport.services.segment_lines import contacts, lines
+from rapport.services.segment_lines import contacts, lines, sync_campaign_targets
 from rapport.storage.db import Sessions, analyze
 from rapport.storage.tables import SegmentCriteriaLine, table_of
 
@@ -101,6 +101,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
                 criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
             )
         )
+        sync_campaign_targets(session, header)
         analyze(session, "segment_lines")
         return UndoResult(
             undone=undone,

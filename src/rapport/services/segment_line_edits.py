@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import Invalid, NotFound
 from rapport.services.segment_fields import check_reference, convert_line_value
 from rapport.services.segment_headers import get_header
+from rapport.services.segment_lines import sync_campaign_targets
 from rapport.services.segment_manual import change_line_contact
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
@@ -65,6 +66,7 @@ def set_line(
             else:
                 setattr(line, field, value)
             session.flush()
+        sync_campaign_targets(session, header)
 
 
 def get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:

@@ -34,9 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.services.campaign_targets import sync_target_groups
 from rapport.storage.db import execute_counted
 from rapport.storage.tables import (
     Attachment,
+    CampaignTargetGroup,
     Contact,
     ContactAltAddressDateRange,
     ContactOptOut,
@@ -292,3 +294,18 @@ def insert_lines(
     )
     result = execute_counted(session, insert(lines).from_select(columns, query))
     return result
+
+
+def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
+    """Keep the target groups of activated campaigns in step with the segment's lines
+    (reference §2.15); nothing to do while no campaign is activated."""
+    if session.scalar(select(CampaignTargetGroup.no).limit(1)) is None:
+        return
+    campaigns = set(
+        session.scalars(
+            select(lines.c.campaign_no)
+            .where(lines.c.segment_id == header.id, lines.c.campaign_no != "")
+            .distinct()
+        )
+    )
+    sync_target_groups(session, sorted(campaigns | {header.campaign_no} - {""}))

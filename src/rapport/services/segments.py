@@ -24,7 +24,7 @@ from rapport.services.segment_headers import (
     new_header,
     read,
 )
-from rapport.services.segment_lines import contacts, lines
+from rapport.services.segment_lines import contacts, lines, sync_campaign_targets
 from rapport.storage.db import Sessions
 from rapport.storage.tables import SegmentHeader
 
@@ -114,4 +114,5 @@ def set_header(
         header = get_header(session, no, lock=True)
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=update_lines)
+        sync_campaign_targets(session, header)
         return read(session, header)
