@@ -41,6 +41,14 @@ def write_json_lines(rows: Iterable[Any]) -> None:
     out.write("\n]\n")
 
 
+def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any]) -> None:
+    """A JSON object whose `key` holds rows written one by one (flat memory)."""
+    head = json.dumps(dict(fields), default=_default, ensure_ascii=False, indent=2)
+    sys.stdout.write(head[:-2] + f',\n  "{key}": ')
+    write_json_lines(rows)
+    sys.stdout.write("}\n")
+
+
 def message(text: str) -> None:
     """A human message: stderr, so stdout stays machine-readable with --json."""
     stderr.print(text)

@@ -100,35 +100,42 @@ def list_segments(ctx: typer.Context) -> None:
     )
 
 
+SHOWN_LINES = 100
+LINE_COLUMNS = [
+    "line_no",
+    "contact_no",
+    "contact_name",
+    "contact_company_no",
+    "salesperson_code",
+    "correspondence_type",
+    "language_code",
+]
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
     segment: Segment,
-    limit: Annotated[int | None, typer.Option("--limit", help="Show at most N lines.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help=f"Show at most N lines (text: {SHOWN_LINES} unless given)."),
+    ] = None,
 ) -> None:
-    """The header, the lines and the counts of a segment."""
+    """The header, the lines and the counts of a segment (--json streams every line)."""
     from rapport.services import segments
 
     st = state(ctx)
     header = asdict(segments.get(st.sessions, segment))
-    lines = list(segments.get_lines(st.sessions, segment, limit=limit))
-
-    def human() -> None:
-        output.fields({k: v for k, v in header.items() if v not in ("", None)})
-        output.table(
-            lines,
-            [
-                "line_no",
-                "contact_no",
-                "contact_name",
-                "contact_company_no",
-                "salesperson_code",
-                "correspondence_type",
-                "language_code",
-            ],
+    if st.json:
+        output.write_json_with_rows(
+            header, "lines", segments.get_lines(st.sessions, segment, limit=limit)
         )
-
-    output.result({**header, "lines": lines}, as_json=st.json, human=human)
+        return
+    shown = limit if limit is not None else SHOWN_LINES
+    output.fields({k: v for k, v in header.items() if v not in ("", None)})
+    output.table(list(segments.get_lines(st.sessions, segment, limit=shown)), LINE_COLUMNS)
+    if header["no_of_lines"] > shown:
+        output.message(f"… {header['no_of_lines'] - shown} more lines (--limit N, or --json).")
 
 
 @app.command("set")

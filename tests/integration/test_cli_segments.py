@@ -1,0 +1,111 @@
+"""`rapport segment …` from the command line: JSON shapes of SPEC §6, exit statuses, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from rapport.cli.main import run
+from rapport.storage.db import make_engine
+from tests.integration.segment_world import build_world
+
+
+@pytest.fixture
+def cli(sqlite_url, capsys):
+    engine = make_engine(sqlite_url)
+    with sessionmaker(engine).begin() as session:
+        build_world(session)
+    engine.dispose()
+
+    def call(*args: str) -> tuple[int, object, str]:
+        code = run(["--db", sqlite_url, "--json", "--user", "admin", *args])
+        out, err = capsys.readouterr()
+        return code, json.loads(out) if out.strip() else None, err
+
+    return call
+
+
+def test_s1_create_prints_the_new_number(cli):
+    assert cli("segment", "create", "--description", "Mailing", "--template", "ABSTRACT") == (
+        0,
+        {"no": "SEG00001"},
+        "",
+    )
+
+
+def test_s3_add_reduce_refine_and_preview_have_the_spec_shapes(cli):
+    cli("segment", "create", "--description", "Mailing")
+    code, preview, _ = cli("segment", "add", "SEG00001", "--where", "country = BE", "--preview")
+    assert code == 0
+    assert {k: preview[k] for k in ("action_no", "added", "no_of_lines", "preview")} == {
+        "action_no": 1,
+        "added": 5,
+        "no_of_lines": 5,
+        "preview": True,
+    }
+    assert cli("segment", "add", "SEG00001", "--where", "country = BE")[1] == {
+        "action_no": 1,
+        "added": 5,
+        "no_of_lines": 5,
+    }
+    assert cli("segment", "reduce", "SEG00001", "--where", "no = P6")[1] == {
+        "action_no": 2,
+        "removed": 1,
+        "no_of_lines": 4,
+    }
+    assert cli("segment", "refine", "SEG00001", "--where", "no = P1", "--entire-companies")[1] == {
+        "action_no": 3,
+        "removed": 1,
+        "no_of_lines": 3,
+    }
+
+
+def test_s7_show_and_criteria_list_the_lines_and_actions(cli):
+    cli("segment", "create", "--description", "Mailing", "--template", "ABSTRACT")
+    cli("segment", "add", "SEG00001", "--where", "company_no = ACME")
+    _, shown, _ = cli("segment", "show", "SEG00001")
+    assert shown["no"] == "SEG00001"
+    assert (shown["no_of_lines"], shown["no_of_criteria_actions"]) == (3, 1)
+    assert [line["contact_no"] for line in shown["lines"]] == ["ACME", "P1", "P2"]
+    assert {
+        "line_no",
+        "contact_name",
+        "contact_company_no",
+        "salesperson_code",
+        "correspondence_type",
+        "interaction_template_code",
+        "language_code",
+        "campaign_no",
+    } <= set(shown["lines"][0])
+    _, actions, _ = cli("segment", "criteria", "SEG00001")
+    assert actions[0]["criteria"] == "company_no = ACME"
+
+
+def test_s8_undo_set_and_explain_from_the_command_line(cli):
+    cli("segment", "create", "--description", "Mailing")
+    cli("segment", "add", "SEG00001", "--where", "company_no = ACME")
+    cli("segment", "reduce", "SEG00001", "--where", "no = P2")
+    assert cli("segment", "undo", "SEG00001")[1]["no_of_lines"] == 3
+    code, header, _ = cli("segment", "set", "SEG00001", "description=Autumn")
+    assert (code, header["description"]) == (0, "Autumn")
+    _, why, _ = cli("segment", "explain", "SEG00001", "P2")
+    assert why["on_segment"]
+    assert why["events"][0]["event"] == "entry"
+
+
+def test_errors_exit_1_with_one_line_and_change_nothing(cli):
+    cli("segment", "create", "--description", "Mailing")
+    code, out, err = cli("segment", "add", "SEG00001", "--where", "contry = BE")
+    assert (code, out) == (1, None)
+    assert "did you mean 'country'" in err
+    assert "Traceback" not in err
+    assert cli("segment", "show", "SEG00001")[1]["no_of_criteria_actions"] == 0
+    assert cli("segment", "show", "SEG09")[0] == 1
+    assert cli("segment", "set", "SEG00001", "nonsense")[0] == 1
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("segment", "add", "SEG00001")[0] == 2  # --where is required
+    assert cli("segment", "frobnicate")[0] == 2
