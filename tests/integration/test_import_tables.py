@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import inspect, text
 
 from rapport.services import exports, imports
 from rapport.services.import_tables import TABLES
@@ -122,3 +123,38 @@ def test_k4_excel_cells_typed_as_dates_numbers_and_booleans(world, tmp_path):
         "true",
         "2.50",
     )
+
+
+def test_k4_into_an_empty_contacts_table_the_indexes_are_built_again_after_the_insert(
+    sessions, tmp_path
+):
+    rows = [["no", "type", "name", "company_no"]]
+    rows += [[f"P{i}", "person", f"Person {i}", f"C{i % 3}"] for i in range(10)]
+    rows += [[f"C{i}", "company", f"Company {i}", ""] for i in range(3)]
+    result = imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    assert result.inserted == 13
+    with sessions.begin() as session:
+        built = {ix["name"] for ix in inspect(session.connection()).get_indexes("contacts")}
+    assert {str(ix.name) for ix in TABLES["contacts"].table.indexes} <= built
+    people = {r["no"]: r for r in exported(sessions, "contacts") if r["type"] == "person"}
+    assert (people["P4"]["company_no"], people["P4"]["company_name"]) == ("C1", "Company 1")
+
+
+def test_k4_an_import_leaves_the_connection_settings_as_they_were(sqlite_sessions, tmp_path):
+    def temp_store() -> int:
+        with sqlite_sessions.begin() as session:
+            return session.execute(text("PRAGMA temp_store")).scalar_one()
+
+    before = temp_store()
+    path = write_file(tmp_path / "c.csv", [["no", "name"], ["C1", "Acme"]])
+    imports.import_table(sqlite_sessions, "contacts", path)
+    assert temp_store() == before
+
+
+def test_k4_a_person_finds_its_company_among_the_contacts_already_there(world, tmp_path):
+    path = write_file(
+        tmp_path / "c.csv", [["no", "type", "name", "company_no"], ["P5", "person", "Eve", "c1"]]
+    )
+    imports.import_table(world, "contacts", path)
+    rows = {r["no"]: r for r in exported(world, "contacts")}
+    assert (rows["P5"]["company_no"], rows["P5"]["company_name"]) == ("C1", "Acme")

@@ -97,15 +97,27 @@ def export_table(
             show_default=False,
         ),
     ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where",
+            help='Criteria selecting contacts, e.g. "country = BE and type = person"; on a '
+            "table of contacts' rows (contact_mailing_groups …), the rows of those contacts.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """K4: export TABLE with the columns its import reads, in key order."""
+    """K4: export TABLE with the columns its import reads, in key order; with --where, the
+    contacts (or their rows) the criteria select. Bad criteria exit 1, nothing written."""
     name = _table_spec(table)
     if out is not None:
         _usable(out, "'-o' / '--output'")
     from rapport.services import exports
 
     st = state(ctx)
-    result = exports.export_table(st.sessions, name, path=out, stream=None if out else sys.stdout)
+    result = exports.export_table(
+        st.sessions, name, where=where, path=out, stream=None if out else sys.stdout
+    )
     if out is not None:
         output.result(
             asdict(result),

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.services.import_tables import TableSpec
+from rapport.services.import_tables import Reference, TableSpec
 from rapport.storage.tables import Base
 
 contacts = Base.metadata.tables["contacts"]
@@ -58,30 +58,39 @@ def unknown_contacts(session: Session, _spec: TableSpec, staging: Table) -> list
 
 
 def unknown_codes(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
-    bad: list[BadRow] = []
-    for ref in spec.references:
-        if not all(name in staging.c for name in ref.columns):
-            continue
-        first = staging.c[ref.columns[0]]
-        match = and_(
-            *(
-                ref.table.c[target] == staging.c[name]
-                for name, target in zip(ref.columns, ref.target, strict=True)
+    """Every reference of the file checked in one pass over the staging table: each
+    reference column holds its value where the value is missing, else NULL."""
+    refs = [ref for ref in spec.references if all(name in staging.c for name in ref.columns)]
+    if not refs:
+        return []
+    missing = [_missing(ref, staging) for ref in refs]
+    query = select(
+        staging.c.line,
+        *(case((bad, staging.c[ref.columns[0]])) for ref, bad in zip(refs, missing, strict=True)),
+    ).where(or_(*missing))
+    found: list[BadRow] = []
+    for line, *values in session.execute(query.order_by("line")):
+        found += [
+            BadRow(
+                line,
+                ref.columns[0],
+                f"{' '.join(ref.columns)} {value!r} is not in {ref.table.name}",
             )
-        )
-        query = select(staging.c.line, first).where(first != "", ~exists().where(match))
-        what = " ".join(ref.columns)
-        bad += _bad(
-            session,
-            query,
-            ref.columns[0],
-            _not_in(what, ref.table.name),
-        )
-    return bad
+            for ref, value in zip(refs, values, strict=True)
+            if value is not None
+        ]
+    return found
 
 
-def _not_in(what: str, table: str) -> Callable[[Any], str]:
-    return lambda value: f"{what} {value!r} is not in {table}"
+def _missing(ref: Reference, staging: Table) -> ColumnElement[bool]:
+    first = staging.c[ref.columns[0]]
+    match = and_(
+        *(
+            ref.table.c[target] == staging.c[name]
+            for name, target in zip(ref.columns, ref.target, strict=True)
+        )
+    )
+    return and_(first != "", ~exists().where(match))
 
 
 def duplicates_in_file(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
@@ -103,6 +112,8 @@ def duplicates_in_file(session: Session, spec: TableSpec, staging: Table) -> lis
 
 
 def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    if session.execute(select(spec.table).limit(1)).first() is None:
+        return []  # into an empty table: no pass over the staging rows
     match = key_match(spec, staging)
     query = select(staging.c.line, staging.c[spec.key[0]]).where(exists().where(match))
     return _bad(

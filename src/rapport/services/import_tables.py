@@ -80,10 +80,11 @@ class FileColumn:
         """Cell text → value; ValueError with the reason when the cell is bad."""
         return import_values.cell_converter(self)
 
-    def column_converter(self) -> ConvertMany:
+    def column_converter(self, *, iso_dates: bool = False) -> ConvertMany:
         """A chunk of one column's cells → values, at C speed where it can; ValueError when
-        any cell is bad (the row-wise `converter` then finds which)."""
-        return import_values.column_converter(self)
+        any cell is bad (the row-wise `converter` then finds which). With `iso_dates`, dates
+        stay ISO text."""
+        return import_values.column_converter(self, iso_dates=iso_dates)
 
     def sql_type(self) -> TypeEngine[Any]:
         """The type of the staging column holding this file column."""

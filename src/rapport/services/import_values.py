@@ -3,7 +3,9 @@
 The row-wise converters give the reason a cell is bad; the column-wise ones convert a chunk
 of 50,000 cells of one column with C-level `map`, set and `max` calls and only say that the
 chunk holds a bad cell, so the common case (a good file) costs a few passes per column and
-the row-wise path runs only for chunks that hold a bad row.
+the row-wise path runs only for chunks that hold a bad row. A column that needs no change
+(codes already upper case, enumeration values already in their spelling) is returned as
+read, and a date is parsed once per distinct value.
 """
 
 from __future__ import annotations
@@ -122,8 +124,9 @@ class BadChunk(ValueError):
     """A chunk holds at least one bad cell; the row-wise converters say which and why."""
 
 
-def column_converter(column: FileColumn) -> ConvertMany:
-    """A chunk of one column's cells → values; BadChunk when any cell is bad."""
+def column_converter(column: FileColumn, *, iso_dates: bool = False) -> ConvertMany:
+    """A chunk of one column's cells → values; BadChunk when any cell is bad. With
+    `iso_dates`, dates stay ISO text (the form SQLite stores them in) instead of `date`s."""
     if column.kind in ("text", "code"):
         return _texts(column.length, code=column.kind == "code", required=column.required)
     if column.kind in ("enum", "bool"):
@@ -133,6 +136,8 @@ def column_converter(column: FileColumn) -> ConvertMany:
         if not column.required and column.default is not None:
             mapping[""] = column.default
         return _mapped(mapping)
+    if column.kind == "date":
+        return _distinct(cell_converter(column), _iso if iso_dates else None)
     return _parsed_many(cell_converter(column), _FAST_PARSERS.get(column.kind))
 
 
@@ -140,18 +145,31 @@ def _texts(length: int | None, *, code: bool, required: bool) -> ConvertMany:
     limit = length or 1_000_000
 
     def convert(values: Sequence[str]) -> Sequence[str]:
-        if code:
+        if code and not _normal_codes(values):
             values = list(map(str.upper, map(str.strip, values)))
-        if (values and max(map(len, values)) > limit) or (required and "" in values):
+        if (values and max(map(len, values)) > limit) or (required and not all(values)):
             raise BadChunk
         return values
 
     return convert
 
 
+def _normal_codes(values: Sequence[str]) -> bool:
+    """Whether every code is already trimmed and upper case, tested on the joined text in
+    a few C passes: a code holding any whitespace takes the per-cell path."""
+    joined = "".join(values)
+    return " " not in joined and joined.isprintable() and joined.upper() == joined
+
+
 def _mapped(mapping: dict[str, Any]) -> ConvertMany:
+    """Cells looked up in `mapping`; a chunk whose cells all map to themselves (enumeration
+    values already in lower snake_case) is returned as it is."""
+    unchanged = {key for key, value in mapping.items() if key == value}
+
     def convert(values: Sequence[str]) -> Sequence[Any]:
         keys = set(values)
+        if keys <= unchanged:
+            return values
         if not keys <= mapping.keys():
             keys = {key.strip().lower() for key in keys}
             if not keys <= mapping.keys():
@@ -160,6 +178,29 @@ def _mapped(mapping: dict[str, Any]) -> ConvertMany:
         return list(map(mapping.__getitem__, values))
 
     return convert
+
+
+def _distinct(convert: Convert, final: Callable[[Any], Any] | None) -> ConvertMany:
+    """Each distinct cell converted once (a column of dates repeats a few hundred values),
+    then `final` (if any) applied; a chunk whose values equal their cells is returned as
+    it is."""
+
+    def convert_all(values: Sequence[str]) -> Sequence[Any]:
+        try:
+            found = {cell: convert(cell) for cell in set(values)}
+        except (ValueError, ArithmeticError):
+            raise BadChunk from None
+        if final is not None:
+            found = {cell: final(value) for cell, value in found.items()}
+        if all(cell == value for cell, value in found.items()):
+            return values
+        return list(map(found.__getitem__, values))
+
+    return convert_all
+
+
+def _iso(value: Any) -> Any:
+    return None if value is None else value.isoformat()
 
 
 def _parsed_many(convert: Convert, fast: ConvertMany | None) -> ConvertMany:
@@ -176,15 +217,8 @@ def _parsed_many(convert: Convert, fast: ConvertMany | None) -> ConvertMany:
     return convert_all
 
 
-def _dates(values: Sequence[str]) -> Sequence[dt.date]:
-    dates = list(map(dt.date.fromisoformat, values))
-    if list(map(dt.date.isoformat, dates)) != list(values):
-        raise BadChunk  # another ISO form (20260102, 2026-W01-1) or padding
-    return dates
-
-
 def _ints(values: Sequence[str]) -> Sequence[int]:
     return list(map(int, values))
 
 
-_FAST_PARSERS: dict[str, ConvertMany] = {"int": _ints, "date": _dates}
+_FAST_PARSERS: dict[str, ConvertMany] = {"int": _ints}

@@ -1,14 +1,19 @@
 """The writing half of an import: checked staging rows into the table, set-based (K4).
 
 One UPDATE … FROM for the rows whose key exists (with `update`) and one INSERT … SELECT for
-the others. Contacts take two inserts, companies first, so that each person finds its
-company's id and name in the same statement that inserts it; a company's company no. is
+the others. Contacts are inserted with their ids given (the last id plus the line), so that
+each person finds its company's id and name in the same statement that inserts it, from
+its company's row in the file or, resolved into the staging table first, from the
+contacts already there; a company's company no. is
 its own no. and its `company_id` its own id (reference §1.10). A contact's search name,
-left blank, is its name in upper case, as Business Central fills it.
+left blank, is its name in upper case, as Business Central fills it. Into an empty
+`contacts` table (a first load), the secondary indexes are built after the insert.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -111,20 +116,20 @@ def _insert_contacts(
     kind = _contact_type(staging)
     name = staging.c.name if "name" in staging.c else literal("")
     new_id = staging.c.line + base
-    company = contacts.alias("company")
     company_row = staging.alias("company_row")
     source: Any = staging
     company_id: ColumnElement[Any] = literal(None)
     company_name: ColumnElement[Any] = literal("")
+    empty = session.execute(select(contacts.c.id).limit(1)).first() is None
     if "company_no" in staging.c:
+        if not empty:
+            _resolve_companies(session, staging)
         source = staging.outerjoin(
-            company, (company.c.no == staging.c.company_no) & (company.c.type == "company")
-        ).outerjoin(
             company_row,
             (company_row.c.no == staging.c.company_no) & (company_row.c.type == "company"),
         )
-        company_id = func.coalesce(company.c.id, company_row.c.line + base)
-        company_name = func.coalesce(company.c.name, company_row.c.name, "")
+        company_id = func.coalesce(staging.c.found_company_id, company_row.c.line + base)
+        company_name = func.coalesce(staging.c.found_company_name, company_row.c.name, "")
     query = select(
         new_id,
         *values.values(),
@@ -134,13 +139,51 @@ def _insert_contacts(
     if update:
         query = query.where(~exists().where(contacts.c.no == staging.c.no))
     names = ["id", *values, "company_id", "company_name"]
-    inserted = _insert(session, contacts, names, query.order_by(staging.c.line))
+    with _indexes_built_after(session, empty=empty):
+        inserted = _insert(session, contacts, names, query.order_by(staging.c.line))
     if is_postgresql(session):
         sequence = func.pg_get_serial_sequence("contacts", "id")
         session.execute(
             select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
         )
     return inserted
+
+
+def _resolve_companies(session: Session, staging: Table) -> None:
+    """Persons whose company is already a contact get its id and name in the staging
+    table, in one UPDATE, so that the INSERT … SELECT reads no `contacts`: SQLite copies
+    the whole result of a SELECT that reads the table it inserts into to a temporary
+    table first."""
+    own = (contacts.c.no == staging.c.company_no) & (contacts.c.type == "company")
+    session.execute(
+        update_rows(staging)
+        .where(staging.c.company_no != "", exists().where(own))
+        .values(
+            found_company_id=select(contacts.c.id).where(own).scalar_subquery(),
+            found_company_name=select(contacts.c.name).where(own).scalar_subquery(),
+        )
+    )
+
+
+@contextmanager
+def _indexes_built_after(session: Session, *, empty: bool) -> Iterator[None]:
+    """The bulk-load path: into an empty `contacts`, the secondary indexes are dropped
+    before the insert and built again after it, in the same transaction (a sorted build
+    instead of a million inserts at random places of each index, so nothing else sees
+    the table without them). The unique index on `no` stays, and so does the one on
+    `company_id`: SQLite's foreign-key check looks a company's persons up through it when
+    a person comes before its company in the file."""
+    deferred = [
+        index
+        for index in sorted(contacts.indexes, key=lambda ix: str(ix.name))
+        if empty and not index.unique and not next(iter(index.columns)).foreign_keys
+    ]
+    connection = session.connection()
+    for index in deferred:
+        index.drop(connection)
+    yield
+    for index in deferred:
+        index.create(connection)
 
 
 def _last_id(session: Session) -> int:

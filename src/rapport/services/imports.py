@@ -8,20 +8,21 @@ one INSERT … SELECT (and one UPDATE with `update`) — never one ORM object pe
 million contacts import in seconds with flat memory. Business Central's own import
 (configuration packages) likewise validates everything before applying anything; here a
 file with any bad row imports nothing, and every bad row is reported, unless bad rows are
-to be skipped. On PostgreSQL the rows are staged with COPY.
+to be skipped. On PostgreSQL the rows are staged with COPY; on SQLite the staging table
+lives in a temporary file (`temp_store=FILE`, set for every connection in
+`rapport.storage.db`), so memory stays flat in the size of the file.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, Table, delete, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
@@ -77,7 +78,6 @@ def import_table(
     with records(path) as (header, rows), sessions.begin() as session:
         layout = _layout(spec, header, path.name)
         staging = _staging_table(spec, layout.columns)
-        _staging_on_disk(session)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
         bad = _load(session, staging, layout, rows)
@@ -88,19 +88,6 @@ def import_table(
         staging.drop(session.connection())
         analyze(session, spec.name)
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
-
-
-def _staging_on_disk(session: Session) -> None:
-    """SQLite keeps temporary tables in memory here (`temp_store=MEMORY`); a million staged
-    rows would cost hundreds of megabytes, so they go to a temporary file instead. SQLite
-    allows the switch only before the connection's first temporary table, and no switch
-    back inside a transaction, so the connection keeps it; where the switch is refused,
-    the staging stays in memory."""
-    if is_postgresql(session):
-        return
-    with suppress(OperationalError):
-        session.execute(text("PRAGMA temp_store=FILE"))
-        session.execute(text("PRAGMA temp.cache_size=-16384"))
 
 
 def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
@@ -141,7 +128,20 @@ def _staging_table(spec: TableSpec, columns: list[FileColumn]) -> Table:
         staged.append(Column(column.name, column.sql_type()))
     if spec.by_contact:
         staged.append(Column("contact_id", Integer))
+    if spec.name == "contacts" and any(column.name == "company_no" for column in columns):
+        # a person's company found among the contacts (`import_writes`)
+        staged += [Column("found_company_id", Integer), Column("found_company_name", String)]
     return Table(STAGING, MetaData(), *staged, prefixes=["TEMPORARY"])
+
+
+@dataclass
+class Converters:
+    """How a chunk's columns become staging values: `fast` column by column (then `after`),
+    or, for a chunk holding a bad cell, row by row (then `after_rows`)."""
+
+    fast: list[ConvertMany]
+    after: list[ConvertMany | None]
+    after_rows: list[ConvertMany | None]
 
 
 def _load(
@@ -149,13 +149,13 @@ def _load(
 ) -> list[BadRow]:
     """Stream the chunks into the staging table; the rows with bad cells."""
     write = _writer(session, staging, [c.name for c in layout.columns])
-    processors = _processors(session, layout.columns)
+    converters = _converters(session, layout.columns)
     bad: list[BadRow] = []
     with _no_gc():
         for lines, chunk in chunks:
             if set(map(len, chunk)) != {layout.width}:
                 lines, chunk = _right_width(lines, chunk, layout.width, bad)
-            write(_convert(layout, processors, lines, chunk, bad))
+            write(_convert(layout, converters, lines, chunk, bad))
     return bad
 
 
@@ -187,7 +187,7 @@ def _right_width(
 
 def _convert(
     layout: Layout,
-    processors: list[ConvertMany | None],
+    converters: Converters,
     lines: list[int],
     chunk: list[list[str]],
     bad: list[BadRow],
@@ -199,13 +199,15 @@ def _convert(
     cells = list(zip(*chunk, strict=True))
     try:
         values = [
-            column.column_converter()(cells[index])
-            for column, index in zip(layout.columns, layout.indexes, strict=True)
+            convert(cells[index])
+            for convert, index in zip(converters.fast, layout.indexes, strict=True)
         ]
+        after = converters.after
     except BadChunk:
         lines, values = _convert_rows(layout, lines, chunk, bad)
+        after = converters.after_rows
     values = [
-        v if process is None else process(v) for v, process in zip(values, processors, strict=True)
+        v if process is None else process(v) for v, process in zip(values, after, strict=True)
     ]
     return list(zip(lines, *values, strict=True))
 
@@ -238,21 +240,26 @@ def _cell_errors(line: int, columns: list[FileColumn], values: list[str]) -> lis
     return errors
 
 
-def _processors(session: Session, columns: list[FileColumn]) -> list[ConvertMany | None]:
-    """On SQLite, values into the form SQLAlchemy stores them in (a date as ISO text, a
+def _converters(session: Session, columns: list[FileColumn]) -> Converters:
+    """On SQLite, values go into the form SQLAlchemy stores them in (a date as ISO text, a
     decimal as a float); PostgreSQL's COPY adapts Python values itself."""
     if is_postgresql(session):
-        return [None] * len(columns)
+        nothing: list[ConvertMany | None] = [None] * len(columns)
+        return Converters([c.column_converter() for c in columns], nothing, nothing)
     dialect = session.get_bind().dialect
-    result: list[ConvertMany | None] = []
+    after: list[ConvertMany | None] = []
     for column in columns:
-        if column.kind == "date":
-            result.append(_iso_dates)
-            continue
         kind = column.kind if column.kind in ("decimal", "time") else None
         process = column.sql_type().dialect_impl(dialect).bind_processor(dialect) if kind else None
-        result.append(None if process is None else _mapping(process))
-    return result
+        after.append(None if process is None else _mapping(process))
+    return Converters(
+        [c.column_converter(iso_dates=True) for c in columns],
+        after,
+        [
+            _iso_dates if c.kind == "date" else process
+            for c, process in zip(columns, after, strict=True)
+        ],
+    )
 
 
 def _iso_dates(values: Sequence[Any]) -> Sequence[Any]:

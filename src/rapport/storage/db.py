@@ -31,6 +31,10 @@ def normalize_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's begin event open transactions (pysqlite's own handling is off).
+    # Temporary tables, and the sorts that spill (CREATE INDEX, a large ORDER BY or GROUP
+    # BY), go to temporary files through a 16 MB cache instead of growing in memory with
+    # the data: memory stays flat in N (SPEC §9). SQLite allows no switch once a
+    # connection has temporary tables, so it is set here, once, for every use.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in (
@@ -39,7 +43,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         "synchronous=NORMAL",
         "busy_timeout=30000",
         "cache_size=-64000",
-        "temp_store=MEMORY",
+        "temp_store=FILE",
+        "temp.cache_size=-16384",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
