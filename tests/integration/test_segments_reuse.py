@@ -197,3 +197,17 @@ def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target
     ]
     reduce(world, no, criteria="no = P3", user="ADMIN")
     assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
+
+
+def test_a_streamed_list_does_not_hold_up_a_writer(sqlite_sessions):
+    """Reading use cases take no write lock on SQLite: a segment's lines can be streamed
+    while another user changes the segment."""
+    with sqlite_sessions.begin() as session:
+        build_world(session)
+    no = new(sqlite_sessions)
+    add_contacts(sqlite_sessions, no, criteria="type = person", user="ADMIN")
+    stream = segments.get_lines(sqlite_sessions, no)
+    first = next(stream)
+    reduce(sqlite_sessions, no, criteria="no = P6", user="ADMIN")  # waits 30 s if blocked
+    rest = list(stream)
+    assert first["contact_no"] not in {line["contact_no"] for line in rest}

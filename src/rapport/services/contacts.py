@@ -36,7 +36,7 @@ from rapport.services.contact_fields import (
     find_contact,
 )
 from rapport.services.contact_relations import assignments, kept_for_type
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.tables import (
     Contact,
@@ -384,7 +384,7 @@ def get_all(
 
 
 def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
             yield ContactRead(**row._mapping)
 

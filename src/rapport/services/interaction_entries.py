@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.enums import Evaluation, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.interaction_filters import Field, condition
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Campaign,
     CampaignEntry,
@@ -121,7 +121,7 @@ def get_all(
 ) -> Iterator[dict[str, Any]]:
     """L6: the entries matching `where` (see interaction_filters) in entry order, streamed."""
     query = listing(where).order_by(entries.c.entry_no).limit(limit)
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
             yield dict(row._mapping)
 

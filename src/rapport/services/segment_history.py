@@ -22,7 +22,7 @@ from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
 from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segment_lines import contacts, lines, sync_campaign_targets
-from rapport.storage.db import Sessions, analyze
+from rapport.storage.db import Sessions, analyze, reading
 from rapport.storage.tables import SegmentCriteriaLine, table_of
 
 criteria_lines = table_of(SegmentCriteriaLine)
@@ -112,7 +112,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
 
 def criteria(sessions: Sessions, segment_no: str) -> list[CriteriaLineRead]:
     """S7: the segment's criteria actions in order, each with a plain-language sentence."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, segment_no)
         rows = session.scalars(
             select(SegmentCriteriaLine)
@@ -160,7 +160,7 @@ def membership_log(
 ) -> Iterator[dict[str, Any]]:
     """X5: every entry and exit of a contact on the segment, with the action, its criteria,
     the user and the time, in action order (streamed)."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, segment_no)
         yield from _events(session, header.id, contact_no)
 
@@ -202,7 +202,7 @@ def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterat
 def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation:
     """X3: which actions put the contact on the segment or took it off, and which parts of
     each action's criteria the contact matches now."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, segment_no)
         contact = session.execute(
             select(contacts.c.id, contacts.c.no, contacts.c.name).where(

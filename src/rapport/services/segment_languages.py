@@ -23,7 +23,7 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segment_headers import active, get_header
 from rapport.services.segment_lines import contacts, lines
 from rapport.services.templates import check_merge_fields, extension_of, store
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, SegmentHeader, SegmentInteractionLanguage, table_of
 
 sil = table_of(SegmentInteractionLanguage)
@@ -48,7 +48,7 @@ class LanguageRead:
 
 def get_all(sessions: Sessions, segment_no: str) -> list[LanguageRead]:
     """The segment's language variants, segment-level (line 0) first."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, segment_no)
         rows = session.scalars(
             select(SegmentInteractionLanguage)

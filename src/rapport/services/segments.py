@@ -25,7 +25,7 @@ from rapport.services.segment_headers import (
     read,
 )
 from rapport.services.segment_lines import contacts, lines, sync_campaign_targets
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
@@ -61,13 +61,13 @@ def create_segment(
 
 
 def get(sessions: Sessions, no: str) -> SegmentRead:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, get_header(session, no))
 
 
 def get_all(sessions: Sessions) -> list[SegmentRead]:
     """Every segment with its counts (segments are few; their lines are not listed here)."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         headers = session.scalars(select(SegmentHeader).order_by(SegmentHeader.no)).all()
         return [read(session, header) for header in headers]
 
@@ -75,7 +75,7 @@ def get_all(sessions: Sessions) -> list[SegmentRead]:
 def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """The lines on the segment in line order, streamed, with the contact's no. and names."""
     company = contacts.alias("company")
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, no)
         query = (
             select(

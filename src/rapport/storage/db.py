@@ -6,6 +6,8 @@ revision is one cheap query, so Alembic is imported only when a migration is due
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.errors import Invalid
 
 SCHEMA_REVISION = "0001"
+READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 Sessions = sessionmaker[Session]
+
+
+@contextmanager
+def reading(sessions: Sessions) -> Iterator[Session]:
+    """A transaction for a use case that only reads: on SQLite it takes no write lock, so a
+    long streamed list never holds up writers."""
+    engine = sessions.kw["bind"]
+    with (
+        sessions(bind=engine.execution_options(**{READ_ONLY: True})) as session,
+        session.begin(),
+    ):
+        yield session
 
 
 def normalize_url(url: str) -> str:
@@ -52,8 +67,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: concurrent writers queue instead of failing
-    # on a lock upgrade, which serializes actions on the same segment (SPEC §10).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # on a lock upgrade, which serializes actions on the same segment (SPEC §10). Reading
+    # transactions (see `reading`) begin deferred and never block a writer under WAL.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
