@@ -129,20 +129,21 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-@pytest.mark.parametrize(
-    ("table", "rows", "where", "reason"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
+# A sheet cannot hold a row with more cells than its header: that case is CSV only.
+BAD_ROW_CASES = [
+    pytest.param(*case[1:], suffix, id=f"{case[0]}-{suffix}")
+    for case in CASES
+    for suffix in (".csv", ".xlsx")
+    if not (suffix == ".xlsx" and case[3][1] == "")
+]
+
+
+@pytest.mark.parametrize(("table", "rows", "where", "reason", "suffix"), BAD_ROW_CASES)
 def test_k4_a_bad_row_is_reported_with_its_line_and_nothing_is_imported(
     world, tmp_path, table, rows, where, reason, suffix
 ):
-    if suffix == ".xlsx" and where[1] == "":
-        pytest.skip("a sheet has no rows with more fields than its header")
-    good = [["" for _ in rows[0]]]
     before = count(world, table)
-    path = write_file(tmp_path / f"bad{suffix}", [*rows, *good[:0]])
+    path = write_file(tmp_path / f"bad{suffix}", rows)
     with pytest.raises(imports.BadFile) as caught:
         imports.import_table(world, table, path)
     found = [(bad.line, bad.column) for bad in caught.value.bad_rows]
