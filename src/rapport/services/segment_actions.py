@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, union, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, parse, render
@@ -29,6 +29,7 @@ from rapport.services.segment_lines import (
     insert_lines,
     line_order,
     lines,
+    materialized,
     sync_campaign_targets,
 )
 from rapport.storage.db import Sessions, analyze, execute_counted
@@ -110,50 +111,46 @@ def record_action(
     return row
 
 
-def selection(criteria: str, options: AddOptions) -> Select[Any]:
-    """The contacts an add selects: the criteria, then expansion to whole companies, then
-    related companies (reference §2.5; exclusion applies after expansion)."""
-    selected = select(contacts.c.id).where(condition(parse(criteria)))
+def selection(criteria: str, options: AddOptions) -> ColumnElement[bool]:
+    """The contacts an add selects, as a condition on `contacts`: the criteria, then
+    expansion to whole companies, then related companies (reference §2.5; exclusion
+    applies after expansion)."""
+    selected = condition(parse(criteria))
     if options.expand_companies:
-        chosen = selected.subquery("chosen")
-        companies = select(contacts.c.company_id).where(
-            contacts.c.id.in_(select(chosen.c.id)), contacts.c.company_id.is_not(None)
-        )
-        selected = (
-            union(
-                select(contacts.c.id).where(contacts.c.company_id.in_(companies)),
-                select(chosen.c.id),
-            )
-            .subquery("expanded")
-            .select()
-        )
+        selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
     if options.related_companies:
-        chosen = selected.subquery("with_persons")
-        selected = (
-            union(
-                select(chosen.c.id),
-                select(contacts.c.company_id.label("id")).where(
-                    contacts.c.id.in_(select(chosen.c.id)), contacts.c.company_id.is_not(None)
-                ),
-            )
-            .subquery("related")
-            .select()
-        )
+        selected = or_(selected, contacts.c.id.in_(companies_of(selected)))
     return selected
 
 
-def sample_of(session: Session, ids: Select[Any]) -> list[dict[str, str]]:
+def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
+    """The company ids of the contacts `selected` picks (an uncorrelated subquery)."""
+    return (
+        select(contacts.c.company_id)
+        .where(selected, contacts.c.company_id.is_not(None))
+        .correlate(None)
+    )
+
+
+def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, list[dict[str, str]]]:
+    """X2: how many contacts `ids` selects and the first few in line order, in one pass."""
+    chosen = materialized(ids, "chosen")
+    counted = select(func.count()).select_from(chosen).scalar_subquery()
     query = (
-        select(contacts.c.no, contacts.c.name, contacts.c.type, contacts.c.company_no)
-        .where(contacts.c.id.in_(ids))
+        select(
+            contacts.c.no,
+            contacts.c.name,
+            contacts.c.type,
+            contacts.c.company_no,
+            counted.label("total"),
+        )
+        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
         .order_by(*line_order())
         .limit(SAMPLE_SIZE)
     )
-    return [dict(row._mapping) for row in session.execute(query)]
-
-
-def count_of(session: Session, ids: Select[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    total = int(rows[0]["total"]) if rows else 0
+    return total, [{k: v for k, v in row.items() if k != "total"} for row in rows]
 
 
 def add_contacts(
@@ -175,14 +172,14 @@ def add_contacts(
                 allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
             )
             ids, _ = eligible(session, header, candidates=candidates, rules=rules)
-            added = count_of(session, ids)
+            added, sample = count_and_sample(session, ids)
             return ActionResult(
                 action_no=no_of_criteria_actions(session, header.id) + 1,
                 added=added,
                 removed=0,
                 no_of_lines=no_of_lines(session, header.id) + added,
                 preview=True,
-                sample=sample_of(session, ids),
+                sample=sample,
             )
         return apply_add(session, header, criteria=criteria, options=options, user=user)
 
@@ -244,18 +241,15 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
 
 def matched_lines(criteria: str, *, entire_companies: bool) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
-    a company any of whose contacts matches (reference §2.6)."""
-    matching = select(contacts.c.id).where(condition(parse(criteria)))
-    if entire_companies:
-        companies = select(contacts.c.company_id).where(
-            condition(parse(criteria)), contacts.c.company_id.is_not(None)
-        )
-        matching = (
-            union(matching, select(contacts.c.id).where(contacts.c.company_id.in_(companies)))
-            .subquery("matching")
-            .select()
-        )
-    return lines.c.contact_id.in_(matching)
+    a company any of whose contacts matches (reference §2.6). Each line's own contact is
+    tested where it is (a segment is usually much smaller than the contact base)."""
+    matches = condition(parse(criteria))
+    own = exists().where(contacts.c.id == lines.c.contact_id, matches)
+    if not entire_companies:
+        return own
+    companies = select(contacts.c.company_id).where(matches, contacts.c.company_id.is_not(None))
+    colleagues = select(contacts.c.id).where(contacts.c.company_id.in_(companies))
+    return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
 
 
 def remove(
@@ -277,16 +271,16 @@ def remove(
         header = get_header(session, segment_no, lock=not preview)
         scope = removal_scope(header, action, criteria, entire_companies=entire_companies)
         if preview:
-            removed = select(lines.c.contact_id).where(*scope)
             before = no_of_lines(session, header.id)
-            count = count_of(session, removed)
+            count = int(session.scalar(select(func.count()).where(*scope)) or 0)
+            removed = select(lines.c.contact_id.label("id")).where(*scope)
             return ActionResult(
                 action_no=no_of_criteria_actions(session, header.id) + 1,
                 added=0,
                 removed=count,
                 no_of_lines=before - count,
                 preview=True,
-                sample=sample_of(session, removed),
+                sample=count_and_sample(session, removed)[1],
             )
         if missing and not session.scalar(select(func.count()).where(*scope)):
             raise NotFound(f"{missing} is not on segment {header.no}.")

@@ -35,7 +35,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.services.campaign_targets import sync_target_groups
-from rapport.storage.db import execute_counted
 from rapport.storage.tables import (
     Attachment,
     CampaignTargetGroup,
@@ -50,6 +49,9 @@ from rapport.storage.tables import (
 )
 
 LINE_STEP = 10000
+
+# What to put on a segment: a condition on `contacts`, or a select of contact ids.
+Candidates = ColumnElement[bool] | Select[Any]
 
 contacts = table_of(Contact)
 lines = table_of(SegmentLine)
@@ -235,7 +237,9 @@ def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
             {k: v.word_template_code for k, v in found.items()},
             header.word_template_code,
         ),
-        "contact_alt_address_code": alt_address_code(header.date),
+        "contact_alt_address_code": alt_address_code(header.date)
+        if session.scalar(select(ContactAltAddressDateRange.contact_id).limit(1)) is not None
+        else literal(""),
     }
 
 
@@ -243,23 +247,27 @@ def eligible(
     session: Session,
     header: SegmentHeader,
     *,
-    candidates: Select[Any],
+    candidates: Candidates,
     rules: Rules,
     overrides: dict[str, str] | None = None,
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The contacts of `candidates` that may go on the segment under `rules` (exclusion,
-    duplicates, consent), with the expressions of their line defaults; `candidates` is a
-    select with an `id` column and optionally the columns named in `overrides` (→ line
-    column)."""
-    source = candidates.subquery("candidates")
+    duplicates, consent), with the expressions of their line defaults. `candidates` is a
+    condition on `contacts`, or a select with an `id` column and optionally the columns
+    named in `overrides` (→ line column), e.g. one row per logged interaction."""
     defaults = line_defaults(session, header)
-    for source_column, line_column in (overrides or {}).items():
-        defaults[line_column] = source.c[source_column]
-    conditions: list[ColumnElement[bool]] = [not_opted_out(defaults["correspondence_type"])]
+    conditions: list[ColumnElement[bool]] = [contacts.c.privacy_blocked == false()]
+    if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
+        conditions.append(not_opted_out(defaults["correspondence_type"]))
     if not rules.ignore_exclusion:
         conditions.append(contacts.c.excluded == false())
     if not rules.allow_existing:
         conditions.append(not_on_segment(header.id))
+    if isinstance(candidates, ColumnElement):
+        return select(contacts.c.id).where(candidates, *conditions), defaults
+    source = candidates.subquery("candidates")
+    for source_column, line_column in (overrides or {}).items():
+        defaults[line_column] = source.c[source_column]
     query = (
         select(contacts.c.id)
         .select_from(contacts.join(source, source.c.id == contacts.c.id))
@@ -272,7 +280,7 @@ def insert_lines(
     session: Session,
     header: SegmentHeader,
     *,
-    candidates: Select[Any],
+    candidates: Candidates,
     action_no: int,
     rules: Rules,
     overrides: dict[str, str] | None = None,
@@ -288,12 +296,33 @@ def insert_lines(
         number: Any = base + LINE_STEP * func.row_number().over(order_by=line_order())
     else:
         number = literal(line_no)
+    values = [literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()]
+    if isinstance(candidates, ColumnElement):
+        # Pick the contacts first, then number and default only those: otherwise the planner
+        # walks every contact in line order to feed the numbering. Rows go in by contact id,
+        # which keeps the writes to the contact-led line indexes in order.
+        chosen = materialized(query, "eligible")
+        query = (
+            select(*values)
+            .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
+            .order_by(contacts.c.id)
+        )
+    else:
+        query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
-    query = query.with_only_columns(
-        literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()
+    session.execute(insert(lines).from_select(columns, query))
+    # Counted from the lines: SQLite reports no row count for a WITH … INSERT statement.
+    added = select(func.count()).where(
+        lines.c.segment_id == header.id, lines.c.added_action == action_no
     )
-    result = execute_counted(session, insert(lines).from_select(columns, query))
-    return result
+    if line_no is not None:
+        added = added.where(lines.c.line_no == line_no)
+    return int(session.scalar(added) or 0)
+
+
+def materialized(query: Select[Any], name: str) -> Any:
+    """`query` as a CTE the database computes once (WITH … AS MATERIALIZED)."""
+    return query.cte(name).prefix_with("MATERIALIZED")
 
 
 def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
