@@ -15,6 +15,7 @@ from rapport.services.segment_actions import (
     reduce,
     refine,
 )
+from rapport.services.segment_line_edits import set_line
 from rapport.services.segment_manual import add_contact, remove_contact
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
@@ -43,7 +44,9 @@ actions = st.one_of(
     ),
     st.tuples(st.sampled_from(["reduce", "refine"]), st.sampled_from(CRITERIA), st.booleans()),
     st.tuples(
-        st.sampled_from(["add_contact", "remove_contact"]), st.sampled_from(CONTACTS), st.none()
+        st.sampled_from(["add_contact", "remove_contact", "change_contact"]),
+        st.sampled_from(CONTACTS),
+        st.none(),
     ),
 )
 
@@ -61,6 +64,11 @@ def apply(sessions, no, action):
         fn(sessions, no, criteria=arg, entire_companies=option, keep_criteria=True, user="U")
     elif kind == "add_contact":
         add_contact(sessions, no, contact_no=arg, user="U")
+    elif kind == "change_contact":
+        current = list(segments.get_lines(sessions, no, limit=1))
+        if not current:
+            return False
+        set_line(sessions, no, current[0]["line_no"], values=[("contact_no", arg)], user="U")
     else:
         try:
             remove_contact(sessions, no, contact_no=arg, user="U", keep_criteria=True)
@@ -77,7 +85,7 @@ def world(sessions):
 
 
 @settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -86,10 +94,11 @@ def test_undo_restores_the_exact_lines_after_each_earlier_action(world, steps):
     with world.begin() as session:
         session.execute(delete(t.SegmentHeader))
     no = segments.create_segment(world, description="P", user="U").no
-    states = [snapshot(world, no)]
+    # the lines after each action no. (changing a line's contact records two actions)
+    states = {0: snapshot(world, no)}
     for step in steps:
         if apply(world, no, step):
-            states.append(snapshot(world, no))
-    for target in range(len(states) - 2, -1, -1):
+            states[segments.get(world, no).no_of_criteria_actions] = snapshot(world, no)
+    for target in sorted(states, reverse=True)[1:]:
         segment_history.go_back(world, no, to=target)
         assert snapshot(world, no) == states[target]

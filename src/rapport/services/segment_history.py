@@ -80,22 +80,25 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
                 f"(it has actions 1 to {count}; 0 undoes them all)",
                 where="--to",
             )
-        undone = list(
-            session.scalars(
-                select(criteria_lines.c.action_no)
-                .where(
-                    criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
-                )
-                .order_by(criteria_lines.c.action_no.desc())
+        actions = session.execute(
+            select(
+                criteria_lines.c.action_no,
+                criteria_lines.c.no_of_lines_added,
+                criteria_lines.c.no_of_lines_removed,
             )
-        )
+            .where(criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target)
+            .order_by(criteria_lines.c.action_no.desc())
+        ).all()
         of_segment = lines.c.segment_id == header.id
-        session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
-        session.execute(
-            update(lines)
-            .where(of_segment, lines.c.removed_action > target)
-            .values(removed_action=None)
-        )
+        # Each statement runs only when the undone actions added (or removed) lines.
+        if any(action.no_of_lines_added for action in actions):
+            session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
+        if any(action.no_of_lines_removed for action in actions):
+            session.execute(
+                update(lines)
+                .where(of_segment, lines.c.removed_action > target)
+                .values(removed_action=None)
+            )
         session.execute(
             delete(criteria_lines).where(
                 criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
@@ -104,7 +107,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
         sync_campaign_targets(session, header)
         analyze(session, "segment_lines")
         return UndoResult(
-            undone=undone,
+            undone=[action.action_no for action in actions],
             no_of_lines=no_of_lines(session, header.id),
             no_of_criteria_actions=target,
         )

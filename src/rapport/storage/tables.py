@@ -564,7 +564,6 @@ class SegmentLine(Base):
             postgresql_where=text("removed_action IS NULL"),
         ),
         Index(None, "segment_id", "removed_action", "contact_id"),
-        Index(None, "segment_id", "added_action"),
         Index(None, "contact_id", "segment_id"),
     )
 

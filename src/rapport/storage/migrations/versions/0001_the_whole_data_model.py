@@ -838,11 +838,6 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_segment_lines_segment_id_added_action"),
-            ["segment_id", "added_action"],
-            unique=False,
-        )
-        batch_op.create_index(
             batch_op.f("ix_segment_lines_segment_id_removed_action_contact_id"),
             ["segment_id", "removed_action", "contact_id"],
             unique=False,
@@ -1011,7 +1006,6 @@ def downgrade() -> None:
     op.drop_table("tasks")
     with op.batch_alter_table("segment_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_segment_lines_segment_id_removed_action_contact_id"))
-        batch_op.drop_index(batch_op.f("ix_segment_lines_segment_id_added_action"))
         batch_op.drop_index(batch_op.f("ix_segment_lines_contact_id_segment_id"))
 
     op.drop_table("segment_lines")
