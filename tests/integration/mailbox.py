@@ -49,6 +49,11 @@ def serve() -> Iterator[tuple[Inbox, Settings]]:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield inbox, Settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="news@rapport.test")
+        yield (
+            inbox,
+            Settings(
+                smtp_url=f"smtp://127.0.0.1:{port}", mail_from="news@rapport.test", smtp_rate=200.0
+            ),
+        )
     finally:
         controller.stop()

@@ -45,7 +45,6 @@ def recipients(sessions, no):
     return lines, expected
 
 
-@pytest.mark.slow  # delivery is throttled to 10 messages a second
 def test_a_demo_segment_is_logged_delivered_followed_up_canceled_and_resent(demo, smtp, tmp_path):
     inbox, settings = smtp
     # a hard-copy line with an e-mail body fails its delivery (BC: Delivery Status Error)

@@ -246,7 +246,7 @@ def deliver(
 ) -> DeliveryResult:
     """L3/X7/X8: deliver the due entries of a logged segment; see the module docstring.
 
-    `rate` is e-mails per second (default `settings.smtp_rate` when set, else 10); `sleep`
+    `rate` is e-mails per second (default `settings.smtp_rate`, RAPPORT_SMTP_RATE); `sleep`
     and `clock` pace them. Missing SMTP settings while e-mail is due → Invalid, and nothing
     is sent or changed.
     """
@@ -261,7 +261,7 @@ def deliver(
             output_dir=output_dir,
         )
         skipped = skip_without_consent(session, logged_segment_entry_no, at)
-    run.pace(rate or getattr(settings, "smtp_rate", None) or DEFAULT_RATE, clock, sleep)
+    run.pace(rate or settings.smtp_rate or DEFAULT_RATE, clock, sleep)
     with run:
         for row in _due_rows(sessions, logged_segment_entry_no, at):
             if run.stopped(row.channel):
