@@ -165,7 +165,6 @@ def build_log_world(session: Session) -> dict[str, t.Contact]:
     for code in ("ENU", "NLB"):
         make_code(session, t.Language, code)
     session.add(t.User(name="ADMIN", salesperson_code="JO"))
-    make_code(session, t.InteractionGroup, "LETTER")
     body = _add(
         session,
         t.Attachment(
@@ -174,27 +173,9 @@ def build_log_world(session: Session) -> dict[str, t.Contact]:
             content=b"<p>Dear {{ contact.name }}</p>",
         ),
     )
+    make_letter_templates(session)
     session.add_all(
         [
-            t.InteractionTemplate(
-                code="ABSTRACT",
-                interaction_group_code="LETTER",
-                description="Abstract",
-                unit_cost=2,
-                unit_duration=5,
-                information_flow="outbound",
-                initiated_by="us",
-                correspondence_type_default="email",
-                language_code_default="ENU",
-            ),
-            t.InteractionTemplate(
-                code="CALL",
-                interaction_group_code="LETTER",
-                description="Call",
-                unit_cost=1,
-                unit_duration=10,
-                correspondence_type_default="",
-            ),
             t.Campaign(no="CP1", description="Spring"),
             t.Campaign(no="CP2", description="Autumn"),
         ]
@@ -331,3 +312,33 @@ def make_interaction(session: Session, contact: t.Contact, **fields: Any) -> t.I
             **fields,
         ),
     )
+
+
+def make_letter_templates(session: Session) -> None:
+    """The LETTER interaction group with its ABSTRACT (e-mail, ENU default) and CALL (no
+    correspondence type) templates."""
+    make_code(session, t.InteractionGroup, "LETTER")
+    session.add_all(
+        [
+            t.InteractionTemplate(
+                code="ABSTRACT",
+                interaction_group_code="LETTER",
+                description="Abstract",
+                unit_cost=2,
+                unit_duration=5,
+                information_flow="outbound",
+                initiated_by="us",
+                correspondence_type_default="email",
+                language_code_default="ENU",
+            ),
+            t.InteractionTemplate(
+                code="CALL",
+                interaction_group_code="LETTER",
+                description="Call",
+                unit_cost=1,
+                unit_duration=10,
+                correspondence_type_default="",
+            ),
+        ]
+    )
+    session.flush()

@@ -11,7 +11,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from rapport.storage import tables as t
-from tests.factories import link, make_code, make_company, make_person, make_salesperson
+from tests.factories import (
+    link,
+    make_code,
+    make_company,
+    make_letter_templates,
+    make_person,
+    make_salesperson,
+)
 
 
 def build_world(session: Session) -> None:
@@ -57,31 +64,7 @@ def build_world(session: Session) -> None:
         link(session, t.ContactJobResponsibility, person, "PURCHASE")
     link(session, t.ContactJobResponsibility, bob, "SALES")
     link(session, t.ContactMailingGroup, ann, "NEWSLETTER")
-    make_code(session, t.InteractionGroup, "LETTER")
-    session.add(
-        t.InteractionTemplate(
-            code="ABSTRACT",
-            interaction_group_code="LETTER",
-            description="Abstract",
-            unit_cost=2,
-            unit_duration=5,
-            information_flow="outbound",
-            initiated_by="us",
-            correspondence_type_default="email",
-            language_code_default="ENU",
-        )
-    )
-    session.add(
-        t.InteractionTemplate(
-            code="CALL",
-            interaction_group_code="LETTER",
-            description="Call",
-            unit_cost=1,
-            unit_duration=10,
-            correspondence_type_default="",
-        )
-    )
-    session.flush()
+    make_letter_templates(session)
     for language in ("ENU", "NLB"):
         attachment = t.Attachment(
             file_name=f"abstract-{language}.html",
