@@ -95,3 +95,33 @@ def test_a_demo_segment_is_logged_delivered_followed_up_canceled_and_resent(demo
     logged_segments.resend(demo, result.logged_segment, settings=settings, output_dir=tmp_path)
     logged_segments.resend(demo, result.logged_segment, settings=settings, output_dir=tmp_path)
     assert len(inbox.messages) == len(expected)  # a resend never sends twice
+
+
+def test_l7_delivery_without_mail_settings_is_refused_before_anything_is_logged(sessions):
+    """SPEC §6/L3: e-mail delivery needs RAPPORT_SMTP_URL and RAPPORT_MAIL_FROM; without them
+    the log is refused and nothing changes (rather than logged with a failed delivery)."""
+    from rapport.errors import Invalid
+    from rapport.settings import Settings
+    from tests.integration.segment_world import build_world
+
+    with sessions.begin() as session:
+        build_world(session)
+    no = segments.create_segment(
+        sessions,
+        description="Mail",
+        user="ADMIN",
+        values=[("interaction_template_code", "ABSTRACT")],
+    ).no
+    add_contacts(sessions, no, criteria="no = ACME", user="ADMIN")
+    with pytest.raises(Invalid, match="RAPPORT_SMTP_URL"):
+        log_segment(sessions, no, deliver=True, user="ADMIN", settings=Settings())
+    with pytest.raises(Invalid, match="RAPPORT_MAIL_FROM"):
+        log_segment(
+            sessions,
+            no,
+            deliver=True,
+            user="ADMIN",
+            settings=Settings(smtp_url="smtp://127.0.0.1:2525"),
+        )
+    assert segments.get(sessions, no).no_of_lines == 1
+    assert logged_segments.get_all(sessions) == []

@@ -14,10 +14,13 @@ from sqlalchemy import func, select, update
 from rapport.errors import Conflict, Invalid, NotFound, RapportError
 from rapport.services.delivery import DeliveryResult
 from rapport.services.interactions import log_segment
+from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.factories import build_log_world, make_segment
 
 TODAY = dt.date.today()
+# Mail settings of the right form, for the tests that stand in for the delivery engine.
+MAIL = Settings(smtp_url="smtp://127.0.0.1:2525", mail_from="news@rapport.test")
 
 
 @pytest.fixture
@@ -324,7 +327,7 @@ def test_l7_an_alternate_address_without_e_mail_blanks_the_type_without_error(wo
         world, ("P2", {"correspondence_type": "email", "contact_alt_address_code": "OFFICE"})
     )
     fake_delivery(monkeypatch, world)
-    result = log_segment(world, no, deliver=True, user="ADMIN")
+    result = log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL)
     # Blanked, yet queued because the template's default type is e-mail (reference §3).
     assert [(r.correspondence_type, r.delivery_status) for r in entries(world)] == [("", "pending")]
     assert result.delivered == 1
@@ -340,7 +343,7 @@ def test_l7_delivering_needs_an_attachment_or_a_word_template(world, monkeypatch
     with world.begin() as session:
         session.execute(update(t.SegmentLine).values(word_template_code="LETTER"))
     fake_delivery(monkeypatch, world)
-    assert log_segment(world, no, deliver=True, user="ADMIN").interactions == 2
+    assert log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL).interactions == 2
 
 
 def test_l7_without_deliver_a_missing_attachment_is_fine(world):
@@ -375,7 +378,7 @@ def test_l2_deliver_queues_entries_to_send_and_delivers_after_commit(world, monk
         ("P4", {"correspondence_type": "hard_copy"}),
         ("ACME", {"correspondence_type": "", "interaction_template_code": "CALL"}),
     )
-    result = log_segment(world, no, deliver=True, user="ADMIN")
+    result = log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL)
     assert seen == [(1, "email", "pending"), (2, "hard_copy", "pending")]
     assert result.delivered == 2
     assert [r.delivery_status for r in entries(world)] == ["pending", "pending", ""]
@@ -395,8 +398,16 @@ def test_l2_a_failed_delivery_keeps_the_log_and_says_how_to_resend(world, monkey
 
     monkeypatch.setattr(delivery, "deliver", broken)
     with pytest.raises(RapportError, match="rapport logged resend 1"):
-        log_segment(world, segment(world, ("P1", {})), deliver=True, user="ADMIN")
+        log_segment(world, segment(world, ("P1", {})), deliver=True, user="ADMIN", settings=MAIL)
     assert counts(world)["interaction_log_entries"] == 1
+
+
+def test_l3_e_mail_delivery_without_its_settings_is_refused_and_nothing_is_logged(world):
+    no = segment(world, ("P1", {"correspondence_type": "email"}))
+    before = counts(world)
+    with pytest.raises(Invalid, match="RAPPORT_SMTP_URL"):
+        log_segment(world, no, deliver=True, user="ADMIN", settings=Settings())
+    assert counts(world) == before
 
 
 def test_l2_log_is_rolled_back_when_the_last_step_fails(world, monkeypatch):

@@ -34,6 +34,7 @@ from rapport.services.delivery_smtp import (
     MailConnectionError,
     Mailer,
     MailRefused,
+    SmtpTarget,
     Throttle,
     parse_smtp_url,
 )
@@ -91,10 +92,7 @@ class Run:
             folder=(output_dir or DEFAULT_OUTPUT) / f"Logged segment {segment}",
         )
         if EMAIL in due_channels:
-            target = parse_smtp_url(settings.smtp_url)
-            if not settings.mail_from:
-                raise Invalid("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM")
-            run.sender = settings.mail_from
+            target, run.sender = mail_settings(settings)
             run.mailer = Mailer(target)
         return run
 
@@ -224,3 +222,12 @@ def _to_pdf(documents: list[Path], folder: Path) -> list[Path]:
         return []
     pdfs = [path.with_suffix(".pdf") for path in documents]
     return [path for path in pdfs if path.exists()]
+
+
+def mail_settings(settings: Settings) -> tuple[SmtpTarget, str]:
+    """The SMTP server and the sender that e-mail delivery needs, or Invalid saying which
+    setting is missing."""
+    target = parse_smtp_url(settings.smtp_url)
+    if not settings.mail_from:
+        raise Invalid("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM")
+    return target, settings.mail_from

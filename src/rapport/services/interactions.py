@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, delete, false, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import DeliveryStatus
+from rapport.domain.enums import CorrespondenceType, DeliveryStatus
 from rapport.errors import RapportError
 from rapport.services.interaction_checks import (
     check_header,
@@ -118,9 +118,13 @@ def log_segment(
 ) -> LogResult:
     """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
-    entries to send are queued and delivered after the log has committed."""
+    entries to send are queued and delivered after the log has committed. E-mail delivery
+    without its settings is refused before anything is logged."""
+    settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
+        if logged.queued:
+            check_delivery_settings(session, logged.entry_no, settings)
     result = LogResult(
         logged_segment=logged.entry_no,
         interactions=logged.interactions,
@@ -366,3 +370,21 @@ def run_delivery(
             f"Logged Segment {entry_no} has been logged, but its delivery failed: "
             f"{exc.message} Resend with `rapport logged resend {entry_no}`."
         ) from exc
+
+
+def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:
+    """E-mail to deliver needs an SMTP server and a sender: without them the log is refused
+    (rolled back) rather than logged with a delivery bound to fail."""
+    from rapport.services.delivery_output import mail_settings
+
+    email = session.scalar(
+        select(Delivery.entry_no)
+        .join(InteractionLogEntry, InteractionLogEntry.entry_no == Delivery.entry_no)
+        .where(
+            InteractionLogEntry.logged_segment_entry_no == entry_no,
+            Delivery.channel == CorrespondenceType.EMAIL.value,
+        )
+        .limit(1)
+    )
+    if email is not None:
+        mail_settings(settings)
