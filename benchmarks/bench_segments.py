@@ -1,12 +1,23 @@
-"""Benchmark of the segment engine on SQLite at 1M contacts (SPEC §9, issue "Segment engine").
+"""Benchmark of the segment engine on SQLite or PostgreSQL (SPEC §9, issue "Segment engine").
 
-    .venv/bin/python benchmarks/bench_segments.py [--contacts 1000000] [--runs 5]
-        [--sample 10000] [--ops add,preview,reduce,refine,undo_add,undo_remove]
+    .venv/bin/python benchmarks/bench_segments.py [--engine sqlite|postgresql]
+        [--contacts 1000000] [--runs 5] [--sample 10000]
+        [--ops add,preview,reduce,refine,undo_add,undo_remove] [--pg-dir DIR]
 
-Builds `benchmarks/data/contacts-<N>.db` once with `rapport demo --contacts N` (gitignored),
-copies it to a working file per run, prepares four segments with the services (untimed),
-then times six operations, each in a fresh subprocess so that ru_maxrss is the peak of that
-one operation (and the SQLite page cache starts cold, as for one CLI command):
+SQLite: builds `benchmarks/data/contacts-<N>.db` once with `rapport demo --contacts N`
+(gitignored) and copies it to a working file per run.
+
+PostgreSQL: starts a server of its own (initdb and pg_ctl as the `postgres` OS user when run
+as root, trust authentication, loopback only, a free port, the default durability
+settings) in a temporary directory, or in `--pg-dir` to keep the cluster between runs;
+builds the database `contacts_<N>` once with `rapport demo`, clones it for the run
+(`CREATE DATABASE … TEMPLATE`), and stops the server (and removes a temporary cluster) at
+the end, also on error. Between runs the work table is vacuumed and analyzed (untimed).
+
+Either way it prepares four segments with the services (untimed), then times six
+operations, each in a fresh subprocess so that the peak memory is that of one operation
+(and the SQLite page cache starts cold, as for one CLI command; on PostgreSQL the server's
+shared buffers stay warm between runs, and its memory is not in the figure):
 
   add          add contacts with 4 criteria (two relations, a BC filter, the default
                exclusion) to an empty segment
@@ -27,18 +38,23 @@ Times are medians of `--runs`; the state is reset between runs (untimed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import pwd
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import create_engine, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from rapport.services.segment_actions import AddOptions, add_contacts, reduce, refine
@@ -105,6 +121,7 @@ SELECTED = """
                 AND g.industry_group_code IN ('RETAIL', 'WHOLESALE', 'MANUFACT'))
     AND c.excluded = 0 AND c.privacy_blocked = 0
 """
+NOT_EXCLUDED_PG = "NOT c.excluded AND NOT c.privacy_blocked"
 
 HAND_ADD = f"""
 INSERT INTO segment_lines (segment_id, line_no, added_action, contact_id, contact_company_no,
@@ -187,12 +204,21 @@ HAND = {
 }
 
 
+def hand_statement(op: str, dialect: str) -> str:
+    """The hand-written statement in the engine's SQL: PostgreSQL's flags are booleans."""
+    statement = HAND[op]
+    if dialect == "postgresql":
+        statement = statement.replace("c.excluded = 0 AND c.privacy_blocked = 0", NOT_EXCLUDED_PG)
+    return statement
+
+
 def run_hand(sessions: Sessions, op: str, no: str) -> tuple[float, int]:
     with sessions.begin() as session:
         segment = segment_id(session, no)
+        statement = text(hand_statement(op, session.get_bind().dialect.name))
         start = time.perf_counter()
         result = session.execute(
-            text(HAND[op]), {"segment": segment}, execution_options={"preserve_rowcount": True}
+            statement, {"segment": segment}, execution_options={"preserve_rowcount": True}
         )
         rows = int(result.scalar() or 0) if op == "preview" else int(result.rowcount or 0)
     return time.perf_counter() - start, rows
@@ -453,7 +479,7 @@ def run_bc(sessions: Sessions, op: str, no: str, sample: int) -> tuple[float, in
 
 
 def child(args: argparse.Namespace) -> None:
-    sessions = open_database(f"sqlite:///{args.db}")
+    sessions = open_database(args.url)
     if args.variant == "rapport":
         seconds, rows = run_rapport(sessions, args.op, args.segment)
     elif args.variant == "hand":
@@ -464,10 +490,12 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb()}))
 
 
-def measure(db: Path, op: str, variant: str, segment: str, sample: int = 0) -> dict[str, Any]:
-    command = [sys.executable, __file__, "child", "--db", str(db), "--op", op]
+def measure(url: str, op: str, variant: str, segment: str, sample: int = 0) -> dict[str, Any]:
+    command = [sys.executable, __file__, "child", "--url", url, "--op", op]
     command += ["--variant", variant, "--segment", segment, "--sample", str(sample)]
-    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    done = subprocess.run(command, check=False, capture_output=True, text=True)  # noqa: S603
+    if done.returncode:
+        sys.exit(f"{op} ({variant}) failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -497,9 +525,10 @@ def prepare(sessions: Sessions) -> dict[str, str]:
     """The four segments (created and filled with the services; untimed)."""
     nos = {}
     with sessions.begin() as session:
+        key = "BIGSERIAL" if session.get_bind().dialect.name == "postgresql" else "INTEGER"
         session.execute(
             text(
-                "CREATE TABLE IF NOT EXISTS bench_bc_segment_history (id INTEGER PRIMARY KEY,"
+                f"CREATE TABLE IF NOT EXISTS bench_bc_segment_history (id {key} PRIMARY KEY,"
                 " segment_no TEXT, action_no INTEGER, contact_id INTEGER, type TEXT)"
             )
         )
@@ -545,6 +574,17 @@ def before_run(sessions: Sessions, op: str, no: str) -> None:
     elif op == "undo_remove":
         clear(sessions, no, after=1)
         reduce(sessions, no, criteria=FIRST_HALF, user=USER)
+    tidy(sessions)
+
+
+def tidy(sessions: Sessions) -> None:
+    """On PostgreSQL, the dead line versions of the reset are vacuumed and the statistics
+    refreshed (SPEC §9), so that every run starts from the same state."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE segment_lines"))
 
 
 def line(label: str, figures: list[str]) -> str:
@@ -572,7 +612,7 @@ def report(op: str, ours: list[dict[str, Any]], hand: list[dict[str, Any]], bc: 
     )
 
 
-def bc_extrapolated(sessions: Sessions, db: Path, op: str, no: str, sample: int) -> dict:
+def bc_extrapolated(sessions: Sessions, url: str, op: str, no: str, sample: int) -> dict:
     """BC's sampled run scaled to the whole operation."""
     if op in ("add", "preview"):
         clear(sessions, no, after=0)
@@ -584,46 +624,168 @@ def bc_extrapolated(sessions: Sessions, db: Path, op: str, no: str, sample: int)
             )
     else:
         total = HALF
-    run = measure(db, op, "bc", no, sample)
+    run = measure(url, op, "bc", no, sample)
     run["seconds"] = run["seconds"] * int(total or 0) / sample
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command")
-    inner = commands.add_parser("child")
-    inner.add_argument("--db", type=Path, required=True)
-    inner.add_argument("--op", required=True)
-    inner.add_argument("--variant", required=True)
-    inner.add_argument("--segment", required=True)
-    inner.add_argument("--sample", type=int, default=0)
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sample", type=int, default=10_000)
-    parser.add_argument("--ops", default=",".join(TARGETS))
-    args = parser.parse_args()
-    if args.command == "child":
-        child(args)
-        return
-    base = build_base(args.contacts)
-    work = DATA / f"work-{os.getpid()}.db"
-    shutil.copyfile(base, work)
+# --- PostgreSQL: a throwaway server and the database built once --------------------------
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def pg_bindir() -> Path:
+    out = subprocess.check_output(["pg_config", "--bindir"], text=True).strip()  # noqa: S607
+    return Path(out)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def postgres_server(keep: Path | None) -> Iterator[str]:
+    """A PostgreSQL server on loopback for this run (default durability settings); yields
+    its base URL and is stopped at the end, also on error. Without `keep`, its cluster is a
+    temporary directory removed at the end."""
+    bindir = pg_bindir()
+    base = keep or Path(tempfile.mkdtemp(prefix="rapport-bench-pg-"))
+    base.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam("postgres")
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+    data, port = base / "data", free_port()
     try:
-        sessions = open_database(f"sqlite:///{work}")
+        if not (data / "PG_VERSION").exists():
+            subprocess.run(  # noqa: S603
+                as_postgres(
+                    [
+                        *(str(bindir / "initdb"), "-D", str(data), "-U", "postgres"),
+                        *("-A", "trust", "-E", "UTF8", "--no-locale"),
+                    ]
+                ),
+                check=True,
+                capture_output=True,
+            )
+        subprocess.run(  # noqa: S603
+            as_postgres(
+                [
+                    *(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w"),
+                    *("-o", f"-h 127.0.0.1 -p {port} -k {base}", "start"),
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        print(f"PostgreSQL server in {base} on port {port}", flush=True)
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        finally:
+            subprocess.run(  # noqa: S603
+                as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                check=False,
+                capture_output=True,
+            )
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def admin(server: str, statement: str) -> list[Any]:
+    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            result = connection.execute(text(statement))
+            return list(result.scalars()) if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def build_pg(server: str, contacts: int) -> str:
+    """The database `contacts_<N>` built once (`rapport demo`, which analyzes what it
+    loads), cloned into a work database for this run; the work database's URL."""
+    base, work = f"contacts_{contacts}", f"work_{os.getpid()}"
+    existing = admin(server, "SELECT datname FROM pg_database")
+    if base not in existing:
+        partial = f"{base}_partial"
+        if partial in existing:
+            admin(server, f"DROP DATABASE {partial}")
+        admin(server, f"CREATE DATABASE {partial}")
+        rapport = Path(sys.executable).with_name("rapport")
+        print(f"building {base} (rapport demo --contacts {contacts:,}) …", flush=True)
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            [str(rapport), "--db", f"{server}/{partial}", "demo", "--contacts", str(contacts)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        admin(server, f"ALTER DATABASE {partial} RENAME TO {base}")
+        print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+    started = time.perf_counter()
+    admin(server, f"CREATE DATABASE {work} TEMPLATE {base} STRATEGY FILE_COPY")
+    size = admin(server, f"SELECT pg_size_pretty(pg_database_size('{work}'))")[0]
+    print(f"cloned {base} ({size}) in {time.perf_counter() - started:.1f} s", flush=True)
+    return f"{server}/{work}"
+
+
+def bench(url: str, args: argparse.Namespace) -> None:
+    """Prepare the segments, then time each operation beside the hand-written statement
+    and BC's algorithm."""
+    sessions = open_database(url)
+    try:
         started = time.perf_counter()
         segments = prepare(sessions)
+        tidy(sessions)
         print(f"prepared segments in {time.perf_counter() - started:.1f} s", flush=True)
         for op in args.ops.split(","):
             ours, hand = [], []
             for _ in range(args.runs):
                 for variant, runs in (("hand", hand), ("rapport", ours)):
                     before_run(sessions, op, segments[op])
-                    runs.append(measure(work, op, variant, segments[op]))
+                    runs.append(measure(url, op, variant, segments[op]))
             before_run(sessions, op, segments[op])
-            bc = bc_extrapolated(sessions, work, op, segments[op], args.sample)
+            bc = bc_extrapolated(sessions, url, op, segments[op], args.sample)
             report(op, ours, hand, bc)
+    finally:
         sessions.kw["bind"].dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command")
+    inner = commands.add_parser("child")
+    inner.add_argument("--url", required=True)
+    inner.add_argument("--op", required=True)
+    inner.add_argument("--variant", required=True)
+    inner.add_argument("--segment", required=True)
+    inner.add_argument("--sample", type=int, default=0)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=10_000)
+    parser.add_argument("--ops", default=",".join(TARGETS))
+    parser.add_argument("--pg-dir", type=Path, help="keep the PostgreSQL cluster here")
+    args = parser.parse_args()
+    if args.command == "child":
+        child(args)
+        return
+    if args.engine == "postgresql":
+        with postgres_server(args.pg_dir) as server:
+            url = build_pg(server, args.contacts)
+            try:
+                bench(url, args)
+            finally:
+                admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        return
+    base = build_base(args.contacts)
+    work = DATA / f"work-{os.getpid()}.db"
+    shutil.copyfile(base, work)
+    try:
+        bench(f"sqlite:///{work}", args)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
