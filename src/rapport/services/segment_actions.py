@@ -226,7 +226,7 @@ def finish(
         reset_criteria(session, header)
         action_no = 0
     sync_campaign_targets(session, header)
-    analyze(session, "segment_lines")
+    analyze(session, "segment_lines", rows=added + removed)
     return ActionResult(action_no=action_no, added=added, removed=removed, no_of_lines=remaining)
 
 

@@ -105,7 +105,8 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
             )
         )
         sync_campaign_targets(session, header)
-        analyze(session, "segment_lines")
+        changed = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
+        analyze(session, "segment_lines", rows=changed)
         return UndoResult(
             undone=[action.action_no for action in actions],
             no_of_lines=no_of_lines(session, header.id),

@@ -141,8 +141,15 @@ def is_postgresql(session_or_engine: Session | Engine) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-def analyze(session: Session, *table_names: str) -> None:
-    """Refresh planner statistics after a bulk change (SPEC §9: stale statistics on PostgreSQL)."""
+BULK_ROWS = 10_000
+
+
+def analyze(session: Session, *table_names: str, rows: int | None = None) -> None:
+    """Refresh planner statistics after a bulk change (SPEC §9: stale statistics on
+    PostgreSQL); with `rows`, only when that many rows changed (a few lines more or less do
+    not mislead the planner, and ANALYZE has a cost of its own)."""
+    if rows is not None and rows < BULK_ROWS:
+        return
     if is_postgresql(session):
         for name in table_names:
             session.execute(text(f"ANALYZE {name}"))  # table names come from code, not users
