@@ -369,23 +369,27 @@ def fake_delivery(monkeypatch, sessions, seen=None):
     monkeypatch.setattr(delivery, "deliver", deliver)
 
 
-def test_l2_deliver_queues_entries_to_send_and_delivers_after_commit(world, monkeypatch):
-    seen = []
-    fake_delivery(monkeypatch, world, seen)
+def test_l2_deliver_queues_entries_to_send_and_delivers_after_commit(world, smtp, tmp_path):
+    """With a real SMTP server on loopback: the e-mail line is sent, the hard copy with an
+    e-mail body fails (reference §3), the line without a correspondence type is not queued."""
+    inbox, mail = smtp
     no = segment(
         world,
         ("P1", {"correspondence_type": "email"}),
         ("P4", {"correspondence_type": "hard_copy"}),
         ("ACME", {"correspondence_type": "", "interaction_template_code": "CALL"}),
     )
-    result = log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL)
-    assert seen == [(1, "email", "pending"), (2, "hard_copy", "pending")]
-    assert result.delivered == 2
-    assert [r.delivery_status for r in entries(world)] == ["pending", "pending", ""]
+    result = log_segment(world, no, deliver=True, user="ADMIN", settings=mail, output_dir=tmp_path)
+    with world.begin() as session:
+        queue = session.execute(
+            select(t.Delivery.entry_no, t.Delivery.channel).order_by(t.Delivery.entry_no)
+        ).all()
+    assert queue == [(1, "email"), (2, "hard_copy")]
+    assert (result.delivered, result.failed, len(inbox.messages)) == (1, 1, 1)
+    assert [r.delivery_status for r in entries(world)] == ["sent", "failed", ""]
 
 
-def test_l2_without_deliver_nothing_is_queued(world, monkeypatch):
-    fake_delivery(monkeypatch, world)
+def test_l2_without_deliver_nothing_is_queued(world):
     result = log_segment(world, segment(world, ("P1", {})), user="ADMIN")
     assert (result.delivered, counts(world)["deliveries"]) == (0, 0)
 
@@ -410,19 +414,25 @@ def test_l3_e_mail_delivery_without_its_settings_is_refused_and_nothing_is_logge
     assert counts(world) == before
 
 
-def test_l2_log_is_rolled_back_when_the_last_step_fails(world, monkeypatch):
-    """The transaction contract: an error after every entry is written undoes them all."""
-    from rapport.services import interactions
+def test_l2_log_is_rolled_back_when_the_last_step_fails(sqlite_sessions):
+    """The transaction contract: when the last step (removing the segment) fails, after
+    every entry was written, all of it is undone (the database refuses through a trigger)."""
+    from sqlalchemy import text
 
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("disk full")
-
-    no = segment(world, ("P1", {}), ("ACME", {"campaign_no": "CP1"}))
-    before = counts(world)
-    monkeypatch.setattr(interactions, "remove_segment", broken)
-    with pytest.raises(RuntimeError):
-        log_segment(world, no, user="ADMIN")
-    assert counts(world) == before
+    with sqlite_sessions.begin() as session:
+        build_log_world(session)
+    no = segment(sqlite_sessions, ("P1", {}), ("ACME", {"campaign_no": "CP1"}))
+    before = counts(sqlite_sessions)
+    with sqlite_sessions.begin() as session:
+        session.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE DELETE ON segment_headers "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    with pytest.raises(Exception, match="disk full"):
+        log_segment(sqlite_sessions, no, user="ADMIN")
+    assert counts(sqlite_sessions) == before
 
 
 def test_l2_log_is_rolled_back_when_the_follow_up_fails(world):
