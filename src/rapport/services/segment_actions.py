@@ -23,19 +23,17 @@ from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segment_lines import (
+    Candidates,
     Rules,
     contacts,
+    count_and_sample,
     eligible,
     insert_lines,
-    line_order,
     lines,
-    materialized,
     sync_campaign_targets,
 )
 from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
-
-SAMPLE_SIZE = 10
 
 
 @dataclass(frozen=True)
@@ -132,27 +130,6 @@ def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
     )
 
 
-def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, list[dict[str, str]]]:
-    """X2: how many contacts `ids` selects and the first few in line order, in one pass."""
-    chosen = materialized(ids, "chosen")
-    counted = select(func.count()).select_from(chosen).scalar_subquery()
-    query = (
-        select(
-            contacts.c.no,
-            contacts.c.name,
-            contacts.c.type,
-            contacts.c.company_no,
-            counted.label("total"),
-        )
-        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
-        .order_by(*line_order())
-        .limit(SAMPLE_SIZE)
-    )
-    rows = [dict(row._mapping) for row in session.execute(query)]
-    total = int(rows[0]["total"]) if rows else 0
-    return total, [{k: v for k, v in row.items() if k != "total"} for row in rows]
-
-
 def add_contacts(
     sessions: Sessions,
     segment_no: str,
@@ -188,22 +165,40 @@ def apply_add(
     session: Session, header: SegmentHeader, *, criteria: str, options: AddOptions, user: str
 ) -> ActionResult:
     """Record an add action and insert its lines, inside the caller's transaction."""
-    row = record_action(
+    return record_insertions(
         session,
         header,
-        action=SegmentAction.ADD,
         criteria=render(parse(criteria)),
         user=user,
+        candidates=selection(criteria, options),
         options=options,
+    )
+
+
+def record_insertions(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    criteria: str,
+    user: str,
+    candidates: Candidates,
+    options: AddOptions,
+    overrides: dict[str, str] | None = None,
+) -> ActionResult:
+    """An add action with its candidates: recorded, its lines inserted, the result counted
+    (add contacts, reuse of a logged segment, follow-up)."""
+    row = record_action(
+        session, header, action=SegmentAction.ADD, criteria=criteria, user=user, options=options
     )
     added = insert_lines(
         session,
         header,
-        candidates=selection(criteria, options),
+        candidates=candidates,
         action_no=row.action_no,
         rules=Rules(
             allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
         ),
+        overrides=overrides,
     )
     return finish(session, header, row, added=added, removed=0, keep_criteria=True)
 

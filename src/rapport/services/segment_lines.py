@@ -338,3 +338,27 @@ def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
         )
     )
     sync_target_groups(session, sorted(campaigns | {header.campaign_no} - {""}))
+
+
+SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
+
+
+def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, list[dict[str, str]]]:
+    """X2: how many contacts `ids` selects and the first few in line order, in one pass."""
+    chosen = materialized(ids, "chosen")
+    counted = select(func.count()).select_from(chosen).scalar_subquery()
+    query = (
+        select(
+            contacts.c.no,
+            contacts.c.name,
+            contacts.c.type,
+            contacts.c.company_no,
+            counted.label("total"),
+        )
+        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
+        .order_by(*line_order())
+        .limit(SAMPLE_SIZE)
+    )
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    total = int(rows[0]["total"]) if rows else 0
+    return total, [{k: v for k, v in row.items() if k != "total"} for row in rows]

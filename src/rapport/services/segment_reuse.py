@@ -10,9 +10,8 @@ in Business Central, one line per logged interaction) or *ignore exclusion* is s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, false, func, insert, literal, select
+from sqlalchemy import false, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
@@ -24,11 +23,9 @@ from rapport.services.segment_actions import (
     AddOptions,
     apply_add,
     apply_remove,
-    finish,
-    record_action,
+    record_insertions,
 )
 from rapport.services.segment_headers import get_header, no_of_criteria_actions, no_of_lines
-from rapport.services.segment_lines import Rules, insert_lines
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     InteractionLogEntry,
@@ -207,30 +204,3 @@ def add_logged_contacts(
         options=options,
         overrides={"campaign_no": "campaign_no"},
     )
-
-
-def record_insertions(
-    session: Session,
-    header: SegmentHeader,
-    *,
-    criteria: str,
-    user: str,
-    candidates: Select[Any],
-    options: AddOptions,
-    overrides: dict[str, str] | None = None,
-) -> ActionResult:
-    """An add action whose candidates are already selected (reuse logged, follow-up)."""
-    row = record_action(
-        session, header, action=SegmentAction.ADD, criteria=criteria, user=user, options=options
-    )
-    added = insert_lines(
-        session,
-        header,
-        candidates=candidates,
-        action_no=row.action_no,
-        rules=Rules(
-            allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
-        ),
-        overrides=overrides,
-    )
-    return finish(session, header, row, added=added, removed=0, keep_criteria=True)
