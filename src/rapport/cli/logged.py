@@ -7,12 +7,12 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import OutputDir
 from rapport.cli.state import state
 
 app = typer.Typer(no_args_is_help=True, help="Logged segments: list, cancel, delete, resend.")
@@ -86,12 +86,7 @@ def delete_canceled(
 def resend(
     ctx: typer.Context,
     entry: Entry,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", help="Folder for hard copies (default: ./rapport-output/).", file_okay=False
-        ),
-    ] = None,
+    output_dir: OutputDir = None,
 ) -> None:
     """L5: deliver again what was not sent (failed, skipped, never queued); an entry
     already sent is never sent twice."""

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from rapport.cli import output
-from rapport.cli.segments import Segment, Yes, print_action
+from rapport.cli.options import Segment
+from rapport.cli.segments import Yes, print_action
 from rapport.cli.state import state
 
 

@@ -8,12 +8,12 @@ command so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import OutputDir, Segment
 from rapport.cli.state import state
 
 
@@ -24,19 +24,14 @@ def register(app: typer.Typer) -> None:
 
 def log(
     ctx: typer.Context,
-    segment: Annotated[str, typer.Argument(help="Segment no., e.g. SEG00001.")],
+    segment: Segment,
     deliver: Annotated[
         bool, typer.Option("--deliver", help="Send the e-mails and write the hard copies.")
     ] = False,
     follow_up: Annotated[
         bool, typer.Option("--follow-up", help="Create a follow-up segment with the same contacts.")
     ] = False,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", help="Folder for hard copies (default: ./rapport-output/).", file_okay=False
-        ),
-    ] = None,
+    output_dir: OutputDir = None,
 ) -> None:
     """L2: log the segment: one interaction per contact, one campaign entry per campaign,
     attachments frozen, the segment removed; all or nothing."""

@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Segment
 from rapport.cli.state import state
-
-Segment = Annotated[str, typer.Argument(help="Segment no., e.g. SEG00001.")]
 
 
 def export(

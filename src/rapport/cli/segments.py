@@ -12,12 +12,12 @@ from typing import Annotated, Any
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Segment
 from rapport.cli.state import state
 from rapport.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
 
-Segment = Annotated[str, typer.Argument(help="Segment no., e.g. SEG00001.")]
 Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
 Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
 EntireCompanies = Annotated[
