@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_import.py [--contacts 1000000] [--sample 10000]
 
 Writes a deterministic CSV (20 % companies, 80 % persons of those companies, skewed codes),
-imports it through `rapport.services.imports.import_table`, and prints the time and the
+imports it through `rapport.services.transfer.imports.import_table`, and prints the time and the
 peak memory beside two baselines measured in the same run on the same file: the
 hand-written load (csv reader + sqlite3 executemany into a minimal indexed table) and
 Business Central's way (one contact at a time through the ORM, sampled and extrapolated).
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rapport.services.imports import import_table
+from rapport.services.transfer.imports import import_table
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
 

@@ -4,7 +4,7 @@
 
 Builds a fresh database with N contacts and, before each run, a segment of N lines (two
 campaigns, an e-mail template with an attachment) with set-based inserts, then times
-`rapport.services.interactions.log_segment` (checks, logged segment, campaign entries, one
+`rapport.services.interactions.log.log_segment` (checks, logged segment, campaign entries, one
 interaction log entry per line, attachments frozen, segment removed; one transaction). Beside
 it, in the same run on the same data: the same work as hand-written SQL statements on the
 same schema, and Business Central's algorithm (one line at a time through the ORM: the
@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from rapport.services.interactions import log_segment
+from rapport.services.interactions.log import log_segment
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, open_database
 

@@ -57,9 +57,9 @@ from typing import Any
 from sqlalchemy import create_engine, exists, func, select, text
 from sqlalchemy.orm import Session
 
-from rapport.services.segment_actions import AddOptions, add_contacts, reduce, refine
-from rapport.services.segment_history import go_back
-from rapport.services.segments import create_segment
+from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
+from rapport.services.segments.header import create_segment
+from rapport.services.segments.history import go_back
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, open_database
 

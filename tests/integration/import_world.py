@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from rapport.services.import_tables import TABLES
+from rapport.services.transfer.tables import TABLES
 from rapport.storage import tables as t
 from tests.factories import make_code, make_company, make_person, make_salesperson
 

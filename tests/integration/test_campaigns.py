@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import campaign_targets, campaigns
+from rapport.services.campaigns import cards as campaigns
+from rapport.services.campaigns import targets as campaign_targets
 from rapport.storage import tables as t
 from tests.factories import (
     link,

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import contacts
-from rapport.services.contact_profiles import answer_profile
-from rapport.services.contact_relations import assign, unassign
+from rapport.services.contacts import cards as contacts
+from rapport.services.contacts.profiles import answer_profile
+from rapport.services.contacts.relations import assign, unassign
 from rapport.storage import tables as t
 from tests.factories import make_code, make_company, make_person
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import contacts
+from rapport.services.contacts import cards as contacts
 from rapport.storage import tables as t
 from tests.factories import (
     link,

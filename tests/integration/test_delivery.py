@@ -14,7 +14,7 @@ from docx import Document
 from sqlalchemy import delete, select
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import delivery
+from rapport.services.delivery import queue as delivery
 from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.factories import (

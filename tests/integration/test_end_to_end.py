@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from rapport.demo.company import load_demo
-from rapport.services import logged_segments, segments
-from rapport.services.interactions import log_segment
-from rapport.services.segment_actions import add_contacts
+from rapport.services.interactions import logged as logged_segments
+from rapport.services.interactions.log import log_segment
+from rapport.services.segments import header as segments
+from rapport.services.segments.actions import add_contacts
 from rapport.storage import tables as t
 
 CLOSING = {"ENU": "Kind regards", "NLB": "Met vriendelijke groeten", "FRB": "Bien cordialement"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.services import exports, imports
+from rapport.services.transfer import exports, imports
 from tests.integration.import_world import ORDER, SAMPLES, build_world, from_dicts
 
 

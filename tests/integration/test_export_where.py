@@ -9,7 +9,7 @@ import pytest
 
 from rapport.cli.main import run
 from rapport.errors import Invalid
-from rapport.services import exports, imports
+from rapport.services.transfer import exports, imports
 from tests.integration.import_world import build_world, write_file
 
 CONTACTS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.services import imports
+from rapport.services.transfer import imports
 from tests.integration.import_world import build_world, count, write_file
 
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from sqlalchemy import inspect, text
 
-from rapport.services import exports, imports
-from rapport.services.import_tables import TABLES
+from rapport.services.transfer import exports, imports
+from rapport.services.transfer.tables import TABLES
 from tests.integration.import_world import SAMPLES, build_world, count, from_dicts, write_file
 
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import update
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import interaction_entries as ile
-from rapport.services import logged_segments
-from rapport.services.interactions import log_segment
+from rapport.services.interactions import entries as ile
+from rapport.services.interactions import logged as logged_segments
+from rapport.services.interactions.log import log_segment
 from rapport.storage import tables as t
 from tests.factories import build_log_world, make_segment
 

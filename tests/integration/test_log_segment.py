@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from rapport.errors import Conflict, Invalid, NotFound, RapportError
-from rapport.services.delivery import DeliveryResult
-from rapport.services.interactions import log_segment
+from rapport.services.delivery.queue import DeliveryResult
+from rapport.services.interactions.log import log_segment
 from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.factories import build_log_world, make_segment
@@ -353,7 +353,7 @@ def test_l7_without_deliver_a_missing_attachment_is_fine(world):
 
 def fake_delivery(monkeypatch, sessions, seen=None):
     """Stand-in for the delivery engine: records what the committed queue holds."""
-    from rapport.services import delivery
+    from rapport.services.delivery import queue as delivery
 
     def deliver(given, *, logged_segment_entry_no, settings, output_dir=None):
         with given.begin() as session:  # a new transaction: sees only committed rows
@@ -395,7 +395,7 @@ def test_l2_without_deliver_nothing_is_queued(world):
 
 
 def test_l2_a_failed_delivery_keeps_the_log_and_says_how_to_resend(world, monkeypatch):
-    from rapport.services import delivery
+    from rapport.services.delivery import queue as delivery
 
     def broken(*_args, **_kwargs):
         raise Invalid("RAPPORT_SMTP_URL is not set")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from rapport.errors import NotFound
-from rapport.services import logged_segments
-from rapport.services.interaction_entries import cancel
-from rapport.services.interactions import log_segment
+from rapport.services.interactions import logged as logged_segments
+from rapport.services.interactions.entries import cancel
+from rapport.services.interactions.log import log_segment
 from rapport.storage import tables as t
 from tests.factories import build_log_world, make_segment
 
@@ -115,8 +115,8 @@ def test_l5_unknown_logged_segments_are_not_found(world):
 
 
 def test_l5_resend_queues_what_was_not_sent_and_never_resends_a_sent_entry(world, monkeypatch):
-    from rapport.services import delivery
-    from rapport.services.delivery import DeliveryResult
+    from rapport.services.delivery import queue as delivery
+    from rapport.services.delivery.queue import DeliveryResult
 
     delivered = []
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import segment_languages, segments
-from rapport.services.segment_actions import add_contacts
-from rapport.services.segment_languages import Upload
+from rapport.services.segments import header as segments
+from rapport.services.segments import languages as segment_languages
+from rapport.services.segments.actions import add_contacts
+from rapport.services.segments.languages import Upload
 from tests.integration.segment_world import build_world
 
 

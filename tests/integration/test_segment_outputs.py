@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import followup, segment_outputs
-from rapport.services.segment_outputs import EXPORT_COLUMNS
+from rapport.services.segments import followup
+from rapport.services.segments import outputs as segment_outputs
+from rapport.services.segments.outputs import EXPORT_COLUMNS
 from rapport.storage import tables as t
 from tests.factories import (
     link,

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import segments
-from rapport.services.segment_actions import AddOptions, add_contacts
+from rapport.services.segments import header as segments
+from rapport.services.segments.actions import AddOptions, add_contacts
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 

@@ -6,15 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import segment_history, segments
-from rapport.services.segment_actions import (
+from rapport.services.segments import header as segments
+from rapport.services.segments import history as segment_history
+from rapport.services.segments.actions import (
     AddOptions,
     add_contacts,
     reduce,
     refine,
 )
-from rapport.services.segment_line_edits import set_line
-from rapport.services.segment_manual import add_contact, remove_contact
+from rapport.services.segments.line_edits import set_line
+from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 

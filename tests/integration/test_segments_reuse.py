@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services import segments
-from rapport.services.segment_actions import AddOptions, add_contacts, reduce, refine
-from rapport.services.segment_reuse import reuse_criteria, reuse_logged, save_criteria
+from rapport.services.segments import header as segments
+from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
+from rapport.services.segments.reuse import reuse_criteria, reuse_logged, save_criteria
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 
@@ -177,7 +177,7 @@ def test_concurrent_adds_on_one_segment_are_serialized_without_duplicates(world)
 def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target_groups(world):
     """Reference §2.15 SetCampaignTargetGroup: once a campaign is activated, target lines
     added later add their company's group, and the group goes with the last target line."""
-    from rapport.services import campaign_targets
+    from rapport.services.campaigns import targets as campaign_targets
 
     with world.begin() as session:
         session.add(t.Campaign(no="CP1", description="Fair"))

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from rapport.errors import Invalid, NotFound
-from rapport.services import templates
+from rapport.services.templates import cards as templates
 from rapport.storage import tables as t
 from tests.factories import build_log_world
 

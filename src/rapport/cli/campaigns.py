@@ -48,7 +48,7 @@ def create(
     status: Annotated[str, typer.Option("--status", help="Campaign status code.")] = "",
 ) -> None:
     """C1: create a campaign numbered from the campaign series; prints its no."""
-    from rapport.services import campaigns
+    from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
     no = campaigns.create_campaign(
@@ -65,7 +65,7 @@ def create(
 @app.command("list")
 def list_campaigns(ctx: typer.Context) -> None:
     """C2: every campaign with its totals (every field)."""
-    from rapport.services import campaigns
+    from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
     print_rows(campaigns.get_all(st.sessions), as_json=st.json)
@@ -74,7 +74,8 @@ def list_campaigns(ctx: typer.Context) -> None:
 @app.command("show")
 def show(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C2: one campaign with its totals and target groups."""
-    from rapport.services import campaign_targets, campaigns
+    from rapport.services.campaigns import cards as campaigns
+    from rapport.services.campaigns import targets as campaign_targets
 
     st = state(ctx)
     card = asdict(campaigns.get(st.sessions, campaign))
@@ -94,7 +95,7 @@ def show(ctx: typer.Context, campaign: CampaignNo) -> None:
 @app.command("entries")
 def entries(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C2: the campaign's entries (one per logged segment) with their totals."""
-    from rapport.services import campaigns
+    from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
     print_rows(campaigns.get_entries(st.sessions, campaign), as_json=st.json)
@@ -103,7 +104,7 @@ def entries(ctx: typer.Context, campaign: CampaignNo) -> None:
 @app.command("activate")
 def activate(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C3: build the campaign's target groups from its target lines and interactions."""
-    from rapport.services import campaign_targets
+    from rapport.services.campaigns import targets as campaign_targets
 
     st = state(ctx)
     result = campaign_targets.activate(st.sessions, campaign)
@@ -113,7 +114,7 @@ def activate(ctx: typer.Context, campaign: CampaignNo) -> None:
 @app.command("deactivate")
 def deactivate(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C3: remove every target group of the campaign."""
-    from rapport.services import campaign_targets
+    from rapport.services.campaigns import targets as campaign_targets
 
     st = state(ctx)
     result = campaign_targets.deactivate(st.sessions, campaign)
@@ -123,7 +124,7 @@ def deactivate(ctx: typer.Context, campaign: CampaignNo) -> None:
 @app.command("statuses")
 def statuses(ctx: typer.Context) -> None:
     """C1: the campaign statuses."""
-    from rapport.services import campaigns
+    from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
     print_rows(campaigns.get_statuses(st.sessions), as_json=st.json)
@@ -136,7 +137,7 @@ def add_status(
     description: Annotated[str, typer.Option("--description", help="Description.")] = "",
 ) -> None:
     """C1: add a campaign status."""
-    from rapport.services import campaigns
+    from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
     result = campaigns.create_status(st.sessions, code=code, description=description)

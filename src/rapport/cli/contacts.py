@@ -82,7 +82,7 @@ def list_contacts(
     ] = None,
 ) -> None:
     """K1: the contacts in no. order, every field with --json (streamed)."""
-    from rapport.services import contacts
+    from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
     rows = (asdict(row) for row in contacts.get_all(st.sessions, where=where, limit=limit))
@@ -97,7 +97,7 @@ def show(ctx: typer.Context, contact: Contact) -> None:
     """K1/K2: the contact card: its fields, groups, relations, responsibilities, web
     sources, profile answers, alternate addresses and latest interactions. A person shows
     the industry groups and business relations of its company."""
-    from rapport.services import contacts
+    from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
     card = asdict(contacts.get(st.sessions, contact))
@@ -125,7 +125,7 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
 def add(ctx: typer.Context, values: Values = None) -> None:
     """K1: a new contact (a company unless type=person); prints its no. Without no=… the
     number comes from the contact number series."""
-    from rapport.services import contacts
+    from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
     created = asdict(contacts.add_contact(st.sessions, fields=pairs(values)))
@@ -136,7 +136,7 @@ def add(ctx: typer.Context, values: Values = None) -> None:
 def set_fields(ctx: typer.Context, contact: Contact, values: Values = None) -> None:
     """K1: change fields of a contact. A company's new name reaches its persons; a new
     company no. is refused while the contact is on an unlogged segment."""
-    from rapport.services import contacts
+    from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
     given = pairs(values)
@@ -150,7 +150,7 @@ def set_fields(ctx: typer.Context, contact: Contact, values: Values = None) -> N
 def delete(ctx: typer.Context, contact: Contact) -> None:
     """K1: delete a contact and what is kept about it. Refused while it is on an unlogged
     segment, has interactions, opportunities or tasks, or (a company) still has persons."""
-    from rapport.services import contacts
+    from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
     no = contact.strip().upper()
@@ -186,7 +186,7 @@ def assign(
     """K2: assign a mailing group, industry group, business relation, job responsibility,
     web source or profile answer to a contact, or take it away with --remove. Example:
     `rapport contacts assign CT000001 profile CUSTOMER answer_line=30`."""
-    from rapport.services import contact_relations
+    from rapport.services.contacts import relations as contact_relations
 
     st = state(ctx)
     given = pairs(values)

@@ -23,7 +23,7 @@ SegmentFilter = Annotated[
 @opportunities.command("list")
 def list_opportunities(ctx: typer.Context, segment: SegmentFilter = None) -> None:
     """S14: every opportunity (every field), by no."""
-    from rapport.services import followup
+    from rapport.services.segments import followup
 
     st = state(ctx)
     print_rows(followup.get_opportunities(st.sessions, segment_no=segment), as_json=st.json)
@@ -32,7 +32,7 @@ def list_opportunities(ctx: typer.Context, segment: SegmentFilter = None) -> Non
 @tasks.command("list")
 def list_tasks(ctx: typer.Context, segment: SegmentFilter = None) -> None:
     """S14: every task (every field), by no."""
-    from rapport.services import followup
+    from rapport.services.segments import followup
 
     st = state(ctx)
     print_rows(followup.get_tasks(st.sessions, segment_no=segment), as_json=st.json)

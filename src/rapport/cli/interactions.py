@@ -51,7 +51,7 @@ def list_entries(
     ] = None,
 ) -> None:
     """L6: the interaction log entries in entry order, every field with --json (streamed)."""
-    from rapport.services import interaction_entries
+    from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
     rows = interaction_entries.get_all(st.sessions, where=where, limit=limit)
@@ -62,7 +62,7 @@ def list_entries(
 
 
 def set_canceled(ctx: typer.Context, entries: list[int], *, canceled: bool) -> None:
-    from rapport.services import interaction_entries
+    from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
     count = interaction_entries.cancel(st.sessions, entries, canceled=canceled)
@@ -99,7 +99,7 @@ def evaluate(
     ],
 ) -> None:
     """L6: record how the interaction went."""
-    from rapport.services import interaction_entries
+    from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
     row = interaction_entries.evaluate(st.sessions, entry, evaluation=evaluation)
@@ -113,7 +113,7 @@ def attempt_failed(
     clear: Annotated[bool, typer.Option("--clear", help="The attempt did not fail.")] = False,
 ) -> None:
     """L6: record that the attempt to reach the contact failed."""
-    from rapport.services import interaction_entries
+    from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
     row = interaction_entries.set_attempt_failed(st.sessions, entry, attempt_failed=not clear)
@@ -128,7 +128,7 @@ def totals(
 ) -> None:
     """L6: number, cost and duration of the interactions that are neither canceled nor
     postponed, per template, group, campaign or contact."""
-    from rapport.services import interaction_entries
+    from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
     rows = [asdict(row) for row in interaction_entries.totals(st.sessions, by=by, where=where)]

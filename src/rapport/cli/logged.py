@@ -37,7 +37,7 @@ def show(row: dict[str, Any], as_json: bool) -> None:
 @app.command("list")
 def list_logged(ctx: typer.Context) -> None:
     """L5: every logged segment with its interaction and campaign entry counts."""
-    from rapport.services import logged_segments
+    from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
     rows = [asdict(row) for row in logged_segments.get_all(st.sessions)]
@@ -47,7 +47,7 @@ def list_logged(ctx: typer.Context) -> None:
 @app.command("cancel")
 def cancel(ctx: typer.Context, entry: Entry) -> None:
     """L5: cancel a logged segment with its interactions and campaign entries."""
-    from rapport.services import logged_segments
+    from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
     show(asdict(logged_segments.cancel_log(st.sessions, entry)), st.json)
@@ -56,7 +56,7 @@ def cancel(ctx: typer.Context, entry: Entry) -> None:
 @app.command("uncancel")
 def uncancel(ctx: typer.Context, entry: Entry) -> None:
     """L5: remove the canceled mark from a logged segment and its entries."""
-    from rapport.services import logged_segments
+    from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
     show(asdict(logged_segments.uncancel_log(st.sessions, entry)), st.json)
@@ -71,7 +71,7 @@ def delete_canceled(
 ) -> None:
     """L5: delete the canceled logged segments; their interactions and campaign entries
     stay, canceled."""
-    from rapport.services import logged_segments
+    from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
     deleted = logged_segments.delete_canceled(st.sessions, entry_no=entry)
@@ -90,7 +90,7 @@ def resend(
 ) -> None:
     """L5: deliver again what was not sent (failed, skipped, never queued); an entry
     already sent is never sent twice."""
-    from rapport.services import logged_segments
+    from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
     result = logged_segments.resend(st.sessions, entry, settings=st.settings, output_dir=output_dir)

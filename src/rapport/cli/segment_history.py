@@ -33,7 +33,7 @@ def undo(
     ] = None,
 ) -> None:
     """S8/X5: undo the last action, or every action after --to."""
-    from rapport.services import segment_history
+    from rapport.services.segments import history as segment_history
 
     st = state(ctx)
     result = asdict(segment_history.go_back(st.sessions, segment, to=to))
@@ -49,7 +49,7 @@ def undo(
 
 def criteria(ctx: typer.Context, segment: Segment) -> None:
     """S7: the criteria actions of a segment, in plain language."""
-    from rapport.services import segment_history
+    from rapport.services.segments import history as segment_history
 
     st = state(ctx)
     rows = [asdict(r) for r in segment_history.criteria(st.sessions, segment)]
@@ -69,7 +69,7 @@ def history(
     contact: Annotated[str | None, typer.Option("--contact", help="One contact.")] = None,
 ) -> None:
     """X5: the membership log: every entry and exit of a contact, by action."""
-    from rapport.services import segment_history
+    from rapport.services.segments import history as segment_history
 
     st = state(ctx)
     rows = segment_history.membership_log(st.sessions, segment, contact_no=contact)
@@ -97,7 +97,7 @@ def explain(
     contact: Annotated[str, typer.Argument(help="Contact no.")],
 ) -> None:
     """X3: which action put the contact on the segment (or took it off), and why."""
-    from rapport.services import segment_history
+    from rapport.services.segments import history as segment_history
 
     st = state(ctx)
     result = asdict(segment_history.explain(st.sessions, segment, contact))
@@ -129,7 +129,7 @@ def save_criteria(
     description: Annotated[str, typer.Option("--description")] = "",
 ) -> None:
     """S9: save the segment's criteria actions under a code."""
-    from rapport.services import segment_reuse
+    from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
     saved = segment_reuse.save_criteria(
@@ -149,7 +149,7 @@ def reuse_criteria(
     yes: Yes = False,
 ) -> None:
     """S9: replay saved criteria on this segment."""
-    from rapport.services import segment_reuse
+    from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
     result = asdict(
@@ -172,7 +172,7 @@ def reuse_logged(
     yes: Yes = False,
 ) -> None:
     """S10: the contacts of a logged segment become lines of this segment."""
-    from rapport.services import segment_reuse
+    from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
     result = segment_reuse.reuse_logged(

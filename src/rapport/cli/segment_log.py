@@ -35,7 +35,7 @@ def log(
 ) -> None:
     """L2: log the segment: one interaction per contact, one campaign entry per campaign,
     attachments frozen, the segment removed; all or nothing."""
-    from rapport.services import interactions
+    from rapport.services.interactions import log as interactions
 
     st = state(ctx)
     result = interactions.log_segment(

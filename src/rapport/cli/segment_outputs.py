@@ -25,7 +25,7 @@ def export(
     out: Annotated[Path, typer.Option("-o", "--output", help="FILE.csv or FILE.xlsx.")],
 ) -> None:
     """S13: export the contacts of the segment's lines (CSV or Excel by extension)."""
-    from rapport.services import segment_outputs
+    from rapport.services.segments import outputs as segment_outputs
 
     st = state(ctx)
     result = segment_outputs.export_contacts(st.sessions, segment, path=out)
@@ -45,7 +45,7 @@ def apply_mailing_group(
     ] = False,
 ) -> None:
     """S12: give every contact of the segment the mailing group."""
-    from rapport.services import segment_outputs
+    from rapport.services.segments import outputs as segment_outputs
 
     st = state(ctx)
     result = segment_outputs.apply_mailing_group(st.sessions, segment, code=group, replace=replace)
@@ -61,7 +61,7 @@ def create_opportunities(
     ] = None,
 ) -> None:
     """S14: an opportunity for every contact of the segment."""
-    from rapport.services import followup
+    from rapport.services.segments import followup
 
     st = state(ctx)
     result = followup.create_opportunities(
@@ -90,7 +90,7 @@ def create_tasks(
     ] = None,
 ) -> None:
     """S14: a task for every contact of the segment, with its attendees."""
-    from rapport.services import followup
+    from rapport.services.segments import followup
 
     st = state(ctx)
     result = followup.create_tasks(

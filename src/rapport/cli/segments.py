@@ -55,7 +55,7 @@ def create(
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
 ) -> None:
     """S1: create a segment; prints its number."""
-    from rapport.services import segments
+    from rapport.services.segments import header as segments
 
     st = state(ctx)
     given = [
@@ -78,7 +78,7 @@ def create(
 @app.command("list")
 def list_segments(ctx: typer.Context) -> None:
     """List the segments with their counts."""
-    from rapport.services import segments
+    from rapport.services.segments import header as segments
 
     st = state(ctx)
     rows = [asdict(s) for s in segments.get_all(st.sessions)]
@@ -122,7 +122,7 @@ def show(
     ] = None,
 ) -> None:
     """The header, the lines and the counts of a segment (--json streams every line)."""
-    from rapport.services import segments
+    from rapport.services.segments import header as segments
 
     st = state(ctx)
     header = asdict(segments.get(st.sessions, segment))
@@ -151,7 +151,7 @@ def set_header(
     ] = True,
 ) -> None:
     """S2: change header fields, with Business Central's validation and propagation."""
-    from rapport.services import segments
+    from rapport.services.segments import header as segments
 
     st = state(ctx)
     result = asdict(
@@ -170,7 +170,7 @@ def set_line(
     values: Annotated[list[str], typer.Argument(help="FIELD=VALUE, applied in order.")],
 ) -> None:
     """S5: change one line (a changed contact is recorded as actions)."""
-    from rapport.services import segment_line_edits
+    from rapport.services.segments import line_edits as segment_line_edits
 
     st = state(ctx)
     segment_line_edits.set_line(
@@ -227,7 +227,7 @@ def add(
     preview: Preview = False,
 ) -> None:
     """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
-    from rapport.services import segment_actions
+    from rapport.services.segments import actions as segment_actions
 
     st = state(ctx)
     options = segment_actions.AddOptions(
@@ -251,7 +251,7 @@ def _remove(
     preview: bool,
     keep_criteria: bool,
 ) -> None:
-    from rapport.services import segment_actions
+    from rapport.services.segments import actions as segment_actions
 
     st = state(ctx)
     action = getattr(segment_actions, kind)
@@ -300,7 +300,7 @@ def add_contact(
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
 ) -> None:
     """S5: add contacts by hand, each as its own undoable action."""
-    from rapport.services import segment_manual
+    from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
@@ -322,7 +322,7 @@ def remove_contact(
     keep_criteria: KeepCriteria = False,
 ) -> None:
     """S5: remove contacts by hand, each as its own undoable action."""
-    from rapport.services import segment_manual
+    from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
@@ -360,7 +360,7 @@ def language(
     line: Annotated[int | None, typer.Option("--line", help="A line's own variant.")] = None,
 ) -> None:
     """S15: set the segment's subject and attachment for a language (or one line's own)."""
-    from rapport.services import segment_languages
+    from rapport.services.segments import languages as segment_languages
 
     st = state(ctx)
     upload = segment_languages.Upload(file.name, file.read_bytes()) if file else None

@@ -40,7 +40,7 @@ LANGUAGE_COLUMNS = [
 @app.command("list")
 def list_templates(ctx: typer.Context) -> None:
     """L1: every interaction template with its language variants."""
-    from rapport.services import templates
+    from rapport.services.templates import cards as templates
 
     st = state(ctx)
     rows = [asdict(row) for row in templates.get_all(st.sessions)]
@@ -63,7 +63,7 @@ def list_templates(ctx: typer.Context) -> None:
 @app.command("show")
 def show(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Template code.")]) -> None:
     """L1: a template's defaults and its language variants with their attachments."""
-    from rapport.services import templates
+    from rapport.services.templates import cards as templates
 
     st = state(ctx)
     row = asdict(templates.get(st.sessions, code))
@@ -89,7 +89,7 @@ def attach(
 ) -> None:
     """L1: create or replace a language variant with this attachment; its merge fields
     ({{ contact.name }} …) are checked."""
-    from rapport.services import templates
+    from rapport.services.templates import cards as templates
 
     st = state(ctx)
     try:

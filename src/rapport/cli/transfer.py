@@ -25,7 +25,7 @@ Table = Annotated[
 
 
 def _table_spec(table: str) -> str:
-    from rapport.services import import_tables
+    from rapport.services.transfer import tables as import_tables
 
     try:
         return import_tables.get(table).name
@@ -63,7 +63,7 @@ def import_table(
     """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad."""
     name = _table_spec(table)
     _usable(file, "FILE")
-    from rapport.services import imports
+    from rapport.services.transfer import imports
 
     st = state(ctx)
     result = imports.import_table(
@@ -112,7 +112,7 @@ def export_table(
     name = _table_spec(table)
     if out is not None:
         _usable(out, "'-o' / '--output'")
-    from rapport.services import exports
+    from rapport.services.transfer import exports
 
     st = state(ctx)
     result = exports.export_table(

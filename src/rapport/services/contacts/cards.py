@@ -1,0 +1,395 @@
+"""Contacts (K1): companies and the persons who work for them, created, edited and deleted.
+
+Fields are named as in the criteria language (SPEC §5) and converted by `contact_fields`.
+Business Central's rules: a company's company no. is its own no.; a person's company
+must be a company, and its company name follows that company's name (a company's rename
+updates its persons in one UPDATE); the search name follows the name unless it was set
+apart; and the two segment guards of reference §1.10 — a contact on a segment line that is
+still on its segment can neither change company nor be deleted.
+
+Deleting a contact deletes what is kept about it (its satellite rows cascade) and the
+segment lines that were removed from their segments (kept only for undo: a contact that no
+longer exists cannot be restored). It is refused while the contact has interaction log
+entries, opportunities or tasks, which are history that must not dangle, and while a
+company still has persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from rapport.criteria import condition as condition_of
+from rapport.criteria import parse
+from rapport.domain.enums import ContactType
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts.fields import (
+    Assigned,
+    FieldValue,
+    check_references,
+    convert_fields,
+    find_contact,
+)
+from rapport.services.contacts.relations import assignments, kept_for_type
+from rapport.storage.db import Sessions, reading
+from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.tables import (
+    Contact,
+    ContactAltAddress,
+    InteractionLogEntry,
+    MarketingSetup,
+    Opportunity,
+    SegmentLine,
+    Task,
+    table_of,
+)
+
+CHANGE_COMPANY_ON_SEGMENT = (
+    "You cannot change Company No. because one or more unlogged segments are assigned to the "
+    "contact."
+)
+DELETE_ON_SEGMENT = (
+    "You cannot delete the Contact record of the {no} because the contact is assigned one or "
+    "more unlogged segments."
+)
+RECENT_INTERACTIONS = 10
+
+contacts = table_of(Contact)
+
+
+@dataclass(frozen=True)
+class ContactRead:
+    """A contact with every field of SPEC §5, in the order of the contact card."""
+
+    no: str
+    name: str
+    search_name: str
+    type: str
+    company_no: str
+    company_name: str
+    address: str
+    post_code: str
+    city: str
+    county: str
+    country: str
+    territory: str
+    salesperson: str
+    language: str
+    email: str
+    phone: str
+    mobile: str
+    correspondence_type: str
+    excluded: bool
+    privacy_blocked: bool
+    job_title: str
+    organizational_level: str
+    vat_no: str
+    salutation: str
+    created: dt.date | None
+
+
+READ_FIELDS = tuple(f.name for f in fields(ContactRead))
+
+
+@dataclass(frozen=True)
+class AltAddressRead:
+    code: str
+    company_name: str
+    address: str
+    post_code: str
+    city: str
+    country: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class InteractionRead:
+    entry_no: int
+    date: dt.date | None
+    interaction_template_code: str
+    description: str
+    segment_no: str
+    correspondence_type: str
+    canceled: bool
+
+
+@dataclass(frozen=True)
+class ContactCard(ContactRead):
+    """The contact with what is kept about it and its latest interactions."""
+
+    mailing_groups: tuple[Assigned, ...]
+    industry_groups: tuple[Assigned, ...]
+    business_relations: tuple[Assigned, ...]
+    job_responsibilities: tuple[Assigned, ...]
+    web_sources: tuple[Assigned, ...]
+    profile_answers: tuple[Assigned, ...]
+    alt_addresses: tuple[AltAddressRead, ...]
+    recent_interactions: tuple[InteractionRead, ...]
+
+
+# --- Rules -------------------------------------------------------------------------------
+
+
+def _on_segment(session: Session, contact_id: int) -> bool:
+    lines = table_of(SegmentLine)
+    query = select(
+        exists().where(lines.c.contact_id == contact_id, lines.c.removed_action.is_(None))
+    )
+    return bool(session.scalar(query))
+
+
+def _persons_of(session: Session, company_id: int) -> int:
+    query = select(func.count()).where(
+        contacts.c.company_id == company_id, contacts.c.type == ContactType.PERSON
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) -> None:
+    """Company no., id and name as BC derives them from the type and the company no."""
+    if contact.type == ContactType.COMPANY:
+        if values.get("company_no", contact.no) not in {"", contact.no}:
+            raise Invalid("a company's company no. is its own no.", where="company_no")
+        contact.company_no, contact.company_id, contact.company_name = (
+            contact.no,
+            contact.id,
+            contact.name,
+        )
+    else:
+        company_no = values.get("company_no", contact.company_no)
+        company = _company(session, company_no, person=contact) if company_no else None
+        contact.company_no = company.no if company else ""
+        contact.company_id = company.id if company else None
+        contact.company_name = company.name if company else ""
+    given = values.get("company_name")
+    if given not in {None, "", contact.company_name}:
+        raise Invalid(
+            f"{given!r} is not the name of company {contact.company_no or '(none)'}; "
+            "the company name follows company_no",
+            where="company_name",
+        )
+
+
+def _company(session: Session, no: str, *, person: Contact) -> Contact:
+    company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
+    if company is None:
+        raise NotFound(f"Contact {no} does not exist.")
+    if company.type != ContactType.COMPANY or company.id == person.id:
+        raise Invalid(f"contact {no} is not a company", where="company_no")
+    return company
+
+
+def _apply(contact: Contact, values: Mapping[str, Any]) -> None:
+    """Plain fields; search name follows the name when it was blank or the old name."""
+    follows = contact.search_name in {"", (contact.name or "").upper()}
+    if "name" in values and "search_name" not in values and follows:
+        contact.search_name = values["name"].upper()
+    for name, value in values.items():
+        if name not in {"no", "company_no", "company_name", "type"}:
+            setattr(contact, name, value)
+
+
+def _setup_defaults(session: Session) -> dict[str, Any]:
+    """Marketing setup defaults a new contact takes (reference §1.10)."""
+    setup = session.get(MarketingSetup, 1)
+    if setup is None:
+        return {}
+    defaults = {
+        "language": setup.default_language_code,
+        "correspondence_type": setup.default_correspondence_type,
+        "salesperson": setup.default_salesperson_code,
+        "salutation": setup.default_salutation_code,
+    }
+    return {name: value for name, value in defaults.items() if value}
+
+
+def _number(session: Session, no: str) -> str:
+    series = setup_series(session, "contact_nos")
+    if not no:
+        return next_no(session, series)
+    manual_no_allowed(session, series)
+    if session.scalar(select(exists().where(contacts.c.no == no))):
+        raise Conflict(f"Contact {no} already exists.")
+    return no
+
+
+def read(contact: Contact) -> ContactRead:
+    return ContactRead(**{name: getattr(contact, name) for name in READ_FIELDS})
+
+
+# --- Use cases ---------------------------------------------------------------------------
+
+
+def add_contact(sessions: Sessions, *, fields: Mapping[str, FieldValue]) -> ContactRead:
+    """K1: a new company (default) or person. The no. comes from the contact number series
+    unless given; search name defaults to the upper-cased name, created to today; language,
+    correspondence type, salesperson and salutation default from the marketing setup."""
+    values = convert_fields(fields)
+    with sessions.begin() as session:
+        values = _setup_defaults(session) | values
+        check_references(session, values)
+        contact = Contact(
+            no=_number(session, values.get("no", "")),
+            type=values.get("type") or ContactType.COMPANY.value,
+            created=dt.date.today(),
+        )
+        _apply(contact, values)
+        if not contact.search_name:
+            contact.search_name = (contact.name or "").upper()
+        session.add(contact)
+        session.flush()
+        _settle_company(session, contact, values)
+        session.flush()
+        return read(contact)
+
+
+def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue]) -> ContactRead:
+    """K1: change fields. A company's new name reaches its persons; a changed company no. or
+    type is refused while the contact is on a segment (BC's message, reference §1.10)."""
+    values = convert_fields(fields)
+    with sessions.begin() as session:
+        contact = find_contact(session, no, lock=True)
+        if values.get("no", contact.no) != contact.no:
+            raise Invalid("a contact's no. cannot be changed", where="no")
+        check_references(session, values)
+        old_company_no, old_name, old_type = contact.company_no, contact.name, contact.type
+        _change_type(session, contact, values.get("type", old_type))
+        _apply(contact, values)
+        _settle_company(session, contact, values)
+        if contact.company_no != old_company_no and _on_segment(session, contact.id):
+            raise Conflict(CHANGE_COMPANY_ON_SEGMENT)
+        session.flush()
+        if contact.type == ContactType.COMPANY and contact.name != old_name:
+            session.execute(
+                update(contacts)
+                .where(contacts.c.company_id == contact.id, contacts.c.id != contact.id)
+                .values(company_name=contact.name)
+            )
+        return read(contact)
+
+
+def _change_type(session: Session, contact: Contact, new_type: str) -> None:
+    """BC's type change rule: a company with persons cannot become a person, and a contact
+    keeping what only its current type may keep (industry groups …) cannot change type."""
+    if new_type == contact.type:
+        return
+    if contact.type == ContactType.COMPANY and _persons_of(session, contact.id):
+        raise Conflict(f"Contact {contact.no} cannot become a person: it has persons.")
+    kept = kept_for_type(session, contact)
+    if kept:
+        raise Conflict(f"Contact {contact.no} cannot become a {new_type}: it has {kept}.")
+    if new_type == ContactType.PERSON:
+        contact.company_no, contact.company_id = "", None
+    contact.type = new_type
+
+
+def delete_contact(sessions: Sessions, no: str) -> None:
+    """K1: delete the contact and what is kept about it. Refused on an unlogged segment
+    (BC's message), for a company with persons, and with interaction history."""
+    with sessions.begin() as session:
+        contact = find_contact(session, no, lock=True)
+        if _on_segment(session, contact.id):
+            raise Conflict(DELETE_ON_SEGMENT.format(no=contact.no))
+        if contact.type == ContactType.COMPANY and _persons_of(session, contact.id):
+            raise Conflict(
+                f"You cannot delete company {contact.no}: it has persons; delete them or move "
+                "them to another company first."
+            )
+        _refuse_history(session, contact)
+        lines = table_of(SegmentLine)
+        session.execute(delete(lines).where(lines.c.contact_id == contact.id))
+        session.execute(delete(contacts).where(contacts.c.id == contact.id))
+
+
+def _refuse_history(session: Session, contact: Contact) -> None:
+    for model, what in (
+        (InteractionLogEntry, "interaction log entries"),
+        (Opportunity, "opportunities"),
+        (Task, "tasks"),
+    ):
+        table = table_of(model)
+        if session.scalar(select(exists().where(table.c.contact_id == contact.id))):
+            raise Conflict(f"You cannot delete contact {contact.no}: it has {what}.")
+
+
+def get(sessions: Sessions, no: str) -> ContactCard:
+    """K1/K2: the contact card — the contact, its assignments (a person shows its company's
+    industry groups and business relations), alternate addresses, latest interactions."""
+    with sessions.begin() as session:
+        contact = find_contact(session, no)
+        assigned = assignments(session, contact)
+        return ContactCard(
+            **{name: getattr(contact, name) for name in READ_FIELDS},
+            mailing_groups=assigned["mailing_group"],
+            industry_groups=assigned["industry_group"],
+            business_relations=assigned["business_relation"],
+            job_responsibilities=assigned["job_responsibility"],
+            web_sources=assigned["web_source"],
+            profile_answers=assigned["profile"],
+            alt_addresses=_alt_addresses(session, contact.id),
+            recent_interactions=_interactions(session, contact.id),
+        )
+
+
+def _alt_addresses(session: Session, contact_id: int) -> tuple[AltAddressRead, ...]:
+    names = [f.name for f in fields(AltAddressRead)]
+    table = table_of(ContactAltAddress)
+    rows = session.execute(
+        select(*(table.c[n] for n in names))
+        .where(table.c.contact_id == contact_id)
+        .order_by(table.c.code)
+    )
+    return tuple(AltAddressRead(**row._mapping) for row in rows)
+
+
+def _interactions(session: Session, contact_id: int) -> tuple[InteractionRead, ...]:
+    names = [f.name for f in fields(InteractionRead)]
+    table = table_of(InteractionLogEntry)
+    rows = session.execute(
+        select(*(table.c[n] for n in names))
+        .where(table.c.contact_id == contact_id)
+        .order_by(table.c.date.desc(), table.c.entry_no.desc())
+        .limit(RECENT_INTERACTIONS)
+    )
+    return tuple(InteractionRead(**row._mapping) for row in rows)
+
+
+def get_all(
+    sessions: Sessions,
+    *,
+    where: str | None = None,
+    condition: ColumnElement[bool] | None = None,
+    limit: int | None = None,
+) -> Iterator[ContactRead]:
+    """K1: the contacts matching the criteria text `where` (SPEC §5) and/or a compiled
+    `condition` over the contacts table, in no. order, streamed from a server-side cursor so
+    that memory stays flat at a million contacts. The criteria are checked before anything
+    is read; the transaction stays open until the iterator is exhausted or closed."""
+    if limit is not None and limit < 0:
+        raise Invalid("must be zero or more", where="limit")
+    conditions = [c for c in (condition, _criteria(where)) if c is not None]
+    query = (
+        select(*(contacts.c[name] for name in READ_FIELDS))
+        .where(*conditions)
+        .order_by(contacts.c.no)
+        .limit(limit)
+    )
+    return _stream(sessions, query)
+
+
+def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
+    with reading(sessions) as session:
+        for row in session.execute(query.execution_options(yield_per=2000)):
+            yield ContactRead(**row._mapping)
+
+
+def _criteria(where: str | None) -> ColumnElement[bool] | None:
+    if where is None or not where.strip():
+        return None
+    return condition_of(parse(where))

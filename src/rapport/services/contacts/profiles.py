@@ -1,0 +1,173 @@
+"""Profile answers (K2): a contact's answers to profile questionnaires.
+
+An answer is an answer line of a questionnaire; it belongs to the question line above it.
+A question that does not allow multiple answers keeps one answer per contact, so
+answering it again replaces the earlier answer. A questionnaire for companies or for
+persons only takes answers from that type of contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from rapport.domain.enums import ContactType, ProfileLineType
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts.fields import Assigned, find_contact, relation_code
+from rapport.storage.db import Sessions
+from rapport.storage.tables import (
+    Contact,
+    ContactProfileAnswer,
+    ProfileQuestionnaire,
+    ProfileQuestionnaireLine,
+    table_of,
+)
+
+PROFILE = "profile"
+
+
+def _line_no(value: str | int) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError as exc:
+        raise Invalid(f"{value!r} is not a line number", where="answer_line") from exc
+
+
+def _questionnaire(session: Session, code: str) -> ProfileQuestionnaire:
+    key = relation_code(code, "questionnaire")
+    questionnaire = session.get(ProfileQuestionnaire, key)
+    if questionnaire is None:
+        raise NotFound(f"Profile Questionnaire {key} does not exist.")
+    return questionnaire
+
+
+def _answer_line(
+    session: Session, questionnaire: ProfileQuestionnaire, line_no: int
+) -> ProfileQuestionnaireLine:
+    line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
+    if line is None:
+        raise NotFound(f"Profile Questionnaire {questionnaire.code} has no line {line_no}.")
+    if line.type != ProfileLineType.ANSWER:
+        raise Invalid(
+            f"line {line_no} of Profile Questionnaire {questionnaire.code} is a question, "
+            "not an answer",
+            where="answer_line",
+        )
+    return line
+
+
+def _question_of(session: Session, line: ProfileQuestionnaireLine) -> tuple[Any, list[int]]:
+    """The question an answer line belongs to and the line nos of all its answers."""
+    lines = ProfileQuestionnaireLine
+    rows = session.execute(
+        select(lines.line_no, lines.type, lines.description, lines.multiple_answers)
+        .where(lines.profile_questionnaire_code == line.profile_questionnaire_code)
+        .order_by(lines.line_no)
+    ).all()
+    question: Any = None
+    answers: list[int] = []
+    for row in rows:
+        if row.type == ProfileLineType.QUESTION:
+            if row.line_no > line.line_no:
+                break
+            question, answers = row, []
+        else:
+            answers.append(row.line_no)
+    return question, answers
+
+
+def _check_contact_type(questionnaire: ProfileQuestionnaire, contact: Contact) -> None:
+    wanted = questionnaire.contact_type.strip().lower()
+    if wanted.startswith("compan") and contact.type != ContactType.COMPANY:
+        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for companies only")
+    if wanted.startswith(("person", "people")) and contact.type != ContactType.PERSON:
+        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for persons only")
+
+
+def answer_profile(
+    sessions: Sessions, contact_no: str, *, questionnaire: str, answer_line: str | int
+) -> Assigned:
+    """K2: record the contact's answer (an answer line of the questionnaire). For a question
+    without multiple answers the new answer replaces the contact's earlier one."""
+    line_no = _line_no(answer_line)
+    with sessions.begin() as session:
+        contact = find_contact(session, contact_no, lock=True)
+        header = _questionnaire(session, questionnaire)
+        _check_contact_type(header, contact)
+        line = _answer_line(session, header, line_no)
+        question, siblings = _question_of(session, line)
+        answers = table_of(ContactProfileAnswer)
+        mine = (answers.c.contact_id == contact.id) & (
+            answers.c.profile_questionnaire_code == header.code
+        )
+        if session.execute(
+            select(answers.c.line_no).where(mine, answers.c.line_no == line_no)
+        ).first():
+            raise Conflict(f"Contact {contact.no} already has answer {header.code} {line_no}.")
+        if question is not None and not question.multiple_answers:
+            session.execute(delete(answers).where(mine, answers.c.line_no.in_(siblings)))
+        session.execute(
+            insert(answers).values(
+                contact_id=contact.id,
+                profile_questionnaire_code=header.code,
+                line_no=line_no,
+                last_date_updated=dt.date.today(),
+            )
+        )
+        return Assigned(
+            PROFILE,
+            header.code,
+            line.description,
+            {"answer_line": line_no, "question": question.description if question else ""},
+        )
+
+
+def remove_profile_answer(
+    sessions: Sessions, contact_no: str, *, questionnaire: str, answer_line: str | int
+) -> None:
+    """K2: take the contact's answer away; NotFound when it did not give it."""
+    line_no = _line_no(answer_line)
+    code = relation_code(questionnaire, "questionnaire")
+    with sessions.begin() as session:
+        contact = find_contact(session, contact_no, lock=True)
+        answers = table_of(ContactProfileAnswer)
+        done = session.execute(
+            delete(answers).where(
+                answers.c.contact_id == contact.id,
+                answers.c.profile_questionnaire_code == code,
+                answers.c.line_no == line_no,
+            )
+        )
+        if not cast(Any, done).rowcount:
+            raise NotFound(f"Contact {contact.no} has no answer {code} {line_no}.")
+
+
+def profile_answers(session: Session, contact_id: int) -> tuple[Assigned, ...]:
+    answers, lines = ContactProfileAnswer, ProfileQuestionnaireLine
+    rows = session.execute(
+        select(
+            answers.profile_questionnaire_code,
+            answers.line_no,
+            answers.last_date_updated,
+            lines.description,
+        )
+        .join(
+            lines,
+            (lines.profile_questionnaire_code == answers.profile_questionnaire_code)
+            & (lines.line_no == answers.line_no),
+        )
+        .where(answers.contact_id == contact_id)
+        .order_by(answers.profile_questionnaire_code, answers.line_no)
+    ).all()
+    return tuple(
+        Assigned(
+            PROFILE,
+            row.profile_questionnaire_code,
+            row.description,
+            {"answer_line": row.line_no, "last_date_updated": row.last_date_updated},
+        )
+        for row in rows
+    )

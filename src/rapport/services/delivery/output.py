@@ -1,0 +1,233 @@
+"""One delivery run's work on single entries (L3): e-mail one contact, or write one hard copy.
+
+The run holds what every entry shares — the SMTP connection, the throttle, the output
+folder, the attachments already read — and turns each entry into an `Outcome` that the
+queue records. Hard copies are one merged DOCX per contact in
+`<output_dir>/Logged segment <N>/`, bundled into `<output_dir>/Logged segment <N>.zip`,
+with a PDF beside each when LibreOffice is on the PATH.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import select
+
+from rapport.domain.enums import CorrespondenceType
+from rapport.errors import Invalid
+from rapport.services.delivery.render import (
+    RenderError,
+    kind_of,
+    letter,
+    merge_fields,
+    message,
+    render_docx,
+)
+from rapport.services.delivery.smtp import (
+    MailConnectionError,
+    Mailer,
+    MailRefused,
+    SmtpTarget,
+    Throttle,
+    parse_smtp_url,
+)
+from rapport.settings import Settings
+from rapport.storage.db import Sessions
+from rapport.storage.tables import Attachment
+
+EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.value
+DEFAULT_OUTPUT = Path("rapport-output")
+NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one entry ended: 'sent' or 'failed' (retried later when `retry`)."""
+
+    status: str
+    reason: str = ""
+    recipient: str = ""
+    retry: bool = False
+
+
+@dataclass
+class Run:
+    """The shared state of one delivery run of one logged segment."""
+
+    sessions: Sessions
+    segment: int
+    folder: Path
+    sender: str = ""
+    mailer: Mailer | None = None
+    throttle: Throttle | None = None
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    documents: list[Path] = field(default_factory=list)
+    _stopped: set[str] = field(default_factory=set)
+    _attachments: dict[int, tuple[bytes, str] | None] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls,
+        sessions: Sessions,
+        *,
+        due_channels: set[str],
+        segment: int,
+        settings: Settings,
+        output_dir: Path | None,
+    ) -> Run:
+        """Check the configuration the due channels need before anything is sent."""
+        run = cls(
+            sessions=sessions,
+            segment=segment,
+            folder=(output_dir or DEFAULT_OUTPUT) / f"Logged segment {segment}",
+        )
+        if EMAIL in due_channels:
+            target, run.sender = mail_settings(settings)
+            run.mailer = Mailer(target)
+        return run
+
+    def pace(self, rate: float, clock: Any, sleep: Any) -> None:
+        self.throttle = Throttle(rate, clock=clock, sleep=sleep)
+
+    def stopped(self, channel: str) -> bool:
+        """True once the channel's server was unreachable: its other entries wait."""
+        return channel in self._stopped
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.mailer is not None:
+            self.mailer.close()
+
+    def _attachment(self, no: int) -> tuple[bytes, str] | None:
+        if no not in self._attachments:
+            with self.sessions.begin() as session:
+                row = session.execute(
+                    select(Attachment.content, Attachment.file_extension).where(Attachment.no == no)
+                ).first()
+            self._attachments[no] = (bytes(row[0]), str(row[1])) if row is not None else None
+        return self._attachments[no]
+
+    def deliver_one(self, row: Any) -> Outcome:
+        """Deliver one claimed entry and count its outcome."""
+        try:
+            if row.channel == EMAIL:
+                outcome = self._email(row)
+            elif row.channel == HARD_COPY:
+                outcome = self._hard_copy(row)
+            else:
+                outcome = Outcome(
+                    "failed", f"cannot deliver by correspondence type {row.channel!r}"
+                )
+        except RenderError as exc:
+            outcome = Outcome("failed", str(exc))
+        except MailRefused as exc:
+            outcome = Outcome("failed", str(exc), retry=not exc.permanent)
+        except MailConnectionError as exc:
+            self._stopped.add(EMAIL)
+            outcome = Outcome("failed", str(exc), retry=True)
+        if outcome.status == "sent":
+            self.sent += 1
+        else:
+            self.failed += 1
+        return outcome
+
+    def _email(self, row: Any) -> Outcome:
+        recipient = row.alt_email or row.contact_email
+        if not recipient:
+            return Outcome(
+                "failed",
+                f"contact {row.contact_no} has no e-mail address (nor an active "
+                "alternate address with one)",
+            )
+        attachment = self._attachment(row.attachment_no)
+        if attachment is None:
+            return Outcome("failed", NO_ATTACHMENT)
+        fields = merge_fields(row)
+        body = letter(
+            attachment[0], attachment[1], fields, as_attachment=row.send_word_docs_as_attmt
+        )
+        mail = message(
+            sender=self.sender,
+            recipient=recipient,
+            subject=row.subject or row.description,
+            content=body,
+            file_name=f"{_safe(row.description or 'letter')}.docx",
+        )
+        if self.mailer is None or self.throttle is None:
+            return Outcome("failed", "delivery by e-mail is not configured")
+        self.throttle.wait()
+        self.mailer.send(mail)
+        return Outcome("sent", recipient=recipient)
+
+    def _hard_copy(self, row: Any) -> Outcome:
+        attachment = self._attachment(row.attachment_no)
+        if attachment is None:
+            return Outcome("failed", NO_ATTACHMENT)
+        if kind_of(attachment[1]) != "word":
+            return Outcome("failed", "a hard copy needs a Word template")
+        document = render_docx(attachment[0], merge_fields(row))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
+        path.write_bytes(document)
+        self.documents.append(path)
+        return Outcome("sent", recipient=path.name)
+
+    def finish(self) -> Path | None:
+        """PDFs when a converter is available, and the zip of every hard copy so far."""
+        if not self.documents:
+            return None
+        self.documents.extend(_to_pdf(self.documents, self.folder))
+        archive = self.folder.with_name(f"{self.folder.name}.zip")
+        partial = archive.with_suffix(".zip.part")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for path in sorted(self.folder.iterdir()):
+                if path.suffix in (".docx", ".pdf"):
+                    bundle.write(path, arcname=path.name)
+        partial.replace(archive)
+        return archive
+
+
+def _safe(name: str) -> str:
+    return _UNSAFE.sub("_", name).strip("_") or "document"
+
+
+def _to_pdf(documents: list[Path], folder: Path) -> list[Path]:
+    """A PDF beside each DOCX when LibreOffice is installed (optional, SPEC L3)."""
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        return []
+    command = [office, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    command += [str(path) for path in documents]
+    try:
+        # The converter is a fixed program found on PATH and the arguments are our own files.
+        subprocess.run(command, check=True, capture_output=True, timeout=600)  # noqa: S603
+    except (OSError, subprocess.SubprocessError):
+        return []
+    pdfs = [path.with_suffix(".pdf") for path in documents]
+    return [path for path in pdfs if path.exists()]
+
+
+def mail_settings(settings: Settings) -> tuple[SmtpTarget, str]:
+    """The SMTP server and the sender that e-mail delivery needs, or Invalid saying which
+    setting is missing."""
+    target = parse_smtp_url(settings.smtp_url)
+    if not settings.mail_from:
+        raise Invalid("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM")
+    return target, settings.mail_from

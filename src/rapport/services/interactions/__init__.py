@@ -1,0 +1,9 @@
+"""Interactions (L2, L4–L7): log a segment, logged segments, interaction log entries.
+
+Use cases, by module:
+- `log`: log_segment (L2, L4, L7)
+- `logged`: get, get_all, cancel_log, uncancel_log, delete_canceled, resend (L5)
+- `entries`: get, get_all, cancel, evaluate, set_attempt_failed, totals (L6)
+
+`checks` holds the checks of reference §3 "Logging" that `log` runs in its transaction.
+"""

@@ -1,0 +1,390 @@
+"""Logging a segment (L2, L4, L7): Business Central's Log Segment (reference §2.11), set-based.
+
+One transaction: the checks (interaction_checks), one logged segment, one campaign entry per
+campaign of the segment, one interaction log entry per line with a contact (INSERT … SELECT
+numbered by line), the delivery queue rows when delivering, the attachments the lines use
+frozen read-only, the segment removed, and optionally the follow-up segment with the same
+contacts. Delivery runs only after that transaction has committed, so a failed e-mail never
+loses a log entry (SPEC §10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, delete, false, func, insert, literal, select, text, update
+from sqlalchemy.orm import Session
+
+from rapport.domain.enums import CorrespondenceType, DeliveryStatus
+from rapport.errors import RapportError
+from rapport.services.interactions.checks import (
+    check_header,
+    check_lines,
+    effective_correspondence_type,
+    line_joins,
+    lines,
+    logged_lines,
+    to_deliver,
+)
+from rapport.services.segments.propagation import get_header, new_header
+from rapport.settings import Settings
+from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql
+from rapport.storage.tables import (
+    Attachment,
+    CampaignEntry,
+    Delivery,
+    InteractionLogEntry,
+    LoggedSegment,
+    SegmentHeader,
+    Task,
+    table_of,
+)
+
+if TYPE_CHECKING:
+    from rapport.services.delivery.queue import DeliveryResult
+
+FOLLOW_UP_LENGTH = 50
+INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
+ANALYZE_FROM = 10_000  # lines; below this the planner's statistics stay good enough
+
+entries = table_of(InteractionLogEntry)
+campaign_entries = table_of(CampaignEntry)
+deliveries = table_of(Delivery)
+attachments = table_of(Attachment)
+
+# Line fields an interaction log entry takes as they are (CopyFromSegment, reference §1.8).
+COPIED = (
+    "contact_id",
+    "contact_company_no",
+    "date",
+    "description",
+    "information_flow",
+    "initiated_by",
+    "attachment_no",
+    "cost",
+    "duration",
+    "interaction_group_code",
+    "interaction_template_code",
+    "subject",
+    "campaign_no",
+    "campaign_response",
+    "campaign_target",
+    "evaluation",
+    "attempt_failed",
+    "task_no",
+    "salesperson_code",
+    "contact_alt_address_code",
+    "contact_via",
+    "opportunity_no",
+    "word_template_code",
+)
+
+
+@dataclass(frozen=True)
+class LogResult:
+    """What logging did: the logged segment's entry no. and the counts (SPEC §6 JSON)."""
+
+    logged_segment: int
+    interactions: int
+    campaign_entries: int
+    delivered: int
+    follow_up: str | None
+    failed: int = 0
+    skipped: int = 0
+    archive: str | None = None
+
+
+@dataclass(frozen=True)
+class Logged:
+    entry_no: int
+    interactions: int
+    campaign_entries: int
+    queued: int
+    follow_up: str | None
+
+
+def log_segment(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    deliver: bool = False,
+    follow_up: bool = False,
+    user: str,
+    settings: Settings | None = None,
+    output_dir: Path | None = None,
+) -> LogResult:
+    """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
+    segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
+    entries to send are queued and delivered after the log has committed. E-mail delivery
+    without its settings is refused before anything is logged."""
+    settings = settings or Settings.load()
+    with sessions.begin() as session:
+        logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
+        if logged.queued:
+            check_delivery_settings(session, logged.entry_no, settings)
+    result = LogResult(
+        logged_segment=logged.entry_no,
+        interactions=logged.interactions,
+        campaign_entries=logged.campaign_entries,
+        delivered=0,
+        follow_up=logged.follow_up,
+    )
+    if not logged.queued:
+        return result
+    sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
+    return replace(
+        result,
+        delivered=sent.sent,
+        failed=sent.failed,
+        skipped=sent.skipped,
+        archive=str(sent.archive) if sent.archive else None,
+    )
+
+
+def record_log(
+    session: Session, segment_no: str, *, deliver: bool, follow_up: bool, user: str
+) -> Logged:
+    """Every write of a log, inside the caller's transaction."""
+    header = get_header(session, segment_no, lock=True)
+    lock_numbering(session)
+    check_header(session, header)
+    check_lines(session, header, deliver=deliver)
+    entry_no = insert_logged_segment(session, header, user=user)
+    campaign_count = insert_campaign_entries(session, header, entry_no=entry_no, user=user)
+    interactions = insert_entries(session, header, entry_no=entry_no, user=user, deliver=deliver)
+    queued = queue_deliveries(session, entry_no) if deliver else 0
+    freeze_attachments(session, header)
+    old_no, campaign_no = header.no, header.campaign_no
+    remove_segment(session, header)
+    new_no = (
+        create_follow_up(
+            session, old_no=old_no, campaign_no=campaign_no, entry_no=entry_no, user=user
+        )
+        if follow_up
+        else None
+    )
+    if interactions >= ANALYZE_FROM:
+        analyze(session, "interaction_log_entries", "segment_lines")
+    return Logged(entry_no, interactions, campaign_count, queued, new_no)
+
+
+def lock_numbering(session: Session) -> None:
+    """Entry numbers are max + 1: concurrent logs take turns (SQLite's write lock does it)."""
+    if is_postgresql(session):
+        session.execute(
+            text(
+                "LOCK TABLE logged_segments, campaign_entries, interaction_log_entries "
+                "IN SHARE ROW EXCLUSIVE MODE"
+            )
+        )
+
+
+def next_entry_no(session: Session, column: Any) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
+
+
+def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str) -> int:
+    """The logged segment, dated with the system date (reference §1.7)."""
+    entry_no = next_entry_no(session, LoggedSegment.entry_no)
+    session.execute(
+        insert(table_of(LoggedSegment)).values(
+            entry_no=entry_no,
+            segment_no=header.no,
+            description=header.description,
+            creation_date=dt.date.today(),
+            user_id=user,
+            canceled=False,
+        )
+    )
+    return entry_no
+
+
+def insert_campaign_entries(
+    session: Session, header: SegmentHeader, *, entry_no: int, user: str
+) -> int:
+    """One campaign entry per campaign of the segment (GetCampaignEntryNo): date and
+    salesperson of its first line by date, then line no.; register no. = the logged entry."""
+    first = (
+        select(lines.c.campaign_no, func.min(lines.c.date).label("date"))
+        .where(*logged_lines(header.id), lines.c.campaign_no != "")
+        .group_by(lines.c.campaign_no)
+        .subquery("first")
+    )
+    # The salesperson of the campaign's first line: a short walk in line order.
+    salesperson = (
+        select(lines.c.salesperson_code)
+        .where(
+            *logged_lines(header.id),
+            lines.c.campaign_no == first.c.campaign_no,
+            lines.c.date == first.c.date,
+        )
+        .order_by(lines.c.line_no)
+        .limit(1)
+        .scalar_subquery()
+    )
+    base = next_entry_no(session, campaign_entries.c.entry_no) - 1
+    query = select(
+        (base + func.row_number().over(order_by=first.c.campaign_no)).label("entry_no"),
+        first.c.campaign_no,
+        literal(header.description),
+        first.c.date,
+        literal(user),
+        literal(header.no),
+        salesperson,
+        literal(entry_no),
+    )
+    columns = [
+        "entry_no",
+        "campaign_no",
+        "description",
+        "date",
+        "user_id",
+        "segment_no",
+        "salesperson_code",
+        "register_no",
+    ]
+    return execute_counted(session, insert(campaign_entries).from_select(columns, query))
+
+
+def campaign_entry_of_line(session: Session, entry_no: int) -> Any:
+    """The campaign entry no. of a line's campaign: a CASE over the logged segment's few
+    campaign entries (cheaper per line than a lookup), else a correlated lookup."""
+    known = session.execute(
+        select(campaign_entries.c.campaign_no, campaign_entries.c.entry_no).where(
+            campaign_entries.c.register_no == entry_no
+        )
+    ).all()
+    if len(known) <= INLINE_CAMPAIGNS:
+        if not known:
+            return literal(0)
+        return case(dict(known), value=lines.c.campaign_no, else_=literal(0))
+    lookup = (
+        select(campaign_entries.c.entry_no)
+        .where(
+            campaign_entries.c.register_no == entry_no,
+            campaign_entries.c.campaign_no == lines.c.campaign_no,
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(lookup, 0)
+
+
+def insert_entries(
+    session: Session, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
+) -> int:
+    """One interaction log entry per line with a contact, numbered in line order."""
+    base = next_entry_no(session, entries.c.entry_no) - 1
+    status = case((to_deliver(deliver), literal(DeliveryStatus.PENDING.value)), else_=literal(""))
+    values: dict[str, Any] = {
+        "entry_no": base + func.row_number().over(order_by=lines.c.line_no),
+        **{name: lines.c[name] for name in COPIED},
+        "user_id": literal(user),
+        "interaction_language_code": lines.c.language_code,
+        "send_word_docs_as_attmt": lines.c.send_word_doc_as_attmt,
+        "campaign_entry_no": campaign_entry_of_line(session, entry_no),
+        "segment_no": literal(header.no),
+        "correspondence_type": effective_correspondence_type(),
+        "logged_segment_entry_no": literal(entry_no),
+        "delivery_status": status if deliver else literal(""),
+    }
+    query = select(*(v.label(k) for k, v in values.items())).select_from(
+        line_joins(with_template=deliver)
+    )
+    query = query.where(*logged_lines(header.id))
+    return execute_counted(session, insert(entries).from_select(list(values), query))
+
+
+def queue_deliveries(session: Session, entry_no: int) -> int:
+    """The delivery queue (X8): one pending row per entry to deliver, on its channel."""
+    return execute_counted(
+        session,
+        insert(deliveries).from_select(
+            ["entry_no", "channel", "status"],
+            select(
+                entries.c.entry_no,
+                entries.c.correspondence_type,
+                literal(DeliveryStatus.PENDING.value),
+            ).where(
+                entries.c.logged_segment_entry_no == entry_no,
+                entries.c.delivery_status == DeliveryStatus.PENDING.value,
+            ),
+        ),
+    )
+
+
+def freeze_attachments(session: Session, header: SegmentHeader) -> None:
+    """The attachments the logged lines use become read-only (reference §2.11 step 6)."""
+    used = select(lines.c.attachment_no).where(*logged_lines(header.id), lines.c.attachment_no != 0)
+    session.execute(
+        update(attachments)
+        .where(attachments.c.no.in_(used), attachments.c.read_only == false())
+        .values(read_only=True)
+    )
+
+
+def remove_segment(session: Session, header: SegmentHeader) -> None:
+    """The logged segment's header, lines (removed ones too), criteria and language
+    variants go; tasks made for it keep their contact but lose the segment link (§1.2)."""
+    tasks = table_of(Task)
+    session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
+    session.execute(delete(lines).where(lines.c.segment_id == header.id))
+    session.execute(delete(table_of(SegmentHeader)).where(SegmentHeader.id == header.id))
+    session.expunge(header)
+
+
+def create_follow_up(
+    session: Session, *, old_no: str, campaign_no: str, entry_no: int, user: str
+) -> str:
+    """L4: a new segment for the same contacts and campaign (reference §2.10 with the
+    SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies)."""
+    from rapport.services.segments.reuse import add_logged_contacts
+
+    header = new_header(
+        session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
+    )
+    header.campaign_no = campaign_no
+    session.flush()
+    add_logged_contacts(session, header, entry_no=entry_no, user=user)
+    return header.no
+
+
+def run_delivery(
+    sessions: Sessions, entry_no: int, *, settings: Settings | None, output_dir: Path | None
+) -> DeliveryResult:
+    """Deliver the queued entries of logged segment `entry_no`; the log stays whatever
+    happens here, and a failure says how to resend."""
+    from rapport.services.delivery import queue as delivery
+
+    try:
+        return delivery.deliver(
+            sessions,
+            logged_segment_entry_no=entry_no,
+            settings=settings or Settings.load(),
+            output_dir=output_dir,
+        )
+    except RapportError as exc:
+        raise RapportError(
+            f"Logged Segment {entry_no} has been logged, but its delivery failed: "
+            f"{exc.message} Resend with `rapport logged resend {entry_no}`."
+        ) from exc
+
+
+def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:
+    """E-mail to deliver needs an SMTP server and a sender: without them the log is refused
+    (rolled back) rather than logged with a delivery bound to fail."""
+    from rapport.services.delivery.output import mail_settings
+
+    email = session.scalar(
+        select(Delivery.entry_no)
+        .join(InteractionLogEntry, InteractionLogEntry.entry_no == Delivery.entry_no)
+        .where(
+            InteractionLogEntry.logged_segment_entry_no == entry_no,
+            Delivery.channel == CorrespondenceType.EMAIL.value,
+        )
+        .limit(1)
+    )
+    if email is not None:
+        mail_settings(settings)

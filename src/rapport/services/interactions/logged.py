@@ -1,0 +1,162 @@
+"""Logged segments (L5): list, cancel and un-cancel, delete the canceled ones, resend.
+
+Business Central's Logged Segment (reference §1.7, §2.14): its counts are FlowFields that
+count only the interactions and campaign entries with the *same* canceled value, so a
+canceled logged segment still shows its canceled entries. Cancel and un-cancel carry the
+flag to its interaction log entries and campaign entries in one UPDATE each; deleting
+canceled logged segments detaches their entries (logged segment / register no. 0) and keeps
+them, canceled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, true, update
+from sqlalchemy.orm import Session
+
+from rapport.errors import NotFound
+from rapport.settings import Settings
+from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
+
+if TYPE_CHECKING:
+    from rapport.services.delivery.queue import DeliveryResult
+
+logged = table_of(LoggedSegment)
+entries = table_of(InteractionLogEntry)
+campaign_entries = table_of(CampaignEntry)
+
+
+@dataclass(frozen=True)
+class LoggedSegmentRead:
+    """A logged segment with its FlowField counts (SPEC §6 `logged list`)."""
+
+    entry_no: int
+    segment_no: str
+    description: str
+    no_of_interactions: int
+    canceled: bool
+    no_of_campaign_entries: int
+    creation_date: dt.date | None
+    user_id: str
+
+
+def with_counts() -> Any:
+    interactions = (
+        select(func.count())
+        .where(
+            entries.c.logged_segment_entry_no == logged.c.entry_no,
+            entries.c.canceled == logged.c.canceled,
+        )
+        .scalar_subquery()
+    )
+    campaign = (
+        select(func.count())
+        .where(
+            campaign_entries.c.register_no == logged.c.entry_no,
+            campaign_entries.c.canceled == logged.c.canceled,
+        )
+        .scalar_subquery()
+    )
+    return select(
+        logged.c.entry_no,
+        logged.c.segment_no,
+        logged.c.description,
+        interactions.label("no_of_interactions"),
+        logged.c.canceled,
+        campaign.label("no_of_campaign_entries"),
+        logged.c.creation_date,
+        logged.c.user_id,
+    ).order_by(logged.c.entry_no)
+
+
+def read(session: Session, entry_no: int) -> LoggedSegmentRead:
+    row = session.execute(with_counts().where(logged.c.entry_no == entry_no)).first()
+    if row is None:
+        raise NotFound(f"Logged Segment {entry_no} does not exist.")
+    return LoggedSegmentRead(**row._mapping)
+
+
+def get(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
+    with sessions.begin() as session:
+        return read(session, entry_no)
+
+
+def get_all(sessions: Sessions) -> list[LoggedSegmentRead]:
+    """L5: every logged segment in entry order, with its interaction and campaign counts."""
+    with sessions.begin() as session:
+        return [LoggedSegmentRead(**row._mapping) for row in session.execute(with_counts())]
+
+
+def cancel_log(sessions: Sessions, entry_no: int, *, canceled: bool = True) -> LoggedSegmentRead:
+    """L5: BC's "Switch Checkmark in Canceled" as an explicit value: the logged segment, all
+    its interaction log entries and all its campaign entries get `canceled` (reference
+    §2.14). Nothing else is reversed: attachments, target groups and deliveries stay."""
+    with sessions.begin() as session:
+        read(session, entry_no)
+        session.execute(
+            update(logged).where(logged.c.entry_no == entry_no).values(canceled=canceled)
+        )
+        session.execute(
+            update(entries)
+            .where(entries.c.logged_segment_entry_no == entry_no)
+            .values(canceled=canceled)
+        )
+        session.execute(
+            update(campaign_entries)
+            .where(campaign_entries.c.register_no == entry_no)
+            .values(canceled=canceled)
+        )
+        return read(session, entry_no)
+
+
+def uncancel_log(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
+    """L5: remove the canceled checkmark from a logged segment and its entries."""
+    return cancel_log(sessions, entry_no, canceled=False)
+
+
+def delete_canceled(sessions: Sessions, *, entry_no: int | None = None) -> int:
+    """L5: BC's Delete Logged Segments (report 5191): only canceled logged segments (all, or
+    the one `entry_no`) are deleted; their interaction log entries and campaign entries
+    stay, canceled, with logged segment / register no. 0. Returns how many were deleted."""
+    with sessions.begin() as session:
+        doomed = select(logged.c.entry_no).where(logged.c.canceled == true())
+        if entry_no is not None:
+            read(session, entry_no)
+            doomed = doomed.where(logged.c.entry_no == entry_no)
+        session.execute(
+            update(entries)
+            .where(entries.c.logged_segment_entry_no.in_(doomed))
+            .values(logged_segment_entry_no=0)
+        )
+        session.execute(
+            update(campaign_entries)
+            .where(campaign_entries.c.register_no.in_(doomed))
+            .values(register_no=0)
+        )
+        return execute_counted(session, logged.delete().where(logged.c.entry_no.in_(doomed)))
+
+
+def resend(
+    sessions: Sessions,
+    entry_no: int,
+    *,
+    settings: Settings | None = None,
+    output_dir: Path | None = None,
+) -> DeliveryResult:
+    """L5 "Resend": queue again every interaction of the logged segment that was not sent
+    (failed, skipped, or logged without delivery) and deliver them; an entry already sent
+    is never sent again (X8)."""
+    from rapport.services.delivery import queue as delivery
+
+    get(sessions, entry_no)
+    return delivery.resend(
+        sessions,
+        logged_segment_entry_no=entry_no,
+        settings=settings or Settings.load(),
+        output_dir=output_dir,
+    )

@@ -1,0 +1,251 @@
+"""Segment history: the criteria actions in plain language (S7), undo to any earlier action
+(S8, X5), the membership log of every entry and exit (X5) and explain (X3).
+
+History lives on the lines: each line records the action that added it and, once removed,
+the action that removed it. Undoing back to action N is therefore three statements —
+delete the lines added after N, put back the lines removed after N, drop the criteria
+lines after N — and restores the exact lines, numbers and edits included, which goes
+beyond Business Central's Go Back (that re-derives restored lines, reference §2.8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from rapport.criteria import condition, describe, parse, parts
+from rapport.errors import Invalid, NotFound
+from rapport.services.segments.lines import contacts, lines, sync_campaign_targets
+from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.storage.db import Sessions, analyze, reading
+from rapport.storage.tables import SegmentCriteriaLine, table_of
+
+criteria_lines = table_of(SegmentCriteriaLine)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    undone: list[int]
+    no_of_lines: int
+    no_of_criteria_actions: int
+
+
+@dataclass(frozen=True)
+class CriteriaLineRead:
+    action_no: int
+    action: str
+    criteria: str
+    description: str
+    allow_existing_contacts: bool
+    expand_contact: bool
+    allow_company_with_persons: bool
+    ignore_exclusion: bool
+    entire_companies: bool
+    manual: bool
+    no_of_lines_added: int
+    no_of_lines_removed: int
+    user_id: str
+    created_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """X3: how one contact came on (or off) a segment, action by action."""
+
+    segment_no: str
+    contact_no: str
+    contact_name: str
+    on_segment: bool
+    line_nos: list[int]
+    events: list[dict[str, Any]]
+
+
+def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> UndoResult:
+    """S8 (to = the previous action) and X5 (to = any earlier action, 0 = before the first):
+    every action after `to` is undone, in one transaction."""
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        count = no_of_criteria_actions(session, header.id)
+        if count == 0:
+            raise Invalid(f"Segment {header.no} has no criteria action to undo.")
+        target = count - 1 if to is None else to
+        if not 0 <= target < count:
+            raise Invalid(
+                f"there is no action {target} to go back to on segment {header.no} "
+                f"(it has actions 1 to {count}; 0 undoes them all)",
+                where="--to",
+            )
+        actions = session.execute(
+            select(
+                criteria_lines.c.action_no,
+                criteria_lines.c.no_of_lines_added,
+                criteria_lines.c.no_of_lines_removed,
+            )
+            .where(criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target)
+            .order_by(criteria_lines.c.action_no.desc())
+        ).all()
+        of_segment = lines.c.segment_id == header.id
+        # Each statement runs only when the undone actions added (or removed) lines.
+        if any(action.no_of_lines_added for action in actions):
+            session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
+        if any(action.no_of_lines_removed for action in actions):
+            session.execute(
+                update(lines)
+                .where(of_segment, lines.c.removed_action > target)
+                .values(removed_action=None)
+            )
+        session.execute(
+            delete(criteria_lines).where(
+                criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
+            )
+        )
+        sync_campaign_targets(session, header)
+        changed = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
+        analyze(session, "segment_lines", rows=changed)
+        return UndoResult(
+            undone=[action.action_no for action in actions],
+            no_of_lines=no_of_lines(session, header.id),
+            no_of_criteria_actions=target,
+        )
+
+
+def criteria(sessions: Sessions, segment_no: str) -> list[CriteriaLineRead]:
+    """S7: the segment's criteria actions in order, each with a plain-language sentence."""
+    with reading(sessions) as session:
+        header = get_header(session, segment_no)
+        rows = session.scalars(
+            select(SegmentCriteriaLine)
+            .where(SegmentCriteriaLine.segment_id == header.id)
+            .order_by(SegmentCriteriaLine.action_no)
+        ).all()
+        return [read_criteria_line(row) for row in rows]
+
+
+def read_criteria_line(row: SegmentCriteriaLine) -> CriteriaLineRead:
+    values = {
+        name: getattr(row, name)
+        for name in CriteriaLineRead.__dataclass_fields__
+        if name != "description"
+    }
+    return CriteriaLineRead(**values, description=sentence(row))
+
+
+OPTION_WORDS = (
+    ("allow_existing_contacts", "allowing contacts already on the segment"),
+    ("expand_contact", "expanding to whole companies"),
+    ("allow_company_with_persons", "with the companies of selected persons"),
+    ("ignore_exclusion", "ignoring exclusion"),
+    ("entire_companies", "for entire companies"),
+)
+VERBS = {
+    "add": "Add contacts where",
+    "reduce": "Remove contacts where",
+    "refine": "Keep only contacts where",
+    "refresh": "Refresh to contacts where",
+}
+
+
+def sentence(row: SegmentCriteriaLine) -> str:
+    """The action in the user's words: verb, criteria described, options."""
+    text = f"{VERBS.get(row.action, row.action)} {describe(parse(row.criteria))}"
+    options = [words for name, words in OPTION_WORDS if getattr(row, name)]
+    if row.manual:
+        options.append("by hand")
+    return text + (f" ({', '.join(options)})" if options else "")
+
+
+def membership_log(
+    sessions: Sessions, segment_no: str, *, contact_no: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """X5: every entry and exit of a contact on the segment, with the action, its criteria,
+    the user and the time, in action order (streamed)."""
+    with reading(sessions) as session:
+        header = get_header(session, segment_no)
+        yield from _events(session, header.id, contact_no)
+
+
+def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterator[dict[str, Any]]:
+    joined = lines.join(contacts, contacts.c.id == lines.c.contact_id).join(
+        criteria_lines,
+        and_(
+            criteria_lines.c.segment_id == lines.c.segment_id,
+            or_(
+                criteria_lines.c.action_no == lines.c.added_action,
+                criteria_lines.c.action_no == lines.c.removed_action,
+            ),
+        ),
+    )
+    query = (
+        select(
+            criteria_lines.c.action_no,
+            contacts.c.no.label("contact_no"),
+            lines.c.line_no,
+            lines.c.added_action,
+            criteria_lines.c.action,
+            criteria_lines.c.criteria,
+            criteria_lines.c.user_id,
+            criteria_lines.c.created_at,
+        )
+        .select_from(joined)
+        .where(lines.c.segment_id == segment_id)
+        .order_by(criteria_lines.c.action_no, lines.c.line_no)
+    )
+    if contact_no:
+        query = query.where(contacts.c.no == contact_no.strip().upper())
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        event = dict(row._mapping)
+        event["event"] = "entry" if event.pop("added_action") == row.action_no else "exit"
+        yield event
+
+
+def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation:
+    """X3: which actions put the contact on the segment or took it off, and which parts of
+    each action's criteria the contact matches now."""
+    with reading(sessions) as session:
+        header = get_header(session, segment_no)
+        contact = session.execute(
+            select(contacts.c.id, contacts.c.no, contacts.c.name).where(
+                contacts.c.no == contact_no.strip().upper()
+            )
+        ).one_or_none()
+        if contact is None:
+            raise NotFound(
+                f"The Contact does not exist. Identification fields and values: "
+                f"No.='{contact_no.strip().upper()}'"
+            )
+        events = list(_events(session, header.id, contact.no))
+        for event in events:
+            event["matched"] = matched_parts(session, contact.id, event["criteria"])
+        active = list(
+            session.scalars(
+                select(lines.c.line_no)
+                .where(
+                    lines.c.segment_id == header.id,
+                    lines.c.removed_action.is_(None),
+                    lines.c.contact_id == contact.id,
+                )
+                .order_by(lines.c.line_no)
+            )
+        )
+        return Explanation(
+            segment_no=header.no,
+            contact_no=contact.no,
+            contact_name=contact.name,
+            on_segment=bool(active),
+            line_nos=active,
+            events=events,
+        )
+
+
+def matched_parts(session: Session, contact_id: int, text: str) -> list[dict[str, Any]]:
+    """Each part of the criteria (its top-level terms) and whether the contact matches it."""
+    result = []
+    for part_text, part in parts(parse(text)):
+        hit = session.scalar(select(exists().where(contacts.c.id == contact_id, condition(part))))
+        result.append({"criteria": part_text, "matches": bool(hit)})
+    return result

@@ -1,0 +1,145 @@
+"""What a segment's contacts are used for besides logging: a mailing group (S12) and an
+export of their contact data (S13).
+
+Both work on the lines on the segment (`removed_action IS NULL`) with a contact, in one
+statement or one streamed query, at any segment size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, exists, insert, literal, select
+
+from rapport.errors import Invalid
+from rapport.services.segments.propagation import get_header
+from rapport.services.transfer.files import cell_text, file_format, write_csv, write_xlsx
+from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.tables import (
+    Contact,
+    ContactMailingGroup,
+    MailingGroup,
+    SegmentLine,
+)
+
+BATCH = 10_000
+# Reference §2.18's export columns that Rapport's contacts have, in the xmlport's order.
+EXPORT_COLUMNS = (
+    "no",
+    "name",
+    "address",
+    "county",
+    "post_code",
+    "city",
+    "country",
+    "phone",
+    "territory",
+    "language",
+    "salesperson",
+    "vat_no",
+    "email",
+    "type",
+    "company_name",
+    "company_no",
+    "job_title",
+    "mobile",
+    "organizational_level",
+    "excluded",
+    "correspondence_type",
+    "salutation",
+)
+
+
+@dataclass(frozen=True)
+class MailingGroupResult:
+    segment_no: str
+    code: str
+    added: int
+    removed: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    segment_no: str
+    path: Path
+    rows: int
+
+
+def apply_mailing_group(
+    sessions: Sessions, segment_no: str, *, code: str, replace: bool = False
+) -> MailingGroupResult:
+    """S12 (reference §2.17): give every contact of the segment the mailing group; with
+    `replace`, first remove that group from every contact in the database (BC's *delete old
+    assignments*). Contacts that already have it are left as they are."""
+    key = (code or "").strip().upper()
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        if not key or session.get(MailingGroup, key) is None:
+            raise Invalid("Specify a Mailing Group Code.", where="code")
+        removed = 0
+        if replace:
+            removed = execute_counted(
+                session,
+                delete(ContactMailingGroup).where(ContactMailingGroup.mailing_group_code == key),
+            )
+        already = exists().where(
+            ContactMailingGroup.contact_id == SegmentLine.contact_id,
+            ContactMailingGroup.mailing_group_code == key,
+        )
+        contacts = (
+            select(SegmentLine.contact_id, literal(key))
+            .where(
+                SegmentLine.segment_id == header.id,
+                SegmentLine.removed_action.is_(None),
+                SegmentLine.contact_id.is_not(None),
+                ~already,
+            )
+            .distinct()
+        )
+        count = execute_counted(
+            session,
+            insert(ContactMailingGroup).from_select(["contact_id", "mailing_group_code"], contacts),
+        )
+    return MailingGroupResult(
+        header.no,
+        key,
+        count,
+        removed,
+        f"Mailing Group {key} is now applied to Segment {header.no}.",
+    )
+
+
+def contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
+    """S13: the export columns of the contact of every line on the segment, by line no.,
+    streamed from the database."""
+    columns = [Contact.__table__.c[name] for name in EXPORT_COLUMNS]
+    with sessions.begin() as session:
+        header = get_header(session, segment_no)
+        query = (
+            select(*columns)
+            .join(SegmentLine, SegmentLine.contact_id == Contact.id)
+            .where(SegmentLine.segment_id == header.id, SegmentLine.removed_action.is_(None))
+            .order_by(SegmentLine.line_no)
+        )
+        for row in session.execute(query, execution_options={"yield_per": BATCH}):
+            yield tuple(row)
+
+
+def export_contacts(sessions: Sessions, segment_no: str, *, path: Path) -> ExportResult:
+    """S13: write the segment's contacts to `path`, CSV or XLSX by its extension, streamed;
+    the header row is the snake_case column names."""
+    kind = file_format(path)
+    no = segment_no.strip().upper()
+    with sessions.begin() as session:
+        get_header(session, no)  # NotFound before a file is created
+    rows = ([cell_text(value) for value in row] for row in contact_rows(sessions, no))
+    if kind == ".xlsx":
+        count = write_xlsx(path, EXPORT_COLUMNS, rows)
+    else:
+        with path.open("w", newline="", encoding="utf-8") as out:
+            count = write_csv(out, EXPORT_COLUMNS, rows)
+    return ExportResult(no, path, count)

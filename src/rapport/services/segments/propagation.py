@@ -1,0 +1,326 @@
+"""Segment headers: reading them, inserting them, and applying one header field with
+Business Central's validation and propagation to the lines (reference §1.1.1), with the
+quirk fixes of SPEC §4. Bulk line updates are single UPDATE statements over the lines in
+scope. The use cases that call these live in `services.segments`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from rapport.errors import NotFound
+from rapport.services.segments.fields import HEADER_TO_LINE, check_reference, convert_header_value
+from rapport.services.segments.lines import contacts, line_defaults, lines
+from rapport.storage.number_series import next_no, setup_series
+from rapport.storage.tables import (
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    SegmentInteractionLanguage,
+    User,
+    table_of,
+)
+
+TEMPLATE_FIELDS = (
+    "language_code_default",
+    "interaction_group_code",
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+    "campaign_target",
+    "campaign_response",
+    "correspondence_type_default",
+    "ignore_contact_corres_type",
+    "word_template_code",
+)
+
+
+DERIVED_LINE_COLUMNS = (
+    "correspondence_type",
+    "language_code",
+    "attachment_no",
+    "subject",
+    "word_template_code",
+)
+
+
+@dataclass(frozen=True)
+class SegmentRead:
+    no: str
+    description: str
+    campaign_no: str
+    interaction_template_code: str
+    salesperson_code: str
+    correspondence_type_default: str
+    language_code_default: str
+    subject_default: str
+    date: dt.date | None
+    unit_cost: Any
+    unit_duration: Any
+    campaign_target: bool
+    campaign_response: bool
+    information_flow: str
+    initiated_by: str
+    interaction_group_code: str
+    ignore_contact_corres_type: bool
+    send_word_docs_as_attmt: bool
+    no_of_lines: int
+    no_of_criteria_actions: int
+
+
+def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
+    """The segment `no`, or NotFound; `lock` serializes concurrent actions on it (SPEC §10)."""
+    query = select(SegmentHeader).where(SegmentHeader.no == no.strip().upper())
+    if lock:
+        query = query.with_for_update()
+    header = session.scalars(query).one_or_none()
+    if header is None:
+        raise NotFound(f"Segment {no.strip().upper()} does not exist.")
+    return header
+
+
+def no_of_criteria_actions(session: Session, segment_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).where(SegmentCriteriaLine.segment_id == segment_id))
+        or 0
+    )
+
+
+def no_of_lines(session: Session, segment_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                lines.c.segment_id == segment_id, lines.c.removed_action.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def read(session: Session, header: SegmentHeader) -> SegmentRead:
+    values = {
+        name: getattr(header, name)
+        for name in SegmentRead.__dataclass_fields__
+        if hasattr(header, name)
+    }
+    return SegmentRead(
+        **values,
+        no_of_lines=no_of_lines(session, header.id),
+        no_of_criteria_actions=no_of_criteria_actions(session, header.id),
+    )
+
+
+def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:
+    """Insert a header as BC's OnInsert does: number series, default salesperson, today."""
+    series = setup_series(session, "segment_nos")
+    account = session.get(User, user)
+    header = SegmentHeader(
+        no=next_no(session, series),
+        no_series=series,
+        description=description.strip(),
+        date=dt.date.today(),
+        salesperson_code=account.salesperson_code if account else "",
+    )
+    session.add(header)
+    session.flush()
+    return header
+
+
+def apply_header_field(
+    session: Session, header: SegmentHeader, field: str, text: str, *, update_lines: bool
+) -> None:
+    value = convert_header_value(field, text)
+    check_reference(session, field, value)
+    old = getattr(header, field)
+    if field == "interaction_template_code":
+        change_template(session, header, value, update_lines=update_lines)
+    elif field == "language_code_default":
+        change_language(session, header, value, update_lines=update_lines)
+    elif field == "subject_default":
+        change_subject(session, header, old, value, update_lines=update_lines)
+    else:
+        setattr(header, field, value)
+        if field == "campaign_no" and not value:
+            header.campaign_target = header.campaign_response = False
+        session.flush()
+        if update_lines and field in HEADER_TO_LINE:
+            propagate(session, header, {HEADER_TO_LINE[field]: value})
+        if update_lines and field == "ignore_contact_corres_type":
+            rederive(session, header, header_scope(header), ("correspondence_type",))
+
+
+def header_scope(header: SegmentHeader) -> ColumnElement[bool]:
+    """The lines a header change reaches: those with the header's template (reference §1.1.1)."""
+    return lines.c.interaction_template_code == header.interaction_template_code
+
+
+def active(header: SegmentHeader) -> list[ColumnElement[bool]]:
+    return [lines.c.segment_id == header.id, lines.c.removed_action.is_(None)]
+
+
+def propagate(
+    session: Session,
+    header: SegmentHeader,
+    values: dict[str, Any],
+    scope: ColumnElement[bool] | None = None,
+) -> None:
+    session.execute(
+        update(lines)
+        .where(*active(header), header_scope(header) if scope is None else scope)
+        .values(**values)
+    )
+
+
+def rederive(
+    session: Session, header: SegmentHeader, scope: ColumnElement[bool], columns: Sequence[str]
+) -> None:
+    """Recompute line columns from each line's contact with the header's current defaults."""
+    defaults = line_defaults(session, header)
+    values = {
+        column: select(defaults[column])
+        .where(contacts.c.id == lines.c.contact_id)
+        .scalar_subquery()
+        for column in columns
+    }
+    session.execute(
+        update(lines)
+        .where(*active(header), scope, lines.c.contact_id.is_not(None))
+        .values(**values)
+    )
+
+
+def change_template(
+    session: Session, header: SegmentHeader, code: str, *, update_lines: bool
+) -> None:
+    """Header template change: copy the template's defaults to the header, re-create the
+    segment's language variants from the template's, and (when updating lines) carry the
+    template and its defaults to every line, re-deriving each line's correspondence type
+    and language variant (SPEC §4 fixes quirk 5)."""
+    template = session.get(InteractionTemplate, code) if code else None
+    header.interaction_template_code = code
+    header.subject_default = ""
+    for name in TEMPLATE_FIELDS:
+        setattr(
+            header, name, getattr(template, name) if template else type(getattr(header, name))()
+        )
+    if template is not None and template.campaign_no:
+        header.campaign_no = template.campaign_no
+    session.flush()
+    create_language_variants(session, header, template)
+    if not update_lines:
+        return
+    everything = lines.c.segment_id == header.id
+    propagate(
+        session,
+        header,
+        {
+            "interaction_template_code": code,
+            **{
+                HEADER_TO_LINE[name]: getattr(header, name)
+                for name in TEMPLATE_FIELDS
+                if name in HEADER_TO_LINE
+            },
+            "campaign_no": header.campaign_no,
+        },
+        scope=everything,
+    )
+    rederive(session, header, everything, DERIVED_LINE_COLUMNS)
+
+
+def create_language_variants(
+    session: Session, header: SegmentHeader, template: InteractionTemplate | None
+) -> None:
+    """BC's CreateSegInteractions: the segment's variants become the template's."""
+    sil = table_of(SegmentInteractionLanguage)
+    session.execute(delete(sil).where(sil.c.segment_id == header.id, sil.c.segment_line_no == 0))
+    if template is None:
+        return
+    itl = table_of(InteractionTemplateLanguage)
+    session.execute(
+        insert(sil).from_select(
+            [
+                "segment_id",
+                "segment_line_no",
+                "language_code",
+                "description",
+                "attachment_no",
+                "word_template_code",
+            ],
+            select(
+                literal(header.id),
+                literal(0),
+                itl.c.language_code,
+                itl.c.description,
+                itl.c.attachment_no,
+                itl.c.word_template_code,
+            ).where(itl.c.interaction_template_code == template.code),
+        )
+    )
+
+
+def change_language(
+    session: Session, header: SegmentHeader, language: str, *, update_lines: bool
+) -> None:
+    """Header default language: the segment gets a variant for it (BC asks, default yes) and
+    takes its subject; lines with the header template follow (SPEC §4 fixes quirk 4)."""
+    header.language_code_default = language
+    variant = session.get(SegmentInteractionLanguage, (header.id, 0, language))
+    if variant is None:
+        variant = SegmentInteractionLanguage(
+            segment_id=header.id,
+            segment_line_no=0,
+            language_code=language,
+            description=f"{header.interaction_template_code} {language}".strip(),
+        )
+        session.add(variant)
+        header.subject_default = ""
+    else:
+        header.subject_default = variant.subject
+    session.flush()
+    if update_lines:
+        propagate(
+            session,
+            header,
+            {
+                "language_code": language,
+                "subject": variant.subject,
+                "attachment_no": variant.attachment_no,
+            },
+        )
+
+
+def change_subject(
+    session: Session, header: SegmentHeader, old: str, new: str, *, update_lines: bool
+) -> None:
+    """Header subject: stored on the default-language variant; lines with the header
+    template, the default language and the old subject get the new one (reference §1.1)."""
+    header.subject_default = new
+    sil = table_of(SegmentInteractionLanguage)
+    session.execute(
+        update(sil)
+        .where(
+            sil.c.segment_id == header.id,
+            sil.c.segment_line_no == 0,
+            sil.c.language_code == header.language_code_default,
+        )
+        .values(subject=new)
+    )
+    session.flush()
+    if update_lines:
+        propagate(
+            session,
+            header,
+            {"subject": new},
+            scope=(
+                (lines.c.interaction_template_code == header.interaction_template_code)
+                & (lines.c.language_code == header.language_code_default)
+                & (lines.c.subject == old)
+            ),
+        )

@@ -1,0 +1,206 @@
+"""Saving and reusing criteria (S9) and reusing a logged segment (S10).
+
+Reuse replays every saved action through the same add/reduce/refine paths, honouring
+*entire companies* on refine (SPEC §4 fixes BC's quirk 1). Reusing a logged segment adds
+its contacts as one recorded action `logged_segment(N)`: canceled entries and contacts
+already on the segment are skipped and exclusion applies, unless *allow existing* (then, as
+in Business Central, one line per logged interaction) or *ignore exclusion* is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from rapport.domain.codes import normalize_code
+from rapport.domain.enums import SegmentAction
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.segments.actions import (
+    NO_OPTIONS,
+    ActionResult,
+    AddOptions,
+    apply_add,
+    apply_remove,
+    record_insertions,
+)
+from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.storage.db import Sessions
+from rapport.storage.tables import (
+    InteractionLogEntry,
+    LoggedSegment,
+    SavedSegmentCriteria,
+    SavedSegmentCriteriaLine,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    table_of,
+)
+
+FLAGS = (
+    "allow_existing_contacts",
+    "expand_contact",
+    "allow_company_with_persons",
+    "ignore_exclusion",
+    "entire_companies",
+)
+
+
+@dataclass(frozen=True)
+class ReuseResult:
+    actions: int
+    added: int
+    removed: int
+    no_of_lines: int
+
+
+def save_criteria(
+    sessions: Sessions, segment_no: str, *, code: str, description: str = "", user: str
+) -> str:
+    """S9: store the segment's criteria actions under `code` (reference §2.9)."""
+    try:
+        code = normalize_code(code, length=10, field="code")
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+    if not code:
+        raise Invalid("Code must have a value in Save Segment Criteria.")
+    with sessions.begin() as session:
+        header = get_header(session, segment_no)
+        if no_of_criteria_actions(session, header.id) == 0:
+            raise Invalid(
+                f"No. of Criteria Actions must have a value in Segment Header: "
+                f"No.={header.no}. It cannot be zero or empty."
+            )
+        if session.get(SavedSegmentCriteria, code) is not None:
+            raise Conflict(f"The Saved Segment Criteria {code} already exists.")
+        session.add(SavedSegmentCriteria(code=code, description=description, user_id=user))
+        session.flush()
+        source = table_of(SegmentCriteriaLine)
+        session.execute(
+            insert(table_of(SavedSegmentCriteriaLine)).from_select(
+                ["segment_criteria_code", "line_no", "action", "criteria", *FLAGS],
+                select(
+                    literal(code),
+                    source.c.action_no,
+                    source.c.action,
+                    source.c.criteria,
+                    *(source.c[name] for name in FLAGS),
+                ).where(source.c.segment_id == header.id),
+            )
+        )
+        return code
+
+
+def confirm_reuse(session: Session, header: SegmentHeader, *, what: str, yes: bool) -> None:
+    """BC asks, default No, before reusing on a segment that already has criteria actions."""
+    count = no_of_criteria_actions(session, header.id)
+    if count and not yes:
+        raise Conflict(
+            f"Segment {header.no} already contains {count} No. of Criteria Actions. "
+            f"Are you sure you want to reuse a {what}? (confirm with yes)"
+        )
+
+
+def reuse_criteria(
+    sessions: Sessions, segment_no: str, *, code: str, user: str, yes: bool = False
+) -> ReuseResult:
+    """S9: replay every action of the saved criteria `code` on the segment, in one
+    transaction, against the contacts as they are now."""
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        confirm_reuse(session, header, what="Saved Segment Criteria", yes=yes)
+        saved = session.scalars(
+            select(SavedSegmentCriteriaLine)
+            .where(SavedSegmentCriteriaLine.segment_criteria_code == code.strip().upper())
+            .order_by(SavedSegmentCriteriaLine.line_no)
+        ).all()
+        if session.get(SavedSegmentCriteria, code.strip().upper()) is None:
+            raise NotFound(f"Saved Segment Criteria {code.strip().upper()} does not exist.")
+        added = removed = 0
+        for line in saved:
+            result = replay(session, header, line, user=user)
+            added, removed = added + result.added, removed + result.removed
+        return ReuseResult(
+            actions=len(saved),
+            added=added,
+            removed=removed,
+            no_of_lines=no_of_lines(session, header.id),
+        )
+
+
+def replay(
+    session: Session, header: SegmentHeader, line: SavedSegmentCriteriaLine, *, user: str
+) -> ActionResult:
+    if line.action == SegmentAction.ADD:
+        options = AddOptions(
+            allow_existing=line.allow_existing_contacts,
+            expand_companies=line.expand_contact,
+            related_companies=line.allow_company_with_persons,
+            ignore_exclusion=line.ignore_exclusion,
+        )
+        return apply_add(session, header, criteria=line.criteria, options=options, user=user)
+    return apply_remove(
+        session,
+        header,
+        action=SegmentAction(line.action),
+        criteria=line.criteria,
+        entire_companies=line.entire_companies,
+        keep_criteria=True,
+        user=user,
+    )
+
+
+def reuse_logged(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    entry_no: int,
+    user: str,
+    allow_existing: bool = False,
+    ignore_exclusion: bool = False,
+    yes: bool = False,
+) -> ActionResult:
+    """S10: the contacts of logged segment `entry_no` become lines of this segment."""
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        confirm_reuse(session, header, what="Logged Segment", yes=yes)
+        return add_logged_contacts(
+            session,
+            header,
+            entry_no=entry_no,
+            user=user,
+            options=AddOptions(allow_existing=allow_existing, ignore_exclusion=ignore_exclusion),
+        )
+
+
+def add_logged_contacts(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    entry_no: int,
+    user: str,
+    options: AddOptions = NO_OPTIONS,
+) -> ActionResult:
+    """Lines for the contacts of a logged segment, each with the campaign of its logged
+    interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
+    if session.get(LoggedSegment, entry_no) is None:
+        raise NotFound(f"Logged Segment {entry_no} does not exist.")
+    ile = table_of(InteractionLogEntry)
+    of_logged = ile.c.logged_segment_entry_no == entry_no
+    if options.allow_existing:
+        candidates = select(ile.c.contact_id.label("id"), ile.c.campaign_no).where(of_logged)
+    else:
+        candidates = (
+            select(ile.c.contact_id.label("id"), func.max(ile.c.campaign_no).label("campaign_no"))
+            .where(of_logged, ile.c.canceled == false())
+            .group_by(ile.c.contact_id)
+        )
+    return record_insertions(
+        session,
+        header,
+        criteria=f"logged_segment({entry_no})",
+        user=user,
+        candidates=candidates,
+        options=options,
+        overrides={"campaign_no": "campaign_no"},
+    )

@@ -1,0 +1,6 @@
+"""Import and export of tables (K4): CSV and XLSX, streamed and checked set-based.
+
+Use cases: `imports.import_table`, `exports.export_table`. `tables` declares every
+table's columns (shared by both directions), `files` reads and writes the file formats,
+`values` converts cells, `checks` finds bad rows, `writes` writes the staged rows.
+"""

@@ -1,0 +1,156 @@
+"""The set-based checks of an import: each one query over the staging table (K4).
+
+Row-wise types were checked while the file streamed in; what needs the database or the
+whole file is checked here, each as one statement that returns the bad lines: references
+to codes and contacts that do not exist, keys repeated within the file or already in the
+table, and persons whose company is neither in the database nor in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from rapport.services.transfer.tables import Reference, TableSpec
+from rapport.storage.tables import Base
+
+contacts = Base.metadata.tables["contacts"]
+
+
+@dataclass(frozen=True, order=True)
+class BadRow:
+    """One reason a row of a file cannot be imported; line 1 is the header."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+Check = Callable[[Session, TableSpec, Table], list[BadRow]]
+
+
+def _bad(
+    session: Session, query: Select[tuple[int, Any]], column: str, reason: Callable[[Any], str]
+) -> list[BadRow]:
+    rows = session.execute(query.order_by("line")).all()
+    return [BadRow(line, column, reason(value)) for line, value in rows]
+
+
+def resolve_contacts(session: Session, staging: Table) -> None:
+    """Fill the staging table's `contact_id` from `contact_no`, in one statement."""
+    found = select(contacts.c.id).where(contacts.c.no == staging.c.contact_no)
+    session.execute(update(staging).values(contact_id=found.scalar_subquery()))
+
+
+def unknown_contacts(session: Session, _spec: TableSpec, staging: Table) -> list[BadRow]:
+    if "contact_id" not in staging.c:
+        return []
+    query = select(staging.c.line, staging.c.contact_no).where(staging.c.contact_id.is_(None))
+    return _bad(session, query, "contact_no", lambda no: f"no contact {no!r}")
+
+
+def unknown_codes(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    """Every reference of the file checked in one pass over the staging table: each
+    reference column holds its value where the value is missing, else NULL."""
+    refs = [ref for ref in spec.references if all(name in staging.c for name in ref.columns)]
+    if not refs:
+        return []
+    missing = [_missing(ref, staging) for ref in refs]
+    query = select(
+        staging.c.line,
+        *(case((bad, staging.c[ref.columns[0]])) for ref, bad in zip(refs, missing, strict=True)),
+    ).where(or_(*missing))
+    found: list[BadRow] = []
+    for line, *values in session.execute(query.order_by("line")):
+        found += [
+            BadRow(
+                line,
+                ref.columns[0],
+                f"{' '.join(ref.columns)} {value!r} is not in {ref.table.name}",
+            )
+            for ref, value in zip(refs, values, strict=True)
+            if value is not None
+        ]
+    return found
+
+
+def _missing(ref: Reference, staging: Table) -> ColumnElement[bool]:
+    first = staging.c[ref.columns[0]]
+    match = and_(
+        *(
+            ref.table.c[target] == staging.c[name]
+            for name, target in zip(ref.columns, ref.target, strict=True)
+        )
+    )
+    return and_(first != "", ~exists().where(match))
+
+
+def duplicates_in_file(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    key = [staging.c[name] for name in spec.key]
+    first = (
+        select(*key, func.min(staging.c.line).label("first"))
+        .group_by(*key)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    match = and_(*(first.c[name] == staging.c[name] for name in spec.key))
+    query = (
+        select(staging.c.line, first.c.first)
+        .join_from(staging, first, match)
+        .where(staging.c.line != first.c.first)
+    )
+    what = ", ".join(spec.key)
+    return _bad(session, query, spec.key[0], lambda line: f"the same {what} as line {line}")
+
+
+def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    if session.execute(select(spec.table).limit(1)).first() is None:
+        return []  # into an empty table: no pass over the staging rows
+    match = key_match(spec, staging)
+    query = select(staging.c.line, staging.c[spec.key[0]]).where(exists().where(match))
+    return _bad(
+        session,
+        query,
+        spec.key[0],
+        lambda value: f"{value!r} is already in {spec.name} (use --update to change it)",
+    )
+
+
+def missing_companies(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    """A person's company must be a company contact, in the database or in the file."""
+    if spec.name != "contacts" or not {"type", "company_no"} <= set(staging.c.keys()):
+        return []
+    in_file = staging.alias("company_row")
+    query = select(staging.c.line, staging.c.company_no).where(
+        staging.c.type == "person",
+        staging.c.company_no != "",
+        ~exists().where(contacts.c.no == staging.c.company_no, contacts.c.type == "company"),
+        ~exists().where(in_file.c.no == staging.c.company_no, in_file.c.type == "company"),
+    )
+    return _bad(session, query, "company_no", lambda no: f"no company contact {no!r}")
+
+
+def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
+    """The join of a staging row to the table row with the same key."""
+    target = spec.table
+    pairs = [
+        ("contact_id", "contact_id") if name == "contact_no" else (name, name) for name in spec.key
+    ]
+    return and_(*(target.c[column] == staging.c[staged] for column, staged in pairs))
+
+
+def checks(*, update: bool) -> list[Check]:
+    """The checks in order; a person's company comes last so that, when bad rows are
+    skipped, a company row skipped for another reason does not count as present."""
+    found: list[Check] = [unknown_contacts, unknown_codes, duplicates_in_file]
+    if not update:
+        found.append(existing_keys)
+    return [*found, missing_companies]

@@ -1,0 +1,321 @@
+"""Import a CSV or Excel file into a table, all or nothing, set-based and streaming (K4).
+
+The file streams through in chunks into a temporary staging table, each cell checked and
+converted in Python on the way (a bad cell is reported with its line and column, and its
+row is not staged). The checks that need the database or the whole file then run as one
+query each over the staging table (`import_checks`), and the rows go into the table with
+one INSERT … SELECT (and one UPDATE with `update`) — never one ORM object per row, so a
+million contacts import in seconds with flat memory. Business Central's own import
+(configuration packages) likewise validates everything before applying anything; here a
+file with any bad row imports nothing, and every bad row is reported, unless bad rows are
+to be skipped. On PostgreSQL the rows are staged with COPY; on SQLite the staging table
+lives in a temporary file (`temp_store=FILE`, set for every connection in
+`rapport.storage.db`), so memory stays flat in the size of the file.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete
+from sqlalchemy.orm import Session
+
+from rapport.errors import Invalid
+from rapport.services.transfer import checks as import_checks
+from rapport.services.transfer import tables as import_tables
+from rapport.services.transfer import writes as import_writes
+from rapport.services.transfer.checks import BadRow
+from rapport.services.transfer.files import Chunk, records
+from rapport.services.transfer.tables import FileColumn, TableSpec
+from rapport.services.transfer.values import BadChunk, ConvertMany
+from rapport.storage.db import Sessions, analyze, is_postgresql
+
+STAGING = "import_staging"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    table: str
+    inserted: int
+    updated: int
+    bad_rows: tuple[BadRow, ...] = ()
+
+
+class BadFile(Invalid):
+    """The file has bad rows; nothing was imported. `bad_rows` lists every one."""
+
+    def __init__(self, name: str, bad_rows: Iterable[BadRow]) -> None:
+        self.bad_rows = tuple(sorted(bad_rows))
+        count = len(self.bad_rows)
+        lines = "\n".join(str(bad) for bad in self.bad_rows)
+        super().__init__(
+            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", where=name
+        )
+
+
+@dataclass
+class Layout:
+    """Which file columns are staged, in file order, and how each cell converts."""
+
+    columns: list[FileColumn]
+    indexes: list[int]
+    width: int
+
+
+def import_table(
+    sessions: Sessions, table: str, path: Path, *, skip_bad_rows: bool = False, update: bool = False
+) -> ImportResult:
+    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1).
+
+    Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
+    column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
+    ones returned. With `update`, a row whose key exists updates the columns the file has.
+    """
+    spec = import_tables.get(table)
+    with records(path) as (header, rows), sessions.begin() as session:
+        layout = _layout(spec, header, path.name)
+        staging = _staging_table(spec, layout.columns)
+        staging.drop(session.connection(), checkfirst=True)
+        staging.create(session.connection())
+        bad = _load(session, staging, layout, rows)
+        bad += _check(session, spec, staging, update=update, drop_bad=skip_bad_rows)
+        if bad and not skip_bad_rows:
+            raise BadFile(path.name, bad)
+        inserted, updated = import_writes.write(session, spec, staging, update=update)
+        staging.drop(session.connection())
+        analyze(session, spec.name)
+    return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
+
+
+def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
+    problems: list[BadRow] = []
+    seen: set[str] = set()
+    layout = Layout([], [], len(header))
+    for index, raw in enumerate(header):
+        title = raw.strip().lower()
+        column = spec.column(title)
+        if column is None:
+            problems.append(
+                BadRow(
+                    1,
+                    raw,
+                    f"unknown column for {spec.name}; expected "
+                    + ", ".join(c.name for c in spec.columns),
+                )
+            )
+        elif title in seen:
+            problems.append(BadRow(1, title, "the column appears twice"))
+        elif not column.derived:
+            layout.columns.append(column)
+            layout.indexes.append(index)
+        seen.add(title)
+    problems += [
+        BadRow(1, c.name, "required column is missing")
+        for c in spec.columns
+        if c.required and c.name not in seen
+    ]
+    if problems:
+        raise BadFile(name, problems)
+    return layout
+
+
+def _staging_table(spec: TableSpec, columns: list[FileColumn]) -> Table:
+    staged: list[Column[Any]] = [Column("line", Integer, primary_key=True, autoincrement=False)]
+    for column in columns:
+        staged.append(Column(column.name, column.sql_type()))
+    if spec.by_contact:
+        staged.append(Column("contact_id", Integer))
+    if spec.name == "contacts" and any(column.name == "company_no" for column in columns):
+        # a person's company found among the contacts (`import_writes`)
+        staged += [Column("found_company_id", Integer), Column("found_company_name", String)]
+    return Table(STAGING, MetaData(), *staged, prefixes=["TEMPORARY"])
+
+
+@dataclass
+class Converters:
+    """How a chunk's columns become staging values: `fast` column by column (then `after`),
+    or, for a chunk holding a bad cell, row by row (then `after_rows`)."""
+
+    fast: list[ConvertMany]
+    after: list[ConvertMany | None]
+    after_rows: list[ConvertMany | None]
+
+
+def _load(
+    session: Session, staging: Table, layout: Layout, chunks: Iterator[Chunk]
+) -> list[BadRow]:
+    """Stream the chunks into the staging table; the rows with bad cells."""
+    write = _writer(session, staging, [c.name for c in layout.columns])
+    converters = _converters(session, layout.columns)
+    bad: list[BadRow] = []
+    with _no_gc():
+        for lines, chunk in chunks:
+            if set(map(len, chunk)) != {layout.width}:
+                lines, chunk = _right_width(lines, chunk, layout.width, bad)
+            write(_convert(layout, converters, lines, chunk, bad))
+    return bad
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of short-lived rows hold no cycles; the cyclic collector would only walk
+    them over and over (a third of the load time at a million rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _right_width(
+    lines: list[int], chunk: list[list[str]], width: int, bad: list[BadRow]
+) -> tuple[list[int], list[list[str]]]:
+    kept_lines, kept = [], []
+    for line, cells in zip(lines, chunk, strict=True):
+        if len(cells) == width:
+            kept_lines.append(line)
+            kept.append(cells)
+        else:
+            bad.append(BadRow(line, "", f"{len(cells)} fields where the header has {width}"))
+    return kept_lines, kept
+
+
+def _convert(
+    layout: Layout,
+    converters: Converters,
+    lines: list[int],
+    chunk: list[list[str]],
+    bad: list[BadRow],
+) -> list[tuple[Any, ...]]:
+    """A chunk of records → staging rows, converted column by column; a chunk holding a bad
+    cell is converted row by row instead, its bad rows added to `bad` and left out."""
+    if not chunk:
+        return []
+    cells = list(zip(*chunk, strict=True))
+    try:
+        values = [
+            convert(cells[index])
+            for convert, index in zip(converters.fast, layout.indexes, strict=True)
+        ]
+        after = converters.after
+    except BadChunk:
+        lines, values = _convert_rows(layout, lines, chunk, bad)
+        after = converters.after_rows
+    values = [
+        v if process is None else process(v) for v, process in zip(values, after, strict=True)
+    ]
+    return list(zip(lines, *values, strict=True))
+
+
+def _convert_rows(
+    layout: Layout, lines: list[int], chunk: list[list[str]], bad: list[BadRow]
+) -> tuple[list[int], list[Sequence[Any]]]:
+    """The slow path: each row on its own; the good rows as columns and their lines."""
+    converters = [column.converter() for column in layout.columns]
+    good_lines, good_rows = [], []
+    for line, cells in zip(lines, chunk, strict=True):
+        picked = [cells[index] for index in layout.indexes]
+        try:
+            good_rows.append([convert(v) for convert, v in zip(converters, picked, strict=True)])
+            good_lines.append(line)
+        except ValueError:
+            bad.extend(_cell_errors(line, layout.columns, picked))
+    columns: list[Sequence[Any]] = list(zip(*good_rows, strict=True))
+    return good_lines, columns or [() for _ in converters]
+
+
+def _cell_errors(line: int, columns: list[FileColumn], values: list[str]) -> list[BadRow]:
+    """Every bad cell of a row, with its reason."""
+    errors = []
+    for column, value in zip(columns, values, strict=True):
+        try:
+            column.converter()(value)
+        except ValueError as exc:
+            errors.append(BadRow(line, column.name, str(exc)))
+    return errors
+
+
+def _converters(session: Session, columns: list[FileColumn]) -> Converters:
+    """On SQLite, values go into the form SQLAlchemy stores them in (a date as ISO text, a
+    decimal as a float); PostgreSQL's COPY adapts Python values itself."""
+    if is_postgresql(session):
+        nothing: list[ConvertMany | None] = [None] * len(columns)
+        return Converters([c.column_converter() for c in columns], nothing, nothing)
+    dialect = session.get_bind().dialect
+    after: list[ConvertMany | None] = []
+    for column in columns:
+        kind = column.kind if column.kind in ("decimal", "time") else None
+        process = column.sql_type().dialect_impl(dialect).bind_processor(dialect) if kind else None
+        after.append(None if process is None else _mapping(process))
+    return Converters(
+        [c.column_converter(iso_dates=True) for c in columns],
+        after,
+        [
+            _iso_dates if c.kind == "date" else process
+            for c, process in zip(columns, after, strict=True)
+        ],
+    )
+
+
+def _iso_dates(values: Sequence[Any]) -> Sequence[Any]:
+    return [None if v is None else v.isoformat() for v in values]
+
+
+def _mapping(process: Callable[[Any], Any]) -> ConvertMany:
+    return lambda values: [process(v) for v in values]
+
+
+def _writer(
+    session: Session, staging: Table, names: list[str]
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A function that appends a batch of rows to the staging table with the driver's
+    bulk path: executemany on SQLite, COPY on PostgreSQL."""
+    driver = session.connection().connection.driver_connection
+    keys = ["line", *names]
+    if is_postgresql(session):
+        from psycopg import sql
+
+        copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(staging.name), sql.SQL(", ").join(map(sql.Identifier, keys))
+        )
+
+        def copy_batch(batch: list[tuple[Any, ...]]) -> None:
+            with driver.cursor() as cursor, cursor.copy(copy) as stream:  # type: ignore[union-attr]
+                for row in batch:
+                    stream.write_row(row)
+
+        return copy_batch
+    statement = str(staging.insert().compile(dialect=session.get_bind().dialect, column_keys=keys))
+
+    def insert_batch(batch: list[tuple[Any, ...]]) -> None:
+        if batch:
+            driver.cursor().executemany(statement, batch)  # type: ignore[union-attr]
+
+    return insert_batch
+
+
+def _check(
+    session: Session, spec: TableSpec, staging: Table, *, update: bool, drop_bad: bool
+) -> list[BadRow]:
+    """Run the set-based checks; with `drop_bad`, bad rows leave the staging table at once
+    so that later checks see only the rows that will be imported."""
+    Index(f"ix_{STAGING}_key", *(staging.c[name] for name in spec.key)).create(session.connection())
+    if spec.by_contact:
+        import_checks.resolve_contacts(session, staging)
+    bad: list[BadRow] = []
+    for check in import_checks.checks(update=update):
+        found = check(session, spec, staging)
+        if found and drop_bad:
+            lines = sorted({row.line for row in found})
+            for start in range(0, len(lines), 10_000):
+                chunk = lines[start : start + 10_000]
+                session.execute(delete(staging).where(staging.c.line.in_(chunk)))
+        bad += found
+    return bad

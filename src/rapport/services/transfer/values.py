@@ -1,0 +1,224 @@
+"""How a file cell becomes a value on import, one cell or one column chunk at a time (K4).
+
+The row-wise converters give the reason a cell is bad; the column-wise ones convert a chunk
+of 50,000 cells of one column with C-level `map`, set and `max` calls and only say that the
+chunk holds a bad cell, so the common case (a good file) costs a few passes per column and
+the row-wise path runs only for chunks that hold a bad row. A column that needs no change
+(codes already upper case, enumeration values already in their spelling) is returned as
+read, and a date is parsed once per distinct value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rapport.services.transfer.tables import FileColumn
+
+Convert = Callable[[str], Any]
+ConvertMany = Callable[[Sequence[str]], Sequence[Any]]
+BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def cell_converter(column: FileColumn) -> Convert:
+    """Cell text → value; ValueError with the reason when the cell is bad."""
+    if column.kind in ("text", "code"):
+        return _text(column.length, code=column.kind == "code", required=column.required)
+    if column.kind == "enum":
+        return _choice(column.choices, column.default)
+    return _PARSERS[column.kind](column.default, column.required)
+
+
+def _text(length: int | None, *, code: bool, required: bool) -> Convert:
+    limit = length or 1_000_000
+
+    def convert(value: str) -> str:
+        if code:
+            value = value.strip().upper()
+        if required and not value:
+            raise ValueError("a value is required")
+        if len(value) > limit:
+            raise ValueError(f"{value!r} is longer than {limit} characters")
+        return value
+
+    return convert
+
+
+def _choice(choices: tuple[str, ...], default: Any) -> Convert:
+    allowed = frozenset(choices)
+    listed = ", ".join(c or "'' (blank)" for c in choices)
+
+    def convert(value: str) -> str:
+        text = value.strip().lower()
+        if not text and default is not None:
+            return str(default)
+        if text not in allowed:
+            raise ValueError(f"{value!r} is not one of {listed}")
+        return text
+
+    return convert
+
+
+def _blank(default: Any, required: bool) -> Any:
+    if required:
+        raise ValueError("a value is required")
+    return default
+
+
+def _boolean(default: Any, required: bool) -> Convert:
+    def convert(value: str) -> Any:
+        text = value.strip().lower()
+        if not text:
+            return _blank(default, required)
+        try:
+            return BOOLEANS[text]
+        except KeyError:
+            raise ValueError(f"{value!r} is not a boolean (true/false, 1/0, yes/no)") from None
+
+    return convert
+
+
+def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Convert]:
+    def build(default: Any, required: bool) -> Convert:
+        def convert(value: str) -> Any:
+            text = value.strip()
+            if not text:
+                return _blank(default, required)
+            try:
+                return parse(text)
+            except (ValueError, ArithmeticError):
+                raise ValueError(f"{value!r} is not {what}") from None
+
+        return convert
+
+    return build
+
+
+def _iso_date(text: str) -> dt.date:
+    date = dt.date.fromisoformat(text)
+    if date.isoformat() != text:
+        raise ValueError(text)
+    return date
+
+
+def _decimal(text: str) -> Decimal:
+    number = Decimal(text)
+    if not number.is_finite():
+        raise InvalidOperation(text)
+    return number
+
+
+_PARSERS: dict[str, Callable[[Any, bool], Convert]] = {
+    "bool": _boolean,
+    "int": _parsed(int, "a whole number"),
+    "decimal": _parsed(_decimal, "a number"),
+    "date": _parsed(_iso_date, "a date (YYYY-MM-DD)"),
+    "time": _parsed(dt.time.fromisoformat, "a time (HH:MM:SS)"),
+}
+
+
+class BadChunk(ValueError):
+    """A chunk holds at least one bad cell; the row-wise converters say which and why."""
+
+
+def column_converter(column: FileColumn, *, iso_dates: bool = False) -> ConvertMany:
+    """A chunk of one column's cells → values; BadChunk when any cell is bad. With
+    `iso_dates`, dates stay ISO text (the form SQLite stores them in) instead of `date`s."""
+    if column.kind in ("text", "code"):
+        return _texts(column.length, code=column.kind == "code", required=column.required)
+    if column.kind in ("enum", "bool"):
+        mapping: dict[str, Any] = dict(BOOLEANS)
+        if column.kind == "enum":
+            mapping = dict(zip(column.choices, column.choices, strict=True))
+        if not column.required and column.default is not None:
+            mapping[""] = column.default
+        return _mapped(mapping)
+    if column.kind == "date":
+        return _distinct(cell_converter(column), _iso if iso_dates else None)
+    return _parsed_many(cell_converter(column), _FAST_PARSERS.get(column.kind))
+
+
+def _texts(length: int | None, *, code: bool, required: bool) -> ConvertMany:
+    limit = length or 1_000_000
+
+    def convert(values: Sequence[str]) -> Sequence[str]:
+        if code and not _normal_codes(values):
+            values = list(map(str.upper, map(str.strip, values)))
+        if (values and max(map(len, values)) > limit) or (required and not all(values)):
+            raise BadChunk
+        return values
+
+    return convert
+
+
+def _normal_codes(values: Sequence[str]) -> bool:
+    """Whether every code is already trimmed and upper case, tested on the joined text in
+    a few C passes: a code holding any whitespace takes the per-cell path."""
+    joined = "".join(values)
+    return " " not in joined and joined.isprintable() and joined.upper() == joined
+
+
+def _mapped(mapping: dict[str, Any]) -> ConvertMany:
+    """Cells looked up in `mapping`; a chunk whose cells all map to themselves (enumeration
+    values already in lower snake_case) is returned as it is."""
+    unchanged = {key for key, value in mapping.items() if key == value}
+
+    def convert(values: Sequence[str]) -> Sequence[Any]:
+        keys = set(values)
+        if keys <= unchanged:
+            return values
+        if not keys <= mapping.keys():
+            keys = {key.strip().lower() for key in keys}
+            if not keys <= mapping.keys():
+                raise BadChunk
+            values = list(map(str.lower, map(str.strip, values)))
+        return list(map(mapping.__getitem__, values))
+
+    return convert
+
+
+def _distinct(convert: Convert, final: Callable[[Any], Any] | None) -> ConvertMany:
+    """Each distinct cell converted once (a column of dates repeats a few hundred values),
+    then `final` (if any) applied; a chunk whose values equal their cells is returned as
+    it is."""
+
+    def convert_all(values: Sequence[str]) -> Sequence[Any]:
+        try:
+            found = {cell: convert(cell) for cell in set(values)}
+        except (ValueError, ArithmeticError):
+            raise BadChunk from None
+        if final is not None:
+            found = {cell: final(value) for cell, value in found.items()}
+        if all(cell == value for cell, value in found.items()):
+            return values
+        return list(map(found.__getitem__, values))
+
+    return convert_all
+
+
+def _iso(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def _parsed_many(convert: Convert, fast: ConvertMany | None) -> ConvertMany:
+    """Blank-free chunks go through `fast` (C functions mapped over the chunk)."""
+
+    def convert_all(values: Sequence[str]) -> Sequence[Any]:
+        try:
+            if fast is not None and "" not in values:
+                return fast(values)
+            return list(map(convert, values))
+        except (ValueError, ArithmeticError):
+            raise BadChunk from None
+
+    return convert_all
+
+
+def _ints(values: Sequence[str]) -> Sequence[int]:
+    return list(map(int, values))
+
+
+_FAST_PARSERS: dict[str, ConvertMany] = {"int": _ints}

@@ -1,0 +1,216 @@
+"""The writing half of an import: checked staging rows into the table, set-based (K4).
+
+One UPDATE … FROM for the rows whose key exists (with `update`) and one INSERT … SELECT for
+the others. Contacts are inserted with their ids given (the last id plus the line), so that
+each person finds its company's id and name in the same statement that inserts it, from
+its company's row in the file or, resolved into the staging table first, from the
+contacts already there; a company's company no. is
+its own no. and its `company_id` its own id (reference §1.10). A contact's search name,
+left blank, is its name in upper case, as Business Central fills it. Into an empty
+`contacts` table (a first load), the secondary indexes are built after the insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Result,
+    Select,
+    Table,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy import update as update_rows
+from sqlalchemy.dialects.postgresql import REGCLASS
+from sqlalchemy.orm import Session
+
+from rapport.services.transfer.checks import key_match
+from rapport.services.transfer.tables import TableSpec
+from rapport.storage.db import is_postgresql
+from rapport.storage.tables import Base
+
+contacts = Base.metadata.tables["contacts"]
+
+
+def write(session: Session, spec: TableSpec, staging: Table, *, update: bool) -> tuple[int, int]:
+    """Insert the staged rows (and update the existing ones with `update`): (inserted, updated)."""
+    values = _values(spec, staging)
+    updated = _update(session, spec, staging, values) if update else 0
+    if spec.name == "contacts":
+        inserted = _insert_contacts(session, staging, values, update=update)
+        if update:
+            _refresh_companies(session, staging)
+        return inserted, updated
+    query = select(*values.values())
+    if update:
+        query = query.where(~exists().where(key_match(spec, staging)))
+    inserted = _insert(session, spec.table, list(values), query.order_by(staging.c.line))
+    return inserted, updated
+
+
+def _insert(session: Session, target: Table, names: list[str], query: Select[Any]) -> int:
+    statement = insert(target).from_select(names, query)
+    return _count(session.execute(statement, execution_options={"preserve_rowcount": True}))
+
+
+def _count(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _values(spec: TableSpec, staging: Table) -> dict[str, ColumnElement[Any]]:
+    """Table column → the staging expression that fills it."""
+    values: dict[str, ColumnElement[Any]] = {}
+    for name in staging.c.keys():  # noqa: SIM118 (a column collection)
+        column = spec.column(name)
+        if column is not None:
+            source = "contact_id" if name == "contact_no" else name
+            values[column.target] = staging.c[source]
+    if spec.name == "contacts":
+        kind = _contact_type(staging)
+        values["company_no"] = case(
+            (kind == "company", staging.c.no),
+            else_=staging.c.company_no if "company_no" in staging.c else literal(""),
+        )
+        if "name" in staging.c:
+            given = staging.c.search_name if "search_name" in staging.c else literal("")
+            values["search_name"] = case((given == "", func.upper(staging.c.name)), else_=given)
+    return values
+
+
+def _contact_type(staging: Table) -> ColumnElement[Any]:
+    return staging.c.type if "type" in staging.c else literal("company")
+
+
+def _update(
+    session: Session, spec: TableSpec, staging: Table, values: dict[str, ColumnElement[Any]]
+) -> int:
+    changes = {
+        name: value
+        for name, value in values.items()
+        if name not in spec.key and name != "contact_id"
+    }
+    if not changes:
+        return 0
+    statement = update_rows(spec.table).where(key_match(spec, staging)).values(changes)
+    return _count(session.execute(statement))
+
+
+def _insert_contacts(
+    session: Session, staging: Table, values: dict[str, ColumnElement[Any]], *, update: bool
+) -> int:
+    """One INSERT … SELECT with the ids given: a row's id is the last id plus its line, so
+    a person's company in the same file is found by a join on the staging table instead of
+    a second pass over the new rows."""
+    base = _last_id(session)
+    kind = _contact_type(staging)
+    name = staging.c.name if "name" in staging.c else literal("")
+    new_id = staging.c.line + base
+    company_row = staging.alias("company_row")
+    source: Any = staging
+    company_id: ColumnElement[Any] = literal(None)
+    company_name: ColumnElement[Any] = literal("")
+    empty = session.execute(select(contacts.c.id).limit(1)).first() is None
+    if "company_no" in staging.c:
+        if not empty:
+            _resolve_companies(session, staging)
+        source = staging.outerjoin(
+            company_row,
+            (company_row.c.no == staging.c.company_no) & (company_row.c.type == "company"),
+        )
+        company_id = func.coalesce(staging.c.found_company_id, company_row.c.line + base)
+        company_name = func.coalesce(staging.c.found_company_name, company_row.c.name, "")
+    query = select(
+        new_id,
+        *values.values(),
+        case((kind == "company", new_id), else_=company_id),
+        case((kind == "company", name), else_=company_name),
+    ).select_from(source)
+    if update:
+        query = query.where(~exists().where(contacts.c.no == staging.c.no))
+    names = ["id", *values, "company_id", "company_name"]
+    with _indexes_built_after(session, empty=empty):
+        inserted = _insert(session, contacts, names, query.order_by(staging.c.line))
+    if is_postgresql(session):
+        sequence = func.pg_get_serial_sequence("contacts", "id")
+        session.execute(
+            select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
+        )
+    return inserted
+
+
+def _resolve_companies(session: Session, staging: Table) -> None:
+    """Persons whose company is already a contact get its id and name in the staging
+    table, in one UPDATE, so that the INSERT … SELECT reads no `contacts`: SQLite copies
+    the whole result of a SELECT that reads the table it inserts into to a temporary
+    table first."""
+    own = (contacts.c.no == staging.c.company_no) & (contacts.c.type == "company")
+    session.execute(
+        update_rows(staging)
+        .where(staging.c.company_no != "", exists().where(own))
+        .values(
+            found_company_id=select(contacts.c.id).where(own).scalar_subquery(),
+            found_company_name=select(contacts.c.name).where(own).scalar_subquery(),
+        )
+    )
+
+
+@contextmanager
+def _indexes_built_after(session: Session, *, empty: bool) -> Iterator[None]:
+    """The bulk-load path: into an empty `contacts`, the secondary indexes are dropped
+    before the insert and built again after it, in the same transaction (a sorted build
+    instead of a million inserts at random places of each index, so nothing else sees
+    the table without them). The unique index on `no` stays, and so does the one on
+    `company_id`: SQLite's foreign-key check looks a company's persons up through it when
+    a person comes before its company in the file."""
+    deferred = [
+        index
+        for index in sorted(contacts.indexes, key=lambda ix: str(ix.name))
+        if empty and not index.unique and not next(iter(index.columns)).foreign_keys
+    ]
+    connection = session.connection()
+    for index in deferred:
+        index.drop(connection)
+    yield
+    for index in deferred:
+        index.create(connection)
+
+
+def _last_id(session: Session) -> int:
+    """The highest contact id in use or handed out; on PostgreSQL the table is locked
+    against other writers first, so that no one takes the ids this import gives."""
+    last = select(func.coalesce(func.max(contacts.c.id), 0)).scalar_subquery()
+    if not is_postgresql(session):
+        return int(session.execute(select(last)).scalar_one())
+    session.execute(text("LOCK TABLE contacts IN SHARE ROW EXCLUSIVE MODE"))
+    sequence = func.cast(func.pg_get_serial_sequence("contacts", "id"), REGCLASS)
+    handed_out = func.coalesce(func.pg_sequence_last_value(sequence), 0)
+    return int(session.execute(select(func.greatest(last, handed_out))).scalar_one())
+
+
+def _refresh_companies(session: Session, staging: Table) -> None:
+    """After an update: each imported contact's company id and name, and the company name
+    of every person of an imported company."""
+    company = contacts.alias("company")
+    own = (company.c.no == contacts.c.company_no) & (company.c.type == "company")
+    scope = or_(
+        contacts.c.no.in_(select(staging.c.no)), contacts.c.company_no.in_(select(staging.c.no))
+    )
+    session.execute(
+        update_rows(contacts)
+        .where(scope)
+        .values(
+            company_id=select(company.c.id).where(own).scalar_subquery(),
+            company_name=func.coalesce(select(company.c.name).where(own).scalar_subquery(), ""),
+        )
+    )
