@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test check install system-packages docs clean
+.PHONY: run tour test check install system-packages docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +16,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# PostgreSQL for the storage tests (the suite starts its own server on loopback).
+# PostgreSQL for the storage tests (the suite starts its own server on loopback) and
+# Debian's Chromium for the browser tests; as root, or through sudo.
 system-packages:
-	@if ! command -v pg_config >/dev/null 2>&1 || [ ! -x "$$(pg_config --bindir 2>/dev/null)/initdb" ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; \
+	@missing=""; \
+	if ! command -v pg_config >/dev/null 2>&1 || [ ! -x "$$(pg_config --bindir 2>/dev/null)/initdb" ]; then missing="$$missing postgresql"; fi; \
+	if ! command -v chromium >/dev/null 2>&1; then missing="$$missing chromium"; fi; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# The main job: the demo company on the embedded database, and a guided tour of a segment.
+# The main job: the web app on the embedded database with the demo company loaded.
 run: install
+	@if [ ! -f demo.db ]; then $(BIN)/rapport --db sqlite:///demo.db demo; fi
+	@echo "Open http://$(HOST):$(PORT)/ and sign in as jim (marketer), admin or viewer;"
+	@echo "every demo user's password is rapport-demo."
+	$(BIN)/rapport --db sqlite:///demo.db serve --host $(HOST) --port $(PORT)
+
+# The guided tour of a segment on the command line.
+tour: install
 	rm -f tour.db tour.db-wal tour.db-shm
 	$(BIN)/rapport --db sqlite:///tour.db demo
 	./scripts/tour.sh $(BIN)/rapport sqlite:///tour.db
@@ -34,10 +47,10 @@ check: install
 	$(BIN)/lint-imports
 
 test: system-packages install check
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 clean:
-	rm -rf $(VENV) tour.db* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tour.db* demo.db* rapport-secret.key .pytest_cache .mypy_cache .ruff_cache
 
 # Regenerate docs/cli.md from the real --help output.
 docs: install

@@ -53,3 +53,38 @@ class Settings:
             secret_key=pick("secret_key"),
             user=(user or pick("user") or os.environ.get("USER") or "ADMIN").upper(),
         )
+
+
+SECRET_FILE = "rapport-secret.key"  # noqa: S105 (a file name, not a secret)
+
+
+def secret_key(settings: Settings) -> str:
+    """The key that signs web sessions and unsubscribe links: `RAPPORT_SECRET_KEY`, or on the
+    embedded database one generated once and kept beside the database file, readable by its
+    owner only. A server database without a configured key is refused: a key made up per
+    process would sign people out at every restart and break the links already sent."""
+    if settings.secret_key:
+        return settings.secret_key
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        raise Invalid(
+            "set RAPPORT_SECRET_KEY: a server database needs a configured secret key",
+            where="RAPPORT_SECRET_KEY",
+        )
+    path = database.parent / SECRET_FILE
+    if not path.exists():
+        import secrets
+
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (`sqlite:///path.db`), or None for another database or an
+    in-memory one."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or url.endswith(":memory:"):
+        return None
+    return Path(url[len(prefix) :]).resolve()

@@ -1,4 +1,4 @@
-"""The main job of `make run`: the guided tour plays on a fresh demo company without an
+"""The guided CLI tour of `make tour`: the guided tour plays on a fresh demo company without an
 error (S1, S3, S4, S7, S8, X2, X3, L2, L4)."""
 
 from __future__ import annotations

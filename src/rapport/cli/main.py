@@ -20,8 +20,10 @@ from rapport.cli import (
     interactions,
     logged,
     segments,
+    serve,
     templates,
     transfer,
+    users,
 )
 from rapport.cli.output import error
 from rapport.cli.state import State
@@ -70,6 +72,10 @@ app.add_typer(templates.app, name="template")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+app.add_typer(users.users, name="user")
+app.add_typer(users.tokens, name="token")
+app.add_typer(users.audit, name="audit")
 
 
 def run(argv: list[str] | None = None) -> int:

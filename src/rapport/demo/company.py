@@ -23,6 +23,7 @@ from rapport.demo.documents import attachment_row
 from rapport.demo.interactions import build_interactions
 from rapport.demo.relations import build_relations
 from rapport.demo.synthetic import Progress, SyntheticResult, generate_contacts
+from rapport.domain.passwords import hash_password
 from rapport.errors import Conflict, Invalid
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, analyze
@@ -105,6 +106,8 @@ def build_demo(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, Any]]]:
         if row["mailing_group_code"] == "NEWSLETTER"
     }
     world: dict[str, list[dict[str, Any]]] = {name: list(rows) for name, rows in SETUP}
+    password_hash = hash_password(data.DEMO_PASSWORD)
+    world["users"] = [{**user, "password_hash": password_hash} for user in data.USERS]
     world["attachments"] = attachments
     world["interaction_template_languages"] = variants
     world["contacts"] = [table_row(contact) for contact in contacts]

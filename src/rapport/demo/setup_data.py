@@ -82,6 +82,10 @@ SALESPEOPLE_OF = {
     "US": ("AH",),
 }
 
+# Every demo user signs in with this password (README, `make run`); a real database's users
+# get theirs from `rapport user add … --password-stdin`.
+DEMO_PASSWORD = "rapport-demo"  # noqa: S105 (published demo password)
+
 USERS = rows(
     "name full_name salesperson_code role",
     ("admin", "Administrator", "", "admin"),

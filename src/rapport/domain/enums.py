@@ -89,3 +89,20 @@ def parse_enum(enum: type[E], value: str, *, field: str) -> E:
             return member
     choices = ", ".join(repr(m.value) if m.value else "'' (blank)" for m in enum)
     raise ValueError(f"{field}: {value!r} is not one of {choices}")
+
+
+class Role(StrEnum):
+    """What a user may do (SPEC §7): a viewer reads, a marketer builds and logs segments,
+    an admin also manages users, tokens, setup and webhooks."""
+
+    VIEWER = "viewer"
+    MARKETER = "marketer"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, least: Role) -> bool:
+        """Whether this role may do what needs at least `least`."""
+        return self.rank >= least.rank

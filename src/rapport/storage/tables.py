@@ -140,6 +140,37 @@ class User(Base):
     salesperson_code: Mapped[str] = code_field()
     role: Mapped[str] = mapped_column(String(20), default="marketer", server_default="marketer")
     password_hash: Mapped[str] = text_field(200)
+    language_code: Mapped[str] = code_field(SHORT_CODE)
+    disabled: Mapped[bool] = flag()
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A bearer token for scripts (SPEC §7): only its SHA-256 is stored; it is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(
+        String(50), ForeignKey("users.name", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = text_field(50)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who signed in, changed a role or token, or gave or withdrew consent, and when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = text_field(50)
+    action: Mapped[str] = text_field(50)
+    subject: Mapped[str] = text_field(100)
+    detail: Mapped[str] = text_field(250)
+    address: Mapped[str] = text_field(64)
 
 
 class Salutation(Base):

@@ -1,0 +1,17 @@
+"""The REST API under /api (SPEC §7): one router per noun over the services.
+
+Each module's router carries the full `/api` prefix itself, so a route's template is the
+path the role table (`server.roles`) names. `rapport.app` includes every router of
+`ROUTERS` behind `server.guard.authorize`. Bodies and answers are the JSON shapes of
+SPEC §6; errors are RFC 9457 problem documents.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from rapport.api import docs, health, session, users
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, session.router, users.router, docs.router)
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,109 @@
+"""The composition root of `rapport serve`: one FastAPI application serving the REST API
+under /api and the web UI under /, on one database (SPEC §7, §8).
+
+Errors are mapped once here: for /api, an RFC 9457 problem document; for a page, the
+error page (or an htmx fragment) with the same message; nobody signed in → 401 for the API
+and a redirect to /login for a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rapport import api, web
+from rapport.errors import RapportError
+from rapport.server import problems
+from rapport.server.context import ServerContext
+from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
+from rapport.server.security import RefreshSession, SecurityHeaders
+from rapport.settings import Settings, secret_key
+from rapport.storage.db import Sessions
+from rapport.web.render import error_page
+
+log = logging.getLogger("rapport.server")
+STATIC = Path(web.__file__).with_name("static")
+
+
+def create_app(settings: Settings, sessions: Sessions) -> FastAPI:
+    """The application for one database; `sessions` is already migrated."""
+    app = FastAPI(
+        title="Rapport",
+        summary="Contacts, segments, interactions and campaigns over HTTP.",
+        version="0.1.0",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    context = ServerContext(settings=settings, sessions=sessions, secret_key=secret_key(settings))
+    app.state.rapport = context
+    for router in api.ROUTERS:
+        app.include_router(router, dependencies=[Depends(authorize)])
+    for router in web.ROUTERS:
+        app.include_router(router, dependencies=[Depends(authorize)], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(RefreshSession)
+    app.add_middleware(SecurityHeaders)
+    _handle_errors(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _answer(
+    request: Request, status: int, message: str, errors: list[dict[str, object]] | None = None
+) -> Response:
+    if _is_api(request):
+        return problems.problem(status, message, errors=errors)
+    return error_page(request, status, message)
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(RapportError)
+    async def service_error(request: Request, exc: RapportError) -> Response:
+        status = problems.status_of(exc)
+        return _answer(request, status, exc.message, problems.error_entries(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return problems.from_validation(exc)
+        return error_page(request, 422, "the form is not complete or not valid")
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, _exc: SignInRequired) -> Response:
+        if _is_api(request):
+            return problems.problem(
+                401,
+                "sign in first: a session cookie or an Authorization: Bearer token",
+                headers={"www-authenticate": 'Bearer realm="rapport"'},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(TooManyAttempts)
+    async def too_many(request: Request, exc: TooManyAttempts) -> Response:
+        response = _answer(request, 429, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = _answer(request, exc.status_code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _answer(request, 500, "an internal error occurred; it has been logged")

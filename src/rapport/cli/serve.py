@@ -1,0 +1,54 @@
+"""`rapport serve`: the web UI and the REST API in one process (SPEC §7, §8).
+
+It serves the database it is given and never loads demo data by itself; a database with no
+admin is refused, with the command that creates one. Uvicorn finishes in-flight requests on
+SIGINT/SIGTERM before it stops.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.state import state
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="Behind a TLS proxy: trust its X-Forwarded-Proto/For (cookies become Secure).",
+        ),
+    ] = False,
+) -> None:
+    """Serve the web UI under / and the REST API under /api."""
+    import uvicorn
+
+    from rapport.app import create_app
+    from rapport.errors import Conflict
+    from rapport.services.users import accounts
+
+    st = state(ctx)
+    if accounts.count_admins(st.sessions) == 0:
+        raise Conflict(
+            "this database has no admin; create one first: "
+            "rapport user add NAME --role admin --password-stdin"
+        )
+    app = create_app(st.settings, st.sessions)
+    output.message(f"Rapport serves http://{host}:{port}/ (API: http://{host}:{port}/api/docs)")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips="*" if proxy_headers else None,
+        timeout_graceful_shutdown=30,
+        log_level="info",
+        access_log=False,
+    )

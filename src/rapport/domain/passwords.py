@@ -1,0 +1,25 @@
+"""Password hashing: argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1
+lane), so a sign-in costs tens of milliseconds on a 2-core server (SPEC §10)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a hash was made with other parameters and should be made anew at sign-in."""
+    return HASHER.check_needs_rehash(password_hash)

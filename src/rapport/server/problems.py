@@ -1,0 +1,83 @@
+"""Errors as RFC 9457 problem documents (`application/problem+json`).
+
+One mapping from the error tree of `rapport.errors` to HTTP statuses; the `detail` is the
+message the CLI prints, and `errors` lists what was wrong and where:
+`[{"field": …, "message": …, "position": …}]`. Nothing else reaches a client: an
+unexpected exception is logged with its traceback and answered with a 500 that says no
+more than that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from starlette.responses import JSONResponse
+
+from rapport.errors import Conflict, Forbidden, Invalid, NotFound, RapportError
+
+log = logging.getLogger("rapport.server")
+
+MEDIA_TYPE = "application/problem+json"
+STATUS: dict[type[RapportError], int] = {
+    NotFound: 404,
+    Invalid: 422,
+    Conflict: 409,
+    Forbidden: 403,
+}
+
+
+def status_of(exc: RapportError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def error_entries(exc: RapportError) -> list[dict[str, Any]]:
+    """What `errors` lists for a service error: the field or parameter it names, and the
+    position in the criteria text where there is one."""
+    field = getattr(exc, "field", None) or getattr(exc, "where", None)
+    position = getattr(exc, "position", None)
+    if field is None and position is None:
+        return []
+    entry: dict[str, Any] = {"field": field, "message": exc.message}
+    if position is not None:
+        entry["position"] = {"line": position[0], "column": position[1]}
+    return [entry]
+
+
+def from_error(exc: RapportError) -> JSONResponse:
+    return problem(status_of(exc), exc.message, errors=error_entries(exc))
+
+
+def from_validation(exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's request validation, worded for people: which field, and what is wrong."""
+    errors = []
+    for item in exc.errors():
+        location = [str(part) for part in item.get("loc", ()) if part != "body"]
+        errors.append({"field": ".".join(location) or None, "message": str(item.get("msg", ""))})
+    first = errors[0] if errors else {"field": None, "message": "the request is not valid"}
+    where = f"{first['field']}: " if first["field"] else ""
+    return problem(422, f"{where}{first['message']}", errors=errors)

@@ -1,0 +1,48 @@
+"""The one table of routes and the least role each needs (SPEC §7, §10).
+
+`None` marks the few public routes (health, the OpenAPI document and its page, sign-in,
+the one-click unsubscribe link and the static files). A route missing from the table is
+refused for everyone, and a house-rule test fails for it; the role-matrix test reads this
+same table to call every route as anonymous, viewer, marketer and admin.
+"""
+
+from __future__ import annotations
+
+from rapport.domain.enums import Role
+
+VIEWER, MARKETER, ADMIN = Role.VIEWER, Role.MARKETER, Role.ADMIN
+
+ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
+    # API: public
+    ("GET", "/api/health"): None,
+    ("GET", "/api/openapi.json"): None,
+    ("GET", "/api/docs"): None,
+    ("POST", "/api/login"): None,
+    # API: the signed-in user
+    ("POST", "/api/logout"): VIEWER,
+    ("GET", "/api/me"): VIEWER,
+    # API: users, tokens, audit (admin)
+    ("GET", "/api/users"): ADMIN,
+    ("POST", "/api/users"): ADMIN,
+    ("GET", "/api/users/{name}"): ADMIN,
+    ("PATCH", "/api/users/{name}"): ADMIN,
+    ("GET", "/api/tokens"): ADMIN,
+    ("POST", "/api/tokens"): ADMIN,
+    ("DELETE", "/api/tokens/{token_id}"): ADMIN,
+    ("GET", "/api/audit"): ADMIN,
+    # Web: public
+    ("GET", "/login"): None,
+    ("POST", "/login"): None,
+    ("GET", "/static/{path:path}"): None,
+    # Web: pages
+    ("POST", "/logout"): VIEWER,
+    ("GET", "/"): VIEWER,
+}
+
+
+def least_role(method: str, path: str) -> tuple[bool, Role | None]:
+    """(known, least role) of a route template; HEAD is allowed where GET is."""
+    key = ("GET" if method == "HEAD" else method, path)
+    if key in ROUTE_ROLES:
+        return True, ROUTE_ROLES[key]
+    return False, None

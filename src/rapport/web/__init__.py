@@ -1,0 +1,17 @@
+"""The web UI (SPEC §8): server-rendered pages (Jinja2) with htmx, one module per noun.
+
+`rapport.app` includes every router of `ROUTERS` behind `server.guard.authorize` (the role
+table); an anonymous request for a page is sent to /login. Pages call the same services as
+the CLI and the API; each partial template (`_name.html`) is included by its page and
+returned alone to htmx.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from rapport.web import home, signin
+
+ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router)
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,17 @@
+"""The start page: where a signed-in user lands."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from rapport.server.guard import Who
+from rapport.web.render import page
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(request: Request, who: Who) -> Response:
+    del who
+    return page(request, "home.html")

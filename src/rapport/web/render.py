@@ -1,0 +1,49 @@
+"""Rendering pages: the Jinja2 environment (autoescaped), what every page knows (the user,
+the CSRF token, the language) and the error page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from rapport.server.auth import identify
+
+TEMPLATES = Path(__file__).with_name("templates")
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True),
+    extensions=["jinja2.ext.i18n"],
+)
+environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Templates(env=environment)
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render `template` with the signed-in user and their CSRF token."""
+    identity = identify(request)
+    response: HTMLResponse = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": identity.account if identity else None,
+            "csrf_token": identity.csrf if identity else "",
+            "lang": "en",
+            **context,
+        },
+        status_code=status_code,
+    )
+    return response
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    if request.headers.get("hx-request"):
+        fragment: HTMLResponse = templates.TemplateResponse(
+            request, "_error.html", {"message": message}, status_code=status_code
+        )
+        return fragment
+    return page(request, "error.html", status_code=status_code, message=message)

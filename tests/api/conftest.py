@@ -1,0 +1,90 @@
+"""The server on a fresh database (both engines): an app, its users and signed-in clients.
+
+`users` holds one account per role, each with a password and an API token; `client_as`
+gives a TestClient that sends that user's bearer token, `browser_as` one signed in with the
+session cookie (as the web UI is), whose CSRF token is at `.csrf`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.app import create_app
+from rapport.services.users import accounts, tokens
+from rapport.settings import Settings
+
+PASSWORD = "correct horse battery"
+ROLES = ("viewer", "marketer", "admin")
+
+
+@dataclass
+class Account:
+    name: str
+    role: str
+    token: str
+
+
+@pytest.fixture
+def users(sessions: sessionmaker[Session]) -> dict[str, Account]:
+    made = {}
+    for role in ROLES:
+        name = f"{role}1"
+        accounts.add_user(sessions, name, role=role, password=PASSWORD)
+        token = tokens.create_token(sessions, name, name="tests").token
+        made[role] = Account(name, role, token)
+    return made
+
+
+@pytest.fixture
+def app(sessions: sessionmaker[Session], database_url: str, users: dict[str, Account]) -> FastAPI:
+    del users
+    settings = Settings(database_url=database_url, secret_key="test-secret-key-of-this-session")
+    return create_app(settings, sessions)
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def client_as(app: FastAPI, users: dict[str, Account]) -> Iterator[Callable[[str], TestClient]]:
+    clients: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        client = TestClient(app, follow_redirects=False)
+        client.headers["authorization"] = f"Bearer {users[role].token}"
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+class Browser(TestClient):
+    csrf: str = ""
+
+
+@pytest.fixture
+def browser_as(app: FastAPI, users: dict[str, Account]) -> Iterator[Callable[[str], Browser]]:
+    clients: list[Browser] = []
+
+    def make(role: str) -> Browser:
+        client = Browser(app, follow_redirects=False)
+        answer = client.post("/api/login", json={"name": users[role].name, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        client.csrf = answer.json()["csrf_token"]
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
