@@ -9,6 +9,8 @@ and a redirect to /login for a page.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import api, web
 from rapport.errors import RapportError
 from rapport.server import problems
+from rapport.server.background import webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.security import RefreshSession, SecurityHeaders
@@ -32,9 +35,22 @@ log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
 
 
-def create_app(settings: Settings, sessions: Sessions) -> FastAPI:
-    """The application for one database; `sessions` is already migrated."""
+def create_app(settings: Settings, sessions: Sessions, *, background: bool = True) -> FastAPI:
+    """The application for one database; `sessions` is already migrated. With `background`
+    the app sends the webhooks' outbox while it runs."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loops = [webhook_loop(app.state.rapport)] if background else []
+        for loop in loops:
+            loop.start()
+        app.state.loops = loops
+        yield
+        for loop in loops:
+            loop.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Rapport",
         summary="Contacts, segments, interactions and campaigns over HTTP.",
         version="0.1.0",

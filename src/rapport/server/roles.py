@@ -30,6 +30,10 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tokens"): ADMIN,
     ("DELETE", "/api/tokens/{token_id}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    # API: webhooks (admin)
+    ("GET", "/api/webhooks"): ADMIN,
+    ("POST", "/api/webhooks"): ADMIN,
+    ("DELETE", "/api/webhooks/{webhook_id}"): ADMIN,
     # Web: public
     ("GET", "/login"): None,
     ("POST", "/login"): None,
