@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import api, web
 from rapport.errors import RapportError
 from rapport.server import problems
-from rapport.server.background import webhook_loop
+from rapport.server.background import job_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.security import RefreshSession, SecurityHeaders
@@ -37,13 +37,16 @@ STATIC = Path(web.__file__).with_name("static")
 
 def create_app(settings: Settings, sessions: Sessions, *, background: bool = True) -> FastAPI:
     """The application for one database; `sessions` is already migrated. With `background`
-    the app sends the webhooks' outbox while it runs."""
+    the app runs jobs and sends the webhooks' outbox while it runs."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loops = [webhook_loop(app.state.rapport)] if background else []
+        context = app.state.rapport
+        loops = [job_loop(context), webhook_loop(context)] if background else []
         for loop in loops:
             loop.start()
+        if background:
+            context.wake_jobs = loops[0].wake
         app.state.loops = loops
         yield
         for loop in loops:

@@ -14,7 +14,13 @@ from rapport.domain.enums import Role
 from rapport.server.roles import ROUTE_ROLES
 
 # Values for the path parameters of the routes, so that every route can be called.
-PATH_VALUES = {"name": "viewer1", "token_id": "1", "path": "rapport.css", "webhook_id": "1"}
+PATH_VALUES = {
+    "name": "viewer1",
+    "token_id": "1",
+    "path": "rapport.css",
+    "webhook_id": "1",
+    "job_id": "1",
+}
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 
 

@@ -1,6 +1,7 @@
 """Work the server does beside its requests, in threads it starts and stops with the app:
-sending the webhooks' outbox. A stop lets the current round finish; what is left stays in
-the database and is picked up by the next start (nothing is held only in memory)."""
+running jobs one at a time and sending the webhooks' outbox. A stop lets the current round
+finish; what is left stays in the database and is picked up by the next start (nothing is
+held only in memory)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import threading
 from collections.abc import Callable
 
 from rapport.server.context import ServerContext
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
 from rapport.services.webhooks import dispatch
 
 log = logging.getLogger("rapport.server")
@@ -51,3 +54,16 @@ def webhook_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
         lambda: dispatch.send_due(ctx.sessions, backoff=backoff),
         interval=interval,
     )
+
+
+def job_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
+    """Runs queued jobs; jobs that were running when the server last stopped are queued
+    again first."""
+    kinds = runners(ctx.settings)
+    jobs.resume_interrupted(ctx.sessions)
+
+    def drain() -> None:
+        while jobs.run_next(ctx.sessions, kinds):
+            pass
+
+    return Loop("jobs", drain, interval=interval)

@@ -30,6 +30,10 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tokens"): ADMIN,
     ("DELETE", "/api/tokens/{token_id}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    # API: jobs (their own; an admin's: everyone's)
+    ("GET", "/api/jobs"): VIEWER,
+    ("GET", "/api/jobs/{job_id}"): VIEWER,
+    ("GET", "/api/jobs/{job_id}/events"): VIEWER,
     # API: webhooks (admin)
     ("GET", "/api/webhooks"): ADMIN,
     ("POST", "/api/webhooks"): ADMIN,
