@@ -26,6 +26,7 @@ from rapport.server import problems
 from rapport.server.background import job_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
+from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
@@ -68,6 +69,7 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
     for router in web.ROUTERS:
         app.include_router(router, dependencies=[Depends(authorize)], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Idempotency)
     app.add_middleware(RefreshSession)
     app.add_middleware(SecurityHeaders)
     _handle_errors(app)
