@@ -17,12 +17,13 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import api, web
 from rapport.errors import RapportError
-from rapport.server import problems
+from rapport.server import openapi, problems
 from rapport.server.background import job_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
@@ -73,6 +74,7 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
     app.add_middleware(RefreshSession)
     app.add_middleware(SecurityHeaders)
     _handle_errors(app)
+    openapi.install(app)
     return app
 
 
@@ -88,6 +90,18 @@ def _answer(
     return error_page(request, status, message)
 
 
+def _methods_of(path: str) -> list[str]:
+    """Every method the routes at `path` answer (a 405's Allow header)."""
+    methods = {
+        method
+        for router in (*api.ROUTERS, *web.ROUTERS)
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.path_regex.match(path)
+        for method in route.methods or ()
+    }
+    return sorted(methods)
+
+
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def service_error(request: Request, exc: RapportError) -> Response:
@@ -100,6 +114,10 @@ def _handle_errors(app: FastAPI) -> None:
             return problems.from_validation(exc)
         return error_page(request, 422, "the form is not complete or not valid")
 
+    _handle_http_errors(app)
+
+
+def _handle_http_errors(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, _exc: SignInRequired) -> Response:
         if _is_api(request):
@@ -122,6 +140,8 @@ def _handle_errors(app: FastAPI) -> None:
         response = _answer(request, exc.status_code, str(exc.detail))
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if exc.status_code == 405:
+            response.headers["allow"] = ", ".join(_methods_of(request.url.path))
         return response
 
     @app.exception_handler(Exception)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from rapport.api.pages import Page
+from rapport.api.pages import Page, Timestamp
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
@@ -39,9 +38,9 @@ class JobRead(BaseModel):
     result: dict[str, Any] | None
     error: str
     created_by: str
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
 
 def job_for(ctx: Context, who: Who, job_id: int) -> jobs.JobRead:

@@ -8,12 +8,11 @@ Each event is POSTed as `{"id", "type", "created", "data"}` with the headers
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from rapport.api.pages import Page
+from rapport.api.pages import Page, RequestBody, Timestamp
 from rapport.server.guard import Context, Who
 from rapport.services.webhooks import subscriptions
 from rapport.services.webhooks.outbox import EVENT_TYPES
@@ -21,7 +20,7 @@ from rapport.services.webhooks.outbox import EVENT_TYPES
 router = APIRouter(prefix="/api", tags=["webhooks"])
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(RequestBody):
     url: str = Field(max_length=500, examples=["https://example.com/rapport-events"])
     events: list[str] = Field(min_length=1, examples=[list(EVENT_TYPES)])
 
@@ -30,7 +29,7 @@ class WebhookRead(BaseModel):
     id: int
     url: str
     events: list[str]
-    created_at: dt.datetime
+    created_at: Timestamp
     created_by: str
 
 
