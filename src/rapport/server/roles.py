@@ -45,6 +45,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     # Web: pages
     ("POST", "/logout"): VIEWER,
     ("GET", "/"): VIEWER,
+    ("GET", "/jobs"): VIEWER,
+    ("GET", "/jobs/{job_id}"): VIEWER,
 }
 
 
