@@ -61,4 +61,4 @@ docs: install
 LOCALE := src/rapport/web/locale
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching
