@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rapport.criteria import parse
-from rapport.criteria.fields import reference_tables
+from rapport.criteria.subjects import reference_tables
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "criteria-language.md"
 
