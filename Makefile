@@ -39,6 +39,8 @@ test: system-packages install check
 clean:
 	rm -rf $(VENV) tour.db* .pytest_cache .mypy_cache .ruff_cache
 
-# Regenerate docs/cli.md from the real --help output.
+# Regenerate docs/cli.md from the real --help output, and the tables and JSON Schema of
+# docs/criteria-language.md from the criteria registry.
 docs: install
 	$(BIN)/python -m rapport.cli.reference
+	$(BIN)/python -m rapport.criteria.reference

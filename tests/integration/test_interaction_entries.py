@@ -108,20 +108,24 @@ def test_l6_where_filters_on_entry_fields(world, where, expected):
             "campain_no = CP1",
             "line 1, col 1: unknown field 'campain_no' — did you mean 'campaign_no'?",
         ),
-        ("cost > abc", "line 1, col 8: 'abc' is not a decimal"),
-        ("cost >", "line 1, col 7: expected a value, got the end"),
-        ("cost = 1 or cost = 2", "line 1, col 10: expected 'and', got 'or'"),
-        ("cost", "line 1, col 1: 'cost' needs an operator and a value"),
-        ("canceled = maybe", "line 1, col 12: 'maybe' is not true or false"),
-        ("date = 2026-13-01", "line 1, col 8: '2026-13-01' is not a date"),
-        ("cost is full", "line 1, col 9: expected 'empty', got 'full'"),
-        ("cost ; 1", "line 1, col 6: expected an operator, got ';'"),
+        ("cost > abc", "line 1, col 8: cost: 'abc' is not a number"),
+        ("cost >", "line 1, col 7: the criteria end too early; expected a quoted text or a value"),
+        ("cost = 1 or", "line 1, col 12: the criteria end too early; expected"),
+        ("cost", "line 1, col 1: cost is not a yes/no field; compare it, for example cost = …"),
+        ("canceled = maybe", "line 1, col 12: canceled: 'maybe' is not true or false"),
+        ("date = 2026-13-01", "line 1, col 8: date: '2026-13-01' is not a date"),
+        ("cost is full", "line 1, col 9: unexpected 'full'; expected 'empty' or 'not'"),
+        ("cost ; 1", "line 1, col 6: unexpected ';'; expected"),
+        ("cost is empty", "line 1, col 1: cost does not take 'is empty'; it takes =, !=, <"),
+        ("segment(SEG1)", "line 1, col 1: unknown relation 'segment'"),
+        ("date >= today - 2 q", "line 1, col 19: unexpected 'q'"),
     ],
 )
 def test_l6_a_bad_filter_says_where_and_what(world, where, message):
+    """L6, X1: the entries' filter is the criteria language, with its errors."""
     with pytest.raises(Invalid) as caught:
-        list(ile.get_all(world, where=where))
-    assert caught.value.message == message
+        ile.get_all(world, where=where)  # checked at the call, before any row is read
+    assert caught.value.message.startswith(message)
 
 
 def test_l6_filter_values_are_bound_parameters(world):

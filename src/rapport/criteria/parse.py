@@ -42,6 +42,7 @@ EXPECTED = {
     "INT": "a number",
     "OP": f"an operator ({', '.join(comparisons())})",
     "SIGN": "'+' or '-'",
+    "UNIT": "a date unit (d, w, m or y)",
     "LPAR": "'('",
     "RPAR": "')'",
     "COMMA": "','",

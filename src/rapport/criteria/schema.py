@@ -64,20 +64,30 @@ def _criteria(
             _object("and", **{"and": both}),
             _object("or", **{"or": both}),
             _object("not", **{"not": itself}),
-            *(_condition(field) for field in fields.values()),
+            *(_condition(group) for group in _groups(fields)),
             *extras,
         ]
     }
 
 
-def _condition(field: registry.Field) -> dict[str, Any]:
-    value: dict[str, Any] = {"type": _JSON_TYPES[field.type]}
-    if field.type is ValueType.DATE:
+def _groups(fields: Mapping[str, registry.Field]) -> list[list[registry.Field]]:
+    """The fields grouped by value type and operators, in registry order."""
+    groups: dict[tuple[ValueType, tuple[str, ...]], list[registry.Field]] = {}
+    for field in fields.values():
+        groups.setdefault((field.type, field.operators), []).append(field)
+    return list(groups.values())
+
+
+def _condition(fields: list[registry.Field]) -> dict[str, Any]:
+    """A condition on one of `fields`, which share their value type and operators."""
+    kind = fields[0].type
+    value: dict[str, Any] = {"type": _JSON_TYPES[kind]}
+    if kind is ValueType.DATE:
         value["description"] = "YYYY-MM-DD, today, or today ± N d|w|m|y"
     return _object(
         "field",
-        field={"enum": [field.name, *field.aliases], "description": field.label},
-        op={"enum": list(field.operators), "default": "="},
+        field={"enum": [name for field in fields for name in (field.name, *field.aliases)]},
+        op={"enum": list(fields[0].operators), "default": "="},
         value=value,
         values={"type": "array", "items": value, "minItems": 1},
     )

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, Table, case, exists, false, func, select
 from rapport.criteria.fields import (
     CONTACTS,
     INTERACTION_FIELDS,
-    RELATIONS,
     Field,
     Subject,
     UnknownName,
@@ -31,7 +30,7 @@ from rapport.criteria.fields import (
     text,
     typed,
 )
-from rapport.criteria.operators import OPERATORS, Column, taken_by
+from rapport.criteria.operators import Column
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, InformationFlow, InitiatedBy
 from rapport.storage import tables as t
 
@@ -238,40 +237,3 @@ def subject(name: str) -> Subject:
     if found is None:
         raise UnknownName(f"unknown subject {name!r}{suggestion(name, list(SUBJECTS))}")
     return found
-
-
-# --- the language reference ---------------------------------------------------------------
-
-
-def _row(field: Field) -> str:
-    kind = field.type.value
-    if field.choices:
-        kind += ": " + ", ".join(f"`{c}`" if c else "`''`" for c in field.choices)
-    names = " or ".join(f"`{name}`" for name in (field.name, *field.aliases))
-    return f"| {names} | {field.label} | {kind} |"
-
-
-_HEAD = "| field | means | type |\n|---|---|---|"
-
-
-def reference_tables() -> str:
-    """The operator, field and relation tables of docs/criteria-language.md, from the
-    operator declarations and the registry of every subject."""
-    out = ["### Operators by type", "", "| type | operators |", "|---|---|"]
-    out += [
-        f"| {kind.value} | {', '.join(f'`{op}`' for op in taken_by(kind))} |" for kind in ValueType
-    ]
-    out += ["", "### Operators", "", "| operator | reads |", "|---|---|"]
-    out += [f"| `{op.text}` | {op.say('FIELD', 'V', kind=ValueType.TEXT)} |" for op in OPERATORS]
-    out += ["", "### Contact fields", "", _HEAD, *(_row(f) for f in CONTACTS.fields.values())]
-    for rel in RELATIONS.values():
-        where = "the contact's company (a company: itself)" if rel.on_company else "the contact"
-        out += ["", f"### `{rel.name}(…)`: {rel.label} rows of {where}", ""]
-        if rel.shorthand:
-            out += [f"`{rel.name} = V` means `{rel.name}({rel.shorthand} = V)`.", ""]
-        out += [_HEAD, *(_row(f) for f in rel.fields.values())]
-    for other in SUBJECTS.values():
-        if other is not CONTACTS:
-            out += ["", f"### Subject `{other.name}`: {other.label} fields", "", _HEAD]
-            out += [_row(f) for f in other.fields.values()]
-    return "\n".join(out) + "\n"
