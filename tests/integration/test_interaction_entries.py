@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
+from rapport.criteria import ENTRIES, Criteria
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.interactions import entries as ile
 from rapport.services.interactions import logged as logged_segments
@@ -200,3 +201,46 @@ def test_l6_totals_count_entries_neither_canceled_nor_postponed(world):
     assert [r.code for r in ile.totals(world, by="contact", where="cost > 3")] == ["ACME"]
     with pytest.raises(Invalid, match="--by"):
         ile.totals(world, by="planet")
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("campaign = CP1 or template = call", [1, 2, 3]),
+        ("not (campaign = CP1 or cost > 2)", [3]),
+        ("(contact_no = P1 or contact_no = P4) and not canceled", [1, 3]),
+        ("template = ABSTRACT and segment = SEG1 and salesperson = jo", [1, 2]),
+        ("interaction_template_code = ABSTRACT and segment_no = SEG1", [1, 2]),
+        ("group = LETTER and interaction_group_code = letter", [1, 2, 3]),
+        ("date >= today - 100 y and date != 2026-01-10", [2, 3]),
+        ("date > today + 2w", []),
+        ("date in (2026-01-10, 2026-03-02) and date not in (2026-03-02)", [1]),
+        ("description matches '@mail*' and contact_name matches 'D*|Ann'", [1, 3]),
+        ("campaign is not empty and cost < 3.5", [1]),
+        ("logged_segment in (1, 2) and entry_no != 2", [1, 3]),
+        ("correspondence_type in (email, hard_copy) and delivery_status is empty", [1, 2, 3]),
+    ],
+)
+def test_l6_where_takes_the_whole_criteria_language_and_the_spec_names(world, where, expected):
+    """L6, X1: and/or/not, parentheses, relative dates, `matches`, SPEC §5 names and their
+    SPEC §6 aliases, on the interaction log entries."""
+    assert nos(ile.get_all(world, where=where)) == expected
+
+
+def test_l6_where_takes_the_json_tree_and_parsed_criteria(world):
+    """L6, X1: the API sends criteria as JSON or text; both select the same entries."""
+    tree = {
+        "or": [
+            {"field": "segment_no", "value": "seg1", "op": "!="},
+            {"field": "cost", "op": ">", "value": "3"},
+        ]
+    }
+    assert nos(ile.get_all(world, where=tree)) == [2]
+    parsed = Criteria.parse("campaign_no = CP1", subject=ENTRIES)
+    assert parsed.text == "campaign = CP1"
+    assert nos(ile.get_all(world, where=parsed)) == [1, 2]
+    assert [r.code for r in ile.totals(world, by="campaign", where=parsed)] == ["CP1"]
+    with pytest.raises(Invalid, match="criteria on contact rows do not filter"):
+        ile.get_all(world, where=Criteria.parse("country = BE"))
+    with pytest.raises(Invalid, match=r"\$.or\[1\].field: unknown field 'costs'"):
+        ile.get_all(world, where={"or": [tree["or"][0], {"field": "costs", "value": 1}]})
