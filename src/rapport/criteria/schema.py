@@ -3,8 +3,10 @@ the API accepts as criteria and embeds in its OpenAPI document, and what
 docs/criteria-language.md shows.
 
     {"and": [C, C, …]}   {"or": [C, C, …]}   {"not": C}
-    {"field": F, "op": OP, "value": V}         one value (=, !=, <, <=, >, >=, matches)
-    {"field": F, "op": "in", "values": [V, …]} a list (in, not in); no value for is empty
+    {"field": F, "op": OP, "value": V}         one value (=, !=, <, <=, >, >=, matches);
+                                               "op" may be left out for =
+    {"field": F, "op": "in", "values": [V, …]} a list (in, not in)
+    {"field": F, "op": "is empty"}             nothing (is empty, is not empty)
     {"relation": R, "where": C | null}         a related row exists (contacts)
     {"segment": "SEG…"}   {"logged_segment": N} memberships (contacts)
 
@@ -18,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rapport.criteria import fields as registry
-from rapport.criteria.operators import ValueType
+from rapport.criteria.operators import Takes, ValueType, operator
 
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 _JSON_TYPES: dict[ValueType, list[str]] = {
@@ -64,7 +66,7 @@ def _criteria(
             _object("and", **{"and": both}),
             _object("or", **{"or": both}),
             _object("not", **{"not": itself}),
-            *(_condition(group) for group in _groups(fields)),
+            *(item for group in _groups(fields) for item in _conditions(group)),
             *extras,
         ]
     }
@@ -78,19 +80,40 @@ def _groups(fields: Mapping[str, registry.Field]) -> list[list[registry.Field]]:
     return list(groups.values())
 
 
-def _condition(fields: list[registry.Field]) -> dict[str, Any]:
-    """A condition on one of `fields`, which share their value type and operators."""
+def _conditions(fields: list[registry.Field]) -> list[dict[str, Any]]:
+    """Conditions on one of `fields` (which share their value type and operators): one
+    alternative per kind of operator, with the key that carries its value."""
     kind = fields[0].type
+    names = {"enum": [name for field in fields for name in (field.name, *field.aliases)]}
     value: dict[str, Any] = {"type": _JSON_TYPES[kind]}
     if kind is ValueType.DATE:
         value["description"] = "YYYY-MM-DD, today, or today ± N d|w|m|y"
-    return _object(
-        "field",
-        field={"enum": [name for field in fields for name in (field.name, *field.aliases)]},
-        op={"enum": list(fields[0].operators), "default": "="},
-        value=value,
-        values={"type": "array", "items": value, "minItems": 1},
-    )
+    takes: dict[Takes, list[str]] = {}
+    for text in fields[0].operators:
+        takes.setdefault(operator(text).takes, []).append(text)
+    out = []
+    for what, ops in takes.items():
+        properties: dict[str, Any] = {"field": names, "op": {"enum": ops}}
+        required = ["field", "op"]
+        if what is Takes.VALUE:
+            properties["op"]["default"] = "="
+            properties["value"] = value
+            required = ["field", "value"]
+        elif what is Takes.FILTER:
+            properties["value"] = {"type": "string", "description": "a Business Central filter"}
+            required.append("value")
+        elif what is Takes.VALUES:
+            properties["values"] = {"type": "array", "items": value, "minItems": 1}
+            required.append("values")
+        out.append(
+            {
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": False,
+            }
+        )
+    return out
 
 
 def _extras(subject: registry.Subject) -> list[dict[str, Any]]:

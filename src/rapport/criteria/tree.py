@@ -155,13 +155,13 @@ class _JsonReader:
     def node(self, data: Any, path: str, rel: registry.Relation | None) -> Expr:
         if not isinstance(data, dict):
             raise Invalid("expected an object", where=path)
+        if "field" in data:
+            return self.condition(data, path, rel)
+        if "relation" in data:
+            return self.exists(data, path, rel)
         if len(data) == 1:
             ((key, value),) = data.items()
             return self.single(key, value, path, rel)
-        if "relation" in data:
-            return self.exists(data, path, rel)
-        if "field" in data:
-            return self.condition(data, path, rel)
         raise Invalid(
             "expected one of the keys and, or, not, field, relation, segment, logged_segment",
             where=path,
@@ -195,6 +195,7 @@ class _JsonReader:
     def exists(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
         if rel is not None:
             raise Invalid(f"a relation cannot be used inside {rel.name}(…)", where=path)
+        _only(data, {"relation", "where"}, path)
         try:
             inner = self.subject.relation(str(data["relation"]))
         except registry.UnknownName as exc:
@@ -212,6 +213,7 @@ class _JsonReader:
         op = data.get("op", "=")
         if op not in field.operators:
             raise Invalid(f"{field.name} does not take {op!r}", where=f"{path}.op")
+        _only(data, {"field", "op", *_ARGUMENT[operator(op).takes]}, path)
         try:
             return self.typed(field, op, data)
         except ValueError as exc:
@@ -236,3 +238,18 @@ class _JsonReader:
         if "value" not in data:
             raise ValueError(f"{field.name} {op} needs a 'value'")
         return Compare(field.name, op, coerce(field, data["value"]))
+
+
+# The key that carries what each kind of operator takes.
+_ARGUMENT = {
+    Takes.VALUE: ("value",),
+    Takes.VALUES: ("values",),
+    Takes.NOTHING: (),
+    Takes.FILTER: ("value",),
+}
+
+
+def _only(data: dict[str, Any], allowed: set[str], path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise Invalid(f"unexpected key {key!r}", where=path)
