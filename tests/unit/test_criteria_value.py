@@ -247,3 +247,13 @@ def test_x1_a_tree_built_in_code_must_read_back_as_itself():
     assert Criteria.of(Or((Compare("no", "=", "A"), Compare("no", "=", "B")))).text == (
         "no = A or no = B"
     )
+
+
+def test_x1_inside_interaction_the_spec_6_names_are_aliases_too():
+    """X1: the interaction fields are declared once, for `interaction(…)` on contacts and for
+    the interaction log entries, with the same canonical names and aliases."""
+    aliased = parse("interaction(interaction_template_code = abstract and segment_no = seg1)")
+    assert aliased == parse("interaction(template = ABSTRACT and segment = SEG1)")
+    assert render(aliased) == "interaction(template = ABSTRACT and segment = SEG1)"
+    shared = CONTACTS.relations["interaction"].fields
+    assert all(ENTRIES.fields[name] is field for name, field in shared.items())
