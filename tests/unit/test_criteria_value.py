@@ -257,3 +257,15 @@ def test_x1_inside_interaction_the_spec_6_names_are_aliases_too():
     assert render(aliased) == "interaction(template = ABSTRACT and segment = SEG1)"
     shared = CONTACTS.relations["interaction"].fields
     assert all(ENTRIES.fields[name] is field for name, field in shared.items())
+
+
+def test_x1_every_name_of_a_subject_means_one_thing():
+    """X1: within a subject (and within each relation) no alias is another field's name, and
+    no field is named like a relation or a membership, so a name never reads two ways."""
+    for subject in (CONTACTS, ENTRIES, SEGMENTS, LOGGED_SEGMENTS, CAMPAIGNS):
+        scopes = [subject.fields, *(rel.fields for rel in subject.relations.values())]
+        for fields in scopes:
+            names = [name for field in fields.values() for name in (field.name, *field.aliases)]
+            assert len(names) == len(set(names)), subject.name
+        top = {name for field in subject.fields.values() for name in (field.name, *field.aliases)}
+        assert not top & {*subject.relations, *subject.memberships}, subject.name
