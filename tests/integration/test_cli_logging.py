@@ -156,3 +156,26 @@ def test_l1_template_list_show_and_attach(rapport, tmp_path):
     status, _, err = rapport("template", "attach", "CALL", str(tmp_path / "missing.txt"))
     assert status == 1
     assert "cannot read the file" in err
+
+
+def test_l6_interactions_list_where_is_the_criteria_language_checked_before_any_output(rapport):
+    """L6, X1: `--where` takes and/or/not, parentheses, relative dates and the SPEC §6 names
+    the rows print; a bad one is refused before anything is written to stdout."""
+    rapport("segment", "log", "SEG1")
+    where = (
+        "(interaction_template_code = abstract or segment_no = OTHER) "
+        "and date >= today - 100 y and not (contact_no = P4 or cost > 5)"
+    )
+    rows = as_json(rapport, "interactions", "list", "--where", where)
+    assert [row["contact_no"] for row in rows] == ["P1", "ACME"]
+    for args in (("--json",), ()):
+        status, out, err = rapport(
+            *args, "interactions", "list", "--where", "cost > cheap or canceled"
+        )
+        assert (status, out) == (1, "")
+        assert "line 1, col 8: cost: 'cheap' is not a number" in err
+    status, out, err = rapport(
+        "--json", "interactions", "totals", "--by", "template", "--where", "("
+    )
+    assert (status, out) == (1, "")
+    assert "line 1, col 2: the criteria end too early" in err
