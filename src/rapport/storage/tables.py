@@ -459,6 +459,9 @@ class Delivery(Base):
     """The delivery queue (X8): one row per interaction log entry to deliver, with its state.
 
     A row is claimed, sent and marked `sent` in that order, so a re-run never sends twice.
+    A claim holds until `claimed_until` (its lease); `handed_off_at` is set just before an
+    e-mail goes to the SMTP server, so an expired claim tells "may have been sent" from
+    "never reached the server".
     """
 
     __tablename__ = "deliveries"
@@ -474,6 +477,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    handed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     __table_args__ = (Index(None, "status", "next_attempt_at"),)
 
 

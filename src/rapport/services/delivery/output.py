@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,7 @@ from sqlalchemy import select
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
+from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
     RenderError,
     kind_of,
@@ -44,18 +46,9 @@ from rapport.storage.tables import Attachment
 
 EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.value
 DEFAULT_OUTPUT = Path("rapport-output")
+NO_EMAIL = "the contact has no e-mail address (nor an active alternate address with one)"
 NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one entry ended: 'sent' or 'failed' (retried later when `retry`)."""
-
-    status: str
-    reason: str = ""
-    recipient: str = ""
-    retry: bool = False
 
 
 @dataclass
@@ -72,6 +65,7 @@ class Run:
     failed: int = 0
     skipped: int = 0
     documents: list[Path] = field(default_factory=list)
+    on_hand_off: Callable[[int], None] = lambda _entry_no: None
     _stopped: set[str] = field(default_factory=set)
     _attachments: dict[int, tuple[bytes, str] | None] = field(default_factory=dict)
 
@@ -144,6 +138,8 @@ class Run:
             outcome = Outcome("failed", str(exc), retry=True)
         if outcome.status == "sent":
             self.sent += 1
+        elif outcome.status == "skipped":
+            self.skipped += 1
         else:
             self.failed += 1
         return outcome
@@ -151,11 +147,7 @@ class Run:
     def _email(self, row: Any) -> Outcome:
         recipient = row.alt_email or row.contact_email
         if not recipient:
-            return Outcome(
-                "failed",
-                f"contact {row.contact_no} has no e-mail address (nor an active "
-                "alternate address with one)",
-            )
+            return Outcome("skipped", NO_EMAIL)
         attachment = self._attachment(row.attachment_no)
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
@@ -173,6 +165,7 @@ class Run:
         if self.mailer is None or self.throttle is None:
             return Outcome("failed", "delivery by e-mail is not configured")
         self.throttle.wait()
+        self.on_hand_off(row.entry_no)
         self.mailer.send(mail)
         return Outcome("sent", recipient=recipient)
 

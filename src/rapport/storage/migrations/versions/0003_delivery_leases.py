@@ -1,0 +1,29 @@
+"""Delivery claims carry a lease and a hand-off mark (X8): an interrupted delivery is
+picked up again, and one that may have reached the mail server is told apart.
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-12-03 07:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_until", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("handed_off_at", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("handed_off_at")
+        batch_op.drop_column("claimed_until")
