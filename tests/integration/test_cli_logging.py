@@ -59,6 +59,14 @@ def test_l2_segment_log_prints_the_spec_json(rapport):
         "failed": 0,
         "skipped": 0,
         "archive": None,
+        "delivery": {
+            "pending": 0,
+            "sending": 0,
+            "sent": 0,
+            "failed": 0,
+            "skipped": 0,
+            "uncertain": 0,
+        },
     }
 
 

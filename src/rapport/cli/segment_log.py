@@ -51,6 +51,10 @@ def log(
 
     def human() -> None:
         output.message(f"Segment {segment.strip().upper()} has been logged.")
-        output.fields({k: v for k, v in data.items() if v is not None})
+        shown = {k: v for k, v in data.items() if v is not None and k != "delivery"}
+        if deliver:
+            counts = ", ".join(f"{n} {name}" for name, n in data["delivery"].items() if n)
+            shown["delivery"] = counts or "nothing to deliver"
+        output.fields(shown)
 
     output.result(data, as_json=st.json, human=human)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
+from rapport.services.contacts.consent import unsubscribe_url
 from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
     RenderError,
@@ -65,6 +66,7 @@ class Run:
     failed: int = 0
     skipped: int = 0
     documents: list[Path] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
     on_hand_off: Callable[[int], None] = lambda _entry_no: None
     _stopped: set[str] = field(default_factory=set)
     _attachments: dict[int, tuple[bytes, str] | None] = field(default_factory=dict)
@@ -84,6 +86,7 @@ class Run:
             sessions=sessions,
             segment=segment,
             folder=(output_dir or DEFAULT_OUTPUT) / f"Logged segment {segment}",
+            settings=settings,
         )
         if EMAIL in due_channels:
             target, run.sender = mail_settings(settings)
@@ -151,7 +154,8 @@ class Run:
         attachment = self._attachment(row.attachment_no)
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
-        fields = merge_fields(row)
+        link = unsubscribe_url(self.settings, row.contact_no)
+        fields = merge_fields(row, unsubscribe_url=link)
         body = letter(
             attachment[0], attachment[1], fields, as_attachment=row.send_word_docs_as_attmt
         )
@@ -161,6 +165,7 @@ class Run:
             subject=row.subject or row.description,
             content=body,
             file_name=f"{_safe(row.description or 'letter')}.docx",
+            unsubscribe_url=link,
         )
         if self.mailer is None or self.throttle is None:
             return Outcome("failed", "delivery by e-mail is not configured")
@@ -175,7 +180,8 @@ class Run:
             return Outcome("failed", NO_ATTACHMENT)
         if kind_of(attachment[1]) != "word":
             return Outcome("failed", "a hard copy needs a Word template")
-        document = render_docx(attachment[0], merge_fields(row))
+        link = unsubscribe_url(self.settings, row.contact_no)
+        document = render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
         path.write_bytes(document)
