@@ -1,11 +1,12 @@
 """Merging an interaction's attachment for one contact (L3): e-mail bodies and Word documents.
-Merge fields are Jinja expressions (`{{ contact.name }}`, `{{ contact.company_name }}`, `{{
-contact.salutation }}`, `{{ salesperson.name }}`, `{{ segment.description }}`, `{{
-interaction.subject }}`, `{{ unsubscribe_url }}`), rendered in a sandboxed environment so a
-template can never reach Python internals; HTML bodies and Word XML are autoescaped, so a
-contact named `<b>` stays text. An unknown field is an error that names it, not a silent
-blank. An e-mail whose contact has an unsubscribe link carries it as RFC 8058 one-click
-headers too.
+
+Merge fields are Jinja expressions (`{{ contact.name }}`, `{{ contact.company_name }}`,
+`{{ contact.salutation }}`, `{{ salesperson.name }}`, `{{ segment.description }}`,
+`{{ interaction.subject }}`, `{{ unsubscribe_url }}`), rendered in a sandboxed environment
+so a template can never reach Python internals; HTML bodies and Word XML are autoescaped,
+so a contact named `<b>` stays text. An unknown field is an error that names it, not a
+silent blank. An e-mail whose contact has an unsubscribe link carries it as RFC 8058
+one-click headers too.
 """
 
 from __future__ import annotations
