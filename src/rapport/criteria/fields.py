@@ -189,6 +189,15 @@ RELATIONS: dict[str, Relation] = {
             on_company=True,
         ),
         Relation(
+            "opted_out",
+            t.ContactOptOut.__table__,  # type: ignore[arg-type]
+            "opt-out",
+            _fields(
+                _enum("type", "correspondence type", CorrespondenceType, "correspondence_type")
+            ),
+            shorthand="type",
+        ),
+        Relation(
             "interaction",
             t.InteractionLogEntry.__table__,  # type: ignore[arg-type]
             "interaction",

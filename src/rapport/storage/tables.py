@@ -195,6 +195,19 @@ class Contact(Base):
         Index(None, "company_name", "company_no", "type", "name"),
         Index(None, "country"),
         Index(None, "search_name"),
+        # X7: the few flagged contacts, found without a scan (why an add skipped contacts).
+        Index(
+            "ix_contacts_privacy_blocked",
+            "id",
+            sqlite_where=text("privacy_blocked = 1"),
+            postgresql_where=text("privacy_blocked"),
+        ),
+        Index(
+            "ix_contacts_excluded",
+            "id",
+            sqlite_where=text("excluded = 1"),
+            postgresql_where=text("excluded"),
+        ),
     )
 
 
