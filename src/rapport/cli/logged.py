@@ -44,9 +44,6 @@ def list_logged(ctx: typer.Context) -> None:
     output.result(rows, as_json=st.json, human=lambda: output.table(rows, COLUMNS))
 
 
-DELIVERY_COLUMNS = ["entry_no", "contact_no", "contact_name", "channel", "recipient", "status"]
-
-
 @app.command("show")
 def show_logged(ctx: typer.Context, entry: Entry) -> None:
     """L3/X8: a logged segment with its delivery counts and each recipient's status and
@@ -63,16 +60,15 @@ def show_logged(ctx: typer.Context, entry: Entry) -> None:
 
     def human() -> None:
         output.fields(asdict(card.logged_segment))
-        counts = ", ".join(f"{n} {state_}" for state_, n in data["delivery"].items() if n)
-        output.fields({"delivery": counts or "nothing queued"})
-        rows = [
-            {
-                **row,
-                "status": f"{row['status']}: {row['reason']}" if row["reason"] else row["status"],
-            }
-            for row in data["deliveries"]
-        ]
-        output.table(rows, DELIVERY_COLUMNS, title="deliveries")
+        output.fields({"delivery": output.counts(data["delivery"], none="nothing queued")})
+        for row in data["deliveries"]:
+            outcome = f"{row['status']}: {row['reason']}" if row["reason"] else row["status"]
+            recipient = row["recipient"] or row["channel"]
+            output.stdout.print(
+                f"{row['entry_no']}  {row['contact_no']}  {row['contact_name']}  "
+                f"{recipient}  {outcome}",
+                markup=False,
+            )
 
     output.result(data, as_json=st.json, human=human)
 

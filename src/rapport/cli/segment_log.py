@@ -53,8 +53,7 @@ def log(
         output.message(f"Segment {segment.strip().upper()} has been logged.")
         shown = {k: v for k, v in data.items() if v is not None and k != "delivery"}
         if deliver:
-            counts = ", ".join(f"{n} {name}" for name, n in data["delivery"].items() if n)
-            shown["delivery"] = counts or "nothing to deliver"
+            shown["delivery"] = output.counts(data["delivery"], none="nothing to deliver")
         output.fields(shown)
 
     output.result(data, as_json=st.json, human=human)

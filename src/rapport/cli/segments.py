@@ -183,19 +183,11 @@ def set_line(
     )
 
 
-def skipped_sentence(skipped: dict[str, int]) -> str:
-    """X7: "Skipped: 2 privacy blocked, 1 opted out." (or "Skipped: none.")."""
-    words = {"privacy_blocked": "privacy blocked", "opted_out": "opted out", "excluded": "excluded"}
-    parts = [f"{skipped[key]} {word}" for key, word in words.items() if skipped[key]]
-    return f"Skipped: {', '.join(parts) or 'none'}."
-
-
 def print_action(result: Any, as_json: bool, *, verb: str) -> None:
     data = asdict(result)
     count = data["added"] if verb == "added" else data["removed"]
     shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
-    if verb == "added":
-        shape["skipped"] = data["skipped"]
+    shape |= {"skipped": data["skipped"]} if verb == "added" else {}  # X7: why left out
     if result.preview:
         shape |= {"preview": True, "sample": data["sample"]}
 
@@ -212,7 +204,7 @@ def print_action(result: Any, as_json: bool, *, verb: str) -> None:
                 f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
             )
         if verb == "added":
-            output.stdout.print(skipped_sentence(data["skipped"]))
+            output.stdout.print(f"Skipped: {output.counts(data['skipped'])}.")
 
     output.result(shape, as_json=as_json, human=human)
 
