@@ -39,16 +39,19 @@ def test_s3_add_reduce_refine_and_preview_have_the_spec_shapes(cli):
     cli("segment", "create", "--description", "Mailing")
     code, preview, _ = cli("segment", "add", "SEG00001", "--where", "country = BE", "--preview")
     assert code == 0
-    assert {k: preview[k] for k in ("action_no", "added", "no_of_lines", "preview")} == {
+    skipped = {"excluded": 1, "privacy_blocked": 0, "opted_out": 0}
+    assert {k: preview[k] for k in ("action_no", "added", "no_of_lines", "preview", "skipped")} == {
         "action_no": 1,
         "added": 5,
         "no_of_lines": 5,
         "preview": True,
+        "skipped": skipped,
     }
     assert cli("segment", "add", "SEG00001", "--where", "country = BE")[1] == {
         "action_no": 1,
         "added": 5,
         "no_of_lines": 5,
+        "skipped": skipped,
     }
     assert cli("segment", "reduce", "SEG00001", "--where", "no = P6")[1] == {
         "action_no": 2,

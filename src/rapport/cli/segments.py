@@ -187,6 +187,7 @@ def print_action(result: Any, as_json: bool, *, verb: str) -> None:
     data = asdict(result)
     count = data["added"] if verb == "added" else data["removed"]
     shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
+    shape |= {"skipped": data["skipped"]} if verb == "added" else {}  # X7: why left out
     if result.preview:
         shape |= {"preview": True, "sample": data["sample"]}
 
@@ -202,6 +203,8 @@ def print_action(result: Any, as_json: bool, *, verb: str) -> None:
             output.stdout.print(
                 f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
             )
+        if verb == "added":
+            output.stdout.print(f"Skipped: {output.counts(data['skipped'])}.")
 
     output.result(shape, as_json=as_json, human=human)
 

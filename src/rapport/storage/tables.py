@@ -312,6 +312,19 @@ class Contact(Base):
         Index(None, "company_name", "company_no", "type", "name"),
         Index(None, "country"),
         Index(None, "search_name"),
+        # X7: the few flagged contacts, found without a scan (why an add skipped contacts).
+        Index(
+            "ix_contacts_privacy_blocked",
+            "id",
+            sqlite_where=text("privacy_blocked = 1"),
+            postgresql_where=text("privacy_blocked"),
+        ),
+        Index(
+            "ix_contacts_excluded",
+            "id",
+            sqlite_where=text("excluded = 1"),
+            postgresql_where=text("excluded"),
+        ),
     )
 
 
@@ -576,6 +589,9 @@ class Delivery(Base):
     """The delivery queue (X8): one row per interaction log entry to deliver, with its state.
 
     A row is claimed, sent and marked `sent` in that order, so a re-run never sends twice.
+    A claim holds until `claimed_until` (its lease); `handed_off_at` is set just before an
+    e-mail goes to the SMTP server, so an expired claim tells "may have been sent" from
+    "never reached the server".
     """
 
     __tablename__ = "deliveries"
@@ -591,6 +607,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    handed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     __table_args__ = (Index(None, "status", "next_attempt_at"),)
 
 

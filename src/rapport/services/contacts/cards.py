@@ -28,6 +28,7 @@ from rapport.criteria import condition as condition_of
 from rapport.criteria import parse
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts.consent import opted_out_of
 from rapport.services.contacts.fields import (
     Assigned,
     FieldValue,
@@ -131,6 +132,7 @@ class ContactCard(ContactRead):
     profile_answers: tuple[Assigned, ...]
     alt_addresses: tuple[AltAddressRead, ...]
     recent_interactions: tuple[InteractionRead, ...]
+    opted_out: tuple[str, ...]  # X7: the correspondence types it opted out of
 
 
 # --- Rules -------------------------------------------------------------------------------
@@ -320,7 +322,8 @@ def _refuse_history(session: Session, contact: Contact) -> None:
 
 def get(sessions: Sessions, no: str) -> ContactCard:
     """K1/K2: the contact card — the contact, its assignments (a person shows its company's
-    industry groups and business relations), alternate addresses, latest interactions."""
+    industry groups and business relations), alternate addresses, latest interactions, and
+    its consent (X7: opt-outs, privacy blocked)."""
     with sessions.begin() as session:
         contact = find_contact(session, no)
         assigned = assignments(session, contact)
@@ -334,6 +337,7 @@ def get(sessions: Sessions, no: str) -> ContactCard:
             profile_answers=assigned["profile"],
             alt_addresses=_alt_addresses(session, contact.id),
             recent_interactions=_interactions(session, contact.id),
+            opted_out=opted_out_of(session, contact.id),
         )
 
 
