@@ -109,3 +109,16 @@ def test_errors_exit_1_with_one_line_and_change_nothing(cli):
 def test_usage_errors_exit_2(cli):
     assert cli("segment", "add", "SEG00001")[0] == 2  # --where is required
     assert cli("segment", "frobnicate")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "nos"), [("add-contact", ["BETA", "NOBODY"]), ("remove-contact", ["P1", "P3"])]
+)
+def test_s5_add_and_remove_contact_are_all_or_nothing(cli, command, nos):
+    cli("segment", "create", "--description", "Mailing")
+    cli("segment", "add", "SEG00001", "--where", "company_no = ACME")
+    before = cli("segment", "show", "SEG00001")[1]
+    code, out, err = cli("segment", command, "SEG00001", *nos)
+    assert (code, out) == (1, None)
+    assert nos[1] in err
+    assert cli("segment", "show", "SEG00001")[1] == before

@@ -299,13 +299,15 @@ def add_contact(
     segment: Segment,
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
 ) -> None:
-    """S5: add contacts by hand, each as its own undoable action."""
+    """S5: add contacts by hand, each as its own undoable action; all or nothing."""
     from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
-        asdict(segment_manual.add_contact(st.sessions, segment, contact_no=no, user=st.user))
-        for no in contacts
+        asdict(r)
+        for r in segment_manual.add_contacts_by_hand(
+            st.sessions, segment, contact_nos=contacts, user=st.user
+        )
     ]
     output.result(
         results,
@@ -321,17 +323,15 @@ def remove_contact(
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
     keep_criteria: KeepCriteria = False,
 ) -> None:
-    """S5: remove contacts by hand, each as its own undoable action."""
+    """S5: remove contacts by hand, each as its own undoable action; all or nothing."""
     from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
-        asdict(
-            segment_manual.remove_contact(
-                st.sessions, segment, contact_no=no, user=st.user, keep_criteria=keep_criteria
-            )
+        asdict(r)
+        for r in segment_manual.remove_contacts_by_hand(
+            st.sessions, segment, contact_nos=contacts, user=st.user, keep_criteria=keep_criteria
         )
-        for no in contacts
     ]
     output.result(
         results,
