@@ -54,7 +54,7 @@ def create(
     subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
 ) -> None:
-    """S1: create a segment; prints its number."""
+    """S1: create a segment; prints its number (--json: the new header)."""
     from rapport.services.segments import header as segments
 
     st = state(ctx)
@@ -72,7 +72,7 @@ def create(
         user=st.user,
         values=[(f, v) for f, v in given if v],
     )
-    output.result({"no": result.no}, as_json=st.json, human=lambda: output.stdout.print(result.no))
+    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.no))
 
 
 @app.command("list")

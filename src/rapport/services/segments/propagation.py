@@ -120,7 +120,11 @@ def read(session: Session, header: SegmentHeader) -> SegmentRead:
 def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:
     """Insert a header as BC's OnInsert does: number series, default salesperson, today."""
     series = setup_series(session, "segment_nos")
-    account = session.get(User, user)
+    # User ids compare case-insensitively (BC's User Name is a Code field): `--user jim`
+    # finds the user stored as "jim" or "JIM".
+    account = session.scalars(
+        select(User).where(func.upper(User.name) == user.strip().upper()).order_by(User.name)
+    ).first()
     header = SegmentHeader(
         no=next_no(session, series),
         no_series=series,
