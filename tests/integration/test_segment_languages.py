@@ -74,6 +74,12 @@ def test_s15_bad_input_is_refused_and_changes_nothing(seg):
         segment_languages.set_language(
             sessions, no, language="FRB", upload=Upload("bad.html", b"{{ contact.name ")
         )
+    with pytest.raises(
+        Invalid, match=r"unknown merge field contact\.nam; did you mean contact\.name"
+    ):
+        segment_languages.set_language(
+            sessions, no, language="FRB", upload=Upload("bad.html", b"{{ contact.nam }}")
+        )
     with pytest.raises(NotFound, match="no line 5"):
         segment_languages.set_language(sessions, no, language="FRB", line_no=5)
     assert segment_languages.get_all(sessions, no) == before

@@ -120,7 +120,7 @@ def test_s5_removing_a_contact_not_on_the_segment_is_an_error(world, seg):
 
 def test_s5_adding_contacts_by_hand_is_all_or_nothing_when_one_does_not_exist(world, seg):
     before = (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions)
-    with pytest.raises(NotFound, match="No.='NOBODY'"):
+    with pytest.raises(NotFound, match=r"No\.='NOBODY'"):
         add_contacts_by_hand(world, seg, contact_nos=["BETA", "NOBODY"], user="ADMIN")
     assert (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions) == before
     assert "BETA" not in members(world, seg)
