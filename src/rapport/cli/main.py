@@ -15,6 +15,7 @@ import typer
 from rapport.cli import (
     campaigns,
     contacts,
+    criteria,
     demo,
     followup,
     interactions,
@@ -67,6 +68,7 @@ app.add_typer(followup.tasks, name="tasks")
 app.add_typer(logged.app, name="logged")
 app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
+app.add_typer(criteria.app, name="criteria")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)

@@ -395,3 +395,7 @@ segment_outputs.register(app)
 from rapport.cli import segment_log  # noqa: E402
 
 segment_log.register(app)
+
+from rapport.cli import segment_delete  # noqa: E402
+
+segment_delete.register(app)
