@@ -14,6 +14,7 @@ import typer
 
 from rapport.cli import (
     campaigns,
+    codes,
     contacts,
     criteria,
     demo,
@@ -21,6 +22,7 @@ from rapport.cli import (
     interactions,
     logged,
     segments,
+    setup,
     templates,
     transfer,
 )
@@ -69,6 +71,8 @@ app.add_typer(logged.app, name="logged")
 app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
 app.add_typer(criteria.app, name="criteria")
+app.add_typer(codes.app, name="codes")
+app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)

@@ -12,9 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from rapport.cli import output
-from rapport.cli.options import Segment
+from rapport.cli.options import Segment, assignments
 from rapport.cli.state import state
-from rapport.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
 
@@ -30,17 +29,6 @@ KeepCriteria = Annotated[
     ),
 ]
 Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
-
-
-def assignments(pairs: list[str]) -> list[tuple[str, str]]:
-    """FIELD=VALUE arguments, in the order given."""
-    result = []
-    for pair in pairs:
-        field, sep, value = pair.partition("=")
-        if not sep or not field.strip():
-            raise Invalid(f"expected FIELD=VALUE, got {pair!r}")
-        result.append((field.strip(), value))
-    return result
 
 
 @app.command("create")
