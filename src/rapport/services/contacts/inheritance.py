@@ -7,7 +7,9 @@ company, or moved into one, takes the company's value of every field it left bla
 that still held its previous company's value; a change on a company reaches its persons
 set-based, one UPDATE, except where a person's field differs from the company's old value
 (edited on the person, as Business Central's xRec comparison decides). Runs inside the
-caller's transaction.
+caller's transaction, on the contact write path (`cards.add_contact`, `cards.edit_contact`);
+an import writes the file's values as they are, so that an exported file re-imports
+unchanged (SPEC §6.1).
 """
 
 from __future__ import annotations
