@@ -35,6 +35,7 @@ from sqlalchemy import (
     Time,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,6 +66,10 @@ def text_field(length: int = TEXT) -> Mapped[str]:
 
 def flag() -> Mapped[bool]:
     return mapped_column(Boolean, default=False, server_default=false())
+
+
+def inherited() -> Mapped[bool]:
+    return mapped_column(Boolean, default=True, server_default=true())
 
 
 def money() -> Mapped[Decimal]:
@@ -105,6 +110,13 @@ class MarketingSetup(Base):
     default_salutation_code: Mapped[str] = code_field(SHORT_CODE)
     default_sales_cycle_code: Mapped[str] = code_field(SHORT_CODE)
     default_salesperson_code: Mapped[str] = code_field()
+    # Inheritance (BC): what a person takes from its company, and keeps in step with it.
+    inherit_salesperson_code: Mapped[bool] = inherited()
+    inherit_territory_code: Mapped[bool] = inherited()
+    inherit_country_region_code: Mapped[bool] = inherited()
+    inherit_language_code: Mapped[bool] = inherited()
+    inherit_address_details: Mapped[bool] = inherited()
+    inherit_communication_details: Mapped[bool] = inherited()
 
 
 class Language(Base):

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, parse, render
 from rapport.domain.enums import SegmentAction
-from rapport.errors import NotFound
 from rapport.services.segments.lines import (
     Candidates,
     Rules,
@@ -261,7 +260,6 @@ def remove(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
-    missing: str | None = None,
 ) -> ActionResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine)."""
@@ -281,8 +279,6 @@ def remove(
                 preview=True,
                 sample=count_and_sample(session, removed)[1],
             )
-        if missing and not session.scalar(select(func.count()).where(*scope)):
-            raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(
             session,
             header,
@@ -291,7 +287,6 @@ def remove(
             entire_companies=entire_companies,
             keep_criteria=keep_criteria,
             user=user,
-            manual=bool(missing),
         )
 
 
