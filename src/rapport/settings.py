@@ -41,10 +41,10 @@ class Settings:
             smtp_rate = float(rate) if rate else cls.smtp_rate
         except ValueError as exc:
             raise Invalid(
-                f"{rate!r} is not a number of messages per second", where="RAPPORT_SMTP_RATE"
+                f"{rate!r} is not a number of messages per second", field="RAPPORT_SMTP_RATE"
             ) from exc
         if smtp_rate <= 0:
-            raise Invalid("must be more than 0 messages per second", where="RAPPORT_SMTP_RATE")
+            raise Invalid("must be more than 0 messages per second", field="RAPPORT_SMTP_RATE")
         return cls(
             database_url=database_url or pick("database_url") or DEFAULT_DATABASE_URL,
             smtp_rate=smtp_rate,

@@ -229,7 +229,7 @@ def load(
     contacts; without, loading it a second time is a Conflict.
     """
     if contacts < 0:
-        raise Invalid("must not be negative", where="--contacts")
+        raise Invalid("must not be negative", field="contacts")
     loaded_now = False
     if not contacts or not demo_loaded(sessions):
         load_demo(sessions, seed=seed)

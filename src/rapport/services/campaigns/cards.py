@@ -88,7 +88,7 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
     try:
         return normalize_code(value, length=length, field=field)
     except ValueError as exc:
-        raise Invalid(str(exc), where=field) from exc
+        raise Invalid(str(exc), field=field) from exc
 
 
 def _check(session: Session, model: Any, code: str, label: str) -> str:
@@ -113,7 +113,7 @@ def create_campaign(
         raise Invalid(
             f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
             f"{ending_date.isoformat()}.",
-            where="starting_date",
+            field="starting_date",
         )
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")
@@ -253,7 +253,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
     """C1: a campaign status (a plain code and description)."""
     key = as_code(code, length=10, field="code")
     if not key:
-        raise Invalid("Code must have a value in Campaign Status.", where="code")
+        raise Invalid("Code must have a value in Campaign Status.", field="code")
     with sessions.begin() as session:
         if session.get(CampaignStatus, key) is not None:
             raise Conflict(f"Campaign Status {key} already exists.")

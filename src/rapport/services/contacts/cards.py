@@ -155,7 +155,7 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
     """Company no., id and name as BC derives them from the type and the company no."""
     if contact.type == ContactType.COMPANY:
         if values.get("company_no", contact.no) not in {"", contact.no}:
-            raise Invalid("a company's company no. is its own no.", where="company_no")
+            raise Invalid("a company's company no. is its own no.", field="company_no")
         contact.company_no, contact.company_id, contact.company_name = (
             contact.no,
             contact.id,
@@ -172,7 +172,7 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
         raise Invalid(
             f"{given!r} is not the name of company {contact.company_no or '(none)'}; "
             "the company name follows company_no",
-            where="company_name",
+            field="company_name",
         )
 
 
@@ -181,7 +181,7 @@ def _company(session: Session, no: str, *, person: Contact) -> Contact:
     if company is None:
         raise NotFound(f"Contact {no} does not exist.")
     if company.type != ContactType.COMPANY or company.id == person.id:
-        raise Invalid(f"contact {no} is not a company", where="company_no")
+        raise Invalid(f"contact {no} is not a company", field="company_no")
     return company
 
 
@@ -256,7 +256,7 @@ def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue
     with sessions.begin() as session:
         contact = find_contact(session, no, lock=True)
         if values.get("no", contact.no) != contact.no:
-            raise Invalid("a contact's no. cannot be changed", where="no")
+            raise Invalid("a contact's no. cannot be changed", field="no")
         check_references(session, values)
         old_company_no, old_name, old_type = contact.company_no, contact.name, contact.type
         _change_type(session, contact, values.get("type", old_type))
@@ -372,7 +372,7 @@ def get_all(
     that memory stays flat at a million contacts. The criteria are checked before anything
     is read; the transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
-        raise Invalid("must be zero or more", where="limit")
+        raise Invalid("must be zero or more", field="limit")
     conditions = [c for c in (condition, _criteria(where)) if c is not None]
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))

@@ -210,7 +210,7 @@ def totals(sessions: Sessions, *, by: str, where: str = "") -> list[Total]:
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
-        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", where="--by")
+        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", field="by")
     key, lookup, lookup_key = BY[by]
     joins: Any = entries.join(contacts, contacts.c.id == entries.c.contact_id)
     description = contacts.c.name

@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, false, func, insert, literal, select, text,
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import RapportError
+from rapport.errors import DeliveryFailed, RapportError
 from rapport.services.interactions.checks import (
     check_header,
     check_lines,
@@ -366,10 +366,7 @@ def run_delivery(
             output_dir=output_dir,
         )
     except RapportError as exc:
-        raise RapportError(
-            f"Logged Segment {entry_no} has been logged, but its delivery failed: "
-            f"{exc.message} Resend with `rapport logged resend {entry_no}`."
-        ) from exc
+        raise DeliveryFailed(entry_no, exc) from exc
 
 
 def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:

@@ -143,12 +143,12 @@ def _sales_cycle(session: Session, code: str | None) -> str:
     setup = session.get(MarketingSetup, 1)
     key = (code or (setup.default_sales_cycle_code if setup else "") or "").strip().upper()
     if not key:
-        raise Invalid("Sales Cycle Code must have a value.", where="sales_cycle_code")
+        raise Invalid("Sales Cycle Code must have a value.", field="sales_cycle_code")
     cycle = session.get(SalesCycle, key)
     if cycle is None:
         raise NotFound(f"Sales Cycle {key} does not exist.")
     if cycle.blocked:
-        raise Invalid(f"Sales Cycle {key} is blocked.", where="sales_cycle_code")
+        raise Invalid(f"Sales Cycle {key} is blocked.", field="sales_cycle_code")
     return key
 
 
@@ -235,7 +235,7 @@ def create_tasks(
     if kind not in TASK_TYPES:
         raise Invalid(f"type must be one of meeting, phone_call or blank, got {type!r}")
     if not description.strip():
-        raise Invalid("You must fill in the Description field.", where="description")
+        raise Invalid("You must fill in the Description field.", field="description")
     given = (salesperson_code or "").strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
@@ -307,7 +307,7 @@ def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
         raise Invalid(
             f"Salesperson Code must have a value in Segment Line: Segment No.={header.no}, "
             f"Line No.={line_no}. Give one with the salesperson option.",
-            where="salesperson_code",
+            field="salesperson_code",
         )
 
 

@@ -78,7 +78,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
             raise Invalid(
                 f"there is no action {target} to go back to on segment {header.no} "
                 f"(it has actions 1 to {count}; 0 undoes them all)",
-                where="--to",
+                field="to_action",
             )
         actions = session.execute(
             select(

@@ -102,7 +102,7 @@ def checked_language_code(language: str) -> str:
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     if not code:
-        raise Invalid("Language Code must have a value.", where="language")
+        raise Invalid("Language Code must have a value.", field="language")
     return code
 
 
@@ -111,7 +111,7 @@ def checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
         return None
     extension = extension_of(upload.file_name)
     if not upload.content:
-        raise Invalid("the file is empty", where=upload.file_name)
+        raise Invalid("the file is empty", field=upload.file_name)
     check_merge_fields(upload.file_name, extension, upload.content)
     return upload.file_name, extension, upload.content
 

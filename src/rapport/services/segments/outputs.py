@@ -79,7 +79,7 @@ def apply_mailing_group(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if not key or session.get(MailingGroup, key) is None:
-            raise Invalid("Specify a Mailing Group Code.", where="code")
+            raise Invalid("Specify a Mailing Group Code.", field="code")
         removed = 0
         if replace:
             removed = execute_counted(

@@ -140,7 +140,7 @@ def extension_of(file_name: str) -> str:
         raise Invalid(
             "an attachment is an e-mail body (.html, .htm, .txt) or a Word template (.docx), "
             f"not {'.' + extension if extension else 'a file without extension'}",
-            where=file_name,
+            field=file_name,
         )
     return extension
 
@@ -153,11 +153,11 @@ def check_merge_fields(file_name: str, extension: str, content: bytes) -> None:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("an e-mail body must be UTF-8 text", where=file_name) from exc
+            raise Invalid("an e-mail body must be UTF-8 text", field=file_name) from exc
         try:
             jinja2.Environment(autoescape=True).parse(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise Invalid(f"line {exc.lineno}: {exc.message}", where=file_name) from exc
+            raise Invalid(f"line {exc.lineno}: {exc.message}", field=file_name) from exc
         return
     check_word_template(file_name, content)
 
@@ -169,10 +169,10 @@ def check_word_template(file_name: str, content: bytes) -> None:
     try:
         DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Invalid("not a Word document (.docx)", where=file_name) from exc
+        raise Invalid("not a Word document (.docx)", field=file_name) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise Invalid(
-            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", where=file_name
+            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", field=file_name
         ) from exc
 
 
@@ -204,7 +204,7 @@ def attach(
     name = PurePath(file_name).name
     extension = extension_of(name)
     if not content:
-        raise Invalid("the file is empty", where=name)
+        raise Invalid("the file is empty", field=name)
     check_merge_fields(name, extension, content)
     with sessions.begin() as session:
         template = find(session, code)

@@ -76,7 +76,7 @@ def _criteria(spec: TableSpec, where: str | None) -> Expr | None:
         raise Invalid(
             f"{spec.name} has no contact to select; criteria apply to contacts and to the "
             "tables of a contact's rows",
-            where="--where",
+            field="where",
         )
     return parse(where)
 

@@ -54,7 +54,7 @@ class BadFile(Invalid):
         count = len(self.bad_rows)
         lines = "\n".join(str(bad) for bad in self.bad_rows)
         super().__init__(
-            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", where=name
+            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", field=name
         )
 
 

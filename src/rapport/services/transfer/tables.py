@@ -273,5 +273,5 @@ def get(name: str) -> TableSpec:
         return TABLES[name]
     except KeyError:
         raise Invalid(
-            f"no table {name!r}; choose one of {', '.join(TABLES)}", where="TABLE"
+            f"no table {name!r}; choose one of {', '.join(TABLES)}", field="table"
         ) from None
