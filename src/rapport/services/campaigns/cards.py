@@ -39,6 +39,7 @@ from rapport.storage.tables import (
     CampaignTargetGroup,
     InteractionLogEntry,
     Salesperson,
+    table_of,
 )
 
 ILE = InteractionLogEntry
@@ -229,7 +230,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
 
     query = (
         select(
-            *CampaignEntry.__table__.c,
+            *table_of(CampaignEntry).c,
             total(func.count()).label("no_of_interactions"),
             func.coalesce(total(func.sum(ILE.cost)), 0).label("cost"),
             func.coalesce(total(func.sum(ILE.duration)), 0).label("duration"),

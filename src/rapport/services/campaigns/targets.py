@@ -26,6 +26,7 @@ from rapport.domain.enums import TargetGroupType
 from rapport.errors import Invalid, NotFound
 from rapport.services.campaigns.cards import as_code
 from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Campaign,
     CampaignTargetGroup,
@@ -62,7 +63,7 @@ def _targets(no: str) -> Any:
         .where(
             SegmentLine.campaign_no == no,
             SegmentLine.campaign_target == true(),
-            SegmentLine.removed_action.is_(None),
+            on_segment(),
         )
     )
     entries = (

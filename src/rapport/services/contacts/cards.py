@@ -38,6 +38,7 @@ from rapport.services.contacts.fields import (
 from rapport.services.contacts.relations import assignments, kept_for_type
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -138,9 +139,7 @@ class ContactCard(ContactRead):
 
 def _on_segment(session: Session, contact_id: int) -> bool:
     lines = table_of(SegmentLine)
-    query = select(
-        exists().where(lines.c.contact_id == contact_id, lines.c.removed_action.is_(None))
-    )
+    query = select(exists().where(lines.c.contact_id == contact_id, on_segment()))
     return bool(session.scalar(query))
 
 

@@ -33,6 +33,7 @@ from rapport.services.segments.lines import (
 )
 from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze, execute_counted
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 
@@ -296,7 +297,7 @@ def removal_scope(
 ) -> list[ColumnElement[bool]]:
     match = matched_lines(criteria, entire_companies=entire_companies)
     target = match if action is SegmentAction.REDUCE else ~match | lines.c.contact_id.is_(None)
-    return [lines.c.segment_id == header.id, lines.c.removed_action.is_(None), target]
+    return [on_segment(header.id), target]
 
 
 def apply_remove(

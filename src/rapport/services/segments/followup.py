@@ -23,6 +23,7 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segments.propagation import get_header
 from rapport.storage.db import Sessions, is_postgresql
 from rapport.storage.number_series import setup_series
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     MarketingSetup,
@@ -34,6 +35,7 @@ from rapport.storage.tables import (
     SegmentLine,
     Task,
     TaskAttendee,
+    table_of,
 )
 
 CHUNK = 5_000
@@ -126,8 +128,7 @@ def _lines(session: Session, header: SegmentHeader) -> Iterator[list[Any]]:
             )
             .join(Contact, Contact.id == SegmentLine.contact_id)
             .where(
-                SegmentLine.segment_id == header.id,
-                SegmentLine.removed_action.is_(None),
+                on_segment(header.id),
                 SegmentLine.line_no > last,
             )
             .order_by(SegmentLine.line_no)
@@ -295,8 +296,7 @@ def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
     line_no = session.scalar(
         select(SegmentLine.line_no)
         .where(
-            SegmentLine.segment_id == header.id,
-            SegmentLine.removed_action.is_(None),
+            on_segment(header.id),
             SegmentLine.contact_id.is_not(None),
             SegmentLine.salesperson_code == "",
         )
@@ -315,7 +315,7 @@ def get_opportunities(
     sessions: Sessions, *, segment_no: str | None = None
 ) -> list[OpportunityRead]:
     """S14: every opportunity (or those of one segment), by no."""
-    columns = [c for c in Opportunity.__table__.c if c.name != "contact_id"]
+    columns = [c for c in table_of(Opportunity).c if c.name != "contact_id"]
     query = select(Contact.no.label("contact_no"), *columns).outerjoin(
         Contact, Contact.id == Opportunity.contact_id
     )
@@ -330,7 +330,7 @@ def get_opportunities(
 
 def get_tasks(sessions: Sessions, *, segment_no: str | None = None) -> list[TaskRead]:
     """S14: every task (or those of one segment), by no."""
-    columns = [c for c in Task.__table__.c if c.name != "contact_id"]
+    columns = [c for c in table_of(Task).c if c.name != "contact_id"]
     query = select(Contact.no.label("contact_no"), *columns).outerjoin(
         Contact, Contact.id == Task.contact_id
     )

@@ -26,6 +26,7 @@ from rapport.services.segments.propagation import (
     read,
 )
 from rapport.storage.db import Sessions, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
@@ -92,7 +93,7 @@ def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Itera
                     company, company.c.no == lines.c.contact_company_no
                 )
             )
-            .where(lines.c.segment_id == header.id, lines.c.removed_action.is_(None))
+            .where(on_segment(header.id))
             .order_by(lines.c.line_no)
             .limit(limit)
         )

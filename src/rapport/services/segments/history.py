@@ -23,6 +23,7 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segments.lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, table_of
 
 criteria_lines = table_of(SegmentCriteriaLine)
@@ -225,8 +226,7 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
             session.scalars(
                 select(lines.c.line_no)
                 .where(
-                    lines.c.segment_id == header.id,
-                    lines.c.removed_action.is_(None),
+                    on_segment(header.id),
                     lines.c.contact_id == contact.id,
                 )
                 .order_by(lines.c.line_no)

@@ -20,6 +20,7 @@ from rapport.services.segments.lines import sync_campaign_targets
 from rapport.services.segments.manual import change_line_contact
 from rapport.services.segments.propagation import get_header
 from rapport.storage.db import Sessions
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     InteractionTemplate,
@@ -74,7 +75,7 @@ def get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLi
         select(SegmentLine).where(
             SegmentLine.segment_id == header.id,
             SegmentLine.line_no == line_no,
-            SegmentLine.removed_action.is_(None),
+            on_segment(),
         )
     ).one_or_none()
     if line is None:

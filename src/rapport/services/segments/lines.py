@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.services.campaigns.targets import sync_target_groups
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Attachment,
     CampaignTargetGroup,
@@ -166,8 +167,7 @@ def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     return not_(
         exists().where(
-            lines.c.segment_id == segment_id,
-            lines.c.removed_action.is_(None),
+            on_segment(segment_id),
             lines.c.contact_id == contacts.c.id,
         )
     )

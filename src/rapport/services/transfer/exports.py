@@ -26,10 +26,10 @@ from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer.files import file_format, write_csv, write_xlsx
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions
-from rapport.storage.tables import Base
+from rapport.storage.tables import Contact, table_of
 
 BATCH = 10_000
-contacts = Base.metadata.tables["contacts"]
+contacts = table_of(Contact)
 
 
 @dataclass(frozen=True)

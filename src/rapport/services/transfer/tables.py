@@ -198,7 +198,7 @@ def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -
 
 
 def _table(model: type[t.Base]) -> Table:
-    return t.Base.metadata.tables[model.__tablename__]
+    return t.table_of(model)
 
 
 def _code(column: str, model: type[t.Base]) -> tuple[tuple[str, ...], Table, tuple[str, ...]]:
