@@ -3,6 +3,8 @@ undo to any earlier action restores the lines as they were after it."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,7 +55,7 @@ actions = st.one_of(
 
 
 def snapshot(sessions, no):
-    return [tuple(sorted(line.items())) for line in segments.get_lines(sessions, no)]
+    return [tuple(sorted(asdict(line).items())) for line in segments.get_lines(sessions, no)]
 
 
 def apply(sessions, no, action):
@@ -69,7 +71,7 @@ def apply(sessions, no, action):
         current = list(segments.get_lines(sessions, no, limit=1))
         if not current:
             return False
-        set_line(sessions, no, current[0]["line_no"], values=[("contact_no", arg)], user="U")
+        set_line(sessions, no, current[0].line_no, values=[("contact_no", arg)], user="U")
     else:
         try:
             remove_contact(sessions, no, contact_no=arg, user="U", keep_criteria=True)

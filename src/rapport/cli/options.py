@@ -14,3 +14,15 @@ OutputDir = Annotated[
         "--output", help="Folder for hard copies (default: ./rapport-output/).", file_okay=False
     ),
 ]
+Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
+Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
+EntireCompanies = Annotated[
+    bool, typer.Option("--entire-companies", help="Match and remove whole companies.")
+]
+KeepCriteria = Annotated[
+    bool,
+    typer.Option(
+        "--keep-criteria", help="Keep the criteria actions when the segment becomes empty."
+    ),
+]
+Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]

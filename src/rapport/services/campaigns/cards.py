@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.tables import (
     Campaign,
@@ -201,14 +201,14 @@ def _read(row: Any) -> CampaignRead:
 
 def get_all(sessions: Sessions) -> list[CampaignRead]:
     """C2: every campaign with its totals, by no."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [_read(row) for row in session.execute(_campaigns())]
 
 
 def get(sessions: Sessions, no: str) -> CampaignRead:
     """C2: one campaign with its totals."""
     key = as_code(no, field="no")
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
     if row is None:
         raise NotFound(f"Campaign {key} does not exist.")
@@ -238,7 +238,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
         .where(CampaignEntry.campaign_no == key)
         .order_by(CampaignEntry.entry_no)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         if session.get(Campaign, key) is None:
             raise NotFound(f"Campaign {key} does not exist.")
         rows = session.execute(query).all()
@@ -264,7 +264,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
 
 def get_statuses(sessions: Sessions) -> list[CampaignStatusRead]:
     """C1: every campaign status, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(
             select(CampaignStatus.code, CampaignStatus.description).order_by(CampaignStatus.code)
         ).all()

@@ -24,10 +24,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from rapport.criteria import condition as condition_of
-from rapport.criteria import parse
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts.fields import (
     Assigned,
     FieldValue,
@@ -320,7 +319,7 @@ def _refuse_history(session: Session, contact: Contact) -> None:
 def get(sessions: Sessions, no: str) -> ContactCard:
     """K1/K2: the contact card — the contact, its assignments (a person shows its company's
     industry groups and business relations), alternate addresses, latest interactions."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         contact = find_contact(session, no)
         assigned = assignments(session, contact)
         return ContactCard(
@@ -362,11 +361,11 @@ def _interactions(session: Session, contact_id: int) -> tuple[InteractionRead, .
 def get_all(
     sessions: Sessions,
     *,
-    where: str | None = None,
+    where: CriteriaSource | None = None,
     condition: ColumnElement[bool] | None = None,
     limit: int | None = None,
 ) -> Iterator[ContactRead]:
-    """K1: the contacts matching the criteria text `where` (SPEC §5) and/or a compiled
+    """K1: the contacts matching the criteria `where` (SPEC §5) and/or a compiled
     `condition` over the contacts table, in no. order, streamed from a server-side cursor so
     that memory stays flat at a million contacts. The criteria are checked before anything
     is read; the transaction stays open until the iterator is exhausted or closed."""
@@ -388,7 +387,6 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
             yield ContactRead(**row._mapping)
 
 
-def _criteria(where: str | None) -> ColumnElement[bool] | None:
-    if where is None or not where.strip():
-        return None
-    return condition_of(parse(where))
+def _criteria(where: CriteriaSource | None) -> ColumnElement[bool] | None:
+    criteria = optional_criteria(where)
+    return None if criteria is None else criteria.condition()

@@ -39,7 +39,7 @@ from rapport.errors import NotFound
 from rapport.services.delivery import output as delivery_output
 from rapport.services.delivery.output import Run
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -366,7 +366,7 @@ def resend(
 
 def get_deliveries(sessions: Sessions, *, logged_segment_entry_no: int) -> list[DeliveryRead]:
     """Per-recipient delivery status of a logged segment (X8), by entry no."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         _check_logged_segment(session, logged_segment_entry_no)
         rows = session.execute(
             select(

@@ -134,7 +134,7 @@ def read(session: Session, entry_no: int) -> dict[str, Any]:
 
 
 def get(sessions: Sessions, entry_no: int) -> dict[str, Any]:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, entry_no)
 
 
@@ -236,7 +236,7 @@ def totals(sessions: Sessions, *, by: str, where: str = "") -> list[Total]:
         .group_by(key)
         .order_by(key)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [
             Total(
                 code=row.code,

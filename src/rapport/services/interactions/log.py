@@ -29,7 +29,7 @@ from rapport.services.interactions.checks import (
     logged_lines,
     to_deliver,
 )
-from rapport.services.segments.propagation import get_header, new_header
+from rapport.services.segments.engine import get_header, new_header
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql
 from rapport.storage.tables import (
@@ -340,7 +340,7 @@ def create_follow_up(
 ) -> str:
     """L4: a new segment for the same contacts and campaign (reference §2.10 with the
     SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies)."""
-    from rapport.services.segments.reuse import add_logged_contacts
+    from rapport.services.segments.engine import add_logged_contacts
 
     header = new_header(
         session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.propagation import get_header
-from rapport.storage.db import Sessions, is_postgresql
+from rapport.services.segments._propagation import get_header
+from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.number_series import setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
@@ -321,7 +321,7 @@ def get_opportunities(
     )
     if segment_no:
         query = query.where(Opportunity.segment_no == segment_no.strip().upper())
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(query.order_by(Opportunity.no)).all()
     return [
         OpportunityRead(**{**row._asdict(), "contact_no": row.contact_no or ""}) for row in rows
@@ -336,6 +336,6 @@ def get_tasks(sessions: Sessions, *, segment_no: str | None = None) -> list[Task
     )
     if segment_no:
         query = query.where(Task.segment_no == segment_no.strip().upper())
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(query.order_by(Task.no)).all()
     return [TaskRead(**{**row._asdict(), "contact_no": row.contact_no or ""}) for row in rows]

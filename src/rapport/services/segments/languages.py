@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import active, get_header
+from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._propagation import active, get_header
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, SegmentHeader, SegmentInteractionLanguage, table_of
@@ -80,8 +80,8 @@ def set_language(
     line_no: int | None = None,
 ) -> list[LanguageRead]:
     """S15: create or change the segment's variant of `language` (or line `line_no`'s own)."""
-    code = checked_language_code(language)
-    attachment = checked_upload(upload)
+    code = _checked_language_code(language)
+    attachment = _checked_upload(upload)
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if session.get(Language, code) is None:
@@ -90,13 +90,13 @@ def set_language(
             )
         new_attachment = store(session, 0, *attachment) if attachment else None
         if line_no:
-            set_line_variant(session, header, line_no, code, subject, new_attachment)
+            _set_line_variant(session, header, line_no, code, subject, new_attachment)
         else:
-            set_segment_variant(session, header, code, subject, new_attachment)
+            _set_segment_variant(session, header, code, subject, new_attachment)
     return get_all(sessions, segment_no)
 
 
-def checked_language_code(language: str) -> str:
+def _checked_language_code(language: str) -> str:
     try:
         code = normalize_code(language, length=10, field="language")
     except ValueError as exc:
@@ -106,7 +106,7 @@ def checked_language_code(language: str) -> str:
     return code
 
 
-def checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
+def _checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
     if upload is None:
         return None
     extension = extension_of(upload.file_name)
@@ -116,7 +116,7 @@ def checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
     return upload.file_name, extension, upload.content
 
 
-def inherited_or_none(header: SegmentHeader) -> ColumnElement[bool]:
+def _inherited_or_none(header: SegmentHeader) -> ColumnElement[bool]:
     """Lines of the header template without an attachment of their own."""
     own = select(sil.c.segment_line_no).where(
         sil.c.segment_id == header.id, sil.c.segment_line_no != 0
@@ -131,7 +131,7 @@ def inherited_or_none(header: SegmentHeader) -> ColumnElement[bool]:
     )
 
 
-def set_segment_variant(
+def _set_segment_variant(
     session: Session,
     header: SegmentHeader,
     code: str,
@@ -158,7 +158,7 @@ def set_segment_variant(
         )
         session.add(variant)
         session.flush()
-        scope = inherited_or_none(header)
+        scope = _inherited_or_none(header)
         if not first:
             scope = scope & lines.c.contact_id.in_(
                 select(contacts.c.id).where(contacts.c.language == code)
@@ -171,13 +171,13 @@ def set_segment_variant(
             )
         )
     else:
-        change_segment_variant(session, header, variant, subject, attachment_no)
+        _change_segment_variant(session, header, variant, subject, attachment_no)
     if code == header.language_code_default:
         header.subject_default = variant.subject
     session.flush()
 
 
-def set_line_variant(
+def _set_line_variant(
     session: Session,
     header: SegmentHeader,
     line_no: int,
@@ -219,7 +219,7 @@ def set_line_variant(
     )
 
 
-def change_segment_variant(
+def _change_segment_variant(
     session: Session,
     header: SegmentHeader,
     variant: SegmentInteractionLanguage,

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import delete, exists, insert, literal, select
 
 from rapport.errors import Invalid
-from rapport.services.segments.propagation import get_header
+from rapport.services.segments._propagation import get_header
 from rapport.services.transfer.files import cell_text, file_format, write_csv, write_xlsx
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
@@ -114,7 +114,7 @@ def apply_mailing_group(
     )
 
 
-def contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
+def _contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
     """S13: the export columns of the contact of every line on the segment, by line no.,
     streamed from the database."""
     columns = [table_of(Contact).c[name] for name in EXPORT_COLUMNS]
@@ -135,9 +135,9 @@ def export_contacts(sessions: Sessions, segment_no: str, *, path: Path) -> Expor
     the header row is the snake_case column names."""
     kind = file_format(path)
     no = segment_no.strip().upper()
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         get_header(session, no)  # NotFound before a file is created
-    rows = ([cell_text(value) for value in row] for row in contact_rows(sessions, no))
+    rows = ([cell_text(value) for value in row] for row in _contact_rows(sessions, no))
     if kind == ".xlsx":
         count = write_xlsx(path, EXPORT_COLUMNS, rows)
     else:

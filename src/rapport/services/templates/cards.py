@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Attachment,
     InteractionTemplate,
@@ -119,7 +119,7 @@ def find(session: Session, code: str) -> InteractionTemplate:
 
 def get_all(sessions: Sessions) -> list[TemplateRead]:
     """L1: every interaction template with its language variants, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         templates = session.scalars(
             select(InteractionTemplate).order_by(InteractionTemplate.code)
         ).all()
@@ -129,7 +129,7 @@ def get_all(sessions: Sessions) -> list[TemplateRead]:
 
 def get(sessions: Sessions, code: str) -> TemplateRead:
     """L1: one template with its language variants."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         template = find(session, code)
         return read(template, variants(session, [template.code]).get(template.code, []))
 

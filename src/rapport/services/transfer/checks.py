@@ -120,7 +120,7 @@ def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[Bad
         session,
         query,
         spec.key[0],
-        lambda value: f"{value!r} is already in {spec.name} (use --update to change it)",
+        lambda value: f"{value!r} is already in {spec.name} (import with update to change it)",
     )
 
 

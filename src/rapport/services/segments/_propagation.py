@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, delete, func, insert, literal, select, upd
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
-from rapport.services.segments.fields import HEADER_TO_LINE, check_reference, convert_header_value
-from rapport.services.segments.lines import contacts, line_defaults, lines
+from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
+from rapport.services.segments._lines import contacts, line_defaults, lines
 from rapport.storage.number_series import next_no, setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
