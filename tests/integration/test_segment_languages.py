@@ -58,7 +58,7 @@ def test_s15_changing_a_variants_subject_reaches_the_lines_that_used_it(seg):
 
 def test_s15_a_line_variant_is_that_lines_own(seg):
     sessions, no = seg
-    line_no = lines_by_contact(sessions, no)["P2"]["line_no"]
+    line_no = lines_by_contact(sessions, no)["P2"].line_no
     segment_languages.set_language(sessions, no, language="NLB", subject="Dag Bob", line_no=line_no)
     lines = lines_by_contact(sessions, no)
     assert (lines["P2"].language_code, lines["P2"].subject) == ("NLB", "Dag Bob")

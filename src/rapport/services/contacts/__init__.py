@@ -5,5 +5,5 @@ Use cases, by module:
 - `relations`: assign, unassign (groups, relations, responsibilities, web sources) (K2)
 - `profiles`: answer_profile, remove_profile_answer (K2)
 
-`fields` converts and checks contact field values for the use cases.
+`_fields` (private) converts and checks contact field values for the use cases.
 """

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
-from rapport.services.contacts.fields import (
+from rapport.services.contacts._fields import (
     Assigned,
     FieldValue,
     check_references,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contacts.fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,

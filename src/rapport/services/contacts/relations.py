@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contacts.fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts.profiles import (
     PROFILE,
     answer_profile,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
 from rapport.errors import DeliveryFailed, RapportError
-from rapport.services.interactions.checks import (
+from rapport.services.interactions._checks import (
     check_header,
     check_lines,
     effective_correspondence_type,

@@ -22,8 +22,8 @@ from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.errors import Invalid
-from rapport.services.transfer import values as import_values
-from rapport.services.transfer.values import Convert, ConvertMany
+from rapport.services.transfer import _values as import_values
+from rapport.services.transfer._values import Convert, ConvertMany
 from rapport.storage import tables as t
 
 # Columns holding a BC Code although their names do not end in _code or _no.

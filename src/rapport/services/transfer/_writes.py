@@ -35,7 +35,7 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
-from rapport.services.transfer.checks import key_match
+from rapport.services.transfer._checks import key_match
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Contact, table_of
