@@ -74,3 +74,9 @@ def test_exit_3_writes_the_traceback_to_a_file_named_in_one_line(
     details = Path(written).read_text()
     assert details.startswith("Traceback")
     assert "no such table: segment_headers" in details
+
+
+def test_l6_a_bad_by_is_reported_with_the_commands_own_flag(rapport):
+    status, out, err = rapport("interactions", "totals", "--by", "planet")
+    assert (status, out) == (1, "")
+    assert err.startswith("error: --by: 'planet' is not one of template, group, campaign")
