@@ -54,3 +54,22 @@ def test_no_error_speaks_of_a_command_line_flag():
     assert (table.value.field, url.value.field) == ("table", "database_url")
     assert "TABLE" not in table.value.message
     assert "--db" not in url.value.message
+
+
+def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
+    """Each error is rendered once by the CLI: the field as the command line's flag."""
+    from rapport.cli.main import error_line
+
+    assert error_line(Invalid("no action 5", field="to_action")) == "--to: no action 5"
+    assert error_line(Invalid("bad", field="database_url")) == "--db: bad"
+    assert error_line(Invalid("the file is empty", field="body.html")) == (
+        "body.html: the file is empty"
+    )
+    assert error_line(Invalid("expected a value", position=(2, 7))) == (
+        "line 2, column 7: expected a value"
+    )
+    assert error_line(NotFound("Segment SEG9 does not exist.")) == "Segment SEG9 does not exist."
+    assert error_line(DeliveryFailed(3, Invalid("RAPPORT_SMTP_URL is not set"))) == (
+        "Logged Segment 3 has been logged, but its delivery failed: RAPPORT_SMTP_URL is not "
+        "set Resend with `rapport logged resend 3`."
+    )
