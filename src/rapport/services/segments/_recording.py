@@ -5,6 +5,8 @@ even when it changes nothing; an add inserts its lines through `_lines`, a remov
 its lines with the action that removed them, so that undo restores them exactly. A removal
 that empties a segment with more than one criteria action resets its criteria and history,
 as Business Central's default answer does, unless `keep_criteria` is given.
+`remove_matching` is the one body of reduce, refine and the manual removal of a contact,
+previews included (they read without the write lock).
 """
 
 from __future__ import annotations
