@@ -44,16 +44,16 @@ class Settings:
             smtp_rate = float(rate) if rate else cls.smtp_rate
         except ValueError as exc:
             raise Invalid(
-                f"{rate!r} is not a number of messages per second", where="RAPPORT_SMTP_RATE"
+                f"{rate!r} is not a number of messages per second", field="RAPPORT_SMTP_RATE"
             ) from exc
         if smtp_rate <= 0:
-            raise Invalid("must be more than 0 messages per second", where="RAPPORT_SMTP_RATE")
+            raise Invalid("must be more than 0 messages per second", field="RAPPORT_SMTP_RATE")
         backoff = pick("webhook_backoff")
         try:
             webhook_backoff = float(backoff) if backoff else cls.webhook_backoff
         except ValueError as exc:
             raise Invalid(
-                f"{backoff!r} is not a number of seconds", where="RAPPORT_WEBHOOK_BACKOFF"
+                f"{backoff!r} is not a number of seconds", field="RAPPORT_WEBHOOK_BACKOFF"
             ) from exc
         return cls(
             database_url=database_url or pick("database_url") or DEFAULT_DATABASE_URL,

@@ -17,8 +17,8 @@ from rapport.services.contacts import consent
 from rapport.services.delivery import queue as delivery
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import AddOptions, add_contacts
+from rapport.services.segments.results import Skipped
 from rapport.services.segments.reuse import reuse_logged
-from rapport.services.segments.skipped import Skipped
 from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.factories import make_person, make_queued_interaction, make_stored_attachment

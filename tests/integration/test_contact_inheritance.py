@@ -103,4 +103,4 @@ def test_s1_a_segment_line_takes_the_inherited_salesperson_and_language(world):
     no = segments.create_segment(world, description="Calls", user="ADMIN").no
     add_contact(world, no, contact_no="P1", user="ADMIN")
     (line,) = segments.get_lines(world, no)
-    assert (line["salesperson_code"], line["contact_no"]) == ("KIM", "P1")
+    assert (line.salesperson_code, line.contact_no) == ("KIM", "P1")

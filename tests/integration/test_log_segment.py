@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from rapport.errors import Conflict, Invalid, NotFound, RapportError
+from rapport.errors import Conflict, DeliveryFailed, Invalid, NotFound, RapportError
 from rapport.services.delivery.queue import DeliveryResult
 from rapport.services.interactions.log import log_segment
 from rapport.settings import Settings
@@ -401,8 +401,9 @@ def test_l2_a_failed_delivery_keeps_the_log_and_says_how_to_resend(world, monkey
         raise Invalid("RAPPORT_SMTP_URL is not set")
 
     monkeypatch.setattr(delivery, "deliver", broken)
-    with pytest.raises(RapportError, match="rapport logged resend 1"):
+    with pytest.raises(DeliveryFailed, match="Logged Segment 1 has been logged") as raised:
         log_segment(world, segment(world, ("P1", {})), deliver=True, user="ADMIN", settings=MAIL)
+    assert raised.value.entry_no == 1  # the CLI says: rapport logged resend 1
     assert counts(world)["interaction_log_entries"] == 1
 
 

@@ -55,7 +55,7 @@ def counts(sessions, model, **where):
 def test_s1_deleting_a_segment_removes_it_and_what_hangs_on_it_only(world):
     sessions, campaign, made = world
     acme, beta = made["ACME"], made["BETA"]
-    (line_no, *_) = [line["line_no"] for line in segments.get_lines(sessions, acme)]
+    (line_no, *_) = [line.line_no for line in segments.get_lines(sessions, acme)]
     segment_languages.set_language(
         sessions,
         acme,

@@ -31,3 +31,17 @@ def assignments(pairs: list[str] | None) -> list[tuple[str, str]]:
             raise Invalid(f"expected FIELD=VALUE, got {pair!r}")
         result.append((field.strip(), value))
     return result
+
+
+Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
+Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
+EntireCompanies = Annotated[
+    bool, typer.Option("--entire-companies", help="Match and remove whole companies.")
+]
+KeepCriteria = Annotated[
+    bool,
+    typer.Option(
+        "--keep-criteria", help="Keep the criteria actions when the segment becomes empty."
+    ),
+]
+Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]

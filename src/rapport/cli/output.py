@@ -1,4 +1,9 @@
-"""The one place the CLI writes: results on stdout (text or JSON), messages on stderr."""
+"""The one place the CLI writes: results on stdout (text or JSON), messages on stderr.
+
+Services return typed results (frozen dataclasses); they are written as JSON by one
+function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
+fields and no command reshapes them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +22,20 @@ stdout = Console(soft_wrap=True, highlight=False)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
+def plain(value: Any) -> Any:
+    """A typed result (a dataclass) as plain data: its fields, by name, in order."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -66,12 +79,14 @@ def _cell(value: Any) -> str:
     return str(_default(value)) if isinstance(value, dt.date | Decimal) else str(value)
 
 
-def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "") -> None:
+def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> None:
+    """Rows (typed results or mappings) as a table of `columns`."""
     grid = Table(title=title or None, show_lines=False)
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(_cell(row.get(column)) for column in columns))
+        values = plain(row)
+        grid.add_row(*(_cell(values.get(column)) for column in columns))
     stdout.print(grid)
 
 

@@ -7,28 +7,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import output, segment_actions, segment_history, segment_log, segment_outputs
 from rapport.cli.options import Segment, assignments
 from rapport.cli.state import state
 
 app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
-
-Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
-Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
-EntireCompanies = Annotated[
-    bool, typer.Option("--entire-companies", help="Match and remove whole companies.")
-]
-KeepCriteria = Annotated[
-    bool,
-    typer.Option(
-        "--keep-criteria", help="Keep the criteria actions when the segment becomes empty."
-    ),
-]
-Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
 
 
 @app.command("create")
@@ -121,7 +108,7 @@ def show(
         return
     shown = limit if limit is not None else SHOWN_LINES
     output.fields({k: v for k, v in header.items() if v not in ("", None)})
-    output.table(list(segments.get_lines(st.sessions, segment, limit=shown)), LINE_COLUMNS)
+    output.table(segments.get_lines(st.sessions, segment, limit=shown), LINE_COLUMNS)
     if header["no_of_lines"] > shown:
         output.message(f"… {header['no_of_lines'] - shown} more lines (--limit N, or --json).")
 
@@ -171,164 +158,8 @@ def set_line(
     )
 
 
-def print_action(result: Any, as_json: bool, *, verb: str) -> None:
-    data = asdict(result)
-    count = data["added"] if verb == "added" else data["removed"]
-    shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
-    shape |= {"skipped": data["skipped"]} if verb == "added" else {}  # X7: why left out
-    if result.preview:
-        shape |= {"preview": True, "sample": data["sample"]}
-
-    def human() -> None:
-        if result.preview:
-            output.stdout.print(
-                f"Preview: {count} contacts would be {verb}; the segment would "
-                f"have {data['no_of_lines']} lines. Nothing was changed."
-            )
-            if data["sample"]:
-                output.table(data["sample"], ["no", "name", "type", "company_no"], title="sample")
-        else:
-            output.stdout.print(
-                f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
-            )
-        if verb == "added":
-            output.stdout.print(f"Skipped: {output.counts(data['skipped'])}.")
-
-    output.result(shape, as_json=as_json, human=human)
-
-
-@app.command("add")
-def add(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    allow_existing: Annotated[
-        bool, typer.Option("--allow-existing", help="Allow contacts already on it.")
-    ] = False,
-    expand_companies: Annotated[
-        bool,
-        typer.Option("--expand-companies", help="A selected contact brings its whole company."),
-    ] = False,
-    related_companies: Annotated[
-        bool, typer.Option("--related-companies", help="A selected person brings its company.")
-    ] = False,
-    ignore_exclusion: Annotated[
-        bool, typer.Option("--ignore-exclusion", help="Add contacts excluded from segments too.")
-    ] = False,
-    preview: Preview = False,
-) -> None:
-    """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
-    from rapport.services.segments import actions as segment_actions
-
-    st = state(ctx)
-    options = segment_actions.AddOptions(
-        allow_existing=allow_existing,
-        expand_companies=expand_companies,
-        related_companies=related_companies,
-        ignore_exclusion=ignore_exclusion,
-    )
-    result = segment_actions.add_contacts(
-        st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
-    )
-    print_action(result, st.json, verb="added")
-
-
-def _remove(
-    ctx: typer.Context,
-    kind: str,
-    segment: str,
-    where: str,
-    entire_companies: bool,
-    preview: bool,
-    keep_criteria: bool,
-) -> None:
-    from rapport.services.segments import actions as segment_actions
-
-    st = state(ctx)
-    action = getattr(segment_actions, kind)
-    result = action(
-        st.sessions,
-        segment,
-        criteria=where,
-        entire_companies=entire_companies,
-        keep_criteria=keep_criteria,
-        user=st.user,
-        preview=preview,
-    )
-    print_action(result, st.json, verb="removed")
-
-
-@app.command("reduce")
-def reduce(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    entire_companies: EntireCompanies = False,
-    preview: Preview = False,
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S4: remove the lines whose contact matches the criteria."""
-    _remove(ctx, "reduce", segment, where, entire_companies, preview, keep_criteria)
-
-
-@app.command("refine")
-def refine(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    entire_companies: EntireCompanies = False,
-    preview: Preview = False,
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S4: keep only the lines whose contact matches the criteria."""
-    _remove(ctx, "refine", segment, where, entire_companies, preview, keep_criteria)
-
-
-@app.command("add-contact")
-def add_contact(
-    ctx: typer.Context,
-    segment: Segment,
-    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
-) -> None:
-    """S5: add contacts by hand, each as its own undoable action; all or nothing."""
-    from rapport.services.segments import manual as segment_manual
-
-    st = state(ctx)
-    results = [
-        asdict(r)
-        for r in segment_manual.add_contacts_by_hand(
-            st.sessions, segment, contact_nos=contacts, user=st.user
-        )
-    ]
-    output.result(
-        results,
-        as_json=st.json,
-        human=lambda: output.table(results, ["action_no", "added", "no_of_lines"]),
-    )
-
-
-@app.command("remove-contact")
-def remove_contact(
-    ctx: typer.Context,
-    segment: Segment,
-    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S5: remove contacts by hand, each as its own undoable action; all or nothing."""
-    from rapport.services.segments import manual as segment_manual
-
-    st = state(ctx)
-    results = [
-        asdict(r)
-        for r in segment_manual.remove_contacts_by_hand(
-            st.sessions, segment, contact_nos=contacts, user=st.user, keep_criteria=keep_criteria
-        )
-    ]
-    output.result(
-        results,
-        as_json=st.json,
-        human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
-    )
+# The actions come before `language` in `rapport segment --help`.
+segment_actions.register(app)
 
 
 @app.command("language")
@@ -375,16 +206,8 @@ def language(
     )
 
 
-from rapport.cli import segment_history  # noqa: E402
-
 segment_history.register(app)
-
-from rapport.cli import segment_outputs  # noqa: E402
-
 segment_outputs.register(app)
-
-from rapport.cli import segment_log  # noqa: E402
-
 segment_log.register(app)
 
 from rapport.cli import segment_delete  # noqa: E402

@@ -96,7 +96,7 @@ def attach(
     try:
         content = file.read_bytes()
     except OSError as exc:
-        raise Invalid(f"cannot read the file: {exc.strerror}", where=str(file)) from exc
+        raise Invalid(f"cannot read the file: {exc.strerror}", field=str(file)) from exc
     variant = templates.attach(
         st.sessions, code, file_name=file.name, content=content, language_code=language
     )

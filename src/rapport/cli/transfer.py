@@ -30,7 +30,7 @@ def _table_spec(table: str) -> str:
     try:
         return import_tables.get(table).name
     except Invalid as exc:
-        raise typer.BadParameter(exc.message.removeprefix("TABLE: "), param_hint="TABLE") from exc
+        raise typer.BadParameter(exc.message, param_hint="TABLE") from exc
 
 
 def _usable(path: Path, hint: str) -> None:

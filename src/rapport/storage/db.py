@@ -81,14 +81,14 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise Invalid(f"not a database URL: {url!r}", where="--db") from exc
+        raise Invalid(f"not a database URL: {url!r}", field="database_url") from exc
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise Invalid(f"unsupported database {parsed.get_backend_name()!r}", where="--db")
+        raise Invalid(f"unsupported database {parsed.get_backend_name()!r}", field="database_url")
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -121,7 +121,7 @@ def open_database(url: str) -> Sessions:
     except Exception as exc:
         if isinstance(exc, Invalid):
             raise
-        raise Invalid(f"cannot open the database: {exc}", where="--db") from exc
+        raise Invalid(f"cannot open the database: {exc}", field="database_url") from exc
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.tables import (
     Campaign,
@@ -39,6 +39,7 @@ from rapport.storage.tables import (
     CampaignTargetGroup,
     InteractionLogEntry,
     Salesperson,
+    table_of,
 )
 
 ILE = InteractionLogEntry
@@ -88,7 +89,7 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
     try:
         return normalize_code(value, length=length, field=field)
     except ValueError as exc:
-        raise Invalid(str(exc), where=field) from exc
+        raise Invalid(str(exc), field=field) from exc
 
 
 def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> None:
@@ -205,14 +206,14 @@ def _read(row: Any) -> CampaignRead:
 
 def get_all(sessions: Sessions) -> list[CampaignRead]:
     """C2: every campaign with its totals, by no."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [_read(row) for row in session.execute(_campaigns())]
 
 
 def get(sessions: Sessions, no: str) -> CampaignRead:
     """C2: one campaign with its totals."""
     key = as_code(no, field="no")
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
     if row is None:
         raise NotFound(f"Campaign {key} does not exist.")
@@ -234,7 +235,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
 
     query = (
         select(
-            *CampaignEntry.__table__.c,
+            *table_of(CampaignEntry).c,
             total(func.count()).label("no_of_interactions"),
             func.coalesce(total(func.sum(ILE.cost)), 0).label("cost"),
             func.coalesce(total(func.sum(ILE.duration)), 0).label("duration"),
@@ -242,7 +243,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
         .where(CampaignEntry.campaign_no == key)
         .order_by(CampaignEntry.entry_no)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         if session.get(Campaign, key) is None:
             raise NotFound(f"Campaign {key} does not exist.")
         rows = session.execute(query).all()
@@ -258,7 +259,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
     """C1: a campaign status (a plain code and description)."""
     key = as_code(code, length=10, field="code")
     if not key:
-        raise Invalid("Code must have a value in Campaign Status.", where="code")
+        raise Invalid("Code must have a value in Campaign Status.", field="code")
     with sessions.begin() as session:
         if session.get(CampaignStatus, key) is not None:
             raise Conflict(f"Campaign Status {key} already exists.")
@@ -268,7 +269,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
 
 def get_statuses(sessions: Sessions) -> list[CampaignStatusRead]:
     """C1: every campaign status, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(
             select(CampaignStatus.code, CampaignStatus.description).order_by(CampaignStatus.code)
         ).all()

@@ -6,5 +6,5 @@ Use cases, by module:
 - `profiles`: answer_profile, remove_profile_answer (K2)
 - `consent`: opt_out, opt_in, get_consent, unsubscribe (the one-click link) (X7)
 
-`fields` converts and checks contact field values for the use cases.
+`_fields` (private) converts and checks contact field values for the use cases.
 """

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.enums import CorrespondenceType, parse_enum
 from rapport.domain.unsubscribe import BadToken, make_token, read_token
 from rapport.errors import Invalid
-from rapport.services.contacts.fields import find_contact
+from rapport.services.contacts._fields import find_contact
 from rapport.services.users import audit
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions

@@ -54,7 +54,7 @@ from rapport.services.delivery.claims import (
 from rapport.services.delivery.consent import skip_without_consent
 from rapport.services.delivery.output import Run
 from rapport.settings import Settings
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -273,7 +273,7 @@ def resend(
 
 def get_deliveries(sessions: Sessions, *, logged_segment_entry_no: int) -> list[DeliveryRead]:
     """Per-recipient delivery status of a logged segment (X8), by entry no."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         _check_logged_segment(session, logged_segment_entry_no)
         return read_deliveries(session, logged_segment_entry_no)
 

@@ -19,9 +19,9 @@ from sqlalchemy import case, delete, false, func, insert, literal, select, text,
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import RapportError
+from rapport.errors import DeliveryFailed, RapportError
 from rapport.services.delivery.claims import DeliveryCounts, count_states
-from rapport.services.interactions.checks import (
+from rapport.services.interactions._checks import (
     check_header,
     check_lines,
     effective_correspondence_type,
@@ -30,7 +30,7 @@ from rapport.services.interactions.checks import (
     logged_lines,
     to_deliver,
 )
-from rapport.services.segments.propagation import get_header, new_header
+from rapport.services.segments.engine import get_header, new_header
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.tables import (
@@ -347,7 +347,7 @@ def create_follow_up(
 ) -> str:
     """L4: a new segment for the same contacts and campaign (reference §2.10 with the
     SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies)."""
-    from rapport.services.segments.reuse import add_logged_contacts
+    from rapport.services.segments.engine import add_logged_contacts
 
     header = new_header(
         session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
@@ -373,10 +373,7 @@ def run_delivery(
             output_dir=output_dir,
         )
     except RapportError as exc:
-        raise RapportError(
-            f"Logged Segment {entry_no} has been logged, but its delivery failed: "
-            f"{exc.message} Resend with `rapport logged resend {entry_no}`."
-        ) from exc
+        raise DeliveryFailed(entry_no, exc) from exc
 
 
 def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:

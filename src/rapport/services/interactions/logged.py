@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def read(session: Session, entry_no: int) -> LoggedSegmentRead:
 
 
 def get(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, entry_no)
 
 
@@ -113,7 +113,7 @@ def show(sessions: Sessions, entry_no: int) -> LoggedSegmentCard:
 
 def get_all(sessions: Sessions) -> list[LoggedSegmentRead]:
     """L5: every logged segment in entry order, with its interaction and campaign counts."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [LoggedSegmentRead(**row._mapping) for row in session.execute(with_counts())]
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import delete, exists, func, select, union, update
 from sqlalchemy.orm import Session
 
 from rapport.services.campaigns.targets import sync_target_groups
-from rapport.services.segments.lines import lines
-from rapport.services.segments.propagation import get_header
+from rapport.services.segments._lines import lines
+from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import (
     Attachment,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
 from rapport.services.templates.merge_fields import unknown_fields
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Attachment,
     InteractionTemplate,
@@ -122,7 +122,7 @@ def find(session: Session, code: str) -> InteractionTemplate:
 
 def get_all(sessions: Sessions) -> list[TemplateRead]:
     """L1: every interaction template with its language variants, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         templates = session.scalars(
             select(InteractionTemplate).order_by(InteractionTemplate.code)
         ).all()
@@ -132,7 +132,7 @@ def get_all(sessions: Sessions) -> list[TemplateRead]:
 
 def get(sessions: Sessions, code: str) -> TemplateRead:
     """L1: one template with its language variants."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         template = find(session, code)
         return read(template, variants(session, [template.code]).get(template.code, []))
 
@@ -143,7 +143,7 @@ def extension_of(file_name: str) -> str:
         raise Invalid(
             "an attachment is an e-mail body (.html, .htm, .txt) or a Word template (.docx), "
             f"not {'.' + extension if extension else 'a file without extension'}",
-            where=file_name,
+            field=file_name,
         )
     return extension
 
@@ -157,14 +157,14 @@ def check_merge_fields(file_name: str, extension: str, content: bytes) -> None:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("an e-mail body must be UTF-8 text", where=file_name) from exc
+            raise Invalid("an e-mail body must be UTF-8 text", field=file_name) from exc
         try:
             tree = jinja2.Environment(autoescape=True).parse(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise Invalid(f"line {exc.lineno}: {exc.message}", where=file_name) from exc
+            raise Invalid(f"line {exc.lineno}: {exc.message}", field=file_name) from exc
         unknown = unknown_fields(tree)
         if unknown:
-            raise Invalid(f"line {unknown[0].line}: {unknown[0].message}", where=file_name)
+            raise Invalid(f"line {unknown[0].line}: {unknown[0].message}", field=file_name)
         return
     check_word_template(file_name, content)
 
@@ -188,10 +188,10 @@ def check_word_template(file_name: str, content: bytes) -> None:
     try:
         DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(jinja_env=env)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Invalid("not a Word document (.docx)", where=file_name) from exc
+        raise Invalid("not a Word document (.docx)", field=file_name) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise Invalid(
-            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", where=file_name
+            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", field=file_name
         ) from exc
     unknown = [field for tree in env.trees for field in unknown_fields(tree)]
     if unknown:
@@ -243,7 +243,7 @@ def attach(
     name = PurePath(file_name).name
     extension = extension_of(name)
     if not content:
-        raise Invalid("the file is empty", where=name)
+        raise Invalid("the file is empty", field=name)
     check_merge_fields(name, extension, content)
     with sessions.begin() as session:
         template = find(session, code)

@@ -26,7 +26,7 @@ def file_format(path: Path) -> str:
     """`.csv` or `.xlsx` from the file name; Invalid for anything else."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise Invalid(f"{path.name}: expected a .csv or .xlsx file", where="FILE")
+        raise Invalid(f"{path.name}: expected a .csv or .xlsx file", field="file")
     return suffix
 
 
@@ -75,7 +75,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise Invalid(f"{path.name}: not a readable Excel workbook ({exc})", where="FILE") from exc
+        raise Invalid(f"{path.name}: not a readable Excel workbook ({exc})", field="file") from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
     try:
         header = [cell_text(value) for value in next(rows, ())]

@@ -26,13 +26,13 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
-from rapport.services.transfer import checks as import_checks
+from rapport.services.transfer import _checks as import_checks
+from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer import writes as import_writes
-from rapport.services.transfer.checks import BadRow
+from rapport.services.transfer._checks import BadRow
+from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer.files import Chunk, records
 from rapport.services.transfer.tables import FileColumn, TableSpec
-from rapport.services.transfer.values import BadChunk, ConvertMany
 from rapport.storage.db import Sessions, analyze, is_postgresql
 
 STAGING = "import_staging"
@@ -54,7 +54,7 @@ class BadFile(Invalid):
         count = len(self.bad_rows)
         lines = "\n".join(str(bad) for bad in self.bad_rows)
         super().__init__(
-            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", where=name
+            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", field=name
         )
 
 

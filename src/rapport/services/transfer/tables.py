@@ -22,8 +22,8 @@ from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.errors import Invalid
-from rapport.services.transfer import values as import_values
-from rapport.services.transfer.values import Convert, ConvertMany
+from rapport.services.transfer import _values as import_values
+from rapport.services.transfer._values import Convert, ConvertMany
 from rapport.storage import tables as t
 
 # Columns holding a BC Code although their names do not end in _code or _no.
@@ -199,7 +199,7 @@ def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -
 
 
 def _table(model: type[t.Base]) -> Table:
-    return t.Base.metadata.tables[model.__tablename__]
+    return t.table_of(model)
 
 
 def _code(column: str, model: type[t.Base]) -> tuple[tuple[str, ...], Table, tuple[str, ...]]:
@@ -282,5 +282,5 @@ def get(name: str) -> TableSpec:
         return TABLES[name]
     except KeyError:
         raise Invalid(
-            f"no table {name!r}; choose one of {', '.join(TABLES)}", where="TABLE"
+            f"no table {name!r}; choose one of {', '.join(TABLES)}", field="table"
         ) from None

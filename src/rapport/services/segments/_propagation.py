@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
-from rapport.services.segments.fields import HEADER_TO_LINE, check_reference, convert_header_value
-from rapport.services.segments.lines import contacts, line_defaults, lines
+from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
+from rapport.services.segments._lines import contacts, line_defaults, lines
 from rapport.storage.number_series import next_no, setup_series
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     InteractionTemplate,
     InteractionTemplateLanguage,
@@ -88,14 +89,7 @@ def no_of_criteria_actions(session: Session, segment_id: int) -> int:
 
 
 def no_of_lines(session: Session, segment_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).where(
-                lines.c.segment_id == segment_id, lines.c.removed_action.is_(None)
-            )
-        )
-        or 0
-    )
+    return int(session.scalar(select(func.count()).where(on_segment(segment_id))) or 0)
 
 
 def read(session: Session, header: SegmentHeader) -> SegmentRead:
@@ -160,7 +154,7 @@ def header_scope(header: SegmentHeader) -> ColumnElement[bool]:
 
 
 def active(header: SegmentHeader) -> list[ColumnElement[bool]]:
-    return [lines.c.segment_id == header.id, lines.c.removed_action.is_(None)]
+    return [on_segment(header.id)]
 
 
 def propagate(

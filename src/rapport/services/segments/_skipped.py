@@ -11,37 +11,20 @@ criteria only for those, so it costs next to nothing on a large add.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, not_, select, true, union
 from sqlalchemy.orm import Session
 
-from rapport.services.segments.lines import (
+from rapport.services.segments._lines import (
     Candidates,
-    Rules,
     contacts,
     line_defaults,
     not_on_segment,
     opted_out,
 )
+from rapport.services.segments.results import AddOptions, Skipped
 from rapport.storage.tables import ContactOptOut, SegmentHeader, table_of
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """How many candidates of an add were left out, by reason (SPEC §6 `"skipped"`)."""
-
-    excluded: int = 0
-    privacy_blocked: int = 0
-    opted_out: int = 0
-
-    def __add__(self, other: Skipped) -> Skipped:
-        return Skipped(
-            excluded=self.excluded + other.excluded,
-            privacy_blocked=self.privacy_blocked + other.privacy_blocked,
-            opted_out=self.opted_out + other.opted_out,
-        )
 
 
 def _flagged() -> Any:
@@ -58,7 +41,7 @@ def count_skipped(
     header: SegmentHeader,
     *,
     candidates: Candidates,
-    rules: Rules,
+    options: AddOptions,
 ) -> Skipped:
     """The candidates of an add that its consent and exclusion rules left out, by reason
     (the opt-out that counts is the one of the line's default correspondence type)."""
@@ -67,11 +50,11 @@ def count_skipped(
     refused = and_(not_(blocked), opted_out(correspondence_type))
     excluded: ColumnElement[bool] = (
         and_(not_(blocked), not_(opted_out(correspondence_type)), contacts.c.excluded == true())
-        if not rules.ignore_exclusion
+        if not options.ignore_exclusion
         else false()
     )
     conditions: list[ColumnElement[bool]] = [contacts.c.id.in_(_flagged())]
-    if not rules.allow_existing:
+    if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
     totals = [
         func.coalesce(func.sum(case((why, 1), else_=0)), 0) for why in (excluded, blocked, refused)
