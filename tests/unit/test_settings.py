@@ -77,7 +77,7 @@ def test_rapport_config_names_the_file_to_read(clean_env, monkeypatch):
         "smtp://elsewhere:25"
     )
     monkeypatch.setenv("RAPPORT_CONFIG", str(elsewhere / "missing.toml"))
-    with pytest.raises(Invalid, match="RAPPORT_CONFIG: .*missing.toml is not a file"):
+    with pytest.raises(Invalid, match=r"RAPPORT_CONFIG: .*missing\.toml is not a file"):
         Settings.load()
 
 
@@ -91,5 +91,5 @@ def test_a_database_url_in_the_current_directorys_rapport_toml(clean_env):
 def test_a_broken_rapport_toml_is_named(clean_env, content):
     here, _ = clean_env
     (here / "rapport.toml").write_bytes(content)
-    with pytest.raises(Invalid, match="rapport.toml: not a valid TOML file"):
+    with pytest.raises(Invalid, match=r"rapport\.toml: not a valid TOML file"):
         Settings.load()

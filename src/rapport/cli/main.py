@@ -78,8 +78,24 @@ app.add_typer(users.tokens, name="token")
 app.add_typer(users.audit, name="audit")
 
 
+def not_utf8(argv: list[str]) -> str | None:
+    """The message for the first argument that is not UTF-8 text (Python hands its bytes
+    over as lone surrogates, which no database, file or terminal accepts), else None."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return f"argument {position} ({raw}) is not valid UTF-8 text"
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit status."""
+    bad = not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad:
+        error(bad)
+        return 1
     try:
         app(args=argv, prog_name="rapport")
     except SystemExit as exc:
