@@ -1,7 +1,8 @@
 """The root `rapport` command: global options, sub-apps per noun, errors → exit status.
 
-Exit status: 0 success; 1 a user error (one line on stderr, nothing changed); 2 a usage
-error rejected by the argument parser.
+Exit status: 0 success; 1 a user error (one line on stderr, nothing changed), a bad option
+or argument value included; 2 a usage error rejected by the argument parser (an unknown
+command or option, a missing argument).
 """
 
 from __future__ import annotations
@@ -97,7 +98,18 @@ def run(argv: list[str] | None = None) -> int:
         error(bad)
         return 1
     try:
-        app(args=argv, prog_name="rapport")
+        status = app(args=argv, prog_name="rapport", standalone_mode=False)
+    except typer.BadParameter as exc:
+        if type(exc) is not typer.BadParameter:  # a missing parameter: a usage error
+            return _usage_error(exc)
+        # SPEC §6: a bad option or argument value is a user error, like any other bad input.
+        error(exc.format_message())
+        return 1
+    except typer.TyperException as exc:
+        return _usage_error(exc)
+    except typer.Abort:
+        error("aborted")
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RapportError as exc:
@@ -106,7 +118,16 @@ def run(argv: list[str] | None = None) -> int:
     except Exception:
         logging.getLogger("rapport").exception("unexpected error")
         return 3
-    return 0
+    return status if isinstance(status, int) else 0
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """What the argument parser rejects (an unknown command or option, a missing argument):
+    Typer's usage message, exit status 2."""
+    from typer import rich_utils
+
+    rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+    return int(getattr(exc, "exit_code", 2))
 
 
 def main() -> None:

@@ -2,8 +2,8 @@
 
 A file with bad rows imports nothing and exits 1 with every bad row on stderr; with
 `--skip-bad-rows` the good rows are imported, the bad ones listed on stderr, and the exit
-status is 0. An unknown table, a missing file or an unsupported extension is a usage error
-(exit 2). Services are imported inside the commands so that `rapport --help` stays fast.
+status is 0. An unknown table, a missing file or an unsupported extension is a bad value
+(exit 1, SPEC §6). Services are imported inside the commands so that `rapport --help` stays fast.
 """
 
 from __future__ import annotations
