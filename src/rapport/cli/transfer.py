@@ -59,6 +59,15 @@ def import_table(
             "--update", help="Update the rows whose key exists instead of rejecting them."
         ),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of a CSV file, e.g. latin-1 or cp1252 (default: from its byte "
+            "order mark, else UTF-8).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad."""
     name = _table_spec(table)
@@ -67,7 +76,7 @@ def import_table(
 
     st = state(ctx)
     result = imports.import_table(
-        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update
+        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update, encoding=encoding
     )
     for bad in result.bad_rows:
         output.message(f"skipped {bad}")

@@ -7,6 +7,7 @@ than one row, so a million-row file costs no more memory than a ten-row one.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,6 +21,30 @@ from rapport.errors import Invalid
 FORMATS = (".csv", ".xlsx")
 CHUNK = 50_000
 Chunk = tuple[list[int], list[list[str]]]
+SNIFF = 8192
+ZIP = b"PK\x03\x04"
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Byte order marks, the longer first (UTF-32's begins with UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+MAGIC = (
+    (b"\x1f\x8b", "a gzip file"),
+    (ZIP, "a zip file (an Excel workbook is read from a .xlsx name)"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ\x00", "an xz file"),
+    (b"(\xb5/\xfd", "a zstd file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip file"),
+    (OLD_EXCEL, "an old (.xls) Excel or Word file"),
+    (b"%PDF-", "a PDF file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 
 
 def file_format(path: Path) -> str:
@@ -31,18 +56,83 @@ def file_format(path: Path) -> str:
 
 
 @contextmanager
-def records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
+def records(
+    path: Path, *, encoding: str | None = None
+) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
     """The header of the file at `path` and its non-empty records in chunks, each chunk
-    the records' line numbers and their cells."""
+    the records' line numbers and their cells. A CSV file is read in `encoding`, else in the
+    encoding its byte order mark names, else as UTF-8; a file that is not text (compressed,
+    binary, a workbook under a .csv name) is refused by what it is."""
+    head = _head(path)
     if file_format(path) == ".xlsx":
-        with _xlsx_records(path) as opened:
+        with _xlsx_records(path, head) as opened:
             yield opened
         return
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        first = stream.readline()
+    codec = text_encoding(path.name, head, encoding)
+    with path.open(newline="", encoding=codec) as stream:
+        try:
+            first = stream.readline()
+        except UnicodeDecodeError as exc:
+            raise undecodable(path, codec) from exc
         delimiter = ";" if first.count(";") > first.count(",") else ","
         header = next(csv.reader([first], delimiter=delimiter), [])
-        yield header, _csv_chunks(csv.reader(stream, delimiter=delimiter))
+        chunks = _csv_chunks(csv.reader(stream, delimiter=delimiter))
+        yield header, _decoded(chunks, path, codec)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as raw:
+            return raw.read(SNIFF)
+    except OSError as exc:
+        raise Invalid(f"cannot read it ({exc.strerror or exc})", where=path.name) from exc
+
+
+def text_encoding(name: str, head: bytes, encoding: str | None) -> str:
+    """The codec to read a CSV file with: the one asked for, else the one its byte order
+    mark names, else UTF-8; Invalid for a file whose first bytes say it is not text."""
+    bom = next((codec for mark, codec in BOMS if head.startswith(mark)), None)
+    if encoding:
+        try:
+            asked = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise Invalid(f"unknown encoding {encoding!r}", where="encoding") from exc
+        return "utf-8-sig" if asked == "utf-8" and bom == "utf-8-sig" else asked
+    kind = what_it_is(head)
+    if kind and not bom:
+        raise Invalid(f"this is {kind}, not CSV", where=name)
+    return bom or "utf-8"
+
+
+def what_it_is(head: bytes) -> str | None:
+    """What a file that is not text is, from its first bytes (None for text)."""
+    kind = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    if kind is None and b"\x00" in head:
+        return "a binary file"
+    return kind
+
+
+def _decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
+    try:
+        yield from chunks
+    except UnicodeDecodeError as exc:
+        raise undecodable(path, codec) from exc
+
+
+def undecodable(path: Path, codec: str) -> Invalid:
+    """The error for a file that is not text in `codec`, naming the first line that is not:
+    the file is decoded again, line by line, to find it (only when it failed)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    line = 1
+    with path.open("rb") as raw:
+        try:
+            for piece in raw:
+                line += decoder.decode(piece).count("\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+    label = "UTF-8" if codec.startswith("utf-8") else codec
+    return Invalid(f"line {line}: not valid {label} (use --encoding)", where=path.name)
 
 
 def _csv_chunks(reader: Any) -> Iterator[Chunk]:
@@ -69,13 +159,21 @@ def _numbered(rows: list[list[str]], line: int) -> Chunk:
 
 
 @contextmanager
-def _xlsx_records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
+def _xlsx_records(path: Path, head: bytes) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
     from openpyxl import load_workbook
 
+    if head.startswith(OLD_EXCEL):
+        raise Invalid(
+            "this is an old (.xls) or password-protected workbook; save it as .xlsx",
+            where=path.name,
+        )
+    if not head.startswith(ZIP):
+        kind = what_it_is(head) or "a text file"
+        raise Invalid(f"this is {kind}, not an Excel workbook", where=path.name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise Invalid(f"{path.name}: not a readable Excel workbook ({exc})", where="FILE") from exc
+    except Exception as exc:  # openpyxl's own words name its internals, not the user's file
+        raise Invalid("this is a zip file, not an Excel workbook", where=path.name) from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
     try:
         header = [cell_text(value) for value in next(rows, ())]
