@@ -102,7 +102,6 @@ def export_table(
             "-o",
             "--output",
             help="Write to FILE (.csv or .xlsx); default: CSV on stdout.",
-            dir_okay=False,
             show_default=False,
         ),
     ] = None,

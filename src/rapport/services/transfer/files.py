@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -215,6 +216,68 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def check_output_file(path: Path, *, field: str = "path") -> None:
+    """Before any change: `path` names a .csv or .xlsx file in a folder that exists and
+    takes new files; Invalid naming what stands in the way."""
+    file_format(path)
+    if path.is_dir():
+        raise Invalid(f"{path} is a folder, not a file", where=field)
+    folder = path.parent
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        raise Invalid(f"cannot write {path}: {existing} is a file, not a folder", where=field)
+    if existing != folder:
+        raise Invalid(f"cannot write {path}: folder {folder} does not exist", where=field)
+    _probe(existing, path, field)
+
+
+def check_output_folder(folder: Path, *, field: str = "output_dir") -> None:
+    """Before any change: `folder` is a folder that takes new files, or one that can be
+    created (its nearest existing parent is a folder that takes new files)."""
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        raise Invalid(f"cannot write to {folder}: {existing} is a file, not a folder", where=field)
+    _probe(existing, folder, field)
+
+
+def _nearest_existing(path: Path) -> Path:
+    return next((p for p in (path, *path.parents) if p.exists()), Path())
+
+
+def _probe(folder: Path, target: Path, field: str) -> None:
+    """Create (and drop, unnamed) a file in `folder`: the one test of writing that holds
+    for every user, root included, and every file system."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise Invalid(
+            f"cannot write to {target}: folder {folder} does not take new files ({os_reason(exc)})",
+            where=field,
+        ) from exc
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating system error in a few words ("permission denied", "no space left on
+    device")."""
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+@contextmanager
+def output_file(path: Path, *, field: str = "path") -> Iterator[Path]:
+    """Write `path` through a partial file beside it that replaces it only when the block
+    succeeds: a failure (a full disk, a removed folder) leaves `path` as it was."""
+    check_output_file(path, field=field)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        yield partial
+        partial.replace(path)
+    except OSError as exc:
+        raise Invalid(f"cannot write {path}: {os_reason(exc)}", where=field) from exc
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
