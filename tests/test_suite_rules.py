@@ -43,3 +43,21 @@ def test_an_empty_parametrisation_fails_at_collection(pytester):
     )
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*Empty parameter set*"])
+
+
+TESTS = Path(__file__).resolve().parent
+STAND_INS = ("monkeypatch.setattr(", "mock.patch", "MagicMock(", "patch.object(")
+
+
+def test_no_test_replaces_the_products_own_functions():
+    """Issue 11, item 20: a test drives the real code to a real failure (a closed port, a
+    refusing server, a folder that takes no files) instead of standing in for a function
+    of the product. Environment variables and the working folder may still be set."""
+    found = [
+        f"{path.relative_to(TESTS)}:{number}"
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.name != "test_suite_rules.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if any(stand_in in line for stand_in in STAND_INS)
+    ]
+    assert found == []
