@@ -29,11 +29,11 @@ class Settings:
     @classmethod
     def load(cls, *, database_url: str | None = None, user: str | None = None) -> Settings:
         """Environment first, then `rapport.toml` (see `config_file`), then defaults."""
-        given_url = database_url or os.environ.get("RAPPORT_DATABASE_URL")
+        given_url = database_url or _text("RAPPORT_DATABASE_URL")
         file_values = _read_toml(config_file(given_url))
 
         def pick(name: str) -> str | None:
-            return os.environ.get(f"RAPPORT_{name.upper()}") or file_values.get(name)
+            return _text(f"RAPPORT_{name.upper()}") or file_values.get(name)
 
         rate = pick("smtp_rate")
         try:
@@ -58,15 +58,27 @@ class Settings:
             smtp_url=pick("smtp_url"),
             mail_from=pick("mail_from"),
             secret_key=pick("secret_key"),
-            user=(user or pick("user") or os.environ.get("USER") or "ADMIN").upper(),
+            user=(user or pick("user") or _text("USER") or "ADMIN").upper(),
         )
+
+
+def _text(name: str) -> str | None:
+    """An environment variable, refused when it is not UTF-8 text (Python hands its bytes
+    over as lone surrogates, which no database or file accepts)."""
+    value = os.environ.get(name)
+    if value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise Invalid("is not valid UTF-8 text", where=name) from exc
+    return value
 
 
 def config_file(database_url: str | None) -> Path:
     """Where `rapport.toml` is read (SPEC §6: beside the database): `RAPPORT_CONFIG` when
     set; else beside the SQLite file the URL names; else (PostgreSQL, or no URL given: the
     default database is `rapport.db` here) in the current directory."""
-    explicit = os.environ.get("RAPPORT_CONFIG")
+    explicit = _text("RAPPORT_CONFIG")
     if explicit:
         path = Path(explicit)
         if not path.is_file():

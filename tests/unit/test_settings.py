@@ -93,3 +93,10 @@ def test_a_broken_rapport_toml_is_named(clean_env, content):
     (here / "rapport.toml").write_bytes(content)
     with pytest.raises(Invalid, match=r"rapport\.toml: not a valid TOML file"):
         Settings.load()
+
+
+def test_an_environment_variable_that_is_not_utf8_is_named(clean_env, monkeypatch):
+    """Bytes a Latin-1 shell put in the environment (Python keeps them as surrogates)."""
+    monkeypatch.setenv("RAPPORT_USER", "Andr\udce9")
+    with pytest.raises(Invalid, match="RAPPORT_USER: is not valid UTF-8 text"):
+        Settings.load()
