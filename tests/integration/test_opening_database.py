@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rapport.cli.main import run
+from rapport.storage.db import open_database
 
 
 @pytest.fixture
@@ -113,3 +114,18 @@ def test_db_an_unknown_driver_or_url_is_refused_by_name(rapport, url, expected):
     assert (status, expected in err) == (1, True), err
     assert "s3cret-pw" not in err
     assert_one_clear_line(err)
+
+
+def test_db_a_database_of_a_newer_version_is_refused_unchanged(rapport, tmp_path):
+    path = tmp_path / "sales.db"
+    open_database(f"sqlite:///{path}").kw["bind"].dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    status, err = rapport(f"sqlite:///{path}")
+    assert status == 1
+    assert f"{path} has schema revision '9999', which this version of Rapport does not know" in err
+    assert_one_clear_line(err)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("9999",)
+        ]

@@ -124,6 +124,12 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def known_revisions() -> set[str]:
+    """The schema revisions this version can open (and migrate to the latest): the numbers
+    that name the migration files."""
+    return {path.name.split("_")[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
 def open_database(url: str) -> Sessions:
     """A sessionmaker on a migrated database at `url` (SPEC §6: created on first use).
 
@@ -138,7 +144,7 @@ def open_database(url: str) -> Sessions:
         revision = current_revision(engine)
         if revision is None and _has_tables(engine):
             raise Invalid(f"{name} is not a Rapport database", where="database")
-        if revision not in (None, SCHEMA_REVISION):
+        if revision is not None and revision not in known_revisions():
             raise Invalid(
                 f"{name} has schema revision {revision!r}, which this version of Rapport does "
                 "not know (made by a newer version?)",
