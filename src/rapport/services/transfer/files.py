@@ -3,6 +3,10 @@
 A reader yields the header and then each record with the line number a user sees in a text
 editor or in Excel, as cell texts; a writer takes rows of cell values. Neither holds more
 than one row, so a million-row file costs no more memory than a ten-row one.
+
+A CSV file is read in the encoding asked for, else the one its byte order mark names, else
+UTF-8; a file whose first bytes say it is not text is refused by what it is. An output
+file is checked before anything changes and written through a partial file beside it.
 """
 
 from __future__ import annotations
