@@ -74,14 +74,19 @@ def _zip() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("l.csv", gzip.compress(ROWS.encode()), "l.csv: this is a gzip file, not CSV"),
+        ("l.csv", gzip.compress(ROWS.encode(), mtime=0), "l.csv: this is a gzip file, not CSV"),
         ("l.csv", bytes(range(256)) * 4, "l.csv: this is a binary file, not CSV"),
         ("l.csv", b"%PDF-1.7\n" + bytes(100), "l.csv: this is a PDF file, not CSV"),
         ("l.csv", _zip(), "l.csv: this is a zip file (an Excel workbook is read from a .xlsx"),
         ("l.xlsx", ROWS.encode(), "l.xlsx: this is a text file, not an Excel workbook"),
-        ("l.xlsx", gzip.compress(b"x"), "l.xlsx: this is a gzip file, not an Excel workbook"),
+        (
+            "l.xlsx",
+            gzip.compress(b"x", mtime=0),
+            "l.xlsx: this is a gzip file, not an Excel workbook",
+        ),
         ("l.xlsx", _zip(), "l.xlsx: this is a zip file, not an Excel workbook"),
     ],
+    ids=["gzip", "binary", "pdf", "zip", "text-as-xlsx", "gzip-as-xlsx", "zip-as-xlsx"],
 )
 def test_k4_a_file_that_is_not_what_its_name_says_is_refused_by_name(
     sqlite_sessions, tmp_path, name, content, message
@@ -104,7 +109,7 @@ def test_k4_the_command_line_takes_encoding_and_says_what_a_file_is(sqlite_url, 
     latin = tmp_path / "l.csv"
     latin.write_bytes(ROWS.encode("cp1252"))
     packed = tmp_path / "g.csv"
-    packed.write_bytes(gzip.compress(ROWS.encode()))
+    packed.write_bytes(gzip.compress(ROWS.encode(), mtime=0))
     for path, expected in [
         (latin, "error: l.csv: line 3: not valid UTF-8 (use --encoding)"),
         (packed, "error: g.csv: this is a gzip file, not CSV"),
