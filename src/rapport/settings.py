@@ -16,12 +16,14 @@ CONFIG_NAME = "rapport.toml"
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one process (SPEC §6): database, SMTP and its rate (messages per
-    second), sender, web secret, acting user."""
+    second), sender, web secret (which also signs unsubscribe links), the server's public
+    base URL (for links in e-mails), acting user."""
 
     database_url: str = DEFAULT_DATABASE_URL
     smtp_url: str | None = None
     mail_from: str | None = None
     secret_key: str | None = None
+    base_url: str | None = None
     smtp_rate: float = 10.0
     user: str = "ADMIN"
     webhook_backoff: float = 30.0
@@ -58,6 +60,7 @@ class Settings:
             smtp_url=pick("smtp_url"),
             mail_from=pick("mail_from"),
             secret_key=pick("secret_key"),
+            base_url=pick("base_url"),
             user=(user or pick("user") or _text("USER") or "ADMIN").upper(),
         )
 
