@@ -384,19 +384,15 @@ def check_delivery_settings(
     session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
 ) -> None:
     """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
-    new files: without them the log is refused (rolled back) rather than logged with a
-    delivery bound to fail."""
+    new files: without them the log is refused (rolled back), not left to fail."""
     from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
     from rapport.services.transfer.files import check_output_folder
 
-    channels = set(
-        session.scalars(
-            select(Delivery.channel)
-            .distinct()
-            .join(InteractionLogEntry, InteractionLogEntry.entry_no == Delivery.entry_no)
-            .where(InteractionLogEntry.logged_segment_entry_no == entry_no)
-        )
+    mine = (
+        deliveries.c.entry_no == entries.c.entry_no,
+        entries.c.logged_segment_entry_no == entry_no,
     )
+    channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
     if CorrespondenceType.EMAIL.value in channels:
         mail_settings(settings)
     if CorrespondenceType.HARD_COPY.value in channels:
