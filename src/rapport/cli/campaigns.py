@@ -5,7 +5,6 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -21,9 +20,8 @@ CampaignNo = Annotated[str, typer.Argument(help="Campaign no., e.g. CP00001.")]
 
 
 def _date_option(name: str) -> Any:
-    return typer.Option(
-        name, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date.", show_default=False
-    )
+    # Taken as text and checked by the service: a bad date is a user error (exit 1).
+    return typer.Option(name, metavar="YYYY-MM-DD", help="Date.", show_default=False)
 
 
 def print_rows(rows: list[Any], *, as_json: bool) -> None:
@@ -43,8 +41,8 @@ def print_rows(rows: list[Any], *, as_json: bool) -> None:
 def create(
     ctx: typer.Context,
     description: Annotated[str, typer.Option("--description", help="Description.")],
-    starting_date: Annotated[dt.datetime | None, _date_option("--starting-date")] = None,
-    ending_date: Annotated[dt.datetime | None, _date_option("--ending-date")] = None,
+    starting_date: Annotated[str, _date_option("--starting-date")] = "",
+    ending_date: Annotated[str, _date_option("--ending-date")] = "",
     salesperson: Annotated[str, typer.Option("--salesperson", help="Salesperson code.")] = "",
     status: Annotated[str, typer.Option("--status", help="Campaign status code.")] = "",
 ) -> None:
@@ -55,8 +53,8 @@ def create(
     no = campaigns.create_campaign(
         st.sessions,
         description=description,
-        starting_date=starting_date.date() if starting_date else None,
-        ending_date=ending_date.date() if ending_date else None,
+        starting_date=starting_date,
+        ending_date=ending_date,
         salesperson_code=salesperson,
         status_code=status,
     )

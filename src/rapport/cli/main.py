@@ -97,6 +97,7 @@ app.add_typer(users.audit, name="audit")
 # The service fields and parameters that have another name on the command line.
 FLAGS = {
     "database_url": "--db",
+    "database": "--db",
     "to_action": "--to",
     "by": "--by",
     "criteria": "--where",
@@ -132,10 +133,37 @@ def report_internal_error() -> str:
     return file.name
 
 
+def not_utf8(argv: list[str]) -> str | None:
+    """The message for the first argument that is not UTF-8 text (Python hands its bytes
+    over as lone surrogates, which no database, file or terminal accepts), else None."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return f"argument {position} ({raw}) is not valid UTF-8 text"
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit status."""
+    bad = not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad:
+        error(bad)
+        return 1
     try:
-        app(args=argv, prog_name="rapport")
+        status = app(args=argv, prog_name="rapport", standalone_mode=False)
+    except typer.BadParameter as exc:
+        if type(exc) is not typer.BadParameter:  # a missing parameter: a usage error
+            return _usage_error(exc)
+        # SPEC §6: a bad option or argument value is a user error, like any other bad input.
+        error(exc.format_message())
+        return 1
+    except typer.TyperException as exc:
+        return _usage_error(exc)
+    except typer.Abort:
+        error("aborted")
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RapportError as exc:
@@ -145,7 +173,16 @@ def run(argv: list[str] | None = None) -> int:
         path = report_internal_error()
         error(f"internal error ({type(exc).__name__}); the details are in {path}")
         return 3
-    return 0
+    return status if isinstance(status, int) else 0
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """What the argument parser rejects (an unknown command or option, a missing argument):
+    Typer's usage message, exit status 2."""
+    from typer import rich_utils
+
+    rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+    return int(getattr(exc, "exit_code", 2))
 
 
 def main() -> None:

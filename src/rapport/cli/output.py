@@ -16,10 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-stdout = Console(soft_wrap=True, highlight=False)
-stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+# Markup off: names, codes and messages hold user text, and a `[/b]` in a contact's name
+# must print as itself, not as a style (or a markup error).
+stdout = Console(soft_wrap=True, highlight=False, markup=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
 
 
 def plain(value: Any) -> Any:
@@ -68,7 +71,7 @@ def message(text: str) -> None:
 
 
 def error(text: str) -> None:
-    stderr.print(f"[bold red]error:[/] {text}", markup=True, highlight=False)
+    stderr.print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False)
 
 
 def _cell(value: Any) -> str:

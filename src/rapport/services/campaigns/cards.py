@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
+from rapport.domain.dates import as_date
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -112,14 +113,17 @@ def create_campaign(
     sessions: Sessions,
     *,
     description: str,
-    starting_date: dt.date | None = None,
-    ending_date: dt.date | None = None,
+    starting_date: dt.date | str | None = None,
+    ending_date: dt.date | str | None = None,
     salesperson_code: str = "",
     status_code: str = "",
     no: str = "",
 ) -> str:
     """C1: a campaign numbered from the campaign series (or a manual `no` where the series
-    allows it); the starting date may not be after the ending date. Returns its no."""
+    allows it); the dates are dates or their `YYYY-MM-DD` text, and the starting date may
+    not be after the ending date. Returns its no."""
+    starting_date = as_date(starting_date, field="starting_date")
+    ending_date = as_date(ending_date, field="ending_date")
     check_dates(starting_date, ending_date)
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")

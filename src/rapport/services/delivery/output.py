@@ -41,6 +41,7 @@ from rapport.services.delivery.smtp import (
     Throttle,
     parse_smtp_url,
 )
+from rapport.services.transfer.files import os_reason
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 from rapport.storage.tables import Attachment
@@ -182,9 +183,14 @@ class Run:
             return Outcome("failed", "a hard copy needs a Word template")
         link = unsubscribe_url(self.settings, row.contact_no)
         document = render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
-        path.write_bytes(document)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(document)
+        except OSError as exc:  # a full disk, a folder removed or locked since the check
+            if path.is_file():
+                path.unlink()  # half written
+            return Outcome("failed", f"cannot write {path}: {os_reason(exc)}", retry=True)
         self.documents.append(path)
         return Outcome("sent", recipient=path.name)
 
@@ -195,11 +201,18 @@ class Run:
         self.documents.extend(_to_pdf(self.documents, self.folder))
         archive = self.folder.with_name(f"{self.folder.name}.zip")
         partial = archive.with_suffix(".zip.part")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in sorted(self.folder.iterdir()):
-                if path.suffix in (".docx", ".pdf"):
-                    bundle.write(path, arcname=path.name)
-        partial.replace(archive)
+        try:
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+                for path in sorted(self.folder.iterdir()):
+                    if path.suffix in (".docx", ".pdf"):
+                        bundle.write(path, arcname=path.name)
+            partial.replace(archive)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise Invalid(
+                f"the hard copies are in {self.folder}, but {archive} cannot be written "
+                f"({os_reason(exc)})"
+            ) from exc
         return archive
 
 

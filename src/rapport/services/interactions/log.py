@@ -123,12 +123,13 @@ def log_segment(
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
     entries to send are queued and, with `deliver_now`, delivered after the log has
     committed (the server leaves the queue to a job instead). E-mail delivery without its
-    settings is refused before anything is logged."""
+    settings, or hard copies without a folder to write them to, are refused before anything
+    is logged."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
         if logged.queued:
-            check_delivery_settings(session, logged.entry_no, settings)
+            check_delivery_settings(session, logged.entry_no, settings, output_dir)
     result = LogResult(
         logged_segment=logged.entry_no,
         interactions=logged.interactions,
@@ -376,19 +377,20 @@ def run_delivery(
         raise DeliveryFailed(entry_no, exc) from exc
 
 
-def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:
-    """E-mail to deliver needs an SMTP server and a sender: without them the log is refused
-    (rolled back) rather than logged with a delivery bound to fail."""
-    from rapport.services.delivery.output import mail_settings
+def check_delivery_settings(
+    session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
+) -> None:
+    """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
+    new files: without them the log is refused (rolled back), not left to fail."""
+    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
+    from rapport.services.transfer.files import check_output_folder
 
-    email = session.scalar(
-        select(Delivery.entry_no)
-        .join(InteractionLogEntry, InteractionLogEntry.entry_no == Delivery.entry_no)
-        .where(
-            InteractionLogEntry.logged_segment_entry_no == entry_no,
-            Delivery.channel == CorrespondenceType.EMAIL.value,
-        )
-        .limit(1)
+    mine = (
+        deliveries.c.entry_no == entries.c.entry_no,
+        entries.c.logged_segment_entry_no == entry_no,
     )
-    if email is not None:
+    channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
+    if CorrespondenceType.EMAIL.value in channels:
         mail_settings(settings)
+    if CorrespondenceType.HARD_COPY.value in channels:
+        check_output_folder(output_dir or DEFAULT_OUTPUT)

@@ -16,13 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.enums import CorrespondenceType, DeliveryStatus
 from rapport.errors import NotFound
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, execute_counted, reading
-from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
+from rapport.storage.tables import (
+    CampaignEntry,
+    Delivery,
+    InteractionLogEntry,
+    LoggedSegment,
+    table_of,
+)
 
 if TYPE_CHECKING:
     from rapport.services.delivery.claims import DeliveryCounts
@@ -166,6 +173,26 @@ def delete_canceled(sessions: Sessions, *, entry_no: int | None = None) -> int:
         return execute_counted(session, logged.delete().where(logged.c.entry_no.in_(doomed)))
 
 
+def _unsent_hard_copies(session: Session, entry_no: int) -> bool:
+    hard_copy = CorrespondenceType.HARD_COPY.value
+    queued = select(Delivery.channel).where(Delivery.entry_no == entries.c.entry_no)
+    return (
+        session.scalar(
+            select(entries.c.entry_no)
+            .where(
+                entries.c.logged_segment_entry_no == entry_no,
+                entries.c.delivery_status != DeliveryStatus.SENT.value,
+                or_(
+                    entries.c.correspondence_type == hard_copy,
+                    queued.scalar_subquery() == hard_copy,
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def resend(
     sessions: Sessions,
     entry_no: int,
@@ -177,10 +204,16 @@ def resend(
     """L5 "Resend": queue again every interaction of the logged segment that was not sent
     (failed, skipped, interrupted before reaching the mail server, or logged without
     delivery) and deliver them; an entry already sent is never sent again (X8), an
-    uncertain one only with `include_uncertain`."""
+    uncertain one only with `include_uncertain`. Hard copies to write need a folder that
+    takes new files, checked before anything is queued."""
     from rapport.services.delivery import queue as delivery
+    from rapport.services.delivery.output import DEFAULT_OUTPUT
+    from rapport.services.transfer.files import check_output_folder
 
     get(sessions, entry_no)
+    with sessions.begin() as session:
+        if _unsent_hard_copies(session, entry_no):
+            check_output_folder(output_dir or DEFAULT_OUTPUT)
     return delivery.resend(
         sessions,
         logged_segment_entry_no=entry_no,

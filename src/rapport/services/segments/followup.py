@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
+from rapport.domain.dates import as_date
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, is_postgresql, reading
@@ -225,13 +226,17 @@ def create_tasks(
     segment_no: str,
     *,
     type: str,
-    date: dt.date,
+    date: dt.date | str,
     description: str,
     salesperson_code: str | None = None,
 ) -> FollowUpResult:
     """S14 (reference §2.16 tasks for a segment): an organizer task per line with a contact,
     with its attendees — the salesperson organizing it and the contact, invited when the
-    contact has an e-mail address. The salesperson is the one given, else the line's."""
+    contact has an e-mail address. The salesperson is the one given, else the line's; the
+    date is a date or its `YYYY-MM-DD` text."""
+    task_date = as_date(date, field="date")
+    if task_date is None:
+        raise Invalid("You must fill in the Date field.", where="date")
     kind = (type or "").strip().lower()
     if kind not in TASK_TYPES:
         raise Invalid(f"type must be one of meeting, phone_call or blank, got {type!r}")
@@ -245,7 +250,7 @@ def create_tasks(
         if not given:
             _check_line_salespeople(session, header)
 
-        task = {"type": kind, "description": description.strip(), "date": date}
+        task = {"type": kind, "description": description.strip(), "date": task_date}
 
         def build(no: str, line: Any) -> list[tuple[Any, dict[str, Any]]]:
             return _task_rows(no, line, header=header, task=task, salesperson=given)

@@ -16,7 +16,14 @@ from sqlalchemy import delete, exists, insert, literal, select
 
 from rapport.errors import Invalid
 from rapport.services.segments._propagation import get_header
-from rapport.services.transfer.files import cell_text, file_format, write_csv, write_xlsx
+from rapport.services.transfer.files import (
+    cell_text,
+    check_output_file,
+    file_format,
+    output_file,
+    write_csv,
+    write_xlsx,
+)
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
@@ -133,14 +140,15 @@ def _contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ..
 def export_contacts(sessions: Sessions, segment_no: str, *, path: Path) -> ExportResult:
     """S13: write the segment's contacts to `path`, CSV or XLSX by its extension, streamed;
     the header row is the snake_case column names."""
-    kind = file_format(path)
+    check_output_file(path)
     no = segment_no.strip().upper()
     with reading(sessions) as session:
         get_header(session, no)  # NotFound before a file is created
     rows = ([cell_text(value) for value in row] for row in _contact_rows(sessions, no))
-    if kind == ".xlsx":
-        count = write_xlsx(path, EXPORT_COLUMNS, rows)
-    else:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            count = write_csv(out, EXPORT_COLUMNS, rows)
+    with output_file(path) as partial:
+        if file_format(path) == ".xlsx":
+            count = write_xlsx(partial, EXPORT_COLUMNS, rows)
+        else:
+            with partial.open("w", newline="", encoding="utf-8") as out:
+                count = write_csv(out, EXPORT_COLUMNS, rows)
     return ExportResult(no, path, count)

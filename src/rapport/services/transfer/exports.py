@@ -23,7 +23,12 @@ from rapport.criteria.value import Criteria
 from rapport.errors import Invalid
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer.files import file_format, write_csv, write_xlsx
+from rapport.services.transfer.files import (
+    file_format,
+    output_file,
+    write_csv,
+    write_xlsx,
+)
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, table_of
@@ -53,18 +58,18 @@ def export_table(
     spec = import_tables.get(table)
     criteria = _criteria(spec, where)
     header = [column.name for column in spec.columns]
-    if path is not None:
-        file_format(path)
-    with reading(sessions) as session:
+    if path is None:
+        if stream is None:
+            raise ValueError("export_table needs a path or a stream")
+        with reading(sessions) as session:
+            count = write_csv(stream, header, _rows(session, spec, query(spec, criteria)))
+        return ExportResult(spec.name, count)
+    with output_file(path) as partial, reading(sessions) as session:
         rows = _rows(session, spec, query(spec, criteria))
-        if path is None:
-            if stream is None:
-                raise ValueError("export_table needs a path or a stream")
-            count = write_csv(stream, header, rows)
-        elif file_format(path) == ".xlsx":
-            count = write_xlsx(path, header, rows)
+        if file_format(path) == ".xlsx":
+            count = write_xlsx(partial, header, rows)
         else:
-            with path.open("w", newline="", encoding="utf-8") as out:
+            with partial.open("w", newline="", encoding="utf-8") as out:
                 count = write_csv(out, header, rows)
     return ExportResult(spec.name, count)
 

@@ -68,16 +68,23 @@ class Layout:
 
 
 def import_table(
-    sessions: Sessions, table: str, path: Path, *, skip_bad_rows: bool = False, update: bool = False
+    sessions: Sessions,
+    table: str,
+    path: Path,
+    *,
+    skip_bad_rows: bool = False,
+    update: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1).
+    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1). A CSV file is
+    read in `encoding`, else the one its byte order mark names, else UTF-8.
 
     Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
     column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
     ones returned. With `update`, a row whose key exists updates the columns the file has.
     """
     spec = import_tables.get(table)
-    with records(path) as (header, rows), sessions.begin() as session:
+    with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
         layout = _layout(spec, header, path.name)
         staging = _staging_table(spec, layout.columns)
         staging.drop(session.connection(), checkfirst=True)
