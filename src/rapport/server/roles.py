@@ -37,6 +37,32 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     # Web: pages
     ("POST", "/logout"): VIEWER,
     ("GET", "/"): VIEWER,
+    # Web: segments (viewers read; marketers change)
+    ("GET", "/segments"): VIEWER,
+    ("POST", "/segments"): MARKETER,
+    ("GET", "/segments/{no}"): VIEWER,
+    ("POST", "/segments/{no}/header"): MARKETER,
+    ("POST", "/segments/{no}/undo"): MARKETER,
+    ("POST", "/segments/{no}/actions"): MARKETER,
+    ("GET", "/segments/{no}/preview"): VIEWER,
+    ("GET", "/criteria-builder/fields"): VIEWER,
+    ("GET", "/criteria-builder/tree"): VIEWER,
+    ("GET", "/criteria-builder/text"): VIEWER,
+    ("GET", "/segments/{no}/lines"): VIEWER,
+    ("GET", "/segments/{no}/lines/{line_no}"): VIEWER,
+    ("GET", "/segments/{no}/lines/{line_no}/edit"): MARKETER,
+    ("POST", "/segments/{no}/lines/{line_no}"): MARKETER,
+    ("POST", "/segments/{no}/lines/{line_no}/remove"): MARKETER,
+    ("GET", "/segments/{no}/explain"): VIEWER,
+    ("GET", "/segments/{no}/history"): VIEWER,
+    ("POST", "/segments/{no}/save-criteria"): MARKETER,
+    ("POST", "/segments/{no}/reuse-criteria"): MARKETER,
+    ("POST", "/segments/{no}/reuse-logged"): MARKETER,
+    ("POST", "/segments/{no}/log"): MARKETER,
+    ("GET", "/segments/{no}/export"): VIEWER,
+    ("POST", "/segments/{no}/mailing-group"): MARKETER,
+    ("POST", "/segments/{no}/opportunities"): MARKETER,
+    ("POST", "/segments/{no}/tasks"): MARKETER,
 }
 
 

@@ -10,8 +10,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.web import home, signin
+from rapport.web import (
+    home,
+    segment_criteria,
+    segment_lines,
+    segment_outputs,
+    segments,
+    signin,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    signin.router,
+    home.router,
+    segments.router,
+    segment_criteria.router,
+    segment_lines.router,
+    segment_outputs.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -2,6 +2,7 @@
 
 Use cases, by module:
 - `header`: create_segment, get, get_all, get_lines, set_header (S1, S2)
+- `browse`: get_page, get_lines_page (the list and the lines, paged by keyset)
 - `actions`: add_contacts, reduce, refine and their previews (S3, S4, X2)
 - `manual`: add_contact, remove_contact, change_line_contact (S5)
 - `line_edits`: set_line, get_line (S5)
