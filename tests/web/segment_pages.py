@@ -27,11 +27,20 @@ def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
+def _texts(html: str, tag: str) -> list[str]:
+    found = re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip() for text in found]
+
+
 def labels(html: str) -> list[str]:
     """The text of every <label> and every aria-label of the page."""
-    found = [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)]
-    return found + re.findall(r'aria-label="([^"]*)"', html)
+    return _texts(html, "label") + re.findall(r'aria-label="([^"]*)"', html)
 
 
 def buttons(html: str) -> list[str]:
-    return [re.sub(r"\s+", " ", text).strip() for text in re.findall(r"<button[^>]*>(.*?)</button>", html, re.S)]
+    return _texts(html, "button")
+
+
+def posting_forms(html: str) -> list[str]:
+    """The action of every form that changes something (method post)."""
+    return re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html)

@@ -66,7 +66,7 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     verb = form.get("action", "")
     segment = header.get(ctx.sessions, no)
-    kept = {"criteria_text": form.get("criteria", ""), "options": options_of(form)}
+    kept: dict[str, Any] = {"criteria_text": form.get("criteria", ""), "options": options_of(form)}
     try:
         if verb not in VERBS:
             raise Invalid(f"the action must be one of {', '.join(VERBS)}", where="action")

@@ -170,9 +170,7 @@ def card_values(
         "options": {},
     }
     try:
-        lines = browse.get_lines_page(
-            sessions, no, criteria=filter_text, after=after, limit=limit
-        )
+        lines = browse.get_lines_page(sessions, no, criteria=filter_text, after=after, limit=limit)
         values["lines"], values["next_after"] = lines.items, lines.next_after
     except Invalid as exc:
         values["filter_error"] = exc.message

@@ -101,4 +101,3 @@ def get_lines_page(
     for item in items:
         item["contact_no"] = item["contact_no"] or ""
     return LinePage(items=items, next_after=items[-1]["line_no"] if len(rows) > size else None)
-
