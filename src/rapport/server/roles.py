@@ -63,6 +63,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/segments/{no}/mailing-group"): MARKETER,
     ("POST", "/segments/{no}/opportunities"): MARKETER,
     ("POST", "/segments/{no}/tasks"): MARKETER,
+    ("GET", "/segments/{no}/chart"): VIEWER,
+    ("GET", "/segment-overlap"): VIEWER,
 }
 
 

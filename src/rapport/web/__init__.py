@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from rapport.web import (
     home,
+    segment_charts,
     segment_criteria,
     segment_lines,
     segment_outputs,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     segment_criteria.router,
     segment_lines.router,
     segment_outputs.router,
+    segment_charts.router,
 )
 
 __all__ = ["ROUTERS"]

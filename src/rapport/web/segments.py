@@ -52,6 +52,22 @@ HEADER_FORM: tuple[tuple[str, str, str], ...] = (
     ("ignore_contact_corres_type", "Ignore contact correspondence type", "flag"),
     ("send_word_docs_as_attmt", "Send Word documents as attachment", "flag"),
 )
+# What a composition can be shown by: (criteria field or relation, label).
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("country", "Country/region"),
+    ("salesperson", "Salesperson"),
+    ("language", "Language"),
+    ("type", "Contact type"),
+    ("correspondence_type", "Correspondence type"),
+    ("territory", "Territory"),
+    ("city", "City"),
+    ("organizational_level", "Organizational level"),
+    ("industry_group", "Industry group"),
+    ("business_relation", "Business relation"),
+    ("mailing_group", "Mailing group"),
+    ("job_responsibility", "Job responsibility"),
+    ("web_source", "Web source"),
+)
 CHOICES = {
     "correspondence": ("", "hard_copy", "email"),
     "flow": ("", "outbound", "inbound"),
@@ -152,6 +168,7 @@ def card_values(
     values: dict[str, Any] = {
         "segment": segment,
         "header_form": HEADER_FORM,
+        "dimensions": DIMENSIONS,
         "choices": CHOICES,
         "header_values": {field: form_text(segment[field]) for field, _, _ in HEADER_FORM},
         "actions": data(history.criteria(sessions, no)),

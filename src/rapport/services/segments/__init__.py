@@ -11,6 +11,7 @@ Use cases, by module:
 - `languages`: get_all, set_language and the per-language variants (S15)
 - `outputs`: apply_mailing_group, export_contacts (S12, S13)
 - `followup`: create_opportunities, create_tasks, get_opportunities, get_tasks (S14)
+- `analytics`: stats, overlap (X6)
 
 `lines` (the one set-based insert of segment lines with BC's defaults), `propagation`
 (header → line propagation) and `fields` (editable header and line fields) are the engine
