@@ -49,7 +49,7 @@ def test_s5_a_line_is_edited_in_place(browser_as, sessions):
     assert answer.status_code == 200
     assert answer.text.startswith('<tr id="line-10000">')
     assert "Hello Ann" in answer.text
-    line = next(header.get_lines(sessions, no))
+    [line] = list(header.get_lines(sessions, no))
     assert (line["subject"], line["evaluation"]) == ("Hello Ann", "positive")
     bad = browser.post(
         f"/segments/{no}/lines/10000", data={"csrf_token": browser.csrf, "language_code": "XX"}
