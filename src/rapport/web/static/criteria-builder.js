@@ -17,6 +17,15 @@
   var treeTimer = null;
   var asked = 0;
   var uid = 0;
+  /* The builder's words, translated by the page (data-words), English when missing. */
+  var words = JSON.parse(root.dataset.words || "{}");
+  var english = {
+    builder: "Builder", not: "Not", field: "Field", operator: "Operator", value: "Value",
+    join: "Join", group: "Group", and: "all of these (and)", or: "any of these (or)",
+    addCondition: "Add condition", addGroup: "Add group", removeCondition: "Remove condition",
+    removeGroup: "Remove group", choose: "(choose a field)", empty: "(empty)", on: "on"
+  };
+  function word(key) { return words[key] || english[key]; }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -175,11 +184,11 @@
   }
 
   function fieldChoices(scope) {
-    var options = [["", "(choose a field)"]];
+    var options = [["", word("choose")]];
     scopeFields(scope).forEach(function (f) { options.push([f.name, f.label + " (" + f.name + ")"]); });
     if (!scope) {
       registry.relations.forEach(function (r) { options.push(["rel:" + r.name, r.label + " … (" + r.name + ")"]); });
-      registry.memberships.forEach(function (m) { options.push(["member:" + m.name, "on " + m.label + " (" + m.name + ")"]); });
+      registry.memberships.forEach(function (m) { options.push(["member:" + m.name, word("on") + " " + m.label + " (" + m.name + ")"]); });
     }
     return options;
   }
@@ -204,10 +213,10 @@
     if (!many && (field.type === "bool" || field.choices.length)) {
       var choices = field.type === "bool" ? ["true", "false"] : field.choices;
       if (!node.value) { node.value = choices[0]; }
-      return select("Value", choices.map(function (c) { return [c, c === "" ? "(empty)" : c]; }), node.value,
+      return select(word("value"), choices.map(function (c) { return [c, c === "" ? word("empty") : c]; }), node.value,
         function (v) { node.value = v; changed(); });
     }
-    var attrs = { id: id, "aria-label": "Value", value: node.value, autocomplete: "off", spellcheck: "false" };
+    var attrs = { id: id, "aria-label": word("value"), value: node.value, autocomplete: "off", spellcheck: "false" };
     if (field.type === "date") { attrs.placeholder = "2026-01-31 or today - 90d"; }
     if (many) { attrs.placeholder = "A, B, C"; }
     var codes = registry.codes[codeKey(scope, field.name)];
@@ -229,43 +238,44 @@
 
   function drawRow(node, scope, replace, remove) {
     var row = el("div", { "class": "b-row" });
-    row.appendChild(checkbox("Not", node.not, function (on) { node.not = on; changed(); }));
+    row.appendChild(checkbox(word("not"), node.not, function (on) { node.not = on; changed(); }));
     var current = node.kind === "rel" ? "rel:" + node.relation
       : node.kind === "member" ? "member:" + node.member : node.field;
-    row.appendChild(select("Field", fieldChoices(scope), current, function (value) {
+    row.appendChild(select(word("field"), fieldChoices(scope), current, function (value) {
       chooseField(node, scope, value, replace);
     }));
     if (node.kind === "cond" && node.field) {
       var field = fieldOf(scope, node.field);
-      row.appendChild(select("Operator", (field ? field.operators : []).map(function (op) { return [op, op]; }),
+      row.appendChild(select(word("operator"), (field ? field.operators : []).map(function (op) { return [op, op]; }),
         node.op, function (op) { node.op = op; draw(); changed(); }));
-      row.appendChild(valueControl(node, field, scope));
+      var control = valueControl(node, field, scope);
+      if (control) { row.appendChild(control); }
     } else if (node.kind === "member") {
-      var input = el("input", { "aria-label": "Value", value: node.value, autocomplete: "off",
+      var input = el("input", { "aria-label": word("value"), value: node.value, autocomplete: "off",
         placeholder: node.member === "segment" ? "SEG00001" : "1" });
       input.addEventListener("input", function () { node.value = input.value; changed(); });
       row.appendChild(input);
     }
-    row.appendChild(button("Remove condition", remove));
+    row.appendChild(button(word("removeCondition"), remove));
     var item = el("li", {}, [row]);
     if (node.kind === "rel") { item.appendChild(drawGroup(node.where, node.relation, null)); }
     return item;
   }
 
   function drawGroup(node, scope, remove) {
-    var box = el("div", { "class": "b-group", role: "group", "aria-label": "Group" });
+    var box = el("div", { "class": "b-group", role: "group", "aria-label": word("group") });
     var head = el("div", { "class": "b-row" });
-    head.appendChild(checkbox("Not", node.not, function (on) { node.not = on; changed(); }));
-    head.appendChild(select("Join", [["and", "all of these (and)"], ["or", "any of these (or)"]], node.join,
+    head.appendChild(checkbox(word("not"), node.not, function (on) { node.not = on; changed(); }));
+    head.appendChild(select(word("join"), [["and", word("and")], ["or", word("or")]], node.join,
       function (join) { node.join = join; changed(); }));
-    head.appendChild(button("Add condition", function () { node.items.push(condition()); draw(); }));
-    head.appendChild(button("Add group", function () {
+    head.appendChild(button(word("addCondition"), function () { node.items.push(condition()); draw(); }));
+    head.appendChild(button(word("addGroup"), function () {
       var inner = group(node.join === "and" ? "or" : "and");
       inner.items.push(condition());
       node.items.push(inner);
       draw();
     }));
-    if (remove) { head.appendChild(button("Remove group", remove)); }
+    if (remove) { head.appendChild(button(word("removeGroup"), remove)); }
     box.appendChild(head);
     var list = el("ul", { "class": "b-items" });
     node.items.forEach(function (item, index) {
@@ -291,7 +301,7 @@
       .then(function (answer) { return answer.json(); })
       .then(function (body) {
         registry = body;
-        root.appendChild(el("h3", { text: "Builder" }));
+        root.appendChild(el("h3", { text: word("builder") }));
         message = el("p", { "class": "error", hidden: true });
         root.appendChild(message);
         model = group("and");
