@@ -15,14 +15,17 @@ DEFAULT_DATABASE_URL = "sqlite:///rapport.db"
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one process (SPEC §6): database, SMTP and its rate (messages per
-    second), sender, web secret, acting user."""
+    second), sender, web secret (which also signs unsubscribe links), the server's public
+    base URL (for links in e-mails), acting user."""
 
     database_url: str = DEFAULT_DATABASE_URL
     smtp_url: str | None = None
     mail_from: str | None = None
     secret_key: str | None = None
+    base_url: str | None = None
     smtp_rate: float = 10.0
     user: str = "ADMIN"
+    webhook_backoff: float = 30.0
 
     @classmethod
     def load(cls, *, database_url: str | None = None, user: str | None = None) -> Settings:
@@ -45,12 +48,21 @@ class Settings:
             ) from exc
         if smtp_rate <= 0:
             raise Invalid("must be more than 0 messages per second", where="RAPPORT_SMTP_RATE")
+        backoff = pick("webhook_backoff")
+        try:
+            webhook_backoff = float(backoff) if backoff else cls.webhook_backoff
+        except ValueError as exc:
+            raise Invalid(
+                f"{backoff!r} is not a number of seconds", where="RAPPORT_WEBHOOK_BACKOFF"
+            ) from exc
         return cls(
             database_url=database_url or pick("database_url") or DEFAULT_DATABASE_URL,
             smtp_rate=smtp_rate,
+            webhook_backoff=webhook_backoff,
             smtp_url=pick("smtp_url"),
             mail_from=pick("mail_from"),
             secret_key=pick("secret_key"),
+            base_url=pick("base_url"),
             user=(user or pick("user") or os.environ.get("USER") or "ADMIN").upper(),
         )
 

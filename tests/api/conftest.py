@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.app import create_app
 from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
+from tests.integration.mailbox import serve
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "marketer", "admin")
@@ -88,3 +89,9 @@ def browser_as(app: FastAPI, users: dict[str, Account]) -> Iterator[Callable[[st
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback: (inbox, settings pointing at it)."""
+    yield from serve()

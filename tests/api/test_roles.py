@@ -20,6 +20,8 @@ PATH_VALUES = {
     "path": "rapport.css",
     "no": "SEG00001",
     "line_no": "10000",
+    "webhook_id": "1",
+    "job_id": "1",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 

@@ -175,7 +175,7 @@ def test_l1_templates_have_language_variants_with_html_and_word_attachments(sess
     assert by_template == {"ABSTRACT": 3, "EMAIL": 3, "INVITE": 3}
     for row in rows:
         if row.file_extension == "html":
-            assert b"{{ contact.name }}" in row.content
+            assert b"{{ contact.salutation }}," in row.content
             assert b"{{ salesperson.name }}" in row.content
         else:
             fields = DocxTemplate(io.BytesIO(row.content)).get_undeclared_template_variables()

@@ -15,7 +15,12 @@ from rapport.services.segments.actions import (
     refine,
 )
 from rapport.services.segments.line_edits import set_line
-from rapport.services.segments.manual import add_contact, remove_contact
+from rapport.services.segments.manual import (
+    add_contact,
+    add_contacts_by_hand,
+    remove_contact,
+    remove_contacts_by_hand,
+)
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 
@@ -111,6 +116,30 @@ def test_s5_removing_a_contact_not_on_the_segment_is_an_error(world, seg):
     with pytest.raises(NotFound, match="Contact BETA is not on segment"):
         remove_contact(world, seg, contact_no="BETA", user="ADMIN")
     assert segments.get(world, seg).no_of_criteria_actions == 1
+
+
+def test_s5_adding_contacts_by_hand_is_all_or_nothing_when_one_does_not_exist(world, seg):
+    before = (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions)
+    with pytest.raises(NotFound, match=r"No\.='NOBODY'"):
+        add_contacts_by_hand(world, seg, contact_nos=["BETA", "NOBODY"], user="ADMIN")
+    assert (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions) == before
+    assert "BETA" not in members(world, seg)
+
+
+def test_s5_removing_contacts_by_hand_is_all_or_nothing_when_one_is_not_on_it(world, seg):
+    before = (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions)
+    with pytest.raises(NotFound, match="Contact BETA is not on segment"):
+        remove_contacts_by_hand(world, seg, contact_nos=["P2", "BETA"], user="ADMIN")
+    assert (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions) == before
+
+
+def test_s5_contacts_added_by_hand_together_are_one_action_each(world, seg):
+    results = add_contacts_by_hand(world, seg, contact_nos=["beta", "GAMMA"], user="ADMIN")
+    assert [(r.action_no, r.added) for r in results] == [(2, 1), (3, 1)]
+    removed = remove_contacts_by_hand(world, seg, contact_nos=["BETA", "P2"], user="ADMIN")
+    assert [(r.action_no, r.removed) for r in removed] == [(4, 1), (5, 1)]
+    assert {"BETA", "P2"}.isdisjoint(members(world, seg))
+    assert "GAMMA" in members(world, seg)
 
 
 def test_s5_changing_a_lines_contact_is_two_actions_undone_exactly(world, seg):

@@ -21,6 +21,15 @@ def test_settings_read_the_environment(monkeypatch):
     )
 
 
+def test_x7_the_base_url_and_secret_key_of_unsubscribe_links_come_from_the_environment(
+    monkeypatch,
+):
+    monkeypatch.setenv("RAPPORT_BASE_URL", "https://crm.example.test")
+    monkeypatch.setenv("RAPPORT_SECRET_KEY", "k")
+    settings = Settings.load()
+    assert (settings.base_url, settings.secret_key) == ("https://crm.example.test", "k")
+
+
 def test_the_command_line_database_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("RAPPORT_DATABASE_URL", "sqlite:///x.db")
     assert Settings.load(database_url="sqlite:///y.db").database_url == "sqlite:///y.db"

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.api import docs, health, session, users
+from rapport.api import docs, health, jobs, session, users, webhooks
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, session.router, users.router, docs.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    session.router,
+    users.router,
+    webhooks.router,
+    jobs.router,
+    docs.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Assignments, assignments
 from rapport.cli.state import state
 
 app = typer.Typer(no_args_is_help=True, help="Campaigns: create, list, activate targets.")
@@ -142,3 +143,14 @@ def add_status(
     st = state(ctx)
     result = campaigns.create_status(st.sessions, code=code, description=description)
     output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.code))
+
+
+@app.command("set")
+def set_fields(ctx: typer.Context, campaign: CampaignNo, values: Assignments) -> None:
+    """C1: change a campaign's fields (description, starting_date, ending_date,
+    salesperson_code, status_code), e.g. `ending_date=2026-06-30`."""
+    from rapport.services.campaigns import edits
+
+    st = state(ctx)
+    row = asdict(edits.set_campaign(st.sessions, campaign, values=assignments(values)))
+    output.result(row, as_json=st.json, human=lambda: output.fields(row))

@@ -14,13 +14,16 @@ import typer
 
 from rapport.cli import (
     campaigns,
+    codes,
     contacts,
+    criteria,
     demo,
     followup,
     interactions,
     logged,
     segments,
     serve,
+    setup,
     templates,
     transfer,
     users,
@@ -69,6 +72,9 @@ app.add_typer(followup.tasks, name="tasks")
 app.add_typer(logged.app, name="logged")
 app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
+app.add_typer(criteria.app, name="criteria")
+app.add_typer(codes.app, name="codes")
+app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)

@@ -87,3 +87,9 @@ def fields(values: Mapping[str, Any]) -> None:
     width = max((len(k) for k in values), default=0)
     for key, value in values.items():
         stdout.print(f"{key.ljust(width)}  {_cell(value)}", markup=False)
+
+
+def counts(values: Mapping[str, int], *, none: str = "none") -> str:
+    """The non-zero counts in words: `{"sent": 2, "opted_out": 1}` → "2 sent, 1 opted out"."""
+    words = [f"{n} {name.replace('_', ' ')}" for name, n in values.items() if n]
+    return ", ".join(words) or none

@@ -12,9 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from rapport.cli import output
-from rapport.cli.options import Segment
+from rapport.cli.options import Segment, assignments
 from rapport.cli.state import state
-from rapport.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
 
@@ -32,17 +31,6 @@ KeepCriteria = Annotated[
 Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
 
 
-def assignments(pairs: list[str]) -> list[tuple[str, str]]:
-    """FIELD=VALUE arguments, in the order given."""
-    result = []
-    for pair in pairs:
-        field, sep, value = pair.partition("=")
-        if not sep or not field.strip():
-            raise Invalid(f"expected FIELD=VALUE, got {pair!r}")
-        result.append((field.strip(), value))
-    return result
-
-
 @app.command("create")
 def create(
     ctx: typer.Context,
@@ -54,7 +42,7 @@ def create(
     subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
 ) -> None:
-    """S1: create a segment; prints its number."""
+    """S1: create a segment; prints its number (--json: the new header)."""
     from rapport.services.segments import header as segments
 
     st = state(ctx)
@@ -72,7 +60,7 @@ def create(
         user=st.user,
         values=[(f, v) for f, v in given if v],
     )
-    output.result({"no": result.no}, as_json=st.json, human=lambda: output.stdout.print(result.no))
+    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.no))
 
 
 @app.command("list")
@@ -187,6 +175,7 @@ def print_action(result: Any, as_json: bool, *, verb: str) -> None:
     data = asdict(result)
     count = data["added"] if verb == "added" else data["removed"]
     shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
+    shape |= {"skipped": data["skipped"]} if verb == "added" else {}  # X7: why left out
     if result.preview:
         shape |= {"preview": True, "sample": data["sample"]}
 
@@ -202,6 +191,8 @@ def print_action(result: Any, as_json: bool, *, verb: str) -> None:
             output.stdout.print(
                 f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
             )
+        if verb == "added":
+            output.stdout.print(f"Skipped: {output.counts(data['skipped'])}.")
 
     output.result(shape, as_json=as_json, human=human)
 
@@ -299,13 +290,15 @@ def add_contact(
     segment: Segment,
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
 ) -> None:
-    """S5: add contacts by hand, each as its own undoable action."""
+    """S5: add contacts by hand, each as its own undoable action; all or nothing."""
     from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
-        asdict(segment_manual.add_contact(st.sessions, segment, contact_no=no, user=st.user))
-        for no in contacts
+        asdict(r)
+        for r in segment_manual.add_contacts_by_hand(
+            st.sessions, segment, contact_nos=contacts, user=st.user
+        )
     ]
     output.result(
         results,
@@ -321,17 +314,15 @@ def remove_contact(
     contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
     keep_criteria: KeepCriteria = False,
 ) -> None:
-    """S5: remove contacts by hand, each as its own undoable action."""
+    """S5: remove contacts by hand, each as its own undoable action; all or nothing."""
     from rapport.services.segments import manual as segment_manual
 
     st = state(ctx)
     results = [
-        asdict(
-            segment_manual.remove_contact(
-                st.sessions, segment, contact_no=no, user=st.user, keep_criteria=keep_criteria
-            )
+        asdict(r)
+        for r in segment_manual.remove_contacts_by_hand(
+            st.sessions, segment, contact_nos=contacts, user=st.user, keep_criteria=keep_criteria
         )
-        for no in contacts
     ]
     output.result(
         results,
@@ -395,3 +386,7 @@ segment_outputs.register(app)
 from rapport.cli import segment_log  # noqa: E402
 
 segment_log.register(app)
+
+from rapport.cli import segment_delete  # noqa: E402
+
+segment_delete.register(app)

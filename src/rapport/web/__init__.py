@@ -12,17 +12,21 @@ from fastapi import APIRouter
 
 from rapport.web import (
     home,
+    jobs,
     segment_charts,
     segment_criteria,
     segment_lines,
     segment_outputs,
     segments,
     signin,
+    unsubscribe,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
     home.router,
+    jobs.router,
+    unsubscribe.router,
     segments.router,
     segment_criteria.router,
     segment_lines.router,

@@ -21,8 +21,8 @@ from rapport.criteria import fields as registry
 from rapport.criteria import from_json, parse, render, to_json
 from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
-from rapport.services.contacts import codes
 from rapport.services.segments import actions, header
+from rapport.services.setup import codes
 from rapport.web.render import page
 from rapport.web.segments import back_to_card, card, data, question
 
@@ -31,6 +31,19 @@ router = APIRouter()
 ADD_OPTIONS = ("allow_existing", "expand_companies", "related_companies", "ignore_exclusion")
 FLAGS = (*ADD_OPTIONS, "entire_companies")
 VERBS = ("add", "reduce", "refine")
+# Criteria field (or `relation.field`) → the code table whose codes the builder offers.
+CODE_TABLES = {
+    "salesperson": "salespeople",
+    "territory": "territories",
+    "country": "countries",
+    "language": "languages",
+    "organizational_level": "organizational_levels",
+    "mailing_group.code": "mailing_groups",
+    "job_responsibility.code": "job_responsibilities",
+    "web_source.code": "web_sources",
+    "industry_group.code": "industry_groups",
+    "business_relation.code": "business_relations",
+}
 
 
 def options_of(form: dict[str, str]) -> dict[str, bool]:
@@ -138,13 +151,14 @@ def builder_registry() -> dict[str, Any]:
 def builder_fields(who: Who, ctx: Context) -> JSONResponse:
     """The builder's fields, relations and the code values each code field offers."""
     del who
-    found = codes.get_all(ctx.sessions)
-    return JSONResponse(
-        {
-            **builder_registry(),
-            "codes": {name: data(values) for name, values in found.items()},
-        }
-    )
+    offered = {}
+    for name, table in CODE_TABLES.items():
+        rows = codes.get_all(ctx.sessions, table).rows
+        offered[name] = [
+            {"code": row["code"], "description": row.get("name") or row.get("description") or ""}
+            for row in rows
+        ]
+    return JSONResponse({**builder_registry(), "codes": offered})
 
 
 @router.get("/criteria-builder/tree")

@@ -91,6 +91,16 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
         raise Invalid(str(exc), where=field) from exc
 
 
+def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> None:
+    """BC's Campaign rule: the starting date may not be after the ending date."""
+    if starting_date and ending_date and starting_date > ending_date:
+        raise Invalid(
+            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
+            f"{ending_date.isoformat()}.",
+            where="starting_date",
+        )
+
+
 def _check(session: Session, model: Any, code: str, label: str) -> str:
     if code and session.get(model, code) is None:
         raise NotFound(f"{label} {code} does not exist.")
@@ -109,12 +119,7 @@ def create_campaign(
 ) -> str:
     """C1: a campaign numbered from the campaign series (or a manual `no` where the series
     allows it); the starting date may not be after the ending date. Returns its no."""
-    if starting_date and ending_date and starting_date > ending_date:
-        raise Invalid(
-            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
-            f"{ending_date.isoformat()}.",
-            where="starting_date",
-        )
+    check_dates(starting_date, ending_date)
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")
     with sessions.begin() as session:

@@ -21,13 +21,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria import condition as condition_of
 from rapport.criteria import parse
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts import inheritance
+from rapport.services.contacts.consent import opted_out_of
 from rapport.services.contacts.fields import (
     Assigned,
     FieldValue,
@@ -131,6 +133,7 @@ class ContactCard(ContactRead):
     profile_answers: tuple[Assigned, ...]
     alt_addresses: tuple[AltAddressRead, ...]
     recent_interactions: tuple[InteractionRead, ...]
+    opted_out: tuple[str, ...]  # X7: the correspondence types it opted out of
 
 
 # --- Rules -------------------------------------------------------------------------------
@@ -245,12 +248,14 @@ def add_contact(sessions: Sessions, *, fields: Mapping[str, FieldValue]) -> Cont
         session.add(contact)
         session.flush()
         _settle_company(session, contact, values)
+        inheritance.join_company(session, contact, previous=_setup_defaults(session))
         session.flush()
         return read(contact)
 
 
 def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue]) -> ContactRead:
-    """K1: change fields. A company's new name reaches its persons; a changed company no. or
+    """K1: change fields. A company's new name and inherited fields reach its persons, a
+    person moved into a company inherits from it (`inheritance`); a changed company no. or
     type is refused while the contact is on a segment (BC's message, reference §1.10)."""
     values = convert_fields(fields)
     with sessions.begin() as session:
@@ -258,19 +263,21 @@ def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue
         if values.get("no", contact.no) != contact.no:
             raise Invalid("a contact's no. cannot be changed", where="no")
         check_references(session, values)
-        old_company_no, old_name, old_type = contact.company_no, contact.name, contact.type
+        old_company_no, old_type = contact.company_no, contact.type
+        inherited = inheritance.inherited_fields(session)
+        before = inheritance.values_of(contact, (*inherited, "name"))
+        previous = inheritance.values_of(session.get(Contact, contact.company_id or 0), inherited)
         _change_type(session, contact, values.get("type", old_type))
         _apply(contact, values)
         _settle_company(session, contact, values)
         if contact.company_no != old_company_no and _on_segment(session, contact.id):
             raise Conflict(CHANGE_COMPANY_ON_SEGMENT)
         session.flush()
-        if contact.type == ContactType.COMPANY and contact.name != old_name:
-            session.execute(
-                update(contacts)
-                .where(contacts.c.company_id == contact.id, contacts.c.id != contact.id)
-                .values(company_name=contact.name)
-            )
+        if contact.type == ContactType.COMPANY:
+            inheritance.reach_persons(session, contact, before=before)
+        elif contact.company_no != old_company_no:
+            inheritance.join_company(session, contact, previous=previous)
+        session.flush()
         return read(contact)
 
 
@@ -320,7 +327,8 @@ def _refuse_history(session: Session, contact: Contact) -> None:
 
 def get(sessions: Sessions, no: str) -> ContactCard:
     """K1/K2: the contact card — the contact, its assignments (a person shows its company's
-    industry groups and business relations), alternate addresses, latest interactions."""
+    industry groups and business relations), alternate addresses, latest interactions, and
+    its consent (X7: opt-outs, privacy blocked)."""
     with sessions.begin() as session:
         contact = find_contact(session, no)
         assigned = assignments(session, contact)
@@ -334,6 +342,7 @@ def get(sessions: Sessions, no: str) -> ContactCard:
             profile_answers=assigned["profile"],
             alt_addresses=_alt_addresses(session, contact.id),
             recent_interactions=_interactions(session, contact.id),
+            opted_out=opted_out_of(session, contact.id),
         )
 
 

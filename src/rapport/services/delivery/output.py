@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,8 @@ from sqlalchemy import select
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
+from rapport.services.contacts.consent import unsubscribe_url
+from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
     RenderError,
     kind_of,
@@ -44,18 +47,9 @@ from rapport.storage.tables import Attachment
 
 EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.value
 DEFAULT_OUTPUT = Path("rapport-output")
+NO_EMAIL = "the contact has no e-mail address (nor an active alternate address with one)"
 NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one entry ended: 'sent' or 'failed' (retried later when `retry`)."""
-
-    status: str
-    reason: str = ""
-    recipient: str = ""
-    retry: bool = False
 
 
 @dataclass
@@ -72,6 +66,8 @@ class Run:
     failed: int = 0
     skipped: int = 0
     documents: list[Path] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    on_hand_off: Callable[[int], None] = lambda _entry_no: None
     _stopped: set[str] = field(default_factory=set)
     _attachments: dict[int, tuple[bytes, str] | None] = field(default_factory=dict)
 
@@ -90,6 +86,7 @@ class Run:
             sessions=sessions,
             segment=segment,
             folder=(output_dir or DEFAULT_OUTPUT) / f"Logged segment {segment}",
+            settings=settings,
         )
         if EMAIL in due_channels:
             target, run.sender = mail_settings(settings)
@@ -144,6 +141,8 @@ class Run:
             outcome = Outcome("failed", str(exc), retry=True)
         if outcome.status == "sent":
             self.sent += 1
+        elif outcome.status == "skipped":
+            self.skipped += 1
         else:
             self.failed += 1
         return outcome
@@ -151,15 +150,12 @@ class Run:
     def _email(self, row: Any) -> Outcome:
         recipient = row.alt_email or row.contact_email
         if not recipient:
-            return Outcome(
-                "failed",
-                f"contact {row.contact_no} has no e-mail address (nor an active "
-                "alternate address with one)",
-            )
+            return Outcome("skipped", NO_EMAIL)
         attachment = self._attachment(row.attachment_no)
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
-        fields = merge_fields(row)
+        link = unsubscribe_url(self.settings, row.contact_no)
+        fields = merge_fields(row, unsubscribe_url=link)
         body = letter(
             attachment[0], attachment[1], fields, as_attachment=row.send_word_docs_as_attmt
         )
@@ -169,10 +165,12 @@ class Run:
             subject=row.subject or row.description,
             content=body,
             file_name=f"{_safe(row.description or 'letter')}.docx",
+            unsubscribe_url=link,
         )
         if self.mailer is None or self.throttle is None:
             return Outcome("failed", "delivery by e-mail is not configured")
         self.throttle.wait()
+        self.on_hand_off(row.entry_no)
         self.mailer.send(mail)
         return Outcome("sent", recipient=recipient)
 
@@ -182,7 +180,8 @@ class Run:
             return Outcome("failed", NO_ATTACHMENT)
         if kind_of(attachment[1]) != "word":
             return Outcome("failed", "a hard copy needs a Word template")
-        document = render_docx(attachment[0], merge_fields(row))
+        link = unsubscribe_url(self.settings, row.contact_no)
+        document = render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
         path.write_bytes(document)

@@ -11,7 +11,7 @@ loses a log entry (SPEC §10).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
 from rapport.errors import RapportError
+from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions.checks import (
     check_header,
     check_lines,
@@ -31,7 +32,7 @@ from rapport.services.interactions.checks import (
 )
 from rapport.services.segments.propagation import get_header, new_header
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql
+from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.tables import (
     Attachment,
     CampaignEntry,
@@ -95,6 +96,7 @@ class LogResult:
     failed: int = 0
     skipped: int = 0
     archive: str | None = None
+    delivery: DeliveryCounts = field(default_factory=DeliveryCounts)
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,13 @@ def log_segment(
     user: str,
     settings: Settings | None = None,
     output_dir: Path | None = None,
+    deliver_now: bool = True,
 ) -> LogResult:
     """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
-    entries to send are queued and delivered after the log has committed. E-mail delivery
-    without its settings is refused before anything is logged."""
+    entries to send are queued and, with `deliver_now`, delivered after the log has
+    committed (the server leaves the queue to a job instead). E-mail delivery without its
+    settings is refused before anything is logged."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
@@ -132,15 +136,18 @@ def log_segment(
         delivered=0,
         follow_up=logged.follow_up,
     )
-    if not logged.queued:
+    if not logged.queued or not deliver_now:
         return result
     sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
+    with reading(sessions) as session:
+        states = count_states(session, logged.entry_no)
     return replace(
         result,
         delivered=sent.sent,
         failed=sent.failed,
         skipped=sent.skipped,
         archive=str(sent.archive) if sent.archive else None,
+        delivery=states,
     )
 
 

@@ -1,4 +1,5 @@
-"""Logged segments (L5): list, cancel and un-cancel, delete the canceled ones, resend.
+"""Logged segments (L5): list, show with per-recipient delivery status (L3, X8), cancel and
+un-cancel, delete the canceled ones, resend.
 
 Business Central's Logged Segment (reference §1.7, §2.14): its counts are FlowFields that
 count only the interactions and campaign entries with the *same* canceled value, so a
@@ -24,7 +25,8 @@ from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
 
 if TYPE_CHECKING:
-    from rapport.services.delivery.queue import DeliveryResult
+    from rapport.services.delivery.claims import DeliveryCounts
+    from rapport.services.delivery.queue import DeliveryRead, DeliveryResult
 
 logged = table_of(LoggedSegment)
 entries = table_of(InteractionLogEntry)
@@ -84,6 +86,29 @@ def read(session: Session, entry_no: int) -> LoggedSegmentRead:
 def get(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
     with sessions.begin() as session:
         return read(session, entry_no)
+
+
+@dataclass(frozen=True)
+class LoggedSegmentCard:
+    """A logged segment with its delivery: the count per state and each recipient's status
+    with its reason (SPEC §6 `logged show`)."""
+
+    logged_segment: LoggedSegmentRead
+    delivery: DeliveryCounts
+    deliveries: list[DeliveryRead]
+
+
+def show(sessions: Sessions, entry_no: int) -> LoggedSegmentCard:
+    """L3/X8: what happened to each interaction of the logged segment that was to be
+    delivered: sent, failed (why), skipped (opted out, privacy blocked, no e-mail address)."""
+    from rapport.services.delivery import claims, queue
+
+    with sessions.begin() as session:
+        return LoggedSegmentCard(
+            logged_segment=read(session, entry_no),
+            delivery=claims.count_states(session, entry_no),
+            deliveries=queue.read_deliveries(session, entry_no),
+        )
 
 
 def get_all(sessions: Sessions) -> list[LoggedSegmentRead]:
@@ -147,10 +172,12 @@ def resend(
     *,
     settings: Settings | None = None,
     output_dir: Path | None = None,
+    include_uncertain: bool = False,
 ) -> DeliveryResult:
     """L5 "Resend": queue again every interaction of the logged segment that was not sent
-    (failed, skipped, or logged without delivery) and deliver them; an entry already sent
-    is never sent again (X8)."""
+    (failed, skipped, interrupted before reaching the mail server, or logged without
+    delivery) and deliver them; an entry already sent is never sent again (X8), an
+    uncertain one only with `include_uncertain`."""
     from rapport.services.delivery import queue as delivery
 
     get(sessions, entry_no)
@@ -159,4 +186,5 @@ def resend(
         logged_segment_entry_no=entry_no,
         settings=settings or Settings.load(),
         output_dir=output_dir,
+        include_uncertain=include_uncertain,
     )

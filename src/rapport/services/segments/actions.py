@@ -12,7 +12,7 @@ action resets its criteria and history, as Business Central's default answer doe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, parse, render
 from rapport.domain.enums import SegmentAction
-from rapport.errors import NotFound
 from rapport.services.segments.lines import (
     Candidates,
     Rules,
@@ -32,6 +31,7 @@ from rapport.services.segments.lines import (
     sync_campaign_targets,
 )
 from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments.skipped import Skipped, count_skipped
 from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
@@ -59,6 +59,7 @@ class ActionResult:
     no_of_lines: int
     preview: bool = False
     sample: list[dict[str, str]] = field(default_factory=list)
+    skipped: Skipped = field(default_factory=Skipped)  # an add's candidates left out (X7)
 
 
 def quote(value: str) -> str:
@@ -157,6 +158,7 @@ def add_contacts(
                 no_of_lines=no_of_lines(session, header.id) + added,
                 preview=True,
                 sample=sample,
+                skipped=count_skipped(session, header, candidates=candidates, rules=rules),
             )
         return apply_add(session, header, criteria=criteria, options=options, user=user)
 
@@ -190,17 +192,18 @@ def record_insertions(
     row = record_action(
         session, header, action=SegmentAction.ADD, criteria=criteria, user=user, options=options
     )
+    rules = Rules(allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion)
+    skipped = count_skipped(session, header, candidates=candidates, rules=rules)
     added = insert_lines(
         session,
         header,
         candidates=candidates,
         action_no=row.action_no,
-        rules=Rules(
-            allow_existing=options.allow_existing, ignore_exclusion=options.ignore_exclusion
-        ),
+        rules=rules,
         overrides=overrides,
     )
-    return finish(session, header, row, added=added, removed=0, keep_criteria=True)
+    result = finish(session, header, row, added=added, removed=0, keep_criteria=True)
+    return replace(result, skipped=skipped)
 
 
 def finish(
@@ -257,7 +260,6 @@ def remove(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
-    missing: str | None = None,
 ) -> ActionResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine)."""
@@ -277,8 +279,6 @@ def remove(
                 preview=True,
                 sample=count_and_sample(session, removed)[1],
             )
-        if missing and not session.scalar(select(func.count()).where(*scope)):
-            raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(
             session,
             header,
@@ -287,7 +287,6 @@ def remove(
             entire_companies=entire_companies,
             keep_criteria=keep_criteria,
             user=user,
-            manual=bool(missing),
         )
 
 

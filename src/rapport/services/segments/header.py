@@ -11,7 +11,6 @@ UPDATE statements over the lines in scope.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,7 +28,6 @@ from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
-    "CreateResult",
     "SegmentRead",
     "create_segment",
     "get",
@@ -39,25 +37,21 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CreateResult:
-    no: str
-
-
 def create_segment(
     sessions: Sessions,
     *,
     description: str,
     user: str,
     values: Sequence[tuple[str, str]] = (),
-) -> CreateResult:
+) -> SegmentRead:
     """S1: a new segment numbered from the segment series, dated today, with the user's
-    salesperson, then the given header fields applied in order with their validation."""
+    salesperson, then the given header fields applied in order with their validation;
+    returns the new header (`segment show` without its lines)."""
     with sessions.begin() as session:
         header = new_header(session, description=description, user=user)
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=True)
-        return CreateResult(no=header.no)
+        return read(session, header)
 
 
 def get(sessions: Sessions, no: str) -> SegmentRead:

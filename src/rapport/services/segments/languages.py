@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import active, get_header
+from rapport.services.segments.propagation import active, get_header, inherits_attachment
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, SegmentHeader, SegmentInteractionLanguage, table_of
@@ -116,21 +116,6 @@ def checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
     return upload.file_name, extension, upload.content
 
 
-def inherited_or_none(header: SegmentHeader) -> ColumnElement[bool]:
-    """Lines of the header template without an attachment of their own."""
-    own = select(sil.c.segment_line_no).where(
-        sil.c.segment_id == header.id, sil.c.segment_line_no != 0
-    )
-    shared = select(sil.c.attachment_no).where(
-        sil.c.segment_id == header.id, sil.c.segment_line_no == 0
-    )
-    return (
-        (lines.c.interaction_template_code == header.interaction_template_code)
-        & lines.c.line_no.not_in(own)
-        & or_(lines.c.attachment_no == 0, lines.c.attachment_no.in_(shared))
-    )
-
-
 def set_segment_variant(
     session: Session,
     header: SegmentHeader,
@@ -158,7 +143,7 @@ def set_segment_variant(
         )
         session.add(variant)
         session.flush()
-        scope = inherited_or_none(header)
+        scope = inherits_attachment(session, header)
         if not first:
             scope = scope & lines.c.contact_id.in_(
                 select(contacts.c.id).where(contacts.c.language == code)

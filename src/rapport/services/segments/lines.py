@@ -147,20 +147,20 @@ def alt_address_code(date: dt.date | None) -> Any:
     return func.coalesce(active, "")
 
 
+def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
+    """X7: the contact opted out of the line's correspondence type."""
+    opt_outs = table_of(ContactOptOut)
+    return exists().where(
+        opt_outs.c.contact_id == contacts.c.id,
+        opt_outs.c.correspondence_type == correspondence_type,
+        correspondence_type != "",
+    )
+
+
 def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
     """X7: privacy-blocked contacts, and contacts who opted out of the line's correspondence
     type, are not put on segments."""
-    opt_outs = table_of(ContactOptOut)
-    return and_(
-        contacts.c.privacy_blocked == false(),
-        not_(
-            exists().where(
-                opt_outs.c.contact_id == contacts.c.id,
-                opt_outs.c.correspondence_type == correspondence_type,
-                correspondence_type != "",
-            )
-        ),
-    )
+    return and_(contacts.c.privacy_blocked == false(), not_(opted_out(correspondence_type)))
 
 
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:

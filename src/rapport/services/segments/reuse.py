@@ -9,7 +9,7 @@ in Business Central, one line per logged interaction) or *ignore exclusion* is s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import false, func, insert, literal, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from rapport.services.segments.actions import (
     record_insertions,
 )
 from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments.skipped import Skipped
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     InteractionLogEntry,
@@ -52,6 +53,7 @@ class ReuseResult:
     added: int
     removed: int
     no_of_lines: int
+    skipped: Skipped = field(default_factory=Skipped)  # summed over the replayed adds (X7)
 
 
 def save_criteria(
@@ -117,14 +119,17 @@ def reuse_criteria(
         if session.get(SavedSegmentCriteria, code.strip().upper()) is None:
             raise NotFound(f"Saved Segment Criteria {code.strip().upper()} does not exist.")
         added = removed = 0
+        skipped = Skipped()
         for line in saved:
             result = replay(session, header, line, user=user)
             added, removed = added + result.added, removed + result.removed
+            skipped = skipped + result.skipped
         return ReuseResult(
             actions=len(saved),
             added=added,
             removed=removed,
             no_of_lines=no_of_lines(session, header.id),
+            skipped=skipped,
         )
 
 

@@ -44,6 +44,7 @@ CODE_COLUMNS = frozenset(
 ENUM_COLUMNS: dict[str, type[StrEnum]] = {
     "correspondence_type": enums.CorrespondenceType,
     "correspondence_type_default": enums.CorrespondenceType,
+    "default_correspondence_type": enums.CorrespondenceType,
     "information_flow": enums.InformationFlow,
     "initiated_by": enums.InitiatedBy,
     "evaluation": enums.Evaluation,
@@ -265,6 +266,14 @@ def _build() -> dict[str, TableSpec]:
 
 
 TABLES = _build()
+
+
+def spec_for(
+    model: type[t.Base], *refs: tuple[tuple[str, ...], type[t.Base], tuple[str, ...]]
+) -> TableSpec:
+    """The spec of a table that is not imported (the marketing setup), with its references,
+    so that it is edited with the same column rules."""
+    return _spec(_table(model), *((cols, _table(other), keys) for cols, other, keys in refs))
 
 
 def get(name: str) -> TableSpec:
