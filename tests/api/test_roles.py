@@ -18,6 +18,8 @@ PATH_VALUES = {
     "name": "viewer1",
     "token_id": "1",
     "path": "rapport.css",
+    "no": "SEG00001",
+    "line_no": "10000",
     "webhook_id": "1",
     "job_id": "1",
 }

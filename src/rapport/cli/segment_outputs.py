@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import output, segment_analytics
 from rapport.cli.options import Segment
 from rapport.cli.state import state
 
@@ -112,3 +112,4 @@ def register(app: typer.Typer) -> None:
     app.command("apply-mailing-group")(apply_mailing_group)
     app.command("create-opportunities")(create_opportunities)
     app.command("create-tasks")(create_tasks)
+    segment_analytics.register(app)

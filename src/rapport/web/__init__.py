@@ -10,8 +10,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.web import home, jobs, signin, unsubscribe
+from rapport.web import (
+    home,
+    jobs,
+    segment_charts,
+    segment_criteria,
+    segment_lines,
+    segment_outputs,
+    segments,
+    signin,
+    unsubscribe,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router, jobs.router, unsubscribe.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    signin.router,
+    home.router,
+    jobs.router,
+    unsubscribe.router,
+    segments.router,
+    segment_criteria.router,
+    segment_lines.router,
+    segment_outputs.router,
+    segment_charts.router,
+)
 
 __all__ = ["ROUTERS"]

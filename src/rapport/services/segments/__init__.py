@@ -2,6 +2,7 @@
 
 Use cases (each one transaction; the public functions of these modules), by module:
 - `header`: create_segment, get, get_all, get_lines, set_header (S1, S2)
+- `browse`: get_page, get_lines_page (the list and the lines, paged by keyset)
 - `actions`: add_contacts, reduce, refine and their previews (S3, S4, X2)
 - `manual`: add_contact, remove_contact (S5)
 - `line_edits`: set_line (S5, a changed contact included)
@@ -10,6 +11,7 @@ Use cases (each one transaction; the public functions of these modules), by modu
 - `languages`: get_all, set_language and the per-language variants (S15)
 - `outputs`: apply_mailing_group, export_contacts (S12, S13)
 - `followup`: create_opportunities, create_tasks, get_opportunities, get_tasks (S14)
+- `analytics`: stats, overlap (X6)
 
 `results` holds what they take and return (AddOptions, AddResult, RemovalResult, the
 previews, SegmentLine). The engine runs inside a use case's transaction and is private:

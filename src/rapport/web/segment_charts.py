@@ -1,0 +1,94 @@
+"""Segment charts (X6; SPEC §8): a segment's composition by a contact field as a bar chart,
+and the overlap between segments as a shaded matrix, both drawn on the server as SVG or
+HTML from the analytics service (the same as `rapport segment stats` and `overlap`).
+
+The card loads its chart after the page (htmx `load`), so the card's first page never waits
+for a GROUP BY over all of a large segment's lines.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from rapport.errors import RapportError
+from rapport.server.guard import Context, Who
+from rapport.services.segments import analytics, browse
+from rapport.web.render import page
+from rapport.web.segments import DIMENSIONS, data
+
+router = APIRouter()
+
+BAR_WIDTH = 420  # the longest bar, in SVG units
+ROW_HEIGHT = 24
+LABEL_WIDTH = 170
+
+
+def bars(composition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each group as a bar: its label, count, width and vertical place."""
+    groups = list(composition["groups"])
+    if composition["other"]:
+        groups.append({"value": "(other)", "lines": composition["other"]})
+    top = max((group["lines"] for group in groups), default=0) or 1
+    return [
+        {
+            "label": group["value"] or "(none)",
+            "lines": group["lines"],
+            "width": max(1, round(BAR_WIDTH * group["lines"] / top)),
+            "y": index * ROW_HEIGHT,
+        }
+        for index, group in enumerate(groups)
+    ]
+
+
+@router.get("/segments/{no}/chart")
+def composition(request: Request, who: Who, ctx: Context, no: str, by: str = "country") -> Response:
+    """X6: the segment's composition by `by`, as an SVG bar chart with its numbers."""
+    del who
+    try:
+        found = data(analytics.stats(ctx.sessions, no, by=by))
+    except RapportError as exc:
+        return page(request, "segments/_chart.html", 422, error=exc.message, chart=None)
+    drawn = bars(found)
+    return page(
+        request,
+        "segments/_chart.html",
+        error=None,
+        chart=found,
+        bars=drawn,
+        label_width=LABEL_WIDTH,
+        height=max(1, len(drawn)) * ROW_HEIGHT,
+        width=LABEL_WIDTH + BAR_WIDTH + 70,
+        dimensions=dict(DIMENSIONS),
+    )
+
+
+def shade(count: int, top: int) -> int:
+    """The shade class (0–5) of a matrix cell."""
+    return 0 if not count or not top else min(5, 1 + (5 * count - 1) // top)
+
+
+@router.get("/segment-overlap")
+def overlap(
+    request: Request, who: Who, ctx: Context, no: Annotated[list[str] | None, Query()] = None
+) -> Response:
+    """X6: contacts in common between every pair of the chosen segments."""
+    del who
+    no = no or []
+    listed = data(browse.get_page(ctx.sessions, limit=browse.MAX_PAGE).items)
+    values: dict[str, Any] = {"segments": listed, "chosen": no, "matrix": None, "error": None}
+    if no:
+        try:
+            found = data(analytics.overlap(ctx.sessions, no))
+            top = max((max(row) for row in found["counts"]), default=0)
+            values["matrix"] = {
+                "nos": found["segment_nos"],
+                "rows": [
+                    [{"count": n, "shade": shade(n, top)} for n in row] for row in found["counts"]
+                ],
+            }
+        except RapportError as exc:
+            values["error"] = exc.message
+    return page(request, "segments/overlap.html", **values)

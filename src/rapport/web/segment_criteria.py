@@ -1,0 +1,185 @@
+"""The segment card's criteria actions (S3, S4, X1, X2; SPEC §8): add, reduce and refine
+with their options, the live preview as the user types, and the criteria builder's JSON.
+
+The builder (static/criteria-builder.js) reads the field and relation registry from
+`/criteria-builder/fields` and converts both ways through the server, so the text it writes
+is the canonical text: `/criteria-builder/tree` turns criteria text into the JSON tree and
+`/criteria-builder/text` turns the tree back into text. Both answer 200 with `error` (the
+message at its position) for what does not parse: a half-typed text is not a failed request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from rapport.criteria import fields as registry
+from rapport.criteria import from_json, parse, render, to_json
+from rapport.errors import Invalid, RapportError
+from rapport.server.guard import Context, Who
+from rapport.services.segments import actions, header
+from rapport.services.setup import codes
+from rapport.web.render import page
+from rapport.web.segments import back_to_card, card, data, question
+
+router = APIRouter()
+
+ADD_OPTIONS = ("allow_existing", "expand_companies", "related_companies", "ignore_exclusion")
+FLAGS = (*ADD_OPTIONS, "entire_companies")
+VERBS = ("add", "reduce", "refine")
+# Criteria field (or `relation.field`) → the code table whose codes the builder offers.
+CODE_TABLES = {
+    "salesperson": "salespeople",
+    "territory": "territories",
+    "country": "countries",
+    "language": "languages",
+    "organizational_level": "organizational_levels",
+    "mailing_group.code": "mailing_groups",
+    "job_responsibility.code": "job_responsibilities",
+    "web_source.code": "web_sources",
+    "industry_group.code": "industry_groups",
+    "business_relation.code": "business_relations",
+}
+
+
+def options_of(form: dict[str, str]) -> dict[str, bool]:
+    return {name: form.get(name) == "true" for name in FLAGS}
+
+
+def run_action(ctx: Context, no: str, verb: str, form: dict[str, str], **kw: Any) -> Any:
+    """The one call site of add contacts, reduce and refine (preview or not)."""
+    criteria = form.get("criteria", "")
+    flags = options_of(form)
+    user = kw.pop("user")
+    if verb == "add":
+        options = actions.AddOptions(**{name: flags[name] for name in ADD_OPTIONS})
+        return actions.add_contacts(
+            ctx.sessions, no, criteria=criteria, options=options, user=user, **kw
+        )
+    remove = actions.reduce if verb == "reduce" else actions.refine
+    return remove(
+        ctx.sessions,
+        no,
+        criteria=criteria,
+        entire_companies=flags["entire_companies"],
+        user=user,
+        **kw,
+    )
+
+
+@router.post("/segments/{no}/actions")
+async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S3/S4: "Add contacts", "Reduce contacts" or "Refine contacts" (the button pressed).
+    A removal that would empty the segment first asks BC's "Do you want to reset number of
+    criteria actions?" (default Yes)."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    verb = form.get("action", "")
+    segment = header.get(ctx.sessions, no)
+    kept: dict[str, Any] = {"criteria_text": form.get("criteria", ""), "options": options_of(form)}
+    try:
+        if verb not in VERBS:
+            raise Invalid(f"the action must be one of {', '.join(VERBS)}", where="action")
+        answer = form.get("reset_criteria")
+        if verb != "add" and answer not in ("yes", "no"):
+            would = run_action(ctx, no, verb, form, user=who.account.name, preview=True)
+            if would.removed and would.no_of_lines == 0 and segment.no_of_criteria_actions >= 1:
+                asked = question(
+                    "Your Segment is now empty. Do you want to reset number of criteria actions?",
+                    action=f"/segments/{segment.no}/actions",
+                    name="reset_criteria",
+                    default="yes",
+                    form=form,
+                )
+                return card(request, ctx, who, segment.no, question=asked, **kept)
+        extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
+        run_action(ctx, no, verb, form, user=who.account.name, **extra)
+    except RapportError as exc:
+        return card(request, ctx, who, segment.no, 422, criteria_error=exc.message, **kept)
+    return back_to_card(segment.no, "action")
+
+
+@router.get("/segments/{no}/preview")
+def preview(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """X2: what each action would do with the criteria typed so far; changes nothing."""
+    form = dict(request.query_params)
+    values: dict[str, Any] = {"error": None, "empty": not form.get("criteria", "").strip()}
+    if not values["empty"]:
+        try:
+            for verb in VERBS:
+                values[verb] = data(
+                    run_action(ctx, no, verb, form, user=who.account.name, preview=True)
+                )
+        except RapportError as exc:
+            values["error"] = exc.message
+    return page(request, "segments/_preview.html", **values)
+
+
+def builder_registry() -> dict[str, Any]:
+    """The criteria fields and relations as the builder offers them (from the registry)."""
+
+    def field(item: registry.Field) -> dict[str, Any]:
+        return {
+            "name": item.name,
+            "label": item.label,
+            "type": item.type.value,
+            "operators": list(item.operators),
+            "choices": list(item.choices),
+        }
+
+    return {
+        "fields": [field(item) for item in registry.CONTACT_FIELDS.values()],
+        "relations": [
+            {
+                "name": rel.name,
+                "label": rel.label,
+                "shorthand": rel.shorthand,
+                "fields": [field(item) for item in rel.fields.values()],
+            }
+            for rel in registry.RELATIONS.values()
+        ],
+        "memberships": [
+            {"name": name, "label": label} for name, label in registry.MEMBERSHIPS.items()
+        ],
+    }
+
+
+@router.get("/criteria-builder/fields")
+def builder_fields(who: Who, ctx: Context) -> JSONResponse:
+    """The builder's fields, relations and the code values each code field offers."""
+    del who
+    offered = {}
+    for name, table in CODE_TABLES.items():
+        rows = codes.get_all(ctx.sessions, table).rows
+        offered[name] = [
+            {"code": row["code"], "description": row.get("name") or row.get("description") or ""}
+            for row in rows
+        ]
+    return JSONResponse({**builder_registry(), "codes": offered})
+
+
+@router.get("/criteria-builder/tree")
+def builder_tree(who: Who, criteria: str = "") -> JSONResponse:
+    """Criteria text → the JSON tree the builder draws (or the error at its position)."""
+    del who
+    if not criteria.strip():
+        return JSONResponse({"tree": None})
+    try:
+        return JSONResponse({"tree": to_json(parse(criteria))})
+    except Invalid as exc:
+        return JSONResponse({"error": exc.message})
+
+
+@router.get("/criteria-builder/text")
+def builder_text(who: Who, tree: str = "") -> JSONResponse:
+    """The builder's JSON tree → canonical criteria text (or the error naming its place)."""
+    del who
+    try:
+        return JSONResponse({"text": render(from_json(json.loads(tree)))})
+    except json.JSONDecodeError as exc:
+        return JSONResponse({"error": f"the tree is not JSON: {exc.msg}"})
+    except Invalid as exc:
+        return JSONResponse({"error": exc.message})

@@ -1,0 +1,163 @@
+"""The segment card's lines (S5, X3, X5; SPEC §8): the grid a page at a time by keyset,
+filtered with criteria; a line edited in place (htmx swaps the row for its form and back)
+or removed; explain a line; the membership history.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from rapport.errors import NotFound, RapportError
+from rapport.server.guard import Context, Who
+from rapport.services.segments import browse, header, history, line_edits, manual
+from rapport.storage.db import Sessions
+from rapport.web.render import page
+from rapport.web.segments import (
+    HISTORY_SHOWN,
+    LINES_PER_PAGE,
+    back_to_card,
+    can_change,
+    card,
+    data,
+    form_text,
+)
+
+router = APIRouter()
+
+# The line fields edited in place: (field, label, kind).
+LINE_FORM: tuple[tuple[str, str, str], ...] = (
+    ("salesperson_code", "Salesperson", "code"),
+    ("correspondence_type", "Correspondence type", "correspondence"),
+    ("language_code", "Language", "code"),
+    ("subject", "Subject", "text"),
+    ("description", "Description", "text"),
+    ("evaluation", "Evaluation", "evaluation"),
+)
+LINE_CHOICES = {
+    "correspondence": ("", "hard_copy", "email"),
+    "evaluation": ("", "very_positive", "positive", "neutral", "negative", "very_negative"),
+}
+
+
+def one_line(sessions: Sessions, no: str, line_no: int) -> dict[str, Any]:
+    """Line `line_no` of the segment, or NotFound."""
+    found = browse.get_lines_page(sessions, no, after=line_no - 1, limit=1).items
+    if not found or found[0]["line_no"] != line_no:
+        raise NotFound(f"Segment {no.strip().upper()} has no line {line_no}.")
+    return found[0]
+
+
+@router.get("/segments/{no}/lines")
+def lines_grid(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    filter: str = "",
+    after: int = 0,
+    limit: int = LINES_PER_PAGE,
+) -> Response:
+    """A page of lines (the grid's body and pager), filtered with criteria."""
+    segment = header.get(ctx.sessions, no)
+    values: dict[str, Any] = {
+        "segment": data(segment),
+        "filter_text": filter,
+        "filter_error": None,
+        "lines": [],
+        "next_after": None,
+        "after": after,
+        "limit": limit,
+        "can_change": can_change(who),
+    }
+    try:
+        found = browse.get_lines_page(ctx.sessions, no, criteria=filter, after=after, limit=limit)
+        values["lines"], values["next_after"] = found.items, found.next_after
+    except RapportError as exc:
+        values["filter_error"] = exc.message
+    return page(request, "segments/_lines.html", **values)
+
+
+def row(request: Request, ctx: Context, who: Any, no: str, line_no: int, **extra: Any) -> Response:
+    values = {
+        "segment": {"no": no.strip().upper()},
+        "line": one_line(ctx.sessions, no, line_no),
+        "can_change": can_change(who),
+        "line_form": LINE_FORM,
+        "line_choices": LINE_CHOICES,
+        **extra,
+    }
+    template = "segments/_line_edit.html" if extra.get("editing") else "segments/_line.html"
+    status = 422 if extra.get("error") else 200
+    return page(request, template, status, **values)
+
+
+@router.get("/segments/{no}/lines/{line_no}")
+def line_row(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """One line's row (what "Cancel" of an edit swaps back)."""
+    return row(request, ctx, who, no, line_no)
+
+
+@router.get("/segments/{no}/lines/{line_no}/edit")
+def line_edit(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """One line's row as a form ("Edit")."""
+    return row(request, ctx, who, no, line_no, editing=True, error=None)
+
+
+@router.post("/segments/{no}/lines/{line_no}")
+async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """S5: the changed fields of one line, each validated; the row comes back."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    current = one_line(ctx.sessions, no, line_no)
+    changes = [
+        (field, form[field])
+        for field, _label, _kind in LINE_FORM
+        if field in form and form[field].strip() != form_text(current[field]).strip()
+    ]
+    try:
+        if changes:
+            line_edits.set_line(ctx.sessions, no, line_no, values=changes, user=who.account.name)
+    except RapportError as exc:
+        return row(request, ctx, who, no, line_no, editing=True, error=exc.message)
+    return row(request, ctx, who, no, line_no)
+
+
+@router.post("/segments/{no}/lines/{line_no}/remove")
+def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """S5: remove the line's contact by hand, recorded as its own undoable action."""
+    line = one_line(ctx.sessions, no, line_no)
+    try:
+        manual.remove_contact(
+            ctx.sessions, no, contact_no=line["contact_no"], user=who.account.name
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "line")
+
+
+@router.get("/segments/{no}/explain")
+def explain(request: Request, who: Who, ctx: Context, no: str, contact: str = "") -> Response:
+    """X3: which action put the contact on the segment and which parts of it matched."""
+    del who
+    try:
+        found = data(history.explain(ctx.sessions, no, contact))
+        return page(request, "segments/_explain.html", explanation=found, error=None)
+    except RapportError as exc:
+        return page(request, "segments/_explain.html", 404, explanation=None, error=exc.message)
+
+
+@router.get("/segments/{no}/history")
+def membership(request: Request, who: Who, ctx: Context, no: str, contact: str = "") -> Response:
+    """X5: the entries and exits of the segment's contacts (of one contact when given)."""
+    del who
+    events = history.membership_log(ctx.sessions, no, contact_no=contact or None)
+    return page(
+        request,
+        "segments/_history.html",
+        history=list(itertools.islice(events, HISTORY_SHOWN + 1)),
+        history_shown=HISTORY_SHOWN,
+        segment={"no": no.strip().upper()},
+    )

@@ -1,0 +1,212 @@
+"""What a segment card does with its segment besides building it (S9, S10, S12–S14, L2;
+SPEC §8): save and reuse criteria, reuse a logged segment, log the segment, export its
+contacts, apply a mailing group, create opportunities and tasks.
+
+Business Central's confirmations are asked on the card with BC's default: reusing criteria
+or a logged segment on a segment that already has criteria actions asks first (default No).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+
+from rapport.errors import Conflict, Invalid, RapportError
+from rapport.server.guard import Context, Who
+from rapport.services.interactions import log as interactions
+from rapport.services.segments import followup, header, outputs, reuse
+from rapport.web.render import page
+from rapport.web.segments import back_to_card, card, data, question
+
+router = APIRouter()
+
+EXPORT_FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.ms-excel"}
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def whole_number(text: str, field: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise Invalid(f"{text!r} is not a whole number", where=field) from None
+
+
+@router.post("/segments/{no}/save-criteria")
+async def save_criteria(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S9: save the segment's criteria actions under a code."""
+    form = await form_of(request)
+    try:
+        reuse.save_criteria(
+            ctx.sessions,
+            no,
+            code=form.get("code", ""),
+            description=form.get("description", ""),
+            user=who.account.name,
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "saved")
+
+
+def confirmed(
+    request: Request, ctx: Context, who: Any, no: str, form: dict[str, str], exc: Conflict
+) -> Response:
+    """BC's "Are you sure you want to reuse …?" (default No), asked on the card."""
+    asked = question(
+        exc.message.replace(" (confirm with yes)", ""),
+        action=str(request.url.path),
+        name="yes",
+        default="no",
+        form=form,
+    )
+    return card(request, ctx, who, no.strip().upper(), question=asked)
+
+
+@router.post("/segments/{no}/reuse-criteria")
+async def reuse_criteria(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S9: replay the saved criteria `code` on this segment."""
+    form = await form_of(request)
+    if form.get("yes") == "no":
+        return back_to_card(no.strip().upper())
+    try:
+        reuse.reuse_criteria(
+            ctx.sessions,
+            no,
+            code=form.get("code", ""),
+            user=who.account.name,
+            yes=form.get("yes") == "yes",
+        )
+    except Conflict as exc:
+        return confirmed(request, ctx, who, no, form, exc)
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "reused")
+
+
+@router.post("/segments/{no}/reuse-logged")
+async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S10: the contacts of a logged segment become lines of this one."""
+    form = await form_of(request)
+    if form.get("yes") == "no":
+        return back_to_card(no.strip().upper())
+    try:
+        reuse.reuse_logged(
+            ctx.sessions,
+            no,
+            entry_no=whole_number(form.get("logged_segment", ""), "logged_segment"),
+            user=who.account.name,
+            allow_existing=form.get("allow_existing") == "true",
+            ignore_exclusion=form.get("ignore_exclusion") == "true",
+            yes=form.get("yes") == "yes",
+        )
+    except Conflict as exc:
+        return confirmed(request, ctx, who, no, form, exc)
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "action")
+
+
+@router.post("/segments/{no}/log")
+async def log_segment(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """L2–L4: log the segment (with delivery and a follow-up segment when asked)."""
+    form = await form_of(request)
+    try:
+        result = interactions.log_segment(
+            ctx.sessions,
+            no,
+            deliver=form.get("deliver") == "true",
+            follow_up=form.get("follow_up") == "true",
+            user=who.account.name,
+            settings=ctx.settings,
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return page(request, "segments/logged.html", no=no.strip().upper(), result=data(result))
+
+
+@router.get("/segments/{no}/export")
+def export(who: Who, ctx: Context, no: str, format: str = "csv") -> Response:
+    """S13: the segment's contacts as a CSV or Excel file."""
+    del who
+    if format not in EXPORT_FORMATS:
+        raise Invalid(f"the format must be csv or xlsx, not {format!r}", where="format")
+    segment = header.get(ctx.sessions, no)
+    folder = Path(tempfile.mkdtemp(prefix="rapport-export-"))
+    path = folder / f"{segment.no}.{format}"
+    outputs.export_contacts(ctx.sessions, segment.no, path=path)
+
+    def clean() -> None:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+
+    return FileResponse(
+        path,
+        media_type=EXPORT_FORMATS[format],
+        filename=path.name,
+        background=BackgroundTask(clean),
+    )
+
+
+@router.post("/segments/{no}/mailing-group")
+async def apply_mailing_group(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S12: give every contact of the segment the mailing group (optionally replacing)."""
+    form = await form_of(request)
+    try:
+        outputs.apply_mailing_group(
+            ctx.sessions,
+            no,
+            code=form.get("mailing_group", ""),
+            replace=form.get("replace") == "true",
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "mailing-group")
+
+
+@router.post("/segments/{no}/opportunities")
+async def create_opportunities(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S14: an opportunity for every contact of the segment."""
+    form = await form_of(request)
+    try:
+        followup.create_opportunities(
+            ctx.sessions,
+            no,
+            sales_cycle_code=form.get("sales_cycle_code") or None,
+            description=form.get("description") or None,
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "opportunities")
+
+
+@router.post("/segments/{no}/tasks")
+async def create_tasks(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S14: a task for every contact of the segment."""
+    form = await form_of(request)
+    try:
+        when = form.get("date", "").strip()
+        try:
+            date = dt.date.fromisoformat(when) if when else dt.date.today()
+        except ValueError:
+            raise Invalid(f"{when!r} is not a date (YYYY-MM-DD)", where="date") from None
+        followup.create_tasks(
+            ctx.sessions,
+            no,
+            type=form.get("type", ""),
+            date=date,
+            description=form.get("description", ""),
+            salesperson_code=form.get("salesperson_code") or None,
+        )
+    except RapportError as exc:
+        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+    return back_to_card(no.strip().upper(), "tasks")

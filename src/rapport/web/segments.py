@@ -1,0 +1,310 @@
+"""The segment pages (S1, S2, S7, S8, X5; SPEC §8): the list with a search box and keyset
+paging, the new-segment form, and the segment card with its editable header, the "Undo"
+button, the criteria pane (each action in plain language with "Undo after this action")
+and the lines grid.
+
+The card's other parts live beside this module by sub-noun: `segment_criteria` (the actions
+form, the live preview and the criteria builder's JSON), `segment_lines` (the grid, line
+edits, explain, membership history) and `segment_outputs` (save and reuse criteria, log,
+export, mailing group, opportunities and tasks). Every page calls the services directly
+through `services` below, and turns their results into template values with `data`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rapport.domain.enums import Role
+from rapport.errors import Invalid, RapportError
+from rapport.server.auth import Identity
+from rapport.server.guard import Context, Who
+from rapport.services.segments import browse, header, history
+from rapport.services.segments.fields import HEADER_TO_LINE
+from rapport.storage.db import Sessions
+from rapport.web.render import page
+
+router = APIRouter()
+
+LINES_PER_PAGE = 25
+HISTORY_SHOWN = 100
+# The header fields the card edits, in the order of Business Central's page: (field, label,
+# kind). The kinds pick the input: text, code, date, amount, flag or a choice.
+HEADER_FORM: tuple[tuple[str, str, str], ...] = (
+    ("description", "Description", "text"),
+    ("date", "Date", "date"),
+    ("salesperson_code", "Salesperson", "code"),
+    ("campaign_no", "Campaign", "code"),
+    ("interaction_template_code", "Interaction template", "code"),
+    ("language_code_default", "Language (default)", "code"),
+    ("subject_default", "Subject (default)", "text"),
+    ("correspondence_type_default", "Correspondence type (default)", "correspondence"),
+    ("unit_cost", "Unit cost", "amount"),
+    ("unit_duration", "Unit duration (min.)", "amount"),
+    ("information_flow", "Information flow", "flow"),
+    ("initiated_by", "Initiated by", "initiated"),
+    ("campaign_target", "Campaign target", "flag"),
+    ("campaign_response", "Campaign response", "flag"),
+    ("ignore_contact_corres_type", "Ignore contact correspondence type", "flag"),
+    ("send_word_docs_as_attmt", "Send Word documents as attachment", "flag"),
+)
+# What a composition can be shown by: (criteria field or relation, label).
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("country", "Country/region"),
+    ("salesperson", "Salesperson"),
+    ("language", "Language"),
+    ("type", "Contact type"),
+    ("correspondence_type", "Correspondence type"),
+    ("territory", "Territory"),
+    ("city", "City"),
+    ("organizational_level", "Organizational level"),
+    ("industry_group", "Industry group"),
+    ("business_relation", "Business relation"),
+    ("mailing_group", "Mailing group"),
+    ("job_responsibility", "Job responsibility"),
+    ("web_source", "Web source"),
+)
+CHOICES = {
+    "correspondence": ("", "hard_copy", "email"),
+    "flow": ("", "outbound", "inbound"),
+    "initiated": ("", "us", "them"),
+}
+# A change of these asks BC's "Do you want to update the segment lines?" (the description
+# is propagated without the question, as Business Central does).
+ASKS_UPDATE_LINES = (set(HEADER_TO_LINE) | {"interaction_template_code", "subject_default"}) - {
+    "description"
+}
+
+
+def data(result: Any) -> Any:
+    """A service result as plain template values (dataclasses become dicts)."""
+    if is_dataclass(result) and not isinstance(result, type):
+        return asdict(result)
+    if isinstance(result, list):
+        return [data(item) for item in result]
+    return result
+
+
+def can_change(who: Identity) -> bool:
+    return who.account.role.allows(Role.MARKETER)
+
+
+def form_text(value: Any) -> str:
+    """A header value as the text its form field shows and the service reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@router.get("/segments")
+def segment_list(
+    request: Request, who: Who, ctx: Context, q: str = "", after: str = "", limit: int = 25
+) -> Response:
+    """The segments, searched by a word of their no. or description, a page at a time."""
+    found = browse.get_page(ctx.sessions, q=q, after=after, limit=limit)
+    values = {
+        "segments": data(found.items),
+        "next_after": found.next_after,
+        "q": q,
+        "after": after,
+        "limit": limit,
+        "can_change": can_change(who),
+    }
+    if request.headers.get("hx-request"):
+        return page(request, "segments/_list.html", **values)
+    return page(request, "segments/page.html", **values, error=None, form={})
+
+
+@router.post("/segments")
+async def create_segment(request: Request, who: Who, ctx: Context) -> Response:
+    """S1: a new segment from the form; the card opens on it."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    given = [
+        (field, form.get(field, "").strip())
+        for field in ("date", "salesperson_code", "campaign_no", "interaction_template_code")
+        if form.get(field, "").strip()
+    ]
+    try:
+        description = form.get("description", "").strip()
+        if not description:
+            raise Invalid("You must fill in the Description field.", where="description")
+        made = header.create_segment(
+            ctx.sessions, description=description, user=who.account.name, values=given
+        )
+    except RapportError as exc:
+        found = browse.get_page(ctx.sessions)
+        return page(
+            request,
+            "segments/page.html",
+            422,
+            segments=data(found.items),
+            next_after=found.next_after,
+            q="",
+            after="",
+            can_change=True,
+            error=exc.message,
+            form=form,
+        )
+    return RedirectResponse(f"/segments/{made.no}", status_code=303)
+
+
+def card_values(
+    sessions: Sessions,
+    no: str,
+    who: Identity,
+    *,
+    filter_text: str = "",
+    after: int = 0,
+    limit: int = LINES_PER_PAGE,
+) -> dict[str, Any]:
+    """Everything the card shows: header, criteria pane, a page of lines, recent history."""
+    segment = data(header.get(sessions, no))
+    values: dict[str, Any] = {
+        "segment": segment,
+        "header_form": HEADER_FORM,
+        "dimensions": DIMENSIONS,
+        "choices": CHOICES,
+        "header_values": {field: form_text(segment[field]) for field, _, _ in HEADER_FORM},
+        "actions": data(history.criteria(sessions, no)),
+        "can_change": can_change(who),
+        "filter_text": filter_text,
+        "filter_error": None,
+        "lines": [],
+        "next_after": None,
+        "after": after,
+        "limit": limit,
+        "message": None,
+        "error": None,
+        "question": None,
+        "criteria_text": "",
+        "empty": True,
+        "options": {},
+    }
+    try:
+        lines = browse.get_lines_page(sessions, no, criteria=filter_text, after=after, limit=limit)
+        values["lines"], values["next_after"] = lines.items, lines.next_after
+    except Invalid as exc:
+        values["filter_error"] = exc.message
+    return values
+
+
+def question(
+    text: str, *, action: str, name: str, default: str, form: dict[str, str]
+) -> dict[str, Any]:
+    """One of Business Central's confirmations, asked on the card: answering posts the form
+    again with `name` = yes or no; `default` is BC's default answer."""
+    hidden = {k: v for k, v in form.items() if k not in ("csrf_token", name)}
+    return {"text": text, "action": action, "name": name, "default": default, "hidden": hidden}
+
+
+def card(
+    request: Request, ctx: Context, who: Identity, no: str, status_code: int = 200, **extra: Any
+) -> Response:
+    """The card of segment `no`, with `extra` values (a message, an error, a question)."""
+    values = card_values(ctx.sessions, no, who)
+    values.update(extra)
+    return page(request, "segments/card.html", status_code, **values)
+
+
+def back_to_card(no: str, message: str = "") -> Response:
+    target = f"/segments/{no}" + (f"?done={message}" if message else "")
+    return RedirectResponse(target, status_code=303)
+
+
+DONE_MESSAGES = {
+    "created": "The segment has been created.",
+    "header": "The header has been changed.",
+    "undone": "The last action has been undone.",
+    "undone-to": "The actions after the chosen one have been undone.",
+    "action": "The action has been carried out.",
+    "line": "The line has been removed.",
+    "saved": "The criteria have been saved.",
+    "reused": "The criteria have been reused.",
+    "mailing-group": "The mailing group has been applied.",
+    "opportunities": "The opportunities have been created.",
+    "tasks": "The tasks have been created.",
+}
+
+
+@router.get("/segments/{no}")
+def segment_card(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    filter: str = "",
+    after: int = 0,
+    limit: int = LINES_PER_PAGE,
+    done: str = "",
+) -> Response:
+    """The segment card (S7, SPEC §8)."""
+    values = card_values(ctx.sessions, no, who, filter_text=filter, after=after, limit=limit)
+    values["message"] = DONE_MESSAGES.get(done)
+    return page(request, "segments/card.html", **values)
+
+
+@router.post("/segments/{no}/header")
+async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S2: the changed header fields, with BC's "update the segment lines?" question asked
+    (default Yes) when a changed field propagates and the segment has lines."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    current = header.get(ctx.sessions, no)
+    changes = changed_fields(form, data(current))
+    answer = form.get("update_lines")
+    if not changes:
+        return back_to_card(current.no)
+    asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
+    if asks and answer not in ("yes", "no"):
+        asked = question(
+            "You have modified the header. Do you want to update the segment lines?",
+            action=f"/segments/{current.no}/header",
+            name="update_lines",
+            default="yes",
+            form=form,
+        )
+        return card(request, ctx, who, current.no, question=asked)
+    try:
+        header.set_header(ctx.sessions, no, values=changes, update_lines=answer != "no")
+    except RapportError as exc:
+        return card(request, ctx, who, current.no, 422, error=exc.message, header_error=True)
+    return back_to_card(current.no, "header")
+
+
+def changed_fields(form: dict[str, str], current: dict[str, Any]) -> list[tuple[str, str]]:
+    """The header fields whose submitted text differs from the segment's, in form order; an
+    unticked flag is absent from the form and means false."""
+    changes = []
+    for field, _label, kind in HEADER_FORM:
+        if kind == "flag":
+            given = "true" if form.get(field) == "true" else "false"
+        elif field in form:
+            given = form[field]
+        else:
+            continue
+        if given.strip() != form_text(current[field]).strip():
+            changes.append((field, given))
+    return changes
+
+
+@router.post("/segments/{no}/undo")
+def undo(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    to: Annotated[int | None, Form()] = None,
+) -> Response:
+    """S8: "Undo" undoes the last action; X5: "Undo after this action" undoes every action
+    after action `to`."""
+    segment = header.get(ctx.sessions, no)
+    try:
+        history.go_back(ctx.sessions, no, to=to)
+    except RapportError as exc:
+        return card(request, ctx, who, segment.no, 422, error=exc.message)
+    return back_to_card(segment.no, "undone" if to is None else "undone-to")
