@@ -24,7 +24,7 @@ from rapport.errors import Invalid, RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
 from rapport.services.segments import browse, header, history
-from rapport.services.segments.fields import HEADER_TO_LINE
+from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
 from rapport.web.render import page
 
@@ -75,7 +75,7 @@ CHOICES = {
 }
 # A change of these asks BC's "Do you want to update the segment lines?" (the description
 # is propagated without the question, as Business Central does).
-ASKS_UPDATE_LINES = (set(HEADER_TO_LINE) | {"interaction_template_code", "subject_default"}) - {
+ASKS_UPDATE_LINES = (set(PROPAGATED_FIELDS) | {"interaction_template_code", "subject_default"}) - {
     "description"
 }
 

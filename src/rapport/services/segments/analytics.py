@@ -21,8 +21,8 @@ from sqlalchemy import and_, func, select
 
 from rapport.criteria import fields as registry
 from rapport.errors import Invalid
-from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import get_header
+from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, reading
 
 MAX_GROUPS = 50  # the largest groups are listed; the rest are summed as "(other)"

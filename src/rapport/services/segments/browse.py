@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from rapport.criteria import condition, parse
-from rapport.services.segments.fields import LINE_FIELDS
-from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import SegmentRead, get_header, read
+from rapport.services.segments._fields import LINE_FIELDS
+from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._propagation import SegmentRead, get_header, read
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SegmentHeader
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, select
 
-from rapport.services.segments._fields import LINE_FIELDS
+from rapport.services.segments._fields import HEADER_TO_LINE, LINE_FIELDS
 from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments._propagation import (
     SegmentRead,
@@ -29,6 +29,7 @@ from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
+    "PROPAGATED_FIELDS",
     "SegmentLine",
     "SegmentRead",
     "create_segment",
@@ -37,6 +38,9 @@ __all__ = [
     "get_lines",
     "set_header",
 ]
+
+# The header fields whose change reaches the lines (S2: BC asks "update the lines?").
+PROPAGATED_FIELDS: frozenset[str] = frozenset(HEADER_TO_LINE)
 
 
 def create_segment(
