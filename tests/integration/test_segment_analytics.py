@@ -64,7 +64,7 @@ def test_x6_an_unknown_field_is_refused_with_a_suggestion(world):
     no = segment(world, "type = person")
     with pytest.raises(Invalid, match="did you mean 'country'") as caught:
         analytics.stats(world, no, by="contry")
-    assert caught.value.where == "by"
+    assert caught.value.field == "by"
     with pytest.raises(Invalid, match="profile has no code"):
         analytics.stats(world, no, by="profile")
 

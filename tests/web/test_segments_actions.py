@@ -12,7 +12,7 @@ from tests.web.segment_pages import world
 
 
 def lines_of(sessions, no):
-    return sorted(line["contact_no"] for line in header.get_lines(sessions, no))
+    return sorted(line.contact_no for line in header.get_lines(sessions, no))
 
 
 def test_s3_add_contacts_with_an_option_from_the_card(browser_as, sessions):
@@ -172,4 +172,4 @@ def test_s10_reuse_logged_segment_takes_the_options_of_the_action_form(browser_a
         f"/segments/{no}/reuse-logged", data={"csrf_token": browser.csrf, "logged_segment": "x"}
     )
     assert bad.status_code == 422
-    assert "logged_segment: &#39;x&#39; is not a whole number" in bad.text
+    assert "&#39;x&#39; is not a whole number" in bad.text

@@ -50,7 +50,7 @@ def test_s5_a_line_is_edited_in_place(browser_as, sessions):
     assert answer.text.startswith('<tr id="line-10000">')
     assert "Hello Ann" in answer.text
     [line] = list(header.get_lines(sessions, no))
-    assert (line["subject"], line["evaluation"]) == ("Hello Ann", "positive")
+    assert (line.subject, line.evaluation) == ("Hello Ann", "positive")
     bad = browser.post(
         f"/segments/{no}/lines/10000", data={"csrf_token": browser.csrf, "language_code": "XX"}
     )
@@ -64,7 +64,7 @@ def test_s5_a_line_is_removed_as_its_own_undoable_action(browser_as, sessions):
     browser = browser_as("marketer")
     answer = browser.post(f"/segments/{no}/lines/10000/remove", data={"csrf_token": browser.csrf})
     assert answer.status_code == 303
-    assert [line["contact_no"] for line in header.get_lines(sessions, no)] == ["P3"]
+    assert [line.contact_no for line in header.get_lines(sessions, no)] == ["P3"]
     assert history.criteria(sessions, no)[-1].manual
     assert browser.get(f"/segments/{no}/lines/10000").status_code == 404
 

@@ -68,10 +68,10 @@ def test_s2_a_propagating_header_change_asks_whether_to_update_the_lines(browser
     answered = browser.post(f"/segments/{no}/header", data={**form, "update_lines": "no"})
     assert answered.status_code == 303
     assert header.get(sessions, no).salesperson_code == "KIM"
-    assert {line["salesperson_code"] for line in header.get_lines(sessions, no)} == {"JO"}
+    assert {line.salesperson_code for line in header.get_lines(sessions, no)} == {"JO"}
     cost = {"csrf_token": browser.csrf, "unit_cost": "5", "update_lines": "yes"}
     assert browser.post(f"/segments/{no}/header", data=cost).status_code == 303
-    assert {str(line["cost"]) for line in header.get_lines(sessions, no)} == {"5.00"}
+    assert {str(line.cost) for line in header.get_lines(sessions, no)} == {"5.00"}
 
 
 def test_s2_a_description_change_needs_no_question_and_a_bad_value_is_shown(browser_as, sessions):
@@ -81,7 +81,7 @@ def test_s2_a_description_change_needs_no_question_and_a_bad_value_is_shown(brow
         f"/segments/{no}/header", data={"csrf_token": browser.csrf, "description": "Renamed"}
     )
     assert answer.status_code == 303
-    assert {line["description"] for line in header.get_lines(sessions, no)} == {"Renamed"}
+    assert {line.description for line in header.get_lines(sessions, no)} == {"Renamed"}
     bad = browser.post(
         f"/segments/{no}/header",
         data={"csrf_token": browser.csrf, "unit_cost": "lots", "update_lines": "yes"},
