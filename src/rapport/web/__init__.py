@@ -10,8 +10,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.web import home, jobs, signin
+from rapport.web import (
+    admin,
+    campaigns,
+    contacts,
+    home,
+    imports,
+    interactions,
+    itemplates,
+    jobs,
+    logged,
+    signin,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router, jobs.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    signin.router,
+    home.router,
+    jobs.router,
+    contacts.router,
+    logged.router,
+    interactions.router,
+    campaigns.router,
+    itemplates.router,
+    imports.router,
+    admin.router,
+)
 
 __all__ = ["ROUTERS"]
