@@ -270,6 +270,13 @@ RELATIONS: dict[str, Relation] = {
             on_company=True,
         ),
         Relation(
+            "opted_out",
+            t.ContactOptOut.__table__,  # type: ignore[arg-type]
+            "opt-out",
+            keyed(enum("type", "correspondence type", CorrespondenceType, "correspondence_type")),
+            shorthand="type",
+        ),
+        Relation(
             "interaction",
             t.InteractionLogEntry.__table__,  # type: ignore[arg-type]
             "interaction",

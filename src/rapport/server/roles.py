@@ -42,6 +42,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/login"): None,
     ("POST", "/login"): None,
     ("GET", "/static/{path:path}"): None,
+    ("GET", "/unsubscribe/{token}"): None,
+    ("POST", "/unsubscribe/{token}"): None,
     # Web: pages
     ("POST", "/logout"): VIEWER,
     ("GET", "/"): VIEWER,

@@ -21,6 +21,7 @@ from rapport.web import (
     jobs,
     logged,
     signin,
+    unsubscribe,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     itemplates.router,
     imports.router,
     admin.router,
+    unsubscribe.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -40,7 +40,7 @@ def users_page(request: Request, ctx: Context, who: Who) -> Response:
 
 
 def _refused(request: Request, ctx: Context, exc: RapportError) -> Response:
-    return _page(request, ctx, status_code=422, error=exc.message)
+    return _page(request, ctx, status_code=422, error=str(exc))
 
 
 def _done(what: str) -> Response:

@@ -95,5 +95,5 @@ async def edit_contact(request: Request, no: str, ctx: Context, who: Who) -> Res
     try:
         cards.edit_contact(ctx.sessions, no, fields=fields)
     except RapportError as exc:
-        return _card(request, ctx, who, no, status_code=422, error=exc.message, given=fields)
+        return _card(request, ctx, who, no, status_code=422, error=str(exc), given=fields)
     return RedirectResponse(f"/contacts/{no.strip().upper()}?saved=1", status_code=303)

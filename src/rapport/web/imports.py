@@ -35,7 +35,7 @@ def _safe_name(given: str) -> str:
     """The upload's own file name, kept to plain characters (only ever a name in its folder)."""
     name = UNSAFE.sub("_", PurePath(given.replace("\\", "/")).name)[:200].lstrip(".")
     if not name.lower().endswith(SUFFIXES):
-        raise Invalid("choose a .csv or .xlsx file with a header row", where="file")
+        raise Invalid("choose a .csv or .xlsx file with a header row", field="file")
     return name
 
 
@@ -52,7 +52,7 @@ def start_import(
     """K4: the file is kept in a folder of its own until the import job has read it."""
     try:
         if table not in TABLES:
-            raise Invalid(f"choose one of {', '.join(sorted(TABLES))}", where="table")
+            raise Invalid(f"choose one of {', '.join(sorted(TABLES))}", field="table")
         name = _safe_name(file.filename or "")
     except Invalid as exc:
         return page(
@@ -60,7 +60,7 @@ def start_import(
             "imports/page.html",
             status_code=422,
             tables=sorted(TABLES),
-            error=exc.message,
+            error=str(exc),
             chosen=table,
         )
     path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / name

@@ -68,7 +68,7 @@ async def upload(
     content = await file.read(ctx.max_upload_bytes + 1)
     try:
         if len(content) > ctx.max_upload_bytes:
-            raise Invalid(f"larger than {ctx.max_upload_bytes} bytes", where="file")
+            raise Invalid(f"larger than {ctx.max_upload_bytes} bytes", field="file")
         variant = cards.attach(
             ctx.sessions,
             code,
@@ -77,6 +77,6 @@ async def upload(
             language_code=language_code.strip() or None,
         )
     except RapportError as exc:
-        return _card(request, ctx, who, code, status_code=422, error=exc.message)
+        return _card(request, ctx, who, code, status_code=422, error=str(exc))
     target = f"/templates/{code.strip().upper()}?uploaded={variant.language_code}"
     return RedirectResponse(target, status_code=303)

@@ -34,7 +34,7 @@ def read_filter(where: str | None, search: str | None, subject: Subject) -> Filt
     try:
         return Filter(text, plain, Criteria.parse(text, subject=subject), None)
     except Invalid as exc:
-        return Filter(text, plain, None, exc.message)
+        return Filter(text, plain, None, str(exc))
 
 
 def next_link(request: Request, after: str | int | None) -> str | None:

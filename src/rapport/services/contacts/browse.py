@@ -1,6 +1,6 @@
 """Browsing contacts (K1, K2) a page at a time: the criteria filter and a plain search, read
-by keyset on the contact no. so a page costs the same at the millionth contact; and what the
-contact card shows beside the contact's own facts (its opt-outs and the segments it is on).
+by keyset on the contact no. so a page costs the same at the millionth contact; and the
+segments a contact is on, which the contact card shows beside the contact's own facts.
 """
 
 from __future__ import annotations
@@ -11,18 +11,17 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from rapport.criteria import Criteria
 from rapport.services.contacts import cards
-from rapport.services.contacts.fields import find_contact
-from rapport.storage.db import Sessions
+from rapport.services.contacts._fields import find_contact
+from rapport.services.contacts.results import ContactRead
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Contact,
-    ContactOptOut,
     SegmentHeader,
     SegmentLine,
     table_of,
 )
 
 contacts = table_of(Contact)
-opt_outs = table_of(ContactOptOut)
 lines = table_of(SegmentLine)
 headers = table_of(SegmentHeader)
 SEARCHED = ("no", "name", "company_name", "email", "city")
@@ -32,7 +31,7 @@ SEARCHED = ("no", "name", "company_name", "email", "city")
 class ContactPage:
     """One page of contacts; `next_after` is the no. to continue after, None on the last."""
 
-    items: tuple[cards.ContactRead, ...]
+    items: tuple[ContactRead, ...]
     next_after: str | None
 
 
@@ -44,9 +43,8 @@ class SegmentOfContact:
 
 @dataclass(frozen=True)
 class ContactExtras:
-    """The correspondence types the contact opted out of (X7) and the segments it is on."""
+    """The segments the contact is on now (the card shows them beside its own facts)."""
 
-    opt_outs: tuple[str, ...]
     segments: tuple[SegmentOfContact, ...]
 
 
@@ -82,14 +80,9 @@ def page(
 
 
 def extras(sessions: Sessions, no: str) -> ContactExtras:
-    """K2/X7: the contact's opt-outs and the segments it is on now (not removed lines)."""
-    with sessions.begin() as session:
+    """K2: the segments the contact is on now (not the lines removed, kept for undo)."""
+    with reading(sessions) as session:
         contact = find_contact(session, no)
-        types = session.scalars(
-            select(opt_outs.c.correspondence_type)
-            .where(opt_outs.c.contact_id == contact.id)
-            .order_by(opt_outs.c.correspondence_type)
-        )
         segments = session.execute(
             select(headers.c.no, headers.c.description)
             .join(lines, lines.c.segment_id == headers.c.id)
@@ -97,6 +90,4 @@ def extras(sessions: Sessions, no: str) -> ContactExtras:
             .distinct()
             .order_by(headers.c.no)
         )
-        return ContactExtras(
-            tuple(types), tuple(SegmentOfContact(row.no, row.description) for row in segments)
-        )
+        return ContactExtras(tuple(SegmentOfContact(row.no, row.description) for row in segments))

@@ -43,7 +43,9 @@ def _checked(criteria: Criteria | None, subject: Any, what: str) -> list[ColumnE
     if criteria is None:
         return []
     if criteria.subject is not subject:
-        raise Invalid(f"criteria on {criteria.subject.label} rows do not filter {what}")
+        raise Invalid(
+            f"criteria on {criteria.subject.label} rows do not filter {what}", field="where"
+        )
     return [criteria.condition()]
 
 

@@ -146,7 +146,7 @@ def read(session: Session, entry_no: int) -> dict[str, Any]:
 
 
 def get(sessions: Sessions, entry_no: int) -> dict[str, Any]:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, entry_no)
 
 
@@ -224,7 +224,7 @@ def totals(
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
-        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", where="--by")
+        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", field="by")
     key, lookup, lookup_key = BY[by]
     joins: Any = entries.join(contacts, contacts.c.id == entries.c.contact_id)
     description = contacts.c.name
@@ -250,7 +250,7 @@ def totals(
         .group_by(key)
         .order_by(key)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [
             Total(
                 code=row.code,
