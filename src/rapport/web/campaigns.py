@@ -1,0 +1,64 @@
+"""Campaigns in the browser (C1–C3): the list with a plain search, a campaign's card with
+its entries and target groups, activate and deactivate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rapport.server.guard import Context, Who
+from rapport.services.campaigns import cards, targets
+from rapport.web.lists import Filter, may_change, wants_fragment
+from rapport.web.render import page
+
+router = APIRouter()
+
+
+@router.get("/campaigns")
+def campaign_list(
+    request: Request,
+    ctx: Context,
+    who: Who,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    del who
+    found = Filter("", (q or "").strip(), None, None)
+    needle = found.search.lower()
+    items = [
+        item
+        for item in cards.get_all(ctx.sessions)
+        if not needle or needle in f"{item.no} {item.description} {item.status_code}".lower()
+    ]
+    template = "campaigns/_results.html" if wants_fragment(request) else "campaigns/page.html"
+    return page(request, template, filter=found, items=items)
+
+
+@router.get("/campaigns/{no}")
+def campaign_card(request: Request, no: str, ctx: Context, who: Who) -> Response:
+    campaign = cards.get(ctx.sessions, no)
+    return page(
+        request,
+        "campaigns/card.html",
+        campaign=campaign,
+        entries=cards.get_entries(ctx.sessions, campaign.no),
+        target_groups=targets.get_target_groups(ctx.sessions, campaign.no),
+        may_change=may_change(who),
+        message=request.query_params.get("message", ""),
+    )
+
+
+@router.post("/campaigns/{no}/activate")
+def activate(no: str, ctx: Context, who: Who) -> Response:
+    del who
+    done = targets.activate(ctx.sessions, no)
+    return RedirectResponse(f"/campaigns/{done.campaign_no}?message=activated", status_code=303)
+
+
+@router.post("/campaigns/{no}/deactivate")
+def deactivate(no: str, ctx: Context, who: Who) -> Response:
+    del who
+    done = targets.deactivate(ctx.sessions, no)
+    return RedirectResponse(f"/campaigns/{done.campaign_no}?message=deactivated", status_code=303)

@@ -1,0 +1,86 @@
+"""Interaction log entries in the browser (L6): the list with a criteria filter (the entries'
+registry), a plain search and keyset paging; cancel or uncancel an entry, evaluate it, and
+the totals of number, cost and duration per template, group, campaign or contact."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rapport.criteria import ENTRIES
+from rapport.domain.enums import Evaluation
+from rapport.server.guard import Context, Who
+from rapport.services.interactions import browse, entries
+from rapport.web.lists import PAGE_SIZE, may_change, next_link, read_filter, wants_fragment
+from rapport.web.render import page
+
+router = APIRouter()
+TotalsBy = Literal["template", "group", "campaign", "contact"]
+
+
+@router.get("/interactions")
+def entry_list(
+    request: Request,
+    ctx: Context,
+    who: Who,
+    where: Annotated[str | None, Query(max_length=10_000)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    by: TotalsBy = "template",
+) -> Response:
+    found = read_filter(where, q, ENTRIES)
+    result, totals = None, None
+    if found.error is None:
+        result = browse.entry_page(
+            ctx.sessions, criteria=found.criteria, search=found.search, after=after, size=PAGE_SIZE
+        )
+        totals = entries.totals(ctx.sessions, by=by, where=found.criteria or "")
+    context: dict[str, Any] = {
+        "filter": found,
+        "result": result,
+        "totals": totals,
+        "by": by,
+        "evaluations": [e.value for e in Evaluation],
+        "may_change": may_change(who),
+        "next": next_link(request, result.next_after if result else None),
+    }
+    template = "interactions/_results.html" if wants_fragment(request) else "interactions/page.html"
+    return page(request, template, **context)
+
+
+def _back(request: Request) -> Response:
+    """Back to the list the form was sent from (only a path on this server)."""
+    referer = request.headers.get("referer", "")
+    path = referer.split(str(request.base_url).rstrip("/"), 1)[-1] if referer else ""
+    target = path if path.startswith("/interactions") else "/interactions"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/interactions/{entry_no}/cancel")
+def cancel(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+    del who
+    entries.cancel(ctx.sessions, [entry_no])
+    return _back(request)
+
+
+@router.post("/interactions/{entry_no}/uncancel")
+def uncancel(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+    del who
+    entries.cancel(ctx.sessions, [entry_no], canceled=False)
+    return _back(request)
+
+
+@router.post("/interactions/{entry_no}/evaluate")
+def evaluate(
+    request: Request,
+    entry_no: int,
+    ctx: Context,
+    who: Who,
+    evaluation: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    del who
+    entries.evaluate(ctx.sessions, entry_no, evaluation=evaluation)
+    return _back(request)

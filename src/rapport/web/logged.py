@@ -1,0 +1,103 @@
+"""Logged segments in the browser (L5, X8): the list with a criteria filter and a plain
+search; a logged segment's card with each recipient's delivery status and reason; cancel,
+uncancel, resend what was not sent, and delete a canceled one."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rapport.criteria import LOGGED_SEGMENTS
+from rapport.errors import Conflict
+from rapport.server.guard import Context, Who
+from rapport.services.delivery import queue as delivery
+from rapport.services.interactions import browse, logged
+from rapport.web.lists import PAGE_SIZE, may_change, next_link, read_filter, wants_fragment
+from rapport.web.render import page
+
+router = APIRouter()
+SHOWN_RECIPIENTS = 500
+
+
+@router.get("/logged-segments")
+def logged_list(
+    request: Request,
+    ctx: Context,
+    who: Who,
+    where: Annotated[str | None, Query(max_length=10_000)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    del who
+    found = read_filter(where, q, LOGGED_SEGMENTS)
+    result = None
+    if found.error is None:
+        result = browse.logged_page(
+            ctx.sessions, criteria=found.criteria, search=found.search, after=after, size=PAGE_SIZE
+        )
+    context: dict[str, Any] = {
+        "filter": found,
+        "result": result,
+        "next": next_link(request, result.next_after if result else None),
+    }
+    template = "logged/_results.html" if wants_fragment(request) else "logged/page.html"
+    return page(request, template, **context)
+
+
+@router.get("/logged-segments/{entry_no}")
+def logged_card(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+    header = logged.get(ctx.sessions, entry_no)
+    recipients = delivery.get_deliveries(ctx.sessions, logged_segment_entry_no=entry_no)
+    counts: dict[str, int] = {}
+    for recipient in recipients:
+        counts[recipient.status] = counts.get(recipient.status, 0) + 1
+    return page(
+        request,
+        "logged/card.html",
+        header=header,
+        recipients=recipients[:SHOWN_RECIPIENTS],
+        total=len(recipients),
+        counts=sorted(counts.items()),
+        may_change=may_change(who),
+        done=request.query_params.get("done", ""),
+    )
+
+
+def _back(entry_no: int, done: str) -> Response:
+    return RedirectResponse(f"/logged-segments/{entry_no}?done={done}", status_code=303)
+
+
+@router.post("/logged-segments/{entry_no}/cancel")
+def cancel(entry_no: int, ctx: Context, who: Who) -> Response:
+    del who
+    logged.cancel_log(ctx.sessions, entry_no)
+    return _back(entry_no, "canceled")
+
+
+@router.post("/logged-segments/{entry_no}/uncancel")
+def uncancel(entry_no: int, ctx: Context, who: Who) -> Response:
+    del who
+    logged.uncancel_log(ctx.sessions, entry_no)
+    return _back(entry_no, "uncanceled")
+
+
+@router.post("/logged-segments/{entry_no}/resend")
+def resend(entry_no: int, ctx: Context, who: Who) -> Response:
+    """L5/X8: queue again and send every interaction not yet sent; a sent one never again."""
+    del who
+    logged.resend(ctx.sessions, entry_no, settings=ctx.settings)
+    return _back(entry_no, "resent")
+
+
+@router.post("/logged-segments/{entry_no}/delete")
+def delete(entry_no: int, ctx: Context, who: Who) -> Response:
+    """L5: only a canceled logged segment is deleted; its entries stay, canceled."""
+    del who
+    header = logged.get(ctx.sessions, entry_no)
+    if not header.canceled:
+        raise Conflict(f"Logged segment {entry_no} is not canceled; cancel it first.")
+    logged.delete_canceled(ctx.sessions, entry_no=entry_no)
+    return RedirectResponse("/logged-segments", status_code=303)

@@ -1,0 +1,78 @@
+"""The contacts, logged segments, interactions, campaigns, templates, import and users pages
+in a real browser (SPEC §8; issue 13 items 1, 8, 9): axe finds no serious or critical
+violation on any of them, the filter answers in place through htmx, the actions work with
+the keyboard, and a viewer sees no change action."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+MARKETER_PAGES = [
+    "/contacts",
+    "/contacts/CT000002",
+    "/logged-segments",
+    "/logged-segments/1",
+    "/interactions",
+    "/campaigns",
+    "/campaigns/CP00001",
+    "/templates",
+    "/templates/ABSTRACT",
+]
+ADMIN_PAGES = ["/import", "/admin/users"]
+
+
+def test_x9_every_page_passes_axe_and_marks_its_navigation_link(page):
+    sign_in(page, "jim")
+    for path in MARKETER_PAGES:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+        current = page.locator('nav a[aria-current="page"]')
+        assert current.get_attribute("href") == "/" + path.split("/")[1], path
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "admin")
+    for path in ADMIN_PAGES:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+
+
+def test_k1_the_criteria_filter_answers_in_place_and_shows_its_error(page):
+    sign_in(page, "jim")
+    page.goto("/contacts")
+    page.get_by_label("Filter (criteria)").fill("type = company and city = Hasselt")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(lambda url: "where=" in url)
+    rows = page.locator("#results tbody tr")
+    rows.first.wait_for()
+    assert rows.count() >= 1
+    assert all(
+        text == "company"
+        for text in page.locator("#results tbody td:nth-child(3)").all_inner_texts()
+    )
+    page.get_by_label("Filter (criteria)").fill("cuntry = BE")
+    page.get_by_label("Filter (criteria)").press("Enter")
+    alert = page.locator("#where-error")
+    alert.wait_for()
+    assert "country" in alert.inner_text()
+
+
+def test_l5_a_marketer_cancels_and_uncancels_a_logged_segment_by_keyboard(page):
+    sign_in(page, "jim")
+    page.goto("/logged-segments/1")
+    page.get_by_role("button", name="Cancel", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("status").wait_for()
+    assert page.get_by_role("status").inner_text() == "Canceled."
+    page.get_by_role("button", name="Uncancel").click()
+    assert page.get_by_role("status").inner_text() == "No longer canceled."
+    assert page.get_by_role("button", name="Resend").is_visible()
+
+
+def test_x9_a_viewer_sees_no_change_action(page):
+    sign_in(page, "viewer")
+    for path in ("/contacts/CT000002", "/logged-segments/1", "/interactions", "/campaigns/CP00001"):
+        page.goto(path)
+        assert page.locator("main form[method=post]").count() == 0, path

@@ -1,0 +1,78 @@
+"""Import in the browser (SPEC §8, K4, X9; issue 13 items 1, 6 and 9): an admin uploads a CSV
+into a table; it runs as a job whose page shows the outcome, and a bad file's report names
+each bad row's line, column and reason; a marketer cannot import."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
+from rapport.settings import Settings
+from rapport.storage import tables as t
+
+GOOD = b"no,type,name\nC1,company,Alpha\nC2,company,<b>Beta</b>\n"
+BAD = b"no,type,name\nC1,company,Alpha\nC2,robot,Beta\n"
+
+
+def upload(browser, content: bytes, **form: str):
+    return browser.post(
+        "/import",
+        data={"csrf_token": browser.csrf, "table": "contacts", **form},
+        files={"file": ("contacts.csv", content, "text/csv")},
+    )
+
+
+def run_job(sessions) -> None:
+    assert jobs.run_next(sessions, runners(Settings())) is True
+
+
+def test_k4_an_upload_runs_as_a_job_and_its_page_shows_the_outcome(browser_as, sessions):
+    browser = browser_as("admin")
+    assert '<select id="table" name="table" required>' in browser.get("/import").text
+    answer = upload(browser, GOOD)
+    assert answer.status_code == 303
+    job_path = answer.headers["location"]
+    job_id = int(re.fullmatch(r"/jobs/(\d+)", job_path).group(1))
+    with sessions.begin() as session:
+        kept = Path(json.loads(session.get(t.Job, job_id).params)["path"])
+    assert kept.read_bytes() == GOOD
+    run_job(sessions)
+    assert not kept.exists()
+    html = browser.get(job_path).text
+    assert "Done." in html
+    assert "<dt>inserted</dt><dd>2</dd>" in html
+    with sessions.begin() as session:
+        assert session.query(t.Contact).filter_by(no="C2").one().name == "<b>Beta</b>"
+
+
+def test_k4_a_bad_file_imports_nothing_and_reports_line_column_and_reason(browser_as, sessions):
+    browser = browser_as("admin")
+    job_path = upload(browser, BAD).headers["location"]
+    run_job(sessions)
+    html = browser.get(job_path).text
+    assert "Failed." in html
+    assert re.search(r"line 3.*type", html)
+    with sessions.begin() as session:
+        assert session.query(t.Contact).filter_by(no="C1").count() == 0
+
+
+def test_k4_a_file_that_is_not_csv_or_xlsx_is_refused_beside_the_form(browser_as, sessions):
+    browser = browser_as("admin")
+    answer = browser.post(
+        "/import",
+        data={"csrf_token": browser.csrf, "table": "contacts"},
+        files={"file": ("contacts.exe", b"MZ", "application/octet-stream")},
+    )
+    assert answer.status_code == 422
+    assert 'id="import-error"' in answer.text
+    assert jobs.get_all(sessions) == []
+
+
+def test_x9_a_marketer_cannot_import(browser_as, sessions):
+    marketer = browser_as("marketer")
+    assert marketer.get("/import").status_code == 403
+    assert upload(marketer, GOOD).status_code == 403
+    assert jobs.get_all(sessions) == []

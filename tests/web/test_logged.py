@@ -1,0 +1,97 @@
+"""Logged segments in the browser (SPEC §8, L5, X8; issue 13 items 1 and 9): the list with a
+criteria filter, a logged segment's per-recipient delivery status and reasons; cancel,
+uncancel, resend what was not sent, delete a canceled one; viewers see no change actions
+and a forged POST is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from rapport.storage import tables as t
+from tests.factories import build_log_world, make_queued_interaction, make_stored_attachment
+
+
+@pytest.fixture
+def logged(sessions):
+    with sessions.begin() as session:
+        people = build_log_world(session)
+        body = make_stored_attachment(session, b"<p>Dear {{ contact.name }}</p>")
+        make_queued_interaction(session, people["P1"], status="sent", attachment=body)
+        make_queued_interaction(session, people["ACME"], status="failed", attachment=body)
+        session.query(t.Delivery).filter_by(status="failed").update(
+            {"reason": "550 <mailbox> unknown", "recipient": "info@acme.test"}
+        )
+        session.add(t.LoggedSegment(entry_no=2, segment_no="SEG00002", description="Autumn"))
+    return people
+
+
+def test_l5_the_list_filters_by_criteria_and_search(browser_as, logged):
+    browser = browser_as("viewer")
+    html = browser.get("/logged-segments").text
+    assert 'href="/logged-segments/1"' in html
+    assert 'href="/logged-segments/2"' in html
+    html = browser.get("/logged-segments", params={"where": "segment_no = SEG00002"}).text
+    assert 'href="/logged-segments/1"' not in html
+    assert 'href="/logged-segments/2"' in html
+    html = browser.get("/logged-segments", params={"q": "spring"}).text
+    assert 'href="/logged-segments/2"' not in html
+    bad = browser.get("/logged-segments", params={"where": "segmnt_no = X"}).text
+    assert 'id="where-error"' in bad
+
+
+def test_x8_the_card_shows_each_recipients_status_and_reason_escaped(browser_as, logged):
+    html = browser_as("viewer").get("/logged-segments/1").text
+    assert "<td>sent</td>" in html
+    assert "<td>failed</td><td>550 &lt;mailbox&gt; unknown</td>" in html
+    assert "failed: 1 · sent: 1" in html
+    assert "/resend" not in html
+    assert "/cancel" not in html
+
+
+def test_l5_cancel_uncancel_and_delete_a_canceled_logged_segment(browser_as, logged, sessions):
+    browser = browser_as("marketer")
+    token = {"csrf_token": browser.csrf}
+    assert browser.post("/logged-segments/1/cancel", data=token).status_code == 303
+    html = browser.get("/logged-segments/1?done=canceled").text
+    assert "/logged-segments/1/uncancel" in html
+    assert browser.post("/logged-segments/1/uncancel", data=token).status_code == 303
+    refused = browser.post("/logged-segments/1/delete", data=token)
+    assert refused.status_code == 409
+    assert "not canceled" in refused.text
+    browser.post("/logged-segments/1/cancel", data=token)
+    assert browser.post("/logged-segments/1/delete", data=token).status_code == 303
+    with sessions.begin() as session:
+        assert session.get(t.LoggedSegment, 1) is None
+        assert session.query(t.InteractionLogEntry).filter_by(canceled=True).count() == 2
+
+
+def test_x8_resend_sends_only_what_was_not_sent(browser_as, logged, smtp, app):
+    inbox, settings = smtp
+    context = app.state.rapport
+    context.settings = dataclasses.replace(
+        context.settings,
+        smtp_url=settings.smtp_url,
+        mail_from=settings.mail_from,
+        smtp_rate=settings.smtp_rate,
+    )
+    browser = browser_as("marketer")
+    answer = browser.post("/logged-segments/1/resend", data={"csrf_token": browser.csrf})
+    assert answer.status_code == 303
+    assert [m["To"] for m in inbox.messages] == ["info@acme.test"]
+    assert "<td>sent</td><td></td>" in browser.get(answer.headers["location"]).text
+
+
+def test_x9_a_viewer_cannot_cancel_and_a_post_without_the_token_is_refused(
+    browser_as, logged, sessions
+):
+    viewer = browser_as("viewer")
+    assert (
+        viewer.post("/logged-segments/1/cancel", data={"csrf_token": viewer.csrf}).status_code
+        == 403
+    )
+    marketer = browser_as("marketer")
+    assert marketer.post("/logged-segments/1/cancel").status_code == 403
+    with sessions.begin() as session:
+        assert session.get(t.LoggedSegment, 1).canceled is False
