@@ -22,9 +22,9 @@ PATH_VALUES = {
     "line_no": "10000",
     "webhook_id": "1",
     "job_id": "1",
-    "no": "CT000001",
     "entry_no": "1",
     "code": "ABSTRACT",
+    "token": "t",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 
