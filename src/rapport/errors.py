@@ -4,10 +4,11 @@
     ├── NotFound            a referenced record does not exist (contact, segment, code …)
     ├── Invalid             bad input: a field, a file row or a criteria position is wrong
     ├── Conflict            the data's state forbids the action (already logged, on a segment …)
+    │   └── Stale           the record changed since the caller read it (optimistic concurrency)
     └── Forbidden           the user may not do this
 
 The CLI turns every one of them into one line on stderr and exit status 1; the API into an
-RFC 9457 problem document (404/422/409/403).
+RFC 9457 problem document (404/422/409/412/403).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Invalid(RapportError):
 
 class Conflict(RapportError):
     """The state of the data forbids the action."""
+
+
+class Stale(Conflict):
+    """The record was changed by someone else after the caller read the version it names
+    (Business Central: "another user has modified the record")."""
 
 
 class Forbidden(RapportError):

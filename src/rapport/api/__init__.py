@@ -10,8 +10,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.api import docs, health, session, users
+from rapport.api import (
+    docs,
+    health,
+    segment_actions,
+    segment_history,
+    segment_lines,
+    segment_outputs,
+    segments,
+    session,
+    users,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, session.router, users.router, docs.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    session.router,
+    users.router,
+    segments.router,
+    segment_lines.router,
+    segment_actions.router,
+    segment_history.router,
+    segment_outputs.router,
+    docs.router,
+)
 
 __all__ = ["ROUTERS"]

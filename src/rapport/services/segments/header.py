@@ -10,14 +10,15 @@ UPDATE statements over the lines in scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, select, update
 
-from rapport.services.segments.fields import LINE_FIELDS
-from rapport.services.segments.lines import contacts, lines, sync_campaign_targets
+from rapport.services.campaigns.targets import sync_target_groups
+from rapport.services.segments.lines import lines, sync_campaign_targets
+from rapport.services.segments.paging import line_values, lines_select
 from rapport.services.segments.propagation import (
     SegmentRead,
     apply_header_field,
@@ -25,13 +26,22 @@ from rapport.services.segments.propagation import (
     new_header,
     read,
 )
+from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions, reading
-from rapport.storage.tables import SegmentHeader
+from rapport.storage.tables import (
+    CampaignTargetGroup,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    SegmentInteractionLanguage,
+    Task,
+    table_of,
+)
 
 __all__ = [
     "CreateResult",
     "SegmentRead",
     "create_segment",
+    "delete_segment",
     "get",
     "get_all",
     "get_lines",
@@ -74,45 +84,55 @@ def get_all(sessions: Sessions) -> list[SegmentRead]:
 
 def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """The lines on the segment in line order, streamed, with the contact's no. and names."""
-    company = contacts.alias("company")
     with reading(sessions) as session:
         header = get_header(session, no)
-        query = (
-            select(
-                lines.c.line_no,
-                contacts.c.no.label("contact_no"),
-                contacts.c.name.label("contact_name"),
-                contacts.c.type.label("contact_type"),
-                lines.c.contact_company_no,
-                func.coalesce(company.c.name, "").label("contact_company_name"),
-                *(lines.c[name] for name in LINE_FIELDS),
-            )
-            .select_from(
-                lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id).outerjoin(
-                    company, company.c.no == lines.c.contact_company_no
-                )
-            )
-            .where(lines.c.segment_id == header.id, lines.c.removed_action.is_(None))
-            .order_by(lines.c.line_no)
-            .limit(limit)
-        )
+        query = lines_select(header.id).limit(limit)
         for row in session.execute(query.execution_options(yield_per=2000)):
-            values = dict(row._mapping)
-            values["contact_no"] = values["contact_no"] or ""
-            # BC's Contact Name shows persons only; a company line shows its company name.
-            if values.pop("contact_type") != "person":
-                values["contact_name"] = ""
-            yield values
+            yield line_values(row)
 
 
 def set_header(
-    sessions: Sessions, no: str, *, values: Sequence[tuple[str, str]], update_lines: bool = True
+    sessions: Sessions,
+    no: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    update_lines: bool = True,
+    expected_version: Collection[str] | None = None,
 ) -> SegmentRead:
     """S2: change header fields in the order given; `update_lines` answers BC's question
-    "do you want to update the segment lines?" (default yes)."""
+    "do you want to update the segment lines?" (default yes). With `expected_version`, the
+    header must still be at one of those versions (else Stale, nothing changed)."""
     with sessions.begin() as session:
         header = get_header(session, no, lock=True)
+        check_version(header, expected_version, what="Segment Header")
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=update_lines)
         sync_campaign_targets(session, header)
         return read(session, header)
+
+
+def delete_segment(sessions: Sessions, no: str) -> None:
+    """S1: delete a segment as Business Central's OnDelete does (reference §1.1): its
+    criteria actions, language variants and lines (removed ones too) go with it, the target
+    groups of activated campaigns follow, and tasks made from it lose the segment link."""
+    with sessions.begin() as session:
+        header = get_header(session, no, lock=True)
+        campaigns = set(
+            session.scalars(
+                select(lines.c.campaign_no)
+                .where(lines.c.segment_id == header.id, lines.c.campaign_no != "")
+                .distinct()
+            )
+        )
+        campaigns |= {header.campaign_no} - {""}
+        tasks = table_of(Task)
+        session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
+        for table in (SegmentCriteriaLine, SegmentInteractionLanguage):
+            session.execute(
+                delete(table_of(table)).where(table_of(table).c.segment_id == header.id)
+            )
+        session.execute(delete(lines).where(lines.c.segment_id == header.id))
+        session.execute(delete(table_of(SegmentHeader)).where(SegmentHeader.id == header.id))
+        session.expunge(header)
+        if session.scalar(select(CampaignTargetGroup.no).limit(1)) is not None:
+            sync_target_groups(session, sorted(campaigns))
