@@ -72,9 +72,7 @@ def test_s1_list_pages_by_keyset_and_searches_no_and_description(client_as, cli)
     assert [s["no"] for s in found["items"]] == ["SEG00001", "SEG00003"]
     assert [s["no"] for s in client.get("/api/segments?q=100%").json()["items"]] == ["SEG00002"]
     assert client.get("/api/segments", params={"q": "_"}).json()["items"] == []
-    assert [s["no"] for s in client.get("/api/segments?q=seg00002").json()["items"]] == [
-        "SEG00002"
-    ]
+    assert [s["no"] for s in client.get("/api/segments?q=seg00002").json()["items"]] == ["SEG00002"]
 
 
 @pytest.mark.usefixtures("segment_world")
