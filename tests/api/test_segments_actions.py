@@ -61,50 +61,49 @@ def test_s3_criteria_as_the_json_tree_act_as_the_same_text(client_as, cli):
     assert criteria[0]["criteria"] == cli("segment", "criteria", "SEG00002")[0]["criteria"]
 
 
+BAD_ACTIONS = [
+    ({"type": "add", "criteria": "country = BE and contry = NL"}, "criteria", (1, 18)),
+    ({"type": "add", "criteria": "country = "}, "criteria", (1, 11)),
+    ({"type": "add", "criteria": "   "}, "criteria", None),
+    ({"type": "add", "criteria": {"and": [{"field": "country", "op": "="}]}}, "criteria", None),
+    (
+        {"type": "add", "criteria": {"field": "contry", "op": "=", "value": "BE"}},
+        "criteria",
+        None,
+    ),
+    (
+        {"type": "add", "criteria": "country = BE", "keep_criteria": False},
+        "keep_criteria",
+        None,
+    ),
+    (
+        {"type": "reduce", "criteria": "country = BE", "allow_existing": True},
+        "allow_existing",
+        None,
+    ),
+    (
+        {"type": "refine", "criteria": "no = P1", "related_companies": False},
+        "related_companies",
+        None,
+    ),
+    ({"type": "move", "criteria": "country = BE"}, "type", None),
+    ({"type": "add"}, "criteria", None),
+    ({"type": "add", "criteria": "country = BE", "previews": True}, "previews", None),
+]
+
+
 @pytest.mark.usefixtures("segment_world", "twins")
-@pytest.mark.parametrize(
-    ("body", "field", "position"),
-    [
-        ({"type": "add", "criteria": "country = BE and contry = NL"}, "criteria", (1, 18)),
-        ({"type": "add", "criteria": "country = "}, "criteria", (1, 11)),
-        ({"type": "add", "criteria": "   "}, "criteria", None),
-        ({"type": "add", "criteria": {"and": [{"field": "country", "op": "="}]}}, "criteria", None),
-        (
-            {"type": "add", "criteria": {"field": "contry", "op": "=", "value": "BE"}},
-            "criteria",
-            None,
-        ),
-        (
-            {"type": "add", "criteria": "country = BE", "keep_criteria": False},
-            "keep_criteria",
-            None,
-        ),
-        (
-            {"type": "reduce", "criteria": "country = BE", "allow_existing": True},
-            "allow_existing",
-            None,
-        ),
-        (
-            {"type": "refine", "criteria": "no = P1", "related_companies": False},
-            "related_companies",
-            None,
-        ),
-        ({"type": "move", "criteria": "country = BE"}, "type", None),
-        ({"type": "add"}, "criteria", None),
-        ({"type": "add", "criteria": "country = BE", "previews": True}, "previews", None),
-    ],
-)
-def test_bad_criteria_and_foreign_options_are_422_naming_field_and_position(
-    client_as, cli, body, field, position
-):
-    answer = client_as("marketer").post("/api/segments/SEG00001/actions", json=body)
-    assert answer.status_code == 422, answer.text
-    assert answer.headers["content-type"] == "application/problem+json"
-    error = answer.json()["errors"][0]
-    assert error["field"].startswith(field)
-    if position is not None:
-        assert (error["position"]["line"], error["position"]["column"]) == position
-        assert answer.json()["detail"].startswith(f"line {position[0]}, col {position[1]}: ")
+def test_bad_criteria_and_foreign_options_are_422_naming_field_and_position(client_as, cli):
+    client = client_as("marketer")
+    for body, field, position in BAD_ACTIONS:
+        answer = client.post("/api/segments/SEG00001/actions", json=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        error = answer.json()["errors"][0]
+        assert error["field"].startswith(field), body
+        if position is not None:
+            assert (error["position"]["line"], error["position"]["column"]) == position
+            assert answer.json()["detail"].startswith(f"line {position[0]}, col {position[1]}: ")
     assert cli("segment", "criteria", "SEG00001") == []
 
 
