@@ -21,20 +21,17 @@ BUILD = [
 
 
 @pytest.fixture
-def twins(client_as, cli, sessions: sessionmaker[Session]):
-    """SEG00001 built over HTTP and SEG00002 with the CLI by the same actions, template
-    ABSTRACT and salesperson JO; sales cycle NEW."""
+def twins(client_as, sessions: sessionmaker[Session]):
+    """SEG00001 and SEG00002 built alike by the same actions, template ABSTRACT and
+    salesperson JO (the first is used over HTTP, the second by the CLI); sales cycle NEW."""
     with sessions.begin() as session:
         session.add(t.SalesCycle(code="NEW", description="New business"))
     client = client_as("marketer")
     header = {"interaction_template_code": "ABSTRACT", "salesperson_code": "JO"}
-    client.post("/api/segments", json={"description": "API", **header})
-    cli(
-        "segment", "create", "--description", "CLI", "--template", "ABSTRACT", "--salesperson", "JO"
-    )
-    for body in BUILD:
-        assert client.post("/api/segments/SEG00001/actions", json=body).status_code == 200
-        cli("segment", body["type"], "SEG00002", "--where", body["criteria"])
+    for no, description in (("SEG00001", "API"), ("SEG00002", "CLI")):
+        client.post("/api/segments", json={"description": description, **header})
+        for body in BUILD:
+            assert client.post(f"/api/segments/{no}/actions", json=body).status_code == 200
 
 
 def without(rows, *names):
