@@ -51,6 +51,11 @@ BAD_LINE_QUERIES = [
     ("where=country = 'BE", "where", (1, 11)),
     ("where=1=1; DROP TABLE contacts", "where", (1, 2)),
     ("after=WyJBIl0", "after", None),  # a segment no.'s cursor, not a line no.'s
+    (
+        "after=WzExODA1OTE2MjA3MTc0MTEzMDM0MjRd",
+        "after",
+        None,
+    ),  # a line no. past any database integer
 ]
 
 
@@ -64,6 +69,10 @@ def test_a_bad_filter_or_cursor_is_422_with_its_field_and_position(client_as):
         assert error["field"] == field
         if position:
             assert (error["position"]["line"], error["position"]["column"]) == position
+    for line in ("0", "99999999999999999999", "ten"):
+        answer = client.get(f"/api/segments/SEG00001/lines/{line}")
+        assert answer.status_code == 422, (line, answer.text)
+        assert answer.json()["errors"][0]["field"] == "path.line"
 
 
 @pytest.mark.usefixtures("segment_world", "on_segment")

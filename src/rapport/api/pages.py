@@ -42,9 +42,14 @@ def read_cursor(text: str | None, kind: type[K]) -> K | None:
         (key,) = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, TypeError, UnicodeError):
         key = None
-    if not isinstance(key, kind) or isinstance(key, bool):
+    if not isinstance(key, kind) or isinstance(key, bool) or not fits(key):
         raise Invalid("not a cursor this list gave; start again without it", where="after")
     return key
+
+
+def fits(key: str | int) -> bool:
+    """A key the database can compare: a 63-bit integer, or a short text."""
+    return abs(key) < 2**62 if isinstance(key, int) else len(key) <= 100
 
 
 def next_url(request: Request, key: str | int | None) -> str | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.criteria_input import criteria_text
@@ -23,7 +23,7 @@ from rapport.services.segments import line_edits, manual, paging
 
 router = APIRouter(prefix="/api", tags=["segment lines"])
 
-LineNo = Annotated[int, Field(ge=1, le=2**62)]
+LineNo = Annotated[int, Path(ge=1, le=2**62, description="The line no., e.g. 10000.")]
 
 
 class LineRead(BaseModel):
@@ -127,7 +127,7 @@ def list_lines(
     response_model=LineRead,
     responses=PROBLEMS,
 )
-def get_line(no: str, line: int, ctx: Context) -> JSONResponse:
+def get_line(no: str, line: LineNo, ctx: Context) -> JSONResponse:
     found = paging.get_line_versioned(ctx.sessions, no, line)
     return answer(found.value, version=found.version)
 
@@ -139,7 +139,7 @@ def get_line(no: str, line: int, ctx: Context) -> JSONResponse:
     responses={**PROBLEMS, 412: {"description": "Another user has modified the line"}},
 )
 def update_line(
-    no: str, line: int, body: LineUpdate, ctx: Context, who: Who, if_match: IfMatch = None
+    no: str, line: LineNo, body: LineUpdate, ctx: Context, who: Who, if_match: IfMatch = None
 ) -> JSONResponse:
     values = body.assignments()
     if not values:
@@ -164,7 +164,7 @@ def update_line(
 )
 def delete_line(
     no: str,
-    line: int,
+    line: LineNo,
     ctx: Context,
     who: Who,
     keep_criteria: Annotated[

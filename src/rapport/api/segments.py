@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["segments"])
 
 Code = Annotated[str, Field(max_length=20)]
 Text = Annotated[str, Field(max_length=100)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=5)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag the change is based on; 412 when the segment has changed."),
