@@ -22,6 +22,7 @@ from rapport.app import create_app
 from rapport.cli.main import run
 from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
+from tests.integration.mailbox import serve
 from tests.integration.segment_world import build_world
 
 PASSWORD = "correct horse battery"
@@ -123,3 +124,9 @@ def cli(database_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Calla
     event.remove(Engine, "engine_connect", remember)
     for engine in opened:
         engine.dispose()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback: (inbox, settings pointing at it)."""
+    yield from serve()

@@ -21,6 +21,8 @@ PATH_VALUES = {
     "no": "SEG00001",
     "line": "10000",
     "contact": "CT000001",
+    "webhook_id": "1",
+    "job_id": "1",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 

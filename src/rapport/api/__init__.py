@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from rapport.api import (
     docs,
     health,
+    jobs,
     segment_actions,
     segment_history,
     segment_lines,
@@ -20,6 +21,7 @@ from rapport.api import (
     segments,
     session,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -31,6 +33,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     segment_actions.router,
     segment_history.router,
     segment_outputs.router,
+    webhooks.router,
+    jobs.router,
     docs.router,
 )
 

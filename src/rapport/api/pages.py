@@ -1,18 +1,27 @@
-"""The shape of every list (SPEC §7): `{"items": [...], "next": URL | null}`, with keyset
-pages: `?limit=` (default 100, at most 1000) and `?after=`, an opaque cursor naming the last
-row of the page before."""
+"""What every answer shares: the shape of a list (SPEC §7: `{"items": [...], "next": URL |
+null}`) with keyset pages: `?limit=` (default 100, at most 1000) and `?after=`, an opaque
+cursor naming the last row of the page before; and timestamps, which the database keeps in
+UTC without an offset and the API sends with one (RFC 3339)."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from typing import Annotated, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from rapport.errors import Invalid
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+Timestamp = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
 T = TypeVar("T")
 K = TypeVar("K", str, int)
@@ -43,7 +52,7 @@ def read_cursor(text: str | None, kind: type[K]) -> K | None:
     except (ValueError, TypeError, UnicodeError):
         key = None
     if not isinstance(key, kind) or isinstance(key, bool) or not fits(key):
-        raise Invalid("not a cursor this list gave; start again without it", where="after")
+        raise Invalid("not a cursor this list gave; start again without it", field="after")
     return key
 
 
@@ -61,3 +70,11 @@ def next_url(request: Request, key: str | int | None) -> str | None:
     ]
     params.append(("after", cursor(key)))
     return f"{request.url.path}?{urlencode(params)}"
+
+
+class RequestBody(BaseModel):
+    """A JSON body with no unknown fields, so what the OpenAPI document says is what is
+    accepted; its booleans and integers are declared `StrictBool` / `StrictInt` (no `0` for
+    `false`, no `"1"` for 1)."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from rapport.api.answers import answer, plain
-from rapport.api.criteria_input import criteria_text
+from rapport.api.answers import answer
+from rapport.api.criteria_input import read_criteria
 from rapport.api.segments import PROBLEMS, Code
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
@@ -40,27 +40,42 @@ class SampleContact(BaseModel):
     company_no: str
 
 
+class SkippedCounts(BaseModel):
+    """Candidates an add left out, by reason (X7)."""
+
+    excluded: int
+    privacy_blocked: int
+    opted_out: int
+
+
 class ActionAnswer(BaseModel):
-    """`segment add|reduce|refine --json`: `added` for add, `removed` for reduce and refine;
-    a preview also has `preview: true` and a `sample` of the contacts."""
+    """`segment add|reduce|refine --json`: `added` and `skipped` for add, `removed` for
+    reduce and refine; a preview also has `preview: true` and a `sample` of the contacts."""
 
     action_no: int
     added: int | None = None
     removed: int | None = None
     no_of_lines: int
+    skipped: SkippedCounts | None = None
     preview: bool | None = None
     sample: list[SampleContact] | None = None
 
 
-class ActionRead(BaseModel):
-    """What one manual action did (`segment add-contact|remove-contact --json`, one item)."""
+class ContactAdded(BaseModel):
+    """What adding one contact by hand did (`segment add-contact --json`, one item)."""
 
     action_no: int
     added: int
+    no_of_lines: int
+    skipped: SkippedCounts
+
+
+class ContactRemoved(BaseModel):
+    """What removing one contact by hand did (`segment remove-contact --json`, one item)."""
+
+    action_no: int
     removed: int
     no_of_lines: int
-    preview: bool
-    sample: list[SampleContact]
 
 
 class ActionBody(BaseModel):
@@ -88,7 +103,7 @@ class ActionBody(BaseModel):
         foreign = REMOVE_OPTIONS if self.type == "add" else ADD_OPTIONS
         for name in foreign:
             if name in self.model_fields_set:
-                raise Invalid(f"'{name}' is not an option of {self.type}", where=name)
+                raise Invalid(f"'{name}' is not an option of {self.type}", field=name)
 
     def flag(self, name: str) -> bool:
         return bool(getattr(self, name))
@@ -137,16 +152,6 @@ class ReuseLoggedBody(BaseModel):
     yes: bool = False
 
 
-def action_shape(result: actions.ActionResult, *, verb: str) -> dict[str, Any]:
-    """The JSON `segment add|reduce|refine|reuse-logged` print for an action result."""
-    data: dict[str, Any] = plain(result)
-    count = data["added"] if verb == "added" else data["removed"]
-    shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
-    if result.preview:
-        shape |= {"preview": True, "sample": data["sample"]}
-    return shape
-
-
 @router.post(
     "/segments/{no}/actions",
     summary="Add, reduce or refine with criteria (S3, S4), or preview it (X2)",
@@ -155,14 +160,14 @@ def action_shape(result: actions.ActionResult, *, verb: str) -> dict[str, Any]:
 )
 def post_action(no: str, body: ActionBody, ctx: Context, who: Who) -> JSONResponse:
     body.check_options()
-    criteria = criteria_text(body.criteria, field="criteria")
+    criteria = read_criteria(body.criteria, field="criteria")
     user = who.account.name
     if body.type == "add":
         options = actions.AddOptions(**{name: body.flag(name) for name in ADD_OPTIONS})
-        result = actions.add_contacts(
+        added = actions.add_contacts(
             ctx.sessions, no, criteria=criteria, options=options, user=user, preview=body.preview
         )
-        return answer(action_shape(result, verb="added"))
+        return answer(added)
     remove = actions.reduce if body.type == "reduce" else actions.refine
     result = remove(
         ctx.sessions,
@@ -173,27 +178,27 @@ def post_action(no: str, body: ActionBody, ctx: Context, who: Who) -> JSONRespon
         user=user,
         preview=body.preview,
     )
-    return answer(action_shape(result, verb="removed"))
+    return answer(result)
 
 
 @router.post(
     "/segments/{no}/contacts",
-    summary="Add contacts by hand (S5), each as its own undoable action",
-    response_model=list[ActionRead],
+    summary="Add contacts by hand (S5), each as its own undoable action; all or nothing",
+    response_model=list[ContactAdded],
     responses=ACTION_PROBLEMS,
 )
 def add_contacts(no: str, body: ContactsBody, ctx: Context, who: Who) -> JSONResponse:
-    results = [
-        manual.add_contact(ctx.sessions, no, contact_no=contact, user=who.account.name)
-        for contact in body.contacts
-    ]
-    return answer(results)
+    return answer(
+        manual.add_contacts_by_hand(
+            ctx.sessions, no, contact_nos=body.contacts, user=who.account.name
+        )
+    )
 
 
 @router.delete(
     "/segments/{no}/contacts/{contact}",
     summary="Remove a contact by hand (S5), as its own undoable action",
-    response_model=ActionRead,
+    response_model=ContactRemoved,
     responses=ACTION_PROBLEMS,
 )
 def remove_contact(
@@ -250,4 +255,4 @@ def reuse_logged(no: str, body: ReuseLoggedBody, ctx: Context, who: Who) -> JSON
         ignore_exclusion=body.ignore_exclusion,
         yes=body.yes,
     )
-    return answer(action_shape(result, verb="added"))
+    return answer(result)

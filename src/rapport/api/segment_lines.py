@@ -6,16 +6,16 @@ with the criteria language on their contacts; one line with its `ETag`; a line c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from rapport.api.answers import answer, expected_versions, plain
-from rapport.api.criteria_input import criteria_text
+from rapport.api.criteria_input import read_criteria
 from rapport.api.pages import After, Limit, Page, next_url, read_cursor
-from rapport.api.segment_actions import ActionRead
+from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
@@ -113,11 +113,11 @@ def list_lines(
         Query(max_length=4000, description="Criteria on the line's contact (SPEC §5)."),
     ] = None,
 ) -> JSONResponse:
-    criteria = criteria_text(where, field="where") if where is not None else None
+    criteria = read_criteria(where, field="where") if where is not None else None
     chunk = paging.get_lines_page(
         ctx.sessions, no, limit=limit, after=read_cursor(after, int), where=criteria
     )
-    last = chunk.items[-1]["line_no"] if chunk.more else None
+    last = chunk.items[-1].line_no if chunk.more else None
     return JSONResponse({"items": plain(chunk.items), "next": next_url(request, last)})
 
 
@@ -143,7 +143,7 @@ def update_line(
 ) -> JSONResponse:
     values = body.assignments()
     if not values:
-        raise Invalid("give at least one field to change", where="body")
+        raise Invalid("give at least one field to change", field="body")
     line_edits.set_line(
         ctx.sessions,
         no,
@@ -159,7 +159,7 @@ def update_line(
 @router.delete(
     "/segments/{no}/lines/{line}",
     summary="Remove the line's contact from the segment (S5), as its own undoable action",
-    response_model=ActionRead,
+    response_model=ContactRemoved,
     responses=PROBLEMS,
 )
 def delete_line(
@@ -171,9 +171,9 @@ def delete_line(
         bool, Query(description="Keep the criteria actions when the segment becomes empty.")
     ] = False,
 ) -> JSONResponse:
-    contact_no: Any = paging.get_line_versioned(ctx.sessions, no, line).value["contact_no"]
+    contact_no = paging.get_line_versioned(ctx.sessions, no, line).value.contact_no
     if not contact_no:
-        raise Invalid(f"line {line} has no contact to remove", where="line")
+        raise Invalid(f"line {line} has no contact to remove", field="line")
     result = manual.remove_contact(
         ctx.sessions, no, contact_no=contact_no, user=who.account.name, keep_criteria=keep_criteria
     )

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.pages import After, Limit, Page, next_url, read_cursor
 from rapport.server.guard import Context, Who
+from rapport.services.segments import deletion, paging
 from rapport.services.segments import header as segments
-from rapport.services.segments import paging
 
 router = APIRouter(prefix="/api", tags=["segments"])
 
@@ -197,5 +197,5 @@ def update_segment(
     responses=PROBLEMS,
 )
 def delete_segment(no: str, ctx: Context) -> Response:
-    segments.delete_segment(ctx.sessions, no)
+    deletion.delete_segment(ctx.sessions, no)
     return Response(status_code=204)

@@ -57,13 +57,25 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/segments/{no}/tasks"): MARKETER,
     ("GET", "/api/segments/{no}/languages"): VIEWER,
     ("POST", "/api/segments/{no}/languages"): MARKETER,
+    # API: jobs (their own; an admin's: everyone's)
+    ("GET", "/api/jobs"): VIEWER,
+    ("GET", "/api/jobs/{job_id}"): VIEWER,
+    ("GET", "/api/jobs/{job_id}/events"): VIEWER,
+    # API: webhooks (admin)
+    ("GET", "/api/webhooks"): ADMIN,
+    ("POST", "/api/webhooks"): ADMIN,
+    ("DELETE", "/api/webhooks/{webhook_id}"): ADMIN,
     # Web: public
     ("GET", "/login"): None,
     ("POST", "/login"): None,
     ("GET", "/static/{path:path}"): None,
+    ("GET", "/unsubscribe/{token}"): None,
+    ("POST", "/unsubscribe/{token}"): None,
     # Web: pages
     ("POST", "/logout"): VIEWER,
     ("GET", "/"): VIEWER,
+    ("GET", "/jobs"): VIEWER,
+    ("GET", "/jobs/{job_id}"): VIEWER,
 }
 
 

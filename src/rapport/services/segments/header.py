@@ -11,47 +11,32 @@ UPDATE statements over the lines in scope.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
-from rapport.services.campaigns.targets import sync_target_groups
-from rapport.services.segments.lines import lines, sync_campaign_targets
-from rapport.services.segments.paging import line_values, lines_select
-from rapport.services.segments.propagation import (
+from rapport.services.segments._lines import sync_campaign_targets
+from rapport.services.segments._propagation import (
     SegmentRead,
     apply_header_field,
     get_header,
     new_header,
     read,
 )
+from rapport.services.segments.paging import line_values, lines_select
+from rapport.services.segments.results import SegmentLine
 from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions, reading
-from rapport.storage.tables import (
-    CampaignTargetGroup,
-    SegmentCriteriaLine,
-    SegmentHeader,
-    SegmentInteractionLanguage,
-    Task,
-    table_of,
-)
+from rapport.storage.tables import SegmentHeader
 
 __all__ = [
-    "CreateResult",
+    "SegmentLine",
     "SegmentRead",
     "create_segment",
-    "delete_segment",
     "get",
     "get_all",
     "get_lines",
     "set_header",
 ]
-
-
-@dataclass(frozen=True)
-class CreateResult:
-    no: str
 
 
 def create_segment(
@@ -60,14 +45,15 @@ def create_segment(
     description: str,
     user: str,
     values: Sequence[tuple[str, str]] = (),
-) -> CreateResult:
+) -> SegmentRead:
     """S1: a new segment numbered from the segment series, dated today, with the user's
-    salesperson, then the given header fields applied in order with their validation."""
+    salesperson, then the given header fields applied in order with their validation;
+    returns the new header (`segment show` without its lines)."""
     with sessions.begin() as session:
         header = new_header(session, description=description, user=user)
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=True)
-        return CreateResult(no=header.no)
+        return read(session, header)
 
 
 def get(sessions: Sessions, no: str) -> SegmentRead:
@@ -82,7 +68,7 @@ def get_all(sessions: Sessions) -> list[SegmentRead]:
         return [read(session, header) for header in headers]
 
 
-def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[SegmentLine]:
     """The lines on the segment in line order, streamed, with the contact's no. and names."""
     with reading(sessions) as session:
         header = get_header(session, no)
@@ -109,30 +95,3 @@ def set_header(
             apply_header_field(session, header, field, value, update_lines=update_lines)
         sync_campaign_targets(session, header)
         return read(session, header)
-
-
-def delete_segment(sessions: Sessions, no: str) -> None:
-    """S1: delete a segment as Business Central's OnDelete does (reference §1.1): its
-    criteria actions, language variants and lines (removed ones too) go with it, the target
-    groups of activated campaigns follow, and tasks made from it lose the segment link."""
-    with sessions.begin() as session:
-        header = get_header(session, no, lock=True)
-        campaigns = set(
-            session.scalars(
-                select(lines.c.campaign_no)
-                .where(lines.c.segment_id == header.id, lines.c.campaign_no != "")
-                .distinct()
-            )
-        )
-        campaigns |= {header.campaign_no} - {""}
-        tasks = table_of(Task)
-        session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
-        for table in (SegmentCriteriaLine, SegmentInteractionLanguage):
-            session.execute(
-                delete(table_of(table)).where(table_of(table).c.segment_id == header.id)
-            )
-        session.execute(delete(lines).where(lines.c.segment_id == header.id))
-        session.execute(delete(table_of(SegmentHeader)).where(SegmentHeader.id == header.id))
-        session.expunge(header)
-        if session.scalar(select(CampaignTargetGroup.no).limit(1)) is not None:
-            sync_target_groups(session, sorted(campaigns))

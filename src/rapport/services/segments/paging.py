@@ -12,14 +12,16 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from rapport.criteria import condition, parse
 from rapport.errors import NotFound
-from rapport.services.segments.fields import LINE_FIELDS
-from rapport.services.segments.line_edits import get_line
-from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import SegmentRead, get_header, read
+from rapport.services._criteria import CriteriaSource, optional_criteria
+from rapport.services.segments._fields import LINE_FIELDS
+from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._propagation import SegmentRead, get_header, read
+from rapport.services.segments.line_edits import _get_line
+from rapport.services.segments.results import SegmentLine
 from rapport.services.segments.versions import version_of
 from rapport.storage.db import Sessions, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
 T = TypeVar("T")
@@ -88,18 +90,19 @@ def lines_select(segment_id: int) -> Select[Any]:
                 company, company.c.no == lines.c.contact_company_no
             )
         )
-        .where(lines.c.segment_id == segment_id, lines.c.removed_action.is_(None))
+        .where(on_segment(segment_id))
         .order_by(lines.c.line_no)
     )
 
 
-def line_values(row: Any) -> dict[str, Any]:
+def line_values(row: Any) -> SegmentLine:
+    """A row of `lines_select` as the line it shows."""
     values = dict(row._mapping)
     values["contact_no"] = values["contact_no"] or ""
     # BC's Contact Name shows persons only; a company line shows its company name.
     if values.pop("contact_type") != "person":
         values["contact_name"] = ""
-    return values
+    return SegmentLine(**values)
 
 
 def get_lines_page(
@@ -108,11 +111,12 @@ def get_lines_page(
     *,
     limit: int,
     after: int | None = None,
-    where: str | None = None,
-) -> Chunk[dict[str, Any]]:
+    where: CriteriaSource | None = None,
+) -> Chunk[SegmentLine]:
     """The lines on segment `no` after line `after`, at most `limit`; `where` keeps the
     lines whose contact matches the criteria (checked before the segment is read)."""
-    matches = condition(parse(where)) if where is not None else None
+    criteria = optional_criteria(where)
+    matches = criteria.condition() if criteria is not None else None
     with reading(sessions) as session:
         header = get_header(session, no)
         query = lines_select(header.id).limit(limit + 1)
@@ -131,16 +135,16 @@ def get_versioned(sessions: Sessions, no: str) -> Versioned[SegmentRead]:
         return Versioned(read(session, header), version_of(header))
 
 
-def get_line_versioned(sessions: Sessions, no: str, line_no: int) -> Versioned[dict[str, Any]]:
+def get_line_versioned(sessions: Sessions, no: str, line_no: int) -> Versioned[SegmentLine]:
     """S5: line `line_no` on segment `no` (the shape of the lines list), and its version."""
     with reading(sessions) as session:
         header = get_header(session, no)
         return Versioned(
-            line_read(session, header, line_no), version_of(get_line(session, header, line_no))
+            line_read(session, header, line_no), version_of(_get_line(session, header, line_no))
         )
 
 
-def line_read(session: Session, header: SegmentHeader, line_no: int) -> dict[str, Any]:
+def line_read(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:
     row = session.execute(lines_select(header.id).where(lines.c.line_no == line_no)).one_or_none()
     if row is None:
         raise NotFound(f"Segment {header.no} has no line {line_no}.")
