@@ -3,7 +3,8 @@ one function, and the record versions of concurrent editing as `ETag` / `If-Matc
 
 `plain` turns a result (a dataclass, a list of them, a dict of rows) into JSON values the
 way the CLI writes them: dates as ISO text, a whole decimal as an integer, another as a
-number. Every route that answers a service result answers `plain(result)`.
+number; a timestamp, kept in UTC without an offset, is sent with its offset (RFC 3339,
+as `pages.Timestamp`). Every route that answers a service result answers `plain(result)`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def plain(value: Any) -> Any:
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
-    if isinstance(value, dt.date | dt.datetime | dt.time):
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

@@ -14,10 +14,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
+from rapport.api.pages import RequestBody
 from rapport.api.segments import PROBLEMS, Code
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
@@ -78,23 +79,25 @@ class ContactRemoved(BaseModel):
     no_of_lines: int
 
 
-class ActionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActionBody(RequestBody):
     type: Literal["add", "reduce", "refine"]
     criteria: str | dict[str, Any] = Field(
         description="The criteria language as text, or the JSON tree.",
         examples=["country = BE and industry_group = RETAIL"],
     )
-    preview: bool = Field(default=False, description="X2: count and sample; change nothing.")
-    allow_existing: bool | None = Field(default=None, description="add: contacts already on it.")
-    expand_companies: bool | None = Field(default=None, description="add: whole companies.")
-    related_companies: bool | None = Field(default=None, description="add: a person's company.")
-    ignore_exclusion: bool | None = Field(default=None, description="add: excluded ones too.")
-    entire_companies: bool | None = Field(
+    preview: StrictBool = Field(default=False, description="X2: count and sample; change nothing.")
+    allow_existing: StrictBool | None = Field(
+        default=None, description="add: contacts already on it."
+    )
+    expand_companies: StrictBool | None = Field(default=None, description="add: whole companies.")
+    related_companies: StrictBool | None = Field(
+        default=None, description="add: a person's company."
+    )
+    ignore_exclusion: StrictBool | None = Field(default=None, description="add: excluded ones too.")
+    entire_companies: StrictBool | None = Field(
         default=None, description="reduce/refine: match and remove whole companies."
     )
-    keep_criteria: bool | None = Field(
+    keep_criteria: StrictBool | None = Field(
         default=None, description="reduce/refine: keep the criteria when the segment empties."
     )
 
@@ -109,16 +112,12 @@ class ActionBody(BaseModel):
         return bool(getattr(self, name))
 
 
-class ContactsBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContactsBody(RequestBody):
     contacts: list[Code] = Field(min_length=1, max_length=1000, examples=[["CT000012"]])
 
 
-class UndoBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    to: int | None = Field(
+class UndoBody(RequestBody):
+    to: StrictInt | None = Field(
         default=None, ge=0, description="Undo every action after this one (0: all)."
     )
 
@@ -129,11 +128,11 @@ class UndoAnswer(BaseModel):
     no_of_criteria_actions: int
 
 
-class ReuseCriteriaBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReuseCriteriaBody(RequestBody):
     code: Code
-    yes: bool = Field(default=False, description="Go ahead although the segment has criteria.")
+    yes: StrictBool = Field(
+        default=False, description="Go ahead although the segment has criteria."
+    )
 
 
 class ReuseAnswer(BaseModel):
@@ -143,13 +142,11 @@ class ReuseAnswer(BaseModel):
     no_of_lines: int
 
 
-class ReuseLoggedBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    entry_no: int = Field(ge=1, le=2**31 - 1)
-    allow_existing: bool = False
-    ignore_exclusion: bool = False
-    yes: bool = False
+class ReuseLoggedBody(RequestBody):
+    entry_no: StrictInt = Field(ge=1, le=2**31 - 1)
+    allow_existing: StrictBool = False
+    ignore_exclusion: StrictBool = False
+    yes: StrictBool = False
 
 
 @router.post(

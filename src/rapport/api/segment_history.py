@@ -5,15 +5,14 @@ and its criteria saved under a code for reuse. Answers are the `segment` command
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from rapport.api.answers import answer, plain, streamed_page
-from rapport.api.pages import Page
+from rapport.api.pages import Page, RequestBody, Timestamp
 from rapport.api.segments import PROBLEMS, Code, Text
 from rapport.server.guard import Context, Who
 from rapport.services.segments import history, reuse
@@ -37,7 +36,7 @@ class CriteriaActionRead(BaseModel):
     no_of_lines_added: int
     no_of_lines_removed: int
     user_id: str
-    created_at: dt.datetime | None
+    created_at: Timestamp | None
 
 
 class MembershipEvent(BaseModel):
@@ -49,7 +48,7 @@ class MembershipEvent(BaseModel):
     action: str
     criteria: str
     user_id: str
-    created_at: dt.datetime | None
+    created_at: Timestamp | None
     event: str = Field(description="entry or exit")
 
 
@@ -73,9 +72,7 @@ class Explanation(BaseModel):
     events: list[ExplainEvent]
 
 
-class SaveCriteriaBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SaveCriteriaBody(RequestBody):
     code: Code = Field(examples=["BE-RETAIL"])
     description: Text = ""
 

@@ -10,11 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.criteria_input import read_criteria
-from rapport.api.pages import After, Limit, Page, next_url, read_cursor
+from rapport.api.pages import After, Limit, Page, RequestBody, next_url, read_cursor
 from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
 from rapport.errors import Invalid
@@ -57,11 +57,9 @@ class LineRead(BaseModel):
     attempt_failed: bool
 
 
-class LineUpdate(BaseModel):
+class LineUpdate(RequestBody):
     """The editable line fields (S5), applied in this order; a changed `contact_no` is
     recorded as two actions (the old contact out, the new one in at the same line no.)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     contact_no: Code | None = None
     interaction_template_code: Code | None = None
@@ -73,14 +71,14 @@ class LineUpdate(BaseModel):
     cost: Amount | None = None
     duration: Amount | None = None
     date: dt.date | None = None
-    campaign_target: bool | None = None
-    campaign_response: bool | None = None
+    campaign_target: StrictBool | None = None
+    campaign_response: StrictBool | None = None
     information_flow: Code | None = None
     initiated_by: Code | None = None
     evaluation: Code | None = None
     subject: Text | None = None
-    attempt_failed: bool | None = None
-    send_word_doc_as_attmt: bool | None = None
+    attempt_failed: StrictBool | None = None
+    send_word_doc_as_attmt: StrictBool | None = None
 
     def assignments(self) -> list[tuple[str, str]]:
         given = self.model_fields_set

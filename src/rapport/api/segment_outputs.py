@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StrictBool
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from rapport.api.answers import answer, plain
-from rapport.api.pages import Page
+from rapport.api.pages import Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, Text
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
@@ -34,11 +34,13 @@ MEDIA_TYPES = {
 CHANGE_PROBLEMS = {**PROBLEMS, 409: {"description": "The segment's state forbids it"}}
 
 
-class LogBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    deliver: bool = Field(default=False, description="Send the e-mails, write the hard copies.")
-    follow_up: bool = Field(default=False, description="A follow-up segment, same contacts (L4).")
+class LogBody(RequestBody):
+    deliver: StrictBool = Field(
+        default=False, description="Send the e-mails, write the hard copies."
+    )
+    follow_up: StrictBool = Field(
+        default=False, description="A follow-up segment, same contacts (L4)."
+    )
 
 
 class LogAnswer(BaseModel):
@@ -54,11 +56,9 @@ class LogAnswer(BaseModel):
     archive: str | None
 
 
-class MailingGroupBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MailingGroupBody(RequestBody):
     code: Code = Field(examples=["NEWSLETTER"])
-    replace: bool = Field(default=False, description="First remove the group from everyone.")
+    replace: StrictBool = Field(default=False, description="First remove the group from everyone.")
 
 
 class MailingGroupAnswer(BaseModel):
@@ -69,16 +69,12 @@ class MailingGroupAnswer(BaseModel):
     message: str
 
 
-class OpportunitiesBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OpportunitiesBody(RequestBody):
     sales_cycle: Code = Field(examples=["NEW"])
     description: Text | None = Field(default=None, description="Default: the line's.")
 
 
-class TasksBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TasksBody(RequestBody):
     type: Literal["", "meeting", "phone_call"]
     date: dt.date
     description: Text

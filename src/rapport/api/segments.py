@@ -15,10 +15,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
-from rapport.api.pages import After, Limit, Page, next_url, read_cursor
+from rapport.api.pages import After, Limit, Page, RequestBody, next_url, read_cursor
 from rapport.server.guard import Context, Who
 from rapport.services.segments import deletion, paging
 from rapport.services.segments import header as segments
@@ -64,11 +64,9 @@ class SegmentRead(BaseModel):
     no_of_criteria_actions: int
 
 
-class HeaderFields(BaseModel):
+class HeaderFields(RequestBody):
     """The editable header fields (S2), applied in this order with Business Central's
     validation; a field left out is left as it is, `null` clears it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     description: Text | None = None
     interaction_template_code: Code | None = Field(default=None, examples=["ABSTRACT"])
@@ -80,12 +78,12 @@ class HeaderFields(BaseModel):
     date: dt.date | None = None
     unit_cost: Amount | None = None
     unit_duration: Amount | None = None
-    campaign_target: bool | None = None
-    campaign_response: bool | None = None
+    campaign_target: StrictBool | None = None
+    campaign_response: StrictBool | None = None
     information_flow: Code | None = None
     initiated_by: Code | None = None
-    send_word_docs_as_attmt: bool | None = None
-    ignore_contact_corres_type: bool | None = None
+    send_word_docs_as_attmt: StrictBool | None = None
+    ignore_contact_corres_type: StrictBool | None = None
 
     def assignments(self) -> list[tuple[str, str]]:
         """FIELD=VALUE pairs as `segment set` takes them, for the fields given."""
@@ -102,7 +100,7 @@ class SegmentCreate(HeaderFields):
 
 
 class SegmentUpdate(HeaderFields):
-    update_lines: bool = Field(
+    update_lines: StrictBool = Field(
         default=True, description="Carry the changes to the lines (BC's question; default yes)."
     )
 
