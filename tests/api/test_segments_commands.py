@@ -17,6 +17,7 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
     "list": ("GET", "/api/segments"),
     "show": ("GET", "/api/segments/{no}"),
     "set": ("PATCH", "/api/segments/{no}"),
+    "delete": ("DELETE", "/api/segments/{no}"),
     "set-line": ("PATCH", "/api/segments/{no}/lines/{line}"),
     "add": ("POST", "/api/segments/{no}/actions"),
     "reduce": ("POST", "/api/segments/{no}/actions"),

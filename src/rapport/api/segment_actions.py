@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
 from rapport.api.pages import RequestBody
-from rapport.api.segments import PROBLEMS, Code
+from rapport.api.segments import PROBLEMS, Code, ShortCode
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
 from rapport.services.segments import actions, history, manual, reuse
@@ -129,7 +129,7 @@ class UndoAnswer(BaseModel):
 
 
 class ReuseCriteriaBody(RequestBody):
-    code: Code
+    code: ShortCode
     yes: StrictBool = Field(
         default=False, description="Go ahead although the segment has criteria."
     )

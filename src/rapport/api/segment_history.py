@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from rapport.api.answers import answer, plain, streamed_page
 from rapport.api.pages import Page, RequestBody, Timestamp
-from rapport.api.segments import PROBLEMS, Code, Text
+from rapport.api.segments import PROBLEMS, ShortCode, Text
 from rapport.server.guard import Context, Who
 from rapport.services.segments import history, reuse
 
@@ -73,7 +73,7 @@ class Explanation(BaseModel):
 
 
 class SaveCriteriaBody(RequestBody):
-    code: Code = Field(examples=["BE-RETAIL"])
+    code: ShortCode = Field(examples=["BE-RETAIL"])
     description: Text = ""
 
 

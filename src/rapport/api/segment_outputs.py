@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rapport.api.answers import answer, plain
 from rapport.api.pages import Page, RequestBody
-from rapport.api.segments import PROBLEMS, Code, Text
+from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
 from rapport.services.segments import followup, languages, outputs
@@ -57,7 +57,7 @@ class LogAnswer(BaseModel):
 
 
 class MailingGroupBody(RequestBody):
-    code: Code = Field(examples=["NEWSLETTER"])
+    code: ShortCode = Field(examples=["NEWSLETTER"])
     replace: StrictBool = Field(default=False, description="First remove the group from everyone.")
 
 
@@ -77,7 +77,7 @@ class OpportunitiesBody(RequestBody):
 class TasksBody(RequestBody):
     type: Literal["", "meeting", "phone_call"]
     date: dt.date
-    description: Text
+    description: Text = Field(pattern=r"\S", description="Required: not blank.")
     salesperson: Code | None = Field(default=None, description="Default: each line's.")
 
 
@@ -201,7 +201,7 @@ def get_languages(no: str, ctx: Context) -> JSONResponse:
 async def set_language(
     no: str,
     ctx: Context,
-    language_code: Annotated[str, Form(min_length=1, max_length=10, examples=["NLB"])],
+    language_code: Annotated[str, Form(max_length=10, pattern=r"\S", examples=["NLB"])],
     subject: Annotated[str | None, Form(max_length=100)] = None,
     line: Annotated[int | None, Form(ge=1, le=2**62)] = None,
     file: Annotated[UploadFile | None, File(description="E-mail body or Word template.")] = None,

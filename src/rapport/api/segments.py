@@ -27,6 +27,8 @@ router = APIRouter(prefix="/api", tags=["segments"])
 
 Code = Annotated[str, Field(max_length=20)]
 Text = Annotated[str, Field(max_length=100)]
+# A code that must have a value (a blank one is not a code), at most `max_length` long.
+ShortCode = Annotated[str, Field(max_length=10, pattern=r"\S")]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 IfMatch = Annotated[
     str | None,
