@@ -31,7 +31,7 @@ def twins(client_as, cli):
     assert (
         client_as("marketer").post("/api/segments", json={"description": "API"}).status_code == 201
     )
-    assert cli("segment", "create", "--description", "CLI") == {"no": "SEG00002"}
+    assert cli("segment", "create", "--description", "CLI")["no"] == "SEG00002"
 
 
 @pytest.mark.usefixtures("segment_world", "twins")

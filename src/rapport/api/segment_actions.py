@@ -143,7 +143,7 @@ class ReuseAnswer(BaseModel):
 
 
 class ReuseLoggedBody(RequestBody):
-    entry_no: StrictInt = Field(ge=1, le=2**31 - 1)
+    entry_no: int = Field(ge=1, le=2**31 - 1)
     allow_existing: StrictBool = False
     ignore_exclusion: StrictBool = False
     yes: StrictBool = False
