@@ -5,6 +5,7 @@
     ├── Invalid             bad input: `field` names the parameter or field at fault,
     │                       `position` the (line, column) in criteria text
     ├── Conflict            the data's state forbids the action (already logged, on a segment …)
+    │   └── Stale           the record changed since the caller read it (optimistic concurrency)
     ├── Forbidden           the user may not do this
     └── DeliveryFailed      a segment was logged but its delivery failed: resend `entry_no`
 
@@ -14,7 +15,7 @@ its message apart from the field: `message` is the plain message, `field` and `p
 say what it is about, and only `str(error)` (for logs and tracebacks) joins them. Each edge
 renders them
 once: the CLI as one stderr line naming its own flag and exit status 1 (`rapport.cli.main`);
-the API as an RFC 9457 problem document (404/422/409/403) with the field.
+the API as an RFC 9457 problem document (404/422/409/412/403) with the field.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ class Invalid(RapportError):
 
 class Conflict(RapportError):
     """The state of the data forbids the action."""
+
+
+class Stale(Conflict):
+    """The record was changed by someone else after the caller read the version it names
+    (Business Central: "another user has modified the record")."""
 
 
 class Forbidden(RapportError):

@@ -7,18 +7,23 @@ session cookie (as the web UI is), whose CSRF token is at `.csrf`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.app import create_app
+from rapport.cli.main import run
 from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
 from tests.integration.mailbox import serve
+from tests.integration.segment_world import build_world
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "marketer", "admin")
@@ -89,6 +94,36 @@ def browser_as(app: FastAPI, users: dict[str, Account]) -> Iterator[Callable[[st
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def segment_world(sessions: sessionmaker[Session]) -> None:
+    """The contacts of tests/integration/segment_world.py (ACME, BETA, GAMMA, P1–P6)."""
+    with sessions.begin() as session:
+        build_world(session)
+
+
+@pytest.fixture
+def cli(database_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Any]]:
+    """Run `rapport --json …` on the app's database as marketer1; its parsed JSON output.
+    The engines the commands open are disposed afterwards (a process would just exit)."""
+    opened: set[Engine] = set()
+
+    def remember(connection: Connection) -> None:
+        opened.add(connection.engine)
+
+    def call(*args: str, user: str = "marketer1") -> Any:
+        capsys.readouterr()
+        status = run(["--db", database_url, "--json", "--user", user, *args])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        return json.loads(out)
+
+    event.listen(Engine, "engine_connect", remember)
+    yield call
+    event.remove(Engine, "engine_connect", remember)
+    for engine in opened:
+        engine.dispose()
 
 
 @pytest.fixture

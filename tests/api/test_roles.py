@@ -20,6 +20,8 @@ PATH_VALUES = {
     "path": "rapport.css",
     "no": "SEG00001",
     "line_no": "10000",
+    "line": "10000",
+    "contact": "CT000001",
     "webhook_id": "1",
     "job_id": "1",
     "entry_no": "1",

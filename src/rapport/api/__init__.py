@@ -10,12 +10,29 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.api import docs, health, jobs, session, users, webhooks
+from rapport.api import (
+    docs,
+    health,
+    jobs,
+    segment_actions,
+    segment_history,
+    segment_lines,
+    segment_outputs,
+    segments,
+    session,
+    users,
+    webhooks,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     session.router,
     users.router,
+    segments.router,
+    segment_lines.router,
+    segment_actions.router,
+    segment_history.router,
+    segment_outputs.router,
     webhooks.router,
     jobs.router,
     docs.router,

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import JSONResponse
 
-from rapport.errors import Conflict, Forbidden, Invalid, NotFound, RapportError
+from rapport.errors import Conflict, Forbidden, Invalid, NotFound, RapportError, Stale
 
 log = logging.getLogger("rapport.server")
 
@@ -26,6 +26,7 @@ STATUS: dict[type[RapportError], int] = {
     NotFound: 404,
     Invalid: 422,
     Conflict: 409,
+    Stale: 412,
     Forbidden: 403,
 }
 

@@ -10,12 +10,12 @@ UPDATE statements over the lines in scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from rapport.services.segments._fields import HEADER_TO_LINE, LINE_FIELDS
-from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
+from rapport.services.segments._fields import HEADER_TO_LINE
+from rapport.services.segments._lines import sync_campaign_targets
 from rapport.services.segments._propagation import (
     SegmentRead,
     apply_header_field,
@@ -23,9 +23,10 @@ from rapport.services.segments._propagation import (
     new_header,
     read,
 )
+from rapport.services.segments.paging import line_values, lines_select
 from rapport.services.segments.results import SegmentLine
+from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions, reading
-from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
@@ -74,44 +75,27 @@ def get_all(sessions: Sessions) -> list[SegmentRead]:
 
 def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[SegmentLine]:
     """The lines on the segment in line order, streamed, with the contact's no. and names."""
-    company = contacts.alias("company")
     with reading(sessions) as session:
         header = get_header(session, no)
-        query = (
-            select(
-                lines.c.line_no,
-                contacts.c.no.label("contact_no"),
-                contacts.c.name.label("contact_name"),
-                contacts.c.type.label("contact_type"),
-                lines.c.contact_company_no,
-                func.coalesce(company.c.name, "").label("contact_company_name"),
-                *(lines.c[name] for name in LINE_FIELDS),
-            )
-            .select_from(
-                lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id).outerjoin(
-                    company, company.c.no == lines.c.contact_company_no
-                )
-            )
-            .where(on_segment(header.id))
-            .order_by(lines.c.line_no)
-            .limit(limit)
-        )
+        query = lines_select(header.id).limit(limit)
         for row in session.execute(query.execution_options(yield_per=2000)):
-            values = dict(row._mapping)
-            values["contact_no"] = values["contact_no"] or ""
-            # BC's Contact Name shows persons only; a company line shows its company name.
-            if values.pop("contact_type") != "person":
-                values["contact_name"] = ""
-            yield SegmentLine(**values)
+            yield line_values(row)
 
 
 def set_header(
-    sessions: Sessions, no: str, *, values: Sequence[tuple[str, str]], update_lines: bool = True
+    sessions: Sessions,
+    no: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    update_lines: bool = True,
+    expected_version: Collection[str] | None = None,
 ) -> SegmentRead:
     """S2: change header fields in the order given; `update_lines` answers BC's question
-    "do you want to update the segment lines?" (default yes)."""
+    "do you want to update the segment lines?" (default yes). With `expected_version`, the
+    header must still be at one of those versions (else Stale, nothing changed)."""
     with sessions.begin() as session:
         header = get_header(session, no, lock=True)
+        check_version(header, expected_version, what="Segment Header")
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=update_lines)
         sync_campaign_targets(session, header)

@@ -8,7 +8,7 @@ defaults (reference §2.2); a changed language takes the segment's variant of th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -22,6 +22,7 @@ from rapport.services.segments._lines import contacts, insert_lines, lines, sync
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._recording import record_action
 from rapport.services.segments.results import MANUAL
+from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
@@ -53,10 +54,13 @@ def set_line(
     *,
     values: Sequence[tuple[str, str]],
     user: str,
+    expected_version: Collection[str] | None = None,
 ) -> None:
-    """S5: change fields of line `line_no` in the order given, each validated."""
+    """S5: change fields of line `line_no` in the order given, each validated. With
+    `expected_version`, the line must still be at one of those versions (else Stale)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
+        check_version(_get_line(session, header, line_no), expected_version, what="Segment Line")
         for field, text in values:
             line = _get_line(session, header, line_no)
             value = convert_line_value(field, text)

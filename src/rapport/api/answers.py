@@ -1,0 +1,76 @@
+"""How the API writes a service's result: the JSON of the CLI's `--json` (SPEC §6), made by
+one function, and the record versions of concurrent editing as `ETag` / `If-Match`.
+
+`plain` turns a result (a dataclass, a list of them, a dict of rows) into JSON values the
+way the CLI writes them: dates as ISO text, a whole decimal as an integer, another as a
+number; a timestamp, kept in UTC without an offset, is sent with its offset (RFC 3339,
+as `pages.Timestamp`). Every route that answers a service result answers `plain(result)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import iterate_in_threadpool
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON values, in the shape and the types of the CLI's `--json`."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def answer(
+    value: Any,
+    *,
+    status: int = 200,
+    version: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A JSON answer of `plain(value)`, with the record's version as its ETag."""
+    extra = dict(headers or {})
+    if version is not None:
+        extra["etag"] = etag(version)
+    return JSONResponse(plain(value), status_code=status, headers=extra)
+
+
+def streamed_page(rows: Iterable[Any]) -> StreamingResponse:
+    """`{"items": [...], "next": null}` written row by row (a list that can be long and has
+    no keyset, such as the membership log), so it never sits in memory whole."""
+
+    def chunks() -> Iterator[str]:
+        yield '{"items": ['
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + json.dumps(plain(row), ensure_ascii=False)
+        yield '], "next": null}'
+
+    return StreamingResponse(iterate_in_threadpool(chunks()), media_type="application/json")
+
+
+def etag(version: str) -> str:
+    return f'"{version}"'
+
+
+def expected_versions(if_match: str | None) -> frozenset[str] | None:
+    """The versions an `If-Match` header accepts; None when it is absent or `*` (any)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = (part.strip().removeprefix("W/").strip('"') for part in if_match.split(","))
+    return frozenset(tag for tag in tags if tag)

@@ -1,0 +1,137 @@
+"""A segment's history over HTTP (S7, S9, X3, X5; SPEC §7): its criteria actions in plain
+language, the membership log of every entry and exit, why a contact is on it (explain),
+and its criteria saved under a code for reuse. Answers are the `segment` commands' JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from rapport.api.answers import answer, plain, streamed_page
+from rapport.api.pages import Page, RequestBody, Timestamp
+from rapport.api.segments import PROBLEMS, ShortCode, Text
+from rapport.server.guard import Context, Who
+from rapport.services.segments import history, reuse
+
+router = APIRouter(prefix="/api", tags=["segment history"])
+
+
+class CriteriaActionRead(BaseModel):
+    """One criteria action (`segment criteria --json`, one item)."""
+
+    action_no: int
+    action: str
+    criteria: str
+    description: str = Field(description="The action in plain language.")
+    allow_existing_contacts: bool
+    expand_contact: bool
+    allow_company_with_persons: bool
+    ignore_exclusion: bool
+    entire_companies: bool
+    manual: bool
+    no_of_lines_added: int
+    no_of_lines_removed: int
+    user_id: str
+    created_at: Timestamp | None
+
+
+class MembershipEvent(BaseModel):
+    """An entry or exit of a contact (`segment history --json`, one item)."""
+
+    action_no: int
+    contact_no: str
+    line_no: int
+    action: str
+    criteria: str
+    user_id: str
+    created_at: Timestamp | None
+    event: str = Field(description="entry or exit")
+
+
+class MatchedPart(BaseModel):
+    criteria: str
+    matches: bool
+
+
+class ExplainEvent(MembershipEvent):
+    matched: list[MatchedPart]
+
+
+class Explanation(BaseModel):
+    """`segment explain --json`."""
+
+    segment_no: str
+    contact_no: str
+    contact_name: str
+    on_segment: bool
+    line_nos: list[int]
+    events: list[ExplainEvent]
+
+
+class SaveCriteriaBody(RequestBody):
+    code: ShortCode = Field(examples=["BE-RETAIL"])
+    description: Text = ""
+
+
+class Saved(BaseModel):
+    code: str
+
+
+@router.get(
+    "/segments/{no}/criteria",
+    summary="The criteria actions in plain language (S7)",
+    response_model=Page[CriteriaActionRead],
+    responses=PROBLEMS,
+)
+def get_criteria(no: str, ctx: Context) -> JSONResponse:
+    return JSONResponse({"items": plain(history.criteria(ctx.sessions, no)), "next": None})
+
+
+@router.get(
+    "/segments/{no}/history",
+    summary="The membership log: every entry and exit, by action (X5)",
+    response_model=Page[MembershipEvent],
+    responses=PROBLEMS,
+)
+def get_history(
+    no: str,
+    ctx: Context,
+    contact: Annotated[str | None, Query(max_length=20, description="One contact.")] = None,
+) -> StreamingResponse:
+    events = history.membership_log(ctx.sessions, no, contact_no=contact)
+    first = next(events, None)  # NotFound before the answer starts
+    return streamed_page(_chain(first, events))
+
+
+def _chain(first: Any, rest: Any) -> Any:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+@router.get(
+    "/segments/{no}/explain/{contact}",
+    summary="Which actions put the contact on the segment or took it off, and why (X3)",
+    response_model=Explanation,
+    responses=PROBLEMS,
+)
+def explain(no: str, contact: str, ctx: Context) -> JSONResponse:
+    return answer(history.explain(ctx.sessions, no, contact))
+
+
+@router.post(
+    "/segments/{no}/saved-criteria",
+    summary="Save the segment's criteria actions under a code (S9)",
+    status_code=201,
+    response_model=Saved,
+    responses={**PROBLEMS, 409: {"description": "The code is taken"}},
+)
+def save_criteria(no: str, body: SaveCriteriaBody, ctx: Context, who: Who) -> JSONResponse:
+    code = reuse.save_criteria(
+        ctx.sessions, no, code=body.code, description=body.description, user=who.account.name
+    )
+    return answer({"code": code}, status=201)

@@ -1,0 +1,201 @@
+"""Segments over HTTP (S1, S2; SPEC §7): create, list, read, change and delete a segment's
+header. The answers are the JSON of `segment show --json` without its lines (which are at
+`/api/segments/{no}/lines`); a header's `ETag` is its version, and a `PATCH` naming an
+older one in `If-Match` is refused with 412 and changes nothing.
+
+The lines, the actions and history, and the uses of a segment are in `segment_lines`,
+`segment_actions`, `segment_history` and `segment_outputs`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, StrictBool
+
+from rapport.api.answers import answer, expected_versions, plain
+from rapport.api.pages import After, Limit, Page, RequestBody, next_url, read_cursor
+from rapport.server.guard import Context, Who
+from rapport.services.segments import deletion, paging
+from rapport.services.segments import header as segments
+
+router = APIRouter(prefix="/api", tags=["segments"])
+
+Code = Annotated[str, Field(max_length=20)]
+Text = Annotated[str, Field(max_length=100)]
+# A code that must have a value (a blank one is not a code), at most `max_length` long.
+ShortCode = Annotated[str, Field(max_length=10, pattern=r"\S")]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+IfMatch = Annotated[
+    str | None,
+    Header(description="The ETag the change is based on; 412 when the segment has changed."),
+]
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such segment"},
+    422: {"description": "A field is not valid (RFC 9457 problem with `errors`)"},
+}
+
+
+class SegmentRead(BaseModel):
+    """A segment's header and counts, as `segment show --json` without `lines`."""
+
+    no: str
+    description: str
+    campaign_no: str
+    interaction_template_code: str
+    salesperson_code: str
+    correspondence_type_default: str
+    language_code_default: str
+    subject_default: str
+    date: dt.date | None
+    unit_cost: int | float
+    unit_duration: int | float
+    campaign_target: bool
+    campaign_response: bool
+    information_flow: str
+    initiated_by: str
+    interaction_group_code: str
+    ignore_contact_corres_type: bool
+    send_word_docs_as_attmt: bool
+    no_of_lines: int
+    no_of_criteria_actions: int
+
+
+class HeaderFields(RequestBody):
+    """The editable header fields (S2), applied in this order with Business Central's
+    validation; a field left out is left as it is, `null` clears it."""
+
+    description: Text | None = None
+    interaction_template_code: Code | None = Field(default=None, examples=["ABSTRACT"])
+    campaign_no: Code | None = None
+    salesperson_code: Code | None = None
+    correspondence_type_default: Code | None = Field(default=None, examples=["email"])
+    language_code_default: Code | None = None
+    subject_default: Text | None = None
+    date: dt.date | None = None
+    unit_cost: Amount | None = None
+    unit_duration: Amount | None = None
+    campaign_target: StrictBool | None = None
+    campaign_response: StrictBool | None = None
+    information_flow: Code | None = None
+    initiated_by: Code | None = None
+    send_word_docs_as_attmt: StrictBool | None = None
+    ignore_contact_corres_type: StrictBool | None = None
+
+    def assignments(self) -> list[tuple[str, str]]:
+        """FIELD=VALUE pairs as `segment set` takes them, for the fields given."""
+        given = self.model_fields_set
+        return [
+            (name, field_text(getattr(self, name)))
+            for name in HeaderFields.model_fields
+            if name in given and name != "description"
+        ]
+
+
+class SegmentCreate(HeaderFields):
+    description: Text = Field(examples=["Spring mailing"])
+
+
+class SegmentUpdate(HeaderFields):
+    update_lines: StrictBool = Field(
+        default=True, description="Carry the changes to the lines (BC's question; default yes)."
+    )
+
+    def assignments(self) -> list[tuple[str, str]]:
+        pairs = super().assignments()
+        if "description" in self.model_fields_set:
+            pairs.insert(0, ("description", field_text(self.description)))
+        return pairs
+
+
+def field_text(value: Any) -> str:
+    """A JSON value as the text `segment set FIELD=VALUE` takes."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@router.post(
+    "/segments",
+    summary="Create a segment (S1)",
+    status_code=201,
+    response_model=SegmentRead,
+    responses=PROBLEMS,
+)
+def create_segment(body: SegmentCreate, ctx: Context, who: Who) -> JSONResponse:
+    made = segments.create_segment(
+        ctx.sessions, description=body.description, user=who.account.name, values=body.assignments()
+    )
+    found = paging.get_versioned(ctx.sessions, made.no)
+    return answer(
+        found.value,
+        status=201,
+        version=found.version,
+        headers={"location": f"/api/segments/{made.no}"},
+    )
+
+
+@router.get("/segments", summary="The segments, by no.", response_model=Page[SegmentRead])
+def list_segments(
+    request: Request,
+    ctx: Context,
+    limit: Limit = 100,
+    after: After = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Plain text in the no. or description.")
+    ] = None,
+) -> JSONResponse:
+    chunk = paging.get_page(ctx.sessions, limit=limit, after=read_cursor(after, str), q=q)
+    last = chunk.items[-1].no if chunk.more else None
+    return JSONResponse({"items": plain(chunk.items), "next": next_url(request, last)})
+
+
+@router.get(
+    "/segments/{no}",
+    summary="A segment's header and counts, with its ETag",
+    response_model=SegmentRead,
+    responses=PROBLEMS,
+)
+def get_segment(no: str, ctx: Context) -> JSONResponse:
+    found = paging.get_versioned(ctx.sessions, no)
+    return answer(found.value, version=found.version)
+
+
+@router.patch(
+    "/segments/{no}",
+    summary="Change header fields (S2), optionally based on an ETag",
+    response_model=SegmentRead,
+    responses={**PROBLEMS, 412: {"description": "Another user has modified the segment"}},
+)
+def update_segment(
+    no: str, body: SegmentUpdate, ctx: Context, if_match: IfMatch = None
+) -> JSONResponse:
+    segments.set_header(
+        ctx.sessions,
+        no,
+        values=body.assignments(),
+        update_lines=body.update_lines,
+        expected_version=expected_versions(if_match),
+    )
+    found = paging.get_versioned(ctx.sessions, no)
+    return answer(found.value, version=found.version)
+
+
+@router.delete(
+    "/segments/{no}",
+    summary="Delete a segment with its lines, criteria and languages",
+    status_code=204,
+    responses=PROBLEMS,
+)
+def delete_segment(no: str, ctx: Context) -> Response:
+    deletion.delete_segment(ctx.sessions, no)
+    return Response(status_code=204)
