@@ -14,7 +14,16 @@ from rapport.domain.enums import Role
 from rapport.server.roles import ROUTE_ROLES
 
 # Values for the path parameters of the routes, so that every route can be called.
-PATH_VALUES = {"name": "viewer1", "token_id": "1", "path": "rapport.css"}
+PATH_VALUES = {
+    "name": "viewer1",
+    "token_id": "1",
+    "path": "rapport.css",
+    "no": "NONE1",
+    "relation": "mailing_group",
+    "code": "NONE1",
+    "entry_no": "1",
+    "table": "contacts",
+}
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 
 

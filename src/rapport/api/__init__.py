@@ -10,8 +10,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.api import docs, health, session, users
+from rapport.api import (
+    campaigns,
+    contacts,
+    docs,
+    followup,
+    health,
+    interactions,
+    logged,
+    session,
+    templates,
+    transfer,
+    users,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, session.router, users.router, docs.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    session.router,
+    users.router,
+    contacts.router,
+    logged.router,
+    interactions.router,
+    campaigns.router,
+    templates.router,
+    transfer.router,
+    followup.router,
+    docs.router,
+)
 
 __all__ = ["ROUTERS"]

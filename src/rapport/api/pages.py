@@ -1,14 +1,112 @@
-"""The shape of every list (SPEC §7): `{"items": [...], "next": URL | null}`."""
+"""The shape of every list (SPEC §7): `{"items": [...], "next": URL | null}`, paged by keyset.
+
+`?limit=` (default 100, at most 1000) and `?after=` (the opaque cursor a page's `next`
+carries) are declared once here. A cursor is the key of the last item of a page, encoded;
+the next page is the items whose key follows it. Large lists (contacts, interaction log
+entries) take the key down to the service, which reads only that page; the small ones
+(campaigns, templates …) come whole from their service and are cut here.
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlencode
 
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from rapport.api.shapes import jsonable
+from rapport.errors import Invalid
+
 T = TypeVar("T")
+Key = str | int
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (at most 1000).")]
+After = Annotated[
+    str | None,
+    Query(max_length=400, description="The cursor of the page to continue after (its `next`)."),
+]
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next: str | None = None
+
+
+def encode_cursor(key: Key) -> str:
+    raw = json.dumps([key], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: type[Key]) -> Any:
+    """The key a cursor carries, or None without one; a cursor this API did not give
+    (or one of another list) is Invalid, never passed on."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        (key,) = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise Invalid("not a cursor this list gave", where="after") from None
+    if not isinstance(key, kind) or isinstance(key, bool):
+        raise Invalid("not a cursor this list gave", where="after")
+    return key
+
+
+def next_url(request: Request, key: Key) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+    params.append(("after", encode_cursor(key)))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def page(
+    request: Request, rows: Iterable[Any], *, limit: int, key: Callable[[Any], Key]
+) -> JSONResponse:
+    """A page of `rows`, which a service read with `limit + 1` after the cursor: the extra
+    row only tells that there is a next page."""
+    items = list(rows)
+    following = next_url(request, key(items[limit - 1])) if len(items) > limit else None
+    return JSONResponse({"items": jsonable(items[:limit]), "next": following})
+
+
+def cut(
+    request: Request,
+    rows: Sequence[Any],
+    *,
+    limit: int,
+    after: str | None,
+    key: Callable[[Any], Key],
+    kind: type[Key] = str,
+) -> JSONResponse:
+    """A page of a whole, ordered list: the rows following the cursor's row (by position,
+    so the database's collation decides the order, not Python's)."""
+    start = 0
+    last = decode_cursor(after, kind)
+    if last is not None:
+        keys = [key(row) for row in rows]
+        if last in keys:
+            start = keys.index(last) + 1
+        else:
+            start = next((i for i, k in enumerate(keys) if _follows(k, last)), len(keys))
+    return page(request, rows[start : start + limit + 1], limit=limit, key=key)
+
+
+def _follows(candidate: Key, last: Key) -> bool:
+    if isinstance(candidate, str) and isinstance(last, str):
+        return candidate > last
+    if isinstance(candidate, int) and isinstance(last, int):
+        return candidate > last
+    return False
+
+
+def whole(rows: Iterable[Any]) -> JSONResponse:
+    """A list that is never long enough to page (totals by a code): one page, no next."""
+    return JSONResponse({"items": jsonable(list(rows)), "next": None})

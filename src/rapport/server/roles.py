@@ -30,6 +30,48 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tokens"): ADMIN,
     ("DELETE", "/api/tokens/{token_id}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    # API: contacts (K1, K2)
+    ("GET", "/api/contacts"): VIEWER,
+    ("POST", "/api/contacts"): MARKETER,
+    ("GET", "/api/contacts/{no}"): VIEWER,
+    ("PATCH", "/api/contacts/{no}"): MARKETER,
+    ("DELETE", "/api/contacts/{no}"): MARKETER,
+    ("POST", "/api/contacts/{no}/assignments"): MARKETER,
+    ("DELETE", "/api/contacts/{no}/assignments/{relation}/{code}"): MARKETER,
+    # API: logged segments (L5, X8)
+    ("GET", "/api/logged-segments"): VIEWER,
+    ("GET", "/api/logged-segments/{entry_no}"): VIEWER,
+    ("POST", "/api/logged-segments/{entry_no}/cancel"): MARKETER,
+    ("POST", "/api/logged-segments/{entry_no}/uncancel"): MARKETER,
+    ("POST", "/api/logged-segments/delete-canceled"): MARKETER,
+    ("POST", "/api/logged-segments/{entry_no}/resend"): MARKETER,
+    # API: interaction log entries (L6)
+    ("GET", "/api/interaction-log-entries"): VIEWER,
+    ("GET", "/api/interaction-log-entries/totals"): VIEWER,
+    ("GET", "/api/interaction-log-entries/{entry_no}"): VIEWER,
+    ("POST", "/api/interaction-log-entries/cancel"): MARKETER,
+    ("POST", "/api/interaction-log-entries/uncancel"): MARKETER,
+    ("POST", "/api/interaction-log-entries/{entry_no}/evaluate"): MARKETER,
+    ("POST", "/api/interaction-log-entries/{entry_no}/attempt-failed"): MARKETER,
+    # API: campaigns (C1–C3); statuses are setup
+    ("GET", "/api/campaigns"): VIEWER,
+    ("POST", "/api/campaigns"): MARKETER,
+    ("GET", "/api/campaigns/{no}"): VIEWER,
+    ("GET", "/api/campaigns/{no}/entries"): VIEWER,
+    ("POST", "/api/campaigns/{no}/activate"): MARKETER,
+    ("POST", "/api/campaigns/{no}/deactivate"): MARKETER,
+    ("GET", "/api/campaign-statuses"): VIEWER,
+    ("POST", "/api/campaign-statuses"): ADMIN,
+    # API: interaction templates (L1)
+    ("GET", "/api/templates"): VIEWER,
+    ("GET", "/api/templates/{code}"): VIEWER,
+    ("POST", "/api/templates/{code}/attachments"): MARKETER,
+    # API: imports and exports (K4)
+    ("POST", "/api/imports/{table}"): MARKETER,
+    ("GET", "/api/exports/{table}"): VIEWER,
+    # API: opportunities and tasks (S14)
+    ("GET", "/api/opportunities"): VIEWER,
+    ("GET", "/api/tasks"): VIEWER,
     # Web: public
     ("GET", "/login"): None,
     ("POST", "/login"): None,

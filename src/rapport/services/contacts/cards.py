@@ -38,6 +38,7 @@ from rapport.services.contacts.fields import (
 from rapport.services.contacts.relations import assignments, kept_for_type
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.search import contains
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -366,14 +367,23 @@ def get_all(
     where: str | None = None,
     condition: ColumnElement[bool] | None = None,
     limit: int | None = None,
+    after: str | None = None,
+    search: str | None = None,
 ) -> Iterator[ContactRead]:
     """K1: the contacts matching the criteria text `where` (SPEC §5) and/or a compiled
     `condition` over the contacts table, in no. order, streamed from a server-side cursor so
     that memory stays flat at a million contacts. The criteria are checked before anything
-    is read; the transaction stays open until the iterator is exhausted or closed."""
+    is read; the transaction stays open until the iterator is exhausted or closed. `after`
+    starts after that contact no. (a page of a keyset-paged list); `search` keeps the
+    contacts whose no., name, company name or e-mail contains it."""
     if limit is not None and limit < 0:
         raise Invalid("must be zero or more", where="limit")
     conditions = [c for c in (condition, _criteria(where)) if c is not None]
+    if after is not None:
+        conditions.append(contacts.c.no > after)
+    if search is not None:
+        found = (contacts.c.no, contacts.c.name, contacts.c.company_name, contacts.c.email)
+        conditions.append(contains(search, *found))
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))
         .where(*conditions)

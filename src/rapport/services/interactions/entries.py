@@ -117,10 +117,13 @@ def listing(where: str) -> Any:
 
 
 def get_all(
-    sessions: Sessions, *, where: str = "", limit: int | None = None
+    sessions: Sessions, *, where: str = "", limit: int | None = None, after: int | None = None
 ) -> Iterator[dict[str, Any]]:
-    """L6: the entries matching `where` (see interaction_filters) in entry order, streamed."""
+    """L6: the entries matching `where` (see interaction_filters) in entry order, streamed;
+    `after` starts after that entry no. (a page of a keyset-paged list)."""
     query = listing(where).order_by(entries.c.entry_no).limit(limit)
+    if after is not None:
+        query = query.where(entries.c.entry_no > after)
     with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
             yield dict(row._mapping)

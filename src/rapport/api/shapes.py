@@ -1,0 +1,34 @@
+"""The one way a service's result becomes JSON: the shapes of SPEC §6, as the CLI's
+`--json` writes them (dataclasses as objects, dates as ISO text, a whole Decimal as an
+integer and any other as a number). Routes answer with `answer(result)`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, PurePath):
+        return str(value)
+    return value
+
+
+def answer(value: Any, *, status: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable(value), status_code=status)
