@@ -7,8 +7,10 @@ session cookie (as the web UI is), whose CSRF token is at `.csrf`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.app import create_app
+from rapport.cli.main import run
 from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
 
@@ -88,3 +91,42 @@ def browser_as(app: FastAPI, users: dict[str, Account]) -> Iterator[Callable[[st
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def cli_json(database_url: str, capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:
+    """Run `rapport --db URL --json ARGS…` on the test's database and return what it
+    printed, parsed: the shapes the API answers with (SPEC §6)."""
+
+    def call(*args: str) -> Any:
+        capsys.readouterr()
+        status = run(["--db", database_url, "--json", *args])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        return json.loads(out)
+
+    return call
+
+
+def problem_of(answer: Any, status: int) -> dict[str, Any]:
+    """The RFC 9457 problem document of an answer that must have `status`."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = answer.json()
+    assert body["status"] == status
+    assert body["detail"]
+    return body
+
+
+def walk(client: TestClient, url: str) -> list[list[Any]]:
+    """Every page of a list, following `next`: the items of each page."""
+    pages: list[list[Any]] = []
+    following: str | None = url
+    while following is not None:
+        answer = client.get(following)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert set(body) == {"items", "next"}
+        pages.append(body["items"])
+        following = body["next"]
+    return pages
