@@ -56,9 +56,9 @@ def test_l6_where_filters_on_entry_fields(world, client_as, cli_json):
 
 def test_l6_one_entry_and_an_unknown_one(world, client_as, cli_json):
     viewer = client_as("viewer")
-    assert viewer.get("/api/interaction-log-entries/3").json() == cli_json(
-        "interactions", "list"
-    )[2]
+    assert (
+        viewer.get("/api/interaction-log-entries/3").json() == cli_json("interactions", "list")[2]
+    )
     problem_of(viewer.get("/api/interaction-log-entries/99"), 404)
     problem_of(viewer.get("/api/interaction-log-entries/0"), 422)
 

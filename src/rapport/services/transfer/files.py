@@ -38,11 +38,18 @@ def records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
         with _xlsx_records(path) as opened:
             yield opened
         return
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        first = stream.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        header = next(csv.reader([first], delimiter=delimiter), [])
-        yield header, _csv_chunks(csv.reader(stream, delimiter=delimiter))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as stream:
+            first = stream.readline()
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+            header = next(csv.reader([first], delimiter=delimiter), [])
+            yield header, _csv_chunks(csv.reader(stream, delimiter=delimiter))
+    except UnicodeDecodeError as exc:
+        raise Invalid(
+            f"the file is not UTF-8 text (byte {exc.start + 1} of a block cannot be read); "
+            "save it as CSV UTF-8",
+            where=path.name,
+        ) from None
 
 
 def _csv_chunks(reader: Any) -> Iterator[Chunk]:
