@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria import condition as condition_of
@@ -59,6 +59,7 @@ DELETE_ON_SEGMENT = (
     "more unlogged segments."
 )
 RECENT_INTERACTIONS = 10
+SEARCHED = ("no", "name", "company_name", "email")
 
 contacts = table_of(Contact)
 
@@ -370,23 +371,17 @@ def get_all(
     after: str | None = None,
     search: str | None = None,
 ) -> Iterator[ContactRead]:
-    """K1: the contacts matching the criteria text `where` (SPEC §5) and/or a compiled
-    `condition` over the contacts table, in no. order, streamed from a server-side cursor so
-    that memory stays flat at a million contacts. The criteria are checked before anything
-    is read; the transaction stays open until the iterator is exhausted or closed. `after`
-    starts after that contact no. (a page of a keyset-paged list); `search` keeps the
-    contacts whose no., name, company name or e-mail contains it."""
+    """K1: the contacts matching the criteria `where` (SPEC §5), a compiled `condition` and
+    a plain `search` (in no., name, company name, e-mail), by no. from `after` (a keyset
+    page), streamed so memory stays flat at a million contacts. The criteria are checked
+    first; the transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
         raise Invalid("must be zero or more", where="limit")
     conditions = [c for c in (condition, _criteria(where)) if c is not None]
-    if after is not None:
-        conditions.append(contacts.c.no > after)
-    if search is not None:
-        found = (contacts.c.no, contacts.c.name, contacts.c.company_name, contacts.c.email)
-        conditions.append(contains(search, *found))
+    conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))
-        .where(*conditions)
+        .where(*conditions, contacts.c.no > after if after is not None else true())
         .order_by(contacts.c.no)
         .limit(limit)
     )
