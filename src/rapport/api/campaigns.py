@@ -11,8 +11,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, cut
-from rapport.api.shapes import answer, jsonable
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
 from rapport.services.campaigns import cards, targets
 from rapport.services.campaigns.cards import (
@@ -41,7 +41,7 @@ class StatusCreate(BaseModel):
     description: str = Field(default="", max_length=100)
 
 
-@router.get("/campaigns", summary="Campaigns, by no.", response_model=Page[CampaignRead])
+@router.get("/campaigns", summary="Campaigns, by no.", response_model=page_of(CampaignRead))
 def list_campaigns(
     request: Request,
     ctx: Context,
@@ -55,7 +55,10 @@ def list_campaigns(
 
 
 @router.post(
-    "/campaigns", summary="Create a campaign", status_code=201, response_model=CampaignRead
+    "/campaigns",
+    summary="Create a campaign",
+    status_code=201,
+    response_model=documented(CampaignRead),
 )
 def create_campaign(body: CampaignCreate, ctx: Context) -> JSONResponse:
     """C1: numbered from the campaign series; the starting date may not be after the
@@ -76,7 +79,7 @@ def get_campaign(no: CampaignNo, ctx: Context) -> dict[str, Any]:
 @router.get(
     "/campaigns/{no}/entries",
     summary="A campaign's entries",
-    response_model=Page[CampaignEntryRead],
+    response_model=page_of(CampaignEntryRead),
 )
 def list_entries(
     no: CampaignNo,
@@ -93,7 +96,7 @@ def list_entries(
 @router.post(
     "/campaigns/{no}/activate",
     summary="Build the campaign's target groups",
-    response_model=ActivationResult,
+    response_model=documented(ActivationResult),
 )
 def activate(no: CampaignNo, ctx: Context) -> JSONResponse:
     """C3: from its target segment lines and target interactions."""
@@ -103,7 +106,7 @@ def activate(no: CampaignNo, ctx: Context) -> JSONResponse:
 @router.post(
     "/campaigns/{no}/deactivate",
     summary="Remove the campaign's target groups",
-    response_model=ActivationResult,
+    response_model=documented(ActivationResult),
 )
 def deactivate(no: CampaignNo, ctx: Context) -> JSONResponse:
     """C3: every target group of the campaign goes."""
@@ -111,7 +114,7 @@ def deactivate(no: CampaignNo, ctx: Context) -> JSONResponse:
 
 
 @router.get(
-    "/campaign-statuses", summary="Campaign statuses", response_model=Page[CampaignStatusRead]
+    "/campaign-statuses", summary="Campaign statuses", response_model=page_of(CampaignStatusRead)
 )
 def list_statuses(
     request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
@@ -125,7 +128,7 @@ def list_statuses(
     "/campaign-statuses",
     summary="Add a campaign status",
     status_code=201,
-    response_model=CampaignStatusRead,
+    response_model=documented(CampaignStatusRead),
 )
 def add_status(body: StatusCreate, ctx: Context) -> JSONResponse:
     """C1: a plain code and description."""

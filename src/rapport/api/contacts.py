@@ -15,8 +15,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, decode_cursor, page
-from rapport.api.shapes import answer, jsonable
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, decode_cursor, page, page_of
+from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
 from rapport.services.contacts import cards, relations
 from rapport.services.contacts.cards import ContactRead
@@ -62,7 +62,7 @@ def card_json(card: cards.ContactCard) -> dict[str, Any]:
     return shape
 
 
-@router.get("/contacts", summary="Contacts, by no.", response_model=Page[ContactRead])
+@router.get("/contacts", summary="Contacts, by no.", response_model=page_of(ContactRead))
 def list_contacts(
     request: Request,
     ctx: Context,
@@ -85,7 +85,9 @@ def list_contacts(
     return page(request, rows, limit=limit, key=lambda row: row.no)
 
 
-@router.post("/contacts", summary="Add a contact", status_code=201, response_model=ContactRead)
+@router.post(
+    "/contacts", summary="Add a contact", status_code=201, response_model=documented(ContactRead)
+)
 def add_contact(
     ctx: Context, body: Annotated[Fields, Body(examples=[FIELDS_EXAMPLE])]
 ) -> JSONResponse:
@@ -101,7 +103,9 @@ def get_contact(no: ContactNo, ctx: Context) -> dict[str, Any]:
     return card_json(cards.get(ctx.sessions, no))
 
 
-@router.patch("/contacts/{no}", summary="Change a contact's fields", response_model=ContactRead)
+@router.patch(
+    "/contacts/{no}", summary="Change a contact's fields", response_model=documented(ContactRead)
+)
 def edit_contact(
     no: ContactNo,
     ctx: Context,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, cut
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
 from rapport.server.guard import Context
 from rapport.services.segments import followup
 from rapport.services.segments.followup import OpportunityRead, TaskRead
@@ -20,7 +20,9 @@ SegmentFilter = Annotated[
 ]
 
 
-@router.get("/opportunities", summary="Opportunities, by no.", response_model=Page[OpportunityRead])
+@router.get(
+    "/opportunities", summary="Opportunities, by no.", response_model=page_of(OpportunityRead)
+)
 def list_opportunities(
     request: Request,
     ctx: Context,
@@ -33,7 +35,7 @@ def list_opportunities(
     return cut(request, rows, limit=limit, after=after, key=lambda row: row.no)
 
 
-@router.get("/tasks", summary="Tasks, by no.", response_model=Page[TaskRead])
+@router.get("/tasks", summary="Tasks, by no.", response_model=page_of(TaskRead))
 def list_tasks(
     request: Request,
     ctx: Context,

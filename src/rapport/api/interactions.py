@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, decode_cursor, page, whole
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, decode_cursor, page, page_of, whole
 from rapport.api.shapes import answer
 from rapport.server.guard import Context
 from rapport.services.interactions import entries
@@ -65,7 +65,7 @@ def list_entries(
 @router.get(
     "/interaction-log-entries/totals",
     summary="Number, cost and duration of interactions per code",
-    response_model=Page[Total],
+    response_model=page_of(Total),
 )
 def totals(
     ctx: Context,

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, cut
-from rapport.api.shapes import answer, jsonable
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import logged
@@ -25,7 +25,7 @@ EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Logged segment en
 @router.get(
     "/logged-segments",
     summary="Logged segments, by entry no.",
-    response_model=Page[LoggedSegmentRead],
+    response_model=page_of(LoggedSegmentRead),
 )
 def list_logged(
     request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
@@ -48,7 +48,7 @@ def get_logged(entry_no: EntryNo, ctx: Context) -> dict[str, Any]:
 @router.post(
     "/logged-segments/{entry_no}/cancel",
     summary="Cancel a logged segment",
-    response_model=LoggedSegmentRead,
+    response_model=documented(LoggedSegmentRead),
 )
 def cancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
     """L5: the logged segment, its interactions and campaign entries become canceled."""
@@ -58,7 +58,7 @@ def cancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
 @router.post(
     "/logged-segments/{entry_no}/uncancel",
     summary="Un-cancel a logged segment",
-    response_model=LoggedSegmentRead,
+    response_model=documented(LoggedSegmentRead),
 )
 def uncancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
     """L5: remove the canceled mark from the logged segment and its entries."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
@@ -20,7 +21,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from rapport.api.shapes import jsonable
+from rapport.api.shapes import documented, jsonable
 from rapport.errors import Invalid
 
 T = TypeVar("T")
@@ -39,6 +40,12 @@ After = Annotated[
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next: str | None = None
+
+
+def page_of(kind: type) -> Any:
+    """The documented `{"items": [...], "next": …}` of a list of `kind`."""
+    item = documented(kind) if dataclasses.is_dataclass(kind) else kind
+    return Page[item]  # type: ignore[valid-type]
 
 
 def encode_cursor(key: Key) -> str:

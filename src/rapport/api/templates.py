@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, cut
-from rapport.api.shapes import answer
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.shapes import answer, documented
 from rapport.server.guard import Context
 from rapport.services.templates import cards
 from rapport.services.templates.cards import TemplateLanguageRead, TemplateRead
@@ -21,7 +21,7 @@ Code = Annotated[str, Path(min_length=1, max_length=10, examples=["ABSTRACT"])]
 
 
 @router.get(
-    "/templates", summary="Interaction templates, by code", response_model=Page[TemplateRead]
+    "/templates", summary="Interaction templates, by code", response_model=page_of(TemplateRead)
 )
 def list_templates(
     request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
@@ -31,7 +31,9 @@ def list_templates(
     return cut(request, rows, limit=limit, after=after, key=lambda row: row.code)
 
 
-@router.get("/templates/{code}", summary="An interaction template", response_model=TemplateRead)
+@router.get(
+    "/templates/{code}", summary="An interaction template", response_model=documented(TemplateRead)
+)
 def get_template(code: Code, ctx: Context) -> JSONResponse:
     """L1: its defaults and its language variants with their attachments."""
     return answer(cards.get(ctx.sessions, code))
@@ -40,7 +42,7 @@ def get_template(code: Code, ctx: Context) -> JSONResponse:
 @router.post(
     "/templates/{code}/attachments",
     summary="Attach a file to a language variant",
-    response_model=TemplateLanguageRead,
+    response_model=documented(TemplateLanguageRead),
 )
 def attach(
     code: Code,

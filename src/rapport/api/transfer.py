@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Path, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from rapport.api.shapes import answer
+from rapport.api.shapes import answer, documented
 from rapport.errors import Invalid
 from rapport.server.guard import Context
 from rapport.services.transfer import exports, imports
@@ -35,7 +35,7 @@ PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reaso
 @router.post(
     "/imports/{table}",
     summary="Import a CSV or Excel file into a table",
-    response_model=ImportResult,
+    response_model=documented(ImportResult),
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
 def import_table(
