@@ -49,6 +49,15 @@ def exported(database_url, capsys):
     return call
 
 
+def test_k4_the_upload_name_never_leaves_the_upload_folder(client_as, cli_json):
+    marketer = client_as("marketer")
+    answer = upload(marketer, "contacts", GOOD, name="..\\../../contacts.csv")
+    assert answer.status_code == 200, answer.text
+    answer = upload(marketer, "contacts", "no,name\nC9,Nul\n", name="a\x00b.csv")
+    assert answer.status_code == 200, answer.text
+    assert len(cli_json("contacts", "list")) == 4
+
+
 def test_k4_an_upload_imports_the_file_and_answers_the_cli_json(client_as, cli_json):
     answer = upload(client_as("marketer"), "contacts", GOOD)
     assert answer.status_code == 200, answer.text
@@ -103,8 +112,16 @@ def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json):
         ("contacts", "contacts.csv", "no,colour\nC1,red\n"),
         ("contacts", "contacts.csv", "no,name\nC1,Caf\xe9\n".encode("latin-1")),
         ("contacts", "contacts.xlsx", b"not a workbook"),
+        ("contacts", "..", GOOD),
     ],
-    ids=["unknown-table", "not-csv-or-xlsx", "unknown-column", "not-utf8", "broken-xlsx"],
+    ids=[
+        "unknown-table",
+        "not-csv-or-xlsx",
+        "unknown-column",
+        "not-utf8",
+        "broken-xlsx",
+        "dot-dot-name",
+    ],
 )
 def test_k4_a_bad_upload_is_a_4xx_problem_never_a_500(client_as, cli_json, table, name, content):
     answer = upload(client_as("marketer"), table, content, name=name)

@@ -5,6 +5,7 @@ as they are sent so that no list of them is ever held in memory."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path as FilePath
@@ -29,6 +30,7 @@ MEDIA = {
     "ndjson": "application/x-ndjson",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+UNSAFE = re.compile(r"[^\w.() -]")
 PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reason)"}}
 
 
@@ -47,9 +49,7 @@ def import_table(
 ) -> JSONResponse:
     """K4: nothing is imported when a row is bad, unless `skip_bad_rows`: then the good
     rows are, and the bad ones are listed in the answer."""
-    name = PurePath(file.filename or "").name
-    if not name:
-        raise Invalid("the upload has no file name (it tells .csv from .xlsx)", where="file")
+    name = _safe_name(file.filename or "")
     with tempfile.TemporaryDirectory(prefix="rapport-import-") as folder:
         path = FilePath(folder) / name
         with path.open("wb") as out:
@@ -58,6 +58,15 @@ def import_table(
             ctx.sessions, table, path, skip_bad_rows=skip_bad_rows, update=update
         )
     return answer(result)
+
+
+def _safe_name(given: str) -> str:
+    """The upload's file name as the import reports it (its extension tells CSV from
+    Excel), kept to plain characters so it is only ever a name inside the upload folder."""
+    name = UNSAFE.sub("_", PurePath(given.replace("\\", "/")).name)[:200].lstrip(".")
+    if not name:
+        raise Invalid("the upload needs a file name ending in .csv or .xlsx", where="file")
+    return name
 
 
 @router.get(
