@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run tour test check install system-packages docs clean
+.PHONY: run tour test check install system-packages docs messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,10 @@ clean:
 # Regenerate docs/cli.md from the real --help output.
 docs: install
 	$(BIN)/python -m rapport.cli.reference
+
+# Extract the web UI's strings and merge them into the English and Dutch catalogs; then
+# translate the new Dutch entries in src/rapport/web/locale/nl_BE/LC_MESSAGES/messages.po.
+LOCALE := src/rapport/web/locale
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --omit-header

@@ -9,20 +9,25 @@ and a redirect to /login for a page.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import api, web
 from rapport.errors import RapportError
-from rapport.server import problems
+from rapport.server import openapi, problems
+from rapport.server.background import job_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
+from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
@@ -32,9 +37,25 @@ log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
 
 
-def create_app(settings: Settings, sessions: Sessions) -> FastAPI:
-    """The application for one database; `sessions` is already migrated."""
+def create_app(settings: Settings, sessions: Sessions, *, background: bool = True) -> FastAPI:
+    """The application for one database; `sessions` is already migrated. With `background`
+    the app runs jobs and sends the webhooks' outbox while it runs."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = app.state.rapport
+        loops = [job_loop(context), webhook_loop(context)] if background else []
+        for loop in loops:
+            loop.start()
+        if background:
+            context.wake_jobs = loops[0].wake
+        app.state.loops = loops
+        yield
+        for loop in loops:
+            loop.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Rapport",
         summary="Contacts, segments, interactions and campaigns over HTTP.",
         version="0.1.0",
@@ -49,9 +70,11 @@ def create_app(settings: Settings, sessions: Sessions) -> FastAPI:
     for router in web.ROUTERS:
         app.include_router(router, dependencies=[Depends(authorize)], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Idempotency)
     app.add_middleware(RefreshSession)
     app.add_middleware(SecurityHeaders)
     _handle_errors(app)
+    openapi.install(app)
     return app
 
 
@@ -67,6 +90,18 @@ def _answer(
     return error_page(request, status, message)
 
 
+def _methods_of(path: str) -> list[str]:
+    """Every method the routes at `path` answer (a 405's Allow header)."""
+    methods = {
+        method
+        for router in (*api.ROUTERS, *web.ROUTERS)
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.path_regex.match(path)
+        for method in route.methods or ()
+    }
+    return sorted(methods)
+
+
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def service_error(request: Request, exc: RapportError) -> Response:
@@ -79,6 +114,10 @@ def _handle_errors(app: FastAPI) -> None:
             return problems.from_validation(exc)
         return error_page(request, 422, "the form is not complete or not valid")
 
+    _handle_http_errors(app)
+
+
+def _handle_http_errors(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, _exc: SignInRequired) -> Response:
         if _is_api(request):
@@ -101,6 +140,8 @@ def _handle_errors(app: FastAPI) -> None:
         response = _answer(request, exc.status_code, str(exc.detail))
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if exc.status_code == 405:
+            response.headers["allow"] = ", ".join(_methods_of(request.url.path))
         return response
 
     @app.exception_handler(Exception)

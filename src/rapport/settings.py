@@ -23,6 +23,7 @@ class Settings:
     secret_key: str | None = None
     smtp_rate: float = 10.0
     user: str = "ADMIN"
+    webhook_backoff: float = 30.0
 
     @classmethod
     def load(cls, *, database_url: str | None = None, user: str | None = None) -> Settings:
@@ -45,9 +46,17 @@ class Settings:
             ) from exc
         if smtp_rate <= 0:
             raise Invalid("must be more than 0 messages per second", where="RAPPORT_SMTP_RATE")
+        backoff = pick("webhook_backoff")
+        try:
+            webhook_backoff = float(backoff) if backoff else cls.webhook_backoff
+        except ValueError as exc:
+            raise Invalid(
+                f"{backoff!r} is not a number of seconds", where="RAPPORT_WEBHOOK_BACKOFF"
+            ) from exc
         return cls(
             database_url=database_url or pick("database_url") or DEFAULT_DATABASE_URL,
             smtp_rate=smtp_rate,
+            webhook_backoff=webhook_backoff,
             smtp_url=pick("smtp_url"),
             mail_from=pick("mail_from"),
             secret_key=pick("secret_key"),

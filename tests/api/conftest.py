@@ -21,6 +21,7 @@ from rapport.app import create_app
 from rapport.cli.main import run
 from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
+from tests.integration.mailbox import serve
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "marketer", "admin")
@@ -130,3 +131,8 @@ def walk(client: TestClient, url: str) -> list[list[Any]]:
         pages.append(body["items"])
         following = body["next"]
     return pages
+
+
+def smtp():
+    """A real SMTP server on loopback: (inbox, settings pointing at it)."""
+    yield from serve()

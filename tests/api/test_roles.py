@@ -23,6 +23,8 @@ PATH_VALUES = {
     "code": "NONE1",
     "entry_no": "1",
     "table": "contacts",
+    "webhook_id": "1",
+    "job_id": "1",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 

@@ -17,11 +17,13 @@ from rapport.api import (
     followup,
     health,
     interactions,
+    jobs,
     logged,
     session,
     templates,
     transfer,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -35,6 +37,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     templates.router,
     transfer.router,
     followup.router,
+    webhooks.router,
+    jobs.router,
     docs.router,
 )
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, cut, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
 from rapport.services.campaigns import cards, targets
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["campaigns"])
 CampaignNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CP00001"])]
 
 
-class CampaignCreate(BaseModel):
+class CampaignCreate(RequestBody):
     description: str = Field(max_length=100, examples=["Spring mailing"])
     starting_date: dt.date | None = None
     ending_date: dt.date | None = None
@@ -36,7 +36,7 @@ class CampaignCreate(BaseModel):
     no: str = Field(default="", max_length=20, description="Only where the series allows it.")
 
 
-class StatusCreate(BaseModel):
+class StatusCreate(RequestBody):
     code: str = Field(min_length=1, max_length=10, examples=["PLANNED"])
     description: str = Field(default="", max_length=100)
 

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool, StrictStr
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, decode_cursor, page, page_of
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
 from rapport.services.contacts import cards, relations
@@ -24,7 +24,7 @@ from rapport.services.contacts.cards import ContactRead
 router = APIRouter(prefix="/api", tags=["contacts"])
 
 ContactNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CT000001"])]
-Fields = dict[str, str | bool | None]
+Fields = dict[str, StrictStr | StrictBool | None]
 ASSIGNMENT_LISTS = (
     "mailing_groups",
     "industry_groups",
@@ -36,7 +36,7 @@ ASSIGNMENT_LISTS = (
 FIELDS_EXAMPLE = {"type": "person", "name": "Ann Smith", "company_no": "CT000001"}
 
 
-class Assignment(BaseModel):
+class Assignment(RequestBody):
     relation: str = Field(
         examples=["mailing_group"],
         description="mailing_group, industry_group, business_relation, job_responsibility, "

@@ -8,9 +8,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool, StrictInt
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, decode_cursor, page, page_of, whole
+from rapport.api.pages import (
+    DEFAULT_LIMIT,
+    After,
+    Limit,
+    Page,
+    RequestBody,
+    decode_cursor,
+    page,
+    page_of,
+    whole,
+)
 from rapport.api.shapes import answer
 from rapport.server.guard import Context
 from rapport.services.interactions import entries
@@ -25,13 +35,13 @@ Where = Annotated[
 ]
 
 
-class EntryNos(BaseModel):
-    entries: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+class EntryNos(RequestBody):
+    entries: list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]] = Field(
         min_length=1, max_length=10_000
     )
 
 
-class Evaluation(BaseModel):
+class Evaluation(RequestBody):
     evaluation: str = Field(
         max_length=20,
         examples=["positive"],
@@ -39,8 +49,8 @@ class Evaluation(BaseModel):
     )
 
 
-class AttemptFailed(BaseModel):
-    attempt_failed: bool = True
+class AttemptFailed(RequestBody):
+    attempt_failed: StrictBool = True
 
 
 @router.get(

@@ -1,4 +1,6 @@
-"""The shape of every list (SPEC §7): `{"items": [...], "next": URL | null}`, paged by keyset.
+"""What every answer shares: the shape of a list (SPEC §7: `{"items": [...], "next": URL |
+null}`), paged by keyset, and timestamps, which the database keeps in UTC without an
+offset and the API sends with one (RFC 3339).
 
 `?limit=` (default 100, at most 1000) and `?after=` (the opaque cursor a page's `next`
 carries) are declared once here. A cursor is the key of the last item of a page, encoded;
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
@@ -19,10 +22,17 @@ from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from rapport.api.shapes import documented, jsonable
 from rapport.errors import Invalid
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+Timestamp = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
 T = TypeVar("T")
 Key = str | int
@@ -40,6 +50,14 @@ After = Annotated[
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next: str | None = None
+
+
+class RequestBody(BaseModel):
+    """A JSON body with no unknown fields, so what the OpenAPI document says is what is
+    accepted; its booleans and integers are declared `StrictBool` / `StrictInt` (no `0` for
+    `false`, no `"1"` for 1)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def page_of(kind: type) -> Any:

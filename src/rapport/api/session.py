@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from rapport.api.pages import RequestBody
 from rapport.server.auth import clear_session_cookie, set_session_cookie
 from rapport.server.guard import Who
 from rapport.server.signin import sign_in
@@ -15,7 +16,7 @@ from rapport.server.signin import sign_in
 router = APIRouter(prefix="/api", tags=["session"])
 
 
-class Credentials(BaseModel):
+class Credentials(RequestBody):
     name: str = Field(min_length=1, max_length=50, examples=["jim"])
     password: str = Field(min_length=1, max_length=200, examples=["a long password"])
 

@@ -1,6 +1,7 @@
 """The one way a service's result becomes JSON: the shapes of SPEC §6, as the CLI's
 `--json` writes them (dataclasses as objects, dates as ISO text, a whole Decimal as an
-integer and any other as a number). Routes answer with `answer(result)`."""
+integer and any other as a number), timestamps in UTC with their offset (RFC 3339). Routes
+answer with `answer(result)`."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def jsonable(value: Any) -> Any:
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
-    if isinstance(value, dt.date | dt.datetime | dt.time):
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
-from rapport.api.pages import Page
+from rapport.api.pages import Page, RequestBody, Timestamp
+from rapport.domain.enums import Role
 from rapport.server.guard import Context, Who
 from rapport.services.users import accounts, audit, tokens
 
@@ -24,25 +24,25 @@ class UserRead(BaseModel):
     language_code: str
     disabled: bool
     has_password: bool
-    created_at: dt.datetime | None
+    created_at: Timestamp | None
 
 
-class UserCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=50, examples=["lina"])
-    role: str = Field(examples=["marketer"])
+class UserCreate(RequestBody):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,49}$", examples=["lina"])
+    role: Role = Field(examples=["marketer"])
     full_name: str = Field(default="", max_length=80)
     salesperson_code: str = Field(default="", max_length=20)
     language_code: str = Field(default="", max_length=10)
     password: str | None = Field(default=None, min_length=8, max_length=200)
 
 
-class UserUpdate(BaseModel):
-    role: str | None = None
+class UserUpdate(RequestBody):
+    role: Role | None = None
     password: str | None = Field(default=None, min_length=8, max_length=200)
-    disabled: bool | None = Field(default=None, description="Only true: disable the user.")
+    disabled: StrictBool | None = Field(default=None, description="Only true: disable the user.")
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestBody):
     user: str = Field(min_length=1, max_length=50)
     name: str = Field(min_length=1, max_length=50, examples=["nightly import"])
 
@@ -51,8 +51,8 @@ class TokenRead(BaseModel):
     id: int
     name: str
     user: str
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
     revoked: bool
 
 
@@ -65,7 +65,7 @@ class NewToken(BaseModel):
 
 class AuditRead(BaseModel):
     id: int
-    at: dt.datetime
+    at: Timestamp
     user_name: str
     action: str
     subject: str
@@ -84,7 +84,7 @@ def list_users(ctx: Context) -> Page[UserRead]:
 
 @router.post("/users", summary="Add a user", status_code=201, response_model=UserRead)
 def add_user(body: UserCreate, ctx: Context, who: Who) -> UserRead:
-    account = accounts.add_user(ctx.sessions, by=who.account.name, **body.model_dump())
+    account = accounts.add_user(ctx.sessions, by=who.account.name, **body.model_dump(mode="json"))
     return UserRead(**_fields(account))
 
 
@@ -98,7 +98,7 @@ def update_user(name: str, body: UserUpdate, ctx: Context, who: Who) -> UserRead
     by = who.account.name
     account = accounts.get(ctx.sessions, name)
     if body.role is not None:
-        account = accounts.set_role(ctx.sessions, name, role=body.role, by=by)
+        account = accounts.set_role(ctx.sessions, name, role=body.role.value, by=by)
     if body.password is not None:
         account = accounts.set_password(ctx.sessions, name, password=body.password, by=by)
     if body.disabled:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
@@ -20,6 +21,7 @@ class ServerContext:
     session_idle_seconds: int = 8 * 3600
     session_absolute_seconds: int = 7 * 24 * 3600
     sign_in_limiter: SignInLimiter = field(default_factory=SignInLimiter)
+    wake_jobs: Callable[[], None] = field(default=lambda: None, repr=False)
 
 
 def context_of(connection: HTTPConnection) -> ServerContext:

@@ -72,6 +72,14 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     # API: opportunities and tasks (S14)
     ("GET", "/api/opportunities"): VIEWER,
     ("GET", "/api/tasks"): VIEWER,
+    # API: jobs (their own; an admin's: everyone's)
+    ("GET", "/api/jobs"): VIEWER,
+    ("GET", "/api/jobs/{job_id}"): VIEWER,
+    ("GET", "/api/jobs/{job_id}/events"): VIEWER,
+    # API: webhooks (admin)
+    ("GET", "/api/webhooks"): ADMIN,
+    ("POST", "/api/webhooks"): ADMIN,
+    ("DELETE", "/api/webhooks/{webhook_id}"): ADMIN,
     # Web: public
     ("GET", "/login"): None,
     ("POST", "/login"): None,

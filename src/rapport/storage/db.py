@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Invalid
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 

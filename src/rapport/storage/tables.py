@@ -173,6 +173,92 @@ class AuditEntry(Base):
     address: Mapped[str] = text_field(64)
 
 
+class Webhook(Base):
+    """A URL an admin registered for events (X9); the secret signs each POST."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(500))
+    events: Mapped[str] = text_field(200)  # event types, comma-separated
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = text_field(50)
+
+
+class OutboxEvent(Base):
+    """An event written in the same transaction as the change it reports (X9)."""
+
+    __tablename__ = "outbox_events"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    data: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class WebhookDelivery(Base):
+    """One event to one webhook: retried with exponential back-off until delivered."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
+    )
+    webhook_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = text_field(250)
+
+
+class WebhookAttempt(Base):
+    """Each POST of a delivery, with its answer or error."""
+
+    __tablename__ = "webhook_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = text_field(250)
+
+
+class Job(Base):
+    """Long work run by the server (log with delivery, import, export): its state and
+    progress, kept as a row so that a restart finds it and resumes it (SPEC §8)."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(20), index=True)  # queued running done failed
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total: Mapped[int | None] = mapped_column(Integer)
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    messages: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON
+    result: Mapped[str | None] = mapped_column(Text)  # JSON
+    error: Mapped[str] = text_field(500)
+    created_by: Mapped[str] = text_field(50)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IdempotentRequest(Base):
+    """The first answer to a POST sent with an Idempotency-Key: a retry gets it again and
+    nothing is done twice (SPEC §10)."""
+
+    __tablename__ = "idempotent_requests"
+    user_name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    request: Mapped[str] = mapped_column(String(300))  # method and path
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Salutation(Base):
     __tablename__ = "salutations"
     code: Mapped[str] = code_field(SHORT_CODE, primary=True)

@@ -9,9 +9,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from rapport.server.auth import identify
+from rapport.web.i18n import negotiate, translations
 
 TEMPLATES = Path(__file__).with_name("templates")
 environment = Environment(
@@ -32,7 +34,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         {
             "user": identity.account if identity else None,
             "csrf_token": identity.csrf if identity else "",
-            "lang": "en",
+            **language_context(request),
             **context,
         },
         status_code=status_code,
@@ -40,10 +42,33 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     return response
 
 
+def language_context(request: Request) -> dict[str, Any]:
+    """The page's language and its gettext functions (`_`, `gettext`, `ngettext`)."""
+    identity = identify(request)
+    language = negotiate(
+        identity.account.language_code if identity else None,
+        request.headers.get("accept-language"),
+    )
+    catalog = translations(language)
+
+    def gettext(message: str, **variables: Any) -> Markup:
+        # Jinja's new-style gettext: the translation is trusted, the variables are escaped.
+        return Markup(catalog.gettext(message)) % variables  # noqa: S704 (our catalog)
+
+    def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+        text = catalog.ngettext(singular, plural, num)
+        return Markup(text) % {"num": num, **variables}  # noqa: S704 (our catalog)
+
+    return {"lang": language, "_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     if request.headers.get("hx-request"):
         fragment: HTMLResponse = templates.TemplateResponse(
-            request, "_error.html", {"message": message}, status_code=status_code
+            request,
+            "_error.html",
+            {"message": message, **language_context(request)},
+            status_code=status_code,
         )
         return fragment
     return page(request, "error.html", status_code=status_code, message=message)

@@ -115,11 +115,13 @@ def log_segment(
     user: str,
     settings: Settings | None = None,
     output_dir: Path | None = None,
+    deliver_now: bool = True,
 ) -> LogResult:
     """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
-    entries to send are queued and delivered after the log has committed. E-mail delivery
-    without its settings is refused before anything is logged."""
+    entries to send are queued and, with `deliver_now`, delivered after the log has
+    committed (the server leaves the queue to a job instead). E-mail delivery without its
+    settings is refused before anything is logged."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
@@ -132,7 +134,7 @@ def log_segment(
         delivered=0,
         follow_up=logged.follow_up,
     )
-    if not logged.queued:
+    if not logged.queued or not deliver_now:
         return result
     sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
     return replace(

@@ -1,0 +1,69 @@
+"""Work the server does beside its requests, in threads it starts and stops with the app:
+running jobs one at a time and sending the webhooks' outbox. A stop lets the current round
+finish; what is left stays in the database and is picked up by the next start (nothing is
+held only in memory)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from rapport.server.context import ServerContext
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
+from rapport.services.webhooks import dispatch
+
+log = logging.getLogger("rapport.server")
+
+
+class Loop:
+    """Runs `work` every `interval` seconds in a thread until stopped; `wake` runs it now."""
+
+    def __init__(self, name: str, work: Callable[[], object], *, interval: float) -> None:
+        self.name, self.work, self.interval = name, work, interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.work()
+            except Exception:
+                log.exception("background work %s failed; it runs again", self.name)
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+
+def webhook_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
+    backoff = ctx.settings.webhook_backoff
+    return Loop(
+        "webhooks",
+        lambda: dispatch.send_due(ctx.sessions, backoff=backoff),
+        interval=interval,
+    )
+
+
+def job_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
+    """Runs queued jobs; jobs that were running when the server last stopped are queued
+    again first."""
+    kinds = runners(ctx.settings)
+    jobs.resume_interrupted(ctx.sessions)
+
+    def drain() -> None:
+        while jobs.run_next(ctx.sessions, kinds):
+            pass
+
+    return Loop("jobs", drain, interval=interval)

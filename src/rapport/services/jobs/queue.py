@@ -1,0 +1,185 @@
+"""The job queue: submit, watch, run one at a time, resume after a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from rapport.errors import NotFound, RapportError
+from rapport.storage.db import Sessions, reading
+from rapport.storage.tables import Job
+
+log = logging.getLogger("rapport.jobs")
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+FINISHED = (DONE, FAILED)
+
+
+@dataclass(frozen=True)
+class JobRead:
+    id: int
+    kind: str
+    state: str
+    done: int
+    total: int | None
+    messages: list[str]
+    result: dict[str, Any] | None
+    error: str
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class Progress:
+    """What a running job reports: how far it is and what it has to say."""
+
+    def __init__(self, sessions: Sessions, job_id: int) -> None:
+        self.sessions, self.job_id = sessions, job_id
+
+    def update(self, done: int, total: int | None = None) -> None:
+        values: dict[str, Any] = {"done": done}
+        if total is not None:
+            values["total"] = total
+        with self.sessions.begin() as session:
+            session.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+    def say(self, message: str) -> None:
+        with self.sessions.begin() as session:
+            job = session.get(Job, self.job_id)
+            if job is not None:
+                job.messages = json.dumps([*json.loads(job.messages), message])
+
+
+Runner = Callable[[Sessions, Mapping[str, Any], Progress], dict[str, Any]]
+# Reads the live progress of a kind of job from the data it works on (e.g. the delivery
+# queue of a logged segment), for kinds whose work is a queue of its own.
+LiveProgress = Callable[[Session, Mapping[str, Any]], tuple[int, int] | None]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def submit_in(
+    session: Session, *, kind: str, params: Mapping[str, Any], by: str, total: int | None = None
+) -> int:
+    """Queue a job inside the caller's transaction (it exists only if the caller commits)."""
+    job = Job(
+        kind=kind,
+        state=QUEUED,
+        done=0,
+        total=total,
+        params=json.dumps(dict(params), default=str),
+        messages="[]",
+        error="",
+        created_by=by[:50],
+        created_at=utcnow(),
+    )
+    session.add(job)
+    session.flush()
+    return job.id
+
+
+def submit(sessions: Sessions, *, kind: str, params: Mapping[str, Any], by: str) -> int:
+    with sessions.begin() as session:
+        return submit_in(session, kind=kind, params=params, by=by)
+
+
+def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = None) -> JobRead:
+    """A job as its row says, with the live count of its work while it is not finished."""
+    done, total = job.done, job.total
+    watcher = (live or {}).get(job.kind)
+    if watcher is not None and job.state not in FINISHED:
+        counted = watcher(session, json.loads(job.params))
+        if counted is not None:
+            done, total = counted
+    return JobRead(
+        id=job.id,
+        kind=job.kind,
+        state=job.state,
+        done=done,
+        total=total,
+        messages=json.loads(job.messages),
+        result=json.loads(job.result) if job.result else None,
+        error=job.error,
+        created_by=job.created_by,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+def get(
+    sessions: Sessions, job_id: int, *, live: Mapping[str, LiveProgress] | None = None
+) -> JobRead:
+    with reading(sessions) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"there is no job {job_id}")
+        return _read(session, job, live)
+
+
+def get_all(sessions: Sessions, *, limit: int = 50, by: str | None = None) -> list[JobRead]:
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if by is not None:
+        query = query.where(func.lower(Job.created_by) == by.lower())
+    with reading(sessions) as session:
+        return [_read(session, job) for job in session.scalars(query)]
+
+
+def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
+    with sessions.begin() as session:
+        job = session.scalars(select(Job).where(Job.state == QUEUED).order_by(Job.id)).first()
+        if job is None:
+            return None
+        claimed = session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.state == QUEUED)
+            .values(state=RUNNING, started_at=utcnow())
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return job.id, job.kind, json.loads(job.params)
+
+
+def _finish(sessions: Sessions, job_id: int, **values: Any) -> None:
+    with sessions.begin() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **values))
+
+
+def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
+    """Run the oldest queued job to its end; False when none was waiting."""
+    claimed = _claim(sessions)
+    if claimed is None:
+        return False
+    job_id, kind, params = claimed
+    runner = runners.get(kind)
+    try:
+        if runner is None:
+            raise RapportError(f"this server does not run jobs of kind {kind!r}")
+        result = runner(sessions, params, Progress(sessions, job_id))
+    except RapportError as exc:
+        _finish(sessions, job_id, state=FAILED, error=exc.message[:500])
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, kind)
+        _finish(sessions, job_id, state=FAILED, error="an internal error occurred; it is logged")
+    else:
+        _finish(sessions, job_id, state=DONE, result=json.dumps(result, default=str))
+    return True
+
+
+def resume_interrupted(sessions: Sessions) -> int:
+    """Queue again the jobs that were running when the server stopped."""
+    with sessions.begin() as session:
+        resumed = session.execute(
+            update(Job).where(Job.state == RUNNING).values(state=QUEUED, started_at=None)
+        )
+        return int(resumed.rowcount)  # type: ignore[attr-defined]

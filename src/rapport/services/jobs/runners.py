@@ -1,0 +1,88 @@
+"""What each kind of job does, and how its live progress is counted.
+
+- `deliver`: deliver the queued entries of a logged segment (L3, X8); its progress is the
+  delivery queue itself (entries no longer pending, of all its entries).
+- `import`: import an uploaded file into a table (K4); the file is removed once imported.
+  A file with bad rows fails the job with the bad-row report as its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from rapport.domain.enums import DeliveryStatus
+from rapport.services.jobs.queue import LiveProgress, Progress, Runner
+from rapport.settings import Settings
+from rapport.storage.db import Sessions, reading
+from rapport.storage.tables import Delivery, InteractionLogEntry
+
+DELIVER, IMPORT = "deliver", "import"
+
+
+def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, Runner]:
+    """The job kinds this server runs, with its settings (SMTP, sender, rate)."""
+
+    def deliver(
+        sessions: Sessions, params: Mapping[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        from rapport.services.delivery import queue as delivery
+
+        entry_no = int(params["logged_segment"])
+        done = delivery.deliver(
+            sessions, logged_segment_entry_no=entry_no, settings=settings, output_dir=output_dir
+        )
+        with reading(sessions) as session:
+            counted = delivery_progress(session, params)
+        progress.update(*counted)
+        result = {key: value for key, value in asdict(done).items() if key != "documents"}
+        result["logged_segment"] = entry_no
+        return result
+
+    def import_file(
+        sessions: Sessions, params: Mapping[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        from rapport.services.transfer import imports
+
+        path = Path(str(params["path"]))
+        try:
+            done = imports.import_table(
+                sessions,
+                str(params["table"]),
+                path,
+                skip_bad_rows=bool(params.get("skip_bad_rows")),
+                update=bool(params.get("update")),
+            )
+        finally:
+            path.unlink(missing_ok=True)
+        progress.update(done.inserted + done.updated, done.inserted + done.updated)
+        result = asdict(done)
+        result["bad_rows"] = [str(bad) for bad in done.bad_rows]
+        return result
+
+    return {DELIVER: deliver, IMPORT: import_file}
+
+
+def delivery_progress(session: Session, params: Mapping[str, Any]) -> tuple[int, int]:
+    """(entries no longer pending, all entries) of the logged segment's delivery queue."""
+    entry_no = int(params["logged_segment"])
+    ile = InteractionLogEntry
+    query = (
+        select(
+            func.count(case((Delivery.status != DeliveryStatus.PENDING.value, 1))),
+            func.count(),
+        )
+        .select_from(Delivery)
+        .join(ile, ile.entry_no == Delivery.entry_no)
+        .where(ile.logged_segment_entry_no == entry_no)
+    )
+    done, total = session.execute(query).one()
+    return int(done), int(total)
+
+
+LIVE: dict[str, LiveProgress] = {DELIVER: delivery_progress}

@@ -1,0 +1,50 @@
+"""The outbox: one event row per change, and one delivery row per webhook that wants it,
+written inside the caller's transaction (so a change that rolls back sends nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import insert, literal, select
+from sqlalchemy.orm import Session
+
+from rapport.storage.tables import OutboxEvent, Webhook, WebhookDelivery
+
+SEGMENT_CHANGED = "segment.changed"
+SEGMENT_LOGGED = "segment.logged"
+DELIVERY_FINISHED = "delivery.finished"
+EVENT_TYPES = (SEGMENT_CHANGED, SEGMENT_LOGGED, DELIVERY_FINISHED)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
+    """Record an event and queue it for every webhook registered for its type; returns the
+    event id (receivers de-duplicate by it)."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    event_id = f"evt_{uuid.uuid4().hex}"
+    now = utcnow()
+    session.execute(
+        insert(OutboxEvent).values(
+            id=event_id,
+            type=event_type,
+            created_at=now,
+            data=json.dumps(data, default=str, ensure_ascii=False),
+        )
+    )
+    wanted = ("," + Webhook.events + ",").like(f"%,{event_type},%")
+    session.execute(
+        insert(WebhookDelivery).from_select(
+            ["event_id", "webhook_id", "attempts", "next_attempt_at", "last_error"],
+            select(literal(event_id), Webhook.id, literal(0), literal(now), literal("")).where(
+                wanted
+            ),
+        )
+    )
+    return event_id

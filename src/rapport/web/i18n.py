@@ -1,0 +1,71 @@
+"""The web UI in English and Dutch (issue: SPEC §8, X9): gettext catalogs kept as `.po`
+files in `web/locale/`, read with Babel when the server starts.
+
+The language of a page is the signed-in user's setting (their language code: `NLB`/`NLD`
+→ Dutch, `ENU`/`ENG` → English), else the browser's Accept-Language, else English. Dutch is
+nl-BE and uses Business Central's Dutch captions where they exist (the seed page calls *Add
+contacts* "Contactpersonen toevoegen"). `make messages` extracts the strings of the
+templates and merges them into the catalogs; a test fails when a template string has no
+entry in either catalog.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).with_name("locale")
+LANGUAGES = {"en": "English", "nl": "Nederlands"}
+CATALOG_OF = {"en": "en", "nl": "nl_BE"}
+DEFAULT = "en"
+# Business Central language codes of users → UI languages.
+FROM_BC_CODE = {"ENU": "en", "ENG": "en", "ENC": "en", "NLB": "nl", "NLD": "nl"}
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALES_DIR / CATALOG_OF[language] / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The compiled catalog of `language` (compiled in memory from its .po file)."""
+    with catalog_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=CATALOG_OF[language])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def negotiate(user_language_code: str | None, accept_language: str | None) -> str:
+    """The UI language: the user's setting, else the browser's preference, else English."""
+    if user_language_code and user_language_code.upper() in FROM_BC_CODE:
+        return FROM_BC_CODE[user_language_code.upper()]
+    for language, _quality in _accepted(accept_language or ""):
+        primary = language.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
+
+
+def _accepted(header: str) -> list[tuple[str, float]]:
+    """Accept-Language's languages, most wanted first."""
+    found = []
+    for part in header.split(","):
+        piece = part.strip()
+        if not piece:
+            continue
+        name, _, params = piece.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        found.append((name.strip(), quality))
+    return sorted(found, key=lambda item: -item[1])

@@ -1,0 +1,49 @@
+"""`Idempotency-Key` (SPEC §10): a retried POST with the same key gets the first answer and
+nothing is done twice; a key reused for another request is refused."""
+
+from __future__ import annotations
+
+from rapport.services.users import tokens
+
+
+def test_a_retried_post_gets_the_first_answer_and_does_nothing_twice(client_as, sessions):
+    admin = client_as("admin")
+    body = {"user": "viewer1", "name": "retried"}
+    first = admin.post("/api/tokens", json=body, headers={"idempotency-key": "k-1"})
+    again = admin.post("/api/tokens", json=body, headers={"idempotency-key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert [t.name for t in tokens.get_all(sessions, user="viewer1")].count("retried") == 1
+
+
+def test_without_a_key_each_post_is_its_own(client_as, sessions):
+    admin = client_as("admin")
+    body = {"user": "viewer1", "name": "twice"}
+    admin.post("/api/tokens", json=body)
+    admin.post("/api/tokens", json=body)
+    assert [t.name for t in tokens.get_all(sessions, user="viewer1")].count("twice") == 2
+
+
+def test_a_key_reused_for_another_request_is_refused(client_as):
+    admin = client_as("admin")
+    admin.post(
+        "/api/tokens", json={"user": "viewer1", "name": "a"}, headers={"idempotency-key": "k"}
+    )
+    answer = admin.post(
+        "/api/webhooks",
+        json={"url": "http://127.0.0.1:9/", "events": ["segment.changed"]},
+        headers={"idempotency-key": "k"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_keys_belong_to_their_user(client_as):
+    body = {"user": "viewer1", "name": "mine"}
+    first = client_as("admin").post("/api/tokens", json=body, headers={"idempotency-key": "same"})
+    other = client_as("marketer").post(
+        "/api/tokens", json=body, headers={"idempotency-key": "same"}
+    )
+    assert first.status_code == 201
+    assert other.status_code == 403

@@ -1,0 +1,97 @@
+"""English and Dutch (issue 13 item 7): every template string has an entry in both
+catalogs, the Dutch ones translated; the language follows the user's setting, else the
+browser's Accept-Language, else English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from rapport.services.users import accounts
+from rapport.web import i18n
+from tests.api.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+PINNED_DUTCH = {
+    "User name": "Gebruikersnaam",
+    "Password": "Wachtwoord",
+    "Sign in": "Aanmelden",
+    "Contacts": "Contacten",
+    "Segments": "Segmenten",
+    "Logged segments": "Geregistreerde segmenten",
+    "Interactions": "Interacties",
+    "Campaigns": "Campagnes",
+    "Templates": "Sjablonen",
+}
+
+
+def template_strings() -> set[str]:
+    method_map = [("**.html", "jinja2")]
+    options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = extract_from_dir(
+        str(ROOT / "src" / "rapport" / "web" / "templates"), method_map, options
+    )
+    messages = set()
+    for _filename, _line, message, _comments, _context in found:
+        messages.add(message if isinstance(message, str) else message[0])
+    return messages
+
+
+def catalog(language: str):
+    with i18n.catalog_path(language).open("rb") as handle:
+        return read_po(handle)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_template_string_is_in_the_catalog(language):
+    entries = {message.id: message.string for message in catalog(language) if message.id}
+    missing = sorted(template_strings() - entries.keys())
+    assert missing == [], f"run `make messages` and translate: {missing}"
+    if language == "nl":
+        untranslated = sorted(k for k in template_strings() if not entries[k])
+        assert untranslated == []
+
+
+def test_the_pinned_controls_have_their_dutch_names():
+    entries = {message.id: message.string for message in catalog("nl") if message.id}
+    assert {key: entries.get(key) for key in PINNED_DUTCH} == PINNED_DUTCH
+
+
+@pytest.mark.parametrize(
+    ("setting", "header", "expected"),
+    [
+        (None, None, "en"),
+        (None, "nl-BE,nl;q=0.9,en;q=0.8", "nl"),
+        (None, "fr-BE, en;q=0.5", "en"),
+        (None, "de;q=0.9, nl;q=0.95", "nl"),
+        ("NLB", "en-US", "nl"),
+        ("ENU", "nl-BE", "en"),
+        ("FRB", "nl", "nl"),
+    ],
+)
+def test_the_language_is_the_users_then_the_browsers_then_english(setting, header, expected):
+    assert i18n.negotiate(setting, header) == expected
+
+
+def test_the_sign_in_page_speaks_dutch_to_a_dutch_browser(anonymous):
+    html = anonymous.get("/login", headers={"accept-language": "nl-BE"}).text
+    assert '<html lang="nl">' in html
+    assert "Gebruikersnaam" in html
+    assert "Wachtwoord" in html
+    assert "Aanmelden" in html
+
+
+def test_a_user_with_dutch_as_language_gets_dutch_pages(anonymous, sessions):
+    sessions_ = sessions
+    with sessions_.begin() as session:
+        from rapport.storage.tables import Language
+
+        session.add(Language(code="NLB", name="Dutch (Belgium)"))
+    accounts.add_user(sessions_, "an", role="viewer", language_code="NLB", password=PASSWORD)
+    anonymous.post("/login", data={"name": "an", "password": PASSWORD})
+    html = anonymous.get("/", headers={"accept-language": "en"}).text
+    assert "Segmenten" in html
+    assert "Afmelden" in html
