@@ -29,8 +29,8 @@ CampaignNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CP00001
 
 class CampaignCreate(RequestBody):
     description: str = Field(max_length=100, examples=["Spring mailing"])
-    starting_date: dt.date | None = None
-    ending_date: dt.date | None = None
+    starting_date: dt.date | None = Field(default=None, strict=True)
+    ending_date: dt.date | None = Field(default=None, strict=True)
     salesperson_code: str = Field(default="", max_length=20)
     status_code: str = Field(default="", max_length=10)
     no: str = Field(default="", max_length=20, description="Only where the series allows it.")

@@ -9,7 +9,7 @@ FIELD=VALUE…` takes them; answers are the JSON of `rapport contacts … --json
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -23,6 +23,14 @@ from rapport.services.contacts.cards import ContactRead
 
 router = APIRouter(prefix="/api", tags=["contacts"])
 
+Relation = Literal[
+    "mailing_group",
+    "industry_group",
+    "business_relation",
+    "job_responsibility",
+    "web_source",
+    "profile",
+]
 ContactNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CT000001"])]
 Fields = dict[str, StrictStr | StrictBool | None]
 ASSIGNMENT_LISTS = (
@@ -37,11 +45,7 @@ FIELDS_EXAMPLE = {"type": "person", "name": "Ann Smith", "company_no": "CT000001
 
 
 class Assignment(RequestBody):
-    relation: str = Field(
-        examples=["mailing_group"],
-        description="mailing_group, industry_group, business_relation, job_responsibility, "
-        "web_source or profile.",
-    )
+    relation: Relation = Field(examples=["mailing_group"])
     code: str = Field(min_length=1, max_length=20, description="For profile: the questionnaire.")
     values: dict[str, str] = Field(
         default_factory=dict,
@@ -129,8 +133,9 @@ def delete_contact(no: ContactNo, ctx: Context) -> dict[str, Any]:
 def assign(no: ContactNo, body: Assignment, ctx: Context) -> JSONResponse:
     """K2: a mailing group, industry group, business relation, job responsibility, web
     source or profile answer for the contact."""
-    relation = body.relation.strip().lower()
-    done = relations.assign(ctx.sessions, no, relation=relation, code=body.code, values=body.values)
+    done = relations.assign(
+        ctx.sessions, no, relation=body.relation, code=body.code, values=body.values
+    )
     shape = {"contact_no": no.strip().upper(), "relation": done.relation}
     return answer({**shape, **_flat(jsonable(dataclasses.asdict(done)))}, status=201)
 
@@ -138,7 +143,7 @@ def assign(no: ContactNo, body: Assignment, ctx: Context) -> JSONResponse:
 @router.delete("/contacts/{no}/assignments/{relation}/{code}", summary="Take an assignment away")
 def unassign(
     no: ContactNo,
-    relation: Annotated[str, Path(max_length=30, examples=["mailing_group"])],
+    relation: Annotated[Relation, Path(examples=["mailing_group"])],
     code: Annotated[str, Path(max_length=20)],
     ctx: Context,
     answer_line: Annotated[
@@ -146,12 +151,11 @@ def unassign(
     ] = None,
 ) -> dict[str, Any]:
     """K2: remove the assignment; a profile answer is named by its questionnaire and line."""
-    name = relation.strip().lower()
     values = {"answer_line": answer_line} if answer_line is not None else {}
-    relations.unassign(ctx.sessions, no, relation=name, code=code, values=values)
+    relations.unassign(ctx.sessions, no, relation=relation, code=code, values=values)
     return {
         "contact_no": no.strip().upper(),
-        "relation": name,
+        "relation": relation,
         "code": code.strip().upper(),
         "removed": True,
     }

@@ -4,11 +4,11 @@ are the JSON of `rapport interactions … --json`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import BeforeValidator, Field, StrictBool
 
 from rapport.api.pages import (
     DEFAULT_LIMIT,
@@ -35,17 +35,21 @@ Where = Annotated[
 ]
 
 
+def _whole(value: Any) -> Any:
+    """JSON's integer 3.0 is the integer 3 (as JSON Schema counts it); text stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), BeforeValidator(_whole)]
+
+
 class EntryNos(RequestBody):
-    entries: list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]] = Field(
-        min_length=1, max_length=10_000
-    )
+    entries: list[EntryNoValue] = Field(min_length=1, max_length=10_000)
 
 
 class Evaluation(RequestBody):
-    evaluation: str = Field(
-        max_length=20,
-        examples=["positive"],
-        description="very_positive, positive, neutral, negative, very_negative, or '' to clear.",
+    evaluation: Literal["very_positive", "positive", "neutral", "negative", "very_negative", ""] = (
+        Field(examples=["positive"], description="How it went; '' clears it.")
     )
 
 
@@ -79,7 +83,7 @@ def list_entries(
 )
 def totals(
     ctx: Context,
-    by: Annotated[str, Query(max_length=20, description="template, group, campaign or contact")],
+    by: Annotated[Literal["template", "group", "campaign", "contact"], Query()],
     where: Where = "",
 ) -> JSONResponse:
     """L6: of the entries neither canceled nor postponed, per template, group, campaign or
@@ -87,7 +91,7 @@ def totals(
     return whole(entries.totals(ctx.sessions, by=by, where=where))
 
 
-@router.get("/interaction-log-entries/{entry_no}", summary="One interaction log entry")
+@router.get("/interaction-log-entries/{entry_no:int}", summary="One interaction log entry")
 def get_entry(entry_no: EntryNo, ctx: Context) -> JSONResponse:
     """L6: every field of the entry, as the list gives it."""
     return answer(entries.get(ctx.sessions, entry_no))
@@ -110,14 +114,14 @@ def uncancel(body: EntryNos, ctx: Context) -> dict[str, Any]:
     return _cancel(ctx, body, canceled=False)
 
 
-@router.post("/interaction-log-entries/{entry_no}/evaluate", summary="Evaluate an interaction")
+@router.post("/interaction-log-entries/{entry_no:int}/evaluate", summary="Evaluate an interaction")
 def evaluate(entry_no: EntryNo, body: Evaluation, ctx: Context) -> JSONResponse:
     """L6: record how the interaction went."""
     return answer(entries.evaluate(ctx.sessions, entry_no, evaluation=body.evaluation))
 
 
 @router.post(
-    "/interaction-log-entries/{entry_no}/attempt-failed",
+    "/interaction-log-entries/{entry_no:int}/attempt-failed",
     summary="Record that the attempt failed (or clear it)",
 )
 def attempt_failed(entry_no: EntryNo, body: AttemptFailed, ctx: Context) -> JSONResponse:

@@ -35,7 +35,7 @@ def list_logged(
     return cut(request, rows, limit=limit, after=after, key=lambda r: r.entry_no, kind=int)
 
 
-@router.get("/logged-segments/{entry_no}", summary="A logged segment and its deliveries")
+@router.get("/logged-segments/{entry_no:int}", summary="A logged segment and its deliveries")
 def get_logged(entry_no: EntryNo, ctx: Context) -> dict[str, Any]:
     """L5/X8: the logged segment with the delivery status of each recipient (sent, failed,
     skipped and why, attempts)."""
@@ -46,7 +46,7 @@ def get_logged(entry_no: EntryNo, ctx: Context) -> dict[str, Any]:
 
 
 @router.post(
-    "/logged-segments/{entry_no}/cancel",
+    "/logged-segments/{entry_no:int}/cancel",
     summary="Cancel a logged segment",
     response_model=documented(LoggedSegmentRead),
 )
@@ -56,7 +56,7 @@ def cancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
 
 
 @router.post(
-    "/logged-segments/{entry_no}/uncancel",
+    "/logged-segments/{entry_no:int}/uncancel",
     summary="Un-cancel a logged segment",
     response_model=documented(LoggedSegmentRead),
 )
@@ -76,7 +76,7 @@ def delete_canceled(
     return {"deleted": logged.delete_canceled(ctx.sessions, entry_no=entry)}
 
 
-@router.post("/logged-segments/{entry_no}/resend", summary="Deliver again what was not sent")
+@router.post("/logged-segments/{entry_no:int}/resend", summary="Deliver again what was not sent")
 def resend(entry_no: EntryNo, ctx: Context) -> JSONResponse:
     """L5/X8: failed, skipped and never-queued entries are delivered again; an entry
     already sent is never sent twice."""
