@@ -70,6 +70,8 @@ def test_c1_reversed_dates_or_an_unknown_salesperson_are_problems_and_change_not
     problem_of(
         marketer.post("/api/campaigns", json={"description": "X", "starting_date": "soon"}), 422
     )
+    problem_of(marketer.post("/api/campaigns", json={"description": "X", "ending_date": 0}), 422)
+    problem_of(marketer.post("/api/campaigns", json={"description": "X", "colour": "red"}), 422)
     assert marketer.get("/api/campaigns").json() == before
 
 

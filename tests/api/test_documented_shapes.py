@@ -48,7 +48,7 @@ def test_x9_each_answer_is_what_the_openapi_document_declares(world, client_as, 
     method = "POST" if url.endswith(("/cancel", "/activate")) else "GET"
     answer = client_as("marketer").request(method, url)
     assert answer.status_code == 200, answer.text
-    path = url.split("?")[0].replace("/1/", "/{entry_no}/").replace("/CP1/", "/{no}/")
+    path = url.split("?")[0].replace("/1/", "/{entry_no:int}/").replace("/CP1/", "/{no}/")
     path = path.replace("/ABSTRACT", "/{code}")
     model = declared(method, path)
     model.model_validate_json(answer.content, strict=True)

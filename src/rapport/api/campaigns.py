@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, cut, page_of
 from rapport.api.shapes import answer, documented, jsonable
@@ -27,10 +27,20 @@ router = APIRouter(prefix="/api", tags=["campaigns"])
 CampaignNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CP00001"])]
 
 
+def _text_only(value: Any) -> Any:
+    """A date comes as ISO text (2026-03-02), never as a number of seconds."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_text_only)]
+
+
 class CampaignCreate(RequestBody):
     description: str = Field(max_length=100, examples=["Spring mailing"])
-    starting_date: dt.date | None = Field(default=None, strict=True)
-    ending_date: dt.date | None = Field(default=None, strict=True)
+    starting_date: IsoDate | None = None
+    ending_date: IsoDate | None = None
     salesperson_code: str = Field(default="", max_length=20)
     status_code: str = Field(default="", max_length=10)
     no: str = Field(default="", max_length=20, description="Only where the series allows it.")
