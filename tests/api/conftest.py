@@ -133,6 +133,7 @@ def walk(client: TestClient, url: str) -> list[list[Any]]:
     return pages
 
 
+@pytest.fixture
 def smtp():
     """A real SMTP server on loopback: (inbox, settings pointing at it)."""
     yield from serve()
