@@ -52,13 +52,15 @@ test: system-packages install check
 clean:
 	rm -rf $(VENV) tour.db* demo.db* rapport-secret.key .pytest_cache .mypy_cache .ruff_cache
 
-# Regenerate docs/cli.md from the real --help output.
+# Regenerate docs/cli.md from the real --help output, and the tables and JSON Schema of
+# docs/criteria-language.md from the criteria registry.
 docs: install
 	$(BIN)/python -m rapport.cli.reference
+	$(BIN)/python -m rapport.criteria.reference
 
 # Extract the web UI's strings and merge them into the English and Dutch catalogs; then
 # translate the new Dutch entries in src/rapport/web/locale/nl_BE/LC_MESSAGES/messages.po.
 LOCALE := src/rapport/web/locale
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching

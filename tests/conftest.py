@@ -1,8 +1,9 @@
 """Test databases: a fresh SQLite file per test, and a fresh PostgreSQL database per test
 cloned from a migrated template on a throwaway server this session starts on loopback.
 
-`sessions` is parametrised over both engines; `sqlite_sessions` is SQLite only. In CI
-(`CI=true`) a missing PostgreSQL fails the run instead of skipping its tests.
+`sessions` is parametrised over both engines; `sqlite_sessions` is SQLite only. In CI (any
+non-empty `CI` value, as every CI service sets it) a missing PostgreSQL fails the run instead
+of skipping its tests.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.storage.db import make_engine, migrate
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+pytest_plugins = ["pytester"]
+
+
+def running_in_ci(environ: Mapping[str, str]) -> bool:
+    """CI services set `CI` to `true`, `1`, `True` or `yes`: any non-empty value counts."""
+    return bool(environ.get("CI", "").strip())
+
+
+IN_CI = running_in_ci(os.environ)
 _counter = itertools.count()
 
 

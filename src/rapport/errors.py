@@ -2,23 +2,33 @@
 
     RapportError            a user-facing failure; nothing was changed
     ├── NotFound            a referenced record does not exist (contact, segment, code …)
-    ├── Invalid             bad input: a field, a file row or a criteria position is wrong
+    ├── Invalid             bad input: `field` names the parameter or field at fault,
+    │                       `position` the (line, column) in criteria text
     ├── Conflict            the data's state forbids the action (already logged, on a segment …)
-    └── Forbidden           the user may not do this
+    ├── Forbidden           the user may not do this
+    └── DeliveryFailed      a segment was logged but its delivery failed: resend `entry_no`
 
-The CLI turns every one of them into one line on stderr and exit status 1; the API into an
-RFC 9457 problem document (404/422/409/403).
+An error speaks of the service's own parameters and fields (`to_action`, `criteria`,
+`database_url`), never of an edge's words (a command-line flag, a URL, an HTML id), and keeps
+its message apart from the field: `message` is the plain message, `field` and `position`
+say what it is about, and only `str(error)` (for logs and tracebacks) joins them. Each edge
+renders them
+once: the CLI as one stderr line naming its own flag and exit status 1 (`rapport.cli.main`);
+the API as an RFC 9457 problem document (404/422/409/403) with the field.
 """
 
 from __future__ import annotations
 
 
 class RapportError(Exception):
-    """A failure the user can act on; the message says what and where."""
+    """A failure the user can act on; the message says what went wrong."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class NotFound(RapportError):
@@ -26,11 +36,24 @@ class NotFound(RapportError):
 
 
 class Invalid(RapportError):
-    """Bad input; `where` names the field, row or position at fault."""
+    """Bad input. `field` names the parameter, field, file or JSON path at fault; `position`
+    is the (line, column) of a criteria error in its text. `where` is the older name of
+    `field`, still accepted from the criteria engine."""
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
-        self.where = where
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        position: tuple[int, int] | None = None,
+        where: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field if field is not None else where
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
 
 
 class Conflict(RapportError):
@@ -39,3 +62,15 @@ class Conflict(RapportError):
 
 class Forbidden(RapportError):
     """The current user may not perform the action."""
+
+
+class DeliveryFailed(RapportError):
+    """Logged segment `entry_no` was logged, but delivering it failed with `cause`; the log
+    stays and the entries can be resent."""
+
+    def __init__(self, entry_no: int, cause: RapportError) -> None:
+        super().__init__(
+            f"Logged Segment {entry_no} has been logged, but its delivery failed: {cause.message}"
+        )
+        self.entry_no = entry_no
+        self.cause = cause

@@ -10,58 +10,98 @@ from pathlib import Path
 from rapport.errors import Invalid
 
 DEFAULT_DATABASE_URL = "sqlite:///rapport.db"
+CONFIG_NAME = "rapport.toml"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one process (SPEC §6): database, SMTP and its rate (messages per
-    second), sender, web secret, acting user."""
+    second), sender, web secret (which also signs unsubscribe links), the server's public
+    base URL (for links in e-mails), acting user."""
 
     database_url: str = DEFAULT_DATABASE_URL
     smtp_url: str | None = None
     mail_from: str | None = None
     secret_key: str | None = None
+    base_url: str | None = None
     smtp_rate: float = 10.0
     user: str = "ADMIN"
     webhook_backoff: float = 30.0
 
     @classmethod
     def load(cls, *, database_url: str | None = None, user: str | None = None) -> Settings:
-        """Environment first, then `rapport.toml` in the current directory, then defaults."""
-        file_values: dict[str, str] = {}
-        toml_path = Path("rapport.toml")
-        if toml_path.is_file():
-            with toml_path.open("rb") as handle:
-                file_values = {k.lower(): str(v) for k, v in tomllib.load(handle).items()}
+        """Environment first, then `rapport.toml` (see `config_file`), then defaults."""
+        given_url = database_url or _text("RAPPORT_DATABASE_URL")
+        file_values = _read_toml(config_file(given_url))
 
         def pick(name: str) -> str | None:
-            return os.environ.get(f"RAPPORT_{name.upper()}") or file_values.get(name)
+            return _text(f"RAPPORT_{name.upper()}") or file_values.get(name)
 
         rate = pick("smtp_rate")
         try:
             smtp_rate = float(rate) if rate else cls.smtp_rate
         except ValueError as exc:
             raise Invalid(
-                f"{rate!r} is not a number of messages per second", where="RAPPORT_SMTP_RATE"
+                f"{rate!r} is not a number of messages per second", field="RAPPORT_SMTP_RATE"
             ) from exc
         if smtp_rate <= 0:
-            raise Invalid("must be more than 0 messages per second", where="RAPPORT_SMTP_RATE")
+            raise Invalid("must be more than 0 messages per second", field="RAPPORT_SMTP_RATE")
         backoff = pick("webhook_backoff")
         try:
             webhook_backoff = float(backoff) if backoff else cls.webhook_backoff
         except ValueError as exc:
             raise Invalid(
-                f"{backoff!r} is not a number of seconds", where="RAPPORT_WEBHOOK_BACKOFF"
+                f"{backoff!r} is not a number of seconds", field="RAPPORT_WEBHOOK_BACKOFF"
             ) from exc
         return cls(
-            database_url=database_url or pick("database_url") or DEFAULT_DATABASE_URL,
+            database_url=given_url or file_values.get("database_url") or DEFAULT_DATABASE_URL,
             smtp_rate=smtp_rate,
             webhook_backoff=webhook_backoff,
             smtp_url=pick("smtp_url"),
             mail_from=pick("mail_from"),
             secret_key=pick("secret_key"),
-            user=(user or pick("user") or os.environ.get("USER") or "ADMIN").upper(),
+            base_url=pick("base_url"),
+            user=(user or pick("user") or _text("USER") or "ADMIN").upper(),
         )
+
+
+def _text(name: str) -> str | None:
+    """An environment variable, refused when it is not UTF-8 text (Python hands its bytes
+    over as lone surrogates, which no database or file accepts)."""
+    value = os.environ.get(name)
+    if value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise Invalid("is not valid UTF-8 text", where=name) from exc
+    return value
+
+
+def config_file(database_url: str | None) -> Path:
+    """Where `rapport.toml` is read (SPEC §6: beside the database): `RAPPORT_CONFIG` when
+    set; else beside the SQLite file the URL names; else (PostgreSQL, or no URL given: the
+    default database is `rapport.db` here) in the current directory."""
+    explicit = _text("RAPPORT_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise Invalid(f"{explicit} is not a file", where="RAPPORT_CONFIG")
+        return path
+    database = sqlite_path(database_url or "")
+    return (database.parent if database else Path()) / CONFIG_NAME
+
+
+def _read_toml(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            values = tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise Invalid(f"not a valid TOML file ({exc})", where=str(path)) from exc
+    except OSError as exc:
+        raise Invalid(f"cannot read it ({exc.strerror})", where=str(path)) from exc
+    return {key.lower(): str(value) for key, value in values.items()}
 
 
 SECRET_FILE = "rapport-secret.key"  # noqa: S105 (a file name, not a secret)
@@ -91,9 +131,10 @@ def secret_key(settings: Settings) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL (`sqlite:///path.db`), or None for another database or an
-    in-memory one."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix or url.endswith(":memory:"):
+    """The file of an SQLite URL (`sqlite:///path.db`, `sqlite+pysqlite:///…`), or None
+    for another database or an in-memory one."""
+    scheme, sep, rest = url.partition(":///")
+    path = rest.split("?")[0]
+    if not sep or scheme.split("+")[0] != "sqlite" or not path or path == ":memory:":
         return None
-    return Path(url[len(prefix) :]).resolve()
+    return Path(path).resolve()

@@ -180,3 +180,28 @@ def test_k1_a_viewer_reads_but_every_change_is_refused_with_403(world, client_as
     body = {"relation": "mailing_group", "code": "NEWS"}
     problem_of(viewer.post("/api/contacts/ACME/assignments", json=body), 403)
     assert viewer.get("/api/contacts/ACME").json()["name"] == "Acme"
+
+
+def test_x7_opt_out_and_back_in_answer_the_cli_json(world, client_as, cli_json):
+    marketer = client_as("marketer")
+    answer = marketer.post("/api/contacts/p1/opt-outs", json={"type": "email"})
+    assert answer.status_code == 201, answer.text
+    assert answer.json() == {"contact_no": "P1", "opted_out": ["email"], "privacy_blocked": False}
+    again = marketer.post("/api/contacts/P1/opt-outs", json={"type": "email"})
+    assert again.json() == answer.json()
+    assert marketer.get("/api/contacts/P1").json()["opted_out"] == ["email"]
+    back = marketer.delete("/api/contacts/P1/opt-outs/email")
+    assert back.status_code == 200, back.text
+    assert back.json() == cli_json("contacts", "opt-in", "P1", "--type", "email")
+    assert back.json()["opted_out"] == []
+
+
+def test_x7_an_opt_out_needs_a_known_type_a_known_contact_and_a_marketer(world, client_as):
+    marketer = client_as("marketer")
+    bad = marketer.post("/api/contacts/P1/opt-outs", json={"type": "fax"})
+    assert bad.status_code == 422
+    assert marketer.post("/api/contacts/NOPE/opt-outs", json={"type": "email"}).status_code == 404
+    assert marketer.delete("/api/contacts/P1/opt-outs/fax").status_code == 422
+    viewer = client_as("viewer")
+    assert viewer.post("/api/contacts/P1/opt-outs", json={"type": "email"}).status_code == 403
+    assert viewer.delete("/api/contacts/P1/opt-outs/email").status_code == 403

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -15,11 +17,14 @@ from rapport.settings import Settings
 
 class Inbox:
     """An aiosmtpd handler keeping every accepted message; `refuse` maps an address to the
-    reply its RCPT gets (e.g. "450 busy")."""
+    reply its RCPT gets (e.g. "450 busy"); a message to an address in `hold` is kept but
+    its reply waits until `release` is set (a client killed while it waits)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: dict[str, str] = {}
+        self.hold: set[str] = set()
+        self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ARG002
         if address in self.refuse:
@@ -29,6 +34,8 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ARG002
         self.messages.append(message_from_bytes(envelope.content, policy=default))
+        while self.hold & set(envelope.rcpt_tos) and not self.release.is_set():
+            await asyncio.sleep(0.01)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -56,4 +63,5 @@ def serve() -> Iterator[tuple[Inbox, Settings]]:
             ),
         )
     finally:
+        inbox.release.set()
         controller.stop()

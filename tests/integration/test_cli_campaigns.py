@@ -77,8 +77,9 @@ def test_c1_campaign_create_prints_the_no_and_refuses_reversed_dates(rapport):
     assert (status, out) == (1, "")
     assert "must not be after Ending Date" in err
     assert "Traceback" not in err
-    status, _, _ = rapport("campaign", "create", "--description", "X", "--starting-date", "June")
-    assert status == 2
+    status, _, err = rapport("campaign", "create", "--description", "X", "--starting-date", "June")
+    assert status == 1
+    assert "starting_date: 'June' is not a date (YYYY-MM-DD)" in err
 
 
 def test_c2_campaign_list_show_and_entries_give_every_field(rapport):

@@ -184,8 +184,6 @@ def test_k1_k2_user_errors_exit_1_with_one_line_on_stderr(rapport, args, message
     [
         ["contacts", "bogus"],
         ["contacts", "show"],
-        ["contacts", "list", "--limit", "x"],
-        ["contacts", "list", "--limit", "-1"],
         ["contacts", "delete", "C1", "C2"],
     ],
 )

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import update
 
 from rapport.cli.main import run
+from rapport.storage import tables as t
 from rapport.storage.db import open_database
 from tests.factories import build_log_world, make_segment
 
@@ -59,6 +61,14 @@ def test_l2_segment_log_prints_the_spec_json(rapport):
         "failed": 0,
         "skipped": 0,
         "archive": None,
+        "delivery": {
+            "pending": 0,
+            "sending": 0,
+            "sent": 0,
+            "failed": 0,
+            "skipped": 0,
+            "uncertain": 0,
+        },
     }
 
 
@@ -156,3 +166,73 @@ def test_l1_template_list_show_and_attach(rapport, tmp_path):
     status, _, err = rapport("template", "attach", "CALL", str(tmp_path / "missing.txt"))
     assert status == 1
     assert "cannot read the file" in err
+
+
+def test_l6_interactions_list_where_is_the_criteria_language_checked_before_any_output(rapport):
+    """L6, X1: `--where` takes and/or/not, parentheses, relative dates and the SPEC §6 names
+    the rows print; a bad one is refused before anything is written to stdout."""
+    rapport("segment", "log", "SEG1")
+    where = (
+        "(interaction_template_code = abstract or segment_no = OTHER) "
+        "and date >= today - 100 y and not (contact_no = P4 or cost > 5)"
+    )
+    rows = as_json(rapport, "interactions", "list", "--where", where)
+    assert [row["contact_no"] for row in rows] == ["P1", "ACME"]
+    for args in (("--json",), ()):
+        status, out, err = rapport(
+            *args, "interactions", "list", "--where", "cost > cheap or canceled"
+        )
+        assert (status, out) == (1, "")
+        assert "line 1, col 8: cost: 'cheap' is not a number" in err
+    status, out, err = rapport(
+        "--json", "interactions", "totals", "--by", "template", "--where", "("
+    )
+    assert (status, out) == (1, "")
+    assert "line 1, col 2: the criteria end too early" in err
+
+
+def test_x7_l3_opt_out_by_hand_then_log_says_what_each_recipient_got(
+    rapport, sqlite_url, smtp, monkeypatch, tmp_path
+):
+    """`contacts opt-out` after P1 was put on the segment: the log's delivery skips P1 and
+    says so in `segment log --json` and, per recipient with the reason, in `logged show`."""
+    _, mail = smtp
+    sessions = open_database(sqlite_url)
+    with sessions.begin() as session:  # every line gets the e-mail body
+        session.execute(update(t.SegmentLine).values(attachment_no=1))
+    sessions.kw["bind"].dispose()
+    monkeypatch.setenv("RAPPORT_SMTP_URL", str(mail.smtp_url))
+    monkeypatch.setenv("RAPPORT_MAIL_FROM", str(mail.mail_from))
+    consent = as_json(rapport, "contacts", "opt-out", "p1", "--type", "email")
+    assert consent == {"contact_no": "P1", "opted_out": ["email"], "privacy_blocked": False}
+    assert as_json(rapport, "contacts", "show", "P1")["opted_out"] == ["email"]
+    status, out, _ = rapport("contacts", "show", "P1")
+    assert status == 0
+    assert "opted_out" in out
+    assert "email" in out
+    assert "privacy_blocked" in out
+    status, _, err = rapport("contacts", "opt-out", "P1", "--type", "fax")
+    assert (status, err.count("\n")) == (1, 1)
+    assert "type: 'fax' is not one of" in err
+
+    logged = as_json(rapport, "segment", "log", "SEG1", "--deliver", "--output", str(tmp_path))
+    assert logged["delivery"] == {
+        "pending": 0,
+        "sending": 0,
+        "sent": 1,
+        "failed": 1,
+        "skipped": 1,
+        "uncertain": 0,
+    }
+    shown = as_json(rapport, "logged", "show", "1")
+    assert shown["delivery"] == logged["delivery"]
+    assert [(d["contact_no"], d["status"], d["reason"]) for d in shown["deliveries"]] == [
+        ("P1", "skipped", "the contact opted out of email"),
+        ("ACME", "sent", ""),
+        ("P4", "failed", "a hard copy needs a Word template"),
+    ]
+    status, out, _ = rapport("logged", "show", "1")
+    assert status == 0
+    assert "skipped: the contact opted out of email" in out
+    assert "failed: a hard copy needs a Word template" in out
+    assert as_json(rapport, "contacts", "opt-in", "P1", "--type", "email")["opted_out"] == []

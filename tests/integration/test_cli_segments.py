@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from rapport.cli.main import run
+from rapport.storage import tables as t
 from rapport.storage.db import make_engine
 from tests.integration.segment_world import build_world
 
@@ -27,28 +28,63 @@ def cli(sqlite_url, capsys):
     return call
 
 
-def test_s1_create_prints_the_new_number(cli):
-    assert cli("segment", "create", "--description", "Mailing", "--template", "ABSTRACT") == (
-        0,
-        {"no": "SEG00001"},
-        "",
+def test_s1_create_prints_the_new_header(cli):
+    code, created, err = cli(
+        "segment", "create", "--description", "Mailing", "--template", "ABSTRACT"
     )
+    assert (code, err) == (0, "")
+    shown = cli("segment", "show", "SEG00001")[1]
+    del shown["lines"]
+    assert created == shown
+    assert created["no"] == "SEG00001"
+    assert created["interaction_template_code"] == "ABSTRACT"
+    assert created["no_of_lines"] == 0
+
+
+def test_s1_the_users_salesperson_is_found_whatever_the_case_of_the_user_id(
+    cli, sqlite_url, capsys
+):
+    engine = make_engine(sqlite_url)
+    with sessionmaker(engine).begin() as session:
+        session.add(t.User(name="jim", salesperson_code="KIM"))
+    engine.dispose()
+    for given in ("jim", "JIM", "Jim"):
+        assert (
+            run(
+                [
+                    "--db",
+                    sqlite_url,
+                    "--json",
+                    "--user",
+                    given,
+                    "segment",
+                    "create",
+                    "--description",
+                    "Calls",
+                ]
+            )
+            == 0
+        )
+        assert json.loads(capsys.readouterr().out)["salesperson_code"] == "KIM"
 
 
 def test_s3_add_reduce_refine_and_preview_have_the_spec_shapes(cli):
     cli("segment", "create", "--description", "Mailing")
     code, preview, _ = cli("segment", "add", "SEG00001", "--where", "country = BE", "--preview")
     assert code == 0
-    assert {k: preview[k] for k in ("action_no", "added", "no_of_lines", "preview")} == {
+    skipped = {"excluded": 1, "privacy_blocked": 0, "opted_out": 0}
+    assert {k: preview[k] for k in ("action_no", "added", "no_of_lines", "preview", "skipped")} == {
         "action_no": 1,
         "added": 5,
         "no_of_lines": 5,
         "preview": True,
+        "skipped": skipped,
     }
     assert cli("segment", "add", "SEG00001", "--where", "country = BE")[1] == {
         "action_no": 1,
         "added": 5,
         "no_of_lines": 5,
+        "skipped": skipped,
     }
     assert cli("segment", "reduce", "SEG00001", "--where", "no = P6")[1] == {
         "action_no": 2,
@@ -109,3 +145,16 @@ def test_errors_exit_1_with_one_line_and_change_nothing(cli):
 def test_usage_errors_exit_2(cli):
     assert cli("segment", "add", "SEG00001")[0] == 2  # --where is required
     assert cli("segment", "frobnicate")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "nos"), [("add-contact", ["BETA", "NOBODY"]), ("remove-contact", ["P1", "P3"])]
+)
+def test_s5_add_and_remove_contact_are_all_or_nothing(cli, command, nos):
+    cli("segment", "create", "--description", "Mailing")
+    cli("segment", "add", "SEG00001", "--where", "company_no = ACME")
+    before = cli("segment", "show", "SEG00001")[1]
+    code, out, err = cli("segment", command, "SEG00001", *nos)
+    assert (code, out) == (1, None)
+    assert nos[1] in err
+    assert cli("segment", "show", "SEG00001")[1] == before

@@ -330,3 +330,16 @@ def test_l3_resend_queues_interactions_without_a_queue_row(sessions, smtp):
     result = delivery.resend(sessions, logged_segment_entry_no=1, settings=settings, now=NOW)
     assert result.sent == 1
     assert len(inbox.messages) == 1
+
+
+def test_l3_a_contact_without_an_email_address_is_skipped_with_the_reason(sessions, smtp):
+    inbox, settings = smtp
+    with sessions.begin() as session:
+        body = make_stored_attachment(session, b"Hi {{ contact.name }}", extension="txt")
+        make_queued_interaction(session, make_person(session, "P1"), attachment=body)
+    result = run(sessions, settings)
+    assert (result.sent, result.failed, result.skipped, inbox.messages) == (0, 0, 1, [])
+    assert statuses(sessions)["P1"] == (
+        "skipped",
+        "the contact has no e-mail address (nor an active alternate address with one)",
+    )

@@ -39,10 +39,10 @@ def recipients(sessions, no):
         }
     expected: list[tuple[str, str]] = []
     for line in lines:
-        address = alternates.get((line["contact_no"], line["contact_alt_address_code"]))
-        address = address or emails[line["contact_no"]]
-        if line["correspondence_type"] == "email" and address:
-            expected.append((address, line["language_code"]))
+        address = alternates.get((line.contact_no, line.contact_alt_address_code))
+        address = address or emails[line.contact_no]
+        if line.correspondence_type == "email" and address:
+            expected.append((address, line.language_code))
     return lines, expected
 
 
@@ -74,8 +74,8 @@ def test_a_demo_segment_is_logged_delivered_followed_up_canceled_and_resent(demo
         body = message.get_body(("html", "plain")).get_content()
         assert CLOSING[languages[message["To"]]] in body
         assert "{{" not in body
-    follow_up = sorted(line["contact_no"] for line in segments.get_lines(demo, result.follow_up))
-    assert follow_up == sorted({line["contact_no"] for line in lines})
+    follow_up = sorted(line.contact_no for line in segments.get_lines(demo, result.follow_up))
+    assert follow_up == sorted({line.contact_no for line in lines})
     with demo.begin() as session:
         assert (
             session.scalar(

@@ -5,22 +5,21 @@ campaign entry per campaign, attachments frozen, and the delivery queue contract
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from decimal import Decimal
 
 import pytest
+from docx import Document
 from sqlalchemy import func, select, update
 
-from rapport.errors import Conflict, Invalid, NotFound, RapportError
-from rapport.services.delivery.queue import DeliveryResult
+from rapport.errors import Conflict, DeliveryFailed, Invalid, NotFound, RapportError
 from rapport.services.interactions.log import log_segment
 from rapport.settings import Settings
 from rapport.storage import tables as t
-from tests.factories import build_log_world, make_segment
+from tests.factories import build_log_world, make_segment, make_stored_attachment
 
 TODAY = dt.date.today()
-# Mail settings of the right form, for the tests that stand in for the delivery engine.
-MAIL = Settings(smtp_url="smtp://127.0.0.1:2525", mail_from="news@rapport.test")
 
 
 @pytest.fixture
@@ -319,21 +318,29 @@ def test_l7_delivering_e_mail_to_a_contact_without_any_address_is_refused(world)
     assert counts(world) == before
 
 
-def test_l7_an_alternate_address_without_e_mail_blanks_the_type_without_error(world, monkeypatch):
+def test_l7_an_alternate_address_without_e_mail_blanks_the_type_and_delivery_fails(
+    world, smtp, tmp_path
+):
+    """Reference §3 "Logging": the blanked line is still queued because the template's
+    default type is e-mail, and its delivery then fails for want of a correspondence type
+    (on a real SMTP server: nothing is sent)."""
+    inbox, mail = smtp
     with world.begin() as session:
         bob = session.scalar(select(t.Contact).where(t.Contact.no == "P2"))
         session.add(t.ContactAltAddress(contact_id=bob.id, code="OFFICE", email=""))
     no = segment(
         world, ("P2", {"correspondence_type": "email", "contact_alt_address_code": "OFFICE"})
     )
-    fake_delivery(monkeypatch, world)
-    result = log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL)
-    # Blanked, yet queued because the template's default type is e-mail (reference §3).
-    assert [(r.correspondence_type, r.delivery_status) for r in entries(world)] == [("", "pending")]
-    assert result.delivered == 1
+    result = log_segment(world, no, deliver=True, user="ADMIN", settings=mail, output_dir=tmp_path)
+    assert [(r.correspondence_type, r.delivery_status) for r in entries(world)] == [("", "failed")]
+    assert (result.delivered, result.failed, inbox.messages) == (0, 1, [])
+    with world.begin() as session:
+        reason = session.scalar(select(t.Delivery.reason))
+    assert reason == "cannot deliver by correspondence type ''"
 
 
-def test_l7_delivering_needs_an_attachment_or_a_word_template(world, monkeypatch):
+def test_l7_delivering_needs_an_attachment_or_a_word_template(world, smtp, tmp_path):
+    inbox, mail = smtp
     no = segment(world, ("P1", {}), ("ACME", {"attachment_no": 0}))
     with pytest.raises(Invalid) as caught:
         log_segment(world, no, deliver=True, user="ADMIN")
@@ -342,31 +349,14 @@ def test_l7_delivering_needs_an_attachment_or_a_word_template(world, monkeypatch
     )
     with world.begin() as session:
         session.execute(update(t.SegmentLine).values(word_template_code="LETTER"))
-    fake_delivery(monkeypatch, world)
-    assert log_segment(world, no, deliver=True, user="ADMIN", settings=MAIL).interactions == 2
+    result = log_segment(world, no, deliver=True, user="ADMIN", settings=mail, output_dir=tmp_path)
+    assert result.interactions == 2
+    assert [m["To"] for m in inbox.messages] == ["ann@acme.test"]
 
 
 def test_l7_without_deliver_a_missing_attachment_is_fine(world):
     no = segment(world, ("P1", {"attachment_no": 0}))
     assert log_segment(world, no, user="ADMIN").interactions == 1
-
-
-def fake_delivery(monkeypatch, sessions, seen=None):
-    """Stand-in for the delivery engine: records what the committed queue holds."""
-    from rapport.services.delivery import queue as delivery
-
-    def deliver(given, *, logged_segment_entry_no, settings, output_dir=None):
-        with given.begin() as session:  # a new transaction: sees only committed rows
-            queue = session.execute(
-                select(t.Delivery.entry_no, t.Delivery.channel, t.Delivery.status).order_by(
-                    t.Delivery.entry_no
-                )
-            ).all()
-        if seen is not None:
-            seen.extend(queue)
-        return DeliveryResult(sent=len(queue), failed=0, skipped=0)
-
-    monkeypatch.setattr(delivery, "deliver", deliver)
 
 
 def test_l2_deliver_queues_entries_to_send_and_delivers_after_commit(world, smtp, tmp_path):
@@ -394,16 +384,30 @@ def test_l2_without_deliver_nothing_is_queued(world):
     assert (result.delivered, counts(world)["deliveries"]) == (0, 0)
 
 
-def test_l2_a_failed_delivery_keeps_the_log_and_says_how_to_resend(world, monkeypatch):
-    from rapport.services.delivery import queue as delivery
-
-    def broken(*_args, **_kwargs):
-        raise Invalid("RAPPORT_SMTP_URL is not set")
-
-    monkeypatch.setattr(delivery, "deliver", broken)
-    with pytest.raises(RapportError, match="rapport logged resend 1"):
-        log_segment(world, segment(world, ("P1", {})), deliver=True, user="ADMIN", settings=MAIL)
+def test_l2_a_failed_delivery_keeps_the_log_and_says_how_to_resend(world, tmp_path):
+    """A real failure after the commit: the zip bundling the hard copies cannot be written
+    (its name is taken by a folder). The log stays, the hard copy is marked sent, and the
+    message says where the documents are and how to resend."""
+    with world.begin() as session:
+        word = make_stored_attachment(session, docx_template(), extension="docx")
+    no = segment(world, ("P4", {"correspondence_type": "hard_copy", "attachment_no": word.no}))
+    (tmp_path / "Logged segment 1.zip").mkdir()
+    with pytest.raises(DeliveryFailed) as caught:
+        log_segment(world, no, deliver=True, user="ADMIN", output_dir=tmp_path)
+    assert caught.value.message.startswith(
+        "Logged Segment 1 has been logged, but its delivery failed: the hard copies are in "
+    )
+    assert caught.value.entry_no == 1  # the CLI adds: Resend with `rapport logged resend 1`.
     assert counts(world)["interaction_log_entries"] == 1
+    assert [r.delivery_status for r in entries(world)] == ["sent"]
+
+
+def docx_template() -> bytes:
+    document = Document()
+    document.add_paragraph("Dear {{ contact.name }}")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def test_l3_e_mail_delivery_without_its_settings_is_refused_and_nothing_is_logged(world):

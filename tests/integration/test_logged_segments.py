@@ -27,7 +27,7 @@ def world(sessions):
             description="First",
             lines=[
                 {"contact": contacts["P1"], "attachment_no": 1},
-                {"contact": contacts["ACME"], "campaign_no": "CP1"},
+                {"contact": contacts["ACME"], "campaign_no": "CP1", "attachment_no": 1},
                 {"contact": contacts["P4"], "campaign_no": "CP2"},
             ],
             **common,
@@ -114,27 +114,22 @@ def test_l5_unknown_logged_segments_are_not_found(world):
         logged_segments.cancel_log(world, 9)
 
 
-def test_l5_resend_queues_what_was_not_sent_and_never_resends_a_sent_entry(world, monkeypatch):
-    from rapport.services.delivery import queue as delivery
-    from rapport.services.delivery.queue import DeliveryResult
-
-    delivered = []
-
-    def deliver(sessions, *, logged_segment_entry_no, settings, output_dir=None, **_):
-        with sessions.begin() as session:
-            due = session.scalars(
-                select(t.Delivery.entry_no)
-                .where(t.Delivery.status == "pending")
-                .order_by(t.Delivery.entry_no)
-            ).all()
-            for entry_no in due:
-                session.get(t.Delivery, entry_no).status = "sent"
-                session.get(t.InteractionLogEntry, entry_no).delivery_status = "sent"
-        delivered.append(list(due))
-        return DeliveryResult(sent=len(due), failed=0, skipped=0)
-
-    monkeypatch.setattr(delivery, "deliver", deliver)
-    first = logged_segments.resend(world, 1)
-    assert (first.sent, delivered) == (3, [[1, 2, 3]])
-    again = logged_segments.resend(world, 1)
-    assert (again.sent, delivered[-1]) == (0, [])
+def test_l5_resend_queues_what_was_not_sent_and_never_resends_a_sent_entry(world, smtp, tmp_path):
+    """Logged segment 1 was logged without delivery: a resend queues its three entries and
+    delivers them to a real SMTP server (Ann and Acme by e-mail; Dee's hard copy fails, its
+    attachment being an e-mail body); a second resend sends nothing twice and tries Dee's
+    again."""
+    inbox, mail = smtp
+    first = logged_segments.resend(world, 1, settings=mail, output_dir=tmp_path)
+    assert (first.sent, first.failed) == (2, 1)
+    assert sorted(m["To"] for m in inbox.messages) == ["ann@acme.test", "info@acme.test"]
+    again = logged_segments.resend(world, 1, settings=mail, output_dir=tmp_path)
+    assert (again.sent, again.failed) == (0, 1)
+    assert len(inbox.messages) == 2
+    with world.begin() as session:
+        queue = session.execute(
+            select(t.Delivery.entry_no, t.Delivery.status, t.Delivery.attempts).order_by(
+                t.Delivery.entry_no
+            )
+        ).all()
+    assert queue == [(1, "sent", 0), (2, "sent", 0), (3, "failed", 2)]

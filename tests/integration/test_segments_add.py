@@ -29,7 +29,7 @@ def new_segment(sessions, **values):
 
 
 def members(sessions, no):
-    return [line["contact_no"] for line in segments.get_lines(sessions, no)]
+    return [line.contact_no for line in segments.get_lines(sessions, no)]
 
 
 def test_s1_create_numbers_from_the_series_dates_today_and_takes_the_users_salesperson(world):
@@ -68,8 +68,8 @@ def test_s3_add_contacts_by_criteria_orders_and_numbers_lines(world):
     # S11: company name, company no., company before person, name; persons without a
     # company (blank company name) come first; the company GAMMA is excluded, its person
     # P5 is not.
-    assert [line["contact_no"] for line in lines] == ["P6", "ACME", "P1", "P2", "P5"]
-    assert [line["line_no"] for line in lines] == [10000, 20000, 30000, 40000, 50000]
+    assert [line.contact_no for line in lines] == ["P6", "ACME", "P1", "P2", "P5"]
+    assert [line.line_no for line in lines] == [10000, 20000, 30000, 40000, 50000]
 
 
 def test_s3_no_duplicates_unless_allow_existing(world):
@@ -140,27 +140,27 @@ def test_x7_a_contact_opted_out_of_the_lines_correspondence_type_is_not_added(wo
 def test_s6_line_defaults_follow_the_header_and_the_contact(world):
     no = new_segment(world, interaction_template_code="ABSTRACT")
     add_contacts(world, no, criteria="company_no = ACME or no = P6", user="ADMIN")
-    lines = {line["contact_no"]: line for line in segments.get_lines(world, no)}
+    lines = {line.contact_no: line for line in segments.get_lines(world, no)}
     # salesperson: the header's (the user's, JO) overrides the contact's
-    assert {line["salesperson_code"] for line in lines.values()} == {"JO"}
+    assert {line.salesperson_code for line in lines.values()} == {"JO"}
     # correspondence type: the contact's own type, else the template default
-    assert lines["P1"]["correspondence_type"] == "hard_copy"
-    assert lines["P2"]["correspondence_type"] == "email"
+    assert lines["P1"].correspondence_type == "hard_copy"
+    assert lines["P2"].correspondence_type == "email"
     # language: the contact's when the segment has a variant for it, else the default
-    assert lines["ACME"]["language_code"] == "NLB"
-    assert lines["P1"]["language_code"] == "ENU"  # FRB has no variant
-    assert lines["P1"]["attachment_no"] != lines["ACME"]["attachment_no"]
-    assert lines["P1"]["interaction_template_code"] == "ABSTRACT"
-    assert (lines["P1"]["cost"], lines["P1"]["duration"]) == (2, 5)
-    assert lines["P1"]["contact_company_no"] == "ACME"
-    assert lines["P6"]["contact_company_no"] == ""
+    assert lines["ACME"].language_code == "NLB"
+    assert lines["P1"].language_code == "ENU"  # FRB has no variant
+    assert lines["P1"].attachment_no != lines["ACME"].attachment_no
+    assert lines["P1"].interaction_template_code == "ABSTRACT"
+    assert (lines["P1"].cost, lines["P1"].duration) == (2, 5)
+    assert lines["P1"].contact_company_no == "ACME"
+    assert lines["P6"].contact_company_no == ""
 
 
 def test_s6_without_a_header_salesperson_the_contacts_own_is_used(world):
     no = new_segment(world)
     segments.set_header(world, no, values=[("salesperson_code", "")])
     add_contacts(world, no, criteria="no in (ACME, P6, P2)", user="ADMIN")
-    lines = {line["contact_no"]: line["salesperson_code"] for line in segments.get_lines(world, no)}
+    lines = {line.contact_no: line.salesperson_code for line in segments.get_lines(world, no)}
     assert lines == {"ACME": "KIM", "P6": "JO", "P2": ""}
 
 
@@ -179,8 +179,7 @@ def test_s6_the_active_alternate_address_is_put_on_the_line(world):
     no = new_segment(world)
     add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
     codes = {
-        line["contact_no"]: line["contact_alt_address_code"]
-        for line in segments.get_lines(world, no)
+        line.contact_no: line.contact_alt_address_code for line in segments.get_lines(world, no)
     }
     assert codes == {"ACME": "", "P1": "HOME", "P2": ""}
 
@@ -190,7 +189,7 @@ def test_x2_preview_counts_exactly_and_changes_nothing(world):
     add_contacts(world, no, criteria="no = ACME", user="ADMIN")
     preview = add_contacts(world, no, criteria="country = BE", user="ADMIN", preview=True)
     assert preview.preview
-    assert [row["no"] for row in preview.sample] == ["P6", "P1", "P2", "P5"]
+    assert [row.no for row in preview.sample] == ["P6", "P1", "P2", "P5"]
     header = segments.get(world, no)
     assert (header.no_of_lines, header.no_of_criteria_actions) == (1, 1)
     actual = add_contacts(world, no, criteria="country = BE", user="ADMIN")

@@ -15,7 +15,12 @@ from rapport.services.segments.actions import (
     refine,
 )
 from rapport.services.segments.line_edits import set_line
-from rapport.services.segments.manual import add_contact, remove_contact
+from rapport.services.segments.manual import (
+    add_contact,
+    add_contacts_by_hand,
+    remove_contact,
+    remove_contacts_by_hand,
+)
 from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 
@@ -41,12 +46,12 @@ def seg(world):
 
 
 def members(sessions, no):
-    return sorted(line["contact_no"] for line in segments.get_lines(sessions, no))
+    return sorted(line.contact_no for line in segments.get_lines(sessions, no))
 
 
 def snapshot(sessions, no):
     return [
-        (line["line_no"], line["contact_no"], line["salesperson_code"], line["subject"])
+        (line.line_no, line.contact_no, line.salesperson_code, line.subject)
         for line in segments.get_lines(sessions, no)
     ]
 
@@ -113,12 +118,36 @@ def test_s5_removing_a_contact_not_on_the_segment_is_an_error(world, seg):
     assert segments.get(world, seg).no_of_criteria_actions == 1
 
 
+def test_s5_adding_contacts_by_hand_is_all_or_nothing_when_one_does_not_exist(world, seg):
+    before = (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions)
+    with pytest.raises(NotFound, match=r"No\.='NOBODY'"):
+        add_contacts_by_hand(world, seg, contact_nos=["BETA", "NOBODY"], user="ADMIN")
+    assert (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions) == before
+    assert "BETA" not in members(world, seg)
+
+
+def test_s5_removing_contacts_by_hand_is_all_or_nothing_when_one_is_not_on_it(world, seg):
+    before = (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions)
+    with pytest.raises(NotFound, match="Contact BETA is not on segment"):
+        remove_contacts_by_hand(world, seg, contact_nos=["P2", "BETA"], user="ADMIN")
+    assert (snapshot(world, seg), segments.get(world, seg).no_of_criteria_actions) == before
+
+
+def test_s5_contacts_added_by_hand_together_are_one_action_each(world, seg):
+    results = add_contacts_by_hand(world, seg, contact_nos=["beta", "GAMMA"], user="ADMIN")
+    assert [(r.action_no, r.added) for r in results] == [(2, 1), (3, 1)]
+    removed = remove_contacts_by_hand(world, seg, contact_nos=["BETA", "P2"], user="ADMIN")
+    assert [(r.action_no, r.removed) for r in removed] == [(4, 1), (5, 1)]
+    assert {"BETA", "P2"}.isdisjoint(members(world, seg))
+    assert "GAMMA" in members(world, seg)
+
+
 def test_s5_changing_a_lines_contact_is_two_actions_undone_exactly(world, seg):
     (first,) = segments.get_lines(world, seg, limit=1)
     before = snapshot(world, seg)
-    set_line(world, seg, first["line_no"], values=[("contact_no", "BETA")], user="ADMIN")
-    lines = {line["line_no"]: line["contact_no"] for line in segments.get_lines(world, seg)}
-    assert lines[first["line_no"]] == "BETA"
+    set_line(world, seg, first.line_no, values=[("contact_no", "BETA")], user="ADMIN")
+    lines = {line.line_no: line.contact_no for line in segments.get_lines(world, seg)}
+    assert lines[first.line_no] == "BETA"
     assert segments.get(world, seg).no_of_criteria_actions == 3
     segment_history.go_back(world, seg, to=1)
     assert snapshot(world, seg) == before
@@ -129,23 +158,21 @@ def test_s5_line_fields_are_validated_and_stored(world, seg):
     set_line(
         world,
         seg,
-        first["line_no"],
+        first.line_no,
         values=[("subject", "Hello"), ("salesperson_code", "KIM")],
         user="ADMIN",
     )
     (line,) = segments.get_lines(world, seg, limit=1)
-    assert (line["subject"], line["salesperson_code"]) == ("Hello", "KIM")
+    assert (line.subject, line.salesperson_code) == ("Hello", "KIM")
     with pytest.raises(Invalid, match="did you mean 'subject'"):
-        set_line(world, seg, first["line_no"], values=[("subjct", "x")], user="ADMIN")
+        set_line(world, seg, first.line_no, values=[("subjct", "x")], user="ADMIN")
     with pytest.raises(NotFound, match="Salesperson"):
-        set_line(
-            world, seg, first["line_no"], values=[("salesperson_code", "NOBODY")], user="ADMIN"
-        )
+        set_line(world, seg, first.line_no, values=[("salesperson_code", "NOBODY")], user="ADMIN")
 
 
 def test_s8_go_back_undoes_the_last_action_exactly_with_line_edits(world, seg):
     (first,) = segments.get_lines(world, seg, limit=1)
-    set_line(world, seg, first["line_no"], values=[("subject", "Edited")], user="ADMIN")
+    set_line(world, seg, first.line_no, values=[("subject", "Edited")], user="ADMIN")
     before = snapshot(world, seg)
     reduce(world, seg, criteria="country = BE", user="ADMIN")
     segment_history.go_back(world, seg)
@@ -215,28 +242,26 @@ def test_s2_header_changes_propagate_to_lines_with_the_header_template(world):
     ).no
     add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
     (first,) = segments.get_lines(world, no, limit=1)
-    set_line(
-        world, no, first["line_no"], values=[("interaction_template_code", "CALL")], user="ADMIN"
-    )
+    set_line(world, no, first.line_no, values=[("interaction_template_code", "CALL")], user="ADMIN")
     segments.set_header(world, no, values=[("description", "New"), ("unit_cost", "7")])
-    lines = {line["contact_no"]: line for line in segments.get_lines(world, no)}
-    assert lines["ACME"]["interaction_template_code"] == "CALL"
-    assert (lines["ACME"]["description"], lines["ACME"]["cost"]) == ("Call", 1)
-    assert (lines["P1"]["description"], lines["P1"]["cost"]) == ("New", 7)
+    lines = {line.contact_no: line for line in segments.get_lines(world, no)}
+    assert lines["ACME"].interaction_template_code == "CALL"
+    assert (lines["ACME"].description, lines["ACME"].cost) == ("Call", 1)
+    assert (lines["P1"].description, lines["P1"].cost) == ("New", 7)
     segments.set_header(world, no, values=[("description", "Newer")], update_lines=False)
-    assert {line["description"] for line in segments.get_lines(world, no)} == {"Call", "New"}
+    assert {line.description for line in segments.get_lines(world, no)} == {"Call", "New"}
 
 
 def test_s2_header_template_change_carries_defaults_and_keeps_the_contact_rule(world):
     no = segments.create_segment(world, description="Mailing", user="ADMIN").no
     add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
     segments.set_header(world, no, values=[("interaction_template_code", "ABSTRACT")])
-    lines = {line["contact_no"]: line for line in segments.get_lines(world, no)}
-    assert {line["interaction_template_code"] for line in lines.values()} == {"ABSTRACT"}
-    assert lines["P1"]["correspondence_type"] == "hard_copy"  # SPEC §4: the rule is kept
-    assert lines["P2"]["correspondence_type"] == "email"
-    assert lines["ACME"]["language_code"] == "NLB"
-    assert lines["P2"]["cost"] == 2
+    lines = {line.contact_no: line for line in segments.get_lines(world, no)}
+    assert {line.interaction_template_code for line in lines.values()} == {"ABSTRACT"}
+    assert lines["P1"].correspondence_type == "hard_copy"  # SPEC §4: the rule is kept
+    assert lines["P2"].correspondence_type == "email"
+    assert lines["ACME"].language_code == "NLB"
+    assert lines["P2"].cost == 2
 
 
 def test_s2_header_language_change_propagates(world):
@@ -252,8 +277,8 @@ def test_s2_header_language_change_propagates(world):
     )
     header = segments.get(world, no)
     assert (header.language_code_default, header.subject_default) == ("FRB", "Bonjour")
-    assert {line["language_code"] for line in segments.get_lines(world, no)} == {"FRB"}
-    assert {line["subject"] for line in segments.get_lines(world, no)} == {"Bonjour"}
+    assert {line.language_code for line in segments.get_lines(world, no)} == {"FRB"}
+    assert {line.subject for line in segments.get_lines(world, no)} == {"Bonjour"}
     with world.begin() as session:
         variant = session.scalars(
             select(t.SegmentInteractionLanguage).where(

@@ -28,7 +28,7 @@ def new(sessions):
 
 
 def members(sessions, no):
-    return sorted(line["contact_no"] for line in segments.get_lines(sessions, no))
+    return sorted(line.contact_no for line in segments.get_lines(sessions, no))
 
 
 def test_s9_save_and_reuse_criteria_replays_every_action(world):
@@ -210,4 +210,4 @@ def test_a_streamed_list_does_not_hold_up_a_writer(sqlite_sessions):
     first = next(stream)
     reduce(sqlite_sessions, no, criteria="no = P6", user="ADMIN")  # waits 30 s if blocked
     rest = list(stream)
-    assert first["contact_no"] not in {line["contact_no"] for line in rest}
+    assert first.contact_no not in {line.contact_no for line in rest}

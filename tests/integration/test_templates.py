@@ -9,6 +9,7 @@ import io
 import docx
 import pytest
 
+from rapport.domain.merge_fields import ALL_MERGE_FIELDS
 from rapport.errors import Invalid, NotFound
 from rapport.services.templates import cards as templates
 from rapport.storage import tables as t
@@ -116,7 +117,8 @@ def test_l1_the_first_variant_of_a_template_sets_its_default_language(world):
 def test_l1_bad_attachments_are_refused_with_where(world, file_name, content, message):
     with pytest.raises(Invalid) as caught:
         templates.attach(world, "ABSTRACT", file_name=file_name, content=content)
-    assert caught.value.message == message
+    # The file is the field the error is about; str() joins it to the message.
+    assert str(caught.value) == message
 
 
 def test_l1_a_word_template_with_a_bad_merge_field_names_the_paragraph(world):
@@ -130,3 +132,47 @@ def test_l1_attach_needs_a_known_template_and_language(world):
         templates.attach(world, "NOPE", file_name="a.txt", content=b"x")
     with pytest.raises(NotFound, match=r"The Language does not exist.*Code='XX'"):
         templates.attach(world, "ABSTRACT", file_name="a.txt", content=b"x", language_code="xx")
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "where", "written", "meant"),
+    [
+        ("body.html", b"<p>Dear\n{{ contact.nam }}</p>", "line 2", "contact.nam", "contact.name"),
+        ("body.txt", b"{{ salesperson.nmae }}", "line 1", "salesperson.nmae", "salesperson.name"),
+        ("body.txt", b"Hi {{ contact['nam'] }}", "line 1", "contact.nam", "contact.name"),
+        ("body.txt", b"{{ segment.description }}\n{{ colour }}", "line 2", "colour", None),
+        (
+            "letter.docx",
+            word_document("Kind regards", "Dear {{ contact.salutaton }},"),
+            "paragraph 2",
+            "contact.salutaton",
+            "contact.salutation",
+        ),
+    ],
+)
+def test_l1_an_unknown_merge_field_is_refused_when_attached(
+    world, file_name, content, where, written, meant
+):
+    """L1, SPEC §6: a misspelt merge field is refused at attach time with a did-you-mean and
+    the list of merge fields, and nothing changes (it would fail every delivery later)."""
+    before = templates.get(world, "ABSTRACT")
+    with pytest.raises(Invalid) as caught:
+        templates.attach(world, "ABSTRACT", file_name=file_name, content=content)
+    text = str(caught.value)
+    assert f"{where}: unknown merge field {written}" in text
+    assert (f"did you mean {meant}?" in text) == (meant is not None)
+    assert f"The merge fields are: {', '.join(ALL_MERGE_FIELDS)}." in text
+    assert templates.get(world, "ABSTRACT") == before
+
+
+def test_l1_every_declared_merge_field_is_accepted(world):
+    body = "\n".join(f"{{{{ {field} }}}}" for field in ALL_MERGE_FIELDS)
+    body += "\n{% for word in contact.name.split() %}{{ word|upper }}{% endfor %}"
+    variant = templates.attach(
+        world, "ABSTRACT", file_name="all.txt", content=body.encode(), language_code="ENU"
+    )
+    assert variant.file_name == "all.txt"
+    letter = word_document(*(f"{{{{ {field} }}}}" for field in ALL_MERGE_FIELDS))
+    assert templates.attach(
+        world, "CALL", file_name="all.docx", content=letter, language_code="ENU"
+    )

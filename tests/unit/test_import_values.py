@@ -9,8 +9,8 @@ import pytest
 
 from rapport.errors import Invalid
 from rapport.services.transfer import tables as import_tables
+from rapport.services.transfer._values import BadChunk
 from rapport.services.transfer.files import cell_text
-from rapport.services.transfer.values import BadChunk
 
 
 def column(table: str, name: str):

@@ -18,8 +18,8 @@ from pydantic import Field, StrictBool, StrictStr
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
-from rapport.services.contacts import cards, relations
-from rapport.services.contacts.cards import ContactRead
+from rapport.services.contacts import cards, consent, relations
+from rapport.services.contacts.results import ContactCard, ContactRead
 
 router = APIRouter(prefix="/api", tags=["contacts"])
 
@@ -44,6 +44,13 @@ ASSIGNMENT_LISTS = (
 FIELDS_EXAMPLE = {"type": "person", "name": "Ann Smith", "company_no": "CT000001"}
 
 
+CorrespondenceType = Literal["email", "hard_copy"]
+
+
+class OptOut(RequestBody):
+    type: CorrespondenceType = Field(examples=["email"])
+
+
 class Assignment(RequestBody):
     relation: Relation = Field(examples=["mailing_group"])
     code: str = Field(min_length=1, max_length=20, description="For profile: the questionnaire.")
@@ -59,7 +66,7 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
     return {"code": item["code"], "description": item["description"], **item["values"]}
 
 
-def card_json(card: cards.ContactCard) -> dict[str, Any]:
+def card_json(card: ContactCard) -> dict[str, Any]:
     shape: dict[str, Any] = jsonable(dataclasses.asdict(card))
     for name in ASSIGNMENT_LISTS:
         shape[name] = [_flat(item) for item in shape[name]]
@@ -159,3 +166,33 @@ def unassign(
         "code": code.strip().upper(),
         "removed": True,
     }
+
+
+@router.post(
+    "/contacts/{no}/opt-outs",
+    summary="Opt a contact out of a correspondence type",
+    status_code=201,
+    response_model=documented(consent.ConsentRead),
+)
+def opt_out(no: ContactNo, body: OptOut, ctx: Context) -> JSONResponse:
+    """X7: the contact no longer gets this correspondence type (no change if it already
+    opted out): segments skip it for lines of that type, and delivery skips it even if it
+    is already on a segment. The answer is its consent, as `rapport contacts opt-out
+    --json` prints it."""
+    done = consent.opt_out(ctx.sessions, no, correspondence_type=body.type)
+    return answer(done, status=201)
+
+
+@router.delete(
+    "/contacts/{no}/opt-outs/{type}",
+    summary="Take back an opt-out",
+    response_model=documented(consent.ConsentRead),
+)
+def opt_in(
+    no: ContactNo,
+    type: Annotated[CorrespondenceType, Path(examples=["email"])],
+    ctx: Context,
+) -> JSONResponse:
+    """X7: take back the contact's opt-out of a correspondence type (no change if there was
+    none); the answer is its consent, as `rapport contacts opt-in --json` prints it."""
+    return answer(consent.opt_in(ctx.sessions, no, correspondence_type=type))

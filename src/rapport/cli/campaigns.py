@@ -5,13 +5,13 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Assignments, assignments
 from rapport.cli.state import state
 
 app = typer.Typer(no_args_is_help=True, help="Campaigns: create, list, activate targets.")
@@ -20,9 +20,8 @@ CampaignNo = Annotated[str, typer.Argument(help="Campaign no., e.g. CP00001.")]
 
 
 def _date_option(name: str) -> Any:
-    return typer.Option(
-        name, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date.", show_default=False
-    )
+    # Taken as text and checked by the service: a bad date is a user error (exit 1).
+    return typer.Option(name, metavar="YYYY-MM-DD", help="Date.", show_default=False)
 
 
 def print_rows(rows: list[Any], *, as_json: bool) -> None:
@@ -42,8 +41,8 @@ def print_rows(rows: list[Any], *, as_json: bool) -> None:
 def create(
     ctx: typer.Context,
     description: Annotated[str, typer.Option("--description", help="Description.")],
-    starting_date: Annotated[dt.datetime | None, _date_option("--starting-date")] = None,
-    ending_date: Annotated[dt.datetime | None, _date_option("--ending-date")] = None,
+    starting_date: Annotated[str, _date_option("--starting-date")] = "",
+    ending_date: Annotated[str, _date_option("--ending-date")] = "",
     salesperson: Annotated[str, typer.Option("--salesperson", help="Salesperson code.")] = "",
     status: Annotated[str, typer.Option("--status", help="Campaign status code.")] = "",
 ) -> None:
@@ -54,8 +53,8 @@ def create(
     no = campaigns.create_campaign(
         st.sessions,
         description=description,
-        starting_date=starting_date.date() if starting_date else None,
-        ending_date=ending_date.date() if ending_date else None,
+        starting_date=starting_date,
+        ending_date=ending_date,
         salesperson_code=salesperson,
         status_code=status,
     )
@@ -142,3 +141,14 @@ def add_status(
     st = state(ctx)
     result = campaigns.create_status(st.sessions, code=code, description=description)
     output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.code))
+
+
+@app.command("set")
+def set_fields(ctx: typer.Context, campaign: CampaignNo, values: Assignments) -> None:
+    """C1: change a campaign's fields (description, starting_date, ending_date,
+    salesperson_code, status_code), e.g. `ending_date=2026-06-30`."""
+    from rapport.services.campaigns import edits
+
+    st = state(ctx)
+    row = asdict(edits.set_campaign(st.sessions, campaign, values=assignments(values)))
+    output.result(row, as_json=st.json, human=lambda: output.fields(row))

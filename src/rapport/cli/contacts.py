@@ -28,6 +28,7 @@ Values = Annotated[
         "company_no, country, email, salesperson, language, excluded, created …)."
     ),
 ]
+SILENT = ("", None, False, ())
 LIST_COLUMNS = ["no", "name", "type", "company_no", "company_name", "city", "country", "email"]
 ASSIGNMENT_LISTS = (
     "mailing_groups",
@@ -95,8 +96,9 @@ def list_contacts(
 @app.command("show")
 def show(ctx: typer.Context, contact: Contact) -> None:
     """K1/K2: the contact card: its fields, groups, relations, responsibilities, web
-    sources, profile answers, alternate addresses and latest interactions. A person shows
-    the industry groups and business relations of its company."""
+    sources, profile answers, alternate addresses and latest interactions, and its consent
+    (X7: privacy blocked, opted out of). A person shows the industry groups and business
+    relations of its company."""
     from rapport.services.contacts import cards as contacts
 
     st = state(ctx)
@@ -105,9 +107,10 @@ def show(ctx: typer.Context, contact: Contact) -> None:
         card[name] = [_flat(item) for item in card[name]]
 
     def human() -> None:
-        output.fields(
-            {k: v for k, v in card.items() if k not in CARD_LISTS and v not in ("", None, False)}
-        )
+        shown = {k: v for k, v in card.items() if k not in CARD_LISTS and v not in SILENT}
+        shown["privacy_blocked"] = card["privacy_blocked"]
+        shown["opted_out"] = ", ".join(card["opted_out"]) or "nothing"
+        output.fields(shown)
         for name, columns in CARD_LISTS.items():
             if card[name]:
                 output.table(card[name], columns, title=name.replace("_", " "))
@@ -160,6 +163,38 @@ def delete(ctx: typer.Context, contact: Contact) -> None:
         as_json=st.json,
         human=lambda: output.message(f"Contact {no} deleted."),
     )
+
+
+CorrespondenceTypeOption = Annotated[
+    str, typer.Option("--type", help="The correspondence type: email or hard_copy.")
+]
+
+
+def _consent(data: dict[str, Any], as_json: bool) -> None:
+    def human() -> None:
+        opted = ", ".join(data["opted_out"]) or "nothing"
+        output.message(f"Contact {data['contact_no']} has opted out of: {opted}.")
+
+    output.result(data, as_json=as_json, human=human)
+
+
+@app.command("opt-out")
+def opt_out(ctx: typer.Context, contact: Contact, kind: CorrespondenceTypeOption) -> None:
+    """X7: the contact opts out of a correspondence type: segments skip it for lines of
+    that type, and delivery skips it even if it is already on a segment."""
+    from rapport.services.contacts import consent
+
+    st = state(ctx)
+    _consent(asdict(consent.opt_out(st.sessions, contact, correspondence_type=kind)), st.json)
+
+
+@app.command("opt-in")
+def opt_in(ctx: typer.Context, contact: Contact, kind: CorrespondenceTypeOption) -> None:
+    """X7: take back the contact's opt-out of a correspondence type."""
+    from rapport.services.contacts import consent
+
+    st = state(ctx)
+    _consent(asdict(consent.opt_in(st.sessions, contact, correspondence_type=kind)), st.json)
 
 
 @app.command("assign")

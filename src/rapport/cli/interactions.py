@@ -21,7 +21,9 @@ Entries = Annotated[list[int], typer.Argument(help="Interaction log entry nos.")
 Where = Annotated[
     str,
     typer.Option(
-        "--where", help='Filter on entry fields, e.g. "campaign_no = CP1 and not canceled".'
+        "--where",
+        help="Criteria on the entries (docs/criteria-language.md), by the field names printed "
+        'or SPEC §5 names, e.g. "campaign_no = CP1 and date >= today - 2w and not canceled".',
     ),
 ]
 COLUMNS = [

@@ -1,5 +1,5 @@
-"""`rapport logged …`: logged segments — list, cancel, un-cancel, delete the canceled ones,
-resend what was not delivered (L5).
+"""`rapport logged …`: logged segments — list, show with each recipient's delivery status,
+cancel, un-cancel, delete the canceled ones, resend what was not delivered (L5, L3, X8).
 
 Services are imported inside the commands so that `rapport --help` stays fast.
 """
@@ -15,7 +15,7 @@ from rapport.cli import output
 from rapport.cli.options import OutputDir
 from rapport.cli.state import state
 
-app = typer.Typer(no_args_is_help=True, help="Logged segments: list, cancel, delete, resend.")
+app = typer.Typer(no_args_is_help=True, help="Logged segments: list, show, cancel, delete, resend.")
 
 Entry = Annotated[int, typer.Argument(help="Logged segment entry no.")]
 COLUMNS = [
@@ -42,6 +42,35 @@ def list_logged(ctx: typer.Context) -> None:
     st = state(ctx)
     rows = [asdict(row) for row in logged_segments.get_all(st.sessions)]
     output.result(rows, as_json=st.json, human=lambda: output.table(rows, COLUMNS))
+
+
+@app.command("show")
+def show_logged(ctx: typer.Context, entry: Entry) -> None:
+    """L3/X8: a logged segment with its delivery counts and each recipient's status and
+    reason (sent; failed: why; skipped: opted out, privacy blocked, no e-mail address)."""
+    from rapport.services.interactions import logged as logged_segments
+
+    st = state(ctx)
+    card = logged_segments.show(st.sessions, entry)
+    data = {
+        **asdict(card.logged_segment),
+        "delivery": asdict(card.delivery),
+        "deliveries": [asdict(row) for row in card.deliveries],
+    }
+
+    def human() -> None:
+        output.fields(asdict(card.logged_segment))
+        output.fields({"delivery": output.counts(data["delivery"], none="nothing queued")})
+        for row in data["deliveries"]:
+            outcome = f"{row['status']}: {row['reason']}" if row["reason"] else row["status"]
+            recipient = row["recipient"] or row["channel"]
+            output.stdout.print(
+                f"{row['entry_no']}  {row['contact_no']}  {row['contact_name']}  "
+                f"{recipient}  {outcome}",
+                markup=False,
+            )
+
+    output.result(data, as_json=st.json, human=human)
 
 
 @app.command("cancel")
@@ -87,13 +116,27 @@ def resend(
     ctx: typer.Context,
     entry: Entry,
     output_dir: OutputDir = None,
+    include_uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--include-uncertain",
+            help="Also send the entries whose delivery was interrupted after the hand-off "
+            "to the mail server (they may have arrived).",
+        ),
+    ] = False,
 ) -> None:
-    """L5: deliver again what was not sent (failed, skipped, never queued); an entry
-    already sent is never sent twice."""
+    """L5: deliver again what was not sent (failed, skipped, interrupted, never queued); an
+    entry already sent is never sent twice, an uncertain one only with --include-uncertain."""
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
-    result = logged_segments.resend(st.sessions, entry, settings=st.settings, output_dir=output_dir)
+    result = logged_segments.resend(
+        st.sessions,
+        entry,
+        settings=st.settings,
+        output_dir=output_dir,
+        include_uncertain=include_uncertain,
+    )
     data = {
         "sent": result.sent,
         "failed": result.failed,

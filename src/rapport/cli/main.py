@@ -1,38 +1,51 @@
 """The root `rapport` command: global options, sub-apps per noun, errors → exit status.
 
-Exit status: 0 success; 1 a user error (one line on stderr, nothing changed); 2 a usage
-error rejected by the argument parser.
+This is the CLI's one mapping of the error tree (`rapport.errors`): a `RapportError` becomes
+one stderr line, the field it names shown as this command line's own flag, and exit status
+1; anything else is an internal error whose traceback goes to a file (exit status 3). The
+statuses are listed in `rapport --help`.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
+import tempfile
+import traceback
 from typing import Annotated
 
 import typer
 
 from rapport.cli import (
     campaigns,
+    codes,
     contacts,
+    criteria,
     demo,
     followup,
     interactions,
     logged,
     segments,
     serve,
+    setup,
     templates,
     transfer,
     users,
 )
 from rapport.cli.output import error
 from rapport.cli.state import State
-from rapport.errors import RapportError
+from rapport.errors import DeliveryFailed, Invalid, RapportError
 from rapport.settings import Settings
+
+EXIT_STATUSES = (
+    "Exit status: 0 done; 1 a user error (one line on stderr, nothing changed); 2 a usage "
+    "error (a bad option or argument); 3 an internal error (one line on stderr naming the "
+    "file the details were written to)."
+)
 
 app = typer.Typer(
     name="rapport",
     help="Rapport: contacts, segments, interactions and campaigns.",
+    epilog=EXIT_STATUSES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -70,6 +83,9 @@ app.add_typer(followup.tasks, name="tasks")
 app.add_typer(logged.app, name="logged")
 app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
+app.add_typer(criteria.app, name="criteria")
+app.add_typer(codes.app, name="codes")
+app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
 app.command("demo")(demo.demo)
@@ -79,19 +95,95 @@ app.add_typer(users.tokens, name="token")
 app.add_typer(users.audit, name="audit")
 
 
+# The service fields and parameters that have another name on the command line.
+FLAGS = {
+    "database_url": "--db",
+    "database": "--db",
+    "to_action": "--to",
+    "by": "--by",
+    "criteria": "--where",
+    "where": "--where",
+    "table": "TABLE",
+    "file": "FILE",
+    "contacts": "--contacts",
+}
+
+
+def error_line(exc: RapportError) -> str:
+    """The one line a user error prints: the flag (or field) and the position it is about,
+    then the message."""
+    if isinstance(exc, DeliveryFailed):
+        return f"{exc.message} Resend with `rapport logged resend {exc.entry_no}`."
+    if not isinstance(exc, Invalid):
+        return exc.message
+    prefix = ""
+    if exc.field:
+        prefix += f"{FLAGS.get(exc.field, exc.field)}: "
+    if exc.position:
+        line, column = exc.position
+        prefix += f"line {line}, column {column}: "
+    return prefix + exc.message
+
+
+def report_internal_error() -> str:
+    """Write the traceback of the exception being handled to a file; return its path."""
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="rapport-error-", suffix=".log", delete=False, encoding="utf-8"
+    ) as file:
+        traceback.print_exc(file=file)
+    return file.name
+
+
+def not_utf8(argv: list[str]) -> str | None:
+    """The message for the first argument that is not UTF-8 text (Python hands its bytes
+    over as lone surrogates, which no database, file or terminal accepts), else None."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return f"argument {position} ({raw}) is not valid UTF-8 text"
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit status."""
+    bad = not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad:
+        error(bad)
+        return 1
     try:
-        app(args=argv, prog_name="rapport")
+        status = app(args=argv, prog_name="rapport", standalone_mode=False)
+    except typer.BadParameter as exc:
+        if type(exc) is not typer.BadParameter:  # a missing parameter: a usage error
+            return _usage_error(exc)
+        # SPEC §6: a bad option or argument value is a user error, like any other bad input.
+        error(exc.format_message())
+        return 1
+    except typer.TyperException as exc:
+        return _usage_error(exc)
+    except typer.Abort:
+        error("aborted")
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RapportError as exc:
-        error(exc.message)
+        error(error_line(exc))
         return 1
-    except Exception:
-        logging.getLogger("rapport").exception("unexpected error")
+    except Exception as exc:
+        path = report_internal_error()
+        error(f"internal error ({type(exc).__name__}); the details are in {path}")
         return 3
-    return 0
+    return status if isinstance(status, int) else 0
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """What the argument parser rejects (an unknown command or option, a missing argument):
+    Typer's usage message, exit status 2."""
+    from typer import rich_utils
+
+    rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+    return int(getattr(exc, "exit_code", 2))
 
 
 def main() -> None:

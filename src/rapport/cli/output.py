@@ -1,4 +1,9 @@
-"""The one place the CLI writes: results on stdout (text or JSON), messages on stderr."""
+"""The one place the CLI writes: results on stdout (text or JSON), messages on stderr.
+
+Services return typed results (frozen dataclasses); they are written as JSON by one
+function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
+fields and no command reshapes them.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,25 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-stdout = Console(soft_wrap=True, highlight=False)
-stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+# Markup off: names, codes and messages hold user text, and a `[/b]` in a contact's name
+# must print as itself, not as a style (or a markup error).
+stdout = Console(soft_wrap=True, highlight=False, markup=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
+
+
+def plain(value: Any) -> Any:
+    """A typed result (a dataclass) as plain data: its fields, by name, in order."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
 
 
 def _default(value: Any) -> Any:
@@ -21,8 +37,8 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -55,7 +71,7 @@ def message(text: str) -> None:
 
 
 def error(text: str) -> None:
-    stderr.print(f"[bold red]error:[/] {text}", markup=True, highlight=False)
+    stderr.print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False)
 
 
 def _cell(value: Any) -> str:
@@ -66,12 +82,14 @@ def _cell(value: Any) -> str:
     return str(_default(value)) if isinstance(value, dt.date | Decimal) else str(value)
 
 
-def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "") -> None:
+def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> None:
+    """Rows (typed results or mappings) as a table of `columns`."""
     grid = Table(title=title or None, show_lines=False)
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(_cell(row.get(column)) for column in columns))
+        values = plain(row)
+        grid.add_row(*(_cell(values.get(column)) for column in columns))
     stdout.print(grid)
 
 
@@ -87,3 +105,9 @@ def fields(values: Mapping[str, Any]) -> None:
     width = max((len(k) for k in values), default=0)
     for key, value in values.items():
         stdout.print(f"{key.ljust(width)}  {_cell(value)}", markup=False)
+
+
+def counts(values: Mapping[str, int], *, none: str = "none") -> str:
+    """The non-zero counts in words: `{"sent": 2, "opted_out": 1}` → "2 sent, 1 opted out"."""
+    words = [f"{n} {name.replace('_', ' ')}" for name, n in values.items() if n]
+    return ", ".join(words) or none

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from rapport.cli import output
-from rapport.cli.options import Segment
-from rapport.cli.segments import Yes, print_action
+from rapport.cli.options import Segment, Yes
+from rapport.cli.segment_actions import print_action
 from rapport.cli.state import state
 
 
@@ -184,4 +184,4 @@ def reuse_logged(
         ignore_exclusion=ignore_exclusion,
         yes=yes,
     )
-    print_action(result, st.json, verb="added")
+    print_action(result, st.json)

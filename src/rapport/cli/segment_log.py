@@ -51,6 +51,9 @@ def log(
 
     def human() -> None:
         output.message(f"Segment {segment.strip().upper()} has been logged.")
-        output.fields({k: v for k, v in data.items() if v is not None})
+        shown = {k: v for k, v in data.items() if v is not None and k != "delivery"}
+        if deliver:
+            shown["delivery"] = output.counts(data["delivery"], none="nothing to deliver")
+        output.fields(shown)
 
     output.result(data, as_json=st.json, human=human)

@@ -7,7 +7,6 @@ the commands so that `rapport --help` stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -80,10 +79,7 @@ def create_tasks(
     ctx: typer.Context,
     segment: Segment,
     type_: Annotated[str, typer.Option("--type", help="meeting, phone_call or blank.")],
-    date: Annotated[
-        dt.datetime,
-        typer.Option("--date", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date."),
-    ],
+    date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="Date.")],
     description: Annotated[str, typer.Option("--description", help="Description.")],
     salesperson: Annotated[
         str | None, typer.Option("--salesperson", help="Default: each line's salesperson.")
@@ -97,7 +93,7 @@ def create_tasks(
         st.sessions,
         segment,
         type=type_,
-        date=date.date(),
+        date=date,
         description=description,
         salesperson_code=salesperson,
     )

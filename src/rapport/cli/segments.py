@@ -7,40 +7,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from rapport.cli import output
-from rapport.cli.options import Segment
+from rapport.cli import output, segment_actions, segment_history, segment_log, segment_outputs
+from rapport.cli.options import Segment, assignments
 from rapport.cli.state import state
-from rapport.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, help="Segments: build, inspect, log and undo.")
-
-Where = Annotated[str, typer.Option("--where", help="Criteria (see docs/criteria-language.md).")]
-Preview = Annotated[bool, typer.Option("--preview", help="Show the counts; change nothing.")]
-EntireCompanies = Annotated[
-    bool, typer.Option("--entire-companies", help="Match and remove whole companies.")
-]
-KeepCriteria = Annotated[
-    bool,
-    typer.Option(
-        "--keep-criteria", help="Keep the criteria actions when the segment becomes empty."
-    ),
-]
-Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
-
-
-def assignments(pairs: list[str]) -> list[tuple[str, str]]:
-    """FIELD=VALUE arguments, in the order given."""
-    result = []
-    for pair in pairs:
-        field, sep, value = pair.partition("=")
-        if not sep or not field.strip():
-            raise Invalid(f"expected FIELD=VALUE, got {pair!r}")
-        result.append((field.strip(), value))
-    return result
 
 
 @app.command("create")
@@ -54,7 +29,7 @@ def create(
     subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
 ) -> None:
-    """S1: create a segment; prints its number."""
+    """S1: create a segment; prints its number (--json: the new header)."""
     from rapport.services.segments import header as segments
 
     st = state(ctx)
@@ -72,7 +47,7 @@ def create(
         user=st.user,
         values=[(f, v) for f, v in given if v],
     )
-    output.result({"no": result.no}, as_json=st.json, human=lambda: output.stdout.print(result.no))
+    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.no))
 
 
 @app.command("list")
@@ -133,7 +108,7 @@ def show(
         return
     shown = limit if limit is not None else SHOWN_LINES
     output.fields({k: v for k, v in header.items() if v not in ("", None)})
-    output.table(list(segments.get_lines(st.sessions, segment, limit=shown)), LINE_COLUMNS)
+    output.table(segments.get_lines(st.sessions, segment, limit=shown), LINE_COLUMNS)
     if header["no_of_lines"] > shown:
         output.message(f"… {header['no_of_lines'] - shown} more lines (--limit N, or --json).")
 
@@ -183,161 +158,8 @@ def set_line(
     )
 
 
-def print_action(result: Any, as_json: bool, *, verb: str) -> None:
-    data = asdict(result)
-    count = data["added"] if verb == "added" else data["removed"]
-    shape = {"action_no": data["action_no"], verb: count, "no_of_lines": data["no_of_lines"]}
-    if result.preview:
-        shape |= {"preview": True, "sample": data["sample"]}
-
-    def human() -> None:
-        if result.preview:
-            output.stdout.print(
-                f"Preview: {count} contacts would be {verb}; the segment would "
-                f"have {data['no_of_lines']} lines. Nothing was changed."
-            )
-            if data["sample"]:
-                output.table(data["sample"], ["no", "name", "type", "company_no"], title="sample")
-        else:
-            output.stdout.print(
-                f"Action {data['action_no']}: {count} contacts {verb}; {data['no_of_lines']} lines."
-            )
-
-    output.result(shape, as_json=as_json, human=human)
-
-
-@app.command("add")
-def add(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    allow_existing: Annotated[
-        bool, typer.Option("--allow-existing", help="Allow contacts already on it.")
-    ] = False,
-    expand_companies: Annotated[
-        bool,
-        typer.Option("--expand-companies", help="A selected contact brings its whole company."),
-    ] = False,
-    related_companies: Annotated[
-        bool, typer.Option("--related-companies", help="A selected person brings its company.")
-    ] = False,
-    ignore_exclusion: Annotated[
-        bool, typer.Option("--ignore-exclusion", help="Add contacts excluded from segments too.")
-    ] = False,
-    preview: Preview = False,
-) -> None:
-    """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
-    from rapport.services.segments import actions as segment_actions
-
-    st = state(ctx)
-    options = segment_actions.AddOptions(
-        allow_existing=allow_existing,
-        expand_companies=expand_companies,
-        related_companies=related_companies,
-        ignore_exclusion=ignore_exclusion,
-    )
-    result = segment_actions.add_contacts(
-        st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
-    )
-    print_action(result, st.json, verb="added")
-
-
-def _remove(
-    ctx: typer.Context,
-    kind: str,
-    segment: str,
-    where: str,
-    entire_companies: bool,
-    preview: bool,
-    keep_criteria: bool,
-) -> None:
-    from rapport.services.segments import actions as segment_actions
-
-    st = state(ctx)
-    action = getattr(segment_actions, kind)
-    result = action(
-        st.sessions,
-        segment,
-        criteria=where,
-        entire_companies=entire_companies,
-        keep_criteria=keep_criteria,
-        user=st.user,
-        preview=preview,
-    )
-    print_action(result, st.json, verb="removed")
-
-
-@app.command("reduce")
-def reduce(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    entire_companies: EntireCompanies = False,
-    preview: Preview = False,
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S4: remove the lines whose contact matches the criteria."""
-    _remove(ctx, "reduce", segment, where, entire_companies, preview, keep_criteria)
-
-
-@app.command("refine")
-def refine(
-    ctx: typer.Context,
-    segment: Segment,
-    where: Where,
-    entire_companies: EntireCompanies = False,
-    preview: Preview = False,
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S4: keep only the lines whose contact matches the criteria."""
-    _remove(ctx, "refine", segment, where, entire_companies, preview, keep_criteria)
-
-
-@app.command("add-contact")
-def add_contact(
-    ctx: typer.Context,
-    segment: Segment,
-    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
-) -> None:
-    """S5: add contacts by hand, each as its own undoable action."""
-    from rapport.services.segments import manual as segment_manual
-
-    st = state(ctx)
-    results = [
-        asdict(segment_manual.add_contact(st.sessions, segment, contact_no=no, user=st.user))
-        for no in contacts
-    ]
-    output.result(
-        results,
-        as_json=st.json,
-        human=lambda: output.table(results, ["action_no", "added", "no_of_lines"]),
-    )
-
-
-@app.command("remove-contact")
-def remove_contact(
-    ctx: typer.Context,
-    segment: Segment,
-    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
-    keep_criteria: KeepCriteria = False,
-) -> None:
-    """S5: remove contacts by hand, each as its own undoable action."""
-    from rapport.services.segments import manual as segment_manual
-
-    st = state(ctx)
-    results = [
-        asdict(
-            segment_manual.remove_contact(
-                st.sessions, segment, contact_no=no, user=st.user, keep_criteria=keep_criteria
-            )
-        )
-        for no in contacts
-    ]
-    output.result(
-        results,
-        as_json=st.json,
-        human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
-    )
+# The actions come before `language` in `rapport segment --help`.
+segment_actions.register(app)
 
 
 @app.command("language")
@@ -384,14 +206,10 @@ def language(
     )
 
 
-from rapport.cli import segment_history  # noqa: E402
-
 segment_history.register(app)
-
-from rapport.cli import segment_outputs  # noqa: E402
-
 segment_outputs.register(app)
-
-from rapport.cli import segment_log  # noqa: E402
-
 segment_log.register(app)
+
+from rapport.cli import segment_delete  # noqa: E402
+
+segment_delete.register(app)

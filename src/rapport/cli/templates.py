@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Assignments, OptionalAssignments, assignments
 from rapport.cli.state import state
 from rapport.errors import Invalid
 
@@ -95,9 +96,38 @@ def attach(
     try:
         content = file.read_bytes()
     except OSError as exc:
-        raise Invalid(f"cannot read the file: {exc.strerror}", where=str(file)) from exc
+        raise Invalid(f"cannot read the file: {exc.strerror}", field=str(file)) from exc
     variant = templates.attach(
         st.sessions, code, file_name=file.name, content=content, language_code=language
     )
     row = asdict(variant)
     output.result(row, as_json=st.json, human=lambda: output.fields(row))
+
+
+TemplateCode = Annotated[str, typer.Argument(help="Template code.")]
+
+
+def _show_template(row: dict[str, Any]) -> None:
+    output.fields({k: v for k, v in row.items() if k != "languages"})
+    output.table(row["languages"], LANGUAGE_COLUMNS, title="languages")
+
+
+@app.command("create")
+def create(ctx: typer.Context, code: TemplateCode, values: OptionalAssignments = None) -> None:
+    """L1: a new interaction template, e.g. `interaction_group_code=LETTER
+    description=Newsletter correspondence_type_default=email`."""
+    from rapport.services.templates import edits
+
+    st = state(ctx)
+    row = asdict(edits.create_template(st.sessions, code, values=assignments(values)))
+    output.result(row, as_json=st.json, human=lambda: _show_template(row))
+
+
+@app.command("set")
+def set_fields(ctx: typer.Context, code: TemplateCode, values: Assignments) -> None:
+    """L1: change a template's fields (e.g. `unit_cost=2.5 language_code_default=NLB`)."""
+    from rapport.services.templates import edits
+
+    st = state(ctx)
+    row = asdict(edits.set_template(st.sessions, code, values=assignments(values)))
+    output.result(row, as_json=st.json, human=lambda: _show_template(row))

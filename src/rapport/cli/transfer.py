@@ -2,8 +2,8 @@
 
 A file with bad rows imports nothing and exits 1 with every bad row on stderr; with
 `--skip-bad-rows` the good rows are imported, the bad ones listed on stderr, and the exit
-status is 0. An unknown table, a missing file or an unsupported extension is a usage error
-(exit 2). Services are imported inside the commands so that `rapport --help` stays fast.
+status is 0. An unknown table, a missing file or an unsupported extension is a bad value
+(exit 1, SPEC §6). Services are imported inside the commands so that `rapport --help` stays fast.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _table_spec(table: str) -> str:
     try:
         return import_tables.get(table).name
     except Invalid as exc:
-        raise typer.BadParameter(exc.message.removeprefix("TABLE: "), param_hint="TABLE") from exc
+        raise typer.BadParameter(exc.message, param_hint="TABLE") from exc
 
 
 def _usable(path: Path, hint: str) -> None:
@@ -59,6 +59,15 @@ def import_table(
             "--update", help="Update the rows whose key exists instead of rejecting them."
         ),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of a CSV file, e.g. latin-1 or cp1252 (default: from its byte "
+            "order mark, else UTF-8).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad."""
     name = _table_spec(table)
@@ -67,7 +76,7 @@ def import_table(
 
     st = state(ctx)
     result = imports.import_table(
-        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update
+        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update, encoding=encoding
     )
     for bad in result.bad_rows:
         output.message(f"skipped {bad}")
@@ -93,7 +102,6 @@ def export_table(
             "-o",
             "--output",
             help="Write to FILE (.csv or .xlsx); default: CSV on stdout.",
-            dir_okay=False,
             show_default=False,
         ),
     ] = None,

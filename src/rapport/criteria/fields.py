@@ -1,11 +1,13 @@
 """The field and relation registry of the criteria language (SPEC §5): the one place where a
-name is given its column, value type, plain-language label and operators.
+name is given its column, value type, plain-language label and operators, per *subject*
+(what the criteria select: contacts here, the other lists in subjects.py).
 
 The parser, the compiler, the renderer, the JSON form and the language reference all read
-this registry, so a field cannot mean one thing to the parser and another to the SQL.
-A relation is a satellite table linked to the contact by `contact_id`; industry groups and
-business relations are kept on the company and evaluated on the contact's company
-(reference §2.5), which `Relation.on_company` says.
+this registry, so a field cannot mean one thing to the parser and another to the SQL. A
+field's SPEC §5 name is canonical; its SPEC §6 JSON name, where it differs, is an alias
+read as the same field. A relation is a satellite table linked to the contact by
+`contact_id`; industry groups and business relations are kept on the company and evaluated
+on the contact's company (reference §2.5), which `Relation.on_company` says.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from enum import StrEnum
+from functools import cache
 
 from sqlalchemy import Table
 
+from rapport.criteria.operators import Column, ValueType, taken_by
 from rapport.domain.enums import (
     ContactType,
     CorrespondenceType,
@@ -27,44 +32,51 @@ from rapport.domain.enums import (
 )
 from rapport.storage import tables as t
 
+__all__ = [
+    "CONTACTS",
+    "CONTACT_FIELDS",
+    "INTERACTION_FIELDS",
+    "MEMBERSHIPS",
+    "RELATIONS",
+    "Field",
+    "Relation",
+    "Subject",
+    "UnknownName",
+    "ValueType",
+]
 
-class ValueType(StrEnum):
-    """How a field's values are written, stored and compared."""
 
-    CODE = "code"  # upper-cased and trimmed (a Business Central Code)
-    TEXT = "text"  # as written, case-sensitive
-    ENUM = "enum"  # one of a fixed set of lower snake_case words
-    BOOL = "bool"
-    DATE = "date"
-    INT = "int"
-    DECIMAL = "decimal"
+class UnknownName(LookupError):
+    """A name the registry does not know; the message suggests the nearest one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-ORDERING = ("=", "!=", "<", "<=", ">", ">=")
-OPERATORS: dict[ValueType, tuple[str, ...]] = {
-    ValueType.CODE: (*ORDERING, "in", "not in", "is empty", "is not empty", "matches"),
-    ValueType.TEXT: (*ORDERING, "in", "not in", "is empty", "is not empty", "matches"),
-    ValueType.ENUM: ("=", "!=", "in", "not in", "is empty", "is not empty"),
-    ValueType.BOOL: ("=", "!="),
-    ValueType.DATE: (*ORDERING, "in", "not in", "is empty", "is not empty"),
-    ValueType.INT: (*ORDERING, "in", "not in"),
-    ValueType.DECIMAL: (*ORDERING, "in", "not in"),
-}
+def suggestion(name: str, known: list[str]) -> str:
+    """` — did you mean 'x'?` for the nearest known name, or nothing."""
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+    return f" — did you mean {close[0]!r}?" if close else ""
 
 
 @dataclass(frozen=True)
 class Field:
-    """A field of the contact or of one relation's rows."""
+    """A field of a subject's rows or of one relation's rows. `name` is canonical (SPEC §5);
+    `aliases` are other names it is read by (the SPEC §6 JSON names); `expression`, when
+    given, is its SQL (a correlated subquery) instead of the column `column`."""
 
     name: str
     column: str
     type: ValueType
     label: str
     choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    expression: Column | None = dc_field(default=None, compare=False, repr=False)
 
     @property
     def operators(self) -> tuple[str, ...]:
-        ops = OPERATORS[self.type]
+        ops = taken_by(self.type)
         if self.type is ValueType.ENUM and "" not in self.choices:
             return tuple(op for op in ops if "empty" not in op)
         return ops
@@ -83,59 +95,128 @@ class Relation:
     lines: Table | None = None  # profile answers: the questionnaire lines they answer
 
 
-def _choices(enum: type[StrEnum]) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
+@dataclass(frozen=True, eq=False)
+class Subject:
+    """What criteria select: the rows of `table` (contacts, interaction log entries …), by
+    their `key` column, with their fields and, for contacts, relations and memberships."""
+
+    name: str
+    label: str
+    table: Table
+    key: str
+    fields: Mapping[str, Field]
+    relations: Mapping[str, Relation] = dc_field(default_factory=dict)
+    memberships: Mapping[str, str] = dc_field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        """The field `name` (or alias); UnknownName suggesting the nearest known name."""
+        found = by_name(self.fields).get(name.lower())
+        if found is not None:
+            return found
+        known = [*by_name(self.fields), *self.relations, *self.memberships]
+        raise UnknownName(f"unknown field {name!r}{suggestion(name, known)}")
+
+    def relation(self, name: str) -> Relation:
+        """The relation `name`; UnknownName with a suggestion."""
+        found = self.relations.get(name.lower())
+        if found is not None:
+            return found
+        known = [*self.relations, *self.memberships]
+        raise UnknownName(f"unknown relation {name!r}{suggestion(name, known)}")
+
+    def column(self, field: Field) -> Column:
+        """The SQL of one of this subject's own fields."""
+        return self.table.c[field.column] if field.expression is None else field.expression
 
 
-def _fields(*items: Field) -> dict[str, Field]:
+def by_name(fields: Mapping[str, Field]) -> dict[str, Field]:
+    """Every name and alias of `fields` → its field."""
+    return _index(tuple(fields.values()))
+
+
+@cache
+def _index(fields: tuple[Field, ...]) -> dict[str, Field]:
+    return {name: item for item in fields for name in (item.name, *item.aliases)}
+
+
+def _choices(kind: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in kind)
+
+
+def keyed(*items: Field) -> dict[str, Field]:
     return {item.name: item for item in items}
 
 
-def _code(name: str, label: str, column: str | None = None) -> Field:
-    return Field(name, column or name, ValueType.CODE, label)
+def code(name: str, label: str, column: str | None = None, *aliases: str) -> Field:
+    """A Code field; its column is its name unless given."""
+    return Field(name, column or name, ValueType.CODE, label, aliases=aliases)
 
 
-def _text(name: str, label: str, column: str | None = None) -> Field:
+def text(name: str, label: str, column: str | None = None) -> Field:
     return Field(name, column or name, ValueType.TEXT, label)
 
 
-def _enum(name: str, label: str, enum: type[StrEnum], column: str | None = None) -> Field:
-    return Field(name, column or name, ValueType.ENUM, label, _choices(enum))
+def enum(name: str, label: str, kind: type[StrEnum], column: str | None = None) -> Field:
+    return Field(name, column or name, ValueType.ENUM, label, _choices(kind))
 
 
-def _bool(name: str, label: str, column: str | None = None) -> Field:
+def flag(name: str, label: str, column: str | None = None) -> Field:
     return Field(name, column or name, ValueType.BOOL, label)
+
+
+def typed(kind: ValueType, name: str, label: str, column: str | None = None) -> Field:
+    """A date, whole-number or decimal field."""
+    return Field(name, column or name, kind, label)
 
 
 CONTACT_TABLE: Table = t.Contact.__table__  # type: ignore[assignment]
 
-CONTACT_FIELDS: dict[str, Field] = _fields(
-    _code("no", "contact no."),
-    _text("name", "name"),
-    _code("search_name", "search name"),
-    _enum("type", "type", ContactType),
-    _code("company_no", "company no."),
-    _text("company_name", "company name"),
-    _code("salesperson", "salesperson"),
-    _code("territory", "territory"),
-    _code("country", "country/region"),
-    _code("post_code", "post code"),
-    _text("city", "city"),
-    _text("county", "county"),
-    _code("language", "language"),
-    _text("email", "e-mail"),
-    _text("phone", "phone no."),
-    _text("mobile", "mobile phone no."),
-    _enum("correspondence_type", "correspondence type", CorrespondenceType),
-    _bool("excluded", "excluded from segments"),
-    _bool("privacy_blocked", "privacy blocked"),
-    _text("job_title", "job title"),
-    _code("organizational_level", "organizational level"),
-    _code("vat_no", "VAT registration no."),
-    Field("created", "created", ValueType.DATE, "creation date"),
+CONTACT_FIELDS: dict[str, Field] = keyed(
+    code("no", "contact no."),
+    text("name", "name"),
+    code("search_name", "search name"),
+    enum("type", "type", ContactType),
+    code("company_no", "company no."),
+    text("company_name", "company name"),
+    code("salesperson", "salesperson"),
+    code("territory", "territory"),
+    code("country", "country/region"),
+    code("post_code", "post code"),
+    text("city", "city"),
+    text("county", "county"),
+    code("language", "language"),
+    text("email", "e-mail"),
+    text("phone", "phone no."),
+    text("mobile", "mobile phone no."),
+    enum("correspondence_type", "correspondence type", CorrespondenceType),
+    flag("excluded", "excluded from segments"),
+    flag("privacy_blocked", "privacy blocked"),
+    text("job_title", "job title"),
+    code("organizational_level", "organizational level"),
+    code("vat_no", "VAT registration no."),
+    typed(ValueType.DATE, "created", "creation date"),
 )
 
-_CODE_ONLY = {"code": _code("code", "code")}
+# The fields of an interaction log entry, shared by `interaction(…)` on contacts and by the
+# interaction log entries subject: SPEC §5 names, with the SPEC §6 names as aliases.
+INTERACTION_FIELDS: dict[str, Field] = keyed(
+    typed(ValueType.DATE, "date", "date"),
+    code("template", "template", "interaction_template_code", "interaction_template_code"),
+    code("group", "interaction group", "interaction_group_code", "interaction_group_code"),
+    code("segment", "segment no.", "segment_no", "segment_no"),
+    code("campaign", "campaign no.", "campaign_no", "campaign_no"),
+    flag("campaign_target", "campaign target"),
+    flag("campaign_response", "campaign response"),
+    enum("evaluation", "evaluation", Evaluation),
+    code("salesperson", "salesperson", "salesperson_code", "salesperson_code"),
+    flag("canceled", "canceled"),
+    enum("information_flow", "information flow", InformationFlow),
+    enum("initiated_by", "initiated by", InitiatedBy),
+    enum("correspondence_type", "correspondence type", CorrespondenceType),
+    typed(ValueType.INT, "logged_segment", "logged segment", "logged_segment_entry_no"),
+    typed(ValueType.DECIMAL, "cost", "cost"),
+    typed(ValueType.DECIMAL, "duration", "duration"),
+)
 
 RELATIONS: dict[str, Relation] = {
     relation.name: relation
@@ -144,28 +225,28 @@ RELATIONS: dict[str, Relation] = {
             "mailing_group",
             t.ContactMailingGroup.__table__,  # type: ignore[arg-type]
             "mailing group",
-            _fields(_code("code", "code", "mailing_group_code")),
+            keyed(code("code", "code", "mailing_group_code")),
         ),
         Relation(
             "job_responsibility",
             t.ContactJobResponsibility.__table__,  # type: ignore[arg-type]
             "job responsibility",
-            _fields(_code("code", "code", "job_responsibility_code")),
+            keyed(code("code", "code", "job_responsibility_code")),
         ),
         Relation(
             "web_source",
             t.ContactWebSource.__table__,  # type: ignore[arg-type]
             "web source",
-            _fields(_code("code", "code", "web_source_code"), _text("search_word", "search word")),
+            keyed(code("code", "code", "web_source_code"), text("search_word", "search word")),
         ),
         Relation(
             "profile",
             t.ContactProfileAnswer.__table__,  # type: ignore[arg-type]
             "profile answer",
-            _fields(
-                _code("questionnaire", "questionnaire", "profile_questionnaire_code"),
-                Field("answer_line", "line_no", ValueType.INT, "answer line"),
-                _text("answer", "answer", "description"),
+            keyed(
+                code("questionnaire", "questionnaire", "profile_questionnaire_code"),
+                typed(ValueType.INT, "answer_line", "answer line", "line_no"),
+                text("answer", "answer", "description"),
             ),
             shorthand=None,
             lines=t.ProfileQuestionnaireLine.__table__,  # type: ignore[arg-type]
@@ -174,42 +255,32 @@ RELATIONS: dict[str, Relation] = {
             "industry_group",
             t.ContactIndustryGroup.__table__,  # type: ignore[arg-type]
             "industry group",
-            _fields(_code("code", "code", "industry_group_code")),
+            keyed(code("code", "code", "industry_group_code")),
             on_company=True,
         ),
         Relation(
             "business_relation",
             t.ContactBusinessRelation.__table__,  # type: ignore[arg-type]
             "business relation",
-            _fields(
-                _code("code", "code", "business_relation_code"),
-                _enum("link_to_table", "linked to table", LinkToTable),
-                _code("link_no", "linked no."),
+            keyed(
+                code("code", "code", "business_relation_code"),
+                enum("link_to_table", "linked to table", LinkToTable),
+                code("link_no", "linked no."),
             ),
             on_company=True,
+        ),
+        Relation(
+            "opted_out",
+            t.ContactOptOut.__table__,  # type: ignore[arg-type]
+            "opt-out",
+            keyed(enum("type", "correspondence type", CorrespondenceType, "correspondence_type")),
+            shorthand="type",
         ),
         Relation(
             "interaction",
             t.InteractionLogEntry.__table__,  # type: ignore[arg-type]
             "interaction",
-            _fields(
-                Field("date", "date", ValueType.DATE, "date"),
-                _code("template", "template", "interaction_template_code"),
-                _code("group", "interaction group", "interaction_group_code"),
-                _code("segment", "segment no.", "segment_no"),
-                _code("campaign", "campaign no.", "campaign_no"),
-                _bool("campaign_target", "campaign target"),
-                _bool("campaign_response", "campaign response"),
-                _enum("evaluation", "evaluation", Evaluation),
-                _code("salesperson", "salesperson", "salesperson_code"),
-                _bool("canceled", "canceled"),
-                _enum("information_flow", "information flow", InformationFlow),
-                _enum("initiated_by", "initiated by", InitiatedBy),
-                _enum("correspondence_type", "correspondence type", CorrespondenceType),
-                Field("logged_segment", "logged_segment_entry_no", ValueType.INT, "logged segment"),
-                Field("cost", "cost", ValueType.DECIMAL, "cost"),
-                Field("duration", "duration", ValueType.DECIMAL, "duration"),
-            ),
+            INTERACTION_FIELDS,
             shorthand=None,
         ),
     )
@@ -219,69 +290,38 @@ RELATIONS: dict[str, Relation] = {
 MEMBERSHIPS = {"segment": "segment", "logged_segment": "logged segment"}
 
 
-class UnknownName(LookupError):
-    """A name the registry does not know; the message suggests the nearest one."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def suggestion(name: str, known: list[str]) -> str:
-    """` — did you mean 'x'?` for the nearest known name, or nothing."""
-    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
-    return f" — did you mean {close[0]!r}?" if close else ""
+CONTACTS = Subject(
+    "contacts",
+    "contact",
+    CONTACT_TABLE,
+    "id",
+    CONTACT_FIELDS,
+    relations=RELATIONS,
+    memberships=MEMBERSHIPS,
+)
 
 
 def contact_field(name: str) -> Field:
     """The contact field `name`; UnknownName (with a suggestion among fields and relations)."""
-    found = CONTACT_FIELDS.get(name.lower())
-    if found is not None:
-        return found
-    known = [*CONTACT_FIELDS, *RELATIONS, *MEMBERSHIPS]
-    raise UnknownName(f"unknown field {name!r}{suggestion(name, known)}")
+    return CONTACTS.field(name)
 
 
 def relation(name: str) -> Relation:
-    """The relation `name`; UnknownName with a suggestion."""
-    found = RELATIONS.get(name.lower())
-    if found is not None:
-        return found
-    known = [*RELATIONS, *MEMBERSHIPS]
-    raise UnknownName(f"unknown relation {name!r}{suggestion(name, known)}")
+    """The contact relation `name`; UnknownName with a suggestion."""
+    return CONTACTS.relation(name)
 
 
 def relation_field(rel: Relation, name: str) -> Field:
-    """The field `name` of the relation's rows; UnknownName with a suggestion."""
-    found = rel.fields.get(name.lower())
+    """The field `name` (or alias) of the relation's rows; UnknownName with a suggestion."""
+    found = by_name(rel.fields).get(name.lower())
     if found is not None:
         return found
     raise UnknownName(
-        f"unknown field {name!r} of {rel.name}{suggestion(name, list(rel.fields))}"
+        f"unknown field {name!r} of {rel.name}{suggestion(name, list(by_name(rel.fields)))}"
         f" (its fields: {', '.join(rel.fields)})"
     )
 
 
-def _row(field: Field) -> str:
-    kind = field.type.value
-    if field.choices:
-        kind += ": " + ", ".join(f"`{c}`" if c else "`''`" for c in field.choices)
-    return f"| `{field.name}` | {field.label} | {kind} |"
-
-
-def reference_tables() -> str:
-    """The type, field and relation tables of docs/criteria-language.md, from this registry."""
-    out = ["### Operators by type", "", "| type | operators |", "|---|---|"]
-    out += [
-        f"| {kind.value} | {', '.join(f'`{op}`' for op in ops)} |"
-        for kind, ops in OPERATORS.items()
-    ]
-    head = "| field | means | type |\n|---|---|---|"
-    out += ["", "### Contact fields", "", head, *(_row(f) for f in CONTACT_FIELDS.values())]
-    for rel in RELATIONS.values():
-        where = "the contact's company (a company: itself)" if rel.on_company else "the contact"
-        out += ["", f"### `{rel.name}(…)`: {rel.label} rows of {where}", ""]
-        if rel.shorthand:
-            out += [f"`{rel.name} = V` means `{rel.name}({rel.shorthand} = V)`.", ""]
-        out += [head, *(_row(f) for f in rel.fields.values())]
-    return "\n".join(out) + "\n"
+def lookup(subject: Subject, rel: Relation | None, name: str) -> Field:
+    """The field `name` of the subject's rows, or inside `rel` of that relation's rows."""
+    return subject.field(name) if rel is None else relation_field(rel, name)

@@ -1,5 +1,6 @@
 """Criteria text → tree (X1). The grammar (grammar.lark) gives the shape; this module gives
-the names their meaning from the registry (fields.py) and the values their type.
+the names their meaning from the subject's registry (fields.py, subjects.py) and the values
+their type; contacts are the subject unless another is given.
 
 Every error is a `rapport.errors.Invalid` whose message starts with the position, `line 1,
 col 23: unknown field 'contry' — did you mean 'country'?`, and says what was expected.
@@ -16,6 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
+from rapport.criteria.operators import comparisons, operator
 from rapport.criteria.tree import (
     And,
     Compare,
@@ -38,8 +40,9 @@ EXPECTED = {
     "WORD": "a value",
     "STRING": "a quoted text",
     "INT": "a number",
-    "OP": "an operator (=, !=, <, <=, >, >=)",
+    "OP": f"an operator ({', '.join(comparisons())})",
     "SIGN": "'+' or '-'",
+    "UNIT": "a date unit (d, w, m or y)",
     "LPAR": "'('",
     "RPAR": "')'",
     "COMMA": "','",
@@ -60,15 +63,16 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", maybe_placeholders=True)
 
 
-def parse(text: str) -> Expr:
-    """The tree of criteria `text`; Invalid with the position and what was expected."""
+def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
+    """The tree of criteria `text` on `subject`'s rows; Invalid with the position and what
+    was expected."""
     if not text.strip():
         raise Invalid("the criteria are empty: write a condition such as country = BE")
     try:
         shape = _parser().parse(text)
     except UnexpectedInput as exc:
         raise Invalid(_syntax_message(exc, text)) from None
-    return _Builder().expr(shape, None)
+    return _Builder(subject).expr(shape, None)
 
 
 def _syntax_message(exc: UnexpectedInput, text: str) -> str:
@@ -125,6 +129,9 @@ def _unquote(token: Token) -> str:
 class _Builder:
     """Walks the lark tree top-down, knowing whether it is inside a relation."""
 
+    def __init__(self, subject: registry.Subject) -> None:
+        self.subject = subject
+
     def expr(self, node: Tree[Token] | Token, rel: registry.Relation | None) -> Expr:
         if isinstance(node, Token):
             raise self.not_a_condition(node)
@@ -153,9 +160,7 @@ class _Builder:
 
     def field(self, name: Token, rel: registry.Relation | None) -> registry.Field:
         try:
-            if rel is None:
-                return registry.contact_field(str(name))
-            return registry.relation_field(rel, str(name))
+            return registry.lookup(self.subject, rel, str(name))
         except registry.UnknownName as exc:
             raise Invalid(f"{_at(name)}: {exc.message}") from None
 
@@ -189,9 +194,9 @@ class _Builder:
         self, children: list[Token | Tree[Token]], rel: registry.Relation | None
     ) -> Expr:
         name, op_token, value = _token(children[0]), _token(children[1]), _tree(children[2])
-        op = "!=" if str(op_token) == "<>" else str(op_token)
-        if rel is None and name.lower() in registry.RELATIONS:
-            inner = registry.RELATIONS[name.lower()]
+        op = operator(str(op_token)).text
+        if rel is None and name.lower() in self.subject.relations:
+            inner = self.subject.relations[name.lower()]
             code = self.shorthand(name, inner)
             if op != "=":
                 raise Invalid(
@@ -212,8 +217,8 @@ class _Builder:
         negated: bool = False,
     ) -> Expr:
         name, values = _token(children[0]), _tree(children[1])
-        if rel is None and name.lower() in registry.RELATIONS:
-            inner = registry.RELATIONS[name.lower()]
+        if rel is None and name.lower() in self.subject.relations:
+            inner = self.subject.relations[name.lower()]
             code = self.shorthand(name, inner)
             found = Exists(inner.name, InList(code.name, self.in_values(code, values)))
             return Not(found) if negated else found
@@ -243,8 +248,8 @@ class _Builder:
 
     def on_bare(self, children: list[Token], rel: registry.Relation | None) -> Expr:
         name = children[0]
-        if rel is None and name.lower() in registry.RELATIONS:
-            return Exists(registry.RELATIONS[name.lower()].name)
+        if rel is None and name.lower() in self.subject.relations:
+            return Exists(self.subject.relations[name.lower()].name)
         field = self.field(name, rel)
         if field.type is not registry.ValueType.BOOL:
             raise Invalid(
@@ -258,14 +263,14 @@ class _Builder:
     ) -> Expr:
         name, body = _token(children[0]), children[1]
         key = name.lower()
-        if key in registry.MEMBERSHIPS:
+        if key in self.subject.memberships:
             if rel is not None:
                 raise Invalid(f"{_at(name)}: {key}(…) cannot be used inside {rel.name}(…)")
             return self.membership(name, body)
         if rel is not None:
             raise Invalid(f"{_at(name)}: a relation cannot be used inside {rel.name}(…)")
         try:
-            inner = registry.relation(str(name))
+            inner = self.subject.relation(str(name))
         except registry.UnknownName as exc:
             raise Invalid(f"{_at(name)}: {exc.message}") from None
         return Exists(inner.name, None if body is None else self.expr(body, inner))

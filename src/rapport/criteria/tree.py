@@ -2,8 +2,9 @@
 SQL and the renderer turns back into canonical text; and its JSON form for the API.
 
 A field name inside `Exists.condition` names a field of that relation's rows; everywhere
-else it names a contact field. Values are already typed (see values.py). `from_json`
-checks names, operators and values against the registry as the parser does, and raises
+else it names a field of the subject (a contact field, unless the criteria select another
+subject). Values are already typed (see values.py). `from_json` checks names, operators and
+values against the subject's registry as the parser does, and raises
 `rapport.errors.Invalid` naming the JSON path at fault.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
+from rapport.criteria.operators import Takes, operator
 from rapport.criteria.values import RelativeDate, Value, coerce, to_plain
 from rapport.errors import Invalid
 
@@ -115,7 +117,6 @@ Expr = (
     | SegmentMember
     | LoggedSegmentMember
 )
-COMPARE_OPS = ("=", "!=", "<", "<=", ">", ">=")
 
 
 def to_json(expr: Expr) -> dict[str, Any]:
@@ -141,22 +142,26 @@ def to_json(expr: Expr) -> dict[str, Any]:
     return {"logged_segment": expr.entry_no}
 
 
-def from_json(data: Any) -> Expr:
-    """The tree of a JSON form, checked against the registry; Invalid names the path."""
-    return _JsonReader().node(data, "$", None)
+def from_json(data: Any, *, subject: registry.Subject = registry.CONTACTS) -> Expr:
+    """The tree of a JSON form, checked against the subject's registry; Invalid names the
+    JSON path at fault."""
+    return _JsonReader(subject).node(data, "$", None)
 
 
 class _JsonReader:
+    def __init__(self, subject: registry.Subject) -> None:
+        self.subject = subject
+
     def node(self, data: Any, path: str, rel: registry.Relation | None) -> Expr:
         if not isinstance(data, dict):
             raise Invalid("expected an object", where=path)
+        if "field" in data:
+            return self.condition(data, path, rel)
+        if "relation" in data:
+            return self.exists(data, path, rel)
         if len(data) == 1:
             ((key, value),) = data.items()
             return self.single(key, value, path, rel)
-        if "relation" in data:
-            return self.exists(data, path, rel)
-        if "field" in data:
-            return self.condition(data, path, rel)
         raise Invalid(
             "expected one of the keys and, or, not, field, relation, segment, logged_segment",
             where=path,
@@ -170,7 +175,7 @@ class _JsonReader:
             return And(parts) if key == "and" else Or(parts)
         if key == "not":
             return Not(self.node(value, f"{path}.not", rel))
-        if key in ("segment", "logged_segment"):
+        if key in self.subject.memberships:
             return self.membership(key, value, path, rel)
         if key == "relation":
             return self.exists({"relation": value}, path, rel)
@@ -190,8 +195,9 @@ class _JsonReader:
     def exists(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
         if rel is not None:
             raise Invalid(f"a relation cannot be used inside {rel.name}(…)", where=path)
+        _only(data, {"relation", "where"}, path)
         try:
-            inner = registry.relation(str(data["relation"]))
+            inner = self.subject.relation(str(data["relation"]))
         except registry.UnknownName as exc:
             raise Invalid(exc.message, where=f"{path}.relation") from None
         where = data.get("where")
@@ -201,29 +207,29 @@ class _JsonReader:
     def condition(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
         try:
             name = str(data["field"])
-            field = (
-                registry.contact_field(name) if rel is None else registry.relation_field(rel, name)
-            )
+            field = registry.lookup(self.subject, rel, name)
         except registry.UnknownName as exc:
             raise Invalid(exc.message, where=f"{path}.field") from None
         op = data.get("op", "=")
         if op not in field.operators:
             raise Invalid(f"{field.name} does not take {op!r}", where=f"{path}.op")
+        _only(data, {"field", "op", *_ARGUMENT[operator(op).takes]}, path)
         try:
             return self.typed(field, op, data)
         except ValueError as exc:
             raise Invalid(str(exc), where=f"{path}.value") from None
 
     def typed(self, field: registry.Field, op: str, data: dict[str, Any]) -> Expr:
-        if op in ("is empty", "is not empty"):
+        takes = operator(op).takes
+        if takes is Takes.NOTHING:
             return IsEmpty(field.name, negated=op == "is not empty")
-        if op == "matches":
+        if takes is Takes.FILTER:
             value = data.get("value")
             if not isinstance(value, str):
-                raise ValueError("'matches' takes a filter text")
+                raise ValueError(f"{op!r} takes a filter text")
             bcfilter.parse_filter(value)
             return Matches(field.name, value)
-        if op in ("in", "not in"):
+        if takes is Takes.VALUES:
             values = data.get("values")
             if not isinstance(values, list) or not values:
                 raise ValueError(f"'{op}' takes a non-empty list 'values'")
@@ -232,3 +238,18 @@ class _JsonReader:
         if "value" not in data:
             raise ValueError(f"{field.name} {op} needs a 'value'")
         return Compare(field.name, op, coerce(field, data["value"]))
+
+
+# The key that carries what each kind of operator takes.
+_ARGUMENT = {
+    Takes.VALUE: ("value",),
+    Takes.VALUES: ("values",),
+    Takes.NOTHING: (),
+    Takes.FILTER: ("value",),
+}
+
+
+def _only(data: dict[str, Any], allowed: set[str], path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise Invalid(f"unexpected key {key!r}", where=path)

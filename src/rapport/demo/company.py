@@ -106,7 +106,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, Any]]]:
         if row["mailing_group_code"] == "NEWSLETTER"
     }
     world: dict[str, list[dict[str, Any]]] = {name: list(rows) for name, rows in SETUP}
-    password_hash = hash_password(data.DEMO_PASSWORD)
+    password_hash = hash_password(data.DEMO_PASSWORD, salt=f"rapport-demo-{seed}".encode())
     world["users"] = [{**user, "password_hash": password_hash} for user in data.USERS]
     world["attachments"] = attachments
     world["interaction_template_languages"] = variants
@@ -232,7 +232,7 @@ def load(
     contacts; without, loading it a second time is a Conflict.
     """
     if contacts < 0:
-        raise Invalid("must not be negative", where="--contacts")
+        raise Invalid("must not be negative", field="contacts")
     loaded_now = False
     if not contacts or not demo_loaded(sessions):
         load_demo(sessions, seed=seed)

@@ -13,7 +13,16 @@ from html import escape
 
 from rapport.demo.setup_data import REFERENCE_TIME
 
-GREETING = "{{ contact.salutation }} {{ contact.name }},"
+# `contact.salutation` is the formal greeting with the name ("Dear Ms. Camille Maes").
+GREETING = "{{ contact.salutation }},"
+# The address block: the company (or the contact without one), then a person's name
+# (`{%p … %}` paragraphs are removed by docxtpl, so a company's name is not printed twice).
+ADDRESS = (
+    "{{ contact.company_name or contact.name }}",
+    "{%p if contact.company_name and contact.company_name != contact.name %}",
+    "{{ contact.name }}",
+    "{%p endif %}",
+)
 SIGNATURE = "{{ salesperson.name }}"
 
 # (title, paragraphs, closing) per template and language.
@@ -126,7 +135,7 @@ def letter_template(language: str) -> bytes:
     properties.modified = REFERENCE_TIME
     properties.last_modified_by = "Rapport Demo"
     properties.revision = 1
-    for line in ("{{ contact.company_name }}", "{{ contact.name }}"):
+    for line in ADDRESS:
         document.add_paragraph(line)
     document.add_paragraph("")
     document.add_paragraph(subject).runs[0].bold = True

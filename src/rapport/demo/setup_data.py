@@ -102,7 +102,7 @@ SALUTATIONS = rows(
     ("MR", "Mister", "Dear Mr."),
     ("MS", "Miss / Mrs.", "Dear Ms."),
     ("DR", "Doctor", "Dear Dr."),
-    ("COMPANY", "Company", "Dear Sir or Madam"),
+    ("COMPANY", "Company", "Dear"),
 )
 
 ORGANIZATIONAL_LEVELS = rows(

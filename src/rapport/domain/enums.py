@@ -70,10 +70,11 @@ class DeliveryStatus(StrEnum):
 
     NONE = ""
     PENDING = "pending"
-    SENDING = "sending"  # claimed by a run: sent or not, never picked up again by itself
+    SENDING = "sending"  # claimed by a run, for the length of its lease
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
+    UNCERTAIN = "uncertain"  # interrupted after the hand-off to the mail server: maybe sent
 
 
 class TargetGroupType(StrEnum):

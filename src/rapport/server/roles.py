@@ -38,6 +38,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("DELETE", "/api/contacts/{no}"): MARKETER,
     ("POST", "/api/contacts/{no}/assignments"): MARKETER,
     ("DELETE", "/api/contacts/{no}/assignments/{relation}/{code}"): MARKETER,
+    ("POST", "/api/contacts/{no}/opt-outs"): MARKETER,
+    ("DELETE", "/api/contacts/{no}/opt-outs/{type}"): MARKETER,
     # API: logged segments (L5, X8)
     ("GET", "/api/logged-segments"): VIEWER,
     ("GET", "/api/logged-segments/{entry_no:int}"): VIEWER,
@@ -84,9 +86,13 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/login"): None,
     ("POST", "/login"): None,
     ("GET", "/static/{path:path}"): None,
+    ("GET", "/unsubscribe/{token}"): None,
+    ("POST", "/unsubscribe/{token}"): None,
     # Web: pages
     ("POST", "/logout"): VIEWER,
     ("GET", "/"): VIEWER,
+    ("GET", "/jobs"): VIEWER,
+    ("GET", "/jobs/{job_id}"): VIEWER,
 }
 
 

@@ -6,18 +6,20 @@ revision is one cheap query, so Alembic is imported only when a migration is due
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Executable, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, Executable, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Invalid
 
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0005"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -75,21 +77,30 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get the pragmas of the embedded default."""
-    url = normalize_url(url)
+SUPPORTED = "use sqlite:///FILE or postgresql://USER@HOST:PORT/NAME"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _parse(url: str) -> URL:
     try:
-        parsed = make_url(url)
-    except Exception as exc:
-        raise Invalid(f"not a database URL: {url!r}", where="--db") from exc
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        return make_url(url)
+    except Exception as exc:  # the URL is not echoed: it may hold a password
+        raise Invalid(f"not a database URL ({SUPPORTED})", where="database") from exc
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite connections get the pragmas of the embedded default.
+    Only the drivers Rapport ships with are accepted (pysqlite, psycopg 3)."""
+    parsed = _parse(normalize_url(url))
+    driver = (parsed.get_backend_name(), parsed.get_driver_name())
+    if driver == ("sqlite", "pysqlite"):
+        engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if parsed.get_backend_name() != "postgresql":
-        raise Invalid(f"unsupported database {parsed.get_backend_name()!r}", where="--db")
-    return create_engine(url, pool_pre_ping=True)
+    if driver != ("postgresql", "psycopg"):
+        raise Invalid(f"unsupported database {parsed.drivername!r} ({SUPPORTED})", where="database")
+    return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -113,16 +124,104 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def known_revisions() -> set[str]:
+    """The schema revisions this version can open (and migrate to the latest): the numbers
+    that name the migration files."""
+    return {path.name.split("_")[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
 def open_database(url: str) -> Sessions:
-    """A sessionmaker on a migrated database at `url` (SPEC §6: created on first use)."""
+    """A sessionmaker on a migrated database at `url` (SPEC §6: created on first use).
+
+    What stands in the way is said in the user's words, naming the file or the server and
+    never the URL's password: a path that is a folder or lies under a file, a file that is
+    not a Rapport database, a server that refuses the connection."""
     engine = make_engine(url)
+    name = _display_name(engine.url)
+    if engine.dialect.name == "sqlite":
+        _check_sqlite_file(engine.url.database)
     try:
+        revision = current_revision(engine)
+        if revision is None and _has_tables(engine):
+            raise Invalid(f"{name} is not a Rapport database", where="database")
+        if revision is not None and revision not in known_revisions():
+            raise Invalid(
+                f"{name} has schema revision {revision!r}, which this version of Rapport does "
+                "not know (made by a newer version?)",
+                where="database",
+            )
         migrate(engine)
-    except Exception as exc:
-        if isinstance(exc, Invalid):
-            raise
-        raise Invalid(f"cannot open the database: {exc}", where="--db") from exc
+    except DBAPIError as exc:
+        engine.dispose()
+        raise Invalid(_reason(engine.url, exc), where="database") from exc
+    except Invalid:
+        engine.dispose()
+        raise
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _display_name(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        return url.database or "the in-memory database"
+    return (
+        f"PostgreSQL database {url.database or ''} at {url.host or 'localhost'}:{url.port or 5432}"
+    )
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def _check_sqlite_file(database: str | None) -> None:
+    """The file an SQLite URL names is a database file or can become one."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.is_dir():
+        raise Invalid(f"{database} is a folder, not a database file", where="database")
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise Invalid(f"cannot read {database}: {_os_reason(exc)}", where="database") from exc
+        if head and head != SQLITE_HEADER:
+            raise Invalid(f"{database} is not a Rapport database", where="database")
+        return
+    existing = next(folder for folder in path.parents if folder.exists())
+    if not existing.is_dir():
+        raise Invalid(
+            f"cannot create {database}: {existing} is a file, not a folder", where="database"
+        )
+    if existing != path.parent:
+        raise Invalid(
+            f"cannot create {database}: folder {path.parent} does not exist", where="database"
+        )
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _reason(url: URL, exc: DBAPIError) -> str:
+    """A driver's refusal in the user's words: the file or server, and why."""
+    detail = str(exc.orig).strip()
+    name = _display_name(url)
+    if url.get_backend_name() == "sqlite":
+        known = {
+            "file is not a database": f"{name} is not a Rapport database",
+            "database is locked": f"{name} is locked by another program",
+            "readonly database": f"{name} is read-only",
+            "unable to open database file": f"cannot open {name} (check its folder's permissions)",
+        }
+        return next((text for key, text in known.items() if key in detail), f"cannot open {name}")
+    # libpq: 'connection to server at "H", port P failed: FATAL:  why' — keep the why.
+    why = detail.splitlines()[0].rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    why = re.sub(r"\[Errno -?\d+\] ", "", why)
+    why = why[:1].lower() + why[1:]
+    where = f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432}"
+    return f"cannot connect to {where}: {why}" if why else f"cannot connect to {where}"
 
 
 def execute_counted(session: Session, statement: Executable) -> int:

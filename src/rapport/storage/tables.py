@@ -35,6 +35,7 @@ from sqlalchemy import (
     Time,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,6 +66,10 @@ def text_field(length: int = TEXT) -> Mapped[str]:
 
 def flag() -> Mapped[bool]:
     return mapped_column(Boolean, default=False, server_default=false())
+
+
+def inherited() -> Mapped[bool]:
+    return mapped_column(Boolean, default=True, server_default=true())
 
 
 def money() -> Mapped[Decimal]:
@@ -105,6 +110,13 @@ class MarketingSetup(Base):
     default_salutation_code: Mapped[str] = code_field(SHORT_CODE)
     default_sales_cycle_code: Mapped[str] = code_field(SHORT_CODE)
     default_salesperson_code: Mapped[str] = code_field()
+    # Inheritance (BC): what a person takes from its company, and keeps in step with it.
+    inherit_salesperson_code: Mapped[bool] = inherited()
+    inherit_territory_code: Mapped[bool] = inherited()
+    inherit_country_region_code: Mapped[bool] = inherited()
+    inherit_language_code: Mapped[bool] = inherited()
+    inherit_address_details: Mapped[bool] = inherited()
+    inherit_communication_details: Mapped[bool] = inherited()
 
 
 class Language(Base):
@@ -312,6 +324,19 @@ class Contact(Base):
         Index(None, "company_name", "company_no", "type", "name"),
         Index(None, "country"),
         Index(None, "search_name"),
+        # X7: the few flagged contacts, found without a scan (why an add skipped contacts).
+        Index(
+            "ix_contacts_privacy_blocked",
+            "id",
+            sqlite_where=text("privacy_blocked = 1"),
+            postgresql_where=text("privacy_blocked"),
+        ),
+        Index(
+            "ix_contacts_excluded",
+            "id",
+            sqlite_where=text("excluded = 1"),
+            postgresql_where=text("excluded"),
+        ),
     )
 
 
@@ -576,6 +601,9 @@ class Delivery(Base):
     """The delivery queue (X8): one row per interaction log entry to deliver, with its state.
 
     A row is claimed, sent and marked `sent` in that order, so a re-run never sends twice.
+    A claim holds until `claimed_until` (its lease); `handed_off_at` is set just before an
+    e-mail goes to the SMTP server, so an expired claim tells "may have been sent" from
+    "never reached the server".
     """
 
     __tablename__ = "deliveries"
@@ -591,6 +619,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    handed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     __table_args__ = (Index(None, "status", "next_attempt_at"),)
 
 

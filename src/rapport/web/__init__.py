@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rapport.web import home, signin
+from rapport.web import home, jobs, signin, unsubscribe
 
-ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router)
+ROUTERS: tuple[APIRouter, ...] = (signin.router, home.router, jobs.router, unsubscribe.router)
 
 __all__ = ["ROUTERS"]

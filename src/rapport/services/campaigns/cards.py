@@ -29,8 +29,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
+from rapport.domain.dates import as_date
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.search import contains
 from rapport.storage.tables import (
@@ -40,6 +41,7 @@ from rapport.storage.tables import (
     CampaignTargetGroup,
     InteractionLogEntry,
     Salesperson,
+    table_of,
 )
 
 ILE = InteractionLogEntry
@@ -89,7 +91,17 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
     try:
         return normalize_code(value, length=length, field=field)
     except ValueError as exc:
-        raise Invalid(str(exc), where=field) from exc
+        raise Invalid(str(exc), field=field) from exc
+
+
+def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> None:
+    """BC's Campaign rule: the starting date may not be after the ending date."""
+    if starting_date and ending_date and starting_date > ending_date:
+        raise Invalid(
+            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
+            f"{ending_date.isoformat()}.",
+            where="starting_date",
+        )
 
 
 def _check(session: Session, model: Any, code: str, label: str) -> str:
@@ -102,20 +114,18 @@ def create_campaign(
     sessions: Sessions,
     *,
     description: str,
-    starting_date: dt.date | None = None,
-    ending_date: dt.date | None = None,
+    starting_date: dt.date | str | None = None,
+    ending_date: dt.date | str | None = None,
     salesperson_code: str = "",
     status_code: str = "",
     no: str = "",
 ) -> str:
     """C1: a campaign numbered from the campaign series (or a manual `no` where the series
-    allows it); the starting date may not be after the ending date. Returns its no."""
-    if starting_date and ending_date and starting_date > ending_date:
-        raise Invalid(
-            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
-            f"{ending_date.isoformat()}.",
-            where="starting_date",
-        )
+    allows it); the dates are dates or their `YYYY-MM-DD` text, and the starting date may
+    not be after the ending date. Returns its no."""
+    starting_date = as_date(starting_date, field="starting_date")
+    ending_date = as_date(ending_date, field="ending_date")
+    check_dates(starting_date, ending_date)
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")
     with sessions.begin() as session:
@@ -203,14 +213,14 @@ def get_all(sessions: Sessions, *, search: str | None = None) -> list[CampaignRe
     """C2: every campaign with its totals, by no.; `search` keeps those whose no. or
     description contains it."""
     query = _campaigns().where(contains(search, Campaign.no, Campaign.description))
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [_read(row) for row in session.execute(query)]
 
 
 def get(sessions: Sessions, no: str) -> CampaignRead:
     """C2: one campaign with its totals."""
     key = as_code(no, field="no")
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
     if row is None:
         raise NotFound(f"Campaign {key} does not exist.")
@@ -232,7 +242,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
 
     query = (
         select(
-            *CampaignEntry.__table__.c,
+            *table_of(CampaignEntry).c,
             total(func.count()).label("no_of_interactions"),
             func.coalesce(total(func.sum(ILE.cost)), 0).label("cost"),
             func.coalesce(total(func.sum(ILE.duration)), 0).label("duration"),
@@ -240,7 +250,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
         .where(CampaignEntry.campaign_no == key)
         .order_by(CampaignEntry.entry_no)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         if session.get(Campaign, key) is None:
             raise NotFound(f"Campaign {key} does not exist.")
         rows = session.execute(query).all()
@@ -256,7 +266,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
     """C1: a campaign status (a plain code and description)."""
     key = as_code(code, length=10, field="code")
     if not key:
-        raise Invalid("Code must have a value in Campaign Status.", where="code")
+        raise Invalid("Code must have a value in Campaign Status.", field="code")
     with sessions.begin() as session:
         if session.get(CampaignStatus, key) is not None:
             raise Conflict(f"Campaign Status {key} already exists.")
@@ -266,7 +276,7 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
 
 def get_statuses(sessions: Sessions) -> list[CampaignStatusRead]:
     """C1: every campaign status, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(
             select(CampaignStatus.code, CampaignStatus.description).order_by(CampaignStatus.code)
         ).all()

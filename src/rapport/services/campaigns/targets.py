@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, aliased
 from rapport.domain.enums import TargetGroupType
 from rapport.errors import Invalid, NotFound
 from rapport.services.campaigns.cards import as_code
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, execute_counted, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Campaign,
     CampaignTargetGroup,
@@ -62,7 +63,7 @@ def _targets(no: str) -> Any:
         .where(
             SegmentLine.campaign_no == no,
             SegmentLine.campaign_target == true(),
-            SegmentLine.removed_action.is_(None),
+            on_segment(),
         )
     )
     entries = (
@@ -171,7 +172,7 @@ def deactivate(sessions: Sessions, no: str) -> ActivationResult:
 def get_target_groups(sessions: Sessions, no: str) -> list[tuple[str, str]]:
     """C3: the campaign's target groups as (type, no.)."""
     key = as_code(no, field="no")
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(
             select(CampaignTargetGroup.type, CampaignTargetGroup.no)
             .where(CampaignTargetGroup.campaign_no == key)

@@ -4,6 +4,7 @@ Use cases, by module:
 - `cards`: add_contact, edit_contact, delete_contact, get, get_all (K1)
 - `relations`: assign, unassign (groups, relations, responsibilities, web sources) (K2)
 - `profiles`: answer_profile, remove_profile_answer (K2)
+- `consent`: opt_out, opt_in, get_consent, unsubscribe (the one-click link) (X7)
 
-`fields` converts and checks contact field values for the use cases.
+`_fields` (private) converts and checks contact field values for the use cases.
 """

@@ -18,27 +18,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
-from rapport.criteria import condition as condition_of
-from rapport.criteria import parse
 from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contacts.fields import (
-    Assigned,
+from rapport.services._criteria import CriteriaSource, optional_criteria
+from rapport.services.contacts import inheritance
+from rapport.services.contacts._fields import (
     FieldValue,
     check_references,
     convert_fields,
     find_contact,
 )
+from rapport.services.contacts.consent import opted_out_of
 from rapport.services.contacts.relations import assignments, kept_for_type
+from rapport.services.contacts.results import (
+    READ_FIELDS,
+    AltAddressRead,
+    ContactCard,
+    ContactRead,
+    InteractionRead,
+)
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.search import contains
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -64,85 +72,12 @@ SEARCHED = ("no", "name", "company_name", "email")
 contacts = table_of(Contact)
 
 
-@dataclass(frozen=True)
-class ContactRead:
-    """A contact with every field of SPEC §5, in the order of the contact card."""
-
-    no: str
-    name: str
-    search_name: str
-    type: str
-    company_no: str
-    company_name: str
-    address: str
-    post_code: str
-    city: str
-    county: str
-    country: str
-    territory: str
-    salesperson: str
-    language: str
-    email: str
-    phone: str
-    mobile: str
-    correspondence_type: str
-    excluded: bool
-    privacy_blocked: bool
-    job_title: str
-    organizational_level: str
-    vat_no: str
-    salutation: str
-    created: dt.date | None
-
-
-READ_FIELDS = tuple(f.name for f in fields(ContactRead))
-
-
-@dataclass(frozen=True)
-class AltAddressRead:
-    code: str
-    company_name: str
-    address: str
-    post_code: str
-    city: str
-    country: str
-    email: str
-    phone: str
-
-
-@dataclass(frozen=True)
-class InteractionRead:
-    entry_no: int
-    date: dt.date | None
-    interaction_template_code: str
-    description: str
-    segment_no: str
-    correspondence_type: str
-    canceled: bool
-
-
-@dataclass(frozen=True)
-class ContactCard(ContactRead):
-    """The contact with what is kept about it and its latest interactions."""
-
-    mailing_groups: tuple[Assigned, ...]
-    industry_groups: tuple[Assigned, ...]
-    business_relations: tuple[Assigned, ...]
-    job_responsibilities: tuple[Assigned, ...]
-    web_sources: tuple[Assigned, ...]
-    profile_answers: tuple[Assigned, ...]
-    alt_addresses: tuple[AltAddressRead, ...]
-    recent_interactions: tuple[InteractionRead, ...]
-
-
 # --- Rules -------------------------------------------------------------------------------
 
 
 def _on_segment(session: Session, contact_id: int) -> bool:
     lines = table_of(SegmentLine)
-    query = select(
-        exists().where(lines.c.contact_id == contact_id, lines.c.removed_action.is_(None))
-    )
+    query = select(exists().where(lines.c.contact_id == contact_id, on_segment()))
     return bool(session.scalar(query))
 
 
@@ -157,7 +92,7 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
     """Company no., id and name as BC derives them from the type and the company no."""
     if contact.type == ContactType.COMPANY:
         if values.get("company_no", contact.no) not in {"", contact.no}:
-            raise Invalid("a company's company no. is its own no.", where="company_no")
+            raise Invalid("a company's company no. is its own no.", field="company_no")
         contact.company_no, contact.company_id, contact.company_name = (
             contact.no,
             contact.id,
@@ -174,7 +109,7 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
         raise Invalid(
             f"{given!r} is not the name of company {contact.company_no or '(none)'}; "
             "the company name follows company_no",
-            where="company_name",
+            field="company_name",
         )
 
 
@@ -183,7 +118,7 @@ def _company(session: Session, no: str, *, person: Contact) -> Contact:
     if company is None:
         raise NotFound(f"Contact {no} does not exist.")
     if company.type != ContactType.COMPANY or company.id == person.id:
-        raise Invalid(f"contact {no} is not a company", where="company_no")
+        raise Invalid(f"contact {no} is not a company", field="company_no")
     return company
 
 
@@ -247,32 +182,36 @@ def add_contact(sessions: Sessions, *, fields: Mapping[str, FieldValue]) -> Cont
         session.add(contact)
         session.flush()
         _settle_company(session, contact, values)
+        inheritance.join_company(session, contact, previous=_setup_defaults(session))
         session.flush()
         return read(contact)
 
 
 def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue]) -> ContactRead:
-    """K1: change fields. A company's new name reaches its persons; a changed company no. or
+    """K1: change fields. A company's new name and inherited fields reach its persons, a
+    person moved into a company inherits from it (`inheritance`); a changed company no. or
     type is refused while the contact is on a segment (BC's message, reference §1.10)."""
     values = convert_fields(fields)
     with sessions.begin() as session:
         contact = find_contact(session, no, lock=True)
         if values.get("no", contact.no) != contact.no:
-            raise Invalid("a contact's no. cannot be changed", where="no")
+            raise Invalid("a contact's no. cannot be changed", field="no")
         check_references(session, values)
-        old_company_no, old_name, old_type = contact.company_no, contact.name, contact.type
+        old_company_no, old_type = contact.company_no, contact.type
+        inherited = inheritance.inherited_fields(session)
+        before = inheritance.values_of(contact, (*inherited, "name"))
+        previous = inheritance.values_of(session.get(Contact, contact.company_id or 0), inherited)
         _change_type(session, contact, values.get("type", old_type))
         _apply(contact, values)
         _settle_company(session, contact, values)
         if contact.company_no != old_company_no and _on_segment(session, contact.id):
             raise Conflict(CHANGE_COMPANY_ON_SEGMENT)
         session.flush()
-        if contact.type == ContactType.COMPANY and contact.name != old_name:
-            session.execute(
-                update(contacts)
-                .where(contacts.c.company_id == contact.id, contacts.c.id != contact.id)
-                .values(company_name=contact.name)
-            )
+        if contact.type == ContactType.COMPANY:
+            inheritance.reach_persons(session, contact, before=before)
+        elif contact.company_no != old_company_no:
+            inheritance.join_company(session, contact, previous=previous)
+        session.flush()
         return read(contact)
 
 
@@ -322,8 +261,9 @@ def _refuse_history(session: Session, contact: Contact) -> None:
 
 def get(sessions: Sessions, no: str) -> ContactCard:
     """K1/K2: the contact card — the contact, its assignments (a person shows its company's
-    industry groups and business relations), alternate addresses, latest interactions."""
-    with sessions.begin() as session:
+    industry groups and business relations), alternate addresses, latest interactions, and
+    its consent (X7: opt-outs, privacy blocked)."""
+    with reading(sessions) as session:
         contact = find_contact(session, no)
         assigned = assignments(session, contact)
         return ContactCard(
@@ -336,6 +276,7 @@ def get(sessions: Sessions, no: str) -> ContactCard:
             profile_answers=assigned["profile"],
             alt_addresses=_alt_addresses(session, contact.id),
             recent_interactions=_interactions(session, contact.id),
+            opted_out=opted_out_of(session, contact.id),
         )
 
 
@@ -365,18 +306,19 @@ def _interactions(session: Session, contact_id: int) -> tuple[InteractionRead, .
 def get_all(
     sessions: Sessions,
     *,
-    where: str | None = None,
+    where: CriteriaSource | None = None,
     condition: ColumnElement[bool] | None = None,
     limit: int | None = None,
     after: str | None = None,
     search: str | None = None,
 ) -> Iterator[ContactRead]:
-    """K1: the contacts matching the criteria `where` (SPEC §5), a compiled `condition` and
-    a plain `search` (in no., name, company name, e-mail), by no. from `after` (a keyset
-    page), streamed so memory stays flat at a million contacts. The criteria are checked
-    first; the transaction stays open until the iterator is exhausted or closed."""
+    """K1: the contacts matching the criteria `where` (SPEC §5), a compiled `condition` over
+    the contacts table and a plain `search` (in no., name, company name, e-mail), in no.
+    order from `after` (a keyset page), streamed from a server-side cursor so that memory
+    stays flat at a million contacts. The criteria are checked before anything is read; the
+    transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
-        raise Invalid("must be zero or more", where="limit")
+        raise Invalid("must be zero or more", field="limit")
     conditions = [c for c in (condition, _criteria(where)) if c is not None]
     conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (
@@ -394,7 +336,6 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
             yield ContactRead(**row._mapping)
 
 
-def _criteria(where: str | None) -> ColumnElement[bool] | None:
-    if where is None or not where.strip():
-        return None
-    return condition_of(parse(where))
+def _criteria(where: CriteriaSource | None) -> ColumnElement[bool] | None:
+    criteria = optional_criteria(where)
+    return None if criteria is None else criteria.condition()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contacts.fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,
@@ -33,7 +33,7 @@ def _line_no(value: str | int) -> int:
     try:
         return int(str(value).strip())
     except ValueError as exc:
-        raise Invalid(f"{value!r} is not a line number", where="answer_line") from exc
+        raise Invalid(f"{value!r} is not a line number", field="answer_line") from exc
 
 
 def _questionnaire(session: Session, code: str) -> ProfileQuestionnaire:
@@ -54,7 +54,7 @@ def _answer_line(
         raise Invalid(
             f"line {line_no} of Profile Questionnaire {questionnaire.code} is a question, "
             "not an answer",
-            where="answer_line",
+            field="answer_line",
         )
     return line
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.contacts.fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts.profiles import (
     PROFILE,
     answer_profile,
@@ -64,7 +64,7 @@ def _link_no(name: str, value: str) -> str:
 
 def _search_word(name: str, value: str) -> str:
     if len(value.strip()) > 30:
-        raise Invalid(f"{value!r} is longer than 30 characters", where=name)
+        raise Invalid(f"{value!r} is longer than 30 characters", field=name)
     return value.strip()
 
 
@@ -190,7 +190,7 @@ def _profile_values(values: Mapping[str, str]) -> None:
     if unknown:
         raise Invalid(f"unknown field(s) {', '.join(unknown)} for profile (allowed: answer_line)")
     if not str(values.get("answer_line", "")).strip():
-        raise Invalid("a profile answer needs answer_line=LINE_NO", where="profile")
+        raise Invalid("a profile answer needs answer_line=LINE_NO", field="profile")
 
 
 def unassign(

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,8 @@ from sqlalchemy import select
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
+from rapport.services.contacts.consent import unsubscribe_url
+from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
     RenderError,
     kind_of,
@@ -38,24 +41,16 @@ from rapport.services.delivery.smtp import (
     Throttle,
     parse_smtp_url,
 )
+from rapport.services.transfer.files import os_reason
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 from rapport.storage.tables import Attachment
 
 EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.value
 DEFAULT_OUTPUT = Path("rapport-output")
+NO_EMAIL = "the contact has no e-mail address (nor an active alternate address with one)"
 NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one entry ended: 'sent' or 'failed' (retried later when `retry`)."""
-
-    status: str
-    reason: str = ""
-    recipient: str = ""
-    retry: bool = False
 
 
 @dataclass
@@ -72,6 +67,8 @@ class Run:
     failed: int = 0
     skipped: int = 0
     documents: list[Path] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    on_hand_off: Callable[[int], None] = lambda _entry_no: None
     _stopped: set[str] = field(default_factory=set)
     _attachments: dict[int, tuple[bytes, str] | None] = field(default_factory=dict)
 
@@ -90,6 +87,7 @@ class Run:
             sessions=sessions,
             segment=segment,
             folder=(output_dir or DEFAULT_OUTPUT) / f"Logged segment {segment}",
+            settings=settings,
         )
         if EMAIL in due_channels:
             target, run.sender = mail_settings(settings)
@@ -144,6 +142,8 @@ class Run:
             outcome = Outcome("failed", str(exc), retry=True)
         if outcome.status == "sent":
             self.sent += 1
+        elif outcome.status == "skipped":
+            self.skipped += 1
         else:
             self.failed += 1
         return outcome
@@ -151,15 +151,12 @@ class Run:
     def _email(self, row: Any) -> Outcome:
         recipient = row.alt_email or row.contact_email
         if not recipient:
-            return Outcome(
-                "failed",
-                f"contact {row.contact_no} has no e-mail address (nor an active "
-                "alternate address with one)",
-            )
+            return Outcome("skipped", NO_EMAIL)
         attachment = self._attachment(row.attachment_no)
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
-        fields = merge_fields(row)
+        link = unsubscribe_url(self.settings, row.contact_no)
+        fields = merge_fields(row, unsubscribe_url=link)
         body = letter(
             attachment[0], attachment[1], fields, as_attachment=row.send_word_docs_as_attmt
         )
@@ -169,10 +166,12 @@ class Run:
             subject=row.subject or row.description,
             content=body,
             file_name=f"{_safe(row.description or 'letter')}.docx",
+            unsubscribe_url=link,
         )
         if self.mailer is None or self.throttle is None:
             return Outcome("failed", "delivery by e-mail is not configured")
         self.throttle.wait()
+        self.on_hand_off(row.entry_no)
         self.mailer.send(mail)
         return Outcome("sent", recipient=recipient)
 
@@ -182,10 +181,16 @@ class Run:
             return Outcome("failed", NO_ATTACHMENT)
         if kind_of(attachment[1]) != "word":
             return Outcome("failed", "a hard copy needs a Word template")
-        document = render_docx(attachment[0], merge_fields(row))
-        self.folder.mkdir(parents=True, exist_ok=True)
+        link = unsubscribe_url(self.settings, row.contact_no)
+        document = render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
         path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
-        path.write_bytes(document)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(document)
+        except OSError as exc:  # a full disk, a folder removed or locked since the check
+            if path.is_file():
+                path.unlink()  # half written
+            return Outcome("failed", f"cannot write {path}: {os_reason(exc)}", retry=True)
         self.documents.append(path)
         return Outcome("sent", recipient=path.name)
 
@@ -196,11 +201,18 @@ class Run:
         self.documents.extend(_to_pdf(self.documents, self.folder))
         archive = self.folder.with_name(f"{self.folder.name}.zip")
         partial = archive.with_suffix(".zip.part")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in sorted(self.folder.iterdir()):
-                if path.suffix in (".docx", ".pdf"):
-                    bundle.write(path, arcname=path.name)
-        partial.replace(archive)
+        try:
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+                for path in sorted(self.folder.iterdir()):
+                    if path.suffix in (".docx", ".pdf"):
+                        bundle.write(path, arcname=path.name)
+            partial.replace(archive)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise Invalid(
+                f"the hard copies are in {self.folder}, but {archive} cannot be written "
+                f"({os_reason(exc)})"
+            ) from exc
         return archive
 
 

@@ -7,19 +7,20 @@ failed e-mail never loses a log entry and a crash loses at most the entry in fli
 1. consent first (X7), set-based: a canceled interaction, a privacy-blocked contact or one
    who opted out of the entry's correspondence type → 'skipped' with the reason;
 2. each due entry ('pending', or 'failed' whose `next_attempt_at` has come) is *claimed*
-   ('sending', committed) before anything goes out, then sent or written, then marked
-   'sent' with `sent_at`. A re-run or a resend never touches an entry already 'sent' or
-   being sent, so nothing is sent twice (X8);
+   ('sending', committed, with a lease) before anything goes out, marked *handed off* just
+   before an e-mail goes to the server, then marked 'sent' with `sent_at`. A re-run or a
+   resend never touches an entry already 'sent' or being sent, so nothing is sent twice;
 3. a failure → 'failed' with the reason and `attempts` + 1; a transient one (the server
    busy or unreachable) is retried by a later run once `next_attempt_at` (1 min × 2^n)
-   has come, a permanent one (no address, no Word template for a hard copy, a 5xx
-   refusal) only by an explicit resend;
+   has come, a permanent one (no Word template for a hard copy, a 5xx refusal) only by an
+   explicit resend; a contact without an e-mail address is 'skipped' with that reason;
 4. e-mail goes out at most `rate` messages per second.
 
-The interaction's `delivery_status` mirrors its queue row: pending, sending, sent, failed or
-skipped. Rapport keeps 'sent' where Business Central blanks the field after success, so a
-list of interactions tells delivered ones from never-delivered ones. An entry left in
-'sending' by a crash has an unknown outcome; it is resent only when asked for explicitly.
+The interaction's `delivery_status` mirrors its queue row: pending, sending, sent, failed,
+skipped or uncertain. Rapport keeps 'sent' where Business Central blanks the field after
+success, so a list of interactions tells delivered ones from never-delivered ones. A claim
+whose lease ran out (the process killed) is picked up by `resend`: sent again when it never
+reached the mail server, 'uncertain' when it may have (`claims` module).
 """
 
 from __future__ import annotations
@@ -34,31 +35,39 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import DeliveryStatus
 from rapport.errors import NotFound
-from rapport.services.delivery import output as delivery_output
+from rapport.services.delivery.claims import (
+    FAILED,
+    ILE,
+    PENDING,
+    SKIPPED,
+    UNCERTAIN,
+    claim,
+    due,
+    hand_off,
+    in_logged_segment,
+    mirror,
+    reclaim_expired,
+    record,
+    utcnow,
+)
+from rapport.services.delivery.consent import skip_without_consent
 from rapport.services.delivery.output import Run
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
     ContactAltAddressDateRange,
-    ContactOptOut,
     Delivery,
-    InteractionLogEntry,
     LoggedSegment,
     MarketingSetup,
     Salesperson,
     Salutation,
 )
 
-PENDING, SENT = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value
-FAILED, SKIPPED = DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value
-SENDING = DeliveryStatus.SENDING.value
 DEFAULT_RATE = 10.0  # messages per second
 CHUNK = 500
-ILE = InteractionLogEntry
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class DeliveryResult:
 class DeliveryRead:
     entry_no: int
     contact_no: str
+    contact_name: str
     channel: str
     recipient: str
     status: str
@@ -86,84 +96,9 @@ class DeliveryRead:
     sent_at: dt.datetime | None
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _in_logged_segment(entry_no: int) -> Any:
-    return Delivery.entry_no.in_(
-        select(ILE.entry_no).where(ILE.logged_segment_entry_no == entry_no)
-    )
-
-
-def _due(now: dt.datetime) -> Any:
-    return or_(
-        Delivery.status == PENDING,
-        and_(Delivery.status == FAILED, Delivery.next_attempt_at <= now),
-    )
-
-
 def _check_logged_segment(session: Session, entry_no: int) -> None:
     if session.get(LoggedSegment, entry_no) is None:
         raise NotFound(f"Logged segment {entry_no} does not exist.")
-
-
-def _mirror(session: Session, entry_nos: Any, status: str) -> None:
-    session.execute(update(ILE).where(ILE.entry_no.in_(entry_nos)).values(delivery_status=status))
-
-
-def _skip(session: Session, segment: int, now: dt.datetime, why: Any, reason: Any) -> int:
-    """Mark the due entries of the segment matching `why` skipped with `reason` (set-based)."""
-    matching = (
-        select(ILE.entry_no)
-        .join(Contact, Contact.id == ILE.contact_id)
-        .where(ILE.logged_segment_entry_no == segment, why)
-    )
-    due = and_(Delivery.entry_no.in_(matching), _due(now))
-    skipped = select(Delivery.entry_no).where(due)
-    _mirror(session, skipped, SKIPPED)
-    return execute_counted(
-        session,
-        update(Delivery).where(due).values(status=SKIPPED, reason=reason, next_attempt_at=None),
-    )
-
-
-def skip_without_consent(session: Session, segment: int, now: dt.datetime) -> int:
-    """X7: consent is checked again at delivery, whatever it was when the line was added."""
-    rules = [
-        (ILE.canceled, literal("the interaction is canceled")),
-        (Contact.privacy_blocked, literal("the contact is privacy blocked")),
-    ]
-    count = sum(_skip(session, segment, now, why, reason) for why, reason in rules)
-    # The opt-out depends on each row's channel: one statement per channel in the queue.
-    channels = session.scalars(
-        select(Delivery.channel).distinct().where(_in_logged_segment(segment), _due(now))
-    ).all()
-    for channel in channels:
-        count += _skip_channel(session, segment, now, channel)
-    return count
-
-
-def _skip_channel(session: Session, segment: int, now: dt.datetime, channel: str) -> int:
-    opted_out = select(ContactOptOut.contact_id).where(
-        ContactOptOut.contact_id == ILE.contact_id,
-        ContactOptOut.correspondence_type == channel,
-    )
-    label = channel.replace("_", " ")
-    due = and_(
-        Delivery.channel == channel,
-        Delivery.entry_no.in_(
-            select(ILE.entry_no).where(ILE.logged_segment_entry_no == segment, opted_out.exists())
-        ),
-        _due(now),
-    )
-    _mirror(session, select(Delivery.entry_no).where(due), SKIPPED)
-    return execute_counted(
-        session,
-        update(Delivery)
-        .where(due)
-        .values(status=SKIPPED, reason=f"the contact opted out of {label}", next_attempt_at=None),
-    )
 
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
@@ -223,7 +158,7 @@ def _due_rows(sessions: Sessions, segment: int, now: dt.datetime) -> Iterator[An
         entry_nos = list(
             session.scalars(
                 select(Delivery.entry_no)
-                .where(_in_logged_segment(segment), _due(now))
+                .where(in_logged_segment(segment), due(now))
                 .order_by(Delivery.entry_no)
             )
         )
@@ -247,10 +182,14 @@ def deliver(
     """L3/X7/X8: deliver the due entries of a logged segment; see the module docstring.
 
     `rate` is e-mails per second (default `settings.smtp_rate`, RAPPORT_SMTP_RATE); `sleep`
-    and `clock` pace them. Missing SMTP settings while e-mail is due → Invalid, and nothing
-    is sent or changed.
+    and `clock` pace them, and time the leases from `now`. Missing SMTP settings while
+    e-mail is due → Invalid, and nothing is sent or changed.
     """
-    at = now or utcnow()
+    at, started = now or utcnow(), clock()
+
+    def current() -> dt.datetime:
+        return at + dt.timedelta(seconds=clock() - started)
+
     with sessions.begin() as session:
         _check_logged_segment(session, logged_segment_entry_no)
         run = Run.start(
@@ -262,13 +201,14 @@ def deliver(
         )
         skipped = skip_without_consent(session, logged_segment_entry_no, at)
     run.pace(rate or settings.smtp_rate or DEFAULT_RATE, clock, sleep)
+    run.on_hand_off = lambda entry_no: hand_off(sessions, entry_no, current())
     with run:
         for row in _due_rows(sessions, logged_segment_entry_no, at):
             if run.stopped(row.channel):
                 continue
-            if claim(sessions, row.entry_no, at):
+            if claim(sessions, row.entry_no, current()):
                 outcome = run.deliver_one(row)
-                _record(sessions, row.entry_no, outcome, at)
+                record(sessions, row.entry_no, outcome, at)
         archive = run.finish()
     return DeliveryResult(
         sent=run.sent,
@@ -282,44 +222,9 @@ def deliver(
 def _due_channels(session: Session, segment: int, now: dt.datetime) -> set[str]:
     return set(
         session.scalars(
-            select(Delivery.channel).distinct().where(_in_logged_segment(segment), _due(now))
+            select(Delivery.channel).distinct().where(in_logged_segment(segment), due(now))
         )
     )
-
-
-def claim(sessions: Sessions, entry_no: int, now: dt.datetime) -> bool:
-    """Take an entry for sending (committed) unless another run has it or it is done."""
-    with sessions.begin() as session:
-        claimed = execute_counted(
-            session,
-            update(Delivery).where(Delivery.entry_no == entry_no, _due(now)).values(status=SENDING),
-        )
-        if not claimed:
-            return False
-        _mirror(session, [entry_no], SENDING)
-    return True
-
-
-def _record(
-    sessions: Sessions, entry_no: int, outcome: delivery_output.Outcome, now: dt.datetime
-) -> None:
-    with sessions.begin() as session:
-        values: dict[str, Any] = {"status": outcome.status, "reason": outcome.reason}
-        if outcome.recipient:
-            values["recipient"] = outcome.recipient
-        if outcome.status == SENT:
-            values.update(sent_at=now, next_attempt_at=None)
-        elif outcome.status == FAILED:
-            attempts = session.scalar(
-                select(Delivery.attempts).where(Delivery.entry_no == entry_no)
-            )
-            tries = int(attempts or 0)
-            values["attempts"] = tries + 1
-            values["next_attempt_at"] = (
-                now + dt.timedelta(minutes=2 ** min(tries, 10)) if outcome.retry else None
-            )
-        session.execute(update(Delivery).where(Delivery.entry_no == entry_no).values(**values))
-        _mirror(session, [entry_no], outcome.status)
 
 
 def resend(
@@ -329,18 +234,20 @@ def resend(
     settings: Settings,
     output_dir: Path | None = None,
     now: dt.datetime | None = None,
-    include_interrupted: bool = False,
+    include_uncertain: bool = False,
     **pacing: Any,
 ) -> DeliveryResult:
     """L3 "Resend": requeue every entry of the logged segment not yet sent — failed or
-    skipped ones, and interactions with a correspondence type but no queue row — and
-    deliver. A 'sent' entry is never sent again; one left 'sending' by a crash only with
-    `include_interrupted`."""
-    segment = logged_segment_entry_no
-    again = [FAILED, SKIPPED, PENDING] + ([SENDING] if include_interrupted else [])
+    skipped ones, claims whose lease ran out before the message reached the mail server,
+    and interactions with a correspondence type but no queue row — and deliver. A 'sent'
+    entry is never sent again; an 'uncertain' one (interrupted after the hand-off, so it may
+    have arrived) only with `include_uncertain`."""
+    segment, at = logged_segment_entry_no, now or utcnow()
+    again = [FAILED, SKIPPED, PENDING] + ([UNCERTAIN] if include_uncertain else [])
     with sessions.begin() as session:
         _check_logged_segment(session, segment)
-        requeue = and_(_in_logged_segment(segment), Delivery.status.in_(again))
+        reclaim_expired(session, segment, at)
+        requeue = and_(in_logged_segment(segment), Delivery.status.in_(again))
         session.execute(
             update(Delivery).where(requeue).values(status=PENDING, reason="", next_attempt_at=None)
         )
@@ -351,38 +258,44 @@ def resend(
         )
         session.execute(insert(Delivery).from_select(["entry_no", "channel", "status"], missing))
         pending = select(Delivery.entry_no).where(
-            _in_logged_segment(segment), Delivery.status == PENDING
+            in_logged_segment(segment), Delivery.status == PENDING
         )
-        _mirror(session, pending, PENDING)
+        mirror(session, pending, PENDING)
     return deliver(
         sessions,
         logged_segment_entry_no=segment,
         settings=settings,
         output_dir=output_dir,
-        now=now,
+        now=at,
         **pacing,
     )
 
 
 def get_deliveries(sessions: Sessions, *, logged_segment_entry_no: int) -> list[DeliveryRead]:
     """Per-recipient delivery status of a logged segment (X8), by entry no."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         _check_logged_segment(session, logged_segment_entry_no)
-        rows = session.execute(
-            select(
-                Delivery.entry_no,
-                Contact.no.label("contact_no"),
-                Delivery.channel,
-                Delivery.recipient,
-                Delivery.status,
-                Delivery.reason,
-                Delivery.attempts,
-                Delivery.next_attempt_at,
-                Delivery.sent_at,
-            )
-            .join(ILE, ILE.entry_no == Delivery.entry_no)
-            .join(Contact, Contact.id == ILE.contact_id)
-            .where(ILE.logged_segment_entry_no == logged_segment_entry_no)
-            .order_by(Delivery.entry_no)
-        ).all()
+        return read_deliveries(session, logged_segment_entry_no)
+
+
+def read_deliveries(session: Session, segment: int) -> list[DeliveryRead]:
+    """The queue rows of a logged segment with their contact, by entry no."""
+    rows = session.execute(
+        select(
+            Delivery.entry_no,
+            Contact.no.label("contact_no"),
+            Contact.name.label("contact_name"),
+            Delivery.channel,
+            Delivery.recipient,
+            Delivery.status,
+            Delivery.reason,
+            Delivery.attempts,
+            Delivery.next_attempt_at,
+            Delivery.sent_at,
+        )
+        .join(ILE, ILE.entry_no == Delivery.entry_no)
+        .join(Contact, Contact.id == ILE.contact_id)
+        .where(ILE.logged_segment_entry_no == segment)
+        .order_by(Delivery.entry_no)
+    ).all()
     return [DeliveryRead(**row._asdict()) for row in rows]

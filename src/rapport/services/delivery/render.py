@@ -2,9 +2,11 @@
 
 Merge fields are Jinja expressions (`{{ contact.name }}`, `{{ contact.company_name }}`,
 `{{ contact.salutation }}`, `{{ salesperson.name }}`, `{{ segment.description }}`,
-`{{ interaction.subject }}`), rendered in a sandboxed environment so a template can never
-reach Python internals; HTML bodies and Word XML are autoescaped, so a contact named
-`<b>` stays text. An unknown field is an error that names it, not a silent blank.
+`{{ interaction.subject }}`, `{{ unsubscribe_url }}`), rendered in a sandboxed environment
+so a template can never reach Python internals; HTML bodies and Word XML are autoescaped,
+so a contact named `<b>` stays text. An unknown field is an error that names it, not a
+silent blank. An e-mail whose contact has an unsubscribe link carries it as RFC 8058
+one-click headers too.
 """
 
 from __future__ import annotations
@@ -103,13 +105,23 @@ def letter(
 
 
 def message(
-    *, sender: str, recipient: str, subject: str, content: Letter, file_name: str
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    content: Letter,
+    file_name: str,
+    unsubscribe_url: str | None = None,
 ) -> EmailMessage:
-    """The e-mail for one entry."""
+    """The e-mail for one entry, with the one-click unsubscribe headers of RFC 8058 when the
+    contact has an unsubscribe link (the link answers a POST by opting out)."""
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = recipient
     mail["Subject"] = subject
+    if unsubscribe_url:
+        mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(content.body, subtype=content.subtype)
     if content.document is not None:
         mail.add_attachment(
@@ -118,10 +130,19 @@ def message(
     return mail
 
 
-def merge_fields(row: Any) -> dict[str, Any]:
-    """The merge record of one entry (contact, salesperson, segment, interaction)."""
+NO_UNSUBSCRIBE = (
+    "{{ unsubscribe_url }} needs the server's address and a secret key: "
+    "set RAPPORT_BASE_URL and RAPPORT_SECRET_KEY"
+)
+
+
+def merge_fields(row: Any, *, unsubscribe_url: str | None = None) -> dict[str, Any]:
+    """The merge record of one entry (contact, salesperson, segment, interaction, and the
+    contact's unsubscribe link: using it without one configured fails with what to set)."""
     greeting = (row.formal_greeting or "").strip()
+    link = unsubscribe_url or StrictUndefined(hint=NO_UNSUBSCRIBE, name="unsubscribe_url")
     return {
+        "unsubscribe_url": link,
         "contact": {
             "no": row.contact_no,
             "name": row.contact_name,

@@ -5,5 +5,6 @@ Use cases, by module:
 - `logged`: get, get_all, cancel_log, uncancel_log, delete_canceled, resend (L5)
 - `entries`: get, get_all, cancel, evaluate, set_attempt_failed, totals (L6)
 
-`checks` holds the checks of reference §3 "Logging" that `log` runs in its transaction.
+`_checks` (private) holds the checks of reference §3 "Logging" that `log` runs in its
+transaction.
 """

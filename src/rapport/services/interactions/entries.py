@@ -1,6 +1,10 @@
 """Interaction log entries (L6): list and filter, cancel single entries, evaluate, attempt
 failed, and cost/duration totals per template, group, campaign or contact.
 
+The filter is the criteria language on the entries' own registry (`criteria.ENTRIES`):
+relative dates, and/or/not, parentheses, with the SPEC §5 names (`template`) or the SPEC §6
+names the list prints (`interaction_template_code`).
+
 Postponed entries are not shown, as on Business Central's Interaction Log Entries page.
 Un-cancelling an entry needs its logged segment and its campaign entry not canceled
 (reference §2.14, with BC's TestField messages). Totals count, like BC's FlowFields on
@@ -9,17 +13,17 @@ templates, groups and campaigns, the entries that are neither canceled nor postp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy import ColumnElement, false, func, select, true, update
 from sqlalchemy.orm import Session
 
+from rapport.criteria import ENTRIES, Criteria
 from rapport.domain.enums import Evaluation, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.interactions.filters import Field, condition
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Campaign,
@@ -34,42 +38,7 @@ from rapport.storage.tables import (
 
 entries = table_of(InteractionLogEntry)
 contacts = table_of(Contact)
-KINDS = {
-    "entry_no": "int",
-    "contact_company_no": "code",
-    "date": "date",
-    "description": "text",
-    "interaction_template_code": "code",
-    "interaction_group_code": "code",
-    "segment_no": "code",
-    "campaign_no": "code",
-    "campaign_entry_no": "int",
-    "correspondence_type": "choice",
-    "cost": "decimal",
-    "duration": "decimal",
-    "canceled": "bool",
-    "delivery_status": "choice",
-    "evaluation": "choice",
-    "attempt_failed": "bool",
-    "salesperson_code": "code",
-    "user_id": "code",
-    "information_flow": "choice",
-    "initiated_by": "choice",
-    "subject": "text",
-    "interaction_language_code": "code",
-    "attachment_no": "int",
-    "campaign_target": "bool",
-    "campaign_response": "bool",
-    "contact_alt_address_code": "code",
-    "word_template_code": "code",
-}
-FIELDS: dict[str, Field] = {
-    "contact_no": Field(contacts.c.no, "code"),
-    "contact_name": Field(contacts.c.name, "text"),
-    "logged_segment": Field(entries.c.logged_segment_entry_no, "int"),
-    **{name: Field(entries.c[name], kind) for name, kind in KINDS.items()},
-}
-# The columns of `interactions list`, in order (SPEC §6 first, then the rest).
+# The columns of `interactions list` by their SPEC §6 names, in order (SPEC §6 first).
 COLUMNS = (
     "entry_no",
     "contact_no",
@@ -85,9 +54,28 @@ COLUMNS = (
     "duration",
     "canceled",
     "delivery_status",
-    *(name for name in KINDS if name not in {"entry_no", "date", "cost", "duration"}),
+    "contact_company_no",
+    "description",
+    "campaign_entry_no",
+    "evaluation",
+    "attempt_failed",
+    "salesperson_code",
+    "user_id",
+    "information_flow",
+    "initiated_by",
+    "subject",
+    "interaction_language_code",
+    "attachment_no",
+    "campaign_target",
+    "campaign_response",
+    "contact_alt_address_code",
+    "word_template_code",
 )
-COLUMNS = tuple(dict.fromkeys(COLUMNS))
+OUTPUT: dict[str, Any] = {
+    "contact_no": contacts.c.no,
+    "contact_name": contacts.c.name,
+    "logged_segment": entries.c.logged_segment_entry_no,
+}
 # Totals by: the entry column, and the table whose description names it (by its key).
 BY: dict[str, tuple[Any, Any, str]] = {
     "template": (entries.c.interaction_template_code, table_of(InteractionTemplate), "code"),
@@ -108,36 +96,64 @@ class Total:
     duration: Decimal
 
 
-def listing(where: str) -> Any:
+def matching(where: str | Mapping[str, Any] | Criteria) -> ColumnElement[bool]:
+    """The condition of `where`, criteria on the entries (ENTRIES registry): text, the JSON
+    tree or parsed criteria; blank text is every entry. Invalid before anything runs."""
+    if isinstance(where, str) and not where.strip():
+        return true()
+    if not isinstance(where, Criteria):
+        where = Criteria.parse(where, subject=ENTRIES)
+    elif where.subject is not ENTRIES:
+        raise Invalid(
+            f"criteria on {where.subject.label} rows do not filter interaction log entries"
+        )
+    return where.condition()
+
+
+def _output(name: str) -> Any:
+    return OUTPUT[name] if name in OUTPUT else entries.c[name]
+
+
+def listing(where: ColumnElement[bool]) -> Any:
     return (
-        select(*(FIELDS[name].column.label(name) for name in COLUMNS))
+        select(*(_output(name).label(name) for name in COLUMNS))
         .select_from(entries.join(contacts, contacts.c.id == entries.c.contact_id))
-        .where(entries.c.postponed == false(), condition(where, FIELDS))
+        .where(entries.c.postponed == false(), where)
     )
 
 
 def get_all(
-    sessions: Sessions, *, where: str = "", limit: int | None = None, after: int | None = None
+    sessions: Sessions,
+    *,
+    where: str | Mapping[str, Any] | Criteria = "",
+    limit: int | None = None,
+    after: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """L6: the entries matching `where` (see interaction_filters) in entry order, streamed;
-    `after` starts after that entry no. (a page of a keyset-paged list)."""
-    query = listing(where).order_by(entries.c.entry_no).limit(limit)
+    """L6: the entries matching `where` (the criteria language on the entries' fields, SPEC
+    §6 names accepted) in entry order, streamed; `after` starts after that entry no. (a page
+    of a keyset-paged list). The criteria are checked when this is called, before the first
+    row is asked for, so a bad filter fails before any output."""
+    query = listing(matching(where)).order_by(entries.c.entry_no).limit(limit)
     if after is not None:
         query = query.where(entries.c.entry_no > after)
+    return _stream(sessions, query)
+
+
+def _stream(sessions: Sessions, query: Any) -> Iterator[dict[str, Any]]:
     with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
             yield dict(row._mapping)
 
 
 def read(session: Session, entry_no: int) -> dict[str, Any]:
-    row = session.execute(listing("").where(entries.c.entry_no == entry_no)).first()
+    row = session.execute(listing(true()).where(entries.c.entry_no == entry_no)).first()
     if row is None:
         raise NotFound(f"Interaction Log Entry {entry_no} does not exist.")
     return dict(row._mapping)
 
 
 def get(sessions: Sessions, entry_no: int) -> dict[str, Any]:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, entry_no)
 
 
@@ -209,11 +225,13 @@ def set_attempt_failed(
         return read(session, entry_no)
 
 
-def totals(sessions: Sessions, *, by: str, where: str = "") -> list[Total]:
+def totals(
+    sessions: Sessions, *, by: str, where: str | Mapping[str, Any] | Criteria = ""
+) -> list[Total]:
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
-        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", where="--by")
+        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", field="by")
     key, lookup, lookup_key = BY[by]
     joins: Any = entries.join(contacts, contacts.c.id == entries.c.contact_id)
     description = contacts.c.name
@@ -224,7 +242,7 @@ def totals(sessions: Sessions, *, by: str, where: str = "") -> list[Total]:
         entries.c.canceled == false(),
         entries.c.postponed == false(),
         key != "",
-        condition(where, FIELDS),
+        matching(where),
     ]
     query = (
         select(
@@ -239,7 +257,7 @@ def totals(sessions: Sessions, *, by: str, where: str = "") -> list[Total]:
         .group_by(key)
         .order_by(key)
     )
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [
             Total(
                 code=row.code,

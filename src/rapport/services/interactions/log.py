@@ -11,7 +11,7 @@ loses a log entry (SPEC §10).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,9 @@ from sqlalchemy import case, delete, false, func, insert, literal, select, text,
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import RapportError
-from rapport.services.interactions.checks import (
+from rapport.errors import DeliveryFailed, RapportError
+from rapport.services.delivery.claims import DeliveryCounts, count_states
+from rapport.services.interactions._checks import (
     check_header,
     check_lines,
     effective_correspondence_type,
@@ -29,9 +30,9 @@ from rapport.services.interactions.checks import (
     logged_lines,
     to_deliver,
 )
-from rapport.services.segments.propagation import get_header, new_header
+from rapport.services.segments.engine import get_header, new_header
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql
+from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.tables import (
     Attachment,
     CampaignEntry,
@@ -95,6 +96,7 @@ class LogResult:
     failed: int = 0
     skipped: int = 0
     archive: str | None = None
+    delivery: DeliveryCounts = field(default_factory=DeliveryCounts)
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,13 @@ def log_segment(
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
     entries to send are queued and, with `deliver_now`, delivered after the log has
     committed (the server leaves the queue to a job instead). E-mail delivery without its
-    settings is refused before anything is logged."""
+    settings, or hard copies without a folder to write them to, are refused before anything
+    is logged."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
         if logged.queued:
-            check_delivery_settings(session, logged.entry_no, settings)
+            check_delivery_settings(session, logged.entry_no, settings, output_dir)
     result = LogResult(
         logged_segment=logged.entry_no,
         interactions=logged.interactions,
@@ -137,12 +140,15 @@ def log_segment(
     if not logged.queued or not deliver_now:
         return result
     sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
+    with reading(sessions) as session:
+        states = count_states(session, logged.entry_no)
     return replace(
         result,
         delivered=sent.sent,
         failed=sent.failed,
         skipped=sent.skipped,
         archive=str(sent.archive) if sent.archive else None,
+        delivery=states,
     )
 
 
@@ -342,7 +348,7 @@ def create_follow_up(
 ) -> str:
     """L4: a new segment for the same contacts and campaign (reference §2.10 with the
     SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies)."""
-    from rapport.services.segments.reuse import add_logged_contacts
+    from rapport.services.segments.engine import add_logged_contacts
 
     header = new_header(
         session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
@@ -368,25 +374,23 @@ def run_delivery(
             output_dir=output_dir,
         )
     except RapportError as exc:
-        raise RapportError(
-            f"Logged Segment {entry_no} has been logged, but its delivery failed: "
-            f"{exc.message} Resend with `rapport logged resend {entry_no}`."
-        ) from exc
+        raise DeliveryFailed(entry_no, exc) from exc
 
 
-def check_delivery_settings(session: Session, entry_no: int, settings: Settings) -> None:
-    """E-mail to deliver needs an SMTP server and a sender: without them the log is refused
-    (rolled back) rather than logged with a delivery bound to fail."""
-    from rapport.services.delivery.output import mail_settings
+def check_delivery_settings(
+    session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
+) -> None:
+    """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
+    new files: without them the log is refused (rolled back), not left to fail."""
+    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
+    from rapport.services.transfer.files import check_output_folder
 
-    email = session.scalar(
-        select(Delivery.entry_no)
-        .join(InteractionLogEntry, InteractionLogEntry.entry_no == Delivery.entry_no)
-        .where(
-            InteractionLogEntry.logged_segment_entry_no == entry_no,
-            Delivery.channel == CorrespondenceType.EMAIL.value,
-        )
-        .limit(1)
+    mine = (
+        deliveries.c.entry_no == entries.c.entry_no,
+        entries.c.logged_segment_entry_no == entry_no,
     )
-    if email is not None:
+    channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
+    if CorrespondenceType.EMAIL.value in channels:
         mail_settings(settings)
+    if CorrespondenceType.HARD_COPY.value in channels:
+        check_output_folder(output_dir or DEFAULT_OUTPUT)

@@ -1,4 +1,5 @@
-"""Logged segments (L5): list, cancel and un-cancel, delete the canceled ones, resend.
+"""Logged segments (L5): list, show with per-recipient delivery status (L3, X8), cancel and
+un-cancel, delete the canceled ones, resend.
 
 Business Central's Logged Segment (reference §1.7, §2.14): its counts are FlowFields that
 count only the interactions and campaign entries with the *same* canceled value, so a
@@ -15,16 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.enums import CorrespondenceType, DeliveryStatus
 from rapport.errors import NotFound
 from rapport.settings import Settings
-from rapport.storage.db import Sessions, execute_counted
-from rapport.storage.tables import CampaignEntry, InteractionLogEntry, LoggedSegment, table_of
+from rapport.storage.db import Sessions, execute_counted, reading
+from rapport.storage.tables import (
+    CampaignEntry,
+    Delivery,
+    InteractionLogEntry,
+    LoggedSegment,
+    table_of,
+)
 
 if TYPE_CHECKING:
-    from rapport.services.delivery.queue import DeliveryResult
+    from rapport.services.delivery.claims import DeliveryCounts
+    from rapport.services.delivery.queue import DeliveryRead, DeliveryResult
 
 logged = table_of(LoggedSegment)
 entries = table_of(InteractionLogEntry)
@@ -82,13 +91,36 @@ def read(session: Session, entry_no: int) -> LoggedSegmentRead:
 
 
 def get(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return read(session, entry_no)
+
+
+@dataclass(frozen=True)
+class LoggedSegmentCard:
+    """A logged segment with its delivery: the count per state and each recipient's status
+    with its reason (SPEC §6 `logged show`)."""
+
+    logged_segment: LoggedSegmentRead
+    delivery: DeliveryCounts
+    deliveries: list[DeliveryRead]
+
+
+def show(sessions: Sessions, entry_no: int) -> LoggedSegmentCard:
+    """L3/X8: what happened to each interaction of the logged segment that was to be
+    delivered: sent, failed (why), skipped (opted out, privacy blocked, no e-mail address)."""
+    from rapport.services.delivery import claims, queue
+
+    with sessions.begin() as session:
+        return LoggedSegmentCard(
+            logged_segment=read(session, entry_no),
+            delivery=claims.count_states(session, entry_no),
+            deliveries=queue.read_deliveries(session, entry_no),
+        )
 
 
 def get_all(sessions: Sessions) -> list[LoggedSegmentRead]:
     """L5: every logged segment in entry order, with its interaction and campaign counts."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return [LoggedSegmentRead(**row._mapping) for row in session.execute(with_counts())]
 
 
@@ -141,22 +173,51 @@ def delete_canceled(sessions: Sessions, *, entry_no: int | None = None) -> int:
         return execute_counted(session, logged.delete().where(logged.c.entry_no.in_(doomed)))
 
 
+def _unsent_hard_copies(session: Session, entry_no: int) -> bool:
+    hard_copy = CorrespondenceType.HARD_COPY.value
+    queued = select(Delivery.channel).where(Delivery.entry_no == entries.c.entry_no)
+    return (
+        session.scalar(
+            select(entries.c.entry_no)
+            .where(
+                entries.c.logged_segment_entry_no == entry_no,
+                entries.c.delivery_status != DeliveryStatus.SENT.value,
+                or_(
+                    entries.c.correspondence_type == hard_copy,
+                    queued.scalar_subquery() == hard_copy,
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def resend(
     sessions: Sessions,
     entry_no: int,
     *,
     settings: Settings | None = None,
     output_dir: Path | None = None,
+    include_uncertain: bool = False,
 ) -> DeliveryResult:
     """L5 "Resend": queue again every interaction of the logged segment that was not sent
-    (failed, skipped, or logged without delivery) and deliver them; an entry already sent
-    is never sent again (X8)."""
+    (failed, skipped, interrupted before reaching the mail server, or logged without
+    delivery) and deliver them; an entry already sent is never sent again (X8), an
+    uncertain one only with `include_uncertain`. Hard copies to write need a folder that
+    takes new files, checked before anything is queued."""
     from rapport.services.delivery import queue as delivery
+    from rapport.services.delivery.output import DEFAULT_OUTPUT
+    from rapport.services.transfer.files import check_output_folder
 
     get(sessions, entry_no)
+    with sessions.begin() as session:
+        if _unsent_hard_copies(session, entry_no):
+            check_output_folder(output_dir or DEFAULT_OUTPUT)
     return delivery.resend(
         sessions,
         logged_segment_entry_no=entry_no,
         settings=settings or Settings.load(),
         output_dir=output_dir,
+        include_uncertain=include_uncertain,
     )

@@ -1,17 +1,20 @@
 """Segments (S1–S15, X2, X3, X5): build, change, undo and use a segment.
 
-Use cases, by module:
+Use cases (each one transaction; the public functions of these modules), by module:
 - `header`: create_segment, get, get_all, get_lines, set_header (S1, S2)
 - `actions`: add_contacts, reduce, refine and their previews (S3, S4, X2)
-- `manual`: add_contact, remove_contact, change_line_contact (S5)
-- `line_edits`: set_line, get_line (S5)
+- `manual`: add_contact, remove_contact (S5)
+- `line_edits`: set_line (S5, a changed contact included)
 - `history`: go_back, criteria, membership_log, explain (S7, S8, X3, X5)
 - `reuse`: save_criteria, reuse_criteria, reuse_logged (S9, S10)
 - `languages`: get_all, set_language and the per-language variants (S15)
 - `outputs`: apply_mailing_group, export_contacts (S12, S13)
 - `followup`: create_opportunities, create_tasks, get_opportunities, get_tasks (S14)
 
-`lines` (the one set-based insert of segment lines with BC's defaults), `propagation`
-(header → line propagation) and `fields` (editable header and line fields) are the engine
-the use cases share; they run inside a caller's transaction.
+`results` holds what they take and return (AddOptions, AddResult, RemovalResult, the
+previews, SegmentLine). The engine runs inside a use case's transaction and is private:
+`_lines` (the one set-based insert of segment lines with BC's defaults), `_recording`
+(recording an action and its lines), `_propagation` (header → line propagation) and
+`_fields` (editable header and line fields). `engine` is the part other services packages
+may call inside their own transaction (the log of a segment creates its follow-up segment).
 """

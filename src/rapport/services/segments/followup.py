@@ -19,10 +19,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
+from rapport.domain.dates import as_date
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.propagation import get_header
-from rapport.storage.db import Sessions, is_postgresql
+from rapport.services.segments._propagation import get_header
+from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.number_series import setup_series
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     MarketingSetup,
@@ -34,6 +36,7 @@ from rapport.storage.tables import (
     SegmentLine,
     Task,
     TaskAttendee,
+    table_of,
 )
 
 CHUNK = 5_000
@@ -126,8 +129,7 @@ def _lines(session: Session, header: SegmentHeader) -> Iterator[list[Any]]:
             )
             .join(Contact, Contact.id == SegmentLine.contact_id)
             .where(
-                SegmentLine.segment_id == header.id,
-                SegmentLine.removed_action.is_(None),
+                on_segment(header.id),
                 SegmentLine.line_no > last,
             )
             .order_by(SegmentLine.line_no)
@@ -143,12 +145,12 @@ def _sales_cycle(session: Session, code: str | None) -> str:
     setup = session.get(MarketingSetup, 1)
     key = (code or (setup.default_sales_cycle_code if setup else "") or "").strip().upper()
     if not key:
-        raise Invalid("Sales Cycle Code must have a value.", where="sales_cycle_code")
+        raise Invalid("Sales Cycle Code must have a value.", field="sales_cycle_code")
     cycle = session.get(SalesCycle, key)
     if cycle is None:
         raise NotFound(f"Sales Cycle {key} does not exist.")
     if cycle.blocked:
-        raise Invalid(f"Sales Cycle {key} is blocked.", where="sales_cycle_code")
+        raise Invalid(f"Sales Cycle {key} is blocked.", field="sales_cycle_code")
     return key
 
 
@@ -224,18 +226,22 @@ def create_tasks(
     segment_no: str,
     *,
     type: str,
-    date: dt.date,
+    date: dt.date | str,
     description: str,
     salesperson_code: str | None = None,
 ) -> FollowUpResult:
     """S14 (reference §2.16 tasks for a segment): an organizer task per line with a contact,
     with its attendees — the salesperson organizing it and the contact, invited when the
-    contact has an e-mail address. The salesperson is the one given, else the line's."""
+    contact has an e-mail address. The salesperson is the one given, else the line's; the
+    date is a date or its `YYYY-MM-DD` text."""
+    task_date = as_date(date, field="date")
+    if task_date is None:
+        raise Invalid("You must fill in the Date field.", where="date")
     kind = (type or "").strip().lower()
     if kind not in TASK_TYPES:
         raise Invalid(f"type must be one of meeting, phone_call or blank, got {type!r}")
     if not description.strip():
-        raise Invalid("You must fill in the Description field.", where="description")
+        raise Invalid("You must fill in the Description field.", field="description")
     given = (salesperson_code or "").strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
@@ -244,7 +250,7 @@ def create_tasks(
         if not given:
             _check_line_salespeople(session, header)
 
-        task = {"type": kind, "description": description.strip(), "date": date}
+        task = {"type": kind, "description": description.strip(), "date": task_date}
 
         def build(no: str, line: Any) -> list[tuple[Any, dict[str, Any]]]:
             return _task_rows(no, line, header=header, task=task, salesperson=given)
@@ -295,8 +301,7 @@ def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
     line_no = session.scalar(
         select(SegmentLine.line_no)
         .where(
-            SegmentLine.segment_id == header.id,
-            SegmentLine.removed_action.is_(None),
+            on_segment(header.id),
             SegmentLine.contact_id.is_not(None),
             SegmentLine.salesperson_code == "",
         )
@@ -307,7 +312,7 @@ def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
         raise Invalid(
             f"Salesperson Code must have a value in Segment Line: Segment No.={header.no}, "
             f"Line No.={line_no}. Give one with the salesperson option.",
-            where="salesperson_code",
+            field="salesperson_code",
         )
 
 
@@ -315,13 +320,13 @@ def get_opportunities(
     sessions: Sessions, *, segment_no: str | None = None
 ) -> list[OpportunityRead]:
     """S14: every opportunity (or those of one segment), by no."""
-    columns = [c for c in Opportunity.__table__.c if c.name != "contact_id"]
+    columns = [c for c in table_of(Opportunity).c if c.name != "contact_id"]
     query = select(Contact.no.label("contact_no"), *columns).outerjoin(
         Contact, Contact.id == Opportunity.contact_id
     )
     if segment_no:
         query = query.where(Opportunity.segment_no == segment_no.strip().upper())
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(query.order_by(Opportunity.no)).all()
     return [
         OpportunityRead(**{**row._asdict(), "contact_no": row.contact_no or ""}) for row in rows
@@ -330,12 +335,12 @@ def get_opportunities(
 
 def get_tasks(sessions: Sessions, *, segment_no: str | None = None) -> list[TaskRead]:
     """S14: every task (or those of one segment), by no."""
-    columns = [c for c in Task.__table__.c if c.name != "contact_id"]
+    columns = [c for c in table_of(Task).c if c.name != "contact_id"]
     query = select(Contact.no.label("contact_no"), *columns).outerjoin(
         Contact, Contact.id == Task.contact_id
     )
     if segment_no:
         query = query.where(Task.segment_no == segment_no.strip().upper())
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         rows = session.execute(query.order_by(Task.no)).all()
     return [TaskRead(**{**row._asdict(), "contact_no": row.contact_no or ""}) for row in rows]

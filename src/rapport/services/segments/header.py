@@ -11,25 +11,25 @@ UPDATE statements over the lines in scope.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 
-from rapport.services.segments.fields import LINE_FIELDS
-from rapport.services.segments.lines import contacts, lines, sync_campaign_targets
-from rapport.services.segments.propagation import (
+from rapport.services.segments._fields import LINE_FIELDS
+from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
+from rapport.services.segments._propagation import (
     SegmentRead,
     apply_header_field,
     get_header,
     new_header,
     read,
 )
+from rapport.services.segments.results import SegmentLine
 from rapport.storage.db import Sessions, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
 __all__ = [
-    "CreateResult",
+    "SegmentLine",
     "SegmentRead",
     "create_segment",
     "get",
@@ -39,25 +39,21 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CreateResult:
-    no: str
-
-
 def create_segment(
     sessions: Sessions,
     *,
     description: str,
     user: str,
     values: Sequence[tuple[str, str]] = (),
-) -> CreateResult:
+) -> SegmentRead:
     """S1: a new segment numbered from the segment series, dated today, with the user's
-    salesperson, then the given header fields applied in order with their validation."""
+    salesperson, then the given header fields applied in order with their validation;
+    returns the new header (`segment show` without its lines)."""
     with sessions.begin() as session:
         header = new_header(session, description=description, user=user)
         for field, value in values:
             apply_header_field(session, header, field, value, update_lines=True)
-        return CreateResult(no=header.no)
+        return read(session, header)
 
 
 def get(sessions: Sessions, no: str) -> SegmentRead:
@@ -72,7 +68,7 @@ def get_all(sessions: Sessions) -> list[SegmentRead]:
         return [read(session, header) for header in headers]
 
 
-def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[SegmentLine]:
     """The lines on the segment in line order, streamed, with the contact's no. and names."""
     company = contacts.alias("company")
     with reading(sessions) as session:
@@ -92,7 +88,7 @@ def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Itera
                     company, company.c.no == lines.c.contact_company_no
                 )
             )
-            .where(lines.c.segment_id == header.id, lines.c.removed_action.is_(None))
+            .where(on_segment(header.id))
             .order_by(lines.c.line_no)
             .limit(limit)
         )
@@ -102,7 +98,7 @@ def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Itera
             # BC's Contact Name shows persons only; a company line shows its company name.
             if values.pop("contact_type") != "person":
                 values["contact_name"] = ""
-            yield values
+            yield SegmentLine(**values)
 
 
 def set_header(

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.lines import contacts, lines, sync_campaign_targets
-from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
+from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, table_of
 
 criteria_lines = table_of(SegmentCriteriaLine)
@@ -78,7 +79,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
             raise Invalid(
                 f"there is no action {target} to go back to on segment {header.no} "
                 f"(it has actions 1 to {count}; 0 undoes them all)",
-                where="--to",
+                field="to_action",
             )
         actions = session.execute(
             select(
@@ -123,16 +124,16 @@ def criteria(sessions: Sessions, segment_no: str) -> list[CriteriaLineRead]:
             .where(SegmentCriteriaLine.segment_id == header.id)
             .order_by(SegmentCriteriaLine.action_no)
         ).all()
-        return [read_criteria_line(row) for row in rows]
+        return [_read_criteria_line(row) for row in rows]
 
 
-def read_criteria_line(row: SegmentCriteriaLine) -> CriteriaLineRead:
+def _read_criteria_line(row: SegmentCriteriaLine) -> CriteriaLineRead:
     values = {
         name: getattr(row, name)
         for name in CriteriaLineRead.__dataclass_fields__
         if name != "description"
     }
-    return CriteriaLineRead(**values, description=sentence(row))
+    return CriteriaLineRead(**values, description=_sentence(row))
 
 
 OPTION_WORDS = (
@@ -150,7 +151,7 @@ VERBS = {
 }
 
 
-def sentence(row: SegmentCriteriaLine) -> str:
+def _sentence(row: SegmentCriteriaLine) -> str:
     """The action in the user's words: verb, criteria described, options."""
     text = f"{VERBS.get(row.action, row.action)} {describe(parse(row.criteria))}"
     options = [words for name, words in OPTION_WORDS if getattr(row, name)]
@@ -220,13 +221,12 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
             )
         events = list(_events(session, header.id, contact.no))
         for event in events:
-            event["matched"] = matched_parts(session, contact.id, event["criteria"])
+            event["matched"] = _matched_parts(session, contact.id, event["criteria"])
         active = list(
             session.scalars(
                 select(lines.c.line_no)
                 .where(
-                    lines.c.segment_id == header.id,
-                    lines.c.removed_action.is_(None),
+                    on_segment(header.id),
                     lines.c.contact_id == contact.id,
                 )
                 .order_by(lines.c.line_no)
@@ -242,7 +242,7 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
         )
 
 
-def matched_parts(session: Session, contact_id: int, text: str) -> list[dict[str, Any]]:
+def _matched_parts(session: Session, contact_id: int, text: str) -> list[dict[str, Any]]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
     result = []
     for part_text, part in parts(parse(text)):

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.lines import contacts, lines
-from rapport.services.segments.propagation import active, get_header
+from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._propagation import active, get_header, inherits_attachment
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, SegmentHeader, SegmentInteractionLanguage, table_of
@@ -80,8 +80,8 @@ def set_language(
     line_no: int | None = None,
 ) -> list[LanguageRead]:
     """S15: create or change the segment's variant of `language` (or line `line_no`'s own)."""
-    code = checked_language_code(language)
-    attachment = checked_upload(upload)
+    code = _checked_language_code(language)
+    attachment = _checked_upload(upload)
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if session.get(Language, code) is None:
@@ -90,48 +90,33 @@ def set_language(
             )
         new_attachment = store(session, 0, *attachment) if attachment else None
         if line_no:
-            set_line_variant(session, header, line_no, code, subject, new_attachment)
+            _set_line_variant(session, header, line_no, code, subject, new_attachment)
         else:
-            set_segment_variant(session, header, code, subject, new_attachment)
+            _set_segment_variant(session, header, code, subject, new_attachment)
     return get_all(sessions, segment_no)
 
 
-def checked_language_code(language: str) -> str:
+def _checked_language_code(language: str) -> str:
     try:
         code = normalize_code(language, length=10, field="language")
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     if not code:
-        raise Invalid("Language Code must have a value.", where="language")
+        raise Invalid("Language Code must have a value.", field="language")
     return code
 
 
-def checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
+def _checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
     if upload is None:
         return None
     extension = extension_of(upload.file_name)
     if not upload.content:
-        raise Invalid("the file is empty", where=upload.file_name)
+        raise Invalid("the file is empty", field=upload.file_name)
     check_merge_fields(upload.file_name, extension, upload.content)
     return upload.file_name, extension, upload.content
 
 
-def inherited_or_none(header: SegmentHeader) -> ColumnElement[bool]:
-    """Lines of the header template without an attachment of their own."""
-    own = select(sil.c.segment_line_no).where(
-        sil.c.segment_id == header.id, sil.c.segment_line_no != 0
-    )
-    shared = select(sil.c.attachment_no).where(
-        sil.c.segment_id == header.id, sil.c.segment_line_no == 0
-    )
-    return (
-        (lines.c.interaction_template_code == header.interaction_template_code)
-        & lines.c.line_no.not_in(own)
-        & or_(lines.c.attachment_no == 0, lines.c.attachment_no.in_(shared))
-    )
-
-
-def set_segment_variant(
+def _set_segment_variant(
     session: Session,
     header: SegmentHeader,
     code: str,
@@ -158,7 +143,7 @@ def set_segment_variant(
         )
         session.add(variant)
         session.flush()
-        scope = inherited_or_none(header)
+        scope = inherits_attachment(session, header)
         if not first:
             scope = scope & lines.c.contact_id.in_(
                 select(contacts.c.id).where(contacts.c.language == code)
@@ -171,13 +156,13 @@ def set_segment_variant(
             )
         )
     else:
-        change_segment_variant(session, header, variant, subject, attachment_no)
+        _change_segment_variant(session, header, variant, subject, attachment_no)
     if code == header.language_code_default:
         header.subject_default = variant.subject
     session.flush()
 
 
-def set_line_variant(
+def _set_line_variant(
     session: Session,
     header: SegmentHeader,
     line_no: int,
@@ -219,7 +204,7 @@ def set_line_variant(
     )
 
 
-def change_segment_variant(
+def _change_segment_variant(
     session: Session,
     header: SegmentHeader,
     variant: SegmentInteractionLanguage,

@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from rapport.criteria.value import contact_nos, no_contact
+from rapport.domain.enums import SegmentAction
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments.fields import check_reference, convert_line_value
-from rapport.services.segments.lines import sync_campaign_targets
-from rapport.services.segments.manual import change_line_contact
-from rapport.services.segments.propagation import get_header
+from rapport.services.segments._fields import check_reference, convert_line_value
+from rapport.services.segments._lines import contacts, insert_lines, lines, sync_campaign_targets
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._recording import record_action
+from rapport.services.segments.results import MANUAL
 from rapport.storage.db import Sessions
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     InteractionTemplate,
@@ -54,27 +58,27 @@ def set_line(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         for field, text in values:
-            line = get_line(session, header, line_no)
+            line = _get_line(session, header, line_no)
             value = convert_line_value(field, text)
             check_reference(session, field, value)
             if field == "contact_no":
-                change_line_contact(session, header, line, value, user=user)
+                _change_line_contact(session, header, line, value, user=user)
             elif field == "interaction_template_code":
-                change_line_template(session, header, line, value)
+                _change_line_template(session, header, line, value)
             elif field == "language_code":
-                change_line_language(session, header, line, value)
+                _change_line_language(session, header, line, value)
             else:
                 setattr(line, field, value)
             session.flush()
         sync_campaign_targets(session, header)
 
 
-def get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:
+def _get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:
     line = session.scalars(
         select(SegmentLine).where(
             SegmentLine.segment_id == header.id,
             SegmentLine.line_no == line_no,
-            SegmentLine.removed_action.is_(None),
+            on_segment(),
         )
     ).one_or_none()
     if line is None:
@@ -82,7 +86,7 @@ def get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLi
     return line
 
 
-def change_line_language(
+def _change_line_language(
     session: Session, header: SegmentHeader, line: SegmentLine, language: str
 ) -> None:
     """Reference §2.3: needs a template; takes the segment variant's attachment and subject."""
@@ -100,7 +104,7 @@ def change_line_language(
     line.word_template_code = variant.word_template_code if variant else line.word_template_code
 
 
-def change_line_template(
+def _change_line_template(
     session: Session, header: SegmentHeader, line: SegmentLine, code: str
 ) -> None:
     """Reference §2.2: the line's own template; its defaults replace the line's."""
@@ -118,16 +122,16 @@ def change_line_template(
     template = session.get(InteractionTemplate, code) if code else None
     if template is None:
         return
-    line.language_code = template_language(session, template, contact)
+    line.language_code = _template_language(session, template, contact)
     variant = session.get(InteractionTemplateLanguage, (code, line.language_code))
     line.attachment_no = variant.attachment_no if variant else 0
     line.word_template_code = variant.word_template_code if variant else template.word_template_code
-    copy_template(line, template, old=old)
-    line.correspondence_type = line_correspondence_type(header, template, contact)
+    _copy_template(line, template, old=old)
+    line.correspondence_type = _line_correspondence_type(header, template, contact)
     line.campaign_no = header.campaign_no or template.campaign_no
 
 
-def template_language(session: Session, template: InteractionTemplate, contact: Any) -> str:
+def _template_language(session: Session, template: InteractionTemplate, contact: Any) -> str:
     """FindLanguage without segment variants: the contact's language when the template has
     it, else the template's default language."""
     language = contact.language if contact else ""
@@ -136,7 +140,7 @@ def template_language(session: Session, template: InteractionTemplate, contact: 
     return template.language_code_default
 
 
-def copy_template(line: SegmentLine, template: InteractionTemplate, *, old: str) -> None:
+def _copy_template(line: SegmentLine, template: InteractionTemplate, *, old: str) -> None:
     line.interaction_group_code = template.interaction_group_code
     if not line.description or (old and old != template.code):
         line.description = template.description
@@ -148,7 +152,7 @@ def copy_template(line: SegmentLine, template: InteractionTemplate, *, old: str)
     line.campaign_response = template.campaign_response
 
 
-def line_correspondence_type(
+def _line_correspondence_type(
     header: SegmentHeader, template: InteractionTemplate, contact: Any
 ) -> str:
     """SetCorrespondenceType of reference §2.2 for one line."""
@@ -158,3 +162,47 @@ def line_correspondence_type(
     if template.ignore_contact_corres_type or (not own and template.correspondence_type_default):
         return template.correspondence_type_default
     return own
+
+
+def _change_line_contact(
+    session: Session, header: SegmentHeader, line: Any, contact_no: str, *, user: str
+) -> None:
+    """S5: a line's contact changed = the old contact's line removed and the new contact's
+    line inserted at the same line no., two actions as in Business Central. Runs inside the
+    line edit's transaction."""
+    new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
+    if new_id is None:
+        raise NotFound(
+            f"The Contact does not exist. Identification fields and values: No.='{contact_no}'"
+        )
+    old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
+    removal = record_action(
+        session,
+        header,
+        action=SegmentAction.REDUCE,
+        criteria=contact_nos(old_no) if old_no else no_contact(),
+        user=user,
+        manual=True,
+    )
+    session.execute(
+        update(lines).where(lines.c.id == line.id).values(removed_action=removal.action_no)
+    )
+    removal.no_of_lines_removed = 1
+    addition = record_action(
+        session,
+        header,
+        action=SegmentAction.ADD,
+        criteria=contact_nos(contact_no),
+        user=user,
+        options=MANUAL,
+        manual=True,
+    )
+    addition.no_of_lines_added = insert_lines(
+        session,
+        header,
+        candidates=select(contacts.c.id).where(contacts.c.id == new_id),
+        action_no=addition.action_no,
+        options=MANUAL,
+        line_no=line.line_no,
+    )
+    session.flush()

@@ -1,118 +1,106 @@
-"""Manual lines (S5): adding or removing one contact by hand, or changing a line's contact,
-each recorded as its own undoable criteria action, as Business Central's subform does."""
+"""Manual lines (S5): adding or removing contacts by hand, each recorded as its own undoable
+criteria action, as Business Central's subform does, and all of one command in one
+transaction: if one contact cannot be added or removed, none is. The criteria of these
+actions are built as trees (`no = C1`) and rendered, never formatted."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rapport.criteria.value import contact_nos as criteria_of
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, NotFound
-from rapport.services.segments.actions import (
-    ActionResult,
-    AddOptions,
-    contact_criteria,
-    finish,
-    record_action,
-    remove,
-)
-from rapport.services.segments.lines import Rules, contacts, insert_lines, lines
-from rapport.services.segments.propagation import get_header
+from rapport.services.segments._lines import contacts
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._recording import apply_remove, record_insertions, removal_scope
+from rapport.services.segments.results import MANUAL, AddResult, RemovalResult
 from rapport.storage.db import Sessions
 from rapport.storage.tables import SegmentHeader
 
+__all__ = ["add_contact", "add_contacts_by_hand", "remove_contact", "remove_contacts_by_hand"]
 
-def add_contact(sessions: Sessions, segment_no: str, *, contact_no: str, user: str) -> ActionResult:
-    """S5: a manual line for one contact, its own undoable action. Like BC's manual entry it
-    allows a contact already on the segment and does not check exclusion."""
-    criteria = contact_criteria(contact_no)
+
+def add_contact(sessions: Sessions, segment_no: str, *, contact_no: str, user: str) -> AddResult:
+    """S5: a manual line for one contact, its own undoable action."""
+    return add_contacts_by_hand(sessions, segment_no, contact_nos=[contact_no], user=user)[0]
+
+
+def add_contacts_by_hand(
+    sessions: Sessions, segment_no: str, *, contact_nos: Sequence[str], user: str
+) -> list[AddResult]:
+    """S5: a manual line for each contact, each its own undoable action, all in one
+    transaction. Like BC's manual entry it allows a contact already on the segment and does
+    not check exclusion; a contact that does not exist, or is privacy blocked or opted out,
+    stops the whole command."""
+    keys = [no.strip().upper() for no in contact_nos]
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        if session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no.upper())) is None:
-            raise NotFound(
-                f"The Contact does not exist. Identification fields and values: "
-                f"No.='{contact_no.upper()}'"
-            )
-        options = AddOptions(allow_existing=True, ignore_exclusion=True)
-        row = record_action(
-            session,
-            header,
-            action=SegmentAction.ADD,
-            criteria=criteria,
-            user=user,
-            options=options,
-            manual=True,
+        for key in keys:
+            if session.scalar(select(contacts.c.id).where(contacts.c.no == key)) is None:
+                raise NotFound(
+                    f"The Contact does not exist. Identification fields and values: No.='{key}'"
+                )
+        return [_add_one(session, header, key, user=user) for key in keys]
+
+
+def _add_one(session: Session, header: SegmentHeader, key: str, *, user: str) -> AddResult:
+    result = record_insertions(
+        session,
+        header,
+        criteria=criteria_of(key),
+        user=user,
+        candidates=select(contacts.c.id).where(contacts.c.no == key),
+        options=MANUAL,
+        manual=True,
+    )
+    if not result.added:
+        raise Conflict(
+            f"Contact {key} is privacy blocked or opted out of "
+            "this correspondence type; it cannot be put on a segment."
         )
-        added = insert_lines(
-            session,
-            header,
-            candidates=select(contacts.c.id).where(contacts.c.no == contact_no.upper()),
-            action_no=row.action_no,
-            rules=Rules(allow_existing=True, ignore_exclusion=True),
-        )
-        if not added:
-            raise Conflict(
-                f"Contact {contact_no.upper()} is privacy blocked or opted out of "
-                "this correspondence type; it cannot be put on a segment."
-            )
-        return finish(session, header, row, added=added, removed=0, keep_criteria=True)
+    return result
 
 
 def remove_contact(
     sessions: Sessions, segment_no: str, *, contact_no: str, user: str, keep_criteria: bool = False
-) -> ActionResult:
+) -> RemovalResult:
     """S5: remove every line of one contact, as its own undoable action."""
-    return remove(
-        sessions,
-        segment_no,
-        action=SegmentAction.REDUCE,
-        criteria=contact_criteria(contact_no),
-        keep_criteria=keep_criteria,
-        user=user,
-        missing=f"Contact {contact_no.strip().upper()}",
-    )
+    return remove_contacts_by_hand(
+        sessions, segment_no, contact_nos=[contact_no], user=user, keep_criteria=keep_criteria
+    )[0]
 
 
-def change_line_contact(
-    session: Session, header: SegmentHeader, line: Any, contact_no: str, *, user: str
-) -> None:
-    """S5: a line's contact changed = the old contact's line removed and the new contact's
-    line inserted at the same line no., two actions as in Business Central."""
-    new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
-    if new_id is None:
-        raise NotFound(
-            f"The Contact does not exist. Identification fields and values: No.='{contact_no}'"
-        )
-    old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
-    removal = record_action(
-        session,
-        header,
-        action=SegmentAction.REDUCE,
-        criteria=contact_criteria(old_no) if old_no else "no is empty",
-        user=user,
-        manual=True,
-    )
-    session.execute(
-        update(lines).where(lines.c.id == line.id).values(removed_action=removal.action_no)
-    )
-    removal.no_of_lines_removed = 1
-    addition = record_action(
-        session,
-        header,
-        action=SegmentAction.ADD,
-        criteria=contact_criteria(contact_no),
-        user=user,
-        options=AddOptions(allow_existing=True, ignore_exclusion=True),
-        manual=True,
-    )
-    addition.no_of_lines_added = insert_lines(
-        session,
-        header,
-        candidates=select(contacts.c.id).where(contacts.c.id == new_id),
-        action_no=addition.action_no,
-        rules=Rules(allow_existing=True, ignore_exclusion=True),
-        line_no=line.line_no,
-    )
-    session.flush()
+def remove_contacts_by_hand(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    contact_nos: Sequence[str],
+    user: str,
+    keep_criteria: bool = False,
+) -> list[RemovalResult]:
+    """S5: remove every line of each contact, each its own undoable action, all in one
+    transaction: if one contact is not on the segment, none is removed."""
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        results = []
+        for no in contact_nos:
+            criteria = criteria_of(no)
+            scope = removal_scope(header, SegmentAction.REDUCE, criteria, entire_companies=False)
+            if not session.scalar(select(func.count()).where(*scope)):
+                raise NotFound(f"Contact {no.strip().upper()} is not on segment {header.no}.")
+            results.append(
+                apply_remove(
+                    session,
+                    header,
+                    action=SegmentAction.REDUCE,
+                    criteria=criteria,
+                    entire_companies=False,
+                    keep_criteria=keep_criteria,
+                    user=user,
+                    manual=True,
+                )
+            )
+        return results

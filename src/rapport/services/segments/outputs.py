@@ -1,7 +1,7 @@
 """What a segment's contacts are used for besides logging: a mailing group (S12) and an
 export of their contact data (S13).
 
-Both work on the lines on the segment (`removed_action IS NULL`) with a contact, in one
+Both work on the lines on the segment (`storage.segment_lines.on_segment`) with a contact, in one
 statement or one streamed query, at any segment size.
 """
 
@@ -15,14 +15,23 @@ from typing import Any
 from sqlalchemy import delete, exists, insert, literal, select
 
 from rapport.errors import Invalid
-from rapport.services.segments.propagation import get_header
-from rapport.services.transfer.files import cell_text, file_format, write_csv, write_xlsx
-from rapport.storage.db import Sessions, execute_counted
+from rapport.services.segments._propagation import get_header
+from rapport.services.transfer.files import (
+    cell_text,
+    check_output_file,
+    file_format,
+    output_file,
+    write_csv,
+    write_xlsx,
+)
+from rapport.storage.db import Sessions, execute_counted, reading
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
     ContactMailingGroup,
     MailingGroup,
     SegmentLine,
+    table_of,
 )
 
 BATCH = 10_000
@@ -79,7 +88,7 @@ def apply_mailing_group(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if not key or session.get(MailingGroup, key) is None:
-            raise Invalid("Specify a Mailing Group Code.", where="code")
+            raise Invalid("Specify a Mailing Group Code.", field="code")
         removed = 0
         if replace:
             removed = execute_counted(
@@ -93,8 +102,7 @@ def apply_mailing_group(
         contacts = (
             select(SegmentLine.contact_id, literal(key))
             .where(
-                SegmentLine.segment_id == header.id,
-                SegmentLine.removed_action.is_(None),
+                on_segment(header.id),
                 SegmentLine.contact_id.is_not(None),
                 ~already,
             )
@@ -113,16 +121,16 @@ def apply_mailing_group(
     )
 
 
-def contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
+def _contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
     """S13: the export columns of the contact of every line on the segment, by line no.,
     streamed from the database."""
-    columns = [Contact.__table__.c[name] for name in EXPORT_COLUMNS]
+    columns = [table_of(Contact).c[name] for name in EXPORT_COLUMNS]
     with sessions.begin() as session:
         header = get_header(session, segment_no)
         query = (
             select(*columns)
             .join(SegmentLine, SegmentLine.contact_id == Contact.id)
-            .where(SegmentLine.segment_id == header.id, SegmentLine.removed_action.is_(None))
+            .where(on_segment(header.id))
             .order_by(SegmentLine.line_no)
         )
         for row in session.execute(query, execution_options={"yield_per": BATCH}):
@@ -132,14 +140,15 @@ def contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...
 def export_contacts(sessions: Sessions, segment_no: str, *, path: Path) -> ExportResult:
     """S13: write the segment's contacts to `path`, CSV or XLSX by its extension, streamed;
     the header row is the snake_case column names."""
-    kind = file_format(path)
+    check_output_file(path)
     no = segment_no.strip().upper()
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         get_header(session, no)  # NotFound before a file is created
-    rows = ([cell_text(value) for value in row] for row in contact_rows(sessions, no))
-    if kind == ".xlsx":
-        count = write_xlsx(path, EXPORT_COLUMNS, rows)
-    else:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            count = write_csv(out, EXPORT_COLUMNS, rows)
+    rows = ([cell_text(value) for value in row] for row in _contact_rows(sessions, no))
+    with output_file(path) as partial:
+        if file_format(path) == ".xlsx":
+            count = write_xlsx(partial, EXPORT_COLUMNS, rows)
+        else:
+            with partial.open("w", newline="", encoding="utf-8") as out:
+                count = write_csv(out, EXPORT_COLUMNS, rows)
     return ExportResult(no, path, count)

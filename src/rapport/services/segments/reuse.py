@@ -9,27 +9,21 @@ in Business Central, one line per logged interaction) or *ignore exclusion* is s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import false, func, insert, literal, select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
+from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services.segments.actions import (
-    NO_OPTIONS,
-    ActionResult,
-    AddOptions,
-    apply_add,
-    apply_remove,
-    record_insertions,
-)
-from rapport.services.segments.propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._recording import apply_add, apply_remove
+from rapport.services.segments.engine import add_logged_contacts
+from rapport.services.segments.results import AddOptions, AddResult, Skipped
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
-    InteractionLogEntry,
-    LoggedSegment,
     SavedSegmentCriteria,
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
@@ -52,6 +46,7 @@ class ReuseResult:
     added: int
     removed: int
     no_of_lines: int
+    skipped: Skipped = field(default_factory=Skipped)  # summed over the replayed adds (X7)
 
 
 def save_criteria(
@@ -91,7 +86,7 @@ def save_criteria(
         return code
 
 
-def confirm_reuse(session: Session, header: SegmentHeader, *, what: str, yes: bool) -> None:
+def _confirm_reuse(session: Session, header: SegmentHeader, *, what: str, yes: bool) -> None:
     """BC asks, default No, before reusing on a segment that already has criteria actions."""
     count = no_of_criteria_actions(session, header.id)
     if count and not yes:
@@ -108,7 +103,7 @@ def reuse_criteria(
     transaction, against the contacts as they are now."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        confirm_reuse(session, header, what="Saved Segment Criteria", yes=yes)
+        _confirm_reuse(session, header, what="Saved Segment Criteria", yes=yes)
         saved = session.scalars(
             select(SavedSegmentCriteriaLine)
             .where(SavedSegmentCriteriaLine.segment_criteria_code == code.strip().upper())
@@ -117,20 +112,25 @@ def reuse_criteria(
         if session.get(SavedSegmentCriteria, code.strip().upper()) is None:
             raise NotFound(f"Saved Segment Criteria {code.strip().upper()} does not exist.")
         added = removed = 0
+        skipped = Skipped()
         for line in saved:
-            result = replay(session, header, line, user=user)
-            added, removed = added + result.added, removed + result.removed
+            more, fewer, left_out = _replay(session, header, line, user=user)
+            added, removed, skipped = added + more, removed + fewer, skipped + left_out
         return ReuseResult(
             actions=len(saved),
             added=added,
             removed=removed,
             no_of_lines=no_of_lines(session, header.id),
+            skipped=skipped,
         )
 
 
-def replay(
+def _replay(
     session: Session, header: SegmentHeader, line: SavedSegmentCriteriaLine, *, user: str
-) -> ActionResult:
+) -> tuple[int, int, Skipped]:
+    """One saved action replayed; returns the lines it added and removed, and the
+    candidates an add left out (X7)."""
+    criteria = Criteria.parse(line.criteria)
     if line.action == SegmentAction.ADD:
         options = AddOptions(
             allow_existing=line.allow_existing_contacts,
@@ -138,16 +138,18 @@ def replay(
             related_companies=line.allow_company_with_persons,
             ignore_exclusion=line.ignore_exclusion,
         )
-        return apply_add(session, header, criteria=line.criteria, options=options, user=user)
-    return apply_remove(
+        result = apply_add(session, header, criteria=criteria, options=options, user=user)
+        return result.added, 0, result.skipped
+    removed = apply_remove(
         session,
         header,
         action=SegmentAction(line.action),
-        criteria=line.criteria,
+        criteria=criteria,
         entire_companies=line.entire_companies,
         keep_criteria=True,
         user=user,
-    )
+    ).removed
+    return 0, removed, Skipped()
 
 
 def reuse_logged(
@@ -159,11 +161,11 @@ def reuse_logged(
     allow_existing: bool = False,
     ignore_exclusion: bool = False,
     yes: bool = False,
-) -> ActionResult:
+) -> AddResult:
     """S10: the contacts of logged segment `entry_no` become lines of this segment."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        confirm_reuse(session, header, what="Logged Segment", yes=yes)
+        _confirm_reuse(session, header, what="Logged Segment", yes=yes)
         return add_logged_contacts(
             session,
             header,
@@ -171,36 +173,3 @@ def reuse_logged(
             user=user,
             options=AddOptions(allow_existing=allow_existing, ignore_exclusion=ignore_exclusion),
         )
-
-
-def add_logged_contacts(
-    session: Session,
-    header: SegmentHeader,
-    *,
-    entry_no: int,
-    user: str,
-    options: AddOptions = NO_OPTIONS,
-) -> ActionResult:
-    """Lines for the contacts of a logged segment, each with the campaign of its logged
-    interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
-    if session.get(LoggedSegment, entry_no) is None:
-        raise NotFound(f"Logged Segment {entry_no} does not exist.")
-    ile = table_of(InteractionLogEntry)
-    of_logged = ile.c.logged_segment_entry_no == entry_no
-    if options.allow_existing:
-        candidates = select(ile.c.contact_id.label("id"), ile.c.campaign_no).where(of_logged)
-    else:
-        candidates = (
-            select(ile.c.contact_id.label("id"), func.max(ile.c.campaign_no).label("campaign_no"))
-            .where(of_logged, ile.c.canceled == false())
-            .group_by(ile.c.contact_id)
-        )
-    return record_insertions(
-        session,
-        header,
-        criteria=f"logged_segment({entry_no})",
-        user=user,
-        candidates=candidates,
-        options=options,
-        overrides={"campaign_no": "campaign_no"},
-    )

@@ -17,13 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
-from rapport.storage.db import Sessions
+from rapport.services.templates.merge_fields import unknown_fields
+from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Attachment,
     InteractionTemplate,
@@ -119,7 +122,7 @@ def find(session: Session, code: str) -> InteractionTemplate:
 
 def get_all(sessions: Sessions) -> list[TemplateRead]:
     """L1: every interaction template with its language variants, by code."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         templates = session.scalars(
             select(InteractionTemplate).order_by(InteractionTemplate.code)
         ).all()
@@ -129,7 +132,7 @@ def get_all(sessions: Sessions) -> list[TemplateRead]:
 
 def get(sessions: Sessions, code: str) -> TemplateRead:
     """L1: one template with its language variants."""
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         template = find(session, code)
         return read(template, variants(session, [template.code]).get(template.code, []))
 
@@ -140,53 +143,89 @@ def extension_of(file_name: str) -> str:
         raise Invalid(
             "an attachment is an e-mail body (.html, .htm, .txt) or a Word template (.docx), "
             f"not {'.' + extension if extension else 'a file without extension'}",
-            where=file_name,
+            field=file_name,
         )
     return extension
 
 
 def check_merge_fields(file_name: str, extension: str, content: bytes) -> None:
-    """The merge fields must be valid Jinja; the error says where (line, or paragraph)."""
+    """The merge fields must be valid Jinja and each one a field delivery provides (SPEC §6);
+    the error says where (line, or paragraph) and, for an unknown field, what was meant."""
     import jinja2
 
     if extension in EMAIL_BODIES:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("an e-mail body must be UTF-8 text", where=file_name) from exc
+            raise Invalid("an e-mail body must be UTF-8 text", field=file_name) from exc
         try:
-            jinja2.Environment(autoescape=True).parse(text)
+            tree = jinja2.Environment(autoescape=True).parse(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise Invalid(f"line {exc.lineno}: {exc.message}", where=file_name) from exc
+            raise Invalid(f"line {exc.lineno}: {exc.message}", field=file_name) from exc
+        unknown = unknown_fields(tree)
+        if unknown:
+            raise Invalid(f"line {unknown[0].line}: {unknown[0].message}", field=file_name)
         return
     check_word_template(file_name, content)
+
+
+class _Recording(SandboxedEnvironment):
+    """A Jinja environment that keeps the syntax tree of what it parses."""
+
+    trees: list[Any]
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        tree = super().parse(*args, **kwargs)
+        self.trees = [*getattr(self, "trees", []), tree]
+        return tree
 
 
 def check_word_template(file_name: str, content: bytes) -> None:
     import jinja2
     from docxtpl import DocxTemplate
 
+    env = _Recording(autoescape=True)
     try:
-        DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
+        DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(jinja_env=env)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Invalid("not a Word document (.docx)", where=file_name) from exc
+        raise Invalid("not a Word document (.docx)", field=file_name) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise Invalid(
-            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", where=file_name
+            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", field=file_name
         ) from exc
+    unknown = [field for tree in env.trees for field in unknown_fields(tree)]
+    if unknown:
+        where = paragraph_of_field(content, unknown[0].written)
+        raise Invalid(f"{where}{unknown[0].message}", where=file_name)
 
 
 def paragraph_of_error(content: bytes) -> str:
     """Where in the document's paragraphs the merge-field syntax breaks, if it shows there."""
-    import docx
     import jinja2
 
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
     try:
-        jinja2.Environment(autoescape=True).parse("\n".join(paragraphs))
+        jinja2.Environment(autoescape=True).parse("\n".join(paragraphs_of(content)))
     except jinja2.TemplateSyntaxError as exc:
         return f"paragraph {exc.lineno}"
     return ""
+
+
+def paragraph_of_field(content: bytes, written: str) -> str:
+    """ "paragraph N: " for the first paragraph that uses the merge field, if one shows it."""
+    import jinja2
+
+    try:
+        tree = jinja2.Environment(autoescape=True).parse("\n".join(paragraphs_of(content)))
+    except jinja2.TemplateSyntaxError:
+        return ""
+    line = next((f.line for f in unknown_fields(tree) if f.written == written), None)
+    return f"paragraph {line}: " if line is not None else ""
+
+
+def paragraphs_of(content: bytes) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
 
 
 def attach(
@@ -204,7 +243,7 @@ def attach(
     name = PurePath(file_name).name
     extension = extension_of(name)
     if not content:
-        raise Invalid("the file is empty", where=name)
+        raise Invalid("the file is empty", field=name)
     check_merge_fields(name, extension, content)
     with sessions.begin() as session:
         template = find(session, code)

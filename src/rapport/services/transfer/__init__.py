@@ -2,5 +2,6 @@
 
 Use cases: `imports.import_table`, `exports.export_table`. `tables` declares every
 table's columns (shared by both directions), `files` reads and writes the file formats,
-`values` converts cells, `checks` finds bad rows, `writes` writes the staged rows.
+`_values` converts cells, `_checks` finds bad rows, `_writes` writes the staged rows (the
+last three private to the package).
 """

@@ -22,18 +22,23 @@ from typing import Any, TextIO
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from rapport.criteria import Expr, parse, select_contact_ids
-from rapport.criteria import condition as condition_of
+from rapport.criteria.value import Criteria
 from rapport.errors import Invalid
+from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer.files import file_format, write_csv, write_xlsx
+from rapport.services.transfer.files import (
+    file_format,
+    output_file,
+    write_csv,
+    write_xlsx,
+)
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, reading
-from rapport.storage.tables import Base
+from rapport.storage.tables import Contact, table_of
 
 BATCH = 10_000
 LINE_FORMATS = ("csv", "ndjson")
-contacts = Base.metadata.tables["contacts"]
+contacts = table_of(Contact)
 
 
 @dataclass(frozen=True)
@@ -46,35 +51,35 @@ def export_table(
     sessions: Sessions,
     table: str,
     *,
-    where: str | None = None,
+    where: CriteriaSource | None = None,
     path: Path | None = None,
     stream: TextIO | None = None,
 ) -> ExportResult:
     """K4: write the rows of `table` to `path` (CSV or XLSX by extension) or, without a
-    path, as CSV to `stream`; ordered by the table's key. With `where` (criteria text),
+    path, as CSV to `stream`; ordered by the table's key. With `where` (criteria),
     only the contacts it selects, or the rows of those contacts; the criteria are checked
     before anything is written."""
     spec = import_tables.get(table)
     criteria = _criteria(spec, where)
     header = [column.name for column in spec.columns]
-    if path is not None:
-        file_format(path)
-    with sessions.begin() as session:
+    if path is None:
+        if stream is None:
+            raise ValueError("export_table needs a path or a stream")
+        with reading(sessions) as session:
+            count = write_csv(stream, header, _rows(session, spec, query(spec, criteria)))
+        return ExportResult(spec.name, count)
+    with output_file(path) as partial, reading(sessions) as session:
         rows = _rows(session, spec, query(spec, criteria))
-        if path is None:
-            if stream is None:
-                raise ValueError("export_table needs a path or a stream")
-            count = write_csv(stream, header, rows)
-        elif file_format(path) == ".xlsx":
-            count = write_xlsx(path, header, rows)
+        if file_format(path) == ".xlsx":
+            count = write_xlsx(partial, header, rows)
         else:
-            with path.open("w", newline="", encoding="utf-8") as out:
+            with partial.open("w", newline="", encoding="utf-8") as out:
                 count = write_csv(out, header, rows)
     return ExportResult(spec.name, count)
 
 
 def export_lines(
-    sessions: Sessions, table: str, *, where: str | None = None, file_format: str = "csv"
+    sessions: Sessions, table: str, *, where: CriteriaSource | None = None, file_format: str = "csv"
 ) -> Iterator[str]:
     """K4: the rows of `table` (as `export_table` selects and orders them) as lines of text,
     read as they are sent: `csv` (a header line, then one line per row) or `ndjson` (one
@@ -85,7 +90,7 @@ def export_lines(
     criteria = _criteria(spec, where)
     if file_format not in LINE_FORMATS:
         raise Invalid(
-            f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", where="file_format"
+            f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", field="file_format"
         )
     return _lines(sessions, spec, query(spec, criteria), file_format)
 
@@ -110,19 +115,20 @@ def _lines(
             yield buffer.getvalue()
 
 
-def _criteria(spec: TableSpec, where: str | None) -> Expr | None:
-    if where is None or not where.strip():
+def _criteria(spec: TableSpec, where: CriteriaSource | None) -> Criteria | None:
+    criteria = optional_criteria(where)
+    if criteria is None:
         return None
     if spec.name != "contacts" and not spec.by_contact:
         raise Invalid(
             f"{spec.name} has no contact to select; criteria apply to contacts and to the "
             "tables of a contact's rows",
-            where="--where",
+            field="where",
         )
-    return parse(where)
+    return criteria
 
 
-def query(spec: TableSpec, criteria: Expr | None = None) -> Select[Any]:
+def query(spec: TableSpec, criteria: Criteria | None = None) -> Select[Any]:
     """The rows of the table as the file columns, in key order; with `criteria`, those of
     the contacts the criteria select."""
     table = spec.table
@@ -138,10 +144,10 @@ def query(spec: TableSpec, criteria: Expr | None = None) -> Select[Any]:
         if criteria is not None:
             # A derived table, not a condition on the joined contacts: the criteria's
             # EXISTS over this very table must not correlate with the exported rows.
-            matching = select_contact_ids(criteria).subquery("matching")
+            matching = criteria.select_ids().subquery("matching")
             statement = statement.join(matching, matching.c.id == table.c.contact_id)
     elif criteria is not None:
-        statement = statement.where(condition_of(criteria))
+        statement = statement.where(criteria.condition())
     order = [contacts.c.no if name == "contact_no" else table.c[name] for name in spec.key]
     return statement.order_by(*order)
 

@@ -3,12 +3,18 @@
 A reader yields the header and then each record with the line number a user sees in a text
 editor or in Excel, as cell texts; a writer takes rows of cell values. Neither holds more
 than one row, so a million-row file costs no more memory than a ten-row one.
+
+A CSV file is read in the encoding asked for, else the one its byte order mark names, else
+UTF-8; a file whose first bytes say it is not text is refused by what it is. An output
+file is checked before anything changes and written through a partial file beside it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -20,36 +26,118 @@ from rapport.errors import Invalid
 FORMATS = (".csv", ".xlsx")
 CHUNK = 50_000
 Chunk = tuple[list[int], list[list[str]]]
+SNIFF = 8192
+ZIP = b"PK\x03\x04"
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Byte order marks, the longer first (UTF-32's begins with UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+MAGIC = (
+    (b"\x1f\x8b", "a gzip file"),
+    (ZIP, "a zip file (an Excel workbook is read from a .xlsx name)"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ\x00", "an xz file"),
+    (b"(\xb5/\xfd", "a zstd file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip file"),
+    (OLD_EXCEL, "an old (.xls) Excel or Word file"),
+    (b"%PDF-", "a PDF file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 
 
 def file_format(path: Path) -> str:
     """`.csv` or `.xlsx` from the file name; Invalid for anything else."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise Invalid(f"{path.name}: expected a .csv or .xlsx file", where="FILE")
+        raise Invalid(f"{path.name}: expected a .csv or .xlsx file", field="file")
     return suffix
 
 
 @contextmanager
-def records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
+def records(
+    path: Path, *, encoding: str | None = None
+) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
     """The header of the file at `path` and its non-empty records in chunks, each chunk
-    the records' line numbers and their cells."""
+    the records' line numbers and their cells. A CSV file is read in `encoding`, else in the
+    encoding its byte order mark names, else as UTF-8; a file that is not text (compressed,
+    binary, a workbook under a .csv name) is refused by what it is."""
+    head = _head(path)
     if file_format(path) == ".xlsx":
-        with _xlsx_records(path) as opened:
+        with _xlsx_records(path, head) as opened:
             yield opened
         return
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as stream:
+    codec = text_encoding(path.name, head, encoding)
+    with path.open(newline="", encoding=codec) as stream:
+        try:
             first = stream.readline()
-            delimiter = ";" if first.count(";") > first.count(",") else ","
-            header = next(csv.reader([first], delimiter=delimiter), [])
-            yield header, _csv_chunks(csv.reader(stream, delimiter=delimiter))
+        except UnicodeDecodeError as exc:
+            raise undecodable(path, codec) from exc
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        chunks = _csv_chunks(csv.reader(stream, delimiter=delimiter))
+        yield header, _decoded(chunks, path, codec)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as raw:
+            return raw.read(SNIFF)
+    except OSError as exc:
+        raise Invalid(f"cannot read it ({exc.strerror or exc})", where=path.name) from exc
+
+
+def text_encoding(name: str, head: bytes, encoding: str | None) -> str:
+    """The codec to read a CSV file with: the one asked for, else the one its byte order
+    mark names, else UTF-8; Invalid for a file whose first bytes say it is not text."""
+    bom = next((codec for mark, codec in BOMS if head.startswith(mark)), None)
+    if encoding:
+        try:
+            asked = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise Invalid(f"unknown encoding {encoding!r}", where="encoding") from exc
+        return "utf-8-sig" if asked == "utf-8" and bom == "utf-8-sig" else asked
+    kind = what_it_is(head)
+    if kind and not bom:
+        raise Invalid(f"this is {kind}, not CSV", where=name)
+    return bom or "utf-8"
+
+
+def what_it_is(head: bytes) -> str | None:
+    """What a file that is not text is, from its first bytes (None for text)."""
+    kind = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    if kind is None and b"\x00" in head:
+        return "a binary file"
+    return kind
+
+
+def _decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
+    try:
+        yield from chunks
     except UnicodeDecodeError as exc:
-        raise Invalid(
-            f"the file is not UTF-8 text (byte {exc.start + 1} of a block cannot be read); "
-            "save it as CSV UTF-8",
-            where=path.name,
-        ) from None
+        raise undecodable(path, codec) from exc
+
+
+def undecodable(path: Path, codec: str) -> Invalid:
+    """The error for a file that is not text in `codec`, naming the first line that is not:
+    the file is decoded again, line by line, to find it (only when it failed)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    line = 1
+    with path.open("rb") as raw:
+        try:
+            for piece in raw:
+                line += decoder.decode(piece).count("\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+    label = "UTF-8" if codec.startswith("utf-8") else codec
+    return Invalid(f"line {line}: not valid {label} (use --encoding)", where=path.name)
 
 
 def _csv_chunks(reader: Any) -> Iterator[Chunk]:
@@ -76,13 +164,21 @@ def _numbered(rows: list[list[str]], line: int) -> Chunk:
 
 
 @contextmanager
-def _xlsx_records(path: Path) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
+def _xlsx_records(path: Path, head: bytes) -> Iterator[tuple[list[str], Iterator[Chunk]]]:
     from openpyxl import load_workbook
 
+    if head.startswith(OLD_EXCEL):
+        raise Invalid(
+            "this is an old (.xls) or password-protected workbook; save it as .xlsx",
+            where=path.name,
+        )
+    if not head.startswith(ZIP):
+        kind = what_it_is(head) or "a text file"
+        raise Invalid(f"this is {kind}, not an Excel workbook", where=path.name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise Invalid(f"{path.name}: not a readable Excel workbook ({exc})", where="FILE") from exc
+    except Exception as exc:  # openpyxl's own words name its internals, not the user's file
+        raise Invalid("this is a zip file, not an Excel workbook", where=path.name) from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
     try:
         header = [cell_text(value) for value in next(rows, ())]
@@ -124,6 +220,68 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def check_output_file(path: Path, *, field: str = "path") -> None:
+    """Before any change: `path` names a .csv or .xlsx file in a folder that exists and
+    takes new files; Invalid naming what stands in the way."""
+    file_format(path)
+    if path.is_dir():
+        raise Invalid(f"{path} is a folder, not a file", where=field)
+    folder = path.parent
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        raise Invalid(f"cannot write {path}: {existing} is a file, not a folder", where=field)
+    if existing != folder:
+        raise Invalid(f"cannot write {path}: folder {folder} does not exist", where=field)
+    _probe(existing, path, field)
+
+
+def check_output_folder(folder: Path, *, field: str = "output_dir") -> None:
+    """Before any change: `folder` is a folder that takes new files, or one that can be
+    created (its nearest existing parent is a folder that takes new files)."""
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        raise Invalid(f"cannot write to {folder}: {existing} is a file, not a folder", where=field)
+    _probe(existing, folder, field)
+
+
+def _nearest_existing(path: Path) -> Path:
+    return next((p for p in (path, *path.parents) if p.exists()), Path())
+
+
+def _probe(folder: Path, target: Path, field: str) -> None:
+    """Create (and drop, unnamed) a file in `folder`: the one test of writing that holds
+    for every user, root included, and every file system."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise Invalid(
+            f"cannot write to {target}: folder {folder} does not take new files ({os_reason(exc)})",
+            where=field,
+        ) from exc
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating system error in a few words ("permission denied", "no space left on
+    device")."""
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+@contextmanager
+def output_file(path: Path, *, field: str = "path") -> Iterator[Path]:
+    """Write `path` through a partial file beside it that replaces it only when the block
+    succeeds: a failure (a full disk, a removed folder) leaves `path` as it was."""
+    check_output_file(path, field=field)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        yield partial
+        partial.replace(path)
+    except OSError as exc:
+        raise Invalid(f"cannot write {path}: {os_reason(exc)}", where=field) from exc
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -26,13 +26,13 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
-from rapport.services.transfer import checks as import_checks
+from rapport.services.transfer import _checks as import_checks
+from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer import writes as import_writes
-from rapport.services.transfer.checks import BadRow
+from rapport.services.transfer._checks import BadRow
+from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer.files import Chunk, records
 from rapport.services.transfer.tables import FileColumn, TableSpec
-from rapport.services.transfer.values import BadChunk, ConvertMany
 from rapport.storage.db import Sessions, analyze, is_postgresql
 
 STAGING = "import_staging"
@@ -54,7 +54,7 @@ class BadFile(Invalid):
         count = len(self.bad_rows)
         lines = "\n".join(str(bad) for bad in self.bad_rows)
         super().__init__(
-            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", where=name
+            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", field=name
         )
 
 
@@ -68,16 +68,23 @@ class Layout:
 
 
 def import_table(
-    sessions: Sessions, table: str, path: Path, *, skip_bad_rows: bool = False, update: bool = False
+    sessions: Sessions,
+    table: str,
+    path: Path,
+    *,
+    skip_bad_rows: bool = False,
+    update: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1).
+    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1). A CSV file is
+    read in `encoding`, else the one its byte order mark names, else UTF-8.
 
     Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
     column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
     ones returned. With `update`, a row whose key exists updates the columns the file has.
     """
     spec = import_tables.get(table)
-    with records(path) as (header, rows), sessions.begin() as session:
+    with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
         layout = _layout(spec, header, path.name)
         staging = _staging_table(spec, layout.columns)
         staging.drop(session.connection(), checkfirst=True)

@@ -22,8 +22,8 @@ from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.errors import Invalid
-from rapport.services.transfer import values as import_values
-from rapport.services.transfer.values import Convert, ConvertMany
+from rapport.services.transfer import _values as import_values
+from rapport.services.transfer._values import Convert, ConvertMany
 from rapport.storage import tables as t
 
 # Columns holding a BC Code although their names do not end in _code or _no.
@@ -44,6 +44,7 @@ CODE_COLUMNS = frozenset(
 ENUM_COLUMNS: dict[str, type[StrEnum]] = {
     "correspondence_type": enums.CorrespondenceType,
     "correspondence_type_default": enums.CorrespondenceType,
+    "default_correspondence_type": enums.CorrespondenceType,
     "information_flow": enums.InformationFlow,
     "initiated_by": enums.InitiatedBy,
     "evaluation": enums.Evaluation,
@@ -198,7 +199,7 @@ def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -
 
 
 def _table(model: type[t.Base]) -> Table:
-    return t.Base.metadata.tables[model.__tablename__]
+    return t.table_of(model)
 
 
 def _code(column: str, model: type[t.Base]) -> tuple[tuple[str, ...], Table, tuple[str, ...]]:
@@ -267,11 +268,19 @@ def _build() -> dict[str, TableSpec]:
 TABLES = _build()
 
 
+def spec_for(
+    model: type[t.Base], *refs: tuple[tuple[str, ...], type[t.Base], tuple[str, ...]]
+) -> TableSpec:
+    """The spec of a table that is not imported (the marketing setup), with its references,
+    so that it is edited with the same column rules."""
+    return _spec(_table(model), *((cols, _table(other), keys) for cols, other, keys in refs))
+
+
 def get(name: str) -> TableSpec:
     """The spec of table `name`; Invalid naming the choices when there is none."""
     try:
         return TABLES[name]
     except KeyError:
         raise Invalid(
-            f"no table {name!r}; choose one of {', '.join(TABLES)}", where="TABLE"
+            f"no table {name!r}; choose one of {', '.join(TABLES)}", field="table"
         ) from None

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
-from rapport.services.segments.fields import HEADER_TO_LINE, check_reference, convert_header_value
-from rapport.services.segments.lines import contacts, line_defaults, lines
+from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
+from rapport.services.segments._lines import contacts, line_defaults, lines
 from rapport.storage.number_series import next_no, setup_series
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     InteractionTemplate,
     InteractionTemplateLanguage,
@@ -42,13 +43,7 @@ TEMPLATE_FIELDS = (
 )
 
 
-DERIVED_LINE_COLUMNS = (
-    "correspondence_type",
-    "language_code",
-    "attachment_no",
-    "subject",
-    "word_template_code",
-)
+ATTACHMENT_COLUMNS = ("language_code", "attachment_no", "subject", "word_template_code")
 
 
 @dataclass(frozen=True)
@@ -94,14 +89,7 @@ def no_of_criteria_actions(session: Session, segment_id: int) -> int:
 
 
 def no_of_lines(session: Session, segment_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).where(
-                lines.c.segment_id == segment_id, lines.c.removed_action.is_(None)
-            )
-        )
-        or 0
-    )
+    return int(session.scalar(select(func.count()).where(on_segment(segment_id))) or 0)
 
 
 def read(session: Session, header: SegmentHeader) -> SegmentRead:
@@ -120,7 +108,11 @@ def read(session: Session, header: SegmentHeader) -> SegmentRead:
 def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:
     """Insert a header as BC's OnInsert does: number series, default salesperson, today."""
     series = setup_series(session, "segment_nos")
-    account = session.get(User, user)
+    # User ids compare case-insensitively (BC's User Name is a Code field): `--user jim`
+    # finds the user stored as "jim" or "JIM".
+    account = session.scalars(
+        select(User).where(func.upper(User.name) == user.strip().upper()).order_by(User.name)
+    ).first()
     header = SegmentHeader(
         no=next_no(session, series),
         no_series=series,
@@ -162,7 +154,7 @@ def header_scope(header: SegmentHeader) -> ColumnElement[bool]:
 
 
 def active(header: SegmentHeader) -> list[ColumnElement[bool]]:
-    return [lines.c.segment_id == header.id, lines.c.removed_action.is_(None)]
+    return [on_segment(header.id)]
 
 
 def propagate(
@@ -202,7 +194,10 @@ def change_template(
     """Header template change: copy the template's defaults to the header, re-create the
     segment's language variants from the template's, and (when updating lines) carry the
     template and its defaults to every line, re-deriving each line's correspondence type
-    and language variant (SPEC §4 fixes quirk 5)."""
+    (SPEC §4 fixes quirk 5). A line with an attachment of its own (its template or its
+    language variant differs from the header's) keeps its language, subject and attachment;
+    the others take the new header's (BC's UpdateSegLinesByFieldNo, test scenario 295002)."""
+    inherited = inherits_attachment(session, header)
     template = session.get(InteractionTemplate, code) if code else None
     header.interaction_template_code = code
     header.subject_default = ""
@@ -217,6 +212,8 @@ def change_template(
     if not update_lines:
         return
     everything = lines.c.segment_id == header.id
+    # Before the template reaches the lines: `inherited` compares with the old template.
+    rederive(session, header, inherited, ATTACHMENT_COLUMNS)
     propagate(
         session,
         header,
@@ -231,7 +228,30 @@ def change_template(
         },
         scope=everything,
     )
-    rederive(session, header, everything, DERIVED_LINE_COLUMNS)
+    rederive(session, header, everything, ("correspondence_type",))
+
+
+def inherits_attachment(session: Session, header: SegmentHeader) -> ColumnElement[bool]:
+    """The lines that take the header's language variant: those with the header's template,
+    no variant of their own, and no attachment or one of the segment's shared variants
+    (BC's AttachmentInherited), evaluated now, before the header changes."""
+    sil = table_of(SegmentInteractionLanguage)
+    shared = [
+        int(no)
+        for no in session.scalars(
+            select(sil.c.attachment_no).where(
+                sil.c.segment_id == header.id, sil.c.segment_line_no == 0
+            )
+        )
+    ]
+    own = select(sil.c.segment_line_no).where(
+        sil.c.segment_id == header.id, sil.c.segment_line_no != 0
+    )
+    return (
+        (lines.c.interaction_template_code == header.interaction_template_code)
+        & lines.c.line_no.not_in(own)
+        & or_(lines.c.attachment_no == 0, lines.c.attachment_no.in_(shared))
+    )
 
 
 def create_language_variants(

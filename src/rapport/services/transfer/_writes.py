@@ -35,12 +35,12 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
-from rapport.services.transfer.checks import key_match
+from rapport.services.transfer._checks import key_match
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import is_postgresql
-from rapport.storage.tables import Base
+from rapport.storage.tables import Contact, table_of
 
-contacts = Base.metadata.tables["contacts"]
+contacts = table_of(Contact)
 
 
 def write(session: Session, spec: TableSpec, staging: Table, *, update: bool) -> tuple[int, int]:

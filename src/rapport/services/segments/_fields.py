@@ -33,7 +33,7 @@ Converter = Callable[[str, str], Any]
 
 def _text(field: str, value: str) -> str:
     if len(value) > 100:
-        raise Invalid(f"{value[:20]!r}… is longer than 100 characters", where=field)
+        raise Invalid(f"{value[:20]!r}… is longer than 100 characters", field=field)
     return value
 
 
@@ -50,16 +50,16 @@ def _bool(field: str, value: str) -> bool:
         return True
     if text in {"false", "0", "no", ""}:
         return False
-    raise Invalid(f"{value!r} is not true or false", where=field)
+    raise Invalid(f"{value!r} is not true or false", field=field)
 
 
 def _amount(field: str, value: str) -> Decimal:
     try:
         amount = Decimal(value.strip() or "0")
     except InvalidOperation as exc:
-        raise Invalid(f"{value!r} is not a number", where=field) from exc
+        raise Invalid(f"{value!r} is not a number", field=field) from exc
     if amount < 0 or not amount.is_finite():
-        raise Invalid(f"{value!r} must be zero or more", where=field)
+        raise Invalid(f"{value!r} must be zero or more", field=field)
     return amount
 
 
@@ -69,7 +69,7 @@ def _date(field: str, value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", where=field) from exc
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from exc
 
 
 def _enum(enum: Any) -> Converter:
@@ -211,4 +211,4 @@ def check_reference(session: Session, field: str, value: Any) -> None:
             f"The {caption} does not exist. Identification fields and values: Code='{value}'"
         )
     if model is Salesperson and row.blocked:
-        raise Invalid(f"Salesperson {value} is blocked.", where=field)
+        raise Invalid(f"Salesperson {value} is blocked.", field=field)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Campaign,
     Contact,
@@ -56,8 +57,7 @@ def logged_lines(segment_id: int) -> list[ColumnElement[bool]]:
     """The lines that become interactions: on the segment and with a contact (reference
     §2.11: lines without a contact are dropped silently; removed lines are not on it)."""
     return [
-        lines.c.segment_id == segment_id,
-        lines.c.removed_action.is_(None),
+        on_segment(segment_id),
         lines.c.contact_id.is_not(None),
     ]
 

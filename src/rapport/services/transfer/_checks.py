@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, o
 from sqlalchemy.orm import Session
 
 from rapport.services.transfer.tables import Reference, TableSpec
-from rapport.storage.tables import Base
+from rapport.storage.tables import Contact, table_of
 
-contacts = Base.metadata.tables["contacts"]
+contacts = table_of(Contact)
 
 
 @dataclass(frozen=True, order=True)
@@ -120,7 +120,7 @@ def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[Bad
         session,
         query,
         spec.key[0],
-        lambda value: f"{value!r} is already in {spec.name} (use --update to change it)",
+        lambda value: f"{value!r} is already in {spec.name} (import with update to change it)",
     )
 
 

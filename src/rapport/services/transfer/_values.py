@@ -13,10 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from rapport.services.transfer.tables import FileColumn
+
+class FileColumn(Protocol):
+    """What a converter needs to know of a file column (`tables.FileColumn` has it)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def length(self) -> int | None: ...
+    @property
+    def choices(self) -> tuple[str, ...]: ...
+    @property
+    def default(self) -> Any: ...
+    @property
+    def required(self) -> bool: ...
+
 
 Convert = Callable[[str], Any]
 ConvertMany = Callable[[Sequence[str]], Sequence[Any]]

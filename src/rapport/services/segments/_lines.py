@@ -35,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.services.campaigns.targets import sync_target_groups
+from rapport.services.segments.results import AddOptions, SampleContact
+from rapport.storage.segment_lines import on_segment, segment_lines
 from rapport.storage.tables import (
     Attachment,
     CampaignTargetGroup,
@@ -44,7 +46,6 @@ from rapport.storage.tables import (
     InteractionTemplate,
     SegmentHeader,
     SegmentInteractionLanguage,
-    SegmentLine,
     table_of,
 )
 
@@ -54,7 +55,7 @@ LINE_STEP = 10000
 Candidates = ColumnElement[bool] | Select[Any]
 
 contacts = table_of(Contact)
-lines = table_of(SegmentLine)
+lines = segment_lines
 
 
 @dataclass(frozen=True)
@@ -147,27 +148,26 @@ def alt_address_code(date: dt.date | None) -> Any:
     return func.coalesce(active, "")
 
 
+def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
+    """X7: the contact opted out of the line's correspondence type."""
+    opt_outs = table_of(ContactOptOut)
+    return exists().where(
+        opt_outs.c.contact_id == contacts.c.id,
+        opt_outs.c.correspondence_type == correspondence_type,
+        correspondence_type != "",
+    )
+
+
 def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
     """X7: privacy-blocked contacts, and contacts who opted out of the line's correspondence
     type, are not put on segments."""
-    opt_outs = table_of(ContactOptOut)
-    return and_(
-        contacts.c.privacy_blocked == false(),
-        not_(
-            exists().where(
-                opt_outs.c.contact_id == contacts.c.id,
-                opt_outs.c.correspondence_type == correspondence_type,
-                correspondence_type != "",
-            )
-        ),
-    )
+    return and_(contacts.c.privacy_blocked == false(), not_(opted_out(correspondence_type)))
 
 
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     return not_(
         exists().where(
-            lines.c.segment_id == segment_id,
-            lines.c.removed_action.is_(None),
+            on_segment(segment_id),
             lines.c.contact_id == contacts.c.id,
         )
     )
@@ -182,14 +182,6 @@ def line_order() -> list[Any]:
         contacts.c.name,
         contacts.c.no,
     ]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Which of the add-contacts rules apply to this insert (S3)."""
-
-    allow_existing: bool = False
-    ignore_exclusion: bool = False
 
 
 def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
@@ -248,10 +240,10 @@ def eligible(
     header: SegmentHeader,
     *,
     candidates: Candidates,
-    rules: Rules,
+    options: AddOptions,
     overrides: dict[str, str] | None = None,
 ) -> tuple[Select[Any], dict[str, Any]]:
-    """The contacts of `candidates` that may go on the segment under `rules` (exclusion,
+    """The contacts of `candidates` that may go on the segment under `options` (exclusion,
     duplicates, consent), with the expressions of their line defaults. `candidates` is a
     condition on `contacts`, or a select with an `id` column and optionally the columns
     named in `overrides` (→ line column), e.g. one row per logged interaction."""
@@ -259,9 +251,9 @@ def eligible(
     conditions: list[ColumnElement[bool]] = [contacts.c.privacy_blocked == false()]
     if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
         conditions.append(not_opted_out(defaults["correspondence_type"]))
-    if not rules.ignore_exclusion:
+    if not options.ignore_exclusion:
         conditions.append(contacts.c.excluded == false())
-    if not rules.allow_existing:
+    if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
     if isinstance(candidates, ColumnElement):
         return select(contacts.c.id).where(candidates, *conditions), defaults
@@ -282,14 +274,14 @@ def insert_lines(
     *,
     candidates: Candidates,
     action_no: int,
-    rules: Rules,
+    options: AddOptions,
     overrides: dict[str, str] | None = None,
     line_no: int | None = None,
 ) -> int:
     """Put the eligible contacts of `candidates` on the segment with their defaults, ordered
     and numbered (S11) — or at `line_no` for a one-contact change; returns the lines added."""
     query, defaults = eligible(
-        session, header, candidates=candidates, rules=rules, overrides=overrides
+        session, header, candidates=candidates, options=options, overrides=overrides
     )
     if line_no is None:
         base = next_line_base(session, header.id)
@@ -343,7 +335,7 @@ def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
 SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
 
 
-def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, list[dict[str, str]]]:
+def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, tuple[SampleContact, ...]]:
     """X2: how many contacts `ids` selects and the first few in line order, in one pass."""
     chosen = materialized(ids, "chosen")
     counted = select(func.count()).select_from(chosen).scalar_subquery()
@@ -359,6 +351,6 @@ def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, list[dict
         .order_by(*line_order())
         .limit(SAMPLE_SIZE)
     )
-    rows = [dict(row._mapping) for row in session.execute(query)]
-    total = int(rows[0]["total"]) if rows else 0
-    return total, [{k: v for k, v in row.items() if k != "total"} for row in rows]
+    rows = session.execute(query).all()
+    total = int(rows[0].total) if rows else 0
+    return total, tuple(SampleContact(*row[:4]) for row in rows)

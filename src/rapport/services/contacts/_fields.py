@@ -65,7 +65,7 @@ def relation_code(value: str, relation: str) -> str:
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     if not code:
-        raise Invalid("a code is required", where=relation)
+        raise Invalid("a code is required", field=relation)
     return code
 
 
@@ -73,7 +73,7 @@ def _text(length: int, *, upper: bool = False) -> Converter:
     def convert(field: str, value: FieldValue) -> str:
         text = ("" if value is None else str(value)).strip()
         if len(text) > length:
-            raise Invalid(f"{text[:20]!r}… is longer than {length} characters", where=field)
+            raise Invalid(f"{text[:20]!r}… is longer than {length} characters", field=field)
         return text.upper() if upper else text
 
     return convert
@@ -107,7 +107,7 @@ def _bool(field: str, value: FieldValue) -> bool:
         return True
     if text in {"false", "0", "no", ""}:
         return False
-    raise Invalid(f"{value!r} is not true or false", where=field)
+    raise Invalid(f"{value!r} is not true or false", field=field)
 
 
 def _date(field: str, value: FieldValue) -> dt.date | None:
@@ -118,7 +118,7 @@ def _date(field: str, value: FieldValue) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", where=field) from exc
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from exc
 
 
 def _email(field: str, value: FieldValue) -> str:
@@ -126,7 +126,7 @@ def _email(field: str, value: FieldValue) -> str:
     for address in filter(None, (part.strip() for part in text.split(";"))):
         local, at, domain = address.partition("@")
         if not (local and at and domain) or "@" in domain or any(c.isspace() for c in address):
-            raise Invalid(f"{address!r} is not a valid e-mail address", where=field)
+            raise Invalid(f"{address!r} is not a valid e-mail address", field=field)
     return str(text)
 
 

@@ -1,0 +1,178 @@
+"""`rapport segment add|reduce|refine|add-contact|remove-contact`: the criteria actions and
+the manual lines of a segment (S3–S5, X2). Each prints the service's typed result as it is
+(JSON: its fields); `print_action` renders any add or removal for people.
+
+`register(app)` adds the commands to the `segment` sub-app. Services are imported inside
+the commands so that `rapport --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rapport.cli import output
+from rapport.cli.options import EntireCompanies, KeepCriteria, Preview, Segment, Where
+from rapport.cli.state import state
+
+if TYPE_CHECKING:
+    from rapport.services.segments.results import AddResult, RemovalResult
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the `segment` sub-app."""
+    app.command("add")(add)
+    app.command("reduce")(reduce)
+    app.command("refine")(refine)
+    app.command("add-contact")(add_contact)
+    app.command("remove-contact")(remove_contact)
+
+
+def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
+    """An add or a removal (or its preview, X2): JSON is the result's fields."""
+    from rapport.services.segments.results import AddPreview, AddResult, RemovalPreview
+
+    count, verb = (
+        (result.added, "added") if isinstance(result, AddResult) else (result.removed, "removed")
+    )
+
+    def human() -> None:
+        if isinstance(result, AddPreview | RemovalPreview):
+            output.stdout.print(
+                f"Preview: {count} contacts would be {verb}; the segment would "
+                f"have {result.no_of_lines} lines. Nothing was changed."
+            )
+            if result.sample:
+                output.table(result.sample, ["no", "name", "type", "company_no"], title="sample")
+        else:
+            output.stdout.print(
+                f"Action {result.action_no}: {count} contacts {verb}; {result.no_of_lines} lines."
+            )
+        if isinstance(result, AddResult):  # X7: why candidates were left out
+            output.stdout.print(f"Skipped: {output.counts(asdict(result.skipped))}.")
+
+    output.result(result, as_json=as_json, human=human)
+
+
+def add(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    allow_existing: Annotated[
+        bool, typer.Option("--allow-existing", help="Allow contacts already on it.")
+    ] = False,
+    expand_companies: Annotated[
+        bool,
+        typer.Option("--expand-companies", help="A selected contact brings its whole company."),
+    ] = False,
+    related_companies: Annotated[
+        bool, typer.Option("--related-companies", help="A selected person brings its company.")
+    ] = False,
+    ignore_exclusion: Annotated[
+        bool, typer.Option("--ignore-exclusion", help="Add contacts excluded from segments too.")
+    ] = False,
+    preview: Preview = False,
+) -> None:
+    """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
+    from rapport.services.segments import actions as segment_actions
+
+    st = state(ctx)
+    options = segment_actions.AddOptions(
+        allow_existing=allow_existing,
+        expand_companies=expand_companies,
+        related_companies=related_companies,
+        ignore_exclusion=ignore_exclusion,
+    )
+    result = segment_actions.add_contacts(
+        st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
+    )
+    print_action(result, st.json)
+
+
+def reduce(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    entire_companies: EntireCompanies = False,
+    preview: Preview = False,
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S4: remove the lines whose contact matches the criteria."""
+    from rapport.services.segments import actions as segment_actions
+
+    st = state(ctx)
+    result = segment_actions.reduce(
+        st.sessions,
+        segment,
+        criteria=where,
+        entire_companies=entire_companies,
+        keep_criteria=keep_criteria,
+        user=st.user,
+        preview=preview,
+    )
+    print_action(result, st.json)
+
+
+def refine(
+    ctx: typer.Context,
+    segment: Segment,
+    where: Where,
+    entire_companies: EntireCompanies = False,
+    preview: Preview = False,
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S4: keep only the lines whose contact matches the criteria."""
+    from rapport.services.segments import actions as segment_actions
+
+    st = state(ctx)
+    result = segment_actions.refine(
+        st.sessions,
+        segment,
+        criteria=where,
+        entire_companies=entire_companies,
+        keep_criteria=keep_criteria,
+        user=st.user,
+        preview=preview,
+    )
+    print_action(result, st.json)
+
+
+def add_contact(
+    ctx: typer.Context,
+    segment: Segment,
+    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
+) -> None:
+    """S5: add contacts by hand, each as its own undoable action; all or nothing."""
+    from rapport.services.segments import manual as segment_manual
+
+    st = state(ctx)
+    results = segment_manual.add_contacts_by_hand(
+        st.sessions, segment, contact_nos=contacts, user=st.user
+    )
+    output.result(
+        results,
+        as_json=st.json,
+        human=lambda: output.table(results, ["action_no", "added", "no_of_lines"]),
+    )
+
+
+def remove_contact(
+    ctx: typer.Context,
+    segment: Segment,
+    contacts: Annotated[list[str], typer.Argument(help="Contact nos.")],
+    keep_criteria: KeepCriteria = False,
+) -> None:
+    """S5: remove contacts by hand, each as its own undoable action; all or nothing."""
+    from rapport.services.segments import manual as segment_manual
+
+    st = state(ctx)
+    results = segment_manual.remove_contacts_by_hand(
+        st.sessions, segment, contact_nos=contacts, user=st.user, keep_criteria=keep_criteria
+    )
+    output.result(
+        results,
+        as_json=st.json,
+        human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
+    )

@@ -1,0 +1,59 @@
+"""Consent checked again at delivery (X7), set-based: whatever it was when the line was
+added, a canceled interaction, a privacy-blocked contact or one who opted out of the entry's
+correspondence type is not delivered, and its queue row says why ('skipped')."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from rapport.services.delivery.claims import ILE, SKIPPED, due, in_logged_segment, mirror
+from rapport.storage.db import execute_counted
+from rapport.storage.tables import Contact, ContactOptOut, Delivery
+
+CANCELED = "the interaction is canceled"
+PRIVACY_BLOCKED = "the contact is privacy blocked"
+
+
+def opted_out_reason(channel: str) -> str:
+    return f"the contact opted out of {channel.replace('_', ' ')}"
+
+
+def _skip(
+    session: Session, segment: int, now: dt.datetime, why: Any, reason: str, *channel: Any
+) -> int:
+    """Mark the due entries of the segment matching `why` (on `channel`) skipped."""
+    matching = (
+        select(ILE.entry_no)
+        .join(Contact, Contact.id == ILE.contact_id)
+        .where(ILE.logged_segment_entry_no == segment, why)
+    )
+    rows = and_(Delivery.entry_no.in_(matching), due(now), *channel)
+    mirror(session, select(Delivery.entry_no).where(rows), SKIPPED)
+    return execute_counted(
+        session,
+        update(Delivery).where(rows).values(status=SKIPPED, reason=reason, next_attempt_at=None),
+    )
+
+
+def skip_without_consent(session: Session, segment: int, now: dt.datetime) -> int:
+    """X7: skip the due entries without consent; returns how many."""
+    rules = [(ILE.canceled, CANCELED), (Contact.privacy_blocked, PRIVACY_BLOCKED)]
+    count = sum(_skip(session, segment, now, why, reason) for why, reason in rules)
+    # The opt-out depends on each row's channel: one statement per channel in the queue.
+    channels = session.scalars(
+        select(Delivery.channel).distinct().where(in_logged_segment(segment), due(now))
+    ).all()
+    for channel in channels:
+        opted_out = select(ContactOptOut.contact_id).where(
+            ContactOptOut.contact_id == ILE.contact_id,
+            ContactOptOut.correspondence_type == channel,
+        )
+        reason = opted_out_reason(channel)
+        count += _skip(
+            session, segment, now, opted_out.exists(), reason, Delivery.channel == channel
+        )
+    return count

@@ -1,0 +1,290 @@
+"""Recording criteria actions inside a use case's transaction (S3–S5, S7, S10, S14).
+
+An action is recorded as a criteria line with its canonical criteria text and options (S7),
+even when it changes nothing; an add inserts its lines through `_lines`, a removal marks
+its lines with the action that removed them, so that undo restores them exactly. A removal
+that empties a segment with more than one criteria action resets its criteria and history,
+as Business Central's default answer does, unless `keep_criteria` is given.
+`remove_matching` is the one body of reduce, refine and the manual removal of a contact,
+previews included (they read without the write lock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from rapport.criteria.value import Criteria
+from rapport.domain.enums import SegmentAction
+from rapport.errors import NotFound
+from rapport.services._criteria import CriteriaSource, as_criteria
+from rapport.services.segments._lines import (
+    Candidates,
+    contacts,
+    count_and_sample,
+    insert_lines,
+    lines,
+    sync_campaign_targets,
+)
+from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments.results import (
+    NO_OPTIONS,
+    AddOptions,
+    AddResult,
+    RemovalPreview,
+    RemovalResult,
+)
+from rapport.storage.db import Sessions, analyze, execute_counted, reading
+from rapport.storage.segment_lines import on_segment
+from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
+
+
+def next_action_no(session: Session, segment_id: int) -> int:
+    top = session.scalar(
+        select(func.max(SegmentCriteriaLine.action_no)).where(
+            SegmentCriteriaLine.segment_id == segment_id
+        )
+    )
+    return int(top or 0) + 1
+
+
+def record_action(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    action: SegmentAction,
+    criteria: Criteria,
+    user: str,
+    options: AddOptions = NO_OPTIONS,
+    entire_companies: bool = False,
+    manual: bool = False,
+) -> SegmentCriteriaLine:
+    """S7: the criteria line of an action, recorded even when the action changes nothing."""
+    row = SegmentCriteriaLine(
+        segment_id=header.id,
+        action_no=next_action_no(session, header.id),
+        action=action.value,
+        criteria=criteria.text,
+        allow_existing_contacts=options.allow_existing,
+        expand_contact=options.expand_companies,
+        allow_company_with_persons=options.related_companies,
+        ignore_exclusion=options.ignore_exclusion,
+        entire_companies=entire_companies,
+        manual=manual,
+        user_id=user,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
+    """The contacts an add selects, as a condition on `contacts`: the criteria, then
+    expansion to whole companies, then related companies (reference §2.5; exclusion
+    applies after expansion)."""
+    selected = criteria.condition()
+    if options.expand_companies:
+        selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
+    if options.related_companies:
+        selected = or_(selected, contacts.c.id.in_(companies_of(selected)))
+    return selected
+
+
+def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
+    """The company ids of the contacts `selected` picks (an uncorrelated subquery)."""
+    return (
+        select(contacts.c.company_id)
+        .where(selected, contacts.c.company_id.is_not(None))
+        .correlate(None)
+    )
+
+
+def apply_add(
+    session: Session, header: SegmentHeader, *, criteria: Criteria, options: AddOptions, user: str
+) -> AddResult:
+    """Record an add action and insert its lines (S3; reuse criteria replays it)."""
+    return record_insertions(
+        session,
+        header,
+        criteria=criteria,
+        user=user,
+        candidates=selection(criteria, options),
+        options=options,
+    )
+
+
+def record_insertions(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    criteria: Criteria,
+    user: str,
+    candidates: Candidates,
+    options: AddOptions,
+    overrides: dict[str, str] | None = None,
+    manual: bool = False,
+) -> AddResult:
+    """An add action with its candidates: recorded, its lines inserted, the result counted
+    (add contacts, manual add, reuse of a logged segment, follow-up)."""
+    row = record_action(
+        session,
+        header,
+        action=SegmentAction.ADD,
+        criteria=criteria,
+        user=user,
+        options=options,
+        manual=manual,
+    )
+    skipped = count_skipped(session, header, candidates=candidates, options=options)
+    added = insert_lines(
+        session,
+        header,
+        candidates=candidates,
+        action_no=row.action_no,
+        options=options,
+        overrides=overrides,
+    )
+    row.no_of_lines_added, row.no_of_lines_removed = added, 0
+    session.flush()
+    remaining = no_of_lines(session, header.id)
+    finish(session, header, rows=added)
+    return AddResult(action_no=row.action_no, added=added, no_of_lines=remaining, skipped=skipped)
+
+
+def finish(session: Session, header: SegmentHeader, *, rows: int) -> None:
+    """After an action: campaign target groups follow the lines; planner statistics are
+    refreshed after a bulk change."""
+    sync_campaign_targets(session, header)
+    analyze(session, "segment_lines", rows=rows)
+
+
+def reset_criteria(session: Session, header: SegmentHeader) -> None:
+    """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
+    criteria actions and the history (the removed lines) go."""
+    session.execute(delete(lines).where(lines.c.segment_id == header.id))
+    session.execute(
+        delete(table_of(SegmentCriteriaLine)).where(SegmentCriteriaLine.segment_id == header.id)
+    )
+
+
+def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElement[bool]:
+    """The lines on the segment whose contact matches; with `entire_companies`, every line of
+    a company any of whose contacts matches (reference §2.6). Each line's own contact is
+    tested where it is (a segment is usually much smaller than the contact base)."""
+    matches = criteria.condition()
+    own = exists().where(contacts.c.id == lines.c.contact_id, matches)
+    if not entire_companies:
+        return own
+    companies = select(contacts.c.company_id).where(matches, contacts.c.company_id.is_not(None))
+    colleagues = select(contacts.c.id).where(contacts.c.company_id.in_(companies))
+    return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
+
+
+def removal_scope(
+    header: SegmentHeader, action: SegmentAction, criteria: Criteria, *, entire_companies: bool
+) -> list[ColumnElement[bool]]:
+    """The lines a reduce (those that match) or a refine (those that do not, and lines
+    without a contact) removes."""
+    match = matched_lines(criteria, entire_companies=entire_companies)
+    target = match if action is SegmentAction.REDUCE else ~match | lines.c.contact_id.is_(None)
+    return [on_segment(header.id), target]
+
+
+def apply_remove(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    action: SegmentAction,
+    criteria: Criteria,
+    entire_companies: bool,
+    keep_criteria: bool,
+    user: str,
+    manual: bool = False,
+) -> RemovalResult:
+    """Record a reduce/refine action and mark its lines removed (S4, S5)."""
+    scope = removal_scope(header, action, criteria, entire_companies=entire_companies)
+    row = record_action(
+        session,
+        header,
+        action=action,
+        criteria=criteria,
+        user=user,
+        entire_companies=entire_companies,
+        manual=manual,
+    )
+    removed = execute_counted(
+        session, update(lines).where(*scope).values(removed_action=row.action_no)
+    )
+    row.no_of_lines_added, row.no_of_lines_removed = 0, removed
+    session.flush()
+    remaining = no_of_lines(session, header.id)
+    action_no = row.action_no
+    if remaining == 0 and removed and not keep_criteria and action_no > 1:
+        reset_criteria(session, header)
+        action_no = 0
+    finish(session, header, rows=removed)
+    return RemovalResult(action_no=action_no, removed=removed, no_of_lines=remaining)
+
+
+def _removal_preview(
+    session: Session,
+    header: SegmentHeader,
+    action: SegmentAction,
+    criteria: Criteria,
+    *,
+    entire_companies: bool,
+) -> RemovalPreview:
+    """X2: the lines a reduce or refine would remove, counted, and a sample of them."""
+    scope = removal_scope(header, action, criteria, entire_companies=entire_companies)
+    count = int(session.scalar(select(func.count()).where(*scope)) or 0)
+    removed = select(lines.c.contact_id.label("id")).where(*scope)
+    return RemovalPreview(
+        action_no=no_of_criteria_actions(session, header.id) + 1,
+        removed=count,
+        no_of_lines=no_of_lines(session, header.id) - count,
+        sample=count_and_sample(session, removed)[1],
+    )
+
+
+def remove_matching(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    action: SegmentAction,
+    criteria: CriteriaSource,
+    entire_companies: bool = False,
+    keep_criteria: bool = False,
+    user: str,
+    preview: bool = False,
+    missing: str | None = None,
+) -> RemovalResult:
+    """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
+    without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
+    names it when none of its lines is on the segment."""
+    parsed = as_criteria(criteria)
+    if preview:
+        with reading(sessions) as session:
+            header = get_header(session, segment_no)
+            return _removal_preview(
+                session, header, action, parsed, entire_companies=entire_companies
+            )
+    with sessions.begin() as session:
+        header = get_header(session, segment_no, lock=True)
+        scope = removal_scope(header, action, parsed, entire_companies=entire_companies)
+        if missing and not session.scalar(select(func.count()).where(*scope)):
+            raise NotFound(f"{missing} is not on segment {header.no}.")
+        return apply_remove(
+            session,
+            header,
+            action=action,
+            criteria=parsed,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
+            user=user,
+            manual=bool(missing),
+        )

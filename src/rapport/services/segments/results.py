@@ -1,0 +1,123 @@
+"""What the segment use cases take and return: the one options type of an add and typed,
+frozen results. Every edge serialises these the same way (`dataclasses.asdict`); their
+fields are the JSON shapes of SPEC §6."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class AddOptions:
+    """The four options of Add Contacts (S3); every path that puts contacts on a segment
+    reads the ones it needs (an insert: allow existing and ignore exclusion)."""
+
+    allow_existing: bool = False
+    expand_companies: bool = False
+    related_companies: bool = False
+    ignore_exclusion: bool = False
+
+
+NO_OPTIONS = AddOptions()
+# A contact added by hand may already be on the segment and is not checked for exclusion.
+MANUAL = AddOptions(allow_existing=True, ignore_exclusion=True)
+
+
+@dataclass(frozen=True)
+class SampleContact:
+    """A contact of a preview's sample (X2), in line order."""
+
+    no: str
+    name: str
+    type: str
+    company_no: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """How many candidates of an add were left out, by reason (X7; SPEC §6 `"skipped"`)."""
+
+    excluded: int = 0
+    privacy_blocked: int = 0
+    opted_out: int = 0
+
+    def __add__(self, other: Skipped) -> Skipped:
+        return Skipped(
+            excluded=self.excluded + other.excluded,
+            privacy_blocked=self.privacy_blocked + other.privacy_blocked,
+            opted_out=self.opted_out + other.opted_out,
+        )
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What an add did (S3, S5, S10): the action, the lines added, the lines now on it, and
+    the candidates its consent and exclusion rules left out (X7)."""
+
+    action_no: int
+    added: int
+    no_of_lines: int
+    skipped: Skipped = Skipped()
+
+
+@dataclass(frozen=True)
+class RemovalResult:
+    """What a reduce, refine or manual removal did (S4, S5); `action_no` is 0 when the
+    emptied segment's criteria were reset."""
+
+    action_no: int
+    removed: int
+    no_of_lines: int
+
+
+@dataclass(frozen=True)
+class AddPreview(AddResult):
+    """X2: what an add would do, and a sample of the contacts it would add; nothing changed."""
+
+    preview: bool = True
+    sample: tuple[SampleContact, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemovalPreview(RemovalResult):
+    """X2: what a reduce or refine would do, and a sample of the contacts it would remove."""
+
+    preview: bool = True
+    sample: tuple[SampleContact, ...] = ()
+
+
+Preview = AddPreview | RemovalPreview
+
+
+@dataclass(frozen=True)
+class SegmentLine:
+    """A line on a segment with its contact's no. and names (`segment show`)."""
+
+    line_no: int
+    contact_no: str
+    contact_name: str
+    contact_company_no: str
+    contact_company_name: str
+    salesperson_code: str
+    correspondence_type: str
+    interaction_template_code: str
+    interaction_group_code: str
+    language_code: str
+    campaign_no: str
+    campaign_target: bool
+    campaign_response: bool
+    description: str
+    subject: str
+    date: dt.date | None
+    cost: Decimal
+    duration: Decimal
+    information_flow: str
+    initiated_by: str
+    evaluation: str
+    attachment_no: int
+    word_template_code: str
+    contact_alt_address_code: str
+    send_word_doc_as_attmt: bool
+    attempt_failed: bool

@@ -1,0 +1,66 @@
+"""FIELD=VALUE edits of a record, with the import's column rules (`transfer.tables`).
+
+A field is a file column of the table's spec: the text is converted as an import cell is
+(codes trimmed and upper-cased, enumerations in lower snake_case, booleans true/false, ISO
+dates, lengths), and every reference the spec declares must exist. Runs inside a caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
+
+from rapport.errors import Invalid, NotFound
+from rapport.services.transfer.tables import TableSpec
+
+
+def convert(
+    spec: TableSpec, pairs: Sequence[tuple[str, str]], *, editable: Collection[str]
+) -> dict[str, Any]:
+    """The table column → value of each FIELD=VALUE, in the order given; Invalid for an
+    unknown or read-only field (with a did-you-mean) and for a bad value."""
+    values: dict[str, Any] = {}
+    for field, text in pairs:
+        name = field.strip().lower()
+        column = spec.column(name)
+        if column is None or name not in editable:
+            close = difflib.get_close_matches(name, list(editable), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise Invalid(
+                f"{spec.name} has no field {name!r} to set{hint} (fields: {', '.join(editable)})",
+                where=name,
+            )
+        try:
+            values[column.target] = column.converter()(text)
+        except ValueError as exc:
+            raise Invalid(str(exc), where=name) from exc
+    return values
+
+
+def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) -> None:
+    """Every code the values name exists (a blank one names nothing)."""
+    for ref in spec.references:
+        if not all(name in values for name in ref.columns) or values[ref.columns[0]] in ("", None):
+            continue
+        match = and_(
+            *(
+                ref.table.c[target] == values[name]
+                for name, target in zip(ref.columns, ref.target, strict=True)
+            )
+        )
+        if not session.scalar(select(exists().where(match))):
+            raise NotFound(
+                f"{ref.columns[0]}: {values[ref.columns[0]]!r} is not in {ref.table.name}.",
+            )
+
+
+def editable_fields(spec: TableSpec, *, without: Collection[str] = ()) -> tuple[str, ...]:
+    """The spec's file columns a user may set, in table order."""
+    return tuple(
+        c.name for c in spec.columns if not c.derived and c.name not in without and c.name != "id"
+    )

@@ -1,0 +1,37 @@
+"""Progress of long work in the browser (log with delivery, import): a page per job that
+follows it until it is done (htmx polls its fragment every second while it runs), and the
+list of one's recent jobs, so a page left can be found again."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from rapport.domain.enums import Role
+from rapport.errors import NotFound
+from rapport.server.guard import Context, Who
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import LIVE
+from rapport.web.render import page
+
+router = APIRouter()
+
+
+def _job(ctx: Context, who: Who, job_id: int) -> jobs.JobRead:
+    job = jobs.get(ctx.sessions, job_id, live=LIVE)
+    if who.account.role != Role.ADMIN and job.created_by.lower() != who.account.name.lower():
+        raise NotFound(f"there is no job {job_id}")
+    return job
+
+
+@router.get("/jobs")
+def job_list(request: Request, ctx: Context, who: Who) -> Response:
+    mine = None if who.account.role == Role.ADMIN else who.account.name
+    return page(request, "jobs/list.html", jobs=jobs.get_all(ctx.sessions, by=mine))
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, job_id: int, ctx: Context, who: Who) -> Response:
+    job = _job(ctx, who, job_id)
+    template = "jobs/_progress.html" if request.headers.get("hx-request") else "jobs/page.html"
+    return page(request, template, job=job, finished=job.state in jobs.FINISHED)

@@ -1,0 +1,75 @@
+"""The error tree (STYLE.md "Errors"): each class's fields, pinned, so every edge can render
+them (the CLI as one line naming its own flag, the API as an RFC 9457 problem)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.errors import Conflict, DeliveryFailed, Forbidden, Invalid, NotFound, RapportError
+
+
+@pytest.mark.parametrize("kind", [RapportError, NotFound, Conflict, Forbidden])
+def test_a_plain_error_carries_its_message_only(kind):
+    error = kind("Segment SEG00009 does not exist.")
+    assert isinstance(error, RapportError)
+    assert vars(error) == {"message": "Segment SEG00009 does not exist."}
+    assert str(error) == "Segment SEG00009 does not exist."
+
+
+def test_invalid_keeps_its_message_apart_from_the_field_and_position():
+    error = Invalid("there is no action 7 to go back to", field="to_action")
+    assert vars(error) == {
+        "message": "there is no action 7 to go back to",
+        "field": "to_action",
+        "position": None,
+    }
+    assert str(error) == "to_action: there is no action 7 to go back to"
+
+
+def test_x1_invalid_criteria_carry_their_position():
+    error = Invalid("expected a value", position=(1, 11))
+    assert (error.message, error.field, error.position) == ("expected a value", None, (1, 11))
+    assert str(error) == "expected a value"
+
+
+def test_l3_a_failed_delivery_names_the_logged_segment_and_its_cause():
+    cause = Invalid("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM")
+    error = DeliveryFailed(4, cause)
+    assert (error.entry_no, error.cause) == (4, cause)
+    assert error.message == (
+        "Logged Segment 4 has been logged, but its delivery failed: delivery by e-mail needs "
+        "a sender address: set RAPPORT_MAIL_FROM"
+    )
+
+
+def test_no_error_speaks_of_a_command_line_flag():
+    """An error below the edge names the service's field, never `--db`, `--to` or `TABLE`."""
+    from rapport.services.transfer.tables import get
+    from rapport.storage.db import make_engine
+
+    with pytest.raises(Invalid) as table:
+        get("nope")
+    with pytest.raises(Invalid) as url:
+        make_engine("oracle://nowhere")
+    assert (table.value.field, url.value.field) == ("table", "database_url")
+    assert "TABLE" not in table.value.message
+    assert "--db" not in url.value.message
+
+
+def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
+    """Each error is rendered once by the CLI: the field as the command line's flag."""
+    from rapport.cli.main import error_line
+
+    assert error_line(Invalid("no action 5", field="to_action")) == "--to: no action 5"
+    assert error_line(Invalid("bad", field="database_url")) == "--db: bad"
+    assert error_line(Invalid("the file is empty", field="body.html")) == (
+        "body.html: the file is empty"
+    )
+    assert error_line(Invalid("expected a value", position=(2, 7))) == (
+        "line 2, column 7: expected a value"
+    )
+    assert error_line(NotFound("Segment SEG9 does not exist.")) == "Segment SEG9 does not exist."
+    assert error_line(DeliveryFailed(3, Invalid("RAPPORT_SMTP_URL is not set"))) == (
+        "Logged Segment 3 has been logged, but its delivery failed: RAPPORT_SMTP_URL is not "
+        "set Resend with `rapport logged resend 3`."
+    )
