@@ -25,6 +25,7 @@ PATH_VALUES = {
     "table": "contacts",
     "webhook_id": "1",
     "job_id": "1",
+    "type": "email",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 
