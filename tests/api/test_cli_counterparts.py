@@ -35,6 +35,8 @@ COUNTERPARTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("DELETE", "/api/contacts/{no}/assignments/{relation}/{code}"),
     ),
     "contacts delete": (("DELETE", "/api/contacts/{no}"),),
+    "contacts opt-out": (("POST", "/api/contacts/{no}/opt-outs"),),
+    "contacts opt-in": (("DELETE", "/api/contacts/{no}/opt-outs/{type}"),),
     "contacts list": (("GET", "/api/contacts"),),
     "contacts set": (("PATCH", "/api/contacts/{no}"),),
     "contacts show": (("GET", "/api/contacts/{no}"),),
