@@ -47,7 +47,7 @@ def test_l1_a_bad_upload_is_a_problem_and_changes_nothing(world, client_as):
     before = marketer.get("/api/templates/ABSTRACT").json()
     broken = ("body.html", b"<p>{{ contact.name </p>", "text/html")
     body = problem_of(marketer.post(url, files={"file": broken}), 422)
-    assert "body.html" in body["detail"]
+    assert body["errors"][0]["field"] == "body.html"
     problem_of(marketer.post(url, files={"file": ("body.pdf", b"%PDF", "application/pdf")}), 422)
     problem_of(marketer.post(url, files={"file": BODY}, data={"language": "XX"}), 404)
     problem_of(marketer.post(url, data={"language": "NLB"}), 422)
