@@ -80,7 +80,7 @@ def test_k4_bad_rows_are_a_422_problem_listing_every_one_and_nothing_is_imported
         assert entry["field"] == entry["column"]
         assert entry["reason"]
         assert entry["message"].startswith(f"line {entry['line']}, column {entry['column']}: ")
-    assert body["detail"].startswith("contacts.csv: 2 bad rows; nothing imported")
+    assert body["detail"].startswith("2 bad rows; nothing imported")
     assert cli_json("contacts", "list") == []
 
 
