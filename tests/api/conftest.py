@@ -130,3 +130,42 @@ def cli(database_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Calla
 def smtp():
     """A real SMTP server on loopback: (inbox, settings pointing at it)."""
     yield from serve()
+
+
+@pytest.fixture
+def cli_json(database_url: str, capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:
+    """Run `rapport --db URL --json ARGS…` on the test's database and return what it
+    printed, parsed: the shapes the API answers with (SPEC §6)."""
+
+    def call(*args: str) -> Any:
+        capsys.readouterr()
+        status = run(["--db", database_url, "--json", *args])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        return json.loads(out)
+
+    return call
+
+
+def problem_of(answer: Any, status: int) -> dict[str, Any]:
+    """The RFC 9457 problem document of an answer that must have `status`."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = answer.json()
+    assert body["status"] == status
+    assert body["detail"]
+    return body
+
+
+def walk(client: TestClient, url: str) -> list[list[Any]]:
+    """Every page of a list, following `next`: the items of each page."""
+    pages: list[list[Any]] = []
+    following: str | None = url
+    while following is not None:
+        answer = client.get(following)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert set(body) == {"items", "next"}
+        pages.append(body["items"])
+        following = body["next"]
+    return pages

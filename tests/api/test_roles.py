@@ -27,6 +27,9 @@ PATH_VALUES = {
     "entry_no": "1",
     "code": "ABSTRACT",
     "token": "t",
+    "relation": "mailing_group",
+    "table": "contacts",
+    "type": "email",
 }
 ROLES = [Role.VIEWER, Role.MARKETER, Role.ADMIN]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rapport.app import create_app
 from rapport.demo.company import load_demo
@@ -27,6 +28,37 @@ def _demo_app():
     return app, token
 
 
+# Operations whose input means more than its schema can say: criteria text, a list's
+# opaque cursor, codes and numbers that must name a record, fields a service checks
+# against the setup, a file's contents. A request the schema allows may still be refused
+# there, with a 422 problem document saying what is wrong (checked against the schema like
+# every answer); every other check applies to them as to the rest.
+REFUSED_BY_MEANING = frozenset(
+    {
+        "GET /api/contacts",
+        "POST /api/contacts",
+        "PATCH /api/contacts/{no}",
+        "POST /api/contacts/{no}/assignments",
+        "DELETE /api/contacts/{no}/assignments/{relation}/{code}",
+        "GET /api/logged-segments",
+        "POST /api/logged-segments/{entry_no}/resend",
+        "GET /api/interaction-log-entries",
+        "GET /api/interaction-log-entries/totals",
+        "POST /api/campaigns",
+        "GET /api/campaigns",
+        "GET /api/campaigns/{no}/entries",
+        "POST /api/campaigns/{no}/activate",
+        "GET /api/campaign-statuses",
+        "POST /api/campaign-statuses",
+        "GET /api/templates",
+        "POST /api/templates/{code}/attachments",
+        "POST /api/imports/{table}",
+        "GET /api/exports/{table}",
+        "GET /api/opportunities",
+        "GET /api/tasks",
+    }
+)
+
 APP, TOKEN = _demo_app()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
@@ -34,4 +66,9 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_within_its_schema_and_never_5xx(case):
-    case.call_and_validate(headers={"authorization": f"Bearer {TOKEN}"})
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    if case.operation.label not in REFUSED_BY_MEANING:
+        case.call_and_validate(headers=headers)
+        return
+    response = case.call(headers=headers)
+    case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])

@@ -14,7 +14,7 @@ from pydantic import BaseModel, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.criteria_input import read_criteria
-from rapport.api.pages import After, Limit, Page, RequestBody, next_url, read_cursor
+from rapport.api.pages import After, Limit, Page, RequestBody, decode_cursor, next_url
 from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
 from rapport.errors import Invalid
@@ -113,7 +113,7 @@ def list_lines(
 ) -> JSONResponse:
     criteria = read_criteria(where, field="where") if where is not None else None
     chunk = paging.get_lines_page(
-        ctx.sessions, no, limit=limit, after=read_cursor(after, int), where=criteria
+        ctx.sessions, no, limit=limit, after=decode_cursor(after, int), where=criteria
     )
     last = chunk.items[-1].line_no if chunk.more else None
     return JSONResponse({"items": plain(chunk.items), "next": next_url(request, last)})

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
-from rapport.api.pages import After, Limit, Page, RequestBody, next_url, read_cursor
+from rapport.api.pages import After, Limit, Page, RequestBody, decode_cursor, next_url
 from rapport.server.guard import Context, Who
 from rapport.services.segments import deletion, paging
 from rapport.services.segments import header as segments
@@ -154,7 +154,7 @@ def list_segments(
         str | None, Query(max_length=100, description="Plain text in the no. or description.")
     ] = None,
 ) -> JSONResponse:
-    chunk = paging.get_page(ctx.sessions, limit=limit, after=read_cursor(after, str), q=q)
+    chunk = paging.get_page(ctx.sessions, limit=limit, after=decode_cursor(after, str), q=q)
     last = chunk.items[-1].no if chunk.more else None
     return JSONResponse({"items": plain(chunk.items), "next": next_url(request, last)})
 

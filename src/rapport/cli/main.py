@@ -72,6 +72,7 @@ def root(
 ) -> None:
     """Relationship management for marketing and sales teams."""
     ctx.obj = State(Settings.load(database_url=db, user=user), json=json_output)
+    ctx.call_on_close(ctx.obj.close)
 
 
 app.add_typer(contacts.app, name="contacts")

@@ -35,6 +35,12 @@ class State:
     def user(self) -> str:
         return self.settings.user
 
+    def close(self) -> None:
+        """Close the database's connections, if a command opened it."""
+        if self._sessions is not None:
+            self._sessions.kw["bind"].dispose()
+            self._sessions = None
+
 
 def state(ctx: typer.Context) -> State:
     """The State of the root command, from any sub-command's context."""

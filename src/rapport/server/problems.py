@@ -58,7 +58,11 @@ def problem(
 
 def error_entries(exc: RapportError) -> list[dict[str, Any]]:
     """What `errors` lists for a service error: the field or parameter it names, and the
-    position in the criteria text where there is one."""
+    position in the criteria text where there is one; for a file with bad rows, every bad
+    row with its line, column and reason."""
+    bad_rows = getattr(exc, "bad_rows", None)
+    if bad_rows:
+        return [_bad_row(bad) for bad in bad_rows]
     field = getattr(exc, "field", None) or getattr(exc, "where", None)
     position = getattr(exc, "position", None)
     if field is None and position is None:
@@ -67,6 +71,18 @@ def error_entries(exc: RapportError) -> list[dict[str, Any]]:
     if position is not None:
         entry["position"] = {"line": position[0], "column": position[1]}
     return [entry]
+
+
+def _bad_row(bad: Any) -> dict[str, Any]:
+    line, column, reason = bad.line, bad.column, bad.reason
+    return {
+        "field": column or None,
+        "message": str(bad),
+        "position": {"line": line, "column": None},
+        "line": line,
+        "column": column,
+        "reason": reason,
+    }
 
 
 def from_error(exc: RapportError) -> JSONResponse:

@@ -33,6 +33,7 @@ from rapport.domain.dates import as_date
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.search import contains
 from rapport.storage.tables import (
     Campaign,
     CampaignEntry,
@@ -208,10 +209,12 @@ def _read(row: Any) -> CampaignRead:
     return CampaignRead(**values)
 
 
-def get_all(sessions: Sessions) -> list[CampaignRead]:
-    """C2: every campaign with its totals, by no."""
+def get_all(sessions: Sessions, *, search: str | None = None) -> list[CampaignRead]:
+    """C2: every campaign with its totals, by no.; `search` keeps those whose no. or
+    description contains it."""
+    query = _campaigns().where(contains(search, Campaign.no, Campaign.description))
     with reading(sessions) as session:
-        return [_read(row) for row in session.execute(_campaigns())]
+        return [_read(row) for row in session.execute(query)]
 
 
 def get(sessions: Sessions, no: str) -> CampaignRead:

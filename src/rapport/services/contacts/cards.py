@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
@@ -45,6 +45,7 @@ from rapport.services.contacts.results import (
 )
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
+from rapport.storage.search import contains
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
@@ -66,6 +67,7 @@ DELETE_ON_SEGMENT = (
     "more unlogged segments."
 )
 RECENT_INTERACTIONS = 10
+SEARCHED = ("no", "name", "company_name", "email")
 
 contacts = table_of(Contact)
 
@@ -307,17 +309,21 @@ def get_all(
     where: CriteriaSource | None = None,
     condition: ColumnElement[bool] | None = None,
     limit: int | None = None,
+    after: str | None = None,
+    search: str | None = None,
 ) -> Iterator[ContactRead]:
-    """K1: the contacts matching the criteria `where` (SPEC §5) and/or a compiled
-    `condition` over the contacts table, in no. order, streamed from a server-side cursor so
-    that memory stays flat at a million contacts. The criteria are checked before anything
-    is read; the transaction stays open until the iterator is exhausted or closed."""
+    """K1: the contacts matching the criteria `where` (SPEC §5), a compiled `condition` over
+    the contacts table and a plain `search` (in no., name, company name, e-mail), in no.
+    order from `after` (a keyset page), streamed from a server-side cursor so that memory
+    stays flat at a million contacts. The criteria are checked before anything is read; the
+    transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
         raise Invalid("must be zero or more", field="limit")
     conditions = [c for c in (condition, _criteria(where)) if c is not None]
+    conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))
-        .where(*conditions)
+        .where(*conditions, contacts.c.no > after if after is not None else true())
         .order_by(contacts.c.no)
         .limit(limit)
     )

@@ -123,12 +123,19 @@ def listing(where: ColumnElement[bool]) -> Any:
 
 
 def get_all(
-    sessions: Sessions, *, where: str | Mapping[str, Any] | Criteria = "", limit: int | None = None
+    sessions: Sessions,
+    *,
+    where: str | Mapping[str, Any] | Criteria = "",
+    limit: int | None = None,
+    after: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """L6: the entries matching `where` (the criteria language on the entries' fields, SPEC
-    §6 names accepted) in entry order, streamed. The criteria are checked when this is
-    called, before the first row is asked for, so a bad filter fails before any output."""
+    §6 names accepted) in entry order, streamed; `after` starts after that entry no. (a page
+    of a keyset-paged list). The criteria are checked when this is called, before the first
+    row is asked for, so a bad filter fails before any output."""
     query = listing(matching(where)).order_by(entries.c.entry_no).limit(limit)
+    if after is not None:
+        query = query.where(entries.c.entry_no > after)
     return _stream(sessions, query)
 
 

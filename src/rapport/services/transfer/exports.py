@@ -11,6 +11,9 @@ rows of the contacts they select.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,7 @@ from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, table_of
 
 BATCH = 10_000
+LINE_FORMATS = ("csv", "ndjson")
 contacts = table_of(Contact)
 
 
@@ -72,6 +76,43 @@ def export_table(
             with partial.open("w", newline="", encoding="utf-8") as out:
                 count = write_csv(out, header, rows)
     return ExportResult(spec.name, count)
+
+
+def export_lines(
+    sessions: Sessions, table: str, *, where: CriteriaSource | None = None, file_format: str = "csv"
+) -> Iterator[str]:
+    """K4: the rows of `table` (as `export_table` selects and orders them) as lines of text,
+    read as they are sent: `csv` (a header line, then one line per row) or `ndjson` (one
+    JSON object per row, keyed by column). The table, the format and the criteria are
+    checked before this returns; the read transaction stays open until the lines are
+    exhausted or closed, so a million rows never sit in memory together."""
+    spec = import_tables.get(table)
+    criteria = _criteria(spec, where)
+    if file_format not in LINE_FORMATS:
+        raise Invalid(
+            f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", field="file_format"
+        )
+    return _lines(sessions, spec, query(spec, criteria), file_format)
+
+
+def _lines(
+    sessions: Sessions, spec: TableSpec, statement: Select[Any], file_format: str
+) -> Iterator[str]:
+    header = [column.name for column in spec.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if file_format == "csv":
+        writer.writerow(header)
+        yield buffer.getvalue()
+    with reading(sessions) as session:
+        for row in _rows(session, spec, statement):
+            if file_format == "ndjson":
+                yield json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
+                continue
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(row)
+            yield buffer.getvalue()
 
 
 def _criteria(spec: TableSpec, where: CriteriaSource | None) -> Criteria | None:

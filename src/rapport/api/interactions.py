@@ -1,0 +1,130 @@
+"""Interaction log entries over HTTP (L6): the keyset-paged list filtered with the entries'
+criteria, one entry, cancel and un-cancel, evaluate, attempt failed, and totals. Answers
+are the JSON of `rapport interactions … --json`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator, Field, StrictBool
+
+from rapport.api.pages import (
+    DEFAULT_LIMIT,
+    After,
+    Limit,
+    Page,
+    RequestBody,
+    decode_cursor,
+    page,
+    page_of,
+    whole,
+)
+from rapport.api.shapes import answer
+from rapport.server.guard import Context
+from rapport.services.interactions import entries
+from rapport.services.interactions.entries import Total
+
+router = APIRouter(prefix="/api", tags=["interaction log entries"])
+
+EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Interaction log entry no.")]
+Where = Annotated[
+    str,
+    Query(max_length=10_000, examples=["campaign_no = CP00001 and not canceled"]),
+]
+
+
+def _whole(value: Any) -> Any:
+    """JSON's integer 3.0 is the integer 3 (as JSON Schema counts it); text stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), BeforeValidator(_whole)]
+
+
+class EntryNos(RequestBody):
+    entries: list[EntryNoValue] = Field(min_length=1, max_length=10_000)
+
+
+class Evaluation(RequestBody):
+    evaluation: Literal["very_positive", "positive", "neutral", "negative", "very_negative", ""] = (
+        Field(examples=["positive"], description="How it went; '' clears it.")
+    )
+
+
+class AttemptFailed(RequestBody):
+    attempt_failed: StrictBool = True
+
+
+@router.get(
+    "/interaction-log-entries",
+    summary="Interaction log entries, by entry no.",
+    response_model=Page[dict[str, Any]],
+)
+def list_entries(
+    request: Request,
+    ctx: Context,
+    limit: Limit = DEFAULT_LIMIT,
+    after: After = None,
+    where: Where = "",
+) -> JSONResponse:
+    """L6: the entries the criteria select (on entry fields), every field."""
+    rows = entries.get_all(
+        ctx.sessions, where=where, after=decode_cursor(after, int), limit=limit + 1
+    )
+    return page(request, rows, limit=limit, key=lambda row: int(row["entry_no"]))
+
+
+@router.get(
+    "/interaction-log-entries/totals",
+    summary="Number, cost and duration of interactions per code",
+    response_model=page_of(Total),
+)
+def totals(
+    ctx: Context,
+    by: Annotated[Literal["template", "group", "campaign", "contact"], Query()],
+    where: Where = "",
+) -> JSONResponse:
+    """L6: of the entries neither canceled nor postponed, per template, group, campaign or
+    contact (one page: a row per code)."""
+    return whole(entries.totals(ctx.sessions, by=by, where=where))
+
+
+@router.get("/interaction-log-entries/{entry_no:int}", summary="One interaction log entry")
+def get_entry(entry_no: EntryNo, ctx: Context) -> JSONResponse:
+    """L6: every field of the entry, as the list gives it."""
+    return answer(entries.get(ctx.sessions, entry_no))
+
+
+def _cancel(ctx: Context, body: EntryNos, *, canceled: bool) -> dict[str, Any]:
+    count = entries.cancel(ctx.sessions, body.entries, canceled=canceled)
+    return {"entries": count, "canceled": canceled}
+
+
+@router.post("/interaction-log-entries/cancel", summary="Cancel interaction log entries")
+def cancel(body: EntryNos, ctx: Context) -> dict[str, Any]:
+    """L6: cancel single entries."""
+    return _cancel(ctx, body, canceled=True)
+
+
+@router.post("/interaction-log-entries/uncancel", summary="Un-cancel interaction log entries")
+def uncancel(body: EntryNos, ctx: Context) -> dict[str, Any]:
+    """L6: the logged segment and campaign entry of each must not be canceled."""
+    return _cancel(ctx, body, canceled=False)
+
+
+@router.post("/interaction-log-entries/{entry_no:int}/evaluate", summary="Evaluate an interaction")
+def evaluate(entry_no: EntryNo, body: Evaluation, ctx: Context) -> JSONResponse:
+    """L6: record how the interaction went."""
+    return answer(entries.evaluate(ctx.sessions, entry_no, evaluation=body.evaluation))
+
+
+@router.post(
+    "/interaction-log-entries/{entry_no:int}/attempt-failed",
+    summary="Record that the attempt failed (or clear it)",
+)
+def attempt_failed(entry_no: EntryNo, body: AttemptFailed, ctx: Context) -> JSONResponse:
+    """L6: the attempt to reach the contact failed."""
+    row = entries.set_attempt_failed(ctx.sessions, entry_no, attempt_failed=body.attempt_failed)
+    return answer(row)

@@ -1,0 +1,85 @@
+"""Logged segments over HTTP (L5, X8): the list, one with its per-recipient delivery
+status, cancel and un-cancel, delete the canceled ones, and resend what was not delivered.
+Answers are the JSON of `rapport logged … --json`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.shapes import answer, documented, jsonable
+from rapport.server.guard import Context
+from rapport.services.delivery import queue as delivery
+from rapport.services.interactions import logged
+from rapport.services.interactions.logged import LoggedSegmentRead
+
+router = APIRouter(prefix="/api", tags=["logged segments"])
+
+EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Logged segment entry no.")]
+
+
+@router.get(
+    "/logged-segments",
+    summary="Logged segments, by entry no.",
+    response_model=page_of(LoggedSegmentRead),
+)
+def list_logged(
+    request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
+) -> JSONResponse:
+    """L5: every logged segment with its interaction and campaign entry counts."""
+    rows = logged.get_all(ctx.sessions)
+    return cut(request, rows, limit=limit, after=after, key=lambda r: r.entry_no, kind=int)
+
+
+@router.get("/logged-segments/{entry_no:int}", summary="A logged segment and its deliveries")
+def get_logged(entry_no: EntryNo, ctx: Context) -> dict[str, Any]:
+    """L5/X8: the logged segment with the delivery status of each recipient (sent, failed,
+    skipped and why, attempts)."""
+    shape: dict[str, Any] = jsonable(logged.get(ctx.sessions, entry_no))
+    deliveries = delivery.get_deliveries(ctx.sessions, logged_segment_entry_no=entry_no)
+    shape["deliveries"] = jsonable(deliveries)
+    return shape
+
+
+@router.post(
+    "/logged-segments/{entry_no:int}/cancel",
+    summary="Cancel a logged segment",
+    response_model=documented(LoggedSegmentRead),
+)
+def cancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
+    """L5: the logged segment, its interactions and campaign entries become canceled."""
+    return answer(logged.cancel_log(ctx.sessions, entry_no))
+
+
+@router.post(
+    "/logged-segments/{entry_no:int}/uncancel",
+    summary="Un-cancel a logged segment",
+    response_model=documented(LoggedSegmentRead),
+)
+def uncancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
+    """L5: remove the canceled mark from the logged segment and its entries."""
+    return answer(logged.uncancel_log(ctx.sessions, entry_no))
+
+
+@router.post("/logged-segments/delete-canceled", summary="Delete the canceled logged segments")
+def delete_canceled(
+    ctx: Context,
+    entry: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Only this one (if canceled).")
+    ] = None,
+) -> dict[str, int]:
+    """L5: their interaction log entries and campaign entries stay, canceled."""
+    return {"deleted": logged.delete_canceled(ctx.sessions, entry_no=entry)}
+
+
+@router.post("/logged-segments/{entry_no:int}/resend", summary="Deliver again what was not sent")
+def resend(entry_no: EntryNo, ctx: Context) -> JSONResponse:
+    """L5/X8: failed, skipped and never-queued entries are delivered again; an entry
+    already sent is never sent twice."""
+    result = logged.resend(ctx.sessions, entry_no, settings=ctx.settings)
+    fields = dataclasses.asdict(result)
+    return answer({name: fields[name] for name in ("sent", "failed", "skipped", "archive")})

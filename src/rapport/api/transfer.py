@@ -1,0 +1,104 @@
+"""Imports and exports over HTTP (K4, SPEC §6.1): a CSV or Excel file uploaded into a
+table, all or nothing (the bad rows come back as a 422 problem listing each one with its
+line, column and reason); and a table streamed out as CSV, NDJSON or Excel, the rows read
+as they are sent so that no list of them is ever held in memory."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path as FilePath
+from pathlib import PurePath
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Path, Query, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
+
+from rapport.api.shapes import answer, documented
+from rapport.errors import Invalid
+from rapport.server.guard import Context
+from rapport.services.transfer import exports, imports
+from rapport.services.transfer.imports import ImportResult
+
+router = APIRouter(prefix="/api", tags=["imports and exports"])
+
+Table = Annotated[str, Path(min_length=1, max_length=60, examples=["contacts"])]
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "ndjson": "application/x-ndjson",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNSAFE = re.compile(r"[^\w.() -]")
+PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reason)"}}
+
+
+@router.post(
+    "/imports/{table}",
+    summary="Import a CSV or Excel file into a table",
+    response_model=documented(ImportResult),
+    responses=PROBLEMS,  # type: ignore[arg-type]
+)
+def import_table(
+    table: Table,
+    file: Annotated[UploadFile, Form(description="A .csv or .xlsx file with a header row.")],
+    ctx: Context,
+    skip_bad_rows: Annotated[bool, Form(description="Import the good rows only.")] = False,
+    update: Annotated[bool, Form(description="Update the rows whose key exists.")] = False,
+) -> JSONResponse:
+    """K4: nothing is imported when a row is bad, unless `skip_bad_rows`: then the good
+    rows are, and the bad ones are listed in the answer."""
+    name = _safe_name(file.filename or "")
+    with tempfile.TemporaryDirectory(prefix="rapport-import-") as folder:
+        path = FilePath(folder) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        result = imports.import_table(
+            ctx.sessions, table, path, skip_bad_rows=skip_bad_rows, update=update
+        )
+    return answer(result)
+
+
+def _safe_name(given: str) -> str:
+    """The upload's file name as the import reports it (its extension tells CSV from
+    Excel), kept to plain characters so it is only ever a name inside the upload folder."""
+    name = UNSAFE.sub("_", PurePath(given.replace("\\", "/")).name)[:200].lstrip(".")
+    if not name:
+        raise Invalid("the upload needs a file name ending in .csv or .xlsx", where="file")
+    return name
+
+
+@router.get(
+    "/exports/{table}",
+    summary="Export a table (CSV, NDJSON or Excel), streamed",
+    response_class=StreamingResponse,
+    response_model=None,
+    responses={200: {"content": {media: {} for media in MEDIA.values()}}},
+)
+def export_table(
+    table: Table,
+    ctx: Context,
+    format: Annotated[Literal["csv", "xlsx", "ndjson"], Query()] = "csv",
+    where: Annotated[
+        str | None, Query(max_length=10_000, examples=["country = BE and type = person"])
+    ] = None,
+) -> StreamingResponse | FileResponse:
+    """K4: the columns the table's import reads, in key order; `where` selects contacts
+    (or, for a table of contacts' rows, the rows of those contacts)."""
+    disposition = {"content-disposition": f'attachment; filename="{table}.{format}"'}
+    if format != "xlsx":
+        lines = exports.export_lines(ctx.sessions, table, where=where, file_format=format)
+        return StreamingResponse(lines, media_type=MEDIA[format], headers=disposition)
+    folder = FilePath(tempfile.mkdtemp(prefix="rapport-export-"))
+    try:
+        exports.export_table(ctx.sessions, table, where=where, path=folder / "export.xlsx")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        folder / "export.xlsx",
+        media_type=MEDIA["xlsx"],
+        headers=disposition,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )

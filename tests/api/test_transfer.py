@@ -1,0 +1,177 @@
+"""Imports and exports over HTTP (K4, SPEC §6.1): a multipart upload imported all or
+nothing, every bad row in the 422 problem; a table streamed as CSV, NDJSON or Excel with
+the rows and columns of `rapport export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from rapport.cli.main import run
+from rapport.storage import tables as t
+from tests.api.conftest import problem_of
+from tests.factories import make_code
+
+GOOD = (
+    "no,type,name,company_no,country,email\n"
+    "C1,company,Acme,,BE,info@acme.test\n"
+    "P1,person,Ann,C1,BE,ann@acme.test\n"
+    "P2,person,Bob,C1,NL,\n"
+)
+BAD = "no,type,name,country\nC1,company,Acme,BE\nC2,robot,Beta,BE\nC3,company,Gamma,XX\n"
+
+
+@pytest.fixture(autouse=True)
+def countries(sessions):
+    with sessions.begin() as session:
+        for code in ("BE", "NL"):
+            make_code(session, t.Country, code)
+
+
+def upload(client, table, text, name="contacts.csv", **form):
+    files = {"file": (name, text.encode() if isinstance(text, str) else text, "text/csv")}
+    return client.post(f"/api/imports/{table}", files=files, data=form)
+
+
+@pytest.fixture
+def exported(database_url, capsys):
+    """What `rapport export TABLE [--where W]` writes on stdout."""
+
+    def call(table, *args):
+        capsys.readouterr()
+        assert run(["--db", database_url, "export", table, *args]) == 0
+        return capsys.readouterr().out
+
+    return call
+
+
+def test_k4_the_upload_name_never_leaves_the_upload_folder(client_as, cli_json):
+    marketer = client_as("marketer")
+    answer = upload(marketer, "contacts", GOOD, name="..\\../../contacts.csv")
+    assert answer.status_code == 200, answer.text
+    answer = upload(marketer, "contacts", "no,name\nC9,Nul\n", name="a\x00b.csv")
+    assert answer.status_code == 200, answer.text
+    assert len(cli_json("contacts", "list")) == 4
+
+
+def test_k4_an_upload_imports_the_file_and_answers_the_cli_json(client_as, cli_json):
+    answer = upload(client_as("marketer"), "contacts", GOOD)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"table": "contacts", "inserted": 3, "updated": 0, "bad_rows": []}
+    listed = cli_json("contacts", "list")
+    assert [(c["no"], c["company_name"]) for c in listed] == [
+        ("C1", "Acme"),
+        ("P1", "Acme"),
+        ("P2", "Acme"),
+    ]
+
+
+def test_k4_bad_rows_are_a_422_problem_listing_every_one_and_nothing_is_imported(
+    client_as, cli_json
+):
+    body = problem_of(upload(client_as("marketer"), "contacts", BAD), 422)
+    rows = [(e["line"], e["column"]) for e in body["errors"]]
+    assert rows == [(3, "type"), (4, "country")]
+    for entry in body["errors"]:
+        assert entry["field"] == entry["column"]
+        assert entry["reason"]
+        assert entry["message"].startswith(f"line {entry['line']}, column {entry['column']}: ")
+    assert body["detail"].startswith("2 bad rows; nothing imported")
+    assert cli_json("contacts", "list") == []
+
+
+def test_k4_skip_bad_rows_imports_the_good_ones_and_lists_the_bad(client_as):
+    answer = upload(client_as("marketer"), "contacts", BAD, skip_bad_rows="true")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["inserted"] == 1
+    assert [(bad["line"], bad["column"]) for bad in body["bad_rows"]] == [
+        (3, "type"),
+        (4, "country"),
+    ]
+
+
+def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json):
+    marketer = client_as("marketer")
+    upload(marketer, "contacts", GOOD)
+    problem_of(upload(marketer, "contacts", "no,name\nC1,Acme Group\n"), 422)
+    answer = upload(marketer, "contacts", "no,name\nC1,Acme Group\n", update="true")
+    assert answer.json()["updated"] == 1
+    assert cli_json("contacts", "show", "C1")["name"] == "Acme Group"
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "content"),
+    [
+        ("planets", "contacts.csv", GOOD),
+        ("contacts", "contacts.txt", GOOD),
+        ("contacts", "contacts.csv", "no,colour\nC1,red\n"),
+        ("contacts", "contacts.csv", "no,name\nC1,Caf\xe9\n".encode("latin-1")),
+        ("contacts", "contacts.xlsx", b"not a workbook"),
+        ("contacts", "..", GOOD),
+    ],
+    ids=[
+        "unknown-table",
+        "not-csv-or-xlsx",
+        "unknown-column",
+        "not-utf8",
+        "broken-xlsx",
+        "dot-dot-name",
+    ],
+)
+def test_k4_a_bad_upload_is_a_4xx_problem_never_a_500(client_as, cli_json, table, name, content):
+    answer = upload(client_as("marketer"), table, content, name=name)
+    assert 400 <= answer.status_code < 500, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert cli_json("contacts", "list") == []
+
+
+def test_k4_a_viewer_cannot_import(client_as, cli_json):
+    problem_of(upload(client_as("viewer"), "contacts", GOOD), 403)
+    assert cli_json("contacts", "list") == []
+
+
+def test_k4_the_csv_export_streams_what_the_cli_exports(client_as, exported):
+    upload(client_as("marketer"), "contacts", GOOD)
+    viewer = client_as("viewer")
+    answer = viewer.get("/api/exports/contacts")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert 'filename="contacts.csv"' in answer.headers["content-disposition"]
+    assert answer.text == exported("contacts")
+    where = "country = BE and type = person"
+    answer = viewer.get("/api/exports/contacts", params={"where": where})
+    assert answer.text == exported("contacts", "--where", where)
+    assert [row[0] for row in csv.reader(io.StringIO(answer.text))] == ["no", "P1"]
+
+
+def test_k4_the_ndjson_export_is_one_object_per_row_keyed_by_column(client_as, exported):
+    upload(client_as("marketer"), "contacts", GOOD)
+    answer = client_as("viewer").get("/api/exports/contacts?format=ndjson")
+    assert answer.headers["content-type"] == "application/x-ndjson"
+    rows = [json.loads(line) for line in answer.text.splitlines()]
+    assert rows == list(csv.DictReader(io.StringIO(exported("contacts"))))
+
+
+def test_k4_the_xlsx_export_holds_the_rows_of_the_csv(client_as, exported):
+    upload(client_as("marketer"), "contacts", GOOD)
+    answer = client_as("viewer").get("/api/exports/contacts?format=xlsx")
+    assert answer.status_code == 200, answer.text
+    sheet = load_workbook(io.BytesIO(answer.content), read_only=True).active
+    cells = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == list(csv.reader(io.StringIO(exported("contacts"))))
+
+
+def test_k4_a_bad_export_is_a_problem_before_any_row_is_sent(client_as):
+    viewer = client_as("viewer")
+    problem_of(viewer.get("/api/exports/planets"), 422)
+    problem_of(viewer.get("/api/exports/contacts?format=pdf"), 422)
+    problem_of(viewer.get("/api/exports/contacts", params={"where": "country ="}), 422)
+    problem_of(viewer.get("/api/exports/salespeople", params={"where": "country = BE"}), 422)
+    problem_of(viewer.get("/api/exports/contacts?format=xlsx&where=nope%20%3D%201"), 422)
