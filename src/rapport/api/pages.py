@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -45,6 +45,10 @@ After = Annotated[
     str | None,
     Query(max_length=400, description="The cursor of the page to continue after (its `next`)."),
 ]
+
+
+# A row id in a path: a positive 63-bit integer, what the database can compare.
+RowId = Annotated[int, Path(ge=1, le=2**62, description="The row's id.")]
 
 
 class Page(BaseModel, Generic[T]):

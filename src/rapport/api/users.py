@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field, StrictBool
 
-from rapport.api.pages import Page, RequestBody, Timestamp
+from rapport.api.pages import Page, RequestBody, RowId, Timestamp
 from rapport.domain.enums import Role
 from rapport.server.guard import Context, Who
 from rapport.services.users import accounts, audit, tokens
@@ -118,7 +118,7 @@ def create_token(body: TokenCreate, ctx: Context, who: Who) -> NewToken:
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke an API token", status_code=204)
-def revoke_token(token_id: int, ctx: Context, who: Who) -> Response:
+def revoke_token(token_id: RowId, ctx: Context, who: Who) -> Response:
     tokens.revoke(ctx.sessions, token_id, by=who.account.name)
     return Response(status_code=204)
 

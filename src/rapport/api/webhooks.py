@@ -8,21 +8,23 @@ Each event is POSTed as `{"id", "type", "created", "data"}` with the headers
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from rapport.api.pages import Page, RequestBody, Timestamp
+from rapport.api.pages import Page, RequestBody, RowId, Timestamp
 from rapport.server.guard import Context, Who
 from rapport.services.webhooks import subscriptions
 from rapport.services.webhooks.outbox import EVENT_TYPES
 
 router = APIRouter(prefix="/api", tags=["webhooks"])
+EventType = Literal["segment.changed", "segment.logged", "delivery.finished"]
 
 
 class WebhookCreate(RequestBody):
     url: str = Field(max_length=500, examples=["https://example.com/rapport-events"])
-    events: list[str] = Field(min_length=1, examples=[list(EVENT_TYPES)])
+    events: list[EventType] = Field(min_length=1, examples=[list(EVENT_TYPES)])
 
 
 class WebhookRead(BaseModel):
@@ -43,7 +45,7 @@ class NewWebhook(BaseModel):
 @router.post("/webhooks", summary="Register a webhook", status_code=201, response_model=NewWebhook)
 def add_webhook(body: WebhookCreate, ctx: Context, who: Who) -> NewWebhook:
     made = subscriptions.add_webhook(
-        ctx.sessions, url=body.url, events=body.events, by=who.account.name
+        ctx.sessions, url=body.url, events=list(body.events), by=who.account.name
     )
     return NewWebhook(**dataclasses.asdict(made))
 
@@ -57,6 +59,6 @@ def list_webhooks(ctx: Context) -> Page[WebhookRead]:
 
 
 @router.delete("/webhooks/{webhook_id}", summary="Remove a webhook", status_code=204)
-def delete_webhook(webhook_id: int, ctx: Context) -> Response:
+def delete_webhook(webhook_id: RowId, ctx: Context) -> Response:
     subscriptions.delete(ctx.sessions, webhook_id)
     return Response(status_code=204)

@@ -85,7 +85,7 @@ def _parse(url: str) -> URL:
     try:
         return make_url(url)
     except Exception as exc:  # the URL is not echoed: it may hold a password
-        raise Invalid(f"not a database URL ({SUPPORTED})", where="database") from exc
+        raise Invalid(f"not a database URL ({SUPPORTED})", field="database_url") from exc
 
 
 def make_engine(url: str) -> Engine:
@@ -99,7 +99,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if driver != ("postgresql", "psycopg"):
-        raise Invalid(f"unsupported database {parsed.drivername!r} ({SUPPORTED})", where="database")
+        raise Invalid(
+            f"unsupported database {parsed.drivername!r} ({SUPPORTED})", field="database_url"
+        )
     return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
@@ -143,17 +145,17 @@ def open_database(url: str) -> Sessions:
     try:
         revision = current_revision(engine)
         if revision is None and _has_tables(engine):
-            raise Invalid(f"{name} is not a Rapport database", where="database")
+            raise Invalid(f"{name} is not a Rapport database", field="database_url")
         if revision is not None and revision not in known_revisions():
             raise Invalid(
                 f"{name} has schema revision {revision!r}, which this version of Rapport does "
                 "not know (made by a newer version?)",
-                where="database",
+                field="database_url",
             )
         migrate(engine)
     except DBAPIError as exc:
         engine.dispose()
-        raise Invalid(_reason(engine.url, exc), where="database") from exc
+        raise Invalid(_reason(engine.url, exc), field="database_url") from exc
     except Invalid:
         engine.dispose()
         raise
@@ -179,24 +181,26 @@ def _check_sqlite_file(database: str | None) -> None:
         return
     path = Path(database)
     if path.is_dir():
-        raise Invalid(f"{database} is a folder, not a database file", where="database")
+        raise Invalid(f"{database} is a folder, not a database file", field="database_url")
     if path.is_file():
         try:
             with path.open("rb") as handle:
                 head = handle.read(len(SQLITE_HEADER))
         except OSError as exc:
-            raise Invalid(f"cannot read {database}: {_os_reason(exc)}", where="database") from exc
+            raise Invalid(
+                f"cannot read {database}: {_os_reason(exc)}", field="database_url"
+            ) from exc
         if head and head != SQLITE_HEADER:
-            raise Invalid(f"{database} is not a Rapport database", where="database")
+            raise Invalid(f"{database} is not a Rapport database", field="database_url")
         return
     existing = next(folder for folder in path.parents if folder.exists())
     if not existing.is_dir():
         raise Invalid(
-            f"cannot create {database}: {existing} is a file, not a folder", where="database"
+            f"cannot create {database}: {existing} is a file, not a folder", field="database_url"
         )
     if existing != path.parent:
         raise Invalid(
-            f"cannot create {database}: folder {path.parent} does not exist", where="database"
+            f"cannot create {database}: folder {path.parent} does not exist", field="database_url"
         )
 
 
