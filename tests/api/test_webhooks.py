@@ -49,7 +49,7 @@ def test_an_admin_registers_a_webhook_and_gets_its_secret_once(client_as):
 def test_a_bad_webhook_is_a_422_naming_the_field(client_as, body):
     answer = client_as("admin").post("/api/webhooks", json=body)
     assert answer.status_code == 422
-    assert answer.json()["errors"][0]["field"] in ("url", "events")
+    assert answer.json()["errors"][0]["field"].split(".")[0] in ("url", "events")
 
 
 def emit_then_fail(sessions):
