@@ -139,7 +139,7 @@ def create_campaign(
             if session.get(Campaign, no) is not None:
                 raise Conflict(f"Campaign {no} already exists.")
         else:
-            no = next_no(session, series)
+            no = next_no(session, series, Campaign.no)
         session.add(
             Campaign(
                 no=no,
