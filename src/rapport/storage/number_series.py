@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy import SQLColumnExpression, exists, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
@@ -20,7 +20,7 @@ def setup_series(session: Session, field: str) -> str:
     return code
 
 
-def next_no(session: Session, series_code: str, key: ColumnElement[str]) -> str:
+def next_no(session: Session, series_code: str, key: SQLColumnExpression[str]) -> str:
     """Take the next number of `series_code` (locked until the transaction ends).
 
     Numbers already used by a row of `key`'s table (typed by hand, or imported with their
