@@ -57,6 +57,12 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/segments/{no}/tasks"): MARKETER,
     ("GET", "/api/segments/{no}/languages"): VIEWER,
     ("POST", "/api/segments/{no}/languages"): MARKETER,
+    ("GET", "/api/segments/{no}/stats"): VIEWER,
+    ("GET", "/api/segments/{no}/overlap"): VIEWER,
+    # API: saved criteria (S9)
+    ("GET", "/api/saved-criteria"): VIEWER,
+    ("GET", "/api/saved-criteria/{code}"): VIEWER,
+    ("DELETE", "/api/saved-criteria/{code}"): MARKETER,
     # API: contacts (K1, K2)
     ("GET", "/api/contacts"): VIEWER,
     ("POST", "/api/contacts"): MARKETER,
@@ -87,14 +93,25 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/campaigns"): MARKETER,
     ("GET", "/api/campaigns/{no}"): VIEWER,
     ("GET", "/api/campaigns/{no}/entries"): VIEWER,
+    ("PATCH", "/api/campaigns/{no}"): MARKETER,
     ("POST", "/api/campaigns/{no}/activate"): MARKETER,
     ("POST", "/api/campaigns/{no}/deactivate"): MARKETER,
     ("GET", "/api/campaign-statuses"): VIEWER,
     ("POST", "/api/campaign-statuses"): ADMIN,
     # API: interaction templates (L1)
     ("GET", "/api/templates"): VIEWER,
+    ("POST", "/api/templates"): MARKETER,
     ("GET", "/api/templates/{code}"): VIEWER,
+    ("PATCH", "/api/templates/{code}"): MARKETER,
     ("POST", "/api/templates/{code}/attachments"): MARKETER,
+    # API: setup and code tables (reads for everyone, changes admin)
+    ("GET", "/api/setup"): VIEWER,
+    ("PATCH", "/api/setup"): ADMIN,
+    ("GET", "/api/codes/{table}"): VIEWER,
+    ("POST", "/api/codes/{table}"): ADMIN,
+    ("GET", "/api/codes/{table}/{code}"): VIEWER,
+    ("PATCH", "/api/codes/{table}/{code}"): ADMIN,
+    ("DELETE", "/api/codes/{table}/{code}"): ADMIN,
     # API: imports and exports (K4)
     ("POST", "/api/imports/{table}"): MARKETER,
     ("GET", "/api/exports/{table}"): VIEWER,
