@@ -39,8 +39,10 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
     "log": ("POST", "/api/segments/{no}/log"),
     "stats": ("GET", "/api/segments/{no}/stats"),
     "overlap": ("GET", "/api/segments/{no}/overlap"),
+    "preview-letter": ("GET", "/api/segments/{no}/lines/{line}/preview"),
 }
 READS = {"list", "show", "criteria", "history", "explain", "export", "stats", "overlap"}
+READS |= {"preview-letter"}
 
 
 def segment_commands() -> set[str]:

@@ -59,6 +59,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/segments/{no}/languages"): MARKETER,
     ("GET", "/api/segments/{no}/stats"): VIEWER,
     ("GET", "/api/segments/{no}/overlap"): VIEWER,
+    ("GET", "/api/segments/{no}/lines/{line}/preview"): VIEWER,
+    ("POST", "/api/segments/{no}/lines/{line}/test-email"): MARKETER,
     # API: saved criteria (S9)
     ("GET", "/api/saved-criteria"): VIEWER,
     ("GET", "/api/saved-criteria/{code}"): VIEWER,

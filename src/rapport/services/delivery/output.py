@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
@@ -119,10 +120,7 @@ class Run:
     def _attachment(self, no: int) -> tuple[bytes, str] | None:
         if no not in self._attachments:
             with self.sessions.begin() as session:
-                row = session.execute(
-                    select(Attachment.content, Attachment.file_extension).where(Attachment.no == no)
-                ).first()
-            self._attachments[no] = (bytes(row[0]), str(row[1])) if row is not None else None
+                self._attachments[no] = attachment_of(session, no)
         return self._attachments[no]
 
     def deliver_one(self, row: Any) -> Outcome:
@@ -215,6 +213,14 @@ def _safe(name: str) -> str:
 # One entry's merge, shared by the delivery and by the preview of a line before it is
 # logged (`preview`): `row` has the columns of `merging.merge_select`, `attachment` is
 # the (content, file extension) of the entry's attachment.
+
+
+def attachment_of(session: Session, no: int) -> tuple[bytes, str] | None:
+    """The (content, file extension) of attachment `no`, None when there is none."""
+    row = session.execute(
+        select(Attachment.content, Attachment.file_extension).where(Attachment.no == no)
+    ).first()
+    return (bytes(row[0]), str(row[1])) if row is not None else None
 
 
 def recipient_of(row: Any) -> str:
