@@ -15,6 +15,7 @@ Use cases: `preview_letter`, `write_letter`, `send_test_email`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,7 @@ def check_address(to: str) -> str:
     text = to.strip()
     try:
         address = Address(addr_spec=text)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, HeaderParseError):
         address = None
     bad = any(c.isspace() or c in ",;<>" for c in text) or len(text) > MAX_ADDRESS
     if address is None or bad or not address.username or not address.domain:
