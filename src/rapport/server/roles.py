@@ -155,6 +155,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/segments/{no}/lines/{line_no}/edit"): MARKETER,
     ("POST", "/segments/{no}/lines/{line_no}"): MARKETER,
     ("POST", "/segments/{no}/lines/{line_no}/remove"): MARKETER,
+    ("GET", "/segments/{no}/lines/{line_no}/preview"): VIEWER,
+    ("POST", "/segments/{no}/lines/{line_no}/test-email"): MARKETER,
     ("GET", "/segments/{no}/explain"): VIEWER,
     ("GET", "/segments/{no}/history"): VIEWER,
     ("POST", "/segments/{no}/save-criteria"): MARKETER,
