@@ -5,14 +5,18 @@ names its field and sends nothing; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
+from rapport.cli.main import run
 from rapport.errors import Invalid, NotFound
 from rapport.services.delivery import preview
 from rapport.services.interactions import log as interactions
 from rapport.settings import Settings
 from rapport.storage import tables as t
+from rapport.storage.db import open_database
 from tests.integration.letter_world import (
     ANN,
     BARE,
@@ -139,3 +143,43 @@ def test_l3_write_letter_writes_the_merged_docx_or_the_body(world, sessions, tmp
         preview.write_letter(sessions, "SEG1", ANN, path=tmp_path, settings=settings)
     assert raised.value.field == "path"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ann.html", "dee.docx"]
+
+
+@pytest.fixture
+def rapport(sqlite_url, capsys):
+    """`rapport --db URL ARGS…` on the letters' world: (exit status, stdout, stderr)."""
+    sessions = open_database(sqlite_url)
+    with sessions.begin() as session:
+        build_letter_world(session)
+    sessions.kw["bind"].dispose()
+
+    def call(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = run(["--db", sqlite_url, *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return call
+
+
+def test_l3_preview_letter_prints_the_email_and_writes_the_word_letter(rapport, tmp_path):
+    status, out, _err = rapport("segment", "preview-letter", "SEG1", str(ANN))
+    assert status == 0
+    assert "ann@acme.test" in out
+    assert "Our spring offer" in out
+    assert "<p>Dear Mx. Ann of Acme,</p>" in out
+    status, out, err = rapport(
+        "--json", "segment", "preview-letter", "SEG1", str(DEE), "-o", str(tmp_path / "dee.docx")
+    )
+    assert status == 0, err
+    assert json.loads(out) == {
+        "segment_no": "SEG1",
+        "line_no": DEE,
+        "contact_no": "P4",
+        "path": str(tmp_path / "dee.docx"),
+        "format": "docx",
+    }
+    assert docx_paragraphs((tmp_path / "dee.docx").read_bytes()) == ["Dear Dee,", "Spring mailing"]
+    status, _out, err = rapport("segment", "preview-letter", "SEG1", str(NOBODY))
+    assert status == 1
+    assert "has no contact" in err
