@@ -107,15 +107,12 @@ def _merge_row(session: Session, segment_no: str, line_no: int) -> Any:
     """The merge record of line `line_no` of segment `segment_no`, as its interaction log
     entry would give it."""
     header = get_header(session, segment_no)
-    contact_id = session.scalar(
+    found = session.execute(
         select(lines.c.contact_id).where(on_segment(header.id), lines.c.line_no == line_no)
-    )
-    if contact_id is None:
-        exists = session.scalar(
-            select(lines.c.line_no).where(on_segment(header.id), lines.c.line_no == line_no)
-        )
-        if exists is None:
-            raise NotFound(f"Segment {header.no} has no line {line_no}.")
+    ).first()
+    if found is None:
+        raise NotFound(f"Segment {header.no} has no line {line_no}.")
+    if found.contact_id is None:
         raise Invalid(f"line {line_no} has no contact to write to", field="line_no")
     source = MergeSource(
         rows=lines.join(headers, headers.c.id == lines.c.segment_id),
