@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import and_, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
@@ -52,18 +52,14 @@ from rapport.services.delivery.claims import (
     utcnow,
 )
 from rapport.services.delivery.consent import skip_without_consent
+from rapport.services.delivery.merging import MergeSource, merge_select
 from rapport.services.delivery.output import Run
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Contact,
-    ContactAltAddress,
-    ContactAltAddressDateRange,
     Delivery,
     LoggedSegment,
-    MarketingSetup,
-    Salesperson,
-    Salutation,
 )
 
 DEFAULT_RATE = 10.0  # messages per second
@@ -103,54 +99,25 @@ def _check_logged_segment(session: Session, entry_no: int) -> None:
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
     """One row per entry with everything its delivery needs: contact, address, salesperson."""
-    rng, alt = ContactAltAddressDateRange, ContactAltAddress
-    alt_email = (
-        select(alt.email)
-        .join(rng, and_(rng.contact_id == alt.contact_id, rng.contact_alt_address_code == alt.code))
-        .where(
-            rng.contact_id == ILE.contact_id,
-            rng.starting_date <= ILE.date,
-            or_(rng.ending_date.is_(None), rng.ending_date >= ILE.date),
-        )
-        .order_by(rng.starting_date.desc())
-        .limit(1)
-        .correlate(ILE)
-        .scalar_subquery()
+    rows = ILE.__table__.join(Delivery, Delivery.entry_no == ILE.entry_no).outerjoin(
+        LoggedSegment, LoggedSegment.entry_no == ILE.logged_segment_entry_no
     )
-    default_salutation = session.scalar(select(MarketingSetup.default_salutation_code)) or ""
-    salutation_code = case((Contact.salutation != "", Contact.salutation), else_=default_salutation)
-    return (
-        select(
-            ILE.entry_no,
-            ILE.date,
-            ILE.subject,
-            ILE.description,
-            ILE.segment_no,
-            ILE.attachment_no,
-            ILE.send_word_docs_as_attmt,
-            ILE.salesperson_code,
-            Delivery.channel,
-            Contact.no.label("contact_no"),
-            Contact.name.label("contact_name"),
-            Contact.company_name,
-            Contact.email.label("contact_email"),
-            Contact.address,
-            Contact.post_code,
-            Contact.city,
-            Contact.country,
-            func.coalesce(alt_email, "").label("alt_email"),
-            Salesperson.name.label("salesperson_name"),
-            Salutation.formal_greeting,
-            LoggedSegment.description.label("segment_description"),
-        )
-        .join(Delivery, Delivery.entry_no == ILE.entry_no)
-        .join(Contact, Contact.id == ILE.contact_id)
-        .outerjoin(Salesperson, Salesperson.code == ILE.salesperson_code)
-        .outerjoin(Salutation, Salutation.code == salutation_code)
-        .outerjoin(LoggedSegment, LoggedSegment.entry_no == ILE.logged_segment_entry_no)
-        .where(ILE.entry_no.in_(entry_nos))
-        .order_by(ILE.entry_no)
+    source = MergeSource(
+        rows=rows,
+        correlate=ILE,
+        entry_no=ILE.entry_no,
+        date=ILE.date,
+        subject=ILE.subject,
+        description=ILE.description,
+        segment_no=ILE.segment_no,
+        attachment_no=ILE.attachment_no,
+        send_word_docs_as_attmt=ILE.send_word_docs_as_attmt,
+        salesperson_code=ILE.salesperson_code,
+        channel=Delivery.channel,
+        contact_id=ILE.contact_id,
+        segment_description=LoggedSegment.description,
     )
+    return merge_select(session, source).where(ILE.entry_no.in_(entry_nos)).order_by(ILE.entry_no)
 
 
 def _due_rows(sessions: Sessions, segment: int, now: dt.datetime) -> Iterator[Any]:
