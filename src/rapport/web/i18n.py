@@ -69,3 +69,9 @@ def _accepted(header: str) -> list[tuple[str, float]]:
                 quality = 0.0
         found.append((name.strip(), quality))
     return sorted(found, key=lambda item: -item[1])
+
+
+def N_(message: str) -> str:
+    """Mark a string defined in Python (a caption, a message) for `make messages`; the page
+    translates it when it shows it."""
+    return message

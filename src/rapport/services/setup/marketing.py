@@ -50,7 +50,7 @@ class SetupRead:
     inherit_communication_details: bool
 
 
-def _spec() -> TableSpec:
+def setup_spec() -> TableSpec:
     return spec_for(
         MarketingSetup,
         *(((name,), NumberSeries, ("code",)) for name in SERIES),
@@ -74,7 +74,7 @@ def get(sessions: Sessions) -> SetupRead:
 def set_setup(sessions: Sessions, *, values: Sequence[tuple[str, str]]) -> SetupRead:
     """Change marketing setup fields in the order given (e.g. `inherit_language_code=false`,
     `default_salesperson_code=JO`); a code must exist. Returns the setup after the change."""
-    spec = _spec()
+    spec = setup_spec()
     given = convert(spec, values, editable=editable_fields(spec))
     with sessions.begin() as session:
         check_references(session, spec, given)
