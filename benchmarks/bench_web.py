@@ -22,6 +22,7 @@ does not grow with the segment. Times are medians of `--runs` after one warm-up 
 from __future__ import annotations
 
 import argparse
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -100,7 +101,7 @@ def main() -> int:
             options=AddOptions(ignore_exclusion=True),
             user=USER,
         )
-        app = create_app(Settings(database_url=url, secret_key="bench-web"), sessions)
+        app = create_app(Settings(database_url=url, secret_key=secrets.token_urlsafe(32)), sessions)
         with TestClient(app) as client:
             client.headers["authorization"] = f"Bearer {token}"
             card = client.get(f"/segments/{no}").text

@@ -10,6 +10,7 @@ Debian's Chromium. Written to docs/screenshots/NAME-desktop.png and NAME-phone.p
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import socket
 import sys
@@ -29,7 +30,7 @@ from rapport.storage.db import open_database
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-PASSWORD = "rapport-demo"
+PASSWORD = "rapport-demo"  # noqa: S105 (the demo users' published password)
 BUILDER_EXAMPLE = "country = BE and not mailing_group = NO_MAIL"
 
 
@@ -40,7 +41,7 @@ def serve(folder: Path) -> tuple[str, uvicorn.Server, threading.Thread]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    app = create_app(Settings(database_url=url, secret_key="screenshots"), sessions)
+    app = create_app(Settings(database_url=url, secret_key=secrets.token_urlsafe(32)), sessions)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
