@@ -22,9 +22,6 @@ MARKETER_PAGES = [
     "/templates",
     "/templates/ABSTRACT",
     "/saved-criteria",
-    "/setup",
-    "/setup/number-series",
-    "/setup/codes",
     "/setup/codes/salespeople",
 ]
 ADMIN_PAGES = [
@@ -32,8 +29,6 @@ ADMIN_PAGES = [
     "/admin/users",
     "/setup",
     "/setup/number-series",
-    "/setup/number-series/SEG",
-    "/setup/codes/mailing_groups",
     "/setup/codes/salespeople/JO",
 ]
 
