@@ -197,6 +197,23 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/admin/users/{name}/disable"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens/{token_id}/revoke"): ADMIN,
+    # Web: setup (everyone reads; an admin changes)
+    ("GET", "/setup"): VIEWER,
+    ("POST", "/setup"): ADMIN,
+    ("GET", "/setup/number-series"): VIEWER,
+    ("POST", "/setup/number-series"): ADMIN,
+    ("GET", "/setup/number-series/{code}"): VIEWER,
+    ("POST", "/setup/number-series/{code}"): ADMIN,
+    ("GET", "/setup/codes"): VIEWER,
+    ("GET", "/setup/codes/{table}"): VIEWER,
+    ("POST", "/setup/codes/{table}"): ADMIN,
+    ("GET", "/setup/codes/{table}/{code}"): VIEWER,
+    ("POST", "/setup/codes/{table}/{code}"): ADMIN,
+    ("POST", "/setup/codes/{table}/{code}/delete"): ADMIN,
+    # Web: saved criteria (S9; viewers read, marketers delete)
+    ("GET", "/saved-criteria"): VIEWER,
+    ("GET", "/saved-criteria/{code}"): VIEWER,
+    ("POST", "/saved-criteria/{code}/delete"): MARKETER,
 }
 
 

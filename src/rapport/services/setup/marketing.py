@@ -51,7 +51,7 @@ class SetupRead:
     inherit_communication_details: bool
 
 
-def _spec() -> TableSpec:
+def setup_spec() -> TableSpec:
     return spec_for(
         MarketingSetup,
         *(((name,), NumberSeries, ("code",)) for name in SERIES),
@@ -88,7 +88,7 @@ def set_setup(
     `default_salesperson_code=JO`); a code must exist. Returns the setup after the change.
     With `expected_version`, the setup must still be at one of those versions (else Stale,
     nothing changed)."""
-    spec = _spec()
+    spec = setup_spec()
     given = convert(spec, values, editable=editable_fields(spec))
     with sessions.begin() as session:
         setup = session.scalars(select(MarketingSetup).with_for_update()).one()
