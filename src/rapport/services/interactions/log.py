@@ -1,17 +1,16 @@
 """Logging a segment (L2, L4, L7): Business Central's Log Segment (reference §2.11), set-based.
 
-One transaction: the checks (interaction_checks), one logged segment, one campaign entry per
-campaign of the segment, one interaction log entry per line with a contact (INSERT … SELECT
-numbered by line), the delivery queue rows when delivering, the attachments the lines use
-frozen read-only, the segment removed, and optionally the follow-up segment with the same
-contacts. Delivery runs only after that transaction has committed, so a failed e-mail never
-loses a log entry (SPEC §10).
+One transaction: the checks, one logged segment, one campaign entry per campaign of the
+segment, one interaction log entry per line with a contact (INSERT … SELECT numbered by
+line), the delivery queue rows when delivering, the attachments the lines use frozen, the
+segment removed, optionally the follow-up segment, and the `segment.logged` event (X9).
+Delivery runs only after that commit, so a failed e-mail never loses a log entry (§10).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from rapport.services.interactions._checks import (
     to_deliver,
 )
 from rapport.services.segments.engine import get_header, new_header
+from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.tables import (
@@ -101,7 +101,10 @@ class LogResult:
 
 @dataclass(frozen=True)
 class Logged:
-    entry_no: int
+    """What a log wrote; the `segment.logged` event's data (X9)."""
+
+    segment_no: str
+    logged_segment: int
     interactions: int
     campaign_entries: int
     queued: int
@@ -129,9 +132,10 @@ def log_segment(
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
         if logged.queued:
-            check_delivery_settings(session, logged.entry_no, settings, output_dir)
+            check_delivery_settings(session, logged.logged_segment, settings, output_dir)
+        emit(session, SEGMENT_LOGGED, {**asdict(logged), "user": user})
     result = LogResult(
-        logged_segment=logged.entry_no,
+        logged_segment=logged.logged_segment,
         interactions=logged.interactions,
         campaign_entries=logged.campaign_entries,
         delivered=0,
@@ -139,9 +143,9 @@ def log_segment(
     )
     if not logged.queued or not deliver_now:
         return result
-    sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
+    sent = run_delivery(sessions, logged.logged_segment, settings=settings, output_dir=output_dir)
     with reading(sessions) as session:
-        states = count_states(session, logged.entry_no)
+        states = count_states(session, logged.logged_segment)
     return replace(
         result,
         delivered=sent.sent,
@@ -176,7 +180,7 @@ def record_log(
     )
     if interactions >= ANALYZE_FROM:
         analyze(session, "interaction_log_entries", "segment_lines")
-    return Logged(entry_no, interactions, campaign_count, queued, new_no)
+    return Logged(old_no, entry_no, interactions, campaign_count, queued, new_no)
 
 
 def lock_numbering(session: Session) -> None:

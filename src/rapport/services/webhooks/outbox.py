@@ -25,10 +25,14 @@ def utcnow() -> dt.datetime:
 
 def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
     """Record an event and queue it for every webhook registered for its type; returns the
-    event id (receivers de-duplicate by it)."""
+    event id (receivers de-duplicate by it). An event no webhook wants is not stored: a
+    webhook registered later receives what happens from then on."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event_id = f"evt_{uuid.uuid4().hex}"
+    wanted = ("," + Webhook.events + ",").like(f"%,{event_type},%")
+    if session.scalar(select(Webhook.id).where(wanted).limit(1)) is None:
+        return event_id
     now = utcnow()
     session.execute(
         insert(OutboxEvent).values(
@@ -38,7 +42,6 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
             data=json.dumps(data, default=str, ensure_ascii=False),
         )
     )
-    wanted = ("," + Webhook.events + ",").like(f"%,{event_type},%")
     session.execute(
         insert(WebhookDelivery).from_select(
             ["event_id", "webhook_id", "attempts", "next_attempt_at", "last_error"],
