@@ -69,16 +69,23 @@ def utcnow() -> dt.datetime:
 
 
 def submit_in(
-    session: Session, *, kind: str, params: Mapping[str, Any], by: str, total: int | None = None
+    session: Session,
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    by: str,
+    total: int | None = None,
+    message: str = "",
 ) -> int:
-    """Queue a job inside the caller's transaction (it exists only if the caller commits)."""
+    """Queue a job inside the caller's transaction (it exists only if the caller commits),
+    with what it has to say from the start (`message`)."""
     job = Job(
         kind=kind,
         state=QUEUED,
         done=0,
         total=total,
         params=json.dumps(dict(params), default=str),
-        messages="[]",
+        messages=json.dumps([message] if message else []),
         error="",
         created_by=by[:50],
         created_at=utcnow(),
@@ -88,9 +95,17 @@ def submit_in(
     return job.id
 
 
-def submit(sessions: Sessions, *, kind: str, params: Mapping[str, Any], by: str) -> int:
+def submit(
+    sessions: Sessions,
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    by: str,
+    total: int | None = None,
+    message: str = "",
+) -> int:
     with sessions.begin() as session:
-        return submit_in(session, kind=kind, params=params, by=by)
+        return submit_in(session, kind=kind, params=params, by=by, total=total, message=message)
 
 
 def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = None) -> JobRead:
