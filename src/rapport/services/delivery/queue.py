@@ -182,12 +182,14 @@ def deliver(
     rate: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> DeliveryResult:
     """L3/X7/X8: deliver the due entries of a logged segment; see the module docstring.
 
     `rate` is e-mails per second (default `settings.smtp_rate`, RAPPORT_SMTP_RATE); `sleep`
     and `clock` pace them, and time the leases from `now`. Missing SMTP settings while
-    e-mail is due → Invalid, and nothing is sent or changed.
+    e-mail is due → Invalid, and nothing is sent or changed. `on_progress(done, total)` is
+    told after each entry how many of the entries due when the run began it has handled.
     """
     at, started = now or utcnow(), clock()
 
@@ -204,6 +206,8 @@ def deliver(
             output_dir=output_dir,
         )
         skipped = skip_without_consent(session, logged_segment_entry_no, at)
+        total = _due_count(session, logged_segment_entry_no, at) if on_progress else 0
+    handled = 0
     run.pace(rate or settings.smtp_rate or DEFAULT_RATE, clock, sleep)
     run.on_hand_off = lambda entry_no: hand_off(sessions, entry_no, current())
     with run:
@@ -213,6 +217,9 @@ def deliver(
             if claim(sessions, row.entry_no, current()):
                 outcome = run.deliver_one(row)
                 record(sessions, row.entry_no, outcome, at)
+            handled += 1
+            if on_progress:
+                on_progress(handled, total)
         archive = run.finish()
     done = DeliveryResult(
         sent=run.sent,
@@ -233,6 +240,11 @@ def _finished(sessions: Sessions, segment: int, done: DeliveryResult) -> None:
         emit(
             session, DELIVERY_FINISHED, {**data, "skipped": done.skipped, "states": asdict(states)}
         )
+
+
+def _due_count(session: Session, segment: int, now: dt.datetime) -> int:
+    due_now = select(func.count()).select_from(Delivery).where(in_logged_segment(segment), due(now))
+    return int(session.scalar(due_now) or 0)
 
 
 def _due_channels(session: Session, segment: int, now: dt.datetime) -> set[str]:

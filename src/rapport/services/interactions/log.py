@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import case, delete, false, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import DeliveryFailed, RapportError
+from rapport.domain.enums import DeliveryStatus
 from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions._checks import (
     check_header,
@@ -28,6 +27,11 @@ from rapport.services.interactions._checks import (
     lines,
     logged_lines,
     to_deliver,
+)
+from rapport.services.interactions._delivering import (
+    Progress,
+    check_delivery_settings,
+    run_delivery,
 )
 from rapport.services.segments.engine import get_header, new_header
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
@@ -43,9 +47,6 @@ from rapport.storage.tables import (
     Task,
     table_of,
 )
-
-if TYPE_CHECKING:
-    from rapport.services.delivery.queue import DeliveryResult
 
 FOLLOW_UP_LENGTH = 50
 INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
@@ -121,13 +122,14 @@ def log_segment(
     settings: Settings | None = None,
     output_dir: Path | None = None,
     deliver_now: bool = True,
+    on_progress: Progress | None = None,
 ) -> LogResult:
     """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
     entries to send are queued and, with `deliver_now`, delivered after the log has
     committed (the server leaves the queue to a job instead). E-mail delivery without its
     settings, or hard copies without a folder to write them to, are refused before anything
-    is logged."""
+    is logged. `on_progress(done, total)` follows the delivery, entry by entry."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
@@ -143,7 +145,13 @@ def log_segment(
     )
     if not logged.queued or not deliver_now:
         return result
-    sent = run_delivery(sessions, logged.logged_segment, settings=settings, output_dir=output_dir)
+    sent = run_delivery(
+        sessions,
+        logged.logged_segment,
+        settings=settings,
+        output_dir=output_dir,
+        on_progress=on_progress,
+    )
     with reading(sessions) as session:
         states = count_states(session, logged.logged_segment)
     return replace(
@@ -361,40 +369,3 @@ def create_follow_up(
     session.flush()
     add_logged_contacts(session, header, entry_no=entry_no, user=user)
     return header.no
-
-
-def run_delivery(
-    sessions: Sessions, entry_no: int, *, settings: Settings | None, output_dir: Path | None
-) -> DeliveryResult:
-    """Deliver the queued entries of logged segment `entry_no`; the log stays whatever
-    happens here, and a failure says how to resend."""
-    from rapport.services.delivery import queue as delivery
-
-    try:
-        return delivery.deliver(
-            sessions,
-            logged_segment_entry_no=entry_no,
-            settings=settings or Settings.load(),
-            output_dir=output_dir,
-        )
-    except RapportError as exc:
-        raise DeliveryFailed(entry_no, exc) from exc
-
-
-def check_delivery_settings(
-    session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
-) -> None:
-    """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
-    new files: without them the log is refused (rolled back), not left to fail."""
-    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
-    from rapport.services.transfer.files import check_output_folder
-
-    mine = (
-        deliveries.c.entry_no == entries.c.entry_no,
-        entries.c.logged_segment_entry_no == entry_no,
-    )
-    channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
-    if CorrespondenceType.EMAIL.value in channels:
-        mail_settings(settings)
-    if CorrespondenceType.HARD_COPY.value in channels:
-        check_output_folder(output_dir or DEFAULT_OUTPUT)
