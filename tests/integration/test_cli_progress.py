@@ -26,9 +26,7 @@ def run_on_terminal(*args: str, env: dict[str, str] | None = None, pipe: bool = 
     main, side = pty.openpty()
     out = subprocess.PIPE if pipe else side
     command = [sys.executable, "-m", "rapport", *args]
-    process = subprocess.Popen(
-        command, stdout=out, stderr=side, env={**os.environ, **(env or {})}
-    )
+    process = subprocess.Popen(command, stdout=out, stderr=side, env={**os.environ, **(env or {})})
     os.close(side)
     shown = bytearray()
     while True:

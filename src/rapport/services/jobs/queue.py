@@ -38,6 +38,14 @@ class JobRead:
     finished_at: dt.datetime | None
 
 
+class JobFailed(RapportError):
+    """A job's failure with what it found, kept as the job's result (a file's bad rows)."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class Progress:
     """What a running job reports: how far it is and what it has to say."""
 
@@ -182,7 +190,8 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
             raise RapportError(f"this server does not run jobs of kind {kind!r}")
         result = runner(sessions, params, Progress(sessions, job_id))
     except RapportError as exc:
-        _finish(sessions, job_id, state=FAILED, error=exc.message[:500])
+        found = json.dumps(exc.result, default=str) if isinstance(exc, JobFailed) else None
+        _finish(sessions, job_id, state=FAILED, error=exc.message[:500], result=found)
     except Exception:
         log.exception("job %s (%s) failed", job_id, kind)
         _finish(sessions, job_id, state=FAILED, error="an internal error occurred; it is logged")

@@ -15,7 +15,7 @@ from pathlib import Path
 from rapport.services.interactions import log
 from rapport.services.jobs import queue
 from rapport.services.jobs.runners import DELIVER, IMPORT
-from rapport.services.transfer import tables
+from rapport.services.transfer import imports, tables
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 
@@ -71,8 +71,15 @@ def import_upload(
     by: str,
 ) -> int:
     """K4: import the saved upload at `path` into `table` as a job (which removes the file
-    once read); an unknown table is refused now (Invalid, `table`)."""
-    name = tables.get(table).name
+    once read). What can be told before (an unknown table, a file that is not a CSV or a
+    workbook, a header without the table's columns) is refused now, nothing queued, and
+    the file removed."""
+    try:
+        name = tables.get(table).name
+        imports.check_upload(name, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     params = {"table": name, "path": str(path), "skip_bad_rows": skip_bad_rows, "update": update}
     return queue.submit(
         sessions, kind=IMPORT, params=params, by=by, message=f"Importing {path.name} into {name}."

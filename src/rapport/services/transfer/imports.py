@@ -104,6 +104,17 @@ def import_table(
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
 
 
+def check_upload(table: str, path: Path, *, encoding: str | None = None) -> None:
+    """K4: what can be told of an uploaded file before its import is queued: the table
+    exists, the file is a CSV (text in its encoding) or a workbook, and its header names the
+    table's columns. Reads the file once, converting nothing; Invalid or BadFile."""
+    spec = import_tables.get(table)
+    with records(path, encoding=encoding) as (header, rows):
+        _layout(spec, header, path.name)
+        for _chunk in rows:
+            pass
+
+
 def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
     problems: list[BadRow] = []
     seen: set[str] = set()
