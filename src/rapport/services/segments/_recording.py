@@ -42,7 +42,7 @@ from rapport.services.segments.results import (
     RemovalPreview,
     RemovalResult,
 )
-from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit
+from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
 from rapport.storage.db import Sessions, analyze, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
@@ -92,7 +92,10 @@ def changed(
     session: Session, header: SegmentHeader, *, action: str, user: str, **counts: Any
 ) -> None:
     """X9: report a change of the segment's lines (an action, an undo, a line edit) as a
-    `segment.changed` event in the caller's transaction, with the lines left on it."""
+    `segment.changed` event in the caller's transaction, with the lines left on it (counted
+    only when a webhook wants the event)."""
+    if not wanted(session, SEGMENT_CHANGED):
+        return
     emit(
         session,
         SEGMENT_CHANGED,

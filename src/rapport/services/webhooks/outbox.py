@@ -23,6 +23,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _wanting(event_type: str) -> Any:
+    return ("," + Webhook.events + ",").like(f"%,{event_type},%")
+
+
+def wanted(session: Session, event_type: str) -> bool:
+    """Whether any webhook wants events of `event_type` (a change may skip counting what
+    nobody will receive)."""
+    return session.scalar(select(Webhook.id).where(_wanting(event_type)).limit(1)) is not None
+
+
 def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
     """Record an event and queue it for every webhook registered for its type; returns the
     event id (receivers de-duplicate by it). An event no webhook wants is not stored: a
@@ -30,8 +40,7 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event_id = f"evt_{uuid.uuid4().hex}"
-    wanted = ("," + Webhook.events + ",").like(f"%,{event_type},%")
-    if session.scalar(select(Webhook.id).where(wanted).limit(1)) is None:
+    if not wanted(session, event_type):
         return event_id
     now = utcnow()
     session.execute(
@@ -46,7 +55,7 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
         insert(WebhookDelivery).from_select(
             ["event_id", "webhook_id", "attempts", "next_attempt_at", "last_error"],
             select(literal(event_id), Webhook.id, literal(0), literal(now), literal("")).where(
-                wanted
+                _wanting(event_type)
             ),
         )
     )
