@@ -308,7 +308,7 @@ def undo(
     after action `to`."""
     segment = header.get(ctx.sessions, no)
     try:
-        history.go_back(ctx.sessions, no, to=to)
+        history.go_back(ctx.sessions, no, to=to, user=who.account.name)
     except RapportError as exc:
         return card(request, ctx, who, segment.no, 422, error=exc.message)
     return back_to_card(segment.no, "undone" if to is None else "undone-to")

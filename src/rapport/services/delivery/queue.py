@@ -14,7 +14,9 @@ failed e-mail never loses a log entry and a crash loses at most the entry in fli
    busy or unreachable) is retried by a later run once `next_attempt_at` (1 min × 2^n)
    has come, a permanent one (no Word template for a hard copy, a 5xx refusal) only by an
    explicit resend; a contact without an e-mail address is 'skipped' with that reason;
-4. e-mail goes out at most `rate` messages per second.
+4. e-mail goes out at most `rate` messages per second;
+5. when the run ends, a `delivery.finished` webhook event (X9) reports what it did and the
+   states of the whole queue.
 
 The interaction's `delivery_status` mirrors its queue row: pending, sending, sent, failed,
 skipped or uncertain. Rapport keeps 'sent' where Business Central blanks the field after
@@ -28,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ from rapport.services.delivery.claims import (
     SKIPPED,
     UNCERTAIN,
     claim,
+    count_states,
     due,
     hand_off,
     in_logged_segment,
@@ -54,6 +57,7 @@ from rapport.services.delivery.claims import (
 from rapport.services.delivery.consent import skip_without_consent
 from rapport.services.delivery.merging import MergeSource, merge_select
 from rapport.services.delivery.output import Run
+from rapport.services.webhooks.outbox import DELIVERY_FINISHED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
@@ -145,12 +149,14 @@ def deliver(
     rate: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> DeliveryResult:
     """L3/X7/X8: deliver the due entries of a logged segment; see the module docstring.
 
     `rate` is e-mails per second (default `settings.smtp_rate`, RAPPORT_SMTP_RATE); `sleep`
     and `clock` pace them, and time the leases from `now`. Missing SMTP settings while
-    e-mail is due → Invalid, and nothing is sent or changed.
+    e-mail is due → Invalid, and nothing is sent or changed. `on_progress(done, total)` is
+    told after each entry how many of the entries due when the run began it has handled.
     """
     at, started = now or utcnow(), clock()
 
@@ -167,6 +173,8 @@ def deliver(
             output_dir=output_dir,
         )
         skipped = skip_without_consent(session, logged_segment_entry_no, at)
+        total = _due_count(session, logged_segment_entry_no, at) if on_progress else 0
+    handled = 0
     run.pace(rate or settings.smtp_rate or DEFAULT_RATE, clock, sleep)
     run.on_hand_off = lambda entry_no: hand_off(sessions, entry_no, current())
     with run:
@@ -176,14 +184,34 @@ def deliver(
             if claim(sessions, row.entry_no, current()):
                 outcome = run.deliver_one(row)
                 record(sessions, row.entry_no, outcome, at)
+            handled += 1
+            if on_progress:
+                on_progress(handled, total)
         archive = run.finish()
-    return DeliveryResult(
+    done = DeliveryResult(
         sent=run.sent,
         failed=run.failed,
         skipped=skipped + run.skipped,
         documents=run.documents,
         archive=archive,
     )
+    _finished(sessions, logged_segment_entry_no, done)
+    return done
+
+
+def _finished(sessions: Sessions, segment: int, done: DeliveryResult) -> None:
+    """X9: the end of a delivery run as a `delivery.finished` event."""
+    with sessions.begin() as session:
+        states = count_states(session, segment)
+        data = {"logged_segment": segment, "sent": done.sent, "failed": done.failed}
+        emit(
+            session, DELIVERY_FINISHED, {**data, "skipped": done.skipped, "states": asdict(states)}
+        )
+
+
+def _due_count(session: Session, segment: int, now: dt.datetime) -> int:
+    due_now = select(func.count()).select_from(Delivery).where(in_logged_segment(segment), due(now))
+    return int(session.scalar(due_now) or 0)
 
 
 def _due_channels(session: Session, segment: int, now: dt.datetime) -> set[str]:
