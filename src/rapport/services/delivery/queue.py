@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, insert, literal, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
