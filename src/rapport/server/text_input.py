@@ -38,8 +38,9 @@ def _nul_paths(value: Any, path: str) -> Iterator[str]:
             stack.extend((inner, f"{where}[{i}]") for i, inner in enumerate(item))
 
 
-def _first(pairs: Iterator[tuple[str, str]]) -> str | None:
-    return next((name for name, value in pairs if NUL in value or NUL in name), None)
+def _first(pairs: Iterator[tuple[str, Any]]) -> str | None:
+    """The first name whose name or value holds a NUL (path values may be numbers)."""
+    return next((name for name, value in pairs if NUL in f"{name}{value}"), None)
 
 
 async def refuse_nul(request: Request) -> None:
