@@ -182,6 +182,7 @@ def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElemen
     it is (a segment is usually much smaller than the contact base)."""
     matches = criteria.condition()
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
+    own: ColumnElement[bool]
     if driven is not None:
         own = lines.c.contact_id.in_(driven)
     else:
