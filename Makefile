@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run tour test check install system-packages docs messages clean
+.PHONY: run tour test check install system-packages docs messages screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,8 @@ LOCALE := src/rapport/web/locale
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o $(LOCALE)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching
+
+# Screenshots of the main pages at desktop and phone widths for the README and docs/
+# (Debian's Chromium, on the demo company).
+screenshots: system-packages install
+	$(BIN)/python scripts/screenshots.py

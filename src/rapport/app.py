@@ -29,6 +29,7 @@ from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
+from rapport.server.text_input import refuse_nul
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
 from rapport.web.render import error_page
@@ -65,10 +66,11 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
     )
     context = ServerContext(settings=settings, sessions=sessions, secret_key=secret_key(settings))
     app.state.rapport = context
+    guards = [Depends(authorize), Depends(refuse_nul)]
     for router in api.ROUTERS:
-        app.include_router(router, dependencies=[Depends(authorize)])
+        app.include_router(router, dependencies=guards)
     for router in web.ROUTERS:
-        app.include_router(router, dependencies=[Depends(authorize)], include_in_schema=False)
+        app.include_router(router, dependencies=guards, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Idempotency)
     app.add_middleware(RefreshSession)

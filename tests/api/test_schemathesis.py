@@ -30,9 +30,11 @@ def _demo_app():
 
 # Operations whose input means more than its schema can say: criteria text, a list's
 # opaque cursor, codes and numbers that must name a record, fields a service checks
-# against the setup, a file's contents. A request the schema allows may still be refused
-# there, with a 422 problem document saying what is wrong (checked against the schema like
-# every answer); every other check applies to them as to the rest.
+# against the setup (or by their names, as `… set FIELD=VALUE` does), the version an
+# `If-Match` names, a file's contents, an SMTP server the test has not configured. A
+# request the schema allows may still be refused there, with a 422 (or 412) problem
+# document saying what is wrong (checked against the schema like every answer); every
+# other check applies to them as to the rest.
 REFUSED_BY_MEANING = frozenset(
     {
         "GET /api/contacts",
@@ -66,6 +68,18 @@ REFUSED_BY_MEANING = frozenset(
         "GET /api/exports/{table}",
         "GET /api/opportunities",
         "GET /api/tasks",
+        "PATCH /api/campaigns/{no}",
+        "POST /api/templates",
+        "PATCH /api/templates/{code}",
+        "PATCH /api/setup",
+        "GET /api/codes/{table}",
+        "POST /api/codes/{table}",
+        "GET /api/codes/{table}/{code}",
+        "PATCH /api/codes/{table}/{code}",
+        "DELETE /api/codes/{table}/{code}",
+        "GET /api/saved-criteria",
+        "GET /api/segments/{no}/stats",
+        "POST /api/segments/{no}/lines/{line}/test-email",
     }
 )
 

@@ -1,6 +1,7 @@
-"""Imports and exports over HTTP (K4, SPEC §6.1): a multipart upload imported all or
-nothing, every bad row in the 422 problem; a table streamed as CSV, NDJSON or Excel with
-the rows and columns of `rapport export`."""
+"""Imports and exports over HTTP (K4, SPEC §6.1; issue 12 item 7): a multipart upload
+imported by a job (202, `Location: /api/jobs/{id}`), all or nothing, a file that cannot be
+one refused at once as a 4xx problem, every bad row in the failed job's result; a table
+streamed as CSV, NDJSON or Excel with the rows and columns of `rapport export`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from rapport.cli.main import run
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
+from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.api.conftest import problem_of
 from tests.factories import make_code
@@ -38,6 +42,20 @@ def upload(client, table, text, name="contacts.csv", **form):
 
 
 @pytest.fixture
+def imported(sessions):
+    """Upload a file, run the import job it answers with and return the finished job."""
+
+    def call(client, table, text, **form):
+        answer = upload(client, table, text, **form)
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["kind"] == "import"
+        assert jobs.run_next(sessions, runners(Settings())) is True
+        return client.get(answer.headers["location"]).json()
+
+    return call
+
+
+@pytest.fixture
 def exported(database_url, capsys):
     """What `rapport export TABLE [--where W]` writes on stdout."""
 
@@ -49,19 +67,21 @@ def exported(database_url, capsys):
     return call
 
 
-def test_k4_the_upload_name_never_leaves_the_upload_folder(client_as, cli_json):
+def test_k4_the_upload_name_never_leaves_the_upload_folder(client_as, cli_json, imported):
     marketer = client_as("marketer")
-    answer = upload(marketer, "contacts", GOOD, name="..\\../../contacts.csv")
-    assert answer.status_code == 200, answer.text
-    answer = upload(marketer, "contacts", "no,name\nC9,Nul\n", name="a\x00b.csv")
-    assert answer.status_code == 200, answer.text
+    job = imported(marketer, "contacts", GOOD, name="..\\../../contacts.csv")
+    assert job["state"] == "done", job
+    job = imported(marketer, "contacts", "no,name\nC9,Nul\n", name="a\x00b.csv")
+    assert job["state"] == "done", job
     assert len(cli_json("contacts", "list")) == 4
 
 
-def test_k4_an_upload_imports_the_file_and_answers_the_cli_json(client_as, cli_json):
-    answer = upload(client_as("marketer"), "contacts", GOOD)
-    assert answer.status_code == 200, answer.text
-    assert answer.json() == {"table": "contacts", "inserted": 3, "updated": 0, "bad_rows": []}
+def test_k4_an_upload_is_imported_by_a_job_whose_result_is_the_cli_json(
+    client_as, cli_json, imported
+):
+    job = imported(client_as("marketer"), "contacts", GOOD)
+    assert (job["state"], job["done"], job["total"]) == ("done", 3, 3)
+    assert job["result"] == {"table": "contacts", "inserted": 3, "updated": 0, "bad_rows": []}
     listed = cli_json("contacts", "list")
     assert [(c["no"], c["company_name"]) for c in listed] == [
         ("C1", "Acme"),
@@ -70,24 +90,23 @@ def test_k4_an_upload_imports_the_file_and_answers_the_cli_json(client_as, cli_j
     ]
 
 
-def test_k4_bad_rows_are_a_422_problem_listing_every_one_and_nothing_is_imported(
-    client_as, cli_json
+def test_k4_bad_rows_fail_the_job_listing_every_one_and_nothing_is_imported(
+    client_as, cli_json, imported
 ):
-    body = problem_of(upload(client_as("marketer"), "contacts", BAD), 422)
-    rows = [(e["line"], e["column"]) for e in body["errors"]]
-    assert rows == [(3, "type"), (4, "country")]
-    for entry in body["errors"]:
-        assert entry["field"] == entry["column"]
-        assert entry["reason"]
-        assert entry["message"].startswith(f"line {entry['line']}, column {entry['column']}: ")
-    assert body["detail"].startswith("2 bad rows; nothing imported")
+    job = imported(client_as("marketer"), "contacts", BAD)
+    assert job["state"] == "failed"
+    assert job["error"].startswith("2 bad rows; nothing imported")
+    bad = job["result"]["bad_rows"]
+    assert [(b["line"], b["column"]) for b in bad] == [(3, "type"), (4, "country")]
+    assert all(b["reason"] for b in bad)
+    assert (job["result"]["inserted"], job["result"]["updated"]) == (0, 0)
     assert cli_json("contacts", "list") == []
 
 
-def test_k4_skip_bad_rows_imports_the_good_ones_and_lists_the_bad(client_as):
-    answer = upload(client_as("marketer"), "contacts", BAD, skip_bad_rows="true")
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+def test_k4_skip_bad_rows_imports_the_good_ones_and_lists_the_bad(client_as, imported):
+    job = imported(client_as("marketer"), "contacts", BAD, skip_bad_rows="true")
+    assert job["state"] == "done", job
+    body = job["result"]
     assert body["inserted"] == 1
     assert [(bad["line"], bad["column"]) for bad in body["bad_rows"]] == [
         (3, "type"),
@@ -95,12 +114,12 @@ def test_k4_skip_bad_rows_imports_the_good_ones_and_lists_the_bad(client_as):
     ]
 
 
-def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json):
+def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json, imported):
     marketer = client_as("marketer")
-    upload(marketer, "contacts", GOOD)
-    problem_of(upload(marketer, "contacts", "no,name\nC1,Acme Group\n"), 422)
-    answer = upload(marketer, "contacts", "no,name\nC1,Acme Group\n", update="true")
-    assert answer.json()["updated"] == 1
+    imported(marketer, "contacts", GOOD)
+    assert imported(marketer, "contacts", "no,name\nC1,Acme Group\n")["state"] == "failed"
+    job = imported(marketer, "contacts", "no,name\nC1,Acme Group\n", update="true")
+    assert job["result"]["updated"] == 1
     assert cli_json("contacts", "show", "C1")["name"] == "Acme Group"
 
 
@@ -123,11 +142,15 @@ def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json):
         "dot-dot-name",
     ],
 )
-def test_k4_a_bad_upload_is_a_4xx_problem_never_a_500(client_as, cli_json, table, name, content):
+def test_k4_a_bad_upload_is_a_4xx_problem_never_a_500(
+    client_as, cli_json, sessions, table, name, content
+):
+    """What the file shows before its rows are read is refused at once, nothing queued."""
     answer = upload(client_as("marketer"), table, content, name=name)
     assert 400 <= answer.status_code < 500, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     assert cli_json("contacts", "list") == []
+    assert jobs.get_all(sessions) == []
 
 
 def test_k4_a_viewer_cannot_import(client_as, cli_json):
@@ -135,8 +158,8 @@ def test_k4_a_viewer_cannot_import(client_as, cli_json):
     assert cli_json("contacts", "list") == []
 
 
-def test_k4_the_csv_export_streams_what_the_cli_exports(client_as, exported):
-    upload(client_as("marketer"), "contacts", GOOD)
+def test_k4_the_csv_export_streams_what_the_cli_exports(client_as, exported, imported):
+    imported(client_as("marketer"), "contacts", GOOD)
     viewer = client_as("viewer")
     answer = viewer.get("/api/exports/contacts")
     assert answer.status_code == 200, answer.text
@@ -149,16 +172,16 @@ def test_k4_the_csv_export_streams_what_the_cli_exports(client_as, exported):
     assert [row[0] for row in csv.reader(io.StringIO(answer.text))] == ["no", "P1"]
 
 
-def test_k4_the_ndjson_export_is_one_object_per_row_keyed_by_column(client_as, exported):
-    upload(client_as("marketer"), "contacts", GOOD)
+def test_k4_the_ndjson_export_is_one_object_per_row_keyed_by_column(client_as, exported, imported):
+    imported(client_as("marketer"), "contacts", GOOD)
     answer = client_as("viewer").get("/api/exports/contacts?format=ndjson")
     assert answer.headers["content-type"] == "application/x-ndjson"
     rows = [json.loads(line) for line in answer.text.splitlines()]
     assert rows == list(csv.DictReader(io.StringIO(exported("contacts"))))
 
 
-def test_k4_the_xlsx_export_holds_the_rows_of_the_csv(client_as, exported):
-    upload(client_as("marketer"), "contacts", GOOD)
+def test_k4_the_xlsx_export_holds_the_rows_of_the_csv(client_as, exported, imported):
+    imported(client_as("marketer"), "contacts", GOOD)
     answer = client_as("viewer").get("/api/exports/contacts?format=xlsx")
     assert answer.status_code == 200, answer.text
     sheet = load_workbook(io.BytesIO(answer.content), read_only=True).active

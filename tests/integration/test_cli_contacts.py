@@ -239,3 +239,18 @@ def test_k1_list_with_bad_criteria_exits_1_with_the_position_and_no_output(rappo
     assert (status, out) == (1, "")
     assert "did you mean 'country'" in err
     assert "Traceback" not in err
+
+
+def test_k1_s1_c1_the_number_series_passes_over_numbers_already_taken(rapport, tmp_path):
+    """A number typed by hand or imported with the row is never handed out again."""
+    assert rapport("contacts", "add", "no=CT000001", "name=Typed")[0] == 0
+    rows = tmp_path / "contacts.csv"
+    rows.write_text("no,name,type\nCT000002,Imported,company\n", encoding="utf-8")
+    assert rapport("import", "contacts", str(rows))[0] == 0
+    status, out, err = rapport("contacts", "add", "name=Next")
+    assert (status, out.strip(), err) == (0, "CT000003", "")
+    campaigns = tmp_path / "campaigns.csv"
+    campaigns.write_text("no,description\nCP00001,Imported\n", encoding="utf-8")
+    assert rapport("import", "campaigns", str(campaigns))[0] == 0
+    status, out, err = rapport("campaign", "create", "--description", "Next")
+    assert (status, out.strip(), err) == (0, "CP00002", "")

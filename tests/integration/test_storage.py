@@ -6,7 +6,7 @@ from sqlalchemy import inspect, select
 
 from rapport.storage.db import SCHEMA_REVISION, current_revision
 from rapport.storage.number_series import next_no
-from rapport.storage.tables import Base, MarketingSetup
+from rapport.storage.tables import Base, Campaign, MarketingSetup, Opportunity, SegmentHeader, Task
 
 
 def test_a_new_database_has_every_table_and_the_latest_revision(sessions):
@@ -22,10 +22,11 @@ def test_a_new_database_starts_with_marketing_setup_and_number_series(sessions):
         setup = session.scalars(select(MarketingSetup)).one()
         assert (setup.segment_nos, setup.default_language_code) == ("SEG", "")
         assert setup.default_correspondence_type == ""
-        assert [next_no(session, "SEG") for _ in range(2)] == ["SEG00001", "SEG00002"]
-        assert next_no(session, "CAMP") == "CP00001"
-        assert next_no(session, "OPP") == "OP00001"
-        assert next_no(session, "TASK") == "TD00001"
+        seg = SegmentHeader.no
+        assert [next_no(session, "SEG", seg) for _ in range(2)] == ["SEG00001", "SEG00002"]
+        assert next_no(session, "CAMP", Campaign.no) == "CP00001"
+        assert next_no(session, "OPP", Opportunity.no) == "OP00001"
+        assert next_no(session, "TASK", Task.no) == "TD00001"
 
 
 def test_the_migrations_create_exactly_the_tables_of_the_model(sessions):

@@ -1,6 +1,8 @@
-"""English and Dutch (issue 13 item 7): every template string has an entry in both
-catalogs, the Dutch ones translated; the language follows the user's setting, else the
-browser's Accept-Language, else English."""
+"""English and Dutch (issue 13 item 7): every string of the web UI (its templates, the texts
+its Python modules mark with N_ and the criteria registry's labels the builder shows, all
+read with babel.cfg as `make messages` reads them) has an entry in both catalogs, the Dutch
+ones translated; the language follows the user's setting, else the browser's
+Accept-Language, else English."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from rapport.services.users import accounts
-from rapport.web import i18n
+from rapport.web import captions, i18n, segment_lines, segments
 from tests.api.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +32,10 @@ PINNED_DUTCH = {
 
 
 def template_strings() -> set[str]:
-    method_map = [("**.html", "jinja2")]
-    options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
-    found = extract_from_dir(
-        str(ROOT / "src" / "rapport" / "web" / "templates"), method_map, options
-    )
+    """Every message `make messages` extracts (babel.cfg: templates, N_ texts, labels)."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = extract_from_dir(str(ROOT), method_map, options_map)
     messages = set()
     for _filename, _line, message, _comments, _context in found:
         messages.add(message if isinstance(message, str) else message[0])
@@ -95,3 +97,45 @@ def test_a_user_with_dutch_as_language_gets_dutch_pages(anonymous, sessions):
     html = anonymous.get("/", headers={"accept-language": "en"}).text
     assert "Segmenten" in html
     assert "Afmelden" in html
+
+
+def python_labels() -> set[str]:
+    """The texts the web's Python modules hand to a page to translate, read at run time."""
+    tables = [segments.HEADER_FORM, segment_lines.LINE_FORM]
+    labels = {label for table in tables for _field, label, _kind in table}
+    labels |= {label for _field, label in segments.DIMENSIONS}
+    labels |= set(segments.DONE_MESSAGES.values())
+    labels |= set(captions.FIELD_CAPTIONS.values()) | set(captions.TABLE_CAPTIONS.values())
+    return labels | set(i18n.registry_labels())
+
+
+def test_every_python_defined_label_is_extracted_and_translated_into_dutch():
+    entries = {message.id: message.string for message in catalog("nl") if message.id}
+    assert sorted(python_labels() - template_strings()) == []
+    assert sorted(label for label in python_labels() if not entries.get(label)) == []
+
+
+def test_the_criteria_builder_offers_its_fields_in_the_users_language(browser_as):
+    browser = browser_as("viewer")
+    dutch = browser.get("/criteria-builder/fields", headers={"accept-language": "nl-BE"}).json()
+    english = browser.get("/criteria-builder/fields", headers={"accept-language": "en"}).json()
+    labels = {item["name"]: item["label"] for item in dutch["fields"]}
+    assert (labels["country"], labels["salesperson"]) == ("land/regio", "verkoper")
+    relations = {item["name"]: item["label"] for item in dutch["relations"]}
+    assert relations["mailing_group"] == "mailinggroep"
+    assert {item["name"]: item["label"] for item in english["fields"]}[
+        "country"
+    ] == "country/region"
+
+
+def test_a_question_of_the_card_is_asked_in_dutch(browser_as, sessions):
+    from tests.web.segment_pages import world
+
+    no = world(sessions, criteria="country = NL")
+    browser = browser_as("marketer")
+    asked = browser.post(
+        f"/segments/{no}/header",
+        data={"csrf_token": browser.csrf, "salesperson_code": "KIM"},
+        headers={"accept-language": "nl-BE"},
+    )
+    assert "Wilt u de segmentregels bijwerken?" in asked.text

@@ -1,6 +1,7 @@
 """Campaigns over HTTP (C1–C3): the list with a plain search, create, one campaign with its
-target groups, its entries, activate / deactivate, and the campaign statuses. Answers are
-the JSON of `rapport campaign … --json`."""
+target groups, its fields changed, its entries, activate / deactivate, and the campaign
+statuses. Answers are the JSON of `rapport campaign … --json`; a campaign carries its
+version as `ETag`, and a `PATCH` naming an older one in `If-Match` is refused with 412."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, Field
 
+from rapport.api import answers
+from rapport.api.field_values import Values, changes, values_body
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, cut, page_of
+from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
-from rapport.services.campaigns import cards, targets
+from rapport.services.campaigns import cards, edits, targets
 from rapport.services.campaigns.cards import (
     CampaignEntryRead,
     CampaignRead,
@@ -78,12 +82,44 @@ def create_campaign(body: CampaignCreate, ctx: Context) -> JSONResponse:
 
 
 @router.get("/campaigns/{no}", summary="A campaign with its totals and target groups")
-def get_campaign(no: CampaignNo, ctx: Context) -> dict[str, Any]:
-    """C2/C3: the campaign, its totals and its target groups."""
-    shape: dict[str, Any] = jsonable(cards.get(ctx.sessions, no))
+def get_campaign(no: CampaignNo, ctx: Context) -> JSONResponse:
+    """C2/C3: the campaign, its totals and its target groups, with its ETag."""
+    return _with_targets(ctx, no)
+
+
+def _with_targets(ctx: Context, no: str) -> JSONResponse:
+    found = cards.get_versioned(ctx.sessions, no)
+    shape: dict[str, Any] = jsonable(found.value)
     groups = targets.get_target_groups(ctx.sessions, no)
     shape["target_groups"] = [{"type": kind, "no": key} for kind, key in groups]
-    return shape
+    return JSONResponse(shape, headers={"etag": answers.etag(found.version)})
+
+
+@router.patch(
+    "/campaigns/{no}",
+    summary="Change a campaign's fields, optionally based on an ETag",
+    responses={
+        404: {"description": "No such campaign"},
+        412: {"description": "Another user has modified the campaign"},
+        422: {"description": "A field is not valid (RFC 9457 problem with `errors`)"},
+    },
+)
+def update_campaign(
+    no: CampaignNo,
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body({"ending_date": "2026-06-30"}, "Fields and their new values, in this order."),
+    ],
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """C1: `rapport campaign set CP FIELD=VALUE…` (description, starting_date, ending_date,
+    salesperson_code, status_code); the starting date may not be after the ending date.
+    Answers the campaign as `GET` does."""
+    edits.set_campaign(
+        ctx.sessions, no, values=changes(body), expected_version=answers.expected_versions(if_match)
+    )
+    return _with_targets(ctx, no)
 
 
 @router.get(

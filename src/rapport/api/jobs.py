@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -41,6 +41,16 @@ class JobRead(BaseModel):
     created_at: Timestamp
     started_at: Timestamp | None
     finished_at: Timestamp | None
+
+
+def job_answer(ctx: Context, job_id: int) -> JSONResponse:
+    """202 Accepted with the job just queued, and where to follow it (`Location`)."""
+    job = JobRead(**dataclasses.asdict(jobs.get(ctx.sessions, job_id, live=LIVE)))
+    return JSONResponse(
+        job.model_dump(mode="json"),
+        status_code=202,
+        headers={"location": f"/api/jobs/{job_id}"},
+    )
 
 
 def job_for(ctx: Context, who: Who, job_id: RowId) -> jobs.JobRead:

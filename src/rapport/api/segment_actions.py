@@ -219,8 +219,9 @@ def remove_contact(
     response_model=UndoAnswer,
     responses=PROBLEMS,
 )
-def undo(no: str, ctx: Context, body: UndoBody | None = None) -> JSONResponse:
-    return answer(history.go_back(ctx.sessions, no, to=body.to if body else None))
+def undo(no: str, ctx: Context, who: Who, body: UndoBody | None = None) -> JSONResponse:
+    to = body.to if body else None
+    return answer(history.go_back(ctx.sessions, no, to=to, user=who.account.name))
 
 
 @router.post(

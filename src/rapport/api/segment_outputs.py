@@ -1,7 +1,8 @@
-"""What a segment is used for, over HTTP (L2–L4, S12–S15; SPEC §7): log it (synchronously
-for now, answering `segment log --json`), export its contacts (a CSV or XLSX download,
-streamed from a file, never held in memory), apply a mailing group, create opportunities
-or tasks for its contacts, and its interaction languages.
+"""What a segment is used for, over HTTP (L2–L4, S12–S15; SPEC §7): log it (answering
+`segment log --json`; with delivery, the log commits in the request and its delivery runs
+as a job: 202 with the job, `Location: /api/jobs/{id}`), export its contacts (a CSV or
+XLSX download, streamed from a file, never held in memory), apply a mailing group, create
+opportunities or tasks for its contacts, and its interaction languages.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from rapport.api.answers import answer, plain
+from rapport.api.jobs import JobRead, job_answer
 from rapport.api.pages import Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
+from rapport.services.jobs import starts
 from rapport.services.segments import followup, languages, outputs
 
 router = APIRouter(prefix="/api", tags=["segment outputs"])
@@ -100,17 +103,28 @@ class LanguageRead(BaseModel):
     "/segments/{no}/log",
     summary="Log the segment as interactions (L2), optionally delivering them (L3)",
     response_model=LogAnswer,
-    responses=CHANGE_PROBLEMS,
+    responses={
+        **CHANGE_PROBLEMS,
+        202: {"model": JobRead, "description": "Logged; the delivery runs as this job"},
+    },
 )
 def log_segment(no: str, ctx: Context, who: Who, body: LogBody | None = None) -> JSONResponse:
+    """L2: without delivery, the log's result (200). L3: with `deliver`, the log commits
+    here and its delivery runs as a job (202, `Location: /api/jobs/{id}`) whose done/total
+    count the recipients; refused before anything is logged without SMTP settings."""
     given = body or LogBody()
+    if given.deliver:
+        started = starts.log_and_deliver(
+            ctx.sessions,
+            no,
+            follow_up=given.follow_up,
+            user=who.account.name,
+            settings=ctx.settings,
+        )
+        ctx.wake_jobs()
+        return job_answer(ctx, started.job_id)
     result = interactions.log_segment(
-        ctx.sessions,
-        no,
-        deliver=given.deliver,
-        follow_up=given.follow_up,
-        user=who.account.name,
-        settings=ctx.settings,
+        ctx.sessions, no, follow_up=given.follow_up, user=who.account.name, settings=ctx.settings
     )
     return answer(result)
 

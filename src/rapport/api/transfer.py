@@ -1,7 +1,9 @@
 """Imports and exports over HTTP (K4, SPEC §6.1): a CSV or Excel file uploaded into a
-table, all or nothing (the bad rows come back as a 422 problem listing each one with its
-line, column and reason); and a table streamed out as CSV, NDJSON or Excel, the rows read
-as they are sent so that no list of them is ever held in memory."""
+table runs as a job (202, `Location: /api/jobs/{id}`), all or nothing: a file that is not
+one or whose header lacks the table's columns is a 422 problem at once, and bad rows fail
+the job with each one's line, column and reason in its result; and a table streamed out
+as CSV, NDJSON or Excel, the rows read as they are sent so that no list of them is ever
+held in memory."""
 
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ from fastapi import APIRouter, Form, Path, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from rapport.api.shapes import answer, documented
+from rapport.api.jobs import JobRead, job_answer
 from rapport.errors import Invalid
-from rapport.server.guard import Context
-from rapport.services.transfer import exports, imports
-from rapport.services.transfer.imports import ImportResult
+from rapport.server.guard import Context, Who
+from rapport.services.jobs import starts
+from rapport.services.transfer import exports
 
 router = APIRouter(prefix="/api", tags=["imports and exports"])
 
@@ -36,28 +38,40 @@ PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reaso
 
 @router.post(
     "/imports/{table}",
-    summary="Import a CSV or Excel file into a table",
-    response_model=documented(ImportResult),
+    summary="Import a CSV or Excel file into a table, as a job",
+    status_code=202,
+    response_model=JobRead,
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
 def import_table(
     table: Table,
     file: Annotated[UploadFile, Form(description="A .csv or .xlsx file with a header row.")],
     ctx: Context,
+    who: Who,
     skip_bad_rows: Annotated[bool, Form(description="Import the good rows only.")] = False,
     update: Annotated[bool, Form(description="Update the rows whose key exists.")] = False,
 ) -> JSONResponse:
-    """K4: nothing is imported when a row is bad, unless `skip_bad_rows`: then the good
-    rows are, and the bad ones are listed in the answer."""
+    """K4: the import runs as a job; its result is `rapport import --json`'s. Nothing is
+    imported when a row is bad (the job fails, its result lists every bad row), unless
+    `skip_bad_rows`: then the good rows are, and the bad ones are listed."""
     name = _safe_name(file.filename or "")
-    with tempfile.TemporaryDirectory(prefix="rapport-import-") as folder:
-        path = FilePath(folder) / name
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out)
-        result = imports.import_table(
-            ctx.sessions, table, path, skip_bad_rows=skip_bad_rows, update=update
+    path = FilePath(tempfile.mkdtemp(prefix="rapport-import-")) / name
+    with path.open("wb") as out:
+        shutil.copyfileobj(file.file, out)
+    try:
+        job_id = starts.import_upload(
+            ctx.sessions,
+            table=table,
+            path=path,
+            skip_bad_rows=skip_bad_rows,
+            update=update,
+            by=who.account.name,
         )
-    return answer(result)
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    ctx.wake_jobs()
+    return job_answer(ctx, job_id)
 
 
 def _safe_name(given: str) -> str:

@@ -36,7 +36,7 @@ def undo(
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    result = asdict(segment_history.go_back(st.sessions, segment, to=to))
+    result = asdict(segment_history.go_back(st.sessions, segment, to=to, user=st.user))
     output.result(
         result,
         as_json=st.json,

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import output, progress
 from rapport.cli.options import OutputDir, Segment
 from rapport.cli.state import state
 
@@ -38,15 +38,17 @@ def log(
     from rapport.services.interactions import log as interactions
 
     st = state(ctx)
-    result = interactions.log_segment(
-        st.sessions,
-        segment,
-        deliver=deliver,
-        follow_up=follow_up,
-        user=st.user,
-        settings=st.settings,
-        output_dir=output_dir,
-    )
+    with progress.bar("Delivering", as_json=st.json or not deliver) as update_bar:
+        result = interactions.log_segment(
+            st.sessions,
+            segment,
+            deliver=deliver,
+            follow_up=follow_up,
+            user=st.user,
+            settings=st.settings,
+            output_dir=output_dir,
+            on_progress=update_bar,
+        )
     data = asdict(result)
 
     def human() -> None:

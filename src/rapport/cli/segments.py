@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import output, segment_actions, segment_history, segment_log, segment_outputs
+from rapport.cli import (
+    output,
+    segment_actions,
+    segment_history,
+    segment_letters,
+    segment_log,
+    segment_outputs,
+)
 from rapport.cli.options import Segment, assignments
 from rapport.cli.state import state
 
@@ -209,6 +216,7 @@ def language(
 segment_history.register(app)
 segment_outputs.register(app)
 segment_log.register(app)
+segment_letters.register(app)
 
 from rapport.cli import segment_delete  # noqa: E402
 

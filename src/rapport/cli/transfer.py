@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import output, progress
 from rapport.cli.state import state
 from rapport.errors import Invalid
 
@@ -75,9 +75,16 @@ def import_table(
     from rapport.services.transfer import imports
 
     st = state(ctx)
-    result = imports.import_table(
-        st.sessions, name, file, skip_bad_rows=skip_bad_rows, update=update, encoding=encoding
-    )
+    with progress.bar(f"Importing {file.name}", as_json=st.json) as update_bar:
+        result = imports.import_table(
+            st.sessions,
+            name,
+            file,
+            skip_bad_rows=skip_bad_rows,
+            update=update,
+            encoding=encoding,
+            on_progress=update_bar,
+        )
     for bad in result.bad_rows:
         output.message(f"skipped {bad}")
 
@@ -116,16 +123,23 @@ def export_table(
     ] = None,
 ) -> None:
     """K4: export TABLE with the columns its import reads, in key order; with --where, the
-    contacts (or their rows) the criteria select. Bad criteria exit 1, nothing written."""
+    contacts (or their rows) the criteria select. Bad criteria exit 1, nothing written.
+    Written to a file on a terminal, a progress bar follows the rows."""
     name = _table_spec(table)
     if out is not None:
         _usable(out, "'-o' / '--output'")
     from rapport.services.transfer import exports
 
     st = state(ctx)
-    result = exports.export_table(
-        st.sessions, name, where=where, path=out, stream=None if out else sys.stdout
-    )
+    with progress.bar(f"Exporting {name}", as_json=st.json or out is None) as update_bar:
+        result = exports.export_table(
+            st.sessions,
+            name,
+            where=where,
+            path=out,
+            stream=None if out else sys.stdout,
+            on_progress=update_bar,
+        )
     if out is not None:
         output.result(
             asdict(result),

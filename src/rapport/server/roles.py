@@ -57,6 +57,14 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/segments/{no}/tasks"): MARKETER,
     ("GET", "/api/segments/{no}/languages"): VIEWER,
     ("POST", "/api/segments/{no}/languages"): MARKETER,
+    ("GET", "/api/segments/{no}/stats"): VIEWER,
+    ("GET", "/api/segments/{no}/overlap"): VIEWER,
+    ("GET", "/api/segments/{no}/lines/{line}/preview"): VIEWER,
+    ("POST", "/api/segments/{no}/lines/{line}/test-email"): MARKETER,
+    # API: saved criteria (S9)
+    ("GET", "/api/saved-criteria"): VIEWER,
+    ("GET", "/api/saved-criteria/{code}"): VIEWER,
+    ("DELETE", "/api/saved-criteria/{code}"): MARKETER,
     # API: contacts (K1, K2)
     ("GET", "/api/contacts"): VIEWER,
     ("POST", "/api/contacts"): MARKETER,
@@ -87,14 +95,25 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/campaigns"): MARKETER,
     ("GET", "/api/campaigns/{no}"): VIEWER,
     ("GET", "/api/campaigns/{no}/entries"): VIEWER,
+    ("PATCH", "/api/campaigns/{no}"): MARKETER,
     ("POST", "/api/campaigns/{no}/activate"): MARKETER,
     ("POST", "/api/campaigns/{no}/deactivate"): MARKETER,
     ("GET", "/api/campaign-statuses"): VIEWER,
     ("POST", "/api/campaign-statuses"): ADMIN,
     # API: interaction templates (L1)
     ("GET", "/api/templates"): VIEWER,
+    ("POST", "/api/templates"): MARKETER,
     ("GET", "/api/templates/{code}"): VIEWER,
+    ("PATCH", "/api/templates/{code}"): MARKETER,
     ("POST", "/api/templates/{code}/attachments"): MARKETER,
+    # API: setup and code tables (reads for everyone, changes admin)
+    ("GET", "/api/setup"): VIEWER,
+    ("PATCH", "/api/setup"): ADMIN,
+    ("GET", "/api/codes/{table}"): VIEWER,
+    ("POST", "/api/codes/{table}"): ADMIN,
+    ("GET", "/api/codes/{table}/{code}"): VIEWER,
+    ("PATCH", "/api/codes/{table}/{code}"): ADMIN,
+    ("DELETE", "/api/codes/{table}/{code}"): ADMIN,
     # API: imports and exports (K4)
     ("POST", "/api/imports/{table}"): MARKETER,
     ("GET", "/api/exports/{table}"): VIEWER,
@@ -136,6 +155,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/segments/{no}/lines/{line_no}/edit"): MARKETER,
     ("POST", "/segments/{no}/lines/{line_no}"): MARKETER,
     ("POST", "/segments/{no}/lines/{line_no}/remove"): MARKETER,
+    ("GET", "/segments/{no}/lines/{line_no}/preview"): VIEWER,
+    ("POST", "/segments/{no}/lines/{line_no}/test-email"): MARKETER,
     ("GET", "/segments/{no}/explain"): VIEWER,
     ("GET", "/segments/{no}/history"): VIEWER,
     ("POST", "/segments/{no}/save-criteria"): MARKETER,
@@ -176,6 +197,23 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/admin/users/{name}/disable"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens/{token_id}/revoke"): ADMIN,
+    # Web: setup (everyone reads; an admin changes)
+    ("GET", "/setup"): VIEWER,
+    ("POST", "/setup"): ADMIN,
+    ("GET", "/setup/number-series"): VIEWER,
+    ("POST", "/setup/number-series"): ADMIN,
+    ("GET", "/setup/number-series/{code}"): VIEWER,
+    ("POST", "/setup/number-series/{code}"): ADMIN,
+    ("GET", "/setup/codes"): VIEWER,
+    ("GET", "/setup/codes/{table}"): VIEWER,
+    ("POST", "/setup/codes/{table}"): ADMIN,
+    ("GET", "/setup/codes/{table}/{code}"): VIEWER,
+    ("POST", "/setup/codes/{table}/{code}"): ADMIN,
+    ("POST", "/setup/codes/{table}/{code}/delete"): ADMIN,
+    # Web: saved criteria (S9; viewers read, marketers delete)
+    ("GET", "/saved-criteria"): VIEWER,
+    ("GET", "/saved-criteria/{code}"): VIEWER,
+    ("POST", "/saved-criteria/{code}/delete"): MARKETER,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import SQLColumnExpression, exists, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
@@ -20,8 +20,12 @@ def setup_series(session: Session, field: str) -> str:
     return code
 
 
-def next_no(session: Session, series_code: str) -> str:
-    """Take the next number of `series_code` (locked until the transaction ends)."""
+def next_no(session: Session, series_code: str, key: SQLColumnExpression[str]) -> str:
+    """Take the next number of `series_code` (locked until the transaction ends).
+
+    Numbers already used by a row of `key`'s table (typed by hand, or imported with their
+    own numbers) are passed over, so the series never hands out a number that exists.
+    """
     query = select(NumberSeries).where(NumberSeries.code == series_code)
     if is_postgresql(session):
         query = query.with_for_update()
@@ -29,6 +33,8 @@ def next_no(session: Session, series_code: str) -> str:
     if series is None:
         raise NotFound(f"number series {series_code!r} does not exist")
     no = increment_no(series.last_no_used) if series.last_no_used else series.starting_no
+    while session.scalar(select(exists().where(key == no))):
+        no = increment_no(no)
     session.execute(
         update(NumberSeries).where(NumberSeries.code == series_code).values(last_no_used=no)
     )

@@ -12,6 +12,7 @@ entry in either catalog.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -69,3 +70,31 @@ def _accepted(header: str) -> list[tuple[str, float]]:
                 quality = 0.0
         found.append((name.strip(), quality))
     return sorted(found, key=lambda item: -item[1])
+
+
+def N_(message: str) -> str:
+    """Mark a string defined in Python (a caption, a message) for `make messages`; the page
+    translates it when it shows it."""
+    return message
+
+
+def registry_labels() -> list[str]:
+    """The labels of the criteria registry the criteria builder shows (contact fields, the
+    relations and their fields, the memberships), in registry order, each once."""
+    from rapport.criteria import fields as registry
+
+    labels = [item.label for item in registry.CONTACT_FIELDS.values()]
+    for rel in registry.RELATIONS.values():
+        labels += [rel.label, *(item.label for item in rel.fields.values())]
+    labels += list(registry.MEMBERSHIPS.values())
+    return list(dict.fromkeys(labels))
+
+
+def extract_registry_labels(
+    fileobj: object, keywords: object, comment_tags: object, options: object
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method (babel.cfg) for `criteria/fields.py`: its labels, read from
+    the registry itself rather than from its source text."""
+    del fileobj, keywords, comment_tags, options
+    for label in registry_labels():
+        yield 0, "gettext", label, []

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from rapport.errors import Invalid
+from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
-from rapport.services.jobs import queue as jobs
+from rapport.services.jobs import starts
 from rapport.services.transfer.tables import TABLES
 from rapport.web.render import page
 
@@ -49,12 +49,29 @@ def start_import(
     skip_bad_rows: Annotated[bool, Form()] = False,
     update: Annotated[bool, Form()] = False,
 ) -> Response:
-    """K4: the file is kept in a folder of its own until the import job has read it."""
+    """K4: the file is kept in a folder of its own until the import job has read it; a
+    file that is not a CSV or a workbook, or whose header lacks the table's columns, is
+    refused beside the form, nothing queued."""
     try:
         if table not in TABLES:
             raise Invalid(f"choose one of {', '.join(sorted(TABLES))}", field="table")
         name = _safe_name(file.filename or "")
-    except Invalid as exc:
+        path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        try:
+            job_id = starts.import_upload(
+                ctx.sessions,
+                table=table,
+                path=path,
+                skip_bad_rows=skip_bad_rows,
+                update=update,
+                by=who.account.name,
+            )
+        finally:
+            if not path.exists():
+                shutil.rmtree(path.parent, ignore_errors=True)
+    except RapportError as exc:
         return page(
             request,
             "imports/page.html",
@@ -63,10 +80,5 @@ def start_import(
             error=str(exc),
             chosen=table,
         )
-    path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / name
-    with path.open("wb") as out:
-        shutil.copyfileobj(file.file, out)
-    params = {"table": table, "path": str(path), "skip_bad_rows": skip_bad_rows, "update": update}
-    job_id = jobs.submit(ctx.sessions, kind="import", params=params, by=who.account.name)
     ctx.wake_jobs()
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

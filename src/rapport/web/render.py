@@ -3,6 +3,7 @@ the CSRF token, the language) and the error page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,24 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     return response
 
 
-def language_context(request: Request) -> dict[str, Any]:
-    """The page's language and its gettext functions (`_`, `gettext`, `ngettext`)."""
+def language_of(request: Request) -> str:
+    """The language of the answer: the user's setting, else the browser's, else English."""
     identity = identify(request)
-    language = negotiate(
+    return negotiate(
         identity.account.language_code if identity else None,
         request.headers.get("accept-language"),
     )
+
+
+def translator(request: Request) -> Callable[[str], str]:
+    """Plain gettext in the request's language, for texts defined in Python (marked `N_`)
+    that reach the page as data (JSON, a question) rather than through a template's `_`."""
+    return translations(language_of(request)).gettext
+
+
+def language_context(request: Request) -> dict[str, Any]:
+    """The page's language and its gettext functions (`_`, `gettext`, `ngettext`)."""
+    language = language_of(request)
     catalog = translations(language)
 
     def gettext(message: str, **variables: Any) -> Markup:

@@ -8,6 +8,7 @@ for a GROUP BY over all of a large segment's lines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,7 +17,8 @@ from starlette.responses import Response
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.segments import analytics, browse
-from rapport.web.render import page
+from rapport.web.i18n import N_
+from rapport.web.render import page, translator
 from rapport.web.segments import DIMENSIONS, data
 
 router = APIRouter()
@@ -26,15 +28,16 @@ ROW_HEIGHT = 24
 LABEL_WIDTH = 170
 
 
-def bars(composition: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each group as a bar: its label, count, width and vertical place."""
+def bars(composition: dict[str, Any], say: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Each group as a bar: its label, count, width and vertical place; `say` translates
+    the names of the groups without a value and of the rest."""
     groups = list(composition["groups"])
     if composition["other"]:
-        groups.append({"value": "(other)", "lines": composition["other"]})
+        groups.append({"value": say(N_("(other)")), "lines": composition["other"]})
     top = max((group["lines"] for group in groups), default=0) or 1
     return [
         {
-            "label": group["value"] or "(none)",
+            "label": group["value"] or say(N_("(none)")),
             "lines": group["lines"],
             "width": max(1, round(BAR_WIDTH * group["lines"] / top)),
             "y": index * ROW_HEIGHT,
@@ -51,7 +54,7 @@ def composition(request: Request, who: Who, ctx: Context, no: str, by: str = "co
         found = data(analytics.stats(ctx.sessions, no, by=by))
     except RapportError as exc:
         return page(request, "segments/_chart.html", 422, error=exc.message, chart=None)
-    drawn = bars(found)
+    drawn = bars(found, translator(request))
     return page(
         request,
         "segments/_chart.html",

@@ -11,6 +11,7 @@ message at its position) for what does not parse: a half-typed text is not a fai
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,7 +24,8 @@ from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.segments import actions, header
 from rapport.services.setup import codes
-from rapport.web.render import page
+from rapport.web.i18n import N_
+from rapport.web.render import page, translator
 from rapport.web.segments import back_to_card, card, data, question
 
 router = APIRouter()
@@ -88,7 +90,10 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
             would = run_action(ctx, no, verb, form, user=who.account.name, preview=True)
             if would.removed and would.no_of_lines == 0 and segment.no_of_criteria_actions >= 1:
                 asked = question(
-                    "Your Segment is now empty. Do you want to reset number of criteria actions?",
+                    N_(
+                        "Your Segment is now empty. Do you want to reset number of criteria "
+                        "actions?"
+                    ),
                     action=f"/segments/{segment.no}/actions",
                     name="reset_criteria",
                     default="yes",
@@ -118,13 +123,14 @@ def preview(request: Request, who: Who, ctx: Context, no: str) -> Response:
     return page(request, "segments/_preview.html", **values)
 
 
-def builder_registry() -> dict[str, Any]:
-    """The criteria fields and relations as the builder offers them (from the registry)."""
+def builder_registry(say: Callable[[str], str]) -> dict[str, Any]:
+    """The criteria fields and relations as the builder offers them (from the registry),
+    their labels in the page's language (`say`)."""
 
     def field(item: registry.Field) -> dict[str, Any]:
         return {
             "name": item.name,
-            "label": item.label,
+            "label": say(item.label),
             "type": item.type.value,
             "operators": list(item.operators),
             "choices": list(item.choices),
@@ -135,20 +141,20 @@ def builder_registry() -> dict[str, Any]:
         "relations": [
             {
                 "name": rel.name,
-                "label": rel.label,
+                "label": say(rel.label),
                 "shorthand": rel.shorthand,
                 "fields": [field(item) for item in rel.fields.values()],
             }
             for rel in registry.RELATIONS.values()
         ],
         "memberships": [
-            {"name": name, "label": label} for name, label in registry.MEMBERSHIPS.items()
+            {"name": name, "label": say(label)} for name, label in registry.MEMBERSHIPS.items()
         ],
     }
 
 
 @router.get("/criteria-builder/fields")
-def builder_fields(who: Who, ctx: Context) -> JSONResponse:
+def builder_fields(request: Request, who: Who, ctx: Context) -> JSONResponse:
     """The builder's fields, relations and the code values each code field offers."""
     del who
     offered = {}
@@ -158,7 +164,7 @@ def builder_fields(who: Who, ctx: Context) -> JSONResponse:
             {"code": row["code"], "description": row.get("name") or row.get("description") or ""}
             for row in rows
         ]
-    return JSONResponse({**builder_registry(), "codes": offered})
+    return JSONResponse({**builder_registry(translator(request)), "codes": offered})
 
 
 @router.get("/criteria-builder/tree")

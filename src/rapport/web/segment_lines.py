@@ -1,6 +1,7 @@
-"""The segment card's lines (S5, X3, X5; SPEC §8): the grid a page at a time by keyset,
+"""The segment card's lines (S5, X3, X5, L3; SPEC §8): the grid a page at a time by keyset,
 filtered with criteria; a line edited in place (htmx swaps the row for its form and back)
-or removed; explain a line; the membership history.
+or removed; explain a line; the membership history; a line's letter previewed before
+logging, and sent as a test e-mail to an address of the marketer's choice.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from starlette.responses import Response
 
 from rapport.errors import NotFound, RapportError
 from rapport.server.guard import Context, Who
+from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
 from rapport.web.render import page
@@ -161,3 +163,49 @@ def membership(request: Request, who: Who, ctx: Context, no: str, contact: str =
         history_shown=HISTORY_SHOWN,
         segment={"no": no.strip().upper()},
     )
+
+
+def letter_page(
+    request: Request, ctx: Context, who: Any, no: str, line_no: int, **extra: Any
+) -> Response:
+    """A line's merged letter (L3), or the reason it cannot be merged."""
+    values: dict[str, Any] = {
+        "segment": {"no": no.strip().upper()},
+        "line_no": line_no,
+        "letter": None,
+        "error": None,
+        "can_change": can_change(who),
+        "to": "",
+        "sent_to": None,
+        "send_error": None,
+        **extra,
+    }
+    status = 422 if extra.get("send_error") else 200
+    try:
+        merged = preview.preview_letter(ctx.sessions, no, line_no, settings=ctx.settings)
+        values["letter"] = data(merged.preview)
+    except NotFound as exc:
+        return page(request, "segments/letter.html", 404, **{**values, "error": exc.message})
+    except RapportError as exc:
+        return page(request, "segments/letter.html", 422, **{**values, "error": exc.message})
+    return page(request, "segments/letter.html", status, **values)
+
+
+@router.get("/segments/{no}/lines/{line_no}/preview")
+def letter(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """L3: the e-mail or Word letter the line's contact would receive, before logging."""
+    return letter_page(request, ctx, who, no, line_no)
+
+
+@router.post("/segments/{no}/lines/{line_no}/test-email")
+async def test_email(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+    """L3: the line's merged e-mail sent to the address given; the page says where it went,
+    or why it was not sent beside the address."""
+    form = await request.form()
+    to = form.get("to")
+    to = to if isinstance(to, str) else ""
+    try:
+        sent = preview.send_test_email(ctx.sessions, no, line_no, to=to, settings=ctx.settings)
+    except RapportError as exc:
+        return letter_page(request, ctx, who, no, line_no, to=to, send_error=exc.message)
+    return letter_page(request, ctx, who, no, line_no, sent_to=sent.to)

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from rapport.errors import Conflict, Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
+from rapport.services.jobs import starts
 from rapport.services.segments import followup, header, outputs, reuse
 from rapport.web.render import page
 from rapport.web.segments import back_to_card, card, data, question
@@ -118,14 +120,27 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
 
 @router.post("/segments/{no}/log")
 async def log_segment(request: Request, who: Who, ctx: Context, no: str) -> Response:
-    """L2–L4: log the segment (with delivery and a follow-up segment when asked)."""
+    """L2–L4: log the segment (and a follow-up segment when asked); with delivery (L3) the
+    log commits here and the delivery runs as a job, whose page follows its progress."""
     form = await form_of(request)
+    follow_up = form.get("follow_up") == "true"
     try:
-        result = interactions.log_segment(
+        if form.get("deliver") == "true":
+            started = await run_in_threadpool(
+                starts.log_and_deliver,
+                ctx.sessions,
+                no,
+                follow_up=follow_up,
+                user=who.account.name,
+                settings=ctx.settings,
+            )
+            ctx.wake_jobs()
+            return RedirectResponse(f"/jobs/{started.job_id}", status_code=303)
+        result = await run_in_threadpool(
+            interactions.log_segment,
             ctx.sessions,
             no,
-            deliver=form.get("deliver") == "true",
-            follow_up=form.get("follow_up") == "true",
+            follow_up=follow_up,
             user=who.account.name,
             settings=ctx.settings,
         )

@@ -26,7 +26,8 @@ from rapport.server.guard import Context, Who
 from rapport.services.segments import browse, header, history
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
-from rapport.web.render import page
+from rapport.web.i18n import N_
+from rapport.web.render import page, translator
 
 router = APIRouter()
 
@@ -35,38 +36,38 @@ HISTORY_SHOWN = 100
 # The header fields the card edits, in the order of Business Central's page: (field, label,
 # kind). The kinds pick the input: text, code, date, amount, flag or a choice.
 HEADER_FORM: tuple[tuple[str, str, str], ...] = (
-    ("description", "Description", "text"),
-    ("date", "Date", "date"),
-    ("salesperson_code", "Salesperson", "code"),
-    ("campaign_no", "Campaign", "code"),
-    ("interaction_template_code", "Interaction template", "code"),
-    ("language_code_default", "Language (default)", "code"),
-    ("subject_default", "Subject (default)", "text"),
-    ("correspondence_type_default", "Correspondence type (default)", "correspondence"),
-    ("unit_cost", "Unit cost", "amount"),
-    ("unit_duration", "Unit duration (min.)", "amount"),
-    ("information_flow", "Information flow", "flow"),
-    ("initiated_by", "Initiated by", "initiated"),
-    ("campaign_target", "Campaign target", "flag"),
-    ("campaign_response", "Campaign response", "flag"),
-    ("ignore_contact_corres_type", "Ignore contact correspondence type", "flag"),
-    ("send_word_docs_as_attmt", "Send Word documents as attachment", "flag"),
+    ("description", N_("Description"), "text"),
+    ("date", N_("Date"), "date"),
+    ("salesperson_code", N_("Salesperson"), "code"),
+    ("campaign_no", N_("Campaign"), "code"),
+    ("interaction_template_code", N_("Interaction template"), "code"),
+    ("language_code_default", N_("Language (default)"), "code"),
+    ("subject_default", N_("Subject (default)"), "text"),
+    ("correspondence_type_default", N_("Correspondence type (default)"), "correspondence"),
+    ("unit_cost", N_("Unit cost"), "amount"),
+    ("unit_duration", N_("Unit duration (min.)"), "amount"),
+    ("information_flow", N_("Information flow"), "flow"),
+    ("initiated_by", N_("Initiated by"), "initiated"),
+    ("campaign_target", N_("Campaign target"), "flag"),
+    ("campaign_response", N_("Campaign response"), "flag"),
+    ("ignore_contact_corres_type", N_("Ignore contact correspondence type"), "flag"),
+    ("send_word_docs_as_attmt", N_("Send Word documents as attachment"), "flag"),
 )
 # What a composition can be shown by: (criteria field or relation, label).
 DIMENSIONS: tuple[tuple[str, str], ...] = (
-    ("country", "Country/region"),
-    ("salesperson", "Salesperson"),
-    ("language", "Language"),
-    ("type", "Contact type"),
-    ("correspondence_type", "Correspondence type"),
-    ("territory", "Territory"),
-    ("city", "City"),
-    ("organizational_level", "Organizational level"),
-    ("industry_group", "Industry group"),
-    ("business_relation", "Business relation"),
-    ("mailing_group", "Mailing group"),
-    ("job_responsibility", "Job responsibility"),
-    ("web_source", "Web source"),
+    ("country", N_("Country/region")),
+    ("salesperson", N_("Salesperson")),
+    ("language", N_("Language")),
+    ("type", N_("Contact type")),
+    ("correspondence_type", N_("Correspondence type")),
+    ("territory", N_("Territory")),
+    ("city", N_("City")),
+    ("organizational_level", N_("Organizational level")),
+    ("industry_group", N_("Industry group")),
+    ("business_relation", N_("Business relation")),
+    ("mailing_group", N_("Mailing group")),
+    ("job_responsibility", N_("Job responsibility")),
+    ("web_source", N_("Web source")),
 )
 CHOICES = {
     "correspondence": ("", "hard_copy", "email"),
@@ -209,6 +210,9 @@ def card(
     """The card of segment `no`, with `extra` values (a message, an error, a question)."""
     values = card_values(ctx.sessions, no, who)
     values.update(extra)
+    if values.get("question"):
+        asked = values["question"]
+        values["question"] = {**asked, "text": translator(request)(asked["text"])}
     return page(request, "segments/card.html", status_code, **values)
 
 
@@ -218,17 +222,17 @@ def back_to_card(no: str, message: str = "") -> Response:
 
 
 DONE_MESSAGES = {
-    "created": "The segment has been created.",
-    "header": "The header has been changed.",
-    "undone": "The last action has been undone.",
-    "undone-to": "The actions after the chosen one have been undone.",
-    "action": "The action has been carried out.",
-    "line": "The line has been removed.",
-    "saved": "The criteria have been saved.",
-    "reused": "The criteria have been reused.",
-    "mailing-group": "The mailing group has been applied.",
-    "opportunities": "The opportunities have been created.",
-    "tasks": "The tasks have been created.",
+    "created": N_("The segment has been created."),
+    "header": N_("The header has been changed."),
+    "undone": N_("The last action has been undone."),
+    "undone-to": N_("The actions after the chosen one have been undone."),
+    "action": N_("The action has been carried out."),
+    "line": N_("The line has been removed."),
+    "saved": N_("The criteria have been saved."),
+    "reused": N_("The criteria have been reused."),
+    "mailing-group": N_("The mailing group has been applied."),
+    "opportunities": N_("The opportunities have been created."),
+    "tasks": N_("The tasks have been created."),
 }
 
 
@@ -262,7 +266,7 @@ async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Respo
     asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
     if asks and answer not in ("yes", "no"):
         asked = question(
-            "You have modified the header. Do you want to update the segment lines?",
+            N_("You have modified the header. Do you want to update the segment lines?"),
             action=f"/segments/{current.no}/header",
             name="update_lines",
             default="yes",
@@ -304,7 +308,7 @@ def undo(
     after action `to`."""
     segment = header.get(ctx.sessions, no)
     try:
-        history.go_back(ctx.sessions, no, to=to)
+        history.go_back(ctx.sessions, no, to=to, user=who.account.name)
     except RapportError as exc:
         return card(request, ctx, who, segment.no, 422, error=exc.message)
     return back_to_card(segment.no, "undone" if to is None else "undone-to")

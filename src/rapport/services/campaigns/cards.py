@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.dates import as_date
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.search import contains
@@ -139,7 +140,7 @@ def create_campaign(
             if session.get(Campaign, no) is not None:
                 raise Conflict(f"Campaign {no} already exists.")
         else:
-            no = next_no(session, series)
+            no = next_no(session, series, Campaign.no)
         session.add(
             Campaign(
                 no=no,
@@ -219,12 +220,18 @@ def get_all(sessions: Sessions, *, search: str | None = None) -> list[CampaignRe
 
 def get(sessions: Sessions, no: str) -> CampaignRead:
     """C2: one campaign with its totals."""
+    return get_versioned(sessions, no).value
+
+
+def get_versioned(sessions: Sessions, no: str) -> Versioned[CampaignRead]:
+    """C2: one campaign with its totals, and the version of its fields that a change names
+    (`edits.set_campaign`)."""
     key = as_code(no, field="no")
     with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
-    if row is None:
-        raise NotFound(f"Campaign {key} does not exist.")
-    return _read(row)
+        if row is None:
+            raise NotFound(f"Campaign {key} does not exist.")
+        return Versioned(_read(row), version_of(session.get_one(Campaign, key)))
 
 
 def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:

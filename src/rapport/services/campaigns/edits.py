@@ -7,11 +7,12 @@ given field is applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 
 from rapport.errors import NotFound
+from rapport.services._versions import check_version
 from rapport.services.campaigns.cards import CampaignRead, _campaigns, _read, as_code, check_dates
 from rapport.services.setup.records import check_references, convert
 from rapport.services.transfer.tables import TABLES
@@ -21,8 +22,16 @@ from rapport.storage.tables import Campaign
 EDITABLE = ("description", "starting_date", "ending_date", "salesperson_code", "status_code")
 
 
-def set_campaign(sessions: Sessions, no: str, *, values: Sequence[tuple[str, str]]) -> CampaignRead:
-    """C1: change the campaign's fields in the order given; returns it with its totals."""
+def set_campaign(
+    sessions: Sessions,
+    no: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    expected_version: Collection[str] | None = None,
+) -> CampaignRead:
+    """C1: change the campaign's fields in the order given; returns it with its totals.
+    With `expected_version`, the campaign must still be at one of those versions (else
+    Stale, nothing changed)."""
     key = as_code(no, field="no")
     spec = TABLES["campaigns"]
     given = convert(spec, values, editable=EDITABLE)
@@ -32,6 +41,7 @@ def set_campaign(sessions: Sessions, no: str, *, values: Sequence[tuple[str, str
         ).one_or_none()
         if campaign is None:
             raise NotFound(f"Campaign {key} does not exist.")
+        check_version(campaign, expected_version, what="campaign")
         check_references(session, spec, given)
         for name, value in given.items():
             setattr(campaign, name, value)

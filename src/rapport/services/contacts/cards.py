@@ -149,7 +149,7 @@ def _setup_defaults(session: Session) -> dict[str, Any]:
 def _number(session: Session, no: str) -> str:
     series = setup_series(session, "contact_nos")
     if not no:
-        return next_no(session, series)
+        return next_no(session, series, contacts.c.no)
     manual_no_allowed(session, series)
     if session.scalar(select(exists().where(contacts.c.no == no))):
         raise Conflict(f"Contact {no} already exists.")

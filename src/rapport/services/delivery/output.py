@@ -15,17 +15,20 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Invalid
 from rapport.services.contacts.consent import unsubscribe_url
 from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
+    Letter,
     RenderError,
     kind_of,
     letter,
@@ -50,6 +53,7 @@ EMAIL, HARD_COPY = CorrespondenceType.EMAIL.value, CorrespondenceType.HARD_COPY.
 DEFAULT_OUTPUT = Path("rapport-output")
 NO_EMAIL = "the contact has no e-mail address (nor an active alternate address with one)"
 NO_ATTACHMENT = "The interaction template has no attachment for the selected language code."
+NO_WORD_TEMPLATE = "a hard copy needs a Word template"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -116,10 +120,7 @@ class Run:
     def _attachment(self, no: int) -> tuple[bytes, str] | None:
         if no not in self._attachments:
             with self.sessions.begin() as session:
-                row = session.execute(
-                    select(Attachment.content, Attachment.file_extension).where(Attachment.no == no)
-                ).first()
-            self._attachments[no] = (bytes(row[0]), str(row[1])) if row is not None else None
+                self._attachments[no] = attachment_of(session, no)
         return self._attachments[no]
 
     def deliver_one(self, row: Any) -> Outcome:
@@ -149,24 +150,14 @@ class Run:
         return outcome
 
     def _email(self, row: Any) -> Outcome:
-        recipient = row.alt_email or row.contact_email
+        recipient = recipient_of(row)
         if not recipient:
             return Outcome("skipped", NO_EMAIL)
         attachment = self._attachment(row.attachment_no)
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
-        link = unsubscribe_url(self.settings, row.contact_no)
-        fields = merge_fields(row, unsubscribe_url=link)
-        body = letter(
-            attachment[0], attachment[1], fields, as_attachment=row.send_word_docs_as_attmt
-        )
-        mail = message(
-            sender=self.sender,
-            recipient=recipient,
-            subject=row.subject or row.description,
-            content=body,
-            file_name=f"{_safe(row.description or 'letter')}.docx",
-            unsubscribe_url=link,
+        mail = email_of(
+            row, attachment, settings=self.settings, sender=self.sender, recipient=recipient
         )
         if self.mailer is None or self.throttle is None:
             return Outcome("failed", "delivery by e-mail is not configured")
@@ -180,9 +171,8 @@ class Run:
         if attachment is None:
             return Outcome("failed", NO_ATTACHMENT)
         if kind_of(attachment[1]) != "word":
-            return Outcome("failed", "a hard copy needs a Word template")
-        link = unsubscribe_url(self.settings, row.contact_no)
-        document = render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
+            return Outcome("failed", NO_WORD_TEMPLATE)
+        document = hard_copy_of(row, attachment, settings=self.settings)
         path = self.folder / f"{row.entry_no} {_safe(row.contact_no)}.docx"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -218,6 +208,75 @@ class Run:
 
 def _safe(name: str) -> str:
     return _UNSAFE.sub("_", name).strip("_") or "document"
+
+
+# One entry's merge, shared by the delivery and by the preview of a line before it is
+# logged (`preview`): `row` has the columns of `merging.merge_select`, `attachment` is
+# the (content, file extension) of the entry's attachment.
+
+
+def attachment_of(session: Session, no: int) -> tuple[bytes, str] | None:
+    """The (content, file extension) of attachment `no`, None when there is none."""
+    row = session.execute(
+        select(Attachment.content, Attachment.file_extension).where(Attachment.no == no)
+    ).first()
+    return (bytes(row[0]), str(row[1])) if row is not None else None
+
+
+def recipient_of(row: Any) -> str:
+    """The address an entry's e-mail goes to: its active alternate address's, else the
+    contact's ('' when neither has one)."""
+    return str(row.alt_email or row.contact_email or "")
+
+
+def subject_of(row: Any) -> str:
+    return str(row.subject or row.description)
+
+
+def document_name(row: Any) -> str:
+    """The file name of an entry's merged Word document."""
+    return f"{_safe(row.description or 'letter')}.docx"
+
+
+def email_letter(row: Any, attachment: tuple[bytes, str], *, settings: Settings) -> Letter:
+    """The merged e-mail form of an entry's attachment (an HTML or text body, or a Word
+    document inline or attached); RenderError when it cannot be merged."""
+    link = unsubscribe_url(settings, row.contact_no)
+    return letter(
+        attachment[0],
+        attachment[1],
+        merge_fields(row, unsubscribe_url=link),
+        as_attachment=row.send_word_docs_as_attmt,
+    )
+
+
+def email_of(
+    row: Any,
+    attachment: tuple[bytes, str],
+    *,
+    settings: Settings,
+    sender: str,
+    recipient: str,
+    content: Letter | None = None,
+    one_click: bool = True,
+) -> EmailMessage:
+    """The e-mail of an entry to `recipient`, with the contact's one-click unsubscribe
+    headers unless `one_click` is off (a test e-mail to someone else)."""
+    link = unsubscribe_url(settings, row.contact_no) if one_click else None
+    return message(
+        sender=sender,
+        recipient=recipient,
+        subject=subject_of(row),
+        content=content or email_letter(row, attachment, settings=settings),
+        file_name=document_name(row),
+        unsubscribe_url=link,
+    )
+
+
+def hard_copy_of(row: Any, attachment: tuple[bytes, str], *, settings: Settings) -> bytes:
+    """An entry's Word template merged for its contact, as DOCX bytes."""
+    link = unsubscribe_url(settings, row.contact_no)
+    return render_docx(attachment[0], merge_fields(row, unsubscribe_url=link))
 
 
 def _to_pdf(documents: list[Path], folder: Path) -> list[Path]:

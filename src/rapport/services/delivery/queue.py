@@ -14,7 +14,9 @@ failed e-mail never loses a log entry and a crash loses at most the entry in fli
    busy or unreachable) is retried by a later run once `next_attempt_at` (1 min × 2^n)
    has come, a permanent one (no Word template for a hard copy, a 5xx refusal) only by an
    explicit resend; a contact without an e-mail address is 'skipped' with that reason;
-4. e-mail goes out at most `rate` messages per second.
+4. e-mail goes out at most `rate` messages per second;
+5. when the run ends, a `delivery.finished` webhook event (X9) reports what it did and the
+   states of the whole queue.
 
 The interaction's `delivery_status` mirrors its queue row: pending, sending, sent, failed,
 skipped or uncertain. Rapport keeps 'sent' where Business Central blanks the field after
@@ -28,11 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound
@@ -43,6 +45,7 @@ from rapport.services.delivery.claims import (
     SKIPPED,
     UNCERTAIN,
     claim,
+    count_states,
     due,
     hand_off,
     in_logged_segment,
@@ -52,18 +55,15 @@ from rapport.services.delivery.claims import (
     utcnow,
 )
 from rapport.services.delivery.consent import skip_without_consent
+from rapport.services.delivery.merging import MergeSource, merge_select
 from rapport.services.delivery.output import Run
+from rapport.services.webhooks.outbox import DELIVERY_FINISHED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Contact,
-    ContactAltAddress,
-    ContactAltAddressDateRange,
     Delivery,
     LoggedSegment,
-    MarketingSetup,
-    Salesperson,
-    Salutation,
 )
 
 DEFAULT_RATE = 10.0  # messages per second
@@ -103,54 +103,25 @@ def _check_logged_segment(session: Session, entry_no: int) -> None:
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
     """One row per entry with everything its delivery needs: contact, address, salesperson."""
-    rng, alt = ContactAltAddressDateRange, ContactAltAddress
-    alt_email = (
-        select(alt.email)
-        .join(rng, and_(rng.contact_id == alt.contact_id, rng.contact_alt_address_code == alt.code))
-        .where(
-            rng.contact_id == ILE.contact_id,
-            rng.starting_date <= ILE.date,
-            or_(rng.ending_date.is_(None), rng.ending_date >= ILE.date),
-        )
-        .order_by(rng.starting_date.desc())
-        .limit(1)
-        .correlate(ILE)
-        .scalar_subquery()
+    rows = ILE.__table__.join(Delivery, Delivery.entry_no == ILE.entry_no).outerjoin(
+        LoggedSegment, LoggedSegment.entry_no == ILE.logged_segment_entry_no
     )
-    default_salutation = session.scalar(select(MarketingSetup.default_salutation_code)) or ""
-    salutation_code = case((Contact.salutation != "", Contact.salutation), else_=default_salutation)
-    return (
-        select(
-            ILE.entry_no,
-            ILE.date,
-            ILE.subject,
-            ILE.description,
-            ILE.segment_no,
-            ILE.attachment_no,
-            ILE.send_word_docs_as_attmt,
-            ILE.salesperson_code,
-            Delivery.channel,
-            Contact.no.label("contact_no"),
-            Contact.name.label("contact_name"),
-            Contact.company_name,
-            Contact.email.label("contact_email"),
-            Contact.address,
-            Contact.post_code,
-            Contact.city,
-            Contact.country,
-            func.coalesce(alt_email, "").label("alt_email"),
-            Salesperson.name.label("salesperson_name"),
-            Salutation.formal_greeting,
-            LoggedSegment.description.label("segment_description"),
-        )
-        .join(Delivery, Delivery.entry_no == ILE.entry_no)
-        .join(Contact, Contact.id == ILE.contact_id)
-        .outerjoin(Salesperson, Salesperson.code == ILE.salesperson_code)
-        .outerjoin(Salutation, Salutation.code == salutation_code)
-        .outerjoin(LoggedSegment, LoggedSegment.entry_no == ILE.logged_segment_entry_no)
-        .where(ILE.entry_no.in_(entry_nos))
-        .order_by(ILE.entry_no)
+    source = MergeSource(
+        rows=rows,
+        correlate=ILE,
+        entry_no=ILE.entry_no,
+        date=ILE.date,
+        subject=ILE.subject,
+        description=ILE.description,
+        segment_no=ILE.segment_no,
+        attachment_no=ILE.attachment_no,
+        send_word_docs_as_attmt=ILE.send_word_docs_as_attmt,
+        salesperson_code=ILE.salesperson_code,
+        channel=Delivery.channel,
+        contact_id=ILE.contact_id,
+        segment_description=LoggedSegment.description,
     )
+    return merge_select(session, source).where(ILE.entry_no.in_(entry_nos)).order_by(ILE.entry_no)
 
 
 def _due_rows(sessions: Sessions, segment: int, now: dt.datetime) -> Iterator[Any]:
@@ -178,12 +149,14 @@ def deliver(
     rate: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> DeliveryResult:
     """L3/X7/X8: deliver the due entries of a logged segment; see the module docstring.
 
     `rate` is e-mails per second (default `settings.smtp_rate`, RAPPORT_SMTP_RATE); `sleep`
     and `clock` pace them, and time the leases from `now`. Missing SMTP settings while
-    e-mail is due → Invalid, and nothing is sent or changed.
+    e-mail is due → Invalid, and nothing is sent or changed. `on_progress(done, total)` is
+    told after each entry how many of the entries due when the run began it has handled.
     """
     at, started = now or utcnow(), clock()
 
@@ -200,6 +173,8 @@ def deliver(
             output_dir=output_dir,
         )
         skipped = skip_without_consent(session, logged_segment_entry_no, at)
+        total = _due_count(session, logged_segment_entry_no, at) if on_progress else 0
+    handled = 0
     run.pace(rate or settings.smtp_rate or DEFAULT_RATE, clock, sleep)
     run.on_hand_off = lambda entry_no: hand_off(sessions, entry_no, current())
     with run:
@@ -209,14 +184,34 @@ def deliver(
             if claim(sessions, row.entry_no, current()):
                 outcome = run.deliver_one(row)
                 record(sessions, row.entry_no, outcome, at)
+            handled += 1
+            if on_progress:
+                on_progress(handled, total)
         archive = run.finish()
-    return DeliveryResult(
+    done = DeliveryResult(
         sent=run.sent,
         failed=run.failed,
         skipped=skipped + run.skipped,
         documents=run.documents,
         archive=archive,
     )
+    _finished(sessions, logged_segment_entry_no, done)
+    return done
+
+
+def _finished(sessions: Sessions, segment: int, done: DeliveryResult) -> None:
+    """X9: the end of a delivery run as a `delivery.finished` event."""
+    with sessions.begin() as session:
+        states = count_states(session, segment)
+        data = {"logged_segment": segment, "sent": done.sent, "failed": done.failed}
+        emit(
+            session, DELIVERY_FINISHED, {**data, "skipped": done.skipped, "states": asdict(states)}
+        )
+
+
+def _due_count(session: Session, segment: int, now: dt.datetime) -> int:
+    due_now = select(func.count()).select_from(Delivery).where(in_logged_segment(segment), due(now))
+    return int(session.scalar(due_now) or 0)
 
 
 def _due_channels(session: Session, segment: int, now: dt.datetime) -> set[str]:

@@ -1,25 +1,23 @@
 """Logging a segment (L2, L4, L7): Business Central's Log Segment (reference §2.11), set-based.
 
-One transaction: the checks (interaction_checks), one logged segment, one campaign entry per
-campaign of the segment, one interaction log entry per line with a contact (INSERT … SELECT
-numbered by line), the delivery queue rows when delivering, the attachments the lines use
-frozen read-only, the segment removed, and optionally the follow-up segment with the same
-contacts. Delivery runs only after that transaction has committed, so a failed e-mail never
-loses a log entry (SPEC §10).
+One transaction: the checks, one logged segment, one campaign entry per campaign of the
+segment, one interaction log entry per line with a contact (INSERT … SELECT numbered by
+line), the delivery queue rows when delivering, the attachments the lines use frozen, the
+segment removed, optionally the follow-up segment, and the `segment.logged` event (X9).
+Delivery runs only after that commit, so a failed e-mail never loses a log entry (§10).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import case, delete, false, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import DeliveryFailed, RapportError
+from rapport.domain.enums import DeliveryStatus
 from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions._checks import (
     check_header,
@@ -30,7 +28,13 @@ from rapport.services.interactions._checks import (
     logged_lines,
     to_deliver,
 )
+from rapport.services.interactions._delivering import (
+    Progress,
+    check_delivery_settings,
+    run_delivery,
+)
 from rapport.services.segments.engine import get_header, new_header
+from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.tables import (
@@ -43,9 +47,6 @@ from rapport.storage.tables import (
     Task,
     table_of,
 )
-
-if TYPE_CHECKING:
-    from rapport.services.delivery.queue import DeliveryResult
 
 FOLLOW_UP_LENGTH = 50
 INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
@@ -101,7 +102,10 @@ class LogResult:
 
 @dataclass(frozen=True)
 class Logged:
-    entry_no: int
+    """What a log wrote; the `segment.logged` event's data (X9)."""
+
+    segment_no: str
+    logged_segment: int
     interactions: int
     campaign_entries: int
     queued: int
@@ -118,20 +122,22 @@ def log_segment(
     settings: Settings | None = None,
     output_dir: Path | None = None,
     deliver_now: bool = True,
+    on_progress: Progress | None = None,
 ) -> LogResult:
     """L2: log the segment as interactions, all or nothing; L4: with `follow_up`, a new
     segment "Follow-up on segment …" with the same contacts; L3: with `deliver`, the
     entries to send are queued and, with `deliver_now`, delivered after the log has
     committed (the server leaves the queue to a job instead). E-mail delivery without its
     settings, or hard copies without a folder to write them to, are refused before anything
-    is logged."""
+    is logged. `on_progress(done, total)` follows the delivery, entry by entry."""
     settings = settings or Settings.load()
     with sessions.begin() as session:
         logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
         if logged.queued:
-            check_delivery_settings(session, logged.entry_no, settings, output_dir)
+            check_delivery_settings(session, logged.logged_segment, settings, output_dir)
+        emit(session, SEGMENT_LOGGED, {**asdict(logged), "user": user})
     result = LogResult(
-        logged_segment=logged.entry_no,
+        logged_segment=logged.logged_segment,
         interactions=logged.interactions,
         campaign_entries=logged.campaign_entries,
         delivered=0,
@@ -139,9 +145,15 @@ def log_segment(
     )
     if not logged.queued or not deliver_now:
         return result
-    sent = run_delivery(sessions, logged.entry_no, settings=settings, output_dir=output_dir)
+    sent = run_delivery(
+        sessions,
+        logged.logged_segment,
+        settings=settings,
+        output_dir=output_dir,
+        on_progress=on_progress,
+    )
     with reading(sessions) as session:
-        states = count_states(session, logged.entry_no)
+        states = count_states(session, logged.logged_segment)
     return replace(
         result,
         delivered=sent.sent,
@@ -176,7 +188,7 @@ def record_log(
     )
     if interactions >= ANALYZE_FROM:
         analyze(session, "interaction_log_entries", "segment_lines")
-    return Logged(entry_no, interactions, campaign_count, queued, new_no)
+    return Logged(old_no, entry_no, interactions, campaign_count, queued, new_no)
 
 
 def lock_numbering(session: Session) -> None:
@@ -357,40 +369,3 @@ def create_follow_up(
     session.flush()
     add_logged_contacts(session, header, entry_no=entry_no, user=user)
     return header.no
-
-
-def run_delivery(
-    sessions: Sessions, entry_no: int, *, settings: Settings | None, output_dir: Path | None
-) -> DeliveryResult:
-    """Deliver the queued entries of logged segment `entry_no`; the log stays whatever
-    happens here, and a failure says how to resend."""
-    from rapport.services.delivery import queue as delivery
-
-    try:
-        return delivery.deliver(
-            sessions,
-            logged_segment_entry_no=entry_no,
-            settings=settings or Settings.load(),
-            output_dir=output_dir,
-        )
-    except RapportError as exc:
-        raise DeliveryFailed(entry_no, exc) from exc
-
-
-def check_delivery_settings(
-    session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
-) -> None:
-    """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
-    new files: without them the log is refused (rolled back), not left to fail."""
-    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
-    from rapport.services.transfer.files import check_output_folder
-
-    mine = (
-        deliveries.c.entry_no == entries.c.entry_no,
-        entries.c.logged_segment_entry_no == entry_no,
-    )
-    channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
-    if CorrespondenceType.EMAIL.value in channels:
-        mail_settings(settings)
-    if CorrespondenceType.HARD_COPY.value in channels:
-        check_output_folder(output_dir or DEFAULT_OUTPUT)

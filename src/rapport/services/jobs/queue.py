@@ -38,6 +38,14 @@ class JobRead:
     finished_at: dt.datetime | None
 
 
+class JobFailed(RapportError):
+    """A job's failure with what it found, kept as the job's result (a file's bad rows)."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class Progress:
     """What a running job reports: how far it is and what it has to say."""
 
@@ -69,16 +77,23 @@ def utcnow() -> dt.datetime:
 
 
 def submit_in(
-    session: Session, *, kind: str, params: Mapping[str, Any], by: str, total: int | None = None
+    session: Session,
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    by: str,
+    total: int | None = None,
+    message: str = "",
 ) -> int:
-    """Queue a job inside the caller's transaction (it exists only if the caller commits)."""
+    """Queue a job inside the caller's transaction (it exists only if the caller commits),
+    with what it has to say from the start (`message`)."""
     job = Job(
         kind=kind,
         state=QUEUED,
         done=0,
         total=total,
         params=json.dumps(dict(params), default=str),
-        messages="[]",
+        messages=json.dumps([message] if message else []),
         error="",
         created_by=by[:50],
         created_at=utcnow(),
@@ -88,9 +103,17 @@ def submit_in(
     return job.id
 
 
-def submit(sessions: Sessions, *, kind: str, params: Mapping[str, Any], by: str) -> int:
+def submit(
+    sessions: Sessions,
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    by: str,
+    total: int | None = None,
+    message: str = "",
+) -> int:
     with sessions.begin() as session:
-        return submit_in(session, kind=kind, params=params, by=by)
+        return submit_in(session, kind=kind, params=params, by=by, total=total, message=message)
 
 
 def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = None) -> JobRead:
@@ -167,7 +190,8 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
             raise RapportError(f"this server does not run jobs of kind {kind!r}")
         result = runner(sessions, params, Progress(sessions, job_id))
     except RapportError as exc:
-        _finish(sessions, job_id, state=FAILED, error=exc.message[:500])
+        found = json.dumps(exc.result, default=str) if isinstance(exc, JobFailed) else None
+        _finish(sessions, job_id, state=FAILED, error=exc.message[:500], result=found)
     except Exception:
         log.exception("job %s (%s) failed", job_id, kind)
         _finish(sessions, job_id, state=FAILED, error="an internal error occurred; it is logged")

@@ -3,12 +3,16 @@
 - `deliver`: deliver the queued entries of a logged segment (L3, X8); its progress is the
   delivery queue itself (entries no longer pending, of all its entries).
 - `import`: import an uploaded file into a table (K4); the file is removed once imported.
-  A file with bad rows fails the job with the bad-row report as its error.
+  Its rows are counted at the end: the import holds the write lock while it works, so it
+  cannot write progress beside it. A file with bad rows fails the job with the bad-row report
+  as its error and every bad row (line, column, reason) in its result, as
+  `rapport import --json` lists them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import DeliveryStatus
-from rapport.services.jobs.queue import LiveProgress, Progress, Runner
+from rapport.services.jobs.queue import JobFailed, LiveProgress, Progress, Runner
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Delivery, InteractionLogEntry
@@ -49,21 +53,25 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
     ) -> dict[str, Any]:
         from rapport.services.transfer import imports
 
-        path = Path(str(params["path"]))
+        path, table = Path(str(params["path"])), str(params["table"])
         try:
             done = imports.import_table(
                 sessions,
-                str(params["table"]),
+                table,
                 path,
                 skip_bad_rows=bool(params.get("skip_bad_rows")),
                 update=bool(params.get("update")),
             )
+        except imports.BadFile as exc:
+            nothing = imports.ImportResult(table, 0, 0, exc.bad_rows)
+            raise JobFailed(exc.message, asdict(nothing)) from exc
         finally:
             path.unlink(missing_ok=True)
-        progress.update(done.inserted + done.updated, done.inserted + done.updated)
-        result = asdict(done)
-        result["bad_rows"] = [str(bad) for bad in done.bad_rows]
-        return result
+            with suppress(OSError):  # the upload's own folder, once empty
+                path.parent.rmdir()
+        rows = done.inserted + done.updated + len(done.bad_rows)
+        progress.update(rows, rows)
+        return asdict(done)
 
     return {DELIVER: deliver, IMPORT: import_file}
 

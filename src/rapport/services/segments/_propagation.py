@@ -114,7 +114,7 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
         select(User).where(func.upper(User.name) == user.strip().upper()).order_by(User.name)
     ).first()
     header = SegmentHeader(
-        no=next_no(session, series),
+        no=next_no(session, series, SegmentHeader.no),
         no_series=series,
         description=description.strip(),
         date=dt.date.today(),

@@ -7,6 +7,10 @@ that empties a segment with more than one criteria action resets its criteria an
 as Business Central's default answer does, unless `keep_criteria` is given.
 `remove_matching` is the one body of reduce, refine and the manual removal of a contact,
 previews included (they read without the write lock).
+
+Every change of a segment's lines is reported here too, by `changed`: a `segment.changed`
+webhook event (X9) with its counts, written to the outbox inside the change's own
+transaction, so an action that rolls back reports nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from rapport.services.segments.results import (
     RemovalPreview,
     RemovalResult,
 )
+from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
 from rapport.storage.db import Sessions, analyze, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
@@ -83,6 +88,27 @@ def record_action(
     session.add(row)
     session.flush()
     return row
+
+
+def changed(
+    session: Session, header: SegmentHeader, *, action: str, user: str, **counts: Any
+) -> None:
+    """X9: report a change of the segment's lines (an action, an undo, a line edit) as a
+    `segment.changed` event in the caller's transaction, with the lines left on it (counted
+    only when a webhook wants the event)."""
+    if not wanted(session, SEGMENT_CHANGED):
+        return
+    emit(
+        session,
+        SEGMENT_CHANGED,
+        {
+            "segment_no": header.no,
+            "action": action,
+            **counts,
+            "no_of_lines": no_of_lines(session, header.id),
+            "user": user,
+        },
+    )
 
 
 def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
@@ -155,6 +181,16 @@ def record_insertions(
     session.flush()
     remaining = no_of_lines(session, header.id)
     finish(session, header, rows=added)
+    changed(
+        session,
+        header,
+        action=SegmentAction.ADD.value,
+        user=user,
+        action_no=row.action_no,
+        added=added,
+        removed=0,
+        manual=manual,
+    )
     return AddResult(action_no=row.action_no, added=added, no_of_lines=remaining, skipped=skipped)
 
 
@@ -237,6 +273,16 @@ def apply_remove(
         reset_criteria(session, header)
         action_no = 0
     finish(session, header, rows=removed)
+    changed(
+        session,
+        header,
+        action=action.value,
+        user=user,
+        action_no=action_no,
+        added=0,
+        removed=removed,
+        manual=manual,
+    )
     return RemovalResult(action_no=action_no, removed=removed, no_of_lines=remaining)
 
 

@@ -22,6 +22,7 @@ from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._recording import changed
 from rapport.storage.db import Sessions, analyze, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, table_of
@@ -66,9 +67,11 @@ class Explanation:
     events: list[dict[str, Any]]
 
 
-def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> UndoResult:
+def go_back(
+    sessions: Sessions, segment_no: str, *, to: int | None = None, user: str = ""
+) -> UndoResult:
     """S8 (to = the previous action) and X5 (to = any earlier action, 0 = before the first):
-    every action after `to` is undone, in one transaction."""
+    every action after `to` is undone, in one transaction (reported as `segment.changed`)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         count = no_of_criteria_actions(session, header.id)
@@ -106,10 +109,21 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
             )
         )
         sync_campaign_targets(session, header)
-        changed = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
-        analyze(session, "segment_lines", rows=changed)
+        rows = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
+        analyze(session, "segment_lines", rows=rows)
+        undone = [action.action_no for action in actions]
+        changed(
+            session,
+            header,
+            action="undo",
+            user=user,
+            action_no=target,
+            added=sum(a.no_of_lines_removed for a in actions),
+            removed=sum(a.no_of_lines_added for a in actions),
+            undone=undone,
+        )
         return UndoResult(
-            undone=[action.action_no for action in actions],
+            undone=undone,
             no_of_lines=no_of_lines(session, header.id),
             no_of_criteria_actions=target,
         )

@@ -19,7 +19,7 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segments._fields import check_reference, convert_line_value
 from rapport.services.segments._lines import contacts, insert_lines, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header
-from rapport.services.segments._recording import record_action
+from rapport.services.segments._recording import changed, record_action
 from rapport.services.segments.results import MANUAL
 from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions
@@ -56,7 +56,8 @@ def set_line(
     expected_version: Collection[str] | None = None,
 ) -> None:
     """S5: change fields of line `line_no` in the order given, each validated. With
-    `expected_version`, the line must still be at one of those versions (else Stale)."""
+    `expected_version`, the line must still be at one of those versions (else Stale).
+    The edit is reported as one `segment.changed` event (X9)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         check_version(_get_line(session, header, line_no), expected_version, what="Segment Line")
@@ -74,6 +75,8 @@ def set_line(
                 setattr(line, field, value)
             session.flush()
         sync_campaign_targets(session, header)
+        fields = list(dict.fromkeys(field for field, _ in values))
+        changed(session, header, action="line_edit", user=user, line_no=line_no, fields=fields)
 
 
 def _get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:

@@ -19,7 +19,7 @@ from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import SegmentRead, get_header, read
 from rapport.services.segments.line_edits import _get_line
 from rapport.services.segments.results import SegmentLine
-from rapport.services.segments.versions import version_of
+from rapport.services.segments.versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
@@ -33,14 +33,6 @@ class Chunk(Generic[T]):
 
     items: list[T]
     more: bool
-
-
-@dataclass(frozen=True)
-class Versioned(Generic[T]):
-    """A record as read, with the version a change of it names."""
-
-    value: T
-    version: str
 
 
 def like_pattern(text: str) -> str:

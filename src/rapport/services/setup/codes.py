@@ -8,7 +8,7 @@ code that a contact, a template or another record still uses cannot be deleted.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.transfer.tables import TABLES, TableSpec
 from rapport.storage.db import Sessions, reading
@@ -68,8 +69,11 @@ def _key(spec: TableSpec, code: str) -> str:
     return key
 
 
-def _row(session: Session, spec: TableSpec, key: str) -> dict[str, Any] | None:
-    found = session.execute(select(spec.table).where(spec.table.c.code == key)).first()
+def _row(
+    session: Session, spec: TableSpec, key: str, *, lock: bool = False
+) -> dict[str, Any] | None:
+    query = select(spec.table).where(spec.table.c.code == key)
+    found = session.execute(query.with_for_update() if lock else query).first()
     return dict(found._mapping) if found else None
 
 
@@ -79,6 +83,17 @@ def get_all(sessions: Sessions, table: str) -> CodeTable:
     with reading(sessions) as session:
         rows = session.execute(select(spec.table).order_by(spec.table.c.code))
         return CodeTable(spec.name, _columns(spec), tuple(dict(r._mapping) for r in rows))
+
+
+def get_code(sessions: Sessions, table: str, code: str) -> Versioned[dict[str, Any]]:
+    """One code of `table` with every field, and the version a change of it names."""
+    spec = spec_of(table)
+    key = _key(spec, code)
+    with reading(sessions) as session:
+        row = _row(session, spec, key)
+    if row is None:
+        raise NotFound(f"{spec.name}: code {key} does not exist.")
+    return Versioned(row, version_of(row))
 
 
 def add_code(
@@ -97,15 +112,23 @@ def add_code(
 
 
 def set_code(
-    sessions: Sessions, table: str, code: str, *, values: Sequence[tuple[str, str]]
+    sessions: Sessions,
+    table: str,
+    code: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    expected_version: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Change fields of an existing code (its code itself stays)."""
+    """Change fields of an existing code (its code itself stays). With `expected_version`,
+    the code must still be at one of those versions (else Stale, nothing changed)."""
     spec = spec_of(table)
     key = _key(spec, code)
     given = convert(spec, values, editable=editable_fields(spec, without=("code",)))
     with sessions.begin() as session:
-        if _row(session, spec, key) is None:
+        row = _row(session, spec, key, lock=True)
+        if row is None:
             raise NotFound(f"{spec.name}: code {key} does not exist.")
+        check_version(row, expected_version, what=f"{spec.name} code")
         check_references(session, spec, given)
         if given:
             session.execute(update(spec.table).where(spec.table.c.code == key).values(**given))

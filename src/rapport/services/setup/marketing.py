@@ -8,11 +8,12 @@ are Business Central's Marketing Setup → Inheritance: what a person takes from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
+from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.transfer.tables import TableSpec, spec_for
 from rapport.storage.db import Sessions, reading
@@ -50,7 +51,7 @@ class SetupRead:
     inherit_communication_details: bool
 
 
-def _spec() -> TableSpec:
+def setup_spec() -> TableSpec:
     return spec_for(
         MarketingSetup,
         *(((name,), NumberSeries, ("code",)) for name in SERIES),
@@ -67,18 +68,32 @@ def _read(setup: MarketingSetup) -> SetupRead:
 
 def get(sessions: Sessions) -> SetupRead:
     """The marketing setup."""
+    return get_versioned(sessions).value
+
+
+def get_versioned(sessions: Sessions) -> Versioned[SetupRead]:
+    """The marketing setup, and the version a change of it names (`set_setup`)."""
     with reading(sessions) as session:
-        return _read(session.scalars(select(MarketingSetup)).one())
+        setup = session.scalars(select(MarketingSetup)).one()
+        return Versioned(_read(setup), version_of(setup))
 
 
-def set_setup(sessions: Sessions, *, values: Sequence[tuple[str, str]]) -> SetupRead:
+def set_setup(
+    sessions: Sessions,
+    *,
+    values: Sequence[tuple[str, str]],
+    expected_version: Collection[str] | None = None,
+) -> SetupRead:
     """Change marketing setup fields in the order given (e.g. `inherit_language_code=false`,
-    `default_salesperson_code=JO`); a code must exist. Returns the setup after the change."""
-    spec = _spec()
+    `default_salesperson_code=JO`); a code must exist. Returns the setup after the change.
+    With `expected_version`, the setup must still be at one of those versions (else Stale,
+    nothing changed)."""
+    spec = setup_spec()
     given = convert(spec, values, editable=editable_fields(spec))
     with sessions.begin() as session:
-        check_references(session, spec, given)
         setup = session.scalars(select(MarketingSetup).with_for_update()).one()
+        check_version(setup, expected_version, what="marketing setup")
+        check_references(session, spec, given)
         for name, value in given.items():
             setattr(setup, name, value)
         session.flush()

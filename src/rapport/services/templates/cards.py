@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.errors import Invalid, NotFound
+from rapport.services._versions import Versioned, version_of
 from rapport.services.templates.merge_fields import unknown_fields
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
@@ -132,9 +133,16 @@ def get_all(sessions: Sessions) -> list[TemplateRead]:
 
 def get(sessions: Sessions, code: str) -> TemplateRead:
     """L1: one template with its language variants."""
+    return get_versioned(sessions, code).value
+
+
+def get_versioned(sessions: Sessions, code: str) -> Versioned[TemplateRead]:
+    """L1: one template with its language variants, and the version of its fields that a
+    change names (`edits.set_template`)."""
     with reading(sessions) as session:
         template = find(session, code)
-        return read(template, variants(session, [template.code]).get(template.code, []))
+        found = read(template, variants(session, [template.code]).get(template.code, []))
+        return Versioned(found, version_of(template))
 
 
 def extension_of(file_name: str) -> str:

@@ -9,12 +9,13 @@ must exist, and the default language is blank or one of the template's language 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._versions import check_version
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.templates.cards import TemplateRead, find, read, variants
 from rapport.services.transfer.tables import TABLES
@@ -72,14 +73,20 @@ def create_template(
 
 
 def set_template(
-    sessions: Sessions, code: str, *, values: Sequence[tuple[str, str]]
+    sessions: Sessions,
+    code: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    expected_version: Collection[str] | None = None,
 ) -> TemplateRead:
     """L1: change a template's fields in the order given. Segments already made from it
-    keep their copies of its defaults, as in Business Central."""
+    keep their copies of its defaults, as in Business Central. With `expected_version`,
+    the template must still be at one of those versions (else Stale, nothing changed)."""
     given = convert(SPEC, values, editable=EDITABLE)
     with sessions.begin() as session:
         template = find(session, code)
         session.refresh(template, with_for_update=True)
+        check_version(template, expected_version, what="interaction template")
         _check(session, template.code, given)
         for name, value in given.items():
             setattr(template, name, value)

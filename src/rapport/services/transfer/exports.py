@@ -14,12 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.value import Criteria
@@ -38,6 +38,7 @@ from rapport.storage.tables import Contact, table_of
 
 BATCH = 10_000
 LINE_FORMATS = ("csv", "ndjson")
+PROGRESS_EVERY = 1000
 contacts = table_of(Contact)
 
 
@@ -54,11 +55,13 @@ def export_table(
     where: CriteriaSource | None = None,
     path: Path | None = None,
     stream: TextIO | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
     """K4: write the rows of `table` to `path` (CSV or XLSX by extension) or, without a
     path, as CSV to `stream`; ordered by the table's key. With `where` (criteria),
     only the contacts it selects, or the rows of those contacts; the criteria are checked
-    before anything is written."""
+    before anything is written. `on_progress(rows written, rows to write)` follows a
+    file's writing (the rows are counted first, only when it is given)."""
     spec = import_tables.get(table)
     criteria = _criteria(spec, where)
     header = [column.name for column in spec.columns]
@@ -69,13 +72,30 @@ def export_table(
             count = write_csv(stream, header, _rows(session, spec, query(spec, criteria)))
         return ExportResult(spec.name, count)
     with output_file(path) as partial, reading(sessions) as session:
-        rows = _rows(session, spec, query(spec, criteria))
+        statement = query(spec, criteria)
+        rows = _rows(session, spec, statement)
+        if on_progress:
+            total = session.scalar(select(func.count()).select_from(statement.subquery()))
+            rows = _followed(rows, int(total or 0), on_progress)
         if file_format(path) == ".xlsx":
             count = write_xlsx(partial, header, rows)
         else:
             with partial.open("w", newline="", encoding="utf-8") as out:
                 count = write_csv(out, header, rows)
     return ExportResult(spec.name, count)
+
+
+def _followed(
+    rows: Iterator[list[str]], total: int, on_progress: Callable[[int, int], None]
+) -> Iterator[list[str]]:
+    """The rows, telling `on_progress` every 1000 rows and at the end."""
+    done = 0
+    on_progress(done, total)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            on_progress(done, total)
+    on_progress(done, total)
 
 
 def export_lines(

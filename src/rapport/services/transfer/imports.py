@@ -75,6 +75,7 @@ def import_table(
     skip_bad_rows: bool = False,
     update: bool = False,
     encoding: str | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1). A CSV file is
     read in `encoding`, else the one its byte order mark names, else UTF-8.
@@ -82,6 +83,8 @@ def import_table(
     Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
     column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
     ones returned. With `update`, a row whose key exists updates the columns the file has.
+    `on_progress(rows, None)` follows the rows read, chunk by chunk; `(rows, rows)` once
+    they are written.
     """
     spec = import_tables.get(table)
     with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
@@ -89,14 +92,27 @@ def import_table(
         staging = _staging_table(spec, layout.columns)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
-        bad = _load(session, staging, layout, rows)
+        bad = _load(session, staging, layout, rows, on_progress)
         bad += _check(session, spec, staging, update=update, drop_bad=skip_bad_rows)
         if bad and not skip_bad_rows:
             raise BadFile(path.name, bad)
         inserted, updated = import_writes.write(session, spec, staging, update=update)
         staging.drop(session.connection())
         analyze(session, spec.name)
+    if on_progress:
+        on_progress(inserted + updated + len(bad), inserted + updated + len(bad))
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
+
+
+def check_upload(table: str, path: Path, *, encoding: str | None = None) -> None:
+    """K4: what can be told of an uploaded file before its import is queued: the table
+    exists, the file is a CSV (text in its encoding) or a workbook, and its header names the
+    table's columns. Reads the file once, converting nothing; Invalid or BadFile."""
+    spec = import_tables.get(table)
+    with records(path, encoding=encoding) as (header, rows):
+        _layout(spec, header, path.name)
+        for _chunk in rows:
+            pass
 
 
 def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
@@ -154,17 +170,25 @@ class Converters:
 
 
 def _load(
-    session: Session, staging: Table, layout: Layout, chunks: Iterator[Chunk]
+    session: Session,
+    staging: Table,
+    layout: Layout,
+    chunks: Iterator[Chunk],
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> list[BadRow]:
     """Stream the chunks into the staging table; the rows with bad cells."""
     write = _writer(session, staging, [c.name for c in layout.columns])
     converters = _converters(session, layout.columns)
     bad: list[BadRow] = []
+    read = 0
     with _no_gc():
         for lines, chunk in chunks:
+            read += len(chunk)
             if set(map(len, chunk)) != {layout.width}:
                 lines, chunk = _right_width(lines, chunk, layout.width, bad)
             write(_convert(layout, converters, lines, chunk, bad))
+            if on_progress:
+                on_progress(read, None)
     return bad
 
 

@@ -23,12 +23,25 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _wanting(event_type: str) -> Any:
+    return ("," + Webhook.events + ",").like(f"%,{event_type},%")
+
+
+def wanted(session: Session, event_type: str) -> bool:
+    """Whether any webhook wants events of `event_type` (a change may skip counting what
+    nobody will receive)."""
+    return session.scalar(select(Webhook.id).where(_wanting(event_type)).limit(1)) is not None
+
+
 def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
     """Record an event and queue it for every webhook registered for its type; returns the
-    event id (receivers de-duplicate by it)."""
+    event id (receivers de-duplicate by it). An event no webhook wants is not stored: a
+    webhook registered later receives what happens from then on."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event_id = f"evt_{uuid.uuid4().hex}"
+    if not wanted(session, event_type):
+        return event_id
     now = utcnow()
     session.execute(
         insert(OutboxEvent).values(
@@ -38,12 +51,11 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
             data=json.dumps(data, default=str, ensure_ascii=False),
         )
     )
-    wanted = ("," + Webhook.events + ",").like(f"%,{event_type},%")
     session.execute(
         insert(WebhookDelivery).from_select(
             ["event_id", "webhook_id", "attempts", "next_attempt_at", "last_error"],
             select(literal(event_id), Webhook.id, literal(0), literal(now), literal("")).where(
-                wanted
+                _wanting(event_type)
             ),
         )
     )

@@ -1,0 +1,151 @@
+"""Setup over HTTP (SPEC §2 Setup; admin): the marketing setup and the code tables users
+filter on (salespeople, languages, countries, industry groups, mailing groups …).
+
+Answers are the JSON of `rapport setup show --json` and `rapport codes … --json`; a code
+and the setup carry their version as `ETag`, and a `PATCH` naming an older one in
+`If-Match` is refused with 412 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from rapport.api.answers import answer, expected_versions
+from rapport.api.field_values import Values, assignments, changes, values_body
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut
+from rapport.api.segments import IfMatch
+from rapport.errors import Invalid
+from rapport.server.guard import Context
+from rapport.services.setup import codes, marketing
+
+router = APIRouter(prefix="/api", tags=["setup"])
+
+Table = Annotated[
+    str, Path(min_length=1, max_length=40, description="A code table.", examples=["salespeople"])
+]
+Code = Annotated[str, Path(min_length=1, max_length=30, examples=["JO"])]
+STALE: dict[int | str, dict[str, Any]] = {
+    412: {"description": "Another user has modified the record"}
+}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such table or code"},
+    422: {"description": "A field is not valid (RFC 9457 problem with `errors`)"},
+}
+
+
+@router.get("/setup", summary="The marketing setup, with its ETag")
+def get_setup(ctx: Context) -> JSONResponse:
+    """Number series, defaults and the inheritance flags (`rapport setup show`)."""
+    found = marketing.get_versioned(ctx.sessions)
+    return answer(found.value, version=found.version)
+
+
+@router.patch(
+    "/setup",
+    summary="Change marketing setup fields, optionally based on an ETag",
+    responses={**PROBLEMS, **STALE},
+)
+def update_setup(
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body(
+            {"inherit_language_code": False, "default_salesperson_code": "JO"},
+            "Fields and their new values, applied in this order.",
+        ),
+    ],
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """`rapport setup set FIELD=VALUE…`: each value is checked and a code must exist."""
+    marketing.set_setup(
+        ctx.sessions, values=changes(body), expected_version=expected_versions(if_match)
+    )
+    found = marketing.get_versioned(ctx.sessions)
+    return answer(found.value, version=found.version)
+
+
+@router.get("/codes/{table}", summary="The codes of a code table", responses=PROBLEMS)
+def list_codes(
+    table: Table,
+    request: Request,
+    ctx: Context,
+    limit: Limit = DEFAULT_LIMIT,
+    after: After = None,
+) -> JSONResponse:
+    """`rapport codes list TABLE`: every code with every field, by code."""
+    rows = codes.get_all(ctx.sessions, table).rows
+    return cut(request, rows, limit=limit, after=after, key=lambda row: str(row["code"]))
+
+
+@router.post(
+    "/codes/{table}",
+    summary="Add a code to a code table",
+    status_code=201,
+    responses={**PROBLEMS, 409: {"description": "The code exists"}},
+)
+def add_code(
+    table: Table,
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body(
+            {"code": "NEWS", "description": "Newsletter"},
+            "The new code (`code`) and its other fields.",
+        ),
+    ],
+) -> JSONResponse:
+    """`rapport codes add TABLE CODE FIELD=VALUE…`."""
+    fields = dict(body)
+    code = fields.pop("code", None)
+    if not isinstance(code, str):
+        raise Invalid("the new code is required, as text", field="code")
+    row = codes.add_code(ctx.sessions, table, code, values=assignments(fields))
+    found = codes.get_code(ctx.sessions, table, str(row["code"]))
+    return answer(found.value, status=201, version=found.version)
+
+
+@router.get("/codes/{table}/{code}", summary="One code, with its ETag", responses=PROBLEMS)
+def get_code(table: Table, code: Code, ctx: Context) -> JSONResponse:
+    """A code with every field."""
+    found = codes.get_code(ctx.sessions, table, code)
+    return answer(found.value, version=found.version)
+
+
+@router.patch(
+    "/codes/{table}/{code}",
+    summary="Change a code's fields, optionally based on an ETag",
+    responses={**PROBLEMS, **STALE},
+)
+def update_code(
+    table: Table,
+    code: Code,
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body({"email": "jo@example.com"}, "Fields and their new values (not `code`)."),
+    ],
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """`rapport codes set TABLE CODE FIELD=VALUE…`."""
+    codes.set_code(
+        ctx.sessions,
+        table,
+        code,
+        values=changes(body),
+        expected_version=expected_versions(if_match),
+    )
+    found = codes.get_code(ctx.sessions, table, code)
+    return answer(found.value, version=found.version)
+
+
+@router.delete(
+    "/codes/{table}/{code}",
+    summary="Delete a code that nothing uses",
+    responses={**PROBLEMS, 409: {"description": "The code is in use"}},
+)
+def delete_code(table: Table, code: Code, ctx: Context) -> Response:
+    """`rapport codes delete TABLE CODE`: answers the deleted code."""
+    return answer(codes.delete_code(ctx.sessions, table, code))

@@ -1,0 +1,86 @@
+"""Starting long work as a job (issue 12 item 7): what the server's edges call instead of
+doing the work inside a request.
+
+- `log_and_deliver` (L2, L3): the log commits in the request, as `segment log` does; its
+  delivery is queued as a `deliver` job whose progress counts the recipients.
+- `import_upload` (K4): an uploaded file, already saved, imported by an `import` job; the
+  table is checked first, so a bad one is refused before anything is queued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapport.services.interactions import log
+from rapport.services.jobs import queue
+from rapport.services.jobs.runners import DELIVER, IMPORT
+from rapport.services.transfer import imports, tables
+from rapport.settings import Settings
+from rapport.storage.db import Sessions
+
+
+@dataclass(frozen=True)
+class LoggedForDelivery:
+    """The log (committed) and the job delivering it."""
+
+    log: log.LogResult
+    job_id: int
+
+
+def log_and_deliver(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    follow_up: bool = False,
+    user: str,
+    settings: Settings,
+) -> LoggedForDelivery:
+    """L2/L3: log the segment with delivery, all or nothing (refused without the delivery's
+    settings), then queue the delivery as a job; a job that never ran (the server stopped
+    in between) leaves a queue that `logged resend` delivers."""
+    logged = log.log_segment(
+        sessions,
+        segment_no,
+        deliver=True,
+        follow_up=follow_up,
+        user=user,
+        settings=settings,
+        deliver_now=False,
+    )
+    job_id = queue.submit(
+        sessions,
+        kind=DELIVER,
+        params={"logged_segment": logged.logged_segment},
+        by=user,
+        message=(
+            f"Segment {segment_no.strip().upper()} logged as logged segment "
+            f"{logged.logged_segment} ({logged.interactions} interactions)."
+        ),
+    )
+    return LoggedForDelivery(logged, job_id)
+
+
+def import_upload(
+    sessions: Sessions,
+    *,
+    table: str,
+    path: Path,
+    skip_bad_rows: bool = False,
+    update: bool = False,
+    by: str,
+) -> int:
+    """K4: import the saved upload at `path` into `table` as a job (which removes the file
+    once read). What can be told before (an unknown table, a file that is not a CSV or a
+    workbook, a header without the table's columns) is refused now, nothing queued, and
+    the file removed."""
+    try:
+        name = tables.get(table).name
+        imports.check_upload(name, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    params = {"table": name, "path": str(path), "skip_bad_rows": skip_bad_rows, "update": update}
+    return queue.submit(
+        sessions, kind=IMPORT, params=params, by=by, message=f"Importing {path.name} into {name}."
+    )

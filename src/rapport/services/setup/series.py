@@ -1,0 +1,111 @@
+"""Number series (SPEC §2 Setup; BC's No. Series): list them, add one, change one.
+
+A series numbers new contacts, segments, campaigns, opportunities and tasks (the marketing
+setup names which series each takes, `storage/number_series.py` takes the next number).
+Fields are set by name and checked with the same column rules as the code tables
+(`records`); a number must hold digits to be incremented, as BC's IncStr requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from rapport.domain.codes import increment_no
+from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.setup.records import convert, editable_fields
+from rapport.services.transfer.tables import TableSpec, spec_for
+from rapport.storage.db import Sessions, reading
+from rapport.storage.tables import NumberSeries
+
+CODE_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class SeriesRead:
+    """A number series and the number it gives next."""
+
+    code: str
+    description: str
+    starting_no: str
+    last_no_used: str
+    manual_nos: bool
+    next_no: str
+
+
+def series_spec() -> TableSpec:
+    return spec_for(NumberSeries)
+
+
+def _read(row: NumberSeries) -> SeriesRead:
+    following = increment_no(row.last_no_used) if row.last_no_used else row.starting_no
+    return SeriesRead(
+        row.code, row.description, row.starting_no, row.last_no_used, row.manual_nos, following
+    )
+
+
+def _key(code: str) -> str:
+    key = code.strip().upper()
+    if not key or len(key) > CODE_LENGTH:
+        raise Invalid(f"{code!r} must be 1 to {CODE_LENGTH} characters", where="code")
+    return key
+
+
+def _find(session: Session, key: str) -> NumberSeries:
+    found = session.get(NumberSeries, key)
+    if found is None:
+        raise NotFound(f"number series {key!r} does not exist.")
+    return found
+
+
+def get_all(sessions: Sessions) -> list[SeriesRead]:
+    """Every number series, by code, with the number each gives next."""
+    with reading(sessions) as session:
+        return [_read(row) for row in session.scalars(select(NumberSeries).order_by("code"))]
+
+
+def get(sessions: Sessions, code: str) -> SeriesRead:
+    """One number series."""
+    with reading(sessions) as session:
+        return _read(_find(session, _key(code)))
+
+
+def _checked(values: Sequence[tuple[str, str]]) -> dict[str, object]:
+    spec = series_spec()
+    given = convert(spec, values, editable=editable_fields(spec, without=("code",)))
+    for name in ("starting_no", "last_no_used"):
+        text = given.get(name)
+        if isinstance(text, str) and text and not any(ch.isdigit() for ch in text):
+            raise Invalid(f"{name} {text!r} must contain a number to increment", where=name)
+    return given
+
+
+def add_series(
+    sessions: Sessions, code: str, *, values: Sequence[tuple[str, str]] = ()
+) -> SeriesRead:
+    """A new number series (its starting no. is needed to give numbers); Conflict when the
+    code exists."""
+    key = _key(code)
+    given = _checked(values)
+    if not given.get("starting_no"):
+        raise Invalid("a number series needs a starting_no", where="starting_no")
+    with sessions.begin() as session:
+        if session.get(NumberSeries, key) is not None:
+            raise Conflict(f"number series {key!r} already exists.")
+        session.execute(insert(NumberSeries).values(code=key, **given))
+        return _read(_find(session, key))
+
+
+def set_series(sessions: Sessions, code: str, *, values: Sequence[tuple[str, str]]) -> SeriesRead:
+    """Change fields of a number series (its code stays); NotFound for an unknown one."""
+    key = _key(code)
+    given = _checked(values)
+    with sessions.begin() as session:
+        current = _find(session, key)
+        if given:
+            session.execute(update(NumberSeries).where(NumberSeries.code == key).values(**given))
+        session.expire(current)
+        return _read(_find(session, key))

@@ -1,0 +1,42 @@
+"""Text holding a NUL character is bad input on both engines: a 422 naming where it was,
+and nothing changed (SPEC §10). PostgreSQL cannot store it; SQLite would keep it."""
+
+from __future__ import annotations
+
+from tests.api.conftest import problem_of
+
+
+def _field_of(problem: dict[str, object]) -> object:
+    errors = problem["errors"]
+    assert isinstance(errors, list)
+    return errors[0]["field"]
+
+
+def test_x9_a_nul_in_a_json_body_is_a_422_naming_the_field_and_creates_nothing(client_as):
+    marketer = client_as("marketer")
+    answer = marketer.post("/api/segments", json={"description": "Spring\u0000 mailing"})
+    problem = problem_of(answer, 422)
+    assert _field_of(problem) == "description"
+    assert "NUL" in problem["detail"]
+    assert marketer.get("/api/segments").json()["items"] == []
+
+
+def test_x9_a_nul_in_the_query_is_a_422_naming_the_parameter(client_as):
+    viewer = client_as("viewer")
+    for params, field in (({"q": "a\u0000b"}, "q"), ({"where": "name = 'a\u0000'"}, "where")):
+        problem = problem_of(viewer.get("/api/contacts", params=params), 422)
+        assert _field_of(problem) == field
+
+
+def test_x9_a_nul_in_the_path_is_a_422(client_as):
+    problem = problem_of(client_as("viewer").get("/api/segments/SEG%0001"), 422)
+    assert _field_of(problem) == "no"
+
+
+def test_x9_a_nul_in_a_web_form_is_refused_and_creates_nothing(browser_as, client_as):
+    browser = browser_as("marketer")
+    answer = browser.post(
+        "/segments", data={"description": "Spring\u0000", "csrf_token": browser.csrf}
+    )
+    assert answer.status_code == 422
+    assert client_as("viewer").get("/api/segments").json()["items"] == []
