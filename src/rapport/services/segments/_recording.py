@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rapport.criteria.compile_sql import relation_driven_ids
+from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
@@ -210,10 +212,17 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
 
 def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
-    a company any of whose contacts matches (reference §2.6). Each line's own contact is
-    tested where it is (a segment is usually much smaller than the contact base)."""
+    a company any of whose contacts matches (reference §2.6). Criteria made of relations
+    and memberships find the matching contacts once, from the relations' code indexes, and
+    the lines are hashed against that set; other criteria test each line's own contact where
+    it is (a segment is usually much smaller than the contact base)."""
     matches = criteria.condition()
-    own = exists().where(contacts.c.id == lines.c.contact_id, matches)
+    driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
+    own: ColumnElement[bool]
+    if driven is not None:
+        own = lines.c.contact_id.in_(driven)
+    else:
+        own = exists().where(contacts.c.id == lines.c.contact_id, matches)
     if not entire_companies:
         return own
     companies = select(contacts.c.company_id).where(matches, contacts.c.company_id.is_not(None))

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from rapport.criteria.value import contact_nos, no_contact
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments._fields import check_reference, convert_line_value
@@ -177,6 +176,9 @@ def _change_line_contact(
     """S5: a line's contact changed = the old contact's line removed and the new contact's
     line inserted at the same line no., two actions as in Business Central. Runs inside the
     line edit's transaction."""
+    # The criteria engine loads only for this edit, not for every reader of the lines.
+    from rapport.criteria.value import contact_nos, no_contact
+
     new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
     if new_id is None:
         raise NotFound(

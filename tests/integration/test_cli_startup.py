@@ -1,0 +1,78 @@
+"""Whole-process start-up of the CLI (SPEC §9: `rapport --help` and a one-contact command
+≤ 0.3 s): a command loads only what it needs. Each command runs in its own interpreter with
+`python -X importtime`, whose report names every module the process imported; a command
+that does not need a heavy library must not load it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from rapport.storage.db import open_database
+from tests.factories import make_company
+
+# Libraries no read of one contact, and no help text, needs: the server, the documents,
+# the spreadsheets, the mail server, Spark and Arrow, the migrations.
+HEAVY = (
+    "alembic",
+    "openpyxl",
+    "docx",
+    "docxtpl",
+    "jinja2",
+    "aiosmtpd",
+    "fastapi",
+    "starlette",
+    "pyspark",
+    "pyarrow",
+)
+# The criteria engine: its grammar (lark) and the compiler are for commands given criteria.
+CRITERIA = ("lark", "rapport.criteria")
+IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| (\s*)(\S+)$")
+
+
+def imported_modules(*args: str) -> set[str]:
+    """The modules `rapport ARGS…` imports, run as a process of its own."""
+    command = [sys.executable, "-X", "importtime", "-m", "rapport", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {match.group(2) for line in done.stderr.splitlines() if (match := IMPORTED.match(line))}
+
+
+def loaded(modules: set[str], packages: tuple[str, ...]) -> set[str]:
+    """The top packages of `packages` (or their submodules) among `modules`."""
+    return {p for p in packages for m in modules if m == p or m.startswith(p + ".")}
+
+
+def test_x10_help_imports_no_database_criteria_or_heavy_library():
+    modules = imported_modules("--help")
+    assert "rapport.cli.main" in modules  # the report is read right
+    assert loaded(modules, ("sqlalchemy", "rapport.services", *CRITERIA, *HEAVY)) == set()
+
+
+def test_x10_help_of_a_sub_command_imports_no_database():
+    modules = imported_modules("segment", "add", "--help")
+    assert loaded(modules, ("sqlalchemy", "rapport.services", *CRITERIA, *HEAVY)) == set()
+
+
+@pytest.fixture
+def database(sqlite_url):
+    """A migrated database with one contact, so the commands below neither create nor
+    migrate it (that needs Alembic)."""
+    with open_database(sqlite_url).begin() as session:
+        make_company(session, "C00001", name="Acme")
+    return sqlite_url
+
+
+def test_x10_k1_contacts_show_imports_neither_the_criteria_engine_nor_heavy_libraries(database):
+    modules = imported_modules("--db", database, "--json", "contacts", "show", "C00001")
+    assert "rapport.services.contacts.cards" in modules
+    assert loaded(modules, (*CRITERIA, *HEAVY)) == set()
+
+
+def test_x10_segment_list_imports_no_heavy_library(database):
+    modules = imported_modules("--db", database, "segment", "list")
+    assert "rapport.services.segments.header" in modules
+    assert loaded(modules, HEAVY) == set()

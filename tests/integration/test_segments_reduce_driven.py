@@ -1,0 +1,107 @@
+"""Reduce and refine with criteria made of relations and memberships (S4, S5, SPEC §9): the
+matching contacts are found once from the relations' code indexes (UNION / INTERSECT) and
+hashed against the lines. Each case is checked against the criteria's own condition
+evaluated contact by contact, on both engines, including a line without a contact, a person
+without a company (company relations never match it) and a segment and a logged segment
+as members."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from rapport.criteria.compile_sql import relation_driven_ids
+from rapport.criteria.value import Criteria
+from rapport.services.segments import header as segments
+from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
+from rapport.storage import tables as t
+from tests.factories import link, make_segment
+from tests.integration.segment_world import build_world
+
+DRIVEN = [
+    "job_responsibility = PURCHASE",
+    "industry_group = RETAIL",
+    "mailing_group = NEWSLETTER or business_relation = CUST",
+    "industry_group in (RETAIL, WHOLESALE) or job_responsibility = PURCHASE",
+    "industry_group = RETAIL and job_responsibility = PURCHASE",
+    "(industry_group = WHOLESALE or mailing_group = NEWSLETTER) and job_responsibility = PURCHASE",
+    "segment(OTHER) or job_responsibility = SALES",
+    "logged_segment(1) or industry_group = WHOLESALE",
+]
+
+
+@pytest.fixture
+def world(sessions):
+    with sessions.begin() as session:
+        build_world(session)
+        contacts = {c.no: c for c in session.scalars(select(t.Contact))}
+        link(session, t.ContactMailingGroup, contacts["P6"], "NEWSLETTER")
+        make_segment(session, "OTHER", lines=[{"contact": contacts["P3"]}, {"contact": None}])
+        session.add(t.LoggedSegment(entry_no=1, segment_no="OLD", description="Old"))
+        session.flush()
+        for contact, canceled in ((contacts["P2"], False), (contacts["P5"], True)):
+            session.add(
+                t.InteractionLogEntry(
+                    entry_no=contact.id,
+                    contact_id=contact.id,
+                    logged_segment_entry_no=1,
+                    canceled=canceled,
+                )
+            )
+    return sessions
+
+
+@pytest.fixture
+def seg(world):
+    no = segments.create_segment(world, description="Calls", user="ADMIN").no
+    add_contacts(
+        world,
+        no,
+        criteria="no matches '*'",
+        user="ADMIN",
+        options=AddOptions(ignore_exclusion=True),
+    )
+    with world.begin() as session:
+        header = session.scalars(select(t.SegmentHeader).where(t.SegmentHeader.no == no)).one()
+        session.add(t.SegmentLine(segment_id=header.id, line_no=10**9, added_action=1))
+    return no
+
+
+def expected_matches(sessions, text: str) -> set[str]:
+    """The contacts the criteria select, by their plain condition on each contact."""
+    with sessions() as session:
+        condition = Criteria.parse(text).condition()
+        return set(session.scalars(select(t.Contact.no).where(condition)))
+
+
+def members(sessions, no: str) -> list[str]:
+    return sorted(line.contact_no or "" for line in segments.get_lines(sessions, no))
+
+
+@pytest.mark.parametrize("text", DRIVEN)
+def test_s4_reduce_with_relation_criteria_removes_exactly_the_matching_lines(world, seg, text):
+    assert relation_driven_ids(Criteria.parse(text).tree) is not None
+    before = members(world, seg)
+    matching = expected_matches(world, text)
+    result = reduce(world, seg, criteria=text, user="ADMIN")
+    assert members(world, seg) == sorted(no for no in before if no not in matching)
+    assert result.removed == len([no for no in before if no in matching])
+
+
+@pytest.mark.parametrize("text", DRIVEN)
+def test_s5_refine_with_relation_criteria_keeps_exactly_the_matching_lines(world, seg, text):
+    before = members(world, seg)
+    matching = expected_matches(world, text)
+    result = refine(world, seg, criteria=text, user="ADMIN")
+    assert members(world, seg) == sorted(no for no in before if no in matching)
+    assert "" not in members(world, seg)  # the line without a contact goes
+    assert result.removed == len([no for no in before if no not in matching])
+
+
+def test_s4_criteria_on_contact_fields_or_negations_are_not_relation_driven():
+    for text in (
+        "country = BE",
+        "not mailing_group = NEWSLETTER",
+        "excluded or industry_group = X",
+    ):
+        assert relation_driven_ids(Criteria.parse(text).tree) is None

@@ -1,0 +1,55 @@
+"""The performance regression guard (SPEC §9, X10): the segment benchmarks at a small scale
+on both engines, each operation beside its hand-written statement, failing when an
+operation's ratio to that statement grows past 1.5 × the ratio recorded in
+`benchmarks/ratios.json`. Ratios, not times, so a busy machine does not fail it; the
+benchmark itself fails when the product and the hand-written statement leave other lines
+on the segment, or count other rows.
+
+Re-record after a deliberate change with the command in that file (`command`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARK = ROOT / "benchmarks" / "bench_segments.py"
+RECORDED = ROOT / "benchmarks" / "ratios.json"
+
+
+def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
+    recorded = json.loads(RECORDED.read_text())
+    operations = {"add", "preview", "reduce", "refine", "undo_add", "undo_remove"}
+    assert set(recorded["ratios"]) == {"sqlite", "postgresql"}
+    for ratios in recorded["ratios"].values():
+        assert set(ratios) == operations
+        assert all(0 < figures["ratio"] < 100 for figures in ratios.values())
+    assert "--record" in recorded["command"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_x10_no_operation_grew_slower_against_its_hand_written_statement(tmp_path):
+    if shutil.which("pg_config") is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is not installed; CI must run the benchmark guard")
+        pytest.skip("PostgreSQL is not installed")
+    recorded = json.loads(RECORDED.read_text())
+    command = [
+        sys.executable,
+        str(BENCHMARK),
+        *("--engine", "sqlite,postgresql", "--contacts", str(recorded["contacts"])),
+        *("--runs", "3", "--sample", "0", "--no-cli"),
+        *("--check", str(RECORDED), "--json-out", str(tmp_path / "figures.json")),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    figures = json.loads((tmp_path / "figures.json").read_text())["results"]
+    assert {row["op"] for row in figures["sqlite"]} == set(recorded["ratios"]["sqlite"])
