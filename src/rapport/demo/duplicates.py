@@ -4,12 +4,14 @@ Four contacts of the demo are entered a second time, each the way duplicates cre
 contact base (the demo keeps its 260 contacts: the copies are made of contacts that were
 generated last, so nothing else changes):
 
-| duplicate | of | how it differs | found by |
-|---|---|---|---|
-| the 1st person on its own | the 1st company's first person | name written "Last First", e-mail in capitals | same name, same e-mail |
-| the 2nd person on its own | the 2nd company's first person | one letter dropped from the name, phone written another way, at the company's address | name, phone, address |
-| the 3rd person on its own | the 3rd company's first person | name in capitals with its accents dropped, the same e-mail | same name, same e-mail |
-| the last company (with its persons) | the company before it | legal form written differently, VAT no. with spaces, the same address | name, VAT no., address |
+* the 1st person on its own, of the 1st company's first person: the name written "Last
+  First", the e-mail in capitals (found by: same name, same e-mail);
+* the 2nd person on its own, of the 2nd company's first person: one letter dropped from the
+  name, the phone written another way, at the company's address (name, phone, address);
+* the 3rd person on its own, of the 3rd company's first person: the name in capitals with
+  its accents dropped, the same e-mail (same name, same e-mail);
+* the last company (with its persons), of the company before it: the legal form written
+  differently, the VAT no. with spaces, the same address (name, VAT no., address).
 
 `planted` names them by contact no. (duplicate, original); `docs/demo.md` lists them for
 the demo's users.
