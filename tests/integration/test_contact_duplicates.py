@@ -62,7 +62,8 @@ def test_k5_every_planted_duplicate_of_the_demo_is_found_with_its_reasons(demo):
 def test_k5_the_minimum_score_comes_from_the_setup_unless_given(demo):
     marketing.set_setup(demo, values=[("duplicate_min_score", "95")])
     strict = find_duplicates(demo)
-    assert strict.min_score == 95 and all(pair.score >= 95 for pair in strict.pairs)
+    assert strict.min_score == 95
+    assert all(pair.score >= 95 for pair in strict.pairs)
     assert len(find_duplicates(demo, min_score=40).pairs) > len(strict.pairs)
     with pytest.raises(Invalid, match="between 0 and 100") as caught:
         find_duplicates(demo, min_score=101)
@@ -96,7 +97,7 @@ def test_k5_a_merged_company_hands_over_its_persons_and_lists_what_differs(demo)
 
 
 def test_k5_a_company_is_not_merged_with_a_person_and_nothing_changes(demo):
-    (person, _), (_, _), (_, _), (copy, original) = planted()
+    (person, _), (_, _), (_, _), (_, original) = planted()
     with pytest.raises(Conflict, match="a company is merged only with a company"):
         merge_contacts(demo, original, other_no=person)
     with pytest.raises(Invalid, match="itself"):
@@ -130,7 +131,7 @@ def test_k5_names_are_compared_without_case_accents_punctuation_or_legal_form(le
     b = rules.compared(
         type="company", name=right, email="", phone="", vat_no="", address="", post_code=""
     )
-    score, reasons = rules.score(a, b, rules.Weights())
+    score, _ = rules.score(a, b, rules.Weights())
     assert (score == 50) is same
     assert (rules.blocking_keys(a) & rules.blocking_keys(b) != set()) is same
 

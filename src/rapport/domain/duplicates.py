@@ -67,7 +67,8 @@ def _plain(text: str) -> str:
 
 def normal_name(name: str) -> str:
     """Lower case, no accents or punctuation, without legal forms (`Ács B.V.` → `acs`)."""
-    words = [word for word in _plain(name).split() if word not in NOISE]
+    # Dots go first, so that an abbreviation stays one word (`N.V.` → `nv`).
+    words = [word for word in _plain(name.replace(".", "")).split() if word not in NOISE]
     return " ".join(words)
 
 
