@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 SIMILAR = 90
-MAX_BLOCK = 100
+MAX_BLOCK = 20
 PHONE_DIGITS = 8
 NAME_PREFIX = 5
 # Legal forms and filler words that say nothing about which company it is.
