@@ -142,3 +142,25 @@ def test_k3_a_rating_on_an_answer_line_is_refused_naming_the_line(world):
     with pytest.raises(Invalid, match="line 80 of Profile Questionnaire VALUE is an answer"):
         update_ratings(world)
     assert ratings_of(world) == {}
+
+
+def test_k3_k4_a_rating_on_a_line_that_does_not_exist_is_a_bad_row_and_nothing_is_imported(
+    world, tmp_path
+):
+    from rapport.services.transfer import imports
+
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "profile_questionnaire_code,profile_question_line_no,"
+        "rating_profile_questionnaire_code,rating_profile_question_line_no,points\n"
+        "VALUE,70,VALUE,80,2\n"
+        "VALUE,70,VALUE,65,3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(imports.BadFile) as caught:
+        imports.import_table(world, "ratings", path)
+    assert [(bad.line, bad.column) for bad in caught.value.bad_rows] == [
+        (3, "rating_profile_questionnaire_code")
+    ]
+    with world() as session:
+        assert session.query(t.Rating).count() == len(POINTS)
