@@ -32,6 +32,8 @@ NAME_PREFIX = 5
 _NOISE_WORDS = "ag bv bvba co corp cv gmbh inc kg llc ltd nv plc sa sarl sas sl sprl spa srl vof"
 NOISE = frozenset(_NOISE_WORDS.split()) | {"the", "and", "en", "et", "und"}
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,11 @@ class Compared:
 
 
 def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", ascii_text).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", folded).strip()
 
 
 def normal_name(name: str) -> str:
@@ -78,12 +82,12 @@ def normal_email(email: str) -> str:
 
 
 def normal_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    digits = _NOT_DIGIT.sub("", phone)
     return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else ""
 
 
 def normal_vat_no(vat_no: str) -> str:
-    text = "".join(ch for ch in vat_no.upper() if ch.isalnum())
+    text = _NOT_ALNUM.sub("", vat_no.upper())
     return text if len(text) >= 4 else ""
 
 
@@ -110,16 +114,19 @@ def compared(
 
 
 def blocking_keys(contact: Compared) -> set[str]:
-    """The keys whose holders are compared with each other: the same e-mail, phone, VAT
-    no., name (its words in any order) or address, or a name starting alike in the same
-    place; each within the contact's type."""
+    """The keys whose holders are compared with each other: the same e-mail, VAT no. or
+    name (its words in any order); the same phone or address with a name of the same
+    initial (persons of one company share its phone and address, and are not compared for
+    that alone); or a name starting alike in the same place; each within the contact's
+    type."""
     words = sorted(set(contact.name.split()))
+    initial = contact.name[:1]
     keys = {
         f"e:{contact.email}" if contact.email else "",
-        f"p:{contact.phone}" if contact.phone else "",
         f"v:{contact.vat_no}" if contact.vat_no else "",
         f"n:{' '.join(words)}" if words else "",
-        f"a:{contact.address}" if contact.address else "",
+        f"p:{initial}:{contact.phone}" if contact.phone else "",
+        f"a:{initial}:{contact.address}" if contact.address else "",
     }
     if contact.name and contact.address:
         place = contact.address.rsplit(" ", 1)[-1]

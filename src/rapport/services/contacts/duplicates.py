@@ -1,20 +1,22 @@
 """Duplicate contact search (K5): BC's duplicate search, with the comparisons of
 `domain.duplicates` and the weights and minimum score of the marketing setup.
 
-The contacts stream once through a server-side cursor; each one's blocking keys go into a
-temporary table in chunks. One query then pairs the holders of every key that two to
-`MAX_BLOCK` contacts share, each pair once, and streams them back with both contacts'
-values to be scored. Memory holds a chunk and the duplicates found, never the contact
-base, and the pairs compared grow with the blocks, not with the square of the contacts.
+The contacts stream once through a server-side cursor; each one's values as compared and
+its blocking keys go into two temporary tables in chunks (plain tuples on the driver's
+executemany). One query then pairs the holders of every key that two to `MAX_BLOCK`
+contacts share, each pair once, and streams them back with both contacts' values to be
+scored; only the pairs found are looked up by number and name. Memory holds a chunk and
+the duplicates found, never the contact base, and the pairs compared grow with the
+blocks, not with the square of the contacts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
@@ -24,6 +26,7 @@ from rapport.storage.tables import Contact, MarketingSetup, table_of
 
 CHUNK = 5_000
 COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
+VALUES = tuple(f.name for f in fields(rules.Compared))
 
 
 @dataclass(frozen=True)
@@ -61,39 +64,70 @@ def weights(session: Session) -> rules.Weights:
     )
 
 
-def _keys_table() -> Table:
-    return Table(
+def _tables() -> tuple[Table, Table]:
+    """The blocking keys of every contact, and its values as compared (both temporary)."""
+    metadata = MetaData()
+    keys = Table(
         "duplicate_keys",
-        MetaData(),
+        metadata,
         Column("key", String(250), nullable=False),
         Column("contact_id", Integer, nullable=False),
         prefixes=["TEMPORARY"],
     )
+    values = Table(
+        "duplicate_values",
+        metadata,
+        Column("contact_id", Integer, primary_key=True),
+        *(Column(name, String(250), nullable=False) for name in VALUES),
+        prefixes=["TEMPORARY"],
+    )
+    return keys, values
 
 
-def _compared(row: Any, offset: int = 0) -> rules.Compared:
-    values = dict(zip(COMPARED, row[offset : offset + len(COMPARED)], strict=True))
-    return rules.compared(**{name: value or "" for name, value in values.items()})
+def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]], None]:
+    """An executemany of plain tuples on the driver's cursor: a million rows without a
+    statement compiled per row."""
+    marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(column.name for column in table.columns)
+    places = ", ".join(marker for _ in table.columns)
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({places})"  # noqa: S608 (names from code)
+    connection = session.connection()
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            connection.exec_driver_sql(statement, rows)
+
+    return write
 
 
-def _fill_keys(session: Session, keys: Table) -> None:
+def _values(one: rules.Compared) -> tuple[str, ...]:
+    return (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+
+
+def _fill(session: Session, keys: Table, values: Table) -> None:
     contacts = table_of(Contact)
     query = select(contacts.c.id, *(contacts.c[name] for name in COMPARED))
+    write_keys, write_values = _writer(session, keys), _writer(session, values)
     rows = session.execute(query, execution_options={"yield_per": CHUNK})
     for chunk in rows.partitions():
-        batch = [
-            {"key": key[:250], "contact_id": row[0]}
+        found = [
+            (row[0], rules.compared(**{n: v or "" for n, v in zip(COMPARED, row[1:], strict=True)}))
             for row in chunk
-            for key in rules.blocking_keys(_compared(row, 1))
         ]
-        if batch:
-            session.execute(insert(keys), batch)
+        write_values([(contact_id, *_values(one)) for contact_id, one in found])
+        write_keys(
+            [
+                (key[:250], contact_id)
+                for contact_id, one in found
+                for key in rules.blocking_keys(one)
+            ]
+        )
     # Indexed once filled: one sort instead of a million index updates.
     Index("ix_duplicate_keys_key", keys.c.key, keys.c.contact_id).create(session.connection())
-    analyze(session, keys.name)
+    analyze(session, keys.name, values.name)
 
 
-def _pairs(session: Session, keys: Table) -> Iterator[Any]:
+def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
     """Each pair of contacts sharing a useful key, once, with both contacts' values."""
     blocks = (
         select(keys.c.key)
@@ -110,19 +144,48 @@ def _pairs(session: Session, keys: Table) -> Iterator[Any]:
         .distinct()
         .subquery("pairs")
     )
-    one, other = table_of(Contact).alias("one"), table_of(Contact).alias("other")
+    one, other = values.alias("one"), values.alias("other")
     query = (
-        select(
-            *(one.c[name] for name in COMPARED),
-            *(other.c[name] for name in COMPARED),
-            one.c.no,
-            other.c.no,
-        )
+        select(pairs.c.first, pairs.c.second)
+        .add_columns(*(one.c[name] for name in VALUES), *(other.c[name] for name in VALUES))
         .select_from(pairs)
-        .join(one, one.c.id == pairs.c.first)
-        .join(other, other.c.id == pairs.c.second)
+        .join(one, one.c.contact_id == pairs.c.first)
+        .join(other, other.c.contact_id == pairs.c.second)
     )
     return iter(session.execute(query, execution_options={"yield_per": CHUNK}))
+
+
+def _scored(
+    session: Session, keys: Table, values: Table, settings: rules.Weights, floor: int
+) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
+    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`."""
+    width = len(VALUES)
+    compared, found = 0, []
+    for row in _pairs(session, keys, values):
+        compared += 1
+        one = rules.Compared(*row[2 : 2 + width])
+        other = rules.Compared(*row[2 + width :])
+        points, reasons = rules.score(one, other, settings)
+        if points >= floor:
+            found.append((points, row[0], row[1], reasons))
+    return compared, found
+
+
+def _named(
+    session: Session, found: list[tuple[int, int, int, tuple[str, ...]]]
+) -> list[DuplicatePair]:
+    contacts = table_of(Contact)
+    ids = sorted({contact_id for _, first, second, _ in found for contact_id in (first, second)})
+    names: dict[int, tuple[str, str, str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = select(contacts.c.id, contacts.c.no, contacts.c.name, contacts.c.type).where(
+            contacts.c.id.in_(ids[start : start + CHUNK])
+        )
+        names.update((row[0], (row[1], row[2], row[3])) for row in session.execute(query))
+    return [
+        DuplicatePair(points, *names[first][:2], *names[second][:2], names[first][2], reasons)
+        for points, first, second, reasons in found
+    ]
 
 
 def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> DuplicateSearch:
@@ -133,22 +196,14 @@ def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> Dupl
     with reading(sessions) as session:
         settings = weights(session)
         floor = settings.min_score if min_score is None else min_score
-        keys = _keys_table()
-        keys.create(session.connection())
-        _fill_keys(session, keys)
-        found: list[DuplicatePair] = []
-        compared = 0
-        width = len(COMPARED)
-        for row in _pairs(session, keys):
-            compared += 1
-            points, reasons = rules.score(_compared(row), _compared(row, width), settings)
-            if points >= floor:
-                found.append(
-                    DuplicatePair(points, row[-2], row[1], row[-1], row[width + 1], row[0], reasons)
-                )
-        keys.drop(session.connection())
-    found.sort(key=lambda pair: (-pair.score, pair.contact_no, pair.duplicate_no))
-    return DuplicateSearch(floor, compared, tuple(found))
+        keys, values = _tables()
+        keys.metadata.create_all(session.connection())
+        _fill(session, keys, values)
+        compared, found = _scored(session, keys, values, settings, floor)
+        pairs = _named(session, found)
+        keys.metadata.drop_all(session.connection())
+    pairs.sort(key=lambda pair: (-pair.score, pair.contact_no, pair.duplicate_no))
+    return DuplicateSearch(floor, compared, tuple(pairs))
 
 
 PAIR_FIELDS = tuple(f.name for f in fields(DuplicatePair))
