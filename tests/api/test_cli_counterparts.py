@@ -57,7 +57,7 @@ COUNTERPARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts opt-out": (("POST", "/api/contacts/{no}/opt-outs"),),
     "contacts opt-in": (("DELETE", "/api/contacts/{no}/opt-outs/{type}"),),
     "contacts list": (("GET", "/api/contacts"),),
-    "contacts duplicates": (("GET", "/api/contacts/duplicates"),),
+    "contacts duplicates": (("GET", "/api/contact-duplicates"),),
     "contacts merge": (("POST", "/api/contacts/{no}/merge"),),
     "profile update-ratings": (("POST", "/api/profiles/update-ratings"),),
     "logged show": (("GET", "/api/logged-segments/{entry_no:int}"),),

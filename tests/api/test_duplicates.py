@@ -52,7 +52,7 @@ def world(sessions):
 
 
 def test_k5_the_duplicate_search_is_the_cli_search(world, client_as, cli):
-    body = client_as("viewer").get("/api/contacts/duplicates").json()
+    body = client_as("viewer").get("/api/contact-duplicates").json()
     assert body == cli("contacts", "duplicates")
     [pair] = body["pairs"]
     assert (pair["contact_no"], pair["duplicate_no"], pair["score"]) == ("ACME", "ACME2", 100)
@@ -60,7 +60,7 @@ def test_k5_the_duplicate_search_is_the_cli_search(world, client_as, cli):
 
 
 def test_k5_a_minimum_score_out_of_range_is_a_problem_naming_it(world, client_as):
-    answer = client_as("viewer").get("/api/contacts/duplicates?min_score=101")
+    answer = client_as("viewer").get("/api/contact-duplicates?min_score=101")
     assert answer.status_code == 422
     assert "min_score" in answer.text
 

@@ -2,8 +2,9 @@
 of a duplicate into the contact that stays, and the update of the automatic ratings.
 
 Answers are the JSON of `rapport contacts duplicates --json`, `rapport contacts merge
---json` and `rapport profile update-ratings --json`. The router comes before the contacts
-router, so `/api/contacts/duplicates` is the search, not a contact's card.
+--json` and `rapport profile update-ratings --json`. The search lives beside the contacts
+(`/api/contact-duplicates`), not under `/api/contacts/`, where it would take the place of
+a contact numbered DUPLICATES.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class RatingsBody(RequestBody):
 
 
 @router.get(
-    "/contacts/duplicates",
+    "/contact-duplicates",
     summary="Likely duplicate contacts",
     response_model=documented(duplicates.DuplicateSearch),
 )

@@ -68,7 +68,7 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/contacts/{no}/opt-outs"): MARKETER,
     ("DELETE", "/api/contacts/{no}/opt-outs/{type}"): MARKETER,
     # API: duplicate contacts (K5) and profile ratings (K3)
-    ("GET", "/api/contacts/duplicates"): VIEWER,
+    ("GET", "/api/contact-duplicates"): VIEWER,
     ("POST", "/api/contacts/{no}/merge"): MARKETER,
     ("POST", "/api/profiles/update-ratings"): MARKETER,
     # API: logged segments (L5, X8)
