@@ -139,6 +139,15 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
             "to_value": "2",
         }
     ],
+    "ratings": [
+        {
+            "profile_questionnaire_code": "CUSTOMER",
+            "profile_question_line_no": "10",
+            "rating_profile_questionnaire_code": "CUSTOMER",
+            "rating_profile_question_line_no": "20",
+            "points": "2.5",
+        }
+    ],
     "contact_profile_answers": [
         {
             "contact_no": "P1",
@@ -227,6 +236,7 @@ ORDER = [
     "contact_alt_addresses",
     "profile_questionnaires",
     "profile_questionnaire_lines",
+    "ratings",
     "contact_profile_answers",
     "interaction_templates",
     "campaigns",

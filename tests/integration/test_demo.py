@@ -37,7 +37,7 @@ DOCUMENTED = {
     "business_relations": 6,
     "mailing_groups": 8,
     "job_responsibilities": 8,
-    "profile_questionnaires": 2,
+    "profile_questionnaires": 3,
     "interaction_templates": 6,
     "attachments": 12,
     "campaigns": 3,

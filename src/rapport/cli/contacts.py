@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import contact_duplicates, output
 from rapport.cli.state import state
 from rapport.errors import Invalid
 
@@ -246,3 +246,6 @@ def assign(
         }
         text = f"{done.relation} {done.code} assigned to {shape['contact_no']}."
     output.result(shape, as_json=st.json, human=lambda: output.message(text))
+
+
+contact_duplicates.register(app)

@@ -24,6 +24,7 @@ from rapport.cli import (
     followup,
     interactions,
     logged,
+    profile,
     segments,
     serve,
     setup,
@@ -85,6 +86,7 @@ app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
 app.add_typer(criteria.app, name="criteria")
 app.add_typer(codes.app, name="codes")
+app.add_typer(profile.app, name="profile")
 app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
@@ -106,6 +108,8 @@ FLAGS = {
     "table": "TABLE",
     "file": "FILE",
     "contacts": "--contacts",
+    "min_score": "--min-score",
+    "other_no": "OTHER",
 }
 
 

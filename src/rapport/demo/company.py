@@ -48,6 +48,7 @@ SETUP: tuple[tuple[str, list[data.Row]], ...] = (
     ("web_sources", data.WEB_SOURCES),
     ("profile_questionnaires", data.PROFILE_QUESTIONNAIRES),
     ("profile_questionnaire_lines", data.PROFILE_LINES),
+    ("ratings", data.RATINGS),
     ("interaction_groups", data.INTERACTION_GROUPS),
     ("interaction_templates", data.INTERACTION_TEMPLATES),
     ("campaign_statuses", data.CAMPAIGN_STATUSES),

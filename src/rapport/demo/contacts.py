@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from rapport.demo import names
+from rapport.demo import duplicates, names
 from rapport.demo.names import CountryProfile
 from rapport.demo.setup_data import (
     JOB_TITLES,
@@ -191,6 +191,7 @@ def build_contacts(rng: random.Random, *, first_id: int) -> list[Row]:
         contact["company_id"] = company["id"] if company else None
         contact["company_no"] = company["no"] if company else ""
     _flag_some(rng, contacts)
+    duplicates.plant(contacts)
     return contacts
 
 

@@ -189,26 +189,47 @@ PROFILE_QUESTIONNAIRES = rows(
     "code description contact_type",
     ("CUSTOMER", "Customer profile", "company"),
     ("PERSONAL", "Personal interests", "person"),
+    ("RATING", "Customer rating", "company"),
 )
 
+PROFILE_LINE_KEYS = (
+    "profile_questionnaire_code line_no type description multiple_answers "
+    "auto_contact_classification from_value to_value"
+)
 PROFILE_LINES = rows(
-    "profile_questionnaire_code line_no type description multiple_answers",
-    ("CUSTOMER", 10, "question", "Company size", False),
-    ("CUSTOMER", 20, "answer", "Small (1-49 employees)", False),
-    ("CUSTOMER", 30, "answer", "Medium (50-249 employees)", False),
-    ("CUSTOMER", 40, "answer", "Large (250 employees or more)", False),
-    ("CUSTOMER", 50, "question", "Purchase frequency", False),
-    ("CUSTOMER", 60, "answer", "Weekly", False),
-    ("CUSTOMER", 70, "answer", "Monthly", False),
-    ("CUSTOMER", 80, "answer", "Quarterly or less", False),
-    ("PERSONAL", 10, "question", "Preferred way to be contacted", False),
-    ("PERSONAL", 20, "answer", "E-mail", False),
-    ("PERSONAL", 30, "answer", "Phone", False),
-    ("PERSONAL", 40, "answer", "Meeting in person", False),
-    ("PERSONAL", 50, "question", "Topics of interest", True),
-    ("PERSONAL", 60, "answer", "Product news", False),
-    ("PERSONAL", 70, "answer", "Events", False),
-    ("PERSONAL", 80, "answer", "Industry trends", False),
+    PROFILE_LINE_KEYS,
+    ("CUSTOMER", 10, "question", "Company size", False, False, None, None),
+    ("CUSTOMER", 20, "answer", "Small (1-49 employees)", False, False, None, None),
+    ("CUSTOMER", 30, "answer", "Medium (50-249 employees)", False, False, None, None),
+    ("CUSTOMER", 40, "answer", "Large (250 employees or more)", False, False, None, None),
+    ("CUSTOMER", 50, "question", "Purchase frequency", False, False, None, None),
+    ("CUSTOMER", 60, "answer", "Weekly", False, False, None, None),
+    ("CUSTOMER", 70, "answer", "Monthly", False, False, None, None),
+    ("CUSTOMER", 80, "answer", "Quarterly or less", False, False, None, None),
+    ("PERSONAL", 10, "question", "Preferred way to be contacted", False, False, None, None),
+    ("PERSONAL", 20, "answer", "E-mail", False, False, None, None),
+    ("PERSONAL", 30, "answer", "Phone", False, False, None, None),
+    ("PERSONAL", 40, "answer", "Meeting in person", False, False, None, None),
+    ("PERSONAL", 50, "question", "Topics of interest", True, False, None, None),
+    ("PERSONAL", 60, "answer", "Product news", False, False, None, None),
+    ("PERSONAL", 70, "answer", "Events", False, False, None, None),
+    ("PERSONAL", 80, "answer", "Industry trends", False, False, None, None),
+    # K3: a rating question, answered by `rapport profile update-ratings` from the points
+    # (RATINGS) of the company's answers to the customer profile.
+    ("RATING", 10, "question", "Customer value", False, True, None, None),
+    ("RATING", 20, "answer", "A: 10 points or more", False, False, Decimal(10), None),
+    ("RATING", 30, "answer", "B: 5 to 9 points", False, False, Decimal(5), Decimal(9)),
+    ("RATING", 40, "answer", "C: up to 4 points", False, False, None, Decimal(4)),
+)
+
+# K3: points per customer profile answer towards the RATING question (BC table 5111).
+RATINGS = rows(
+    "profile_questionnaire_code profile_question_line_no rating_profile_questionnaire_code "
+    "rating_profile_question_line_no points",
+    *(
+        ("RATING", 10, "CUSTOMER", line_no, Decimal(points))
+        for line_no, points in ((20, 1), (30, 3), (40, 6), (60, 5), (70, 3), (80, 1))
+    ),
 )
 
 # Questionnaire → its questions, each with its answer line numbers.

@@ -75,6 +75,10 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("DELETE", "/api/contacts/{no}/assignments/{relation}/{code}"): MARKETER,
     ("POST", "/api/contacts/{no}/opt-outs"): MARKETER,
     ("DELETE", "/api/contacts/{no}/opt-outs/{type}"): MARKETER,
+    # API: duplicate contacts (K5) and profile ratings (K3)
+    ("GET", "/api/contact-duplicates"): VIEWER,
+    ("POST", "/api/contacts/{no}/merge"): MARKETER,
+    ("POST", "/api/profiles/update-ratings"): MARKETER,
     # API: logged segments (L5, X8)
     ("GET", "/api/logged-segments"): VIEWER,
     ("GET", "/api/logged-segments/{entry_no:int}"): VIEWER,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -72,6 +73,10 @@ def inherited() -> Mapped[bool]:
     return mapped_column(Boolean, default=True, server_default=true())
 
 
+def setting(value: int) -> Mapped[int]:
+    return mapped_column(Integer, default=value, server_default=str(value))
+
+
 def money() -> Mapped[Decimal]:
     return mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
 
@@ -117,6 +122,14 @@ class MarketingSetup(Base):
     inherit_language_code: Mapped[bool] = inherited()
     inherit_address_details: Mapped[bool] = inherited()
     inherit_communication_details: Mapped[bool] = inherited()
+    # Duplicate search (K5): points of each compared value and the minimum score (BC's
+    # Search Hit %, default 60).
+    duplicate_name_weight: Mapped[int] = setting(50)
+    duplicate_email_weight: Mapped[int] = setting(40)
+    duplicate_phone_weight: Mapped[int] = setting(30)
+    duplicate_vat_no_weight: Mapped[int] = setting(50)
+    duplicate_address_weight: Mapped[int] = setting(20)
+    duplicate_min_score: Mapped[int] = setting(60)
 
 
 class Language(Base):
@@ -481,6 +494,40 @@ class ProfileQuestionnaireLine(Base):
     from_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     to_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     priority: Mapped[str] = code_field()
+
+
+class Rating(Base):
+    """BC's Rating (table 5111): the points an answer line of another question gives
+    towards a rating question's score (K3). The rating question's answer is the one whose
+    from_value..to_value holds the contact's score."""
+
+    __tablename__ = "ratings"
+    profile_questionnaire_code: Mapped[str] = mapped_column(String(SHORT_CODE), primary_key=True)
+    profile_question_line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_profile_questionnaire_code: Mapped[str] = mapped_column(
+        String(SHORT_CODE), primary_key=True
+    )
+    rating_profile_question_line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    points: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["profile_questionnaire_code", "profile_question_line_no"],
+            [
+                "profile_questionnaire_lines.profile_questionnaire_code",
+                "profile_questionnaire_lines.line_no",
+            ],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["rating_profile_questionnaire_code", "rating_profile_question_line_no"],
+            [
+                "profile_questionnaire_lines.profile_questionnaire_code",
+                "profile_questionnaire_lines.line_no",
+            ],
+            ondelete="CASCADE",
+        ),
+        Index(None, "rating_profile_questionnaire_code", "rating_profile_question_line_no"),
+    )
 
 
 class ContactProfileAnswer(Base):

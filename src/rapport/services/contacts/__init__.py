@@ -5,6 +5,9 @@ Use cases, by module:
 - `relations`: assign, unassign (groups, relations, responsibilities, web sources) (K2)
 - `profiles`: answer_profile, remove_profile_answer (K2)
 - `consent`: opt_out, opt_in, get_consent, unsubscribe (the one-click link) (X7)
+- `ratings`: update_ratings (automatic profile ratings) (K3)
+- `duplicates`: find_duplicates (K5)
+- `merge`: merge_contacts (a duplicate into the contact that stays) (K5)
 
 `_fields` (private) converts and checks contact field values for the use cases.
 """

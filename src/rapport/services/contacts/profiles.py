@@ -145,6 +145,25 @@ def remove_profile_answer(
             raise NotFound(f"Contact {contact.no} has no answer {code} {line_no}.")
 
 
+def single_answer_questions(session: Session) -> dict[tuple[str, int], int]:
+    """(questionnaire, answer line) → the line of its question, for the questions that take
+    one answer only (K2)."""
+    lines = ProfileQuestionnaireLine
+    rows = session.execute(
+        select(lines.profile_questionnaire_code, lines.line_no, lines.type)
+        .add_columns(lines.multiple_answers)
+        .order_by(lines.profile_questionnaire_code, lines.line_no)
+    ).all()
+    found: dict[tuple[str, int], int] = {}
+    question: tuple[str, int, bool] | None = None
+    for code, line_no, kind, multiple in rows:
+        if kind == ProfileLineType.QUESTION:
+            question = (code, line_no, multiple)
+        elif question is not None and question[0] == code and not question[2]:
+            found[(code, line_no)] = question[1]
+    return found
+
+
 def profile_answers(session: Session, contact_id: int) -> tuple[Assigned, ...]:
     answers, lines = ContactProfileAnswer, ProfileQuestionnaireLine
     rows = session.execute(

@@ -192,9 +192,11 @@ def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -
         )
     )
     references = [Reference(cols, target, keys) for cols, target, keys in refs]
-    for fk in table.foreign_keys:
-        if fk.column.table.name != "contacts" and fk.parent.table is table:
-            references.append(Reference((fk.parent.name,), fk.column.table, (fk.column.name,)))
+    for constraint in sorted(table.foreign_key_constraints, key=lambda c: tuple(c.column_keys)):
+        target = constraint.referred_table
+        if target.name != "contacts":
+            keys = tuple(element.column.name for element in constraint.elements)
+            references.append(Reference(tuple(constraint.column_keys), target, keys))
     return TableSpec(table.name, table, columns, key, tuple(references))
 
 
@@ -230,6 +232,7 @@ def _build() -> dict[str, TableSpec]:
         t.ContactOptOut,
         t.ProfileQuestionnaire,
         t.ProfileQuestionnaireLine,
+        t.Rating,
     )
     specs = [_spec(_table(model)) for model in plain]
     answer_line = ("profile_questionnaire_code", "line_no")

@@ -1,0 +1,160 @@
+"""Duplicate contacts (K5): how two contacts' values are normalised, which keys put them in
+the same block, and how similar they are.
+
+Business Central compares search strings of the name and address fields with a Search Hit
+%. Rapport compares more, each value normalised first: the name (case, accents,
+punctuation and legal forms dropped; compared with rapidfuzz's token-set ratio, so word
+order and an extra word do not matter), the e-mail address, the phone number (its last
+eight digits, so `+32 2 123 45 67` and `02/123.45.67` are one number), the VAT registration
+no. (letters and digits only) and the address with its post code (token-set ratio).
+
+A pair scores the weight of each value that matches (scaled by the similarity of a name or
+an address of at least `SIMILAR` %), at most 100; it is a duplicate from the minimum score
+on. Only contacts of the same type are compared, and only pairs that share a blocking key
+(`blocking_keys`), so a million contacts never compare all pairs. A key held by more than
+`MAX_BLOCK` contacts (a shared switchboard number, a very common name) tells nothing and
+forms no block.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+SIMILAR = 90
+MAX_BLOCK = 20
+PHONE_DIGITS = 8
+NAME_PREFIX = 5
+# Legal forms and filler words that say nothing about which company it is.
+_NOISE_WORDS = "ag bv bvba co corp cv gmbh inc kg llc ltd nv plc sa sarl sas sl sprl spa srl vof"
+NOISE = frozenset(_NOISE_WORDS.split()) | {"the", "and", "en", "et", "und"}
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The marketing setup's duplicate search settings: points per matching value, and the
+    minimum score of a duplicate (BC's Search Hit %)."""
+
+    name: int = 50
+    email: int = 40
+    phone: int = 30
+    vat_no: int = 50
+    address: int = 20
+    min_score: int = 60
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A contact's values as they are compared."""
+
+    type: str
+    name: str
+    email: str
+    phone: str
+    vat_no: str
+    address: str
+
+
+def _plain(text: str) -> str:
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", folded).strip()
+
+
+def normal_name(name: str) -> str:
+    """Lower case, no accents or punctuation, without legal forms (`Ács B.V.` → `acs`)."""
+    # Dots go first, so that an abbreviation stays one word (`N.V.` → `nv`).
+    words = [word for word in _plain(name.replace(".", "")).split() if word not in NOISE]
+    return " ".join(words)
+
+
+def normal_email(email: str) -> str:
+    text = email.strip().casefold()
+    return text if "@" in text else ""
+
+
+def normal_phone(phone: str) -> str:
+    digits = _NOT_DIGIT.sub("", phone)
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else ""
+
+
+def normal_vat_no(vat_no: str) -> str:
+    text = _NOT_ALNUM.sub("", vat_no.upper())
+    return text if len(text) >= 4 else ""
+
+
+def compared(
+    *,
+    type: str,
+    name: str,
+    email: str,
+    phone: str,
+    vat_no: str,
+    address: str,
+    post_code: str,
+) -> Compared:
+    """A contact's values, normalised for comparison."""
+    place = _plain(address)
+    return Compared(
+        type=type,
+        name=normal_name(name),
+        email=normal_email(email),
+        phone=normal_phone(phone),
+        vat_no=normal_vat_no(vat_no),
+        address=f"{place} {_plain(post_code)}".strip() if place else "",
+    )
+
+
+def blocking_keys(contact: Compared) -> set[str]:
+    """The keys whose holders are compared with each other: the same e-mail, VAT no. or
+    name (its words in any order); the same phone or address with a name of the same
+    initial (persons of one company share its phone and address, and are not compared for
+    that alone); or a name starting alike in the same place; each within the contact's
+    type."""
+    words = sorted(set(contact.name.split()))
+    initial = contact.name[:1]
+    keys = {
+        f"e:{contact.email}" if contact.email else "",
+        f"v:{contact.vat_no}" if contact.vat_no else "",
+        f"n:{' '.join(words)}" if words else "",
+        f"p:{initial}:{contact.phone}" if contact.phone else "",
+        f"a:{initial}:{contact.address}" if contact.address else "",
+    }
+    if contact.name and contact.address:
+        place = contact.address.rsplit(" ", 1)[-1]
+        keys.add(f"s:{contact.name.replace(' ', '')[:NAME_PREFIX]}:{place}")
+    return {f"{contact.type[:1]}|{key}" for key in keys if key}
+
+
+def score(a: Compared, b: Compared, weights: Weights) -> tuple[int, tuple[str, ...]]:
+    """The pair's score (0–100) and the reasons for it, in the user's words."""
+    points = 0.0
+    reasons: list[str] = []
+    for label, left, right, weight in (
+        ("name", a.name, b.name, weights.name),
+        ("address", a.address, b.address, weights.address),
+    ):
+        if left and right:
+            similarity = fuzz.token_set_ratio(left, right)
+            if similarity >= SIMILAR:
+                points += weight * similarity / 100
+                reasons.append(
+                    f"same {label}" if similarity == 100 else f"{label} {similarity:.0f} % similar"
+                )
+    for label, left, right, weight in (
+        ("e-mail", a.email, b.email, weights.email),
+        ("phone", a.phone, b.phone, weights.phone),
+        ("VAT registration no.", a.vat_no, b.vat_no, weights.vat_no),
+    ):
+        if left and left == right:
+            points += weight
+            reasons.append(f"same {label}")
+    return min(100, round(points)), tuple(reasons)

@@ -1,0 +1,209 @@
+"""Duplicate contact search (K5): BC's duplicate search, with the comparisons of
+`domain.duplicates` and the weights and minimum score of the marketing setup.
+
+The contacts stream once through a server-side cursor; each one's values as compared and
+its blocking keys go into two temporary tables in chunks (plain tuples on the driver's
+executemany). One query then pairs the holders of every key that two to `MAX_BLOCK`
+contacts share, each pair once, and streams them back with both contacts' values to be
+scored; only the pairs found are looked up by number and name. Memory holds a chunk and
+the duplicates found, never the contact base, and the pairs compared grow with the
+blocks, not with the square of the contacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, select
+from sqlalchemy.orm import Session
+
+from rapport.domain import duplicates as rules
+from rapport.errors import Invalid
+from rapport.storage.db import Sessions, analyze, reading
+from rapport.storage.tables import Contact, MarketingSetup, table_of
+
+CHUNK = 5_000
+COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
+VALUES = tuple(f.name for f in fields(rules.Compared))
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two contacts that are likely one: the score and the values that matched."""
+
+    score: int
+    contact_no: str
+    contact_name: str
+    duplicate_no: str
+    duplicate_name: str
+    type: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DuplicateSearch:
+    """The pairs scoring at least `min_score`, best first; `compared`: the pairs scored."""
+
+    min_score: int
+    compared: int
+    pairs: tuple[DuplicatePair, ...]
+
+
+def weights(session: Session) -> rules.Weights:
+    """The duplicate search settings of the marketing setup."""
+    setup = session.scalars(select(MarketingSetup)).one()
+    return rules.Weights(
+        name=setup.duplicate_name_weight,
+        email=setup.duplicate_email_weight,
+        phone=setup.duplicate_phone_weight,
+        vat_no=setup.duplicate_vat_no_weight,
+        address=setup.duplicate_address_weight,
+        min_score=setup.duplicate_min_score,
+    )
+
+
+def _tables() -> tuple[Table, Table]:
+    """The blocking keys of every contact, and its values as compared (both temporary)."""
+    metadata = MetaData()
+    keys = Table(
+        "duplicate_keys",
+        metadata,
+        Column("key", String(250), nullable=False),
+        Column("contact_id", Integer, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    values = Table(
+        "duplicate_values",
+        metadata,
+        Column("contact_id", Integer, primary_key=True),
+        *(Column(name, String(250), nullable=False) for name in VALUES),
+        prefixes=["TEMPORARY"],
+    )
+    return keys, values
+
+
+def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]], None]:
+    """An executemany of plain tuples on the driver's cursor: a million rows without a
+    statement compiled per row."""
+    marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(column.name for column in table.columns)
+    places = ", ".join(marker for _ in table.columns)
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({places})"  # noqa: S608 (names from code)
+    connection = session.connection()
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            connection.exec_driver_sql(statement, rows)
+
+    return write
+
+
+def _values(one: rules.Compared) -> tuple[str, ...]:
+    return (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+
+
+def _fill(session: Session, keys: Table, values: Table) -> None:
+    contacts = table_of(Contact)
+    query = select(contacts.c.id, *(contacts.c[name] for name in COMPARED))
+    write_keys, write_values = _writer(session, keys), _writer(session, values)
+    rows = session.execute(query, execution_options={"yield_per": CHUNK})
+    for chunk in rows.partitions():
+        found = [
+            (row[0], rules.compared(**{n: v or "" for n, v in zip(COMPARED, row[1:], strict=True)}))
+            for row in chunk
+        ]
+        write_values([(contact_id, *_values(one)) for contact_id, one in found])
+        write_keys(
+            [
+                (key[:250], contact_id)
+                for contact_id, one in found
+                for key in rules.blocking_keys(one)
+            ]
+        )
+    # Indexed once filled: one sort instead of a million index updates.
+    Index("ix_duplicate_keys_key", keys.c.key, keys.c.contact_id).create(session.connection())
+    analyze(session, keys.name, values.name)
+
+
+def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
+    """Each pair of contacts sharing a useful key, once, with both contacts' values."""
+    blocks = (
+        select(keys.c.key)
+        .group_by(keys.c.key)
+        .having(func.count().between(2, rules.MAX_BLOCK))
+        .subquery("blocks")
+    )
+    a, b = keys.alias("a"), keys.alias("b")
+    pairs = (
+        select(a.c.contact_id.label("first"), b.c.contact_id.label("second"))
+        .select_from(a)
+        .join(blocks, blocks.c.key == a.c.key)
+        .join(b, (b.c.key == a.c.key) & (b.c.contact_id > a.c.contact_id))
+        .distinct()
+        .subquery("pairs")
+    )
+    one, other = values.alias("one"), values.alias("other")
+    query = (
+        select(pairs.c.first, pairs.c.second)
+        .add_columns(*(one.c[name] for name in VALUES), *(other.c[name] for name in VALUES))
+        .select_from(pairs)
+        .join(one, one.c.contact_id == pairs.c.first)
+        .join(other, other.c.contact_id == pairs.c.second)
+    )
+    return iter(session.execute(query, execution_options={"yield_per": CHUNK}))
+
+
+def _scored(
+    session: Session, keys: Table, values: Table, settings: rules.Weights, floor: int
+) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
+    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`."""
+    width = len(VALUES)
+    compared, found = 0, []
+    for row in _pairs(session, keys, values):
+        compared += 1
+        one = rules.Compared(*row[2 : 2 + width])
+        other = rules.Compared(*row[2 + width :])
+        points, reasons = rules.score(one, other, settings)
+        if points >= floor:
+            found.append((points, row[0], row[1], reasons))
+    return compared, found
+
+
+def _named(
+    session: Session, found: list[tuple[int, int, int, tuple[str, ...]]]
+) -> list[DuplicatePair]:
+    contacts = table_of(Contact)
+    ids = sorted({contact_id for _, first, second, _ in found for contact_id in (first, second)})
+    names: dict[int, tuple[str, str, str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = select(contacts.c.id, contacts.c.no, contacts.c.name, contacts.c.type).where(
+            contacts.c.id.in_(ids[start : start + CHUNK])
+        )
+        names.update((row[0], (row[1], row[2], row[3])) for row in session.execute(query))
+    return [
+        DuplicatePair(points, *names[first][:2], *names[second][:2], names[first][2], reasons)
+        for points, first, second, reasons in found
+    ]
+
+
+def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> DuplicateSearch:
+    """K5: the pairs of contacts of one type that score at least `min_score` (default: the
+    marketing setup's), best first, each with the values that matched."""
+    if min_score is not None and not 0 <= min_score <= 100:
+        raise Invalid("must be between 0 and 100", field="min_score")
+    with reading(sessions) as session:
+        settings = weights(session)
+        floor = settings.min_score if min_score is None else min_score
+        keys, values = _tables()
+        keys.metadata.create_all(session.connection())
+        _fill(session, keys, values)
+        compared, found = _scored(session, keys, values, settings, floor)
+        pairs = _named(session, found)
+        keys.metadata.drop_all(session.connection())
+    pairs.sort(key=lambda pair: (-pair.score, pair.contact_no, pair.duplicate_no))
+    return DuplicateSearch(floor, compared, tuple(pairs))
+
+
+PAIR_FIELDS = tuple(f.name for f in fields(DuplicatePair))
