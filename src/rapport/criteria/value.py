@@ -30,6 +30,7 @@ from rapport.criteria.tree import (
     to_json,
 )
 from rapport.criteria.values import coerce
+from rapport.criteria.walk import same
 from rapport.errors import Invalid
 
 
@@ -59,7 +60,7 @@ class Criteria:
     def of(cls, tree: Expr, *, subject: registry.Subject = registry.CONTACTS) -> Criteria:
         """The criteria of a tree built in code, checked by reading back its text."""
         text = render(tree, subject)
-        if parse(text, subject) != tree:
+        if not same(parse(text, subject), tree):
             raise Invalid(f"the criteria tree does not read back as itself: {text}")
         return cls(subject, tree, text)
 
