@@ -6,11 +6,10 @@ from __future__ import annotations
 import sys
 
 from rapport.criteria import Criteria, describe, from_json, parse, render, to_json
-from rapport.criteria.tree import Compare, InList, Not, Or
+from rapport.criteria.tree import Compare, Not, Or
 from rapport.criteria.walk import same
 
 NESTING = 5_000
-CODES = 50_000
 
 
 def or_chain() -> str:
@@ -23,7 +22,8 @@ def or_chain() -> str:
 def test_x1_a_100kb_or_chain_parses_flat_and_renders_back() -> None:
     text = or_chain()
     tree = parse(text)
-    assert isinstance(tree, Or) and len(tree.parts) == 7_000
+    assert isinstance(tree, Or)
+    assert len(tree.parts) == 7_000
     assert tree.parts[-1] == Compare("no", "=", "C06999")
     assert render(tree) == text
     assert describe(tree).startswith("contact no. is C00000 or contact no. is C00001 or ")
@@ -31,7 +31,7 @@ def test_x1_a_100kb_or_chain_parses_flat_and_renders_back() -> None:
 
 
 def test_x1_5000_nested_not_parse_render_and_read_back() -> None:
-    assert NESTING > sys.getrecursionlimit()
+    assert sys.getrecursionlimit() < NESTING
     text = "not " * NESTING + "country = BE"
     tree = parse(text)
     depth, inner = 0, tree
@@ -46,20 +46,10 @@ def test_x1_5000_nested_not_parse_render_and_read_back() -> None:
 def test_x1_5000_nested_parentheses_parse() -> None:
     text = "(" * NESTING + "country = BE" + ")" * NESTING
     assert parse(text) == Compare("country", "=", "BE")
-    alternating = "".join(
-        f"country = C{i} {'or' if i % 2 else 'and'} (" for i in range(NESTING)
-    )
+    alternating = "".join(f"country = C{i} {'or' if i % 2 else 'and'} (" for i in range(NESTING))
     nested = parse(alternating + "city = X" + ")" * NESTING)
     assert render(nested).count("(") == NESTING // 2  # only `or` inside `and` needs them
     assert same(parse(render(nested)), nested)
-
-
-def test_x1_an_in_list_of_50000_codes_parses_and_renders() -> None:
-    codes = [f"C{i:05d}" for i in range(CODES)]
-    text = f"no in ({', '.join(codes)})"
-    tree = parse(text)
-    assert tree == InList("no", tuple(codes))
-    assert render(tree) == text
 
 
 def test_x1_deep_json_form_reads_back() -> None:

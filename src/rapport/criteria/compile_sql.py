@@ -27,6 +27,9 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
 
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import Column
@@ -87,6 +90,21 @@ Context = registry.Relation | None
 _GROUP = 50  # the most terms one and/or of the SQL holds, so its depth stays small
 
 
+class _Group(FunctionElement[bool]):
+    """A condition in parentheses the SQL keeps (SQLAlchemy drops those of an `or` inside
+    an `or`)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "bc_group"
+
+
+@compiles(_Group)
+def _parenthesised(element: _Group, compiler: Any, **kw: Any) -> str:
+    (inner,) = list(element.clauses)
+    return f"({compiler.process(inner, **kw)})"
+
+
 def balanced(
     join: Callable[..., ColumnElement[bool]], terms: list[ColumnElement[bool]]
 ) -> ColumnElement[bool]:
@@ -94,7 +112,7 @@ def balanced(
     chain as deep as it is long and refuses past 1,000 levels; grouped, 100,000 terms are
     three levels of at most 50."""
     while len(terms) > _GROUP:
-        terms = [join(*terms[i : i + _GROUP]) for i in range(0, len(terms), _GROUP)]
+        terms = [_Group(join(*terms[i : i + _GROUP])) for i in range(0, len(terms), _GROUP)]
     return join(*terms)
 
 
@@ -213,9 +231,7 @@ class _Compiler:
     def value(self, value: Value) -> Any:
         return value.resolve(self.today) if isinstance(value, RelativeDate) else value
 
-    def exists(
-        self, expr: Exists, inner: ColumnElement[bool] | None
-    ) -> ColumnElement[bool]:
+    def exists(self, expr: Exists, inner: ColumnElement[bool] | None) -> ColumnElement[bool]:
         rel = self.subject.relation(expr.relation)
         table = rel.table
         owner = contacts.c.company_id if rel.on_company else contacts.c.id

@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from json import dumps as json_text
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
+from json import dumps as json_text
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, String, and_, bindparam, func, literal, not_, or_
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean, NullType
@@ -202,14 +214,14 @@ class _OneOf(FunctionElement[bool]):
 @compiles(_OneOf)
 def _any(element: _OneOf, compiler: Any, **kw: Any) -> str:
     column, listed, _json = list(element.clauses)
-    return f"{compiler.process(column, **kw)} = ANY({compiler.process(listed, **kw)})"
+    return str(compiler.process(column == any_(listed), **kw))
 
 
 @compiles(_OneOf, "sqlite")
 def _json_each(element: _OneOf, compiler: Any, **kw: Any) -> str:
     column, _listed, json = list(element.clauses)
-    values = compiler.process(json, **kw)
-    return f"{compiler.process(column, **kw)} IN (SELECT value FROM json_each({values}))"
+    each = func.json_each(json).table_valued("value")
+    return str(compiler.process(column.in_(select(each.c.value)), **kw))
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,7 @@ col 23: unknown field 'contry' — did you mean 'country'?`, and says what was e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
@@ -294,9 +294,7 @@ class _Builder:
             )
         return Compare(field.name, "=", True)
 
-    def called(
-        self, node: Tree[Token], rel: registry.Relation | None
-    ) -> registry.Relation | None:
+    def called(self, node: Tree[Token], rel: registry.Relation | None) -> registry.Relation | None:
         """The relation `NAME(…)` names, or None for a membership `segment(…)`."""
         name = _token(node.children[0])
         key = name.lower()
@@ -313,8 +311,8 @@ class _Builder:
 
     def on_call(
         self,
-        children: list[Token | Tree[Token] | None],
-        rel: registry.Relation | None,
+        children: Sequence[Token | Tree[Token] | None],
+        _rel: registry.Relation | None,
         made: list[Expr],
     ) -> Expr:
         name, body = _token(children[0]), children[1]

@@ -100,7 +100,10 @@ def _kids(expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, registr
 
 def _wrapped(parts: tuple[Expr, ...], texts: list[str], minimum: int) -> list[str]:
     """Each part's text, in parentheses where precedence needs them."""
-    return [f"({text})" if _level(part) < minimum else text for part, text in zip(parts, texts, strict=True)]
+    return [
+        f"({text})" if _level(part) < minimum else text
+        for part, text in zip(parts, texts, strict=True)
+    ]
 
 
 class _Writer:
@@ -111,7 +114,9 @@ class _Writer:
         text = fold(expr, rel, self.kids, self.build)
         return f"({text})" if _level(expr) < minimum else text
 
-    def kids(self, expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, registry.Relation | None]]:
+    def kids(
+        self, expr: Expr, rel: registry.Relation | None
+    ) -> list[tuple[Expr, registry.Relation | None]]:
         if isinstance(expr, Exists) and expr.condition is not None:
             inner = self.subject.relation(expr.relation)
             if _shorthand(inner, expr.condition) is None:
@@ -129,13 +134,16 @@ class _Writer:
             return self.exists(expr, made)
         return self.bare(expr, rel)
 
-    def bare(self, expr: Expr, rel: registry.Relation | None) -> str:
+    def bare(
+        self,
+        expr: Compare | InList | IsEmpty | Matches | SegmentMember | LoggedSegmentMember,
+        rel: registry.Relation | None,
+    ) -> str:
         if isinstance(expr, SegmentMember):
             no = expr.no
             return f"segment({no if _NAME.match(no) and no.lower() not in KEYWORDS else quote(no)})"
         if isinstance(expr, LoggedSegmentMember):
             return f"logged_segment({expr.entry_no})"
-        assert isinstance(expr, Compare | InList | IsEmpty | Matches)
         field = registry.lookup(self.subject, rel, expr.field)
         if isinstance(expr, Compare) and expr.op == "=" and expr.value is True:
             return field.name  # a yes/no field alone means it is true
@@ -200,7 +208,9 @@ class _Sayer:
         text = fold(expr, rel, self.kids, self.build)
         return f"({text})" if _level(expr) < minimum else text
 
-    def kids(self, expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, registry.Relation | None]]:
+    def kids(
+        self, expr: Expr, rel: registry.Relation | None
+    ) -> list[tuple[Expr, registry.Relation | None]]:
         if isinstance(expr, Not) and isinstance(expr.operand, Exists):
             return self.kids(expr.operand, rel)
         if isinstance(expr, Exists) and expr.condition is not None:

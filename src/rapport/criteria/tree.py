@@ -162,8 +162,6 @@ def from_json(data: Any, *, subject: registry.Subject = registry.CONTACTS) -> Ex
     return _JsonReader(subject).node(data, "$", None)
 
 
-
-
 class _JsonReader:
     def __init__(self, subject: registry.Subject) -> None:
         self.subject = subject
@@ -194,9 +192,7 @@ class _JsonReader:
             return [((value, f"{path}.not"), rel)]
         return []
 
-    def build(
-        self, item: tuple[Any, str], rel: registry.Relation | None, made: list[Expr]
-    ) -> Expr:
+    def build(self, item: tuple[Any, str], rel: registry.Relation | None, made: list[Expr]) -> Expr:
         data, path = item
         if "field" in data:
             return self.condition(data, path, rel)
@@ -205,8 +201,7 @@ class _JsonReader:
             return Exists(inner.name, made[0] if made else None)
         if len(data) != 1:
             raise Invalid(
-                "expected one of the keys and, or, not, field, relation, segment, "
-                "logged_segment",
+                "expected one of the keys and, or, not, field, relation, segment, logged_segment",
                 where=path,
             )
         ((key, value),) = data.items()

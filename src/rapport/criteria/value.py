@@ -54,7 +54,7 @@ class Criteria:
             tree = from_json(dict(source), subject=subject)
         else:
             raise Invalid("criteria are a text or a JSON object", where="$")
-        return cls.of(tree, subject=subject)
+        return cls(subject, tree, render(tree, subject))  # a parsed tree reads back as itself
 
     @classmethod
     def of(cls, tree: Expr, *, subject: registry.Subject = registry.CONTACTS) -> Criteria:
