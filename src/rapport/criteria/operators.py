@@ -110,6 +110,36 @@ _EMPTIED = frozenset({ValueType.CODE, ValueType.TEXT, ValueType.ENUM, ValueType.
 _TEXTUAL = frozenset({ValueType.CODE, ValueType.TEXT})
 
 
+class _Bytewise(FunctionElement[Any]):
+    """Text compared in byte order, as Business Central compares Code fields: `COLLATE "C"`
+    on PostgreSQL, whatever the database's collation (an ICU 'nl-BE' database sorts 'é'
+    before 'f'); SQLite's default BINARY collation already is byte order."""
+
+    inherit_cache = True
+    name = "bc_bytewise"
+
+    @property
+    def type(self) -> Any:  # type: ignore[override]
+        return list(self.clauses)[0].type
+
+
+@compiles(_Bytewise)
+def _collate_c(element: _Bytewise, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return str(compiler.process(column.collate("C"), **kw))
+
+
+@compiles(_Bytewise, "sqlite")
+def _binary(element: _Bytewise, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return str(compiler.process(column, **kw))
+
+
+def bytewise(column: Column, kind: ValueType) -> Column:
+    """`column` ordered byte by byte when it holds text."""
+    return _Bytewise(column) if kind in _TEXTUAL else column
+
+
 def _ordering(text: str, says: str, on_dates: str, sql: Callable[[Column, Any], Any]) -> Operator:
     return Operator(
         text,
@@ -117,7 +147,7 @@ def _ordering(text: str, says: str, on_dates: str, sql: Callable[[Column, Any], 
         _ORDERED,
         f"{{field}} {text} {{value}}",
         f"{{field}} {says} {{value}}",
-        lambda column, value, kind: _dated(sql(column, value), column, kind),
+        lambda column, value, kind: _dated(sql(bytewise(column, kind), value), column, kind),
         f"{{field}} {on_dates} {{value}}",
     )
 
@@ -294,5 +324,6 @@ def _term(term: bcfilter.Term, column: Column) -> Condition:
         found = _wildcard(column, value)
         return not_(found) if term.op == "not like" else found
     if term.op == "..":
-        return and_(column >= literal(value), column <= literal(upper))
+        ordered = bytewise(column, ValueType.TEXT)
+        return and_(ordered >= literal(value), ordered <= literal(upper))
     return operator(term.op).sql(column, literal(value, column.type), ValueType.TEXT)
