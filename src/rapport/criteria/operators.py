@@ -120,7 +120,7 @@ class _Bytewise(FunctionElement[Any]):
 
     @property
     def type(self) -> Any:  # type: ignore[override]
-        return list(self.clauses)[0].type
+        return next(iter(self.clauses)).type
 
 
 @compiles(_Bytewise)

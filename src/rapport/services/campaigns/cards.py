@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
+from rapport.domain.rules import CAMPAIGN_DATES
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.storage.db import Sessions
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -109,12 +110,7 @@ def create_campaign(
 ) -> str:
     """C1: a campaign numbered from the campaign series (or a manual `no` where the series
     allows it); the starting date may not be after the ending date. Returns its no."""
-    if starting_date and ending_date and starting_date > ending_date:
-        raise Invalid(
-            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
-            f"{ending_date.isoformat()}.",
-            where="starting_date",
-        )
+    CAMPAIGN_DATES.check({"starting_date": starting_date, "ending_date": ending_date})
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")
     with sessions.begin() as session:
