@@ -149,25 +149,30 @@ def icu_url(pg_server: str) -> str:
 
 @pytest.fixture
 def prepared_icu(icu_url: str) -> Iterator[sessionmaker[Session]]:
+    """The ICU database, emptied of the worlds and codes of the test before."""
     engine = make_engine(icu_url)
-    with engine.connect() as conn:
-        assert conn.scalar(text("SELECT 'é' < 'f'")) is True  # the collation is linguistic
-        assert conn.scalar(text("SELECT 'é' < 'f' COLLATE \"C\"")) is False
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    with sessions.begin() as session:
-        for table in (t.SegmentHeader, t.ProfileQuestionnaireLine, t.ProfileQuestionnaire):
-            session.execute(delete(table))
-        for model in (
-            t.MailingGroup,
-            t.IndustryGroup,
-            t.BusinessRelation,
-            t.JobResponsibility,
-            t.WebSource,
-        ):
-            session.execute(delete(model))
-        _setup(session)
-    yield sessions
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT 'é' < 'f'")) is True  # the collation is linguistic
+            assert conn.scalar(text("SELECT 'é' < 'f' COLLATE \"C\"")) is False
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions.begin() as session:
+            _load(session, World([]))
+            for model in (
+                t.SegmentHeader,
+                t.ProfileQuestionnaireLine,
+                t.ProfileQuestionnaire,
+                t.MailingGroup,
+                t.IndustryGroup,
+                t.BusinessRelation,
+                t.JobResponsibility,
+                t.WebSource,
+            ):
+                session.execute(delete(model))
+            _setup(session)
+        yield sessions
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.slow
