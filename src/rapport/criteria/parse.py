@@ -8,7 +8,7 @@ col 23: unknown field 'contry' — did you mean 'country'?`, and says what was e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
@@ -32,6 +32,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import Value, coerce
+from rapport.criteria.walk import fold
 from rapport.errors import Invalid
 
 # How the grammar's terminals read in "expected …" messages.
@@ -126,6 +127,22 @@ def _unquote(token: Token) -> str:
     return raw[1:-1].replace(quote * 2, quote)
 
 
+def _chain(node: Tree[Token]) -> list[Tree[Token] | Token]:
+    """The operands of `a or b or c` (a left-leaning chain of `either`, or of `both`) in
+    order: `(a or b) or c` is one chain, `a or (b or c)` keeps its right-hand group."""
+    operands: list[Tree[Token] | Token] = []
+    while isinstance(node, Tree) and node.data in ("either", "both"):
+        data = node.data
+        left, right = node.children
+        operands.append(right)
+        if not (isinstance(left, Tree) and left.data == data):
+            operands.append(left)
+            break
+        node = left
+    operands.reverse()
+    return operands
+
+
 class _Builder:
     """Walks the lark tree top-down, knowing whether it is inside a relation."""
 
@@ -133,25 +150,44 @@ class _Builder:
         self.subject = subject
 
     def expr(self, node: Tree[Token] | Token, rel: registry.Relation | None) -> Expr:
+        """The tree of `node`, built bottom-up by a loop (walk.py), so any depth parses."""
+        return fold(node, rel, self.kids, self.build)
+
+    def kids(
+        self, node: Tree[Token] | Token, rel: registry.Relation | None
+    ) -> list[tuple[Tree[Token] | Token, registry.Relation | None]]:
+        if isinstance(node, Token):
+            return []
+        if node.data in ("either", "both"):
+            return [(child, rel) for child in _chain(node)]
+        if node.data == "negation":
+            return [(node.children[0], rel)]
+        if node.data == "call":
+            inner = self.called(node, rel)
+            body = node.children[1]
+            if inner is not None and body is not None:
+                return [(body, inner)]
+        return []
+
+    def build(
+        self, node: Tree[Token] | Token, rel: registry.Relation | None, made: list[Expr]
+    ) -> Expr:
         if isinstance(node, Token):
             raise self.not_a_condition(node)
+        if node.data == "either":
+            return Or(tuple(made))
+        if node.data == "both":
+            return And(tuple(made))
+        if node.data == "negation":
+            return Not(made[0])
+        if node.data == "call":
+            return self.on_call(node.children, rel, made)
         handler = getattr(self, f"on_{node.data}")
         result: Expr = handler(node.children, rel)
         return result
 
     def not_a_condition(self, token: Token) -> Invalid:
         return Invalid(f"{_at(token)}: expected a condition, found {str(token)!r}")
-
-    def on_either(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        left, right = (self.expr(child, rel) for child in children)
-        return Or((*(left.parts if isinstance(left, Or) else (left,)), right))
-
-    def on_both(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        left, right = (self.expr(child, rel) for child in children)
-        return And((*(left.parts if isinstance(left, And) else (left,)), right))
-
-    def on_negation(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        return Not(self.expr(children[0], rel))
 
     def on_number(self, children: list[Token], _rel: registry.Relation | None) -> Expr:
         raise self.not_a_condition(children[0])
@@ -258,22 +294,32 @@ class _Builder:
             )
         return Compare(field.name, "=", True)
 
-    def on_call(
-        self, children: list[Token | Tree[Token] | None], rel: registry.Relation | None
-    ) -> Expr:
-        name, body = _token(children[0]), children[1]
+    def called(self, node: Tree[Token], rel: registry.Relation | None) -> registry.Relation | None:
+        """The relation `NAME(…)` names, or None for a membership `segment(…)`."""
+        name = _token(node.children[0])
         key = name.lower()
         if key in self.subject.memberships:
             if rel is not None:
                 raise Invalid(f"{_at(name)}: {key}(…) cannot be used inside {rel.name}(…)")
-            return self.membership(name, body)
+            return None
         if rel is not None:
             raise Invalid(f"{_at(name)}: a relation cannot be used inside {rel.name}(…)")
         try:
-            inner = self.subject.relation(str(name))
+            return self.subject.relation(str(name))
         except registry.UnknownName as exc:
             raise Invalid(f"{_at(name)}: {exc.message}") from None
-        return Exists(inner.name, None if body is None else self.expr(body, inner))
+
+    def on_call(
+        self,
+        children: Sequence[Token | Tree[Token] | None],
+        _rel: registry.Relation | None,
+        made: list[Expr],
+    ) -> Expr:
+        name, body = _token(children[0]), children[1]
+        if name.lower() in self.subject.memberships:
+            return self.membership(name, body)
+        inner = self.subject.relation(str(name))
+        return Exists(inner.name, made[0] if made else None)
 
     def membership(self, name: Token, body: Token | Tree[Token] | None) -> Expr:
         key = name.lower()

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.rules import rules_of
 from rapport.services.transfer.tables import Reference, TableSpec
 from rapport.storage.tables import Contact, table_of
 
@@ -138,6 +139,23 @@ def missing_companies(session: Session, spec: TableSpec, staging: Table) -> list
     return _bad(session, query, "company_no", lambda no: f"no company contact {no!r}")
 
 
+def broken_rules(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    """The domain rules the services check (domain/rules.py), one query per rule."""
+    found: list[BadRow] = []
+    for rule in rules_of(spec.name):
+        if not {rule.start, rule.end} <= set(staging.c.keys()):
+            continue
+        start, end = staging.c[rule.start], staging.c[rule.end]
+        query = select(staging.c.line, start, end).where(
+            start.is_not(None), end.is_not(None), start > end
+        )
+        found += [
+            BadRow(line, rule.start, rule.message(first, last))
+            for line, first, last in session.execute(query.order_by(staging.c.line))
+        ]
+    return found
+
+
 def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
     """The join of a staging row to the table row with the same key."""
     target = spec.table
@@ -150,7 +168,7 @@ def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
 def checks(*, update: bool) -> list[Check]:
     """The checks in order; a person's company comes last so that, when bad rows are
     skipped, a company row skipped for another reason does not count as present."""
-    found: list[Check] = [unknown_contacts, unknown_codes, duplicates_in_file]
+    found: list[Check] = [unknown_contacts, unknown_codes, broken_rules, duplicates_in_file]
     if not update:
         found.append(existing_keys)
     return [*found, missing_companies]
