@@ -65,6 +65,8 @@ BAD_ACTIONS = [
     ({"type": "add", "criteria": "country = BE and contry = NL"}, "criteria", (1, 18)),
     ({"type": "add", "criteria": "country = "}, "criteria", (1, 11)),
     ({"type": "add", "criteria": "   "}, "criteria", None),
+    ({"type": "add", "criteria": "mailing_group = NEWS"}, "criteria", None),
+    ({"type": "reduce", "criteria": "segment(SEG09999)", "preview": True}, "criteria", None),
     ({"type": "add", "criteria": {"and": [{"field": "country", "op": "="}]}}, "criteria", None),
     (
         {"type": "add", "criteria": {"field": "contry", "op": "=", "value": "BE"}},
@@ -166,6 +168,7 @@ def test_s9_s10_save_and_reuse_criteria_and_reuse_logged(client_as, cli):
     reused = client.post("/api/segments/SEG00002/reuse-criteria", json={"code": "BE"})
     assert reused.status_code == 200, reused.text
     assert reused.json() == cli("segment", "reuse-criteria", "SEG00003", "BE")
+    assert reused.json()["warnings"] == []
     refused = client.post("/api/segments/SEG00002/reuse-criteria", json={"code": "BE"})
     assert refused.status_code == 409
     assert "confirm with yes" in refused.json()["detail"]

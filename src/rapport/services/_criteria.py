@@ -1,24 +1,73 @@
 """Criteria as every use case accepts them: the text, the JSON tree (the API sends either)
 or an already parsed `Criteria`; parsed once, at the use case's entry, and passed on as
-the value so that nothing below re-parses it (X1)."""
+the value so that nothing below re-parses it (X1).
+
+This is also the one place where new criteria are checked against the database (issue 11
+item 7): a criteria that names a code that does not exist (`mailing_group = NEWS`,
+`segment(SEG09999)`) is refused with a did-you-mean, whatever the subject, the command,
+the route or the page. The check reads in its own short read-only transaction, before the
+use case's own, so refused criteria never take the write lock. Saved criteria replayed
+later are not checked here: they run, and `warnings` gives what their caller shows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from rapport.criteria import CONTACTS, Subject, check_codes, unknown_codes
 from rapport.criteria.value import Criteria
+from rapport.errors import Invalid
+from rapport.storage.db import Sessions, reading
 
 CriteriaSource = str | Mapping[str, Any] | Criteria
 
 
-def as_criteria(source: CriteriaSource) -> Criteria:
-    """The criteria of `source`; Invalid (with the position or JSON path) when bad."""
-    return source if isinstance(source, Criteria) else Criteria.parse(source)
+def as_criteria(
+    source: CriteriaSource,
+    *,
+    sessions: Sessions,
+    subject: Subject = CONTACTS,
+    field: str = "criteria",
+) -> Criteria:
+    """The criteria of `source` on `subject`'s rows; Invalid naming `field` (with the
+    position or JSON path) when they are bad or name a code that does not exist."""
+    criteria = _parsed(source, subject, field)
+    with reading(sessions) as session:
+        try:
+            check_codes(session, criteria)
+        except Invalid as exc:
+            raise Invalid(exc.message, field=field) from None
+    return criteria
 
 
-def optional_criteria(source: CriteriaSource | None) -> Criteria | None:
+def optional_criteria(
+    source: CriteriaSource | None,
+    *,
+    sessions: Sessions,
+    subject: Subject = CONTACTS,
+    field: str = "where",
+) -> Criteria | None:
     """Like `as_criteria`, with no criteria (None or blank text) meaning "everything"."""
     if source is None or (isinstance(source, str) and not source.strip()):
         return None
-    return as_criteria(source)
+    return as_criteria(source, sessions=sessions, subject=subject, field=field)
+
+
+def warnings(session: Session, criteria: Criteria) -> tuple[str, ...]:
+    """What saved criteria name that was deleted since they were saved: they still run
+    (the code selects nothing), and the caller shows these as warnings."""
+    return tuple(unknown_codes(session, criteria))
+
+
+def _parsed(source: CriteriaSource, subject: Subject, field: str) -> Criteria:
+    if isinstance(source, Criteria):
+        if source.subject is not subject:
+            raise Invalid(
+                f"criteria on {source.subject.label} rows do not filter {subject.label} rows",
+                field=field,
+            )
+        return source
+    return Criteria.parse(source, subject=subject)

@@ -4,7 +4,9 @@ request wants the htmx fragment alone, and whether the user may change anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -15,6 +17,8 @@ from rapport.errors import Invalid
 from rapport.server.auth import Identity
 
 PAGE_SIZE = 50
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,19 @@ def read_filter(where: str | None, search: str | None, subject: Subject) -> Filt
         return Filter(text, plain, Criteria.parse(text, subject=subject), None)
     except Invalid as exc:
         return Filter(text, plain, None, str(exc))
+
+
+def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
+    """The page `read` gives for a filter the parser accepted; criteria the service refuses
+    (a code that does not exist, with its did-you-mean) are shown beside the input too."""
+    if found.error is not None:
+        return found, None
+    try:
+        return found, read()
+    except Invalid as exc:
+        if exc.field != "where":
+            raise
+        return replace(found, criteria=None, error=exc.message), None
 
 
 def next_link(request: Request, after: str | int | None) -> str | None:

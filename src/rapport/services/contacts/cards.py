@@ -319,7 +319,7 @@ def get_all(
     transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
         raise Invalid("must be zero or more", field="limit")
-    conditions = [c for c in (condition, _criteria(where)) if c is not None]
+    conditions = [c for c in (condition, _criteria(sessions, where)) if c is not None]
     conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))
@@ -336,6 +336,6 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
             yield ContactRead(**row._mapping)
 
 
-def _criteria(where: CriteriaSource | None) -> ColumnElement[bool] | None:
-    criteria = optional_criteria(where)
+def _criteria(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool] | None:
+    criteria = optional_criteria(where, sessions=sessions)
     return None if criteria is None else criteria.condition()

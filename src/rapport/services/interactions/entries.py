@@ -13,7 +13,7 @@ templates, groups and campaigns, the entries that are neither canceled nor postp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, true, update
 from sqlalchemy.orm import Session
 
-from rapport.criteria import ENTRIES, Criteria
+from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Campaign,
@@ -96,18 +97,11 @@ class Total:
     duration: Decimal
 
 
-def matching(where: str | Mapping[str, Any] | Criteria) -> ColumnElement[bool]:
+def matching(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool]:
     """The condition of `where`, criteria on the entries (ENTRIES registry): text, the JSON
     tree or parsed criteria; blank text is every entry. Invalid before anything runs."""
-    if isinstance(where, str) and not where.strip():
-        return true()
-    if not isinstance(where, Criteria):
-        where = Criteria.parse(where, subject=ENTRIES)
-    elif where.subject is not ENTRIES:
-        raise Invalid(
-            f"criteria on {where.subject.label} rows do not filter interaction log entries"
-        )
-    return where.condition()
+    criteria = optional_criteria(where, sessions=sessions, subject=ENTRIES)
+    return true() if criteria is None else criteria.condition()
 
 
 def _output(name: str) -> Any:
@@ -125,7 +119,7 @@ def listing(where: ColumnElement[bool]) -> Any:
 def get_all(
     sessions: Sessions,
     *,
-    where: str | Mapping[str, Any] | Criteria = "",
+    where: CriteriaSource | None = "",
     limit: int | None = None,
     after: int | None = None,
 ) -> Iterator[dict[str, Any]]:
@@ -133,7 +127,7 @@ def get_all(
     §6 names accepted) in entry order, streamed; `after` starts after that entry no. (a page
     of a keyset-paged list). The criteria are checked when this is called, before the first
     row is asked for, so a bad filter fails before any output."""
-    query = listing(matching(where)).order_by(entries.c.entry_no).limit(limit)
+    query = listing(matching(sessions, where)).order_by(entries.c.entry_no).limit(limit)
     if after is not None:
         query = query.where(entries.c.entry_no > after)
     return _stream(sessions, query)
@@ -225,9 +219,7 @@ def set_attempt_failed(
         return read(session, entry_no)
 
 
-def totals(
-    sessions: Sessions, *, by: str, where: str | Mapping[str, Any] | Criteria = ""
-) -> list[Total]:
+def totals(sessions: Sessions, *, by: str, where: CriteriaSource | None = "") -> list[Total]:
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
@@ -242,7 +234,7 @@ def totals(
         entries.c.canceled == false(),
         entries.c.postponed == false(),
         key != "",
-        matching(where),
+        matching(sessions, where),
     ]
     query = (
         select(
