@@ -81,7 +81,9 @@ def test_x1_every_use_case_taking_criteria_refuses_an_unknown_code(
 def test_x1_patterns_and_known_codes_still_run(world: sessionmaker[Session]) -> None:
     no = header.create_segment(world, description="S", user="ADMIN").no
     assert add_contacts(world, no, criteria="mailing_group = NEWSLETTER", user="ADMIN").added == 1
-    assert add_contacts(world, no, criteria="mailing_group(code matches 'NEWZ*')", user="A").added == 0
+    assert (
+        add_contacts(world, no, criteria="mailing_group(code matches 'NEWZ*')", user="A").added == 0
+    )
     assert entry_browse.entry_page(world, criteria=None).items is not None
 
 
@@ -116,7 +118,8 @@ def test_x1_the_cli_refuses_with_one_line_and_warns_on_replay(
     call("segment", "create", "--description", "S")
     status, out, err = call("segment", "add", "SEG00001", "--where", "mailing_group = NEWS")
     assert (status, out) == (1, "")
-    assert NEWS in err and len(err.strip().splitlines()) == 1
+    assert NEWS in err
+    assert len(err.strip().splitlines()) == 1
     status, out, err = call("contacts", "list", "--where", "segment(SEG09999)")
     assert (status, out) == (1, "")
     assert "unknown segment 'SEG09999' — did you mean 'SEG00001'?" in err

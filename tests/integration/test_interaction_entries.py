@@ -126,7 +126,9 @@ def test_l6_a_bad_filter_says_where_and_what(world, where, message):
     """L6, X1: the entries' filter is the criteria language, with its errors."""
     with pytest.raises(Invalid) as caught:
         ile.get_all(world, where=where)  # checked at the call, before any row is read
-    assert caught.value.message.startswith(message)
+    assert str(caught.value).startswith(message)
+    line, column = message.removeprefix("line ").split(":")[0].split(", col ")
+    assert caught.value.position == (int(line), int(column))
 
 
 def test_l6_filter_values_are_bound_parameters(world):

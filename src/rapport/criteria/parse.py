@@ -72,30 +72,30 @@ def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
     try:
         shape = _parser().parse(text)
     except UnexpectedInput as exc:
-        raise Invalid(_syntax_message(exc, text)) from None
+        position, message = _syntax_error(exc, text)
+        raise Invalid(message, position=position) from None
     return _Builder(subject).expr(shape, None)
 
 
-def _syntax_message(exc: UnexpectedInput, text: str) -> str:
+def _syntax_error(exc: UnexpectedInput, text: str) -> tuple[tuple[int, int], str]:
+    """Where the text stops reading as criteria, and what was expected there."""
     if isinstance(exc, UnexpectedEOF):
-        where = _end_position(text)
-        return f"{where}: the criteria end too early; expected {_expected(exc.expected or ())}"
-    where = f"line {exc.line}, col {exc.column}"
+        return _end(text), f"the criteria end too early; expected {_expected(exc.expected or ())}"
+    where = (exc.line, exc.column)
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
-        return f"{where}: unexpected {char!r}; expected {_expected(set(exc.allowed))}"
+        return where, f"unexpected {char!r}; expected {_expected(set(exc.allowed))}"
     if isinstance(exc, UnexpectedToken):
         if exc.token.type == "$END":
-            where = _end_position(text)
-            return f"{where}: the criteria end too early; expected {_expected(exc.expected)}"
-        return f"{where}: unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
-    return f"{where}: {exc}"  # pragma: no cover - lark raises only the three above
+            return _end(text), f"the criteria end too early; expected {_expected(exc.expected)}"
+        return where, f"unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
+    return where, str(exc)  # pragma: no cover - lark raises only the three above
 
 
-def _end_position(text: str) -> str:
+def _end(text: str) -> tuple[int, int]:
     lines = text.split("\n")
-    return f"line {len(lines)}, col {len(lines[-1]) + 1}"
+    return len(lines), len(lines[-1]) + 1
 
 
 def _expected(names: Iterable[str]) -> str:
@@ -105,8 +105,9 @@ def _expected(names: Iterable[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _at(token: Token) -> str:
-    return f"line {token.line}, col {token.column}"
+def _invalid(token: Token, message: str) -> Invalid:
+    """An error about `token`: its position (line, column) beside the message."""
+    return Invalid(message, position=(token.line or 1, token.column or 1))
 
 
 def _token(node: object) -> Token:
@@ -187,7 +188,7 @@ class _Builder:
         return result
 
     def not_a_condition(self, token: Token) -> Invalid:
-        return Invalid(f"{_at(token)}: expected a condition, found {str(token)!r}")
+        return _invalid(token, f"expected a condition, found {str(token)!r}")
 
     def on_number(self, children: list[Token], _rel: registry.Relation | None) -> Expr:
         raise self.not_a_condition(children[0])
@@ -198,13 +199,13 @@ class _Builder:
         try:
             return registry.lookup(self.subject, rel, str(name))
         except registry.UnknownName as exc:
-            raise Invalid(f"{_at(name)}: {exc.message}") from None
+            raise _invalid(name, exc.message) from None
 
     def checked(self, name: Token, op: str, rel: registry.Relation | None) -> registry.Field:
         field = self.field(name, rel)
         if op not in field.operators:
             allowed = ", ".join(field.operators)
-            raise Invalid(f"{_at(name)}: {field.name} does not take {op!r}; it takes {allowed}")
+            raise _invalid(name, f"{field.name} does not take {op!r}; it takes {allowed}")
         return field
 
     def value(self, field: registry.Field, node: Tree[Token]) -> Value:
@@ -216,13 +217,14 @@ class _Builder:
         try:
             return coerce(field, raw)
         except ValueError as exc:
-            raise Invalid(f"{_at(tokens[0])}: {field.name}: {exc}") from None
+            raise _invalid(tokens[0], f"{field.name}: {exc}") from None
 
     def shorthand(self, name: Token, rel: registry.Relation) -> registry.Field:
         if rel.shorthand is None:
-            raise Invalid(
-                f"{_at(name)}: {rel.name} has no code to compare; write {rel.name}(condition on "
-                f"{', '.join(rel.fields)})"
+            raise _invalid(
+                name,
+                f"{rel.name} has no code to compare; write {rel.name}(condition on "
+                f"{', '.join(rel.fields)})",
             )
         return rel.fields[rel.shorthand]
 
@@ -235,9 +237,10 @@ class _Builder:
             inner = self.subject.relations[name.lower()]
             code = self.shorthand(name, inner)
             if op != "=":
-                raise Invalid(
-                    f"{_at(op_token)}: {inner.name} takes = or in; write not {inner.name} = … "
-                    f"for contacts without one"
+                raise _invalid(
+                    op_token,
+                    f"{inner.name} takes = or in; write not {inner.name} = … "
+                    f"for contacts without one",
                 )
             return Exists(inner.name, Compare(code.name, "=", self.value(code, value)))
         field = self.checked(name, op, rel)
@@ -279,7 +282,7 @@ class _Builder:
         try:
             bcfilter.parse_filter(filter_text)
         except ValueError as exc:
-            raise Invalid(f"{_at(text)}: {field.name} matches: {exc}") from None
+            raise _invalid(text, f"{field.name} matches: {exc}") from None
         return Matches(field.name, filter_text)
 
     def on_bare(self, children: list[Token], rel: registry.Relation | None) -> Expr:
@@ -288,9 +291,9 @@ class _Builder:
             return Exists(self.subject.relations[name.lower()].name)
         field = self.field(name, rel)
         if field.type is not registry.ValueType.BOOL:
-            raise Invalid(
-                f"{_at(name)}: {field.name} is not a yes/no field; compare it, for example "
-                f"{field.name} = …"
+            raise _invalid(
+                name,
+                f"{field.name} is not a yes/no field; compare it, for example {field.name} = …",
             )
         return Compare(field.name, "=", True)
 
@@ -300,14 +303,14 @@ class _Builder:
         key = name.lower()
         if key in self.subject.memberships:
             if rel is not None:
-                raise Invalid(f"{_at(name)}: {key}(…) cannot be used inside {rel.name}(…)")
+                raise _invalid(name, f"{key}(…) cannot be used inside {rel.name}(…)")
             return None
         if rel is not None:
-            raise Invalid(f"{_at(name)}: a relation cannot be used inside {rel.name}(…)")
+            raise _invalid(name, f"a relation cannot be used inside {rel.name}(…)")
         try:
             return self.subject.relation(str(name))
         except registry.UnknownName as exc:
-            raise Invalid(f"{_at(name)}: {exc.message}") from None
+            raise _invalid(name, exc.message) from None
 
     def on_call(
         self,
@@ -327,10 +330,10 @@ class _Builder:
         if key == "logged_segment":
             if isinstance(arg, Tree) and arg.data == "number":
                 return LoggedSegmentMember(int(_token(arg.children[0])))
-            raise Invalid(f"{_at(name)}: logged_segment takes an entry no.: logged_segment(3)")
+            raise _invalid(name, "logged_segment takes an entry no.: logged_segment(3)")
         if isinstance(arg, Tree) and arg.data in ("bare", "text", "number"):
             token = _token(arg.children[0])
             no = _unquote(token) if arg.data == "text" else str(token)
             if no.strip():
                 return SegmentMember(no.strip().upper())
-        raise Invalid(f"{_at(name)}: segment takes a segment no.: segment(SEG00002)")
+        raise _invalid(name, "segment takes a segment no.: segment(SEG00002)")

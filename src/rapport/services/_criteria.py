@@ -70,4 +70,10 @@ def _parsed(source: CriteriaSource, subject: Subject, field: str) -> Criteria:
                 field=field,
             )
         return source
-    return Criteria.parse(source, subject=subject)
+    try:
+        return Criteria.parse(source, subject=subject)
+    except Invalid as exc:
+        if isinstance(source, str):
+            raise Invalid(exc.message, field=field, position=exc.position) from None
+        path = (exc.field or "$").removeprefix("$")
+        raise Invalid(exc.message, field=f"{field}{path}") from None
