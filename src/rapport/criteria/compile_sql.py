@@ -32,7 +32,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
 from rapport.criteria import fields as registry
-from rapport.criteria.operators import Column
+from rapport.criteria.operators import Column, matches
 from rapport.criteria.render import leaf_operator, render
 from rapport.criteria.tree import (
     And,
@@ -218,6 +218,9 @@ class _Compiler:
         elif isinstance(expr, InList):
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
+            if rel is None and field.folded is not None:
+                folded = self.subject.table.c[field.folded]
+                return matches(column, expr.filter, field.type, folded=folded)
             argument = expr.filter
         return leaf_operator(expr).sql(column, argument, field.type)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from enum import StrEnum
 from functools import cache
@@ -67,7 +67,8 @@ class Field:
     `aliases` are other names it is read by (the SPEC §6 JSON names); `expression`, when
     given, is its SQL (a correlated subquery) instead of the column `column`; `codes`, for
     a Code field whose values come from a code table, is that table's code column (an
-    unknown code there is refused, codes.py)."""
+    unknown code there is refused, codes.py); `folded` names the column holding the
+    field's casefolded copy, which a case-insensitive filter (`@é*`) compares."""
 
     name: str
     column: str
@@ -77,6 +78,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     expression: Column | None = dc_field(default=None, compare=False, repr=False)
     codes: Column | None = dc_field(default=None, compare=False, repr=False)
+    folded: str | None = None  # the column of its casefolded copy, compared by `@` (bcfilter)
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -213,6 +215,10 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
     code("vat_no", "VAT registration no."),
     typed(ValueType.DATE, "created", "creation date"),
 )
+# The text fields with a stored casefolded copy (storage.tables.FOLDED).
+CONTACT_FIELDS = {
+    name: replace(item, folded=t.FOLDED.get(item.column)) for name, item in CONTACT_FIELDS.items()
+}
 
 # The fields of an interaction log entry, shared by `interaction(…)` on contacts and by the
 # interaction log entries subject: SPEC §5 names, with the SPEC §6 names as aliases.

@@ -99,8 +99,20 @@ def _empty(column: Column, kind: ValueType) -> Condition:
 
 
 def _matches(column: Column, text: str, kind: ValueType) -> Condition:
-    node = bcfilter.normalized(bcfilter.parse_filter(text), upper=kind is ValueType.CODE)
-    return _filter(node, column)
+    return matches(column, text, kind)
+
+
+def matches(
+    column: Column, text: str, kind: ValueType, *, folded: Column | None = None
+) -> Condition:
+    """`column` matches the Business Central filter `text`. A case-insensitive term (`@`)
+    compares the field's casefolded copy `folded` with the casefolded value where the
+    field has one (the same Unicode fold on both engines), a code as it is stored
+    (upper-cased) with the upper-cased value, and any other text through lower()."""
+    code = kind is ValueType.CODE
+    return _filter(
+        bcfilter.normalized(bcfilter.parse_filter(text), upper=code), column, folded, code
+    )
 
 
 _ALL = frozenset(ValueType)
@@ -308,17 +320,19 @@ def _wildcard(column: Column, pattern: str) -> Condition:
     return _Wildcard(column, literal(like), literal(glob))
 
 
-def _filter(node: bcfilter.Filter, column: Column) -> Condition:
+def _filter(node: bcfilter.Filter, column: Column, folded: Column | None, code: bool) -> Condition:
     if isinstance(node, bcfilter.AnyOf):
-        return or_(*(_filter(part, column) for part in node.parts))
+        return or_(*(_filter(part, column, folded, code) for part in node.parts))
     if isinstance(node, bcfilter.AllOf):
-        return and_(*(_filter(part, column) for part in node.parts))
-    return _term(node, column)
+        return and_(*(_filter(part, column, folded, code) for part in node.parts))
+    return _term(node, column, folded, code)
 
 
-def _term(term: bcfilter.Term, column: Column) -> Condition:
+def _term(term: bcfilter.Term, column: Column, folded: Column | None, code: bool) -> Condition:
     value, upper = term.value, term.upper
-    if term.ignore_case:
+    if term.ignore_case and folded is not None:
+        column, value, upper = folded, value.casefold(), upper.casefold()
+    elif term.ignore_case and not code:
         column, value, upper = func.lower(column), value.lower(), upper.lower()
     if term.op in ("like", "not like"):
         found = _wildcard(column, value)
