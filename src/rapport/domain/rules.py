@@ -3,7 +3,8 @@ with `check`, the import checks every row of a file with one set-based query bui
 the same declaration (services/transfer/checks.py), and a test walks `RULES` to prove both
 paths refuse what each rule forbids.
 
-    DateOrder  a starting date may not be after the ending date (C1: campaigns)
+    DateOrder      a starting date may not be after the ending date (C1: campaigns)
+    CompanyOfPerson  a person's company is a company contact, not a person (K1: contacts)
 """
 
 from __future__ import annotations
@@ -41,13 +42,36 @@ class DateOrder:
             raise Invalid(self.message(start, end), where=self.start)
 
 
+@dataclass(frozen=True)
+class CompanyOfPerson:
+    """In `table`, the contact no. in `field` (a person's company) names a company contact:
+    neither a person nor the contact itself (BC: Company No. relates to a company)."""
+
+    table: str
+    field: str
+
+    def broken(self, company_type: str) -> bool:
+        return company_type != "company"
+
+    def message(self, no: str) -> str:
+        return f"contact {no} is not a company"
+
+    def check(self, no: str, company_type: str) -> None:
+        """Invalid, naming the field, when the contact `no` of type `company_type` (its own
+        type when it is the contact itself: a person) is not a company."""
+        if self.broken(company_type):
+            raise Invalid(self.message(no), field=self.field)
+
+
 CAMPAIGN_DATES = DateOrder(
     "campaigns", "starting_date", "ending_date", "Starting Date", "Ending Date"
 )
+PERSON_COMPANY = CompanyOfPerson("contacts", "company_no")
 
-RULES: tuple[DateOrder, ...] = (CAMPAIGN_DATES,)
+Rule = DateOrder | CompanyOfPerson
+RULES: tuple[Rule, ...] = (CAMPAIGN_DATES, PERSON_COMPANY)
 
 
-def rules_of(table: str) -> tuple[DateOrder, ...]:
+def rules_of(table: str) -> tuple[Rule, ...]:
     """The rules on the rows of `table`."""
     return tuple(rule for rule in RULES if rule.table == table)

@@ -15,6 +15,7 @@ from rapport.criteria import Criteria, Subject
 from rapport.domain.enums import Role
 from rapport.errors import Invalid
 from rapport.server.auth import Identity
+from rapport.web.render import beside_input
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,7 @@ def read_filter(where: str | None, search: str | None, subject: Subject) -> Filt
     try:
         return Filter(text, plain, Criteria.parse(text, subject=subject), None)
     except Invalid as exc:
-        return Filter(text, plain, None, str(exc))
+        return Filter(text, plain, None, beside_input(exc))
 
 
 def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
@@ -51,7 +52,7 @@ def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
     except Invalid as exc:
         if exc.field != "where":
             raise
-        return replace(found, criteria=None, error=exc.message), None
+        return replace(found, criteria=None, error=beside_input(exc)), None
 
 
 def next_link(request: Request, after: str | int | None) -> str | None:

@@ -23,7 +23,7 @@ from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.segments import actions, header
 from rapport.services.setup import codes
-from rapport.web.render import page
+from rapport.web.render import beside_input, page
 from rapport.web.segments import back_to_card, card, data, question
 
 router = APIRouter()
@@ -98,7 +98,7 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
         extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
         run_action(ctx, no, verb, form, user=who.account.name, **extra)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, criteria_error=exc.message, **kept)
+        return card(request, ctx, who, segment.no, 422, criteria_error=beside_input(exc), **kept)
     return back_to_card(segment.no, "action")
 
 
@@ -114,7 +114,7 @@ def preview(request: Request, who: Who, ctx: Context, no: str) -> Response:
                     run_action(ctx, no, verb, form, user=who.account.name, preview=True)
                 )
         except RapportError as exc:
-            values["error"] = exc.message
+            values["error"] = beside_input(exc)
     return page(request, "segments/_preview.html", **values)
 
 
@@ -170,7 +170,7 @@ def builder_tree(who: Who, criteria: str = "") -> JSONResponse:
     try:
         return JSONResponse({"tree": to_json(parse(criteria))})
     except Invalid as exc:
-        return JSONResponse({"error": exc.message})
+        return JSONResponse({"error": beside_input(exc)})
 
 
 @router.get("/criteria-builder/text")

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
+from rapport.domain.rules import PERSON_COMPANY
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
@@ -117,8 +118,7 @@ def _company(session: Session, no: str, *, person: Contact) -> Contact:
     company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
     if company is None:
         raise NotFound(f"Contact {no} does not exist.")
-    if company.type != ContactType.COMPANY or company.id == person.id:
-        raise Invalid(f"contact {no} is not a company", field="company_no")
+    PERSON_COMPANY.check(no, person.type if company.id == person.id else company.type)
     return company
 
 

@@ -20,7 +20,7 @@ from rapport.storage.db import Sessions, reading
 class EntryPage:
     """One page of entries (the rows of `interactions list`); `next_after` continues it."""
 
-    items: tuple[dict[str, Any], ...]
+    items: tuple[entries.EntryRead, ...]
     next_after: int | None
 
 
@@ -71,8 +71,8 @@ def entry_page(
     query = entries.listing(and_(true(), *where))
     query = query.order_by(entries.entries.c.entry_no).limit(size + 1)
     with reading(sessions) as session:
-        found = tuple(dict(row._mapping) for row in session.execute(query))
-    following = found[size - 1]["entry_no"] if len(found) > size else None
+        found = tuple(entries.EntryRead(**row._mapping) for row in session.execute(query))
+    following = found[size - 1].entry_no if len(found) > size else None
     return EntryPage(found[:size], following)
 
 

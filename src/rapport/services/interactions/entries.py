@@ -13,6 +13,7 @@ templates, groups and campaigns, the entries that are neither canceled nor postp
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -87,6 +88,42 @@ BY: dict[str, tuple[Any, Any, str]] = {
 
 
 @dataclass(frozen=True)
+class EntryRead:
+    """L6: one interaction log entry as `interactions list` prints it (SPEC §6 names)."""
+
+    entry_no: int
+    contact_no: str
+    contact_name: str
+    date: dt.date | None
+    interaction_template_code: str
+    interaction_group_code: str
+    logged_segment: int
+    segment_no: str
+    campaign_no: str
+    correspondence_type: str
+    cost: Decimal
+    duration: Decimal
+    canceled: bool
+    delivery_status: str
+    contact_company_no: str
+    description: str
+    campaign_entry_no: int
+    evaluation: str
+    attempt_failed: bool
+    salesperson_code: str
+    user_id: str
+    information_flow: str
+    initiated_by: str
+    subject: str
+    interaction_language_code: str
+    attachment_no: int
+    campaign_target: bool
+    campaign_response: bool
+    contact_alt_address_code: str
+    word_template_code: str
+
+
+@dataclass(frozen=True)
 class Total:
     """Interactions, cost and duration of one template, group, campaign or contact."""
 
@@ -122,7 +159,7 @@ def get_all(
     where: CriteriaSource | None = "",
     limit: int | None = None,
     after: int | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[EntryRead]:
     """L6: the entries matching `where` (the criteria language on the entries' fields, SPEC
     §6 names accepted) in entry order, streamed; `after` starts after that entry no. (a page
     of a keyset-paged list). The criteria are checked when this is called, before the first
@@ -133,20 +170,20 @@ def get_all(
     return _stream(sessions, query)
 
 
-def _stream(sessions: Sessions, query: Any) -> Iterator[dict[str, Any]]:
+def _stream(sessions: Sessions, query: Any) -> Iterator[EntryRead]:
     with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
-            yield dict(row._mapping)
+            yield EntryRead(**row._mapping)
 
 
-def read(session: Session, entry_no: int) -> dict[str, Any]:
+def read(session: Session, entry_no: int) -> EntryRead:
     row = session.execute(listing(true()).where(entries.c.entry_no == entry_no)).first()
     if row is None:
         raise NotFound(f"Interaction Log Entry {entry_no} does not exist.")
-    return dict(row._mapping)
+    return EntryRead(**row._mapping)
 
 
-def get(sessions: Sessions, entry_no: int) -> dict[str, Any]:
+def get(sessions: Sessions, entry_no: int) -> EntryRead:
     with reading(sessions) as session:
         return read(session, entry_no)
 
@@ -197,7 +234,7 @@ def update_entries(session: Session, entry_nos: Sequence[int], **values: Any) ->
     session.execute(update(entries).where(entries.c.entry_no.in_(entry_nos)).values(**values))
 
 
-def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> dict[str, Any]:
+def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> EntryRead:
     """L6: BC's Evaluate Interaction — very_positive … very_negative, or blank."""
     try:
         value = parse_enum(Evaluation, evaluation, field="evaluation").value
@@ -211,7 +248,7 @@ def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> dict[str,
 
 def set_attempt_failed(
     sessions: Sessions, entry_no: int, *, attempt_failed: bool = True
-) -> dict[str, Any]:
+) -> EntryRead:
     """L6: record that the attempt to reach the contact failed (or clear it)."""
     with sessions.begin() as session:
         check_exist(session, [entry_no])
