@@ -7,7 +7,7 @@ item 7): a criteria that names a code that does not exist (`mailing_group = NEWS
 `segment(SEG09999)`) is refused with a did-you-mean, whatever the subject, the command,
 the route or the page. The check reads in its own short read-only transaction, before the
 use case's own, so refused criteria never take the write lock. Saved criteria replayed
-later are not checked here: they run, and `warnings` gives what their caller shows.
+later are not checked here: they run, and `replay_warnings` gives what their caller shows.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def optional_criteria(
     return as_criteria(source, sessions=sessions, subject=subject, field=field)
 
 
-def warnings(session: Session, criteria: Criteria) -> tuple[str, ...]:
+def replay_warnings(session: Session, criteria: Criteria) -> tuple[str, ...]:
     """What saved criteria name that was deleted since they were saved: they still run
     (the code selects nothing), and the caller shows these as warnings."""
     return tuple(unknown_codes(session, criteria))

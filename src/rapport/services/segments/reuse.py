@@ -18,7 +18,7 @@ from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, Invalid, NotFound
-from rapport.services._criteria import warnings
+from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
 from rapport.services.segments.engine import add_logged_contacts
@@ -120,7 +120,7 @@ def reuse_criteria(
         warned: dict[str, None] = {}
         for line in saved:
             criteria = Criteria.parse(line.criteria)
-            warned.update(dict.fromkeys(warnings(session, criteria)))
+            warned.update(dict.fromkeys(replay_warnings(session, criteria)))
             more, fewer, left_out = _replay(session, header, line, criteria, user=user)
             added, removed, skipped = added + more, removed + fewer, skipped + left_out
         return ReuseResult(
