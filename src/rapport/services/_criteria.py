@@ -73,7 +73,6 @@ def _parsed(source: CriteriaSource, subject: Subject, field: str) -> Criteria:
     try:
         return Criteria.parse(source, subject=subject)
     except Invalid as exc:
-        if isinstance(source, str):
-            raise Invalid(exc.message, field=field, position=exc.position) from None
-        path = (exc.field or "$").removeprefix("$")
-        raise Invalid(exc.message, field=f"{field}{path}") from None
+        if not isinstance(source, str):
+            raise  # the JSON path of the tree names where it is
+        raise Invalid(exc.message, field=field, position=exc.position) from None
