@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from rapport.criteria.fields import CONTACT_FIELDS
 from rapport.storage import tables as t
 
 
@@ -33,7 +35,20 @@ def make_code(session: Session, model: type[Any], code: str, description: str = 
     return _add(session, model(code=code, **fields))
 
 
+def _codes_of(session: Session, fields: dict[str, Any]) -> None:
+    """The code rows the contact's code fields name (its country, salesperson, language …),
+    made unless they exist, as a contact made through the product would find them."""
+    for field in CONTACT_FIELDS.values():
+        value = fields.get(field.column)
+        if field.codes is None or not value:
+            continue
+        codes = field.codes
+        if session.scalar(select(codes).where(codes == value)) is None:
+            session.execute(insert(codes.table).values({codes.name: value}))
+
+
 def make_company(session: Session, no: str, name: str = "", **fields: Any) -> t.Contact:
+    _codes_of(session, fields)
     contact = t.Contact(
         no=no,
         type="company",
@@ -53,6 +68,7 @@ def make_company(session: Session, no: str, name: str = "", **fields: Any) -> t.
 def make_person(
     session: Session, no: str, name: str = "", *, company: t.Contact | None = None, **fields: Any
 ) -> t.Contact:
+    _codes_of(session, fields)
     return _add(
         session,
         t.Contact(

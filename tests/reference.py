@@ -3,21 +3,23 @@ tests: it evaluates a tree over in-memory contacts and their relation rows the w
 and reference §2.5 say, written independently of the SQL compiler, plus hypothesis
 strategies for random contact bases and random criteria trees over them.
 
-A world keys relation rows by the criteria's own field names (`code`, `answer_line` …); the
-differential test writes them to the database through the registry's column names.
+It shares nothing with the compiler but the tree: Business Central filters (`matches`) and
+relative dates (`today - 3m`) are evaluated here from their description (SPEC §5, reference
+bc-behaviour.md), and a world keys its rows by the criteria's own field names (`code`,
+`answer_line` …), which `COLUMNS` maps to the database's columns on its own. Text is
+compared code point by code point (byte order, as Business Central compares Code fields)
+and `@` folds case with `str.casefold`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
-from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
 from rapport.criteria.tree import (
     And,
@@ -33,6 +35,8 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import RelativeDate, Value
+from rapport.storage import tables as t
+from tests.bc_filters import bc_matches, resolve_date
 
 Row = dict[str, Any]
 TODAY = dt.date(2026, 3, 15)
@@ -83,7 +87,9 @@ def _field(name: str, rel: str | None) -> registry.Field:
 
 
 def _resolved(value: Value, today: dt.date) -> Any:
-    return value.resolve(today) if isinstance(value, RelativeDate) else value
+    return (
+        resolve_date(value.offset, value.unit, today) if isinstance(value, RelativeDate) else value
+    )
 
 
 def _compare(left: Any, op: str, right: Any) -> bool:
@@ -111,32 +117,29 @@ def _leaf(expr: Expr, value: Any, today: dt.date, fld: registry.Field) -> bool:
         empty = value is None or value == ""
         return empty != expr.negated
     assert isinstance(expr, Matches)
-    node = bcfilter.parse_filter(expr.filter)
-    upper = fld.type is registry.ValueType.CODE
-    return _filter(bcfilter.normalized(node, upper=upper), value)
-
-
-def _filter(node: bcfilter.Filter, value: str) -> bool:
-    if isinstance(node, bcfilter.AnyOf):
-        return any(_filter(part, value) for part in node.parts)
-    if isinstance(node, bcfilter.AllOf):
-        return all(_filter(part, value) for part in node.parts)
-    low, high = node.value, node.upper
-    if node.ignore_case:
-        value, low, high = value.lower(), low.lower(), high.lower()
-    if node.op in ("like", "not like"):
-        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in low)
-        return bool(re.fullmatch(regex, value, re.DOTALL)) == (node.op == "like")
-    if node.op == "..":
-        return low <= value <= high
-    return _compare(value, "!=" if node.op == "<>" else node.op, low)
+    return bc_matches(expr.filter, value, code=fld.type is registry.ValueType.CODE)
 
 
 # --- hypothesis strategies ----------------------------------------------------------------
 
 CODES = ["A", "B", "C"]
 SEGMENTS = ["SEG1", "SEG2"]
-TEXTS = ["", "Acme", "acme bakery", "Bakery", "O'Brien", "50%_off", "zed", "a*b", "B?"]
+TEXTS = [
+    "",
+    "Acme",
+    "acme bakery",
+    "Bakery",
+    "O'Brien",
+    "50%_off",
+    "zed",
+    "a*b",
+    "B?",
+    "Émile",
+    "émile",
+    "Zoë Ærø",
+    "élan",
+    "f",
+]
 DATES = [None, dt.date(2025, 12, 1), dt.date(2026, 3, 1), dt.date(2026, 3, 15)]
 FILTER_TERMS = [
     "A",
@@ -159,6 +162,15 @@ FILTER_TERMS = [
     "50%_off",
     "@*BAK*",
     "Z*",
+    "É*",
+    "*ë*",
+    "émile",
+    "e..f",
+    "<f",
+    ">élan",
+    "Ä..",
+    "@*MILE",
+    "@*r*",
 ]
 
 
@@ -204,12 +216,33 @@ def leaves(fields: dict[str, registry.Field]) -> st.SearchStrategy[Expr]:
         if op in ("is empty", "is not empty"):
             return IsEmpty(fld.name, negated=op == "is not empty")
         if op == "matches":
-            terms = draw(st.lists(st.sampled_from(FILTER_TERMS), min_size=1, max_size=3))
-            joiner = draw(st.sampled_from(["|", "&"]))
-            return Matches(fld.name, joiner.join(terms))
+            return Matches(fld.name, draw(filters()))
         return Compare(fld.name, op, draw(_criteria_values(fld)))
 
     return leaf()
+
+
+def _joined(draw: st.DrawFn, parts: list[str]) -> str:
+    """`parts` joined by `|` or `&`, drawn for each gap (mixed: A|B&C)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text += draw(st.sampled_from(["|", "&", " | ", "&"])) + part
+    return text
+
+
+@st.composite
+def filters(draw: st.DrawFn) -> str:
+    """A Business Central filter: terms mixed with `|` and `&`, some groups in
+    parentheses, nested up to two levels."""
+
+    @st.composite
+    def group(draw: st.DrawFn, depth: int) -> str:
+        if depth == 0 or draw(st.booleans()):
+            return draw(st.sampled_from(FILTER_TERMS))
+        inner = draw(st.lists(group(depth - 1), min_size=1, max_size=3))
+        return "(" + _joined(draw, inner) + ")"
+
+    return _joined(draw, draw(st.lists(group(2), min_size=1, max_size=3)))
 
 
 def combined(base: st.SearchStrategy[Expr], max_leaves: int) -> st.SearchStrategy[Expr]:
@@ -261,6 +294,23 @@ def _contact(draw: st.DrawFn, contact_id: int, company_id: int | None) -> Row:
     return row
 
 
+def blank_contact(contact_id: int, **values: Any) -> Row:
+    """A company whose fields are blank but for `values`."""
+    blanks = {
+        registry.ValueType.ENUM: None,
+        registry.ValueType.BOOL: False,
+        registry.ValueType.DATE: None,
+        registry.ValueType.INT: 0,
+    }
+    row: Row = {}
+    for name, fld in registry.CONTACT_FIELDS.items():
+        blank = blanks.get(fld.type, "")
+        row[name] = fld.choices[0] if fld.type is registry.ValueType.ENUM else blank
+    row.update(id=contact_id, no=f"C{contact_id}", company_id=contact_id, type="company")
+    row.update(values)
+    return row
+
+
 def _relation_rows(draw: st.DrawFn, rel: str, ids: list[int]) -> list[Row]:
     fields = registry.RELATIONS[rel].fields
     rows: list[Row] = []
@@ -278,6 +328,45 @@ def _relation_rows(draw: st.DrawFn, rel: str, ids: list[int]) -> list[Row]:
             keys.add(key)
             rows.append(row)
     return rows
+
+
+# Where each relation's rows are stored: the table, and the column of each criteria field
+# (`profile`'s answer is the questionnaire line's text, not stored on the answer row).
+_INTERACTION_COLUMNS = {
+    "template": "interaction_template_code",
+    "group": "interaction_group_code",
+    "segment": "segment_no",
+    "campaign": "campaign_no",
+    "salesperson": "salesperson_code",
+    "logged_segment": "logged_segment_entry_no",
+}
+STORED: dict[str, tuple[Any, dict[str, str]]] = {
+    "mailing_group": (t.ContactMailingGroup, {"code": "mailing_group_code"}),
+    "job_responsibility": (t.ContactJobResponsibility, {"code": "job_responsibility_code"}),
+    "web_source": (t.ContactWebSource, {"code": "web_source_code", "search_word": "search_word"}),
+    "profile": (
+        t.ContactProfileAnswer,
+        {"questionnaire": "profile_questionnaire_code", "answer_line": "line_no"},
+    ),
+    "industry_group": (t.ContactIndustryGroup, {"code": "industry_group_code"}),
+    "business_relation": (
+        t.ContactBusinessRelation,
+        {"code": "business_relation_code", "link_to_table": "link_to_table", "link_no": "link_no"},
+    ),
+    "opted_out": (t.ContactOptOut, {"type": "correspondence_type"}),
+    "interaction": (t.InteractionLogEntry, _INTERACTION_COLUMNS),
+}
+
+
+def stored_row(rel: str, row: Row) -> Row:
+    """A relation row as the database stores it."""
+    _table, columns = STORED[rel]
+    out: Row = {"contact_id": row["contact_id"]}
+    for name, value in row.items():
+        if (rel == "profile" and name == "answer") or name == "contact_id":
+            continue
+        out[columns.get(name, name) if rel == "interaction" else columns[name]] = value
+    return out
 
 
 # The questionnaire lines the profile answers answer; line 0 has none (its answer is '').

@@ -54,7 +54,10 @@ class Invalid(RapportError):
         self.position = position
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        text = self.message
+        if self.position is not None:
+            text = f"line {self.position[0]}, col {self.position[1]}: {text}"
+        return f"{self.field}: {text}" if self.field else text
 
 
 class Conflict(RapportError):

@@ -8,20 +8,19 @@ rows and writes its own world, so an example costs milliseconds, not a migration
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select
+from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.criteria import condition, parse, render
-from rapport.criteria import fields as registry
 from rapport.criteria.tree import Expr
 from rapport.storage import tables as t
-from rapport.storage.db import make_engine
+from rapport.storage.db import make_engine, migrate
 from tests import reference
 from tests.conftest import _pg_url
 from tests.reference import TODAY, World, criteria_trees, worlds
@@ -51,14 +50,6 @@ def _setup(session: Session) -> None:
     session.execute(insert(t.SegmentHeader), [{"no": no} for no in reference.SEGMENTS])
 
 
-def _columns(rel: registry.Relation, row: dict[str, Any]) -> dict[str, Any]:
-    out = {"contact_id": row["contact_id"]}
-    for name, fld in rel.fields.items():
-        if rel.lines is None or name != "answer":
-            out[fld.column] = row[name]
-    return out
-
-
 def _load(session: Session, world: World) -> None:
     for table in (
         t.SegmentLine,
@@ -68,6 +59,7 @@ def _load(session: Session, world: World) -> None:
         t.ContactBusinessRelation,
         t.ContactJobResponsibility,
         t.ContactWebSource,
+        t.ContactOptOut,
         t.ContactProfileAnswer,
     ):
         session.execute(delete(table))
@@ -76,13 +68,13 @@ def _load(session: Session, world: World) -> None:
     if not world.contacts:
         return
     session.execute(insert(t.Contact), [dict(c) for c in world.contacts])
-    for name, rel in registry.RELATIONS.items():
-        rows = [_columns(rel, row) for row in world.rows[name]]
+    for name, (table, _columns) in reference.STORED.items():
+        rows = [reference.stored_row(name, row) for row in world.rows[name]]
         if name == "interaction":
             for entry_no, row in enumerate(rows, start=1):
                 row["entry_no"] = entry_no
         if rows:
-            session.execute(insert(rel.table), rows)
+            session.execute(insert(table), rows)
     _load_segment_lines(session, world)
 
 
@@ -136,6 +128,54 @@ def prepared_postgres(pg_server: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def icu_url(pg_server: str) -> str:
+    """A database whose default collation is ICU's Dutch (Belgium), where 'é' sorts before
+    'f' (linguistic order) while byte order puts it after 'z'."""
+    name = f"rapport_icu_{os.getpid()}"
+    admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LOCALE_PROVIDER icu ICU_LOCALE 'nl-BE' LOCALE 'C'"
+            )
+        )
+    admin.dispose()
+    engine = make_engine(f"{pg_server}/{name}")
+    migrate(engine)
+    engine.dispose()
+    return f"{pg_server}/{name}"
+
+
+@pytest.fixture
+def prepared_icu(icu_url: str) -> Iterator[sessionmaker[Session]]:
+    """The ICU database, emptied of the worlds and codes of the test before."""
+    engine = make_engine(icu_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT 'é' < 'f'")) is True  # the collation is linguistic
+            assert conn.scalar(text("SELECT 'é' < 'f' COLLATE \"C\"")) is False
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions.begin() as session:
+            _load(session, World([]))
+            for model in (
+                t.SegmentHeader,
+                t.ProfileQuestionnaireLine,
+                t.ProfileQuestionnaire,
+                t.MailingGroup,
+                t.IndustryGroup,
+                t.BusinessRelation,
+                t.JobResponsibility,
+                t.WebSource,
+            ):
+                session.execute(delete(model))
+            _setup(session)
+        yield sessions
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.slow
 @settings(max_examples=2000, deadline=None, suppress_health_check=REUSED_DATABASE)
 @given(world=worlds(), trees=st.lists(criteria_trees(), min_size=1, max_size=TREES_PER_WORLD))
@@ -152,3 +192,36 @@ def test_x1_sql_selects_what_the_reference_evaluator_selects_on_postgresql(
     prepared_postgres: sessionmaker[Session], world: World, trees: list[Expr]
 ):
     _check(prepared_postgres, world, trees)
+
+
+@pytest.mark.postgres
+@settings(max_examples=60, deadline=None, suppress_health_check=REUSED_DATABASE)
+@given(world=worlds(), trees=st.lists(criteria_trees(), min_size=1, max_size=TREES_PER_WORLD))
+def test_x1_sql_selects_what_the_reference_evaluator_selects_on_an_icu_collation(
+    prepared_icu: sessionmaker[Session], world: World, trees: list[Expr]
+):
+    """Text is compared in byte order (COLLATE "C") on a database with a linguistic
+    collation, as on SQLite and as Business Central compares codes."""
+    _check(prepared_icu, world, trees)
+
+
+ORDERED = ["name < f", "name >= élan", "city matches 'e..g'", "city matches '<f|>zz'", "no < C3"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("criteria", ORDERED)
+def test_x1_text_order_is_byte_order_on_an_icu_collation(
+    prepared_icu: sessionmaker[Session], criteria: str
+) -> None:
+    """'élan' sorts after 'f' in criteria, as in Business Central and on SQLite, although
+    the database's own collation sorts it before."""
+    names = ["élan", "f", "Zoë", "emile", "Émile"]
+    world = World(
+        [
+            reference.blank_contact(i, name=name, city=name.lower())
+            for i, name in enumerate(names, start=1)
+        ],
+        {rel: [] for rel in reference.STORED},
+        {no: set() for no in reference.SEGMENTS},
+    )
+    _check(prepared_icu, world, [parse(criteria)])

@@ -88,7 +88,7 @@ CASES = [
         "contacts",
         [["no", "type", "company_no"], ["P5", "person", "P1"]],
         (2, "company_no"),
-        "no company contact 'P1'",
+        "contact P1 is not a company",
     ),
     (
         "unknown column",

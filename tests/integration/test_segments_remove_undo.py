@@ -218,8 +218,8 @@ def test_s7_criteria_lines_are_shown_in_plain_language_in_order(world, seg):
 def test_x5_the_membership_log_lists_every_entry_and_exit(world, seg):
     reduce(world, seg, criteria="no = P2", user="ADMIN")
     log = list(segment_history.membership_log(world, seg, contact_no="P2"))
-    assert [(e["action_no"], e["event"]) for e in log] == [(1, "entry"), (2, "exit")]
-    assert log[1]["user_id"] == "ADMIN"
+    assert [(e.action_no, e.event) for e in log] == [(1, "entry"), (2, "exit")]
+    assert log[1].user_id == "ADMIN"
 
 
 def test_x3_explain_names_the_actions_and_the_matching_parts(world, seg):
@@ -227,8 +227,8 @@ def test_x3_explain_names_the_actions_and_the_matching_parts(world, seg):
     explanation = segment_history.explain(world, seg, "P3")
     assert not explanation.on_segment
     added, removed = explanation.events
-    assert (added["action_no"], added["event"], removed["event"]) == (1, "entry", "exit")
-    assert [part["matches"] for part in removed["matched"]] == [True, True]
+    assert (added.action_no, added.event, removed.event) == (1, "entry", "exit")
+    assert [part.matches for part in removed.matched] == [True, True]
     kept = segment_history.explain(world, seg, "P1")
     assert kept.on_segment
     assert kept.line_nos

@@ -178,6 +178,11 @@ def test_x1_errors_say_where_and_what_was_expected(text, message):
         parse(text)
     assert message in str(caught.value)
     assert "Traceback" not in str(caught.value)
+    error = caught.value
+    assert not error.message.startswith("line ")  # the position is a field, not text
+    if message.startswith("line "):
+        line, column = message.removeprefix("line ").split(":")[0].split(", col ")
+        assert error.position == (int(line), int(column))
 
 
 JSON_ERRORS = [

@@ -29,7 +29,7 @@ def test_invalid_keeps_its_message_apart_from_the_field_and_position():
 def test_x1_invalid_criteria_carry_their_position():
     error = Invalid("expected a value", position=(1, 11))
     assert (error.message, error.field, error.position) == ("expected a value", None, (1, 11))
-    assert str(error) == "expected a value"
+    assert str(error) == "line 1, col 11: expected a value"  # logs and tracebacks join them
 
 
 def test_l3_a_failed_delivery_names_the_logged_segment_and_its_cause():
@@ -66,7 +66,10 @@ def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
         "body.html: the file is empty"
     )
     assert error_line(Invalid("expected a value", position=(2, 7))) == (
-        "line 2, column 7: expected a value"
+        "line 2, col 7: expected a value"
+    )
+    assert error_line(Invalid("unexpected ')'", field="criteria", position=(1, 13))) == (
+        "--where: line 1, col 13: unexpected ')'"
     )
     assert error_line(NotFound("Segment SEG9 does not exist.")) == "Segment SEG9 does not exist."
     assert error_line(DeliveryFailed(3, Invalid("RAPPORT_SMTP_URL is not set"))) == (

@@ -9,15 +9,11 @@ or the JSON path inside the tree, `criteria.and[1].value`), and for text
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from rapport.criteria import Criteria
 from rapport.errors import Invalid
-
-# The parser's messages start with the position (criteria/parse.py): "line 1, col 23: …".
-POSITION = re.compile(r"^line (\d+), col (\d+): ")
 
 
 def read_criteria(source: str | Mapping[str, Any], *, field: str) -> Criteria:
@@ -26,10 +22,6 @@ def read_criteria(source: str | Mapping[str, Any], *, field: str) -> Criteria:
         return Criteria.parse(source if isinstance(source, str) else dict(source))
     except Invalid as exc:
         if isinstance(source, str):
-            found = POSITION.match(exc.message)
-            position = exc.position or (
-                (int(found.group(1)), int(found.group(2))) if found else None
-            )
-            raise Invalid(exc.message, field=field, position=position) from None
+            raise Invalid(exc.message, field=field, position=exc.position) from None
         path = (exc.field or "$").removeprefix("$")
         raise Invalid(exc.message, field=f"{field}{path}") from None

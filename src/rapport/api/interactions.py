@@ -73,7 +73,7 @@ def list_entries(
     rows = entries.get_all(
         ctx.sessions, where=where, after=decode_cursor(after, int), limit=limit + 1
     )
-    return page(request, rows, limit=limit, key=lambda row: int(row["entry_no"]))
+    return page(request, rows, limit=limit, key=lambda row: row.entry_no)
 
 
 @router.get(

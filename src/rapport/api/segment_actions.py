@@ -140,6 +140,9 @@ class ReuseAnswer(BaseModel):
     added: int
     removed: int
     no_of_lines: int
+    warnings: list[str] = Field(
+        description="codes the saved criteria name that were deleted since they were saved"
+    )
 
 
 class ReuseLoggedBody(RequestBody):

@@ -104,7 +104,7 @@ def evaluate(
     from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
-    row = interaction_entries.evaluate(st.sessions, entry, evaluation=evaluation)
+    row = output.plain(interaction_entries.evaluate(st.sessions, entry, evaluation=evaluation))
     output.result(row, as_json=st.json, human=lambda: output.fields(row))
 
 
@@ -118,7 +118,9 @@ def attempt_failed(
     from rapport.services.interactions import entries as interaction_entries
 
     st = state(ctx)
-    row = interaction_entries.set_attempt_failed(st.sessions, entry, attempt_failed=not clear)
+    row = output.plain(
+        interaction_entries.set_attempt_failed(st.sessions, entry, attempt_failed=not clear)
+    )
     output.result(row, as_json=st.json, human=lambda: output.fields(row))
 
 

@@ -125,7 +125,7 @@ def error_line(exc: RapportError) -> str:
         prefix += f"{FLAGS.get(exc.field, exc.field)}: "
     if exc.position:
         line, column = exc.position
-        prefix += f"line {line}, column {column}: "
+        prefix += f"line {line}, col {column}: "
     return prefix + exc.message
 
 

@@ -70,6 +70,11 @@ def message(text: str) -> None:
     stderr.print(text)
 
 
+def warning(text: str) -> None:
+    """A warning: the command ran, but something in its input deserves a look (stderr)."""
+    stderr.print(f"[bold yellow]warning:[/] {escape(text)}", markup=True, highlight=False)
+
+
 def error(text: str) -> None:
     stderr.print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False)
 

@@ -155,7 +155,10 @@ def reuse_criteria(
     result = asdict(
         segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
     )
-    output.result(result, as_json=st.json, human=lambda: output.fields(result))
+    for warning in result["warnings"]:
+        output.warning(warning)
+    shown = {name: value for name, value in result.items() if name != "warnings"}
+    output.result(result, as_json=st.json, human=lambda: output.fields(shown))
 
 
 def reuse_logged(

@@ -7,6 +7,8 @@ parse(text) → Expr            render(expr) → canonical text    describe(expr
 from_json(data) → Expr        to_json(expr) → JSON form
 condition(expr) → SQL condition on the subject; select_ids(expr) → SELECT of its keys
 parts(expr) → its top-level terms with their text, to explain a match (X3)
+check_codes(session, criteria) → Invalid when they name a code that does not exist;
+unknown_codes(session, criteria) → those codes as warnings, for saved criteria replayed
 form_to_expr(form) → the tree of Business Central's per-table filter form (reference §2.5)
 Every function takes `subject=` and defaults to contacts.
 """
@@ -14,6 +16,7 @@ Every function takes `subject=` and defaults to contacts.
 from __future__ import annotations
 
 from rapport.criteria.bcform import form_to_expr
+from rapport.criteria.codes import check_codes, unknown_codes
 from rapport.criteria.compile_sql import condition, parts, select_contact_ids, select_ids
 from rapport.criteria.fields import CONTACTS, Subject
 from rapport.criteria.parse import parse
@@ -32,6 +35,7 @@ __all__ = [
     "Criteria",
     "Expr",
     "Subject",
+    "check_codes",
     "condition",
     "contact_nos",
     "describe",
@@ -47,4 +51,5 @@ __all__ = [
     "select_ids",
     "subject",
     "to_json",
+    "unknown_codes",
 ]

@@ -11,7 +11,7 @@ parameter, and the SQL is the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -29,9 +29,12 @@ from sqlalchemy import (
     select,
     union,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
 
 from rapport.criteria import fields as registry
-from rapport.criteria.operators import Column
+from rapport.criteria.operators import Column, matches
 from rapport.criteria.render import leaf_operator, render
 from rapport.criteria.tree import (
     And,
@@ -47,6 +50,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import RelativeDate, Value
+from rapport.criteria.walk import fold
 from rapport.storage import tables as t
 
 contacts = registry.CONTACT_TABLE
@@ -84,20 +88,121 @@ def parts(expr: Expr, subject: registry.Subject = registry.CONTACTS) -> Iterator
         yield render(item, subject), item
 
 
+Context = registry.Relation | None
+_GROUP = 50  # the most terms one and/or of the SQL holds, so its depth stays small
+
+
+class _Group(FunctionElement[bool]):
+    """A condition in parentheses the SQL keeps (SQLAlchemy drops those of an `or` inside
+    an `or`)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "bc_group"
+
+
+@compiles(_Group)
+def _parenthesised(element: _Group, compiler: Any, **kw: Any) -> str:
+    (inner,) = list(element.clauses)
+    return f"({compiler.process(inner, **kw)})"
+
+
+def balanced(
+    join: Callable[..., ColumnElement[bool]], terms: list[ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """`join(*terms)` nested in groups of at most _GROUP: SQLite reads `a OR b OR …` as a
+    chain as deep as it is long and refuses past 1,000 levels; grouped, 100,000 terms are
+    three levels of at most 50."""
+    while len(terms) > _GROUP:
+        terms = [_Group(join(*terms[i : i + _GROUP])) for i in range(0, len(terms), _GROUP)]
+    return join(*terms)
+
+
+def unnegated(expr: Not) -> tuple[Expr, bool]:
+    """What a chain `not not … x` negates, and whether the chain's length is odd (in the
+    language's two-valued logic `not not x` is x)."""
+    inner: Expr = expr
+    odd = False
+    while isinstance(inner, Not):
+        inner, odd = inner.operand, not odd
+    return inner, odd
+
+
+def _equality(expr: Expr) -> tuple[tuple[str, str], tuple[Value, ...]] | None:
+    """(what it compares, its values) of `field = v`, `field in (…)` or their relation
+    forms `RELATION(code = v)` — the terms an `or` can fold into one `in`."""
+    if isinstance(expr, Compare) and expr.op == "=" and not isinstance(expr.value, bool):
+        return ("", expr.field), (expr.value,)
+    if isinstance(expr, InList) and not expr.negated:
+        return ("", expr.field), expr.values
+    if isinstance(expr, Exists) and isinstance(expr.condition, Compare | InList):
+        found = _equality(expr.condition)
+        if found is not None:
+            return (expr.relation, found[0][1]), found[1]
+    return None
+
+
+def folded(parts: tuple[Expr, ...]) -> list[Expr]:
+    """The alternatives of an `or` with the equalities on one field folded into one `in`
+    (`country = BE or country = NL` → `country in (BE, NL)`), in first-seen order."""
+    groups: dict[tuple[str, str], list[Expr]] = {}
+    order: list[Expr | tuple[str, str]] = []
+    for part in parts:
+        found = _equality(part)
+        if found is None:
+            order.append(part)
+        elif found[0] in groups:
+            groups[found[0]].append(part)
+        else:
+            groups[found[0]] = [part]
+            order.append(found[0])
+    return [item if not isinstance(item, tuple) else _one_in(item, groups[item]) for item in order]
+
+
+def _one_in(key: tuple[str, str], parts: list[Expr]) -> Expr:
+    """One `in` of the values of `parts`, all equalities on the field `key` names."""
+    if len(parts) == 1:
+        return parts[0]
+    values: dict[Value, None] = {}
+    for part in parts:
+        found = _equality(part)
+        values.update(dict.fromkeys(found[1] if found else ()))
+    relation, field = key
+    listed = InList(field, tuple(values))
+    return Exists(relation, listed) if relation else listed
+
+
 class _Compiler:
     def __init__(self, today: dt.date, subject: registry.Subject) -> None:
         self.today = today
         self.subject = subject
 
     def expr(self, expr: Expr, rel: registry.Relation | None) -> ColumnElement[bool]:
+        """The condition of `expr`, built bottom-up by a loop (walk.py): any depth compiles."""
+        return fold(expr, rel, self.kids, self.build)
+
+    def kids(self, expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, Context]]:
         if isinstance(expr, And):
-            return and_(*(self.expr(part, rel) for part in expr.parts))
+            return [(part, rel) for part in expr.parts]
         if isinstance(expr, Or):
-            return or_(*(self.expr(part, rel) for part in expr.parts))
+            return [(part, rel) for part in folded(expr.parts)]
         if isinstance(expr, Not):
-            return not_(self.expr(expr.operand, rel))
+            return [(unnegated(expr)[0], rel)]
+        if isinstance(expr, Exists) and expr.condition is not None:
+            return [(expr.condition, self.subject.relation(expr.relation))]
+        return []
+
+    def build(
+        self, expr: Expr, rel: registry.Relation | None, made: list[ColumnElement[bool]]
+    ) -> ColumnElement[bool]:
+        if isinstance(expr, And):
+            return balanced(and_, made)
+        if isinstance(expr, Or):
+            return balanced(or_, made)
+        if isinstance(expr, Not):
+            return not_(made[0]) if unnegated(expr)[1] else made[0]
         if isinstance(expr, Exists):
-            return self.exists(expr)
+            return self.exists(expr, made[0] if made else None)
         if isinstance(expr, SegmentMember):
             return self.segment(expr.no)
         if isinstance(expr, LoggedSegmentMember):
@@ -115,6 +220,9 @@ class _Compiler:
         elif isinstance(expr, InList):
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
+            if rel is None and field.folded is not None:
+                folded = self.subject.table.c[field.folded]
+                return matches(column, expr.filter, field.type, folded=folded)
             argument = expr.filter
         return leaf_operator(expr).sql(column, argument, field.type)
 
@@ -128,13 +236,13 @@ class _Compiler:
     def value(self, value: Value) -> Any:
         return value.resolve(self.today) if isinstance(value, RelativeDate) else value
 
-    def exists(self, expr: Exists) -> ColumnElement[bool]:
+    def exists(self, expr: Exists, inner: ColumnElement[bool] | None) -> ColumnElement[bool]:
         rel = self.subject.relation(expr.relation)
         table = rel.table
         owner = contacts.c.company_id if rel.on_company else contacts.c.id
         where: list[ColumnElement[bool]] = [table.c.contact_id == owner]
-        if expr.condition is not None:
-            where.append(self.expr(expr.condition, rel))
+        if inner is not None:
+            where.append(inner)
         source: Any = table
         if rel.lines is not None:
             source = table.outerjoin(

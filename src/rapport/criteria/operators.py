@@ -11,15 +11,30 @@ The logic is two-valued: an empty date fails every comparison but `!=` and `not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
+from json import dumps as json_text
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import Boolean, NullType
 
 from rapport.criteria import bcfilter
 
@@ -84,8 +99,20 @@ def _empty(column: Column, kind: ValueType) -> Condition:
 
 
 def _matches(column: Column, text: str, kind: ValueType) -> Condition:
-    node = bcfilter.normalized(bcfilter.parse_filter(text), upper=kind is ValueType.CODE)
-    return _filter(node, column)
+    return matches(column, text, kind)
+
+
+def matches(
+    column: Column, text: str, kind: ValueType, *, folded: Column | None = None
+) -> Condition:
+    """`column` matches the Business Central filter `text`. A case-insensitive term (`@`)
+    compares the field's casefolded copy `folded` with the casefolded value where the
+    field has one (the same Unicode fold on both engines), a code as it is stored
+    (upper-cased) with the upper-cased value, and any other text through lower()."""
+    code = kind is ValueType.CODE
+    return _filter(
+        bcfilter.normalized(bcfilter.parse_filter(text), upper=code), column, folded, code
+    )
 
 
 _ALL = frozenset(ValueType)
@@ -95,6 +122,36 @@ _EMPTIED = frozenset({ValueType.CODE, ValueType.TEXT, ValueType.ENUM, ValueType.
 _TEXTUAL = frozenset({ValueType.CODE, ValueType.TEXT})
 
 
+class _Bytewise(FunctionElement[Any]):
+    """Text compared in byte order, as Business Central compares Code fields: `COLLATE "C"`
+    on PostgreSQL, whatever the database's collation (an ICU 'nl-BE' database sorts 'é'
+    before 'f'); SQLite's default BINARY collation already is byte order."""
+
+    inherit_cache = True
+    name = "bc_bytewise"
+
+    @property
+    def type(self) -> Any:  # type: ignore[override]
+        return next(iter(self.clauses)).type
+
+
+@compiles(_Bytewise)
+def _collate_c(element: _Bytewise, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return str(compiler.process(column.collate("C"), **kw))
+
+
+@compiles(_Bytewise, "sqlite")
+def _binary(element: _Bytewise, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return str(compiler.process(column, **kw))
+
+
+def bytewise(column: Column, kind: ValueType) -> Column:
+    """`column` ordered byte by byte when it holds text."""
+    return _Bytewise(column) if kind in _TEXTUAL else column
+
+
 def _ordering(text: str, says: str, on_dates: str, sql: Callable[[Column, Any], Any]) -> Operator:
     return Operator(
         text,
@@ -102,7 +159,7 @@ def _ordering(text: str, says: str, on_dates: str, sql: Callable[[Column, Any], 
         _ORDERED,
         f"{{field}} {text} {{value}}",
         f"{{field}} {says} {{value}}",
-        lambda column, value, kind: _dated(sql(column, value), column, kind),
+        lambda column, value, kind: _dated(sql(bytewise(column, kind), value), column, kind),
         f"{{field}} {on_dates} {{value}}",
     )
 
@@ -127,7 +184,7 @@ OPERATORS: tuple[Operator, ...] = (
         _LISTED,
         "{field} in ({value})",
         "{field} is one of {value}",
-        lambda column, values, kind: _dated(column.in_(values), column, kind),
+        lambda column, values, kind: _dated(one_of(column, values), column, kind),
     ),
     Operator(
         "not in",
@@ -135,7 +192,7 @@ OPERATORS: tuple[Operator, ...] = (
         _LISTED,
         "{field} not in ({value})",
         "{field} is none of {value}",
-        lambda column, values, kind: not_(_dated(column.in_(values), column, kind)),
+        lambda column, values, kind: not_(_dated(one_of(column, values), column, kind)),
     ),
     Operator(
         "is empty",
@@ -181,6 +238,54 @@ def comparisons() -> tuple[str, ...]:
     return tuple(op.text for op in OPERATORS if op.takes is Takes.VALUE)
 
 
+# --- long lists: one bound parameter -------------------------------------------------------
+
+LONG_LIST = 20  # past this many values an `in` list is sent as one parameter
+
+
+class _OneOf(FunctionElement[bool]):
+    """`column` is one of the values of one bound parameter: `= ANY(:list)` on PostgreSQL,
+    `IN (SELECT value FROM json_each(:json))` on SQLite; never one parameter per value, so
+    a list of 50,000 codes stays within SQLite's 32,766 parameters and compiles fast."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "bc_one_of"
+
+
+@compiles(_OneOf)
+def _any(element: _OneOf, compiler: Any, **kw: Any) -> str:
+    column, listed, _json = list(element.clauses)
+    return str(compiler.process(column == any_(listed), **kw))
+
+
+@compiles(_OneOf, "sqlite")
+def _json_each(element: _OneOf, compiler: Any, **kw: Any) -> str:
+    column, _listed, json = list(element.clauses)
+    each = func.json_each(json).table_valued("value")
+    return str(compiler.process(column.in_(select(each.c.value)), **kw))
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: dates as ISO text (SQLite stores them so), decimals as
+    numbers."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def one_of(column: Column, values: Sequence[Any]) -> Condition:
+    """`column IN (…)`: a plain IN for a short list, one bound parameter for a long one."""
+    if len(values) <= LONG_LIST:
+        return column.in_(values)
+    kind = column.type if not isinstance(column.type, NullType) else String()
+    listed = bindparam(None, list(values), type_=ARRAY(kind))
+    json = bindparam(None, json_text([_plain(value) for value in values]), type_=String())
+    return _OneOf(column, listed, json)
+
+
 # --- Business Central filters (`matches`) -------------------------------------------------
 
 
@@ -215,21 +320,24 @@ def _wildcard(column: Column, pattern: str) -> Condition:
     return _Wildcard(column, literal(like), literal(glob))
 
 
-def _filter(node: bcfilter.Filter, column: Column) -> Condition:
+def _filter(node: bcfilter.Filter, column: Column, folded: Column | None, code: bool) -> Condition:
     if isinstance(node, bcfilter.AnyOf):
-        return or_(*(_filter(part, column) for part in node.parts))
+        return or_(*(_filter(part, column, folded, code) for part in node.parts))
     if isinstance(node, bcfilter.AllOf):
-        return and_(*(_filter(part, column) for part in node.parts))
-    return _term(node, column)
+        return and_(*(_filter(part, column, folded, code) for part in node.parts))
+    return _term(node, column, folded, code)
 
 
-def _term(term: bcfilter.Term, column: Column) -> Condition:
+def _term(term: bcfilter.Term, column: Column, folded: Column | None, code: bool) -> Condition:
     value, upper = term.value, term.upper
-    if term.ignore_case:
+    if term.ignore_case and folded is not None:
+        column, value, upper = folded, value.casefold(), upper.casefold()
+    elif term.ignore_case and not code:
         column, value, upper = func.lower(column), value.lower(), upper.lower()
     if term.op in ("like", "not like"):
         found = _wildcard(column, value)
         return not_(found) if term.op == "not like" else found
     if term.op == "..":
-        return and_(column >= literal(value), column <= literal(upper))
+        ordered = bytewise(column, ValueType.TEXT)
+        return and_(ordered >= literal(value), ordered <= literal(upper))
     return operator(term.op).sql(column, literal(value, column.type), ValueType.TEXT)

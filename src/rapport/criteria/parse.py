@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +38,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import Value, coerce
+from rapport.criteria.walk import fold
 from rapport.errors import Invalid
 
 # How the grammar's terminals read in "expected …" messages.
@@ -116,30 +117,30 @@ def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
     try:
         shape = _parser().parse(text)
     except UnexpectedInput as exc:
-        raise Invalid(_syntax_message(exc, text)) from None
+        position, message = _syntax_error(exc, text)
+        raise Invalid(message, position=position) from None
     return _Builder(subject).expr(shape, None)
 
 
-def _syntax_message(exc: UnexpectedInput, text: str) -> str:
+def _syntax_error(exc: UnexpectedInput, text: str) -> tuple[tuple[int, int], str]:
+    """Where the text stops reading as criteria, and what was expected there."""
     if isinstance(exc, UnexpectedEOF):
-        where = _end_position(text)
-        return f"{where}: the criteria end too early; expected {_expected(exc.expected or ())}"
-    where = f"line {exc.line}, col {exc.column}"
+        return _end(text), f"the criteria end too early; expected {_expected(exc.expected or ())}"
+    where = (exc.line, exc.column)
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
-        return f"{where}: unexpected {char!r}; expected {_expected(set(exc.allowed))}"
+        return where, f"unexpected {char!r}; expected {_expected(set(exc.allowed))}"
     if isinstance(exc, UnexpectedToken):
         if exc.token.type == "$END":
-            where = _end_position(text)
-            return f"{where}: the criteria end too early; expected {_expected(exc.expected)}"
-        return f"{where}: unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
-    return f"{where}: {exc}"  # pragma: no cover - lark raises only the three above
+            return _end(text), f"the criteria end too early; expected {_expected(exc.expected)}"
+        return where, f"unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
+    return where, str(exc)  # pragma: no cover - lark raises only the three above
 
 
-def _end_position(text: str) -> str:
+def _end(text: str) -> tuple[int, int]:
     lines = text.split("\n")
-    return f"line {len(lines)}, col {len(lines[-1]) + 1}"
+    return len(lines), len(lines[-1]) + 1
 
 
 def _expected(names: Iterable[str]) -> str:
@@ -149,8 +150,9 @@ def _expected(names: Iterable[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _at(token: Token) -> str:
-    return f"line {token.line}, col {token.column}"
+def _invalid(token: Token, message: str) -> Invalid:
+    """An error about `token`: its position (line, column) beside the message."""
+    return Invalid(message, position=(token.line or 1, token.column or 1))
 
 
 def _token(node: object) -> Token:
@@ -171,6 +173,22 @@ def _unquote(token: Token) -> str:
     return raw[1:-1].replace(quote * 2, quote)
 
 
+def _chain(node: Tree[Token]) -> list[Tree[Token] | Token]:
+    """The operands of `a or b or c` (a left-leaning chain of `either`, or of `both`) in
+    order: `(a or b) or c` is one chain, `a or (b or c)` keeps its right-hand group."""
+    operands: list[Tree[Token] | Token] = []
+    while isinstance(node, Tree) and node.data in ("either", "both"):
+        data = node.data
+        left, right = node.children
+        operands.append(right)
+        if not (isinstance(left, Tree) and left.data == data):
+            operands.append(left)
+            break
+        node = left
+    operands.reverse()
+    return operands
+
+
 class _Builder:
     """Walks the lark tree top-down, knowing whether it is inside a relation."""
 
@@ -178,25 +196,44 @@ class _Builder:
         self.subject = subject
 
     def expr(self, node: Tree[Token] | Token, rel: registry.Relation | None) -> Expr:
+        """The tree of `node`, built bottom-up by a loop (walk.py), so any depth parses."""
+        return fold(node, rel, self.kids, self.build)
+
+    def kids(
+        self, node: Tree[Token] | Token, rel: registry.Relation | None
+    ) -> list[tuple[Tree[Token] | Token, registry.Relation | None]]:
+        if isinstance(node, Token):
+            return []
+        if node.data in ("either", "both"):
+            return [(child, rel) for child in _chain(node)]
+        if node.data == "negation":
+            return [(node.children[0], rel)]
+        if node.data == "call":
+            inner = self.called(node, rel)
+            body = node.children[1]
+            if inner is not None and body is not None:
+                return [(body, inner)]
+        return []
+
+    def build(
+        self, node: Tree[Token] | Token, rel: registry.Relation | None, made: list[Expr]
+    ) -> Expr:
         if isinstance(node, Token):
             raise self.not_a_condition(node)
+        if node.data == "either":
+            return Or(tuple(made))
+        if node.data == "both":
+            return And(tuple(made))
+        if node.data == "negation":
+            return Not(made[0])
+        if node.data == "call":
+            return self.on_call(node.children, rel, made)
         handler = getattr(self, f"on_{node.data}")
         result: Expr = handler(node.children, rel)
         return result
 
     def not_a_condition(self, token: Token) -> Invalid:
-        return Invalid(f"{_at(token)}: expected a condition, found {str(token)!r}")
-
-    def on_either(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        left, right = (self.expr(child, rel) for child in children)
-        return Or((*(left.parts if isinstance(left, Or) else (left,)), right))
-
-    def on_both(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        left, right = (self.expr(child, rel) for child in children)
-        return And((*(left.parts if isinstance(left, And) else (left,)), right))
-
-    def on_negation(self, children: list[Tree[Token]], rel: registry.Relation | None) -> Expr:
-        return Not(self.expr(children[0], rel))
+        return _invalid(token, f"expected a condition, found {str(token)!r}")
 
     def on_number(self, children: list[Token], _rel: registry.Relation | None) -> Expr:
         raise self.not_a_condition(children[0])
@@ -207,13 +244,13 @@ class _Builder:
         try:
             return registry.lookup(self.subject, rel, str(name))
         except registry.UnknownName as exc:
-            raise Invalid(f"{_at(name)}: {exc.message}") from None
+            raise _invalid(name, exc.message) from None
 
     def checked(self, name: Token, op: str, rel: registry.Relation | None) -> registry.Field:
         field = self.field(name, rel)
         if op not in field.operators:
             allowed = ", ".join(field.operators)
-            raise Invalid(f"{_at(name)}: {field.name} does not take {op!r}; it takes {allowed}")
+            raise _invalid(name, f"{field.name} does not take {op!r}; it takes {allowed}")
         return field
 
     def value(self, field: registry.Field, node: Tree[Token]) -> Value:
@@ -225,13 +262,14 @@ class _Builder:
         try:
             return coerce(field, raw)
         except ValueError as exc:
-            raise Invalid(f"{_at(tokens[0])}: {field.name}: {exc}") from None
+            raise _invalid(tokens[0], f"{field.name}: {exc}") from None
 
     def shorthand(self, name: Token, rel: registry.Relation) -> registry.Field:
         if rel.shorthand is None:
-            raise Invalid(
-                f"{_at(name)}: {rel.name} has no code to compare; write {rel.name}(condition on "
-                f"{', '.join(rel.fields)})"
+            raise _invalid(
+                name,
+                f"{rel.name} has no code to compare; write {rel.name}(condition on "
+                f"{', '.join(rel.fields)})",
             )
         return rel.fields[rel.shorthand]
 
@@ -244,9 +282,10 @@ class _Builder:
             inner = self.subject.relations[name.lower()]
             code = self.shorthand(name, inner)
             if op != "=":
-                raise Invalid(
-                    f"{_at(op_token)}: {inner.name} takes = or in; write not {inner.name} = … "
-                    f"for contacts without one"
+                raise _invalid(
+                    op_token,
+                    f"{inner.name} takes = or in; write not {inner.name} = … "
+                    f"for contacts without one",
                 )
             return Exists(inner.name, Compare(code.name, "=", self.value(code, value)))
         field = self.checked(name, op, rel)
@@ -288,7 +327,7 @@ class _Builder:
         try:
             bcfilter.parse_filter(filter_text)
         except ValueError as exc:
-            raise Invalid(f"{_at(text)}: {field.name} matches: {exc}") from None
+            raise _invalid(text, f"{field.name} matches: {exc}") from None
         return Matches(field.name, filter_text)
 
     def on_bare(self, children: list[Token], rel: registry.Relation | None) -> Expr:
@@ -297,28 +336,38 @@ class _Builder:
             return Exists(self.subject.relations[name.lower()].name)
         field = self.field(name, rel)
         if field.type is not registry.ValueType.BOOL:
-            raise Invalid(
-                f"{_at(name)}: {field.name} is not a yes/no field; compare it, for example "
-                f"{field.name} = …"
+            raise _invalid(
+                name,
+                f"{field.name} is not a yes/no field; compare it, for example {field.name} = …",
             )
         return Compare(field.name, "=", True)
 
-    def on_call(
-        self, children: list[Token | Tree[Token] | None], rel: registry.Relation | None
-    ) -> Expr:
-        name, body = _token(children[0]), children[1]
+    def called(self, node: Tree[Token], rel: registry.Relation | None) -> registry.Relation | None:
+        """The relation `NAME(…)` names, or None for a membership `segment(…)`."""
+        name = _token(node.children[0])
         key = name.lower()
         if key in self.subject.memberships:
             if rel is not None:
-                raise Invalid(f"{_at(name)}: {key}(…) cannot be used inside {rel.name}(…)")
-            return self.membership(name, body)
+                raise _invalid(name, f"{key}(…) cannot be used inside {rel.name}(…)")
+            return None
         if rel is not None:
-            raise Invalid(f"{_at(name)}: a relation cannot be used inside {rel.name}(…)")
+            raise _invalid(name, f"a relation cannot be used inside {rel.name}(…)")
         try:
-            inner = self.subject.relation(str(name))
+            return self.subject.relation(str(name))
         except registry.UnknownName as exc:
-            raise Invalid(f"{_at(name)}: {exc.message}") from None
-        return Exists(inner.name, None if body is None else self.expr(body, inner))
+            raise _invalid(name, exc.message) from None
+
+    def on_call(
+        self,
+        children: Sequence[Token | Tree[Token] | None],
+        _rel: registry.Relation | None,
+        made: list[Expr],
+    ) -> Expr:
+        name, body = _token(children[0]), children[1]
+        if name.lower() in self.subject.memberships:
+            return self.membership(name, body)
+        inner = self.subject.relation(str(name))
+        return Exists(inner.name, made[0] if made else None)
 
     def membership(self, name: Token, body: Token | Tree[Token] | None) -> Expr:
         key = name.lower()
@@ -326,10 +375,10 @@ class _Builder:
         if key == "logged_segment":
             if isinstance(arg, Tree) and arg.data == "number":
                 return LoggedSegmentMember(int(_token(arg.children[0])))
-            raise Invalid(f"{_at(name)}: logged_segment takes an entry no.: logged_segment(3)")
+            raise _invalid(name, "logged_segment takes an entry no.: logged_segment(3)")
         if isinstance(arg, Tree) and arg.data in ("bare", "text", "number"):
             token = _token(arg.children[0])
             no = _unquote(token) if arg.data == "text" else str(token)
             if no.strip():
                 return SegmentMember(no.strip().upper())
-        raise Invalid(f"{_at(name)}: segment takes a segment no.: segment(SEG00002)")
+        raise _invalid(name, "segment takes a segment no.: segment(SEG00002)")

@@ -31,6 +31,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import RelativeDate, Value
+from rapport.criteria.walk import fold
 
 KEYWORDS = {"and", "or", "not", "in", "is", "empty", "matches"}
 _BARE = re.compile(r"^-?[A-Za-z0-9_][A-Za-z0-9_.@/\-]*$")
@@ -88,23 +89,56 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _kids(expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, registry.Relation | None]]:
+    """The sub-expressions a writer walks into, each with the relation it is inside."""
+    if isinstance(expr, And | Or):
+        return [(part, rel) for part in expr.parts]
+    if isinstance(expr, Not):
+        return [(expr.operand, rel)]
+    return []
+
+
+def _wrapped(parts: tuple[Expr, ...], texts: list[str], minimum: int) -> list[str]:
+    """Each part's text, in parentheses where precedence needs them."""
+    return [
+        f"({text})" if _level(part) < minimum else text
+        for part, text in zip(parts, texts, strict=True)
+    ]
+
+
 class _Writer:
     def __init__(self, subject: registry.Subject) -> None:
         self.subject = subject
 
     def text(self, expr: Expr, rel: registry.Relation | None, minimum: int) -> str:
-        text = self.bare(expr, rel)
+        text = fold(expr, rel, self.kids, self.build)
         return f"({text})" if _level(expr) < minimum else text
 
-    def bare(self, expr: Expr, rel: registry.Relation | None) -> str:
+    def kids(
+        self, expr: Expr, rel: registry.Relation | None
+    ) -> list[tuple[Expr, registry.Relation | None]]:
+        if isinstance(expr, Exists) and expr.condition is not None:
+            inner = self.subject.relation(expr.relation)
+            if _shorthand(inner, expr.condition) is None:
+                return [(expr.condition, inner)]
+        return _kids(expr, rel)
+
+    def build(self, expr: Expr, rel: registry.Relation | None, made: list[str]) -> str:
         if isinstance(expr, Or):
-            return " or ".join(self.text(part, rel, _AND) for part in expr.parts)
+            return " or ".join(_wrapped(expr.parts, made, _AND))
         if isinstance(expr, And):
-            return " and ".join(self.text(part, rel, _NOT) for part in expr.parts)
+            return " and ".join(_wrapped(expr.parts, made, _NOT))
         if isinstance(expr, Not):
-            return "not " + self.text(expr.operand, rel, _NOT)
+            return "not " + _wrapped((expr.operand,), made, _NOT)[0]
         if isinstance(expr, Exists):
-            return self.exists(expr)
+            return self.exists(expr, made)
+        return self.bare(expr, rel)
+
+    def bare(
+        self,
+        expr: Compare | InList | IsEmpty | Matches | SegmentMember | LoggedSegmentMember,
+        rel: registry.Relation | None,
+    ) -> str:
         if isinstance(expr, SegmentMember):
             no = expr.no
             return f"segment({no if _NAME.match(no) and no.lower() not in KEYWORDS else quote(no)})"
@@ -115,14 +149,13 @@ class _Writer:
             return field.name  # a yes/no field alone means it is true
         return leaf_operator(expr).write(field.name, _written(expr))
 
-    def exists(self, expr: Exists) -> str:
+    def exists(self, expr: Exists, made: list[str]) -> str:
         rel = self.subject.relation(expr.relation)
         short = _shorthand(rel, expr.condition)
         if short is not None:
             op, values = short
             return leaf_operator(op).write(rel.name, values)
-        inner = "" if expr.condition is None else self.text(expr.condition, rel, _OR)
-        return f"{rel.name}({inner})"
+        return f"{rel.name}({made[0] if made else ''})"
 
 
 def _written(expr: Compare | InList | IsEmpty | Matches) -> str:
@@ -172,20 +205,31 @@ class _Sayer:
         self.subject = subject
 
     def say(self, expr: Expr, rel: registry.Relation | None, minimum: int) -> str:
-        text = self.bare(expr, rel)
+        text = fold(expr, rel, self.kids, self.build)
         return f"({text})" if _level(expr) < minimum else text
 
-    def bare(self, expr: Expr, rel: registry.Relation | None) -> str:
+    def kids(
+        self, expr: Expr, rel: registry.Relation | None
+    ) -> list[tuple[Expr, registry.Relation | None]]:
+        if isinstance(expr, Not) and isinstance(expr.operand, Exists):
+            return self.kids(expr.operand, rel)
+        if isinstance(expr, Exists) and expr.condition is not None:
+            inner = self.subject.relation(expr.relation)
+            if _shorthand(inner, expr.condition) is None:
+                return [(expr.condition, inner)]
+        return _kids(expr, rel)
+
+    def build(self, expr: Expr, rel: registry.Relation | None, made: list[str]) -> str:
         if isinstance(expr, Or):
-            return " or ".join(self.say(part, rel, _AND) for part in expr.parts)
+            return " or ".join(_wrapped(expr.parts, made, _AND))
         if isinstance(expr, And):
-            return " and ".join(self.say(part, rel, _NOT) for part in expr.parts)
+            return " and ".join(_wrapped(expr.parts, made, _NOT))
         if isinstance(expr, Not):
             if isinstance(expr.operand, Exists):
-                return self.exists(expr.operand, negated=True)
-            return "not " + self.say(expr.operand, rel, _NOT)
+                return self.exists(expr.operand, made, negated=True)
+            return "not " + _wrapped((expr.operand,), made, _NOT)[0]
         if isinstance(expr, Exists):
-            return self.exists(expr, negated=False)
+            return self.exists(expr, made, negated=False)
         if isinstance(expr, SegmentMember):
             return f"is on segment {expr.no}"
         if isinstance(expr, LoggedSegmentMember):
@@ -196,7 +240,7 @@ class _Sayer:
             return f"{'' if positive else 'not '}{field.label}"
         return leaf_operator(expr).say(field.label, _said(expr), kind=field.type)
 
-    def exists(self, expr: Exists, *, negated: bool) -> str:
+    def exists(self, expr: Exists, made: list[str], *, negated: bool) -> str:
         rel = self.subject.relation(expr.relation)
         owner = "its company has" if rel.on_company else "has"
         if negated:
@@ -209,4 +253,4 @@ class _Sayer:
         short = _shorthand(rel, cond)
         if short is not None:
             return f"{owner} {rel.label} {_said(short[0])}"
-        return f"{owner} {rel.label} where {self.say(cond, rel, _OR)}"
+        return f"{owner} {rel.label} where {made[0]}"

@@ -17,6 +17,7 @@ from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import Takes, operator
 from rapport.criteria.values import RelativeDate, Value, coerce, to_plain
+from rapport.criteria.walk import fold
 from rapport.errors import Invalid
 
 __all__ = [
@@ -121,10 +122,24 @@ Expr = (
 
 def to_json(expr: Expr) -> dict[str, Any]:
     """The JSON form: {"and": [...]}, {"field": "country", "op": "=", "value": "BE"} …"""
+    return fold(expr, None, _json_kids, _json_build)
+
+
+def _json_kids(expr: Expr, _context: None) -> list[tuple[Expr, None]]:
     if isinstance(expr, And | Or):
-        return {type(expr).__name__.lower(): [to_json(part) for part in expr.parts]}
+        return [(part, None) for part in expr.parts]
     if isinstance(expr, Not):
-        return {"not": to_json(expr.operand)}
+        return [(expr.operand, None)]
+    if isinstance(expr, Exists) and expr.condition is not None:
+        return [(expr.condition, None)]
+    return []
+
+
+def _json_build(expr: Expr, _context: None, made: list[dict[str, Any]]) -> dict[str, Any]:
+    if isinstance(expr, And | Or):
+        return {type(expr).__name__.lower(): made}
+    if isinstance(expr, Not):
+        return {"not": made[0]}
     if isinstance(expr, Compare):
         return {"field": expr.field, "op": expr.op, "value": to_plain(expr.value)}
     if isinstance(expr, InList):
@@ -135,8 +150,7 @@ def to_json(expr: Expr) -> dict[str, Any]:
     if isinstance(expr, Matches):
         return {"field": expr.field, "op": "matches", "value": expr.filter}
     if isinstance(expr, Exists):
-        where = None if expr.condition is None else to_json(expr.condition)
-        return {"relation": expr.relation, "where": where}
+        return {"relation": expr.relation, "where": made[0] if made else None}
     if isinstance(expr, SegmentMember):
         return {"segment": expr.no}
     return {"logged_segment": expr.entry_no}
@@ -153,32 +167,50 @@ class _JsonReader:
         self.subject = subject
 
     def node(self, data: Any, path: str, rel: registry.Relation | None) -> Expr:
+        """The tree of `data`, read bottom-up by a loop (walk.py): any depth reads."""
+        return fold((data, path), rel, self.kids, self.build)
+
+    def kids(
+        self, item: tuple[Any, str], rel: registry.Relation | None
+    ) -> list[tuple[tuple[Any, str], registry.Relation | None]]:
+        data, path = item
         if not isinstance(data, dict):
             raise Invalid("expected an object", where=path)
-        if "field" in data:
-            return self.condition(data, path, rel)
-        if "relation" in data:
-            return self.exists(data, path, rel)
-        if len(data) == 1:
-            ((key, value),) = data.items()
-            return self.single(key, value, path, rel)
-        raise Invalid(
-            "expected one of the keys and, or, not, field, relation, segment, logged_segment",
-            where=path,
-        )
-
-    def single(self, key: str, value: Any, path: str, rel: registry.Relation | None) -> Expr:
+        if "relation" in data and "field" not in data:
+            where = data.get("where")
+            if len(data) > 1 and where is not None:
+                return [((where, f"{path}.where"), self.related(data, path, rel))]
+            return []
+        if "field" in data or len(data) != 1:
+            return []
+        ((key, value),) = data.items()
         if key in ("and", "or"):
             if not isinstance(value, list) or len(value) < 2:
                 raise Invalid(f"'{key}' takes a list of at least two conditions", where=path)
-            parts = tuple(self.node(v, f"{path}.{key}[{i}]", rel) for i, v in enumerate(value))
-            return And(parts) if key == "and" else Or(parts)
+            return [((v, f"{path}.{key}[{i}]"), rel) for i, v in enumerate(value)]
         if key == "not":
-            return Not(self.node(value, f"{path}.not", rel))
+            return [((value, f"{path}.not"), rel)]
+        return []
+
+    def build(self, item: tuple[Any, str], rel: registry.Relation | None, made: list[Expr]) -> Expr:
+        data, path = item
+        if "field" in data:
+            return self.condition(data, path, rel)
+        if "relation" in data:
+            inner = self.related(data, path, rel)
+            return Exists(inner.name, made[0] if made else None)
+        if len(data) != 1:
+            raise Invalid(
+                "expected one of the keys and, or, not, field, relation, segment, logged_segment",
+                where=path,
+            )
+        ((key, value),) = data.items()
+        if key in ("and", "or"):
+            return And(tuple(made)) if key == "and" else Or(tuple(made))
+        if key == "not":
+            return Not(made[0])
         if key in self.subject.memberships:
             return self.membership(key, value, path, rel)
-        if key == "relation":
-            return self.exists({"relation": value}, path, rel)
         raise Invalid(f"unexpected key {key!r}", where=path)
 
     def membership(self, key: str, value: Any, path: str, rel: registry.Relation | None) -> Expr:
@@ -192,17 +224,17 @@ class _JsonReader:
             raise Invalid("'logged_segment' takes a logged segment entry no.", where=path)
         return LoggedSegmentMember(value)
 
-    def exists(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
+    def related(
+        self, data: dict[str, Any], path: str, rel: registry.Relation | None
+    ) -> registry.Relation:
+        """The relation of `{"relation": …, "where": …}`, checked."""
         if rel is not None:
             raise Invalid(f"a relation cannot be used inside {rel.name}(…)", where=path)
         _only(data, {"relation", "where"}, path)
         try:
-            inner = self.subject.relation(str(data["relation"]))
+            return self.subject.relation(str(data["relation"]))
         except registry.UnknownName as exc:
             raise Invalid(exc.message, where=f"{path}.relation") from None
-        where = data.get("where")
-        condition = None if where is None else self.node(where, f"{path}.where", inner)
-        return Exists(inner.name, condition)
 
     def condition(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
         try:

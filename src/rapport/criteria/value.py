@@ -30,6 +30,7 @@ from rapport.criteria.tree import (
     to_json,
 )
 from rapport.criteria.values import coerce
+from rapport.criteria.walk import same
 from rapport.errors import Invalid
 
 
@@ -53,13 +54,13 @@ class Criteria:
             tree = from_json(dict(source), subject=subject)
         else:
             raise Invalid("criteria are a text or a JSON object", where="$")
-        return cls.of(tree, subject=subject)
+        return cls(subject, tree, render(tree, subject))  # a parsed tree reads back as itself
 
     @classmethod
     def of(cls, tree: Expr, *, subject: registry.Subject = registry.CONTACTS) -> Criteria:
         """The criteria of a tree built in code, checked by reading back its text."""
         text = render(tree, subject)
-        if parse(text, subject) != tree:
+        if not same(parse(text, subject), tree):
             raise Invalid(f"the criteria tree does not read back as itself: {text}")
         return cls(subject, tree, text)
 

@@ -2,6 +2,13 @@
 or an already parsed `Criteria`; parsed once, at the use case's entry, and passed on as
 the value so that nothing below re-parses it (X1).
 
+This is also the one place where new criteria are checked against the database (issue 11
+item 7): a criteria that names a code that does not exist (`mailing_group = NEWS`,
+`segment(SEG09999)`) is refused with a did-you-mean, whatever the subject, the command,
+the route or the page. The check reads in its own short read-only transaction, before the
+use case's own, so refused criteria never take the write lock. Saved criteria replayed
+later are not checked here: they run, and `replay_warnings` gives what their caller shows.
+
 The criteria engine (the grammar, the compiler, the field registry) is imported when
 criteria are given, not when a module that may take them is imported: a command that
 reads one contact never loads it (SPEC §9, start-up).
@@ -12,22 +19,76 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+from rapport.errors import Invalid
+from rapport.storage.db import Sessions, reading
+
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rapport.criteria import Subject
     from rapport.criteria.value import Criteria
 
 # A forward reference, so that the alias exists at run time without the criteria engine.
 CriteriaSource: TypeAlias = Union[str, Mapping[str, Any], "Criteria"]
 
 
-def as_criteria(source: CriteriaSource) -> Criteria:
-    """The criteria of `source`; Invalid (with the position or JSON path) when bad."""
-    from rapport.criteria.value import Criteria
+def as_criteria(
+    source: CriteriaSource,
+    *,
+    sessions: Sessions,
+    subject: Subject | None = None,
+    field: str = "criteria",
+) -> Criteria:
+    """The criteria of `source` on `subject`'s rows (contacts by default); Invalid naming
+    `field` (with the position or JSON path) when they are bad or name a code that does not
+    exist."""
+    from rapport.criteria import check_codes
 
-    return source if isinstance(source, Criteria) else Criteria.parse(source)
+    criteria = _parsed(source, subject, field)
+    with reading(sessions) as session:
+        try:
+            check_codes(session, criteria)
+        except Invalid as exc:
+            raise Invalid(exc.message, field=field) from None
+    return criteria
 
 
-def optional_criteria(source: CriteriaSource | None) -> Criteria | None:
+def optional_criteria(
+    source: CriteriaSource | None,
+    *,
+    sessions: Sessions,
+    subject: Subject | None = None,
+    field: str = "where",
+) -> Criteria | None:
     """Like `as_criteria`, with no criteria (None or blank text) meaning "everything"."""
     if source is None or (isinstance(source, str) and not source.strip()):
         return None
-    return as_criteria(source)
+    return as_criteria(source, sessions=sessions, subject=subject, field=field)
+
+
+def replay_warnings(session: Session, criteria: Criteria) -> tuple[str, ...]:
+    """What saved criteria name that was deleted since they were saved: they still run
+    (the code selects nothing), and the caller shows these as warnings."""
+    from rapport.criteria import unknown_codes
+
+    return tuple(unknown_codes(session, criteria))
+
+
+def _parsed(source: CriteriaSource, subject: Subject | None, field: str) -> Criteria:
+    from rapport.criteria import CONTACTS
+    from rapport.criteria.value import Criteria
+
+    subject = subject or CONTACTS
+    if isinstance(source, Criteria):
+        if source.subject is not subject:
+            raise Invalid(
+                f"criteria on {source.subject.label} rows do not filter {subject.label} rows",
+                field=field,
+            )
+        return source
+    try:
+        return Criteria.parse(source, subject=subject)
+    except Invalid as exc:
+        if not isinstance(source, str):
+            raise  # the JSON path of the tree names where it is
+        raise Invalid(exc.message, field=field, position=exc.position) from None

@@ -15,8 +15,9 @@ a query over the lines and their actions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    event,
     false,
     text,
     true,
@@ -63,6 +65,11 @@ def code_field(length: int = CODE, *, primary: bool = False) -> Mapped[str]:
 
 def text_field(length: int = TEXT) -> Mapped[str]:
     return mapped_column(String(length), default="", server_default="")
+
+
+def folded_field() -> Mapped[str]:
+    """A casefolded copy of a text field (no length: folding may lengthen a text)."""
+    return mapped_column(String(), default="", server_default="")
 
 
 def flag() -> Mapped[bool]:
@@ -331,8 +338,15 @@ class Contact(Base):
     vat_no: Mapped[str] = code_field()
     salutation: Mapped[str] = code_field(SHORT_CODE)
     created: Mapped[dt.date | None] = mapped_column(Date)
+    # The casefolded copies `@` (case-insensitive) compares (issue 11 item 8), see FOLDED.
+    name_folded: Mapped[str] = folded_field()
+    company_name_folded: Mapped[str] = folded_field()
+    city_folded: Mapped[str] = folded_field()
 
     __table_args__ = (
+        Index(None, "name_folded"),
+        Index(None, "company_name_folded"),
+        Index(None, "city_folded"),
         Index(None, "company_id", "type", "name"),
         Index(None, "company_name", "company_no", "type", "name"),
         Index(None, "country"),
@@ -351,6 +365,31 @@ class Contact(Base):
             postgresql_where=text("excluded"),
         ),
     )
+
+
+# A contact's text fields that case-insensitive criteria (`name matches '@é*'`) compare,
+# each with the column holding its `str.casefold()`: SQLite's lower() folds ASCII only, so
+# the fold is made once in Python, the same on both engines, and indexed (as Business
+# Central keeps an upper-cased Search Name). Every write keeps it: the ORM through
+# `_fold` below, set-based writes (import, inheritance, the demo) through `folded`.
+FOLDED = {"name": "name_folded", "company_name": "company_name_folded", "city": "city_folded"}
+
+
+def folded(values: Mapping[str, Any]) -> dict[str, str]:
+    """The folded copies of the text fields among `values`."""
+    return {FOLDED[name]: fold(values[name]) for name in FOLDED if name in values}
+
+
+def fold(text: str | None) -> str:
+    """The text as case-insensitive criteria compare it."""
+    return (text or "").casefold()
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _fold(_mapper: Any, _connection: Any, contact: Contact) -> None:
+    for name, copy in FOLDED.items():
+        setattr(contact, copy, fold(getattr(contact, name)))
 
 
 class ContactOptOut(Base):

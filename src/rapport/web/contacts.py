@@ -14,7 +14,14 @@ from rapport.criteria import CONTACTS
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.contacts import browse, cards
-from rapport.web.lists import PAGE_SIZE, may_change, next_link, read_filter, wants_fragment
+from rapport.web.lists import (
+    PAGE_SIZE,
+    listed,
+    may_change,
+    next_link,
+    read_filter,
+    wants_fragment,
+)
 from rapport.web.render import page
 
 router = APIRouter()
@@ -46,12 +53,13 @@ def contact_list(
     q: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    found = read_filter(where, q, CONTACTS)
-    result = None
-    if found.error is None:
-        result = browse.page(
-            ctx.sessions, criteria=found.criteria, search=found.search, after=after, size=PAGE_SIZE
-        )
+    asked = read_filter(where, q, CONTACTS)
+    found, result = listed(
+        asked,
+        lambda: browse.page(
+            ctx.sessions, criteria=asked.criteria, search=asked.search, after=after, size=PAGE_SIZE
+        ),
+    )
     context: dict[str, Any] = {
         "filter": found,
         "result": result,

@@ -14,7 +14,14 @@ from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import browse, entries
-from rapport.web.lists import PAGE_SIZE, may_change, next_link, read_filter, wants_fragment
+from rapport.web.lists import (
+    PAGE_SIZE,
+    listed,
+    may_change,
+    next_link,
+    read_filter,
+    wants_fragment,
+)
 from rapport.web.render import page
 
 router = APIRouter()
@@ -31,13 +38,21 @@ def entry_list(
     after: Annotated[int | None, Query(ge=0)] = None,
     by: TotalsBy = "template",
 ) -> Response:
-    found = read_filter(where, q, ENTRIES)
-    result, totals = None, None
-    if found.error is None:
-        result = browse.entry_page(
-            ctx.sessions, criteria=found.criteria, search=found.search, after=after, size=PAGE_SIZE
-        )
-        totals = entries.totals(ctx.sessions, by=by, where=found.criteria or "")
+    asked = read_filter(where, q, ENTRIES)
+    found, read = listed(
+        asked,
+        lambda: (
+            browse.entry_page(
+                ctx.sessions,
+                criteria=asked.criteria,
+                search=asked.search,
+                after=after,
+                size=PAGE_SIZE,
+            ),
+            entries.totals(ctx.sessions, by=by, where=asked.criteria or ""),
+        ),
+    )
+    result, totals = read if read is not None else (None, None)
     context: dict[str, Any] = {
         "filter": found,
         "result": result,

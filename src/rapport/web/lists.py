@@ -4,7 +4,9 @@ request wants the htmx fragment alone, and whether the user may change anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -13,8 +15,11 @@ from rapport.criteria import Criteria, Subject
 from rapport.domain.enums import Role
 from rapport.errors import Invalid
 from rapport.server.auth import Identity
+from rapport.web.render import beside_input
 
 PAGE_SIZE = 50
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,20 @@ def read_filter(where: str | None, search: str | None, subject: Subject) -> Filt
     try:
         return Filter(text, plain, Criteria.parse(text, subject=subject), None)
     except Invalid as exc:
-        return Filter(text, plain, None, str(exc))
+        return Filter(text, plain, None, beside_input(exc))
+
+
+def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
+    """The page `read` gives for a filter the parser accepted; criteria the service refuses
+    (a code that does not exist, with its did-you-mean) are shown beside the input too."""
+    if found.error is not None:
+        return found, None
+    try:
+        return found, read()
+    except Invalid as exc:
+        if exc.field != "where":
+            raise
+        return replace(found, criteria=None, error=beside_input(exc)), None
 
 
 def next_link(request: Request, after: str | int | None) -> str | None:

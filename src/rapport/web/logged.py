@@ -15,7 +15,14 @@ from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
-from rapport.web.lists import PAGE_SIZE, may_change, next_link, read_filter, wants_fragment
+from rapport.web.lists import (
+    PAGE_SIZE,
+    listed,
+    may_change,
+    next_link,
+    read_filter,
+    wants_fragment,
+)
 from rapport.web.render import page
 
 router = APIRouter()
@@ -32,12 +39,13 @@ def logged_list(
     after: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     del who
-    found = read_filter(where, q, LOGGED_SEGMENTS)
-    result = None
-    if found.error is None:
-        result = browse.logged_page(
-            ctx.sessions, criteria=found.criteria, search=found.search, after=after, size=PAGE_SIZE
-        )
+    asked = read_filter(where, q, LOGGED_SEGMENTS)
+    found, result = listed(
+        asked,
+        lambda: browse.logged_page(
+            ctx.sessions, criteria=asked.criteria, search=asked.search, after=after, size=PAGE_SIZE
+        ),
+    )
     context: dict[str, Any] = {
         "filter": found,
         "result": result,

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from rapport.errors import Invalid, RapportError
 from rapport.server.auth import identify
 from rapport.web.i18n import negotiate, translations
 
@@ -84,3 +85,12 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
         )
         return fragment
     return page(request, "error.html", status_code=status_code, message=message)
+
+
+def beside_input(exc: RapportError) -> str:
+    """An error as shown beside the input it is about: the message, after the position in
+    the criteria text where there is one ("line 1, col 18: unknown field …")."""
+    if isinstance(exc, Invalid) and exc.position is not None:
+        line, column = exc.position
+        return f"line {line}, col {column}: {exc.message}"
+    return exc.message

@@ -25,7 +25,7 @@ from rapport.server.guard import Context, Who
 from rapport.services.segments import actions, header
 from rapport.services.setup import codes
 from rapport.web.i18n import N_
-from rapport.web.render import page, translator
+from rapport.web.render import beside_input, page, translator
 from rapport.web.segments import back_to_card, card, data, question
 
 router = APIRouter()
@@ -103,7 +103,7 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
         extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
         run_action(ctx, no, verb, form, user=who.account.name, **extra)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, criteria_error=exc.message, **kept)
+        return card(request, ctx, who, segment.no, 422, criteria_error=beside_input(exc), **kept)
     return back_to_card(segment.no, "action")
 
 
@@ -119,7 +119,7 @@ def preview(request: Request, who: Who, ctx: Context, no: str) -> Response:
                     run_action(ctx, no, verb, form, user=who.account.name, preview=True)
                 )
         except RapportError as exc:
-            values["error"] = exc.message
+            values["error"] = beside_input(exc)
     return page(request, "segments/_preview.html", **values)
 
 
@@ -176,7 +176,7 @@ def builder_tree(who: Who, criteria: str = "") -> JSONResponse:
     try:
         return JSONResponse({"tree": to_json(parse(criteria))})
     except Invalid as exc:
-        return JSONResponse({"error": exc.message})
+        return JSONResponse({"error": beside_input(exc)})
 
 
 @router.get("/criteria-builder/text")

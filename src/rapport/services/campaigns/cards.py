@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.dates import as_date
+from rapport.domain.rules import CAMPAIGN_DATES
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
@@ -96,13 +97,9 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
 
 
 def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> None:
-    """BC's Campaign rule: the starting date may not be after the ending date."""
-    if starting_date and ending_date and starting_date > ending_date:
-        raise Invalid(
-            f"Starting Date {starting_date.isoformat()} must not be after Ending Date "
-            f"{ending_date.isoformat()}.",
-            where="starting_date",
-        )
+    """BC's Campaign rule, declared in `domain.rules`: the starting date may not be after
+    the ending date."""
+    CAMPAIGN_DATES.check({"starting_date": starting_date, "ending_date": ending_date})
 
 
 def _check(session: Session, model: Any, code: str, label: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from rapport.criteria import Criteria
+from rapport.services._criteria import optional_criteria
 from rapport.services.contacts import cards
 from rapport.services.contacts._fields import find_contact
 from rapport.services.contacts.results import ContactRead
@@ -67,8 +68,9 @@ def page(
 ) -> ContactPage:
     """K1: the contacts after no. `after` that the criteria select and the search finds."""
     conditions: list[ColumnElement[bool]] = []
-    if criteria is not None:
-        conditions.append(criteria.condition())
+    checked = optional_criteria(criteria, sessions=sessions)
+    if checked is not None:
+        conditions.append(checked.condition())
     if search.strip():
         conditions.append(search_condition(search))
     if after:

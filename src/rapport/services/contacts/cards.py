@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
+from rapport.domain.rules import PERSON_COMPANY
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
@@ -117,8 +118,7 @@ def _company(session: Session, no: str, *, person: Contact) -> Contact:
     company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
     if company is None:
         raise NotFound(f"Contact {no} does not exist.")
-    if company.type != ContactType.COMPANY or company.id == person.id:
-        raise Invalid(f"contact {no} is not a company", field="company_no")
+    PERSON_COMPANY.check(no, person.type if company.id == person.id else company.type)
     return company
 
 
@@ -319,7 +319,7 @@ def get_all(
     transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
         raise Invalid("must be zero or more", field="limit")
-    conditions = [c for c in (condition, _criteria(where)) if c is not None]
+    conditions = [c for c in (condition, _criteria(sessions, where)) if c is not None]
     conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (
         select(*(contacts.c[name] for name in READ_FIELDS))
@@ -336,6 +336,6 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
             yield ContactRead(**row._mapping)
 
 
-def _criteria(where: CriteriaSource | None) -> ColumnElement[bool] | None:
-    criteria = optional_criteria(where)
+def _criteria(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool] | None:
+    criteria = optional_criteria(where, sessions=sessions)
     return None if criteria is None else criteria.condition()

@@ -21,7 +21,7 @@ from sqlalchemy import case, literal, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.storage.tables import Base, Contact, MarketingSetup
+from rapport.storage.tables import FOLDED, Base, Contact, MarketingSetup, fold, folded
 
 contacts = Base.metadata.tables["contacts"]
 
@@ -68,12 +68,16 @@ def reach_persons(session: Session, company: Contact, *, before: Mapping[str, An
         for name in inherited_fields(session)
         if getattr(company, name) != before[name]
     }
-    values: dict[str, Any] = {
-        name: case((contacts.c[name] == before[name], literal(new)), else_=contacts.c[name])
-        for name, new in changed.items()
-    }
+    values: dict[str, Any] = {}
+    for name, new in changed.items():
+        kept = contacts.c[name] == before[name]
+        values[name] = case((kept, literal(new)), else_=contacts.c[name])
+        if name in FOLDED:  # its casefolded copy follows it
+            copy = FOLDED[name]
+            values[copy] = case((kept, literal(fold(new))), else_=contacts.c[copy])
     if company.name != before["name"]:
         values["company_name"] = company.name
+        values |= folded({"company_name": company.name})
     if not values:
         return
     session.execute(

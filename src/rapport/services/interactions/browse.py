@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, true
 
-from rapport.criteria import ENTRIES, LOGGED_SEGMENTS, Criteria
-from rapport.errors import Invalid
+from rapport.criteria import ENTRIES, LOGGED_SEGMENTS, Criteria, Subject
+from rapport.services._criteria import optional_criteria
 from rapport.services.interactions import entries, logged
 from rapport.storage.db import Sessions, reading
 
@@ -20,7 +20,7 @@ from rapport.storage.db import Sessions, reading
 class EntryPage:
     """One page of entries (the rows of `interactions list`); `next_after` continues it."""
 
-    items: tuple[dict[str, Any], ...]
+    items: tuple[entries.EntryRead, ...]
     next_after: int | None
 
 
@@ -39,14 +39,11 @@ def contains(columns: Sequence[Any], text: str) -> ColumnElement[bool]:
     return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
 
 
-def _checked(criteria: Criteria | None, subject: Any, what: str) -> list[ColumnElement[bool]]:
-    if criteria is None:
-        return []
-    if criteria.subject is not subject:
-        raise Invalid(
-            f"criteria on {criteria.subject.label} rows do not filter {what}", field="where"
-        )
-    return [criteria.condition()]
+def _checked(
+    sessions: Sessions, criteria: Criteria | None, subject: Subject
+) -> list[ColumnElement[bool]]:
+    checked = optional_criteria(criteria, sessions=sessions, subject=subject)
+    return [] if checked is None else [checked.condition()]
 
 
 def entry_page(
@@ -59,7 +56,7 @@ def entry_page(
 ) -> EntryPage:
     """L6: the entries after entry no. `after` matching the criteria and the search (in the
     contact's no. and name, the template, the description and the segment no.)."""
-    where = _checked(criteria, ENTRIES, "interaction log entries")
+    where = _checked(sessions, criteria, ENTRIES)
     if search.strip():
         columns = (
             entries.contacts.c.no,
@@ -74,8 +71,8 @@ def entry_page(
     query = entries.listing(and_(true(), *where))
     query = query.order_by(entries.entries.c.entry_no).limit(size + 1)
     with reading(sessions) as session:
-        found = tuple(dict(row._mapping) for row in session.execute(query))
-    following = found[size - 1]["entry_no"] if len(found) > size else None
+        found = tuple(entries.EntryRead(**row._mapping) for row in session.execute(query))
+    following = found[size - 1].entry_no if len(found) > size else None
     return EntryPage(found[:size], following)
 
 
@@ -90,7 +87,7 @@ def logged_page(
     """L5: the logged segments after entry no. `after` matching the criteria and the search
     (in the segment no., the description and the user)."""
     table = logged.logged
-    where = _checked(criteria, LOGGED_SEGMENTS, "logged segments")
+    where = _checked(sessions, criteria, LOGGED_SEGMENTS)
     if search.strip():
         where.append(contains((table.c.segment_no, table.c.description, table.c.user_id), search))
     if after is not None:

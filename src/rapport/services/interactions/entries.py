@@ -13,7 +13,8 @@ templates, groups and campaigns, the entries that are neither canceled nor postp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,9 +22,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, true, update
 from sqlalchemy.orm import Session
 
-from rapport.criteria import ENTRIES, Criteria
+from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation, parse_enum
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
     Campaign,
@@ -86,6 +88,42 @@ BY: dict[str, tuple[Any, Any, str]] = {
 
 
 @dataclass(frozen=True)
+class EntryRead:
+    """L6: one interaction log entry as `interactions list` prints it (SPEC §6 names)."""
+
+    entry_no: int
+    contact_no: str
+    contact_name: str
+    date: dt.date | None
+    interaction_template_code: str
+    interaction_group_code: str
+    logged_segment: int
+    segment_no: str
+    campaign_no: str
+    correspondence_type: str
+    cost: Decimal
+    duration: Decimal
+    canceled: bool
+    delivery_status: str
+    contact_company_no: str
+    description: str
+    campaign_entry_no: int
+    evaluation: str
+    attempt_failed: bool
+    salesperson_code: str
+    user_id: str
+    information_flow: str
+    initiated_by: str
+    subject: str
+    interaction_language_code: str
+    attachment_no: int
+    campaign_target: bool
+    campaign_response: bool
+    contact_alt_address_code: str
+    word_template_code: str
+
+
+@dataclass(frozen=True)
 class Total:
     """Interactions, cost and duration of one template, group, campaign or contact."""
 
@@ -96,18 +134,11 @@ class Total:
     duration: Decimal
 
 
-def matching(where: str | Mapping[str, Any] | Criteria) -> ColumnElement[bool]:
+def matching(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool]:
     """The condition of `where`, criteria on the entries (ENTRIES registry): text, the JSON
     tree or parsed criteria; blank text is every entry. Invalid before anything runs."""
-    if isinstance(where, str) and not where.strip():
-        return true()
-    if not isinstance(where, Criteria):
-        where = Criteria.parse(where, subject=ENTRIES)
-    elif where.subject is not ENTRIES:
-        raise Invalid(
-            f"criteria on {where.subject.label} rows do not filter interaction log entries"
-        )
-    return where.condition()
+    criteria = optional_criteria(where, sessions=sessions, subject=ENTRIES)
+    return true() if criteria is None else criteria.condition()
 
 
 def _output(name: str) -> Any:
@@ -125,34 +156,34 @@ def listing(where: ColumnElement[bool]) -> Any:
 def get_all(
     sessions: Sessions,
     *,
-    where: str | Mapping[str, Any] | Criteria = "",
+    where: CriteriaSource | None = "",
     limit: int | None = None,
     after: int | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[EntryRead]:
     """L6: the entries matching `where` (the criteria language on the entries' fields, SPEC
     §6 names accepted) in entry order, streamed; `after` starts after that entry no. (a page
     of a keyset-paged list). The criteria are checked when this is called, before the first
     row is asked for, so a bad filter fails before any output."""
-    query = listing(matching(where)).order_by(entries.c.entry_no).limit(limit)
+    query = listing(matching(sessions, where)).order_by(entries.c.entry_no).limit(limit)
     if after is not None:
         query = query.where(entries.c.entry_no > after)
     return _stream(sessions, query)
 
 
-def _stream(sessions: Sessions, query: Any) -> Iterator[dict[str, Any]]:
+def _stream(sessions: Sessions, query: Any) -> Iterator[EntryRead]:
     with reading(sessions) as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
-            yield dict(row._mapping)
+            yield EntryRead(**row._mapping)
 
 
-def read(session: Session, entry_no: int) -> dict[str, Any]:
+def read(session: Session, entry_no: int) -> EntryRead:
     row = session.execute(listing(true()).where(entries.c.entry_no == entry_no)).first()
     if row is None:
         raise NotFound(f"Interaction Log Entry {entry_no} does not exist.")
-    return dict(row._mapping)
+    return EntryRead(**row._mapping)
 
 
-def get(sessions: Sessions, entry_no: int) -> dict[str, Any]:
+def get(sessions: Sessions, entry_no: int) -> EntryRead:
     with reading(sessions) as session:
         return read(session, entry_no)
 
@@ -203,7 +234,7 @@ def update_entries(session: Session, entry_nos: Sequence[int], **values: Any) ->
     session.execute(update(entries).where(entries.c.entry_no.in_(entry_nos)).values(**values))
 
 
-def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> dict[str, Any]:
+def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> EntryRead:
     """L6: BC's Evaluate Interaction — very_positive … very_negative, or blank."""
     try:
         value = parse_enum(Evaluation, evaluation, field="evaluation").value
@@ -217,7 +248,7 @@ def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> dict[str,
 
 def set_attempt_failed(
     sessions: Sessions, entry_no: int, *, attempt_failed: bool = True
-) -> dict[str, Any]:
+) -> EntryRead:
     """L6: record that the attempt to reach the contact failed (or clear it)."""
     with sessions.begin() as session:
         check_exist(session, [entry_no])
@@ -225,9 +256,7 @@ def set_attempt_failed(
         return read(session, entry_no)
 
 
-def totals(
-    sessions: Sessions, *, by: str, where: str | Mapping[str, Any] | Criteria = ""
-) -> list[Total]:
+def totals(sessions: Sessions, *, by: str, where: CriteriaSource | None = "") -> list[Total]:
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
@@ -242,7 +271,7 @@ def totals(
         entries.c.canceled == false(),
         entries.c.postponed == false(),
         key != "",
-        matching(where),
+        matching(sessions, where),
     ]
     query = (
         select(

@@ -321,7 +321,7 @@ def remove_matching(
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
     names it when none of its lines is on the segment."""
-    parsed = as_criteria(criteria)
+    parsed = as_criteria(criteria, sessions=sessions)
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)

@@ -40,7 +40,7 @@ def add_contacts(
 ) -> AddResult:
     """S3 (X2 with `preview`): put the contacts matching `criteria` on the segment, with
     expansion before exclusion and no duplicates unless allowed (reference §2.5)."""
-    parsed = as_criteria(criteria)
+    parsed = as_criteria(criteria, sessions=sessions)
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)

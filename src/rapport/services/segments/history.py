@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
@@ -56,6 +55,35 @@ class CriteriaLineRead:
 
 
 @dataclass(frozen=True)
+class MembershipEvent:
+    """X5: a contact's entry on the segment or exit from it (`event`), by one action."""
+
+    action_no: int
+    contact_no: str
+    line_no: int
+    action: str
+    criteria: str
+    user_id: str
+    created_at: dt.datetime | None
+    event: str  # "entry" or "exit"
+
+
+@dataclass(frozen=True)
+class MatchedPart:
+    """X3: one top-level part of an action's criteria, and whether the contact matches it."""
+
+    criteria: str
+    matches: bool
+
+
+@dataclass(frozen=True)
+class ExplainedEvent(MembershipEvent):
+    """X3: an entry or exit, with the parts of its action's criteria the contact matches."""
+
+    matched: tuple[MatchedPart, ...] = ()
+
+
+@dataclass(frozen=True)
 class Explanation:
     """X3: how one contact came on (or off) a segment, action by action."""
 
@@ -64,7 +92,7 @@ class Explanation:
     contact_name: str
     on_segment: bool
     line_nos: list[int]
-    events: list[dict[str, Any]]
+    events: tuple[ExplainedEvent, ...]
 
 
 def go_back(
@@ -176,7 +204,7 @@ def _sentence(row: SegmentCriteriaLine) -> str:
 
 def membership_log(
     sessions: Sessions, segment_no: str, *, contact_no: str | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[MembershipEvent]:
     """X5: every entry and exit of a contact on the segment, with the action, its criteria,
     the user and the time, in action order (streamed)."""
     with reading(sessions) as session:
@@ -184,7 +212,7 @@ def membership_log(
         yield from _events(session, header.id, contact_no)
 
 
-def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterator[dict[str, Any]]:
+def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterator[MembershipEvent]:
     joined = lines.join(contacts, contacts.c.id == lines.c.contact_id).join(
         criteria_lines,
         and_(
@@ -213,9 +241,9 @@ def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterat
     if contact_no:
         query = query.where(contacts.c.no == contact_no.strip().upper())
     for row in session.execute(query.execution_options(yield_per=5000)):
-        event = dict(row._mapping)
-        event["event"] = "entry" if event.pop("added_action") == row.action_no else "exit"
-        yield event
+        values = dict(row._mapping)
+        entered = values.pop("added_action") == row.action_no
+        yield MembershipEvent(**values, event="entry" if entered else "exit")
 
 
 def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation:
@@ -233,9 +261,12 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
                 f"The Contact does not exist. Identification fields and values: "
                 f"No.='{contact_no.strip().upper()}'"
             )
-        events = list(_events(session, header.id, contact.no))
-        for event in events:
-            event["matched"] = _matched_parts(session, contact.id, event["criteria"])
+        events = tuple(
+            ExplainedEvent(
+                **vars(event), matched=_matched_parts(session, contact.id, event.criteria)
+            )
+            for event in _events(session, header.id, contact.no)
+        )
         active = list(
             session.scalars(
                 select(lines.c.line_no)
@@ -256,10 +287,10 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
         )
 
 
-def _matched_parts(session: Session, contact_id: int, text: str) -> list[dict[str, Any]]:
+def _matched_parts(session: Session, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
     result = []
     for part_text, part in parts(parse(text)):
         hit = session.scalar(select(exists().where(contacts.c.id == contact_id, condition(part))))
-        result.append({"criteria": part_text, "matches": bool(hit)})
-    return result
+        result.append(MatchedPart(part_text, bool(hit)))
+    return tuple(result)

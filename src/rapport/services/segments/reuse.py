@@ -18,6 +18,7 @@ from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
 from rapport.services.segments.engine import add_logged_contacts
@@ -47,6 +48,9 @@ class ReuseResult:
     removed: int
     no_of_lines: int
     skipped: Skipped = field(default_factory=Skipped)  # summed over the replayed adds (X7)
+    # codes the saved criteria name that were deleted since: the actions ran and selected
+    # nothing for them (issue 11 item 7)
+    warnings: tuple[str, ...] = ()
 
 
 def save_criteria(
@@ -113,8 +117,11 @@ def reuse_criteria(
             raise NotFound(f"Saved Segment Criteria {code.strip().upper()} does not exist.")
         added = removed = 0
         skipped = Skipped()
+        warned: dict[str, None] = {}
         for line in saved:
-            more, fewer, left_out = _replay(session, header, line, user=user)
+            criteria = Criteria.parse(line.criteria)
+            warned.update(dict.fromkeys(replay_warnings(session, criteria)))
+            more, fewer, left_out = _replay(session, header, line, criteria, user=user)
             added, removed, skipped = added + more, removed + fewer, skipped + left_out
         return ReuseResult(
             actions=len(saved),
@@ -122,15 +129,20 @@ def reuse_criteria(
             removed=removed,
             no_of_lines=no_of_lines(session, header.id),
             skipped=skipped,
+            warnings=tuple(warned),
         )
 
 
 def _replay(
-    session: Session, header: SegmentHeader, line: SavedSegmentCriteriaLine, *, user: str
+    session: Session,
+    header: SegmentHeader,
+    line: SavedSegmentCriteriaLine,
+    criteria: Criteria,
+    *,
+    user: str,
 ) -> tuple[int, int, Skipped]:
     """One saved action replayed; returns the lines it added and removed, and the
     candidates an add left out (X7)."""
-    criteria = Criteria.parse(line.criteria)
     if line.action == SegmentAction.ADD:
         options = AddOptions(
             allow_existing=line.allow_existing_contacts,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.rules import CompanyOfPerson, DateOrder, rules_of
 from rapport.services.transfer.tables import Reference, TableSpec
 from rapport.storage.tables import Contact, table_of
 
@@ -125,17 +126,50 @@ def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[Bad
 
 
 def missing_companies(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
-    """A person's company must be a company contact, in the database or in the file."""
-    if spec.name != "contacts" or not {"type", "company_no"} <= set(staging.c.keys()):
-        return []
+    """The rules on a person's company (domain/rules.py, `CompanyOfPerson`): it must be a
+    company contact, in the database or in the file; one query per rule."""
+    found: list[BadRow] = []
+    for rule in rules_of(spec.name):
+        if isinstance(rule, CompanyOfPerson) and {"type", rule.field} <= set(staging.c.keys()):
+            found += _not_companies(session, staging, rule)
+    return found
+
+
+def _not_companies(session: Session, staging: Table, rule: CompanyOfPerson) -> list[BadRow]:
     in_file = staging.alias("company_row")
-    query = select(staging.c.line, staging.c.company_no).where(
+    no = staging.c[rule.field]
+    query = select(
+        staging.c.line,
+        no,
+        or_(exists().where(contacts.c.no == no), exists().where(in_file.c.no == no)),
+    ).where(
         staging.c.type == "person",
-        staging.c.company_no != "",
-        ~exists().where(contacts.c.no == staging.c.company_no, contacts.c.type == "company"),
-        ~exists().where(in_file.c.no == staging.c.company_no, in_file.c.type == "company"),
+        no != "",
+        ~exists().where(contacts.c.no == no, contacts.c.type == "company"),
+        ~exists().where(in_file.c.no == no, in_file.c.type == "company"),
     )
-    return _bad(session, query, "company_no", lambda no: f"no company contact {no!r}")
+    return [
+        BadRow(line, rule.field, rule.message(value) if known else f"no company contact {value!r}")
+        for line, value, known in session.execute(query.order_by(staging.c.line))
+    ]
+
+
+def broken_rules(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+    """The date rules the services check (domain/rules.py), one query per rule; the rules
+    on a person's company come last (`missing_companies`)."""
+    found: list[BadRow] = []
+    for rule in rules_of(spec.name):
+        if not isinstance(rule, DateOrder) or not {rule.start, rule.end} <= set(staging.c.keys()):
+            continue
+        start, end = staging.c[rule.start], staging.c[rule.end]
+        query = select(staging.c.line, start, end).where(
+            start.is_not(None), end.is_not(None), start > end
+        )
+        found += [
+            BadRow(line, rule.start, rule.message(first, last))
+            for line, first, last in session.execute(query.order_by(staging.c.line))
+        ]
+    return found
 
 
 def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
@@ -150,7 +184,7 @@ def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
 def checks(*, update: bool) -> list[Check]:
     """The checks in order; a person's company comes last so that, when bad rows are
     skipped, a company row skipped for another reason does not count as present."""
-    found: list[Check] = [unknown_contacts, unknown_codes, duplicates_in_file]
+    found: list[Check] = [unknown_contacts, unknown_codes, broken_rules, duplicates_in_file]
     if not update:
         found.append(existing_keys)
     return [*found, missing_companies]

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from rapport.services.transfer._checks import key_match
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import is_postgresql
-from rapport.storage.tables import Contact, table_of
+from rapport.storage.tables import FOLDED, Contact, table_of
 
 contacts = table_of(Contact)
 
@@ -85,6 +85,7 @@ def _values(spec: TableSpec, staging: Table) -> dict[str, ColumnElement[Any]]:
         if "name" in staging.c:
             given = staging.c.search_name if "search_name" in staging.c else literal("")
             values["search_name"] = case((given == "", func.upper(staging.c.name)), else_=given)
+        values |= {copy: staging.c[copy] for copy in FOLDED.values() if copy in staging.c}
     return values
 
 
@@ -115,11 +116,13 @@ def _insert_contacts(
     base = _last_id(session)
     kind = _contact_type(staging)
     name = staging.c.name if "name" in staging.c else literal("")
+    name_folded = staging.c.name_folded if "name_folded" in staging.c else literal("")
     new_id = staging.c.line + base
     company_row = staging.alias("company_row")
     source: Any = staging
     company_id: ColumnElement[Any] = literal(None)
     company_name: ColumnElement[Any] = literal("")
+    company_name_folded: ColumnElement[Any] = literal("")
     empty = session.execute(select(contacts.c.id).limit(1)).first() is None
     if "company_no" in staging.c:
         if not empty:
@@ -130,15 +133,21 @@ def _insert_contacts(
         )
         company_id = func.coalesce(staging.c.found_company_id, company_row.c.line + base)
         company_name = func.coalesce(staging.c.found_company_name, company_row.c.name, "")
+        company_name_folded = func.coalesce(
+            staging.c.found_company_name_folded,
+            company_row.c.name_folded if "name_folded" in company_row.c else None,
+            "",
+        )
     query = select(
         new_id,
         *values.values(),
         case((kind == "company", new_id), else_=company_id),
         case((kind == "company", name), else_=company_name),
+        case((kind == "company", name_folded), else_=company_name_folded),
     ).select_from(source)
     if update:
         query = query.where(~exists().where(contacts.c.no == staging.c.no))
-    names = ["id", *values, "company_id", "company_name"]
+    names = ["id", *values, "company_id", "company_name", "company_name_folded"]
     with _indexes_built_after(session, empty=empty):
         inserted = _insert(session, contacts, names, query.order_by(staging.c.line))
     if is_postgresql(session):
@@ -161,6 +170,7 @@ def _resolve_companies(session: Session, staging: Table) -> None:
         .values(
             found_company_id=select(contacts.c.id).where(own).scalar_subquery(),
             found_company_name=select(contacts.c.name).where(own).scalar_subquery(),
+            found_company_name_folded=select(contacts.c.name_folded).where(own).scalar_subquery(),
         )
     )
 
@@ -212,5 +222,8 @@ def _refresh_companies(session: Session, staging: Table) -> None:
         .values(
             company_id=select(company.c.id).where(own).scalar_subquery(),
             company_name=func.coalesce(select(company.c.name).where(own).scalar_subquery(), ""),
+            company_name_folded=func.coalesce(
+                select(company.c.name_folded).where(own).scalar_subquery(), ""
+            ),
         )
     )

@@ -63,7 +63,7 @@ def export_table(
     before anything is written. `on_progress(rows written, rows to write)` follows a
     file's writing (the rows are counted first, only when it is given)."""
     spec = import_tables.get(table)
-    criteria = _criteria(spec, where)
+    criteria = _criteria(sessions, spec, where)
     header = [column.name for column in spec.columns]
     if path is None:
         if stream is None:
@@ -107,7 +107,7 @@ def export_lines(
     checked before this returns; the read transaction stays open until the lines are
     exhausted or closed, so a million rows never sit in memory together."""
     spec = import_tables.get(table)
-    criteria = _criteria(spec, where)
+    criteria = _criteria(sessions, spec, where)
     if file_format not in LINE_FORMATS:
         raise Invalid(
             f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", field="file_format"
@@ -135,9 +135,8 @@ def _lines(
             yield buffer.getvalue()
 
 
-def _criteria(spec: TableSpec, where: CriteriaSource | None) -> Criteria | None:
-    criteria = optional_criteria(where)
-    if criteria is None:
+def _criteria(sessions: Sessions, spec: TableSpec, where: CriteriaSource | None) -> Criteria | None:
+    if where is None or (isinstance(where, str) and not where.strip()):
         return None
     if spec.name != "contacts" and not spec.by_contact:
         raise Invalid(
@@ -145,7 +144,7 @@ def _criteria(spec: TableSpec, where: CriteriaSource | None) -> Criteria | None:
             "tables of a contact's rows",
             field="where",
         )
-    return criteria
+    return optional_criteria(where, sessions=sessions)
 
 
 def query(spec: TableSpec, criteria: Criteria | None = None) -> Select[Any]:

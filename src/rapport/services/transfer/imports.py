@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer.files import Chunk, records
 from rapport.services.transfer.tables import FileColumn, TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql
+from rapport.storage.tables import FOLDED, fold
 
 STAGING = "import_staging"
 
@@ -65,6 +66,12 @@ class Layout:
     columns: list[FileColumn]
     indexes: list[int]
     width: int
+    folds: list[int] = field(default_factory=list)  # staged columns with a casefolded copy
+
+    @property
+    def staged(self) -> list[str]:
+        """The staging columns filled from the file: its columns, then the copies."""
+        return [c.name for c in self.columns] + [FOLDED[self.columns[i].name] for i in self.folds]
 
 
 def import_table(
@@ -89,7 +96,7 @@ def import_table(
     spec = import_tables.get(table)
     with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
         layout = _layout(spec, header, path.name)
-        staging = _staging_table(spec, layout.columns)
+        staging = _staging_table(spec, layout)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
         bad = _load(session, staging, layout, rows, on_progress)
@@ -144,18 +151,26 @@ def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
     ]
     if problems:
         raise BadFile(name, problems)
+    if spec.name == "contacts":
+        layout.folds = [i for i, column in enumerate(layout.columns) if column.name in FOLDED]
     return layout
 
 
-def _staging_table(spec: TableSpec, columns: list[FileColumn]) -> Table:
+def _staging_table(spec: TableSpec, layout: Layout) -> Table:
+    columns = layout.columns
     staged: list[Column[Any]] = [Column("line", Integer, primary_key=True, autoincrement=False)]
     for column in columns:
         staged.append(Column(column.name, column.sql_type()))
+    staged += [Column(FOLDED[columns[i].name], String) for i in layout.folds]
     if spec.by_contact:
         staged.append(Column("contact_id", Integer))
     if spec.name == "contacts" and any(column.name == "company_no" for column in columns):
         # a person's company found among the contacts (`import_writes`)
-        staged += [Column("found_company_id", Integer), Column("found_company_name", String)]
+        staged += [
+            Column("found_company_id", Integer),
+            Column("found_company_name", String),
+            Column("found_company_name_folded", String),
+        ]
     return Table(STAGING, MetaData(), *staged, prefixes=["TEMPORARY"])
 
 
@@ -177,7 +192,7 @@ def _load(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> list[BadRow]:
     """Stream the chunks into the staging table; the rows with bad cells."""
-    write = _writer(session, staging, [c.name for c in layout.columns])
+    write = _writer(session, staging, layout.staged)
     converters = _converters(session, layout.columns)
     bad: list[BadRow] = []
     read = 0
@@ -242,6 +257,7 @@ def _convert(
     values = [
         v if process is None else process(v) for v, process in zip(values, after, strict=True)
     ]
+    values += [[fold(v) for v in values[i]] for i in layout.folds]
     return list(zip(lines, *values, strict=True))
 
 
