@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.criteria.value import Criteria
 from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage.segment_lines import on_segment, segment_lines
@@ -170,6 +171,27 @@ def not_on_segment(segment_id: int) -> ColumnElement[bool]:
             on_segment(segment_id),
             lines.c.contact_id == contacts.c.id,
         )
+    )
+
+
+def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
+    """The contacts an add selects, as a condition on `contacts`: the criteria, then
+    expansion to whole companies, then related companies (reference §2.5; exclusion
+    applies after expansion)."""
+    selected = criteria.condition()
+    if options.expand_companies:
+        selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
+    if options.related_companies:
+        selected = or_(selected, contacts.c.id.in_(companies_of(selected)))
+    return selected
+
+
+def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
+    """The company ids of the contacts `selected` picks (an uncorrelated subquery)."""
+    return (
+        select(contacts.c.company_id)
+        .where(selected, contacts.c.company_id.is_not(None))
+        .correlate(None)
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
+from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.storage.db import Sessions, analyze, reading
@@ -105,6 +106,7 @@ def go_back(sessions: Sessions, segment_no: str, *, to: int | None = None) -> Un
                 criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
             )
         )
+        undo_dynamic(session, header, to=target, changed=bool(actions))
         sync_campaign_targets(session, header)
         changed = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
         analyze(session, "segment_lines", rows=changed)
