@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
-from rapport.criteria import Criteria, no_contact
+from rapport.criteria import Criteria, no_contact, render
 from rapport.criteria.tree import And, Exists, Expr, Not, Or, SegmentMember
 from rapport.criteria.values import RelativeDate
 from rapport.domain.enums import SegmentAction
@@ -77,7 +77,8 @@ class Definition:
             elif tree is not None:
                 own = step.criteria.tree
                 tree = And((tree, Not(own) if step.action == "reduce" else own))
-        return no_contact() if tree is None else Criteria.of(tree)
+        # Read back from its text: the parser flattens the nested ands and ors built here.
+        return no_contact() if tree is None else Criteria.parse(render(tree))
 
 
 def definition(session: Session, segment_id: int) -> Definition:
