@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
 
-import pytest
 from rapport.errors import RapportError
 from rapport.services.segments import dynamic
 from rapport.services.segments import header as segments
