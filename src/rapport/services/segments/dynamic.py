@@ -84,7 +84,7 @@ def refresh_all(
     with reading(sessions) as session:
         nos = due(session, at=at) if only_due else _dynamic_nos(session)
         query = select(SegmentHeader.no, SegmentHeader.id).where(SegmentHeader.no.in_(nos))
-        ids = dict(session.execute(query).tuples().all())
+        ids = {row.no: row.id for row in session.execute(query)}
         by_id = {i: no for no, i in ids.items()}
         ordered = [by_id[i] for i in dependency_order(session, sorted(ids.values()))]
     return [_refresh_one(sessions, no, user=user) for no in ordered]
