@@ -37,8 +37,10 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
     "create-opportunities": ("POST", "/api/segments/{no}/opportunities"),
     "create-tasks": ("POST", "/api/segments/{no}/tasks"),
     "log": ("POST", "/api/segments/{no}/log"),
+    "refresh": ("POST", "/api/segments/{no}/refresh"),
+    "exceptions": ("GET", "/api/segments/{no}/exceptions"),
 }
-READS = {"list", "show", "criteria", "history", "explain", "export"}
+READS = {"list", "show", "criteria", "history", "explain", "export", "exceptions"}
 
 
 def segment_commands() -> set[str]:

@@ -4,6 +4,7 @@
   delivery queue itself (entries no longer pending, of all its entries).
 - `import`: import an uploaded file into a table (K4); the file is removed once imported.
   A file with bad rows fails the job with the bad-row report as its error.
+- `refresh`: refresh a dynamic segment by delta (X4), as the user who asked for it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Delivery, InteractionLogEntry
 
-DELIVER, IMPORT = "deliver", "import"
+DELIVER, IMPORT, REFRESH = "deliver", "import", "refresh"
 
 
 def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, Runner]:
@@ -65,7 +66,16 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
         result["bad_rows"] = [str(bad) for bad in done.bad_rows]
         return result
 
-    return {DELIVER: deliver, IMPORT: import_file}
+    return {DELIVER: deliver, IMPORT: import_file, REFRESH: refresh}
+
+
+def refresh(sessions: Sessions, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
+    """X4: one dynamic segment brought up to date; its result is `segment refresh --json`."""
+    from rapport.services.segments import dynamic
+
+    done = dynamic.refresh(sessions, str(params["segment"]), user=str(params["user"]))
+    progress.update(1, 1)
+    return asdict(done)
 
 
 def delivery_progress(session: Session, params: Mapping[str, Any]) -> tuple[int, int]:
