@@ -129,6 +129,7 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/segments/{no}"): VIEWER,
     ("POST", "/segments/{no}/header"): MARKETER,
     ("POST", "/segments/{no}/undo"): MARKETER,
+    ("POST", "/segments/{no}/refresh"): MARKETER,
     ("POST", "/segments/{no}/actions"): MARKETER,
     ("GET", "/segments/{no}/preview"): VIEWER,
     ("GET", "/criteria-builder/fields"): VIEWER,
