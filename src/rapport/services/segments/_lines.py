@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import Criteria
 from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments.results import AddOptions, SampleContact
+from rapport.storage.db import execute_counted
 from rapport.storage.segment_lines import on_segment, segment_lines
 from rapport.storage.tables import (
     Attachment,
@@ -324,14 +325,7 @@ def insert_lines(
     else:
         query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
-    session.execute(insert(lines).from_select(columns, query))
-    # Counted from the lines: SQLite reports no row count for a WITH … INSERT statement.
-    added = select(func.count()).where(
-        lines.c.segment_id == header.id, lines.c.added_action == action_no
-    )
-    if line_no is not None:
-        added = added.where(lines.c.line_no == line_no)
-    return int(session.scalar(added) or 0)
+    return execute_counted(session, insert(lines).from_select(columns, query))
 
 
 def materialized(query: Select[Any], name: str) -> Any:

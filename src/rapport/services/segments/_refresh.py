@@ -85,38 +85,23 @@ def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> Re
     found = definition(session, header.id)
     upto = watermark(session)
     full = needs_full(session, header, found)
-    scope: list[ColumnElement[bool]] = []
-    if not full:
-        scope.append(
-            contacts.c.id.in_(
-                affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
-            )
-        )
+    if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
+        header.refreshed_at = now()
+        return RefreshResult(header.no, None, 0, 0, no_of_lines(session, header.id), full)
+    scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
     member = membership(session, header, found)
     row = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
-    leaving = select(contacts.c.id).where(*scope, not_(member))
-    manual = select(criteria_lines.c.action_no).where(
-        criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
-    )
-    removed = execute_counted(
-        session,
-        update(lines)
-        .where(
-            on_segment(header.id),
-            lines.c.contact_id.in_(leaving),
-            lines.c.added_action.not_in(manual),
-        )
-        .values(removed_action=row.action_no),
-    )
+    removed = _remove_leaving(session, header, scope, member, action_no=row.action_no)
     excepted = exists().where(
         exceptions.c.segment_id == header.id, exceptions.c.contact_id == contacts.c.id
     )
+    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
     added = insert_lines(
         session,
         header,
-        candidates=and_(*scope, member, not_(excepted)),
+        candidates=and_(*in_scope, member, not_(excepted)),
         action_no=row.action_no,
         options=REFRESH_OPTIONS,
     )
@@ -133,4 +118,34 @@ def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> Re
     session.flush()
     return RefreshResult(
         header.no, action_no, added, removed, no_of_lines(session, header.id), full
+    )
+
+
+def _remove_leaving(
+    session: Session,
+    header: SegmentHeader,
+    scope: Any,
+    member: ColumnElement[bool],
+    *,
+    action_no: int,
+) -> int:
+    """Mark removed the lines, not added by hand, of contacts in `scope` (None: every
+    contact) that the definition no longer holds; the lines are found from the contacts in
+    scope, so a small delta reads few lines however large the segment."""
+    manual = select(criteria_lines.c.action_no).where(
+        criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
+    )
+    source: Any = lines.join(contacts, contacts.c.id == lines.c.contact_id)
+    if scope is not None:
+        changed = scope.cte("changed")
+        source = changed.join(lines, lines.c.contact_id == changed.c.id).join(
+            contacts, contacts.c.id == lines.c.contact_id
+        )
+    leaving = (
+        select(lines.c.id)
+        .select_from(source)
+        .where(on_segment(header.id), lines.c.added_action.not_in(manual), not_(member))
+    )
+    return execute_counted(
+        session, update(lines).where(lines.c.id.in_(leaving)).values(removed_action=action_no)
     )
