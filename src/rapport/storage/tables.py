@@ -661,6 +661,10 @@ class SegmentHeader(Base):
     refreshed_seq: Mapped[int | None] = mapped_column(BigInteger)
     refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     membership_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The number of lines the last refresh left, at that membership version (a refresh
+    # with nothing to do answers it without counting the lines).
+    refreshed_lines: Mapped[int | None] = mapped_column(Integer)
+    refreshed_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class ContactChange(Base):
@@ -760,6 +764,7 @@ class SegmentLine(Base):
         ),
         Index(None, "segment_id", "removed_action", "contact_id"),
         Index(None, "contact_id", "segment_id"),
+        Index(None, "segment_id", "line_no"),
     )
 
 

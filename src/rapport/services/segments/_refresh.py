@@ -85,9 +85,10 @@ def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> Re
     found = definition(session, header.id)
     upto = watermark(session)
     full = needs_full(session, header, found)
+    version = membership_version(session, header)
+    known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
-        header.refreshed_at = now()
-        return RefreshResult(header.no, None, 0, 0, no_of_lines(session, header.id), full)
+        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
     scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
     member = membership(session, header, found)
     row = record_action(
@@ -105,20 +106,48 @@ def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> Re
         action_no=row.action_no,
         options=REFRESH_OPTIONS,
     )
-    header.refreshed_seq, header.refreshed_at = upto, now()
+    header.refreshed_seq = upto
     mark_seen(session, header)
-    action_no: int | None = row.action_no
-    if added or removed:
-        row.no_of_lines_added, row.no_of_lines_removed = added, removed
-        lines_changed(session, header)
-        finish(session, header, rows=added + removed)
-    else:
+    if not (added or removed):
         session.delete(row)
-        action_no = None
-    session.flush()
-    return RefreshResult(
-        header.no, action_no, added, removed, no_of_lines(session, header.id), full
+        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
+    row.no_of_lines_added, row.no_of_lines_removed = added, removed
+    lines_changed(session, header)
+    finish(session, header, rows=added + removed)
+    return _done(
+        session, header, row.action_no, added, removed, known=known, version=version + 1, full=full
     )
+
+
+def membership_version(session: Session, header: SegmentHeader) -> int:
+    """The segment's membership version as stored now (other statements bump it)."""
+    headers = table_of(SegmentHeader)
+    return int(
+        session.scalar(select(headers.c.membership_version).where(headers.c.id == header.id)) or 0
+    )
+
+
+def _done(
+    session: Session,
+    header: SegmentHeader,
+    action_no: int | None,
+    added: int,
+    removed: int,
+    *,
+    known: int | None,
+    version: int,
+    full: bool,
+) -> RefreshResult:
+    """The result, the lines counted from the last refresh's count when no other action
+    changed the lines since (else counted), and that count kept for the next refresh."""
+    lines_now = known + added - removed if known is not None else None
+    if lines_now is None:
+        session.flush()
+        lines_now = no_of_lines(session, header.id)
+    header.refreshed_at = now()
+    header.refreshed_lines, header.refreshed_version = lines_now, version
+    session.flush()
+    return RefreshResult(header.no, action_no, added, removed, lines_now, full)
 
 
 def _remove_leaving(
@@ -130,22 +159,21 @@ def _remove_leaving(
     action_no: int,
 ) -> int:
     """Mark removed the lines, not added by hand, of contacts in `scope` (None: every
-    contact) that the definition no longer holds; the lines are found from the contacts in
-    scope, so a small delta reads few lines however large the segment."""
+    contact) that the definition no longer holds; the lines are found from those contacts
+    through the (segment, removed action, contact) index, so a small delta reads few lines
+    however large the segment."""
     manual = select(criteria_lines.c.action_no).where(
         criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
     )
-    source: Any = lines.join(contacts, contacts.c.id == lines.c.contact_id)
-    if scope is not None:
-        changed = scope.cte("changed")
-        source = changed.join(lines, lines.c.contact_id == changed.c.id).join(
-            contacts, contacts.c.id == lines.c.contact_id
-        )
-    leaving = (
-        select(lines.c.id)
-        .select_from(source)
-        .where(on_segment(header.id), lines.c.added_action.not_in(manual), not_(member))
-    )
+    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
+    leaving = select(contacts.c.id).where(*in_scope, not_(member))
     return execute_counted(
-        session, update(lines).where(lines.c.id.in_(leaving)).values(removed_action=action_no)
+        session,
+        update(lines)
+        .where(
+            on_segment(header.id),
+            lines.c.contact_id.in_(leaving),
+            lines.c.added_action.not_in(manual),
+        )
+        .values(removed_action=action_no),
     )

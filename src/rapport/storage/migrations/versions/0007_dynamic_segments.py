@@ -171,6 +171,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("membership_version", sa.Integer(), server_default="0", nullable=False)
         )
+        batch.add_column(sa.Column("refreshed_lines", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("refreshed_version", sa.Integer(), nullable=True))
+    # The next line no. of a refresh's few new lines is read from an index, not by reading
+    # every line of the segment.
+    with op.batch_alter_table("segment_lines") as batch:
+        batch.create_index(
+            batch.f("ix_segment_lines_segment_id_line_no"), ["segment_id", "line_no"], unique=False
+        )
     op.create_table(
         "segment_exceptions",
         sa.Column("segment_id", sa.Integer(), nullable=False),
@@ -223,7 +231,16 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_segment_dependencies_referenced_id"))
     op.drop_table("segment_dependencies")
     op.drop_table("segment_exceptions")
+    with op.batch_alter_table("segment_lines") as batch:
+        batch.drop_index(batch.f("ix_segment_lines_segment_id_line_no"))
     with op.batch_alter_table("segment_headers") as batch:
-        for name in ("membership_version", "refreshed_at", "refreshed_seq", "refresh_every"):
+        for name in (
+            "refreshed_version",
+            "refreshed_lines",
+            "membership_version",
+            "refreshed_at",
+            "refreshed_seq",
+            "refresh_every",
+        ):
             batch.drop_column(name)
     op.drop_table("contact_changes")
