@@ -70,8 +70,11 @@ def refresh(sessions: Sessions, segment_no: str, *, user: str) -> RefreshResult:
                 f"Segment {header.no} is not dynamic: make it so with "
                 f"`segment set {header.no} dynamic=true`."
             )
+        read_from = header.refreshed_seq
         result = refresh_segment(session, header, user=user)
-    _prune(sessions)
+        moved = header.refreshed_seq != read_from
+    if moved:
+        _prune(sessions)
     return result
 
 
