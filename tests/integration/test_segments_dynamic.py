@@ -206,3 +206,32 @@ def test_x4_the_change_log_is_pruned_to_what_every_dynamic_segment_has_read(worl
     dynamic.refresh(world, no, user="U")
     with world.begin() as session:
         assert session.scalar(select(func.count()).select_from(t.ContactChange)) == 0
+
+
+def test_x4_on_the_demo_company_manual_lines_survive_a_refresh_and_undo_restores(sessions):
+    """Issue 14's "Done when": on the demo company a dynamic segment keeps its manual lines
+    through a refresh, a second refresh reports 0 added / 0 removed, and undo restores the
+    lines as they were before the refresh."""
+    from rapport.demo import company
+
+    company.load_demo(sessions)
+    no = segments.create_segment(
+        sessions, description="Belgian persons", user="U", values=[("dynamic", "true")]
+    ).no
+    add_contacts(sessions, no, criteria="country = BE and type = person", user="U")
+    with sessions.begin() as session:
+        outsider = session.scalar(
+            select(contacts.c.no).where(contacts.c.country != "BE").order_by(contacts.c.no)
+        )
+    leaving = sorted(on(sessions, no))[:3]
+    add_contact(sessions, no, contact_no=outsider, user="U")
+    before = sorted(on(sessions, no))
+    for person in leaving:
+        set_contact(sessions, person, country="NL")
+    first = dynamic.refresh(sessions, no, user="U")
+    assert (first.added, first.removed) == (0, len(leaving))
+    assert outsider in on(sessions, no)
+    second = dynamic.refresh(sessions, no, user="U")
+    assert (second.added, second.removed) == (0, 0)
+    history.go_back(sessions, no, to=first.action_no - 1)
+    assert sorted(on(sessions, no)) == before
