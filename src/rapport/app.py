@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import api, web
 from rapport.errors import RapportError
 from rapport.server import openapi, problems
-from rapport.server.background import job_loop, webhook_loop
+from rapport.server.background import job_loop, refresh_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.idempotency import Idempotency
@@ -45,7 +45,9 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = app.state.rapport
-        loops = [job_loop(context), webhook_loop(context)] if background else []
+        loops = (
+            [job_loop(context), webhook_loop(context), refresh_loop(context)] if background else []
+        )
         for loop in loops:
             loop.start()
         if background:

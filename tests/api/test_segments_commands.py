@@ -40,9 +40,11 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
     "stats": ("GET", "/api/segments/{no}/stats"),
     "overlap": ("GET", "/api/segments/{no}/overlap"),
     "preview-letter": ("GET", "/api/segments/{no}/lines/{line}/preview"),
+    "refresh": ("POST", "/api/segments/{no}/refresh"),
+    "exceptions": ("GET", "/api/segments/{no}/exceptions"),
 }
 READS = {"list", "show", "criteria", "history", "explain", "export", "stats", "overlap"}
-READS |= {"preview-letter"}
+READS |= {"preview-letter", "exceptions"}
 
 
 def segment_commands() -> set[str]:

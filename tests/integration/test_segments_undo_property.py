@@ -88,12 +88,19 @@ def _rows(session, table, where, order) -> tuple[tuple[Any, ...], ...]:
     return tuple(tuple(sorted(row._mapping.items())) for row in rows)
 
 
+# X4's bookkeeping of a segment's lines (a counter bumped by every change of its lines, what
+# the last refresh read): not header fields a user sets, so not part of what undo restores.
+BOOKKEEPING = {"membership_version", "refreshed_lines", "refreshed_version", "refreshed_seq"}
+
+
 def snapshot(sessions, no) -> Snapshot:
-    """The header row, every line (removed ones too) and every criteria line, all columns."""
+    """The header row (but X4's bookkeeping), every line (removed ones too) and every
+    criteria line, all columns."""
     headers = t.SegmentHeader.__table__
     lines, criteria = t.SegmentLine.__table__, t.SegmentCriteriaLine.__table__
     with sessions.begin() as session:
-        [header] = _rows(session, headers, headers.c.no == no, [headers.c.id])
+        [full] = _rows(session, headers, headers.c.no == no, [headers.c.id])
+        header = tuple(item for item in full if item[0] not in BOOKKEEPING)
         of_segment = header_id(header)
         return (
             header,

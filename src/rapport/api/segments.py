@@ -18,7 +18,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
-from rapport.api.pages import After, Limit, Page, RequestBody, decode_cursor, next_url
+from rapport.api.pages import (
+    After,
+    Limit,
+    Page,
+    RequestBody,
+    Timestamp,
+    decode_cursor,
+    next_url,
+)
 from rapport.server.guard import Context, Who
 from rapport.services.segments import deletion, paging
 from rapport.services.segments import header as segments
@@ -64,6 +72,9 @@ class SegmentRead(BaseModel):
     send_word_docs_as_attmt: bool
     no_of_lines: int
     no_of_criteria_actions: int
+    dynamic: bool = False
+    refresh_every: str = ""
+    refreshed_at: Timestamp | None = None
 
 
 class HeaderFields(RequestBody):
@@ -86,6 +97,12 @@ class HeaderFields(RequestBody):
     initiated_by: Code | None = None
     send_word_docs_as_attmt: StrictBool | None = None
     ignore_contact_corres_type: StrictBool | None = None
+    dynamic: StrictBool | None = Field(
+        default=None, description="X4: the criteria actions stay live; refresh applies them."
+    )
+    refresh_every: Annotated[str, Field(max_length=10)] | None = Field(
+        default=None, examples=["1h"], description="X4: 30m, 1h, 1d, 1w … or empty for none."
+    )
 
     def assignments(self) -> list[tuple[str, str]]:
         """FIELD=VALUE pairs as `segment set` takes them, for the fields given."""

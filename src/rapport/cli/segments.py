@@ -14,6 +14,7 @@ import typer
 from rapport.cli import (
     output,
     segment_actions,
+    segment_dynamic,
     segment_history,
     segment_letters,
     segment_log,
@@ -35,6 +36,9 @@ def create(
     language: Annotated[str, typer.Option("--language", help="Default language.")] = "",
     subject: Annotated[str, typer.Option("--subject", help="Default subject.")] = "",
     date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD; default today).")] = "",
+    dynamic: Annotated[
+        bool, typer.Option("--dynamic", help="X4: its criteria actions stay live (refresh).")
+    ] = False,
 ) -> None:
     """S1: create a segment; prints its number (--json: the new header)."""
     from rapport.services.segments import header as segments
@@ -47,6 +51,7 @@ def create(
         ("language_code_default", language),
         ("subject_default", subject),
         ("date", date),
+        ("dynamic", "true" if dynamic else ""),
     ]
     result = segments.create_segment(
         st.sessions,
@@ -108,16 +113,26 @@ def show(
 
     st = state(ctx)
     header = asdict(segments.get(st.sessions, segment))
+    if header["dynamic"]:
+        from rapport.services.segments import dynamic
+
+        header["exceptions"] = [asdict(e) for e in dynamic.get_exceptions(st.sessions, segment)]
     if st.json:
         output.write_json_with_rows(
             header, "lines", segments.get_lines(st.sessions, segment, limit=limit)
         )
         return
     shown = limit if limit is not None else SHOWN_LINES
-    output.fields({k: v for k, v in header.items() if v not in ("", None)})
+    output.fields(
+        {k: v for k, v in header.items() if v not in ("", None, []) and k != "exceptions"}
+    )
     output.table(segments.get_lines(st.sessions, segment, limit=shown), LINE_COLUMNS)
     if header["no_of_lines"] > shown:
         output.message(f"… {header['no_of_lines'] - shown} more lines (--limit N, or --json).")
+    if header.get("exceptions"):
+        output.table(
+            header["exceptions"], ["contact_no", "contact_name", "action_no"], title="Exceptions"
+        )
 
 
 @app.command("set")
@@ -214,6 +229,7 @@ def language(
 
 
 segment_history.register(app)
+segment_dynamic.register(app)
 segment_outputs.register(app)
 segment_log.register(app)
 segment_letters.register(app)

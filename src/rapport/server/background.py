@@ -1,5 +1,6 @@
 """Work the server does beside its requests, in threads it starts and stops with the app:
-running jobs one at a time and sending the webhooks' outbox. A stop lets the current round
+running jobs one at a time, sending the webhooks' outbox and refreshing the dynamic segments
+whose schedule is due (X4). A stop lets the current round
 finish; what is left stays in the database and is picked up by the next start (nothing is
 held only in memory)."""
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from rapport.server.context import ServerContext
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import runners
+from rapport.services.segments import dynamic
 from rapport.services.webhooks import dispatch
 
 log = logging.getLogger("rapport.server")
@@ -67,3 +69,18 @@ def job_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
             pass
 
     return Loop("jobs", drain, interval=interval)
+
+
+SERVER_USER = "RAPPORT"  # the user a scheduled refresh is recorded under
+
+
+def refresh_loop(ctx: ServerContext, *, interval: float = 60.0) -> Loop:
+    """X4: refreshes the dynamic segments whose `refresh_every` has come round, in
+    dependency order; one that fails is logged and tried again at the next round."""
+
+    def refresh_due() -> None:
+        for outcome in dynamic.refresh_all(ctx.sessions, user=SERVER_USER, only_due=True):
+            if outcome.error:
+                log.warning("refresh of segment %s failed: %s", outcome.segment, outcome.error)
+
+    return Loop("refreshes", refresh_due, interval=interval)

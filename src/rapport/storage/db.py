@@ -232,7 +232,10 @@ def execute_counted(session: Session, statement: Executable) -> int:
     """Run an INSERT, UPDATE or DELETE and return the number of rows it touched (SQLAlchemy
     keeps an INSERT … SELECT's row count on PostgreSQL only when asked to)."""
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
-    return int(getattr(result, "rowcount", 0) or 0)
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count < 0:  # pysqlite counts no statement that opens with WITH; SQLite itself does
+        count = int(session.execute(text("SELECT changes()")).scalar() or 0)
+    return count
 
 
 def is_postgresql(session_or_engine: Session | Engine) -> bool:

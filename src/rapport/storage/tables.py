@@ -740,6 +740,58 @@ class SegmentHeader(Base):
     word_template_code: Mapped[str] = code_field(30)
     dynamic: Mapped[bool] = flag()
     dynamic_criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # X4: how often `rapport serve` refreshes it ("" never, "1h", "1d" …); the change
+    # sequence it was last refreshed up to (None: the next refresh evaluates in full); a
+    # counter bumped whenever its lines change, read by the segments that reference it.
+    refresh_every: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    refreshed_seq: Mapped[int | None] = mapped_column(BigInteger)
+    refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    membership_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The number of lines the last refresh left, at that membership version (a refresh
+    # with nothing to do answers it without counting the lines).
+    refreshed_lines: Mapped[int | None] = mapped_column(Integer)
+    refreshed_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContactChange(Base):
+    """The change sequence (X4): one row per change to a contact or to a row the criteria
+    read through it, written by database triggers (migration 0007) so no write path can
+    bypass it. A dynamic segment's refresh re-evaluates only the contacts marked since."""
+
+    __tablename__ = "contact_changes"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    contact_id: Mapped[int] = mapped_column(Integer)
+
+
+class SegmentException(Base):
+    """X4: a contact removed by hand from a dynamic segment; refreshes leave it out until
+    it is added by hand again or taken off the list."""
+
+    __tablename__ = "segment_exceptions"
+    segment_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    action_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SegmentDependency(Base):
+    """X4: a dynamic segment whose definition reads `segment(NO)`, with the membership
+    version of that segment its last refresh saw."""
+
+    __tablename__ = "segment_dependencies"
+    segment_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
+    )
+    referenced_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("segment_headers.id"), primary_key=True, index=True
+    )
+    seen_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class SegmentLine(Base):
@@ -798,6 +850,7 @@ class SegmentLine(Base):
         ),
         Index(None, "segment_id", "removed_action", "contact_id"),
         Index(None, "contact_id", "segment_id"),
+        Index(None, "segment_id", "line_no"),
     )
 
 

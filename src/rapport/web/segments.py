@@ -23,7 +23,7 @@ from rapport.domain.enums import Role
 from rapport.errors import Invalid, RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
-from rapport.services.segments import browse, header, history
+from rapport.services.segments import browse, dynamic, header, history
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
 from rapport.web.i18n import N_
@@ -233,6 +233,7 @@ DONE_MESSAGES = {
     "mailing-group": N_("The mailing group has been applied."),
     "opportunities": N_("The opportunities have been created."),
     "tasks": N_("The tasks have been created."),
+    "refreshed": N_("The segment has been refreshed."),
 }
 
 
@@ -312,3 +313,15 @@ def undo(
     except RapportError as exc:
         return card(request, ctx, who, segment.no, 422, error=exc.message)
     return back_to_card(segment.no, "undone" if to is None else "undone-to")
+
+
+@router.post("/segments/{no}/refresh")
+def refresh(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """X4: "Refresh" on a dynamic segment's card applies what changed since its last
+    refresh, as one action in the list of actions taken."""
+    segment = header.get(ctx.sessions, no)
+    try:
+        dynamic.refresh(ctx.sessions, no, user=who.account.name)
+    except RapportError as exc:
+        return card(request, ctx, who, segment.no, 422, error=exc.message)
+    return back_to_card(segment.no, "refreshed")

@@ -33,7 +33,7 @@ from rapport.services.interactions._delivering import (
     check_delivery_settings,
     run_delivery,
 )
-from rapport.services.segments.engine import get_header, new_header
+from rapport.services.segments.engine import get_header, new_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
@@ -171,6 +171,8 @@ def record_log(
     header = get_header(session, segment_no, lock=True)
     lock_numbering(session)
     check_header(session, header)
+    if not header.dynamic:
+        refuse_if_referenced(session, header, doing="logged (logging deletes it)")
     check_lines(session, header, deliver=deliver)
     entry_no = insert_logged_segment(session, header, user=user)
     campaign_count = insert_campaign_entries(session, header, entry_no=entry_no, user=user)
@@ -178,7 +180,9 @@ def record_log(
     queued = queue_deliveries(session, entry_no) if deliver else 0
     freeze_attachments(session, header)
     old_no, campaign_no = header.no, header.campaign_no
-    remove_segment(session, header)
+    # X4: a dynamic segment is a standing list and keeps its lines; BC deletes the others.
+    if not header.dynamic:
+        remove_segment(session, header)
     new_no = (
         create_follow_up(
             session, old_no=old_no, campaign_no=campaign_no, entry_no=entry_no, user=user

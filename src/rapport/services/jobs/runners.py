@@ -7,6 +7,7 @@
   cannot write progress beside it. A file with bad rows fails the job with the bad-row report
   as its error and every bad row (line, column, reason) in its result, as
   `rapport import --json` lists them.
+- `refresh`: refresh a dynamic segment by delta (X4), as the user who asked for it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Delivery, InteractionLogEntry
 
-DELIVER, IMPORT = "deliver", "import"
+DELIVER, IMPORT, REFRESH = "deliver", "import", "refresh"
 
 
 def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, Runner]:
@@ -73,7 +74,16 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
         progress.update(rows, rows)
         return asdict(done)
 
-    return {DELIVER: deliver, IMPORT: import_file}
+    return {DELIVER: deliver, IMPORT: import_file, REFRESH: refresh}
+
+
+def refresh(sessions: Sessions, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
+    """X4: one dynamic segment brought up to date; its result is `segment refresh --json`."""
+    from rapport.services.segments import dynamic
+
+    done = dynamic.refresh(sessions, str(params["segment"]), user=str(params["user"]))
+    progress.update(1, 1)
+    return asdict(done)
 
 
 def delivery_progress(session: Session, params: Mapping[str, Any]) -> tuple[int, int]:

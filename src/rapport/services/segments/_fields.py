@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.domain.enums import parse_enum as _parse_enum
+from rapport.domain.schedule import interval
 from rapport.errors import Invalid, NotFound
 from rapport.storage.tables import (
     Campaign,
@@ -82,6 +83,11 @@ def _enum(enum: Any) -> Converter:
     return convert
 
 
+def _schedule(field: str, value: str) -> str:
+    interval(value, field=field)
+    return value.strip().lower()
+
+
 CORRESPONDENCE = _enum(CorrespondenceType)
 
 HEADER_FIELDS: dict[str, Converter] = {
@@ -101,6 +107,8 @@ HEADER_FIELDS: dict[str, Converter] = {
     "send_word_docs_as_attmt": _bool,
     "ignore_contact_corres_type": _bool,
     "subject_default": _text,
+    "dynamic": _bool,
+    "refresh_every": _schedule,
 }
 
 # Header field → the line field it propagates to (reference §1.1.1).

@@ -34,8 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.criteria.value import Criteria
 from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments.results import AddOptions, SampleContact
+from rapport.storage.db import execute_counted
 from rapport.storage.segment_lines import on_segment, segment_lines
 from rapport.storage.tables import (
     Attachment,
@@ -173,6 +175,27 @@ def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     )
 
 
+def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
+    """The contacts an add selects, as a condition on `contacts`: the criteria, then
+    expansion to whole companies, then related companies (reference §2.5; exclusion
+    applies after expansion)."""
+    selected = criteria.condition()
+    if options.expand_companies:
+        selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
+    if options.related_companies:
+        selected = or_(selected, contacts.c.id.in_(companies_of(selected)))
+    return selected
+
+
+def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
+    """The company ids of the contacts `selected` picks (an uncorrelated subquery)."""
+    return (
+        select(contacts.c.company_id)
+        .where(selected, contacts.c.company_id.is_not(None))
+        .correlate(None)
+    )
+
+
 def line_order() -> list[Any]:
     """S11: company name, company no., type (company before person), name, then no."""
     return [
@@ -302,14 +325,7 @@ def insert_lines(
     else:
         query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
-    session.execute(insert(lines).from_select(columns, query))
-    # Counted from the lines: SQLite reports no row count for a WITH … INSERT statement.
-    added = select(func.count()).where(
-        lines.c.segment_id == header.id, lines.c.added_action == action_no
-    )
-    if line_no is not None:
-        added = added.where(lines.c.line_no == line_no)
-    return int(session.scalar(added) or 0)
+    return execute_counted(session, insert(lines).from_select(columns, query))
 
 
 def materialized(query: Select[Any], name: str) -> Any:

@@ -68,6 +68,9 @@ class SegmentRead:
     send_word_docs_as_attmt: bool
     no_of_lines: int
     no_of_criteria_actions: int
+    dynamic: bool = False
+    refresh_every: str = ""
+    refreshed_at: dt.datetime | None = None
 
 
 def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
@@ -131,6 +134,9 @@ def apply_header_field(
     value = convert_header_value(field, text)
     check_reference(session, field, value)
     old = getattr(header, field)
+    # X4: a header change can change who may be added (the correspondence type a contact
+    # opted out of): the next refresh of a dynamic segment evaluates every contact.
+    header.refreshed_seq = None
     if field == "interaction_template_code":
         change_template(session, header, value, update_lines=update_lines)
     elif field == "language_code_default":

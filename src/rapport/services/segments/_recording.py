@@ -16,9 +16,8 @@ transaction, so an action that rolls back reports nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria.compile_sql import relation_driven_ids
@@ -27,12 +26,15 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
+from rapport.services.segments._definition import definition
+from rapport.services.segments._dependencies import lines_changed, set_dependencies
 from rapport.services.segments._lines import (
     Candidates,
     contacts,
     count_and_sample,
     insert_lines,
     lines,
+    selection,
     sync_campaign_targets,
 )
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
@@ -87,6 +89,9 @@ def record_action(
     )
     session.add(row)
     session.flush()
+    if header.dynamic and not manual and action is not SegmentAction.REFRESH:
+        # X4: the criteria actions are the definition; a new one is checked for cycles.
+        set_dependencies(session, header, definition(session, header.id))
     return row
 
 
@@ -108,27 +113,6 @@ def changed(
             "no_of_lines": no_of_lines(session, header.id),
             "user": user,
         },
-    )
-
-
-def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
-    """The contacts an add selects, as a condition on `contacts`: the criteria, then
-    expansion to whole companies, then related companies (reference §2.5; exclusion
-    applies after expansion)."""
-    selected = criteria.condition()
-    if options.expand_companies:
-        selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
-    if options.related_companies:
-        selected = or_(selected, contacts.c.id.in_(companies_of(selected)))
-    return selected
-
-
-def companies_of(selected: ColumnElement[bool]) -> Select[Any]:
-    """The company ids of the contacts `selected` picks (an uncorrelated subquery)."""
-    return (
-        select(contacts.c.company_id)
-        .where(selected, contacts.c.company_id.is_not(None))
-        .correlate(None)
     )
 
 
@@ -179,6 +163,8 @@ def record_insertions(
     )
     row.no_of_lines_added, row.no_of_lines_removed = added, 0
     session.flush()
+    if added:
+        lines_changed(session, header)
     remaining = no_of_lines(session, header.id)
     finish(session, header, rows=added)
     changed(
@@ -208,6 +194,8 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
     session.execute(
         delete(table_of(SegmentCriteriaLine)).where(SegmentCriteriaLine.segment_id == header.id)
     )
+    if header.dynamic:
+        set_dependencies(session, header, definition(session, header.id))
 
 
 def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElement[bool]:
@@ -267,6 +255,8 @@ def apply_remove(
     )
     row.no_of_lines_added, row.no_of_lines_removed = 0, removed
     session.flush()
+    if removed:
+        lines_changed(session, header)
     remaining = no_of_lines(session, header.id)
     action_no = row.action_no
     if remaining == 0 and removed and not keep_criteria and action_no > 1:

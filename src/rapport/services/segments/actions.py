@@ -13,9 +13,9 @@ from __future__ import annotations
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments import _recording
-from rapport.services.segments._lines import count_and_sample, eligible
+from rapport.services.segments._lines import count_and_sample, eligible, selection
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
-from rapport.services.segments._recording import apply_add, selection
+from rapport.services.segments._recording import apply_add
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,

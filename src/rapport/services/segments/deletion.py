@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, func, select, union, update
 from sqlalchemy.orm import Session
 
 from rapport.services.campaigns.targets import sync_target_groups
+from rapport.services.segments._dependencies import refuse_if_referenced
 from rapport.services.segments._lines import lines
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, execute_counted
@@ -42,9 +43,11 @@ class DeleteResult:
 def delete_segment(sessions: Sessions, no: str) -> DeleteResult:
     """S1: delete segment `no` with its lines, criteria actions and language variants (BC's
     OnDelete): its lines leave the target groups of activated campaigns, and tasks with its
-    segment no. for a contact on it get a blank segment no."""
+    segment no. for a contact on it get a blank segment no. Refused (Conflict naming them)
+    while a dynamic segment reads it with `segment(NO)` (X4)."""
     with sessions.begin() as session:
         header = get_header(session, no, lock=True)
+        refuse_if_referenced(session, header, doing="deleted")
         campaigns = set(
             session.scalars(
                 select(lines.c.campaign_no).where(lines.c.segment_id == header.id).distinct()

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from rapport.services.segments._fields import HEADER_TO_LINE
+from rapport.services.segments._dependencies import set_dynamic
+from rapport.services.segments._fields import HEADER_TO_LINE, convert_header_value
 from rapport.services.segments._lines import sync_campaign_targets
 from rapport.services.segments._propagation import (
     SegmentRead,
@@ -57,7 +59,7 @@ def create_segment(
     with sessions.begin() as session:
         header = new_header(session, description=description, user=user)
         for field, value in values:
-            apply_header_field(session, header, field, value, update_lines=True)
+            _apply(session, header, field, value, update_lines=True)
         return read(session, header)
 
 
@@ -97,6 +99,16 @@ def set_header(
         header = get_header(session, no, lock=True)
         check_version(header, expected_version, what="Segment Header")
         for field, value in values:
-            apply_header_field(session, header, field, value, update_lines=update_lines)
+            _apply(session, header, field, value, update_lines=update_lines)
         sync_campaign_targets(session, header)
         return read(session, header)
+
+
+def _apply(
+    session: Session, header: SegmentHeader, field: str, text: str, *, update_lines: bool
+) -> None:
+    """One header field; `dynamic` (X4) also records or drops the segment's references."""
+    if field == "dynamic":
+        set_dynamic(session, header, convert_header_value(field, text))
+    else:
+        apply_header_field(session, header, field, text, update_lines=update_lines)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import Invalid, NotFound
+from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import changed
@@ -136,6 +137,7 @@ def go_back(
                 criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
             )
         )
+        undo_dynamic(session, header, to=target, changed=bool(actions))
         sync_campaign_targets(session, header)
         rows = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
         analyze(session, "segment_lines", rows=rows)

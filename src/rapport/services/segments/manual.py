@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import contact_nos as criteria_of
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, NotFound
+from rapport.services.segments._dependencies import except_contacts, lift_exception
 from rapport.services.segments._lines import contacts
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._recording import apply_remove, record_insertions, removal_scope
@@ -34,7 +35,8 @@ def add_contacts_by_hand(
     """S5: a manual line for each contact, each its own undoable action, all in one
     transaction. Like BC's manual entry it allows a contact already on the segment and does
     not check exclusion; a contact that does not exist, or is privacy blocked or opted out,
-    stops the whole command."""
+    stops the whole command. On a dynamic segment it takes the contact off the exceptions
+    (X4)."""
     keys = [no.strip().upper() for no in contact_nos]
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
@@ -56,6 +58,7 @@ def _add_one(session: Session, header: SegmentHeader, key: str, *, user: str) ->
         options=MANUAL,
         manual=True,
     )
+    lift_exception(session, header, contact_ids=select(contacts.c.id).where(contacts.c.no == key))
     if not result.added:
         raise Conflict(
             f"Contact {key} is privacy blocked or opted out of "
@@ -82,7 +85,8 @@ def remove_contacts_by_hand(
     keep_criteria: bool = False,
 ) -> list[RemovalResult]:
     """S5: remove every line of each contact, each its own undoable action, all in one
-    transaction: if one contact is not on the segment, none is removed."""
+    transaction: if one contact is not on the segment, none is removed. On a dynamic
+    segment the contact goes on the exceptions: refreshes leave it out (X4)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         results = []
@@ -91,16 +95,21 @@ def remove_contacts_by_hand(
             scope = removal_scope(header, SegmentAction.REDUCE, criteria, entire_companies=False)
             if not session.scalar(select(func.count()).where(*scope)):
                 raise NotFound(f"Contact {no.strip().upper()} is not on segment {header.no}.")
-            results.append(
-                apply_remove(
-                    session,
-                    header,
-                    action=SegmentAction.REDUCE,
-                    criteria=criteria,
-                    entire_companies=False,
-                    keep_criteria=keep_criteria,
-                    user=user,
-                    manual=True,
-                )
+            removed = apply_remove(
+                session,
+                header,
+                action=SegmentAction.REDUCE,
+                criteria=criteria,
+                entire_companies=False,
+                keep_criteria=keep_criteria,
+                user=user,
+                manual=True,
             )
+            except_contacts(
+                session,
+                header,
+                contact_ids=select(contacts.c.id).where(criteria.condition()),
+                action_no=removed.action_no,
+            )
+            results.append(removed)
         return results

@@ -1,0 +1,217 @@
+"""Which dynamic segments read which segments with `segment(NO)` (X4): kept in
+`segment_dependencies` whenever a dynamic segment's definition changes, so that a refresh
+knows whether a referenced segment changed since, `--all` refreshes in dependency order,
+a cycle is refused when the criteria are set, and a referenced segment is not deleted,
+logged away or made static."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, delete, insert, literal, select, true, update
+from sqlalchemy.orm import Session
+
+from rapport.errors import Conflict, Invalid
+from rapport.services.segments._definition import Definition, definition
+from rapport.storage.tables import SegmentDependency, SegmentException, SegmentHeader, table_of
+
+dependencies = table_of(SegmentDependency)
+headers = table_of(SegmentHeader)
+exceptions = table_of(SegmentException)
+
+
+def set_dependencies(session: Session, header: SegmentHeader, found: Definition) -> None:
+    """Record the segments `found` references for the dynamic segment `header`: each must
+    exist, and none may lead back to it (Invalid naming the cycle). The next refresh
+    evaluates in full."""
+    session.execute(delete(dependencies).where(dependencies.c.segment_id == header.id))
+    header.refreshed_seq = None
+    if not header.dynamic:
+        return
+    ids: dict[str, int] = {}
+    for no in sorted(found.referenced):
+        referenced = session.scalar(select(headers.c.id).where(headers.c.no == no))
+        if referenced is None:
+            raise Invalid(
+                f"the definition of segment {header.no} reads segment({no}), which does not exist",
+                field="criteria",
+            )
+        ids[no] = referenced
+    for no, referenced in ids.items():
+        path = _path(session, referenced, header.id)
+        if path is not None:
+            cycle = " → ".join([header.no, no, *path[1:]]) if path else f"{header.no} → {no}"
+            raise Invalid(f"segment({no}) makes a cycle: {cycle}", field="criteria")
+    if ids:
+        session.execute(
+            insert(dependencies),
+            [
+                {"segment_id": header.id, "referenced_id": i, "seen_version": None}
+                for i in ids.values()
+            ],
+        )
+
+
+def set_dynamic(session: Session, header: SegmentHeader, dynamic: bool) -> None:
+    """X4: the criteria actions become the segment's standing definition (its references
+    checked for cycles), or stop being one (refused while a dynamic segment reads it)."""
+    if header.dynamic and not dynamic:
+        refuse_if_referenced(session, header, doing="made static")
+    header.dynamic = dynamic
+    session.flush()
+    set_dependencies(session, header, definition(session, header.id))
+
+
+def _path(session: Session, start: int, goal: int) -> list[str] | None:
+    """The segment nos. from `start` to `goal` along dynamic segments' references (both
+    ends included), or None when `goal` cannot be reached."""
+    if start == goal:
+        return []
+    seen = {start}
+    queue: list[tuple[int, list[str]]] = [(start, [_no(session, start)])]
+    while queue:
+        current, trail = queue.pop(0)
+        for nxt in session.scalars(
+            select(dependencies.c.referenced_id).where(dependencies.c.segment_id == current)
+        ):
+            if nxt == goal:
+                return [*trail, _no(session, goal)]
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append((nxt, [*trail, _no(session, nxt)]))
+    return None
+
+
+def _no(session: Session, segment_id: int) -> str:
+    return str(session.scalar(select(headers.c.no).where(headers.c.id == segment_id)))
+
+
+def referencing(session: Session, header: SegmentHeader) -> list[str]:
+    """The nos. of the dynamic segments whose definition reads `header`."""
+    return list(
+        session.scalars(
+            select(headers.c.no)
+            .join(dependencies, dependencies.c.segment_id == headers.c.id)
+            .where(dependencies.c.referenced_id == header.id, headers.c.dynamic == true())
+            .order_by(headers.c.no)
+        )
+    )
+
+
+def refuse_if_referenced(session: Session, header: SegmentHeader, *, doing: str) -> None:
+    """Conflict naming the dynamic segments that read `header`, if any."""
+    found = referencing(session, header)
+    if found:
+        raise Conflict(
+            f"Segment {header.no} cannot be {doing}: the dynamic segment"
+            f"{'s' if len(found) > 1 else ''} {', '.join(found)} read"
+            f"{'' if len(found) > 1 else 's'} it with segment({header.no})."
+        )
+
+
+def changed_references(session: Session, header: SegmentHeader) -> bool:
+    """Whether a segment the definition reads changed since this one's last refresh."""
+    stale = (
+        select(dependencies.c.referenced_id)
+        .join(headers, headers.c.id == dependencies.c.referenced_id)
+        .where(
+            dependencies.c.segment_id == header.id,
+            (dependencies.c.seen_version.is_(None))
+            | (dependencies.c.seen_version != headers.c.membership_version),
+        )
+        .limit(1)
+    )
+    return session.scalar(stale) is not None
+
+
+def mark_seen(session: Session, header: SegmentHeader) -> None:
+    """The referenced segments' versions as this refresh read them."""
+    version = (
+        select(headers.c.membership_version)
+        .where(headers.c.id == dependencies.c.referenced_id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(dependencies)
+        .where(dependencies.c.segment_id == header.id)
+        .values(seen_version=version)
+    )
+
+
+def lines_changed(session: Session, header: SegmentHeader) -> None:
+    """The segment's lines changed: segments reading it re-evaluate in full next time."""
+    session.execute(
+        update(headers)
+        .where(headers.c.id == header.id)
+        .values(membership_version=headers.c.membership_version + 1)
+    )
+
+
+def dependency_order(session: Session, ids: Iterable[int]) -> list[int]:
+    """`ids` with every segment after the segments it reads (the graph has no cycle)."""
+    wanted = list(ids)
+    edges: dict[int, set[int]] = {i: set() for i in wanted}
+    for segment_id, referenced in session.execute(
+        select(dependencies.c.segment_id, dependencies.c.referenced_id).where(
+            dependencies.c.segment_id.in_(wanted)
+        )
+    ):
+        if referenced in edges:
+            edges[segment_id].add(referenced)
+    ordered: list[int] = []
+    placed: set[int] = set()
+
+    def place(node: int) -> None:
+        if node in placed:
+            return
+        placed.add(node)
+        for before in sorted(edges[node]):
+            place(before)
+        ordered.append(node)
+
+    for node in wanted:
+        place(node)
+    return ordered
+
+
+def undo_dynamic(session: Session, header: SegmentHeader, *, to: int, changed: bool) -> None:
+    """Undo back to action `to` (S8, X5) on a dynamic segment: the exceptions made after it
+    go, its definition is read again and the next refresh evaluates every contact."""
+    if changed:
+        lines_changed(session, header)
+    session.execute(
+        delete(exceptions).where(exceptions.c.segment_id == header.id, exceptions.c.action_no > to)
+    )
+    if header.dynamic:
+        set_dependencies(session, header, definition(session, header.id))
+
+
+def except_contacts(
+    session: Session, header: SegmentHeader, *, contact_ids: Select[Any], action_no: int
+) -> None:
+    """X4: contacts removed by hand from a dynamic segment stay out of its refreshes."""
+    if not header.dynamic:
+        return
+    session.execute(
+        delete(exceptions).where(
+            exceptions.c.segment_id == header.id, exceptions.c.contact_id.in_(contact_ids)
+        )
+    )
+    session.execute(
+        insert(exceptions).from_select(
+            ["segment_id", "contact_id", "action_no"],
+            select(literal(header.id), contact_ids.subquery().c[0], literal(action_no)),
+        )
+    )
+
+
+def lift_exception(session: Session, header: SegmentHeader, *, contact_ids: Select[Any]) -> int:
+    """X4: a contact added by hand again, or taken off the list, may come back by refresh."""
+    result = session.execute(
+        delete(exceptions).where(
+            exceptions.c.segment_id == header.id, exceptions.c.contact_id.in_(contact_ids)
+        ),
+        execution_options={"preserve_rowcount": True},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

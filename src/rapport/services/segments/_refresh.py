@@ -1,0 +1,179 @@
+"""The refresh of a dynamic segment inside a use case's transaction (X4): the membership its
+definition gives now, applied as a delta, as one recorded action.
+
+Only the contacts marked in the change sequence since the segment's last refresh are
+evaluated (a company's mark counts for its persons; with options that follow a company —
+expansion, related companies, entire companies — for the whole company), unless the
+definition moved on its own: never refreshed, criteria or header changed since, a value
+relative to today on another day, or a segment it reads changed; then every contact is.
+Lines added by hand are never removed, contacts removed by hand (the exceptions) never
+added; a refresh that changes nothing records nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, not_, select, true, union, update
+from sqlalchemy.orm import Session
+
+from rapport.domain.enums import SegmentAction
+from rapport.services.segments._definition import Definition, definition, membership
+from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
+from rapport.services.segments._lines import contacts, insert_lines, lines
+from rapport.services.segments._propagation import no_of_lines
+from rapport.services.segments._recording import finish, record_action
+from rapport.services.segments.results import AddOptions
+from rapport.storage.changes import changed_since, watermark
+from rapport.storage.db import execute_counted
+from rapport.storage.segment_lines import on_segment
+from rapport.storage.tables import SegmentCriteriaLine, SegmentException, SegmentHeader, table_of
+
+exceptions = table_of(SegmentException)
+criteria_lines = table_of(SegmentCriteriaLine)
+# The refresh's own definition carries consent and exclusion; the insert checks consent again.
+REFRESH_OPTIONS = AddOptions(ignore_exclusion=True)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What a refresh did (X4): `action_no` is None when nothing changed (nothing recorded);
+    `full` says whether every contact was evaluated or only those changed since."""
+
+    segment: str
+    action_no: int | None
+    added: int
+    removed: int
+    no_of_lines: int
+    full: bool
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def needs_full(session: Session, header: SegmentHeader, found: Definition) -> bool:
+    """Whether the delta cannot be trusted and every contact must be evaluated."""
+    if header.refreshed_seq is None or header.refreshed_at is None:
+        return True
+    if found.dated and header.refreshed_at.date() != dt.date.today():
+        return True
+    return changed_references(session, header)
+
+
+def affected(after: int, upto: int, *, by_company: bool) -> Any:
+    """The contacts a change since `after` may move: those marked, the persons of a marked
+    company and, when membership follows the company, every contact of a marked contact's
+    company."""
+    marked = changed_since(after, upto)
+    companies: Any = marked
+    parts: list[Select[Any]] = [marked]
+    if by_company:
+        company_of = select(contacts.c.company_id).where(
+            contacts.c.id.in_(marked), contacts.c.company_id.is_not(None)
+        )
+        parts.append(company_of)
+        companies = union(marked, company_of)
+    parts.append(select(contacts.c.id).where(contacts.c.company_id.in_(companies)))
+    return union(*parts)
+
+
+def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> RefreshResult:
+    """Apply the delta between the segment's lines and its definition now (X4)."""
+    found = definition(session, header.id)
+    upto = watermark(session)
+    full = needs_full(session, header, found)
+    version = membership_version(session, header)
+    known = header.refreshed_lines if header.refreshed_version == version else None
+    if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
+        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
+    scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
+    member = membership(session, header, found)
+    row = record_action(
+        session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
+    )
+    removed = _remove_leaving(session, header, scope, member, action_no=row.action_no)
+    excepted = exists().where(
+        exceptions.c.segment_id == header.id, exceptions.c.contact_id == contacts.c.id
+    )
+    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
+    added = insert_lines(
+        session,
+        header,
+        candidates=and_(*in_scope, member, not_(excepted)),
+        action_no=row.action_no,
+        options=REFRESH_OPTIONS,
+    )
+    header.refreshed_seq = upto
+    mark_seen(session, header)
+    if not (added or removed):
+        session.delete(row)
+        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
+    row.no_of_lines_added, row.no_of_lines_removed = added, removed
+    lines_changed(session, header)
+    finish(session, header, rows=added + removed)
+    return _done(
+        session, header, row.action_no, added, removed, known=known, version=version + 1, full=full
+    )
+
+
+def membership_version(session: Session, header: SegmentHeader) -> int:
+    """The segment's membership version as stored now (other statements bump it)."""
+    headers = table_of(SegmentHeader)
+    return int(
+        session.scalar(select(headers.c.membership_version).where(headers.c.id == header.id)) or 0
+    )
+
+
+def _done(
+    session: Session,
+    header: SegmentHeader,
+    action_no: int | None,
+    added: int,
+    removed: int,
+    *,
+    known: int | None,
+    version: int,
+    full: bool,
+) -> RefreshResult:
+    """The result, the lines counted from the last refresh's count when no other action
+    changed the lines since (else counted), and that count kept for the next refresh."""
+    lines_now = known + added - removed if known is not None else None
+    if lines_now is None:
+        session.flush()
+        lines_now = no_of_lines(session, header.id)
+    header.refreshed_at = now()
+    header.refreshed_lines, header.refreshed_version = lines_now, version
+    session.flush()
+    return RefreshResult(header.no, action_no, added, removed, lines_now, full)
+
+
+def _remove_leaving(
+    session: Session,
+    header: SegmentHeader,
+    scope: Any,
+    member: ColumnElement[bool],
+    *,
+    action_no: int,
+) -> int:
+    """Mark removed the lines, not added by hand, of contacts in `scope` (None: every
+    contact) that the definition no longer holds; the lines are found from those contacts
+    through the (segment, removed action, contact) index, so a small delta reads few lines
+    however large the segment."""
+    manual = select(criteria_lines.c.action_no).where(
+        criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
+    )
+    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
+    leaving = select(contacts.c.id).where(*in_scope, not_(member))
+    return execute_counted(
+        session,
+        update(lines)
+        .where(
+            on_segment(header.id),
+            lines.c.contact_id.in_(leaving),
+            lines.c.added_action.not_in(manual),
+        )
+        .values(removed_action=action_no),
+    )
