@@ -16,8 +16,8 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text

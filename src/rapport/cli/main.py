@@ -23,6 +23,7 @@ from rapport.cli import (
     demo,
     followup,
     interactions,
+    lake,
     logged,
     segments,
     serve,
@@ -85,6 +86,7 @@ app.add_typer(interactions.app, name="interactions")
 app.add_typer(templates.app, name="template")
 app.add_typer(criteria.app, name="criteria")
 app.add_typer(codes.app, name="codes")
+app.add_typer(lake.app, name="lake")
 app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
@@ -106,6 +108,8 @@ FLAGS = {
     "table": "TABLE",
     "file": "FILE",
     "contacts": "--contacts",
+    "engine": "--engine",
+    "lake": "--lake",
 }
 
 

@@ -3,9 +3,10 @@ target of the criteria compiler, read from the same field registry as compile_sq
 
 The contacts are narrowed conjunct by conjunct: a relation (or a membership) becomes a LEFT
 SEMI JOIN of the contacts with the owners of its matching rows, `not` over one a LEFT ANTI
-JOIN, and a plain condition a filter. A relation inside an `or` or under a deeper `not`
-is a correlated EXISTS, which Spark plans as an existence join. Industry groups and business relations are joined on the contact's `company_id`, so
-a person without a company never matches them (reference §2.5). Relative dates resolve the
+JOIN, and a plain condition a filter. A relation inside an `or` or under a deeper `not` is
+a correlated EXISTS, which Spark plans as an existence join. Industry groups and business
+relations are joined on the contact's `company_id`, so a person without a company never
+matches them (reference §2.5). Relative dates resolve the
 way the database target resolves them (`RelativeDate.resolve`).
 
 `keys` names columns every lake table carries and every join must match besides the contact
@@ -149,7 +150,9 @@ class _SparkCompiler:
             return self.exists(expr)
         return self.leaf(expr, rel)
 
-    def leaf(self, expr: Compare | InList | IsEmpty | Matches, rel: registry.Relation | None) -> Column:
+    def leaf(
+        self, expr: Compare | InList | IsEmpty | Matches, rel: registry.Relation | None
+    ) -> Column:
         field = registry.lookup(registry.CONTACTS, rel, expr.field)
         column = self.column(field, rel)
         argument: Any = None

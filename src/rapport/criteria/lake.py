@@ -55,8 +55,7 @@ MEMBERS = "segment_members"
 
 def _columns(fields: list[registry.Field]) -> tuple[LakeColumn, ...]:
     return tuple(
-        LakeColumn(item.column, _TYPES[item.type], item.type is ValueType.DATE)
-        for item in fields
+        LakeColumn(item.column, _TYPES[item.type], item.type is ValueType.DATE) for item in fields
     )
 
 

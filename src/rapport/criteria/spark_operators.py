@@ -34,7 +34,8 @@ def _dated(found: Column, column: Column, kind: ValueType) -> Column:
 
 
 def _not_equal(column: Column, value: Any, kind: ValueType) -> Column:
-    return column.isNull() | (column != value) if kind is ValueType.DATE else column != value
+    different: Column = column != value
+    return column.isNull() | different if kind is ValueType.DATE else different
 
 
 def _empty(column: Column, kind: ValueType) -> Column:

@@ -11,7 +11,6 @@ or any master `spark-submit` takes (YARN, Kubernetes).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import time
@@ -37,11 +36,14 @@ class Started:
 
 def require_spark() -> None:
     """Invalid (field `engine`) when the optional extra or a Java runtime is missing."""
-    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("pyarrow") is None:
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError:
         raise Invalid(
             f"the Spark engine needs the optional extra {EXTRA}: pip install '{EXTRA}'",
             field="engine",
-        )
+        ) from None
     if shutil.which("java") is None:
         raise Invalid(
             "the Spark engine needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)",
