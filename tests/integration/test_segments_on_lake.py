@@ -7,8 +7,13 @@ check; the Spark engine's errors."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +241,75 @@ def test_the_criteria_package_and_the_cli_do_not_import_pyspark():
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def standalone_cluster() -> Iterator[str]:
+    """A Spark standalone master and one worker on loopback, started from PySpark's own
+    `spark-class`; yields the master's URL and stops both."""
+    import pyspark
+
+    spark_class = str(Path(pyspark.__file__).parent / "bin" / "spark-class")
+    port = _free_port()
+    url = f"spark://127.0.0.1:{port}"
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_NO_DAEMONIZE": "1"}
+    daemons = [
+        [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1"],
+        [spark_class, "org.apache.spark.deploy.worker.Worker", url, "--host", "127.0.0.1"],
+    ]
+    daemons[0] += ["--port", str(port), "--webui-port", str(_free_port())]
+    daemons[1] += ["--cores", "1", "--memory", "1g", "--webui-port", str(_free_port())]
+    started = [
+        subprocess.Popen(daemons[0], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while not _listening(port):
+            assert time.monotonic() < deadline, "the standalone master did not start"
+            time.sleep(0.5)
+        started.append(
+            subprocess.Popen(
+                daemons[1], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
+        yield url
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def test_an_add_runs_on_a_standalone_master_on_loopback(demo):
+    """Issue 16: `--master spark://…` runs the job on a standalone cluster; the lines equal
+    the database-built segment's."""
+    sessions, lake = demo
+    in_database, on_cluster = two_segments(sessions)
+    where = "country in (BE, NL) or industry_group = RETAIL"
+    expected = actions.add_contacts(sessions, in_database, criteria=where, user="admin")
+    url = str(sessions.kw["bind"].url)
+    with standalone_cluster() as master:
+        argv = ["--db", url, "--json", "--user", "admin", "segment", "add", on_cluster]
+        argv += ["--where", where, "--engine", "spark", "--lake", str(lake), "--master", master]
+        done = subprocess.run(
+            [sys.executable, "-m", "rapport", *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["master"] == master
+    assert shown["result"]["added"] == expected.added > 0
+    assert lines_of(sessions, on_cluster) == lines_of(sessions, in_database)
