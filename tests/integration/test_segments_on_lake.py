@@ -48,6 +48,24 @@ def demo(sqlite_url: str, tmp_path: Path, spark: Any) -> tuple[Sessions, Path]:
     engine.dispose()
 
 
+def test_the_export_writes_explicit_types_codes_and_post_codes_as_strings(demo):
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    sessions, lake = demo
+    contacts = ds.dataset(str(lake / "contacts"), format="parquet")
+    schema = contacts.schema
+    assert schema.field("post_code").type == pa.string()
+    assert schema.field("no").type == pa.string()
+    assert schema.field("created").type == pa.date32()
+    assert schema.field("company_id").type == pa.int64()
+    entries = ds.dataset(str(lake / "interaction_log_entries"), format="parquet").schema
+    assert entries.field("cost").type == pa.decimal128(18, 2)
+    with sessions() as session:
+        post_codes = set(session.scalars(select(t.Contact.post_code)))
+    assert set(contacts.to_table(columns=["post_code"]).column(0).to_pylist()) == post_codes
+
+
 def lines_of(sessions: Sessions, segment_no: str) -> list[dict[str, Any]]:
     """Every line of the segment (removed ones included), by line no., with its contact no."""
     columns = [c for c in segment_lines.c if c.name not in SKIPPED_COLUMNS]

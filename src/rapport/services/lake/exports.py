@@ -24,7 +24,7 @@ from rapport.storage.tables import ProfileQuestionnaireLine, SegmentHeader, tabl
 
 __all__ = ["LakeExport", "export_lake"]
 
-BATCH = 50_000
+BATCH = 10_000  # rows per Parquet batch: a few MB of Python objects at a time
 
 
 @dataclass(frozen=True)
