@@ -37,15 +37,25 @@ pytestmark = pytest.mark.spark
 SKIPPED_COLUMNS = {"id", "segment_id"}
 
 
-@pytest.fixture
-def demo(sqlite_url: str, tmp_path: Path, spark: Any) -> tuple[Sessions, Path]:
-    """The demo company in a fresh database and exported as a lake."""
-    engine = make_engine(sqlite_url)
+def _demo(url: str, tmp_path: Path) -> Iterator[tuple[Sessions, Path]]:
+    engine = make_engine(url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     load_demo(sessions)
     export_lake(sessions, folder=tmp_path / "lake")
     yield sessions, tmp_path / "lake"
     engine.dispose()
+
+
+@pytest.fixture
+def demo(sqlite_url: str, tmp_path: Path, spark: Any) -> Iterator[tuple[Sessions, Path]]:
+    """The demo company in a fresh SQLite database and exported as a lake."""
+    yield from _demo(sqlite_url, tmp_path)
+
+
+@pytest.fixture
+def demo_on_both(database_url: str, tmp_path: Path, spark: Any) -> Iterator[tuple[Sessions, Path]]:
+    """The same on SQLite and on PostgreSQL (the staging COPY)."""
+    yield from _demo(database_url, tmp_path)
 
 
 def test_the_export_writes_explicit_types_codes_and_post_codes_as_strings(demo):
@@ -127,9 +137,11 @@ def _apply(sessions: Sessions, lake: Path | None, no: str, step: tuple[str, str,
     return run_.result
 
 
-def test_a_segment_built_on_spark_equals_the_one_built_in_the_database_line_for_line(demo):
+def test_a_segment_built_on_spark_equals_the_one_built_in_the_database_line_for_line(
+    demo_on_both,
+):
     """S3, S4 with every option, issue 16: results, lines, numbers and defaults agree."""
-    sessions, lake = demo
+    sessions, lake = demo_on_both
     in_database, on_spark = two_segments(sessions)
     for step in STEPS:
         expected = _apply(sessions, None, in_database, step)
