@@ -11,17 +11,19 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# PostgreSQL for the storage tests (the suite starts its own server on loopback) and
-# Debian's Chromium for the browser tests; as root, or through sudo.
+# PostgreSQL for the storage tests (the suite starts its own server on loopback), Debian's
+# Chromium for the browser tests and a Java 17 runtime for the Spark tests; as root, or
+# through sudo.
 system-packages:
 	@missing=""; \
 	if ! command -v pg_config >/dev/null 2>&1 || [ ! -x "$$(pg_config --bindir 2>/dev/null)/initdb" ]; then missing="$$missing postgresql"; fi; \
 	if ! command -v chromium >/dev/null 2>&1; then missing="$$missing chromium"; fi; \
+	if ! command -v java >/dev/null 2>&1; then missing="$$missing openjdk-17-jre-headless"; fi; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -180,3 +181,21 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def sqlite_sessions(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
     """A sessionmaker on a fresh SQLite database (for tests that need no second engine)."""
     yield from _sessions(sqlite_url)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One Spark session on `local[1]` for the whole test run (issue 16). In CI a missing
+    Java runtime or `rapport[spark]` extra fails the run instead of skipping its tests."""
+    from rapport.errors import Invalid
+    from rapport.storage.spark import require_spark, start
+
+    try:
+        require_spark()
+    except Invalid as exc:
+        if IN_CI:
+            pytest.fail(f"{exc.message}; CI must run the Spark tests")
+        pytest.skip(exc.message)
+    started = start("local[1]", partitions=1, memory="1g")
+    yield started.session
+    started.session.stop()

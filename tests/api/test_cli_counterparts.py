@@ -16,6 +16,8 @@ from rapport.server.roles import ROUTE_ROLES
 NO_HTTP = {
     "demo": "loads the demo company into a database; the server never loads demo data",
     "serve": "starts the server itself",
+    "lake export": "writes a folder of Parquet files on the machine that runs it (issue 16)",
+    "lake check": "reads a lake folder on the machine that runs it (issue 16)",
 }
 ELSEWHERE = ("segment",)  # groups whose counterparts their own test checks
 

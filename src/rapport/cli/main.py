@@ -23,6 +23,7 @@ from rapport.cli import (
     demo,
     followup,
     interactions,
+    lake,
     logged,
     profile,
     segments,
@@ -87,6 +88,7 @@ app.add_typer(templates.app, name="template")
 app.add_typer(criteria.app, name="criteria")
 app.add_typer(codes.app, name="codes")
 app.add_typer(profile.app, name="profile")
+app.add_typer(lake.app, name="lake")
 app.add_typer(setup.app, name="setup")
 app.command("import")(transfer.import_table)
 app.command("export")(transfer.export_table)
@@ -110,6 +112,8 @@ FLAGS = {
     "contacts": "--contacts",
     "min_score": "--min-score",
     "other_no": "OTHER",
+    "engine": "--engine",
+    "lake": "--lake",
 }
 
 

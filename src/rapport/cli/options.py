@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -45,3 +46,27 @@ KeepCriteria = Annotated[
     ),
 ]
 Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment has criteria.")]
+
+
+class EngineName(StrEnum):
+    """Where criteria run: in the database, or on Spark over a Parquet lake (issue 16)."""
+
+    DATABASE = "database"
+    SPARK = "spark"
+
+
+Engine = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="Where the criteria run: database, or spark over a Parquet lake (rapport[spark]).",
+    ),
+]
+Lake = Annotated[
+    Path | None,
+    typer.Option("--lake", help="The lake's folder (--engine spark; see `rapport lake`)."),
+]
+Master = Annotated[
+    str,
+    typer.Option("--master", help="Spark master: local[*], spark://HOST:PORT, yarn …"),
+]

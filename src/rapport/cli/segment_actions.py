@@ -14,10 +14,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rapport.cli import output
-from rapport.cli.options import EntireCompanies, KeepCriteria, Preview, Segment, Where
+from rapport.cli.options import (
+    Engine,
+    EngineName,
+    EntireCompanies,
+    KeepCriteria,
+    Lake,
+    Master,
+    Preview,
+    Segment,
+    Where,
+)
 from rapport.cli.state import state
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rapport.services.segments.on_lake import LakeAction
     from rapport.services.segments.results import AddResult, RemovalResult
 
 
@@ -56,6 +69,33 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
     output.result(result, as_json=as_json, human=human)
 
 
+def print_lake_action(run: LakeAction, as_json: bool) -> None:
+    """An action run on Spark: the action as on the database, then the lake's contact nos.
+    unknown here (skipped) and the time Spark took."""
+    if as_json:
+        output.write_json(run)
+        return
+    print_action(run.result, False)
+    if run.unknown_contacts:
+        output.stdout.print(
+            f"Skipped {run.unknown_contacts} contact nos. of the lake that are not in the "
+            f"database: {', '.join(run.unknown_sample)}"
+            + (" …" if run.unknown_contacts > len(run.unknown_sample) else "")
+        )
+    output.stdout.print(
+        f"Spark ({run.master}): start-up {run.startup_seconds:.1f} s, "
+        f"job {run.spark_seconds:.1f} s."
+    )
+
+
+def _lake(folder: Path | None) -> Path:
+    if folder is None:
+        raise typer.BadParameter(
+            "--engine spark reads a lake: give its folder", param_hint="--lake"
+        )
+    return folder
+
+
 def add(
     ctx: typer.Context,
     segment: Segment,
@@ -74,8 +114,13 @@ def add(
         bool, typer.Option("--ignore-exclusion", help="Add contacts excluded from segments too.")
     ] = False,
     preview: Preview = False,
+    engine: Engine = EngineName.DATABASE,
+    lake: Lake = None,
+    master: Master = "local[*]",
 ) -> None:
-    """S3: add the contacts matching the criteria (X2: --preview changes nothing)."""
+    """S3: add the contacts matching the criteria (X2: --preview changes nothing).
+
+    With --engine spark the criteria run on Spark over the lake (issue 16)."""
     from rapport.services.segments import actions as segment_actions
 
     st = state(ctx)
@@ -85,6 +130,21 @@ def add(
         related_companies=related_companies,
         ignore_exclusion=ignore_exclusion,
     )
+    if engine is EngineName.SPARK:
+        from rapport.services.segments import on_lake
+
+        run = on_lake.add_contacts_on_lake(
+            st.sessions,
+            segment,
+            criteria=where,
+            options=options,
+            lake=_lake(lake),
+            master=master,
+            user=st.user,
+            preview=preview,
+        )
+        print_lake_action(run, st.json)
+        return
     result = segment_actions.add_contacts(
         st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
     )
@@ -98,11 +158,32 @@ def reduce(
     entire_companies: EntireCompanies = False,
     preview: Preview = False,
     keep_criteria: KeepCriteria = False,
+    engine: Engine = EngineName.DATABASE,
+    lake: Lake = None,
+    master: Master = "local[*]",
 ) -> None:
-    """S4: remove the lines whose contact matches the criteria."""
+    """S4: remove the lines whose contact matches the criteria.
+
+    With --engine spark the criteria run on Spark over the lake (issue 16)."""
     from rapport.services.segments import actions as segment_actions
 
     st = state(ctx)
+    if engine is EngineName.SPARK:
+        from rapport.services.segments import on_lake
+
+        run = on_lake.reduce_on_lake(
+            st.sessions,
+            segment,
+            criteria=where,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
+            lake=_lake(lake),
+            master=master,
+            user=st.user,
+            preview=preview,
+        )
+        print_lake_action(run, st.json)
+        return
     result = segment_actions.reduce(
         st.sessions,
         segment,
@@ -122,11 +203,32 @@ def refine(
     entire_companies: EntireCompanies = False,
     preview: Preview = False,
     keep_criteria: KeepCriteria = False,
+    engine: Engine = EngineName.DATABASE,
+    lake: Lake = None,
+    master: Master = "local[*]",
 ) -> None:
-    """S4: keep only the lines whose contact matches the criteria."""
+    """S4: keep only the lines whose contact matches the criteria.
+
+    With --engine spark the criteria run on Spark over the lake (issue 16)."""
     from rapport.services.segments import actions as segment_actions
 
     st = state(ctx)
+    if engine is EngineName.SPARK:
+        from rapport.services.segments import on_lake
+
+        run = on_lake.refine_on_lake(
+            st.sessions,
+            segment,
+            criteria=where,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
+            lake=_lake(lake),
+            master=master,
+            user=st.user,
+            preview=preview,
+        )
+        print_lake_action(run, st.json)
+        return
     result = segment_actions.refine(
         st.sessions,
         segment,

@@ -220,11 +220,19 @@ def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElemen
 
 
 def removal_scope(
-    header: SegmentHeader, action: SegmentAction, criteria: Criteria, *, entire_companies: bool
+    header: SegmentHeader,
+    action: SegmentAction,
+    criteria: Criteria,
+    *,
+    entire_companies: bool,
+    matched: ColumnElement[bool] | None = None,
 ) -> list[ColumnElement[bool]]:
     """The lines a reduce (those that match) or a refine (those that do not, and lines
-    without a contact) removes."""
-    match = matched_lines(criteria, entire_companies=entire_companies)
+    without a contact) removes; `matched`, when given, is the lines that match, computed
+    elsewhere (on Spark, companies already expanded)."""
+    match = (
+        matched_lines(criteria, entire_companies=entire_companies) if matched is None else matched
+    )
     target = match if action is SegmentAction.REDUCE else ~match | lines.c.contact_id.is_(None)
     return [on_segment(header.id), target]
 
@@ -239,9 +247,12 @@ def apply_remove(
     keep_criteria: bool,
     user: str,
     manual: bool = False,
+    matched: ColumnElement[bool] | None = None,
 ) -> RemovalResult:
     """Record a reduce/refine action and mark its lines removed (S4, S5)."""
-    scope = removal_scope(header, action, criteria, entire_companies=entire_companies)
+    scope = removal_scope(
+        header, action, criteria, entire_companies=entire_companies, matched=matched
+    )
     row = record_action(
         session,
         header,
@@ -277,16 +288,19 @@ def apply_remove(
     return RemovalResult(action_no=action_no, removed=removed, no_of_lines=remaining)
 
 
-def _removal_preview(
+def removal_preview(
     session: Session,
     header: SegmentHeader,
     action: SegmentAction,
     criteria: Criteria,
     *,
     entire_companies: bool,
+    matched: ColumnElement[bool] | None = None,
 ) -> RemovalPreview:
     """X2: the lines a reduce or refine would remove, counted, and a sample of them."""
-    scope = removal_scope(header, action, criteria, entire_companies=entire_companies)
+    scope = removal_scope(
+        header, action, criteria, entire_companies=entire_companies, matched=matched
+    )
     count = int(session.scalar(select(func.count()).where(*scope)) or 0)
     removed = select(lines.c.contact_id.label("id")).where(*scope)
     return RemovalPreview(
@@ -316,7 +330,7 @@ def remove_matching(
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
-            return _removal_preview(
+            return removal_preview(
                 session, header, action, parsed, entire_companies=entire_companies
             )
     with sessions.begin() as session:
