@@ -70,7 +70,7 @@ def add_contacts_on_lake(
 ) -> LakeAction:
     """S3 on Spark (X2 with `preview`): put the lake's contacts matching `criteria` on the
     segment, with expansion before exclusion and no duplicates unless allowed."""
-    parsed, folder = as_criteria(criteria), require_schema(lake)
+    parsed, folder = as_criteria(criteria, sessions=sessions), require_schema(lake)
     with reading(sessions) as session:
         get_header(session, segment_no)
     started = spark.start(master)
@@ -216,7 +216,7 @@ def _remove(
     user: str,
     preview: bool,
 ) -> LakeAction:
-    parsed, folder = as_criteria(criteria), require_schema(lake)
+    parsed, folder = as_criteria(criteria, sessions=sessions), require_schema(lake)
     with reading(sessions) as session:
         get_header(session, segment_no)
     started = spark.start(master)
