@@ -63,10 +63,10 @@ def test_x4_refresh_adds_who_qualifies_now_and_removes_who_no_longer_does(world)
         1,
     )
     assert action.description.startswith("Refresh to contacts where")
-    events = {(e["contact_no"], e["event"]) for e in history.membership_log(world, no)}
+    events = {(e.contact_no, e.event) for e in history.membership_log(world, no)}
     assert {("P3", "entry"), ("P6", "exit")} <= events
     explained = history.explain(world, no, "P3")
-    assert explained.events[-1]["action"] == "refresh"
+    assert explained.events[-1].action == "refresh"
     again = dynamic.refresh(world, no, user="U")
     assert (again.added, again.removed, again.action_no) == (0, 0, None)
 

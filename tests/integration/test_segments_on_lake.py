@@ -244,7 +244,7 @@ main()
 
 
 def test_without_the_extra_the_spark_engine_exits_1_naming_it(sqlite_url, tmp_path):
-    argv = ["--db", sqlite_url, "segment", "add", "SEG00001", "--where", "country = BE"]
+    argv = ["--db", sqlite_url, "segment", "add", "SEG00001", "--where", "type = person"]
     done = subprocess.run(
         [sys.executable, "-c", BLOCK_PYSPARK, *argv, "--engine", "spark", "--lake", str(tmp_path)],
         capture_output=True,
