@@ -7,11 +7,9 @@ held in memory."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path as FilePath
-from pathlib import PurePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, UploadFile
@@ -19,9 +17,8 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from rapport.api.jobs import JobRead, job_answer
-from rapport.errors import Invalid
+from rapport.server import uploads
 from rapport.server.guard import Context, Who
-from rapport.services.jobs import starts
 from rapport.services.transfer import exports
 
 router = APIRouter(prefix="/api", tags=["imports and exports"])
@@ -32,7 +29,6 @@ MEDIA = {
     "ndjson": "application/x-ndjson",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-UNSAFE = re.compile(r"[^\w.() -]")
 PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reason)"}}
 
 
@@ -54,33 +50,15 @@ def import_table(
     """K4: the import runs as a job; its result is `rapport import --json`'s. Nothing is
     imported when a row is bad (the job fails, its result lists every bad row), unless
     `skip_bad_rows`: then the good rows are, and the bad ones are listed."""
-    name = _safe_name(file.filename or "")
-    path = FilePath(tempfile.mkdtemp(prefix="rapport-import-")) / name
-    with path.open("wb") as out:
-        shutil.copyfileobj(file.file, out)
-    try:
-        job_id = starts.import_upload(
-            ctx.sessions,
-            table=table,
-            path=path,
-            skip_bad_rows=skip_bad_rows,
-            update=update,
-            by=who.account.name,
-        )
-    except BaseException:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        raise
-    ctx.wake_jobs()
+    job_id = uploads.start_import(
+        ctx,
+        file,
+        table=table,
+        skip_bad_rows=skip_bad_rows,
+        update=update,
+        by=who.account.name,
+    )
     return job_answer(ctx, job_id)
-
-
-def _safe_name(given: str) -> str:
-    """The upload's file name as the import reports it (its extension tells CSV from
-    Excel), kept to plain characters so it is only ever a name inside the upload folder."""
-    name = UNSAFE.sub("_", PurePath(given.replace("\\", "/")).name)[:200].lstrip(".")
-    if not name:
-        raise Invalid("the upload needs a file name ending in .csv or .xlsx", where="file")
-    return name
 
 
 @router.get(

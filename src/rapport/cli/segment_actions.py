@@ -9,7 +9,7 @@ the commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -165,35 +165,13 @@ def reduce(
     """S4: remove the lines whose contact matches the criteria.
 
     With --engine spark the criteria run on Spark over the lake (issue 16)."""
-    from rapport.services.segments import actions as segment_actions
-
-    st = state(ctx)
-    if engine is EngineName.SPARK:
-        from rapport.services.segments import on_lake
-
-        run = on_lake.reduce_on_lake(
-            st.sessions,
-            segment,
-            criteria=where,
-            entire_companies=entire_companies,
-            keep_criteria=keep_criteria,
-            lake=_lake(lake),
-            master=master,
-            user=st.user,
-            preview=preview,
-        )
-        print_lake_action(run, st.json)
-        return
-    result = segment_actions.reduce(
-        st.sessions,
-        segment,
-        criteria=where,
-        entire_companies=entire_companies,
-        keep_criteria=keep_criteria,
-        user=st.user,
-        preview=preview,
-    )
-    print_action(result, st.json)
+    options = {
+        "criteria": where,
+        "entire_companies": entire_companies,
+        "keep_criteria": keep_criteria,
+        "preview": preview,
+    }
+    _remove(ctx, "reduce", segment, options, engine=engine, lake=lake, master=master)
 
 
 def refine(
@@ -210,35 +188,40 @@ def refine(
     """S4: keep only the lines whose contact matches the criteria.
 
     With --engine spark the criteria run on Spark over the lake (issue 16)."""
-    from rapport.services.segments import actions as segment_actions
+    options = {
+        "criteria": where,
+        "entire_companies": entire_companies,
+        "keep_criteria": keep_criteria,
+        "preview": preview,
+    }
+    _remove(ctx, "refine", segment, options, engine=engine, lake=lake, master=master)
 
+
+def _remove(
+    ctx: typer.Context,
+    kind: str,
+    segment: str,
+    options: dict[str, Any],
+    *,
+    engine: EngineName,
+    lake: Path | None,
+    master: str,
+) -> None:
+    """The one body of reduce and refine (`kind`), on the database or on Spark."""
     st = state(ctx)
     if engine is EngineName.SPARK:
         from rapport.services.segments import on_lake
 
-        run = on_lake.refine_on_lake(
-            st.sessions,
-            segment,
-            criteria=where,
-            entire_companies=entire_companies,
-            keep_criteria=keep_criteria,
-            lake=_lake(lake),
-            master=master,
-            user=st.user,
-            preview=preview,
+        on_spark = on_lake.reduce_on_lake if kind == "reduce" else on_lake.refine_on_lake
+        done = on_spark(
+            st.sessions, segment, lake=_lake(lake), master=master, user=st.user, **options
         )
-        print_lake_action(run, st.json)
+        print_lake_action(done, st.json)
         return
-    result = segment_actions.refine(
-        st.sessions,
-        segment,
-        criteria=where,
-        entire_companies=entire_companies,
-        keep_criteria=keep_criteria,
-        user=st.user,
-        preview=preview,
-    )
-    print_action(result, st.json)
+    from rapport.services.segments import actions as segment_actions
+
+    on_db = segment_actions.reduce if kind == "reduce" else segment_actions.refine
+    print_action(on_db(st.sessions, segment, user=st.user, **options), st.json)
 
 
 def add_contact(

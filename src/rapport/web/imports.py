@@ -4,10 +4,6 @@ line, column and reason."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
-from pathlib import Path, PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -15,13 +11,12 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.errors import Invalid, RapportError
+from rapport.server import uploads
 from rapport.server.guard import Context, Who
-from rapport.services.jobs import starts
 from rapport.services.transfer.tables import TABLES
 from rapport.web.render import page
 
 router = APIRouter()
-UNSAFE = re.compile(r"[^\w.() -]")
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -29,14 +24,6 @@ SUFFIXES = (".csv", ".xlsx")
 def import_page(request: Request, who: Who) -> Response:
     del who
     return page(request, "imports/page.html", tables=sorted(TABLES), error=None, chosen="")
-
-
-def _safe_name(given: str) -> str:
-    """The upload's own file name, kept to plain characters (only ever a name in its folder)."""
-    name = UNSAFE.sub("_", PurePath(given.replace("\\", "/")).name)[:200].lstrip(".")
-    if not name.lower().endswith(SUFFIXES):
-        raise Invalid("choose a .csv or .xlsx file with a header row", field="file")
-    return name
 
 
 @router.post("/import")
@@ -55,22 +42,16 @@ def start_import(
     try:
         if table not in TABLES:
             raise Invalid(f"choose one of {', '.join(sorted(TABLES))}", field="table")
-        name = _safe_name(file.filename or "")
-        path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / name
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out)
-        try:
-            job_id = starts.import_upload(
-                ctx.sessions,
-                table=table,
-                path=path,
-                skip_bad_rows=skip_bad_rows,
-                update=update,
-                by=who.account.name,
-            )
-        finally:
-            if not path.exists():
-                shutil.rmtree(path.parent, ignore_errors=True)
+        if not (file.filename or "").lower().endswith(SUFFIXES):
+            raise Invalid("choose a .csv or .xlsx file with a header row", field="file")
+        job_id = uploads.start_import(
+            ctx,
+            file,
+            table=table,
+            skip_bad_rows=skip_bad_rows,
+            update=update,
+            by=who.account.name,
+        )
     except RapportError as exc:
         return page(
             request,
@@ -80,5 +61,4 @@ def start_import(
             error=str(exc),
             chosen=table,
         )
-    ctx.wake_jobs()
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
