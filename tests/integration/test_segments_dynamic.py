@@ -235,3 +235,19 @@ def test_x4_on_the_demo_company_manual_lines_survive_a_refresh_and_undo_restores
     assert (second.added, second.removed) == (0, 0)
     history.go_back(sessions, no, to=first.action_no - 1)
     assert sorted(on(sessions, no)) == before
+
+
+def test_x4_k5_a_merge_of_contacts_reaches_the_dynamic_segments_that_read_their_segment(world):
+    """The merge moves OTHER's lines to KEEP outside any action: a dynamic segment reading
+    that segment follows on its next refresh."""
+    from rapport.services.contacts.merge import merge_contacts
+
+    static = segments.create_segment(world, description="Static", user="U").no
+    add_contact(world, static, contact_no="P3", user="U")
+    reader = dynamic_segment(world, f"segment({static})")
+    dynamic.refresh(world, reader, user="U")
+    assert on(world, reader) == ["P3"]
+    merge_contacts(world, "P6", other_no="P3")
+    assert on(world, static) == ["P6"]
+    dynamic.refresh(world, reader, user="U")
+    assert on(world, reader) == ["P6"]

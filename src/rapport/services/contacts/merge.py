@@ -22,6 +22,7 @@ from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid
 from rapport.services.contacts._fields import find_contact
 from rapport.services.contacts.profiles import single_answer_questions
+from rapport.services.segments.engine import contacts_lines_changed
 from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.tables import (
     Contact,
@@ -175,6 +176,7 @@ def _single_answers_taken(session: Session, keep: Contact, other: Contact) -> li
 
 def _move_history(session: Session, keep: Contact, other: Contact) -> dict[str, int]:
     moved: dict[str, int] = {}
+    contacts_lines_changed(session, [keep.id, other.id])
     lines = table_of(SegmentLine)
     mine = lines.alias("mine")
     both = exists().where(

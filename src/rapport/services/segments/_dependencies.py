@@ -6,7 +6,7 @@ logged away or made static."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, literal, select, true, update
@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session
 
 from rapport.errors import Conflict, Invalid
 from rapport.services.segments._definition import Definition, definition
-from rapport.storage.tables import SegmentDependency, SegmentException, SegmentHeader, table_of
+from rapport.storage.tables import (
+    SegmentDependency,
+    SegmentException,
+    SegmentHeader,
+    SegmentLine,
+    table_of,
+)
 
 dependencies = table_of(SegmentDependency)
 headers = table_of(SegmentHeader)
 exceptions = table_of(SegmentException)
+lines = table_of(SegmentLine)
 
 
 def set_dependencies(session: Session, header: SegmentHeader, found: Definition) -> None:
@@ -144,6 +151,17 @@ def lines_changed(session: Session, header: SegmentHeader) -> None:
     session.execute(
         update(headers)
         .where(headers.c.id == header.id)
+        .values(membership_version=headers.c.membership_version + 1)
+    )
+
+
+def contacts_lines_changed(session: Session, contact_ids: Sequence[int]) -> None:
+    """Lines of these contacts changed outside an action (a merge of contacts, K5): every
+    segment holding one of them counts as changed for the segments that read it."""
+    holding = select(lines.c.segment_id).where(lines.c.contact_id.in_(contact_ids))
+    session.execute(
+        update(headers)
+        .where(headers.c.id.in_(holding))
         .values(membership_version=headers.c.membership_version + 1)
     )
 

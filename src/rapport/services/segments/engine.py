@@ -9,13 +9,19 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria.value import logged_segment_contacts
 from rapport.errors import NotFound
-from rapport.services.segments._dependencies import refuse_if_referenced
+from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
 from rapport.services.segments._propagation import get_header, new_header
 from rapport.services.segments._recording import record_insertions
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult
 from rapport.storage.tables import InteractionLogEntry, LoggedSegment, SegmentHeader, table_of
 
-__all__ = ["add_logged_contacts", "get_header", "new_header", "refuse_if_referenced"]
+__all__ = [
+    "add_logged_contacts",
+    "contacts_lines_changed",
+    "get_header",
+    "new_header",
+    "refuse_if_referenced",
+]
 
 
 def add_logged_contacts(
