@@ -67,7 +67,7 @@ def _load(session: Session, world: World) -> None:
     session.execute(delete(t.Contact))
     if not world.contacts:
         return
-    session.execute(insert(t.Contact), [dict(c) for c in world.contacts])
+    session.execute(insert(t.Contact), [c | t.folded(c) for c in world.contacts])
     for name, (table, _columns) in reference.STORED.items():
         rows = [reference.stored_row(name, row) for row in world.rows[name]]
         if name == "interaction":

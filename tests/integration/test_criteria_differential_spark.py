@@ -7,6 +7,10 @@ Spark pays for each job, not for each row, so many worlds are batched into one l
 every table is keyed by `world`, every tree runs over all of them at once, and the results
 of ten trees come back in one job: 200 worlds and 40 criteria (8,000 cases) on `local[1]`
 in one Spark session.
+
+A fixed base of non-ASCII names ("Émile", "STRAßE", Greek with its final sigma) then checks
+that `@` on Spark gives exactly the database's answer on every text and code field: the
+casefolded copies of name, company name and city, a code as stored, and lower() elsewhere.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from rapport.criteria import fields as registry
 from rapport.criteria import render
 from rapport.criteria.lake import CONTACTS, LINES, MEMBERS, SCHEMA
 from rapport.criteria.tree import Expr
+from rapport.storage import tables as t
 from tests import reference
 from tests.reference import TODAY, World, criteria_trees, worlds
 
@@ -35,7 +40,9 @@ def lake_rows(world: World) -> dict[str, list[dict[str, Any]]]:
     """The world as lake rows, by lake table (relation fields under their column names)."""
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMA}
     contact_columns = [column.name for column in SCHEMA[CONTACTS]]
-    tables[CONTACTS] = [{name: c[name] for name in contact_columns} for c in world.contacts]
+    tables[CONTACTS] = [
+        {name: (c | t.folded(c))[name] for name in contact_columns} for c in world.contacts
+    ]
     for name, rel in registry.RELATIONS.items():
         for row in world.rows.get(name, []):
             out = {"contact_id": row["contact_id"]}
@@ -128,3 +135,90 @@ def test_x1_spark_selects_what_the_reference_evaluator_selects(spark: Any):
             expected = reference.selected(world, tree)
             got = {contact for t, w, contact in found if t == index and w == number}
             assert got == expected, f"{render(tree)} on world {number}: {world}"
+
+
+# Contacts whose text folds differently under lower() and casefold(): "ß" casefolds to "ss",
+# a final sigma "ς" and a capital "Σ" both to "σ", "É" to "é" (lower() on the database and
+# on Spark folds ASCII only). Persons inherit their company's name.
+FOLDING_COMPANIES = [
+    ("C1", "STRAßE Bau", "ΑΘΗΝΑΣ"),
+    ("C2", "Όμιλος Ήλιος", "Gent"),
+]
+FOLDING_PERSONS = [
+    ("P1", "Émile Peeters", "C1", "Łódź", "ÉMILE MANAGER"),
+    ("P2", "Jan Hauptstraße", "C2", "straße", "Straßenbauer"),
+    ("P3", "Νίκος Παπαδόπουλος", "", "αθηνας", "Διευθυντής"),
+    ("P4", "émile", "", "GENT", "manager"),
+]
+FOLDING_FILTERS = [
+    "@é*",
+    "@ÉMILE*",
+    "@*strasse*",
+    "@*STRAßE*",
+    "@*ß*",
+    "@*ς",
+    "@*σ",
+    "@*Σ*",
+    "@αθηνασ",
+    "@ΑΘΗΝΑΣ",
+    "@émile..émilf",
+    "@<>*manager*",
+    "@gent|@ŁÓDŹ",
+    "@*MANAGER*&@É*",
+    "É*",
+    "*ß*",
+]
+FOLDING_FIELDS = [
+    name
+    for name, item in registry.CONTACT_FIELDS.items()
+    if item.type in (registry.ValueType.TEXT, registry.ValueType.CODE)
+]
+
+
+def _folding_base(sessions: Any) -> None:
+    from rapport.services.contacts import cards
+
+    for no, name, city in FOLDING_COMPANIES:
+        cards.add_contact(sessions, fields={"no": no, "name": name, "city": city})
+    for no, name, company, city, job in FOLDING_PERSONS:
+        fields = {"no": no, "name": name, "type": "person", "city": city, "job_title": job}
+        cards.add_contact(sessions, fields=fields | ({"company_no": company} if company else {}))
+
+
+def test_x1_at_on_spark_folds_as_the_database_does_on_every_text_field(
+    spark: Any, sqlite_sessions: Any, tmp_path: Any
+):
+    """X1, issue 16: `@` on Spark over the exported lake selects exactly what the database
+    selects, on non-ASCII names, for every text and code field of a contact."""
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+    from sqlalchemy import select
+
+    from rapport.criteria import condition, parse
+    from rapport.criteria.compile_spark import select_contacts
+    from rapport.services.lake.exports import export_lake
+    from rapport.services.lake.parquet import read_lake
+
+    _folding_base(sqlite_sessions)
+    export_lake(sqlite_sessions, folder=tmp_path / "lake")
+    lake = read_lake(spark, tmp_path / "lake")
+    texts = [f"{name} matches '{text}'" for name in FOLDING_FIELDS for text in FOLDING_FILTERS]
+    cases = [(text, parse(text)) for text in texts]
+    frames = [
+        select_contacts(tree, lake, today=TODAY).select(F.lit(index).alias("case"), "no")
+        for index, (_text, tree) in enumerate(cases)
+    ]
+    on_spark: dict[int, set[str]] = {index: set() for index in range(len(cases))}
+    for row in reduce(lambda a, b: a.unionAll(b), frames).collect():
+        on_spark[row.case].add(row.no)
+    with sqlite_sessions() as session:
+        for index, (text, tree) in enumerate(cases):
+            query = select(t.Contact.no).where(condition(tree, today=TODAY))
+            assert on_spark[index] == set(session.scalars(query)), text
+    found = {text: on_spark[index] for index, (text, _tree) in enumerate(cases)}
+    assert found["name matches '@*strasse*'"] == {"C1", "P2"}
+    assert found["company_name matches '@*STRAßE*'"] == {"C1", "P1"}
+    assert found["name matches '@*ς'"] == found["name matches '@*σ'"] == {"C2", "P3"}
+    assert found["city matches '@αθηνασ'"] == {"C1", "P3"}
+    assert found["name matches '@é*'"] == {"P1", "P4"}

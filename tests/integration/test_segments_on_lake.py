@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from rapport.cli.main import run
 from rapport.demo.company import load_demo
+from rapport.services.contacts import cards
 from rapport.services.lake.checks import check_lake
 from rapport.services.lake.exports import export_lake
 from rapport.services.segments import actions, on_lake
@@ -109,6 +110,34 @@ STEPS: list[tuple[str, str, dict[str, Any]]] = [
     ("reduce", "logged_segment(1) and type = company", {}),
 ]
 
+# Non-ASCII names where the database and Spark must fold alike (`@`): "ß" casefolds to "ss",
+# "Σ" and a final "ς" to "σ", "É" to "é"; `_non_ascii_names` gives them to demo contacts.
+FOLDING_STEPS: list[tuple[str, str, dict[str, Any]]] = [
+    ("add", "name matches '@*strasse*|@émile*|@*ς' or city matches '@αθηνασ'", {}),
+    ("reduce", "name matches '@*ΟΣ' and city matches '@ΑΘΗΝΑς'", {}),
+]
+
+
+def _non_ascii_names(sessions: Sessions, lake: Path) -> list[str]:
+    """Two demo companies and three persons renamed (the persons: Émile, a Straße and a
+    Greek name ending in a final sigma) and the lake exported again; the persons' nos."""
+    kinds = {}
+    with sessions() as session:
+        for kind, count in (("company", 2), ("person", 3)):
+            query = select(t.Contact.no).where(t.Contact.type == kind).order_by(t.Contact.no)
+            kinds[kind] = list(session.scalars(query.limit(count)))
+    names = [
+        {"name": "STRAßE Bau NV", "city": "ΑΘΗΝΑΣ"},
+        {"name": "Όμιλος Ήλιος"},
+        {"name": "Émile Peeters"},
+        {"name": "Jan Hauptstraße"},
+        {"name": "Νίκος Παπαδόπουλος", "city": "αθηνας"},
+    ]
+    for no, fields in zip(kinds["company"] + kinds["person"], names, strict=True):
+        cards.edit_contact(sessions, no, fields=fields)
+    export_lake(sessions, folder=lake)
+    return kinds["person"]
+
 
 def _options(flags: dict[str, Any]) -> AddOptions:
     return AddOptions(
@@ -140,16 +169,22 @@ def _apply(sessions: Sessions, lake: Path | None, no: str, step: tuple[str, str,
 def test_a_segment_built_on_spark_equals_the_one_built_in_the_database_line_for_line(
     demo_on_both,
 ):
-    """S3, S4 with every option, issue 16: results, lines, numbers and defaults agree."""
+    """S3, S4 with every option, issue 16: results, lines, numbers and defaults agree, and
+    `@` folds non-ASCII names (Émile, STRAßE, a final sigma) on Spark as in the database."""
     sessions, lake = demo_on_both
+    emile, strasse, greek = _non_ascii_names(sessions, lake)
     in_database, on_spark = two_segments(sessions)
-    for step in STEPS:
+    for step in [*STEPS, *FOLDING_STEPS]:
         expected = _apply(sessions, None, in_database, step)
         got = _apply(sessions, lake, on_spark, step)
         assert got == expected, step
         assert lines_of(sessions, on_spark) == lines_of(sessions, in_database), step
-    assert any(line["removed_action"] for line in lines_of(sessions, on_spark))
-    assert sum(1 for line in lines_of(sessions, on_spark) if not line["removed_action"]) > 10
+    lines = lines_of(sessions, on_spark)
+    assert any(line["removed_action"] for line in lines)
+    assert sum(1 for line in lines if not line["removed_action"]) > 10
+    active = {line["no"] for line in lines if not line["removed_action"]}
+    assert {emile, strasse} <= active
+    assert greek not in active
 
 
 def test_x2_a_preview_on_spark_counts_and_samples_what_the_database_would(demo):
@@ -198,13 +233,14 @@ def test_contact_nos_the_database_does_not_have_are_reported_and_skipped(demo, c
 
 
 def _rewrite_contacts(lake: Path) -> None:
-    """The lake's contacts without `country` and with `post_code` as whole numbers."""
+    """The lake's contacts without `country` or `name_folded` and with `post_code` as whole
+    numbers."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     path = next((lake / "contacts").glob("*.parquet"))
-    table = pq.read_table(path).drop_columns(["country"])
+    table = pq.read_table(path).drop_columns(["country", "name_folded"])
     numbers = pc.cast(pc.utf8_length(table["post_code"]), pa.int64())
     table = table.set_column(table.schema.get_field_index("post_code"), "post_code", numbers)
     pq.write_table(table, path)
@@ -222,6 +258,7 @@ def test_lake_check_names_a_missing_column_and_a_wrong_type(demo, capsys):
     error = capsys.readouterr().err
     assert "--lake:" in error
     assert "contacts.country is missing (a string column)" in error
+    assert "contacts.name_folded is missing (a string column)" in error
     assert "contacts.post_code is int64, not string" in error
     segment, _ = two_segments(sessions)
     argv = ["--db", url, "segment", "add", segment, "--where", "country = BE"]

@@ -30,7 +30,7 @@ from rapport.criteria import fields as registry
 from rapport.criteria.lake import CONTACTS, LINES, MEMBERS, SCHEMA, LakeType
 from rapport.criteria.operators import ValueType
 from rapport.criteria.render import leaf_operator
-from rapport.criteria.spark_operators import spark_operator
+from rapport.criteria.spark_operators import matches, spark_operator
 from rapport.criteria.tree import (
     And,
     Compare,
@@ -161,6 +161,9 @@ class _SparkCompiler:
         elif isinstance(expr, InList):
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
+            if rel is None and field.folded is not None:  # `@` compares the casefolded copy
+                folded = F.coalesce(F.col(field.folded), F.lit(""))
+                return matches(column, expr.filter, field.type, folded=folded)
             argument = expr.filter
         return spark_operator(leaf_operator(expr).text)(column, argument, field.type)
 

@@ -3,11 +3,14 @@ Apache Spark, derived from the field registry so that a field means the same col
 lake as in the database.
 
 A lake is a folder with one Parquet dataset (a file or a folder of files) per table:
-`contacts` (its own integer `id`, the company's `company_id`, and every contact field),
-one table per relation keyed by `contact_id` (named as in the database), the questionnaire
-lines the profile answers answer, and `segment_members` (the contacts on each unlogged
-segment). Codes, post codes and every other text stay strings. The schema is plain data:
-this module imports neither pyarrow nor pyspark.
+`contacts` (its own integer `id`, the company's `company_id`, every contact field, and the
+`str.casefold()` copy of each text field that keeps one in the database, `name_folded` …,
+which `@` compares: Spark has no casefold of its own, so the lake carries the fold the
+database made and `lake check` requires it), one table per relation keyed by `contact_id`
+(named as in the database), the questionnaire lines the profile answers answer, and
+`segment_members` (the contacts on each unlogged segment). Codes, post codes and every
+other text stay strings. The schema is plain data: this module imports neither pyarrow nor
+pyspark.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from enum import StrEnum
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import ValueType
 
-__all__ = ["CONTACTS", "LINES", "MEMBERS", "SCHEMA", "LakeColumn", "LakeType"]
+__all__ = ["CONTACTS", "LINES", "MEMBERS", "SCHEMA", "LakeColumn", "LakeType", "folded_copies"]
 
 
 class LakeType(StrEnum):
@@ -59,6 +62,11 @@ def _columns(fields: list[registry.Field]) -> tuple[LakeColumn, ...]:
     )
 
 
+def folded_copies() -> tuple[str, ...]:
+    """The contacts' casefolded copies (`name_folded` …), in the registry's order."""
+    return tuple(item.folded for item in registry.CONTACT_FIELDS.values() if item.folded)
+
+
 def _relation(rel: registry.Relation) -> tuple[LakeColumn, ...]:
     own = [item for item in rel.fields.values() if rel.lines is None or item.name != "answer"]
     return (LakeColumn("contact_id", LakeType.INT64), *_columns(own))
@@ -70,6 +78,7 @@ def _schema() -> dict[str, tuple[LakeColumn, ...]]:
             LakeColumn("id", LakeType.INT64),
             LakeColumn("company_id", LakeType.INT64, nullable=True),
             *_columns(list(registry.CONTACT_FIELDS.values())),
+            *(LakeColumn(copy, LakeType.STRING) for copy in folded_copies()),
         )
     }
     for rel in registry.RELATIONS.values():

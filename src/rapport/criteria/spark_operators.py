@@ -4,11 +4,15 @@ fails every comparison but `!=` and `not in`) and Business Central filters with 
 semantics as the database target.
 
 Strings compare in byte order (Spark's default binary collation, as COLLATE "C" and SQLite
-do); `@` folds the column the way the database's `lower()` does (ASCII letters only, on
-SQLite and on PostgreSQL's "C" collation) and the filter's value with Python's `lower()`,
-exactly as compile_sql does. Wildcards are LIKE with every `%`, `_` and `\\` escaped. Only
-built-in expressions: no Python runs per row. `SPARK_OPERATORS` has one entry per operator
-of `operators.OPERATORS` (a unit test keeps them in step).
+do). `@` folds case exactly as operators.matches does on the database: a contact's name,
+company name and city through the lake's `str.casefold()` copy of the field with the
+casefolded value (Spark's own lower() is not casefold: it keeps "ß" and writes a final
+sigma "ς"), a code as it is stored with the upper-cased value, and any other text the way
+the database's `lower()` does (ASCII letters only, on SQLite and on PostgreSQL's "C"
+collation) with the value through Python's `lower()`. Wildcards are LIKE with every `%`,
+`_` and `\\` escaped. Only built-in expressions: no Python runs per row.
+`SPARK_OPERATORS` has one entry per operator of `operators.OPERATORS` (a unit test keeps
+them in step).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pyspark.sql import functions as F
 from rapport.criteria import bcfilter
 from rapport.criteria.operators import ValueType, operator
 
-__all__ = ["SPARK_OPERATORS", "spark_operator"]
+__all__ = ["SPARK_OPERATORS", "matches", "spark_operator"]
 
 SparkSql = Callable[[Column, Any, ValueType], Column]
 
@@ -46,9 +50,13 @@ def _in(column: Column, values: list[Any], kind: ValueType) -> Column:
     return _dated(column.isin(*values), column, kind)
 
 
-def _matches(column: Column, text: str, kind: ValueType) -> Column:
-    node = bcfilter.normalized(bcfilter.parse_filter(text), upper=kind is ValueType.CODE)
-    return _filter(node, column)
+def matches(column: Column, text: str, kind: ValueType, *, folded: Column | None = None) -> Column:
+    """`column` matches the Business Central filter `text`; a case-insensitive term
+    compares `folded`, the field's casefolded copy, where the field has one."""
+    code = kind is ValueType.CODE
+    return _filter(
+        bcfilter.normalized(bcfilter.parse_filter(text), upper=code), column, folded, code
+    )
 
 
 SPARK_OPERATORS: dict[str, SparkSql] = {
@@ -62,7 +70,7 @@ SPARK_OPERATORS: dict[str, SparkSql] = {
     "not in": lambda column, values, kind: ~_in(column, values, kind),
     "is empty": lambda column, _value, kind: _empty(column, kind),
     "is not empty": lambda column, _value, kind: ~_empty(column, kind),
-    "matches": _matches,
+    "matches": matches,
 }
 
 
@@ -82,17 +90,21 @@ def fold(column: Column) -> Column:
     return F.translate(column, *_ASCII_LOWER)
 
 
-def _filter(node: bcfilter.Filter, column: Column) -> Column:
+def _filter(node: bcfilter.Filter, column: Column, folded: Column | None, code: bool) -> Column:
     if isinstance(node, bcfilter.AnyOf):
-        return reduce(lambda a, b: a | b, (_filter(part, column) for part in node.parts))
+        parts = (_filter(part, column, folded, code) for part in node.parts)
+        return reduce(lambda a, b: a | b, parts)
     if isinstance(node, bcfilter.AllOf):
-        return reduce(lambda a, b: a & b, (_filter(part, column) for part in node.parts))
-    return _term(node, column)
+        parts = (_filter(part, column, folded, code) for part in node.parts)
+        return reduce(lambda a, b: a & b, parts)
+    return _term(node, column, folded, code)
 
 
-def _term(term: bcfilter.Term, column: Column) -> Column:
+def _term(term: bcfilter.Term, column: Column, folded: Column | None, code: bool) -> Column:
     value, upper = term.value, term.upper
-    if term.ignore_case:
+    if term.ignore_case and folded is not None:
+        column, value, upper = folded, value.casefold(), upper.casefold()
+    elif term.ignore_case and not code:
         column, value, upper = fold(column), value.lower(), upper.lower()
     if term.op in ("like", "not like"):
         found = column.like("".join(_LIKE_ESCAPES.get(char, char) for char in value))
