@@ -12,11 +12,11 @@ blocks, not with the square of the contacts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Index, Integer, MetaData, Result, String, Table, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
@@ -127,7 +127,7 @@ def _fill(session: Session, keys: Table, values: Table) -> None:
     analyze(session, keys.name, values.name)
 
 
-def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
+def _pairs(session: Session, keys: Table, values: Table) -> Result[Any]:
     """Each pair of contacts sharing a useful key, once, with both contacts' values."""
     blocks = (
         select(keys.c.key)
@@ -152,22 +152,25 @@ def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
         .join(one, one.c.contact_id == pairs.c.first)
         .join(other, other.c.contact_id == pairs.c.second)
     )
-    return iter(session.execute(query, execution_options={"yield_per": CHUNK}))
+    return session.execute(query, execution_options={"yield_per": CHUNK})
 
 
 def _scored(
     session: Session, keys: Table, values: Table, settings: rules.Weights, floor: int
 ) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
-    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`."""
+    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`,
+    scored a chunk of pairs at once."""
     width = len(VALUES)
-    compared, found = 0, []
-    for row in _pairs(session, keys, values):
-        compared += 1
-        one = rules.Compared(*row[2 : 2 + width])
-        other = rules.Compared(*row[2 + width :])
-        points, reasons = rules.score(one, other, settings)
-        if points >= floor:
-            found.append((points, row[0], row[1], reasons))
+    compared, found = 0, list[tuple[int, int, int, tuple[str, ...]]]()
+    for chunk in _pairs(session, keys, values).partitions():
+        rows: list[tuple[Any, ...]] = [tuple(row) for row in chunk]
+        compared += len(rows)
+        firsts = [rules.Compared(*row[2 : 2 + width]) for row in rows]
+        seconds = [rules.Compared(*row[2 + width :]) for row in rows]
+        found.extend(
+            (points, rows[row][0], rows[row][1], reasons)
+            for row, points, reasons in rules.scores(firsts, seconds, settings, floor)
+        )
     return compared, found
 
 
