@@ -59,6 +59,4 @@ def test_k5_a_chunk_of_pairs_scores_as_each_pair_alone(pairs, weights, floor):
         points, reasons = rules.score(one, other, weights)
         if points >= floor:
             expected.append((row, points, reasons))
-    firsts = [one for one, _ in pairs]
-    seconds = [other for _, other in pairs]
-    assert rules.scores(firsts, seconds, weights, floor) == expected
+    assert rules.scores(rules.chunk(pairs), weights, floor) == expected

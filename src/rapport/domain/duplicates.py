@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,58 +167,73 @@ def score(a: Compared, b: Compared, weights: Weights) -> tuple[int, tuple[str, .
     return min(100, round(points)), tuple(reasons)
 
 
-_FUZZY = ("name", "address")
 _EQUAL = (("e-mail", "email"), ("phone", "phone"), ("VAT registration no.", "vat_no"))
 _Floats = npt.NDArray[np.float64]
+_Flags = npt.NDArray[np.bool_]
 
 
-def _similarities(left: list[str], right: list[str]) -> tuple[_Floats, npt.NDArray[np.bool_]]:
-    """Each pair's token-set ratio, and whether both values are given."""
-    ratio = process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float64)
+@dataclass(frozen=True)
+class Chunk:
+    """A chunk of pairs as they are scored: both names and both addresses of each pair, and
+    whether its e-mail, phone and VAT no. are given and the same (`same`, one row a pair)."""
+
+    names: tuple[Sequence[str], Sequence[str]]
+    addresses: tuple[Sequence[str], Sequence[str]]
+    same: Sequence[tuple[bool, bool, bool]]
+
+
+def chunk(pairs: Sequence[tuple[Compared, Compared]]) -> Chunk:
+    """The chunk of these pairs (the search reads its chunks from the database)."""
+    return Chunk(
+        names=([a.name for a, _ in pairs], [b.name for _, b in pairs]),
+        addresses=([a.address for a, _ in pairs], [b.address for _, b in pairs]),
+        same=[_same(a, b) for a, b in pairs],
+    )
+
+
+def _same(a: Compared, b: Compared) -> tuple[bool, bool, bool]:
+    """Whether the e-mail, the phone and the VAT no. are given and the same (`_EQUAL`)."""
+    return (
+        bool(a.email) and a.email == b.email,
+        bool(a.phone) and a.phone == b.phone,
+        bool(a.vat_no) and a.vat_no == b.vat_no,
+    )
+
+
+def _similarity(values: tuple[Sequence[str], Sequence[str]]) -> _Floats:
+    """Each pair's token-set ratio, 0 where a value is missing."""
+    left, right = values
+    ratio = np.asarray(
+        process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float64),
+        dtype=np.float64,
+    )
     given = np.fromiter((bool(a and b) for a, b in zip(left, right, strict=True)), np.bool_)
-    return np.asarray(ratio, dtype=np.float64), given
+    return np.where(given, ratio, 0.0)
 
 
-def _reasons(
-    fuzzy: dict[str, _Floats], equal: dict[str, npt.NDArray[np.bool_]], row: int
-) -> tuple[str, ...]:
+def _reasons(fuzzy: tuple[tuple[str, _Floats], ...], same: _Flags, row: int) -> tuple[str, ...]:
     reasons: list[str] = []
-    for label in _FUZZY:
-        similarity = float(fuzzy[label][row])
+    for label, similarity in ((label, float(ratios[row])) for label, ratios in fuzzy):
         if similarity >= SIMILAR:
             reasons.append(
                 f"same {label}" if similarity == 100 else f"{label} {similarity:.0f} % similar"
             )
-    reasons.extend(f"same {label}" for label, _ in _EQUAL if equal[label][row])
+    reasons.extend(f"same {label}" for column, (label, _) in enumerate(_EQUAL) if same[row, column])
     return tuple(reasons)
 
 
-def scores(
-    firsts: list[Compared], seconds: list[Compared], weights: Weights, floor: int
-) -> list[tuple[int, int, tuple[str, ...]]]:
-    """`score` for a chunk of pairs at once: (row, score, reasons) of the pairs scoring at
-    least `floor`."""
-    points = np.zeros(len(firsts), dtype=np.float64)
-    fuzzy: dict[str, _Floats] = {}
-    for label in _FUZZY:
-        left = [getattr(one, label) for one in firsts]
-        right = [getattr(other, label) for other in seconds]
-        ratio, given = _similarities(left, right)
-        weight = getattr(weights, label)
-        fuzzy[label] = np.where(given, ratio, 0.0)
-        points = np.where(fuzzy[label] >= SIMILAR, points + weight * fuzzy[label] / 100, points)
-    equal: dict[str, npt.NDArray[np.bool_]] = {}
-    for label, name in _EQUAL:
-        equal[label] = np.fromiter(
-            (
-                bool(getattr(one, name)) and getattr(one, name) == getattr(other, name)
-                for one, other in zip(firsts, seconds, strict=True)
-            ),
-            np.bool_,
-        )
-        points = np.where(equal[label], points + getattr(weights, name), points)
+def scores(pairs: Chunk, weights: Weights, floor: int) -> list[tuple[int, int, tuple[str, ...]]]:
+    """`score` for a chunk of pairs at once, with the same arithmetic in the same order:
+    (row, score, reasons) of the pairs scoring at least `floor`."""
+    fuzzy = (("name", _similarity(pairs.names)), ("address", _similarity(pairs.addresses)))
+    points = np.zeros(len(pairs.same), dtype=np.float64)
+    for (_, ratios), weight in zip(fuzzy, (weights.name, weights.address), strict=True):
+        points = np.where(ratios >= SIMILAR, points + weight * ratios / 100, points)
+    same = np.array(pairs.same, dtype=np.bool_).reshape(len(pairs.same), len(_EQUAL))
+    for column, (_, key) in enumerate(_EQUAL):
+        points = np.where(same[:, column], points + getattr(weights, key), points)
     rounded = np.minimum(100, np.round(points)).astype(np.int64)
     return [
-        (int(row), int(rounded[row]), _reasons(fuzzy, equal, int(row)))
+        (int(row), int(rounded[row]), _reasons(fuzzy, same, int(row)))
         for row in np.flatnonzero(rounded >= floor)
     ]

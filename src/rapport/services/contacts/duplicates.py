@@ -16,7 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, Result, String, Table, func, select
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Result,
+    String,
+    Table,
+    and_,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
@@ -145,9 +156,15 @@ def _pairs(session: Session, keys: Table, values: Table) -> Result[Any]:
         .subquery("pairs")
     )
     one, other = values.alias("one"), values.alias("other")
+    # Whether a value is given and the same is answered here, in the query; only the names
+    # and the addresses, compared by similarity, travel to be scored.
+    same = [
+        and_(one.c[key] != "", one.c[key] == other.c[key]).label(f"same_{key}")
+        for key in ("email", "phone", "vat_no")
+    ]
     query = (
-        select(pairs.c.first, pairs.c.second)
-        .add_columns(*(one.c[name] for name in VALUES), *(other.c[name] for name in VALUES))
+        select(pairs.c.first, pairs.c.second, one.c.name, other.c.name, one.c.address)
+        .add_columns(other.c.address, *same)
         .select_from(pairs)
         .join(one, one.c.contact_id == pairs.c.first)
         .join(other, other.c.contact_id == pairs.c.second)
@@ -160,16 +177,16 @@ def _scored(
 ) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
     """The pairs compared, and (score, first id, second id, reasons) of those from `floor`,
     scored a chunk of pairs at once."""
-    width = len(VALUES)
     compared, found = 0, list[tuple[int, int, int, tuple[str, ...]]]()
-    for chunk in _pairs(session, keys, values).partitions():
-        rows: list[tuple[Any, ...]] = [tuple(row) for row in chunk]
+    for rows in _pairs(session, keys, values).partitions():
+        firsts, seconds, names, other_names, places, other_places, *same = zip(*rows, strict=True)
+        chunk = rules.Chunk(
+            (names, other_names), (places, other_places), list(zip(*same, strict=True))
+        )
         compared += len(rows)
-        firsts = [rules.Compared(*row[2 : 2 + width]) for row in rows]
-        seconds = [rules.Compared(*row[2 + width :]) for row in rows]
         found.extend(
-            (points, rows[row][0], rows[row][1], reasons)
-            for row, points, reasons in rules.scores(firsts, seconds, settings, floor)
+            (points, firsts[row], seconds[row], reasons)
+            for row, points, reasons in rules.scores(chunk, settings, floor)
         )
     return compared, found
 
