@@ -120,24 +120,32 @@ def compared(
     )
 
 
+def key_parts(contact: Compared) -> tuple[str, str]:
+    """What the blocking keys need beyond the values: the name's words in order, and the
+    start of the name with the address's last word (the post code)."""
+    words = " ".join(sorted(set(contact.name.split())))
+    if not (contact.name and contact.address):
+        return words, ""
+    place = contact.address.rsplit(" ", 1)[-1]
+    return words, f"{contact.name.replace(' ', '')[:NAME_PREFIX]}:{place}"
+
+
 def blocking_keys(contact: Compared) -> set[str]:
     """The keys whose holders are compared with each other: the same e-mail, VAT no. or
     name (its words in any order); the same phone or address with a name of the same
     initial (persons of one company share its phone and address, and are not compared for
     that alone); or a name starting alike in the same place; each within the contact's
-    type."""
-    words = sorted(set(contact.name.split()))
+    type. (The search builds the same keys in SQL from the values and `key_parts`.)"""
+    words, start = key_parts(contact)
     initial = contact.name[:1]
     keys = {
         f"e:{contact.email}" if contact.email else "",
         f"v:{contact.vat_no}" if contact.vat_no else "",
-        f"n:{' '.join(words)}" if words else "",
+        f"n:{words}" if words else "",
         f"p:{initial}:{contact.phone}" if contact.phone else "",
         f"a:{initial}:{contact.address}" if contact.address else "",
+        f"s:{start}" if start else "",
     }
-    if contact.name and contact.address:
-        place = contact.address.rsplit(" ", 1)[-1]
-        keys.add(f"s:{contact.name.replace(' ', '')[:NAME_PREFIX]}:{place}")
     return {f"{contact.type[:1]}|{key}" for key in keys if key}
 
 

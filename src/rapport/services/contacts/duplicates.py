@@ -1,14 +1,15 @@
 """Duplicate contact search (K5): BC's duplicate search, with the comparisons of
 `domain.duplicates` and the weights and minimum score of the marketing setup.
 
-The contacts stream once through a server-side cursor; each one's values as compared and
-its blocking keys go into two temporary tables in chunks (plain tuples on the driver's
-executemany). One query then pairs the holders of every key that two to `MAX_BLOCK`
-contacts share, each pair once, and streams them back with both contacts' values to be
-scored; only the pairs found are looked up by number and name. Memory holds a chunk and
+The contacts stream once through a server-side cursor; each one's values as compared go
+into a temporary table in chunks (plain tuples on the driver's executemany), and one
+INSERT … SELECT per kind of key builds every contact's blocking keys from them in SQL. One
+query then pairs the holders of every key that two to `MAX_BLOCK` contacts share, each
+pair once, answers whether their e-mail, phone and VAT no. are the same, and streams them
+back with both names and addresses, to be scored a chunk of pairs at once (rapidfuzz's
+`cpdist`); only the pairs found are looked up by number and name. Memory holds a chunk and
 the duplicates found, never the contact base, and the pairs compared grow with the
-blocks, not with the square of the contacts.
-"""
+blocks, not with the square of the contacts."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Table,
     and_,
     func,
+    insert,
     select,
 )
 from sqlalchemy.orm import Session
@@ -37,7 +39,7 @@ from rapport.storage.tables import Contact, MarketingSetup, table_of
 
 CHUNK = 5_000
 COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
-VALUES = tuple(f.name for f in fields(rules.Compared))
+VALUES = (*(f.name for f in fields(rules.Compared)), "words", "start")
 
 
 @dataclass(frozen=True)
@@ -112,26 +114,59 @@ def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]],
 
 
 def _values(one: rules.Compared) -> tuple[str, ...]:
-    return (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+    return (
+        one.type,
+        one.name,
+        one.email,
+        one.phone,
+        one.vat_no,
+        one.address,
+        *rules.key_parts(one),
+    )
+
+
+def _keys(values: Table) -> list[tuple[Any, Any]]:
+    """`rules.blocking_keys` in SQL: (key, contact id) of every key each contact holds."""
+    v = values.c
+    initial = func.substr(v.name, 1, 1, type_=String)
+    kinds = (
+        ("e:", v.email, v.email),
+        ("v:", v.vat_no, v.vat_no),
+        ("n:", v.words, v.words),
+        ("p:", v.phone, initial + ":" + v.phone),
+        ("a:", v.address, initial + ":" + v.address),
+        ("s:", v.start, v.start),
+    )
+    return [
+        (func.substr(func.substr(v.type, 1, 1, type_=String) + "|" + kind + key, 1, 250), given)
+        for kind, given, key in kinds
+    ]
 
 
 def _fill(session: Session, keys: Table, values: Table) -> None:
     contacts = table_of(Contact)
     query = select(contacts.c.id, *(contacts.c[name] for name in COMPARED))
-    write_keys, write_values = _writer(session, keys), _writer(session, values)
+    write_values = _writer(session, values)
     rows = session.execute(query, execution_options={"yield_per": CHUNK})
     for chunk in rows.partitions():
-        found = [
-            (row[0], rules.compared(**{n: v or "" for n, v in zip(COMPARED, row[1:], strict=True)}))
-            for row in chunk
-        ]
-        write_values([(contact_id, *_values(one)) for contact_id, one in found])
-        write_keys(
+        write_values(
             [
-                (key[:250], contact_id)
-                for contact_id, one in found
-                for key in rules.blocking_keys(one)
+                (
+                    row[0],
+                    *_values(
+                        rules.compared(
+                            **dict(zip(COMPARED, (v or "" for v in row[1:]), strict=True))
+                        )
+                    ),
+                )
+                for row in chunk
             ]
+        )
+    for key, given in _keys(values):
+        session.execute(
+            insert(keys).from_select(
+                ["key", "contact_id"], select(key, values.c.contact_id).where(given != "")
+            )
         )
     # Indexed once filled: one sort instead of a million index updates.
     Index("ix_duplicate_keys_key", keys.c.key, keys.c.contact_id).create(session.connection())
