@@ -113,16 +113,12 @@ def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]],
     return write
 
 
-def _values(one: rules.Compared) -> tuple[str, ...]:
-    return (
-        one.type,
-        one.name,
-        one.email,
-        one.phone,
-        one.vat_no,
-        one.address,
-        *rules.key_parts(one),
-    )
+def _values(row: Any) -> tuple[Any, ...]:
+    """A contact's row as it goes into the values table: its id, its values as compared and
+    the parts of its keys."""
+    one = rules.compared(**dict(zip(COMPARED, (value or "" for value in row[1:]), strict=True)))
+    values = (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+    return (row[0], *values, *rules.key_parts(one))
 
 
 def _keys(values: Table) -> list[tuple[Any, Any]]:
@@ -149,19 +145,7 @@ def _fill(session: Session, keys: Table, values: Table) -> None:
     write_values = _writer(session, values)
     rows = session.execute(query, execution_options={"yield_per": CHUNK})
     for chunk in rows.partitions():
-        write_values(
-            [
-                (
-                    row[0],
-                    *_values(
-                        rules.compared(
-                            **dict(zip(COMPARED, (v or "" for v in row[1:]), strict=True))
-                        )
-                    ),
-                )
-                for row in chunk
-            ]
-        )
+        write_values([_values(row) for row in chunk])
     for key, given in _keys(values):
         session.execute(
             insert(keys).from_select(
