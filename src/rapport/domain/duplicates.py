@@ -215,8 +215,11 @@ def _similarity(values: tuple[Sequence[str], Sequence[str]]) -> _Floats:
         process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float64),
         dtype=np.float64,
     )
-    given = np.fromiter((bool(a and b) for a, b in zip(left, right, strict=True)), np.bool_)
-    return np.where(given, ratio, 0.0)
+    # Only a pair similar enough counts, so only those are checked for a missing value.
+    for row in np.flatnonzero(ratio >= SIMILAR).tolist():
+        if not (left[row] and right[row]):
+            ratio[row] = 0.0
+    return ratio
 
 
 def _reasons(fuzzy: tuple[tuple[str, _Floats], ...], same: _Flags, row: int) -> tuple[str, ...]:
