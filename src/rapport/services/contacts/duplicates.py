@@ -1,22 +1,35 @@
 """Duplicate contact search (K5): BC's duplicate search, with the comparisons of
 `domain.duplicates` and the weights and minimum score of the marketing setup.
 
-The contacts stream once through a server-side cursor; each one's values as compared and
-its blocking keys go into two temporary tables in chunks (plain tuples on the driver's
-executemany). One query then pairs the holders of every key that two to `MAX_BLOCK`
-contacts share, each pair once, and streams them back with both contacts' values to be
-scored; only the pairs found are looked up by number and name. Memory holds a chunk and
+The contacts stream once through a server-side cursor; each one's values as compared go
+into a temporary table in chunks (plain tuples on the driver's executemany), and one
+INSERT … SELECT per kind of key builds every contact's blocking keys from them in SQL. One
+query then pairs the holders of every key that two to `MAX_BLOCK` contacts share, each
+pair once, answers whether their e-mail, phone and VAT no. are the same, and streams them
+back with both names and addresses, to be scored a chunk of pairs at once (rapidfuzz's
+`cpdist`); only the pairs found are looked up by number and name. Memory holds a chunk and
 the duplicates found, never the contact base, and the pairs compared grow with the
-blocks, not with the square of the contacts.
-"""
+blocks, not with the square of the contacts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, select
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Result,
+    String,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
@@ -26,7 +39,7 @@ from rapport.storage.tables import Contact, MarketingSetup, table_of
 
 CHUNK = 5_000
 COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
-VALUES = tuple(f.name for f in fields(rules.Compared))
+VALUES = (*(f.name for f in fields(rules.Compared)), "words", "start")
 
 
 @dataclass(frozen=True)
@@ -100,34 +113,51 @@ def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]],
     return write
 
 
-def _values(one: rules.Compared) -> tuple[str, ...]:
-    return (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+def _values(row: Any) -> tuple[Any, ...]:
+    """A contact's row as it goes into the values table: its id, its values as compared and
+    the parts of its keys."""
+    one = rules.compared(**dict(zip(COMPARED, (value or "" for value in row[1:]), strict=True)))
+    values = (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
+    return (row[0], *values, *rules.key_parts(one))
+
+
+def _keys(values: Table) -> list[tuple[Any, Any]]:
+    """`rules.blocking_keys` in SQL: (key, contact id) of every key each contact holds."""
+    v = values.c
+    initial = func.substr(v.name, 1, 1, type_=String)
+    kinds = (
+        ("e:", v.email, v.email),
+        ("v:", v.vat_no, v.vat_no),
+        ("n:", v.words, v.words),
+        ("p:", v.phone, initial + ":" + v.phone),
+        ("a:", v.address, initial + ":" + v.address),
+        ("s:", v.start, v.start),
+    )
+    return [
+        (func.substr(func.substr(v.type, 1, 1, type_=String) + "|" + kind + key, 1, 250), given)
+        for kind, given, key in kinds
+    ]
 
 
 def _fill(session: Session, keys: Table, values: Table) -> None:
     contacts = table_of(Contact)
     query = select(contacts.c.id, *(contacts.c[name] for name in COMPARED))
-    write_keys, write_values = _writer(session, keys), _writer(session, values)
+    write_values = _writer(session, values)
     rows = session.execute(query, execution_options={"yield_per": CHUNK})
     for chunk in rows.partitions():
-        found = [
-            (row[0], rules.compared(**{n: v or "" for n, v in zip(COMPARED, row[1:], strict=True)}))
-            for row in chunk
-        ]
-        write_values([(contact_id, *_values(one)) for contact_id, one in found])
-        write_keys(
-            [
-                (key[:250], contact_id)
-                for contact_id, one in found
-                for key in rules.blocking_keys(one)
-            ]
+        write_values([_values(row) for row in chunk])
+    for key, given in _keys(values):
+        session.execute(
+            insert(keys).from_select(
+                ["key", "contact_id"], select(key, values.c.contact_id).where(given != "")
+            )
         )
     # Indexed once filled: one sort instead of a million index updates.
     Index("ix_duplicate_keys_key", keys.c.key, keys.c.contact_id).create(session.connection())
     analyze(session, keys.name, values.name)
 
 
-def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
+def _pairs(session: Session, keys: Table, values: Table) -> Result[Any]:
     """Each pair of contacts sharing a useful key, once, with both contacts' values."""
     blocks = (
         select(keys.c.key)
@@ -145,29 +175,38 @@ def _pairs(session: Session, keys: Table, values: Table) -> Iterator[Any]:
         .subquery("pairs")
     )
     one, other = values.alias("one"), values.alias("other")
+    # Whether a value is given and the same is answered here, in the query; only the names
+    # and the addresses, compared by similarity, travel to be scored.
+    same = [
+        and_(one.c[key] != "", one.c[key] == other.c[key]).label(f"same_{key}")
+        for key in ("email", "phone", "vat_no")
+    ]
     query = (
-        select(pairs.c.first, pairs.c.second)
-        .add_columns(*(one.c[name] for name in VALUES), *(other.c[name] for name in VALUES))
+        select(pairs.c.first, pairs.c.second, one.c.name, other.c.name, one.c.address)
+        .add_columns(other.c.address, *same)
         .select_from(pairs)
         .join(one, one.c.contact_id == pairs.c.first)
         .join(other, other.c.contact_id == pairs.c.second)
     )
-    return iter(session.execute(query, execution_options={"yield_per": CHUNK}))
+    return session.execute(query, execution_options={"yield_per": CHUNK})
 
 
 def _scored(
     session: Session, keys: Table, values: Table, settings: rules.Weights, floor: int
 ) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
-    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`."""
-    width = len(VALUES)
-    compared, found = 0, []
-    for row in _pairs(session, keys, values):
-        compared += 1
-        one = rules.Compared(*row[2 : 2 + width])
-        other = rules.Compared(*row[2 + width :])
-        points, reasons = rules.score(one, other, settings)
-        if points >= floor:
-            found.append((points, row[0], row[1], reasons))
+    """The pairs compared, and (score, first id, second id, reasons) of those from `floor`,
+    scored a chunk of pairs at once."""
+    compared, found = 0, list[tuple[int, int, int, tuple[str, ...]]]()
+    for rows in _pairs(session, keys, values).partitions():
+        firsts, seconds, names, other_names, places, other_places, *same = zip(*rows, strict=True)
+        chunk = rules.Chunk(
+            (names, other_names), (places, other_places), list(zip(*same, strict=True))
+        )
+        compared += len(rows)
+        found.extend(
+            (points, firsts[row], seconds[row], reasons)
+            for row, points, reasons in rules.scores(chunk, settings, floor)
+        )
     return compared, found
 
 
