@@ -85,6 +85,9 @@ REFUSED_BY_MEANING = frozenset(
 
 APP, TOKEN = _demo_app()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
+# Text with a NUL character is refused at the edge with a 422 whatever the operation
+# (tests/api/test_text_input.py proves it); the schema does not say so, so it is not sent.
+schema.config.generation.update(allow_x00=False)
 
 
 @schema.parametrize()

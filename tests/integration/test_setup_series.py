@@ -8,6 +8,7 @@ import pytest
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.setup import forms, series
 from rapport.storage.number_series import next_no
+from rapport.storage.tables import SegmentHeader
 
 
 def test_a_series_is_added_changed_and_gives_its_next_number(sessions):
@@ -20,7 +21,7 @@ def test_a_series_is_added_changed_and_gives_its_next_number(sessions):
     )
     assert (changed.next_no, changed.manual_nos) == ("QU0042", True)
     with sessions.begin() as session:
-        assert next_no(session, "QUOTE") == "QU0042"
+        assert next_no(session, "QUOTE", SegmentHeader.no) == "QU0042"
     assert series.get(sessions, "QUOTE").last_no_used == "QU0042"
     assert "QUOTE" in [item.code for item in series.get_all(sessions)]
 

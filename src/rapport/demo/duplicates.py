@@ -49,13 +49,13 @@ def plant(contacts: list[Row]) -> None:
     (one, first), (two, second), (three, third), (company, original) = _pairs(contacts)
     given, last = first["name"].split(" ", 1)
     _rename(one, f"{last} {given}")
-    one["email"] = first["email"].upper()
+    one["email"], one["language"] = first["email"].upper(), first["language"]
     _rename(two, second["name"][:-2] + second["name"][-1])
     two["phone"] = "".join(ch for ch in second["phone"] if ch.isdigit())
     for name in ("address", "post_code", "city"):
         two[name] = second[name]
     _rename(three, _ascii(third["name"]).upper())
-    three["email"] = third["email"]
+    three["email"], three["language"] = third["email"], third["language"]
     stem = original["name"].rsplit(" ", 1)[0]
     form = original["name"].rsplit(" ", 1)[1].rstrip(".")
     _rename(company, f"{stem.upper()}, {form}")

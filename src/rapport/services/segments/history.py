@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import Row, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
@@ -25,7 +25,7 @@ from rapport.services.segments._propagation import get_header, no_of_criteria_ac
 from rapport.services.segments._recording import changed
 from rapport.storage.db import Sessions, analyze, reading
 from rapport.storage.segment_lines import on_segment
-from rapport.storage.tables import SegmentCriteriaLine, table_of
+from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 criteria_lines = table_of(SegmentCriteriaLine)
 
@@ -113,30 +113,7 @@ def go_back(
                 f"(it has actions 1 to {count}; 0 undoes them all)",
                 field="to_action",
             )
-        actions = session.execute(
-            select(
-                criteria_lines.c.action_no,
-                criteria_lines.c.no_of_lines_added,
-                criteria_lines.c.no_of_lines_removed,
-            )
-            .where(criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target)
-            .order_by(criteria_lines.c.action_no.desc())
-        ).all()
-        of_segment = lines.c.segment_id == header.id
-        # Each statement runs only when the undone actions added (or removed) lines.
-        if any(action.no_of_lines_added for action in actions):
-            session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
-        if any(action.no_of_lines_removed for action in actions):
-            session.execute(
-                update(lines)
-                .where(of_segment, lines.c.removed_action > target)
-                .values(removed_action=None)
-            )
-        session.execute(
-            delete(criteria_lines).where(
-                criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
-            )
-        )
+        actions = _undo_after(session, header, target)
         undo_dynamic(session, header, to=target, changed=bool(actions))
         sync_campaign_targets(session, header)
         rows = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
@@ -157,6 +134,38 @@ def go_back(
             no_of_lines=no_of_lines(session, header.id),
             no_of_criteria_actions=target,
         )
+
+
+def _undo_after(session: Session, header: SegmentHeader, target: int) -> list[Row[int, int, int]]:
+    """Undo every action of `header` after `target` in the caller's transaction: lines they
+    added go, lines they removed come back, their criteria lines go; the undone actions."""
+    actions = list(
+        session.execute(
+            select(
+                criteria_lines.c.action_no,
+                criteria_lines.c.no_of_lines_added,
+                criteria_lines.c.no_of_lines_removed,
+            )
+            .where(criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target)
+            .order_by(criteria_lines.c.action_no.desc())
+        ).all()
+    )
+    of_segment = lines.c.segment_id == header.id
+    # Each statement runs only when the undone actions added (or removed) lines.
+    if any(action.no_of_lines_added for action in actions):
+        session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
+    if any(action.no_of_lines_removed for action in actions):
+        session.execute(
+            update(lines)
+            .where(of_segment, lines.c.removed_action > target)
+            .values(removed_action=None)
+        )
+    session.execute(
+        delete(criteria_lines).where(
+            criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
+        )
+    )
+    return actions
 
 
 def criteria(sessions: Sessions, segment_no: str) -> list[CriteriaLineRead]:
