@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +48,42 @@ def whole_number(text: str, field: str) -> int:
 async def save_criteria(request: Request, who: Who, ctx: Context, no: str) -> Response:
     """S9: save the segment's criteria actions under a code."""
     form = await form_of(request)
-    try:
-        reuse.save_criteria(
+
+    def run() -> object:
+        return reuse.save_criteria(
             ctx.sessions,
             no,
             code=form.get("code", ""),
             description=form.get("description", ""),
             user=who.account.name,
         )
+
+    return carried_out(request, ctx, who, no, run, "saved")
+
+
+def carried_out(
+    request: Request,
+    ctx: Context,
+    who: Any,
+    no: str,
+    run: Callable[[], object],
+    done: str,
+    *,
+    asking: dict[str, str] | None = None,
+) -> Response:
+    """A card action: `run` it, then back to the card saying `done`; a refusal is shown on
+    the card (422). With `asking` (the posted form), the service's question (a Conflict that
+    wants a yes) is asked on the card instead, with BC's default."""
+    segment = no.strip().upper()
+    try:
+        run()
+    except Conflict as exc:
+        if asking is None:
+            return card(request, ctx, who, segment, 422, error=exc.message)
+        return confirmed(request, ctx, who, no, asking, exc)
     except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "saved")
+        return card(request, ctx, who, segment, 422, error=exc.message)
+    return back_to_card(segment, done)
 
 
 def confirmed(
@@ -80,19 +106,17 @@ async def reuse_criteria(request: Request, who: Who, ctx: Context, no: str) -> R
     form = await form_of(request)
     if form.get("yes") == "no":
         return back_to_card(no.strip().upper())
-    try:
-        reuse.reuse_criteria(
+
+    def run() -> object:
+        return reuse.reuse_criteria(
             ctx.sessions,
             no,
             code=form.get("code", ""),
             user=who.account.name,
             yes=form.get("yes") == "yes",
         )
-    except Conflict as exc:
-        return confirmed(request, ctx, who, no, form, exc)
-    except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "reused")
+
+    return carried_out(request, ctx, who, no, run, "reused", asking=form)
 
 
 @router.post("/segments/{no}/reuse-logged")
@@ -101,8 +125,9 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
     form = await form_of(request)
     if form.get("yes") == "no":
         return back_to_card(no.strip().upper())
-    try:
-        reuse.reuse_logged(
+
+    def run() -> object:
+        return reuse.reuse_logged(
             ctx.sessions,
             no,
             entry_no=whole_number(form.get("logged_segment", ""), "logged_segment"),
@@ -111,11 +136,8 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
             ignore_exclusion=form.get("ignore_exclusion") == "true",
             yes=form.get("yes") == "yes",
         )
-    except Conflict as exc:
-        return confirmed(request, ctx, who, no, form, exc)
-    except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "action")
+
+    return carried_out(request, ctx, who, no, run, "action", asking=form)
 
 
 @router.post("/segments/{no}/log")
@@ -176,45 +198,46 @@ def export(who: Who, ctx: Context, no: str, format: str = "csv") -> Response:
 async def apply_mailing_group(request: Request, who: Who, ctx: Context, no: str) -> Response:
     """S12: give every contact of the segment the mailing group (optionally replacing)."""
     form = await form_of(request)
-    try:
-        outputs.apply_mailing_group(
+
+    def run() -> object:
+        return outputs.apply_mailing_group(
             ctx.sessions,
             no,
             code=form.get("mailing_group", ""),
             replace=form.get("replace") == "true",
         )
-    except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "mailing-group")
+
+    return carried_out(request, ctx, who, no, run, "mailing-group")
 
 
 @router.post("/segments/{no}/opportunities")
 async def create_opportunities(request: Request, who: Who, ctx: Context, no: str) -> Response:
     """S14: an opportunity for every contact of the segment."""
     form = await form_of(request)
-    try:
-        followup.create_opportunities(
+
+    def run() -> object:
+        return followup.create_opportunities(
             ctx.sessions,
             no,
             sales_cycle_code=form.get("sales_cycle_code") or None,
             description=form.get("description") or None,
         )
-    except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "opportunities")
+
+    return carried_out(request, ctx, who, no, run, "opportunities")
 
 
 @router.post("/segments/{no}/tasks")
 async def create_tasks(request: Request, who: Who, ctx: Context, no: str) -> Response:
     """S14: a task for every contact of the segment."""
     form = await form_of(request)
-    try:
+
+    def run() -> object:
         when = form.get("date", "").strip()
         try:
             date = dt.date.fromisoformat(when) if when else dt.date.today()
         except ValueError:
             raise Invalid(f"{when!r} is not a date (YYYY-MM-DD)", where="date") from None
-        followup.create_tasks(
+        return followup.create_tasks(
             ctx.sessions,
             no,
             type=form.get("type", ""),
@@ -222,6 +245,5 @@ async def create_tasks(request: Request, who: Who, ctx: Context, no: str) -> Res
             description=form.get("description", ""),
             salesperson_code=form.get("salesperson_code") or None,
         )
-    except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
-    return back_to_card(no.strip().upper(), "tasks")
+
+    return carried_out(request, ctx, who, no, run, "tasks")
