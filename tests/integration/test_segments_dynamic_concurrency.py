@@ -29,7 +29,8 @@ BY_HAND = ("BETA", "H001")
 
 
 def work(url: str, role: str, no: str, seed: int) -> list[str]:
-    """One process: `change` flips countries, `refresh` refreshes, `hand` adds by hand.
+    """One process: `change` flips countries, `refresh` flips one and refreshes, `hand`
+    adds by hand.
     Returns the errors it met (none expected)."""
     engine = make_engine(url)
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -48,6 +49,14 @@ def work(url: str, role: str, no: str, seed: int) -> list[str]:
                             .values(country=rng.choice(["BE", "NL"]))
                         )
             elif role == "refresh":
+                # its own change first, so that each refresh has a delta to apply whenever
+                # it runs beside the others (a refresh that finds nothing records nothing)
+                with sessions.begin() as session:
+                    session.execute(
+                        update(contacts)
+                        .where(contacts.c.no == rng.choice(PEOPLE))
+                        .values(country=rng.choice(["BE", "NL"]))
+                    )
                 dynamic.refresh(sessions, no, user=f"R{seed}")
             elif round_no < len(BY_HAND):
                 add_contact(sessions, no, contact_no=BY_HAND[round_no], user="HAND")
