@@ -3,8 +3,8 @@
 `FIELDS` declares once how each contact field (named as in the criteria language, SPEC §5,
 and as the contacts table's column) is converted from text and checked; `REFERENCES` names
 the setup table a code field must exist in. `find_contact` is the one way a service finds
-a contact by its no.; `Assigned` is how an assignment (a group, relation, responsibility,
-web source or profile answer) is shown.
+a contact by its no.; `Assigned` (defined in `results`) is how an assignment (a group,
+relation, responsibility, web source or profile answer) is shown.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
 from rapport.errors import Invalid, NotFound
+from rapport.services.contacts.results import Assigned as Assigned
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import (
     Base,
@@ -35,16 +35,6 @@ from rapport.storage.tables import (
 
 FieldValue = str | bool | dt.date | None
 Converter = Callable[[str, FieldValue], Any]
-
-
-@dataclass(frozen=True)
-class Assigned:
-    """One assignment of a contact: the code, its description and the link's own fields."""
-
-    relation: str
-    code: str
-    description: str
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 def find_contact(session: Session, no: str, *, lock: bool = False) -> Contact:

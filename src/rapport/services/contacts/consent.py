@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, parse_enum
 from rapport.domain.unsubscribe import BadToken, make_token, read_token
 from rapport.errors import Invalid
+from rapport.services.contacts import card
 from rapport.services.contacts._fields import find_contact
 from rapport.services.users import audit
 from rapport.settings import Settings, secret_key
@@ -43,13 +44,7 @@ def _type(value: str) -> str:
 
 
 def opted_out_of(session: Session, contact_id: int) -> tuple[str, ...]:
-    return tuple(
-        session.scalars(
-            select(ContactOptOut.correspondence_type)
-            .where(ContactOptOut.contact_id == contact_id)
-            .order_by(ContactOptOut.correspondence_type)
-        )
-    )
+    return card.opted_out_of(session.connection(), contact_id)
 
 
 def _read(session: Session, contact: Contact) -> ConsentRead:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._relations import PROFILE
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,
@@ -25,8 +27,6 @@ from rapport.storage.tables import (
     ProfileQuestionnaireLine,
     table_of,
 )
-
-PROFILE = "profile"
 
 
 def _line_no(value: str | int) -> int:
@@ -165,28 +165,5 @@ def single_answer_questions(session: Session) -> dict[tuple[str, int], int]:
 
 
 def profile_answers(session: Session, contact_id: int) -> tuple[Assigned, ...]:
-    answers, lines = ContactProfileAnswer, ProfileQuestionnaireLine
-    rows = session.execute(
-        select(
-            answers.profile_questionnaire_code,
-            answers.line_no,
-            answers.last_date_updated,
-            lines.description,
-        )
-        .join(
-            lines,
-            (lines.profile_questionnaire_code == answers.profile_questionnaire_code)
-            & (lines.line_no == answers.line_no),
-        )
-        .where(answers.contact_id == contact_id)
-        .order_by(answers.profile_questionnaire_code, answers.line_no)
-    ).all()
-    return tuple(
-        Assigned(
-            PROFILE,
-            row.profile_questionnaire_code,
-            row.description,
-            {"answer_line": row.line_no, "last_date_updated": row.last_date_updated},
-        )
-        for row in rows
-    )
+    """The contact's profile answers, read in the session's transaction."""
+    return _relations.profile_answers(session.connection(), contact_id)
