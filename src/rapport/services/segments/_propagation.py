@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, update
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import NotFound
 from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
 from rapport.services.segments._lines import contacts, line_defaults, lines
+from rapport.services.segments.results import SegmentRead as SegmentRead
 from rapport.storage.number_series import next_no, setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
@@ -44,33 +44,6 @@ TEMPLATE_FIELDS = (
 
 
 ATTACHMENT_COLUMNS = ("language_code", "attachment_no", "subject", "word_template_code")
-
-
-@dataclass(frozen=True)
-class SegmentRead:
-    no: str
-    description: str
-    campaign_no: str
-    interaction_template_code: str
-    salesperson_code: str
-    correspondence_type_default: str
-    language_code_default: str
-    subject_default: str
-    date: dt.date | None
-    unit_cost: Any
-    unit_duration: Any
-    campaign_target: bool
-    campaign_response: bool
-    information_flow: str
-    initiated_by: str
-    interaction_group_code: str
-    ignore_contact_corres_type: bool
-    send_word_docs_as_attmt: bool
-    no_of_lines: int
-    no_of_criteria_actions: int
-    dynamic: bool = False
-    refresh_every: str = ""
-    refreshed_at: dt.datetime | None = None
 
 
 def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
