@@ -33,10 +33,13 @@ from rapport.cli import (
     transfer,
     users,
 )
+from rapport.cli._typer import install
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import DeliveryFailed, Invalid, RapportError
 from rapport.settings import Settings
+
+install()  # text parameters without pydantic (start-up, SPEC §9)
 
 EXIT_STATUSES = (
     "Exit status: 0 done; 1 a user error (one line on stderr, nothing changed); 2 a usage "
