@@ -22,14 +22,14 @@ def install() -> None:
     """Make Typer's parameter conversion lazy (see the module's docstring)."""
     from typer import _coercion, core
 
-    build = getattr(core, "build_runtime_param", None)
-    base = getattr(_coercion, "RuntimeParam", None)
-    passthrough = getattr(_coercion, "PassThroughRuntimeParam", None)
+    build: Any = getattr(core, "build_runtime_param", None)
+    base: Any = getattr(_coercion, "RuntimeParam", None)
+    passthrough: Any = getattr(_coercion, "PassThroughRuntimeParam", None)
     if build is None or base is None or passthrough is None or getattr(build, "lazy", False):
         return
 
     @dataclass(frozen=True)
-    class LazyRuntimeParam(base):  # type: ignore[misc, valid-type]
+    class LazyRuntimeParam(base):  # type: ignore[misc]
         """Typer's conversion, built when a value that is not None needs it."""
 
         descriptor: Any = None
@@ -50,4 +50,4 @@ def install() -> None:
         return LazyRuntimeParam(**args, descriptor=descriptor)
 
     build_runtime_param.lazy = True  # type: ignore[attr-defined]
-    core.build_runtime_param = build_runtime_param
+    setattr(core, "build_runtime_param", build_runtime_param)  # noqa: B010

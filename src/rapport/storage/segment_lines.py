@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, and_
 
-from rapport.storage.schema import segment_lines
+from rapport.storage.schema import segment_lines as segment_lines
 
 
 def on_segment(segment: Any = None, *, lines: FromClause = segment_lines) -> ColumnElement[bool]:

@@ -16,15 +16,15 @@ from sqlalchemy import Table, event
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from rapport.storage import schema
-from rapport.storage.schema import (  # noqa: F401  (the names other modules import from here)
-    CODE,
-    FOLDED,
-    NAMING,
-    SHORT_CODE,
-    TEXT,
-    fold,
-    folded,
-)
+
+# The names other modules import from here, defined with the tables.
+from rapport.storage.schema import CODE as CODE
+from rapport.storage.schema import FOLDED as FOLDED
+from rapport.storage.schema import NAMING as NAMING
+from rapport.storage.schema import SHORT_CODE as SHORT_CODE
+from rapport.storage.schema import TEXT as TEXT
+from rapport.storage.schema import fold as fold
+from rapport.storage.schema import folded as folded
 
 
 class Base(DeclarativeBase):
