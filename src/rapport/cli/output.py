@@ -4,8 +4,9 @@ Services return typed results (frozen dataclasses); they are written as JSON by 
 function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
 fields and no command reshapes them.
 
-Rich is imported when text is written for people (a table, a styled message), not for JSON
-or the plain `field  value` lines of a card written to a file or a pipe (SPEC §9: start-up).
+Rich is imported when text is written for people on a terminal (a table, a styled message),
+not for JSON nor for text written to a file or a pipe, where a card's fields and a table's
+rows are plain aligned columns (SPEC §9: start-up).
 `stdout` and `stderr` are the two rich consoles, made on first use.
 """
 
@@ -113,16 +114,28 @@ def _cell(value: Any) -> str:
 
 
 def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> None:
-    """Rows (typed results or mappings) as a table of `columns`."""
+    """Rows (typed results or mappings) as a table of `columns`: drawn by rich on a
+    terminal, as plain aligned columns (every value whole) in a file or a pipe."""
+    cells = [[_cell(plain(row).get(column)) for column in columns] for row in rows]
+    if not sys.stdout.isatty():
+        _plain_table(cells, columns, title=title)
+        return
     from rich.table import Table
 
     grid = Table(title=title or None, show_lines=False)
     for column in columns:
         grid.add_column(column)
-    for row in rows:
-        values = plain(row)
-        grid.add_row(*(_cell(values.get(column)) for column in columns))
+    for values in cells:
+        grid.add_row(*values)
     _console("stdout").print(grid)
+
+
+def _plain_table(cells: list[list[str]], columns: Sequence[str], *, title: str) -> None:
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = ["", title] if title else []
+    for values in [list(columns), *cells]:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip())
+    sys.stdout.write("".join(line + "\n" for line in lines))
 
 
 def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
