@@ -184,7 +184,8 @@ def connect_database(url: str) -> Engine:
                 "not know (made by a newer version?)",
                 field="database_url",
             )
-        migrate(engine)
+        if revision != SCHEMA_REVISION:
+            migrate(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise Invalid(_reason(engine.url, exc), field="database_url") from exc
