@@ -1,20 +1,86 @@
-"""The domain rules on a row, declared once (issue 11 item 4): the services check one row
-with `check`, the import checks every row of a file with one set-based query built from
-the same declaration (services/transfer/checks.py), and a test walks `RULES` to prove both
-paths refuse what each rule forbids.
+"""The domain rules on a row, declared once (issue 11 item 4). The services check one row
+with a rule's `check`; the import applies the same declaration to every row of a file,
+set-based: the rules on one cell (`CellRule`) in the vectorised pass that converts each
+chunk of a column (services/transfer/_values.py), the others as one query each over the
+staging table, rendered from the rule (services/transfer/_checks.py, `RENDERINGS`). A test
+walks `RULES` and proves that both paths refuse what each rule forbids.
 
-    DateOrder      a starting date may not be after the ending date (C1: campaigns)
+    MaxLength        a text or code field holds at most its column's length (every table)
+    EmailAddresses   an e-mail field holds addresses (`a@b.c`, several separated by `;`)
+    DateOrder        a starting date may not be after the ending date (C1: campaigns)
     CompanyOfPerson  a person's company is a company contact, not a person (K1: contacts)
+    OwnCompany       a company's company no. is its own no. (K1: contacts)
+    CodeExists       a code names a record of its code table (country, salesperson, …)
+    VariantLanguage  a template's default language is one of its language variants (L1)
+    AnswerLine       a contact's profile answer is an answer line, not a question (K2)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapport.errors import Invalid
+from rapport.errors import Invalid, NotFound
+
+EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
+_PLAIN_ADDRESSES = re.compile(r"(?:[^\s@;]+@[^\s@;]+)?(?:\n(?:[^\s@;]+@[^\s@;]+)?)*")
+
+
+@dataclass(frozen=True)
+class MaxLength:
+    """A text or code field holds at most as many characters as its column (BC's Text[n]
+    and Code[n]); the length is the column's, declared once in the schema."""
+
+    table: str = EVERY_TABLE
+    field: str = ""
+
+    def broken(self, value: str, length: int | None) -> bool:
+        return length is not None and len(value) > length
+
+    def message(self, value: str, length: int) -> str:
+        shown = repr(value) if len(value) <= 40 else f"{value[:20]!r}…"
+        return f"{shown} is longer than {length} characters"
+
+    def check(self, field: str, value: str, length: int | None) -> None:
+        if length is not None and self.broken(value, length):
+            raise Invalid(self.message(value, length), field=field)
+
+
+@dataclass(frozen=True)
+class EmailAddresses:
+    """In `table`, `field` is blank or e-mail addresses separated by `;`: each one a local
+    part, one `@` and a domain, without spaces."""
+
+    table: str
+    field: str
+
+    def bad_address(self, value: str) -> str | None:
+        """The first address of `value` that is not one, if any."""
+        for address in filter(None, (part.strip() for part in value.split(";"))):
+            local, at, domain = address.partition("@")
+            if not (local and at and domain) or "@" in domain or any(map(str.isspace, address)):
+                return address
+        return None
+
+    def broken(self, value: str) -> bool:
+        return self.bad_address(value) is not None
+
+    def any_broken(self, values: Sequence[str]) -> bool:
+        """Whether any of `values` breaks the rule: one regular-expression pass over the
+        joined values when each is blank or one plain address, else value by value."""
+        if _PLAIN_ADDRESSES.fullmatch("\n".join(values)):
+            return False
+        return any(map(self.broken, values))
+
+    def message(self, value: str) -> str:
+        return f"{self.bad_address(value) or value!r} is not a valid e-mail address"
+
+    def check(self, value: str) -> None:
+        if self.bad_address(value) is not None:
+            raise Invalid(self.message(value), field=self.field)
 
 
 @dataclass(frozen=True)
@@ -26,6 +92,10 @@ class DateOrder:
     end: str
     start_label: str
     end_label: str
+
+    @property
+    def field(self) -> str:
+        return self.start
 
     def broken(self, start: dt.date | None, end: dt.date | None) -> bool:
         return start is not None and end is not None and start > end
@@ -63,15 +133,186 @@ class CompanyOfPerson:
             raise Invalid(self.message(no), field=self.field)
 
 
+@dataclass(frozen=True)
+class OwnCompany:
+    """In `table`, a company's `field` (its company no.) is blank or its own no. `key`
+    (reference §1.10: a company is its own company)."""
+
+    table: str
+    field: str
+    key: str
+
+    def broken(self, contact_type: str, company_no: str, no: str) -> bool:
+        return contact_type == "company" and company_no not in ("", no)
+
+    def message(self) -> str:
+        return "a company's company no. is its own no."
+
+    def check(self, contact_type: str, company_no: str, no: str) -> None:
+        if self.broken(contact_type, company_no, no):
+            raise Invalid(self.message(), field=self.field)
+
+
+@dataclass(frozen=True)
+class CodeExists:
+    """In `table`, a non-blank `field` names a record of `target` by its `target_field`
+    (BC's table relation), called `caption` in messages."""
+
+    table: str
+    field: str
+    target: str
+    caption: str
+    target_field: str = "code"
+
+    def message(self, code: Any) -> str:
+        return f"{self.caption} {code} does not exist."
+
+    def check(self, code: str, *, exists: bool) -> None:
+        """NotFound when the non-blank `code` is not a record of the target (`exists`)."""
+        if code and not exists:
+            raise NotFound(self.message(code))
+
+
+@dataclass(frozen=True)
+class VariantLanguage:
+    """In `table`, the default language `field` of the template `key` is blank or the
+    language of one of its variants in `variants` (BC 5064: Language Code (Default) relates
+    to the template's Interaction Tmpl. Languages, each of a language that exists)."""
+
+    table: str
+    field: str
+    key: str
+    variants: str
+
+    def message(self, template: str, language: str) -> str:
+        return (
+            f"template {template} has no {language} variant "
+            f"(attach a {language} variant to it first)"
+        )
+
+    def check(self, template: str, language: str, *, has_variant: bool) -> None:
+        if language and not has_variant:
+            raise Invalid(self.message(template, language), where=self.field)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """In `table`, the line `field` of the questionnaire `questionnaire` is an answer line,
+    not a question (BC: a Contact Profile Answer's line is of type Answer)."""
+
+    table: str
+    field: str
+    questionnaire: str
+    lines: str
+    line_type: str = "answer"
+
+    def broken(self, line_type: str) -> bool:
+        return line_type != self.line_type
+
+    def message(self, questionnaire: str, line_no: int) -> str:
+        return (
+            f"line {line_no} of Profile Questionnaire {questionnaire} is a question, not an answer"
+        )
+
+    def check(self, questionnaire: str, line_no: int, line_type: str, *, field: str) -> None:
+        if self.broken(line_type):
+            raise Invalid(self.message(questionnaire, line_no), field=field)
+
+
+TEXT_LENGTH = MaxLength()
+CONTACT_EMAIL = EmailAddresses("contacts", "email")
 CAMPAIGN_DATES = DateOrder(
     "campaigns", "starting_date", "ending_date", "Starting Date", "Ending Date"
 )
 PERSON_COMPANY = CompanyOfPerson("contacts", "company_no")
+COMPANY_OWN_NO = OwnCompany("contacts", "company_no", "no")
+TEMPLATE_LANGUAGE = VariantLanguage(
+    "interaction_templates", "language_code_default", "code", "interaction_template_languages"
+)
+PROFILE_ANSWER = AnswerLine(
+    "contact_profile_answers",
+    "line_no",
+    "profile_questionnaire_code",
+    "profile_questionnaire_lines",
+)
+CONTACT_CODES = tuple(
+    CodeExists("contacts", field, target, caption)
+    for field, target, caption in (
+        ("country", "countries", "Country/Region"),
+        ("territory", "territories", "Territory"),
+        ("salesperson", "salespeople", "Salesperson/Purchaser"),
+        ("language", "languages", "Language"),
+        ("organizational_level", "organizational_levels", "Organizational Level"),
+        ("salutation", "salutations", "Salutation"),
+    )
+)
+CAMPAIGN_CODES = (
+    CodeExists("campaigns", "status_code", "campaign_statuses", "Campaign Status"),
+    CodeExists("campaigns", "salesperson_code", "salespeople", "Salesperson"),
+)
+TEMPLATE_CODES = (
+    CodeExists("interaction_templates", "language_code_default", "languages", "Language"),
+    CodeExists("interaction_templates", "campaign_no", "campaigns", "Campaign", "no"),
+)
+OTHER_CODES = (
+    CodeExists("contact_alt_addresses", "country", "countries", "Country/Region"),
+    CodeExists(
+        "interaction_log_entries",
+        "interaction_template_code",
+        "interaction_templates",
+        "Interaction Template",
+    ),
+    CodeExists(
+        "interaction_log_entries",
+        "interaction_group_code",
+        "interaction_groups",
+        "Interaction Group",
+    ),
+    CodeExists("interaction_log_entries", "salesperson_code", "salespeople", "Salesperson"),
+    CodeExists("interaction_log_entries", "campaign_no", "campaigns", "Campaign", "no"),
+)
+CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODES, *OTHER_CODES)
 
-Rule = DateOrder | CompanyOfPerson
-RULES: tuple[Rule, ...] = (CAMPAIGN_DATES, PERSON_COMPANY)
+Rule = (
+    MaxLength
+    | EmailAddresses
+    | DateOrder
+    | CompanyOfPerson
+    | OwnCompany
+    | CodeExists
+    | VariantLanguage
+    | AnswerLine
+)
+CellRule = MaxLength | EmailAddresses  # a rule on one cell, whatever the rest of its row
+RULES: tuple[Rule, ...] = (
+    TEXT_LENGTH,
+    CONTACT_EMAIL,
+    CAMPAIGN_DATES,
+    PERSON_COMPANY,
+    COMPANY_OWN_NO,
+    *CODES,
+    TEMPLATE_LANGUAGE,
+    PROFILE_ANSWER,
+)
 
 
 def rules_of(table: str) -> tuple[Rule, ...]:
-    """The rules on the rows of `table`."""
-    return tuple(rule for rule in RULES if rule.table == table)
+    """The rules on the rows of `table` (those of every table included)."""
+    return tuple(rule for rule in RULES if rule.table in (table, EVERY_TABLE))
+
+
+def codes_of(table: str) -> tuple[CodeExists, ...]:
+    """The codes of `table`'s rows that must name a record of their code table."""
+    return tuple(rule for rule in CODES if rule.table == table)
+
+
+def email_rule(table: str, field: str) -> EmailAddresses | None:
+    """The e-mail rule on `field` of `table`, if it holds addresses."""
+    return next(
+        (
+            r
+            for r in RULES
+            if isinstance(r, EmailAddresses) and (r.table, r.field) == (table, field)
+        ),
+        None,
+    )

@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
+from rapport.domain.rules import PROFILE_ANSWER
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.storage.db import Sessions
@@ -50,12 +51,7 @@ def _answer_line(
     line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
     if line is None:
         raise NotFound(f"Profile Questionnaire {questionnaire.code} has no line {line_no}.")
-    if line.type != ProfileLineType.ANSWER:
-        raise Invalid(
-            f"line {line_no} of Profile Questionnaire {questionnaire.code} is a question, "
-            "not an answer",
-            field="answer_line",
-        )
+    PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")
     return line
 
 
