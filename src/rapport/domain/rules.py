@@ -254,24 +254,9 @@ TEMPLATE_CODES = (
     CodeExists("interaction_templates", "language_code_default", "languages", "Language"),
     CodeExists("interaction_templates", "campaign_no", "campaigns", "Campaign", "no"),
 )
-OTHER_CODES = (
-    CodeExists("contact_alt_addresses", "country", "countries", "Country/Region"),
-    CodeExists(
-        "interaction_log_entries",
-        "interaction_template_code",
-        "interaction_templates",
-        "Interaction Template",
-    ),
-    CodeExists(
-        "interaction_log_entries",
-        "interaction_group_code",
-        "interaction_groups",
-        "Interaction Group",
-    ),
-    CodeExists("interaction_log_entries", "salesperson_code", "salespeople", "Salesperson"),
-    CodeExists("interaction_log_entries", "campaign_no", "campaigns", "Campaign", "no"),
-)
-CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODES, *OTHER_CODES)
+# (The codes of the rows that only the import writes, an alternative address's country and
+# an imported log entry's, are references of the import's table specs alone.)
+CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODES)
 
 Rule = (
     MaxLength

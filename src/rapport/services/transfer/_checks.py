@@ -15,7 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from rapport.domain.rules import (
@@ -195,11 +207,12 @@ def _dates(session: Session, staging: Table, names: set[str], rule: DateOrder) -
 def _own_company(
     session: Session, staging: Table, names: set[str], rule: OwnCompany
 ) -> list[BadRow]:
-    if not {"type", rule.field, rule.key} <= names:
+    if not {rule.field, rule.key} <= names:
         return []
     company_no = staging.c[rule.field]
+    kind = staging.c.type if "type" in names else literal("company")  # a contact's default
     query = select(staging.c.line).where(
-        staging.c.type == "company", company_no != "", company_no != staging.c[rule.key]
+        kind == "company", company_no != "", company_no != staging.c[rule.key]
     )
     return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
 

@@ -221,6 +221,10 @@ def _table(model: type[t.Base]) -> Table:
     return t.table_of(model)
 
 
+def _code(column: str, model: type[t.Base]) -> tuple[tuple[str, ...], Table, tuple[str, ...]]:
+    return (column,), _table(model), ("code",)
+
+
 def _build() -> dict[str, TableSpec]:
     plain = (
         t.Salesperson,
@@ -250,22 +254,24 @@ def _build() -> dict[str, TableSpec]:
     specs = [_spec(_table(model)) for model in plain]
     answer_line = ("profile_questionnaire_code", "line_no")
     # the codes each table's rows name are the `CodeExists` rules of domain/rules.py
+    # and only the import writes alternative addresses and log entries with these codes
     specs += [
-        _spec(_table(model))
-        for model in (
-            t.Contact,
-            t.InteractionTemplate,
-            t.InteractionLogEntry,
-            t.Campaign,
-            t.ContactAltAddress,
-        )
-    ]
-    specs.append(
+        _spec(_table(t.Contact)),
+        _spec(_table(t.InteractionTemplate)),
+        _spec(_table(t.Campaign)),
         _spec(
             _table(t.ContactProfileAnswer),
             (answer_line, _table(t.ProfileQuestionnaireLine), answer_line),
-        )
-    )
+        ),
+        _spec(
+            _table(t.InteractionLogEntry),
+            _code("interaction_template_code", t.InteractionTemplate),
+            _code("interaction_group_code", t.InteractionGroup),
+            _code("salesperson_code", t.Salesperson),
+            (("campaign_no",), _table(t.Campaign), ("no",)),
+        ),
+        _spec(_table(t.ContactAltAddress), _code("country", t.Country)),
+    ]
     return {spec.name: spec for spec in sorted(specs, key=lambda s: s.name)}
 
 
