@@ -24,7 +24,7 @@ from rapport.domain.rules import RULES, CodeExists, Rule
 from rapport.errors import Invalid, NotFound
 from rapport.services.campaigns import cards as campaigns
 from rapport.services.contacts import cards as contacts
-from rapport.services.contacts import profiles
+from rapport.services.contacts import consent, profiles
 from rapport.services.templates import edits as templates
 from rapport.services.transfer import _checks, imports
 from rapport.services.transfer.tables import TABLES
@@ -136,6 +136,21 @@ def _answer_row(broken: bool) -> dict[str, str]:
     return {"contact_no": "P1", "profile_questionnaire_code": "CUSTOMER", "line_no": line}
 
 
+def _for_companies(sessions: Any, broken: bool) -> object:
+    contact = "P1" if broken else "C1"  # CORP is a questionnaire for companies (`world`)
+    return profiles.answer_profile(sessions, contact, questionnaire="CORP", answer_line=20)
+
+
+def _for_companies_row(broken: bool) -> dict[str, str]:
+    contact = "P1" if broken else "C1"
+    return {"contact_no": contact, "profile_questionnaire_code": "CORP", "line_no": "20"}
+
+
+def _opt_out(sessions: Any, broken: bool) -> object:
+    kind = "" if broken else "email"
+    return consent.opt_out(sessions, "P1", correspondence_type=kind)
+
+
 CONTACT_CODES = {
     "country": "BE",
     "territory": "FL",
@@ -195,18 +210,40 @@ CASES: dict[Rule, Case] = {
     rules.PROFILE_ANSWER: Case(
         _answer, _answer_row, rules.PROFILE_ANSWER.message("CUSTOMER", 10), "line_no", "answer_line"
     ),
+    rules.PROFILE_FOR: Case(
+        _for_companies,
+        _for_companies_row,
+        rules.PROFILE_FOR.message("CORP", "company"),
+        "contact_no",
+        None,
+    ),
+    rules.OPT_OUT_TYPE: Case(
+        _opt_out,
+        lambda broken: {"contact_no": "P1", "correspondence_type": "" if broken else "email"},
+        rules.OPT_OUT_TYPE.message(),
+        "correspondence_type",
+        "type",
+    ),
 }
 
 
 @pytest.fixture
 def world(sessions: Any) -> Any:
-    """The import world, with a language FRB that template ABSTR has no variant of and an
-    NLB variant of ABSTR."""
+    """The import world, with a language FRB that template ABSTR has no variant of, an
+    NLB variant of ABSTR, and a questionnaire CORP for companies (line 20 an answer)."""
     with sessions.begin() as session:
         build_world(session)
         make_code(session, t.Language, "FRB")
         session.add(
             t.InteractionTemplateLanguage(interaction_template_code="ABSTR", language_code="NLB")
+        )
+        session.add(t.ProfileQuestionnaire(code="CORP", contact_type="Companies"))
+        session.flush()
+        session.add_all(
+            t.ProfileQuestionnaireLine(
+                profile_questionnaire_code="CORP", line_no=no, type=kind, description=kind
+            )
+            for no, kind in ((10, "question"), (20, "answer"))
         )
     return sessions
 

@@ -13,6 +13,8 @@ walks `RULES` and proves that both paths refuse what each rule forbids.
     CodeExists       a code names a record of its code table (country, salesperson, …)
     VariantLanguage  a template's default language is one of its language variants (L1)
     AnswerLine       a contact's profile answer is an answer line, not a question (K2)
+    QuestionnaireFor a questionnaire for companies (persons) takes their answers only (K2)
+    NotBlank         a field that must name something (an opt-out's correspondence type)
 """
 
 from __future__ import annotations
@@ -219,6 +221,49 @@ class AnswerLine:
             raise Invalid(self.message(questionnaire, line_no), field=field)
 
 
+@dataclass(frozen=True)
+class QuestionnaireFor:
+    """In `table`, the contact `field` answers the questionnaire `questionnaire` only when
+    the questionnaire's Contact Type (in `questionnaires`) lets its type answer: one that
+    begins with a prefix of `FOR` is for that type of contact only, any other for all."""
+
+    table: str
+    field: str
+    questionnaire: str
+    questionnaires: str
+    FOR = (("compan", "company"), ("person", "person"), ("people", "person"))
+
+    def wanted(self, contact_type: str) -> str | None:
+        """The one type of contact a questionnaire of this Contact Type is for, if any."""
+        text = contact_type.strip().lower()
+        return next((kind for prefix, kind in self.FOR if text.startswith(prefix)), None)
+
+    def message(self, questionnaire: str, wanted: str) -> str:
+        whom = "companies" if wanted == "company" else "persons"
+        return f"Profile Questionnaire {questionnaire} is for {whom} only"
+
+    def check(self, questionnaire: str, for_type: str, contact_type: str) -> None:
+        wanted = self.wanted(for_type)
+        if wanted is not None and contact_type != wanted:
+            raise Invalid(self.message(questionnaire, wanted))
+
+
+@dataclass(frozen=True)
+class NotBlank:
+    """In `table`, `field` may not be blank; `what` says what it must give."""
+
+    table: str
+    field: str
+    what: str
+
+    def message(self) -> str:
+        return f"give {self.what}"
+
+    def check(self, value: str, *, field: str) -> None:
+        if not value:
+            raise Invalid(self.message(), where=field)
+
+
 TEXT_LENGTH = MaxLength()
 CONTACT_EMAIL = EmailAddresses("contacts", "email")
 CAMPAIGN_DATES = DateOrder(
@@ -254,6 +299,12 @@ TEMPLATE_CODES = (
     CodeExists("interaction_templates", "language_code_default", "languages", "Language"),
     CodeExists("interaction_templates", "campaign_no", "campaigns", "Campaign", "no"),
 )
+PROFILE_FOR = QuestionnaireFor(
+    "contact_profile_answers", "contact_no", "profile_questionnaire_code", "profile_questionnaires"
+)
+OPT_OUT_TYPE = NotBlank(
+    "contact_opt_outs", "correspondence_type", "a correspondence type: email or hard_copy"
+)
 # (The codes of the rows that only the import writes, an alternative address's country and
 # an imported log entry's, are references of the import's table specs alone.)
 CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODES)
@@ -267,6 +318,8 @@ Rule = (
     | CodeExists
     | VariantLanguage
     | AnswerLine
+    | QuestionnaireFor
+    | NotBlank
 )
 CellRule = MaxLength | EmailAddresses  # a rule on one cell, whatever the rest of its row
 RULES: tuple[Rule, ...] = (
@@ -278,6 +331,8 @@ RULES: tuple[Rule, ...] = (
     *CODES,
     TEMPLATE_LANGUAGE,
     PROFILE_ANSWER,
+    PROFILE_FOR,
+    OPT_OUT_TYPE,
 )
 
 

@@ -37,7 +37,9 @@ from rapport.domain.rules import (
     DateOrder,
     EmailAddresses,
     MaxLength,
+    NotBlank,
     OwnCompany,
+    QuestionnaireFor,
     VariantLanguage,
     rules_of,
 )
@@ -257,11 +259,41 @@ def _answer_line(
     ]
 
 
+def _questionnaire_for(
+    session: Session, staging: Table, names: set[str], rule: QuestionnaireFor
+) -> list[BadRow]:
+    if rule.questionnaire not in names or "contact_id" not in names:
+        return []
+    questionnaires = Base.metadata.tables[rule.questionnaires]
+    for_type = func.lower(func.trim(questionnaires.c.contact_type))
+    wanted = case(*((for_type.like(f"{prefix}%"), kind) for prefix, kind in rule.FOR))
+    query = (
+        select(staging.c.line, questionnaires.c.code, wanted)
+        .join_from(staging, questionnaires, questionnaires.c.code == staging.c[rule.questionnaire])
+        .join(contacts, contacts.c.id == staging.c.contact_id)
+        .where(wanted.is_not(None), contacts.c.type != wanted)
+        .order_by(staging.c.line)
+    )
+    return [
+        BadRow(line, rule.field, rule.message(code, kind))
+        for line, code, kind in session.execute(query)
+    ]
+
+
+def _not_blank(session: Session, staging: Table, names: set[str], rule: NotBlank) -> list[BadRow]:
+    if rule.field not in names:
+        return []
+    query = select(staging.c.line).where(staging.c[rule.field] == "").order_by(staging.c.line)
+    return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
+
+
 RENDERINGS: dict[type[Any], Callable[[Session, Table, set[str], Any], list[BadRow]]] = {
     DateOrder: _dates,
     OwnCompany: _own_company,
     VariantLanguage: _variant_language,
     AnswerLine: _answer_line,
+    QuestionnaireFor: _questionnaire_for,
+    NotBlank: _not_blank,
 }
 # The rules the import applies elsewhere, and where.
 APPLIED_ELSEWHERE: dict[type[Any], str] = {
