@@ -163,6 +163,9 @@ CASES: dict[Rule, Case] = {
     rules.TEXT_LENGTH: _contact_case(
         "city", LONG_CITY, "Gent", rules.TEXT_LENGTH.message(LONG_CITY, 30)
     ),
+    rules.DATE_FORM: _contact_case(
+        "created", "20260301", "2026-03-01", rules.DATE_FORM.message("20260301")
+    ),
     rules.CONTACT_EMAIL: _contact_case(
         "email",
         "ann at example.com",

@@ -6,6 +6,7 @@ staging table, rendered from the rule (services/transfer/_checks.py, `RENDERINGS
 walks `RULES` and proves that both paths refuse what each rule forbids.
 
     MaxLength        a text or code field holds at most its column's length (every table)
+    DateForm         a date is written YYYY-MM-DD, as Business Central exports it (every table)
     EmailAddresses   an e-mail field holds addresses (`a@b.c`, several separated by `;`)
     DateOrder        a starting date may not be after the ending date (C1: campaigns)
     CompanyOfPerson  a person's company is a company contact, not a person (K1: contacts)
@@ -49,6 +50,36 @@ class MaxLength:
     def check(self, field: str, value: str, length: int | None) -> None:
         if length is not None and self.broken(value, length):
             raise Invalid(self.message(value, length), field=field)
+
+
+@dataclass(frozen=True)
+class DateForm:
+    """A date field holds a date written `YYYY-MM-DD` (blank: no date), the one form every
+    edge and every file takes (Python alone would also take `20260301`)."""
+
+    table: str = EVERY_TABLE
+    field: str = ""
+    what: str = "a date (YYYY-MM-DD)"
+
+    def parse(self, text: str) -> dt.date:
+        """The date `text` writes; ValueError when it is not one in this form."""
+        date = dt.date.fromisoformat(text)
+        if date.isoformat() != text:
+            raise ValueError(text)
+        return date
+
+    def message(self, value: str) -> str:
+        return f"{value!r} is not {self.what}"
+
+    def check(self, field: str, value: str) -> dt.date | None:
+        """The date of `value` (None when blank); Invalid naming `field` otherwise."""
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            raise Invalid(self.message(value), where=field) from exc
 
 
 @dataclass(frozen=True)
@@ -265,6 +296,7 @@ class NotBlank:
 
 
 TEXT_LENGTH = MaxLength()
+DATE_FORM = DateForm()
 CONTACT_EMAIL = EmailAddresses("contacts", "email")
 CAMPAIGN_DATES = DateOrder(
     "campaigns", "starting_date", "ending_date", "Starting Date", "Ending Date"
@@ -311,6 +343,7 @@ CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODE
 
 Rule = (
     MaxLength
+    | DateForm
     | EmailAddresses
     | DateOrder
     | CompanyOfPerson
@@ -321,9 +354,10 @@ Rule = (
     | QuestionnaireFor
     | NotBlank
 )
-CellRule = MaxLength | EmailAddresses  # a rule on one cell, whatever the rest of its row
+CellRule = MaxLength | DateForm | EmailAddresses  # a rule on one cell, whatever the rest of its row
 RULES: tuple[Rule, ...] = (
     TEXT_LENGTH,
+    DATE_FORM,
     CONTACT_EMAIL,
     CAMPAIGN_DATES,
     PERSON_COMPANY,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
-from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, TEXT_LENGTH
+from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, DATE_FORM, TEXT_LENGTH
 from rapport.errors import Invalid, NotFound
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Base, Contact, length_of
@@ -108,12 +108,7 @@ def _bool(field: str, value: FieldValue) -> bool:
 def _date(field: str, value: FieldValue) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    if not str(value).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from exc
+    return DATE_FORM.check(field, str(value))
 
 
 def _email(field: str, value: FieldValue) -> str:

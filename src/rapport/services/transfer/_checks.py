@@ -34,6 +34,7 @@ from rapport.domain.rules import (
     AnswerLine,
     CodeExists,
     CompanyOfPerson,
+    DateForm,
     DateOrder,
     EmailAddresses,
     MaxLength,
@@ -298,6 +299,7 @@ RENDERINGS: dict[type[Any], Callable[[Session, Table, set[str], Any], list[BadRo
 # The rules the import applies elsewhere, and where.
 APPLIED_ELSEWHERE: dict[type[Any], str] = {
     MaxLength: "the cell converters (_values), chunk by chunk",
+    DateForm: "the cell converters (_values), chunk by chunk",
     EmailAddresses: "the cell converters (_values), chunk by chunk",
     CodeExists: "unknown_codes, through the spec's references (tables)",
     CompanyOfPerson: "missing_companies, the last check",

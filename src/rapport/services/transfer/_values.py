@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from rapport.domain.rules import TEXT_LENGTH, EmailAddresses
+from rapport.domain.rules import DATE_FORM, TEXT_LENGTH, EmailAddresses
 
 
 class FileColumn(Protocol):
@@ -121,13 +121,6 @@ def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Con
     return build
 
 
-def _iso_date(text: str) -> dt.date:
-    date = dt.date.fromisoformat(text)
-    if date.isoformat() != text:
-        raise ValueError(text)
-    return date
-
-
 def _decimal(text: str) -> Decimal:
     number = Decimal(text)
     if not number.is_finite():
@@ -139,7 +132,7 @@ _PARSERS: dict[str, Callable[[Any, bool], Convert]] = {
     "bool": _boolean,
     "int": _parsed(int, "a whole number"),
     "decimal": _parsed(_decimal, "a number"),
-    "date": _parsed(_iso_date, "a date (YYYY-MM-DD)"),
+    "date": _parsed(DATE_FORM.parse, DATE_FORM.what),
     "time": _parsed(dt.time.fromisoformat, "a time (HH:MM:SS)"),
 }
 
