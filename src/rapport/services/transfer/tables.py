@@ -6,8 +6,10 @@ that an exported file re-imports unchanged. Columns are the table's own, in tabl
 with `contact_no` standing for `contact_id`; for contacts, `company_id` is derived and
 `company_name` is exported but derived on import. Codes are trimmed and upper-cased,
 enumerations lower snake_case, booleans `true`/`false` (import also takes 1/0, yes/no),
-dates ISO. Every reference a file may hold (a code, a contact no.) is declared here so the
-import can check it set-based.
+dates ISO. Every reference a file may hold (a code, a contact no.) is here so the import
+can check it set-based: the codes the domain rules say must exist (`CodeExists` in
+domain/rules.py, which the services check too), the schema's foreign keys, and the codes of
+rows only the import writes.
 """
 
 from __future__ import annotations
