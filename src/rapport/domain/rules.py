@@ -209,13 +209,16 @@ class CodeExists:
 @dataclass(frozen=True)
 class VariantLanguage:
     """In `table`, the default language `field` of the template `key` is blank or the
-    language of one of its variants in `variants` (BC 5064: Language Code (Default) relates
+    language of one of its variants: a row of `variants` whose `variant_key` is the template
+    and whose `variant_language` is that language (BC 5064: Language Code (Default) relates
     to the template's Interaction Tmpl. Languages, each of a language that exists)."""
 
     table: str
     field: str
     key: str
     variants: str
+    variant_key: str = "interaction_template_code"
+    variant_language: str = "language_code"
 
     def message(self, template: str, language: str) -> str:
         return (

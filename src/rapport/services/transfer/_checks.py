@@ -228,7 +228,7 @@ def _variant_language(
     variants = Base.metadata.tables[rule.variants]
     key, language = staging.c[rule.key], staging.c[rule.field]
     has_variant = exists().where(
-        variants.c.interaction_template_code == key, variants.c.language_code == language
+        variants.c[rule.variant_key] == key, variants.c[rule.variant_language] == language
     )
     query = select(staging.c.line, key, language).where(language != "", ~has_variant)
     return [
