@@ -1030,3 +1030,10 @@ class TaskAttendee(Base):
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model, typed for insert/update/delete statements."""
     return cast(Table, model.__table__)
+
+
+def length_of(model: type[Base], name: str) -> int | None:
+    """The most characters the text or code column `name` of `model` holds (None: any),
+    the one declaration of a field's length that the domain rule `TEXT_LENGTH` checks."""
+    column_type = table_of(model).c[name].type
+    return column_type.length if isinstance(column_type, String) else None

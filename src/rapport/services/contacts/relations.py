@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
+from rapport.domain.rules import TEXT_LENGTH
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts.profiles import (
@@ -44,6 +45,7 @@ from rapport.storage.tables import (
     JobResponsibility,
     MailingGroup,
     WebSource,
+    length_of,
     table_of,
 )
 
@@ -63,8 +65,7 @@ def _link_no(name: str, value: str) -> str:
 
 
 def _search_word(name: str, value: str) -> str:
-    if len(value.strip()) > 30:
-        raise Invalid(f"{value!r} is longer than 30 characters", field=name)
+    TEXT_LENGTH.check(name, value.strip(), length_of(ContactWebSource, "search_word"))
     return value.strip()
 
 
