@@ -780,6 +780,21 @@ class SegmentException(Base):
     action_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class SegmentLiftedException(Base):
+    """X4: an exception that a later action lifted (the contact added by hand, or removed by
+    hand again), kept so that undoing that action (S8) puts it back as it was."""
+
+    __tablename__ = "segment_lifted_exceptions"
+    segment_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    lifted_action: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_no: Mapped[int] = mapped_column(Integer)
+
+
 class SegmentDependency(Base):
     """X4: a dynamic segment whose definition reads `segment(NO)`, with the membership
     version of that segment its last refresh saw."""
