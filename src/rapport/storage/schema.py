@@ -840,6 +840,21 @@ segment_exceptions = Table(
 )
 
 
+segment_lifted_exceptions = Table(
+    "segment_lifted_exceptions",
+    metadata,
+    Column(
+        "segment_id",
+        Integer,
+        ForeignKey("segment_headers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("lifted_action", Integer, primary_key=True),
+    Column("action_no", Integer, nullable=False),
+)
+
+
 segment_dependencies = Table(
     "segment_dependencies",
     metadata,
@@ -1104,3 +1119,9 @@ task_attendees = Table(
     code_column("attendee_no"),
     flag("send_invitation"),
 )
+
+
+def column_length(table: Table, name: str) -> int | None:
+    """The most characters the text or code column `name` of `table` holds (None: any)."""
+    column_type = table.c[name].type
+    return column_type.length if isinstance(column_type, String) else None

@@ -588,6 +588,17 @@ class SegmentException(Base):
     action_no: Mapped[int]
 
 
+class SegmentLiftedException(Base):
+    """X4: an exception that a later action lifted (the contact added by hand, or removed by
+    hand again), kept so that undoing that action (S8) puts it back as it was."""
+
+    __table__ = schema.segment_lifted_exceptions
+    segment_id: Mapped[int]
+    contact_id: Mapped[int]
+    lifted_action: Mapped[int]
+    action_no: Mapped[int]
+
+
 class SegmentDependency(Base):
     """X4: a dynamic segment whose definition reads `segment(NO)`, with the membership
     version of that segment its last refresh saw."""
@@ -803,3 +814,9 @@ class TaskAttendee(Base):
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model, typed for insert/update/delete statements."""
     return cast(Table, model.__table__)
+
+
+def length_of(model: type[Base], name: str) -> int | None:
+    """The most characters the text or code column `name` of `model` holds (None: any),
+    the one declaration of a field's length that the domain rule `TEXT_LENGTH` checks."""
+    return schema.column_length(table_of(model), name)

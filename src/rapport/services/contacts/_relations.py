@@ -15,9 +15,11 @@ from sqlalchemy import Connection, Table, select
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
+from rapport.domain.rules import TEXT_LENGTH
 from rapport.errors import Invalid
 from rapport.services.contacts.results import Assigned
 from rapport.storage import schema
+from rapport.storage.schema import column_length
 
 PROFILE = "profile"
 
@@ -37,8 +39,7 @@ def _link_no(name: str, value: str) -> str:
 
 
 def _search_word(name: str, value: str) -> str:
-    if len(value.strip()) > 30:
-        raise Invalid(f"{value!r} is longer than 30 characters", field=name)
+    TEXT_LENGTH.check(name, value.strip(), column_length(schema.contact_web_sources, "search_word"))
     return value.strip()
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.domain.rules import PERSON_COMPANY
+from rapport.domain.rules import COMPANY_OWN_NO, PERSON_COMPANY
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
@@ -86,8 +86,7 @@ def _persons_of(session: Session, company_id: int) -> int:
 def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) -> None:
     """Company no., id and name as BC derives them from the type and the company no."""
     if contact.type == ContactType.COMPANY:
-        if values.get("company_no", contact.no) not in {"", contact.no}:
-            raise Invalid("a company's company no. is its own no.", field="company_no")
+        COMPANY_OWN_NO.check(contact.type, values.get("company_no", ""), contact.no)
         contact.company_no, contact.company_id, contact.company_name = (
             contact.no,
             contact.id,

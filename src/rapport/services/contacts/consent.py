@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, parse_enum
+from rapport.domain.rules import OPT_OUT_TYPE
 from rapport.domain.unsubscribe import BadToken, make_token, read_token
 from rapport.errors import Invalid
 from rapport.services.contacts import card
@@ -38,8 +39,7 @@ def _type(value: str) -> str:
         kind = parse_enum(CorrespondenceType, value, field="type")
     except ValueError as exc:
         raise Invalid(str(exc).removeprefix("type: "), where="type") from exc
-    if kind is CorrespondenceType.NONE:
-        raise Invalid("give a correspondence type: email or hard_copy", where="type")
+    OPT_OUT_TYPE.check(kind.value, field="type")
     return kind.value
 
 

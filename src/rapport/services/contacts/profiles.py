@@ -14,7 +14,8 @@ from typing import Any, cast
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import ContactType, ProfileLineType
+from rapport.domain.enums import ProfileLineType
+from rapport.domain.rules import PROFILE_ANSWER, PROFILE_FOR
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
@@ -50,12 +51,7 @@ def _answer_line(
     line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
     if line is None:
         raise NotFound(f"Profile Questionnaire {questionnaire.code} has no line {line_no}.")
-    if line.type != ProfileLineType.ANSWER:
-        raise Invalid(
-            f"line {line_no} of Profile Questionnaire {questionnaire.code} is a question, "
-            "not an answer",
-            field="answer_line",
-        )
+    PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")
     return line
 
 
@@ -80,11 +76,7 @@ def _question_of(session: Session, line: ProfileQuestionnaireLine) -> tuple[Any,
 
 
 def _check_contact_type(questionnaire: ProfileQuestionnaire, contact: Contact) -> None:
-    wanted = questionnaire.contact_type.strip().lower()
-    if wanted.startswith("compan") and contact.type != ContactType.COMPANY:
-        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for companies only")
-    if wanted.startswith(("person", "people")) and contact.type != ContactType.PERSON:
-        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for persons only")
+    PROFILE_FOR.check(questionnaire.code, questionnaire.contact_type, contact.type)
 
 
 def answer_profile(

@@ -101,15 +101,24 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
     return header
 
 
+# The header fields a dynamic segment's membership reads (X4): those that give a new line its
+# correspondence type, which consent checks. Any other edit (description, salesperson, cost
+# …) leaves the definition as it was, and the next refresh reads only the contacts changed.
+MEMBERSHIP_FIELDS = frozenset(
+    {"correspondence_type_default", "ignore_contact_corres_type", "interaction_template_code"}
+)
+
+
 def apply_header_field(
     session: Session, header: SegmentHeader, field: str, text: str, *, update_lines: bool
 ) -> None:
     value = convert_header_value(field, text)
     check_reference(session, field, value)
     old = getattr(header, field)
-    # X4: a header change can change who may be added (the correspondence type a contact
-    # opted out of): the next refresh of a dynamic segment evaluates every contact.
-    header.refreshed_seq = None
+    if field in MEMBERSHIP_FIELDS:
+        # X4: these decide who may be added (the correspondence type a contact opted out
+        # of): the next refresh of a dynamic segment evaluates every contact.
+        header.refreshed_seq = None
     if field == "interaction_template_code":
         change_template(session, header, value, update_lines=update_lines)
     elif field == "language_code_default":
