@@ -766,6 +766,19 @@ class ContactChange(Base):
     contact_id: Mapped[int] = mapped_column(Integer)
 
 
+class ChangeReader(Base):
+    """A process that keeps a result in step with the contacts through the change sequence
+    (the server's preview accelerator), with the last change it read; while one is
+    registered the triggers record (migration 0010) and pruning keeps what it has not read.
+    A reader not seen for a while is dropped and rebuilds when it finds itself gone."""
+
+    __tablename__ = "change_readers"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    watermark: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class SegmentException(Base):
     """X4: a contact removed by hand from a dynamic segment; refreshes leave it out until
     it is added by hand again or taken off the list."""

@@ -27,6 +27,7 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
+from rapport.services.segments import _accel_preview
 from rapport.services.segments._definition import definition
 from rapport.services.segments._dependencies import lines_changed, set_dependencies
 from rapport.services.segments._lines import (
@@ -40,6 +41,7 @@ from rapport.services.segments._lines import (
 )
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
@@ -322,6 +324,7 @@ def remove_matching(
     user: str,
     preview: bool = False,
     missing: str | None = None,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
@@ -330,6 +333,12 @@ def remove_matching(
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
+            if accelerator is not None:
+                fast = _accel_preview.removal_preview(
+                    accelerator, session, header, action, parsed, entire_companies=entire_companies
+                )
+                if fast is not None:
+                    return fast
             return removal_preview(
                 session, header, action, parsed, entire_companies=entire_companies
             )

@@ -5,18 +5,21 @@ The criteria are parsed once, here, at the use case's entry (text, the JSON tree
 `Criteria` value). Each action is one transaction of a few set-based statements: the
 criteria compile to one condition on contacts; lines are inserted with INSERT … SELECT, and
 removed lines are marked with the action that removed them (UPDATE … WHERE contact IN
-(SELECT …)) so that undo restores them exactly. A preview reads only: it takes no write lock.
+(SELECT …)) so that undo restores them exactly. A preview reads only: it takes no write lock;
+given the server's `accelerator`, it is counted in memory when the accelerator can answer
+exactly (the same numbers), else by SQL.
 """
 
 from __future__ import annotations
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments import _recording
+from rapport.services.segments import _accel_preview, _recording
 from rapport.services.segments._lines import count_and_sample, eligible, selection
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add
 from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
@@ -37,6 +40,7 @@ def add_contacts(
     options: AddOptions = NO_OPTIONS,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> AddResult:
     """S3 (X2 with `preview`): put the contacts matching `criteria` on the segment, with
     expansion before exclusion and no duplicates unless allowed (reference §2.5)."""
@@ -44,6 +48,10 @@ def add_contacts(
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
+            if accelerator is not None:
+                fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
+                if fast is not None:
+                    return fast
             candidates = selection(parsed, options)
             ids, _ = eligible(session, header, candidates=candidates, options=options)
             added, sample = count_and_sample(session, ids)
@@ -68,6 +76,7 @@ def reduce(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4 Reduce: remove the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
@@ -79,6 +88,7 @@ def reduce(
         keep_criteria=keep_criteria,
         user=user,
         preview=preview,
+        accelerator=accelerator,
     )
 
 
@@ -91,6 +101,7 @@ def refine(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4 Refine: keep only the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
@@ -102,4 +113,5 @@ def refine(
         keep_criteria=keep_criteria,
         user=user,
         preview=preview,
+        accelerator=accelerator,
     )
