@@ -21,6 +21,7 @@ from rapport.criteria.tree import (
     Expr,
     InList,
     IsEmpty,
+    Matches,
     Not,
     Or,
     SegmentMember,
@@ -53,6 +54,19 @@ CODE_VALUES = {
 }
 ENUM_VALUES = {"type": ("person", "company"), "correspondence_type": KINDS}
 SEGMENTS = ("SEG1", "SEG2")
+# Business Central filters on Code fields (ranges, comparisons, wildcards, case, and/or).
+FILTERS = (
+    "1000..2999",
+    "..2000",
+    "2500..",
+    "<>2000&>=1000",
+    "B*|N?",
+    "@b*",
+    "*0*",
+    "<>*-*",
+    "''",
+    "DE|3000",
+)
 CODE_KEY = {
     "mailing_group": "mailing_group_code",
     "job_responsibility": "job_responsibility_code",
@@ -100,7 +114,12 @@ def _field_leaf() -> st.SearchStrategy[Expr]:
     flags = st.builds(
         Compare, st.sampled_from(["excluded", "privacy_blocked"]), st.just("="), st.booleans()
     )
-    return st.one_of(codes, enums, flags)
+    filters = st.builds(
+        Matches,
+        st.sampled_from(["post_code", "country"]),
+        st.sampled_from(FILTERS),
+    )
+    return st.one_of(codes, enums, flags, filters)
 
 
 def _relation_leaf() -> st.SearchStrategy[Expr]:

@@ -10,12 +10,15 @@ whatever the values are. Anything else raises `Unsupported`, and SQL answers ins
 from __future__ import annotations
 
 import operator as op
+import re
 from collections.abc import Callable
 from typing import Any
 
 from pyroaring import BitMap
 
+from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
+from rapport.criteria.operators import ValueType
 from rapport.criteria.tree import (
     And,
     Compare,
@@ -23,6 +26,7 @@ from rapport.criteria.tree import (
     Expr,
     InList,
     IsEmpty,
+    Matches,
     Not,
     Or,
     SegmentMember,
@@ -70,11 +74,13 @@ class Evaluator:
             return self.segment(expr.no) & self.index.universe
         if isinstance(expr, Exists):
             return self._exists(expr)
-        if isinstance(expr, Compare | InList | IsEmpty):
-            values = self.index.fields.get(_column(registry.CONTACTS.field(expr.field)))
+        if isinstance(expr, Compare | InList | IsEmpty | Matches):
+            field = registry.CONTACTS.field(expr.field)
+            values = self.index.fields.get(field.column)
             if values is None:
                 raise Unsupported(expr.field)
-            return _union(values, predicate(expr))
+            test = predicate(expr) if not isinstance(expr, Matches) else filtered(expr, field)
+            return _union(values, test)
         raise Unsupported(type(expr).__name__)
 
     def _exists(self, expr: Exists) -> BitMap:
@@ -91,10 +97,6 @@ class Evaluator:
         if rel.on_company:
             return self.index.persons_of(owners)
         return owners & self.index.universe
-
-
-def _column(item: registry.Field) -> str:
-    return item.column
 
 
 def _union(values: Values, test: Predicate) -> BitMap:
@@ -115,6 +117,44 @@ def predicate(expr: Compare | InList | IsEmpty) -> Predicate:
     if expr.negated:
         return lambda value: value != ""
     return lambda value: value == ""
+
+
+def filtered(expr: Matches, field: registry.Field) -> Predicate:
+    """The test of `field matches 'FILTER'` on a Code field's value, as operators.matches
+    compiles it: values upper-cased, ranges and comparisons in byte order, wildcards as
+    GLOB/LIKE (`*` any run, `?` one character); a case-insensitive term on a Code field
+    compares the stored (upper-case) value with the upper-cased one."""
+    if field.type is not ValueType.CODE or field.folded is not None:
+        raise Unsupported(field.name)
+    return _filter_test(bcfilter.normalized(bcfilter.parse_filter(expr.filter), upper=True))
+
+
+def _filter_test(node: bcfilter.Filter) -> Predicate:
+    if isinstance(node, bcfilter.AnyOf | bcfilter.AllOf):
+        tests = [_filter_test(part) for part in node.parts]
+        join = any if isinstance(node, bcfilter.AnyOf) else all
+        return lambda value: join(test(value) for test in tests)
+    low, high = node.value, node.upper
+    if node.op == "..":
+        return lambda value: low <= value <= high
+    if node.op in ("like", "not like"):
+        pattern = re.compile(_regex(low), re.DOTALL)
+        wanted = node.op == "like"
+        return lambda value: (pattern.fullmatch(value) is not None) == wanted
+    compare = ORDERINGS[bcfilter_op(node.op)]
+    return lambda value: bool(compare(value, low))
+
+
+def bcfilter_op(op_text: str) -> str:
+    return "!=" if op_text == "<>" else op_text
+
+
+def _regex(pattern: str) -> str:
+    pieces = {"*": ".*", "?": "."}
+    return "".join(
+        pieces[kind] if kind in pieces else re.escape(text)
+        for kind, text in bcfilter.like_pattern(pattern)
+    )
 
 
 def _on_code(expr: Expr, rel: registry.Relation, code: registry.Field | None) -> Predicate:

@@ -71,6 +71,7 @@ class Accelerator:
         self.segments: dict[int, Lines] = {}
         self.seen_at = dt.datetime.min
         self.building = False
+        self.thread: threading.Thread | None = None
 
     # -- life --------------------------------------------------------------------------
 
@@ -99,6 +100,7 @@ class Accelerator:
     def start(self) -> threading.Thread:
         """Build in a background thread (the server starts serving at once)."""
         thread = threading.Thread(target=self.build, name="rapport-accelerator", daemon=True)
+        self.thread = thread
         thread.start()
         return thread
 
