@@ -66,38 +66,39 @@ class Index:
     # -- reading -----------------------------------------------------------------------
 
     def load(self, session: Session, watermark: int) -> None:
-        """Read the whole index in the caller's transaction, as of `watermark`."""
+        """Read the whole index in the caller's transaction, as of `watermark`: streamed in
+        chunks into numpy columns of value numbers, so no row is held as a Python object."""
         self.watermark = watermark
-        wanted = kept_fields()
+        wanted = list(kept_fields())
         columns = [contacts.c.id, contacts.c.company_id, *(contacts.c[c] for c in wanted)]
-        rows = session.execute(select(*columns)).all()
-        ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+        read = _Columns(2 + len(wanted), ints=2)
+        read.stream(session, select(*columns))
+        ids, companies = read.arrays[0], read.arrays[1]
         self.universe = as_bitmap(ids)
         top = int(ids.max()) + 1 if len(ids) else 1
         self.company_of = np.full(top, NO_COMPANY, np.int64)
-        companies = [NO_COMPANY if row[1] is None else row[1] for row in rows]
-        self.company_of[ids] = np.fromiter(companies, np.int64, len(rows))
+        self.company_of[ids] = companies
         self.fields = {}
         for place, column in enumerate(wanted, start=2):
-            grouped = _grouped(ids, [row[place] for row in rows])
+            grouped = read.grouped(ids, place, cap=MAX_VALUES)
             if grouped is not None:
                 self.fields[column] = grouped
-        del rows
+        del read
         self.relations = {}
         for name, (rel, column) in code_relations().items():
             table: Table = rel.table
-            pairs = session.execute(select(table.c.contact_id, table.c[column])).all()
-            owners = np.fromiter((pair[0] for pair in pairs), np.int64, len(pairs))
-            grouped = _grouped(owners, [pair[1] for pair in pairs], cap=None)
+            pairs = _Columns(2)
+            pairs.stream(session, select(table.c.contact_id, table.c[column]))
+            grouped = pairs.grouped(pairs.arrays[0], 1, cap=None)
             if grouped is not None:
                 self.relations[name] = grouped
         self.load_rank(session)
 
     def load_rank(self, session: Session) -> None:
         """Each contact's place in line order (S11), read in that order by the database."""
-        ordered = np.fromiter(
-            session.scalars(select(contacts.c.id).order_by(*line_order())), np.int64
-        )
+        read = _Columns(1)
+        read.stream(session, select(contacts.c.id).order_by(*line_order()))
+        ordered = read.arrays[0]
         top = max(int(ordered.max()) + 1 if len(ordered) else 1, len(self.company_of))
         self.rank = np.zeros(top, np.int64)
         self.rank[ordered] = np.arange(len(ordered), dtype=np.int64)
@@ -202,20 +203,50 @@ class Index:
         return held + int(self.company_of.nbytes) + int(self.rank.nbytes)
 
 
-def _grouped(ids: Any, values: Sequence[Any], cap: int | None = MAX_VALUES) -> Values | None:
-    """`ids` grouped by their `values` as bitmaps; None past `cap` values or with a NULL."""
-    lookup: dict[Any, int] = {}
-    codes = np.fromiter((lookup.setdefault(v, len(lookup)) for v in values), np.int64, len(values))
-    if None in lookup or (cap is not None and len(lookup) > cap):
-        return None
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(lookup) + 1))
-    keys = list(lookup)
-    sorted_ids = ids[order].astype(np.uint32)
-    return {
-        keys[code]: as_bitmap(sorted_ids[bounds[code] : bounds[code + 1]])
-        for code in range(len(lookup))
-    }
+class _Columns:
+    """Columns read in chunks: integer columns (ids) as numpy arrays, the others as numpy
+    arrays of value numbers with the values listed once (`values`)."""
+
+    def __init__(self, width: int, *, ints: int = 1) -> None:
+        self.ints = ints  # the leading columns that are ids (NULL: NO_COMPANY)
+        self.parts: list[list[Any]] = [[] for _ in range(width)]
+        self.lookups: list[dict[Any, int]] = [{} for _ in range(width)]
+        self.arrays: list[Any] = []
+
+    def stream(self, session: Session, query: Any) -> None:
+        result = session.execute(query.execution_options(yield_per=CHUNK * 10))
+        for chunk in result.partitions():
+            for place, values in enumerate(zip(*chunk, strict=True)):
+                self.parts[place].append(self._numbers(place, values))
+        self.arrays = [
+            np.concatenate(part) if part else np.zeros(0, np.int64) for part in self.parts
+        ]
+        self.parts = []
+
+    def _numbers(self, place: int, values: Sequence[Any]) -> Any:
+        if place < self.ints:
+            return np.fromiter(
+                (NO_COMPANY if v is None else v for v in values), np.int64, len(values)
+            )
+        lookup = self.lookups[place]
+        return np.fromiter(
+            (lookup.setdefault(v, len(lookup)) for v in values), np.int32, len(values)
+        )
+
+    def grouped(self, ids: Any, place: int, *, cap: int | None) -> Values | None:
+        """`ids` grouped by column `place`'s values as bitmaps; None past `cap` values or
+        with a NULL."""
+        lookup = self.lookups[place]
+        if None in lookup or (cap is not None and len(lookup) > cap):
+            return None
+        codes = self.arrays[place]
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(lookup) + 1))
+        sorted_ids = ids[order]
+        return {
+            value: as_bitmap(sorted_ids[bounds[code] : bounds[code + 1]])
+            for value, code in lookup.items()
+        }
 
 
 def as_bitmap(ids: Any) -> BitMap:

@@ -57,7 +57,9 @@ class Lines:
 
     def lines_of(self, chosen: BitMap) -> int:
         """How many of the lines belong to the contacts `chosen`."""
-        return len(self.contacts & chosen) + sum(n for c, n in self.extra.items() if c in chosen)
+        return self.contacts.intersection_cardinality(chosen) + sum(
+            n for c, n in self.extra.items() if c in chosen
+        )
 
 
 class Accelerator:
