@@ -62,6 +62,7 @@ class Index:
     company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int64))
     rank: Any = field(default_factory=lambda: np.zeros(1, np.int64))
     dirty: BitMap = field(default_factory=BitMap)  # contacts whose line-order rank is stale
+    owners: Any = None  # persons_of's company column, made again after a change
 
     # -- reading -----------------------------------------------------------------------
 
@@ -111,6 +112,7 @@ class Index:
         self.watermark = watermark
         if not changed:
             return
+        self.owners = None
         marked = list(changed)
         self.universe -= changed
         self.dirty |= changed
@@ -163,11 +165,12 @@ class Index:
         company itself where it names itself as its company)."""
         if not companies:
             return BitMap()
-        top = max(int(companies.max()) + 1, 1)
-        mask = np.zeros(top + 1, bool)
-        mask[as_array(companies)] = True
-        owners = np.where(self.company_of < 0, top, np.minimum(self.company_of, top))
-        return as_bitmap(np.flatnonzero(mask[owners])) & self.universe
+        if self.owners is None:  # company id + 1 per contact, 0 for none (int32: compact)
+            self.owners = (self.company_of + 1).astype(np.int32)
+        mask = np.zeros(int(self.owners.max()) + 1, bool)
+        chosen = as_array(companies) + 1
+        mask[chosen[chosen < len(mask)]] = True
+        return as_bitmap(np.flatnonzero(mask[self.owners])) & self.universe
 
     def alone(self) -> BitMap:
         """The contacts without a company."""
