@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria import fields as registry
 from rapport.criteria.value import Criteria
 from rapport.services.segments._accel_eval import Evaluator, Unsupported
-from rapport.services.segments._accel_state import Index, code_relations
+from rapport.services.segments._accel_state import Index
 from rapport.storage import changes
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.segment_lines import segment_lines
@@ -85,11 +86,12 @@ class Accelerator:
         try:
             with self.sessions.begin() as session:
                 reader = changes.register_reader(session)
+            _wait_for_writers(self.sessions)
             index = Index()
+            with reading(self.sessions) as session:  # short: it holds appends off
+                upto = changes.watermark(session)
             with reading(self.sessions) as session:
-                if is_postgresql(session):
-                    _hold_writers(session)
-                index.load(session, changes.watermark(session))
+                index.load(session, upto)  # what changes meanwhile is re-read from the log
             with self.sessions.begin() as session:
                 changes.reader_seen(session, reader, upto=index.watermark)
             with self.lock:
@@ -222,11 +224,23 @@ def _token(session: Session, segment_id: int) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _hold_writers(session: Session) -> None:
-    """PostgreSQL: wait for the writers that began before the reader was registered (their
-    changes were not recorded) so the base state read next includes them."""
-    tables = ["contacts", *(rel.table.name for rel, _ in code_relations().values())]
-    session.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE MODE"))
+def _wait_for_writers(sessions: Sessions) -> None:
+    """PostgreSQL: wait until the transactions running when the reader registered have
+    ended (their writes may have found no reader and gone unrecorded), so the base state
+    read next includes them; SQLite serializes writers, so the registration came after."""
+    with reading(sessions) as session:
+        if not is_postgresql(session):
+            return
+        horizon = session.scalar(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text"))
+    while True:
+        with reading(sessions) as session:
+            done = session.scalar(
+                text("SELECT pg_snapshot_xmin(pg_current_snapshot()) >= CAST(:h AS xid8)"),
+                {"h": horizon},
+            )
+        if done:
+            return
+        time.sleep(0.05)
 
 
 def _now() -> dt.datetime:
