@@ -16,7 +16,7 @@ transaction, so an action that rolls back reports nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,7 +27,6 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments import _accel_preview
 from rapport.services.segments._definition import definition
 from rapport.services.segments._dependencies import lines_changed, set_dependencies
 from rapport.services.segments._lines import (
@@ -41,7 +40,6 @@ from rapport.services.segments._lines import (
 )
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._skipped import count_skipped
-from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
@@ -53,6 +51,9 @@ from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
 from rapport.storage.db import Sessions, analyze, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
+
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
 
 
 def next_action_no(session: Session, segment_id: int) -> int:
@@ -334,6 +335,8 @@ def remove_matching(
         with reading(sessions) as session:
             header = get_header(session, segment_no)
             if accelerator is not None:
+                from rapport.services.segments import _accel_preview
+
                 fast = _accel_preview.removal_preview(
                     accelerator, session, header, action, parsed, entire_companies=entire_companies
                 )

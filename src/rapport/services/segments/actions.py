@@ -12,14 +12,15 @@ exactly (the same numbers), else by SQL.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments import _accel_preview, _recording
+from rapport.services.segments import _recording
 from rapport.services.segments._lines import count_and_sample, eligible, selection
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add
 from rapport.services.segments._skipped import count_skipped
-from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
@@ -28,6 +29,9 @@ from rapport.services.segments.results import (
     RemovalResult,
 )
 from rapport.storage.db import Sessions, reading
+
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
 
 __all__ = ["AddOptions", "add_contacts", "reduce", "refine"]
 
@@ -49,6 +53,8 @@ def add_contacts(
         with reading(sessions) as session:
             header = get_header(session, segment_no)
             if accelerator is not None:
+                from rapport.services.segments import _accel_preview
+
                 fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
                 if fast is not None:
                     return fast

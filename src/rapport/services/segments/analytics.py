@@ -16,17 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 
 from rapport.criteria import fields as registry
 from rapport.errors import Invalid
-from rapport.services.segments import _accel_preview
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import get_header
-from rapport.services.segments.accelerator import Accelerator
 from rapport.storage.db import Sessions, reading
+
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
 
 MAX_GROUPS = 50  # the largest groups are listed; the rest are summed as "(other)"
 MAX_OVERLAP = 12  # segments compared at once
@@ -84,13 +85,12 @@ def stats(
     value = func.coalesce(column, "").label("value")
     with reading(sessions) as session:
         header = get_header(session, segment_no)
-        fast = (
-            _accel_preview.groups(accelerator, session, header.id, by)
-            if accelerator is not None
-            else None
-        )
-        if fast is not None:
-            return _composition(header.no, by, [Group(*found) for found in fast[0]], fast[1])
+        if accelerator is not None:
+            from rapport.services.segments import _accel_preview
+
+            fast = _accel_preview.groups(accelerator, session, header.id, by)
+            if fast is not None:
+                return _composition(header.no, by, [Group(*g) for g in fast[0]], fast[1])
         source = lines.join(contacts, contacts.c.id == lines.c.contact_id)
         if join is not None:
             source = source.outerjoin(join[0], join[1])
@@ -131,9 +131,12 @@ def overlap(
         raise Invalid(f"give 2 to {MAX_OVERLAP} different segments", where="segments")
     with reading(sessions) as session:
         ids = [get_header(session, no).id for no in nos]
-        fast = _accel_preview.overlap(accelerator, session, ids) if accelerator else None
-        if fast is not None:
-            return Overlap(segment_nos=nos, counts=fast)
+        if accelerator is not None:
+            from rapport.services.segments import _accel_preview
+
+            counted = _accel_preview.overlap(accelerator, session, ids)
+            if counted is not None:
+                return Overlap(segment_nos=nos, counts=counted)
         a, b = lines.alias("a"), lines.alias("b")
         query = (
             select(a.c.segment_id, b.c.segment_id, func.count(func.distinct(a.c.contact_id)))
