@@ -6,6 +6,7 @@ accelerator then reads its base state again; criteria it cannot answer go to SQL
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import func, select, update
@@ -120,4 +121,26 @@ def test_x2_criteria_the_accelerator_cannot_answer_go_to_sql(world, text):
         world, "SEG1", criteria=text, user="U", preview=True, accelerator=accelerator
     )
     assert fast == actions.add_contacts(world, "SEG1", criteria=text, user="U", preview=True)
+    accelerator.close()
+
+
+def test_x2_a_preview_does_not_wait_for_a_writer_appending_to_the_change_log(world):
+    accelerator = Accelerator(world)
+    accelerator.build()
+    writer = world()
+    writer.begin()
+    try:
+        first = writer.scalar(select(func.min(contacts.c.id)))
+        writer.execute(update(contacts).where(contacts.c.id == first).values(country="DE"))
+        started = time.monotonic()
+        fast = actions.add_contacts(
+            world, "SEG1", criteria="country = DE", user="U", preview=True, accelerator=accelerator
+        )
+        assert time.monotonic() - started < 10
+        assert fast == actions.add_contacts(
+            world, "SEG1", criteria="country = DE", user="U", preview=True
+        )
+    finally:
+        writer.rollback()
+        writer.close()
     accelerator.close()

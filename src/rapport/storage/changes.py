@@ -22,6 +22,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rapport.storage.db import is_postgresql
@@ -41,6 +42,19 @@ def watermark(session: Session) -> int:
     until it ends (PostgreSQL; SQLite's write lock does it already)."""
     if is_postgresql(session):
         session.execute(text("LOCK TABLE contact_changes IN SHARE MODE"))
+    return int(session.scalar(select(func.max(contact_changes.c.seq))) or 0)
+
+
+def watermark_now(session: Session) -> int | None:
+    """`watermark` without waiting: None while a writer holds appends to the log open on
+    PostgreSQL (a reader that must answer at once hands the question over instead)."""
+    if not is_postgresql(session):
+        return watermark(session)
+    try:
+        with session.begin_nested():
+            session.execute(text("LOCK TABLE contact_changes IN SHARE MODE NOWAIT"))
+    except OperationalError:
+        return None
     return int(session.scalar(select(func.max(contact_changes.c.seq))) or 0)
 
 

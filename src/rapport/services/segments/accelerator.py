@@ -130,7 +130,9 @@ class Accelerator:
         index, reader = self.index, self.reader
         if index is None or reader is None:
             return None
-        upto = changes.watermark(session)
+        upto = changes.watermark_now(session)
+        if upto is None:  # a writer is appending to the log (PostgreSQL): SQL answers
+            return None
         if not changes.reader_registered(session, reader):
             self.index = self.reader = None
             if not self.building:
