@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text, true
 from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
+from rapport.criteria.tree import And, Expr, Not, Or, SegmentMember
 from rapport.criteria.value import Criteria
 from rapport.services.segments._accel_eval import Evaluator, Unsupported
 from rapport.services.segments._accel_state import Index
@@ -75,6 +76,7 @@ class Accelerator:
         self.seen_at = dt.datetime.min
         self.building = False
         self.thread: threading.Thread | None = None
+        self.last: tuple[tuple[str, int, int], BitMap] | None = None
 
     # -- life --------------------------------------------------------------------------
 
@@ -96,6 +98,7 @@ class Accelerator:
                 changes.reader_seen(session, reader, upto=index.watermark)
             with self.lock:
                 self.index, self.reader, self.segments = index, reader, {}
+                self.last = None
                 self.seen_at = _now()
         finally:
             with self.lock:
@@ -203,7 +206,27 @@ class Accelerator:
         """The contacts the criteria select; Unsupported when SQL must answer."""
         if criteria.subject is not registry.CONTACTS:
             raise Unsupported(criteria.subject.name)
-        return Evaluator(index, self.member_of(session)).ids(criteria.tree)
+        # A keystroke asks the same criteria three times (add, reduce, refine): the last
+        # answer is kept while the index is unchanged (not with `segment(NO)`, whose lines
+        # have a version of their own).
+        key = (criteria.text, id(index), index.watermark)
+        if self.last is not None and self.last[0] == key:
+            return self.last[1]
+        found = Evaluator(index, self.member_of(session)).ids(criteria.tree)
+        if not _reads_segments(criteria.tree):
+            self.last = (key, found)
+        return found
+
+
+def _reads_segments(expr: Expr) -> bool:
+    """Whether `expr` has a `segment(NO)` anywhere."""
+    if isinstance(expr, SegmentMember):
+        return True
+    if isinstance(expr, And | Or):
+        return any(_reads_segments(part) for part in expr.parts)
+    if isinstance(expr, Not):
+        return _reads_segments(expr.operand)
+    return False
 
 
 def _token(session: Session, segment_id: int) -> tuple[Any, ...]:
