@@ -144,3 +144,20 @@ def test_x2_a_preview_does_not_wait_for_a_writer_appending_to_the_change_log(wor
         writer.rollback()
         writer.close()
     accelerator.close()
+
+
+def test_x2_x4_the_heartbeat_keeps_the_changes_a_dynamic_segment_has_not_read(world):
+    accelerator = Accelerator(world)
+    accelerator.build()
+    with world.begin() as session:  # a dynamic segment refreshed before any change
+        session.execute(
+            update(t.SegmentHeader)
+            .where(t.SegmentHeader.no == "SEG1")
+            .values(dynamic=True, refreshed_seq=0)
+        )
+    _touch(world, "DE")
+    assert _add_preview(world, accelerator, "country = DE") is not None  # the reader read it
+    accelerator.seen_at = dt.datetime.min
+    accelerator.heartbeat()
+    assert _logged(world) == 1  # the dynamic segment's next refresh still needs it
+    accelerator.close()

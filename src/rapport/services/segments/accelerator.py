@@ -168,7 +168,7 @@ class Accelerator:
             dynamic = session.scalar(
                 select(func.min(headers.c.refreshed_seq)).where(headers.c.dynamic == true())
             )
-            changes.prune(session, upto=min(upto, int(dynamic)) if dynamic else upto)
+            changes.prune(session, upto=upto if dynamic is None else min(upto, int(dynamic)))
 
     # -- segments ----------------------------------------------------------------------
 
