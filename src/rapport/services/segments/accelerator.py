@@ -81,21 +81,20 @@ class Accelerator:
     # -- life --------------------------------------------------------------------------
 
     def build(self) -> None:
-        """Register as a change reader, then read the whole index (seconds at 1M contacts);
-        until it is built the services answer by SQL."""
+        """Register as a change reader, then read the whole index (about a minute of CPU at
+        1M contacts); until it is built the services answer by SQL. A build that fails
+        takes its registration back (the triggers need not record for it)."""
         with self.lock:
             self.building = True
         try:
             with self.sessions.begin() as session:
                 reader = changes.register_reader(session)
-            _wait_for_writers(self.sessions)
-            index = Index()
-            with reading(self.sessions) as session:  # short: it holds appends off
-                upto = changes.watermark(session)
-            with reading(self.sessions) as session:
-                index.load(session, upto)  # what changes meanwhile is re-read from the log
-            with self.sessions.begin() as session:
-                changes.reader_seen(session, reader, upto=index.watermark)
+            try:
+                index = self._read(reader)
+            except BaseException:
+                with self.sessions.begin() as session:
+                    changes.unregister_reader(session, reader)
+                raise
             with self.lock:
                 self.index, self.reader, self.segments = index, reader, {}
                 self.last = None
@@ -103,6 +102,17 @@ class Accelerator:
         finally:
             with self.lock:
                 self.building = False
+
+    def _read(self, reader: int) -> Index:
+        _wait_for_writers(self.sessions)
+        index = Index()
+        with reading(self.sessions) as session:  # short: it holds appends off
+            upto = changes.watermark(session)
+        with reading(self.sessions) as session:
+            index.load(session, upto)  # what changes meanwhile is re-read from the log
+        with self.sessions.begin() as session:
+            changes.reader_seen(session, reader, upto=index.watermark)
+        return index
 
     def start(self) -> threading.Thread:
         """Build in a background thread (the server starts serving at once)."""
