@@ -24,12 +24,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import api, web
 from rapport.errors import RapportError
 from rapport.server import openapi, problems
-from rapport.server.background import job_loop, refresh_loop, webhook_loop
+from rapport.server.background import accelerator_loop, job_loop, refresh_loop, webhook_loop
 from rapport.server.context import ServerContext
 from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
 from rapport.server.text_input import refuse_nul
+from rapport.services.segments.accelerator import Accelerator
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
 from rapport.web.render import error_page
@@ -38,9 +39,12 @@ log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
 
 
-def create_app(settings: Settings, sessions: Sessions, *, background: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings, sessions: Sessions, *, background: bool = True, accelerate: bool = False
+) -> FastAPI:
     """The application for one database; `sessions` is already migrated. With `background`
-    the app runs jobs and sends the webhooks' outbox while it runs."""
+    the app runs jobs and sends the webhooks' outbox while it runs; with `accelerate` it
+    keeps the preview accelerator (X2, X6), built in the background once it starts."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,7 +52,8 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
         loops = (
             [job_loop(context), webhook_loop(context), refresh_loop(context)] if background else []
         )
-        for loop in loops:
+        keeping = accelerator_loop(context)
+        for loop in [*loops, keeping] if keeping else loops:
             loop.start()
         if background:
             context.wake_jobs = loops[0].wake
@@ -56,6 +61,9 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
         yield
         for loop in loops:
             loop.stop()
+        if keeping is not None and context.accelerator is not None:
+            keeping.stop()
+            context.accelerator.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -66,7 +74,12 @@ def create_app(settings: Settings, sessions: Sessions, *, background: bool = Tru
         docs_url=None,
         redoc_url=None,
     )
-    context = ServerContext(settings=settings, sessions=sessions, secret_key=secret_key(settings))
+    context = ServerContext(
+        settings=settings,
+        sessions=sessions,
+        secret_key=secret_key(settings),
+        accelerator=Accelerator(sessions) if accelerate else None,
+    )
     app.state.rapport = context
     guards = [Depends(authorize), Depends(refuse_nul)]
     for router in api.ROUTERS:

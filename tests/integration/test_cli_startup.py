@@ -29,6 +29,7 @@ HEAVY = (
     "starlette",
     "pyspark",
     "pyarrow",
+    "pyroaring",  # the server's preview accelerator
 )
 # The criteria engine: its grammar (lark) and the compiler are for commands given criteria.
 CRITERIA = ("lark", "rapport.criteria")

@@ -165,7 +165,13 @@ def post_action(no: str, body: ActionBody, ctx: Context, who: Who) -> JSONRespon
     if body.type == "add":
         options = actions.AddOptions(**{name: body.flag(name) for name in ADD_OPTIONS})
         added = actions.add_contacts(
-            ctx.sessions, no, criteria=criteria, options=options, user=user, preview=body.preview
+            ctx.sessions,
+            no,
+            criteria=criteria,
+            options=options,
+            user=user,
+            preview=body.preview,
+            accelerator=ctx.accelerator,
         )
         return answer(added)
     remove = actions.reduce if body.type == "reduce" else actions.refine
@@ -177,6 +183,7 @@ def post_action(no: str, body: ActionBody, ctx: Context, who: Who) -> JSONRespon
         keep_criteria=body.flag("keep_criteria"),
         user=user,
         preview=body.preview,
+        accelerator=ctx.accelerator,
     )
     return answer(result)
 

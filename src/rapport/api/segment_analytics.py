@@ -39,7 +39,7 @@ def segment_stats(
     ],
 ) -> JSONResponse:
     """X6: the largest groups first; the groups past the fiftieth are summed in `other`."""
-    return answer(analytics.stats(ctx.sessions, no, by=by))
+    return answer(analytics.stats(ctx.sessions, no, by=by, accelerator=ctx.accelerator))
 
 
 @router.get(
@@ -63,4 +63,4 @@ def segment_overlap(
 ) -> JSONResponse:
     """X6: `counts[i][j]` is the number of contacts on both segment i and segment j, the
     segment of the path first (the diagonal: each segment's own contacts)."""
-    return answer(analytics.overlap(ctx.sessions, [no, *with_]))
+    return answer(analytics.overlap(ctx.sessions, [no, *with_], accelerator=ctx.accelerator))

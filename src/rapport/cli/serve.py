@@ -40,7 +40,7 @@ def serve(
             "this database has no admin; create one first: "
             "rapport user add NAME --role admin --password-stdin"
         )
-    app = create_app(st.settings, st.sessions)
+    app = create_app(st.settings, st.sessions, accelerate=True)
     output.message(f"Rapport serves http://{host}:{port}/ (API: http://{host}:{port}/api/docs)")
     uvicorn.run(
         app,

@@ -74,6 +74,21 @@ def job_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
 SERVER_USER = "RAPPORT"  # the user a scheduled refresh is recorded under
 
 
+def accelerator_loop(ctx: ServerContext, *, interval: float = 60.0) -> Loop | None:
+    """X2: builds the preview accelerator, then writes its watermark back and prunes the
+    change sequence every `interval` seconds; None when the server keeps no accelerator."""
+    accelerator = ctx.accelerator
+    if accelerator is None:
+        return None
+
+    def keep() -> None:
+        if accelerator.index is None and not accelerator.building:
+            accelerator.build()
+        accelerator.heartbeat()
+
+    return Loop("accelerator", keep, interval=interval)
+
+
 def refresh_loop(ctx: ServerContext, *, interval: float = 60.0) -> Loop:
     """X4: refreshes the dynamic segments whose `refresh_every` has come round, in
     dependency order; one that fails is logged and tried again at the next round."""

@@ -1,4 +1,5 @@
-"""What one server process holds: its settings, its database and its signing key."""
+"""What one server process holds: its settings, its database, its signing key and its preview
+accelerator."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from rapport.server.limits import SignInLimiter
+from rapport.services.segments.accelerator import Accelerator
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 
@@ -22,6 +24,8 @@ class ServerContext:
     session_absolute_seconds: int = 7 * 24 * 3600
     sign_in_limiter: SignInLimiter = field(default_factory=SignInLimiter)
     wake_jobs: Callable[[], None] = field(default=lambda: None, repr=False)
+    # X2/X6: the in-process preview accelerator (`rapport serve`), or None: SQL answers.
+    accelerator: Accelerator | None = field(default=None, repr=False)
 
 
 def context_of(connection: HTTPConnection) -> ServerContext:

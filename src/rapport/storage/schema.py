@@ -826,6 +826,16 @@ contact_changes = Table(
 )
 
 
+change_readers = Table(
+    "change_readers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watermark", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("seen_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+
 segment_exceptions = Table(
     "segment_exceptions",
     metadata,

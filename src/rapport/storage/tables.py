@@ -578,6 +578,18 @@ class ContactChange(Base):
     contact_id: Mapped[int]
 
 
+class ChangeReader(Base):
+    """A process that keeps a result in step with the contacts through the change sequence
+    (the server's preview accelerator), with the last change it read; while one is
+    registered the triggers record (migration 0010) and pruning keeps what it has not read.
+    A reader not seen for a while is dropped and rebuilds when it finds itself gone."""
+
+    __table__ = schema.change_readers
+    id: Mapped[int]
+    watermark: Mapped[int]
+    seen_at: Mapped[dt.datetime]
+
+
 class SegmentException(Base):
     """X4: a contact removed by hand from a dynamic segment; refreshes leave it out until
     it is added by hand again or taken off the list."""

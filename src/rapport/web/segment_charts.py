@@ -51,7 +51,7 @@ def composition(request: Request, who: Who, ctx: Context, no: str, by: str = "co
     """X6: the segment's composition by `by`, as an SVG bar chart with its numbers."""
     del who
     try:
-        found = data(analytics.stats(ctx.sessions, no, by=by))
+        found = data(analytics.stats(ctx.sessions, no, by=by, accelerator=ctx.accelerator))
     except RapportError as exc:
         return page(request, "segments/_chart.html", 422, error=exc.message, chart=None)
     drawn = bars(found, translator(request))
@@ -84,7 +84,7 @@ def overlap(
     values: dict[str, Any] = {"segments": listed, "chosen": no, "matrix": None, "error": None}
     if no:
         try:
-            found = data(analytics.overlap(ctx.sessions, no))
+            found = data(analytics.overlap(ctx.sessions, no, accelerator=ctx.accelerator))
             top = max((max(row) for row in found["counts"]), default=0)
             values["matrix"] = {
                 "nos": found["segment_nos"],

@@ -57,6 +57,8 @@ def run_action(ctx: Context, no: str, verb: str, form: dict[str, str], **kw: Any
     criteria = form.get("criteria", "")
     flags = options_of(form)
     user = kw.pop("user")
+    if kw.get("preview"):
+        kw["accelerator"] = ctx.accelerator  # X2: counted in memory where it can be
     if verb == "add":
         options = actions.AddOptions(**{name: flags[name] for name in ADD_OPTIONS})
         return actions.add_contacts(

@@ -16,7 +16,7 @@ transaction, so an action that rolls back reports nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -55,6 +55,9 @@ from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
 from rapport.storage.db import Sessions, analyze, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
+
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
 
 
 def next_action_no(session: Session, segment_id: int) -> int:
@@ -327,6 +330,7 @@ def remove_matching(
     user: str,
     preview: bool = False,
     missing: str | None = None,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
@@ -335,6 +339,14 @@ def remove_matching(
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
+            if accelerator is not None:
+                from rapport.services.segments import _accel_preview
+
+                fast = _accel_preview.removal_preview(
+                    accelerator, session, header, action, parsed, entire_companies=entire_companies
+                )
+                if fast is not None:
+                    return fast
             return removal_preview(
                 session, header, action, parsed, entire_companies=entire_companies
             )

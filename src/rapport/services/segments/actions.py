@@ -5,10 +5,14 @@ The criteria are parsed once, here, at the use case's entry (text, the JSON tree
 `Criteria` value). Each action is one transaction of a few set-based statements: the
 criteria compile to one condition on contacts; lines are inserted with INSERT … SELECT, and
 removed lines are marked with the action that removed them (UPDATE … WHERE contact IN
-(SELECT …)) so that undo restores them exactly. A preview reads only: it takes no write lock.
+(SELECT …)) so that undo restores them exactly. A preview reads only: it takes no write lock;
+given the server's `accelerator`, it is counted in memory when the accelerator can answer
+exactly (the same numbers), else by SQL.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
@@ -26,6 +30,9 @@ from rapport.services.segments.results import (
 )
 from rapport.storage.db import Sessions, reading
 
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
+
 __all__ = ["AddOptions", "add_contacts", "reduce", "refine"]
 
 
@@ -37,6 +44,7 @@ def add_contacts(
     options: AddOptions = NO_OPTIONS,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> AddResult:
     """S3 (X2 with `preview`): put the contacts matching `criteria` on the segment, with
     expansion before exclusion and no duplicates unless allowed (reference §2.5)."""
@@ -44,6 +52,12 @@ def add_contacts(
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
+            if accelerator is not None:
+                from rapport.services.segments import _accel_preview
+
+                fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
+                if fast is not None:
+                    return fast
             candidates = selection(parsed, options)
             ids, _ = eligible(session, header, candidates=candidates, options=options)
             added, sample = count_and_sample(session, ids)
@@ -68,6 +82,7 @@ def reduce(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4 Reduce: remove the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
@@ -79,6 +94,7 @@ def reduce(
         keep_criteria=keep_criteria,
         user=user,
         preview=preview,
+        accelerator=accelerator,
     )
 
 
@@ -91,6 +107,7 @@ def refine(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4 Refine: keep only the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
@@ -102,4 +119,5 @@ def refine(
         keep_criteria=keep_criteria,
         user=user,
         preview=preview,
+        accelerator=accelerator,
     )

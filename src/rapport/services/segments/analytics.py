@@ -9,13 +9,14 @@ business_relation, web_source), counted by its code; a relation kept on the comp
 (industry group, business relation) is read on the contact's company, as the criteria do.
 A contact with several codes counts once under each; a contact with none under "". A
 relation row is unique per contact and code, so a plain count(*) per group counts lines.
+Given the server's `accelerator`, the same counts come from its bitmaps when it keeps `by`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 
@@ -24,6 +25,9 @@ from rapport.errors import Invalid
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, reading
+
+if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+    from rapport.services.segments.accelerator import Accelerator
 
 MAX_GROUPS = 50  # the largest groups are listed; the rest are summed as "(other)"
 MAX_OVERLAP = 12  # segments compared at once
@@ -73,12 +77,20 @@ def _dimension(by: str) -> tuple[Any, Any]:
     return column, (table, table.c.contact_id == owner)
 
 
-def stats(sessions: Sessions, segment_no: str, *, by: str) -> Composition:
+def stats(
+    sessions: Sessions, segment_no: str, *, by: str, accelerator: Accelerator | None = None
+) -> Composition:
     """X6: the lines on the segment counted by the contact's `by`, largest groups first."""
     column, join = _dimension(by)
     value = func.coalesce(column, "").label("value")
     with reading(sessions) as session:
         header = get_header(session, segment_no)
+        if accelerator is not None:
+            from rapport.services.segments import _accel_preview
+
+            fast = _accel_preview.groups(accelerator, session, header.id, by)
+            if fast is not None:
+                return _composition(header.no, by, [Group(*g) for g in fast[0]], fast[1])
         source = lines.join(contacts, contacts.c.id == lines.c.contact_id)
         if join is not None:
             source = source.outerjoin(join[0], join[1])
@@ -96,16 +108,22 @@ def stats(sessions: Sessions, segment_no: str, *, by: str) -> Composition:
             )
         )
     groups = [Group(value=str(row.value), lines=int(row.lines)) for row in rows]
+    return _composition(header.no, by, groups, int(total or 0))
+
+
+def _composition(no: str, by: str, groups: list[Group], total: int) -> Composition:
     return Composition(
-        segment_no=header.no,
+        segment_no=no,
         by=by.strip().lower(),
-        no_of_lines=int(total or 0),
+        no_of_lines=total,
         groups=groups[:MAX_GROUPS],
         other=sum(group.lines for group in groups[MAX_GROUPS:]),
     )
 
 
-def overlap(sessions: Sessions, segment_nos: Sequence[str]) -> Overlap:
+def overlap(
+    sessions: Sessions, segment_nos: Sequence[str], *, accelerator: Accelerator | None = None
+) -> Overlap:
     """X6: for each pair of the segments, how many contacts are on both (one GROUP BY over
     a self-join of their lines)."""
     nos = list(dict.fromkeys(no.strip().upper() for no in segment_nos))
@@ -113,6 +131,12 @@ def overlap(sessions: Sessions, segment_nos: Sequence[str]) -> Overlap:
         raise Invalid(f"give 2 to {MAX_OVERLAP} different segments", where="segments")
     with reading(sessions) as session:
         ids = [get_header(session, no).id for no in nos]
+        if accelerator is not None:
+            from rapport.services.segments import _accel_preview
+
+            counted = _accel_preview.overlap(accelerator, session, ids)
+            if counted is not None:
+                return Overlap(segment_nos=nos, counts=counted)
         a, b = lines.alias("a"), lines.alias("b")
         query = (
             select(a.c.segment_id, b.c.segment_id, func.count(func.distinct(a.c.contact_id)))
