@@ -2,7 +2,8 @@
 against a real `rapport serve` on loopback.
 
     .venv/bin/python benchmarks/load_api.py [--clients 50] [--seconds 30]
-        [--db URL | --engine sqlite|postgresql --contacts N] [--lines N] [--json-out FILE]
+        [--db URL | --engine sqlite|postgresql --contacts N [--pg-cluster DIR]] [--lines N]
+        [--json-out FILE]
 
 The database: `--db URL` (a database loaded with `rapport demo --contacts N`, used as it
 is), or else a work copy of the synthetic one of `--contacts` (SQLite: a copy of
@@ -210,6 +211,7 @@ def served(url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        sys.stderr.write(f"rapport serve's output:\n{log.read_text()}")
         log.unlink(missing_ok=True)
 
 
@@ -281,7 +283,7 @@ def database(args: argparse.Namespace) -> Iterator[str]:
     if args.db:
         yield args.db
     elif args.engine == "postgresql":
-        with postgres_server(None) as server:
+        with postgres_server(args.pg_cluster) as server:
             url = build_pg(server, args.contacts)
             try:
                 yield url
@@ -302,6 +304,9 @@ def main() -> int:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--contacts", type=int, default=100_000, help="without --db")
     parser.add_argument("--lines", type=int, default=0, help="default: half of --contacts")
+    parser.add_argument(
+        "--pg-cluster", type=Path, help="keep the PostgreSQL cluster (and its data) in DIR"
+    )
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     with database(args) as url:
