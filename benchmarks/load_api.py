@@ -187,8 +187,9 @@ async def run_clients(base_url: str, token: str, workload: Workload, args: Any) 
 
 
 @contextlib.contextmanager
-def served(url: str) -> Iterator[str]:
-    """`rapport serve` on a free loopback port for the block; its base URL. Stopped with
+def served(url: str) -> Iterator[tuple[str, int]]:
+    """`rapport serve` on a free loopback port for the block; its base URL and process id.
+    Stopped with
     SIGINT (uvicorn's graceful shutdown), then killed if it has not ended in 60 s."""
     port = free_port()
     environment = {**os.environ, "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32)}
@@ -203,7 +204,7 @@ def served(url: str) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base, server, log)
-        yield base
+        yield base, server.pid
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -257,7 +258,8 @@ def report(figures: dict[str, Any], results: Results, label: str) -> None:
     out.write(
         f"  {figures['requests']:,} requests, {figures['per_second']} per second, "
         f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
-        f"{figures['failures']} failed\n"
+        f"{figures['failures']} failed; the server's CPU "
+        f"{figures['server_cpu_ms_per_request']} ms per request\n"
     )
     for kind, row in sorted(figures["kinds"].items()):
         out.write(
@@ -270,11 +272,21 @@ def report(figures: dict[str, Any], results: Results, label: str) -> None:
 
 def load(url: str, args: argparse.Namespace) -> tuple[dict[str, Any], Results, int]:
     workload = prepare(url, args.lines)
-    with served(url) as base:
-        started = time.perf_counter()
+    with served(url) as (base, pid):
+        started, cpu = time.perf_counter(), cpu_seconds(pid)
         results = asyncio.run(run_clients(base, workload.fixture.token, workload, args))
-        seconds = time.perf_counter() - started
-    return summary(results, seconds), results, workload.contacts
+        seconds, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
+    figures = summary(results, seconds)
+    answered = figures["requests"] + figures["failures"] + len(MIX)
+    figures["server_cpu_ms_per_request"] = round(cpu * 1000 / max(answered, 1), 1)
+    return figures, results, workload.contacts
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) the server process has used so far (Linux /proc):
+    what each request costs the server whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
