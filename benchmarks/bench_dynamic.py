@@ -24,11 +24,10 @@ import argparse
 import random
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from _bench import DATA, build_base
 from sqlalchemy import case, literal, select, update
 
 from rapport.services.segments import dynamic
@@ -37,31 +36,16 @@ from rapport.services.segments.header import create_segment
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, open_database
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
 USER = "BENCH"
 OUT = "BENCH-OUT"
 DELTAS = (0.01, 0.001, 0.0001, 0.0)
 TARGETS = {0.01: 0.3, 0.001: 0.1, 0.0: 0.02}  # seconds, at 1M contacts on SQLite
 
 
-def build_base(contacts: int) -> Path:
-    """The SQLite file with N synthetic contacts, built once (`rapport demo`)."""
-    DATA.mkdir(exist_ok=True)
-    base = DATA / f"contacts-{contacts}.db"
-    if not base.exists():
-        partial = base.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        rapport = Path(sys.executable).with_name("rapport")
-        print(f"building {base} (rapport demo --contacts {contacts:,}) …", flush=True)
-        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-            [str(rapport), "--db", f"sqlite:///{partial}", "demo", "--contacts", str(contacts)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        partial.rename(base)
+def work_copy(contacts: int) -> Path:
+    """A work copy of the SQLite file with N synthetic contacts (built once)."""
     work = DATA / f"dynamic-{contacts}.db"
-    shutil.copyfile(base, work)
+    shutil.copyfile(build_base(contacts), work)
     return work
 
 
@@ -102,7 +86,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", default="")
     args = parser.parse_args()
-    url = args.db or f"sqlite:///{build_base(args.contacts)}"
+    url = args.db or f"sqlite:///{work_copy(args.contacts)}"
     sessions = open_database(url)
     ids = synthetic_ids(sessions)
     total = len(ids)

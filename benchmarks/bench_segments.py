@@ -47,23 +47,19 @@ tests/test_benchmark_guard.py).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import pwd
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, exists, func, select, text
+from _bench import DATA, admin, build_base, build_pg, context, postgres_server
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
 from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
@@ -72,8 +68,6 @@ from rapport.services.segments.history import go_back
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, open_database
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
 USER = "jim"
 HALF = 500_000
 # The guard fails when a ratio to the hand-written statement grows past this factor.
@@ -522,25 +516,6 @@ def measure(url: str, op: str, variant: str, segment: str, sample: int = 0) -> d
 # --- The parent: data, segments, resets, the table ----------------------------------------
 
 
-def build_base(contacts: int) -> Path:
-    """The database with N synthetic contacts, built once (`rapport demo`)."""
-    base = DATA / f"contacts-{contacts}.db"
-    if base.exists():
-        return base
-    DATA.mkdir(exist_ok=True)
-    partial = base.with_suffix(".partial.db")
-    partial.unlink(missing_ok=True)
-    rapport = Path(sys.executable).with_name("rapport")
-    print(f"building {base} (rapport demo --contacts {contacts:,}) …", flush=True)
-    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-        [str(rapport), "--db", f"sqlite:///{partial}", "demo", "--contacts", str(contacts)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    partial.rename(base)
-    return base
-
-
 def prepare(sessions: Sessions, contacts: int) -> dict[str, str]:
     """The four segments (created and filled with the services; untimed)."""
     nos = {}
@@ -654,109 +629,6 @@ def bc_extrapolated(
     run = measure(url, op, "bc", no, sample)
     run["seconds"] = run["seconds"] * int(total or 0) / sample
     return run
-
-
-# --- PostgreSQL: a throwaway server and the database built once --------------------------
-
-
-def as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def pg_bindir() -> Path:
-    out = subprocess.check_output(["pg_config", "--bindir"], text=True).strip()  # noqa: S607
-    return Path(out)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def postgres_server(keep: Path | None) -> Iterator[str]:
-    """A PostgreSQL server on loopback for this run (default durability settings); yields
-    its base URL and is stopped at the end, also on error. Without `keep`, its cluster is a
-    temporary directory removed at the end."""
-    bindir = pg_bindir()
-    base = keep or Path(tempfile.mkdtemp(prefix="rapport-bench-pg-"))
-    base.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        entry = pwd.getpwnam("postgres")
-        os.chown(base, entry.pw_uid, entry.pw_gid)
-    data, port = base / "data", free_port()
-    try:
-        if not (data / "PG_VERSION").exists():
-            subprocess.run(  # noqa: S603
-                as_postgres(
-                    [
-                        *(str(bindir / "initdb"), "-D", str(data), "-U", "postgres"),
-                        *("-A", "trust", "-E", "UTF8", "--no-locale"),
-                    ]
-                ),
-                check=True,
-                capture_output=True,
-            )
-        subprocess.run(  # noqa: S603
-            as_postgres(
-                [
-                    *(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w"),
-                    *("-o", f"-h 127.0.0.1 -p {port} -k {base}", "start"),
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        print(f"PostgreSQL server in {base} on port {port}", flush=True)
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-        finally:
-            subprocess.run(  # noqa: S603
-                as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                check=False,
-                capture_output=True,
-            )
-    finally:
-        if keep is None:
-            shutil.rmtree(base, ignore_errors=True)
-
-
-def admin(server: str, statement: str) -> list[Any]:
-    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            result = connection.execute(text(statement))
-            return list(result.scalars()) if result.returns_rows else []
-    finally:
-        engine.dispose()
-
-
-def build_pg(server: str, contacts: int) -> str:
-    """The database `contacts_<N>` built once (`rapport demo`, which analyzes what it
-    loads), cloned into a work database for this run; the work database's URL."""
-    base, work = f"contacts_{contacts}", f"work_{os.getpid()}"
-    existing = admin(server, "SELECT datname FROM pg_database")
-    if base not in existing:
-        partial = f"{base}_partial"
-        if partial in existing:
-            admin(server, f"DROP DATABASE {partial}")
-        admin(server, f"CREATE DATABASE {partial}")
-        rapport = Path(sys.executable).with_name("rapport")
-        print(f"building {base} (rapport demo --contacts {contacts:,}) …", flush=True)
-        started = time.perf_counter()
-        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-            [str(rapport), "--db", f"{server}/{partial}", "demo", "--contacts", str(contacts)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        admin(server, f"ALTER DATABASE {partial} RENAME TO {base}")
-        print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
-    started = time.perf_counter()
-    admin(server, f"CREATE DATABASE {work} TEMPLATE {base} STRATEGY FILE_COPY")
-    size = admin(server, f"SELECT pg_size_pretty(pg_database_size('{work}'))")[0]
-    print(f"cloned {base} ({size}) in {time.perf_counter() - started:.1f} s", flush=True)
-    return f"{server}/{work}"
 
 
 CLI = {
@@ -895,22 +767,6 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
-
-
-def context() -> dict[str, Any]:
-    """When, on what code and under what load the figures were taken, and the command."""
-    commit = subprocess.run(  # noqa: S603
-        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],  # noqa: S607
-        check=False,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": commit,
-        "load": os.getloadavg()[0],
-        "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
-    }
 
 
 def regressions(results: dict[str, list[dict[str, Any]]], recorded: dict) -> list[str]:

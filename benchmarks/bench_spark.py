@@ -28,13 +28,12 @@ import datetime as dt
 import resource
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _bench import build_base
 from sqlalchemy import delete, select
 
 from rapport.criteria.value import Criteria
@@ -47,31 +46,11 @@ from rapport.storage import spark
 from rapport.storage import tables as t
 from rapport.storage.db import Sessions, open_database
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
 USER = "jim"
 ADD_CRITERIA = (
     "industry_group in (RETAIL, WHOLESALE, MANUFACT) and mailing_group = NEWSLETTER"
     " and post_code matches '1000..4999'"
 )
-
-
-def build_base(contacts: int) -> Path:
-    """The database with N synthetic contacts, built once (`rapport demo`)."""
-    base = DATA / f"contacts-{contacts}.db"
-    if base.exists():
-        return base
-    DATA.mkdir(exist_ok=True)
-    partial = base.with_suffix(".partial.db")
-    partial.unlink(missing_ok=True)
-    rapport = Path(sys.executable).parent / "rapport"
-    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-        [str(rapport), "--db", f"sqlite:///{partial}", "demo", "--contacts", str(contacts)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    partial.rename(base)
-    return base
 
 
 def timed(action: Callable[[], object], runs: int, reset: Callable[[], None]) -> float:

@@ -25,44 +25,20 @@ import argparse
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _bench import DATA, api_fixture, build_base
 from fastapi.testclient import TestClient
 
 from rapport.app import create_app
-from rapport.services.segments.actions import AddOptions, add_contacts
-from rapport.services.segments.header import create_segment
-from rapport.services.users import accounts, tokens
 from rapport.settings import Settings
 from rapport.storage.db import open_database
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
 USER = "benchweb"
 TARGET_MS = 200.0
-
-
-def build_base(contacts: int) -> Path:
-    """The database with N synthetic contacts, built once (`rapport demo`)."""
-    base = DATA / f"contacts-{contacts}.db"
-    if base.exists():
-        return base
-    DATA.mkdir(exist_ok=True)
-    partial = base.with_suffix(".partial.db")
-    partial.unlink(missing_ok=True)
-    rapport = Path(sys.executable).with_name("rapport")
-    sys.stderr.write(f"building {base} (rapport demo --contacts {contacts:,}) …\n")
-    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-        [str(rapport), "--db", f"sqlite:///{partial}", "demo", "--contacts", str(contacts)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    partial.rename(base)
-    return base
 
 
 def timed(client: TestClient, url: str, runs: int) -> float:
@@ -91,16 +67,8 @@ def main() -> int:
         shutil.copyfile(base, work)
         url = f"sqlite:///{work}"
         sessions = open_database(url)
-        accounts.add_user(sessions, USER, role="marketer")
-        token = tokens.create_token(sessions, USER, name="bench").token
-        no = create_segment(sessions, description="Benchmark card", user=USER).no
-        add_contacts(
-            sessions,
-            no,
-            criteria=f"no matches 'SC0000001..SC{lines:07d}'",
-            options=AddOptions(ignore_exclusion=True),
-            user=USER,
-        )
+        fixture = api_fixture(sessions, user=USER, lines=lines)
+        token, no = fixture.token, fixture.segment
         app = create_app(Settings(database_url=url, secret_key=secrets.token_urlsafe(32)), sessions)
         with TestClient(app) as client:
             client.headers["authorization"] = f"Bearer {token}"

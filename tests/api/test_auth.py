@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from rapport.services.users import accounts, audit, tokens
+from rapport.storage.tables import ApiToken
 from tests.api.conftest import PASSWORD
 
 
@@ -34,6 +38,41 @@ def test_a_bearer_token_acts_as_its_user_and_records_its_last_use(client_as, ses
     assert answer.json()["role"] == "marketer"
     listed = tokens.get_all(sessions, user=users["marketer"].name)
     assert listed[0].last_used_at is not None
+
+
+def test_a_token_s_last_use_is_written_at_most_once_a_minute(sessions, users):
+    """SPEC §7: each API call looks its token up; the last-used time is written only when
+    the one recorded is a minute old, so reads do not write on every call."""
+    name = users["viewer"].name
+    token = tokens.create_token(sessions, name, name="minute").token
+    assert tokens.user_for_token(sessions, token).name == name
+    first = next(t for t in tokens.get_all(sessions, user=name) if t.name == "minute")
+    assert tokens.user_for_token(sessions, token).name == name
+    again = next(t for t in tokens.get_all(sessions, user=name) if t.name == "minute")
+    assert again.last_used_at == first.last_used_at
+    with sessions.begin() as session:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == first.id)
+            .values(last_used_at=first.last_used_at - dt.timedelta(minutes=2))
+        )
+    tokens.user_for_token(sessions, token)
+    later = next(t for t in tokens.get_all(sessions, user=name) if t.name == "minute")
+    assert later.last_used_at >= first.last_used_at
+
+
+def test_a_revoked_token_or_a_disabled_user_is_refused_at_the_next_lookup(sessions, users):
+    """SPEC §7, §10: no cache between the token and its user."""
+    name = users["marketer"].name
+    revoked = tokens.create_token(sessions, name, name="revoked")
+    kept = tokens.create_token(sessions, name, name="kept").token
+    assert tokens.user_for_token(sessions, revoked.token) is not None
+    tokens.revoke(sessions, revoked.id)
+    assert tokens.user_for_token(sessions, revoked.token) is None
+    assert tokens.user_for_token(sessions, kept).role.value == "marketer"
+    accounts.disable(sessions, name)
+    assert tokens.user_for_token(sessions, kept) is None
+    assert tokens.user_for_token(sessions, "rap_not-a-token") is None
 
 
 def test_sign_in_sets_an_httponly_samesite_cookie_that_is_secure_only_over_https(app, users):

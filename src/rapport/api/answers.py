@@ -2,39 +2,27 @@
 one function, and the record versions of concurrent editing as `ETag` / `If-Match`.
 
 `plain` turns a result (a dataclass, a list of them, a dict of rows) into JSON values the
-way the CLI writes them: dates as ISO text, a whole decimal as an integer, another as a
-number; a timestamp, kept in UTC without an offset, is sent with its offset (RFC 3339,
-as `pages.Timestamp`). Every route that answers a service result answers `plain(result)`.
+way the CLI writes them (`shapes.jsonable`): dates as ISO text, a whole decimal as an
+integer, another as a number; a timestamp, kept in UTC without an offset, is sent with its
+offset (RFC 3339, as `pages.Timestamp`). Every route that answers a service result answers
+`plain(result)`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool
 
+from rapport.api.shapes import jsonable
+
 
 def plain(value: Any) -> Any:
     """`value` as JSON values, in the shape and the types of the CLI's `--json`."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    return jsonable(value)
 
 
 def answer(

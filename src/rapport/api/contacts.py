@@ -67,7 +67,7 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def card_json(card: ContactCard) -> dict[str, Any]:
-    shape: dict[str, Any] = jsonable(dataclasses.asdict(card))
+    shape: dict[str, Any] = jsonable(card)
     for name in ASSIGNMENT_LISTS:
         shape[name] = [_flat(item) for item in shape[name]]
     return shape

@@ -11,7 +11,7 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -19,23 +19,41 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import create_model
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
 
 def jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, PurePath):
-        return str(value)
-    return value
+    """`value` as JSON values. The conversion is chosen once per type (a page of lines is
+    thousands of values, most of them text and numbers, which are returned at once)."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    convert = _CONVERSIONS.get(kind)
+    if convert is None:
+        convert = _CONVERSIONS[kind] = _conversion(kind)
+    return convert(value)
+
+
+_CONVERSIONS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _conversion(kind: type) -> Callable[[Any], Any]:
+    if issubclass(kind, Mapping):
+        return lambda value: {str(k): jsonable(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(kind):
+        names = tuple(field.name for field in dataclasses.fields(kind))
+        return lambda value: {name: jsonable(getattr(value, name)) for name in names}
+    if issubclass(kind, list | tuple):
+        return lambda value: [jsonable(item) for item in value]
+    if issubclass(kind, dt.datetime):
+        return lambda value: (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if issubclass(kind, dt.date | dt.time):
+        return lambda value: value.isoformat()
+    if issubclass(kind, Decimal):
+        return lambda value: int(value) if value == value.to_integral_value() else float(value)
+    if issubclass(kind, PurePath):
+        return str
+    return lambda value: value
 
 
 def answer(value: Any, *, status: int = 200) -> JSONResponse:

@@ -63,10 +63,14 @@ def get_page(
     return Chunk(items, more=len(headers) > limit)
 
 
+# The lines' company, aliased once: an alias's columns are gathered on first use, which
+# costs more than the rest of a page's statement.
+_company = contacts.alias("company")
+
+
 def lines_select(segment_id: int) -> Select[Any]:
     """The lines on a segment in line order, with the contact's no. and names (the shape of
     `segment show --json`'s lines)."""
-    company = contacts.alias("company")
     return (
         select(
             lines.c.line_no,
@@ -74,12 +78,12 @@ def lines_select(segment_id: int) -> Select[Any]:
             contacts.c.name.label("contact_name"),
             contacts.c.type.label("contact_type"),
             lines.c.contact_company_no,
-            func.coalesce(company.c.name, "").label("contact_company_name"),
+            func.coalesce(_company.c.name, "").label("contact_company_name"),
             *(lines.c[name] for name in LINE_FIELDS),
         )
         .select_from(
             lines.outerjoin(contacts, contacts.c.id == lines.c.contact_id).outerjoin(
-                company, company.c.no == lines.c.contact_company_no
+                _company, _company.c.no == lines.c.contact_company_no
             )
         )
         .where(on_segment(segment_id))

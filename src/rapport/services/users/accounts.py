@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,15 +41,32 @@ class Account:
 
 
 def _read(user: User) -> Account:
+    return account_of({name: getattr(user, name) for name in ACCOUNT_COLUMNS})
+
+
+ACCOUNT_COLUMNS = (
+    "name",
+    "full_name",
+    "role",
+    "salesperson_code",
+    "password_hash",
+    "language_code",
+    "disabled",
+    "created_at",
+)
+
+
+def account_of(row: Mapping[Any, Any]) -> Account:
+    """The account of a users row (its ACCOUNT_COLUMNS)."""
     return Account(
-        name=user.name,
-        full_name=user.full_name,
-        role=Role(user.role),
-        salesperson_code=user.salesperson_code,
-        language_code=user.language_code,
-        disabled=user.disabled,
-        has_password=bool(user.password_hash),
-        created_at=user.created_at,
+        name=row["name"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        salesperson_code=row["salesperson_code"],
+        language_code=row["language_code"],
+        disabled=row["disabled"],
+        has_password=bool(row["password_hash"]),
+        created_at=row["created_at"],
     )
 
 
