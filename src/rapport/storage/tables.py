@@ -288,6 +288,8 @@ class IdempotentRequest(Base):
     request: Mapped[str] = mapped_column(String(300))  # method and path
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+    # JSON: the answer's headers a retry needs again (Location, ETag, Content-Type)
+    headers: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
