@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import NotFound, RapportError
-from rapport.storage.db import Sessions, reading
+from rapport.services.jobs import _running
+from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.tables import Job
 
 log = logging.getLogger("rapport.jobs")
@@ -47,17 +49,42 @@ class JobFailed(RapportError):
 
 
 class Progress:
-    """What a running job reports: how far it is and what it has to say."""
+    """What a running job reports: how far it is and what it has to say. Every update is
+    kept in this process at once (`_running`) and written to the job's row for the other
+    processes, except beside a write lock the job holds itself (`beside_write_lock`)."""
 
     def __init__(self, sessions: Sessions, job_id: int) -> None:
         self.sessions, self.job_id = sessions, job_id
+        self._row_waits = False
 
     def update(self, done: int, total: int | None = None) -> None:
+        _running.keep(self.job_id, done, total)
+        if not self._row_waits:
+            self._write(done, total)
+
+    def _write(self, done: int, total: int | None) -> None:
         values: dict[str, Any] = {"done": done}
         if total is not None:
             values["total"] = total
         with self.sessions.begin() as session:
             session.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+    @contextmanager
+    def beside_write_lock(self) -> Iterator[None]:
+        """While the block holds the database's write lock (an import): on PostgreSQL the row
+        is still written, from a connection of its own that needs no lock the block holds;
+        on SQLite it would wait for the block's own lock, so the progress is kept in this
+        process only (the API of this process reads it) and the row gets the last value
+        when the block ends."""
+        engine = self.sessions.kw["bind"]
+        self._row_waits = not is_postgresql(engine)
+        try:
+            yield
+        finally:
+            waited, self._row_waits = self._row_waits, False
+            last = _running.get(self.job_id)
+            if waited and last is not None:
+                self._write(*last)
 
     def say(self, message: str) -> None:
         with self.sessions.begin() as session:
@@ -117,8 +144,12 @@ def submit(
 
 
 def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = None) -> JobRead:
-    """A job as its row says, with the live count of its work while it is not finished."""
+    """A job as its row says, with the live count of its work while it is not finished
+    (kept by this process, or counted from the work's own queue)."""
     done, total = job.done, job.total
+    kept = _running.get(job.id) if job.state == RUNNING else None
+    if kept is not None:
+        done, total = kept[0], kept[1] if kept[1] is not None else total
     watcher = (live or {}).get(job.kind)
     if watcher is not None and job.state not in FINISHED:
         counted = watcher(session, json.loads(job.params))
@@ -176,6 +207,7 @@ def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
 def _finish(sessions: Sessions, job_id: int, **values: Any) -> None:
     with sessions.begin() as session:
         session.execute(update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **values))
+    _running.forget(job_id)
 
 
 def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:

@@ -3,9 +3,11 @@
 - `deliver`: deliver the queued entries of a logged segment (L3, X8); its progress is the
   delivery queue itself (entries no longer pending, of all its entries).
 - `import`: import an uploaded file into a table (K4); the file is removed once imported.
-  Its rows are counted at the end: the import holds the write lock while it works, so it
-  cannot write progress beside it. A file with bad rows fails the job with the bad-row report
-  as its error and every bad row (line, column, reason) in its result, as
+  Its total is the file's records (counted when it was queued); done follows the records
+  read, chunk by chunk, while the import runs. The import holds the write lock meanwhile,
+  so on SQLite its progress is kept by this process (`Progress.beside_write_lock`) and
+  written to the job's row at the end. A file with bad rows fails the job with the bad-row
+  report as its error and every bad row (line, column, reason) in its result, as
   `rapport import --json` lists them.
 - `refresh`: refresh a dynamic segment by delta (X4), as the user who asked for it.
 """
@@ -56,13 +58,15 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
 
         path, table = Path(str(params["path"])), str(params["table"])
         try:
-            done = imports.import_table(
-                sessions,
-                table,
-                path,
-                skip_bad_rows=bool(params.get("skip_bad_rows")),
-                update=bool(params.get("update")),
-            )
+            with progress.beside_write_lock():
+                done = imports.import_table(
+                    sessions,
+                    table,
+                    path,
+                    skip_bad_rows=bool(params.get("skip_bad_rows")),
+                    update=bool(params.get("update")),
+                    on_progress=progress.update,
+                )
         except imports.BadFile as exc:
             nothing = imports.ImportResult(table, 0, 0, exc.bad_rows)
             raise JobFailed(exc.message, asdict(nothing)) from exc
@@ -70,8 +74,6 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
             path.unlink(missing_ok=True)
             with suppress(OSError):  # the upload's own folder, once empty
                 path.parent.rmdir()
-        rows = done.inserted + done.updated + len(done.bad_rows)
-        progress.update(rows, rows)
         return asdict(done)
 
     return {DELIVER: deliver, IMPORT: import_file, REFRESH: refresh}

@@ -73,14 +73,19 @@ def import_upload(
     """K4: import the saved upload at `path` into `table` as a job (which removes the file
     once read). What can be told before (an unknown table, a file that is not a CSV or a
     workbook, a header without the table's columns) is refused now, nothing queued, and
-    the file removed."""
+    the file removed. The job's total is the file's number of records."""
     try:
         name = tables.get(table).name
-        imports.check_upload(name, path)
+        rows = imports.check_upload(name, path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     params = {"table": name, "path": str(path), "skip_bad_rows": skip_bad_rows, "update": update}
     return queue.submit(
-        sessions, kind=IMPORT, params=params, by=by, message=f"Importing {path.name} into {name}."
+        sessions,
+        kind=IMPORT,
+        params=params,
+        by=by,
+        total=rows,
+        message=f"Importing {path.name} into {name}.",
     )
