@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import NotFound, RapportError
+from rapport.errors import Conflict, NotFound, RapportError
 from rapport.services.jobs import _running
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.tables import Job
@@ -22,6 +23,7 @@ log = logging.getLogger("rapport.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = (DONE, FAILED)
+ROW_EVERY = 0.25  # seconds between two writes of a job's progress row (the last one is kept)
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,15 @@ class Progress:
     def __init__(self, sessions: Sessions, job_id: int) -> None:
         self.sessions, self.job_id = sessions, job_id
         self._row_waits = False
+        self._written = 0.0
 
     def update(self, done: int, total: int | None = None) -> None:
+        """How far the job is; the row is written at most every ROW_EVERY seconds (and
+        with the last value when the job ends)."""
         _running.keep(self.job_id, done, total)
-        if not self._row_waits:
+        if not self._row_waits and time.monotonic() - self._written >= ROW_EVERY:
             self._write(done, total)
+            self._written = time.monotonic()
 
     def _write(self, done: int, total: int | None) -> None:
         values: dict[str, Any] = {"done": done}
@@ -205,6 +211,10 @@ def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
 
 
 def _finish(sessions: Sessions, job_id: int, **values: Any) -> None:
+    """Record the job's end, with the last progress it reported."""
+    last = _running.get(job_id)
+    if last is not None:
+        values = {"done": last[0], **({"total": last[1]} if last[1] is not None else {}), **values}
     with sessions.begin() as session:
         session.execute(update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **values))
     _running.forget(job_id)
@@ -230,6 +240,27 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
     else:
         _finish(sessions, job_id, state=DONE, result=json.dumps(result, default=str))
     return True
+
+
+def delete(sessions: Sessions, job_id: int) -> None:
+    """Forget a finished job; one queued or running is refused (it cannot be stopped)."""
+    with sessions.begin() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"there is no job {job_id}")
+        if job.state not in FINISHED:
+            raise Conflict(f"job {job_id} is {job.state}; only a finished job can be deleted")
+        session.delete(job)
+
+
+def get_kept(sessions: Sessions, ids: set[int], *, finished_since: dt.datetime) -> set[int]:
+    """Of the jobs `ids`, those that still exist and have not finished before
+    `finished_since` (queued, running, or finished since)."""
+    query = select(Job.id).where(
+        Job.id.in_(sorted(ids)), (Job.finished_at.is_(None)) | (Job.finished_at >= finished_since)
+    )
+    with reading(sessions) as session:
+        return set(session.scalars(query))
 
 
 def resume_interrupted(sessions: Sessions) -> int:

@@ -10,10 +10,16 @@
   report as its error and every bad row (line, column, reason) in its result, as
   `rapport import --json` lists them.
 - `refresh`: refresh a dynamic segment by delta (X4), as the user who asked for it.
+- `export`: export a table (K4) or a segment's contacts (S13) to a file in the job's folder
+  (`files`), streamed: rows from a server-side cursor in batches, an XLSX written in
+  openpyxl's write-only mode, so memory stays flat; done/total count the rows written.
+  Its result names the file, its format, its rows and when it will be removed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import asdict
@@ -24,7 +30,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import DeliveryStatus
-from rapport.services.jobs.queue import JobFailed, LiveProgress, Progress, Runner
+from rapport.services.jobs import files
+from rapport.services.jobs.queue import JobFailed, LiveProgress, Progress, Runner, utcnow
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Delivery, InteractionLogEntry
@@ -76,7 +83,54 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
                 path.parent.rmdir()
         return asdict(done)
 
-    return {DELIVER: deliver, IMPORT: import_file, REFRESH: refresh}
+    return {
+        DELIVER: deliver,
+        IMPORT: import_file,
+        REFRESH: refresh,
+        files.EXPORT: lambda sessions, params, progress: export(
+            sessions, params, progress, settings=settings
+        ),
+    }
+
+
+def export(
+    sessions: Sessions, params: Mapping[str, Any], progress: Progress, *, settings: Settings
+) -> dict[str, Any]:
+    """K4/S13: write the export to the job's folder; its result is what a download needs."""
+    from rapport.services.segments import outputs
+    from rapport.services.transfer import exports
+
+    folder = files.folder_of(settings, progress.job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / str(params["filename"])
+    try:
+        if "segment" in params:
+            rows = outputs.export_contacts(
+                sessions, str(params["segment"]), path=path, on_progress=progress.update
+            ).rows
+        else:
+            where = params.get("where")
+            rows = exports.export_table(
+                sessions,
+                str(params["table"]),
+                where=str(where) if where else None,
+                path=path,
+                on_progress=progress.update,
+            ).rows
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    kept_until = utcnow() + dt.timedelta(hours=settings.export_hours)
+    subject = (
+        {"segment_no": params["segment"]} if "segment" in params else {"table": params["table"]}
+    )
+    return {
+        **subject,
+        "rows": rows,
+        "format": params["format"],
+        "filename": path.name,
+        "kept_until": kept_until.isoformat(),
+    }
 
 
 def refresh(sessions: Sessions, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:

@@ -5,6 +5,9 @@ doing the work inside a request.
   delivery is queued as a `deliver` job whose progress counts the recipients.
 - `import_upload` (K4): an uploaded file, already saved, imported by an `import` job; the
   table is checked first, so a bad one is refused before anything is queued.
+- `export_table` (K4) and `export_segment` (S13): an export written to a file by an
+  `export` job (`files` keeps it for download); what can be checked before (the table, the
+  criteria, the segment, the format) is refused before anything is queued.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapport.errors import Invalid
 from rapport.services.interactions import log
 from rapport.services.jobs import queue
+from rapport.services.jobs.files import EXPORT
 from rapport.services.jobs.runners import DELIVER, IMPORT
-from rapport.services.transfer import imports, tables
+from rapport.services.segments import header
+from rapport.services.transfer import exports, imports, tables
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 
@@ -89,3 +95,48 @@ def import_upload(
         total=rows,
         message=f"Importing {path.name} into {name}.",
     )
+
+
+TABLE_FORMATS = ("csv", "xlsx", "ndjson")
+SEGMENT_FORMATS = ("csv", "xlsx")
+
+
+def export_table(
+    sessions: Sessions,
+    table: str,
+    *,
+    where: str | None = None,
+    file_format: str = "xlsx",
+    by: str,
+) -> int:
+    """K4: export `table` (the contacts `where` selects, or their rows) as a job writing a
+    CSV, XLSX or NDJSON file; the job's id."""
+    _check_format(file_format, TABLE_FORMATS)
+    name = exports.check_export(sessions, table, where=where)
+    params = {"table": name, "where": where or None, "format": file_format}
+    return queue.submit(
+        sessions,
+        kind=EXPORT,
+        params={**params, "filename": f"{name}.{file_format}"},
+        by=by,
+        message=f"Exporting {name} as {file_format.upper()}.",
+    )
+
+
+def export_segment(sessions: Sessions, segment_no: str, *, file_format: str, by: str) -> int:
+    """S13: export the contacts of the segment's lines as a job writing a CSV or XLSX
+    file; the job's id."""
+    _check_format(file_format, SEGMENT_FORMATS)
+    no = header.get(sessions, segment_no).no
+    return queue.submit(
+        sessions,
+        kind=EXPORT,
+        params={"segment": no, "format": file_format, "filename": f"{no}.{file_format}"},
+        by=by,
+        message=f"Exporting the contacts of segment {no} as {file_format.upper()}.",
+    )
+
+
+def _check_format(given: str, formats: tuple[str, ...]) -> None:
+    if given not in formats:
+        raise Invalid(f"the format must be {' or '.join(formats)}, not {given!r}", field="format")
