@@ -23,6 +23,7 @@ log = logging.getLogger("rapport.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = (DONE, FAILED)
+MAX_ID = 2**31 - 1  # the jobs' ids are 32-bit integers
 ROW_EVERY = 0.25  # seconds between two writes of a job's progress row (the last one is kept)
 
 
@@ -177,14 +178,19 @@ def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = 
     )
 
 
+def _job(session: Session, job_id: int) -> Job:
+    """The job's row; NotFound also for an id beyond the ids' column (32-bit on PostgreSQL)."""
+    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    if job is None:
+        raise NotFound(f"there is no job {job_id}")
+    return job
+
+
 def get(
     sessions: Sessions, job_id: int, *, live: Mapping[str, LiveProgress] | None = None
 ) -> JobRead:
     with reading(sessions) as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"there is no job {job_id}")
-        return _read(session, job, live)
+        return _read(session, _job(session, job_id), live)
 
 
 def get_all(sessions: Sessions, *, limit: int = 50, by: str | None = None) -> list[JobRead]:
@@ -245,9 +251,7 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
 def delete(sessions: Sessions, job_id: int) -> None:
     """Forget a finished job; one queued or running is refused (it cannot be stopped)."""
     with sessions.begin() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"there is no job {job_id}")
+        job = _job(session, job_id)
         if job.state not in FINISHED:
             raise Conflict(f"job {job_id} is {job.state}; only a finished job can be deleted")
         session.delete(job)
