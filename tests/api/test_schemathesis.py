@@ -32,7 +32,7 @@ def _demo_app(url: str | None = None):
     load_demo(sessions)
     token = tokens.create_token(sessions, "admin", name="schemathesis").token
     settings = Settings(database_url=url, secret_key="fuzz", data_dir=str(folder / "data"))
-    return create_app(settings, sessions, background=False), token
+    return create_app(settings, sessions, background=False), token, sessions
 
 
 # Operations whose input means more than its schema can say: criteria text, a list's
@@ -91,7 +91,7 @@ REFUSED_BY_MEANING = frozenset(
     }
 )
 
-APP, TOKEN = _demo_app()
+APP, TOKEN, _SESSIONS = _demo_app()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 # Text with a NUL character is refused at the edge with a 422 whatever the operation
 # (tests/api/test_text_input.py proves it); the schema does not say so, so it is not sent.
@@ -114,10 +114,11 @@ FUZZ = settings(
 @pytest.fixture(scope="module")
 def postgresql_schema(pg_server):
     """The schema of an app on a demo company in PostgreSQL, and its admin's token."""
-    app, token = _demo_app(_pg_url(pg_server))
+    app, token, sessions = _demo_app(_pg_url(pg_server))
     on_postgresql = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     on_postgresql.config.generation.update(allow_x00=False)
-    return on_postgresql, token
+    yield on_postgresql, token
+    sessions.kw["bind"].dispose()
 
 
 @schema.parametrize()
