@@ -12,6 +12,7 @@ doing the work inside a request.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def export_table(
     return queue.submit(
         sessions,
         kind=EXPORT,
-        params={**params, "filename": f"{name}.{file_format}"},
+        params={**params, "filename": _file_name(name, file_format)},
         by=by,
         message=f"Exporting {name} as {file_format.upper()}.",
     )
@@ -131,10 +132,15 @@ def export_segment(sessions: Sessions, segment_no: str, *, file_format: str, by:
     return queue.submit(
         sessions,
         kind=EXPORT,
-        params={"segment": no, "format": file_format, "filename": f"{no}.{file_format}"},
+        params={"segment": no, "format": file_format, "filename": _file_name(no, file_format)},
         by=by,
         message=f"Exporting the contacts of segment {no} as {file_format.upper()}.",
     )
+
+
+def _file_name(stem: str, file_format: str) -> str:
+    """A plain file name inside the job's folder, whatever characters a code holds."""
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', stem)}.{file_format}"
 
 
 def _check_format(given: str, formats: tuple[str, ...]) -> None:
