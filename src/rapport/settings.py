@@ -17,7 +17,8 @@ CONFIG_NAME = "rapport.toml"
 class Settings:
     """Configuration of one process (SPEC §6): database, SMTP and its rate (messages per
     second), sender, web secret (which also signs unsubscribe links), the server's public
-    base URL (for links in e-mails), acting user."""
+    base URL (for links in e-mails), acting user, the data folder (the files the server's
+    jobs write, e.g. exports) and how long an export's file is kept (hours)."""
 
     database_url: str = DEFAULT_DATABASE_URL
     smtp_url: str | None = None
@@ -27,6 +28,8 @@ class Settings:
     smtp_rate: float = 10.0
     user: str = "ADMIN"
     webhook_backoff: float = 30.0
+    data_dir: str | None = None
+    export_hours: float = 24.0
 
     @classmethod
     def load(cls, *, database_url: str | None = None, user: str | None = None) -> Settings:
@@ -54,6 +57,8 @@ class Settings:
                 f"{backoff!r} is not a number of seconds", field="RAPPORT_WEBHOOK_BACKOFF"
             ) from exc
         return cls(
+            data_dir=pick("data_dir"),
+            export_hours=_hours(pick("export_hours"), cls.export_hours),
             database_url=given_url or file_values.get("database_url") or DEFAULT_DATABASE_URL,
             smtp_rate=smtp_rate,
             webhook_backoff=webhook_backoff,
@@ -63,6 +68,25 @@ class Settings:
             base_url=pick("base_url"),
             user=(user or pick("user") or _text("USER") or "ADMIN").upper(),
         )
+
+    def data_folder(self) -> Path:
+        """Where the server keeps the files its jobs write: `RAPPORT_DATA_DIR`, else the
+        folder of the SQLite database, else (PostgreSQL) `rapport-data` in the current
+        directory."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        database = sqlite_path(self.database_url)
+        return database.parent if database else Path("rapport-data").resolve()
+
+
+def _hours(given: str | None, default: float) -> float:
+    try:
+        hours = float(given) if given else default
+    except ValueError as exc:
+        raise Invalid(f"{given!r} is not a number of hours", field="RAPPORT_EXPORT_HOURS") from exc
+    if hours <= 0:
+        raise Invalid("must be more than 0 hours", field="RAPPORT_EXPORT_HOURS")
+    return hours
 
 
 def _text(name: str) -> str | None:

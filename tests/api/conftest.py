@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,9 +49,18 @@ def users(sessions: sessionmaker[Session]) -> dict[str, Account]:
 
 
 @pytest.fixture
-def app(sessions: sessionmaker[Session], database_url: str, users: dict[str, Account]) -> FastAPI:
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The server's settings: the test's database, its own data folder (export files)."""
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-of-this-session",
+        data_dir=str(tmp_path / "data"),
+    )
+
+
+@pytest.fixture
+def app(sessions: sessionmaker[Session], settings: Settings, users: dict[str, Account]) -> FastAPI:
     del users
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-of-this-session")
     return create_app(settings, sessions)
 
 

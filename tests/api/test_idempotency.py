@@ -47,3 +47,29 @@ def test_keys_belong_to_their_user(client_as):
     )
     assert first.status_code == 201
     assert other.status_code == 403
+
+
+def test_a_retried_202_gets_the_same_job_and_its_location_and_queues_nothing_twice(
+    client_as, sessions
+):
+    """SPEC §10, K4: the retry of an import answered 202 carries the first answer's
+    `Location` (where the job is followed) and no second job is queued."""
+    from rapport.services.jobs import queue as jobs
+
+    marketer = client_as("marketer")
+
+    def send():
+        files = {"file": ("contacts.csv", b"no,type,name\nC9,company,Nine\n", "text/csv")}
+        return marketer.post(
+            "/api/imports/contacts", files=files, headers={"idempotency-key": "import-1"}
+        )
+
+    first, again = send(), send()
+    assert first.status_code == again.status_code == 202
+    assert "idempotent-replayed" not in first.headers
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["location"] == f"/api/jobs/{first.json()['id']}"
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert again.json() == first.json()
+    assert [job.kind for job in jobs.get_all(sessions)] == ["import"]

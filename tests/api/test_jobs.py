@@ -124,3 +124,12 @@ def test_a_job_running_when_the_server_stopped_is_resumed_and_sends_nothing_twic
         job = wait_until_finished(logged, job_id)
     assert job.state == "done"
     assert len(inbox.messages) == 2
+
+
+def test_a_job_id_beyond_the_ids_column_is_not_found(client_as):
+    """Issue 12 item 5: an id the path allows but no job can have is a 404, never a 5xx
+    (PostgreSQL's ids are 32-bit)."""
+    client = client_as("admin")
+    for path in ("/api/jobs/{}", "/api/jobs/{}/file", "/api/jobs/{}/events"):
+        assert client.get(path.format(2**40)).status_code == 404, path
+    assert client.delete(f"/api/jobs/{2**40}").status_code == 404

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
 from rapport.storage import tables as t
 
 BUILD = [
@@ -65,7 +67,11 @@ def test_s7_x5_x3_criteria_history_and_explain_equal_the_cli(client_as, cli):
 
 
 @pytest.mark.usefixtures("segment_world", "twins")
-def test_s13_export_downloads_what_segment_export_writes(client_as, cli, tmp_path):
+def test_s13_export_downloads_what_segment_export_writes(
+    client_as, cli, tmp_path, sessions, settings
+):
+    """S13: the CSV streams; the Excel export is a job (issue 12 item 1) whose file has the
+    same rows."""
     client = client_as("viewer")
     answer = client.get("/api/segments/SEG00001/export")
     assert answer.status_code == 200, answer.text
@@ -74,8 +80,13 @@ def test_s13_export_downloads_what_segment_export_writes(client_as, cli, tmp_pat
     written = tmp_path / "cli.csv"
     assert cli("segment", "export", "SEG00002", "-o", str(written))["rows"] == 5
     assert answer.text == written.read_text(encoding="utf-8")
-    workbook = client.get("/api/segments/SEG00001/export", params={"format": "xlsx"})
+    started = client.get("/api/segments/SEG00001/export", params={"format": "xlsx"})
+    assert started.status_code == 202, started.text
+    assert jobs.run_next(sessions, runners(settings)) is True
+    done = client.get(started.headers["location"]).json()
+    workbook = client.get(done["result"]["download"])
     assert workbook.status_code == 200
+    assert 'filename="SEG00001.xlsx"' in workbook.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).active
     cells = [
         ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)

@@ -244,3 +244,19 @@ def test_s14_tasks_check_type_description_and_salesperson(world):
             world, "SEG00002", type="", date=date, description="x", salesperson_code="JO"
         )
     assert followup.get_tasks(world) == []
+
+
+def test_s13_export_reports_its_progress_and_streams_the_same_rows_as_lines(world, tmp_path):
+    """S13 (issue 12 item 7): `on_progress` follows the rows written, from 0 to the lines
+    with a contact (the CLI's bar and the export job show it); `export_lines` streams the
+    same CSV text."""
+    reported = []
+    path = tmp_path / "spring.csv"
+    segment_outputs.export_contacts(
+        world, "SEG00001", path=path, on_progress=lambda done, total: reported.append((done, total))
+    )
+    assert reported[0] == (0, 4)
+    assert reported[-1] == (4, 4)
+    streamed = segment_outputs.export_lines(world, "seg00001")
+    assert streamed.segment_no == "SEG00001"
+    assert "".join(streamed.lines) == path.read_text(encoding="utf-8")

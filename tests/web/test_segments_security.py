@@ -1,6 +1,6 @@
 """The segment pages' security (SPEC §10, issue 13 item 9): viewers see no change action and
 a forged change gets 403; a cookie write without the CSRF token gets 403; the pages load
-no inline script; export streams the contacts (S13)."""
+no inline script; export runs as a job whose page offers the file (S13)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import re
 import pytest
 
 from rapport.server.roles import ROUTE_ROLES, Role
+from rapport.services.jobs import queue as jobs
+from rapport.services.jobs.runners import runners
 from rapport.services.segments import header
-from tests.web.segment_pages import buttons, posting_forms, world
+from tests.web.segment_pages import buttons, csrf, posting_forms, world
 
 SEGMENT_WRITES = sorted(
     path.replace("{no}", "SEG00001").replace("{line_no}", "10000")
@@ -24,7 +26,8 @@ def test_a_viewer_sees_no_change_action(browser_as, sessions):
     browser = browser_as("viewer")
     for url in ("/segments", f"/segments/{no}", f"/segments/{no}/lines"):
         html = browser.get(url).text
-        assert [a for a in posting_forms(html) if a != "/logout"] == [], url
+        reading = ("/logout", f"/segments/{no}/export")  # an export changes nothing
+        assert [a for a in posting_forms(html) if a not in reading] == [], url
         assert "hx-post" not in html, url
         names = set(buttons(html))
         assert names.isdisjoint({"Add contacts", "Undo", "Edit", "Remove", "Log segment"}), url
@@ -69,14 +72,24 @@ def test_the_segment_pages_load_no_inline_script_or_style(browser_as, sessions):
     assert "eval(" not in script.text
 
 
-def test_s13_export_sends_the_segments_contacts_as_csv(browser_as, sessions):
+def test_s13_export_runs_as_a_job_whose_page_offers_the_file(browser_as, sessions, settings):
     no = world(sessions, criteria="country = NL")
-    answer = browser_as("viewer").get(f"/segments/{no}/export", params={"format": "csv"})
-    assert answer.status_code == 200
-    assert answer.headers["content-type"].startswith("text/csv")
-    assert f'filename="{no}.csv"' in answer.headers["content-disposition"]
-    text = answer.text
-    assert "BETA" in text
-    assert "P3" in text
-    bad = browser_as("viewer").get(f"/segments/{no}/export", params={"format": "pdf"})
+    browser = browser_as("viewer")
+    card = browser.get(f"/segments/{no}").text
+    answer = browser.post(
+        f"/segments/{no}/export", data={"format": "csv", "csrf_token": csrf(card)}
+    )
+    assert answer.status_code == 303
+    job_page = answer.headers["location"]
+    assert jobs.run_next(sessions, runners(settings)) is True
+    html = browser.get(job_page).text
+    link = re.search(r'<a id="job-download" href="([^"]+)"', html).group(1)
+    assert link == f"{job_page}/file"
+    file = browser.get(link)
+    assert file.status_code == 200
+    assert file.headers["content-type"].startswith("text/csv")
+    assert f'filename="{no}.csv"' in file.headers["content-disposition"]
+    assert "BETA" in file.text
+    assert "P3" in file.text
+    bad = browser.post(f"/segments/{no}/export", data={"format": "pdf", "csrf_token": csrf(card)})
     assert bad.status_code == 422

@@ -1,5 +1,7 @@
-"""Jobs over HTTP: the state and progress of long work (log with delivery, import), by
-polling `GET /api/jobs/{id}` or as Server-Sent Events from `GET /api/jobs/{id}/events`.
+"""Jobs over HTTP: the state and progress of long work (log with delivery, import,
+export), by polling `GET /api/jobs/{id}` or as Server-Sent Events from
+`GET /api/jobs/{id}/events`; a finished export's file from `GET /api/jobs/{id}/file` (its
+result's `download`), and `DELETE /api/jobs/{id}` forgets a finished job and its file.
 
 A user sees their own jobs; an admin sees everyone's.
 """
@@ -13,22 +15,50 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from rapport.api.pages import Page, RowId, Timestamp
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
+from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import LIVE
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 POLL_SECONDS = 0.5
+MEDIA = job_files.MEDIA_TYPES
+EXAMPLE: dict[str, Any] = {
+    "id": 7,
+    "kind": "export",
+    "state": "done",
+    "done": 1200,
+    "total": 1200,
+    "messages": ["Exporting the contacts of segment SEG00001 as XLSX."],
+    "result": {
+        "segment_no": "SEG00001",
+        "rows": 1200,
+        "format": "xlsx",
+        "filename": "SEG00001.xlsx",
+        "kept_until": "2026-12-04T13:00:00",
+        "download": "/api/jobs/7/file",
+    },
+    "error": "",
+    "created_by": "MARKETER1",
+    "created_at": "2026-12-03T13:00:00Z",
+    "started_at": "2026-12-03T13:00:01Z",
+    "finished_at": "2026-12-03T13:00:02Z",
+}
 
 
 class JobRead(BaseModel):
+    """A job: `done` of `total` (null while not known), its messages, and once finished its
+    `result` (an export's has `download`, the URL of its file) or its `error`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
+
     id: int
     kind: str
     state: str
@@ -43,9 +73,18 @@ class JobRead(BaseModel):
     finished_at: Timestamp | None
 
 
+def read(job: jobs.JobRead) -> JobRead:
+    """The job as the API shows it: a finished export's result says where its file is."""
+    fields = dataclasses.asdict(job)
+    if job.kind == job_files.EXPORT and job.state == jobs.DONE and job.result:
+        fields["result"] = {**job.result, "download": f"/api/jobs/{job.id}/file"}
+    return JobRead(**fields)
+
+
 def job_answer(ctx: Context, job_id: int) -> JSONResponse:
     """202 Accepted with the job just queued, and where to follow it (`Location`)."""
-    job = JobRead(**dataclasses.asdict(jobs.get(ctx.sessions, job_id, live=LIVE)))
+    ctx.wake_jobs()
+    job = read(jobs.get(ctx.sessions, job_id, live=LIVE))
     return JSONResponse(
         job.model_dump(mode="json"),
         status_code=202,
@@ -69,12 +108,42 @@ def list_jobs(
 ) -> Page[JobRead]:
     mine = None if who.account.role == Role.ADMIN else who.account.name
     rows = jobs.get_all(ctx.sessions, limit=limit, by=mine)
-    return Page(items=[JobRead(**dataclasses.asdict(row)) for row in rows])
+    return Page(items=[read(row) for row in rows])
 
 
 @router.get("/jobs/{job_id}", summary="A job's state, progress and result", response_model=JobRead)
 def get_job(job_id: RowId, ctx: Context, who: Who) -> JobRead:
-    return JobRead(**dataclasses.asdict(job_for(ctx, who, job_id)))
+    return read(job_for(ctx, who, job_id))
+
+
+@router.get(
+    "/jobs/{job_id}/file",
+    summary="The file a finished export job wrote (its result's `download`)",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {media: {} for media in MEDIA.values()}},
+        404: {"description": "No such job, not an export, not done yet, or its file removed"},
+    },
+)
+def get_job_file(job_id: RowId, ctx: Context, who: Who) -> FileResponse:
+    """K4, S13: downloaded under the export's file name; the file is kept for
+    `RAPPORT_EXPORT_HOURS` (default 24) after the job ended, or until the job is deleted."""
+    job_for(ctx, who, job_id)
+    found = job_files.get(ctx.sessions, ctx.settings, job_id)
+    return FileResponse(found.path, media_type=found.media_type, filename=found.filename)
+
+
+@router.delete(
+    "/jobs/{job_id}",
+    summary="Delete a finished job and the file it wrote",
+    status_code=204,
+    response_class=Response,
+    responses={409: {"description": "The job is still queued or running"}},
+)
+def delete_job(job_id: RowId, ctx: Context, who: Who) -> Response:
+    job_for(ctx, who, job_id)
+    job_files.delete(ctx.sessions, ctx.settings, job_id)
+    return Response(status_code=204)
 
 
 @router.get(
@@ -88,7 +157,7 @@ def job_events(job_id: RowId, ctx: Context, who: Who) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
         job, last = first, ""
         while True:
-            data = JobRead(**dataclasses.asdict(job)).model_dump_json()
+            data = read(job).model_dump_json()
             if data != last:
                 yield f"event: progress\ndata: {data}\n\n"
                 last = data

@@ -1,28 +1,26 @@
 """What a segment is used for, over HTTP (L2–L4, S12–S15; SPEC §7): log it (answering
 `segment log --json`; with delivery, the log commits in the request and its delivery runs
-as a job: 202 with the job, `Location: /api/jobs/{id}`), export its contacts (a CSV or
-XLSX download, streamed from a file, never held in memory), apply a mailing group, create
+as a job: 202 with the job, `Location: /api/jobs/{id}`), export its contacts (CSV streamed
+in the answer; XLSX, or CSV with `async=true`, written by a job whose file is then
+downloaded: the rule of `api.transfer`), apply a mailing group, create
 opportunities or tasks for its contacts, and its interaction languages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from rapport.api.answers import answer, plain
-from rapport.api.jobs import JobRead, job_answer
+from rapport.api.jobs import MEDIA, JobRead, job_answer
 from rapport.api.pages import Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
+from rapport.api.transfer import ASYNC_RULE, Async, export_responses
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
@@ -30,10 +28,7 @@ from rapport.services.segments import followup, languages, outputs
 
 router = APIRouter(prefix="/api", tags=["segment outputs"])
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MEDIA_TYPES = {key: MEDIA[key] for key in ("csv", "xlsx")}
 CHANGE_PROBLEMS = {**PROBLEMS, 409: {"description": "The segment's state forbids it"}}
 
 
@@ -131,26 +126,27 @@ def log_segment(no: str, ctx: Context, who: Who, body: LogBody | None = None) ->
 
 @router.get(
     "/segments/{no}/export",
-    summary="The contacts of the segment's lines as a CSV or XLSX download (S13)",
-    response_class=FileResponse,
-    responses={**PROBLEMS, 200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
+    summary="The contacts of the segment's lines as CSV (streamed) or XLSX (a job) (S13)",
+    description=ASYNC_RULE,
+    response_class=StreamingResponse,
+    response_model=None,
+    responses={**PROBLEMS, **export_responses(MEDIA_TYPES)},
 )
 def export(
-    no: str, ctx: Context, format: Annotated[Literal["csv", "xlsx"], Query()] = "csv"
-) -> FileResponse:
-    handle, name = tempfile.mkstemp(suffix=f".{format}", prefix="rapport-export-")
-    os.close(handle)
-    path = Path(name)
-    try:
-        result = outputs.export_contacts(ctx.sessions, no, path=path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return FileResponse(
-        path,
+    no: str,
+    ctx: Context,
+    who: Who,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    run_async: Async = False,
+) -> StreamingResponse | JSONResponse:
+    if format == "xlsx" or run_async:
+        job_id = starts.export_segment(ctx.sessions, no, file_format=format, by=who.account.name)
+        return job_answer(ctx, job_id)
+    found = outputs.export_lines(ctx.sessions, no)
+    return StreamingResponse(
+        found.lines,
         media_type=MEDIA_TYPES[format],
-        filename=f"{result.segment_no}.{format}",
-        background=BackgroundTask(path.unlink, missing_ok=True),
+        headers={"content-disposition": f'attachment; filename="{found.segment_no}.csv"'},
     )
 
 

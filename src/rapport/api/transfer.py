@@ -1,34 +1,46 @@
 """Imports and exports over HTTP (K4, SPEC §6.1): a CSV or Excel file uploaded into a
 table runs as a job (202, `Location: /api/jobs/{id}`), all or nothing: a file that is not
 one or whose header lacks the table's columns is a 422 problem at once, and bad rows fail
-the job with each one's line, column and reason in its result; and a table streamed out
-as CSV, NDJSON or Excel, the rows read as they are sent so that no list of them is ever
-held in memory."""
+the job with each one's line, column and reason in its result; and a table exported.
+
+The export rule (`ASYNC_RULE`, the same for a segment's export): an Excel export, and any
+export asked with `?async=true`, runs as a job (202 with the job, `Location`), whose
+result's `download` is the file; otherwise CSV and NDJSON stream in the answer, the rows
+read as they are sent so that no list of them is ever held in memory."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path as FilePath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from rapport.api.jobs import JobRead, job_answer
+from rapport.api.jobs import MEDIA, JobRead, job_answer
 from rapport.server import uploads
 from rapport.server.guard import Context, Who
+from rapport.services.jobs import starts
 from rapport.services.transfer import exports
 
 router = APIRouter(prefix="/api", tags=["imports and exports"])
 
 Table = Annotated[str, Path(min_length=1, max_length=60, examples=["contacts"])]
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "ndjson": "application/x-ndjson",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+ASYNC_RULE = (
+    "An Excel (`xlsx`) export, and any export asked with `async=true`, runs as a job: "
+    "202 with the job and `Location: /api/jobs/{id}`; when it is done its result's "
+    "`download` is the file (`GET /api/jobs/{id}/file`, kept 24 hours by default). "
+    "Otherwise a CSV or NDJSON export streams in the 200 answer."
+)
+Async = Annotated[bool, Query(alias="async", description=ASYNC_RULE)]
+
+
+def export_responses(media: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    """An export's documented answers: the file streamed (200) or the job (202)."""
+    return {
+        200: {"content": {m: {} for m in media.values()}, "description": "The file, streamed"},
+        202: {"model": JobRead, "description": "The export runs as this job (ASYNC_RULE)"},
+    }
+
+
 PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reason)"}}
 
 
@@ -63,34 +75,29 @@ def import_table(
 
 @router.get(
     "/exports/{table}",
-    summary="Export a table (CSV, NDJSON or Excel), streamed",
+    summary="Export a table (CSV, NDJSON or Excel): streamed, or as a job",
+    description=ASYNC_RULE,
     response_class=StreamingResponse,
     response_model=None,
-    responses={200: {"content": {media: {} for media in MEDIA.values()}}},
+    responses=export_responses(MEDIA),
 )
 def export_table(
     table: Table,
     ctx: Context,
+    who: Who,
     format: Annotated[Literal["csv", "xlsx", "ndjson"], Query()] = "csv",
     where: Annotated[
         str | None, Query(max_length=10_000, examples=["country = BE and type = person"])
     ] = None,
-) -> StreamingResponse | FileResponse:
+    run_async: Async = False,
+) -> StreamingResponse | JSONResponse:
     """K4: the columns the table's import reads, in key order; `where` selects contacts
     (or, for a table of contacts' rows, the rows of those contacts)."""
+    if format == "xlsx" or run_async:
+        job_id = starts.export_table(
+            ctx.sessions, table, where=where, file_format=format, by=who.account.name
+        )
+        return job_answer(ctx, job_id)
     disposition = {"content-disposition": f'attachment; filename="{table}.{format}"'}
-    if format != "xlsx":
-        lines = exports.export_lines(ctx.sessions, table, where=where, file_format=format)
-        return StreamingResponse(lines, media_type=MEDIA[format], headers=disposition)
-    folder = FilePath(tempfile.mkdtemp(prefix="rapport-export-"))
-    try:
-        exports.export_table(ctx.sessions, table, where=where, path=folder / "export.xlsx")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return FileResponse(
-        folder / "export.xlsx",
-        media_type=MEDIA["xlsx"],
-        headers=disposition,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
-    )
+    lines = exports.export_lines(ctx.sessions, table, where=where, file_format=format)
+    return StreamingResponse(lines, media_type=MEDIA[format], headers=disposition)

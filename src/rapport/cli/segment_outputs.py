@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli import output, segment_analytics
+from rapport.cli import output, progress, segment_analytics
 from rapport.cli.options import Segment
 from rapport.cli.state import state
 
@@ -23,11 +23,15 @@ def export(
     segment: Segment,
     out: Annotated[Path, typer.Option("-o", "--output", help="FILE.csv or FILE.xlsx.")],
 ) -> None:
-    """S13: export the contacts of the segment's lines (CSV or Excel by extension)."""
+    """S13: export the contacts of the segment's lines (CSV or Excel by extension). On a
+    terminal, a progress bar follows the rows."""
     from rapport.services.segments import outputs as segment_outputs
 
     st = state(ctx)
-    result = segment_outputs.export_contacts(st.sessions, segment, path=out)
+    with progress.bar(f"Exporting {segment}", as_json=st.json) as update_bar:
+        result = segment_outputs.export_contacts(
+            st.sessions, segment, path=out, on_progress=update_bar
+        )
     output.result(
         {"segment_no": result.segment_no, "path": str(result.path), "rows": result.rows},
         as_json=st.json,

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from rapport.server.context import ServerContext
+from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import runners
 from rapport.services.segments import dynamic
@@ -60,13 +61,14 @@ def webhook_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
 
 def job_loop(ctx: ServerContext, *, interval: float = 1.0) -> Loop:
     """Runs queued jobs; jobs that were running when the server last stopped are queued
-    again first."""
+    again first. Each round also removes the export files whose retention is over."""
     kinds = runners(ctx.settings)
     jobs.resume_interrupted(ctx.sessions)
 
     def drain() -> None:
         while jobs.run_next(ctx.sessions, kinds):
             pass
+        job_files.remove_expired(ctx.sessions, ctx.settings)
 
     return Loop("jobs", drain, interval=interval)
 

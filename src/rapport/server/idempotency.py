@@ -19,6 +19,9 @@ from rapport.server.problems import from_error
 from rapport.services import idempotency
 
 HEADER = b"idempotency-key"
+# The answer's headers a retry gets again: where a created thing or a job is, its version,
+# and what the body is.
+KEPT_HEADERS = frozenset({"location", "etag", "content-type", "retry-after"})
 
 
 class Idempotency:
@@ -48,12 +51,13 @@ class Idempotency:
         if kept is not None:
             await _replay(send, kept)
             return
-        status, body = 500, bytearray()
+        status, body, headers = 500, bytearray(), dict[str, str]()
 
         async def keep(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                headers.update(_kept_headers(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 body.extend(message.get("body", b""))
             await send(message)
@@ -68,23 +72,28 @@ class Idempotency:
                 key=text,
                 status=status,
                 body=body.decode("utf-8", "replace"),
+                headers=headers,
             )
 
 
+def _kept_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    found = ((name.decode("latin-1").lower(), value) for name, value in raw)
+    return {name: value.decode("latin-1") for name, value in found if name in KEPT_HEADERS}
+
+
 async def _replay(send: Send, kept: idempotency.Kept) -> None:
+    """The first answer again: its status, body and kept headers (its `Location` …)."""
     body = kept.body.encode()
+    headers = dict(kept.headers)
+    headers.setdefault(
+        "content-type", "application/problem+json" if kept.status >= 400 else "application/json"
+    )
+    headers.update({"content-length": str(len(body)), "idempotent-replayed": "true"})
     await send(
         {
             "type": "http.response.start",
             "status": kept.status,
-            "headers": [
-                (
-                    b"content-type",
-                    b"application/problem+json" if kept.status >= 400 else b"application/json",
-                ),
-                (b"content-length", str(len(body)).encode()),
-                (b"idempotent-replayed", b"true"),
-            ],
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
         }
     )
     await send({"type": "http.response.body", "body": body})

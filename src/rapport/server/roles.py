@@ -131,6 +131,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/jobs"): VIEWER,
     ("GET", "/api/jobs/{job_id}"): VIEWER,
     ("GET", "/api/jobs/{job_id}/events"): VIEWER,
+    ("GET", "/api/jobs/{job_id}/file"): VIEWER,
+    ("DELETE", "/api/jobs/{job_id}"): VIEWER,
     # API: webhooks (admin)
     ("GET", "/api/webhooks"): ADMIN,
     ("POST", "/api/webhooks"): ADMIN,
@@ -146,6 +148,7 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("GET", "/"): VIEWER,
     ("GET", "/jobs"): VIEWER,
     ("GET", "/jobs/{job_id}"): VIEWER,
+    ("GET", "/jobs/{job_id}/file"): VIEWER,
     # Web: segments (viewers read; marketers change)
     ("GET", "/segments"): VIEWER,
     ("POST", "/segments"): MARKETER,
@@ -171,7 +174,7 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     ("POST", "/segments/{no}/reuse-criteria"): MARKETER,
     ("POST", "/segments/{no}/reuse-logged"): MARKETER,
     ("POST", "/segments/{no}/log"): MARKETER,
-    ("GET", "/segments/{no}/export"): VIEWER,
+    ("POST", "/segments/{no}/export"): VIEWER,
     ("POST", "/segments/{no}/mailing-group"): MARKETER,
     ("POST", "/segments/{no}/opportunities"): MARKETER,
     ("POST", "/segments/{no}/tasks"): MARKETER,

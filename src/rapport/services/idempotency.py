@@ -5,7 +5,9 @@ twice. A key is the user's own; reused for another request, it is refused."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +22,11 @@ KEEP = dt.timedelta(hours=24)
 
 @dataclass(frozen=True)
 class Kept:
+    """The first answer: its status, body and the headers a retry needs again."""
+
     status: int
     body: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def utcnow() -> dt.datetime:
@@ -63,11 +68,20 @@ def _kept(found: IdempotentRequest, request: str) -> Kept:
         raise Invalid("this Idempotency-Key was used for another request", where="Idempotency-Key")
     if found.status == IN_PROGRESS:
         raise Conflict("a request with this Idempotency-Key is still running")
-    return Kept(found.status, found.body)
+    return Kept(found.status, found.body, json.loads(found.headers or "{}"))
 
 
-def finish(sessions: Sessions, *, user: str, key: str, status: int, body: str) -> None:
-    """Keep the answer (a 5xx frees the key instead, so the request can be tried again)."""
+def finish(
+    sessions: Sessions,
+    *,
+    user: str,
+    key: str,
+    status: int,
+    body: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Keep the answer with its `headers` (a 202's `Location` …); a 5xx frees the key
+    instead, so the request can be tried again."""
     with sessions.begin() as session:
         if status >= 500:
             session.execute(
@@ -79,5 +93,5 @@ def finish(sessions: Sessions, *, user: str, key: str, status: int, body: str) -
         session.execute(
             update(IdempotentRequest)
             .where(IdempotentRequest.user_name == user, IdempotentRequest.key == key)
-            .values(status=status, body=body)
+            .values(status=status, body=body, headers=json.dumps(dict(headers or {})))
         )

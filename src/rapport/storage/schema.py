@@ -320,6 +320,8 @@ idempotent_requests = Table(
     Column("request", String(300), nullable=False),  # method and path
     Column("status", Integer, nullable=False),
     Column("body", Text, nullable=False),
+    # JSON: the answer's headers a retry needs again (Location, ETag, Content-Type)
+    Column("headers", Text, nullable=False, default="{}", server_default="{}"),
     Column("created_at", DateTime, nullable=False),
 )
 

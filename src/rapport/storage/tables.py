@@ -211,6 +211,7 @@ class IdempotentRequest(Base):
     request: Mapped[str]
     status: Mapped[int]
     body: Mapped[str]
+    headers: Mapped[str]
     created_at: Mapped[dt.datetime]
 
 

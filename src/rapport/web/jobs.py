@@ -1,15 +1,17 @@
-"""Progress of long work in the browser (log with delivery, import): a page per job that
-follows it until it is done (htmx polls its fragment every second while it runs), and the
-list of one's recent jobs, so a page left can be found again."""
+"""Progress of long work in the browser (log with delivery, import, export): a page per
+job that follows it until it is done (htmx polls its fragment every second while it runs)
+and then offers an export's file, and the list of one's recent jobs, so a page left can be
+found again."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
+from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import LIVE
 from rapport.web.render import page
@@ -35,3 +37,11 @@ def job_page(request: Request, job_id: int, ctx: Context, who: Who) -> Response:
     job = _job(ctx, who, job_id)
     template = "jobs/_progress.html" if request.headers.get("hx-request") else "jobs/page.html"
     return page(request, template, job=job, finished=job.state in jobs.FINISHED)
+
+
+@router.get("/jobs/{job_id}/file")
+def job_file(job_id: int, ctx: Context, who: Who) -> Response:
+    """K4, S13: the file a finished export job wrote, under its own name."""
+    _job(ctx, who, job_id)
+    found = job_files.get(ctx.sessions, ctx.settings, job_id)
+    return FileResponse(found.path, media_type=found.media_type, filename=found.filename)

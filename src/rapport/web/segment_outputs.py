@@ -9,14 +9,11 @@ or a logged segment on a segment that already has criteria actions asks first (d
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -24,13 +21,11 @@ from rapport.errors import Conflict, Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
-from rapport.services.segments import followup, header, outputs, reuse
+from rapport.services.segments import followup, outputs, reuse
 from rapport.web.render import page
 from rapport.web.segments import back_to_card, card, data, question
 
 router = APIRouter()
-
-EXPORT_FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.ms-excel"}
 
 
 async def form_of(request: Request) -> dict[str, str]:
@@ -171,27 +166,16 @@ async def log_segment(request: Request, who: Who, ctx: Context, no: str) -> Resp
     return page(request, "segments/logged.html", no=no.strip().upper(), result=data(result))
 
 
-@router.get("/segments/{no}/export")
-def export(who: Who, ctx: Context, no: str, format: str = "csv") -> Response:
-    """S13: the segment's contacts as a CSV or Excel file."""
-    del who
-    if format not in EXPORT_FORMATS:
-        raise Invalid(f"the format must be csv or xlsx, not {format!r}", where="format")
-    segment = header.get(ctx.sessions, no)
-    folder = Path(tempfile.mkdtemp(prefix="rapport-export-"))
-    path = folder / f"{segment.no}.{format}"
-    outputs.export_contacts(ctx.sessions, segment.no, path=path)
-
-    def clean() -> None:
-        path.unlink(missing_ok=True)
-        folder.rmdir()
-
-    return FileResponse(
-        path,
-        media_type=EXPORT_FORMATS[format],
-        filename=path.name,
-        background=BackgroundTask(clean),
+@router.post("/segments/{no}/export")
+async def export(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """S13: the segment's contacts as a CSV or Excel file, written by a job whose page
+    follows its progress and offers the file when it is done."""
+    file_format = (await form_of(request)).get("format", "csv")
+    job_id = await run_in_threadpool(
+        starts.export_segment, ctx.sessions, no, file_format=file_format, by=who.account.name
     )
+    ctx.wake_jobs()
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.post("/segments/{no}/mailing-group")

@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import NotFound, RapportError
-from rapport.storage.db import Sessions, reading
+from rapport.errors import Conflict, NotFound, RapportError
+from rapport.services.jobs import _running
+from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.tables import Job
 
 log = logging.getLogger("rapport.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = (DONE, FAILED)
+MAX_ID = 2**31 - 1  # the jobs' ids are 32-bit integers
+ROW_EVERY = 0.25  # seconds between two writes of a job's progress row (the last one is kept)
 
 
 @dataclass(frozen=True)
@@ -47,17 +52,46 @@ class JobFailed(RapportError):
 
 
 class Progress:
-    """What a running job reports: how far it is and what it has to say."""
+    """What a running job reports: how far it is and what it has to say. Every update is
+    kept in this process at once (`_running`) and written to the job's row for the other
+    processes, except beside a write lock the job holds itself (`beside_write_lock`)."""
 
     def __init__(self, sessions: Sessions, job_id: int) -> None:
         self.sessions, self.job_id = sessions, job_id
+        self._row_waits = False
+        self._written = 0.0
 
     def update(self, done: int, total: int | None = None) -> None:
+        """How far the job is; the row is written at most every ROW_EVERY seconds (and
+        with the last value when the job ends)."""
+        _running.keep(self.job_id, done, total)
+        if not self._row_waits and time.monotonic() - self._written >= ROW_EVERY:
+            self._write(done, total)
+            self._written = time.monotonic()
+
+    def _write(self, done: int, total: int | None) -> None:
         values: dict[str, Any] = {"done": done}
         if total is not None:
             values["total"] = total
         with self.sessions.begin() as session:
             session.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+    @contextmanager
+    def beside_write_lock(self) -> Iterator[None]:
+        """While the block holds the database's write lock (an import): on PostgreSQL the row
+        is still written, from a connection of its own that needs no lock the block holds;
+        on SQLite it would wait for the block's own lock, so the progress is kept in this
+        process only (the API of this process reads it) and the row gets the last value
+        when the block ends."""
+        engine = self.sessions.kw["bind"]
+        self._row_waits = not is_postgresql(engine)
+        try:
+            yield
+        finally:
+            waited, self._row_waits = self._row_waits, False
+            last = _running.get(self.job_id)
+            if waited and last is not None:
+                self._write(*last)
 
     def say(self, message: str) -> None:
         with self.sessions.begin() as session:
@@ -117,8 +151,12 @@ def submit(
 
 
 def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = None) -> JobRead:
-    """A job as its row says, with the live count of its work while it is not finished."""
+    """A job as its row says, with the live count of its work while it is not finished
+    (kept by this process, or counted from the work's own queue)."""
     done, total = job.done, job.total
+    kept = _running.get(job.id) if job.state == RUNNING else None
+    if kept is not None:
+        done, total = kept[0], kept[1] if kept[1] is not None else total
     watcher = (live or {}).get(job.kind)
     if watcher is not None and job.state not in FINISHED:
         counted = watcher(session, json.loads(job.params))
@@ -140,14 +178,19 @@ def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = 
     )
 
 
+def _job(session: Session, job_id: int) -> Job:
+    """The job's row; NotFound also for an id beyond the ids' column (32-bit on PostgreSQL)."""
+    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    if job is None:
+        raise NotFound(f"there is no job {job_id}")
+    return job
+
+
 def get(
     sessions: Sessions, job_id: int, *, live: Mapping[str, LiveProgress] | None = None
 ) -> JobRead:
     with reading(sessions) as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"there is no job {job_id}")
-        return _read(session, job, live)
+        return _read(session, _job(session, job_id), live)
 
 
 def get_all(sessions: Sessions, *, limit: int = 50, by: str | None = None) -> list[JobRead]:
@@ -174,8 +217,13 @@ def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
 
 
 def _finish(sessions: Sessions, job_id: int, **values: Any) -> None:
+    """Record the job's end, with the last progress it reported."""
+    last = _running.get(job_id)
+    if last is not None:
+        values = {"done": last[0], **({"total": last[1]} if last[1] is not None else {}), **values}
     with sessions.begin() as session:
         session.execute(update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **values))
+    _running.forget(job_id)
 
 
 def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
@@ -198,6 +246,25 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
     else:
         _finish(sessions, job_id, state=DONE, result=json.dumps(result, default=str))
     return True
+
+
+def delete(sessions: Sessions, job_id: int) -> None:
+    """Forget a finished job; one queued or running is refused (it cannot be stopped)."""
+    with sessions.begin() as session:
+        job = _job(session, job_id)
+        if job.state not in FINISHED:
+            raise Conflict(f"job {job_id} is {job.state}; only a finished job can be deleted")
+        session.delete(job)
+
+
+def get_kept(sessions: Sessions, ids: set[int], *, finished_since: dt.datetime) -> set[int]:
+    """Of the jobs `ids`, those that still exist and have not finished before
+    `finished_since` (queued, running, or finished since)."""
+    query = select(Job.id).where(
+        Job.id.in_(sorted(ids)), (Job.finished_at.is_(None)) | (Job.finished_at >= finished_since)
+    )
+    with reading(sessions) as session:
+        return set(session.scalars(query))
 
 
 def resume_interrupted(sessions: Sessions) -> int:

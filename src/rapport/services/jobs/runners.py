@@ -3,15 +3,23 @@
 - `deliver`: deliver the queued entries of a logged segment (L3, X8); its progress is the
   delivery queue itself (entries no longer pending, of all its entries).
 - `import`: import an uploaded file into a table (K4); the file is removed once imported.
-  Its rows are counted at the end: the import holds the write lock while it works, so it
-  cannot write progress beside it. A file with bad rows fails the job with the bad-row report
-  as its error and every bad row (line, column, reason) in its result, as
+  Its total is the file's records (counted when it was queued); done follows the records
+  read, chunk by chunk, while the import runs. The import holds the write lock meanwhile,
+  so on SQLite its progress is kept by this process (`Progress.beside_write_lock`) and
+  written to the job's row at the end. A file with bad rows fails the job with the bad-row
+  report as its error and every bad row (line, column, reason) in its result, as
   `rapport import --json` lists them.
 - `refresh`: refresh a dynamic segment by delta (X4), as the user who asked for it.
+- `export`: export a table (K4) or a segment's contacts (S13) to a file in the job's folder
+  (`files`), streamed: rows from a server-side cursor in batches, an XLSX written in
+  openpyxl's write-only mode, so memory stays flat; done/total count the rows written.
+  Its result names the file, its format, its rows and when it will be removed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import asdict
@@ -22,7 +30,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import DeliveryStatus
-from rapport.services.jobs.queue import JobFailed, LiveProgress, Progress, Runner
+from rapport.services.jobs import files
+from rapport.services.jobs.queue import JobFailed, LiveProgress, Progress, Runner, utcnow
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Delivery, InteractionLogEntry
@@ -56,13 +65,15 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
 
         path, table = Path(str(params["path"])), str(params["table"])
         try:
-            done = imports.import_table(
-                sessions,
-                table,
-                path,
-                skip_bad_rows=bool(params.get("skip_bad_rows")),
-                update=bool(params.get("update")),
-            )
+            with progress.beside_write_lock():
+                done = imports.import_table(
+                    sessions,
+                    table,
+                    path,
+                    skip_bad_rows=bool(params.get("skip_bad_rows")),
+                    update=bool(params.get("update")),
+                    on_progress=progress.update,
+                )
         except imports.BadFile as exc:
             nothing = imports.ImportResult(table, 0, 0, exc.bad_rows)
             raise JobFailed(exc.message, asdict(nothing)) from exc
@@ -70,11 +81,56 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
             path.unlink(missing_ok=True)
             with suppress(OSError):  # the upload's own folder, once empty
                 path.parent.rmdir()
-        rows = done.inserted + done.updated + len(done.bad_rows)
-        progress.update(rows, rows)
         return asdict(done)
 
-    return {DELIVER: deliver, IMPORT: import_file, REFRESH: refresh}
+    return {
+        DELIVER: deliver,
+        IMPORT: import_file,
+        REFRESH: refresh,
+        files.EXPORT: lambda sessions, params, progress: export(
+            sessions, params, progress, settings=settings
+        ),
+    }
+
+
+def export(
+    sessions: Sessions, params: Mapping[str, Any], progress: Progress, *, settings: Settings
+) -> dict[str, Any]:
+    """K4/S13: write the export to the job's folder; its result is what a download needs."""
+    from rapport.services.segments import outputs
+    from rapport.services.transfer import exports
+
+    folder = files.folder_of(settings, progress.job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / str(params["filename"])
+    try:
+        if "segment" in params:
+            rows = outputs.export_contacts(
+                sessions, str(params["segment"]), path=path, on_progress=progress.update
+            ).rows
+        else:
+            where = params.get("where")
+            rows = exports.export_table(
+                sessions,
+                str(params["table"]),
+                where=str(where) if where else None,
+                path=path,
+                on_progress=progress.update,
+            ).rows
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    kept_until = utcnow() + dt.timedelta(hours=settings.export_hours)
+    subject = (
+        {"segment_no": params["segment"]} if "segment" in params else {"table": params["table"]}
+    )
+    return {
+        **subject,
+        "rows": rows,
+        "format": params["format"],
+        "filename": path.name,
+        "kept_until": kept_until.isoformat(),
+    }
 
 
 def refresh(sessions: Sessions, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:

@@ -5,17 +5,24 @@ doing the work inside a request.
   delivery is queued as a `deliver` job whose progress counts the recipients.
 - `import_upload` (K4): an uploaded file, already saved, imported by an `import` job; the
   table is checked first, so a bad one is refused before anything is queued.
+- `export_table` (K4) and `export_segment` (S13): an export written to a file by an
+  `export` job (`files` keeps it for download); what can be checked before (the table, the
+  criteria, the segment, the format) is refused before anything is queued.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapport.errors import Invalid
 from rapport.services.interactions import log
 from rapport.services.jobs import queue
+from rapport.services.jobs.files import EXPORT
 from rapport.services.jobs.runners import DELIVER, IMPORT
-from rapport.services.transfer import imports, tables
+from rapport.services.segments import header
+from rapport.services.transfer import exports, imports, tables
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
 
@@ -73,14 +80,69 @@ def import_upload(
     """K4: import the saved upload at `path` into `table` as a job (which removes the file
     once read). What can be told before (an unknown table, a file that is not a CSV or a
     workbook, a header without the table's columns) is refused now, nothing queued, and
-    the file removed."""
+    the file removed. The job's total is the file's number of records."""
     try:
         name = tables.get(table).name
-        imports.check_upload(name, path)
+        rows = imports.check_upload(name, path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     params = {"table": name, "path": str(path), "skip_bad_rows": skip_bad_rows, "update": update}
     return queue.submit(
-        sessions, kind=IMPORT, params=params, by=by, message=f"Importing {path.name} into {name}."
+        sessions,
+        kind=IMPORT,
+        params=params,
+        by=by,
+        total=rows,
+        message=f"Importing {path.name} into {name}.",
     )
+
+
+TABLE_FORMATS = ("csv", "xlsx", "ndjson")
+SEGMENT_FORMATS = ("csv", "xlsx")
+
+
+def export_table(
+    sessions: Sessions,
+    table: str,
+    *,
+    where: str | None = None,
+    file_format: str = "xlsx",
+    by: str,
+) -> int:
+    """K4: export `table` (the contacts `where` selects, or their rows) as a job writing a
+    CSV, XLSX or NDJSON file; the job's id."""
+    _check_format(file_format, TABLE_FORMATS)
+    name = exports.check_export(sessions, table, where=where)
+    params = {"table": name, "where": where or None, "format": file_format}
+    return queue.submit(
+        sessions,
+        kind=EXPORT,
+        params={**params, "filename": _file_name(name, file_format)},
+        by=by,
+        message=f"Exporting {name} as {file_format.upper()}.",
+    )
+
+
+def export_segment(sessions: Sessions, segment_no: str, *, file_format: str, by: str) -> int:
+    """S13: export the contacts of the segment's lines as a job writing a CSV or XLSX
+    file; the job's id."""
+    _check_format(file_format, SEGMENT_FORMATS)
+    no = header.get(sessions, segment_no).no
+    return queue.submit(
+        sessions,
+        kind=EXPORT,
+        params={"segment": no, "format": file_format, "filename": _file_name(no, file_format)},
+        by=by,
+        message=f"Exporting the contacts of segment {no} as {file_format.upper()}.",
+    )
+
+
+def _file_name(stem: str, file_format: str) -> str:
+    """A plain file name inside the job's folder, whatever characters a code holds."""
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', stem)}.{file_format}"
+
+
+def _check_format(given: str, formats: tuple[str, ...]) -> None:
+    if given not in formats:
+        raise Invalid(f"the format must be {' or '.join(formats)}, not {given!r}", field="format")

@@ -7,12 +7,15 @@ statement or one streamed query, at any segment size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, literal, select
+from sqlalchemy import delete, exists, func, insert, literal, select
 
 from rapport.errors import Invalid
 from rapport.services.segments._propagation import get_header
@@ -20,9 +23,9 @@ from rapport.services.transfer.files import (
     cell_text,
     check_output_file,
     file_format,
+    followed,
     output_file,
-    write_csv,
-    write_xlsx,
+    write_file,
 )
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
@@ -123,9 +126,9 @@ def apply_mailing_group(
 
 def _contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ...]]:
     """S13: the export columns of the contact of every line on the segment, by line no.,
-    streamed from the database."""
+    streamed from the database in batches (a read transaction: no write lock)."""
     columns = [table_of(Contact).c[name] for name in EXPORT_COLUMNS]
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         header = get_header(session, segment_no)
         query = (
             select(*columns)
@@ -137,18 +140,57 @@ def _contact_rows(sessions: Sessions, segment_no: str) -> Iterator[tuple[Any, ..
             yield tuple(row)
 
 
-def export_contacts(sessions: Sessions, segment_no: str, *, path: Path) -> ExportResult:
+def export_contacts(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    path: Path,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     """S13: write the segment's contacts to `path`, CSV or XLSX by its extension, streamed;
-    the header row is the snake_case column names."""
+    the header row is the snake_case column names. `on_progress(rows written, rows to
+    write)` follows the writing (the rows are counted first, only when it is given)."""
     check_output_file(path)
     no = segment_no.strip().upper()
     with reading(sessions) as session:
-        get_header(session, no)  # NotFound before a file is created
-    rows = ([cell_text(value) for value in row] for row in _contact_rows(sessions, no))
+        header = get_header(session, no)  # NotFound before a file is created
+        lines = select(func.count()).where(
+            on_segment(header.id), SegmentLine.contact_id.is_not(None)
+        )
+        total = int(session.scalar(lines) or 0) if on_progress else 0
+    rows: Iterator[list[str]] = (
+        [cell_text(value) for value in row] for row in _contact_rows(sessions, no)
+    )
+    if on_progress:
+        rows = followed(rows, total, on_progress)
     with output_file(path) as partial:
-        if file_format(path) == ".xlsx":
-            count = write_xlsx(partial, EXPORT_COLUMNS, rows)
-        else:
-            with partial.open("w", newline="", encoding="utf-8") as out:
-                count = write_csv(out, EXPORT_COLUMNS, rows)
+        count = write_file(partial, file_format(path), EXPORT_COLUMNS, rows)
     return ExportResult(no, path, count)
+
+
+@dataclass(frozen=True)
+class ExportLines:
+    """S13: the segment's contacts as CSV text, a header line then one line per contact,
+    read from the database as they are taken (`lines`)."""
+
+    segment_no: str
+    lines: Iterator[str]
+
+
+def export_lines(sessions: Sessions, segment_no: str) -> ExportLines:
+    """S13: the segment's contacts as lines of CSV (the columns of `export_contacts`),
+    streamed; NotFound before anything is read when there is no such segment."""
+    no = segment_no.strip().upper()
+    with reading(sessions) as session:
+        get_header(session, no)
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in chain([EXPORT_COLUMNS], _contact_rows(sessions, no)):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([cell_text(value) for value in row])
+            yield buffer.getvalue()
+
+    return ExportLines(no, lines())

@@ -27,10 +27,12 @@ from rapport.errors import Invalid
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer.files import (
+    EXPORT_FORMATS,
     file_format,
+    followed,
     output_file,
     write_csv,
-    write_xlsx,
+    write_file,
 )
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, reading
@@ -38,7 +40,6 @@ from rapport.storage.tables import Contact, table_of
 
 BATCH = 10_000
 LINE_FORMATS = ("csv", "ndjson")
-PROGRESS_EVERY = 1000
 contacts = table_of(Contact)
 
 
@@ -57,8 +58,8 @@ def export_table(
     stream: TextIO | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
-    """K4: write the rows of `table` to `path` (CSV or XLSX by extension) or, without a
-    path, as CSV to `stream`; ordered by the table's key. With `where` (criteria),
+    """K4: write the rows of `table` to `path` (CSV, XLSX or NDJSON by extension) or,
+    without a path, as CSV to `stream`; ordered by the table's key. With `where` (criteria),
     only the contacts it selects, or the rows of those contacts; the criteria are checked
     before anything is written. `on_progress(rows written, rows to write)` follows a
     file's writing (the rows are counted first, only when it is given)."""
@@ -71,31 +72,22 @@ def export_table(
         with reading(sessions) as session:
             count = write_csv(stream, header, _rows(session, spec, query(spec, criteria)))
         return ExportResult(spec.name, count)
-    with output_file(path) as partial, reading(sessions) as session:
+    with output_file(path, formats=EXPORT_FORMATS) as partial, reading(sessions) as session:
         statement = query(spec, criteria)
         rows = _rows(session, spec, statement)
         if on_progress:
             total = session.scalar(select(func.count()).select_from(statement.subquery()))
-            rows = _followed(rows, int(total or 0), on_progress)
-        if file_format(path) == ".xlsx":
-            count = write_xlsx(partial, header, rows)
-        else:
-            with partial.open("w", newline="", encoding="utf-8") as out:
-                count = write_csv(out, header, rows)
+            rows = followed(rows, int(total or 0), on_progress)
+        count = write_file(partial, file_format(path, EXPORT_FORMATS), header, rows)
     return ExportResult(spec.name, count)
 
 
-def _followed(
-    rows: Iterator[list[str]], total: int, on_progress: Callable[[int, int], None]
-) -> Iterator[list[str]]:
-    """The rows, telling `on_progress` every 1000 rows and at the end."""
-    done = 0
-    on_progress(done, total)
-    for done, row in enumerate(rows, start=1):
-        yield row
-        if done % PROGRESS_EVERY == 0:
-            on_progress(done, total)
-    on_progress(done, total)
+def check_export(sessions: Sessions, table: str, *, where: CriteriaSource | None = None) -> str:
+    """K4: what can be told of an export before it runs (the table exists, the criteria
+    parse and apply to it); the table's name, or Invalid/NotFound."""
+    spec = import_tables.get(table)
+    _criteria(sessions, spec, where)
+    return spec.name
 
 
 def export_lines(

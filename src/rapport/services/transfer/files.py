@@ -14,8 +14,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import json
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -24,6 +25,8 @@ from typing import Any, TextIO
 from rapport.errors import Invalid
 
 FORMATS = (".csv", ".xlsx")
+EXPORT_FORMATS = (*FORMATS, ".ndjson")  # an export may also be JSON lines
+PROGRESS_EVERY = 1000  # rows between two progress reports of an export
 CHUNK = 50_000
 Chunk = tuple[list[int], list[list[str]]]
 SNIFF = 8192
@@ -52,11 +55,12 @@ MAGIC = (
 )
 
 
-def file_format(path: Path) -> str:
-    """`.csv` or `.xlsx` from the file name; Invalid for anything else."""
+def file_format(path: Path, formats: Sequence[str] = FORMATS) -> str:
+    """`.csv` or `.xlsx` (or another of `formats`) from the file name; Invalid for
+    anything else."""
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise Invalid(f"{path.name}: expected a .csv or .xlsx file", field="file")
+    if suffix not in formats:
+        raise Invalid(f"{path.name}: expected a {' or '.join(formats)} file", field="file")
     return suffix
 
 
@@ -222,10 +226,10 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def check_output_file(path: Path, *, field: str = "path") -> None:
-    """Before any change: `path` names a .csv or .xlsx file in a folder that exists and
-    takes new files; Invalid naming what stands in the way."""
-    file_format(path)
+def check_output_file(path: Path, *, field: str = "path", formats: Sequence[str] = FORMATS) -> None:
+    """Before any change: `path` names a .csv or .xlsx file (or another of `formats`) in a
+    folder that exists and takes new files; Invalid naming what stands in the way."""
+    file_format(path, formats)
     if path.is_dir():
         raise Invalid(f"{path} is a folder, not a file", where=field)
     folder = path.parent
@@ -270,10 +274,12 @@ def os_reason(exc: OSError) -> str:
 
 
 @contextmanager
-def output_file(path: Path, *, field: str = "path") -> Iterator[Path]:
+def output_file(
+    path: Path, *, field: str = "path", formats: Sequence[str] = FORMATS
+) -> Iterator[Path]:
     """Write `path` through a partial file beside it that replaces it only when the block
     succeeds: a failure (a full disk, a removed folder) leaves `path` as it was."""
-    check_output_file(path, field=field)
+    check_output_file(path, field=field, formats=formats)
     partial = path.with_name(f".{path.name}.part")
     try:
         yield partial
@@ -295,8 +301,43 @@ def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any
     return count
 
 
+def followed(
+    rows: Iterator[list[str]], total: int, on_progress: Callable[[int, int], None]
+) -> Iterator[list[str]]:
+    """The rows, telling `on_progress` every 1000 rows and at the end."""
+    done = 0
+    on_progress(done, total)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            on_progress(done, total)
+    on_progress(done, total)
+
+
+def write_file(
+    path: Path, suffix: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Write a header and rows to `path` as `suffix` says (`.csv`, `.xlsx`, `.ndjson`: one
+    JSON object per row, keyed by the header), one row at a time; the rows written."""
+    if suffix == ".xlsx":
+        return write_xlsx(path, header, rows)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        if suffix == ".ndjson":
+            return write_ndjson(out, header, rows)
+        return write_csv(out, header, rows)
+
+
+def write_ndjson(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    for row in rows:
+        stream.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows of cell texts as a one-sheet workbook, streamed to disk."""
+    """Write a header and rows of cell texts as a one-sheet workbook, streamed to disk
+    (openpyxl's write-only mode: each row goes to the sheet's file as it is appended)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

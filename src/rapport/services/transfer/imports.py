@@ -111,15 +111,18 @@ def import_table(
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
 
 
-def check_upload(table: str, path: Path, *, encoding: str | None = None) -> None:
+def check_upload(table: str, path: Path, *, encoding: str | None = None) -> int:
     """K4: what can be told of an uploaded file before its import is queued: the table
     exists, the file is a CSV (text in its encoding) or a workbook, and its header names the
-    table's columns. Reads the file once, converting nothing; Invalid or BadFile."""
+    table's columns. Reads the file once, converting nothing; its number of records (the
+    import's total), or Invalid or BadFile."""
     spec = import_tables.get(table)
+    count = 0
     with records(path, encoding=encoding) as (header, rows):
         _layout(spec, header, path.name)
-        for _chunk in rows:
-            pass
+        for _lines, chunk in rows:
+            count += len(chunk)
+    return count
 
 
 def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
