@@ -116,6 +116,10 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     # API: setup and code tables (reads for everyone, changes admin)
     ("GET", "/api/setup"): VIEWER,
     ("PATCH", "/api/setup"): ADMIN,
+    ("GET", "/api/setup/series"): VIEWER,
+    ("POST", "/api/setup/series"): ADMIN,
+    ("GET", "/api/setup/series/{code}"): VIEWER,
+    ("PATCH", "/api/setup/series/{code}"): ADMIN,
     ("GET", "/api/codes/{table}"): VIEWER,
     ("POST", "/api/codes/{table}"): ADMIN,
     ("GET", "/api/codes/{table}/{code}"): VIEWER,
