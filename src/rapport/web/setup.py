@@ -2,8 +2,8 @@
 inheritance) and the number series; on the setup page, marketers also "Update ratings"
 (K3, the automatic profile ratings), shown with what changed. Everyone signed in reads
 them; only an admin sees the setup forms and may post them (the role table refuses anyone
-else). A refusal is shown beside the form with nothing changed. The code tables are in `web/codes.py`; both name fields with
-the captions of `web/captions.py`.
+else). A refusal is shown beside the form with nothing changed. The code tables are in
+`web/codes.py`; both name fields with the captions of `web/captions.py`.
 """
 
 from __future__ import annotations
