@@ -25,7 +25,7 @@ def test_k5_the_pairs_are_listed_with_score_and_reasons_and_filtered(world, brow
     assert '<td>100</td> <td><a href="/contacts/ACME">ACME</a> Acme Trading NV</td>' in shown
     assert "same VAT registration no." in shown
     assert "Merge…" not in shown  # a viewer does not merge
-    assert "1 pair scores at least" in shown
+    assert "Pairs scoring at least 60: 1" in shown
     none = viewer.get("/contact-duplicates?min_score=100")
     assert "ACME2" in none.text
     bad = viewer.get("/contact-duplicates?min_score=abc")
@@ -33,7 +33,7 @@ def test_k5_the_pairs_are_listed_with_score_and_reasons_and_filtered(world, brow
     assert "'abc' is not a whole number" in text_of(bad)
     dutch = text_of(viewer.get("/contact-duplicates", headers=DUTCH))
     assert "Dubbele contactpersonen" in dutch
-    assert "1 paar scoort minstens" in dutch
+    assert "Paren met een score van minstens 60: 1" in dutch
 
 
 def test_k5_a_merge_asks_first_with_the_differing_values_then_merges(world, browser_as, sessions):  # noqa: F811

@@ -150,12 +150,9 @@ def _end(text: str) -> tuple[int, int]:
 
 def _expected(names: Iterable[str]) -> tuple[Text, ...]:
     """What was expected, as alternatives ("a value, a number or ')'")."""
-    words = {str(word): word for word in (_word(name) for name in names)}
+    said = [EXPECTED.get(str(name)) or Text(str(name).lower()) for name in names]
+    words = {str(word): word for word in said}
     return tuple(words[key] for key in sorted(words)) or (N_("something else"),)
-
-
-def _word(name: str) -> Text:
-    return EXPECTED.get(str(name)) or Text(str(name).lower())
 
 
 def _invalid(token: Token, message: str | Text) -> Invalid:
