@@ -33,7 +33,7 @@ from rapport.server.text_input import refuse_nul
 from rapport.services.segments.accelerator import Accelerator
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
-from rapport.web.render import error_page
+from rapport.web.render import error_page, told
 
 log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
@@ -123,6 +123,8 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def service_error(request: Request, exc: RapportError) -> Response:
         status = problems.status_of(exc)
+        if not _is_api(request):  # a page says it in the page's language
+            return error_page(request, status, told(request, exc))
         return _answer(request, status, exc.message, problems.error_entries(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -16,17 +16,87 @@ say what it is about, and only `str(error)` (for logs and tracebacks) joins them
 renders them
 once: the CLI as one stderr line naming its own flag and exit status 1 (`rapport.cli.main`);
 the API as an RFC 9457 problem document (404/422/409/412/403) with the field.
+
+A message may be given as `Text` (made by `N_`: a template and its values) instead of plain
+text, so that an edge speaking another language says it in the user's words: `message` is
+the English, `texts` the parts and `said(text, translate)` one part in the language of
+`translate` (the web's gettext; `make messages` extracts the templates marked `N_`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message as a template over named values (`str.format` syntax, `{code!r}` too).
+    A value that is a `Text` is said in the same language; a tuple of values is said as
+    alternatives ("a, b or c"). `values` None: the template is the literal text."""
+
+    template: str
+    values: Mapping[str, object] | None = field(default=None)
+
+    def __str__(self) -> str:
+        return said(self)
+
+
+def N_(template: str, /, **values: object) -> Text:
+    """Mark a message template for translation (`make messages` extracts it)."""
+    return Text(template, values)
+
+
+OR = N_("or")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def said(text: Text, translate: Callable[[str], str] = _same) -> str:
+    """`text` with its template (and those of its values) in `translate`'s language."""
+    if not text.template:
+        return ""
+    if text.values is None:
+        return translate(text.template)
+    values = {name: _said_value(value, translate) for name, value in text.values.items()}
+    try:
+        return translate(text.template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return text.template.format(**values)
+
+
+def _said_value(value: object, translate: Callable[[str], str]) -> object:
+    if isinstance(value, Text):
+        return said(value, translate)
+    if isinstance(value, tuple):
+        items = [str(_said_value(item, translate)) for item in value]
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + f" {said(OR, translate)} " + items[-1]
+    return value
+
 
 class RapportError(Exception):
-    """A failure the user can act on; the message says what went wrong."""
+    """A failure the user can act on; the message says what went wrong. A message in parts
+    (several `Text`) is joined by `joined`: "; " between reasons, " " before a hint."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text | Sequence[Text], *, joined: str = "; ") -> None:
+        if isinstance(message, str):
+            texts: tuple[Text, ...] = (Text(message),)
+        elif isinstance(message, Text):
+            texts = (message,)
+        else:
+            texts = tuple(message)
+        self.texts = texts
+        self.joined = joined
+        self.message = joined.join(said(text) for text in texts)
+        super().__init__(self.message)
+
+    def said(self, translate: Callable[[str], str]) -> str:
+        """The message in `translate`'s language."""
+        return self.joined.join(said(text, translate) for text in self.texts)
 
     def __str__(self) -> str:
         return self.message
@@ -43,13 +113,14 @@ class Invalid(RapportError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text | Sequence[Text],
         *,
         field: str | None = None,
         position: tuple[int, int] | None = None,
         where: str | None = None,
+        joined: str = "; ",
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, joined=joined)
         self.field = field if field is not None else where
         self.position = position
 

@@ -128,3 +128,39 @@ def test_x9_the_marketing_setup_is_read_by_all_and_changed_by_an_admin(world, cl
     problem_of(viewer.patch("/api/setup", json={"inherit_language_code": True}), 403)
     problem_of(client_as("marketer").patch("/api/setup", json={"inherit_language_code": True}), 403)
     assert cli_json("setup", "show")["inherit_language_code"] is False
+
+
+def test_x9_number_series_are_read_by_all_and_changed_by_an_admin_by_their_etag(
+    world, client_as, cli_json
+):
+    """SPEC §2 Setup: `/api/setup/series` answers `rapport setup series … --json`."""
+    admin, viewer = client_as("admin"), client_as("viewer")
+    pages = walk(viewer, "/api/setup/series?limit=1")
+    assert all(len(items) == 1 for items in pages)
+    assert [row for items in pages for row in items] == cli_json("setup", "series", "list")
+    body = {"code": "quote", "description": "Quotes", "starting_no": "QU0001"}
+    made = admin.post("/api/setup/series", json=body)
+    assert made.status_code == 201, made.text
+    assert (made.json()["code"], made.json()["next_no"]) == ("QUOTE", "QU0001")
+    read = viewer.get("/api/setup/series/quote")
+    assert read.json() == made.json() == cli_json("setup", "series", "show", "QUOTE")
+    etag = read.headers["etag"]
+    changed = admin.patch(
+        "/api/setup/series/QUOTE",
+        json={"last_no_used": "QU0041", "manual_nos": True},
+        headers={"if-match": etag},
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["next_no"], changed.json()["manual_nos"]) == ("QU0042", True)
+    assert changed.headers["etag"] != etag
+    stale = admin.patch(
+        "/api/setup/series/QUOTE", json={"description": "Old"}, headers={"if-match": etag}
+    )
+    problem_of(stale, 412)
+    problem_of(admin.post("/api/setup/series", json=body), 409)
+    problem_of(admin.get("/api/setup/series/NONE"), 404)
+    bad = problem_of(admin.patch("/api/setup/series/QUOTE", json={"last_no_used": "QU"}), 422)
+    assert "last_no_used" in str(bad)
+    problem_of(viewer.patch("/api/setup/series/QUOTE", json={"description": "x"}), 403)
+    problem_of(client_as("marketer").post("/api/setup/series", json=body | {"code": "Q2"}), 403)
+    assert cli_json("setup", "series", "show", "QUOTE") == changed.json()

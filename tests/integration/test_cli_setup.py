@@ -168,3 +168,24 @@ def test_s1_s9_segment_delete_and_saved_criteria_from_the_command_line(cli):
     assert cli("criteria", "delete", "acme")[1]["code"] == "ACME"
     assert cli("criteria", "list")[1] == []
     refused(cli, ("criteria", "list"), "criteria", "delete", "ACME", says="Code='ACME'")
+
+
+def test_setup_series_list_show_add_and_set_number_series(cli):
+    """SPEC §2 Setup: `rapport setup series …` with --json, bad input refused unchanged."""
+    listed = ("setup", "series", "list")
+    code, before, _ = cli(*listed)
+    assert code == 0
+    assert "SEG" in [row["code"] for row in before]
+    code, made, _ = cli(
+        "setup", "series", "add", "quote", "description=Quotes", "starting_no=QU0001"
+    )
+    assert code == 0
+    assert (made["code"], made["next_no"], made["manual_nos"]) == ("QUOTE", "QU0001", False)
+    code, changed, _ = cli("setup", "series", "set", "QUOTE", "last_no_used=QU0041")
+    assert (code, changed["next_no"]) == (0, "QU0042")
+    assert cli("setup", "series", "show", "quote")[1] == changed
+    assert changed in cli(*listed)[1]
+    refused(cli, listed, "setup", "series", "set", "QUOTE", "last_no_used=QU", says="last_no_used")
+    refused(cli, listed, "setup", "series", "add", "QUOTE", "starting_no=Q1", says="already exists")
+    refused(cli, listed, "setup", "series", "set", "NOPE", "description=x", says="'NOPE'")
+    refused(cli, listed, "setup", "series", "set", "QUOTE", "last_no=QU1", says="'last_no'")

@@ -94,7 +94,7 @@ def test_x1_the_grammar_writes_exactly_the_declared_comparisons():
     assert line is not None
     written = re.findall(r'"([^"]+)"', line.group(1))
     assert set(written) == {*comparisons(), *SPELLINGS}
-    assert EXPECTED["OP"] == "an operator (=, !=, <, <=, >, >=)"
+    assert str(EXPECTED["OP"]) == "an operator (=, !=, <, <=, >, >=)"
     assert all(BY_TEXT[text].takes is Takes.VALUE for text in comparisons())
 
 

@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.errors import Conflict, DeliveryFailed, Forbidden, Invalid, NotFound, RapportError
+from rapport.errors import (
+    N_,
+    Conflict,
+    DeliveryFailed,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RapportError,
+    Text,
+    said,
+)
 
 
 @pytest.mark.parametrize("kind", [RapportError, NotFound, Conflict, Forbidden])
 def test_a_plain_error_carries_its_message_only(kind):
     error = kind("Segment SEG00009 does not exist.")
     assert isinstance(error, RapportError)
-    assert vars(error) == {"message": "Segment SEG00009 does not exist."}
+    assert vars(error) == {
+        "message": "Segment SEG00009 does not exist.",
+        "texts": (Text("Segment SEG00009 does not exist."),),
+        "joined": "; ",
+    }
     assert str(error) == "Segment SEG00009 does not exist."
 
 
 def test_invalid_keeps_its_message_apart_from_the_field_and_position():
     error = Invalid("there is no action 7 to go back to", field="to_action")
-    assert vars(error) == {
-        "message": "there is no action 7 to go back to",
-        "field": "to_action",
-        "position": None,
-    }
+    assert (error.message, error.field, error.position) == (
+        "there is no action 7 to go back to",
+        "to_action",
+        None,
+    )
     assert str(error) == "to_action: there is no action 7 to go back to"
 
 
@@ -76,3 +90,40 @@ def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
         "Logged Segment 3 has been logged, but its delivery failed: RAPPORT_SMTP_URL is not "
         "set Resend with `rapport logged resend 3`."
     )
+
+
+DUTCH = {
+    "unknown {what} {code!r} — did you mean {guess!r}?": (
+        "onbekende {what} {code!r} — bedoelt u {guess!r}?"
+    ),
+    "mailing group": "mailinggroep",
+    "or": "of",
+    "a value": "een waarde",
+    "expected {expected}": "verwacht: {expected}",
+    "Segment {no} does not exist.": "Segment {no} bestaat niet (zonder plaatshouder: {lost}).",
+}
+
+
+def test_an_error_in_parts_is_said_in_the_language_of_the_translator():
+    """Issue 13 item 7: a message made with N_ keeps its template and values apart, so the
+    web says it in Dutch; the English message is the same text filled in."""
+    error = Invalid(
+        [
+            N_(
+                "unknown {what} {code!r} — did you mean {guess!r}?",
+                what=Text("mailing group"),
+                code="NEWS",
+                guess="NEWSLETTER",
+            ),
+            N_("expected {expected}", expected=(N_("a value"), Text("')'"))),
+        ]
+    )
+    assert error.message == (
+        "unknown mailing group 'NEWS' — did you mean 'NEWSLETTER'?; expected a value or ')'"
+    )
+    assert error.said(lambda text: DUTCH.get(text, text)) == (
+        "onbekende mailinggroep 'NEWS' — bedoelt u 'NEWSLETTER'?; verwacht: een waarde of ')'"
+    )
+    lost = N_("Segment {no} does not exist.", no="SEG9")
+    assert said(lost, lambda text: DUTCH.get(text, text)) == "Segment SEG9 does not exist."
+    assert said(Text("")) == ""

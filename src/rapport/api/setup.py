@@ -1,8 +1,10 @@
-"""Setup over HTTP (SPEC §2 Setup; admin): the marketing setup and the code tables users
-filter on (salespeople, languages, countries, industry groups, mailing groups …).
+"""Setup over HTTP (SPEC §2 Setup; admin): the marketing setup, the number series and the
+code tables users filter on (salespeople, languages, countries, industry groups, mailing
+groups …).
 
-Answers are the JSON of `rapport setup show --json` and `rapport codes … --json`; a code
-and the setup carry their version as `ETag`, and a `PATCH` naming an older one in
+Answers are the JSON of `rapport setup show --json`, `rapport setup series … --json` and
+`rapport codes … --json`; a code, a number series and the setup carry their version as
+`ETag`, and a `PATCH` naming an older one in
 `If-Match` is refused with 412 and changes nothing.
 """
 
@@ -13,13 +15,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from rapport.api.answers import answer, expected_versions
+from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.field_values import Values, assignments, changes, values_body
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut
 from rapport.api.segments import IfMatch
 from rapport.errors import Invalid
 from rapport.server.guard import Context
-from rapport.services.setup import codes, marketing
+from rapport.services.setup import codes, marketing, series
 
 router = APIRouter(prefix="/api", tags=["setup"])
 
@@ -64,6 +66,76 @@ def update_setup(
         ctx.sessions, values=changes(body), expected_version=expected_versions(if_match)
     )
     found = marketing.get_versioned(ctx.sessions)
+    return answer(found.value, version=found.version)
+
+
+SeriesCode = Annotated[str, Path(min_length=1, max_length=30, examples=["SEG"])]
+
+
+@router.get("/setup/series", summary="The number series")
+def list_series(
+    request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
+) -> JSONResponse:
+    """`rapport setup series list`: every number series with the number it gives next."""
+    rows = [plain(item) for item in series.get_all(ctx.sessions)]
+    return cut(request, rows, limit=limit, after=after, key=lambda row: str(row["code"]))
+
+
+@router.post(
+    "/setup/series",
+    summary="Add a number series",
+    status_code=201,
+    responses={**PROBLEMS, 409: {"description": "The code exists"}},
+)
+def add_series(
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body(
+            {"code": "QUOTE", "description": "Quotes", "starting_no": "QU0001"},
+            "The new series' code (`code`) and its other fields; `starting_no` is needed.",
+        ),
+    ],
+) -> JSONResponse:
+    """`rapport setup series add CODE FIELD=VALUE…`."""
+    fields = dict(body)
+    code = fields.pop("code", None)
+    if not isinstance(code, str):
+        raise Invalid("the new series' code is required, as text", field="code")
+    made = series.add_series(ctx.sessions, code, values=assignments(fields))
+    found = series.get_versioned(ctx.sessions, made.code)
+    return answer(found.value, status=201, version=found.version)
+
+
+@router.get("/setup/series/{code}", summary="One number series, with its ETag", responses=PROBLEMS)
+def get_series(code: SeriesCode, ctx: Context) -> JSONResponse:
+    """`rapport setup series show CODE`."""
+    found = series.get_versioned(ctx.sessions, code)
+    return answer(found.value, version=found.version)
+
+
+@router.patch(
+    "/setup/series/{code}",
+    summary="Change a number series' fields, optionally based on an ETag",
+    responses={**PROBLEMS, **STALE},
+)
+def update_series(
+    code: SeriesCode,
+    ctx: Context,
+    body: Annotated[
+        Values,
+        values_body(
+            {"last_no_used": "SEG00100", "manual_nos": True},
+            "Fields and their new values (not `code`).",
+        ),
+    ],
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """`rapport setup series set CODE FIELD=VALUE…`: a number must hold digits."""
+    series.set_series(
+        ctx.sessions, code, values=changes(body), expected_version=expected_versions(if_match)
+    )
+    found = series.get_versioned(ctx.sessions, code)
     return answer(found.value, version=found.version)
 
 

@@ -36,7 +36,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.value import Criteria
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 from rapport.storage import tables as t
 
 __all__ = ["check_codes", "unknown_codes"]
@@ -57,14 +57,19 @@ class _Named:
 def check_codes(session: Session, criteria: Criteria) -> None:
     """Refuse criteria that name a code that does not exist: Invalid naming each one, with
     the nearest existing code."""
-    messages = unknown_codes(session, criteria)
+    messages = unknown_code_texts(session, criteria)
     if messages:
-        raise Invalid("; ".join(messages))
+        raise Invalid(messages)
 
 
 def unknown_codes(session: Session, criteria: Criteria) -> list[str]:
     """One message per code the criteria name that does not exist, in the order named."""
-    messages: list[str] = []
+    return [str(text) for text in unknown_code_texts(session, criteria)]
+
+
+def unknown_code_texts(session: Session, criteria: Criteria) -> list[Text]:
+    """`unknown_codes` as texts to translate (the label and the did-you-mean)."""
+    messages: list[Text] = []
     for named in _named(criteria).values():
         values = list(named.values)
         found = set(session.scalars(select(named.codes).where(one_of(named.codes, values))))
@@ -75,10 +80,17 @@ def unknown_codes(session: Session, criteria: Criteria) -> list[str]:
     return messages
 
 
-def _message(label: str, value: Any, known: list[str]) -> str:
+def _message(label: str, value: Any, known: list[str]) -> Text:
     close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.5)
-    hint = f" — did you mean {close[0]!r}?" if close else ""
-    return f"unknown {label} {str(value)!r}{hint}"
+    what = Text(label)
+    if close:
+        return N_(
+            "unknown {what} {code!r} — did you mean {guess!r}?",
+            what=what,
+            code=str(value),
+            guess=close[0],
+        )
+    return N_("unknown {what} {code!r}", what=what, code=str(value))
 
 
 def _named(criteria: Criteria) -> dict[str, _Named]:

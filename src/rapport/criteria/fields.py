@@ -31,6 +31,7 @@ from rapport.domain.enums import (
     InitiatedBy,
     LinkToTable,
 )
+from rapport.errors import N_, Text
 from rapport.storage import tables as t
 
 __all__ = [
@@ -50,15 +51,16 @@ __all__ = [
 class UnknownName(LookupError):
     """A name the registry does not know; the message suggests the nearest one."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        self.text = message
+        self.message = str(message)
 
 
-def suggestion(name: str, known: list[str]) -> str:
+def suggestion(name: str, known: list[str]) -> Text:
     """` — did you mean 'x'?` for the nearest known name, or nothing."""
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
-    return f" — did you mean {close[0]!r}?" if close else ""
+    return N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,9 @@ class Subject:
         if found is not None:
             return found
         known = [*by_name(self.fields), *self.relations, *self.memberships]
-        raise UnknownName(f"unknown field {name!r}{suggestion(name, known)}")
+        raise UnknownName(
+            N_("unknown field {name!r}{hint}", name=name, hint=suggestion(name, known))
+        )
 
     def relation(self, name: str) -> Relation:
         """The relation `name`; UnknownName with a suggestion."""
@@ -128,7 +132,9 @@ class Subject:
         if found is not None:
             return found
         known = [*self.relations, *self.memberships]
-        raise UnknownName(f"unknown relation {name!r}{suggestion(name, known)}")
+        raise UnknownName(
+            N_("unknown relation {name!r}{hint}", name=name, hint=suggestion(name, known))
+        )
 
     def column(self, field: Field) -> Column:
         """The SQL of one of this subject's own fields."""
@@ -362,8 +368,13 @@ def relation_field(rel: Relation, name: str) -> Field:
     if found is not None:
         return found
     raise UnknownName(
-        f"unknown field {name!r} of {rel.name}{suggestion(name, list(by_name(rel.fields)))}"
-        f" (its fields: {', '.join(rel.fields)})"
+        N_(
+            "unknown field {name!r} of {relation}{hint} (its fields: {fields})",
+            name=name,
+            relation=rel.name,
+            hint=suggestion(name, list(by_name(rel.fields))),
+            fields=", ".join(rel.fields),
+        )
     )
 
 

@@ -81,8 +81,12 @@ class Operator:
 
     def say(self, label: str, value: str = "", *, kind: ValueType) -> str:
         """The sentence of `field <op> value` (value already in words)."""
-        template = self.says_on_dates if kind is ValueType.DATE and self.says_on_dates else None
-        return (template or self.says).format(field=label, value=value)
+        return self.sentence(kind).format(field=label, value=value)
+
+    def sentence(self, kind: ValueType) -> str:
+        """The template of the sentence on a field of type `kind` (to translate)."""
+        on_dates = kind is ValueType.DATE and self.says_on_dates
+        return self.says_on_dates if on_dates and self.says_on_dates else self.says
 
 
 def _dated(found: Condition, column: Column, kind: ValueType) -> Condition:

@@ -39,28 +39,28 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.values import Value, coerce
 from rapport.criteria.walk import fold
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 
 # How the grammar's terminals read in "expected …" messages.
-EXPECTED = {
-    "NAME": "a field or relation name",
-    "WORD": "a value",
-    "STRING": "a quoted text",
-    "INT": "a number",
-    "OP": f"an operator ({', '.join(comparisons())})",
-    "SIGN": "'+' or '-'",
-    "UNIT": "a date unit (d, w, m or y)",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "COMMA": "','",
-    "_OR": "'or'",
-    "_AND": "'and'",
-    "_NOT": "'not'",
-    "_IN": "'in'",
-    "_IS": "'is'",
-    "_EMPTY": "'empty'",
-    "_MATCHES": "'matches'",
-    "$END": "the end",
+EXPECTED: dict[str, Text] = {
+    "NAME": N_("a field or relation name"),
+    "WORD": N_("a value"),
+    "STRING": N_("a quoted text"),
+    "INT": N_("a number"),
+    "OP": N_("an operator ({operators})", operators=", ".join(comparisons())),
+    "SIGN": N_("'+' or '-'"),
+    "UNIT": N_("a date unit (d, w, m or y)"),
+    "LPAR": Text("'('"),
+    "RPAR": Text("')'"),
+    "COMMA": Text("','"),
+    "_OR": Text("'or'"),
+    "_AND": Text("'and'"),
+    "_NOT": Text("'not'"),
+    "_IN": Text("'in'"),
+    "_IS": Text("'is'"),
+    "_EMPTY": Text("'empty'"),
+    "_MATCHES": Text("'matches'"),
+    "$END": N_("the end"),
 }
 
 
@@ -113,7 +113,7 @@ def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
     """The tree of criteria `text` on `subject`'s rows; Invalid with the position and what
     was expected."""
     if not text.strip():
-        raise Invalid("the criteria are empty: write a condition such as country = BE")
+        raise Invalid(N_("the criteria are empty: write a condition such as country = BE"))
     try:
         shape = _parser().parse(text)
     except UnexpectedInput as exc:
@@ -122,20 +122,25 @@ def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
     return _Builder(subject).expr(shape, None)
 
 
-def _syntax_error(exc: UnexpectedInput, text: str) -> tuple[tuple[int, int], str]:
+_TOO_EARLY = N_("the criteria end too early; expected {expected}").template
+_UNEXPECTED = N_("unexpected {found!r}; expected {expected}").template
+
+
+def _syntax_error(exc: UnexpectedInput, text: str) -> tuple[tuple[int, int], Text]:
     """Where the text stops reading as criteria, and what was expected there."""
     if isinstance(exc, UnexpectedEOF):
-        return _end(text), f"the criteria end too early; expected {_expected(exc.expected or ())}"
+        return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected or ()))
     where = (exc.line, exc.column)
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
-        return where, f"unexpected {char!r}; expected {_expected(set(exc.allowed))}"
+        return where, N_(_UNEXPECTED, found=char, expected=_expected(set(exc.allowed)))
     if isinstance(exc, UnexpectedToken):
         if exc.token.type == "$END":
-            return _end(text), f"the criteria end too early; expected {_expected(exc.expected)}"
-        return where, f"unexpected {exc.token.value!r}; expected {_expected(exc.expected)}"
-    return where, str(exc)  # pragma: no cover - lark raises only the three above
+            return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected))
+        found = exc.token.value
+        return where, N_(_UNEXPECTED, found=found, expected=_expected(exc.expected))
+    return where, Text(str(exc))  # pragma: no cover - lark raises only the three above
 
 
 def _end(text: str) -> tuple[int, int]:
@@ -143,16 +148,20 @@ def _end(text: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _expected(names: Iterable[str]) -> str:
-    words = sorted({EXPECTED.get(str(name), str(name).lower()) for name in names})
-    if len(words) <= 1:
-        return "".join(words) or "something else"
-    return ", ".join(words[:-1]) + " or " + words[-1]
+def _expected(names: Iterable[str]) -> tuple[Text, ...]:
+    """What was expected, as alternatives ("a value, a number or ')'")."""
+    said = [EXPECTED.get(str(name)) or Text(str(name).lower()) for name in names]
+    words = {str(word): word for word in said}
+    return tuple(words[key] for key in sorted(words)) or (N_("something else"),)
 
 
-def _invalid(token: Token, message: str) -> Invalid:
+def _invalid(token: Token, message: str | Text) -> Invalid:
     """An error about `token`: its position (line, column) beside the message."""
     return Invalid(message, position=(token.line or 1, token.column or 1))
+
+
+def _taken(field: registry.Field, op: str) -> dict[str, str]:
+    return {"field": field.name, "op": op, "allowed": ", ".join(field.operators)}
 
 
 def _token(node: object) -> Token:
@@ -233,7 +242,7 @@ class _Builder:
         return result
 
     def not_a_condition(self, token: Token) -> Invalid:
-        return _invalid(token, f"expected a condition, found {str(token)!r}")
+        return _invalid(token, N_("expected a condition, found {found!r}", found=str(token)))
 
     def on_number(self, children: list[Token], _rel: registry.Relation | None) -> Expr:
         raise self.not_a_condition(children[0])
@@ -244,13 +253,15 @@ class _Builder:
         try:
             return registry.lookup(self.subject, rel, str(name))
         except registry.UnknownName as exc:
-            raise _invalid(name, exc.message) from None
+            raise _invalid(name, exc.text) from None
 
     def checked(self, name: Token, op: str, rel: registry.Relation | None) -> registry.Field:
         field = self.field(name, rel)
         if op not in field.operators:
-            allowed = ", ".join(field.operators)
-            raise _invalid(name, f"{field.name} does not take {op!r}; it takes {allowed}")
+            raise _invalid(
+                name,
+                N_("{field} does not take {op!r}; it takes {allowed}", **_taken(field, op)),
+            )
         return field
 
     def value(self, field: registry.Field, node: Tree[Token]) -> Value:
@@ -338,7 +349,10 @@ class _Builder:
         if field.type is not registry.ValueType.BOOL:
             raise _invalid(
                 name,
-                f"{field.name} is not a yes/no field; compare it, for example {field.name} = …",
+                N_(
+                    "{field} is not a yes/no field; compare it, for example {field} = …",
+                    field=field.name,
+                ),
             )
         return Compare(field.name, "=", True)
 
@@ -355,7 +369,7 @@ class _Builder:
         try:
             return self.subject.relation(str(name))
         except registry.UnknownName as exc:
-            raise _invalid(name, exc.message) from None
+            raise _invalid(name, exc.text) from None
 
     def on_call(
         self,
@@ -375,10 +389,10 @@ class _Builder:
         if key == "logged_segment":
             if isinstance(arg, Tree) and arg.data == "number":
                 return LoggedSegmentMember(int(_token(arg.children[0])))
-            raise _invalid(name, "logged_segment takes an entry no.: logged_segment(3)")
+            raise _invalid(name, N_("logged_segment takes an entry no.: logged_segment(3)"))
         if isinstance(arg, Tree) and arg.data in ("bare", "text", "number"):
             token = _token(arg.children[0])
             no = _unquote(token) if arg.data == "text" else str(token)
             if no.strip():
                 return SegmentMember(no.strip().upper())
-        raise _invalid(name, "segment takes a segment no.: segment(SEG00002)")
+        raise _invalid(name, N_("segment takes a segment no.: segment(SEG00002)"))

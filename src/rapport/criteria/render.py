@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from rapport.criteria import fields as registry
@@ -32,6 +33,7 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.values import RelativeDate, Value
 from rapport.criteria.walk import fold
+from rapport.errors import N_, Text
 
 KEYWORDS = {"and", "or", "not", "in", "is", "empty", "matches"}
 _BARE = re.compile(r"^-?[A-Za-z0-9_][A-Za-z0-9_.@/\-]*$")
@@ -63,9 +65,15 @@ def render(expr: Expr, subject: registry.Subject = registry.CONTACTS) -> str:
     return _Writer(subject).text(expr, None, _OR)
 
 
-def describe(expr: Expr, subject: registry.Subject = registry.CONTACTS) -> str:
-    """A plain-language sentence for `expr`, e.g. "country/region is BE or NL"."""
-    return _Sayer(subject).say(expr, None, _OR)
+def describe(
+    expr: Expr,
+    subject: registry.Subject = registry.CONTACTS,
+    *,
+    translate: Callable[[str], str] | None = None,
+) -> str:
+    """A plain-language sentence for `expr`, e.g. "country/region is BE or NL", in the
+    language of `translate` (gettext; English when None)."""
+    return _Sayer(subject, translate or _same).say(expr, None, _OR)
 
 
 def _level(expr: Expr) -> int:
@@ -179,30 +187,72 @@ def _shorthand(rel: registry.Relation, cond: Expr | None) -> tuple[Compare | InL
 
 
 # --- plain language ----------------------------------------------------------------------
+# Every word of a sentence goes through `translate` (the web's gettext for the page's
+# language; English as it is by default): these phrases, the operators' sentences
+# (operators.py) and the registry's labels (fields.py), all in the web's catalogs.
+
+_YES, _NO, _BLANK = N_("yes"), N_("no"), N_("blank")
+_AND_WORD, _OR_WORD, _NOT_WORD = N_("and"), N_("or"), N_("not")
+_ON_SEGMENT = N_("is on segment {no}")
+_RECEIVED = N_("received logged segment {entry_no}")
+_NOT_FIELD = N_("not {field}")
+_WHERE = N_("{relation} where {condition}")
+_OWNERS = {
+    (False, False, False): N_("has a {relation}"),
+    (False, False, True): N_("has an {relation}"),
+    (False, True, False): N_("has no {relation}"),
+    (False, True, True): N_("has no {relation}"),
+    (True, False, False): N_("its company has a {relation}"),
+    (True, False, True): N_("its company has an {relation}"),
+    (True, True, False): N_("its company has no {relation}"),
+    (True, True, True): N_("its company has no {relation}"),
+}
+PHRASES: tuple[Text, ...] = (
+    _YES,
+    _NO,
+    _BLANK,
+    _AND_WORD,
+    _OR_WORD,
+    _NOT_WORD,
+    _ON_SEGMENT,
+    _RECEIVED,
+    _NOT_FIELD,
+    _WHERE,
+    *_OWNERS.values(),
+)
+Translate = Callable[[str], str]
 
 
-def _say_value(value: Value) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _say_value(value: Value, tr: Translate) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr((_YES if value else _NO).template)
     if isinstance(value, str):
         if not value:
-            return "blank"
-        return value.replace("_", " ") if value.islower() else value
+            return tr(_BLANK.template)
+        return tr(value.replace("_", " ")) if value.islower() else value
     return value_text(value)
 
 
-def _said(expr: Compare | InList | IsEmpty | Matches) -> str:
+def _said(expr: Compare | InList | IsEmpty | Matches, tr: Translate) -> str:
     """The value part of a condition in words."""
     if isinstance(expr, Compare):
-        return _say_value(expr.value)
+        return _say_value(expr.value, tr)
     if isinstance(expr, InList):
-        return _listed([_say_value(v) for v in expr.values])
+        items = [_say_value(v, tr) for v in expr.values]
+        if len(items) == 1:
+            return items[0]
+        return ", ".join(items[:-1]) + f" {tr(_OR_WORD.template)} " + items[-1]
     return quote(expr.filter) if isinstance(expr, Matches) else ""
 
 
 class _Sayer:
-    def __init__(self, subject: registry.Subject) -> None:
+    def __init__(self, subject: registry.Subject, translate: Translate) -> None:
         self.subject = subject
+        self.tr = translate
 
     def say(self, expr: Expr, rel: registry.Relation | None, minimum: int) -> str:
         text = fold(expr, rel, self.kids, self.build)
@@ -219,38 +269,40 @@ class _Sayer:
                 return [(expr.condition, inner)]
         return _kids(expr, rel)
 
+    def word(self, text: Text, **values: object) -> str:
+        return self.tr(text.template).format(**values)
+
     def build(self, expr: Expr, rel: registry.Relation | None, made: list[str]) -> str:
         if isinstance(expr, Or):
-            return " or ".join(_wrapped(expr.parts, made, _AND))
+            return f" {self.word(_OR_WORD)} ".join(_wrapped(expr.parts, made, _AND))
         if isinstance(expr, And):
-            return " and ".join(_wrapped(expr.parts, made, _NOT))
+            return f" {self.word(_AND_WORD)} ".join(_wrapped(expr.parts, made, _NOT))
         if isinstance(expr, Not):
             if isinstance(expr.operand, Exists):
                 return self.exists(expr.operand, made, negated=True)
-            return "not " + _wrapped((expr.operand,), made, _NOT)[0]
+            return f"{self.word(_NOT_WORD)} " + _wrapped((expr.operand,), made, _NOT)[0]
         if isinstance(expr, Exists):
             return self.exists(expr, made, negated=False)
         if isinstance(expr, SegmentMember):
-            return f"is on segment {expr.no}"
+            return self.word(_ON_SEGMENT, no=expr.no)
         if isinstance(expr, LoggedSegmentMember):
-            return f"received logged segment {expr.entry_no}"
+            return self.word(_RECEIVED, entry_no=expr.entry_no)
         field = registry.lookup(self.subject, rel, expr.field)
+        label = self.tr(field.label)
         if isinstance(expr, Compare) and field.type is ValueType.BOOL:
             positive = (expr.op == "=") == expr.value
-            return f"{'' if positive else 'not '}{field.label}"
-        return leaf_operator(expr).say(field.label, _said(expr), kind=field.type)
+            return label if positive else self.word(_NOT_FIELD, field=label)
+        template = leaf_operator(expr).sentence(field.type)
+        return self.tr(template).format(field=label, value=_said(expr, self.tr))
 
     def exists(self, expr: Exists, made: list[str], *, negated: bool) -> str:
         rel = self.subject.relation(expr.relation)
-        owner = "its company has" if rel.on_company else "has"
-        if negated:
-            owner = "its company has no" if rel.on_company else "has no"
-        else:
-            owner += " an" if rel.label[0] in "aeiou" else " a"
+        owner = _OWNERS[(rel.on_company, negated, rel.label[0] in "aeiou")]
+        phrase = self.word(owner, relation=self.tr(rel.label))
         cond = expr.condition
         if cond is None:
-            return f"{owner} {rel.label}"
+            return phrase
         short = _shorthand(rel, cond)
         if short is not None:
-            return f"{owner} {rel.label} {_said(short[0])}"
-        return f"{owner} {rel.label} where {made[0]}"
+            return f"{phrase} {_said(short[0], self.tr)}"
+        return self.word(_WHERE, relation=phrase, condition=made[0])

@@ -32,6 +32,7 @@ from rapport.criteria.fields import (
 )
 from rapport.criteria.operators import Column
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, InformationFlow, InitiatedBy
+from rapport.errors import N_
 from rapport.storage import tables as t
 
 __all__ = ["CAMPAIGNS", "ENTRIES", "LOGGED_SEGMENTS", "SEGMENTS", "SUBJECTS", "subject"]
@@ -235,5 +236,7 @@ def subject(name: str) -> Subject:
     """The subject `name` (`contacts`, `interaction_log_entries` …); UnknownName."""
     found = SUBJECTS.get(name.lower())
     if found is None:
-        raise UnknownName(f"unknown subject {name!r}{suggestion(name, list(SUBJECTS))}")
+        raise UnknownName(
+            N_("unknown subject {name!r}{hint}", name=name, hint=suggestion(name, list(SUBJECTS)))
+        )
     return found

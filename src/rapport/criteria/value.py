@@ -10,7 +10,7 @@ logged segment) build their criteria as trees here, so no service formats criter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +76,9 @@ class Criteria:
         """The JSON form of the tree (see json_schema)."""
         return to_json(self.tree)
 
-    def describe(self) -> str:
-        """The criteria as a plain-language sentence."""
-        return describe(self.tree, self.subject)
+    def describe(self, translate: Callable[[str], str] | None = None) -> str:
+        """The criteria as a plain-language sentence (in `translate`'s language)."""
+        return describe(self.tree, self.subject, translate=translate)
 
     def parts(self) -> Iterator[tuple[str, Expr]]:
         """The top-level terms with their canonical text (X3)."""

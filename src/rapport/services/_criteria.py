@@ -49,7 +49,7 @@ def as_criteria(
         try:
             check_codes(session, criteria)
         except Invalid as exc:
-            raise Invalid(exc.message, field=field) from None
+            raise Invalid(exc.texts, field=field, joined=exc.joined) from None
     return criteria
 
 
@@ -91,4 +91,4 @@ def _parsed(source: CriteriaSource, subject: Subject | None, field: str) -> Crit
     except Invalid as exc:
         if not isinstance(source, str):
             raise  # the JSON path of the tree names where it is
-        raise Invalid(exc.message, field=field, position=exc.position) from None
+        raise Invalid(exc.texts, field=field, position=exc.position, joined=exc.joined) from None

@@ -16,7 +16,7 @@ from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
 from rapport.services.setup import codes, forms
 from rapport.web.captions import caption_of, table_caption
-from rapport.web.render import page
+from rapport.web.render import page, told
 from rapport.web.setup import field_rows, form_pairs, may_set_up
 
 router = APIRouter()
@@ -69,7 +69,7 @@ async def add_code(request: Request, table: str, ctx: Context, who: Who) -> Resp
     except RapportError as exc:
         posted = dict(pairs) | {"code": code}
         return _table_page(
-            request, ctx, who, table, status_code=422, error=exc.message, posted=posted
+            request, ctx, who, table, status_code=422, error=told(request, exc), posted=posted
         )
     return RedirectResponse(f"/setup/codes/{table}?done={made['code']}", status_code=303)
 
@@ -111,7 +111,9 @@ async def set_code(request: Request, table: str, code: str, ctx: Context, who: W
     try:
         changed = codes.set_code(ctx.sessions, table, code, values=pairs)
     except RapportError as exc:
-        return _code_card(request, ctx, who, table, code, error=exc.message, posted=dict(pairs))
+        return _code_card(
+            request, ctx, who, table, code, error=told(request, exc), posted=dict(pairs)
+        )
     return RedirectResponse(f"/setup/codes/{table}?done={changed['code']}", status_code=303)
 
 
@@ -121,5 +123,5 @@ def delete_code(request: Request, table: str, code: str, ctx: Context, who: Who)
     try:
         codes.delete_code(ctx.sessions, table, code)
     except RapportError as exc:
-        return _code_card(request, ctx, who, table, code, error=exc.message)
+        return _code_card(request, ctx, who, table, code, error=told(request, exc))
     return RedirectResponse(f"/setup/codes/{table}?done=deleted", status_code=303)

@@ -22,7 +22,7 @@ from rapport.web.lists import (
     read_filter,
     wants_fragment,
 )
-from rapport.web.render import page
+from rapport.web.render import page, translator
 
 router = APIRouter()
 
@@ -53,12 +53,13 @@ def contact_list(
     q: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    asked = read_filter(where, q, CONTACTS)
+    asked = read_filter(where, q, CONTACTS, translator(request))
     found, result = listed(
         asked,
         lambda: browse.page(
             ctx.sessions, criteria=asked.criteria, search=asked.search, after=after, size=PAGE_SIZE
         ),
+        translator(request),
     )
     context: dict[str, Any] = {
         "filter": found,

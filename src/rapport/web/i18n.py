@@ -15,7 +15,9 @@ import io
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from babel.messages.extract import extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -90,11 +92,23 @@ def registry_labels() -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+def sentence_words() -> list[str]:
+    """The templates of the criteria's plain-language sentences: each operator's sentence
+    (declared with its SQL in `criteria/operators.py`, some built from parts, so read from
+    the declarations rather than the source text)."""
+    from rapport.criteria.operators import OPERATORS
+
+    words = [op.says for op in OPERATORS]
+    words += [op.says_on_dates for op in OPERATORS if op.says_on_dates]
+    return list(dict.fromkeys(words))
+
+
 def extract_registry_labels(
-    fileobj: object, keywords: object, comment_tags: object, options: object
-) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Babel extraction method (babel.cfg) for `criteria/fields.py`: its labels, read from
-    the registry itself rather than from its source text."""
-    del fileobj, keywords, comment_tags, options
-    for label in registry_labels():
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[Any, ...]]:
+    """Babel extraction method (babel.cfg) for `criteria/fields.py`: the texts it marks
+    with `N_` (its errors), then its labels and the operators' sentences, read from the
+    registry itself rather than from its source text."""
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for label in [*registry_labels(), *sentence_words()]:
         yield 0, "gettext", label, []

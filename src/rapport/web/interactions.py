@@ -22,7 +22,7 @@ from rapport.web.lists import (
     read_filter,
     wants_fragment,
 )
-from rapport.web.render import page
+from rapport.web.render import page, translator
 
 router = APIRouter()
 TotalsBy = Literal["template", "group", "campaign", "contact"]
@@ -38,7 +38,7 @@ def entry_list(
     after: Annotated[int | None, Query(ge=0)] = None,
     by: TotalsBy = "template",
 ) -> Response:
-    asked = read_filter(where, q, ENTRIES)
+    asked = read_filter(where, q, ENTRIES, translator(request))
     found, read = listed(
         asked,
         lambda: (
@@ -51,6 +51,7 @@ def entry_list(
             ),
             entries.totals(ctx.sessions, by=by, where=asked.criteria or ""),
         ),
+        translator(request),
     )
     result, totals = read if read is not None else (None, None)
     context: dict[str, Any] = {

@@ -32,17 +32,24 @@ class Filter:
     error: str | None
 
 
-def read_filter(where: str | None, search: str | None, subject: Subject) -> Filter:
+def read_filter(
+    where: str | None,
+    search: str | None,
+    subject: Subject,
+    translate: Callable[[str], str] | None = None,
+) -> Filter:
     text, plain = (where or "").strip(), (search or "").strip()
     if not text:
         return Filter(text, plain, None, None)
     try:
         return Filter(text, plain, Criteria.parse(text, subject=subject), None)
     except Invalid as exc:
-        return Filter(text, plain, None, beside_input(exc))
+        return Filter(text, plain, None, beside_input(exc, translate or str))
 
 
-def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
+def listed(
+    found: Filter, read: Callable[[], T], translate: Callable[[str], str] | None = None
+) -> tuple[Filter, T | None]:
     """The page `read` gives for a filter the parser accepted; criteria the service refuses
     (a code that does not exist, with its did-you-mean) are shown beside the input too."""
     if found.error is not None:
@@ -52,7 +59,7 @@ def listed(found: Filter, read: Callable[[], T]) -> tuple[Filter, T | None]:
     except Invalid as exc:
         if exc.field != "where":
             raise
-        return replace(found, criteria=None, error=beside_input(exc)), None
+        return replace(found, criteria=None, error=beside_input(exc, translate or str)), None
 
 
 def next_link(request: Request, after: str | int | None) -> str | None:

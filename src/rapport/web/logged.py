@@ -23,7 +23,7 @@ from rapport.web.lists import (
     read_filter,
     wants_fragment,
 )
-from rapport.web.render import page
+from rapport.web.render import page, translator
 
 router = APIRouter()
 SHOWN_RECIPIENTS = 500
@@ -39,12 +39,13 @@ def logged_list(
     after: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     del who
-    asked = read_filter(where, q, LOGGED_SEGMENTS)
+    asked = read_filter(where, q, LOGGED_SEGMENTS, translator(request))
     found, result = listed(
         asked,
         lambda: browse.logged_page(
             ctx.sessions, criteria=asked.criteria, search=asked.search, after=after, size=PAGE_SIZE
         ),
+        translator(request),
     )
     context: dict[str, Any] = {
         "filter": found,

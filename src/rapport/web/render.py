@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 
 from rapport.errors import Invalid, RapportError
 from rapport.server.auth import identify
-from rapport.web.i18n import negotiate, translations
+from rapport.web.i18n import N_, negotiate, translations
 
 TEMPLATES = Path(__file__).with_name("templates")
 environment = Environment(
@@ -87,10 +87,25 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
     return page(request, "error.html", status_code=status_code, message=message)
 
 
-def beside_input(exc: RapportError) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def told(request: Request, exc: RapportError) -> str:
+    """A service's error in the page's language (its templates marked `N_` are in the
+    catalogs; a message without one is shown as the service wrote it)."""
+    return exc.said(translator(request))
+
+
+def beside_input(exc: RapportError, translate: Callable[[str], str] = _same) -> str:
     """An error as shown beside the input it is about: the message, after the position in
-    the criteria text where there is one ("line 1, col 18: unknown field …")."""
+    the criteria text where there is one ("line 1, col 18: unknown field …"), in the
+    language of `translate`."""
+    message = exc.said(translate)
     if isinstance(exc, Invalid) and exc.position is not None:
         line, column = exc.position
-        return f"line {line}, col {column}: {exc.message}"
-    return exc.message
+        return translate(AT_POSITION).format(line=line, column=column, message=message)
+    return message
+
+
+AT_POSITION = N_("line {line}, col {column}: {message}")

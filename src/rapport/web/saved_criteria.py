@@ -4,6 +4,8 @@ are on the segment card; this page finds and tidies what was saved."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -14,7 +16,7 @@ from rapport.server.guard import Context, Who
 from rapport.services.segments import saved
 from rapport.web.i18n import N_
 from rapport.web.lists import may_change
-from rapport.web.render import page
+from rapport.web.render import page, translator
 
 router = APIRouter()
 
@@ -37,11 +39,11 @@ def saved_list(request: Request, ctx: Context, who: Who) -> Response:
     )
 
 
-def sentence(text: str) -> str:
-    """An action's criteria as a plain-language sentence (the text itself if it no longer
-    reads, e.g. a code table changed since)."""
+def sentence(text: str, translate: Callable[[str], str]) -> str:
+    """An action's criteria as a plain-language sentence in the page's language (the text
+    itself if it no longer reads, e.g. a code table changed since)."""
     try:
-        return Criteria.parse(text).describe()
+        return Criteria.parse(text).describe(translate)
     except Invalid:
         return text
 
@@ -54,7 +56,7 @@ def saved_card(request: Request, code: str, ctx: Context, who: Who) -> Response:
         request,
         "saved_criteria/card.html",
         saved=found,
-        sentences=[sentence(action.criteria) for action in found.actions],
+        sentences=[sentence(action.criteria, translator(request)) for action in found.actions],
         verbs=VERBS,
         may_change=may_change(who),
     )

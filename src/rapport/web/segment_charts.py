@@ -18,7 +18,7 @@ from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
 from rapport.services.segments import analytics, browse
 from rapport.web.i18n import N_
-from rapport.web.render import page, translator
+from rapport.web.render import page, told, translator
 from rapport.web.segments import DIMENSIONS, data
 
 router = APIRouter()
@@ -53,7 +53,7 @@ def composition(request: Request, who: Who, ctx: Context, no: str, by: str = "co
     try:
         found = data(analytics.stats(ctx.sessions, no, by=by, accelerator=ctx.accelerator))
     except RapportError as exc:
-        return page(request, "segments/_chart.html", 422, error=exc.message, chart=None)
+        return page(request, "segments/_chart.html", 422, error=told(request, exc), chart=None)
     drawn = bars(found, translator(request))
     return page(
         request,
@@ -93,5 +93,5 @@ def overlap(
                 ],
             }
         except RapportError as exc:
-            values["error"] = exc.message
+            values["error"] = told(request, exc)
     return page(request, "segments/overlap.html", **values)

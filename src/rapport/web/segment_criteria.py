@@ -25,7 +25,7 @@ from rapport.server.guard import Context, Who
 from rapport.services.segments import actions, header
 from rapport.services.setup import codes
 from rapport.web.i18n import N_
-from rapport.web.render import beside_input, page, translator
+from rapport.web.render import beside_input, page, told, translator
 from rapport.web.segments import back_to_card, card, data, question
 
 router = APIRouter()
@@ -105,7 +105,8 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
         extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
         run_action(ctx, no, verb, form, user=who.account.name, **extra)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, criteria_error=beside_input(exc), **kept)
+        error = beside_input(exc, translator(request))
+        return card(request, ctx, who, segment.no, 422, criteria_error=error, **kept)
     return back_to_card(segment.no, "action")
 
 
@@ -170,7 +171,7 @@ def builder_fields(request: Request, who: Who, ctx: Context) -> JSONResponse:
 
 
 @router.get("/criteria-builder/tree")
-def builder_tree(who: Who, criteria: str = "") -> JSONResponse:
+def builder_tree(request: Request, who: Who, criteria: str = "") -> JSONResponse:
     """Criteria text → the JSON tree the builder draws (or the error at its position)."""
     del who
     if not criteria.strip():
@@ -178,11 +179,11 @@ def builder_tree(who: Who, criteria: str = "") -> JSONResponse:
     try:
         return JSONResponse({"tree": to_json(parse(criteria))})
     except Invalid as exc:
-        return JSONResponse({"error": beside_input(exc)})
+        return JSONResponse({"error": beside_input(exc, translator(request))})
 
 
 @router.get("/criteria-builder/text")
-def builder_text(who: Who, tree: str = "") -> JSONResponse:
+def builder_text(request: Request, who: Who, tree: str = "") -> JSONResponse:
     """The builder's JSON tree → canonical criteria text (or the error naming its place)."""
     del who
     try:
@@ -190,4 +191,4 @@ def builder_text(who: Who, tree: str = "") -> JSONResponse:
     except json.JSONDecodeError as exc:
         return JSONResponse({"error": f"the tree is not JSON: {exc.msg}"})
     except Invalid as exc:
-        return JSONResponse({"error": exc.message})
+        return JSONResponse({"error": told(request, exc)})

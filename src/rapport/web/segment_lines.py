@@ -17,7 +17,7 @@ from rapport.server.guard import Context, Who
 from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
-from rapport.web.render import page
+from rapport.web.render import page, told
 from rapport.web.segments import (
     HISTORY_SHOWN,
     LINES_PER_PAGE,
@@ -79,7 +79,7 @@ def lines_grid(
         found = browse.get_lines_page(ctx.sessions, no, criteria=filter, after=after, limit=limit)
         values["lines"], values["next_after"] = found.items, found.next_after
     except RapportError as exc:
-        values["filter_error"] = exc.message
+        values["filter_error"] = told(request, exc)
     return page(request, "segments/_lines.html", **values)
 
 
@@ -123,7 +123,7 @@ async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: 
         if changes:
             line_edits.set_line(ctx.sessions, no, line_no, values=changes, user=who.account.name)
     except RapportError as exc:
-        return row(request, ctx, who, no, line_no, editing=True, error=exc.message)
+        return row(request, ctx, who, no, line_no, editing=True, error=told(request, exc))
     return row(request, ctx, who, no, line_no)
 
 
@@ -136,7 +136,7 @@ def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: int)
             ctx.sessions, no, contact_no=line["contact_no"], user=who.account.name
         )
     except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+        return card(request, ctx, who, no.strip().upper(), 422, error=told(request, exc))
     return back_to_card(no.strip().upper(), "line")
 
 
@@ -148,7 +148,9 @@ def explain(request: Request, who: Who, ctx: Context, no: str, contact: str = ""
         found = data(history.explain(ctx.sessions, no, contact))
         return page(request, "segments/_explain.html", explanation=found, error=None)
     except RapportError as exc:
-        return page(request, "segments/_explain.html", 404, explanation=None, error=exc.message)
+        return page(
+            request, "segments/_explain.html", 404, explanation=None, error=told(request, exc)
+        )
 
 
 @router.get("/segments/{no}/history")
@@ -185,9 +187,9 @@ def letter_page(
         merged = preview.preview_letter(ctx.sessions, no, line_no, settings=ctx.settings)
         values["letter"] = data(merged.preview)
     except NotFound as exc:
-        return page(request, "segments/letter.html", 404, **{**values, "error": exc.message})
+        return page(request, "segments/letter.html", 404, **{**values, "error": told(request, exc)})
     except RapportError as exc:
-        return page(request, "segments/letter.html", 422, **{**values, "error": exc.message})
+        return page(request, "segments/letter.html", 422, **{**values, "error": told(request, exc)})
     return page(request, "segments/letter.html", status, **values)
 
 
@@ -207,5 +209,5 @@ async def test_email(request: Request, who: Who, ctx: Context, no: str, line_no:
     try:
         sent = preview.send_test_email(ctx.sessions, no, line_no, to=to, settings=ctx.settings)
     except RapportError as exc:
-        return letter_page(request, ctx, who, no, line_no, to=to, send_error=exc.message)
+        return letter_page(request, ctx, who, no, line_no, to=to, send_error=told(request, exc))
     return letter_page(request, ctx, who, no, line_no, sent_to=sent.to)

@@ -22,8 +22,8 @@ from rapport.server.guard import Context, Who
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, outputs, reuse
-from rapport.web.render import page
-from rapport.web.segments import back_to_card, card, data, question
+from rapport.web.render import page, told
+from rapport.web.segments import DONE_MESSAGES, back_to_card, card, data, question
 
 router = APIRouter()
 
@@ -74,10 +74,10 @@ def carried_out(
         run()
     except Conflict as exc:
         if asking is None:
-            return card(request, ctx, who, segment, 422, error=exc.message)
+            return card(request, ctx, who, segment, 422, error=told(request, exc))
         return confirmed(request, ctx, who, no, asking, exc)
     except RapportError as exc:
-        return card(request, ctx, who, segment, 422, error=exc.message)
+        return card(request, ctx, who, segment, 422, error=told(request, exc))
     return back_to_card(segment, done)
 
 
@@ -86,7 +86,7 @@ def confirmed(
 ) -> Response:
     """BC's "Are you sure you want to reuse …?" (default No), asked on the card."""
     asked = question(
-        exc.message.replace(" (confirm with yes)", ""),
+        exc.texts[0],
         action=str(request.url.path),
         name="yes",
         default="no",
@@ -102,16 +102,25 @@ async def reuse_criteria(request: Request, who: Who, ctx: Context, no: str) -> R
     if form.get("yes") == "no":
         return back_to_card(no.strip().upper())
 
+    done: list[reuse.ReuseResult] = []
+
     def run() -> object:
-        return reuse.reuse_criteria(
+        result = reuse.reuse_criteria(
             ctx.sessions,
             no,
             code=form.get("code", ""),
             user=who.account.name,
             yes=form.get("yes") == "yes",
         )
+        done.append(result)
+        return result
 
-    return carried_out(request, ctx, who, no, run, "reused", asking=form)
+    answer = carried_out(request, ctx, who, no, run, "reused", asking=form)
+    if done and done[0].warnings:  # codes deleted since the criteria were saved
+        message = DONE_MESSAGES["reused"]
+        segment = no.strip().upper()
+        return card(request, ctx, who, segment, message=message, warnings=done[0].warnings)
+    return answer
 
 
 @router.post("/segments/{no}/reuse-logged")
@@ -162,7 +171,7 @@ async def log_segment(request: Request, who: Who, ctx: Context, no: str) -> Resp
             settings=ctx.settings,
         )
     except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=exc.message)
+        return card(request, ctx, who, no.strip().upper(), 422, error=told(request, exc))
     return page(request, "segments/logged.html", no=no.strip().upper(), result=data(result))
 
 

@@ -12,6 +12,7 @@ through `services` below, and turns their results into template values with `dat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from typing import Annotated, Any
 
@@ -20,14 +21,14 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.domain.enums import Role
-from rapport.errors import Invalid, RapportError
+from rapport.errors import Invalid, RapportError, Text, said
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
 from rapport.services.segments import browse, dynamic, header, history
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
 from rapport.web.i18n import N_
-from rapport.web.render import page, translator
+from rapport.web.render import page, told, translator
 
 router = APIRouter()
 
@@ -149,7 +150,7 @@ async def create_segment(request: Request, who: Who, ctx: Context) -> Response:
             q="",
             after="",
             can_change=True,
-            error=exc.message,
+            error=told(request, exc),
             form=form,
         )
     return RedirectResponse(f"/segments/{made.no}", status_code=303)
@@ -163,8 +164,10 @@ def card_values(
     filter_text: str = "",
     after: int = 0,
     limit: int = LINES_PER_PAGE,
+    translate: Callable[[str], str] = str,
 ) -> dict[str, Any]:
-    """Everything the card shows: header, criteria pane, a page of lines, recent history."""
+    """Everything the card shows: header, criteria pane, a page of lines, recent history;
+    the criteria actions' sentences and any error in the language of `translate`."""
     segment = data(header.get(sessions, no))
     values: dict[str, Any] = {
         "segment": segment,
@@ -172,7 +175,7 @@ def card_values(
         "dimensions": DIMENSIONS,
         "choices": CHOICES,
         "header_values": {field: form_text(segment[field]) for field, _, _ in HEADER_FORM},
-        "actions": data(history.criteria(sessions, no)),
+        "actions": criteria_pane(sessions, no, translate),
         "can_change": can_change(who),
         "filter_text": filter_text,
         "filter_error": None,
@@ -191,12 +194,27 @@ def card_values(
         lines = browse.get_lines_page(sessions, no, criteria=filter_text, after=after, limit=limit)
         values["lines"], values["next_after"] = lines.items, lines.next_after
     except Invalid as exc:
-        values["filter_error"] = exc.message
+        values["filter_error"] = exc.said(translate)
     return values
 
 
+def criteria_pane(
+    sessions: Sessions, no: str, translate: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """The segment's criteria actions, each with its sentence in the page's language."""
+    return [
+        {**data(line), "description": history.sentence(line, translate=translate)}
+        for line in history.criteria(sessions, no)
+    ]
+
+
+def spoken(text: str | Text, translate: Callable[[str], str]) -> str:
+    """A question's text (marked N_ here, or a service's Text) in the page's language."""
+    return said(text, translate) if isinstance(text, Text) else translate(text)
+
+
 def question(
-    text: str, *, action: str, name: str, default: str, form: dict[str, str]
+    text: str | Text, *, action: str, name: str, default: str, form: dict[str, str]
 ) -> dict[str, Any]:
     """One of Business Central's confirmations, asked on the card: answering posts the form
     again with `name` = yes or no; `default` is BC's default answer."""
@@ -208,11 +226,11 @@ def card(
     request: Request, ctx: Context, who: Identity, no: str, status_code: int = 200, **extra: Any
 ) -> Response:
     """The card of segment `no`, with `extra` values (a message, an error, a question)."""
-    values = card_values(ctx.sessions, no, who)
+    values = card_values(ctx.sessions, no, who, translate=translator(request))
     values.update(extra)
     if values.get("question"):
         asked = values["question"]
-        values["question"] = {**asked, "text": translator(request)(asked["text"])}
+        values["question"] = {**asked, "text": spoken(asked["text"], translator(request))}
     return page(request, "segments/card.html", status_code, **values)
 
 
@@ -249,7 +267,15 @@ def segment_card(
     done: str = "",
 ) -> Response:
     """The segment card (S7, SPEC §8)."""
-    values = card_values(ctx.sessions, no, who, filter_text=filter, after=after, limit=limit)
+    values = card_values(
+        ctx.sessions,
+        no,
+        who,
+        filter_text=filter,
+        after=after,
+        limit=limit,
+        translate=translator(request),
+    )
     values["message"] = DONE_MESSAGES.get(done)
     return page(request, "segments/card.html", **values)
 
@@ -277,7 +303,7 @@ async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Respo
     try:
         header.set_header(ctx.sessions, no, values=changes, update_lines=answer != "no")
     except RapportError as exc:
-        return card(request, ctx, who, current.no, 422, error=exc.message, header_error=True)
+        return card(request, ctx, who, current.no, 422, error=told(request, exc), header_error=True)
     return back_to_card(current.no, "header")
 
 
@@ -311,7 +337,7 @@ def undo(
     try:
         history.go_back(ctx.sessions, no, to=to, user=who.account.name)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, error=exc.message)
+        return card(request, ctx, who, segment.no, 422, error=told(request, exc))
     return back_to_card(segment.no, "undone" if to is None else "undone-to")
 
 
@@ -323,5 +349,5 @@ def refresh(request: Request, who: Who, ctx: Context, no: str) -> Response:
     try:
         dynamic.refresh(ctx.sessions, no, user=who.account.name)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, error=exc.message)
+        return card(request, ctx, who, segment.no, 422, error=told(request, exc))
     return back_to_card(segment.no, "refreshed")

@@ -1,8 +1,9 @@
 """Setup in the browser (SPEC §2 Setup, §8): the marketing setup (number series, defaults,
-inheritance) and the number series. Everyone signed in reads them; only an admin sees the
-forms and may post them (the role table refuses anyone else). A refusal is shown beside
-the form with nothing changed. The code tables are in `web/codes.py`; both name fields with
-the captions of `web/captions.py`.
+inheritance) and the number series; on the setup page, marketers also "Update ratings"
+(K3, the automatic profile ratings), shown with what changed. Everyone signed in reads
+them; only an admin sees the setup forms and may post them (the role table refuses anyone
+else). A refusal is shown beside the form with nothing changed. The code tables are in
+`web/codes.py`; both name fields with the captions of `web/captions.py`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from rapport.domain.enums import Role
 from rapport.errors import RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
+from rapport.services.contacts import ratings
 from rapport.services.setup import forms, marketing, series
 from rapport.services.setup.forms import FieldForm
 from rapport.web.captions import caption_of
-from rapport.web.render import page
+from rapport.web.lists import may_change
+from rapport.web.render import page, told
 
 router = APIRouter()
 
@@ -60,6 +63,7 @@ def _setup_page(request: Request, ctx: Context, who: Identity, **extra: Any) -> 
         status_code=422 if extra.get("error") else 200,
         fields=field_rows(forms.setup_fields(), values),
         may_change=may_set_up(who),
+        may_rate=may_change(who),
         done=request.query_params.get("done", ""),
         **extra,
     )
@@ -78,8 +82,21 @@ async def set_setup(request: Request, ctx: Context, who: Who) -> Response:
     try:
         marketing.set_setup(ctx.sessions, values=pairs)
     except RapportError as exc:
-        return _setup_page(request, ctx, who, error=exc.message, posted=dict(pairs))
+        return _setup_page(request, ctx, who, error=told(request, exc), posted=dict(pairs))
     return RedirectResponse("/setup?done=1", status_code=303)
+
+
+@router.post("/setup/update-ratings")
+async def update_ratings(request: Request, ctx: Context, who: Who) -> Response:
+    """K3: "Update ratings" recomputes every contact's automatic profile ratings (all
+    rating questionnaires, or the one named) and shows what changed."""
+    form = await request.form()
+    questionnaire = str(form.get("questionnaire") or "").strip() or None
+    try:
+        result = ratings.update_ratings(ctx.sessions, questionnaire=questionnaire)
+    except RapportError as exc:
+        return _setup_page(request, ctx, who, ratings_error=told(request, exc))
+    return _setup_page(request, ctx, who, ratings=result)
 
 
 def _series_page(request: Request, ctx: Context, who: Identity, **extra: Any) -> Response:
@@ -112,7 +129,9 @@ async def add_series(request: Request, ctx: Context, who: Who) -> Response:
         made = series.add_series(ctx.sessions, code, values=pairs)
     except RapportError as exc:
         posted = dict(pairs) | {"code": code}
-        return _series_page(request, ctx, who, status_code=422, error=exc.message, posted=posted)
+        return _series_page(
+            request, ctx, who, status_code=422, error=told(request, exc), posted=posted
+        )
     return RedirectResponse(f"/setup/number-series?done={made.code}", status_code=303)
 
 
@@ -142,5 +161,5 @@ async def set_series(request: Request, code: str, ctx: Context, who: Who) -> Res
     try:
         changed = series.set_series(ctx.sessions, code, values=pairs)
     except RapportError as exc:
-        return _one_series(request, ctx, who, code, error=exc.message, posted=dict(pairs))
+        return _one_series(request, ctx, who, code, error=told(request, exc), posted=dict(pairs))
     return RedirectResponse(f"/setup/number-series?done={changed.code}", status_code=303)

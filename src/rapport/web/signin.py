@@ -13,7 +13,7 @@ from rapport.errors import Forbidden
 from rapport.server.auth import clear_session_cookie, set_session_cookie
 from rapport.server.guard import TooManyAttempts, Who
 from rapport.server.signin import sign_in
-from rapport.web.render import page
+from rapport.web.render import page, told
 
 router = APIRouter()
 
@@ -43,7 +43,9 @@ def login(
     try:
         _account, payload = sign_in(request, name, password)
     except Forbidden as exc:
-        return page(request, "login.html", 403, next=_local(next), error=exc.message, name=name)
+        return page(
+            request, "login.html", 403, next=_local(next), error=told(request, exc), name=name
+        )
     except TooManyAttempts as exc:
         response = page(request, "login.html", 429, next=_local(next), error=str(exc), name=name)
         response.headers["retry-after"] = str(exc.retry_after)

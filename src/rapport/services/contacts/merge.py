@@ -23,7 +23,7 @@ from rapport.errors import Conflict, Invalid
 from rapport.services.contacts._fields import find_contact
 from rapport.services.contacts.profiles import single_answer_questions
 from rapport.services.segments.engine import contacts_lines_changed
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -142,8 +142,11 @@ def _move_keyed(session: Session, table: Table, keep: Contact, other: Contact) -
     )
 
 
-def _single_answers_taken(session: Session, keep: Contact, other: Contact) -> list[Difference]:
-    """OTHER's answers to one-answer questions KEEP answered differently: they stay out."""
+def _single_answers_taken(
+    session: Session, keep: Contact, other: Contact, *, drop: bool = True
+) -> list[Difference]:
+    """OTHER's answers to one-answer questions KEEP answered differently: they stay out
+    (deleted with `drop`; only listed without)."""
     answers = table_of(ContactProfileAnswer)
     questions = single_answer_questions(session)
     rows = session.execute(
@@ -164,6 +167,8 @@ def _single_answers_taken(session: Session, keep: Contact, other: Contact) -> li
             dropped.append(
                 Difference(answers.name, key, "line_no", str(kept[(code, question)]), str(line_no))
             )
+            if not drop:
+                continue
             session.execute(
                 delete(answers).where(
                     answers.c.contact_id == other.id,
@@ -217,6 +222,29 @@ def _move_persons(session: Session, keep: Contact, other: Contact) -> int:
     )
 
 
+def _check_pair(keep: Contact, other: Contact) -> None:
+    if keep.id == other.id:
+        raise Invalid("a contact cannot be merged with itself", field="other_no")
+    if keep.type != other.type:
+        raise Conflict(
+            f"You cannot merge {other.type} {other.no} into {keep.type} {keep.no}: "
+            "a company is merged only with a company, a person with a person."
+        )
+
+
+def differences(sessions: Sessions, keep_no: str, *, other_no: str) -> tuple[Difference, ...]:
+    """K5: what merging `other_no` into `keep_no` would keep of KEEP's and leave of OTHER's
+    (the values that differ under one key), asked before the merge; changes nothing and
+    refuses what `merge_contacts` refuses."""
+    with reading(sessions) as session:
+        keep = find_contact(session, keep_no)
+        other = find_contact(session, other_no)
+        _check_pair(keep, other)
+        found = _differences(session, keep, other)
+        found += _single_answers_taken(session, keep, other, drop=False)
+        return tuple(found)
+
+
 def merge_contacts(sessions: Sessions, keep_no: str, *, other_no: str) -> MergeResult:
     """K5: merge contact `other_no` into `keep_no` (BC's merge of duplicates): what is kept
     about OTHER moves to KEEP, what both have under one key stays KEEP's (the differing
@@ -224,13 +252,7 @@ def merge_contacts(sessions: Sessions, keep_no: str, *, other_no: str) -> MergeR
     with sessions.begin() as session:
         keep = find_contact(session, keep_no, lock=True)
         other = find_contact(session, other_no, lock=True)
-        if keep.id == other.id:
-            raise Invalid("a contact cannot be merged with itself", field="other_no")
-        if keep.type != other.type:
-            raise Conflict(
-                f"You cannot merge {other.type} {other.no} into {keep.type} {keep.no}: "
-                "a company is merged only with a company, a person with a person."
-            )
+        _check_pair(keep, other)
         differences = _differences(session, keep, other)
         differences += _single_answers_taken(session, keep, other)
         moved = {

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Campaign,
@@ -108,7 +108,7 @@ def check_header(session: Session, header: SegmentHeader) -> None:
         select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == header.no).limit(1)
     )
     if logged is not None:
-        raise Conflict(f"Logged Segment for Segment No. {header.no} already exists.")
+        raise Conflict(N_("Logged Segment for Segment No. {no} already exists.", no=header.no))
     if not header.description.strip():
         raise Invalid(
             f"Description must have a value in Segment Header: No.={header.no}. "
@@ -116,7 +116,7 @@ def check_header(session: Session, header: SegmentHeader) -> None:
         )
     first = session.scalar(select(lines.c.line_no).where(*logged_lines(header.id)).limit(1))
     if first is None:
-        raise Invalid(f"Segment {header.no} is empty.")
+        raise Invalid(N_("Segment {no} is empty.", no=header.no))
 
 
 @dataclass(frozen=True)

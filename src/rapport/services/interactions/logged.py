@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import (
@@ -86,7 +86,7 @@ def with_counts() -> Any:
 def read(session: Session, entry_no: int) -> LoggedSegmentRead:
     row = session.execute(with_counts().where(logged.c.entry_no == entry_no)).first()
     if row is None:
-        raise NotFound(f"Logged Segment {entry_no} does not exist.")
+        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
     return LoggedSegmentRead(**row._mapping)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
 from rapport.services.segments._lines import contacts, line_defaults, lines
 from rapport.services.segments.results import SegmentRead as SegmentRead
@@ -53,7 +53,7 @@ def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeade
         query = query.with_for_update()
     header = session.scalars(query).one_or_none()
     if header is None:
-        raise NotFound(f"Segment {no.strip().upper()} does not exist.")
+        raise NotFound(N_("Segment {no} does not exist.", no=no.strip().upper()))
     return header
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.value import logged_segment_contacts
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
 from rapport.services.segments._propagation import get_header, new_header
 from rapport.services.segments._recording import record_insertions
@@ -35,7 +35,7 @@ def add_logged_contacts(
     """Lines for the contacts of a logged segment, each with the campaign of its logged
     interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
     if session.get(LoggedSegment, entry_no) is None:
-        raise NotFound(f"Logged Segment {entry_no} does not exist.")
+        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
     ile = table_of(InteractionLogEntry)
     of_logged = ile.c.logged_segment_entry_no == entry_no
     if options.allow_existing:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.domain.dates import as_date
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.number_series import setup_series
@@ -172,7 +172,7 @@ def create_opportunities(
         def build(no: str, line: Any) -> list[tuple[Any, dict[str, Any]]]:
             return [(Opportunity, _opportunity(no, line, header, cycle, today, description))]
 
-        return _create(session, header, "opportunity_nos", build, what="opportunities")
+        return _create(session, header, "opportunity_nos", build, what=N_("opportunities"))
 
 
 def _create(
@@ -181,7 +181,7 @@ def _create(
     series_field: str,
     build: Callable[[str, Any], list[tuple[Any, dict[str, Any]]]],
     *,
-    what: str,
+    what: Text,
 ) -> FollowUpResult:
     """Number and insert the rows `build` makes for each line with a contact, a chunk of
     lines per INSERT; Invalid when the segment has no line with a contact."""
@@ -198,7 +198,9 @@ def _create(
             session.execute(insert(model), values)
         count += len(chunk)
     if not count:
-        raise Invalid(f"You cannot create {what} on an empty segment ({header.no}).")
+        raise Invalid(
+            N_("You cannot create {what} on an empty segment ({no}).", what=what, no=header.no)
+        )
     block.close()
     return FollowUpResult(header.no, count, first, block.last)
 
@@ -255,7 +257,7 @@ def create_tasks(
         def build(no: str, line: Any) -> list[tuple[Any, dict[str, Any]]]:
             return _task_rows(no, line, header=header, task=task, salesperson=given)
 
-        return _create(session, header, "task_nos", build, what="tasks")
+        return _create(session, header, "task_nos", build, what=N_("tasks"))
 
 
 def _task_rows(

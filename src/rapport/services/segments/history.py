@@ -11,14 +11,15 @@ beyond Business Central's Go Back (that re-derives restored lines, reference §2
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Row, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria import condition, describe, parse, parts
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
@@ -105,12 +106,17 @@ def go_back(
         header = get_header(session, segment_no, lock=True)
         count = no_of_criteria_actions(session, header.id)
         if count == 0:
-            raise Invalid(f"Segment {header.no} has no criteria action to undo.")
+            raise Invalid(N_("Segment {no} has no criteria action to undo.", no=header.no))
         target = count - 1 if to is None else to
         if not 0 <= target < count:
             raise Invalid(
-                f"there is no action {target} to go back to on segment {header.no} "
-                f"(it has actions 1 to {count}; 0 undoes them all)",
+                N_(
+                    "there is no action {target} to go back to on segment {no} "
+                    "(it has actions 1 to {count}; 0 undoes them all)",
+                    target=target,
+                    no=header.no,
+                    count=count,
+                ),
                 field="to_action",
             )
         actions = _undo_after(session, header, target)
@@ -190,26 +196,52 @@ def _read_criteria_line(row: SegmentCriteriaLine) -> CriteriaLineRead:
 
 
 OPTION_WORDS = (
-    ("allow_existing_contacts", "allowing contacts already on the segment"),
-    ("expand_contact", "expanding to whole companies"),
-    ("allow_company_with_persons", "with the companies of selected persons"),
-    ("ignore_exclusion", "ignoring exclusion"),
-    ("entire_companies", "for entire companies"),
+    ("allow_existing_contacts", N_("allowing contacts already on the segment")),
+    ("expand_contact", N_("expanding to whole companies")),
+    ("allow_company_with_persons", N_("with the companies of selected persons")),
+    ("ignore_exclusion", N_("ignoring exclusion")),
+    ("entire_companies", N_("for entire companies")),
 )
 VERBS = {
-    "add": "Add contacts where",
-    "reduce": "Remove contacts where",
-    "refine": "Keep only contacts where",
-    "refresh": "Refresh to contacts where",
+    "add": N_("Add contacts where {criteria}"),
+    "reduce": N_("Remove contacts where {criteria}"),
+    "refine": N_("Keep only contacts where {criteria}"),
+    "refresh": N_("Refresh to contacts where {criteria}"),
 }
+BY_HAND = N_("by hand")
+
+
+class _Action(Protocol):
+    """A criteria action as read (`SegmentCriteriaLine` or `CriteriaLineRead`)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def criteria(self) -> str: ...
+    @property
+    def manual(self) -> bool: ...
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _sentence(row: SegmentCriteriaLine) -> str:
-    """The action in the user's words: verb, criteria described, options."""
-    text = f"{VERBS.get(row.action, row.action)} {describe(parse(row.criteria))}"
-    options = [words for name, words in OPTION_WORDS if getattr(row, name)]
-    if row.manual:
-        options.append("by hand")
+    return sentence(row)
+
+
+def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
+    """S7: an action in the user's words (verb, criteria described, options), in the
+    language of `translate` (the web's gettext; English by default, as the CLI says it)."""
+    described = describe(parse(line.criteria), translate=translate)
+    verb = VERBS.get(line.action)
+    if verb is None:
+        text = f"{line.action} {described}"
+    else:
+        text = translate(verb.template).format(criteria=described)
+    options = [translate(words.template) for name, words in OPTION_WORDS if getattr(line, name)]
+    if line.manual:
+        options.append(translate(BY_HAND.template))
     return text + (f" ({', '.join(options)})" if options else "")
 
 

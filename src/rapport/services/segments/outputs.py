@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, func, insert, literal, select
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 from rapport.services.segments._propagation import get_header
 from rapport.services.transfer.files import (
     cell_text,
@@ -91,7 +91,7 @@ def apply_mailing_group(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if not key or session.get(MailingGroup, key) is None:
-            raise Invalid("Specify a Mailing Group Code.", field="code")
+            raise Invalid(N_("Specify a Mailing Group Code."), field="code")
         removed = 0
         if replace:
             removed = execute_counted(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
@@ -90,13 +90,25 @@ def save_criteria(
         return code
 
 
-def _confirm_reuse(session: Session, header: SegmentHeader, *, what: str, yes: bool) -> None:
+CONFIRM_HINT = "(confirm with yes)"  # the CLI's and the API's word; a page asks instead
+
+
+def _confirm_reuse(session: Session, header: SegmentHeader, *, what: Text, yes: bool) -> None:
     """BC asks, default No, before reusing on a segment that already has criteria actions."""
     count = no_of_criteria_actions(session, header.id)
     if count and not yes:
         raise Conflict(
-            f"Segment {header.no} already contains {count} No. of Criteria Actions. "
-            f"Are you sure you want to reuse a {what}? (confirm with yes)"
+            [
+                N_(
+                    "Segment {no} already contains {count} No. of Criteria Actions. "
+                    "Are you sure you want to reuse a {what}?",
+                    no=header.no,
+                    count=count,
+                    what=what,
+                ),
+                Text(CONFIRM_HINT),
+            ],
+            joined=" ",
         )
 
 
@@ -107,14 +119,16 @@ def reuse_criteria(
     transaction, against the contacts as they are now."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        _confirm_reuse(session, header, what="Saved Segment Criteria", yes=yes)
+        _confirm_reuse(session, header, what=N_("Saved Segment Criteria"), yes=yes)
         saved = session.scalars(
             select(SavedSegmentCriteriaLine)
             .where(SavedSegmentCriteriaLine.segment_criteria_code == code.strip().upper())
             .order_by(SavedSegmentCriteriaLine.line_no)
         ).all()
         if session.get(SavedSegmentCriteria, code.strip().upper()) is None:
-            raise NotFound(f"Saved Segment Criteria {code.strip().upper()} does not exist.")
+            raise NotFound(
+                N_("Saved Segment Criteria {code} does not exist.", code=code.strip().upper())
+            )
         added = removed = 0
         skipped = Skipped()
         warned: dict[str, None] = {}
@@ -177,7 +191,7 @@ def reuse_logged(
     """S10: the contacts of logged segment `entry_no` become lines of this segment."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        _confirm_reuse(session, header, what="Logged Segment", yes=yes)
+        _confirm_reuse(session, header, what=N_("Logged Segment"), yes=yes)
         return add_logged_contacts(
             session,
             header,

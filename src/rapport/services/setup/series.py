@@ -8,7 +8,7 @@ Fields are set by name and checked with the same column rules as the code tables
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import convert, editable_fields
 from rapport.services.transfer.tables import TableSpec, spec_for
 from rapport.storage.db import Sessions, reading
@@ -54,8 +55,8 @@ def _key(code: str) -> str:
     return key
 
 
-def _find(session: Session, key: str) -> NumberSeries:
-    found = session.get(NumberSeries, key)
+def _find(session: Session, key: str, *, lock: bool = False) -> NumberSeries:
+    found = session.get(NumberSeries, key, with_for_update=lock)
     if found is None:
         raise NotFound(f"number series {key!r} does not exist.")
     return found
@@ -69,8 +70,14 @@ def get_all(sessions: Sessions) -> list[SeriesRead]:
 
 def get(sessions: Sessions, code: str) -> SeriesRead:
     """One number series."""
+    return get_versioned(sessions, code).value
+
+
+def get_versioned(sessions: Sessions, code: str) -> Versioned[SeriesRead]:
+    """One number series, and the version a change of it names (`set_series`)."""
     with reading(sessions) as session:
-        return _read(_find(session, _key(code)))
+        row = _find(session, _key(code))
+        return Versioned(_read(row), version_of(row))
 
 
 def _checked(values: Sequence[tuple[str, str]]) -> dict[str, object]:
@@ -99,12 +106,21 @@ def add_series(
         return _read(_find(session, key))
 
 
-def set_series(sessions: Sessions, code: str, *, values: Sequence[tuple[str, str]]) -> SeriesRead:
-    """Change fields of a number series (its code stays); NotFound for an unknown one."""
+def set_series(
+    sessions: Sessions,
+    code: str,
+    *,
+    values: Sequence[tuple[str, str]],
+    expected_version: Collection[str] | None = None,
+) -> SeriesRead:
+    """Change fields of a number series (its code stays); NotFound for an unknown one. With
+    `expected_version`, the series must still be at one of those versions (else Stale,
+    nothing changed)."""
     key = _key(code)
     given = _checked(values)
     with sessions.begin() as session:
-        current = _find(session, key)
+        current = _find(session, key, lock=True)
+        check_version(current, expected_version, what="number series")
         if given:
             session.execute(update(NumberSeries).where(NumberSeries.code == key).values(**given))
         session.expire(current)

@@ -1,0 +1,159 @@
+"""Dutch pages speak Dutch everywhere (issue 13 item 7, S7, X1): the criteria pane's
+sentences, and the service errors a page shows (an unknown code with its did-you-mean, a
+criteria syntax error at its position, BC's confirmations and refusals on the card, an
+empty segment, a record not found), in the page's language; the same pages in English
+still say what the CLI says."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+from babel.messages.pofile import read_po
+
+from rapport.services.segments import reuse
+from rapport.web import i18n
+from tests.web.segment_pages import world
+
+DUTCH = {"accept-language": "nl-BE"}
+ENGLISH = {"accept-language": "en"}
+
+
+def text_of(answer) -> str:
+    return html.unescape(re.sub(r"\s+", " ", answer.text))
+
+
+def test_s7_the_criteria_pane_says_each_action_in_the_pages_language(browser_as, sessions):
+    no = world(sessions, criteria="country in (BE, NL) and not mailing_group = NEWSLETTER")
+    browser = browser_as("marketer")
+    dutch = text_of(browser.get(f"/segments/{no}", headers=DUTCH))
+    assert (
+        "Contactpersonen toevoegen waarvoor land/regio is BE of NL en "
+        "heeft geen mailinggroep NEWSLETTER" in dutch
+    )
+    english = text_of(browser.get(f"/segments/{no}", headers=ENGLISH))
+    assert (
+        "Add contacts where country/region is one of BE or NL and "
+        "has no mailing group NEWSLETTER" in english
+    )
+
+
+def test_x1_an_unknown_code_and_a_syntax_error_are_shown_in_dutch(browser_as, sessions):
+    no = world(sessions)
+    browser = browser_as("marketer")
+    form = {"csrf_token": browser.csrf, "action": "add"}
+    unknown = browser.post(
+        f"/segments/{no}/actions", data={**form, "criteria": "mailing_group = NEWS"}, headers=DUTCH
+    )
+    assert unknown.status_code == 422
+    assert "onbekende mailinggroep 'NEWS' — bedoelt u 'NEWSLETTER'?" in text_of(unknown)
+    early = browser.post(
+        f"/segments/{no}/actions", data={**form, "criteria": "country ="}, headers=DUTCH
+    )
+    assert "regel 1, kolom 10: de criteria eindigen te vroeg; verwacht: " in text_of(early)
+    assert "een waarde" in text_of(early)
+    english = browser.post(
+        f"/segments/{no}/actions", data={**form, "criteria": "country ="}, headers=ENGLISH
+    )
+    assert "line 1, col 10: the criteria end too early; expected " in text_of(english)
+
+
+def test_s8_s9_the_cards_refusals_and_bcs_question_are_in_dutch(browser_as, sessions):
+    no = world(sessions)
+    browser = browser_as("marketer")
+    undo = browser.post(f"/segments/{no}/undo", data={"csrf_token": browser.csrf}, headers=DUTCH)
+    assert f"Segment {no} heeft geen criteriumactie om ongedaan te maken." in text_of(undo)
+    reuse.save_criteria(
+        sessions, world_segment(sessions), code="BE", description="Belgium", user="marketer1"
+    )
+    browser.post(
+        f"/segments/{no}/actions",
+        data={"csrf_token": browser.csrf, "action": "add", "criteria": "country = NL"},
+    )
+    asked = browser.post(
+        f"/segments/{no}/reuse-criteria",
+        data={"csrf_token": browser.csrf, "code": "BE"},
+        headers=DUTCH,
+    )
+    assert (
+        f"Segment {no} bevat al 1 criteriumacties. Weet u zeker dat u een opgeslagen "
+        "segmentcriterium wilt hergebruiken?" in text_of(asked)
+    )
+    assert "confirm with yes" not in asked.text
+
+
+def world_segment(sessions) -> str:
+    """A second segment with one action, whose criteria are saved."""
+    from rapport.services.segments import actions, header
+
+    other = header.create_segment(sessions, description="Belgium", user="marketer1").no
+    actions.add_contacts(sessions, other, criteria="country = BE", user="marketer1")
+    return other
+
+
+def test_l1_an_empty_segment_and_a_missing_one_are_refused_in_dutch(browser_as, sessions):
+    no = world(sessions)
+    browser = browser_as("marketer")
+    missing = browser.get("/segments/SEG99999", headers=DUTCH)
+    assert missing.status_code == 404
+    assert "Segment SEG99999 bestaat niet." in text_of(missing)
+    tasks = browser.post(
+        f"/segments/{no}/tasks",
+        data={"csrf_token": browser.csrf, "description": "Call", "date": "2026-12-04"},
+        headers=DUTCH,
+    )
+    assert f"U kunt geen taken maken voor een leeg segment ({no})." in text_of(tasks)
+
+
+def test_every_dutch_translation_keeps_the_placeholders_of_its_message():
+    with i18n.catalog_path("nl").open("rb") as handle:
+        catalog = read_po(handle)
+    formatter = string.Formatter()
+
+    def names(text: str) -> set[str]:
+        return {name for _, name, _, _ in formatter.parse(text) if name is not None}
+
+    lost = [
+        message.id
+        for message in catalog
+        if message.id and "{" in message.id and names(message.id) != names(message.string)
+    ]
+    assert lost == []
+
+
+def test_s9_x1_reusing_criteria_whose_code_was_deleted_shows_the_warnings_on_the_card(
+    browser_as, sessions
+):
+    """Issue 13: the card shows the replay warnings the CLI writes on stderr."""
+    from sqlalchemy import delete
+
+    from rapport.storage import tables as t
+
+    no = world(sessions)
+    other = world_segment(sessions)
+    from rapport.services.segments import actions
+
+    actions.add_contacts(sessions, other, criteria="mailing_group = NEWSLETTER", user="marketer1")
+    reuse.save_criteria(sessions, other, code="NEWS", user="marketer1")
+    reuse.save_criteria(sessions, world_segment(sessions), code="BE", user="marketer1")
+    with sessions.begin() as session:
+        session.execute(delete(t.ContactMailingGroup))
+        session.execute(delete(t.MailingGroup).where(t.MailingGroup.code == "NEWSLETTER"))
+    browser = browser_as("marketer")
+    reused = browser.post(
+        f"/segments/{no}/reuse-criteria", data={"csrf_token": browser.csrf, "code": "NEWS"}
+    )
+    assert reused.status_code == 200
+    shown = text_of(reused)
+    assert "The criteria have been reused." in shown
+    warnings = re.search(
+        r'<div class="warning" role="status" id="replay-warnings">.*?</div>', shown
+    )
+    assert warnings is not None
+    assert "unknown mailing group 'NEWSLETTER'" in warnings.group(0)
+    quiet = browser.post(
+        f"/segments/{no}/reuse-criteria",
+        data={"csrf_token": browser.csrf, "code": "BE", "yes": "yes"},
+    )
+    assert quiet.status_code == 303  # nothing to warn of: back to the card
