@@ -59,6 +59,18 @@ def test_x1_an_unknown_code_and_a_syntax_error_are_shown_in_dutch(browser_as, se
     assert "line 1, col 10: the criteria end too early; expected " in text_of(english)
 
 
+def test_x2_the_live_previews_error_is_in_dutch(browser_as, sessions):
+    """X2: the preview shown while typing names an unknown code in the page's language."""
+    no = world(sessions)
+    browser = browser_as("marketer")
+    query = {"criteria": "mailing_group = NEWS"}
+    dutch = browser.get(f"/segments/{no}/preview", params=query, headers=DUTCH)
+    assert "onbekende mailinggroep 'NEWS' — bedoelt u 'NEWSLETTER'?" in text_of(dutch)
+    english = browser.get(f"/segments/{no}/preview", params=query, headers=ENGLISH)
+    assert "'NEWSLETTER'?" in text_of(english)
+    assert "onbekende" not in text_of(english)
+
+
 def test_s8_s9_the_cards_refusals_and_bcs_question_are_in_dutch(browser_as, sessions):
     no = world(sessions)
     browser = browser_as("marketer")

@@ -122,7 +122,7 @@ def preview(request: Request, who: Who, ctx: Context, no: str) -> Response:
                     run_action(ctx, no, verb, form, user=who.account.name, preview=True)
                 )
         except RapportError as exc:
-            values["error"] = beside_input(exc)
+            values["error"] = beside_input(exc, translator(request))
     return page(request, "segments/_preview.html", **values)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
 from rapport.domain.rules import COMPANY_OWN_NO, PERSON_COMPANY
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
 from rapport.services.contacts._fields import (
@@ -110,7 +110,7 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
 def _company(session: Session, no: str, *, person: Contact) -> Contact:
     company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
     if company is None:
-        raise NotFound(f"Contact {no} does not exist.")
+        raise NotFound(N_("Contact {no} does not exist.", no=no))
     PERSON_COMPANY.check(no, person.type if company.id == person.id else company.type)
     return company
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Select, func, select
 
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.segments.results import SegmentRead
 from rapport.storage import schema
 from rapport.storage.db import reading_connection
@@ -60,5 +60,5 @@ def get(database: Sessions | Engine, no: str) -> SegmentRead:
     with reading_connection(database) as connection:
         row = connection.execute(_headers().where(schema.segment_headers.c.no == key)).one_or_none()
     if row is None:
-        raise NotFound(f"Segment {key} does not exist.")
+        raise NotFound(N_("Segment {no} does not exist.", no=key))
     return SegmentRead(**row._mapping)
