@@ -68,7 +68,10 @@ class Field:
     given, is its SQL (a correlated subquery) instead of the column `column`; `codes`, for
     a Code field whose values come from a code table, is that table's code column (an
     unknown code there is refused, codes.py); `folded` names the column holding the
-    field's casefolded copy, which a case-insensitive filter (`@é*`) compares."""
+    field's casefolded copy (in the table of its rows, or of the questionnaire lines for
+    a profile answer), which a case-insensitive filter (`@é*`) compares, and
+    `folded_expression` is that copy's SQL for a field that is an expression. Every text
+    field has a copy (storage.tables.FOLDS)."""
 
     name: str
     column: str
@@ -79,6 +82,7 @@ class Field:
     expression: Column | None = dc_field(default=None, compare=False, repr=False)
     codes: Column | None = dc_field(default=None, compare=False, repr=False)
     folded: str | None = None  # the column of its casefolded copy, compared by `@` (bcfilter)
+    folded_expression: Column | None = dc_field(default=None, compare=False, repr=False)
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -215,10 +219,21 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
     code("vat_no", "VAT registration no."),
     typed(ValueType.DATE, "created", "creation date"),
 )
-# The text fields with a stored casefolded copy (storage.tables.FOLDED).
-CONTACT_FIELDS = {
-    name: replace(item, folded=t.FOLDED.get(item.column)) for name, item in CONTACT_FIELDS.items()
-}
+
+
+def with_copies(fields: Mapping[str, Field], table: str) -> dict[str, Field]:
+    """`fields` with the casefolded copy (storage.tables.FOLDS) of each text field of
+    `table` named."""
+    copies = t.FOLDS.get(table, {})
+    return {
+        name: replace(item, folded=copies[item.column])
+        if item.type is ValueType.TEXT and item.column in copies
+        else item
+        for name, item in fields.items()
+    }
+
+
+CONTACT_FIELDS = with_copies(CONTACT_FIELDS, "contacts")
 
 # The fields of an interaction log entry, shared by `interaction(…)` on contacts and by the
 # interaction log entries subject: SPEC §5 names, with the SPEC §6 names as aliases.
@@ -274,9 +289,12 @@ RELATIONS: dict[str, Relation] = {
             "web_source",
             t.ContactWebSource.__table__,  # type: ignore[arg-type]
             "web source",
-            keyed(
-                code("code", "code", "web_source_code", codes=t.WebSource),
-                text("search_word", "search word"),
+            with_copies(
+                keyed(
+                    code("code", "code", "web_source_code", codes=t.WebSource),
+                    text("search_word", "search word"),
+                ),
+                "contact_web_sources",
             ),
         ),
         Relation(
@@ -291,7 +309,8 @@ RELATIONS: dict[str, Relation] = {
                     codes=t.ProfileQuestionnaire,
                 ),
                 typed(ValueType.INT, "answer_line", "answer line", "line_no"),
-                text("answer", "answer", "description"),
+                # the questionnaire line's text, its copy on the line
+                replace(text("answer", "answer", "description"), folded="description_folded"),
             ),
             shorthand=None,
             lines=t.ProfileQuestionnaireLine.__table__,  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Invalid
 
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 

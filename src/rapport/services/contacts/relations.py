@@ -44,6 +44,7 @@ from rapport.storage.tables import (
     JobResponsibility,
     MailingGroup,
     WebSource,
+    folded,
     table_of,
 )
 
@@ -178,7 +179,8 @@ def assign(
         if _link_exists(session, spec, contact.id, code):
             raise Conflict(f"Contact {contact.no} already has {spec.caption} {code}.")
         row = {"contact_id": contact.id, spec.code_column: code, **extras}
-        session.execute(insert(table_of(spec.link)).values(row))
+        table = table_of(spec.link)
+        session.execute(insert(table).values(row | folded(row, table.name)))
         defaults = dict.fromkeys(spec.extras, "")
         return Assigned(
             relation, code, str(getattr(described, "description", "")), defaults | extras
