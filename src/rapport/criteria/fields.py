@@ -118,6 +118,12 @@ class Subject:
     relations: Mapping[str, Relation] = dc_field(default_factory=dict)
     memberships: Mapping[str, str] = dc_field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # each text field of the subject's table names its casefolded copy, which `@` compares
+        copied = with_copies(self.fields, self.table.name)
+        if copied != dict(self.fields):
+            object.__setattr__(self, "fields", copied)
+
     def field(self, name: str) -> Field:
         """The field `name` (or alias); UnknownName suggesting the nearest known name."""
         found = by_name(self.fields).get(name.lower())

@@ -29,7 +29,6 @@ from rapport.criteria.fields import (
     suggestion,
     text,
     typed,
-    with_copies,
 )
 from rapport.criteria.operators import Column
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, InformationFlow, InitiatedBy
@@ -82,29 +81,26 @@ ENTRIES = Subject(
     "interaction log entry",
     entries,
     "entry_no",
-    with_copies(
-        keyed(
-            typed(ValueType.INT, "entry_no", "entry no."),
-            computed(code("contact_no", "contact no."), _of_entry_contact("no")),
-            computed(
-                text("contact_name", "contact name"),
-                _of_entry_contact("name"),
-                _of_entry_contact("name_folded"),
-            ),
-            code("contact_company_no", "contact company no."),
-            *INTERACTION_FIELDS.values(),
-            text("description", "description"),
-            typed(ValueType.INT, "campaign_entry_no", "campaign entry no."),
-            enum("delivery_status", "delivery status", DeliveryStatus),
-            flag("attempt_failed", "attempt failed"),
-            code("user_id", "user ID"),
-            text("subject", "subject"),
-            code("interaction_language_code", "language", codes=t.Language),
-            typed(ValueType.INT, "attachment_no", "attachment no."),
-            code("contact_alt_address_code", "contact alternate address"),
-            code("word_template_code", "Word template"),
+    keyed(
+        typed(ValueType.INT, "entry_no", "entry no."),
+        computed(code("contact_no", "contact no."), _of_entry_contact("no")),
+        computed(
+            text("contact_name", "contact name"),
+            _of_entry_contact("name"),
+            _of_entry_contact("name_folded"),
         ),
-        entries.name,
+        code("contact_company_no", "contact company no."),
+        *INTERACTION_FIELDS.values(),
+        text("description", "description"),
+        typed(ValueType.INT, "campaign_entry_no", "campaign entry no."),
+        enum("delivery_status", "delivery status", DeliveryStatus),
+        flag("attempt_failed", "attempt failed"),
+        code("user_id", "user ID"),
+        text("subject", "subject"),
+        code("interaction_language_code", "language", codes=t.Language),
+        typed(ValueType.INT, "attachment_no", "attachment no."),
+        code("contact_alt_address_code", "contact alternate address"),
+        code("word_template_code", "Word template"),
     ),
 )
 
@@ -113,43 +109,38 @@ SEGMENTS = Subject(
     "segment",
     headers,
     "id",
-    with_copies(
-        keyed(
-            code("no", "segment no."),
-            text("description", "description"),
-            INTERACTION_FIELDS["campaign"],
-            INTERACTION_FIELDS["template"],
-            INTERACTION_FIELDS["group"],
-            INTERACTION_FIELDS["salesperson"],
-            enum(
-                "correspondence_type_default", "correspondence type (default)", CorrespondenceType
-            ),
-            code("language_code_default", "language (default)", codes=t.Language),
-            text("subject_default", "subject (default)"),
-            typed(ValueType.DATE, "date", "date"),
-            typed(ValueType.DECIMAL, "unit_cost", "cost per line"),
-            typed(ValueType.DECIMAL, "unit_duration", "duration per line"),
-            flag("campaign_target", "campaign target"),
-            flag("campaign_response", "campaign response"),
-            enum("information_flow", "information flow", InformationFlow),
-            enum("initiated_by", "initiated by", InitiatedBy),
-            flag("ignore_contact_corres_type", "ignores the contact's correspondence type"),
-            flag("send_word_docs_as_attmt", "sends Word documents as attachments"),
-            computed(
-                typed(ValueType.INT, "no_of_lines", "no. of lines"),
-                _count(
-                    lines,
-                    lines.c.segment_id == headers.c.id,
-                    lines.c.removed_action.is_(None),
-                    of=headers,
-                ),
-            ),
-            computed(
-                typed(ValueType.INT, "no_of_criteria_actions", "no. of criteria actions"),
-                _count(criteria_lines, criteria_lines.c.segment_id == headers.c.id, of=headers),
+    keyed(
+        code("no", "segment no."),
+        text("description", "description"),
+        INTERACTION_FIELDS["campaign"],
+        INTERACTION_FIELDS["template"],
+        INTERACTION_FIELDS["group"],
+        INTERACTION_FIELDS["salesperson"],
+        enum("correspondence_type_default", "correspondence type (default)", CorrespondenceType),
+        code("language_code_default", "language (default)", codes=t.Language),
+        text("subject_default", "subject (default)"),
+        typed(ValueType.DATE, "date", "date"),
+        typed(ValueType.DECIMAL, "unit_cost", "cost per line"),
+        typed(ValueType.DECIMAL, "unit_duration", "duration per line"),
+        flag("campaign_target", "campaign target"),
+        flag("campaign_response", "campaign response"),
+        enum("information_flow", "information flow", InformationFlow),
+        enum("initiated_by", "initiated by", InitiatedBy),
+        flag("ignore_contact_corres_type", "ignores the contact's correspondence type"),
+        flag("send_word_docs_as_attmt", "sends Word documents as attachments"),
+        computed(
+            typed(ValueType.INT, "no_of_lines", "no. of lines"),
+            _count(
+                lines,
+                lines.c.segment_id == headers.c.id,
+                lines.c.removed_action.is_(None),
+                of=headers,
             ),
         ),
-        headers.name,
+        computed(
+            typed(ValueType.INT, "no_of_criteria_actions", "no. of criteria actions"),
+            _count(criteria_lines, criteria_lines.c.segment_id == headers.c.id, of=headers),
+        ),
     ),
 )
 
@@ -163,29 +154,26 @@ LOGGED_SEGMENTS = Subject(
     "logged segment",
     logged,
     "entry_no",
-    with_copies(
-        keyed(
-            typed(ValueType.INT, "entry_no", "entry no."),
-            code("segment", "segment no.", "segment_no", "segment_no"),
-            text("description", "description"),
-            computed(
-                typed(ValueType.INT, "no_of_interactions", "no. of interactions"),
-                _count(entries, *_logged_entries, of=logged),
-            ),
-            flag("canceled", "canceled"),
-            computed(
-                typed(ValueType.INT, "no_of_campaign_entries", "no. of campaign entries"),
-                _count(
-                    campaign_entries,
-                    campaign_entries.c.register_no == logged.c.entry_no,
-                    campaign_entries.c.canceled == logged.c.canceled,
-                    of=logged,
-                ),
-            ),
-            typed(ValueType.DATE, "creation_date", "creation date"),
-            code("user_id", "user ID"),
+    keyed(
+        typed(ValueType.INT, "entry_no", "entry no."),
+        code("segment", "segment no.", "segment_no", "segment_no"),
+        text("description", "description"),
+        computed(
+            typed(ValueType.INT, "no_of_interactions", "no. of interactions"),
+            _count(entries, *_logged_entries, of=logged),
         ),
-        logged.name,
+        flag("canceled", "canceled"),
+        computed(
+            typed(ValueType.INT, "no_of_campaign_entries", "no. of campaign entries"),
+            _count(
+                campaign_entries,
+                campaign_entries.c.register_no == logged.c.entry_no,
+                campaign_entries.c.canceled == logged.c.canceled,
+                of=logged,
+            ),
+        ),
+        typed(ValueType.DATE, "creation_date", "creation date"),
+        code("user_id", "user ID"),
     ),
 )
 
@@ -207,42 +195,39 @@ CAMPAIGNS = Subject(
     "campaign",
     campaigns,
     "no",
-    with_copies(
-        keyed(
-            code("no", "campaign no."),
-            text("description", "description"),
-            typed(ValueType.DATE, "starting_date", "starting date"),
-            typed(ValueType.DATE, "ending_date", "ending date"),
-            INTERACTION_FIELDS["salesperson"],
-            code("status_code", "status", codes=t.CampaignStatus),
-            computed(
-                typed(ValueType.INT, "target_contacts_contacted", "target contacts contacted"),
-                _flagged(entries.c.campaign_target),
-            ),
-            computed(
-                typed(ValueType.INT, "contacts_responded", "contacts responded"),
-                _flagged(entries.c.campaign_response),
-            ),
-            computed(
-                typed(ValueType.DECIMAL, "cost", "cost"),
-                _total(entries.c.cost, *_campaign_entries, of=campaigns),
-            ),
-            computed(
-                typed(ValueType.DECIMAL, "duration", "duration"),
-                _total(entries.c.duration, *_campaign_entries, of=campaigns),
-            ),
-            computed(
-                typed(ValueType.INT, "no_of_entries", "no. of entries"),
-                _count(
-                    campaign_entries, campaign_entries.c.campaign_no == campaigns.c.no, of=campaigns
-                ),
-            ),
-            computed(
-                flag("activated", "activated"),
-                exists().where(target_groups.c.campaign_no == campaigns.c.no).correlate(campaigns),
+    keyed(
+        code("no", "campaign no."),
+        text("description", "description"),
+        typed(ValueType.DATE, "starting_date", "starting date"),
+        typed(ValueType.DATE, "ending_date", "ending date"),
+        INTERACTION_FIELDS["salesperson"],
+        code("status_code", "status", codes=t.CampaignStatus),
+        computed(
+            typed(ValueType.INT, "target_contacts_contacted", "target contacts contacted"),
+            _flagged(entries.c.campaign_target),
+        ),
+        computed(
+            typed(ValueType.INT, "contacts_responded", "contacts responded"),
+            _flagged(entries.c.campaign_response),
+        ),
+        computed(
+            typed(ValueType.DECIMAL, "cost", "cost"),
+            _total(entries.c.cost, *_campaign_entries, of=campaigns),
+        ),
+        computed(
+            typed(ValueType.DECIMAL, "duration", "duration"),
+            _total(entries.c.duration, *_campaign_entries, of=campaigns),
+        ),
+        computed(
+            typed(ValueType.INT, "no_of_entries", "no. of entries"),
+            _count(
+                campaign_entries, campaign_entries.c.campaign_no == campaigns.c.no, of=campaigns
             ),
         ),
-        campaigns.name,
+        computed(
+            flag("activated", "activated"),
+            exists().where(target_groups.c.campaign_no == campaigns.c.no).correlate(campaigns),
+        ),
     ),
 )
 
