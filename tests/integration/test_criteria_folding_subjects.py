@@ -194,7 +194,8 @@ def test_x1_the_import_gives_the_search_name_the_contact_card_gives(
 ) -> None:
     """BC's Search Name is the name upper-cased: "Émile Straße" gives "ÉMILE STRASSE" from
     the import as from `contacts add`, on both engines (SQL upper() would give "éMILE …"
-    on SQLite)."""
+    on SQLite). The import keeps the copies of every table it writes (campaigns here,
+    inserted and updated)."""
     cards.add_contact(sessions, fields={"no": "CLI", "name": "Émile Straße"})
     path = tmp_path / "contacts.csv"
     path.write_text("no,name,job_title\nIMP,Émile Straße,Ölçer\n", encoding="utf-8")
@@ -203,7 +204,16 @@ def test_x1_the_import_gives_the_search_name_the_contact_card_gives(
         names = dict(session.execute(select(t.Contact.no, t.Contact.search_name)).all())
     assert names == {"CLI": "ÉMILE STRASSE", "IMP": "ÉMILE STRASSE"}
     assert _contact_nos(sessions, "job_title matches '@ÖLÇ*'") == {"IMP"}
+    campaigns = tmp_path / "campaigns.csv"
+    campaigns.write_text("no,description\nCP1,Été\nCP2,Straße\n", encoding="utf-8")
+    import_table(sessions, "campaigns", campaigns)
+    campaigns.write_text("no,description\nCP2,ΣΟΦΟΣ\n", encoding="utf-8")
+    import_table(sessions, "campaigns", campaigns, update=True)
     _copies_hold(sessions)
+    assert _selected(sessions, "description matches '@été|@σοφος'", SUBJECTS["campaigns"]) == {
+        "CP1",
+        "CP2",
+    }
 
 
 @pytest.fixture
