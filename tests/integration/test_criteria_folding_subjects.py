@@ -255,3 +255,19 @@ def test_x1_migration_0009_fills_the_copies_of_existing_rows(old_database: Any) 
         ]
         assert list(words) == ["masse", "masse"]
         assert list(campaigns) == ["été", "σοφοσ"]
+
+
+def test_x1_the_demo_and_its_synthetic_contacts_keep_every_copy(
+    sqlite_sessions: sessionmaker[Session],
+) -> None:
+    """The demo company's rows (bulk inserts) and the synthetic workload's interactions
+    (an INSERT … SELECT over the templates' descriptions) carry their copies."""
+    from rapport.demo import company
+
+    company.load(sqlite_sessions, contacts=300)
+    _copies_hold(sqlite_sessions)
+    with sqlite_sessions() as session:
+        synthetic = select(t.InteractionLogEntry.description_folded).where(
+            t.InteractionLogEntry.description_folded != ""
+        )
+        assert session.execute(synthetic.limit(1)).first() is not None
