@@ -403,8 +403,9 @@ FOLDED = FOLDS["contacts"]  # the contacts' copies, each indexed for criteria
 
 
 def folded(values: Mapping[str, Any], table: str = "contacts") -> dict[str, str]:
-    """The folded copies of the text fields among `values` (a row of `table`)."""
-    copies = FOLDS[table]
+    """The folded copies of the text fields among `values` (a row of `table`; none for a
+    table without copies)."""
+    copies = FOLDS.get(table, {})
     return {copies[name]: fold(values[name]) for name in copies if name in values}
 
 
