@@ -122,6 +122,9 @@ def main() -> None:
         count = round(total * fraction)
         for size, no in segments.items():
             times, cpus, moved = [], [], (0, 0)
+            # Untimed: catch up with the changes made for the other segment, so that each
+            # timed refresh reads exactly the `count` contacts changed just before it.
+            dynamic.refresh(sessions, no, user=USER)
             for _ in range(args.runs):
                 change(sessions, rng.sample(ids, count))
                 seconds, used, added, removed = timed_refresh(sessions, no)

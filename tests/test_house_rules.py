@@ -15,6 +15,7 @@ FUNCTION_BUDGET = 60
 # Modules allowed past the budget, each with the reason it is one piece.
 MODULE_ALLOW: dict[str, str] = {
     "storage/tables.py": "the whole data model in one place, read top to bottom",
+    "storage/schema.py": "every table of the data model, one for each class of tables.py",
 }
 FUNCTION_ALLOW: set[str] = set()
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from rapport.storage.db import Sessions
+from tests.integration.lake_world import demo_lake
 from tests.integration.mailbox import serve
 
 
@@ -11,3 +17,17 @@ from tests.integration.mailbox import serve
 def smtp():
     """A real SMTP server on loopback: (inbox, settings pointing at it)."""
     yield from serve()
+
+
+@pytest.fixture
+def lake_demo(sqlite_url: str, tmp_path: Path, spark: Any) -> Iterator[tuple[Sessions, Path]]:
+    """The demo company in a fresh SQLite database and exported as a lake (issue 16)."""
+    yield from demo_lake(sqlite_url, tmp_path)
+
+
+@pytest.fixture
+def lake_demo_on_both(
+    database_url: str, tmp_path: Path, spark: Any
+) -> Iterator[tuple[Sessions, Path]]:
+    """The same on SQLite and on PostgreSQL (the staging COPY)."""
+    yield from demo_lake(database_url, tmp_path)

@@ -166,7 +166,6 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
             "information_flow": "outbound",
             "initiated_by": "us",
             "correspondence_type_default": "hard_copy",
-            "language_code_default": "NLB",
         }
     ],
     "interaction_log_entries": [

@@ -111,7 +111,9 @@ def test_c1_campaign_set_changes_fields_with_the_campaign_rules(cli):
         cli, shown, "campaign", "set", "CP00001", "ending_date=2026-01-01", says="Starting Date"
     )
     refused(cli, shown, "campaign", "set", "CP00001", "ending_date=2026-02-30", says="not a date")
-    refused(cli, shown, "campaign", "set", "CP00001", "salesperson_code=ZED", says="'ZED'")
+    refused(
+        cli, shown, "campaign", "set", "CP00001", "salesperson_code=ZED", says="Salesperson ZED"
+    )
     refused(cli, shown, "campaign", "set", "CP00001", "no=CP9", says="has no field 'no'")
     refused(cli, shown, "campaign", "set", "CP00099", "description=x", says="CP00099")
 

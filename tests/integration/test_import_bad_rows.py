@@ -52,7 +52,7 @@ CASES = [
         "contacts",
         [["no", "country"], ["C5", "zz"]],
         (2, "country"),
-        "'ZZ' is not in countries",
+        "Country/Region ZZ does not exist.",
     ),
     (
         "unknown contact",

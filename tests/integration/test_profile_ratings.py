@@ -164,3 +164,86 @@ def test_k3_k4_a_rating_on_a_line_that_does_not_exist_is_a_bad_row_and_nothing_i
     ]
     with world() as session:
         assert session.query(t.Rating).count() == len(POINTS)
+
+
+# A second questionnaire, rated from VALUE's own rating (and from one plain answer). Its code
+# sorts before VALUE, so only the order of the ratings, not that of the codes, can get it right.
+PRIORITY = (
+    (10, "question", "Priority", None, None),
+    (20, "answer", "High (10 points or more)", Decimal(10), None),
+    (30, "answer", "Low (up to 9 points)", None, Decimal(9)),
+)
+PRIORITY_POINTS = {100: 10, 90: 4, 50: 1}  # A, B, Weekly
+
+
+def add_priority(sessions) -> None:
+    with sessions.begin() as session:
+        session.add(t.ProfileQuestionnaire(code="ACCOUNT", contact_type="company"))
+        session.flush()
+        for line_no, kind, text, low, high in PRIORITY:
+            session.add(
+                t.ProfileQuestionnaireLine(
+                    profile_questionnaire_code="ACCOUNT",
+                    line_no=line_no,
+                    type=kind,
+                    description=text,
+                    from_value=low,
+                    to_value=high,
+                )
+            )
+        session.flush()
+        for line_no, points in PRIORITY_POINTS.items():
+            session.add(
+                t.Rating(
+                    profile_questionnaire_code="ACCOUNT",
+                    profile_question_line_no=10,
+                    rating_profile_questionnaire_code="VALUE",
+                    rating_profile_question_line_no=line_no,
+                    points=Decimal(points),
+                )
+            )
+
+
+def priorities(sessions) -> dict[str, int]:
+    answers = t.ContactProfileAnswer
+    with sessions() as session:
+        rows = session.execute(
+            select(t.Contact.no, answers.line_no)
+            .join(t.Contact, t.Contact.id == answers.contact_id)
+            .where(answers.profile_questionnaire_code == "ACCOUNT")
+        ).all()
+    return dict(rows)
+
+
+def test_k3_a_rating_computed_from_another_rating_is_right_after_one_update(world):
+    add_priority(world)
+    result = update_ratings(world)
+    assert ratings_of(world) == {"C1": 100, "C2": 80, "C3": 90}
+    # C1: A (10) + Weekly (1) = 11 → High; C3: B (4) + Weekly (1) = 5 → Low; C2's answers
+    # (Small, Monthly, C) carry no priority points.
+    assert priorities(world) == {"C1": 20, "C3": 30}
+    assert (result.rating_questions, result.contacts_rated) == (2, 3)
+    assert (result.answers_added, result.answers_removed) == (5, 0)
+    answer_profile(world, "C3", questionnaire="VALUE", answer_line=30)  # Large: 8 + 5 → A
+    again = update_ratings(world)
+    assert priorities(world) == {"C1": 20, "C3": 20}
+    assert (again.answers_added, again.answers_removed) == (2, 2)
+
+
+def test_k3_ratings_that_read_each_other_round_are_refused_naming_the_circle(world):
+    add_priority(world)
+    with world.begin() as session:
+        session.add(
+            t.Rating(
+                profile_questionnaire_code="VALUE",
+                profile_question_line_no=70,
+                rating_profile_questionnaire_code="ACCOUNT",
+                rating_profile_question_line_no=20,
+                points=Decimal(1),
+            )
+        )
+    circle = "ACCOUNT line 10 → VALUE line 70 → ACCOUNT line 10"
+    with pytest.raises(Invalid, match=circle):
+        update_ratings(world)
+    assert ratings_of(world) == {}
+    assert priorities(world) == {}

@@ -112,6 +112,23 @@ def test_x4_undo_restores_the_lines_before_the_refresh(world):
     assert (redo.added, redo.removed, redo.full) == (1, 1, True)
 
 
+def test_x4_a_header_edit_that_leaves_the_definition_keeps_the_refresh_by_delta(world):
+    """S2, X4: a description, salesperson or cost change does not make the next refresh
+    evaluate every contact; a change of what decides consent (the correspondence type) does."""
+    no = dynamic_segment(world, "country = BE and type = person")
+    dynamic.refresh(world, no, user="U")
+    values = [("description", "Renamed"), ("salesperson_code", "KIM"), ("unit_cost", "3")]
+    segments.set_header(world, no, values=values)
+    set_contact(world, "P3", country="BE")
+    result = dynamic.refresh(world, no, user="U")
+    assert (result.added, result.removed, result.full) == (1, 0, False)
+    assert dynamic.refresh(world, no, user="U").full is False
+    segments.set_header(world, no, values=[("correspondence_type_default", "email")])
+    assert dynamic.refresh(world, no, user="U").full is True
+    segments.set_header(world, no, values=[("interaction_template_code", "")])
+    assert dynamic.refresh(world, no, user="U").full is True
+
+
 def test_x4_a_segment_that_reads_another_refreshes_after_it(world):
     base = dynamic_segment(world, "country = BE")
     reader = dynamic_segment(world, f"segment({base}) and type = company")

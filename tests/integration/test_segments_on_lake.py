@@ -19,10 +19,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.orm import sessionmaker
 
 from rapport.cli.main import run
-from rapport.demo.company import load_demo
 from rapport.services.contacts import cards
 from rapport.services.lake.checks import check_lake
 from rapport.services.lake.exports import export_lake
@@ -30,40 +28,17 @@ from rapport.services.segments import actions, on_lake
 from rapport.services.segments.header import create_segment
 from rapport.services.segments.results import AddOptions
 from rapport.storage import tables as t
-from rapport.storage.db import Sessions, make_engine
-from rapport.storage.segment_lines import segment_lines
+from rapport.storage.db import Sessions
+from tests.integration.lake_world import lines_of
 
 pytestmark = pytest.mark.spark
 
-SKIPPED_COLUMNS = {"id", "segment_id"}
 
-
-def _demo(url: str, tmp_path: Path) -> Iterator[tuple[Sessions, Path]]:
-    engine = make_engine(url)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    load_demo(sessions)
-    export_lake(sessions, folder=tmp_path / "lake")
-    yield sessions, tmp_path / "lake"
-    engine.dispose()
-
-
-@pytest.fixture
-def demo(sqlite_url: str, tmp_path: Path, spark: Any) -> Iterator[tuple[Sessions, Path]]:
-    """The demo company in a fresh SQLite database and exported as a lake."""
-    yield from _demo(sqlite_url, tmp_path)
-
-
-@pytest.fixture
-def demo_on_both(database_url: str, tmp_path: Path, spark: Any) -> Iterator[tuple[Sessions, Path]]:
-    """The same on SQLite and on PostgreSQL (the staging COPY)."""
-    yield from _demo(database_url, tmp_path)
-
-
-def test_the_export_writes_explicit_types_codes_and_post_codes_as_strings(demo):
+def test_the_export_writes_explicit_types_codes_and_post_codes_as_strings(lake_demo):
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    sessions, lake = demo
+    sessions, lake = lake_demo
     contacts = ds.dataset(str(lake / "contacts"), format="parquet")
     schema = contacts.schema
     assert schema.field("post_code").type == pa.string()
@@ -75,21 +50,6 @@ def test_the_export_writes_explicit_types_codes_and_post_codes_as_strings(demo):
     with sessions() as session:
         post_codes = set(session.scalars(select(t.Contact.post_code)))
     assert set(contacts.to_table(columns=["post_code"]).column(0).to_pylist()) == post_codes
-
-
-def lines_of(sessions: Sessions, segment_no: str) -> list[dict[str, Any]]:
-    """Every line of the segment (removed ones included), by line no., with its contact no."""
-    columns = [c for c in segment_lines.c if c.name not in SKIPPED_COLUMNS]
-    with sessions() as session:
-        header = session.scalars(select(t.SegmentHeader).where(t.SegmentHeader.no == segment_no))
-        segment_id = header.one().id
-        rows = session.execute(
-            select(t.Contact.no, *columns)
-            .outerjoin(t.Contact, t.Contact.id == segment_lines.c.contact_id)
-            .where(segment_lines.c.segment_id == segment_id)
-            .order_by(segment_lines.c.line_no)
-        )
-        return [dict(row._mapping) for row in rows]
 
 
 def two_segments(sessions: Sessions) -> tuple[str, str]:
@@ -167,11 +127,11 @@ def _apply(sessions: Sessions, lake: Path | None, no: str, step: tuple[str, str,
 
 
 def test_a_segment_built_on_spark_equals_the_one_built_in_the_database_line_for_line(
-    demo_on_both,
+    lake_demo_on_both,
 ):
     """S3, S4 with every option, issue 16: results, lines, numbers and defaults agree, and
     `@` folds non-ASCII names (Émile, STRAßE, a final sigma) on Spark as in the database."""
-    sessions, lake = demo_on_both
+    sessions, lake = lake_demo_on_both
     emile, strasse, greek = _non_ascii_names(sessions, lake)
     in_database, on_spark = two_segments(sessions)
     for step in [*STEPS, *FOLDING_STEPS]:
@@ -187,8 +147,8 @@ def test_a_segment_built_on_spark_equals_the_one_built_in_the_database_line_for_
     assert greek not in active
 
 
-def test_x2_a_preview_on_spark_counts_and_samples_what_the_database_would(demo):
-    sessions, lake = demo
+def test_x2_a_preview_on_spark_counts_and_samples_what_the_database_would(lake_demo):
+    sessions, lake = lake_demo
     in_database, on_spark = two_segments(sessions)
     where = "country = BE or industry_group = RETAIL"
     options = AddOptions(expand_companies=True)
@@ -209,8 +169,8 @@ def test_x2_a_preview_on_spark_counts_and_samples_what_the_database_would(demo):
     )
 
 
-def test_contact_nos_the_database_does_not_have_are_reported_and_skipped(demo, capsys):
-    sessions, lake = demo
+def test_contact_nos_the_database_does_not_have_are_reported_and_skipped(lake_demo, capsys):
+    sessions, lake = lake_demo
     with sessions.begin() as session:
         renamed = session.scalars(
             select(t.Contact.no).where(t.Contact.country == "BE").order_by(t.Contact.no).limit(2)
@@ -246,8 +206,8 @@ def _rewrite_contacts(lake: Path) -> None:
     pq.write_table(table, path)
 
 
-def test_lake_check_names_a_missing_column_and_a_wrong_type(demo, capsys):
-    sessions, lake = demo
+def test_lake_check_names_a_missing_column_and_a_wrong_type(lake_demo, capsys):
+    sessions, lake = lake_demo
     url = str(sessions.kw["bind"].url)
     assert run(["--db", url, "--json", "lake", "check", str(lake)]) == 0
     checked = json.loads(capsys.readouterr().out)
@@ -357,10 +317,10 @@ def standalone_cluster() -> Iterator[str]:
             process.wait(timeout=60)
 
 
-def test_an_add_runs_on_a_standalone_master_on_loopback(demo):
+def test_an_add_runs_on_a_standalone_master_on_loopback(lake_demo):
     """Issue 16: `--master spark://…` runs the job on a standalone cluster; the lines equal
     the database-built segment's."""
-    sessions, lake = demo
+    sessions, lake = lake_demo
     in_database, on_cluster = two_segments(sessions)
     where = "country in (BE, NL) or industry_group = RETAIL"
     expected = actions.add_contacts(sessions, in_database, criteria=where, user="admin")

@@ -99,10 +99,10 @@ def show(ctx: typer.Context, contact: Contact) -> None:
     sources, profile answers, alternate addresses and latest interactions, and its consent
     (X7: privacy blocked, opted out of). A person shows the industry groups and business
     relations of its company."""
-    from rapport.services.contacts import cards as contacts
+    from rapport.services.contacts import card as contact_card
 
     st = state(ctx)
-    card = asdict(contacts.get(st.sessions, contact))
+    card = asdict(contact_card.get(st.database, contact))
     for name in ASSIGNMENT_LISTS:
         card[name] = [_flat(item) for item in card[name]]
 

@@ -4,6 +4,11 @@ This is the CLI's one mapping of the error tree (`rapport.errors`): a `RapportEr
 one stderr line, the field it names shown as this command line's own flag, and exit status
 1; anything else is an internal error whose traceback goes to a file (exit status 3). The
 statuses are listed in `rapport --help`.
+
+Each sub-command's module is imported when it is the one run (`SUB_COMMANDS`): Typer builds
+the whole tree of commands, with every parameter, on each start, so `rapport contacts show`
+builds the contacts commands only (SPEC §9: start-up). `app`, the whole command line, is
+built on first use (`rapport --help`, the reference in docs/cli.md, the tests).
 """
 
 from __future__ import annotations
@@ -11,32 +16,20 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
-from typing import Annotated
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rapport.cli import (
-    campaigns,
-    codes,
-    contacts,
-    criteria,
-    demo,
-    followup,
-    interactions,
-    lake,
-    logged,
-    profile,
-    segments,
-    serve,
-    setup,
-    templates,
-    transfer,
-    users,
-)
+from rapport.cli._typer import install
 from rapport.cli.output import error
 from rapport.cli.state import State
 from rapport.errors import DeliveryFailed, Invalid, RapportError
 from rapport.settings import Settings
+
+install()  # text parameters without pydantic (start-up, SPEC §9)
 
 EXIT_STATUSES = (
     "Exit status: 0 done; 1 a user error (one line on stderr, nothing changed); 2 a usage "
@@ -44,17 +37,34 @@ EXIT_STATUSES = (
     "file the details were written to)."
 )
 
-app = typer.Typer(
-    name="rapport",
-    help="Rapport: contacts, segments, interactions and campaigns.",
-    epilog=EXIT_STATUSES,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+# The sub-commands in the order `rapport --help` lists them: a group's module (in
+# rapport.cli) and its Typer app, or a command's module and function.
+SUB_COMMANDS: dict[str, tuple[str, str]] = {
+    "contacts": ("contacts", "app"),
+    "segment": ("segments", "app"),
+    "campaign": ("campaigns", "app"),
+    "opportunities": ("followup", "opportunities"),
+    "tasks": ("followup", "tasks"),
+    "logged": ("logged", "app"),
+    "interactions": ("interactions", "app"),
+    "template": ("templates", "app"),
+    "criteria": ("criteria", "app"),
+    "codes": ("codes", "app"),
+    "profile": ("profile", "app"),
+    "lake": ("lake", "app"),
+    "setup": ("setup", "app"),
+    "import": ("transfer", "import_table"),
+    "export": ("transfer", "export_table"),
+    "demo": ("demo", "demo"),
+    "serve": ("serve", "serve"),
+    "user": ("users", "users"),
+    "token": ("users", "tokens"),
+    "audit": ("users", "audit"),
+}
+# The root options that take a value (the next argument is not a command).
+VALUED = {"--db", "--user"}
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -77,26 +87,58 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-app.add_typer(contacts.app, name="contacts")
-app.add_typer(segments.app, name="segment")
-app.add_typer(campaigns.app, name="campaign")
-app.add_typer(followup.opportunities, name="opportunities")
-app.add_typer(followup.tasks, name="tasks")
-app.add_typer(logged.app, name="logged")
-app.add_typer(interactions.app, name="interactions")
-app.add_typer(templates.app, name="template")
-app.add_typer(criteria.app, name="criteria")
-app.add_typer(codes.app, name="codes")
-app.add_typer(profile.app, name="profile")
-app.add_typer(lake.app, name="lake")
-app.add_typer(setup.app, name="setup")
-app.command("import")(transfer.import_table)
-app.command("export")(transfer.export_table)
-app.command("demo")(demo.demo)
-app.command("serve")(serve.serve)
-app.add_typer(users.users, name="user")
-app.add_typer(users.tokens, name="token")
-app.add_typer(users.audit, name="audit")
+@cache
+def build(names: tuple[str, ...] = tuple(SUB_COMMANDS)) -> typer.Typer:
+    """The root command with the sub-commands `names` (all by default)."""
+    built = typer.Typer(
+        name="rapport",
+        help="Rapport: contacts, segments, interactions and campaigns.",
+        epilog=EXIT_STATUSES,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    built.callback()(root)
+    for name in names:
+        module, attribute = SUB_COMMANDS[name]
+        target = getattr(import_module(f"rapport.cli.{module}"), attribute)
+        if isinstance(target, typer.Typer):
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
+
+
+def sub_command(argv: Sequence[str]) -> str | None:
+    """The sub-command `argv` runs, when it is one of `SUB_COMMANDS` and no root `--help`
+    comes before it (the root's help lists them all); else None."""
+    position = 0
+    while position < len(argv):
+        argument = argv[position]
+        if argument in VALUED:
+            position += 2
+        elif argument.startswith("-"):
+            if argument in {"--help", "--"}:
+                return None
+            position += 1
+        else:
+            return argument if argument in SUB_COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole command line
+        return build()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    app: typer.Typer
+
+
+def _loaded(argv: Iterable[str]) -> typer.Typer:
+    name = sub_command(list(argv))
+    return build((name,)) if name else build()
 
 
 # The service fields and parameters that have another name on the command line.
@@ -161,7 +203,8 @@ def run(argv: list[str] | None = None) -> int:
         error(bad)
         return 1
     try:
-        status = app(args=argv, prog_name="rapport", standalone_mode=False)
+        application = _loaded(sys.argv[1:] if argv is None else argv)
+        status = application(args=argv, prog_name="rapport", standalone_mode=False)
     except typer.BadParameter as exc:
         if type(exc) is not typer.BadParameter:  # a missing parameter: a usage error
             return _usage_error(exc)

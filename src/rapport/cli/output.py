@@ -3,6 +3,11 @@
 Services return typed results (frozen dataclasses); they are written as JSON by one
 function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
 fields and no command reshapes them.
+
+Rich is imported when text is written for people on a terminal (a table, a styled message),
+not for JSON nor for text written to a file or a pipe, where a card's fields and a table's
+rows are plain aligned columns (SPEC §9: start-up).
+`stdout` and `stderr` are the two rich consoles, made on first use.
 """
 
 from __future__ import annotations
@@ -13,16 +18,31 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-# Markup off: names, codes and messages hold user text, and a `[/b]` in a contact's name
-# must print as itself, not as a style (or a markup error).
-stdout = Console(soft_wrap=True, highlight=False, markup=False)
-stderr = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
+    stdout: Console
+    stderr: Console
+
+
+@cache
+def _console(name: str) -> Console:
+    from rich.console import Console
+
+    # Markup and emoji codes off: names, codes and messages hold user text, and a `[/b]` or
+    # `:smile:` in a contact's name must print as itself, not as a style or a picture.
+    return Console(
+        stderr=name == "stderr", soft_wrap=True, highlight=False, markup=False, emoji=False
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"stdout", "stderr"}:
+        return _console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def plain(value: Any) -> Any:
@@ -67,16 +87,22 @@ def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any
 
 def message(text: str) -> None:
     """A human message: stderr, so stdout stays machine-readable with --json."""
-    stderr.print(text)
+    _console("stderr").print(text)
 
 
 def warning(text: str) -> None:
     """A warning: the command ran, but something in its input deserves a look (stderr)."""
-    stderr.print(f"[bold yellow]warning:[/] {escape(text)}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    _console("stderr").print(
+        f"[bold yellow]warning:[/] {escape(text)}", markup=True, highlight=False
+    )
 
 
 def error(text: str) -> None:
-    stderr.print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    _console("stderr").print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False)
 
 
 def _cell(value: Any) -> str:
@@ -88,14 +114,28 @@ def _cell(value: Any) -> str:
 
 
 def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> None:
-    """Rows (typed results or mappings) as a table of `columns`."""
+    """Rows (typed results or mappings) as a table of `columns`: drawn by rich on a
+    terminal, as plain aligned columns (every value whole) in a file or a pipe."""
+    cells = [[_cell(plain(row).get(column)) for column in columns] for row in rows]
+    if not sys.stdout.isatty():
+        _plain_table(cells, columns, title=title)
+        return
+    from rich.table import Table
+
     grid = Table(title=title or None, show_lines=False)
     for column in columns:
         grid.add_column(column)
-    for row in rows:
-        values = plain(row)
-        grid.add_row(*(_cell(values.get(column)) for column in columns))
-    stdout.print(grid)
+    for values in cells:
+        grid.add_row(*values)
+    _console("stdout").print(grid)
+
+
+def _plain_table(cells: list[list[str]], columns: Sequence[str], *, title: str) -> None:
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = ["", title] if title else []
+    for values in [list(columns), *cells]:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip())
+    sys.stdout.write("".join(line + "\n" for line in lines))
 
 
 def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
@@ -107,9 +147,14 @@ def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
 
 
 def fields(values: Mapping[str, Any]) -> None:
+    """One `field  value` line each: through rich on a terminal, as plain text otherwise."""
     width = max((len(k) for k in values), default=0)
-    for key, value in values.items():
-        stdout.print(f"{key.ljust(width)}  {_cell(value)}", markup=False)
+    lines = [f"{key.ljust(width)}  {_cell(value)}" for key, value in values.items()]
+    if not sys.stdout.isatty():
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        return
+    for line in lines:
+        _console("stdout").print(line, markup=False)
 
 
 def counts(values: Mapping[str, int], *, none: str = "none") -> str:

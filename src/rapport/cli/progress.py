@@ -2,7 +2,8 @@
 show a rich bar on stderr while they work, the same done/total the server's jobs report.
 
 A bar is shown only to a person: when stdout is a terminal and the output is not --json;
-otherwise the command runs without one (scripts and pipes see only the result).
+otherwise the command runs without one (scripts and pipes see only the result). Rich's
+progress module is imported when a bar is shown (SPEC §9: start-up).
 """
 
 from __future__ import annotations
@@ -10,14 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from rapport.cli import output
 
@@ -35,6 +28,14 @@ def bar(description: str, *, as_json: bool) -> Iterator[Update | None]:
     if not wanted(as_json=as_json):
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (
         TextColumn("{task.description}", markup=False),
         BarColumn(),

@@ -28,6 +28,7 @@ from rapport.cli.options import (
 from rapport.cli.state import state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from rapport.services.segments.on_lake import LakeAction
@@ -69,13 +70,16 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
     output.result(result, as_json=as_json, human=human)
 
 
-def print_lake_action(run: LakeAction, as_json: bool) -> None:
-    """An action run on Spark: the action as on the database, then the lake's contact nos.
-    unknown here (skipped) and the time Spark took."""
+def print_lake_action(
+    run: LakeAction, as_json: bool, show: Callable[[Any], None] | None = None
+) -> None:
+    """An action run on Spark: the action as on the database (`show`, by default as an add
+    or a removal), then the lake's contact nos. unknown here (skipped) and the time Spark
+    took."""
     if as_json:
         output.write_json(run)
         return
-    print_action(run.result, False)
+    (show or (lambda result: print_action(result, False)))(run.result)
     if run.unknown_contacts:
         output.stdout.print(
             f"Skipped {run.unknown_contacts} contact nos. of the lake that are not in the "
@@ -88,7 +92,8 @@ def print_lake_action(run: LakeAction, as_json: bool) -> None:
     )
 
 
-def _lake(folder: Path | None) -> Path:
+def lake_folder(folder: Path | None) -> Path:
+    """The lake's folder of a command run with --engine spark."""
     if folder is None:
         raise typer.BadParameter(
             "--engine spark reads a lake: give its folder", param_hint="--lake"
@@ -138,7 +143,7 @@ def add(
             segment,
             criteria=where,
             options=options,
-            lake=_lake(lake),
+            lake=lake_folder(lake),
             master=master,
             user=st.user,
             preview=preview,
@@ -214,7 +219,7 @@ def _remove(
 
         on_spark = on_lake.reduce_on_lake if kind == "reduce" else on_lake.refine_on_lake
         done = on_spark(
-            st.sessions, segment, lake=_lake(lake), master=master, user=st.user, **options
+            st.sessions, segment, lake=lake_folder(lake), master=master, user=st.user, **options
         )
         print_lake_action(done, st.json)
         return

@@ -7,12 +7,16 @@ commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rapport.cli import output
+from rapport.cli.options import Engine, EngineName, Lake, Master
 from rapport.cli.state import state
+
+if TYPE_CHECKING:
+    from rapport.services.segments.dynamic import RefreshResult
 
 
 def register(app: typer.Typer) -> None:
@@ -29,24 +33,33 @@ def refresh(
     every: Annotated[
         bool, typer.Option("--all", help="Every dynamic segment, in dependency order (cron).")
     ] = False,
+    engine: Engine = EngineName.DATABASE,
+    lake: Lake = None,
+    master: Master = "local[*]",
 ) -> None:
     """X4: apply what changed since the last refresh to a dynamic segment as one recorded
-    action; --all goes on past a segment that fails and exits 1 if any failed."""
+    action; --all goes on past a segment that fails and exits 1 if any failed. With
+    --engine spark one segment's definition is evaluated in full on Spark over the lake and
+    the difference applied (issue 16)."""
     from rapport.services.segments import dynamic
 
     st = state(ctx)
     if every == (segment is not None):
         raise typer.BadParameter("name one segment, or give --all", param_hint="SEGMENT")
+    if segment is not None and engine is EngineName.SPARK:
+        from rapport.cli.segment_actions import lake_folder, print_lake_action
+        from rapport.services.segments import on_lake
+
+        run = on_lake.refresh_on_lake(
+            st.sessions, segment, lake=lake_folder(lake), master=master, user=st.user
+        )
+        print_lake_action(run, st.json, show=_print_refresh)
+        return
+    if engine is EngineName.SPARK:
+        raise typer.BadParameter("--engine spark refreshes one segment", param_hint="--all")
     if segment is not None:
         result = dynamic.refresh(st.sessions, segment, user=st.user)
-        output.result(
-            asdict(result),
-            as_json=st.json,
-            human=lambda: output.message(
-                f"{result.segment} refresh: {result.added} added, {result.removed} removed "
-                f"({result.no_of_lines} lines)."
-            ),
-        )
+        output.result(asdict(result), as_json=st.json, human=lambda: _print_refresh(result))
         return
     outcomes = dynamic.refresh_all(st.sessions, user=st.user)
     rows = [asdict(outcome) for outcome in outcomes]
@@ -60,6 +73,13 @@ def refresh(
         if not st.json:
             output.error(f"{len(failed)} segment(s) failed to refresh: {', '.join(failed)}")
         raise typer.Exit(code=1)
+
+
+def _print_refresh(result: RefreshResult) -> None:
+    output.message(
+        f"{result.segment} refresh: {result.added} added, {result.removed} removed "
+        f"({result.no_of_lines} lines)."
+    )
 
 
 def exceptions(

@@ -65,10 +65,10 @@ def create(
 @app.command("list")
 def list_segments(ctx: typer.Context) -> None:
     """List the segments with their counts."""
-    from rapport.services.segments import header as segments
+    from rapport.services.segments import overview
 
     st = state(ctx)
-    rows = [asdict(s) for s in segments.get_all(st.sessions)]
+    rows = [asdict(s) for s in overview.get_all(st.database)]
     output.result(
         rows,
         as_json=st.json,

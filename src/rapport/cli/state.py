@@ -1,7 +1,8 @@
 """The state every command shares: settings, the output mode and the lazily opened database.
 
 Services and SQLAlchemy are imported only when a command needs the database, which keeps
-`rapport --help` fast (SPEC §9).
+`rapport --help` fast, and SQLAlchemy's ORM only when a command takes `sessions`: a command
+that only reads through Core takes `database`, the engine (SPEC §9).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import typer
 from rapport.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from rapport.storage.db import Sessions
 
 
@@ -21,14 +24,24 @@ if TYPE_CHECKING:
 class State:
     settings: Settings
     json: bool = False
+    _engine: Engine | None = field(default=None, repr=False)
     _sessions: Sessions | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> Engine:
+        """The engine on the migrated database, for the use cases that read through Core."""
+        if self._engine is None:
+            from rapport.storage.db import connect_database
+
+            self._engine = connect_database(self.settings.database_url)
+        return self._engine
 
     @property
     def sessions(self) -> Sessions:
         if self._sessions is None:
-            from rapport.storage.db import open_database
+            from sqlalchemy.orm import sessionmaker
 
-            self._sessions = open_database(self.settings.database_url)
+            self._sessions = sessionmaker(self.database, expire_on_commit=False)
         return self._sessions
 
     @property
@@ -37,9 +50,9 @@ class State:
 
     def close(self) -> None:
         """Close the database's connections, if a command opened it."""
-        if self._sessions is not None:
-            self._sessions.kw["bind"].dispose()
-            self._sessions = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = self._sessions = None
 
 
 def state(ctx: typer.Context) -> State:

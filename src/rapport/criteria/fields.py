@@ -198,7 +198,7 @@ def typed(kind: ValueType, name: str, label: str, column: str | None = None) -> 
     return Field(name, column or name, kind, label)
 
 
-CONTACT_TABLE: Table = t.Contact.__table__  # type: ignore[assignment]
+CONTACT_TABLE: Table = t.Contact.__table__
 
 CONTACT_FIELDS: dict[str, Field] = keyed(
     code("no", "contact no."),
@@ -281,19 +281,19 @@ RELATIONS: dict[str, Relation] = {
     for relation in (
         Relation(
             "mailing_group",
-            t.ContactMailingGroup.__table__,  # type: ignore[arg-type]
+            t.ContactMailingGroup.__table__,
             "mailing group",
             keyed(code("code", "code", "mailing_group_code", codes=t.MailingGroup)),
         ),
         Relation(
             "job_responsibility",
-            t.ContactJobResponsibility.__table__,  # type: ignore[arg-type]
+            t.ContactJobResponsibility.__table__,
             "job responsibility",
             keyed(code("code", "code", "job_responsibility_code", codes=t.JobResponsibility)),
         ),
         Relation(
             "web_source",
-            t.ContactWebSource.__table__,  # type: ignore[arg-type]
+            t.ContactWebSource.__table__,
             "web source",
             with_copies(
                 keyed(
@@ -305,7 +305,7 @@ RELATIONS: dict[str, Relation] = {
         ),
         Relation(
             "profile",
-            t.ContactProfileAnswer.__table__,  # type: ignore[arg-type]
+            t.ContactProfileAnswer.__table__,
             "profile answer",
             keyed(
                 code(
@@ -319,18 +319,18 @@ RELATIONS: dict[str, Relation] = {
                 replace(text("answer", "answer", "description"), folded="description_folded"),
             ),
             shorthand=None,
-            lines=t.ProfileQuestionnaireLine.__table__,  # type: ignore[arg-type]
+            lines=t.ProfileQuestionnaireLine.__table__,
         ),
         Relation(
             "industry_group",
-            t.ContactIndustryGroup.__table__,  # type: ignore[arg-type]
+            t.ContactIndustryGroup.__table__,
             "industry group",
             keyed(code("code", "code", "industry_group_code", codes=t.IndustryGroup)),
             on_company=True,
         ),
         Relation(
             "business_relation",
-            t.ContactBusinessRelation.__table__,  # type: ignore[arg-type]
+            t.ContactBusinessRelation.__table__,
             "business relation",
             keyed(
                 code("code", "code", "business_relation_code", codes=t.BusinessRelation),
@@ -341,14 +341,14 @@ RELATIONS: dict[str, Relation] = {
         ),
         Relation(
             "opted_out",
-            t.ContactOptOut.__table__,  # type: ignore[arg-type]
+            t.ContactOptOut.__table__,
             "opt-out",
             keyed(enum("type", "correspondence type", CorrespondenceType, "correspondence_type")),
             shorthand="type",
         ),
         Relation(
             "interaction",
-            t.InteractionLogEntry.__table__,  # type: ignore[arg-type]
+            t.InteractionLogEntry.__table__,
             "interaction",
             INTERACTION_FIELDS,
             shorthand=None,

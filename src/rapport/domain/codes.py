@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 
+from rapport.domain.rules import TEXT_LENGTH
+
 CODE_LENGTH = 20
 _DIGITS_AT_END = re.compile(r"(\d+)(\D*)$")
 
 
-def normalize_code(value: str | None, *, length: int = CODE_LENGTH, field: str = "code") -> str:
-    """A BC `Code` value: trimmed and upper-cased; ValueError when longer than `length`."""
+def normalize_code(
+    value: str | None, *, length: int | None = CODE_LENGTH, field: str = "code"
+) -> str:
+    """A BC `Code` value: trimmed and upper-cased; ValueError when longer than `length`
+    (the domain rule `TEXT_LENGTH`; None: the caller checks the length)."""
     text = (value or "").strip().upper()
-    if len(text) > length:
-        raise ValueError(f"{field}: {text!r} is longer than {length} characters")
+    if length is not None and TEXT_LENGTH.broken(text, length):
+        raise ValueError(f"{field}: {TEXT_LENGTH.message(text, length)}")
     return text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rapport.errors import Invalid
+from rapport.domain.rules import DATE_FORM
 
 
 def as_date(value: dt.date | str | None, *, field: str) -> dt.date | None:
@@ -12,10 +12,4 @@ def as_date(value: dt.date | str | None, *, field: str) -> dt.date | None:
     `field` for anything else (SPEC §6: a malformed date is a user error)."""
     if value is None or isinstance(value, dt.date):
         return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", where=field) from exc
+    return DATE_FORM.check(field, value)

@@ -109,25 +109,40 @@ def compared(
     post_code: str,
 ) -> Compared:
     """A contact's values, normalised for comparison."""
-    place = _plain(address)
     return Compared(
         type=type,
         name=normal_name(name),
         email=normal_email(email),
         phone=normal_phone(phone),
         vat_no=normal_vat_no(vat_no),
-        address=f"{place} {_plain(post_code)}".strip() if place else "",
+        address=normal_address(address, post_code),
     )
+
+
+def normal_address(address: str, post_code: str) -> str:
+    """The address and its post code, compared like a name but keeping every word; blank
+    without an address."""
+    place = _plain(address)
+    return f"{place} {_plain(post_code)}".strip() if place else ""
 
 
 def key_parts(contact: Compared) -> tuple[str, str]:
     """What the blocking keys need beyond the values: the name's words in order, and the
     start of the name with the address's last word (the post code)."""
-    words = " ".join(sorted(set(contact.name.split())))
-    if not (contact.name and contact.address):
-        return words, ""
-    place = contact.address.rsplit(" ", 1)[-1]
-    return words, f"{contact.name.replace(' ', '')[:NAME_PREFIX]}:{place}"
+    return name_words(contact.name), name_start(contact.name, contact.address)
+
+
+def name_words(name: str) -> str:
+    """A normalised name's words, each once, in order (the key of a name in any order)."""
+    return " ".join(sorted(set(name.split())))
+
+
+def name_start(name: str, address: str) -> str:
+    """The start of a normalised name with the address's last word (the post code); blank
+    without both."""
+    if not (name and address):
+        return ""
+    return f"{name.replace(' ', '')[:NAME_PREFIX]}:{address.rsplit(' ', 1)[-1]}"
 
 
 def blocking_keys(contact: Compared) -> set[str]:
@@ -208,9 +223,8 @@ def _same(a: Compared, b: Compared) -> tuple[bool, bool, bool]:
     )
 
 
-def _similarity(values: tuple[Sequence[str], Sequence[str]]) -> _Floats:
+def similarity(left: Sequence[str], right: Sequence[str]) -> _Floats:
     """Each pair's token-set ratio, 0 where a value is missing."""
-    left, right = values
     ratio = np.asarray(
         process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float64),
         dtype=np.float64,
@@ -236,11 +250,20 @@ def _reasons(fuzzy: tuple[tuple[str, _Floats], ...], same: _Flags, row: int) -> 
 def scores(pairs: Chunk, weights: Weights, floor: int) -> list[tuple[int, int, tuple[str, ...]]]:
     """`score` for a chunk of pairs at once, with the same arithmetic in the same order:
     (row, score, reasons) of the pairs scoring at least `floor`."""
-    fuzzy = (("name", _similarity(pairs.names)), ("address", _similarity(pairs.addresses)))
-    points = np.zeros(len(pairs.same), dtype=np.float64)
+    same = np.array(pairs.same, dtype=np.bool_).reshape(len(pairs.same), len(_EQUAL))
+    names, addresses = similarity(*pairs.names), similarity(*pairs.addresses)
+    return rated(names, addresses, same, weights, floor)
+
+
+def rated(
+    names: _Floats, addresses: _Floats, same: _Flags, weights: Weights, floor: int
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """`scores` from each pair's name and address similarity (`similarity`) and whether its
+    e-mail, phone and VAT no. are given and the same (one row a pair)."""
+    fuzzy = (("name", names), ("address", addresses))
+    points = np.zeros(len(same), dtype=np.float64)
     for (_, ratios), weight in zip(fuzzy, (weights.name, weights.address), strict=True):
         points = np.where(ratios >= SIMILAR, points + weight * ratios / 100, points)
-    same = np.array(pairs.same, dtype=np.bool_).reshape(len(pairs.same), len(_EQUAL))
     for column, (_, key) in enumerate(_EQUAL):
         points = np.where(same[:, column], points + getattr(weights, key), points)
     rounded = np.minimum(100, np.round(points)).astype(np.int64)

@@ -1,20 +1,119 @@
-"""The domain rules on a row, declared once (issue 11 item 4): the services check one row
-with `check`, the import checks every row of a file with one set-based query built from
-the same declaration (services/transfer/checks.py), and a test walks `RULES` to prove both
-paths refuse what each rule forbids.
+"""The domain rules on a row, declared once (issue 11 item 4). The services check one row
+with a rule's `check`; the import applies the same declaration to every row of a file,
+set-based: the rules on one cell (`CellRule`) in the vectorised pass that converts each
+chunk of a column (services/transfer/_values.py), the others as one query each over the
+staging table, rendered from the rule (services/transfer/_checks.py, `RENDERINGS`). A test
+walks `RULES` and proves that both paths refuse what each rule forbids.
 
-    DateOrder      a starting date may not be after the ending date (C1: campaigns)
+    MaxLength        a text or code field holds at most its column's length (every table)
+    DateForm         a date is written YYYY-MM-DD, as Business Central exports it (every table)
+    EmailAddresses   an e-mail field holds addresses (`a@b.c`, several separated by `;`)
+    DateOrder        a starting date may not be after the ending date (C1: campaigns)
     CompanyOfPerson  a person's company is a company contact, not a person (K1: contacts)
+    OwnCompany       a company's company no. is its own no. (K1: contacts)
+    CodeExists       a code names a record of its code table (country, salesperson, …)
+    VariantLanguage  a template's default language is one of its language variants (L1)
+    AnswerLine       a contact's profile answer is an answer line, not a question (K2)
+    QuestionnaireFor a questionnaire for companies (persons) takes their answers only (K2)
+    NotBlank         a field that must name something (an opt-out's correspondence type)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapport.errors import Invalid
+from rapport.errors import Invalid, NotFound
+
+EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
+_PLAIN_ADDRESSES = re.compile(r"(?:[^\s@;]+@[^\s@;]+)?(?:\n(?:[^\s@;]+@[^\s@;]+)?)*")
+
+
+@dataclass(frozen=True)
+class MaxLength:
+    """A text or code field holds at most as many characters as its column (BC's Text[n]
+    and Code[n]); the length is the column's, declared once in the schema."""
+
+    table: str = EVERY_TABLE
+    field: str = ""
+
+    def broken(self, value: str, length: int | None) -> bool:
+        return length is not None and len(value) > length
+
+    def message(self, value: str, length: int) -> str:
+        shown = repr(value) if len(value) <= 40 else f"{value[:20]!r}…"
+        return f"{shown} is longer than {length} characters"
+
+    def check(self, field: str, value: str, length: int | None) -> None:
+        if length is not None and self.broken(value, length):
+            raise Invalid(self.message(value, length), field=field)
+
+
+@dataclass(frozen=True)
+class DateForm:
+    """A date field holds a date written `YYYY-MM-DD` (blank: no date), the one form every
+    edge and every file takes (Python alone would also take `20260301`)."""
+
+    table: str = EVERY_TABLE
+    field: str = ""
+    what: str = "a date (YYYY-MM-DD)"
+
+    def parse(self, text: str) -> dt.date:
+        """The date `text` writes; ValueError when it is not one in this form."""
+        date = dt.date.fromisoformat(text)
+        if date.isoformat() != text:
+            raise ValueError(text)
+        return date
+
+    def message(self, value: str) -> str:
+        return f"{value!r} is not {self.what}"
+
+    def check(self, field: str, value: str) -> dt.date | None:
+        """The date of `value` (None when blank); Invalid naming `field` otherwise."""
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            raise Invalid(self.message(value), where=field) from exc
+
+
+@dataclass(frozen=True)
+class EmailAddresses:
+    """In `table`, `field` is blank or e-mail addresses separated by `;`: each one a local
+    part, one `@` and a domain, without spaces."""
+
+    table: str
+    field: str
+
+    def bad_address(self, value: str) -> str | None:
+        """The first address of `value` that is not one, if any."""
+        for address in filter(None, (part.strip() for part in value.split(";"))):
+            local, at, domain = address.partition("@")
+            if not (local and at and domain) or "@" in domain or any(map(str.isspace, address)):
+                return address
+        return None
+
+    def broken(self, value: str) -> bool:
+        return self.bad_address(value) is not None
+
+    def any_broken(self, values: Sequence[str]) -> bool:
+        """Whether any of `values` breaks the rule: one regular-expression pass over the
+        joined values when each is blank or one plain address, else value by value."""
+        if _PLAIN_ADDRESSES.fullmatch("\n".join(values)):
+            return False
+        return any(map(self.broken, values))
+
+    def message(self, value: str) -> str:
+        return f"{self.bad_address(value) or value!r} is not a valid e-mail address"
+
+    def check(self, value: str) -> None:
+        if self.bad_address(value) is not None:
+            raise Invalid(self.message(value), field=self.field)
 
 
 @dataclass(frozen=True)
@@ -26,6 +125,10 @@ class DateOrder:
     end: str
     start_label: str
     end_label: str
+
+    @property
+    def field(self) -> str:
+        return self.start
 
     def broken(self, start: dt.date | None, end: dt.date | None) -> bool:
         return start is not None and end is not None and start > end
@@ -63,15 +166,230 @@ class CompanyOfPerson:
             raise Invalid(self.message(no), field=self.field)
 
 
+@dataclass(frozen=True)
+class OwnCompany:
+    """In `table`, a company's `field` (its company no.) is blank or its own no. `key`
+    (reference §1.10: a company is its own company)."""
+
+    table: str
+    field: str
+    key: str
+
+    def broken(self, contact_type: str, company_no: str, no: str) -> bool:
+        return contact_type == "company" and company_no not in ("", no)
+
+    def message(self) -> str:
+        return "a company's company no. is its own no."
+
+    def check(self, contact_type: str, company_no: str, no: str) -> None:
+        if self.broken(contact_type, company_no, no):
+            raise Invalid(self.message(), field=self.field)
+
+
+@dataclass(frozen=True)
+class CodeExists:
+    """In `table`, a non-blank `field` names a record of `target` by its `target_field`
+    (BC's table relation), called `caption` in messages."""
+
+    table: str
+    field: str
+    target: str
+    caption: str
+    target_field: str = "code"
+
+    def message(self, code: Any) -> str:
+        return f"{self.caption} {code} does not exist."
+
+    def check(self, code: str, *, exists: bool) -> None:
+        """NotFound when the non-blank `code` is not a record of the target (`exists`)."""
+        if code and not exists:
+            raise NotFound(self.message(code))
+
+
+@dataclass(frozen=True)
+class VariantLanguage:
+    """In `table`, the default language `field` of the template `key` is blank or the
+    language of one of its variants: a row of `variants` whose `variant_key` is the template
+    and whose `variant_language` is that language (BC 5064: Language Code (Default) relates
+    to the template's Interaction Tmpl. Languages, each of a language that exists)."""
+
+    table: str
+    field: str
+    key: str
+    variants: str
+    variant_key: str = "interaction_template_code"
+    variant_language: str = "language_code"
+
+    def message(self, template: str, language: str) -> str:
+        return (
+            f"template {template} has no {language} variant "
+            f"(attach a {language} variant to it first)"
+        )
+
+    def check(self, template: str, language: str, *, has_variant: bool) -> None:
+        if language and not has_variant:
+            raise Invalid(self.message(template, language), where=self.field)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """In `table`, the line `field` of the questionnaire `questionnaire` is an answer line,
+    not a question (BC: a Contact Profile Answer's line is of type Answer)."""
+
+    table: str
+    field: str
+    questionnaire: str
+    lines: str
+    line_type: str = "answer"
+
+    def broken(self, line_type: str) -> bool:
+        return line_type != self.line_type
+
+    def message(self, questionnaire: str, line_no: int) -> str:
+        return (
+            f"line {line_no} of Profile Questionnaire {questionnaire} is a question, not an answer"
+        )
+
+    def check(self, questionnaire: str, line_no: int, line_type: str, *, field: str) -> None:
+        if self.broken(line_type):
+            raise Invalid(self.message(questionnaire, line_no), field=field)
+
+
+@dataclass(frozen=True)
+class QuestionnaireFor:
+    """In `table`, the contact `field` answers the questionnaire `questionnaire` only when
+    the questionnaire's Contact Type (in `questionnaires`) lets its type answer: one that
+    begins with a prefix of `FOR` is for that type of contact only, any other for all."""
+
+    table: str
+    field: str
+    questionnaire: str
+    questionnaires: str
+    FOR = (("compan", "company"), ("person", "person"), ("people", "person"))
+
+    def wanted(self, contact_type: str) -> str | None:
+        """The one type of contact a questionnaire of this Contact Type is for, if any."""
+        text = contact_type.strip().lower()
+        return next((kind for prefix, kind in self.FOR if text.startswith(prefix)), None)
+
+    def message(self, questionnaire: str, wanted: str) -> str:
+        whom = "companies" if wanted == "company" else "persons"
+        return f"Profile Questionnaire {questionnaire} is for {whom} only"
+
+    def check(self, questionnaire: str, for_type: str, contact_type: str) -> None:
+        wanted = self.wanted(for_type)
+        if wanted is not None and contact_type != wanted:
+            raise Invalid(self.message(questionnaire, wanted))
+
+
+@dataclass(frozen=True)
+class NotBlank:
+    """In `table`, `field` may not be blank; `what` says what it must give."""
+
+    table: str
+    field: str
+    what: str
+
+    def message(self) -> str:
+        return f"give {self.what}"
+
+    def check(self, value: str, *, field: str) -> None:
+        if not value:
+            raise Invalid(self.message(), where=field)
+
+
+TEXT_LENGTH = MaxLength()
+DATE_FORM = DateForm()
+CONTACT_EMAIL = EmailAddresses("contacts", "email")
 CAMPAIGN_DATES = DateOrder(
     "campaigns", "starting_date", "ending_date", "Starting Date", "Ending Date"
 )
 PERSON_COMPANY = CompanyOfPerson("contacts", "company_no")
+COMPANY_OWN_NO = OwnCompany("contacts", "company_no", "no")
+TEMPLATE_LANGUAGE = VariantLanguage(
+    "interaction_templates", "language_code_default", "code", "interaction_template_languages"
+)
+PROFILE_ANSWER = AnswerLine(
+    "contact_profile_answers",
+    "line_no",
+    "profile_questionnaire_code",
+    "profile_questionnaire_lines",
+)
+CONTACT_CODES = tuple(
+    CodeExists("contacts", field, target, caption)
+    for field, target, caption in (
+        ("country", "countries", "Country/Region"),
+        ("territory", "territories", "Territory"),
+        ("salesperson", "salespeople", "Salesperson/Purchaser"),
+        ("language", "languages", "Language"),
+        ("organizational_level", "organizational_levels", "Organizational Level"),
+        ("salutation", "salutations", "Salutation"),
+    )
+)
+CAMPAIGN_CODES = (
+    CodeExists("campaigns", "status_code", "campaign_statuses", "Campaign Status"),
+    CodeExists("campaigns", "salesperson_code", "salespeople", "Salesperson"),
+)
+TEMPLATE_CODES = (
+    CodeExists("interaction_templates", "language_code_default", "languages", "Language"),
+    CodeExists("interaction_templates", "campaign_no", "campaigns", "Campaign", "no"),
+)
+PROFILE_FOR = QuestionnaireFor(
+    "contact_profile_answers", "contact_no", "profile_questionnaire_code", "profile_questionnaires"
+)
+OPT_OUT_TYPE = NotBlank(
+    "contact_opt_outs", "correspondence_type", "a correspondence type: email or hard_copy"
+)
+# (The codes of the rows that only the import writes, an alternative address's country and
+# an imported log entry's, are references of the import's table specs alone.)
+CODES: tuple[CodeExists, ...] = (*CONTACT_CODES, *CAMPAIGN_CODES, *TEMPLATE_CODES)
 
-Rule = DateOrder | CompanyOfPerson
-RULES: tuple[Rule, ...] = (CAMPAIGN_DATES, PERSON_COMPANY)
+Rule = (
+    MaxLength
+    | DateForm
+    | EmailAddresses
+    | DateOrder
+    | CompanyOfPerson
+    | OwnCompany
+    | CodeExists
+    | VariantLanguage
+    | AnswerLine
+    | QuestionnaireFor
+    | NotBlank
+)
+CellRule = MaxLength | DateForm | EmailAddresses  # a rule on one cell, whatever the rest of its row
+RULES: tuple[Rule, ...] = (
+    TEXT_LENGTH,
+    DATE_FORM,
+    CONTACT_EMAIL,
+    CAMPAIGN_DATES,
+    PERSON_COMPANY,
+    COMPANY_OWN_NO,
+    *CODES,
+    TEMPLATE_LANGUAGE,
+    PROFILE_ANSWER,
+    PROFILE_FOR,
+    OPT_OUT_TYPE,
+)
 
 
 def rules_of(table: str) -> tuple[Rule, ...]:
-    """The rules on the rows of `table`."""
-    return tuple(rule for rule in RULES if rule.table == table)
+    """The rules on the rows of `table` (those of every table included)."""
+    return tuple(rule for rule in RULES if rule.table in (table, EVERY_TABLE))
+
+
+def codes_of(table: str) -> tuple[CodeExists, ...]:
+    """The codes of `table`'s rows that must name a record of their code table."""
+    return tuple(rule for rule in CODES if rule.table == table)
+
+
+def email_rule(table: str, field: str) -> EmailAddresses | None:
+    """The e-mail rule on `field` of `table`, if it holds addresses."""
+    return next(
+        (
+            r
+            for r in RULES
+            if isinstance(r, EmailAddresses) and (r.table, r.field) == (table, field)
+        ),
+        None,
+    )

@@ -2,6 +2,10 @@
 
 A database is created and migrated to the latest schema on first use. Checking the schema
 revision is one cheap query, so Alembic is imported only when a migration is due.
+
+`connect_database` opens the engine alone and `reading_connection` reads through SQLAlchemy
+Core: a command that only reads (`rapport contacts show`) never imports the ORM, which
+`open_database` (a sessionmaker for the use cases that write) loads (SPEC §9).
 """
 
 from __future__ import annotations
@@ -10,20 +14,32 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Engine, Executable, create_engine, event, inspect, text
+from sqlalchemy import URL, Connection, Engine, Executable, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Invalid
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    Sessions = sessionmaker[Session]
 
 SCHEMA_REVISION = "0009"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-Sessions = sessionmaker[Session]
+
+def __getattr__(name: str) -> Any:
+    """`Sessions`, the sessionmaker type the use cases take, imported on first use: the ORM
+    loads only with a module that uses it."""
+    if name == "Sessions":
+        from sqlalchemy.orm import Session, sessionmaker
+
+        return sessionmaker[Session]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @contextmanager
@@ -36,6 +52,15 @@ def reading(sessions: Sessions) -> Iterator[Session]:
         session.begin(),
     ):
         yield session
+
+
+@contextmanager
+def reading_connection(database: Sessions | Engine) -> Iterator[Connection]:
+    """A reading transaction (as `reading`) on a Core connection, from the sessionmaker the
+    API and the web hold or the engine of `connect_database`, without the ORM."""
+    engine = database if isinstance(database, Engine) else database.kw["bind"]
+    with engine.execution_options(**{READ_ONLY: True}).begin() as connection:
+        yield connection
 
 
 def normalize_url(url: str) -> str:
@@ -133,7 +158,14 @@ def known_revisions() -> set[str]:
 
 
 def open_database(url: str) -> Sessions:
-    """A sessionmaker on a migrated database at `url` (SPEC §6: created on first use).
+    """A sessionmaker on the migrated database at `url` (see `connect_database`)."""
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(connect_database(url), expire_on_commit=False)
+
+
+def connect_database(url: str) -> Engine:
+    """An engine on a migrated database at `url` (SPEC §6: created on first use).
 
     What stands in the way is said in the user's words, naming the file or the server and
     never the URL's password: a path that is a folder or lies under a file, a file that is
@@ -152,14 +184,15 @@ def open_database(url: str) -> Sessions:
                 "not know (made by a newer version?)",
                 field="database_url",
             )
-        migrate(engine)
+        if revision != SCHEMA_REVISION:
+            migrate(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise Invalid(_reason(engine.url, exc), field="database_url") from exc
     except Invalid:
         engine.dispose()
         raise
-    return sessionmaker(engine, expire_on_commit=False)
+    return engine
 
 
 def _display_name(url: URL) -> str:
@@ -238,11 +271,11 @@ def execute_counted(session: Session, statement: Executable) -> int:
     return count
 
 
-def is_postgresql(session_or_engine: Session | Engine) -> bool:
+def is_postgresql(session_or_engine: Session | Engine | Connection) -> bool:
     bind = (
-        session_or_engine.get_bind()
-        if isinstance(session_or_engine, Session)
-        else session_or_engine
+        session_or_engine
+        if isinstance(session_or_engine, Engine | Connection)
+        else session_or_engine.get_bind()
     )
     return bind.dialect.name == "postgresql"
 

@@ -11,9 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, and_
 
-from rapport.storage.tables import SegmentLine, table_of
-
-segment_lines = table_of(SegmentLine)
+from rapport.storage.schema import segment_lines as segment_lines
 
 
 def on_segment(segment: Any = None, *, lines: FromClause = segment_lines) -> ColumnElement[bool]:

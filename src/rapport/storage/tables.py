@@ -1,307 +1,231 @@
-"""The data model: every entity of SPEC §2 as SQLAlchemy 2 typed tables.
-
-Field names are Business Central's in snake_case (reference §1); contact fields carry the
-names of the criteria language (SPEC §5) so import, export and criteria speak alike.
-Contacts, segments and their lines have integer surrogate keys (`id`) for joins; their
-Business Central numbers (`no`) stay unique text keys. Every link from a satellite table
-to a contact is by `contact_id`, and codes are stored upper-case and trimmed.
-
-Segment history is kept on the lines themselves: a line records the criteria action that
-added it (`added_action`) and, once removed, the one that removed it (`removed_action`),
-so undo restores exactly what an action removed (SPEC §9) and the membership log (X5) is
-a query over the lines and their actions.
+"""The ORM classes, each mapped onto its table of `storage.schema` (SQLAlchemy 2's
+declarative mapping with an imperative table), for the write paths that load, edit and add
+one row at a time. The tables, their columns, indexes and constraints are defined once, in
+`storage.schema`; the annotations here give the attributes their Python types. Reads and
+set-based writes use the Core tables; importing this module maps every class, which a
+command that only reads does not need (SPEC §9).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    Numeric,
-    String,
-    Table,
-    Text,
-    Time,
-    event,
-    false,
-    text,
-    true,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Table, event
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
-CODE = 20
-SHORT_CODE = 10
-TEXT = 100
+from rapport.storage import schema
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+# The names other modules import from here, defined with the tables.
+from rapport.storage.schema import CODE as CODE
+from rapport.storage.schema import FOLDED as FOLDED
+from rapport.storage.schema import FOLDS as FOLDS
+from rapport.storage.schema import NAMING as NAMING
+from rapport.storage.schema import SHORT_CODE as SHORT_CODE
+from rapport.storage.schema import TEXT as TEXT
+from rapport.storage.schema import fold as fold
+from rapport.storage.schema import folded as folded
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
-def code_field(length: int = CODE, *, primary: bool = False) -> Mapped[str]:
-    return mapped_column(String(length), primary_key=primary, default="", server_default="")
-
-
-def text_field(length: int = TEXT) -> Mapped[str]:
-    return mapped_column(String(length), default="", server_default="")
-
-
-def folded_field() -> Mapped[str]:
-    """A casefolded copy of a text field (no length: folding may lengthen a text)."""
-    return mapped_column(String(), default="", server_default="")
-
-
-def flag() -> Mapped[bool]:
-    return mapped_column(Boolean, default=False, server_default=false())
-
-
-def inherited() -> Mapped[bool]:
-    return mapped_column(Boolean, default=True, server_default=true())
-
-
-def setting(value: int) -> Mapped[int]:
-    return mapped_column(Integer, default=value, server_default=str(value))
-
-
-def money() -> Mapped[Decimal]:
-    return mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
-
-
-def contact_ref(*, primary: bool = False, nullable: bool = False) -> Mapped[int]:
-    return mapped_column(
-        Integer,
-        ForeignKey("contacts.id", ondelete="CASCADE"),
-        primary_key=primary,
-        nullable=nullable,
-    )
+    metadata = schema.metadata
 
 
 # --- Setup -------------------------------------------------------------------------------
 
 
 class NumberSeries(Base):
-    __tablename__ = "number_series"
-    code: Mapped[str] = code_field(primary=True)
-    description: Mapped[str] = text_field()
-    starting_no: Mapped[str] = code_field()
-    last_no_used: Mapped[str] = code_field()
-    manual_nos: Mapped[bool] = flag()
+    __table__ = schema.number_series
+    code: Mapped[str]
+    description: Mapped[str]
+    starting_no: Mapped[str]
+    last_no_used: Mapped[str]
+    manual_nos: Mapped[bool]
 
 
 class MarketingSetup(Base):
-    __tablename__ = "marketing_setup"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_nos: Mapped[str] = code_field()
-    segment_nos: Mapped[str] = code_field()
-    campaign_nos: Mapped[str] = code_field()
-    opportunity_nos: Mapped[str] = code_field()
-    task_nos: Mapped[str] = code_field()
-    default_language_code: Mapped[str] = code_field(SHORT_CODE)
-    default_correspondence_type: Mapped[str] = code_field()
-    default_salutation_code: Mapped[str] = code_field(SHORT_CODE)
-    default_sales_cycle_code: Mapped[str] = code_field(SHORT_CODE)
-    default_salesperson_code: Mapped[str] = code_field()
-    # Inheritance (BC): what a person takes from its company, and keeps in step with it.
-    inherit_salesperson_code: Mapped[bool] = inherited()
-    inherit_territory_code: Mapped[bool] = inherited()
-    inherit_country_region_code: Mapped[bool] = inherited()
-    inherit_language_code: Mapped[bool] = inherited()
-    inherit_address_details: Mapped[bool] = inherited()
-    inherit_communication_details: Mapped[bool] = inherited()
-    # Duplicate search (K5): points of each compared value and the minimum score (BC's
-    # Search Hit %, default 60).
-    duplicate_name_weight: Mapped[int] = setting(50)
-    duplicate_email_weight: Mapped[int] = setting(40)
-    duplicate_phone_weight: Mapped[int] = setting(30)
-    duplicate_vat_no_weight: Mapped[int] = setting(50)
-    duplicate_address_weight: Mapped[int] = setting(20)
-    duplicate_min_score: Mapped[int] = setting(60)
+    __table__ = schema.marketing_setup
+    id: Mapped[int]
+    contact_nos: Mapped[str]
+    segment_nos: Mapped[str]
+    campaign_nos: Mapped[str]
+    opportunity_nos: Mapped[str]
+    task_nos: Mapped[str]
+    default_language_code: Mapped[str]
+    default_correspondence_type: Mapped[str]
+    default_salutation_code: Mapped[str]
+    default_sales_cycle_code: Mapped[str]
+    default_salesperson_code: Mapped[str]
+    inherit_salesperson_code: Mapped[bool]
+    inherit_territory_code: Mapped[bool]
+    inherit_country_region_code: Mapped[bool]
+    inherit_language_code: Mapped[bool]
+    inherit_address_details: Mapped[bool]
+    inherit_communication_details: Mapped[bool]
+    duplicate_name_weight: Mapped[int]
+    duplicate_email_weight: Mapped[int]
+    duplicate_phone_weight: Mapped[int]
+    duplicate_vat_no_weight: Mapped[int]
+    duplicate_address_weight: Mapped[int]
+    duplicate_min_score: Mapped[int]
 
 
 class Language(Base):
-    __tablename__ = "languages"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    name: Mapped[str] = text_field(50)
+    __table__ = schema.languages
+    code: Mapped[str]
+    name: Mapped[str]
 
 
 class Country(Base):
-    __tablename__ = "countries"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    name: Mapped[str] = text_field(50)
+    __table__ = schema.countries
+    code: Mapped[str]
+    name: Mapped[str]
 
 
 class Territory(Base):
-    __tablename__ = "territories"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    name: Mapped[str] = text_field(50)
+    __table__ = schema.territories
+    code: Mapped[str]
+    name: Mapped[str]
 
 
 class Salesperson(Base):
-    __tablename__ = "salespeople"
-    code: Mapped[str] = code_field(primary=True)
-    name: Mapped[str] = text_field(50)
-    email: Mapped[str] = text_field(80)
-    blocked: Mapped[bool] = flag()
+    __table__ = schema.salespeople
+    code: Mapped[str]
+    name: Mapped[str]
+    email: Mapped[str]
+    blocked: Mapped[bool]
 
 
 class User(Base):
-    __tablename__ = "users"
-    name: Mapped[str] = code_field(50, primary=True)
-    full_name: Mapped[str] = text_field(80)
-    salesperson_code: Mapped[str] = code_field()
-    role: Mapped[str] = mapped_column(String(20), default="marketer", server_default="marketer")
-    password_hash: Mapped[str] = text_field(200)
-    language_code: Mapped[str] = code_field(SHORT_CODE)
-    disabled: Mapped[bool] = flag()
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table__ = schema.users
+    name: Mapped[str]
+    full_name: Mapped[str]
+    salesperson_code: Mapped[str]
+    role: Mapped[str]
+    password_hash: Mapped[str]
+    language_code: Mapped[str]
+    disabled: Mapped[bool]
+    created_at: Mapped[dt.datetime | None]
 
 
 class ApiToken(Base):
     """A bearer token for scripts (SPEC §7): only its SHA-256 is stored; it is shown once."""
 
-    __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_name: Mapped[str] = mapped_column(
-        String(50), ForeignKey("users.name", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = text_field(50)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table__ = schema.api_tokens
+    id: Mapped[int]
+    user_name: Mapped[str]
+    name: Mapped[str]
+    token_hash: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
 
 
 class AuditEntry(Base):
     """Who signed in, changed a role or token, or gave or withdrew consent, and when."""
 
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    user_name: Mapped[str] = text_field(50)
-    action: Mapped[str] = text_field(50)
-    subject: Mapped[str] = text_field(100)
-    detail: Mapped[str] = text_field(250)
-    address: Mapped[str] = text_field(64)
+    __table__ = schema.audit_log
+    id: Mapped[int]
+    at: Mapped[dt.datetime]
+    user_name: Mapped[str]
+    action: Mapped[str]
+    subject: Mapped[str]
+    detail: Mapped[str]
+    address: Mapped[str]
 
 
 class Webhook(Base):
     """A URL an admin registered for events (X9); the secret signs each POST."""
 
-    __tablename__ = "webhooks"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    url: Mapped[str] = mapped_column(String(500))
-    events: Mapped[str] = text_field(200)  # event types, comma-separated
-    secret: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = text_field(50)
+    __table__ = schema.webhooks
+    id: Mapped[int]
+    url: Mapped[str]
+    events: Mapped[str]
+    secret: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str]
 
 
 class OutboxEvent(Base):
     """An event written in the same transaction as the change it reports (X9)."""
 
-    __tablename__ = "outbox_events"
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    type: Mapped[str] = mapped_column(String(50))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    data: Mapped[str] = mapped_column(Text)  # JSON
+    __table__ = schema.outbox_events
+    id: Mapped[str]
+    type: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    data: Mapped[str]
 
 
 class WebhookDelivery(Base):
     """One event to one webhook: retried with exponential back-off until delivered."""
 
-    __tablename__ = "webhook_deliveries"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(
-        String(40), ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
-    )
-    webhook_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
-    )
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    last_status: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str] = text_field(250)
+    __table__ = schema.webhook_deliveries
+    id: Mapped[int]
+    event_id: Mapped[str]
+    webhook_id: Mapped[int]
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
+    last_status: Mapped[int | None]
+    last_error: Mapped[str]
 
 
 class WebhookAttempt(Base):
     """Each POST of a delivery, with its answer or error."""
 
-    __tablename__ = "webhook_attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    delivery_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[dt.datetime] = mapped_column(DateTime)
-    status: Mapped[int | None] = mapped_column(Integer)
-    error: Mapped[str] = text_field(250)
+    __table__ = schema.webhook_attempts
+    id: Mapped[int]
+    delivery_id: Mapped[int]
+    at: Mapped[dt.datetime]
+    status: Mapped[int | None]
+    error: Mapped[str]
 
 
 class Job(Base):
     """Long work run by the server (log with delivery, import, export): its state and
     progress, kept as a row so that a restart finds it and resumes it (SPEC §8)."""
 
-    __tablename__ = "jobs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    state: Mapped[str] = mapped_column(String(20), index=True)  # queued running done failed
-    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    total: Mapped[int | None] = mapped_column(Integer)
-    params: Mapped[str] = mapped_column(Text)  # JSON
-    messages: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON
-    result: Mapped[str | None] = mapped_column(Text)  # JSON
-    error: Mapped[str] = text_field(500)
-    created_by: Mapped[str] = text_field(50)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table__ = schema.jobs
+    id: Mapped[int]
+    kind: Mapped[str]
+    state: Mapped[str]
+    done: Mapped[int]
+    total: Mapped[int | None]
+    params: Mapped[str]
+    messages: Mapped[str]
+    result: Mapped[str | None]
+    error: Mapped[str]
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
 
 
 class IdempotentRequest(Base):
     """The first answer to a POST sent with an Idempotency-Key: a retry gets it again and
     nothing is done twice (SPEC §10)."""
 
-    __tablename__ = "idempotent_requests"
-    user_name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    request: Mapped[str] = mapped_column(String(300))  # method and path
-    status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table__ = schema.idempotent_requests
+    user_name: Mapped[str]
+    key: Mapped[str]
+    request: Mapped[str]
+    status: Mapped[int]
+    body: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
 
 class Salutation(Base):
-    __tablename__ = "salutations"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    formal_greeting: Mapped[str] = text_field(50)
+    __table__ = schema.salutations
+    code: Mapped[str]
+    description: Mapped[str]
+    formal_greeting: Mapped[str]
 
 
 class OrganizationalLevel(Base):
-    __tablename__ = "organizational_levels"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.organizational_levels
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 # --- Contacts ----------------------------------------------------------------------------
@@ -310,113 +234,48 @@ class OrganizationalLevel(Base):
 class Contact(Base):
     """A company or a person; a company's `company_no` is its own `no` (reference §1.10)."""
 
-    __tablename__ = "contacts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    no: Mapped[str] = mapped_column(String(CODE), unique=True)
-    type: Mapped[str] = mapped_column(String(10), default="company")
-    name: Mapped[str] = text_field()
-    search_name: Mapped[str] = text_field()
-    company_no: Mapped[str] = code_field()
-    company_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("contacts.id"))
-    company_name: Mapped[str] = text_field()
-    address: Mapped[str] = text_field()
-    post_code: Mapped[str] = code_field()
-    city: Mapped[str] = text_field(30)
-    county: Mapped[str] = text_field(30)
-    country: Mapped[str] = code_field(SHORT_CODE)
-    territory: Mapped[str] = code_field(SHORT_CODE)
-    salesperson: Mapped[str] = code_field()
-    language: Mapped[str] = code_field(SHORT_CODE)
-    email: Mapped[str] = text_field(80)
-    phone: Mapped[str] = text_field(30)
-    mobile: Mapped[str] = text_field(30)
-    correspondence_type: Mapped[str] = code_field()
-    excluded: Mapped[bool] = flag()
-    privacy_blocked: Mapped[bool] = flag()
-    job_title: Mapped[str] = text_field(30)
-    organizational_level: Mapped[str] = code_field(SHORT_CODE)
-    vat_no: Mapped[str] = code_field()
-    salutation: Mapped[str] = code_field(SHORT_CODE)
-    created: Mapped[dt.date | None] = mapped_column(Date)
-    # The casefolded copies `@` (case-insensitive) compares (issue 11 item 8), see FOLDED.
-    name_folded: Mapped[str] = folded_field()
-    company_name_folded: Mapped[str] = folded_field()
-    city_folded: Mapped[str] = folded_field()
-    county_folded: Mapped[str] = folded_field()
-    email_folded: Mapped[str] = folded_field()
-    phone_folded: Mapped[str] = folded_field()
-    mobile_folded: Mapped[str] = folded_field()
-    job_title_folded: Mapped[str] = folded_field()
-
-    __table_args__ = (
-        Index(None, "name_folded"),
-        Index(None, "company_name_folded"),
-        Index(None, "city_folded"),
-        Index(None, "county_folded"),
-        Index(None, "email_folded"),
-        Index(None, "phone_folded"),
-        Index(None, "mobile_folded"),
-        Index(None, "job_title_folded"),
-        Index(None, "company_id", "type", "name"),
-        Index(None, "company_name", "company_no", "type", "name"),
-        Index(None, "country"),
-        Index(None, "search_name"),
-        # X7: the few flagged contacts, found without a scan (why an add skipped contacts).
-        Index(
-            "ix_contacts_privacy_blocked",
-            "id",
-            sqlite_where=text("privacy_blocked = 1"),
-            postgresql_where=text("privacy_blocked"),
-        ),
-        Index(
-            "ix_contacts_excluded",
-            "id",
-            sqlite_where=text("excluded = 1"),
-            postgresql_where=text("excluded"),
-        ),
-    )
-
-
-# The text fields that case-insensitive criteria (`name matches '@é*'`) compare, per table,
-# each with the column holding its `str.casefold()`: SQLite's lower() folds ASCII only, so
-# the fold is made once in Python, the same on both engines (as Business Central keeps an
-# upper-cased Search Name); the contacts' copies are indexed. Every write keeps them: the
-# ORM through `_fold` below, set-based writes (import, inheritance, logging, the demo)
-# through `folded` or `fold`. A text field of the criteria registry without a copy here
-# fails the registry's test (tests/integration/test_criteria_folding.py).
-def _copies(*names: str) -> dict[str, str]:
-    return {name: f"{name}_folded" for name in names}
-
-
-FOLDS: dict[str, dict[str, str]] = {
-    "contacts": _copies(
-        "name", "company_name", "city", "county", "email", "phone", "mobile", "job_title"
-    ),
-    "contact_web_sources": _copies("search_word"),
-    "profile_questionnaire_lines": _copies("description"),
-    "interaction_log_entries": _copies("description", "subject"),
-    "segment_headers": _copies("description", "subject_default"),
-    "logged_segments": _copies("description"),
-    "campaigns": _copies("description"),
-}
-FOLDED = FOLDS["contacts"]  # the contacts' copies, each indexed for criteria
-
-
-def folded(values: Mapping[str, Any], table: str = "contacts") -> dict[str, str]:
-    """The folded copies of the text fields among `values` (a row of `table`; none for a
-    table without copies)."""
-    copies = FOLDS.get(table, {})
-    return {copies[name]: fold(values[name]) for name in copies if name in values}
-
-
-def fold(text: str | None) -> str:
-    """The text as case-insensitive criteria compare it."""
-    return (text or "").casefold()
+    __table__ = schema.contacts
+    id: Mapped[int]
+    no: Mapped[str]
+    type: Mapped[str]
+    name: Mapped[str]
+    search_name: Mapped[str]
+    company_no: Mapped[str]
+    company_id: Mapped[int | None]
+    company_name: Mapped[str]
+    address: Mapped[str]
+    post_code: Mapped[str]
+    city: Mapped[str]
+    county: Mapped[str]
+    country: Mapped[str]
+    territory: Mapped[str]
+    salesperson: Mapped[str]
+    language: Mapped[str]
+    email: Mapped[str]
+    phone: Mapped[str]
+    mobile: Mapped[str]
+    correspondence_type: Mapped[str]
+    excluded: Mapped[bool]
+    privacy_blocked: Mapped[bool]
+    job_title: Mapped[str]
+    organizational_level: Mapped[str]
+    vat_no: Mapped[str]
+    salutation: Mapped[str]
+    created: Mapped[dt.date | None]
+    name_folded: Mapped[str]
+    company_name_folded: Mapped[str]
+    city_folded: Mapped[str]
+    county_folded: Mapped[str]
+    email_folded: Mapped[str]
+    phone_folded: Mapped[str]
+    mobile_folded: Mapped[str]
+    job_title_folded: Mapped[str]
 
 
 @event.listens_for(Base, "before_insert", propagate=True)
 @event.listens_for(Base, "before_update", propagate=True)
 def _fold(_mapper: Any, _connection: Any, row: Any) -> None:
+    """A row's casefolded copies (schema.FOLDS) follow its text fields."""
     for name, copy in FOLDS.get(row.__table__.name, {}).items():
         setattr(row, copy, fold(getattr(row, name)))
 
@@ -424,146 +283,125 @@ def _fold(_mapper: Any, _connection: Any, row: Any) -> None:
 class ContactOptOut(Base):
     """Consent (X7): the contact opted out of a correspondence type."""
 
-    __tablename__ = "contact_opt_outs"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    correspondence_type: Mapped[str] = code_field(primary=True)
+    __table__ = schema.contact_opt_outs
+    contact_id: Mapped[int]
+    correspondence_type: Mapped[str]
 
 
 class ContactAltAddress(Base):
-    __tablename__ = "contact_alt_addresses"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    company_name: Mapped[str] = text_field()
-    address: Mapped[str] = text_field()
-    post_code: Mapped[str] = code_field()
-    city: Mapped[str] = text_field(30)
-    country: Mapped[str] = code_field(SHORT_CODE)
-    email: Mapped[str] = text_field(80)
-    phone: Mapped[str] = text_field(30)
+    __table__ = schema.contact_alt_addresses
+    contact_id: Mapped[int]
+    code: Mapped[str]
+    company_name: Mapped[str]
+    address: Mapped[str]
+    post_code: Mapped[str]
+    city: Mapped[str]
+    country: Mapped[str]
+    email: Mapped[str]
+    phone: Mapped[str]
 
 
 class ContactAltAddressDateRange(Base):
-    __tablename__ = "contact_alt_address_date_ranges"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    starting_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    ending_date: Mapped[dt.date | None] = mapped_column(Date)
-    contact_alt_address_code: Mapped[str] = code_field(SHORT_CODE)
+    __table__ = schema.contact_alt_address_date_ranges
+    contact_id: Mapped[int]
+    starting_date: Mapped[dt.date]
+    ending_date: Mapped[dt.date | None]
+    contact_alt_address_code: Mapped[str]
 
 
 class WebSource(Base):
-    __tablename__ = "web_sources"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    url: Mapped[str] = text_field(250)
+    __table__ = schema.web_sources
+    code: Mapped[str]
+    description: Mapped[str]
+    url: Mapped[str]
 
 
 class ContactWebSource(Base):
-    __tablename__ = "contact_web_sources"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    web_source_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("web_sources.code"), primary_key=True
-    )
-    search_word: Mapped[str] = text_field(30)
-    search_word_folded: Mapped[str] = folded_field()
-    __table_args__ = (Index(None, "web_source_code", "contact_id"),)
+    __table__ = schema.contact_web_sources
+    contact_id: Mapped[int]
+    web_source_code: Mapped[str]
+    search_word: Mapped[str]
 
 
 # --- Profiling ---------------------------------------------------------------------------
 
 
 class IndustryGroup(Base):
-    __tablename__ = "industry_groups"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.industry_groups
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class ContactIndustryGroup(Base):
     """Kept on the company contact; persons inherit their company's (reference §2.5)."""
 
-    __tablename__ = "contact_industry_groups"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    industry_group_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("industry_groups.code"), primary_key=True
-    )
-    __table_args__ = (Index(None, "industry_group_code", "contact_id"),)
+    __table__ = schema.contact_industry_groups
+    contact_id: Mapped[int]
+    industry_group_code: Mapped[str]
 
 
 class BusinessRelation(Base):
-    __tablename__ = "business_relations"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.business_relations
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class ContactBusinessRelation(Base):
     """Kept on the company contact; links it to a customer, vendor, bank account, employee."""
 
-    __tablename__ = "contact_business_relations"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    business_relation_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("business_relations.code"), primary_key=True
-    )
-    link_to_table: Mapped[str] = code_field()
-    link_no: Mapped[str] = code_field()
-    __table_args__ = (Index(None, "business_relation_code", "contact_id"),)
+    __table__ = schema.contact_business_relations
+    contact_id: Mapped[int]
+    business_relation_code: Mapped[str]
+    link_to_table: Mapped[str]
+    link_no: Mapped[str]
 
 
 class MailingGroup(Base):
-    __tablename__ = "mailing_groups"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.mailing_groups
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class ContactMailingGroup(Base):
-    __tablename__ = "contact_mailing_groups"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    mailing_group_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("mailing_groups.code"), primary_key=True
-    )
-    __table_args__ = (Index(None, "mailing_group_code", "contact_id"),)
+    __table__ = schema.contact_mailing_groups
+    contact_id: Mapped[int]
+    mailing_group_code: Mapped[str]
 
 
 class JobResponsibility(Base):
-    __tablename__ = "job_responsibilities"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.job_responsibilities
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class ContactJobResponsibility(Base):
-    __tablename__ = "contact_job_responsibilities"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    job_responsibility_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("job_responsibilities.code"), primary_key=True
-    )
-    __table_args__ = (Index(None, "job_responsibility_code", "contact_id"),)
+    __table__ = schema.contact_job_responsibilities
+    contact_id: Mapped[int]
+    job_responsibility_code: Mapped[str]
 
 
 class ProfileQuestionnaire(Base):
-    __tablename__ = "profile_questionnaires"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(250)
-    contact_type: Mapped[str] = code_field()
-    business_relation_code: Mapped[str] = code_field(SHORT_CODE)
-    priority: Mapped[str] = code_field()
+    __table__ = schema.profile_questionnaires
+    code: Mapped[str]
+    description: Mapped[str]
+    contact_type: Mapped[str]
+    business_relation_code: Mapped[str]
+    priority: Mapped[str]
 
 
 class ProfileQuestionnaireLine(Base):
     """A question or an answer; an automatic rating carries the answer range (K3)."""
 
-    __tablename__ = "profile_questionnaire_lines"
-    profile_questionnaire_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE),
-        ForeignKey("profile_questionnaires.code", ondelete="CASCADE"),
-        primary_key=True,
-    )
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    type: Mapped[str] = mapped_column(String(10), default="question")
-    description: Mapped[str] = text_field(250)
-    description_folded: Mapped[str] = folded_field()
-    multiple_answers: Mapped[bool] = flag()
-    auto_contact_classification: Mapped[bool] = flag()
-    from_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
-    to_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
-    priority: Mapped[str] = code_field()
+    __table__ = schema.profile_questionnaire_lines
+    profile_questionnaire_code: Mapped[str]
+    line_no: Mapped[int]
+    type: Mapped[str]
+    description: Mapped[str]
+    multiple_answers: Mapped[bool]
+    auto_contact_classification: Mapped[bool]
+    from_value: Mapped[Decimal | None]
+    to_value: Mapped[Decimal | None]
+    priority: Mapped[str]
 
 
 class Rating(Base):
@@ -571,42 +409,20 @@ class Rating(Base):
     towards a rating question's score (K3). The rating question's answer is the one whose
     from_value..to_value holds the contact's score."""
 
-    __tablename__ = "ratings"
-    profile_questionnaire_code: Mapped[str] = mapped_column(String(SHORT_CODE), primary_key=True)
-    profile_question_line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    rating_profile_questionnaire_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), primary_key=True
-    )
-    rating_profile_question_line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    points: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["profile_questionnaire_code", "profile_question_line_no"],
-            [
-                "profile_questionnaire_lines.profile_questionnaire_code",
-                "profile_questionnaire_lines.line_no",
-            ],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["rating_profile_questionnaire_code", "rating_profile_question_line_no"],
-            [
-                "profile_questionnaire_lines.profile_questionnaire_code",
-                "profile_questionnaire_lines.line_no",
-            ],
-            ondelete="CASCADE",
-        ),
-        Index(None, "rating_profile_questionnaire_code", "rating_profile_question_line_no"),
-    )
+    __table__ = schema.ratings
+    profile_questionnaire_code: Mapped[str]
+    profile_question_line_no: Mapped[int]
+    rating_profile_questionnaire_code: Mapped[str]
+    rating_profile_question_line_no: Mapped[int]
+    points: Mapped[Decimal]
 
 
 class ContactProfileAnswer(Base):
-    __tablename__ = "contact_profile_answers"
-    contact_id: Mapped[int] = contact_ref(primary=True)
-    profile_questionnaire_code: Mapped[str] = mapped_column(String(SHORT_CODE), primary_key=True)
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_date_updated: Mapped[dt.date | None] = mapped_column(Date)
-    __table_args__ = (Index(None, "profile_questionnaire_code", "line_no", "contact_id"),)
+    __table__ = schema.contact_profile_answers
+    contact_id: Mapped[int]
+    profile_questionnaire_code: Mapped[str]
+    line_no: Mapped[int]
+    last_date_updated: Mapped[dt.date | None]
 
 
 # --- Interactions ------------------------------------------------------------------------
@@ -615,105 +431,88 @@ class ContactProfileAnswer(Base):
 class Attachment(Base):
     """Stored content of an e-mail body or Word template; read-only once logged (L2)."""
 
-    __tablename__ = "attachments"
-    no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    file_name: Mapped[str] = text_field(250)
-    file_extension: Mapped[str] = code_field(SHORT_CODE)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    read_only: Mapped[bool] = flag()
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table__ = schema.attachments
+    no: Mapped[int]
+    file_name: Mapped[str]
+    file_extension: Mapped[str]
+    content: Mapped[bytes]
+    read_only: Mapped[bool]
+    created_at: Mapped[dt.datetime | None]
 
 
 class InteractionGroup(Base):
-    __tablename__ = "interaction_groups"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.interaction_groups
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class InteractionTemplate(Base):
-    __tablename__ = "interaction_templates"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    interaction_group_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE), ForeignKey("interaction_groups.code")
-    )
-    description: Mapped[str] = text_field(50)
-    unit_cost: Mapped[Decimal] = money()
-    unit_duration: Mapped[Decimal] = money()
-    information_flow: Mapped[str] = code_field()
-    initiated_by: Mapped[str] = code_field()
-    campaign_no: Mapped[str] = code_field()
-    campaign_target: Mapped[bool] = flag()
-    campaign_response: Mapped[bool] = flag()
-    correspondence_type_default: Mapped[str] = mapped_column(
-        String(CODE), default="email", server_default="email"
-    )
-    language_code_default: Mapped[str] = code_field(SHORT_CODE)
-    ignore_contact_corres_type: Mapped[bool] = flag()
-    wizard_action: Mapped[str] = code_field()
-    word_template_code: Mapped[str] = code_field(30)
+    __table__ = schema.interaction_templates
+    code: Mapped[str]
+    interaction_group_code: Mapped[str]
+    description: Mapped[str]
+    unit_cost: Mapped[Decimal]
+    unit_duration: Mapped[Decimal]
+    information_flow: Mapped[str]
+    initiated_by: Mapped[str]
+    campaign_no: Mapped[str]
+    campaign_target: Mapped[bool]
+    campaign_response: Mapped[bool]
+    correspondence_type_default: Mapped[str]
+    language_code_default: Mapped[str]
+    ignore_contact_corres_type: Mapped[bool]
+    wizard_action: Mapped[str]
+    word_template_code: Mapped[str]
 
 
 class InteractionTemplateLanguage(Base):
-    __tablename__ = "interaction_template_languages"
-    interaction_template_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE),
-        ForeignKey("interaction_templates.code", ondelete="CASCADE"),
-        primary_key=True,
-    )
-    language_code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    attachment_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    word_template_code: Mapped[str] = code_field(30)
+    __table__ = schema.interaction_template_languages
+    interaction_template_code: Mapped[str]
+    language_code: Mapped[str]
+    description: Mapped[str]
+    attachment_no: Mapped[int]
+    word_template_code: Mapped[str]
 
 
 class InteractionLogEntry(Base):
     """One logged interaction with one contact (reference §1.8)."""
 
-    __tablename__ = "interaction_log_entries"
-    entry_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    contact_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts.id"))
-    contact_company_no: Mapped[str] = code_field()
-    date: Mapped[dt.date | None] = mapped_column(Date)
-    time_of_interaction: Mapped[dt.time | None] = mapped_column(Time)
-    description: Mapped[str] = text_field()
-    information_flow: Mapped[str] = code_field()
-    initiated_by: Mapped[str] = code_field()
-    attachment_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    cost: Mapped[Decimal] = money()
-    duration: Mapped[Decimal] = money()
-    user_id: Mapped[str] = code_field(50)
-    interaction_group_code: Mapped[str] = code_field(SHORT_CODE)
-    interaction_template_code: Mapped[str] = code_field(SHORT_CODE)
-    campaign_no: Mapped[str] = code_field()
-    campaign_entry_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    campaign_response: Mapped[bool] = flag()
-    campaign_target: Mapped[bool] = flag()
-    segment_no: Mapped[str] = code_field()
-    evaluation: Mapped[str] = code_field()
-    attempt_failed: Mapped[bool] = flag()
-    task_no: Mapped[str] = code_field()
-    salesperson_code: Mapped[str] = code_field()
-    delivery_status: Mapped[str] = code_field()
-    canceled: Mapped[bool] = flag()
-    correspondence_type: Mapped[str] = code_field()
-    contact_alt_address_code: Mapped[str] = code_field(SHORT_CODE)
-    logged_segment_entry_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    send_word_docs_as_attmt: Mapped[bool] = flag()
-    interaction_language_code: Mapped[str] = code_field(SHORT_CODE)
-    subject: Mapped[str] = text_field()
-    opportunity_no: Mapped[str] = code_field()
-    postponed: Mapped[bool] = flag()
-    word_template_code: Mapped[str] = code_field(30)
-    contact_via: Mapped[str] = text_field(80)
-    description_folded: Mapped[str] = folded_field()
-    subject_folded: Mapped[str] = folded_field()
-
-    __table_args__ = (
-        Index(None, "contact_id", "date"),
-        Index(None, "logged_segment_entry_no", "contact_id"),
-        Index(None, "campaign_no", "campaign_entry_no"),
-        Index(None, "interaction_template_code", "date"),
-    )
+    __table__ = schema.interaction_log_entries
+    entry_no: Mapped[int]
+    contact_id: Mapped[int]
+    contact_company_no: Mapped[str]
+    date: Mapped[dt.date | None]
+    time_of_interaction: Mapped[dt.time | None]
+    description: Mapped[str]
+    information_flow: Mapped[str]
+    initiated_by: Mapped[str]
+    attachment_no: Mapped[int]
+    cost: Mapped[Decimal]
+    duration: Mapped[Decimal]
+    user_id: Mapped[str]
+    interaction_group_code: Mapped[str]
+    interaction_template_code: Mapped[str]
+    campaign_no: Mapped[str]
+    campaign_entry_no: Mapped[int]
+    campaign_response: Mapped[bool]
+    campaign_target: Mapped[bool]
+    segment_no: Mapped[str]
+    evaluation: Mapped[str]
+    attempt_failed: Mapped[bool]
+    task_no: Mapped[str]
+    salesperson_code: Mapped[str]
+    delivery_status: Mapped[str]
+    canceled: Mapped[bool]
+    correspondence_type: Mapped[str]
+    contact_alt_address_code: Mapped[str]
+    logged_segment_entry_no: Mapped[int]
+    send_word_docs_as_attmt: Mapped[bool]
+    interaction_language_code: Mapped[str]
+    subject: Mapped[str]
+    opportunity_no: Mapped[str]
+    postponed: Mapped[bool]
+    word_template_code: Mapped[str]
+    contact_via: Mapped[str]
 
 
 class Delivery(Base):
@@ -725,22 +524,17 @@ class Delivery(Base):
     "never reached the server".
     """
 
-    __tablename__ = "deliveries"
-    entry_no: Mapped[int] = mapped_column(
-        Integer,
-        ForeignKey("interaction_log_entries.entry_no", ondelete="CASCADE"),
-        primary_key=True,
-    )
-    channel: Mapped[str] = code_field()
-    recipient: Mapped[str] = text_field(250)
-    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
-    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    handed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    __table_args__ = (Index(None, "status", "next_attempt_at"),)
+    __table__ = schema.deliveries
+    entry_no: Mapped[int]
+    channel: Mapped[str]
+    recipient: Mapped[str]
+    status: Mapped[str]
+    reason: Mapped[str]
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[dt.datetime | None]
+    sent_at: Mapped[dt.datetime | None]
+    claimed_until: Mapped[dt.datetime | None]
+    handed_off_at: Mapped[dt.datetime | None]
 
 
 # --- Segments ----------------------------------------------------------------------------
@@ -749,43 +543,36 @@ class Delivery(Base):
 class SegmentHeader(Base):
     """A segment (reference §1.1); `dynamic` keeps its criteria live (X4)."""
 
-    __tablename__ = "segment_headers"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    no: Mapped[str] = mapped_column(String(CODE), unique=True)
-    description: Mapped[str] = text_field()
-    campaign_no: Mapped[str] = code_field()
-    salesperson_code: Mapped[str] = code_field()
-    correspondence_type_default: Mapped[str] = code_field()
-    interaction_template_code: Mapped[str] = code_field(SHORT_CODE)
-    unit_cost: Mapped[Decimal] = money()
-    unit_duration: Mapped[Decimal] = money()
-    date: Mapped[dt.date | None] = mapped_column(Date)
-    campaign_target: Mapped[bool] = flag()
-    information_flow: Mapped[str] = code_field()
-    initiated_by: Mapped[str] = code_field()
-    no_series: Mapped[str] = code_field()
-    campaign_response: Mapped[bool] = flag()
-    language_code_default: Mapped[str] = code_field(SHORT_CODE)
-    interaction_group_code: Mapped[str] = code_field(SHORT_CODE)
-    send_word_docs_as_attmt: Mapped[bool] = flag()
-    ignore_contact_corres_type: Mapped[bool] = flag()
-    subject_default: Mapped[str] = text_field()
-    word_template_code: Mapped[str] = code_field(30)
-    dynamic: Mapped[bool] = flag()
-    dynamic_criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # X4: how often `rapport serve` refreshes it ("" never, "1h", "1d" …); the change
-    # sequence it was last refreshed up to (None: the next refresh evaluates in full); a
-    # counter bumped whenever its lines change, read by the segments that reference it.
-    refresh_every: Mapped[str] = mapped_column(String(10), default="", server_default="")
-    refreshed_seq: Mapped[int | None] = mapped_column(BigInteger)
-    refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    membership_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # The number of lines the last refresh left, at that membership version (a refresh
-    # with nothing to do answers it without counting the lines).
-    refreshed_lines: Mapped[int | None] = mapped_column(Integer)
-    refreshed_version: Mapped[int | None] = mapped_column(Integer)
-    description_folded: Mapped[str] = folded_field()
-    subject_default_folded: Mapped[str] = folded_field()
+    __table__ = schema.segment_headers
+    id: Mapped[int]
+    no: Mapped[str]
+    description: Mapped[str]
+    campaign_no: Mapped[str]
+    salesperson_code: Mapped[str]
+    correspondence_type_default: Mapped[str]
+    interaction_template_code: Mapped[str]
+    unit_cost: Mapped[Decimal]
+    unit_duration: Mapped[Decimal]
+    date: Mapped[dt.date | None]
+    campaign_target: Mapped[bool]
+    information_flow: Mapped[str]
+    initiated_by: Mapped[str]
+    no_series: Mapped[str]
+    campaign_response: Mapped[bool]
+    language_code_default: Mapped[str]
+    interaction_group_code: Mapped[str]
+    send_word_docs_as_attmt: Mapped[bool]
+    ignore_contact_corres_type: Mapped[bool]
+    subject_default: Mapped[str]
+    word_template_code: Mapped[str]
+    dynamic: Mapped[bool]
+    dynamic_criteria: Mapped[str]
+    refresh_every: Mapped[str]
+    refreshed_seq: Mapped[int | None]
+    refreshed_at: Mapped[dt.datetime | None]
+    membership_version: Mapped[int]
+    refreshed_lines: Mapped[int | None]
+    refreshed_version: Mapped[int | None]
 
 
 class ContactChange(Base):
@@ -793,40 +580,40 @@ class ContactChange(Base):
     read through it, written by database triggers (migration 0007) so no write path can
     bypass it. A dynamic segment's refresh re-evaluates only the contacts marked since."""
 
-    __tablename__ = "contact_changes"
-    __table_args__ = ({"sqlite_autoincrement": True},)
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
-    )
-    contact_id: Mapped[int] = mapped_column(Integer)
+    __table__ = schema.contact_changes
+    seq: Mapped[int]
+    contact_id: Mapped[int]
 
 
 class SegmentException(Base):
     """X4: a contact removed by hand from a dynamic segment; refreshes leave it out until
     it is added by hand again or taken off the list."""
 
-    __tablename__ = "segment_exceptions"
-    segment_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
-    )
-    contact_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
-    )
-    action_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    __table__ = schema.segment_exceptions
+    segment_id: Mapped[int]
+    contact_id: Mapped[int]
+    action_no: Mapped[int]
+
+
+class SegmentLiftedException(Base):
+    """X4: an exception that a later action lifted (the contact added by hand, or removed by
+    hand again), kept so that undoing that action (S8) puts it back as it was."""
+
+    __table__ = schema.segment_lifted_exceptions
+    segment_id: Mapped[int]
+    contact_id: Mapped[int]
+    lifted_action: Mapped[int]
+    action_no: Mapped[int]
 
 
 class SegmentDependency(Base):
     """X4: a dynamic segment whose definition reads `segment(NO)`, with the membership
     version of that segment its last refresh saw."""
 
-    __tablename__ = "segment_dependencies"
-    segment_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
-    )
-    referenced_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id"), primary_key=True, index=True
-    )
-    seen_version: Mapped[int | None] = mapped_column(Integer)
+    __table__ = schema.segment_dependencies
+    segment_id: Mapped[int]
+    referenced_id: Mapped[int]
+    seen_version: Mapped[int | None]
 
 
 class SegmentLine(Base):
@@ -836,57 +623,39 @@ class SegmentLine(Base):
     undoing the action that removed them restores them exactly.
     """
 
-    __tablename__ = "segment_lines"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    segment_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE")
-    )
-    line_no: Mapped[int] = mapped_column(BigInteger)
-    contact_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("contacts.id"))
-    contact_company_no: Mapped[str] = code_field()
-    campaign_no: Mapped[str] = code_field()
-    salesperson_code: Mapped[str] = code_field()
-    correspondence_type: Mapped[str] = code_field()
-    interaction_template_code: Mapped[str] = code_field(SHORT_CODE)
-    cost: Mapped[Decimal] = money()
-    duration: Mapped[Decimal] = money()
-    attachment_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    campaign_response: Mapped[bool] = flag()
-    information_flow: Mapped[str] = code_field()
-    initiated_by: Mapped[str] = code_field()
-    contact_alt_address_code: Mapped[str] = code_field(SHORT_CODE)
-    evaluation: Mapped[str] = code_field()
-    campaign_target: Mapped[bool] = flag()
-    language_code: Mapped[str] = code_field(SHORT_CODE)
-    description: Mapped[str] = text_field()
-    date: Mapped[dt.date | None] = mapped_column(Date)
-    attempt_failed: Mapped[bool] = flag()
-    task_no: Mapped[str] = code_field()
-    campaign_entry_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    interaction_group_code: Mapped[str] = code_field(SHORT_CODE)
-    send_word_doc_as_attmt: Mapped[bool] = flag()
-    contact_via: Mapped[str] = text_field(80)
-    subject: Mapped[str] = text_field()
-    opportunity_no: Mapped[str] = code_field()
-    word_template_code: Mapped[str] = code_field(30)
-    added_action: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    removed_action: Mapped[int | None] = mapped_column(Integer)
-
-    __table_args__ = (
-        # Line numbers are unique among the lines on the segment; a removed line keeps its
-        # number so that undo can restore it, while a changed contact reuses it (S5).
-        Index(
-            "ux_segment_lines_active_line_no",
-            "segment_id",
-            "line_no",
-            unique=True,
-            sqlite_where=text("removed_action IS NULL"),
-            postgresql_where=text("removed_action IS NULL"),
-        ),
-        Index(None, "segment_id", "removed_action", "contact_id"),
-        Index(None, "contact_id", "segment_id"),
-        Index(None, "segment_id", "line_no"),
-    )
+    __table__ = schema.segment_lines
+    id: Mapped[int]
+    segment_id: Mapped[int]
+    line_no: Mapped[int]
+    contact_id: Mapped[int | None]
+    contact_company_no: Mapped[str]
+    campaign_no: Mapped[str]
+    salesperson_code: Mapped[str]
+    correspondence_type: Mapped[str]
+    interaction_template_code: Mapped[str]
+    cost: Mapped[Decimal]
+    duration: Mapped[Decimal]
+    attachment_no: Mapped[int]
+    campaign_response: Mapped[bool]
+    information_flow: Mapped[str]
+    initiated_by: Mapped[str]
+    contact_alt_address_code: Mapped[str]
+    evaluation: Mapped[str]
+    campaign_target: Mapped[bool]
+    language_code: Mapped[str]
+    description: Mapped[str]
+    date: Mapped[dt.date | None]
+    attempt_failed: Mapped[bool]
+    task_no: Mapped[str]
+    campaign_entry_no: Mapped[int]
+    interaction_group_code: Mapped[str]
+    send_word_doc_as_attmt: Mapped[bool]
+    contact_via: Mapped[str]
+    subject: Mapped[str]
+    opportunity_no: Mapped[str]
+    word_template_code: Mapped[str]
+    added_action: Mapped[int]
+    removed_action: Mapped[int | None]
 
 
 class SegmentCriteriaLine(Base):
@@ -896,174 +665,165 @@ class SegmentCriteriaLine(Base):
     the action's criteria as one canonical criteria-language expression instead.
     """
 
-    __tablename__ = "segment_criteria_lines"
-    segment_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
-    )
-    action_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action: Mapped[str] = mapped_column(String(20))
-    criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
-    allow_existing_contacts: Mapped[bool] = flag()
-    expand_contact: Mapped[bool] = flag()
-    allow_company_with_persons: Mapped[bool] = flag()
-    ignore_exclusion: Mapped[bool] = flag()
-    entire_companies: Mapped[bool] = flag()
-    manual: Mapped[bool] = flag()
-    no_of_lines_added: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    no_of_lines_removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    user_id: Mapped[str] = code_field(50)
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table__ = schema.segment_criteria_lines
+    segment_id: Mapped[int]
+    action_no: Mapped[int]
+    action: Mapped[str]
+    criteria: Mapped[str]
+    allow_existing_contacts: Mapped[bool]
+    expand_contact: Mapped[bool]
+    allow_company_with_persons: Mapped[bool]
+    ignore_exclusion: Mapped[bool]
+    entire_companies: Mapped[bool]
+    manual: Mapped[bool]
+    no_of_lines_added: Mapped[int]
+    no_of_lines_removed: Mapped[int]
+    user_id: Mapped[str]
+    created_at: Mapped[dt.datetime | None]
 
 
 class SavedSegmentCriteria(Base):
-    __tablename__ = "saved_segment_criteria"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    user_id: Mapped[str] = code_field(50)
+    __table__ = schema.saved_segment_criteria
+    code: Mapped[str]
+    description: Mapped[str]
+    user_id: Mapped[str]
 
 
 class SavedSegmentCriteriaLine(Base):
-    __tablename__ = "saved_segment_criteria_lines"
-    segment_criteria_code: Mapped[str] = mapped_column(
-        String(SHORT_CODE),
-        ForeignKey("saved_segment_criteria.code", ondelete="CASCADE"),
-        primary_key=True,
-    )
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action: Mapped[str] = mapped_column(String(20))
-    criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
-    allow_existing_contacts: Mapped[bool] = flag()
-    expand_contact: Mapped[bool] = flag()
-    allow_company_with_persons: Mapped[bool] = flag()
-    ignore_exclusion: Mapped[bool] = flag()
-    entire_companies: Mapped[bool] = flag()
+    __table__ = schema.saved_segment_criteria_lines
+    segment_criteria_code: Mapped[str]
+    line_no: Mapped[int]
+    action: Mapped[str]
+    criteria: Mapped[str]
+    allow_existing_contacts: Mapped[bool]
+    expand_contact: Mapped[bool]
+    allow_company_with_persons: Mapped[bool]
+    ignore_exclusion: Mapped[bool]
+    entire_companies: Mapped[bool]
 
 
 class SegmentInteractionLanguage(Base):
     """A per-language subject and attachment for a segment (line 0) or one line (S15)."""
 
-    __tablename__ = "segment_interaction_languages"
-    segment_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), primary_key=True
-    )
-    segment_line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    language_code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    attachment_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    subject: Mapped[str] = text_field()
-    word_template_code: Mapped[str] = code_field(30)
+    __table__ = schema.segment_interaction_languages
+    segment_id: Mapped[int]
+    segment_line_no: Mapped[int]
+    language_code: Mapped[str]
+    description: Mapped[str]
+    attachment_no: Mapped[int]
+    subject: Mapped[str]
+    word_template_code: Mapped[str]
 
 
 class LoggedSegment(Base):
-    __tablename__ = "logged_segments"
-    entry_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    segment_no: Mapped[str] = mapped_column(String(CODE), index=True)
-    description: Mapped[str] = text_field()
-    creation_date: Mapped[dt.date | None] = mapped_column(Date)
-    user_id: Mapped[str] = code_field(50)
-    canceled: Mapped[bool] = flag()
-    description_folded: Mapped[str] = folded_field()
+    __table__ = schema.logged_segments
+    entry_no: Mapped[int]
+    segment_no: Mapped[str]
+    description: Mapped[str]
+    creation_date: Mapped[dt.date | None]
+    user_id: Mapped[str]
+    canceled: Mapped[bool]
 
 
 # --- Campaigns ---------------------------------------------------------------------------
 
 
 class CampaignStatus(Base):
-    __tablename__ = "campaign_statuses"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
+    __table__ = schema.campaign_statuses
+    code: Mapped[str]
+    description: Mapped[str]
 
 
 class Campaign(Base):
-    __tablename__ = "campaigns"
-    no: Mapped[str] = code_field(primary=True)
-    description: Mapped[str] = text_field()
-    starting_date: Mapped[dt.date | None] = mapped_column(Date)
-    ending_date: Mapped[dt.date | None] = mapped_column(Date)
-    salesperson_code: Mapped[str] = code_field()
-    status_code: Mapped[str] = code_field(SHORT_CODE)
-    no_series: Mapped[str] = code_field()
-    description_folded: Mapped[str] = folded_field()
+    __table__ = schema.campaigns
+    no: Mapped[str]
+    description: Mapped[str]
+    starting_date: Mapped[dt.date | None]
+    ending_date: Mapped[dt.date | None]
+    salesperson_code: Mapped[str]
+    status_code: Mapped[str]
+    no_series: Mapped[str]
 
 
 class CampaignEntry(Base):
-    __tablename__ = "campaign_entries"
-    entry_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    campaign_no: Mapped[str] = code_field()
-    description: Mapped[str] = text_field()
-    date: Mapped[dt.date | None] = mapped_column(Date)
-    user_id: Mapped[str] = code_field(50)
-    segment_no: Mapped[str] = code_field()
-    canceled: Mapped[bool] = flag()
-    salesperson_code: Mapped[str] = code_field()
-    register_no: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    document_type: Mapped[str] = code_field()
-    __table_args__ = (Index(None, "campaign_no", "date"), Index(None, "register_no"))
+    __table__ = schema.campaign_entries
+    entry_no: Mapped[int]
+    campaign_no: Mapped[str]
+    description: Mapped[str]
+    date: Mapped[dt.date | None]
+    user_id: Mapped[str]
+    segment_no: Mapped[str]
+    canceled: Mapped[bool]
+    salesperson_code: Mapped[str]
+    register_no: Mapped[int]
+    document_type: Mapped[str]
 
 
 class CampaignTargetGroup(Base):
-    __tablename__ = "campaign_target_groups"
-    type: Mapped[str] = code_field(primary=True)
-    no: Mapped[str] = code_field(primary=True)
-    campaign_no: Mapped[str] = code_field(primary=True)
+    __table__ = schema.campaign_target_groups
+    type: Mapped[str]
+    no: Mapped[str]
+    campaign_no: Mapped[str]
 
 
 # --- Follow-up ---------------------------------------------------------------------------
 
 
 class SalesCycle(Base):
-    __tablename__ = "sales_cycles"
-    code: Mapped[str] = code_field(SHORT_CODE, primary=True)
-    description: Mapped[str] = text_field(50)
-    blocked: Mapped[bool] = flag()
+    __table__ = schema.sales_cycles
+    code: Mapped[str]
+    description: Mapped[str]
+    blocked: Mapped[bool]
 
 
 class Opportunity(Base):
-    __tablename__ = "opportunities"
-    no: Mapped[str] = code_field(primary=True)
-    description: Mapped[str] = text_field()
-    contact_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("contacts.id"))
-    contact_company_no: Mapped[str] = code_field()
-    salesperson_code: Mapped[str] = code_field()
-    campaign_no: Mapped[str] = code_field()
-    segment_no: Mapped[str] = code_field()
-    segment_description: Mapped[str] = text_field()
-    sales_cycle_code: Mapped[str] = code_field(SHORT_CODE)
-    creation_date: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="not_started")
-    __table_args__ = (Index(None, "segment_no"),)
+    __table__ = schema.opportunities
+    no: Mapped[str]
+    description: Mapped[str]
+    contact_id: Mapped[int | None]
+    contact_company_no: Mapped[str]
+    salesperson_code: Mapped[str]
+    campaign_no: Mapped[str]
+    segment_no: Mapped[str]
+    segment_description: Mapped[str]
+    sales_cycle_code: Mapped[str]
+    creation_date: Mapped[dt.date | None]
+    status: Mapped[str]
 
 
 class Task(Base):
-    __tablename__ = "tasks"
-    no: Mapped[str] = code_field(primary=True)
-    type: Mapped[str] = code_field()
-    description: Mapped[str] = text_field()
-    date: Mapped[dt.date | None] = mapped_column(Date)
-    contact_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("contacts.id"))
-    contact_company_no: Mapped[str] = code_field()
-    salesperson_code: Mapped[str] = code_field()
-    campaign_no: Mapped[str] = code_field()
-    segment_no: Mapped[str] = code_field()
-    organizer_task_no: Mapped[str] = code_field()
-    system_task_type: Mapped[str] = code_field()
-    status: Mapped[str] = mapped_column(String(20), default="not_started")
-    closed: Mapped[bool] = flag()
-    __table_args__ = (Index(None, "segment_no", "contact_id"),)
+    __table__ = schema.tasks
+    no: Mapped[str]
+    type: Mapped[str]
+    description: Mapped[str]
+    date: Mapped[dt.date | None]
+    contact_id: Mapped[int | None]
+    contact_company_no: Mapped[str]
+    salesperson_code: Mapped[str]
+    campaign_no: Mapped[str]
+    segment_no: Mapped[str]
+    organizer_task_no: Mapped[str]
+    system_task_type: Mapped[str]
+    status: Mapped[str]
+    closed: Mapped[bool]
 
 
 class TaskAttendee(Base):
-    __tablename__ = "task_attendees"
-    task_no: Mapped[str] = mapped_column(
-        String(CODE), ForeignKey("tasks.no", ondelete="CASCADE"), primary_key=True
-    )
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attendance_type: Mapped[str] = code_field()
-    attendee_type: Mapped[str] = code_field()
-    attendee_no: Mapped[str] = code_field()
-    send_invitation: Mapped[bool] = flag()
+    __table__ = schema.task_attendees
+    task_no: Mapped[str]
+    line_no: Mapped[int]
+    attendance_type: Mapped[str]
+    attendee_type: Mapped[str]
+    attendee_no: Mapped[str]
+    send_invitation: Mapped[bool]
 
 
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model, typed for insert/update/delete statements."""
     return cast(Table, model.__table__)
+
+
+def length_of(model: type[Base], name: str) -> int | None:
+    """The most characters the text or code column `name` of `model` holds (None: any),
+    the one declaration of a field's length that the domain rule `TEXT_LENGTH` checks."""
+    return schema.column_length(table_of(model), name)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.dates import as_date
-from rapport.domain.rules import CAMPAIGN_DATES
+from rapport.domain.rules import CAMPAIGN_CODES, CAMPAIGN_DATES, CodeExists
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
@@ -102,9 +102,10 @@ def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> N
     CAMPAIGN_DATES.check({"starting_date": starting_date, "ending_date": ending_date})
 
 
-def _check(session: Session, model: Any, code: str, label: str) -> str:
-    if code and session.get(model, code) is None:
-        raise NotFound(f"{label} {code} does not exist.")
+def _check(session: Session, model: Any, code: str, field: str) -> str:
+    """The campaign's `CodeExists` rule on `field` (the import checks it too)."""
+    rule: CodeExists = next(r for r in CAMPAIGN_CODES if r.field == field)
+    rule.check(code, exists=not code or session.get(model, code) is not None)
     return code
 
 
@@ -127,8 +128,8 @@ def create_campaign(
     salesperson = as_code(salesperson_code, field="salesperson_code")
     status = as_code(status_code, length=10, field="status_code")
     with sessions.begin() as session:
-        _check(session, Salesperson, salesperson, "Salesperson")
-        _check(session, CampaignStatus, status, "Campaign Status")
+        _check(session, Salesperson, salesperson, "salesperson_code")
+        _check(session, CampaignStatus, status, "status_code")
         series = setup_series(session, "campaign_nos")
         manual = bool(no.strip())
         if manual:

@@ -1,10 +1,11 @@
 """Contact fields and the lookups every contact service shares (K1, K2).
 
 `FIELDS` declares once how each contact field (named as in the criteria language, SPEC §5,
-and as the contacts table's column) is converted from text and checked; `REFERENCES` names
-the setup table a code field must exist in. `find_contact` is the one way a service finds
-a contact by its no.; `Assigned` is how an assignment (a group, relation, responsibility,
-web source or profile answer) is shown.
+and as the contacts table's column) is converted from text and checked, with the domain
+rules the import applies too (a field's length, an e-mail address's form, a code naming a
+record of its code table). `find_contact` is the one way a service finds a contact by its
+no.; `Assigned` (defined in `results`) is how an assignment (a group, relation,
+responsibility, web source or profile answer) is shown.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -20,31 +20,14 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
+from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, DATE_FORM, TEXT_LENGTH
 from rapport.errors import Invalid, NotFound
+from rapport.services.contacts.results import Assigned as Assigned
 from rapport.storage.db import is_postgresql
-from rapport.storage.tables import (
-    Base,
-    Contact,
-    Country,
-    Language,
-    OrganizationalLevel,
-    Salesperson,
-    Salutation,
-    Territory,
-)
+from rapport.storage.tables import Base, Contact, length_of
 
 FieldValue = str | bool | dt.date | None
 Converter = Callable[[str, FieldValue], Any]
-
-
-@dataclass(frozen=True)
-class Assigned:
-    """One assignment of a contact: the code, its description and the link's own fields."""
-
-    relation: str
-    code: str
-    description: str
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 def find_contact(session: Session, no: str, *, lock: bool = False) -> Contact:
@@ -69,22 +52,24 @@ def relation_code(value: str, relation: str) -> str:
     return code
 
 
-def _text(length: int, *, upper: bool = False) -> Converter:
+def _text(*, upper: bool = False) -> Converter:
+    """A text field, at most as long as its column (`TEXT_LENGTH`)."""
+
     def convert(field: str, value: FieldValue) -> str:
         text = ("" if value is None else str(value)).strip()
-        if len(text) > length:
-            raise Invalid(f"{text[:20]!r}… is longer than {length} characters", field=field)
+        TEXT_LENGTH.check(field, text, length_of(Contact, field))
         return text.upper() if upper else text
 
     return convert
 
 
-def _code(length: int) -> Converter:
+def _code() -> Converter:
+    """A code field: trimmed, upper-cased, at most as long as its column (`TEXT_LENGTH`)."""
+
     def convert(field: str, value: FieldValue) -> str:
-        try:
-            return normalize_code(None if value is None else str(value), length=length, field=field)
-        except ValueError as exc:
-            raise Invalid(str(exc)) from exc
+        code = normalize_code(None if value is None else str(value), length=None)
+        TEXT_LENGTH.check(field, code, length_of(Contact, field))
+        return code
 
     return convert
 
@@ -113,59 +98,41 @@ def _bool(field: str, value: FieldValue) -> bool:
 def _date(field: str, value: FieldValue) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    if not str(value).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from exc
+    return DATE_FORM.check(field, str(value))
 
 
 def _email(field: str, value: FieldValue) -> str:
-    text = _text(80)(field, value)
-    for address in filter(None, (part.strip() for part in text.split(";"))):
-        local, at, domain = address.partition("@")
-        if not (local and at and domain) or "@" in domain or any(c.isspace() for c in address):
-            raise Invalid(f"{address!r} is not a valid e-mail address", field=field)
+    text = _text()(field, value)
+    CONTACT_EMAIL.check(text)
     return str(text)
 
 
 FIELDS: dict[str, Converter] = {
-    "no": _code(20),
-    "name": _text(100),
-    "search_name": _text(100, upper=True),
+    "no": _code(),
+    "name": _text(),
+    "search_name": _text(upper=True),
     "type": _enum(ContactType),
-    "company_no": _code(20),
-    "company_name": _text(100),
-    "address": _text(100),
-    "post_code": _code(20),
-    "city": _text(30),
-    "county": _text(30),
-    "country": _code(10),
-    "territory": _code(10),
-    "salesperson": _code(20),
-    "language": _code(10),
+    "company_no": _code(),
+    "company_name": _text(),
+    "address": _text(),
+    "post_code": _code(),
+    "city": _text(),
+    "county": _text(),
+    "country": _code(),
+    "territory": _code(),
+    "salesperson": _code(),
+    "language": _code(),
     "email": _email,
-    "phone": _text(30),
-    "mobile": _text(30),
+    "phone": _text(),
+    "mobile": _text(),
     "correspondence_type": _enum(CorrespondenceType),
     "excluded": _bool,
     "privacy_blocked": _bool,
-    "job_title": _text(30),
-    "organizational_level": _code(10),
-    "vat_no": _text(20),
-    "salutation": _code(10),
+    "job_title": _text(),
+    "organizational_level": _code(),
+    "vat_no": _text(),
+    "salutation": _code(),
     "created": _date,
-}
-
-# Code field → the setup table it must exist in, and that table's name in messages.
-REFERENCES: dict[str, tuple[type[Base], str]] = {
-    "country": (Country, "Country/Region"),
-    "territory": (Territory, "Territory"),
-    "salesperson": (Salesperson, "Salesperson/Purchaser"),
-    "language": (Language, "Language"),
-    "organizational_level": (OrganizationalLevel, "Organizational Level"),
-    "salutation": (Salutation, "Salutation"),
 }
 
 
@@ -183,9 +150,11 @@ def convert_fields(given: Mapping[str, FieldValue]) -> dict[str, Any]:
 
 
 def check_references(session: Session, values: Mapping[str, Any]) -> None:
-    for name, (model, caption) in REFERENCES.items():
-        code = values.get(name)
-        if code and session.get(model, code) is None:
-            raise NotFound(
-                f"{caption} {code} does not exist.",
-            )
+    """Every code among `values` names a record of its code table (the contacts' `CodeExists`
+    rules, which the import checks too)."""
+    for rule in CONTACT_CODES:
+        code = values.get(rule.field)
+        if code:
+            target = Base.metadata.tables[rule.target]
+            found = select(target.c[rule.target_field]).where(target.c[rule.target_field] == code)
+            rule.check(code, exists=session.execute(found).first() is not None)

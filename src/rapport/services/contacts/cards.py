@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.domain.rules import PERSON_COMPANY
+from rapport.domain.rules import COMPANY_OWN_NO, PERSON_COMPANY
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
@@ -35,14 +34,11 @@ from rapport.services.contacts._fields import (
     convert_fields,
     find_contact,
 )
-from rapport.services.contacts.consent import opted_out_of
-from rapport.services.contacts.relations import assignments, kept_for_type
+from rapport.services.contacts.card import get as get  # K1/K2: the contact card
+from rapport.services.contacts.relations import kept_for_type
 from rapport.services.contacts.results import (
     READ_FIELDS,
-    AltAddressRead,
-    ContactCard,
     ContactRead,
-    InteractionRead,
 )
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -50,7 +46,6 @@ from rapport.storage.search import contains
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
     Contact,
-    ContactAltAddress,
     InteractionLogEntry,
     MarketingSetup,
     Opportunity,
@@ -67,7 +62,6 @@ DELETE_ON_SEGMENT = (
     "You cannot delete the Contact record of the {no} because the contact is assigned one or "
     "more unlogged segments."
 )
-RECENT_INTERACTIONS = 10
 SEARCHED = ("no", "name", "company_name", "email")
 
 contacts = table_of(Contact)
@@ -92,8 +86,7 @@ def _persons_of(session: Session, company_id: int) -> int:
 def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) -> None:
     """Company no., id and name as BC derives them from the type and the company no."""
     if contact.type == ContactType.COMPANY:
-        if values.get("company_no", contact.no) not in {"", contact.no}:
-            raise Invalid("a company's company no. is its own no.", field="company_no")
+        COMPANY_OWN_NO.check(contact.type, values.get("company_no", ""), contact.no)
         contact.company_no, contact.company_id, contact.company_name = (
             contact.no,
             contact.id,
@@ -257,50 +250,6 @@ def _refuse_history(session: Session, contact: Contact) -> None:
         table = table_of(model)
         if session.scalar(select(exists().where(table.c.contact_id == contact.id))):
             raise Conflict(f"You cannot delete contact {contact.no}: it has {what}.")
-
-
-def get(sessions: Sessions, no: str) -> ContactCard:
-    """K1/K2: the contact card — the contact, its assignments (a person shows its company's
-    industry groups and business relations), alternate addresses, latest interactions, and
-    its consent (X7: opt-outs, privacy blocked)."""
-    with reading(sessions) as session:
-        contact = find_contact(session, no)
-        assigned = assignments(session, contact)
-        return ContactCard(
-            **{name: getattr(contact, name) for name in READ_FIELDS},
-            mailing_groups=assigned["mailing_group"],
-            industry_groups=assigned["industry_group"],
-            business_relations=assigned["business_relation"],
-            job_responsibilities=assigned["job_responsibility"],
-            web_sources=assigned["web_source"],
-            profile_answers=assigned["profile"],
-            alt_addresses=_alt_addresses(session, contact.id),
-            recent_interactions=_interactions(session, contact.id),
-            opted_out=opted_out_of(session, contact.id),
-        )
-
-
-def _alt_addresses(session: Session, contact_id: int) -> tuple[AltAddressRead, ...]:
-    names = [f.name for f in fields(AltAddressRead)]
-    table = table_of(ContactAltAddress)
-    rows = session.execute(
-        select(*(table.c[n] for n in names))
-        .where(table.c.contact_id == contact_id)
-        .order_by(table.c.code)
-    )
-    return tuple(AltAddressRead(**row._mapping) for row in rows)
-
-
-def _interactions(session: Session, contact_id: int) -> tuple[InteractionRead, ...]:
-    names = [f.name for f in fields(InteractionRead)]
-    table = table_of(InteractionLogEntry)
-    rows = session.execute(
-        select(*(table.c[n] for n in names))
-        .where(table.c.contact_id == contact_id)
-        .order_by(table.c.date.desc(), table.c.entry_no.desc())
-        .limit(RECENT_INTERACTIONS)
-    )
-    return tuple(InteractionRead(**row._mapping) for row in rows)
 
 
 def get_all(

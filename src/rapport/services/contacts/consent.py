@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, parse_enum
+from rapport.domain.rules import OPT_OUT_TYPE
 from rapport.domain.unsubscribe import BadToken, make_token, read_token
 from rapport.errors import Invalid
+from rapport.services.contacts import card
 from rapport.services.contacts._fields import find_contact
 from rapport.services.users import audit
 from rapport.settings import Settings, secret_key
@@ -37,19 +39,12 @@ def _type(value: str) -> str:
         kind = parse_enum(CorrespondenceType, value, field="type")
     except ValueError as exc:
         raise Invalid(str(exc).removeprefix("type: "), where="type") from exc
-    if kind is CorrespondenceType.NONE:
-        raise Invalid("give a correspondence type: email or hard_copy", where="type")
+    OPT_OUT_TYPE.check(kind.value, field="type")
     return kind.value
 
 
 def opted_out_of(session: Session, contact_id: int) -> tuple[str, ...]:
-    return tuple(
-        session.scalars(
-            select(ContactOptOut.correspondence_type)
-            .where(ContactOptOut.contact_id == contact_id)
-            .order_by(ContactOptOut.correspondence_type)
-        )
-    )
+    return card.opted_out_of(session.connection(), contact_id)
 
 
 def _read(session: Session, contact: Contact) -> ConsentRead:

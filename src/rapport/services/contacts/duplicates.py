@@ -1,22 +1,28 @@
 """Duplicate contact search (K5): BC's duplicate search, with the comparisons of
 `domain.duplicates` and the weights and minimum score of the marketing setup.
 
-The contacts stream once through a server-side cursor; each one's values as compared go
-into a temporary table in chunks (plain tuples on the driver's executemany), and one
-INSERT … SELECT per kind of key builds every contact's blocking keys from them in SQL. One
-query then pairs the holders of every key that two to `MAX_BLOCK` contacts share, each
-pair once, answers whether their e-mail, phone and VAT no. are the same, and streams them
-back with both names and addresses, to be scored a chunk of pairs at once (rapidfuzz's
-`cpdist`); only the pairs found are looked up by number and name. Memory holds a chunk and
-the duplicates found, never the contact base, and the pairs compared grow with the
-blocks, not with the square of the contacts."""
+The contacts stream once through a server-side cursor; each distinct name, address, phone
+and VAT no. is normalised once (`_Normalised`: the contact base repeats them) and each
+distinct normalised name and address gets a number. Each contact's values as compared, and
+those numbers, go into a temporary table in chunks (plain tuples on the driver's
+executemany), and one INSERT … SELECT per kind of key builds every contact's blocking keys
+from them in SQL. One query then pairs the holders of every key that two to `MAX_BLOCK`
+contacts share, each pair once, answers whether their e-mail, phone and VAT no. are the
+same, and streams back numbers only; a chunk of pairs is scored at once, the similarity of
+each distinct pair of names (and of addresses) computed once with rapidfuzz's `cpdist`;
+only the pairs found are looked up by number and name. Memory holds a chunk, the distinct
+names and addresses and the duplicates found, never the contact base, and the pairs
+compared grow with the blocks, not with the square of the contacts."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Column,
     Index,
@@ -38,8 +44,11 @@ from rapport.storage.db import Sessions, analyze, reading
 from rapport.storage.tables import Contact, MarketingSetup, table_of
 
 CHUNK = 5_000
+PAIRS_CHUNK = 20_000
+NAMES_CACHED = 50_000
 COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
 VALUES = (*(f.name for f in fields(rules.Compared)), "words", "start")
+NUMBERS = ("name_no", "address_no")
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ def _tables() -> tuple[Table, Table]:
         metadata,
         Column("contact_id", Integer, primary_key=True),
         *(Column(name, String(250), nullable=False) for name in VALUES),
+        *(Column(name, Integer, nullable=False) for name in NUMBERS),
         prefixes=["TEMPORARY"],
     )
     return keys, values
@@ -113,12 +123,55 @@ def _writer(session: Session, table: Table) -> Callable[[list[tuple[Any, ...]]],
     return write
 
 
-def _values(row: Any) -> tuple[Any, ...]:
-    """A contact's row as it goes into the values table: its id, its values as compared and
-    the parts of its keys."""
-    one = rules.compared(**dict(zip(COMPARED, (value or "" for value in row[1:]), strict=True)))
-    values = (one.type, one.name, one.email, one.phone, one.vat_no, one.address)
-    return (row[0], *values, *rules.key_parts(one))
+class _Normalised:
+    """Each distinct value normalised once (the contact base repeats its names, addresses
+    and phone numbers), and each distinct normalised name and address numbered, so that a
+    pair's similarity is computed once per pair of values and only numbers travel back from
+    the pairs query. Held for one search."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.addresses: list[str] = []
+        self._numbers: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        # Names repeat less than addresses: a bounded cache keeps the memory flat (≤ 300 MB
+        # at a million contacts, SPEC §9).
+        self.name = functools.lru_cache(maxsize=NAMES_CACHED)(self._name)
+        self.address = functools.cache(self._address)
+        self.phone = functools.cache(rules.normal_phone)
+        self.vat_no = functools.cache(rules.normal_vat_no)
+
+    def forget(self) -> None:
+        """Drop what only the normalising needs; the numbered values stay, to be scored."""
+        for cached in (self.name, self.address, self.phone, self.vat_no):
+            cached.cache_clear()
+        for numbers in self._numbers:
+            numbers.clear()
+
+    def _number(self, kind: int, value: str) -> int:
+        numbers, values = self._numbers[kind], (self.names, self.addresses)[kind]
+        if value not in numbers:
+            numbers[value] = len(values)
+            values.append(value)
+        return numbers[value]
+
+    def _name(self, raw: str) -> tuple[str, str, int]:
+        name = rules.normal_name(raw)
+        return name, rules.name_words(name), self._number(0, name)
+
+    def _address(self, raw: str, post_code: str) -> tuple[str, int]:
+        address = rules.normal_address(raw, post_code)
+        return address, self._number(1, address)
+
+    def row(self, row: Any) -> tuple[Any, ...]:
+        """A contact's row as it goes into the values table: its id, its values as compared,
+        the parts of its keys (as `rules.compared` and `rules.key_parts` give them) and the
+        numbers of its name and address."""
+        kind, name, email, phone, vat_no, address, post_code = (value or "" for value in row[1:])
+        name, words, name_no = self.name(name)
+        address, address_no = self.address(address, post_code)
+        values = (kind, name, rules.normal_email(email), self.phone(phone), self.vat_no(vat_no))
+        start = rules.name_start(name, address)
+        return (row[0], *values, address, words, start, name_no, address_no)
 
 
 def _keys(values: Table) -> list[tuple[Any, Any]]:
@@ -139,13 +192,15 @@ def _keys(values: Table) -> list[tuple[Any, Any]]:
     ]
 
 
-def _fill(session: Session, keys: Table, values: Table) -> None:
+def _fill(session: Session, keys: Table, values: Table) -> _Normalised:
     contacts = table_of(Contact)
     query = select(contacts.c.id, *(contacts.c[name] for name in COMPARED))
     write_values = _writer(session, values)
+    normalised = _Normalised()
     rows = session.execute(query, execution_options={"yield_per": CHUNK})
     for chunk in rows.partitions():
-        write_values([_values(row) for row in chunk])
+        write_values([normalised.row(row) for row in chunk])
+    normalised.forget()
     for key, given in _keys(values):
         session.execute(
             insert(keys).from_select(
@@ -155,6 +210,7 @@ def _fill(session: Session, keys: Table, values: Table) -> None:
     # Indexed once filled: one sort instead of a million index updates.
     Index("ix_duplicate_keys_key", keys.c.key, keys.c.contact_id).create(session.connection())
     analyze(session, keys.name, values.name)
+    return normalised
 
 
 def _pairs(session: Session, keys: Table, values: Table) -> Result[Any]:
@@ -175,39 +231,56 @@ def _pairs(session: Session, keys: Table, values: Table) -> Result[Any]:
         .subquery("pairs")
     )
     one, other = values.alias("one"), values.alias("other")
-    # Whether a value is given and the same is answered here, in the query; only the names
-    # and the addresses, compared by similarity, travel to be scored.
+    # Whether a value is given and the same is answered here, in the query; only the numbers
+    # of the names and the addresses, compared by similarity, travel to be scored.
     same = [
         and_(one.c[key] != "", one.c[key] == other.c[key]).label(f"same_{key}")
         for key in ("email", "phone", "vat_no")
     ]
     query = (
-        select(pairs.c.first, pairs.c.second, one.c.name, other.c.name, one.c.address)
-        .add_columns(other.c.address, *same)
+        select(pairs.c.first, pairs.c.second, one.c.name_no, other.c.name_no, one.c.address_no)
+        .add_columns(other.c.address_no, *same)
         .select_from(pairs)
         .join(one, one.c.contact_id == pairs.c.first)
         .join(other, other.c.contact_id == pairs.c.second)
     )
-    return session.execute(query, execution_options={"yield_per": CHUNK})
+    return session.execute(query, execution_options={"yield_per": PAIRS_CHUNK})
 
 
 def _scored(
-    session: Session, keys: Table, values: Table, settings: rules.Weights, floor: int
+    session: Session,
+    tables: tuple[Table, Table],
+    normalised: _Normalised,
+    settings: rules.Weights,
+    floor: int,
 ) -> tuple[int, list[tuple[int, int, int, tuple[str, ...]]]]:
     """The pairs compared, and (score, first id, second id, reasons) of those from `floor`,
     scored a chunk of pairs at once."""
     compared, found = 0, list[tuple[int, int, int, tuple[str, ...]]]()
-    for rows in _pairs(session, keys, values).partitions():
-        firsts, seconds, names, other_names, places, other_places, *same = zip(*rows, strict=True)
-        chunk = rules.Chunk(
-            (names, other_names), (places, other_places), list(zip(*same, strict=True))
-        )
+    for rows in _pairs(session, *tables).partitions():
+        flat = itertools.chain.from_iterable(rows)
+        table = np.fromiter(flat, dtype=np.int64, count=9 * len(rows)).reshape(len(rows), 9)
+        names = _similar(normalised.names, table[:, 2], table[:, 3])
+        addresses = _similar(normalised.addresses, table[:, 4], table[:, 5])
         compared += len(rows)
         found.extend(
-            (points, firsts[row], seconds[row], reasons)
-            for row, points, reasons in rules.scores(chunk, settings, floor)
+            (points, int(table[row, 0]), int(table[row, 1]), reasons)
+            for row, points, reasons in rules.rated(
+                names, addresses, table[:, 6:].astype(np.bool_), settings, floor
+            )
         )
     return compared, found
+
+
+def _similar(values: list[str], left: Any, right: Any) -> Any:
+    """`rules.similarity` of each pair of numbered values, computed once per distinct pair."""
+    codes = left * len(values) + right
+    distinct, where = np.unique(codes, return_inverse=True)
+    firsts, seconds = np.divmod(distinct, len(values))
+    ratios = rules.similarity(
+        [values[i] for i in firsts.tolist()], [values[i] for i in seconds.tolist()]
+    )
+    return ratios[where.reshape(-1)]
 
 
 def _named(
@@ -237,8 +310,8 @@ def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> Dupl
         floor = settings.min_score if min_score is None else min_score
         keys, values = _tables()
         keys.metadata.create_all(session.connection())
-        _fill(session, keys, values)
-        compared, found = _scored(session, keys, values, settings, floor)
+        normalised = _fill(session, keys, values)
+        compared, found = _scored(session, (keys, values), normalised, settings, floor)
         pairs = _named(session, found)
         keys.metadata.drop_all(session.connection())
     pairs.sort(key=lambda pair: (-pair.score, pair.contact_no, pair.duplicate_no))

@@ -14,9 +14,12 @@ from typing import Any, cast
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import ContactType, ProfileLineType
+from rapport.domain.enums import ProfileLineType
+from rapport.domain.rules import PROFILE_ANSWER, PROFILE_FOR
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
+from rapport.services.contacts._relations import PROFILE
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
     Contact,
@@ -25,8 +28,6 @@ from rapport.storage.tables import (
     ProfileQuestionnaireLine,
     table_of,
 )
-
-PROFILE = "profile"
 
 
 def _line_no(value: str | int) -> int:
@@ -50,12 +51,7 @@ def _answer_line(
     line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
     if line is None:
         raise NotFound(f"Profile Questionnaire {questionnaire.code} has no line {line_no}.")
-    if line.type != ProfileLineType.ANSWER:
-        raise Invalid(
-            f"line {line_no} of Profile Questionnaire {questionnaire.code} is a question, "
-            "not an answer",
-            field="answer_line",
-        )
+    PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")
     return line
 
 
@@ -80,11 +76,7 @@ def _question_of(session: Session, line: ProfileQuestionnaireLine) -> tuple[Any,
 
 
 def _check_contact_type(questionnaire: ProfileQuestionnaire, contact: Contact) -> None:
-    wanted = questionnaire.contact_type.strip().lower()
-    if wanted.startswith("compan") and contact.type != ContactType.COMPANY:
-        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for companies only")
-    if wanted.startswith(("person", "people")) and contact.type != ContactType.PERSON:
-        raise Invalid(f"Profile Questionnaire {questionnaire.code} is for persons only")
+    PROFILE_FOR.check(questionnaire.code, questionnaire.contact_type, contact.type)
 
 
 def answer_profile(
@@ -165,28 +157,5 @@ def single_answer_questions(session: Session) -> dict[tuple[str, int], int]:
 
 
 def profile_answers(session: Session, contact_id: int) -> tuple[Assigned, ...]:
-    answers, lines = ContactProfileAnswer, ProfileQuestionnaireLine
-    rows = session.execute(
-        select(
-            answers.profile_questionnaire_code,
-            answers.line_no,
-            answers.last_date_updated,
-            lines.description,
-        )
-        .join(
-            lines,
-            (lines.profile_questionnaire_code == answers.profile_questionnaire_code)
-            & (lines.line_no == answers.line_no),
-        )
-        .where(answers.contact_id == contact_id)
-        .order_by(answers.profile_questionnaire_code, answers.line_no)
-    ).all()
-    return tuple(
-        Assigned(
-            PROFILE,
-            row.profile_questionnaire_code,
-            row.description,
-            {"answer_line": row.line_no, "last_date_updated": row.last_date_updated},
-        )
-        for row in rows
-    )
+    """The contact's profile answers, read in the session's transaction."""
+    return _relations.profile_answers(session.connection(), contact_id)

@@ -9,10 +9,15 @@ bound is open). A contact none of whose answers carries points gets no rating, a
 questionnaire for companies or persons only rates that type of contact. As in BC the
 ratings are not kept up to date by themselves: `update_ratings` recomputes them.
 
-The work is set-based: the new rating answers of every contact are computed by one
-`INSERT … SELECT` into a temporary table, then one `DELETE` takes away the rating answers
-that changed and one `INSERT … SELECT` adds the new ones, so a contact whose rating stays
-the same is not written at all (and is not marked changed for dynamic segments).
+A rating question may be rated from the answers of another rating question (a customer's
+priority from its value rating): the rating questions are computed in dependency order,
+those another one reads first, so one update gives every chained rating its right value;
+ratings that read each other in a circle are refused, naming the circle (`_order`).
+
+The work is set-based: per level of that order, the new rating answers of every contact are
+computed by one `INSERT … SELECT` into a temporary table, then one `DELETE` takes away the
+rating answers that changed and one `INSERT … SELECT` adds the new ones, so a contact whose
+rating stays the same is not written at all (and is not marked changed for dynamic segments).
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ def _ranges_table() -> Table:
         Column("line_no", Integer),
         Column("from_value", Numeric(18, 2)),
         Column("to_value", Numeric(18, 2)),
+        Column("level", Integer),
         prefixes=["TEMPORARY"],
     )
 
@@ -102,6 +108,7 @@ def _rated_table() -> Table:
         Column("contact_id", Integer, primary_key=True),
         Column("profile_questionnaire_code", String(SHORT_CODE), primary_key=True),
         Column("line_no", Integer, primary_key=True),
+        Column("level", Integer),
         prefixes=["TEMPORARY"],
     )
 
@@ -156,9 +163,9 @@ def _fits(questionnaire_type: Any, contact_type: Any) -> Any:
     )
 
 
-def _new_answers(ranges: Table, questionnaire: str | None) -> Any:
-    """contact_id, questionnaire, answer line: each contact's answer to each rating
-    question, from the points of the answers it has."""
+def _new_answers(ranges: Table, questionnaire: str | None, level: int) -> Any:
+    """contact_id, questionnaire, answer line, level: each contact's answer to each rating
+    question of `level`, from the points of the answers it has."""
     ratings, answers = table_of(Rating), table_of(ContactProfileAnswer)
     contacts, headers = table_of(Contact), table_of(ProfileQuestionnaire)
     scores = (
@@ -188,22 +195,24 @@ def _new_answers(ranges: Table, questionnaire: str | None) -> Any:
         scores = scores.where(ratings.c.profile_questionnaire_code == questionnaire)
     score = scores.subquery("scores")
     holds = and_(
+        ranges.c.level == level,
         ranges.c.profile_questionnaire_code == score.c.code,
         ranges.c.question_line_no == score.c.question,
         or_(ranges.c.from_value.is_(None), ranges.c.from_value <= score.c.score),
         or_(ranges.c.to_value.is_(None), score.c.score <= ranges.c.to_value),
     )
     return (
-        select(score.c.contact_id, score.c.code, func.min(ranges.c.line_no))
+        select(score.c.contact_id, score.c.code, func.min(ranges.c.line_no), literal(level))
         .join(ranges, holds)
         .group_by(score.c.contact_id, score.c.code, score.c.question)
     )
 
 
-def _apply(session: Session, ranges: Table, rated: Table) -> tuple[int, int]:
-    """Take away the rating answers that are no longer right, add the new ones."""
+def _apply(session: Session, ranges: Table, rated: Table, level: int) -> tuple[int, int]:
+    """Take away the rating answers of `level` that are no longer right, add the new ones."""
     answers = table_of(ContactProfileAnswer)
     same_line = and_(
+        ranges.c.level == level,
         ranges.c.profile_questionnaire_code == answers.c.profile_questionnaire_code,
         ranges.c.line_no == answers.c.line_no,
     )
@@ -224,7 +233,7 @@ def _apply(session: Session, ranges: Table, rated: Table) -> tuple[int, int]:
                 rated.c.profile_questionnaire_code,
                 rated.c.line_no,
                 literal(dt.date.today()),
-            ).where(~exists().where(kept)),
+            ).where(rated.c.level == level, ~exists().where(kept)),
         ),
     )
     return added, removed
@@ -233,30 +242,98 @@ def _apply(session: Session, ranges: Table, rated: Table) -> tuple[int, int]:
 def update_ratings(sessions: Sessions, *, questionnaire: str | None = None) -> RatingsResult:
     """K3: recompute every contact's answers to the rating questions (of `questionnaire`,
     or of all questionnaires) from the points of the answers it has, as BC's *Update
-    Contact Classification* does for *Contact Class. Field* = Rating; one transaction."""
+    Contact Classification* does for *Contact Class. Field* = Rating, a rating read by
+    another first; one transaction."""
     code = questionnaire.strip().upper() if questionnaire is not None else None
     with sessions.begin() as session:
         if code is not None and session.get(ProfileQuestionnaire, code) is None:
             raise NotFound(f"Profile Questionnaire {code} does not exist.")
         questions = _rating_questions(session, code)
         found = answer_ranges(session, questions)
+        levels = _order(session, questions, found)
         ranges, rated = _ranges_table(), _rated_table()
         # Temporary tables go with a rollback on both engines, so an error leaves none.
         connection = session.connection()
         for table in (ranges, rated):
             table.create(connection)
         if found:
-            session.execute(insert(ranges), [asdict(row) for row in found])
-        session.execute(
-            insert(rated).from_select(
-                ["contact_id", "profile_questionnaire_code", "line_no"],
-                _new_answers(ranges, code),
+            rows = [asdict(row) for row in found]
+            for row in rows:
+                row["level"] = levels[(row["profile_questionnaire_code"], row["question_line_no"])]
+            session.execute(insert(ranges), rows)
+        added = removed = 0
+        for level in range(max(levels.values(), default=-1) + 1):
+            session.execute(
+                insert(rated).from_select(
+                    ["contact_id", "profile_questionnaire_code", "line_no", "level"],
+                    _new_answers(ranges, code, level),
+                )
             )
-        )
-        analyze(session, rated.name)
-        added, removed = _apply(session, ranges, rated)
+            analyze(session, rated.name)
+            more, fewer = _apply(session, ranges, rated, level)
+            added, removed = added + more, removed + fewer
         analyze(session, "contact_profile_answers", rows=added + removed)
         contacts = session.execute(select(func.count(distinct(rated.c.contact_id)))).scalar_one()
         for table in (rated, ranges):
             table.drop(connection)
         return RatingsResult(code, len(questions), contacts, added, removed)
+
+
+Question = tuple[str, int]
+
+
+def _order(
+    session: Session, questions: Sequence[Question], found: Sequence[AnswerRange]
+) -> dict[Question, int]:
+    """Each rating question's level: 0 when its points come from no rating question's
+    answers, else one more than the rating questions it reads. Invalid naming the circle
+    when ratings read each other round."""
+    ratings = table_of(Rating)
+    question_of = {
+        (row.profile_questionnaire_code, row.line_no): (
+            row.profile_questionnaire_code,
+            row.question_line_no,
+        )
+        for row in found
+    }
+    reads: dict[Question, set[Question]] = {question: set() for question in questions}
+    for code, line_no, source_code, source_line in session.execute(
+        select(
+            ratings.c.profile_questionnaire_code,
+            ratings.c.profile_question_line_no,
+            ratings.c.rating_profile_questionnaire_code,
+            ratings.c.rating_profile_question_line_no,
+        )
+    ):
+        source = question_of.get((source_code, source_line))
+        if (code, line_no) in reads and source is not None:
+            reads[(code, line_no)].add(source)
+    levels: dict[Question, int] = {}
+    for question in sorted(reads):
+        _place(question, reads, levels, [])
+    return levels
+
+
+def _place(
+    question: Question,
+    reads: dict[Question, set[Question]],
+    levels: dict[Question, int],
+    trail: list[Question],
+) -> int:
+    """The level of `question`, placing the questions it reads first (`trail`: the path
+    here, to name a circle)."""
+    if question in levels:
+        return levels[question]
+    if question in trail:
+        circle = [*trail[trail.index(question) :], question]
+        path = " → ".join(f"{code} line {line_no}" for code, line_no in circle)
+        raise Invalid(
+            f"the ratings of Profile Questionnaire {question[0]} line {question[1]} read "
+            f"their own answers through a circle of rating questions: {path}",
+            field="rating_profile_question_line_no",
+        )
+    below = [
+        _place(source, reads, levels, [*trail, question]) for source in sorted(reads[question])
+    ]
+    levels[question] = max(below, default=-1) + 1
+    return levels[question]

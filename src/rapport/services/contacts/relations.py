@@ -1,8 +1,9 @@
 """What is kept about a contact (K2): groups, relations, responsibilities, sources, profile.
 
-One table, `RELATIONS`, says for each kind of assignment which link table holds it, the
-code table its code must exist in, which contact type may carry it and its extra fields.
-`assign` and `unassign` read that table, so the six kinds share one code path. As in
+One table, `RELATIONS` (in `_relations`, on the Core tables), says for each kind of
+assignment which link table holds it, the code table its code must exist in, which contact
+type may carry it and its extra fields. `assign` and `unassign` read that table, so the six
+kinds share one code path. As in
 Business Central, industry groups and business relations are kept on the company contact
 (persons inherit their company's, reference §1.10) and job responsibilities on persons.
 
@@ -13,109 +14,20 @@ Profile answers are assigned through the same two functions as relation `profile
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, cast
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from rapport.domain.codes import normalize_code
-from rapport.domain.enums import ContactType, LinkToTable, parse_enum
+from rapport.domain.enums import ContactType
 from rapport.errors import Conflict, Invalid, NotFound
+from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
-from rapport.services.contacts.profiles import (
-    PROFILE,
-    answer_profile,
-    profile_answers,
-    remove_profile_answer,
-)
+from rapport.services.contacts._relations import PROFILE, RELATION_NAMES, RELATIONS, Relation
+from rapport.services.contacts.profiles import answer_profile, remove_profile_answer
 from rapport.storage.db import Sessions
-from rapport.storage.tables import (
-    Base,
-    BusinessRelation,
-    Contact,
-    ContactBusinessRelation,
-    ContactIndustryGroup,
-    ContactJobResponsibility,
-    ContactMailingGroup,
-    ContactWebSource,
-    IndustryGroup,
-    JobResponsibility,
-    MailingGroup,
-    WebSource,
-    folded,
-    table_of,
-)
-
-
-def _link_to_table(name: str, value: str) -> str:
-    try:
-        return str(parse_enum(LinkToTable, value, field=name).value)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from exc
-
-
-def _link_no(name: str, value: str) -> str:
-    try:
-        return normalize_code(value, field=name)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from exc
-
-
-def _search_word(name: str, value: str) -> str:
-    if len(value.strip()) > 30:
-        raise Invalid(f"{value!r} is longer than 30 characters", field=name)
-    return value.strip()
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A kind of assignment: its link table, code table and who may carry it."""
-
-    caption: str
-    link: type[Base]
-    code_column: str
-    code_model: type[Base]
-    only: ContactType | None = None
-    extras: Mapping[str, Callable[[str, str], str]] = field(default_factory=dict)
-
-
-RELATIONS: dict[str, Relation] = {
-    "mailing_group": Relation(
-        "Mailing Group", ContactMailingGroup, "mailing_group_code", MailingGroup
-    ),
-    "industry_group": Relation(
-        "Industry Group",
-        ContactIndustryGroup,
-        "industry_group_code",
-        IndustryGroup,
-        only=ContactType.COMPANY,
-    ),
-    "business_relation": Relation(
-        "Business Relation",
-        ContactBusinessRelation,
-        "business_relation_code",
-        BusinessRelation,
-        only=ContactType.COMPANY,
-        extras={"link_to_table": _link_to_table, "link_no": _link_no},
-    ),
-    "job_responsibility": Relation(
-        "Job Responsibility",
-        ContactJobResponsibility,
-        "job_responsibility_code",
-        JobResponsibility,
-        only=ContactType.PERSON,
-    ),
-    "web_source": Relation(
-        "Web Source",
-        ContactWebSource,
-        "web_source_code",
-        WebSource,
-        extras={"search_word": _search_word},
-    ),
-}
-RELATION_NAMES = (*RELATIONS, PROFILE)
+from rapport.storage.tables import Contact, folded
 
 
 def relation_spec(name: str) -> Relation:
@@ -143,7 +55,7 @@ def _extras(spec: Relation, values: Mapping[str, str], name: str) -> dict[str, s
 
 
 def _link_exists(session: Session, spec: Relation, contact_id: int, code: str) -> bool:
-    table = table_of(spec.link)
+    table = spec.link
     query = select(table.c.contact_id).where(
         table.c.contact_id == contact_id, table.c[spec.code_column] == code
     )
@@ -173,18 +85,17 @@ def assign(
     with sessions.begin() as session:
         contact = find_contact(session, contact_no, lock=True)
         _check_kind(contact, spec)
-        described = session.get(spec.code_model, code)
+        described = session.scalar(
+            select(spec.codes.c.description).where(spec.codes.c.code == code)
+        )
         if described is None:
             raise NotFound(f"{spec.caption} {code} does not exist.")
         if _link_exists(session, spec, contact.id, code):
             raise Conflict(f"Contact {contact.no} already has {spec.caption} {code}.")
         row = {"contact_id": contact.id, spec.code_column: code, **extras}
-        table = table_of(spec.link)
-        session.execute(insert(table).values(row | folded(row, table.name)))
+        session.execute(insert(spec.link).values(row | folded(row, spec.link.name)))
         defaults = dict.fromkeys(spec.extras, "")
-        return Assigned(
-            relation, code, str(getattr(described, "description", "")), defaults | extras
-        )
+        return Assigned(relation, code, described, defaults | extras)
 
 
 def _profile_values(values: Mapping[str, str]) -> None:
@@ -215,7 +126,7 @@ def unassign(
     code = relation_code(code, relation)
     with sessions.begin() as session:
         contact = find_contact(session, contact_no, lock=True)
-        table = table_of(spec.link)
+        table = spec.link
         done = session.execute(
             delete(table).where(table.c.contact_id == contact.id, table.c[spec.code_column] == code)
         )
@@ -228,7 +139,7 @@ def kept_for_type(session: Session, contact: Contact) -> str:
     for spec in RELATIONS.values():
         if spec.only is None or spec.only != contact.type:
             continue
-        table = table_of(spec.link)
+        table = spec.link
         if session.execute(
             select(table.c.contact_id).where(table.c.contact_id == contact.id)
         ).first():
@@ -240,28 +151,7 @@ def kept_for_type(session: Session, contact: Contact) -> str:
 
 
 def assignments(session: Session, contact: Contact) -> dict[str, tuple[Assigned, ...]]:
-    """Every assignment of the contact by relation name; a person shows its company's
-    industry groups and business relations, which it inherits."""
-    result: dict[str, tuple[Assigned, ...]] = {}
-    for name, spec in RELATIONS.items():
-        owner = contact.id
-        if spec.only is ContactType.COMPANY and contact.type == ContactType.PERSON:
-            owner = contact.company_id or 0
-        table, codes = table_of(spec.link), table_of(spec.code_model)
-        rows = session.execute(
-            select(table, codes.c.description)
-            .join(codes, codes.c.code == table.c[spec.code_column])
-            .where(table.c.contact_id == owner)
-            .order_by(table.c[spec.code_column])
-        ).all()
-        result[name] = tuple(
-            Assigned(
-                name,
-                row._mapping[spec.code_column],
-                row.description,
-                {key: row._mapping[key] for key in spec.extras},
-            )
-            for row in rows
-        )
-    result[PROFILE] = profile_answers(session, contact.id)
-    return result
+    """Every assignment of the contact by relation name (`_relations.assignments`)."""
+    return _relations.assignments(
+        session.connection(), contact.id, type=contact.type, company_id=contact.company_id
+    )

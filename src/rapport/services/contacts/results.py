@@ -4,9 +4,18 @@ and its card with what is kept about it, its latest interactions and its consent
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from rapport.services.contacts._fields import Assigned
+
+@dataclass(frozen=True)
+class Assigned:
+    """One assignment of a contact: the code, its description and the link's own fields."""
+
+    relation: str
+    code: str
+    description: str
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

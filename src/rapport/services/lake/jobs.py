@@ -9,7 +9,9 @@ companies, then leaves out the segment's current members (handed over as a small
 file of contact nos.) unless existing contacts are allowed. Exclusion, privacy blocking and
 opt-outs are applied by the database's insert, as for every add, so that the result counts
 the contacts each of them left out (X7). A reduce or refine matches the criteria's contacts and,
-with entire companies, every contact of their companies.
+with entire companies, every contact of their companies. A dynamic segment's refresh runs
+each step of its definition so, one file per step, and the database folds them as it folds
+its own conditions.
 """
 
 from __future__ import annotations
@@ -80,6 +82,39 @@ def matched_nos(
     if entire_companies:
         chosen = chosen.unionByName(_of_companies(frames[CONTACTS], chosen, "company_id"))
     chosen.select("no").distinct().write.mode("overwrite").parquet(str(out))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One criteria action of a dynamic segment's definition, as Spark evaluates it."""
+
+    action: str  # add, reduce or refine
+    tree: Expr
+    rules: AddRules
+    entire_companies: bool
+
+
+def definition_nos(
+    spark: SparkSession, lake: Path, steps: list[Step], *, today: dt.date, out: Path
+) -> list[Path]:
+    """Write, per step, the nos. of the contacts it picks (an add: its selection with the
+    expansion; a reduce or refine: its matches with entire companies); return the files."""
+    from rapport.criteria.compile_spark import select_contacts
+
+    frames = read_lake(spark, lake)
+    contacts = frames[CONTACTS]
+    written = []
+    for index, step in enumerate(steps):
+        chosen = select_contacts(step.tree, frames, today=today)
+        follows = step.entire_companies or step.rules.expand_companies
+        if follows:
+            chosen = chosen.unionByName(_of_companies(contacts, chosen, "company_id"))
+        if step.rules.related_companies:
+            chosen = chosen.unionByName(_of_companies(contacts, chosen, "id"))
+        path = out / f"step-{index}"
+        chosen.select("no").distinct().write.mode("overwrite").parquet(str(path))
+        written.append(path)
+    return written
 
 
 def _of_companies(contacts: DataFrame, chosen: DataFrame, column: str) -> DataFrame:

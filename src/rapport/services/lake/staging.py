@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, String, Table, func, select
+from sqlalchemy import Column, Index, MetaData, String, Table, func, select, union
 from sqlalchemy.orm import Session
 
 from rapport.storage.db import is_postgresql
@@ -32,8 +32,8 @@ class Unknown:
     sample: tuple[str, ...] = ()
 
 
-def staged_table() -> Table:
-    return Table(STAGED, MetaData(), Column("no", String(20)), prefixes=["TEMPORARY"])
+def staged_table(name: str = STAGED) -> Table:
+    return Table(name, MetaData(), Column("no", String(20)), prefixes=["TEMPORARY"])
 
 
 def nos_in(path: Path, column: str = "no") -> Iterator[list[str]]:
@@ -45,41 +45,48 @@ def nos_in(path: Path, column: str = "no") -> Iterator[list[str]]:
         yield [value for value in batch.column(0).to_pylist() if value is not None]
 
 
-def stage(session: Session, batches: Iterator[list[str]]) -> Table:
+def stage(session: Session, batches: Iterator[list[str]], *, name: str = STAGED) -> Table:
     """A temporary table of the nos., created in this transaction and indexed once filled
-    (a no. staged twice still names one contact: every use of it is an IN or an EXISTS)."""
-    staged = staged_table()
+    (a no. staged twice still names one contact: every use of it is an IN or an EXISTS).
+    `name` is the product's own (one per file staged at once), never user text."""
+    staged = staged_table(name)
     connection = session.connection()
     staged.drop(connection, checkfirst=True)
     staged.create(connection)
     driver: Any = connection.connection.driver_connection
     for batch in batches:
-        _write(session, driver, [(no,) for no in batch])
-    Index(f"ix_{STAGED}_no", staged.c.no).create(connection)
+        _write(session, driver, name, [(no,) for no in batch])
+    Index(f"ix_{name}_no", staged.c.no).create(connection)
     return staged
 
 
-def _write(session: Session, driver: Any, rows: list[tuple[str]]) -> None:
+def _write(session: Session, driver: Any, name: str, rows: list[tuple[str]]) -> None:
     if not rows:
         return
     if is_postgresql(session):
-        with driver.cursor() as cursor, cursor.copy(f"COPY {STAGED} (no) FROM STDIN") as stream:
+        with driver.cursor() as cursor, cursor.copy(f"COPY {name} (no) FROM STDIN") as stream:
             for row in rows:
                 stream.write_row(row)
         return
-    driver.cursor().executemany(f"INSERT INTO {STAGED} (no) VALUES (?)", rows)  # noqa: S608
+    driver.cursor().executemany(f"INSERT INTO {name} (no) VALUES (?)", rows)  # noqa: S608
 
 
 def unknown(session: Session, staged: Table) -> Unknown:
     """The staged nos. that name no contact."""
-    missing = ~select(contacts.c.id).where(contacts.c.no == staged.c.no).exists()
-    distinct = func.count(staged.c.no.distinct())
-    count = int(session.scalar(select(distinct).where(missing)) or 0)
+    return unknown_in(session, [staged])
+
+
+def unknown_in(session: Session, tables: list[Table]) -> Unknown:
+    """The nos. staged in any of `tables` that name no contact."""
+    if not tables:
+        return Unknown()
+    nos = union(*(select(table.c.no) for table in tables)).subquery()
+    missing = ~select(contacts.c.id).where(contacts.c.no == nos.c.no).exists()
+    count = int(session.scalar(select(func.count(nos.c.no)).where(missing)) or 0)
     if not count:
         return Unknown()
-    named = select(staged.c.no).where(missing).distinct().order_by(staged.c.no).limit(SAMPLE)
-    sample = session.scalars(named)
-    return Unknown(count, tuple(sample))
+    named = select(nos.c.no).where(missing).order_by(nos.c.no).limit(SAMPLE)
+    return Unknown(count, tuple(session.scalars(named)))
 
 
 def staged_ids(staged: Table) -> Any:

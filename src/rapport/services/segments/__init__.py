@@ -2,6 +2,7 @@
 
 Use cases (each one transaction; the public functions of these modules), by module:
 - `header`: create_segment, get, get_all, get_lines, set_header (S1, S2)
+- `overview`: get, get_all (the headers and their counts, read through Core without the ORM)
 - `browse`: get_page, get_lines_page (the list and the lines, paged by keyset)
 - `actions`: add_contacts, reduce, refine and their previews (S3, S4, X2)
 - `manual`: add_contact, remove_contact (S5)

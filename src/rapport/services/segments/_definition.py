@@ -12,7 +12,7 @@ the WHERE clause of the action it stands for reads it, so NULLs decide as they d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, false, not_, or_, select, true
@@ -114,25 +114,41 @@ def _holds(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return case((condition, true()), else_=false())
 
 
-def membership(session: Session, header: SegmentHeader, found: Definition) -> ColumnElement[bool]:
-    """The condition on `contacts` of being on the segment by its definition now."""
+# The contacts a step picks, computed elsewhere (on Spark): step index → a two-valued
+# condition on `contacts` (an add's selection with its expansion, a removal's matches with
+# entire companies).
+Picked = Callable[[int], ColumnElement[bool]]
+
+
+def membership(
+    session: Session, header: SegmentHeader, found: Definition, *, picked: Picked | None = None
+) -> ColumnElement[bool]:
+    """The condition on `contacts` of being on the segment by its definition now; with
+    `picked`, each step's contacts come from it and consent and exclusion from here."""
     member: ColumnElement[bool] = false()
     consent = [contacts.c.privacy_blocked == false()]
     if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
         consent.append(not_opted_out(line_defaults(session, header)["correspondence_type"]))
-    for step in found.steps:
+    for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:
             rules = [*consent]
             if not step.options.ignore_exclusion:
                 rules.append(contacts.c.excluded == false())
-            member = or_(member, _holds(and_(selection(step.criteria, step.options), *rules)))
+            chosen = selection(step.criteria, step.options) if picked is None else picked(index)
+            member = or_(member, _holds(and_(chosen, *rules)))
             continue
-        matched = _holds(step.criteria.condition())
-        if step.entire_companies:
-            companies = companies_of(step.criteria.condition())
-            matched = or_(matched, _holds(contacts.c.company_id.in_(companies)))
+        matched = _matched(step) if picked is None else picked(index)
         member = and_(member, not_(matched) if step.action == "reduce" else matched)
     return member
+
+
+def _matched(step: Step) -> ColumnElement[bool]:
+    """The contacts a reduce or refine step takes (for entire companies: their colleagues)."""
+    matched = _holds(step.criteria.condition())
+    if step.entire_companies:
+        companies = companies_of(step.criteria.condition())
+        matched = or_(matched, _holds(contacts.c.company_id.in_(companies)))
+    return matched
 
 
 def _walk(tree: Expr) -> Iterator[Expr]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, literal, select, true, update
+from sqlalchemy import Select, and_, delete, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import Conflict, Invalid
@@ -18,6 +18,7 @@ from rapport.storage.tables import (
     SegmentDependency,
     SegmentException,
     SegmentHeader,
+    SegmentLiftedException,
     SegmentLine,
     table_of,
 )
@@ -25,6 +26,7 @@ from rapport.storage.tables import (
 dependencies = table_of(SegmentDependency)
 headers = table_of(SegmentHeader)
 exceptions = table_of(SegmentException)
+lifted = table_of(SegmentLiftedException)
 lines = table_of(SegmentLine)
 
 
@@ -195,27 +197,43 @@ def dependency_order(session: Session, ids: Iterable[int]) -> list[int]:
 
 def undo_dynamic(session: Session, header: SegmentHeader, *, to: int, changed: bool) -> None:
     """Undo back to action `to` (S8, X5) on a dynamic segment: the exceptions made after it
-    go, its definition is read again and the next refresh evaluates every contact."""
+    go, those lifted after it come back, its definition is read again and the next refresh
+    evaluates every contact."""
     if changed:
         lines_changed(session, header)
+    of_segment = exceptions.c.segment_id == header.id
+    session.execute(delete(exceptions).where(of_segment, exceptions.c.action_no > to))
+    undone = and_(lifted.c.segment_id == header.id, lifted.c.lifted_action > to)
     session.execute(
-        delete(exceptions).where(exceptions.c.segment_id == header.id, exceptions.c.action_no > to)
+        insert(exceptions).from_select(
+            ["segment_id", "contact_id", "action_no"],
+            select(lifted.c.segment_id, lifted.c.contact_id, lifted.c.action_no).where(
+                undone, lifted.c.action_no <= to
+            ),
+        )
     )
+    session.execute(delete(lifted).where(undone))
     if header.dynamic:
         set_dependencies(session, header, definition(session, header.id))
+
+
+def forget_lifted(session: Session, header: SegmentHeader) -> None:
+    """The criteria actions were reset (the history goes): the exceptions in force stay,
+    as made before every action, and those lifted are forgotten."""
+    session.execute(delete(lifted).where(lifted.c.segment_id == header.id))
+    session.execute(
+        update(exceptions).where(exceptions.c.segment_id == header.id).values(action_no=0)
+    )
 
 
 def except_contacts(
     session: Session, header: SegmentHeader, *, contact_ids: Select[Any], action_no: int
 ) -> None:
-    """X4: contacts removed by hand from a dynamic segment stay out of its refreshes."""
+    """X4: contacts removed by hand from a dynamic segment stay out of its refreshes (an
+    exception they had already is lifted by this action, to come back if it is undone)."""
     if not header.dynamic:
         return
-    session.execute(
-        delete(exceptions).where(
-            exceptions.c.segment_id == header.id, exceptions.c.contact_id.in_(contact_ids)
-        )
-    )
+    lift_exception(session, header, contact_ids=contact_ids, action_no=action_no)
     session.execute(
         insert(exceptions).from_select(
             ["segment_id", "contact_id", "action_no"],
@@ -224,12 +242,32 @@ def except_contacts(
     )
 
 
-def lift_exception(session: Session, header: SegmentHeader, *, contact_ids: Select[Any]) -> int:
-    """X4: a contact added by hand again, or taken off the list, may come back by refresh."""
+def lift_exception(
+    session: Session,
+    header: SegmentHeader,
+    *,
+    contact_ids: Select[Any],
+    action_no: int | None = None,
+) -> int:
+    """X4: a contact added by hand again, or taken off the list, may come back by refresh.
+    When an action (`action_no`) lifts it, the exception is kept aside for its undo (not
+    after a reset of the criteria actions, action 0: there is nothing left to undo)."""
+    of_contacts = and_(
+        exceptions.c.segment_id == header.id, exceptions.c.contact_id.in_(contact_ids)
+    )
+    if action_no:
+        session.execute(
+            insert(lifted).from_select(
+                ["segment_id", "contact_id", "lifted_action", "action_no"],
+                select(
+                    exceptions.c.segment_id,
+                    exceptions.c.contact_id,
+                    literal(action_no),
+                    exceptions.c.action_no,
+                ).where(of_contacts),
+            )
+        )
     result = session.execute(
-        delete(exceptions).where(
-            exceptions.c.segment_id == header.id, exceptions.c.contact_id.in_(contact_ids)
-        ),
-        execution_options={"preserve_rowcount": True},
+        delete(exceptions).where(of_contacts), execution_options={"preserve_rowcount": True}
     )
     return int(getattr(result, "rowcount", 0) or 0)

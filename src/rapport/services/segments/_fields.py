@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.domain.enums import parse_enum as _parse_enum
+from rapport.domain.rules import DATE_FORM, TEXT_LENGTH
 from rapport.domain.schedule import interval
 from rapport.errors import Invalid, NotFound
 from rapport.storage.tables import (
@@ -27,14 +28,16 @@ from rapport.storage.tables import (
     InteractionTemplate,
     Language,
     Salesperson,
+    SegmentHeader,
+    length_of,
 )
 
 Converter = Callable[[str, str], Any]
 
 
 def _text(field: str, value: str) -> str:
-    if len(value) > 100:
-        raise Invalid(f"{value[:20]!r}… is longer than 100 characters", field=field)
+    # the header's and the lines' texts (description, subject) are all Text[100]
+    TEXT_LENGTH.check(field, value, length_of(SegmentHeader, "description"))
     return value
 
 
@@ -65,12 +68,7 @@ def _amount(field: str, value: str) -> Decimal:
 
 
 def _date(field: str, value: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from exc
+    return DATE_FORM.check(field, value)
 
 
 def _enum(enum: Any) -> Converter:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, update
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import NotFound
 from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
 from rapport.services.segments._lines import contacts, line_defaults, lines
+from rapport.services.segments.results import SegmentRead as SegmentRead
 from rapport.storage.number_series import next_no, setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
@@ -44,33 +44,6 @@ TEMPLATE_FIELDS = (
 
 
 ATTACHMENT_COLUMNS = ("language_code", "attachment_no", "subject", "word_template_code")
-
-
-@dataclass(frozen=True)
-class SegmentRead:
-    no: str
-    description: str
-    campaign_no: str
-    interaction_template_code: str
-    salesperson_code: str
-    correspondence_type_default: str
-    language_code_default: str
-    subject_default: str
-    date: dt.date | None
-    unit_cost: Any
-    unit_duration: Any
-    campaign_target: bool
-    campaign_response: bool
-    information_flow: str
-    initiated_by: str
-    interaction_group_code: str
-    ignore_contact_corres_type: bool
-    send_word_docs_as_attmt: bool
-    no_of_lines: int
-    no_of_criteria_actions: int
-    dynamic: bool = False
-    refresh_every: str = ""
-    refreshed_at: dt.datetime | None = None
 
 
 def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
@@ -128,15 +101,24 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
     return header
 
 
+# The header fields a dynamic segment's membership reads (X4): those that give a new line its
+# correspondence type, which consent checks. Any other edit (description, salesperson, cost
+# …) leaves the definition as it was, and the next refresh reads only the contacts changed.
+MEMBERSHIP_FIELDS = frozenset(
+    {"correspondence_type_default", "ignore_contact_corres_type", "interaction_template_code"}
+)
+
+
 def apply_header_field(
     session: Session, header: SegmentHeader, field: str, text: str, *, update_lines: bool
 ) -> None:
     value = convert_header_value(field, text)
     check_reference(session, field, value)
     old = getattr(header, field)
-    # X4: a header change can change who may be added (the correspondence type a contact
-    # opted out of): the next refresh of a dynamic segment evaluates every contact.
-    header.refreshed_seq = None
+    if field in MEMBERSHIP_FIELDS:
+        # X4: these decide who may be added (the correspondence type a contact opted out
+        # of): the next refresh of a dynamic segment evaluates every contact.
+        header.refreshed_seq = None
     if field == "interaction_template_code":
         change_template(session, header, value, update_lines=update_lines)
     elif field == "language_code_default":

@@ -28,7 +28,11 @@ from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments._definition import definition
-from rapport.services.segments._dependencies import lines_changed, set_dependencies
+from rapport.services.segments._dependencies import (
+    forget_lifted,
+    lines_changed,
+    set_dependencies,
+)
 from rapport.services.segments._lines import (
     Candidates,
     contacts,
@@ -195,6 +199,7 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
     session.execute(
         delete(table_of(SegmentCriteriaLine)).where(SegmentCriteriaLine.segment_id == header.id)
     )
+    forget_lifted(session, header)
     if header.dynamic:
         set_dependencies(session, header, definition(session, header.id))
 

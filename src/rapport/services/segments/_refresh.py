@@ -20,7 +20,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, not_, select, true, 
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.services.segments._definition import Definition, definition, membership
+from rapport.errors import Conflict
+from rapport.services.segments._definition import Definition, Picked, definition, membership
 from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
 from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._propagation import no_of_lines
@@ -48,6 +49,15 @@ class RefreshResult:
     removed: int
     no_of_lines: int
     full: bool
+
+
+def require_dynamic(header: SegmentHeader) -> None:
+    """Only a dynamic segment refreshes."""
+    if not header.dynamic:
+        raise Conflict(
+            f"Segment {header.no} is not dynamic: make it so with "
+            f"`segment set {header.no} dynamic=true`."
+        )
 
 
 def now() -> dt.datetime:
@@ -80,17 +90,22 @@ def affected(after: int, upto: int, *, by_company: bool) -> Any:
     return union(*parts)
 
 
-def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> RefreshResult:
-    """Apply the delta between the segment's lines and its definition now (X4)."""
+def refresh_segment(
+    session: Session, header: SegmentHeader, *, user: str, picked: Picked | None = None
+) -> RefreshResult:
+    """Apply the delta between the segment's lines and its definition now (X4). With
+    `picked` (each step's contacts computed on Spark over a lake, issue 16) every contact is
+    evaluated, and the next refresh in the database evaluates in full again: the lake's
+    data is not what the database's change sequence follows."""
     found = definition(session, header.id)
     upto = watermark(session)
-    full = needs_full(session, header, found)
+    full = picked is not None or needs_full(session, header, found)
     version = membership_version(session, header)
     known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
     scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
-    member = membership(session, header, found)
+    member = membership(session, header, found, picked=picked)
     row = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
@@ -106,7 +121,7 @@ def refresh_segment(session: Session, header: SegmentHeader, *, user: str) -> Re
         action_no=row.action_no,
         options=REFRESH_OPTIONS,
     )
-    header.refreshed_seq = upto
+    header.refreshed_seq = upto if picked is None else None
     mark_seen(session, header)
     if not (added or removed):
         session.delete(row)

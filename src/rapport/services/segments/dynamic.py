@@ -18,11 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from rapport.domain.schedule import interval
-from rapport.errors import Conflict, NotFound, RapportError
+from rapport.errors import NotFound, RapportError
 from rapport.services.segments._dependencies import dependency_order, exceptions, lift_exception
 from rapport.services.segments._lines import contacts
 from rapport.services.segments._propagation import get_header
-from rapport.services.segments._refresh import RefreshResult, now, refresh_segment
+from rapport.services.segments._refresh import RefreshResult, now, refresh_segment, require_dynamic
 from rapport.storage.changes import mark, prune
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SegmentHeader
@@ -65,11 +65,7 @@ def refresh(sessions: Sessions, segment_no: str, *, user: str) -> RefreshResult:
     as one recorded action (none when nothing changed)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        if not header.dynamic:
-            raise Conflict(
-                f"Segment {header.no} is not dynamic: make it so with "
-                f"`segment set {header.no} dynamic=true`."
-            )
+        require_dynamic(header)
         read_from = header.refreshed_seq
         result = refresh_segment(session, header, user=user)
         moved = header.refreshed_seq != read_from

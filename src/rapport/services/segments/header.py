@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.services.segments._dependencies import set_dynamic
@@ -25,6 +24,8 @@ from rapport.services.segments._propagation import (
     new_header,
     read,
 )
+from rapport.services.segments.overview import get as get  # S1: a header and its counts
+from rapport.services.segments.overview import get_all as get_all  # S1: segment list
 from rapport.services.segments.paging import line_values, lines_select
 from rapport.services.segments.results import SegmentLine
 from rapport.services.segments.versions import check_version
@@ -61,18 +62,6 @@ def create_segment(
         for field, value in values:
             _apply(session, header, field, value, update_lines=True)
         return read(session, header)
-
-
-def get(sessions: Sessions, no: str) -> SegmentRead:
-    with reading(sessions) as session:
-        return read(session, get_header(session, no))
-
-
-def get_all(sessions: Sessions) -> list[SegmentRead]:
-    """Every segment with its counts (segments are few; their lines are not listed here)."""
-    with reading(sessions) as session:
-        headers = session.scalars(select(SegmentHeader).order_by(SegmentHeader.no)).all()
-        return [read(session, header) for header in headers]
 
 
 def get_lines(sessions: Sessions, no: str, *, limit: int | None = None) -> Iterator[SegmentLine]:

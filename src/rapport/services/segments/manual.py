@@ -58,7 +58,12 @@ def _add_one(session: Session, header: SegmentHeader, key: str, *, user: str) ->
         options=MANUAL,
         manual=True,
     )
-    lift_exception(session, header, contact_ids=select(contacts.c.id).where(contacts.c.no == key))
+    lift_exception(
+        session,
+        header,
+        contact_ids=select(contacts.c.id).where(contacts.c.no == key),
+        action_no=result.action_no,
+    )
     if not result.added:
         raise Conflict(
             f"Contact {key} is privacy blocked or opted out of "

@@ -9,6 +9,11 @@ removal marks of a reduce or refine. Contact nos. the lake has and the database
 does not are reported and skipped. The segment's current members go to Spark as a small
 Parquet file (an add without *allow existing*). The Spark session starts once per call;
 its start-up and the job's time are reported beside the result.
+
+A dynamic segment's refresh on the lake (X4) is a full evaluation applied as a delta: Spark
+writes the contacts each step of the definition picks, the database folds them with
+consent and exclusion as its own refresh does, and applies the difference as one recorded
+action.
 """
 
 from __future__ import annotations
@@ -23,12 +28,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
+from rapport.errors import Conflict
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.lake import jobs, staging
 from rapport.services.lake.checks import require_schema
+from rapport.services.segments._definition import definition
 from rapport.services.segments._lines import contacts, count_and_sample, eligible, lines
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_remove, record_insertions, removal_preview
+from rapport.services.segments._refresh import RefreshResult, refresh_segment, require_dynamic
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,
@@ -41,7 +49,13 @@ from rapport.storage import spark
 from rapport.storage.db import Sessions, reading
 from rapport.storage.segment_lines import on_segment
 
-__all__ = ["LakeAction", "add_contacts_on_lake", "reduce_on_lake", "refine_on_lake"]
+__all__ = [
+    "LakeAction",
+    "add_contacts_on_lake",
+    "reduce_on_lake",
+    "refine_on_lake",
+    "refresh_on_lake",
+]
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class LakeAction:
     """What an action on the lake did: its result as on the database, the contact nos. the
     lake has and the database does not (skipped), and where the time went."""
 
-    result: AddResult | RemovalResult
+    result: AddResult | RemovalResult | RefreshResult
     unknown_contacts: int
     unknown_sample: tuple[str, ...]
     master: str
@@ -253,4 +267,58 @@ def _remove(
                 )
             unknown = staging.unknown(session, staged)
             staging.drop(session, staged)
+    return LakeAction(result, unknown.count, unknown.sample, master, started.seconds, spent)
+
+
+def refresh_on_lake(
+    sessions: Sessions,
+    segment_no: str,
+    *,
+    lake: str | Path,
+    master: str = spark.DEFAULT_MASTER,
+    user: str,
+) -> LakeAction:
+    """X4 on Spark: bring the dynamic segment's lines to what its definition gives on the
+    lake now, every contact evaluated, the difference applied as one recorded action."""
+    folder = require_schema(lake)
+    with reading(sessions) as session:
+        header = get_header(session, segment_no)
+        require_dynamic(header)
+        found = definition(session, header.id)
+        steps = [
+            jobs.Step(
+                step.action,
+                step.criteria.tree,
+                jobs.AddRules(step.options.expand_companies, step.options.related_companies),
+                step.entire_companies,
+            )
+            for step in found.steps
+        ]
+    started = spark.start(master)
+    with tempfile.TemporaryDirectory(prefix="rapport-lake-") as work:
+        began = time.perf_counter()
+        files = jobs.definition_nos(
+            started.session, folder, steps, today=dt.date.today(), out=Path(work)
+        )
+        spent = time.perf_counter() - began
+        with sessions.begin() as session:
+            header = get_header(session, segment_no, lock=True)
+            require_dynamic(header)
+            staged = [
+                staging.stage(session, staging.nos_in(path), name=f"{staging.STAGED}_{index}")
+                for index, path in enumerate(files)
+            ]
+            if definition(session, header.id) != found:
+                raise Conflict(
+                    f"Segment {header.no}'s definition changed while Spark ran: refresh again."
+                )
+            result = refresh_segment(
+                session,
+                header,
+                user=user,
+                picked=lambda index: contacts.c.id.in_(staging.staged_ids(staged[index])),
+            )
+            unknown = staging.unknown_in(session, staged)
+            for table in staged:
+                staging.drop(session, table)
     return LakeAction(result, unknown.count, unknown.sample, master, started.seconds, spent)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,32 @@ class SegmentLine:
     contact_alt_address_code: str
     send_word_doc_as_attmt: bool
     attempt_failed: bool
+
+
+@dataclass(frozen=True)
+class SegmentRead:
+    """A segment's header with its counts (S1): `segment list` and `segment show`."""
+
+    no: str
+    description: str
+    campaign_no: str
+    interaction_template_code: str
+    salesperson_code: str
+    correspondence_type_default: str
+    language_code_default: str
+    subject_default: str
+    date: dt.date | None
+    unit_cost: Any
+    unit_duration: Any
+    campaign_target: bool
+    campaign_response: bool
+    information_flow: str
+    initiated_by: str
+    interaction_group_code: str
+    ignore_contact_corres_type: bool
+    send_word_docs_as_attmt: bool
+    no_of_lines: int
+    no_of_criteria_actions: int
+    dynamic: bool = False
+    refresh_every: str = ""
+    refreshed_at: dt.datetime | None = None

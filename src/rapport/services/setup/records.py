@@ -43,7 +43,9 @@ def convert(
 
 
 def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) -> None:
-    """Every code the values name exists (a blank one names nothing)."""
+    """Every code the values name exists (a blank one names nothing): the spec's references,
+    which are the table's `CodeExists` rules (domain/rules.py) and its foreign keys, as the
+    import checks them."""
     for ref in spec.references:
         if not all(name in values for name in ref.columns) or values[ref.columns[0]] in ("", None):
             continue
@@ -53,7 +55,10 @@ def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) 
                 for name, target in zip(ref.columns, ref.target, strict=True)
             )
         )
-        if not session.scalar(select(exists().where(match))):
+        found = bool(session.scalar(select(exists().where(match))))
+        if ref.rule is not None:
+            ref.rule.check(values[ref.columns[0]], exists=found)
+        elif not found:
             raise NotFound(
                 f"{ref.columns[0]}: {values[ref.columns[0]]!r} is not in {ref.table.name}.",
             )

@@ -4,7 +4,8 @@
 Fields are checked as the import checks an `interaction_templates` file (`transfer.tables`):
 codes upper-cased, enumerations in lower snake_case, the interaction group and the campaign
 must exist, and the default language is blank or one of the template's language variants
-(BC's table relation to Interaction Tmpl. Language; `template attach` adds variants).
+(the domain rule `TEMPLATE_LANGUAGE`, BC's table relation to Interaction Tmpl. Language;
+`template attach` adds variants).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.domain.rules import TEMPLATE_LANGUAGE
+from rapport.errors import Conflict, Invalid
 from rapport.services._versions import check_version
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.templates.cards import TemplateRead, find, read, variants
 from rapport.services.transfer.tables import TABLES
 from rapport.storage.db import Sessions
-from rapport.storage.tables import Campaign, InteractionTemplate, InteractionTemplateLanguage
+from rapport.storage.tables import InteractionTemplate, InteractionTemplateLanguage
 
 SPEC = TABLES["interaction_templates"]
 EDITABLE = editable_fields(SPEC, without=("code",))
@@ -35,16 +37,10 @@ def _code(code: str) -> str:
 
 def _check(session: Session, template_code: str, given: dict[str, Any]) -> None:
     check_references(session, SPEC, given)
-    campaign = given.get("campaign_no")
-    if campaign and session.get(Campaign, campaign) is None:
-        raise NotFound(f"Campaign {campaign} does not exist.")
     language = given.get("language_code_default")
-    if language and session.get(InteractionTemplateLanguage, (template_code, language)) is None:
-        raise Invalid(
-            f"template {template_code} has no {language} variant "
-            f"(add one with template attach … --language {language})",
-            where="language_code_default",
-        )
+    if language:
+        variant = session.get(InteractionTemplateLanguage, (template_code, language))
+        TEMPLATE_LANGUAGE.check(template_code, language, has_variant=variant is not None)
 
 
 def _read(session: Session, template: InteractionTemplate) -> TemplateRead:

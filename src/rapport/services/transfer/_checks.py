@@ -3,7 +3,10 @@
 Row-wise types were checked while the file streamed in; what needs the database or the
 whole file is checked here, each as one statement that returns the bad lines: references
 to codes and contacts that do not exist, keys repeated within the file or already in the
-table, and persons whose company is neither in the database nor in the file.
+table, and persons whose company is neither in the database nor in the file. The domain
+rules (domain/rules.py) that need more than one cell are rendered in SQL from their
+declaration, one query per rule (`RENDERINGS`); the rules on one cell were applied while the
+file streamed in, and the codes a rule says must exist are the spec's references.
 """
 
 from __future__ import annotations
@@ -12,12 +15,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from rapport.domain.rules import CompanyOfPerson, DateOrder, rules_of
+from rapport.domain.rules import (
+    AnswerLine,
+    CodeExists,
+    CompanyOfPerson,
+    DateForm,
+    DateOrder,
+    EmailAddresses,
+    MaxLength,
+    NotBlank,
+    OwnCompany,
+    QuestionnaireFor,
+    VariantLanguage,
+    rules_of,
+)
 from rapport.services.transfer.tables import Reference, TableSpec
-from rapport.storage.tables import Contact, table_of
+from rapport.storage.tables import Base, Contact, table_of
 
 contacts = table_of(Contact)
 
@@ -72,11 +100,7 @@ def unknown_codes(session: Session, spec: TableSpec, staging: Table) -> list[Bad
     found: list[BadRow] = []
     for line, *values in session.execute(query.order_by("line")):
         found += [
-            BadRow(
-                line,
-                ref.columns[0],
-                f"{' '.join(ref.columns)} {value!r} is not in {ref.table.name}",
-            )
+            BadRow(line, ref.columns[0], ref.message(value))
             for ref, value in zip(refs, values, strict=True)
             if value is not None
         ]
@@ -155,21 +179,131 @@ def _not_companies(session: Session, staging: Table, rule: CompanyOfPerson) -> l
 
 
 def broken_rules(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
-    """The date rules the services check (domain/rules.py), one query per rule; the rules
-    on a person's company come last (`missing_companies`)."""
+    """Every rule on the table's rows (domain/rules.py) rendered in SQL, one query per rule,
+    or applied where `APPLIED_ELSEWHERE` says; a rule of a kind that is in neither fails
+    every import of its table, so no declared rule goes unchecked."""
     found: list[BadRow] = []
+    names = set(staging.c.keys())
     for rule in rules_of(spec.name):
-        if not isinstance(rule, DateOrder) or not {rule.start, rule.end} <= set(staging.c.keys()):
+        if type(rule) in APPLIED_ELSEWHERE:
             continue
-        start, end = staging.c[rule.start], staging.c[rule.end]
-        query = select(staging.c.line, start, end).where(
-            start.is_not(None), end.is_not(None), start > end
-        )
-        found += [
-            BadRow(line, rule.start, rule.message(first, last))
-            for line, first, last in session.execute(query.order_by(staging.c.line))
-        ]
+        render = RENDERINGS.get(type(rule))
+        if render is None:
+            raise TypeError(f"no import rendering of the rule {rule!r}")
+        found += render(session, staging, names, rule)
     return found
+
+
+def _dates(session: Session, staging: Table, names: set[str], rule: DateOrder) -> list[BadRow]:
+    if not {rule.start, rule.end} <= names:
+        return []
+    start, end = staging.c[rule.start], staging.c[rule.end]
+    query = select(staging.c.line, start, end).where(
+        start.is_not(None), end.is_not(None), start > end
+    )
+    return [
+        BadRow(line, rule.start, rule.message(first, last))
+        for line, first, last in session.execute(query.order_by(staging.c.line))
+    ]
+
+
+def _own_company(
+    session: Session, staging: Table, names: set[str], rule: OwnCompany
+) -> list[BadRow]:
+    if not {rule.field, rule.key} <= names:
+        return []
+    company_no = staging.c[rule.field]
+    kind = staging.c.type if "type" in names else literal("company")  # a contact's default
+    query = select(staging.c.line).where(
+        kind == "company", company_no != "", company_no != staging.c[rule.key]
+    )
+    return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
+
+
+def _variant_language(
+    session: Session, staging: Table, names: set[str], rule: VariantLanguage
+) -> list[BadRow]:
+    if not {rule.key, rule.field} <= names:
+        return []
+    variants = Base.metadata.tables[rule.variants]
+    key, language = staging.c[rule.key], staging.c[rule.field]
+    has_variant = exists().where(
+        variants.c[rule.variant_key] == key, variants.c[rule.variant_language] == language
+    )
+    query = select(staging.c.line, key, language).where(language != "", ~has_variant)
+    return [
+        BadRow(line, rule.field, rule.message(template, code))
+        for line, template, code in session.execute(query.order_by(staging.c.line))
+    ]
+
+
+def _answer_line(
+    session: Session, staging: Table, names: set[str], rule: AnswerLine
+) -> list[BadRow]:
+    if not {rule.questionnaire, rule.field} <= names:
+        return []
+    lines = Base.metadata.tables[rule.lines]
+    code, line_no = staging.c[rule.questionnaire], staging.c[rule.field]
+    query = (
+        select(staging.c.line, code, line_no)
+        .join_from(
+            staging,
+            lines,
+            (lines.c.profile_questionnaire_code == code) & (lines.c.line_no == line_no),
+        )
+        .where(lines.c.type != rule.line_type)
+        .order_by(staging.c.line)
+    )
+    return [
+        BadRow(line, rule.field, rule.message(questionnaire, number))
+        for line, questionnaire, number in session.execute(query)
+    ]
+
+
+def _questionnaire_for(
+    session: Session, staging: Table, names: set[str], rule: QuestionnaireFor
+) -> list[BadRow]:
+    if rule.questionnaire not in names or "contact_id" not in names:
+        return []
+    questionnaires = Base.metadata.tables[rule.questionnaires]
+    for_type = func.lower(func.trim(questionnaires.c.contact_type))
+    wanted = case(*((for_type.like(f"{prefix}%"), kind) for prefix, kind in rule.FOR))
+    query = (
+        select(staging.c.line, questionnaires.c.code, wanted)
+        .join_from(staging, questionnaires, questionnaires.c.code == staging.c[rule.questionnaire])
+        .join(contacts, contacts.c.id == staging.c.contact_id)
+        .where(wanted.is_not(None), contacts.c.type != wanted)
+        .order_by(staging.c.line)
+    )
+    return [
+        BadRow(line, rule.field, rule.message(code, kind))
+        for line, code, kind in session.execute(query)
+    ]
+
+
+def _not_blank(session: Session, staging: Table, names: set[str], rule: NotBlank) -> list[BadRow]:
+    if rule.field not in names:
+        return []
+    query = select(staging.c.line).where(staging.c[rule.field] == "").order_by(staging.c.line)
+    return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
+
+
+RENDERINGS: dict[type[Any], Callable[[Session, Table, set[str], Any], list[BadRow]]] = {
+    DateOrder: _dates,
+    OwnCompany: _own_company,
+    VariantLanguage: _variant_language,
+    AnswerLine: _answer_line,
+    QuestionnaireFor: _questionnaire_for,
+    NotBlank: _not_blank,
+}
+# The rules the import applies elsewhere, and where.
+APPLIED_ELSEWHERE: dict[type[Any], str] = {
+    MaxLength: "the cell converters (_values), chunk by chunk",
+    DateForm: "the cell converters (_values), chunk by chunk",
+    EmailAddresses: "the cell converters (_values), chunk by chunk",
+    CodeExists: "unknown_codes, through the spec's references (tables)",
+    CompanyOfPerson: "missing_companies, the last check",
+}
 
 
 def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:

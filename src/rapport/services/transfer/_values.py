@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from rapport.domain.rules import DATE_FORM, TEXT_LENGTH, EmailAddresses
+
 
 class FileColumn(Protocol):
     """What a converter needs to know of a file column (`tables.FileColumn` has it)."""
@@ -29,6 +31,8 @@ class FileColumn(Protocol):
     def default(self) -> Any: ...
     @property
     def required(self) -> bool: ...
+    @property
+    def email(self) -> EmailAddresses | None: ...
 
 
 Convert = Callable[[str], Any]
@@ -39,22 +43,29 @@ BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "n
 def cell_converter(column: FileColumn) -> Convert:
     """Cell text → value; ValueError with the reason when the cell is bad."""
     if column.kind in ("text", "code"):
-        return _text(column.length, code=column.kind == "code", required=column.required)
+        return _text(
+            column.length, code=column.kind == "code", required=column.required, email=column.email
+        )
     if column.kind == "enum":
         return _choice(column.choices, column.default)
     return _PARSERS[column.kind](column.default, column.required)
 
 
-def _text(length: int | None, *, code: bool, required: bool) -> Convert:
-    limit = length or 1_000_000
+def _text(
+    length: int | None, *, code: bool, required: bool, email: EmailAddresses | None = None
+) -> Convert:
+    """The domain rules on one cell (`TEXT_LENGTH`, an e-mail field's form) as the services
+    apply them to one value."""
 
     def convert(value: str) -> str:
         if code:
             value = value.strip().upper()
         if required and not value:
             raise ValueError("a value is required")
-        if len(value) > limit:
-            raise ValueError(f"{value!r} is longer than {limit} characters")
+        if length is not None and TEXT_LENGTH.broken(value, length):
+            raise ValueError(TEXT_LENGTH.message(value, length))
+        if email is not None and email.broken(value):
+            raise ValueError(email.message(value))
         return value
 
     return convert
@@ -110,13 +121,6 @@ def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Con
     return build
 
 
-def _iso_date(text: str) -> dt.date:
-    date = dt.date.fromisoformat(text)
-    if date.isoformat() != text:
-        raise ValueError(text)
-    return date
-
-
 def _decimal(text: str) -> Decimal:
     number = Decimal(text)
     if not number.is_finite():
@@ -128,7 +132,7 @@ _PARSERS: dict[str, Callable[[Any, bool], Convert]] = {
     "bool": _boolean,
     "int": _parsed(int, "a whole number"),
     "decimal": _parsed(_decimal, "a number"),
-    "date": _parsed(_iso_date, "a date (YYYY-MM-DD)"),
+    "date": _parsed(DATE_FORM.parse, DATE_FORM.what),
     "time": _parsed(dt.time.fromisoformat, "a time (HH:MM:SS)"),
 }
 
@@ -141,7 +145,9 @@ def column_converter(column: FileColumn, *, iso_dates: bool = False) -> ConvertM
     """A chunk of one column's cells → values; BadChunk when any cell is bad. With
     `iso_dates`, dates stay ISO text (the form SQLite stores them in) instead of `date`s."""
     if column.kind in ("text", "code"):
-        return _texts(column.length, code=column.kind == "code", required=column.required)
+        return _texts(
+            column.length, code=column.kind == "code", required=column.required, email=column.email
+        )
     if column.kind in ("enum", "bool"):
         mapping: dict[str, Any] = dict(BOOLEANS)
         if column.kind == "enum":
@@ -154,13 +160,18 @@ def column_converter(column: FileColumn, *, iso_dates: bool = False) -> ConvertM
     return _parsed_many(cell_converter(column), _FAST_PARSERS.get(column.kind))
 
 
-def _texts(length: int | None, *, code: bool, required: bool) -> ConvertMany:
-    limit = length or 1_000_000
+def _texts(
+    length: int | None, *, code: bool, required: bool, email: EmailAddresses | None = None
+) -> ConvertMany:
+    """`_text` over a chunk: the longest value against `TEXT_LENGTH`, the e-mail rule's own
+    pass over the chunk."""
 
     def convert(values: Sequence[str]) -> Sequence[str]:
         if code and not _normal_codes(values):
             values = list(map(str.upper, map(str.strip, values)))
-        if (values and max(map(len, values)) > limit) or (required and not all(values)):
+        if values and length is not None and TEXT_LENGTH.broken(max(values, key=len), length):
+            raise BadChunk
+        if (required and not all(values)) or (email is not None and email.any_broken(values)):
             raise BadChunk
         return values
 

@@ -92,7 +92,8 @@ def _values(spec: TableSpec, staging: Table) -> dict[str, ColumnElement[Any]]:
     return values
 
 
-def _contact_type(staging: Table) -> ColumnElement[Any]:
+def _contact_type(staging: Any) -> ColumnElement[Any]:
+    """The staged rows' contact type: a file without the column holds companies."""
     return staging.c.type if "type" in staging.c else literal("company")
 
 
@@ -132,7 +133,7 @@ def _insert_contacts(
             _resolve_companies(session, staging)
         source = staging.outerjoin(
             company_row,
-            (company_row.c.no == staging.c.company_no) & (company_row.c.type == "company"),
+            (company_row.c.no == staging.c.company_no) & (_contact_type(company_row) == "company"),
         )
         company_id = func.coalesce(staging.c.found_company_id, company_row.c.line + base)
         company_name = func.coalesce(staging.c.found_company_name, company_row.c.name, "")

@@ -6,8 +6,10 @@ that an exported file re-imports unchanged. Columns are the table's own, in tabl
 with `contact_no` standing for `contact_id`; for contacts, `company_id` is derived and
 `company_name` is exported but derived on import. Codes are trimmed and upper-cased,
 enumerations lower snake_case, booleans `true`/`false` (import also takes 1/0, yes/no),
-dates ISO. Every reference a file may hold (a code, a contact no.) is declared here so the
-import can check it set-based.
+dates ISO. Every reference a file may hold (a code, a contact no.) is here so the import
+can check it set-based: the codes the domain rules say must exist (`CodeExists` in
+domain/rules.py, which the services check too), the schema's foreign keys, and the codes of
+rows only the import writes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Boolean, Column, Date, Integer, Numeric, String, Table, T
 from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
+from rapport.domain.rules import CodeExists, EmailAddresses, codes_of, email_rule
 from rapport.errors import Invalid
 from rapport.services.transfer import _values as import_values
 from rapport.services.transfer._values import Convert, ConvertMany
@@ -76,6 +79,7 @@ class FileColumn:
     default: Any = None
     required: bool = False
     derived: bool = False  # exported, accepted on import, computed by the import
+    email: EmailAddresses | None = None  # the rule on a field holding e-mail addresses
 
     def converter(self) -> Convert:
         """Cell text → value; ValueError with the reason when the cell is bad."""
@@ -104,11 +108,19 @@ class FileColumn:
 
 @dataclass(frozen=True)
 class Reference:
-    """File columns whose non-blank values must exist as `target` columns of `table`."""
+    """File columns whose non-blank values must exist as `target` columns of `table`: a
+    `CodeExists` rule (domain/rules.py) or a foreign key of the schema."""
 
     columns: tuple[str, ...]
     table: Table
     target: tuple[str, ...]
+    rule: CodeExists | None = None
+
+    def message(self, value: Any) -> str:
+        """Why `value` (of the first column) is refused."""
+        if self.rule is not None:
+            return self.rule.message(value)
+        return f"{' '.join(self.columns)} {value!r} is not in {self.table.name}"
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,7 @@ def _file_column(table: Table, column: Column[Any]) -> FileColumn:
         default,
         required,
         derived=(table.name, name) == ("contacts", "company_name"),
+        email=email_rule(table.name, name),
     )
 
 
@@ -194,9 +207,14 @@ def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -
         )
     )
     references = [Reference(cols, target, keys) for cols, target, keys in refs]
+    references += [
+        Reference((rule.field,), t.Base.metadata.tables[rule.target], (rule.target_field,), rule)
+        for rule in codes_of(table.name)
+    ]
+    ruled = {ref.columns for ref in references}
     for constraint in sorted(table.foreign_key_constraints, key=lambda c: tuple(c.column_keys)):
         target = constraint.referred_table
-        if target.name != "contacts":
+        if target.name != "contacts" and tuple(constraint.column_keys) not in ruled:
             keys = tuple(element.column.name for element in constraint.elements)
             references.append(Reference(tuple(constraint.column_keys), target, keys))
     return TableSpec(table.name, table, columns, key, tuple(references))
@@ -238,32 +256,22 @@ def _build() -> dict[str, TableSpec]:
     )
     specs = [_spec(_table(model)) for model in plain]
     answer_line = ("profile_questionnaire_code", "line_no")
+    # the codes each table's rows name are the `CodeExists` rules of domain/rules.py
+    # and only the import writes alternative addresses and log entries with these codes
     specs += [
-        _spec(
-            _table(t.Contact),
-            _code("country", t.Country),
-            _code("territory", t.Territory),
-            _code("salesperson", t.Salesperson),
-            _code("language", t.Language),
-            _code("organizational_level", t.OrganizationalLevel),
-            _code("salutation", t.Salutation),
-        ),
+        _spec(_table(t.Contact)),
+        _spec(_table(t.InteractionTemplate)),
+        _spec(_table(t.Campaign)),
         _spec(
             _table(t.ContactProfileAnswer),
             (answer_line, _table(t.ProfileQuestionnaireLine), answer_line),
         ),
-        _spec(_table(t.InteractionTemplate), _code("language_code_default", t.Language)),
         _spec(
             _table(t.InteractionLogEntry),
             _code("interaction_template_code", t.InteractionTemplate),
             _code("interaction_group_code", t.InteractionGroup),
             _code("salesperson_code", t.Salesperson),
             (("campaign_no",), _table(t.Campaign), ("no",)),
-        ),
-        _spec(
-            _table(t.Campaign),
-            _code("status_code", t.CampaignStatus),
-            _code("salesperson_code", t.Salesperson),
         ),
         _spec(_table(t.ContactAltAddress), _code("country", t.Country)),
     ]

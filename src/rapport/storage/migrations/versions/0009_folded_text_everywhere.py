@@ -8,7 +8,7 @@ upper-cased by the database (SQL upper(), ASCII only on SQLite) becomes the name
 upper-cased by Python, as every write now makes it.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

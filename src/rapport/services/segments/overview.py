@@ -1,0 +1,64 @@
+"""The segments with their counts (S1), read through SQLAlchemy Core.
+
+`get_all` (`rapport segment list`) and `get` (a header with its counts) read the Core
+tables of `storage.schema` on one reading connection, one statement each, and import no
+ORM, so the command starts without it (SPEC §9); the API and the web call them with their
+sessionmaker (through `header`), the command line with its engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, Select, func, select
+
+from rapport.errors import NotFound
+from rapport.services.segments.results import SegmentRead
+from rapport.storage import schema
+from rapport.storage.db import reading_connection
+from rapport.storage.segment_lines import on_segment
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Sessions
+
+HEADER_FIELDS = tuple(
+    name for name in SegmentRead.__dataclass_fields__ if name in schema.segment_headers.c
+)
+
+
+def _headers() -> Select[Any]:
+    """Each segment's header fields with its number of lines and of criteria actions."""
+    headers, lines = schema.segment_headers, schema.segment_lines
+    actions = schema.segment_criteria_lines
+    no_of_lines = (
+        select(func.count()).select_from(lines).where(on_segment(headers.c.id)).scalar_subquery()
+    )
+    no_of_actions = (
+        select(func.count())
+        .select_from(actions)
+        .where(actions.c.segment_id == headers.c.id)
+        .scalar_subquery()
+    )
+    return select(
+        *(headers.c[name] for name in HEADER_FIELDS),
+        no_of_lines.label("no_of_lines"),
+        no_of_actions.label("no_of_criteria_actions"),
+    )
+
+
+def get_all(database: Sessions | Engine) -> list[SegmentRead]:
+    """Every segment with its counts, in no. order (segments are few; their lines are not
+    listed here)."""
+    with reading_connection(database) as connection:
+        rows = connection.execute(_headers().order_by(schema.segment_headers.c.no))
+        return [SegmentRead(**row._mapping) for row in rows]
+
+
+def get(database: Sessions | Engine, no: str) -> SegmentRead:
+    """The segment `no` with its counts, or NotFound."""
+    key = no.strip().upper()
+    with reading_connection(database) as connection:
+        row = connection.execute(_headers().where(schema.segment_headers.c.no == key)).one_or_none()
+    if row is None:
+        raise NotFound(f"Segment {key} does not exist.")
+    return SegmentRead(**row._mapping)
