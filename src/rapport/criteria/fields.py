@@ -71,7 +71,7 @@ class Field:
     field's casefolded copy (in the table of its rows, or of the questionnaire lines for
     a profile answer), which a case-insensitive filter (`@é*`) compares, and
     `folded_expression` is that copy's SQL for a field that is an expression. Every text
-    field has a copy (storage.tables.FOLDS)."""
+    field has a copy (storage.schema.FOLDS)."""
 
     name: str
     column: str
@@ -228,7 +228,7 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
 
 
 def with_copies(fields: Mapping[str, Field], table: str) -> dict[str, Field]:
-    """`fields` with the casefolded copy (storage.tables.FOLDS) of each text field of
+    """`fields` with the casefolded copy (storage.schema.FOLDS) of each text field of
     `table` named."""
     copies = t.FOLDS.get(table, {})
     return {

@@ -24,7 +24,7 @@ SERIAL_KEYS = ((TABLES["contacts"], "id"), (TABLES["attachments"], "no"))
 
 def insert_rows(session: Session, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
     """One executemany of `rows` into `table_name` (nothing when there are no rows);
-    each row with the casefolded copies of its text fields (tables.FOLDS)."""
+    each row with the casefolded copies of its text fields (schema.FOLDS)."""
     if table_name in t.FOLDS:
         rows = [row | t.folded(row, table_name) for row in rows]
     if rows:

@@ -1,4 +1,4 @@
-"""The casefolded copies (tables.FOLDS) in set-based writes whose text comes from other rows
+"""The casefolded copies (schema.FOLDS) in set-based writes whose text comes from other rows
 (`INSERT … SELECT`): the database cannot fold Unicode alike on both engines, so the copy is
 made in Python from the few texts the statement copies, as a CASE over them, or, when the
 texts are too many for one statement, rewritten afterwards in batches of plain rows.

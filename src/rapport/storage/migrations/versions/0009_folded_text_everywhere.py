@@ -26,7 +26,7 @@ depends_on = None
 
 BATCH = 10_000
 
-# as rapport.storage.tables.FOLDS at this revision, less the copies of 0006 (a migration
+# as rapport.storage.schema.FOLDS at this revision, less the copies of 0006 (a migration
 # does not read the models): table → (its key columns, the text fields given a copy)
 COPIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "contacts": (("id",), ("county", "email", "phone", "mobile", "job_title")),
