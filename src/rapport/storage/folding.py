@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
-from rapport.storage.tables import FOLDS, fold
+from rapport.storage.schema import FOLDS, fold
 
 __all__ = ["INLINE", "folded_case", "refold"]
 
