@@ -71,8 +71,7 @@ def _load(session: Session, world: World) -> None:
     session.execute(insert(t.Contact), [c | t.folded(c) for c in world.contacts])
     for name, (table, _columns) in reference.STORED.items():
         rows = [reference.stored_row(name, row) for row in world.rows[name]]
-        if table.__tablename__ in t.FOLDS:  # with their casefolded copies, as stored
-            rows = [row | t.folded(row, table.__tablename__) for row in rows]
+        rows = [row | t.folded(row, t.table_of(table).name) for row in rows]  # as stored
         if name == "interaction":
             for entry_no, row in enumerate(rows, start=1):
                 row["entry_no"] = entry_no
