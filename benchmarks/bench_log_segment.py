@@ -1,6 +1,7 @@
 """Benchmark L2: log a segment of N lines on SQLite (SPEC §9: 100,000 lines ≤ 1.5 s).
 
     .venv/bin/python benchmarks/bench_log_segment.py [--lines 100000] [--runs 3] [--sample 1000]
+        [--folded-indexes] [--distinct-subjects]
 
 Builds a fresh database with N contacts and, before each run, a segment of N lines (two
 campaigns, an e-mail template with an attachment) with set-based inserts, then times
@@ -11,6 +12,11 @@ same schema, and Business Central's algorithm (one line at a time through the OR
 CheckSegmentLine lookups, a numbered entry insert, a campaign entry lookup, an attachment
 update, then the lines deleted one by one), sampled on `--sample` lines and extrapolated.
 Peak memory is the process's maximum resident set size (ru_maxrss) after each step.
+`--folded-indexes` measures what an index on each casefolded copy of the entries
+(description, subject) would cost the log: the runs alternate without and with them, in
+one process on one database, and report the CPU time of each (SQLite runs in-process);
+`--distinct-subjects` gives every line a subject of its own, so the copies are written in
+batches after the insert instead of inline (storage/folding.py).
 """
 
 from __future__ import annotations
@@ -69,8 +75,9 @@ def setup(sessions: Sessions, n: int) -> None:
         )
 
 
-def build_segment(sessions: Sessions, n: int, no: str) -> None:
-    """A segment of the first N contacts, its lines inserted with one INSERT … SELECT."""
+def build_segment(sessions: Sessions, n: int, no: str, *, distinct: bool = False) -> None:
+    """A segment of the first N contacts, its lines inserted with one INSERT … SELECT
+    (with `distinct`, each line's subject its own)."""
     with sessions.begin() as session:
         header = t.SegmentHeader(
             no=no,
@@ -87,20 +94,25 @@ def build_segment(sessions: Sessions, n: int, no: str) -> None:
                 "INSERT INTO segment_lines (segment_id, line_no, contact_id, contact_company_no,"
                 " campaign_no, salesperson_code, correspondence_type, interaction_template_code,"
                 " interaction_group_code, cost, duration, attachment_no, description, date,"
-                " language_code, added_action) "
+                " language_code, added_action, subject) "
                 "SELECT :segment, 10000 * id, id, company_no,"
                 " CASE WHEN id % 10 = 0 THEN 'CP2' ELSE 'CP1' END, 'JO', 'email', 'ABSTRACT',"
-                " 'LETTER', 2, 5, 1, :description, '2026-03-02', 'ENU', 1 "
+                " 'LETTER', 2, 5, 1, :description, '2026-03-02', 'ENU', 1,"
+                " CASE WHEN :distinct THEN printf('Änderung %d', id) ELSE 'Änderung' END "
                 "FROM contacts WHERE id <= :n"
             ),
-            {"segment": header.id, "description": header.description, "n": n},
+            {"segment": header.id, "description": header.description, "n": n, "distinct": distinct},
         )
 
 
+CPU: list[float] = []  # the CPU time of each run_service
+
+
 def run_service(sessions: Sessions, no: str) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = log_segment(sessions, no, user=USER)
     elapsed = time.perf_counter() - start
+    CPU.append(time.process_time() - cpu)
     assert result.interactions > 0
     return elapsed
 
@@ -218,18 +230,56 @@ def run_bc(sessions: Sessions, no: str) -> float:
         return time.perf_counter() - start
 
 
+def set_indexes(sessions: Sessions, *, present: bool) -> None:
+    """Create (or drop) an index on each casefolded copy of the entries."""
+    with sessions.begin() as session:
+        for copy in t.FOLDS["interaction_log_entries"].values():
+            if present:
+                statement = f"CREATE INDEX ix_bench_{copy} ON interaction_log_entries ({copy})"
+            else:
+                statement = f"DROP INDEX ix_bench_{copy}"
+            session.execute(text(statement))
+
+
+def compare_indexes(sessions: Sessions, n: int, runs: int) -> None:
+    """The log's CPU time without and with the indexes, alternating in one process."""
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for run in range(runs):
+        for present in (False, True):
+            if present:
+                set_indexes(sessions, present=True)
+            no = f"SEGI{run}{int(present)}"
+            build_segment(sessions, n, no)
+            start = time.process_time()
+            run_service(sessions, no)
+            times[present].append(time.process_time() - start)
+            if present:
+                set_indexes(sessions, present=False)
+    without, with_ = statistics.median(times[False]), statistics.median(times[True])
+    print(f"log segment, {n:,} lines, SQLite, CPU time, median of {runs} alternating runs")
+    print(f"  entries without indexes on the copies  {without:8.2f} s")
+    print(
+        f"  entries with an index on each copy     {with_:8.2f} s   ratio {with_ / without:5.2f} ×"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--folded-indexes", action="store_true")
+    parser.add_argument("--distinct-subjects", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         sessions = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
         setup(sessions, args.lines)
+        if args.folded_indexes:
+            compare_indexes(sessions, args.lines, args.runs)
+            return
         service, hand = [], []
         for run in range(args.runs):
-            build_segment(sessions, args.lines, f"SEGS{run}")
+            build_segment(sessions, args.lines, f"SEGS{run}", distinct=args.distinct_subjects)
             service.append(run_service(sessions, f"SEGS{run}"))
             build_segment(sessions, args.lines, f"SEGH{run}")
             hand.append(run_hand_written(sessions, f"SEGH{run}"))
@@ -237,8 +287,10 @@ def main() -> None:
         build_segment(sessions, args.sample, "SEGBC")
         bc = run_bc(sessions, "SEGBC") * args.lines / args.sample
     ours, baseline = statistics.median(service), statistics.median(hand)
-    print(f"log segment, {args.lines:,} lines, SQLite, median of {args.runs}")
+    extra = ", distinct subjects" if args.distinct_subjects else ""
+    print(f"log segment, {args.lines:,} lines, SQLite, median of {args.runs}{extra}")
     print(f"  rapport log_segment      {ours:8.2f} s   (target ≤ 1.5 s)")
+    print(f"    its CPU time           {statistics.median(CPU[: args.runs]):8.2f} s")
     print(f"  hand-written SQL         {baseline:8.2f} s   ratio {ours / baseline:5.2f} ×")
     print(
         f"  BC per line through ORM  {bc:8.2f} s   (sampled on {args.sample:,} lines, "

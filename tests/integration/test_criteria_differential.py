@@ -44,6 +44,7 @@ def _setup(session: Session) -> None:
         insert(t.ProfileQuestionnaireLine),
         [
             {"profile_questionnaire_code": q, "line_no": line, "description": text}
+            | t.folded({"description": text}, "profile_questionnaire_lines")
             for (q, line), text in reference.ANSWERS.items()
         ],
     )
@@ -70,6 +71,7 @@ def _load(session: Session, world: World) -> None:
     session.execute(insert(t.Contact), [c | t.folded(c) for c in world.contacts])
     for name, (table, _columns) in reference.STORED.items():
         rows = [reference.stored_row(name, row) for row in world.rows[name]]
+        rows = [row | t.folded(row, t.table_of(table).name) for row in rows]  # as stored
         if name == "interaction":
             for entry_no, row in enumerate(rows, start=1):
                 row["entry_no"] = entry_no

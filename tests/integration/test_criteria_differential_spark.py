@@ -10,7 +10,7 @@ in one Spark session.
 
 A fixed base of non-ASCII names ("Émile", "STRAßE", Greek with its final sigma) then checks
 that `@` on Spark gives exactly the database's answer on every text and code field: the
-casefolded copies of name, company name and city, a code as stored, and lower() elsewhere.
+casefolded copy of every text field, a code as stored.
 """
 
 from __future__ import annotations
@@ -49,9 +49,11 @@ def lake_rows(world: World) -> dict[str, list[dict[str, Any]]]:
             for field_name, fld in rel.fields.items():
                 if rel.lines is None or field_name != "answer":
                     out[fld.column] = row[field_name]
-            tables[rel.table.name].append(out)
+            copies = t.folded(out, rel.table.name) if rel.table.name in t.FOLDS else {}
+            tables[rel.table.name].append(out | copies)
     tables[LINES] = [
         {"profile_questionnaire_code": q, "line_no": line, "description": text}
+        | t.folded({"description": text}, "profile_questionnaire_lines")
         for (q, line), text in reference.ANSWERS.items()
     ]
     tables[MEMBERS] = [

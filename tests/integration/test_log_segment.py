@@ -56,7 +56,7 @@ def segment(sessions, *lines, no="SEG1", **header):
 def counts(sessions):
     with sessions.begin() as session:
         return {
-            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            model.__table__.name: session.scalar(select(func.count()).select_from(model))
             for model in (
                 t.LoggedSegment,
                 t.InteractionLogEntry,

@@ -131,6 +131,7 @@ class _SparkCompiler:
             F.col("profile_questionnaire_code").alias("_line_code"),
             F.col("line_no").alias("_line_no"),
             F.col("description").alias("_answer"),
+            F.col("description_folded").alias("_answer_folded"),
         )
         on = [
             F.col("profile_questionnaire_code") == F.col("_line_code"),
@@ -161,9 +162,10 @@ class _SparkCompiler:
         elif isinstance(expr, InList):
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
-            if rel is None and field.folded is not None:  # `@` compares the casefolded copy
-                folded = F.coalesce(F.col(field.folded), F.lit(""))
-                return matches(column, expr.filter, field.type, folded=folded)
+            if field.folded is not None:  # `@` compares the casefolded copy
+                answer = rel is not None and rel.lines is not None and field.name == "answer"
+                copy = F.col("_answer_folded" if answer else field.folded)
+                return matches(column, expr.filter, field.type, folded=F.coalesce(copy, F.lit("")))
             argument = expr.filter
         return spark_operator(leaf_operator(expr).text)(column, argument, field.type)
 

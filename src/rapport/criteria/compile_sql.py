@@ -220,11 +220,23 @@ class _Compiler:
         elif isinstance(expr, InList):
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
-            if rel is None and field.folded is not None:
-                folded = self.subject.table.c[field.folded]
+            folded = self.folded(field, rel)
+            if folded is not None:
                 return matches(column, expr.filter, field.type, folded=folded)
             argument = expr.filter
         return leaf_operator(expr).sql(column, argument, field.type)
+
+    def folded(self, field: registry.Field, rel: registry.Relation | None) -> Column | None:
+        """The SQL of the field's casefolded copy, which `@` compares (None for a code)."""
+        if field.folded_expression is not None:
+            return field.folded_expression
+        if field.folded is None:
+            return None
+        if rel is None:
+            return self.subject.table.c[field.folded]
+        if rel.lines is not None and field.name == "answer":
+            return func.coalesce(rel.lines.c[field.folded], "")
+        return rel.table.c[field.folded]
 
     def column(self, field: registry.Field, rel: registry.Relation | None) -> Column:
         if rel is None:

@@ -70,7 +70,10 @@ class Field:
     given, is its SQL (a correlated subquery) instead of the column `column`; `codes`, for
     a Code field whose values come from a code table, is that table's code column (an
     unknown code there is refused, codes.py); `folded` names the column holding the
-    field's casefolded copy, which a case-insensitive filter (`@é*`) compares."""
+    field's casefolded copy (in the table of its rows, or of the questionnaire lines for
+    a profile answer), which a case-insensitive filter (`@é*`) compares, and
+    `folded_expression` is that copy's SQL for a field that is an expression. Every text
+    field has a copy (storage.schema.FOLDS)."""
 
     name: str
     column: str
@@ -81,6 +84,7 @@ class Field:
     expression: Column | None = dc_field(default=None, compare=False, repr=False)
     codes: Column | None = dc_field(default=None, compare=False, repr=False)
     folded: str | None = None  # the column of its casefolded copy, compared by `@` (bcfilter)
+    folded_expression: Column | None = dc_field(default=None, compare=False, repr=False)
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -115,6 +119,12 @@ class Subject:
     fields: Mapping[str, Field]
     relations: Mapping[str, Relation] = dc_field(default_factory=dict)
     memberships: Mapping[str, str] = dc_field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # each text field of the subject's table names its casefolded copy, which `@` compares
+        copied = with_copies(self.fields, self.table.name)
+        if copied != dict(self.fields):
+            object.__setattr__(self, "fields", copied)
 
     def field(self, name: str) -> Field:
         """The field `name` (or alias); UnknownName suggesting the nearest known name."""
@@ -221,10 +231,21 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
     code("vat_no", "VAT registration no."),
     typed(ValueType.DATE, "created", "creation date"),
 )
-# The text fields with a stored casefolded copy (storage.tables.FOLDED).
-CONTACT_FIELDS = {
-    name: replace(item, folded=t.FOLDED.get(item.column)) for name, item in CONTACT_FIELDS.items()
-}
+
+
+def with_copies(fields: Mapping[str, Field], table: str) -> dict[str, Field]:
+    """`fields` with the casefolded copy (storage.schema.FOLDS) of each text field of
+    `table` named."""
+    copies = t.FOLDS.get(table, {})
+    return {
+        name: replace(item, folded=copies[item.column])
+        if item.type is ValueType.TEXT and item.column in copies
+        else item
+        for name, item in fields.items()
+    }
+
+
+CONTACT_FIELDS = with_copies(CONTACT_FIELDS, "contacts")
 
 # The fields of an interaction log entry, shared by `interaction(…)` on contacts and by the
 # interaction log entries subject: SPEC §5 names, with the SPEC §6 names as aliases.
@@ -280,9 +301,12 @@ RELATIONS: dict[str, Relation] = {
             "web_source",
             t.ContactWebSource.__table__,
             "web source",
-            keyed(
-                code("code", "code", "web_source_code", codes=t.WebSource),
-                text("search_word", "search word"),
+            with_copies(
+                keyed(
+                    code("code", "code", "web_source_code", codes=t.WebSource),
+                    text("search_word", "search word"),
+                ),
+                "contact_web_sources",
             ),
         ),
         Relation(
@@ -297,7 +321,8 @@ RELATIONS: dict[str, Relation] = {
                     codes=t.ProfileQuestionnaire,
                 ),
                 typed(ValueType.INT, "answer_line", "answer line", "line_no"),
-                text("answer", "answer", "description"),
+                # the questionnaire line's text, its copy on the line
+                replace(text("answer", "answer", "description"), folded="description_folded"),
             ),
             shorthand=None,
             lines=t.ProfileQuestionnaireLine.__table__,

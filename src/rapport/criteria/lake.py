@@ -4,7 +4,8 @@ lake as in the database.
 
 A lake is a folder with one Parquet dataset (a file or a folder of files) per table:
 `contacts` (its own integer `id`, the company's `company_id`, every contact field, and the
-`str.casefold()` copy of each text field that keeps one in the database, `name_folded` …,
+`str.casefold()` copy of each text field, `name_folded` … (a web source's `search_word_folded`,
+a questionnaire line's `description_folded`, as in the database),
 which `@` compares: Spark has no casefold of its own, so the lake carries the fold the
 database made and `lake check` requires it), one table per relation keyed by `contact_id`
 (named as in the database), the questionnaire lines the profile answers answer, and
@@ -15,6 +16,7 @@ pyspark.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -62,14 +64,17 @@ def _columns(fields: list[registry.Field]) -> tuple[LakeColumn, ...]:
     )
 
 
-def folded_copies() -> tuple[str, ...]:
-    """The contacts' casefolded copies (`name_folded` …), in the registry's order."""
-    return tuple(item.folded for item in registry.CONTACT_FIELDS.values() if item.folded)
+def folded_copies(fields: Iterable[registry.Field] | None = None) -> tuple[str, ...]:
+    """The casefolded copies (`name_folded` …) of `fields` (the contacts' by default), in
+    the registry's order."""
+    items = registry.CONTACT_FIELDS.values() if fields is None else fields
+    return tuple(item.folded for item in items if item.folded)
 
 
 def _relation(rel: registry.Relation) -> tuple[LakeColumn, ...]:
     own = [item for item in rel.fields.values() if rel.lines is None or item.name != "answer"]
-    return (LakeColumn("contact_id", LakeType.INT64), *_columns(own))
+    copies = (LakeColumn(copy, LakeType.STRING) for copy in folded_copies(own))
+    return (LakeColumn("contact_id", LakeType.INT64), *_columns(own), *copies)
 
 
 def _schema() -> dict[str, tuple[LakeColumn, ...]]:
@@ -87,6 +92,7 @@ def _schema() -> dict[str, tuple[LakeColumn, ...]]:
         LakeColumn("profile_questionnaire_code", LakeType.STRING),
         LakeColumn("line_no", LakeType.INT64),
         LakeColumn("description", LakeType.STRING),
+        LakeColumn("description_folded", LakeType.STRING),
     )
     tables[MEMBERS] = (
         LakeColumn("segment_no", LakeType.STRING),

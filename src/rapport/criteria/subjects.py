@@ -48,9 +48,10 @@ campaign_entries = t.table_of(t.CampaignEntry)
 target_groups = t.table_of(t.CampaignTargetGroup)
 
 
-def computed(field: Field, expression: Column) -> Field:
-    """`field` whose SQL is `expression` (a correlated subquery) instead of a column."""
-    return replace(field, expression=expression)
+def computed(field: Field, expression: Column, folded: Column | None = None) -> Field:
+    """`field` whose SQL is `expression` (a correlated subquery) instead of a column, and
+    for a text field `folded` the SQL of its casefolded copy."""
+    return replace(field, expression=expression, folded_expression=folded)
 
 
 def _count(table: Table, *where: ColumnElement[bool], of: Table) -> Column:
@@ -84,7 +85,11 @@ ENTRIES = Subject(
     keyed(
         typed(ValueType.INT, "entry_no", "entry no."),
         computed(code("contact_no", "contact no."), _of_entry_contact("no")),
-        computed(text("contact_name", "contact name"), _of_entry_contact("name")),
+        computed(
+            text("contact_name", "contact name"),
+            _of_entry_contact("name"),
+            _of_entry_contact("name_folded"),
+        ),
         code("contact_company_no", "contact company no."),
         *INTERACTION_FIELDS.values(),
         text("description", "description"),

@@ -24,9 +24,9 @@ SERIAL_KEYS = ((TABLES["contacts"], "id"), (TABLES["attachments"], "no"))
 
 def insert_rows(session: Session, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
     """One executemany of `rows` into `table_name` (nothing when there are no rows);
-    contacts with the casefolded copies of their text fields."""
-    if table_name == "contacts":
-        rows = [row | t.folded(row) for row in rows]
+    each row with the casefolded copies of its text fields (schema.FOLDS)."""
+    if table_name in t.FOLDS:
+        rows = [row | t.folded(row, table_name) for row in rows]
     if rows:
         session.execute(insert(TABLES[table_name]), list(rows))
 

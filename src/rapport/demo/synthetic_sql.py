@@ -30,12 +30,15 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 from rapport.demo.bulk import TABLES
+from rapport.demo.setup_data import INTERACTION_TEMPLATES
+from rapport.storage.folding import folded_case
 
 PRIME = 2_147_483_647  # 2**31 - 1: products of two residues stay within 64 bits
 BUCKETS = 10_000
 
 contacts = TABLES["contacts"]
 templates = TABLES["interaction_templates"]
+_DESCRIPTIONS = [str(row["description"]) for row in INTERACTION_TEMPLATES]
 
 
 def zipf_weights(count: int, exponent: float = 1.0) -> list[float]:
@@ -195,6 +198,9 @@ def _entry_columns(
         "interaction_language_code": contacts.c.language,
         "subject": templates.c.description.label("subject"),
         "canceled": canceled,
+        # the casefolded copies, over the demo templates' few descriptions
+        "description_folded": folded_case(templates.c.description, _DESCRIPTIONS),
+        "subject_folded": folded_case(templates.c.description, _DESCRIPTIONS),
     }
 
 

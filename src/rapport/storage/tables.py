@@ -20,6 +20,7 @@ from rapport.storage import schema
 # The names other modules import from here, defined with the tables.
 from rapport.storage.schema import CODE as CODE
 from rapport.storage.schema import FOLDED as FOLDED
+from rapport.storage.schema import FOLDS as FOLDS
 from rapport.storage.schema import NAMING as NAMING
 from rapport.storage.schema import SHORT_CODE as SHORT_CODE
 from rapport.storage.schema import TEXT as TEXT
@@ -265,13 +266,19 @@ class Contact(Base):
     name_folded: Mapped[str]
     company_name_folded: Mapped[str]
     city_folded: Mapped[str]
+    county_folded: Mapped[str]
+    email_folded: Mapped[str]
+    phone_folded: Mapped[str]
+    mobile_folded: Mapped[str]
+    job_title_folded: Mapped[str]
 
 
-@event.listens_for(Contact, "before_insert")
-@event.listens_for(Contact, "before_update")
-def _fold(_mapper: Any, _connection: Any, contact: Contact) -> None:
-    for name, copy in FOLDED.items():
-        setattr(contact, copy, fold(getattr(contact, name)))
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fold(_mapper: Any, _connection: Any, row: Any) -> None:
+    """A row's casefolded copies (schema.FOLDS) follow its text fields."""
+    for name, copy in FOLDS.get(row.__table__.name, {}).items():
+        setattr(row, copy, fold(getattr(row, name)))
 
 
 class ContactOptOut(Base):

@@ -39,6 +39,7 @@ from rapport.storage.tables import (
     Opportunity,
     SegmentLine,
     Task,
+    folded,
     table_of,
 )
 
@@ -218,7 +219,12 @@ def _move_persons(session: Session, keep: Contact, other: Contact) -> int:
         session,
         update(contacts)
         .where(contacts.c.company_id == other.id, contacts.c.id != other.id)
-        .values(company_id=keep.id, company_no=keep.no, company_name=keep.name),
+        .values(
+            company_id=keep.id,
+            company_no=keep.no,
+            company_name=keep.name,
+            **folded({"company_name": keep.name}),
+        ),
     )
 
 

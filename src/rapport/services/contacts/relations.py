@@ -27,7 +27,7 @@ from rapport.services.contacts._fields import Assigned, find_contact, relation_c
 from rapport.services.contacts._relations import PROFILE, RELATION_NAMES, RELATIONS, Relation
 from rapport.services.contacts.profiles import answer_profile, remove_profile_answer
 from rapport.storage.db import Sessions
-from rapport.storage.tables import Contact
+from rapport.storage.tables import Contact, folded
 
 
 def relation_spec(name: str) -> Relation:
@@ -93,7 +93,7 @@ def assign(
         if _link_exists(session, spec, contact.id, code):
             raise Conflict(f"Contact {contact.no} already has {spec.caption} {code}.")
         row = {"contact_id": contact.id, spec.code_column: code, **extras}
-        session.execute(insert(spec.link).values(row))
+        session.execute(insert(spec.link).values(row | folded(row, spec.link.name)))
         defaults = dict.fromkeys(spec.extras, "")
         return Assigned(relation, code, described, defaults | extras)
 

@@ -35,6 +35,7 @@ from rapport.storage.tables import (
     InteractionLogEntry,
     InteractionTemplate,
     LoggedSegment,
+    folded,
     table_of,
 )
 
@@ -231,6 +232,8 @@ def cancel(sessions: Sessions, entry_nos: Sequence[int], *, canceled: bool = Tru
 
 
 def update_entries(session: Session, entry_nos: Sequence[int], **values: Any) -> None:
+    """Set `values` on the entries, a changed text with its casefolded copy."""
+    values |= folded(values, entries.name)
     session.execute(update(entries).where(entries.c.entry_no.in_(entry_nos)).values(**values))
 
 

@@ -37,7 +37,9 @@ from rapport.services.segments.engine import get_header, new_header, refuse_if_r
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
+from rapport.storage.folding import INLINE, folded_case, refold
 from rapport.storage.tables import (
+    FOLDS,
     Attachment,
     CampaignEntry,
     Delivery,
@@ -45,6 +47,7 @@ from rapport.storage.tables import (
     LoggedSegment,
     SegmentHeader,
     Task,
+    fold,
     table_of,
 )
 
@@ -218,6 +221,7 @@ def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str)
             entry_no=entry_no,
             segment_no=header.no,
             description=header.description,
+            description_folded=fold(header.description),
             creation_date=dt.date.today(),
             user_id=user,
             canceled=False,
@@ -314,11 +318,29 @@ def insert_entries(
         "logged_segment_entry_no": literal(entry_no),
         "delivery_status": status if deliver else literal(""),
     }
+    copies = _folded_texts(session, header)
+    values |= copies
     query = select(*(v.label(k) for k, v in values.items())).select_from(
         line_joins(with_template=deliver)
     )
     query = query.where(*logged_lines(header.id))
-    return execute_counted(session, insert(entries).from_select(list(values), query))
+    count = execute_counted(session, insert(entries).from_select(list(values), query))
+    if len(copies) < len(FOLDS[entries.name]):  # too many texts to fold inline
+        refold(session, entries, entries.c.logged_segment_entry_no == entry_no)
+    return count
+
+
+def _folded_texts(session: Session, header: SegmentHeader) -> dict[str, Any]:
+    """Each entry's casefolded copy of a text copied from its line (description,
+    subject): a CASE over the line texts when they are few (a segment's lines mostly
+    share them), else nothing (the copies are then rewritten after the insert)."""
+    copies: dict[str, Any] = {}
+    for name, copy in FOLDS[entries.name].items():
+        texts = select(lines.c[name]).where(*logged_lines(header.id)).distinct()
+        found = session.scalars(texts.limit(INLINE + 1)).all()
+        if len(found) <= INLINE:
+            copies[copy] = folded_case(lines.c[name], found)
+    return copies
 
 
 def queue_deliveries(session: Session, entry_no: int) -> int:

@@ -6,7 +6,8 @@ each person finds its company's id and name in the same statement that inserts i
 its company's row in the file or, resolved into the staging table first, from the
 contacts already there; a company's company no. is
 its own no. and its `company_id` its own id (reference §1.10). A contact's search name,
-left blank, is its name in upper case, as Business Central fills it. Into an empty
+left blank, is its name in upper case, as Business Central fills it (upper-cased in Python
+while staged, `NAME_UPPER`: SQLite's upper() knows ASCII only). Into an empty
 `contacts` table (a first load), the secondary indexes are built after the insert.
 """
 
@@ -38,9 +39,10 @@ from sqlalchemy.orm import Session
 from rapport.services.transfer._checks import key_match
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import is_postgresql
-from rapport.storage.tables import FOLDED, Contact, table_of
+from rapport.storage.tables import FOLDS, Contact, table_of
 
 contacts = table_of(Contact)
+NAME_UPPER = "name_upper"  # the staged name upper-cased, a contact's default search name
 
 
 def write(session: Session, spec: TableSpec, staging: Table, *, update: bool) -> tuple[int, int]:
@@ -84,8 +86,9 @@ def _values(spec: TableSpec, staging: Table) -> dict[str, ColumnElement[Any]]:
         )
         if "name" in staging.c:
             given = staging.c.search_name if "search_name" in staging.c else literal("")
-            values["search_name"] = case((given == "", func.upper(staging.c.name)), else_=given)
-        values |= {copy: staging.c[copy] for copy in FOLDED.values() if copy in staging.c}
+            values["search_name"] = case((given == "", staging.c[NAME_UPPER]), else_=given)
+    copies = FOLDS.get(spec.table.name, {}).values()
+    values |= {copy: staging.c[copy] for copy in copies if copy in staging.c}
     return values
 
 

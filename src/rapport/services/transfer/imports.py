@@ -31,10 +31,11 @@ from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer._checks import BadRow
 from rapport.services.transfer._values import BadChunk, ConvertMany
+from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, records
 from rapport.services.transfer.tables import FileColumn, TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql
-from rapport.storage.tables import FOLDED, fold
+from rapport.storage.tables import FOLDS, fold
 
 STAGING = "import_staging"
 
@@ -67,11 +68,16 @@ class Layout:
     indexes: list[int]
     width: int
     folds: list[int] = field(default_factory=list)  # staged columns with a casefolded copy
+    copies: dict[str, str] = field(default_factory=dict)  # a column → its copy (FOLDS)
+    upper: int | None = None  # a contact's name, whose upper-cased text is its search name
 
     @property
     def staged(self) -> list[str]:
-        """The staging columns filled from the file: its columns, then the copies."""
-        return [c.name for c in self.columns] + [FOLDED[self.columns[i].name] for i in self.folds]
+        """The staging columns filled from the file: its columns, the copies, and the name
+        upper-cased."""
+        copies = [self.copies[self.columns[i].name] for i in self.folds]
+        upper = [] if self.upper is None else [NAME_UPPER]
+        return [c.name for c in self.columns] + copies + upper
 
 
 def import_table(
@@ -154,8 +160,11 @@ def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
     ]
     if problems:
         raise BadFile(name, problems)
+    layout.copies = FOLDS.get(spec.name, {})
+    layout.folds = [i for i, column in enumerate(layout.columns) if column.name in layout.copies]
     if spec.name == "contacts":
-        layout.folds = [i for i, column in enumerate(layout.columns) if column.name in FOLDED]
+        names = [i for i, column in enumerate(layout.columns) if column.name == "name"]
+        layout.upper = names[0] if names else None
     return layout
 
 
@@ -164,7 +173,9 @@ def _staging_table(spec: TableSpec, layout: Layout) -> Table:
     staged: list[Column[Any]] = [Column("line", Integer, primary_key=True, autoincrement=False)]
     for column in columns:
         staged.append(Column(column.name, column.sql_type()))
-    staged += [Column(FOLDED[columns[i].name], String) for i in layout.folds]
+    staged += [Column(layout.copies[columns[i].name], String) for i in layout.folds]
+    if layout.upper is not None:
+        staged.append(Column(NAME_UPPER, String))
     if spec.by_contact:
         staged.append(Column("contact_id", Integer))
     if spec.name == "contacts" and any(column.name == "company_no" for column in columns):
@@ -261,6 +272,8 @@ def _convert(
         v if process is None else process(v) for v, process in zip(values, after, strict=True)
     ]
     values += [[fold(v) for v in values[i]] for i in layout.folds]
+    if layout.upper is not None:  # BC's Search Name: the name upper-cased, alike on both engines
+        values.append([(v or "").upper() for v in values[layout.upper]])
     return list(zip(lines, *values, strict=True))
 
 

@@ -195,8 +195,9 @@ def _file_column(table: Table, column: Column[Any]) -> FileColumn:
 
 
 def _spec(table: Table, *refs: tuple[tuple[str, ...], Table, tuple[str, ...]]) -> TableSpec:
-    # a contact's id and company id are its own, its casefolded copies follow its fields
-    hidden = {"id", "company_id", *t.FOLDED.values()} if table.name == "contacts" else set()
+    # a contact's id and company id are its own; a row's casefolded copies follow its fields
+    hidden = {"id", "company_id"} if table.name == "contacts" else set()
+    hidden |= set(t.FOLDS.get(table.name, {}).values())
     columns = tuple(_file_column(table, c) for c in table.columns if c.name not in hidden)
     key = (
         ("no",)
