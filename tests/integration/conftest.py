@@ -11,6 +11,15 @@ import pytest
 from rapport.storage.db import Sessions
 from tests.integration.lake_world import demo_lake
 from tests.integration.mailbox import serve
+from tests.integration.segment_world import build_world
+
+
+@pytest.fixture
+def world(sessions):
+    """The segment engine's small world (segment_world.py) in the test's database."""
+    with sessions.begin() as session:
+        build_world(session)
+    return sessions
 
 
 @pytest.fixture

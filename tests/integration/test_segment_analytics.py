@@ -15,13 +15,6 @@ from rapport.storage.db import open_database
 from tests.integration.segment_world import build_world
 
 
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
-
-
 def segment(sessions, criteria):
     no = header.create_segment(sessions, description="Stats", user="ADMIN").no
     actions.add_contacts(sessions, no, criteria=criteria, user="ADMIN", preview=False)

@@ -11,14 +11,6 @@ from rapport.errors import Invalid, NotFound
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import AddOptions, add_contacts
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 def new_segment(sessions, **values):

@@ -16,16 +16,8 @@ from rapport.services.segments.actions import add_contacts
 from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.settings import Settings
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
 
 contacts = t.Contact.__table__
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 def dynamic_segment(sessions, *criteria: str) -> str:

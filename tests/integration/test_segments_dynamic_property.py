@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
@@ -26,7 +25,6 @@ from rapport.services.segments import header as segments
 from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
 from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
 
 CRITERIA = [
     "country = BE",
@@ -160,13 +158,6 @@ def members(sessions, no: str) -> dict[int, tuple[Any, ...]]:
     found = {row[0]: (row[1], tuple(row[2:])) for row in rows}
     assert len(found) == len(rows), "a contact is on the segment twice"
     return found
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 @settings(

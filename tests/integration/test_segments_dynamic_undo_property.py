@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
@@ -23,7 +22,6 @@ from rapport.services.segments import history as segment_history
 from rapport.services.segments.actions import add_contacts, reduce
 from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
 
 CONTACTS = ["ACME", "BETA", "P1", "P2", "P3", "P6"]
 
@@ -83,13 +81,6 @@ def act(sessions, no: str, kind: str, contact: str) -> None:
             flip_country(sessions, contact)
     except RapportError:
         event("refused")
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 @settings(

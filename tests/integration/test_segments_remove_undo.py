@@ -22,14 +22,6 @@ from rapport.services.segments.manual import (
     remove_contacts_by_hand,
 )
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from rapport.storage import tables as t
 from tests.integration.segment_world import build_world
 
 
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
-
-
 def new(sessions):
     return segments.create_segment(sessions, description="S", user="ADMIN").no
 

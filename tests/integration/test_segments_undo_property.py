@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
@@ -30,7 +29,6 @@ from rapport.services.segments.actions import AddOptions, add_contacts, reduce, 
 from rapport.services.segments.line_edits import set_line
 from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.storage import tables as t
-from tests.integration.segment_world import build_world
 
 CRITERIA = [
     "country = BE",
@@ -157,13 +155,6 @@ def act(sessions, no, step, state: Snapshot) -> bool:
     except RapportError:
         return False
     return True
-
-
-@pytest.fixture
-def world(sessions):
-    with sessions.begin() as session:
-        build_world(session)
-    return sessions
 
 
 @settings(
