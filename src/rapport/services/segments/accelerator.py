@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from pyroaring import BitMap
 from sqlalchemy import func, select, text, true
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from rapport.criteria import fields as registry
 from rapport.criteria.tree import And, Expr, Not, Or, SegmentMember
 from rapport.criteria.value import Criteria
 from rapport.services.segments._accel_eval import Evaluator, Unsupported
-from rapport.services.segments._accel_state import Index
+from rapport.services.segments._accel_state import Index, as_bitmap
 from rapport.storage import changes
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.segment_lines import segment_lines
@@ -188,18 +189,33 @@ class Accelerator:
         cached = self.segments.get(segment_id)
         if cached is not None and cached.token == token:
             return cached
-        found = Lines(token, BitMap())
-        for contact_id in session.scalars(
-            select(segment_lines.c.contact_id).where(
-                segment_lines.c.segment_id == segment_id, segment_lines.c.removed_action.is_(None)
-            )
-        ):
-            if contact_id is None:
-                found.no_contact += 1
-            elif contact_id in found.contacts:
-                found.extra[contact_id] = found.extra.get(contact_id, 0) + 1
-            else:
-                found.contacts.add(contact_id)
+        active = (
+            segment_lines.c.segment_id == segment_id,
+            segment_lines.c.removed_action.is_(None),
+        )
+        ids = np.fromiter(
+            session.scalars(
+                select(segment_lines.c.contact_id).where(
+                    *active, segment_lines.c.contact_id.is_not(None)
+                )
+            ),
+            dtype=np.int64,
+        )
+        distinct, counts = np.unique(ids, return_counts=True)
+        repeated = counts > 1
+        found = Lines(
+            token,
+            as_bitmap(distinct),
+            extra=dict(
+                zip(distinct[repeated].tolist(), (counts[repeated] - 1).tolist(), strict=True)
+            ),
+            no_contact=int(
+                session.scalar(
+                    select(func.count()).where(*active, segment_lines.c.contact_id.is_(None))
+                )
+                or 0
+            ),
+        )
         self.segments[segment_id] = found
         return found
 
