@@ -12,7 +12,6 @@ on the contact's company (reference §2.5), which `Relation.on_company` says.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from rapport.criteria.names import UnknownName, suggestion
 from rapport.criteria.operators import Column, ValueType, taken_by
 from rapport.domain.enums import (
     ContactType,
@@ -31,7 +31,7 @@ from rapport.domain.enums import (
     InitiatedBy,
     LinkToTable,
 )
-from rapport.errors import N_, Text
+from rapport.errors import N_
 from rapport.storage import tables as t
 
 __all__ = [
@@ -46,21 +46,6 @@ __all__ = [
     "UnknownName",
     "ValueType",
 ]
-
-
-class UnknownName(LookupError):
-    """A name the registry does not know; the message suggests the nearest one."""
-
-    def __init__(self, message: Text) -> None:
-        super().__init__(str(message))
-        self.text = message
-        self.message = str(message)
-
-
-def suggestion(name: str, known: list[str]) -> Text:
-    """` — did you mean 'x'?` for the nearest known name, or nothing."""
-    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
-    return N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,15 @@ from rapport.criteria.fields import (
     INTERACTION_FIELDS,
     Field,
     Subject,
-    UnknownName,
     ValueType,
     code,
     enum,
     flag,
     keyed,
-    suggestion,
     text,
     typed,
 )
+from rapport.criteria.names import UnknownName, suggestion
 from rapport.criteria.operators import Column
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, InformationFlow, InitiatedBy
 from rapport.errors import N_
