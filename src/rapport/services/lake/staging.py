@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, String, Table, func, select, union
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Index,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from rapport.storage.db import is_postgresql
@@ -87,6 +97,13 @@ def unknown_in(session: Session, tables: list[Table]) -> Unknown:
         return Unknown()
     named = select(nos.c.no).where(missing).order_by(nos.c.no).limit(SAMPLE)
     return Unknown(count, tuple(session.scalars(named)))
+
+
+def is_staged(staged: Table) -> ColumnElement[bool]:
+    """The condition on contacts of having a staged no.: the candidates of an add as a
+    condition, so that the add picks them first through the contacts' index on `no` (as a
+    SELECT joined back, SQLite probed it once per flagged contact: minutes at 1M)."""
+    return contacts.c.no.in_(select(staged.c.no))
 
 
 def staged_ids(staged: Table) -> Any:

@@ -116,7 +116,7 @@ def add_contacts_on_lake(
                     header,
                     criteria=parsed,
                     user=user,
-                    candidates=staging.staged_ids(staged),
+                    candidates=staging.is_staged(staged),
                     options=options,
                 )
                 staging.drop(session, staged)
@@ -128,7 +128,7 @@ def _add_preview(
 ) -> tuple[AddPreview, staging.Unknown]:
     header = get_header(session, segment_no)
     staged = staging.stage(session, staging.nos_in(out))
-    candidates = staging.staged_ids(staged)
+    candidates = staging.is_staged(staged)
     ids, _ = eligible(session, header, candidates=candidates, options=options)
     added, sample = count_and_sample(session, ids)
     preview = AddPreview(
@@ -316,7 +316,7 @@ def refresh_on_lake(
                 session,
                 header,
                 user=user,
-                picked=lambda index: contacts.c.id.in_(staging.staged_ids(staged[index])),
+                picked=lambda index: staging.is_staged(staged[index]),
             )
             unknown = staging.unknown_in(session, staged)
             for table in staged:
