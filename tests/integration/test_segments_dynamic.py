@@ -260,3 +260,21 @@ def test_x4_k5_a_merge_of_contacts_reaches_the_dynamic_segments_that_read_their_
     assert on(world, static) == ["P6"]
     dynamic.refresh(world, reader, user="U")
     assert on(world, reader) == ["P6"]
+
+
+def test_x4_s5_a_line_given_another_contact_reaches_the_dynamic_segments_that_read_it(world):
+    """A line's contact changed by hand (S5) changes the segment's members: a dynamic
+    segment reading that segment follows on its next refresh."""
+    from rapport.services.segments.line_edits import set_line
+
+    static = segments.create_segment(world, description="Static", user="U").no
+    add_contact(world, static, contact_no="P3", user="U")
+    reader = dynamic_segment(world, f"segment({static})")
+    dynamic.refresh(world, reader, user="U")
+    assert on(world, reader) == ["P3"]
+    [line] = segments.get_lines(world, static)
+    set_line(world, static, line.line_no, values=[("contact_no", "P6")], user="U")
+    assert on(world, static) == ["P6"]
+    result = dynamic.refresh(world, reader, user="U")
+    assert (result.added, result.removed) == (1, 1)
+    assert on(world, reader) == ["P6"]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Invalid, NotFound
+from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
 from rapport.services.segments._lines import contacts, insert_lines, lines, sync_campaign_targets
 from rapport.services.segments._propagation import get_header
@@ -215,3 +216,4 @@ def _change_line_contact(
         line_no=line.line_no,
     )
     session.flush()
+    lines_changed(session, header)  # segments that read this one re-evaluate it (X4)
