@@ -31,34 +31,50 @@ POINTS = {20: 2, 30: 8, 50: 5, 60: 1}
 ANSWERS = {"C1": (30, 50), "C2": (20, 60), "C3": (20, 50), "C4": ()}
 
 
+def add_rated_questionnaire(
+    session,
+    code: str,
+    lines,
+    *,
+    rated: int,
+    points: dict[int, int],
+    from_code: str | None = None,
+    classified: bool = False,
+) -> None:
+    """A companies' questionnaire with `lines` (line no., type, text, from, to) whose line
+    `rated` is rated from the answer lines of `from_code` (default: its own) with `points`;
+    `classified` marks the rated line for automatic classification."""
+    session.add(t.ProfileQuestionnaire(code=code, contact_type="company"))
+    session.flush()
+    for line_no, kind, text, low, high in lines:
+        session.add(
+            t.ProfileQuestionnaireLine(
+                profile_questionnaire_code=code,
+                line_no=line_no,
+                type=kind,
+                description=text,
+                from_value=low,
+                to_value=high,
+                auto_contact_classification=classified and line_no == rated,
+            )
+        )
+    session.flush()
+    for line_no, value in points.items():
+        session.add(
+            t.Rating(
+                profile_questionnaire_code=code,
+                profile_question_line_no=rated,
+                rating_profile_questionnaire_code=from_code or code,
+                rating_profile_question_line_no=line_no,
+                points=Decimal(value),
+            )
+        )
+
+
 @pytest.fixture
 def world(sessions):
     with sessions.begin() as session:
-        session.add(t.ProfileQuestionnaire(code="VALUE", contact_type="company"))
-        session.flush()
-        for line_no, kind, text, low, high in LINES:
-            session.add(
-                t.ProfileQuestionnaireLine(
-                    profile_questionnaire_code="VALUE",
-                    line_no=line_no,
-                    type=kind,
-                    description=text,
-                    from_value=low,
-                    to_value=high,
-                    auto_contact_classification=line_no == 70,
-                )
-            )
-        session.flush()
-        for line_no, points in POINTS.items():
-            session.add(
-                t.Rating(
-                    profile_questionnaire_code="VALUE",
-                    profile_question_line_no=70,
-                    rating_profile_questionnaire_code="VALUE",
-                    rating_profile_question_line_no=line_no,
-                    points=Decimal(points),
-                )
-            )
+        add_rated_questionnaire(session, "VALUE", LINES, rated=70, points=POINTS, classified=True)
         for no, answers in ANSWERS.items():
             company = make_company(session, no, f"Company {no}")
             for line_no in answers:
@@ -178,30 +194,9 @@ PRIORITY_POINTS = {100: 10, 90: 4, 50: 1}  # A, B, Weekly
 
 def add_priority(sessions) -> None:
     with sessions.begin() as session:
-        session.add(t.ProfileQuestionnaire(code="ACCOUNT", contact_type="company"))
-        session.flush()
-        for line_no, kind, text, low, high in PRIORITY:
-            session.add(
-                t.ProfileQuestionnaireLine(
-                    profile_questionnaire_code="ACCOUNT",
-                    line_no=line_no,
-                    type=kind,
-                    description=text,
-                    from_value=low,
-                    to_value=high,
-                )
-            )
-        session.flush()
-        for line_no, points in PRIORITY_POINTS.items():
-            session.add(
-                t.Rating(
-                    profile_questionnaire_code="ACCOUNT",
-                    profile_question_line_no=10,
-                    rating_profile_questionnaire_code="VALUE",
-                    rating_profile_question_line_no=line_no,
-                    points=Decimal(points),
-                )
-            )
+        add_rated_questionnaire(
+            session, "ACCOUNT", PRIORITY, rated=10, points=PRIORITY_POINTS, from_code="VALUE"
+        )
 
 
 def priorities(sessions) -> dict[str, int]:
