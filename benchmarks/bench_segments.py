@@ -41,7 +41,8 @@ through the SQLAlchemy ORM) is sampled on N contacts or lines and extrapolated.
 
 `--record FILE` writes each operation's ratio to its hand-written statement; `--check FILE`
 fails when a ratio grew past 1.5 × the recorded one (the regression guard,
-tests/test_benchmark_guard.py).
+tests/test_benchmark_guard.py); an operation over that line is measured again, twice at
+most, and its lowest ratio kept, so that only a lasting slowdown fails the check.
 """
 
 from __future__ import annotations
@@ -70,8 +71,10 @@ from rapport.storage.db import Sessions, open_database
 
 USER = "jim"
 HALF = 500_000
-# The guard fails when a ratio to the hand-written statement grows past this factor.
+# The guard fails when a ratio to the hand-written statement grows past this factor
+# on each of 1 + RETRIES measurements.
 GROWTH = 1.5
+RETRIES = 2
 
 # The add: two relations (one on the company), a BC filter, and the default exclusion.
 ADD_CRITERIA = (
@@ -729,9 +732,22 @@ def summary(op: str, measured: dict, bc: dict[str, Any] | None) -> dict[str, Any
     }
 
 
-def bench(url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+def grown(row: dict[str, Any], recorded: dict) -> list[str]:
+    """The ratios of this operation that grew past GROWTH × the ones recorded for it."""
+    before = recorded.get(row["op"], {})
+    return [
+        f"{row['op']}: {key} {row[key]:.2f} > {GROWTH} × {before[key]:.2f}"
+        for key in ("ratio", "net_ratio")
+        if before.get(key) is not None and row[key] is not None and row[key] > GROWTH * before[key]
+    ]
+
+
+def bench(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[str, Any]]:
     """Prepare the segments, then time each operation beside the hand-written statement
-    (and BC's algorithm unless --sample 0)."""
+    (and BC's algorithm unless --sample 0). Under --check, an operation whose ratio is over
+    the line is measured again, at most RETRIES times, and its lowest ratio kept: a slower
+    operation stays over the line every time, one disturbed by other work on the machine
+    does not."""
     sessions = open_database(url)
     results = []
     try:
@@ -741,6 +757,13 @@ def bench(url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         print(f"prepared segments in {time.perf_counter() - started:.1f} s", flush=True)
         for op in args.ops.split(","):
             measured = timed_runs(sessions, url, op, segments[op], args)
+            for retry in range(RETRIES):
+                if not grown(summary(op, measured, None), recorded):
+                    break
+                print(f"  {op}: over the line, measured again ({retry + 1}/{RETRIES})")
+                again = timed_runs(sessions, url, op, segments[op], args)
+                if summary(op, again, None)["ratio"] < summary(op, measured, None)["ratio"]:
+                    measured = again
             bc = None
             if args.sample:
                 before_run(sessions, op, segments[op], args.contacts)
@@ -755,18 +778,19 @@ def bench(url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
 def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """The whole set on one engine, on its own copy of the database built once."""
     print(f"--- {engine}, {args.contacts:,} contacts", flush=True)
+    recorded = json.loads(args.check.read_text())["ratios"].get(engine, {}) if args.check else {}
     if engine == "postgresql":
         with postgres_server(args.pg_dir) as server:
             url = build_pg(server, args.contacts)
             try:
-                return bench(url, args)
+                return bench(url, args, recorded)
             finally:
                 admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
     base = build_base(args.contacts)
     work = DATA / f"work-{os.getpid()}.db"
     shutil.copyfile(base, work)
     try:
-        return bench(f"sqlite:///{work}", args)
+        return bench(f"sqlite:///{work}", args, recorded)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
@@ -775,16 +799,12 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
 def regressions(results: dict[str, list[dict[str, Any]]], recorded: dict) -> list[str]:
     """The operations whose ratio to the hand-written statement grew past 1.5 × the ratio
     recorded (ratios, not times, so that a busy machine does not fail the check)."""
-    grown = []
-    for engine, rows in results.items():
-        for row in rows:
-            for key in ("ratio", "net_ratio"):
-                before = recorded.get(engine, {}).get(row["op"], {}).get(key)
-                if before is not None and row[key] is not None and row[key] > GROWTH * before:
-                    grown.append(
-                        f"{engine} {row['op']}: {key} {row[key]:.2f} > {GROWTH} × {before:.2f}"
-                    )
-    return grown
+    return [
+        f"{engine} {line}"
+        for engine, rows in results.items()
+        for row in rows
+        for line in grown(row, recorded.get(engine, {}))
+    ]
 
 
 def main() -> None:
