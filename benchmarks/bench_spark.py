@@ -1,7 +1,7 @@
 """Benchmark of the criteria engine on Apache Spark over the lake (issue 16, SPEC §9).
 
     .venv/bin/python benchmarks/bench_spark.py [--contacts 100000] [--runs 3]
-        [--master local[2]]
+        [--master local[2]] [--pg-dir DIR] [--lake DIR [--no-round-trip]] [--all-lines]
 
 Builds `benchmarks/data/contacts-<N>.db` once with `rapport demo --contacts N` (gitignored,
 shared with bench_segments.py), copies it to a working file, exports the lake
@@ -14,27 +14,40 @@ shared with bench_segments.py), copies it to a working file, exports the lake
                contact nos. and the insert of the lines (numbering and defaults) in SQLite
   database add the same add on the database, on the same file, beside it
 
-Times are medians of `--runs` (the segment is emptied between runs, untimed). Peak memory:
-the Python driver's (ru_maxrss) and the Spark JVM's (driver and executors share one JVM in
-local mode: VmHWM of its process). The 10M target (≤ 5 s after start-up on `local[2]`) is
-run with `--contacts 10000000` on a machine with the disk for it; docs/spark.md has the
-figures and the 100M estimate.
+  all lines    with `--all-lines`: the round trip and the database add of every synthetic
+               contact (`no matches 'SC*'`): the insert of an N-line segment
+
+With `--pg-dir DIR`, the database is PostgreSQL instead: the database `contacts_<N>` of the
+cluster kept in DIR (built once by `rapport demo`, as bench_segments.py does), used in
+place, not cloned (at 10M a clone is another 19 GB); the segments the run creates are
+deleted at the end. With `--lake DIR`, an existing lake is read instead of exporting one
+(e.g. one made by replicate_lake.py); `--no-round-trip` then times the Spark job alone,
+for a lake whose contacts the database does not have.
+
+Times are medians of `--runs` (the segment is emptied between runs, untimed); beside each
+Spark job's wall time, the CPU time its JVM used (driver and executors share one JVM in
+local mode), the steadier figure on a shared machine. Peak memory: the Python driver's
+(ru_maxrss) and the Spark JVM's (VmHWM of its process). The 10M target (≤ 5 s after
+start-up on `local[2]`) is run with `--contacts 10000000` on a machine with the disk for it;
+docs/spark.md has the figures and the 100M estimate.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import resource
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from _bench import build_base
-from sqlalchemy import delete, select
+from _bench import build_base, build_pg, postgres_server
+from sqlalchemy import delete, func, select
 
 from rapport.criteria.value import Criteria
 from rapport.services.lake import jobs
@@ -51,6 +64,7 @@ ADD_CRITERIA = (
     "industry_group in (RETAIL, WHOLESALE, MANUFACT) and mailing_group = NEWSLETTER"
     " and post_code matches '1000..4999'"
 )
+EVERY_SYNTHETIC = "no matches 'SC*'"
 
 
 def timed(action: Callable[[], object], runs: int, reset: Callable[[], None]) -> float:
@@ -78,12 +92,59 @@ def emptied(sessions: Sessions, segment_no: str) -> Callable[[], None]:
     return reset
 
 
-def jvm_peak_mb(session: object) -> float:
-    pid = session._jvm.java.lang.ProcessHandle.current().pid()  # type: ignore[attr-defined]
+def tidied(sessions: Sessions, reset: Callable[[], None]) -> Callable[[], None]:
+    """`reset`, then on PostgreSQL the dead line versions vacuumed and the statistics
+    refreshed, so that every run starts from the same table (as bench_segments.py does)."""
+
+    def both() -> None:
+        reset()
+        engine = sessions.kw["bind"]
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM ANALYZE segment_lines")
+
+    return both
+
+
+def jvm_pid(session: object) -> int:
+    return int(session._jvm.java.lang.ProcessHandle.current().pid())  # type: ignore[attr-defined]
+
+
+def jvm_peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def jvm_cpu_seconds(pid: int) -> float:
+    """User and system CPU time the JVM has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def database(args: argparse.Namespace) -> Iterator[Sessions]:
+    """The database of the run: a copy of the SQLite file, or with `--pg-dir` the
+    PostgreSQL database built once, used in place (the run's segments deleted at the end)."""
+    if args.pg_dir is None:
+        with tempfile.TemporaryDirectory(prefix="rapport-bench-spark-") as work:
+            db = Path(work) / "work.db"
+            shutil.copyfile(build_base(args.contacts), db)
+            yield open_database(f"sqlite:///{db}")
+        return
+    with postgres_server(args.pg_dir) as server:
+        sessions = open_database(build_pg(server, args.contacts, clone=False))
+        headers = t.SegmentHeader.__table__
+        with sessions.begin() as session:
+            last = session.scalar(select(func.max(headers.c.id))) or 0
+        try:
+            yield sessions
+        finally:
+            with sessions.begin() as session:  # their lines and criteria lines cascade
+                gone = session.execute(delete(headers).where(headers.c.id > last)).rowcount
+            sessions.kw["bind"].dispose()
+            print(f"deleted the {gone} segments of the run", flush=True)
 
 
 def main() -> None:
@@ -91,30 +152,38 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--pg-dir", type=Path, help="PostgreSQL: the cluster kept here")
+    parser.add_argument("--lake", type=Path, help="read this lake instead of exporting one")
+    parser.add_argument(
+        "--round-trip",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the round trip into the database and its own add (default: yes)",
+    )
+    parser.add_argument("--all-lines", action="store_true", help="also add every contact")
     args = parser.parse_args()
-    base = build_base(args.contacts)
-    with tempfile.TemporaryDirectory(prefix="rapport-bench-spark-") as work:
-        db = Path(work) / "work.db"
-        shutil.copyfile(base, db)
-        sessions = open_database(f"sqlite:///{db}")
-        lake = Path(work) / "lake"
-        began = time.perf_counter()
-        export_lake(sessions, folder=lake)
-        exported = time.perf_counter() - began
-        export_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"N = {args.contacts:,}; lake export {exported:.1f} s, peak {export_peak:.0f} MB")
-        run(sessions, lake, args)
+    with database(args) as sessions, tempfile.TemporaryDirectory(prefix="rapport-lake-") as work:
+        lake = args.lake
+        if lake is None:
+            lake = Path(work) / "lake"
+            began = time.perf_counter()
+            export_lake(sessions, folder=lake)
+            exported = time.perf_counter() - began
+            export_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"N = {args.contacts:,}; lake export {exported:.1f} s, peak {export_peak:.0f} MB")
+        run(sessions, lake, Path(work) / "selected", args)
 
 
-def run(sessions: Sessions, lake: Path, args: argparse.Namespace) -> None:
-    started = spark.start(args.master, partitions=8)
-    print(f"start-up ({args.master}): {started.seconds:.1f} s", flush=True)
-    tree = Criteria.parse(ADD_CRITERIA).tree
-    out = lake.parent / "selected"
+def spark_figures(
+    session: object, pid: int, lake: Path, out: Path, criteria: str, runs: int
+) -> tuple[float, float, int]:
+    """The Spark job of an add of `criteria` (after a first, untimed one): median wall and
+    JVM CPU seconds, and the contacts it wrote."""
+    tree = Criteria.parse(criteria).tree
 
-    def spark_job() -> None:
+    def job() -> None:
         jobs.add_nos(
-            started.session,
+            session,  # type: ignore[arg-type]
             lake,
             tree,
             today=dt.date.today(),
@@ -123,30 +192,56 @@ def run(sessions: Sessions, lake: Path, args: argparse.Namespace) -> None:
             out=out,
         )
 
-    spark_job()  # the first job also compiles the JVM's code paths: reported apart
+    job()  # the first job also compiles the JVM's code paths: reported apart
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu, began = jvm_cpu_seconds(pid), time.perf_counter()
+        job()
+        walls.append(time.perf_counter() - began)
+        cpus.append(jvm_cpu_seconds(pid) - cpu)
+    written = session.read.parquet(str(out)).count()  # type: ignore[attr-defined]
+    return statistics.median(walls), statistics.median(cpus), written
+
+
+def run(sessions: Sessions, lake: Path, out: Path, args: argparse.Namespace) -> None:
+    started = spark.start(args.master, partitions=8)
+    pid = jvm_pid(started.session)
+    print(f"start-up ({args.master}): {started.seconds:.1f} s", flush=True)
+    wall, cpu, written = spark_figures(started.session, pid, lake, out, ADD_CRITERIA, args.runs)
+    print(f"spark add (job only)      {wall:6.2f} s, JVM CPU {cpu:6.2f} s  ({written:,} contacts)")
+    if args.round_trip:
+        engine = sessions.kw["bind"].dialect.name
+        round_trip(sessions, lake, args, ADD_CRITERIA, engine)
+        if args.all_lines:
+            round_trip(sessions, lake, args, EVERY_SYNTHETIC, engine)
+    python_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: Python {python_peak:.0f} MB, Spark JVM {jvm_peak_mb(pid):.0f} MB")
+    started.session.stop()
+
+
+def round_trip(
+    sessions: Sessions, lake: Path, args: argparse.Namespace, criteria: str, engine: str
+) -> None:
+    """The add of `criteria` on Spark into an empty segment (job, staging, insert of the
+    lines), beside the same add on the database."""
     on_spark = create_segment(sessions, description="on Spark", user=USER).no
     in_db = create_segment(sessions, description="in the database", user=USER).no
-    job = timed(spark_job, args.runs, lambda: None)
     trip = timed(
         lambda: add_contacts_on_lake(
-            sessions, on_spark, criteria=ADD_CRITERIA, lake=lake, master=args.master, user=USER
+            sessions, on_spark, criteria=criteria, lake=lake, master=args.master, user=USER
         ),
         args.runs,
-        emptied(sessions, on_spark),
+        tidied(sessions, emptied(sessions, on_spark)),
     )
     database = timed(
-        lambda: add_contacts(sessions, in_db, criteria=ADD_CRITERIA, user=USER),
+        lambda: add_contacts(sessions, in_db, criteria=criteria, user=USER),
         args.runs,
-        emptied(sessions, in_db),
+        tidied(sessions, emptied(sessions, in_db)),
     )
-    added = add_contacts(sessions, in_db, criteria=ADD_CRITERIA, user=USER).added
-    print(f"spark add (job only)      {job:6.2f} s   ({added:,} contacts)")
-    print(f"round trip (Spark+SQLite) {trip:6.2f} s   {trip / database:5.2f} x the database add")
-    print(f"database add (SQLite)     {database:6.2f} s")
-    python_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    jvm_peak = jvm_peak_mb(started.session)
-    print(f"peak memory: Python {python_peak:.0f} MB, Spark JVM {jvm_peak:.0f} MB")
-    started.session.stop()
+    added = add_contacts(sessions, in_db, criteria=criteria, user=USER).added
+    print(f"{criteria}: {added:,} lines")
+    print(f"round trip (Spark+{engine}) {trip:6.2f} s   {trip / database:5.2f} x the database add")
+    print(f"database add ({engine})     {database:6.2f} s")
 
 
 if __name__ == "__main__":
