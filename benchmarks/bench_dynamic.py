@@ -1,12 +1,15 @@
 """Benchmark of the refresh of dynamic segments by delta (X4; issue 14, "Performance").
 
     .venv/bin/python benchmarks/bench_dynamic.py [--contacts 1000000] [--runs 3]
-        [--db URL]
+        [--db URL | --pg-dir DIR]
 
 Without `--db`: builds `benchmarks/data/contacts-<N>.db` once with `rapport demo
 --contacts N` (gitignored, shared with bench_segments.py) and works on a copy. With `--db`
 (e.g. a PostgreSQL database loaded with `rapport demo --contacts N`), works there: it
-creates its segments, changes `job_title` of contacts and puts it back at the end.
+creates its segments, changes `job_title` of contacts and puts it back at the end. With
+`--pg-dir DIR`: the database `contacts_<N>` of the PostgreSQL cluster kept in DIR (built
+once by `rapport demo`, as bench_segments.py does, and started for the run), used in place;
+its segments are deleted at the end.
 
 Untimed set-up: two dynamic segments defined by one add each, `no` in a range of the
 synthetic contacts (half of them, and a tenth) and `job_title` not BENCH-OUT, refreshed
@@ -27,8 +30,8 @@ import statistics
 import time
 from pathlib import Path
 
-from _bench import DATA, build_base
-from sqlalchemy import case, literal, select, update
+from _bench import DATA, build_base, build_pg, postgres_server
+from sqlalchemy import case, delete, func, literal, select, update
 
 from rapport.services.segments import dynamic
 from rapport.services.segments.actions import add_contacts
@@ -85,16 +88,45 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", default="")
+    parser.add_argument("--pg-dir", type=Path, help="PostgreSQL: the cluster kept here")
     args = parser.parse_args()
-    url = args.db or f"sqlite:///{work_copy(args.contacts)}"
-    sessions = open_database(url)
+    if args.pg_dir is None:
+        bench(open_database(args.db or f"sqlite:///{work_copy(args.contacts)}"), args.runs)
+        return
+    with postgres_server(args.pg_dir) as server:
+        sessions = open_database(build_pg(server, args.contacts, clone=False))
+        headers = t.SegmentHeader.__table__
+        with sessions.begin() as session:
+            last = session.scalar(select(func.max(headers.c.id))) or 0
+        try:
+            bench(sessions, args.runs)
+        finally:
+            with sessions.begin() as session:
+                session.execute(delete(headers).where(headers.c.id > last))
+            sessions.kw["bind"].dispose()
+
+
+def bench(sessions: Sessions, runs: int) -> None:
+    """The two segments' first refresh, then the timed refreshes per delta size; the
+    contacts' job titles are put back at the end."""
+    try:
+        deltas(sessions, runs)
+    finally:
+        with sessions.begin() as session:
+            contacts = t.Contact.__table__
+            session.execute(
+                update(contacts).where(contacts.c.job_title == OUT).values(job_title="")
+            )
+
+
+def deltas(sessions: Sessions, runs: int) -> None:
     ids = synthetic_ids(sessions)
     total = len(ids)
     segments = {
         "half": dynamic_segment(sessions, "Benchmark dynamic half", total // 2),
         "tenth": dynamic_segment(sessions, "Benchmark dynamic tenth", total // 10),
     }
-    print(f"{total:,} contacts; {url.split('://')[0]}", flush=True)
+    print(f"{total:,} contacts; {sessions.kw['bind'].dialect.name}", flush=True)
     for size, no in segments.items():
         seconds, _, added, _ = timed_refresh(sessions, no)
         lines = dynamic.refresh(sessions, no, user=USER).no_of_lines
@@ -109,7 +141,7 @@ def main() -> None:
             # Untimed: catch up with the changes made for the other segment, so that each
             # timed refresh reads exactly the `count` contacts changed just before it.
             dynamic.refresh(sessions, no, user=USER)
-            for _ in range(args.runs):
+            for _ in range(runs):
                 change(sessions, rng.sample(ids, count))
                 seconds, used, added, removed = timed_refresh(sessions, no)
                 times.append(seconds)
@@ -124,9 +156,6 @@ def main() -> None:
                 f"{'≤ %.0f ms' % (target * 1000) if target else ''} |",
                 flush=True,
             )
-    with sessions.begin() as session:
-        contacts = t.Contact.__table__
-        session.execute(update(contacts).where(contacts.c.job_title == OUT).values(job_title=""))
 
 
 if __name__ == "__main__":

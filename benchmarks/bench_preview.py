@@ -2,6 +2,7 @@
 issue 15 item 2, issue 13 item 5).
 
     .venv/bin/python benchmarks/bench_preview.py [--contacts 1000000] [--lines 500000] [--runs 10]
+        [--pg-dir DIR]
 
 Copies `benchmarks/data/contacts-<N>.db` (built once by `rapport demo`, as bench_web.py
 does) to a work file, puts the first `--lines` synthetic contacts on a segment and the
@@ -20,6 +21,11 @@ the process's resident set), then times, in this process, median of `--runs`:
 beside, in the same run and on the same state, the SQL services (the previews without the
 accelerator, one run each: they take seconds) and a hand-written SQL count of the add's
 selection. Every accelerated answer is checked equal to the SQL services' answer.
+
+With `--pg-dir DIR` it runs on PostgreSQL: the database `contacts_<N>` of the cluster kept in
+DIR (built once by `rapport demo`, as bench_segments.py does), used in place, not cloned;
+at the end its segments are deleted and the edited contacts' countries put back. There
+the database works in its own processes: the CPU column is the client's share only.
 """
 
 from __future__ import annotations
@@ -37,8 +43,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _bench import build_pg, postgres_server
 from bench_web import DATA, build_base
-from sqlalchemy import text, update
+from sqlalchemy import delete, func, select, text, update
 
 from rapport.services.segments import actions, analytics
 from rapport.services.segments.accelerator import Accelerator
@@ -61,7 +68,7 @@ WHERE c.post_code >= '1000' AND c.post_code <= '4999'
               WHERE m.contact_id = c.id AND m.mailing_group_code = 'NEWSLETTER')
   AND EXISTS (SELECT 1 FROM contact_industry_groups g WHERE g.contact_id = c.company_id
               AND g.industry_group_code IN ('RETAIL', 'WHOLESALE', 'MANUFACT'))
-  AND c.excluded = 0 AND c.privacy_blocked = 0
+  AND NOT c.excluded AND NOT c.privacy_blocked
   AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
                   AND l.contact_id = c.id AND l.removed_action IS NULL)
 """
@@ -208,31 +215,63 @@ def profile(sessions: Sessions, nos: list[str], accelerator: Accelerator) -> Non
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
 
 
+def measure(sessions: Sessions, args: argparse.Namespace, lines: int) -> None:
+    nos = setup(sessions, lines)
+    accelerator, memory = build(sessions)
+    sys.stdout.write(f"preview accelerator at {args.contacts:,} contacts, segment of {lines:,}:\n")
+    for name, value in memory.items():
+        sys.stdout.write(f"  {name:<24} {value:8.1f}\n")
+    if args.profile:
+        profile(sessions, nos, accelerator)
+    keystrokes(sessions, nos, accelerator, args.runs)
+    chart_figures(sessions, nos, accelerator, args.runs)
+    accelerator.close()
+
+
+def in_place(sessions: Sessions, args: argparse.Namespace, lines: int) -> None:
+    """`measure` on the built database itself, which is left as it was: the segments it
+    creates are deleted and the countries `edit` changes put back, also on error."""
+    contacts, headers = t.Contact.__table__, t.SegmentHeader.__table__
+    edited = {i for r in range(2 * args.runs + 2) for i in range(1000 + r, 1_000_000, 9_973)}
+    with sessions.begin() as session:
+        last = session.scalar(select(func.max(headers.c.id))) or 0
+        countries = session.execute(
+            select(contacts.c.id, contacts.c.country).where(contacts.c.id.in_(edited))
+        ).all()
+    try:
+        measure(sessions, args, lines)
+    finally:
+        with sessions.begin() as session:
+            session.execute(delete(headers).where(headers.c.id > last))
+            for country in {row.country for row in countries}:
+                ids = [row.id for row in countries if row.country == country]
+                session.execute(
+                    update(contacts).where(contacts.c.id.in_(ids)).values(country=country)
+                )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=0, help="default: half of --contacts")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--profile", action="store_true", help="profile the keystrokes")
+    parser.add_argument("--pg-dir", type=Path, help="PostgreSQL: the cluster kept here")
     args = parser.parse_args()
     lines = args.lines or args.contacts // 2
+    if args.pg_dir is not None:
+        with postgres_server(args.pg_dir) as server:
+            sessions = open_database(build_pg(server, args.contacts, clone=False))
+            try:
+                in_place(sessions, args, lines)
+            finally:
+                sessions.kw["bind"].dispose()
+        return 0
     base = build_base(args.contacts)
     with tempfile.TemporaryDirectory(dir=DATA) as folder:
         work = Path(folder) / "preview.db"
         shutil.copyfile(base, work)
-        sessions = open_database(f"sqlite:///{work}")
-        nos = setup(sessions, lines)
-        accelerator, memory = build(sessions)
-        sys.stdout.write(
-            f"preview accelerator at {args.contacts:,} contacts, segment of {lines:,}:\n"
-        )
-        for name, value in memory.items():
-            sys.stdout.write(f"  {name:<24} {value:8.1f}\n")
-        if args.profile:
-            profile(sessions, nos, accelerator)
-        keystrokes(sessions, nos, accelerator, args.runs)
-        chart_figures(sessions, nos, accelerator, args.runs)
-        accelerator.close()
+        measure(open_database(f"sqlite:///{work}"), args, lines)
     return 0
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_segments.py [--engine sqlite,postgresql]
         [--contacts 1000000] [--runs 5] [--sample 10000 | --sample 0] [--no-cli]
-        [--ops add,preview,reduce,refine,undo_add,undo_remove] [--pg-dir DIR]
+        [--ops add,preview,reduce,refine,undo_add,undo_remove] [--pg-dir DIR [--in-place]]
         [--json-out FILE] [--record benchmarks/ratios.json | --check benchmarks/ratios.json]
 
 One command runs the set on both engines (`--engine` takes one or both).
@@ -16,6 +16,8 @@ settings) in a temporary directory, or in `--pg-dir` to keep the cluster between
 builds the database `contacts_<N>` once with `rapport demo`, clones it for the run
 (`CREATE DATABASE … TEMPLATE`), and stops the server (and removes a temporary cluster) at
 the end, also on error. Between runs the work table is vacuumed and analyzed (untimed).
+`--in-place` works on `contacts_<N>` itself instead of a clone (a clone of the 10M database
+is another 19 GB of disk) and deletes the segments it created at the end.
 
 Either way it prepares four segments with the services (untimed), then times six
 operations (the "500k" segments hold min(500,000, N/2) contacts):
@@ -781,7 +783,9 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     recorded = json.loads(args.check.read_text())["ratios"].get(engine, {}) if args.check else {}
     if engine == "postgresql":
         with postgres_server(args.pg_dir) as server:
-            url = build_pg(server, args.contacts)
+            url = build_pg(server, args.contacts, clone=not args.in_place)
+            if args.in_place:
+                return in_place(url, args, recorded)
             try:
                 return bench(url, args, recorded)
             finally:
@@ -794,6 +798,26 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
+
+
+def in_place(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[str, Any]]:
+    """The set on the built database itself (`--in-place`, no clone): the segments it
+    creates (their lines and criteria lines cascade) are deleted at the end, also on error,
+    and the table it adds dropped, so the database is left as built."""
+    headers = t.SegmentHeader.__table__
+    sessions = open_database(url)
+    try:
+        with sessions.begin() as session:
+            last = session.scalar(select(func.max(headers.c.id))) or 0
+        try:
+            return bench(url, args, recorded)
+        finally:
+            with sessions.begin() as session:
+                session.execute(headers.delete().where(headers.c.id > last))
+                session.execute(text("DROP TABLE IF EXISTS bench_bc_segment_history"))
+            tidy(sessions)
+    finally:
+        sessions.kw["bind"].dispose()
 
 
 def regressions(results: dict[str, list[dict[str, Any]]], recorded: dict) -> list[str]:
@@ -822,6 +846,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=10_000, help="0: no BC estimate")
     parser.add_argument("--ops", default=",".join(TARGETS))
     parser.add_argument("--pg-dir", type=Path, help="keep the PostgreSQL cluster here")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="PostgreSQL: work on the built database itself, not a clone (disk at 10M)",
+    )
     parser.add_argument(
         "--cli",
         action=argparse.BooleanOptionalAction,
