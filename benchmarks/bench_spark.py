@@ -162,6 +162,10 @@ def main() -> None:
     )
     parser.add_argument("--all-lines", action="store_true", help="also add every contact")
     args = parser.parse_args()
+    if args.lake is not None and not args.round_trip:  # the Spark job alone: no database
+        with tempfile.TemporaryDirectory(prefix="rapport-lake-") as work:
+            run(None, args.lake, Path(work) / "selected", args)
+        return
     with database(args) as sessions, tempfile.TemporaryDirectory(prefix="rapport-lake-") as work:
         lake = args.lake
         if lake is None:
@@ -203,13 +207,13 @@ def spark_figures(
     return statistics.median(walls), statistics.median(cpus), written
 
 
-def run(sessions: Sessions, lake: Path, out: Path, args: argparse.Namespace) -> None:
+def run(sessions: Sessions | None, lake: Path, out: Path, args: argparse.Namespace) -> None:
     started = spark.start(args.master, partitions=8)
     pid = jvm_pid(started.session)
     print(f"start-up ({args.master}): {started.seconds:.1f} s", flush=True)
     wall, cpu, written = spark_figures(started.session, pid, lake, out, ADD_CRITERIA, args.runs)
     print(f"spark add (job only)      {wall:6.2f} s, JVM CPU {cpu:6.2f} s  ({written:,} contacts)")
-    if args.round_trip:
+    if sessions is not None:
         engine = sessions.kw["bind"].dialect.name
         round_trip(sessions, lake, args, ADD_CRITERIA, engine)
         if args.all_lines:
