@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments import header as segments
@@ -62,6 +62,21 @@ def test_s3_add_contacts_by_criteria_orders_and_numbers_lines(world):
     # P5 is not.
     assert [line.contact_no for line in lines] == ["P6", "ACME", "P1", "P2", "P5"]
     assert [line.line_no for line in lines] == [10000, 20000, 30000, 40000, 50000]
+
+
+def test_s11_numbering_continues_past_32_bit_line_numbers(world):
+    """S11, X10: line numbers step by 10,000, so a segment of 214,749 lines or more has
+    numbers past 2**31; an add to it numbers on from its highest one (a dynamic segment's
+    refresh of a 500,000-line segment on PostgreSQL failed with "integer out of range")."""
+    no = new_segment(world)
+    add_contacts(world, no, criteria="no = ACME", user="ADMIN")
+    top = 5_000_000_000
+    with world.begin() as session:
+        session.execute(update(t.SegmentLine).values(line_no=top))
+    result = add_contacts(world, no, criteria="country = BE", user="ADMIN")
+    assert result.added == 4
+    numbers = [line.line_no for line in segments.get_lines(world, no)]
+    assert numbers == [top, top + 10000, top + 20000, top + 30000, top + 40000]
 
 
 def test_s3_no_duplicates_unless_allow_existing(world):

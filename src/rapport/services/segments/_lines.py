@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     and_,
@@ -306,11 +307,13 @@ def insert_lines(
     query, defaults = eligible(
         session, header, candidates=candidates, options=options, overrides=overrides
     )
+    # Line numbers are 64-bit (BigInteger): past 214,748 lines they exceed 2**31, which a
+    # plain integer bind would be cast to on PostgreSQL.
     if line_no is None:
-        base = next_line_base(session, header.id)
+        base = literal(next_line_base(session, header.id), BigInteger)
         number: Any = base + LINE_STEP * func.row_number().over(order_by=line_order())
     else:
-        number = literal(line_no)
+        number = literal(line_no, BigInteger)
     values = [literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()]
     if isinstance(candidates, ColumnElement):
         # Pick the contacts first, then number and default only those: otherwise the planner
