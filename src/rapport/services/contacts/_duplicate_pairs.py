@@ -26,15 +26,16 @@ Pairs = tuple[Any, Any]
 def _blocks(keys: Any) -> tuple[Any, Any, Any, Any]:
     """Each contact's block (-1: no key, or one held by one or too many contacts), the
     contacts ordered by block, and where each block starts in that order and its size."""
-    held = np.flatnonzero(keys >= 0)
-    order = held[np.argsort(keys[held], kind="stable")]
+    order = np.argsort(keys, kind="stable")[np.count_nonzero(keys < 0) :].astype(np.int32)
     ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else held
-    sizes = np.diff(np.r_[starts, len(order)])
+    new = np.ones(len(order), dtype=np.bool_)
+    new[1:] = ordered[1:] != ordered[:-1]
+    del ordered
+    starts = np.flatnonzero(new)
+    sizes = np.diff(starts, append=len(order))
     useful = (sizes >= 2) & (sizes <= rules.MAX_BLOCK)
     block = np.full(len(keys), -1, dtype=np.int32)
-    numbers = np.where(useful, np.arange(len(starts), dtype=np.int32), -1)
-    block[order] = np.repeat(numbers, sizes)
+    block[order] = np.repeat(np.where(useful, np.arange(len(starts), dtype=np.int32), -1), sizes)
     return block, order, starts[useful], sizes[useful]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
+from rapport.storage.db import scan_cache
 from rapport.storage.tables import Contact, table_of
 
 CHUNK = 5_000
@@ -172,13 +173,13 @@ def _emails(session: Session, ids: Ints, hashes: Ints) -> tuple[Ints, Any]:
     """`Numbered.email_key` and `Numbered.email_same`: the holders of a hash held twice
     read again and grouped by the address itself."""
     key, same = np.full(len(ids), -1, dtype=np.int64), np.zeros(len(ids), dtype=np.int32)
-    held = np.flatnonzero(hashes)
-    order = held[np.argsort(hashes[held], kind="stable")]
+    order = np.argsort(hashes, kind="stable")
     ordered = hashes[order]
     twice = np.zeros(len(order), dtype=np.bool_)
     twice[1:] = ordered[1:] == ordered[:-1]
     twice[:-1] |= twice[1:]
-    candidates = order[twice]
+    candidates = order[twice & (ordered != 0)]
+    del order, ordered
     seq = dict(zip(ids[candidates].tolist(), candidates.tolist(), strict=True))
     keys, addresses = _Numbers(), _Numbers()
     contacts = table_of(Contact)
@@ -197,28 +198,36 @@ def _emails(session: Session, ids: Ints, hashes: Ints) -> tuple[Ints, Any]:
     return key, same
 
 
-def _key(kind: Any, initial: Any, value: Any) -> Any:
-    """A blocking key as one integer (numbers or numpy columns of them)."""
-    return (kind << (VALUE_BITS + INITIAL_BITS)) | (initial << VALUE_BITS) | value
-
-
 def keys(numbered: Numbered) -> Iterator[Any]:
     """Each contact's key of every kind of `rules.blocking_keys` (-1: none), one column a
     kind; of one kind, two contacts hold the same key exactly when the strings match."""
     c = numbered.columns
-    kind, initial = c["type"].astype(np.int64), c["initial"].astype(np.int64)
     # The e-mail keys come numbered with their type (`_emails`); then "v:", "n:", "p:" (with
     # the name's initial), "a:" (with the name's initial) and "s:", as `rules.blocking_keys`.
-    by_value = ((c["vat_no"], 0), (c["words"], 0), (c["phone"], initial), (c["place"], initial))
+    typed = c["type"].astype(np.int64) << (VALUE_BITS + INITIAL_BITS)
     yield numbered.email_key
-    for value, first in (*by_value, (c["start"], 0)):
-        yield np.where(value > 0, _key(kind, first, value.astype(np.int64)), -1)
+    for name in ("vat_no", "words"):
+        yield _keyed(c[name], typed)
+    typed |= c["initial"].astype(np.int64) << VALUE_BITS
+    for name in ("phone", "place"):
+        yield _keyed(c[name], typed)
+    typed = c["type"].astype(np.int64) << (VALUE_BITS + INITIAL_BITS)
+    yield _keyed(c["start"], typed)
+
+
+def _keyed(values: Any, prefix: Any) -> Ints:
+    """The keys of these numbered values with this prefix (type, initial); -1 without."""
+    key: Ints = values.astype(np.int64)
+    key |= prefix
+    key[values == 0] = -1
+    return key
 
 
 def numbered(session: Session) -> Numbered:
     """Every contact's values as compared and the parts of its keys, numbered."""
     normalised = _Normalised()
-    columns = _read(session, normalised)
+    with scan_cache(session):
+        columns = _read(session, normalised)
     normalised.forget()
     email_key, email_same = _emails(session, columns["ids"], columns.pop("email"))
     return Numbered(columns, normalised.names, normalised.addresses, email_key, email_same)
