@@ -78,6 +78,7 @@ def _all(kinds: Iterable[Any]) -> Iterator[Pairs]:
     earlier: list[Any] = []
     for keys in kinds:
         block, order, starts, sizes = _blocks(keys)
+        del keys
         for pairs in _of_blocks(order, starts, sizes):
             yield _unshared(pairs, earlier)
         earlier.append(block)

@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
-from rapport.storage.db import scan_cache
 from rapport.storage.tables import Contact, table_of
 
 CHUNK = 5_000
@@ -122,7 +121,7 @@ class _Normalised:
 
     def row(self, row: Any) -> tuple[int, ...]:
         """A contact's integers, in the order of `COLUMNS`."""
-        kind, name, email, phone, vat_no, address, post_code = (value or "" for value in row[1:])
+        _, kind, name, email, phone, vat_no, address, post_code = row  # none is null
         initial = kind[:1]
         # What of a key's value is compared: the key less its "t|k:" prefix (`_keys`).
         limit = KEY_LENGTH - len(initial) - 3
@@ -200,19 +199,21 @@ def _emails(session: Session, ids: Ints, hashes: Ints) -> tuple[Ints, Any]:
 
 def keys(numbered: Numbered) -> Iterator[Any]:
     """Each contact's key of every kind of `rules.blocking_keys` (-1: none), one column a
-    kind; of one kind, two contacts hold the same key exactly when the strings match."""
+    kind; of one kind, two contacts hold the same key exactly when the strings match. Read
+    once: the parts of the keys leave `numbered` as they are used."""
     c = numbered.columns
-    # The e-mail keys come numbered with their type (`_emails`); then "v:", "n:", "p:" (with
-    # the name's initial), "a:" (with the name's initial) and "s:", as `rules.blocking_keys`.
-    typed = c["type"].astype(np.int64) << (VALUE_BITS + INITIAL_BITS)
+    # The e-mail keys come numbered with their type (`_emails`); then "v:", "n:", "s:", and
+    # with the name's initial "p:" and "a:", as `rules.blocking_keys`. The parts of the keys
+    # are dropped once used; what the scoring reads stays.
+    typed = c.pop("type").astype(np.int64) << (VALUE_BITS + INITIAL_BITS)
     yield numbered.email_key
-    for name in ("vat_no", "words"):
-        yield _keyed(c[name], typed)
-    typed |= c["initial"].astype(np.int64) << VALUE_BITS
-    for name in ("phone", "place"):
-        yield _keyed(c[name], typed)
-    typed = c["type"].astype(np.int64) << (VALUE_BITS + INITIAL_BITS)
-    yield _keyed(c["start"], typed)
+    numbered.email_key = np.empty(0, dtype=np.int64)
+    yield _keyed(c["vat_no"], typed)
+    yield _keyed(c.pop("words"), typed)
+    yield _keyed(c.pop("start"), typed)
+    typed |= c.pop("initial").astype(np.int64) << VALUE_BITS
+    yield _keyed(c["phone"], typed)
+    yield _keyed(c.pop("place"), typed)
 
 
 def _keyed(values: Any, prefix: Any) -> Ints:
@@ -226,8 +227,7 @@ def _keyed(values: Any, prefix: Any) -> Ints:
 def numbered(session: Session) -> Numbered:
     """Every contact's values as compared and the parts of its keys, numbered."""
     normalised = _Normalised()
-    with scan_cache(session):
-        columns = _read(session, normalised)
+    columns = _read(session, normalised)
     normalised.forget()
     email_key, email_same = _emails(session, columns["ids"], columns.pop("email"))
     return Numbered(columns, normalised.names, normalised.addresses, email_key, email_same)

@@ -23,13 +23,13 @@ from rapport.domain import duplicates as rules
 from rapport.errors import Invalid
 from rapport.services.contacts._duplicate_pairs import pairs as pairs_of
 from rapport.services.contacts._duplicate_values import Numbered, keys, numbered
-from rapport.storage.db import Sessions, reading
+from rapport.storage.db import Sessions, reading, small_page_cache
 from rapport.storage.tables import Contact, MarketingSetup, table_of
 
 CHUNK = 5_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuplicatePair:
     """Two contacts that are likely one: the score and the values that matched."""
 
@@ -72,20 +72,25 @@ def _scored(
     c = values.columns
     ids = c["ids"]
     compared, found = 0, list[tuple[int, int, int, tuple[str, ...]]]()
+    known: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of reasons held once
     for ones, others in pairs_of(keys(values)):
         swap = ids[ones] > ids[others]
         one, other = np.where(swap, others, ones), np.where(swap, ones, others)
         names = _similar(values.names, c["name"][one], c["name"][other])
-        addresses = _similar(values.addresses, c["address"][one], c["address"][other])
         same = np.column_stack(
             [
                 (column[one] > 0) & (column[one] == column[other])
                 for column in (values.email_same, c["phone"], c["vat_no"])
             ]
         )
+        # Addresses only where they can still make the minimum score (`rules.reachable`).
+        rows = np.flatnonzero(rules.reachable(names, same, settings, floor))
+        addresses = np.zeros(len(one), dtype=np.float64)
+        places = c["address"]
+        addresses[rows] = _similar(values.addresses, places[one[rows]], places[other[rows]])
         compared += len(one)
         found.extend(
-            (points, int(ids[one[row]]), int(ids[other[row]]), reasons)
+            (points, int(ids[one[row]]), int(ids[other[row]]), known.setdefault(reasons, reasons))
             for row, points, reasons in rules.rated(names, addresses, same, settings, floor)
         )
     return compared, found
@@ -105,17 +110,26 @@ def _similar(values: list[str], left: Any, right: Any) -> Any:
 def _named(
     session: Session, found: list[tuple[int, int, int, tuple[str, ...]]]
 ) -> list[DuplicatePair]:
+    """The pairs found with the numbers and names of their contacts, each contact read
+    once; held in lists by position (no record a contact) until the pairs are made."""
     contacts = table_of(Contact)
-    ids = sorted({contact_id for _, first, second, _ in found for contact_id in (first, second)})
-    names: dict[int, tuple[str, str, str]] = {}
+    firsts = np.fromiter((pair[1] for pair in found), dtype=np.int64, count=len(found))
+    seconds = np.fromiter((pair[2] for pair in found), dtype=np.int64, count=len(found))
+    ids = np.unique(np.concatenate([firsts, seconds]))
+    nos, names, types = [""] * len(ids), [""] * len(ids), [""] * len(ids)
+    kinds: dict[str, str] = {}
     for start in range(0, len(ids), CHUNK):
         query = select(contacts.c.id, contacts.c.no, contacts.c.name, contacts.c.type).where(
-            contacts.c.id.in_(ids[start : start + CHUNK])
+            contacts.c.id.in_(ids[start : start + CHUNK].tolist())
         )
-        names.update((row[0], (row[1], row[2], row[3])) for row in session.execute(query))
+        for contact_id, no, name, kind in session.execute(query):
+            at = int(np.searchsorted(ids, contact_id))
+            nos[at], names[at], types[at] = no, name, kinds.setdefault(kind, kind)
+    ones = np.searchsorted(ids, firsts).tolist()
+    others = np.searchsorted(ids, seconds).tolist()
     return [
-        DuplicatePair(points, *names[first][:2], *names[second][:2], names[first][2], reasons)
-        for points, first, second, reasons in found
+        DuplicatePair(points, nos[one], names[one], nos[other], names[other], types[one], reasons)
+        for (points, _, _, reasons), one, other in zip(found, ones, others, strict=True)
     ]
 
 
@@ -124,7 +138,7 @@ def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> Dupl
     marketing setup's), best first, each with the values that matched."""
     if min_score is not None and not 0 <= min_score <= 100:
         raise Invalid("must be between 0 and 100", field="min_score")
-    with reading(sessions) as session:
+    with reading(sessions) as session, small_page_cache(session):
         settings = weights(session)
         floor = settings.min_score if min_score is None else min_score
         compared, found = _scored(numbered(session), settings, floor)
