@@ -12,7 +12,7 @@ from rapport.domain import duplicates as rules
 from rapport.services.contacts._duplicate_values import _emails
 from rapport.services.contacts.duplicates import find_duplicates
 from rapport.storage import tables as t
-from rapport.storage.db import reading
+from rapport.storage.db import SMALL_CACHE_KIB, reading, small_page_cache
 
 PHONE = "+99 8765 4321"  # a number no demo contact has
 
@@ -68,3 +68,22 @@ def test_k5_e_mail_addresses_whose_hashes_meet_are_told_apart_by_the_address(ses
     assert same[m3] not in (same[m1], 0)
     assert lone_key.tolist() == [-1, -1, -1, -1]
     assert lone_same.tolist() == [0, 0, 0, 0]
+
+
+def test_k5_the_search_reads_through_a_small_page_cache_then_gives_the_connection_its_own(
+    sqlite_sessions,
+):
+    with reading(sqlite_sessions) as session:
+        connection = session.connection()
+
+        def cache_size() -> int:
+            return int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+        before = cache_size()
+        with small_page_cache(session):
+            assert cache_size() == -SMALL_CACHE_KIB
+        assert cache_size() == before == -64000
+    # The search itself leaves the pooled connection's cache as it found it.
+    find_duplicates(sqlite_sessions)
+    with reading(sqlite_sessions) as session:
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == -64000
