@@ -34,7 +34,7 @@ COMPARED = ("type", "name", "email", "phone", "vat_no", "address", "post_code")
 # The integer columns of a contact, in the order `_Normalised.row` gives them.
 COLUMNS = (
     ("ids", np.int64),
-    ("type", np.int8),
+    ("type", np.int16),
     ("initial", np.int8),
     ("name", np.int32),
     ("words", np.int32),
@@ -123,7 +123,7 @@ class _Normalised:
         """A contact's integers, in the order of `COLUMNS`."""
         _, kind, name, email, phone, vat_no, address, post_code = row  # none is null
         initial = kind[:1]
-        # What of a key's value is compared: the key less its "t|k:" prefix (`_keys`).
+        # What of a key's value is compared: the key less its "t|k:" prefix (`keys`).
         limit = KEY_LENGTH - len(initial) - 3
         name, name_no, words, first = self.name(name, limit)
         address, address_no = self.address(address, post_code)
