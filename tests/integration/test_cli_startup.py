@@ -12,7 +12,9 @@ import subprocess
 import sys
 
 import pytest
+import typer
 
+from rapport.cli.main import build
 from rapport.storage.db import open_database
 from tests.factories import make_company
 
@@ -37,6 +39,9 @@ CRITERIA = ("lark", "rapport.criteria")
 # reads the Core tables of `storage.schema`), and pydantic (Typer's conversion of a
 # parameter, built only for a value that needs it).
 ORM = ("sqlalchemy.orm", "rapport.storage.tables", "pydantic")
+# What `--help` does without: the standard modules a command imports when it writes JSON
+# (json), reads a rapport.toml (tomllib) or reports an internal error (tempfile).
+HELP_ONLY_LACKS = ("json", "tomllib", "tempfile")
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| (\s*)(\S+)$")
 
 
@@ -57,6 +62,38 @@ def test_x10_help_imports_no_database_criteria_or_heavy_library():
     modules = imported_modules("--help")
     assert "rapport.cli.main" in modules  # the report is read right
     assert loaded(modules, ("sqlalchemy", "rapport.services", *CRITERIA, *HEAVY, *ORM)) == set()
+    assert loaded(modules, HELP_ONLY_LACKS) == set()
+
+
+def test_x10_the_guard_sees_json_when_a_command_writes_it(sqlite_url):
+    """The standard modules `--help` does without are imported where they are used."""
+    modules = imported_modules("--db", sqlite_url, "--json", "segment", "list")
+    assert "json" in modules
+
+
+def outcome(app: typer.Typer, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple:
+    """What `app` does with `argv` in-process: its output, and the message of the usage
+    error it raises (if any)."""
+    try:
+        app(args=argv, prog_name="rapport", standalone_mode=False)
+        message = None
+    except typer.TyperException as exc:
+        message = (type(exc).__name__, exc.format_message())
+    return capsys.readouterr(), message
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["--json", "--help"], ["--help", "contacts"], [], ["contact", "show"], ["--db"]],
+    ids=["help", "json-help", "help-before-command", "no-arguments", "unknown", "no-value"],
+)
+def test_x10_the_root_without_a_sub_command_shows_what_the_whole_command_line_does(argv, capsys):
+    """A command line that runs no sub-command builds each group as its outline (SPEC §9:
+    start-up): its help, and its usage errors with their suggestions, are the whole
+    command line's, word for word."""
+    whole = outcome(build(), argv, capsys)
+    assert outcome(build(outlines=True), argv, capsys) == whole
+    assert whole[0].out or whole[1]  # each case shows something
 
 
 def test_x10_help_of_a_sub_command_imports_no_database():

@@ -7,15 +7,17 @@ statuses are listed in `rapport --help`.
 
 Each sub-command's module is imported when it is the one run (`SUB_COMMANDS`): Typer builds
 the whole tree of commands, with every parameter, on each start, so `rapport contacts show`
-builds the contacts commands only (SPEC §9: start-up). `app`, the whole command line, is
-built on first use (`rapport --help`, the reference in docs/cli.md, the tests).
+builds the contacts commands only (SPEC §9: start-up). A command line that runs no
+sub-command (`rapport --help`, a usage error) builds each group as its outline, without its
+commands: the root's help shows a group's name and help only, and converting the 92
+commands' parameters was a third of `rapport --help`. `app`, the whole command line, is
+built on first use (the reference in docs/cli.md, the tests).
 """
 
 from __future__ import annotations
 
+import copy
 import sys
-import tempfile
-import traceback
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import import_module
@@ -88,8 +90,9 @@ def root(
 
 
 @cache
-def build(names: tuple[str, ...] = tuple(SUB_COMMANDS)) -> typer.Typer:
-    """The root command with the sub-commands `names` (all by default)."""
+def build(names: tuple[str, ...] = tuple(SUB_COMMANDS), *, outlines: bool = False) -> typer.Typer:
+    """The root command with the sub-commands `names` (all by default); with `outlines`,
+    each group without its commands (see the module's docstring)."""
     built = typer.Typer(
         name="rapport",
         help="Rapport: contacts, segments, interactions and campaigns.",
@@ -103,10 +106,19 @@ def build(names: tuple[str, ...] = tuple(SUB_COMMANDS)) -> typer.Typer:
         module, attribute = SUB_COMMANDS[name]
         target = getattr(import_module(f"rapport.cli.{module}"), attribute)
         if isinstance(target, typer.Typer):
-            built.add_typer(target, name=name)
+            built.add_typer(outline(target) if outlines else target, name=name)
         else:
             built.command(name)(target)
     return built
+
+
+def outline(group: typer.Typer) -> typer.Typer:
+    """`group` without its commands: its name, help and options, all the root's help and
+    a usage error show of it."""
+    bare = copy.copy(group)
+    bare.registered_commands = []
+    bare.registered_groups = []
+    return bare
 
 
 def sub_command(argv: Sequence[str]) -> str | None:
@@ -138,7 +150,7 @@ if TYPE_CHECKING:
 
 def _loaded(argv: Iterable[str]) -> typer.Typer:
     name = sub_command(list(argv))
-    return build((name,)) if name else build()
+    return build((name,)) if name else build(outlines=True)
 
 
 # The service fields and parameters that have another name on the command line.
@@ -177,6 +189,9 @@ def error_line(exc: RapportError) -> str:
 
 def report_internal_error() -> str:
     """Write the traceback of the exception being handled to a file; return its path."""
+    import tempfile
+    import traceback
+
     with tempfile.NamedTemporaryFile(
         "w", prefix="rapport-error-", suffix=".log", delete=False, encoding="utf-8"
     ) as file:
