@@ -121,12 +121,13 @@ def main() -> None:
 
 def report(times: dict[str, list[tuple[float, float]]], runs: int) -> None:
     floor = statistics.median(c for _, c in times[FLOOR])
-    print(f"{'command':44} {'elapsed':>8} {'CPU':>8} {'× floor':>8}   (medians of {runs}, s)")
+    width = max(map(len, times))
+    print(f"{'command':{width}} {'elapsed':>8} {'CPU':>8} {'× floor':>8}   (medians of {runs}, s)")
     for name, measured in times.items():
         elapsed = statistics.median(e for e, _ in measured)
         cpu = statistics.median(c for _, c in measured)
         verdict = "" if "floor" in name else ("  ok" if cpu <= TARGET else f"  > {TARGET}")
-        print(f"{name:44} {elapsed:8.3f} {cpu:8.3f} {cpu / floor:8.2f}{verdict}")
+        print(f"{name:{width}} {elapsed:8.3f} {cpu:8.3f} {cpu / floor:8.2f}{verdict}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ that does not need a heavy library must not load it, and a command that only rea
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -132,3 +133,51 @@ def test_x10_a_command_that_writes_still_maps_the_orm(database):
         "sqlalchemy.orm",
         "rapport.storage.tables",
     }
+
+
+def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`rapport ARGS…` as a process through the installed entry point (`main`), with what
+    its collector holds frozen and its threshold as the interpreter exits."""
+    probe = tmp_path / "probe.txt"
+    code = (
+        "import atexit, gc, sys\n"
+        "import os\n"
+        "atexit.register(lambda: open(os.environ['PROBE'], 'w').write("
+        "f'{gc.get_freeze_count()} {gc.get_threshold()[0]}'))\n"
+        "from rapport.cli.main import main\n"
+        "sys.argv[0] = 'rapport'\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, "PROBE": str(probe)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done, probe.read_text().split()
+
+
+def test_x10_the_command_line_freezes_what_it_built_before_it_exits(database, tmp_path):
+    """SPEC §9: the exit does not walk the command's objects again (a quarter of `contacts
+    show`), and young garbage is collected after GC_THRESHOLD new objects."""
+    from rapport.cli.main import GC_THRESHOLD
+
+    done, (frozen, threshold) = run_main(
+        "--db", database, "contacts", "show", "C00001", tmp_path=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Acme" in done.stdout
+    assert int(frozen) > 10_000  # the modules, tables and command tree
+    assert int(threshold) == GC_THRESHOLD
+
+
+def test_x10_a_file_written_by_a_command_is_whole_when_the_process_has_exited(database, tmp_path):
+    """Files are closed by the command, not by the collector at exit: an export to a file
+    holds every row once the process is gone."""
+    out = tmp_path / "contacts.csv"
+    done, _ = run_main("--db", database, "export", "contacts", "-o", str(out), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("C00001,")
