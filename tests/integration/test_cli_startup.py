@@ -15,7 +15,7 @@ import sys
 import pytest
 import typer
 
-from rapport.cli.main import build
+from rapport.cli.main import build, command_line
 from rapport.storage.db import open_database
 from tests.factories import make_company
 
@@ -95,6 +95,39 @@ def test_x10_the_root_without_a_sub_command_shows_what_the_whole_command_line_do
     whole = outcome(build(), argv, capsys)
     assert outcome(build(outlines=True), argv, capsys) == whole
     assert whole[0].out or whole[1]  # each case shows something
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["contacts", "show", "--help"],
+        ["contacts", "show"],
+        ["contacts", "show", "A", "B"],
+        ["segment", "list", "--help"],
+        ["segment", "add", "--help"],
+        ["segment", "add", "1", "--bogus"],
+        ["contacts", "shw"],
+        ["contacts", "--help"],
+        ["--db", "x.db", "segment", "history", "--help"],
+    ],
+)
+def test_x10_a_command_of_a_group_is_built_alone_and_says_what_the_whole_group_does(argv, capsys):
+    """The group of the command run holds that command alone (SPEC §9: start-up): its
+    help and its usage errors are the whole group's, word for word; a name that is no
+    command of the group keeps the whole group (its "did you mean")."""
+    name, following = command_line(argv)
+    assert name is not None
+    whole = outcome(build((name,)), argv, capsys)
+    assert outcome(build((name,), only=following), argv, capsys) == whole
+    assert whole[0].out or whole[1]
+
+
+def test_x10_segment_list_builds_one_command_of_the_segment_group():
+    group = typer.main.get_command(build(("segment",), only="list"))
+    assert isinstance(group, typer.core.TyperGroup)
+    segment = group.commands["segment"]
+    assert isinstance(segment, typer.core.TyperGroup)
+    assert list(segment.commands) == ["list"]
 
 
 def test_x10_help_of_a_sub_command_imports_no_database():
