@@ -16,7 +16,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, select, true, union, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    exists,
+    false,
+    insert,
+    not_,
+    select,
+    true,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
@@ -104,23 +121,31 @@ def refresh_segment(
     known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
-    scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
     member = membership(session, header, found, picked=picked)
+    staged = None
+    if not full:
+        scope = affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
+        staged = stage_scope(session, scope, member)
+        member = contacts.c.id.in_(select(staged.c.id).where(staged.c.member == true()))
     row = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
-    removed = _remove_leaving(session, header, scope, member, action_no=row.action_no)
+    leaving = select(contacts.c.id).where(not_(member))
+    if staged is not None:
+        leaving = select(staged.c.id).where(staged.c.member == false())
+    removed = _remove_leaving(session, header, leaving, action_no=row.action_no)
     excepted = exists().where(
         exceptions.c.segment_id == header.id, exceptions.c.contact_id == contacts.c.id
     )
-    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
     added = insert_lines(
         session,
         header,
-        candidates=and_(*in_scope, member, not_(excepted)),
+        candidates=and_(member, not_(excepted)),
         action_no=row.action_no,
         options=REFRESH_OPTIONS,
     )
+    if staged is not None:
+        staged.drop(session.connection())
     header.refreshed_seq = upto if picked is None else None
     mark_seen(session, header)
     if not (added or removed):
@@ -165,23 +190,34 @@ def _done(
     return RefreshResult(header.no, action_no, added, removed, lines_now, full)
 
 
+def stage_scope(session: Session, scope: Any, member: ColumnElement[bool]) -> Table:
+    """The contacts a refresh by delta evaluates, each with whether the definition holds it
+    now, in a temporary table: the definition is evaluated once, then the removal and the
+    insert read this small table instead of evaluating it again on the wide contact rows."""
+    staged = Table(
+        "refresh_scope",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("member", Boolean, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    staged.drop(connection, checkfirst=True)
+    staged.create(connection)
+    chosen = select(contacts.c.id, member.label("member")).where(contacts.c.id.in_(scope))
+    session.execute(insert(staged).from_select(["id", "member"], chosen))
+    return staged
+
+
 def _remove_leaving(
-    session: Session,
-    header: SegmentHeader,
-    scope: Any,
-    member: ColumnElement[bool],
-    *,
-    action_no: int,
+    session: Session, header: SegmentHeader, leaving: Select[Any], *, action_no: int
 ) -> int:
-    """Mark removed the lines, not added by hand, of contacts in `scope` (None: every
-    contact) that the definition no longer holds; the lines are found from those contacts
-    through the (segment, removed action, contact) index, so a small delta reads few lines
-    however large the segment."""
+    """Mark removed the lines, not added by hand, of the contacts `leaving` selects; the
+    lines are found from those contacts through the (segment, removed action, contact)
+    index, so a small delta reads few lines however large the segment."""
     manual = select(criteria_lines.c.action_no).where(
         criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
     )
-    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
-    leaving = select(contacts.c.id).where(*in_scope, not_(member))
     return execute_counted(
         session,
         update(lines)
