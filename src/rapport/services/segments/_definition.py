@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from rapport.criteria import Criteria, no_contact, render
+from rapport.criteria.fields import relation
 from rapport.criteria.tree import And, Exists, Expr, Not, Or, SegmentMember
 from rapport.criteria.values import RelativeDate
 from rapport.domain.enums import SegmentAction
@@ -66,6 +67,14 @@ class Definition:
             step.options.expand_companies or step.options.related_companies or step.entire_companies
             for step in self.steps
         )
+
+    @property
+    def reads_companies(self) -> bool:
+        """Whether a person's membership reads its company's rows: a relation kept on the
+        company (industry groups, business relations), so a change marked on the company
+        moves its persons. A person's own columns copied from its company are marked on the
+        person when they change."""
+        return any(_on_company(step.criteria.tree) for step in self.steps)
 
     def criteria(self) -> Criteria:
         """The definition as one criteria expression, recorded with a refresh (S7, X3):
@@ -160,6 +169,12 @@ def _walk(tree: Expr) -> Iterator[Expr]:
         yield from _walk(tree.operand)
     elif isinstance(tree, Exists) and tree.condition is not None:
         yield from _walk(tree.condition)
+
+
+def _on_company(tree: Expr) -> bool:
+    return any(
+        isinstance(node, Exists) and relation(node.relation).on_company for node in _walk(tree)
+    )
 
 
 def _segments(tree: Expr) -> Iterator[str]:
