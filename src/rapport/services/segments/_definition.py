@@ -26,7 +26,7 @@ from rapport.domain.enums import SegmentAction
 from rapport.services.segments._lines import (
     companies_of,
     contacts,
-    line_defaults,
+    correspondence_type,
     not_opted_out,
     selection,
 )
@@ -137,7 +137,7 @@ def membership(
     member: ColumnElement[bool] = false()
     consent = [contacts.c.privacy_blocked == false()]
     if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
-        consent.append(not_opted_out(line_defaults(session, header)["correspondence_type"]))
+        consent.append(not_opted_out(correspondence_type(session, header)))
     for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:
             rules = [*consent]
