@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     Sessions = sessionmaker[Session]
 
-SCHEMA_REVISION = "0013"
+SCHEMA_REVISION = "0014"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
