@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +117,8 @@ def config_file(database_url: str | None) -> Path:
 def _read_toml(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
+    import tomllib  # only when there is a file to read (start-up, SPEC §9)
+
     try:
         with path.open("rb") as handle:
             values = tomllib.load(handle)

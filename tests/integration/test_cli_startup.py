@@ -7,12 +7,15 @@ that does not need a heavy library must not load it, and a command that only rea
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 
 import pytest
+import typer
 
+from rapport.cli.main import build, command_line
 from rapport.storage.db import open_database
 from tests.factories import make_company
 
@@ -37,6 +40,9 @@ CRITERIA = ("lark", "rapport.criteria")
 # reads the Core tables of `storage.schema`), and pydantic (Typer's conversion of a
 # parameter, built only for a value that needs it).
 ORM = ("sqlalchemy.orm", "rapport.storage.tables", "pydantic")
+# What `--help` does without: the standard modules a command imports when it writes JSON
+# (json), reads a rapport.toml (tomllib) or reports an internal error (tempfile).
+HELP_ONLY_LACKS = ("json", "tomllib", "tempfile")
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| (\s*)(\S+)$")
 
 
@@ -57,6 +63,71 @@ def test_x10_help_imports_no_database_criteria_or_heavy_library():
     modules = imported_modules("--help")
     assert "rapport.cli.main" in modules  # the report is read right
     assert loaded(modules, ("sqlalchemy", "rapport.services", *CRITERIA, *HEAVY, *ORM)) == set()
+    assert loaded(modules, HELP_ONLY_LACKS) == set()
+
+
+def test_x10_the_guard_sees_json_when_a_command_writes_it(sqlite_url):
+    """The standard modules `--help` does without are imported where they are used."""
+    modules = imported_modules("--db", sqlite_url, "--json", "segment", "list")
+    assert "json" in modules
+
+
+def outcome(app: typer.Typer, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple:
+    """What `app` does with `argv` in-process: its output, and the message of the usage
+    error it raises (if any)."""
+    try:
+        app(args=argv, prog_name="rapport", standalone_mode=False)
+        message = None
+    except typer.TyperException as exc:
+        message = (type(exc).__name__, exc.format_message())
+    return capsys.readouterr(), message
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["--json", "--help"], ["--help", "contacts"], [], ["contact", "show"], ["--db"]],
+    ids=["help", "json-help", "help-before-command", "no-arguments", "unknown", "no-value"],
+)
+def test_x10_the_root_without_a_sub_command_shows_what_the_whole_command_line_does(argv, capsys):
+    """A command line that runs no sub-command builds each group as its outline (SPEC §9:
+    start-up): its help, and its usage errors with their suggestions, are the whole
+    command line's, word for word."""
+    whole = outcome(build(), argv, capsys)
+    assert outcome(build(outlines=True), argv, capsys) == whole
+    assert whole[0].out or whole[1]  # each case shows something
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["contacts", "show", "--help"],
+        ["contacts", "show"],
+        ["contacts", "show", "A", "B"],
+        ["segment", "list", "--help"],
+        ["segment", "add", "--help"],
+        ["segment", "add", "1", "--bogus"],
+        ["contacts", "shw"],
+        ["contacts", "--help"],
+        ["--db", "x.db", "segment", "history", "--help"],
+    ],
+)
+def test_x10_a_command_of_a_group_is_built_alone_and_says_what_the_whole_group_does(argv, capsys):
+    """The group of the command run holds that command alone (SPEC §9: start-up): its
+    help and its usage errors are the whole group's, word for word; a name that is no
+    command of the group keeps the whole group (its "did you mean")."""
+    name, following = command_line(argv)
+    assert name is not None
+    whole = outcome(build((name,)), argv, capsys)
+    assert outcome(build((name,), only=following), argv, capsys) == whole
+    assert whole[0].out or whole[1]
+
+
+def test_x10_segment_list_builds_one_command_of_the_segment_group():
+    group = typer.main.get_command(build(("segment",), only="list"))
+    assert isinstance(group, typer.core.TyperGroup)
+    segment = group.commands["segment"]
+    assert isinstance(segment, typer.core.TyperGroup)
+    assert list(segment.commands) == ["list"]
 
 
 def test_x10_help_of_a_sub_command_imports_no_database():
@@ -95,3 +166,51 @@ def test_x10_a_command_that_writes_still_maps_the_orm(database):
         "sqlalchemy.orm",
         "rapport.storage.tables",
     }
+
+
+def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`rapport ARGS…` as a process through the installed entry point (`main`), with what
+    its collector holds frozen and its threshold as the interpreter exits."""
+    probe = tmp_path / "probe.txt"
+    code = (
+        "import atexit, gc, sys\n"
+        "import os\n"
+        "atexit.register(lambda: open(os.environ['PROBE'], 'w').write("
+        "f'{gc.get_freeze_count()} {gc.get_threshold()[0]}'))\n"
+        "from rapport.cli.main import main\n"
+        "sys.argv[0] = 'rapport'\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, "PROBE": str(probe)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done, probe.read_text().split()
+
+
+def test_x10_the_command_line_freezes_what_it_built_before_it_exits(database, tmp_path):
+    """SPEC §9: the exit does not walk the command's objects again (a quarter of `contacts
+    show`), and young garbage is collected after GC_THRESHOLD new objects."""
+    from rapport.cli.main import GC_THRESHOLD
+
+    done, (frozen, threshold) = run_main(
+        "--db", database, "contacts", "show", "C00001", tmp_path=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Acme" in done.stdout
+    assert int(frozen) > 10_000  # the modules, tables and command tree
+    assert int(threshold) == GC_THRESHOLD
+
+
+def test_x10_a_file_written_by_a_command_is_whole_when_the_process_has_exited(database, tmp_path):
+    """Files are closed by the command, not by the collector at exit: an export to a file
+    holds every row once the process is gone."""
+    out = tmp_path / "contacts.csv"
+    done, _ = run_main("--db", database, "export", "contacts", "-o", str(out), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("C00001,")

@@ -58,6 +58,8 @@ def test_k1_a_new_company_is_numbered_from_the_series_and_is_its_own_company(set
 
 
 def test_k1_codes_are_trimmed_and_upper_cased_and_must_exist(setup):
+    """The VAT registration no. is one of them: a code here as in the import and the
+    criteria (one rule for the field wherever it is written)."""
     made = contacts.add_contact(
         setup,
         fields={
@@ -70,8 +72,10 @@ def test_k1_codes_are_trimmed_and_upper_cased_and_must_exist(setup):
             "organizational_level": "mgt",
             "salutation": "formal",
             "post_code": "1000ab",
+            "vat_no": " be0123.456.789",
         },
     )
+    assert made.vat_no == "BE0123.456.789"
     assert (made.no, made.country, made.language, made.salesperson) == ("C1", "BE", "NLB", "JO")
     assert (made.territory, made.organizational_level, made.salutation) == (
         "NORTH",

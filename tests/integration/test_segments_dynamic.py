@@ -262,6 +262,28 @@ def test_x4_k5_a_merge_of_contacts_reaches_the_dynamic_segments_that_read_their_
     assert on(world, reader) == ["P6"]
 
 
+def test_x4_k5_a_merge_hands_the_others_exceptions_to_the_survivor(world):
+    """A contact removed by hand from a dynamic segment and then merged into another stays
+    out as that survivor: its exception moves, unless the survivor is on the segment (its
+    line stays, as every key both have stays the survivor's); and the line of a contact
+    merged into one removed by hand goes."""
+    from rapport.services.contacts.merge import merge_contacts
+
+    no = dynamic_segment(world, "country = BE and type = person")
+    remove_contact(world, no, contact_no="P6", user="U")
+    remove_contact(world, no, contact_no="P2", user="U")
+    merge_contacts(world, "P3", other_no="P6")
+    merge_contacts(world, "P5", other_no="P2")
+    assert [e.contact_no for e in dynamic.get_exceptions(world, no)] == ["P3"]
+    set_contact(world, "P3", country="BE")
+    dynamic.refresh(world, no, user="U")
+    assert sorted(on(world, no)) == ["P1", "P5"]
+    remove_contact(world, no, contact_no="P5", user="U")
+    merge_contacts(world, "P5", other_no="P1")
+    assert on(world, no) == []
+    assert [e.contact_no for e in dynamic.get_exceptions(world, no)] == ["P3", "P5"]
+
+
 def test_x4_s5_a_line_given_another_contact_reaches_the_dynamic_segments_that_read_it(world):
     """A line's contact changed by hand (S5) changes the segment's members: a dynamic
     segment reading that segment follows on its next refresh."""

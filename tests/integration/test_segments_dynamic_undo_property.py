@@ -56,6 +56,12 @@ def snapshot(sessions, no: str) -> Snapshot:
         return tuple(found)
 
 
+def assert_distinct_line_nos(state: Snapshot) -> None:
+    """S5, S11: the lines on the segment have distinct line numbers (no index enforces it)."""
+    numbers = [dict(line)["line_no"] for line in state[1] if dict(line)["removed_action"] is None]
+    assert len(numbers) == len(set(numbers)), "two lines on the segment share a line no."
+
+
 def flip_country(sessions, contact_no: str) -> None:
     """A change as any write path makes it (the triggers mark the contact)."""
     contacts = t.Contact.__table__
@@ -126,8 +132,10 @@ def test_x4_s8_undo_on_a_dynamic_segment_restores_its_exceptions_and_lines(world
             assert after == exact[target]
             exact = {n: s for n, s in exact.items() if n <= target}
             state = after
+            assert_distinct_line_nos(state)
             continue
         act(world, no, kind, arg)
         state = snapshot(world, no)
+        assert_distinct_line_nos(state)
         exact.setdefault(len(state[2]), state)
         assert exact[len(state[2])] == state, "a change that is not an action moved the segment"

@@ -12,6 +12,9 @@ Two expectations, checked at each undo to action N:
   go; every other column of every line, and the header, stay as they are now (an edit is
   not an action, so it is not undone);
 - when nothing was edited since action N, the state is exactly the one after action N.
+
+After every step the lines on the segment have distinct line numbers (S5, S11: no index
+enforces it, the numbering and undo keep it).
 """
 
 from __future__ import annotations
@@ -194,4 +197,6 @@ def test_s8_x5_undo_restores_every_column_and_the_segment_keeps_working(world, s
                 exact = {}
             else:
                 exact[len(after[2])] = after
+        numbers = active_lines(after)
+        assert len(numbers) == len(set(numbers)), "two lines on the segment share a line no."
         state = after

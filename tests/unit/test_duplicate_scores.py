@@ -4,6 +4,7 @@ on, the same scores and the same reasons, on random values."""
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,18 @@ def test_k5_a_chunk_of_pairs_scores_as_each_pair_alone(pairs, weights, floor):
         if points >= floor:
             expected.append((row, points, reasons))
     assert rules.scores(rules.chunk(pairs), weights, floor) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(contact, contact), min_size=1, max_size=30),
+    weights=weights,
+    floor=st.integers(0, 100),
+)
+def test_k5_a_pair_whose_addresses_are_not_compared_cannot_reach_the_minimum(pairs, weights, floor):
+    chunk = rules.chunk(pairs)
+    same = np.array(chunk.same, dtype=np.bool_).reshape(len(pairs), 3)
+    reachable = rules.reachable(rules.similarity(*chunk.names), same, weights, floor)
+    for row, (one, other) in enumerate(pairs):
+        if not reachable[row]:
+            assert rules.score(one, other, weights)[0] < floor

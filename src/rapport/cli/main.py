@@ -7,21 +7,27 @@ statuses are listed in `rapport --help`.
 
 Each sub-command's module is imported when it is the one run (`SUB_COMMANDS`): Typer builds
 the whole tree of commands, with every parameter, on each start, so `rapport contacts show`
-builds the contacts commands only (SPEC §9: start-up). `app`, the whole command line, is
-built on first use (`rapport --help`, the reference in docs/cli.md, the tests).
+builds the contacts commands only (SPEC §9: start-up). A command line that runs no
+sub-command (`rapport --help`, a usage error) builds each group as its outline, without its
+commands: the root's help shows a group's name and help only, and converting the 92
+commands' parameters was a third of `rapport --help`. Likewise a group's command is the
+only one of the group built when it is the one run (`rapport segment list` built the
+segment group's 29 commands). `app`, the whole command line, is built on first use (the
+reference in docs/cli.md, the tests).
 """
 
 from __future__ import annotations
 
+import copy
+import gc
 import sys
-import tempfile
-import traceback
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.main import get_command_name
 
 from rapport.cli._typer import install
 from rapport.cli.output import error
@@ -88,8 +94,12 @@ def root(
 
 
 @cache
-def build(names: tuple[str, ...] = tuple(SUB_COMMANDS)) -> typer.Typer:
-    """The root command with the sub-commands `names` (all by default)."""
+def build(
+    names: tuple[str, ...] = tuple(SUB_COMMANDS), *, outlines: bool = False, only: str = ""
+) -> typer.Typer:
+    """The root command with the sub-commands `names` (all by default); with `outlines`,
+    each group without its commands, with `only`, each group with its command `only`
+    alone, when it has one by that name (see the module's docstring)."""
     built = typer.Typer(
         name="rapport",
         help="Rapport: contacts, segments, interactions and campaigns.",
@@ -103,15 +113,37 @@ def build(names: tuple[str, ...] = tuple(SUB_COMMANDS)) -> typer.Typer:
         module, attribute = SUB_COMMANDS[name]
         target = getattr(import_module(f"rapport.cli.{module}"), attribute)
         if isinstance(target, typer.Typer):
-            built.add_typer(target, name=name)
+            built.add_typer(outline(target, keep=None if outlines else only), name=name)
         else:
             built.command(name)(target)
     return built
 
 
-def sub_command(argv: Sequence[str]) -> str | None:
+def outline(group: typer.Typer, *, keep: str | None = None) -> typer.Typer:
+    """`group` without its commands (its name, help and options: all the root's help and
+    a usage error show of it), or with its command (or group) `keep` alone; `group`
+    itself when `keep` is "" or names none of its commands."""
+    commands = [c for c in group.registered_commands if keep in {None, _name(c)}]
+    groups = [g for g in group.registered_groups if keep in {None, g.name}]
+    if keep == "" or (keep and not commands and not groups):
+        return group
+    bare = copy.copy(group)
+    bare.registered_commands = [] if keep is None else commands
+    bare.registered_groups = [] if keep is None else groups
+    return bare
+
+
+def _name(command: CommandInfo) -> str | None:
+    """A command's name as Typer gives it (the function's name, dashed, by default)."""
+    if command.name:
+        return command.name
+    return get_command_name(command.callback.__name__) if command.callback else None
+
+
+def command_line(argv: Sequence[str]) -> tuple[str | None, str]:
     """The sub-command `argv` runs, when it is one of `SUB_COMMANDS` and no root `--help`
-    comes before it (the root's help lists them all); else None."""
+    comes before it (the root's help lists them all), else None; and the argument after
+    it, when that is not an option (the command of a group), else ""."""
     position = 0
     while position < len(argv):
         argument = argv[position]
@@ -119,11 +151,14 @@ def sub_command(argv: Sequence[str]) -> str | None:
             position += 2
         elif argument.startswith("-"):
             if argument in {"--help", "--"}:
-                return None
+                return None, ""
             position += 1
+        elif argument not in SUB_COMMANDS:
+            return None, ""
         else:
-            return argument if argument in SUB_COMMANDS else None
-    return None
+            following = argv[position + 1] if position + 1 < len(argv) else ""
+            return argument, "" if following.startswith("-") else following
+    return None, ""
 
 
 def __getattr__(name: str) -> Any:
@@ -133,12 +168,14 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from typer.models import CommandInfo
+
     app: typer.Typer
 
 
 def _loaded(argv: Iterable[str]) -> typer.Typer:
-    name = sub_command(list(argv))
-    return build((name,)) if name else build()
+    name, following = command_line(list(argv))
+    return build((name,), only=following) if name else build(outlines=True)
 
 
 # The service fields and parameters that have another name on the command line.
@@ -177,6 +214,9 @@ def error_line(exc: RapportError) -> str:
 
 def report_internal_error() -> str:
     """Write the traceback of the exception being handled to a file; return its path."""
+    import tempfile
+    import traceback
+
     with tempfile.NamedTemporaryFile(
         "w", prefix="rapport-error-", suffix=".log", delete=False, encoding="utf-8"
     ) as file:
@@ -237,5 +277,20 @@ def _usage_error(exc: typer.TyperException) -> int:
     return int(getattr(exc, "exit_code", 2))
 
 
+# Start-up makes few objects that die in reference cycles and many that live as long as
+# the process (modules, tables, the command tree), so the cyclic garbage collector walks
+# them for nothing (SPEC §9: start-up). With Python's default threshold (700 new objects)
+# it ran a full collection while the schema's tables were built; a command line process
+# collects young garbage after 50,000 new objects instead. And once the command is done,
+# its objects are frozen: the interpreter's exit then frees them without walking them
+# again in its last collections (the exit took a quarter of `rapport contacts show`).
+# Files and connections are closed by the commands themselves (`with`, `State.close`),
+# not by the collector at exit.
+GC_THRESHOLD = 50_000
+
+
 def main() -> None:
-    sys.exit(run())
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    status = run()
+    gc.freeze()
+    sys.exit(status)

@@ -6,14 +6,14 @@ fields and no command reshapes them.
 
 Rich is imported when text is written for people on a terminal (a table, a styled message),
 not for JSON nor for text written to a file or a pipe, where a card's fields and a table's
-rows are plain aligned columns (SPEC §9: start-up).
+rows are plain aligned columns (SPEC §9: start-up); `json` is imported when JSON is
+written (`rapport --help` needs neither).
 `stdout` and `stderr` are the two rich consoles, made on first use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
@@ -63,11 +63,15 @@ def _default(value: Any) -> Any:
 
 
 def write_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_json_lines(rows: Iterable[Any]) -> None:
     """A JSON array written row by row, so a million rows never sit in memory together."""
+    import json
+
     out = sys.stdout
     out.write("[")
     for index, row in enumerate(rows):
@@ -79,6 +83,8 @@ def write_json_lines(rows: Iterable[Any]) -> None:
 
 def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any]) -> None:
     """A JSON object whose `key` holds rows written one by one (flat memory)."""
+    import json
+
     head = json.dumps(dict(fields), default=_default, ensure_ascii=False, indent=2)
     sys.stdout.write(head[:-2] + f',\n  "{key}": ')
     write_json_lines(rows)

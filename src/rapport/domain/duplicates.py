@@ -249,10 +249,27 @@ def _reasons(fuzzy: tuple[tuple[str, _Floats], ...], same: _Flags, row: int) -> 
 
 def scores(pairs: Chunk, weights: Weights, floor: int) -> list[tuple[int, int, tuple[str, ...]]]:
     """`score` for a chunk of pairs at once, with the same arithmetic in the same order:
-    (row, score, reasons) of the pairs scoring at least `floor`."""
+    (row, score, reasons) of the pairs scoring at least `floor`. The addresses are compared
+    only for the pairs that can still reach `floor` (`reachable`)."""
     same = np.array(pairs.same, dtype=np.bool_).reshape(len(pairs.same), len(_EQUAL))
-    names, addresses = similarity(*pairs.names), similarity(*pairs.addresses)
+    names = similarity(*pairs.names)
+    rows = np.flatnonzero(reachable(names, same, weights, floor)).tolist()
+    left, right = pairs.addresses
+    addresses = np.zeros(len(names), dtype=np.float64)
+    addresses[rows] = similarity([left[row] for row in rows], [right[row] for row in rows])
     return rated(names, addresses, same, weights, floor)
+
+
+def reachable(names: _Floats, same: _Flags, weights: Weights, floor: int) -> _Flags:
+    """Whether each pair can still score `floor` whatever its addresses' similarity: its
+    score (`rated`) with the address's full weight, an upper bound, since every step of the
+    sum only grows with what is added; the others need no comparison of their addresses."""
+    points = np.where(names >= SIMILAR, 0.0 + weights.name * names / 100, 0.0)
+    points = points + max(weights.address, 0)
+    for column, (_, key) in enumerate(_EQUAL):
+        points = np.where(same[:, column], points + getattr(weights, key), points)
+    reached: _Flags = np.minimum(100, np.round(points)) >= floor
+    return reached
 
 
 def rated(

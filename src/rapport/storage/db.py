@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     Sessions = sessionmaker[Session]
 
-SCHEMA_REVISION = "0013"
+SCHEMA_REVISION = "0014"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -292,3 +292,24 @@ def analyze(session: Session, *table_names: str, rows: int | None = None) -> Non
     if is_postgresql(session):
         for name in table_names:
             session.execute(text(f"ANALYZE {name}"))  # table names come from code, not users
+
+
+SMALL_CACHE_KIB = 2_000
+
+
+@contextmanager
+def small_page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a small page cache on the session's connection for a use case that reads
+    each page once or seldom (a whole table streamed, then rows picked across it): a big
+    cache would only hold memory, 64 MB at a million contacts. The connection's own cache
+    is back after. Nothing changes on PostgreSQL, whose cache is the server's."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    size = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SMALL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(size)}")

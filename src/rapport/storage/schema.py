@@ -955,16 +955,10 @@ segment_lines = Table(
     code_column("word_template_code", 30),
     Column("added_action", Integer, default=0, server_default="0", nullable=False),
     Column("removed_action", Integer),
-    # Line numbers are unique among the lines on the segment; a removed line keeps its
-    # number so that undo can restore it, while a changed contact reuses it (S5).
-    Index(
-        "ux_segment_lines_active_line_no",
-        "segment_id",
-        "line_no",
-        unique=True,
-        sqlite_where=text("removed_action IS NULL"),
-        postgresql_where=text("removed_action IS NULL"),
-    ),
+    # Line numbers are unique among the lines on the segment by construction (numbered
+    # after the highest the segment used; a removed line keeps its number so that undo can
+    # restore it, while a changed contact reuses it, S5). No index enforces it: marking a
+    # line removed then changes only indexes in contact order (migration 0014, X4).
     Index(None, "segment_id", "removed_action", "contact_id"),
     Index(None, "contact_id", "segment_id"),
     Index(None, "segment_id", "line_no"),

@@ -130,7 +130,7 @@ FIELDS: dict[str, Converter] = {
     "privacy_blocked": _bool,
     "job_title": _text(),
     "organizational_level": _code(),
-    "vat_no": _text(),
+    "vat_no": _code(),  # a code, as the schema, the criteria and the import keep it
     "salutation": _code(),
     "created": _date,
 }

@@ -5,9 +5,11 @@ Groups, relations, responsibilities, web sources, opt-outs, alternate addresses 
 answers move unless KEEP has the same key already (then KEEP's row stays, and a value that
 differs under that key is listed); an answer to a question that takes one answer stays
 KEEP's. Interaction log entries, opportunities, tasks and segment lines move; on a segment
-where both contacts have a line, KEEP's line stays and OTHER's goes. A company's persons
-move to KEEP with their company no. and name. A company is never merged with a person.
-Each step is one set-based statement.
+where KEEP has a line of its own, or was removed from by hand (a dynamic segment's
+exception), OTHER's line goes. OTHER's exceptions become KEEP's, except on a segment where
+KEEP has a line or an exception of its own (the exceptions an action lifted, kept for its
+undo, move likewise). A company's persons move to KEEP with their company no. and name.
+A company is never merged with a person. Each step is one set-based statement.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from rapport.storage.tables import (
     ContactWebSource,
     InteractionLogEntry,
     Opportunity,
+    SegmentException,
+    SegmentLiftedException,
     SegmentLine,
     Task,
     folded,
@@ -190,8 +194,14 @@ def _move_history(session: Session, keep: Contact, other: Contact) -> dict[str, 
         mine.c.segment_id == lines.c.segment_id,
         mine.c.removed_action.is_(None),
     )
+    exceptions = table_of(SegmentException)
+    excepted = exists().where(
+        exceptions.c.contact_id == keep.id, exceptions.c.segment_id == lines.c.segment_id
+    )
     session.execute(
-        delete(lines).where(lines.c.contact_id == other.id, lines.c.removed_action.is_(None), both)
+        delete(lines).where(
+            lines.c.contact_id == other.id, lines.c.removed_action.is_(None), both | excepted
+        )
     )
     for model in HISTORY:
         table = table_of(model)
@@ -202,6 +212,23 @@ def _move_history(session: Session, keep: Contact, other: Contact) -> dict[str, 
             session, update(table).where(table.c.contact_id == other.id).values(**values)
         )
     return moved
+
+
+def _move_exceptions(session: Session, keep: Contact, other: Contact) -> dict[str, int]:
+    """OTHER stays out of the dynamic segments it was removed from by hand, as KEEP,
+    unless KEEP is on that segment (its line stays) or excepted there already."""
+    exceptions, lines = table_of(SegmentException), table_of(SegmentLine)
+    keeps_line = exists().where(
+        lines.c.contact_id == keep.id,
+        lines.c.segment_id == exceptions.c.segment_id,
+        lines.c.removed_action.is_(None),
+    )
+    session.execute(delete(exceptions).where(exceptions.c.contact_id == other.id, keeps_line))
+    lifted = table_of(SegmentLiftedException)
+    return {
+        exceptions.name: _move_keyed(session, exceptions, keep, other),
+        lifted.name: _move_keyed(session, lifted, keep, other),
+    }
 
 
 def _move_persons(session: Session, keep: Contact, other: Contact) -> int:
@@ -265,6 +292,7 @@ def merge_contacts(sessions: Sessions, keep_no: str, *, other_no: str) -> MergeR
             table_of(model).name: _move_keyed(session, table_of(model), keep, other)
             for model in KEYED
         }
+        moved.update(_move_exceptions(session, keep, other))
         moved.update(_move_history(session, keep, other))
         if other.type == ContactType.COMPANY:
             moved["persons"] = _move_persons(session, keep, other)

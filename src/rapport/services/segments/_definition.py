@@ -19,13 +19,14 @@ from sqlalchemy import ColumnElement, and_, case, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from rapport.criteria import Criteria, no_contact, render
+from rapport.criteria.fields import relation
 from rapport.criteria.tree import And, Exists, Expr, Not, Or, SegmentMember
 from rapport.criteria.values import RelativeDate
 from rapport.domain.enums import SegmentAction
 from rapport.services.segments._lines import (
     companies_of,
     contacts,
-    line_defaults,
+    correspondence_type,
     not_opted_out,
     selection,
 )
@@ -66,6 +67,14 @@ class Definition:
             step.options.expand_companies or step.options.related_companies or step.entire_companies
             for step in self.steps
         )
+
+    @property
+    def reads_companies(self) -> bool:
+        """Whether a person's membership reads its company's rows: a relation kept on the
+        company (industry groups, business relations), so a change marked on the company
+        moves its persons. A person's own columns copied from its company are marked on the
+        person when they change."""
+        return any(_on_company(step.criteria.tree) for step in self.steps)
 
     def criteria(self) -> Criteria:
         """The definition as one criteria expression, recorded with a refresh (S7, X3):
@@ -128,7 +137,7 @@ def membership(
     member: ColumnElement[bool] = false()
     consent = [contacts.c.privacy_blocked == false()]
     if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
-        consent.append(not_opted_out(line_defaults(session, header)["correspondence_type"]))
+        consent.append(not_opted_out(correspondence_type(session, header)))
     for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:
             rules = [*consent]
@@ -160,6 +169,12 @@ def _walk(tree: Expr) -> Iterator[Expr]:
         yield from _walk(tree.operand)
     elif isinstance(tree, Exists) and tree.condition is not None:
         yield from _walk(tree.condition)
+
+
+def _on_company(tree: Expr) -> bool:
+    return any(
+        isinstance(node, Exists) and relation(node.relation).on_company for node in _walk(tree)
+    )
 
 
 def _segments(tree: Expr) -> Iterator[str]:

@@ -208,13 +208,20 @@ def line_order() -> list[Any]:
     ]
 
 
+def interaction_template(session: Session, header: SegmentHeader) -> InteractionTemplate | None:
+    code = header.interaction_template_code
+    return session.get(InteractionTemplate, code) if code else None
+
+
+def correspondence_type(session: Session, header: SegmentHeader) -> ColumnElement[str]:
+    """The expression (over `contacts`) of a new line's correspondence type alone."""
+    template = interaction_template(session, header)
+    return correspondence_type_rule(header, template, contacts.c.correspondence_type)
+
+
 def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
     """Column expressions (over `contacts`) of a new line's defaults, by line column name."""
-    template = (
-        session.get(InteractionTemplate, header.interaction_template_code)
-        if header.interaction_template_code
-        else None
-    )
+    template = interaction_template(session, header)
     found = variants(session, header.id)
     language = language_expression(header, found)
     default_variant = found.get(header.language_code_default)

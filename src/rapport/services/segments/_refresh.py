@@ -2,8 +2,10 @@
 definition gives now, applied as a delta, as one recorded action.
 
 Only the contacts marked in the change sequence since the segment's last refresh are
-evaluated (a company's mark counts for its persons; with options that follow a company —
-expansion, related companies, entire companies — for the whole company), unless the
+evaluated (a company's mark counts for its persons when the definition reads a relation kept
+on the company; with options that follow a company — expansion, related companies, entire
+companies — for the whole company), each once, into a small temporary table that the
+removal of the leaving lines and the insert of the joining ones then read, unless the
 definition moved on its own: never refreshed, criteria or header changed since, a value
 relative to today on another day, or a segment it reads changed; then every contact is.
 Lines added by hand are never removed, contacts removed by hand (the exceptions) never
@@ -16,7 +18,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, select, true, union, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    exists,
+    false,
+    insert,
+    not_,
+    select,
+    true,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
@@ -36,6 +55,15 @@ exceptions = table_of(SegmentException)
 criteria_lines = table_of(SegmentCriteriaLine)
 # The refresh's own definition carries consent and exclusion; the insert checks consent again.
 REFRESH_OPTIONS = AddOptions(ignore_exclusion=True)
+# The contacts a refresh by delta evaluates (`stage_scope`); one definition, so that the
+# statements reading it are compiled once.
+REFRESH_SCOPE = Table(
+    "refresh_scope",
+    MetaData(),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("member", Boolean, nullable=False),
+    prefixes=["TEMPORARY"],
+)
 
 
 @dataclass(frozen=True)
@@ -73,11 +101,13 @@ def needs_full(session: Session, header: SegmentHeader, found: Definition) -> bo
     return changed_references(session, header)
 
 
-def affected(after: int, upto: int, *, by_company: bool) -> Any:
-    """The contacts a change since `after` may move: those marked, the persons of a marked
-    company and, when membership follows the company, every contact of a marked contact's
-    company."""
+def affected(after: int, upto: int, *, by_company: bool, reads_companies: bool) -> Any:
+    """The contacts a change since `after` may move: those marked; when the definition reads
+    a company's rows for its persons, the persons of a marked company; and when membership
+    follows the company, every contact of a marked contact's company."""
     marked = changed_since(after, upto)
+    if not (by_company or reads_companies):
+        return marked
     companies: Any = marked
     parts: list[Select[Any]] = [marked]
     if by_company:
@@ -104,22 +134,12 @@ def refresh_segment(
     known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
-    scope = None if full else affected(header.refreshed_seq or 0, upto, by_company=found.by_company)
-    member = membership(session, header, found, picked=picked)
     row = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
-    removed = _remove_leaving(session, header, scope, member, action_no=row.action_no)
-    excepted = exists().where(
-        exceptions.c.segment_id == header.id, exceptions.c.contact_id == contacts.c.id
-    )
-    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
-    added = insert_lines(
-        session,
-        header,
-        candidates=and_(*in_scope, member, not_(excepted)),
-        action_no=row.action_no,
-        options=REFRESH_OPTIONS,
+    after = None if full else header.refreshed_seq or 0
+    added, removed = _apply_delta(
+        session, header, found, after=after, upto=upto, picked=picked, action_no=row.action_no
     )
     header.refreshed_seq = upto if picked is None else None
     mark_seen(session, header)
@@ -165,23 +185,66 @@ def _done(
     return RefreshResult(header.no, action_no, added, removed, lines_now, full)
 
 
-def _remove_leaving(
+def _apply_delta(
     session: Session,
     header: SegmentHeader,
-    scope: Any,
-    member: ColumnElement[bool],
+    found: Definition,
     *,
+    after: int | None,
+    upto: int,
+    picked: Picked | None,
     action_no: int,
+) -> tuple[int, int]:
+    """Mark removed the lines of the contacts that leave and add those that join, evaluating
+    every contact (`after` None) or those changed after `after`; (added, removed)."""
+    member = membership(session, header, found, picked=picked)
+    leaving = select(contacts.c.id).where(not_(member))
+    staged = None
+    if after is not None:
+        scope = affected(
+            after, upto, by_company=found.by_company, reads_companies=found.reads_companies
+        )
+        staged = stage_scope(session, scope, member)
+        member = contacts.c.id.in_(select(staged.c.id).where(staged.c.member == true()))
+        leaving = select(staged.c.id).where(staged.c.member == false())
+    removed = _remove_leaving(session, header, leaving, action_no=action_no)
+    excepted = exists().where(
+        exceptions.c.segment_id == header.id, exceptions.c.contact_id == contacts.c.id
+    )
+    added = insert_lines(
+        session,
+        header,
+        candidates=and_(member, not_(excepted)),
+        action_no=action_no,
+        options=REFRESH_OPTIONS,
+    )
+    if staged is not None:
+        staged.drop(session.connection())
+    return added, removed
+
+
+def stage_scope(session: Session, scope: Any, member: ColumnElement[bool]) -> Table:
+    """The contacts a refresh by delta evaluates, each with whether the definition holds it
+    now, in a temporary table: the definition is evaluated once, then the removal and the
+    insert read this small table instead of evaluating it again on the wide contact rows."""
+    staged = REFRESH_SCOPE
+    connection = session.connection()
+    staged.drop(connection, checkfirst=True)
+    staged.create(connection)
+    chosen = select(contacts.c.id, member.label("member")).where(contacts.c.id.in_(scope))
+    session.execute(insert(staged).from_select(["id", "member"], chosen))
+    return staged
+
+
+def _remove_leaving(
+    session: Session, header: SegmentHeader, leaving: Select[Any], *, action_no: int
 ) -> int:
-    """Mark removed the lines, not added by hand, of contacts in `scope` (None: every
-    contact) that the definition no longer holds; the lines are found from those contacts
-    through the (segment, removed action, contact) index, so a small delta reads few lines
-    however large the segment."""
+    """Mark removed the lines, not added by hand, of the contacts `leaving` selects; the
+    lines are found from those contacts through the (segment, removed action, contact)
+    index, so a small delta reads few lines however large the segment."""
     manual = select(criteria_lines.c.action_no).where(
         criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
     )
-    in_scope = [] if scope is None else [contacts.c.id.in_(scope)]
-    leaving = select(contacts.c.id).where(*in_scope, not_(member))
     return execute_counted(
         session,
         update(lines)

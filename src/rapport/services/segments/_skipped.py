@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from rapport.services.segments._lines import (
     Candidates,
     contacts,
-    line_defaults,
+    correspondence_type,
     not_on_segment,
     opted_out,
 )
@@ -45,11 +45,11 @@ def count_skipped(
 ) -> Skipped:
     """The candidates of an add that its consent and exclusion rules left out, by reason
     (the opt-out that counts is the one of the line's default correspondence type)."""
-    correspondence_type = line_defaults(session, header)["correspondence_type"]
+    line_type = correspondence_type(session, header)
     blocked = contacts.c.privacy_blocked == true()
-    refused = and_(not_(blocked), opted_out(correspondence_type))
+    refused = and_(not_(blocked), opted_out(line_type))
     excluded: ColumnElement[bool] = (
-        and_(not_(blocked), not_(opted_out(correspondence_type)), contacts.c.excluded == true())
+        and_(not_(blocked), not_(opted_out(line_type)), contacts.c.excluded == true())
         if not options.ignore_exclusion
         else false()
     )
