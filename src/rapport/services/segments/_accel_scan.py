@@ -1,0 +1,371 @@
+"""The preview accelerator's columns for criteria that need a scan (X2, SPEC §9, issue 15):
+the contacts' text fields for `matches` (substrings, wildcards, ranges, `@`) and the dates
+of the interaction log entries for `interaction(date …)`.
+
+A text field is dictionary-encoded: its distinct values once, as UTF-8 in a numpy byte-
+string array (`values`, with their casefolded copies as stored beside them in `folded`,
+the same array when no copy differs), and each contact's value number (`codes`). A filter
+is tested on the distinct values by vectorised byte comparisons and substring searches, so
+it is exact in the terms the SQL gives it (operators.matches): byte order for ranges and
+comparisons (SQLite's BINARY, PostgreSQL's COLLATE "C"), `*` as any run and `?` as one
+character (GLOB / LIKE), `@` against the casefolded copy with the casefolded value. The
+entries' dates are one array sorted by date beside their contacts; the contacts re-read
+since (`stale`) are answered from a small overlay until it is merged in.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import operator as op
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from pyroaring import BitMap
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rapport.criteria import bcfilter
+from rapport.criteria import fields as registry
+from rapport.criteria.operators import ValueType, bytewise
+from rapport.criteria.tree import And, Compare, Expr, InList, IsEmpty, Not, Or
+from rapport.criteria.values import RelativeDate
+from rapport.services.segments._lines import contacts
+from rapport.storage import tables as t
+
+__all__ = ["DatedRows", "TextColumn", "Unsupported"]
+
+CHUNK = 50_000
+MERGE = 4_096  # values (or re-read contacts) kept aside before they are merged in
+FEW = 50_000  # at most this many values are tested one by one (a `?` pattern)
+NO_DATE = 0  # an empty date (day numbers are proleptic ordinals, from 1)
+Mask = Any  # a numpy array of bool, one per distinct value
+entries = t.table_of(t.InteractionLogEntry)
+ORDERINGS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": op.eq,
+    "!=": op.ne,
+    "<>": op.ne,
+    "<": op.lt,
+    "<=": op.le,
+    ">": op.gt,
+    ">=": op.ge,
+}
+
+
+class Unsupported(Exception):
+    """The columns cannot answer these criteria exactly."""
+
+
+def as_bitmap(ids: Any) -> BitMap:
+    """A bitmap of a numpy array of ids (through a buffer: no Python loop)."""
+    return BitMap(array.array("I", np.asarray(ids, dtype=np.uint32).tobytes()))
+
+
+class TextColumn:
+    """One text field of the contacts, dictionary-encoded."""
+
+    def __init__(self, copy: str, values: Any, folded: Any, codes: Any) -> None:
+        self.copy = copy  # the column of the casefolded copy
+        self.values = values
+        self.folded = _shared(values, folded)
+        self.codes = codes  # int32 per contact id, -1 for none
+        self.added: list[tuple[str, str]] = []  # (value, copy) re-read since the last merge
+
+    @classmethod
+    def read(cls, session: Session, column: str, copy: str, top: int) -> TextColumn | None:
+        """The column and its copy read in byte order, so equal pairs come together; None
+        when a value is one numpy cannot hold (a NUL) — SQL answers for that field."""
+        field, folded = contacts.c[column], contacts.c[copy]
+        query = select(contacts.c.id, field, folded).order_by(
+            bytewise(field, ValueType.TEXT), bytewise(folded, ValueType.TEXT)
+        )
+        codes = np.full(top, -1, np.int32)
+        parts: list[tuple[Any, Any]] = []
+        last: tuple[str, str] | None = None
+        count = 0
+        for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
+            numbers = np.empty(len(chunk), np.int32)
+            new: list[tuple[str, str]] = []
+            for place, (_id, value, fold) in enumerate(chunk):
+                if (value, fold) != last:
+                    if not _holdable(value, fold):
+                        return None
+                    last, count = (value, fold), count + 1
+                    new.append(last)
+                numbers[place] = count - 1
+            codes[np.fromiter((row[0] for row in chunk), np.int64, len(chunk))] = numbers
+            if new:
+                parts.append(_encoded(new))
+        if not parts:
+            return cls(copy, _encoded([])[0], _encoded([])[1], codes)
+        return cls(
+            copy,
+            np.concatenate([raw for raw, _ in parts]).astype(np.bytes_),
+            np.concatenate([fold for _, fold in parts]).astype(np.bytes_),
+            codes,
+        )
+
+    def set(self, contact: int, value: str | None, copy: str | None) -> bool:
+        """`contact` now holds `value` (casefolded copy `copy`); False when it cannot be
+        held (the field is then left to SQL)."""
+        if not _holdable(value, copy):
+            return False
+        if contact >= len(self.codes):
+            more = max(contact + 1, len(self.codes) * 5 // 4) - len(self.codes)
+            self.codes = np.concatenate([self.codes, np.full(more, -1, np.int32)])
+        self.codes[contact] = len(self.values) + len(self.added)
+        self.added.append((str(value), str(copy)))
+        if len(self.added) > MERGE:
+            self._merge()
+        return True
+
+    def _merge(self) -> None:
+        """Move the values set aside into the arrays; keep only the values still held."""
+        values, folded = self._arrays()
+        self.added = []
+        held = np.unique(self.codes[self.codes >= 0])
+        if len(held) < len(values) // 2:
+            renumber = np.full(len(values) + 1, -1, np.int32)
+            renumber[held] = np.arange(len(held), dtype=np.int32)
+            self.codes = renumber[self.codes]  # -1 stays -1 (the extra last slot)
+            values, folded = values[held], folded[held]
+        self.values, self.folded = values, _shared(values, folded)
+
+    def memory(self) -> int:
+        folded = 0 if self.folded is self.values else self.folded.nbytes
+        return int(self.values.nbytes + folded + self.codes.nbytes)
+
+    def select(self, test: Callable[[Any, Any], Mask], within: BitMap | None) -> Any:
+        """The ids of the contacts whose value passes `test` (over the raw and casefolded
+        values); only the values of `within` are tested when it is small."""
+        values, folded = self._arrays()
+        if within is not None and len(within) * 16 < len(self.codes):
+            ids = np.frombuffer(within.to_array(), dtype=np.uint32).astype(np.int64)
+            ids = ids[ids < len(self.codes)]
+            held = self.codes[ids]
+            ids, held = ids[held >= 0], held[held >= 0]
+            distinct, place = np.unique(held, return_inverse=True)
+            return ids[test(values[distinct], folded[distinct])[place]]
+        passed = np.append(test(values, folded), False)  # the last slot: no value (-1)
+        return np.flatnonzero(passed[self.codes])
+
+    def _arrays(self) -> tuple[Any, Any]:
+        if not self.added:
+            return self.values, self.folded
+        raw, folded = _encoded(self.added)
+        return np.concatenate([self.values, raw]), np.concatenate([self.folded, folded])
+
+
+def _holdable(value: str | None, copy: str | None) -> bool:
+    return value is not None and copy is not None and "\x00" not in value + copy
+
+
+def _encoded(pairs: list[tuple[str, str]]) -> tuple[Any, Any]:
+    """(values, copies) as UTF-8 byte-string arrays."""
+    raw = np.array([value.encode() for value, _ in pairs], dtype=np.bytes_)
+    folded = np.array([copy.encode() for _, copy in pairs], dtype=np.bytes_)
+    return raw.astype(np.bytes_), folded.astype(np.bytes_)
+
+
+def _shared(values: Any, folded: Any) -> Any:
+    """`folded`, or `values` itself when every copy equals its value (half the memory)."""
+    if folded.dtype == values.dtype and np.array_equal(folded, values):
+        return values
+    return folded
+
+
+# -- text conditions ------------------------------------------------------------------
+
+
+def filter_test(node: bcfilter.Filter) -> Callable[[Any, Any], Mask]:
+    """The test of a Business Central filter on a text field's values, as operators.matches
+    compiles it for a field with a casefolded copy."""
+    if isinstance(node, bcfilter.AnyOf | bcfilter.AllOf):
+        tests = [filter_test(part) for part in node.parts]
+        join = np.logical_or if isinstance(node, bcfilter.AnyOf) else np.logical_and
+        return lambda raw, folded: join.reduce([test(raw, folded) for test in tests])
+    return _term_test(node)
+
+
+def _term_test(term: bcfilter.Term) -> Callable[[Any, Any], Mask]:
+    value, upper = term.value, term.upper
+    if term.ignore_case:
+        value, upper = value.casefold(), upper.casefold()
+    low, high = value.encode(), upper.encode()
+
+    def pick(raw: Any, folded: Any) -> Any:
+        return folded if term.ignore_case else raw
+
+    if term.op in ("like", "not like"):
+        wanted = term.op == "like"
+        return lambda raw, folded: _like(pick(raw, folded), value) == wanted
+    if term.op == "..":
+        return lambda raw, folded: (pick(raw, folded) >= low) & (pick(raw, folded) <= high)
+    compare = ORDERINGS[term.op]
+    return lambda raw, folded: np.asarray(compare(pick(raw, folded), low), bool)
+
+
+def _like(values: Any, pattern: str) -> Mask:
+    """`values` GLOB (SQLite) / LIKE (PostgreSQL) the BC wildcard `pattern`: `*` any run of
+    characters, `?` exactly one character."""
+    if "?" in pattern:
+        if len(values) > FEW:
+            raise Unsupported("a '?' pattern over many values")
+        regex = re.compile(
+            "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+            re.DOTALL,
+        )
+        return np.array([regex.fullmatch(v.decode()) is not None for v in values.tolist()], bool)
+    pieces = [piece.encode() for piece in pattern.split("*")]
+    if len(pieces) == 1:
+        return np.asarray(values == pieces[0], bool)
+    first, *middle, last = pieces
+    passed = np.strings.startswith(values, first) if first else np.ones(len(values), bool)
+    at = np.full(len(values), len(first), np.int64)
+    for piece in middle:
+        if piece:
+            found = np.strings.find(values, piece, at)
+            passed &= found >= 0
+            at = np.where(found >= 0, found + len(piece), at)
+    if last:
+        fits = np.strings.str_len(values) - len(last) >= at
+        passed &= np.strings.endswith(values, last) & fits
+    return np.asarray(passed, bool)
+
+
+def leaf_test(expr: Compare | InList | IsEmpty) -> Callable[[Any, Any], Mask]:
+    """The test of `=`, `!=`, the orderings (byte order), `in` and `is (not) empty` on a
+    text field's values."""
+    if isinstance(expr, Compare):
+        if not isinstance(expr.value, str):
+            raise Unsupported(expr.field)
+        compare, wanted = ORDERINGS[expr.op], expr.value.encode()
+        return lambda raw, _folded: np.asarray(compare(raw, wanted), bool)
+    if isinstance(expr, InList):
+        if not all(isinstance(v, str) for v in expr.values):
+            raise Unsupported(expr.field)
+        listed = np.array([str(v).encode() for v in expr.values], dtype=np.bytes_)
+        return lambda raw, _folded: np.isin(raw, listed) != expr.negated
+    return lambda raw, _folded: (raw == b"") != expr.negated
+
+
+# -- dated relation rows --------------------------------------------------------------
+
+
+class DatedRows:
+    """The interaction log entries' dates (day numbers, sorted) beside their contacts."""
+
+    def __init__(self, days: Any, owners: Any) -> None:
+        self.days, self.owners, self.distinct, self.starts = _by_day(days, owners)
+        self.stale = BitMap()  # contacts whose rows here are out of date
+        self.overlay: dict[int, list[int]] = {}  # their rows as re-read
+
+    @classmethod
+    def read(cls, session: Session) -> DatedRows:
+        owners: list[Any] = []
+        days: list[Any] = []
+        query = select(entries.c.contact_id, entries.c.date)
+        for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
+            owners.append(np.fromiter((row[0] for row in chunk), np.int64, len(chunk)))
+            days.append(np.fromiter((_day(row[1]) for row in chunk), np.int32, len(chunk)))
+        if not owners:
+            return cls(np.zeros(0, np.int32), np.zeros(0, np.uint32))
+        return cls(np.concatenate(days), np.concatenate(owners))
+
+    def apply(self, session: Session, chunk: Iterable[int]) -> None:
+        """Re-read the rows of the contacts `chunk`."""
+        marked = list(chunk)
+        self.stale.update(marked)
+        for contact in marked:
+            self.overlay[contact] = []
+        rows = session.execute(
+            select(entries.c.contact_id, entries.c.date).where(entries.c.contact_id.in_(marked))
+        )
+        for contact, day in rows:
+            self.overlay[contact].append(_day(day))
+        if len(self.overlay) > MERGE:
+            self._merge()
+
+    def _merge(self) -> None:
+        stale = np.frombuffer(self.stale.to_array(), dtype=np.uint32)
+        kept = ~np.isin(self.owners, stale)
+        more = [(c, d) for c, days in self.overlay.items() for d in days]
+        owners = np.array([c for c, _ in more], np.uint32)
+        days = np.array([d for _, d in more], np.int32)
+        self.days, self.owners, self.distinct, self.starts = _by_day(
+            np.concatenate([self.days[kept], days]), np.concatenate([self.owners[kept], owners])
+        )
+        self.stale, self.overlay = BitMap(), {}
+
+    def memory(self) -> int:
+        return int(self.days.nbytes + self.owners.nbytes + self.distinct.nbytes * 2)
+
+    def select(self, test: Callable[[int], bool]) -> BitMap:
+        """The contacts with an entry whose day passes `test`."""
+        ends = np.append(self.starts[1:], len(self.days))
+        slices = [
+            self.owners[start:end]
+            for day, start, end in zip(
+                self.distinct.tolist(), self.starts.tolist(), ends.tolist(), strict=True
+            )
+            if test(day)
+        ]
+        found = as_bitmap(np.concatenate(slices)) if slices else BitMap()
+        if self.stale:
+            found -= self.stale
+            found.update(c for c, days in self.overlay.items() if any(map(test, days)))
+        return found
+
+
+def _by_day(days: Any, owners: Any) -> tuple[Any, Any, Any, Any]:
+    """The rows sorted by day, and each distinct day with where its rows start."""
+    order = np.argsort(days, kind="stable")
+    days, owners = days[order].astype(np.int32), owners[order].astype(np.uint32)
+    distinct, starts = np.unique(days, return_index=True)
+    return days, owners, distinct, starts
+
+
+def _day(value: dt.date | None) -> int:
+    return NO_DATE if value is None else value.toordinal()
+
+
+def date_test(expr: Expr, today: dt.date) -> Callable[[int], bool]:
+    """The test of an entry's day that a condition on `date` alone makes, with the SQL's
+    two-valued logic: an empty date fails every comparison but `!=` and `not in`."""
+    if isinstance(expr, And | Or):
+        tests = [date_test(part, today) for part in expr.parts]
+        join = all if isinstance(expr, And) else any
+        return lambda day: join(test(day) for test in tests)
+    if isinstance(expr, Not):
+        inner = date_test(expr.operand, today)
+        return lambda day: not inner(day)
+    if isinstance(expr, Compare | InList | IsEmpty) and _field(expr.field) != "date":
+        raise Unsupported(expr.field)
+    if isinstance(expr, IsEmpty):
+        return (lambda day: day != NO_DATE) if expr.negated else (lambda day: day == NO_DATE)
+    if isinstance(expr, Compare) and expr.op in ORDERINGS:
+        compare, wanted = ORDERINGS[expr.op], _ordinal(expr.value, today)
+        if expr.op == "!=":
+            return lambda day: day == NO_DATE or day != wanted
+        return lambda day: day != NO_DATE and bool(compare(day, wanted))
+    if isinstance(expr, InList):
+        listed = {_ordinal(value, today) for value in expr.values}
+        if expr.negated:
+            return lambda day: day == NO_DATE or day not in listed
+        return lambda day: day != NO_DATE and day in listed
+    raise Unsupported(type(expr).__name__)
+
+
+def _field(name: str) -> str:
+    found = registry.by_name(registry.INTERACTION_FIELDS).get(name.lower())
+    return "" if found is None else found.name
+
+
+def _ordinal(value: Any, today: dt.date) -> int:
+    if isinstance(value, RelativeDate):
+        value = value.resolve(today)
+    if not isinstance(value, dt.date):
+        raise Unsupported("date")
+    return value.toordinal()
