@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from rapport.criteria.tree import And, Compare, Exists, Expr, InList, IsEmpty, Matches, Not, Or
 from rapport.criteria.value import Criteria
 from rapport.criteria.values import RelativeDate
+from rapport.services.segments import _accel_scan as scan
 from rapport.services.segments import actions
 from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import AddOptions
@@ -282,3 +283,45 @@ def test_x2_accelerator_selects_substrings_and_dated_entries(sessions, criteria,
     found = actions.add_contacts(sessions, "SEG1", criteria=criteria, user="U", preview=True)
     assert {row.no for row in found.sample} == expected
     assert found.added == len(expected)
+
+
+def test_x2_accelerator_stays_exact_when_thousands_of_contacts_change_at_once(sessions):
+    """Past MERGE re-read contacts the text columns and the dated entries merge their
+    changes into their arrays; the answers stay those of SQL."""
+    many = scan.MERGE + 200
+    with sessions.begin() as session:
+        make_segment(session, "SEG1")
+        rows = [{"no": f"M{i:05}", "type": "person", "name": f"Name {i}"} for i in range(many)]
+        session.execute(insert(contacts), [row | folded(row) for row in rows])
+        ids = list(session.scalars(select(contacts.c.id).order_by(contacts.c.id)))
+        session.execute(
+            insert(entries),
+            [
+                {"entry_no": n + 1, "contact_id": who, "date": DAYS[n % 2]}
+                for n, who in enumerate(ids)
+            ],
+        )
+    accelerator = Accelerator(sessions)
+    accelerator.build()
+    try:
+        with sessions.begin() as session:
+            for remainder, day in ((0, DAYS[2]), (1, None), (2, DAYS[0])):
+                session.execute(
+                    update(entries).where(entries.c.contact_id % 3 == remainder).values(date=day)
+                )
+            session.execute(
+                update(contacts).where(contacts.c.id == bindparam("who")),
+                [
+                    {"who": who, "name": f"Jansson {who}", "name_folded": f"jansson {who}"}
+                    for who in ids[::2]
+                ],
+            )
+        for text in (
+            "name matches '@*SON 1*'",
+            "interaction(date = 2026-01-01) and name matches 'Name*'",
+            "interaction(date < 2026-01-01)",
+            "interaction(date is empty) or name = 'Name 7'",
+        ):
+            ask(sessions, accelerator, ("add", Criteria.parse(text).tree, AddOptions()))
+    finally:
+        accelerator.close()
