@@ -119,7 +119,11 @@ def median_ms(work: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
 
 
 def keystroke(sessions: Sessions, no: str, criteria: str, accelerator: Accelerator | None) -> Any:
-    """The web card's preview of one keystroke: add, reduce and refine."""
+    """The web card's preview of one keystroke: add, reduce and refine. The accelerator's
+    last answer is forgotten first: a new keystroke is new criteria (its three previews
+    share one evaluation, as in the server)."""
+    if accelerator is not None:
+        accelerator.last = None
     kw: dict[str, Any] = {"criteria": criteria, "user": USER, "preview": True}
     return (
         actions.add_contacts(sessions, no, accelerator=accelerator, **kw),

@@ -70,7 +70,7 @@ class TextColumn:
         self.copy = copy  # the column of the casefolded copy
         self.values = values
         self.folded = _shared(values, folded)
-        self.codes = codes  # int32 per contact id, -1 for none
+        self.codes = codes  # the value number per contact id, -1 for none (int8/16/32)
         self.added: list[tuple[str, str]] = []  # (value, copy) re-read since the last merge
 
     @classmethod
@@ -81,7 +81,7 @@ class TextColumn:
         query = select(contacts.c.id, field, folded).order_by(
             bytewise(field, ValueType.TEXT), bytewise(folded, ValueType.TEXT)
         )
-        codes = np.full(top, -1, np.int32)
+        codes = np.full(top, -1, np.int32)  # made smaller at the end (_narrow)
         parts: list[tuple[Any, Any]] = []
         last: tuple[str, str] | None = None
         count = 0
@@ -104,7 +104,7 @@ class TextColumn:
             copy,
             np.concatenate([raw for raw, _ in parts]).astype(np.bytes_),
             np.concatenate([fold for _, fold in parts]).astype(np.bytes_),
-            codes,
+            _narrow(codes, count),
         )
 
     def set(self, contact: int, value: str | None, copy: str | None) -> bool:
@@ -114,8 +114,11 @@ class TextColumn:
             return False
         if contact >= len(self.codes):
             more = max(contact + 1, len(self.codes) * 5 // 4) - len(self.codes)
-            self.codes = np.concatenate([self.codes, np.full(more, -1, np.int32)])
-        self.codes[contact] = len(self.values) + len(self.added)
+            self.codes = np.concatenate([self.codes, np.full(more, -1, self.codes.dtype)])
+        number = len(self.values) + len(self.added)
+        if number > np.iinfo(self.codes.dtype).max:
+            self.codes = self.codes.astype(np.int32)
+        self.codes[contact] = number
         self.added.append((str(value), str(copy)))
         if len(self.added) > MERGE:
             self._merge()
@@ -129,7 +132,8 @@ class TextColumn:
         if len(held) < len(values) // 2:
             renumber = np.full(len(values) + 1, -1, np.int32)
             renumber[held] = np.arange(len(held), dtype=np.int32)
-            self.codes = renumber[self.codes]  # -1 stays -1 (the extra last slot)
+            # -1 stays -1 (the extra last slot)
+            self.codes = _narrow(renumber[self.codes], len(held))
             values, folded = values[held], folded[held]
         self.values, self.folded = values, _shared(values, folded)
 
@@ -156,6 +160,15 @@ class TextColumn:
             return self.values, self.folded
         raw, folded = _encoded(self.added)
         return np.concatenate([self.values, raw]), np.concatenate([self.folded, folded])
+
+
+def _narrow(codes: Any, count: int) -> Any:
+    """`codes` in the smallest signed integer type that holds `count` value numbers and -1
+    (a code of eight values takes one byte per contact, not four)."""
+    for kind in (np.int8, np.int16):
+        if count <= np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes.astype(np.int32)
 
 
 def _holdable(value: str | None, copy: str | None) -> bool:
@@ -258,7 +271,9 @@ class DatedRows:
     """The interaction log entries' dates (day numbers, sorted) beside their contacts."""
 
     def __init__(self, days: Any, owners: Any) -> None:
-        self.days, self.owners, self.distinct, self.starts = _by_day(days, owners)
+        # the owners sorted by day; each distinct day with where its owners start (no day
+        # per row: the runs say it)
+        self.owners, self.distinct, self.starts = _by_day(days, owners)
         self.stale = BitMap()  # contacts whose rows here are out of date
         self.overlay: dict[int, list[int]] = {}  # their rows as re-read
 
@@ -294,17 +309,18 @@ class DatedRows:
         more = [(c, d) for c, days in self.overlay.items() for d in days]
         owners = np.array([c for c, _ in more], np.uint32)
         days = np.array([d for _, d in more], np.int32)
-        self.days, self.owners, self.distinct, self.starts = _by_day(
-            np.concatenate([self.days[kept], days]), np.concatenate([self.owners[kept], owners])
+        every = np.repeat(self.distinct, np.diff(np.append(self.starts, len(self.owners))))
+        self.owners, self.distinct, self.starts = _by_day(
+            np.concatenate([every[kept], days]), np.concatenate([self.owners[kept], owners])
         )
         self.stale, self.overlay = BitMap(), {}
 
     def memory(self) -> int:
-        return int(self.days.nbytes + self.owners.nbytes + self.distinct.nbytes * 2)
+        return int(self.owners.nbytes + self.distinct.nbytes + self.starts.nbytes)
 
     def select(self, test: Callable[[int], bool]) -> BitMap:
         """The contacts with an entry whose day passes `test`."""
-        ends = np.append(self.starts[1:], len(self.days))
+        ends = np.append(self.starts[1:], len(self.owners))
         slices = [
             self.owners[start:end]
             for day, start, end in zip(
@@ -319,12 +335,11 @@ class DatedRows:
         return found
 
 
-def _by_day(days: Any, owners: Any) -> tuple[Any, Any, Any, Any]:
-    """The rows sorted by day, and each distinct day with where its rows start."""
+def _by_day(days: Any, owners: Any) -> tuple[Any, Any, Any]:
+    """The owners sorted by day, and each distinct day with where its owners start."""
     order = np.argsort(days, kind="stable")
-    days, owners = days[order].astype(np.int32), owners[order].astype(np.uint32)
-    distinct, starts = np.unique(days, return_index=True)
-    return days, owners, distinct, starts
+    distinct, starts = np.unique(days[order], return_index=True)
+    return owners[order].astype(np.uint32), distinct.astype(np.int32), starts
 
 
 def _day(value: dt.date | None) -> int:
