@@ -3,8 +3,9 @@ the contacts' text fields for `matches` (substrings, wildcards, ranges, `@`) and
 of the interaction log entries for `interaction(date …)`.
 
 A text field is dictionary-encoded: its distinct values once, as UTF-8 in a numpy byte-
-string array (`values`, with their casefolded copies as stored beside them in `folded`,
-the same array when no copy differs), and each contact's value number (`codes`). A filter
+string array (`values`, with their casefolded copies as stored: a second array when most
+differ, else just the few that differ, `at` and `patch`), and each contact's value number
+(`codes`). A filter
 is tested on the distinct values by vectorised byte comparisons and substring searches, so
 it is exact in the terms the SQL gives it (operators.matches): byte order for ranges and
 comparisons (SQLite's BINARY, PostgreSQL's COLLATE "C"), `*` as any run and `?` as one
@@ -42,6 +43,7 @@ MERGE = 4_096  # values (or re-read contacts) kept aside before they are merged 
 FEW = 50_000  # at most this many values are tested one by one (a `?` pattern)
 NO_DATE = 0  # an empty date (day numbers are proleptic ordinals, from 1)
 Mask = Any  # a numpy array of bool, one per distinct value
+Test = Callable[[Any, Callable[[], Any]], Mask]  # (values, maker of their copies) → mask
 entries = t.table_of(t.InteractionLogEntry)
 ORDERINGS: dict[str, Callable[[Any, Any], Any]] = {
     "=": op.eq,
@@ -69,7 +71,7 @@ class TextColumn:
     def __init__(self, copy: str, values: Any, folded: Any, codes: Any) -> None:
         self.copy = copy  # the column of the casefolded copy
         self.values = values
-        self.folded = _shared(values, folded)
+        self.full, self.at, self.patch = _split(values, folded)
         self.codes = codes  # the value number per contact id, -1 for none (int8/16/32)
         self.added: list[tuple[str, str]] = []  # (value, copy) re-read since the last merge
 
@@ -126,7 +128,8 @@ class TextColumn:
 
     def _merge(self) -> None:
         """Move the values set aside into the arrays; keep only the values still held."""
-        values, folded = self._arrays()
+        values, copies = self._arrays()
+        folded = copies(None)
         self.added = []
         held = np.unique(self.codes[self.codes >= 0])
         if len(held) < len(values) // 2:
@@ -135,31 +138,43 @@ class TextColumn:
             # -1 stays -1 (the extra last slot)
             self.codes = _narrow(renumber[self.codes], len(held))
             values, folded = values[held], folded[held]
-        self.values, self.folded = values, _shared(values, folded)
+        self.values = values
+        self.full, self.at, self.patch = _split(values, folded)
 
     def memory(self) -> int:
-        folded = 0 if self.folded is self.values else self.folded.nbytes
-        return int(self.values.nbytes + folded + self.codes.nbytes)
+        copies = self.at.nbytes + self.patch.nbytes if self.full is None else self.full.nbytes
+        return int(self.values.nbytes + copies + self.codes.nbytes)
 
-    def select(self, test: Callable[[Any, Any], Mask], within: BitMap | None) -> Any:
-        """The ids of the contacts whose value passes `test` (over the raw and casefolded
-        values); only the values of `within` are tested when it is small."""
-        values, folded = self._arrays()
+    def select(self, test: Test, within: BitMap | None) -> Any:
+        """The ids of the contacts whose value passes `test` (over the values and a maker of
+        their casefolded copies); only the values of `within` are tested when it is small."""
+        values, copies = self._arrays()
         if within is not None and len(within) * 16 < len(self.codes):
             ids = np.frombuffer(within.to_array(), dtype=np.uint32).astype(np.int64)
             ids = ids[ids < len(self.codes)]
             held = self.codes[ids]
             ids, held = ids[held >= 0], held[held >= 0]
             distinct, place = np.unique(held, return_inverse=True)
-            return ids[test(values[distinct], folded[distinct])[place]]
-        passed = np.append(test(values, folded), False)  # the last slot: no value (-1)
+            return ids[test(values[distinct], _once(lambda: copies(distinct)))[place]]
+        passed = np.append(test(values, _once(lambda: copies(None))), False)  # last: none
         return np.flatnonzero(passed[self.codes])
 
-    def _arrays(self) -> tuple[Any, Any]:
-        if not self.added:
-            return self.values, self.folded
-        raw, folded = _encoded(self.added)
-        return np.concatenate([self.values, raw]), np.concatenate([self.folded, folded])
+    def _arrays(self) -> tuple[Any, Callable[[Any], Any]]:
+        """All values (the added ones last) and the maker of the copies of those at the
+        given places (None: all)."""
+        values, full, at, patch = self.values, self.full, self.at, self.patch
+        if self.added:
+            raw, folded = _encoded(self.added)
+            values = np.concatenate([values, raw])
+            if full is not None:
+                full = np.concatenate([full, folded])
+            else:
+                differ = np.flatnonzero(folded != raw)
+                at = np.concatenate([at, len(self.values) + differ])
+                patch = np.concatenate([patch, folded[differ]])
+        if full is not None:
+            return values, lambda places: full if places is None else full[places]
+        return values, lambda places: _patched(values, at, patch, places)
 
 
 def _narrow(codes: Any, count: int) -> Any:
@@ -182,17 +197,48 @@ def _encoded(pairs: list[tuple[str, str]]) -> tuple[Any, Any]:
     return raw.astype(np.bytes_), folded.astype(np.bytes_)
 
 
-def _shared(values: Any, folded: Any) -> Any:
-    """`folded`, or `values` itself when every copy equals its value (half the memory)."""
-    if folded.dtype == values.dtype and np.array_equal(folded, values):
-        return values
-    return folded
+def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """`make`, called at most once (a filter's `@` terms share one array of copies)."""
+    made: list[Any] = []
+
+    def get() -> Any:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+def _split(values: Any, folded: Any) -> tuple[Any, Any, Any]:
+    """(all copies, None, None) when many differ from their values, else (None, the
+    places where they differ, those copies): an e-mail column of lower-case addresses keeps
+    no second array."""
+    differ = np.flatnonzero(folded != values)
+    if len(differ) * 8 > len(values):
+        return folded, None, None
+    return None, differ, folded[differ]
+
+
+def _patched(values: Any, at: Any, patch: Any, places: Any) -> Any:
+    """The copies of `values` at `places` (None: all): the values, but at `at` (sorted)
+    the copies `patch`."""
+    kind = np.result_type(values.dtype, patch.dtype)
+    if places is None:
+        found = values.astype(kind)
+        found[at] = patch
+        return found
+    found = values[places].astype(kind)
+    if len(at):
+        where = np.minimum(np.searchsorted(at, places), len(at) - 1)
+        hit = at[where] == places
+        found[hit] = patch[where[hit]]
+    return found
 
 
 # -- text conditions ------------------------------------------------------------------
 
 
-def filter_test(node: bcfilter.Filter) -> Callable[[Any, Any], Mask]:
+def filter_test(node: bcfilter.Filter) -> Test:
     """The test of a Business Central filter on a text field's values, as operators.matches
     compiles it for a field with a casefolded copy."""
     if isinstance(node, bcfilter.AnyOf | bcfilter.AllOf):
@@ -202,14 +248,14 @@ def filter_test(node: bcfilter.Filter) -> Callable[[Any, Any], Mask]:
     return _term_test(node)
 
 
-def _term_test(term: bcfilter.Term) -> Callable[[Any, Any], Mask]:
+def _term_test(term: bcfilter.Term) -> Test:
     value, upper = term.value, term.upper
     if term.ignore_case:
         value, upper = value.casefold(), upper.casefold()
     low, high = value.encode(), upper.encode()
 
-    def pick(raw: Any, folded: Any) -> Any:
-        return folded if term.ignore_case else raw
+    def pick(raw: Any, folded: Callable[[], Any]) -> Any:
+        return folded() if term.ignore_case else raw
 
     if term.op in ("like", "not like"):
         wanted = term.op == "like"
@@ -248,7 +294,7 @@ def _like(values: Any, pattern: str) -> Mask:
     return np.asarray(passed, bool)
 
 
-def leaf_test(expr: Compare | InList | IsEmpty) -> Callable[[Any, Any], Mask]:
+def leaf_test(expr: Compare | InList | IsEmpty) -> Test:
     """The test of `=`, `!=`, the orderings (byte order), `in` and `is (not) empty` on a
     text field's values."""
     if isinstance(expr, Compare):
