@@ -35,6 +35,7 @@ from rapport.criteria.tree import (
     Or,
     SegmentMember,
 )
+from rapport.services.segments import _accel_dates
 from rapport.services.segments import _accel_scan as scan
 from rapport.services.segments._accel_state import Index, Values, as_bitmap, code_relations
 
@@ -115,7 +116,7 @@ class Evaluator:
     def _exists(self, expr: Exists) -> BitMap:
         if expr.relation == "interaction" and self.index.dated is not None:
             on_day = (
-                scan.date_test(expr.condition, self.today)
+                _accel_dates.date_test(expr.condition, self.today)
                 if expr.condition is not None
                 else (lambda _day: True)
             )

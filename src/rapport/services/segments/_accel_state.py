@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import ValueType
-from rapport.services.segments._accel_scan import DatedRows, TextColumn
+from rapport.services.segments._accel_dates import DatedRows
+from rapport.services.segments._accel_scan import TextColumn
 from rapport.services.segments._lines import contacts, line_order
 
 MAX_VALUES = 20_000  # a field with more distinct values is left to SQL
