@@ -53,7 +53,7 @@ class DatedRows:
         days: list[Any] = []
         query = select(entries.c.contact_id, entries.c.date)
         for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
-            owners.append(np.fromiter((row[0] for row in chunk), np.int64, len(chunk)))
+            owners.append(np.fromiter((row[0] for row in chunk), np.uint32, len(chunk)))
             days.append(np.fromiter((_day(row[1]) for row in chunk), np.int32, len(chunk)))
         if not owners:
             return cls(np.zeros(0, np.int32), np.zeros(0, np.uint32))

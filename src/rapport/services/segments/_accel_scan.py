@@ -76,7 +76,9 @@ class TextColumn:
             bytewise(field, ValueType.TEXT), bytewise(folded, ValueType.TEXT)
         )
         codes = np.full(top, -1, np.int32)  # made smaller at the end (_narrow)
-        parts: list[tuple[Any, Any]] = []
+        parts: list[Any] = []  # the values, chunk by chunk
+        at: list[Any] = []  # where their copies differ, and those copies (never all copies
+        patch: list[Any] = []  # at once: the read's peak stays near the column's size)
         last: tuple[str, str] | None = None
         count = 0
         for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
@@ -91,15 +93,21 @@ class TextColumn:
                 numbers[place] = count - 1
             codes[np.fromiter((row[0] for row in chunk), np.int64, len(chunk))] = numbers
             if new:
-                parts.append(_encoded(new))
+                raw, fold = _encoded(new)
+                differ = np.flatnonzero(fold != raw)
+                at.append(count - len(new) + differ)
+                patch.append(fold[differ])
+                parts.append(raw)
         if not parts:
-            return cls(copy, _encoded([])[0], _encoded([])[1], codes)
-        return cls(
-            copy,
-            np.concatenate([raw for raw, _ in parts]).astype(np.bytes_),
-            np.concatenate([fold for _, fold in parts]).astype(np.bytes_),
-            _narrow(codes, count),
-        )
+            return cls(copy, *_encoded([]), codes)
+        values = np.concatenate(parts)
+        del parts
+        found = cls(copy, values, values, _narrow(codes, count))
+        found.at, found.patch = np.concatenate(at), np.concatenate(patch).astype(np.bytes_)
+        if len(found.at) * 8 > len(values):
+            found.full = _patched(values, found.at, found.patch, None)
+            found.at = found.patch = None
+        return found
 
     def set(self, contact: int, value: str | None, copy: str | None) -> bool:
         """`contact` now holds `value` (casefolded copy `copy`); False when it cannot be
