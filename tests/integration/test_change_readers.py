@@ -101,8 +101,8 @@ def test_x2_a_stale_reader_is_dropped_and_the_accelerator_reads_its_base_again(w
 @pytest.mark.parametrize(
     "text",
     [
-        "name matches '*A*'",
-        "interaction(date >= 2026-01-01)",
+        "search_name matches '*A*'",
+        "interaction(date >= 2026-01-01 and cost > 0)",
         "profile(answer = 'yes')",
         "created >= 2026-01-01",
         "web_source(search_word = 'x')",

@@ -2,13 +2,17 @@
 
 Only what the index answers exactly is taken: `and`, `or`, `not`; `=`, `!=`, the orderings
 (byte order, as the SQL's COLLATE "C"), `in`, `not in`, `is (not) empty` on a kept contact
-field; a code relation with no condition or a condition on its code alone; `segment(NO)`.
-A field's condition is the union of the bitmaps of the values it holds for, so it is exact
-whatever the values are. Anything else raises `Unsupported`, and SQL answers instead.
+field; a code relation with no condition or a condition on its code alone; `segment(NO)`;
+and the conditions that need a scan (_accel_scan): any of those and `matches` on a text
+field, and `interaction(…)` on its date alone. A field's condition is the union of the
+bitmaps of the values it holds for, so it is exact whatever the values are. The parts of an
+`and` that need a scan come last, tested only on the contacts the others left when those
+are few. Anything else raises `Unsupported`, and SQL answers instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator as op
 import re
 from collections.abc import Callable
@@ -31,7 +35,9 @@ from rapport.criteria.tree import (
     Or,
     SegmentMember,
 )
-from rapport.services.segments._accel_state import Index, Values, code_relations
+from rapport.services.segments import _accel_dates
+from rapport.services.segments import _accel_scan as scan
+from rapport.services.segments._accel_state import Index, Values, as_bitmap, code_relations
 
 Predicate = Callable[[Any], bool]
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
@@ -44,14 +50,14 @@ ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-class Unsupported(Exception):
-    """The index cannot answer these criteria exactly."""
+Unsupported = scan.Unsupported  # the index cannot answer these criteria exactly
 
 
 class Evaluator:
     def __init__(self, index: Index, segment: Callable[[str], BitMap]) -> None:
         self.index = index
         self.segment = segment
+        self.today = dt.date.today()
 
     def ids(self, expr: Expr) -> BitMap:
         """The contacts `expr` selects; Unsupported when the index cannot say exactly."""
@@ -60,11 +66,12 @@ class Evaluator:
         except RecursionError:
             raise Unsupported("too deep") from None
 
-    def _ids(self, expr: Expr) -> BitMap:
+    def _ids(self, expr: Expr, within: BitMap | None = None) -> BitMap:
         if isinstance(expr, And):
-            found = self._ids(expr.parts[0])
-            for part in expr.parts[1:]:
-                found &= self._ids(part)
+            parts = sorted(expr.parts, key=self._scans)  # the bitmaps first, the scans last
+            found = self._ids(parts[0], within)
+            for part in parts[1:]:
+                found &= self._ids(part, found)
             return found
         if isinstance(expr, Or):
             return BitMap.union(*(self._ids(part) for part in expr.parts))
@@ -76,6 +83,9 @@ class Evaluator:
             return self._exists(expr)
         if isinstance(expr, Compare | InList | IsEmpty | Matches):
             field = registry.CONTACTS.field(expr.field)
+            column = self.index.texts.get(field.column)
+            if column is not None and field.type is ValueType.TEXT:
+                return self._text(expr, column, within)
             values = self.index.fields.get(field.column)
             if values is None:
                 raise Unsupported(expr.field)
@@ -83,7 +93,34 @@ class Evaluator:
             return _union(values, test)
         raise Unsupported(type(expr).__name__)
 
+    def _scans(self, expr: Expr) -> bool:
+        """Whether `expr` is a condition that needs a scan (a text field, a date)."""
+        if isinstance(expr, Exists):
+            return expr.relation == "interaction"
+        if isinstance(expr, Compare | InList | IsEmpty | Matches):
+            return registry.CONTACTS.field(expr.field).column in self.index.texts
+        return False
+
+    def _text(
+        self,
+        expr: Compare | InList | IsEmpty | Matches,
+        column: scan.TextColumn,
+        within: BitMap | None,
+    ) -> BitMap:
+        if isinstance(expr, Matches):
+            test = scan.filter_test(bcfilter.parse_filter(expr.filter))
+        else:
+            test = scan.leaf_test(expr)
+        return as_bitmap(column.select(test, within)) & self.index.universe
+
     def _exists(self, expr: Exists) -> BitMap:
+        if expr.relation == "interaction" and self.index.dated is not None:
+            on_day = (
+                _accel_dates.date_test(expr.condition, self.today)
+                if expr.condition is not None
+                else (lambda _day: True)
+            )
+            return self.index.dated.select(on_day) & self.index.universe
         kept = code_relations().get(expr.relation)
         if kept is None:
             raise Unsupported(expr.relation)

@@ -1,6 +1,8 @@
 """The preview accelerator's in-memory index (X2, X6, SPEC §9): compressed bitmaps of contact
 ids per value of every code, enum and flag field of the contacts and per code of every code
-relation, the company of each contact, and each contact's place in line order (S11).
+relation, the company of each contact, each contact's place in line order (S11), and the
+columns criteria that need a scan read (_accel_scan: the text fields, the interaction log
+entries' dates).
 
 It is read once from the database (`load`) and kept in step by `apply`, which re-reads just
 the contacts the change sequence marked. A field with more than `MAX_VALUES` values (a
@@ -21,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import ValueType
+from rapport.services.segments._accel_dates import DatedRows
+from rapport.services.segments._accel_scan import TextColumn
 from rapport.services.segments._lines import contacts, line_order
 
 MAX_VALUES = 20_000  # a field with more distinct values is left to SQL
@@ -36,6 +40,15 @@ def kept_fields() -> dict[str, registry.Field]:
         item.column: item
         for item in registry.CONTACT_FIELDS.values()
         if item.type in KEPT_TYPES and item.expression is None and item.name not in UNIQUE_FIELDS
+    }
+
+
+def text_fields() -> dict[str, registry.Field]:
+    """The contact text fields the index keeps as columns (`matches` and the like)."""
+    return {
+        item.column: item
+        for item in registry.CONTACT_FIELDS.values()
+        if item.type is ValueType.TEXT and item.expression is None and item.folded is not None
     }
 
 
@@ -63,6 +76,8 @@ class Index:
     rank: Any = field(default_factory=lambda: np.zeros(1, np.int64))
     dirty: BitMap = field(default_factory=BitMap)  # contacts whose line-order rank is stale
     owners: Any = None  # persons_of's company column, made again after a change
+    texts: dict[str, TextColumn] = field(default_factory=dict)  # by column
+    dated: DatedRows | None = None  # the interaction log entries' dates
 
     # -- reading -----------------------------------------------------------------------
 
@@ -93,6 +108,12 @@ class Index:
             grouped = pairs.grouped(pairs.arrays[0], 1, cap=None)
             if grouped is not None:
                 self.relations[name] = grouped
+        self.texts = {}
+        for column, item in text_fields().items():
+            found = TextColumn.read(session, column, str(item.folded), top)
+            if found is not None:
+                self.texts[column] = found
+        self.dated = DatedRows.read(session)
         self.load_rank(session)
 
     def load_rank(self, session: Session) -> None:
@@ -122,6 +143,8 @@ class Index:
         wanted = list(self.fields)
         for chunk in _chunks(marked):
             self._read_contacts(session, chunk, wanted)
+            if self.dated is not None:
+                self.dated.apply(session, chunk)
             for name, (rel, column) in code_relations().items():
                 if name not in self.relations:
                     continue
@@ -139,7 +162,9 @@ class Index:
         self.company_of[gone] = NO_COMPANY
 
     def _read_contacts(self, session: Session, chunk: Sequence[int], wanted: list[str]) -> None:
+        texts = [(column, kept.copy) for column, kept in self.texts.items()]
         columns = [contacts.c.id, contacts.c.company_id, *(contacts.c[c] for c in wanted)]
+        columns += [contacts.c[name] for pair in texts for name in pair]
         for row in session.execute(select(*columns).where(contacts.c.id.in_(chunk))):
             self._grow(row[0] + 1)
             self.universe.add(row[0])
@@ -147,9 +172,18 @@ class Index:
             for place, column in enumerate(wanted, start=2):
                 if column in self.fields:
                     self.fields[column].setdefault(row[place], BitMap()).add(row[0])
+            self._set_texts(row, 2 + len(wanted), [column for column, _copy in texts])
         for column in wanted:
             if None in self.fields.get(column, {}):
                 del self.fields[column]  # a NULL: left to SQL from now on
+
+    def _set_texts(self, row: Any, at: int, columns: list[str]) -> None:
+        """The text values (each with its casefolded copy) from place `at` of `row`."""
+        for place, column in enumerate(columns):
+            kept = self.texts.get(column)
+            value, copy = row[at + 2 * place], row[at + 2 * place + 1]
+            if kept is not None and not kept.set(row[0], value, copy):
+                del self.texts[column]  # a value it cannot hold: left to SQL from now on
 
     def _grow(self, size: int) -> None:
         if size <= len(self.company_of):
@@ -203,6 +237,8 @@ class Index:
         for values in (*self.fields.values(), *self.relations.values()):
             maps += list(values.values())
         held = sum(bitmap.__sizeof__() for bitmap in maps)
+        held += sum(column.memory() for column in self.texts.values())
+        held += 0 if self.dated is None else self.dated.memory()
         return held + int(self.company_of.nbytes) + int(self.rank.nbytes)
 
 

@@ -77,7 +77,7 @@ class Accelerator:
         self.seen_at = dt.datetime.min
         self.building = False
         self.thread: threading.Thread | None = None
-        self.last: tuple[tuple[str, int, int], BitMap] | None = None
+        self.last: tuple[tuple[str, int, int, dt.date], BitMap] | None = None
 
     # -- life --------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class Accelerator:
         # A keystroke asks the same criteria three times (add, reduce, refine): the last
         # answer is kept while the index is unchanged (not with `segment(NO)`, whose lines
         # have a version of their own).
-        key = (criteria.text, id(index), index.watermark)
+        key = (criteria.text, id(index), index.watermark, dt.date.today())
         if self.last is not None and self.last[0] == key:
             return self.last[1]
         found = Evaluator(index, self.member_of(session)).ids(criteria.tree)
