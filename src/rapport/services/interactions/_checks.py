@@ -178,8 +178,14 @@ def line_check(deliver: bool) -> ColumnElement[Any]:
 
 
 def check_lines(session: Session, header: SegmentHeader, *, deliver: bool) -> None:
-    """Raise BC's error for the first line that cannot be logged (CheckSegmentLine)."""
-    row = session.execute(first_problem(line_check(deliver), header.id)).first()
+    """Raise BC's error for the first line that cannot be logged (CheckSegmentLine).
+    Whether any line fails is asked first, in whatever order the database reads the lines
+    (at 100,000 lines a fifth of walking them in line order); only then is the first
+    offending line looked for in line order."""
+    problem = first_problem(line_check(deliver), header.id)
+    if session.execute(problem.order_by(None)).first() is None:
+        return
+    row = session.execute(problem).first()
     if row is not None:
         values = dict(row._mapping)
         values["contact_no"] = values["contact_no"] or ""
