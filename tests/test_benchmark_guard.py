@@ -26,7 +26,7 @@ RECORDED = ROOT / "benchmarks" / "ratios.json"
 
 def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
     recorded = json.loads(RECORDED.read_text())
-    operations = {"add", "preview", "reduce", "refine", "undo_add", "undo_remove"}
+    operations = {"add", "preview", "reduce", "refine", "undo_add", "undo_remove", "log"}
     assert set(recorded["ratios"]) == {"sqlite", "postgresql"}
     for ratios in recorded["ratios"].values():
         assert set(ratios) == operations
