@@ -256,18 +256,16 @@ def removal_scope(
 ) -> list[ColumnElement[bool]]:
     """The lines a reduce (those that match) or a refine (those that do not, and lines
     without a contact) removes; `matched`, when given, is the lines that match, computed
-    elsewhere (on Spark, companies already expanded)."""
-    match = (
-        matched_lines(
-            criteria,
-            entire_companies=entire_companies,
-            negated=action is not SegmentAction.REDUCE,
-        )
-        if matched is None
-        else matched
-    )
-    target = match if action is SegmentAction.REDUCE else ~match | lines.c.contact_id.is_(None)
-    return [on_segment(header.id), target]
+    elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
+    the line's contact among the matches, true of a line without a contact too, so it
+    stands alone and PostgreSQL anti-joins (under an OR it probes once per line)."""
+    if action is SegmentAction.REDUCE:
+        match = matched_lines(criteria, entire_companies=entire_companies)
+        return [on_segment(header.id), match if matched is None else matched]
+    if matched is None:
+        kept = matched_lines(criteria, entire_companies=entire_companies, negated=True)
+        return [on_segment(header.id), ~kept]
+    return [on_segment(header.id), ~matched | lines.c.contact_id.is_(None)]
 
 
 def apply_remove(
