@@ -1,7 +1,8 @@
 """The performance regression guard (SPEC §9, X10): the segment benchmarks at a small scale
 on both engines, each operation beside its hand-written statement, failing when an
 operation's ratio to that statement grows past 1.5 × the ratio recorded in
-`benchmarks/ratios.json`. Ratios, not times, so a busy machine does not fail it; the
+`benchmarks/ratios.json` (a recorded ratio under 1 counting as 1), measured again up to
+twice before it counts. Ratios, not times, so a busy machine does not fail it; the
 benchmark itself fails when the product and the hand-written statement leave other lines
 on the segment, or count other rows.
 
@@ -26,7 +27,7 @@ RECORDED = ROOT / "benchmarks" / "ratios.json"
 
 def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
     recorded = json.loads(RECORDED.read_text())
-    operations = {"add", "preview", "reduce", "refine", "undo_add", "undo_remove"}
+    operations = {"add", "preview", "reduce", "refine", "undo_add", "undo_remove", "log"}
     assert set(recorded["ratios"]) == {"sqlite", "postgresql"}
     for ratios in recorded["ratios"].values():
         assert set(ratios) == operations

@@ -295,6 +295,40 @@ def test_l7_a_line_whose_contact_vanished_is_reported(sqlite_sessions, sqlite_ur
         log_segment(sqlite_sessions, "SEG1", user="ADMIN")
 
 
+@pytest.mark.parametrize(
+    ("vanished", "blank", "line_no", "message"),
+    [
+        (10000, "P4", 10000, "The Contact does not exist."),
+        (30000, "P1", 10000, "Salesperson Code must have a value"),
+        (30000, None, 30000, "The Contact does not exist."),
+    ],
+)
+def test_l7_a_vanished_contact_is_reported_in_line_order_beside_the_other_checks(
+    sqlite_sessions, sqlite_url, vanished, blank, line_no, message
+):
+    """The lines are counted and checked without their contacts first; a contact that is
+    gone is found by the entries' INSERT, and either way the first offending line in line
+    order is the one reported, and nothing is logged."""
+    import sqlite3
+
+    with sqlite_sessions.begin() as session:
+        build_log_world(session)
+    lines = [(no, {"salesperson_code": ""} if no == blank else {}) for no in ("P1", "ACME", "P4")]
+    segment(sqlite_sessions, *lines)
+    before = counts(sqlite_sessions)
+    raw = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    raw.execute(  # foreign keys are off on this connection
+        "UPDATE segment_lines SET contact_id = 999 WHERE line_no = ?", (vanished,)
+    )
+    raw.commit()
+    raw.close()
+    with pytest.raises(RapportError) as caught:
+        log_segment(sqlite_sessions, "SEG1", user="ADMIN")
+    assert caught.value.message.startswith(message)
+    assert f"Line No.={line_no}" in caught.value.message
+    assert counts(sqlite_sessions) == before
+
+
 def test_l7_e_mail_without_an_address_is_logged_without_correspondence_type(world):
     no = segment(
         world,

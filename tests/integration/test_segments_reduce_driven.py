@@ -98,6 +98,30 @@ def test_s5_refine_with_relation_criteria_keeps_exactly_the_matching_lines(world
     assert result.removed == len([no for no in before if no not in matching])
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["industry_group = RETAIL or job_responsibility = PURCHASE", "no matches 'P1'"],
+)
+def test_s5_refine_of_entire_companies_keeps_every_line_of_a_company_with_a_match(world, seg, text):
+    """Refine keeps a line when its contact or a contact of its company matches, tested as
+    NOT EXISTS of the line's contact among the matches (an anti-join, never NOT IN)."""
+    before = members(world, seg)
+    with world() as session:
+        condition = Criteria.parse(text).condition()
+        matching = set(session.scalars(select(t.Contact.no).where(condition)))
+        companies = set(
+            session.scalars(
+                select(t.Contact.company_id).where(condition, t.Contact.company_id.is_not(None))
+            )
+        )
+        colleagues = set(
+            session.scalars(select(t.Contact.no).where(t.Contact.company_id.in_(companies)))
+        )
+    refine(world, seg, criteria=text, entire_companies=True, user="ADMIN")
+    assert members(world, seg) == sorted(no for no in before if no in matching | colleagues)
+    assert colleagues - matching  # a colleague kept for its company's match
+
+
 def test_s4_criteria_on_contact_fields_or_negations_are_not_relation_driven():
     for text in (
         "country = BE",

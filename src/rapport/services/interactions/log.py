@@ -22,6 +22,7 @@ from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions._checks import (
     check_header,
     check_lines,
+    confirm_contacts,
     effective_correspondence_type,
     line_joins,
     lines,
@@ -33,11 +34,12 @@ from rapport.services.interactions._delivering import (
     check_delivery_settings,
     run_delivery,
 )
+from rapport.services.interactions._entry_values import campaign_entry_of_line, folded_texts
 from rapport.services.segments.engine import get_header, new_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
-from rapport.storage.folding import INLINE, folded_case, refold
+from rapport.storage.folding import refold
 from rapport.storage.tables import (
     FOLDS,
     Attachment,
@@ -52,8 +54,9 @@ from rapport.storage.tables import (
 )
 
 FOLLOW_UP_LENGTH = 50
-INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
-ANALYZE_FROM = 10_000  # lines; below this the planner's statistics stay good enough
+# Statistics are refreshed after a log that wrote BULK_ROWS entries or more and made a
+# tenth or more of the entries or of the segment lines (storage.db.analyze).
+ANALYZE_SHARE = 0.1
 
 entries = table_of(InteractionLogEntry)
 campaign_entries = table_of(CampaignEntry)
@@ -176,10 +179,11 @@ def record_log(
     check_header(session, header)
     if not header.dynamic:
         refuse_if_referenced(session, header, doing="logged (logging deletes it)")
-    check_lines(session, header, deliver=deliver)
+    lines_to_log = check_lines(session, header, deliver=deliver)
     entry_no = insert_logged_segment(session, header, user=user)
     campaign_count = insert_campaign_entries(session, header, entry_no=entry_no, user=user)
     interactions = insert_entries(session, header, entry_no=entry_no, user=user, deliver=deliver)
+    confirm_contacts(session, header, lines_to_log=lines_to_log, logged=interactions)
     queued = queue_deliveries(session, entry_no) if deliver else 0
     freeze_attachments(session, header)
     old_no, campaign_no = header.no, header.campaign_no
@@ -193,8 +197,9 @@ def record_log(
         if follow_up
         else None
     )
-    if interactions >= ANALYZE_FROM:
-        analyze(session, "interaction_log_entries", "segment_lines")
+    analyze(
+        session, "interaction_log_entries", "segment_lines", rows=interactions, share=ANALYZE_SHARE
+    )
     return Logged(old_no, entry_no, interactions, campaign_count, queued, new_no)
 
 
@@ -277,29 +282,6 @@ def insert_campaign_entries(
     return execute_counted(session, insert(campaign_entries).from_select(columns, query))
 
 
-def campaign_entry_of_line(session: Session, entry_no: int) -> Any:
-    """The campaign entry no. of a line's campaign: a CASE over the logged segment's few
-    campaign entries (cheaper per line than a lookup), else a correlated lookup."""
-    known = session.execute(
-        select(campaign_entries.c.campaign_no, campaign_entries.c.entry_no).where(
-            campaign_entries.c.register_no == entry_no
-        )
-    ).all()
-    if len(known) <= INLINE_CAMPAIGNS:
-        if not known:
-            return literal(0)
-        return case(dict(known), value=lines.c.campaign_no, else_=literal(0))
-    lookup = (
-        select(campaign_entries.c.entry_no)
-        .where(
-            campaign_entries.c.register_no == entry_no,
-            campaign_entries.c.campaign_no == lines.c.campaign_no,
-        )
-        .scalar_subquery()
-    )
-    return func.coalesce(lookup, 0)
-
-
 def insert_entries(
     session: Session, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
 ) -> int:
@@ -318,29 +300,16 @@ def insert_entries(
         "logged_segment_entry_no": literal(entry_no),
         "delivery_status": status if deliver else literal(""),
     }
-    copies = _folded_texts(session, header)
+    copies = folded_texts(session, header)
     values |= copies
     query = select(*(v.label(k) for k, v in values.items())).select_from(
-        line_joins(with_template=deliver)
+        line_joins(with_template=deliver, contact_required=True)
     )
     query = query.where(*logged_lines(header.id))
     count = execute_counted(session, insert(entries).from_select(list(values), query))
     if len(copies) < len(FOLDS[entries.name]):  # too many texts to fold inline
         refold(session, entries, entries.c.logged_segment_entry_no == entry_no)
     return count
-
-
-def _folded_texts(session: Session, header: SegmentHeader) -> dict[str, Any]:
-    """Each entry's casefolded copy of a text copied from its line (description,
-    subject): a CASE over the line texts when they are few (a segment's lines mostly
-    share them), else nothing (the copies are then rewritten after the insert)."""
-    copies: dict[str, Any] = {}
-    for name, copy in FOLDS[entries.name].items():
-        texts = select(lines.c[name]).where(*logged_lines(header.id)).distinct()
-        found = session.scalars(texts.limit(INLINE + 1)).all()
-        if len(found) <= INLINE:
-            copies[copy] = folded_case(lines.c[name], found)
-    return copies
 
 
 def queue_deliveries(session: Session, entry_no: int) -> int:

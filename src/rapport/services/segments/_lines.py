@@ -361,20 +361,33 @@ def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
 SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
 
 
-def count_and_sample(session: Session, ids: Select[Any]) -> tuple[int, tuple[SampleContact, ...]]:
-    """X2: how many contacts `ids` selects and the first few in line order, in one pass."""
-    chosen = materialized(ids, "chosen")
+SAMPLED = ("no", "name", "type", "company_no")  # a sample contact's fields (SampleContact)
+
+
+def count_and_sample(
+    session: Session, ids: Select[Any], *, reads_contacts: bool = False
+) -> tuple[int, tuple[SampleContact, ...]]:
+    """X2: how many contacts `ids` selects and the first few in line order, in one pass.
+    When `ids` reads the contacts table itself (`reads_contacts`), the sample's fields and
+    the line order's come along with each id, so the contacts are read once; otherwise the
+    chosen ids are joined to the contacts (at 1M contacts on PostgreSQL that join hashed
+    every contact again, 3 of the preview's 5 s)."""
+    if reads_contacts:
+        carried = dict.fromkeys([*SAMPLED, *(column.name for column in line_order())])
+        chosen = materialized(ids.add_columns(*(contacts.c[name] for name in carried)), "chosen")
+        source: Any = chosen
+        fields = [chosen.c[name] for name in SAMPLED]
+        order = [chosen.c[column.name] for column in line_order()]
+    else:
+        chosen = materialized(ids, "chosen")
+        source = chosen.join(contacts, contacts.c.id == chosen.c.id)
+        fields = [contacts.c[name] for name in SAMPLED]
+        order = line_order()
     counted = select(func.count()).select_from(chosen).scalar_subquery()
     query = (
-        select(
-            contacts.c.no,
-            contacts.c.name,
-            contacts.c.type,
-            contacts.c.company_no,
-            counted.label("total"),
-        )
-        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
-        .order_by(*line_order())
+        select(*fields, counted.label("total"))
+        .select_from(source)
+        .order_by(*order)
         .limit(SAMPLE_SIZE)
     )
     rows = session.execute(query).all()

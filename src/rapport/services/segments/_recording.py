@@ -207,22 +207,41 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
         set_dependencies(session, header, definition(session, header.id))
 
 
-def matched_lines(criteria: Criteria, *, entire_companies: bool) -> ColumnElement[bool]:
+def matched_lines(
+    criteria: Criteria, *, entire_companies: bool, negated: bool = False
+) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
     a company any of whose contacts matches (reference §2.6). Criteria made of relations
     and memberships find the matching contacts once, from the relations' code indexes, and
     the lines are hashed against that set; other criteria test each line's own contact where
-    it is (a segment is usually much smaller than the contact base)."""
+    it is (a segment is usually much smaller than the contact base).
+
+    For a condition the caller `negated` (a refine keeps the matching lines), a line is
+    tested as EXISTS its contact among the set instead of its contact IN the set: NOT IN
+    over a set larger than PostgreSQL's work_mem is not hashed but scanned once per line (a
+    refine of 500,000 lines at 1M contacts ran past 12 minutes), while NOT EXISTS is an
+    anti-join on PostgreSQL and, on SQLite, one key lookup per line into the set built
+    once."""
     matches = criteria.condition()
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
     own: ColumnElement[bool]
-    if driven is not None:
+    if driven is not None and negated:
+        own = exists().where(contacts.c.id == lines.c.contact_id, contacts.c.id.in_(driven))
+    elif driven is not None:
         own = lines.c.contact_id.in_(driven)
     else:
         own = exists().where(contacts.c.id == lines.c.contact_id, matches)
     if not entire_companies:
         return own
     companies = select(contacts.c.company_id).where(matches, contacts.c.company_id.is_not(None))
+    if negated:
+        return or_(
+            own,
+            exists().where(
+                contacts.c.id == lines.c.contact_id,
+                contacts.c.company_id.in_(companies.correlate(None)),
+            ),
+        )
     colleagues = select(contacts.c.id).where(contacts.c.company_id.in_(companies))
     return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
 
@@ -237,12 +256,16 @@ def removal_scope(
 ) -> list[ColumnElement[bool]]:
     """The lines a reduce (those that match) or a refine (those that do not, and lines
     without a contact) removes; `matched`, when given, is the lines that match, computed
-    elsewhere (on Spark, companies already expanded)."""
-    match = (
-        matched_lines(criteria, entire_companies=entire_companies) if matched is None else matched
-    )
-    target = match if action is SegmentAction.REDUCE else ~match | lines.c.contact_id.is_(None)
-    return [on_segment(header.id), target]
+    elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
+    the line's contact among the matches, true of a line without a contact too, so it
+    stands alone and PostgreSQL anti-joins (under an OR it probes once per line)."""
+    if action is SegmentAction.REDUCE:
+        match = matched_lines(criteria, entire_companies=entire_companies)
+        return [on_segment(header.id), match if matched is None else matched]
+    if matched is None:
+        kept = matched_lines(criteria, entire_companies=entire_companies, negated=True)
+        return [on_segment(header.id), ~kept]
+    return [on_segment(header.id), ~matched | lines.c.contact_id.is_(None)]
 
 
 def apply_remove(

@@ -60,7 +60,7 @@ def add_contacts(
                     return fast
             candidates = selection(parsed, options)
             ids, _ = eligible(session, header, candidates=candidates, options=options)
-            added, sample = count_and_sample(session, ids)
+            added, sample = count_and_sample(session, ids, reads_contacts=True)
             return AddPreview(
                 action_no=no_of_criteria_actions(session, header.id) + 1,
                 added=added,

@@ -130,7 +130,7 @@ def _add_preview(
     staged = staging.stage(session, staging.nos_in(out))
     candidates = staging.is_staged(staged)
     ids, _ = eligible(session, header, candidates=candidates, options=options)
-    added, sample = count_and_sample(session, ids)
+    added, sample = count_and_sample(session, ids, reads_contacts=True)
     preview = AddPreview(
         action_no=no_of_criteria_actions(session, header.id) + 1,
         added=added,
