@@ -8,7 +8,6 @@ merged in. A condition is tested once per distinct day, with the SQL's two-value
 from __future__ import annotations
 
 import datetime as dt
-import operator as op
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,21 +19,13 @@ from sqlalchemy.orm import Session
 from rapport.criteria import fields as registry
 from rapport.criteria.tree import And, Compare, Expr, InList, IsEmpty, Not, Or
 from rapport.criteria.values import RelativeDate
-from rapport.services.segments._accel_scan import CHUNK, MERGE, Unsupported, as_bitmap
+from rapport.services.segments._accel_scan import CHUNK, MERGE, ORDERINGS, Unsupported, as_bitmap
 from rapport.storage import tables as t
 
 __all__ = ["DatedRows", "date_test"]
 
 NO_DATE = 0  # an empty date (day numbers are proleptic ordinals, from 1)
 entries = t.table_of(t.InteractionLogEntry)
-ORDERINGS: dict[str, Callable[[Any, Any], Any]] = {
-    "=": op.eq,
-    "!=": op.ne,
-    "<": op.lt,
-    "<=": op.le,
-    ">": op.gt,
-    ">=": op.ge,
-}
 
 
 class DatedRows:

@@ -13,7 +13,6 @@ are few. Anything else raises `Unsupported`, and SQL answers instead.
 from __future__ import annotations
 
 import datetime as dt
-import operator as op
 import re
 from collections.abc import Callable
 from typing import Any
@@ -40,14 +39,6 @@ from rapport.services.segments import _accel_scan as scan
 from rapport.services.segments._accel_state import Index, Values, as_bitmap, code_relations
 
 Predicate = Callable[[Any], bool]
-ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": op.eq,
-    "!=": op.ne,
-    "<": op.lt,
-    "<=": op.le,
-    ">": op.gt,
-    ">=": op.ge,
-}
 
 
 Unsupported = scan.Unsupported  # the index cannot answer these criteria exactly
@@ -144,7 +135,7 @@ def _union(values: Values, test: Predicate) -> BitMap:
 def predicate(expr: Compare | InList | IsEmpty) -> Predicate:
     """The test of one value that `expr` makes (its field's values are never NULL)."""
     if isinstance(expr, Compare):
-        compare, wanted = ORDERINGS[expr.op], expr.value
+        compare, wanted = scan.ORDERINGS[expr.op], expr.value
         if expr.op not in ("=", "!=") and isinstance(wanted, bool):
             raise Unsupported(expr.op)
         return lambda value: bool(compare(value, wanted))
@@ -178,7 +169,7 @@ def _filter_test(node: bcfilter.Filter) -> Predicate:
         pattern = re.compile(_regex(low), re.DOTALL)
         wanted = node.op == "like"
         return lambda value: (pattern.fullmatch(value) is not None) == wanted
-    compare = ORDERINGS[bcfilter_op(node.op)]
+    compare = scan.ORDERINGS[bcfilter_op(node.op)]
     return lambda value: bool(compare(value, low))
 
 
