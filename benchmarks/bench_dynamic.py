@@ -30,8 +30,8 @@ import statistics
 import time
 from pathlib import Path
 
-from _bench import DATA, build_base, build_pg, postgres_server
-from sqlalchemy import case, delete, func, literal, select, update
+from _bench import DATA, build_base, built_in_place
+from sqlalchemy import case, literal, select, update
 
 from rapport.services.segments import dynamic
 from rapport.services.segments.actions import add_contacts
@@ -93,17 +93,8 @@ def main() -> None:
     if args.pg_dir is None:
         bench(open_database(args.db or f"sqlite:///{work_copy(args.contacts)}"), args.runs)
         return
-    with postgres_server(args.pg_dir) as server:
-        sessions = open_database(build_pg(server, args.contacts, clone=False))
-        headers = t.SegmentHeader.__table__
-        with sessions.begin() as session:
-            last = session.scalar(select(func.max(headers.c.id))) or 0
-        try:
-            bench(sessions, args.runs)
-        finally:
-            with sessions.begin() as session:
-                session.execute(delete(headers).where(headers.c.id > last))
-            sessions.kw["bind"].dispose()
+    with built_in_place(args.pg_dir, args.contacts) as sessions:
+        bench(sessions, args.runs)
 
 
 def bench(sessions: Sessions, runs: int) -> None:

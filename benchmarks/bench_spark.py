@@ -46,8 +46,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from _bench import build_base, build_pg, postgres_server
-from sqlalchemy import delete, func, select
+from _bench import build_base, built_in_place
+from sqlalchemy import delete, select
 
 from rapport.criteria.value import Criteria
 from rapport.services.lake import jobs
@@ -133,18 +133,8 @@ def database(args: argparse.Namespace) -> Iterator[Sessions]:
             shutil.copyfile(build_base(args.contacts), db)
             yield open_database(f"sqlite:///{db}")
         return
-    with postgres_server(args.pg_dir) as server:
-        sessions = open_database(build_pg(server, args.contacts, clone=False))
-        headers = t.SegmentHeader.__table__
-        with sessions.begin() as session:
-            last = session.scalar(select(func.max(headers.c.id))) or 0
-        try:
-            yield sessions
-        finally:
-            with sessions.begin() as session:  # their lines and criteria lines cascade
-                gone = session.execute(delete(headers).where(headers.c.id > last)).rowcount
-            sessions.kw["bind"].dispose()
-            print(f"deleted the {gone} segments of the run", flush=True)
+    with built_in_place(args.pg_dir, args.contacts) as sessions:
+        yield sessions
 
 
 def main() -> None:
