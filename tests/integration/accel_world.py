@@ -5,9 +5,13 @@ that random criteria select something and random changes move it."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import Any
 
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from rapport.criteria.tree import Compare, Expr, InList, IsEmpty
 from rapport.storage import tables as t
 from tests.factories import link, make_code, make_company, make_person, make_salesperson
 
@@ -94,3 +98,23 @@ def build_accel_world(session: Session, *, seed: int = 7, persons: int = 30) -> 
             if pick.random() < 0.15:
                 session.add(t.ContactOptOut(contact_id=person.id, correspondence_type=kind))
     session.flush()
+
+
+def compared(field: str, values: Sequence[Any]) -> st.SearchStrategy[Expr]:
+    """Criteria that compare `field` with `values`: an ordering, a list (or its negation)
+    or emptiness (the leaves the accelerator's differential tests draw from)."""
+    return st.one_of(
+        st.builds(
+            Compare,
+            st.just(field),
+            st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
+            st.sampled_from(values),
+        ),
+        st.builds(
+            InList,
+            st.just(field),
+            st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True).map(tuple),
+            st.booleans(),
+        ),
+        st.builds(IsEmpty, st.just(field), st.booleans()),
+    )

@@ -20,7 +20,6 @@ from rapport.criteria.tree import (
     Exists,
     Expr,
     InList,
-    IsEmpty,
     Matches,
     Not,
     Or,
@@ -43,6 +42,7 @@ from tests.integration.accel_world import (
     RELATION_CODES,
     SALESPEOPLE,
     build_accel_world,
+    compared,
 )
 
 contacts = t.Contact.__table__
@@ -77,25 +77,7 @@ CODE_KEY = {
 
 
 def _field_leaf() -> st.SearchStrategy[Expr]:
-    codes = st.sampled_from(sorted(CODE_VALUES)).flatmap(
-        lambda f: st.one_of(
-            st.builds(
-                Compare,
-                st.just(f),
-                st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
-                st.sampled_from(CODE_VALUES[f]),
-            ),
-            st.builds(
-                InList,
-                st.just(f),
-                st.lists(st.sampled_from(CODE_VALUES[f]), min_size=1, max_size=3, unique=True).map(
-                    tuple
-                ),
-                st.booleans(),
-            ),
-            st.builds(IsEmpty, st.just(f), st.booleans()),
-        )
-    )
+    codes = st.sampled_from(sorted(CODE_VALUES)).flatmap(lambda f: compared(f, CODE_VALUES[f]))
     enums = st.sampled_from(sorted(ENUM_VALUES)).flatmap(
         lambda f: st.one_of(
             st.builds(

@@ -29,7 +29,7 @@ from rapport.services.segments.results import AddOptions
 from rapport.storage import tables as t
 from rapport.storage.schema import folded
 from tests.factories import make_code, make_segment
-from tests.integration.accel_world import build_accel_world
+from tests.integration.accel_world import build_accel_world, compared
 from tests.integration.test_preview_accelerator import (
     _field_leaf,
     _relation_leaf,
@@ -82,25 +82,7 @@ def _text_leaf() -> st.SearchStrategy[Expr]:
     fields = st.sampled_from(sorted(TEXT_VALUES))
     return st.one_of(
         st.builds(Matches, fields, st.sampled_from(TEXT_FILTERS)),
-        fields.flatmap(
-            lambda f: st.one_of(
-                st.builds(
-                    Compare,
-                    st.just(f),
-                    st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
-                    st.sampled_from(TEXT_VALUES[f]),
-                ),
-                st.builds(
-                    InList,
-                    st.just(f),
-                    st.lists(
-                        st.sampled_from(TEXT_VALUES[f]), min_size=1, max_size=3, unique=True
-                    ).map(tuple),
-                    st.booleans(),
-                ),
-                st.builds(IsEmpty, st.just(f), st.booleans()),
-            )
-        ),
+        fields.flatmap(lambda f: compared(f, TEXT_VALUES[f])),
     )
 
 
