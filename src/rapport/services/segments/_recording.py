@@ -176,7 +176,7 @@ def record_insertions(
     if added:
         lines_changed(session, header)
     remaining = no_of_lines(session, header.id)
-    finish(session, header, rows=added)
+    finish(session, header, came_on=added)
     changed(
         session,
         header,
@@ -190,11 +190,15 @@ def record_insertions(
     return AddResult(action_no=row.action_no, added=added, no_of_lines=remaining, skipped=skipped)
 
 
-def finish(session: Session, header: SegmentHeader, *, rows: int) -> None:
+def finish(session: Session, header: SegmentHeader, *, came_on: int) -> None:
     """After an action: campaign target groups follow the lines; planner statistics are
-    refreshed after a bulk change."""
+    refreshed when many lines came on the segment (SPEC §9). Lines that only left it (a
+    reduce, a refine, an undo of an add) leave statistics that overestimate the segment,
+    which the planner survives (hash joins, a scan at worst) and autovacuum corrects;
+    underestimates are what make it probe a just-filled segment line by line for minutes.
+    ANALYZE reads a sample of the whole table: most of an undo of a 500k-line add."""
     sync_campaign_targets(session, header)
-    analyze(session, "segment_lines", rows=rows)
+    analyze(session, "segment_lines", rows=came_on)
 
 
 def reset_criteria(session: Session, header: SegmentHeader) -> None:
@@ -333,7 +337,7 @@ def apply_remove(
     if remaining == 0 and removed and not keep_criteria and action_no > 1:
         reset_criteria(session, header)
         action_no = 0
-    finish(session, header, rows=removed)
+    finish(session, header, came_on=0)
     changed(
         session,
         header,

@@ -148,7 +148,7 @@ def refresh_segment(
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
     row.no_of_lines_added, row.no_of_lines_removed = added, removed
     lines_changed(session, header)
-    finish(session, header, rows=added + removed)
+    finish(session, header, came_on=added)
     return _done(
         session, header, row.action_no, added, removed, known=known, version=version + 1, full=full
     )

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from rapport.criteria import condition, describe, parse, parts
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._dependencies import undo_dynamic
-from rapport.services.segments._lines import contacts, lines, sync_campaign_targets
+from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
-from rapport.services.segments._recording import changed
-from rapport.storage.db import Sessions, analyze, reading
+from rapport.services.segments._recording import changed, finish
+from rapport.storage.db import Sessions, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
@@ -121,9 +121,7 @@ def go_back(
             )
         actions = _undo_after(session, header, target)
         undo_dynamic(session, header, to=target, changed=bool(actions))
-        sync_campaign_targets(session, header)
-        rows = sum(a.no_of_lines_added + a.no_of_lines_removed for a in actions)
-        analyze(session, "segment_lines", rows=rows)
+        finish(session, header, came_on=sum(a.no_of_lines_removed for a in actions))
         undone = [action.action_no for action in actions]
         changed(
             session,
