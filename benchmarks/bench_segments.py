@@ -174,12 +174,39 @@ WHERE {SELECTED}
                     AND l.removed_action IS NULL AND l.contact_id = c.id)
 """
 
+# The preview shows what the add would do: how many contacts, the first ten in line order,
+# and the candidates left out by reason. By hand: the chosen contacts once (with the
+# sample's and the order's columns), counted and sorted for the first ten; the skipped ones
+# from the few flagged contacts.
 HAND_PREVIEW = f"""
-SELECT count(*) FROM contacts c
-WHERE {SELECTED}
-    AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                    AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
-                    THEN 'hard_copy' ELSE c.correspondence_type END)
+WITH chosen AS MATERIALIZED (
+    SELECT c.no, c.name, c.type, c.company_no, c.company_name FROM contacts c
+    WHERE {SELECTED}
+        AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
+                        AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
+                        THEN 'hard_copy' ELSE c.correspondence_type END)
+        AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
+                        AND l.removed_action IS NULL AND l.contact_id = c.id))
+SELECT no, (SELECT count(*) FROM chosen) FROM chosen
+ORDER BY company_name, company_no, type, name, no LIMIT 10
+"""
+
+CORRESPONDENCE = (
+    "CASE WHEN c.correspondence_type = '' THEN 'hard_copy' ELSE c.correspondence_type END"
+)
+OPTED_OUT = f"""EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
+                    AND o.correspondence_type = {CORRESPONDENCE})"""
+HAND_SKIPPED = f"""
+SELECT
+    COALESCE(SUM(CASE WHEN c.privacy_blocked = 0 AND NOT {OPTED_OUT} AND c.excluded = 1
+                 THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN c.privacy_blocked = 1 THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN c.privacy_blocked = 0 AND {OPTED_OUT} THEN 1 ELSE 0 END), 0)
+FROM contacts c
+WHERE c.id IN (SELECT id FROM contacts WHERE privacy_blocked = 1
+               UNION SELECT id FROM contacts WHERE excluded = 1
+               UNION SELECT contact_id FROM contact_opt_outs)
+    AND {SELECTED.replace("AND c.excluded = 0 AND c.privacy_blocked = 0", "")}
     AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
                     AND l.removed_action IS NULL AND l.contact_id = c.id)
 """
@@ -228,29 +255,42 @@ HAND = {
 
 def hand_statement(op: str, dialect: str) -> str:
     """The hand-written statement in the engine's SQL: PostgreSQL's flags are booleans."""
-    statement = HAND[op]
+    statement = HAND_SKIPPED if op == "skipped" else HAND[op]
     if dialect == "postgresql":
         statement = statement.replace("c.excluded = 0 AND c.privacy_blocked = 0", NOT_EXCLUDED_PG)
+        for flag in ("privacy_blocked", "excluded"):
+            for value, boolean in (("0", "false"), ("1", "true")):
+                statement = statement.replace(f"{flag} = {value}", f"{flag} = {boolean}")
     return statement
 
 
-def run_hand(sessions: Sessions, op: str, no: str) -> tuple[float, int]:
+def run_hand(sessions: Sessions, op: str, no: str) -> tuple[float, Any]:
     with sessions.begin() as session:
         segment = segment_id(session, no)
         if op == "log":
             start = time.perf_counter()
             rows = run_hand_log(session, segment, USER)
             return time.perf_counter() - start, rows
-        statement = text(hand_statement(op, session.get_bind().dialect.name))
+        dialect = session.get_bind().dialect.name
+        statement = text(hand_statement(op, dialect))
         start = time.perf_counter()
         result = session.execute(
             statement, {"segment": segment}, execution_options={"preserve_rowcount": True}
         )
-        rows = int(result.scalar() or 0) if op == "preview" else int(result.rowcount or 0)
-    return time.perf_counter() - start, rows
+        if op != "preview":
+            return time.perf_counter() - start, int(result.rowcount or 0)
+        sample = result.all()
+        skipped = session.execute(text(hand_statement("skipped", dialect)), {"segment": segment})
+        seconds = time.perf_counter() - start
+    return seconds, shown(int(sample[0][1]) if sample else 0, sample, skipped.one())
 
 
-def run_rapport(sessions: Sessions, op: str, no: str) -> tuple[float, int]:
+def shown(added: int, sample: Any, skipped: Any) -> dict[str, Any]:
+    """What a preview shows: the count, the sample's contact nos., the skipped counts."""
+    return {"added": added, "sample": [row.no for row in sample], "skipped": list(skipped)}
+
+
+def run_rapport(sessions: Sessions, op: str, no: str) -> tuple[float, Any]:
     start = time.perf_counter()
     if op == "log":
         rows = log_segment(sessions, no, user=USER).interactions
@@ -258,6 +298,10 @@ def run_rapport(sessions: Sessions, op: str, no: str) -> tuple[float, int]:
         result = add_contacts(
             sessions, no, criteria=ADD_CRITERIA, user=USER, preview=op == "preview"
         )
+        if op == "preview":
+            skipped = result.skipped
+            why = (skipped.excluded, skipped.privacy_blocked, skipped.opted_out)
+            return time.perf_counter() - start, shown(result.added, result.sample, why)
         rows = result.added
     elif op in ("reduce", "refine"):
         action = reduce if op == "reduce" else refine
@@ -523,7 +567,10 @@ def child(args: argparse.Namespace) -> None:
     else:
         seconds, rows = run_bc(sessions, args.op, args.segment, args.sample)
     sessions.kw["bind"].dispose()
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb()}))
+    figures = {"seconds": seconds, "rows": rows, "peak_mb": peak_mb()}
+    if isinstance(rows, dict):  # a preview: its count, and what it shows
+        figures.update(rows=rows["added"], shown=rows)
+    print(json.dumps(figures))
 
 
 def measure(url: str, op: str, variant: str, segment: str, sample: int = 0) -> dict[str, Any]:
@@ -737,6 +784,8 @@ def timed_runs(sessions: Sessions, url: str, op: str, no: str, args: argparse.Na
         counts = {r[-1]["rows"] for r in runs.values() if r[-1]["rows"] >= 0}
         if len(counts) != 1:
             sys.exit(f"{op}: rapport and hand-written counted other rows: {sorted(counts)}")
+        if runs["hand"][-1].get("shown") != runs["rapport"][-1].get("shown"):
+            sys.exit(f"{op}: rapport and hand-written showed other contacts or skipped counts")
         if args.cli:
             starts.append(startup(url))
     return {"runs": runs, "startup": statistics.median(starts) if starts else None}
