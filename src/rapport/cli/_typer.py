@@ -7,14 +7,17 @@ fifth of `rapport contacts show`. `install` makes that conversion lazy: a value 
 None stays None (as Typer's own conversion returns it) without building anything, and a
 `str` (without a parser of its own) takes Typer's pass-through conversion — command-line
 text is already `str`, and Typer's adapter for `str` only turns bytes into text, which
-Python 3 never passes. Every other value (numbers, dates, booleans, enums, paths, lists)
-goes through Typer's adapter as before. Nothing changes when Typer's internals differ
+Python 3 never passes. A value that already is a member of the parameter's enumeration
+(a default such as `--engine database`) is that member, which Typer's adapter returns as
+it is. Every other value (numbers, dates, booleans, enums typed on the command line,
+paths, lists) goes through Typer's adapter as before. Nothing changes when Typer's internals differ
 from 0.29's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 
@@ -36,6 +39,9 @@ def install() -> None:
         built: list[Any] = field(default_factory=list)
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            kind = self.descriptor.annotation
+            if isinstance(kind, type) and issubclass(kind, Enum) and isinstance(value, kind):
+                return value
             if not self.built:
                 self.built.append(build(self.descriptor))
             return self.built[0]._coerce_value(value, param=param, ctx=ctx)
