@@ -47,7 +47,7 @@ from rapport.services.segments._propagation import no_of_lines
 from rapport.services.segments._recording import finish, record_action
 from rapport.services.segments.results import AddOptions
 from rapport.storage.changes import changed_since, watermark
-from rapport.storage.db import execute_counted
+from rapport.storage.db import analyze, execute_counted
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentException, SegmentHeader, table_of
 
@@ -232,7 +232,10 @@ def stage_scope(session: Session, scope: Any, member: ColumnElement[bool]) -> Ta
     staged.drop(connection, checkfirst=True)
     staged.create(connection)
     chosen = select(contacts.c.id, member.label("member")).where(contacts.c.id.in_(scope))
-    session.execute(insert(staged).from_select(["id", "member"], chosen))
+    staged_rows = execute_counted(session, insert(staged).from_select(["id", "member"], chosen))
+    # A new temporary table has no statistics: PostgreSQL would plan the removal and the
+    # insert for a couple of thousand rows whatever the delta (SPEC §9).
+    analyze(session, staged.name, rows=staged_rows)
     return staged
 
 
