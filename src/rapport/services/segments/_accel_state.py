@@ -72,8 +72,8 @@ class Index:
     universe: BitMap = field(default_factory=BitMap)
     fields: dict[str, Values] = field(default_factory=dict)  # by column
     relations: dict[str, Values] = field(default_factory=dict)  # by relation name (owner ids)
-    company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int64))
-    rank: Any = field(default_factory=lambda: np.zeros(1, np.int64))
+    company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int32))
+    rank: Any = field(default_factory=lambda: np.zeros(1, np.int32))
     dirty: BitMap = field(default_factory=BitMap)  # contacts whose line-order rank is stale
     owners: Any = None  # persons_of's company column, made again after a change
     texts: dict[str, TextColumn] = field(default_factory=dict)  # by column
@@ -92,7 +92,7 @@ class Index:
         ids, companies = read.arrays[0], read.arrays[1]
         self.universe = as_bitmap(ids)
         top = int(ids.max()) + 1 if len(ids) else 1
-        self.company_of = np.full(top, NO_COMPANY, np.int64)
+        self.company_of = np.full(top, NO_COMPANY, np.int32)  # ids fit 32 bits (as_bitmap)
         self.company_of[ids] = companies
         self.fields = {}
         for place, column in enumerate(wanted, start=2):
@@ -122,8 +122,8 @@ class Index:
         read.stream(session, select(contacts.c.id).order_by(*line_order()))
         ordered = read.arrays[0]
         top = max(int(ordered.max()) + 1 if len(ordered) else 1, len(self.company_of))
-        self.rank = np.zeros(top, np.int64)
-        self.rank[ordered] = np.arange(len(ordered), dtype=np.int64)
+        self.rank = np.zeros(top, np.int32)
+        self.rank[ordered] = np.arange(len(ordered), dtype=np.int32)
         self.dirty = BitMap()
 
     # -- keeping in step ---------------------------------------------------------------
@@ -189,8 +189,8 @@ class Index:
         if size <= len(self.company_of):
             return
         more = max(size, len(self.company_of) * 5 // 4) - len(self.company_of)
-        self.company_of = np.concatenate([self.company_of, np.full(more, NO_COMPANY, np.int64)])
-        self.rank = np.concatenate([self.rank, np.zeros(more, np.int64)])
+        self.company_of = np.concatenate([self.company_of, np.full(more, NO_COMPANY, np.int32)])
+        self.rank = np.concatenate([self.rank, np.zeros(more, np.int32)])
 
     # -- asking ------------------------------------------------------------------------
 
@@ -257,9 +257,10 @@ class _Columns:
         for chunk in result.partitions():
             for place, values in enumerate(zip(*chunk, strict=True)):
                 self.parts[place].append(self._numbers(place, values))
-        self.arrays = [
-            np.concatenate(part) if part else np.zeros(0, np.int64) for part in self.parts
-        ]
+        self.arrays = []
+        for place, part in enumerate(self.parts):  # each column's chunks let go once joined
+            self.arrays.append(np.concatenate(part) if part else np.zeros(0, np.int64))
+            self.parts[place] = []
         self.parts = []
 
     def _numbers(self, place: int, values: Sequence[Any]) -> Any:
