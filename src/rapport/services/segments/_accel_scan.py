@@ -32,7 +32,7 @@ from rapport.services.segments._lines import contacts
 
 __all__ = ["TextColumn", "Unsupported"]
 
-CHUNK = 50_000
+CHUNK = 10_000  # rows per fetch: a chunk of rows (Python objects) bounds the read's peak
 MERGE = 4_096  # values (or re-read contacts) kept aside before they are merged in
 FEW = 50_000  # at most this many values are tested one by one (a `?` pattern)
 Mask = Any  # a numpy array of bool, one per distinct value
