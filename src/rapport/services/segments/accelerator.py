@@ -14,9 +14,7 @@ A preview's sample is fetched by SQL for the few contacts first in line order.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import gc
 import threading
 import time
 from collections.abc import Callable
@@ -113,7 +111,6 @@ class Accelerator:
             upto = changes.watermark(session)
         with reading(self.sessions) as session, small_page_cache(session):
             index.load(session, upto)  # what changes meanwhile is re-read from the log
-        _give_back()
         with self.sessions.begin() as session:
             changes.reader_seen(session, reader, upto=index.watermark)
         return index
@@ -295,19 +292,6 @@ def _wait_for_writers(sessions: Sessions) -> None:
         if done:
             return
         time.sleep(0.05)
-
-
-def _give_back() -> None:
-    """Hand the build's freed memory back to the system (glibc keeps freed heap pages for
-    reuse, so the build's peak would stay in the server's resident set): `malloc_trim`,
-    where the C library has it."""
-    gc.collect()
-    try:
-        libc = ctypes.CDLL(None)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-        return
-    trim(0)
 
 
 def _now() -> dt.datetime:
