@@ -313,3 +313,69 @@ def test_x2_accelerator_stays_exact_when_thousands_of_contacts_change_at_once(se
             ask(sessions, accelerator, ("add", Criteria.parse(text).tree, AddOptions()))
     finally:
         accelerator.close()
+
+
+def _runs_by_day(dated: Any) -> dict[int, list[int]]:
+    """The dated entries' owners by day, as the accelerator holds them (its days checked
+    strictly ascending: the build reads them in date order, empty dates first)."""
+    days = dated.distinct.tolist()
+    assert days == sorted(set(days))
+    ends = [*dated.starts.tolist()[1:], len(dated.owners)]
+    return {
+        day: sorted(dated.owners[start:end].tolist())
+        for day, start, end in zip(days, dated.starts.tolist(), ends, strict=True)
+    }
+
+
+def _entries_by_day(session: Any) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for who, day in session.execute(select(entries.c.contact_id, entries.c.date)):
+        found.setdefault(0 if day is None else day.toordinal(), []).append(who)
+    return {day: sorted(owners) for day, owners in found.items()}
+
+
+def test_x2_dated_entries_read_in_date_order_and_merged_in_place(sessions):
+    """The build reads the entries in date order (no sort in memory; empty dates first on
+    both engines) and a merge of re-read contacts inserts their rows in place: each day's
+    run holds exactly the contacts the table has on that day, before and after."""
+    shuffle = random.Random(15)
+    many = scan.MERGE + 50
+    with sessions.begin() as session:
+        make_segment(session, "SEG1")
+        session.execute(
+            insert(contacts),
+            [{"no": f"D{i:05}", "type": "person", "name": f"D {i}"} for i in range(many)],
+        )
+        ids = list(session.scalars(select(contacts.c.id)))
+        rows = [
+            {"contact_id": who, "date": shuffle.choice((*DAYS, None))}
+            for who in ids
+            for _ in range(shuffle.randint(1, 2))
+        ]
+        shuffle.shuffle(rows)
+        session.execute(insert(entries), [row | {"entry_no": n + 1} for n, row in enumerate(rows)])
+    accelerator = Accelerator(sessions)
+    accelerator.build()
+    try:
+        assert accelerator.index is not None
+        assert accelerator.index.dated is not None
+        with sessions.begin() as session:
+            assert _runs_by_day(accelerator.index.dated) == _entries_by_day(session)
+            for who in ids[: scan.MERGE + 10]:  # past MERGE: merged into the arrays
+                session.execute(
+                    update(entries)
+                    .where(entries.c.contact_id == who)
+                    .values(date=shuffle.choice((*DAYS, None)))
+                )
+        ask(
+            sessions,
+            accelerator,
+            ("add", Criteria.parse("interaction(date is empty)").tree, AddOptions()),
+        )
+        dated = accelerator.index.dated
+        assert not dated.stale
+        assert not dated.overlay
+        with sessions.begin() as session:
+            assert _runs_by_day(dated) == _entries_by_day(session)
+    finally:
+        accelerator.close()

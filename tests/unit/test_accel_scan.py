@@ -99,3 +99,17 @@ def test_x2_a_text_column_kept_in_step_past_its_merges_selects_what_its_values_s
                 assert _selected(column, text, small) == expected, text
     assert len(column.values) < len(now) * 2
     assert not column.set(1, "a\x00b", "a\x00b")  # a NUL: the field goes back to SQL
+
+
+def test_x2_a_column_read_in_parts_of_different_widths_is_joined_whole():
+    """A text column read chunk by chunk joins its parts (each as wide as its longest value)
+    into one array as wide as the longest of all, in order, letting each part go."""
+    parts = [
+        np.array([b"a", b""], dtype=np.bytes_),
+        np.array([b"abc\xc3\xa9"], dtype=np.bytes_),
+        np.array([b"zz"], dtype=np.bytes_),
+    ]
+    joined = scan._joined(parts)
+    assert joined.tolist() == [b"a", b"", b"abc\xc3\xa9", b"zz"]
+    assert joined.dtype == np.dtype("S5")
+    assert parts == []

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
@@ -31,24 +31,40 @@ entries = t.table_of(t.InteractionLogEntry)
 class DatedRows:
     """The interaction log entries' dates (day numbers, sorted) beside their contacts."""
 
-    def __init__(self, days: Any, owners: Any) -> None:
+    def __init__(self, owners: Any, distinct: Any, starts: Any) -> None:
         # the owners sorted by day; each distinct day with where its owners start (no day
         # per row: the runs say it)
-        self.owners, self.distinct, self.starts = _by_day(days, owners)
+        self.owners, self.distinct, self.starts = owners, distinct, starts
         self.stale = BitMap()  # contacts whose rows here are out of date
         self.overlay: dict[int, list[int]] = {}  # their rows as re-read
 
     @classmethod
     def read(cls, session: Session) -> DatedRows:
-        owners: list[Any] = []
-        days: list[Any] = []
-        query = select(entries.c.contact_id, entries.c.date)
+        """The entries read in date order (empty dates first), so nothing is sorted here: the
+        owners go straight into one array (32-bit, sized by a count first) and each run of
+        a day is noted where it starts."""
+        total = session.scalar(select(func.count()).select_from(entries)) or 0
+        owners = np.empty(total, np.uint32)
+        days: list[Any] = []  # per chunk: the days that start a run, and where
+        starts: list[Any] = []
+        query = select(entries.c.contact_id, entries.c.date).order_by(
+            entries.c.date.asc().nulls_first()
+        )
+        filled, last = 0, None
         for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
-            owners.append(np.fromiter((row[0] for row in chunk), np.uint32, len(chunk)))
-            days.append(np.fromiter((_day(row[1]) for row in chunk), np.int32, len(chunk)))
-        if not owners:
-            return cls(np.zeros(0, np.int32), np.zeros(0, np.uint32))
-        return cls(np.concatenate(days), np.concatenate(owners))
+            if filled + len(chunk) > len(owners):  # rows added since the count (PostgreSQL)
+                owners = np.concatenate([owners, np.empty(len(chunk), np.uint32)])
+            owners[filled : filled + len(chunk)] = np.fromiter(
+                (row[0] for row in chunk), np.uint32, len(chunk)
+            )
+            day = np.fromiter((_day(row[1]) for row in chunk), np.int32, len(chunk))
+            new = np.flatnonzero(np.diff(day, prepend=np.int32(-1 if last is None else last)))
+            days.append(day[new])
+            starts.append(new + filled)
+            filled, last = filled + len(chunk), int(day[-1])
+        if not days:
+            return cls(owners[:0], np.zeros(0, np.int32), np.zeros(0, np.int64))
+        return cls(owners[:filled], np.concatenate(days), np.concatenate(starts))
 
     def apply(self, session: Session, chunk: Iterable[int]) -> None:
         """Re-read the rows of the contacts `chunk`."""
@@ -65,15 +81,23 @@ class DatedRows:
             self._merge()
 
     def _merge(self) -> None:
-        stale = np.frombuffer(self.stale.to_array(), dtype=np.uint32)
-        kept = ~np.isin(self.owners, stale)
-        more = [(c, d) for c, days in self.overlay.items() for d in days]
-        owners = np.array([c for c, _ in more], np.uint32)
-        days = np.array([d for _, d in more], np.int32)
+        """The rows re-read put in their places: the rows kept stay in day order and the
+        few new ones are inserted by binary search (no sort of all the rows)."""
+        gone = np.zeros(max(int(self.owners.max(initial=0)), self.stale.max()) + 1, bool)
+        gone[np.frombuffer(self.stale.to_array(), dtype=np.uint32)] = True
+        kept = ~gone[self.owners]
+        del gone
         every = np.repeat(self.distinct, np.diff(np.append(self.starts, len(self.owners))))
-        self.owners, self.distinct, self.starts = _by_day(
-            np.concatenate([every[kept], days]), np.concatenate([self.owners[kept], owners])
-        )
+        days_kept, owners_kept = every[kept], self.owners[kept]
+        del every, kept
+        more = sorted((d, c) for c, days in self.overlay.items() for d in days)
+        days = np.array([d for d, _ in more], np.int32)
+        at = np.searchsorted(days_kept, days, side="right")
+        self.owners = np.insert(owners_kept, at, np.array([c for _, c in more], np.uint32))
+        every = np.insert(days_kept, at, days)
+        del days_kept, owners_kept
+        self.starts = np.flatnonzero(np.diff(every, prepend=np.int32(-1)))
+        self.distinct = every[self.starts]
         self.stale, self.overlay = BitMap(), {}
 
     def memory(self) -> int:
@@ -94,13 +118,6 @@ class DatedRows:
             found -= self.stale
             found.update(c for c, days in self.overlay.items() if any(map(test, days)))
         return found
-
-
-def _by_day(days: Any, owners: Any) -> tuple[Any, Any, Any]:
-    """The owners sorted by day, and each distinct day with where its owners start."""
-    order = np.argsort(days, kind="stable")
-    distinct, starts = np.unique(days[order], return_index=True)
-    return owners[order].astype(np.uint32), distinct.astype(np.int32), starts
 
 
 def _day(value: dt.date | None) -> int:

@@ -32,7 +32,7 @@ from rapport.services.segments._lines import contacts
 
 __all__ = ["TextColumn", "Unsupported"]
 
-CHUNK = 50_000
+CHUNK = 10_000  # rows per fetch: a chunk of rows (Python objects) bounds the read's peak
 MERGE = 4_096  # values (or re-read contacts) kept aside before they are merged in
 FEW = 50_000  # at most this many values are tested one by one (a `?` pattern)
 Mask = Any  # a numpy array of bool, one per distinct value
@@ -100,8 +100,7 @@ class TextColumn:
                 parts.append(raw)
         if not parts:
             return cls(copy, *_encoded([]), codes)
-        values = np.concatenate(parts)
-        del parts
+        values = _joined(parts)
         found = cls(copy, values, values, _narrow(codes, count))
         found.at, found.patch = np.concatenate(at), np.concatenate(patch).astype(np.bytes_)
         if len(found.at) * 8 > len(values):
@@ -175,6 +174,21 @@ class TextColumn:
         if full is not None:
             return values, lambda places: full if places is None else full[places]
         return values, lambda places: _patched(values, at, patch, places)
+
+
+def _joined(parts: list[Any]) -> Any:
+    """The byte-string arrays of `parts` as one, emptying `parts` as it goes: each part is
+    let go once copied, and the pages of the result are touched only as they are filled, so
+    the read never holds the column twice."""
+    width = max(part.dtype.itemsize for part in parts)
+    joined = np.empty(sum(len(part) for part in parts), dtype=f"S{max(width, 1)}")
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        joined[at : at + len(part)] = part
+        at += len(part)
+    return joined
 
 
 def _narrow(codes: Any, count: int) -> Any:

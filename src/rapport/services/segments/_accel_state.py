@@ -12,6 +12,8 @@ contact no.) or with a NULL is not kept: criteria on it are answered by SQL.
 from __future__ import annotations
 
 import array
+import ctypes
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,8 +74,8 @@ class Index:
     universe: BitMap = field(default_factory=BitMap)
     fields: dict[str, Values] = field(default_factory=dict)  # by column
     relations: dict[str, Values] = field(default_factory=dict)  # by relation name (owner ids)
-    company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int64))
-    rank: Any = field(default_factory=lambda: np.zeros(1, np.int64))
+    company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int32))
+    rank: Any = field(default_factory=lambda: np.zeros(1, np.int32))
     dirty: BitMap = field(default_factory=BitMap)  # contacts whose line-order rank is stale
     owners: Any = None  # persons_of's company column, made again after a change
     texts: dict[str, TextColumn] = field(default_factory=dict)  # by column
@@ -92,14 +94,15 @@ class Index:
         ids, companies = read.arrays[0], read.arrays[1]
         self.universe = as_bitmap(ids)
         top = int(ids.max()) + 1 if len(ids) else 1
-        self.company_of = np.full(top, NO_COMPANY, np.int64)
+        self.company_of = np.full(top, NO_COMPANY, np.int32)  # ids fit 32 bits (as_bitmap)
         self.company_of[ids] = companies
         self.fields = {}
         for place, column in enumerate(wanted, start=2):
             grouped = read.grouped(ids, place, cap=MAX_VALUES)
             if grouped is not None:
                 self.fields[column] = grouped
-        del read
+        del read, ids, companies
+        give_back()
         self.relations = {}
         for name, (rel, column) in code_relations().items():
             table: Table = rel.table
@@ -110,11 +113,15 @@ class Index:
                 self.relations[name] = grouped
         self.texts = {}
         for column, item in text_fields().items():
+            give_back()
             found = TextColumn.read(session, column, str(item.folded), top)
             if found is not None:
                 self.texts[column] = found
+        give_back()
         self.dated = DatedRows.read(session)
+        give_back()
         self.load_rank(session)
+        give_back()
 
     def load_rank(self, session: Session) -> None:
         """Each contact's place in line order (S11), read in that order by the database."""
@@ -122,8 +129,8 @@ class Index:
         read.stream(session, select(contacts.c.id).order_by(*line_order()))
         ordered = read.arrays[0]
         top = max(int(ordered.max()) + 1 if len(ordered) else 1, len(self.company_of))
-        self.rank = np.zeros(top, np.int64)
-        self.rank[ordered] = np.arange(len(ordered), dtype=np.int64)
+        self.rank = np.zeros(top, np.int32)
+        self.rank[ordered] = np.arange(len(ordered), dtype=np.int32)
         self.dirty = BitMap()
 
     # -- keeping in step ---------------------------------------------------------------
@@ -189,8 +196,8 @@ class Index:
         if size <= len(self.company_of):
             return
         more = max(size, len(self.company_of) * 5 // 4) - len(self.company_of)
-        self.company_of = np.concatenate([self.company_of, np.full(more, NO_COMPANY, np.int64)])
-        self.rank = np.concatenate([self.rank, np.zeros(more, np.int64)])
+        self.company_of = np.concatenate([self.company_of, np.full(more, NO_COMPANY, np.int32)])
+        self.rank = np.concatenate([self.rank, np.zeros(more, np.int32)])
 
     # -- asking ------------------------------------------------------------------------
 
@@ -253,13 +260,16 @@ class _Columns:
         self.arrays: list[Any] = []
 
     def stream(self, session: Session, query: Any) -> None:
-        result = session.execute(query.execution_options(yield_per=CHUNK * 10))
+        # 10,000 rows at a time: a chunk's rows are Python objects (a str per text value),
+        # about 1 kB a row across the contacts' columns, so the chunk bounds the read's peak
+        result = session.execute(query.execution_options(yield_per=CHUNK * 2))
         for chunk in result.partitions():
             for place, values in enumerate(zip(*chunk, strict=True)):
                 self.parts[place].append(self._numbers(place, values))
-        self.arrays = [
-            np.concatenate(part) if part else np.zeros(0, np.int64) for part in self.parts
-        ]
+        self.arrays = []
+        for place, part in enumerate(self.parts):  # each column's chunks let go once joined
+            self.arrays.append(np.concatenate(part) if part else np.zeros(0, np.int64))
+            self.parts[place] = []
         self.parts = []
 
     def _numbers(self, place: int, values: Sequence[Any]) -> Any:
@@ -268,9 +278,12 @@ class _Columns:
                 (NO_COMPANY if v is None else v for v in values), np.int64, len(values)
             )
         lookup = self.lookups[place]
-        return np.fromiter(
+        numbers = np.fromiter(
             (lookup.setdefault(v, len(lookup)) for v in values), np.int32, len(values)
         )
+        # in the smallest type that holds them: a code of a few values takes a byte per
+        # contact (the chunks' types widen to the widest when joined)
+        return numbers.astype(np.min_scalar_type(max(len(lookup) - 1, 0)))
 
     def grouped(self, ids: Any, place: int, *, cap: int | None) -> Values | None:
         """`ids` grouped by column `place`'s values as bitmaps; None past `cap` values or
@@ -286,6 +299,19 @@ class _Columns:
             value: as_bitmap(sorted_ids[bounds[code] : bounds[code + 1]])
             for value, code in lookup.items()
         }
+
+
+def give_back() -> None:
+    """Hand the memory freed so far back to the system, between the build's steps: glibc
+    keeps freed heap pages (in the build thread's own arena too) for reuse, so each step's
+    temporaries would stay in the server's resident set and add up to its peak.
+    `malloc_trim(0)` where the C library has it (a few milliseconds); nothing elsewhere."""
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return
+    trim(0)
 
 
 def as_bitmap(ids: Any) -> BitMap:

@@ -32,7 +32,7 @@ from rapport.criteria.value import Criteria
 from rapport.services.segments._accel_eval import Evaluator, Unsupported
 from rapport.services.segments._accel_state import Index, as_bitmap
 from rapport.storage import changes
-from rapport.storage.db import Sessions, is_postgresql, reading
+from rapport.storage.db import Sessions, is_postgresql, reading, small_page_cache
 from rapport.storage.segment_lines import segment_lines
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
@@ -109,7 +109,7 @@ class Accelerator:
         index = Index()
         with reading(self.sessions) as session:  # short: it holds appends off
             upto = changes.watermark(session)
-        with reading(self.sessions) as session:
+        with reading(self.sessions) as session, small_page_cache(session):
             index.load(session, upto)  # what changes meanwhile is re-read from the log
         with self.sessions.begin() as session:
             changes.reader_seen(session, reader, upto=index.watermark)
