@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete, text
 from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
@@ -102,6 +102,7 @@ def import_table(
     spec = import_tables.get(table)
     with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
         layout = _layout(spec, header, path.name)
+        _no_jit(session)
         staging = _staging_table(spec, layout)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
@@ -115,6 +116,14 @@ def import_table(
     if on_progress:
         on_progress(inserted + updated + len(bad), inserted + updated + len(bad))
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
+
+
+def _no_jit(session: Session) -> None:
+    """On PostgreSQL, no JIT compilation in the import's transaction: the staging table
+    has no statistics, so its statements look costly enough to be compiled, and compiling
+    the checks took longer than running them (2 s of a 2.05 s check at 100,000 rows)."""
+    if is_postgresql(session):
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def check_upload(table: str, path: Path, *, encoding: str | None = None) -> int:
