@@ -34,8 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import update as update_rows
 from sqlalchemy.dialects.postgresql import REGCLASS
-from sqlalchemy.schema import AddConstraint, DropConstraint, ForeignKeyConstraint
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import AddConstraint, DropConstraint, ForeignKeyConstraint
 
 from rapport.services.transfer._checks import key_match
 from rapport.services.transfer.tables import TableSpec
