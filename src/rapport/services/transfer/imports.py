@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
 from rapport.services.transfer import _checks as import_checks
+from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer._checks import BadRow
@@ -221,7 +222,7 @@ def _load(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> list[BadRow]:
     """Stream the chunks into the staging table; the rows with bad cells."""
-    write = _writer(session, staging, layout.staged)
+    write = import_stage.writer(session, staging, layout.staged)
     converters = _converters(session, layout.columns)
     bad: list[BadRow] = []
     read = 0
@@ -268,9 +269,10 @@ def _convert(
     lines: list[int],
     chunk: list[list[str]],
     bad: list[BadRow],
-) -> list[tuple[Any, ...]]:
-    """A chunk of records → staging rows, converted column by column; a chunk holding a bad
-    cell is converted row by row instead, its bad rows added to `bad` and left out."""
+) -> list[Sequence[Any]]:
+    """A chunk of records → staging columns (the lines first), converted column by column;
+    a chunk holding a bad cell is converted row by row instead, its bad rows added to `bad`
+    and left out."""
     if not chunk:
         return []
     cells = list(zip(*chunk, strict=True))
@@ -289,7 +291,7 @@ def _convert(
     values += [[fold(v) for v in values[i]] for i in layout.folds]
     if layout.upper is not None:  # BC's Search Name: the name upper-cased, alike on both engines
         values.append([(v or "").upper() for v in values[layout.upper]])
-    return list(zip(lines, *values, strict=True))
+    return [lines, *values]
 
 
 def _convert_rows(
@@ -348,35 +350,6 @@ def _iso_dates(values: Sequence[Any]) -> Sequence[Any]:
 
 def _mapping(process: Callable[[Any], Any]) -> ConvertMany:
     return lambda values: [process(v) for v in values]
-
-
-def _writer(
-    session: Session, staging: Table, names: list[str]
-) -> Callable[[list[tuple[Any, ...]]], None]:
-    """A function that appends a batch of rows to the staging table with the driver's
-    bulk path: executemany on SQLite, COPY on PostgreSQL."""
-    driver = session.connection().connection.driver_connection
-    keys = ["line", *names]
-    if is_postgresql(session):
-        from psycopg import sql
-
-        copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(staging.name), sql.SQL(", ").join(map(sql.Identifier, keys))
-        )
-
-        def copy_batch(batch: list[tuple[Any, ...]]) -> None:
-            with driver.cursor() as cursor, cursor.copy(copy) as stream:  # type: ignore[union-attr]
-                for row in batch:
-                    stream.write_row(row)
-
-        return copy_batch
-    statement = str(staging.insert().compile(dialect=session.get_bind().dialect, column_keys=keys))
-
-    def insert_batch(batch: list[tuple[Any, ...]]) -> None:
-        if batch:
-            driver.cursor().executemany(statement, batch)  # type: ignore[union-attr]
-
-    return insert_batch
 
 
 def _check(
