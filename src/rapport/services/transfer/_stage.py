@@ -56,7 +56,7 @@ def writer(session: Session, staging: Table, names: list[str]) -> Callable[[Colu
 def copy_text(columns: Columns) -> str:
     """The rows of a chunk given as columns, in COPY's text format (one line a row)."""
     texts = [_column_text(values) for values in columns]
-    return "".join(line + "\n" for line in map("\t".join, zip(*texts, strict=True)))
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
 def _column_text(values: Sequence[Any]) -> Sequence[str]:
@@ -67,7 +67,14 @@ def _column_text(values: Sequence[Any]) -> Sequence[str]:
         return [v.translate(ESCAPES) for v in values] if _special(values) else values
     if str in kinds and _special([v for v in values if type(v) is str]):
         values = [v.translate(ESCAPES) if type(v) is str else v for v in values]
+    if kinds <= {bool, type(None)}:
+        return list(map(FLAGS.__getitem__, values))
+    if not kinds & {str, bool, type(None)}:  # whole numbers, dates, decimals, times
+        return list(map(str, values))
     return list(map(_text, values))
+
+
+FLAGS: dict[Any, str] = {True: "t", False: "f", None: NULL}
 
 
 def _special(texts: Sequence[str]) -> bool:
