@@ -48,7 +48,7 @@ def writer(session: Session, staging: Table, names: list[str]) -> Callable[[Colu
 
     def insert_chunk(columns: Columns) -> None:
         if columns and columns[0]:
-            driver.cursor().executemany(statement, list(zip(*columns, strict=True)))  # type: ignore[union-attr]
+            driver.cursor().executemany(statement, zip(*columns, strict=True))  # type: ignore[union-attr]
 
     return insert_chunk
 
