@@ -6,6 +6,7 @@ gzip, a binary, a workbook under a .csv name) is refused by what it is; nothing 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import zipfile
@@ -120,3 +121,22 @@ def test_k4_the_command_line_takes_encoding_and_says_what_a_file_is(sqlite_url, 
     args = ["--db", sqlite_url, "import", "languages", str(latin), "--encoding", "cp1252"]
     assert run(args) == 0
     assert "languages: 3 imported" in capsys.readouterr().err
+
+
+def test_k4_cells_with_backslashes_tabs_and_line_breaks_arrive_as_written(sessions, tmp_path):
+    """K4: the staging COPY's text format escapes what it must (PostgreSQL), blanks stay
+    blank rather than NULL, and a cell that reads like COPY's NULL marker stays text."""
+    address = "Rue 1\tbis\nBoîte \\2\r\nfin"
+    rows = [["no", "name", "address", "city", "excluded", "created"]]
+    rows += [["C1", "\\N", address, "", "true", "2025-02-03"], ["C2", "Two", "", "x\\y", "", ""]]
+    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    with sessions.begin() as session:
+        found = session.execute(
+            select(t.Contact.no, t.Contact.name, t.Contact.address, t.Contact.city)
+            .add_columns(t.Contact.excluded, t.Contact.created, t.Contact.search_name)
+            .order_by(t.Contact.no)
+        ).all()
+    assert [tuple(row) for row in found] == [
+        ("C1", "\\N", address, "", True, dt.date(2025, 2, 3), "\\N"),
+        ("C2", "Two", "", "x\\y", False, None, "TWO"),
+    ]

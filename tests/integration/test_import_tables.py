@@ -7,6 +7,7 @@ import io
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from rapport.services.transfer import exports, imports
 from rapport.services.transfer.tables import TABLES
@@ -138,6 +139,24 @@ def test_k4_into_an_empty_contacts_table_the_indexes_are_built_again_after_the_i
     assert {str(ix.name) for ix in TABLES["contacts"].table.indexes} <= built
     people = {r["no"]: r for r in exported(sessions, "contacts") if r["type"] == "person"}
     assert (people["P4"]["company_no"], people["P4"]["company_name"]) == ("C1", "Company 1")
+
+
+def test_k4_after_a_first_load_the_company_foreign_key_is_there_and_holds(sessions, tmp_path):
+    """K4: the bulk-load path drops the company foreign key on PostgreSQL for the insert;
+    it is back afterwards, and a company id that names no contact is refused."""
+    rows = [["no", "type", "name", "company_no"], ["P1", "person", "Eve", "C1"]]
+    rows.append(["C1", "company", "Acme", ""])
+    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    with sessions.begin() as session:
+        keys = inspect(session.connection()).get_foreign_keys("contacts")
+        links = session.execute(text("SELECT no, company_id, id FROM contacts")).all()
+    assert [(k["constrained_columns"], k["referred_table"]) for k in keys] == [
+        (["company_id"], "contacts")
+    ]
+    ids = {no: (company, own) for no, company, own in links}
+    assert ids["P1"][0] == ids["C1"][0] == ids["C1"][1]
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        session.execute(text("UPDATE contacts SET company_id = 999999 WHERE no = 'P1'"))
 
 
 def test_k4_an_import_leaves_the_connection_settings_as_they_were(sqlite_sessions, tmp_path):
