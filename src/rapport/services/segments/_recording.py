@@ -18,13 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, delete, exists, func, or_, select, update
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
-from rapport.criteria.compile_sql import relation_driven_ids
-from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
@@ -37,13 +33,13 @@ from rapport.services.segments._dependencies import (
 )
 from rapport.services.segments._lines import (
     Candidates,
-    contacts,
     count_and_sample,
     insert_lines,
     lines,
     selection,
     sync_campaign_targets,
 )
+from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
@@ -55,7 +51,6 @@ from rapport.services.segments.results import (
 )
 from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
 from rapport.storage.db import Sessions, analyze, execute_counted, reading
-from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
@@ -211,93 +206,6 @@ def reset_criteria(session: Session, header: SegmentHeader) -> None:
     forget_lifted(session, header)
     if header.dynamic:
         set_dependencies(session, header, definition(session, header.id))
-
-
-def matched_lines(
-    criteria: Criteria, *, entire_companies: bool, negated: bool = False
-) -> ColumnElement[bool]:
-    """The lines on the segment whose contact matches; with `entire_companies`, every line of
-    a company any of whose contacts matches (reference §2.6). Criteria made of relations
-    and memberships find the matching contacts once, from the relations' code indexes, and
-    the lines are hashed against that set; other criteria test each line's own contact where
-    it is (a segment is usually much smaller than the contact base).
-
-    For a condition the caller `negated` (a refine keeps the matching lines), a line is
-    tested in the form each engine plans well (`_KeptLine`)."""
-    matches = criteria.condition()
-    driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
-    own: ColumnElement[bool]
-    if driven is not None and negated:
-        own = _KeptLine(
-            exists().where(contacts.c.id == lines.c.contact_id, contacts.c.id.in_(driven)),
-            and_(lines.c.contact_id.is_not(None), lines.c.contact_id.in_(driven)).self_group(),
-        )
-    elif driven is not None:
-        own = lines.c.contact_id.in_(driven)
-    else:
-        own = exists().where(contacts.c.id == lines.c.contact_id, matches)
-    if not entire_companies:
-        return own
-    companies = select(contacts.c.company_id).where(matches, contacts.c.company_id.is_not(None))
-    if negated:
-        return or_(
-            own,
-            exists().where(
-                contacts.c.id == lines.c.contact_id,
-                contacts.c.company_id.in_(companies.correlate(None)),
-            ),
-        )
-    colleagues = select(contacts.c.id).where(contacts.c.company_id.in_(companies))
-    return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
-
-
-class _KeptLine(FunctionElement[bool]):
-    """A line whose contact is among a set of matching contacts, for a refine, which removes
-    the lines for which it is not true (lines without a contact too). Written as EXISTS its
-    contact among the set on PostgreSQL, where NOT IN over a set larger than work_mem is not
-    hashed but scanned once per line (a refine of 500,000 lines at 1M contacts ran past 12
-    minutes) while NOT EXISTS is an anti-join; and as its contact IN the set on SQLite, which
-    builds the set once and probes it per line, where EXISTS also reads each line's contact
-    row (1.58 × the hand-written refine at 1M). The set holds no NULL (relation keys and
-    members' contacts), so NOT IN is exact there."""
-
-    inherit_cache = True
-    name = "bc_kept_line"
-    type = Boolean()
-
-
-@compiles(_KeptLine)
-def _kept_by_exists(element: _KeptLine, compiler: Any, **kw: Any) -> str:
-    by_exists, _ = element.clauses
-    return str(compiler.process(by_exists, **kw))
-
-
-@compiles(_KeptLine, "sqlite")
-def _kept_by_membership(element: _KeptLine, compiler: Any, **kw: Any) -> str:
-    _, by_membership = element.clauses
-    return str(compiler.process(by_membership, **kw))
-
-
-def removal_scope(
-    header: SegmentHeader,
-    action: SegmentAction,
-    criteria: Criteria,
-    *,
-    entire_companies: bool,
-    matched: ColumnElement[bool] | None = None,
-) -> list[ColumnElement[bool]]:
-    """The lines a reduce (those that match) or a refine (those that do not, and lines
-    without a contact) removes; `matched`, when given, is the lines that match, computed
-    elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
-    the line's contact among the matches, true of a line without a contact too, so it
-    stands alone and PostgreSQL anti-joins (under an OR it probes once per line)."""
-    if action is SegmentAction.REDUCE:
-        match = matched_lines(criteria, entire_companies=entire_companies)
-        return [on_segment(header.id), match if matched is None else matched]
-    if matched is None:
-        kept = matched_lines(criteria, entire_companies=entire_companies, negated=True)
-        return [on_segment(header.id), ~kept]
-    return [on_segment(header.id), ~matched | lines.c.contact_id.is_(None)]
 
 
 def apply_remove(

@@ -15,8 +15,9 @@ from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, NotFound
 from rapport.services.segments._dependencies import except_contacts, lift_exception
 from rapport.services.segments._lines import contacts
+from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._propagation import get_header
-from rapport.services.segments._recording import apply_remove, record_insertions, removal_scope
+from rapport.services.segments._recording import apply_remove, record_insertions
 from rapport.services.segments.results import MANUAL, AddResult, RemovalResult
 from rapport.storage.db import Sessions
 from rapport.storage.tables import SegmentHeader
