@@ -46,6 +46,8 @@ HELP_ONLY_LACKS = ("json", "tomllib", "tempfile")
 # What a command on SQLite does without: PostgreSQL's dialect (SQLAlchemy loads a dialect to
 # check an index option named after it; the partial indexes declare none).
 OTHER_ENGINE = ("sqlalchemy.dialects.postgresql",)
+# What reading a contact does without: the rules that check a written value.
+WRITE_RULES = ("rapport.domain.rules", "rapport.domain.codes")
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| (\s*)(\S+)$")
 
 
@@ -154,7 +156,7 @@ def test_x10_k1_contacts_show_imports_neither_the_orm_nor_the_criteria_engine(da
     assert "rapport.services.contacts.card" in modules
     assert "rapport.storage.schema" in modules
     assert "sqlalchemy.dialects.sqlite" in modules
-    assert loaded(modules, (*ORM, *CRITERIA, *HEAVY, *OTHER_ENGINE)) == set()
+    assert loaded(modules, (*ORM, *CRITERIA, *HEAVY, *OTHER_ENGINE, *WRITE_RULES)) == set()
 
 
 def test_x10_segment_list_imports_neither_the_orm_nor_heavy_libraries(database):
