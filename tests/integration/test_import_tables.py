@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from rapport.services.transfer import exports, imports
 from rapport.services.transfer.tables import TABLES
 from tests.integration.import_world import SAMPLES, build_world, count, from_dicts, write_file
+from tests.integration.test_storage import partial_conditions
 
 
 @pytest.fixture
@@ -137,6 +138,9 @@ def test_k4_into_an_empty_contacts_table_the_indexes_are_built_again_after_the_i
     with sessions.begin() as session:
         built = {ix["name"] for ix in inspect(session.connection()).get_indexes("contacts")}
     assert {str(ix.name) for ix in TABLES["contacts"].table.indexes} <= built
+    with sessions.begin() as session:
+        declared, kept = partial_conditions(session.connection())
+    assert declared == kept  # the partial indexes are built again partial
     people = {r["no"]: r for r in exported(sessions, "contacts") if r["type"] == "person"}
     assert (people["P4"]["company_no"], people["P4"]["company_name"]) == ("C1", "Company 1")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.schema import CreateIndex
 
+from rapport.storage import schema
 from rapport.storage.db import SCHEMA_REVISION, current_revision
 from rapport.storage.number_series import next_no
 from rapport.storage.tables import Base, Campaign, MarketingSetup, Opportunity, SegmentHeader, Task
@@ -39,3 +41,32 @@ def test_the_migrations_create_exactly_the_tables_of_the_model(sessions):
     with sessions() as session:
         context = MigrationContext.configure(session.connection(), opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def partial_conditions(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:
+    """The condition of each partial index of `contacts`: as the schema compiles it for
+    the connection's engine, and as the database keeps it."""
+    option = f"{connection.dialect.name}_where"
+    declared = {
+        str(index.name): str(CreateIndex(index).compile(connection)).partition(" WHERE ")[2]
+        for index in schema.contacts.indexes
+        if index.info.get(schema.PARTIAL)
+    }
+    kept = {
+        str(index["name"]): str(index["dialect_options"][option])
+        for index in inspect(connection).get_indexes("contacts")
+        if option in index.get("dialect_options", {})
+    }
+    return declared, kept
+
+
+def test_x7_the_partial_indexes_keep_the_conditions_the_schema_declares(sessions):
+    """The migrations and the schema agree on the partial indexes' conditions, which
+    Alembic's comparison does not look at; the schema writes them in each engine's words
+    without the dialects' own options (SPEC §9: start-up)."""
+    with sessions() as session:
+        declared, kept = partial_conditions(session.connection())
+    assert set(declared) == {"ix_contacts_privacy_blocked", "ix_contacts_excluded"}
+    assert declared == kept
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    assert declared["ix_contacts_excluded"] == ("excluded = 1" if sqlite else "excluded")

@@ -281,12 +281,15 @@ def _usage_error(exc: typer.TyperException) -> int:
 # the process (modules, tables, the command tree), so the cyclic garbage collector walks
 # them for nothing (SPEC §9: start-up). With Python's default threshold (700 new objects)
 # it ran a full collection while the schema's tables were built; a command line process
-# collects young garbage after 50,000 new objects instead. And once the command is done,
-# its objects are frozen: the interpreter's exit then frees them without walking them
-# again in its last collections (the exit took a quarter of `rapport contacts show`).
+# collects young garbage after 100,000 new objects instead, more than a command that reads
+# one contact makes in all (about 67,000: SQLAlchemy's import alone makes 49,000), so its
+# start-up runs no collection (at 50,000 it ran one, walking them all: 0.01–0.02 s); a
+# 20k-contact `rapport demo` peaks about 10 MB higher than at 50,000. And once the command
+# is done, its objects are frozen: the interpreter's exit then frees them without walking
+# them again in its last collections (the exit took a quarter of `rapport contacts show`).
 # Files and connections are closed by the commands themselves (`with`, `State.close`),
 # not by the collector at exit.
-GC_THRESHOLD = 50_000
+GC_THRESHOLD = 100_000
 
 
 def main() -> None:

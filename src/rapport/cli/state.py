@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class State:
+    """The settings, the output mode and the database of one command line."""
+
     settings: Settings
     json: bool = False
     _engine: Engine | None = field(default=None, repr=False)

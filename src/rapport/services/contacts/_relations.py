@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Table, select
 
-from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
-from rapport.domain.rules import TEXT_LENGTH
 from rapport.errors import Invalid
 from rapport.services.contacts.results import Assigned
 from rapport.storage import schema
@@ -31,7 +29,13 @@ def _link_to_table(name: str, value: str) -> str:
         raise Invalid(str(exc)) from exc
 
 
+# The checks of a written value import the domain rules when a value is written: the card
+# reads through `RELATIONS` without them (SPEC §9: `rapport contacts show` starts fast).
+
+
 def _link_no(name: str, value: str) -> str:
+    from rapport.domain.codes import normalize_code
+
     try:
         return normalize_code(value, field=name)
     except ValueError as exc:
@@ -39,6 +43,8 @@ def _link_no(name: str, value: str) -> str:
 
 
 def _search_word(name: str, value: str) -> str:
+    from rapport.domain.rules import TEXT_LENGTH
+
     TEXT_LENGTH.check(name, value.strip(), column_length(schema.contact_web_sources, "search_word"))
     return value.strip()
 

@@ -54,6 +54,8 @@ READ_FIELDS = tuple(f.name for f in fields(ContactRead))
 
 @dataclass(frozen=True)
 class AltAddressRead:
+    """One alternate address of the contact (K1)."""
+
     code: str
     company_name: str
     address: str
@@ -66,6 +68,8 @@ class AltAddressRead:
 
 @dataclass(frozen=True)
 class InteractionRead:
+    """One interaction log entry of the contact, as its card lists the latest (K1)."""
+
     entry_no: int
     date: dt.date | None
     interaction_template_code: str
