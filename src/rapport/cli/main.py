@@ -288,8 +288,10 @@ def _usage_error(exc: typer.TyperException) -> int:
 # is done, its objects are frozen: the interpreter's exit then frees them without walking
 # them again in its last collections (the exit took a quarter of `rapport contacts show`).
 # Files and connections are closed by the commands themselves (`with`, `State.close`),
-# not by the collector at exit.
+# not by the collector at exit. A long-running server goes back to the interpreter's own
+# threshold once started (`serve`): its requests make garbage for hours.
 GC_THRESHOLD = 100_000
+INTERPRETER_GC_THRESHOLD = gc.get_threshold()
 
 
 def main() -> None:
