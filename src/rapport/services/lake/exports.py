@@ -6,9 +6,10 @@ export leaves the previous lake as it was.
 
 The file is laid out for Spark's reader: row groups of ROW_GROUP rows (a row group's column
 chunks, dictionaries and statistics are set up once per group, so fewer, larger groups cost
-less to open), and each coded relation's rows ordered by code then contact, read through
-the (code, contact) index the database keeps, so that the rows of one code lie together
-and a filter on the code skips every other row group by its min/max statistics."""
+less to open), dictionary encoding for the text columns only, and each coded relation's
+rows ordered by code then contact, read through the (code, contact) index the database
+keeps, so that the rows of one code lie together and a filter on the code skips every
+other row group by its min/max statistics."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy import Select, select
 from rapport.criteria import fields as registry
 from rapport.criteria.lake import CONTACTS, LINES, MEMBERS, SCHEMA
 from rapport.errors import Invalid
-from rapport.services.lake.parquet import arrow_schema
+from rapport.services.lake.parquet import arrow_schema, dictionary_columns
 from rapport.storage.db import Sessions, reading
 from rapport.storage.segment_lines import segment_lines
 from rapport.storage.spark import require_spark
@@ -106,7 +107,8 @@ def _write(folder: Path, table: str, result: Any) -> int:
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir()
     rows, held, group = 0, 0, []
-    with pq.ParquetWriter(str(fresh / "part-0.parquet"), schema) as writer:
+    path, encoded = str(fresh / "part-0.parquet"), dictionary_columns(schema)
+    with pq.ParquetWriter(path, schema, use_dictionary=encoded) as writer:
         for part in result.partitions():
             columns = list(zip(*part, strict=True)) if part else [()] * len(schema)
             arrays = [
