@@ -19,10 +19,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from rapport.criteria import fields as registry
-from rapport.services.lake.exports import ROW_GROUP, _order
+from rapport.services.lake.exports import ROW_GROUP, relation_order
 from rapport.services.lake.parquet import dictionary_columns, table_path
 
-ORDER = {rel.table.name: _order(rel) for rel in registry.RELATIONS.values()}
+ORDER = {rel.table.name: relation_order(rel) for rel in registry.RELATIONS.values()}
 
 
 def relayout(source: Path, target: Path) -> int:

@@ -73,7 +73,7 @@ def _queries() -> dict[str, Select[Any]]:
     for rel in registry.RELATIONS.values():
         source = rel.table
         query = select(*(source.c[c.name] for c in SCHEMA[source.name]))
-        queries[source.name] = query.order_by(*(source.c[name] for name in _order(rel)))
+        queries[source.name] = query.order_by(*(source.c[name] for name in relation_order(rel)))
     lines = table_of(ProfileQuestionnaireLine)
     queries[LINES] = select(*(lines.c[c.name] for c in SCHEMA[LINES]))
     headers = table_of(SegmentHeader)
@@ -85,7 +85,7 @@ def _queries() -> dict[str, Select[Any]]:
     return queries
 
 
-def _order(rel: registry.Relation) -> tuple[str, ...]:
+def relation_order(rel: registry.Relation) -> tuple[str, ...]:
     """The columns a relation's rows are written in order of: a coded relation's code (a
     questionnaire's code and answer line) then the contact, as its index keeps them; the
     others (opt-outs, interactions) as the database returns them."""
