@@ -198,7 +198,7 @@ def spark_figures(
 
 
 def run(sessions: Sessions | None, lake: Path, out: Path, args: argparse.Namespace) -> None:
-    started = spark.start(args.master, partitions=8)
+    started = spark.start(args.master)
     pid = jvm_pid(started.session)
     print(f"start-up ({args.master}): {started.seconds:.1f} s", flush=True)
     wall, cpu, written = spark_figures(started.session, pid, lake, out, ADD_CRITERIA, args.runs)

@@ -154,8 +154,30 @@ class _SparkCompiler:
     def leaf(
         self, expr: Compare | InList | IsEmpty | Matches, rel: registry.Relation | None
     ) -> Column:
+        """The leaf's condition. A missing text or flag reads as blank, as in the database:
+        written as `(c IS NULL AND test(blank)) OR (c IS NOT NULL AND test(c))` rather than
+        `test(coalesce(c, blank))`, the same two-valued answer on every row, because Spark
+        folds `test(blank)` to a constant and can then push `test(c)` into the Parquet scan
+        (row groups whose statistics exclude it are skipped; docs/spark.md)."""
         field = registry.lookup(registry.CONTACTS, rel, expr.field)
-        column = self.column(field, rel)
+        answer = rel is not None and rel.lines is not None and field.name == "answer"
+        column = F.col("_answer" if answer else field.column)
+        blank = _BLANK.get(field.type)
+        if blank is None:
+            return self.test(expr, field, column, answer=answer)
+        empty = self.test(expr, field, F.lit(blank), answer=answer)
+        present = self.test(expr, field, column, answer=answer)
+        return (column.isNull() & empty) | (column.isNotNull() & present)
+
+    def test(
+        self,
+        expr: Compare | InList | IsEmpty | Matches,
+        field: registry.Field,
+        column: Column,
+        *,
+        answer: bool,
+    ) -> Column:
+        """The leaf's test of `column`, a value of the field."""
         argument: Any = None
         if isinstance(expr, Compare):
             argument = F.lit(self.value(expr.value))
@@ -163,19 +185,10 @@ class _SparkCompiler:
             argument = [self.value(value) for value in expr.values]
         elif isinstance(expr, Matches):
             if field.folded is not None:  # `@` compares the casefolded copy
-                answer = rel is not None and rel.lines is not None and field.name == "answer"
                 copy = F.col("_answer_folded" if answer else field.folded)
                 return matches(column, expr.filter, field.type, folded=F.coalesce(copy, F.lit("")))
             argument = expr.filter
         return spark_operator(leaf_operator(expr).text)(column, argument, field.type)
-
-    def column(self, field: registry.Field, rel: registry.Relation | None) -> Column:
-        """The field's column; a missing text or flag reads as blank, as in the database."""
-        if rel is not None and rel.lines is not None and field.name == "answer":
-            return F.coalesce(F.col("_answer"), F.lit(""))
-        column = F.col(field.column)
-        blank = _BLANK.get(field.type)
-        return column if blank is None else F.coalesce(column, F.lit(blank))
 
     def value(self, value: Value) -> Any:
         return value.resolve(self.today) if isinstance(value, RelativeDate) else value

@@ -4,14 +4,15 @@ module imports it only when a session starts, and a missing extra or Java runtim
 `Invalid` naming the engine and what to install, never a traceback.
 
 A session binds the driver to loopback (Spark would otherwise resolve the host's name),
-runs without its web UI and progress bars, and keeps few shuffle partitions on a small
-machine; `master` is `local[*]` by default, `spark://HOST:PORT` for a standalone cluster,
-or any master `spark-submit` takes (YARN, Kubernetes).
+runs without its web UI and progress bars, and keeps one shuffle partition per thread of a
+local master; `master` is `local[*]` by default, `spark://HOST:PORT` for a standalone
+cluster, or any master `spark-submit` takes (YARN, Kubernetes).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -51,8 +52,22 @@ def require_spark() -> None:
         )
 
 
-def start(master: str = DEFAULT_MASTER, *, partitions: int = 4, memory: str = "2g") -> Started:
-    """A Spark session on `master`, timed."""
+def local_threads(master: str) -> int | None:
+    """The worker threads of a local master (`local`, `local[N]`, `local[*]`,
+    `local[N,F]`), None for a cluster's."""
+    found = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master)
+    if found is None:
+        return None
+    threads = found.group(1) or "1"
+    return os.cpu_count() or 1 if threads == "*" else int(threads)
+
+
+def start(
+    master: str = DEFAULT_MASTER, *, partitions: int | None = None, memory: str = "2g"
+) -> Started:
+    """A Spark session on `master`, timed. Shuffles use `partitions` partitions; by default
+    one per thread of a local master (more only add tasks to schedule on the same cores)
+    and Spark's own default on a cluster, which adaptive execution coalesces."""
     require_spark()
     from pyspark.sql import SparkSession
 
@@ -65,9 +80,11 @@ def start(master: str = DEFAULT_MASTER, *, partitions: int = 4, memory: str = "2
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.driver.memory": memory,
-        "spark.sql.shuffle.partitions": str(partitions),
         "spark.sql.session.timeZone": "UTC",
     }
+    shuffle = partitions if partitions is not None else local_threads(master)
+    if shuffle is not None:
+        settings["spark.sql.shuffle.partitions"] = str(shuffle)
     for key, value in settings.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()

@@ -62,7 +62,8 @@ def add_nos(
     if members is not None:
         current = spark.read.parquet(str(members)).select(F.col("no").alias("_member"))
         chosen = chosen.join(current, F.col("no") == F.col("_member"), "left_anti")
-    chosen.select("no").distinct().write.mode("overwrite").parquet(str(out))
+    expanded = rules.expand_companies or rules.related_companies
+    _write_nos(chosen, out, united=expanded)
 
 
 def matched_nos(
@@ -81,7 +82,7 @@ def matched_nos(
     chosen = select_contacts(tree, frames, today=today)
     if entire_companies:
         chosen = chosen.unionByName(_of_companies(frames[CONTACTS], chosen, "company_id"))
-    chosen.select("no").distinct().write.mode("overwrite").parquet(str(out))
+    _write_nos(chosen, out, united=entire_companies)
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,19 @@ def definition_nos(
         if step.rules.related_companies:
             chosen = chosen.unionByName(_of_companies(contacts, chosen, "id"))
         path = out / f"step-{index}"
-        chosen.select("no").distinct().write.mode("overwrite").parquet(str(path))
+        _write_nos(chosen, path, united=follows or step.rules.related_companies)
         written.append(path)
     return written
+
+
+def _write_nos(chosen: DataFrame, out: Path, *, united: bool) -> None:
+    """Write the chosen contacts' nos. to `out`. The criteria only narrow the lake's
+    contacts (filters and semi or anti joins), so each contact comes out once and no
+    `distinct()` (a shuffle and a hash aggregate of the result) is needed; a union with the
+    expanded companies can repeat a contact, and is made distinct so that the database
+    stages each no. once."""
+    nos = chosen.select("no")
+    (nos.distinct() if united else nos).write.mode("overwrite").parquet(str(out))
 
 
 def _of_companies(contacts: DataFrame, chosen: DataFrame, column: str) -> DataFrame:

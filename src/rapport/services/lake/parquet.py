@@ -35,6 +35,15 @@ def arrow_schema(columns: tuple[LakeColumn, ...]) -> Any:
     )
 
 
+def dictionary_columns(schema: Any) -> list[str]:
+    """The columns a lake file dictionary-encodes: the text columns (codes repeat; a unique
+    text falls back to plain encoding by itself), never the whole numbers, whose ids are
+    unique and would only pay for a dictionary built and decoded per row group."""
+    import pyarrow.types as types
+
+    return [field.name for field in schema if types.is_string(field.type)]
+
+
 def accepts(kind: LakeType, found: Any) -> bool:
     """Whether a column of Arrow type `found`, written by another tool, reads as `kind`."""
     import pyarrow.types as types
