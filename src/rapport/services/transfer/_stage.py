@@ -85,10 +85,6 @@ def _special(texts: Sequence[str]) -> bool:
 def _text(value: Any) -> str:
     if type(value) is str:
         return value
-    if value is None:
-        return NULL
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
+    if value is None or type(value) is bool:
+        return FLAGS[value]
     return str(value)
