@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, exists, or_, select
+from sqlalchemy import Boolean, ColumnElement, and_, exists, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from rapport.criteria.compile_sql import relation_driven_ids
@@ -18,20 +19,46 @@ from rapport.services.segments._lines import contacts, lines
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import SegmentHeader
 
+LINES_PER_CONTACT_PROBED = 0.25
+
+
+def few_lines(session: Session, segment_id: int) -> bool:
+    """Whether the segment holds fewer lines than a quarter of the contact base: its lines
+    are then tested one by one against the relations' indexes rather than hashed against
+    every contact the criteria match. The set costs the same whatever the segment (at 10M
+    contacts it holds millions: a refine of 500,000 lines took 33 s against 4.6 s probing
+    per line), the probes cost per line (at 1M contacts, 500,000 lines, the set was the
+    faster, 4.5 s against 5.1 s); a quarter leaves a margin on the set's side. The contact
+    base is read as its highest id (an index's last entry; deleted contacts only make it
+    larger) and the lines are counted no further than that quarter."""
+    highest = session.scalar(select(func.max(contacts.c.id))) or 0
+    bound = int(highest * LINES_PER_CONTACT_PROBED)
+    if bound == 0:
+        return False
+    some = select(literal(1)).where(on_segment(segment_id)).limit(bound).subquery()
+    return int(session.scalar(select(func.count()).select_from(some)) or 0) < bound
+
 
 def matched_lines(
-    criteria: Criteria, *, entire_companies: bool, negated: bool = False
+    session: Session,
+    segment_id: int,
+    criteria: Criteria,
+    *,
+    entire_companies: bool,
+    negated: bool = False,
 ) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
     a company any of whose contacts matches (reference §2.6). Criteria made of relations
     and memberships find the matching contacts once, from the relations' code indexes, and
-    the lines are hashed against that set; other criteria test each line's own contact where
-    it is (a segment is usually much smaller than the contact base).
+    the lines are hashed against that set, unless the segment has `few_lines`; other
+    criteria, and the lines of such a segment, test each line's own contact where it is.
 
     For a condition the caller `negated` (a refine keeps the matching lines), a line is
-    tested in the form each engine plans well (`_KeptLine`)."""
+    tested against the set in the form each engine plans well (`_KeptLine`)."""
     matches = criteria.condition()
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
+    if driven is not None and few_lines(session, segment_id):
+        driven = None
     own: ColumnElement[bool]
     if driven is not None and negated:
         own = _KeptLine(
@@ -85,6 +112,7 @@ def _kept_by_membership(element: _KeptLine, compiler: Any, **kw: Any) -> str:
 
 
 def removal_scope(
+    session: Session,
     header: SegmentHeader,
     action: SegmentAction,
     criteria: Criteria,
@@ -97,10 +125,13 @@ def removal_scope(
     elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
     the line's contact among the matches, true of a line without a contact too, so it
     stands alone and PostgreSQL anti-joins (under an OR it probes once per line)."""
-    if action is SegmentAction.REDUCE:
-        match = matched_lines(criteria, entire_companies=entire_companies)
-        return [on_segment(header.id), match if matched is None else matched]
-    if matched is None:
-        kept = matched_lines(criteria, entire_companies=entire_companies, negated=True)
-        return [on_segment(header.id), ~kept]
-    return [on_segment(header.id), ~matched | lines.c.contact_id.is_(None)]
+    reducing = action is SegmentAction.REDUCE
+    if matched is not None:
+        return [
+            on_segment(header.id),
+            matched if reducing else ~matched | lines.c.contact_id.is_(None),
+        ]
+    test = matched_lines(
+        session, header.id, criteria, entire_companies=entire_companies, negated=not reducing
+    )
+    return [on_segment(header.id), test if reducing else ~test]

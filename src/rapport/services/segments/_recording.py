@@ -222,7 +222,7 @@ def apply_remove(
 ) -> RemovalResult:
     """Record a reduce/refine action and mark its lines removed (S4, S5)."""
     scope = removal_scope(
-        header, action, criteria, entire_companies=entire_companies, matched=matched
+        session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     row = record_action(
         session,
@@ -270,7 +270,7 @@ def removal_preview(
 ) -> RemovalPreview:
     """X2: the lines a reduce or refine would remove, counted, and a sample of them."""
     scope = removal_scope(
-        header, action, criteria, entire_companies=entire_companies, matched=matched
+        session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     count = int(session.scalar(select(func.count()).where(*scope)) or 0)
     removed = select(lines.c.contact_id.label("id")).where(*scope)
@@ -315,7 +315,7 @@ def remove_matching(
             )
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        scope = removal_scope(header, action, parsed, entire_companies=entire_companies)
+        scope = removal_scope(session, header, action, parsed, entire_companies=entire_companies)
         if missing and not session.scalar(select(func.count()).where(*scope)):
             raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(

@@ -98,7 +98,9 @@ def remove_contacts_by_hand(
         results = []
         for no in contact_nos:
             criteria = criteria_of(no)
-            scope = removal_scope(header, SegmentAction.REDUCE, criteria, entire_companies=False)
+            scope = removal_scope(
+                session, header, SegmentAction.REDUCE, criteria, entire_companies=False
+            )
             if not session.scalar(select(func.count()).where(*scope)):
                 raise NotFound(f"Contact {no.strip().upper()} is not on segment {header.no}.")
             removed = apply_remove(
