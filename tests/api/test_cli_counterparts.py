@@ -18,6 +18,7 @@ NO_HTTP = {
     "serve": "starts the server itself",
     "lake export": "writes a folder of Parquet files on the machine that runs it (issue 16)",
     "lake check": "reads a lake folder on the machine that runs it (issue 16)",
+    "lake serve": "starts the Spark Connect server the lake's commands use (issue 16)",
 }
 ELSEWHERE = ("segment",)  # groups whose counterparts their own test checks
 

@@ -193,6 +193,8 @@ FLAGS = {
     "other_no": "OTHER",
     "engine": "--engine",
     "lake": "--lake",
+    "master": "--master",
+    "port": "--port",
 }
 
 

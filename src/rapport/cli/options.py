@@ -68,5 +68,8 @@ Lake = Annotated[
 ]
 Master = Annotated[
     str,
-    typer.Option("--master", help="Spark master: local[*], spark://HOST:PORT, yarn …"),
+    typer.Option(
+        "--master",
+        help="Spark master: local[*], spark://HOST:PORT, yarn …, sc://HOST:PORT (lake serve).",
+    ),
 ]
