@@ -54,6 +54,7 @@ def languages(tmp_path):
 def test_k4_import_shows_a_bar_on_a_terminal_and_none_with_json_or_a_pipe(sqlite_url, languages):
     shown = run_on_terminal("--db", sqlite_url, "import", "languages", str(languages))
     assert "Importing languages.csv" in shown
+    assert "Importing languages.csv: done" in shown  # the phase, named beside the bar
     assert BAR in shown
     assert "languages: 300 imported" in shown
     as_json = run_on_terminal(

@@ -3,7 +3,8 @@ enforced by both the service that writes the row and the set-based checks of an 
 (issue 11 item 4): a field longer than its column, an e-mail address without its `@`, a
 campaign whose starting date is after its ending date, a person whose company is a person,
 a company whose company no. is another's, a code that names no record, a template whose
-default language has no variant, a profile answer on a question line. The test walks
+default language has no variant, a profile answer on a question line, a second answer to a
+question that takes one (which the service takes as a replacement, K2). The test walks
 `RULES`: a new rule needs its case here, and each case proves the service refuses the row
 and an imported file holding it is refused with "line N, column FIELD: …", both with the
 rule's own message, and that neither changes anything; the same row kept within the rule
@@ -49,6 +50,7 @@ class Case:
     field: str
     service_field: str | None = ""
     update: bool = False
+    replaces: bool = False  # the service replaces the row the rule keeps single
 
 
 def _company(sessions: Any, fields: dict[str, str]) -> object:
@@ -146,6 +148,16 @@ def _for_companies_row(broken: bool) -> dict[str, str]:
     return {"contact_no": contact, "profile_questionnaire_code": "CORP", "line_no": "20"}
 
 
+def _second_answer(sessions: Any, broken: bool) -> object:
+    contact = "C1" if broken else "P1"  # C1 answered SIZE's question 10 with line 20 (`world`)
+    return profiles.answer_profile(sessions, contact, questionnaire="SIZE", answer_line=30)
+
+
+def _second_answer_row(broken: bool) -> dict[str, str]:
+    contact = "C1" if broken else "P1"
+    return {"contact_no": contact, "profile_questionnaire_code": "SIZE", "line_no": "30"}
+
+
 def _opt_out(sessions: Any, broken: bool) -> object:
     kind = "" if broken else "email"
     return consent.opt_out(sessions, "P1", correspondence_type=kind)
@@ -220,6 +232,13 @@ CASES: dict[Rule, Case] = {
         "contact_no",
         None,
     ),
+    rules.ONE_ANSWER: Case(
+        _second_answer,
+        _second_answer_row,
+        rules.ONE_ANSWER.existing("C1", "SIZE", 10, 20),
+        "line_no",
+        replaces=True,
+    ),
     rules.OPT_OUT_TYPE: Case(
         _opt_out,
         lambda broken: {"contact_no": "P1", "correspondence_type": "" if broken else "email"},
@@ -233,7 +252,8 @@ CASES: dict[Rule, Case] = {
 @pytest.fixture
 def world(sessions: Any) -> Any:
     """The import world, with a language FRB that template ABSTR has no variant of, an
-    NLB variant of ABSTR, and a questionnaire CORP for companies (line 20 an answer)."""
+    NLB variant of ABSTR, a questionnaire CORP for companies (line 20 an answer), and a
+    questionnaire SIZE whose question 10 takes one answer (20 or 30), answered 20 by C1."""
     with sessions.begin() as session:
         build_world(session)
         make_code(session, t.Language, "FRB")
@@ -248,6 +268,15 @@ def world(sessions: Any) -> Any:
             )
             for no, kind in ((10, "question"), (20, "answer"))
         )
+        session.add(t.ProfileQuestionnaire(code="SIZE"))
+        session.flush()
+        session.add_all(
+            t.ProfileQuestionnaireLine(
+                profile_questionnaire_code="SIZE", line_no=no, type=kind, description=kind
+            )
+            for no, kind in ((10, "question"), (20, "answer"), (30, "answer"))
+        )
+    profiles.answer_profile(sessions, "C1", questionnaire="SIZE", answer_line=20)
     return sessions
 
 
@@ -285,6 +314,9 @@ def test_c1_k1_k2_l1_the_service_refuses_what_the_rule_forbids(world: Any, rule:
     case = CASES[rule]
     table = _table(rule)
     before = _rows(world, table)
+    if case.replaces:
+        _replaced(world, case, table, before)
+        return
     with pytest.raises((Invalid, NotFound)) as raised:
         case.service(world, True)
     assert raised.value.message == case.message
@@ -310,6 +342,16 @@ def test_k4_the_import_refuses_what_the_rule_forbids(world: Any, tmp_path: Any, 
     )
     assert (result.inserted + result.updated, result.bad_rows) == (1, ())
     assert _rows(world, table) != before
+
+
+def _replaced(sessions: Any, case: Case, table: str, before: list[tuple[Any, ...]]) -> None:
+    """The service keeps the row single by replacing it: as many rows, one of them new."""
+    case.service(sessions, True)
+    after = _rows(sessions, table)
+    assert len(after) == len(before)
+    assert after != before
+    case.service(sessions, False)
+    assert len(_rows(sessions, table)) == len(before) + 1
 
 
 def _table(rule: Rule) -> str:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rapport.cli import output, progress
 from rapport.cli.state import state
 from rapport.errors import Invalid
+
+if TYPE_CHECKING:
+    from rapport.services.transfer.imports import ImportResult
 
 Table = Annotated[
     str, typer.Argument(help="Table, e.g. contacts or contact_mailing_groups.", show_default=False)
@@ -69,7 +72,15 @@ def import_table(
         ),
     ] = None,
 ) -> None:
-    """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad."""
+    """K4: import a CSV/XLSX file into TABLE; nothing is imported when a row is bad.
+
+    Profile answers (contact_profile_answers) keep one answer per contact to a question
+    without multiple answers (K2): a file answering one twice for a contact is refused on
+    the later line, and a row whose contact already gave another answer is refused naming
+    it, as a row whose key exists is, unless --update, which replaces that answer. On a
+    terminal the bar names the phase: reading the file, then checking the rows, writing
+    them, building the indexes (a first load of contacts), updating the statistics and
+    committing."""
     name = _table_spec(table)
     _usable(file, "FILE")
     from rapport.services.transfer import imports
@@ -85,6 +96,11 @@ def import_table(
             encoding=encoding,
             on_progress=update_bar,
         )
+    _imported(result, update=update, as_json=st.json)
+
+
+def _imported(result: ImportResult, *, update: bool, as_json: bool) -> None:
+    """An import's outcome: the rows skipped, then what was imported."""
     for bad in result.bad_rows:
         output.message(f"skipped {bad}")
 
@@ -97,7 +113,7 @@ def import_table(
 
     data = asdict(result)
     data["bad_rows"] = [asdict(bad) for bad in result.bad_rows]
-    output.result(data, as_json=st.json, human=human)
+    output.result(data, as_json=as_json, human=human)
 
 
 def export_table(

@@ -15,6 +15,8 @@ walks `RULES` and proves that both paths refuse what each rule forbids.
     VariantLanguage  a template's default language is one of its language variants (L1)
     AnswerLine       a contact's profile answer is an answer line, not a question (K2)
     QuestionnaireFor a questionnaire for companies (persons) takes their answers only (K2)
+    OneAnswer        a question without multiple answers keeps one answer per contact (K2)
+                     (the three on profile answers are declared in profile_rules.py)
     NotBlank         a field that must name something (an opt-out's correspondence type)
 """
 
@@ -26,6 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rapport.domain.profile_rules import AnswerLine as AnswerLine
+from rapport.domain.profile_rules import OneAnswer as OneAnswer
+from rapport.domain.profile_rules import QuestionnaireFor as QuestionnaireFor
 from rapport.errors import Invalid, NotFound
 
 EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
@@ -232,57 +237,6 @@ class VariantLanguage:
 
 
 @dataclass(frozen=True)
-class AnswerLine:
-    """In `table`, the line `field` of the questionnaire `questionnaire` is an answer line,
-    not a question (BC: a Contact Profile Answer's line is of type Answer)."""
-
-    table: str
-    field: str
-    questionnaire: str
-    lines: str
-    line_type: str = "answer"
-
-    def broken(self, line_type: str) -> bool:
-        return line_type != self.line_type
-
-    def message(self, questionnaire: str, line_no: int) -> str:
-        return (
-            f"line {line_no} of Profile Questionnaire {questionnaire} is a question, not an answer"
-        )
-
-    def check(self, questionnaire: str, line_no: int, line_type: str, *, field: str) -> None:
-        if self.broken(line_type):
-            raise Invalid(self.message(questionnaire, line_no), field=field)
-
-
-@dataclass(frozen=True)
-class QuestionnaireFor:
-    """In `table`, the contact `field` answers the questionnaire `questionnaire` only when
-    the questionnaire's Contact Type (in `questionnaires`) lets its type answer: one that
-    begins with a prefix of `FOR` is for that type of contact only, any other for all."""
-
-    table: str
-    field: str
-    questionnaire: str
-    questionnaires: str
-    FOR = (("compan", "company"), ("person", "person"), ("people", "person"))
-
-    def wanted(self, contact_type: str) -> str | None:
-        """The one type of contact a questionnaire of this Contact Type is for, if any."""
-        text = contact_type.strip().lower()
-        return next((kind for prefix, kind in self.FOR if text.startswith(prefix)), None)
-
-    def message(self, questionnaire: str, wanted: str) -> str:
-        whom = "companies" if wanted == "company" else "persons"
-        return f"Profile Questionnaire {questionnaire} is for {whom} only"
-
-    def check(self, questionnaire: str, for_type: str, contact_type: str) -> None:
-        wanted = self.wanted(for_type)
-        if wanted is not None and contact_type != wanted:
-            raise Invalid(self.message(questionnaire, wanted))
-
-
-@dataclass(frozen=True)
 class NotBlank:
     """In `table`, `field` may not be blank; `what` says what it must give."""
 
@@ -337,6 +291,13 @@ TEMPLATE_CODES = (
 PROFILE_FOR = QuestionnaireFor(
     "contact_profile_answers", "contact_no", "profile_questionnaire_code", "profile_questionnaires"
 )
+ONE_ANSWER = OneAnswer(
+    "contact_profile_answers",
+    "line_no",
+    "profile_questionnaire_code",
+    "contact_no",
+    "profile_questionnaire_lines",
+)
 OPT_OUT_TYPE = NotBlank(
     "contact_opt_outs", "correspondence_type", "a correspondence type: email or hard_copy"
 )
@@ -355,6 +316,7 @@ Rule = (
     | VariantLanguage
     | AnswerLine
     | QuestionnaireFor
+    | OneAnswer
     | NotBlank
 )
 CellRule = MaxLength | DateForm | EmailAddresses  # a rule on one cell, whatever the rest of its row
@@ -369,6 +331,7 @@ RULES: tuple[Rule, ...] = (
     TEMPLATE_LANGUAGE,
     PROFILE_ANSWER,
     PROFILE_FOR,
+    ONE_ANSWER,
     OPT_OUT_TYPE,
 )
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import ProfileLineType
 from rapport.domain.rules import PROFILE_ANSWER, PROFILE_FOR
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts._relations import PROFILE
 from rapport.storage.db import Sessions
+from rapport.storage.profile_questions import answer_questions
 from rapport.storage.tables import (
     Contact,
     ContactProfileAnswer,
@@ -55,24 +55,24 @@ def _answer_line(
     return line
 
 
-def _question_of(session: Session, line: ProfileQuestionnaireLine) -> tuple[Any, list[int]]:
-    """The question an answer line belongs to and the line nos of all its answers."""
-    lines = ProfileQuestionnaireLine
-    rows = session.execute(
-        select(lines.line_no, lines.type, lines.description, lines.multiple_answers)
-        .where(lines.profile_questionnaire_code == line.profile_questionnaire_code)
-        .order_by(lines.line_no)
-    ).all()
-    question: Any = None
-    answers: list[int] = []
-    for row in rows:
-        if row.type == ProfileLineType.QUESTION:
-            if row.line_no > line.line_no:
-                break
-            question, answers = row, []
-        else:
-            answers.append(row.line_no)
-    return question, answers
+def _question_of(session: Session, line: ProfileQuestionnaireLine) -> Any:
+    """The question the answer line belongs to (`answer_questions`): its line, its
+    description, whether it takes multiple answers; None when no question is above it."""
+    questions = answer_questions()
+    return session.execute(
+        select(questions.c.question_line, questions.c.question, questions.c.multiple).where(
+            questions.c.questionnaire == line.profile_questionnaire_code,
+            questions.c.answer_line == line.line_no,
+        )
+    ).first()
+
+
+def _answers_to(code: str, question: int) -> Select[tuple[int]]:
+    """The answer lines of the question at line `question` of questionnaire `code`."""
+    questions = answer_questions()
+    return select(questions.c.answer_line).where(
+        questions.c.questionnaire == code, questions.c.question_line == question
+    )
 
 
 def _check_contact_type(questionnaire: ProfileQuestionnaire, contact: Contact) -> None:
@@ -90,7 +90,7 @@ def answer_profile(
         header = _questionnaire(session, questionnaire)
         _check_contact_type(header, contact)
         line = _answer_line(session, header, line_no)
-        question, siblings = _question_of(session, line)
+        question = _question_of(session, line)
         answers = table_of(ContactProfileAnswer)
         mine = (answers.c.contact_id == contact.id) & (
             answers.c.profile_questionnaire_code == header.code
@@ -99,7 +99,8 @@ def answer_profile(
             select(answers.c.line_no).where(mine, answers.c.line_no == line_no)
         ).first():
             raise Conflict(f"Contact {contact.no} already has answer {header.code} {line_no}.")
-        if question is not None and not question.multiple_answers:
+        if question is not None and not question.multiple:
+            siblings = _answers_to(header.code, question.question_line)
             session.execute(delete(answers).where(mine, answers.c.line_no.in_(siblings)))
         session.execute(
             insert(answers).values(
@@ -113,7 +114,7 @@ def answer_profile(
             PROFILE,
             header.code,
             line.description,
-            {"answer_line": line_no, "question": question.description if question else ""},
+            {"answer_line": line_no, "question": question.question if question else ""},
         )
 
 
@@ -140,20 +141,13 @@ def remove_profile_answer(
 def single_answer_questions(session: Session) -> dict[tuple[str, int], int]:
     """(questionnaire, answer line) → the line of its question, for the questions that take
     one answer only (K2)."""
-    lines = ProfileQuestionnaireLine
+    questions = answer_questions()
     rows = session.execute(
-        select(lines.profile_questionnaire_code, lines.line_no, lines.type)
-        .add_columns(lines.multiple_answers)
-        .order_by(lines.profile_questionnaire_code, lines.line_no)
+        select(questions.c.questionnaire, questions.c.answer_line, questions.c.question_line).where(
+            questions.c.multiple.is_(False)
+        )
     ).all()
-    found: dict[tuple[str, int], int] = {}
-    question: tuple[str, int, bool] | None = None
-    for code, line_no, kind, multiple in rows:
-        if kind == ProfileLineType.QUESTION:
-            question = (code, line_no, multiple)
-        elif question is not None and question[0] == code and not question[2]:
-            found[(code, line_no)] = question[1]
-    return found
+    return {(code, answer): question for code, answer, question in rows}
 
 
 def profile_answers(session: Session, contact_id: int) -> tuple[Assigned, ...]:

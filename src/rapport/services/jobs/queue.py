@@ -61,9 +61,15 @@ class Progress:
         self._row_waits = False
         self._written = 0.0
 
-    def update(self, done: int, total: int | None = None) -> None:
+    def update(
+        self,
+        done: int,
+        total: int | None = None,
+        phase: str | None = None,  # noqa: ARG002 (an import's phase; see below)
+    ) -> None:
         """How far the job is; the row is written at most every ROW_EVERY seconds (and
-        with the last value when the job ends)."""
+        with the last value when the job ends). A job's progress is its counts: the
+        `phase` an import names is for the command line's bar and is not kept."""
         _running.keep(self.job_id, done, total)
         if not self._row_waits and time.monotonic() - self._written >= ROW_EVERY:
             self._write(done, total)

@@ -12,7 +12,6 @@ file streamed in, and the codes a rule says must exist are the spec's references
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -39,28 +38,18 @@ from rapport.domain.rules import (
     EmailAddresses,
     MaxLength,
     NotBlank,
+    OneAnswer,
     OwnCompany,
     QuestionnaireFor,
     VariantLanguage,
     rules_of,
 )
+from rapport.services.transfer._answers import answered_before, one_answer
+from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer.tables import Reference, TableSpec
 from rapport.storage.tables import Base, Contact, table_of
 
 contacts = table_of(Contact)
-
-
-@dataclass(frozen=True, order=True)
-class BadRow:
-    """One reason a row of a file cannot be imported; line 1 is the header."""
-
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
-        return f"{where}: {self.reason}"
 
 
 Check = Callable[[Session, TableSpec, Table], list[BadRow]]
@@ -294,6 +283,7 @@ RENDERINGS: dict[type[Any], Callable[[Session, Table, set[str], Any], list[BadRo
     VariantLanguage: _variant_language,
     AnswerLine: _answer_line,
     QuestionnaireFor: _questionnaire_for,
+    OneAnswer: one_answer,  # within the file; `answered_before` against the database
     NotBlank: _not_blank,
 }
 # The rules the import applies elsewhere, and where.
@@ -320,5 +310,5 @@ def checks(*, update: bool) -> list[Check]:
     skipped, a company row skipped for another reason does not count as present."""
     found: list[Check] = [unknown_contacts, unknown_codes, broken_rules, duplicates_in_file]
     if not update:
-        found.append(existing_keys)
+        found += [existing_keys, answered_before]
     return [*found, missing_companies]

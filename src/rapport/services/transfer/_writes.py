@@ -24,6 +24,7 @@ from sqlalchemy import (
     Select,
     Table,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -37,7 +38,10 @@ from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint, ForeignKeyConstraint
 
+from rapport.domain.rules import OneAnswer, rules_of
+from rapport.services.transfer._answers import answered_otherwise, single_answers
 from rapport.services.transfer._checks import key_match
+from rapport.services.transfer._phases import OnPhase, Phase, nothing
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import FOLDS, Contact, table_of
@@ -46,20 +50,36 @@ contacts = table_of(Contact)
 NAME_UPPER = "name_upper"  # the staged name upper-cased, a contact's default search name
 
 
-def write(session: Session, spec: TableSpec, staging: Table, *, update: bool) -> tuple[int, int]:
-    """Insert the staged rows (and update the existing ones with `update`): (inserted, updated)."""
+def write(
+    session: Session, spec: TableSpec, staging: Table, *, update: bool, phase: OnPhase = nothing
+) -> tuple[int, int]:
+    """Insert the staged rows (and update the existing ones with `update`): (inserted,
+    updated). `phase` hears of the index builds of a first load of contacts."""
     values = _values(spec, staging)
     updated = _update(session, spec, staging, values) if update else 0
     if spec.name == "contacts":
-        inserted = _insert_contacts(session, staging, values, update=update)
+        inserted = _insert_contacts(session, staging, values, update=update, phase=phase)
         if update:
             _refresh_companies(session, staging)
         return inserted, updated
     query = select(*values.values())
     if update:
+        _replace_single_answers(session, spec, staging)
         query = query.where(~exists().where(key_match(spec, staging)))
     inserted = _insert(session, spec.table, list(values), query.order_by(staging.c.line))
     return inserted, updated
+
+
+def _replace_single_answers(session: Session, spec: TableSpec, staging: Table) -> None:
+    """With update, a row answering a one-answer question (rules.OneAnswer) replaces the
+    contact's other answer to it, as the service does: one DELETE."""
+    for rule in rules_of(spec.name):
+        if isinstance(rule, OneAnswer) and {rule.questionnaire, rule.field} <= set(
+            staging.c.keys()
+        ):
+            rows = single_answers(staging, rule)
+            otherwise = answered_otherwise(spec.table, rule, rows)
+            session.execute(delete(spec.table).where(exists().where(otherwise)))
 
 
 def _insert(session: Session, target: Table, names: list[str], query: Select[Any]) -> int:
@@ -113,7 +133,12 @@ def _update(
 
 
 def _insert_contacts(
-    session: Session, staging: Table, values: dict[str, ColumnElement[Any]], *, update: bool
+    session: Session,
+    staging: Table,
+    values: dict[str, ColumnElement[Any]],
+    *,
+    update: bool,
+    phase: OnPhase,
 ) -> int:
     """One INSERT … SELECT with the ids given: a row's id is the last id plus its line, so
     a person's company in the same file is found by a join on the staging table instead of
@@ -157,7 +182,7 @@ def _insert_contacts(
         # was written, and a sort of a million wide rows would spill to disk
         query = query.order_by(staging.c.line)
     names = ["id", *values, "company_id", "company_name", "company_name_folded"]
-    with _indexes_built_after(session, empty=empty):
+    with _indexes_built_after(session, empty=empty, phase=phase):
         inserted = _insert(session, contacts, names, query)
     if is_postgresql(session):
         sequence = func.pg_get_serial_sequence("contacts", "id")
@@ -185,7 +210,7 @@ def _resolve_companies(session: Session, staging: Table) -> None:
 
 
 @contextmanager
-def _indexes_built_after(session: Session, *, empty: bool) -> Iterator[None]:
+def _indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
     """The bulk-load path: into an empty `contacts`, the secondary indexes are dropped
     before the insert and built again after it, in the same transaction (a sorted build
     instead of a million inserts at random places of each index, so nothing else sees
@@ -210,6 +235,7 @@ def _indexes_built_after(session: Session, *, empty: bool) -> Iterator[None]:
     for index in deferred:
         index.drop(connection)
     yield
+    phase(Phase.BUILDING_INDEXES)
     if is_postgresql(session):
         connection.execute(text(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'"))
     for index in deferred:

@@ -30,7 +30,8 @@ from rapport.services.transfer import _checks as import_checks
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer._checks import BadRow
+from rapport.services.transfer._bad_rows import BadRow
+from rapport.services.transfer._phases import OnPhase, OnProgress, Phase, nothing
 from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, records
@@ -89,7 +90,7 @@ def import_table(
     skip_bad_rows: bool = False,
     update: bool = False,
     encoding: str | None = None,
-    on_progress: Callable[[int, int | None], None] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> ImportResult:
     """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1). A CSV file is
     read in `encoding`, else the one its byte order mark names, else UTF-8.
@@ -97,8 +98,9 @@ def import_table(
     Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
     column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
     ones returned. With `update`, a row whose key exists updates the columns the file has.
-    `on_progress(rows, None)` follows the rows read, chunk by chunk; `(rows, rows)` once
-    they are written.
+    `on_progress(rows, None, phase)` follows the rows read, chunk by chunk, then names each
+    phase of the work after reading as it starts (`Phase`, in order); `(rows, rows, DONE)`
+    once they are written and committed.
     """
     spec = import_tables.get(table)
     with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
@@ -107,16 +109,29 @@ def import_table(
         staging = _staging_table(spec, layout)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
-        bad = _load(session, staging, layout, rows, on_progress)
+        bad, read = _load(session, staging, layout, rows, on_progress)
+        phase = _phases(on_progress, read)
+        phase(Phase.CHECKING)
         bad += _check(session, spec, staging, update=update, drop_bad=skip_bad_rows)
         if bad and not skip_bad_rows:
             raise BadFile(path.name, bad)
-        inserted, updated = import_writes.write(session, spec, staging, update=update)
+        phase(Phase.WRITING)
+        inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
         staging.drop(session.connection())
+        phase(Phase.ANALYZING)
         analyze(session, spec.name)
+        phase(Phase.COMMITTING)
     if on_progress:
-        on_progress(inserted + updated + len(bad), inserted + updated + len(bad))
+        handled = inserted + updated + len(bad)
+        on_progress(handled, handled, Phase.DONE)
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
+
+
+def _phases(on_progress: OnProgress | None, read: int) -> OnPhase:
+    """The report of a phase after reading: the rows read and the phase, no total."""
+    if on_progress is None:
+        return nothing
+    return lambda phase: on_progress(read, None, phase)
 
 
 def _settings(session: Session) -> None:
@@ -219,9 +234,10 @@ def _load(
     staging: Table,
     layout: Layout,
     chunks: Iterator[Chunk],
-    on_progress: Callable[[int, int | None], None] | None = None,
-) -> list[BadRow]:
-    """Stream the chunks into the staging table; the rows with bad cells."""
+    on_progress: OnProgress | None = None,
+) -> tuple[list[BadRow], int]:
+    """Stream the chunks into the staging table; the rows with bad cells, and the records
+    read."""
     write = import_stage.writer(session, staging, layout.staged)
     converters = _converters(session, layout.columns)
     bad: list[BadRow] = []
@@ -233,8 +249,8 @@ def _load(
                 lines, chunk = _right_width(lines, chunk, layout.width, bad)
             write(_convert(layout, converters, lines, chunk, bad))
             if on_progress:
-                on_progress(read, None)
-    return bad
+                on_progress(read, None, Phase.READING)
+    return bad, read
 
 
 @contextmanager

@@ -1,0 +1,32 @@
+"""The phases of an import, in the order they run, as its progress names them (K4).
+
+The import's `on_progress(done, total, phase)` follows the rows read, chunk by chunk, while
+the file streams in (`READING`); the set-based work after it takes tens of seconds at a
+million rows and has no rows to count, so each of its steps is reported by name as it
+starts, with the rows read as `done` and no total. A first load of contacts builds the
+indexes it dropped (`BUILDING_INDEXES`); no other import does. `DONE` comes once the
+transaction has committed, with the rows handled as both `done` and `total`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    READING = "reading the file"
+    CHECKING = "checking the rows"
+    WRITING = "writing the rows"
+    BUILDING_INDEXES = "building the indexes"
+    ANALYZING = "updating the statistics"
+    COMMITTING = "committing"
+    DONE = "done"
+
+
+OnProgress = Callable[[int, int | None, Phase], None]
+OnPhase = Callable[[Phase], None]
+
+
+def nothing(_phase: Phase) -> None:
+    """The phase report of an import that nobody follows."""
