@@ -30,7 +30,7 @@ from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
 from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
 from rapport.server.text_input import refuse_nul
-from rapport.services.segments.accelerator import Accelerator
+from rapport.services.segments.accelerator import Accelerator, server_limits
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
 from rapport.web.render import error_page, told
@@ -78,7 +78,7 @@ def create_app(
         settings=settings,
         sessions=sessions,
         secret_key=secret_key(settings),
-        accelerator=Accelerator(sessions) if accelerate else None,
+        accelerator=Accelerator(sessions, limits=server_limits()) if accelerate else None,
     )
     app.state.rapport = context
     guards = [Depends(authorize), Depends(refuse_nul)]

@@ -28,6 +28,7 @@ from rapport.criteria.tree import (
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.services.segments import _accel_preview, actions, analytics
+from rapport.services.segments._accel_state import Limits
 from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import AddOptions
 from rapport.storage import tables as t
@@ -212,7 +213,9 @@ def accel_world(sessions):
         user="U",
         options=AddOptions(allow_existing=True),
     )
-    accelerator = Accelerator(sessions)
+    # line order in 8 coarse ranks (ties in every sample, ordered by the database) and rows
+    # grouped 5 at a time (many blocks): the paths a 10M build takes, on a small world
+    accelerator = Accelerator(sessions, limits=Limits(ranks=8, block=5))
     accelerator.build()
     yield sessions, accelerator
     accelerator.close()

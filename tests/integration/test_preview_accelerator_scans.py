@@ -184,8 +184,8 @@ def scan_change(sessions: Any, step: tuple[Any, ...]) -> None:
             _redate(session, who, b)
 
 
-@pytest.fixture
-def scan_world(sessions):
+def build_scan_world(sessions: Any) -> None:
+    """The accelerator world with texts and dated entries, and the two segments."""
     with sessions.begin() as session:
         build_accel_world(session)
         pick = random.Random(11)
@@ -200,6 +200,11 @@ def scan_world(sessions):
         make_segment(session, "SEG2")
     actions.add_contacts(sessions, "SEG1", criteria="city matches '*e*'", user="U")
     actions.add_contacts(sessions, "SEG2", criteria="mailing_group = NEWSLETTER", user="U")
+
+
+@pytest.fixture
+def scan_world(sessions):
+    build_scan_world(sessions)
     accelerator = Accelerator(sessions)
     accelerator.build()
     yield sessions, accelerator

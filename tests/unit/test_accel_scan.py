@@ -113,3 +113,23 @@ def test_x2_a_column_read_in_parts_of_different_widths_is_joined_whole():
     assert joined.tolist() == [b"a", b"", b"abc\xc3\xa9", b"zz"]
     assert joined.dtype == np.dtype("S5")
     assert parts == []
+
+
+def test_x2_a_value_set_again_keeps_its_number_and_the_column_its_width():
+    """Contacts re-read with a value already set aside share its number: a few values
+    re-read many times (a county) keep a byte per contact; past a type's range the
+    numbers widen one size at a time (at 10M contacts a byte to four was +30 MB)."""
+    raw = np.array([b"Gent", b"Leeds"], dtype="S8")
+    column = scan.TextColumn("city_folded", raw, raw, np.zeros(1000, np.int8))
+    for contact in range(600):
+        assert column.set(
+            contact, ("Evry", "Hamburg")[contact % 2], ("evry", "hamburg")[contact % 2]
+        )
+    assert column.codes.dtype == np.int8
+    assert len(column.added) == 2
+    for contact in range(200):
+        column.set(contact, f"City {contact}", f"city {contact}")
+    assert column.codes.dtype == np.int16
+    assert column.select(lambda values, _copies: values == b"Hamburg", None).tolist() == list(
+        range(201, 600, 2)
+    )

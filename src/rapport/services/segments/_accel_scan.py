@@ -66,6 +66,7 @@ class TextColumn:
         self.full, self.at, self.patch = _split(values, folded)
         self.codes = codes  # the value number per contact id, -1 for none (int8/16/32)
         self.added: list[tuple[str, str]] = []  # (value, copy) re-read since the last merge
+        self.numbers: dict[tuple[str, str], int] = {}  # their value numbers
 
     @classmethod
     def read(cls, session: Session, column: str, copy: str, top: int) -> TextColumn | None:
@@ -75,7 +76,7 @@ class TextColumn:
         query = select(contacts.c.id, field, folded).order_by(
             bytewise(field, ValueType.TEXT), bytewise(folded, ValueType.TEXT)
         )
-        codes = np.full(top, -1, np.int32)  # made smaller at the end (_narrow)
+        codes = np.full(top, -1, np.int8)  # widened as the values grow (_narrow)
         parts: list[Any] = []  # the values, chunk by chunk
         at: list[Any] = []  # where their copies differ, and those copies (never all copies
         patch: list[Any] = []  # at once: the read's peak stays near the column's size)
@@ -91,6 +92,8 @@ class TextColumn:
                     last, count = (value, fold), count + 1
                     new.append(last)
                 numbers[place] = count - 1
+            if count > np.iinfo(codes.dtype).max:
+                codes = _narrow(codes, count)
             codes[np.fromiter((row[0] for row in chunk), np.int64, len(chunk))] = numbers
             if new:
                 raw, fold = _encoded(new)
@@ -116,11 +119,15 @@ class TextColumn:
         if contact >= len(self.codes):
             more = max(contact + 1, len(self.codes) * 5 // 4) - len(self.codes)
             self.codes = np.concatenate([self.codes, np.full(more, -1, self.codes.dtype)])
-        number = len(self.values) + len(self.added)
-        if number > np.iinfo(self.codes.dtype).max:
-            self.codes = self.codes.astype(np.int32)
+        pair = (str(value), str(copy))
+        number = self.numbers.get(pair)  # a value set aside already keeps its number
+        if number is None:
+            number = len(self.values) + len(self.added)
+            self.numbers[pair] = number
+            self.added.append(pair)
+        if number > np.iinfo(self.codes.dtype).max:  # one size wider (at 10M: +10 MB, not +30)
+            self.codes = _narrow(self.codes, number + 1)
         self.codes[contact] = number
-        self.added.append((str(value), str(copy)))
         if len(self.added) > MERGE:
             self._merge()
         return True
@@ -129,7 +136,7 @@ class TextColumn:
         """Move the values set aside into the arrays; keep only the values still held."""
         values, copies = self._arrays()
         folded = copies(None)
-        self.added = []
+        self.added, self.numbers = [], {}
         held = np.unique(self.codes[self.codes >= 0])
         if len(held) < len(values) // 2:
             renumber = np.full(len(values) + 1, -1, np.int32)
@@ -193,11 +200,12 @@ def _joined(parts: list[Any]) -> Any:
 
 def _narrow(codes: Any, count: int) -> Any:
     """`codes` in the smallest signed integer type that holds `count` value numbers and -1
-    (a code of eight values takes one byte per contact, not four)."""
+    (a code of eight values takes one byte per contact, not four); the same array when it
+    is of that type already."""
     for kind in (np.int8, np.int16):
         if count <= np.iinfo(kind).max:
-            return codes.astype(kind)
-    return codes.astype(np.int32)
+            return codes.astype(kind, copy=False)
+    return codes.astype(np.int32, copy=False)
 
 
 def _holdable(value: str | None, copy: str | None) -> bool:

@@ -1,39 +1,74 @@
 """The preview accelerator's in-memory index (X2, X6, SPEC §9): compressed bitmaps of contact
 ids per value of every code, enum and flag field of the contacts and per code of every code
-relation, the company of each contact, each contact's place in line order (S11), and the
-columns criteria that need a scan read (_accel_scan: the text fields, the interaction log
-entries' dates).
+relation, the company of each contact, each contact's place in line order (S11, coarse), and,
+within the memory budget, the columns criteria that need a scan read (_accel_scan: the text
+fields, the interaction log entries' dates).
 
-It is read once from the database (`load`) and kept in step by `apply`, which re-reads just
-the contacts the change sequence marked. A field with more than `MAX_VALUES` values (a
-contact no.) or with a NULL is not kept: criteria on it are answered by SQL.
+It is read once from the database (`load`, streamed a block at a time: _accel_build) and
+kept in step by `apply`, which re-reads just the contacts the change sequence marked. A field
+with more than `MAX_VALUES` values (a contact no.) or with a NULL is not kept, nor a scan's
+column the budget cannot hold: criteria on them are answered by SQL.
 """
 
 from __future__ import annotations
 
-import array
-import ctypes
-import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import ValueType
+from rapport.services.segments._accel_build import (
+    BLOCK,
+    SLICE,
+    Grouper,
+    Values,
+    as_bitmap,
+    chunks,
+    give_back,
+    ids_of,
+    resident_bytes,
+    scan_sizes,
+    slices,
+    stream,
+)
 from rapport.services.segments._accel_dates import DatedRows
 from rapport.services.segments._accel_scan import TextColumn
 from rapport.services.segments._lines import contacts, line_order
 
+__all__ = ["Index", "Limits", "Values", "as_bitmap", "code_relations"]
+
 MAX_VALUES = 20_000  # a field with more distinct values is left to SQL
 UNIQUE_FIELDS = frozenset({"no", "search_name", "company_no", "vat_no"})
 KEPT_TYPES = frozenset({ValueType.CODE, ValueType.ENUM, ValueType.BOOL})
-CHUNK = 5_000  # ids per IN (…) when re-reading changed contacts
-NO_COMPANY = -1
+BUDGET = 150 * 2**20  # bytes of bitmaps and columns: the server's 300 MB less its own
+SERVER = 300 * 2**20  # the server's resident set, which the columns of the scans stay within
+RANKS = 2**16  # line-order places are kept coarse, in 16 bits (a run of contacts shares one)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the index may hold and how it reads: `budget` bytes of bitmaps and columns, and
+    with `resident` the bytes of the whole process's resident set (the columns of the scans
+    are kept only within both: `server_limits`), line-order places in `ranks` values
+    (coarse past that many contacts; at most 2**16), rows grouped into bitmaps `block` at a
+    time."""
+
+    budget: int = BUDGET
+    resident: int | None = None
+    ranks: int = RANKS
+    block: int = BLOCK
+
+
+def server_limits() -> Limits:
+    """The limits of `rapport serve`'s accelerator: the columns of the scans kept only while
+    the server's resident set stays within SERVER (at 10M contacts the code part alone)."""
+    return Limits(resident=SERVER)
 
 
 def kept_fields() -> dict[str, registry.Field]:
@@ -63,9 +98,6 @@ def code_relations() -> dict[str, tuple[registry.Relation, str]]:
     return found
 
 
-Values = dict[Any, BitMap]
-
-
 @dataclass
 class Index:
     """The bitmaps and columns of the contacts as of change `watermark`."""
@@ -74,63 +106,98 @@ class Index:
     universe: BitMap = field(default_factory=BitMap)
     fields: dict[str, Values] = field(default_factory=dict)  # by column
     relations: dict[str, Values] = field(default_factory=dict)  # by relation name (owner ids)
-    company_of: Any = field(default_factory=lambda: np.full(1, NO_COMPANY, np.int32))
-    rank: Any = field(default_factory=lambda: np.zeros(1, np.int32))
+    owner: Any = field(default_factory=lambda: np.zeros(1, np.uint32))  # company id + 1, or 0
+    rank: Any = field(default_factory=lambda: np.zeros(1, np.uint16))  # line-order place >> shift
+    shift: int = 0
     dirty: BitMap = field(default_factory=BitMap)  # contacts whose line-order rank is stale
-    owners: Any = None  # persons_of's company column, made again after a change
     texts: dict[str, TextColumn] = field(default_factory=dict)  # by column
     dated: DatedRows | None = None  # the interaction log entries' dates
+    limits: Limits = field(default_factory=Limits)
 
     # -- reading -----------------------------------------------------------------------
 
     def load(self, session: Session, watermark: int) -> None:
-        """Read the whole index in the caller's transaction, as of `watermark`: streamed in
-        chunks into numpy columns of value numbers, so no row is held as a Python object."""
+        """Read the whole index in the caller's transaction, as of `watermark`, streamed a
+        block at a time (no row is held as a Python object past its chunk): the codes, the
+        companies and the line order always; then the columns of the scans, smallest first,
+        each only when its estimated size fits what the budget has left."""
         self.watermark = watermark
-        wanted = list(kept_fields())
-        columns = [contacts.c.id, contacts.c.company_id, *(contacts.c[c] for c in wanted)]
-        read = _Columns(2 + len(wanted), ints=2)
-        read.stream(session, select(*columns))
-        ids, companies = read.arrays[0], read.arrays[1]
-        self.universe = as_bitmap(ids)
-        top = int(ids.max()) + 1 if len(ids) else 1
-        self.company_of = np.full(top, NO_COMPANY, np.int32)  # ids fit 32 bits (as_bitmap)
-        self.company_of[ids] = companies
-        self.fields = {}
-        for place, column in enumerate(wanted, start=2):
-            grouped = read.grouped(ids, place, cap=MAX_VALUES)
-            if grouped is not None:
-                self.fields[column] = grouped
-        del read, ids, companies
+        self._load_contacts(session)
         give_back()
         self.relations = {}
         for name, (rel, column) in code_relations().items():
             table: Table = rel.table
-            pairs = _Columns(2)
-            pairs.stream(session, select(table.c.contact_id, table.c[column]))
-            grouped = pairs.grouped(pairs.arrays[0], 1, cap=None)
+            group = Grouper(1, cap=None, block=self.limits.block)
+            for chunk in stream(session, select(table.c.contact_id, table.c[column])):
+                group.add(ids_of(chunk), [[row[1] for row in chunk]])
+            grouped = group.grouped(0)
             if grouped is not None:
                 self.relations[name] = grouped
-        self.texts = {}
-        for column, item in text_fields().items():
-            give_back()
-            found = TextColumn.read(session, column, str(item.folded), top)
-            if found is not None:
-                self.texts[column] = found
-        give_back()
-        self.dated = DatedRows.read(session)
+            del group
         give_back()
         self.load_rank(session)
         give_back()
+        self._load_scans(session)
+
+    def _load_contacts(self, session: Session) -> None:
+        wanted = list(kept_fields())
+        top = int(session.scalar(select(func.max(contacts.c.id))) or 0) + 1
+        self.owner = np.zeros(top, np.uint32)
+        self.universe = BitMap()
+        group = Grouper(len(wanted), cap=MAX_VALUES, block=self.limits.block)
+        query = select(contacts.c.id, contacts.c.company_id, *(contacts.c[c] for c in wanted))
+        for chunk in stream(session, query):
+            ids = ids_of(chunk)
+            self._grow(int(ids.max()) + 1)
+            self.owner[ids] = np.fromiter(
+                (0 if row[1] is None else row[1] + 1 for row in chunk), np.uint32, len(chunk)
+            )
+            self.universe |= as_bitmap(ids)
+            group.add(ids, [[row[p] for row in chunk] for p in range(2, 2 + len(wanted))])
+        self.fields = {}
+        for place, column in enumerate(wanted):
+            grouped = group.grouped(place)
+            if grouped is not None:
+                self.fields[column] = grouped
+        self.universe.run_optimize()
+
+    def _load_scans(self, session: Session) -> None:
+        """The text columns and the dated entries the budget holds, smallest first."""
+        self.texts, self.dated = {}, None
+        folded = {column: str(item.folded) for column, item in text_fields().items()}
+        sizes = scan_sizes(session, folded, self.universe, len(self.owner))
+        budget, resident = self.limits.budget, self.limits.resident
+        for part in sorted(sizes, key=lambda key: (sizes[key], key)):
+            if self.memory() + sizes[part] > budget:
+                continue
+            if resident is not None and resident_bytes() + sizes[part] > resident:
+                continue
+            give_back()
+            if part == "":
+                self.dated = DatedRows.read(session)
+            else:
+                found = TextColumn.read(session, part, folded[part], len(self.owner))
+                if found is not None:
+                    self.texts[part] = found
+            if self.memory() > budget:  # the estimate fell short: let it go
+                self.texts.pop(part, None)
+                self.dated = None if part == "" else self.dated
+        give_back()
 
     def load_rank(self, session: Session) -> None:
-        """Each contact's place in line order (S11), read in that order by the database."""
-        read = _Columns(1)
-        read.stream(session, select(contacts.c.id).order_by(*line_order()))
-        ordered = read.arrays[0]
-        top = max(int(ordered.max()) + 1 if len(ordered) else 1, len(self.company_of))
-        self.rank = np.zeros(top, np.int32)
-        self.rank[ordered] = np.arange(len(ordered), dtype=np.int32)
+        """Each contact's place in line order (S11), read in that order by the database and
+        kept coarse: the place shifted right so that it fits the ranks (16 bits: at 10M
+        contacts a run of 256 contacts shares one rank; the database orders the few ties)."""
+        places, ranks = max(len(self.universe), 1), self.limits.ranks
+        self.shift = max(0, (places - 1).bit_length() - (ranks - 1).bit_length())
+        self.rank = np.zeros(len(self.owner), np.uint16)
+        done = 0
+        for chunk in stream(session, select(contacts.c.id).order_by(*line_order())):
+            ids = ids_of(chunk)
+            self._grow(int(ids.max()) + 1)
+            at = np.arange(done, done + len(chunk), dtype=np.int64) >> self.shift
+            self.rank[ids] = np.minimum(at, ranks - 1)
+            done += len(chunk)
         self.dirty = BitMap()
 
     # -- keeping in step ---------------------------------------------------------------
@@ -140,7 +207,6 @@ class Index:
         self.watermark = watermark
         if not changed:
             return
-        self.owners = None
         marked = list(changed)
         self.universe -= changed
         self.dirty |= changed
@@ -148,7 +214,7 @@ class Index:
             for bitmap in values.values():
                 bitmap -= changed
         wanted = list(self.fields)
-        for chunk in _chunks(marked):
+        for chunk in chunks(marked):
             self._read_contacts(session, chunk, wanted)
             if self.dated is not None:
                 self.dated.apply(session, chunk)
@@ -166,7 +232,7 @@ class Index:
                     del self.relations[name]
         self._grow(max(marked) + 1)
         gone = [i for i in marked if i not in self.universe]
-        self.company_of[gone] = NO_COMPANY
+        self.owner[gone] = 0
 
     def _read_contacts(self, session: Session, chunk: Sequence[int], wanted: list[str]) -> None:
         texts = [(column, kept.copy) for column, kept in self.texts.items()]
@@ -175,7 +241,7 @@ class Index:
         for row in session.execute(select(*columns).where(contacts.c.id.in_(chunk))):
             self._grow(row[0] + 1)
             self.universe.add(row[0])
-            self.company_of[row[0]] = NO_COMPANY if row[1] is None else row[1]
+            self.owner[row[0]] = 0 if row[1] is None else row[1] + 1
             for place, column in enumerate(wanted, start=2):
                 if column in self.fields:
                     self.fields[column].setdefault(row[place], BitMap()).add(row[0])
@@ -193,11 +259,11 @@ class Index:
                 del self.texts[column]  # a value it cannot hold: left to SQL from now on
 
     def _grow(self, size: int) -> None:
-        if size <= len(self.company_of):
+        if size <= len(self.owner):
             return
-        more = max(size, len(self.company_of) * 5 // 4) - len(self.company_of)
-        self.company_of = np.concatenate([self.company_of, np.full(more, NO_COMPANY, np.int32)])
-        self.rank = np.concatenate([self.rank, np.zeros(more, np.int32)])
+        more = max(size, len(self.owner) * 5 // 4) - len(self.owner)
+        self.owner = np.concatenate([self.owner, np.zeros(more, np.uint32)])
+        self.rank = np.concatenate([self.rank, np.zeros(more, np.uint16)])
 
     # -- asking ------------------------------------------------------------------------
 
@@ -206,127 +272,65 @@ class Index:
         company itself where it names itself as its company)."""
         if not companies:
             return BitMap()
-        if self.owners is None:  # company id + 1 per contact, 0 for none (int32: compact)
-            self.owners = (self.company_of + 1).astype(np.int32)
-        mask = np.zeros(int(self.owners.max()) + 1, bool)
-        chosen = as_array(companies) + 1
-        mask[chosen[chosen < len(mask)]] = True
-        return as_bitmap(np.flatnonzero(mask[self.owners])) & self.universe
+        mask = np.zeros(len(self.owner) + 1, bool)  # by company id + 1 (0: no company)
+        for ids in slices(companies):
+            chosen = ids + 1
+            mask[chosen[chosen < len(mask)]] = True
+        found = BitMap()
+        for start in range(0, len(self.owner), SLICE):
+            hit = np.flatnonzero(mask[self.owner[start : start + SLICE]])
+            found |= as_bitmap(hit + start)
+        return found & self.universe
 
     def alone(self) -> BitMap:
         """The contacts without a company."""
-        return as_bitmap(np.flatnonzero(self.company_of < 0)) & self.universe
+        return as_bitmap(np.flatnonzero(self.owner == 0)) & self.universe
 
     def companies_of(self, chosen: BitMap) -> BitMap:
         """The company ids of the contacts `chosen` (those that have one)."""
-        if not chosen:
-            return BitMap()
-        found = self.company_of[as_array(chosen)]
-        return as_bitmap(found[found >= 0])
+        found = BitMap()
+        for ids in slices(chosen):
+            owners = self.owner[ids]
+            found |= as_bitmap(owners[owners > 0] - 1)
+        return found
 
     def first_in_line_order(self, chosen: BitMap, howmany: int) -> list[int]:
-        """At most `howmany` + the stale ones: a superset of the first `howmany` contacts of
-        `chosen` in line order (the database orders these few exactly)."""
-        clean = chosen - self.dirty
+        """A superset of the first `howmany` contacts of `chosen` in line order (the
+        database orders these few exactly): those of the lowest ranks up to the rank of the
+        `howmany`-th, ties included, and the stale ones."""
         picked: list[int] = list(chosen & self.dirty)
-        if clean:
-            ids = as_array(clean)
-            ranks = self.rank[ids]
-            if len(ids) > howmany:
-                keep = np.argpartition(ranks, howmany)[:howmany]
-                ids = ids[keep]
-            picked += [int(i) for i in ids]
+        best: list[Any] = []  # per slice, its lowest-ranked ids (with ties)
+        for ids in slices(chosen - self.dirty):
+            best.append(_lowest(ids, self.rank[ids], howmany))
+        if best:
+            ids = np.concatenate(best)
+            picked += _lowest(ids, self.rank[ids], howmany).tolist()
         return picked
 
+    def memory_by_part(self) -> dict[str, int]:
+        """Bytes held by the bitmaps and columns, by part (roaring's serialized size, a
+        close bound)."""
+        found = {"contacts": _held([self.universe, self.dirty])}
+        found |= {f"field {name}": _held(values.values()) for name, values in self.fields.items()}
+        found |= {f"relation {n}": _held(values.values()) for n, values in self.relations.items()}
+        found |= {"company column": int(self.owner.nbytes), "line order": int(self.rank.nbytes)}
+        found |= {f"text {name}": column.memory() for name, column in self.texts.items()}
+        if self.dated is not None:
+            found["interaction dates"] = self.dated.memory()
+        return found
+
     def memory(self) -> int:
-        """Bytes held by the bitmaps and columns (roaring's serialized size, a close bound)."""
-        maps = [self.universe, self.dirty]
-        for values in (*self.fields.values(), *self.relations.values()):
-            maps += list(values.values())
-        held = sum(bitmap.__sizeof__() for bitmap in maps)
-        held += sum(column.memory() for column in self.texts.values())
-        held += 0 if self.dated is None else self.dated.memory()
-        return held + int(self.company_of.nbytes) + int(self.rank.nbytes)
+        """Bytes held by the bitmaps and columns."""
+        return sum(self.memory_by_part().values())
 
 
-class _Columns:
-    """Columns read in chunks: integer columns (ids) as numpy arrays, the others as numpy
-    arrays of value numbers with the values listed once (`values`)."""
-
-    def __init__(self, width: int, *, ints: int = 1) -> None:
-        self.ints = ints  # the leading columns that are ids (NULL: NO_COMPANY)
-        self.parts: list[list[Any]] = [[] for _ in range(width)]
-        self.lookups: list[dict[Any, int]] = [{} for _ in range(width)]
-        self.arrays: list[Any] = []
-
-    def stream(self, session: Session, query: Any) -> None:
-        # 10,000 rows at a time: a chunk's rows are Python objects (a str per text value),
-        # about 1 kB a row across the contacts' columns, so the chunk bounds the read's peak
-        result = session.execute(query.execution_options(yield_per=CHUNK * 2))
-        for chunk in result.partitions():
-            for place, values in enumerate(zip(*chunk, strict=True)):
-                self.parts[place].append(self._numbers(place, values))
-        self.arrays = []
-        for place, part in enumerate(self.parts):  # each column's chunks let go once joined
-            self.arrays.append(np.concatenate(part) if part else np.zeros(0, np.int64))
-            self.parts[place] = []
-        self.parts = []
-
-    def _numbers(self, place: int, values: Sequence[Any]) -> Any:
-        if place < self.ints:
-            return np.fromiter(
-                (NO_COMPANY if v is None else v for v in values), np.int64, len(values)
-            )
-        lookup = self.lookups[place]
-        numbers = np.fromiter(
-            (lookup.setdefault(v, len(lookup)) for v in values), np.int32, len(values)
-        )
-        # in the smallest type that holds them: a code of a few values takes a byte per
-        # contact (the chunks' types widen to the widest when joined)
-        return numbers.astype(np.min_scalar_type(max(len(lookup) - 1, 0)))
-
-    def grouped(self, ids: Any, place: int, *, cap: int | None) -> Values | None:
-        """`ids` grouped by column `place`'s values as bitmaps; None past `cap` values or
-        with a NULL."""
-        lookup = self.lookups[place]
-        if None in lookup or (cap is not None and len(lookup) > cap):
-            return None
-        codes = self.arrays[place]
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(lookup) + 1))
-        sorted_ids = ids[order]
-        return {
-            value: as_bitmap(sorted_ids[bounds[code] : bounds[code + 1]])
-            for value, code in lookup.items()
-        }
+def _lowest(ids: Any, ranks: Any, howmany: int) -> Any:
+    """The ids whose rank is at most the `howmany`-th lowest (all of them when as few)."""
+    if len(ids) <= howmany:
+        return ids
+    last = np.partition(ranks, howmany - 1)[howmany - 1]
+    return ids[ranks <= last]
 
 
-def give_back() -> None:
-    """Hand the memory freed so far back to the system, between the build's steps: glibc
-    keeps freed heap pages (in the build thread's own arena too) for reuse, so each step's
-    temporaries would stay in the server's resident set and add up to its peak.
-    `malloc_trim(0)` where the C library has it (a few milliseconds); nothing elsewhere.
-    Only the young generations are collected: the step's temporaries are there, while a
-    full collection walks every object of the process (seconds in a large one, ten times
-    per build)."""
-    gc.collect(1)
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-        return
-    trim(0)
-
-
-def as_bitmap(ids: Any) -> BitMap:
-    """A bitmap of a numpy array of ids (through a buffer: no Python loop)."""
-    return BitMap(array.array("I", np.asarray(ids, dtype=np.uint32).tobytes()))
-
-
-def as_array(bitmap: BitMap) -> Any:
-    """The ids of a bitmap as a numpy array (int64, to index columns)."""
-    return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+def _held(maps: Any) -> int:
+    return sum(bitmap.__sizeof__() for bitmap in maps)

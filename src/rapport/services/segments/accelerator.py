@@ -29,14 +29,15 @@ from sqlalchemy.orm import Session
 from rapport.criteria import fields as registry
 from rapport.criteria.tree import And, Expr, Not, Or, SegmentMember
 from rapport.criteria.value import Criteria
+from rapport.services.segments._accel_build import ids_of, stream, trim_heap
 from rapport.services.segments._accel_eval import Evaluator, Unsupported
-from rapport.services.segments._accel_state import Index, as_bitmap
+from rapport.services.segments._accel_state import Index, Limits, as_bitmap, server_limits
 from rapport.storage import changes
 from rapport.storage.db import Sessions, is_postgresql, reading, small_page_cache
 from rapport.storage.segment_lines import segment_lines
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
-__all__ = ["Accelerator", "Lines"]
+__all__ = ["Accelerator", "Limits", "Lines", "server_limits"]
 
 DIRTY_LIMIT = 5_000  # contacts whose line-order rank is stale before the ranks are re-read
 HEARTBEAT = dt.timedelta(seconds=60)  # how often the reader's watermark is written back
@@ -66,10 +67,13 @@ class Lines:
 
 
 class Accelerator:
-    """The in-process index of one server, over `sessions`; thread-safe."""
+    """The in-process index of one server, over `sessions`; thread-safe. `limits`: the bytes
+    of bitmaps and columns it may hold (the columns of the scans are kept only within them)
+    and how it reads."""
 
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, *, limits: Limits | None = None) -> None:
         self.sessions = sessions
+        self.limits = limits or Limits()
         self.index: Index | None = None
         self.reader: int | None = None
         self.lock = threading.RLock()
@@ -106,11 +110,12 @@ class Accelerator:
 
     def _read(self, reader: int) -> Index:
         _wait_for_writers(self.sessions)
-        index = Index()
+        index = Index(limits=self.limits)
         with reading(self.sessions) as session:  # short: it holds appends off
             upto = changes.watermark(session)
         with reading(self.sessions) as session, small_page_cache(session):
-            index.load(session, upto)  # what changes meanwhile is re-read from the log
+            # what changes meanwhile is re-read from the log
+            index.load(session, upto)
         with self.sessions.begin() as session:
             changes.reader_seen(session, reader, upto=index.watermark)
         return index
@@ -165,8 +170,9 @@ class Accelerator:
         return index
 
     def heartbeat(self) -> None:
-        """Write the watermark back now and then (its own short transaction) and drop the
-        changes nobody needs any more."""
+        """Write the watermark back now and then (its own short transaction), drop the
+        changes nobody needs any more, and hand the heap the keystrokes freed back to the
+        system (the resident set stays near what the index holds)."""
         with self.lock:
             index, reader = self.index, self.reader
             if index is None or reader is None or _now() - self.seen_at < HEARTBEAT:
@@ -180,6 +186,7 @@ class Accelerator:
                 select(func.min(headers.c.refreshed_seq)).where(headers.c.dynamic == true())
             )
             changes.prune(session, upto=upto if dynamic is None else min(upto, int(dynamic)))
+        trim_heap()
 
     # -- segments ----------------------------------------------------------------------
 
@@ -193,22 +200,20 @@ class Accelerator:
             segment_lines.c.segment_id == segment_id,
             segment_lines.c.removed_action.is_(None),
         )
-        ids = np.fromiter(
-            session.scalars(
-                select(segment_lines.c.contact_id).where(
-                    *active, segment_lines.c.contact_id.is_not(None)
-                )
-            ),
-            dtype=np.int64,
+        query = select(segment_lines.c.contact_id).where(
+            *active, segment_lines.c.contact_id.is_not(None)
         )
-        distinct, counts = np.unique(ids, return_counts=True)
-        repeated = counts > 1
+        # streamed (a server-side cursor on PostgreSQL): 32-bit ids, no row kept past its
+        # chunk (a segment of millions of lines fetched at once is hundreds of MB of rows)
+        parts = [ids_of(chunk) for chunk in stream(session, query)]
+        ids = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        del parts
+        ids.sort()
+        repeated, counts = np.unique(ids[1:][ids[1:] == ids[:-1]], return_counts=True)
         found = Lines(
             token,
-            as_bitmap(distinct),
-            extra=dict(
-                zip(distinct[repeated].tolist(), (counts[repeated] - 1).tolist(), strict=True)
-            ),
+            as_bitmap(ids),
+            extra=dict(zip(repeated.tolist(), counts.tolist(), strict=True)),
             no_contact=int(
                 session.scalar(
                     select(func.count()).where(*active, segment_lines.c.contact_id.is_(None))
