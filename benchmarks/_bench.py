@@ -123,11 +123,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def running_port(data: Path) -> int | None:
+    """The port of the server running on this cluster (its postmaster.pid names it), or
+    None when none runs."""
+    pid_file = data / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    fields = pid_file.read_text().splitlines()
+    try:
+        os.kill(int(fields[0]), 0)
+    except (ProcessLookupError, ValueError, IndexError):
+        return None
+    return int(fields[3])
+
+
 @contextlib.contextmanager
 def postgres_server(keep: Path | None) -> Iterator[str]:
     """A PostgreSQL server on loopback for this run (default durability settings); yields
     its base URL and is stopped at the end, also on error. Without `keep`, its cluster is a
-    temporary directory removed at the end."""
+    temporary directory removed at the end. A server already running on the kept cluster
+    (several benchmarks sharing one 10M database) is used as it is and left running."""
+    running = running_port(keep / "data") if keep else None
+    if running:
+        print(f"PostgreSQL server already running in {keep} on port {running}", flush=True)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{running}"
+        return
     bindir = pg_bindir()
     base = keep or Path(tempfile.mkdtemp(prefix="rapport-bench-pg-"))
     base.mkdir(parents=True, exist_ok=True)
