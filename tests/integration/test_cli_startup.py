@@ -174,6 +174,25 @@ def test_x10_a_command_that_writes_still_maps_the_orm(database):
     }
 
 
+def test_x10_s8_an_undo_builds_no_grammar(database):
+    """SPEC §9: a writing command given no criteria text (an undo, S8) loads the
+    criteria engine's compiler but not its grammar (lark); an add given criteria does."""
+    rapport = ("--db", database, "--json")
+    subprocess.run(
+        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
+        check=True,
+        capture_output=True,
+    )
+    added = imported_modules(*rapport, "segment", "add", "SEG00001", "--where", "name = Acme")
+    assert loaded(added, ("lark", "rapport.criteria.parser")) == {
+        "lark",
+        "rapport.criteria.parser",
+    }
+    modules = imported_modules(*rapport, "segment", "undo", "SEG00001")
+    assert "rapport.services.segments.history" in modules
+    assert loaded(modules, ("lark", "rapport.criteria.parser")) == set()
+
+
 def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     """`rapport ARGS…` as a process through the installed entry point (`main`), with what
     its collector holds frozen, its threshold as the interpreter exits, and how many

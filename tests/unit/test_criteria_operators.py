@@ -24,7 +24,7 @@ from rapport.criteria.operators import (
     operator,
     taken_by,
 )
-from rapport.criteria.parse import EXPECTED
+from rapport.criteria.parser import EXPECTED
 
 _table = Table("t", MetaData(), Column("code", String), Column("day", Date))
 

@@ -15,16 +15,31 @@ Every function takes `subject=` and defaults to contacts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rapport.criteria.bcform import form_to_expr
 from rapport.criteria.codes import check_codes, unknown_codes
 from rapport.criteria.compile_sql import condition, parts, select_contact_ids, select_ids
 from rapport.criteria.fields import CONTACTS, Subject
-from rapport.criteria.parse import parse
 from rapport.criteria.render import describe, render
 from rapport.criteria.schema import json_schema
 from rapport.criteria.subjects import CAMPAIGNS, ENTRIES, LOGGED_SEGMENTS, SEGMENTS, subject
 from rapport.criteria.tree import Expr, from_json, to_json
 from rapport.criteria.value import Criteria, contact_nos, logged_segment_contacts, no_contact
+
+if TYPE_CHECKING:
+    from rapport.criteria.parser import parse
+
+
+def __getattr__(name: str) -> Any:
+    """`parse`, with the grammar (lark) it builds, imported on first use (SPEC §9: start-up):
+    a command that reads stored criteria, or undoes an action, does without them."""
+    if name == "parse":
+        from rapport.criteria.parser import parse
+
+        return parse
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CAMPAIGNS",

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, Select
 
 from rapport.criteria import fields as registry
 from rapport.criteria.compile_sql import condition, parts, select_ids
-from rapport.criteria.parse import parse
 from rapport.criteria.render import describe, render
 from rapport.criteria.tree import (
     Compare,
@@ -49,6 +48,8 @@ class Criteria:
         """The criteria of `source`, written as text or as the JSON tree; Invalid with the
         position (text) or the JSON path (tree) at fault."""
         if isinstance(source, str):
+            from rapport.criteria.parser import parse  # the grammar, for criteria given as text
+
             tree = parse(source, subject)
         elif isinstance(source, Mapping):
             tree = from_json(dict(source), subject=subject)
@@ -59,6 +60,8 @@ class Criteria:
     @classmethod
     def of(cls, tree: Expr, *, subject: registry.Subject = registry.CONTACTS) -> Criteria:
         """The criteria of a tree built in code, checked by reading back its text."""
+        from rapport.criteria.parser import parse  # the grammar, for the read-back check
+
         text = render(tree, subject)
         if not same(parse(text, subject), tree):
             raise Invalid(f"the criteria tree does not read back as itself: {text}")

@@ -18,7 +18,7 @@ from typing import Protocol
 from sqlalchemy import Row, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.criteria import condition, describe, parse, parts
+from rapport.criteria import condition, describe, parts
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines
@@ -231,6 +231,8 @@ def _sentence(row: SegmentCriteriaLine) -> str:
 def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
     """S7: an action in the user's words (verb, criteria described, options), in the
     language of `translate` (the web's gettext; English by default, as the CLI says it)."""
+    from rapport.criteria.parser import parse  # the grammar, not needed by an undo
+
     described = describe(parse(line.criteria), translate=translate)
     verb = VERBS.get(line.action)
     if verb is None:
@@ -331,6 +333,8 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
 def _matched_parts(session: Session, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
     result = []
+    from rapport.criteria.parser import parse  # the grammar, not needed by an undo
+
     for part_text, part in parts(parse(text)):
         hit = session.scalar(select(exists().where(contacts.c.id == contact_id, condition(part))))
         result.append(MatchedPart(part_text, bool(hit)))
