@@ -315,9 +315,12 @@ def remove_matching(
             )
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        scope = removal_scope(session, header, action, parsed, entire_companies=entire_companies)
-        if missing and not session.scalar(select(func.count()).where(*scope)):
-            raise NotFound(f"{missing} is not on segment {header.no}.")
+        if missing:  # the lines are matched once more below, by the removal itself
+            scope = removal_scope(
+                session, header, action, parsed, entire_companies=entire_companies
+            )
+            if not session.scalar(select(func.count()).where(*scope)):
+                raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(
             session,
             header,
