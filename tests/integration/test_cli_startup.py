@@ -16,6 +16,7 @@ import pytest
 import typer
 
 from rapport.cli.main import build, command_line
+from rapport.storage import tables
 from rapport.storage.db import open_database
 from tests.factories import make_company
 
@@ -191,6 +192,24 @@ def test_x10_s8_an_undo_builds_no_grammar(database):
     modules = imported_modules(*rapport, "segment", "undo", "SEG00001")
     assert "rapport.services.segments.history" in modules
     assert loaded(modules, ("lark", "rapport.criteria.parser")) == set()
+
+
+AREAS = tuple(f"rapport.storage.tables.{area}" for area in tables.AREAS if area != "_base")
+
+
+def test_x10_s2_s8_a_segment_command_maps_the_classes_of_the_segments_alone(database):
+    """SPEC §9: the ORM classes are mapped by area, when first asked for; an add (S2) and an
+    undo (S8) map the dozen classes of the segments, not the 61 of every area (the criteria
+    engine and the line defaults work on the Core tables)."""
+    rapport = ("--db", database, "--json")
+    subprocess.run(
+        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
+        check=True,
+        capture_output=True,
+    )
+    for command in (("add", "SEG00001", "--where", "name = Acme"), ("undo", "SEG00001")):
+        modules = imported_modules(*rapport, "segment", *command)
+        assert loaded(modules, AREAS) == {"rapport.storage.tables.segments"}, command
 
 
 def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], list[str]]:

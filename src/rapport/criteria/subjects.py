@@ -32,19 +32,19 @@ from rapport.criteria.names import UnknownName, suggestion
 from rapport.criteria.operators import Column
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, InformationFlow, InitiatedBy
 from rapport.errors import N_
-from rapport.storage import tables as t
+from rapport.storage import schema
 
 __all__ = ["CAMPAIGNS", "ENTRIES", "LOGGED_SEGMENTS", "SEGMENTS", "SUBJECTS", "subject"]
 
-contacts = t.table_of(t.Contact)
-entries = t.table_of(t.InteractionLogEntry)
-headers = t.table_of(t.SegmentHeader)
-lines = t.table_of(t.SegmentLine)
-criteria_lines = t.table_of(t.SegmentCriteriaLine)
-logged = t.table_of(t.LoggedSegment)
-campaigns = t.table_of(t.Campaign)
-campaign_entries = t.table_of(t.CampaignEntry)
-target_groups = t.table_of(t.CampaignTargetGroup)
+contacts = schema.contacts
+entries = schema.interaction_log_entries
+headers = schema.segment_headers
+lines = schema.segment_lines
+criteria_lines = schema.segment_criteria_lines
+logged = schema.logged_segments
+campaigns = schema.campaigns
+campaign_entries = schema.campaign_entries
+target_groups = schema.campaign_target_groups
 
 
 def computed(field: Field, expression: Column, folded: Column | None = None) -> Field:
@@ -97,7 +97,7 @@ ENTRIES = Subject(
         flag("attempt_failed", "attempt failed"),
         code("user_id", "user ID"),
         text("subject", "subject"),
-        code("interaction_language_code", "language", codes=t.Language),
+        code("interaction_language_code", "language", codes=schema.languages),
         typed(ValueType.INT, "attachment_no", "attachment no."),
         code("contact_alt_address_code", "contact alternate address"),
         code("word_template_code", "Word template"),
@@ -117,7 +117,7 @@ SEGMENTS = Subject(
         INTERACTION_FIELDS["group"],
         INTERACTION_FIELDS["salesperson"],
         enum("correspondence_type_default", "correspondence type (default)", CorrespondenceType),
-        code("language_code_default", "language (default)", codes=t.Language),
+        code("language_code_default", "language (default)", codes=schema.languages),
         text("subject_default", "subject (default)"),
         typed(ValueType.DATE, "date", "date"),
         typed(ValueType.DECIMAL, "unit_cost", "cost per line"),
@@ -201,7 +201,7 @@ CAMPAIGNS = Subject(
         typed(ValueType.DATE, "starting_date", "starting date"),
         typed(ValueType.DATE, "ending_date", "ending date"),
         INTERACTION_FIELDS["salesperson"],
-        code("status_code", "status", codes=t.CampaignStatus),
+        code("status_code", "status", codes=schema.campaign_statuses),
         computed(
             typed(ValueType.INT, "target_contacts_contacted", "target contacts contacted"),
             _flagged(entries.c.campaign_target),

@@ -7,14 +7,14 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.errors import Invalid, NotFound
+from rapport.storage import schema
 from rapport.storage.db import is_postgresql
-from rapport.storage.tables import MarketingSetup, NumberSeries
 
 
 def setup_series(session: Session, field: str) -> str:
     """The code of the number series the marketing setup names in `field` (e.g. `segment_nos`)."""
-    setup = session.get(MarketingSetup, 1)
-    code: str = getattr(setup, field, "") if setup is not None else ""
+    marketing = schema.marketing_setup
+    code = session.scalar(select(marketing.c[field]).where(marketing.c.id == 1)) or ""
     if not code:
         raise Invalid(f"{field} must have a value in Marketing Setup")
     return code
@@ -26,23 +26,23 @@ def next_no(session: Session, series_code: str, key: SQLColumnExpression[str]) -
     Numbers already used by a row of `key`'s table (typed by hand, or imported with their
     own numbers) are passed over, so the series never hands out a number that exists.
     """
-    query = select(NumberSeries).where(NumberSeries.code == series_code)
+    numbers = schema.number_series
+    query = select(numbers).where(numbers.c.code == series_code)
     if is_postgresql(session):
         query = query.with_for_update()
-    series = session.scalars(query).one_or_none()
+    series = session.execute(query).one_or_none()
     if series is None:
         raise NotFound(f"number series {series_code!r} does not exist")
     no = increment_no(series.last_no_used) if series.last_no_used else series.starting_no
     while session.scalar(select(exists().where(key == no))):
         no = increment_no(no)
-    session.execute(
-        update(NumberSeries).where(NumberSeries.code == series_code).values(last_no_used=no)
-    )
+    session.execute(update(numbers).where(numbers.c.code == series_code).values(last_no_used=no))
     return no
 
 
 def manual_no_allowed(session: Session, series_code: str) -> None:
     """BC's TestManual: a number typed by the user needs a series that allows manual numbers."""
-    series = session.get(NumberSeries, series_code)
-    if series is None or not series.manual_nos:
+    numbers = schema.number_series
+    manual = session.scalar(select(numbers.c.manual_nos).where(numbers.c.code == series_code))
+    if not manual:
         raise Invalid(f"number series {series_code!r} does not allow manual numbers")

@@ -18,8 +18,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import DeliveryStatus
+from rapport.storage import schema
 from rapport.storage.db import Sessions, execute_counted
-from rapport.storage.tables import Delivery, InteractionLogEntry
 
 PENDING, SENT = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value
 FAILED, SKIPPED = DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value
@@ -30,7 +30,8 @@ UNCERTAIN_REASON = (
     "the delivery was interrupted after the message was handed to the mail server: "
     "it may have been sent"
 )
-ILE = InteractionLogEntry
+deliveries = schema.deliveries
+entries = schema.interaction_log_entries
 
 
 @dataclass(frozen=True)
@@ -60,22 +61,24 @@ def utcnow() -> dt.datetime:
 
 
 def in_logged_segment(entry_no: int) -> Any:
-    return Delivery.entry_no.in_(
-        select(ILE.entry_no).where(ILE.logged_segment_entry_no == entry_no)
+    return deliveries.c.entry_no.in_(
+        select(entries.c.entry_no).where(entries.c.logged_segment_entry_no == entry_no)
     )
 
 
 def due(now: dt.datetime) -> Any:
     """Entries a run may claim: pending ones, and failed ones whose retry time has come."""
     return or_(
-        Delivery.status == PENDING,
-        and_(Delivery.status == FAILED, Delivery.next_attempt_at <= now),
+        deliveries.c.status == PENDING,
+        and_(deliveries.c.status == FAILED, deliveries.c.next_attempt_at <= now),
     )
 
 
 def mirror(session: Session, entry_nos: Any, status: str) -> None:
     """The interaction's `delivery_status` follows its queue row."""
-    session.execute(update(ILE).where(ILE.entry_no.in_(entry_nos)).values(delivery_status=status))
+    session.execute(
+        update(entries).where(entries.c.entry_no.in_(entry_nos)).values(delivery_status=status)
+    )
 
 
 def claim(sessions: Sessions, entry_no: int, now: dt.datetime) -> bool:
@@ -84,8 +87,8 @@ def claim(sessions: Sessions, entry_no: int, now: dt.datetime) -> bool:
     with sessions.begin() as session:
         claimed = execute_counted(
             session,
-            update(Delivery)
-            .where(Delivery.entry_no == entry_no, due(now))
+            update(deliveries)
+            .where(deliveries.c.entry_no == entry_no, due(now))
             .values(status=SENDING, claimed_until=now + LEASE, handed_off_at=None),
         )
         if not claimed:
@@ -98,8 +101,8 @@ def hand_off(sessions: Sessions, entry_no: int, now: dt.datetime) -> None:
     """Mark the claim as about to reach the mail server (committed before the message goes)."""
     with sessions.begin() as session:
         session.execute(
-            update(Delivery)
-            .where(Delivery.entry_no == entry_no, Delivery.status == SENDING)
+            update(deliveries)
+            .where(deliveries.c.entry_no == entry_no, deliveries.c.status == SENDING)
             .values(handed_off_at=now)
         )
 
@@ -119,14 +122,16 @@ def record(sessions: Sessions, entry_no: int, outcome: Outcome, now: dt.datetime
             values.update(sent_at=now, next_attempt_at=None)
         elif outcome.status == FAILED:
             attempts = session.scalar(
-                select(Delivery.attempts).where(Delivery.entry_no == entry_no)
+                select(deliveries.c.attempts).where(deliveries.c.entry_no == entry_no)
             )
             tries = int(attempts or 0)
             values["attempts"] = tries + 1
             values["next_attempt_at"] = (
                 now + dt.timedelta(minutes=2 ** min(tries, 10)) if outcome.retry else None
             )
-        session.execute(update(Delivery).where(Delivery.entry_no == entry_no).values(**values))
+        session.execute(
+            update(deliveries).where(deliveries.c.entry_no == entry_no).values(**values)
+        )
         mirror(session, [entry_no], outcome.status)
 
 
@@ -135,17 +140,17 @@ def reclaim_expired(session: Session, segment: int, now: dt.datetime) -> None:
     message never reached the mail server, 'uncertain' when it may have."""
     expired = and_(
         in_logged_segment(segment),
-        Delivery.status == SENDING,
-        or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
+        deliveries.c.status == SENDING,
+        or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now),
     )
     for reached, status, reason in (
-        (Delivery.handed_off_at.is_not(None), UNCERTAIN, UNCERTAIN_REASON),
-        (Delivery.handed_off_at.is_(None), PENDING, ""),
+        (deliveries.c.handed_off_at.is_not(None), UNCERTAIN, UNCERTAIN_REASON),
+        (deliveries.c.handed_off_at.is_(None), PENDING, ""),
     ):
         rows = and_(expired, reached)
-        mirror(session, select(Delivery.entry_no).where(rows), status)
+        mirror(session, select(deliveries.c.entry_no).where(rows), status)
         session.execute(
-            update(Delivery)
+            update(deliveries)
             .where(rows)
             .values(status=status, reason=reason, claimed_until=None, next_attempt_at=None)
         )
@@ -154,9 +159,9 @@ def reclaim_expired(session: Session, segment: int, now: dt.datetime) -> None:
 def count_states(session: Session, segment: int) -> DeliveryCounts:
     """The delivery states of a logged segment's queue, counted in one query."""
     rows = session.execute(
-        select(Delivery.status, func.count())
+        select(deliveries.c.status, func.count())
         .where(in_logged_segment(segment))
-        .group_by(Delivery.status)
+        .group_by(deliveries.c.status)
     ).all()
     found = {str(status): int(count) for status, count in rows}
     return DeliveryCounts(**{f.name: found.get(f.name, 0) for f in fields(DeliveryCounts)})

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.services.delivery.claims import ILE, SKIPPED, due, in_logged_segment, mirror
+from rapport.services.delivery.claims import SKIPPED, due, in_logged_segment, mirror
+from rapport.storage import schema
 from rapport.storage.db import execute_counted
-from rapport.storage.tables import Contact, ContactOptOut, Delivery
+
+entries, contacts, deliveries = schema.interaction_log_entries, schema.contacts, schema.deliveries
 
 CANCELED = "the interaction is canceled"
 PRIVACY_BLOCKED = "the contact is privacy blocked"
@@ -27,33 +29,33 @@ def _skip(
 ) -> int:
     """Mark the due entries of the segment matching `why` (on `channel`) skipped."""
     matching = (
-        select(ILE.entry_no)
-        .join(Contact, Contact.id == ILE.contact_id)
-        .where(ILE.logged_segment_entry_no == segment, why)
+        select(entries.c.entry_no)
+        .join(contacts, contacts.c.id == entries.c.contact_id)
+        .where(entries.c.logged_segment_entry_no == segment, why)
     )
-    rows = and_(Delivery.entry_no.in_(matching), due(now), *channel)
-    mirror(session, select(Delivery.entry_no).where(rows), SKIPPED)
+    rows = and_(deliveries.c.entry_no.in_(matching), due(now), *channel)
+    mirror(session, select(deliveries.c.entry_no).where(rows), SKIPPED)
     return execute_counted(
         session,
-        update(Delivery).where(rows).values(status=SKIPPED, reason=reason, next_attempt_at=None),
+        update(deliveries).where(rows).values(status=SKIPPED, reason=reason, next_attempt_at=None),
     )
 
 
 def skip_without_consent(session: Session, segment: int, now: dt.datetime) -> int:
     """X7: skip the due entries without consent; returns how many."""
-    rules = [(ILE.canceled, CANCELED), (Contact.privacy_blocked, PRIVACY_BLOCKED)]
+    rules = [(entries.c.canceled, CANCELED), (contacts.c.privacy_blocked, PRIVACY_BLOCKED)]
     count = sum(_skip(session, segment, now, why, reason) for why, reason in rules)
     # The opt-out depends on each row's channel: one statement per channel in the queue.
     channels = session.scalars(
-        select(Delivery.channel).distinct().where(in_logged_segment(segment), due(now))
+        select(deliveries.c.channel).distinct().where(in_logged_segment(segment), due(now))
     ).all()
     for channel in channels:
-        opted_out = select(ContactOptOut.contact_id).where(
-            ContactOptOut.contact_id == ILE.contact_id,
-            ContactOptOut.correspondence_type == channel,
+        opted_out = select(schema.contact_opt_outs.c.contact_id).where(
+            schema.contact_opt_outs.c.contact_id == entries.c.contact_id,
+            schema.contact_opt_outs.c.correspondence_type == channel,
         )
         reason = opted_out_reason(channel)
         count += _skip(
-            session, segment, now, opted_out.exists(), reason, Delivery.channel == channel
+            session, segment, now, opted_out.exists(), reason, deliveries.c.channel == channel
         )
     return count

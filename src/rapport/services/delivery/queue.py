@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from rapport.errors import NotFound
 from rapport.services.delivery.claims import (
     FAILED,
-    ILE,
     PENDING,
     SKIPPED,
     UNCERTAIN,
@@ -60,11 +59,8 @@ from rapport.services.delivery.output import Run
 from rapport.services.webhooks.outbox import DELIVERY_FINISHED, emit
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
-from rapport.storage.tables import (
-    Contact,
-    Delivery,
-    LoggedSegment,
-)
+from rapport.storage.tables import Contact, Delivery, LoggedSegment
+from rapport.storage.tables import InteractionLogEntry as ILE
 
 DEFAULT_RATE = 10.0  # messages per second
 CHUNK = 500

@@ -35,28 +35,19 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import N_, Conflict, Invalid, NotFound
+from rapport.storage import schema
 from rapport.storage.segment_lines import on_segment
-from rapport.storage.tables import (
-    Campaign,
-    Contact,
-    ContactAltAddress,
-    InteractionTemplate,
-    LoggedSegment,
-    Salesperson,
-    SegmentHeader,
-    SegmentLine,
-    table_of,
-)
+from rapport.storage.tables import SegmentHeader
 
 EMAIL = CorrespondenceType.EMAIL.value
 
 
-lines = table_of(SegmentLine)
-contacts = table_of(Contact)
-alt_addresses = table_of(ContactAltAddress)
-templates = table_of(InteractionTemplate)
-salespeople = table_of(Salesperson)
-campaigns = table_of(Campaign)
+lines = schema.segment_lines
+contacts = schema.contacts
+alt_addresses = schema.contact_alt_addresses
+templates = schema.interaction_templates
+salespeople = schema.salespeople
+campaigns = schema.campaigns
 
 
 def logged_lines(segment_id: int) -> list[ColumnElement[bool]]:
@@ -117,7 +108,9 @@ def to_deliver(deliver: bool) -> ColumnElement[bool]:
 def check_header(session: Session, header: SegmentHeader) -> None:
     """Already logged, then a description, then at least one line with a contact."""
     logged = session.scalar(
-        select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == header.no).limit(1)
+        select(schema.logged_segments.c.entry_no)
+        .where(schema.logged_segments.c.segment_no == header.no)
+        .limit(1)
     )
     if logged is not None:
         raise Conflict(N_("Logged Segment for Segment No. {no} already exists.", no=header.no))

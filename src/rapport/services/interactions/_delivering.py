@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import DeliveryFailed, RapportError
 from rapport.settings import Settings
+from rapport.storage import schema
 from rapport.storage.db import Sessions
-from rapport.storage.tables import Delivery, InteractionLogEntry, table_of
 
 if TYPE_CHECKING:
     from rapport.services.delivery.queue import DeliveryResult
 
 Progress = Callable[[int, int], None]
-entries = table_of(InteractionLogEntry)
-deliveries = table_of(Delivery)
+entries = schema.interaction_log_entries
+deliveries = schema.deliveries
 
 
 def run_delivery(

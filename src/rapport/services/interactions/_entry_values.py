@@ -12,19 +12,14 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.services.interactions._checks import lines, logged_lines
+from rapport.storage import schema
 from rapport.storage.folding import INLINE, folded_case
-from rapport.storage.tables import (
-    FOLDS,
-    CampaignEntry,
-    InteractionLogEntry,
-    SegmentHeader,
-    table_of,
-)
+from rapport.storage.tables import FOLDS, SegmentHeader
 
 INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
 
-entries = table_of(InteractionLogEntry)
-campaign_entries = table_of(CampaignEntry)
+entries = schema.interaction_log_entries
+campaign_entries = schema.campaign_entries
 
 
 def campaign_entry_of_line(session: Session, entry_no: int) -> Any:

@@ -38,30 +38,20 @@ from rapport.services.interactions._entry_values import campaign_entry_of_line, 
 from rapport.services.segments.engine import get_header, new_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
+from rapport.storage import schema
 from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
 from rapport.storage.folding import refold
-from rapport.storage.tables import (
-    FOLDS,
-    Attachment,
-    CampaignEntry,
-    Delivery,
-    InteractionLogEntry,
-    LoggedSegment,
-    SegmentHeader,
-    Task,
-    fold,
-    table_of,
-)
+from rapport.storage.tables import FOLDS, SegmentHeader, fold
 
 FOLLOW_UP_LENGTH = 50
 # Statistics are refreshed after a log that wrote BULK_ROWS entries or more and made a
 # tenth or more of the entries or of the segment lines (storage.db.analyze).
 ANALYZE_SHARE = 0.1
 
-entries = table_of(InteractionLogEntry)
-campaign_entries = table_of(CampaignEntry)
-deliveries = table_of(Delivery)
-attachments = table_of(Attachment)
+entries = schema.interaction_log_entries
+campaign_entries = schema.campaign_entries
+deliveries = schema.deliveries
+attachments = schema.attachments
 
 # Line fields an interaction log entry takes as they are (CopyFromSegment, reference §1.8).
 COPIED = (
@@ -220,9 +210,9 @@ def next_entry_no(session: Session, column: Any) -> int:
 
 def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str) -> int:
     """The logged segment, dated with the system date (reference §1.7)."""
-    entry_no = next_entry_no(session, LoggedSegment.entry_no)
+    entry_no = next_entry_no(session, schema.logged_segments.c.entry_no)
     session.execute(
-        insert(table_of(LoggedSegment)).values(
+        insert(schema.logged_segments).values(
             entry_no=entry_no,
             segment_no=header.no,
             description=header.description,
@@ -343,10 +333,10 @@ def freeze_attachments(session: Session, header: SegmentHeader) -> None:
 def remove_segment(session: Session, header: SegmentHeader) -> None:
     """The logged segment's header, lines (removed ones too), criteria and language
     variants go; tasks made for it keep their contact but lose the segment link (§1.2)."""
-    tasks = table_of(Task)
+    tasks = schema.tasks
     session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
     session.execute(delete(lines).where(lines.c.segment_id == header.id))
-    session.execute(delete(table_of(SegmentHeader)).where(SegmentHeader.id == header.id))
+    session.execute(delete(schema.segment_headers).where(schema.segment_headers.c.id == header.id))
     session.expunge(header)
 
 

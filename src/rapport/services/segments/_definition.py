@@ -27,11 +27,12 @@ from rapport.services.segments._lines import (
     companies_of,
     contacts,
     correspondence_type,
-    not_opted_out,
+    opted_out,
     selection,
 )
 from rapport.services.segments.results import AddOptions
-from rapport.storage.tables import ContactOptOut, SegmentCriteriaLine, SegmentHeader
+from rapport.storage import schema
+from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader
 
 DEFINING = (SegmentAction.ADD.value, SegmentAction.REDUCE.value, SegmentAction.REFINE.value)
 
@@ -136,8 +137,8 @@ def membership(
     `picked`, each step's contacts come from it and consent and exclusion from here."""
     member: ColumnElement[bool] = false()
     consent = [contacts.c.privacy_blocked == false()]
-    if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
-        consent.append(not_opted_out(correspondence_type(session, header)))
+    if session.scalar(select(schema.contact_opt_outs.c.contact_id).limit(1)) is not None:
+        consent.append(not_(opted_out(correspondence_type(session, header))))
     for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:
             rules = [*consent]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
@@ -22,22 +22,14 @@ from rapport.domain.enums import parse_enum as _parse_enum
 from rapport.domain.rules import DATE_FORM, TEXT_LENGTH
 from rapport.domain.schedule import interval
 from rapport.errors import Invalid, NotFound
-from rapport.storage.tables import (
-    Campaign,
-    InteractionGroup,
-    InteractionTemplate,
-    Language,
-    Salesperson,
-    SegmentHeader,
-    length_of,
-)
+from rapport.storage import schema
 
 Converter = Callable[[str, str], Any]
 
 
 def _text(field: str, value: str) -> str:
     # the header's and the lines' texts (description, subject) are all Text[100]
-    TEXT_LENGTH.check(field, value, length_of(SegmentHeader, "description"))
+    TEXT_LENGTH.check(field, value, schema.column_length(schema.segment_headers, "description"))
     return value
 
 
@@ -173,18 +165,14 @@ LINE_FIELDS = (
     "attempt_failed",
 )
 
-# Code field → (table model, its key column, what to call it in messages).
-REFERENCES: dict[str, tuple[Any, Any, str]] = {
-    "campaign_no": (Campaign, Campaign.no, "Campaign"),
-    "salesperson_code": (Salesperson, Salesperson.code, "Salesperson/Purchaser"),
-    "interaction_template_code": (
-        InteractionTemplate,
-        InteractionTemplate.code,
-        "Interaction Template",
-    ),
-    "language_code_default": (Language, Language.code, "Language"),
-    "language_code": (Language, Language.code, "Language"),
-    "interaction_group_code": (InteractionGroup, InteractionGroup.code, "Interaction Group"),
+# Code field → (its code table's key column, what to call it in messages).
+REFERENCES: dict[str, tuple[Column[Any], str]] = {
+    "campaign_no": (schema.campaigns.c.no, "Campaign"),
+    "salesperson_code": (schema.salespeople.c.code, "Salesperson/Purchaser"),
+    "interaction_template_code": (schema.interaction_templates.c.code, "Interaction Template"),
+    "language_code_default": (schema.languages.c.code, "Language"),
+    "language_code": (schema.languages.c.code, "Language"),
+    "interaction_group_code": (schema.interaction_groups.c.code, "Interaction Group"),
 }
 
 
@@ -210,11 +198,11 @@ def check_reference(session: Session, field: str, value: Any) -> None:
     """A non-blank code must exist in its table; a salesperson must not be blocked."""
     if field not in REFERENCES or not value:
         return
-    model, key, caption = REFERENCES[field]
-    row = session.scalars(select(model).where(key == value)).one_or_none()
+    key, caption = REFERENCES[field]
+    row = session.execute(select(key.table).where(key == value)).one_or_none()
     if row is None:
         raise NotFound(
             f"The {caption} does not exist. Identification fields and values: Code='{value}'"
         )
-    if model is Salesperson and row.blocked:
+    if key.table is schema.salespeople and row.blocked:
         raise Invalid(f"Salesperson {value} is blocked.", field=field)

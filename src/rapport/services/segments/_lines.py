@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Row,
     Select,
-    and_,
+    Table,
     case,
     exists,
     false,
@@ -35,29 +36,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
-from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments.results import AddOptions, SampleContact
+from rapport.storage import schema
 from rapport.storage.db import execute_counted
 from rapport.storage.segment_lines import on_segment, segment_lines
-from rapport.storage.tables import (
-    Attachment,
-    CampaignTargetGroup,
-    Contact,
-    ContactAltAddressDateRange,
-    ContactOptOut,
-    InteractionTemplate,
-    SegmentHeader,
-    SegmentInteractionLanguage,
-    table_of,
-)
+
+if TYPE_CHECKING:
+    from rapport.storage.tables import SegmentHeader
 
 LINE_STEP = 10000
 
 # What to put on a segment: a condition on `contacts`, or a select of contact ids.
 Candidates = ColumnElement[bool] | Select[Any]
 
-contacts = table_of(Contact)
+contacts = schema.contacts
 lines = segment_lines
 
 
@@ -72,19 +66,17 @@ class Variant:
 
 def variants(session: Session, segment_id: int) -> dict[str, Variant]:
     """The segment-level language variants, keeping only attachments that exist."""
+    language, attachments = schema.segment_interaction_languages, schema.attachments
     rows = session.execute(
         select(
-            SegmentInteractionLanguage.language_code,
-            SegmentInteractionLanguage.attachment_no,
-            SegmentInteractionLanguage.subject,
-            SegmentInteractionLanguage.word_template_code,
-            Attachment.no,
+            language.c.language_code,
+            language.c.attachment_no,
+            language.c.subject,
+            language.c.word_template_code,
+            attachments.c.no,
         )
-        .outerjoin(Attachment, Attachment.no == SegmentInteractionLanguage.attachment_no)
-        .where(
-            SegmentInteractionLanguage.segment_id == segment_id,
-            SegmentInteractionLanguage.segment_line_no == 0,
-        )
+        .outerjoin(attachments, attachments.c.no == language.c.attachment_no)
+        .where(language.c.segment_id == segment_id, language.c.segment_line_no == 0)
     ).all()
     return {
         lang: Variant(
@@ -101,7 +93,7 @@ def next_line_base(session: Session, segment_id: int) -> int:
 
 
 def correspondence_type_rule(
-    header: SegmentHeader, template: InteractionTemplate | None, contact_type: Any
+    header: SegmentHeader, template: Row[Any] | None, contact_type: Any
 ) -> ColumnElement[str]:
     """Reference §2.1: the header default when the header ignores the contact's type, else the
     template default when the template ignores it or the contact has none, else the contact's."""
@@ -136,7 +128,7 @@ def alt_address_code(date: dt.date | None) -> Any:
     """The contact's active alternate address on `date` (Contact.ActiveAltAddress)."""
     if date is None:
         return literal("")
-    ranges = table_of(ContactAltAddressDateRange)
+    ranges = schema.contact_alt_address_date_ranges
     active = (
         select(ranges.c.contact_alt_address_code)
         .where(
@@ -153,18 +145,12 @@ def alt_address_code(date: dt.date | None) -> Any:
 
 def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
     """X7: the contact opted out of the line's correspondence type."""
-    opt_outs = table_of(ContactOptOut)
+    opt_outs = schema.contact_opt_outs
     return exists().where(
         opt_outs.c.contact_id == contacts.c.id,
         opt_outs.c.correspondence_type == correspondence_type,
         correspondence_type != "",
     )
-
-
-def not_opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
-    """X7: privacy-blocked contacts, and contacts who opted out of the line's correspondence
-    type, are not put on segments."""
-    return and_(contacts.c.privacy_blocked == false(), not_(opted_out(correspondence_type)))
 
 
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:
@@ -208,9 +194,13 @@ def line_order() -> list[Any]:
     ]
 
 
-def interaction_template(session: Session, header: SegmentHeader) -> InteractionTemplate | None:
+def interaction_template(session: Session, header: SegmentHeader) -> Row[Any] | None:
+    """The segment's interaction template (its row), if it names one."""
     code = header.interaction_template_code
-    return session.get(InteractionTemplate, code) if code else None
+    if not code:
+        return None
+    templates = schema.interaction_templates
+    return session.execute(select(templates).where(templates.c.code == code)).one_or_none()
 
 
 def correspondence_type(session: Session, header: SegmentHeader) -> ColumnElement[str]:
@@ -261,9 +251,15 @@ def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
             header.word_template_code,
         ),
         "contact_alt_address_code": alt_address_code(header.date)
-        if session.scalar(select(ContactAltAddressDateRange.contact_id).limit(1)) is not None
+        if session.scalar(select(schema.contact_alt_address_date_ranges.c.contact_id).limit(1))
+        is not None
         else literal(""),
     }
+
+
+def _any_row(session: Session, table: Table) -> bool:
+    """Whether `table` holds a row (a condition on it is left out of the statement when not)."""
+    return session.scalar(select(literal(1)).select_from(table).limit(1)) is not None
 
 
 def eligible(
@@ -280,14 +276,14 @@ def eligible(
     named in `overrides` (→ line column), e.g. one row per logged interaction."""
     defaults = line_defaults(session, header)
     conditions: list[ColumnElement[bool]] = [contacts.c.privacy_blocked == false()]
-    if session.scalar(select(ContactOptOut.contact_id).limit(1)) is not None:
-        conditions.append(not_opted_out(defaults["correspondence_type"]))
     if not options.ignore_exclusion:
         conditions.append(contacts.c.excluded == false())
+    if _any_row(session, schema.contact_opt_outs):
+        conditions.append(not_(opted_out(defaults["correspondence_type"])))
     if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
     if isinstance(candidates, ColumnElement):
-        return select(contacts.c.id).where(candidates, *conditions), defaults
+        return select(contacts.c.id).where(*cheap_first([candidates, *conditions])), defaults
     source = candidates.subquery("candidates")
     for source_column, line_column in (overrides or {}).items():
         defaults[line_column] = source.c[source_column]
@@ -346,8 +342,11 @@ def materialized(query: Select[Any], name: str) -> Any:
 def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
     """Keep the target groups of activated campaigns in step with the segment's lines
     (reference §2.15); nothing to do while no campaign is activated."""
-    if session.scalar(select(CampaignTargetGroup.no).limit(1)) is None:
+    if session.scalar(select(schema.campaign_target_groups.c.no).limit(1)) is None:
         return
+    # Imported here: a segment command maps the campaigns' classes only when one is activated.
+    from rapport.services.campaigns.targets import sync_target_groups
+
     campaigns = set(
         session.scalars(
             select(lines.c.campaign_no)

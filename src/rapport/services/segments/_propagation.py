@@ -9,22 +9,20 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapport.errors import N_, NotFound
 from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
 from rapport.services.segments._lines import contacts, line_defaults, lines
 from rapport.services.segments.results import SegmentRead as SegmentRead
+from rapport.storage import schema
 from rapport.storage.number_series import next_no, setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
-    InteractionTemplate,
-    InteractionTemplateLanguage,
     SegmentCriteriaLine,
     SegmentHeader,
     SegmentInteractionLanguage,
-    User,
     table_of,
 )
 
@@ -86,8 +84,11 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
     series = setup_series(session, "segment_nos")
     # User ids compare case-insensitively (BC's User Name is a Code field): `--user jim`
     # finds the user stored as "jim" or "JIM".
-    account = session.scalars(
-        select(User).where(func.upper(User.name) == user.strip().upper()).order_by(User.name)
+    users = schema.users
+    account = session.execute(
+        select(users.c.salesperson_code)
+        .where(func.upper(users.c.name) == user.strip().upper())
+        .order_by(users.c.name)
     ).first()
     header = SegmentHeader(
         no=next_no(session, series, SegmentHeader.no),
@@ -186,7 +187,12 @@ def change_template(
     language variant differs from the header's) keeps its language, subject and attachment;
     the others take the new header's (BC's UpdateSegLinesByFieldNo, test scenario 295002)."""
     inherited = inherits_attachment(session, header)
-    template = session.get(InteractionTemplate, code) if code else None
+    templates = schema.interaction_templates
+    template = (
+        session.execute(select(templates).where(templates.c.code == code)).one_or_none()
+        if code
+        else None
+    )
     header.interaction_template_code = code
     header.subject_default = ""
     for name in TEMPLATE_FIELDS:
@@ -243,14 +249,14 @@ def inherits_attachment(session: Session, header: SegmentHeader) -> ColumnElemen
 
 
 def create_language_variants(
-    session: Session, header: SegmentHeader, template: InteractionTemplate | None
+    session: Session, header: SegmentHeader, template: Row[Any] | None
 ) -> None:
     """BC's CreateSegInteractions: the segment's variants become the template's."""
     sil = table_of(SegmentInteractionLanguage)
     session.execute(delete(sil).where(sil.c.segment_id == header.id, sil.c.segment_line_no == 0))
     if template is None:
         return
-    itl = table_of(InteractionTemplateLanguage)
+    itl = schema.interaction_template_languages
     session.execute(
         insert(sil).from_select(
             [

@@ -24,11 +24,12 @@ from rapport.services.segments._lines import (
     opted_out,
 )
 from rapport.services.segments.results import AddOptions, Skipped
-from rapport.storage.tables import ContactOptOut, SegmentHeader, table_of
+from rapport.storage import schema
+from rapport.storage.tables import SegmentHeader
 
 
 def _flagged() -> Any:
-    opt_outs = table_of(ContactOptOut)
+    opt_outs = schema.contact_opt_outs
     return union(
         select(contacts.c.id).where(contacts.c.privacy_blocked == true()),
         select(contacts.c.id).where(contacts.c.excluded == true()),

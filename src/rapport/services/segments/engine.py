@@ -13,7 +13,8 @@ from rapport.services.segments._dependencies import contacts_lines_changed, refu
 from rapport.services.segments._propagation import get_header, new_header
 from rapport.services.segments._recording import record_insertions
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult
-from rapport.storage.tables import InteractionLogEntry, LoggedSegment, SegmentHeader, table_of
+from rapport.storage import schema
+from rapport.storage.tables import LoggedSegment, SegmentHeader
 
 __all__ = [
     "add_logged_contacts",
@@ -36,7 +37,7 @@ def add_logged_contacts(
     interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
     if session.get(LoggedSegment, entry_no) is None:
         raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
-    ile = table_of(InteractionLogEntry)
+    ile = schema.interaction_log_entries
     of_logged = ile.c.logged_segment_entry_no == entry_no
     if options.allow_existing:
         candidates = select(ile.c.contact_id.label("id"), ile.c.campaign_no).where(of_logged)

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
-from rapport.storage.tables import OutboxEvent, Webhook, WebhookDelivery
+from rapport.storage import schema
+
+webhooks = schema.webhooks
 
 SEGMENT_CHANGED = "segment.changed"
 SEGMENT_LOGGED = "segment.logged"
@@ -24,13 +26,13 @@ def utcnow() -> dt.datetime:
 
 
 def _wanting(event_type: str) -> Any:
-    return ("," + Webhook.events + ",").like(f"%,{event_type},%")
+    return ("," + webhooks.c.events + ",").like(f"%,{event_type},%")
 
 
 def wanted(session: Session, event_type: str) -> bool:
     """Whether any webhook wants events of `event_type` (a change may skip counting what
     nobody will receive)."""
-    return session.scalar(select(Webhook.id).where(_wanting(event_type)).limit(1)) is not None
+    return session.scalar(select(webhooks.c.id).where(_wanting(event_type)).limit(1)) is not None
 
 
 def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
@@ -44,7 +46,7 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
         return event_id
     now = utcnow()
     session.execute(
-        insert(OutboxEvent).values(
+        insert(schema.outbox_events).values(
             id=event_id,
             type=event_type,
             created_at=now,
@@ -52,9 +54,9 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
         )
     )
     session.execute(
-        insert(WebhookDelivery).from_select(
+        insert(schema.webhook_deliveries).from_select(
             ["event_id", "webhook_id", "attempts", "next_attempt_at", "last_error"],
-            select(literal(event_id), Webhook.id, literal(0), literal(now), literal("")).where(
+            select(literal(event_id), webhooks.c.id, literal(0), literal(now), literal("")).where(
                 _wanting(event_type)
             ),
         )
