@@ -65,7 +65,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _bench import DATA, admin, build_base, build_pg, context, postgres_server
+from _bench import (
+    DATA,
+    admin,
+    build_base,
+    build_pg,
+    context,
+    installed_environment,
+    postgres_server,
+)
 from _bench_log import LOG_NO, log_fingerprint, prepare_log, reset_log, run_hand_log
 from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session, configure_mappers
@@ -747,8 +755,9 @@ def measure_cli(url: str, op: str, no: str) -> dict[str, Any]:
     """The operation as a user runs it: `rapport segment …` as a whole process, timed from
     outside (start-up, import, connection and all)."""
     command = rapport_command(url, "segment", CLI[op][0], no, *CLI[op][1:])
+    environment = installed_environment()
     started = time.perf_counter()
-    done = subprocess.run(command, check=False, capture_output=True, text=True)  # noqa: S603
+    done = subprocess.run(command, check=False, capture_output=True, text=True, env=environment)  # noqa: S603
     seconds = time.perf_counter() - started
     if done.returncode:
         sys.exit(f"{op} (cli) failed:\n{done.stderr}")
@@ -758,8 +767,9 @@ def measure_cli(url: str, op: str, no: str) -> dict[str, Any]:
 def startup(url: str) -> float:
     """The whole-process time of a trivial command on the same database (`segment list`):
     what "net" subtracts from a CLI figure."""
+    command, environment = rapport_command(url, "segment", "list"), installed_environment()
     started = time.perf_counter()
-    subprocess.run(rapport_command(url, "segment", "list"), check=True, capture_output=True)  # noqa: S603
+    subprocess.run(command, check=True, capture_output=True, env=environment)  # noqa: S603
     return time.perf_counter() - started
 
 
