@@ -144,12 +144,15 @@ def alt_address_code(date: dt.date | None) -> Any:
 
 
 def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
-    """X7: the contact opted out of the line's correspondence type."""
+    """X7: the contact opted out of the line's correspondence type (a line without one is
+    opted out of nothing). The blank test is on the opt-out row, which the probe finds by
+    its key, rather than on the line's type, a CASE SQLite would compute once more for
+    every contact."""
     opt_outs = schema.contact_opt_outs
     return exists().where(
         opt_outs.c.contact_id == contacts.c.id,
         opt_outs.c.correspondence_type == correspondence_type,
-        correspondence_type != "",
+        opt_outs.c.correspondence_type != "",
     )
 
 
