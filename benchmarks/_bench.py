@@ -216,16 +216,27 @@ def built_in_place(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
     run creates are deleted at the end, their lines and criteria lines with them."""
     with postgres_server(pg_dir) as server:
         sessions = open_database(build_pg(server, contacts, clone=False))
-        headers = t.SegmentHeader.__table__
-        with sessions.begin() as session:
-            last = session.scalar(select(func.max(headers.c.id))) or 0
         try:
-            yield sessions
+            with segments_of_the_run(sessions):
+                yield sessions
         finally:
-            with sessions.begin() as session:
-                gone = session.execute(delete(headers).where(headers.c.id > last)).rowcount
             sessions.kw["bind"].dispose()
-            print(f"deleted the {gone} segments of the run", flush=True)
+
+
+@contextlib.contextmanager
+def segments_of_the_run(sessions: Sessions) -> Iterator[None]:
+    """Delete, when the block ends (also on error), the segments created while it ran (their
+    lines and criteria lines cascade): those numbered past the highest segment id at its
+    start. For a database the benchmark has to itself, as `--in-place` asks."""
+    headers = t.SegmentHeader.__table__
+    with sessions.begin() as session:
+        last = session.scalar(select(func.max(headers.c.id))) or 0
+    try:
+        yield
+    finally:
+        with sessions.begin() as session:
+            gone = session.execute(delete(headers).where(headers.c.id > last)).rowcount
+        print(f"deleted the {gone} segments of the run", flush=True)
 
 
 def build_pg(server: str, contacts: int, *, clone: bool = True) -> str:

@@ -73,6 +73,7 @@ from _bench import (
     context,
     installed_environment,
     postgres_server,
+    segments_of_the_run,
 )
 from _bench_log import LOG_NO, log_fingerprint, prepare_log, reset_log, run_hand_log
 from sqlalchemy import exists, func, select, text
@@ -911,19 +912,16 @@ def in_place(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[st
     """The set on the built database itself (`--in-place`, no clone): the segments it
     creates (their lines and criteria lines cascade) are deleted at the end, also on error,
     and the table it adds dropped, so the database is left as built."""
-    headers = t.SegmentHeader.__table__
     sessions = open_database(url)
     try:
-        with sessions.begin() as session:
-            last = session.scalar(select(func.max(headers.c.id))) or 0
-        try:
-            return bench(url, args, recorded)
-        finally:
-            with sessions.begin() as session:
-                session.execute(headers.delete().where(headers.c.id > last))
-                session.execute(text("DROP TABLE IF EXISTS bench_bc_segment_history"))
-            tidy(sessions)
+        with segments_of_the_run(sessions):
+            try:
+                return bench(url, args, recorded)
+            finally:
+                with sessions.begin() as session:
+                    session.execute(text("DROP TABLE IF EXISTS bench_bc_segment_history"))
     finally:
+        tidy(sessions)
         sessions.kw["bind"].dispose()
 
 
