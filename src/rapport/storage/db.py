@@ -16,7 +16,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Connection, Engine, Executable, create_engine, event, inspect, text
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Executable,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -269,6 +281,12 @@ def execute_counted(session: Session, statement: Executable) -> int:
     if count < 0:  # pysqlite counts no statement that opens with WITH; SQLite itself does
         count = int(session.execute(text("SELECT changes()")).scalar() or 0)
     return count
+
+
+def has_rows(session: Session, table: Table) -> bool:
+    """Whether `table` holds a row: a condition on a table that is empty (no opt-outs, no
+    alternate addresses, no activated campaign) is left out of a statement."""
+    return session.scalar(select(literal(1)).select_from(table).limit(1)) is not None
 
 
 def is_postgresql(session_or_engine: Session | Engine | Connection) -> bool:

@@ -32,6 +32,7 @@ from rapport.services.segments._lines import (
 )
 from rapport.services.segments.results import AddOptions
 from rapport.storage import schema
+from rapport.storage.db import has_rows
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader
 
 DEFINING = (SegmentAction.ADD.value, SegmentAction.REDUCE.value, SegmentAction.REFINE.value)
@@ -137,7 +138,7 @@ def membership(
     `picked`, each step's contacts come from it and consent and exclusion from here."""
     member: ColumnElement[bool] = false()
     consent = [contacts.c.privacy_blocked == false()]
-    if session.scalar(select(schema.contact_opt_outs.c.contact_id).limit(1)) is not None:
+    if has_rows(session, schema.contact_opt_outs):
         consent.append(not_(opted_out(correspondence_type(session, header))))
     for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
-    Table,
     case,
     exists,
     false,
@@ -40,7 +39,7 @@ from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
-from rapport.storage.db import execute_counted
+from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import on_segment, segment_lines
 
 if TYPE_CHECKING:
@@ -254,15 +253,9 @@ def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
             header.word_template_code,
         ),
         "contact_alt_address_code": alt_address_code(header.date)
-        if session.scalar(select(schema.contact_alt_address_date_ranges.c.contact_id).limit(1))
-        is not None
+        if has_rows(session, schema.contact_alt_address_date_ranges)
         else literal(""),
     }
-
-
-def _any_row(session: Session, table: Table) -> bool:
-    """Whether `table` holds a row (a condition on it is left out of the statement when not)."""
-    return session.scalar(select(literal(1)).select_from(table).limit(1)) is not None
 
 
 def eligible(
@@ -281,7 +274,7 @@ def eligible(
     conditions: list[ColumnElement[bool]] = [contacts.c.privacy_blocked == false()]
     if not options.ignore_exclusion:
         conditions.append(contacts.c.excluded == false())
-    if _any_row(session, schema.contact_opt_outs):
+    if has_rows(session, schema.contact_opt_outs):
         conditions.append(not_(opted_out(defaults["correspondence_type"])))
     if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
@@ -345,7 +338,7 @@ def materialized(query: Select[Any], name: str) -> Any:
 def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
     """Keep the target groups of activated campaigns in step with the segment's lines
     (reference §2.15); nothing to do while no campaign is activated."""
-    if session.scalar(select(schema.campaign_target_groups.c.no).limit(1)) is None:
+    if not has_rows(session, schema.campaign_target_groups):
         return
     # Imported here: a segment command maps the campaigns' classes only when one is activated.
     from rapport.services.campaigns.targets import sync_target_groups
