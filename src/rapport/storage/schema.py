@@ -20,7 +20,7 @@ The tables appear in the order of the classes of `storage.tables`, one for one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -466,6 +466,33 @@ def folded(values: Mapping[str, Any], table: str = "contacts") -> dict[str, str]
 def fold(text: str | None) -> str:
     """The text as case-insensitive criteria compare it."""
     return (text or "").casefold()
+
+
+def fold_many(texts: Sequence[str | None]) -> list[str]:
+    """`fold` of each of `texts` (a column of an import's chunk), in three C passes when
+    they are all text: joined by NUL, folded as one text, split again (casefolding maps no
+    character to NUL or NUL to another); one call a cell when some are blank (None) or
+    hold a NUL."""
+    return _each_at_once(texts, str.casefold, fold)
+
+
+def upper_many(texts: Sequence[str | None]) -> list[str]:
+    """Each of `texts` upper-cased (None as ""), the way `fold_many` folds them."""
+    return _each_at_once(texts, str.upper, lambda text: (text or "").upper())
+
+
+def _each_at_once(
+    texts: Sequence[str | None], change: Callable[[str], str], one: Callable[[str | None], str]
+) -> list[str]:
+    if not texts:
+        return []
+    try:
+        joined = "\x00".join(texts)  # type: ignore[arg-type]  # a None raises TypeError
+    except TypeError:
+        return [one(text) for text in texts]
+    if joined.count("\x00") != len(texts) - 1:
+        return [one(text) for text in texts]
+    return change(joined).split("\x00")
 
 
 contact_opt_outs = Table(
