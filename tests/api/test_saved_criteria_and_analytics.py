@@ -51,3 +51,12 @@ def test_x6_x9_stats_and_overlap_are_the_cli_ones(segment_world, client_as, cli_
     problem_of(viewer.get(f"/api/segments/{first}/overlap", params={"with": [first]}), 422)
     problem_of(viewer.get(f"/api/segments/{first}/overlap", params={"with": ["NOPE"]}), 404)
     problem_of(viewer.get("/api/segments/NOPE/stats", params={"by": "country"}), 404)
+
+
+def test_s9_x9_a_code_that_upper_cases_past_ten_characters_names_no_saved_criteria(client_as):
+    """`ßßßßß…` is ten characters as typed and twenty upper-cased: no saved criteria can have
+    it, so reading or deleting it is a 404 like any unknown code, not a 422."""
+    marketer = client_as("marketer")
+    for method in ("get", "delete"):
+        answer = getattr(marketer, method)("/api/saved-criteria/" + "ß" * 10)
+        assert "SSSSSSSSSSSSSSSSSSSS" in problem_of(answer, 404)["detail"]

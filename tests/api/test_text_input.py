@@ -40,3 +40,17 @@ def test_x9_a_nul_in_a_web_form_is_refused_and_creates_nothing(browser_as, clien
     )
     assert answer.status_code == 422
     assert client_as("viewer").get("/api/segments").json()["items"] == []
+
+
+def test_x9_a_date_sent_as_a_number_is_a_422_naming_it_and_creates_nothing(client_as):
+    """SPEC §10: a date is ISO text, as the OpenAPI document says; a number (which pydantic
+    would read as seconds since 1970) is refused on a segment as on a campaign."""
+    marketer = client_as("marketer")
+    for body in ({"description": "Spring", "date": 0}, {"description": "Spring", "date": 1.5}):
+        problem = problem_of(marketer.post("/api/segments", json=body), 422)
+        assert _field_of(problem) == "date"
+        assert "YYYY-MM-DD" in problem["detail"]
+    assert marketer.get("/api/segments").json()["items"] == []
+    created = marketer.post("/api/segments", json={"description": "Spring", "date": "2026-03-02"})
+    assert created.status_code == 201, created.text
+    assert created.json()["date"] == "2026-03-02"

@@ -194,6 +194,27 @@ def test_x10_s8_an_undo_builds_no_grammar(database):
     assert loaded(modules, ("lark", "rapport.criteria.parser")) == set()
 
 
+def test_x10_x2_a_preview_reads_through_core_without_the_orm(database):
+    """SPEC §9, X2: `segment add|reduce|refine --preview` changes nothing, so it reads
+    through Core on the engine, as `segment list` does: no ORM, no mapped class, no heavy
+    library; the criteria engine is loaded (it was given criteria)."""
+    rapport = ("--db", database, "--json")
+    subprocess.run(
+        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
+        check=True,
+        capture_output=True,
+    )
+    for command in (
+        ("add", "SEG00001", "--where", "name = Acme", "--preview"),
+        ("reduce", "SEG00001", "--where", "name = Acme", "--preview"),
+        ("refine", "SEG00001", "--where", "name = Acme", "--entire-companies", "--preview"),
+    ):
+        modules = imported_modules(*rapport, "segment", *command)
+        assert "rapport.services.segments.previews" in modules, command
+        assert "rapport.criteria.compile_sql" in modules, command
+        assert loaded(modules, (*ORM, *HEAVY, *OTHER_ENGINE)) == set(), command
+
+
 AREAS = tuple(f"rapport.storage.tables.{area}" for area in tables.AREAS if area != "_base")
 
 

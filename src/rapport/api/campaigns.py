@@ -5,16 +5,15 @@ version as `ETag`, and a `PATCH` naming an older one in `If-Match` is refused wi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from rapport.api import answers
 from rapport.api.field_values import Values, changes, values_body
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, cut, page_of
+from rapport.api.pages import DEFAULT_LIMIT, After, IsoDate, Limit, RequestBody, cut, page_of
 from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
@@ -29,16 +28,6 @@ from rapport.services.campaigns.targets import ActivationResult
 router = APIRouter(prefix="/api", tags=["campaigns"])
 
 CampaignNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CP00001"])]
-
-
-def _text_only(value: Any) -> Any:
-    """A date comes as ISO text (2026-03-02), never as a number of seconds."""
-    if value is not None and not isinstance(value, str | dt.date):
-        raise ValueError("a date is written YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_text_only)]
 
 
 class CampaignCreate(RequestBody):

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from rapport.api.shapes import documented, jsonable
 from rapport.errors import Invalid
@@ -62,6 +62,18 @@ class RequestBody(BaseModel):
     `false`, no `"1"` for 1)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _text_only(value: Any) -> Any:
+    """A date comes as ISO text (2026-03-02), never as a number of seconds."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# A date in a request body: its text, as the OpenAPI document says (pydantic alone would
+# also take a number as seconds since 1970).
+IsoDate = Annotated[dt.date, BeforeValidator(_text_only)]
 
 
 def page_of(kind: type) -> Any:

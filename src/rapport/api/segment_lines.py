@@ -14,7 +14,7 @@ from pydantic import BaseModel, StrictBool
 
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.criteria_input import read_criteria
-from rapport.api.pages import After, Limit, Page, RequestBody, decode_cursor, next_url
+from rapport.api.pages import After, IsoDate, Limit, Page, RequestBody, decode_cursor, next_url
 from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
 from rapport.errors import Invalid
@@ -70,7 +70,7 @@ class LineUpdate(RequestBody):
     correspondence_type: Code | None = None
     cost: Amount | None = None
     duration: Amount | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     campaign_target: StrictBool | None = None
     campaign_response: StrictBool | None = None
     information_flow: Code | None = None

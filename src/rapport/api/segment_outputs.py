@@ -8,7 +8,6 @@ opportunities or tasks for its contacts, and its interaction languages.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -18,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rapport.api.answers import answer, plain
 from rapport.api.jobs import MEDIA, JobRead, job_answer
-from rapport.api.pages import Page, RequestBody
+from rapport.api.pages import IsoDate, Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.api.transfer import ASYNC_RULE, Async, export_responses
 from rapport.server.guard import Context, Who
@@ -74,7 +73,7 @@ class OpportunitiesBody(RequestBody):
 
 class TasksBody(RequestBody):
     type: Literal["", "meeting", "phone_call"]
-    date: dt.date
+    date: IsoDate
     description: Text = Field(pattern=r"\S", description="Required: not blank.")
     salesperson: Code | None = Field(default=None, description="Default: each line's.")
 

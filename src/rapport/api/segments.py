@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, StrictBool
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.pages import (
     After,
+    IsoDate,
     Limit,
     Page,
     RequestBody,
@@ -88,7 +89,7 @@ class HeaderFields(RequestBody):
     correspondence_type_default: Code | None = Field(default=None, examples=["email"])
     language_code_default: Code | None = None
     subject_default: Text | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     unit_cost: Amount | None = None
     unit_duration: Amount | None = None
     campaign_target: StrictBool | None = None

@@ -126,10 +126,10 @@ def add(
     """S3: add the contacts matching the criteria (X2: --preview changes nothing).
 
     With --engine spark the criteria run on Spark over the lake (issue 16)."""
-    from rapport.services.segments import actions as segment_actions
+    from rapport.services.segments.results import AddOptions
 
     st = state(ctx)
-    options = segment_actions.AddOptions(
+    options = AddOptions(
         allow_existing=allow_existing,
         expand_companies=expand_companies,
         related_companies=related_companies,
@@ -150,8 +150,15 @@ def add(
         )
         print_lake_action(run, st.json)
         return
+    if preview:  # read through Core on the engine: the command imports no ORM (SPEC §9)
+        from rapport.services.segments.previews import preview_add
+
+        print_action(preview_add(st.database, segment, criteria=where, options=options), st.json)
+        return
+    from rapport.services.segments import actions as segment_actions
+
     result = segment_actions.add_contacts(
-        st.sessions, segment, criteria=where, options=options, user=st.user, preview=preview
+        st.sessions, segment, criteria=where, options=options, user=st.user
     )
     print_action(result, st.json)
 
@@ -222,6 +229,19 @@ def _remove(
             st.sessions, segment, lake=lake_folder(lake), master=master, user=st.user, **options
         )
         print_lake_action(done, st.json)
+        return
+    if options["preview"]:  # read through Core on the engine, as an add's preview
+        from rapport.domain.enums import SegmentAction
+        from rapport.services.segments.previews import preview_removal
+
+        result = preview_removal(
+            st.database,
+            segment,
+            action=SegmentAction.REDUCE if kind == "reduce" else SegmentAction.REFINE,
+            criteria=options["criteria"],
+            entire_companies=options["entire_companies"],
+        )
+        print_action(result, st.json)
         return
     from rapport.services.segments import actions as segment_actions
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from rapport.criteria import fields as registry
 from rapport.criteria.operators import Column, one_of
@@ -39,6 +38,9 @@ from rapport.criteria.value import Criteria
 from rapport.errors import N_, Invalid, Text
 from rapport.storage import schema
 
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+
 __all__ = ["check_codes", "unknown_codes"]
 
 _SEGMENT_NOS: Column = schema.segment_headers.c.no
@@ -54,7 +56,7 @@ class _Named:
     values: dict[Any, None]
 
 
-def check_codes(session: Session, criteria: Criteria) -> None:
+def check_codes(session: Db, criteria: Criteria) -> None:
     """Refuse criteria that name a code that does not exist: Invalid naming each one, with
     the nearest existing code."""
     messages = unknown_code_texts(session, criteria)
@@ -62,12 +64,12 @@ def check_codes(session: Session, criteria: Criteria) -> None:
         raise Invalid(messages)
 
 
-def unknown_codes(session: Session, criteria: Criteria) -> list[str]:
+def unknown_codes(session: Db, criteria: Criteria) -> list[str]:
     """One message per code the criteria name that does not exist, in the order named."""
     return [str(text) for text in unknown_code_texts(session, criteria)]
 
 
-def unknown_code_texts(session: Session, criteria: Criteria) -> list[Text]:
+def unknown_code_texts(session: Db, criteria: Criteria) -> list[Text]:
     """`unknown_codes` as texts to translate (the label and the did-you-mean)."""
     messages: list[Text] = []
     for named in _named(criteria).values():

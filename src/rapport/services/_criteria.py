@@ -20,13 +20,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from rapport.errors import Invalid
-from rapport.storage.db import Sessions, reading
+from rapport.storage.db import reading_connection
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy import Engine
 
     from rapport.criteria import Subject
     from rapport.criteria.value import Criteria
+    from rapport.storage.db import Db, Sessions
 
 # A forward reference, so that the alias exists at run time without the criteria engine.
 CriteriaSource: TypeAlias = Union[str, Mapping[str, Any], "Criteria"]
@@ -35,7 +36,7 @@ CriteriaSource: TypeAlias = Union[str, Mapping[str, Any], "Criteria"]
 def as_criteria(
     source: CriteriaSource,
     *,
-    sessions: Sessions,
+    database: Sessions | Engine,
     subject: Subject | None = None,
     field: str = "criteria",
 ) -> Criteria:
@@ -45,9 +46,9 @@ def as_criteria(
     from rapport.criteria import check_codes
 
     criteria = _parsed(source, subject, field)
-    with reading(sessions) as session:
+    with reading_connection(database) as connection:
         try:
-            check_codes(session, criteria)
+            check_codes(connection, criteria)
         except Invalid as exc:
             raise Invalid(exc.texts, field=field, joined=exc.joined) from None
     return criteria
@@ -56,17 +57,17 @@ def as_criteria(
 def optional_criteria(
     source: CriteriaSource | None,
     *,
-    sessions: Sessions,
+    database: Sessions | Engine,
     subject: Subject | None = None,
     field: str = "where",
 ) -> Criteria | None:
     """Like `as_criteria`, with no criteria (None or blank text) meaning "everything"."""
     if source is None or (isinstance(source, str) and not source.strip()):
         return None
-    return as_criteria(source, sessions=sessions, subject=subject, field=field)
+    return as_criteria(source, database=database, subject=subject, field=field)
 
 
-def replay_warnings(session: Session, criteria: Criteria) -> tuple[str, ...]:
+def replay_warnings(session: Db, criteria: Criteria) -> tuple[str, ...]:
     """What saved criteria name that was deleted since they were saved: they still run
     (the code selects nothing), and the caller shows these as warnings."""
     from rapport.criteria import unknown_codes

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     Sessions = sessionmaker[Session]
+    # What a statement runs on: the session of a use case that writes through the ORM, or
+    # a Core connection (a preview run by the command line, which never imports the ORM).
+    Db = Session | Connection
 
 SCHEMA_REVISION = "0014"
 READ_ONLY = "rapport_read_only"
@@ -283,13 +286,13 @@ def execute_counted(session: Session, statement: Executable) -> int:
     return count
 
 
-def has_rows(session: Session, table: Table) -> bool:
+def has_rows(session: Db, table: Table) -> bool:
     """Whether `table` holds a row: a condition on a table that is empty (no opt-outs, no
     alternate addresses, no activated campaign) is left out of a statement."""
     return session.scalar(select(literal(1)).select_from(table).limit(1)) is not None
 
 
-def is_postgresql(session_or_engine: Session | Engine | Connection) -> bool:
+def is_postgresql(session_or_engine: Db | Engine) -> bool:
     bind = (
         session_or_engine
         if isinstance(session_or_engine, Engine | Connection)

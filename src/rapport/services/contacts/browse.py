@@ -68,7 +68,7 @@ def page(
 ) -> ContactPage:
     """K1: the contacts after no. `after` that the criteria select and the search finds."""
     conditions: list[ColumnElement[bool]] = []
-    checked = optional_criteria(criteria, sessions=sessions)
+    checked = optional_criteria(criteria, database=sessions)
     if checked is not None:
         conditions.append(checked.condition())
     if search.strip():

@@ -286,5 +286,5 @@ def _stream(sessions: Sessions, query: Select[Any]) -> Iterator[ContactRead]:
 
 
 def _criteria(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool] | None:
-    criteria = optional_criteria(where, sessions=sessions)
+    criteria = optional_criteria(where, database=sessions)
     return None if criteria is None else criteria.condition()

@@ -42,7 +42,7 @@ def contains(columns: Sequence[Any], text: str) -> ColumnElement[bool]:
 def _checked(
     sessions: Sessions, criteria: Criteria | None, subject: Subject
 ) -> list[ColumnElement[bool]]:
-    checked = optional_criteria(criteria, sessions=sessions, subject=subject)
+    checked = optional_criteria(criteria, database=sessions, subject=subject)
     return [] if checked is None else [checked.condition()]
 
 

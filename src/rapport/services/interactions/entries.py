@@ -138,7 +138,7 @@ class Total:
 def matching(sessions: Sessions, where: CriteriaSource | None) -> ColumnElement[bool]:
     """The condition of `where`, criteria on the entries (ENTRIES registry): text, the JSON
     tree or parsed criteria; blank text is every entry. Invalid before anything runs."""
-    criteria = optional_criteria(where, sessions=sessions, subject=ENTRIES)
+    criteria = optional_criteria(where, database=sessions, subject=ENTRIES)
     return true() if criteria is None else criteria.condition()
 
 

@@ -18,7 +18,7 @@ from rapport.domain.enums import SegmentAction
 from rapport.services.segments._accel_eval import Unsupported
 from rapport.services.segments._accel_state import Index
 from rapport.services.segments._lines import SAMPLE_SIZE, contacts, line_order
-from rapport.services.segments._propagation import no_of_criteria_actions
+from rapport.services.segments._reading import no_of_criteria_actions
 from rapport.services.segments.accelerator import Accelerator, Lines
 from rapport.services.segments.results import (
     AddOptions,

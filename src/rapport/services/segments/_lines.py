@@ -33,7 +33,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
@@ -43,6 +42,9 @@ from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import on_segment, segment_lines
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rapport.storage.db import Db
     from rapport.storage.tables import SegmentHeader
 
 LINE_STEP = 10000
@@ -63,7 +65,7 @@ class Variant:
     word_template_code: str
 
 
-def variants(session: Session, segment_id: int) -> dict[str, Variant]:
+def variants(session: Db, segment_id: int) -> dict[str, Variant]:
     """The segment-level language variants, keeping only attachments that exist."""
     language, attachments = schema.segment_interaction_languages, schema.attachments
     rows = session.execute(
@@ -85,7 +87,7 @@ def variants(session: Session, segment_id: int) -> dict[str, Variant]:
     }
 
 
-def next_line_base(session: Session, segment_id: int) -> int:
+def next_line_base(session: Db, segment_id: int) -> int:
     """The highest line number the segment has used, removed lines included."""
     top = session.scalar(select(func.max(lines.c.line_no)).where(lines.c.segment_id == segment_id))
     return int(top or 0)
@@ -196,7 +198,7 @@ def line_order() -> list[Any]:
     ]
 
 
-def interaction_template(session: Session, header: SegmentHeader) -> Row[Any] | None:
+def interaction_template(session: Db, header: SegmentHeader) -> Row[Any] | None:
     """The segment's interaction template (its row), if it names one."""
     code = header.interaction_template_code
     if not code:
@@ -205,13 +207,13 @@ def interaction_template(session: Session, header: SegmentHeader) -> Row[Any] | 
     return session.execute(select(templates).where(templates.c.code == code)).one_or_none()
 
 
-def correspondence_type(session: Session, header: SegmentHeader) -> ColumnElement[str]:
+def correspondence_type(session: Db, header: SegmentHeader) -> ColumnElement[str]:
     """The expression (over `contacts`) of a new line's correspondence type alone."""
     template = interaction_template(session, header)
     return correspondence_type_rule(header, template, contacts.c.correspondence_type)
 
 
-def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
+def line_defaults(session: Db, header: SegmentHeader) -> dict[str, Any]:
     """Column expressions (over `contacts`) of a new line's defaults, by line column name."""
     template = interaction_template(session, header)
     found = variants(session, header.id)
@@ -259,7 +261,7 @@ def line_defaults(session: Session, header: SegmentHeader) -> dict[str, Any]:
 
 
 def eligible(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     candidates: Candidates,
@@ -360,7 +362,7 @@ SAMPLED = ("no", "name", "type", "company_no")  # a sample contact's fields (Sam
 
 
 def count_and_sample(
-    session: Session, ids: Select[Any], *, reads_contacts: bool = False
+    session: Db, ids: Select[Any], *, reads_contacts: bool = False
 ) -> tuple[int, tuple[SampleContact, ...]]:
     """X2: how many contacts `ids` selects and the first few in line order, in one pass.
     When `ids` reads the contacts table itself (`reads_contacts`), the sample's fields and

@@ -4,10 +4,9 @@ the form each engine plans well."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
 
 from rapport.criteria.compile_sql import relation_driven_ids, relation_driven_membership
 from rapport.criteria.fields import CONTACTS
@@ -16,12 +15,15 @@ from rapport.domain.enums import SegmentAction
 from rapport.services.segments._lines import contacts, lines
 from rapport.storage.db import is_postgresql
 from rapport.storage.segment_lines import on_segment
-from rapport.storage.tables import SegmentHeader
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 LINES_PER_CONTACT_PROBED = 0.25
 
 
-def few_lines(session: Session, segment_id: int) -> bool:
+def few_lines(session: Db, segment_id: int) -> bool:
     """Whether the segment holds fewer lines than a quarter of the contact base: its lines
     are then tested one by one against the relations' indexes rather than hashed against
     every contact the criteria match. The set costs the same whatever the segment (at 10M
@@ -39,7 +41,7 @@ def few_lines(session: Session, segment_id: int) -> bool:
 
 
 def matched_lines(
-    session: Session,
+    session: Db,
     segment_id: int,
     criteria: Criteria,
     *,
@@ -80,7 +82,7 @@ def matched_lines(
     return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
 
 
-def _kept_line(session: Session, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
+def _kept_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
     """A line whose contact is among the matching contacts `driven`, for a refine, which
     removes the lines for which it is not true (lines without a contact too).
 
@@ -103,7 +105,7 @@ def _kept_line(session: Session, criteria: Criteria, driven: Any) -> ColumnEleme
 
 
 def removal_scope(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     action: SegmentAction,
     criteria: Criteria,

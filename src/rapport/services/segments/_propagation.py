@@ -12,15 +12,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import N_, NotFound
 from rapport.services.segments._fields import HEADER_TO_LINE, check_reference, convert_header_value
 from rapport.services.segments._lines import contacts, line_defaults, lines
+from rapport.services.segments._reading import key, missing, no_of_criteria_actions, no_of_lines
 from rapport.services.segments.results import SegmentRead as SegmentRead
 from rapport.storage import schema
 from rapport.storage.number_series import next_no, setup_series
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (
-    SegmentCriteriaLine,
     SegmentHeader,
     SegmentInteractionLanguage,
     table_of,
@@ -46,24 +45,13 @@ ATTACHMENT_COLUMNS = ("language_code", "attachment_no", "subject", "word_templat
 
 def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
     """The segment `no`, or NotFound; `lock` serializes concurrent actions on it (SPEC §10)."""
-    query = select(SegmentHeader).where(SegmentHeader.no == no.strip().upper())
+    query = select(SegmentHeader).where(SegmentHeader.no == key(no))
     if lock:
         query = query.with_for_update()
     header = session.scalars(query).one_or_none()
     if header is None:
-        raise NotFound(N_("Segment {no} does not exist.", no=no.strip().upper()))
+        raise missing(no)
     return header
-
-
-def no_of_criteria_actions(session: Session, segment_id: int) -> int:
-    return int(
-        session.scalar(select(func.count()).where(SegmentCriteriaLine.segment_id == segment_id))
-        or 0
-    )
-
-
-def no_of_lines(session: Session, segment_id: int) -> int:
-    return int(session.scalar(select(func.count()).where(on_segment(segment_id))) or 0)
 
 
 def read(session: Session, header: SegmentHeader) -> SegmentRead:

@@ -25,6 +25,7 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
+from rapport.services.segments import previews
 from rapport.services.segments._definition import definition
 from rapport.services.segments._dependencies import (
     forget_lifted,
@@ -33,20 +34,19 @@ from rapport.services.segments._dependencies import (
 )
 from rapport.services.segments._lines import (
     Candidates,
-    count_and_sample,
     insert_lines,
     lines,
     selection,
     sync_campaign_targets,
 )
 from rapport.services.segments._matching import removal_scope
-from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_lines
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
     AddResult,
-    RemovalPreview,
     RemovalResult,
 )
 from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
@@ -259,29 +259,6 @@ def apply_remove(
     return RemovalResult(action_no=action_no, removed=removed, no_of_lines=remaining)
 
 
-def removal_preview(
-    session: Session,
-    header: SegmentHeader,
-    action: SegmentAction,
-    criteria: Criteria,
-    *,
-    entire_companies: bool,
-    matched: ColumnElement[bool] | None = None,
-) -> RemovalPreview:
-    """X2: the lines a reduce or refine would remove, counted, and a sample of them."""
-    scope = removal_scope(
-        session, header, action, criteria, entire_companies=entire_companies, matched=matched
-    )
-    count = int(session.scalar(select(func.count()).where(*scope)) or 0)
-    removed = select(lines.c.contact_id.label("id")).where(*scope)
-    return RemovalPreview(
-        action_no=no_of_criteria_actions(session, header.id) + 1,
-        removed=count,
-        no_of_lines=no_of_lines(session, header.id) - count,
-        sample=count_and_sample(session, removed)[1],
-    )
-
-
 def remove_matching(
     sessions: Sessions,
     segment_no: str,
@@ -298,7 +275,7 @@ def remove_matching(
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
     names it when none of its lines is on the segment."""
-    parsed = as_criteria(criteria, sessions=sessions)
+    parsed = as_criteria(criteria, database=sessions)
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
@@ -310,7 +287,7 @@ def remove_matching(
                 )
                 if fast is not None:
                     return fast
-            return removal_preview(
+            return previews.removal_preview(
                 session, header, action, parsed, entire_companies=entire_companies
             )
     with sessions.begin() as session:

@@ -43,7 +43,7 @@ from rapport.errors import Conflict
 from rapport.services.segments._definition import Definition, Picked, definition, membership
 from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
 from rapport.services.segments._lines import contacts, insert_lines, lines
-from rapport.services.segments._propagation import no_of_lines
+from rapport.services.segments._reading import no_of_lines
 from rapport.services.segments._recording import finish, record_action
 from rapport.services.segments.results import AddOptions
 from rapport.storage.changes import changed_since, watermark

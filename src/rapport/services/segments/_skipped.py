@@ -11,10 +11,9 @@ criteria only for those, so it costs next to nothing on a large add.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, not_, select, true, union
-from sqlalchemy.orm import Session
 
 from rapport.services.segments._lines import (
     Candidates,
@@ -25,7 +24,10 @@ from rapport.services.segments._lines import (
 )
 from rapport.services.segments.results import AddOptions, Skipped
 from rapport.storage import schema
-from rapport.storage.tables import SegmentHeader
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 
 def _flagged() -> Any:
@@ -38,7 +40,7 @@ def _flagged() -> Any:
 
 
 def count_skipped(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     candidates: Candidates,

@@ -17,17 +17,10 @@ from typing import TYPE_CHECKING
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments import _recording
-from rapport.services.segments._lines import count_and_sample, eligible, selection
-from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._propagation import get_header
 from rapport.services.segments._recording import apply_add
-from rapport.services.segments._skipped import count_skipped
-from rapport.services.segments.results import (
-    NO_OPTIONS,
-    AddOptions,
-    AddPreview,
-    AddResult,
-    RemovalResult,
-)
+from rapport.services.segments.previews import add_preview
+from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult, RemovalResult
 from rapport.storage.db import Sessions, reading
 
 if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
@@ -48,7 +41,7 @@ def add_contacts(
 ) -> AddResult:
     """S3 (X2 with `preview`): put the contacts matching `criteria` on the segment, with
     expansion before exclusion and no duplicates unless allowed (reference §2.5)."""
-    parsed = as_criteria(criteria, sessions=sessions)
+    parsed = as_criteria(criteria, database=sessions)
     if preview:
         with reading(sessions) as session:
             header = get_header(session, segment_no)
@@ -58,16 +51,7 @@ def add_contacts(
                 fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
                 if fast is not None:
                     return fast
-            candidates = selection(parsed, options)
-            ids, _ = eligible(session, header, candidates=candidates, options=options)
-            added, sample = count_and_sample(session, ids, reads_contacts=True)
-            return AddPreview(
-                action_no=no_of_criteria_actions(session, header.id) + 1,
-                added=added,
-                no_of_lines=no_of_lines(session, header.id) + added,
-                sample=sample,
-                skipped=count_skipped(session, header, candidates=candidates, options=options),
-            )
+            return add_preview(session, header, parsed, options)
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         return apply_add(session, header, criteria=parsed, options=options, user=user)

@@ -22,7 +22,8 @@ from rapport.criteria import condition, describe, parts
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines
-from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import changed, finish
 from rapport.storage.db import Sessions, reading
 from rapport.storage.segment_lines import on_segment

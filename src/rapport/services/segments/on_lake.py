@@ -32,10 +32,12 @@ from rapport.errors import Conflict
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.lake import jobs, staging
 from rapport.services.lake.checks import require_schema
+from rapport.services.segments import previews
 from rapport.services.segments._definition import definition
 from rapport.services.segments._lines import contacts, count_and_sample, eligible, lines
-from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
-from rapport.services.segments._recording import apply_remove, record_insertions, removal_preview
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
+from rapport.services.segments._recording import apply_remove, record_insertions
 from rapport.services.segments._refresh import RefreshResult, refresh_segment, require_dynamic
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
@@ -84,7 +86,7 @@ def add_contacts_on_lake(
 ) -> LakeAction:
     """S3 on Spark (X2 with `preview`): put the lake's contacts matching `criteria` on the
     segment, with expansion before exclusion and no duplicates unless allowed."""
-    parsed, folder = as_criteria(criteria, sessions=sessions), require_schema(lake)
+    parsed, folder = as_criteria(criteria, database=sessions), require_schema(lake)
     with reading(sessions) as session:
         get_header(session, segment_no)
     started = spark.start(master)
@@ -230,7 +232,7 @@ def _remove(
     user: str,
     preview: bool,
 ) -> LakeAction:
-    parsed, folder = as_criteria(criteria, sessions=sessions), require_schema(lake)
+    parsed, folder = as_criteria(criteria, database=sessions), require_schema(lake)
     with reading(sessions) as session:
         get_header(session, segment_no)
     started = spark.start(master)
@@ -251,7 +253,7 @@ def _remove(
             matched = lines.c.contact_id.in_(staging.staged_ids(staged))
             result: RemovalResult
             if preview:
-                result = removal_preview(
+                result = previews.removal_preview(
                     session, header, action, parsed, entire_companies=False, matched=matched
                 )
             else:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Select, func, select
 
-from rapport.errors import N_, NotFound
+from rapport.services.segments._reading import key, missing
 from rapport.services.segments.results import SegmentRead
 from rapport.storage import schema
 from rapport.storage.db import reading_connection
@@ -56,9 +56,9 @@ def get_all(database: Sessions | Engine) -> list[SegmentRead]:
 
 def get(database: Sessions | Engine, no: str) -> SegmentRead:
     """The segment `no` with its counts, or NotFound."""
-    key = no.strip().upper()
     with reading_connection(database) as connection:
-        row = connection.execute(_headers().where(schema.segment_headers.c.no == key)).one_or_none()
-    if row is None:
-        raise NotFound(N_("Segment {no} does not exist.", no=key))
-    return SegmentRead(**row._mapping)
+        row = connection.execute(_headers().where(schema.segment_headers.c.no == key(no)))
+        found = row.one_or_none()
+    if found is None:
+        raise missing(no)
+    return SegmentRead(**found._mapping)

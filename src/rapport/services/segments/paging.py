@@ -111,7 +111,7 @@ def get_lines_page(
 ) -> Chunk[SegmentLine]:
     """The lines on segment `no` after line `after`, at most `limit`; `where` keeps the
     lines whose contact matches the criteria (checked before the segment is read)."""
-    criteria = optional_criteria(where, sessions=sessions)
+    criteria = optional_criteria(where, database=sessions)
     matches = criteria.condition() if criteria is not None else None
     with reading(sessions) as session:
         header = get_header(session, no)

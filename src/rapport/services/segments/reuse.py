@@ -19,7 +19,8 @@ from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services._criteria import replay_warnings
-from rapport.services.segments._propagation import get_header, no_of_criteria_actions, no_of_lines
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
 from rapport.services.segments.engine import add_logged_contacts
 from rapport.services.segments.results import AddOptions, AddResult, Skipped

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import Invalid, NotFound
+from rapport.errors import NotFound
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SavedSegmentCriteria, SavedSegmentCriteriaLine
 
@@ -38,16 +38,15 @@ class SavedCriteriaRead:
     actions: tuple[SavedActionRead, ...] = ()
 
 
-def _code(code: str) -> str:
-    try:
-        return normalize_code(code, length=10, field="code")
-    except ValueError as exc:
-        raise Invalid(str(exc), where="code") from exc
-
-
 def _find(session: Session, code: str) -> SavedSegmentCriteria:
-    key = _code(code)
-    found = session.get(SavedSegmentCriteria, key)
+    """The saved criteria `code`, or NotFound: a code that could not be saved (longer than
+    ten characters once upper-cased, as `ßß…` grows) names none either."""
+    try:
+        key = normalize_code(code, length=10, field="code")
+    except ValueError:
+        key, found = code.strip().upper(), None
+    else:
+        found = session.get(SavedSegmentCriteria, key)
     if found is None:
         raise NotFound(
             f"The Saved Segment Criteria does not exist. Identification fields and values: "

@@ -136,7 +136,7 @@ def _criteria(sessions: Sessions, spec: TableSpec, where: CriteriaSource | None)
             "tables of a contact's rows",
             field="where",
         )
-    return optional_criteria(where, sessions=sessions)
+    return optional_criteria(where, database=sessions)
 
 
 def query(spec: TableSpec, criteria: Criteria | None = None) -> Select[Any]:

@@ -1,0 +1,49 @@
+"""A segment read through SQLAlchemy Core: its header row, its lines and its criteria actions
+counted. What a preview needs (X2), on a session or on a connection of the engine alone, so
+that `rapport segment add --preview` starts without the ORM (SPEC §9)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import func, select
+
+from rapport.errors import N_, NotFound
+from rapport.storage import schema
+from rapport.storage.segment_lines import on_segment
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
+
+headers = schema.segment_headers
+
+
+def key(no: str) -> str:
+    """A segment no. as the user typed it, as it is stored."""
+    return no.strip().upper()
+
+
+def missing(no: str) -> NotFound:
+    """The error of a segment no. that names no segment."""
+    return NotFound(N_("Segment {no} does not exist.", no=key(no)))
+
+
+def read_header(db: Db, no: str) -> SegmentHeader:
+    """The segment `no`, or NotFound: its row of `segment_headers`, which answers each column
+    by name as the mapped class does (and is typed as it for the functions that read a
+    header), for a use case that only reads it."""
+    row = db.execute(select(headers).where(headers.c.no == key(no))).one_or_none()
+    if row is None:
+        raise missing(no)
+    return cast("SegmentHeader", row)
+
+
+def no_of_lines(db: Db, segment_id: int) -> int:
+    """The lines on the segment (removed lines are history, not on it)."""
+    return int(db.scalar(select(func.count()).where(on_segment(segment_id))) or 0)
+
+
+def no_of_criteria_actions(db: Db, segment_id: int) -> int:
+    actions = schema.segment_criteria_lines
+    return int(db.scalar(select(func.count()).where(actions.c.segment_id == segment_id)) or 0)

@@ -1,0 +1,100 @@
+"""What a criteria action would do, changing nothing (X2): an add's count, its sample and
+the candidates its rules would leave out; a reduce's or a refine's lines removed and their
+sample.
+
+Read through SQLAlchemy Core on whatever the caller holds: the session of the API and the
+web (after their accelerator, which answers exactly when it can), or a connection of the
+engine alone, which is how `rapport segment add|reduce|refine --preview` runs it, so that
+the command starts without the ORM (SPEC §9).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, func, select
+
+from rapport.domain.enums import SegmentAction
+from rapport.services._criteria import CriteriaSource, as_criteria
+from rapport.services.segments._lines import count_and_sample, eligible, lines, selection
+from rapport.services.segments._matching import removal_scope
+from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
+from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddPreview, RemovalPreview
+from rapport.storage.db import reading_connection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from rapport.criteria.value import Criteria
+    from rapport.storage.db import Db, Sessions
+    from rapport.storage.tables import SegmentHeader
+
+
+def preview_add(
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    criteria: CriteriaSource,
+    options: AddOptions = NO_OPTIONS,
+) -> AddPreview:
+    """X2 of S3: what adding the contacts matching `criteria` would do."""
+    parsed = as_criteria(criteria, database=database)
+    with reading_connection(database) as connection:
+        return add_preview(connection, read_header(connection, segment_no), parsed, options)
+
+
+def preview_removal(
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    action: SegmentAction,
+    criteria: CriteriaSource,
+    entire_companies: bool = False,
+) -> RemovalPreview:
+    """X2 of S4: what a reduce or a refine (`action`) with `criteria` would remove."""
+    parsed = as_criteria(criteria, database=database)
+    with reading_connection(database) as connection:
+        header = read_header(connection, segment_no)
+        return removal_preview(
+            connection, header, action, parsed, entire_companies=entire_companies
+        )
+
+
+def add_preview(
+    db: Db, header: SegmentHeader, criteria: Criteria, options: AddOptions
+) -> AddPreview:
+    """The preview of an add on `header`, counted in SQL."""
+    candidates = selection(criteria, options)
+    ids, _ = eligible(db, header, candidates=candidates, options=options)
+    added, sample = count_and_sample(db, ids, reads_contacts=True)
+    return AddPreview(
+        action_no=no_of_criteria_actions(db, header.id) + 1,
+        added=added,
+        no_of_lines=no_of_lines(db, header.id) + added,
+        sample=sample,
+        skipped=count_skipped(db, header, candidates=candidates, options=options),
+    )
+
+
+def removal_preview(
+    db: Db,
+    header: SegmentHeader,
+    action: SegmentAction,
+    criteria: Criteria,
+    *,
+    entire_companies: bool,
+    matched: ColumnElement[bool] | None = None,
+) -> RemovalPreview:
+    """The lines a reduce or refine would remove, counted, and a sample of them."""
+    scope = removal_scope(
+        db, header, action, criteria, entire_companies=entire_companies, matched=matched
+    )
+    count = int(db.scalar(select(func.count()).where(*scope)) or 0)
+    removed = select(lines.c.contact_id.label("id")).where(*scope)
+    return RemovalPreview(
+        action_no=no_of_criteria_actions(db, header.id) + 1,
+        removed=count,
+        no_of_lines=no_of_lines(db, header.id) - count,
+        sample=count_and_sample(db, removed)[1],
+    )
