@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments import header as segments
@@ -21,6 +21,7 @@ from rapport.services.segments.manual import (
     remove_contact,
     remove_contacts_by_hand,
 )
+from rapport.storage import schema
 from rapport.storage import tables as t
 
 
@@ -186,6 +187,33 @@ def test_x5_undo_to_any_earlier_action(world, seg):
     assert result.undone == [4, 3, 2]
     assert snapshot(world, seg) == after_first
     assert segment_history.go_back(world, seg, to=0).no_of_lines == 0
+
+
+def test_x5_undo_to_0_leaves_no_line_and_no_history(world, seg):
+    """Back before the first action the segment is as created: no line on it and no removed
+    line kept as history, whatever the actions in between (the count says 0 without
+    counting); its next action is action 1 again."""
+    reduce(world, seg, criteria="country = NL", user="ADMIN")
+    add_contacts(world, seg, criteria="type = company", user="ADMIN")
+    refine(world, seg, criteria="type = company", user="ADMIN")
+    result = segment_history.go_back(world, seg, to=0)
+    assert (result.undone, result.no_of_lines, result.no_of_criteria_actions) == (
+        [4, 3, 2, 1],
+        0,
+        0,
+    )
+    with world() as session:
+        kept = session.scalar(
+            select(func.count()).select_from(schema.segment_lines).where(
+                schema.segment_lines.c.segment_id
+                == select(schema.segment_headers.c.id)
+                .where(schema.segment_headers.c.no == seg)
+                .scalar_subquery()
+            )
+        )
+    assert kept == 0
+    assert segments.get(world, seg).no_of_lines == 0
+    assert add_contacts(world, seg, criteria="no = ACME", user="ADMIN").action_no == 1
 
 
 def test_s8_go_back_without_actions_and_out_of_range_are_errors(world):

@@ -167,19 +167,24 @@ def test_concurrent_adds_on_one_segment_are_serialized_without_duplicates(world)
     assert segments.get(world, no).no_of_criteria_actions == 4
 
 
-def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target_groups(world):
-    """Reference §2.15 SetCampaignTargetGroup: once a campaign is activated, target lines
-    added later add their company's group, and the group goes with the last target line."""
-    from rapport.services.campaigns import targets as campaign_targets
-
+def campaign_segment(world) -> str:
+    """A segment whose lines target campaign CP1 (created here)."""
     with world.begin() as session:
         session.add(t.Campaign(no="CP1", description="Fair"))
-    no = segments.create_segment(
+    return segments.create_segment(
         world,
         description="S",
         user="ADMIN",
         values=[("campaign_no", "CP1"), ("campaign_target", "true")],
     ).no
+
+
+def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target_groups(world):
+    """Reference §2.15 SetCampaignTargetGroup: once a campaign is activated, target lines
+    added later add their company's group, and the group goes with the last target line."""
+    from rapport.services.campaigns import targets as campaign_targets
+
+    no = campaign_segment(world)
     add_contacts(world, no, criteria="no = P1", user="ADMIN")
     campaign_targets.activate(world, "CP1")
     assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
@@ -189,6 +194,27 @@ def test_c3_lines_added_to_or_removed_from_an_activated_campaign_keep_its_target
         ("customer", "10000"),
     ]
     reduce(world, no, criteria="no = P3", user="ADMIN")
+    assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
+
+
+def test_c3_s8_an_undo_keeps_the_target_groups_of_an_activated_campaign(world):
+    """Reference §2.15 through an undo (S8, X5), which runs on a Core connection: the lines
+    it brings back add their company's group, and the lines it takes away take theirs."""
+    from rapport.services.campaigns import targets as campaign_targets
+    from rapport.services.segments.history import go_back
+
+    no = campaign_segment(world)
+    add_contacts(world, no, criteria="no = P1", user="ADMIN")
+    campaign_targets.activate(world, "CP1")
+    add_contacts(world, no, criteria="no = P3", user="ADMIN")
+    reduce(world, no, criteria="no = P3", user="ADMIN")
+    assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
+    assert go_back(world, no, user="ADMIN").undone == [3]  # the reduce: P3 is back
+    assert sorted(campaign_targets.get_target_groups(world, "CP1")) == [
+        ("contact", "BETA"),
+        ("customer", "10000"),
+    ]
+    assert go_back(world, no, to=1, user="ADMIN").undone == [2]  # P3's add: BETA goes
     assert campaign_targets.get_target_groups(world, "CP1") == [("customer", "10000")]
 
 

@@ -36,7 +36,7 @@ def undo(
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    result = asdict(segment_history.go_back(st.sessions, segment, to=to, user=st.user))
+    result = asdict(segment_history.go_back(st.database, segment, to=to, user=st.user))
     output.result(
         result,
         as_json=st.json,
@@ -52,7 +52,7 @@ def criteria(ctx: typer.Context, segment: Segment) -> None:
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    rows = [asdict(r) for r in segment_history.criteria(st.sessions, segment)]
+    rows = [asdict(r) for r in segment_history.criteria(st.database, segment)]
     output.result(
         rows,
         as_json=st.json,
@@ -72,7 +72,7 @@ def history(
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    rows = segment_history.membership_log(st.sessions, segment, contact_no=contact)
+    rows = segment_history.membership_log(st.database, segment, contact_no=contact)
     if st.json:
         output.write_json_lines(rows)
     else:
@@ -100,7 +100,7 @@ def explain(
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    result = asdict(segment_history.explain(st.sessions, segment, contact))
+    result = asdict(segment_history.explain(st.database, segment, contact))
 
     def human() -> None:
         state_text = (

@@ -73,9 +73,21 @@ def reading(sessions: Sessions) -> Iterator[Session]:
 def reading_connection(database: Sessions | Engine) -> Iterator[Connection]:
     """A reading transaction (as `reading`) on a Core connection, from the sessionmaker the
     API and the web hold or the engine of `connect_database`, without the ORM."""
-    engine = database if isinstance(database, Engine) else database.kw["bind"]
-    with engine.execution_options(**{READ_ONLY: True}).begin() as connection:
+    with _engine_of(database).execution_options(**{READ_ONLY: True}).begin() as connection:
         yield connection
+
+
+@contextmanager
+def writing_connection(database: Sessions | Engine) -> Iterator[Connection]:
+    """A writing transaction on a Core connection (as `sessions.begin()`, the write lock
+    taken at its start on SQLite), for a use case that writes through Core alone: the
+    command line runs it on its engine without importing the ORM."""
+    with _engine_of(database).begin() as connection:
+        yield connection
+
+
+def _engine_of(database: Sessions | Engine) -> Engine:
+    return database if isinstance(database, Engine) else database.kw["bind"]
 
 
 def normalize_url(url: str) -> str:
@@ -276,7 +288,7 @@ def _reason(url: URL, exc: DBAPIError) -> str:
     return f"cannot connect to {where}: {why}" if why else f"cannot connect to {where}"
 
 
-def execute_counted(session: Session, statement: Executable) -> int:
+def execute_counted(session: Db, statement: Executable) -> int:
     """Run an INSERT, UPDATE or DELETE and return the number of rows it touched (SQLAlchemy
     keeps an INSERT … SELECT's row count on PostgreSQL only when asked to)."""
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
@@ -304,9 +316,7 @@ def is_postgresql(session_or_engine: Db | Engine) -> bool:
 BULK_ROWS = 10_000
 
 
-def analyze(
-    session: Session, *table_names: str, rows: int | None = None, share: float = 0.0
-) -> None:
+def analyze(session: Db, *table_names: str, rows: int | None = None, share: float = 0.0) -> None:
     """Refresh planner statistics after a bulk change (SPEC §9: stale statistics on
     PostgreSQL); with `rows`, only when that many rows changed (a few lines more or less do
     not mislead the planner, and ANALYZE has a cost of its own), and with `share`, only the
@@ -324,7 +334,7 @@ def analyze(
         session.execute(text(f"ANALYZE {name}"))  # table names come from code, not users
 
 
-def estimated_rows(session: Session, table_name: str) -> float:
+def estimated_rows(session: Db, table_name: str) -> float:
     """PostgreSQL's estimate of a table's rows (pg_class.reltuples; -1 before its first
     ANALYZE or VACUUM, which counts as empty)."""
     found = session.execute(

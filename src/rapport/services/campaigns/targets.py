@@ -6,7 +6,7 @@ no. when the company is linked to one) both when added and when removed (SPEC §
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     case,
@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from rapport.domain.enums import TargetGroupType
 from rapport.errors import Invalid, NotFound
@@ -35,6 +35,9 @@ from rapport.storage.tables import (
     InteractionLogEntry,
     SegmentLine,
 )
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
 
 ILE = InteractionLogEntry
 
@@ -119,7 +122,7 @@ def _target_keys(no: str) -> Any:
     )
 
 
-def add_target_groups(session: Session, no: str) -> int:
+def add_target_groups(session: Db, no: str) -> int:
     """Insert the missing target groups of the campaign's targets; returns how many."""
     keys = _target_keys(no)
     already = exists().where(
@@ -136,7 +139,7 @@ def add_target_groups(session: Session, no: str) -> int:
     )
 
 
-def sync_target_groups(session: Session, campaign_nos: list[str]) -> None:
+def sync_target_groups(session: Db, campaign_nos: list[str]) -> None:
     """Reference §2.15 SetCampaignTargetGroup, set-based: for each *activated* campaign,
     segment lines that became targets add their company's target group, and a group whose
     company no longer has a target line or interaction goes — keyed the same way both

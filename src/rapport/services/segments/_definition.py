@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, case, false, not_, or_, select, true
-from sqlalchemy.orm import Session
 
 from rapport.criteria import Criteria, no_contact, render
 from rapport.criteria.fields import relation
@@ -33,7 +33,12 @@ from rapport.services.segments._lines import (
 from rapport.services.segments.results import AddOptions
 from rapport.storage import schema
 from rapport.storage.db import has_rows
-from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 DEFINING = (SegmentAction.ADD.value, SegmentAction.REDUCE.value, SegmentAction.REFINE.value)
 
@@ -92,16 +97,17 @@ class Definition:
         return no_contact() if tree is None else Criteria.parse(render(tree))
 
 
-def definition(session: Session, segment_id: int) -> Definition:
+def definition(session: Db, segment_id: int) -> Definition:
     """The segment's definition: its add, reduce and refine actions not made by hand."""
-    rows = session.scalars(
-        select(SegmentCriteriaLine)
+    actions = schema.segment_criteria_lines
+    rows = session.execute(
+        select(actions)
         .where(
-            SegmentCriteriaLine.segment_id == segment_id,
-            SegmentCriteriaLine.action.in_(DEFINING),
-            SegmentCriteriaLine.manual == false(),
+            actions.c.segment_id == segment_id,
+            actions.c.action.in_(DEFINING),
+            actions.c.manual == false(),
         )
-        .order_by(SegmentCriteriaLine.action_no)
+        .order_by(actions.c.action_no)
     ).all()
     return Definition(
         tuple(

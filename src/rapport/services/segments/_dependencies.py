@@ -7,35 +7,35 @@ logged away or made static."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, delete, insert, literal, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, and_, delete, insert, literal, select, true, update
 
 from rapport.errors import Conflict, Invalid
 from rapport.services.segments._definition import Definition, definition
-from rapport.storage.tables import (
-    SegmentDependency,
-    SegmentException,
-    SegmentHeader,
-    SegmentLiftedException,
-    SegmentLine,
-    table_of,
-)
+from rapport.storage import schema
 
-dependencies = table_of(SegmentDependency)
-headers = table_of(SegmentHeader)
-exceptions = table_of(SegmentException)
-lifted = table_of(SegmentLiftedException)
-lines = table_of(SegmentLine)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
+
+dependencies = schema.segment_dependencies
+headers = schema.segment_headers
+exceptions = schema.segment_exceptions
+lifted = schema.segment_lifted_exceptions
+lines = schema.segment_lines
 
 
-def set_dependencies(session: Session, header: SegmentHeader, found: Definition) -> None:
+def set_dependencies(session: Db, header: SegmentHeader, found: Definition) -> None:
     """Record the segments `found` references for the dynamic segment `header`: each must
     exist, and none may lead back to it (Invalid naming the cycle). The next refresh
     evaluates in full."""
     session.execute(delete(dependencies).where(dependencies.c.segment_id == header.id))
-    header.refreshed_seq = None
+    session.execute(update(headers).where(headers.c.id == header.id).values(refreshed_seq=None))
+    if not isinstance(header, Row):  # a mapped header its session holds: kept in step
+        header.refreshed_seq = None
     if not header.dynamic:
         return
     ids: dict[str, int] = {}
@@ -72,7 +72,7 @@ def set_dynamic(session: Session, header: SegmentHeader, dynamic: bool) -> None:
     set_dependencies(session, header, definition(session, header.id))
 
 
-def _path(session: Session, start: int, goal: int) -> list[str] | None:
+def _path(session: Db, start: int, goal: int) -> list[str] | None:
     """The segment nos. from `start` to `goal` along dynamic segments' references (both
     ends included), or None when `goal` cannot be reached."""
     if start == goal:
@@ -92,7 +92,7 @@ def _path(session: Session, start: int, goal: int) -> list[str] | None:
     return None
 
 
-def _no(session: Session, segment_id: int) -> str:
+def _no(session: Db, segment_id: int) -> str:
     return str(session.scalar(select(headers.c.no).where(headers.c.id == segment_id)))
 
 
@@ -148,7 +148,7 @@ def mark_seen(session: Session, header: SegmentHeader) -> None:
     )
 
 
-def lines_changed(session: Session, header: SegmentHeader) -> None:
+def lines_changed(session: Db, header: SegmentHeader) -> None:
     """The segment's lines changed: segments reading it re-evaluate in full next time."""
     session.execute(
         update(headers)
@@ -195,7 +195,7 @@ def dependency_order(session: Session, ids: Iterable[int]) -> list[int]:
     return ordered
 
 
-def undo_dynamic(session: Session, header: SegmentHeader, *, to: int, changed: bool) -> None:
+def undo_dynamic(session: Db, header: SegmentHeader, *, to: int, changed: bool) -> None:
     """Undo back to action `to` (S8, X5) on a dynamic segment: the exceptions made after it
     go, those lifted after it come back, its definition is read again and the next refresh
     evaluates every contact."""

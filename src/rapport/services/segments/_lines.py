@@ -337,7 +337,7 @@ def materialized(query: Select[Any], name: str) -> Any:
     return query.cte(name).prefix_with("MATERIALIZED")
 
 
-def sync_campaign_targets(session: Session, header: SegmentHeader) -> None:
+def sync_campaign_targets(session: Db, header: SegmentHeader) -> None:
     """Keep the target groups of activated campaigns in step with the segment's lines
     (reference §2.15); nothing to do while no campaign is activated."""
     if not has_rows(session, schema.campaign_target_groups):

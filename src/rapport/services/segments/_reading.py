@@ -29,11 +29,13 @@ def missing(no: str) -> NotFound:
     return NotFound(N_("Segment {no} does not exist.", no=key(no)))
 
 
-def read_header(db: Db, no: str) -> SegmentHeader:
+def read_header(db: Db, no: str, *, lock: bool = False) -> SegmentHeader:
     """The segment `no`, or NotFound: its row of `segment_headers`, which answers each column
     by name as the mapped class does (and is typed as it for the functions that read a
-    header), for a use case that only reads it."""
-    row = db.execute(select(headers).where(headers.c.no == key(no))).one_or_none()
+    header), for a use case that reads it or changes its lines through Core; `lock`
+    serializes concurrent actions on it (SPEC §10), as `get_header` does."""
+    query = select(headers).where(headers.c.no == key(no))
+    row = db.execute(query.with_for_update() if lock else query).one_or_none()
     if row is None:
         raise missing(no)
     return cast("SegmentHeader", row)

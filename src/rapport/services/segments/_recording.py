@@ -16,7 +16,7 @@ transaction, so an action that rolls back reports nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from rapport.domain.enums import SegmentAction
 from rapport.errors import NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments import previews
+from rapport.services.segments._after import changed, finish
 from rapport.services.segments._definition import definition
 from rapport.services.segments._dependencies import (
     forget_lifted,
@@ -37,7 +38,6 @@ from rapport.services.segments._lines import (
     insert_lines,
     lines,
     selection,
-    sync_campaign_targets,
 )
 from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._propagation import get_header
@@ -49,8 +49,7 @@ from rapport.services.segments.results import (
     AddResult,
     RemovalResult,
 )
-from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
-from rapport.storage.db import Sessions, analyze, execute_counted, reading
+from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
 if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
@@ -98,27 +97,6 @@ def record_action(
         # X4: the criteria actions are the definition; a new one is checked for cycles.
         set_dependencies(session, header, definition(session, header.id))
     return row
-
-
-def changed(
-    session: Session, header: SegmentHeader, *, action: str, user: str, **counts: Any
-) -> None:
-    """X9: report a change of the segment's lines (an action, an undo, a line edit) as a
-    `segment.changed` event in the caller's transaction, with the lines left on it (counted
-    only when a webhook wants the event)."""
-    if not wanted(session, SEGMENT_CHANGED):
-        return
-    emit(
-        session,
-        SEGMENT_CHANGED,
-        {
-            "segment_no": header.no,
-            "action": action,
-            **counts,
-            "no_of_lines": no_of_lines(session, header.id),
-            "user": user,
-        },
-    )
 
 
 def apply_add(
@@ -183,17 +161,6 @@ def record_insertions(
         manual=manual,
     )
     return AddResult(action_no=row.action_no, added=added, no_of_lines=remaining, skipped=skipped)
-
-
-def finish(session: Session, header: SegmentHeader, *, came_on: int) -> None:
-    """After an action: campaign target groups follow the lines; planner statistics are
-    refreshed when many lines came on the segment (SPEC §9). Lines that only left it (a
-    reduce, a refine, an undo of an add) leave statistics that overestimate the segment,
-    which the planner survives (hash joins, a scan at worst) and autovacuum corrects;
-    underestimates are what make it probe a just-filled segment line by line for minutes.
-    ANALYZE reads a sample of the whole table: most of an undo of a 500k-line add."""
-    sync_campaign_targets(session, header)
-    analyze(session, "segment_lines", rows=came_on)
 
 
 def reset_criteria(session: Session, header: SegmentHeader) -> None:

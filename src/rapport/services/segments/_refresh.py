@@ -40,11 +40,12 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict
+from rapport.services.segments._after import finish
 from rapport.services.segments._definition import Definition, Picked, definition, membership
 from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
 from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._reading import no_of_lines
-from rapport.services.segments._recording import finish, record_action
+from rapport.services.segments._recording import record_action
 from rapport.services.segments.results import AddOptions
 from rapport.storage.changes import changed_since, watermark
 from rapport.storage.db import analyze, execute_counted

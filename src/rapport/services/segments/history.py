@@ -13,23 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Row, and_, delete, exists, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Row, and_, delete, exists, or_, select, update
 
 from rapport.criteria import condition, describe, parts
 from rapport.errors import N_, Invalid, NotFound
+from rapport.services.segments._after import changed, finish
 from rapport.services.segments._dependencies import undo_dynamic
 from rapport.services.segments._lines import contacts, lines
-from rapport.services.segments._propagation import get_header
-from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
-from rapport.services.segments._recording import changed, finish
-from rapport.storage.db import Sessions, reading
+from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
+from rapport.storage import schema
+from rapport.storage.db import reading_connection, writing_connection
 from rapport.storage.segment_lines import on_segment
-from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
 
-criteria_lines = table_of(SegmentCriteriaLine)
+if TYPE_CHECKING:
+    from rapport.storage.db import Db, Sessions
+    from rapport.storage.tables import SegmentHeader
+
+criteria_lines = schema.segment_criteria_lines
 
 
 @dataclass(frozen=True)
@@ -99,12 +101,13 @@ class Explanation:
 
 
 def go_back(
-    sessions: Sessions, segment_no: str, *, to: int | None = None, user: str = ""
+    database: Sessions | Engine, segment_no: str, *, to: int | None = None, user: str = ""
 ) -> UndoResult:
     """S8 (to = the previous action) and X5 (to = any earlier action, 0 = before the first):
-    every action after `to` is undone, in one transaction (reported as `segment.changed`)."""
-    with sessions.begin() as session:
-        header = get_header(session, segment_no, lock=True)
+    every action after `to` is undone, in one transaction (reported as `segment.changed`).
+    Through Core: `rapport segment undo` runs it on its engine without the ORM (SPEC §9)."""
+    with writing_connection(database) as session:
+        header = read_header(session, segment_no, lock=True)
         count = no_of_criteria_actions(session, header.id)
         if count == 0:
             raise Invalid(N_("Segment {no} has no criteria action to undo.", no=header.no))
@@ -136,12 +139,12 @@ def go_back(
         )
         return UndoResult(
             undone=undone,
-            no_of_lines=no_of_lines(session, header.id),
+            no_of_lines=no_of_lines(session, header.id) if target else 0,  # 0: emptied
             no_of_criteria_actions=target,
         )
 
 
-def _undo_after(session: Session, header: SegmentHeader, target: int) -> list[Row[int, int, int]]:
+def _undo_after(session: Db, header: SegmentHeader, target: int) -> list[Row[int, int, int]]:
     """Undo every action of `header` after `target` in the caller's transaction: lines they
     added go, lines they removed come back, their criteria lines go; the undone actions."""
     actions = list(
@@ -156,15 +159,17 @@ def _undo_after(session: Session, header: SegmentHeader, target: int) -> list[Ro
         ).all()
     )
     of_segment = lines.c.segment_id == header.id
-    # Each statement runs only when the undone actions added (or removed) lines.
-    if any(action.no_of_lines_added for action in actions):
-        session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
-    if any(action.no_of_lines_removed for action in actions):
-        session.execute(
-            update(lines)
-            .where(of_segment, lines.c.removed_action > target)
-            .values(removed_action=None)
-        )
+    if target == 0:  # back before the first action: the segment is empty again
+        session.execute(delete(lines).where(of_segment))
+    else:  # each statement runs only when the undone actions added (or removed) lines
+        if any(action.no_of_lines_added for action in actions):
+            session.execute(delete(lines).where(of_segment, lines.c.added_action > target))
+        if any(action.no_of_lines_removed for action in actions):
+            session.execute(
+                update(lines)
+                .where(of_segment, lines.c.removed_action > target)
+                .values(removed_action=None)
+            )
     session.execute(
         delete(criteria_lines).where(
             criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target
@@ -173,19 +178,19 @@ def _undo_after(session: Session, header: SegmentHeader, target: int) -> list[Ro
     return actions
 
 
-def criteria(sessions: Sessions, segment_no: str) -> list[CriteriaLineRead]:
+def criteria(database: Sessions | Engine, segment_no: str) -> list[CriteriaLineRead]:
     """S7: the segment's criteria actions in order, each with a plain-language sentence."""
-    with reading(sessions) as session:
-        header = get_header(session, segment_no)
-        rows = session.scalars(
-            select(SegmentCriteriaLine)
-            .where(SegmentCriteriaLine.segment_id == header.id)
-            .order_by(SegmentCriteriaLine.action_no)
+    with reading_connection(database) as connection:
+        header = read_header(connection, segment_no)
+        rows = connection.execute(
+            select(criteria_lines)
+            .where(criteria_lines.c.segment_id == header.id)
+            .order_by(criteria_lines.c.action_no)
         ).all()
         return [_read_criteria_line(row) for row in rows]
 
 
-def _read_criteria_line(row: SegmentCriteriaLine) -> CriteriaLineRead:
+def _read_criteria_line(row: Row[Any]) -> CriteriaLineRead:
     values = {
         name: getattr(row, name)
         for name in CriteriaLineRead.__dataclass_fields__
@@ -225,7 +230,7 @@ def _same(text: str) -> str:
     return text
 
 
-def _sentence(row: SegmentCriteriaLine) -> str:
+def _sentence(row: Row[Any]) -> str:
     return sentence(row)
 
 
@@ -247,16 +252,16 @@ def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
 
 
 def membership_log(
-    sessions: Sessions, segment_no: str, *, contact_no: str | None = None
+    database: Sessions | Engine, segment_no: str, *, contact_no: str | None = None
 ) -> Iterator[MembershipEvent]:
     """X5: every entry and exit of a contact on the segment, with the action, its criteria,
     the user and the time, in action order (streamed)."""
-    with reading(sessions) as session:
-        header = get_header(session, segment_no)
+    with reading_connection(database) as session:
+        header = read_header(session, segment_no)
         yield from _events(session, header.id, contact_no)
 
 
-def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterator[MembershipEvent]:
+def _events(session: Db, segment_id: int, contact_no: str | None) -> Iterator[MembershipEvent]:
     joined = lines.join(contacts, contacts.c.id == lines.c.contact_id).join(
         criteria_lines,
         and_(
@@ -290,11 +295,11 @@ def _events(session: Session, segment_id: int, contact_no: str | None) -> Iterat
         yield MembershipEvent(**values, event="entry" if entered else "exit")
 
 
-def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation:
+def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Explanation:
     """X3: which actions put the contact on the segment or took it off, and which parts of
     each action's criteria the contact matches now."""
-    with reading(sessions) as session:
-        header = get_header(session, segment_no)
+    with reading_connection(database) as session:
+        header = read_header(session, segment_no)
         contact = session.execute(
             select(contacts.c.id, contacts.c.no, contacts.c.name).where(
                 contacts.c.no == contact_no.strip().upper()
@@ -331,7 +336,7 @@ def explain(sessions: Sessions, segment_no: str, contact_no: str) -> Explanation
         )
 
 
-def _matched_parts(session: Session, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
+def _matched_parts(session: Db, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
     result = []
     from rapport.criteria.parser import parse  # the grammar, not needed by an undo

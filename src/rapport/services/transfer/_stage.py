@@ -53,6 +53,16 @@ def writer(session: Session, staging: Table, names: list[str]) -> Callable[[Colu
     return insert_chunk
 
 
+def discard(session: Session, staging: Table) -> None:
+    """The staging table goes: on SQLite with its connection, closed after the commit
+    instead of going back to the pool (dropping a temporary table frees its pages one by
+    one: a second at a million rows; closing the connection deletes its temporary file)."""
+    if is_postgresql(session):
+        staging.drop(session.connection())
+    else:
+        session.connection().detach()
+
+
 def copy_text(columns: Columns) -> str:
     """The rows of a chunk given as columns, in COPY's text format (one line a row)."""
     texts = [_column_text(values) for values in columns]

@@ -117,7 +117,7 @@ def import_table(
             raise BadFile(path.name, bad)
         phase(Phase.WRITING)
         inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
-        _discard(session, staging)
+        import_stage.discard(session, staging)
         phase(Phase.ANALYZING)
         analyze(session, spec.name)
         phase(Phase.COMMITTING)
@@ -125,16 +125,6 @@ def import_table(
         handled = inserted + updated + len(bad)
         on_progress(handled, handled, Phase.DONE)
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
-
-
-def _discard(session: Session, staging: Table) -> None:
-    """The staging table goes: on SQLite with its connection, closed after the commit
-    instead of going back to the pool (dropping a temporary table frees its pages one by
-    one: a second at a million rows; closing the connection deletes its temporary file)."""
-    if is_postgresql(session):
-        staging.drop(session.connection())
-    else:
-        session.connection().detach()
 
 
 def _phases(on_progress: OnProgress | None, read: int) -> OnPhase:

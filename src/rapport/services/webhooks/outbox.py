@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, literal, select
-from sqlalchemy.orm import Session
 
 from rapport.storage import schema
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
 
 webhooks = schema.webhooks
 
@@ -29,13 +31,13 @@ def _wanting(event_type: str) -> Any:
     return ("," + webhooks.c.events + ",").like(f"%,{event_type},%")
 
 
-def wanted(session: Session, event_type: str) -> bool:
+def wanted(session: Db, event_type: str) -> bool:
     """Whether any webhook wants events of `event_type` (a change may skip counting what
     nobody will receive)."""
     return session.scalar(select(webhooks.c.id).where(_wanting(event_type)).limit(1)) is not None
 
 
-def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
+def emit(session: Db, event_type: str, data: dict[str, Any]) -> str:
     """Record an event and queue it for every webhook registered for its type; returns the
     event id (receivers de-duplicate by it). An event no webhook wants is not stored: a
     webhook registered later receives what happens from then on."""
