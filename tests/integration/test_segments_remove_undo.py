@@ -204,7 +204,9 @@ def test_x5_undo_to_0_leaves_no_line_and_no_history(world, seg):
     )
     with world() as session:
         kept = session.scalar(
-            select(func.count()).select_from(schema.segment_lines).where(
+            select(func.count())
+            .select_from(schema.segment_lines)
+            .where(
                 schema.segment_lines.c.segment_id
                 == select(schema.segment_headers.c.id)
                 .where(schema.segment_headers.c.no == seg)
