@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rapport.services.segments._lines import sync_campaign_targets
+from sqlalchemy import select
+
 from rapport.services.segments._reading import no_of_lines
 from rapport.services.webhooks.outbox import SEGMENT_CHANGED, emit, wanted
-from rapport.storage.db import analyze
+from rapport.storage import schema
+from rapport.storage.db import analyze, has_rows
+from rapport.storage.segment_lines import segment_lines as lines
 
 if TYPE_CHECKING:
     from rapport.storage.db import Db
@@ -45,3 +48,21 @@ def changed(session: Db, header: SegmentHeader, *, action: str, user: str, **cou
             "user": user,
         },
     )
+
+
+def sync_campaign_targets(session: Db, header: SegmentHeader) -> None:
+    """Keep the target groups of activated campaigns in step with the segment's lines
+    (reference §2.15); nothing to do while no campaign is activated."""
+    if not has_rows(session, schema.campaign_target_groups):
+        return
+    # Imported here: a segment command maps the campaigns' classes only when one is activated.
+    from rapport.services.campaigns.targets import sync_target_groups
+
+    campaigns = set(
+        session.scalars(
+            select(lines.c.campaign_no)
+            .where(lines.c.segment_id == header.id, lines.c.campaign_no != "")
+            .distinct()
+        )
+    )
+    sync_target_groups(session, sorted(campaigns | {header.campaign_no} - {""}))

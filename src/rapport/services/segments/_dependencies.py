@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Row, Select, and_, delete, insert, literal, select, true, update
 
 from rapport.errors import Conflict, Invalid
-from rapport.services.segments._definition import Definition, definition
 from rapport.storage import schema
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from rapport.services.segments._definition import Definition
     from rapport.storage.db import Db
     from rapport.storage.tables import SegmentHeader
 
@@ -69,7 +69,15 @@ def set_dynamic(session: Session, header: SegmentHeader, dynamic: bool) -> None:
         refuse_if_referenced(session, header, doing="made static")
     header.dynamic = dynamic
     session.flush()
-    set_dependencies(session, header, definition(session, header.id))
+    set_dependencies(session, header, _definition(session, header.id))
+
+
+def _definition(session: Db, segment_id: int) -> Definition:
+    """The segment's definition (imported here: the criteria engine loads only for a
+    dynamic segment, not for every undo)."""
+    from rapport.services.segments._definition import definition
+
+    return definition(session, segment_id)
 
 
 def _path(session: Db, start: int, goal: int) -> list[str] | None:
@@ -214,7 +222,7 @@ def undo_dynamic(session: Db, header: SegmentHeader, *, to: int, changed: bool) 
     )
     session.execute(delete(lifted).where(undone))
     if header.dynamic:
-        set_dependencies(session, header, definition(session, header.id))
+        set_dependencies(session, header, _definition(session, header.id))
 
 
 def forget_lifted(session: Session, header: SegmentHeader) -> None:

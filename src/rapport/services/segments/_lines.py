@@ -337,24 +337,6 @@ def materialized(query: Select[Any], name: str) -> Any:
     return query.cte(name).prefix_with("MATERIALIZED")
 
 
-def sync_campaign_targets(session: Db, header: SegmentHeader) -> None:
-    """Keep the target groups of activated campaigns in step with the segment's lines
-    (reference §2.15); nothing to do while no campaign is activated."""
-    if not has_rows(session, schema.campaign_target_groups):
-        return
-    # Imported here: a segment command maps the campaigns' classes only when one is activated.
-    from rapport.services.campaigns.targets import sync_target_groups
-
-    campaigns = set(
-        session.scalars(
-            select(lines.c.campaign_no)
-            .where(lines.c.segment_id == header.id, lines.c.campaign_no != "")
-            .distinct()
-        )
-    )
-    sync_target_groups(session, sorted(campaigns | {header.campaign_no} - {""}))
-
-
 SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
 
 

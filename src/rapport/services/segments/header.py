@@ -14,9 +14,9 @@ from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from rapport.services.segments._after import sync_campaign_targets
 from rapport.services.segments._dependencies import set_dynamic
 from rapport.services.segments._fields import HEADER_TO_LINE, convert_header_value
-from rapport.services.segments._lines import sync_campaign_targets
 from rapport.services.segments._propagation import (
     SegmentRead,
     apply_header_field,

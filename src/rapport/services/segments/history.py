@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, Row, and_, delete, exists, or_, select, update
 
-from rapport.criteria import condition, describe, parts
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._after import changed, finish
 from rapport.services.segments._dependencies import undo_dynamic
-from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
 from rapport.storage import schema
 from rapport.storage.db import reading_connection, writing_connection
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     from rapport.storage.tables import SegmentHeader
 
 criteria_lines = schema.segment_criteria_lines
+contacts, lines = schema.contacts, schema.segment_lines
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,9 @@ def _sentence(row: Row[Any]) -> str:
 def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
     """S7: an action in the user's words (verb, criteria described, options), in the
     language of `translate` (the web's gettext; English by default, as the CLI says it)."""
-    from rapport.criteria.parser import parse  # the grammar, not needed by an undo
+    # The criteria engine and its grammar: not needed by an undo.
+    from rapport.criteria import describe
+    from rapport.criteria.parser import parse
 
     described = describe(parse(line.criteria), translate=translate)
     verb = VERBS.get(line.action)
@@ -338,9 +339,11 @@ def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Ex
 
 def _matched_parts(session: Db, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
-    result = []
-    from rapport.criteria.parser import parse  # the grammar, not needed by an undo
+    # The criteria engine and its grammar: not needed by an undo.
+    from rapport.criteria import condition, parts
+    from rapport.criteria.parser import parse
 
+    result = []
     for part_text, part in parts(parse(text)):
         hit = session.scalar(select(exists().where(contacts.c.id == contact_id, condition(part))))
         result.append(MatchedPart(part_text, bool(hit)))

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
 from rapport.errors import Invalid, NotFound
-from rapport.services.segments._after import changed
+from rapport.services.segments._after import changed, sync_campaign_targets
 from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
-from rapport.services.segments._lines import contacts, insert_lines, lines, sync_campaign_targets
+from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._recording import record_action
 from rapport.services.segments.results import MANUAL
