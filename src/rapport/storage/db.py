@@ -5,7 +5,8 @@ revision is one cheap query, so Alembic is imported only when a migration is due
 
 `connect_database` opens the engine alone and `reading_connection` reads through SQLAlchemy
 Core: a command that only reads (`rapport contacts show`) never imports the ORM, which
-`open_database` (a sessionmaker for the use cases that write) loads (SPEC §9).
+`open_database` (a sessionmaker for the use cases that write) loads (SPEC §9);
+`writing_connection` is the same for a use case that writes through Core alone (an undo).
 """
 
 from __future__ import annotations
