@@ -57,8 +57,9 @@ def get_all(database: Sessions | Engine) -> list[SegmentRead]:
 def get(database: Sessions | Engine, no: str) -> SegmentRead:
     """The segment `no` with its counts, or NotFound."""
     with reading_connection(database) as connection:
-        row = connection.execute(_headers().where(schema.segment_headers.c.no == key(no)))
-        found = row.one_or_none()
+        found = connection.execute(
+            _headers().where(schema.segment_headers.c.no == key(no))
+        ).one_or_none()
     if found is None:
         raise missing(no)
     return SegmentRead(**found._mapping)
