@@ -18,7 +18,7 @@ import typer
 from rapport.cli.main import build, command_line
 from rapport.storage import tables
 from rapport.storage.db import open_database
-from tests.factories import make_company
+from tests.factories import build_log_world, make_company, make_segment
 
 # Libraries no read of one contact, and no help text, needs: the server, the documents,
 # the spreadsheets, the mail server, Spark and Arrow, the migrations.
@@ -218,23 +218,54 @@ def test_x10_x2_a_preview_reads_through_core_without_the_orm(database):
 AREAS = tuple(f"rapport.storage.tables.{area}" for area in tables.AREAS if area != "_base")
 
 
-def test_x10_s2_s8_a_segment_command_maps_the_classes_of_the_segments_alone(database):
-    """SPEC §9: the ORM classes are mapped by area, when first asked for; an add (S2) maps
-    the dozen classes of the segments, not the 61 of every area (the criteria engine and the
-    line defaults work on the Core tables), and an undo (S8), which runs through Core on
-    the engine, imports no ORM at all, nor the criteria engine (a static segment's undo
-    reads no criteria)."""
+def test_x10_s3_s4_s8_criteria_actions_and_undo_write_through_core_without_the_orm(database):
+    """SPEC §9: an add (S3), a reduce and a refine (S4) and an undo (S8) write through Core
+    on the engine: no ORM, no mapped class of any area, no heavy library; the actions load
+    the criteria engine (they were given criteria), an undo does not (a static segment's
+    undo reads no criteria)."""
     rapport = ("--db", database, "--json")
     subprocess.run(
         [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
         check=True,
         capture_output=True,
     )
-    added = imported_modules(*rapport, "segment", "add", "SEG00001", "--where", "name = Acme")
-    assert loaded(added, AREAS) == {"rapport.storage.tables.segments"}
+    for command in (
+        ("add", "SEG00001", "--where", "name = Acme"),
+        ("reduce", "SEG00001", "--where", "name = Acme"),
+        ("refine", "SEG00001", "--where", "name = Acme", "--entire-companies"),
+    ):
+        modules = imported_modules(*rapport, "segment", *command)
+        assert "rapport.services.segments._recording" in modules, command
+        assert "rapport.criteria.compile_sql" in modules, command
+        assert loaded(modules, (*ORM, *HEAVY, *OTHER_ENGINE, *AREAS)) == set(), command
     undone = imported_modules(*rapport, "segment", "undo", "SEG00001")
     assert "rapport.services.segments.history" in undone
     assert loaded(undone, (*ORM, *CRITERIA, *HEAVY, *OTHER_ENGINE, *AREAS)) == set()
+
+
+def test_x10_l2_l4_a_log_writes_through_core_and_a_follow_up_maps_the_segments_alone(sqlite_url):
+    """SPEC §9, L2: `segment log` writes through Core on the engine (no ORM, no mapped class,
+    no heavy library); with a follow-up segment (L4), whose header is inserted as a mapped
+    object, it maps the classes of the segments alone."""
+    with open_database(sqlite_url).begin() as session:
+        world = build_log_world(session)
+        for no in ("SEG1", "SEG2"):
+            make_segment(
+                session,
+                no,
+                interaction_template_code="CALL",
+                salesperson_code="JO",
+                lines=[{"contact": world["P1"]}, {"contact": world["P4"]}],
+            )
+    rapport = ("--db", sqlite_url, "--json", "segment", "log")
+    logged = imported_modules(*rapport, "SEG1")
+    assert "rapport.services.interactions.log" in logged
+    assert loaded(logged, (*ORM, *HEAVY, *OTHER_ENGINE, *AREAS)) == set()
+    followed = imported_modules(*rapport, "SEG2", "--follow-up")
+    assert loaded(followed, ("sqlalchemy.orm", *AREAS)) == {
+        "sqlalchemy.orm",
+        "rapport.storage.tables.segments",
+    }
 
 
 def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], list[str]]:

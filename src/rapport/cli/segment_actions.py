@@ -158,7 +158,7 @@ def add(
     from rapport.services.segments import actions as segment_actions
 
     result = segment_actions.add_contacts(
-        st.sessions, segment, criteria=where, options=options, user=st.user
+        st.database, segment, criteria=where, options=options, user=st.user
     )
     print_action(result, st.json)
 
@@ -246,7 +246,7 @@ def _remove(
     from rapport.services.segments import actions as segment_actions
 
     on_db = segment_actions.reduce if kind == "reduce" else segment_actions.refine
-    print_action(on_db(st.sessions, segment, user=st.user, **options), st.json)
+    print_action(on_db(st.database, segment, user=st.user, **options), st.json)
 
 
 def add_contact(

@@ -40,7 +40,7 @@ def log(
     st = state(ctx)
     with progress.bar("Delivering", as_json=st.json or not deliver) as update_bar:
         result = interactions.log_segment(
-            st.sessions,
+            st.database,
             segment,
             deliver=deliver,
             follow_up=follow_up,

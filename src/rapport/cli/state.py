@@ -41,9 +41,9 @@ class State:
     @property
     def sessions(self) -> Sessions:
         if self._sessions is None:
-            from sqlalchemy.orm import sessionmaker
+            from rapport.storage.db import sessions_of
 
-            self._sessions = sessionmaker(self.database, expire_on_commit=False)
+            self._sessions = sessions_of(self.database)
         return self._sessions
 
     @property

@@ -187,9 +187,17 @@ def known_revisions() -> set[str]:
 
 def open_database(url: str) -> Sessions:
     """A sessionmaker on the migrated database at `url` (see `connect_database`)."""
+    return sessions_of(connect_database(url))
+
+
+def sessions_of(database: Sessions | Engine) -> Sessions:
+    """The sessionmaker of `database`: itself, or one on the engine (which imports the ORM),
+    for what a use case run through Core does after its commit with sessions."""
+    if not isinstance(database, Engine):
+        return database
     from sqlalchemy.orm import sessionmaker
 
-    return sessionmaker(connect_database(url), expire_on_commit=False)
+    return sessionmaker(database, expire_on_commit=False)
 
 
 def connect_database(url: str) -> Engine:

@@ -7,12 +7,14 @@ texts are too many for one statement, rewritten afterwards in batches of plain r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table, bindparam, case, select, update
-from sqlalchemy.orm import Session
 
 from rapport.storage.schema import FOLDS, fold
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
 
 __all__ = ["INLINE", "folded_case", "refold"]
 
@@ -29,7 +31,7 @@ def folded_case(column: ColumnElement[Any], texts: Iterable[str]) -> ColumnEleme
     return case(changed, value=column, else_=column)
 
 
-def refold(session: Session, table: Table, *where: ColumnElement[bool]) -> None:
+def refold(session: Db, table: Table, *where: ColumnElement[bool]) -> None:
     """Write the casefolded copies of the rows of `table` that `where` selects, BATCH rows
     at a time in key order: their keys and texts read, their copies written by key (no
     ORM objects). `table` has a one-column primary key."""

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from rapport.domain.enums import DeliveryStatus
 from rapport.storage import schema
-from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.db import execute_counted
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db, Sessions
 
 PENDING, SENT = DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value
 FAILED, SKIPPED = DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value
@@ -74,7 +76,7 @@ def due(now: dt.datetime) -> Any:
     )
 
 
-def mirror(session: Session, entry_nos: Any, status: str) -> None:
+def mirror(session: Db, entry_nos: Any, status: str) -> None:
     """The interaction's `delivery_status` follows its queue row."""
     session.execute(
         update(entries).where(entries.c.entry_no.in_(entry_nos)).values(delivery_status=status)
@@ -135,7 +137,7 @@ def record(sessions: Sessions, entry_no: int, outcome: Outcome, now: dt.datetime
         mirror(session, [entry_no], outcome.status)
 
 
-def reclaim_expired(session: Session, segment: int, now: dt.datetime) -> None:
+def reclaim_expired(session: Db, segment: int, now: dt.datetime) -> None:
     """Claims of the logged segment whose lease has run out: back to pending when the
     message never reached the mail server, 'uncertain' when it may have."""
     expired = and_(
@@ -156,7 +158,7 @@ def reclaim_expired(session: Session, segment: int, now: dt.datetime) -> None:
         )
 
 
-def count_states(session: Session, segment: int) -> DeliveryCounts:
+def count_states(session: Db, segment: int) -> DeliveryCounts:
     """The delivery states of a logged segment's queue, counted in one query."""
     rows = session.execute(
         select(deliveries.c.status, func.count())

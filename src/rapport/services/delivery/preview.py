@@ -40,7 +40,7 @@ from rapport.services.delivery.output import (
 )
 from rapport.services.delivery.render import Letter, RenderError, docx_text, kind_of
 from rapport.services.delivery.smtp import MailConnectionError, Mailer, MailRefused
-from rapport.services.segments.engine import get_header
+from rapport.services.segments.engine import read_header
 from rapport.services.transfer.files import os_reason
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
@@ -106,7 +106,7 @@ class TestEmailSent:
 def _merge_row(session: Session, segment_no: str, line_no: int) -> Any:
     """The merge record of line `line_no` of segment `segment_no`, as its interaction log
     entry would give it."""
-    header = get_header(session, segment_no)
+    header = read_header(session, segment_no)
     found = session.execute(
         select(lines.c.contact_id).where(on_segment(header.id), lines.c.line_no == line_no)
     ).first()

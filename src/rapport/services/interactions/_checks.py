@@ -17,7 +17,7 @@ the contacts anyway, confirms that every line's contact was there (`confirm_cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -31,13 +31,15 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.storage import schema
 from rapport.storage.segment_lines import on_segment
-from rapport.storage.tables import SegmentHeader
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 EMAIL = CorrespondenceType.EMAIL.value
 
@@ -105,7 +107,7 @@ def to_deliver(deliver: bool) -> ColumnElement[bool]:
     )
 
 
-def check_header(session: Session, header: SegmentHeader) -> None:
+def check_header(session: Db, header: SegmentHeader) -> None:
     """Already logged, then a description, then at least one line with a contact."""
     logged = session.scalar(
         select(schema.logged_segments.c.entry_no)
@@ -189,7 +191,7 @@ def line_check(deliver: bool, *, contact: bool = True) -> ColumnElement[Any]:
     )
 
 
-def check_lines(session: Session, header: SegmentHeader, *, deliver: bool) -> int:
+def check_lines(session: Db, header: SegmentHeader, *, deliver: bool) -> int:
     """Raise BC's error for the first line that cannot be logged (CheckSegmentLine), else
     return the number of lines to log. One aggregate counts the lines and the failing ones
     (without delivery, leaving the contacts' existence to `confirm_contacts`); the first
@@ -208,9 +210,7 @@ def check_lines(session: Session, header: SegmentHeader, *, deliver: bool) -> in
     return int(total)
 
 
-def confirm_contacts(
-    session: Session, header: SegmentHeader, *, lines_to_log: int, logged: int
-) -> None:
+def confirm_contacts(session: Db, header: SegmentHeader, *, lines_to_log: int, logged: int) -> None:
     """After the entries' INSERT (which joins each line's contact): when it wrote fewer
     entries than there are lines to log, a line's contact is gone, and BC's error for the
     first offending line is raised (the caller's transaction then undoes the log)."""
@@ -218,7 +218,7 @@ def confirm_contacts(
         raise_first_problem(session, header, deliver=False)
 
 
-def raise_first_problem(session: Session, header: SegmentHeader, *, deliver: bool) -> None:
+def raise_first_problem(session: Db, header: SegmentHeader, *, deliver: bool) -> None:
     """BC's error for the lowest-numbered line that cannot be logged."""
     row = session.execute(first_problem(line_check(deliver), header.id)).first()
     if row is None:  # the lines changed between the two reads: none is left to blame

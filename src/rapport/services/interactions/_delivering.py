@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import DeliveryFailed, RapportError
 from rapport.settings import Settings
 from rapport.storage import schema
-from rapport.storage.db import Sessions
 
 if TYPE_CHECKING:
     from rapport.services.delivery.queue import DeliveryResult
+    from rapport.storage.db import Db, Sessions
 
 Progress = Callable[[int, int], None]
 entries = schema.interaction_log_entries
@@ -50,7 +49,7 @@ def run_delivery(
 
 
 def check_delivery_settings(
-    session: Session, entry_no: int, settings: Settings, output_dir: Path | None = None
+    session: Db, entry_no: int, settings: Settings, output_dir: Path | None = None
 ) -> None:
     """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
     new files: without them the log is refused (rolled back), not left to fail."""

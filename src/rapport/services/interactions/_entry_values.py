@@ -6,15 +6,18 @@ segment's lines share.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, literal, select
-from sqlalchemy.orm import Session
 
 from rapport.services.interactions._checks import lines, logged_lines
 from rapport.storage import schema
 from rapport.storage.folding import INLINE, folded_case
-from rapport.storage.tables import FOLDS, SegmentHeader
+from rapport.storage.schema import FOLDS
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 INLINE_CAMPAIGNS = 50  # campaign entries written inline into the entries' INSERT
 
@@ -22,7 +25,7 @@ entries = schema.interaction_log_entries
 campaign_entries = schema.campaign_entries
 
 
-def campaign_entry_of_line(session: Session, entry_no: int) -> Any:
+def campaign_entry_of_line(session: Db, entry_no: int) -> Any:
     """The campaign entry no. of a line's campaign: a CASE over the logged segment's few
     campaign entries (cheaper per line than a lookup), else a correlated lookup."""
     known = session.execute(
@@ -45,7 +48,7 @@ def campaign_entry_of_line(session: Session, entry_no: int) -> Any:
     return func.coalesce(lookup, 0)
 
 
-def folded_texts(session: Session, header: SegmentHeader) -> dict[str, Any]:
+def folded_texts(session: Db, header: SegmentHeader) -> dict[str, Any]:
     """Each entry's casefolded copy of a text copied from its line (description,
     subject): a CASE over the line texts when they are few (a segment's lines mostly
     share them), else nothing (the copies are then rewritten after the insert). The

@@ -12,10 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, delete, false, func, insert, literal, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from rapport.domain.enums import DeliveryStatus
 from rapport.services.delivery.claims import DeliveryCounts, count_states
@@ -35,13 +45,26 @@ from rapport.services.interactions._delivering import (
     run_delivery,
 )
 from rapport.services.interactions._entry_values import campaign_entry_of_line, folded_texts
-from rapport.services.segments.engine import get_header, new_header, refuse_if_referenced
+from rapport.services.segments.engine import new_header, read_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage import schema
-from rapport.storage.db import Sessions, analyze, execute_counted, is_postgresql, reading
+from rapport.storage.db import (
+    analyze,
+    execute_counted,
+    is_postgresql,
+    reading,
+    sessions_of,
+    writing_connection,
+)
 from rapport.storage.folding import refold
-from rapport.storage.tables import FOLDS, SegmentHeader, fold
+from rapport.storage.schema import FOLDS, fold
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from rapport.storage.db import Db, Sessions
+    from rapport.storage.tables import SegmentHeader
 
 FOLLOW_UP_LENGTH = 50
 # Statistics are refreshed after a log that wrote BULK_ROWS entries or more and made a
@@ -109,7 +132,7 @@ class Logged:
 
 
 def log_segment(
-    sessions: Sessions,
+    database: Sessions | Engine,
     segment_no: str,
     *,
     deliver: bool = False,
@@ -125,13 +148,15 @@ def log_segment(
     entries to send are queued and, with `deliver_now`, delivered after the log has
     committed (the server leaves the queue to a job instead). E-mail delivery without its
     settings, or hard copies without a folder to write them to, are refused before anything
-    is logged. `on_progress(done, total)` follows the delivery, entry by entry."""
+    is logged. `on_progress(done, total)` follows the delivery, entry by entry. The log
+    writes through Core on the engine or the sessions' engine (the command line imports no
+    ORM for it but to create a follow-up segment)."""
     settings = settings or Settings.load()
-    with sessions.begin() as session:
-        logged = record_log(session, segment_no, deliver=deliver, follow_up=follow_up, user=user)
+    with writing_connection(database) as connection:
+        logged = record_log(connection, segment_no, deliver=deliver, follow_up=follow_up, user=user)
         if logged.queued:
-            check_delivery_settings(session, logged.logged_segment, settings, output_dir)
-        emit(session, SEGMENT_LOGGED, {**asdict(logged), "user": user})
+            check_delivery_settings(connection, logged.logged_segment, settings, output_dir)
+        emit(connection, SEGMENT_LOGGED, {**asdict(logged), "user": user})
     result = LogResult(
         logged_segment=logged.logged_segment,
         interactions=logged.interactions,
@@ -141,6 +166,7 @@ def log_segment(
     )
     if not logged.queued or not deliver_now:
         return result
+    sessions = sessions_of(database)
     sent = run_delivery(
         sessions,
         logged.logged_segment,
@@ -161,10 +187,10 @@ def log_segment(
 
 
 def record_log(
-    session: Session, segment_no: str, *, deliver: bool, follow_up: bool, user: str
+    session: Db, segment_no: str, *, deliver: bool, follow_up: bool, user: str
 ) -> Logged:
     """Every write of a log, inside the caller's transaction."""
-    header = get_header(session, segment_no, lock=True)
+    header = read_header(session, segment_no, lock=True)
     lock_numbering(session)
     check_header(session, header)
     if not header.dynamic:
@@ -193,7 +219,7 @@ def record_log(
     return Logged(old_no, entry_no, interactions, campaign_count, queued, new_no)
 
 
-def lock_numbering(session: Session) -> None:
+def lock_numbering(session: Db) -> None:
     """Entry numbers are max + 1: concurrent logs take turns (SQLite's write lock does it)."""
     if is_postgresql(session):
         session.execute(
@@ -204,11 +230,11 @@ def lock_numbering(session: Session) -> None:
         )
 
 
-def next_entry_no(session: Session, column: Any) -> int:
+def next_entry_no(session: Db, column: Any) -> int:
     return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
 
 
-def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str) -> int:
+def insert_logged_segment(session: Db, header: SegmentHeader, *, user: str) -> int:
     """The logged segment, dated with the system date (reference §1.7)."""
     entry_no = next_entry_no(session, schema.logged_segments.c.entry_no)
     session.execute(
@@ -225,9 +251,7 @@ def insert_logged_segment(session: Session, header: SegmentHeader, *, user: str)
     return entry_no
 
 
-def insert_campaign_entries(
-    session: Session, header: SegmentHeader, *, entry_no: int, user: str
-) -> int:
+def insert_campaign_entries(session: Db, header: SegmentHeader, *, entry_no: int, user: str) -> int:
     """One campaign entry per campaign of the segment (GetCampaignEntryNo): date and
     salesperson of its first line by date, then line no.; register no. = the logged entry."""
     first = (
@@ -273,7 +297,7 @@ def insert_campaign_entries(
 
 
 def insert_entries(
-    session: Session, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
+    session: Db, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
 ) -> int:
     """One interaction log entry per line with a contact, numbered in line order."""
     base = next_entry_no(session, entries.c.entry_no) - 1
@@ -302,7 +326,7 @@ def insert_entries(
     return count
 
 
-def queue_deliveries(session: Session, entry_no: int) -> int:
+def queue_deliveries(session: Db, entry_no: int) -> int:
     """The delivery queue (X8): one pending row per entry to deliver, on its channel."""
     return execute_counted(
         session,
@@ -320,7 +344,7 @@ def queue_deliveries(session: Session, entry_no: int) -> int:
     )
 
 
-def freeze_attachments(session: Session, header: SegmentHeader) -> None:
+def freeze_attachments(session: Db, header: SegmentHeader) -> None:
     """The attachments the logged lines use become read-only (reference §2.11 step 6)."""
     used = select(lines.c.attachment_no).where(*logged_lines(header.id), lines.c.attachment_no != 0)
     session.execute(
@@ -330,23 +354,25 @@ def freeze_attachments(session: Session, header: SegmentHeader) -> None:
     )
 
 
-def remove_segment(session: Session, header: SegmentHeader) -> None:
+def remove_segment(session: Db, header: SegmentHeader) -> None:
     """The logged segment's header, lines (removed ones too), criteria and language
     variants go; tasks made for it keep their contact but lose the segment link (§1.2)."""
     tasks = schema.tasks
     session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
     session.execute(delete(lines).where(lines.c.segment_id == header.id))
     session.execute(delete(schema.segment_headers).where(schema.segment_headers.c.id == header.id))
-    session.expunge(header)
 
 
-def create_follow_up(
-    session: Session, *, old_no: str, campaign_no: str, entry_no: int, user: str
-) -> str:
+def create_follow_up(db: Db, *, old_no: str, campaign_no: str, entry_no: int, user: str) -> str:
     """L4: a new segment for the same contacts and campaign (reference §2.10 with the
-    SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies)."""
+    SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies). The
+    header is inserted as a mapped object: on a Core connection, by a session joined to its
+    transaction (which the session neither commits nor rolls back)."""
+    from sqlalchemy.orm import Session
+
     from rapport.services.segments.engine import add_logged_contacts
 
+    session = Session(bind=db) if isinstance(db, Connection) else db
     header = new_header(
         session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
     )

@@ -104,7 +104,7 @@ def _no(session: Db, segment_id: int) -> str:
     return str(session.scalar(select(headers.c.no).where(headers.c.id == segment_id)))
 
 
-def referencing(session: Session, header: SegmentHeader) -> list[str]:
+def referencing(session: Db, header: SegmentHeader) -> list[str]:
     """The nos. of the dynamic segments whose definition reads `header`."""
     return list(
         session.scalars(
@@ -116,7 +116,7 @@ def referencing(session: Session, header: SegmentHeader) -> list[str]:
     )
 
 
-def refuse_if_referenced(session: Session, header: SegmentHeader, *, doing: str) -> None:
+def refuse_if_referenced(session: Db, header: SegmentHeader, *, doing: str) -> None:
     """Conflict naming the dynamic segments that read `header`, if any."""
     found = referencing(session, header)
     if found:
@@ -225,7 +225,7 @@ def undo_dynamic(session: Db, header: SegmentHeader, *, to: int, changed: bool) 
         set_dependencies(session, header, _definition(session, header.id))
 
 
-def forget_lifted(session: Session, header: SegmentHeader) -> None:
+def forget_lifted(session: Db, header: SegmentHeader) -> None:
     """The criteria actions were reset (the history goes): the exceptions in force stay,
     as made before every action, and those lifted are forgotten."""
     session.execute(delete(lifted).where(lifted.c.segment_id == header.id))

@@ -42,8 +42,6 @@ from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import on_segment, segment_lines
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from rapport.storage.db import Db
     from rapport.storage.tables import SegmentHeader
 
@@ -294,7 +292,7 @@ def eligible(
 
 
 def insert_lines(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     candidates: Candidates,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 LINES_PER_CONTACT_PROBED = 0.25
 
 
-def few_lines(session: Db, segment_id: int) -> bool:
+def few_lines(session: Db, segment_id: int, *, on_it: int | None = None) -> bool:
     """Whether the segment holds fewer lines than a quarter of the contact base: its lines
     are then tested one by one against the relations' indexes rather than hashed against
     every contact the criteria match. The set costs the same whatever the segment (at 10M
@@ -31,11 +31,14 @@ def few_lines(session: Db, segment_id: int) -> bool:
     per line), the probes cost per line (at 1M contacts, 500,000 lines, the set was the
     faster, 4.5 s against 5.1 s); a quarter leaves a margin on the set's side. The contact
     base is read as its highest id (an index's last entry; deleted contacts only make it
-    larger) and the lines are counted no further than that quarter."""
+    larger); the lines are `on_it` when the caller counted them, else counted no further
+    than that quarter."""
     highest = session.scalar(select(func.max(contacts.c.id))) or 0
     bound = int(highest * LINES_PER_CONTACT_PROBED)
     if bound == 0:
         return False
+    if on_it is not None:
+        return on_it < bound
     some = select(literal(1)).where(on_segment(segment_id)).limit(bound).subquery()
     return int(session.scalar(select(func.count()).select_from(some)) or 0) < bound
 
@@ -47,18 +50,20 @@ def matched_lines(
     *,
     entire_companies: bool,
     negated: bool = False,
+    on_it: int | None = None,
 ) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
     a company any of whose contacts matches (reference §2.6). Criteria made of relations
     and memberships find the matching contacts once, from the relations' code indexes, and
-    the lines are hashed against that set, unless the segment has `few_lines`; other
+    the lines are hashed against that set, unless the segment has `few_lines` (`on_it`
+    when the caller counted them); other
     criteria, and the lines of such a segment, test each line's own contact where it is.
 
     For a condition the caller `negated` (a refine keeps the matching lines), a line is
     tested against the set in the form each engine plans well (`_kept_line`)."""
     matches = criteria.condition()
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
-    if driven is not None and few_lines(session, segment_id):
+    if driven is not None and few_lines(session, segment_id, on_it=on_it):
         driven = None
     own: ColumnElement[bool]
     if driven is not None and negated:
@@ -112,12 +117,14 @@ def removal_scope(
     *,
     entire_companies: bool,
     matched: ColumnElement[bool] | None = None,
+    on_it: int | None = None,
 ) -> list[ColumnElement[bool]]:
     """The lines a reduce (those that match) or a refine (those that do not, and lines
     without a contact) removes; `matched`, when given, is the lines that match, computed
     elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
     the line's contact among the matches, true of a line without a contact too, so it
-    stands alone and PostgreSQL anti-joins (under an OR it probes once per line)."""
+    stands alone and PostgreSQL anti-joins (under an OR it probes once per line). `on_it`:
+    the lines on the segment, when the caller counted them (`few_lines`)."""
     reducing = action is SegmentAction.REDUCE
     if matched is not None:
         return [
@@ -125,6 +132,11 @@ def removal_scope(
             matched if reducing else ~matched | lines.c.contact_id.is_(None),
         ]
     test = matched_lines(
-        session, header.id, criteria, entire_companies=entire_companies, negated=not reducing
+        session,
+        header.id,
+        criteria,
+        entire_companies=entire_companies,
+        negated=not reducing,
+        on_it=on_it,
     )
     return [on_segment(header.id), test if reducing else ~test]

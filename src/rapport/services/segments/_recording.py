@@ -18,8 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, delete, func, insert, select, update
 
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
@@ -40,8 +39,7 @@ from rapport.services.segments._lines import (
     selection,
 )
 from rapport.services.segments._matching import removal_scope
-from rapport.services.segments._propagation import get_header
-from rapport.services.segments._reading import no_of_lines
+from rapport.services.segments._reading import no_of_lines, read_header
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,
@@ -49,24 +47,26 @@ from rapport.services.segments.results import (
     AddResult,
     RemovalResult,
 )
-from rapport.storage.db import Sessions, execute_counted, reading
-from rapport.storage.tables import SegmentCriteriaLine, SegmentHeader, table_of
+from rapport.storage import schema
+from rapport.storage.db import execute_counted, reading, writing_connection
 
-if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
+if TYPE_CHECKING:
     from rapport.services.segments.accelerator import Accelerator
+    from rapport.storage.db import Db, Sessions
+    from rapport.storage.tables import SegmentHeader
+
+actions = schema.segment_criteria_lines
 
 
-def next_action_no(session: Session, segment_id: int) -> int:
+def next_action_no(session: Db, segment_id: int) -> int:
     top = session.scalar(
-        select(func.max(SegmentCriteriaLine.action_no)).where(
-            SegmentCriteriaLine.segment_id == segment_id
-        )
+        select(func.max(actions.c.action_no)).where(actions.c.segment_id == segment_id)
     )
     return int(top or 0) + 1
 
 
 def record_action(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     action: SegmentAction,
@@ -75,32 +75,70 @@ def record_action(
     options: AddOptions = NO_OPTIONS,
     entire_companies: bool = False,
     manual: bool = False,
-) -> SegmentCriteriaLine:
-    """S7: the criteria line of an action, recorded even when the action changes nothing."""
-    row = SegmentCriteriaLine(
-        segment_id=header.id,
-        action_no=next_action_no(session, header.id),
-        action=action.value,
-        criteria=criteria.text,
-        allow_existing_contacts=options.allow_existing,
-        expand_contact=options.expand_companies,
-        allow_company_with_persons=options.related_companies,
-        ignore_exclusion=options.ignore_exclusion,
-        entire_companies=entire_companies,
-        manual=manual,
-        user_id=user,
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+) -> int:
+    """S7: the criteria line of an action, recorded even when the action changes nothing
+    (its counts are set by `count_action` once its lines moved); returns its action no."""
+    action_no = next_action_no(session, header.id)
+    session.execute(
+        insert(actions).values(
+            segment_id=header.id,
+            action_no=action_no,
+            action=action.value,
+            criteria=criteria.text,
+            allow_existing_contacts=options.allow_existing,
+            expand_contact=options.expand_companies,
+            allow_company_with_persons=options.related_companies,
+            ignore_exclusion=options.ignore_exclusion,
+            entire_companies=entire_companies,
+            manual=manual,
+            user_id=user,
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
     )
-    session.add(row)
-    session.flush()
     if header.dynamic and not manual and action is not SegmentAction.REFRESH:
         # X4: the criteria actions are the definition; a new one is checked for cycles.
         set_dependencies(session, header, definition(session, header.id))
-    return row
+    return action_no
+
+
+def _action(segment_id: int, action_no: int) -> tuple[ColumnElement[bool], ...]:
+    return actions.c.segment_id == segment_id, actions.c.action_no == action_no
+
+
+def count_action(
+    session: Db, segment_id: int, action_no: int, *, added: int = 0, removed: int = 0
+) -> None:
+    """The lines an action recorded by `record_action` added and removed (S7)."""
+    session.execute(
+        update(actions)
+        .where(*_action(segment_id, action_no))
+        .values(no_of_lines_added=added, no_of_lines_removed=removed)
+    )
+
+
+def forget_action(session: Db, segment_id: int, action_no: int) -> None:
+    """An action recorded by `record_action` that changed nothing and is not kept (a
+    refresh, X4)."""
+    session.execute(delete(actions).where(*_action(segment_id, action_no)))
+
+
+def add_matching(
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    criteria: Criteria,
+    options: AddOptions,
+    user: str,
+) -> AddResult:
+    """S3: add the contacts matching `criteria`, in one transaction through Core on the
+    engine or the sessions' engine (the command line imports no ORM for it, SPEC §9)."""
+    with writing_connection(database) as connection:
+        header = read_header(connection, segment_no, lock=True)
+        return apply_add(connection, header, criteria=criteria, options=options, user=user)
 
 
 def apply_add(
-    session: Session, header: SegmentHeader, *, criteria: Criteria, options: AddOptions, user: str
+    session: Db, header: SegmentHeader, *, criteria: Criteria, options: AddOptions, user: str
 ) -> AddResult:
     """Record an add action and insert its lines (S3; reuse criteria replays it)."""
     return record_insertions(
@@ -114,7 +152,7 @@ def apply_add(
 
 
 def record_insertions(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     criteria: Criteria,
@@ -125,8 +163,10 @@ def record_insertions(
     manual: bool = False,
 ) -> AddResult:
     """An add action with its candidates: recorded, its lines inserted, the result counted
-    (add contacts, manual add, reuse of a logged segment, follow-up)."""
-    row = record_action(
+    (add contacts, manual add, reuse of a logged segment, follow-up). The lines on the
+    segment are counted before the insert, not after it (see `apply_remove`)."""
+    on_it = no_of_lines(session, header.id)
+    action_no = record_action(
         session,
         header,
         action=SegmentAction.ADD,
@@ -140,43 +180,40 @@ def record_insertions(
         session,
         header,
         candidates=candidates,
-        action_no=row.action_no,
+        action_no=action_no,
         options=options,
         overrides=overrides,
     )
-    row.no_of_lines_added, row.no_of_lines_removed = added, 0
-    session.flush()
     if added:
+        count_action(session, header.id, action_no, added=added)
         lines_changed(session, header)
-    remaining = no_of_lines(session, header.id)
+    remaining = on_it + added
     finish(session, header, came_on=added)
     changed(
         session,
         header,
         action=SegmentAction.ADD.value,
         user=user,
-        action_no=row.action_no,
+        action_no=action_no,
         added=added,
         removed=0,
         manual=manual,
     )
-    return AddResult(action_no=row.action_no, added=added, no_of_lines=remaining, skipped=skipped)
+    return AddResult(action_no=action_no, added=added, no_of_lines=remaining, skipped=skipped)
 
 
-def reset_criteria(session: Session, header: SegmentHeader) -> None:
+def reset_criteria(session: Db, header: SegmentHeader) -> None:
     """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
     criteria actions and the history (the removed lines) go."""
     session.execute(delete(lines).where(lines.c.segment_id == header.id))
-    session.execute(
-        delete(table_of(SegmentCriteriaLine)).where(SegmentCriteriaLine.segment_id == header.id)
-    )
+    session.execute(delete(actions).where(actions.c.segment_id == header.id))
     forget_lifted(session, header)
     if header.dynamic:
         set_dependencies(session, header, definition(session, header.id))
 
 
 def apply_remove(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     action: SegmentAction,
@@ -187,11 +224,21 @@ def apply_remove(
     manual: bool = False,
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalResult:
-    """Record a reduce/refine action and mark its lines removed (S4, S5)."""
+    """Record a reduce/refine action and mark its lines removed (S4, S5). The lines on the
+    segment are counted once, before: they choose how the lines are matched, and those
+    left are that count less the lines removed (the header's lock keeps other actions
+    out), where a count after the removal walks the index entries it made stale."""
+    on_it = no_of_lines(session, header.id)
     scope = removal_scope(
-        session, header, action, criteria, entire_companies=entire_companies, matched=matched
+        session,
+        header,
+        action,
+        criteria,
+        entire_companies=entire_companies,
+        matched=matched,
+        on_it=on_it,
     )
-    row = record_action(
+    action_no = record_action(
         session,
         header,
         action=action,
@@ -200,15 +247,11 @@ def apply_remove(
         entire_companies=entire_companies,
         manual=manual,
     )
-    removed = execute_counted(
-        session, update(lines).where(*scope).values(removed_action=row.action_no)
-    )
-    row.no_of_lines_added, row.no_of_lines_removed = 0, removed
-    session.flush()
+    removed = execute_counted(session, update(lines).where(*scope).values(removed_action=action_no))
     if removed:
+        count_action(session, header.id, action_no, removed=removed)
         lines_changed(session, header)
-    remaining = no_of_lines(session, header.id)
-    action_no = row.action_no
+    remaining = on_it - removed
     if remaining == 0 and removed and not keep_criteria and action_no > 1:
         reset_criteria(session, header)
         action_no = 0
@@ -227,7 +270,7 @@ def apply_remove(
 
 
 def remove_matching(
-    sessions: Sessions,
+    database: Sessions | Engine,
     segment_no: str,
     *,
     action: SegmentAction,
@@ -241,32 +284,39 @@ def remove_matching(
 ) -> RemovalResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
     without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
-    names it when none of its lines is on the segment."""
-    parsed = as_criteria(criteria, database=sessions)
+    names it when none of its lines is on the segment. Through Core on the engine or the
+    sessions' engine; a preview counted by the server's `accelerator` reads its sessions."""
     if preview:
-        with reading(sessions) as session:
-            header = get_header(session, segment_no)
-            if accelerator is not None:
-                from rapport.services.segments import _accel_preview
+        if accelerator is None or isinstance(database, Engine):
+            return previews.preview_removal(
+                database,
+                segment_no,
+                action=action,
+                criteria=criteria,
+                entire_companies=entire_companies,
+            )
+        from rapport.services.segments import _accel_preview
 
-                fast = _accel_preview.removal_preview(
-                    accelerator, session, header, action, parsed, entire_companies=entire_companies
-                )
-                if fast is not None:
-                    return fast
-            return previews.removal_preview(
+        parsed = as_criteria(criteria, database=database)
+        with reading(database) as session:
+            header = read_header(session, segment_no)
+            fast = _accel_preview.removal_preview(
+                accelerator, session, header, action, parsed, entire_companies=entire_companies
+            )
+            return fast or previews.removal_preview(
                 session, header, action, parsed, entire_companies=entire_companies
             )
-    with sessions.begin() as session:
-        header = get_header(session, segment_no, lock=True)
+    parsed = as_criteria(criteria, database=database)
+    with writing_connection(database) as connection:
+        header = read_header(connection, segment_no, lock=True)
         if missing:  # the lines are matched once more below, by the removal itself
             scope = removal_scope(
-                session, header, action, parsed, entire_companies=entire_companies
+                connection, header, action, parsed, entire_companies=entire_companies
             )
-            if not session.scalar(select(func.count()).where(*scope)):
+            if not connection.scalar(select(func.count()).where(*scope)):
                 raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(
-            session,
+            connection,
             header,
             action=action,
             criteria=parsed,

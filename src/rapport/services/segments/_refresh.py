@@ -45,7 +45,7 @@ from rapport.services.segments._definition import Definition, Picked, definition
 from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
 from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._reading import no_of_lines
-from rapport.services.segments._recording import record_action
+from rapport.services.segments._recording import count_action, forget_action, record_action
 from rapport.services.segments.results import AddOptions
 from rapport.storage.changes import changed_since, watermark
 from rapport.storage.db import analyze, execute_counted
@@ -135,23 +135,23 @@ def refresh_segment(
     known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
-    row = record_action(
+    action_no = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
     after = None if full else header.refreshed_seq or 0
     added, removed = _apply_delta(
-        session, header, found, after=after, upto=upto, picked=picked, action_no=row.action_no
+        session, header, found, after=after, upto=upto, picked=picked, action_no=action_no
     )
     header.refreshed_seq = upto if picked is None else None
     mark_seen(session, header)
     if not (added or removed):
-        session.delete(row)
+        forget_action(session, header.id, action_no)
         return _done(session, header, None, 0, 0, known=known, version=version, full=full)
-    row.no_of_lines_added, row.no_of_lines_removed = added, removed
+    count_action(session, header.id, action_no, added=added, removed=removed)
     lines_changed(session, header)
     finish(session, header, came_on=added)
     return _done(
-        session, header, row.action_no, added, removed, known=known, version=version + 1, full=full
+        session, header, action_no, added, removed, known=known, version=version + 1, full=full
     )
 
 

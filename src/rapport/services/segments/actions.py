@@ -14,23 +14,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine
+
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments import _recording
-from rapport.services.segments._propagation import get_header
-from rapport.services.segments._recording import apply_add
-from rapport.services.segments.previews import add_preview
+from rapport.services.segments import _recording, previews
+from rapport.services.segments._reading import read_header
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult, RemovalResult
-from rapport.storage.db import Sessions, reading
+from rapport.storage.db import reading
 
 if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
     from rapport.services.segments.accelerator import Accelerator
+    from rapport.storage.db import Sessions
 
 __all__ = ["AddOptions", "add_contacts", "reduce", "refine"]
 
 
 def add_contacts(
-    sessions: Sessions,
+    database: Sessions | Engine,
     segment_no: str,
     *,
     criteria: CriteriaSource,
@@ -40,25 +41,27 @@ def add_contacts(
     accelerator: Accelerator | None = None,
 ) -> AddResult:
     """S3 (X2 with `preview`): put the contacts matching `criteria` on the segment, with
-    expansion before exclusion and no duplicates unless allowed (reference §2.5)."""
-    parsed = as_criteria(criteria, database=sessions)
-    if preview:
-        with reading(sessions) as session:
-            header = get_header(session, segment_no)
-            if accelerator is not None:
-                from rapport.services.segments import _accel_preview
+    expansion before exclusion and no duplicates unless allowed (reference §2.5). Through
+    Core on the engine of the command line or the sessions' engine; a preview counted by the
+    server's `accelerator` reads its sessions."""
+    if not preview:
+        parsed = as_criteria(criteria, database=database)
+        return _recording.add_matching(
+            database, segment_no, criteria=parsed, options=options, user=user
+        )
+    if accelerator is None or isinstance(database, Engine):
+        return previews.preview_add(database, segment_no, criteria=criteria, options=options)
+    from rapport.services.segments import _accel_preview
 
-                fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
-                if fast is not None:
-                    return fast
-            return add_preview(session, header, parsed, options)
-    with sessions.begin() as session:
-        header = get_header(session, segment_no, lock=True)
-        return apply_add(session, header, criteria=parsed, options=options, user=user)
+    parsed = as_criteria(criteria, database=database)
+    with reading(database) as session:
+        header = read_header(session, segment_no)
+        fast = _accel_preview.add_preview(accelerator, session, header, parsed, options)
+        return fast or previews.add_preview(session, header, parsed, options)
 
 
 def reduce(
-    sessions: Sessions,
+    database: Sessions | Engine,
     segment_no: str,
     *,
     criteria: CriteriaSource,
@@ -70,7 +73,7 @@ def reduce(
 ) -> RemovalResult:
     """S4 Reduce: remove the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
-        sessions,
+        database,
         segment_no,
         action=SegmentAction.REDUCE,
         criteria=criteria,
@@ -83,7 +86,7 @@ def reduce(
 
 
 def refine(
-    sessions: Sessions,
+    database: Sessions | Engine,
     segment_no: str,
     *,
     criteria: CriteriaSource,
@@ -95,7 +98,7 @@ def refine(
 ) -> RemovalResult:
     """S4 Refine: keep only the lines whose contact matches `criteria`."""
     return _recording.remove_matching(
-        sessions,
+        database,
         segment_no,
         action=SegmentAction.REFINE,
         criteria=criteria,

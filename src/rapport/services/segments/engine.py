@@ -1,32 +1,48 @@
 """The segment engine other services packages may call inside their own transaction (the
 log of a segment, L4, reads its header and creates the follow-up segment from the logged
-contacts). Everything else of the engine is private to `services.segments`."""
+contacts). Everything else of the engine is private to `services.segments`.
+
+Through Core on a session or a connection, but `new_header`, which inserts a mapped
+header and imports the ORM when it is called (a log without a follow-up runs without it)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import false, func, select
-from sqlalchemy.orm import Session
 
 from rapport.criteria.value import logged_segment_contacts
 from rapport.errors import N_, NotFound
 from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
-from rapport.services.segments._propagation import get_header, new_header
+from rapport.services.segments._reading import read_header
 from rapport.services.segments._recording import record_insertions
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult
 from rapport.storage import schema
-from rapport.storage.tables import LoggedSegment, SegmentHeader
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rapport.storage.db import Db
+    from rapport.storage.tables import SegmentHeader
 
 __all__ = [
     "add_logged_contacts",
     "contacts_lines_changed",
-    "get_header",
     "new_header",
+    "read_header",
     "refuse_if_referenced",
 ]
 
 
+def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:
+    """A new segment's header, inserted as Business Central's OnInsert does (S1)."""
+    from rapport.services.segments import _propagation
+
+    return _propagation.new_header(session, description=description, user=user)
+
+
 def add_logged_contacts(
-    session: Session,
+    session: Db,
     header: SegmentHeader,
     *,
     entry_no: int,
@@ -35,7 +51,8 @@ def add_logged_contacts(
 ) -> AddResult:
     """Lines for the contacts of a logged segment, each with the campaign of its logged
     interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
-    if session.get(LoggedSegment, entry_no) is None:
+    logged = schema.logged_segments
+    if session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None:
         raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
     ile = schema.interaction_log_entries
     of_logged = ile.c.logged_segment_entry_no == entry_no

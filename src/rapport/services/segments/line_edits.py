@@ -21,7 +21,7 @@ from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
 from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._propagation import get_header
-from rapport.services.segments._recording import record_action
+from rapport.services.segments._recording import count_action, record_action
 from rapport.services.segments.results import MANUAL
 from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions
@@ -195,10 +195,8 @@ def _change_line_contact(
         user=user,
         manual=True,
     )
-    session.execute(
-        update(lines).where(lines.c.id == line.id).values(removed_action=removal.action_no)
-    )
-    removal.no_of_lines_removed = 1
+    session.execute(update(lines).where(lines.c.id == line.id).values(removed_action=removal))
+    count_action(session, header.id, removal, removed=1)
     addition = record_action(
         session,
         header,
@@ -208,13 +206,13 @@ def _change_line_contact(
         options=MANUAL,
         manual=True,
     )
-    addition.no_of_lines_added = insert_lines(
+    added = insert_lines(
         session,
         header,
         candidates=select(contacts.c.id).where(contacts.c.id == new_id),
-        action_no=addition.action_no,
+        action_no=addition,
         options=MANUAL,
         line_no=line.line_no,
     )
-    session.flush()
+    count_action(session, header.id, addition, added=added)
     lines_changed(session, header)  # segments that read this one re-evaluate it (X4)

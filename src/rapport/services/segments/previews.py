@@ -87,14 +87,21 @@ def removal_preview(
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalPreview:
     """The lines a reduce or refine would remove, counted, and a sample of them."""
+    on_it = no_of_lines(db, header.id)
     scope = removal_scope(
-        db, header, action, criteria, entire_companies=entire_companies, matched=matched
+        db,
+        header,
+        action,
+        criteria,
+        entire_companies=entire_companies,
+        matched=matched,
+        on_it=on_it,
     )
     count = int(db.scalar(select(func.count()).where(*scope)) or 0)
     removed = select(lines.c.contact_id.label("id")).where(*scope)
     return RemovalPreview(
         action_no=no_of_criteria_actions(db, header.id) + 1,
         removed=count,
-        no_of_lines=no_of_lines(db, header.id) - count,
+        no_of_lines=on_it - count,
         sample=count_and_sample(db, removed)[1],
     )
