@@ -135,14 +135,19 @@ def active_lines(state: Snapshot) -> list[int]:
 
 def act(sessions, no, step, state: Snapshot) -> bool:
     """Apply one criteria action or edit; False when the product refused it (then nothing
-    changed, which the next snapshot checks)."""
+    changed, which the next snapshot checks). The lines an action reports left on the
+    segment are those on it."""
     kind, arg, option = step
     try:
         if kind == "add":
-            add_contacts(sessions, no, criteria=arg, options=option, user="U")
+            told = add_contacts(sessions, no, criteria=arg, options=option, user="U")
+            assert told.no_of_lines == len(active_lines(snapshot(sessions, no)))
         elif kind in ("reduce", "refine"):
             fn = reduce if kind == "reduce" else refine
-            fn(sessions, no, criteria=arg, entire_companies=option, keep_criteria=True, user="U")
+            told = fn(
+                sessions, no, criteria=arg, entire_companies=option, keep_criteria=True, user="U"
+            )
+            assert told.no_of_lines == len(active_lines(snapshot(sessions, no)))
         elif kind == "add_contact":
             add_contact(sessions, no, contact_no=arg, user="U")
         elif kind == "remove_contact":
@@ -179,9 +184,10 @@ def test_s8_x5_undo_restores_every_column_and_the_segment_keeps_working(world, s
             if not actions:
                 continue
             target = option % actions
-            segment_history.go_back(world, no, to=target)
+            undone = segment_history.go_back(world, no, to=target)
             after = snapshot(world, no)
             assert after == expected_after_undo(state, target)
+            assert undone.no_of_lines == len(active_lines(after))  # told, not guessed
             if target in exact:
                 event("undo to a state with no edit since")
                 assert after == exact[target]
