@@ -13,6 +13,7 @@ from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.services.segments._lines import contacts, lines
+from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import is_postgresql
 from rapport.storage.segment_lines import on_segment
 
@@ -140,3 +141,28 @@ def removal_scope(
         on_it=on_it,
     )
     return [on_segment(header.id), test if reducing else ~test]
+
+
+def counted_removal(
+    session: Db,
+    header: SegmentHeader,
+    action: SegmentAction,
+    criteria: Criteria,
+    *,
+    entire_companies: bool,
+    matched: ColumnElement[bool] | None = None,
+) -> tuple[int, list[ColumnElement[bool]]]:
+    """The lines on the segment, counted once, and the `removal_scope` they choose: what a
+    removal and its preview start from (the lines left are that count less those
+    removed)."""
+    on_it = no_of_lines(session, header.id)
+    scope = removal_scope(
+        session,
+        header,
+        action,
+        criteria,
+        entire_companies=entire_companies,
+        matched=matched,
+        on_it=on_it,
+    )
+    return on_it, scope

@@ -38,7 +38,7 @@ from rapport.services.segments._lines import (
     lines,
     selection,
 )
-from rapport.services.segments._matching import removal_scope
+from rapport.services.segments._matching import counted_removal, removal_scope
 from rapport.services.segments._reading import no_of_lines, read_header
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
@@ -228,15 +228,8 @@ def apply_remove(
     segment are counted once, before: they choose how the lines are matched, and those
     left are that count less the lines removed (the header's lock keeps other actions
     out), where a count after the removal walks the index entries it made stale."""
-    on_it = no_of_lines(session, header.id)
-    scope = removal_scope(
-        session,
-        header,
-        action,
-        criteria,
-        entire_companies=entire_companies,
-        matched=matched,
-        on_it=on_it,
+    on_it, scope = counted_removal(
+        session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     action_no = record_action(
         session,

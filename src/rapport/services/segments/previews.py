@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments._lines import count_and_sample, eligible, lines, selection
-from rapport.services.segments._matching import removal_scope
+from rapport.services.segments._matching import counted_removal
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddPreview, RemovalPreview
@@ -87,15 +87,8 @@ def removal_preview(
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalPreview:
     """The lines a reduce or refine would remove, counted, and a sample of them."""
-    on_it = no_of_lines(db, header.id)
-    scope = removal_scope(
-        db,
-        header,
-        action,
-        criteria,
-        entire_companies=entire_companies,
-        matched=matched,
-        on_it=on_it,
+    on_it, scope = counted_removal(
+        db, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     count = int(db.scalar(select(func.count()).where(*scope)) or 0)
     removed = select(lines.c.contact_id.label("id")).where(*scope)
