@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, create_engine, inspect, select, text
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.schema import CreateIndex
 
 from rapport.storage import schema
-from rapport.storage.db import (
-    BULK_WORK_MEM,
-    SCHEMA_REVISION,
-    current_revision,
-    writing_connection,
-)
+from rapport.storage.db import SCHEMA_REVISION, current_revision
 from rapport.storage.number_series import next_no
 from rapport.storage.tables import Base, Campaign, MarketingSetup, Opportunity, SegmentHeader, Task
 
@@ -76,23 +70,3 @@ def test_x7_the_partial_indexes_keep_the_conditions_the_schema_declares(sessions
     assert declared == kept
     sqlite = session.get_bind().dialect.name == "sqlite"
     assert declared["ix_contacts_excluded"] == ("excluded = 1" if sqlite else "excluded")
-
-
-def test_s9_a_bulk_change_through_core_may_hash_in_more_memory_for_its_transaction(sessions):
-    """SPEC §9: a Core writing transaction (criteria actions, undo, log) lets PostgreSQL's
-    hashes and sorts take BULK_WORK_MEM before they spill to disk, for that transaction
-    alone; SQLite has no such setting and is left as it is."""
-    engine = sessions.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        with writing_connection(sessions) as connection:
-            assert connection.execute(select(1)).scalar_one() == 1
-        return
-    one = create_engine(engine.url, poolclass=StaticPool)  # one connection, reused
-    with one.connect() as connection:
-        default = connection.execute(text("SHOW work_mem")).scalar_one()
-    assert default != BULK_WORK_MEM
-    with writing_connection(one) as connection:
-        assert connection.execute(text("SHOW work_mem")).scalar_one() == BULK_WORK_MEM
-    with one.connect() as connection:  # the same connection, back to the default
-        assert connection.execute(text("SHOW work_mem")).scalar_one() == default
-    one.dispose()

@@ -78,24 +78,12 @@ def reading_connection(database: Sessions | Engine) -> Iterator[Connection]:
         yield connection
 
 
-# The memory a hash or a sort of a bulk change may take on PostgreSQL before it spills to
-# disk (per plan node, for the transaction alone). A reduce of a 500k-line segment at 1M
-# contacts hashes the 132k matching contacts: at the default 4 MB the aggregate ran in 5
-# batches on disk, and the statement took 1.29–1.46 s with 64 MB against 1.41–1.68 s
-# (four alternating pairs on copies of one database, each pair faster with 64 MB).
-BULK_WORK_MEM = "64MB"
-
-
 @contextmanager
 def writing_connection(database: Sessions | Engine) -> Iterator[Connection]:
     """A writing transaction on a Core connection (as `sessions.begin()`, the write lock
     taken at its start on SQLite), for a use case that writes through Core alone: the
-    command line runs it on its engine without importing the ORM. These are the bulk
-    changes of segments (criteria actions, undo, log): on PostgreSQL their hashes and sorts
-    may take BULK_WORK_MEM."""
+    command line runs it on its engine without importing the ORM."""
     with _engine_of(database).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'"))
         yield connection
 
 
