@@ -367,16 +367,21 @@ def create_follow_up(db: Db, *, old_no: str, campaign_no: str, entry_no: int, us
     """L4: a new segment for the same contacts and campaign (reference §2.10 with the
     SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies). The
     header is inserted as a mapped object: on a Core connection, by a session joined to its
-    transaction (which the session neither commits nor rolls back)."""
+    transaction, which the session neither commits nor ends when it closes (a rollback, on
+    an error, is the log's)."""
     from sqlalchemy.orm import Session
 
     from rapport.services.segments.engine import add_logged_contacts
 
-    session = Session(bind=db) if isinstance(db, Connection) else db
+    if isinstance(db, Connection):
+        with Session(bind=db, join_transaction_mode="rollback_only") as session:
+            return create_follow_up(
+                session, old_no=old_no, campaign_no=campaign_no, entry_no=entry_no, user=user
+            )
     header = new_header(
-        session, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
+        db, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
     )
     header.campaign_no = campaign_no
-    session.flush()
-    add_logged_contacts(session, header, entry_no=entry_no, user=user)
+    db.flush()
+    add_logged_contacts(db, header, entry_no=entry_no, user=user)
     return header.no
