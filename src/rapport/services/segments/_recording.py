@@ -8,6 +8,11 @@ as Business Central's default answer does, unless `keep_criteria` is given.
 `remove_matching` is the one body of reduce, refine and the manual removal of a contact,
 previews included (they read without the write lock).
 
+Everything here runs through SQLAlchemy Core on a `storage.db.Db`: the session of a use
+case that also writes mapped objects (reuse, follow-up, line edits, refresh), or the
+connection of `add_matching` and `remove_matching`, which open `writing_connection` on the
+engine so that the command line's add, reduce and refine import no ORM (SPEC §9).
+
 Every change of a segment's lines is reported here too, by `changed`: a `segment.changed`
 webhook event (X9) with its counts, written to the outbox inside the change's own
 transaction, so an action that rolls back reports nothing.
