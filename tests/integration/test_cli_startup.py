@@ -175,35 +175,32 @@ def test_x10_a_command_that_writes_still_maps_the_orm(database):
     }
 
 
-def test_x10_s8_an_undo_builds_no_grammar(database):
-    """SPEC §9: a writing command given no criteria text (an undo, S8) loads the
-    criteria engine's compiler but not its grammar (lark); an add given criteria does."""
-    rapport = ("--db", database, "--json")
+@pytest.fixture
+def with_segment(database):
+    """The database above with segment SEG00001, created by a command of its own."""
     subprocess.run(
-        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
+        [
+            sys.executable,
+            "-m",
+            "rapport",
+            "--db",
+            database,
+            "segment",
+            "create",
+            "--description",
+            "S",
+        ],
         check=True,
         capture_output=True,
     )
-    added = imported_modules(*rapport, "segment", "add", "SEG00001", "--where", "name = Acme")
-    assert loaded(added, ("lark", "rapport.criteria.parser")) == {
-        "lark",
-        "rapport.criteria.parser",
-    }
-    modules = imported_modules(*rapport, "segment", "undo", "SEG00001")
-    assert "rapport.services.segments.history" in modules
-    assert loaded(modules, ("lark", "rapport.criteria.parser")) == set()
+    return database
 
 
-def test_x10_x2_a_preview_reads_through_core_without_the_orm(database):
+def test_x10_x2_a_preview_reads_through_core_without_the_orm(with_segment):
     """SPEC §9, X2: `segment add|reduce|refine --preview` changes nothing, so it reads
     through Core on the engine, as `segment list` does: no ORM, no mapped class, no heavy
     library; the criteria engine is loaded (it was given criteria)."""
-    rapport = ("--db", database, "--json")
-    subprocess.run(
-        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
-        check=True,
-        capture_output=True,
-    )
+    rapport = ("--db", with_segment, "--json")
     for command in (
         ("add", "SEG00001", "--where", "name = Acme", "--preview"),
         ("reduce", "SEG00001", "--where", "name = Acme", "--preview"),
@@ -218,17 +215,12 @@ def test_x10_x2_a_preview_reads_through_core_without_the_orm(database):
 AREAS = tuple(f"rapport.storage.tables.{area}" for area in tables.AREAS if area != "_base")
 
 
-def test_x10_s3_s4_s8_criteria_actions_and_undo_write_through_core_without_the_orm(database):
+def test_x10_s3_s4_s8_criteria_actions_and_undo_write_through_core_without_the_orm(with_segment):
     """SPEC §9: an add (S3), a reduce and a refine (S4) and an undo (S8) write through Core
     on the engine: no ORM, no mapped class of any area, no heavy library; the actions load
-    the criteria engine (they were given criteria), an undo does not (a static segment's
-    undo reads no criteria)."""
-    rapport = ("--db", database, "--json")
-    subprocess.run(
-        [sys.executable, "-m", "rapport", *rapport, "segment", "create", "--description", "S"],
-        check=True,
-        capture_output=True,
-    )
+    the criteria engine and its grammar (they were given criteria text), an undo neither (a
+    static segment's undo reads no criteria)."""
+    rapport = ("--db", with_segment, "--json")
     for command in (
         ("add", "SEG00001", "--where", "name = Acme"),
         ("reduce", "SEG00001", "--where", "name = Acme"),
@@ -237,6 +229,10 @@ def test_x10_s3_s4_s8_criteria_actions_and_undo_write_through_core_without_the_o
         modules = imported_modules(*rapport, "segment", *command)
         assert "rapport.services.segments._recording" in modules, command
         assert "rapport.criteria.compile_sql" in modules, command
+        assert loaded(modules, ("lark", "rapport.criteria.parser")) == {
+            "lark",
+            "rapport.criteria.parser",
+        }, command
         assert loaded(modules, (*ORM, *HEAVY, *OTHER_ENGINE, *AREAS)) == set(), command
     undone = imported_modules(*rapport, "segment", "undo", "SEG00001")
     assert "rapport.services.segments.history" in undone
