@@ -8,27 +8,19 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.integration.test_cli_startup import database, imported_modules, loaded  # noqa: F401
+from tests.integration.test_cli_startup import (  # noqa: F401
+    database,
+    imported_modules,
+    loaded,
+    with_segment,
+)
 
 
-def test_s5_x10_a_refine_with_its_defaults_builds_no_pydantic_adapter(database):  # noqa: F811
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rapport",
-            "--db",
-            database,
-            "segment",
-            "create",
-            "--description",
-            "S",
-        ],
-        check=True,
-        capture_output=True,
-    )
+def test_s5_x10_a_refine_with_its_defaults_builds_no_pydantic_adapter(with_segment):  # noqa: F811
     where = ("--where", "name = Acme")
-    modules = imported_modules("--db", database, "--json", "segment", "refine", "SEG00001", *where)
+    modules = imported_modules(
+        "--db", with_segment, "--json", "segment", "refine", "SEG00001", *where
+    )
     assert "rapport.services.segments.actions" in modules
     assert loaded(modules, ("pydantic",)) == set()
 
