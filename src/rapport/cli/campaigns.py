@@ -33,7 +33,7 @@ def print_rows(rows: list[Any], *, as_json: bool) -> None:
         return
     for index, row in enumerate(data):
         if index:
-            output.stdout.print()
+            output.say()
         output.fields(row)
 
 
@@ -58,7 +58,7 @@ def create(
         salesperson_code=salesperson,
         status_code=status,
     )
-    output.result({"no": no}, as_json=st.json, human=lambda: output.stdout.print(no))
+    output.result({"no": no}, as_json=st.json, human=lambda: output.say(no))
 
 
 @app.command("list")
@@ -140,7 +140,7 @@ def add_status(
 
     st = state(ctx)
     result = campaigns.create_status(st.sessions, code=code, description=description)
-    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.code))
+    output.result(asdict(result), as_json=st.json, human=lambda: output.say(result.code))
 
 
 @app.command("set")

@@ -132,7 +132,7 @@ def add(ctx: typer.Context, values: Values = None) -> None:
 
     st = state(ctx)
     created = asdict(contacts.add_contact(st.sessions, fields=pairs(values)))
-    output.result(created, as_json=st.json, human=lambda: output.stdout.print(created["no"]))
+    output.result(created, as_json=st.json, human=lambda: output.say(created["no"]))
 
 
 @app.command("set")

@@ -49,7 +49,7 @@ def check(ctx: typer.Context, folder: Folder) -> None:
     def human() -> None:
         output.table(checked.tables, ["table", "rows"], title=checked.folder)
         sample = ", ".join(checked.unknown_sample)
-        output.stdout.print(
+        output.say(
             f"Contact nos. not in the database: {checked.unknown_contacts}"
             + (f" ({sample})" if sample else "")
             + "."
@@ -106,7 +106,7 @@ class ServerReady:
 
 
 def _print_ready(ready: ServerReady) -> None:
-    output.stdout.print(f"--master {ready.master}")
+    output.say(f"--master {ready.master}")
     output.message(
         f"Spark Connect serves the lake engine on {ready.spark_master} (process {ready.pid}): "
         f"run the lake's actions with --engine spark --master {ready.master}. "

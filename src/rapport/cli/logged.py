@@ -64,10 +64,9 @@ def show_logged(ctx: typer.Context, entry: Entry) -> None:
         for row in data["deliveries"]:
             outcome = f"{row['status']}: {row['reason']}" if row["reason"] else row["status"]
             recipient = row["recipient"] or row["channel"]
-            output.stdout.print(
+            output.say(
                 f"{row['entry_no']}  {row['contact_no']}  {row['contact_name']}  "
-                f"{recipient}  {outcome}",
-                markup=False,
+                f"{recipient}  {outcome}"
             )
 
     output.result(data, as_json=st.json, human=human)

@@ -4,11 +4,12 @@ Services return typed results (frozen dataclasses); they are written as JSON by 
 function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
 fields and no command reshapes them.
 
-Rich is imported when text is written for people on a terminal (a table, a styled message),
-not for JSON nor for text written to a file or a pipe, where a card's fields and a table's
-rows are plain aligned columns (SPEC §9: start-up); `json` is imported when JSON is
-written (`rapport --help` needs neither).
-`stdout` and `stderr` are the two rich consoles, made on first use.
+Rich is imported when text is written for people on a terminal (a table, a line, a
+message), not for JSON nor for text written to a file or a pipe, where a card's fields and
+a table's rows are plain aligned columns and a line is written as it is (SPEC §9: start-up;
+a script that runs `rapport segment add … >> log` does not load rich); an error is drawn by
+rich wherever it goes. `json` is imported when JSON is written (`rapport --help` needs
+neither). The two rich consoles are made on first use; `stderr` is the progress bars'.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    stdout: Console
     stderr: Console
 
 
@@ -40,7 +40,7 @@ def _console(name: str) -> Console:
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"stdout", "stderr"}:
+    if name == "stderr":
         return _console(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -91,9 +91,22 @@ def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any
     sys.stdout.write("}\n")
 
 
+def say(text: str = "") -> None:
+    """A line for people on stdout, as it is (no markup): through rich on a terminal,
+    written plainly to a file or a pipe."""
+    _line(sys.stdout, "stdout", text)
+
+
 def message(text: str) -> None:
     """A human message: stderr, so stdout stays machine-readable with --json."""
-    _console("stderr").print(text)
+    _line(sys.stderr, "stderr", text)
+
+
+def _line(stream: TextIO, name: str, text: str) -> None:
+    if stream.isatty():
+        _console(name).print(text)
+    else:
+        stream.write(text + "\n")
 
 
 def warning(text: str) -> None:
@@ -155,12 +168,8 @@ def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
 def fields(values: Mapping[str, Any]) -> None:
     """One `field  value` line each: through rich on a terminal, as plain text otherwise."""
     width = max((len(k) for k in values), default=0)
-    lines = [f"{key.ljust(width)}  {_cell(value)}" for key, value in values.items()]
-    if not sys.stdout.isatty():
-        sys.stdout.write("".join(line + "\n" for line in lines))
-        return
-    for line in lines:
-        _console("stdout").print(line, markup=False)
+    for key, value in values.items():
+        say(f"{key.ljust(width)}  {_cell(value)}")
 
 
 def counts(values: Mapping[str, int], *, none: str = "none") -> str:

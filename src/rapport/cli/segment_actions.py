@@ -54,18 +54,18 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
 
     def human() -> None:
         if isinstance(result, AddPreview | RemovalPreview):
-            output.stdout.print(
+            output.say(
                 f"Preview: {count} contacts would be {verb}; the segment would "
                 f"have {result.no_of_lines} lines. Nothing was changed."
             )
             if result.sample:
                 output.table(result.sample, ["no", "name", "type", "company_no"], title="sample")
         else:
-            output.stdout.print(
+            output.say(
                 f"Action {result.action_no}: {count} contacts {verb}; {result.no_of_lines} lines."
             )
         if isinstance(result, AddResult):  # X7: why candidates were left out
-            output.stdout.print(f"Skipped: {output.counts(asdict(result.skipped))}.")
+            output.say(f"Skipped: {output.counts(asdict(result.skipped))}.")
 
     output.result(result, as_json=as_json, human=human)
 
@@ -81,12 +81,12 @@ def print_lake_action(
         return
     (show or (lambda result: print_action(result, False)))(run.result)
     if run.unknown_contacts:
-        output.stdout.print(
+        output.say(
             f"Skipped {run.unknown_contacts} contact nos. of the lake that are not in the "
             f"database: {', '.join(run.unknown_sample)}"
             + (" …" if run.unknown_contacts > len(run.unknown_sample) else "")
         )
-    output.stdout.print(
+    output.say(
         f"Spark ({run.master}): start-up {run.startup_seconds:.1f} s, "
         f"job {run.spark_seconds:.1f} s."
     )

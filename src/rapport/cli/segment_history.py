@@ -40,7 +40,7 @@ def undo(
     output.result(
         result,
         as_json=st.json,
-        human=lambda: output.stdout.print(
+        human=lambda: output.say(
             f"Undid action(s) {', '.join(map(str, result['undone']))}; "
             f"{result['no_of_lines']} lines, {result['no_of_criteria_actions']} criteria actions."
         ),
@@ -108,16 +108,16 @@ def explain(
             if result["on_segment"]
             else "is not on the segment"
         )
-        output.stdout.print(f"{result['contact_no']} {result['contact_name']} {state_text}.")
+        output.say(f"{result['contact_no']} {result['contact_name']} {state_text}.")
         for event in result["events"]:
             verb = "added by" if event["event"] == "entry" else "removed by"
-            output.stdout.print(
+            output.say(
                 f"- {verb} action {event['action_no']} ({event['action']} "
                 f"{event['criteria']}), by {event['user_id']}"
             )
             for part in event["matched"]:
                 mark = "matches" if part["matches"] else "does not match"
-                output.stdout.print(f"    {mark}: {part['criteria']}")
+                output.say(f"    {mark}: {part['criteria']}")
 
     output.result(result, as_json=st.json, human=human)
 

@@ -59,7 +59,7 @@ def preview_letter(
             "subject": shown.subject,
         }
         output.fields({k: v for k, v in head.items() if v})
-        output.stdout.print()
-        output.stdout.print(shown.body, markup=False, highlight=False)
+        output.say()
+        output.say(shown.body)
 
     output.result(asdict(shown), as_json=st.json, human=human)

@@ -59,7 +59,7 @@ def create(
         user=st.user,
         values=[(f, v) for f, v in given if v],
     )
-    output.result(asdict(result), as_json=st.json, human=lambda: output.stdout.print(result.no))
+    output.result(asdict(result), as_json=st.json, human=lambda: output.say(result.no))
 
 
 @app.command("list")

@@ -123,7 +123,7 @@ def create_token(
 
     st = state(ctx)
     made = service.create_token(st.sessions, user, name=name, by=st.user)
-    output.result(asdict(made), as_json=st.json, human=lambda: output.stdout.print(made.token))
+    output.result(asdict(made), as_json=st.json, human=lambda: output.say(made.token))
 
 
 @tokens.command("list")

@@ -3,7 +3,9 @@ log of a segment, L4, reads its header and creates the follow-up segment from th
 contacts). Everything else of the engine is private to `services.segments`.
 
 Through Core on a session or a connection, but `new_header`, which inserts a mapped
-header and imports the ORM when it is called (a log without a follow-up runs without it)."""
+header and imports the ORM when it is called; the criteria engine and the recording of an
+action, which a follow-up's lines need, are imported by `add_logged_contacts` (a log
+without a follow-up runs without either)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import false, func, select
 
-from rapport.criteria.value import logged_segment_contacts
 from rapport.errors import N_, NotFound
 from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
 from rapport.services.segments._reading import read_header
-from rapport.services.segments._recording import record_insertions
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult
 from rapport.storage import schema
 
@@ -51,6 +51,9 @@ def add_logged_contacts(
 ) -> AddResult:
     """Lines for the contacts of a logged segment, each with the campaign of its logged
     interaction (reference §2.10); used by reuse and by the follow-up segment of L4."""
+    from rapport.criteria.value import logged_segment_contacts
+    from rapport.services.segments._recording import record_insertions
+
     logged = schema.logged_segments
     if session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None:
         raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
