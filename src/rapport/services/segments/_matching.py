@@ -110,39 +110,6 @@ def _kept_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bo
     return and_(lines.c.contact_id.is_not(None), membership)
 
 
-def removal_scope(
-    session: Db,
-    header: SegmentHeader,
-    action: SegmentAction,
-    criteria: Criteria,
-    *,
-    entire_companies: bool,
-    matched: ColumnElement[bool] | None = None,
-    on_it: int | None = None,
-) -> list[ColumnElement[bool]]:
-    """The lines a reduce (those that match) or a refine (those that do not, and lines
-    without a contact) removes; `matched`, when given, is the lines that match, computed
-    elsewhere (on Spark, companies already expanded). A refine's own test is NOT EXISTS of
-    the line's contact among the matches, true of a line without a contact too, so it
-    stands alone and PostgreSQL anti-joins (under an OR it probes once per line). `on_it`:
-    the lines on the segment, when the caller counted them (`few_lines`)."""
-    reducing = action is SegmentAction.REDUCE
-    if matched is not None:
-        return [
-            on_segment(header.id),
-            matched if reducing else ~matched | lines.c.contact_id.is_(None),
-        ]
-    test = matched_lines(
-        session,
-        header.id,
-        criteria,
-        entire_companies=entire_companies,
-        negated=not reducing,
-        on_it=on_it,
-    )
-    return [on_segment(header.id), test if reducing else ~test]
-
-
 def counted_removal(
     session: Db,
     header: SegmentHeader,
@@ -152,17 +119,25 @@ def counted_removal(
     entire_companies: bool,
     matched: ColumnElement[bool] | None = None,
 ) -> tuple[int, list[ColumnElement[bool]]]:
-    """The lines on the segment, counted once, and the `removal_scope` they choose: what a
-    removal and its preview start from (the lines left are that count less those
-    removed)."""
+    """The lines on the segment, counted once, and the lines a reduce (those that match) or
+    a refine (those that do not, and lines without a contact) removes: what a removal and
+    its preview start from (the lines left are that count less those removed; the count
+    also chooses how lines are matched, `few_lines`). `matched`, when given, is the lines
+    that match, computed elsewhere (on Spark, companies already expanded). A refine's own
+    test is NOT EXISTS of the line's contact among the matches, true of a line without a
+    contact too, so it stands alone and PostgreSQL anti-joins (under an OR it probes once
+    per line)."""
     on_it = no_of_lines(session, header.id)
-    scope = removal_scope(
+    reducing = action is SegmentAction.REDUCE
+    if matched is not None:
+        test = matched if reducing else ~matched | lines.c.contact_id.is_(None)
+        return on_it, [on_segment(header.id), test]
+    test = matched_lines(
         session,
-        header,
-        action,
+        header.id,
         criteria,
         entire_companies=entire_companies,
-        matched=matched,
+        negated=not reducing,
         on_it=on_it,
     )
-    return on_it, scope
+    return on_it, [on_segment(header.id), test if reducing else ~test]

@@ -43,7 +43,7 @@ from rapport.services.segments._lines import (
     lines,
     selection,
 )
-from rapport.services.segments._matching import counted_removal, removal_scope
+from rapport.services.segments._matching import counted_removal
 from rapport.services.segments._reading import no_of_lines, read_header
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
@@ -227,12 +227,16 @@ def apply_remove(
     keep_criteria: bool,
     user: str,
     manual: bool = False,
+    missing: str | None = None,
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalResult:
     """Record a reduce/refine action and mark its lines removed (S4, S5). The lines on the
     segment are counted once, before: they choose how the lines are matched, and those
     left are that count less the lines removed (the header's lock keeps other actions
-    out), where a count after the removal walks the index entries it made stale."""
+    out), where a count after the removal walks the index entries it made stale.
+
+    `missing` names what a removal by hand removes (S5): when it removes no line, NotFound
+    says that it is not on the segment, and the caller's transaction undoes the action."""
     on_it, scope = counted_removal(
         session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
@@ -246,6 +250,8 @@ def apply_remove(
         manual=manual,
     )
     removed = execute_counted(session, update(lines).where(*scope).values(removed_action=action_no))
+    if missing is not None and not removed:
+        raise NotFound(f"{missing} is not on segment {header.no}.")
     if removed:
         count_action(session, header.id, action_no, removed=removed)
         lines_changed(session, header)
@@ -277,13 +283,11 @@ def remove_matching(
     keep_criteria: bool = False,
     user: str,
     preview: bool = False,
-    missing: str | None = None,
     accelerator: Accelerator | None = None,
 ) -> RemovalResult:
     """S4: reduce removes the lines whose contact matches; refine keeps only those (lines
-    without a contact always go on refine). With `missing` (a manual removal, S5), NotFound
-    names it when none of its lines is on the segment. Through Core on the engine or the
-    sessions' engine; a preview counted by the server's `accelerator` reads its sessions."""
+    without a contact always go on refine). Through Core on the engine or the sessions'
+    engine; a preview counted by the server's `accelerator` reads its sessions."""
     if preview:
         if accelerator is None or isinstance(database, Engine):
             return previews.preview_removal(
@@ -307,12 +311,6 @@ def remove_matching(
     parsed = as_criteria(criteria, database=database)
     with writing_connection(database) as connection:
         header = read_header(connection, segment_no, lock=True)
-        if missing:  # the lines are matched once more below, by the removal itself
-            scope = removal_scope(
-                connection, header, action, parsed, entire_companies=entire_companies
-            )
-            if not connection.scalar(select(func.count()).where(*scope)):
-                raise NotFound(f"{missing} is not on segment {header.no}.")
         return apply_remove(
             connection,
             header,
@@ -321,5 +319,4 @@ def remove_matching(
             entire_companies=entire_companies,
             keep_criteria=keep_criteria,
             user=user,
-            manual=bool(missing),
         )

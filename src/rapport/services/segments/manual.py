@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.value import contact_nos as criteria_of
@@ -15,7 +15,6 @@ from rapport.domain.enums import SegmentAction
 from rapport.errors import Conflict, NotFound
 from rapport.services.segments._dependencies import except_contacts, lift_exception
 from rapport.services.segments._lines import contacts
-from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._recording import apply_remove, record_insertions
 from rapport.services.segments.results import MANUAL, AddResult, RemovalResult
@@ -98,11 +97,6 @@ def remove_contacts_by_hand(
         results = []
         for no in contact_nos:
             criteria = criteria_of(no)
-            scope = removal_scope(
-                session, header, SegmentAction.REDUCE, criteria, entire_companies=False
-            )
-            if not session.scalar(select(func.count()).where(*scope)):
-                raise NotFound(f"Contact {no.strip().upper()} is not on segment {header.no}.")
             removed = apply_remove(
                 session,
                 header,
@@ -112,6 +106,7 @@ def remove_contacts_by_hand(
                 keep_criteria=keep_criteria,
                 user=user,
                 manual=True,
+                missing=f"Contact {no.strip().upper()}",
             )
             except_contacts(
                 session,
