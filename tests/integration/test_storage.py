@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, inspect, select
+import pytest
+from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from rapport.storage import schema
-from rapport.storage.db import SCHEMA_REVISION, current_revision
+from rapport.storage.db import SCHEMA_REVISION, current_revision, make_engine
 from rapport.storage.number_series import next_no
 from rapport.storage.tables import Base, Campaign, MarketingSetup, Opportunity, SegmentHeader, Task
+from tests.conftest import _pg_url
 
 
 def test_a_new_database_has_every_table_and_the_latest_revision(sessions):
@@ -70,3 +72,20 @@ def test_x7_the_partial_indexes_keep_the_conditions_the_schema_declares(sessions
     assert declared == kept
     sqlite = session.get_bind().dialect.name == "sqlite"
     assert declared["ix_contacts_excluded"] == ("excluded = 1" if sqlite else "excluded")
+
+
+@pytest.mark.postgres
+def test_x2_s4_postgresql_connections_compile_no_statement(pg_server):
+    """SPEC §9: every connection of Rapport's engine on PostgreSQL runs with JIT
+    compilation off (it cost more than it saved on the segment statements), from its first
+    statement on and after a transaction rolled back."""
+    engine = make_engine(_pg_url(pg_server))
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(text("SHOW jit")) == "off"
+            connection.rollback()
+            assert connection.scalar(text("SHOW jit")) == "off"
+        with engine.begin() as connection:
+            assert connection.scalar(text("SHOW jit")) == "off"
+    finally:
+        engine.dispose()
