@@ -290,14 +290,31 @@ def relation_trees() -> st.SearchStrategy[Expr]:
     return exists()
 
 
-def criteria_trees(max_leaves: int = 6) -> st.SearchStrategy[Expr]:
-    """Random criteria over every contact field, relation and membership."""
-    memberships = st.one_of(
+def memberships() -> st.SearchStrategy[Expr]:
+    return st.one_of(
         st.sampled_from(SEGMENTS).map(SegmentMember), st.integers(1, 2).map(LoggedSegmentMember)
     )
+
+
+def criteria_trees(max_leaves: int = 6) -> st.SearchStrategy[Expr]:
+    """Random criteria over every contact field, relation and membership."""
     contact = leaves(registry.CONTACT_FIELDS)
-    base = st.one_of(contact, contact, relation_trees(), relation_trees(), memberships)
+    base = st.one_of(contact, contact, relation_trees(), relation_trees(), memberships())
     return combined(base, max_leaves)
+
+
+def driven_trees(max_leaves: int = 5) -> st.SearchStrategy[Expr]:
+    """Random criteria of relations and memberships joined by `and` and `or` (no `not`, no
+    contact field): those a reduce or a refine reads from the relations' rows."""
+
+    def extend(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+        many = st.lists(children, min_size=2, max_size=3)
+        return st.one_of(
+            many.map(lambda parts: flat(And, parts)), many.map(lambda parts: flat(Or, parts))
+        )
+
+    base = st.one_of(relation_trees(), relation_trees(), memberships())
+    return st.recursive(base, extend, max_leaves=max_leaves)
 
 
 def _contact(draw: st.DrawFn, contact_id: int, company_id: int | None) -> Row:

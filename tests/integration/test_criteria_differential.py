@@ -1,6 +1,7 @@
 """X1 differential tests: on random small contact bases and random criteria trees, the SQL
 compiler selects exactly the contacts the plain-Python reference evaluator (tests/reference.py)
-selects: thousands of cases on SQLite, a hundred on PostgreSQL.
+selects: thousands of cases on SQLite, a hundred on PostgreSQL; and so do the three forms a
+reduce or a refine reads criteria of relations and memberships in (`criteria.driven`).
 
 One database serves all examples of a test: each example deletes the contacts and their
 rows and writes its own world, so an example costs milliseconds, not a migration.
@@ -18,12 +19,17 @@ from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.criteria import condition, parse, render
+from rapport.criteria.driven import (
+    relation_driven_exists,
+    relation_driven_ids,
+    relation_driven_membership,
+)
 from rapport.criteria.tree import Expr
 from rapport.storage import tables as t
 from rapport.storage.db import make_engine, migrate
 from tests import reference
 from tests.conftest import _pg_url
-from tests.reference import TODAY, World, criteria_trees, worlds
+from tests.reference import TODAY, World, criteria_trees, driven_trees, worlds
 
 TREES_PER_WORLD = 5
 REUSED_DATABASE = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -111,6 +117,37 @@ def _check(sessions: sessionmaker[Session], world: World, trees: list[Expr]) -> 
             assert _compiled(session, expr) == expected, render(expr)
             # the canonical text selects the same contacts as the tree it came from
             assert parse(render(expr)) == expr
+
+
+def _driven(session: Session, expr: Expr) -> dict[str, set[int]]:
+    """The contacts each relation-driven form selects: the set of their ids, a contact id
+    `IN` each relation's list, EXISTS a relation's row (tested on an alias of the contacts,
+    as a reduce tests a segment line's contact)."""
+    ids = relation_driven_ids(expr, today=TODAY)
+    assert ids is not None, render(expr)
+    outer = t.table_of(t.Contact).alias("outer_contacts")
+    forms = {
+        "ids": outer.c.id.in_(ids),
+        "membership": relation_driven_membership(expr, outer.c.id, today=TODAY),
+        "exists": relation_driven_exists(expr, outer.c.id, today=TODAY),
+    }
+    return {
+        name: set(session.scalars(select(outer.c.id).where(test)))
+        for name, test in forms.items()
+        if test is not None
+    }
+
+
+def _check_driven(sessions: sessionmaker[Session], world: World, trees: list[Expr]) -> None:
+    with sessions.begin() as session:
+        _load(session, world)
+    with sessions() as session:
+        for expr in trees:
+            expected = reference.selected(world, expr)
+            found = _driven(session, expr)
+            assert set(found) == {"ids", "membership", "exists"}, render(expr)
+            for name, selected in found.items():
+                assert selected == expected, (name, render(expr))
 
 
 @pytest.fixture
@@ -205,6 +242,24 @@ def test_x1_sql_selects_what_the_reference_evaluator_selects_on_an_icu_collation
     """Text is compared in byte order (COLLATE "C") on a database with a linguistic
     collation, as on SQLite and as Business Central compares codes."""
     _check(prepared_icu, world, trees)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=REUSED_DATABASE)
+@given(world=worlds(), trees=st.lists(driven_trees(), min_size=1, max_size=TREES_PER_WORLD))
+def test_x1_s4_relation_driven_forms_select_what_the_reference_evaluator_selects_on_sqlite(
+    prepared_sqlite: sessionmaker[Session], world: World, trees: list[Expr]
+):
+    _check_driven(prepared_sqlite, world, trees)
+
+
+@pytest.mark.postgres
+@settings(max_examples=80, deadline=None, suppress_health_check=REUSED_DATABASE)
+@given(world=worlds(), trees=st.lists(driven_trees(), min_size=1, max_size=TREES_PER_WORLD))
+def test_x1_s4_relation_driven_forms_select_what_the_reference_evaluator_selects_on_postgresql(
+    prepared_postgres: sessionmaker[Session], world: World, trees: list[Expr]
+):
+    _check_driven(prepared_postgres, world, trees)
 
 
 ORDERED = ["name < f", "name >= élan", "city matches 'e..g'", "city matches '<f|>zz'", "no < C3"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from rapport.criteria.compile_sql import relation_driven_ids
+from rapport.criteria.driven import relation_driven_ids
 from rapport.criteria.value import Criteria
 from rapport.services.segments import header as segments
 from rapport.services.segments._matching import few_lines

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
 
-from rapport.criteria.compile_sql import relation_driven_ids, relation_driven_membership
+from rapport.criteria.driven import (
+    relation_driven_exists,
+    relation_driven_ids,
+    relation_driven_membership,
+)
 from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
@@ -70,7 +74,7 @@ def matched_lines(
     if driven is not None and negated:
         own = _kept_line(session, criteria, driven)
     elif driven is not None:
-        own = lines.c.contact_id.in_(driven)
+        own = _matching_line(session, criteria, driven)
     else:
         own = exists().where(contacts.c.id == lines.c.contact_id, matches)
     if not entire_companies:
@@ -86,6 +90,22 @@ def matched_lines(
         )
     colleagues = select(contacts.c.id).where(contacts.c.company_id.in_(companies))
     return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
+
+
+def _matching_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
+    """A line whose contact is among the matching contacts `driven`, for a reduce, which
+    removes the lines for which it is true.
+
+    On SQLite: its contact IN the set, found once (the reduce at 1M: 0.65 × the hand-written
+    statement, which probes each line). On PostgreSQL: one EXISTS per relation
+    (`relation_driven_exists`), which the planner hashes when a relation's matching rows
+    fit in its memory and probes line by line otherwise; the set hashed against the lines
+    spilled its UNION to disk (a reduce of 500,000 lines at 1M: 1.45 s against 1.29 s)."""
+    if is_postgresql(session):
+        tested = relation_driven_exists(criteria.tree, lines.c.contact_id)
+        if tested is not None:  # always, for criteria `driven` was built from
+            return tested
+    return lines.c.contact_id.in_(driven)
 
 
 def _kept_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
