@@ -291,6 +291,7 @@ def relation_trees() -> st.SearchStrategy[Expr]:
 
 
 def memberships() -> st.SearchStrategy[Expr]:
+    """`segment(NO)` of a world's segments and `logged_segment(N)` of its two logged ones."""
     return st.one_of(
         st.sampled_from(SEGMENTS).map(SegmentMember), st.integers(1, 2).map(LoggedSegmentMember)
     )

@@ -239,10 +239,10 @@ def test_x10_s3_s4_s8_criteria_actions_and_undo_write_through_core_without_the_o
     assert loaded(undone, (*ORM, *CRITERIA, *HEAVY, *OTHER_ENGINE, *AREAS)) == set()
 
 
-def test_x10_l2_l4_a_log_writes_through_core_and_a_follow_up_maps_the_segments_alone(sqlite_url):
-    """SPEC §9, L2: `segment log` writes through Core on the engine (no ORM, no mapped class,
-    no heavy library) and reads no criteria; with a follow-up segment (L4), whose header is
-    inserted as a mapped object, it maps the classes of the segments alone."""
+@pytest.fixture
+def loggable(sqlite_url):
+    """A database of the log's world with segments SEG1 and SEG2, each ready to be logged
+    (P1 and P4 on it)."""
     with open_database(sqlite_url).begin() as session:
         world = build_log_world(session)
         for no in ("SEG1", "SEG2"):
@@ -253,7 +253,14 @@ def test_x10_l2_l4_a_log_writes_through_core_and_a_follow_up_maps_the_segments_a
                 salesperson_code="JO",
                 lines=[{"contact": world["P1"]}, {"contact": world["P4"]}],
             )
-    rapport = ("--db", sqlite_url, "--json", "segment", "log")
+    return sqlite_url
+
+
+def test_x10_l2_l4_a_log_writes_through_core_and_a_follow_up_maps_the_segments_alone(loggable):
+    """SPEC §9, L2: `segment log` writes through Core on the engine (no ORM, no mapped class,
+    no heavy library) and reads no criteria; with a follow-up segment (L4), whose header is
+    inserted as a mapped object, it maps the classes of the segments alone."""
+    rapport = ("--db", loggable, "--json", "segment", "log")
     logged = imported_modules(*rapport, "SEG1")
     assert "rapport.services.interactions.log" in logged
     assert loaded(logged, (*ORM, *CRITERIA, *HEAVY, *OTHER_ENGINE, *AREAS)) == set()
@@ -264,26 +271,16 @@ def test_x10_l2_l4_a_log_writes_through_core_and_a_follow_up_maps_the_segments_a
     }
 
 
-def test_x10_s3_s8_l2_text_written_to_a_pipe_loads_no_rich(sqlite_url):
+def test_x10_s3_s8_l2_text_written_to_a_pipe_loads_no_rich(loggable):
     """SPEC §9: the text result of a command (no --json) written to a pipe, as a script or a
     log file takes it, is written as it is; rich is loaded to draw on a terminal only."""
-    with open_database(sqlite_url).begin() as session:
-        world = build_log_world(session)
-        for no in ("SEG1", "SEG2"):
-            make_segment(
-                session,
-                no,
-                interaction_template_code="CALL",
-                salesperson_code="JO",
-                lines=[{"contact": world["P1"]}],
-            )
-    rapport = ("--db", sqlite_url)
+    rapport = ("--db", loggable)
     for command in (
         ("segment", "add", "SEG1", "--where", "name = Acme", "--preview"),
         ("segment", "add", "SEG1", "--where", "name = Acme"),
         ("segment", "undo", "SEG1"),
         ("segment", "log", "SEG2"),
-        ("contacts", "show", world["P1"].no),
+        ("contacts", "show", "P1"),
     ):
         modules = imported_modules(*rapport, *command)
         assert loaded(modules, ("rich",)) == set(), command

@@ -75,7 +75,7 @@ def test_x7_the_partial_indexes_keep_the_conditions_the_schema_declares(sessions
 
 
 @pytest.mark.postgres
-def test_x2_s4_postgresql_connections_compile_no_statement(pg_server):
+def test_x10_postgresql_connections_run_without_jit(pg_server):
     """SPEC §9: every connection of Rapport's engine on PostgreSQL runs with JIT
     compilation off (it cost more than it saved on the segment statements), from its first
     statement on and after a transaction rolled back."""

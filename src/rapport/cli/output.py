@@ -7,9 +7,10 @@ fields and no command reshapes them.
 Rich is imported when text is written for people on a terminal (a table, a line, a
 message), not for JSON nor for text written to a file or a pipe, where a card's fields and
 a table's rows are plain aligned columns and a line is written as it is (SPEC §9: start-up;
-a script that runs `rapport segment add … >> log` does not load rich); an error is drawn by
-rich wherever it goes. `json` is imported when JSON is written (`rapport --help` needs
-neither). The two rich consoles are made on first use; `stderr` is the progress bars'.
+a script that runs `rapport segment add … >> log` does not load rich); a warning and an
+error are drawn by rich wherever they go. `json` is imported when JSON is written
+(`rapport --help` needs neither). The two rich consoles are made on first use; `stderr` is
+the progress bars'.
 """
 
 from __future__ import annotations
@@ -92,8 +93,8 @@ def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any
 
 
 def say(text: str = "") -> None:
-    """A line for people on stdout, as it is (no markup): through rich on a terminal,
-    written plainly to a file or a pipe."""
+    """A line for people on stdout, never read as markup: through rich on a terminal (which
+    expands tabs and drops control characters), written as it is to a file or a pipe."""
     _line(sys.stdout, "stdout", text)
 
 

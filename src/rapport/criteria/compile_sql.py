@@ -268,16 +268,7 @@ class _Compiler:
         where: list[ColumnElement[bool]] = [table.c.contact_id == owner]
         if inner is not None:
             where.append(inner)
-        source: Any = table
-        if rel.lines is not None:
-            source = table.outerjoin(
-                rel.lines,
-                and_(
-                    rel.lines.c.profile_questionnaire_code == table.c.profile_questionnaire_code,
-                    rel.lines.c.line_no == table.c.line_no,
-                ),
-            )
-        return exists(select(literal(1)).select_from(source).where(*where))
+        return exists(select(literal(1)).select_from(relation_rows(rel)).where(*where))
 
     def segment(self, no: str) -> ColumnElement[bool]:
         return exists(
@@ -302,6 +293,21 @@ class _Compiler:
                 log_entries.c.canceled == false(),
             )
         )
+
+
+def relation_rows(relation: registry.Relation) -> Any:
+    """What a relation's rows are read from: its table, joined to the questionnaire lines
+    its rows answer where it has them (a profile answer's text is its line's)."""
+    table = relation.table
+    if relation.lines is None:
+        return table
+    return table.outerjoin(
+        relation.lines,
+        and_(
+            relation.lines.c.profile_questionnaire_code == table.c.profile_questionnaire_code,
+            relation.lines.c.line_no == table.c.line_no,
+        ),
+    )
 
 
 def relation_condition(

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, false, intersect, or_, select, union
 
 from rapport.criteria import fields as registry
-from rapport.criteria.compile_sql import relation_condition
+from rapport.criteria.compile_sql import relation_condition, relation_rows
 from rapport.criteria.tree import And, Exists, Expr, LoggedSegmentMember, Or, SegmentMember
 from rapport.storage import schema
 
@@ -137,16 +137,7 @@ class _Ids:
         where: list[ColumnElement[bool]] = []
         if expr.condition is not None:
             where.append(relation_condition(expr.condition, rel, today=self.today))
-        source: Any = table
-        if rel.lines is not None:
-            source = table.outerjoin(
-                rel.lines,
-                and_(
-                    rel.lines.c.profile_questionnaire_code == table.c.profile_questionnaire_code,
-                    rel.lines.c.line_no == table.c.line_no,
-                ),
-            )
-        rows = select(table.c.contact_id).select_from(source).where(*where)
+        rows = select(table.c.contact_id).select_from(relation_rows(rel)).where(*where)
         if not rel.on_company:
             return rows
         persons = contacts.alias("persons")

@@ -142,8 +142,9 @@ def _parse(url: str) -> URL:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get the pragmas of the embedded default.
-    Only the drivers Rapport ships with are accepted (pysqlite, psycopg 3)."""
+    """An engine for `url`; SQLite connections get the pragmas of the embedded default,
+    PostgreSQL ones JIT off. Only the drivers Rapport ships with are accepted (pysqlite,
+    psycopg 3)."""
     parsed = _parse(normalize_url(url))
     driver = (parsed.get_backend_name(), parsed.get_driver_name())
     if driver == ("sqlite", "pysqlite"):
@@ -162,12 +163,10 @@ def make_engine(url: str) -> Engine:
 
 def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
     # No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
-    # jit_above_cost (100,000: most statements over a segment or the contacts at 1M), which
-    # costs 15-160 ms each and did not pay back on Rapport's statements (at 1M: the preview's
-    # count and sample 0.50 s with JIT, 0.47 s without; the reduce written as two hashed
-    # subplans 1.45 s and 1.29 s; the other actions alike within their noise). Set once
-    # for the session and committed, so a rolled-back transaction keeps it; a SET, not a
-    # startup option, so that connection poolers pass it.
+    # jit_above_cost (most statements over a segment or the contacts at 1M), 15-160 ms each,
+    # which did not pay back on Rapport's statements (docs/benchmarks.md). Committed, so a
+    # rolled-back transaction keeps it. Behind a pooler in transaction mode a session
+    # setting does not follow the transactions: set it on the database there.
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET jit = off")
     dbapi_connection.commit()

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Engine, delete, func, insert, select, upda
 
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments import previews
 from rapport.services.segments._after import changed, finish
@@ -227,7 +227,7 @@ def apply_remove(
     keep_criteria: bool,
     user: str,
     manual: bool = False,
-    missing: str | None = None,
+    by_hand: str | None = None,
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalResult:
     """Record a reduce/refine action and mark its lines removed (S4, S5). The lines on the
@@ -235,8 +235,10 @@ def apply_remove(
     left are that count less the lines removed (the header's lock keeps other actions
     out), where a count after the removal walks the index entries it made stale.
 
-    `missing` names what a removal by hand removes (S5): when it removes no line, NotFound
-    says that it is not on the segment, and the caller's transaction undoes the action."""
+    `by_hand` is the contact no. a removal by hand removes (S5, a manual action): when it
+    removes no line, NotFound says the contact is not on the segment, and the caller's
+    transaction undoes the action."""
+    manual = manual or by_hand is not None
     on_it, scope = counted_removal(
         session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
@@ -250,8 +252,10 @@ def apply_remove(
         manual=manual,
     )
     removed = execute_counted(session, update(lines).where(*scope).values(removed_action=action_no))
-    if missing is not None and not removed:
-        raise NotFound(f"{missing} is not on segment {header.no}.")
+    if by_hand is not None and not removed:
+        raise NotFound(
+            N_("Contact {contact} is not on segment {no}.", contact=by_hand, no=header.no)
+        )
     if removed:
         count_action(session, header.id, action_no, removed=removed)
         lines_changed(session, header)

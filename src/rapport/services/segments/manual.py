@@ -105,8 +105,7 @@ def remove_contacts_by_hand(
                 entire_companies=False,
                 keep_criteria=keep_criteria,
                 user=user,
-                manual=True,
-                missing=f"Contact {no.strip().upper()}",
+                by_hand=no.strip().upper(),
             )
             except_contacts(
                 session,
