@@ -1,6 +1,7 @@
 """X1 differential tests: on random small contact bases and random criteria trees, the SQL
 compiler selects exactly the contacts the plain-Python reference evaluator (tests/reference.py)
-selects: thousands of cases on SQLite, a hundred on PostgreSQL; and so do the three forms a
+selects: thousands of cases on SQLite, a hundred on PostgreSQL, also with the terms of
+every `and` written in reverse (the order pass rates give them); and so do the three forms a
 reduce or a refine reads criteria of relations and memberships in (`criteria.driven`).
 
 One database serves all examples of a test: each example deletes the contacts and their
@@ -24,7 +25,7 @@ from rapport.criteria.driven import (
     relation_driven_ids,
     relation_driven_membership,
 )
-from rapport.criteria.tree import Expr
+from rapport.criteria.tree import And, Exists, Expr, Not, Or
 from rapport.storage import tables as t
 from rapport.storage.db import make_engine, migrate
 from tests import reference
@@ -104,8 +105,28 @@ def _load_segment_lines(session: Session, world: World) -> None:
     session.execute(insert(t.SegmentLine), lines)
 
 
-def _compiled(session: Session, expr: Expr) -> set[int]:
-    return set(session.scalars(select(t.Contact.id).where(condition(expr, today=TODAY))))
+def _compiled(session: Session, expr: Expr, likely: dict[Expr, float] | None = None) -> set[int]:
+    matches = condition(expr, today=TODAY, likely=likely)
+    return set(session.scalars(select(t.Contact.id).where(matches)))
+
+
+def _reversed(expr: Expr) -> dict[Expr, float]:
+    """Pass rates that make the compiler write the terms of every `and` of `expr` in
+    reverse (criteria/likely.py): the order of an `and`'s terms never changes what it
+    selects."""
+    rates: dict[Expr, float] = {}
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, And):
+            rates.update({part: -index for index, part in enumerate(node.parts)})
+        if isinstance(node, And | Or):
+            todo.extend(node.parts)
+        elif isinstance(node, Not):
+            todo.append(node.operand)
+        elif isinstance(node, Exists) and node.condition is not None:
+            todo.append(node.condition)
+    return rates
 
 
 def _check(sessions: sessionmaker[Session], world: World, trees: list[Expr]) -> None:
@@ -115,6 +136,7 @@ def _check(sessions: sessionmaker[Session], world: World, trees: list[Expr]) -> 
         for expr in trees:
             expected = reference.selected(world, expr)
             assert _compiled(session, expr) == expected, render(expr)
+            assert _compiled(session, expr, _reversed(expr)) == expected, render(expr)
             # the canonical text selects the same contacts as the tree it came from
             assert parse(render(expr)) == expr
 

@@ -11,7 +11,7 @@ parameter, and the SQL is the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -60,10 +60,16 @@ log_entries: Table = schema.interaction_log_entries
 
 
 def condition(
-    expr: Expr, *, today: dt.date | None = None, subject: registry.Subject = registry.CONTACTS
+    expr: Expr,
+    *,
+    today: dt.date | None = None,
+    subject: registry.Subject = registry.CONTACTS,
+    likely: Mapping[Expr, float] | None = None,
 ) -> ColumnElement[bool]:
-    """The SQL condition on the subject's table that selects the rows `expr` describes."""
-    return _Compiler(today or dt.date.today(), subject).expr(expr, None)
+    """The SQL condition on the subject's table that selects the rows `expr` describes;
+    `likely` gives terms of its `and`s a pass rate (likely.py), and those that probe a
+    subquery are written the least likely first (what they select is the same)."""
+    return _Compiler(today or dt.date.today(), subject, likely).expr(expr, None)
 
 
 def select_ids(
@@ -124,10 +130,10 @@ def cheap_first(terms: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
     evaluates the terms in the order written and stops at the first false one, so a
     contact outside the post code range is not probed in two relations (a preview at 1M:
     12 % less CPU); PostgreSQL orders the terms by their cost itself."""
-    return sorted(terms, key=_runs_a_subquery)
+    return sorted(terms, key=runs_a_subquery)
 
 
-def _runs_a_subquery(term: ColumnElement[bool]) -> bool:
+def runs_a_subquery(term: ColumnElement[bool]) -> bool:
     return any(isinstance(element, SelectBase) for element in iterate(term))
 
 
@@ -186,9 +192,15 @@ def _one_in(key: tuple[str, str], parts: list[Expr]) -> Expr:
 
 
 class _Compiler:
-    def __init__(self, today: dt.date, subject: registry.Subject) -> None:
+    def __init__(
+        self,
+        today: dt.date,
+        subject: registry.Subject,
+        likely: Mapping[Expr, float] | None = None,
+    ) -> None:
         self.today = today
         self.subject = subject
+        self.likely = likely or {}
 
     def expr(self, expr: Expr, rel: registry.Relation | None) -> ColumnElement[bool]:
         """The condition of `expr`, built bottom-up by a loop (walk.py): any depth compiles."""
@@ -209,6 +221,9 @@ class _Compiler:
         self, expr: Expr, rel: registry.Relation | None, made: list[ColumnElement[bool]]
     ) -> ColumnElement[bool]:
         if isinstance(expr, And):
+            if self.likely:
+                rate = [self.likely.get(part, 1.0) for part in expr.parts]
+                made = [made[i] for i in sorted(range(len(made)), key=rate.__getitem__)]
             return balanced(and_, cheap_first(made))
         if isinstance(expr, Or):
             return balanced(or_, made)

@@ -67,9 +67,11 @@ class Criteria:
             raise Invalid(f"the criteria tree does not read back as itself: {text}")
         return cls(subject, tree, text)
 
-    def condition(self, *, today: dt.date | None = None) -> ColumnElement[bool]:
-        """The SQL condition on the subject's table."""
-        return condition(self.tree, today=today, subject=self.subject)
+    def condition(
+        self, *, today: dt.date | None = None, likely: Mapping[Expr, float] | None = None
+    ) -> ColumnElement[bool]:
+        """The SQL condition on the subject's table (`likely`: see compile_sql.condition)."""
+        return condition(self.tree, today=today, subject=self.subject, likely=likely)
 
     def select_ids(self, *, today: dt.date | None = None) -> Select[tuple[Any]]:
         """SELECT the keys of the rows these criteria select (contacts: their ids)."""

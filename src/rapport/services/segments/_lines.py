@@ -42,6 +42,7 @@ from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import on_segment, segment_lines
 
 if TYPE_CHECKING:
+    from rapport.criteria.likely import Likely
     from rapport.storage.db import Db
     from rapport.storage.tables import SegmentHeader
 
@@ -164,11 +165,14 @@ def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     )
 
 
-def selection(criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
-    """The contacts an add selects, as a condition on `contacts`: the criteria, then
-    expansion to whole companies, then related companies (reference §2.5; exclusion
-    applies after expansion)."""
-    selected = criteria.condition()
+def selection(
+    criteria: Criteria, options: AddOptions, *, likely: Likely | None = None
+) -> ColumnElement[bool]:
+    """The contacts an add selects, as a condition on `contacts`: the criteria (their
+    probing terms in the order `likely` gives, see services/_likely.py), then expansion to
+    whole companies, then related companies (reference §2.5; exclusion applies after
+    expansion)."""
+    selected = criteria.condition(likely=likely)
     if options.expand_companies:
         selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
     if options.related_companies:
