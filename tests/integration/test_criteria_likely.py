@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from rapport.criteria import condition, parse
+from rapport.criteria import condition
+from rapport.criteria.likely import probes
 from rapport.criteria.value import Criteria
 from rapport.services._likely import likeliest
 from rapport.services.segments._lines import selection
@@ -40,15 +41,14 @@ def literal_sql(criteria: Criteria, likely=None) -> str:
     return str(compiled)
 
 
-def test_s3_x2_probing_terms_are_rated_on_a_sample_of_the_contacts_on_sqlite(world):
+def test_s3_x2_probing_terms_are_rated_on_a_sample_of_the_contacts_on_sqlite_only(world):
     criteria = Criteria.parse(f"{BOTH} and no matches 'P*'")
-    newsletter, vip, _ = parse(f"{BOTH} and no matches 'P*'").parts
     with world() as session:
         rates = likeliest(session, criteria, sampled_from=1)
         if is_postgresql(session):
             assert rates is None  # its planner hashes the terms; their order does not count
         else:
-            assert rates == {newsletter: 0.9, vip: 0.1}  # the column test is not a probe
+            assert rates == [0.9, 0.1, 1.0]  # the column test is not sampled
 
 
 def test_s3_x2_a_small_database_or_a_single_probe_is_not_sampled(world):
@@ -61,14 +61,21 @@ def test_s3_x2_a_small_database_or_a_single_probe_is_not_sampled(world):
 
 def test_x1_the_least_likely_probing_term_is_written_first_after_the_column_tests():
     criteria = Criteria.parse(f"{BOTH} and no matches 'P*'")
-    newsletter, vip, _ = criteria.tree.parts  # type: ignore[attr-defined]
     as_written = literal_sql(criteria)
     assert as_written.index("'NEWSLETTER'") < as_written.index("'VIP'")
-    reordered = literal_sql(criteria, {newsletter: 0.9, vip: 0.1})
+    reordered = literal_sql(criteria, [0.9, 0.1, 1.0])
     assert reordered.index("contacts.no") < reordered.index("'VIP'")
     assert reordered.index("'VIP'") < reordered.index("'NEWSLETTER'")
-    # equal rates keep the order written
-    assert literal_sql(criteria, {newsletter: 0.5, vip: 0.5}) == as_written
+    # equal rates keep the order written; an `and` below the top level keeps its order
+    assert literal_sql(criteria, [0.5, 0.5, 1.0]) == as_written
+    nested = Criteria.parse(f"mailing_group = X or ({BOTH})")
+    assert literal_sql(nested, [0.0, 1.0]) == literal_sql(nested)
+
+
+def test_s3_x2_a_deep_part_is_sampled_without_recursing():
+    """A part 3,000 `not`s deep: parts are told apart by position, never hashed."""
+    deep = Criteria.parse(f"mailing_group = VIP and ({'not ' * 3000}mailing_group = NEWSLETTER)")
+    assert set(probes(deep.tree)) == {0, 1}
 
 
 def test_s3_x2_an_add_selects_the_same_contacts_in_either_order(world):

@@ -11,7 +11,7 @@ parameter, and the SQL is the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -64,12 +64,13 @@ def condition(
     *,
     today: dt.date | None = None,
     subject: registry.Subject = registry.CONTACTS,
-    likely: Mapping[Expr, float] | None = None,
+    likely: Sequence[float] | None = None,
 ) -> ColumnElement[bool]:
-    """The SQL condition on the subject's table that selects the rows `expr` describes;
-    `likely` gives terms of its `and`s a pass rate (likely.py), and those that probe a
-    subquery are written the least likely first (what they select is the same)."""
-    return _Compiler(today or dt.date.today(), subject, likely).expr(expr, None)
+    """The SQL condition on the subject's table that selects the rows `expr` describes.
+    `likely`, for an `expr` that is an `and`, gives each of its parts in order a pass rate
+    (likely.py): those that probe a subquery are written least likely first, which changes
+    what the engine reads, not what the condition selects."""
+    return _Compiler(today or dt.date.today(), subject, expr, likely).expr(expr, None)
 
 
 def select_ids(
@@ -196,11 +197,13 @@ class _Compiler:
         self,
         today: dt.date,
         subject: registry.Subject,
-        likely: Mapping[Expr, float] | None = None,
+        root: Expr | None = None,
+        likely: Sequence[float] | None = None,
     ) -> None:
         self.today = today
         self.subject = subject
-        self.likely = likely or {}
+        self.root = root
+        self.likely = likely
 
     def expr(self, expr: Expr, rel: registry.Relation | None) -> ColumnElement[bool]:
         """The condition of `expr`, built bottom-up by a loop (walk.py): any depth compiles."""
@@ -221,8 +224,8 @@ class _Compiler:
         self, expr: Expr, rel: registry.Relation | None, made: list[ColumnElement[bool]]
     ) -> ColumnElement[bool]:
         if isinstance(expr, And):
-            if self.likely:
-                rate = [self.likely.get(part, 1.0) for part in expr.parts]
+            if expr is self.root and self.likely is not None:
+                rate = self.likely
                 made = [made[i] for i in sorted(range(len(made)), key=rate.__getitem__)]
             return balanced(and_, cheap_first(made))
         if isinstance(expr, Or):

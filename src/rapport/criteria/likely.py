@@ -19,7 +19,7 @@ Reordering the terms of an `and` never changes what it selects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
@@ -29,25 +29,25 @@ from rapport.criteria.compile_sql import condition, runs_a_subquery
 from rapport.criteria.tree import And, Expr
 
 contacts = registry.CONTACT_TABLE
-Likely = Mapping[Expr, float]
+Likely = Sequence[float]  # a pass rate for each part of the top-level `and`, in order
+Probes = Mapping[int, ColumnElement[bool]]  # a part's position → its condition
 
 
-def probes(expr: Expr, *, today: dt.date | None = None) -> dict[Expr, ColumnElement[bool]]:
-    """The terms of a top-level `and` that run a subquery, each with its condition; empty
-    when there are fewer than two, whose order then does not matter."""
+def probes(expr: Expr, *, today: dt.date | None = None) -> Probes:
+    """The parts of a top-level `and` that run a subquery, by position, each with its
+    condition; empty when there are fewer than two, whose order then does not matter.
+    (Parts are told apart by position: hashing a part would recurse as deep as it goes.)"""
     if not isinstance(expr, And):
         return {}
     found = {
-        part: compiled
-        for part in expr.parts
+        index: compiled
+        for index, part in enumerate(expr.parts)
         if runs_a_subquery(compiled := condition(part, today=today))
     }
     return found if len(found) > 1 else {}
 
 
-def sampled_passes(
-    terms: Mapping[Expr, ColumnElement[bool]], *, first_id: int, step: int, size: int
-) -> Select[Any]:
+def sampled_passes(terms: Probes, *, first_id: int, step: int, size: int) -> Select[Any]:
     """SELECT the sampled contacts' count, then how many of them pass each term (in the
     mapping's order): contacts `first_id`, `first_id + step`, … (`size` ids)."""
     index = select(literal(0).label("i")).cte("sample_index", recursive=True)
@@ -57,7 +57,12 @@ def sampled_passes(
     return select(func.count(), *passes).select_from(sampled)
 
 
-def pass_rates(terms: Mapping[Expr, ColumnElement[bool]], counts: tuple[int, ...]) -> Likely:
-    """Each term's share of the sampled contacts that pass it, from `sampled_passes`'s row."""
+def pass_rates(parts: int, terms: Probes, counts: Sequence[int]) -> Likely:
+    """The share of the sampled contacts that pass each of the `and`'s `parts`, from
+    `sampled_passes`'s row (1.0 for a part that was not sampled: a test of the row's own
+    columns)."""
     sampled, *passed = counts
-    return {term: count / sampled for term, count in zip(terms, passed, strict=True)}
+    rates = [1.0] * parts
+    for index, count in zip(terms, passed, strict=True):
+        rates[index] = count / sampled
+    return rates

@@ -10,7 +10,7 @@ logged segment) build their criteria as trees here, so no service formats criter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ class Criteria:
         return cls(subject, tree, text)
 
     def condition(
-        self, *, today: dt.date | None = None, likely: Mapping[Expr, float] | None = None
+        self, *, today: dt.date | None = None, likely: Sequence[float] | None = None
     ) -> ColumnElement[bool]:
         """The SQL condition on the subject's table (`likely`: see compile_sql.condition)."""
         return condition(self.tree, today=today, subject=self.subject, likely=likely)

@@ -33,12 +33,13 @@ def likeliest(
     """The sampled pass rate of each probing term of `criteria`'s top-level `and`, or None
     when the order of its terms is left as written (see the module)."""
     from rapport.criteria import CONTACTS
-
-    if is_postgresql(db) or criteria.subject is not CONTACTS:
-        return None
     from rapport.criteria.likely import pass_rates, probes, sampled_passes
+    from rapport.criteria.tree import And
 
-    terms = probes(criteria.tree)
+    tree = criteria.tree
+    if is_postgresql(db) or criteria.subject is not CONTACTS or not isinstance(tree, And):
+        return None
+    terms = probes(tree)
     if not terms:
         return None
     key = schema.contacts.c.id
@@ -50,4 +51,6 @@ def likeliest(
         return None
     step = max(1, (last - first + 1) // sample)
     counts = tuple(db.execute(sampled_passes(terms, first_id=first, step=step, size=sample)).one())
-    return pass_rates(terms, counts) if counts[0] >= FEWEST_FOUND else None
+    if counts[0] < FEWEST_FOUND:
+        return None
+    return pass_rates(len(tree.parts), terms, counts)
