@@ -23,6 +23,7 @@ from rapport.services.segments.manual import (
 )
 from rapport.storage import schema
 from rapport.storage import tables as t
+from tests.factories import make_segment
 
 
 @pytest.fixture
@@ -91,6 +92,22 @@ def test_x2_preview_of_a_reduce_changes_nothing(world, seg):
     assert preview.preview
     assert preview.removed == 5
     assert snapshot(world, seg) == before
+
+
+def test_x2_preview_of_a_refine_counts_the_lines_without_a_contact_it_would_remove(world):
+    """Lines whose contact was deleted are counted though no contact shows in the sample,
+    also when they are all the preview would remove (its count is then read on its own)."""
+    with world.begin() as session:
+        p1, p2 = (
+            session.scalar(select(t.Contact).where(t.Contact.no == no)) for no in ("P1", "P2")
+        )
+        lines = [{"contact": p1}, {"contact": p2}, {"contact": None}, {"contact": None}]
+        make_segment(session, "GHOSTS", lines=lines)
+    for criteria, removed, sample in (("no = P1", 3, ["P2"]), ("no is not empty", 2, [])):
+        preview = refine(world, "GHOSTS", criteria=criteria, user="ADMIN", preview=True)
+        assert (preview.removed, preview.no_of_lines) == (removed, 4 - removed)
+        assert [contact.no for contact in preview.sample] == sample
+    assert refine(world, "GHOSTS", criteria="no is not empty", user="ADMIN").removed == 2
 
 
 def test_s5_manual_add_and_remove_are_each_their_own_action(world, seg):

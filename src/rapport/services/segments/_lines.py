@@ -348,7 +348,8 @@ SAMPLED = ("no", "name", "type", "company_no")  # a sample contact's fields (Sam
 def count_and_sample(
     session: Db, ids: Select[Any], *, reads_contacts: bool = False
 ) -> tuple[int, tuple[SampleContact, ...]]:
-    """X2: how many contacts `ids` selects and the first few in line order, in one pass.
+    """X2: how many ids `ids` selects and the first few contacts in line order, in one pass
+    (a second only when none of them is a contact's).
     When `ids` reads the contacts table itself (`reads_contacts`), the sample's fields and
     the line order's come along with each id, so the contacts are read once; otherwise the
     chosen ids are joined to the contacts (at 1M contacts on PostgreSQL that join hashed
@@ -372,5 +373,10 @@ def count_and_sample(
         .limit(SAMPLE_SIZE)
     )
     rows = session.execute(query).all()
-    total = int(rows[0].total) if rows else 0
-    return total, tuple(SampleContact(*row[:4]) for row in rows)
+    if rows:
+        return int(rows[0].total), tuple(SampleContact(*row[:4]) for row in rows)
+    if reads_contacts:  # every chosen id is a contact's, so none was chosen
+        return 0, ()
+    # None joined a contact: none chosen, or only ids of no contact (a line whose contact
+    # was deleted), which the count above counted but no row carried.
+    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0), ()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
@@ -91,11 +91,11 @@ def removal_preview(
     on_it, scope = counted_removal(
         db, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
-    count = int(db.scalar(select(func.count()).where(*scope)) or 0)
     removed = select(lines.c.contact_id.label("id")).where(*scope)
+    count, sample = count_and_sample(db, removed)
     return RemovalPreview(
         action_no=no_of_criteria_actions(db, header.id) + 1,
         removed=count,
         no_of_lines=on_it - count,
-        sample=count_and_sample(db, removed)[1],
+        sample=sample,
     )
