@@ -39,3 +39,49 @@ def test_x10_a_line_for_people_is_written_as_it_is(stream, monkeypatch):
     output.fields({"no": "SEG00001", "description": USER_TEXT})
     assert out.getvalue() == (f"{USER_TEXT}\n\nno           SEG00001\ndescription  {USER_TEXT}\n")
     assert err.getvalue() == f"Segment {USER_TEXT} has been logged.\n"
+
+
+def test_x10_results_are_plain_as_asdict_makes_them():
+    """`plain` gives a result's fields as `dataclasses.asdict` does, nested results, lists
+    and tuples included, without copying every value."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from rapport.services.segments.results import AddPreview, SampleContact, Skipped
+
+    preview = AddPreview(
+        action_no=2,
+        added=3,
+        no_of_lines=7,
+        sample=(SampleContact("P1", "Ann", "person", "ACME"),),
+        skipped=Skipped(excluded=1, privacy_blocked=0, opted_out=2),
+    )
+    assert output.plain(preview) == dataclasses.asdict(preview)
+    assert output.plain({"at": dt.date(2026, 12, 4), "cost": Decimal("1.50"), "n": [1]}) == {
+        "at": dt.date(2026, 12, 4),
+        "cost": Decimal("1.50"),
+        "n": [1],
+    }
+
+
+def test_x10_a_long_table_is_written_as_its_rows_come(monkeypatch):
+    """X5 (a membership log of 500,000 events): the plain table's widths come from its first
+    rows; each row is written when read, and a longer value further down widens its own
+    line only, every value whole."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    written_before_last = []
+
+    def rows():
+        for number in range(output.WIDTH_ROWS + 2):
+            if number == output.WIDTH_ROWS + 1:
+                written_before_last.append(len(out.getvalue().splitlines()))
+            yield {"no": f"C{number}" if number <= output.WIDTH_ROWS else "C" + "9" * 12}
+
+    output.table(rows(), ["no", "name"])
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == ["no    name", "C0"]
+    assert lines[-1] == "C999999999999"
+    assert len(lines) == output.WIDTH_ROWS + 3
+    assert written_before_last == [output.WIDTH_ROWS + 2]  # the header and every row before

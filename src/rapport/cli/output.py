@@ -1,8 +1,8 @@
 """The one place the CLI writes: results on stdout (text or JSON), messages on stderr.
 
 Services return typed results (frozen dataclasses); they are written as JSON by one
-function, `plain` (`dataclasses.asdict`), so the JSON shapes of SPEC §6 are the results'
-fields and no command reshapes them.
+function, `plain` (their fields, as `dataclasses.asdict` gives them), so the JSON shapes of
+SPEC §6 are the results' fields and no command reshapes them.
 
 Rich is imported when text is written for people on a terminal (a table, a line, a
 message), not for JSON nor for text written to a file or a pipe, where a card's fields and
@@ -15,12 +15,14 @@ the progress bars'.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, is_dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import is_dataclass
 from decimal import Decimal
 from functools import cache
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -47,10 +49,26 @@ def __getattr__(name: str) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """A typed result (a dataclass) as plain data: its fields, by name, in order."""
+    """A typed result (a dataclass) as plain data: its fields, by name, in order, and the
+    results, lists and tuples inside it alike (as `dataclasses.asdict`, without its copy of
+    every value: a membership log of 500,000 events spent 170 s copying)."""
+    if type(value) in _LEAVES:
+        return value
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
+    if type(value) in (list, tuple):
+        return type(value)(plain(item) for item in value)
+    if type(value) is dict:
+        return {key: plain(item) for key, item in value.items()}
     return value
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, Decimal})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def _default(value: Any) -> Any:
@@ -136,7 +154,7 @@ def _cell(value: Any) -> str:
 def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> None:
     """Rows (typed results or mappings) as a table of `columns`: drawn by rich on a
     terminal, as plain aligned columns (every value whole) in a file or a pipe."""
-    cells = [[_cell(plain(row).get(column)) for column in columns] for row in rows]
+    cells = ([_cell(value.get(column)) for column in columns] for value in map(plain, rows))
     if not sys.stdout.isatty():
         _plain_table(cells, columns, title=title)
         return
@@ -150,12 +168,21 @@ def table(rows: Iterable[Any], columns: Sequence[str], *, title: str = "") -> No
     _console("stdout").print(grid)
 
 
-def _plain_table(cells: list[list[str]], columns: Sequence[str], *, title: str) -> None:
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    lines = ["", title] if title else []
-    for values in [list(columns), *cells]:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip())
-    sys.stdout.write("".join(line + "\n" for line in lines))
+WIDTH_ROWS = 1_000  # a plain table's column widths come from its first rows
+
+
+def _plain_table(cells: Iterator[list[str]], columns: Sequence[str], *, title: str) -> None:
+    """Aligned columns, every value whole, streamed: the widths are those of the header and
+    the first WIDTH_ROWS rows, and a longer value further down widens its own line only, so
+    a table of a million rows never sits in memory."""
+    first = list(islice(cells, WIDTH_ROWS))
+    widths = [max([len(c), *(len(row[i]) for row in first)]) for i, c in enumerate(columns)]
+    out = sys.stdout
+    if title:
+        out.write(f"\n{title}\n")
+    for values in chain([list(columns)], first, cells):
+        line = "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        out.write(line + "\n")
 
 
 def result(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:

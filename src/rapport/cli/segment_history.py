@@ -77,7 +77,7 @@ def history(
         output.write_json_lines(rows)
     else:
         output.table(
-            list(rows),
+            rows,
             [
                 "action_no",
                 "event",

@@ -308,10 +308,11 @@ def _events(session: Db, segment_id: int, contact_no: str | None) -> Iterator[Me
     )
     if contact_no:
         query = query.where(contacts.c.no == contact_no.strip().upper())
-    for row in session.execute(query.execution_options(yield_per=5000)):
-        values = dict(row._mapping)
-        entered = values.pop("added_action") == row.action_no
-        yield MembershipEvent(**values, event="entry" if entered else "exit")
+    for number, contact, line, added, action, criteria, user, at in session.execute(
+        query.execution_options(yield_per=5000)
+    ):
+        event = "entry" if added == number else "exit"
+        yield MembershipEvent(number, contact, line, action, criteria, user, at, event)
 
 
 def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Explanation:
