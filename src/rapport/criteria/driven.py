@@ -4,16 +4,15 @@ what a reduce or a refine tests a segment's lines with, instead of each line's c
 For criteria whose every part is a relation (`mailing_group = NEWSLETTER`), a segment
 membership or a logged segment's membership, joined by `or` and `and`, a contact matches
 exactly when its id is among the ids the relations' matching rows name; each relation's
-rows are found through its code index. Three forms of that one test, for the plans each
+rows are found through its code index. Two forms of that one test, for the plans each
 engine makes of them:
 
 - `relation_driven_ids`: one SELECT of the matching contacts' ids (UNION / INTERSECT of the
-  relations'), found once and hashed against the lines;
-- `relation_driven_membership`: a contact id `IN` each relation's list, joined by `or` and
-  `and` (SQLite builds each list once and probes it);
+  relations'), found once and hashed against the lines (SQLite's reduce);
 - `relation_driven_exists`: a correlated EXISTS a relation, joined by `or` and `and`
   (PostgreSQL hashes each relation's rows when they fit in its memory and probes the
-  relation's index line by line when they do not).
+  relation's index line by line when they do not; SQLite probes the index per line, which
+  for a refine is cheaper than the list of every matching contact).
 
 Each is None for criteria with another part (a contact field, `not`), which need the
 contact row itself.
@@ -50,17 +49,6 @@ def relation_driven_ids(expr: Expr, *, today: dt.date | None = None) -> Select[t
     return _Ids(today or dt.date.today()).ids(expr)
 
 
-def relation_driven_membership(
-    expr: Expr, column: ColumnElement[Any], *, today: dt.date | None = None
-) -> ColumnElement[bool] | None:
-    """`column` (a contact id) among the contacts `expr` selects, for the same criteria as
-    `relation_driven_ids`, written as one `IN` per relation joined by `or` and `and`
-    instead of `IN` one combined set: SQLite builds each list once and probes the lists,
-    where the combined set costs a UNION's temporary b-tree and then the list built from
-    it (a refine of 500,000 lines at 1M contacts: 16 % less CPU)."""
-    return _Ids(today or dt.date.today()).each(expr, column, _member)
-
-
 def relation_driven_exists(
     expr: Expr, column: ColumnElement[Any], *, today: dt.date | None = None
 ) -> ColumnElement[bool] | None:
@@ -72,10 +60,6 @@ def relation_driven_exists(
     lines hashed against the `relation_driven_ids` set, and 3.1 s against 4.6 s at 10M
     (where an `IN` a list too large to hash would read the list again for each line)."""
     return _Ids(today or dt.date.today()).each(expr, column, _exists)
-
-
-def _member(ids: Select[tuple[int]], column: ColumnElement[Any]) -> ColumnElement[bool]:
-    return column.in_(ids)
 
 
 def _exists(ids: Select[tuple[int]], column: ColumnElement[Any]) -> ColumnElement[bool]:
