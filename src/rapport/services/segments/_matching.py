@@ -55,22 +55,18 @@ def matched_lines(
 ) -> ColumnElement[bool]:
     """The lines on the segment whose contact matches; with `entire_companies`, every line of
     a company any of whose contacts matches (reference §2.6). Criteria made of relations
-    and memberships find the matching contacts once, from the relations' code indexes, and
-    the lines are hashed against that set, unless the segment has `few_lines` (`on_it`
-    when the caller counted them); other
-    criteria, and the lines of such a segment, test each line's own contact where it is.
-
-    For a condition the caller `negated` (a refine keeps the matching lines), a line is
-    tested against the set in the form each engine plans well (`_kept_line`)."""
+    and memberships are tested on the relations' rows, through their code indexes, in the
+    form each engine plans well (`_line_among`), also when the caller `negated` the
+    condition (a refine keeps the matching lines), unless the segment has `few_lines`
+    (`on_it` when the caller counted them); other criteria, and the lines of such a
+    segment, test each line's own contact where it is."""
     matches = criteria.condition()
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
     if driven is not None and few_lines(session, segment_id, on_it=on_it):
         driven = None
     own: ColumnElement[bool]
-    if driven is not None and negated:
-        own = _kept_line(session, criteria, driven)
-    elif driven is not None:
-        own = _matching_line(session, criteria, driven)
+    if driven is not None:
+        own = _line_among(session, criteria, driven, negated=negated)
     else:
         own = exists().where(contacts.c.id == lines.c.contact_id, matches)
     if not entire_companies:
@@ -88,41 +84,31 @@ def matched_lines(
     return or_(own, lines.c.contact_id.in_(colleagues.correlate(None)))
 
 
-def _matching_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
-    """A line whose contact is among the matching contacts `driven`, for a reduce, which
-    removes the lines for which it is true.
+def _line_among(
+    session: Db, criteria: Criteria, driven: Any, *, negated: bool
+) -> ColumnElement[bool]:
+    """A line whose contact is among the matching contacts `driven`: for a reduce, which
+    removes the lines for which it is true, and for a refine (`negated`), which removes
+    those for which it is not (lines without a contact too).
 
-    On SQLite: its contact IN the set, found once (the reduce at 1M: 0.65 × the hand-written
-    statement, which probes each line). On PostgreSQL: one EXISTS per relation
-    (`relation_driven_exists`), which the planner hashes when a relation's matching rows
-    fit in its memory and probes line by line otherwise; the set hashed against the lines
-    spilled its UNION to disk (a reduce of 500,000 lines at 1M: 1.45 s against 1.29 s)."""
-    if is_postgresql(session):
-        tested = relation_driven_exists(criteria.tree, lines.c.contact_id)
-        if tested is not None:  # always: it is built from the same criteria as `driven`
-            return tested
-    return lines.c.contact_id.in_(driven)
-
-
-def _kept_line(session: Db, criteria: Criteria, driven: Any) -> ColumnElement[bool]:
-    """A line whose contact is among the matching contacts `driven`, for a refine, which
-    removes the lines for which it is not true (lines without a contact too).
-
-    On PostgreSQL: EXISTS its contact among the set, where NOT IN over a set larger than
-    work_mem is not hashed but scanned once per line (a refine of 500,000 lines at 1M
-    contacts ran past 12 minutes) while NOT EXISTS is an anti-join. On SQLite: one EXISTS
-    per relation (`relation_driven_exists`), which probes the relation's index per line;
-    at 1M contacts, a refine of 500,000 lines in a new process took 0.74–0.77 s that way
-    against 0.86–0.88 s with an `IN` each relation's list and 0.98 s with an `IN` the one
-    combined set (the contact row itself, read per line, had been 1.58 × the hand-written
-    refine). The refine's statement reads `NOT (…)`; the negation of a boolean function
+    One EXISTS per relation (`relation_driven_exists`), except in SQLite's reduce: the
+    planner hashes a relation's matching rows when they fit in memory and probes its index
+    per line otherwise (PostgreSQL), or probes the index per line (SQLite). SQLite's reduce
+    tests the line's contact IN the set, found once (at 1M, 0.30 s against 0.62 s with the
+    EXISTS). Measured at 1M contacts on 500,000 lines: PostgreSQL's reduce 1.29 s against
+    1.45 s for the lines hashed against the set (its UNION spilled to disk); its refine
+    3.25–3.58 s against 4.35–4.82 s for NOT EXISTS the contact among the set (NOT IN a set
+    larger than work_mem is scanned once per line: past 12 minutes); SQLite's refine, in a
+    new process, 0.74–0.77 s against 0.86–0.88 s with an IN each relation's list, 0.98 s
+    with NOT IN the set and 1.58 × the hand-written refine reading each line's contact row.
+    A refine's statement reads `NOT (…)` of this; the negation of a boolean function
     element, `(…) = 0` on SQLite, took 0.58 s of CPU where `NOT (…)` took 0.47 s."""
-    if is_postgresql(session):
-        return exists().where(contacts.c.id == lines.c.contact_id, contacts.c.id.in_(driven))
-    tested = relation_driven_exists(criteria.tree, lines.c.contact_id)
-    if tested is None:  # not for criteria `driven` was built from; the set then
-        tested = lines.c.contact_id.in_(driven)
-    return and_(lines.c.contact_id.is_not(None), tested)
+    among = lines.c.contact_id.in_(driven)
+    if not negated and not is_postgresql(session):
+        return among
+    probed = relation_driven_exists(criteria.tree, lines.c.contact_id)
+    tested = among if probed is None else probed  # None only for criteria `driven` refused
+    return and_(lines.c.contact_id.is_not(None), tested) if negated else tested
 
 
 def counted_removal(
