@@ -151,7 +151,9 @@ def membership(
             rules = [*consent]
             if not step.options.ignore_exclusion:
                 rules.append(contacts.c.excluded == false())
-            chosen = selection(step.criteria, step.options) if picked is None else picked(index)
+            chosen = (
+                selection(session, step.criteria, step.options) if picked is None else picked(index)
+            )
             member = or_(member, _holds(and_(chosen, *rules)))
             continue
         matched = _matched(step) if picked is None else picked(index)

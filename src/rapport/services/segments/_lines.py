@@ -36,13 +36,13 @@ from sqlalchemy import (
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
+from rapport.services._likely import likeliest
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import on_segment, segment_lines
 
 if TYPE_CHECKING:
-    from rapport.criteria.likely import Likely
     from rapport.storage.db import Db
     from rapport.storage.tables import SegmentHeader
 
@@ -165,14 +165,12 @@ def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     )
 
 
-def selection(
-    criteria: Criteria, options: AddOptions, *, likely: Likely | None = None
-) -> ColumnElement[bool]:
-    """The contacts an add selects, as a condition on `contacts`: the criteria (their
-    probing terms in the order `likely` gives, see services/_likely.py), then expansion to
-    whole companies, then related companies (reference §2.5; exclusion applies after
-    expansion)."""
-    selected = criteria.condition(likely=likely)
+def selection(db: Db, criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
+    """The contacts an add selects on `db`, as a condition on `contacts`: the criteria (their
+    probing terms least likely first where that counts, services/_likely.py), then
+    expansion to whole companies, then related companies (reference §2.5; exclusion
+    applies after expansion)."""
+    selected = criteria.condition(likely=likeliest(db, criteria))
     if options.expand_companies:
         selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
     if options.related_companies:

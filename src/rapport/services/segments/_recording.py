@@ -29,7 +29,6 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.errors import N_, NotFound
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services._likely import likeliest
 from rapport.services.segments import previews
 from rapport.services.segments._after import changed, finish
 from rapport.services.segments._definition import definition
@@ -152,7 +151,7 @@ def apply_add(
         header,
         criteria=criteria,
         user=user,
-        candidates=selection(criteria, options, likely=likeliest(session, criteria)),
+        candidates=selection(session, criteria, options),
         options=options,
     )
 

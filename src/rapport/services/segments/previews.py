@@ -16,7 +16,6 @@ from sqlalchemy import ColumnElement, select
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services._likely import likeliest
 from rapport.services.segments._lines import count_and_sample, eligible, lines, selection
 from rapport.services.segments._matching import counted_removal
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
@@ -66,7 +65,7 @@ def add_preview(
     db: Db, header: SegmentHeader, criteria: Criteria, options: AddOptions
 ) -> AddPreview:
     """The preview of an add on `header`, counted in SQL."""
-    candidates = selection(criteria, options, likely=likeliest(db, criteria))
+    candidates = selection(db, criteria, options)
     ids, _ = eligible(db, header, candidates=candidates, options=options)
     added, sample = count_and_sample(db, ids, reads_contacts=True)
     return AddPreview(
