@@ -70,7 +70,10 @@ def condition(
     `likely`, for an `expr` that is an `and`, gives each of its parts in order a pass rate
     (likely.py): those that probe a subquery are written least likely first, which changes
     what the engine reads, not what the condition selects."""
-    return _Compiler(today or dt.date.today(), subject, expr, likely).expr(expr, None)
+    if likely is not None and isinstance(expr, And):
+        order = sorted(range(len(expr.parts)), key=likely.__getitem__)
+        expr = And(tuple(expr.parts[index] for index in order))
+    return _Compiler(today or dt.date.today(), subject).expr(expr, None)
 
 
 def select_ids(
@@ -193,17 +196,9 @@ def _one_in(key: tuple[str, str], parts: list[Expr]) -> Expr:
 
 
 class _Compiler:
-    def __init__(
-        self,
-        today: dt.date,
-        subject: registry.Subject,
-        root: Expr | None = None,
-        likely: Sequence[float] | None = None,
-    ) -> None:
+    def __init__(self, today: dt.date, subject: registry.Subject) -> None:
         self.today = today
         self.subject = subject
-        self.root = root
-        self.likely = likely
 
     def expr(self, expr: Expr, rel: registry.Relation | None) -> ColumnElement[bool]:
         """The condition of `expr`, built bottom-up by a loop (walk.py): any depth compiles."""
@@ -224,9 +219,6 @@ class _Compiler:
         self, expr: Expr, rel: registry.Relation | None, made: list[ColumnElement[bool]]
     ) -> ColumnElement[bool]:
         if isinstance(expr, And):
-            if expr is self.root and self.likely is not None:
-                rate = self.likely
-                made = [made[i] for i in sorted(range(len(made)), key=rate.__getitem__)]
             return balanced(and_, cheap_first(made))
         if isinstance(expr, Or):
             return balanced(or_, made)

@@ -26,19 +26,17 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, select
 
 from rapport.criteria import fields as registry
 from rapport.criteria.compile_sql import condition, runs_a_subquery
-from rapport.criteria.tree import And, Expr
+from rapport.criteria.tree import And
 
 contacts = registry.CONTACT_TABLE
 Likely = Sequence[float]  # a pass rate for each part of the top-level `and`, in order
 Probes = Mapping[int, ColumnElement[bool]]  # a part's position → its condition
 
 
-def probes(expr: Expr, *, today: dt.date | None = None) -> Probes:
-    """The parts of a top-level `and` that run a subquery, by position, each with its
+def probes(expr: And, *, today: dt.date | None = None) -> Probes:
+    """The parts of the top-level `and` that run a subquery, by position, each with its
     condition; empty when there are fewer than two, whose order then does not matter.
     (Parts are told apart by position: hashing a part would recurse as deep as it goes.)"""
-    if not isinstance(expr, And):
-        return {}
     found = {
         index: compiled
         for index, part in enumerate(expr.parts)
