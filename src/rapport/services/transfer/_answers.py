@@ -11,7 +11,7 @@ answering again through the service does (`answered_otherwise`, one DELETE in `_
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Subquery, Table, and_, func, select
+from sqlalchemy import ColumnElement, FromClause, Subquery, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.rules import OneAnswer, rules_of
@@ -20,7 +20,7 @@ from rapport.services.transfer.tables import TableSpec
 from rapport.storage.profile_questions import answer_questions
 
 
-def single_answers(staging: Table, rule: OneAnswer, name: str = "single") -> Subquery:
+def single_answers(staging: FromClause, rule: OneAnswer, name: str = "single") -> Subquery:
     """The staged rows that answer a question taking one answer (`answer_questions`):
     line, contact_id, contact_no, questionnaire, answer (its line) and question_line."""
     code, questions = staging.c[rule.questionnaire], answer_questions(rule, name=f"{name}_q")
@@ -44,7 +44,9 @@ def single_answers(staging: Table, rule: OneAnswer, name: str = "single") -> Sub
     )
 
 
-def one_answer(session: Session, staging: Table, names: set[str], rule: OneAnswer) -> list[BadRow]:
+def one_answer(
+    session: Session, staging: FromClause, names: set[str], rule: OneAnswer
+) -> list[BadRow]:
     """Rows answering a one-answer question that an earlier row of the file answers for the
     same contact with another answer; each names the first such line."""
     if not {rule.questionnaire, rule.field, "contact_id"} <= names:
@@ -71,7 +73,7 @@ def one_answer(session: Session, staging: Table, names: set[str], rule: OneAnswe
     ]
 
 
-def answered_before(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def answered_before(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     """Rows answering a one-answer question that their contact answered otherwise in the
     database (an import without update; with it, `_writes` replaces that answer)."""
     found: list[BadRow] = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Select,
     Table,
     and_,
@@ -52,7 +53,7 @@ from rapport.storage.tables import Base, Contact, table_of
 contacts = table_of(Contact)
 
 
-Check = Callable[[Session, TableSpec, Table], list[BadRow]]
+Check = Callable[[Session, TableSpec, FromClause], list[BadRow]]
 
 
 def _bad(
@@ -68,14 +69,14 @@ def resolve_contacts(session: Session, staging: Table) -> None:
     session.execute(update(staging).values(contact_id=found.scalar_subquery()))
 
 
-def unknown_contacts(session: Session, _spec: TableSpec, staging: Table) -> list[BadRow]:
+def unknown_contacts(session: Session, _spec: TableSpec, staging: FromClause) -> list[BadRow]:
     if "contact_id" not in staging.c:
         return []
     query = select(staging.c.line, staging.c.contact_no).where(staging.c.contact_id.is_(None))
     return _bad(session, query, "contact_no", lambda no: f"no contact {no!r}")
 
 
-def unknown_codes(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def unknown_codes(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     """Every reference of the file checked in one pass over the staging table: each
     reference column holds its value where the value is missing, else NULL."""
     refs = [ref for ref in spec.references if all(name in staging.c for name in ref.columns)]
@@ -96,7 +97,7 @@ def unknown_codes(session: Session, spec: TableSpec, staging: Table) -> list[Bad
     return found
 
 
-def _missing(ref: Reference, staging: Table) -> ColumnElement[bool]:
+def _missing(ref: Reference, staging: FromClause) -> ColumnElement[bool]:
     first = staging.c[ref.columns[0]]
     match = and_(
         *(
@@ -107,7 +108,7 @@ def _missing(ref: Reference, staging: Table) -> ColumnElement[bool]:
     return and_(first != "", ~exists().where(match))
 
 
-def duplicates_in_file(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def duplicates_in_file(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     key = [staging.c[name] for name in spec.key]
     first = (
         select(*key, func.min(staging.c.line).label("first"))
@@ -125,7 +126,7 @@ def duplicates_in_file(session: Session, spec: TableSpec, staging: Table) -> lis
     return _bad(session, query, spec.key[0], lambda line: f"the same {what} as line {line}")
 
 
-def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def existing_keys(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     if session.execute(select(spec.table).limit(1)).first() is None:
         return []  # into an empty table: no pass over the staging rows
     match = key_match(spec, staging)
@@ -138,7 +139,7 @@ def existing_keys(session: Session, spec: TableSpec, staging: Table) -> list[Bad
     )
 
 
-def missing_companies(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def missing_companies(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     """The rules on a person's company (domain/rules.py, `CompanyOfPerson`): it must be a
     company contact, in the database or in the file; one query per rule."""
     found: list[BadRow] = []
@@ -148,7 +149,7 @@ def missing_companies(session: Session, spec: TableSpec, staging: Table) -> list
     return found
 
 
-def _not_companies(session: Session, staging: Table, rule: CompanyOfPerson) -> list[BadRow]:
+def _not_companies(session: Session, staging: FromClause, rule: CompanyOfPerson) -> list[BadRow]:
     in_file = staging.alias("company_row")
     no = staging.c[rule.field]
     query = select(
@@ -167,7 +168,7 @@ def _not_companies(session: Session, staging: Table, rule: CompanyOfPerson) -> l
     ]
 
 
-def broken_rules(session: Session, spec: TableSpec, staging: Table) -> list[BadRow]:
+def broken_rules(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
     """Every rule on the table's rows (domain/rules.py) rendered in SQL, one query per rule,
     or applied where `APPLIED_ELSEWHERE` says; a rule of a kind that is in neither fails
     every import of its table, so no declared rule goes unchecked."""
@@ -183,7 +184,7 @@ def broken_rules(session: Session, spec: TableSpec, staging: Table) -> list[BadR
     return found
 
 
-def _dates(session: Session, staging: Table, names: set[str], rule: DateOrder) -> list[BadRow]:
+def _dates(session: Session, staging: FromClause, names: set[str], rule: DateOrder) -> list[BadRow]:
     if not {rule.start, rule.end} <= names:
         return []
     start, end = staging.c[rule.start], staging.c[rule.end]
@@ -197,7 +198,7 @@ def _dates(session: Session, staging: Table, names: set[str], rule: DateOrder) -
 
 
 def _own_company(
-    session: Session, staging: Table, names: set[str], rule: OwnCompany
+    session: Session, staging: FromClause, names: set[str], rule: OwnCompany
 ) -> list[BadRow]:
     if not {rule.field, rule.key} <= names:
         return []
@@ -210,7 +211,7 @@ def _own_company(
 
 
 def _variant_language(
-    session: Session, staging: Table, names: set[str], rule: VariantLanguage
+    session: Session, staging: FromClause, names: set[str], rule: VariantLanguage
 ) -> list[BadRow]:
     if not {rule.key, rule.field} <= names:
         return []
@@ -227,7 +228,7 @@ def _variant_language(
 
 
 def _answer_line(
-    session: Session, staging: Table, names: set[str], rule: AnswerLine
+    session: Session, staging: FromClause, names: set[str], rule: AnswerLine
 ) -> list[BadRow]:
     if not {rule.questionnaire, rule.field} <= names:
         return []
@@ -250,7 +251,7 @@ def _answer_line(
 
 
 def _questionnaire_for(
-    session: Session, staging: Table, names: set[str], rule: QuestionnaireFor
+    session: Session, staging: FromClause, names: set[str], rule: QuestionnaireFor
 ) -> list[BadRow]:
     if rule.questionnaire not in names or "contact_id" not in names:
         return []
@@ -270,14 +271,16 @@ def _questionnaire_for(
     ]
 
 
-def _not_blank(session: Session, staging: Table, names: set[str], rule: NotBlank) -> list[BadRow]:
+def _not_blank(
+    session: Session, staging: FromClause, names: set[str], rule: NotBlank
+) -> list[BadRow]:
     if rule.field not in names:
         return []
     query = select(staging.c.line).where(staging.c[rule.field] == "").order_by(staging.c.line)
     return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
 
 
-RENDERINGS: dict[type[Any], Callable[[Session, Table, set[str], Any], list[BadRow]]] = {
+RENDERINGS: dict[type[Any], Callable[[Session, FromClause, set[str], Any], list[BadRow]]] = {
     DateOrder: _dates,
     OwnCompany: _own_company,
     VariantLanguage: _variant_language,
@@ -296,7 +299,7 @@ APPLIED_ELSEWHERE: dict[type[Any], str] = {
 }
 
 
-def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
+def key_match(spec: TableSpec, staging: FromClause) -> ColumnElement[bool]:
     """The join of a staging row to the table row with the same key."""
     target = spec.table
     pairs = [
@@ -305,10 +308,14 @@ def key_match(spec: TableSpec, staging: Table) -> ColumnElement[bool]:
     return and_(*(target.c[column] == staging.c[staged] for column, staged in pairs))
 
 
-def checks(*, update: bool) -> list[Check]:
+def checks(*, update: bool, keys_unique: bool = False) -> list[Check]:
     """The checks in order; a person's company comes last so that, when bad rows are
-    skipped, a company row skipped for another reason does not count as present."""
-    found: list[Check] = [unknown_contacts, unknown_codes, broken_rules, duplicates_in_file]
-    if not update:
-        found += [existing_keys, answered_before]
+    skipped, a company row skipped for another reason does not count as present. With
+    `keys_unique`, the rows are in the table already, whose unique key has refused a key
+    repeated in the file or already there (a first load written directly, `_direct`)."""
+    found: list[Check] = [unknown_contacts, unknown_codes, broken_rules]
+    if not keys_unique:
+        found.append(duplicates_in_file)
+        if not update:
+            found += [existing_keys, answered_before]
     return [*found, missing_companies]

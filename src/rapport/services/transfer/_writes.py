@@ -143,7 +143,7 @@ def _insert_contacts(
     """One INSERT … SELECT with the ids given: a row's id is the last id plus its line, so
     a person's company in the same file is found by a join on the staging table instead of
     a second pass over the new rows."""
-    base = _last_id(session)
+    base = last_id(session)
     kind = _contact_type(staging)
     name = staging.c.name if "name" in staging.c else literal("")
     name_folded = staging.c.name_folded if "name_folded" in staging.c else literal("")
@@ -182,7 +182,7 @@ def _insert_contacts(
         # was written, and a sort of a million wide rows would spill to disk
         query = query.order_by(staging.c.line)
     names = ["id", *values, "company_id", "company_name", "company_name_folded"]
-    with _indexes_built_after(session, empty=empty, phase=phase):
+    with indexes_built_after(session, empty=empty, phase=phase):
         inserted = _insert(session, contacts, names, query)
     if is_postgresql(session):
         sequence = func.pg_get_serial_sequence("contacts", "id")
@@ -210,7 +210,7 @@ def _resolve_companies(session: Session, staging: Table) -> None:
 
 
 @contextmanager
-def _indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
+def indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
     """The bulk-load path: into an empty `contacts`, the secondary indexes are dropped
     before the insert and built again after it, in the same transaction (a sorted build
     instead of a million inserts at random places of each index, so nothing else sees
@@ -254,7 +254,7 @@ def _foreign_keys() -> list[ForeignKeyConstraint]:
     )
 
 
-def _last_id(session: Session) -> int:
+def last_id(session: Session) -> int:
     """The highest contact id in use or handed out; on PostgreSQL the table is locked
     against other writers first, so that no one takes the ids this import gives."""
     last = select(func.coalesce(func.max(contacts.c.id), 0)).scalar_subquery()

@@ -10,7 +10,10 @@ million contacts import in seconds with flat memory. Business Central's own impo
 file with any bad row imports nothing, and every bad row is reported, unless bad rows are
 to be skipped. On PostgreSQL the rows are staged with COPY; on SQLite the staging table
 lives in a temporary file (`temp_store=FILE`, set for every connection in
-`rapport.storage.db`), so memory stays flat in the size of the file.
+`rapport.storage.db`), so memory stays flat in the size of the file. A first load of
+contacts (an empty table, no update, no skipping) is written straight into the table
+instead, and checked there (`_direct`); a key the table refuses sends it back through the
+staging table, in a new transaction.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from sqlalchemy.orm import Session
 
 from rapport.errors import Invalid
 from rapport.services.transfer import _checks as import_checks
+from rapport.services.transfer import _direct as import_direct
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer._bad_rows import BadRow
-from rapport.services.transfer._phases import OnPhase, OnProgress, Phase, nothing
+from rapport.services.transfer._phases import OnProgress, Phase
+from rapport.services.transfer._stage import Write
 from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, records
@@ -103,35 +108,116 @@ def import_table(
     once they are written and committed.
     """
     spec = import_tables.get(table)
-    with records(path, encoding=encoding) as (header, rows), sessions.begin() as session:
-        layout = _layout(spec, header, path.name)
-        _settings(session)
-        staging = _staging_table(spec, layout)
-        staging.drop(session.connection(), checkfirst=True)
-        staging.create(session.connection())
-        bad, read = _load(session, staging, layout, rows, on_progress)
-        phase = _phases(on_progress, read)
-        phase(Phase.CHECKING)
-        bad += _check(session, spec, staging, update=update, drop_bad=skip_bad_rows)
-        if bad and not skip_bad_rows:
-            raise BadFile(path.name, bad)
-        phase(Phase.WRITING)
-        inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
-        import_stage.discard(session, staging)
-        phase(Phase.ANALYZING)
-        analyze(session, spec.name)
-        phase(Phase.COMMITTING)
+    phase = Phases(on_progress)
+    options = {"update": update, "skip": skip_bad_rows}
+    try:
+        inserted, updated, bad = _import(sessions, spec, path, encoding, phase, **options)
+    except import_direct.Repeated:  # nothing was written; the staging table's checks word it
+        phase.read = 0
+        inserted, updated, bad = _import(
+            sessions, spec, path, encoding, phase, direct=False, **options
+        )
     if on_progress:
         handled = inserted + updated + len(bad)
         on_progress(handled, handled, Phase.DONE)
     return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
 
 
-def _phases(on_progress: OnProgress | None, read: int) -> OnPhase:
-    """The report of a phase after reading: the rows read and the phase, no total."""
-    if on_progress is None:
-        return nothing
-    return lambda phase: on_progress(read, None, phase)
+def _import(
+    sessions: Sessions,
+    spec: TableSpec,
+    path: Path,
+    encoding: str | None,
+    phase: Phases,
+    *,
+    update: bool,
+    skip: bool,
+    direct: bool = True,
+) -> tuple[int, int, list[BadRow]]:
+    """One transaction of the import: a first load written directly when it can be
+    (`_direct`), else through the staging table; (inserted, updated, the bad rows skipped).
+    """
+    with sessions.begin() as session:
+        _settings(session)
+        bad: list[BadRow] = []
+        if direct and import_direct.possible(session, spec, update=update, skip_bad_rows=skip):
+            inserted, updated = _first_load(session, spec, path, encoding, phase), 0
+        else:
+            inserted, updated, bad = _staged(
+                session, spec, path, encoding, phase, update=update, skip=skip
+            )
+        phase(Phase.ANALYZING)
+        analyze(session, spec.name)
+        phase(Phase.COMMITTING)
+    return inserted, updated, bad
+
+
+def _staged(
+    session: Session,
+    spec: TableSpec,
+    path: Path,
+    encoding: str | None,
+    phase: Phases,
+    *,
+    update: bool,
+    skip: bool,
+) -> tuple[int, int, list[BadRow]]:
+    """The import through a staging table: (inserted, updated, the bad rows skipped)."""
+    with records(path, encoding=encoding) as (header, rows):
+        layout = _layout(spec, header, path.name)
+        staging = _staging_table(spec, layout)
+        staging.drop(session.connection(), checkfirst=True)
+        staging.create(session.connection())
+        with import_stage.writer(session, staging, ["line", *layout.staged]) as write:
+            bad = _load(write, layout, _converters(session, layout.columns), rows, phase)
+    phase(Phase.CHECKING)
+    bad += _check(session, spec, staging, update=update, drop_bad=skip)
+    if bad and not skip:
+        raise BadFile(path.name, bad)
+    phase(Phase.WRITING)
+    inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
+    import_stage.discard(session, staging)
+    return inserted, updated, bad
+
+
+def _first_load(
+    session: Session, spec: TableSpec, path: Path, encoding: str | None, phase: Phases
+) -> int:
+    """A first load of contacts written straight into the table (`_direct`): the rows
+    inserted. Raises `Repeated` when the table refused a row (a key repeated in the file);
+    the transaction must then be rolled back (on SQLite the rows before it are written: a
+    savepoint to roll back to would double the cost of every row written, by the pages
+    SQLite keeps for it)."""
+    with records(path, encoding=encoding) as (header, rows):
+        layout = _layout(spec, header, path.name)
+        base = import_writes.last_id(session)
+        with import_writes.indexes_built_after(session, empty=True, phase=phase):
+            with import_direct.writer(session, layout.staged, base) as write:
+                bad = _load(write, layout, _converters(session, layout.columns), rows, phase)
+            phase(Phase.CHECKING)
+            view = import_direct.rows_view(layout.staged, base, STAGING)
+            for check in import_checks.checks(update=False, keys_unique=True):
+                bad += check(session, spec, view)
+            if bad:
+                raise BadFile(path.name, bad)
+            phase(Phase.WRITING)
+            import_direct.link_later(session, base)
+            if is_postgresql(session):
+                import_direct.sequence_to_last(session)
+    return phase.read
+
+
+@dataclass
+class Phases:
+    """The reports of an import's progress: the records read, and each phase after reading
+    as it starts (no total)."""
+
+    on_progress: OnProgress | None
+    read: int = 0
+
+    def __call__(self, phase: Phase) -> None:
+        if self.on_progress:
+            self.on_progress(self.read, None, phase)
 
 
 def _settings(session: Session) -> None:
@@ -229,27 +315,24 @@ class Converters:
 
 
 def _load(
-    session: Session,
-    staging: Table,
+    write: Write,
     layout: Layout,
+    converters: Converters,
     chunks: Iterator[Chunk],
-    on_progress: OnProgress | None = None,
-) -> tuple[list[BadRow], int]:
-    """Stream the chunks into the staging table; the rows with bad cells, and the records
-    read."""
-    write = import_stage.writer(session, staging, layout.staged)
-    converters = _converters(session, layout.columns)
+    phase: Phases,
+) -> list[BadRow]:
+    """Stream the chunks through `write`, counting the records read in `phase`; the rows
+    with bad cells."""
     bad: list[BadRow] = []
-    read = 0
     with _no_gc():
         for lines, chunk in chunks:
-            read += len(chunk)
+            phase.read += len(chunk)
             if set(map(len, chunk)) != {layout.width}:
                 lines, chunk = _right_width(lines, chunk, layout.width, bad)
             write(_convert(layout, converters, lines, chunk, bad))
-            if on_progress:
-                on_progress(read, None, Phase.READING)
-    return bad, read
+            if phase.on_progress:
+                phase.on_progress(phase.read, None, Phase.READING)
+    return bad
 
 
 @contextmanager
