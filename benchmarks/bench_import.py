@@ -225,9 +225,11 @@ def full_digest(url: str) -> tuple[int, str]:
     if url.startswith("sqlite:///"):
         db = sqlite3.connect(url.removeprefix("sqlite:///"))
         rows: Iterator[tuple[object, ...]] = iter(db.execute(query))
-    else:
+    else:  # a server-side cursor: the benchmark's own memory stays small
         pg = psycopg.connect(libpq(url))
-        rows = iter(pg.execute(query))
+        cursor = pg.cursor(name="digest")
+        cursor.itersize = 10_000
+        rows = iter(cursor.execute(query))
     for row in rows:
         md5.update(repr(row).encode())
         count += 1

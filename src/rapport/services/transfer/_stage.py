@@ -148,10 +148,16 @@ def copy_text(columns: Columns) -> str:
 
 def _column_text(values: Sequence[Any]) -> Sequence[str]:
     """One column's cells as COPY text: escaped only when some text cell needs it, and
-    converted cell by cell only when it holds other values than text."""
+    converted cell by cell only when it holds other values than text. A column of text
+    is told by joining it (in C), which also finds whether a cell needs escaping."""
+    try:
+        joined = "".join(values)
+    except TypeError:  # not text only
+        pass
+    else:
+        special = any(char in joined for char in SPECIAL)
+        return [v.translate(ESCAPES) for v in values] if special else values
     kinds = set(map(type, values))
-    if kinds <= {str}:
-        return [v.translate(ESCAPES) for v in values] if _special(values) else values
     if str in kinds and _special([v for v in values if type(v) is str]):
         values = [v.translate(ESCAPES) if type(v) is str else v for v in values]
     if kinds <= {bool, type(None)}:
