@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import event, func, insert, inspect, select
 
 from rapport.services.transfer import imports
+from rapport.services.transfer._direct import in_order
 from rapport.services.transfer.files import CHUNK
 from rapport.services.transfer.imports import BadFile
 from rapport.storage import schema
@@ -74,18 +75,27 @@ def staged(seen: list[str]) -> bool:
 
 
 def rows_over_two_chunks() -> list[list[str]]:
-    """Companies and persons past the reader's first chunk: persons in the second chunk
-    of companies in the first, a person before its company in the same chunk, and one
-    whose company comes in the next chunk."""
-    rows = [["P-EARLY", "person", "Early Bird", "C00002", "", "Gent", "BE"]]
-    rows += [["P-NEXT", "person", "Next Chunk", "C-LATE", "", "", ""]]
-    for n in range(CHUNK // 2):
-        rows.append([f"C{n:05}", "company", f"Straße {n}", "", "", "Köln", "BE"])
+    """A file in key order, as an export gives it, past the reader's first chunk: persons
+    in the second chunk of companies in the first, a person before its company in the same
+    chunk, and one whose company comes in the next chunk (few enough for a direct write,
+    `_direct.in_order`)."""
+    late = f"N{CHUNK + 5:06}"
+    rows = [
+        ["N000000", "company", "Straße 0", "", "", "Köln", "BE"],
+        ["N000001", "person", "Early Bird", "N000003", "", "Gent", "BE"],
+        ["N000002", "person", "Next Chunk", late, "", "", ""],
+    ]
+    while len(rows) < CHUNK // 2:
+        n = len(rows)
+        rows.append([f"N{n:06}", "company", f"Straße {n}", "", "", "Köln", "BE"])
     while len(rows) < CHUNK + 10:
         n = len(rows)
-        rows.append([f"P{n:06}", "person", f"Person {n}", f"C{n % 997:05}", "", "", ""])
-    rows.append(["C-LATE", "company", "Late Company", "C-LATE", "LATE", "", ""])
-    rows.append(["P-SEARCH", "person", "Named", "C00001", "OWN SEARCH", "", ""])
+        company = f"N{3 + n % 997:06}"
+        rows.append([f"N{n:06}", "person", f"Person {n}", company, "", "", ""])
+        if n == CHUNK + 5:
+            rows[-1] = [late, "company", "Late Company", late, "LATE", "", ""]
+        if n == CHUNK + 7:
+            rows[-1][4] = "OWN SEARCH"
     return rows
 
 
@@ -97,7 +107,7 @@ def test_k4_a_first_load_writes_what_the_staged_import_writes(sessions, tmp_path
     with statements(sessions) as seen:
         first = imports.import_table(sessions, "contacts", path)
     assert not staged(seen)
-    assert first.inserted == CHUNK + 12
+    assert first.inserted == CHUNK + 10
     direct = snapshot(sessions)
     assert index_names(sessions) == indexes
 
@@ -111,26 +121,55 @@ def test_k4_a_first_load_writes_what_the_staged_import_writes(sessions, tmp_path
 
     by_no = {row[0]: row for row in direct}
     names = [c.name for c in contacts.c if c.name not in ("id", "company_id")] + ["link"]
-    early, late, named = (
-        dict(zip(names, by_no[no], strict=True)) for no in ("P-EARLY", "P-NEXT", "P-SEARCH")
+    early, later, named = (
+        dict(zip(names, by_no[no], strict=True))
+        for no in ("N000001", "N000002", f"N{CHUNK + 7:06}")
     )
     assert (early["link"], early["company_name"], early["company_name_folded"]) == (
-        "C00002",
-        "Straße 2",
-        "strasse 2",
+        "N000003",
+        "Straße 3",
+        "strasse 3",
     )
-    assert (late["link"], late["company_name"], late["search_name"]) == (
-        "C-LATE",
+    assert (later["link"], later["company_name"], later["search_name"]) == (
+        f"N{CHUNK + 5:06}",
         "Late Company",
         "NEXT CHUNK",
     )
     assert named["search_name"] == "OWN SEARCH"
-    company = dict(zip(names, by_no["C00003"], strict=True))
+    assert named["link"] == f"N{3 + (CHUNK + 7) % 997:06}"
+    company = dict(zip(names, by_no["N000004"], strict=True))
     assert (company["company_no"], company["link"], company["city_folded"]) == (
-        "C00003",
-        "C00003",
+        "N000004",
+        "N000004",
         "köln",
     )
+
+
+def test_k4_a_file_out_of_key_order_goes_through_the_staging_table(sessions, tmp_path):
+    """Written directly, a shuffled file would write the unique index on `no` at random
+    places and link many persons twice: it is staged, with the same result."""
+    rows = [["A2", "company", "Acme", ""], ["A1", "person", "Ann", "A2"]]
+    path = write_file(tmp_path / "contacts.csv", [["no", "type", "name", "company_no"], *rows])
+    with statements(sessions) as seen:
+        assert imports.import_table(sessions, "contacts", path).inserted == 2
+    assert staged(seen)
+    [(link,)] = [row[-1:] for row in snapshot(sessions) if row[0] == "A1"]
+    assert link == "A2"
+
+
+@pytest.mark.parametrize(
+    ("nos", "kinds", "companies", "expected"),
+    [
+        (["A1", "A2", "A3"], ["company", "person", "person"], ["", "A1", "A1"], True),
+        (["A1", "A3", "A2"], ["company", "person", "person"], ["", "A1", "A1"], False),
+        (["a1", " A2 "], ["Company", "PERSON"], ["", "a1"], True),
+        (["A1", "A2"], ["person", "company"], ["A2", ""], False),
+        (["A1", "A2"], None, None, True),
+        (["A1", "A1"], None, None, False),
+    ],
+)
+def test_k4_a_file_in_key_order_is_written_directly(nos, kinds, companies, expected):
+    assert in_order(nos, kinds, companies) is expected
 
 
 def test_k4_a_first_load_takes_ids_after_it_for_new_contacts(sessions, tmp_path):
@@ -177,17 +216,21 @@ def test_k4_a_first_load_the_checks_refuse_imports_nothing(sessions, tmp_path, r
 
 
 def test_k4_a_first_load_with_a_key_twice_names_both_lines(sessions, tmp_path):
-    rows = [["no", "type", "name"], ["A1", "company", "Alpha"], ["B1", "company", "Beta"]]
-    path = write_file(tmp_path / "contacts.csv", [*rows, ["A1", "company", "Again"]])
+    """A key repeated past the first chunk (one repeated within it is out of key order and
+    staged from the start): the table refuses it, nothing stays, and the staging table's
+    checks name the line."""
+    rows = [["no", "type", "name"]]
+    rows += [[f"N{n:06}", "company", f"Company {n}"] for n in range(CHUNK + 1)]
+    path = write_file(tmp_path / "contacts.csv", [*rows, ["N000010", "company", "Again"]])
     indexes = index_names(sessions)
     with statements(sessions) as seen, pytest.raises(BadFile) as refused:
         imports.import_table(sessions, "contacts", path)
     # written directly first (its indexes dropped), then checked through the staging table
     assert sum("DROP INDEX ix_contacts_country" in statement for statement in seen) == 1
     assert staged(seen)
-    assert [(bad.line, bad.column) for bad in refused.value.bad_rows] == [(4, "no")]
-    assert "line 2" in refused.value.bad_rows[0].reason
+    assert [(bad.line, bad.column) for bad in refused.value.bad_rows] == [(CHUNK + 3, "no")]
+    assert "line 12" in refused.value.bad_rows[0].reason
     assert count(sessions) == 0
     assert index_names(sessions) == indexes
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "good.csv", rows))
+    imports.import_table(sessions, "contacts", write_file(tmp_path / "good.csv", rows[:3]))
     assert count(sessions) == 2

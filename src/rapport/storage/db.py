@@ -380,17 +380,17 @@ SMALL_CACHE_KIB = 2_000
 
 
 @contextmanager
-def small_page_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a small page cache on the session's connection for a use case that reads
-    each page once or seldom (a whole table streamed, then rows picked across it): a big
-    cache would only hold memory, 64 MB at a million contacts. The connection's own cache
-    is back after. Nothing changes on PostgreSQL, whose cache is the server's."""
+def small_page_cache(session: Session, kib: int = SMALL_CACHE_KIB) -> Iterator[None]:
+    """On SQLite, a small page cache (`kib`) on the session's connection for a use case
+    that reads each page once or seldom (a whole table streamed, then rows picked across
+    it): a big cache would only hold memory, 64 MB at a million contacts. The connection's
+    own cache is back after. Nothing changes on PostgreSQL, whose cache is the server's."""
     if session.get_bind().dialect.name != "sqlite":
         yield
         return
     connection = session.connection()
     size = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{SMALL_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{kib}")
     try:
         yield
     finally:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -45,6 +46,36 @@ def possible(session: Session, spec: TableSpec, *, update: bool, skip_bad_rows: 
     if spec.name != "contacts" or update or skip_bad_rows:
         return False
     return session.execute(select(contacts.c.id).limit(1)).first() is None
+
+
+def in_order(
+    nos: Sequence[str] | None, kinds: Sequence[str] | None, company_nos: Sequence[str] | None
+) -> bool:
+    """Whether a file whose first chunk has these raw cells is in the order a direct write
+    pays in: its nos ascending (the unique index on `no` appended to, not written at random
+    places, which made a shuffled million 56 s against 37 s staged on SQLite) and at most
+    `FORWARD` of its persons naming a company not before them (each such person is written
+    twice, by `link_later`). Exports are in that order; otherwise the staging table is."""
+    if nos is None:
+        return False
+    keys = [no.strip().upper() for no in nos]
+    if any(a >= b for a, b in pairwise(keys)):
+        return False
+    if kinds is None or company_nos is None:
+        return True
+    seen: set[str] = set()
+    persons = forward = 0
+    for no, kind, company in zip(keys, kinds, company_nos, strict=True):
+        company = company.strip().upper()
+        if kind.strip().lower() == "company":
+            seen.add(no)
+        elif company:
+            persons += 1
+            forward += company not in seen
+    return forward <= FORWARD * persons
+
+
+FORWARD = 0.01
 
 
 def columns(staged: Sequence[str]) -> list[str]:

@@ -41,10 +41,13 @@ from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, records
 from rapport.services.transfer.tables import FileColumn, TableSpec
-from rapport.storage.db import Sessions, analyze, is_postgresql
+from rapport.storage.db import Sessions, analyze, is_postgresql, small_page_cache
 from rapport.storage.schema import FOLDS, fold_many, upper_many
 
 STAGING = "import_staging"
+# SQLite's page cache while a first load writes its chunks: the chunks in memory beside the
+# connection's own 64 MB took the import past 300 MB
+LOAD_CACHE_KIB = 16_384
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,11 @@ def _import(
     with sessions.begin() as session:
         _settings(session)
         bad: list[BadRow] = []
+        loaded = None
         if direct and import_direct.possible(session, spec, update=update, skip_bad_rows=skip):
-            inserted, updated = _first_load(session, spec, path, encoding, phase), 0
+            loaded = _first_load(session, spec, path, encoding, phase)
+        if loaded is not None:
+            inserted, updated = loaded, 0
         else:
             inserted, updated, bad = _staged(
                 session, spec, path, encoding, phase, update=update, skip=skip
@@ -182,17 +188,26 @@ def _staged(
 
 def _first_load(
     session: Session, spec: TableSpec, path: Path, encoding: str | None, phase: Phases
-) -> int:
+) -> int | None:
     """A first load of contacts written straight into the table (`_direct`): the rows
-    inserted. Raises `Repeated` when the table refused a row (a key repeated in the file);
-    the transaction must then be rolled back (on SQLite the rows before it are written: a
-    savepoint to roll back to would double the cost of every row written, by the pages
-    SQLite keeps for it)."""
-    with records(path, encoding=encoding) as (header, rows):
+    inserted, or None, having written nothing, when the file's first chunk is not in the
+    order that makes it pay (`_direct.in_order`). Raises `Repeated` when the table refused
+    a row (a key repeated in the file); the transaction must then be rolled back (on SQLite
+    the rows before it are written: a savepoint to roll back to would double the cost of
+    every row written, by the pages SQLite keeps for it)."""
+    with records(path, encoding=encoding) as (header, chunks):
         layout = _layout(spec, header, path.name)
+        first = next(chunks, None)
+        if first is None or not import_direct.in_order(*_cells(layout, first[1], ORDER)):
+            return None
+        rows = _again([first], chunks)
+        del first
         base = import_writes.last_id(session)
         with import_writes.indexes_built_after(session, empty=True, phase=phase):
-            with import_direct.writer(session, layout.staged, base) as write:
+            with (
+                small_page_cache(session, LOAD_CACHE_KIB),
+                import_direct.writer(session, layout.staged, base) as write,
+            ):
                 bad = _load(write, layout, _converters(session, layout.columns), rows, phase)
             phase(Phase.CHECKING)
             view = import_direct.rows_view(layout.staged, base, STAGING)
@@ -205,6 +220,29 @@ def _first_load(
             if is_postgresql(session):
                 import_direct.sequence_to_last(session)
     return phase.read
+
+
+def _again(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunk read ahead, then the rest; no reference to it kept once handed on (a
+    chunk of a million-row file is some 50 MB)."""
+    yield first.pop()
+    yield from rest
+
+
+ORDER = ("no", "type", "company_no")  # the cells that tell a file's order (`_direct`)
+
+
+def _cells(layout: Layout, chunk: list[list[str]], names: Sequence[str]) -> list[list[str] | None]:
+    """The raw cells of the file columns `names` in a chunk (None for a column the file
+    lacks; a short row gives blanks)."""
+    found: list[list[str] | None] = []
+    for name in names:
+        at = [layout.indexes[i] for i, c in enumerate(layout.columns) if c.name == name]
+        if not at:
+            found.append(None)
+            continue
+        found.append([cells[at[0]] if len(cells) > at[0] else "" for cells in chunk])
+    return found
 
 
 @dataclass
