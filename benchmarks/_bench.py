@@ -70,6 +70,12 @@ def build_base(contacts: int) -> Path:
     return base
 
 
+# The regression guard's line (bench_segments.py, bench_import.py --check): a ratio to the
+# hand-written baseline past GROWTH × the recorded one, after up to RETRIES measurements.
+GROWTH = 1.5
+RETRIES = 2
+
+
 def context() -> dict[str, Any]:
     """When, on what code and under what load the figures were taken, and the command."""
     commit = subprocess.run(  # noqa: S603

@@ -68,6 +68,8 @@ from typing import Any
 
 from _bench import (
     DATA,
+    GROWTH,
+    RETRIES,
     admin,
     build_base,
     build_pg,
@@ -89,10 +91,6 @@ from rapport.storage.db import Sessions, open_database
 
 USER = "jim"
 HALF = 500_000
-# The guard fails when a ratio to the hand-written statement grows past this factor
-# on each of 1 + RETRIES measurements.
-GROWTH = 1.5
-RETRIES = 2
 
 # The add: two relations (one on the company), a BC filter, and the default exclusion.
 ADD_CRITERIA = (

@@ -23,6 +23,8 @@ from tests.conftest import IN_CI
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARK = ROOT / "benchmarks" / "bench_segments.py"
 RECORDED = ROOT / "benchmarks" / "ratios.json"
+IMPORT_BENCHMARK = ROOT / "benchmarks" / "bench_import.py"
+IMPORT_RECORDED = ROOT / "benchmarks" / "import_ratios.json"
 
 
 def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
@@ -54,3 +56,33 @@ def test_x10_no_operation_grew_slower_against_its_hand_written_statement(tmp_pat
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads((tmp_path / "figures.json").read_text())["results"]
     assert {row["op"] for row in figures["sqlite"]} == set(recorded["ratios"]["sqlite"])
+
+
+def test_k4_the_recorded_import_ratios_cover_both_engines():
+    recorded = json.loads(IMPORT_RECORDED.read_text())
+    assert set(recorded["ratios"]) == {"sqlite", "postgresql"}
+    assert all(0 < figures["ratio"] < 100 for figures in recorded["ratios"].values())
+    assert "--record" in recorded["command"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_k4_the_import_grew_no_slower_against_the_same_rows_loaded_by_hand():
+    """The import of contacts at a small scale on both engines, beside the hand-written load
+    of the same rows into the same schema (bench_import.py, which fails when the two wrote
+    other rows), failing when its ratio grew past 1.5 × the one recorded in
+    `benchmarks/import_ratios.json`."""
+    if shutil.which("pg_config") is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is not installed; CI must run the benchmark guard")
+        pytest.skip("PostgreSQL is not installed")
+    recorded = json.loads(IMPORT_RECORDED.read_text())
+    command = [
+        sys.executable,
+        str(IMPORT_BENCHMARK),
+        *("--engine", "sqlite,postgresql", "--contacts", str(recorded["contacts"])),
+        *("--rounds", "3", "--sample", "0", "--no-cli", "--check", str(IMPORT_RECORDED)),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "every ratio within" in done.stdout

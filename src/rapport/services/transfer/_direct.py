@@ -1,7 +1,8 @@
 """A first load of contacts written straight into the table, without a staging table (K4).
 
-Into an empty `contacts` table, without `update` and without skipping bad rows, the
-converted chunks go into `contacts` itself (executemany on SQLite, one COPY on
+Into an empty `contacts` table, without `update` and without skipping bad rows, from a
+file in key order (`read_in_order`: its first chunk tells), the converted chunks go into
+`contacts` itself (executemany on SQLite, one COPY on
 PostgreSQL, `_stage.writer`), each row with every column the staged import's
 `INSERT … SELECT` would give it (`_writes`): its id (the last id plus its line), a
 company's company no. (its own no.), the search name, and a person's company id and name,
@@ -30,7 +31,8 @@ from rapport.criteria.operators import one_of
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer._stage import Columns, Write
 from rapport.services.transfer._writes import NAME_UPPER
-from rapport.services.transfer.tables import TableSpec
+from rapport.services.transfer.files import Chunk
+from rapport.services.transfer.tables import FileColumn, TableSpec
 from rapport.storage.tables import Contact, table_of
 
 contacts = table_of(Contact)
@@ -46,6 +48,34 @@ def possible(session: Session, spec: TableSpec, *, update: bool, skip_bad_rows: 
     if spec.name != "contacts" or update or skip_bad_rows:
         return False
     return session.execute(select(contacts.c.id).limit(1)).first() is None
+
+
+ORDER = ("no", "type", "company_no")  # the file columns whose cells tell its order
+
+
+def read_in_order(
+    columns: Sequence[FileColumn], indexes: Sequence[int], chunks: Iterator[Chunk]
+) -> Iterator[Chunk] | None:
+    """The file's chunks (of its `columns` at `indexes` in a record) when its first chunk,
+    read ahead, is in the order a direct write pays in (`in_order`); else None."""
+    first = next(chunks, None)
+    if first is None:
+        return None
+    cells: list[list[str] | None] = []
+    for name in ORDER:
+        at = [index for column, index in zip(columns, indexes, strict=True) if column.name == name]
+        rows = first[1]
+        cells.append([r[at[0]] if len(r) > at[0] else "" for r in rows] if at else None)
+    if not in_order(*cells):
+        return None
+    return _again([first], chunks)
+
+
+def _again(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunk read ahead, then the rest; no reference to it kept once handed on (a
+    chunk of a million-row file is some 50 MB)."""
+    yield first.pop()
+    yield from rest
 
 
 def in_order(
@@ -209,6 +239,20 @@ def link_later(session: Session, base: int) -> None:
             company_name_folded=select(company.c.name_folded).where(own).scalar_subquery(),
         )
     )
+
+
+def all_linked(session: Session, base: int) -> bool:
+    """Whether every person of the load that names a company got its id (after
+    `link_later`): a link is only ever taken from a company contact, so then no person
+    names a missing company or one that is not a company (`CompanyOfPerson`), and that
+    check's two lookups a row need not run."""
+    unlinked = select(contacts.c.id).where(
+        contacts.c.id > base,
+        contacts.c.type != "company",
+        contacts.c.company_no != "",
+        contacts.c.company_id.is_(None),
+    )
+    return not session.execute(select(unlinked.exists())).scalar()
 
 
 def rows_view(staged: Sequence[str], base: int, name: str) -> Subquery:

@@ -11,6 +11,7 @@ transaction has committed, with the rows handled as both `done` and `total`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -30,3 +31,16 @@ OnPhase = Callable[[Phase], None]
 
 def nothing(_phase: Phase) -> None:
     """The phase report of an import that nobody follows."""
+
+
+@dataclass
+class Phases:
+    """The reports of an import's progress: the records read, and each phase after reading
+    as it starts (no total)."""
+
+    on_progress: OnProgress | None
+    read: int = 0
+
+    def __call__(self, phase: Phase) -> None:
+        if self.on_progress:
+            self.on_progress(self.read, None, phase)

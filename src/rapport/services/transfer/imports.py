@@ -18,31 +18,28 @@ staging table, in a new transaction.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete, text
 from sqlalchemy.orm import Session
 
-from rapport.errors import Invalid
 from rapport.services.transfer import _checks as import_checks
 from rapport.services.transfer import _direct as import_direct
+from rapport.services.transfer import _reading as import_reading
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer._bad_rows import BadRow
-from rapport.services.transfer._phases import OnProgress, Phase
-from rapport.services.transfer._stage import Write
-from rapport.services.transfer._values import BadChunk, ConvertMany
+from rapport.services.transfer._bad_rows import BadFile, BadRow
+from rapport.services.transfer._phases import OnProgress, Phase, Phases
+from rapport.services.transfer._reading import Layout
 from rapport.services.transfer._writes import NAME_UPPER
-from rapport.services.transfer.files import Chunk, records
-from rapport.services.transfer.tables import FileColumn, TableSpec
+from rapport.services.transfer.files import records
+from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql, small_page_cache
-from rapport.storage.schema import FOLDS, fold_many, upper_many
+
+__all__ = ["BadFile", "ImportResult", "check_upload", "import_table"]
 
 STAGING = "import_staging"
 # SQLite's page cache while a first load writes its chunks: the chunks in memory beside the
@@ -56,38 +53,6 @@ class ImportResult:
     inserted: int
     updated: int
     bad_rows: tuple[BadRow, ...] = ()
-
-
-class BadFile(Invalid):
-    """The file has bad rows; nothing was imported. `bad_rows` lists every one."""
-
-    def __init__(self, name: str, bad_rows: Iterable[BadRow]) -> None:
-        self.bad_rows = tuple(sorted(bad_rows))
-        count = len(self.bad_rows)
-        lines = "\n".join(str(bad) for bad in self.bad_rows)
-        super().__init__(
-            f"{count} bad row{'s' if count != 1 else ''}; nothing imported\n{lines}", field=name
-        )
-
-
-@dataclass
-class Layout:
-    """Which file columns are staged, in file order, and how each cell converts."""
-
-    columns: list[FileColumn]
-    indexes: list[int]
-    width: int
-    folds: list[int] = field(default_factory=list)  # staged columns with a casefolded copy
-    copies: dict[str, str] = field(default_factory=dict)  # a column → its copy (FOLDS)
-    upper: int | None = None  # a contact's name, whose upper-cased text is its search name
-
-    @property
-    def staged(self) -> list[str]:
-        """The staging columns filled from the file: its columns, the copies, and the name
-        upper-cased."""
-        copies = [self.copies[self.columns[i].name] for i in self.folds]
-        upper = [] if self.upper is None else [NAME_UPPER]
-        return [c.name for c in self.columns] + copies + upper
 
 
 def import_table(
@@ -170,12 +135,12 @@ def _staged(
 ) -> tuple[int, int, list[BadRow]]:
     """The import through a staging table: (inserted, updated, the bad rows skipped)."""
     with records(path, encoding=encoding) as (header, rows):
-        layout = _layout(spec, header, path.name)
+        layout = import_reading.layout_of(spec, header, path.name)
         staging = _staging_table(spec, layout)
         staging.drop(session.connection(), checkfirst=True)
         staging.create(session.connection())
         with import_stage.writer(session, staging, ["line", *layout.staged]) as write:
-            bad = _load(write, layout, _converters(session, layout.columns), rows, phase)
+            bad = import_reading.load(session, write, layout, rows, phase)
     phase(Phase.CHECKING)
     bad += _check(session, spec, staging, update=update, drop_bad=skip)
     if bad and not skip:
@@ -196,66 +161,32 @@ def _first_load(
     the rows before it are written: a savepoint to roll back to would double the cost of
     every row written, by the pages SQLite keeps for it)."""
     with records(path, encoding=encoding) as (header, chunks):
-        layout = _layout(spec, header, path.name)
-        first = next(chunks, None)
-        if first is None or not import_direct.in_order(*_cells(layout, first[1], ORDER)):
+        layout = import_reading.layout_of(spec, header, path.name)
+        rows = import_direct.read_in_order(layout.columns, layout.indexes, chunks)
+        if rows is None:
             return None
-        rows = _again([first], chunks)
-        del first
         base = import_writes.last_id(session)
         with import_writes.indexes_built_after(session, empty=True, phase=phase):
             with (
                 small_page_cache(session, LOAD_CACHE_KIB),
                 import_direct.writer(session, layout.staged, base) as write,
             ):
-                bad = _load(write, layout, _converters(session, layout.columns), rows, phase)
+                bad = import_reading.load(session, write, layout, rows, phase)
             phase(Phase.CHECKING)
+            import_direct.link_later(session, base)
             view = import_direct.rows_view(layout.staged, base, STAGING)
             for check in import_checks.checks(update=False, keys_unique=True):
+                if check is import_checks.missing_companies and import_direct.all_linked(
+                    session, base
+                ):
+                    continue  # every person's company no. led to a company contact
                 bad += check(session, spec, view)
             if bad:
                 raise BadFile(path.name, bad)
             phase(Phase.WRITING)
-            import_direct.link_later(session, base)
             if is_postgresql(session):
                 import_direct.sequence_to_last(session)
     return phase.read
-
-
-def _again(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
-    """The chunk read ahead, then the rest; no reference to it kept once handed on (a
-    chunk of a million-row file is some 50 MB)."""
-    yield first.pop()
-    yield from rest
-
-
-ORDER = ("no", "type", "company_no")  # the cells that tell a file's order (`_direct`)
-
-
-def _cells(layout: Layout, chunk: list[list[str]], names: Sequence[str]) -> list[list[str] | None]:
-    """The raw cells of the file columns `names` in a chunk (None for a column the file
-    lacks; a short row gives blanks)."""
-    found: list[list[str] | None] = []
-    for name in names:
-        at = [layout.indexes[i] for i, c in enumerate(layout.columns) if c.name == name]
-        if not at:
-            found.append(None)
-            continue
-        found.append([cells[at[0]] if len(cells) > at[0] else "" for cells in chunk])
-    return found
-
-
-@dataclass
-class Phases:
-    """The reports of an import's progress: the records read, and each phase after reading
-    as it starts (no total)."""
-
-    on_progress: OnProgress | None
-    read: int = 0
-
-    def __call__(self, phase: Phase) -> None:
-        if self.on_progress:
-            self.on_progress(self.read, None, phase)
 
 
 def _settings(session: Session) -> None:
@@ -279,47 +210,10 @@ def check_upload(table: str, path: Path, *, encoding: str | None = None) -> int:
     spec = import_tables.get(table)
     count = 0
     with records(path, encoding=encoding) as (header, rows):
-        _layout(spec, header, path.name)
+        import_reading.layout_of(spec, header, path.name)
         for _lines, chunk in rows:
             count += len(chunk)
     return count
-
-
-def _layout(spec: TableSpec, header: list[str], name: str) -> Layout:
-    problems: list[BadRow] = []
-    seen: set[str] = set()
-    layout = Layout([], [], len(header))
-    for index, raw in enumerate(header):
-        title = raw.strip().lower()
-        column = spec.column(title)
-        if column is None:
-            problems.append(
-                BadRow(
-                    1,
-                    raw,
-                    f"unknown column for {spec.name}; expected "
-                    + ", ".join(c.name for c in spec.columns),
-                )
-            )
-        elif title in seen:
-            problems.append(BadRow(1, title, "the column appears twice"))
-        elif not column.derived:
-            layout.columns.append(column)
-            layout.indexes.append(index)
-        seen.add(title)
-    problems += [
-        BadRow(1, c.name, "required column is missing")
-        for c in spec.columns
-        if c.required and c.name not in seen
-    ]
-    if problems:
-        raise BadFile(name, problems)
-    layout.copies = FOLDS.get(spec.name, {})
-    layout.folds = [i for i, column in enumerate(layout.columns) if column.name in layout.copies]
-    if spec.name == "contacts":
-        names = [i for i, column in enumerate(layout.columns) if column.name == "name"]
-        layout.upper = names[0] if names else None
-    return layout
 
 
 def _staging_table(spec: TableSpec, layout: Layout) -> Table:
@@ -340,152 +234,6 @@ def _staging_table(spec: TableSpec, layout: Layout) -> Table:
             Column("found_company_name_folded", String),
         ]
     return Table(STAGING, MetaData(), *staged, prefixes=["TEMPORARY"])
-
-
-@dataclass
-class Converters:
-    """How a chunk's columns become staging values: `fast` column by column (then `after`),
-    or, for a chunk holding a bad cell, row by row (then `after_rows`)."""
-
-    fast: list[ConvertMany]
-    after: list[ConvertMany | None]
-    after_rows: list[ConvertMany | None]
-
-
-def _load(
-    write: Write,
-    layout: Layout,
-    converters: Converters,
-    chunks: Iterator[Chunk],
-    phase: Phases,
-) -> list[BadRow]:
-    """Stream the chunks through `write`, counting the records read in `phase`; the rows
-    with bad cells."""
-    bad: list[BadRow] = []
-    with _no_gc():
-        for lines, chunk in chunks:
-            phase.read += len(chunk)
-            if set(map(len, chunk)) != {layout.width}:
-                lines, chunk = _right_width(lines, chunk, layout.width, bad)
-            write(_convert(layout, converters, lines, chunk, bad))
-            if phase.on_progress:
-                phase.on_progress(phase.read, None, Phase.READING)
-    return bad
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of short-lived rows hold no cycles; the cyclic collector would only walk
-    them over and over (a third of the load time at a million rows)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _right_width(
-    lines: list[int], chunk: list[list[str]], width: int, bad: list[BadRow]
-) -> tuple[list[int], list[list[str]]]:
-    kept_lines, kept = [], []
-    for line, cells in zip(lines, chunk, strict=True):
-        if len(cells) == width:
-            kept_lines.append(line)
-            kept.append(cells)
-        else:
-            bad.append(BadRow(line, "", f"{len(cells)} fields where the header has {width}"))
-    return kept_lines, kept
-
-
-def _convert(
-    layout: Layout,
-    converters: Converters,
-    lines: list[int],
-    chunk: list[list[str]],
-    bad: list[BadRow],
-) -> list[Sequence[Any]]:
-    """A chunk of records → staging columns (the lines first), converted column by column;
-    a chunk holding a bad cell is converted row by row instead, its bad rows added to `bad`
-    and left out."""
-    if not chunk:
-        return []
-    cells = list(zip(*chunk, strict=True))
-    try:
-        values = [
-            convert(cells[index])
-            for convert, index in zip(converters.fast, layout.indexes, strict=True)
-        ]
-        after = converters.after
-    except BadChunk:
-        lines, values = _convert_rows(layout, lines, chunk, bad)
-        after = converters.after_rows
-    values = [
-        v if process is None else process(v) for v, process in zip(values, after, strict=True)
-    ]
-    values += [fold_many(values[i]) for i in layout.folds]
-    if layout.upper is not None:  # BC's Search Name: the name upper-cased, alike on both engines
-        values.append(upper_many(values[layout.upper]))
-    return [lines, *values]
-
-
-def _convert_rows(
-    layout: Layout, lines: list[int], chunk: list[list[str]], bad: list[BadRow]
-) -> tuple[list[int], list[Sequence[Any]]]:
-    """The slow path: each row on its own; the good rows as columns and their lines."""
-    converters = [column.converter() for column in layout.columns]
-    good_lines, good_rows = [], []
-    for line, cells in zip(lines, chunk, strict=True):
-        picked = [cells[index] for index in layout.indexes]
-        try:
-            good_rows.append([convert(v) for convert, v in zip(converters, picked, strict=True)])
-            good_lines.append(line)
-        except ValueError:
-            bad.extend(_cell_errors(line, layout.columns, picked))
-    columns: list[Sequence[Any]] = list(zip(*good_rows, strict=True))
-    return good_lines, columns or [() for _ in converters]
-
-
-def _cell_errors(line: int, columns: list[FileColumn], values: list[str]) -> list[BadRow]:
-    """Every bad cell of a row, with its reason."""
-    errors = []
-    for column, value in zip(columns, values, strict=True):
-        try:
-            column.converter()(value)
-        except ValueError as exc:
-            errors.append(BadRow(line, column.name, str(exc)))
-    return errors
-
-
-def _converters(session: Session, columns: list[FileColumn]) -> Converters:
-    """On SQLite, values go into the form SQLAlchemy stores them in (a date as ISO text, a
-    decimal as a float); PostgreSQL's COPY adapts Python values itself."""
-    if is_postgresql(session):
-        nothing: list[ConvertMany | None] = [None] * len(columns)
-        return Converters([c.column_converter() for c in columns], nothing, nothing)
-    dialect = session.get_bind().dialect
-    after: list[ConvertMany | None] = []
-    for column in columns:
-        kind = column.kind if column.kind in ("decimal", "time") else None
-        process = column.sql_type().dialect_impl(dialect).bind_processor(dialect) if kind else None
-        after.append(None if process is None else _mapping(process))
-    return Converters(
-        [c.column_converter(iso_dates=True) for c in columns],
-        after,
-        [
-            _iso_dates if c.kind == "date" else process
-            for c, process in zip(columns, after, strict=True)
-        ],
-    )
-
-
-def _iso_dates(values: Sequence[Any]) -> Sequence[Any]:
-    return [None if v is None else v.isoformat() for v in values]
-
-
-def _mapping(process: Callable[[Any], Any]) -> ConvertMany:
-    return lambda values: [process(v) for v in values]
 
 
 def _check(
