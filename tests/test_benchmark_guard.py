@@ -37,23 +37,28 @@ def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
     assert "--record" in recorded["command"]
 
 
-@pytest.mark.slow
-@pytest.mark.postgres
-def test_x10_no_operation_grew_slower_against_its_hand_written_statement(tmp_path):
+def guard(benchmark: Path, recorded: Path, *options: str) -> str:
+    """Run `benchmark` at the scale recorded in `recorded`, on both engines, with `--check`;
+    its output. PostgreSQL must be there in CI."""
     if shutil.which("pg_config") is None:
         if IN_CI:
             pytest.fail("PostgreSQL is not installed; CI must run the benchmark guard")
         pytest.skip("PostgreSQL is not installed")
-    recorded = json.loads(RECORDED.read_text())
-    command = [
-        sys.executable,
-        str(BENCHMARK),
-        *("--engine", "sqlite,postgresql", "--contacts", str(recorded["contacts"])),
-        *("--runs", "3", "--sample", "0", "--no-cli"),
-        *("--check", str(RECORDED), "--json-out", str(tmp_path / "figures.json")),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=ROOT)
+    contacts = str(json.loads(recorded.read_text())["contacts"])
+    command = [sys.executable, str(benchmark), "--engine", "sqlite,postgresql"]
+    command += ["--contacts", contacts, "--sample", "0", "--no-cli", "--check", str(recorded)]
+    done = subprocess.run(
+        [*command, *options], capture_output=True, text=True, timeout=1200, cwd=ROOT
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_x10_no_operation_grew_slower_against_its_hand_written_statement(tmp_path):
+    guard(BENCHMARK, RECORDED, "--runs", "3", "--json-out", str(tmp_path / "figures.json"))
+    recorded = json.loads(RECORDED.read_text())
     figures = json.loads((tmp_path / "figures.json").read_text())["results"]
     assert {row["op"] for row in figures["sqlite"]} == set(recorded["ratios"]["sqlite"])
 
@@ -72,17 +77,4 @@ def test_k4_the_import_grew_no_slower_against_the_same_rows_loaded_by_hand():
     of the same rows into the same schema (bench_import.py, which fails when the two wrote
     other rows), failing when its ratio grew past 1.5 × the one recorded in
     `benchmarks/import_ratios.json`."""
-    if shutil.which("pg_config") is None:
-        if IN_CI:
-            pytest.fail("PostgreSQL is not installed; CI must run the benchmark guard")
-        pytest.skip("PostgreSQL is not installed")
-    recorded = json.loads(IMPORT_RECORDED.read_text())
-    command = [
-        sys.executable,
-        str(IMPORT_BENCHMARK),
-        *("--engine", "sqlite,postgresql", "--contacts", str(recorded["contacts"])),
-        *("--rounds", "3", "--sample", "0", "--no-cli", "--check", str(IMPORT_RECORDED)),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "every ratio within" in done.stdout
+    assert "every ratio within" in guard(IMPORT_BENCHMARK, IMPORT_RECORDED, "--rounds", "3")

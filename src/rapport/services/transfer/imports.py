@@ -75,66 +75,62 @@ def import_table(
     phase of the work after reading as it starts (`Phase`, in order); `(rows, rows, DONE)`
     once they are written and committed.
     """
-    spec = import_tables.get(table)
-    phase = Phases(on_progress)
-    options = {"update": update, "skip": skip_bad_rows}
+    asked = Asked(
+        import_tables.get(table), path, encoding, Phases(on_progress), update, skip_bad_rows
+    )
     try:
-        inserted, updated, bad = _import(sessions, spec, path, encoding, phase, **options)
+        inserted, updated, bad = _import(sessions, asked)
     except import_direct.Repeated:  # nothing was written; the staging table's checks word it
-        phase.read = 0
-        inserted, updated, bad = _import(
-            sessions, spec, path, encoding, phase, direct=False, **options
-        )
+        asked.phase.read = 0
+        inserted, updated, bad = _import(sessions, asked, direct=False)
     if on_progress:
         handled = inserted + updated + len(bad)
         on_progress(handled, handled, Phase.DONE)
-    return ImportResult(spec.name, inserted, updated, tuple(sorted(bad)))
+    return ImportResult(asked.spec.name, inserted, updated, tuple(sorted(bad)))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """An import as it was asked for: the table, the file and how to read it, whom to tell
+    of its progress, and its options."""
+
+    spec: TableSpec
+    path: Path
+    encoding: str | None
+    phase: Phases
+    update: bool
+    skip: bool
 
 
 def _import(
-    sessions: Sessions,
-    spec: TableSpec,
-    path: Path,
-    encoding: str | None,
-    phase: Phases,
-    *,
-    update: bool,
-    skip: bool,
-    direct: bool = True,
+    sessions: Sessions, asked: Asked, *, direct: bool = True
 ) -> tuple[int, int, list[BadRow]]:
     """One transaction of the import: a first load written directly when it can be
     (`_direct`), else through the staging table; (inserted, updated, the bad rows skipped).
     """
+    spec, phase = asked.spec, asked.phase
     with sessions.begin() as session:
         _settings(session)
         bad: list[BadRow] = []
         loaded = None
-        if direct and import_direct.possible(session, spec, update=update, skip_bad_rows=skip):
-            loaded = _first_load(session, spec, path, encoding, phase)
+        if direct and import_direct.possible(
+            session, spec, update=asked.update, skip_bad_rows=asked.skip
+        ):
+            loaded = _first_load(session, asked)
         if loaded is not None:
             inserted, updated = loaded, 0
         else:
-            inserted, updated, bad = _staged(
-                session, spec, path, encoding, phase, update=update, skip=skip
-            )
+            inserted, updated, bad = _staged(session, asked)
         phase(Phase.ANALYZING)
         analyze(session, spec.name)
         phase(Phase.COMMITTING)
     return inserted, updated, bad
 
 
-def _staged(
-    session: Session,
-    spec: TableSpec,
-    path: Path,
-    encoding: str | None,
-    phase: Phases,
-    *,
-    update: bool,
-    skip: bool,
-) -> tuple[int, int, list[BadRow]]:
+def _staged(session: Session, asked: Asked) -> tuple[int, int, list[BadRow]]:
     """The import through a staging table: (inserted, updated, the bad rows skipped)."""
-    with records(path, encoding=encoding) as (header, rows):
+    spec, path, phase, update = asked.spec, asked.path, asked.phase, asked.update
+    with records(path, encoding=asked.encoding) as (header, rows):
         layout = import_reading.layout_of(spec, header, path.name)
         staging = _staging_table(spec, layout)
         staging.drop(session.connection(), checkfirst=True)
@@ -142,8 +138,8 @@ def _staged(
         with import_stage.writer(session, staging, ["line", *layout.staged]) as write:
             bad = import_reading.load(session, write, layout, rows, phase)
     phase(Phase.CHECKING)
-    bad += _check(session, spec, staging, update=update, drop_bad=skip)
-    if bad and not skip:
+    bad += _check(session, spec, staging, update=update, drop_bad=asked.skip)
+    if bad and not asked.skip:
         raise BadFile(path.name, bad)
     phase(Phase.WRITING)
     inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
@@ -151,16 +147,15 @@ def _staged(
     return inserted, updated, bad
 
 
-def _first_load(
-    session: Session, spec: TableSpec, path: Path, encoding: str | None, phase: Phases
-) -> int | None:
+def _first_load(session: Session, asked: Asked) -> int | None:
     """A first load of contacts written straight into the table (`_direct`): the rows
     inserted, or None, having written nothing, when the file's first chunk is not in the
     order that makes it pay (`_direct.in_order`). Raises `Repeated` when the table refused
     a row (a key repeated in the file); the transaction must then be rolled back (on SQLite
     the rows before it are written: a savepoint to roll back to would double the cost of
     every row written, by the pages SQLite keeps for it)."""
-    with records(path, encoding=encoding) as (header, chunks):
+    spec, path, phase = asked.spec, asked.path, asked.phase
+    with records(path, encoding=asked.encoding) as (header, chunks):
         layout = import_reading.layout_of(spec, header, path.name)
         rows = import_direct.read_in_order(layout.columns, layout.indexes, chunks)
         if rows is None:
