@@ -24,7 +24,7 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Subquery, func, select, update
+from sqlalchemy import Subquery, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria.operators import one_of
@@ -261,11 +261,3 @@ def rows_view(staged: Sequence[str], base: int, name: str) -> Subquery:
     line = (contacts.c.id - base).label("line")
     kept = [contacts.c[column].label(column) for column in staged if column != NAME_UPPER]
     return select(line, *kept).where(contacts.c.id > base).subquery(name)
-
-
-def sequence_to_last(session: Session) -> None:
-    """PostgreSQL's id sequence after the ids the load gave."""
-    sequence = func.pg_get_serial_sequence("contacts", "id")
-    session.execute(
-        select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
-    )

@@ -185,11 +185,16 @@ def _insert_contacts(
     with indexes_built_after(session, empty=empty, phase=phase):
         inserted = _insert(session, contacts, names, query)
     if is_postgresql(session):
-        sequence = func.pg_get_serial_sequence("contacts", "id")
-        session.execute(
-            select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
-        )
+        sequence_to_last(session)
     return inserted
+
+
+def sequence_to_last(session: Session) -> None:
+    """PostgreSQL's id sequence after the ids an insert of contacts gave."""
+    sequence = func.pg_get_serial_sequence("contacts", "id")
+    session.execute(
+        select(func.setval(sequence, select(func.max(contacts.c.id)).scalar_subquery()))
+    )
 
 
 def _resolve_companies(session: Session, staging: Table) -> None:

@@ -180,7 +180,7 @@ def _first_load(session: Session, asked: Asked) -> int | None:
                 raise BadFile(path.name, bad)
             phase(Phase.WRITING)
             if is_postgresql(session):
-                import_direct.sequence_to_last(session)
+                import_writes.sequence_to_last(session)
     return phase.read
 
 
