@@ -11,7 +11,7 @@ file streamed in, and the codes a rule says must exist are the spec's references
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rapport.criteria.operators import one_of
 from rapport.domain.rules import (
     AnswerLine,
     CodeExists,
@@ -95,6 +96,29 @@ def unknown_codes(session: Session, spec: TableSpec, staging: FromClause) -> lis
             if value is not None
         ]
     return found
+
+
+def codes_known(
+    session: Session, spec: TableSpec, names: Sequence[str], distinct: dict[str, set[Any] | None]
+) -> bool:
+    """Whether every value read in the staged columns `names` that a reference checks
+    exists, told from the `distinct` values read (one query a reference, on the codes
+    alone): then `unknown_codes` would find nothing, and its pass over every row need not
+    run. False when a reference spans more than one column or its values were too many to
+    keep."""
+    for ref in spec.references:
+        if not set(ref.columns) <= set(names):
+            continue
+        values = distinct.get(ref.columns[0]) if len(ref.columns) == 1 else None
+        if values is None:
+            return False
+        wanted = sorted(value for value in values if value not in ("", None))
+        if wanted:
+            target = ref.table.c[ref.target[0]]
+            found = set(session.scalars(select(target).where(one_of(target, wanted))))
+            if found != set(wanted):
+                return False
+    return True
 
 
 def _missing(ref: Reference, staging: FromClause) -> ColumnElement[bool]:

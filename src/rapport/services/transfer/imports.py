@@ -161,20 +161,20 @@ def _first_load(session: Session, asked: Asked) -> int | None:
         if rows is None:
             return None
         base = import_writes.last_id(session)
+        coded = {ref.columns[0] for ref in spec.references if len(ref.columns) == 1}
+        distinct = import_reading.Distinct({n: set() for n in layout.staged if n in coded})
         with import_writes.indexes_built_after(session, empty=True, phase=phase):
             with (
                 small_page_cache(session, LOAD_CACHE_KIB),
                 import_direct.writer(session, layout.staged, base) as write,
             ):
-                bad = import_reading.load(session, write, layout, rows, phase)
+                bad = import_reading.load(session, write, layout, rows, phase, distinct)
             phase(Phase.CHECKING)
             import_direct.link_later(session, base)
             view = import_direct.rows_view(layout.staged, base, STAGING)
             for check in import_checks.checks(update=False, keys_unique=True):
-                if check is import_checks.missing_companies and import_direct.all_linked(
-                    session, base
-                ):
-                    continue  # every person's company no. led to a company contact
+                if _needless(session, spec, layout.staged, distinct, check, base):
+                    continue
                 bad += check(session, spec, view)
             if bad:
                 raise BadFile(path.name, bad)
@@ -182,6 +182,25 @@ def _first_load(session: Session, asked: Asked) -> int | None:
             if is_postgresql(session):
                 import_writes.sequence_to_last(session)
     return phase.read
+
+
+def _needless(
+    session: Session,
+    spec: TableSpec,
+    staged: list[str],
+    distinct: import_reading.Distinct,
+    check: import_checks.Check,
+    base: int,
+) -> bool:
+    """Whether a check of a first load can find nothing, told from what the load saw: every
+    person naming a company was linked to a company contact (`missing_companies`), or every
+    code read exists (`unknown_codes`). Each saved a pass over every row (0.5–0.7 s at a
+    million)."""
+    if check is import_checks.missing_companies:
+        return import_direct.all_linked(session, base)
+    if check is import_checks.unknown_codes:
+        return import_checks.codes_known(session, spec, staged, distinct.values)
+    return False
 
 
 def _settings(session: Session) -> None:
