@@ -30,7 +30,13 @@ from sqlalchemy.orm import Session
 from rapport.criteria.operators import one_of
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer._stage import Columns, Write
-from rapport.services.transfer._writes import NAME_UPPER
+from rapport.services.transfer._writes import (
+    COMPANY,
+    NAME_UPPER,
+    OWN_COMPANY,
+    company_link,
+    contacts_empty,
+)
 from rapport.services.transfer.files import Chunk
 from rapport.services.transfer.tables import FileColumn, TableSpec
 from rapport.storage.tables import Contact, table_of
@@ -47,7 +53,7 @@ def possible(session: Session, spec: TableSpec, *, update: bool, skip_bad_rows: 
     """Whether this import is a first load of contacts that can be written directly."""
     if spec.name != "contacts" or update or skip_bad_rows:
         return False
-    return session.execute(select(contacts.c.id).limit(1)).first() is None
+    return contacts_empty(session)
 
 
 ORDER = ("no", "type", "company_no")  # the file columns whose cells tell its order
@@ -223,21 +229,15 @@ NO_LINK: tuple[int | None, str, str] = (None, "", "")
 def link_later(session: Session, base: int) -> None:
     """The persons of the load whose company came after them in the file get its id and
     name, in one UPDATE (usually of no row)."""
-    company = contacts.alias("company")
-    own = (company.c.no == contacts.c.company_no) & (company.c.type == "company")
     session.execute(
         update(contacts)
         .where(
             contacts.c.id > base,
             contacts.c.company_id.is_(None),
             contacts.c.company_no != "",
-            select(company.c.id).where(own).exists(),
+            select(COMPANY.c.id).where(OWN_COMPANY).exists(),
         )
-        .values(
-            company_id=select(company.c.id).where(own).scalar_subquery(),
-            company_name=select(company.c.name).where(own).scalar_subquery(),
-            company_name_folded=select(company.c.name_folded).where(own).scalar_subquery(),
-        )
+        .values(company_link())
     )
 
 

@@ -153,7 +153,7 @@ def _insert_contacts(
     company_id: ColumnElement[Any] = literal(None)
     company_name: ColumnElement[Any] = literal("")
     company_name_folded: ColumnElement[Any] = literal("")
-    empty = session.execute(select(contacts.c.id).limit(1)).first() is None
+    empty = contacts_empty(session)
     if "company_no" in staging.c:
         if not empty:
             _resolve_companies(session, staging)
@@ -274,19 +274,30 @@ def last_id(session: Session) -> int:
 def _refresh_companies(session: Session, staging: Table) -> None:
     """After an update: each imported contact's company id and name, and the company name
     of every person of an imported company."""
-    company = contacts.alias("company")
-    own = (company.c.no == contacts.c.company_no) & (company.c.type == "company")
     scope = or_(
         contacts.c.no.in_(select(staging.c.no)), contacts.c.company_no.in_(select(staging.c.no))
     )
-    session.execute(
-        update_rows(contacts)
-        .where(scope)
-        .values(
-            company_id=select(company.c.id).where(own).scalar_subquery(),
-            company_name=func.coalesce(select(company.c.name).where(own).scalar_subquery(), ""),
-            company_name_folded=func.coalesce(
-                select(company.c.name_folded).where(own).scalar_subquery(), ""
-            ),
-        )
-    )
+    session.execute(update_rows(contacts).where(scope).values(company_link()))
+
+
+COMPANY = contacts.alias("company")
+OWN_COMPANY = (COMPANY.c.no == contacts.c.company_no) & (COMPANY.c.type == "company")
+
+
+def company_link() -> dict[str, ColumnElement[Any]]:
+    """A contact's company id, name and folded name, from the company contact its company
+    no. names (none and blanks when there is none): the values of an UPDATE of contacts."""
+    return {
+        "company_id": select(COMPANY.c.id).where(OWN_COMPANY).scalar_subquery(),
+        "company_name": func.coalesce(
+            select(COMPANY.c.name).where(OWN_COMPANY).scalar_subquery(), ""
+        ),
+        "company_name_folded": func.coalesce(
+            select(COMPANY.c.name_folded).where(OWN_COMPANY).scalar_subquery(), ""
+        ),
+    }
+
+
+def contacts_empty(session: Session) -> bool:
+    """Whether `contacts` holds no row (a first load)."""
+    return session.execute(select(contacts.c.id).limit(1)).first() is None
