@@ -77,12 +77,16 @@ def condition(
 
 
 def select_ids(
-    expr: Expr, *, today: dt.date | None = None, subject: registry.Subject = registry.CONTACTS
+    expr: Expr,
+    *,
+    today: dt.date | None = None,
+    subject: registry.Subject = registry.CONTACTS,
+    likely: Sequence[float] | None = None,
 ) -> Select[tuple[Any]]:
     """SELECT the key (contacts.id, interaction_log_entries.entry_no …) of the rows `expr`
-    selects."""
+    selects (`likely`: see `condition`)."""
     key = subject.table.c[subject.key]
-    return select(key).where(condition(expr, today=today, subject=subject))
+    return select(key).where(condition(expr, today=today, subject=subject, likely=likely))
 
 
 def select_contact_ids(expr: Expr, *, today: dt.date | None = None) -> Select[tuple[int]]:

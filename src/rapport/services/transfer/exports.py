@@ -14,10 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import Criteria
 from rapport.errors import Invalid
 from rapport.services._criteria import CriteriaSource, optional_criteria
+from rapport.services._likely import likeliest
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer.files import (
     EXPORT_FORMATS,
@@ -37,6 +38,9 @@ from rapport.services.transfer.files import (
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, table_of
+
+if TYPE_CHECKING:
+    from rapport.criteria.likely import Likely
 
 BATCH = 10_000
 LINE_FORMATS = ("csv", "ndjson")
@@ -70,10 +74,11 @@ def export_table(
         if stream is None:
             raise ValueError("export_table needs a path or a stream")
         with reading(sessions) as session:
-            count = write_csv(stream, header, _rows(session, spec, query(spec, criteria)))
+            statement = query(spec, criteria, likely=_likely(session, criteria))
+            count = write_csv(stream, header, _rows(session, spec, statement))
         return ExportResult(spec.name, count)
     with output_file(path, formats=EXPORT_FORMATS) as partial, reading(sessions) as session:
-        statement = query(spec, criteria)
+        statement = query(spec, criteria, likely=_likely(session, criteria))
         rows = _rows(session, spec, statement)
         if on_progress:
             total = session.scalar(select(func.count()).select_from(statement.subquery()))
@@ -104,11 +109,11 @@ def export_lines(
         raise Invalid(
             f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", field="file_format"
         )
-    return _lines(sessions, spec, query(spec, criteria), file_format)
+    return _lines(sessions, spec, criteria, file_format)
 
 
 def _lines(
-    sessions: Sessions, spec: TableSpec, statement: Select[Any], file_format: str
+    sessions: Sessions, spec: TableSpec, criteria: Criteria | None, file_format: str
 ) -> Iterator[str]:
     header = [column.name for column in spec.columns]
     buffer = io.StringIO()
@@ -117,6 +122,7 @@ def _lines(
         writer.writerow(header)
         yield buffer.getvalue()
     with reading(sessions) as session:
+        statement = query(spec, criteria, likely=_likely(session, criteria))
         for row in _rows(session, spec, statement):
             if file_format == "ndjson":
                 yield json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
@@ -139,9 +145,18 @@ def _criteria(sessions: Sessions, spec: TableSpec, where: CriteriaSource | None)
     return optional_criteria(where, database=sessions)
 
 
-def query(spec: TableSpec, criteria: Criteria | None = None) -> Select[Any]:
+def _likely(session: Session, criteria: Criteria | None) -> Likely | None:
+    """The criteria's probing terms' pass rates, for SQLite to test them least likely
+    first (services/_likely.py; the export's selection, as an add's)."""
+    return None if criteria is None else likeliest(session, criteria)
+
+
+def query(
+    spec: TableSpec, criteria: Criteria | None = None, *, likely: Sequence[float] | None = None
+) -> Select[Any]:
     """The rows of the table as the file columns, in key order; with `criteria`, those of
-    the contacts the criteria select."""
+    the contacts the criteria select (`likely`: the order of their terms,
+    compile_sql.condition)."""
     table = spec.table
     selected: list[ColumnElement[Any]] = []
     for column in spec.columns:
@@ -155,10 +170,10 @@ def query(spec: TableSpec, criteria: Criteria | None = None) -> Select[Any]:
         if criteria is not None:
             # A derived table, not a condition on the joined contacts: the criteria's
             # EXISTS over this very table must not correlate with the exported rows.
-            matching = criteria.select_ids().subquery("matching")
+            matching = criteria.select_ids(likely=likely).subquery("matching")
             statement = statement.join(matching, matching.c.id == table.c.contact_id)
     elif criteria is not None:
-        statement = statement.where(criteria.condition())
+        statement = statement.where(criteria.condition(likely=likely))
     order = [contacts.c.no if name == "contact_no" else table.c[name] for name in spec.key]
     return statement.order_by(*order)
 

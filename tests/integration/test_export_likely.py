@@ -1,0 +1,109 @@
+"""K4, SPEC §9: an export's criteria are written as an add's are (criteria/likely.py,
+services/_likely.py): on SQLite, with contact ids spread wide enough to be sampled, the
+least likely probing term first; on PostgreSQL as written. What is exported does not change."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert
+
+from rapport.services.transfer import exports
+from rapport.storage import tables as t
+from rapport.storage.db import is_postgresql
+from rapport.storage.schema import contacts
+from tests.factories import link
+
+PERSONS = 500
+STEP = 120  # contact ids 1, 121, 241 … and one at PERSONS × STEP: sampled at every id
+IDS = [1 + STEP * number for number in range(PERSONS)] + [PERSONS * STEP]
+CRITERIA = "mailing_group = NEWSLETTER and mailing_group = VIP"
+
+
+@pytest.fixture
+def world(sessions):
+    """501 persons, ids spread over 60,000: nine in ten get the newsletter (not those whose
+    number ends in 5), one in ten (ending in 0) is a VIP."""
+    with sessions.begin() as session:
+        session.execute(
+            insert(contacts),
+            [
+                {"id": id_, "no": f"P{id_:05d}", "type": "person", "name": f"Person {id_}"}
+                for id_ in IDS
+            ],
+        )
+        for number, id_ in enumerate(IDS):
+            person = session.get(t.Contact, id_)
+            if number % 10 != 5:
+                link(session, t.ContactMailingGroup, person, "NEWSLETTER")
+            if number % 10 == 0:
+                link(session, t.ContactMailingGroup, person, "VIP")
+    return sessions
+
+
+@contextmanager
+def statements(sessions) -> Iterator[list[tuple[str, list[object]]]]:
+    """The SQL statements run on the sessions' engine meanwhile, each with its parameters
+    in the order they are written (positional on SQLite, named in order on PostgreSQL)."""
+    seen: list[tuple[str, list[object]]] = []
+    engine = sessions.kw["bind"]
+
+    def watch(_conn, _cursor, statement, parameters, *_args) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        seen.append((statement, list(values)))
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+
+
+def export(sessions, table: str, where: str) -> tuple[list[str], list[object]]:
+    """The exported lines, and the codes the reading statement (the one in key order)
+    probes, in the order it tests them."""
+    stream = io.StringIO()
+    with statements(sessions) as seen:
+        exports.export_table(sessions, table, where=where, stream=stream)
+    read = [values for statement, values in seen if "ORDER BY" in statement]
+    assert len(read) == 1, seen
+    codes = [value for value in read[0] if value in ("NEWSLETTER", "VIP")]
+    return stream.getvalue().splitlines(), codes
+
+
+@pytest.mark.parametrize("table", ["contacts", "contact_mailing_groups"])
+def test_k4_an_export_tests_the_least_likely_probing_term_first_on_sqlite(world, table):
+    lines, codes = export(world, table, CRITERIA)
+    with world() as session:
+        postgresql = is_postgresql(session)
+    # SQLite: the VIPs (one in ten) before the newsletter (nine in ten); PostgreSQL as written
+    assert codes == (["NEWSLETTER", "VIP"] if postgresql else ["VIP", "NEWSLETTER"])
+    vips = IDS[::10]
+    per_contact = 2 if table == "contact_mailing_groups" else 1  # NEWSLETTER and VIP rows
+    assert len(lines) == 1 + per_contact * len(vips)
+    assert sorted({line.split(",")[0] for line in lines[1:]}) == [f"P{i:05d}" for i in vips]
+    written_so, _ = export(world, table, "mailing_group = VIP and mailing_group = NEWSLETTER")
+    assert written_so == lines  # the order of the terms changes nothing exported
+
+
+def test_k4_an_export_of_few_contacts_keeps_the_terms_as_written(sessions):
+    """Below the sampled size (fewer than 50,000 contact ids) nothing is sampled."""
+    with sessions.begin() as session:
+        for number in range(3):
+            person = session.get(t.Contact, _person(session, number))
+            link(session, t.ContactMailingGroup, person, "NEWSLETTER")
+            link(session, t.ContactMailingGroup, person, "VIP")
+    lines, codes = export(sessions, "contacts", CRITERIA)
+    assert codes == ["NEWSLETTER", "VIP"]
+    assert len(lines) == 4
+
+
+def _person(session, number: int) -> int:
+    return session.execute(
+        insert(contacts)
+        .values(no=f"Q{number}", type="person", name=f"Q {number}")
+        .returning(contacts.c.id)
+    ).scalar_one()
