@@ -12,6 +12,7 @@ from rapport.criteria.driven import relation_driven_exists, relation_driven_ids
 from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
+from rapport.services._likely import likeliest
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import is_postgresql
@@ -59,11 +60,14 @@ def matched_lines(
     form each engine plans well (`_line_among`), also when the caller `negated` the
     condition (a refine keeps the matching lines), unless the segment has `few_lines`
     (`on_it` when the caller counted them); other criteria, and the lines of such a
-    segment, test each line's own contact where it is."""
-    matches = criteria.condition()
+    segment, test each line's own contact where it is, the probing terms of an `and` least
+    likely first where that counts (services/_likely.py, as an add's)."""
     driven = relation_driven_ids(criteria.tree) if criteria.subject is CONTACTS else None
     if driven is not None and few_lines(session, segment_id, on_it=on_it):
         driven = None
+    if driven is not None and not entire_companies:
+        return _line_among(session, criteria, driven, negated=negated)
+    matches = criteria.condition(likely=likeliest(session, criteria))
     own: ColumnElement[bool]
     if driven is not None:
         own = _line_among(session, criteria, driven, negated=negated)

@@ -1,6 +1,7 @@
-"""K4, SPEC §9: an export's criteria are written as an add's are (criteria/likely.py,
-services/_likely.py): on SQLite, with contact ids spread wide enough to be sampled, the
-least likely probing term first; on PostgreSQL as written. What is exported does not change."""
+"""K4, S4, SPEC §9: an export's criteria, and a reduce's or refine's tested on each line's
+contact, are written as an add's are (criteria/likely.py, services/_likely.py): on SQLite,
+with contact ids spread wide enough to be sampled, the least likely probing term first; on
+PostgreSQL as written. What is exported or removed does not change."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, insert
 
+from rapport.services.segments import header as segments
+from rapport.services.segments.actions import add_contacts, reduce, refine
 from rapport.services.transfer import exports
 from rapport.storage import tables as t
 from rapport.storage.db import is_postgresql
@@ -107,3 +110,35 @@ def _person(session, number: int) -> int:
         .values(no=f"Q{number}", type="person", name=f"Q {number}")
         .returning(contacts.c.id)
     ).scalar_one()
+
+
+# A contact field beside the relations: the lines' contacts are tested where they are (not
+# the relation-driven set), by the criteria's own condition.
+LINE_CRITERIA = "no matches 'P*' and mailing_group = NEWSLETTER and mailing_group = VIP"
+REVERSED = "no matches 'P*' and mailing_group = VIP and mailing_group = NEWSLETTER"
+
+
+def removed(sessions, action, criteria: str) -> tuple[set[str], list[object]]:
+    """The contact nos. a reduce or refine (`action`) with `criteria` leaves on a segment of
+    every contact, and the codes its UPDATE probes, in the order it tests them."""
+    no = segments.create_segment(sessions, description="likely", user="U").no
+    add_contacts(sessions, no, criteria="no matches 'P*'", user="U")
+    with statements(sessions) as seen:
+        action(sessions, no, criteria=criteria, user="U")
+    updates = [values for statement, values in seen if statement.startswith("UPDATE segment_lines")]
+    assert len(updates) == 1, seen
+    codes = [value for value in updates[0] if value in ("NEWSLETTER", "VIP")]
+    lines = segments.get_lines(sessions, no)
+    return {line.contact_no for line in lines}, codes
+
+
+@pytest.mark.parametrize("action", [reduce, refine], ids=["reduce", "refine"])
+def test_s4_a_reduce_or_refine_tests_the_least_likely_probing_term_first_on_sqlite(world, action):
+    left, codes = removed(world, action, LINE_CRITERIA)
+    with world() as session:
+        postgresql = is_postgresql(session)
+    assert codes == (["NEWSLETTER", "VIP"] if postgresql else ["VIP", "NEWSLETTER"])
+    vips = {f"P{i:05d}" for i in IDS[::10]}
+    everyone = {f"P{i:05d}" for i in IDS}
+    assert left == (everyone - vips if action is reduce else vips)
+    assert removed(world, action, REVERSED)[0] == left  # the order changes nothing removed
