@@ -1,7 +1,8 @@
-"""K4, S4, SPEC §9: an export's criteria, and a reduce's or refine's tested on each line's
-contact, are written as an add's are (criteria/likely.py, services/_likely.py): on SQLite,
-with contact ids spread wide enough to be sampled, the least likely probing term first; on
-PostgreSQL as written. What is exported or removed does not change."""
+"""K4, S4, X4, SPEC §9: an export's criteria, a reduce's or refine's tested on each line's
+contact, and a dynamic segment's reduce step, are written as an add's are
+(criteria/likely.py, services/_likely.py): on SQLite, with contact ids spread wide enough
+to be sampled, the least likely probing term first; on PostgreSQL as written. What is
+exported, removed or kept does not change."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import delete, event, insert
 
+from rapport.services.segments import dynamic
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import add_contacts, reduce, refine
 from rapport.services.transfer import exports
 from rapport.storage import tables as t
 from rapport.storage.db import is_postgresql
+from rapport.storage.schema import contact_mailing_groups as mailing
 from rapport.storage.schema import contacts
 from tests.factories import link
 
@@ -142,3 +145,33 @@ def test_s4_a_reduce_or_refine_tests_the_least_likely_probing_term_first_on_sqli
     everyone = {f"P{i:05d}" for i in IDS}
     assert left == (everyone - vips if action is reduce else vips)
     assert removed(world, action, REVERSED)[0] == left  # the order changes nothing removed
+
+
+def test_x4_a_dynamic_segments_reduce_step_tests_the_least_likely_term_first_on_sqlite(world):
+    """A refresh evaluates a reduce step's criteria on the contacts that changed, written as
+    the reduce wrote them (an add step's are, by its selection)."""
+    no = segments.create_segment(world, description="D", user="U", values=[("dynamic", "true")]).no
+    add_contacts(world, no, criteria="no matches 'P*'", user="U")
+    reduce(world, no, criteria=LINE_CRITERIA, keep_criteria=True, user="U")
+    vip, plain = IDS[10], IDS[11]  # a VIP with the newsletter, and a contact without VIP
+    with world.begin() as session:  # the VIP loses the tag, the other gains it
+        session.execute(
+            delete(mailing).where(
+                mailing.c.contact_id == vip, mailing.c.mailing_group_code == "VIP"
+            )
+        )
+        session.execute(insert(mailing).values(contact_id=plain, mailing_group_code="VIP"))
+    with statements(world) as seen:
+        dynamic.refresh(world, no, user="U")
+    probed = [  # the sample of pass rates (its CTE `sample_index`) rates them as written
+        [value for value in values if value in ("NEWSLETTER", "VIP")]
+        for statement, values in seen
+        if "sample_index" not in statement
+    ]
+    orders = {tuple(codes) for codes in probed if len(codes) == 2}
+    with world() as session:
+        postgresql = is_postgresql(session)
+    assert orders == {("NEWSLETTER", "VIP") if postgresql else ("VIP", "NEWSLETTER")}
+    on_it = {line.contact_no for line in segments.get_lines(world, no)}
+    assert f"P{vip:05d}" in on_it
+    assert f"P{plain:05d}" not in on_it

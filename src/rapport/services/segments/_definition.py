@@ -23,6 +23,7 @@ from rapport.criteria.fields import relation
 from rapport.criteria.tree import And, Exists, Expr, Not, Or, SegmentMember
 from rapport.criteria.values import RelativeDate
 from rapport.domain.enums import SegmentAction
+from rapport.services._likely import likeliest
 from rapport.services.segments._lines import (
     companies_of,
     contacts,
@@ -156,16 +157,19 @@ def membership(
             )
             member = or_(member, _holds(and_(chosen, *rules)))
             continue
-        matched = _matched(step) if picked is None else picked(index)
+        matched = _matched(session, step) if picked is None else picked(index)
         member = and_(member, not_(matched) if step.action == "reduce" else matched)
     return member
 
 
-def _matched(step: Step) -> ColumnElement[bool]:
-    """The contacts a reduce or refine step takes (for entire companies: their colleagues)."""
-    matched = _holds(step.criteria.condition())
+def _matched(session: Session, step: Step) -> ColumnElement[bool]:
+    """The contacts a reduce or refine step takes (for entire companies: their colleagues),
+    the probing terms of its criteria least likely first where that counts (as an add
+    step's `selection`, services/_likely.py)."""
+    condition = step.criteria.condition(likely=likeliest(session, step.criteria))
+    matched = _holds(condition)
     if step.entire_companies:
-        companies = companies_of(step.criteria.condition())
+        companies = companies_of(condition)
         matched = or_(matched, _holds(contacts.c.company_id.in_(companies)))
     return matched
 
