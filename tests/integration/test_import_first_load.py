@@ -17,6 +17,7 @@ from sqlalchemy import event, func, insert, inspect, select
 
 from rapport.services.transfer import imports
 from rapport.services.transfer._direct import in_order
+from rapport.services.transfer._phases import Phase
 from rapport.services.transfer.files import CHUNK
 from rapport.services.transfer.imports import BadFile
 from rapport.storage import schema
@@ -224,11 +225,20 @@ def test_k4_a_first_load_with_a_key_twice_names_both_lines(sessions, tmp_path):
     rows += [[f"N{n:06}", "company", f"Company {n}"] for n in range(CHUNK + 1)]
     path = write_file(tmp_path / "contacts.csv", [*rows, ["N000010", "company", "Again"]])
     indexes = index_names(sessions)
+    progress: list[tuple[int, int | None, Phase]] = []
     with statements(sessions) as seen, pytest.raises(BadFile) as refused:
-        imports.import_table(sessions, "contacts", path)
+        imports.import_table(sessions, "contacts", path, on_progress=lambda *p: progress.append(p))
     # written directly first (its indexes dropped), then checked through the staging table
     assert sum("DROP INDEX ix_contacts_country" in statement for statement in seen) == 1
     assert staged(seen)
+    # the second reading, counted from 0 again, says why
+    phases = [phase for _done, _total, phase in progress]
+    assert phases.index(Phase.READING_AGAIN) > max(
+        at for at, phase in enumerate(phases) if phase is Phase.READING
+    )
+    again = [done for done, _total, phase in progress if phase is Phase.READING_AGAIN]
+    assert again == sorted(again)
+    assert again[-1] == CHUNK + 2
     assert [(bad.line, bad.column) for bad in refused.value.bad_rows] == [(CHUNK + 3, "no")]
     assert "line 12" in refused.value.bad_rows[0].reason
     assert count(sessions) == 0

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rapport.services.transfer._bad_rows import BadFile, BadRow
-from rapport.services.transfer._phases import Phase, Phases
+from rapport.services.transfer._phases import Phases
 from rapport.services.transfer._stage import Write
 from rapport.services.transfer._values import BadChunk, ConvertMany
 from rapport.services.transfer._writes import NAME_UPPER
@@ -121,7 +121,7 @@ def load(
             # million rows took 3 s more (fresh memory for every chunk)
             del converted
             if phase.on_progress:
-                phase.on_progress(phase.read, None, Phase.READING)
+                phase.on_progress(phase.read, None, phase.reading)
     return bad
 
 

@@ -81,7 +81,7 @@ def import_table(
     try:
         inserted, updated, bad = _import(sessions, asked)
     except import_direct.Repeated:  # nothing was written; the staging table's checks word it
-        asked.phase.read = 0
+        asked.phase.read, asked.phase.reading = 0, Phase.READING_AGAIN
         inserted, updated, bad = _import(sessions, asked, direct=False)
     if on_progress:
         handled = inserted + updated + len(bad)
