@@ -77,16 +77,12 @@ def condition(
 
 
 def select_ids(
-    expr: Expr,
-    *,
-    today: dt.date | None = None,
-    subject: registry.Subject = registry.CONTACTS,
-    likely: Sequence[float] | None = None,
+    expr: Expr, *, today: dt.date | None = None, subject: registry.Subject = registry.CONTACTS
 ) -> Select[tuple[Any]]:
     """SELECT the key (contacts.id, interaction_log_entries.entry_no …) of the rows `expr`
-    selects (`likely`: see `condition`)."""
+    selects."""
     key = subject.table.c[subject.key]
-    return select(key).where(condition(expr, today=today, subject=subject, likely=likely))
+    return select(key).where(condition(expr, today=today, subject=subject))
 
 
 def select_contact_ids(expr: Expr, *, today: dt.date | None = None) -> Select[tuple[int]]:

@@ -73,12 +73,9 @@ class Criteria:
         """The SQL condition on the subject's table (`likely`: see compile_sql.condition)."""
         return condition(self.tree, today=today, subject=self.subject, likely=likely)
 
-    def select_ids(
-        self, *, today: dt.date | None = None, likely: Sequence[float] | None = None
-    ) -> Select[tuple[Any]]:
-        """SELECT the keys of the rows these criteria select (contacts: their ids;
-        `likely`: see compile_sql.condition)."""
-        return select_ids(self.tree, today=today, subject=self.subject, likely=likely)
+    def select_ids(self, *, today: dt.date | None = None) -> Select[tuple[Any]]:
+        """SELECT the keys of the rows these criteria select (contacts: their ids)."""
+        return select_ids(self.tree, today=today, subject=self.subject)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of the tree (see json_schema)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from rapport.storage import schema
 from rapport.storage.db import is_postgresql
@@ -54,3 +54,11 @@ def likeliest(
     if counts[0] < FEWEST_FOUND:
         return None
     return pass_rates(len(tree.parts), terms, counts)
+
+
+def likely_condition(db: Db, criteria: Criteria) -> ColumnElement[bool]:
+    """The SQL condition of `criteria` on `db`, the probing terms of its top-level `and`
+    written least likely first where that counts (`likeliest`): what every use case that
+    runs criteria over the contacts (an add, a reduce or refine, a refresh, an export)
+    compiles."""
+    return criteria.condition(likely=likeliest(db, criteria))

@@ -23,7 +23,7 @@ from rapport.criteria.fields import relation
 from rapport.criteria.tree import And, Exists, Expr, Not, Or, SegmentMember
 from rapport.criteria.values import RelativeDate
 from rapport.domain.enums import SegmentAction
-from rapport.services._likely import likeliest
+from rapport.services._likely import likely_condition
 from rapport.services.segments._lines import (
     companies_of,
     contacts,
@@ -166,7 +166,7 @@ def _matched(session: Session, step: Step) -> ColumnElement[bool]:
     """The contacts a reduce or refine step takes (for entire companies: their colleagues),
     the probing terms of its criteria least likely first where that counts (as an add
     step's `selection`, services/_likely.py)."""
-    condition = step.criteria.condition(likely=likeliest(session, step.criteria))
+    condition = likely_condition(session, step.criteria)
     matched = _holds(condition)
     if step.entire_companies:
         companies = companies_of(condition)

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
-from rapport.services._likely import likeliest
+from rapport.services._likely import likely_condition
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, has_rows
@@ -170,7 +170,7 @@ def selection(db: Db, criteria: Criteria, options: AddOptions) -> ColumnElement[
     probing terms least likely first where that counts, services/_likely.py), then
     expansion to whole companies, then related companies (reference §2.5; exclusion
     applies after expansion)."""
-    selected = criteria.condition(likely=likeliest(db, criteria))
+    selected = likely_condition(db, criteria)
     if options.expand_companies:
         selected = or_(selected, contacts.c.company_id.in_(companies_of(selected)))
     if options.related_companies:

@@ -12,7 +12,7 @@ from rapport.criteria.driven import relation_driven_exists, relation_driven_ids
 from rapport.criteria.fields import CONTACTS
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
-from rapport.services._likely import likeliest
+from rapport.services._likely import likely_condition
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import is_postgresql
@@ -67,7 +67,7 @@ def matched_lines(
         driven = None
     if driven is not None and not entire_companies:
         return _line_among(session, criteria, driven, negated=negated)
-    matches = criteria.condition(likely=likeliest(session, criteria))
+    matches = likely_condition(session, criteria)
     own: ColumnElement[bool]
     if driven is not None:
         own = _line_among(session, criteria, driven, negated=negated)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import Criteria
 from rapport.errors import Invalid
 from rapport.services._criteria import CriteriaSource, optional_criteria
-from rapport.services._likely import likeliest
+from rapport.services._likely import likely_condition
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer.files import (
     EXPORT_FORMATS,
@@ -38,9 +38,6 @@ from rapport.services.transfer.files import (
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, table_of
-
-if TYPE_CHECKING:
-    from rapport.criteria.likely import Likely
 
 BATCH = 10_000
 LINE_FORMATS = ("csv", "ndjson")
@@ -74,11 +71,10 @@ def export_table(
         if stream is None:
             raise ValueError("export_table needs a path or a stream")
         with reading(sessions) as session:
-            statement = query(spec, criteria, likely=_likely(session, criteria))
-            count = write_csv(stream, header, _rows(session, spec, statement))
+            count = write_csv(stream, header, _rows(session, spec, _query(session, spec, criteria)))
         return ExportResult(spec.name, count)
     with output_file(path, formats=EXPORT_FORMATS) as partial, reading(sessions) as session:
-        statement = query(spec, criteria, likely=_likely(session, criteria))
+        statement = _query(session, spec, criteria)
         rows = _rows(session, spec, statement)
         if on_progress:
             total = session.scalar(select(func.count()).select_from(statement.subquery()))
@@ -122,8 +118,7 @@ def _lines(
         writer.writerow(header)
         yield buffer.getvalue()
     with reading(sessions) as session:
-        statement = query(spec, criteria, likely=_likely(session, criteria))
-        for row in _rows(session, spec, statement):
+        for row in _rows(session, spec, _query(session, spec, criteria)):
             if file_format == "ndjson":
                 yield json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
                 continue
@@ -145,18 +140,14 @@ def _criteria(sessions: Sessions, spec: TableSpec, where: CriteriaSource | None)
     return optional_criteria(where, database=sessions)
 
 
-def _likely(session: Session, criteria: Criteria | None) -> Likely | None:
-    """The criteria's probing terms' pass rates, for SQLite to test them least likely
-    first (services/_likely.py; the export's selection, as an add's)."""
-    return None if criteria is None else likeliest(session, criteria)
+def _query(session: Session, spec: TableSpec, criteria: Criteria | None) -> Select[Any]:
+    """`query` with the criteria compiled for the session's database (`likely_condition`)."""
+    return query(spec, None if criteria is None else likely_condition(session, criteria))
 
 
-def query(
-    spec: TableSpec, criteria: Criteria | None = None, *, likely: Sequence[float] | None = None
-) -> Select[Any]:
-    """The rows of the table as the file columns, in key order; with `criteria`, those of
-    the contacts the criteria select (`likely`: the order of their terms,
-    compile_sql.condition)."""
+def query(spec: TableSpec, selects: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The rows of the table as the file columns, in key order; with `selects` (a
+    condition on contacts: criteria compiled), those of the contacts it selects."""
     table = spec.table
     selected: list[ColumnElement[Any]] = []
     for column in spec.columns:
@@ -167,13 +158,13 @@ def query(
     statement = select(*selected)
     if spec.by_contact:
         statement = statement.join_from(table, contacts, contacts.c.id == table.c.contact_id)
-        if criteria is not None:
+        if selects is not None:
             # A derived table, not a condition on the joined contacts: the criteria's
             # EXISTS over this very table must not correlate with the exported rows.
-            matching = criteria.select_ids(likely=likely).subquery("matching")
+            matching = select(contacts.c.id).where(selects).subquery("matching")
             statement = statement.join(matching, matching.c.id == table.c.contact_id)
-    elif criteria is not None:
-        statement = statement.where(criteria.condition(likely=likely))
+    elif selects is not None:
+        statement = statement.where(selects)
     order = [contacts.c.no if name == "contact_no" else table.c[name] for name in spec.key]
     return statement.order_by(*order)
 
