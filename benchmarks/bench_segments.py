@@ -66,6 +66,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import _bench_yardstick as yardstick
 from _bench import (
     DATA,
     GROWTH,
@@ -284,6 +285,19 @@ def run_hand(sessions: Sessions, op: str, no: str) -> tuple[float, Any]:
             segment = segment_id(session, no)
             start = time.perf_counter()
             rows = hand_rows(session, op, segment)
+        return time.perf_counter() - start, rows
+    finally:
+        session.close()
+
+
+def run_natural(sessions: Sessions, op: str, no: str) -> tuple[float, Any]:
+    """SPEC §9's yardstick (`_bench_yardstick`): the operation's hand-written statements on
+    the natural-key schema, timed from their start to their transaction's commit."""
+    session = sessions()
+    try:
+        with session.begin():
+            start = time.perf_counter()
+            rows = yardstick.operate(session, op, no)
         return time.perf_counter() - start, rows
     finally:
         session.close()
@@ -584,6 +598,8 @@ def child(args: argparse.Namespace) -> None:
         seconds, rows = run_rapport(sessions, args.op, args.segment)
     elif args.variant == "hand":
         seconds, rows = run_hand(sessions, args.op, args.segment)
+    elif args.variant == "natural":
+        seconds, rows = run_natural(sessions, args.op, args.segment)
     else:
         seconds, rows = run_bc(sessions, args.op, args.segment, args.sample)
     sessions.kw["bind"].dispose()
@@ -711,6 +727,16 @@ def report(result: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -> Non
             if result["cli"] is not None
             else ""
         )
+        + (
+            f"  yardstick {result['natural']:7.3f} s ({result['natural_ratio']:4.2f} ×"
+            + (
+                f", net {result['natural_net_ratio']:4.2f} ×)"
+                if result["natural_net_ratio"] is not None
+                else ")"
+            )
+            if result["natural"] is not None
+            else ""
+        )
         + f"  peak {result['peak_mb']:4.0f} MB"
         + (f"  BC {bc:8.1f} s ({bc / result['rapport']:6.0f} × slower)" if bc else "")
         + f"  target ≤ {TARGETS[op]} s",
@@ -801,32 +827,72 @@ def fingerprint(sessions: Sessions, no: str, op: str) -> list[tuple[Any, ...]]:
 
 
 def timed_runs(sessions: Sessions, url: str, op: str, no: str, args: argparse.Namespace) -> dict:
-    """`--runs` rounds of the three variants on identical state, their order alternating
-    from round to round; each variant's rows (and the segment it leaves) must equal the
-    hand-written statement's."""
+    """`--runs` rounds of the variants on identical state, their order alternating from
+    round to round; each variant's rows (and the segment it leaves) must equal the
+    hand-written statement's (`one_round`)."""
     variants = ["hand", "rapport", "cli"] if args.cli else ["hand", "rapport"]
+    if args.yardstick and op in yardstick.OPERATIONS:
+        variants.append("natural")
     runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in variants}
     starts: list[float] = []
     with sessions.begin() as session:
         contact = session.execute(text("SELECT min(no) FROM contacts")).scalar_one()
     for round_no in range(args.runs):
-        expected: list[tuple[Any, ...]] | None = None
-        for variant in variants if round_no % 2 == 0 else variants[::-1]:
-            before_run(sessions, op, no, args.contacts)
-            run = measure_cli(url, op, no) if variant == "cli" else measure(url, op, variant, no)
-            runs[variant].append(run)
-            left = fingerprint(sessions, no, op)
-            if expected is not None and left != expected:
-                sys.exit(f"{op}: {variant} left other lines on the segment than the others")
-            expected = left
-        counts = {r[-1]["rows"] for r in runs.values() if r[-1]["rows"] >= 0}
-        if len(counts) != 1:
-            sys.exit(f"{op}: rapport and hand-written counted other rows: {sorted(counts)}")
-        if runs["hand"][-1].get("shown") != runs["rapport"][-1].get("shown"):
-            sys.exit(f"{op}: rapport and hand-written showed other contacts or skipped counts")
+        order = variants if round_no % 2 == 0 else variants[::-1]
+        one_round(sessions, (url, op, no), order, runs, args.contacts)
         if args.cli:
             starts.append(startup(url, contact))
     return {"runs": runs, "startup": statistics.median(starts) if starts else None}
+
+
+def one_round(
+    sessions: Sessions,
+    what: tuple[str, str, str],
+    order: list[str],
+    runs: dict[str, list[dict[str, Any]]],
+    contacts: int,
+) -> None:
+    """Each variant once, in `order`, from the same state; they must leave the same lines
+    (the yardstick: the same contacts and line nos. in its own tables), count the same rows
+    and show the same preview."""
+    url, op, no = what
+    expected: list[tuple[Any, ...]] | None = None
+    on_it: list[tuple[str, int]] | None = None
+    for variant in order:
+        before_run(sessions, op, no, contacts)
+        if variant == "natural":
+            with sessions.begin() as session:
+                yardstick.mirror(session, no)
+                yardstick.settle(session, "nk_segment_lines", "nk_segment_history")
+        run = measure_cli(url, op, no) if variant == "cli" else measure(url, op, variant, no)
+        runs[variant].append(run)
+        if "natural" in order:
+            on_it = same_members(sessions, op, no, variant, on_it)
+        if variant == "natural":
+            continue
+        left = fingerprint(sessions, no, op)
+        if expected is not None and left != expected:
+            sys.exit(f"{op}: {variant} left other lines on the segment than the others")
+        expected = left
+    counts = {r[-1]["rows"] for r in runs.values() if r[-1]["rows"] >= 0}
+    if len(counts) != 1:
+        sys.exit(f"{op}: the variants counted other rows: {sorted(counts)}")
+    shown_by = {v: runs[v][-1].get("shown") for v in ("hand", "rapport", "natural") if v in runs}
+    if len({json.dumps(shown, sort_keys=True) for shown in shown_by.values()}) > 1:
+        sys.exit(f"{op}: the variants showed other contacts or skipped counts: {shown_by}")
+
+
+def same_members(
+    sessions: Sessions, op: str, no: str, variant: str, before: list[tuple[str, int]] | None
+) -> list[tuple[str, int]]:
+    """The contact nos. and line nos. on the segment after `variant` (the yardstick's
+    tables after "natural", the product's after the others), which must be those the
+    variants before it left."""
+    with sessions.begin() as session:
+        left = yardstick.members(session, no, natural=variant == "natural")
+    if before is not None and left != before:
+        sys.exit(f"{op}: {variant} left other contacts or line nos. than the yardstick")
+    return left
 
 
 def summary(op: str, measured: dict, bc: dict[str, Any] | None) -> dict[str, Any]:
@@ -835,6 +901,9 @@ def summary(op: str, measured: dict, bc: dict[str, Any] | None) -> dict[str, Any
     mine, hand = (statistics.median(r["seconds"] for r in runs[v]) for v in ("rapport", "hand"))
     cli = statistics.median(r["seconds"] for r in runs["cli"]) if "cli" in runs else None
     net = None if cli is None else max(cli - measured["startup"], 0.0)
+    natural = (
+        statistics.median(r["seconds"] for r in runs["natural"]) if "natural" in runs else None
+    )
     return {
         "op": op,
         "rows": runs["rapport"][0]["rows"],
@@ -845,6 +914,9 @@ def summary(op: str, measured: dict, bc: dict[str, Any] | None) -> dict[str, Any
         "startup": measured["startup"],
         "cli_net": net,
         "net_ratio": None if net is None else net / hand,
+        "natural": natural,
+        "natural_ratio": None if natural is None else mine / natural,
+        "natural_net_ratio": None if net is None or natural is None else net / natural,
         "peak_mb": max(r["peak_mb"] for r in runs["rapport"]),
         "bc": bc["seconds"] if bc else None,
     }
@@ -876,6 +948,12 @@ def bench(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[str, 
         segments = prepare(sessions, args.contacts, args.ops.split(","))
         tidy(sessions)
         print(f"prepared segments in {time.perf_counter() - started:.1f} s", flush=True)
+        if args.yardstick:
+            started = time.perf_counter()
+            with sessions.begin() as session:
+                yardstick.build(session)
+                yardstick.settle(session)
+            print(f"built the natural-key yardstick in {time.perf_counter() - started:.1f} s")
         for op in args.ops.split(","):
             measured = timed_runs(sessions, url, op, segments[op], args)
             for retry in range(RETRIES):
@@ -931,6 +1009,7 @@ def in_place(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[st
             finally:
                 with sessions.begin() as session:
                     session.execute(text("DROP TABLE IF EXISTS bench_bc_segment_history"))
+                    yardstick.drop(session)
     finally:
         tidy(sessions)
         sessions.kw["bind"].dispose()
@@ -972,6 +1051,12 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="also time each operation as a whole `rapport` process (default: yes)",
+    )
+    parser.add_argument(
+        "--yardstick",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time SPEC §9's yardstick: the natural-key schema (default: yes)",
     )
     parser.add_argument("--json-out", type=Path, help="write the figures here")
     parser.add_argument("--record", type=Path, help="write the ratios here (the guard's file)")
