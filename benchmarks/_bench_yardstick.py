@@ -19,12 +19,14 @@ cut to the columns the operations read or write:
   history says it inserted; the undo of a removal inserts the deleted lines again, derived
   from the header and the contact (the "re-inserting from history rows" of SPEC §9).
 
-The segment header is read by its no. from the product's `segment_headers`, whose no. is
-its natural key. `mirror` gives a segment of the yardstick the state the product's segment
-is in (its active lines, their line numbers and field values, and the history of the
+- the segment header keyed by its no., with the fields a line takes from it.
+
+`mirror` gives a segment of the yardstick the state the product's segment is in (its
+header, its active lines with their line numbers and field values, and the history of the
 actions that added and removed them), so both variants start from the same state.
 `members` reads what each left: the contact nos. of the lines on the segment and their
-line numbers, which must be equal.
+line numbers, which must be equal. The log's tables and statements are in
+`_bench_yardstick_log.py`.
 """
 
 from __future__ import annotations
@@ -53,13 +55,22 @@ LINE_FIELDS = (
     " send_word_doc_as_attmt, language_code, attachment_no, subject, word_template_code,"
     " contact_alt_address_code"
 )
+# the fields of a line an add leaves at their defaults
+MORE_LINE_FIELDS = "evaluation, attempt_failed, task_no, contact_via, opportunity_no"
+HEADER_FIELDS = (
+    "no, description, campaign_no, salesperson_code, interaction_template_code,"
+    " interaction_group_code, unit_cost, unit_duration, date, campaign_target,"
+    " campaign_response, information_flow, initiated_by, send_word_docs_as_attmt,"
+    " language_code_default, word_template_code"
+)
 
 SCHEMA = [
     """CREATE TABLE nk_contacts (no VARCHAR(20) PRIMARY KEY, type VARCHAR(10) NOT NULL,
         name VARCHAR(100) NOT NULL, company_no VARCHAR(20) NOT NULL,
         company_name VARCHAR(100) NOT NULL, post_code VARCHAR(20) NOT NULL,
         correspondence_type VARCHAR(20) NOT NULL, language VARCHAR(10) NOT NULL,
-        excluded BOOLEAN NOT NULL, privacy_blocked BOOLEAN NOT NULL){without_rowid}""",
+        email VARCHAR(80) NOT NULL, excluded BOOLEAN NOT NULL,
+        privacy_blocked BOOLEAN NOT NULL){without_rowid}""",
     "CREATE INDEX nk_contacts_line_order ON nk_contacts (company_name, company_no, type, name)",
     "CREATE INDEX nk_contacts_excluded ON nk_contacts (excluded)",
     "CREATE INDEX nk_contacts_privacy_blocked ON nk_contacts (privacy_blocked)",
@@ -67,6 +78,15 @@ SCHEMA = [
         starting_date DATE NOT NULL, ending_date DATE,
         contact_alt_address_code VARCHAR(10) NOT NULL,
         PRIMARY KEY (contact_no, starting_date)){without_rowid}""",
+    """CREATE TABLE nk_segment_headers (no VARCHAR(20) PRIMARY KEY,
+        description VARCHAR(100) NOT NULL, campaign_no VARCHAR(20) NOT NULL,
+        salesperson_code VARCHAR(20) NOT NULL, interaction_template_code VARCHAR(10) NOT NULL,
+        interaction_group_code VARCHAR(10) NOT NULL, unit_cost NUMERIC(18, 2) NOT NULL,
+        unit_duration NUMERIC(18, 2) NOT NULL, date DATE, campaign_target BOOLEAN NOT NULL,
+        campaign_response BOOLEAN NOT NULL, information_flow VARCHAR(20) NOT NULL,
+        initiated_by VARCHAR(20) NOT NULL, send_word_docs_as_attmt BOOLEAN NOT NULL,
+        language_code_default VARCHAR(10) NOT NULL,
+        word_template_code VARCHAR(30) NOT NULL){without_rowid}""",
     """CREATE TABLE nk_segment_lines (segment_no VARCHAR(20) NOT NULL, line_no BIGINT NOT NULL,
         contact_no VARCHAR(20), contact_company_no VARCHAR(20) NOT NULL,
         description VARCHAR(100) NOT NULL, campaign_no VARCHAR(20) NOT NULL,
@@ -79,6 +99,9 @@ SCHEMA = [
         language_code VARCHAR(10) NOT NULL, attachment_no INTEGER NOT NULL,
         subject VARCHAR(100) NOT NULL, word_template_code VARCHAR(30) NOT NULL,
         contact_alt_address_code VARCHAR(10) NOT NULL,
+        evaluation VARCHAR(20) NOT NULL DEFAULT '', attempt_failed BOOLEAN NOT NULL DEFAULT {false},
+        task_no VARCHAR(20) NOT NULL DEFAULT '', contact_via VARCHAR(80) NOT NULL DEFAULT '',
+        opportunity_no VARCHAR(20) NOT NULL DEFAULT '',
         PRIMARY KEY (segment_no, line_no)){without_rowid}""",
     "CREATE INDEX nk_segment_lines_contact ON nk_segment_lines (segment_no, contact_no)",
     """CREATE TABLE nk_segment_history (segment_no VARCHAR(20) NOT NULL,
@@ -90,6 +113,7 @@ SCHEMA = [
 TABLES = [
     "nk_contacts",
     "nk_contact_alt_address_date_ranges",
+    "nk_segment_headers",
     "nk_segment_lines",
     "nk_segment_history",
     *RELATIONS,
@@ -131,7 +155,7 @@ def build(session: Session) -> None:
     run(
         session,
         """INSERT INTO nk_contacts SELECT no, type, name, company_no, company_name, post_code,
-            correspondence_type, language, excluded, privacy_blocked FROM contacts""",
+            correspondence_type, language, email, excluded, privacy_blocked FROM contacts""",
     )
     run(
         session,
@@ -170,15 +194,21 @@ def settle(session: Session, *tables: str) -> None:
 def mirror(session: Session, segment: str) -> None:
     """The yardstick's segment `segment` in the state of the product's (untimed): its lines
     on the segment, and a history row for each line an action added or removed."""
-    run(session, "DELETE FROM nk_segment_lines WHERE segment_no = :s", s=segment)
-    run(session, "DELETE FROM nk_segment_history WHERE segment_no = :s", s=segment)
+    for table, key in SEGMENT_TABLES:
+        run(session, f"DELETE FROM {table} WHERE {key} = :s", s=segment)
+    run(
+        session,
+        f"INSERT INTO nk_segment_headers SELECT {HEADER_FIELDS} FROM segment_headers WHERE no = :s",
+        s=segment,
+    )
     of_segment = """FROM segment_lines l JOIN segment_headers h ON h.id = l.segment_id
         LEFT JOIN contacts c ON c.id = l.contact_id WHERE h.no = :s"""
     run(
         session,
-        f"""INSERT INTO nk_segment_lines (segment_no, line_no, contact_no, {LINE_FIELDS})
-            SELECT h.no, l.line_no, c.no, {_prefixed("l.")} {of_segment}
-            AND l.removed_action IS NULL""",
+        f"""INSERT INTO nk_segment_lines
+            (segment_no, line_no, contact_no, {LINE_FIELDS}, {MORE_LINE_FIELDS})
+            SELECT h.no, l.line_no, c.no, {_prefixed("l.", LINE_FIELDS)},
+            {_prefixed("l.", MORE_LINE_FIELDS)} {of_segment} AND l.removed_action IS NULL""",
         s=segment,
     )
     for action, taken, where in (
@@ -193,11 +223,18 @@ def mirror(session: Session, segment: str) -> None:
         )
 
 
-def _prefixed(prefix: str) -> str:
-    return ", ".join(prefix + name.strip() for name in LINE_FIELDS.split(","))
+SEGMENT_TABLES = (
+    ("nk_segment_lines", "segment_no"),
+    ("nk_segment_history", "segment_no"),
+    ("nk_segment_headers", "no"),
+)
 
 
-def members(session: Session, segment: str, *, natural: bool) -> list[tuple[str, int]]:
+def _prefixed(prefix: str, names: str) -> str:
+    return ", ".join(prefix + name.strip() for name in names.split(","))
+
+
+def members(session: Session, segment: str, *, natural: bool) -> list[tuple[Any, ...]]:
     """The contact no. and line no. of each line on the segment: the yardstick's, or the
     product's."""
     if natural:
@@ -247,7 +284,7 @@ ADD = [
     SELECT :segment, 10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type,
         c.name, c.no), c.no, c.company_no, {DERIVED}
     FROM chosen JOIN nk_contacts c ON c.no = chosen.no
-    JOIN segment_headers h ON h.no = :segment""",
+    JOIN nk_segment_headers h ON h.no = :segment""",
     """INSERT INTO nk_segment_history
     SELECT segment_no, 1, line_no, contact_no, 'insertion' FROM nk_segment_lines
     WHERE segment_no = :segment""",
@@ -313,7 +350,7 @@ UNDO_REMOVE = [
     f"""INSERT INTO nk_segment_lines (segment_no, line_no, contact_no, {LINE_FIELDS})
     SELECT s.segment_no, s.line_no, c.no, c.company_no, {DERIVED}
     FROM nk_segment_history s JOIN nk_contacts c ON c.no = s.contact_no
-    JOIN segment_headers h ON h.no = s.segment_no
+    JOIN nk_segment_headers h ON h.no = s.segment_no
     WHERE s.segment_no = :segment AND s.action_no > 1 AND s.action_taken = 'deletion'""",
     "DELETE FROM nk_segment_history WHERE segment_no = :segment AND action_no > 1",
 ]
@@ -325,7 +362,6 @@ STATEMENTS = {
     "undo_add": UNDO_ADD,
     "undo_remove": UNDO_REMOVE,
 }
-OPERATIONS = frozenset({*STATEMENTS, "preview"})
 
 
 def operate(session: Session, op: str, segment: str) -> Any:

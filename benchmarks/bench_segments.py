@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 import _bench_yardstick as yardstick
+import _bench_yardstick_log as yardstick_log
 from _bench import (
     DATA,
     GROWTH,
@@ -297,7 +298,10 @@ def run_natural(sessions: Sessions, op: str, no: str) -> tuple[float, Any]:
     try:
         with session.begin():
             start = time.perf_counter()
-            rows = yardstick.operate(session, op, no)
+            if op == "log":
+                rows = yardstick_log.operate(session, no, USER)
+            else:
+                rows = yardstick.operate(session, op, no)
         return time.perf_counter() - start, rows
     finally:
         session.close()
@@ -831,7 +835,7 @@ def timed_runs(sessions: Sessions, url: str, op: str, no: str, args: argparse.Na
     round to round; each variant's rows (and the segment it leaves) must equal the
     hand-written statement's (`one_round`)."""
     variants = ["hand", "rapport", "cli"] if args.cli else ["hand", "rapport"]
-    if args.yardstick and op in yardstick.OPERATIONS:
+    if args.yardstick:
         variants.append("natural")
     runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in variants}
     starts: list[float] = []
@@ -857,13 +861,17 @@ def one_round(
     and show the same preview."""
     url, op, no = what
     expected: list[tuple[Any, ...]] | None = None
-    on_it: list[tuple[str, int]] | None = None
+    on_it: list[tuple[Any, ...]] | None = None
     for variant in order:
         before_run(sessions, op, no, contacts)
         if variant == "natural":
             with sessions.begin() as session:
                 yardstick.mirror(session, no)
-                yardstick.settle(session, "nk_segment_lines", "nk_segment_history")
+                touched = ["nk_segment_lines", "nk_segment_history"]
+                if op == "log":
+                    yardstick_log.reset(session, no)
+                    touched += yardstick_log.TABLES
+                yardstick.settle(session, *touched)
         run = measure_cli(url, op, no) if variant == "cli" else measure(url, op, variant, no)
         runs[variant].append(run)
         if "natural" in order:
@@ -883,13 +891,14 @@ def one_round(
 
 
 def same_members(
-    sessions: Sessions, op: str, no: str, variant: str, before: list[tuple[str, int]] | None
-) -> list[tuple[str, int]]:
+    sessions: Sessions, op: str, no: str, variant: str, before: list[tuple[Any, ...]] | None
+) -> list[tuple[Any, ...]]:
     """The contact nos. and line nos. on the segment after `variant` (the yardstick's
     tables after "natural", the product's after the others), which must be those the
     variants before it left."""
     with sessions.begin() as session:
-        left = yardstick.members(session, no, natural=variant == "natural")
+        read = yardstick_log.members if op == "log" else yardstick.members
+        left = read(session, no, natural=variant == "natural")
     if before is not None and left != before:
         sys.exit(f"{op}: {variant} left other contacts or line nos. than the yardstick")
     return left
@@ -952,7 +961,11 @@ def bench(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[str, 
             started = time.perf_counter()
             with sessions.begin() as session:
                 yardstick.build(session)
-                yardstick.settle(session)
+                built = list(yardstick.TABLES)
+                if "log" in args.ops.split(","):
+                    yardstick_log.build(session)
+                    built += yardstick_log.TABLES
+                yardstick.settle(session, *built)
             print(f"built the natural-key yardstick in {time.perf_counter() - started:.1f} s")
         for op in args.ops.split(","):
             measured = timed_runs(sessions, url, op, segments[op], args)
@@ -1010,6 +1023,7 @@ def in_place(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[st
                 with sessions.begin() as session:
                     session.execute(text("DROP TABLE IF EXISTS bench_bc_segment_history"))
                     yardstick.drop(session)
+                    yardstick_log.drop(session)
     finally:
         tidy(sessions)
         sessions.kw["bind"].dispose()

@@ -89,7 +89,7 @@ def test_x10_spec_yardstick_leaves_what_the_product_leaves(tmp_path):
         assert {row["op"]: row["rows"] for row in rows}["undo_add"] == 2000
 
 
-YARDSTICK_OPERATIONS = ["add", "preview", "reduce", "refine", "undo_add", "undo_remove"]
+YARDSTICK_OPERATIONS = ["add", "preview", "reduce", "refine", "undo_add", "undo_remove", "log"]
 
 
 def test_k4_the_recorded_import_ratios_cover_both_engines():
