@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
+    Column,
     ColumnElement,
     Row,
     Select,
@@ -33,6 +34,8 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
@@ -318,14 +321,23 @@ def insert_lines(
     values = [literal(header.id), number.label("line_no"), literal(action_no), *defaults.values()]
     if isinstance(candidates, ColumnElement):
         # Pick the contacts first, then number and default only those: otherwise the planner
-        # walks every contact in line order to feed the numbering. Rows go in by contact id,
-        # which keeps the writes to the contact-led line indexes in order.
-        chosen = materialized(query, "eligible")
-        query = (
-            select(*values)
-            .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
-            .order_by(contacts.c.id)
+        # walks every contact in line order to feed the numbering. The picked contacts carry
+        # the columns their lines are made of, so the contacts are read once (joined back,
+        # PostgreSQL merged the 157,066 picked with all 1M contacts again, 0.5 s at 1M). Rows
+        # go in by contact id, which keeps the writes to the contact-led line indexes in
+        # order.
+        used = {
+            part.key
+            for value in values
+            for part in iterate(value)
+            if isinstance(part, Column) and part.table is contacts
+        }
+        chosen = materialized(
+            query.with_only_columns(*(column for column in contacts.c if column.key in used)),
+            "eligible",
         )
+        carried = ClauseAdapter(chosen).traverse
+        query = select(*(carried(value) for value in values)).order_by(chosen.c.id)
     else:
         query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
