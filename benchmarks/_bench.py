@@ -231,16 +231,18 @@ def built_in_place(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
 
 @contextlib.contextmanager
 def segments_of_the_run(sessions: Sessions) -> Iterator[None]:
-    """Delete, when the block ends (also on error), the segments created while it ran (their
-    lines and criteria lines cascade): those numbered past the highest segment id at its
-    start. For a database the benchmark has to itself, as `--in-place` asks."""
+    """Delete, when the block ends (also on error), the segments created while it ran, their
+    lines first (their criteria lines cascade): those numbered past the highest segment id
+    at its start. For a database the benchmark has to itself, as `--in-place` asks."""
     headers = t.SegmentHeader.__table__
+    lines = t.SegmentLine.__table__
     with sessions.begin() as session:
         last = session.scalar(select(func.max(headers.c.id))) or 0
     try:
         yield
     finally:
         with sessions.begin() as session:
+            session.execute(delete(lines).where(lines.c.segment_id > last))
             gone = session.execute(delete(headers).where(headers.c.id > last)).rowcount
         print(f"deleted the {gone} segments of the run", flush=True)
 

@@ -46,7 +46,7 @@ from typing import Any
 
 from _bench import DATA, build_base, build_pg, context, postgres_server
 from _bench_preview import build, limited, load, median_ms, parts, peak_rss_mb, rss_mb, timed
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 
 from rapport.criteria.value import Criteria
 from rapport.services.segments import actions, analytics
@@ -366,7 +366,10 @@ def in_place(url: str, args: argparse.Namespace) -> None:
     finally:
         sessions = open_database(url)
         headers = t.SegmentHeader.__table__
+        lines = t.SegmentLine.__table__
+        made_ids = select(headers.c.id).where(headers.c.no.in_(made))
         with sessions.begin() as session:
+            session.execute(delete(lines).where(lines.c.segment_id.in_(made_ids)))
             session.execute(delete(headers).where(headers.c.no.in_(made)))
         sessions.kw["bind"].dispose()
         sys.stdout.write(f"deleted the run's segments {made}\n")

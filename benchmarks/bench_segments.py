@@ -1012,8 +1012,9 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def in_place(url: str, args: argparse.Namespace, recorded: dict) -> list[dict[str, Any]]:
     """The set on the built database itself (`--in-place`, no clone): the segments it
-    creates (their lines and criteria lines cascade) are deleted at the end, also on error,
-    and the table it adds dropped, so the database is left as built."""
+    creates are deleted at the end, also on error (their lines first, then the segments,
+    whose criteria lines cascade), and the tables it adds dropped, so the database is left
+    as built."""
     sessions = open_database(url)
     try:
         with segments_of_the_run(sessions):

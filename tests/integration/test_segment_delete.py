@@ -68,6 +68,8 @@ def test_s1_deleting_a_segment_removes_it_and_what_hangs_on_it_only(world):
     create_tasks(sessions, beta, type="meeting", date=dt.date(2026, 5, 1), description="Visit")
     assert len(campaign_targets.get_target_groups(sessions, campaign)) == 2
     beta_before = (segments.get(sessions, beta), list(segments.get_lines(sessions, beta)))
+    with sessions() as session:
+        acme_id = session.scalar(select(t.SegmentHeader.id).where(t.SegmentHeader.no == acme))
 
     result = deletion.delete_segment(sessions, acme.lower())
 
@@ -79,6 +81,8 @@ def test_s1_deleting_a_segment_removes_it_and_what_hangs_on_it_only(world):
     assert campaign_targets.get_target_groups(sessions, campaign) == [("contact", "BETA")]
     assert counts(sessions, t.Attachment, no=own) == 0
     assert counts(sessions, t.SegmentInteractionLanguage, segment_line_no=line_no) == 0
+    # no foreign key cascades them (migration 0015): the deletion deletes its lines itself
+    assert counts(sessions, t.SegmentLine, segment_id=acme_id) == 0
     assert (segments.get(sessions, beta), list(segments.get_lines(sessions, beta))) == beta_before
     with pytest.raises(NotFound):
         deletion.delete_segment(sessions, acme)

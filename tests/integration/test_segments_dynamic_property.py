@@ -191,6 +191,7 @@ def test_x4_refresh_by_delta_equals_a_rebuild_from_scratch(world, steps, edits):
     with world.begin() as session:
         session.execute(delete(t.SegmentDependency))
         session.execute(delete(t.SegmentException))
+        session.execute(delete(t.SegmentLine))  # no key cascades them (migration 0015)
         session.execute(delete(t.SegmentHeader))
     ref = segments.create_segment(world, description="R", user="U").no
     add_contacts(world, ref, criteria="no in (P1, P3, ACME)", user="U")

@@ -963,15 +963,17 @@ segment_dependencies = Table(
 )
 
 
+# A line's segment and contact are kept right by the services, not by foreign keys, whose
+# per-row checks were most of a large add on PostgreSQL (migration 0015): a line is written
+# for a contact its statement reads from `contacts`, under its header's lock, and every path
+# that deletes a header, or deletes or merges a contact, deletes or moves its lines first.
 segment_lines = Table(
     "segment_lines",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "segment_id", Integer, ForeignKey("segment_headers.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("segment_id", Integer, nullable=False),
     Column("line_no", BigInteger, nullable=False),
-    Column("contact_id", Integer, ForeignKey("contacts.id")),
+    Column("contact_id", Integer),
     code_column("contact_company_no"),
     code_column("campaign_no"),
     code_column("salesperson_code"),
