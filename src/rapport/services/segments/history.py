@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Engine, Row, and_, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Row, and_, delete, exists, or_, select, update
 
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._after import changed, finish
@@ -169,15 +169,13 @@ def _undo_after(
     of_segment = lines.c.segment_id == header.id
     left: int | None = 0
     if target == 0:  # back before the first action: the segment is empty again
-        session.execute(delete(lines).where(of_segment))
+        delete_lines(session, of_segment)
     else:  # each statement runs only when the undone actions added (or removed) lines
         added = any(action.no_of_lines_added for action in actions)
         removed = any(action.no_of_lines_removed for action in actions)
         left = None if added and removed else no_of_lines(session, header.id)
         if added:
-            gone = execute_counted(
-                session, delete(lines).where(of_segment, lines.c.added_action > target)
-            )
+            gone = delete_lines(session, of_segment, lines.c.added_action > target)
             left = None if left is None else left - gone
         if removed:
             back = execute_counted(
@@ -193,6 +191,19 @@ def _undo_after(
         )
     )
     return actions, left
+
+
+def delete_lines(session: Db, *where: ColumnElement[bool]) -> int:
+    """Delete a segment's lines matching `where`: those on the segment, then the removed ones;
+    the lines deleted. Each statement walks the (segment, removed action, contact) index, in
+    the order an add writes its lines (by contact id), so the table's pages are read in
+    order. With the segment alone in its condition, SQLite walked the (segment, line no.)
+    index instead, in line order, to rows scattered across the table: 100,000 lines took
+    0.40–0.48 s to delete, against 0.22–0.23 s."""
+    return sum(
+        execute_counted(session, delete(lines).where(*where, state))
+        for state in (lines.c.removed_action.is_(None), lines.c.removed_action.is_not(None))
+    )
 
 
 def criteria(database: Sessions | Engine, segment_no: str) -> list[CriteriaLineRead]:
