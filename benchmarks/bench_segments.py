@@ -34,14 +34,17 @@ operations (the "500k" segments hold min(500,000, N/2) contacts):
                (benchmarks/_bench_log.py: the segment rebuilt before each run, the hand-
                written statements, the same entries written)
 
-Each round runs, on identical state (reset untimed before each), the same operation three
+Each round runs, on identical state (reset untimed before each), the same operation four
 ways, in an order that alternates from round to round: the service in a fresh process
 (timed inside it, so the peak memory is that of one operation), the same work as one
-hand-written SQL statement (text(), the same target table and line defaults), and the CLI
-command as a user runs it (`rapport segment …`, a whole process timed from outside; "net"
-subtracts the whole-process time of `rapport contacts show` of one contact on the same
-database: a trivial command, where `segment list` counts every segment's lines). After
-each, the lines left on the segment (contact and whether still on it) must equal those the
+hand-written SQL statement (text(), the same target table and line defaults), SPEC §9's
+yardstick (the operation written by hand on a minimal schema with Business Central's
+natural keys and segment history, `_bench_yardstick.py`; `--no-yardstick` leaves it out),
+and the CLI command as a user runs it (`rapport segment …`, a whole process timed from
+outside; "net" subtracts the whole-process time of `rapport contacts show` of one contact
+on the same database: a trivial command, where `segment list` counts every segment's
+lines). After each, the lines left on the segment (contact and whether still on it; for
+the yardstick, the contact nos. and line nos. in its own tables) must equal those the
 others left, and the counted rows must agree: the run stops when they do not. With
 `--sample N`, Business Central's algorithm (reference §4: one contact or line at a time
 through the SQLAlchemy ORM) is sampled on N contacts or lines and extrapolated.

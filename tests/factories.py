@@ -7,9 +7,11 @@ for a million rows use the demo generator's bulk path, never these.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.fields import CONTACT_FIELDS
@@ -358,3 +360,21 @@ def make_letter_templates(session: Session) -> None:
         ]
     )
     session.flush()
+
+
+@contextmanager
+def statements(sessions: Any) -> Iterator[list[tuple[str, list[object]]]]:
+    """The SQL statements run on the sessions' engine meanwhile, each with its parameters
+    in the order they are written (positional on SQLite, named in order on PostgreSQL)."""
+    seen: list[tuple[str, list[object]]] = []
+    engine = sessions.kw["bind"]
+
+    def watch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        seen.append((statement, list(values)))
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)

@@ -7,11 +7,9 @@ exported, removed or kept does not change."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import delete, event, insert
+from sqlalchemy import delete, insert
 
 from rapport.services.segments import dynamic
 from rapport.services.segments import header as segments
@@ -21,7 +19,7 @@ from rapport.storage import tables as t
 from rapport.storage.db import is_postgresql
 from rapport.storage.schema import contact_mailing_groups as mailing
 from rapport.storage.schema import contacts
-from tests.factories import link
+from tests.factories import link, statements
 
 PERSONS = 500
 STEP = 120  # contact ids 1, 121, 241 … and one at PERSONS × STEP: sampled at every id
@@ -48,24 +46,6 @@ def world(sessions):
             if number % 10 == 0:
                 link(session, t.ContactMailingGroup, person, "VIP")
     return sessions
-
-
-@contextmanager
-def statements(sessions) -> Iterator[list[tuple[str, list[object]]]]:
-    """The SQL statements run on the sessions' engine meanwhile, each with its parameters
-    in the order they are written (positional on SQLite, named in order on PostgreSQL)."""
-    seen: list[tuple[str, list[object]]] = []
-    engine = sessions.kw["bind"]
-
-    def watch(_conn, _cursor, statement, parameters, *_args) -> None:
-        values = parameters.values() if isinstance(parameters, dict) else parameters
-        seen.append((statement, list(values)))
-
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
 
 
 def export(sessions, table: str, where: str) -> tuple[list[str], list[object]]:

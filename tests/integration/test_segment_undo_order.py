@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import add_contacts, reduce
@@ -19,6 +19,7 @@ from rapport.services.segments.history import go_back
 from rapport.storage import tables as t
 from rapport.storage.db import is_postgresql
 from rapport.storage.schema import contacts
+from tests.factories import statements
 
 PERSONS = 60
 CONTACT_ORDER = "ix_segment_lines_segment_id_removed_action_contact_id"
@@ -42,18 +43,12 @@ def world(sessions):
 @contextmanager
 def deletes(sessions) -> Iterator[list[tuple[str, tuple[object, ...]]]]:
     """The DELETE statements on segment lines run meanwhile, with their parameters."""
-    seen: list[tuple[str, tuple[object, ...]]] = []
-    engine = sessions.kw["bind"]
-
-    def watch(_conn, _cursor, statement, parameters, *_args) -> None:
-        if statement.startswith("DELETE FROM segment_lines"):
-            seen.append((statement, tuple(parameters)))
-
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
+    with statements(sessions) as seen:
+        found: list[tuple[str, tuple[object, ...]]] = []
+        yield found
+    found += [
+        (sql, tuple(values)) for sql, values in seen if sql.startswith("DELETE FROM segment_lines")
+    ]
 
 
 def lines_on(sessions, no: str) -> list[tuple[str, int, int | None]]:
