@@ -204,9 +204,7 @@ SELECT no, (SELECT count(*) FROM chosen) FROM chosen
 ORDER BY company_name, company_no, type, name, no LIMIT 10
 """
 
-CORRESPONDENCE = (
-    "CASE WHEN c.correspondence_type = '' THEN 'hard_copy' ELSE c.correspondence_type END"
-)
+CORRESPONDENCE = yardstick.CORRESPONDENCE  # a line's correspondence type, on either schema
 OPTED_OUT = f"""EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
                     AND o.correspondence_type = {CORRESPONDENCE})"""
 HAND_SKIPPED = f"""

@@ -7,8 +7,6 @@ leaves what it left before."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -40,17 +38,6 @@ def world(sessions):
     return sessions
 
 
-@contextmanager
-def deletes(sessions) -> Iterator[list[tuple[str, tuple[object, ...]]]]:
-    """The DELETE statements on segment lines run meanwhile, with their parameters."""
-    with statements(sessions) as seen:
-        found: list[tuple[str, tuple[object, ...]]] = []
-        yield found
-    found += [
-        (sql, tuple(values)) for sql, values in seen if sql.startswith("DELETE FROM segment_lines")
-    ]
-
-
 def lines_on(sessions, no: str) -> list[tuple[str, int, int | None]]:
     with sessions() as session:
         line = t.SegmentLine
@@ -80,16 +67,20 @@ def test_s8_undo_deletes_lines_in_the_order_they_were_written(world):
     after_first = lines_on(sessions, no)
     add_contacts(sessions, no, criteria="no matches 'P040..P059'", user="U")
     reduce(sessions, no, criteria="no matches 'P000..P009' or no matches 'P050..P054'", user="U")
-    with deletes(sessions) as seen:
+    with statements(sessions) as seen:
         go_back(sessions, no, to=1)
     assert lines_on(sessions, no) == after_first
-    with deletes(sessions) as more:
+    with statements(sessions) as more:
         go_back(sessions, no, to=0)
     assert lines_on(sessions, no) == []
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(t.SegmentLine)) == 0
-    statements = seen + more
+    deletes = [
+        (sql, tuple(values))
+        for sql, values in seen + more
+        if sql.startswith("DELETE FROM segment_lines")
+    ]
     if not is_postgresql(sessions.kw["bind"]):
-        for plan in plans(sessions, statements):
+        for plan in plans(sessions, deletes):
             assert CONTACT_ORDER in plan, plan
-    assert len(statements) == 4  # the lines on the segment, then the removed ones, twice
+    assert len(deletes) == 4  # the lines on the segment, then the removed ones, twice
