@@ -54,6 +54,7 @@ from rapport.services.segments.results import (
 )
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, reading, writing_connection
+from rapport.storage.segment_lines import delete_lines
 
 if TYPE_CHECKING:
     from rapport.services.segments.accelerator import Accelerator
@@ -210,7 +211,7 @@ def record_insertions(
 def reset_criteria(session: Db, header: SegmentHeader) -> None:
     """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
     criteria actions and the history (the removed lines) go."""
-    session.execute(delete(lines).where(lines.c.segment_id == header.id))
+    delete_lines(session, lines.c.segment_id == header.id)
     session.execute(delete(actions).where(actions.c.segment_id == header.id))
     forget_lifted(session, header)
     if header.dynamic:

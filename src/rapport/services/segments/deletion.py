@@ -18,6 +18,7 @@ from rapport.services.segments._dependencies import refuse_if_referenced
 from rapport.services.segments._lines import lines
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, execute_counted
+from rapport.storage.segment_lines import delete_lines
 from rapport.storage.tables import (
     Attachment,
     InteractionLogEntry,
@@ -61,7 +62,7 @@ def delete_segment(sessions: Sessions, no: str) -> DeleteResult:
         )
         tasks = _unlink_tasks(session, header)
         _delete_own_attachments(session, header)
-        session.execute(delete(lines).where(lines.c.segment_id == header.id))
+        delete_lines(session, lines.c.segment_id == header.id)
         session.execute(
             delete(SegmentCriteriaLine).where(SegmentCriteriaLine.segment_id == header.id)
         )
