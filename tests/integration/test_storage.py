@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.schema import CreateIndex
@@ -41,7 +43,17 @@ def test_the_migrations_create_exactly_the_tables_of_the_model(sessions):
     from rapport.storage.tables import Base
 
     with sessions() as session:
-        context = MigrationContext.configure(session.connection(), opts={"compare_type": True})
+        connection = session.connection()
+        dialect = connection.dialect.name
+
+        def for_this_engine(item: Any, _name: Any, kind: str, reflected: bool, _other: Any) -> bool:
+            """An index the model declares for the other engine only (`ddl_if`) is not
+            expected here."""
+            only = getattr(item, "_ddl_if", None)
+            return reflected or kind != "index" or only is None or only.dialect == dialect
+
+        opts = {"compare_type": True, "include_object": for_this_engine}
+        context = MigrationContext.configure(connection, opts=opts)
         assert compare_metadata(context, Base.metadata) == []
 
 

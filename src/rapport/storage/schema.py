@@ -1008,8 +1008,11 @@ segment_lines = Table(
     # Line numbers are unique among the lines on the segment by construction (numbered
     # after the highest the segment used; a removed line keeps its number so that undo can
     # restore it, while a changed contact reuses it, S5). No index enforces it: marking a
-    # line removed then changes only indexes in contact order (migration 0014, X4).
-    Index(None, "segment_id", "removed_action", "contact_id"),
+    # line removed then changes only indexes in contact order (migration 0014, X4). On
+    # PostgreSQL no index holds the removal mark, so that marking a line (and an undo
+    # putting it back) updates it in place, beside it on its page (HOT; migration 0017).
+    Index(None, "segment_id", "removed_action", "contact_id").ddl_if(dialect="sqlite"),
+    Index(None, "segment_id", "contact_id").ddl_if(dialect="postgresql"),
     Index(None, "contact_id", "segment_id"),
     Index(None, "segment_id", "line_no"),
 )

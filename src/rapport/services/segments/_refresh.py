@@ -245,7 +245,8 @@ def _remove_leaving(
 ) -> int:
     """Mark removed the lines, not added by hand, of the contacts `leaving` selects; the
     lines are found from those contacts through the (segment, removed action, contact)
-    index, so a small delta reads few lines however large the segment."""
+    index ((segment, contact) on PostgreSQL), so a small delta reads few lines however
+    large the segment."""
     manual = select(criteria_lines.c.action_no).where(
         criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
     )
