@@ -191,23 +191,35 @@ def line_check(deliver: bool, *, contact: bool = True) -> ColumnElement[Any]:
     )
 
 
-def check_lines(session: Db, header: SegmentHeader, *, deliver: bool) -> int:
+@dataclass(frozen=True)
+class Checked:
+    """The lines to log, and how many of them carry an attachment."""
+
+    lines: int
+    attached: int
+
+
+def check_lines(session: Db, header: SegmentHeader, *, deliver: bool) -> Checked:
     """Raise BC's error for the first line that cannot be logged (CheckSegmentLine), else
-    return the number of lines to log. One aggregate counts the lines and the failing ones
-    (without delivery, leaving the contacts' existence to `confirm_contacts`); the first
-    offending line is looked for, in line order, only when one fails."""
+    count the lines to log. One aggregate counts the lines, the failing ones (without
+    delivery, leaving the contacts' existence to `confirm_contacts`) and those with an
+    attachment (the log makes their attachments read-only only when there are some); the
+    first offending line is looked for, in line order, only when one fails."""
     check = line_check(deliver, contact=False)
     joins = code_joins(
         line_joins()
         if deliver
         else lines.outerjoin(templates, templates.c.code == lines.c.interaction_template_code)
     )
-    total, failing = session.execute(
-        select(func.count(), func.count(check)).select_from(joins).where(*logged_lines(header.id))
+    attached = func.count(case((lines.c.attachment_no != 0, 1)))
+    total, failing, with_attachment = session.execute(
+        select(func.count(), func.count(check), attached)
+        .select_from(joins)
+        .where(*logged_lines(header.id))
     ).one()
     if failing:
         raise_first_problem(session, header, deliver=deliver)
-    return int(total)
+    return Checked(int(total), int(with_attachment))
 
 
 def confirm_contacts(session: Db, header: SegmentHeader, *, lines_to_log: int, logged: int) -> None:

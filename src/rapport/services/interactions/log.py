@@ -196,13 +196,14 @@ def record_log(
     check_header(session, header)
     if not header.dynamic:
         refuse_if_referenced(session, header, doing="logged (logging deletes it)")
-    lines_to_log = check_lines(session, header, deliver=deliver)
+    checked = check_lines(session, header, deliver=deliver)
     entry_no = insert_logged_segment(session, header, user=user)
     campaign_count = insert_campaign_entries(session, header, entry_no=entry_no, user=user)
     interactions = insert_entries(session, header, entry_no=entry_no, user=user, deliver=deliver)
-    confirm_contacts(session, header, lines_to_log=lines_to_log, logged=interactions)
+    confirm_contacts(session, header, lines_to_log=checked.lines, logged=interactions)
     queued = queue_deliveries(session, entry_no) if deliver else 0
-    freeze_attachments(session, header)
+    if checked.attached:
+        freeze_attachments(session, header)
     old_no, campaign_no = header.no, header.campaign_no
     # X4: a dynamic segment is a standing list and keeps its lines; BC deletes the others.
     if not header.dynamic:
