@@ -14,6 +14,8 @@ from sqlalchemy import inspect, text
 
 from rapport.storage.db import MIGRATIONS, is_postgresql, make_engine
 
+MARKED = ("segment_id", "removed_action", "contact_id")  # SQLite's index by segment
+
 
 def test_s6_segment_lines_carry_no_foreign_keys_on_either_engine(sessions):
     """No keys; the removal mark is indexed on SQLite only (migration 0017), and PostgreSQL
@@ -32,9 +34,6 @@ def test_s6_segment_lines_carry_no_foreign_keys_on_either_engine(sessions):
         if postgresql:
             options = "SELECT reloptions FROM pg_class WHERE relname = 'segment_lines'"
             assert connection.execute(text(options)).scalar() == ["fillfactor=70"]
-
-
-MARKED = ("segment_id", "removed_action", "contact_id")
 
 
 def test_s6_migration_0015_keeps_every_line(tmp_path: Path):

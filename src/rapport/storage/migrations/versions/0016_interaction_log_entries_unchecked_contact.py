@@ -38,17 +38,18 @@ def _rebuilding(change: Callable[[], None]) -> None:
     if bind.dialect.name != "sqlite":
         change()
         return
-    triggers = bind.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
-        {"t": TABLE},
-    ).scalars()
-    kept = list(triggers)
+    triggers = list(
+        bind.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+            {"t": TABLE},
+        ).scalars()
+    )
     op.execute("CREATE TABLE deliveries_kept_by_0016 AS SELECT * FROM deliveries")
     change()
     op.execute("DELETE FROM deliveries")  # whatever the cascade left
     op.execute("INSERT INTO deliveries SELECT * FROM deliveries_kept_by_0016")
     op.execute("DROP TABLE deliveries_kept_by_0016")
-    for statement in kept:
+    for statement in triggers:
         op.execute(statement)
 
 
