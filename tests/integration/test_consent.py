@@ -199,3 +199,15 @@ def test_x7_the_unsubscribe_merge_field_without_its_settings_fails_with_what_to_
     assert (result.sent, result.failed, inbox.messages) == (0, 1, [])
     [row] = delivery.get_deliveries(sqlite_sessions, logged_segment_entry_no=1)
     assert "set RAPPORT_BASE_URL and RAPPORT_SECRET_KEY" in row.reason
+
+
+def test_x7_a_preview_whose_every_candidate_is_left_out_counts_them_and_shows_none(world):
+    """X2 with X7: no contact would be added, so no sample, yet the preview still says why
+    each candidate stays off, as the add then does."""
+    no = segments.create_segment(world, description="Letters", user="ADMIN", values=[]).no
+    criteria = "no in (P1, P2)"
+    preview = add_contacts(world, no, criteria=criteria, user="ADMIN", preview=True)
+    expected = Skipped(privacy_blocked=1, opted_out=1)
+    assert (preview.added, preview.sample, preview.skipped) == (0, (), expected)
+    added = add_contacts(world, no, criteria=criteria, user="ADMIN")
+    assert (added.added, added.skipped) == (0, expected)

@@ -33,6 +33,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
 )
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
@@ -159,6 +160,39 @@ def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class Rule:
+    """X7: a reason an add leaves a candidate out (`reason`, a field of `Skipped`): `applies`
+    to the contacts it leaves out, `passes` is its negation in the form the planners use
+    (a flag compared with false meets its partial index)."""
+
+    reason: str
+    applies: ColumnElement[bool]
+    passes: ColumnElement[bool]
+
+
+def exclusion_rules(session: Db, line_type: ColumnElement[str], options: AddOptions) -> list[Rule]:
+    """The consent and exclusion rules of an add (reference §2.5, X7), in the order a
+    candidate left out is counted under the first that applies: privacy blocked; opted out
+    of its line's correspondence type `line_type` (only when some contact opted out of
+    something); excluded from segments, unless the add ignores exclusion."""
+    blocked = contacts.c.privacy_blocked
+    rules = [Rule("privacy_blocked", blocked == true(), blocked == false())]
+    if has_rows(session, schema.contact_opt_outs):
+        refused = opted_out(line_type)
+        rules.append(Rule("opted_out", refused, not_(refused)))
+    if not options.ignore_exclusion:
+        excluded = contacts.c.excluded
+        rules.append(Rule("excluded", excluded == true(), excluded == false()))
+    return rules
+
+
+def reason_of(rules: list[Rule]) -> ColumnElement[int]:
+    """The number (from 1) of the first of `rules` that applies to the contact; 0 when none
+    does, and the contact may go on the segment."""
+    return case(*((rule.applies, number) for number, rule in enumerate(rules, 1)), else_=0)
+
+
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     return not_(
         exists().where(
@@ -276,11 +310,8 @@ def eligible(
     condition on `contacts`, or a select with an `id` column and optionally the columns
     named in `overrides` (→ line column), e.g. one row per logged interaction."""
     defaults = line_defaults(session, header)
-    conditions: list[ColumnElement[bool]] = [contacts.c.privacy_blocked == false()]
-    if not options.ignore_exclusion:
-        conditions.append(contacts.c.excluded == false())
-    if has_rows(session, schema.contact_opt_outs):
-        conditions.append(not_(opted_out(defaults["correspondence_type"])))
+    rules = exclusion_rules(session, defaults["correspondence_type"], options)
+    conditions = cheap_first([rule.passes for rule in rules])
     if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
     if isinstance(candidates, ColumnElement):

@@ -16,10 +16,10 @@ from sqlalchemy import ColumnElement, select
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments._lines import count_and_sample, eligible, lines, selection
+from rapport.services.segments._lines import count_and_sample, lines, selection
 from rapport.services.segments._matching import counted_removal
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
-from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments._skipped import preview_counts
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddPreview, RemovalPreview
 from rapport.storage.db import reading_connection
 
@@ -66,14 +66,13 @@ def add_preview(
 ) -> AddPreview:
     """The preview of an add on `header`, counted in SQL."""
     candidates = selection(db, criteria, options)
-    ids, _ = eligible(db, header, candidates=candidates, options=options)
-    added, sample = count_and_sample(db, ids, reads_contacts=True)
+    added, sample, skipped = preview_counts(db, header, candidates=candidates, options=options)
     return AddPreview(
         action_no=no_of_criteria_actions(db, header.id) + 1,
         added=added,
         no_of_lines=no_of_lines(db, header.id) + added,
         sample=sample,
-        skipped=count_skipped(db, header, candidates=candidates, options=options),
+        skipped=skipped,
     )
 
 
