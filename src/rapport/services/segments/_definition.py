@@ -28,12 +28,11 @@ from rapport.services.segments._lines import (
     companies_of,
     contacts,
     correspondence_type,
-    opted_out,
     selection,
 )
+from rapport.services.segments._rules import exclusion_rules
 from rapport.services.segments.results import AddOptions
 from rapport.storage import schema
-from rapport.storage.db import has_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -144,18 +143,14 @@ def membership(
     """The condition on `contacts` of being on the segment by its definition now; with
     `picked`, each step's contacts come from it and consent and exclusion from here."""
     member: ColumnElement[bool] = false()
-    consent = [contacts.c.privacy_blocked == false()]
-    if has_rows(session, schema.contact_opt_outs):
-        consent.append(not_(opted_out(correspondence_type(session, header))))
+    line_type = correspondence_type(session, header)
     for index, step in enumerate(found.steps):
         if step.action == SegmentAction.ADD.value:
-            rules = [*consent]
-            if not step.options.ignore_exclusion:
-                rules.append(contacts.c.excluded == false())
+            rules = exclusion_rules(session, line_type, step.options)
             chosen = (
                 selection(session, step.criteria, step.options) if picked is None else picked(index)
             )
-            member = or_(member, _holds(and_(chosen, *rules)))
+            member = or_(member, _holds(and_(chosen, *(rule.passes for rule in rules))))
             continue
         matched = _matched(session, step) if picked is None else picked(index)
         member = and_(member, not_(matched) if step.action == "reduce" else matched)

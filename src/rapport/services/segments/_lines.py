@@ -25,7 +25,6 @@ from sqlalchemy import (
     Select,
     case,
     exists,
-    false,
     func,
     insert,
     literal,
@@ -33,7 +32,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
 )
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
@@ -41,6 +39,7 @@ from sqlalchemy.sql.visitors import iterate
 from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
 from rapport.services._likely import likely_condition
+from rapport.services.segments._rules import exclusion_rules
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, has_rows
@@ -145,52 +144,6 @@ def alt_address_code(date: dt.date | None) -> Any:
         .scalar_subquery()
     )
     return func.coalesce(active, "")
-
-
-def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
-    """X7: the contact opted out of the line's correspondence type (a line without one is
-    opted out of nothing). The blank test is on the opt-out row, which the probe finds by
-    its key, rather than on the line's type, a CASE SQLite would compute once more for
-    every contact."""
-    opt_outs = schema.contact_opt_outs
-    return exists().where(
-        opt_outs.c.contact_id == contacts.c.id,
-        opt_outs.c.correspondence_type == correspondence_type,
-        opt_outs.c.correspondence_type != "",
-    )
-
-
-@dataclass(frozen=True)
-class Rule:
-    """X7: a reason an add leaves a candidate out (`reason`, a field of `Skipped`): `applies`
-    to the contacts it leaves out, `passes` is its negation in the form the planners use
-    (a flag compared with false meets its partial index)."""
-
-    reason: str
-    applies: ColumnElement[bool]
-    passes: ColumnElement[bool]
-
-
-def exclusion_rules(session: Db, line_type: ColumnElement[str], options: AddOptions) -> list[Rule]:
-    """The consent and exclusion rules of an add (reference §2.5, X7), in the order a
-    candidate left out is counted under the first that applies: privacy blocked; opted out
-    of its line's correspondence type `line_type` (only when some contact opted out of
-    something); excluded from segments, unless the add ignores exclusion."""
-    blocked = contacts.c.privacy_blocked
-    rules = [Rule("privacy_blocked", blocked == true(), blocked == false())]
-    if has_rows(session, schema.contact_opt_outs):
-        refused = opted_out(line_type)
-        rules.append(Rule("opted_out", refused, not_(refused)))
-    if not options.ignore_exclusion:
-        excluded = contacts.c.excluded
-        rules.append(Rule("excluded", excluded == true(), excluded == false()))
-    return rules
-
-
-def reason_of(rules: list[Rule]) -> ColumnElement[int]:
-    """The number (from 1) of the first of `rules` that applies to the contact; 0 when none
-    does, and the contact may go on the segment."""
-    return case(*((rule.applies, number) for number, rule in enumerate(rules, 1)), else_=0)
 
 
 def not_on_segment(segment_id: int) -> ColumnElement[bool]:

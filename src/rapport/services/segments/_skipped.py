@@ -1,6 +1,6 @@
 """Why an add left contacts out (S3, X7): the candidates that were not put on the segment
 because they are privacy blocked, opted out of the line's correspondence type, or excluded
-from segments (`_lines.exclusion_rules`).
+from segments (`_rules.exclusion_rules`).
 
 Each skipped contact is counted once, under the first reason that applies in that order
 (exclusion only when it is not ignored). Contacts already on the segment are not counted:
@@ -21,15 +21,13 @@ from rapport.services.segments._lines import (
     SAMPLE_SIZE,
     SAMPLED,
     Candidates,
-    Rule,
     contacts,
     correspondence_type,
-    exclusion_rules,
     line_order,
     materialized,
     not_on_segment,
-    reason_of,
 )
+from rapport.services.segments._rules import Rule, exclusion_rules, reason_of
 from rapport.services.segments.results import AddOptions, SampleContact, Skipped
 from rapport.storage import schema
 
