@@ -230,6 +230,22 @@ def built_in_place(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
 
 
 @contextlib.contextmanager
+def built_clone(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
+    """A clone of the database `contacts_<N>` of the PostgreSQL cluster kept in `pg_dir`
+    (built once), dropped at the end (also on error): what the run writes leaves no dead
+    rows in the database later runs clone (a template grown by in-place runs made every
+    later clone slower, docs/benchmarks.md)."""
+    with postgres_server(pg_dir) as server:
+        url = build_pg(server, contacts)
+        sessions = open_database(url)
+        try:
+            yield sessions
+        finally:
+            sessions.kw["bind"].dispose()
+            admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@contextlib.contextmanager
 def segments_of_the_run(sessions: Sessions) -> Iterator[None]:
     """Delete, when the block ends (also on error), the segments created while it ran, their
     lines first (their criteria lines cascade): those numbered past the highest segment id

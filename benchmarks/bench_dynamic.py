@@ -1,15 +1,17 @@
 """Benchmark of the refresh of dynamic segments by delta (X4; issue 14, "Performance").
 
     .venv/bin/python benchmarks/bench_dynamic.py [--contacts 1000000] [--runs 3]
-        [--db URL | --pg-dir DIR]
+        [--db URL | --pg-dir DIR [--in-place]]
 
 Without `--db`: builds `benchmarks/data/contacts-<N>.db` once with `rapport demo
 --contacts N` (gitignored, shared with bench_segments.py) and works on a copy. With `--db`
 (e.g. a PostgreSQL database loaded with `rapport demo --contacts N`), works there: it
 creates its segments, changes `job_title` of contacts and puts it back at the end. With
-`--pg-dir DIR`: the database `contacts_<N>` of the PostgreSQL cluster kept in DIR (built
-once by `rapport demo`, as bench_segments.py does, and started for the run), used in place;
-its segments are deleted at the end.
+`--pg-dir DIR`: a clone of the database `contacts_<N>` of the PostgreSQL cluster kept in DIR
+(built once by `rapport demo`, as bench_segments.py does, and started for the run), dropped
+at the end; with `--in-place`, that database itself (at 10M a clone is another 19 GB of
+disk), whose segments are deleted at the end (its dead rows stay until a VACUUM: run
+`VACUUM FULL ANALYZE` in it before the other benchmarks clone it again).
 
 Untimed set-up: two dynamic segments defined by one add each, `no` in a range of the
 synthetic contacts (half of them, and a tenth) and `job_title` not BENCH-OUT, refreshed
@@ -30,7 +32,7 @@ import statistics
 import time
 from pathlib import Path
 
-from _bench import DATA, build_base, built_in_place
+from _bench import DATA, build_base, built_clone, built_in_place
 from sqlalchemy import case, literal, select, update
 
 from rapport.services.segments import dynamic
@@ -94,11 +96,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", default="")
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL: the cluster kept here")
+    parser.add_argument(
+        "--in-place", action="store_true", help="with --pg-dir: work in contacts_<N> itself"
+    )
     args = parser.parse_args()
     if args.pg_dir is None:
         bench(open_database(args.db or f"sqlite:///{work_copy(args.contacts)}"), args.runs)
         return
-    with built_in_place(args.pg_dir, args.contacts) as sessions:
+    built = built_in_place if args.in_place else built_clone
+    with built(args.pg_dir, args.contacts) as sessions:
         bench(sessions, args.runs)
 
 
