@@ -230,19 +230,27 @@ def built_in_place(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
 
 
 @contextlib.contextmanager
+def cloned(server: str, contacts: int) -> Iterator[str]:
+    """The URL of a clone of the database `contacts_<N>` (built once), dropped at the end
+    (also on error): what the run writes leaves no dead rows in the database later runs
+    clone (a template grown by in-place runs made every later clone slower,
+    docs/benchmarks.md)."""
+    url = build_pg(server, contacts)
+    try:
+        yield url
+    finally:
+        admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@contextlib.contextmanager
 def built_clone(pg_dir: Path, contacts: int) -> Iterator[Sessions]:
-    """A clone of the database `contacts_<N>` of the PostgreSQL cluster kept in `pg_dir`
-    (built once), dropped at the end (also on error): what the run writes leaves no dead
-    rows in the database later runs clone (a template grown by in-place runs made every
-    later clone slower, docs/benchmarks.md)."""
-    with postgres_server(pg_dir) as server:
-        url = build_pg(server, contacts)
+    """Sessions on a clone of `contacts_<N>` of the cluster kept in `pg_dir` (`cloned`)."""
+    with postgres_server(pg_dir) as server, cloned(server, contacts) as url:
         sessions = open_database(url)
         try:
             yield sessions
         finally:
             sessions.kw["bind"].dispose()
-            admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 @contextlib.contextmanager

@@ -75,9 +75,9 @@ from _bench import (
     DATA,
     GROWTH,
     RETRIES,
-    admin,
     build_base,
     build_pg,
+    cloned,
     context,
     installed_environment,
     postgres_server,
@@ -994,13 +994,10 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     recorded = json.loads(args.check.read_text())["ratios"].get(engine, {}) if args.check else {}
     if engine == "postgresql":
         with postgres_server(args.pg_dir) as server:
-            url = build_pg(server, args.contacts, clone=not args.in_place)
             if args.in_place:
-                return in_place(url, args, recorded)
-            try:
+                return in_place(build_pg(server, args.contacts, clone=False), args, recorded)
+            with cloned(server, args.contacts) as url:
                 return bench(url, args, recorded)
-            finally:
-                admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
     base = build_base(args.contacts)
     work = DATA / f"work-{os.getpid()}.db"
     shutil.copyfile(base, work)

@@ -339,6 +339,11 @@ SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
 SAMPLED = ("no", "name", "type", "company_no")  # a sample contact's fields (SampleContact)
 
 
+def sampled_columns() -> list[str]:
+    """The contact columns a preview's sample carries: its fields, then the line order's."""
+    return list(dict.fromkeys([*SAMPLED, *(column.name for column in line_order())]))
+
+
 def count_and_sample(
     session: Db, ids: Select[Any], *, reads_contacts: bool = False
 ) -> tuple[int, tuple[SampleContact, ...]]:
@@ -349,7 +354,7 @@ def count_and_sample(
     chosen ids are joined to the contacts (at 1M contacts on PostgreSQL that join hashed
     every contact again, 3 of the preview's 5 s)."""
     if reads_contacts:
-        carried = dict.fromkeys([*SAMPLED, *(column.name for column in line_order())])
+        carried = sampled_columns()
         chosen = materialized(ids.add_columns(*(contacts.c[name] for name in carried)), "chosen")
         source: Any = chosen
         fields = [chosen.c[name] for name in SAMPLED]

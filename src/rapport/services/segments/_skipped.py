@@ -26,6 +26,7 @@ from rapport.services.segments._lines import (
     line_order,
     materialized,
     not_on_segment,
+    sampled_columns,
 )
 from rapport.services.segments._rules import Rule, exclusion_rules, reason_of
 from rapport.services.segments.results import AddOptions, SampleContact, Skipped
@@ -90,7 +91,7 @@ def preview_counts(
     conditions = [candidates]
     if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
-    carried = dict.fromkeys([*SAMPLED, *(column.name for column in line_order())])
+    carried = sampled_columns()
     matched = materialized(
         select(*(contacts.c[name] for name in carried), reason_of(rules).label("reason")).where(
             *cheap_first(conditions)
@@ -98,7 +99,11 @@ def preview_counts(
         "matched",
     )
     reason = matched.c.reason
-    totals = select(*(_counted(reason, number) for number in range(len(rules) + 1)))
+    counted = (
+        select(*(_counted(reason, number) for number in range(len(rules) + 1)))
+        .select_from(matched)
+        .subquery("counted")
+    )
     first = (
         select(*(matched.c[name] for name in carried))
         .where(reason == 0)
@@ -106,7 +111,6 @@ def preview_counts(
         .limit(SAMPLE_SIZE)
         .subquery("first")
     )
-    counted = totals.select_from(matched).subquery("counted")
     query = (
         select(*counted.c, *(first.c[name] for name in SAMPLED))
         .select_from(counted.outerjoin(first, true()))
