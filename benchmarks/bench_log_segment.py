@@ -103,6 +103,7 @@ def build_segment(sessions: Sessions, n: int, no: str, *, distinct: bool = False
             ),
             {"segment": header.id, "description": header.description, "n": n, "distinct": distinct},
         )
+        header.no_of_lines = n  # the lines on it, as the product counts them
 
 
 CPU: list[float] = []  # the CPU time of each run_service

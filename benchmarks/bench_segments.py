@@ -670,7 +670,8 @@ def prepare(sessions: Sessions, contacts: int, ops: list[str]) -> dict[str, str]
 
 
 def clear(sessions: Sessions, no: str, *, after: int) -> None:
-    """Lines added and criteria actions after action `after` go; removed lines come back."""
+    """Lines added and criteria actions after action `after` go; removed lines come back;
+    the header counts the lines left on it, as the product keeps it."""
     with sessions.begin() as session:
         segment = segment_id(session, no)
         for statement in (
@@ -678,6 +679,8 @@ def clear(sessions: Sessions, no: str, *, after: int) -> None:
             "UPDATE segment_lines SET removed_action = NULL WHERE segment_id = :s"
             " AND removed_action > :after",
             "DELETE FROM segment_criteria_lines WHERE segment_id = :s AND action_no > :after",
+            "UPDATE segment_headers SET no_of_lines = (SELECT count(*) FROM segment_lines"
+            " WHERE segment_id = :s AND removed_action IS NULL) WHERE id = :s",
         ):
             session.execute(text(statement), {"s": segment, "after": after})
 

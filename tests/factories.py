@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.criteria.fields import CONTACT_FIELDS
@@ -117,7 +117,7 @@ def put_on_segment(
     if header is None:
         header = _add(session, t.SegmentHeader(no=segment_no, description="Test segment"))
     line_no = 10000 * (1 + session.query(t.SegmentLine).filter_by(segment_id=header.id).count())
-    return _add(
+    line = _add(
         session,
         t.SegmentLine(
             segment_id=header.id,
@@ -127,6 +127,20 @@ def put_on_segment(
             added_action=1,
             removed_action=removed_action,
         ),
+    )
+    _count_lines(session, header)
+    return line
+
+
+def _count_lines(session: Session, header: t.SegmentHeader) -> None:
+    """The header's count of the lines on it, as the product keeps it, for lines written
+    here directly."""
+    on_it = select(func.count()).where(
+        t.SegmentLine.segment_id == header.id, t.SegmentLine.removed_action.is_(None)
+    )
+    headers = t.SegmentHeader.__table__
+    session.execute(
+        update(headers).where(headers.c.id == header.id).values(no_of_lines=on_it.scalar_subquery())
     )
 
 
@@ -169,6 +183,7 @@ def make_segment(session: Session, no: str, *, lines: Any = (), **fields: Any) -
         row.update(given)
         session.add(t.SegmentLine(**row))
     session.flush()
+    _count_lines(session, header)
     return header
 
 

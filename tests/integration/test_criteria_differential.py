@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, delete, insert, select, text
+from sqlalchemy import create_engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.criteria import condition, parse, render
@@ -71,6 +71,7 @@ def _load(session: Session, world: World) -> None:
         t.ContactProfileAnswer,
     ):
         session.execute(delete(table))
+    session.execute(update(t.SegmentHeader).values(no_of_lines=0))  # as the product counts
     session.execute(delete(t.Contact).where(t.Contact.type == "person"))
     session.execute(delete(t.Contact))
     if not world.contacts:
@@ -103,6 +104,11 @@ def _load_segment_lines(session: Session, world: World) -> None:
                 }
             )
     session.execute(insert(t.SegmentLine), lines)
+    for no, members in world.segments.items():  # the lines on it, as the product counts them
+        on_it = sum(contact["id"] in members for contact in world.contacts)
+        session.execute(
+            update(t.SegmentHeader).where(t.SegmentHeader.no == no).values(no_of_lines=on_it)
+        )
 
 
 def _compiled(session: Session, expr: Expr, likely: list[float] | None = None) -> set[int]:

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
 
 from rapport.criteria import CAMPAIGNS, LOGGED_SEGMENTS, SEGMENTS, Criteria
 from rapport.services.campaigns import cards as campaign_cards
@@ -51,20 +50,13 @@ def world(sessions):
             "SEG3",
             description="Call back",
             date=None,
-            lines=[{"contact": contacts["P4"]}, {"contact": contacts["P1"]}],
+            lines=[{"contact": contacts["P4"]}, {"contact": contacts["P1"], "removed_action": 1}],
         )
         make_segment(session, "SEG4", interaction_template_code="ABSTRACT")
     log_segment(sessions, "SEG1", user="ADMIN")
     log_segment(sessions, "SEG2", user="ADMIN")
     activate(sessions, "CP2")
     logged_segments.cancel_log(sessions, 1)
-    with sessions.begin() as session:
-        header = session.query(t.SegmentHeader).filter_by(no="SEG3").one()
-        session.execute(
-            update(t.SegmentLine)
-            .where(t.SegmentLine.segment_id == header.id, t.SegmentLine.line_no == 20000)
-            .values(removed_action=1)
-        )
     return sessions
 
 

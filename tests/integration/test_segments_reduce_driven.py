@@ -63,6 +63,7 @@ def filled(sessions, description: str, criteria: str, *, contactless: bool = Tru
         with sessions.begin() as session:
             header = session.scalars(select(t.SegmentHeader).where(t.SegmentHeader.no == no)).one()
             session.add(t.SegmentLine(segment_id=header.id, line_no=10**9, added_action=1))
+            header.no_of_lines += 1  # as the product counts the lines it writes
     return no
 
 

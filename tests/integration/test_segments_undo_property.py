@@ -91,7 +91,7 @@ def _rows(session, table, where, order) -> tuple[tuple[Any, ...], ...]:
 
 # X4's bookkeeping of a segment's lines (a counter bumped by every change of its lines, what
 # the last refresh read): not header fields a user sets, so not part of what undo restores.
-BOOKKEEPING = {"membership_version", "refreshed_lines", "refreshed_version", "refreshed_seq"}
+BOOKKEEPING = {"membership_version", "refreshed_seq"}
 
 
 def snapshot(sessions, no) -> Snapshot:
@@ -126,6 +126,8 @@ def expected_after_undo(state: Snapshot, target: int) -> Snapshot:
             values["removed_action"] = None
         kept.append(tuple(sorted(values.items())))
     actions = tuple(row for row in criteria if dict(row)["action_no"] <= target)
+    on_it = sum(dict(line)["removed_action"] is None for line in kept)
+    header = tuple((name, on_it if name == "no_of_lines" else value) for name, value in header)
     return header, tuple(kept), actions
 
 

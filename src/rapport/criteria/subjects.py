@@ -128,15 +128,7 @@ SEGMENTS = Subject(
         enum("initiated_by", "initiated by", InitiatedBy),
         flag("ignore_contact_corres_type", "ignores the contact's correspondence type"),
         flag("send_word_docs_as_attmt", "sends Word documents as attachments"),
-        computed(
-            typed(ValueType.INT, "no_of_lines", "no. of lines"),
-            _count(
-                lines,
-                lines.c.segment_id == headers.c.id,
-                lines.c.removed_action.is_(None),
-                of=headers,
-            ),
-        ),
+        typed(ValueType.INT, "no_of_lines", "no. of lines"),  # kept on the header
         computed(
             typed(ValueType.INT, "no_of_criteria_actions", "no. of criteria actions"),
             _count(criteria_lines, criteria_lines.c.segment_id == headers.c.id, of=headers),

@@ -893,10 +893,10 @@ segment_headers = Table(
     Column("refreshed_seq", BigInteger),
     Column("refreshed_at", DateTime),
     Column("membership_version", Integer, default=0, server_default="0", nullable=False),
-    # The number of lines the last refresh left, at that membership version (a refresh
-    # with nothing to do answers it without counting the lines).
-    Column("refreshed_lines", Integer),
-    Column("refreshed_version", Integer),
+    # The lines on the segment (its "No. of Lines"), kept by every statement that adds,
+    # removes, restores or deletes lines (storage/segment_lines.py), so that an action, a
+    # preview and the segment list read it instead of counting (migration 0018, SPEC §9).
+    Column("no_of_lines", Integer, default=0, server_default="0", nullable=False),
 )
 
 

@@ -236,7 +236,7 @@ def delete_contact(sessions: Sessions, no: str) -> None:
                 "them to another company first."
             )
         _refuse_history(session, contact)
-        lines = table_of(SegmentLine)
+        lines = table_of(SegmentLine)  # removed lines only: no segment counts them
         session.execute(delete(lines).where(lines.c.contact_id == contact.id))
         session.execute(delete(contacts).where(contacts.c.id == contact.id))
 

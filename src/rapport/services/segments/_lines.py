@@ -43,7 +43,7 @@ from rapport.services.segments._rules import exclusion_rules
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, has_rows
-from rapport.storage.segment_lines import on_segment, segment_lines
+from rapport.storage.segment_lines import lines_moved, on_segment, segment_lines
 
 if TYPE_CHECKING:
     from rapport.storage.db import Db
@@ -291,7 +291,8 @@ def insert_lines(
     line_no: int | None = None,
 ) -> int:
     """Put the eligible contacts of `candidates` on the segment with their defaults, ordered
-    and numbered (S11) — or at `line_no` for a one-contact change; returns the lines added."""
+    and numbered (S11) — or at `line_no` for a one-contact change; returns the lines added,
+    which the header counts on (storage/segment_lines.py)."""
     query, defaults = eligible(
         session, header, candidates=candidates, options=options, overrides=overrides
     )
@@ -325,7 +326,9 @@ def insert_lines(
     else:
         query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
-    return execute_counted(session, insert(lines).from_select(columns, query))
+    added = execute_counted(session, insert(lines).from_select(columns, query))
+    lines_moved(session, header.id, added)
+    return added
 
 
 def materialized(query: Select[Any], name: str) -> Any:

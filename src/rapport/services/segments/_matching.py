@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from rapport.criteria.driven import relation_driven_exists, relation_driven_ids
 from rapport.criteria.fields import CONTACTS
@@ -33,16 +33,12 @@ def few_lines(session: Db, segment_id: int, *, on_it: int | None = None) -> bool
     per line), the probes cost per line (at 1M contacts, 500,000 lines, the set was the
     faster, 4.5 s against 5.1 s); a quarter leaves a margin on the set's side. The contact
     base is read as its highest id (an index's last entry; deleted contacts only make it
-    larger); the lines are `on_it` when the caller counted them, else counted no further
-    than that quarter."""
+    larger); the lines are `on_it` when the caller read them, else the header's count."""
     highest = session.scalar(select(func.max(contacts.c.id))) or 0
     bound = int(highest * LINES_PER_CONTACT_PROBED)
     if bound == 0:
         return False
-    if on_it is not None:
-        return on_it < bound
-    some = select(literal(1)).where(on_segment(segment_id)).limit(bound).subquery()
-    return int(session.scalar(select(func.count()).select_from(some)) or 0) < bound
+    return (no_of_lines(session, segment_id) if on_it is None else on_it) < bound
 
 
 def matched_lines(
@@ -135,10 +131,10 @@ def counted_removal(
     entire_companies: bool,
     matched: ColumnElement[bool] | None = None,
 ) -> tuple[int, list[ColumnElement[bool]]]:
-    """The lines on the segment, counted once, and the lines a reduce (those that match) or
-    a refine (those that do not, and lines without a contact) removes: what a removal and
-    its preview start from (the lines left are that count less those removed; the count
-    also chooses how lines are matched, `few_lines`). `matched`, when given, is the lines
+    """The lines on the segment (its header's count) and the lines a reduce (those that
+    match) or a refine (those that do not, and lines without a contact) removes: what a
+    removal and its preview start from (the lines left are that count less those removed;
+    the count also chooses how lines are matched, `few_lines`). `matched`, when given, is the lines
     that match, computed elsewhere (on Spark, companies already expanded). A refine's own
     test is NOT EXISTS of the line's contact among the matches, true of a line without a
     contact too, so it stands alone and PostgreSQL anti-joins (under an OR it probes once

@@ -60,11 +60,9 @@ def read(session: Session, header: SegmentHeader) -> SegmentRead:
         for name in SegmentRead.__dataclass_fields__
         if hasattr(header, name)
     }
-    return SegmentRead(
-        **values,
-        no_of_lines=no_of_lines(session, header.id),
-        no_of_criteria_actions=no_of_criteria_actions(session, header.id),
-    )
+    # the count as stored now: statements through Core move it under the mapped header
+    values["no_of_lines"] = no_of_lines(session, header.id)
+    return SegmentRead(**values, no_of_criteria_actions=no_of_criteria_actions(session, header.id))
 
 
 def new_header(session: Session, *, description: str, user: str) -> SegmentHeader:

@@ -54,7 +54,7 @@ from rapport.services.segments.results import (
 )
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, reading, writing_connection
-from rapport.storage.segment_lines import delete_lines
+from rapport.storage.segment_lines import delete_lines, lines_emptied, lines_moved
 
 if TYPE_CHECKING:
     from rapport.services.segments.accelerator import Accelerator
@@ -169,8 +169,7 @@ def record_insertions(
     manual: bool = False,
 ) -> AddResult:
     """An add action with its candidates: recorded, its lines inserted, the result counted
-    (add contacts, manual add, reuse of a logged segment, follow-up). The lines on the
-    segment are counted before the insert, not after it (see `apply_remove`)."""
+    (add contacts, manual add, reuse of a logged segment, follow-up)."""
     on_it = no_of_lines(session, header.id)
     action_no = record_action(
         session,
@@ -212,6 +211,7 @@ def reset_criteria(session: Db, header: SegmentHeader) -> None:
     """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
     criteria actions and the history (the removed lines) go."""
     delete_lines(session, lines.c.segment_id == header.id)
+    lines_emptied(session, header.id)
     session.execute(delete(actions).where(actions.c.segment_id == header.id))
     forget_lifted(session, header)
     if header.dynamic:
@@ -232,9 +232,8 @@ def apply_remove(
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalResult:
     """Record a reduce/refine action and mark its lines removed (S4, S5). The lines on the
-    segment are counted once, before: they choose how the lines are matched, and those
-    left are that count less the lines removed (the header's lock keeps other actions
-    out), where a count after the removal walks the index entries it made stale.
+    segment, as its header keeps them, choose how the lines are matched; those left are
+    that count less the lines removed (the header's lock keeps other actions out).
 
     `by_hand` is the contact no. a removal by hand removes (S5, a manual action): when it
     removes no line, NotFound says the contact is not on the segment, and the caller's
@@ -259,6 +258,7 @@ def apply_remove(
         )
     if removed:
         count_action(session, header.id, action_no, removed=removed)
+        lines_moved(session, header.id, -removed)
         lines_changed(session, header)
     remaining = on_it - removed
     if remaining == 0 and removed and not keep_criteria and action_no > 1:

@@ -49,7 +49,7 @@ from rapport.services.segments._recording import count_action, forget_action, re
 from rapport.services.segments.results import AddOptions
 from rapport.storage.changes import changed_since, watermark
 from rapport.storage.db import analyze, execute_counted
-from rapport.storage.segment_lines import on_segment
+from rapport.storage.segment_lines import lines_moved, on_segment
 from rapport.storage.tables import SegmentCriteriaLine, SegmentException, SegmentHeader, table_of
 
 exceptions = table_of(SegmentException)
@@ -131,10 +131,8 @@ def refresh_segment(
     found = definition(session, header.id)
     upto = watermark(session)
     full = picked is not None or needs_full(session, header, found)
-    version = membership_version(session, header)
-    known = header.refreshed_lines if header.refreshed_version == version else None
     if not full and upto == header.refreshed_seq:  # nothing changed since: nothing to read
-        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
+        return _done(session, header, None, 0, 0, full=full)
     action_no = record_action(
         session, header, action=SegmentAction.REFRESH, criteria=found.criteria(), user=user
     )
@@ -146,21 +144,11 @@ def refresh_segment(
     mark_seen(session, header)
     if not (added or removed):
         forget_action(session, header.id, action_no)
-        return _done(session, header, None, 0, 0, known=known, version=version, full=full)
+        return _done(session, header, None, 0, 0, full=full)
     count_action(session, header.id, action_no, added=added, removed=removed)
     lines_changed(session, header)
     finish(session, header, came_on=added)
-    return _done(
-        session, header, action_no, added, removed, known=known, version=version + 1, full=full
-    )
-
-
-def membership_version(session: Session, header: SegmentHeader) -> int:
-    """The segment's membership version as stored now (other statements bump it)."""
-    headers = table_of(SegmentHeader)
-    return int(
-        session.scalar(select(headers.c.membership_version).where(headers.c.id == header.id)) or 0
-    )
+    return _done(session, header, action_no, added, removed, full=full)
 
 
 def _done(
@@ -170,20 +158,14 @@ def _done(
     added: int,
     removed: int,
     *,
-    known: int | None,
-    version: int,
     full: bool,
 ) -> RefreshResult:
-    """The result, the lines counted from the last refresh's count when no other action
-    changed the lines since (else counted), and that count kept for the next refresh."""
-    lines_now = known + added - removed if known is not None else None
-    if lines_now is None:
-        session.flush()
-        lines_now = no_of_lines(session, header.id)
+    """The result, with the lines on the segment as its header keeps them."""
     header.refreshed_at = now()
-    header.refreshed_lines, header.refreshed_version = lines_now, version
     session.flush()
-    return RefreshResult(header.no, action_no, added, removed, lines_now, full)
+    return RefreshResult(
+        header.no, action_no, added, removed, no_of_lines(session, header.id), full
+    )
 
 
 def _apply_delta(
@@ -250,7 +232,7 @@ def _remove_leaving(
     manual = select(criteria_lines.c.action_no).where(
         criteria_lines.c.segment_id == header.id, criteria_lines.c.manual == true()
     )
-    return execute_counted(
+    removed = execute_counted(
         session,
         update(lines)
         .where(
@@ -260,3 +242,5 @@ def _remove_leaving(
         )
         .values(removed_action=action_no),
     )
+    lines_moved(session, header.id, -removed)
+    return removed

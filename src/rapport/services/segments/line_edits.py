@@ -25,7 +25,7 @@ from rapport.services.segments._recording import count_action, record_action
 from rapport.services.segments.results import MANUAL
 from rapport.services.segments.versions import check_version
 from rapport.storage.db import Sessions
-from rapport.storage.segment_lines import on_segment
+from rapport.storage.segment_lines import lines_moved, on_segment
 from rapport.storage.tables import (
     Contact,
     InteractionTemplate,
@@ -197,6 +197,7 @@ def _change_line_contact(
     )
     session.execute(update(lines).where(lines.c.id == line.id).values(removed_action=removal))
     count_action(session, header.id, removal, removed=1)
+    lines_moved(session, header.id, -1)
     addition = record_action(
         session,
         header,

@@ -16,7 +16,6 @@ from rapport.services.segments._reading import key, missing
 from rapport.services.segments.results import SegmentRead
 from rapport.storage import schema
 from rapport.storage.db import reading_connection
-from rapport.storage.segment_lines import on_segment
 
 if TYPE_CHECKING:
     from rapport.storage.db import Sessions
@@ -27,12 +26,9 @@ HEADER_FIELDS = tuple(
 
 
 def _headers() -> Select[Any]:
-    """Each segment's header fields with its number of lines and of criteria actions."""
-    headers, lines = schema.segment_headers, schema.segment_lines
-    actions = schema.segment_criteria_lines
-    no_of_lines = (
-        select(func.count()).select_from(lines).where(on_segment(headers.c.id)).scalar_subquery()
-    )
+    """Each segment's header fields, its number of lines (kept on the header) among them,
+    with its number of criteria actions."""
+    headers, actions = schema.segment_headers, schema.segment_criteria_lines
     no_of_actions = (
         select(func.count())
         .select_from(actions)
@@ -41,7 +37,6 @@ def _headers() -> Select[Any]:
     )
     return select(
         *(headers.c[name] for name in HEADER_FIELDS),
-        no_of_lines.label("no_of_lines"),
         no_of_actions.label("no_of_criteria_actions"),
     )
 

@@ -45,8 +45,7 @@ class SegmentHeader(Base):
     refreshed_seq: Mapped[int | None]
     refreshed_at: Mapped[dt.datetime | None]
     membership_version: Mapped[int]
-    refreshed_lines: Mapped[int | None]
-    refreshed_version: Mapped[int | None]
+    no_of_lines: Mapped[int]
 
 
 class ContactChange(Base):
