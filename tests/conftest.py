@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from rapport.storage.db import make_engine, migrate
+from tests.line_counts import assert_lines_counted
 
 pytest_plugins = ["pytester"]
 
@@ -153,31 +153,6 @@ def _pg_url(server: str) -> str:
     return f"{server}/{name}"
 
 
-# Every segment whose header's count of lines (S1's "No. of Lines", kept by each statement
-# that moves lines, storage/segment_lines.py) differs from its lines on it, counted.
-MISCOUNTED = """
-SELECT h.no, h.no_of_lines, (
-    SELECT count(*) FROM segment_lines l WHERE l.segment_id = h.id AND l.removed_action IS NULL
-) AS counted
-FROM segment_headers h
-"""
-
-
-def _lines_counted(url: str) -> None:
-    """After a test, each segment's header counts the lines on it, whatever the test did
-    to them: every path that adds, removes, restores or deletes lines keeps the count."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            if not inspect(connection).has_table("segment_headers"):
-                return
-            rows = connection.execute(text(MISCOUNTED)).all()
-    finally:
-        engine.dispose()
-    wrong = [(no, kept, counted) for no, kept, counted in rows if kept != counted]
-    assert not wrong, f"segments whose header miscounts their lines (no, kept, counted): {wrong}"
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
@@ -189,14 +164,14 @@ def database_url(
     else:
         url = _pg_url(request.getfixturevalue("pg_server"))
     yield url
-    _lines_counted(url)
+    assert_lines_counted(url)
 
 
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
     url = _sqlite_url(sqlite_template, tmp_path)
     yield url
-    _lines_counted(url)
+    assert_lines_counted(url)
 
 
 def _sessions(url: str) -> Iterator[sessionmaker[Session]]:

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.fields import CONTACT_FIELDS
 from rapport.storage import tables as t
+from tests.line_counts import count_lines
 
 
 def _add(session: Session, row: Any) -> Any:
@@ -128,20 +129,9 @@ def put_on_segment(
             removed_action=removed_action,
         ),
     )
-    _count_lines(session, header)
+    count_lines(session, header.id)
+    session.expire(header, ["no_of_lines"])
     return line
-
-
-def _count_lines(session: Session, header: t.SegmentHeader) -> None:
-    """The header's count of the lines on it, as the product keeps it, for lines written
-    here directly."""
-    on_it = select(func.count()).where(
-        t.SegmentLine.segment_id == header.id, t.SegmentLine.removed_action.is_(None)
-    )
-    headers = t.SegmentHeader.__table__
-    session.execute(
-        update(headers).where(headers.c.id == header.id).values(no_of_lines=on_it.scalar_subquery())
-    )
 
 
 def make_segment(session: Session, no: str, *, lines: Any = (), **fields: Any) -> t.SegmentHeader:
@@ -183,7 +173,8 @@ def make_segment(session: Session, no: str, *, lines: Any = (), **fields: Any) -
         row.update(given)
         session.add(t.SegmentLine(**row))
     session.flush()
-    _count_lines(session, header)
+    count_lines(session, header.id)
+    session.expire(header, ["no_of_lines"])
     return header
 
 

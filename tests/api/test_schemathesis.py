@@ -21,6 +21,7 @@ from rapport.services.users import tokens
 from rapport.settings import Settings
 from rapport.storage.db import open_database
 from tests.conftest import _pg_url
+from tests.line_counts import assert_lines_counted
 
 
 def _demo_app(url: str | None = None):
@@ -114,11 +115,20 @@ FUZZ = settings(
 @pytest.fixture(scope="module")
 def postgresql_schema(pg_server):
     """The schema of an app on a demo company in PostgreSQL, and its admin's token."""
-    app, token, sessions = _demo_app(_pg_url(pg_server))
+    url = _pg_url(pg_server)
+    app, token, sessions = _demo_app(url)
     on_postgresql = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     on_postgresql.config.generation.update(allow_x00=False)
     yield on_postgresql, token
     sessions.kw["bind"].dispose()
+    assert_lines_counted(url)  # whatever the requests did to the segments (S1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _sqlite_lines_counted():
+    """After every request of the module on the SQLite app, each segment counts its lines."""
+    yield
+    assert_lines_counted(str(_SESSIONS.kw["bind"].url))
 
 
 @schema.parametrize()

@@ -24,6 +24,7 @@ from rapport.app import create_app
 from rapport.demo.company import load_demo
 from rapport.settings import Settings
 from rapport.storage.db import open_database
+from tests.line_counts import assert_lines_counted
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM_FLAGS = [
@@ -76,6 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    assert_lines_counted(url)  # whatever the pages did to the segments (S1)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,9 @@ import sys
 import pytest
 import typer
 
+from rapport.cli import collector
 from rapport.cli.main import build, command_line
+from rapport.services.segments.header import create_segment
 from rapport.storage import tables
 from rapport.storage.db import open_database
 from tests.factories import build_log_world, make_company, make_segment
@@ -315,17 +317,34 @@ def run_main(*args: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], li
 
 def test_x10_the_command_line_freezes_what_it_built_before_it_exits(database, tmp_path):
     """SPEC §9: the exit does not walk the command's objects again (a quarter of `contacts
-    show`), young garbage is collected after GC_THRESHOLD new objects, and a command that
-    reads one contact makes fewer: its start-up runs no collection."""
-    from rapport.cli.main import GC_THRESHOLD
-
+    show`), young garbage is collected after `collector.THRESHOLD` new objects once the
+    database is open, and a command that reads one contact makes fewer: it runs no
+    collection."""
     done, (frozen, threshold, collections) = run_main(
         "--db", database, "contacts", "show", "C00001", tmp_path=tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert "Acme" in done.stdout
     assert int(frozen) > 10_000  # the modules, tables and command tree
-    assert int(threshold) == GC_THRESHOLD
+    assert int(threshold) == collector.THRESHOLD
+    assert int(collections) == 0
+
+
+def test_x10_s4_a_criteria_action_starts_without_a_collection(database_url, tmp_path):
+    """SPEC §9: a reduce loads the criteria engine and lark on top of what `contacts show`
+    loads, past 100,000 new objects on PostgreSQL (its driver's import too); start-up waits
+    for `collector.START_UP_THRESHOLD`, so the command runs no collection (one walking them
+    all took 21–23 ms)."""
+    sessions = open_database(database_url)
+    with sessions.begin() as session:
+        make_company(session, "C00001", name="Acme")
+    no = create_segment(sessions, description="S", user="ADMIN").no
+    sessions.kw["bind"].dispose()
+    done, (_frozen, threshold, collections) = run_main(
+        "--db", database_url, "segment", "reduce", no, "--where", "name = Acme", tmp_path=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(threshold) == collector.THRESHOLD
     assert int(collections) == 0
 
 

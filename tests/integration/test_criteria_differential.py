@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, delete, insert, select, text, update
+from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.criteria import condition, parse, render
@@ -30,6 +30,7 @@ from rapport.storage import tables as t
 from rapport.storage.db import make_engine, migrate
 from tests import reference
 from tests.conftest import _pg_url
+from tests.line_counts import count_lines
 from tests.reference import TODAY, World, criteria_trees, driven_trees, worlds
 
 TREES_PER_WORLD = 5
@@ -71,10 +72,10 @@ def _load(session: Session, world: World) -> None:
         t.ContactProfileAnswer,
     ):
         session.execute(delete(table))
-    session.execute(update(t.SegmentHeader).values(no_of_lines=0))  # as the product counts
     session.execute(delete(t.Contact).where(t.Contact.type == "person"))
     session.execute(delete(t.Contact))
     if not world.contacts:
+        count_lines(session)
         return
     session.execute(insert(t.Contact), [c | t.folded(c) for c in world.contacts])
     for name, (table, _columns) in reference.STORED.items():
@@ -86,6 +87,7 @@ def _load(session: Session, world: World) -> None:
         if rows:
             session.execute(insert(table), rows)
     _load_segment_lines(session, world)
+    count_lines(session)
 
 
 def _load_segment_lines(session: Session, world: World) -> None:
@@ -104,11 +106,6 @@ def _load_segment_lines(session: Session, world: World) -> None:
                 }
             )
     session.execute(insert(t.SegmentLine), lines)
-    for no, members in world.segments.items():  # the lines on it, as the product counts them
-        on_it = sum(contact["id"] in members for contact in world.contacts)
-        session.execute(
-            update(t.SegmentHeader).where(t.SegmentHeader.no == no).values(no_of_lines=on_it)
-        )
 
 
 def _compiled(session: Session, expr: Expr, likely: list[float] | None = None) -> set[int]:

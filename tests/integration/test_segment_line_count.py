@@ -2,7 +2,7 @@
 statement that adds, removes, restores or deletes lines moves it, so that an action, its
 preview and the segment list read it instead of counting the lines. Beside these tests,
 every test on a fresh database ends by checking each header against its lines counted
-(tests/conftest.py, `_lines_counted`), and the undo property test compares it after each
+(`tests/line_counts.assert_lines_counted`), and the undo property test compares it after each
 random undo."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from rapport.services.segments.actions import AddOptions, add_contacts, reduce
 from rapport.services.segments.overview import get_all
 from rapport.storage import tables as t
 from rapport.storage.db import MIGRATIONS, make_engine
-from tests.conftest import _lines_counted
 from tests.factories import make_company, make_person, put_on_segment
+from tests.line_counts import assert_lines_counted
 
 EVERYONE = AddOptions(ignore_exclusion=True)
 
@@ -74,8 +74,8 @@ def test_s1_k5_a_merge_counts_off_the_duplicate_s_doubled_lines(world):
 
 
 def test_s1_the_suite_s_check_finds_a_header_that_miscounts(sqlite_url):
-    """What every test's database goes through at its end fails on a line written past
-    the count (a copy of the fresh database, so that this test's own end check passes)."""
+    """The check every test's database goes through at its end fails on a line written
+    past the count; this test then sets the count right, for its own end check."""
     engine = make_engine(sqlite_url)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO segment_headers (no, description) VALUES ('S', '')"))
@@ -85,10 +85,8 @@ def test_s1_the_suite_s_check_finds_a_header_that_miscounts(sqlite_url):
                 " SELECT id, 10000, 1 FROM segment_headers"
             )
         )
-    engine.dispose()
     with pytest.raises(AssertionError, match=r"\('S', 0, 1\)"):
-        _lines_counted(sqlite_url)
-    engine = make_engine(sqlite_url)
+        assert_lines_counted(sqlite_url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE segment_headers SET no_of_lines = 1"))
     engine.dispose()

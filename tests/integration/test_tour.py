@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.line_counts import assert_lines_counted
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,3 +28,4 @@ def test_the_guided_tour_runs_on_the_demo_company(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "has been logged" in done.stdout + done.stderr
     assert "Undid action(s) 3" in done.stdout
+    assert_lines_counted(url)  # every segment the tour left counts its lines (S1)

@@ -19,7 +19,6 @@ reference in docs/cli.md, the tests).
 from __future__ import annotations
 
 import copy
-import gc
 import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.main import get_command_name
 
+from rapport.cli import collector
 from rapport.cli._typer import install
 from rapport.cli.output import error
 from rapport.cli.state import State
@@ -279,25 +279,8 @@ def _usage_error(exc: typer.TyperException) -> int:
     return int(getattr(exc, "exit_code", 2))
 
 
-# Start-up makes few objects that die in reference cycles and many that live as long as
-# the process (modules, tables, the command tree), so the cyclic garbage collector walks
-# them for nothing (SPEC §9: start-up). With Python's default threshold (700 new objects)
-# it ran a full collection while the schema's tables were built; a command line process
-# collects young garbage after 100,000 new objects instead, more than a command that reads
-# one contact makes in all (about 67,000: SQLAlchemy's import alone makes 49,000), so its
-# start-up runs no collection (at 50,000 it ran one, walking them all: 0.01–0.02 s); a
-# 20k-contact `rapport demo` peaks about 10 MB higher than at 50,000. And once the command
-# is done, its objects are frozen: the interpreter's exit then frees them without walking
-# them again in its last collections (the exit took a quarter of `rapport contacts show`).
-# Files and connections are closed by the commands themselves (`with`, `State.close`),
-# not by the collector at exit. A long-running server goes back to the interpreter's own
-# threshold once started (`serve`): its requests make garbage for hours.
-GC_THRESHOLD = 100_000
-INTERPRETER_GC_THRESHOLD = gc.get_threshold()
-
-
 def main() -> None:
-    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    collector.starting()
     status = run()
-    gc.freeze()
+    collector.done()
     sys.exit(status)

@@ -34,12 +34,10 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the web UI under / and the REST API under /api."""
-    import gc
-
     import uvicorn
 
     from rapport.app import create_app
-    from rapport.cli.main import INTERPRETER_GC_THRESHOLD
+    from rapport.cli import collector
     from rapport.errors import Conflict
     from rapport.services.users import accounts
 
@@ -50,7 +48,7 @@ def serve(
             "rapport user add NAME --role admin --password-stdin"
         )
     app = create_app(st.settings, st.sessions, accelerate=True)
-    gc.set_threshold(*INTERPRETER_GC_THRESHOLD)  # a command line's start-up setting, not a server's
+    collector.serving()  # a command line's settings, not a server's
     output.message(f"Rapport serves http://{host}:{port}/ (API: http://{host}:{port}/api/docs)")
     uvicorn.run(
         app,

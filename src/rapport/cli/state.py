@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from rapport.cli import collector
 from rapport.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class State:
             from rapport.storage.db import connect_database
 
             self._engine = connect_database(self.settings.database_url)
+            collector.started()
         return self._engine
 
     @property

@@ -39,7 +39,6 @@ __all__ = ["CAMPAIGNS", "ENTRIES", "LOGGED_SEGMENTS", "SEGMENTS", "SUBJECTS", "s
 contacts = schema.contacts
 entries = schema.interaction_log_entries
 headers = schema.segment_headers
-lines = schema.segment_lines
 criteria_lines = schema.segment_criteria_lines
 logged = schema.logged_segments
 campaigns = schema.campaigns

@@ -43,7 +43,7 @@ from rapport.services.contacts.results import (
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.search import contains
-from rapport.storage.segment_lines import on_segment
+from rapport.storage.segment_lines import delete_counted, on_segment
 from rapport.storage.tables import (
     Contact,
     InteractionLogEntry,
@@ -236,8 +236,8 @@ def delete_contact(sessions: Sessions, no: str) -> None:
                 "them to another company first."
             )
         _refuse_history(session, contact)
-        lines = table_of(SegmentLine)  # removed lines only: no segment counts them
-        session.execute(delete(lines).where(lines.c.contact_id == contact.id))
+        # removed lines (history) only, unless one came on meanwhile: it is counted off
+        delete_counted(session, table_of(SegmentLine).c.contact_id == contact.id)
         session.execute(delete(contacts).where(contacts.c.id == contact.id))
 
 

@@ -26,7 +26,7 @@ from rapport.services.contacts._fields import find_contact
 from rapport.services.contacts.profiles import single_answer_questions
 from rapport.services.segments.engine import contacts_lines_changed
 from rapport.storage.db import Sessions, execute_counted, reading
-from rapport.storage.segment_lines import lines_going
+from rapport.storage.segment_lines import delete_counted
 from rapport.storage.tables import (
     Contact,
     ContactAltAddress,
@@ -199,9 +199,9 @@ def _move_history(session: Session, keep: Contact, other: Contact) -> dict[str, 
     excepted = exists().where(
         exceptions.c.contact_id == keep.id, exceptions.c.segment_id == lines.c.segment_id
     )
-    doubled = (lines.c.contact_id == other.id, lines.c.removed_action.is_(None), both | excepted)
-    lines_going(session, *doubled)
-    session.execute(delete(lines).where(*doubled))
+    delete_counted(
+        session, lines.c.contact_id == other.id, lines.c.removed_action.is_(None), both | excepted
+    )
     for model in HISTORY:
         table = table_of(model)
         values: dict[str, Any] = {"contact_id": keep.id}

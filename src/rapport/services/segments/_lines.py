@@ -327,7 +327,7 @@ def insert_lines(
         query = query.with_only_columns(*values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
     added = execute_counted(session, insert(lines).from_select(columns, query))
-    lines_moved(session, header.id, added)
+    lines_moved(session, header.id, by=added)
     return added
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Engine, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, delete, exists, func, insert, select, update
 
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
@@ -54,7 +54,7 @@ from rapport.services.segments.results import (
 )
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, reading, writing_connection
-from rapport.storage.segment_lines import delete_lines, lines_emptied, lines_moved
+from rapport.storage.segment_lines import delete_lines, lines_emptied, lines_moved, on_segment
 
 if TYPE_CHECKING:
     from rapport.services.segments.accelerator import Accelerator
@@ -207,6 +207,16 @@ def record_insertions(
     return AddResult(action_no=action_no, added=added, no_of_lines=remaining, skipped=skipped)
 
 
+def _reset_when_empty(session: Db, header: SegmentHeader, action_no: int) -> int:
+    """A removal that left no line resets the segment's criteria (`reset_criteria`) once its
+    lines, not only its header's count, say it is empty; the action no. it then reports
+    (0 after a reset)."""
+    if session.scalar(select(exists().where(on_segment(header.id)))):
+        return action_no
+    reset_criteria(session, header)
+    return 0
+
+
 def reset_criteria(session: Db, header: SegmentHeader) -> None:
     """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
     criteria actions and the history (the removed lines) go."""
@@ -258,12 +268,11 @@ def apply_remove(
         )
     if removed:
         count_action(session, header.id, action_no, removed=removed)
-        lines_moved(session, header.id, -removed)
+        lines_moved(session, header.id, by=-removed)
         lines_changed(session, header)
     remaining = on_it - removed
     if remaining == 0 and removed and not keep_criteria and action_no > 1:
-        reset_criteria(session, header)
-        action_no = 0
+        action_no = _reset_when_empty(session, header, action_no)
     finish(session, header, came_on=0)
     changed(
         session,

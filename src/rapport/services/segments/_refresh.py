@@ -242,5 +242,5 @@ def _remove_leaving(
         )
         .values(removed_action=action_no),
     )
-    lines_moved(session, header.id, -removed)
+    lines_moved(session, header.id, by=-removed)
     return removed

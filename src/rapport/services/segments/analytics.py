@@ -24,6 +24,7 @@ from rapport.criteria import fields as registry
 from rapport.errors import Invalid
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import Sessions, reading
 
 if TYPE_CHECKING:  # the accelerator (numpy, pyroaring) loads only in the server
@@ -102,13 +103,9 @@ def stats(
             .order_by(func.count().desc(), value)
         )
         rows = session.execute(query).all()
-        total = session.scalar(
-            select(func.count()).where(
-                lines.c.segment_id == header.id, lines.c.removed_action.is_(None)
-            )
-        )
+        total = no_of_lines(session, header.id)
     groups = [Group(value=str(row.value), lines=int(row.lines)) for row in rows]
-    return _composition(header.no, by, groups, int(total or 0))
+    return _composition(header.no, by, groups, total)
 
 
 def _composition(no: str, by: str, groups: list[Group], total: int) -> Composition:

@@ -17,6 +17,7 @@ from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments._dependencies import refuse_if_referenced
 from rapport.services.segments._lines import lines
 from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import Sessions, execute_counted
 from rapport.storage.segment_lines import delete_lines
 from rapport.storage.tables import (
@@ -54,8 +55,7 @@ def delete_segment(sessions: Sessions, no: str) -> DeleteResult:
                 select(lines.c.campaign_no).where(lines.c.segment_id == header.id).distinct()
             )
         ) | {header.campaign_no}
-        active = lines.c.segment_id == header.id, lines.c.removed_action.is_(None)
-        count = int(session.scalar(select(func.count()).where(*active)) or 0)
+        count = no_of_lines(session, header.id)
         actions = int(
             session.scalar(select(func.count()).where(SegmentCriteriaLine.segment_id == header.id))
             or 0

@@ -180,7 +180,7 @@ def _undo_after(session: Db, header: SegmentHeader, target: int) -> list[Row[int
             later = lines.c.added_action > target
             on_it = counted_lines(session, header.id, later) if removed else None
             gone = delete_lines(session, of_segment, later)
-            lines_moved(session, header.id, -(gone if on_it is None else on_it))
+            lines_moved(session, header.id, by=-(gone if on_it is None else on_it))
         if removed:
             back = execute_counted(
                 session,
@@ -188,7 +188,7 @@ def _undo_after(session: Db, header: SegmentHeader, target: int) -> list[Row[int
                 .where(of_segment, lines.c.removed_action > target)
                 .values(removed_action=None),
             )
-            lines_moved(session, header.id, back)
+            lines_moved(session, header.id, by=back)
     session.execute(
         delete(criteria_lines).where(
             criteria_lines.c.segment_id == header.id, criteria_lines.c.action_no > target

@@ -197,7 +197,7 @@ def _change_line_contact(
     )
     session.execute(update(lines).where(lines.c.id == line.id).values(removed_action=removal))
     count_action(session, header.id, removal, removed=1)
-    lines_moved(session, header.id, -1)
+    lines_moved(session, header.id, by=-1)
     addition = record_action(
         session,
         header,

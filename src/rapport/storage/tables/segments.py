@@ -45,6 +45,8 @@ class SegmentHeader(Base):
     refreshed_seq: Mapped[int | None]
     refreshed_at: Mapped[dt.datetime | None]
     membership_version: Mapped[int]
+    # Moved by Core statements under a loaded header: read it with
+    # `services.segments._reading.no_of_lines`, never write it through the object.
     no_of_lines: Mapped[int]
 
 

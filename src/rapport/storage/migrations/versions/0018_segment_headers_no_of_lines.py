@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("no_of_lines", sa.Integer, server_default="0", nullable=False),
     )
     op.execute(COUNTED)
+    # Dropped in place on both engines (SQLite 3.35+): a batch rebuild of segment_headers
+    # on SQLite would delete the rows that reference it with a cascade.
     for column in ("refreshed_lines", "refreshed_version"):
         op.execute(f"ALTER TABLE segment_headers DROP COLUMN {column}")
 
