@@ -9,10 +9,11 @@ while the schema's tables were built. A command line process therefore:
   command that reads one contact makes about 93,000 in all, a criteria action about
   105,000 (the criteria engine and lark), which at 100,000 cost one collection walking
   them all, 21–23 ms of `rapport segment reduce`;
-- once its database is open (`started`), freezes what start-up made and collects the
+- once it opens its database (`started`, before the connection: creating and migrating a
+  new database makes garbage in cycles), freezes what start-up made and collects the
   command's own young garbage after `THRESHOLD` new objects: a 20k-contact `rapport demo`
-  peaks 15 MB higher with 150,000 than with 100,000 (165 against 150 MB), about 10 MB
-  higher with 100,000 than with 50,000;
+  on a new file peaks 15 MB higher with 150,000 than with 100,000 (165 against 150 MB),
+  about 10 MB higher with 100,000 than with 50,000;
 - once the command is done (`done`), freezes its objects: the interpreter's exit then
   frees them without walking them again in its last collections (the exit took a quarter
   of `rapport contacts show`).
@@ -41,8 +42,9 @@ def starting() -> None:
 
 
 def started() -> None:
-    """The database is open: what start-up made is frozen (which also starts the count of
-    new objects again), and the command's own young garbage waits for `THRESHOLD`."""
+    """The command opens its database: what start-up made is frozen (which also starts the
+    count of new objects again), and the command's own young garbage waits for
+    `THRESHOLD`."""
     gc.freeze()
     _young(THRESHOLD)
 

@@ -36,8 +36,8 @@ class State:
         if self._engine is None:
             from rapport.storage.db import connect_database
 
-            self._engine = connect_database(self.settings.database_url)
             collector.started()
+            self._engine = connect_database(self.settings.database_url)
         return self._engine
 
     @property
