@@ -7,11 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.config import Config
+from sqlalchemy import Engine
 
-from rapport.storage.db import Sessions
+from rapport.storage.db import MIGRATIONS, Sessions, make_engine
 from tests.integration.lake_world import demo_lake
 from tests.integration.mailbox import serve
 from tests.integration.segment_world import build_world
+
+
+@pytest.fixture
+def old_database(tmp_path: Path) -> Iterator[tuple[Engine, Config]]:
+    """An empty SQLite file and Alembic's configuration on it, for a test that upgrades a
+    database from an older revision (`config.attributes["connection"]` set per block)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    yield engine, config
+    engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +18,6 @@ from rapport.demo.company import load_demo
 from rapport.services.contacts import cards
 from rapport.services.transfer.imports import import_table
 from rapport.storage import tables as t
-from rapport.storage.db import MIGRATIONS, make_engine
 
 CASES = [
     ("name matches '@é*'", ["P1"]),
@@ -93,10 +91,8 @@ def test_x1_the_demo_keeps_the_copies(sessions: sessionmaker[Session]) -> None:
     _copies_hold(sessions)
 
 
-def test_x1_migration_0006_fills_the_copies_of_existing_contacts(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+def test_x1_migration_0006_fills_the_copies_of_existing_contacts(old_database) -> None:
+    engine, config = old_database
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0005")
@@ -114,4 +110,3 @@ def test_x1_migration_0006_fills_the_copies_of_existing_contacts(tmp_path: Path)
             text("SELECT name_folded, company_name_folded, city_folded FROM contacts")
         ).one()
     assert tuple(row) == ("émile", "ça", "x")
-    engine.dispose()

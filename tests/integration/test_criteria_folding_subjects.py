@@ -13,9 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import Table, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,7 +26,6 @@ from rapport.services.contacts import cards, relations
 from rapport.services.interactions.log import log_segment
 from rapport.services.transfer.imports import import_table
 from rapport.storage import tables as t
-from rapport.storage.db import MIGRATIONS, make_engine
 from rapport.storage.folding import INLINE
 from tests.factories import build_log_world, make_code, make_person, make_segment
 
@@ -214,15 +211,6 @@ def test_x1_the_import_gives_the_search_name_the_contact_card_gives(
         "CP1",
         "CP2",
     }
-
-
-@pytest.fixture
-def old_database(tmp_path: Path) -> Any:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    yield engine, config
-    engine.dispose()
 
 
 def test_x1_migration_0013_fills_the_copies_of_existing_rows(old_database: Any) -> None:

@@ -6,13 +6,9 @@ and the entries' change triggers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
-
-from rapport.storage.db import MIGRATIONS, make_engine
 
 ENTRY_INDEXES = {
     ("contact_id", "date"),
@@ -55,43 +51,38 @@ def _upgrade(engine, config: Config, revision: str) -> None:
         command.upgrade(config, revision)
 
 
-def test_l2_migration_0016_keeps_every_entry_delivery_and_trigger(tmp_path: Path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        _upgrade(engine, config, "0015")
-        with engine.begin() as connection:
-            for statement in SETUP:
-                connection.execute(text(statement))
-            before = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
-            assert inspect(connection).get_foreign_keys("interaction_log_entries")
-        assert [len(rows) for rows in before] == [2, 2, 3]
-        _upgrade(engine, config, "0016")
-        with engine.connect() as connection:
-            after = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
-            assert after == before
-            found = inspect(connection)
-            assert found.get_foreign_keys("interaction_log_entries") == []
-            indexes = found.get_indexes("interaction_log_entries")
-            assert {tuple(index["column_names"]) for index in indexes} == ENTRY_INDEXES
-            assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
-        with engine.begin() as connection:  # the triggers still record a change
-            connection.execute(
-                text("INSERT INTO change_readers (watermark, seen_at) VALUES (0, '2026-12-05')")
-            )
-            connection.execute(
-                text("UPDATE interaction_log_entries SET description = 'x' WHERE entry_no = 10")
-            )
-            marked = connection.execute(text("SELECT contact_id FROM contact_changes")).scalars()
-            assert list(marked) == [1]
-        with engine.begin() as connection:  # and back: the key again, nothing lost
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0015")
-        with engine.connect() as connection:
-            again = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
-            assert [len(rows) for rows in again] == [2, 2, 3]
-            assert again[1:] == before[1:]
-            assert inspect(connection).get_foreign_keys("interaction_log_entries")
-    finally:
-        engine.dispose()
+def test_l2_migration_0016_keeps_every_entry_delivery_and_trigger(old_database):
+    engine, config = old_database
+    _upgrade(engine, config, "0015")
+    with engine.begin() as connection:
+        for statement in SETUP:
+            connection.execute(text(statement))
+        before = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
+        assert inspect(connection).get_foreign_keys("interaction_log_entries")
+    assert [len(rows) for rows in before] == [2, 2, 3]
+    _upgrade(engine, config, "0016")
+    with engine.connect() as connection:
+        after = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
+        assert after == before
+        found = inspect(connection)
+        assert found.get_foreign_keys("interaction_log_entries") == []
+        indexes = found.get_indexes("interaction_log_entries")
+        assert {tuple(index["column_names"]) for index in indexes} == ENTRY_INDEXES
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+    with engine.begin() as connection:  # the triggers still record a change
+        connection.execute(
+            text("INSERT INTO change_readers (watermark, seen_at) VALUES (0, '2026-12-05')")
+        )
+        connection.execute(
+            text("UPDATE interaction_log_entries SET description = 'x' WHERE entry_no = 10")
+        )
+        marked = connection.execute(text("SELECT contact_id FROM contact_changes")).scalars()
+        assert list(marked) == [1]
+    with engine.begin() as connection:  # and back: the key again, nothing lost
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+    with engine.connect() as connection:
+        again = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
+        assert [len(rows) for rows in again] == [2, 2, 3]
+        assert again[1:] == before[1:]
+        assert inspect(connection).get_foreign_keys("interaction_log_entries")

@@ -7,11 +7,8 @@ random undo."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import select, text
 
 from rapport.services.contacts.merge import merge_contacts
@@ -20,7 +17,7 @@ from rapport.services.segments import history
 from rapport.services.segments.actions import AddOptions, add_contacts, reduce
 from rapport.services.segments.overview import get_all
 from rapport.storage import tables as t
-from rapport.storage.db import MIGRATIONS, make_engine
+from rapport.storage.db import make_engine
 from tests.factories import make_company, make_person, put_on_segment
 from tests.line_counts import assert_lines_counted
 
@@ -92,36 +89,29 @@ def test_s1_the_suite_s_check_finds_a_header_that_miscounts(sqlite_url):
     engine.dispose()
 
 
-def test_s1_migration_0018_counts_the_lines_of_existing_segments(tmp_path: Path):
+def test_s1_migration_0018_counts_the_lines_of_existing_segments(old_database):
     """Upgrading a database with segments: each header gets the lines on it (removed lines
     are history, not counted); going back down drops the count again."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    engine, config = old_database
     counted = "SELECT no, no_of_lines FROM segment_headers ORDER BY no"
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0017")
-            for statement in (
-                "INSERT INTO contacts (no, type, name, search_name) VALUES"
-                " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO'),"
-                " ('P3', 'person', 'Cy', 'CY')",
-                "INSERT INTO segment_headers (no, description) VALUES ('SEG1', 'Spring'),"
-                " ('SEG2', 'Empty')",
-                "INSERT INTO segment_lines (segment_id, line_no, contact_id, added_action,"
-                " removed_action) SELECT h.id, 10000 * c.id, c.id, 1,"
-                " CASE WHEN c.no = 'P2' THEN 2 END FROM segment_headers h, contacts c"
-                " WHERE h.no = 'SEG1'",
-            ):
-                connection.execute(text(statement))
-            command.upgrade(config, "0018")
-            assert connection.execute(text(counted)).all() == [("SEG1", 2), ("SEG2", 0)]
-            command.downgrade(config, "0017")
-            columns = {
-                row[1] for row in connection.execute(text("PRAGMA table_info(segment_headers)"))
-            }
-            assert "no_of_lines" not in columns
-            assert {"refreshed_lines", "refreshed_version"} <= columns
-    finally:
-        engine.dispose()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0017")
+        for statement in (
+            "INSERT INTO contacts (no, type, name, search_name) VALUES"
+            " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO'),"
+            " ('P3', 'person', 'Cy', 'CY')",
+            "INSERT INTO segment_headers (no, description) VALUES ('SEG1', 'Spring'),"
+            " ('SEG2', 'Empty')",
+            "INSERT INTO segment_lines (segment_id, line_no, contact_id, added_action,"
+            " removed_action) SELECT h.id, 10000 * c.id, c.id, 1,"
+            " CASE WHEN c.no = 'P2' THEN 2 END FROM segment_headers h, contacts c"
+            " WHERE h.no = 'SEG1'",
+        ):
+            connection.execute(text(statement))
+        command.upgrade(config, "0018")
+        assert connection.execute(text(counted)).all() == [("SEG1", 2), ("SEG2", 0)]
+        command.downgrade(config, "0017")
+        columns = {row[1] for row in connection.execute(text("PRAGMA table_info(segment_headers)"))}
+        assert "no_of_lines" not in columns
+        assert {"refreshed_lines", "refreshed_version"} <= columns

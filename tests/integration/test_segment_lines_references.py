@@ -6,13 +6,10 @@ test_contacts.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from rapport.storage.db import MIGRATIONS, is_postgresql, make_engine
+from rapport.storage.db import is_postgresql
 
 MARKED = ("segment_id", "removed_action", "contact_id")  # SQLite's index by segment
 
@@ -36,33 +33,28 @@ def test_s6_segment_lines_carry_no_foreign_keys_on_either_engine(sessions):
             assert connection.execute(text(options)).scalar() == ["fillfactor=70"]
 
 
-def test_s6_migration_0015_keeps_every_line(tmp_path: Path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+def test_s6_migration_0015_keeps_every_line(old_database):
+    engine, config = old_database
     rows = "SELECT segment_id, line_no, contact_id, description, removed_action FROM segment_lines"
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0014")
-            for statement in (
-                "INSERT INTO contacts (no, type, name, search_name) VALUES"
-                " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO')",
-                "INSERT INTO segment_headers (no, description) VALUES ('SEG1', 'Spring')",
-                "INSERT INTO segment_lines (segment_id, line_no, contact_id, description,"
-                " added_action, removed_action) SELECT h.id, 10000 * c.id, c.id, 'Spring', 1,"
-                " CASE WHEN c.no = 'P2' THEN 2 END FROM segment_headers h, contacts c",
-            ):
-                connection.execute(text(statement))
-            before = connection.execute(text(rows + " ORDER BY line_no")).all()
-            assert inspect(connection).get_foreign_keys("segment_lines")
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0015")
-        with engine.connect() as connection:
-            assert connection.execute(text(rows + " ORDER BY line_no")).all() == before
-            assert len(before) == 2
-            assert inspect(connection).get_foreign_keys("segment_lines") == []
-            assert len(inspect(connection).get_indexes("segment_lines")) == 3
-    finally:
-        engine.dispose()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0014")
+        for statement in (
+            "INSERT INTO contacts (no, type, name, search_name) VALUES"
+            " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO')",
+            "INSERT INTO segment_headers (no, description) VALUES ('SEG1', 'Spring')",
+            "INSERT INTO segment_lines (segment_id, line_no, contact_id, description,"
+            " added_action, removed_action) SELECT h.id, 10000 * c.id, c.id, 'Spring', 1,"
+            " CASE WHEN c.no = 'P2' THEN 2 END FROM segment_headers h, contacts c",
+        ):
+            connection.execute(text(statement))
+        before = connection.execute(text(rows + " ORDER BY line_no")).all()
+        assert inspect(connection).get_foreign_keys("segment_lines")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0015")
+    with engine.connect() as connection:
+        assert connection.execute(text(rows + " ORDER BY line_no")).all() == before
+        assert len(before) == 2
+        assert inspect(connection).get_foreign_keys("segment_lines") == []
+        assert len(inspect(connection).get_indexes("segment_lines")) == 3
