@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from rapport.storage.db import MIGRATIONS, Sessions, make_engine
 from tests.integration.lake_world import demo_lake
@@ -16,14 +19,35 @@ from tests.integration.mailbox import serve
 from tests.integration.segment_world import build_world
 
 
+@dataclass
+class OldDatabase:
+    """An SQLite file migrated step by step, for a test of a migration on existing rows."""
+
+    engine: Engine
+    config: Config
+
+    @contextmanager
+    def at(self, revision: str, *, down: bool = False) -> Iterator[Connection]:
+        """A transaction that first migrates the database up (`down`: down) to `revision`."""
+        with self.engine.begin() as connection:
+            self.config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(self.config, revision)
+            yield connection
+
+    def to(self, revision: str, *, down: bool = False) -> None:
+        """Migrate the database to `revision` in a transaction of its own."""
+        with self.at(revision, down=down):
+            pass
+
+
 @pytest.fixture
-def old_database(tmp_path: Path) -> Iterator[tuple[Engine, Config]]:
+def old_database(tmp_path: Path) -> Iterator[OldDatabase]:
     """An empty SQLite file and Alembic's configuration on it, for a test that upgrades a
-    database from an older revision (`config.attributes["connection"]` set per block)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    database from an older revision."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    yield engine, config
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    yield OldDatabase(engine, config)
     engine.dispose()
 
 

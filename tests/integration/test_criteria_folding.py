@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,19 +91,15 @@ def test_x1_the_demo_keeps_the_copies(sessions: sessionmaker[Session]) -> None:
 
 
 def test_x1_migration_0006_fills_the_copies_of_existing_contacts(old_database) -> None:
-    engine, config = old_database
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    engine = old_database.engine
+    with old_database.at("0005") as connection:
         connection.execute(
             text(
                 "INSERT INTO contacts (no, type, name, company_name, city) "
                 "VALUES ('P1', 'person', 'Émile', 'Ça', 'X')"
             )
         )
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0006")
+    old_database.to("0006")
     with engine.connect() as connection:
         row = connection.execute(
             text("SELECT name_folded, company_name_folded, city_folded FROM contacts")

@@ -13,7 +13,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from sqlalchemy import Table, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -214,10 +213,8 @@ def test_x1_the_import_gives_the_search_name_the_contact_card_gives(
 
 
 def test_x1_migration_0013_fills_the_copies_of_existing_rows(old_database: Any) -> None:
-    engine, config = old_database
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0012")
+    engine = old_database.engine
+    with old_database.at("0012") as connection:
         for statement in (
             "INSERT INTO contacts (no, type, name, search_name, job_title, county) "
             "VALUES ('P1', 'person', 'Émile', 'éMILE', 'Éditeur', 'ÎLE'), "
@@ -228,9 +225,7 @@ def test_x1_migration_0013_fills_the_copies_of_existing_rows(old_database: Any) 
             "INSERT INTO campaigns (no, description) VALUES ('CP1', 'Été'), ('CP2', 'ΣΟΦΟΣ')",
         ):
             connection.execute(text(statement))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0013")
+    old_database.to("0013")
     with engine.connect() as connection:
         contacts = connection.execute(
             text("SELECT search_name, job_title_folded, county_folded FROM contacts ORDER BY no")

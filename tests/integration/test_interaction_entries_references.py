@@ -6,8 +6,6 @@ and the entries' change triggers."""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
 ENTRY_INDEXES = {
@@ -45,22 +43,16 @@ TRIGGERS = (
 )
 
 
-def _upgrade(engine, config: Config, revision: str) -> None:
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
 def test_l2_migration_0016_keeps_every_entry_delivery_and_trigger(old_database):
-    engine, config = old_database
-    _upgrade(engine, config, "0015")
+    engine = old_database.engine
+    old_database.to("0015")
     with engine.begin() as connection:
         for statement in SETUP:
             connection.execute(text(statement))
         before = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
         assert inspect(connection).get_foreign_keys("interaction_log_entries")
     assert [len(rows) for rows in before] == [2, 2, 3]
-    _upgrade(engine, config, "0016")
+    old_database.to("0016")
     with engine.connect() as connection:
         after = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
         assert after == before
@@ -78,9 +70,7 @@ def test_l2_migration_0016_keeps_every_entry_delivery_and_trigger(old_database):
         )
         marked = connection.execute(text("SELECT contact_id FROM contact_changes")).scalars()
         assert list(marked) == [1]
-    with engine.begin() as connection:  # and back: the key again, nothing lost
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0015")
+    old_database.to("0015", down=True)  # and back: the key again, nothing lost
     with engine.connect() as connection:
         again = [connection.execute(text(q)).all() for q in (ENTRIES, DELIVERIES, TRIGGERS)]
         assert [len(rows) for rows in again] == [2, 2, 3]

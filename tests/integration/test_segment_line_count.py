@@ -130,11 +130,8 @@ def test_s1_the_suite_s_check_finds_a_header_that_miscounts(sqlite_url):
 def test_s1_migration_0018_counts_the_lines_of_existing_segments(old_database):
     """Upgrading a database with segments: each header gets the lines on it (removed lines
     are history, not counted); going back down drops the count again."""
-    engine, config = old_database
     counted = "SELECT no, no_of_lines FROM segment_headers ORDER BY no"
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0017")
+    with old_database.at("0017") as connection:
         for statement in (
             "INSERT INTO contacts (no, type, name, search_name) VALUES"
             " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO'),"
@@ -147,9 +144,9 @@ def test_s1_migration_0018_counts_the_lines_of_existing_segments(old_database):
             " WHERE h.no = 'SEG1'",
         ):
             connection.execute(text(statement))
-        command.upgrade(config, "0018")
+        command.upgrade(old_database.config, "0018")
         assert connection.execute(text(counted)).all() == [("SEG1", 2), ("SEG2", 0)]
-        command.downgrade(config, "0017")
+        command.downgrade(old_database.config, "0017")
         columns = {row[1] for row in connection.execute(text("PRAGMA table_info(segment_headers)"))}
         assert "no_of_lines" not in columns
         assert {"refreshed_lines", "refreshed_version"} <= columns

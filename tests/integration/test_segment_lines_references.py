@@ -6,7 +6,6 @@ test_contacts.py)."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect, text
 
 from rapport.storage.db import is_postgresql
@@ -34,11 +33,9 @@ def test_s6_segment_lines_carry_no_foreign_keys_on_either_engine(sessions):
 
 
 def test_s6_migration_0015_keeps_every_line(old_database):
-    engine, config = old_database
+    engine = old_database.engine
     rows = "SELECT segment_id, line_no, contact_id, description, removed_action FROM segment_lines"
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0014")
+    with old_database.at("0014") as connection:
         for statement in (
             "INSERT INTO contacts (no, type, name, search_name) VALUES"
             " ('P1', 'person', 'Ann', 'ANN'), ('P2', 'person', 'Bo', 'BO')",
@@ -50,9 +47,7 @@ def test_s6_migration_0015_keeps_every_line(old_database):
             connection.execute(text(statement))
         before = connection.execute(text(rows + " ORDER BY line_no")).all()
         assert inspect(connection).get_foreign_keys("segment_lines")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0015")
+    old_database.to("0015")
     with engine.connect() as connection:
         assert connection.execute(text(rows + " ORDER BY line_no")).all() == before
         assert len(before) == 2

@@ -7,7 +7,7 @@ is history, not membership (SPEC S8, X5).
 
 The header's `no_of_lines` is the number of lines on the segment. Every statement that adds
 lines, marks them removed, restores them or deletes them moves it by the lines it moved
-(`lines_moved`, `lines_emptied`, `delete_counted`), in the same transaction: an action, its
+(`lines_moved`, `empty_segment`, `delete_counted`), in the same transaction: an action, its
 preview and the segment list read it instead of counting the segment's lines, which on
 PostgreSQL reads the table (the removal mark is in no index there, migration 0017): 0.14–
 0.17 s of a reduce at 1M contacts (SPEC §9).
@@ -65,11 +65,14 @@ def lines_moved(session: Db, segment_id: int, *, by: int) -> None:
         )
 
 
-def lines_emptied(session: Db, segment_id: int) -> None:
-    """No line is on the segment any more (its lines were deleted)."""
+def empty_segment(session: Db, segment_id: int) -> int:
+    """Delete every line of the segment, removed ones too (an undo back before the first
+    action, a criteria reset, a log, a deletion), its count then 0; the lines deleted."""
+    deleted = delete_lines(session, segment_lines.c.segment_id == segment_id)
     session.execute(
         update(segment_headers).where(segment_headers.c.id == segment_id).values(no_of_lines=0)
     )
+    return deleted
 
 
 def delete_counted(session: Db, *where: ColumnElement[bool]) -> int:

@@ -59,7 +59,7 @@ from rapport.storage.db import (
 )
 from rapport.storage.folding import refold
 from rapport.storage.schema import FOLDS, fold
-from rapport.storage.segment_lines import delete_lines
+from rapport.storage.segment_lines import empty_segment
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -361,7 +361,7 @@ def remove_segment(session: Db, header: SegmentHeader) -> None:
     variants go; tasks made for it keep their contact but lose the segment link (§1.2)."""
     tasks = schema.tasks
     session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
-    delete_lines(session, lines.c.segment_id == header.id)
+    empty_segment(session, header.id)
     session.execute(delete(schema.segment_headers).where(schema.segment_headers.c.id == header.id))
 
 

@@ -122,7 +122,7 @@ def _line_among(
     return among
 
 
-def counted_removal(
+def removal_scope(
     session: Db,
     header: SegmentHeader,
     action: SegmentAction,

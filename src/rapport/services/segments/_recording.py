@@ -43,7 +43,7 @@ from rapport.services.segments._lines import (
     lines,
     selection,
 )
-from rapport.services.segments._matching import counted_removal
+from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._reading import no_of_lines, read_header
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
@@ -54,7 +54,7 @@ from rapport.services.segments.results import (
 )
 from rapport.storage import schema
 from rapport.storage.db import execute_counted, reading, writing_connection
-from rapport.storage.segment_lines import delete_lines, lines_emptied, lines_moved, on_segment
+from rapport.storage.segment_lines import empty_segment, lines_moved, on_segment
 
 if TYPE_CHECKING:
     from rapport.services.segments.accelerator import Accelerator
@@ -220,8 +220,7 @@ def _reset_when_empty(session: Db, header: SegmentHeader, action_no: int) -> int
 def reset_criteria(session: Db, header: SegmentHeader) -> None:
     """BC's "Your Segment is now empty. Reset number of criteria actions?" answered yes: the
     criteria actions and the history (the removed lines) go."""
-    delete_lines(session, lines.c.segment_id == header.id)
-    lines_emptied(session, header.id)
+    empty_segment(session, header.id)
     session.execute(delete(actions).where(actions.c.segment_id == header.id))
     forget_lifted(session, header)
     if header.dynamic:
@@ -249,7 +248,7 @@ def apply_remove(
     removes no line, NotFound says the contact is not on the segment, and the caller's
     transaction undoes the action."""
     manual = manual or by_hand is not None
-    on_it, scope = counted_removal(
+    on_it, scope = removal_scope(
         session, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     action_no = record_action(

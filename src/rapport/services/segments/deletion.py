@@ -19,7 +19,7 @@ from rapport.services.segments._lines import lines
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_lines
 from rapport.storage.db import Sessions, execute_counted
-from rapport.storage.segment_lines import delete_lines
+from rapport.storage.segment_lines import empty_segment
 from rapport.storage.tables import (
     Attachment,
     InteractionLogEntry,
@@ -62,7 +62,7 @@ def delete_segment(sessions: Sessions, no: str) -> DeleteResult:
         )
         tasks = _unlink_tasks(session, header)
         _delete_own_attachments(session, header)
-        delete_lines(session, lines.c.segment_id == header.id)
+        empty_segment(session, header.id)
         session.execute(
             delete(SegmentCriteriaLine).where(SegmentCriteriaLine.segment_id == header.id)
         )

@@ -26,7 +26,7 @@ from rapport.storage.db import execute_counted, reading_connection, writing_conn
 from rapport.storage.segment_lines import (
     counted_lines,
     delete_lines,
-    lines_emptied,
+    empty_segment,
     lines_moved,
     on_segment,
 )
@@ -171,8 +171,7 @@ def _undo_after(session: Db, header: SegmentHeader, target: int) -> list[Row[int
     )
     of_segment = lines.c.segment_id == header.id
     if target == 0:  # back before the first action: the segment is empty again
-        delete_lines(session, of_segment)
-        lines_emptied(session, header.id)
+        empty_segment(session, header.id)
     else:  # each statement runs only when the undone actions added (or removed) lines
         added = any(action.no_of_lines_added for action in actions)
         removed = any(action.no_of_lines_removed for action in actions)

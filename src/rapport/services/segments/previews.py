@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, select
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.segments._lines import count_and_sample, lines, selection
-from rapport.services.segments._matching import counted_removal
+from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
 from rapport.services.segments._skipped import preview_counts
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddPreview, RemovalPreview
@@ -86,7 +86,7 @@ def removal_preview(
     matched: ColumnElement[bool] | None = None,
 ) -> RemovalPreview:
     """The lines a reduce or refine would remove, counted, and a sample of them."""
-    on_it, scope = counted_removal(
+    on_it, scope = removal_scope(
         db, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
     removed = select(lines.c.contact_id.label("id")).where(*scope)
