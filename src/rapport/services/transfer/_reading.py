@@ -11,7 +11,7 @@ garbage collector walking them.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,9 +136,13 @@ class Distinct:
 
     def add(self, staged: list[str], columns: Sequence[Sequence[Any]]) -> None:
         for name, values in zip(staged, columns, strict=True):
-            if name in self.values and (seen := self.values[name]) is not None:
-                seen.update(values)
-                self.values[name] = seen if len(seen) <= self.LIMIT else None
+            self.update(name, values)
+
+    def update(self, name: str, values: Iterable[Any]) -> None:
+        """Add values read in the staged column `name` (none kept for another column)."""
+        if name in self.values and (seen := self.values[name]) is not None:
+            seen.update(values)
+            self.values[name] = seen if len(seen) <= self.LIMIT else None
 
 
 @contextmanager

@@ -83,10 +83,23 @@ def records(
             first = stream.readline()
         except UnicodeDecodeError as exc:
             raise undecodable(path, codec) from exc
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = delimiter_of(first)
         header = next(csv.reader([first], delimiter=delimiter), [])
-        chunks = _csv_chunks(csv.reader(stream, delimiter=delimiter))
-        yield header, _decoded(chunks, path, codec)
+        chunks = csv_chunks(csv.reader(stream, delimiter=delimiter))
+        yield header, decoded(chunks, path, codec)
+
+
+def delimiter_of(header: str) -> str:
+    """A CSV file's delimiter, from its header line: `;` when it has more of them than of
+    `,` (as Excel writes CSV where the decimal separator is a comma)."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_codec(path: Path, encoding: str | None = None) -> str | None:
+    """The codec `records` reads the file at `path` in; None for a workbook."""
+    if file_format(path) != ".csv":
+        return None
+    return text_encoding(path.name, _head(path), encoding)
 
 
 def _head(path: Path) -> bytes:
@@ -121,7 +134,7 @@ def what_it_is(head: bytes) -> str | None:
     return kind
 
 
-def _decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
+def decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
     try:
         yield from chunks
     except UnicodeDecodeError as exc:
@@ -144,12 +157,13 @@ def undecodable(path: Path, codec: str) -> Invalid:
     return Invalid(f"line {line}: not valid {label} (use --encoding)", where=path.name)
 
 
-def _csv_chunks(reader: Any) -> Iterator[Chunk]:
+def csv_chunks(reader: Any, *, start: int = 1) -> Iterator[Chunk]:
     """Chunks read at C speed; a chunk's line numbers are counted row by row only when it
-    holds a blank line or a quoted line break."""
-    start = 1  # the last line read: the header
+    holds a blank line or a quoted line break. `start` is the line before the reader's
+    first (the header's)."""
+    before = start
     while rows := list(islice(reader, CHUNK)):
-        end = reader.line_num + 1
+        end = before + reader.line_num
         if end - start == len(rows) and all(rows):
             yield list(range(start + 1, end + 1)), rows
         else:

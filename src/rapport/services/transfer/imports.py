@@ -12,12 +12,14 @@ to be skipped. On PostgreSQL the rows are staged with COPY; on SQLite the stagin
 lives in a temporary file (`temp_store=FILE`, set for every connection in
 `rapport.storage.db`), so memory stays flat in the size of the file. A first load of
 contacts (an empty table, no update, no skipping) is written straight into the table
-instead, and checked there (`_direct`); a key the table refuses sends it back through the
-staging table, in a new transaction.
+instead, and checked there (`_direct`), on PostgreSQL read and converted by Apache Arrow
+where Arrow gives what the Python path gives (`_arrow`); a key the table refuses sends it
+back through the staging table, in a new transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ from rapport.services.transfer._bad_rows import BadFile, BadRow
 from rapport.services.transfer._phases import OnProgress, Phase, Phases
 from rapport.services.transfer._reading import Layout
 from rapport.services.transfer._writes import NAME_UPPER
-from rapport.services.transfer.files import records
+from rapport.services.transfer.files import csv_codec, records
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql, small_page_cache
 
@@ -157,7 +159,15 @@ def _first_load(session: Session, asked: Asked) -> int | None:
     spec, path, phase = asked.spec, asked.path, asked.phase
     with records(path, encoding=asked.encoding) as (header, chunks):
         layout = import_reading.layout_of(spec, header, path.name)
-        rows = import_direct.read_in_order(layout.columns, layout.indexes, chunks)
+        load: Callable[..., list[BadRow]] = import_reading.load
+        read: Iterator[Any] = chunks
+        codec = csv_codec(path, asked.encoding)
+        if is_postgresql(session) and codec is not None:
+            from rapport.services.transfer import _arrow
+
+            if _arrow.readable(path, codec):  # read by Arrow (a third of the time)
+                read, load = _arrow.records(path, codec, layout.width), _arrow.load
+        rows = import_direct.read_in_order(layout.columns, layout.indexes, read)
         if rows is None:
             return None
         base = import_writes.last_id(session)
@@ -168,7 +178,7 @@ def _first_load(session: Session, asked: Asked) -> int | None:
                 small_page_cache(session, LOAD_CACHE_KIB),
                 import_direct.writer(session, layout.staged, base) as write,
             ):
-                bad = import_reading.load(session, write, layout, rows, phase, distinct)
+                bad = load(session, write, layout, rows, phase, distinct)
             phase(Phase.CHECKING)
             import_direct.link_later(session, base)
             view = import_direct.rows_view(layout.staged, base, STAGING)

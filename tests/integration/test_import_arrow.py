@@ -1,0 +1,231 @@
+"""K4, SPEC §9: a first load of contacts into PostgreSQL is read and converted by Apache
+Arrow (`services/transfer/_arrow.py`) and leaves exactly what the Python path leaves.
+
+- The reader gives the records Python's csv reader gives (lines and cells), Arrow's blocks
+  while they are plain, Python's chunks from the first block that is not.
+- A block converts by Arrow only when every cell stands as it is or converts by its
+  distinct value; any other cell sends the block to the Python path.
+- On random files (clean and dirty cells, non-ASCII text, quotes), the first load by Arrow
+  leaves the same contacts, or refuses the same rows, as the staged import (`update`),
+  which reads and converts in Python.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, select
+
+from rapport.services.transfer import _arrow, imports
+from rapport.services.transfer import tables as import_tables
+from rapport.services.transfer._reading import layout_of
+from rapport.services.transfer.files import CHUNK, records
+from rapport.services.transfer.imports import BadFile
+from rapport.storage import schema
+from rapport.storage.db import open_database
+from tests.conftest import _pg_url
+
+contacts = schema.contacts
+HEADER = ["no", "type", "name", "company_no", "city", "country", "email", "excluded", "created"]
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def python_records(path: Path) -> list[tuple[int, list[str]]]:
+    with records(path) as (_header, chunks):
+        return [pair for lines, rows in chunks for pair in zip(lines, rows, strict=True)]
+
+
+def arrow_records(path: Path, width: int) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The records `_arrow.records` gives, and what gave each chunk (block or python)."""
+    found: list[tuple[int, list[str]]] = []
+    kinds = []
+    for chunk in _arrow.records(path, "utf-8", width):
+        kinds.append("block" if isinstance(chunk, _arrow.Block) else "python")
+        lines, rows = chunk.chunk() if isinstance(chunk, _arrow.Block) else chunk
+        found += zip(lines, rows, strict=True)
+    return found, kinds
+
+
+def test_k4_a_plain_file_is_read_by_arrow_as_python_reads_it(tmp_path):
+    path = write_text(tmp_path / "a.csv", "no,name\r\nA1,Ann\r\nA2,Straße 5\r\nA3,\r\n")
+    found, kinds = arrow_records(path, 2)
+    assert kinds == ["block"]
+    assert (
+        found
+        == python_records(path)
+        == [(2, ["A1", "Ann"]), (3, ["A2", "Straße 5"]), (4, ["A3", ""])]
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'A1,"Smith, Ann"\nA2,Bob\n',  # a quote
+        "A1,Ann\n\nA2,Bob\n",  # a blank line
+        "A1,Ann\rA2,Bob\n",  # a lone carriage return
+        "A1,Ann,extra\nA2,Bob\n",  # a record of another width
+        'A1,"two\nlines"\nA2,Bob',  # a quoted line break, no last line end
+    ],
+)
+def test_k4_a_file_arrow_might_read_otherwise_is_read_by_python(tmp_path, body):
+    path = write_text(tmp_path / "b.csv", "no;name\n".replace(";", ",") + body)
+    found, kinds = arrow_records(path, 2)
+    assert kinds == ["python"]
+    assert found == python_records(path)
+
+
+def test_k4_arrow_reads_blocks_until_one_is_not_plain_then_python_the_rest(tmp_path):
+    """The second block holds a quoted line break that runs into the third block's
+    lines: from the second block on, Python's reader reads, in its chunks, with the lines
+    counted on."""
+    rows = [f"A{i:06},Name {i}" for i in range(_arrow.BLOCK)]
+    rows += ['B000000,"first', 'second"', *(f"B{i:06},Name {i}" for i in range(1, CHUNK + 5))]
+    path = write_text(tmp_path / "c.csv", "no,name\n" + "\n".join(rows) + "\n")
+    found, kinds = arrow_records(path, 2)
+    assert kinds == ["block", "python", "python"]
+    assert found == python_records(path)
+    assert found[_arrow.BLOCK] == (_arrow.BLOCK + 2, ["B000000", "first\nsecond"])
+    assert found[-1][0] == len(rows) + 1
+
+
+def block_of(tmp_path: Path, rows: list[list[str]]) -> tuple[Any, _arrow.Block]:
+    path = tmp_path / "d.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([HEADER, *rows])
+    layout = layout_of(import_tables.get("contacts"), HEADER, path.name)
+    [block] = list(_arrow.records(path, "utf-8", len(HEADER)))
+    assert isinstance(block, _arrow.Block)
+    return layout, block
+
+
+CLEAN = ["K1", "company", "Straße", "", "Köln", "BE", "a@b.example", "true", "2025-02-03"]
+
+
+def test_k4_a_clean_block_converts_by_arrow(tmp_path):
+    """The folded copy and search name of a text beyond ASCII are Python's (ß → ss, SS)."""
+    layout, block = block_of(tmp_path, [CLEAN, ["K2", "", "Bob", "", "", "", "", "", ""]])
+    values = _arrow.convert(layout, block)
+    assert values is not None
+    got = dict(zip(layout.staged, (v.to_pylist() for v in values), strict=True))
+    assert got["type"] == ["company", "company"]  # the blank type's default
+    assert got["excluded"] == [True, False]
+    assert got["created"] == ["2025-02-03", None]
+    assert got["name_folded"] == ["strasse", "bob"]
+    assert got["city_folded"] == ["köln", ""]
+    assert got["name_upper"] == ["STRASSE", "BOB"]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        ("no", "k1"),  # a code in lower case (Python upper-cases it)
+        ("no", " K1"),  # a code with a space
+        ("no", ""),  # a required code
+        ("country", "BÉ"),  # a code beyond ASCII
+        ("city", "x" * 31),  # longer than the column
+        ("email", "not an address"),
+        ("email", "ü@b.example x"),  # beyond ASCII and not plain
+        ("excluded", "maybe"),
+        ("created", "2025-02-30"),
+        ("created", "20250203"),
+        ("type", "persoon"),
+    ],
+)
+def test_k4_a_block_with_a_cell_to_change_or_refuse_goes_the_python_way(tmp_path, column, cell):
+    row = list(CLEAN)
+    row[HEADER.index(column)] = cell
+    layout, block = block_of(tmp_path, [row])
+    assert _arrow.convert(layout, block) is None
+
+
+# --- the differential: Arrow's first load against the staged import, on random files ----
+
+
+@pytest.fixture(scope="module")
+def pg_sessions(pg_server: str) -> Iterator[Any]:
+    sessions = open_database(_pg_url(pg_server))
+    with sessions.begin() as session:
+        session.execute(insert(schema.countries).values(code="BE", name="Belgium"))
+    yield sessions
+    sessions.kw["bind"].dispose()
+
+
+CELLS = {  # the first three of each Arrow converts
+    "name": ["Acme", "Straße", "Ωmega", "", "O'Brien", "Smith, Ann", "x" * 101, 'say "hi"'],
+    "city": ["Gent", "Köln", "", " Gent ", "tab\there", "İstanbul"],
+    "country": ["BE", "", "XX", "be"],
+    "email": ["", "a@b.example", "a@b.example;c@d.example", "bad", "x @y.z", "ü@b.example"],
+    "excluded": ["", "false", "yes", "TRUE", "maybe"],
+    "created": ["", "2025-01-02", "2024-02-29", "2025-02-30", " 2025-01-02", "20250102"],
+}
+CLEAN_CELLS = {name: values[:3] for name, values in CELLS.items()}
+KINDS = ["company", "person", "person", "Person", "", "persoon"]
+
+
+@st.composite
+def contact_files(draw: Any) -> list[list[str]]:
+    """Contacts in key order, companies and persons, each person naming no company or one
+    before it in the file (mostly a company); the cells mostly ones Arrow converts."""
+    count = draw(st.integers(1, 12))
+    cells = CELLS if draw(st.integers(0, 2)) == 0 else CLEAN_CELLS
+    nos = [f"K{i:03}" for i in range(count)]
+    if draw(st.integers(0, 5)) == 0:
+        nos[draw(st.integers(0, count - 1))] = draw(st.sampled_from(["k1x", " K5 ", ""]))
+    rows: list[list[str]] = []
+    companies: list[str] = []
+    for no in nos:
+        kind = draw(st.sampled_from(KINDS if cells is CELLS else KINDS[:-1]))
+        earlier = [row[0] for row in rows]
+        named = ""
+        if kind.lower() == "person" and companies:
+            named = draw(st.sampled_from(["", *companies]))
+        if kind.lower() == "person" and draw(st.integers(0, 7)) == 0:  # none there, or later
+            named = draw(st.sampled_from(["NOWHERE", *earlier[-1:]]))
+        if kind.lower() == "company":
+            companies.append(no)
+        row = {name: draw(st.sampled_from(values)) for name, values in cells.items()}
+        rows.append([no, kind, row["name"], named, *(row[n] for n in HEADER[4:])])
+    return rows
+
+
+def outcome(sessions: Any, path: Path, **options: Any) -> Any:
+    """The contacts an import leaves (every column but the ids, with the company's no.), or
+    the rows it refused; the table emptied after."""
+    try:
+        imports.import_table(sessions, "contacts", path, **options)
+    except BadFile as exc:
+        return list(exc.bad_rows)
+    company = contacts.alias("company")
+    kept = [c for c in contacts.c if c.name not in ("id", "company_id")]
+    query = select(*kept, company.c.no).outerjoin(company, company.c.id == contacts.c.company_id)
+    with sessions.begin() as session:
+        left = sorted(map(tuple, session.execute(query)))
+        session.execute(contacts.update().values(company_id=None))
+        session.execute(contacts.delete())
+    return left
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=contact_files())
+def test_k4_arrows_first_load_leaves_what_the_python_path_leaves(pg_sessions, tmp_path, rows):
+    path = tmp_path / "random.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([HEADER, *rows])
+    by_arrow = outcome(pg_sessions, path)
+    by_python = outcome(pg_sessions, path, update=True)
+    assert by_arrow == by_python
