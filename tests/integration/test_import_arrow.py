@@ -133,6 +133,7 @@ def test_k4_a_clean_block_converts_by_arrow(tmp_path):
         ("no", ""),  # a required code
         ("country", "BÉ"),  # a code beyond ASCII
         ("city", "x" * 31),  # longer than the column
+        ("city", "Ge\x00nt"),  # a NUL
         ("email", "not an address"),
         ("email", "ü@b.example x"),  # beyond ASCII and not plain
         ("excluded", "maybe"),

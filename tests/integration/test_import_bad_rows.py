@@ -263,3 +263,23 @@ def test_k4_update_moves_a_person_to_a_company_in_the_same_file(world, tmp_path)
         rows = {c.no: c for c in session.scalars(select(Contact))}
     assert rows["P1"].company_id == rows["C8"].id
     assert rows["P1"].company_name == "Eight"
+
+
+@pytest.mark.parametrize("first_load", [True, False], ids=["first load", "staged"])
+def test_k4_a_nul_character_in_a_cell_is_a_bad_row(sessions, tmp_path, first_load):
+    """SPEC §10: a NUL past the file's first bytes (which would call it binary) is a bad
+    cell on both engines, whether the contacts are loaded first (on PostgreSQL by Arrow)
+    or staged; PostgreSQL cannot store it, SQLite stored it."""
+    if not first_load:
+        with sessions.begin() as session:
+            build_world(session)
+    before = count(sessions, "contacts")
+    rows = [["no", "name"], *([f"D{i:05}", f"Name {i}"] for i in range(1000))]
+    rows.append(["E00001", "Fi\x00ve"])
+    path = write_file(tmp_path / "nul.csv", rows)
+    with pytest.raises(imports.BadFile) as caught:
+        imports.import_table(sessions, "contacts", path)
+    [bad] = caught.value.bad_rows
+    assert (bad.line, bad.column) == (1002, "name")
+    assert "NUL character" in bad.reason
+    assert count(sessions, "contacts") == before

@@ -34,6 +34,10 @@ from rapport.domain.profile_rules import QuestionnaireFor as QuestionnaireFor
 from rapport.errors import Invalid, NotFound
 
 EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
+# Text holds no NUL character (SPEC §10): PostgreSQL cannot store it in a text column, and
+# SQLite would keep a string most tools cut short
+NUL = "\x00"
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 _PLAIN_ADDRESSES = re.compile(r"(?:[^\s@;]+@[^\s@;]+)?(?:\n(?:[^\s@;]+@[^\s@;]+)?)*")
 
 

@@ -14,10 +14,9 @@ from typing import Any
 
 from fastapi import Request
 
+from rapport.domain.rules import NUL
+from rapport.domain.rules import NUL_MESSAGE as MESSAGE
 from rapport.errors import Invalid
-
-NUL = "\x00"
-MESSAGE = "must not contain the NUL character (U+0000)"
 
 
 def _nul_paths(value: Any, path: str) -> Iterator[str]:

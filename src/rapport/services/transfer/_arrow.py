@@ -3,7 +3,7 @@
 The Python path (`_reading`, `_direct`) makes a Python object of every cell, and at a
 million contacts its one thread needed 7.6 s of the import's 15.2 s while the server's
 COPY needed about 4.4 s. Here the file is read in blocks of `BLOCK` lines, each block
-parsed by Arrow's CSV reader (C++, on both cores) into one text column per file column,
+parsed by Arrow's CSV reader (C++) into one text column per file column,
 checked and converted column by column, given the rows a first load writes (`rows`) and
 written as CSV for `COPY … (FORMAT csv)`, without a Python object per cell.
 
@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 from sqlalchemy.orm import Session
 
+from rapport.domain.rules import NUL
 from rapport.services.transfer import _reading as import_reading
 from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer._phases import Phases
@@ -116,7 +117,8 @@ def _parsed(block: bytes, delimiter: str, width: int, lines: int) -> pa.Table | 
     try:
         table = arrow_csv.read_csv(
             io.BytesIO(block),
-            read_options=arrow_csv.ReadOptions(column_names=names),
+            # one thread: the server's COPY needs the other core (and each thread its memory)
+            read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -191,6 +193,9 @@ def _kept(column: FileColumn, cells: pa.Array) -> bool:
     if column.length is not None and pc.max(pc.utf8_length(cells)).as_py() > column.length:
         return False
     if column.required and not _all(pc.not_equal(cells, "")):
+        return False
+    # a NUL (a code of printable ASCII holds none)
+    if column.kind == "text" and pc.any(pc.match_substring(cells, NUL)).as_py():
         return False
     if column.email is not None:  # plain addresses told by Arrow, others by the rule
         if ascii_only and _all(pc.match_substring_regex(cells, PLAIN_ADDRESS)):

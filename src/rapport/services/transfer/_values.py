@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from rapport.domain.rules import DATE_FORM, TEXT_LENGTH, EmailAddresses
+from rapport.domain.rules import DATE_FORM, NUL, NUL_MESSAGE, TEXT_LENGTH, EmailAddresses
 
 
 class FileColumn(Protocol):
@@ -60,6 +60,8 @@ def _text(
     def convert(value: str) -> str:
         if code:
             value = value.strip().upper()
+        if NUL in value:
+            raise ValueError(NUL_MESSAGE)
         if required and not value:
             raise ValueError("a value is required")
         if length is not None and TEXT_LENGTH.broken(value, length):
@@ -170,6 +172,8 @@ def _texts(
         if code and not _normal_codes(values):
             values = list(map(str.upper, map(str.strip, values)))
         if values and length is not None and TEXT_LENGTH.broken(max(values, key=len), length):
+            raise BadChunk
+        if NUL in "".join(values):
             raise BadChunk
         if (required and not all(values)) or (email is not None and email.any_broken(values)):
             raise BadChunk
