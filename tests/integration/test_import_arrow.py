@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
+from rapport.errors import Invalid
 from rapport.services.transfer import _arrow, imports
 from rapport.services.transfer import tables as import_tables
 from rapport.services.transfer._reading import layout_of
@@ -45,11 +47,13 @@ def python_records(path: Path) -> list[tuple[int, list[str]]]:
         return [pair for lines, rows in chunks for pair in zip(lines, rows, strict=True)]
 
 
-def arrow_records(path: Path, width: int) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def arrow_records(
+    path: Path, width: int, codec: str = "utf-8"
+) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """The records `_arrow.records` gives, and what gave each chunk (block or python)."""
     found: list[tuple[int, list[str]]] = []
     kinds = []
-    for chunk in _arrow.records(path, "utf-8", width):
+    for chunk in _arrow.records(path, codec, width):
         kinds.append("block" if isinstance(chunk, _arrow.Block) else "python")
         lines, rows = chunk.chunk() if isinstance(chunk, _arrow.Block) else chunk
         found += zip(lines, rows, strict=True)
@@ -78,10 +82,40 @@ def test_k4_a_plain_file_is_read_by_arrow_as_python_reads_it(tmp_path):
     ],
 )
 def test_k4_a_file_arrow_might_read_otherwise_is_read_by_python(tmp_path, body):
-    path = write_text(tmp_path / "b.csv", "no;name\n".replace(";", ",") + body)
+    path = write_text(tmp_path / "b.csv", "no,name\n" + body)
     found, kinds = arrow_records(path, 2)
     assert kinds == ["python"]
     assert found == python_records(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffno;name\nA1;Ann\n\ufeffA2;Bob\n",  # a byte order mark, and U+FEFF in a cell
+        "no,name\n\ufeffA1,Ann\n",  # U+FEFF first in a block (Arrow would drop it)
+        "no,name\nA1," + "x" * 131_073 + "\n",  # a cell past the csv reader's field limit
+    ],
+)
+def test_k4_what_arrow_would_read_otherwise_python_reads(tmp_path, text):
+    path = write_text(tmp_path / "e.csv", text)
+    codec = "utf-8-sig" if text.startswith("\ufeff") else "utf-8"
+    try:
+        expected: Any = python_records(path)
+    except Invalid as exc:
+        expected = exc.message
+    try:
+        found: Any = arrow_records(path, 2, codec)[0]
+    except Invalid as exc:
+        found = exc.message
+    assert found == expected
+
+
+def test_k4_a_header_ended_by_a_lone_carriage_return_is_read_by_python(tmp_path):
+    """Python's reader ends the header at the carriage return; Arrow would read on to the
+    line feed and lose the first record."""
+    path = write_text(tmp_path / "f.csv", "no,name\rA1,Ann\nA2,Bob\n")
+    assert not _arrow.readable(path, "utf-8")
+    assert _arrow.readable(write_text(tmp_path / "g.csv", "no,name\r\nA1,Ann\n"), "utf-8")
 
 
 def test_k4_arrow_reads_blocks_until_one_is_not_plain_then_python_the_rest(tmp_path):
@@ -154,6 +188,8 @@ def test_k4_a_block_with_a_cell_to_change_or_refuse_goes_the_python_way(tmp_path
 
 @pytest.fixture(scope="module")
 def pg_sessions(pg_server: str) -> Iterator[Any]:
+    """One database for every example (a new one each would take most of the test's time);
+    `outcome` empties the contacts after each import."""
     sessions = open_database(_pg_url(pg_server))
     with sessions.begin() as session:
         session.execute(insert(schema.countries).values(code="BE", name="Belgium"))
@@ -170,7 +206,27 @@ CELLS = {  # the first three of each Arrow converts
     "created": ["", "2025-01-02", "2024-02-29", "2025-02-30", " 2025-01-02", "20250102"],
 }
 CLEAN_CELLS = {name: values[:3] for name, values in CELLS.items()}
+PADDING = _arrow.BLOCK - 6  # rows before the random ones in a padded file
 KINDS = ["company", "person", "person", "Person", "", "persoon"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a file is written: its delimiter, its line ends, a byte order mark."""
+
+    delimiter: str
+    end: str
+    bom: bool
+
+    def write(self, path: Path, rows: list[list[str]]) -> Path:
+        with path.open("w", newline="", encoding="utf-8-sig" if self.bom else "utf-8") as out:
+            csv.writer(out, delimiter=self.delimiter, lineterminator=self.end).writerows(rows)
+        return path
+
+
+shapes = st.builds(
+    Shape, st.sampled_from([",", ";"]), st.sampled_from(["\r\n", "\n"]), st.booleans()
+)
 
 
 @st.composite
@@ -222,11 +278,15 @@ def outcome(sessions: Any, path: Path, **options: Any) -> Any:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(rows=contact_files())
-def test_k4_arrows_first_load_leaves_what_the_python_path_leaves(pg_sessions, tmp_path, rows):
-    path = tmp_path / "random.csv"
-    with path.open("w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows([HEADER, *rows])
+@given(rows=contact_files(), shape=shapes, padded=st.integers(0, 4).map(lambda n: n == 0))
+def test_k4_arrows_first_load_leaves_what_the_python_path_leaves(
+    pg_sessions, tmp_path, rows, shape, padded
+):
+    """The staged import (`update`, into the empty table) reads and converts in Python.
+    A padded file puts its random rows across the end of Arrow's first block: a person's
+    company in the first block is found among those written."""
+    padding = [[f"A{i:05}", "company", f"Padding {i}", *[""] * 6] for i in range(PADDING)]
+    path = shape.write(tmp_path / "random.csv", [HEADER, *(padding if padded else []), *rows])
     by_arrow = outcome(pg_sessions, path)
     by_python = outcome(pg_sessions, path, update=True)
     assert by_arrow == by_python

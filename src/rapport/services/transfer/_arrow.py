@@ -25,13 +25,14 @@ messages:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,6 +49,9 @@ from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, csv_chunks, decoded, delimiter_of
 from rapport.services.transfer.tables import FileColumn
 from rapport.storage.schema import fold_many, upper_many
+
+if TYPE_CHECKING:
+    from rapport.services.transfer._direct import Found, Rows
 
 # lines a block: Arrow's reader keeps some ten times a block in memory (the process
 # peaked at 360 MB with blocks of 50,000 lines, 240 MB with 10,000), and a block takes
@@ -81,25 +85,30 @@ class Block:
 
 
 def readable(path: Path, codec: str) -> bool:
-    """Whether Arrow can read the file: a CSV file in UTF-8."""
-    return path.suffix.lower() == ".csv" and codec in CODECS
+    """Whether Arrow can read the file: a CSV file in UTF-8 whose header line ends where
+    Python's reader ends it (not at a lone carriage return, where Arrow's block would
+    begin later)."""
+    if path.suffix.lower() != ".csv" or codec not in CODECS:
+        return False
+    with path.open("rb") as raw:
+        first = raw.readline()
+    return first.count(b"\r") == first.count(b"\r\n")
 
 
 def records(path: Path, codec: str, width: int) -> Iterator[Block | Chunk]:
     """The records after the header of the CSV file at `path` (in `codec`, of `width`
     fields): Arrow's blocks while it can read them, then the Python reader's chunks."""
     with path.open("rb") as raw:
-        first = raw.readline()
-        if first.startswith(b"\xef\xbb\xbf"):
-            first = first[3:]
+        first = raw.readline().removeprefix(codecs.BOM_UTF8)
         delimiter = delimiter_of(first.decode(codec, errors="replace"))
         line = 2  # the line of the next record
         while lines := list(islice(raw, BLOCK)):
             block = b"".join(lines)
-            table = _parsed(block, delimiter, width, len(lines))
+            table = _parsed(block, lines, delimiter, width)
             if table is None:
                 raw.seek(-len(block), io.SEEK_CUR)
-                text = io.TextIOWrapper(raw, encoding=codec, newline="")
+                # UTF-8 alone: the byte order mark was the header's, and a U+FEFF here is text
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 reader = csv.reader(text, delimiter=delimiter)
                 yield from decoded(csv_chunks(reader, start=line - 1), path, codec)
                 return
@@ -107,11 +116,14 @@ def records(path: Path, codec: str, width: int) -> Iterator[Block | Chunk]:
             line += len(lines)
 
 
-def _parsed(block: bytes, delimiter: str, width: int, lines: int) -> pa.Table | None:
+def _parsed(block: bytes, lines: list[bytes], delimiter: str, width: int) -> pa.Table | None:
     """The block's records as text columns, or None when Arrow might read them otherwise
-    than Python's csv reader (a quote, a lone carriage return, a blank line, a record of
-    another width, a byte that is not UTF-8)."""
+    than Python's csv reader: a quote, a lone carriage return, a blank line, a record of
+    another width, a byte that is not UTF-8, a U+FEFF first (Arrow drops it as a byte
+    order mark), a line longer than the csv reader's field limit (which it refuses)."""
     if b'"' in block or block.count(b"\r") != block.count(b"\r\n"):
+        return None
+    if block.startswith(codecs.BOM_UTF8) or len(max(lines, key=len)) > csv.field_size_limit():
         return None
     names = [str(index) for index in range(width)]
     try:
@@ -128,11 +140,11 @@ def _parsed(block: bytes, delimiter: str, width: int, lines: int) -> pa.Table | 
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    return table if table.num_rows == lines else None
+    return table if table.num_rows == len(lines) else None
 
 
 def load(
-    session: Session, write: Any, layout: Layout, records: Iterator[Block | Chunk],
+    session: Session, write: Rows, layout: Layout, records: Iterator[Block | Chunk],
     phase: Phases, distinct: Distinct,
 ) -> list[BadRow]:  # fmt: skip
     """`_reading.load` for a first load read by Arrow: each block converted and written by
@@ -219,7 +231,11 @@ def _by_distinct(column: FileColumn, cells: pa.Array) -> pa.Array | None:
     return pc.take(pa.array(converted, kind), pc.index_in(cells, value_set=distinct))
 
 
-def _changed(cells: pa.Array, arrow_case: Any, python_case: Any) -> pa.Array:
+def _changed(
+    cells: pa.Array,
+    arrow_case: Callable[[pa.Array], pa.Array],
+    python_case: Callable[[Sequence[str | None]], list[str]],
+) -> pa.Array:
     """A column's lower or upper case: Arrow's when it is ASCII, Python's otherwise (the
     two differ beyond ASCII: `ß` folds to `ss`)."""
     if pc.all(pc.string_is_ascii(cells)).as_py():
@@ -233,7 +249,7 @@ def _all(flags: pa.Array) -> bool:
 
 def rows(
     staged: Sequence[str], names: Sequence[str], ids: pa.Array, values: Sequence[pa.Array],
-    found: Any,
+    found: Found,
 ) -> pa.Table:  # fmt: skip
     """The contacts rows of a block, in `names` order (`_direct.columns`), as `_direct._rows`
     gives them: ids, a company's own no. as its company no., the search name, and each
@@ -260,7 +276,7 @@ def rows(
 
 
 def _links(
-    found: Any, ids: pa.Array, company: pa.Array, nos: pa.Array, company_nos: pa.Array,
+    found: Found, ids: pa.Array, company: pa.Array, nos: pa.Array, company_nos: pa.Array,
     names: tuple[pa.Array, pa.Array],
 ) -> dict[str, pa.Array]:  # fmt: skip
     """`_direct._links` by columns: each row points at the row its link is taken from (a

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Subquery, select, update
 from sqlalchemy.orm import Session
@@ -39,9 +39,12 @@ from rapport.services.transfer._writes import (
     company_link,
     contacts_empty,
 )
-from rapport.services.transfer.files import CHUNK
+from rapport.services.transfer.files import CHUNK, Chunk
 from rapport.services.transfer.tables import FileColumn, TableSpec
 from rapport.storage.tables import Contact, table_of
+
+if TYPE_CHECKING:
+    from rapport.services.transfer._arrow import Block
 
 contacts = table_of(Contact)
 LINKS = ("company_id", "company_name", "company_name_folded")
@@ -62,16 +65,16 @@ ORDER = ("no", "type", "company_no")  # the file columns whose cells tell its or
 
 
 def read_in_order(
-    columns: Sequence[FileColumn], indexes: Sequence[int], chunks: Iterator[Any]
-) -> Iterator[Any] | None:
+    columns: Sequence[FileColumn], indexes: Sequence[int], chunks: Iterator[Chunk | Block]
+) -> Iterator[Chunk | Block] | None:
     """The file's chunks (of its `columns` at `indexes` in a record) when its first
     `CHUNK` records, read ahead (one chunk, or Arrow's first blocks), are in the order a
     direct write pays in (`in_order`); else None."""
-    ahead: list[Any] = []
+    ahead: list[Chunk | Block] = []
     read = 0
     while read < CHUNK and (chunk := next(chunks, None)) is not None:
         ahead.append(chunk)
-        read += len(chunk) if hasattr(chunk, "cells") else len(chunk[0])
+        read += len(chunk[0]) if isinstance(chunk, tuple) else len(chunk)
     if not ahead:
         return None
     cells: list[list[str] | None] = []
@@ -83,14 +86,14 @@ def read_in_order(
     return _again(ahead, chunks)
 
 
-def _cells(chunk: Any, index: int) -> list[str]:
+def _cells(chunk: Chunk | Block, index: int) -> list[str]:
     """One column's cells of a chunk read by Python or a block read by Arrow (`_arrow`)."""
-    if hasattr(chunk, "cells"):
-        return list(chunk.cells(index))
-    return [row[index] if len(row) > index else "" for row in chunk[1]]
+    if isinstance(chunk, tuple):
+        return [row[index] if len(row) > index else "" for row in chunk[1]]
+    return chunk.cells(index)
 
 
-def _again(ahead: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+def _again(ahead: list[Chunk | Block], rest: Iterator[Chunk | Block]) -> Iterator[Chunk | Block]:
     """The chunks read ahead, then the rest; no reference to one kept once handed on (a
     chunk of a million-row file is some 50 MB)."""
     ahead.reverse()

@@ -111,7 +111,7 @@ def writer(session: Session, table: Table, keys: list[str]) -> Iterator[Writer]:
         into = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, keys))
         )
-        as_csv = sql.SQL("{} (FORMAT csv)").format(into)
+        as_csv = sql.SQL("{} (FORMAT csv, ENCODING 'UTF8')").format(into)  # Arrow's bytes
 
         def send(rows: str | bytes) -> None:  # COPY text, or CSV (`_arrow`)
             copy = as_csv if isinstance(rows, bytes) else into

@@ -135,10 +135,22 @@ def what_it_is(head: bytes) -> str | None:
 
 
 def decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
+    """The chunks; Invalid, with its line, for a file that is not text in `codec` or that
+    the csv reader refuses (a cell past its field limit)."""
     try:
         yield from chunks
     except UnicodeDecodeError as exc:
         raise undecodable(path, codec) from exc
+    except Unreadable as exc:
+        raise Invalid(f"line {exc.line}: {exc.reason}", where=path.name) from exc
+
+
+class Unreadable(Exception):
+    """The csv reader refused the record at `line`."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(line, reason)
+        self.line, self.reason = line, reason
 
 
 def undecodable(path: Path, codec: str) -> Invalid:
@@ -162,13 +174,20 @@ def csv_chunks(reader: Any, *, start: int = 1) -> Iterator[Chunk]:
     holds a blank line or a quoted line break. `start` is the line before the reader's
     first (the header's)."""
     before = start
-    while rows := list(islice(reader, CHUNK)):
+    while rows := _next_rows(reader, before):
         end = before + reader.line_num
         if end - start == len(rows) and all(rows):
             yield list(range(start + 1, end + 1)), rows
         else:
             yield _numbered(rows, start + 1)
         start = end
+
+
+def _next_rows(reader: Any, before: int) -> list[list[str]]:
+    try:
+        return list(islice(reader, CHUNK))
+    except csv.Error as exc:  # e.g. a cell longer than the reader's field limit
+        raise Unreadable(before + reader.line_num, str(exc)) from exc
 
 
 def _numbered(rows: list[list[str]], line: int) -> Chunk:
