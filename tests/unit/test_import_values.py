@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rapport.domain.rules import CONTACT_EMAIL, PLAIN_ASCII_ADDRESS
 from rapport.errors import Invalid
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer._values import BadChunk
+from rapport.services.transfer._values import NORMAL_ASCII_CODE, BadChunk, _normal_codes
 from rapport.services.transfer.files import cell_text
 from rapport.storage.schema import fold, fold_many, upper_many
 
@@ -101,3 +104,30 @@ def test_k4_a_column_folds_and_upper_cases_as_each_cell_does(texts):
     same as each cell alone, blanks (None) and NUL characters included."""
     assert fold_many(texts) == [fold(text) for text in texts]
     assert upper_many(texts) == [(text or "").upper() for text in texts]
+
+
+def test_k4_an_address_holding_a_line_break_is_not_read_as_two():
+    """The joined pass took `a@b.example\\nc@d.example` for two plain values."""
+    assert CONTACT_EMAIL.any_broken(["a@b.example\nc@d.example"])
+    assert CONTACT_EMAIL.broken("a@b.example\nc@d.example")
+    assert not CONTACT_EMAIL.any_broken(["a@b.example", "", "c@d.example"])
+
+
+ascii_text = st.text(st.characters(max_codepoint=127), max_size=12)
+
+
+@given(ascii_text)
+def test_k4_arrow_takes_an_address_only_where_the_rule_takes_it(text):
+    """Arrow's pattern (RE2) of one plain address or blank accepts no ASCII value the
+    e-mail rule refuses (where it refuses one the rule takes, the rule decides)."""
+    if pc.match_substring_regex(pa.array([text]), PLAIN_ASCII_ADDRESS)[0].as_py():
+        assert not CONTACT_EMAIL.broken(text)
+        assert not CONTACT_EMAIL.any_broken([text])
+
+
+@given(ascii_text)
+def test_k4_arrow_tells_a_normal_code_as_python_does(text):
+    """On ASCII text Arrow's test of a code that needs no change is `_normal_codes`."""
+    cells = pa.array([text])
+    arrow = pc.match_substring_regex(cells, NORMAL_ASCII_CODE)[0].as_py() and text.upper() == text
+    assert arrow == _normal_codes([text])

@@ -38,7 +38,12 @@ EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every tabl
 # SQLite would keep a string most tools cut short
 NUL = "\x00"
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
-_PLAIN_ADDRESSES = re.compile(r"(?:[^\s@;]+@[^\s@;]+)?(?:\n(?:[^\s@;]+@[^\s@;]+)?)*")
+_PLAIN = r"(?:[^\s@;]+@[^\s@;]+)?"  # blank, or one address without spaces
+_PLAIN_ADDRESSES = re.compile(f"{_PLAIN}(?:\n{_PLAIN})*")
+# The same of one ASCII value, for RE2 (Arrow's expressions), whose `\s` leaves out \v and
+# \x1c-\x1f where Python's takes them
+_ASCII_SPACE = r"\t\n\x0b\x0c\r \x1c-\x1f"
+PLAIN_ASCII_ADDRESS = f"^(?:[^{_ASCII_SPACE}@;]+@[^{_ASCII_SPACE}@;]+)?$"
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,10 @@ class EmailAddresses:
 
     def any_broken(self, values: Sequence[str]) -> bool:
         """Whether any of `values` breaks the rule: one regular-expression pass over the
-        joined values when each is blank or one plain address, else value by value."""
-        if _PLAIN_ADDRESSES.fullmatch("\n".join(values)):
+        joined values when each is blank or one plain address (and none holds a line
+        break, which would read as two values), else value by value."""
+        joined = "\n".join(values)
+        if joined.count("\n") == len(values) - 1 and _PLAIN_ADDRESSES.fullmatch(joined):
             return False
         return any(map(self.broken, values))
 

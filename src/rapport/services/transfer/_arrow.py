@@ -32,36 +32,45 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 from sqlalchemy.orm import Session
 
-from rapport.domain.rules import NUL
+from rapport.domain.rules import NUL, PLAIN_ASCII_ADDRESS
 from rapport.services.transfer import _reading as import_reading
 from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer._phases import Phases
 from rapport.services.transfer._reading import Distinct, Layout
-from rapport.services.transfer._values import cell_converter
+from rapport.services.transfer._stage import Columns
+from rapport.services.transfer._values import NORMAL_ASCII_CODE, cell_converter
 from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, csv_chunks, decoded, delimiter_of
 from rapport.services.transfer.tables import FileColumn
 from rapport.storage.schema import fold_many, upper_many
-
-if TYPE_CHECKING:
-    from rapport.services.transfer._direct import Found, Rows
 
 # lines a block: Arrow's reader keeps some ten times a block in memory (the process
 # peaked at 360 MB with blocks of 50,000 lines, 240 MB with 10,000), and a block takes
 # some 25 ms, so progress is still reported several times a second
 BLOCK = 10_000
 CODECS = ("utf-8", "utf-8-sig")  # the encodings Arrow reads
-# Python's `\s` on ASCII text, spelled for RE2 (whose `\s` leaves out \v and \x1c-\x1f)
-_SPACE = r"\t\n\x0b\x0c\r \x1c-\x1f"
-PLAIN_ADDRESS = f"^(?:[^{_SPACE}@;]+@[^{_SPACE}@;]+)?$"
-NORMAL_CODE = r"^[\x21-\x7e]*$"  # printable ASCII without spaces (`_values._normal_codes`)
+
+
+class Found(Protocol):
+    """The companies already written among `nos`: no. → (id, name, folded name)."""
+
+    def __call__(self, nos: set[str]) -> dict[str, tuple[int | None, str, str]]: ...
+
+
+class Rows(Protocol):
+    """Writes a first load's rows (`_direct.Rows`): a chunk of Python values, or a block's
+    columns converted by Arrow."""
+
+    def __call__(self, chunk: Columns) -> None: ...
+
+    def block(self, first: int, values: Sequence[pa.Array]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -198,7 +207,7 @@ def _kept(column: FileColumn, cells: pa.Array) -> bool:
     ascii_only = pc.all(pc.string_is_ascii(cells)).as_py()
     if column.kind == "code" and not (
         ascii_only
-        and _all(pc.match_substring_regex(cells, NORMAL_CODE))
+        and _all(pc.match_substring_regex(cells, NORMAL_ASCII_CODE))
         and _all(pc.equal(pc.utf8_upper(cells), cells))
     ):
         return False
@@ -210,7 +219,7 @@ def _kept(column: FileColumn, cells: pa.Array) -> bool:
     if column.kind == "text" and pc.any(pc.match_substring(cells, NUL)).as_py():
         return False
     if column.email is not None:  # plain addresses told by Arrow, others by the rule
-        if ascii_only and _all(pc.match_substring_regex(cells, PLAIN_ADDRESS)):
+        if ascii_only and _all(pc.match_substring_regex(cells, PLAIN_ASCII_ADDRESS)):
             return True
         return not column.email.any_broken(cells.to_pylist())
     return True

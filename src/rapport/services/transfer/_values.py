@@ -182,6 +182,11 @@ def _texts(
     return convert
 
 
+# `_normal_codes` of ASCII text, for RE2 (Arrow's expressions): printable and no space (a
+# code also equal to its upper case)
+NORMAL_ASCII_CODE = r"^[\x21-\x7e]*$"
+
+
 def _normal_codes(values: Sequence[str]) -> bool:
     """Whether every code is already trimmed and upper case, tested on the joined text in
     a few C passes: a code holding any whitespace takes the per-cell path."""
