@@ -166,3 +166,11 @@ def test_l6_a_bad_by_is_reported_with_the_commands_own_flag(rapport):
     status, out, err = rapport("interactions", "totals", "--by", "planet")
     assert (status, out) == (1, "")
     assert err.startswith("error: --by: 'planet' is not one of template, group, campaign")
+
+
+def test_s8_x5_going_back_to_the_last_action_says_there_is_nothing_after_it(rapport):
+    rapport("segment", "create", "--description", "Mailing")
+    rapport("segment", "add", "SEG00001", "--where", "no = C1")
+    status, out, err = rapport("segment", "undo", "SEG00001", "--to", "1")
+    assert (status, out) == (1, "")
+    assert err.startswith("error: --to: segment SEG00001 is at action 1 already")

@@ -3,7 +3,9 @@ terminal and plainly to a file or a pipe; user text never turns into markup eith
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import sys
 
 import pytest
@@ -85,3 +87,15 @@ def test_x10_a_long_table_is_written_as_its_rows_come(monkeypatch):
     assert lines[-1] == "C999999999999"
     assert len(lines) == output.WIDTH_ROWS + 3
     assert written_before_last == [output.WIDTH_ROWS + 2]  # the header and every row before
+
+
+def test_a_moment_in_json_carries_its_offset_as_the_apis_does(capsys):
+    """SPEC §6.2/§7: `--json` writes a stored moment (UTC without an offset) with
+    `+00:00`, as the API does; a date stays a date."""
+    from rapport.api.shapes import jsonable
+
+    moment = dt.datetime(2026, 12, 5, 18, 30, 5)
+    output.write_json({"at": moment, "on": dt.date(2026, 12, 5)})
+    written = json.loads(capsys.readouterr().out)
+    assert written == {"at": "2026-12-05T18:30:05+00:00", "on": "2026-12-05"}
+    assert written["at"] == jsonable(moment)

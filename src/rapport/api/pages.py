@@ -25,14 +25,10 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from rapport.api.shapes import documented, jsonable
+from rapport.domain.dates import in_utc
 from rapport.errors import Invalid
 
-
-def _in_utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-Timestamp = Annotated[dt.datetime, AfterValidator(_in_utc)]
+Timestamp = Annotated[dt.datetime, AfterValidator(in_utc)]
 
 T = TypeVar("T")
 Key = str | int

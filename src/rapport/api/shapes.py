@@ -19,6 +19,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import create_model
 
+from rapport.domain.dates import in_utc
+
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -46,7 +48,7 @@ def _conversion(kind: type) -> Callable[[Any], Any]:
     if issubclass(kind, list | tuple):
         return lambda value: [jsonable(item) for item in value]
     if issubclass(kind, dt.datetime):
-        return lambda value: (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+        return lambda value: in_utc(value).isoformat()
     if issubclass(kind, dt.date | dt.time):
         return lambda value: value.isoformat()
     if issubclass(kind, Decimal):

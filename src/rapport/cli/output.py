@@ -72,7 +72,11 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime | dt.time):
+    if isinstance(value, dt.datetime):  # with its offset, as the API writes it
+        from rapport.domain.dates import in_utc
+
+        return in_utc(value).isoformat()
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

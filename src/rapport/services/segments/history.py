@@ -117,6 +117,16 @@ def go_back(
         if count == 0:
             raise Invalid(N_("Segment {no} has no criteria action to undo.", no=header.no))
         target = count - 1 if to is None else to
+        if target == count:
+            raise Invalid(
+                N_(
+                    "segment {no} is at action {count} already: no action comes after it "
+                    "to undo",
+                    no=header.no,
+                    count=count,
+                ),
+                field="to_action",
+            )
         if not 0 <= target < count:
             raise Invalid(
                 N_(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import select, update
 
+from rapport.domain.dates import in_utc
 from rapport.services.webhooks.outbox import utcnow
 from rapport.storage.db import Sessions
 from rapport.storage.tables import OutboxEvent, Webhook, WebhookAttempt, WebhookDelivery
@@ -64,7 +65,7 @@ def _claim(sessions: Sessions, now: dt.datetime, limit: int) -> list[_Due]:
             body = {
                 "id": event.id,
                 "type": event.type,
-                "created": event.created_at.replace(tzinfo=dt.UTC).isoformat(),
+                "created": in_utc(event.created_at).isoformat(),
                 "data": json.loads(event.data),
             }
             due.append(
