@@ -120,8 +120,7 @@ def go_back(
         if target == count:
             raise Invalid(
                 N_(
-                    "segment {no} is at action {count} already: no action comes after it "
-                    "to undo",
+                    "segment {no} is at action {count} already: no action comes after it to undo",
                     no=header.no,
                     count=count,
                 ),
