@@ -110,6 +110,19 @@ def test_k4_what_arrow_would_read_otherwise_python_reads(tmp_path, text):
     assert found == expected
 
 
+def test_k4_records_ended_by_lone_carriage_returns_are_not_read_as_one_line(tmp_path):
+    """Past a header ended by CR LF, records ended by CR alone make no line end for a
+    reader of lines: Arrow reads at most `LINE_LIMIT` bytes as one (not the whole file)
+    and leaves the file to Python's reader."""
+    records = "\r".join(f"A{i:06},Name {i}" for i in range(150_000))
+    path = write_text(tmp_path / "h.csv", "no,name\r\n" + records + "\r")
+    assert path.stat().st_size > _arrow.LINE_LIMIT
+    found, kinds = arrow_records(path, 2)
+    assert set(kinds) == {"python"}
+    assert found == python_records(path)
+    assert found[-1] == (150_001, ["A149999", "Name 149999"])
+
+
 def test_k4_a_header_ended_by_a_lone_carriage_return_is_read_by_python(tmp_path):
     """Python's reader ends the header at the carriage return; Arrow would read on to the
     line feed and lose the first record."""

@@ -30,6 +30,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
@@ -56,6 +57,9 @@ from rapport.storage.schema import fold_many, upper_many
 # some 25 ms, so progress is still reported several times a second
 BLOCK = 10_000
 CODECS = ("utf-8", "utf-8-sig")  # the encodings Arrow reads
+# bytes read as one line at most: a file whose lines end at lone carriage returns would
+# otherwise be one line, read whole; a longer line goes the Python way (`_parsed`)
+LINE_LIMIT = 1 << 20
 
 
 class Found(Protocol):
@@ -100,8 +104,8 @@ def readable(path: Path, codec: str) -> bool:
     if path.suffix.lower() != ".csv" or codec not in CODECS:
         return False
     with path.open("rb") as raw:
-        first = raw.readline()
-    return first.count(b"\r") == first.count(b"\r\n")
+        first = raw.readline(LINE_LIMIT)
+    return first.endswith(b"\n") and first.count(b"\r") == first.count(b"\r\n")
 
 
 def records(path: Path, codec: str, width: int) -> Iterator[Block | Chunk]:
@@ -111,7 +115,7 @@ def records(path: Path, codec: str, width: int) -> Iterator[Block | Chunk]:
         first = raw.readline().removeprefix(codecs.BOM_UTF8)
         delimiter = delimiter_of(first.decode(codec, errors="replace"))
         line = 2  # the line of the next record
-        while lines := list(islice(raw, BLOCK)):
+        while lines := list(islice(iter(partial(raw.readline, LINE_LIMIT), b""), BLOCK)):
             block = b"".join(lines)
             table = _parsed(block, lines, delimiter, width)
             if table is None:
