@@ -2,12 +2,15 @@
 Arrow (`services/transfer/_arrow.py`) and leaves exactly what the Python path leaves.
 
 - The reader gives the records Python's csv reader gives (lines and cells), Arrow's blocks
-  while they are plain, Python's chunks from the first block that is not.
+  while they are plain, Python's chunks from the first block that is not (a quote, a lone
+  carriage return, a blank line, another width, a U+FEFF first, a line past the field
+  limit), and the whole file to Python when its header ends at a lone carriage return.
 - A block converts by Arrow only when every cell stands as it is or converts by its
   distinct value; any other cell sends the block to the Python path.
-- On random files (clean and dirty cells, non-ASCII text, quotes), the first load by Arrow
-  leaves the same contacts, or refuses the same rows, as the staged import (`update`),
-  which reads and converts in Python.
+- On random files (clean and dirty cells, non-ASCII text, quotes; `,` or `;`, CR LF or
+  LF, with or without a byte order mark; some across Arrow's first block), the first load
+  by Arrow leaves the same contacts, or refuses the same rows, as the staged import
+  (`update`), which reads and converts in Python.
 """
 
 from __future__ import annotations
