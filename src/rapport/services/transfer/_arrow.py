@@ -17,7 +17,7 @@ messages:
 - a block's column is converted by Arrow when its cells need no change and break no rule:
   codes already trimmed and upper case, texts within their length (e-mail addresses
   plain), and the few distinct values of an enumeration, a boolean or a date converted by
-  the cell converter itself (`_values.cell_converter`); a block with any other cell is
+  the Python path's own converter (`_values.column_converter`); a block with any other cell is
   converted by the Python path, which says what is wrong with which cell;
 - the casefolded copies and the search name are Arrow's lower and upper case of a column
   that is ASCII, Python's `casefold` and `upper` of one that is not.
@@ -46,7 +46,7 @@ from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer._phases import Phases
 from rapport.services.transfer._reading import Distinct, Layout
 from rapport.services.transfer._stage import Columns
-from rapport.services.transfer._values import NORMAL_ASCII_CODE, cell_converter
+from rapport.services.transfer._values import NORMAL_ASCII_CODE, BadChunk, column_converter
 from rapport.services.transfer._writes import NAME_UPPER
 from rapport.services.transfer.files import Chunk, csv_chunks, decoded, delimiter_of
 from rapport.services.transfer.tables import FileColumn
@@ -98,10 +98,10 @@ class Block:
 
 
 def readable(path: Path, codec: str) -> bool:
-    """Whether Arrow can read the file: a CSV file in UTF-8 whose header line ends where
-    Python's reader ends it (not at a lone carriage return, where Arrow's block would
-    begin later)."""
-    if path.suffix.lower() != ".csv" or codec not in CODECS:
+    """Whether Arrow can read the CSV file read in `codec` (`files.csv_codec`): UTF-8, and
+    its header line ends where Python's reader ends it (not at a lone carriage return,
+    where Arrow's block would begin later)."""
+    if codec not in CODECS:
         return False
     with path.open("rb") as raw:
         first = raw.readline(LINE_LIMIT)
@@ -168,13 +168,11 @@ def load(
         if isinstance(record, Block):
             values = convert(layout, record)
             if values is not None:
-                phase.read += len(record)
                 for name, column in zip(layout.staged, values, strict=True):
                     if name in distinct.values:
                         distinct.update(name, pc.unique(column).to_pylist())
                 write.block(record.first, values)
-                if phase.on_progress:
-                    phase.on_progress(phase.read, None, phase.reading)
+                phase.rows_read(len(record))
                 continue
             record = record.chunk()
         bad += import_reading.load(session, write, layout, iter([record]), phase, distinct)
@@ -230,16 +228,13 @@ def _kept(column: FileColumn, cells: pa.Array) -> bool:
 
 
 def _by_distinct(column: FileColumn, cells: pa.Array) -> pa.Array | None:
-    """Each distinct cell converted once by the cell converter; None when one is bad. A
-    date stays the ISO text it is (COPY reads it), blank as NULL."""
+    """The column's distinct cells converted once, by the Python path's own converter of a
+    column (a date as ISO text, which COPY reads; blank as NULL); None when one is bad."""
     distinct = pc.unique(cells)
-    convert = cell_converter(column)
     try:
-        converted = [convert(cell) for cell in distinct.to_pylist()]
-    except ValueError:
+        converted = column_converter(column, iso_dates=True)(distinct.to_pylist())
+    except BadChunk:
         return None
-    if column.kind == "date":
-        converted = [None if value is None else value.isoformat() for value in converted]
     kind = pa.bool_() if column.kind == "bool" else pa.string()
     return pc.take(pa.array(converted, kind), pc.index_in(cells, value_set=distinct))
 

@@ -49,3 +49,9 @@ class Phases:
     def __call__(self, phase: Phase) -> None:
         if self.on_progress:
             self.on_progress(self.read, None, phase)
+
+    def rows_read(self, count: int) -> None:
+        """Count `count` more records read, and report the records read so far."""
+        self.read += count
+        if self.on_progress:
+            self.on_progress(self.read, None, self.reading)

@@ -110,7 +110,7 @@ def load(
     bad: list[BadRow] = []
     with _no_gc():
         for lines, chunk in chunks:
-            phase.read += len(chunk)
+            count = len(chunk)
             if set(map(len, chunk)) != {layout.width}:
                 lines, chunk = _right_width(lines, chunk, layout.width, bad)
             converted = _convert(layout, converters, lines, chunk, bad)
@@ -120,8 +120,7 @@ def load(
             # gone before the next chunk is read: kept alive beside it, the reading of a
             # million rows took 3 s more (fresh memory for every chunk)
             del converted
-            if phase.on_progress:
-                phase.on_progress(phase.read, None, phase.reading)
+            phase.rows_read(count)
     return bad
 
 
