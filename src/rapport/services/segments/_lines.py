@@ -32,6 +32,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
 )
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
@@ -42,7 +43,7 @@ from rapport.services._likely import likely_condition
 from rapport.services.segments._rules import exclusion_rules
 from rapport.services.segments.results import AddOptions, SampleContact
 from rapport.storage import schema
-from rapport.storage.db import execute_counted, has_rows
+from rapport.storage.db import execute_counted, has_rows, is_postgresql
 from rapport.storage.segment_lines import lines_moved, on_segment, segment_lines
 
 if TYPE_CHECKING:
@@ -359,26 +360,75 @@ def count_and_sample(
     if reads_contacts:
         carried = sampled_columns()
         chosen = materialized(ids.add_columns(*(contacts.c[name] for name in carried)), "chosen")
-        source: Any = chosen
-        fields = [chosen.c[name] for name in SAMPLED]
-        order = [chosen.c[column.name] for column in line_order()]
-    else:
-        chosen = materialized(ids, "chosen")
-        source = chosen.join(contacts, contacts.c.id == chosen.c.id)
-        fields = [contacts.c[name] for name in SAMPLED]
-        order = line_order()
-    counted = select(func.count()).select_from(chosen).scalar_subquery()
-    query = (
-        select(*fields, counted.label("total"))
-        .select_from(source)
-        .order_by(*order)
-        .limit(SAMPLE_SIZE)
-    )
-    rows = session.execute(query).all()
+        counted = select(func.count()).select_from(chosen).scalar_subquery()
+        query = (
+            select(*(chosen.c[name] for name in SAMPLED), counted.label("total"))
+            .order_by(*(chosen.c[column.name] for column in line_order()))
+            .limit(SAMPLE_SIZE)
+        )
+        rows = session.execute(query).all()
+        return (int(rows[0].total), _sample(rows)) if rows else (0, ())
+    rows = session.execute(_first_of(ids)).all()
     if rows:
-        return int(rows[0].total), tuple(SampleContact(*row[:4]) for row in rows)
-    if reads_contacts:  # every chosen id is a contact's, so none was chosen
-        return 0, ()
+        return int(rows[0].total), _sample(rows)
     # None joined a contact: none chosen, or only ids of no contact (a line whose contact
     # was deleted), which the count above counted but no row carried.
-    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0), ()
+    return _count(session, ids), ()
+
+
+WALK = 5_000  # contacts a removal's preview walks in line order for its sample (PostgreSQL)
+
+
+def count_and_sample_lines(
+    session: Db, scope: list[ColumnElement[bool]]
+) -> tuple[int, tuple[SampleContact, ...]]:
+    """X2 of a reduce or refine: how many lines `scope` selects, and the contacts of the
+    first few in line order.
+
+    SQLite does it in one pass (`count_and_sample`). PostgreSQL expects far more lines
+    than an `OR` of `EXISTS` selects (372,000 for 65,549 of a 500,000-line segment) and
+    then joins them to every contact by hash to sort them: 1.0 s, where counting them
+    takes 0.4 s. So there the sample is looked for first among the first WALK contacts in
+    line order, each probed by index for such a line, which stops at the sample's size (a
+    few ms when the lines are not rare, some 25 ms when the walk ends short); when it
+    fills the sample, the lines are counted apart, else the one pass runs as on SQLite (few
+    lines, or lines whose contacts come late in line order)."""
+    ids = select(lines.c.contact_id.label("id")).where(*scope)
+    if not is_postgresql(session):
+        return count_and_sample(session, ids)
+    walked = (
+        select(*(contacts.c[name] for name in ("id", *sampled_columns())))
+        .order_by(*line_order())
+        .limit(WALK)
+        .subquery("walked")
+    )
+    on_it = select(lines.c.id).where(*scope, lines.c.contact_id == walked.c.id).lateral("on_it")
+    rows = session.execute(
+        select(*(walked.c[name] for name in SAMPLED))
+        .select_from(walked.join(on_it, true()))
+        .order_by(*(walked.c[column.name] for column in line_order()))
+        .limit(SAMPLE_SIZE)
+    ).all()
+    if len(rows) < SAMPLE_SIZE:
+        return count_and_sample(session, ids)
+    return _count(session, ids), _sample(rows)
+
+
+def _first_of(ids: Select[Any]) -> Select[Any]:
+    """The first few contacts of `ids` in line order, with the number of ids."""
+    chosen = materialized(ids, "chosen")
+    total = select(func.count()).select_from(chosen).scalar_subquery().label("total")
+    return (
+        select(*(contacts.c[name] for name in SAMPLED), total)
+        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
+        .order_by(*line_order())
+        .limit(SAMPLE_SIZE)
+    )
+
+
+def _count(session: Db, ids: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
+
+def _sample(rows: Any) -> tuple[SampleContact, ...]:
+    return tuple(SampleContact(*row[: len(SAMPLED)]) for row in rows)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments._lines import count_and_sample, lines, selection
+from rapport.services.segments._lines import count_and_sample_lines, selection
 from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
 from rapport.services.segments._skipped import preview_counts
@@ -89,8 +89,7 @@ def removal_preview(
     on_it, scope = removal_scope(
         db, header, action, criteria, entire_companies=entire_companies, matched=matched
     )
-    removed = select(lines.c.contact_id.label("id")).where(*scope)
-    count, sample = count_and_sample(db, removed)
+    count, sample = count_and_sample_lines(db, scope)
     return RemovalPreview(
         action_no=no_of_criteria_actions(db, header.id) + 1,
         removed=count,
