@@ -301,11 +301,19 @@ def insert_campaign_entries(session: Db, header: SegmentHeader, *, entry_no: int
 def insert_entries(
     session: Db, header: SegmentHeader, *, entry_no: int, user: str, deliver: bool
 ) -> int:
-    """One interaction log entry per line with a contact, numbered in line order."""
-    base = next_entry_no(session, entries.c.entry_no) - 1
+    """One interaction log entry per line with a contact, numbered in line order.
+
+    PostgreSQL numbers them with a window after the highest entry no. SQLite gives a row
+    inserted without its entry no. (the table's rowid) one past the highest, row by row in
+    the SELECT's order: there the lines are selected in line order and the entries come
+    numbered alike without the window, whose rows SQLite runs through a temporary table
+    (0.3 s of the INSERT's 1.0 s at 100,000 lines)."""
     status = case((to_deliver(deliver), literal(DeliveryStatus.PENDING.value)), else_=literal(""))
-    values: dict[str, Any] = {
-        "entry_no": base + func.row_number().over(order_by=lines.c.line_no),
+    values: dict[str, Any] = {}
+    if windowed := is_postgresql(session):
+        base = next_entry_no(session, entries.c.entry_no) - 1
+        values["entry_no"] = base + func.row_number().over(order_by=lines.c.line_no)
+    values |= {
         **{name: lines.c[name] for name in COPIED},
         "user_id": literal(user),
         "interaction_language_code": lines.c.language_code,
@@ -322,6 +330,8 @@ def insert_entries(
         line_joins(with_template=deliver, contact_required=True)
     )
     query = query.where(*logged_lines(header.id))
+    if not windowed:
+        query = query.order_by(lines.c.line_no)
     count = execute_counted(session, insert(entries).from_select(list(values), query))
     if len(copies) < len(FOLDS[entries.name]):  # too many texts to fold inline
         refold(session, entries, entries.c.logged_segment_entry_no == entry_no)
