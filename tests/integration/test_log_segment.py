@@ -187,6 +187,21 @@ def test_l2_attachments_the_lines_use_become_read_only(world):
         assert session.get(t.Attachment, 2).read_only is False
 
 
+def test_l2_the_different_attachments_of_the_lines_all_become_read_only(world):
+    """The lines' attachments found by a pass over the lines when they do not share one;
+    an attachment between the lowest and the highest that no line uses stays writable."""
+    with world.begin() as session:
+        for no in (2, 3):
+            session.add(
+                t.Attachment(no=no, file_name=f"a{no}.txt", file_extension="txt", content=b"x")
+            )
+    no = segment(world, ("P1", {}), ("ACME", {"attachment_no": 3}), ("P4", {"attachment_no": 0}))
+    log_segment(world, no, user="ADMIN")
+    with world.begin() as session:
+        frozen = {a.no: a.read_only for a in session.scalars(select(t.Attachment))}
+        assert (frozen[1], frozen[2], frozen[3]) == (True, False, True)
+
+
 def test_l2_entry_numbers_continue_after_the_existing_ones(world):
     log_segment(world, segment(world, ("P1", {}), ("ACME", {}), no="SEG1"), user="ADMIN")
     second = log_segment(world, segment(world, ("P4", {}), no="SEG2"), user="KIM")

@@ -193,33 +193,36 @@ def line_check(deliver: bool, *, contact: bool = True) -> ColumnElement[Any]:
 
 @dataclass(frozen=True)
 class Checked:
-    """The lines to log, and how many of them carry an attachment."""
+    """The lines to log, and the lowest and highest attachment no. they carry (0 and 0 when
+    none carries one)."""
 
     lines: int
-    attached: int
+    lowest_attachment: int
+    highest_attachment: int
 
 
 def check_lines(session: Db, header: SegmentHeader, *, deliver: bool) -> Checked:
     """Raise BC's error for the first line that cannot be logged (CheckSegmentLine), else
-    count the lines to log. One aggregate counts the lines, the failing ones (without
-    delivery, leaving the contacts' existence to `confirm_contacts`) and those with an
-    attachment (the log makes their attachments read-only only when there are some); the
-    first offending line is looked for, in line order, only when one fails."""
+    count the lines to log. One aggregate counts the lines and the failing ones (without
+    delivery, leaving the contacts' existence to `confirm_contacts`), and finds the lowest
+    and highest attachment no. of the lines (the log makes their attachments read-only,
+    by that no. alone when the lines share one); the first offending line is looked for,
+    in line order, only when one fails."""
     check = line_check(deliver, contact=False)
     joins = code_joins(
         line_joins()
         if deliver
         else lines.outerjoin(templates, templates.c.code == lines.c.interaction_template_code)
     )
-    attached = func.count(case((lines.c.attachment_no != 0, 1)))
-    total, failing, with_attachment = session.execute(
-        select(func.count(), func.count(check), attached)
+    attached = case((lines.c.attachment_no != 0, lines.c.attachment_no))
+    total, failing, lowest, highest = session.execute(
+        select(func.count(), func.count(check), func.min(attached), func.max(attached))
         .select_from(joins)
         .where(*logged_lines(header.id))
     ).one()
     if failing:
         raise_first_problem(session, header, deliver=deliver)
-    return Checked(int(total), int(with_attachment))
+    return Checked(int(total), int(lowest or 0), int(highest or 0))
 
 
 def confirm_contacts(session: Db, header: SegmentHeader, *, lines_to_log: int, logged: int) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from rapport.domain.enums import DeliveryStatus
 from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions._checks import (
+    Checked,
     check_header,
     check_lines,
     confirm_contacts,
@@ -202,8 +203,8 @@ def record_log(
     interactions = insert_entries(session, header, entry_no=entry_no, user=user, deliver=deliver)
     confirm_contacts(session, header, lines_to_log=checked.lines, logged=interactions)
     queued = queue_deliveries(session, entry_no) if deliver else 0
-    if checked.attached:
-        freeze_attachments(session, header)
+    if checked.highest_attachment:
+        freeze_attachments(session, header, checked)
     old_no, campaign_no = header.no, header.campaign_no
     # X4: a dynamic segment is a standing list and keeps its lines; BC deletes the others.
     if not header.dynamic:
@@ -356,13 +357,19 @@ def queue_deliveries(session: Db, entry_no: int) -> int:
     )
 
 
-def freeze_attachments(session: Db, header: SegmentHeader) -> None:
-    """The attachments the logged lines use become read-only (reference §2.11 step 6)."""
-    used = select(lines.c.attachment_no).where(*logged_lines(header.id), lines.c.attachment_no != 0)
+def freeze_attachments(session: Db, header: SegmentHeader, checked: Checked) -> None:
+    """The attachments the logged lines use become read-only (reference §2.11 step 6): the
+    one they share, or those a pass over the lines finds."""
+    if checked.lowest_attachment == checked.highest_attachment:
+        used = attachments.c.no == checked.lowest_attachment
+    else:
+        used = attachments.c.no.in_(
+            select(lines.c.attachment_no).where(
+                *logged_lines(header.id), lines.c.attachment_no != 0
+            )
+        )
     session.execute(
-        update(attachments)
-        .where(attachments.c.no.in_(used), attachments.c.read_only == false())
-        .values(read_only=True)
+        update(attachments).where(used, attachments.c.read_only == false()).values(read_only=True)
     )
 
 
