@@ -1,7 +1,7 @@
 """X2 of S4: a reduce's or a refine's preview counts the lines the action would remove and
 shows the first of their contacts in line order (S11), on both engines and whichever way
 the engine finds them. On PostgreSQL the sample is looked for first among the first
-`_lines.WALK` contacts in line order; when that walk does not fill it (few lines, or lines
+`_sample.WALK` contacts in line order; when that walk does not fill it (few lines, or lines
 whose contacts all come later), one pass over the lines finds it. Each case here is checked
 against the action itself: the preview must name the lines the reduce or refine then
 removes, their first contacts read back in line order by a plain query.
@@ -15,7 +15,8 @@ from sqlalchemy import select
 from rapport.demo import company
 from rapport.services.segments import header as segments
 from rapport.services.segments import history
-from rapport.services.segments._lines import SAMPLE_SIZE, WALK, line_order
+from rapport.services.segments._lines import line_order
+from rapport.services.segments._sample import SAMPLE_SIZE, WALK
 from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
 from rapport.storage import schema
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Connection,
     case,
     delete,
     false,
@@ -46,7 +45,8 @@ from rapport.services.interactions._delivering import (
     run_delivery,
 )
 from rapport.services.interactions._entry_values import campaign_entry_of_line, folded_texts
-from rapport.services.segments.engine import new_header, read_header, refuse_if_referenced
+from rapport.services.interactions.follow_up import create_follow_up
+from rapport.services.segments.engine import read_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
 from rapport.storage import schema
@@ -68,7 +68,6 @@ if TYPE_CHECKING:
     from rapport.storage.db import Db, Sessions
     from rapport.storage.tables import SegmentHeader
 
-FOLLOW_UP_LENGTH = 50
 # Statistics are refreshed after a log that wrote BULK_ROWS entries or more and made a
 # tenth or more of the entries or of the segment lines (storage.db.analyze).
 ANALYZE_SHARE = 0.1
@@ -380,27 +379,3 @@ def remove_segment(session: Db, header: SegmentHeader) -> None:
     session.execute(update(tasks).where(tasks.c.segment_no == header.no).values(segment_no=""))
     empty_segment(session, header.id)
     session.execute(delete(schema.segment_headers).where(schema.segment_headers.c.id == header.id))
-
-
-def create_follow_up(db: Db, *, old_no: str, campaign_no: str, entry_no: int, user: str) -> str:
-    """L4: a new segment for the same contacts and campaign (reference §2.10 with the
-    SPEC §4 decision: canceled entries and duplicates skipped, exclusion applies). The
-    header is inserted as a mapped object: on a Core connection, by a session joined to its
-    transaction, which the session neither commits nor ends when it closes (a rollback, on
-    an error, is the log's)."""
-    from sqlalchemy.orm import Session
-
-    from rapport.services.segments.engine import add_logged_contacts
-
-    if isinstance(db, Connection):
-        with Session(bind=db, join_transaction_mode="rollback_only") as session:
-            return create_follow_up(
-                session, old_no=old_no, campaign_no=campaign_no, entry_no=entry_no, user=user
-            )
-    header = new_header(
-        db, description=f"Follow-up on segment {old_no}"[:FOLLOW_UP_LENGTH], user=user
-    )
-    header.campaign_no = campaign_no
-    db.flush()
-    add_logged_contacts(db, header, entry_no=entry_no, user=user)
-    return header.no

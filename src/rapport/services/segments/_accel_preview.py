@@ -17,8 +17,9 @@ from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
 from rapport.services.segments._accel_eval import Unsupported
 from rapport.services.segments._accel_state import Index
-from rapport.services.segments._lines import SAMPLE_SIZE, contacts, line_order
+from rapport.services.segments._lines import contacts, line_order
 from rapport.services.segments._reading import no_of_criteria_actions
+from rapport.services.segments._sample import SAMPLE_SIZE
 from rapport.services.segments.accelerator import Accelerator, Lines
 from rapport.services.segments.results import (
     AddOptions,
@@ -154,7 +155,7 @@ def sample(
     session: Session, candidates: Sequence[int], on_it: Lines | None
 ) -> tuple[SampleContact, ...]:
     """The first contacts in line order among `candidates` (a few), each as often as it
-    has lines when `on_it` is given, as `_lines.count_and_sample` lists them."""
+    has lines when `on_it` is given, as `_sample.count_and_sample` lists them."""
     if not candidates:
         return ()
     rows = session.execute(

@@ -32,7 +32,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
 )
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
@@ -41,9 +40,9 @@ from rapport.criteria.compile_sql import cheap_first
 from rapport.criteria.value import Criteria
 from rapport.services._likely import likely_condition
 from rapport.services.segments._rules import exclusion_rules
-from rapport.services.segments.results import AddOptions, SampleContact
+from rapport.services.segments.results import AddOptions
 from rapport.storage import schema
-from rapport.storage.db import execute_counted, has_rows, is_postgresql
+from rapport.storage.db import execute_counted, has_rows
 from rapport.storage.segment_lines import lines_moved, on_segment, segment_lines
 
 if TYPE_CHECKING:
@@ -335,100 +334,3 @@ def insert_lines(
 def materialized(query: Select[Any], name: str) -> Any:
     """`query` as a CTE the database computes once (WITH … AS MATERIALIZED)."""
     return query.cte(name).prefix_with("MATERIALIZED")
-
-
-SAMPLE_SIZE = 10  # contacts shown by a preview (X2)
-
-
-SAMPLED = ("no", "name", "type", "company_no")  # a sample contact's fields (SampleContact)
-
-
-def sampled_columns() -> list[str]:
-    """The contact columns a preview's sample carries: its fields, then the line order's."""
-    return list(dict.fromkeys([*SAMPLED, *(column.name for column in line_order())]))
-
-
-def count_and_sample(
-    session: Db, ids: Select[Any], *, reads_contacts: bool = False
-) -> tuple[int, tuple[SampleContact, ...]]:
-    """X2: how many ids `ids` selects and the first few contacts in line order, in one pass
-    (a second only when none of them is a contact's).
-    When `ids` reads the contacts table itself (`reads_contacts`), the sample's fields and
-    the line order's come along with each id, so the contacts are read once; otherwise the
-    chosen ids are joined to the contacts (at 1M contacts on PostgreSQL that join hashed
-    every contact again, 3 of the preview's 5 s)."""
-    if reads_contacts:
-        carried = sampled_columns()
-        chosen = materialized(ids.add_columns(*(contacts.c[name] for name in carried)), "chosen")
-        counted = select(func.count()).select_from(chosen).scalar_subquery()
-        query = (
-            select(*(chosen.c[name] for name in SAMPLED), counted.label("total"))
-            .order_by(*(chosen.c[column.name] for column in line_order()))
-            .limit(SAMPLE_SIZE)
-        )
-        rows = session.execute(query).all()
-        return (int(rows[0].total), _sample(rows)) if rows else (0, ())
-    rows = session.execute(_first_of(ids)).all()
-    if rows:
-        return int(rows[0].total), _sample(rows)
-    # None joined a contact: none chosen, or only ids of no contact (a line whose contact
-    # was deleted), which the count above counted but no row carried.
-    return _count(session, ids), ()
-
-
-WALK = 5_000  # contacts a removal's preview walks in line order for its sample (PostgreSQL)
-
-
-def count_and_sample_lines(
-    session: Db, scope: list[ColumnElement[bool]]
-) -> tuple[int, tuple[SampleContact, ...]]:
-    """X2 of a reduce or refine: how many lines `scope` selects, and the contacts of the
-    first few in line order.
-
-    SQLite does it in one pass (`count_and_sample`). PostgreSQL expects far more lines
-    than an `OR` of `EXISTS` selects (372,000 for 65,549 of a 500,000-line segment) and
-    then joins them to every contact by hash to sort them: 1.0 s, where counting them
-    takes 0.4 s. So there the sample is looked for first among the first WALK contacts in
-    line order, each probed by index for such a line, which stops at the sample's size (a
-    few ms when the lines are not rare, some 25 ms when the walk ends short); when it
-    fills the sample, the lines are counted apart, else the one pass runs as on SQLite (few
-    lines, or lines whose contacts come late in line order)."""
-    ids = select(lines.c.contact_id.label("id")).where(*scope)
-    if not is_postgresql(session):
-        return count_and_sample(session, ids)
-    walked = (
-        select(*(contacts.c[name] for name in ("id", *sampled_columns())))
-        .order_by(*line_order())
-        .limit(WALK)
-        .subquery("walked")
-    )
-    on_it = select(lines.c.id).where(*scope, lines.c.contact_id == walked.c.id).lateral("on_it")
-    rows = session.execute(
-        select(*(walked.c[name] for name in SAMPLED))
-        .select_from(walked.join(on_it, true()))
-        .order_by(*(walked.c[column.name] for column in line_order()))
-        .limit(SAMPLE_SIZE)
-    ).all()
-    if len(rows) < SAMPLE_SIZE:
-        return count_and_sample(session, ids)
-    return _count(session, ids), _sample(rows)
-
-
-def _first_of(ids: Select[Any]) -> Select[Any]:
-    """The first few contacts of `ids` in line order, with the number of ids."""
-    chosen = materialized(ids, "chosen")
-    total = select(func.count()).select_from(chosen).scalar_subquery().label("total")
-    return (
-        select(*(contacts.c[name] for name in SAMPLED), total)
-        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
-        .order_by(*line_order())
-        .limit(SAMPLE_SIZE)
-    )
-
-
-def _count(session: Db, ids: Select[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
-
-
-def _sample(rows: Any) -> tuple[SampleContact, ...]:
-    return tuple(SampleContact(*row[: len(SAMPLED)]) for row in rows)

@@ -18,17 +18,15 @@ from sqlalchemy import ColumnElement, case, func, select, true, union
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.services.segments._lines import (
-    SAMPLE_SIZE,
-    SAMPLED,
     Candidates,
     contacts,
     correspondence_type,
     line_order,
     materialized,
     not_on_segment,
-    sampled_columns,
 )
 from rapport.services.segments._rules import Rule, exclusion_rules, reason_of
+from rapport.services.segments._sample import SAMPLE_SIZE, SAMPLED, sampled_columns
 from rapport.services.segments.results import AddOptions, SampleContact, Skipped
 from rapport.storage import schema
 

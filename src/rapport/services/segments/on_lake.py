@@ -34,11 +34,12 @@ from rapport.services.lake import jobs, staging
 from rapport.services.lake.checks import require_schema
 from rapport.services.segments import previews
 from rapport.services.segments._definition import definition
-from rapport.services.segments._lines import contacts, count_and_sample, eligible, lines
+from rapport.services.segments._lines import contacts, eligible, lines
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_remove, record_insertions
 from rapport.services.segments._refresh import RefreshResult, refresh_segment, require_dynamic
+from rapport.services.segments._sample import count_and_sample
 from rapport.services.segments._skipped import count_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,

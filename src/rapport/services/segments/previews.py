@@ -16,9 +16,10 @@ from sqlalchemy import ColumnElement
 
 from rapport.domain.enums import SegmentAction
 from rapport.services._criteria import CriteriaSource, as_criteria
-from rapport.services.segments._lines import count_and_sample_lines, selection
+from rapport.services.segments._lines import selection
 from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines, read_header
+from rapport.services.segments._sample import count_and_sample_lines
 from rapport.services.segments._skipped import preview_counts
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddPreview, RemovalPreview
 from rapport.storage.db import reading_connection
