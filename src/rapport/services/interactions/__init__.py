@@ -6,5 +6,5 @@ Use cases, by module:
 - `entries`: get, get_all, cancel, evaluate, set_attempt_failed, totals (L6)
 
 `_checks` (private) holds the checks of reference §3 "Logging" that `log` runs in its
-transaction.
+transaction, `_follow_up_segment` (private) the follow-up segment it creates there (L4).
 """

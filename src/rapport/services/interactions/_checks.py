@@ -206,8 +206,8 @@ def check_lines(session: Db, header: SegmentHeader, *, deliver: bool) -> Checked
     count the lines to log. One aggregate counts the lines and the failing ones (without
     delivery, leaving the contacts' existence to `confirm_contacts`), and finds the lowest
     and highest attachment no. of the lines (the log makes their attachments read-only,
-    by that no. alone when the lines share one); the first offending line is looked for,
-    in line order, only when one fails."""
+    by that no. alone when every line that carries one carries the same); the first
+    offending line is looked for, in line order, only when one fails."""
     check = line_check(deliver, contact=False)
     joins = code_joins(
         line_joins()

@@ -45,7 +45,7 @@ from rapport.services.interactions._delivering import (
     run_delivery,
 )
 from rapport.services.interactions._entry_values import campaign_entry_of_line, folded_texts
-from rapport.services.interactions.follow_up import create_follow_up
+from rapport.services.interactions._follow_up_segment import create_follow_up
 from rapport.services.segments.engine import read_header, refuse_if_referenced
 from rapport.services.webhooks.outbox import SEGMENT_LOGGED, emit
 from rapport.settings import Settings
@@ -307,7 +307,8 @@ def insert_entries(
     inserted without its entry no. (the table's rowid) one past the highest, row by row in
     the SELECT's order: there the lines are selected in line order and the entries come
     numbered alike without the window, whose rows SQLite runs through a temporary table
-    (0.3 s of the INSERT's 1.0 s at 100,000 lines)."""
+    (the INSERT of 100,000 entries at 1M contacts: 1.35 s with it, 0.87 s without). This
+    holds while `entry_no` is the rowid (an INTEGER PRIMARY KEY) and below 2**63 - 1."""
     status = case((to_deliver(deliver), literal(DeliveryStatus.PENDING.value)), else_=literal(""))
     values: dict[str, Any] = {}
     if windowed := is_postgresql(session):

@@ -16,7 +16,8 @@ Use cases (each one transaction; the public functions of these modules), by modu
 
 `results` holds what they take and return (AddOptions, AddResult, RemovalResult, the
 previews, SegmentLine). The engine runs inside a use case's transaction and is private:
-`_lines` (the one set-based insert of segment lines with BC's defaults), `_recording`
+`_lines` (the one set-based insert of segment lines with BC's defaults), `_sample` (a
+preview's count and sample), `_recording`
 (recording an action and its lines), `_propagation` (header → line propagation) and
 `_fields` (editable header and line fields). `engine` is the part other services packages
 may call inside their own transaction (the log of a segment creates its follow-up segment).

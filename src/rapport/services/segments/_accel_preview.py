@@ -155,7 +155,8 @@ def sample(
     session: Session, candidates: Sequence[int], on_it: Lines | None
 ) -> tuple[SampleContact, ...]:
     """The first contacts in line order among `candidates` (a few), each as often as it
-    has lines when `on_it` is given, as `_sample.count_and_sample` lists them."""
+    has lines when `on_it` is given, as `_sample.count_and_sample` and
+    `count_and_sample_lines` list them."""
     if not candidates:
         return ()
     rows = session.execute(

@@ -3,6 +3,7 @@ the first few of their contacts in line order (S11), with the fields a preview s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, func, select, true
@@ -44,12 +45,12 @@ def count_and_sample(
             .limit(SAMPLE_SIZE)
         )
         rows = session.execute(query).all()
-        return (int(rows[0].total), _sample(rows)) if rows else (0, ())
+        return (int(rows[0].total), as_sample(rows)) if rows else (0, ())
     rows = session.execute(_first_of(ids)).all()
     if rows:
-        return int(rows[0].total), _sample(rows)
+        return int(rows[0].total), as_sample(rows)
     # None joined a contact: none chosen, or only ids of no contact (a line whose contact
-    # was deleted), which the count above counted but no row carried.
+    # was deleted), which the statement's total counted but no row carried.
     return _count(session, ids), ()
 
 
@@ -62,14 +63,14 @@ def count_and_sample_lines(
     """X2 of a reduce or refine: how many lines `scope` selects, and the contacts of the
     first few in line order.
 
-    SQLite does it in one pass (`count_and_sample`). PostgreSQL expects far more lines
-    than an `OR` of `EXISTS` selects (372,000 for 65,549 of a 500,000-line segment) and
-    then joins them to every contact by hash to sort them: 1.0 s, where counting them
-    takes 0.4 s. So there the sample is looked for first among the first WALK contacts in
-    line order, each probed by index for such a line, which stops at the sample's size (a
-    few ms when the lines are not rare, some 25 ms when the walk ends short); when it
-    fills the sample, the lines are counted apart, else the one pass runs as on SQLite (few
-    lines, or lines whose contacts come late in line order)."""
+    SQLite does it in one pass (`count_and_sample`). PostgreSQL estimates far more lines
+    than an `OR` of `EXISTS` (relation criteria) selects (372,000 for 65,549 of a
+    500,000-line segment) and then joins them to every contact by hash to sort them:
+    1.0 s, where counting them takes 0.4 s. So there the sample is looked for first among
+    the first WALK contacts in line order, each probed by index for such a line, which
+    stops at the sample's size (a few ms when the lines are not rare, some 25 ms when the
+    walk ends short); when it fills the sample, the lines are counted apart, else the one
+    pass runs as on SQLite (few lines, or lines whose contacts come late in line order)."""
     ids = select(lines.c.contact_id.label("id")).where(*scope)
     if not is_postgresql(session):
         return count_and_sample(session, ids)
@@ -79,16 +80,16 @@ def count_and_sample_lines(
         .limit(WALK)
         .subquery("walked")
     )
-    on_it = select(lines.c.id).where(*scope, lines.c.contact_id == walked.c.id).lateral("on_it")
+    removed = select(lines.c.id).where(*scope, lines.c.contact_id == walked.c.id).lateral("removed")
     rows = session.execute(
         select(*(walked.c[name] for name in SAMPLED))
-        .select_from(walked.join(on_it, true()))
+        .select_from(walked.join(removed, true()))
         .order_by(*(walked.c[column.name] for column in line_order()))
         .limit(SAMPLE_SIZE)
     ).all()
     if len(rows) < SAMPLE_SIZE:
         return count_and_sample(session, ids)
-    return _count(session, ids), _sample(rows)
+    return _count(session, ids), as_sample(rows)
 
 
 def _first_of(ids: Select[Any]) -> Select[Any]:
@@ -107,5 +108,6 @@ def _count(session: Db, ids: Select[Any]) -> int:
     return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
-def _sample(rows: Any) -> tuple[SampleContact, ...]:
+def as_sample(rows: Sequence[Sequence[Any]]) -> tuple[SampleContact, ...]:
+    """A preview's sample contacts from rows that start with the `SAMPLED` fields."""
     return tuple(SampleContact(*row[: len(SAMPLED)]) for row in rows)

@@ -1,5 +1,4 @@
-"""L4: the follow-up segment of a log (reference §2.10 with the SPEC §4 decision): a new
-segment for the same contacts and campaign, created in the log's transaction."""
+"""L4: the follow-up segment a log creates inside its own transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from rapport.services.segments.engine import new_header
+from rapport.services.segments.engine import add_logged_contacts, new_header
 
 if TYPE_CHECKING:
     from rapport.storage.db import Db
@@ -22,8 +21,6 @@ def create_follow_up(db: Db, *, old_no: str, campaign_no: str, entry_no: int, us
     transaction, which the session neither commits nor ends when it closes (a rollback, on
     an error, is the log's)."""
     from sqlalchemy.orm import Session
-
-    from rapport.services.segments.engine import add_logged_contacts
 
     if isinstance(db, Connection):
         with Session(bind=db, join_transaction_mode="rollback_only") as session:
