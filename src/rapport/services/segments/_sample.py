@@ -35,20 +35,11 @@ def count_and_sample(
     the line order's come along with each id, so the contacts are read once; otherwise the
     chosen ids are joined to the contacts (at 1M contacts on PostgreSQL that join hashed
     every contact again, 3 of the preview's 5 s)."""
-    if reads_contacts:
-        carried = sampled_columns()
-        chosen = materialized(ids.add_columns(*(contacts.c[name] for name in carried)), "chosen")
-        counted = select(func.count()).select_from(chosen).scalar_subquery()
-        query = (
-            select(*(chosen.c[name] for name in SAMPLED), counted.label("total"))
-            .order_by(*(chosen.c[column.name] for column in line_order()))
-            .limit(SAMPLE_SIZE)
-        )
-        rows = session.execute(query).all()
-        return (int(rows[0].total), as_sample(rows)) if rows else (0, ())
-    rows = session.execute(_first_of(ids)).all()
+    rows = session.execute(_first_of(ids, reads_contacts=reads_contacts)).all()
     if rows:
         return int(rows[0].total), as_sample(rows)
+    if reads_contacts:  # every chosen id is a contact's, so none was chosen
+        return 0, ()
     # None joined a contact: none chosen, or only ids of no contact (a line whose contact
     # was deleted), which the statement's total counted but no row carried.
     return _count(session, ids), ()
@@ -92,14 +83,21 @@ def count_and_sample_lines(
     return _count(session, ids), as_sample(rows)
 
 
-def _first_of(ids: Select[Any]) -> Select[Any]:
-    """The first few contacts of `ids` in line order, with the number of ids."""
-    chosen = materialized(ids, "chosen")
+def _first_of(ids: Select[Any], *, reads_contacts: bool) -> Select[Any]:
+    """The first few contacts of `ids` in line order, with the number of ids: their fields
+    carried along when `ids` reads the contacts, else the contacts joined to them."""
+    if reads_contacts:
+        carried = [contacts.c[name] for name in sampled_columns()]
+        chosen = materialized(ids.add_columns(*carried), "chosen")
+        source, columns = chosen, chosen.c
+    else:
+        chosen = materialized(ids, "chosen")
+        source, columns = chosen.join(contacts, contacts.c.id == chosen.c.id), contacts.c
     total = select(func.count()).select_from(chosen).scalar_subquery().label("total")
     return (
-        select(*(contacts.c[name] for name in SAMPLED), total)
-        .select_from(chosen.join(contacts, contacts.c.id == chosen.c.id))
-        .order_by(*line_order())
+        select(*(columns[name] for name in SAMPLED), total)
+        .select_from(source)
+        .order_by(*(columns[column.name] for column in line_order()))
         .limit(SAMPLE_SIZE)
     )
 
