@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from rapport.storage import schema
@@ -101,3 +101,22 @@ def test_x10_postgresql_connections_run_without_jit(pg_server):
             assert connection.scalar(text("SHOW jit")) == "off"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("through", ["session", "connection"])
+def test_x2_a_reading_transaction_reads_one_snapshot(sessions, through):
+    """A use case that only reads sees the database as it was at its first statement: a
+    preview's count and its first contacts, or a card's lists, agree with each other even
+    when another user commits between two of them (REPEATABLE READ on PostgreSQL; SQLite's
+    WAL gives it a snapshot too). A reading transaction after the commit sees it."""
+    from rapport.services.contacts.cards import add_contact
+    from rapport.storage.db import reading, reading_connection
+
+    count = select(func.count()).select_from(schema.contacts)
+    opened = reading(sessions) if through == "session" else reading_connection(sessions)
+    with opened as reader:
+        before = reader.execute(count).scalar_one()
+        add_contact(sessions, fields={"no": "SNAP0001", "name": "Committed meanwhile"})
+        assert reader.execute(count).scalar_one() == before
+    with reading_connection(sessions) as reader:
+        assert reader.execute(count).scalar_one() == before + 1

@@ -62,11 +62,7 @@ def __getattr__(name: str) -> Any:
 def reading(sessions: Sessions) -> Iterator[Session]:
     """A transaction for a use case that only reads: on SQLite it takes no write lock, so a
     long streamed list never holds up writers."""
-    engine = sessions.kw["bind"]
-    with (
-        sessions(bind=engine.execution_options(**{READ_ONLY: True})) as session,
-        session.begin(),
-    ):
+    with sessions(bind=_reading(sessions.kw["bind"])) as session, session.begin():
         yield session
 
 
@@ -74,8 +70,16 @@ def reading(sessions: Sessions) -> Iterator[Session]:
 def reading_connection(database: Sessions | Engine) -> Iterator[Connection]:
     """A reading transaction (as `reading`) on a Core connection, from the sessionmaker the
     API and the web hold or the engine of `connect_database`, without the ORM."""
-    with _engine_of(database).execution_options(**{READ_ONLY: True}).begin() as connection:
+    with _reading(_engine_of(database)).begin() as connection:
         yield connection
+
+
+def _reading(engine: Engine) -> Engine:
+    """`engine` for a reading transaction; on PostgreSQL at REPEATABLE READ, so that all its
+    statements read one snapshot (a preview's count and its first contacts, a card's lists:
+    a change committed between two of them is seen by neither)."""
+    level = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    return engine.execution_options(**{READ_ONLY: True}, **level)
 
 
 @contextmanager
@@ -176,10 +180,14 @@ def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    with engine.connect() as connection:  # one statement on a database that has a revision
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            connection.rollback()
+            if inspect(connection).has_table("alembic_version"):  # another error: raised again
+                raise
+    return None
 
 
 def migrate(engine: Engine) -> None:
@@ -229,7 +237,7 @@ def connect_database(url: str) -> Engine:
         _check_sqlite_file(engine.url.database)
     try:
         revision = current_revision(engine)
-        if revision is None and _has_tables(engine):
+        if revision is None and inspect(engine).get_table_names():
             raise Invalid(f"{name} is not a Rapport database", field="database_url")
         if revision is not None and revision not in known_revisions():
             raise Invalid(
@@ -254,11 +262,6 @@ def _display_name(url: URL) -> str:
     return (
         f"PostgreSQL database {url.database or ''} at {url.host or 'localhost'}:{url.port or 5432}"
     )
-
-
-def _has_tables(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return bool(inspect(connection).get_table_names())
 
 
 def _check_sqlite_file(database: str | None) -> None:
@@ -331,11 +334,9 @@ def has_rows(session: Db, table: Table) -> bool:
 
 
 def is_postgresql(session_or_engine: Db | Engine) -> bool:
-    bind = (
-        session_or_engine
-        if isinstance(session_or_engine, Engine | Connection)
-        else session_or_engine.get_bind()
-    )
+    bind = session_or_engine
+    if not isinstance(bind, Engine | Connection):
+        bind = bind.get_bind()
     return bind.dialect.name == "postgresql"
 
 
