@@ -77,7 +77,7 @@ def reading_connection(database: Sessions | Engine) -> Iterator[Connection]:
 def _reading(engine: Engine) -> Engine:
     """`engine` for a reading transaction; on PostgreSQL at REPEATABLE READ, so that all its
     statements read one snapshot (a preview's count and its first contacts, a card's lists)."""
-    level = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    level = {"isolation_level": "REPEATABLE READ"} if is_postgresql(engine) else {}
     return engine.execution_options(**{READ_ONLY: True}, **level)
 
 
