@@ -65,7 +65,12 @@ def test_l6_one_entry_and_an_unknown_one(world, client_as, cli_json):
 
 def test_l6_cancel_and_uncancel_several_entries(world, client_as):
     marketer = client_as("marketer")
-    answer = marketer.post("/api/interaction-log-entries/cancel", json={"entries": [1, 2]})
+    for not_an_integer in ("1", True, 1.5):  # JSON Schema's integers only, as declared
+        refused = marketer.post(
+            "/api/interaction-log-entries/cancel", json={"entries": [not_an_integer]}
+        )
+        problem_of(refused, 422)
+    answer = marketer.post("/api/interaction-log-entries/cancel", json={"entries": [1, 2.0]})
     assert answer.json() == {"entries": 2, "canceled": True}
     assert marketer.get("/api/interaction-log-entries/2").json()["canceled"] is True
     answer = marketer.post("/api/interaction-log-entries/uncancel", json={"entries": [2]})

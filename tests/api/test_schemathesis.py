@@ -80,6 +80,8 @@ REFUSED_BY_MEANING = frozenset(
         "POST /api/templates",
         "PATCH /api/templates/{code}",
         "PATCH /api/setup",
+        "POST /api/setup/series",
+        "PATCH /api/setup/series/{code}",
         "GET /api/codes/{table}",
         "POST /api/codes/{table}",
         "GET /api/codes/{table}/{code}",

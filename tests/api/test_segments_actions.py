@@ -145,7 +145,10 @@ def test_s8_x5_undo_the_last_action_or_back_to_action_n(client_as, cli):
     assert last.status_code == 200, last.text
     assert last.json()["undone"] == [3]
     assert last.json() == cli("segment", "undo", "SEG00002")
-    back = client.post("/api/segments/SEG00001/undo", json={"to": 0})
+    for not_an_integer in ("0", True, 0.5):  # JSON Schema's integers only, as declared
+        refused = client.post("/api/segments/SEG00001/undo", json={"to": not_an_integer})
+        assert refused.status_code == 422, not_an_integer
+    back = client.post("/api/segments/SEG00001/undo", json={"to": 0.0})  # an integer too
     assert back.json() == {"undone": [2, 1], "no_of_lines": 0, "no_of_criteria_actions": 0}
     assert back.json() == cli("segment", "undo", "SEG00002", "--to", "0")
     nothing = client.post("/api/segments/SEG00001/undo", json={"to": 5})
@@ -177,12 +180,11 @@ def test_s9_s10_save_and_reuse_criteria_and_reuse_logged(client_as, cli):
         "/api/segments/SEG00002/reuse-criteria", json={"code": "BE", "yes": True}
     )
     assert confirmed.status_code == 200
-    assert (
-        client.post(
-            "/api/segments/SEG00002/reuse-logged", json={"entry_no": 7, "yes": True}
-        ).status_code
-        == 404
-    )
+    for entry_no, status in ((7, 404), (7.0, 404), ("7", 422), (True, 422)):
+        reused = client.post(
+            "/api/segments/SEG00002/reuse-logged", json={"entry_no": entry_no, "yes": True}
+        )
+        assert reused.status_code == status, entry_no
 
 
 @pytest.mark.usefixtures("segment_world", "twins")

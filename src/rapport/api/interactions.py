@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BeforeValidator, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from rapport.api.pages import (
     DEFAULT_LIMIT,
     After,
+    JsonInt,
     Limit,
     Page,
     RequestBody,
@@ -35,12 +36,7 @@ Where = Annotated[
 ]
 
 
-def _whole(value: Any) -> Any:
-    """JSON's integer 3.0 is the integer 3 (as JSON Schema counts it); text stays refused."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), BeforeValidator(_whole)]
+EntryNoValue = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
 
 
 class EntryNos(RequestBody):

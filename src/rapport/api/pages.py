@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from rapport.api.shapes import documented, jsonable
 from rapport.domain.dates import in_utc
@@ -54,10 +54,19 @@ class Page(BaseModel, Generic[T]):
 
 class RequestBody(BaseModel):
     """A JSON body with no unknown fields, so what the OpenAPI document says is what is
-    accepted; its booleans and integers are declared `StrictBool` / `StrictInt` (no `0` for
+    accepted; its booleans are declared `StrictBool` and its integers `JsonInt` (no `0` for
     `false`, no `"1"` for 1)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _integral(value: Any) -> Any:
+    """JSON's integer 3.0 is the integer 3 (as JSON Schema counts it); text stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer in a request body: what JSON Schema calls one (3 or 3.0), never "3" or true.
+JsonInt = Annotated[int, Field(strict=True), BeforeValidator(_integral)]
 
 
 def _text_only(value: Any) -> Any:

@@ -14,11 +14,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
-from rapport.api.pages import RequestBody
+from rapport.api.pages import JsonInt, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
@@ -117,7 +117,7 @@ class ContactsBody(RequestBody):
 
 
 class UndoBody(RequestBody):
-    to: StrictInt | None = Field(
+    to: JsonInt | None = Field(
         default=None, ge=0, description="Undo every action after this one (0: all)."
     )
 
@@ -146,7 +146,7 @@ class ReuseAnswer(BaseModel):
 
 
 class ReuseLoggedBody(RequestBody):
-    entry_no: int = Field(ge=1, le=2**31 - 1)
+    entry_no: JsonInt = Field(ge=1, le=2**31 - 1)
     allow_existing: StrictBool = False
     ignore_exclusion: StrictBool = False
     yes: StrictBool = False
