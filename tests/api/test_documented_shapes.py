@@ -58,3 +58,26 @@ def test_x9_a_decimal_is_documented_as_a_number():
     schema = declared("GET", "/api/campaigns").model_json_schema(mode="serialization")
     campaign = next(v for k, v in schema["$defs"].items() if k.startswith("CampaignRead"))
     assert campaign["properties"]["cost"]["type"] == "number"
+
+
+def keywords(schema):
+    """Every key of every object in a JSON document, nested ones too."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            yield key
+            yield from keywords(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from keywords(value)
+
+
+def test_x9_bounds_are_documented_in_json_schema_words(client_as):
+    """A bound reaches the OpenAPI document as `minimum`/`maximum`, which a client and a fuzzer
+    read, never as pydantic's own `ge`/`le`/`gt`/`lt` (what a bound put around a validator
+    becomes): the undo's `to` and the entry nos. of a cancel are bounded and say so."""
+    document = client_as("viewer").get("/api/openapi.json").json()
+    unknown = {"ge", "le", "gt", "lt"} & set(keywords(document["components"]))
+    assert not unknown
+    schemas = document["components"]["schemas"]
+    assert {"minimum": 0, "type": "integer"} in schemas["UndoBody"]["properties"]["to"]["anyOf"]
+    assert schemas["EntryNos"]["properties"]["entries"]["items"]["minimum"] == 1

@@ -12,8 +12,8 @@ from pydantic import Field, StrictBool
 
 from rapport.api.pages import (
     DEFAULT_LIMIT,
+    JSON_INTEGER,
     After,
-    JsonInt,
     Limit,
     Page,
     RequestBody,
@@ -36,7 +36,7 @@ Where = Annotated[
 ]
 
 
-EntryNoValue = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
+EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), JSON_INTEGER]
 
 
 class EntryNos(RequestBody):

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from rapport.api.shapes import documented, jsonable
 from rapport.domain.dates import in_utc
@@ -54,8 +54,8 @@ class Page(BaseModel, Generic[T]):
 
 class RequestBody(BaseModel):
     """A JSON body with no unknown fields, so what the OpenAPI document says is what is
-    accepted; its booleans are declared `StrictBool` and its integers `JsonInt` (no `0` for
-    `false`, no `"1"` for 1)."""
+    accepted; its booleans are declared `StrictBool` and its integers with `JSON_INTEGER`
+    (no `0` for `false`, no `"1"` for 1)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -65,8 +65,11 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-# An integer in a request body: what JSON Schema calls one (3 or 3.0), never "3" or true.
-JsonInt = Annotated[int, Field(strict=True), BeforeValidator(_integral)]
+# An integer in a request body is what JSON Schema calls one (3 or 3.0), never "3" or true:
+# `Annotated[int, Field(strict=True, …its bounds), JSON_INTEGER]`. Its bounds go in that
+# same `Field`: put around the validator they would reach the OpenAPI document as `ge`
+# and `le`, words JSON Schema does not know, instead of `minimum` and `maximum`.
+JSON_INTEGER = BeforeValidator(_integral)
 
 
 def _text_only(value: Any) -> Any:

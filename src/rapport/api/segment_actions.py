@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
-from rapport.api.pages import JsonInt, RequestBody
+from rapport.api.pages import JSON_INTEGER, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
@@ -117,8 +117,8 @@ class ContactsBody(RequestBody):
 
 
 class UndoBody(RequestBody):
-    to: JsonInt | None = Field(
-        default=None, ge=0, description="Undo every action after this one (0: all)."
+    to: Annotated[int, Field(strict=True, ge=0), JSON_INTEGER] | None = Field(
+        default=None, description="Undo every action after this one (0: all)."
     )
 
 
@@ -146,7 +146,7 @@ class ReuseAnswer(BaseModel):
 
 
 class ReuseLoggedBody(RequestBody):
-    entry_no: JsonInt = Field(ge=1, le=2**31 - 1)
+    entry_no: Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), JSON_INTEGER]
     allow_existing: StrictBool = False
     ignore_exclusion: StrictBool = False
     yes: StrictBool = False
