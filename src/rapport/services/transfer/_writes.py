@@ -36,13 +36,13 @@ from sqlalchemy import (
 from sqlalchemy import update as update_rows
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
-from sqlalchemy.schema import AddConstraint, DropConstraint, ForeignKeyConstraint
 
 from rapport.domain.rules import OneAnswer, rules_of
 from rapport.services.transfer._answers import answered_otherwise, single_answers
 from rapport.services.transfer._checks import key_match
 from rapport.services.transfer._phases import OnPhase, Phase, nothing
 from rapport.services.transfer.tables import TableSpec
+from rapport.storage.bulk import built_after
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import FOLDS, Contact, table_of
 
@@ -216,47 +216,14 @@ def _resolve_companies(session: Session, staging: Table) -> None:
 
 @contextmanager
 def indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
-    """The bulk-load path: into an empty `contacts`, the secondary indexes are dropped
-    before the insert and built again after it, in the same transaction (a sorted build
-    instead of a million inserts at random places of each index, so nothing else sees
-    the table without them). The unique index on `no` stays, and on SQLite so does the
-    one on `company_id`: SQLite's foreign-key check looks a company's persons up through
-    it when a person comes before its company in the file. On PostgreSQL the foreign key
-    on `company_id` is dropped too and added again after the insert, which checks every
-    row in one join instead of one locking look-up per row, so that index is built after
-    as well, and the builds get more sort memory (`BUILD_MEMORY`, this transaction only)."""
+    """Into an empty `contacts` (a first load), the bulk-load path (`storage.bulk`): its
+    secondary indexes, and on PostgreSQL its foreign key on `company_id`, are built after
+    the insert, in the same transaction, the phase reported before."""
     if not empty:
         yield
         return
-    keys = _foreign_keys() if is_postgresql(session) else []
-    deferred = [
-        index
-        for index in sorted(contacts.indexes, key=lambda ix: str(ix.name))
-        if not index.unique and (keys or not next(iter(index.columns)).foreign_keys)
-    ]
-    connection = session.connection()
-    for key in keys:
-        connection.execute(DropConstraint(key))
-    for index in deferred:
-        index.drop(connection)
-    yield
-    phase(Phase.BUILDING_INDEXES)
-    if is_postgresql(session):
-        connection.execute(text(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'"))
-    for index in deferred:
-        index.create(connection)
-    for key in keys:
-        connection.execute(AddConstraint(key))
-
-
-BUILD_MEMORY = "256MB"  # PostgreSQL's sort memory for the index builds of a first load
-
-
-def _foreign_keys() -> list[ForeignKeyConstraint]:
-    return sorted(
-        (c for c in contacts.constraints if isinstance(c, ForeignKeyConstraint)),
-        key=lambda c: str(c.name),
-    )
+    with built_after(session, [contacts], before_build=lambda: phase(Phase.BUILDING_INDEXES)):
+        yield
 
 
 def last_id(session: Session) -> int:
