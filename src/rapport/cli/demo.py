@@ -35,7 +35,11 @@ def demo(
         elapsed = time.perf_counter() - started
         output.message(f"{done:,} of {total:,} synthetic contacts ({elapsed:.1f} s)")
 
-    outcome = load(st.sessions, contacts=contacts, seed=seed, progress=progress)
+    def building() -> None:
+        elapsed = time.perf_counter() - started
+        output.message(f"building the indexes of the synthetic contacts ({elapsed:.1f} s)")
+
+    outcome = load(st.sessions, contacts=contacts, seed=seed, progress=progress, building=building)
     summary: dict[str, Any] = {
         **outcome.counts,
         "demo_loaded": outcome.demo_loaded,

@@ -9,6 +9,7 @@ seed: two loads with the same seed give identical rows. The fixed data lives in
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,6 +227,7 @@ def load(
     contacts: int = 0,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    building: Callable[[], object] | None = None,
 ) -> DemoOutcome:
     """`rapport demo`: load the demo company, then add `contacts` synthetic contacts.
 
@@ -240,7 +242,9 @@ def load(
         loaded_now = True
     added = None
     if contacts:
-        added = generate_contacts(sessions, count=contacts, seed=seed, progress=progress)
+        added = generate_contacts(
+            sessions, count=contacts, seed=seed, progress=progress, building=building
+        )
     with sessions() as session:
         return DemoOutcome(demo_loaded=loaded_now, synthetic=added, counts=counts(session))
 

@@ -307,8 +307,11 @@ def generate_contacts(
     seed: int = 42,
     chunk: int = CHUNK,
     progress: Progress | None = None,
+    building: Callable[[], object] | None = None,
 ) -> SyntheticResult:
-    """Add `count` synthetic contacts with the SPEC §9 workload, in one transaction.
+    """Add `count` synthetic contacts with the SPEC §9 workload, in one transaction;
+    `progress(done, count)` after each chunk, `building()` before the indexes are built
+    after the rows (`_bulk`).
 
     The demo company's codes must be there (`rapport.demo.company.load_demo`).
     """
@@ -321,7 +324,7 @@ def generate_contacts(
         first_index = at.index
         rng = random.Random(f"{seed}:{first_index}")  # noqa: S311 (test data, not secrets)
         pools = Pools(rng)
-        with _bulk(session, count, highest_id=at.contact_id - 1):
+        with _bulk(session, count, highest_id=at.contact_id - 1, building=building):
             while at.index - first_index < count:
                 size = min(chunk, count - (at.index - first_index))
                 _write_chunk(session, rng, pools, at, size)
@@ -338,7 +341,9 @@ def generate_contacts(
     )
 
 
-def _bulk(session: Session, count: int, *, highest_id: int) -> AbstractContextManager[None]:
+def _bulk(
+    session: Session, count: int, *, highest_id: int, building: Callable[[], object] | None
+) -> AbstractContextManager[None]:
     """When the new contacts at least double the contacts (the highest contact id in use
     counts them, or more), the tables they fill get their secondary indexes (and on
     PostgreSQL their foreign keys) after the rows (`storage.bulk`): `rapport demo
@@ -347,7 +352,8 @@ def _bulk(session: Session, count: int, *, highest_id: int) -> AbstractContextMa
     they are."""
     if count < highest_id:
         return nullcontext()
-    return built_after(session, [TABLES[name] for name in SYNTHETIC_TABLES])
+    tables = [TABLES[name] for name in SYNTHETIC_TABLES]
+    return built_after(session, tables, before_build=building)
 
 
 SYNTHETIC_TABLES = (
