@@ -81,7 +81,6 @@ REFUSED_BY_MEANING = frozenset(
         "PATCH /api/templates/{code}",
         "PATCH /api/setup",
         "POST /api/setup/series",
-        "PATCH /api/setup/series/{code}",
         "GET /api/codes/{table}",
         "POST /api/codes/{table}",
         "GET /api/codes/{table}/{code}",
@@ -95,6 +94,14 @@ REFUSED_BY_MEANING = frozenset(
 )
 
 APP, TOKEN, _SESSIONS = _demo_app()
+# Every operation that takes an `If-Match` is refused by meaning too: a version the
+# generator makes up names no version of the record (412).
+REFUSED_BY_MEANING |= {
+    f"{method.upper()} {path}"
+    for path, operations in APP.openapi()["paths"].items()
+    for method, operation in operations.items()
+    if any(p["name"].lower() == "if-match" for p in operation.get("parameters", []))
+}
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 # Text with a NUL character is refused at the edge with a 422 whatever the operation
 # (tests/api/test_text_input.py proves it); the schema does not say so, so it is not sent.

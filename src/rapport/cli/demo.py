@@ -31,13 +31,14 @@ def demo(
     st = state(ctx)
     started = time.perf_counter()
 
+    def say(text: str) -> None:
+        output.message(f"{text} ({time.perf_counter() - started:.1f} s)")
+
     def progress(done: int, total: int) -> None:
-        elapsed = time.perf_counter() - started
-        output.message(f"{done:,} of {total:,} synthetic contacts ({elapsed:.1f} s)")
+        say(f"{done:,} of {total:,} synthetic contacts")
 
     def building() -> None:
-        elapsed = time.perf_counter() - started
-        output.message(f"building the indexes of the synthetic contacts ({elapsed:.1f} s)")
+        say("building the indexes of the synthetic contacts")
 
     outcome = load(st.sessions, contacts=contacts, seed=seed, progress=progress, building=building)
     summary: dict[str, Any] = {
