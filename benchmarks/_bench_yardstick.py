@@ -273,17 +273,19 @@ ELIGIBLE = f"""{SELECTED} AND c.excluded = {{false}} AND c.privacy_blocked = {{f
     AND NOT {OPTED_OUT} AND {NOT_ON_SEGMENT}"""
 
 # A line's values derived from its header and its contact, as an add writes them (and as
-# the undo of a removal writes them again).
+# the undo of a removal writes them again); the alternate address looked up for the few
+# contacts with a dated range only, as the product does up to `_lines.FEW_RANGES` ranges.
 DERIVED = f"""h.description, h.campaign_no, h.salesperson_code, {CORRESPONDENCE},
     h.interaction_template_code, h.interaction_group_code, h.unit_cost, h.unit_duration,
     h.date, h.campaign_target, h.campaign_response, h.information_flow, h.initiated_by,
     h.send_word_docs_as_attmt,
     CASE WHEN c.language IN ('ENU', 'FRB', 'NLB') THEN c.language ELSE h.language_code_default
     END, 0, '', h.word_template_code,
+    CASE WHEN c.no IN (SELECT contact_no FROM nk_contact_alt_address_date_ranges) THEN
     COALESCE((SELECT r.contact_alt_address_code FROM nk_contact_alt_address_date_ranges r
               WHERE r.contact_no = c.no AND r.starting_date <= h.date
               AND (r.ending_date IS NULL OR r.ending_date >= h.date)
-              ORDER BY r.starting_date DESC LIMIT 1), '')"""
+              ORDER BY r.starting_date DESC LIMIT 1), '') ELSE '' END"""
 
 ADD = [
     f"""WITH chosen AS MATERIALIZED (SELECT c.no FROM nk_contacts c WHERE {ELIGIBLE})

@@ -163,6 +163,8 @@ SELECTED = """
 """
 NOT_EXCLUDED_PG = "NOT c.excluded AND NOT c.privacy_blocked"
 
+# The alternate address is looked up for the few contacts with a dated range only (the
+# product's rule up to `_lines.FEW_RANGES` ranges: the demo has 8).
 HAND_ADD = f"""
 INSERT INTO segment_lines (segment_id, line_no, added_action, contact_id, contact_company_no,
     description, campaign_no, salesperson_code, correspondence_type,
@@ -179,10 +181,11 @@ SELECT :segment, 10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_n
     h.send_word_docs_as_attmt,
     CASE WHEN c.language IN ('ENU', 'FRB', 'NLB') THEN c.language ELSE h.language_code_default
     END, 0, '', h.word_template_code,
+    CASE WHEN c.id IN (SELECT contact_id FROM contact_alt_address_date_ranges) THEN
     COALESCE((SELECT r.contact_alt_address_code FROM contact_alt_address_date_ranges r
               WHERE r.contact_id = c.id AND r.starting_date <= h.date
               AND (r.ending_date IS NULL OR r.ending_date >= h.date)
-              ORDER BY r.starting_date DESC LIMIT 1), '')
+              ORDER BY r.starting_date DESC LIMIT 1), '') ELSE '' END
 FROM contacts c JOIN segment_headers h ON h.id = :segment
 WHERE {SELECTED}
     AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id

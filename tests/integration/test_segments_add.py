@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from rapport.errors import Invalid, NotFound
 from rapport.services.segments import header as segments
+from rapport.services.segments._lines import FEW_RANGES
 from rapport.services.segments.actions import AddOptions, add_contacts
+from rapport.storage import schema
 from rapport.storage import tables as t
 
 
@@ -189,6 +191,54 @@ def test_s6_the_active_alternate_address_is_put_on_the_line(world):
         line.contact_no: line.contact_alt_address_code for line in segments.get_lines(world, no)
     }
     assert codes == {"ACME": "", "P1": "HOME", "P2": ""}
+
+
+def test_s6_the_active_alternate_address_with_few_and_with_many_dated_ranges(world):
+    """S6: the line gets the address whose range holds the segment's date, the latest
+    starting one when several do; the same whether the ranges are few (only contacts with a
+    range look theirs up) or more than FEW_RANGES (every line looks up)."""
+    today = dt.date.today()
+    with world.begin() as session:
+        ids = dict(session.execute(select(t.Contact.no, t.Contact.id)).all())
+
+        def ranges(no: str, *spans: tuple[int, int | None, str]) -> None:
+            for start, end, code in spans:
+                session.add(
+                    t.ContactAltAddressDateRange(
+                        contact_id=ids[no],
+                        starting_date=today + dt.timedelta(days=start),
+                        ending_date=None if end is None else today + dt.timedelta(days=end),
+                        contact_alt_address_code=code,
+                    )
+                )
+
+        ranges("P1", (-10, None, "OLD"), (-1, None, "HOME"), (1, None, "NEXT"))
+        ranges("P2", (-5, -1, "GONE"))
+    expected = {"ACME": "", "P1": "HOME", "P2": ""}
+
+    def codes() -> dict[str, str]:
+        no = new_segment(world)
+        add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
+        return {
+            line.contact_no: line.contact_alt_address_code for line in segments.get_lines(world, no)
+        }
+
+    assert codes() == expected
+    with world.begin() as session:  # ACME's past ranges, one more than FEW_RANGES
+        past = today - dt.timedelta(days=FEW_RANGES + 100)
+        session.execute(
+            insert(schema.contact_alt_address_date_ranges),
+            [
+                {
+                    "contact_id": ids["ACME"],
+                    "starting_date": past + dt.timedelta(days=day),
+                    "ending_date": past + dt.timedelta(days=day),
+                    "contact_alt_address_code": "PAST",
+                }
+                for day in range(FEW_RANGES + 1)
+            ],
+        )
+    assert codes() == expected
 
 
 def test_x2_preview_counts_exactly_and_changes_nothing(world):
