@@ -173,26 +173,6 @@ def test_s6_without_a_header_salesperson_the_contacts_own_is_used(world):
     assert lines == {"ACME": "KIM", "P6": "JO", "P2": ""}
 
 
-def test_s6_the_active_alternate_address_is_put_on_the_line(world):
-    with world.begin() as session:
-        p1 = session.scalar(select(t.Contact.id).where(t.Contact.no == "P1"))
-        session.add(t.ContactAltAddress(contact_id=p1, code="HOME", email="ann@home.test"))
-        session.add(
-            t.ContactAltAddressDateRange(
-                contact_id=p1,
-                starting_date=dt.date.today() - dt.timedelta(days=1),
-                ending_date=None,
-                contact_alt_address_code="HOME",
-            )
-        )
-    no = new_segment(world)
-    add_contacts(world, no, criteria="company_no = ACME", user="ADMIN")
-    codes = {
-        line.contact_no: line.contact_alt_address_code for line in segments.get_lines(world, no)
-    }
-    assert codes == {"ACME": "", "P1": "HOME", "P2": ""}
-
-
 def test_s6_the_active_alternate_address_with_few_and_with_many_dated_ranges(world):
     """S6: the line gets the address whose range holds the segment's date, the latest
     starting one when several do; the same whether the ranges are few (only contacts with a
