@@ -196,21 +196,24 @@ WHERE {SELECTED}
 """
 
 # The preview shows what the add would do: how many contacts, the first ten in line order,
-# and the candidates left out by reason. By hand: the chosen contacts once (with the
-# sample's and the order's columns), counted and sorted for the first ten; the skipped ones
-# from the few flagged contacts.
+# and the candidates left out by reason. By hand: the first ten from the contacts walked in
+# line order (an index), each probed for the criteria, which stops at ten; the chosen
+# contacts counted apart, with no more than their ids; the skipped ones from the few
+# flagged contacts.
+ELIGIBLE = f"""{SELECTED}
+    AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
+                    AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
+                    THEN 'hard_copy' ELSE c.correspondence_type END)
+    AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
+                    AND l.removed_action IS NULL AND l.contact_id = c.id)"""
 HAND_PREVIEW = f"""
-WITH chosen AS MATERIALIZED (
-    SELECT c.no, c.name, c.type, c.company_no, c.company_name FROM contacts c
-    WHERE {SELECTED}
-        AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                        AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
-                        THEN 'hard_copy' ELSE c.correspondence_type END)
-        AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
-                        AND l.removed_action IS NULL AND l.contact_id = c.id))
-SELECT no, (SELECT count(*) FROM chosen) FROM chosen
-ORDER BY company_name, company_no, type, name, no LIMIT 10
+SELECT w.no FROM (
+    SELECT id, no, name, type, company_no, company_name FROM contacts
+    ORDER BY company_name, company_no, type, name, no LIMIT 5000) w
+WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.id = w.id AND {ELIGIBLE})
+ORDER BY w.company_name, w.company_no, w.type, w.name, w.no LIMIT 10
 """
+HAND_CHOSEN = f"SELECT count(*) FROM contacts c WHERE {ELIGIBLE}"
 
 CORRESPONDENCE = yardstick.CORRESPONDENCE  # a line's correspondence type, on either schema
 OPTED_OUT = f"""EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
@@ -277,7 +280,7 @@ HAND = {
 
 def hand_statement(op: str, dialect: str) -> str:
     """The hand-written statement in the engine's SQL: PostgreSQL's flags are booleans."""
-    statement = HAND_SKIPPED if op == "skipped" else HAND[op]
+    statement = {"skipped": HAND_SKIPPED, "chosen": HAND_CHOSEN}.get(op) or HAND[op]
     if dialect == "postgresql":
         statement = statement.replace("c.excluded = 0 AND c.privacy_blocked = 0", NOT_EXCLUDED_PG)
         for flag in ("privacy_blocked", "excluded"):
@@ -328,8 +331,9 @@ def hand_rows(session: Session, op: str, segment: int) -> Any:
     if op != "preview":
         return int(result.rowcount or 0)
     sample = result.all()
+    chosen = session.execute(text(hand_statement("chosen", dialect)), {"segment": segment})
     skipped = session.execute(text(hand_statement("skipped", dialect)), {"segment": segment})
-    return shown(int(sample[0][1]) if sample else 0, sample, skipped.one())
+    return shown(int(chosen.scalar_one()), sample, skipped.one())
 
 
 def shown(added: int, sample: Any, skipped: Any) -> dict[str, Any]:

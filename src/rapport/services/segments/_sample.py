@@ -3,7 +3,7 @@ the first few of their contacts in line order (S11), with the fields a preview s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, func, select, true
@@ -45,7 +45,7 @@ def count_and_sample(
     return _count(session, ids), ()
 
 
-WALK = 5_000  # contacts a removal's preview walks in line order for its sample (PostgreSQL)
+WALK = 5_000  # contacts a preview walks in line order for its sample (PostgreSQL)
 
 
 def count_and_sample_lines(
@@ -57,30 +57,45 @@ def count_and_sample_lines(
     SQLite does it in one pass (`count_and_sample`). PostgreSQL estimates far more lines
     than an `OR` of `EXISTS` (relation criteria) selects (372,000 for 65,549 of a
     500,000-line segment) and then joins them to every contact by hash to sort them:
-    1.0 s, where counting them takes 0.4 s. So there the sample is looked for first among
-    the first WALK contacts in line order, each probed by index for such a line, which
-    stops at the sample's size (a few ms when the lines are not rare, some 25 ms when the
-    walk ends short); when it fills the sample, the lines are counted apart, else the one
-    pass runs as on SQLite (few lines, or lines whose contacts come late in line order)."""
+    1.0 s, where counting them takes 0.4 s. So there the sample is looked for first
+    (`walked_sample`); when that fills it, the lines are counted apart, else the one pass
+    runs as on SQLite (few lines, or lines whose contacts come late in line order)."""
     ids = select(lines.c.contact_id.label("id")).where(*scope)
     if not is_postgresql(session):
         return count_and_sample(session, ids)
+    sample = walked_sample(
+        session, lambda walked: select(lines.c.id).where(*scope, lines.c.contact_id == walked)
+    )
+    if len(sample) < SAMPLE_SIZE:
+        return count_and_sample(session, ids)
+    return _count(session, ids), sample
+
+
+def walked_sample(
+    session: Db, probe: Callable[[ColumnElement[int]], Select[Any]]
+) -> tuple[SampleContact, ...]:
+    """The first few of the first WALK contacts in line order for which `probe` (a select
+    given the walked contact's id) finds a row: each contact probed by index in turn, which
+    stops at the sample's size (a few ms when the matches are not rare, some 25 ms when the
+    walk ends short). Fewer than SAMPLE_SIZE contacts means the walk could not tell.
+    PostgreSQL joins the probe LATERAL, which keeps it a probe per walked contact; SQLite,
+    which has no LATERAL, runs a correlated EXISTS that way anyway."""
     walked = (
         select(*(contacts.c[name] for name in ("id", *sampled_columns())))
         .order_by(*line_order())
         .limit(WALK)
         .subquery("walked")
     )
-    removed = select(lines.c.id).where(*scope, lines.c.contact_id == walked.c.id).lateral("removed")
+    found = probe(walked.c.id)
+    query = select(*(walked.c[name] for name in SAMPLED))
+    if is_postgresql(session):
+        query = query.select_from(walked.join(found.lateral("found"), true()))
+    else:
+        query = query.where(found.exists())
     rows = session.execute(
-        select(*(walked.c[name] for name in SAMPLED))
-        .select_from(walked.join(removed, true()))
-        .order_by(*(walked.c[column.name] for column in line_order()))
-        .limit(SAMPLE_SIZE)
+        query.order_by(*(walked.c[column.name] for column in line_order())).limit(SAMPLE_SIZE)
     ).all()
-    if len(rows) < SAMPLE_SIZE:
-        return count_and_sample(session, ids)
-    return _count(session, ids), as_sample(rows)
+    return as_sample(rows)
 
 
 def _first_of(ids: Select[Any], *, reads_contacts: bool) -> Select[Any]:

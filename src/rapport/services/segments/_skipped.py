@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, func, select, true, union
+from sqlalchemy import ColumnElement, Select, case, func, select, true, union
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.services.segments._lines import (
@@ -26,7 +26,12 @@ from rapport.services.segments._lines import (
     not_on_segment,
 )
 from rapport.services.segments._rules import Rule, exclusion_rules, reason_of
-from rapport.services.segments._sample import SAMPLE_SIZE, SAMPLED, sampled_columns
+from rapport.services.segments._sample import (
+    SAMPLE_SIZE,
+    SAMPLED,
+    sampled_columns,
+    walked_sample,
+)
 from rapport.services.segments.results import AddOptions, SampleContact, Skipped
 from rapport.storage import schema
 
@@ -78,33 +83,48 @@ def preview_counts(
     candidates: ColumnElement[bool],
     options: AddOptions,
 ) -> tuple[int, tuple[SampleContact, ...], Skipped]:
-    """X2 and X7 of an add's preview in one statement: the candidates (not on the segment
-    unless the add allows it) are matched once, each with the first rule that leaves it
-    out (`reason_of`); then counted by reason, beside the first few of those the add would
-    put on the segment, in line order. At 1M contacts on PostgreSQL this took 0.51–0.55 s,
-    against 0.63–0.65 s for the count and sample, then the candidates left out (whose
-    join read every mailing group row of the criteria instead of probing the few flagged
-    contacts)."""
+    """X2 and X7 of an add's preview: the candidates (not on the segment unless the add
+    allows it), each with the first rule that leaves it out (`reason_of`), counted by
+    reason, beside the first few of those the add would put on the segment, in line order.
+
+    The sample is looked for first, walking the contacts in line order (`walked_sample`);
+    when that fills it, the candidates are counted by reason in a statement that carries
+    no more than their reasons. Otherwise one statement does both: the candidates are
+    matched once, with the sample's columns, then counted and sorted. The one pass keeps
+    every candidate's name and company for the sort, which its hashes and its temporary
+    copy of the candidates then carry: at 1M contacts the walk and count took 0.47 s on
+    PostgreSQL against the one pass's 0.61 s (medians of 12), and at 10M 5.0 s against
+    7.9 s (of 6; 1.2 GB of temporary files for the one pass)."""
     rules = exclusion_rules(session, correspondence_type(session, header), options)
     conditions = [candidates]
     if not options.allow_existing:
         conditions.append(not_on_segment(header.id))
+    reason = reason_of(rules)
+    sample = walked_sample(
+        session,
+        lambda walked: select(contacts.c.id).where(
+            contacts.c.id == walked, reason == 0, *conditions
+        ),
+    )
+    if len(sample) == SAMPLE_SIZE:
+        chosen = select(reason.label("reason")).where(*cheap_first(conditions)).subquery()
+        by_reason = dict.fromkeys(range(len(rules) + 1), 0)
+        by_reason.update(  # grouped, so that each candidate's reason is worked out once
+            session.execute(select(chosen.c.reason, func.count()).group_by(chosen.c.reason)).all()
+        )
+        counts = list(by_reason.values())
+        return counts[0], sample, _skipped(rules, counts[1:])
     carried = sampled_columns()
     matched = materialized(
-        select(*(contacts.c[name] for name in carried), reason_of(rules).label("reason")).where(
+        select(*(contacts.c[name] for name in carried), reason.label("reason")).where(
             *cheap_first(conditions)
         ),
         "matched",
     )
-    reason = matched.c.reason
-    counted = (
-        select(*(_counted(reason, number) for number in range(len(rules) + 1)))
-        .select_from(matched)
-        .subquery("counted")
-    )
+    counted = _counts(matched.c.reason, rules).subquery("counted")
     first = (
         select(*(matched.c[name] for name in carried))
-        .where(reason == 0)
+        .where(matched.c.reason == 0)
         .order_by(*(matched.c[column.name] for column in line_order()))
         .limit(SAMPLE_SIZE)
         .subquery("first")
@@ -118,6 +138,11 @@ def preview_counts(
     shown = len(rules) + 1
     sample = tuple(SampleContact(*row[shown:]) for row in rows if row[shown] is not None)
     return int(rows[0][0]), sample, _skipped(rules, rows[0][1:shown])
+
+
+def _counts(reason: ColumnElement[int], rules: list[Rule]) -> Select[*tuple[int, ...]]:
+    """How many rows have each reason: none (0), then each of `rules`."""
+    return select(*(_counted(reason, number) for number in range(len(rules) + 1)))
 
 
 def _counted(reason: ColumnElement[int], number: int) -> ColumnElement[int]:
