@@ -6,7 +6,7 @@ Each skipped contact is counted once, under the first reason that applies in tha
 (exclusion only when it is not ignored). Contacts already on the segment are not counted:
 they are not new to it. An add counts them in one query that starts from the few flagged
 contacts (partial indexes on the two flags, the opt-out table) and checks the criteria only
-for those; an add's preview counts them in the same statement as its count and sample,
+for those; an add's preview counts them in the same statement as its count (`preview_counts`),
 where the criteria are checked for every contact anyway.
 """
 
@@ -94,7 +94,7 @@ def preview_counts(
     every candidate's name and company for the sort, which its hashes and its temporary
     copy of the candidates then carry: at 1M contacts the walk and count took 0.47 s on
     PostgreSQL against the one pass's 0.61 s (medians of 12), and at 10M 5.0 s against
-    7.9 s (of 6; 1.2 GB of temporary files for the one pass)."""
+    7.8 s (of 6; 1.2 GB of temporary files for the one pass)."""
     rules = exclusion_rules(session, correspondence_type(session, header), options)
     conditions = [candidates]
     if not options.allow_existing:
