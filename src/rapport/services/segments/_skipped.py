@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select, true, union
+from sqlalchemy import ColumnElement, case, func, select, true, union
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.services.segments._lines import (
@@ -88,13 +88,10 @@ def preview_counts(
     reason, beside the first few of those the add would put on the segment, in line order.
 
     The sample is looked for first, walking the contacts in line order (`walked_sample`);
-    when that fills it, the candidates are counted by reason in a statement that carries
-    no more than their reasons. Otherwise one statement does both: the candidates are
-    matched once, with the sample's columns, then counted and sorted. The one pass keeps
-    every candidate's name and company for the sort, which its hashes and its temporary
-    copy of the candidates then carry: at 1M contacts the walk and count took 0.47 s on
-    PostgreSQL against the one pass's 0.61 s (medians of 12), and at 10M 5.0 s against
-    7.8 s (of 6; 1.2 GB of temporary files for the one pass)."""
+    when that fills it, the candidates are counted, grouped by reason so that each one's
+    reason is worked out once, in a statement that carries no more than their reasons: at
+    1M contacts on PostgreSQL the walk and count took 0.47 s against the one pass's 0.61 s
+    (medians of 12), and at 10M 5.0 s against 7.8 s (of 6). Otherwise `_in_one_pass`."""
     rules = exclusion_rules(session, correspondence_type(session, header), options)
     conditions = [candidates]
     if not options.allow_existing:
@@ -106,14 +103,29 @@ def preview_counts(
             contacts.c.id == walked, reason == 0, *conditions
         ),
     )
-    if len(sample) == SAMPLE_SIZE:
-        chosen = select(reason.label("reason")).where(*cheap_first(conditions)).subquery()
-        by_reason = dict.fromkeys(range(len(rules) + 1), 0)
-        by_reason.update(  # grouped, so that each candidate's reason is worked out once
-            session.execute(select(chosen.c.reason, func.count()).group_by(chosen.c.reason)).all()
-        )
-        counts = list(by_reason.values())
-        return counts[0], sample, _skipped(rules, counts[1:])
+    if len(sample) < SAMPLE_SIZE:
+        return _in_one_pass(session, rules, conditions, reason)
+    chosen = select(reason.label("reason")).where(*cheap_first(conditions)).subquery()
+    by_reason = dict.fromkeys(range(len(rules) + 1), 0)
+    by_reason.update(
+        session.execute(select(chosen.c.reason, func.count()).group_by(chosen.c.reason)).all()
+    )
+    counts = list(by_reason.values())
+    return counts[0], sample, _skipped(rules, counts[1:])
+
+
+def _in_one_pass(
+    session: Db,
+    rules: list[Rule],
+    conditions: list[ColumnElement[bool]],
+    reason: ColumnElement[int],
+) -> tuple[int, tuple[SampleContact, ...], Skipped]:
+    """The preview's counts and sample in one statement, when the walk cannot find the
+    sample (few candidates, or candidates late in line order): the candidates matched once
+    with the sample's columns and their reasons, then counted by reason beside the first
+    few with reason 0 in line order. It keeps every candidate's name and company for the
+    sort, which its hashes and its temporary copy then carry (1.2 GB of temporary files
+    for 1.6M candidates at 10M contacts)."""
     carried = sampled_columns()
     matched = materialized(
         select(*(contacts.c[name] for name in carried), reason.label("reason")).where(
@@ -121,7 +133,11 @@ def preview_counts(
         ),
         "matched",
     )
-    counted = _counts(matched.c.reason, rules).subquery("counted")
+    counted = (
+        select(*(_counted(matched.c.reason, number) for number in range(len(rules) + 1)))
+        .select_from(matched)
+        .subquery("counted")
+    )
     first = (
         select(*(matched.c[name] for name in carried))
         .where(matched.c.reason == 0)
@@ -138,11 +154,6 @@ def preview_counts(
     shown = len(rules) + 1
     sample = tuple(SampleContact(*row[shown:]) for row in rows if row[shown] is not None)
     return int(rows[0][0]), sample, _skipped(rules, rows[0][1:shown])
-
-
-def _counts(reason: ColumnElement[int], rules: list[Rule]) -> Select[*tuple[int, ...]]:
-    """How many rows have each reason: none (0), then each of `rules`."""
-    return select(*(_counted(reason, number) for number in range(len(rules) + 1)))
 
 
 def _counted(reason: ColumnElement[int], number: int) -> ColumnElement[int]:
