@@ -141,10 +141,11 @@ def test_x2_x7_s3_an_add_preview_shows_the_first_contacts_it_adds_either_way(ses
 
 def test_x2_s3_an_add_preview_lets_on_what_its_options_let_on_either_way(sessions, world):
     """Ignore Exclusion lets the excluded contact on, Allow Existing Contacts the one on the
-    segment already, and Expand Companies a company's persons: the sample shows them in
-    their place."""
+    segment already, Expand Companies a company's persons, and Related Companies the
+    persons' companies: the sample shows them in their place."""
     everyone, first = "no matches 'SC*'", world.ordered[4]
     ignoring, again = AddOptions(ignore_exclusion=True), AddOptions(allow_existing=True)
+    related = AddOptions(related_companies=True)
     for case in [
         Case(everyone, FILLS, ignoring),
         Case(everyone, FILLS, again),
@@ -152,5 +153,6 @@ def test_x2_s3_an_add_preview_lets_on_what_its_options_let_on_either_way(session
         Case(f"no in ({world.excluded}, {first})", SHORT, ignoring),
         Case(f"no in ({world.on_it}, {first})", SHORT, again),
         Case("type = company", FILLS, AddOptions(expand_companies=True)),
+        Case("type = person and job_responsibility = PURCHASE", FILLS, related),
     ]:
         check(sessions, world, case)
