@@ -51,9 +51,9 @@ others left, and the counted rows must agree: the run stops when they do not. Wi
 through the SQLAlchemy ORM) is sampled on N contacts or lines and extrapolated.
 
 `--record FILE` writes each operation's ratio to its hand-written statement; `--check FILE`
-fails when a ratio grew past 1.5 × the recorded one (the regression guard,
-tests/test_benchmark_guard.py); an operation over that line is measured again, twice at
-most, and its lowest ratio kept, so that only a lasting slowdown fails the check.
+fails when a ratio grew past 1.5 × the recorded one, by more than 50 ms (the regression
+guard, tests/test_benchmark_guard.py); an operation over that line is measured again, twice
+at most, and its lowest ratio kept, so that only a lasting slowdown fails the check.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ import _bench_yardstick_log as yardstick_log
 from _bench import (
     DATA,
     GROWTH,
+    NOISE,
     RETRIES,
     build_base,
     build_pg,
@@ -991,15 +992,19 @@ def summary(op: str, measured: dict, bc: dict[str, Any] | None) -> dict[str, Any
 
 
 def grown(row: dict[str, Any], recorded: dict) -> list[str]:
-    """The ratios of this operation that grew past GROWTH × the ones recorded for it; a
-    recorded ratio under 1 counts as 1 (an operation once faster than its hand-written
-    statement fails when it becomes GROWTH × slower than that statement, not when a
-    sub-second run at the guard's scale loses its lead to noise)."""
+    """The ratios of this operation that grew past GROWTH × the ones recorded for it, by
+    more than NOISE seconds; a recorded ratio under 1 counts as 1 (an operation once faster
+    than its hand-written statement fails when it becomes GROWTH × slower than that
+    statement, not when a sub-second run at the guard's scale loses its lead to noise)."""
     before = {key: max(value, 1.0) for key, value in recorded.get(row["op"], {}).items() if value}
+    seconds = {"ratio": row["rapport"], "net_ratio": row["cli_net"]}
     return [
         f"{row['op']}: {key} {row[key]:.2f} > {GROWTH} × {before[key]:.2f}"
         for key in ("ratio", "net_ratio")
-        if key in before and row[key] is not None and row[key] > GROWTH * before[key]
+        if key in before
+        and row[key] is not None
+        and row[key] > GROWTH * before[key]
+        and seconds[key] - before[key] * row["hand"] > NOISE
     ]
 
 
