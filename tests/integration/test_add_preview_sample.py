@@ -19,22 +19,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from rapport.demo import company
 from rapport.services.contacts import consent
 from rapport.services.segments import header as segments
 from rapport.services.segments import history, manual
-from rapport.services.segments._lines import line_order
 from rapport.services.segments._sample import SAMPLE_SIZE, WALK
 from rapport.services.segments.actions import AddOptions, add_contacts
 from rapport.services.segments.results import NO_OPTIONS, AddPreview
 from rapport.storage import schema
 from rapport.storage.db import Sessions
+from tests.integration.test_removal_preview_sample import in_line_order, lines_on
 
 pytestmark = pytest.mark.slow
 
-contacts, lines, headers = schema.contacts, schema.segment_lines, schema.segment_headers
+contacts = schema.contacts
 USER = "ADMIN"
 
 # Which way finds the sample: the walk of the first WALK contacts in line order fills it
@@ -62,21 +62,9 @@ class Case:
     options: AddOptions = NO_OPTIONS
 
 
-def in_line_order(sessions: Sessions) -> list[str]:
-    with sessions() as session:
-        return list(session.scalars(select(contacts.c.no).order_by(*line_order())))
-
-
 def on_segment(sessions: Sessions, no: str) -> dict[int, str]:
     """The segment's lines (not removed): line no. to contact no., by a plain query."""
-    query = (
-        select(lines.c.line_no, contacts.c.no)
-        .join(contacts, contacts.c.id == lines.c.contact_id)
-        .join(headers, headers.c.id == lines.c.segment_id)
-        .where(headers.c.no == no, lines.c.removed_action.is_(None))
-    )
-    with sessions() as session:
-        return {row.line_no: row.no for row in session.execute(query)}
+    return {line_no: line.contact_no for line_no, line in lines_on(sessions, no).items()}
 
 
 @pytest.fixture
