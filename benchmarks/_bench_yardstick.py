@@ -287,12 +287,16 @@ DERIVED = f"""h.description, h.campaign_no, h.salesperson_code, {CORRESPONDENCE}
               AND (r.ending_date IS NULL OR r.ending_date >= h.date)
               ORDER BY r.starting_date DESC LIMIT 1), '') ELSE '' END"""
 
+# Numbered with the chosen contacts' columns only, the header's defaults joined after: the
+# sort then carries no more than those (as the product's add does).
 ADD = [
     f"""WITH chosen AS MATERIALIZED (SELECT c.no FROM nk_contacts c WHERE {ELIGIBLE})
     INSERT INTO nk_segment_lines (segment_no, line_no, contact_no, {LINE_FIELDS})
-    SELECT :segment, 10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type,
-        c.name, c.no), c.no, c.company_no, {DERIVED}
-    FROM chosen JOIN nk_contacts c ON c.no = chosen.no
+    SELECT :segment, c.line_no, c.no, c.company_no, {DERIVED}
+    FROM (SELECT c.no, c.company_no, c.correspondence_type, c.language,
+            10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name,
+            c.no) AS line_no
+          FROM chosen JOIN nk_contacts c ON c.no = chosen.no) c
     JOIN nk_segment_headers h ON h.no = :segment""",
     """INSERT INTO nk_segment_history
     SELECT segment_no, 1, line_no, contact_no, 'insertion' FROM nk_segment_lines

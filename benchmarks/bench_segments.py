@@ -165,7 +165,9 @@ SELECTED = """
 NOT_EXCLUDED_PG = "NOT c.excluded AND NOT c.privacy_blocked"
 
 # The alternate address is looked up for the few contacts with a dated range only (the
-# product's rule up to `_lines.FEW_RANGES` ranges: the demo has 8).
+# product's rule up to `_lines.FEW_RANGES` ranges: the demo has 8). The chosen contacts are
+# numbered with their own columns only, and the header's defaults joined after: the sort
+# then carries no more than those (as the product's add does).
 HAND_ADD = f"""
 INSERT INTO segment_lines (segment_id, line_no, added_action, contact_id, contact_company_no,
     description, campaign_no, salesperson_code, correspondence_type,
@@ -173,8 +175,7 @@ INSERT INTO segment_lines (segment_id, line_no, added_action, contact_id, contac
     campaign_target, campaign_response, information_flow, initiated_by,
     send_word_doc_as_attmt, language_code, attachment_no, subject, word_template_code,
     contact_alt_address_code)
-SELECT :segment, 10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type,
-        c.name, c.no), 1, c.id, c.company_no,
+SELECT :segment, c.line_no, 1, c.id, c.company_no,
     h.description, h.campaign_no, h.salesperson_code,
     CASE WHEN c.correspondence_type = '' THEN 'hard_copy' ELSE c.correspondence_type END,
     h.interaction_template_code, h.interaction_group_code, h.unit_cost, h.unit_duration, h.date,
@@ -187,13 +188,17 @@ SELECT :segment, 10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_n
               WHERE r.contact_id = c.id AND r.starting_date <= h.date
               AND (r.ending_date IS NULL OR r.ending_date >= h.date)
               ORDER BY r.starting_date DESC LIMIT 1), '') ELSE '' END
-FROM contacts c JOIN segment_headers h ON h.id = :segment
-WHERE {SELECTED}
-    AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                    AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
-                    THEN 'hard_copy' ELSE c.correspondence_type END)
-    AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
-                    AND l.removed_action IS NULL AND l.contact_id = c.id)
+FROM (SELECT c.id, c.company_no, c.correspondence_type, c.language,
+        10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name,
+        c.no) AS line_no
+    FROM contacts c
+    WHERE {SELECTED}
+        AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
+                        AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
+                        THEN 'hard_copy' ELSE c.correspondence_type END)
+        AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
+                        AND l.removed_action IS NULL AND l.contact_id = c.id)) c
+JOIN segment_headers h ON h.id = :segment
 """
 
 # The preview shows what the add would do: how many contacts, the first ten in line order,
