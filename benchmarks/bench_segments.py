@@ -164,6 +164,16 @@ SELECTED = """
 """
 NOT_EXCLUDED_PG = "NOT c.excluded AND NOT c.privacy_blocked"
 
+# The contacts an add puts on the segment: the criteria, not opted out of the line's
+# correspondence type, not on the segment already.
+CORRESPONDENCE = yardstick.CORRESPONDENCE  # a line's correspondence type, on either schema
+OPTED_OUT = f"""EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
+                    AND o.correspondence_type = {CORRESPONDENCE})"""
+ELIGIBLE = f"""{SELECTED}
+    AND NOT {OPTED_OUT}
+    AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
+                    AND l.removed_action IS NULL AND l.contact_id = c.id)"""
+
 # The alternate address is looked up for the few contacts with a dated range only (the
 # product's rule up to `_lines.FEW_RANGES` ranges: the demo has 8). The chosen contacts are
 # numbered with their own columns only, and the header's defaults joined after: the sort
@@ -177,7 +187,7 @@ INSERT INTO segment_lines (segment_id, line_no, added_action, contact_id, contac
     contact_alt_address_code)
 SELECT :segment, c.line_no, 1, c.id, c.company_no,
     h.description, h.campaign_no, h.salesperson_code,
-    CASE WHEN c.correspondence_type = '' THEN 'hard_copy' ELSE c.correspondence_type END,
+    {CORRESPONDENCE},
     h.interaction_template_code, h.interaction_group_code, h.unit_cost, h.unit_duration, h.date,
     h.campaign_target, h.campaign_response, h.information_flow, h.initiated_by,
     h.send_word_docs_as_attmt,
@@ -191,13 +201,7 @@ SELECT :segment, c.line_no, 1, c.id, c.company_no,
 FROM (SELECT c.id, c.company_no, c.correspondence_type, c.language,
         10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name,
         c.no) AS line_no
-    FROM contacts c
-    WHERE {SELECTED}
-        AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                        AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
-                        THEN 'hard_copy' ELSE c.correspondence_type END)
-        AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
-                        AND l.removed_action IS NULL AND l.contact_id = c.id)) c
+    FROM contacts c WHERE {ELIGIBLE}) c
 JOIN segment_headers h ON h.id = :segment
 """
 
@@ -207,12 +211,6 @@ JOIN segment_headers h ON h.id = :segment
 # contacts counted apart, with no more than their ids; the skipped ones from the few
 # flagged contacts. The criteria match one contact in six, so the walk fills the ten at any
 # size (no fallback by hand: were it short, the check that both show the same would fail).
-ELIGIBLE = f"""{SELECTED}
-    AND NOT EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                    AND o.correspondence_type = CASE WHEN c.correspondence_type = ''
-                    THEN 'hard_copy' ELSE c.correspondence_type END)
-    AND NOT EXISTS (SELECT 1 FROM segment_lines l WHERE l.segment_id = :segment
-                    AND l.removed_action IS NULL AND l.contact_id = c.id)"""
 HAND_PREVIEW = f"""
 SELECT w.no FROM (
     SELECT id, no, name, type, company_no, company_name FROM contacts
@@ -222,9 +220,6 @@ ORDER BY w.company_name, w.company_no, w.type, w.name, w.no LIMIT 10
 """
 HAND_CHOSEN = f"SELECT count(*) FROM contacts c WHERE {ELIGIBLE}"
 
-CORRESPONDENCE = yardstick.CORRESPONDENCE  # a line's correspondence type, on either schema
-OPTED_OUT = f"""EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id
-                    AND o.correspondence_type = {CORRESPONDENCE})"""
 HAND_SKIPPED = f"""
 SELECT
     COALESCE(SUM(CASE WHEN c.privacy_blocked = 0 AND NOT {OPTED_OUT} AND c.excluded = 1

@@ -11,11 +11,13 @@ Re-record after a deliberate change with the command in that file (`command`).""
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +110,32 @@ def test_k4_the_import_grew_no_slower_against_the_same_rows_loaded_by_hand():
     other rows), failing when its ratio grew past 1.5 × the one recorded in
     `benchmarks/import_ratios.json`."""
     assert "every ratio within" in guard(IMPORT_BENCHMARK, IMPORT_RECORDED, "--rounds", "3")
+
+
+def guard_rule() -> Any:
+    """`bench_segments.grown`, the guard's rule, imported from the benchmarks' folder."""
+    sys.path.insert(0, str(BENCHMARK.parent))
+    try:
+        return importlib.import_module("bench_segments").grown
+    finally:
+        sys.path.remove(str(BENCHMARK.parent))
+
+
+def measured(rapport: float, hand: float) -> dict[str, Any]:
+    """One operation's in-process figures, as `bench_segments.summary` gives them (without
+    the whole process: `--no-cli`)."""
+    ratio = rapport / hand
+    return {"op": "undo_add", "rapport": rapport, "hand": hand, "ratio": ratio, "cli_net": None}
+
+
+def test_x10_the_guard_fails_an_operation_past_its_ratio_and_its_noise_floor():
+    """An operation fails the guard when its ratio grew past 1.5 × the recorded one (a
+    recorded ratio under 1 counting as 1) and it is more than 50 ms slower than that ratio
+    makes it; a 0.05 s operation whose ratio doubles within that floor passes."""
+    grown = guard_rule()
+    recorded = {"undo_add": {"ratio": 1.37}}
+    assert grown(measured(0.15, 0.05), recorded)  # 3.0 ×, 0.08 s over 1.37 × 0.05 s
+    assert not grown(measured(0.11, 0.05), recorded)  # 2.2 ×, 0.04 s over: noise
+    assert not grown(measured(0.30, 0.15), recorded)  # 2.0 ×, within 1.5 × 1.37
+    assert grown(measured(0.80, 0.50), {"undo_add": {"ratio": 0.6}})  # 1.6 × past 1.5 × 1
+    assert not grown(measured(0.70, 0.50), {"undo_add": {"ratio": 0.6}})  # 1.4 ×

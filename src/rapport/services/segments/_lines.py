@@ -318,16 +318,11 @@ def insert_lines(
         number: Any = base + LINE_STEP * func.row_number().over(order_by=line_order())
     else:
         number = literal(line_no, BigInteger)
+    values = [literal(action_no), *defaults.values()]
     if isinstance(candidates, ColumnElement):
-        query = _from_picked(query, number, [literal(action_no), *defaults.values()], header.id)
+        query = _from_picked(query, number, values, header.id)
     else:
-        values = [
-            literal(header.id),
-            number.label("line_no"),
-            literal(action_no),
-            *defaults.values(),
-        ]
-        query = query.with_only_columns(*values)
+        query = query.with_only_columns(literal(header.id), number.label("line_no"), *values)
     columns = ["segment_id", "line_no", "added_action", *defaults]
     added = execute_counted(session, insert(lines).from_select(columns, query))
     lines_moved(session, header.id, by=added)
