@@ -267,6 +267,10 @@ CORRESPONDENCE = (
 )
 OPTED_OUT = f"""EXISTS (SELECT 1 FROM nk_contact_opt_outs o WHERE o.contact_no = c.no
                 AND o.correspondence_type = {CORRESPONDENCE})"""
+# A new line's number (S11: company name, company no., type, name, no.), on either schema.
+LINE_NUMBER = (
+    "10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name, c.no)"
+)
 NOT_ON_SEGMENT = """NOT EXISTS (SELECT 1 FROM nk_segment_lines l
                 WHERE l.segment_no = :segment AND l.contact_no = c.no)"""
 ELIGIBLE = f"""{SELECTED} AND c.excluded = {{false}} AND c.privacy_blocked = {{false}}
@@ -294,8 +298,7 @@ ADD = [
     INSERT INTO nk_segment_lines (segment_no, line_no, contact_no, {LINE_FIELDS})
     SELECT :segment, c.line_no, c.no, c.company_no, {DERIVED}
     FROM (SELECT c.no, c.company_no, c.correspondence_type, c.language,
-            10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name,
-            c.no) AS line_no
+            {LINE_NUMBER} AS line_no
           FROM chosen JOIN nk_contacts c ON c.no = chosen.no) c
     JOIN nk_segment_headers h ON h.no = :segment""",
     """INSERT INTO nk_segment_history

@@ -199,8 +199,7 @@ SELECT :segment, c.line_no, 1, c.id, c.company_no,
               AND (r.ending_date IS NULL OR r.ending_date >= h.date)
               ORDER BY r.starting_date DESC LIMIT 1), '') ELSE '' END
 FROM (SELECT c.id, c.company_no, c.correspondence_type, c.language,
-        10000 * ROW_NUMBER() OVER (ORDER BY c.company_name, c.company_no, c.type, c.name,
-        c.no) AS line_no
+        {yardstick.LINE_NUMBER} AS line_no
     FROM contacts c WHERE {ELIGIBLE}) c
 JOIN segment_headers h ON h.id = :segment
 """
