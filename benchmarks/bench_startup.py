@@ -2,7 +2,7 @@
 one-contact command ≤ 0.3 s on a quiet machine).
 
     .venv/bin/python benchmarks/bench_startup.py [--db URL] [--contact NO] [--runs 5]
-        [--compare OTHER/src]
+        [--compare OTHER/src] [--venv OTHER_VENV]
 
 Runs `rapport --help`, `rapport contacts show NO` and `rapport segment list` on the
 database as a user does (the installed `rapport` script, output to a pipe), each as a new
@@ -19,7 +19,11 @@ The warm-up round writes the bytecode of every module imported, as an installed 
 has it, even when `PYTHONDONTWRITEBYTECODE` is set (else each process would compile
 Rapport's own modules again). `--compare OTHER/src` also runs each `rapport` command on
 another checkout's code (`PYTHONPATH`), in the same rounds, for a before/after at the
-same load.
+same load. `--venv OTHER_VENV` also runs the floors and the commands from another
+installation of Rapport (its `bin/python` and `bin/rapport`), in the same rounds: e.g. one
+made with Debian's own `python3`, which is what the README's commands install on a fresh
+Debian machine, where this machine's default `python3` is a build without profile-guided
+optimisation.
 """
 
 from __future__ import annotations
@@ -63,12 +67,25 @@ def run_timed(command: Command) -> tuple[float, float]:
 FLOOR = "python -c 'import sqlalchemy' (floor)"
 
 
-def commands(url: str, contact: str, compare: str | None) -> dict[str, Command]:
-    rapport = str(Path(sys.executable).with_name("rapport"))
+def commands(
+    url: str, contact: str, compare: str | None, venv: str | None = None
+) -> dict[str, Command]:
+    runs = _installation(Path(sys.executable), url, contact, compare)
+    if venv:
+        other = _installation(Path(venv) / "bin" / "python", url, contact)
+        runs |= {f"{name} [{venv}]": run for name, run in other.items()}
+    return runs
+
+
+def _installation(
+    python: Path, url: str, contact: str, compare: str | None = None
+) -> dict[str, Command]:
+    """The floors and the commands of the installation whose interpreter is `python`."""
+    rapport = str(python.with_name("rapport"))
     env = dict(os.environ)
     runs = {
-        "python -c pass (floor)": ([sys.executable, "-c", "pass"], env),
-        FLOOR: ([sys.executable, "-c", "import sqlalchemy"], env),
+        "python -c pass (floor)": ([str(python), "-c", "pass"], env),
+        FLOOR: ([str(python), "-c", "import sqlalchemy"], env),
     }
     for name, arguments in {
         "rapport --help": ["--help"],
@@ -105,10 +122,11 @@ def main() -> None:
     parser.add_argument("--contact", default="CT000001", help="the contact to show")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", help="another checkout's src folder, run beside this one")
+    parser.add_argument("--venv", help="another installation's folder, run beside this one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or one_contact_database(folder, args.contact)
-        runs = commands(url, args.contact, args.compare)
+        runs = commands(url, args.contact, args.compare, args.venv)
         warm(runs)
         print(f"load average before: {os.getloadavg()[0]:.2f}")
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
@@ -120,12 +138,19 @@ def main() -> None:
 
 
 def report(times: dict[str, list[tuple[float, float]]], runs: int) -> None:
-    floor = statistics.median(c for _, c in times[FLOOR])
+    """Each command's medians, its CPU time as a multiple of its own installation's floor."""
+    floors = {
+        name[len(FLOOR) :]: statistics.median(c for _, c in measured)
+        for name, measured in times.items()
+        if name.startswith(FLOOR)
+    }
     width = max(map(len, times))
     print(f"{'command':{width}} {'elapsed':>8} {'CPU':>8} {'× floor':>8}   (medians of {runs}, s)")
     for name, measured in times.items():
         elapsed = statistics.median(e for e, _ in measured)
         cpu = statistics.median(c for _, c in measured)
+        floor = next((f for suffix, f in floors.items() if suffix and name.endswith(suffix)), None)
+        floor = floors[""] if floor is None else floor
         verdict = "" if "floor" in name else ("  ok" if cpu <= TARGET else f"  > {TARGET}")
         print(f"{name:{width}} {elapsed:8.3f} {cpu:8.3f} {cpu / floor:8.2f}{verdict}")
 

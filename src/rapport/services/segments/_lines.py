@@ -311,29 +311,43 @@ def insert_lines(
     query, defaults = eligible(
         session, header, candidates=candidates, options=options, overrides=overrides
     )
-    # Line numbers are 64-bit (BigInteger): past 214,748 lines they exceed 2**31, which a
-    # plain integer bind would be cast to on PostgreSQL.
-    if line_no is None:
-        base = literal(next_line_base(session, header.id), BigInteger)
-        number: Any = base + LINE_STEP * func.row_number().over(order_by=line_order())
-    else:
-        number = literal(line_no, BigInteger)
+    number = line_number(session, header.id) if line_no is None else literal(line_no, BigInteger)
     values = [literal(action_no), *defaults.values()]
     if isinstance(candidates, ColumnElement):
-        query = _from_picked(query, number, values, header.id)
+        query, _ = picked_lines(query, number, values, header.id)
     else:
         query = query.with_only_columns(literal(header.id), number.label("line_no"), *values)
-    columns = ["segment_id", "line_no", "added_action", *defaults]
-    added = execute_counted(session, insert(lines).from_select(columns, query))
+    added = execute_counted(session, insert(lines).from_select(line_columns(defaults), query))
     lines_moved(session, header.id, by=added)
     return added
 
 
-def _from_picked(
-    query: Select[Any], number: ColumnElement[int], values: list[Any], segment_id: int
-) -> Select[Any]:
+def line_number(session: Db, segment_id: int) -> ColumnElement[int]:
+    """S11: the number of each new line, in steps of LINE_STEP after the highest the segment
+    used, in line order. Line numbers are 64-bit (BigInteger): past 214,748 lines they exceed
+    2**31, which a plain integer bind would be cast to on PostgreSQL."""
+    base = literal(next_line_base(session, segment_id), BigInteger)
+    return base + LINE_STEP * func.row_number().over(order_by=line_order())
+
+
+def line_columns(defaults: dict[str, Any]) -> list[str]:
+    """The columns a select of new lines fills, in order: the segment, the line number, the
+    action that added the line, then the defaults."""
+    return ["segment_id", "line_no", "added_action", *defaults]
+
+
+def picked_lines(
+    query: Select[Any],
+    number: ColumnElement[int],
+    values: list[Any],
+    segment_id: int,
+    *,
+    reason: ColumnElement[int] | None = None,
+) -> tuple[Select[Any], Any]:
     """The lines of the contacts `query` picks: the segment, the line number `number`, then
-    `values` (the action and the line's defaults).
+    `values` (the action and the line's defaults); beside it the picked contacts (a CTE).
+    With `reason` (`_rules.reason_of`), the picked contacts carry it, and only those it
+    leaves nothing against (0) become lines.
 
     The contacts are picked first, then numbered and defaulted: otherwise the planner walks
     every contact in line order to feed the numbering. The picked contacts carry the columns
@@ -346,20 +360,22 @@ def _from_picked(
     subquery's order, and were it lost only the writes' locality would suffer."""
     kept = _contact_columns(values) | {"id"}
     used = kept | _contact_columns([number])
-    chosen = materialized(
-        query.with_only_columns(*(column for column in contacts.c if column.key in used)),
-        "eligible",
-    )
+    picked: list[Any] = [column for column in contacts.c if column.key in used]
+    if reason is not None:
+        picked.append(reason.label("reason"))
+    chosen = materialized(query.with_only_columns(*picked), "eligible")
     numbered = (
         select(
             *(chosen.c[column.key] for column in contacts.c if column.key in kept),
             ClauseAdapter(chosen).traverse(number).label("line_no"),
         )
+        .where(*(() if reason is None else (chosen.c.reason == 0,)))
         .order_by(chosen.c.id)
         .subquery("numbered")
     )
     carried = ClauseAdapter(numbered).traverse
-    return select(literal(segment_id), numbered.c.line_no, *(carried(value) for value in values))
+    lines_of = select(literal(segment_id), numbered.c.line_no, *(carried(v) for v in values))
+    return lines_of, chosen
 
 
 def _contact_columns(values: list[Any]) -> set[str]:

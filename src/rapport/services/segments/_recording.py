@@ -45,7 +45,7 @@ from rapport.services.segments._lines import (
 )
 from rapport.services.segments._matching import removal_scope
 from rapport.services.segments._reading import no_of_lines, read_header
-from rapport.services.segments._skipped import count_skipped
+from rapport.services.segments._skipped import count_skipped, insert_counting_skipped
 from rapport.services.segments.results import (
     NO_OPTIONS,
     AddOptions,
@@ -53,7 +53,7 @@ from rapport.services.segments.results import (
     RemovalResult,
 )
 from rapport.storage import schema
-from rapport.storage.db import execute_counted, reading, writing_connection
+from rapport.storage.db import execute_counted, is_postgresql, reading, writing_connection
 from rapport.storage.segment_lines import empty_segment, lines_moved, on_segment
 
 if TYPE_CHECKING:
@@ -180,15 +180,20 @@ def record_insertions(
         options=options,
         manual=manual,
     )
-    skipped = count_skipped(session, header, candidates=candidates, options=options)
-    added = insert_lines(
-        session,
-        header,
-        candidates=candidates,
-        action_no=action_no,
-        options=options,
-        overrides=overrides,
-    )
+    if isinstance(candidates, ColumnElement) and is_postgresql(session):
+        added, skipped = insert_counting_skipped(
+            session, header, candidates=candidates, action_no=action_no, options=options
+        )
+    else:
+        skipped = count_skipped(session, header, candidates=candidates, options=options)
+        added = insert_lines(
+            session,
+            header,
+            candidates=candidates,
+            action_no=action_no,
+            options=options,
+            overrides=overrides,
+        )
     if added:
         count_action(session, header.id, action_no, added=added)
         lines_changed(session, header)

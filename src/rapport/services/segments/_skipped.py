@@ -6,24 +6,30 @@ Each skipped contact is counted once, under the first reason that applies in tha
 (exclusion only when it is not ignored). Contacts already on the segment are not counted:
 they are not new to it. An add counts them in one query that starts from the few flagged
 contacts (partial indexes on the two flags, the opt-out table) and checks the criteria only
-for those; an add's preview counts them in the same statement as its count (`preview_counts`),
-where the criteria are checked for every contact anyway.
+for those (`count_skipped`); on PostgreSQL an add by criteria counts them in the statement
+that writes its lines (`insert_counting_skipped`); an add's preview counts them in the same
+statement as its count (`preview_counts`), where the criteria are checked for every contact
+anyway.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, func, select, true, union
+from sqlalchemy import ColumnElement, case, func, insert, literal, select, true, union
 
 from rapport.criteria.compile_sql import cheap_first
 from rapport.services.segments._lines import (
     Candidates,
     contacts,
     correspondence_type,
+    line_columns,
+    line_defaults,
+    line_number,
     line_order,
     materialized,
     not_on_segment,
+    picked_lines,
 )
 from rapport.services.segments._rules import Rule, exclusion_rules, reason_of
 from rapport.services.segments._sample import (
@@ -34,6 +40,7 @@ from rapport.services.segments._sample import (
 )
 from rapport.services.segments.results import AddOptions, SampleContact, Skipped
 from rapport.storage import schema
+from rapport.storage.segment_lines import lines_moved, segment_lines
 
 if TYPE_CHECKING:
     from rapport.storage.db import Db
@@ -74,6 +81,43 @@ def count_skipped(
             .where(*conditions)
         )
     return _skipped(rules, session.execute(query).one())
+
+
+def insert_counting_skipped(
+    session: Db,
+    header: SegmentHeader,
+    *,
+    candidates: ColumnElement[bool],
+    action_no: int,
+    options: AddOptions,
+) -> tuple[int, Skipped]:
+    """An add by criteria on PostgreSQL, in one statement: the candidates picked once, each
+    with the first rule that leaves it out (`reason_of`); those it leaves nothing against
+    become lines (`_lines.picked_lines`, written by a data-modifying WITH), and all are
+    counted by reason. The lines added (as many as were counted with no reason) and the
+    candidates left out, by reason.
+
+    `count_skipped` would read the candidates a second time, and PostgreSQL plans it from
+    the criteria's largest relation rather than from the flagged contacts: for the
+    benchmark's add 0.14–0.32 s at 1M contacts and 2.8–3.3 s at 10M, up to 8 % of it."""
+    defaults = line_defaults(session, header)
+    rules = exclusion_rules(session, defaults["correspondence_type"], options)
+    conditions = [candidates]
+    if not options.allow_existing:
+        conditions.append(not_on_segment(header.id))
+    picked, chosen = picked_lines(
+        select(contacts.c.id).where(*cheap_first(conditions)),
+        line_number(session, header.id),
+        [literal(action_no), *defaults.values()],
+        header.id,
+        reason=reason_of(rules),
+    )
+    written = insert(segment_lines).from_select(line_columns(defaults), picked).cte("written")
+    totals = [_counted(chosen.c.reason, number) for number in range(len(rules) + 1)]
+    counts = session.execute(select(*totals).add_cte(written)).one()
+    added = int(counts[0])
+    lines_moved(session, header.id, by=added)
+    return added, _skipped(rules, counts[1:])
 
 
 def preview_counts(
