@@ -28,6 +28,7 @@ BENCHMARK = ROOT / "benchmarks" / "bench_segments.py"
 RECORDED = ROOT / "benchmarks" / "ratios.json"
 IMPORT_BENCHMARK = ROOT / "benchmarks" / "bench_import.py"
 IMPORT_RECORDED = ROOT / "benchmarks" / "import_ratios.json"
+SCALE_BENCHMARK = ROOT / "benchmarks" / "bench_scale.py"
 
 
 def test_x10_the_recorded_ratios_cover_every_operation_on_both_engines():
@@ -93,6 +94,32 @@ def test_x10_spec_yardstick_leaves_what_the_product_leaves(tmp_path):
 
 
 YARDSTICK_OPERATIONS = ["add", "preview", "reduce", "refine", "undo_add", "undo_remove", "log"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_x10_the_growth_benchmark_times_both_sizes_in_the_same_rounds():
+    """SPEC §9's 10M ≤ 10 × the 1M figures, as benchmarks/bench_scale.py measures it, at a
+    small scale on one temporary cluster: every round times the product and the
+    hand-written statement at both sizes (it stops when at one size they leave other lines
+    or count other rows), and each operation reports both growths."""
+    if shutil.which("pg_config") is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is not installed; CI must run the growth benchmark")
+        pytest.skip("PostgreSQL is not installed")
+    command = [sys.executable, str(SCALE_BENCHMARK), "--small", "1000", "--large", "4000"]
+    done = subprocess.run(
+        [*command, "--runs", "2"], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rounds = [line for line in done.stdout.splitlines() if " round " in line]
+    assert len(rounds) == 4
+    assert all(line.count(" s") == 4 for line in rounds)
+    for op in ("add", "preview"):
+        [summary] = [line for line in done.stdout.splitlines() if line.startswith(f"{op} ")]
+        assert "rapport" in summary
+        assert "hand" in summary
+        assert summary.count(" ×") == 2
 
 
 def test_k4_the_recorded_import_ratios_cover_both_engines():
