@@ -114,7 +114,8 @@ def main() -> None:
     args = parser.parse_args()
     ops = args.ops.split(",")
     start_forks()
-    print(" ".join(f"{key}: {value}" for key, value in context().items()), flush=True)
+    about = context()
+    print(f"{about['date']}, {about['commit']}, load {about['load']:.2f}", flush=True)
     with contextlib.ExitStack() as stack:
         servers: dict[Path | None, str] = {}
         databases = {}
