@@ -35,6 +35,7 @@ from rapport.criteria.tree import (
     SegmentMember,
 )
 from rapport.criteria.values import RelativeDate, Value
+from rapport.services.segments.results import AddOptions
 from rapport.storage import tables as t
 from tests.bc_filters import bc_matches, resolve_date
 
@@ -428,3 +429,14 @@ def worlds(draw: st.DrawFn) -> World:
         for no in SEGMENTS
     }
     return World(contacts, rows, segments)
+
+
+def add_options() -> st.SearchStrategy[AddOptions]:
+    """Any combination of the four options of Add Contacts (S3, reference §2.5)."""
+    return st.builds(
+        AddOptions,
+        allow_existing=st.booleans(),
+        expand_companies=st.booleans(),
+        related_companies=st.booleans(),
+        ignore_exclusion=st.booleans(),
+    )

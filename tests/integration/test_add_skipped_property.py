@@ -30,6 +30,7 @@ from rapport.services.segments import header as segments
 from rapport.services.segments.actions import AddOptions, add_contacts
 from rapport.services.segments.results import Skipped
 from rapport.storage import tables as t
+from tests.reference import add_options
 
 NOS = ["ACME", "BETA", "GAMMA", "P1", "P2", "P3", "P4", "P5", "P6"]
 TYPES = ["email", "hard_copy"]
@@ -56,13 +57,6 @@ CRITERIA = {
     "country = NL or type = company": lambda c: c.country == "NL" or c.type == "company",
 }
 
-options = st.builds(
-    AddOptions,
-    allow_existing=st.booleans(),
-    expand_companies=st.booleans(),
-    related_companies=st.booleans(),
-    ignore_exclusion=st.booleans(),
-)
 world_changes = st.fixed_dictionaries(
     {
         "blocked": st.sets(st.sampled_from(NOS), max_size=3),
@@ -175,7 +169,9 @@ def set_up(sessions, changes) -> str:
 )
 @given(
     changes=world_changes,
-    adds=st.lists(st.tuples(st.sampled_from(sorted(CRITERIA)), options), min_size=1, max_size=3),
+    adds=st.lists(
+        st.tuples(st.sampled_from(sorted(CRITERIA)), add_options()), min_size=1, max_size=3
+    ),
 )
 def test_s3_x7_an_add_puts_on_and_skips_the_contacts_the_rules_say(world, changes, adds):
     no = set_up(world, changes)

@@ -45,6 +45,7 @@ from tests.integration.accel_world import (
     build_accel_world,
     compared,
 )
+from tests.reference import add_options
 
 contacts = t.Contact.__table__
 CODE_VALUES = {
@@ -141,7 +142,6 @@ def criteria_trees() -> st.SearchStrategy[Expr]:
     )
 
 
-options = st.builds(AddOptions, st.booleans(), st.booleans(), st.booleans(), st.booleans())
 changes = st.one_of(
     st.tuples(
         st.just("field"),
@@ -173,7 +173,7 @@ changes = st.one_of(
     st.tuples(st.just("reduce"), criteria_trees(), st.sampled_from(SEGMENTS), st.booleans()),
 )
 questions = st.one_of(
-    st.tuples(st.just("add"), criteria_trees(), options),
+    st.tuples(st.just("add"), criteria_trees(), add_options()),
     st.tuples(st.just("reduce"), criteria_trees(), st.booleans()),
     st.tuples(st.just("refine"), criteria_trees(), st.booleans()),
     st.tuples(

@@ -28,10 +28,11 @@ from sqlalchemy import delete, select
 from rapport.errors import RapportError
 from rapport.services.segments import header as segments
 from rapport.services.segments import history as segment_history
-from rapport.services.segments.actions import AddOptions, add_contacts, reduce, refine
+from rapport.services.segments.actions import add_contacts, reduce, refine
 from rapport.services.segments.line_edits import set_line
 from rapport.services.segments.manual import add_contact, remove_contact
 from rapport.storage import tables as t
+from tests.reference import add_options
 
 CRITERIA = [
     "country = BE",
@@ -62,15 +63,8 @@ LINE_EDITS = [
     ("language_code", "ENU"),
 ]
 
-add_options = st.builds(
-    AddOptions,
-    allow_existing=st.booleans(),
-    expand_companies=st.booleans(),
-    related_companies=st.booleans(),
-    ignore_exclusion=st.booleans(),
-)
 steps_strategy = st.one_of(
-    st.tuples(st.just("add"), st.sampled_from(CRITERIA), add_options),
+    st.tuples(st.just("add"), st.sampled_from(CRITERIA), add_options()),
     st.tuples(st.sampled_from(["reduce", "refine"]), st.sampled_from(CRITERIA), st.booleans()),
     st.tuples(
         st.sampled_from(["add_contact", "remove_contact"]), st.sampled_from(CONTACTS), st.none()
