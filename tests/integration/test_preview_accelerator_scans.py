@@ -36,8 +36,8 @@ from tests.integration.test_preview_accelerator import (
     ask,
     change,
     changes,
-    options,
 )
+from tests.reference import add_options
 
 contacts = t.Contact.__table__
 entries = t.InteractionLogEntry.__table__
@@ -163,7 +163,7 @@ scan_changes = st.one_of(
     st.tuples(st.just("redate"), st.integers(0, 60), days, st.none()),
 )
 scan_questions = st.one_of(
-    st.tuples(st.just("add"), scan_trees(), options),
+    st.tuples(st.just("add"), scan_trees(), add_options()),
     st.tuples(st.just("reduce"), scan_trees(), st.booleans()),
     st.tuples(st.just("refine"), scan_trees(), st.booleans()),
 )
