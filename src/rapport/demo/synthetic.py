@@ -29,6 +29,7 @@ from rapport.demo import setup_data as data
 from rapport.demo import synthetic_sql as gen
 from rapport.demo.bulk import TABLES, insert_rows, max_value, sync_sequences
 from rapport.storage.bulk import built_after
+from rapport.storage.changes import marked_after
 from rapport.storage.db import Sessions, analyze, is_postgresql
 
 PREFIX = "SC"
@@ -324,7 +325,13 @@ def generate_contacts(
         first_index = at.index
         rng = random.Random(f"{seed}:{first_index}")  # noqa: S311 (test data, not secrets)
         pools = Pools(rng)
-        with _bulk(session, count, highest_id=at.contact_id - 1, building=building):
+        highest = at.contact_id - 1
+        new = select(TABLES["contacts"].c.id).where(TABLES["contacts"].c.id > highest)
+        synthetic = [TABLES[name] for name in SYNTHETIC_TABLES]
+        with (
+            _bulk(session, count, highest_id=highest, building=building),
+            marked_after(session, synthetic, new),
+        ):
             while at.index - first_index < count:
                 size = min(chunk, count - (at.index - first_index))
                 _write_chunk(session, rng, pools, at, size)

@@ -43,6 +43,7 @@ from rapport.services.transfer._checks import key_match
 from rapport.services.transfer._phases import OnPhase, Phase, nothing
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.bulk import built_after
+from rapport.storage.changes import marked_after
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import FOLDS, Contact, table_of
 
@@ -218,11 +219,15 @@ def _resolve_companies(session: Session, staging: Table) -> None:
 def indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
     """Into an empty `contacts` (a first load), the bulk-load path (`storage.bulk`): its
     secondary indexes, and on PostgreSQL its foreign key on `company_id`, are built after
-    the insert, in the same transaction, the phase reported before."""
+    the insert, in the same transaction, the phase reported before; on SQLite the contacts
+    are marked changed by one statement instead of a trigger call per row (`marked_after`)."""
     if not empty:
         yield
         return
-    with built_after(session, [contacts], before_build=lambda: phase(Phase.BUILDING_INDEXES)):
+    with (
+        built_after(session, [contacts], before_build=lambda: phase(Phase.BUILDING_INDEXES)),
+        marked_after(session, [contacts], select(contacts.c.id)),
+    ):
         yield
 
 
