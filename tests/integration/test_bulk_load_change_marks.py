@@ -1,11 +1,10 @@
-"""X4 and K4: a bulk load into empty tables (an import's first load of contacts, the
-synthetic contacts of `rapport demo --contacts N`) marks the contacts it writes in the change
-sequence as the row triggers would, though on SQLite it sets those triggers aside for the
-load and marks the contacts by one statement: a dynamic segment refreshed after the load
-finds every new contact that qualifies, a registered reader's changes hold them, nothing is
-recorded while no segment is dynamic and no reader is registered, and the triggers are
-there again after the load, as they were, whether it succeeded or was refused. On both
-engines."""
+"""X4 and K4: a bulk insert (an import's first load of contacts, the synthetic contacts of
+`rapport demo --contacts N`) marks the contacts it writes in the change sequence as the
+row triggers would, though on SQLite it sets those triggers aside and marks the contacts
+by one statement: a dynamic segment refreshed after a first load finds every new contact
+that qualifies, a registered reader's changes hold them, nothing is recorded while no
+segment is dynamic and no reader is registered, and the triggers are there again after
+the insert, as they were, whether it succeeded or was refused. On both engines."""
 
 from __future__ import annotations
 

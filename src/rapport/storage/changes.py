@@ -21,16 +21,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, column, delete, func, insert, or_, select, text, true, update
 from sqlalchemy import table as table_clause
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rapport.storage.db import is_postgresql
 from rapport.storage.schema import segment_headers
 from rapport.storage.tables import ChangeReader, ContactChange, table_of
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
 
 contact_changes = table_of(ContactChange)
 change_readers = table_of(ChangeReader)
@@ -69,13 +73,13 @@ def changed_since(after: int, upto: int) -> Select[Any]:
     )
 
 
-def mark(session: Session, contact_ids: Select[Any]) -> None:
+def mark(session: Db, contact_ids: Select[Any]) -> None:
     """Mark contacts changed by hand, for a change no trigger sees (a contact taken off a
     dynamic segment's exceptions)."""
     session.execute(insert(contact_changes).from_select(["contact_id"], contact_ids))
 
 
-def recording(session: Session) -> bool:
+def recording(session: Db) -> bool:
     """Whether changes are recorded now: the triggers' guard (a segment is dynamic, or a
     reader is registered)."""
     dynamic = select(segment_headers.c.id).where(segment_headers.c.dynamic == true()).exists()
@@ -86,16 +90,14 @@ _sqlite_schema = table_clause("sqlite_master", column("type"), column("name"), c
 
 
 @contextmanager
-def marked_after(
-    session: Session, tables: Sequence[Table], contacts: Select[Any]
-) -> Iterator[None]:
-    """A bulk load into `tables` whose rows all belong to the contacts `contacts` selects
-    (their ids): on SQLite, whose triggers run once per row (a trigger program called for
-    every row even when its guard then records nothing: 1.5–2 s of a million contacts
-    imported), the tables' insert triggers are dropped for the load, the contacts marked
-    after it by one statement if changes are being recorded (`recording`), and the
-    triggers created again from their own SQL, all in the load's transaction. PostgreSQL's
-    triggers run once per statement, over its rows: nothing changes there."""
+def marked_after(session: Db, tables: Sequence[Table], contacts: Select[Any]) -> Iterator[None]:
+    """A bulk insert into `tables` (a first load of contacts, synthetic contacts) whose rows
+    all belong to the contacts `contacts` selects (their ids). SQLite runs a row trigger's
+    program for every row, even when its guard then records nothing (1.5–2 s of a million
+    contacts imported): there the tables' insert triggers are dropped for the block, the
+    contacts marked after it by one statement if changes are being recorded (`recording`),
+    and the triggers created again from their own SQL, all in the caller's transaction.
+    PostgreSQL's triggers run once per statement: nothing changes there."""
     if is_postgresql(session):
         yield
         return
@@ -105,7 +107,7 @@ def marked_after(
             _sqlite_schema.c.type == "trigger", _sqlite_schema.c.name.in_(names)
         )
     ).all()
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     quote = connection.dialect.identifier_preparer.quote
     for name, _sql in found:
         connection.exec_driver_sql(f"DROP TRIGGER {quote(name)}")
