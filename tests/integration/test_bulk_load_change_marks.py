@@ -83,12 +83,19 @@ def test_x4_a_dynamic_segment_refreshed_after_a_first_load_finds_its_new_contact
     ]
 
 
-def test_x4_a_first_load_marks_its_contacts_for_a_registered_reader(sessions, tmp_path):
+def test_x4_imports_mark_their_contacts_for_a_registered_reader(sessions, tmp_path):
     countries(sessions)
     with sessions.begin() as session:
         register_reader(session)
+    before = triggers(sessions)
     assert first_load(sessions, tmp_path) == 5
     assert marked(sessions) == ["C01", "C02", "P01", "P02", "P03"]
+    with sessions.begin() as session:
+        session.execute(changes.delete())
+    more = [["C03", "company", "Gamma", "", "NL"], ["P04", "person", "Dee", "C01", "BE"]]
+    assert first_load(sessions, tmp_path, more) == 2  # into a table that has rows now
+    assert marked(sessions) == ["C03", "P04"]
+    assert triggers(sessions) == before
 
 
 def test_x4_a_first_load_records_nothing_while_nothing_reads_the_changes(sessions, tmp_path):
@@ -126,3 +133,24 @@ def test_x4_synthetic_contacts_are_marked_and_the_triggers_come_back(sessions):
         new = set(session.scalars(select(contacts.c.no))) - demo
     assert len(new) == result.contacts == 200
     assert set(marked(sessions)) == new
+
+
+def test_x4_an_import_of_relations_marks_their_contacts_and_keeps_the_triggers(sessions, tmp_path):
+    countries(sessions)
+    first_load(sessions, tmp_path)
+    with sessions.begin() as session:
+        session.execute(insert(schema.mailing_groups), [{"code": "NEWS"}, {"code": "EVENTS"}])
+    no = segments.create_segment(
+        sessions, description="Readers", user="U", values=[("dynamic", "true")]
+    ).no
+    add_contacts(sessions, no, criteria="mailing_group = NEWS", user="U")
+    dynamic.refresh(sessions, no, user="U")
+    before = triggers(sessions)
+    rows = [["contact_no", "mailing_group_code"], ["P01", "NEWS"], ["P03", "NEWS"]]
+    rows.append(["C02", "EVENTS"])
+    path = write_file(tmp_path / "groups.csv", rows)
+    assert imports.import_table(sessions, "contact_mailing_groups", path).inserted == 3
+    assert triggers(sessions) == before
+    assert marked(sessions) == ["C02", "P01", "P03"]
+    result = dynamic.refresh(sessions, no, user="U")
+    assert (result.added, result.full) == (2, False)

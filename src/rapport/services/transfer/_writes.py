@@ -14,7 +14,8 @@ while staged, `NAME_UPPER`: SQLite's upper() knows ASCII only). Into an empty
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -67,8 +68,20 @@ def write(
     if update:
         _replace_single_answers(session, spec, staging)
         query = query.where(~exists().where(key_match(spec, staging)))
-    inserted = _insert(session, spec.table, list(values), query.order_by(staging.c.line))
+    with _marked(session, spec.table, values.get("contact_id")):
+        inserted = _insert(session, spec.table, list(values), query.order_by(staging.c.line))
     return inserted, updated
+
+
+def _marked(
+    session: Session, table: Table, contact: ColumnElement[Any] | None
+) -> AbstractContextManager[None]:
+    """The staged rows of a table of a contact's relations go in with its change marks
+    written by one statement (`marked_after`), every staged contact marked (with `update`,
+    those whose rows were there already too: a refresh then looks at them again)."""
+    if contact is None:
+        return nullcontext()
+    return marked_after(session, [table], select(contact).where(contact.is_not(None)))
 
 
 def _replace_single_answers(session: Session, spec: TableSpec, staging: Table) -> None:
@@ -183,7 +196,7 @@ def _insert_contacts(
         # was written, and a sort of a million wide rows would spill to disk
         query = query.order_by(staging.c.line)
     names = ["id", *values, "company_id", "company_name", "company_name_folded"]
-    with indexes_built_after(session, empty=empty, phase=phase):
+    with contacts_written(session, empty=empty, base=base, phase=phase):
         inserted = _insert(session, contacts, names, query)
     if is_postgresql(session):
         sequence_to_last(session)
@@ -216,18 +229,18 @@ def _resolve_companies(session: Session, staging: Table) -> None:
 
 
 @contextmanager
-def indexes_built_after(session: Session, *, empty: bool, phase: OnPhase) -> Iterator[None]:
-    """Into an empty `contacts` (a first load), the bulk-load path (`storage.bulk`): its
-    secondary indexes, and on PostgreSQL its foreign key on `company_id`, are built after
-    the insert, in the same transaction, the phase reported before; on SQLite the contacts
-    are marked changed by one statement instead of a trigger call per row (`marked_after`)."""
-    if not empty:
-        yield
-        return
-    with (
-        built_after(session, [contacts], before_build=lambda: phase(Phase.BUILDING_INDEXES)),
-        marked_after(session, [contacts], select(contacts.c.id)),
-    ):
+def contacts_written(session: Session, *, empty: bool, base: int, phase: OnPhase) -> Iterator[None]:
+    """New contacts (ids after `base`) go into `contacts`: their change marks written by one
+    statement after them (`marked_after`); into an empty table (a first load) by the
+    bulk-load path (`storage.bulk`) besides: its secondary indexes, and on PostgreSQL its
+    foreign key on `company_id`, built after the insert, in the same transaction, the phase
+    reported before."""
+    new = select(contacts.c.id).where(contacts.c.id > base)
+    with ExitStack() as stack:
+        if empty:
+            before = partial(phase, Phase.BUILDING_INDEXES)
+            stack.enter_context(built_after(session, [contacts], before_build=before))
+        stack.enter_context(marked_after(session, [contacts], new))
         yield
 
 

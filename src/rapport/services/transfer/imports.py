@@ -166,7 +166,7 @@ def _first_load(session: Session, asked: Asked) -> int | None:
         base = import_writes.last_id(session)
         coded = {ref.columns[0] for ref in spec.references if len(ref.columns) == 1}
         distinct = import_reading.Distinct({n: set() for n in layout.staged if n in coded})
-        with import_writes.indexes_built_after(session, empty=True, phase=phase):
+        with import_writes.contacts_written(session, empty=True, base=base, phase=phase):
             with (
                 small_page_cache(session, LOAD_CACHE_KIB),
                 import_direct.writer(session, layout.staged, base) as write,
