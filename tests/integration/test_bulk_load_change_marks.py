@@ -61,15 +61,20 @@ def first_load(sessions: Any, tmp_path: Any, rows: list[list[str]] = ROWS) -> in
     return imports.import_table(sessions, "contacts", path).inserted
 
 
+def live_segment(sessions: Any, criteria: str) -> str:
+    """A dynamic segment of the contacts `criteria` selects, refreshed once (in full)."""
+    values = [("dynamic", "true")]
+    no = segments.create_segment(sessions, description="Live", user="U", values=values).no
+    add_contacts(sessions, no, criteria=criteria, user="U")
+    dynamic.refresh(sessions, no, user="U")
+    return no
+
+
 def test_x4_a_dynamic_segment_refreshed_after_a_first_load_finds_its_new_contacts(
     sessions, tmp_path
 ):
     countries(sessions)
-    no = segments.create_segment(
-        sessions, description="Belgians", user="U", values=[("dynamic", "true")]
-    ).no
-    add_contacts(sessions, no, criteria="country = BE", user="U")
-    dynamic.refresh(sessions, no, user="U")
+    no = live_segment(sessions, "country = BE")
     before = triggers(sessions)
     assert first_load(sessions, tmp_path) == 5
     assert triggers(sessions) == before
@@ -140,11 +145,7 @@ def test_x4_an_import_of_relations_marks_their_contacts_and_keeps_the_triggers(s
     first_load(sessions, tmp_path)
     with sessions.begin() as session:
         session.execute(insert(schema.mailing_groups), [{"code": "NEWS"}, {"code": "EVENTS"}])
-    no = segments.create_segment(
-        sessions, description="Readers", user="U", values=[("dynamic", "true")]
-    ).no
-    add_contacts(sessions, no, criteria="mailing_group = NEWS", user="U")
-    dynamic.refresh(sessions, no, user="U")
+    no = live_segment(sessions, "mailing_group = NEWS")
     before = triggers(sessions)
     rows = [["contact_no", "mailing_group_code"], ["P01", "NEWS"], ["P03", "NEWS"]]
     rows.append(["C02", "EVENTS"])

@@ -172,6 +172,12 @@ def not_on_segment(segment_id: int) -> ColumnElement[bool]:
     )
 
 
+def new_to(segment_id: int, options: AddOptions) -> list[ColumnElement[bool]]:
+    """S3: the contact not on the segment already, unless the add allows contacts that are
+    (none or one condition on `contacts`)."""
+    return [] if options.allow_existing else [not_on_segment(segment_id)]
+
+
 def selection(db: Db, criteria: Criteria, options: AddOptions) -> ColumnElement[bool]:
     """The contacts an add selects on `db`, as a condition on `contacts`: the criteria (their
     probing terms least likely first where that counts, services/_likely.py), then
@@ -279,9 +285,7 @@ def eligible(
     named in `overrides` (→ line column), e.g. one row per logged interaction."""
     defaults = line_defaults(session, header)
     rules = exclusion_rules(session, defaults["correspondence_type"], options)
-    conditions = cheap_first([rule.passes for rule in rules])
-    if not options.allow_existing:
-        conditions.append(not_on_segment(header.id))
+    conditions = [*cheap_first([rule.passes for rule in rules]), *new_to(header.id, options)]
     if isinstance(candidates, ColumnElement):
         return select(contacts.c.id).where(*cheap_first([candidates, *conditions])), defaults
     source = candidates.subquery("candidates")
