@@ -1,14 +1,16 @@
 """The change sequence of contacts (X4): read it, up to a watermark, and prune it.
 
 Database triggers (migration 0007) append one row per change to a contact or to a row the
-criteria read through a contact (relations, profile answers and their answer texts, opt-outs,
-interactions), so the CLI, the API, imports, merges and ratings all mark what they change
-without knowing it. The dynamic-segment refresh and any other reader that keeps a result
-in step with the contacts (a cached preview) reads the contacts marked after its last
-watermark. Nothing is recorded while no segment is dynamic and no reader is registered
-(`change_readers`, migration 0010): a reader registers before it reads its base state,
-moves its watermark on as it reads, and a reader not seen for `STALE_AFTER` is dropped so
-the log cannot grow forever (it finds itself gone and reads its base state again).
+criteria read through a contact (relations, profile answers and their answer texts,
+opt-outs, interactions), so the CLI, the API, imports, merges and ratings all mark what they
+change without knowing it; a bulk insert on SQLite, whose triggers run once per row, sets
+the insert triggers aside and marks its contacts by one statement (`marked_after`). The
+dynamic-segment refresh and any other reader that keeps a result in step with the contacts
+(a cached preview) reads the contacts marked after its last watermark. Nothing is recorded
+while no segment is dynamic and no reader is registered (`change_readers`, migration 0010):
+a reader registers before it reads its base state, moves its watermark on as it reads, and a
+reader not seen for `STALE_AFTER` is dropped so the log cannot grow forever (it finds itself
+gone and reads its base state again).
 
 The watermark must not pass a change that is not yet visible: SQLite serializes writers
 (`BEGIN IMMEDIATE`), and on PostgreSQL `watermark` first takes a SHARE lock on the log,
@@ -74,8 +76,8 @@ def changed_since(after: int, upto: int) -> Select[Any]:
 
 
 def mark(session: Db, contact_ids: Select[Any]) -> None:
-    """Mark contacts changed by hand, for a change no trigger sees (a contact taken off a
-    dynamic segment's exceptions)."""
+    """Mark contacts changed by hand: for a change no trigger sees (a contact taken off a
+    dynamic segment's exceptions), or the contacts of a bulk insert (`marked_after`)."""
     session.execute(insert(contact_changes).from_select(["contact_id"], contact_ids))
 
 
