@@ -9,8 +9,8 @@ None stays None (as Typer's own conversion returns it) without building anything
 text is already `str`, and Typer's adapter for `str` only turns bytes into text, which
 Python 3 never passes. A value that already is a member of the parameter's enumeration
 (a default such as `--engine database`) is that member, which Typer's adapter returns as
-it is. A whole number written plainly (`--to 0`, `--limit 50`: digits, an optional minus, no
-leading zero, at most 18 digits) for an `int` without bounds is that number, which Typer's
+it is. A whole number written plainly (`--to 0`, an entry no.: digits, an optional minus,
+no leading zero, at most 18 digits) for an `int` without bounds is that number, which Typer's
 adapter gives too: importing pydantic and building it took 60–70 ms of `rapport segment
 undo SEG --to 0`. Every other value (other numbers, bounded ones, dates, booleans, enums
 typed on the command line, paths, lists) goes through Typer's adapter as before, which also

@@ -23,20 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, Table, column, delete, func, insert, or_, select, text, true, update
 from sqlalchemy import table as table_clause
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rapport.storage.db import is_postgresql
 from rapport.storage.schema import segment_headers
 from rapport.storage.tables import ChangeReader, ContactChange, table_of
-
-if TYPE_CHECKING:
-    from rapport.storage.db import Db
 
 contact_changes = table_of(ContactChange)
 change_readers = table_of(ChangeReader)
@@ -75,13 +71,13 @@ def changed_since(after: int, upto: int) -> Select[Any]:
     )
 
 
-def mark(session: Db, contact_ids: Select[Any]) -> None:
+def mark(session: Session, contact_ids: Select[Any]) -> None:
     """Mark contacts changed by hand: for a change no trigger sees (a contact taken off a
     dynamic segment's exceptions), or the contacts of a bulk insert (`marked_after`)."""
     session.execute(insert(contact_changes).from_select(["contact_id"], contact_ids))
 
 
-def recording(session: Db) -> bool:
+def recording(session: Session) -> bool:
     """Whether changes are recorded now: the triggers' guard (a segment is dynamic, or a
     reader is registered)."""
     dynamic = select(segment_headers.c.id).where(segment_headers.c.dynamic == true()).exists()
@@ -92,7 +88,9 @@ _sqlite_schema = table_clause("sqlite_master", column("type"), column("name"), c
 
 
 @contextmanager
-def marked_after(session: Db, tables: Sequence[Table], contacts: Select[Any]) -> Iterator[None]:
+def marked_after(
+    session: Session, tables: Sequence[Table], contacts: Select[Any]
+) -> Iterator[None]:
     """A bulk insert into `tables` (a first load of contacts, synthetic contacts) whose rows
     all belong to the contacts `contacts` selects (their ids). SQLite runs a row trigger's
     program for every row, even when its guard then records nothing (1.5–2 s of a million
@@ -109,7 +107,7 @@ def marked_after(session: Db, tables: Sequence[Table], contacts: Select[Any]) ->
             _sqlite_schema.c.type == "trigger", _sqlite_schema.c.name.in_(names)
         )
     ).all()
-    connection = session if isinstance(session, Connection) else session.connection()
+    connection = session.connection()
     quote = connection.dialect.identifier_preparer.quote
     for name, _sql in found:
         connection.exec_driver_sql(f"DROP TRIGGER {quote(name)}")
