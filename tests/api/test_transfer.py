@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 
 import pytest
 from openpyxl import load_workbook
@@ -143,14 +144,19 @@ def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json, import
     ],
 )
 def test_k4_a_bad_upload_is_a_4xx_problem_never_a_500(
-    client_as, cli_json, sessions, table, name, content
+    client_as, cli_json, sessions, table, name, content, tmp_path, monkeypatch
 ):
-    """What the file shows before its rows are read is refused at once, nothing queued."""
+    """What the file shows before its rows are read is refused at once, nothing queued,
+    and nothing of the upload is left on disk."""
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(uploads))  # where the server keeps uploads
     answer = upload(client_as("marketer"), table, content, name=name)
     assert 400 <= answer.status_code < 500, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     assert cli_json("contacts", "list") == []
     assert jobs.get_all(sessions) == []
+    assert list(uploads.iterdir()) == []
 
 
 def test_k4_a_viewer_cannot_import(client_as, cli_json):

@@ -37,7 +37,8 @@ def start_import(
     by: str,
 ) -> int:
     """Queue the import of `upload` into `table` as a job and wake the job runner; the job's id."""
-    path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / safe_name(upload.filename or "")
+    name = safe_name(upload.filename or "")  # refused before any folder is made
+    path = Path(tempfile.mkdtemp(prefix="rapport-import-")) / name
     try:
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
