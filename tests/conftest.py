@@ -36,6 +36,14 @@ from tests.line_counts import assert_lines_counted
 pytest_plugins = ["pytester"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules holding slow tests run first, each in its own order: on two workers the
+    longest tests then start early, instead of one worker running them alone at the end
+    (the whole suite ended 2.5 minutes after the other worker had)."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
 def running_in_ci(environ: Mapping[str, str]) -> bool:
     """CI services set `CI` to `true`, `1`, `True` or `yes`: any non-empty value counts."""
     return bool(environ.get("CI", "").strip())

@@ -118,6 +118,7 @@ def drawn(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
     return found
 
 
+@pytest.mark.slow
 def test_x1_spark_selects_what_the_reference_evaluator_selects(spark: Any):
     batch: list[World] = drawn(worlds(), WORLDS)
     trees: list[Expr] = drawn(criteria_trees(), TREES)
@@ -187,6 +188,7 @@ def _folding_base(sessions: Any) -> None:
         cards.add_contact(sessions, fields=fields | ({"company_no": company} if company else {}))
 
 
+@pytest.mark.slow
 def test_x1_at_on_spark_folds_as_the_database_does_on_every_text_field(
     spark: Any, sqlite_sessions: Any, tmp_path: Any
 ):

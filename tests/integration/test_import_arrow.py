@@ -288,6 +288,7 @@ def outcome(sessions: Any, path: Path, **options: Any) -> Any:
     return left
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @settings(
     max_examples=60,

@@ -317,6 +317,7 @@ def standalone_cluster() -> Iterator[str]:
             process.wait(timeout=60)
 
 
+@pytest.mark.slow
 def test_an_add_runs_on_a_standalone_master_on_loopback(lake_demo):
     """Issue 16: `--master spark://…` runs the job on a standalone cluster; the lines equal
     the database-built segment's."""
