@@ -63,10 +63,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The room a test server's cluster may need in memory: its write-ahead log grows to
+# PostgreSQL's max_wal_size (1 GB) between checkpoints, beside the databases in use.
+ROOM_IN_MEMORY = 4 * 2**30
+
+
 def _in_memory() -> str | None:
-    """A folder in memory for the test server's cluster, where the machine has one."""
+    """A folder in memory for the test server's cluster, where the machine has one with
+    room for it (a container's /dev/shm may hold 64 MB); else the temporary folder."""
     shm = Path("/dev/shm")  # noqa: S108 (mkdtemp makes a private folder in it)
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+    if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    free = os.statvfs(shm)
+    return str(shm) if free.f_bavail * free.f_frsize >= ROOM_IN_MEMORY else None
 
 
 def _pg_bindir() -> Path | None:
@@ -133,10 +142,7 @@ def pg_server() -> Iterator[str]:
     )
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     try:
-        admin = create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("CREATE DATABASE rapport_template"))
-        admin.dispose()
+        _as_admin(url, "CREATE DATABASE rapport_template")
         template = make_engine(f"{url}/rapport_template")
         migrate(template)
         template.dispose()
@@ -165,22 +171,24 @@ def _sqlite_url(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _pg_url(server: str) -> str:
-    name = f"rapport_{os.getpid()}_{next(_counter)}"
+def _as_admin(server: str, statement: str) -> None:
+    """Run `statement` (our own text) on the test server outside a transaction."""
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE rapport_template'))
+        conn.execute(text(statement))
     admin.dispose()
+
+
+def _pg_url(server: str) -> str:
+    name = f"rapport_{os.getpid()}_{next(_counter)}"
+    _as_admin(server, f'CREATE DATABASE "{name}" TEMPLATE rapport_template')
     return f"{server}/{name}"
 
 
 def _drop_pg(url: str) -> None:
     """Drop the database of `url` (a test's, from `_pg_url`), closing what still uses it."""
     server, name = url.rsplit("/", 1)
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _as_admin(server, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -190,7 +198,8 @@ def database_url(
     """The URL of a fresh, migrated database on each engine; after the test, every segment's
     header must count its lines (then the PostgreSQL database is dropped)."""
     if request.param == "sqlite":
-        yield (url := _sqlite_url(sqlite_template, tmp_path))
+        url = _sqlite_url(sqlite_template, tmp_path)
+        yield url
         assert_lines_counted(url)
         return
     url = _pg_url(request.getfixturevalue("pg_server"))
