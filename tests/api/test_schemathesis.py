@@ -7,6 +7,8 @@ CI a missing PostgreSQL fails the run)."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,6 +30,7 @@ def _demo_app(url: str | None = None):
     """The app on a new demo company (SQLite unless `url` names another database) and an
     admin's token; export files go to a folder of their own."""
     folder = Path(tempfile.mkdtemp(prefix="rapport-fuzz-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # made at import, kept to exit
     url = url or f"sqlite:///{folder / 'demo.db'}"
     sessions = open_database(url)
     load_demo(sessions)
