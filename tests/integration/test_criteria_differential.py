@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, delete, insert, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.criteria import condition, parse, render
@@ -29,7 +29,7 @@ from rapport.criteria.tree import And, Expr
 from rapport.storage import tables as t
 from rapport.storage.db import make_engine, migrate
 from tests import reference
-from tests.conftest import _pg_url
+from tests.conftest import _as_admin, _pg_url
 from tests.line_counts import count_lines
 from tests.reference import TODAY, World, criteria_trees, driven_trees, worlds
 
@@ -183,15 +183,11 @@ def icu_url(pg_server: str) -> str:
     """A database whose default collation is ICU's Dutch (Belgium), where 'é' sorts before
     'f' (linguistic order) while byte order puts it after 'z'."""
     name = f"rapport_icu_{os.getpid()}"
-    admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-                "LOCALE_PROVIDER icu ICU_LOCALE 'nl-BE' LOCALE 'C'"
-            )
-        )
-    admin.dispose()
+    _as_admin(
+        pg_server,
+        f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+        "LOCALE_PROVIDER icu ICU_LOCALE 'nl-BE' LOCALE 'C'",
+    )
     engine = make_engine(f"{pg_server}/{name}")
     migrate(engine)
     engine.dispose()
