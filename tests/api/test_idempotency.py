@@ -3,6 +3,8 @@ nothing is done twice; a key reused for another request is refused."""
 
 from __future__ import annotations
 
+import tempfile
+
 from rapport.services.users import tokens
 
 
@@ -50,12 +52,14 @@ def test_keys_belong_to_their_user(client_as):
 
 
 def test_a_retried_202_gets_the_same_job_and_its_location_and_queues_nothing_twice(
-    client_as, sessions
+    client_as, sessions, tmp_path, monkeypatch
 ):
     """SPEC §10, K4: the retry of an import answered 202 carries the first answer's
-    `Location` (where the job is followed) and no second job is queued."""
+    `Location` (where the job is followed), no second job is queued and the upload is kept
+    once, for the job to read."""
     from rapport.services.jobs import queue as jobs
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the server keeps uploads
     marketer = client_as("marketer")
 
     def send():
@@ -73,3 +77,4 @@ def test_a_retried_202_gets_the_same_job_and_its_location_and_queues_nothing_twi
     assert again.headers["content-type"] == first.headers["content-type"]
     assert again.json() == first.json()
     assert [job.kind for job in jobs.get_all(sessions)] == ["import"]
+    assert [path.name for path in tmp_path.glob("rapport-import-*/*")] == ["contacts.csv"]
