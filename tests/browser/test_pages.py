@@ -5,6 +5,8 @@ the keyboard, and a viewer sees no change action."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.browser.conftest import axe_violations, sign_in
@@ -90,3 +92,25 @@ def test_x9_a_viewer_sees_no_change_action(page):
     for path in ("/contacts/CT000002", "/logged-segments/1", "/interactions", "/campaigns/CP00001"):
         page.goto(path)
         assert page.locator("main form[method=post]").count() == 0, path
+
+
+def test_x9_a_page_loads_every_resource_it_names_its_icon_included(page):
+    """The browser fetches nothing that fails: the stylesheet, the scripts and the icon of
+    the tab (without a declared icon it asks for /favicon.ico, which is not there)."""
+    failed: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Failed to load resource" in message.text:
+            failed.append(message.location.get("url", message.text))
+
+    page.on("console", on_console)
+    page.goto("/login")
+    sign_in(page, "jim")
+    page.goto("/api/docs")
+    page.goto("/contacts")
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    assert page.locator('link[rel="icon"]').get_attribute("href") == "/static/favicon.svg"
+    icon = page.request.get("/static/favicon.svg")
+    assert icon.ok
+    assert icon.headers["content-type"].startswith("image/svg+xml")
