@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -26,10 +26,9 @@ from rapport.errors import RapportError
 from rapport.server import openapi, problems
 from rapport.server.background import accelerator_loop, job_loop, refresh_loop, webhook_loop
 from rapport.server.context import ServerContext
-from rapport.server.guard import SignInRequired, TooManyAttempts, authorize
+from rapport.server.guard import SignInRequired, TooManyAttempts
 from rapport.server.idempotency import Idempotency
 from rapport.server.security import RefreshSession, SecurityHeaders
-from rapport.server.text_input import refuse_nul
 from rapport.services.segments.accelerator import Accelerator, server_limits
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
@@ -81,11 +80,8 @@ def create_app(
         accelerator=Accelerator(sessions, limits=server_limits()) if accelerate else None,
     )
     app.state.rapport = context
-    guards = [Depends(authorize), Depends(refuse_nul)]
-    for router in api.ROUTERS:
-        app.include_router(router, dependencies=guards)
-    for router in web.ROUTERS:
-        app.include_router(router, dependencies=guards, include_in_schema=False)
+    for router in (*api.ROUTERS, *web.ROUTERS):  # built once, guards included (server.routers)
+        app.router.routes.extend(router.routes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Idempotency)
     app.add_middleware(RefreshSession)

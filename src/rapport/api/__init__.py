@@ -1,9 +1,10 @@
 """The REST API under /api (SPEC §7): one router per noun over the services.
 
-Each module's router carries the full `/api` prefix itself, so a route's template is the
-path the role table (`server.roles`) names. `rapport.app` includes every router of
-`ROUTERS` behind `server.guard.authorize`. Bodies and answers are the JSON shapes of
-SPEC §6; errors are RFC 9457 problem documents.
+Each module's router (`server.routers.api_router`) carries the full `/api` prefix and the
+guards itself (`server.guard.authorize`, the refusal of a NUL), so a route's template is the
+path the role table (`server.roles`) names; `rapport.app` puts the routes of `ROUTERS` in
+the app. Bodies and answers are the JSON shapes of SPEC §6; errors are RFC 9457 problem
+documents.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from rapport.api.pages import DEFAULT_LIMIT, After, IsoDate, Limit, RequestBody,
 from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.campaigns import cards, edits, targets
 from rapport.services.campaigns.cards import (
     CampaignEntryRead,
@@ -25,7 +26,7 @@ from rapport.services.campaigns.cards import (
 )
 from rapport.services.campaigns.targets import ActivationResult
 
-router = APIRouter(prefix="/api", tags=["campaigns"])
+router = api_router(tags=["campaigns"])
 
 CampaignNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CP00001"])]
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field, StrictBool, StrictStr
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.contacts import cards, consent, relations
 from rapport.services.contacts.results import ContactCard, ContactRead
 
-router = APIRouter(prefix="/api", tags=["contacts"])
+router = api_router(tags=["contacts"])
 
 Relation = Literal[
     "mailing_group",

@@ -7,12 +7,12 @@ one page's policy allows inline *styles* (scripts stay 'self' only).
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from rapport.server.routers import api_router
 from rapport.server.security import CSP
 
-router = APIRouter(prefix="/api", tags=["documentation"])
+router = api_router(tags=["documentation"])
 
 PAGE = """<!doctype html>
 <html lang="en">

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from rapport.api.pages import RequestBody
 from rapport.api.shapes import answer, documented
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.contacts import duplicates, merge, ratings
 
-router = APIRouter(prefix="/api", tags=["contacts"])
+router = api_router(tags=["contacts"])
 
 ContactNo = Annotated[str, Path(min_length=1, max_length=20, examples=["CT000002"])]
 

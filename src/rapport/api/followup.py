@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.segments import followup
 from rapport.services.segments.followup import OpportunityRead, TaskRead
 
-router = APIRouter(prefix="/api", tags=["opportunities and tasks"])
+router = api_router(tags=["opportunities and tasks"])
 
 SegmentFilter = Annotated[
     str | None, Query(max_length=20, description="Only those made from this segment.")

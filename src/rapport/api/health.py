@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services import health
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = api_router(tags=["health"])
 
 
 class Health(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field, StrictBool
 
@@ -24,10 +24,11 @@ from rapport.api.pages import (
 )
 from rapport.api.shapes import answer
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.interactions import entries
 from rapport.services.interactions.entries import Total
 
-router = APIRouter(prefix="/api", tags=["interaction log entries"])
+router = api_router(tags=["interaction log entries"])
 
 EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Interaction log entry no.")]
 Where = Annotated[

@@ -14,7 +14,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
@@ -23,11 +23,12 @@ from rapport.api.pages import Page, RowId, Timestamp
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import LIVE
 
-router = APIRouter(prefix="/api", tags=["jobs"])
+router = api_router(tags=["jobs"])
 POLL_SECONDS = 0.5
 MEDIA = job_files.MEDIA_TYPES
 EXAMPLE: dict[str, Any] = {

@@ -7,17 +7,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import logged
 from rapport.services.interactions.logged import LoggedSegmentRead
 
-router = APIRouter(prefix="/api", tags=["logged segments"])
+router = api_router(tags=["logged segments"])
 
 EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Logged segment entry no.")]
 

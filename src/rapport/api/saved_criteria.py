@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -15,10 +15,11 @@ from rapport.api.answers import answer, plain
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
 from rapport.api.shapes import documented
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.segments import saved
 from rapport.services.segments.saved import SavedCriteriaRead
 
-router = APIRouter(prefix="/api", tags=["saved criteria"])
+router = api_router(tags=["saved criteria"])
 
 Code = Annotated[str, Path(min_length=1, max_length=10, examples=["RETAIL"])]
 PROBLEMS: dict[int | str, dict[str, Any]] = {404: {"description": "No such saved criteria"}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
@@ -22,9 +22,10 @@ from rapport.api.pages import JSON_INTEGER, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.segments import actions, history, manual, reuse
 
-router = APIRouter(prefix="/api", tags=["segment actions"])
+router = api_router(tags=["segment actions"])
 
 ADD_OPTIONS = ("allow_existing", "expand_companies", "related_companies", "ignore_exclusion")
 REMOVE_OPTIONS = ("entire_companies", "keep_criteria")

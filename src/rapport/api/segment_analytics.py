@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 
 from rapport.api.answers import answer
 from rapport.api.segments import PROBLEMS
 from rapport.api.shapes import documented
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.segments import analytics
 from rapport.services.segments.analytics import Composition, Overlap
 
-router = APIRouter(prefix="/api", tags=["segment analytics"])
+router = api_router(tags=["segment analytics"])
 
 
 @router.get(

@@ -6,7 +6,6 @@ dynamic and its schedule are header fields (`PATCH /api/segments/{no}`: `dynamic
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -14,12 +13,13 @@ from rapport.api.answers import answer
 from rapport.api.segments import PROBLEMS
 from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import REFRESH
 from rapport.services.segments import dynamic
 from rapport.services.segments import header as segments
 
-router = APIRouter(prefix="/api", tags=["dynamic segments"])
+router = api_router(tags=["dynamic segments"])
 
 
 class RefreshQueued(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -15,9 +15,10 @@ from rapport.api.answers import answer, plain, streamed_page
 from rapport.api.pages import Page, RequestBody, Timestamp
 from rapport.api.segments import PROBLEMS, ShortCode, Text
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.segments import history, reuse
 
-router = APIRouter(prefix="/api", tags=["segment history"])
+router = api_router(tags=["segment history"])
 
 
 class CriteriaActionRead(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
@@ -18,10 +18,11 @@ from rapport.api.segments import PROBLEMS
 from rapport.api.shapes import documented
 from rapport.errors import Invalid
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.delivery import preview
 from rapport.services.delivery.preview import LetterPreview, TestEmailSent
 
-router = APIRouter(prefix="/api", tags=["segment letters"])
+router = api_router(tags=["segment letters"])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

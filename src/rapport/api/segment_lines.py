@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StrictBool
 
@@ -19,9 +19,10 @@ from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.segments import line_edits, manual, paging
 
-router = APIRouter(prefix="/api", tags=["segment lines"])
+router = api_router(tags=["segment lines"])
 
 LineNo = Annotated[int, Path(ge=1, le=2**62, description="The line no., e.g. 10000.")]
 

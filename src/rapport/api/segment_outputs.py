@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
@@ -21,11 +21,12 @@ from rapport.api.pages import IsoDate, Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.api.transfer import ASYNC_RULE, Async, export_responses
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, languages, outputs
 
-router = APIRouter(prefix="/api", tags=["segment outputs"])
+router = api_router(tags=["segment outputs"])
 
 MEDIA_TYPES = {key: MEDIA[key] for key in ("csv", "xlsx")}
 CHANGE_PROBLEMS = {**PROBLEMS, 409: {"description": "The segment's state forbids it"}}

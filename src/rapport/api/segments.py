@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
@@ -29,10 +29,11 @@ from rapport.api.pages import (
     next_url,
 )
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.segments import deletion, paging
 from rapport.services.segments import header as segments
 
-router = APIRouter(prefix="/api", tags=["segments"])
+router = api_router(tags=["segments"])
 
 Code = Annotated[str, Field(max_length=20)]
 Text = Annotated[str, Field(max_length=100)]

@@ -5,15 +5,16 @@ Scripts use `Authorization: Bearer <token>` instead and need none of these.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
 from rapport.api.pages import RequestBody
 from rapport.server.auth import clear_session_cookie, set_session_cookie
 from rapport.server.guard import Who
+from rapport.server.routers import api_router
 from rapport.server.signin import sign_in
 
-router = APIRouter(prefix="/api", tags=["session"])
+router = api_router(tags=["session"])
 
 
 class Credentials(RequestBody):

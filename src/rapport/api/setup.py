@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from rapport.api.answers import answer, expected_versions, plain
@@ -21,9 +21,10 @@ from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut
 from rapport.api.segments import IfMatch
 from rapport.errors import Invalid
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.setup import codes, marketing, series
 
-router = APIRouter(prefix="/api", tags=["setup"])
+router = api_router(tags=["setup"])
 
 Table = Annotated[
     str, Path(min_length=1, max_length=40, description="A code table.", examples=["salespeople"])

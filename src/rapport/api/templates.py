@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request, UploadFile
+from fastapi import Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from rapport.api import answers
@@ -18,10 +18,11 @@ from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented
 from rapport.errors import Invalid
 from rapport.server.guard import Context
+from rapport.server.routers import api_router
 from rapport.services.templates import cards, edits
 from rapport.services.templates.cards import TemplateLanguageRead, TemplateRead
 
-router = APIRouter(prefix="/api", tags=["templates"])
+router = api_router(tags=["templates"])
 
 Code = Annotated[str, Path(min_length=1, max_length=10, examples=["ABSTRACT"])]
 PROBLEMS: dict[int | str, dict[str, Any]] = {

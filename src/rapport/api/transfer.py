@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Path, Query, UploadFile
+from fastapi import Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from rapport.api.jobs import MEDIA, JobRead, job_answer
 from rapport.server import uploads
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.jobs import starts
 from rapport.services.transfer import exports
 
-router = APIRouter(prefix="/api", tags=["imports and exports"])
+router = api_router(tags=["imports and exports"])
 
 Table = Annotated[str, Path(min_length=1, max_length=60, examples=["contacts"])]
 ASYNC_RULE = (

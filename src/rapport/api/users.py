@@ -5,15 +5,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.pages import Page, RequestBody, RowId, Timestamp
 from rapport.domain.enums import Role
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.users import accounts, audit, tokens
 
-router = APIRouter(prefix="/api", tags=["users"])
+router = api_router(tags=["users"])
 
 
 class UserRead(BaseModel):

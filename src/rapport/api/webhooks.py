@@ -10,15 +10,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, Field
 
 from rapport.api.pages import Page, RequestBody, RowId, Timestamp
 from rapport.server.guard import Context, Who
+from rapport.server.routers import api_router
 from rapport.services.webhooks import subscriptions
 from rapport.services.webhooks.outbox import EVENT_TYPES
 
-router = APIRouter(prefix="/api", tags=["webhooks"])
+router = api_router(tags=["webhooks"])
 EventType = Literal["segment.changed", "segment.logged", "delivery.finished"]
 
 

@@ -1,9 +1,10 @@
 """The web UI (SPEC §8): server-rendered pages (Jinja2) with htmx, one module per noun.
 
-`rapport.app` includes every router of `ROUTERS` behind `server.guard.authorize` (the role
-table); an anonymous request for a page is sent to /login. Pages call the same services as
-the CLI and the API; each partial template (`_name.html`) is included by its page and
-returned alone to htmx.
+Each module's router (`server.routers.web_router`) runs the guards (`server.guard.authorize`
+and the role table) and stays out of the OpenAPI document; `rapport.app` puts the routes of
+`ROUTERS` in the app. An anonymous request for a page is sent to /login. Pages call the
+same services as the CLI and the API; each partial template (`_name.html`) is included by
+its page and returned alone to htmx.
 """
 
 from __future__ import annotations

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.domain.enums import Role
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.users import accounts, tokens
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 Name = Annotated[str, Form(min_length=1, max_length=50)]
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.campaigns import cards, targets
 from rapport.web.lists import Filter, may_change, wants_fragment
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 
 
 @router.get("/campaigns")

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.errors import NotFound, RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.setup import codes, forms
 from rapport.web.captions import caption_of, table_caption
 from rapport.web.render import page, told
 from rapport.web.setup import field_rows, form_pairs, may_set_up
 
-router = APIRouter()
+router = web_router()
 
 
 @router.get("/setup/codes")

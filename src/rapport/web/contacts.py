@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import CONTACTS
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.contacts import browse, cards
 from rapport.web.lists import (
     PAGE_SIZE,
@@ -24,7 +25,7 @@ from rapport.web.lists import (
 )
 from rapport.web.render import page, translator
 
-router = APIRouter()
+router = web_router()
 
 # The fields the card's form edits, in the order of the card (SPEC §5 names).
 EDITABLE = (

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.problems import status_of
+from rapport.server.routers import web_router
 from rapport.services.contacts import duplicates, merge
 from rapport.web.lists import may_change
 from rapport.web.render import page, told
 
-router = APIRouter()
+router = web_router()
 
 
 def _min_score(text: str) -> int | None:

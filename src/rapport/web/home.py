@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from rapport.server.guard import Who
+from rapport.server.routers import web_router
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 
 
 @router.get("/")

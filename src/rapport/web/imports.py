@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.errors import Invalid, RapportError
 from rapport.server import uploads
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.transfer.tables import TABLES
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 SUFFIXES = (".csv", ".xlsx")
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.interactions import browse, entries
 from rapport.web.lists import (
     PAGE_SIZE,
@@ -24,7 +25,7 @@ from rapport.web.lists import (
 )
 from rapport.web.render import page, translator
 
-router = APIRouter()
+router = web_router()
 TotalsBy = Literal["template", "group", "campaign", "contact"]
 
 

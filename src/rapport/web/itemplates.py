@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.templates import cards
 from rapport.web.lists import Filter, may_change, wants_fragment
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 
 
 @router.get("/templates")

@@ -5,18 +5,19 @@ found again."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import FileResponse, Response
 
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import LIVE
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 
 
 def _job(ctx: Context, who: Who, job_id: int) -> jobs.JobRead:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import LOGGED_SEGMENTS
 from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
 from rapport.web.lists import (
@@ -25,7 +26,7 @@ from rapport.web.lists import (
 )
 from rapport.web.render import page, translator
 
-router = APIRouter()
+router = web_router()
 SHOWN_RECIPIENTS = 500
 
 

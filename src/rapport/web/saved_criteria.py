@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import Criteria
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.segments import saved
 from rapport.web.i18n import N_
 from rapport.web.lists import may_change
 from rapport.web.render import page, translator
 
-router = APIRouter()
+router = web_router()
 
 VERBS = {
     "add": N_("Add contacts"),

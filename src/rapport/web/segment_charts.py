@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.segments import analytics, browse
 from rapport.web.i18n import N_
 from rapport.web.render import page, told, translator
 from rapport.web.segments import DIMENSIONS, data
 
-router = APIRouter()
+router = web_router()
 
 BAR_WIDTH = 420  # the longest bar, in SVG units
 ROW_HEIGHT = 24

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
@@ -22,13 +22,14 @@ from rapport.criteria import fields as registry
 from rapport.criteria import from_json, parse, render, to_json
 from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.segments import actions, header
 from rapport.services.setup import codes
 from rapport.web.i18n import N_
 from rapport.web.render import beside_input, page, told, translator
 from rapport.web.segments import back_to_card, card, data, question
 
-router = APIRouter()
+router = web_router()
 
 ADD_OPTIONS = ("allow_existing", "expand_companies", "related_companies", "ignore_exclusion")
 FLAGS = (*ADD_OPTIONS, "entire_companies")

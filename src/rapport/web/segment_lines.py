@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from rapport.errors import NotFound, RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
@@ -28,7 +29,7 @@ from rapport.web.segments import (
     form_text,
 )
 
-router = APIRouter()
+router = web_router()
 
 # The line fields edited in place: (field, label, kind).
 LINE_FORM: tuple[tuple[str, str, str], ...] = (

@@ -12,20 +12,21 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from rapport.errors import Conflict, Invalid, RapportError
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, outputs, reuse
 from rapport.web.render import page, told
 from rapport.web.segments import DONE_MESSAGES, back_to_card, card, data, question
 
-router = APIRouter()
+router = web_router()
 
 
 async def form_of(request: Request) -> dict[str, str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -24,13 +24,14 @@ from rapport.domain.enums import Role
 from rapport.errors import Invalid, RapportError, Text, said
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.segments import browse, dynamic, header, history
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
 from rapport.web.i18n import N_
 from rapport.web.render import page, told, translator
 
-router = APIRouter()
+router = web_router()
 
 LINES_PER_PAGE = 25
 HISTORY_SHOWN = 100

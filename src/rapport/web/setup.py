@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -19,6 +19,7 @@ from rapport.domain.enums import Role
 from rapport.errors import RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
+from rapport.server.routers import web_router
 from rapport.services.contacts import ratings
 from rapport.services.setup import forms, marketing, series
 from rapport.services.setup.forms import FieldForm
@@ -26,7 +27,7 @@ from rapport.web.captions import caption_of
 from rapport.web.lists import may_change
 from rapport.web.render import page, told
 
-router = APIRouter()
+router = web_router()
 
 
 def may_set_up(who: Identity) -> bool:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.errors import Forbidden
 from rapport.server.auth import clear_session_cookie, set_session_cookie
 from rapport.server.guard import TooManyAttempts, Who
+from rapport.server.routers import web_router
 from rapport.server.signin import sign_in
 from rapport.web.render import page, told
 
-router = APIRouter()
+router = web_router()
 
 
 def _local(target: str | None) -> str:

@@ -8,15 +8,16 @@ people out. A token not signed by this installation is refused.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from rapport.errors import Invalid
 from rapport.server.guard import Context
+from rapport.server.routers import web_router
 from rapport.services.contacts import consent
 from rapport.web.render import page
 
-router = APIRouter()
+router = web_router()
 
 
 @router.get("/unsubscribe/{token}")
