@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from rapport.errors import Conflict, DeliveryFailed, Invalid, NotFound, RapportError
 from rapport.services.interactions.log import log_segment
@@ -200,6 +200,43 @@ def test_l2_the_different_attachments_of_the_lines_all_become_read_only(world):
     with world.begin() as session:
         frozen = {a.no: a.read_only for a in session.scalars(select(t.Attachment))}
         assert (frozen[1], frozen[2], frozen[3]) == (True, False, True)
+
+
+def test_l2_lines_whose_attachments_are_all_read_only_are_not_read_again_for_them(world):
+    """A log of lines with different attachments, all made read-only by an earlier log, does
+    no pass over its lines to find them; one still writable is made read-only."""
+    with world.begin() as session:
+        for no in (3, 4):
+            session.add(
+                t.Attachment(no=no, file_name=f"a{no}.txt", file_extension="txt", content=b"x")
+            )
+    first = segment(world, ("P1", {}), ("ACME", {"attachment_no": 3}), no="SEG1")
+    log_segment(world, first, user="ADMIN")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = world.kw["bind"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        log_segment(
+            world,
+            segment(world, ("P4", {}), ("ACME", {"attachment_no": 3}), no="SEG2"),
+            user="ADMIN",
+        )
+        assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ATTACHMENTS")]
+        log_segment(
+            world,
+            segment(world, ("P4", {}), ("ACME", {"attachment_no": 4}), no="SEG3"),
+            user="ADMIN",
+        )
+        assert [s for s in statements if s.lstrip().upper().startswith("UPDATE ATTACHMENTS")]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    with world.begin() as session:
+        frozen = {a.no: a.read_only for a in session.scalars(select(t.Attachment))}
+        assert (frozen[1], frozen[3], frozen[4]) == (True, True, True)
 
 
 def test_l2_entry_numbers_continue_after_the_existing_ones(world):

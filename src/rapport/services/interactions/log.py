@@ -359,10 +359,18 @@ def queue_deliveries(session: Db, entry_no: int) -> int:
 
 def freeze_attachments(session: Db, header: SegmentHeader, checked: Checked) -> None:
     """The attachments the logged lines use become read-only (reference §2.11 step 6): the
-    one they share, or those a pass over the lines finds."""
-    if checked.lowest_attachment == checked.highest_attachment:
-        used = attachments.c.no == checked.lowest_attachment
+    one they share, or those a pass over the lines finds. That pass is skipped when no
+    attachment between the lines' lowest and highest no. is still writable, as after an
+    earlier log of the same attachments."""
+    lowest, highest = checked.lowest_attachment, checked.highest_attachment
+    if lowest == highest:
+        used = attachments.c.no == lowest
     else:
+        writable = select(attachments.c.no).where(
+            attachments.c.no.between(lowest, highest), attachments.c.read_only == false()
+        )
+        if session.scalar(writable.limit(1)) is None:
+            return
         used = attachments.c.no.in_(
             select(lines.c.attachment_no).where(
                 *logged_lines(header.id), lines.c.attachment_no != 0
