@@ -35,13 +35,13 @@ operations (the "500k" segments hold min(500,000, N/2) contacts):
                written statements, the same entries written)
 
 Each round runs, on identical state (reset untimed before each; on SQLite the write-ahead
-log then checkpointed), the same operation four
-ways, in an order that alternates from round to round: the service in a fresh process
-(forked from a server that imported this module and nothing more, timed inside it, so
-the peak memory is that of one operation), the same work as one
-hand-written SQL statement (text(), the same target table and line defaults), SPEC §9's
-yardstick (the operation written by hand on a minimal schema with Business Central's
-natural keys and segment history, `_bench_yardstick.py`; `--no-yardstick` leaves it out),
+log then checkpointed), the same operation four ways, in an order that alternates from
+round to round: the service in a fresh process (forked from a server that imported this
+module and nothing more, timed inside it, so the peak memory is that of one operation),
+the same work as one hand-written SQL statement (text(), the same target table and line
+defaults), SPEC §9's yardstick (the operation written by hand on a minimal schema with
+Business Central's natural keys and segment history, `_bench_yardstick.py`;
+`--no-yardstick` leaves it out),
 and the CLI command as a user runs it (`rapport segment …`, a whole process timed from
 outside; "net" subtracts the whole-process time of `rapport contacts show` of one contact
 on the same database: a trivial command, where `segment list` counts every segment's
