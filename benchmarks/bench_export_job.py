@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -97,19 +98,26 @@ def main() -> None:
     parser.add_argument("--format", choices=["csv", "xlsx", "ndjson"], default="xlsx")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rapport-bench-export-"))
-    sizes = (args.contacts, 4 * args.contacts)
+    try:
+        measure(folder, args.contacts, args.format)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the databases and the exported files
+
+
+def measure(folder: Path, contacts: int, kind: str) -> None:
+    sizes = (contacts, 4 * contacts)
     made = {n: database(folder, n) for n in sizes}
     # The jobs first, the lists after: a list's freed memory stays in the process and would
     # hide a job's growth.
     runs = {
-        n: peak_growth(partial(export_job, url, sessions, folder, args.format))
+        n: peak_growth(partial(export_job, url, sessions, folder, kind))
         for n, (url, sessions) in made.items()
     }
     listed = {
         n: peak_growth(partial(all_rows, sessions))[1] for n, (_url, sessions) in made.items()
     }
     mib = 1024 * 1024
-    print(f"export job, {args.format}; load average {os.getloadavg()[0]:.1f}")
+    print(f"export job, {kind}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'rows':>10} {'job s':>8} {'job MiB':>8} {'list MiB':>9}")
     for n in sizes:
         seconds, job = runs[n]
