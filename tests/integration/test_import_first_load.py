@@ -8,12 +8,10 @@ On both engines."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import func, insert, inspect, select
 
 from rapport.services.transfer import imports
 from rapport.services.transfer._direct import in_order
@@ -21,6 +19,7 @@ from rapport.services.transfer._phases import Phase
 from rapport.services.transfer.files import CHUNK
 from rapport.services.transfer.imports import BadFile
 from rapport.storage import schema
+from tests.factories import statements
 from tests.integration.import_world import write_file
 
 contacts = schema.contacts
@@ -55,24 +54,8 @@ def count(sessions: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(contacts)) or 0)
 
 
-@contextmanager
-def statements(sessions: Any) -> Iterator[list[str]]:
-    """The SQL the engine runs inside the block."""
-    seen: list[str] = []
-    engine = sessions.kw["bind"]
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def staged(seen: list[str]) -> bool:
-    return any("CREATE TEMPORARY TABLE import_staging" in statement for statement in seen)
+def staged(seen: list[tuple[str, list[object]]]) -> bool:
+    return any("CREATE TEMPORARY TABLE import_staging" in statement for statement, _ in seen)
 
 
 def rows_over_two_chunks() -> list[list[str]]:
@@ -229,7 +212,7 @@ def test_k4_a_first_load_with_a_key_twice_names_both_lines(sessions, tmp_path):
     with statements(sessions) as seen, pytest.raises(BadFile) as refused:
         imports.import_table(sessions, "contacts", path, on_progress=lambda *p: progress.append(p))
     # written directly first (its indexes dropped), then checked through the staging table
-    assert sum("DROP INDEX ix_contacts_country" in statement for statement in seen) == 1
+    assert sum("DROP INDEX ix_contacts_country" in statement for statement, _ in seen) == 1
     assert staged(seen)
     # the second reading, counted from 0 again, says why
     phases = [phase for _done, _total, phase in progress]

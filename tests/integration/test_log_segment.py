@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from rapport.errors import Conflict, DeliveryFailed, Invalid, NotFound, RapportError
 from rapport.services.interactions.log import log_segment
 from rapport.settings import Settings
 from rapport.storage import tables as t
-from tests.factories import build_log_world, make_segment, make_stored_attachment
+from tests.factories import build_log_world, make_segment, make_stored_attachment, statements
 
 TODAY = dt.date.today()
 
@@ -212,28 +212,24 @@ def test_l2_lines_whose_attachments_are_all_read_only_are_not_read_again_for_the
             )
     first = segment(world, ("P1", {}), ("ACME", {"attachment_no": 3}), no="SEG1")
     log_segment(world, first, user="ADMIN")
-    statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+    def froze(seen: list[tuple[str, list[object]]]) -> bool:
+        return any(sql.lstrip().upper().startswith("UPDATE ATTACHMENTS") for sql, _ in seen)
 
-    engine = world.kw["bind"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(world) as seen:
         log_segment(
             world,
             segment(world, ("P4", {}), ("ACME", {"attachment_no": 3}), no="SEG2"),
             user="ADMIN",
         )
-        assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ATTACHMENTS")]
+    assert not froze(seen)
+    with statements(world) as seen:
         log_segment(
             world,
             segment(world, ("P4", {}), ("ACME", {"attachment_no": 4}), no="SEG3"),
             user="ADMIN",
         )
-        assert [s for s in statements if s.lstrip().upper().startswith("UPDATE ATTACHMENTS")]
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    assert froze(seen)
     with world.begin() as session:
         frozen = {a.no: a.read_only for a in session.scalars(select(t.Attachment))}
         assert (frozen[1], frozen[3], frozen[4]) == (True, True, True)
