@@ -114,3 +114,54 @@ def test_x9_a_page_loads_every_resource_it_names_its_icon_included(page):
     icon = page.request.get("/static/favicon.svg")
     assert icon.ok
     assert icon.headers["content-type"].startswith("image/svg+xml")
+
+
+HEADER = """() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  const tab = document.querySelector('header.top nav a[aria-current="page"]');
+  return {
+    wide: document.documentElement.scrollWidth,
+    header: box("header.top").height,
+    brand: box(".brand").top,
+    signout: box(".signout button").top,
+    tab: tab && [tab.getBoundingClientRect().left, tab.getBoundingClientRect().right],
+  };
+}"""
+
+
+def test_x9_on_a_phone_no_page_scrolls_sideways_and_the_current_tab_is_in_view(page):
+    """SPEC §8, phone to desktop: at 390 px no page is wider than the screen (a wide table
+    scrolls inside its frame, and its hidden captions with it), the header keeps two rows
+    (brand and user, then the main tabs, which scroll sideways) and the current page's tab
+    is scrolled into view, in Dutch (the longest labels) too."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    for user, pages in (("jim", MARKETER_PAGES), ("admin", ADMIN_PAGES)):
+        page.set_extra_http_headers({"Accept-Language": "en"})
+        sign_in(page, user)
+        page.set_extra_http_headers({"Accept-Language": "nl"})
+        for path in pages:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            seen = page.evaluate(HEADER)
+            assert seen["wide"] <= 390, (path, seen)
+            assert seen["header"] <= 100, (path, seen)
+            assert abs(seen["brand"] - seen["signout"]) <= 12, (path, seen)
+            left, right = seen["tab"]
+            assert left >= 0, (path, seen)
+            assert right <= 390, (path, seen)
+        page.context.clear_cookies()
+
+
+def test_x9_on_a_desktop_the_header_is_two_rows_whatever_the_language(page):
+    """SPEC §8: at 1,280 px the brand, the user and Sign out share the first row and a
+    marketer's tabs the second, in English and in Dutch; the admin's two more tabs may
+    take a third row in Dutch, never the user's name or the button."""
+    for language, user, highest in (("en", "jim", 100), ("nl", "jim", 100), ("nl", "admin", 140)):
+        page.set_extra_http_headers({"Accept-Language": "en"})
+        sign_in(page, user)
+        page.set_extra_http_headers({"Accept-Language": language})
+        page.goto("/contacts")
+        seen = page.evaluate(HEADER)
+        assert seen["header"] <= highest, (language, user, seen)
+        assert abs(seen["brand"] - seen["signout"]) <= 12, (language, user, seen)
+        page.context.clear_cookies()
