@@ -11,7 +11,6 @@ from sqlalchemy import update
 
 from rapport.services.users import accounts, audit, tokens
 from rapport.storage.tables import ApiToken
-from tests.api.conftest import PASSWORD
 
 
 def test_health_answers_without_sign_in_and_says_the_database_is_reachable(anonymous):
@@ -75,8 +74,10 @@ def test_a_revoked_token_or_a_disabled_user_is_refused_at_the_next_lookup(sessio
     assert tokens.user_for_token(sessions, "rap_not-a-token") is None
 
 
-def test_sign_in_sets_an_httponly_samesite_cookie_that_is_secure_only_over_https(app, users):
-    body = {"name": users["viewer"].name, "password": PASSWORD}
+def test_sign_in_sets_an_httponly_samesite_cookie_that_is_secure_only_over_https(
+    app, users, passwords
+):
+    body = {"name": users["viewer"].name, "password": passwords}
     with TestClient(app) as plain:
         cookie = plain.post("/api/login", json=body).headers["set-cookie"].lower()
     assert "httponly" in cookie
@@ -87,12 +88,12 @@ def test_sign_in_sets_an_httponly_samesite_cookie_that_is_secure_only_over_https
     assert "secure" in cookie
 
 
-def test_user_names_compare_case_insensitively_at_sign_in(anonymous, users):
-    body = {"name": users["viewer"].name.upper(), "password": PASSWORD}
+def test_user_names_compare_case_insensitively_at_sign_in(anonymous, users, passwords):
+    body = {"name": users["viewer"].name.upper(), "password": passwords}
     assert anonymous.post("/api/login", json=body).status_code == 200
 
 
-def test_a_wrong_password_is_refused_and_audited(anonymous, sessions, users):
+def test_a_wrong_password_is_refused_and_audited(anonymous, sessions, users, passwords):
     answer = anonymous.post("/api/login", json={"name": users["admin"].name, "password": "nope"})
     assert answer.status_code == 403
     assert answer.json()["detail"] == "the user name or the password is wrong"
@@ -100,11 +101,11 @@ def test_a_wrong_password_is_refused_and_audited(anonymous, sessions, users):
     assert "sign_in.failed" in actions
 
 
-def test_failed_sign_ins_are_limited_per_user_with_retry_after(anonymous, users):
+def test_failed_sign_ins_are_limited_per_user_with_retry_after(anonymous, users, passwords):
     body = {"name": users["admin"].name, "password": "wrong password"}
     statuses = [anonymous.post("/api/login", json=body).status_code for _ in range(6)]
     assert statuses == [403] * 5 + [429]
-    limited = anonymous.post("/api/login", json={**body, "password": PASSWORD})
+    limited = anonymous.post("/api/login", json={**body, "password": passwords})
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) > 0
 

@@ -90,6 +90,7 @@ REFUSED_BY_MEANING = frozenset(
         "PATCH /api/codes/{table}/{code}",
         "DELETE /api/codes/{table}/{code}",
         "GET /api/saved-criteria",
+        "GET /api/setup/series",
         "GET /api/segments/{no}/stats",
         "GET /api/segments/{no}/overlap",
         "POST /api/segments/{no}/lines/{line}/test-email",

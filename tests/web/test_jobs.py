@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from rapport.app import create_app
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import runners
-from tests.api.conftest import PASSWORD
 from tests.factories import build_log_world, make_segment
 
 LOG_HEADER = {
@@ -74,7 +73,7 @@ def test_l3_logging_with_delivery_without_smtp_stays_on_the_card_and_logs_nothin
 
 
 def test_l3_logging_with_delivery_leads_to_the_job_page_which_shows_the_outcome(
-    sessions, database_url, users, to_log, smtp
+    sessions, database_url, users, passwords, to_log, smtp
 ):
     """The log commits in the request and the browser is sent to the delivery job's page;
     it polls while the job waits and, once done, shows sent/failed/skipped and the link to
@@ -82,7 +81,7 @@ def test_l3_logging_with_delivery_leads_to_the_job_page_which_shows_the_outcome(
     inbox, mail = smtp
     settings = dataclasses.replace(mail, database_url=database_url, secret_key="k")
     with TestClient(create_app(settings, sessions, background=False)) as browser:
-        signed_in = browser.post("/api/login", json={"name": "marketer1", "password": PASSWORD})
+        signed_in = browser.post("/api/login", json={"name": "marketer1", "password": passwords})
         form = {"csrf_token": signed_in.json()["csrf_token"], "deliver": "true"}
         answer = browser.post(f"/segments/{to_log}/log", data=form, follow_redirects=False)
         assert answer.status_code == 303, answer.text

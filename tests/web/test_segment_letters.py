@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from rapport.app import create_app
 from rapport.settings import Settings
-from tests.api.conftest import PASSWORD
 from tests.integration.letter_world import ANN, DEE, NOBODY, build_letter_world
 
 
@@ -23,7 +22,7 @@ def world(sessions):
 
 
 @pytest.fixture
-def marketer_with_mail(world, smtp, sessions, database_url, users):
+def marketer_with_mail(world, smtp, sessions, database_url, users, passwords):
     """(inbox, a marketer signed in with the cookie) on a server whose settings name the
     loopback SMTP server."""
     inbox, mail = smtp
@@ -35,7 +34,7 @@ def marketer_with_mail(world, smtp, sessions, database_url, users):
     )
     with TestClient(create_app(settings, sessions), follow_redirects=False) as client:
         signed = client.post(
-            "/api/login", json={"name": users["marketer"].name, "password": PASSWORD}
+            "/api/login", json={"name": users["marketer"].name, "password": passwords}
         )
         assert signed.status_code == 200, signed.text
         yield inbox, client, signed.json()["csrf_token"]

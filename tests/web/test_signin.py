@@ -22,21 +22,21 @@ def test_the_login_form_labels_its_fields(anonymous):
     assert '<button type="submit">Sign in</button>' in html
 
 
-def test_signing_in_with_the_form_returns_to_the_page_asked_for(anonymous, users):
-    form = {"name": users["viewer"].name, "password": PASSWORD, "next": "/?x=1"}
+def test_signing_in_with_the_form_returns_to_the_page_asked_for(anonymous, users, passwords):
+    form = {"name": users["viewer"].name, "password": passwords, "next": "/?x=1"}
     answer = anonymous.post("/login", data=form)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/?x=1"
     assert anonymous.get("/").status_code == 200
 
 
-def test_sign_in_never_redirects_to_another_site(anonymous, users):
+def test_sign_in_never_redirects_to_another_site(anonymous, users, passwords):
     for target in ("https://evil.test/", "//evil.test/", "javascript:alert(1)"):
-        form = {"name": users["viewer"].name, "password": PASSWORD, "next": target}
+        form = {"name": users["viewer"].name, "password": passwords, "next": target}
         assert anonymous.post("/login", data=form).headers["location"] == "/"
 
 
-def test_a_wrong_password_shows_the_message_on_the_form(anonymous, users):
+def test_a_wrong_password_shows_the_message_on_the_form(anonymous, users, passwords):
     answer = anonymous.post("/login", data={"name": users["viewer"].name, "password": "nope"})
     assert answer.status_code == 403
     assert "the user name or the password is wrong" in answer.text

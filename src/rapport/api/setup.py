@@ -70,7 +70,7 @@ def update_setup(
     return answer(found.value, version=found.version)
 
 
-SeriesCode = Annotated[str, Path(min_length=1, max_length=30, examples=["SEG"])]
+SeriesCode = Annotated[str, Path(min_length=1, max_length=series.CODE_LENGTH, examples=["SEG"])]
 
 
 @router.get("/setup/series", summary="The number series")
