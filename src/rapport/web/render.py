@@ -15,7 +15,9 @@ from starlette.responses import HTMLResponse
 
 from rapport.errors import Invalid, RapportError
 from rapport.server.auth import identify
+from rapport.server.context import context_of
 from rapport.web.i18n import N_, negotiate, translations
+from rapport.web.lookups import Lookups
 
 TEMPLATES = Path(__file__).with_name("templates")
 environment = Environment(
@@ -36,6 +38,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         {
             "user": identity.account if identity else None,
             "csrf_token": identity.csrf if identity else "",
+            "lookups": Lookups(context_of(request).sessions if identity else None),
             **language_context(request),
             **context,
         },

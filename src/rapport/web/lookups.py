@@ -1,0 +1,46 @@
+"""A page's lookups: an input that holds a code names a `<datalist>` of the codes it may take
+with their names (`services.setup.lookups`), so the browser suggests them as the user types.
+
+Every page gets a `Lookups` (`render.page`). A template gives an input its list with
+`{{ lookups.attr("salesperson_code") }}` and writes the lists its inputs named with
+`{{ lookups.lists() }}` after them (base.html does it once more at the end of the page).
+Each list is read when a page first names it, and written once.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from rapport.services.setup import lookups
+from rapport.storage.db import Sessions
+
+
+class Lookups:
+    def __init__(self, sessions: Sessions | None) -> None:
+        self._sessions = sessions
+        self._named: list[str] = []
+        self._written: set[str] = set()
+
+    def attr(self, name: str) -> Markup:
+        """` list="lookup-…"` for a field that holds a code (by its name, or by the lookup's
+        own name), nothing for any other field."""
+        lookup = lookups.lookup_of(name) or (name if name in lookups.LOOKUPS else None)
+        if lookup is None or self._sessions is None:
+            return Markup("")
+        if lookup not in self._named:
+            self._named.append(lookup)
+        return Markup(' list="lookup-{}"').format(lookup)
+
+    def lists(self) -> Markup:
+        """The `<datalist>` of every lookup named since the last call and not yet written."""
+        parts = []
+        for lookup in self._named:
+            if lookup in self._written or self._sessions is None:
+                continue
+            self._written.add(lookup)
+            found = lookups.options(self._sessions, lookup)
+            items = "".join(
+                f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in found
+            )
+            parts.append(f'<datalist id="lookup-{lookup}">{items}</datalist>')
+        return Markup("".join(parts))  # noqa: S704 (escaped above)
