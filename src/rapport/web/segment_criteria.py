@@ -24,7 +24,7 @@ from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.segments import actions, header
-from rapport.services.setup import codes
+from rapport.services.setup import lookups
 from rapport.web.i18n import N_
 from rapport.web.render import beside_input, page, told, translator
 from rapport.web.segments import back_to_card, card, data, question
@@ -34,19 +34,19 @@ router = web_router()
 ADD_OPTIONS = ("allow_existing", "expand_companies", "related_companies", "ignore_exclusion")
 FLAGS = (*ADD_OPTIONS, "entire_companies")
 VERBS = ("add", "reduce", "refine")
-# Criteria field (or `relation.field`) → the code table whose codes the builder offers.
-CODE_TABLES = {
-    "salesperson": "salespeople",
-    "territory": "territories",
-    "country": "countries",
-    "language": "languages",
-    "organizational_level": "organizational_levels",
-    "mailing_group.code": "mailing_groups",
-    "job_responsibility.code": "job_responsibilities",
-    "web_source.code": "web_sources",
-    "industry_group.code": "industry_groups",
-    "business_relation.code": "business_relations",
-}
+# The criteria fields (a relation's as `relation.field`) whose codes the builder offers.
+CODE_FIELDS = (
+    "salesperson",
+    "territory",
+    "country",
+    "language",
+    "organizational_level",
+    "mailing_group.code",
+    "job_responsibility.code",
+    "web_source.code",
+    "industry_group.code",
+    "business_relation.code",
+)
 
 
 def options_of(form: dict[str, str]) -> dict[str, bool]:
@@ -162,12 +162,9 @@ def builder_fields(request: Request, who: Who, ctx: Context) -> JSONResponse:
     """The builder's fields, relations and the code values each code field offers."""
     del who
     offered = {}
-    for name, table in CODE_TABLES.items():
-        rows = codes.get_all(ctx.sessions, table).rows
-        offered[name] = [
-            {"code": row["code"], "description": row.get("name") or row.get("description") or ""}
-            for row in rows
-        ]
+    for name in CODE_FIELDS:
+        found = lookups.options(ctx.sessions, lookups.FIELD_LOOKUPS[name])
+        offered[name] = [{"code": code, "description": label} for code, label in found]
     return JSONResponse({**builder_registry(translator(request)), "codes": offered})
 
 

@@ -13,6 +13,7 @@ from typing import Final
 
 from sqlalchemy import Column, Table, select
 
+from rapport.services.setup.codes import CODE_TABLES
 from rapport.services.transfer.tables import TABLES
 from rapport.storage import schema
 from rapport.storage.db import Sessions, reading
@@ -27,20 +28,14 @@ _SOURCES: dict[str, tuple[Table, str, str]] = {
     "saved_criteria": (schema.saved_segment_criteria, "code", "description"),
     "questionnaires": (schema.profile_questionnaires, "code", "description"),
 }
-for _name in (
-    "countries",
-    "languages",
-    "mailing_groups",
-    "sales_cycles",
-    "salespeople",
-    "salutations",
-):
+for _name in CODE_TABLES:
     _table = TABLES[_name].table
     _SOURCES[_name] = (_table, "code", "name" if "name" in _table.c else "description")
 
 LOOKUPS: Final = tuple(sorted(_SOURCES))
 
-# The fields that hold a code, by name, and the lookup of their codes.
+# The fields that hold a code, by name, and the lookup of their codes: the fields of the
+# forms, and the criteria's (a relation's field as `relation.field`).
 FIELD_LOOKUPS: Final[dict[str, str]] = {
     "salesperson_code": "salespeople",
     "default_salesperson_code": "salespeople",
@@ -60,6 +55,13 @@ FIELD_LOOKUPS: Final[dict[str, str]] = {
     "interaction_template_code": "interaction_templates",
     "segment_criteria_code": "saved_criteria",
     "questionnaire": "questionnaires",
+    "territory": "territories",
+    "organizational_level": "organizational_levels",
+    "mailing_group.code": "mailing_groups",
+    "job_responsibility.code": "job_responsibilities",
+    "web_source.code": "web_sources",
+    "industry_group.code": "industry_groups",
+    "business_relation.code": "business_relations",
 }
 
 
