@@ -64,8 +64,8 @@ docs: install
 # translate the new Dutch entries in src/rapport/web/locale/nl_BE/LC_MESSAGES/messages.po.
 LOCALE := src/rapport/web/locale
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header --width 100 -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update --width 100 -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching
 
 # Screenshots of the main pages at desktop and phone widths for the README and docs/
 # (Debian's Chromium, on the demo company).

@@ -26,8 +26,9 @@ MARKETER_PAGES = [
     "/saved-criteria",
     "/setup/codes/salespeople",
 ]
-# Pages reached from another page rather than from the main navigation (no current link).
-REACHED_PAGES = ["/contact-duplicates", "/contact-duplicates?min_score=50"]
+# Pages reached from another page or the brand rather than from the main navigation (no
+# current link).
+REACHED_PAGES = ["/", "/contact-duplicates", "/contact-duplicates?min_score=50"]
 ADMIN_PAGES = [
     "/import",
     "/admin/users",

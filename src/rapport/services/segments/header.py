@@ -26,6 +26,7 @@ from rapport.services.segments._propagation import (
 )
 from rapport.services.segments.overview import get as get  # S1: a header and its counts
 from rapport.services.segments.overview import get_all as get_all  # S1: segment list
+from rapport.services.segments.overview import get_latest as get_latest  # the start page
 from rapport.services.segments.paging import line_values, lines_select
 from rapport.services.segments.results import SegmentLine
 from rapport.services.segments.versions import check_version

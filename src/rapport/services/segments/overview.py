@@ -49,6 +49,13 @@ def get_all(database: Sessions | Engine) -> list[SegmentRead]:
         return [SegmentRead(**row._mapping) for row in rows]
 
 
+def get_latest(database: Sessions | Engine, *, limit: int) -> list[SegmentRead]:
+    """The `limit` segments created last, the last first, with their counts."""
+    query = _headers().order_by(schema.segment_headers.c.id.desc()).limit(limit)
+    with reading_connection(database) as connection:
+        return [SegmentRead(**row._mapping) for row in connection.execute(query)]
+
+
 def get(database: Sessions | Engine, no: str) -> SegmentRead:
     """The segment `no` with its counts, or NotFound."""
     with reading_connection(database) as connection:
