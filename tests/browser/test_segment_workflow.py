@@ -17,10 +17,15 @@ pytestmark = pytest.mark.browser
 
 
 def act(page, criteria: str, button: str, label: str = "Criteria") -> None:
-    """Type `criteria` and press the action's button; wait for the card to come back."""
+    """Type `criteria` and press the action's button; wait for the card to come back with
+    one more criteria action in its header (after the first action the address already
+    says `done=action`, so waiting for it alone would not wait for the next)."""
+    taken = page.locator("p.counts strong").nth(1)
+    after = str(int(taken.inner_text()) + 1)
     page.get_by_label(label, exact=True).fill(criteria)
     page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(re.compile(r"done=action"))
+    expect(taken).to_have_text(after)
 
 
 def action_rows(page):
