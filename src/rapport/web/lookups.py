@@ -2,9 +2,9 @@
 with their names (`services.setup.lookups`), so the browser suggests them as the user types.
 
 Every page gets a `Lookups` (`render.page`). A template gives an input its list with
-`{{ lookups.attr("salesperson_code") }}` and writes the lists its inputs named with
-`{{ lookups.lists() }}` after them (base.html does it once more at the end of the page).
-Each list is read when a page first names it, and written once.
+`{{ lookups.attr("salesperson_code") }}`; base.html writes the lists the page's inputs
+named at the end of the page, read in one transaction, each once (a page that names none
+reads none).
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ class Lookups:
         return Markup(' list="lookup-{}"').format(lookup)
 
     def lists(self) -> Markup:
-        """The `<datalist>` of every lookup named since the last call and not yet written."""
+        """The `<datalist>` of every lookup named and not yet written (none without one)."""
+        wanted = [lookup for lookup in self._named if lookup not in self._written]
+        if not wanted or self._sessions is None:
+            return Markup("")
+        self._written.update(wanted)
         parts = []
-        for lookup in self._named:
-            if lookup in self._written or self._sessions is None:
-                continue
-            self._written.add(lookup)
-            found = lookups.options(self._sessions, lookup)
+        for lookup, found in lookups.options(self._sessions, wanted).items():
             items = "".join(
                 f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in found
             )

@@ -161,10 +161,14 @@ def builder_registry(say: Callable[[str], str]) -> dict[str, Any]:
 def builder_fields(request: Request, who: Who, ctx: Context) -> JSONResponse:
     """The builder's fields, relations and the code values each code field offers."""
     del who
-    offered = {}
-    for name in CODE_FIELDS:
-        found = lookups.options(ctx.sessions, lookups.FIELD_LOOKUPS[name])
-        offered[name] = [{"code": code, "description": label} for code, label in found]
+    found = lookups.options(ctx.sessions, {lookups.FIELD_LOOKUPS[name] for name in CODE_FIELDS})
+    offered = {
+        name: [
+            {"code": code, "description": label}
+            for code, label in found[lookups.FIELD_LOOKUPS[name]]
+        ]
+        for name in CODE_FIELDS
+    }
     return JSONResponse({**builder_registry(translator(request)), "codes": offered})
 
 

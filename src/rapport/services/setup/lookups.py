@@ -9,6 +9,7 @@ still checks the code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from sqlalchemy import Column, Table, select
@@ -70,10 +71,15 @@ def lookup_of(field: str) -> str | None:
     return FIELD_LOOKUPS.get(field)
 
 
-def options(sessions: Sessions, lookup: str) -> list[tuple[str, str]]:
-    """The codes of `lookup` (one of `LOOKUPS`) with their names, by code; at most `MOST`."""
-    table, code, name = _SOURCES[lookup]
-    code_column: Column[str] = table.c[code]
-    query = select(code_column, table.c[name]).order_by(code_column).limit(MOST)
+def options(sessions: Sessions, lookups: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """The codes of each of `lookups` (of `LOOKUPS`) with their names, by code, at most
+    `MOST` a lookup; read in one transaction."""
+    found = {}
     with reading(sessions) as session:
-        return [(str(key), str(label or "")) for key, label in session.execute(query)]
+        for lookup in lookups:
+            table, code, name = _SOURCES[lookup]
+            code_column: Column[str] = table.c[code]
+            query = select(code_column, table.c[name]).order_by(code_column).limit(MOST)
+            rows = session.execute(query)
+            found[lookup] = [(str(key), str(label or "")) for key, label in rows]
+    return found
