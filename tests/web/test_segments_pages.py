@@ -163,3 +163,21 @@ def test_a_missing_segment_is_a_404_page(browser_as, sessions):
     answer = browser_as("viewer").get("/segments/SEG09999")
     assert answer.status_code == 404
     assert "Segment SEG09999 does not exist." in answer.text
+
+
+def test_x9_the_card_links_to_each_of_its_parts_that_the_user_sees(browser_as, sessions):
+    """The card's "On this card" links: each leads to a part on the page; a viewer, who
+    cannot build or use the segment, gets no link to those parts."""
+    no = world(sessions, criteria="type = person")
+
+    def jumps(role: str) -> list[str]:
+        html = browser_as(role).get(f"/segments/{no}").text
+        nav = html.split('aria-label="On this card"', 1)[1].split("</nav>", 1)[0]
+        targets = re.findall(r'<a href="#([^"]+)">', nav)
+        assert all(f'id="{target}"' in html for target in targets), targets
+        return targets
+
+    everything = ["header-title", "actions-pane", "build-title", "lines-title", "export-title"]
+    everything += ["use-title", "chart-title", "history-title"]
+    assert jumps("marketer") == everything
+    assert jumps("viewer") == [t for t in everything if t not in ("build-title", "use-title")]
