@@ -169,3 +169,20 @@ def test_s9_x1_reusing_criteria_whose_code_was_deleted_shows_the_warnings_on_the
         data={"csrf_token": browser.csrf, "code": "BE", "yes": "yes"},
     )
     assert quiet.status_code == 303  # nothing to warn of: back to the card
+
+
+def test_x9_a_role_is_named_in_the_pages_language_and_sent_as_its_code(browser_as, sessions):
+    """The header names the user's role, and the users page its roles, in Dutch; the role
+    a form sends stays the code the service reads."""
+    admin = browser_as("admin")
+    dutch = admin.get("/admin/users", headers=DUTCH).text
+    assert re.search(r'<span class="who">[^<]* · beheerder</span>', dutch)
+    assert "<td>marketeer</td>" in dutch
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', dutch)
+    assert ("viewer", "lezer") in options
+    assert ("admin", "beheerder") in options
+    english = admin.get("/admin/users", headers=ENGLISH).text
+    assert re.search(r'<span class="who">[^<]* · admin</span>', english)
+    assert ("marketer", "marketer") in re.findall(
+        r'<option value="(\w+)"[^>]*>([^<]+)</option>', english
+    )

@@ -32,7 +32,8 @@ class Lookups:
         return Markup(' list="lookup-{}"').format(lookup)
 
     def lists(self) -> Markup:
-        """The `<datalist>` of every lookup named and not yet written (none without one)."""
+        """The `<datalist>` of every lookup named and not yet written (none without one;
+        without a database, `attr` names none)."""
         wanted = [lookup for lookup in self._named if lookup not in self._written]
         if not wanted or self._sessions is None:
             return Markup("")
