@@ -12,6 +12,7 @@ import string
 
 from babel.messages.pofile import read_po
 
+from rapport.services.jobs import queue as jobs
 from rapport.services.segments import reuse
 from rapport.web import i18n
 from tests.web.segment_pages import world
@@ -186,3 +187,16 @@ def test_x9_a_role_is_named_in_the_pages_language_and_sent_as_its_code(browser_a
     assert ("marketer", "marketer") in re.findall(
         r'<option value="(\w+)"[^>]*>([^<]+)</option>', english
     )
+
+
+def test_x9_a_jobs_kind_and_state_are_named_in_the_pages_language(browser_as, sessions):
+    """The jobs page and the start page name a job's kind and state in Dutch."""
+    job = jobs.submit(sessions, kind="deliver", params={"logged_segment": 1}, by="marketer1")
+    browser = browser_as("marketer")
+    listed = browser.get("/jobs", headers=DUTCH).text
+    assert "<td>verzending</td><td>in de wachtrij</td>" in listed
+    start = browser.get("/", headers=DUTCH).text
+    assert f'<a href="/jobs/{job}">verzending {job}</a>' in start
+    assert "· in de wachtrij" in start
+    english = browser.get("/jobs", headers=ENGLISH).text
+    assert "<td>delivery</td><td>queued</td>" in english
