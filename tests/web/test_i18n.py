@@ -113,6 +113,7 @@ def python_labels() -> set[str]:
     labels |= {label for _field, label in segments.DIMENSIONS}
     labels |= set(segments.DONE_MESSAGES.values())
     labels |= set(captions.FIELD_CAPTIONS.values()) | set(captions.TABLE_CAPTIONS.values())
+    labels |= {name for names in captions.VALUE_CAPTIONS.values() for name in names.values()}
     return labels | set(i18n.registry_labels())
 
 

@@ -1,5 +1,6 @@
 """The captions of the setup pages' fields and code tables, Business Central's where it has
-one (No. Series, Marketing Setup). They are marked with `N_` so that `make messages`
+one (No. Series, Marketing Setup), and the names of the codes pages show (a role, a job's
+kind and state). They are marked with `N_` so that `make messages`
 extracts them (babel.cfg reads the web's Python files) and translated when a page shows
 them (`_(caption)` in the templates)."""
 
@@ -53,6 +54,30 @@ TABLE_CAPTIONS = {
     "territories": N_("Territories"),
     "web_sources": N_("Web Sources"),
 }
+
+
+# The names of codes a page shows; the code stays what the forms send and the API gives.
+VALUE_CAPTIONS = {
+    "role": {"admin": N_("admin"), "marketer": N_("marketer"), "viewer": N_("viewer")},
+    "job_kind": {
+        "deliver": N_("delivery"),
+        "import": N_("import"),
+        "export": N_("export"),
+        "refresh": N_("refresh"),
+    },
+    "job_state": {
+        "queued": N_("queued"),
+        "running": N_("running"),
+        "done": N_("done"),
+        "failed": N_("failed"),
+    },
+}
+
+
+def value_caption(kind: str, value: str) -> str:
+    """The caption of a code of `kind` (of `VALUE_CAPTIONS`), the code itself when it has
+    none; templates translate it (`_(code_caption("role", …))`, a global of the pages)."""
+    return VALUE_CAPTIONS[kind].get(value, value)
 
 
 def caption_of(field: str) -> str:

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from rapport.errors import Invalid, RapportError
 from rapport.server.auth import identify
 from rapport.server.context import context_of
+from rapport.web.captions import value_caption
 from rapport.web.i18n import N_, negotiate, translations
 from rapport.web.lookups import Lookups
 
@@ -26,6 +27,7 @@ environment = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+environment.globals["code_caption"] = value_caption
 templates = Jinja2Templates(env=environment)
 
 
