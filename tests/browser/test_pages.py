@@ -125,6 +125,7 @@ HEADER = """() => {
     header: box("header.top").height,
     brand: box(".brand").top,
     signout: box(".signout button").top,
+    beside: [box(".brand").right, box(".who").left, box(".who").right, box(".signout button").left],
     tab: tab && [tab.getBoundingClientRect().left, tab.getBoundingClientRect().right],
   };
 }"""
@@ -134,7 +135,8 @@ def test_x9_on_a_phone_no_page_scrolls_sideways_and_the_current_tab_is_in_view(p
     """SPEC §8, phone to desktop: at 390 px no page is wider than the screen (a wide table
     scrolls inside its frame, and its hidden captions with it), the header keeps two rows
     (brand and user, then the main tabs, which scroll sideways) and the current page's tab
-    is scrolled into view, in Dutch (the longest labels) too."""
+    is scrolled into view, in Dutch (the longest labels) too. The user's name is cut short
+    beside the brand, never under it."""
     page.set_viewport_size({"width": 390, "height": 844})
     for user, pages in (("jim", MARKETER_PAGES), ("admin", ADMIN_PAGES)):
         page.set_extra_http_headers({"Accept-Language": "en"})
@@ -147,6 +149,7 @@ def test_x9_on_a_phone_no_page_scrolls_sideways_and_the_current_tab_is_in_view(p
             assert seen["wide"] <= 390, (path, seen)
             assert seen["header"] <= 100, (path, seen)
             assert abs(seen["brand"] - seen["signout"]) <= 12, (path, seen)
+            assert seen["beside"] == sorted(seen["beside"]), (path, seen)  # nothing overlaps
             left, right = seen["tab"]
             assert left >= 0, (path, seen)
             assert right <= 390, (path, seen)
