@@ -50,6 +50,40 @@ def N_(template: str, /, **values: object) -> Text:
 OR = N_("or")
 
 
+def text_data(text: Text | str) -> object:
+    """`text` as JSON data, to be kept (a job's messages) and said later in the reader's
+    language (`text_from`): plain text as itself, a `Text` as its template and values."""
+    if isinstance(text, str):
+        return text
+    values = None if text.values is None else {k: _data(v) for k, v in text.values.items()}
+    return {"template": text.template, "values": values}
+
+
+def _data(value: object) -> object:
+    if isinstance(value, Text):
+        return text_data(value)
+    if isinstance(value, tuple):
+        return [_data(item) for item in value]
+    return value
+
+
+def text_from(data: object) -> Text:
+    """The `Text` kept as `data` (`text_data`); plain text is a literal `Text`."""
+    if not isinstance(data, dict):
+        return Text(str(data))
+    values = data.get("values")
+    kept = None if values is None else {k: _value(v) for k, v in values.items()}
+    return Text(str(data.get("template", "")), kept)
+
+
+def _value(data: object) -> object:
+    if isinstance(data, dict):
+        return text_from(data)
+    if isinstance(data, list):
+        return tuple(_value(item) for item in data)
+    return data
+
+
 def _same(text: str) -> str:
     return text
 

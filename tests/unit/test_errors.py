@@ -15,6 +15,8 @@ from rapport.errors import (
     RapportError,
     Text,
     said,
+    text_data,
+    text_from,
 )
 
 
@@ -127,3 +129,21 @@ def test_an_error_in_parts_is_said_in_the_language_of_the_translator():
     lost = N_("Segment {no} does not exist.", no="SEG9")
     assert said(lost, lambda text: DUTCH.get(text, text)) == "Segment SEG9 does not exist."
     assert said(Text("")) == ""
+
+
+def test_a_text_kept_as_json_data_is_said_again_in_any_language():
+    """A job's messages are kept as JSON and said in each reader's language: a `Text` keeps
+    its template and values (nested texts and alternatives too); plain text is literal."""
+    import json
+
+    def kept(text: Text | str) -> Text:
+        return text_from(json.loads(json.dumps(text_data(text))))
+
+    nested = N_("a {kind} of {names}", kind=N_("list"), names=("A", N_("B"), 3))
+    assert kept(nested) == nested
+    dutch = {"a {kind} of {names}": "een {kind} van {names}", "list": "lijst", "or": "of"}
+    assert said(kept(nested), lambda s: dutch.get(s, s)) == "een lijst van A, B of 3"
+    assert kept(N_("Importing {file}.", file="x.csv")) == N_("Importing {file}.", file="x.csv")
+    assert kept(Text("plain")) == Text("plain")
+    assert kept("words") == Text("words")
+    assert str(kept("a {brace}")) == "a {brace}"  # plain text is never formatted

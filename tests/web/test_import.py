@@ -43,7 +43,10 @@ def test_k4_an_upload_runs_as_a_job_and_its_page_shows_the_outcome(browser_as, s
     assert not kept.exists()
     html = browser.get(job_path).text
     assert "Done." in html
-    assert "<dt>inserted</dt><dd>2</dd>" in html
+    assert "<p>Importing contacts.csv into contacts.</p>" in html
+    assert "<dt>Rows added</dt><dd>2</dd>" in html
+    assert "<dt>Rows changed</dt><dd>0</dd>" in html
+    assert "Bad rows" not in html
     with sessions.begin() as session:
         assert session.query(t.Contact).filter_by(no="C2").one().name == "<b>Beta</b>"
 
@@ -54,9 +57,44 @@ def test_k4_a_bad_file_imports_nothing_and_reports_line_column_and_reason(browse
     run_job(sessions)
     html = browser.get(job_path).text
     assert "Failed." in html
-    assert re.search(r"line 3.*type", html)
+    assert '<p class="error" role="alert">1 bad row; nothing was imported.</p>' in html
+    assert re.findall(r'<tr><td class="num">(\d+)</td><td>(\w+)</td><td>[^<]+</td></tr>', html) == [
+        ("3", "type")
+    ]
+    assert "Rows added" not in html  # the outcome of an import that did not happen
     with sessions.begin() as session:
         assert session.query(t.Contact).filter_by(no="C1").count() == 0
+
+
+def test_k4_x9_an_imports_page_is_in_the_pages_language(browser_as, sessions):
+    """The job's message, the bad rows' headline and the table's captions in Dutch (the
+    reasons stay the service's English); in English the message is the service's."""
+    browser = browser_as("admin")
+    failed = upload(browser, BAD).headers["location"]
+    run_job(sessions)
+    dutch = browser.get(failed, headers={"accept-language": "nl-BE"}).text
+    assert "<p>contacts.csv wordt in contacts geïmporteerd.</p>" in dutch
+    assert "1 foute rij; er is niets geïmporteerd." in dutch
+    assert '<th scope="col">Kolom</th><th scope="col">Reden</th>' in dutch
+    assert "<h1>Opdracht " in dutch
+    done = upload(browser, GOOD).headers["location"]
+    run_job(sessions)
+    dutch = browser.get(done, headers={"accept-language": "nl-BE"}).text
+    assert "<dt>Rijen toegevoegd</dt><dd>2</dd>" in dutch
+    english = browser.get(done, headers={"accept-language": "en"}).text
+    assert "<p>Importing contacts.csv into contacts.</p>" in english
+
+
+def test_k4_an_import_that_skips_bad_rows_says_how_many_and_lists_them(browser_as, sessions):
+    browser = browser_as("admin")
+    job_path = upload(browser, BAD, skip_bad_rows="true").headers["location"]
+    run_job(sessions)
+    html = browser.get(job_path).text
+    assert "Done." in html
+    assert "<dt>Rows added</dt><dd>1</dd>" in html
+    assert "<dt>Bad rows skipped</dt><dd>1</dd>" in html
+    assert re.search(r'<tr><td class="num">3</td><td>type</td>', html)
+    assert 'role="alert"' not in html
 
 
 def test_k4_a_file_that_is_not_csv_or_xlsx_is_refused_beside_the_form(browser_as, sessions):

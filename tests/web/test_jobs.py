@@ -43,6 +43,32 @@ def test_a_running_job_polls_its_progress_and_a_finished_one_stops(browser_as, s
     assert 'href="/logged-segments/7"' in fragment
 
 
+def test_x4_a_refresh_jobs_page_names_the_segment_and_what_it_changed(browser_as, sessions):
+    """The outcome of a refresh (queued by the API) is named field by field, in the page's
+    language, never as the result's keys."""
+    job_id = jobs.submit(sessions, kind="refresh", params={"segment": "SEG1"}, by="marketer1")
+    with sessions.begin() as session:
+        from rapport.storage.tables import Job
+
+        row = session.get(Job, job_id)
+        row.state = "done"
+        row.result = (
+            '{"segment": "SEG1", "action_no": 3, "added": 5, "removed": 2, "no_of_lines": 40,'
+            ' "full": false}'
+        )
+    browser = browser_as("marketer")
+    html = browser.get(f"/jobs/{job_id}").text
+    assert '<dt>Segment</dt><dd><a href="/segments/SEG1">SEG1</a></dd>' in html
+    assert "<dt>Added</dt><dd>5</dd>" in html
+    assert "<dt>Removed</dt><dd>2</dd>" in html
+    assert "<dt>No. of lines</dt><dd>40</dd>" in html
+    assert "those changed since the last refresh" in html
+    assert "no_of_lines" not in html
+    dutch = browser.get(f"/jobs/{job_id}", headers={"accept-language": "nl-BE"}).text
+    assert "<dt>Toegevoegd</dt><dd>5</dd>" in dutch
+    assert "<dt>Verwijderd</dt><dd>2</dd>" in dutch
+
+
 def test_jobs_are_listed_for_their_user_and_hidden_from_others(browser_as, sessions):
     job_id = jobs.submit(sessions, kind="import", params={"table": "contacts"}, by="marketer1")
     assert f'href="/jobs/{job_id}"' in browser_as("marketer").get("/jobs").text

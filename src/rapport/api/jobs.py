@@ -76,7 +76,7 @@ class JobRead(BaseModel):
 
 def read(job: jobs.JobRead) -> JobRead:
     """The job as the API shows it: a finished export's result says where its file is."""
-    fields = dataclasses.asdict(job)
+    fields = dataclasses.asdict(job) | {"messages": [str(message) for message in job.messages]}
     if job.kind == job_files.EXPORT and job.state == jobs.DONE and job.result:
         fields["result"] = {**job.result, "download": f"/api/jobs/{job.id}/file"}
     return JobRead(**fields)

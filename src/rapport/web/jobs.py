@@ -37,7 +37,16 @@ def job_list(request: Request, ctx: Context, who: Who) -> Response:
 def job_page(request: Request, job_id: int, ctx: Context, who: Who) -> Response:
     job = _job(ctx, who, job_id)
     template = "jobs/_progress.html" if request.headers.get("hx-request") else "jobs/page.html"
-    return page(request, template, job=job, finished=job.state in jobs.FINISHED)
+    return page(
+        request,
+        template,
+        job=job,
+        finished=job.state in jobs.FINISHED,
+        BAD_ROWS_SHOWN=BAD_ROWS_SHOWN,
+    )
+
+
+BAD_ROWS_SHOWN = 500  # an import's bad rows listed on its page (the API's job has them all)
 
 
 @router.get("/jobs/{job_id}/file")

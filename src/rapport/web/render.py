@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from rapport.errors import Invalid, RapportError
+from rapport.errors import Invalid, RapportError, Text, said
 from rapport.server.auth import identify
 from rapport.server.context import context_of
 from rapport.web.captions import value_caption
@@ -65,7 +65,8 @@ def translator(request: Request) -> Callable[[str], str]:
 
 
 def language_context(request: Request) -> dict[str, Any]:
-    """The page's language and its gettext functions (`_`, `gettext`, `ngettext`)."""
+    """The page's language, its gettext functions (`_`, `gettext`, `ngettext`) and `said`,
+    which says a service's `Text` (a job's messages) in it."""
     language = language_of(request)
     catalog = translations(language)
 
@@ -77,7 +78,10 @@ def language_context(request: Request) -> dict[str, Any]:
         text = catalog.ngettext(singular, plural, num)
         return Markup(text) % {"num": num, **variables}  # noqa: S704 (our catalog)
 
-    return {"lang": language, "_": gettext, "gettext": gettext, "ngettext": ngettext}
+    def say(text: Text) -> str:  # a service's message (a job's), escaped as a whole
+        return said(text, catalog.gettext)
+
+    return {"lang": language, "_": gettext, "gettext": gettext, "ngettext": ngettext, "said": say}
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
@@ -90,6 +94,25 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
         )
         return fragment
     return page(request, "error.html", status_code=status_code, message=message)
+
+
+# What an error page says for an HTTP status of its own (a path no page has, a method it
+# does not take, a form the framework could not read, an internal error), in the page's
+# language; the API's problem documents keep the framework's words.
+STATUS_MESSAGES = {
+    400: N_("The request could not be read."),
+    404: N_("There is no such page."),
+    405: N_("This page cannot be sent that way."),
+    422: N_("The form is not complete or not valid."),
+    500: N_("An internal error occurred; it has been logged."),
+}
+
+
+def status_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """The error page of an HTTP status: in the page's language where the status has its own
+    words (`STATUS_MESSAGES`), else `message`."""
+    known = STATUS_MESSAGES.get(status_code)
+    return error_page(request, status_code, translator(request)(known) if known else message)
 
 
 def _same(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import Conflict, NotFound, RapportError
+from rapport.errors import Conflict, NotFound, RapportError, Text, text_data, text_from
 from rapport.services.jobs import _running
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.tables import Job
@@ -34,7 +34,7 @@ class JobRead:
     state: str
     done: int
     total: int | None
-    messages: list[str]
+    messages: list[Text]  # in English `str(text)`, in the reader's language `said(text, …)`
     result: dict[str, Any] | None
     error: str
     created_by: str
@@ -99,11 +99,11 @@ class Progress:
             if waited and last is not None:
                 self._write(*last)
 
-    def say(self, message: str) -> None:
+    def say(self, message: str | Text) -> None:
         with self.sessions.begin() as session:
             job = session.get(Job, self.job_id)
             if job is not None:
-                job.messages = json.dumps([*json.loads(job.messages), message])
+                job.messages = json.dumps([*json.loads(job.messages), text_data(message)])
 
 
 Runner = Callable[[Sessions, Mapping[str, Any], Progress], dict[str, Any]]
@@ -123,17 +123,18 @@ def submit_in(
     params: Mapping[str, Any],
     by: str,
     total: int | None = None,
-    message: str = "",
+    message: str | Text = "",
 ) -> int:
     """Queue a job inside the caller's transaction (it exists only if the caller commits),
-    with what it has to say from the start (`message`)."""
+    with what it has to say from the start (`message`; a `Text` is kept as its template and
+    values, so that each reader is told it in their language)."""
     job = Job(
         kind=kind,
         state=QUEUED,
         done=0,
         total=total,
         params=json.dumps(dict(params), default=str),
-        messages=json.dumps([message] if message else []),
+        messages=json.dumps([text_data(message)] if message else []),
         error="",
         created_by=by[:50],
         created_at=utcnow(),
@@ -150,7 +151,7 @@ def submit(
     params: Mapping[str, Any],
     by: str,
     total: int | None = None,
-    message: str = "",
+    message: str | Text = "",
 ) -> int:
     with sessions.begin() as session:
         return submit_in(session, kind=kind, params=params, by=by, total=total, message=message)
@@ -174,7 +175,7 @@ def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = 
         state=job.state,
         done=done,
         total=total,
-        messages=json.loads(job.messages),
+        messages=[text_from(kept) for kept in json.loads(job.messages)],
         result=json.loads(job.result) if job.result else None,
         error=job.error,
         created_by=job.created_by,

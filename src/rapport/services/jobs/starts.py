@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 from rapport.services.interactions import log
 from rapport.services.jobs import queue
 from rapport.services.jobs.files import EXPORT
@@ -60,12 +60,20 @@ def log_and_deliver(
         kind=DELIVER,
         params={"logged_segment": logged.logged_segment},
         by=user,
-        message=(
-            f"Segment {segment_no.strip().upper()} logged as logged segment "
-            f"{logged.logged_segment} ({logged.interactions} interactions)."
-        ),
+        message=_logged_message(segment_no.strip().upper(), logged),
     )
     return LoggedForDelivery(logged, job_id)
+
+
+def _logged_message(segment: str, logged: log.LogResult) -> Text:
+    values = {"segment": segment, "logged": logged.logged_segment}
+    if logged.interactions == 1:
+        return N_("Segment {segment} logged as logged segment {logged} (1 interaction).", **values)
+    return N_(
+        "Segment {segment} logged as logged segment {logged} ({interactions} interactions).",
+        interactions=logged.interactions,
+        **values,
+    )
 
 
 def import_upload(
@@ -94,7 +102,7 @@ def import_upload(
         params=params,
         by=by,
         total=rows,
-        message=f"Importing {path.name} into {name}.",
+        message=N_("Importing {file} into {table}.", file=path.name, table=name),
     )
 
 
@@ -120,7 +128,7 @@ def export_table(
         kind=EXPORT,
         params={**params, "filename": _file_name(name, file_format)},
         by=by,
-        message=f"Exporting {name} as {file_format.upper()}.",
+        message=N_("Exporting {table} as {format}.", table=name, format=file_format.upper()),
     )
 
 
@@ -134,7 +142,11 @@ def export_segment(sessions: Sessions, segment_no: str, *, file_format: str, by:
         kind=EXPORT,
         params={"segment": no, "format": file_format, "filename": _file_name(no, file_format)},
         by=by,
-        message=f"Exporting the contacts of segment {no} as {file_format.upper()}.",
+        message=N_(
+            "Exporting the contacts of segment {segment} as {format}.",
+            segment=no,
+            format=file_format.upper(),
+        ),
     )
 
 
