@@ -32,7 +32,7 @@ from rapport.server.security import RefreshSession, SecurityHeaders
 from rapport.services.segments.accelerator import Accelerator, server_limits
 from rapport.settings import Settings, secret_key
 from rapport.storage.db import Sessions
-from rapport.web.render import error_page, told
+from rapport.web.render import error_page, status_page, told
 
 log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
@@ -100,7 +100,7 @@ def _answer(
 ) -> Response:
     if _is_api(request):
         return problems.problem(status, message, errors=errors)
-    return error_page(request, status, message)
+    return status_page(request, status, message)
 
 
 def _methods_of(path: str) -> list[str]:
@@ -127,7 +127,7 @@ def _handle_errors(app: FastAPI) -> None:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return problems.from_validation(exc)
-        return error_page(request, 422, "the form is not complete or not valid")
+        return status_page(request, 422, "the form is not complete or not valid")
 
     _handle_http_errors(app)
 

@@ -177,13 +177,13 @@ def test_x9_a_role_is_named_in_the_pages_language_and_sent_as_its_code(browser_a
     a form sends stays the code the service reads."""
     admin = browser_as("admin")
     dutch = admin.get("/admin/users", headers=DUTCH).text
-    assert re.search(r'<span class="who">[^<]* · beheerder</span>', dutch)
+    assert re.search(r'<span class="who"[^>]*>[^<]* · beheerder</span>', dutch)
     assert "<td>marketeer</td>" in dutch
     options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', dutch)
     assert ("viewer", "lezer") in options
     assert ("admin", "beheerder") in options
     english = admin.get("/admin/users", headers=ENGLISH).text
-    assert re.search(r'<span class="who">[^<]* · admin</span>', english)
+    assert re.search(r'<span class="who"[^>]*>[^<]* · admin</span>', english)
     assert ("marketer", "marketer") in re.findall(
         r'<option value="(\w+)"[^>]*>([^<]+)</option>', english
     )
@@ -200,3 +200,28 @@ def test_x9_a_jobs_kind_and_state_are_named_in_the_pages_language(browser_as, se
     assert "· in de wachtrij" in start
     english = browser.get("/jobs", headers=ENGLISH).text
     assert "<td>delivery</td><td>queued</td>" in english
+
+
+def test_x9_an_error_page_of_the_framework_is_in_the_pages_language(browser_as, anonymous):
+    """A path no page has, a method a page does not take, a form the framework refuses and
+    too many failed sign-ins: the page says it in Dutch; the API keeps its own words."""
+    browser = browser_as("marketer")
+    missing = browser.get("/no-such-page", headers=DUTCH)
+    assert missing.status_code == 404
+    assert "Deze pagina bestaat niet." in text_of(missing)
+    assert "Not Found" not in missing.text
+    assert "There is no such page." in browser.get("/no-such-page", headers=ENGLISH).text
+    wrong_method = browser.put("/segments", headers=DUTCH)
+    assert wrong_method.status_code == 405
+    assert "Deze pagina kan zo niet verzonden worden." in text_of(wrong_method)
+    too_long = {"name": "x" * 51, "password": "wrong"}  # the form allows 50
+    unreadable = anonymous.post("/login", data=too_long, headers=DUTCH)
+    assert unreadable.status_code == 422
+    assert "Het formulier is niet volledig of niet geldig." in text_of(unreadable)
+    assert browser.get("/api/no-such-thing").json()["detail"] == "Not Found"
+    body = {"name": "nobody", "password": "wrong"}
+    answers = [anonymous.post("/login", data=body, headers=DUTCH) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [403] * 5 + [429]
+    assert re.search(
+        r"Te veel mislukte aanmeldingen; probeer over \d+ seconden opnieuw\.", text_of(answers[-1])
+    )

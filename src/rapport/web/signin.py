@@ -14,7 +14,8 @@ from rapport.server.auth import clear_session_cookie, set_session_cookie
 from rapport.server.guard import TooManyAttempts, Who
 from rapport.server.routers import web_router
 from rapport.server.signin import sign_in
-from rapport.web.render import page, told
+from rapport.web.i18n import N_
+from rapport.web.render import page, told, translator
 
 router = web_router()
 
@@ -48,12 +49,16 @@ def login(
             request, "login.html", 403, next=_local(next), error=told(request, exc), name=name
         )
     except TooManyAttempts as exc:
-        response = page(request, "login.html", 429, next=_local(next), error=str(exc), name=name)
+        error = translator(request)(TOO_MANY).format(seconds=exc.retry_after)
+        response = page(request, "login.html", 429, next=_local(next), error=error, name=name)
         response.headers["retry-after"] = str(exc.retry_after)
         return response
     redirect = RedirectResponse(_local(next), status_code=303)
     set_session_cookie(request, redirect, payload)
     return redirect
+
+
+TOO_MANY = N_("Too many failed sign-ins; try again in {seconds} seconds.")
 
 
 @router.post("/logout")
