@@ -270,6 +270,19 @@ def test_s14_tasks_check_type_description_and_salesperson(world):
     assert followup.get_tasks(world) == []
 
 
+def test_s14_a_description_longer_than_its_field_is_refused_and_nothing_is_created(world):
+    """PostgreSQL refused the insert (a 500 on the card, found by test_forms_fuzz.py) and
+    SQLite kept the text whole."""
+    long = "x" * 101
+    with pytest.raises(Invalid, match="is longer than 100 characters") as refused:
+        followup.create_tasks(world, "SEG00001", type="", date="2026-04-01", description=long)
+    assert refused.value.field == "description"
+    with pytest.raises(Invalid, match="is longer than 100 characters") as refused:
+        followup.create_opportunities(world, "SEG00001", sales_cycle_code="NEW", description=long)
+    assert refused.value.field == "description"
+    assert (followup.get_tasks(world), followup.get_opportunities(world)) == ([], [])
+
+
 def test_s13_export_reports_its_progress_and_streams_the_same_rows_as_lines(world, tmp_path):
     """S13 (issue 12 item 7): `on_progress` follows the rows written, from 0 to the lines
     with a contact (the CLI's bar and the export job show it); `export_lines` streams the

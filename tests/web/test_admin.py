@@ -60,3 +60,14 @@ def test_x9_only_an_admin_reaches_the_page_and_a_forged_post_is_refused(browser_
     without_token = admin.post("/admin/users", data={"name": "eve", "role": "admin"})
     assert without_token.status_code == 403
     assert all(account.name != "eve" for account in accounts.get_all(sessions))
+
+
+def test_a_token_id_past_32_bits_in_the_address_is_refused_with_a_page(browser_as, sessions):
+    """It was a 500 (found by test_forms_fuzz.py): PostgreSQL cannot compare 2**31 with the
+    column, SQLite cannot bind a number past 64 bits."""
+    browser = browser_as("admin")
+    for token_id in (str(2**31), "99999999999999999999"):
+        answer = browser.post(f"/admin/tokens/{token_id}/revoke", data={"csrf_token": browser.csrf})
+        assert answer.status_code == 422, token_id
+        assert 'class="error" role="alert"' in answer.text
+    assert all(not token.revoked for token in tokens.get_all(sessions))

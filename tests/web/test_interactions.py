@@ -109,3 +109,31 @@ def test_x9_a_viewer_sees_no_actions_and_a_forged_post_is_refused(
     assert answer.status_code == 403
     with sessions.begin() as session:
         assert session.get(t.InteractionLogEntry, 56).canceled is False
+
+
+@pytest.mark.parametrize("entry_no", [str(2**31), "99999999999999999999"])
+def test_an_entry_no_past_32_bits_in_the_address_is_refused_with_a_page(
+    browser_as, logged_entries, entry_no
+):
+    """Both were a 500 (found by test_forms_fuzz.py): PostgreSQL cannot compare the first
+    with the column, SQLite cannot bind the second."""
+    browser = browser_as("marketer")
+    for action in ("cancel", "uncancel", "evaluate"):
+        answer = browser.post(
+            f"/interactions/{entry_no}/{action}", data={"csrf_token": browser.csrf}
+        )
+        assert answer.status_code == 422, action
+        assert 'class="error" role="alert"' in answer.text
+
+
+@pytest.mark.parametrize("path", ["/interactions", "/logged-segments"])
+def test_a_cursor_past_32_bits_in_a_lists_address_is_refused_with_a_page(
+    browser_as, logged_entries, path
+):
+    """A forged `after` was a 500 from 2**31 on PostgreSQL; it is a bad request."""
+    browser = browser_as("marketer")
+    for after in (str(2**31), "99999999999999999999"):
+        answer = browser.get(f"{path}?after={after}")
+        assert answer.status_code == 422, after
+        assert 'class="error" role="alert"' in answer.text
+    assert browser.get(f"{path}?after={2**31 - 1}").status_code == 200

@@ -95,3 +95,18 @@ def test_x9_a_viewer_cannot_cancel_and_a_post_without_the_token_is_refused(
     assert marketer.post("/logged-segments/1/cancel").status_code == 403
     with sessions.begin() as session:
         assert session.get(t.LoggedSegment, 1).canceled is False
+
+
+@pytest.mark.parametrize("entry_no", [str(2**31), "99999999999999999999"])
+def test_a_logged_segment_no_past_32_bits_in_the_address_is_refused_with_a_page(
+    browser_as, logged, entry_no
+):
+    """Both were a 500 (found by test_forms_fuzz.py): PostgreSQL cannot compare the first
+    with the column, SQLite cannot bind the second."""
+    browser = browser_as("marketer")
+    for answer in (
+        browser.get(f"/logged-segments/{entry_no}"),
+        browser.post(f"/logged-segments/{entry_no}/cancel", data={"csrf_token": browser.csrf}),
+    ):
+        assert answer.status_code == 422
+        assert 'class="error" role="alert"' in answer.text

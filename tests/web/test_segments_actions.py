@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from rapport.services.segments import actions, header, history, reuse
+from rapport.services.segments import actions, header, history, reuse, saved
 from tests.web.segment_pages import world
 
 
@@ -135,6 +135,18 @@ def test_s9_save_criteria_from_the_card(browser_as, sessions):
     assert lines_of(sessions, other) == ["BETA", "P3"]
 
 
+def test_s9_a_saved_description_longer_than_its_field_is_refused_on_the_card(browser_as, sessions):
+    """PostgreSQL refused the insert with a 500 (found by test_forms_fuzz.py); SQLite kept
+    the text whole."""
+    no = world(sessions, criteria="country = NL")
+    browser = browser_as("marketer")
+    form = {"csrf_token": browser.csrf, "code": "nl", "description": "x" * 51}
+    answer = browser.post(f"/segments/{no}/save-criteria", data=form)
+    assert answer.status_code == 422
+    assert "is longer than 50 characters" in answer.text
+    assert saved.get_all(sessions) == []
+
+
 def test_builder_fields_come_from_the_registry_with_code_values(browser_as, sessions):
     world(sessions)
     body = browser_as("viewer").get("/criteria-builder/fields").json()
@@ -173,3 +185,16 @@ def test_s10_reuse_logged_segment_takes_the_options_of_the_action_form(browser_a
     )
     assert bad.status_code == 422
     assert "&#39;x&#39; is not a whole number" in bad.text
+
+
+def test_s10_a_logged_segment_no_beyond_any_entry_no_is_refused_on_the_card(browser_as, sessions):
+    """A number past the 32-bit entry nos was a 500 on both engines (found by
+    test_forms_fuzz.py): SQLite could not bind it, PostgreSQL could not compare it."""
+    no = world(sessions)
+    browser = browser_as("marketer")
+    for entry_no in ("99999999999999999999", str(2**31), "-1"):
+        form = {"csrf_token": browser.csrf, "logged_segment": entry_no}
+        answer = browser.post(f"/segments/{no}/reuse-logged", data=form)
+        assert answer.status_code == 422, entry_no
+        assert f"Logged Segment {entry_no} does not exist." in answer.text
+    assert lines_of(sessions, no) == []

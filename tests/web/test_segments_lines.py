@@ -4,9 +4,12 @@ and contact names shown as text."""
 
 from __future__ import annotations
 
+import gc
 import re
+import sys
 
 from rapport.services.segments import actions, header, history
+from rapport.web.segments import HISTORY_SHOWN
 from tests.factories import make_person
 from tests.web.segment_pages import world
 
@@ -92,6 +95,40 @@ def test_x5_membership_history_lists_entries_and_exits(browser_as, sessions):
     assert ("2", "reduce", "exit", "P3") in rows
 
 
+def test_x5_a_history_longer_than_the_page_shows_leaves_no_database_cursor_open(
+    browser_as, sessions, monkeypatch
+):
+    """The page reads only the first HISTORY_SHOWN events of the streamed log; on PostgreSQL
+    the rest of the stream was left on an open server-side cursor (found by
+    test_forms_fuzz.py's crawl)."""
+    no = world(sessions)
+    with sessions.begin() as session:
+        for index in range(HISTORY_SHOWN + 1):
+            make_person(session, f"H{index:03}", f"Person {index}", country="LU")
+    actions.add_contacts(sessions, no, criteria="country = LU", user="marketer1")
+    unraised = []
+    monkeypatch.setattr(sys, "unraisablehook", unraised.append)
+    html = browser_as("viewer").get(f"/segments/{no}/history").text
+    gc.collect()
+    assert len(re.findall(r"<td>entry</td>", html)) == HISTORY_SHOWN
+    assert [str(found.exc_value) for found in unraised] == []
+
+
+def test_s5_a_line_no_past_64_bits_in_the_address_is_refused_with_a_page(browser_as, sessions):
+    """SQLite could not bind it: a 500 (found by test_forms_fuzz.py)."""
+    no = world(sessions, criteria="no = P1")
+    browser = browser_as("marketer")
+    far = "99999999999999999999"
+    for answer in (
+        browser.get(f"/segments/{no}/lines/{far}/edit"),
+        browser.post(f"/segments/{no}/lines/{far}", data={"csrf_token": browser.csrf}),
+        browser.post(f"/segments/{no}/lines/{far}/remove", data={"csrf_token": browser.csrf}),
+    ):
+        assert answer.status_code == 422
+        assert 'class="error" role="alert"' in answer.text
+    assert [line.contact_no for line in header.get_lines(sessions, no)] == ["P1"]
+
+
 def test_a_contact_named_like_markup_is_shown_as_text(browser_as, sessions):
     no = world(sessions)
     with sessions.begin() as session:
@@ -106,3 +143,15 @@ def test_a_contact_named_like_markup_is_shown_as_text(browser_as, sessions):
         f"/segments/{no}/preview", params={"criteria": "no = X1", "allow_existing": "true"}
     )
     assert "<script>alert" not in preview.text
+
+
+def test_a_line_cursor_past_64_bits_in_the_address_is_refused_with_a_page(browser_as, sessions):
+    """The lines' `after` was a 500 past 64 bits (SQLite cannot bind it); line nos. go to
+    2**62, as the API's do."""
+    no = world(sessions)
+    browser = browser_as("viewer")
+    for path in (f"/segments/{no}", f"/segments/{no}/lines"):
+        answer = browser.get(f"{path}?after=99999999999999999999")
+        assert answer.status_code == 422, path
+        assert 'class="error" role="alert"' in answer.text
+        assert browser.get(f"{path}?after={2**62}").status_code == 200

@@ -55,6 +55,17 @@ def test_s1_a_segment_without_description_is_refused_beside_the_form(browser_as,
     assert [s.no for s in header.get_all(sessions)] == ["SEG00001"]
 
 
+def test_s1_a_description_longer_than_its_field_is_refused_beside_the_form(browser_as, sessions):
+    """PostgreSQL refused the insert with a 500 (found by test_forms_fuzz.py); SQLite kept
+    the 10,000 characters."""
+    world(sessions)
+    browser = browser_as("marketer")
+    answer = browser.post("/segments", data={"csrf_token": browser.csrf, "description": "x" * 101})
+    assert answer.status_code == 422
+    assert "&#39;xxxxxxxxxxxxxxxxxxxx&#39;… is longer than 100 characters" in answer.text
+    assert [s.no for s in header.get_all(sessions)] == ["SEG00001"]
+
+
 def test_s2_a_propagating_header_change_asks_whether_to_update_the_lines(browser_as, sessions):
     no = world(sessions, criteria="country = BE")
     browser = browser_as("marketer")

@@ -69,6 +69,20 @@ def test_an_admin_adds_and_changes_a_number_series(browser_as, sessions):
     assert series.get(sessions, "QUOTE").last_no_used == "QU0041"
 
 
+def test_a_number_series_no_whose_digit_cannot_be_counted_on_is_refused(browser_as, sessions):
+    """ "²" is a digit to str.isdigit but not to the numbering: it was stored, then reading
+    the series back failed with a 500 (found by test_forms_fuzz.py)."""
+    browser = browser_as("admin")
+    before = series.get(sessions, "SEG")
+    for field in ("last_no_used", "starting_no"):
+        answer = browser.post(
+            "/setup/number-series/SEG", data={"csrf_token": browser.csrf, field: "SEG²"}
+        )
+        assert answer.status_code == 422, field
+        assert f"{field} &#39;SEG²&#39; must contain a number to increment" in answer.text
+    assert series.get(sessions, "SEG") == before
+
+
 def test_a_number_series_code_taken_is_refused_on_the_page(browser_as, sessions):
     browser = browser_as("admin")
     taken = series.get_all(sessions)[0]

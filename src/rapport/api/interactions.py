@@ -23,6 +23,7 @@ from rapport.api.pages import (
     whole,
 )
 from rapport.api.shapes import answer
+from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.interactions import entries
@@ -30,14 +31,14 @@ from rapport.services.interactions.entries import Total
 
 router = api_router(tags=["interaction log entries"])
 
-EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Interaction log entry no.")]
+EntryNo = Annotated[int, Path(ge=1, le=LARGEST_ENTRY_NO, description="Interaction log entry no.")]
 Where = Annotated[
     str,
     Query(max_length=10_000, examples=["campaign_no = CP00001 and not canceled"]),
 ]
 
 
-EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), JSON_INTEGER]
+EntryNoValue = Annotated[int, Field(strict=True, ge=1, le=LARGEST_ENTRY_NO), JSON_INTEGER]
 
 
 class EntryNos(RequestBody):

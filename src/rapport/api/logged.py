@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
 from rapport.api.shapes import answer, documented, jsonable
+from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.delivery import queue as delivery
@@ -20,7 +21,7 @@ from rapport.services.interactions.logged import LoggedSegmentRead
 
 router = api_router(tags=["logged segments"])
 
-EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Logged segment entry no.")]
+EntryNo = Annotated[int, Path(ge=1, le=LARGEST_ENTRY_NO, description="Logged segment entry no.")]
 
 
 @router.get(
@@ -70,7 +71,7 @@ def uncancel(entry_no: EntryNo, ctx: Context) -> JSONResponse:
 def delete_canceled(
     ctx: Context,
     entry: Annotated[
-        int | None, Query(ge=1, le=2**31 - 1, description="Only this one (if canceled).")
+        int | None, Query(ge=1, le=LARGEST_ENTRY_NO, description="Only this one (if canceled).")
     ] = None,
 ) -> dict[str, int]:
     """L5: their interaction log entries and campaign entries stay, canceled."""

@@ -20,6 +20,7 @@ from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
 from rapport.api.pages import JSON_INTEGER, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode
+from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
@@ -147,7 +148,7 @@ class ReuseAnswer(BaseModel):
 
 
 class ReuseLoggedBody(RequestBody):
-    entry_no: Annotated[int, Field(strict=True, ge=1, le=2**31 - 1), JSON_INTEGER]
+    entry_no: Annotated[int, Field(strict=True, ge=1, le=LARGEST_ENTRY_NO), JSON_INTEGER]
     allow_existing: StrictBool = False
     ignore_exclusion: StrictBool = False
     yes: StrictBool = False

@@ -17,6 +17,7 @@ from rapport.api.criteria_input import read_criteria
 from rapport.api.pages import After, IsoDate, Limit, Page, RequestBody, decode_cursor, next_url
 from rapport.api.segment_actions import ContactRemoved
 from rapport.api.segments import PROBLEMS, Amount, Code, IfMatch, Text, field_text
+from rapport.domain.codes import LARGEST_LINE_NO
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
@@ -24,7 +25,7 @@ from rapport.services.segments import line_edits, manual, paging
 
 router = api_router(tags=["segment lines"])
 
-LineNo = Annotated[int, Path(ge=1, le=2**62, description="The line no., e.g. 10000.")]
+LineNo = Annotated[int, Path(ge=1, le=LARGEST_LINE_NO, description="The line no., e.g. 10000.")]
 
 
 class LineRead(BaseModel):

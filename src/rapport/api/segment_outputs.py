@@ -20,6 +20,7 @@ from rapport.api.jobs import MEDIA, JobRead, job_answer
 from rapport.api.pages import IsoDate, Page, RequestBody
 from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.api.transfer import ASYNC_RULE, Async, export_responses
+from rapport.domain.codes import LARGEST_LINE_NO
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
 from rapport.services.interactions import log as interactions
@@ -213,7 +214,7 @@ async def set_language(
     ctx: Context,
     language_code: Annotated[str, Form(max_length=10, pattern=r"\S", examples=["NLB"])],
     subject: Annotated[str | None, Form(max_length=100)] = None,
-    line: Annotated[int | None, Form(ge=1, le=2**62)] = None,
+    line: Annotated[int | None, Form(ge=1, le=LARGEST_LINE_NO)] = None,
     file: Annotated[UploadFile | None, File(description="E-mail body or Word template.")] = None,
 ) -> JSONResponse:
     upload = languages.Upload(file.filename or "", await file.read()) if file else None

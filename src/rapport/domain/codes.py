@@ -7,6 +7,11 @@ import re
 from rapport.domain.rules import TEXT_LENGTH
 
 CODE_LENGTH = 20
+# Entry nos. and ids are 32-bit integers (Business Central's Integer); line nos. are 64-bit,
+# in steps of 10,000 (SPEC §9). A larger number names no row: the edges refuse it, and a
+# service asked for one answers that it does not exist (the database would fail).
+LARGEST_ENTRY_NO = 2**31 - 1
+LARGEST_LINE_NO = 2**62
 _DIGITS_AT_END = re.compile(r"(\d+)(\D*)$")
 
 

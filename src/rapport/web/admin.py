@@ -15,6 +15,7 @@ from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.users import accounts, tokens
+from rapport.web.addresses import EntryNo
 from rapport.web.render import page
 
 router = web_router()
@@ -115,7 +116,7 @@ def create_token(
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
-def revoke(request: Request, token_id: int, ctx: Context, who: Who) -> Response:
+def revoke(request: Request, token_id: EntryNo, ctx: Context, who: Who) -> Response:
     try:
         tokens.revoke(ctx.sessions, token_id, by=who.account.name)
     except RapportError as exc:

@@ -15,6 +15,7 @@ from rapport.domain.enums import Evaluation
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.interactions import browse, entries
+from rapport.web.addresses import EntryAfter, EntryNo
 from rapport.web.lists import (
     PAGE_SIZE,
     listed,
@@ -36,7 +37,7 @@ def entry_list(
     who: Who,
     where: Annotated[str | None, Query(max_length=10_000)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: EntryAfter = None,
     by: TotalsBy = "template",
 ) -> Response:
     asked = read_filter(where, q, ENTRIES, translator(request))
@@ -77,14 +78,14 @@ def _back(request: Request) -> Response:
 
 
 @router.post("/interactions/{entry_no}/cancel")
-def cancel(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+def cancel(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     del who
     entries.cancel(ctx.sessions, [entry_no])
     return _back(request)
 
 
 @router.post("/interactions/{entry_no}/uncancel")
-def uncancel(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+def uncancel(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     del who
     entries.cancel(ctx.sessions, [entry_no], canceled=False)
     return _back(request)
@@ -93,7 +94,7 @@ def uncancel(request: Request, entry_no: int, ctx: Context, who: Who) -> Respons
 @router.post("/interactions/{entry_no}/evaluate")
 def evaluate(
     request: Request,
-    entry_no: int,
+    entry_no: EntryNo,
     ctx: Context,
     who: Who,
     evaluation: Annotated[str, Form(max_length=20)] = "",

@@ -16,6 +16,7 @@ from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
+from rapport.web.addresses import EntryAfter, EntryNo
 from rapport.web.lists import (
     PAGE_SIZE,
     listed,
@@ -37,7 +38,7 @@ def logged_list(
     who: Who,
     where: Annotated[str | None, Query(max_length=10_000)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: EntryAfter = None,
 ) -> Response:
     del who
     asked = read_filter(where, q, LOGGED_SEGMENTS, translator(request))
@@ -58,7 +59,7 @@ def logged_list(
 
 
 @router.get("/logged-segments/{entry_no}")
-def logged_card(request: Request, entry_no: int, ctx: Context, who: Who) -> Response:
+def logged_card(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     header = logged.get(ctx.sessions, entry_no)
     recipients = delivery.get_deliveries(ctx.sessions, logged_segment_entry_no=entry_no)
     counts: dict[str, int] = {}
@@ -81,21 +82,21 @@ def _back(entry_no: int, done: str) -> Response:
 
 
 @router.post("/logged-segments/{entry_no}/cancel")
-def cancel(entry_no: int, ctx: Context, who: Who) -> Response:
+def cancel(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     del who
     logged.cancel_log(ctx.sessions, entry_no)
     return _back(entry_no, "canceled")
 
 
 @router.post("/logged-segments/{entry_no}/uncancel")
-def uncancel(entry_no: int, ctx: Context, who: Who) -> Response:
+def uncancel(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     del who
     logged.uncancel_log(ctx.sessions, entry_no)
     return _back(entry_no, "uncanceled")
 
 
 @router.post("/logged-segments/{entry_no}/resend")
-def resend(entry_no: int, ctx: Context, who: Who) -> Response:
+def resend(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     """L5/X8: queue again and send every interaction not yet sent; a sent one never again."""
     del who
     logged.resend(ctx.sessions, entry_no, settings=ctx.settings)
@@ -103,7 +104,7 @@ def resend(entry_no: int, ctx: Context, who: Who) -> Response:
 
 
 @router.post("/logged-segments/{entry_no}/delete")
-def delete(entry_no: int, ctx: Context, who: Who) -> Response:
+def delete(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     """L5: only a canceled logged segment is deleted; its entries stay, canceled."""
     del who
     header = logged.get(ctx.sessions, entry_no)

@@ -18,6 +18,7 @@ from rapport.server.routers import web_router
 from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
+from rapport.web.addresses import LineAfter, LineNo
 from rapport.web.render import page, told
 from rapport.web.segments import (
     HISTORY_SHOWN,
@@ -61,7 +62,7 @@ def lines_grid(
     ctx: Context,
     no: str,
     filter: str = "",
-    after: int = 0,
+    after: LineAfter = 0,
     limit: int = LINES_PER_PAGE,
 ) -> Response:
     """A page of lines (the grid's body and pager), filtered with criteria."""
@@ -99,19 +100,19 @@ def row(request: Request, ctx: Context, who: Any, no: str, line_no: int, **extra
 
 
 @router.get("/segments/{no}/lines/{line_no}")
-def line_row(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+def line_row(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
     """One line's row (what "Cancel" of an edit swaps back)."""
     return row(request, ctx, who, no, line_no)
 
 
 @router.get("/segments/{no}/lines/{line_no}/edit")
-def line_edit(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+def line_edit(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
     """One line's row as a form ("Edit")."""
     return row(request, ctx, who, no, line_no, editing=True, error=None)
 
 
 @router.post("/segments/{no}/lines/{line_no}")
-async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
     """S5: the changed fields of one line, each validated; the row comes back."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     current = one_line(ctx.sessions, no, line_no)
@@ -129,7 +130,7 @@ async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: 
 
 
 @router.post("/segments/{no}/lines/{line_no}/remove")
-def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
     """S5: remove the line's contact by hand, recorded as its own undoable action."""
     line = one_line(ctx.sessions, no, line_no)
     try:
@@ -195,13 +196,15 @@ def letter_page(
 
 
 @router.get("/segments/{no}/lines/{line_no}/preview")
-def letter(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+def letter(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
     """L3: the e-mail or Word letter the line's contact would receive, before logging."""
     return letter_page(request, ctx, who, no, line_no)
 
 
 @router.post("/segments/{no}/lines/{line_no}/test-email")
-async def test_email(request: Request, who: Who, ctx: Context, no: str, line_no: int) -> Response:
+async def test_email(
+    request: Request, who: Who, ctx: Context, no: str, line_no: LineNo
+) -> Response:
     """L3: the line's merged e-mail sent to the address given; the page says where it went,
     or why it was not sent beside the address."""
     form = await request.form()

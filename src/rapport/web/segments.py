@@ -28,6 +28,7 @@ from rapport.server.routers import web_router
 from rapport.services.segments import browse, dynamic, header, history
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.storage.db import Sessions
+from rapport.web.addresses import LineAfter
 from rapport.web.i18n import N_
 from rapport.web.render import page, told, translator
 
@@ -263,7 +264,7 @@ def segment_card(
     ctx: Context,
     no: str,
     filter: str = "",
-    after: int = 0,
+    after: LineAfter = 0,
     limit: int = LINES_PER_PAGE,
     done: str = "",
 ) -> Response:

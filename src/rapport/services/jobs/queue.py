@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.errors import Conflict, NotFound, RapportError, Text, text_data, text_from
 from rapport.services.jobs import _running
 from rapport.storage.db import Sessions, is_postgresql, reading
@@ -23,7 +24,6 @@ log = logging.getLogger("rapport.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = (DONE, FAILED)
-MAX_ID = 2**31 - 1  # the jobs' ids are 32-bit integers
 ROW_EVERY = 0.25  # seconds between two writes of a job's progress row (the last one is kept)
 
 
@@ -187,7 +187,7 @@ def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = 
 
 def _job(session: Session, job_id: int) -> Job:
     """The job's row; NotFound also for an id beyond the ids' column (32-bit on PostgreSQL)."""
-    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    job = session.get(Job, job_id) if 0 < job_id <= LARGEST_ENTRY_NO else None
     if job is None:
         raise NotFound(f"there is no job {job_id}")
     return job

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
 from rapport.domain.dates import as_date
+from rapport.domain.rules import TEXT_LENGTH
 from rapport.errors import N_, Invalid, NotFound, Text
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, is_postgresql, reading
@@ -36,6 +37,7 @@ from rapport.storage.tables import (
     SegmentLine,
     Task,
     TaskAttendee,
+    length_of,
     table_of,
 )
 
@@ -164,6 +166,8 @@ def create_opportunities(
     """S14 (reference §2.16 "Create opportunities"): an opportunity per line with a contact,
     created today, with the line's description, campaign and salesperson and the sales
     cycle given (default: the marketing setup's), which must exist and not be blocked."""
+    if description:
+        TEXT_LENGTH.check("description", description, length_of(Opportunity, "description"))
     today = dt.date.today()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
@@ -244,6 +248,7 @@ def create_tasks(
         raise Invalid(f"type must be one of meeting, phone_call or blank, got {type!r}")
     if not description.strip():
         raise Invalid("You must fill in the Description field.", field="description")
+    TEXT_LENGTH.check("description", description.strip(), length_of(Task, "description"))
     given = (salesperson_code or "").strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)

@@ -58,6 +58,7 @@ def create_segment(
     """S1: a new segment numbered from the segment series, dated today, with the user's
     salesperson, then the given header fields applied in order with their validation;
     returns the new header (`segment show` without its lines)."""
+    convert_header_value("description", description.strip())  # Text[100], as when it is set
     with sessions.begin() as session:
         header = new_header(session, description=description, user=user)
         for field, value in values:

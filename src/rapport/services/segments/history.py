@@ -318,11 +318,12 @@ def _events(session: Db, segment_id: int, contact_no: str | None) -> Iterator[Me
     )
     if contact_no:
         query = query.where(contacts.c.no == contact_no.strip().upper())
-    for number, contact, line, added, action, criteria, user, at in session.execute(
-        query.execution_options(yield_per=5000)
-    ):
-        event = "entry" if added == number else "exit"
-        yield MembershipEvent(number, contact, line, action, criteria, user, at, event)
+    # Closed however the caller stops: the web page reads only the first events, and on
+    # PostgreSQL an abandoned stream would leave its server-side cursor open.
+    with session.execute(query.execution_options(yield_per=5000)) as result:
+        for number, contact, line, added, action, criteria, user, at in result:
+            event = "entry" if added == number else "exit"
+            yield MembershipEvent(number, contact, line, action, criteria, user, at, event)
 
 
 def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Explanation:

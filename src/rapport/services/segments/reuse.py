@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
+from rapport.domain.rules import TEXT_LENGTH
 from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header
@@ -30,6 +31,7 @@ from rapport.storage.tables import (
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
     SegmentHeader,
+    length_of,
     table_of,
 )
 
@@ -64,6 +66,7 @@ def save_criteria(
         raise Invalid(str(exc)) from exc
     if not code:
         raise Invalid("Code must have a value in Save Segment Criteria.")
+    TEXT_LENGTH.check("description", description, length_of(SavedSegmentCriteria, "description"))
     with sessions.begin() as session:
         header = get_header(session, segment_no)
         if no_of_criteria_actions(session, header.id) == 0:

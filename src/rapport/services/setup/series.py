@@ -85,8 +85,12 @@ def _checked(values: Sequence[tuple[str, str]]) -> dict[str, object]:
     given = convert(spec, values, editable=editable_fields(spec, without=("code",)))
     for name in ("starting_no", "last_no_used"):
         text = given.get(name)
-        if isinstance(text, str) and text and not any(ch.isdigit() for ch in text):
-            raise Invalid(f"{name} {text!r} must contain a number to increment", where=name)
+        if isinstance(text, str) and text:
+            try:  # the rule the series will number by ("²" is a digit to str.isdigit only)
+                increment_no(text)
+            except ValueError:
+                message = f"{name} {text!r} must contain a number to increment"
+                raise Invalid(message, where=name) from None
     return given
 
 
