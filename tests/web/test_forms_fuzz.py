@@ -17,6 +17,9 @@ always sent as given; hidden fields are forged like the rest.
 Every answer must be below 500 and log no error; a 4xx page must show its error
 (`class="error" role="alert"`); a redirect must lead to a page that renders. Every post
 route of the web UI must have had a form fuzzed, or be named in `NOT_REACHED` with why.
+The pages' own addresses are forged too: every query parameter of each page the crawl
+visited given each hostile value, every number or code in its path forged; none may answer
+500 or log an error.
 
 The forms cover S1, S2, S3, S4, S5, S8, S9, S10, S12, S13, S14, X5, X7 (the segment pages and
 the unsubscribe link), L1, L2, L3, L5, L6, C3, K1, K3, K4, K5 and the setup, code tables,
@@ -655,3 +658,53 @@ def test_no_web_form_answers_500_for_bad_input(app, sessions, passwords, monkeyp
     missed = post_routes() - {form_key(app, form)[0] for form in forms}
     assert missed - set(NOT_REACHED) == set(), "post routes whose form the crawl did not find"
     assert not failures, "\n\n".join(failures)
+
+
+# ----------------------------------------------------------------------------------------
+# The pages' addresses: every query parameter and every number or name in the path
+
+
+def forged_addresses(app: FastAPI, pages: dict[str, PageReader]) -> Iterator[str]:
+    """For each page route the crawl visited (one address of it), the same address with each
+    of its query parameters given each hostile value, then with each of its path parameters
+    forged (`PATH_SWEEP`, and the hostile values an address can carry)."""
+    in_path = [value for value in (*PATH_SWEEP, *HOSTILE) if value.strip() and "\x00" not in value]
+    for page in pages:
+        path = urlsplit(page).path
+        route = route_of(app, path, "GET")
+        assert route is not None, page
+        for parameter in route.dependant.query_params:
+            for value in HOSTILE:
+                yield f"{path}?{parameter.alias}={quote(value, safe='')}"
+        match = route.path_regex.match(path)
+        assert match is not None
+        for name in match.groupdict():
+            start, end = match.span(name)
+            for value in in_path:
+                yield path[:start] + quote(value, safe="") + path[end:]
+
+
+@pytest.mark.slow  # some 10 s an engine
+def test_no_page_answers_500_for_a_forged_address(app, sessions, passwords):
+    """SPEC §10 for the pages' addresses (their query parameters and the numbers and codes in
+    their paths): a number past what the database keeps or a text where a number goes is a
+    4xx page, never a 500 (a list's `after` past 32 bits was one on PostgreSQL)."""
+    no = build_world(sessions)
+    errors = Errors()
+    server_log = logging.getLogger("rapport")
+    server_log.addHandler(errors)
+    failures: list[str] = []
+    try:
+        with signed_in_admin(app) as client:
+            pages = crawl(app, client, starting_points(app, no))
+            addresses = list(forged_addresses(app, pages))
+            for address in addresses:
+                errors.records.clear()
+                answer = client.get(address)
+                if answer.status_code >= 500 or errors.records:
+                    failures.append(f"GET {address[:120]} answered {answer.status_code}")
+                    failures.append(errors.told())
+    finally:
+        server_log.removeHandler(errors)
+    assert len(addresses) > 500, "the crawl found too few pages to forge"
+    assert not failures, "\n".join(failures)
