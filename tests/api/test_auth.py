@@ -167,12 +167,3 @@ def test_a_body_over_the_upload_limit_gets_413_before_it_is_read(app, client_as)
     )
     assert answer.status_code == 413
     assert answer.headers["content-type"] == "application/problem+json"
-
-
-def test_revoking_a_token_id_past_32_bits_is_not_found(client_as):
-    """Token ids are 32-bit: a larger one names no token (it was a 500 on PostgreSQL)."""
-    admin = client_as("admin")
-    for token_id in (2**31, 2**62):
-        answer = admin.delete(f"/api/tokens/{token_id}")
-        assert answer.status_code == 404, token_id
-        assert answer.json()["detail"] == f"there is no token {token_id}"

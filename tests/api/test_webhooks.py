@@ -121,12 +121,3 @@ def test_events_left_by_a_stopped_server_are_sent_by_the_next_one(sessions, data
         with TestClient(create_app(settings, sessions)):  # the next start sends them
             got = hook.wait_for(2)
     assert sorted(r.headers["rapport-event-id"] for r in got) == sorted([first, second])
-
-
-def test_removing_a_webhook_id_past_32_bits_is_not_found(client_as):
-    """Webhook ids are 32-bit: a larger one names no webhook (it was a 500 on PostgreSQL)."""
-    admin = client_as("admin")
-    for webhook_id in (2**31, 2**62):
-        answer = admin.delete(f"/api/webhooks/{webhook_id}")
-        assert answer.status_code == 404, webhook_id
-        assert answer.json()["detail"] == f"there is no webhook {webhook_id}"
