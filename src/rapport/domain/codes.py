@@ -12,6 +12,14 @@ CODE_LENGTH = 20
 # service asked for one answers that it does not exist (the database would fail).
 LARGEST_ENTRY_NO = 2**31 - 1
 LARGEST_LINE_NO = 2**62
+
+
+def may_name_a_row(number: int) -> bool:
+    """Whether `number` is within the ids and entry nos. the database keeps; a service
+    answers "not found" for one that is not, without asking the database."""
+    return 0 < number <= LARGEST_ENTRY_NO
+
+
 _DIGITS_AT_END = re.compile(r"(\d+)(\D*)$")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.codes import LARGEST_ENTRY_NO
+from rapport.domain.codes import may_name_a_row
 from rapport.errors import Conflict, NotFound, RapportError, Text, text_data, text_from
 from rapport.services.jobs import _running
 from rapport.storage.db import Sessions, is_postgresql, reading
@@ -187,7 +187,7 @@ def _read(session: Session, job: Job, live: Mapping[str, LiveProgress] | None = 
 
 def _job(session: Session, job_id: int) -> Job:
     """The job's row; NotFound also for an id beyond the ids' column (32-bit on PostgreSQL)."""
-    job = session.get(Job, job_id) if 0 < job_id <= LARGEST_ENTRY_NO else None
+    job = session.get(Job, job_id) if may_name_a_row(job_id) else None
     if job is None:
         raise NotFound(f"there is no job {job_id}")
     return job

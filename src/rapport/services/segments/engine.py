@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import false, func, select
 
-from rapport.domain.codes import LARGEST_ENTRY_NO
+from rapport.domain.codes import may_name_a_row
 from rapport.errors import N_, NotFound
 from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
 from rapport.services.segments._reading import read_header
@@ -56,7 +56,7 @@ def add_logged_contacts(
     from rapport.services.segments._recording import record_insertions
 
     logged = schema.logged_segments
-    if not 0 < entry_no <= LARGEST_ENTRY_NO or (
+    if not may_name_a_row(entry_no) or (
         session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None
     ):
         raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
-from rapport.domain.codes import LARGEST_ENTRY_NO
+from rapport.domain.codes import may_name_a_row
 from rapport.errors import NotFound
 from rapport.services.users import audit
 from rapport.services.users.accounts import ACCOUNT_COLUMNS, Account, _user, account_of
@@ -86,7 +86,7 @@ def get_all(sessions: Sessions, *, user: str | None = None) -> list[TokenRead]:
 def revoke(sessions: Sessions, token_id: int, *, by: str = "") -> None:
     """Revoke a token: it is refused from the next request on."""
     with sessions.begin() as session:
-        row = session.get(ApiToken, token_id) if 0 < token_id <= LARGEST_ENTRY_NO else None
+        row = session.get(ApiToken, token_id) if may_name_a_row(token_id) else None
         if row is None:
             raise NotFound(f"there is no token {token_id}")
         if row.revoked_at is None:

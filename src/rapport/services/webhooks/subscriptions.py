@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from rapport.domain.codes import LARGEST_ENTRY_NO
+from rapport.domain.codes import may_name_a_row
 from rapport.errors import Invalid, NotFound
 from rapport.services.webhooks.outbox import EVENT_TYPES, utcnow
 from rapport.storage.db import Sessions, reading
@@ -87,7 +87,7 @@ def get_all(sessions: Sessions) -> list[WebhookRead]:
 def delete(sessions: Sessions, webhook_id: int) -> None:
     """Remove a webhook and what it had still to receive."""
     with sessions.begin() as session:
-        row = session.get(Webhook, webhook_id) if 0 < webhook_id <= LARGEST_ENTRY_NO else None
+        row = session.get(Webhook, webhook_id) if may_name_a_row(webhook_id) else None
         if row is None:
             raise NotFound(f"there is no webhook {webhook_id}")
         session.delete(row)
