@@ -7,7 +7,12 @@ counts. Ratios, not times, so a busy machine does not fail it; the
 benchmark itself fails when the product and the hand-written statement leave other lines
 on the segment, or count other rows.
 
-Re-record after a deliberate change with the command in that file (`command`)."""
+Re-record after a deliberate change with the command in that file (`command`).
+
+The two ratio guards are marked `alone`: `make test` runs them in a step of their own after
+the rest of the suite, since at 100k an operation takes 0.03–0.2 s and the other worker's
+tests beside it once pushed a ratio past its limit (PostgreSQL's undo of a removal at
+2.03 × against 2.01 ×; it passed alone right after)."""
 
 from __future__ import annotations
 
@@ -60,6 +65,7 @@ def guard(benchmark: Path, recorded: Path, *options: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.alone
 def test_x10_no_operation_grew_slower_against_its_hand_written_statement(tmp_path):
     figures_file = str(tmp_path / "figures.json")
     guard(BENCHMARK, RECORDED, "--runs", "3", "--no-yardstick", "--json-out", figures_file)
@@ -131,6 +137,7 @@ def test_k4_the_recorded_import_ratios_cover_both_engines():
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.alone
 def test_k4_the_import_grew_no_slower_against_the_same_rows_loaded_by_hand():
     """The import of contacts at a small scale on both engines, beside the hand-written load
     of the same rows into the same schema (bench_import.py, which fails when the two wrote

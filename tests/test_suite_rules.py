@@ -93,3 +93,31 @@ def test_no_test_replaces_the_products_own_functions():
             if isinstance(node, ast.Call) and _replaces_product(node, product)
         ]
     assert found == []
+
+
+MAKEFILE = TESTS.parent / "Makefile"
+
+
+def _test_steps() -> list[str]:
+    """The pytest commands of the Makefile's `test` target (the README's test command, which
+    `.ci/run` calls), in order."""
+    lines = MAKEFILE.read_text().splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("test:"))
+    steps = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        if "pytest" in line:
+            steps.append(line.strip())
+    return steps
+
+
+def test_x10_make_test_runs_every_test_the_timing_guards_by_themselves():
+    """Issue 15, item 4: the ratio guards (marked `alone`) are not left out of CI by being
+    taken out of the parallel run: `make test` runs the rest on two workers, then exactly
+    them, on one process."""
+    first, second = _test_steps()
+    assert '-n 2 -m "not alone"' in first
+    assert second.endswith("pytest -m alone")
+    guards = (TESTS / "test_benchmark_guard.py").read_text()
+    assert guards.count("@pytest.mark.alone") == 2
