@@ -23,6 +23,7 @@ from rapport.demo.contacts import CONTACTS, build_contacts, contact_no, table_ro
 from rapport.demo.documents import attachment_row
 from rapport.demo.interactions import build_interactions
 from rapport.demo.relations import build_relations
+from rapport.demo.segment import build_segment_in_progress
 from rapport.demo.synthetic import Progress, SyntheticResult, generate_contacts
 from rapport.domain.passwords import hash_password
 from rapport.errors import Conflict, Invalid
@@ -92,8 +93,10 @@ COUNTED = (
     *SATELLITES[:6],
     "interaction_log_entries",
     "logged_segments",
+    "segments",
 )
 TYPE_OF = {"companies": "company", "persons": "person"}
+TABLE_OF = {"segments": "segment_headers"}  # a count named otherwise than its table
 
 
 def build_demo(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, Any]]]:
@@ -154,7 +157,8 @@ def is_loaded(session: Session) -> bool:
 
 
 def load_demo(sessions: Sessions, *, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Load the demo company into the database in one transaction; its counts.
+    """Load the demo company into the database in one transaction, then build its segment
+    in progress through the segment services (`demo.segment`); its counts.
 
     Conflict when it is already loaded, or when the database already holds records with
     the demo's codes or numbers; nothing is changed then.
@@ -169,12 +173,14 @@ def load_demo(sessions: Sessions, *, seed: int = DEFAULT_SEED) -> dict[str, int]
             _advance_series(session)
             sync_sequences(session)
             analyze(session, *world)
-            return counts(session)
     except IntegrityError as exc:
         raise Conflict(
             "cannot load the demo company: the database already holds records "
             "with its codes or numbers; load it into a new database"
         ) from exc
+    build_segment_in_progress(sessions)
+    with sessions() as session:
+        return counts(session)
 
 
 def _advance_series(session: Session) -> None:
@@ -208,7 +214,7 @@ def counts(session: Session) -> dict[str, int]:
         if name in TYPE_OF:
             result[name] = int(by_type.get(TYPE_OF[name], 0))
         else:
-            table = TABLES[name]
+            table = TABLES[TABLE_OF.get(name, name)]
             result[name] = int(
                 session.execute(select(func.count()).select_from(table)).scalar_one()
             )
