@@ -44,3 +44,21 @@ def buttons(html: str) -> list[str]:
 def posting_forms(html: str) -> list[str]:
     """The action of every form that changes something (method post)."""
     return re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html)
+
+
+def section(html: str, section_id: str) -> str:
+    """The markup inside the <section> with id `section_id` (sections nested in it, such as
+    a question, included)."""
+    start = re.search(rf'<section\b[^>]*\bid="{section_id}"[^>]*>', html)
+    assert start is not None, f"no section {section_id!r}"
+    depth, at = 1, start.end()
+    for tag in re.finditer(r"<(/?)section\b", html[at:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[at : at + tag.start()]
+    raise AssertionError(f"section {section_id!r} is not closed")
+
+
+def top_of_card(html: str) -> str:
+    """The card above its first section: the title, its links and what is said at the top."""
+    return html.split("<h1>", 1)[1].split("<section", 1)[0]

@@ -66,6 +66,32 @@ def test_k4_a_bad_file_imports_nothing_and_reports_line_column_and_reason(browse
         assert session.query(t.Contact).filter_by(no="C1").count() == 0
 
 
+def test_k4_a_failed_import_says_the_rows_it_read_not_that_it_did_them(browser_as, sessions):
+    """Its count was "2 of 2" beside "Failed." under a full progress bar, as if the two
+    rows had been imported; it says what was read, on its page, the jobs list and the start
+    page, and in Dutch; a running job keeps its "N of M"."""
+    browser = browser_as("admin")
+    job_path = upload(browser, BAD).headers["location"]
+    job_id = int(job_path.rsplit("/", 1)[1])
+    run_job(sessions)
+    html = browser.get(job_path).text
+    status = re.search(r'<p role="status" data-state="failed">(.*?)</p>', html, re.S).group(1)
+    assert " ".join(status.split()) == "Failed. 2 rows read"
+    assert "<progress" not in html
+    for listing in ("/jobs", "/"):
+        listed = browser.get(listing).text
+        assert "2 rows read" in listed, listing
+        assert "2 / 2" not in listed, listing
+    dutch = browser.get(job_path, headers={"accept-language": "nl-BE"}).text
+    assert "Mislukt. 2 rijen gelezen" in " ".join(dutch.split())
+    with sessions.begin() as session:
+        row = session.get(t.Job, job_id)
+        row.state, row.done = "running", 1
+    running = browser.get(job_path).text
+    assert "Running… 1 of 2" in " ".join(running.split())
+    assert '<progress id="job-bar-' in running
+
+
 def test_k4_x9_an_imports_page_is_in_the_pages_language(browser_as, sessions):
     """The job's message, the bad rows' headline and the table's captions in Dutch (the
     reasons stay the service's English); in English the message is the service's."""

@@ -179,7 +179,7 @@ def test_s10_reuse_logged_segment_takes_the_options_of_the_action_form(browser_a
     no = world(sessions)
     browser = browser_as("marketer")
     html = browser.get(f"/segments/{no}").text
-    assert f'formaction="/segments/{no}/reuse-logged"' in html
+    assert f'formaction="/segments/{no}/reuse-logged#build-pane"' in html
     bad = browser.post(
         f"/segments/{no}/reuse-logged", data={"csrf_token": browser.csrf, "logged_segment": "x"}
     )

@@ -27,7 +27,7 @@ from rapport.services.segments import actions, header
 from rapport.services.setup import lookups
 from rapport.web.i18n import N_
 from rapport.web.render import beside_input, page, told, translator
-from rapport.web.segments import back_to_card, card, data, question
+from rapport.web.segments import BUILD, back_to_card, card, data, question
 
 router = web_router()
 
@@ -97,17 +97,17 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
                         "Your Segment is now empty. Do you want to reset number of criteria "
                         "actions?"
                     ),
-                    action=f"/segments/{segment.no}/actions",
+                    action=f"/segments/{segment.no}/actions#{BUILD}",
                     name="reset_criteria",
                     default="yes",
                     form=form,
                 )
-                return card(request, ctx, who, segment.no, question=asked, **kept)
+                return card(request, ctx, who, segment.no, question=asked, at=BUILD, **kept)
         extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
         run_action(ctx, no, verb, form, user=who.account.name, **extra)
     except RapportError as exc:
         error = beside_input(exc, translator(request))
-        return card(request, ctx, who, segment.no, 422, criteria_error=error, **kept)
+        return card(request, ctx, who, segment.no, 422, criteria_error=error, at=BUILD, **kept)
     return back_to_card(segment.no, "action")
 
 

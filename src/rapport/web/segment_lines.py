@@ -22,6 +22,7 @@ from rapport.web.addresses import LineAfter, LineNo
 from rapport.web.render import page, told
 from rapport.web.segments import (
     HISTORY_SHOWN,
+    LINES,
     LINES_PER_PAGE,
     back_to_card,
     can_change,
@@ -138,7 +139,8 @@ def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: Line
             ctx.sessions, no, contact_no=line["contact_no"], user=who.account.name
         )
     except RapportError as exc:
-        return card(request, ctx, who, no.strip().upper(), 422, error=told(request, exc))
+        error = told(request, exc)
+        return card(request, ctx, who, no.strip().upper(), 422, error=error, at=LINES)
     return back_to_card(no.strip().upper(), "line")
 
 

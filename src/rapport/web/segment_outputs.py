@@ -24,7 +24,16 @@ from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, outputs, reuse
 from rapport.web.render import page, told
-from rapport.web.segments import DONE_MESSAGES, back_to_card, card, data, question
+from rapport.web.segments import (
+    BUILD,
+    DONE_AT,
+    DONE_MESSAGES,
+    USE,
+    back_to_card,
+    card,
+    data,
+    question,
+)
 
 router = web_router()
 
@@ -69,31 +78,40 @@ def carried_out(
 ) -> Response:
     """A card action: `run` it, then back to the card saying `done`; a refusal is shown on
     the card (422). With `asking` (the posted form), the service's question (a Conflict that
-    wants a yes) is asked on the card instead, with BC's default."""
+    wants a yes) is asked on the card instead, with BC's default. Either is said in the
+    section whose form it was, the one that says `done`."""
     segment = no.strip().upper()
+    at = DONE_AT[done]
     try:
         run()
     except Conflict as exc:
         if asking is None:
-            return card(request, ctx, who, segment, 422, error=told(request, exc))
-        return confirmed(request, ctx, who, no, asking, exc)
+            return card(request, ctx, who, segment, 422, error=told(request, exc), at=at)
+        return confirmed(request, ctx, who, no, asking, exc, at=at)
     except RapportError as exc:
-        return card(request, ctx, who, segment, 422, error=told(request, exc))
+        return card(request, ctx, who, segment, 422, error=told(request, exc), at=at)
     return back_to_card(segment, done)
 
 
 def confirmed(
-    request: Request, ctx: Context, who: Any, no: str, form: dict[str, str], exc: Conflict
+    request: Request,
+    ctx: Context,
+    who: Any,
+    no: str,
+    form: dict[str, str],
+    exc: Conflict,
+    *,
+    at: str,
 ) -> Response:
-    """BC's "Are you sure you want to reuse …?" (default No), asked on the card."""
+    """BC's "Are you sure you want to reuse …?" (default No), asked in section `at`."""
     asked = question(
         exc.texts[0],
-        action=str(request.url.path),
+        action=f"{request.url.path}#{at}",
         name="yes",
         default="no",
         form=form,
     )
-    return card(request, ctx, who, no.strip().upper(), question=asked)
+    return card(request, ctx, who, no.strip().upper(), question=asked, at=at)
 
 
 @router.post("/segments/{no}/reuse-criteria")
@@ -101,7 +119,7 @@ async def reuse_criteria(request: Request, who: Who, ctx: Context, no: str) -> R
     """S9: replay the saved criteria `code` on this segment."""
     form = await form_of(request)
     if form.get("yes") == "no":
-        return back_to_card(no.strip().upper())
+        return back_to_card(no.strip().upper(), at=USE)
 
     done: list[reuse.ReuseResult] = []
 
@@ -120,7 +138,8 @@ async def reuse_criteria(request: Request, who: Who, ctx: Context, no: str) -> R
     if done and done[0].warnings:  # codes deleted since the criteria were saved
         message = DONE_MESSAGES["reused"]
         segment = no.strip().upper()
-        return card(request, ctx, who, segment, message=message, warnings=done[0].warnings)
+        warnings = done[0].warnings
+        return card(request, ctx, who, segment, message=message, warnings=warnings, at=USE)
     return answer
 
 
@@ -129,7 +148,7 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
     """S10: the contacts of a logged segment become lines of this one."""
     form = await form_of(request)
     if form.get("yes") == "no":
-        return back_to_card(no.strip().upper())
+        return back_to_card(no.strip().upper(), at=BUILD)
 
     def run() -> object:
         return reuse.reuse_logged(

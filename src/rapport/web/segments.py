@@ -186,6 +186,7 @@ def card_values(
         "after": after,
         "limit": limit,
         "message": None,
+        "at": None,
         "error": None,
         "question": None,
         "criteria_text": "",
@@ -227,7 +228,9 @@ def question(
 def card(
     request: Request, ctx: Context, who: Identity, no: str, status_code: int = 200, **extra: Any
 ) -> Response:
-    """The card of segment `no`, with `extra` values (a message, an error, a question)."""
+    """The card of segment `no`, with `extra` values (a message, an error, a question, said
+    in the section `at` whose form was posted, where the form's address brings the browser
+    back; at the top without one)."""
     values = card_values(ctx.sessions, no, who, translate=translator(request))
     values.update(extra)
     if values.get("question"):
@@ -236,9 +239,13 @@ def card(
     return page(request, "segments/card.html", status_code, **values)
 
 
-def back_to_card(no: str, message: str = "") -> Response:
-    target = f"/segments/{no}" + (f"?done={message}" if message else "")
-    return RedirectResponse(target, status_code=303)
+def back_to_card(no: str, done: str = "", *, at: str | None = None) -> Response:
+    """The card after one of its forms was carried out (Post/Redirect/Get), saying `done`
+    and scrolled to the section whose form it was (`at`, else the one `done` is said in).
+    The address is made of this module's keys and section ids, never of the request."""
+    section = at or DONE_AT.get(done)
+    target = f"/segments/{no}" + (f"?done={done}" if done else "")
+    return RedirectResponse(target + (f"#{section}" if section else ""), status_code=303)
 
 
 DONE_MESSAGES = {
@@ -254,6 +261,29 @@ DONE_MESSAGES = {
     "opportunities": N_("The opportunities have been created."),
     "tasks": N_("The tasks have been created."),
     "refreshed": N_("The segment has been refreshed."),
+}
+# The sections of the card whose forms change the segment, by their ids in the templates.
+# After an action the browser lands on the section whose form did it, and the card says what
+# happened in that section (on a phone the lower sections are far below the top); a message
+# not listed in DONE_AT is said at the top of the card.
+GENERAL, ACTIONS_TAKEN, BUILD, LINES, USE = (
+    "general-pane",
+    "actions-pane",
+    "build-pane",
+    "lines-pane",
+    "use-pane",
+)
+DONE_AT = {
+    "header": GENERAL,
+    "undone": ACTIONS_TAKEN,
+    "undone-to": ACTIONS_TAKEN,
+    "action": BUILD,
+    "line": LINES,
+    "saved": USE,
+    "reused": USE,
+    "mailing-group": USE,
+    "opportunities": USE,
+    "tasks": USE,
 }
 
 
@@ -279,6 +309,7 @@ def segment_card(
         translate=translator(request),
     )
     values["message"] = DONE_MESSAGES.get(done)
+    values["at"] = DONE_AT.get(done)
     return page(request, "segments/card.html", **values)
 
 
@@ -291,21 +322,22 @@ async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Respo
     changes = changed_fields(form, data(current))
     answer = form.get("update_lines")
     if not changes:
-        return back_to_card(current.no)
+        return back_to_card(current.no, at=GENERAL)
     asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
     if asks and answer not in ("yes", "no"):
         asked = question(
             N_("You have modified the header. Do you want to update the segment lines?"),
-            action=f"/segments/{current.no}/header",
+            action=f"/segments/{current.no}/header#{GENERAL}",
             name="update_lines",
             default="yes",
             form=form,
         )
-        return card(request, ctx, who, current.no, question=asked)
+        return card(request, ctx, who, current.no, question=asked, at=GENERAL)
     try:
         header.set_header(ctx.sessions, no, values=changes, update_lines=answer != "no")
     except RapportError as exc:
-        return card(request, ctx, who, current.no, 422, error=told(request, exc), header_error=True)
+        error = told(request, exc)
+        return card(request, ctx, who, current.no, 422, error=error, header_error=True, at=GENERAL)
     return back_to_card(current.no, "header")
 
 
@@ -339,7 +371,8 @@ def undo(
     try:
         history.go_back(ctx.sessions, no, to=to, user=who.account.name)
     except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, error=told(request, exc))
+        error = told(request, exc)
+        return card(request, ctx, who, segment.no, 422, error=error, at=ACTIONS_TAKEN)
     return back_to_card(segment.no, "undone" if to is None else "undone-to")
 
 
