@@ -125,3 +125,12 @@ def test_l3_logging_with_delivery_leads_to_the_job_page_which_shows_the_outcome(
     assert 'href="/logged-segments/1"' in done
     assert f'href="{location}"' in listed
     assert [m["To"] for m in inbox.messages] == ["ann@acme.test"]
+
+
+def test_l2_logging_without_delivery_says_each_count_in_its_number(browser_as, to_log):
+    """The log's page counts one interaction and its campaign entries in their number
+    (it said "1 interactions, 0 campaign entries")."""
+    browser = browser_as("marketer")
+    answer = browser.post(f"/segments/{to_log}/log", data={"csrf_token": browser.csrf})
+    assert answer.status_code == 200, answer.text
+    assert "Logged segment 1: 1 interaction, 0 campaign entries." in answer.text

@@ -82,8 +82,9 @@ def test_x2_the_preview_counts_each_action_and_changes_nothing(browser_as, sessi
         sessions, no, criteria="country = BE", user="viewer1", preview=True
     )
     assert f"{would.added} contacts would be added ({would.no_of_lines} lines)" in answer.text
-    assert "Reduce contacts: 1 lines would be removed (0 lines left)" in answer.text
-    assert "Refine contacts: 0 lines would be removed (1 lines left)" in answer.text
+    # each count in its number: one line, not "1 lines"
+    assert "Reduce contacts: 1 line would be removed (0 lines left)" in answer.text
+    assert "Refine contacts: 0 lines would be removed (1 line left)" in answer.text
     assert "P6 · Fay" in answer.text  # the sample
     assert lines_of(sessions, no) == ["P1"]
 
