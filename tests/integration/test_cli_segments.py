@@ -158,3 +158,25 @@ def test_s5_add_and_remove_contact_are_all_or_nothing(cli, command, nos):
     assert (code, out) == (1, None)
     assert nos[1] in err
     assert cli("segment", "show", "SEG00001")[1] == before
+
+
+def test_s3_s4_x2_the_text_result_says_one_contact_and_one_line_in_the_singular(
+    cli, sqlite_url, capsys
+):
+    """A criteria action's text result (no --json) counts in the number it says: "1
+    contact added; 1 line.", not "1 contacts …; 1 lines."."""
+    cli("segment", "create", "--description", "Mailing")
+
+    def text(*args: str) -> str:
+        assert run(["--db", sqlite_url, "--user", "admin", *args]) == 0
+        return capsys.readouterr().out
+
+    assert "would be added; the segment would have 1 line." in text(
+        "segment", "add", "SEG00001", "--where", "no = P1", "--preview"
+    )
+    assert "Action 1: 1 contact added; 1 line." in text(
+        "segment", "add", "SEG00001", "--where", "no = P1"
+    )
+    assert "Action 2: 0 contacts removed; 1 line." in text(
+        "segment", "reduce", "SEG00001", "--where", "no = P2"
+    )

@@ -99,3 +99,17 @@ def test_a_moment_in_json_carries_its_offset_as_the_apis_does(capsys):
     written = json.loads(capsys.readouterr().out)
     assert written == {"at": "2026-12-05T18:30:05+00:00", "on": "2026-12-05"}
     assert written["at"] == jsonable(moment)
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "said"),
+    [
+        (0, "line", "", "0 lines"),
+        (1, "line", "", "1 line"),
+        (2, "line", "", "2 lines"),
+        (1, "opportunity", "opportunities", "1 opportunity"),
+        (3, "opportunity", "opportunities", "3 opportunities"),
+    ],
+)
+def test_a_count_is_said_in_its_number(number, noun, plural, said):
+    assert output.counted(number, noun, plural) == said

@@ -48,7 +48,8 @@ def duplicates(
         rows = [{**pair, "reasons": ", ".join(pair["reasons"])} for pair in data["pairs"]]
         output.table(rows, PAIR_COLUMNS)
         output.message(
-            f"{len(rows)} pairs score {found.min_score} or more ({found.compared} compared)."
+            f"{output.counted(len(rows), 'pair')} {'scores' if len(rows) == 1 else 'score'}"
+            f" {found.min_score} or more ({found.compared} compared)."
         )
 
     output.result(data, as_json=st.json, human=human)

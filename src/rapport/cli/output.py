@@ -114,6 +114,12 @@ def write_json_with_rows(fields: Mapping[str, Any], key: str, rows: Iterable[Any
     sys.stdout.write("}\n")
 
 
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """`number` and `noun` in its number: "1 line", "2 lines" ("0 lines"); `plural` when it
+    is not the noun with an s ("entry", "entries")."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def say(text: str = "") -> None:
     """A line for people on stdout, never read as markup: through rich on a terminal (which
     expands tabs and drops control characters), written as it is to a file or a pipe."""

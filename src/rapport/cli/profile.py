@@ -35,7 +35,9 @@ def update_ratings(
         asdict(result),
         as_json=st.json,
         human=lambda: output.message(
-            f"{result.rating_questions} rating questions: {result.contacts_rated} contacts "
-            f"rated, {result.answers_added} answers added, {result.answers_removed} removed."
+            f"{output.counted(result.rating_questions, 'rating question')}:"
+            f" {output.counted(result.contacts_rated, 'contact')} rated,"
+            f" {output.counted(result.answers_added, 'answer')} added,"
+            f" {result.answers_removed} removed."
         ),
     )

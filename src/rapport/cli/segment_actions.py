@@ -55,14 +55,15 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
     def human() -> None:
         if isinstance(result, AddPreview | RemovalPreview):
             output.say(
-                f"Preview: {count} contacts would be {verb}; the segment would "
-                f"have {result.no_of_lines} lines. Nothing was changed."
+                f"Preview: {output.counted(count, 'contact')} would be {verb}; the segment"
+                f" would have {output.counted(result.no_of_lines, 'line')}. Nothing was changed."
             )
             if result.sample:
                 output.table(result.sample, ["no", "name", "type", "company_no"], title="sample")
         else:
             output.say(
-                f"Action {result.action_no}: {count} contacts {verb}; {result.no_of_lines} lines."
+                f"Action {result.action_no}: {output.counted(count, 'contact')} {verb};"
+                f" {output.counted(result.no_of_lines, 'line')}."
             )
         if isinstance(result, AddResult):  # X7: why candidates were left out
             output.say(f"Skipped: {output.counts(asdict(result.skipped))}.")

@@ -31,7 +31,7 @@ def delete(ctx: typer.Context, segment: Segment) -> None:
         asdict(result),
         as_json=st.json,
         human=lambda: output.message(
-            f"Segment {result.no} is deleted ({result.no_of_lines} lines, "
-            f"{result.tasks_unlinked} tasks unlinked)."
+            f"Segment {result.no} is deleted ({output.counted(result.no_of_lines, 'line')}, "
+            f"{output.counted(result.tasks_unlinked, 'task')} unlinked)."
         ),
     )

@@ -78,7 +78,7 @@ def refresh(
 def _print_refresh(result: RefreshResult) -> None:
     output.message(
         f"{result.segment} refresh: {result.added} added, {result.removed} removed "
-        f"({result.no_of_lines} lines)."
+        f"({output.counted(result.no_of_lines, 'line')})."
     )
 
 

@@ -35,7 +35,9 @@ def export(
     output.result(
         {"segment_no": result.segment_no, "path": str(result.path), "rows": result.rows},
         as_json=st.json,
-        human=lambda: output.message(f"{result.rows} contacts written to {result.path}."),
+        human=lambda: output.message(
+            f"{output.counted(result.rows, 'contact')} written to {result.path}."
+        ),
     )
 
 
@@ -74,7 +76,8 @@ def create_opportunities(
         asdict(result),
         as_json=st.json,
         human=lambda: output.message(
-            f"{result.created} opportunities created ({result.first_no}..{result.last_no})."
+            f"{output.counted(result.created, 'opportunity', 'opportunities')} created"
+            f" ({result.first_no}..{result.last_no})."
         ),
     )
 
@@ -105,7 +108,8 @@ def create_tasks(
         asdict(result),
         as_json=st.json,
         human=lambda: output.message(
-            f"{result.created} tasks created ({result.first_no}..{result.last_no})."
+            f"{output.counted(result.created, 'task')} created"
+            f" ({result.first_no}..{result.last_no})."
         ),
     )
 
