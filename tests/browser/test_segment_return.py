@@ -59,3 +59,21 @@ def test_s3_s5_on_a_phone_an_action_low_on_the_card_comes_back_to_its_section(pa
     expect(said).to_have_text("The line has been removed.")
     expect(said).to_be_in_viewport()
     assert in_view(page, "lines-pane")
+
+
+def test_x2_the_card_back_with_a_question_previews_the_criteria_it_asks_about(page):
+    """X2: when the card comes back with the criteria still typed (here Business Central's
+    question before a removal empties the segment), the live preview counts them at once,
+    instead of asking the user to type criteria that are there."""
+    sign_in(page, "jim")
+    new_segment(page, "Asked again")
+    criteria = page.get_by_label("Criteria", exact=True)
+    criteria.fill("country = BE and type = person")
+    page.get_by_role("button", name="Add contacts", exact=True).click()
+    page.wait_for_url(re.compile(r"\?done=action#build-pane$"))
+    page.get_by_label("Criteria", exact=True).fill("country = BE")
+    page.get_by_role("button", name="Reduce contacts", exact=True).click()
+    expect(page.get_by_text("Do you want to reset number of criteria actions?")).to_be_visible()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Reduce contacts:")
+    expect(preview).to_contain_text("(0 lines left)")
