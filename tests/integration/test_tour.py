@@ -27,5 +27,6 @@ def test_the_guided_tour_runs_on_the_demo_company(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "has been logged" in done.stdout + done.stderr
-    assert "Undid action(s) 3" in done.stdout
+    assert "Undid action 3; 76 lines, 2 criteria actions." in done.stdout
+    assert "is on the segment (line 20000)." in done.stdout  # one line, in the singular
     assert_lines_counted(url)  # every segment the tour left counts its lines (S1)

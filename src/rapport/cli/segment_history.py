@@ -41,8 +41,10 @@ def undo(
         result,
         as_json=st.json,
         human=lambda: output.say(
-            f"Undid action(s) {', '.join(map(str, result['undone']))}; "
-            f"{result['no_of_lines']} lines, {result['no_of_criteria_actions']} criteria actions."
+            f"Undid {'action' if len(result['undone']) == 1 else 'actions'}"
+            f" {', '.join(map(str, result['undone']))};"
+            f" {output.counted(result['no_of_lines'], 'line')},"
+            f" {output.counted(result['no_of_criteria_actions'], 'criteria action')}."
         ),
     )
 
@@ -104,7 +106,11 @@ def explain(
 
     def human() -> None:
         state_text = (
-            ("is on the segment (lines " + ", ".join(map(str, result["line_nos"])) + ")")
+            (
+                f"is on the segment ({'line' if len(result['line_nos']) == 1 else 'lines'} "
+                + ", ".join(map(str, result["line_nos"]))
+                + ")"
+            )
             if result["on_segment"]
             else "is not on the segment"
         )
