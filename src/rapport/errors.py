@@ -20,7 +20,9 @@ the API as an RFC 9457 problem document (404/422/409/412/403) with the field.
 A message may be given as `Text` (made by `N_`: a template and its values) instead of plain
 text, so that an edge speaking another language says it in the user's words: `message` is
 the English, `texts` the parts and `said(text, translate)` one part in the language of
-`translate` (the web's gettext; `make messages` extracts the templates marked `N_`).
+`translate` (the web's gettext; `make messages` extracts the templates marked `N_`). A
+ValueError below the services may carry such a `Text` too (`ValueError(N_(…))`); the service
+that turns it into an error keeps it (`text_of`).
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ def _value(data: object) -> object:
     if isinstance(data, list):
         return tuple(_value(item) for item in data)
     return data
+
+
+def text_of(exc: BaseException) -> Text:
+    """The message `exc` was raised with: the `Text` given to it (a domain rule's reason in a
+    ValueError, `ValueError(N_(…))`), so that it is said in the reader's language; else its
+    text as it is."""
+    given = exc.args[0] if len(exc.args) == 1 else None
+    return given if isinstance(given, Text) else Text(str(exc))
 
 
 def _same(text: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from rapport.domain import rules
 from rapport.domain.rules import RULES, CodeExists, Rule
-from rapport.errors import Invalid, NotFound
+from rapport.errors import Invalid, NotFound, Text
 from rapport.services.campaigns import cards as campaigns
 from rapport.services.contacts import cards as contacts
 from rapport.services.contacts import consent, profiles
@@ -46,7 +46,7 @@ class Case:
 
     service: Callable[[Any, bool], object]
     row: Callable[[bool], dict[str, str]]
-    message: str
+    message: Text
     field: str
     service_field: str | None = ""
     update: bool = False
@@ -57,7 +57,7 @@ def _company(sessions: Any, fields: dict[str, str]) -> object:
     return contacts.add_contact(sessions, fields={"type": "company", "name": "Nine", **fields})
 
 
-def _contact_case(field: str, bad: str, good: str, message: str, **options: Any) -> Case:
+def _contact_case(field: str, bad: str, good: str, message: Text, **options: Any) -> Case:
     return Case(
         lambda sessions, broken: _company(sessions, {field: bad if broken else good}),
         lambda broken: {"no": "C9", "name": "Nine", field: bad if broken else good},
@@ -108,7 +108,7 @@ def _person_row(broken: bool) -> dict[str, str]:
     return {"no": "P9", "type": "person", "name": "Nine", "company_no": "P1" if broken else "C1"}
 
 
-def _template(field: str, bad: str, good: str, message: str, **options: Any) -> Case:
+def _template(field: str, bad: str, good: str, message: Text, **options: Any) -> Case:
     """A change of template ABSTR (which has an NLB variant, `world`)."""
 
     def service(sessions: Any, broken: bool) -> object:
@@ -319,7 +319,7 @@ def test_c1_k1_k2_l1_the_service_refuses_what_the_rule_forbids(world: Any, rule:
         return
     with pytest.raises((Invalid, NotFound)) as raised:
         case.service(world, True)
-    assert raised.value.message == case.message
+    assert raised.value.message == str(case.message)
     field = case.field if case.service_field == "" else case.service_field
     assert getattr(raised.value, "field", None) == field
     assert _rows(world, table) == before

@@ -87,11 +87,11 @@ def test_k2_k4_each_later_answer_names_the_first_line_and_a_repeated_one_is_a_re
     path = answer_file(tmp_path, ("P1", 30), ("P1", 20), ("P1", 30), ("P1", 20))
     with pytest.raises(imports.BadFile) as raised:
         imports.import_table(world, "contact_profile_answers", path)
-    assert [(bad.line, bad.column, bad.reason) for bad in raised.value.bad_rows] == [
-        (3, "line_no", ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2)),
+    assert [(bad.line, bad.column, str(bad.reason)) for bad in raised.value.bad_rows] == [
+        (3, "line_no", str(ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2))),
         (4, "contact_no", "the same contact_no, profile_questionnaire_code, line_no as line 2"),
         (5, "contact_no", "the same contact_no, profile_questionnaire_code, line_no as line 3"),
-        (5, "line_no", ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2)),
+        (5, "line_no", str(ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2))),
     ]
     assert answers(world) == []
 

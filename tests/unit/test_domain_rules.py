@@ -40,6 +40,6 @@ def test_k1_a_date_is_written_yyyy_mm_dd(text, date):
 
 
 def test_k4_a_long_value_is_shown_cut_in_its_message():
-    assert TEXT_LENGTH.message("x" * 31, 30) == f"{'x' * 31!r} is longer than 30 characters"
-    assert TEXT_LENGTH.message("y" * 50, 30) == f"{'y' * 20!r}… is longer than 30 characters"
+    assert str(TEXT_LENGTH.message("x" * 31, 30)) == f"{'x' * 31!r} is longer than 30 characters"
+    assert str(TEXT_LENGTH.message("y" * 50, 30)) == f"{'y' * 20!r}… is longer than 30 characters"
     assert not TEXT_LENGTH.broken("z" * 50, None)

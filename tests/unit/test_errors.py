@@ -3,6 +3,8 @@ them (the CLI as one line naming its own flag, the API as an RFC 9457 problem)."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from rapport.errors import (
@@ -17,6 +19,7 @@ from rapport.errors import (
     said,
     text_data,
     text_from,
+    text_of,
 )
 
 
@@ -147,3 +150,40 @@ def test_a_text_kept_as_json_data_is_said_again_in_any_language():
     assert kept(Text("plain")) == Text("plain")
     assert kept("words") == Text("words")
     assert str(kept("a {brace}")) == "a {brace}"  # plain text is never formatted
+
+
+def test_k4_a_value_error_keeps_the_text_it_was_raised_with():
+    """A domain rule's reason raised in a ValueError (a cell the import converts, a code
+    too long) is kept as its template and values, to be said in the reader's language;
+    the text of any other exception is kept as it is."""
+    reason = N_("{value!r} is not a number", value="x")
+    assert text_of(ValueError(reason)) is reason
+    assert str(ValueError(reason)) == "'x' is not a number"
+    assert text_of(ValueError("plain words")) == Text("plain words")
+    assert text_of(KeyError("key")) == Text("'key'")
+
+
+def test_k4_a_bad_rows_reason_is_kept_in_english_and_as_its_template():
+    """An import's bad row as JSON data (a job's result): the reason in English, which the
+    API and the CLI give, and kept as its template and values, which a page says in its
+    language."""
+    from rapport.services.transfer._bad_rows import BadRow
+
+    reason = N_("{caption} {code} does not exist.", caption=Text("Country/Region"), code="ZZ")
+    bad = BadRow(4, "country", reason)
+    assert str(bad) == "line 4, column country: Country/Region ZZ does not exist."
+    data = bad.data()
+    assert (data["line"], data["column"], data["reason"]) == (
+        4,
+        "country",
+        "Country/Region ZZ does not exist.",
+    )
+    dutch = {"{caption} {code} does not exist.": "{caption} {code} bestaat niet."}
+    dutch["Country/Region"] = "Land/regio"
+    kept = text_from(json.loads(json.dumps(data["reason_text"])))
+    assert said(kept, lambda text: dutch.get(text, text)) == "Land/regio ZZ bestaat niet."
+    assert sorted([BadRow(4, "a", Text("b")), BadRow(3, "z", Text("c")), bad]) == [
+        BadRow(3, "z", Text("c")),
+        BadRow(4, "a", Text("b")),
+        bad,
+    ]

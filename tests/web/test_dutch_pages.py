@@ -120,12 +120,18 @@ def test_l1_an_empty_segment_and_a_missing_one_are_refused_in_dutch(browser_as, 
 
 
 def test_every_dutch_translation_keeps_the_placeholders_of_its_message():
+    """Each placeholder with its conversion and format (`{code!r}`, `{hours:g}`): a lost
+    `!r` would say a value without its quotes."""
     with i18n.catalog_path("nl").open("rb") as handle:
         catalog = read_po(handle)
     formatter = string.Formatter()
 
-    def names(text: str) -> set[str]:
-        return {name for _, name, _, _ in formatter.parse(text) if name is not None}
+    def names(text: str) -> set[tuple[str, str | None, str | None]]:
+        return {
+            (name, conversion, spec)
+            for _, name, spec, conversion in formatter.parse(text)
+            if name is not None
+        }
 
     lost = [
         message.id
@@ -225,3 +231,100 @@ def test_x9_an_error_page_of_the_framework_is_in_the_pages_language(browser_as, 
     assert re.search(
         r"Te veel mislukte aanmeldingen; probeer over \d+ seconden opnieuw\.", text_of(answers[-1])
     )
+
+
+def test_x9_a_refused_setup_form_says_why_in_dutch(browser_as, sessions):
+    """A service's refusal beside the form, in the page's language: a domain rule's reason
+    (a description longer than its column), a message holding a translated hint (an
+    unknown code table and the one meant) and one naming a number series; in English the
+    same pages say what the CLI says."""
+    browser = browser_as("admin")
+    token = {"csrf_token": browser.csrf}
+    browser.post("/setup/codes/mailing_groups", data={**token, "code": "NEWS"})
+    long = {**token, "description": "x" * 51}
+    dutch = browser.post("/setup/codes/mailing_groups/NEWS", data=long, headers=DUTCH)
+    assert dutch.status_code == 422
+    assert f"{'x' * 20!r}… is langer dan 50 tekens" in text_of(dutch)
+    english = browser.post("/setup/codes/mailing_groups/NEWS", data=long, headers=ENGLISH)
+    assert f"{'x' * 20!r}… is longer than 50 characters" in text_of(english)
+    table = browser.get("/setup/codes/mailing_grups", headers=DUTCH)
+    assert table.status_code == 422
+    assert "geen codetabel 'mailing_grups'; bedoelt u mailing_groups? (codetabellen: " in (
+        text_of(table)
+    )
+    refused = browser.post(
+        "/setup/number-series/SEG", data={**token, "last_no_used": "OPEN"}, headers=DUTCH
+    )
+    assert refused.status_code == 422
+    assert "last_no_used 'OPEN' moet een getal bevatten om op te hogen" in text_of(refused)
+
+
+BAD_ROWS = (
+    b"no,type,name,country,email\n"
+    b"C1,company,Alpha,,\n"
+    b"C2,robot,Beta,,\n"
+    b"C3,company,Gamma,ZZ,\n"
+    b"C4,company,Delta,,ann at example.com\n"
+)
+
+
+def imported_in_the_background(browser, sessions, content: bytes, **form: str) -> str:
+    """The job page of an upload of `content` into contacts, once its job has run."""
+    from rapport.services.jobs.runners import runners
+    from rapport.settings import Settings
+
+    answer = browser.post(
+        "/import",
+        data={"csrf_token": browser.csrf, "table": "contacts", **form},
+        files={"file": ("contacts.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 303, answer.text
+    assert jobs.run_next(sessions, runners(Settings())) is True
+    return answer.headers["location"]
+
+
+def bad_rows_of(answer) -> list[tuple[str, str, str]]:
+    found = re.findall(
+        r'<tr><td class="num">(\d+)</td><td>(\w*)</td><td>([^<]*)</td></tr>', answer.text
+    )
+    return [(line, column, html.unescape(reason)) for line, column, reason in found]
+
+
+def test_k4_an_imports_bad_rows_are_given_their_reasons_in_dutch(browser_as, sessions):
+    """K4, X9: the job page of a refused import gives each bad row's reason in the page's
+    language (a cell that is no choice, a code that names no record with its field's
+    caption, an address the e-mail rule refuses); the English page and the API's job keep
+    the English reasons."""
+    browser = browser_as("admin")
+    job_path = imported_in_the_background(browser, sessions, BAD_ROWS)
+    dutch = browser.get(job_path, headers=DUTCH)
+    assert bad_rows_of(dutch) == [
+        ("3", "type", "'robot' is niet een van company, person"),
+        ("4", "country", "Land/regio ZZ bestaat niet."),
+        ("5", "email", "'ann at example.com' is geen geldig e-mailadres"),
+    ]
+    assert bad_rows_of(browser.get(job_path, headers=ENGLISH)) == [
+        ("3", "type", "'robot' is not one of company, person"),
+        ("4", "country", "Country/Region ZZ does not exist."),
+        ("5", "email", "'ann at example.com' is not a valid e-mail address"),
+    ]
+    job = browser.get(f"/api{job_path}").json()
+    assert [bad["reason"] for bad in job["result"]["bad_rows"]] == [
+        "'robot' is not one of company, person",
+        "Country/Region ZZ does not exist.",
+        "'ann at example.com' is not a valid e-mail address",
+    ]
+    assert job["error"].splitlines()[1:] == [
+        "line 3, column type: 'robot' is not one of company, person",
+        "line 4, column country: Country/Region ZZ does not exist.",
+        "line 5, column email: 'ann at example.com' is not a valid e-mail address",
+    ]
+
+
+def test_k4_the_bad_rows_an_import_skipped_are_listed_in_dutch(browser_as, sessions):
+    """K4: an import that skips its bad rows lists them, with their reasons in Dutch."""
+    browser = browser_as("admin")
+    job_path = imported_in_the_background(browser, sessions, BAD_ROWS, skip_bad_rows="true")
+    dutch = browser.get(job_path, headers=DUTCH)
+    assert "<dt>Rijen toegevoegd</dt><dd>1</dd>" in dutch.text
+    assert ("4", "country", "Land/regio ZZ bestaat niet.") in bad_rows_of(dutch)

@@ -93,8 +93,8 @@ def test_k4_a_failed_import_says_the_rows_it_read_not_that_it_did_them(browser_a
 
 
 def test_k4_x9_an_imports_page_is_in_the_pages_language(browser_as, sessions):
-    """The job's message, the bad rows' headline and the table's captions in Dutch (the
-    reasons stay the service's English); in English the message is the service's."""
+    """The job's message, the bad rows' headline and the table's captions in Dutch (their
+    reasons too: test_dutch_pages.py); in English the message is the service's."""
     browser = browser_as("admin")
     failed = upload(browser, BAD).headers["location"]
     run_job(sessions)

@@ -111,9 +111,7 @@ def _imported(result: ImportResult, *, update: bool, as_json: bool) -> None:
             + (f", {len(result.bad_rows)} bad rows skipped" if result.bad_rows else "")
         )
 
-    data = asdict(result)
-    data["bad_rows"] = [asdict(bad) for bad in result.bad_rows]
-    output.result(data, as_json=as_json, human=human)
+    output.result(result.data(), as_json=as_json, human=human)
 
 
 def export_table(

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from rapport.errors import N_
+
 OPS = ("<>", "<=", ">=", "=", "<", ">")
 _SPECIAL = re.compile(r"[|&()]")
 
@@ -48,11 +50,11 @@ def parse_filter(text: str) -> Filter:
     """The filter tree of `text`; ValueError says what is wrong and where."""
     tokens = _tokens(text)
     if not tokens:
-        raise ValueError("the filter is empty; write '' for an empty value")
+        raise ValueError(N_("the filter is empty; write '' for an empty value"))
     parser = _Parser(tokens)
     result = parser.any_of()
     if parser.pos != len(tokens):
-        raise ValueError(f"unexpected {tokens[parser.pos]!r} in the filter")
+        raise ValueError(N_("unexpected {found!r} in the filter", found=tokens[parser.pos]))
     return result
 
 
@@ -112,7 +114,7 @@ def _quote_end(text: str, start: int) -> int:
                 continue
             return i
         i += 1
-    raise ValueError(f"the quote at position {start + 1} is not closed")
+    raise ValueError(N_("the quote at position {position} is not closed", position=start + 1))
 
 
 class _Parser:
@@ -140,13 +142,14 @@ class _Parser:
     def atom(self) -> Filter:
         item = self.peek()
         if item is None or item in "|&)":
-            found = "the end" if item is None else repr(item)
-            raise ValueError(f"expected a value in the filter, found {found}")
+            if item is None:
+                raise ValueError(N_("expected a value in the filter, found the end"))
+            raise ValueError(N_("expected a value in the filter, found {found!r}", found=item))
         self.pos += 1
         if item == "(":
             inner = self.any_of()
             if self.peek() != ")":
-                raise ValueError("a '(' in the filter is not closed")
+                raise ValueError(N_("a '(' in the filter is not closed"))
             self.pos += 1
             return inner
         return term(item)
@@ -167,7 +170,7 @@ def term(text: str) -> Term:
 
 def _range(low: str, high: str, ignore_case: bool) -> Term:
     if not low and not high:
-        raise ValueError("a range needs a start or an end: A..B, ..B or A..")
+        raise ValueError(N_("a range needs a start or an end: A..B, ..B or A.."))
     if not low:
         return Term("<=", _literal(high), ignore_case=ignore_case)
     if not high:
@@ -178,10 +181,10 @@ def _range(low: str, high: str, ignore_case: bool) -> Term:
 def _compared(op: str, body: str, ignore_case: bool) -> Term:
     if _unquoted(body) and ("*" in body or "?" in body):
         if op not in ("=", "<>"):
-            raise ValueError(f"wildcards cannot be used with {op!r}")
+            raise ValueError(N_("wildcards cannot be used with {op!r}", op=op))
         return Term("like" if op == "=" else "not like", body, ignore_case=ignore_case)
     if not body:
-        raise ValueError(f"{op!r} needs a value; write '' for an empty value")
+        raise ValueError(N_("{op!r} needs a value; write '' for an empty value", op=op))
     return Term(op, _literal(body), ignore_case=ignore_case)
 
 
@@ -192,8 +195,8 @@ def _unquoted(body: str) -> bool:
 def _literal(body: str) -> str:
     if body.startswith("'"):
         if len(body) < 2 or not body.endswith("'") or _quote_end(body, 0) != len(body) - 1:
-            raise ValueError(f"{body!r}: text after a quoted value")
+            raise ValueError(N_("{body!r}: text after a quoted value", body=body))
         return body[1:-1].replace("''", "'")
     if "'" in body:
-        raise ValueError(f"{body!r}: a quote inside a value; quote the whole value")
+        raise ValueError(N_("{body!r}: a quote inside a value; quote the whole value", body=body))
     return body

@@ -8,21 +8,14 @@ col 23: unknown field 'contry' — did you mean 'country'?`, and says what was e
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
-import tempfile
 from collections.abc import Iterable, Sequence
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
-import lark
-from lark import Lark, Token, Tree
+from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from rapport.criteria import bcfilter
 from rapport.criteria import fields as registry
+from rapport.criteria.grammar_cache import built_parser
 from rapport.criteria.operators import comparisons, operator
 from rapport.criteria.tree import (
     And,
@@ -39,7 +32,7 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.values import Value, coerce
 from rapport.criteria.walk import fold
-from rapport.errors import N_, Invalid, Text
+from rapport.errors import N_, Invalid, Text, text_of
 
 # How the grammar's terminals read in "expected …" messages.
 EXPECTED: dict[str, Text] = {
@@ -64,58 +57,13 @@ EXPECTED: dict[str, Text] = {
 }
 
 
-@cache
-def _parser() -> Lark:
-    """The LALR parser of grammar.lark, built once per process and kept in the user's cache
-    directory, so that a command given criteria loads it instead of building the tables
-    again (SPEC §9, start-up)."""
-    grammar = resources.files("rapport.criteria").joinpath("grammar.lark").read_text()
-    cached = _cache_file(grammar)
-    if cached is not None and cached.exists():
-        try:
-            with cached.open("rb") as file:
-                return Lark.load(file)
-        except Exception:  # an unreadable or foreign cache file is rebuilt below
-            cached.unlink(missing_ok=True)
-    parser = Lark(grammar, parser="lalr", maybe_placeholders=True)
-    if cached is not None:
-        _keep(parser, cached)
-    return parser
-
-
-def _cache_file(grammar: str) -> Path | None:
-    """Where the built parser of this grammar (for this lark and Python) is kept: a file
-    named by their hash in the user's own cache directory, or None when there is none."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base) / "rapport"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK) or folder.stat().st_uid != os.getuid():
-        return None
-    key = f"{grammar}|{lark.__version__}|{sys.version_info[:2]}"
-    return folder / f"criteria-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark"
-
-
-def _keep(parser: Lark, path: Path) -> None:
-    """Write the parser next to `path` and move it into place, so that no process ever
-    reads a half-written file."""
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-            parser.save(file)
-        os.replace(file.name, path)
-    except OSError:
-        return
-
-
 def parse(text: str, subject: registry.Subject = registry.CONTACTS) -> Expr:
     """The tree of criteria `text` on `subject`'s rows; Invalid with the position and what
     was expected."""
     if not text.strip():
         raise Invalid(N_("the criteria are empty: write a condition such as country = BE"))
     try:
-        shape = _parser().parse(text)
+        shape = built_parser().parse(text)
     except UnexpectedInput as exc:
         position, message = _syntax_error(exc, text)
         raise Invalid(message, position=position) from None
@@ -273,14 +221,19 @@ class _Builder:
         try:
             return coerce(field, raw)
         except ValueError as exc:
-            raise _invalid(tokens[0], f"{field.name}: {exc}") from None
+            raise _invalid(
+                tokens[0], N_("{field}: {reason}", field=field.name, reason=text_of(exc))
+            ) from None
 
     def shorthand(self, name: Token, rel: registry.Relation) -> registry.Field:
         if rel.shorthand is None:
             raise _invalid(
                 name,
-                f"{rel.name} has no code to compare; write {rel.name}(condition on "
-                f"{', '.join(rel.fields)})",
+                N_(
+                    "{name} has no code to compare; write {name}(condition on {fields})",
+                    name=rel.name,
+                    fields=", ".join(rel.fields),
+                ),
             )
         return rel.fields[rel.shorthand]
 
@@ -295,8 +248,10 @@ class _Builder:
             if op != "=":
                 raise _invalid(
                     op_token,
-                    f"{inner.name} takes = or in; write not {inner.name} = … "
-                    f"for contacts without one",
+                    N_(
+                        "{name} takes = or in; write not {name} = … for contacts without one",
+                        name=inner.name,
+                    ),
                 )
             return Exists(inner.name, Compare(code.name, "=", self.value(code, value)))
         field = self.checked(name, op, rel)
@@ -338,7 +293,9 @@ class _Builder:
         try:
             bcfilter.parse_filter(filter_text)
         except ValueError as exc:
-            raise _invalid(text, f"{field.name} matches: {exc}") from None
+            raise _invalid(
+                text, N_("{field} matches: {reason}", field=field.name, reason=text_of(exc))
+            ) from None
         return Matches(field.name, filter_text)
 
     def on_bare(self, children: list[Token], rel: registry.Relation | None) -> Expr:
@@ -362,10 +319,13 @@ class _Builder:
         key = name.lower()
         if key in self.subject.memberships:
             if rel is not None:
-                raise _invalid(name, f"{key}(…) cannot be used inside {rel.name}(…)")
+                raise _invalid(
+                    name,
+                    N_("{key}(…) cannot be used inside {name}(…)", key=key, name=rel.name),
+                )
             return None
         if rel is not None:
-            raise _invalid(name, f"a relation cannot be used inside {rel.name}(…)")
+            raise _invalid(name, N_("a relation cannot be used inside {name}(…)", name=rel.name))
         try:
             return self.subject.relation(str(name))
         except registry.UnknownName as exc:

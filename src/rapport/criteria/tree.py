@@ -18,7 +18,7 @@ from rapport.criteria import fields as registry
 from rapport.criteria.operators import Takes, operator
 from rapport.criteria.values import RelativeDate, Value, coerce, to_plain
 from rapport.criteria.walk import fold
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, text_of
 
 __all__ = [
     "And",
@@ -175,7 +175,7 @@ class _JsonReader:
     ) -> list[tuple[tuple[Any, str], registry.Relation | None]]:
         data, path = item
         if not isinstance(data, dict):
-            raise Invalid("expected an object", where=path)
+            raise Invalid(N_("expected an object"), where=path)
         if "relation" in data and "field" not in data:
             where = data.get("where")
             if len(data) > 1 and where is not None:
@@ -186,7 +186,9 @@ class _JsonReader:
         ((key, value),) = data.items()
         if key in ("and", "or"):
             if not isinstance(value, list) or len(value) < 2:
-                raise Invalid(f"'{key}' takes a list of at least two conditions", where=path)
+                raise Invalid(
+                    N_("'{key}' takes a list of at least two conditions", key=key), where=path
+                )
             return [((v, f"{path}.{key}[{i}]"), rel) for i, v in enumerate(value)]
         if key == "not":
             return [((value, f"{path}.not"), rel)]
@@ -201,7 +203,10 @@ class _JsonReader:
             return Exists(inner.name, made[0] if made else None)
         if len(data) != 1:
             raise Invalid(
-                "expected one of the keys and, or, not, field, relation, segment, logged_segment",
+                N_(
+                    "expected one of the keys and, or, not, field, relation, segment, "
+                    "logged_segment"
+                ),
                 where=path,
             )
         ((key, value),) = data.items()
@@ -211,17 +216,20 @@ class _JsonReader:
             return Not(made[0])
         if key in self.subject.memberships:
             return self.membership(key, value, path, rel)
-        raise Invalid(f"unexpected key {key!r}", where=path)
+        raise Invalid(N_("unexpected key {key!r}", key=key), where=path)
 
     def membership(self, key: str, value: Any, path: str, rel: registry.Relation | None) -> Expr:
         if rel is not None:
-            raise Invalid(f"{key} membership cannot be used inside {rel.name}(…)", where=path)
+            raise Invalid(
+                N_("{key} membership cannot be used inside {name}(…)", key=key, name=rel.name),
+                where=path,
+            )
         if key == "segment":
             if not isinstance(value, str) or not value.strip():
-                raise Invalid("'segment' takes a segment no.", where=path)
+                raise Invalid(N_("'segment' takes a segment no."), where=path)
             return SegmentMember(value.strip().upper())
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise Invalid("'logged_segment' takes a logged segment entry no.", where=path)
+            raise Invalid(N_("'logged_segment' takes a logged segment entry no."), where=path)
         return LoggedSegmentMember(value)
 
     def related(
@@ -229,27 +237,31 @@ class _JsonReader:
     ) -> registry.Relation:
         """The relation of `{"relation": …, "where": …}`, checked."""
         if rel is not None:
-            raise Invalid(f"a relation cannot be used inside {rel.name}(…)", where=path)
+            raise Invalid(
+                N_("a relation cannot be used inside {name}(…)", name=rel.name), where=path
+            )
         _only(data, {"relation", "where"}, path)
         try:
             return self.subject.relation(str(data["relation"]))
         except registry.UnknownName as exc:
-            raise Invalid(exc.message, where=f"{path}.relation") from None
+            raise Invalid(exc.text, where=f"{path}.relation") from None
 
     def condition(self, data: dict[str, Any], path: str, rel: registry.Relation | None) -> Expr:
         try:
             name = str(data["field"])
             field = registry.lookup(self.subject, rel, name)
         except registry.UnknownName as exc:
-            raise Invalid(exc.message, where=f"{path}.field") from None
+            raise Invalid(exc.text, where=f"{path}.field") from None
         op = data.get("op", "=")
         if op not in field.operators:
-            raise Invalid(f"{field.name} does not take {op!r}", where=f"{path}.op")
+            raise Invalid(
+                N_("{name} does not take {op!r}", name=field.name, op=op), where=f"{path}.op"
+            )
         _only(data, {"field", "op", *_ARGUMENT[operator(op).takes]}, path)
         try:
             return self.typed(field, op, data)
         except ValueError as exc:
-            raise Invalid(str(exc), where=f"{path}.value") from None
+            raise Invalid(text_of(exc), where=f"{path}.value") from None
 
     def typed(self, field: registry.Field, op: str, data: dict[str, Any]) -> Expr:
         takes = operator(op).takes
@@ -258,17 +270,17 @@ class _JsonReader:
         if takes is Takes.FILTER:
             value = data.get("value")
             if not isinstance(value, str):
-                raise ValueError(f"{op!r} takes a filter text")
+                raise ValueError(N_("{op!r} takes a filter text", op=op))
             bcfilter.parse_filter(value)
             return Matches(field.name, value)
         if takes is Takes.VALUES:
             values = data.get("values")
             if not isinstance(values, list) or not values:
-                raise ValueError(f"'{op}' takes a non-empty list 'values'")
+                raise ValueError(N_("'{op}' takes a non-empty list 'values'", op=op))
             typed = tuple(coerce(field, value) for value in values)
             return InList(field.name, typed, negated=op == "not in")
         if "value" not in data:
-            raise ValueError(f"{field.name} {op} needs a 'value'")
+            raise ValueError(N_("{name} {op} needs a 'value'", name=field.name, op=op))
         return Compare(field.name, op, coerce(field, data["value"]))
 
 
@@ -284,4 +296,4 @@ _ARGUMENT = {
 def _only(data: dict[str, Any], allowed: set[str], path: str) -> None:
     for key in data:
         if key not in allowed:
-            raise Invalid(f"unexpected key {key!r}", where=path)
+            raise Invalid(N_("unexpected key {key!r}", key=key), where=path)

@@ -30,7 +30,7 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.values import coerce
 from rapport.criteria.walk import same
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Criteria:
 def contact_nos(*nos: str) -> Criteria:
     """The contacts numbered `nos`: `no = C1`, or `no in (C1, C2)` (S5 add or remove contact)."""
     if not nos:
-        raise Invalid("name at least one contact no.")
+        raise Invalid(N_("name at least one contact no."))
     field = registry.CONTACTS.field("no")
     values = tuple(dict.fromkeys(coerce(field, no) for no in nos))
     tree: Expr = Compare("no", "=", values[0]) if len(values) == 1 else InList("no", values)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from rapport.criteria.fields import Field, ValueType
+from rapport.errors import N_
 
 UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}
 _RELATIVE = re.compile(r"^today(?:\s*([+-])\s*(\d{1,6})\s*([dwmy]))?$", re.IGNORECASE)
@@ -31,7 +32,7 @@ class RelativeDate:
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
-            raise ValueError(f"{self.unit!r} is not a date unit: d, w, m or y")
+            raise ValueError(N_("{unit!r} is not a date unit: d, w, m or y", unit=self.unit))
         if self.offset == 0:  # `today` has one spelling, so equal dates are equal trees
             object.__setattr__(self, "unit", "d")
 
@@ -79,7 +80,7 @@ def _date(raw: object) -> dt.date | RelativeDate:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD, today, today - 30d …)")
+    raise ValueError(N_("{raw!r} is not a date (YYYY-MM-DD, today, today - 30d …)", raw=raw))
 
 
 def _enum(field: Field, raw: object) -> str:
@@ -87,7 +88,9 @@ def _enum(field: Field, raw: object) -> str:
     if text in field.choices:
         return text
     choices = ", ".join(repr(choice) if choice else "'' (blank)" for choice in field.choices)
-    raise ValueError(f"{raw!r} is not a {field.name}: one of {choices}")
+    raise ValueError(
+        N_("{raw!r} is not a {name}: one of {choices}", raw=raw, name=field.name, choices=choices)
+    )
 
 
 def _bool(raw: object) -> bool:
@@ -95,7 +98,7 @@ def _bool(raw: object) -> bool:
         return raw
     found = _BOOLEANS.get(str(raw).strip().lower())
     if found is None:
-        raise ValueError(f"{raw!r} is not true or false")
+        raise ValueError(N_("{raw!r} is not true or false", raw=raw))
     return found
 
 
@@ -104,19 +107,19 @@ def _int(raw: object) -> int:
         return raw
     text = str(raw).strip()
     if not _INT.match(text):
-        raise ValueError(f"{raw!r} is not a whole number")
+        raise ValueError(N_("{raw!r} is not a whole number", raw=raw))
     return int(text)
 
 
 def _decimal(raw: object) -> Decimal:
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(N_("{raw!r} is not a number", raw=raw))
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number") from None
+        raise ValueError(N_("{raw!r} is not a number", raw=raw)) from None
     if not value.is_finite():
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(N_("{raw!r} is not a number", raw=raw))
     return value
 
 
@@ -140,7 +143,7 @@ def coerce(field: Field, raw: object) -> Value:
 
 def _text(raw: object) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
-        raise ValueError(f"{raw!r} is not text")
+        raise ValueError(N_("{raw!r} is not text", raw=raw))
     return str(raw)
 
 

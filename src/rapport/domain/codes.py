@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rapport.domain.rules import TEXT_LENGTH
+from rapport.errors import N_
 
 CODE_LENGTH = 20
 # Entry nos. and ids are 32-bit integers (Business Central's Integer); line nos. are 64-bit,
@@ -30,7 +31,9 @@ def normalize_code(
     (the domain rule `TEXT_LENGTH`; None: the caller checks the length)."""
     text = (value or "").strip().upper()
     if length is not None and TEXT_LENGTH.broken(text, length):
-        raise ValueError(f"{field}: {TEXT_LENGTH.message(text, length)}")
+        raise ValueError(
+            N_("{field}: {reason}", field=field, reason=TEXT_LENGTH.message(text, length))
+        )
     return text
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from rapport.errors import N_, Text
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -88,8 +90,13 @@ def parse_enum(enum: type[E], value: str, *, field: str) -> E:
     for member in enum:
         if member.value == text:
             return member
+    raise ValueError(N_("{field}: {reason}", field=field, reason=not_one_of(enum, value)))
+
+
+def not_one_of(enum: type[StrEnum], value: str) -> Text:
+    """Why `value` is no member of `enum`, naming the choices."""
     choices = ", ".join(repr(m.value) if m.value else "'' (blank)" for m in enum)
-    raise ValueError(f"{field}: {value!r} is not one of {choices}")
+    return N_("{value!r} is not one of {choices}", value=value, choices=choices)
 
 
 class Role(StrEnum):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 
+from rapport.errors import N_, Text
+
 MERGE_FIELDS: dict[str, tuple[str, ...]] = {
     "contact": (
         "name",
@@ -36,10 +38,19 @@ ALL_MERGE_FIELDS: tuple[str, ...] = (
 )
 
 
-def unknown_field_message(written: str) -> str:
+def unknown_field_message(written: str) -> Text:
     """The error for a merge field that does not exist: a did-you-mean and the list."""
     close = difflib.get_close_matches(written, ALL_MERGE_FIELDS, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]}?" if close else "."
-    return (
-        f"unknown merge field {written}{hint} The merge fields are: {', '.join(ALL_MERGE_FIELDS)}."
+    fields = ", ".join(ALL_MERGE_FIELDS)
+    if close:
+        return N_(
+            "unknown merge field {written}; did you mean {close}? The merge fields are: {fields}.",
+            written=written,
+            close=close[0],
+            fields=fields,
+        )
+    return N_(
+        "unknown merge field {written}. The merge fields are: {fields}.",
+        written=written,
+        fields=fields,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,11 @@ class AnswerLine:
     def broken(self, line_type: str) -> bool:
         return line_type != self.line_type
 
-    def message(self, questionnaire: str, line_no: int) -> str:
-        return (
-            f"line {line_no} of Profile Questionnaire {questionnaire} is a question, not an answer"
+    def message(self, questionnaire: str, line_no: int) -> Text:
+        return N_(
+            "line {line_no} of Profile Questionnaire {questionnaire} is a question, not an answer",
+            line_no=line_no,
+            questionnaire=questionnaire,
         )
 
     def check(self, questionnaire: str, line_no: int, line_type: str, *, field: str) -> None:
@@ -50,9 +52,16 @@ class QuestionnaireFor:
         text = contact_type.strip().lower()
         return next((kind for prefix, kind in self.FOR if text.startswith(prefix)), None)
 
-    def message(self, questionnaire: str, wanted: str) -> str:
-        whom = "companies" if wanted == "company" else "persons"
-        return f"Profile Questionnaire {questionnaire} is for {whom} only"
+    def message(self, questionnaire: str, wanted: str) -> Text:
+        if wanted == "company":
+            return N_(
+                "Profile Questionnaire {questionnaire} is for companies only",
+                questionnaire=questionnaire,
+            )
+        return N_(
+            "Profile Questionnaire {questionnaire} is for persons only",
+            questionnaire=questionnaire,
+        )
 
     def check(self, questionnaire: str, for_type: str, contact_type: str) -> None:
         wanted = self.wanted(for_type)
@@ -84,17 +93,25 @@ class OneAnswer:
         above = [no for no, kind in lines if kind == self.question_type and no < line_no]
         return max(above, default=None)
 
-    def in_file(self, contact: str, questionnaire: str, question: int, line: int) -> str:
+    def in_file(self, contact: str, questionnaire: str, question: int, line: int) -> Text:
         """The message on a row that answers the question again, `line` the file's first."""
-        return (
-            f"contact {contact} answers question {question} of Profile Questionnaire "
-            f"{questionnaire} on line {line} already, and that question takes one answer"
+        return N_(
+            "contact {contact} answers question {question} of Profile Questionnaire "
+            "{questionnaire} on line {line} already, and that question takes one answer",
+            contact=contact,
+            question=question,
+            questionnaire=questionnaire,
+            line=line,
         )
 
-    def existing(self, contact: str, questionnaire: str, question: int, answer: int) -> str:
+    def existing(self, contact: str, questionnaire: str, question: int, answer: int) -> Text:
         """The message on a row whose contact gave answer line `answer` in the database."""
-        return (
-            f"contact {contact} already gave answer {answer} to question {question} of "
-            f"Profile Questionnaire {questionnaire}, which takes one answer "
-            "(import with update to replace it)"
+        return N_(
+            "contact {contact} already gave answer {answer} to question {question} of Profile "
+            "Questionnaire {questionnaire}, which takes one answer (import with update to replace "
+            "it)",
+            contact=contact,
+            answer=answer,
+            question=question,
+            questionnaire=questionnaire,
         )

@@ -31,13 +31,13 @@ from typing import Any
 from rapport.domain.profile_rules import AnswerLine as AnswerLine
 from rapport.domain.profile_rules import OneAnswer as OneAnswer
 from rapport.domain.profile_rules import QuestionnaireFor as QuestionnaireFor
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text
 
 EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
 # Text holds no NUL character (SPEC §10): PostgreSQL cannot store it in a text column, and
 # SQLite would keep a string most tools cut short
 NUL = "\x00"
-NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+NUL_MESSAGE = N_("must not contain the NUL character (U+0000)")
 _PLAIN = r"(?:[^\s@;]+@[^\s@;]+)?"  # blank, or one address without spaces
 _PLAIN_ADDRESSES = re.compile(f"{_PLAIN}(?:\n{_PLAIN})*")
 # The same of one ASCII value, for RE2 (Arrow's expressions), whose `\s` leaves out \v and
@@ -57,9 +57,10 @@ class MaxLength:
     def broken(self, value: str, length: int | None) -> bool:
         return length is not None and len(value) > length
 
-    def message(self, value: str, length: int) -> str:
-        shown = repr(value) if len(value) <= 40 else f"{value[:20]!r}…"
-        return f"{shown} is longer than {length} characters"
+    def message(self, value: str, length: int) -> Text:
+        if len(value) <= 40:
+            return N_("{value!r} is longer than {length} characters", value=value, length=length)
+        return N_("{start!r}… is longer than {length} characters", start=value[:20], length=length)
 
     def check(self, field: str, value: str, length: int | None) -> None:
         if length is not None and self.broken(value, length):
@@ -73,7 +74,6 @@ class DateForm:
 
     table: str = EVERY_TABLE
     field: str = ""
-    what: str = "a date (YYYY-MM-DD)"
 
     def parse(self, text: str) -> dt.date:
         """The date `text` writes; ValueError when it is not one in this form."""
@@ -82,8 +82,8 @@ class DateForm:
             raise ValueError(text)
         return date
 
-    def message(self, value: str) -> str:
-        return f"{value!r} is not {self.what}"
+    def message(self, value: str) -> Text:
+        return N_("{value!r} is not a date (YYYY-MM-DD)", value=value)
 
     def check(self, field: str, value: str) -> dt.date | None:
         """The date of `value` (None when blank); Invalid naming `field` otherwise."""
@@ -124,8 +124,9 @@ class EmailAddresses:
             return False
         return any(map(self.broken, values))
 
-    def message(self, value: str) -> str:
-        return f"{self.bad_address(value) or value!r} is not a valid e-mail address"
+    def message(self, value: str) -> Text:
+        address = self.bad_address(value) or value
+        return N_("{address!r} is not a valid e-mail address", address=address)
 
     def check(self, value: str) -> None:
         if self.bad_address(value) is not None:
@@ -139,7 +140,7 @@ class DateOrder:
     table: str
     start: str
     end: str
-    start_label: str
+    start_label: str  # captions, said in the reader's language (marked N_ where declared)
     end_label: str
 
     @property
@@ -149,10 +150,14 @@ class DateOrder:
     def broken(self, start: dt.date | None, end: dt.date | None) -> bool:
         return start is not None and end is not None and start > end
 
-    def message(self, start: Any, end: Any) -> str:
-        start_text = start.isoformat() if isinstance(start, dt.date) else str(start)
-        end_text = end.isoformat() if isinstance(end, dt.date) else str(end)
-        return f"{self.start_label} {start_text} must not be after {self.end_label} {end_text}."
+    def message(self, start: Any, end: Any) -> Text:
+        return N_(
+            "{start_label} {start} must not be after {end_label} {end}.",
+            start_label=Text(self.start_label),
+            start=start.isoformat() if isinstance(start, dt.date) else str(start),
+            end_label=Text(self.end_label),
+            end=end.isoformat() if isinstance(end, dt.date) else str(end),
+        )
 
     def check(self, row: Mapping[str, Any]) -> None:
         """Invalid, naming the starting date, when `row` breaks the rule."""
@@ -172,8 +177,8 @@ class CompanyOfPerson:
     def broken(self, company_type: str) -> bool:
         return company_type != "company"
 
-    def message(self, no: str) -> str:
-        return f"contact {no} is not a company"
+    def message(self, no: str) -> Text:
+        return N_("contact {no} is not a company", no=no)
 
     def check(self, no: str, company_type: str) -> None:
         """Invalid, naming the field, when the contact `no` of type `company_type` (its own
@@ -194,8 +199,8 @@ class OwnCompany:
     def broken(self, contact_type: str, company_no: str, no: str) -> bool:
         return contact_type == "company" and company_no not in ("", no)
 
-    def message(self) -> str:
-        return "a company's company no. is its own no."
+    def message(self) -> Text:
+        return N_("a company's company no. is its own no.")
 
     def check(self, contact_type: str, company_no: str, no: str) -> None:
         if self.broken(contact_type, company_no, no):
@@ -210,11 +215,11 @@ class CodeExists:
     table: str
     field: str
     target: str
-    caption: str
+    caption: str  # said in the reader's language (marked N_ where declared)
     target_field: str = "code"
 
-    def message(self, code: Any) -> str:
-        return f"{self.caption} {code} does not exist."
+    def message(self, code: Any) -> Text:
+        return N_("{caption} {code} does not exist.", caption=Text(self.caption), code=code)
 
     def check(self, code: str, *, exists: bool) -> None:
         """NotFound when the non-blank `code` is not a record of the target (`exists`)."""
@@ -236,10 +241,12 @@ class VariantLanguage:
     variant_key: str = "interaction_template_code"
     variant_language: str = "language_code"
 
-    def message(self, template: str, language: str) -> str:
-        return (
-            f"template {template} has no {language} variant "
-            f"(attach a {language} variant to it first)"
+    def message(self, template: str, language: str) -> Text:
+        return N_(
+            "template {template} has no {language} variant (attach a {language} variant to it "
+            "first)",
+            template=template,
+            language=language,
         )
 
     def check(self, template: str, language: str, *, has_variant: bool) -> None:
@@ -253,10 +260,10 @@ class NotBlank:
 
     table: str
     field: str
-    what: str
+    what: str  # said in the reader's language (marked N_ where declared)
 
-    def message(self) -> str:
-        return f"give {self.what}"
+    def message(self) -> Text:
+        return N_("give {what}", what=Text(self.what))
 
     def check(self, value: str, *, field: str) -> None:
         if not value:
@@ -266,8 +273,14 @@ class NotBlank:
 TEXT_LENGTH = MaxLength()
 DATE_FORM = DateForm()
 CONTACT_EMAIL = EmailAddresses("contacts", "email")
+# A caption in a declaration is marked for translation (`N_`) and kept as its English text;
+# a rule's message says it in the reader's language.
 CAMPAIGN_DATES = DateOrder(
-    "campaigns", "starting_date", "ending_date", "Starting Date", "Ending Date"
+    "campaigns",
+    "starting_date",
+    "ending_date",
+    N_("Starting Date").template,
+    N_("Ending Date").template,
 )
 PERSON_COMPANY = CompanyOfPerson("contacts", "company_no")
 COMPANY_OWN_NO = OwnCompany("contacts", "company_no", "no")
@@ -283,21 +296,23 @@ PROFILE_ANSWER = AnswerLine(
 CONTACT_CODES = tuple(
     CodeExists("contacts", field, target, caption)
     for field, target, caption in (
-        ("country", "countries", "Country/Region"),
-        ("territory", "territories", "Territory"),
-        ("salesperson", "salespeople", "Salesperson/Purchaser"),
-        ("language", "languages", "Language"),
-        ("organizational_level", "organizational_levels", "Organizational Level"),
-        ("salutation", "salutations", "Salutation"),
+        ("country", "countries", N_("Country/Region").template),
+        ("territory", "territories", N_("Territory").template),
+        ("salesperson", "salespeople", N_("Salesperson/Purchaser").template),
+        ("language", "languages", N_("Language").template),
+        ("organizational_level", "organizational_levels", N_("Organizational Level").template),
+        ("salutation", "salutations", N_("Salutation").template),
     )
 )
 CAMPAIGN_CODES = (
-    CodeExists("campaigns", "status_code", "campaign_statuses", "Campaign Status"),
-    CodeExists("campaigns", "salesperson_code", "salespeople", "Salesperson"),
+    CodeExists("campaigns", "status_code", "campaign_statuses", N_("Campaign Status").template),
+    CodeExists("campaigns", "salesperson_code", "salespeople", N_("Salesperson").template),
 )
 TEMPLATE_CODES = (
-    CodeExists("interaction_templates", "language_code_default", "languages", "Language"),
-    CodeExists("interaction_templates", "campaign_no", "campaigns", "Campaign", "no"),
+    CodeExists(
+        "interaction_templates", "language_code_default", "languages", N_("Language").template
+    ),
+    CodeExists("interaction_templates", "campaign_no", "campaigns", N_("Campaign").template, "no"),
 )
 PROFILE_FOR = QuestionnaireFor(
     "contact_profile_answers", "contact_no", "profile_questionnaire_code", "profile_questionnaires"
@@ -310,7 +325,9 @@ ONE_ANSWER = OneAnswer(
     "profile_questionnaire_lines",
 )
 OPT_OUT_TYPE = NotBlank(
-    "contact_opt_outs", "correspondence_type", "a correspondence type: email or hard_copy"
+    "contact_opt_outs",
+    "correspondence_type",
+    N_("a correspondence type: email or hard_copy").template,
 )
 # (The codes of the rows that only the import writes, an alternative address's country and
 # an imported log entry's, are references of the import's table specs alone.)

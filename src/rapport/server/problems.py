@@ -74,7 +74,7 @@ def error_entries(exc: RapportError) -> list[dict[str, Any]]:
 
 
 def _bad_row(bad: Any) -> dict[str, Any]:
-    line, column, reason = bad.line, bad.column, bad.reason
+    line, column, reason = bad.line, bad.column, str(bad.reason)
     return {
         "field": column or None,
         "message": str(bad),

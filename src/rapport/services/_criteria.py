@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 from rapport.storage.db import reading_connection
 
 if TYPE_CHECKING:
@@ -83,7 +83,11 @@ def _parsed(source: CriteriaSource, subject: Subject | None, field: str) -> Crit
     if isinstance(source, Criteria):
         if source.subject is not subject:
             raise Invalid(
-                f"criteria on {source.subject.label} rows do not filter {subject.label} rows",
+                N_(
+                    "criteria on {given} rows do not filter {wanted} rows",
+                    given=source.subject.label,
+                    wanted=subject.label,
+                ),
                 field=field,
             )
         return source

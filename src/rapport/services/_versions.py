@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import inspect
 
-from rapport.errors import Stale
+from rapport.errors import N_, Stale, Text
 
 T = TypeVar("T")
 
@@ -53,11 +53,14 @@ def _text(value: Any) -> str:
     return repr(value)
 
 
-def check_version(row: Any, expected: Collection[str] | None, *, what: str) -> None:
+def check_version(row: Any, expected: Collection[str] | None, *, what: Text) -> None:
     """Stale unless `row` is at one of the `expected` versions (None: no check)."""
     if expected is None or version_of(row) in expected:
         return
     raise Stale(
-        f"Another user has modified the record for this {what} after you retrieved it "
-        "from the database. Read it again and enter your changes on the current version."
+        N_(
+            "Another user has modified the record for this {what} after you retrieved it from the "
+            "database. Read it again and enter your changes on the current version.",
+            what=what,
+        )
     )

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from rapport.errors import Invalid, RapportError, Text, said
+from rapport.errors import Invalid, RapportError, Text, said, text_from
 from rapport.server.auth import identify
 from rapport.server.context import context_of
 from rapport.web.captions import value_caption
@@ -66,7 +66,8 @@ def translator(request: Request) -> Callable[[str], str]:
 
 def language_context(request: Request) -> dict[str, Any]:
     """The page's language, its gettext functions (`_`, `gettext`, `ngettext`) and `said`,
-    which says a service's `Text` (a job's messages) in it."""
+    which says a service's `Text` (a job's messages) in it, or one kept as JSON data (an
+    import job's bad rows, `errors.text_data`)."""
     language = language_of(request)
     catalog = translations(language)
 
@@ -78,8 +79,8 @@ def language_context(request: Request) -> dict[str, Any]:
         text = catalog.ngettext(singular, plural, num)
         return Markup(text) % {"num": num, **variables}  # noqa: S704 (our catalog)
 
-    def say(text: Text) -> str:  # a service's message (a job's), escaped as a whole
-        return said(text, catalog.gettext)
+    def say(text: Text | object) -> str:  # a service's message (a job's), escaped as a whole
+        return said(text if isinstance(text, Text) else text_from(text), catalog.gettext)
 
     return {"lang": language, "_": gettext, "gettext": gettext, "ngettext": ngettext, "said": say}
 

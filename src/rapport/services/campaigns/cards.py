@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.dates import as_date
 from rapport.domain.rules import CAMPAIGN_CODES, CAMPAIGN_DATES, CodeExists
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound, text_of
 from rapport.services._versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -93,7 +93,7 @@ def as_code(value: str, *, length: int = 20, field: str = "code") -> str:
     try:
         return normalize_code(value, length=length, field=field)
     except ValueError as exc:
-        raise Invalid(str(exc), field=field) from exc
+        raise Invalid(text_of(exc), field=field) from exc
 
 
 def check_dates(starting_date: dt.date | None, ending_date: dt.date | None) -> None:
@@ -136,7 +136,7 @@ def create_campaign(
             no = as_code(no, field="no")
             manual_no_allowed(session, series)
             if session.get(Campaign, no) is not None:
-                raise Conflict(f"Campaign {no} already exists.")
+                raise Conflict(N_("Campaign {no} already exists.", no=no))
         else:
             no = next_no(session, series, Campaign.no)
         session.add(
@@ -228,7 +228,7 @@ def get_versioned(sessions: Sessions, no: str) -> Versioned[CampaignRead]:
     with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
         if row is None:
-            raise NotFound(f"Campaign {key} does not exist.")
+            raise NotFound(N_("Campaign {key} does not exist.", key=key))
         return Versioned(_read(row), version_of(session.get_one(Campaign, key)))
 
 
@@ -257,7 +257,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
     )
     with reading(sessions) as session:
         if session.get(Campaign, key) is None:
-            raise NotFound(f"Campaign {key} does not exist.")
+            raise NotFound(N_("Campaign {key} does not exist.", key=key))
         rows = session.execute(query).all()
     return [
         CampaignEntryRead(
@@ -271,10 +271,10 @@ def create_status(sessions: Sessions, *, code: str, description: str = "") -> Ca
     """C1: a campaign status (a plain code and description)."""
     key = as_code(code, length=10, field="code")
     if not key:
-        raise Invalid("Code must have a value in Campaign Status.", field="code")
+        raise Invalid(N_("Code must have a value in Campaign Status."), field="code")
     with sessions.begin() as session:
         if session.get(CampaignStatus, key) is not None:
-            raise Conflict(f"Campaign Status {key} already exists.")
+            raise Conflict(N_("Campaign Status {key} already exists.", key=key))
         session.add(CampaignStatus(code=key, description=description))
     return CampaignStatusRead(key, description)
 

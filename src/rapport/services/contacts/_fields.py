@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
 from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, DATE_FORM, TEXT_LENGTH
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text, text_of
 from rapport.services.contacts.results import Assigned as Assigned
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Base, Contact, length_of
@@ -38,7 +38,7 @@ def find_contact(session: Session, no: str, *, lock: bool = False) -> Contact:
         query = query.with_for_update()
     contact = session.scalars(query).one_or_none()
     if contact is None:
-        raise NotFound(f"Contact {key} does not exist.")
+        raise NotFound(N_("Contact {key} does not exist.", key=key))
     return contact
 
 
@@ -46,9 +46,9 @@ def relation_code(value: str, relation: str) -> str:
     try:
         code = normalize_code(value, length=10, field=relation)
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
     if not code:
-        raise Invalid("a code is required", field=relation)
+        raise Invalid(N_("a code is required"), field=relation)
     return code
 
 
@@ -79,7 +79,7 @@ def _enum(enum: Any) -> Converter:
         try:
             return str(parse_enum(enum, "" if value is None else str(value), field=field).value)
         except ValueError as exc:
-            raise Invalid(str(exc)) from exc
+            raise Invalid(text_of(exc)) from exc
 
     return convert
 
@@ -92,7 +92,7 @@ def _bool(field: str, value: FieldValue) -> bool:
         return True
     if text in {"false", "0", "no", ""}:
         return False
-    raise Invalid(f"{value!r} is not true or false", field=field)
+    raise Invalid(N_("{value!r} is not true or false", value=value), field=field)
 
 
 def _date(field: str, value: FieldValue) -> dt.date | None:
@@ -143,8 +143,8 @@ def convert_fields(given: Mapping[str, FieldValue]) -> dict[str, Any]:
         key = name.strip().lower()
         if key not in FIELDS:
             close = difflib.get_close_matches(key, list(FIELDS), n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else ""
-            raise Invalid(f"unknown contact field '{name}'{hint}")
+            hint = N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
+            raise Invalid(N_("unknown contact field '{name}'{hint}", name=name, hint=hint))
         values[key] = FIELDS[key](key, value)
     return values
 

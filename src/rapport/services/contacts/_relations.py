@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Table, select
 
 from rapport.domain.enums import ContactType, LinkToTable, parse_enum
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, text_of
 from rapport.services.contacts.results import Assigned
 from rapport.storage import schema
 from rapport.storage.schema import column_length
@@ -26,7 +26,7 @@ def _link_to_table(name: str, value: str) -> str:
     try:
         return str(parse_enum(LinkToTable, value, field=name).value)
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
 
 
 # The checks of a written value import the domain rules when a value is written: the card
@@ -39,7 +39,7 @@ def _link_no(name: str, value: str) -> str:
     try:
         return normalize_code(value, field=name)
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
 
 
 def _search_word(name: str, value: str) -> str:
@@ -53,7 +53,7 @@ def _search_word(name: str, value: str) -> str:
 class Relation:
     """A kind of assignment: its link table, code table and who may carry it."""
 
-    caption: str
+    caption: str  # said in the reader's language (marked N_ below)
     link: Table
     code_column: str
     codes: Table
@@ -63,17 +63,20 @@ class Relation:
 
 RELATIONS: dict[str, Relation] = {
     "mailing_group": Relation(
-        "Mailing Group", schema.contact_mailing_groups, "mailing_group_code", schema.mailing_groups
+        N_("Mailing Group").template,
+        schema.contact_mailing_groups,
+        "mailing_group_code",
+        schema.mailing_groups,
     ),
     "industry_group": Relation(
-        "Industry Group",
+        N_("Industry Group").template,
         schema.contact_industry_groups,
         "industry_group_code",
         schema.industry_groups,
         only=ContactType.COMPANY,
     ),
     "business_relation": Relation(
-        "Business Relation",
+        N_("Business Relation").template,
         schema.contact_business_relations,
         "business_relation_code",
         schema.business_relations,
@@ -81,14 +84,14 @@ RELATIONS: dict[str, Relation] = {
         extras={"link_to_table": _link_to_table, "link_no": _link_no},
     ),
     "job_responsibility": Relation(
-        "Job Responsibility",
+        N_("Job Responsibility").template,
         schema.contact_job_responsibilities,
         "job_responsibility_code",
         schema.job_responsibilities,
         only=ContactType.PERSON,
     ),
     "web_source": Relation(
-        "Web Source",
+        N_("Web Source").template,
         schema.contact_web_sources,
         "web_source_code",
         schema.web_sources,

@@ -54,14 +54,14 @@ from rapport.storage.tables import (
     table_of,
 )
 
-CHANGE_COMPANY_ON_SEGMENT = (
+CHANGE_COMPANY_ON_SEGMENT = N_(
     "You cannot change Company No. because one or more unlogged segments are assigned to the "
     "contact."
 )
-DELETE_ON_SEGMENT = (
-    "You cannot delete the Contact record of the {no} because the contact is assigned one or "
-    "more unlogged segments."
-)
+DELETE_ON_SEGMENT = N_(
+    "You cannot delete the Contact record of the {no} because the contact is assigned one or more "
+    "unlogged segments."
+).template
 SEARCHED = ("no", "name", "company_name", "email")
 
 contacts = table_of(Contact)
@@ -101,8 +101,12 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
     given = values.get("company_name")
     if given not in {None, "", contact.company_name}:
         raise Invalid(
-            f"{given!r} is not the name of company {contact.company_no or '(none)'}; "
-            "the company name follows company_no",
+            N_(
+                "{given!r} is not the name of company {company}; the company name follows "
+                "company_no",
+                given=given,
+                company=contact.company_no or N_("(none)"),
+            ),
             field="company_name",
         )
 
@@ -145,7 +149,7 @@ def _number(session: Session, no: str) -> str:
         return next_no(session, series, contacts.c.no)
     manual_no_allowed(session, series)
     if session.scalar(select(exists().where(contacts.c.no == no))):
-        raise Conflict(f"Contact {no} already exists.")
+        raise Conflict(N_("Contact {no} already exists.", no=no))
     return no
 
 
@@ -188,7 +192,7 @@ def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue
     with sessions.begin() as session:
         contact = find_contact(session, no, lock=True)
         if values.get("no", contact.no) != contact.no:
-            raise Invalid("a contact's no. cannot be changed", field="no")
+            raise Invalid(N_("a contact's no. cannot be changed"), field="no")
         check_references(session, values)
         old_company_no, old_type = contact.company_no, contact.type
         inherited = inheritance.inherited_fields(session)
@@ -214,10 +218,17 @@ def _change_type(session: Session, contact: Contact, new_type: str) -> None:
     if new_type == contact.type:
         return
     if contact.type == ContactType.COMPANY and _persons_of(session, contact.id):
-        raise Conflict(f"Contact {contact.no} cannot become a person: it has persons.")
+        raise Conflict(N_("Contact {no} cannot become a person: it has persons.", no=contact.no))
     kept = kept_for_type(session, contact)
     if kept:
-        raise Conflict(f"Contact {contact.no} cannot become a {new_type}: it has {kept}.")
+        raise Conflict(
+            N_(
+                "Contact {no} cannot become a {new_type}: it has {kept}.",
+                no=contact.no,
+                new_type=new_type,
+                kept=kept,
+            )
+        )
     if new_type == ContactType.PERSON:
         contact.company_no, contact.company_id = "", None
     contact.type = new_type
@@ -229,11 +240,14 @@ def delete_contact(sessions: Sessions, no: str) -> None:
     with sessions.begin() as session:
         contact = find_contact(session, no, lock=True)
         if _on_segment(session, contact.id):
-            raise Conflict(DELETE_ON_SEGMENT.format(no=contact.no))
+            raise Conflict(N_(DELETE_ON_SEGMENT, no=contact.no))
         if contact.type == ContactType.COMPANY and _persons_of(session, contact.id):
             raise Conflict(
-                f"You cannot delete company {contact.no}: it has persons; delete them or move "
-                "them to another company first."
+                N_(
+                    "You cannot delete company {no}: it has persons; delete them or move them to "
+                    "another company first.",
+                    no=contact.no,
+                )
             )
         _refuse_history(session, contact)
         # removed lines (history) only, unless one came on meanwhile: it is counted off
@@ -243,13 +257,15 @@ def delete_contact(sessions: Sessions, no: str) -> None:
 
 def _refuse_history(session: Session, contact: Contact) -> None:
     for model, what in (
-        (InteractionLogEntry, "interaction log entries"),
-        (Opportunity, "opportunities"),
-        (Task, "tasks"),
+        (InteractionLogEntry, N_("interaction log entries")),
+        (Opportunity, N_("opportunities")),
+        (Task, N_("tasks")),
     ):
         table = table_of(model)
         if session.scalar(select(exists().where(table.c.contact_id == contact.id))):
-            raise Conflict(f"You cannot delete contact {contact.no}: it has {what}.")
+            raise Conflict(
+                N_("You cannot delete contact {no}: it has {what}.", no=contact.no, what=what)
+            )
 
 
 def get_all(
@@ -267,7 +283,7 @@ def get_all(
     stays flat at a million contacts. The criteria are checked before anything is read; the
     transaction stays open until the iterator is exhausted or closed."""
     if limit is not None and limit < 0:
-        raise Invalid("must be zero or more", field="limit")
+        raise Invalid(N_("must be zero or more"), field="limit")
     conditions = [c for c in (condition, _criteria(sessions, where)) if c is not None]
     conditions.append(contains(search, *(contacts.c[n] for n in SEARCHED)))
     query = (

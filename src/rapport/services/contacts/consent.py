@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CorrespondenceType, parse_enum
+from rapport.domain.enums import CorrespondenceType, not_one_of, parse_enum
 from rapport.domain.rules import OPT_OUT_TYPE
 from rapport.domain.unsubscribe import BadToken, make_token, read_token
 from rapport.errors import Invalid
@@ -38,7 +38,7 @@ def _type(value: str) -> str:
     try:
         kind = parse_enum(CorrespondenceType, value, field="type")
     except ValueError as exc:
-        raise Invalid(str(exc).removeprefix("type: "), where="type") from exc
+        raise Invalid(not_one_of(CorrespondenceType, value), where="type") from exc
     OPT_OUT_TYPE.check(kind.value, field="type")
     return kind.value
 

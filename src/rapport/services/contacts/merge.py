@@ -21,7 +21,7 @@ from sqlalchemy import Table, and_, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.errors import Conflict, Invalid
+from rapport.errors import N_, Conflict, Invalid
 from rapport.services.contacts._fields import find_contact
 from rapport.services.contacts.profiles import single_answer_questions
 from rapport.services.segments.engine import contacts_lines_changed
@@ -256,11 +256,17 @@ def _move_persons(session: Session, keep: Contact, other: Contact) -> int:
 
 def _check_pair(keep: Contact, other: Contact) -> None:
     if keep.id == other.id:
-        raise Invalid("a contact cannot be merged with itself", field="other_no")
+        raise Invalid(N_("a contact cannot be merged with itself"), field="other_no")
     if keep.type != other.type:
         raise Conflict(
-            f"You cannot merge {other.type} {other.no} into {keep.type} {keep.no}: "
-            "a company is merged only with a company, a person with a person."
+            N_(
+                "You cannot merge {other_type} {other} into {keep_type} {keep}: a company is "
+                "merged only with a company, a person with a person.",
+                other_type=other.type,
+                other=other.no,
+                keep_type=keep.type,
+                keep=keep.no,
+            )
         )
 
 

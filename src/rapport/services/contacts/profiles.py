@@ -15,7 +15,7 @@ from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.rules import PROFILE_ANSWER, PROFILE_FOR
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts._relations import PROFILE
@@ -34,14 +34,16 @@ def _line_no(value: str | int) -> int:
     try:
         return int(str(value).strip())
     except ValueError as exc:
-        raise Invalid(f"{value!r} is not a line number", field="answer_line") from exc
+        raise Invalid(
+            N_("{value!r} is not a line number", value=value), field="answer_line"
+        ) from exc
 
 
 def _questionnaire(session: Session, code: str) -> ProfileQuestionnaire:
     key = relation_code(code, "questionnaire")
     questionnaire = session.get(ProfileQuestionnaire, key)
     if questionnaire is None:
-        raise NotFound(f"Profile Questionnaire {key} does not exist.")
+        raise NotFound(N_("Profile Questionnaire {key} does not exist.", key=key))
     return questionnaire
 
 
@@ -50,7 +52,13 @@ def _answer_line(
 ) -> ProfileQuestionnaireLine:
     line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
     if line is None:
-        raise NotFound(f"Profile Questionnaire {questionnaire.code} has no line {line_no}.")
+        raise NotFound(
+            N_(
+                "Profile Questionnaire {code} has no line {line_no}.",
+                code=questionnaire.code,
+                line_no=line_no,
+            )
+        )
     PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")
     return line
 
@@ -98,7 +106,14 @@ def answer_profile(
         if session.execute(
             select(answers.c.line_no).where(mine, answers.c.line_no == line_no)
         ).first():
-            raise Conflict(f"Contact {contact.no} already has answer {header.code} {line_no}.")
+            raise Conflict(
+                N_(
+                    "Contact {no} already has answer {code} {line_no}.",
+                    no=contact.no,
+                    code=header.code,
+                    line_no=line_no,
+                )
+            )
         if question is not None and not question.multiple:
             siblings = _answers_to(header.code, question.question_line)
             session.execute(delete(answers).where(mine, answers.c.line_no.in_(siblings)))
@@ -135,7 +150,14 @@ def remove_profile_answer(
             )
         )
         if not cast(Any, done).rowcount:
-            raise NotFound(f"Contact {contact.no} has no answer {code} {line_no}.")
+            raise NotFound(
+                N_(
+                    "Contact {no} has no answer {code} {line_no}.",
+                    no=contact.no,
+                    code=code,
+                    line_no=line_no,
+                )
+            )
 
 
 def single_answer_questions(session: Session) -> dict[tuple[str, int], int]:

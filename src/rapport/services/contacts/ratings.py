@@ -48,7 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import (
     SHORT_CODE,
@@ -146,8 +146,12 @@ def answer_ranges(session: Session, questions: Sequence[tuple[str, int]]) -> lis
             found.append(AnswerRange(code, question[1], line_no, low, high))
         if (code, line_no) in wanted and kind != ProfileLineType.QUESTION:
             raise Invalid(
-                f"line {line_no} of Profile Questionnaire {code} is an answer; "
-                "ratings belong to a question line",
+                N_(
+                    "line {line_no} of Profile Questionnaire {code} is an answer; ratings belong "
+                    "to a question line",
+                    line_no=line_no,
+                    code=code,
+                ),
                 field="profile_question_line_no",
             )
     return found
@@ -247,7 +251,7 @@ def update_ratings(sessions: Sessions, *, questionnaire: str | None = None) -> R
     code = questionnaire.strip().upper() if questionnaire is not None else None
     with sessions.begin() as session:
         if code is not None and session.get(ProfileQuestionnaire, code) is None:
-            raise NotFound(f"Profile Questionnaire {code} does not exist.")
+            raise NotFound(N_("Profile Questionnaire {code} does not exist.", code=code))
         questions = _rating_questions(session, code)
         found = answer_ranges(session, questions)
         levels = _order(session, questions, found)
@@ -328,8 +332,13 @@ def _place(
         circle = [*trail[trail.index(question) :], question]
         path = " → ".join(f"{code} line {line_no}" for code, line_no in circle)
         raise Invalid(
-            f"the ratings of Profile Questionnaire {question[0]} line {question[1]} read "
-            f"their own answers through a circle of rating questions: {path}",
+            N_(
+                "the ratings of Profile Questionnaire {code} line {line_no} read their own answers "
+                "through a circle of rating questions: {path}",
+                code=question[0],
+                line_no=question[1],
+                path=path,
+            ),
             field="rating_profile_question_line_no",
         )
     below = [

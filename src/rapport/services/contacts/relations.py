@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts._relations import PROFILE, RELATION_NAMES, RELATIONS, Relation
@@ -34,15 +34,35 @@ def relation_spec(name: str) -> Relation:
     if name in RELATIONS:
         return RELATIONS[name]
     close = difflib.get_close_matches(name, RELATION_NAMES, n=1)
-    hint = f" — did you mean '{close[0]}'?" if close else ""
-    raise Invalid(f"unknown relation '{name}'{hint} (one of: {', '.join(RELATION_NAMES)})")
+    hint = N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
+    raise Invalid(
+        N_(
+            "unknown relation '{name}'{hint} (one of: {names})",
+            name=name,
+            hint=hint,
+            names=", ".join(RELATION_NAMES),
+        )
+    )
 
 
 def _check_kind(contact: Contact, spec: Relation) -> None:
     if spec.only is not None and contact.type != spec.only:
-        owner = "companies" if spec.only is ContactType.COMPANY else "persons"
+        if spec.only is ContactType.COMPANY:
+            raise Invalid(
+                N_(
+                    "a {caption} is kept on companies; contact {no} is a {type}",
+                    caption=Text(spec.caption),
+                    no=contact.no,
+                    type=contact.type,
+                )
+            )
         raise Invalid(
-            f"a {spec.caption} is kept on {owner}; contact {contact.no} is a {contact.type}"
+            N_(
+                "a {caption} is kept on persons; contact {no} is a {type}",
+                caption=Text(spec.caption),
+                no=contact.no,
+                type=contact.type,
+            )
         )
 
 
@@ -50,7 +70,14 @@ def _extras(spec: Relation, values: Mapping[str, str], name: str) -> dict[str, s
     unknown = sorted(set(values) - set(spec.extras))
     if unknown:
         allowed = ", ".join(spec.extras) or "none"
-        raise Invalid(f"unknown field(s) {', '.join(unknown)} for {name} (allowed: {allowed})")
+        raise Invalid(
+            N_(
+                "unknown field(s) {unknown} for {name} (allowed: {allowed})",
+                unknown=", ".join(unknown),
+                name=name,
+                allowed=allowed,
+            )
+        )
     return {key: convert(key, values[key]) for key, convert in spec.extras.items() if key in values}
 
 
@@ -89,9 +116,18 @@ def assign(
             select(spec.codes.c.description).where(spec.codes.c.code == code)
         )
         if described is None:
-            raise NotFound(f"{spec.caption} {code} does not exist.")
+            raise NotFound(
+                N_("{caption} {code} does not exist.", caption=Text(spec.caption), code=code)
+            )
         if _link_exists(session, spec, contact.id, code):
-            raise Conflict(f"Contact {contact.no} already has {spec.caption} {code}.")
+            raise Conflict(
+                N_(
+                    "Contact {no} already has {caption} {code}.",
+                    no=contact.no,
+                    caption=Text(spec.caption),
+                    code=code,
+                )
+            )
         row = {"contact_id": contact.id, spec.code_column: code, **extras}
         session.execute(insert(spec.link).values(row | folded(row, spec.link.name)))
         defaults = dict.fromkeys(spec.extras, "")
@@ -101,9 +137,14 @@ def assign(
 def _profile_values(values: Mapping[str, str]) -> None:
     unknown = sorted(set(values) - {"answer_line"})
     if unknown:
-        raise Invalid(f"unknown field(s) {', '.join(unknown)} for profile (allowed: answer_line)")
+        raise Invalid(
+            N_(
+                "unknown field(s) {unknown} for profile (allowed: answer_line)",
+                unknown=", ".join(unknown),
+            )
+        )
     if not str(values.get("answer_line", "")).strip():
-        raise Invalid("a profile answer needs answer_line=LINE_NO", field="profile")
+        raise Invalid(N_("a profile answer needs answer_line=LINE_NO"), field="profile")
 
 
 def unassign(
@@ -131,20 +172,36 @@ def unassign(
             delete(table).where(table.c.contact_id == contact.id, table.c[spec.code_column] == code)
         )
         if not cast(Any, done).rowcount:
-            raise NotFound(f"Contact {contact.no} has no {spec.caption} {code}.")
+            raise NotFound(
+                N_(
+                    "Contact {no} has no {caption} {code}.",
+                    no=contact.no,
+                    caption=Text(spec.caption),
+                    code=code,
+                )
+            )
 
 
-def kept_for_type(session: Session, contact: Contact) -> str:
-    """What the contact has that only its current type may keep ('' when nothing)."""
-    for spec in RELATIONS.values():
+# What a contact has of a relation that only its current type may keep, as a change of its
+# type names it
+KEPT_AS = {
+    "industry_group": N_("industry groups"),
+    "business_relation": N_("business relations"),
+    "job_responsibility": N_("job responsibilitys"),
+}
+
+
+def kept_for_type(session: Session, contact: Contact) -> Text | None:
+    """What the contact has that only its current type may keep (None when nothing)."""
+    for name, spec in RELATIONS.items():
         if spec.only is None or spec.only != contact.type:
             continue
         table = spec.link
         if session.execute(
             select(table.c.contact_id).where(table.c.contact_id == contact.id)
         ).first():
-            return f"{spec.caption.lower()}s"
-    return ""
+            return KEPT_AS[name]
+    return None
 
 
 # --- Reading -----------------------------------------------------------------------------

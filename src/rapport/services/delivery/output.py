@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 from rapport.services.contacts.consent import unsubscribe_url
 from rapport.services.delivery.claims import Outcome
 from rapport.services.delivery.render import (
@@ -200,8 +200,12 @@ class Run:
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise Invalid(
-                f"the hard copies are in {self.folder}, but {archive} cannot be written "
-                f"({os_reason(exc)})"
+                N_(
+                    "the hard copies are in {folder}, but {archive} cannot be written ({reason})",
+                    folder=self.folder,
+                    archive=archive,
+                    reason=os_reason(exc),
+                )
             ) from exc
         return archive
 
@@ -300,5 +304,5 @@ def mail_settings(settings: Settings) -> tuple[SmtpTarget, str]:
     setting is missing."""
     target = parse_smtp_url(settings.smtp_url)
     if not settings.mail_from:
-        raise Invalid("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM")
+        raise Invalid(N_("delivery by e-mail needs a sender address: set RAPPORT_MAIL_FROM"))
     return target, settings.mail_from

@@ -24,7 +24,7 @@ from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.services.delivery.merging import MergeSource, merge_select
 from rapport.services.delivery.output import (
     NO_ATTACHMENT,
@@ -111,9 +111,11 @@ def _merge_row(session: Session, segment_no: str, line_no: int) -> Any:
         select(lines.c.contact_id).where(on_segment(header.id), lines.c.line_no == line_no)
     ).first()
     if found is None:
-        raise NotFound(f"Segment {header.no} has no line {line_no}.")
+        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
     if found.contact_id is None:
-        raise Invalid(f"line {line_no} has no contact to write to", field="line_no")
+        raise Invalid(
+            N_("line {line_no} has no contact to write to", line_no=line_no), field="line_no"
+        )
     source = MergeSource(
         rows=lines.join(headers, headers.c.id == lines.c.segment_id),
         correlate=lines,
@@ -194,13 +196,15 @@ def write_letter(
     if content is None:
         content = merged.preview.body.encode("utf-8")
     if path.is_dir():
-        raise Invalid(f"{path} is a folder, not a file", field="path")
+        raise Invalid(N_("{path} is a folder, not a file", path=path), field="path")
     partial = path.with_name(f".{path.name}.part")
     try:
         partial.write_bytes(content)
         partial.replace(path)
     except OSError as exc:
-        raise Invalid(f"cannot write {path}: {os_reason(exc)}", field="path") from exc
+        raise Invalid(
+            N_("cannot write {path}: {reason}", path=path, reason=os_reason(exc)), field="path"
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)
     preview = merged.preview
@@ -216,7 +220,7 @@ def check_address(to: str) -> str:
         address = None
     bad = any(c.isspace() or c in ",;<>" for c in text) or len(text) > MAX_ADDRESS
     if address is None or bad or not address.username or not address.domain:
-        raise Invalid(f"{to!r} is not an e-mail address", field="to")
+        raise Invalid(N_("{to!r} is not an e-mail address", to=to), field="to")
     return text
 
 
@@ -245,7 +249,9 @@ def send_test_email(
     except MailRefused as exc:
         if exc.permanent:
             raise Invalid(str(exc), field="to") from exc
-        raise Conflict(f"the mail server did not take the test e-mail now: {exc}") from exc
+        raise Conflict(
+            N_("the mail server did not take the test e-mail now: {reason}", reason=str(exc))
+        ) from exc
     except MailConnectionError as exc:
-        raise Conflict(f"{exc}; no test e-mail was sent") from exc
+        raise Conflict(N_("{reason}; no test e-mail was sent", reason=str(exc))) from exc
     return TestEmailSent(row.segment_no, line_no, address, subject_of(row))

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.delivery.claims import (
     FAILED,
     PENDING,
@@ -94,7 +94,7 @@ class DeliveryRead:
 
 def _check_logged_segment(session: Session, entry_no: int) -> None:
     if session.get(LoggedSegment, entry_no) is None:
-        raise NotFound(f"Logged segment {entry_no} does not exist.")
+        raise NotFound(N_("Logged segment {entry_no} does not exist.", entry_no=entry_no))
 
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:

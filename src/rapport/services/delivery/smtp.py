@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 
 TIMEOUT_SECONDS = 30.0
 
@@ -46,18 +46,23 @@ def parse_smtp_url(url: str | None) -> SmtpTarget:
     """The server of RAPPORT_SMTP_URL, or Invalid with what is wrong."""
     if not url:
         raise Invalid(
-            "delivery by e-mail needs an SMTP server: set RAPPORT_SMTP_URL "
-            "(smtp://[user:password@]host:port, or smtps:// for TLS)"
+            N_(
+                "delivery by e-mail needs an SMTP server: set RAPPORT_SMTP_URL "
+                "(smtp://[user:password@]host:port, or smtps:// for TLS)"
+            )
         )
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise Invalid(
-            f"RAPPORT_SMTP_URL must look like smtp://[user:password@]host:port, got {url!r}"
+            N_(
+                "RAPPORT_SMTP_URL must look like smtp://[user:password@]host:port, got {url!r}",
+                url=url,
+            )
         )
     try:
         port = parts.port
     except ValueError as exc:
-        raise Invalid(f"RAPPORT_SMTP_URL has a bad port: {url!r}") from exc
+        raise Invalid(N_("RAPPORT_SMTP_URL has a bad port: {url!r}", url=url)) from exc
     tls = parts.scheme == "smtps"
     return SmtpTarget(
         host=parts.hostname,
@@ -158,7 +163,7 @@ class Throttle:
         self, rate: float, *, clock: Callable[[], float], sleep: Callable[[float], None]
     ) -> None:
         if rate <= 0:
-            raise Invalid(f"the delivery rate must be positive, got {rate}")
+            raise Invalid(N_("the delivery rate must be positive, got {rate}", rate=rate))
         self._interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep

@@ -118,8 +118,11 @@ def check_header(session: Db, header: SegmentHeader) -> None:
         raise Conflict(N_("Logged Segment for Segment No. {no} already exists.", no=header.no))
     if not header.description.strip():
         raise Invalid(
-            f"Description must have a value in Segment Header: No.={header.no}. "
-            "It cannot be zero or empty."
+            N_(
+                "Description must have a value in Segment Header: No.={no}. It cannot be zero or "
+                "empty.",
+                no=header.no,
+            )
         )
     first = session.scalar(select(lines.c.line_no).where(*logged_lines(header.id)).limit(1))
     if first is None:
@@ -238,7 +241,7 @@ def raise_first_problem(session: Db, header: SegmentHeader, *, deliver: bool) ->
     row = session.execute(first_problem(line_check(deliver), header.id)).first()
     if row is None:  # the lines changed between the two reads: none is left to blame
         raise Conflict(
-            f"The lines of segment {header.no} changed while it was logged; log it again."
+            N_("The lines of segment {no} changed while it was logged; log it again.", no=header.no)
         )
     values = dict(row._mapping)
     values["contact_no"] = values["contact_no"] or ""
@@ -246,30 +249,50 @@ def raise_first_problem(session: Db, header: SegmentHeader, *, deliver: bool) ->
 
 
 def line_error(segment_no: str, problem: Problem) -> Invalid | NotFound:
-    where = f"Segment Line: Segment No.={segment_no}, Line No.={problem.line_no}"
-    context = f"({where}, Contact No.={problem.contact_no})"
+    where = N_(
+        "Segment Line: Segment No.={segment_no}, Line No.={line_no}",
+        segment_no=segment_no,
+        line_no=problem.line_no,
+    )
+    context = N_("({where}, Contact No.={contact_no})", where=where, contact_no=problem.contact_no)
     must_have = {
-        "date": "Date",
-        "salesperson_blank": "Salesperson Code",
-        "template_blank": "Interaction Template Code",
-        "attachment": "Attachment No.",
+        "date": N_("Date"),
+        "salesperson_blank": N_("Salesperson Code"),
+        "template_blank": N_("Interaction Template Code"),
+        "attachment": N_("Attachment No."),
     }
     if problem.check in must_have:
         return Invalid(
-            f"{must_have[problem.check]} must have a value in {where}. It cannot be zero or empty."
+            N_(
+                "{caption} must have a value in {where}. It cannot be zero or empty.",
+                caption=must_have[problem.check],
+                where=where,
+            )
         )
     missing = {
-        "contact": "The Contact does not exist.",
-        "salesperson_missing": "The Salesperson/Purchaser does not exist. Identification "
-        f"fields and values: Code='{problem.salesperson_code}'",
-        "template_missing": "The Interaction Template does not exist. Identification fields "
-        f"and values: Code='{problem.interaction_template_code}'",
-        "campaign_missing": "The Campaign does not exist. Identification fields and values: "
-        f"No.='{problem.campaign_no}'",
+        "contact": N_("The Contact does not exist."),
+        "salesperson_missing": N_(
+            "The Salesperson/Purchaser does not exist. Identification fields and values: "
+            "Code='{code}'",
+            code=problem.salesperson_code,
+        ),
+        "template_missing": N_(
+            "The Interaction Template does not exist. Identification fields and values: "
+            "Code='{code}'",
+            code=problem.interaction_template_code,
+        ),
+        "campaign_missing": N_(
+            "The Campaign does not exist. Identification fields and values: No.='{no}'",
+            no=problem.campaign_no,
+        ),
     }
     if problem.check in missing:
-        return NotFound(f"{missing[problem.check]} {context}")
+        return NotFound([missing[problem.check], context], joined=" ")
     return Invalid(
-        f"Make sure that the E-Mail field is specified for either contact no. "
-        f"{problem.contact_no} or the contact alternative address. {context}"
+        N_(
+            "Make sure that the E-Mail field is specified for either contact no. {contact_no} or "
+            "the contact alternative address. {context}",
+            contact_no=problem.contact_no,
+            context=context,
+        )
     )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation, parse_enum
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound, text_of
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
@@ -180,7 +180,7 @@ def _stream(sessions: Sessions, query: Any) -> Iterator[EntryRead]:
 def read(session: Session, entry_no: int) -> EntryRead:
     row = session.execute(listing(true()).where(entries.c.entry_no == entry_no)).first()
     if row is None:
-        raise NotFound(f"Interaction Log Entry {entry_no} does not exist.")
+        raise NotFound(N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no))
     return EntryRead(**row._mapping)
 
 
@@ -195,15 +195,17 @@ def check_exist(session: Session, entry_nos: Sequence[int]) -> None:
     )
     for entry_no in entry_nos:
         if entry_no not in found:
-            raise NotFound(f"Interaction Log Entry {entry_no} does not exist.")
+            raise NotFound(
+                N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no)
+            )
 
 
 def check_parents_not_canceled(session: Session, entry_nos: Sequence[int]) -> None:
     """Un-cancel: BC's TestField(Canceled, false) on the logged segment, then on the
     campaign entry, of the first entry that has a canceled one."""
     parents = (
-        (table_of(LoggedSegment), entries.c.logged_segment_entry_no, "Logged Segment"),
-        (table_of(CampaignEntry), entries.c.campaign_entry_no, "Campaign Entry"),
+        (table_of(LoggedSegment), entries.c.logged_segment_entry_no, N_("Logged Segment")),
+        (table_of(CampaignEntry), entries.c.campaign_entry_no, N_("Campaign Entry")),
     )
     for parent, link, caption in parents:
         canceled = session.scalar(
@@ -215,8 +217,12 @@ def check_parents_not_canceled(session: Session, entry_nos: Sequence[int]) -> No
         )
         if canceled is not None:
             raise Conflict(
-                f"Canceled must be equal to 'No'  in {caption}: Entry No.={canceled}. "
-                "Current value is 'Yes'."
+                N_(
+                    "Canceled must be equal to 'No'  in {caption}: Entry No.={canceled}. Current "
+                    "value is 'Yes'.",
+                    caption=caption,
+                    canceled=canceled,
+                )
             )
 
 
@@ -242,7 +248,7 @@ def evaluate(sessions: Sessions, entry_no: int, *, evaluation: str) -> EntryRead
     try:
         value = parse_enum(Evaluation, evaluation, field="evaluation").value
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
     with sessions.begin() as session:
         check_exist(session, [entry_no])
         update_entries(session, [entry_no], evaluation=value)
@@ -263,7 +269,9 @@ def totals(sessions: Sessions, *, by: str, where: CriteriaSource | None = "") ->
     """L6: number, cost and duration of the non-canceled, non-postponed entries (matching
     `where`) per template, group, campaign or contact; entries without one are left out."""
     if by not in BY:
-        raise Invalid(f"{by!r} is not one of {', '.join(BY)}", field="by")
+        raise Invalid(
+            N_("{by!r} is not one of {choices}", by=by, choices=", ".join(BY)), field="by"
+        )
     key, lookup, lookup_key = BY[by]
     joins: Any = entries.join(contacts, contacts.c.id == entries.c.contact_id)
     description = contacts.c.name

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from rapport.domain.enums import DeliveryStatus
+from rapport.errors import N_
 from rapport.services.delivery.claims import DeliveryCounts, count_states
 from rapport.services.interactions._checks import (
     Checked,
@@ -195,7 +196,7 @@ def record_log(
     lock_numbering(session)
     check_header(session, header)
     if not header.dynamic:
-        refuse_if_referenced(session, header, doing="logged (logging deletes it)")
+        refuse_if_referenced(session, header, doing=N_("logged (logging deletes it)"))
     checked = check_lines(session, header, deliver=deliver)
     entry_no = insert_logged_segment(session, header, user=user)
     campaign_count = insert_campaign_entries(session, header, entry_no=entry_no, user=user)

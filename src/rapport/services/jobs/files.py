@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.jobs import queue
 from rapport.settings import Settings
 from rapport.storage.db import Sessions
@@ -50,15 +50,25 @@ def get(sessions: Sessions, settings: Settings, job_id: int) -> JobFile:
     job, or once the file was removed (its retention is over)."""
     job = queue.get(sessions, job_id)
     if job.kind != EXPORT:
-        raise NotFound(f"job {job_id} is not an export; it has no file")
+        raise NotFound(N_("job {job_id} is not an export; it has no file", job_id=job_id))
     if job.state != queue.DONE or not job.result:
-        raise NotFound(f"job {job_id} is {job.state}; its file is there once it is done")
+        raise NotFound(
+            N_(
+                "job {job_id} is {state}; its file is there once it is done",
+                job_id=job_id,
+                state=job.state,
+            )
+        )
     name = str(job.result["filename"])
     path = folder_of(settings, job_id) / name
     if not path.is_file():
         raise NotFound(
-            f"the file of job {job_id} was removed ({settings.export_hours:g} hours after the "
-            "job ended); export again"
+            N_(
+                "the file of job {job_id} was removed ({export_hours:g} hours after the job "
+                "ended); export again",
+                job_id=job_id,
+                export_hours=settings.export_hours,
+            )
         )
     return JobFile(path, name, str(job.result["format"]))
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import may_name_a_row
-from rapport.errors import Conflict, NotFound, RapportError, Text, text_data, text_from
+from rapport.errors import N_, Conflict, NotFound, RapportError, Text, text_data, text_from
 from rapport.services.jobs import _running
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.tables import Job
@@ -189,7 +189,7 @@ def _job(session: Session, job_id: int) -> Job:
     """The job's row; NotFound also for an id beyond the ids' column (32-bit on PostgreSQL)."""
     job = session.get(Job, job_id) if may_name_a_row(job_id) else None
     if job is None:
-        raise NotFound(f"there is no job {job_id}")
+        raise NotFound(N_("there is no job {job_id}", job_id=job_id))
     return job
 
 
@@ -260,7 +260,13 @@ def delete(sessions: Sessions, job_id: int) -> None:
     with sessions.begin() as session:
         job = _job(session, job_id)
         if job.state not in FINISHED:
-            raise Conflict(f"job {job_id} is {job.state}; only a finished job can be deleted")
+            raise Conflict(
+                N_(
+                    "job {job_id} is {state}; only a finished job can be deleted",
+                    job_id=job_id,
+                    state=job.state,
+                )
+            )
         session.delete(job)
 
 

@@ -76,12 +76,12 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
                 )
         except imports.BadFile as exc:
             nothing = imports.ImportResult(table, 0, 0, exc.bad_rows)
-            raise JobFailed(exc.message, asdict(nothing)) from exc
+            raise JobFailed(exc.message, nothing.data()) from exc
         finally:
             path.unlink(missing_ok=True)
             with suppress(OSError):  # the upload's own folder, once empty
                 path.parent.rmdir()
-        return asdict(done)
+        return done.data()
 
     return {
         DELIVER: deliver,

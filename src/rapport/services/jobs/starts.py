@@ -157,4 +157,11 @@ def _file_name(stem: str, file_format: str) -> str:
 
 def _check_format(given: str, formats: tuple[str, ...]) -> None:
     if given not in formats:
-        raise Invalid(f"the format must be {' or '.join(formats)}, not {given!r}", field="format")
+        raise Invalid(
+            N_(
+                "the format must be {formats}, not {given!r}",
+                formats=" or ".join(formats),
+                given=given,
+            ),
+            field="format",
+        )

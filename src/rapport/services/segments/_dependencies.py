@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, Select, and_, delete, insert, literal, select, true, update
 
-from rapport.errors import Conflict, Invalid
+from rapport.errors import N_, Conflict, Invalid, Text
 from rapport.storage import schema
 
 if TYPE_CHECKING:
@@ -43,7 +43,11 @@ def set_dependencies(session: Db, header: SegmentHeader, found: Definition) -> N
         referenced = session.scalar(select(headers.c.id).where(headers.c.no == no))
         if referenced is None:
             raise Invalid(
-                f"the definition of segment {header.no} reads segment({no}), which does not exist",
+                N_(
+                    "the definition of segment {no} reads segment({read}), which does not exist",
+                    no=header.no,
+                    read=no,
+                ),
                 field="criteria",
             )
         ids[no] = referenced
@@ -51,7 +55,9 @@ def set_dependencies(session: Db, header: SegmentHeader, found: Definition) -> N
         path = _path(session, referenced, header.id)
         if path is not None:
             cycle = " → ".join([header.no, no, *path[1:]]) if path else f"{header.no} → {no}"
-            raise Invalid(f"segment({no}) makes a cycle: {cycle}", field="criteria")
+            raise Invalid(
+                N_("segment({no}) makes a cycle: {cycle}", no=no, cycle=cycle), field="criteria"
+            )
     if ids:
         session.execute(
             insert(dependencies),
@@ -66,7 +72,7 @@ def set_dynamic(session: Session, header: SegmentHeader, dynamic: bool) -> None:
     """X4: the criteria actions become the segment's standing definition (its references
     checked for cycles), or stop being one (refused while a dynamic segment reads it)."""
     if header.dynamic and not dynamic:
-        refuse_if_referenced(session, header, doing="made static")
+        refuse_if_referenced(session, header, doing=N_("made static"))
     header.dynamic = dynamic
     session.flush()
     set_dependencies(session, header, _definition(session, header.id))
@@ -116,14 +122,28 @@ def referencing(session: Db, header: SegmentHeader) -> list[str]:
     )
 
 
-def refuse_if_referenced(session: Db, header: SegmentHeader, *, doing: str) -> None:
+def refuse_if_referenced(session: Db, header: SegmentHeader, *, doing: Text) -> None:
     """Conflict naming the dynamic segments that read `header`, if any."""
     found = referencing(session, header)
+    if len(found) == 1:
+        raise Conflict(
+            N_(
+                "Segment {no} cannot be {doing}: the dynamic segment {found} reads it with "
+                "segment({no}).",
+                no=header.no,
+                doing=doing,
+                found=found[0],
+            )
+        )
     if found:
         raise Conflict(
-            f"Segment {header.no} cannot be {doing}: the dynamic segment"
-            f"{'s' if len(found) > 1 else ''} {', '.join(found)} read"
-            f"{'' if len(found) > 1 else 's'} it with segment({header.no})."
+            N_(
+                "Segment {no} cannot be {doing}: the dynamic segments {found} read it with "
+                "segment({no}).",
+                no=header.no,
+                doing=doing,
+                found=", ".join(found),
+            )
         )
 
 

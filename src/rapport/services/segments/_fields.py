@@ -21,7 +21,7 @@ from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow
 from rapport.domain.enums import parse_enum as _parse_enum
 from rapport.domain.rules import DATE_FORM, TEXT_LENGTH
 from rapport.domain.schedule import interval
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text, text_of
 from rapport.storage import schema
 
 Converter = Callable[[str, str], Any]
@@ -37,7 +37,7 @@ def _code(field: str, value: str) -> str:
     try:
         return normalize_code(value, field=field)
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
 
 
 def _bool(field: str, value: str) -> bool:
@@ -46,16 +46,16 @@ def _bool(field: str, value: str) -> bool:
         return True
     if text in {"false", "0", "no", ""}:
         return False
-    raise Invalid(f"{value!r} is not true or false", field=field)
+    raise Invalid(N_("{value!r} is not true or false", value=value), field=field)
 
 
 def _amount(field: str, value: str) -> Decimal:
     try:
         amount = Decimal(value.strip() or "0")
     except InvalidOperation as exc:
-        raise Invalid(f"{value!r} is not a number", field=field) from exc
+        raise Invalid(N_("{value!r} is not a number", value=value), field=field) from exc
     if amount < 0 or not amount.is_finite():
-        raise Invalid(f"{value!r} must be zero or more", field=field)
+        raise Invalid(N_("{value!r} must be zero or more", value=value), field=field)
     return amount
 
 
@@ -68,7 +68,7 @@ def _enum(enum: Any) -> Converter:
         try:
             return str(_parse_enum(enum, value, field=field).value)
         except ValueError as exc:
-            raise Invalid(str(exc)) from exc
+            raise Invalid(text_of(exc)) from exc
 
     return convert
 
@@ -165,32 +165,40 @@ LINE_FIELDS = (
     "attempt_failed",
 )
 
-# Code field → (its code table's key column, what to call it in messages).
+# Code field → (its code table's key column, what to call it in messages: marked for
+# translation and said in the reader's language).
 REFERENCES: dict[str, tuple[Column[Any], str]] = {
-    "campaign_no": (schema.campaigns.c.no, "Campaign"),
-    "salesperson_code": (schema.salespeople.c.code, "Salesperson/Purchaser"),
-    "interaction_template_code": (schema.interaction_templates.c.code, "Interaction Template"),
-    "language_code_default": (schema.languages.c.code, "Language"),
-    "language_code": (schema.languages.c.code, "Language"),
-    "interaction_group_code": (schema.interaction_groups.c.code, "Interaction Group"),
+    "campaign_no": (schema.campaigns.c.no, N_("Campaign").template),
+    "salesperson_code": (schema.salespeople.c.code, N_("Salesperson/Purchaser").template),
+    "interaction_template_code": (
+        schema.interaction_templates.c.code,
+        N_("Interaction Template").template,
+    ),
+    "language_code_default": (schema.languages.c.code, N_("Language").template),
+    "language_code": (schema.languages.c.code, N_("Language").template),
+    "interaction_group_code": (schema.interaction_groups.c.code, N_("Interaction Group").template),
 }
 
 
-def _unknown(field: str, known: dict[str, Converter], what: str) -> Invalid:
+def _unknown(field: str, known: dict[str, Converter], template: str) -> Invalid:
     close = difflib.get_close_matches(field, list(known), n=1)
-    hint = f" — did you mean '{close[0]}'?" if close else ""
-    return Invalid(f"unknown {what} field '{field}'{hint} (editable: {', '.join(known)})")
+    hint = N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
+    return Invalid(N_(template, field=field, hint=hint, editable=", ".join(known)))
+
+
+_UNKNOWN_HEADER_FIELD = N_("unknown segment field '{field}'{hint} (editable: {editable})")
+_UNKNOWN_LINE_FIELD = N_("unknown segment line field '{field}'{hint} (editable: {editable})")
 
 
 def convert_header_value(field: str, text: str) -> Any:
     if field not in HEADER_FIELDS:
-        raise _unknown(field, HEADER_FIELDS, "segment")
+        raise _unknown(field, HEADER_FIELDS, _UNKNOWN_HEADER_FIELD.template)
     return HEADER_FIELDS[field](field, text)
 
 
 def convert_line_value(field: str, text: str) -> Any:
     if field not in LINE_EDITABLE:
-        raise _unknown(field, LINE_EDITABLE, "segment line")
+        raise _unknown(field, LINE_EDITABLE, _UNKNOWN_LINE_FIELD.template)
     return LINE_EDITABLE[field](field, text)
 
 
@@ -202,7 +210,11 @@ def check_reference(session: Session, field: str, value: Any) -> None:
     row = session.execute(select(key.table).where(key == value)).one_or_none()
     if row is None:
         raise NotFound(
-            f"The {caption} does not exist. Identification fields and values: Code='{value}'"
+            N_(
+                "The {caption} does not exist. Identification fields and values: Code='{value}'",
+                caption=Text(caption),
+                value=value,
+            )
         )
     if key.table is schema.salespeople and row.blocked:
-        raise Invalid(f"Salesperson {value} is blocked.", field=field)
+        raise Invalid(N_("Salesperson {value} is blocked.", value=value), field=field)

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Conflict
+from rapport.errors import N_, Conflict
 from rapport.services.segments._after import finish
 from rapport.services.segments._definition import Definition, Picked, definition, membership
 from rapport.services.segments._dependencies import changed_references, lines_changed, mark_seen
@@ -84,8 +84,10 @@ def require_dynamic(header: SegmentHeader) -> None:
     """Only a dynamic segment refreshes."""
     if not header.dynamic:
         raise Conflict(
-            f"Segment {header.no} is not dynamic: make it so with "
-            f"`segment set {header.no} dynamic=true`."
+            N_(
+                "Segment {no} is not dynamic: make it so with `segment set {no} dynamic=true`.",
+                no=header.no,
+            )
         )
 
 

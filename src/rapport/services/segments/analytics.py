@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select
 
 from rapport.criteria import fields as registry
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_lines
@@ -71,7 +71,7 @@ def _dimension(by: str) -> tuple[Any, Any]:
         except registry.UnknownName:
             raise Invalid(unknown.message, where="by") from None
     if rel.shorthand is None:
-        raise Invalid(f"{rel.name} has no code to group by", where="by")
+        raise Invalid(N_("{name} has no code to group by", name=rel.name), where="by")
     table = rel.table
     owner = func.coalesce(contacts.c.company_id, contacts.c.id) if rel.on_company else contacts.c.id
     column = table.c[rel.fields[rel.shorthand].column]
@@ -125,7 +125,7 @@ def overlap(
     a self-join of their lines)."""
     nos = list(dict.fromkeys(no.strip().upper() for no in segment_nos))
     if not 2 <= len(nos) <= MAX_OVERLAP:
-        raise Invalid(f"give 2 to {MAX_OVERLAP} different segments", where="segments")
+        raise Invalid(N_("give 2 to {most} different segments", most=MAX_OVERLAP), where="segments")
     with reading(sessions) as session:
         ids = [get_header(session, no).id for no in nos]
         if accelerator is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select, union, update
 from sqlalchemy.orm import Session
 
+from rapport.errors import N_
 from rapport.services.campaigns.targets import sync_target_groups
 from rapport.services.segments._dependencies import refuse_if_referenced
 from rapport.services.segments._lines import lines
@@ -49,7 +50,7 @@ def delete_segment(sessions: Sessions, no: str) -> DeleteResult:
     while a dynamic segment reads it with `segment(NO)` (X4)."""
     with sessions.begin() as session:
         header = get_header(session, no, lock=True)
-        refuse_if_referenced(session, header, doing="deleted")
+        refuse_if_referenced(session, header, doing=N_("deleted"))
         campaigns = set(
             session.scalars(
                 select(lines.c.campaign_no).where(lines.c.segment_id == header.id).distinct()

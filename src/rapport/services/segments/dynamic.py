@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from rapport.domain.schedule import interval
-from rapport.errors import NotFound, RapportError
+from rapport.errors import N_, NotFound, RapportError
 from rapport.services.segments._dependencies import dependency_order, exceptions, lift_exception
 from rapport.services.segments._lines import contacts
 from rapport.services.segments._propagation import get_header
@@ -152,6 +152,8 @@ def remove_exception(
         header = get_header(session, segment_no, lock=True)
         ids = select(contacts.c.id).where(contacts.c.no == key)
         if not lift_exception(session, header, contact_ids=ids):
-            raise NotFound(f"Contact {key} is not on the exceptions of segment {header.no}.")
+            raise NotFound(
+                N_("Contact {key} is not on the exceptions of segment {no}.", key=key, no=header.no)
+            )
         mark(session, ids)  # it may qualify again: the next refresh evaluates it
     return get_exceptions(sessions, segment_no)

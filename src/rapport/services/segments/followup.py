@@ -94,7 +94,9 @@ class NumberBlock:
             query = query.with_for_update()
         series = session.scalars(query).one_or_none()
         if series is None:
-            raise NotFound(f"number series {series_code!r} does not exist")
+            raise NotFound(
+                N_("number series {series_code!r} does not exist", series_code=series_code)
+            )
         self._session, self._code = session, series_code
         self._last, self._starting = series.last_no_used, series.starting_no
 
@@ -147,12 +149,12 @@ def _sales_cycle(session: Session, code: str | None) -> str:
     setup = session.get(MarketingSetup, 1)
     key = (code or (setup.default_sales_cycle_code if setup else "") or "").strip().upper()
     if not key:
-        raise Invalid("Sales Cycle Code must have a value.", field="sales_cycle_code")
+        raise Invalid(N_("Sales Cycle Code must have a value."), field="sales_cycle_code")
     cycle = session.get(SalesCycle, key)
     if cycle is None:
-        raise NotFound(f"Sales Cycle {key} does not exist.")
+        raise NotFound(N_("Sales Cycle {key} does not exist.", key=key))
     if cycle.blocked:
-        raise Invalid(f"Sales Cycle {key} is blocked.", field="sales_cycle_code")
+        raise Invalid(N_("Sales Cycle {key} is blocked.", key=key), field="sales_cycle_code")
     return key
 
 
@@ -242,18 +244,20 @@ def create_tasks(
     date is a date or its `YYYY-MM-DD` text."""
     task_date = as_date(date, field="date")
     if task_date is None:
-        raise Invalid("You must fill in the Date field.", where="date")
+        raise Invalid(N_("You must fill in the Date field."), where="date")
     kind = (type or "").strip().lower()
     if kind not in TASK_TYPES:
-        raise Invalid(f"type must be one of meeting, phone_call or blank, got {type!r}")
+        raise Invalid(
+            N_("type must be one of meeting, phone_call or blank, got {type!r}", type=type)
+        )
     if not description.strip():
-        raise Invalid("You must fill in the Description field.", field="description")
+        raise Invalid(N_("You must fill in the Description field."), field="description")
     TEXT_LENGTH.check("description", description.strip(), length_of(Task, "description"))
     given = (salesperson_code or "").strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if given and session.get(Salesperson, given) is None:
-            raise NotFound(f"Salesperson {given} does not exist.")
+            raise NotFound(N_("Salesperson {given} does not exist.", given=given))
         if not given:
             _check_line_salespeople(session, header)
 
@@ -317,8 +321,12 @@ def _check_line_salespeople(session: Session, header: SegmentHeader) -> None:
     )
     if line_no is not None:
         raise Invalid(
-            f"Salesperson Code must have a value in Segment Line: Segment No.={header.no}, "
-            f"Line No.={line_no}. Give one with the salesperson option.",
+            N_(
+                "Salesperson Code must have a value in Segment Line: Segment No.={no}, Line "
+                "No.={line_no}. Give one with the salesperson option.",
+                no=header.no,
+                line_no=line_no,
+            ),
             field="salesperson_code",
         )
 

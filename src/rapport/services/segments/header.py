@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from rapport.errors import N_
 from rapport.services.segments._after import sync_campaign_targets
 from rapport.services.segments._dependencies import set_dynamic
 from rapport.services.segments._fields import HEADER_TO_LINE, convert_header_value
@@ -88,7 +89,7 @@ def set_header(
     header must still be at one of those versions (else Stale, nothing changed)."""
     with sessions.begin() as session:
         header = get_header(session, no, lock=True)
-        check_version(header, expected_version, what="Segment Header")
+        check_version(header, expected_version, what=N_("Segment Header"))
         for field, value in values:
             _apply(session, header, field, value, update_lines=update_lines)
         sync_campaign_targets(session, header)

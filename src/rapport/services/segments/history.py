@@ -338,8 +338,10 @@ def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Ex
         ).one_or_none()
         if contact is None:
             raise NotFound(
-                f"The Contact does not exist. Identification fields and values: "
-                f"No.='{contact_no.strip().upper()}'"
+                N_(
+                    "The Contact does not exist. Identification fields and values: No.='{key}'",
+                    key=contact_no.strip().upper(),
+                )
             )
         events = tuple(
             ExplainedEvent(

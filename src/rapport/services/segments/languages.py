@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, text_of
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import active, get_header, inherits_attachment
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
@@ -86,7 +86,10 @@ def set_language(
         header = get_header(session, segment_no, lock=True)
         if session.get(Language, code) is None:
             raise NotFound(
-                f"The Language does not exist. Identification fields and values: Code='{code}'"
+                N_(
+                    "The Language does not exist. Identification fields and values: Code='{code}'",
+                    code=code,
+                )
             )
         new_attachment = store(session, 0, *attachment) if attachment else None
         if line_no:
@@ -100,9 +103,9 @@ def _checked_language_code(language: str) -> str:
     try:
         code = normalize_code(language, length=10, field="language")
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
     if not code:
-        raise Invalid("Language Code must have a value.", field="language")
+        raise Invalid(N_("Language Code must have a value."), field="language")
     return code
 
 
@@ -111,7 +114,7 @@ def _checked_upload(upload: Upload | None) -> tuple[str, str, bytes] | None:
         return None
     extension = extension_of(upload.file_name)
     if not upload.content:
-        raise Invalid("the file is empty", field=upload.file_name)
+        raise Invalid(N_("the file is empty"), field=upload.file_name)
     check_merge_fields(upload.file_name, extension, upload.content)
     return upload.file_name, extension, upload.content
 
@@ -177,11 +180,15 @@ def _set_line_variant(
         )
     ).one_or_none()
     if line is None:
-        raise NotFound(f"Segment {header.no} has no line {line_no}.")
+        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
     if not line.interaction_template_code:
         raise Invalid(
-            f"Interaction Template Code must have a value in Segment Line: "
-            f"Segment No.={header.no}, Line No.={line_no}."
+            N_(
+                "Interaction Template Code must have a value in Segment Line: Segment No.={no}, "
+                "Line No.={line_no}.",
+                no=header.no,
+                line_no=line_no,
+            )
         )
     variant = session.get(SegmentInteractionLanguage, (header.id, line_no, code))
     if variant is None:

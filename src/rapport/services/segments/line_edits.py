@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._after import changed, sync_campaign_targets
 from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
@@ -62,7 +62,9 @@ def set_line(
     The edit is reported as one `segment.changed` event (X9)."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        check_version(_get_line(session, header, line_no), expected_version, what="Segment Line")
+        check_version(
+            _get_line(session, header, line_no), expected_version, what=N_("Segment Line")
+        )
         for field, text in values:
             line = _get_line(session, header, line_no)
             value = convert_line_value(field, text)
@@ -90,7 +92,7 @@ def _get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentL
         )
     ).one_or_none()
     if line is None:
-        raise NotFound(f"Segment {header.no} has no line {line_no}.")
+        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
     return line
 
 
@@ -100,8 +102,12 @@ def _change_line_language(
     """Reference §2.3: needs a template; takes the segment variant's attachment and subject."""
     if not line.interaction_template_code:
         raise Invalid(
-            f"Interaction Template Code must have a value in Segment Line: "
-            f"Segment No.={header.no}, Line No.={line.line_no}."
+            N_(
+                "Interaction Template Code must have a value in Segment Line: Segment No.={no}, "
+                "Line No.={line_no}.",
+                no=header.no,
+                line_no=line.line_no,
+            )
         )
     if language == line.language_code:
         return
@@ -118,8 +124,12 @@ def _change_line_template(
     """Reference §2.2: the line's own template; its defaults replace the line's."""
     if line.contact_id is None:
         raise Invalid(
-            f"Contact No. must have a value in Segment Line: "
-            f"Segment No.={header.no}, Line No.={line.line_no}."
+            N_(
+                "Contact No. must have a value in Segment Line: Segment No.={no}, Line "
+                "No.={line_no}.",
+                no=header.no,
+                line_no=line.line_no,
+            )
         )
     contact = session.get(Contact, line.contact_id)
     old = line.interaction_template_code
@@ -184,7 +194,10 @@ def _change_line_contact(
     new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
     if new_id is None:
         raise NotFound(
-            f"The Contact does not exist. Identification fields and values: No.='{contact_no}'"
+            N_(
+                "The Contact does not exist. Identification fields and values: No.='{contact_no}'",
+                contact_no=contact_no,
+            )
         )
     old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
     removal = record_action(

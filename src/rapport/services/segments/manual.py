@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria.value import contact_nos as criteria_of
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Conflict, NotFound
+from rapport.errors import N_, Conflict, NotFound
 from rapport.services.segments._dependencies import except_contacts, lift_exception
 from rapport.services.segments._lines import contacts
 from rapport.services.segments._propagation import get_header
@@ -43,7 +43,10 @@ def add_contacts_by_hand(
         for key in keys:
             if session.scalar(select(contacts.c.id).where(contacts.c.no == key)) is None:
                 raise NotFound(
-                    f"The Contact does not exist. Identification fields and values: No.='{key}'"
+                    N_(
+                        "The Contact does not exist. Identification fields and values: No.='{key}'",
+                        key=key,
+                    )
                 )
         return [_add_one(session, header, key, user=user) for key in keys]
 
@@ -66,8 +69,11 @@ def _add_one(session: Session, header: SegmentHeader, key: str, *, user: str) ->
     )
     if not result.added:
         raise Conflict(
-            f"Contact {key} is privacy blocked or opted out of "
-            "this correspondence type; it cannot be put on a segment."
+            N_(
+                "Contact {key} is privacy blocked or opted out of this correspondence type; it "
+                "cannot be put on a segment.",
+                key=key,
+            )
         )
     return result
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import Conflict
+from rapport.errors import N_, Conflict
 from rapport.services._criteria import CriteriaSource, as_criteria
 from rapport.services.lake import jobs, staging
 from rapport.services.lake.checks import require_schema
@@ -313,7 +313,10 @@ def refresh_on_lake(
             ]
             if definition(session, header.id) != found:
                 raise Conflict(
-                    f"Segment {header.no}'s definition changed while Spark ran: refresh again."
+                    N_(
+                        "Segment {no}'s definition changed while Spark ran: refresh again.",
+                        no=header.no,
+                    )
                 )
             result = refresh_segment(
                 session,

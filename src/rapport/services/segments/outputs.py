@@ -19,14 +19,8 @@ from sqlalchemy import delete, exists, func, insert, literal, select
 
 from rapport.errors import N_, Invalid
 from rapport.services.segments._propagation import get_header
-from rapport.services.transfer.files import (
-    cell_text,
-    check_output_file,
-    file_format,
-    followed,
-    output_file,
-    write_file,
-)
+from rapport.services.transfer.files import cell_text, check_output_file, file_format, output_file
+from rapport.services.transfer.writers import followed, write_file
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
 from rapport.storage.tables import (

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.segments._fields import LINE_FIELDS
 from rapport.services.segments._lines import contacts, lines
@@ -143,5 +143,5 @@ def get_line_versioned(sessions: Sessions, no: str, line_no: int) -> Versioned[S
 def line_read(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:
     row = session.execute(lines_select(header.id).where(lines.c.line_no == line_no)).one_or_none()
     if row is None:
-        raise NotFound(f"Segment {header.no} has no line {line_no}.")
+        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
     return line_values(row)

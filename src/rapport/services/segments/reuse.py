@@ -18,7 +18,7 @@ from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.domain.rules import TEXT_LENGTH
-from rapport.errors import N_, Conflict, Invalid, NotFound, Text
+from rapport.errors import N_, Conflict, Invalid, NotFound, Text, text_of
 from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
@@ -63,19 +63,22 @@ def save_criteria(
     try:
         code = normalize_code(code, length=10, field="code")
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
     if not code:
-        raise Invalid("Code must have a value in Save Segment Criteria.")
+        raise Invalid(N_("Code must have a value in Save Segment Criteria."))
     TEXT_LENGTH.check("description", description, length_of(SavedSegmentCriteria, "description"))
     with sessions.begin() as session:
         header = get_header(session, segment_no)
         if no_of_criteria_actions(session, header.id) == 0:
             raise Invalid(
-                f"No. of Criteria Actions must have a value in Segment Header: "
-                f"No.={header.no}. It cannot be zero or empty."
+                N_(
+                    "No. of Criteria Actions must have a value in Segment Header: No.={no}. It "
+                    "cannot be zero or empty.",
+                    no=header.no,
+                )
             )
         if session.get(SavedSegmentCriteria, code) is not None:
-            raise Conflict(f"The Saved Segment Criteria {code} already exists.")
+            raise Conflict(N_("The Saved Segment Criteria {code} already exists.", code=code))
         session.add(SavedSegmentCriteria(code=code, description=description, user_id=user))
         session.flush()
         source = table_of(SegmentCriteriaLine)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SavedSegmentCriteria, SavedSegmentCriteriaLine
 
@@ -49,8 +49,11 @@ def _find(session: Session, code: str) -> SavedSegmentCriteria:
         found = session.get(SavedSegmentCriteria, key)
     if found is None:
         raise NotFound(
-            f"The Saved Segment Criteria does not exist. Identification fields and values: "
-            f"Code='{key}'"
+            N_(
+                "The Saved Segment Criteria does not exist. Identification fields and values: "
+                "Code='{key}'",
+                key=key,
+            )
         )
     return found
 

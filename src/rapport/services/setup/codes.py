@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.transfer.tables import TABLES, TableSpec
@@ -52,8 +52,15 @@ def spec_of(table: str) -> TableSpec:
     name = table.strip().lower()
     if name not in CODE_TABLES:
         close = difflib.get_close_matches(name, CODE_TABLES, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise Invalid(f"no code table {name!r}{hint} (code tables: {', '.join(CODE_TABLES)})")
+        hint = N_("; did you mean {name}?", name=close[0]) if close else Text("")
+        raise Invalid(
+            N_(
+                "no code table {name!r}{hint} (code tables: {tables})",
+                name=name,
+                hint=hint,
+                tables=", ".join(CODE_TABLES),
+            )
+        )
     return TABLES[name]
 
 
@@ -65,7 +72,9 @@ def _key(spec: TableSpec, code: str) -> str:
     key = code.strip().upper()
     length = spec.columns[0].length or 20
     if not key or len(key) > length:
-        raise Invalid(f"{code!r} must be 1 to {length} characters", where="code")
+        raise Invalid(
+            N_("{code!r} must be 1 to {length} characters", code=code, length=length), where="code"
+        )
     return key
 
 
@@ -92,7 +101,7 @@ def get_code(sessions: Sessions, table: str, code: str) -> Versioned[dict[str, A
     with reading(sessions) as session:
         row = _row(session, spec, key)
     if row is None:
-        raise NotFound(f"{spec.name}: code {key} does not exist.")
+        raise NotFound(N_("{name}: code {key} does not exist.", name=spec.name, key=key))
     return Versioned(row, version_of(row))
 
 
@@ -106,7 +115,7 @@ def add_code(
     with sessions.begin() as session:
         check_references(session, spec, given)
         if _row(session, spec, key) is not None:
-            raise Conflict(f"{spec.name}: code {key} already exists.")
+            raise Conflict(N_("{name}: code {key} already exists.", name=spec.name, key=key))
         session.execute(insert(spec.table).values(code=key, **given))
         return _row(session, spec, key) or {}
 
@@ -127,8 +136,8 @@ def set_code(
     with sessions.begin() as session:
         row = _row(session, spec, key, lock=True)
         if row is None:
-            raise NotFound(f"{spec.name}: code {key} does not exist.")
-        check_version(row, expected_version, what=f"{spec.name} code")
+            raise NotFound(N_("{name}: code {key} does not exist.", name=spec.name, key=key))
+        check_version(row, expected_version, what=N_("{table} code", table=spec.name))
         check_references(session, spec, given)
         if given:
             session.execute(update(spec.table).where(spec.table.c.code == key).values(**given))
@@ -142,10 +151,16 @@ def delete_code(sessions: Sessions, table: str, code: str) -> dict[str, Any]:
     with sessions.begin() as session:
         row = _row(session, spec, key)
         if row is None:
-            raise NotFound(f"{spec.name}: code {key} does not exist.")
+            raise NotFound(N_("{name}: code {key} does not exist.", name=spec.name, key=key))
         for where, count in _uses(session, spec, key):
             raise Conflict(
-                f"{spec.name}: code {key} is used by {count} {where} and cannot be deleted."
+                N_(
+                    "{name}: code {key} is used by {count} {where} and cannot be deleted.",
+                    name=spec.name,
+                    key=key,
+                    count=count,
+                    where=where,
+                )
             )
         session.execute(delete(spec.table).where(spec.table.c.code == key))
         return row

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
+from rapport.errors import N_
 from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.transfer.tables import TableSpec, spec_for
@@ -92,7 +93,7 @@ def set_setup(
     given = convert(spec, values, editable=editable_fields(spec))
     with sessions.begin() as session:
         setup = session.scalars(select(MarketingSetup).with_for_update()).one()
-        check_version(setup, expected_version, what="marketing setup")
+        check_version(setup, expected_version, what=N_("marketing setup"))
         check_references(session, spec, given)
         for name, value in given.items():
             setattr(setup, name, value)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text, text_of
 from rapport.services.transfer.tables import TableSpec
 
 
@@ -30,15 +30,21 @@ def convert(
         column = spec.column(name)
         if column is None or name not in editable:
             close = difflib.get_close_matches(name, list(editable), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            hint = N_("; did you mean {name}?", name=close[0]) if close else Text("")
             raise Invalid(
-                f"{spec.name} has no field {name!r} to set{hint} (fields: {', '.join(editable)})",
+                N_(
+                    "{table} has no field {name!r} to set{hint} (fields: {fields})",
+                    table=spec.name,
+                    name=name,
+                    hint=hint,
+                    fields=", ".join(editable),
+                ),
                 where=name,
             )
         try:
             values[column.target] = column.converter()(text)
         except ValueError as exc:
-            raise Invalid(str(exc), where=name) from exc
+            raise Invalid(text_of(exc), where=name) from exc
     return values
 
 
@@ -60,7 +66,12 @@ def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) 
             ref.rule.check(values[ref.columns[0]], exists=found)
         elif not found:
             raise NotFound(
-                f"{ref.columns[0]}: {values[ref.columns[0]]!r} is not in {ref.table.name}.",
+                N_(
+                    "{column}: {value!r} is not in {table}.",
+                    column=ref.columns[0],
+                    value=values[ref.columns[0]],
+                    table=ref.table.name,
+                )
             )
 
 

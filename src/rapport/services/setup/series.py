@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
-from rapport.errors import Conflict, Invalid, NotFound
+from rapport.errors import N_, Conflict, Invalid, NotFound
 from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import convert, editable_fields
 from rapport.services.transfer.tables import TableSpec, spec_for
@@ -51,14 +51,17 @@ def _read(row: NumberSeries) -> SeriesRead:
 def _key(code: str) -> str:
     key = code.strip().upper()
     if not key or len(key) > CODE_LENGTH:
-        raise Invalid(f"{code!r} must be 1 to {CODE_LENGTH} characters", where="code")
+        raise Invalid(
+            N_("{code!r} must be 1 to {length} characters", code=code, length=CODE_LENGTH),
+            where="code",
+        )
     return key
 
 
 def _find(session: Session, key: str, *, lock: bool = False) -> NumberSeries:
     found = session.get(NumberSeries, key, with_for_update=lock)
     if found is None:
-        raise NotFound(f"number series {key!r} does not exist.")
+        raise NotFound(N_("number series {key!r} does not exist.", key=key))
     return found
 
 
@@ -89,7 +92,9 @@ def _checked(values: Sequence[tuple[str, str]]) -> dict[str, object]:
             try:  # the rule the series will number by ("²" is a digit to str.isdigit only)
                 increment_no(text)
             except ValueError:
-                message = f"{name} {text!r} must contain a number to increment"
+                message = N_(
+                    "{name} {text!r} must contain a number to increment", name=name, text=text
+                )
                 raise Invalid(message, where=name) from None
     return given
 
@@ -102,10 +107,10 @@ def add_series(
     key = _key(code)
     given = _checked(values)
     if not given.get("starting_no"):
-        raise Invalid("a number series needs a starting_no", where="starting_no")
+        raise Invalid(N_("a number series needs a starting_no"), where="starting_no")
     with sessions.begin() as session:
         if session.get(NumberSeries, key) is not None:
-            raise Conflict(f"number series {key!r} already exists.")
+            raise Conflict(N_("number series {key!r} already exists.", key=key))
         session.execute(insert(NumberSeries).values(code=key, **given))
         return _read(_find(session, key))
 
@@ -124,7 +129,7 @@ def set_series(
     given = _checked(values)
     with sessions.begin() as session:
         current = _find(session, key, lock=True)
-        check_version(current, expected_version, what="number series")
+        check_version(current, expected_version, what=N_("number series"))
         if given:
             session.execute(update(NumberSeries).where(NumberSeries.code == key).values(**given))
         session.expire(current)

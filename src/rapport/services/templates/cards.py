@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound, Text, text_of
 from rapport.services._versions import Versioned, version_of
 from rapport.services.templates.merge_fields import unknown_fields
 from rapport.storage.db import Sessions, reading
@@ -115,8 +115,11 @@ def find(session: Session, code: str) -> InteractionTemplate:
     template = session.get(InteractionTemplate, key)
     if template is None:
         raise NotFound(
-            f"The Interaction Template does not exist. Identification fields and values: "
-            f"Code='{key}'"
+            N_(
+                "The Interaction Template does not exist. Identification fields and values: "
+                "Code='{code}'",
+                code=key,
+            )
         )
     return template
 
@@ -148,9 +151,20 @@ def get_versioned(sessions: Sessions, code: str) -> Versioned[TemplateRead]:
 def extension_of(file_name: str) -> str:
     extension = PurePath(file_name).suffix.lower().lstrip(".")
     if extension not in EMAIL_BODIES | WORD_TEMPLATES:
+        if not extension:
+            raise Invalid(
+                N_(
+                    "an attachment is an e-mail body (.html, .htm, .txt) or a Word template "
+                    "(.docx), not a file without extension"
+                ),
+                field=file_name,
+            )
         raise Invalid(
-            "an attachment is an e-mail body (.html, .htm, .txt) or a Word template (.docx), "
-            f"not {'.' + extension if extension else 'a file without extension'}",
+            N_(
+                "an attachment is an e-mail body (.html, .htm, .txt) or a Word template (.docx), "
+                "not .{extension}",
+                extension=extension,
+            ),
             field=file_name,
         )
     return extension
@@ -165,14 +179,14 @@ def check_merge_fields(file_name: str, extension: str, content: bytes) -> None:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("an e-mail body must be UTF-8 text", field=file_name) from exc
+            raise Invalid(N_("an e-mail body must be UTF-8 text"), field=file_name) from exc
         try:
             tree = jinja2.Environment(autoescape=True).parse(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise Invalid(f"line {exc.lineno}: {exc.message}", field=file_name) from exc
+            raise Invalid(_on_line(exc.lineno, exc.message), field=file_name) from exc
         unknown = unknown_fields(tree)
         if unknown:
-            raise Invalid(f"line {unknown[0].line}: {unknown[0].message}", field=file_name)
+            raise Invalid(_on_line(unknown[0].line, unknown[0].message), field=file_name)
         return
     check_word_template(file_name, content)
 
@@ -196,38 +210,51 @@ def check_word_template(file_name: str, content: bytes) -> None:
     try:
         DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(jinja_env=env)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Invalid("not a Word document (.docx)", field=file_name) from exc
+        raise Invalid(N_("not a Word document (.docx)"), field=file_name) from exc
     except jinja2.TemplateSyntaxError as exc:
+        paragraph = paragraph_of_error(content)
         raise Invalid(
-            f"{paragraph_of_error(content) or 'merge fields'}: {exc.message}", field=file_name
+            N_("merge fields: {reason}", reason=exc.message)
+            if paragraph is None
+            else N_("paragraph {paragraph}: {reason}", paragraph=paragraph, reason=exc.message),
+            field=file_name,
         ) from exc
     unknown = [field for tree in env.trees for field in unknown_fields(tree)]
     if unknown:
-        where = paragraph_of_field(content, unknown[0].written)
-        raise Invalid(f"{where}{unknown[0].message}", where=file_name)
+        paragraph = paragraph_of_field(content, unknown[0].written)
+        reason = unknown[0].message
+        raise Invalid(
+            reason
+            if paragraph is None
+            else N_("paragraph {paragraph}: {reason}", paragraph=paragraph, reason=reason),
+            where=file_name,
+        )
 
 
-def paragraph_of_error(content: bytes) -> str:
-    """Where in the document's paragraphs the merge-field syntax breaks, if it shows there."""
+def _on_line(line: int | None, reason: str | Text | None) -> Text:
+    return N_("line {line}: {reason}", line=line, reason=reason)
+
+
+def paragraph_of_error(content: bytes) -> int | None:
+    """The paragraph of the document where the merge-field syntax breaks, if it shows there."""
     import jinja2
 
     try:
         jinja2.Environment(autoescape=True).parse("\n".join(paragraphs_of(content)))
     except jinja2.TemplateSyntaxError as exc:
-        return f"paragraph {exc.lineno}"
-    return ""
+        return exc.lineno
+    return None
 
 
-def paragraph_of_field(content: bytes, written: str) -> str:
-    """ "paragraph N: " for the first paragraph that uses the merge field, if one shows it."""
+def paragraph_of_field(content: bytes, written: str) -> int | None:
+    """The first paragraph that uses the merge field, if one shows it."""
     import jinja2
 
     try:
         tree = jinja2.Environment(autoescape=True).parse("\n".join(paragraphs_of(content)))
     except jinja2.TemplateSyntaxError:
-        return ""
-    line = next((f.line for f in unknown_fields(tree) if f.written == written), None)
-    return f"paragraph {line}: " if line is not None else ""
+        return None
+    return next((f.line for f in unknown_fields(tree) if f.written == written), None)
 
 
 def paragraphs_of(content: bytes) -> list[str]:
@@ -251,7 +278,7 @@ def attach(
     name = PurePath(file_name).name
     extension = extension_of(name)
     if not content:
-        raise Invalid("the file is empty", field=name)
+        raise Invalid(N_("the file is empty"), field=name)
     check_merge_fields(name, extension, content)
     with sessions.begin() as session:
         template = find(session, code)
@@ -278,10 +305,13 @@ def language_of(session: Session, template: InteractionTemplate, given: str | No
     try:
         language = normalize_code(given, length=10, field="language")
     except ValueError as exc:
-        raise Invalid(str(exc)) from exc
+        raise Invalid(text_of(exc)) from exc
     if language and session.get(Language, language) is None:
         raise NotFound(
-            f"The Language does not exist. Identification fields and values: Code='{language}'"
+            N_(
+                "The Language does not exist. Identification fields and values: Code='{code}'",
+                code=language,
+            )
         )
     return language
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rapport.domain.rules import TEMPLATE_LANGUAGE
-from rapport.errors import Conflict, Invalid
+from rapport.errors import N_, Conflict, Invalid
 from rapport.services._versions import check_version
 from rapport.services.setup.records import check_references, convert, editable_fields
 from rapport.services.templates.cards import TemplateRead, find, read, variants
@@ -31,7 +31,7 @@ EDITABLE = editable_fields(SPEC, without=("code",))
 def _code(code: str) -> str:
     key = code.strip().upper()
     if not key or len(key) > 10:
-        raise Invalid(f"{code!r} must be 1 to 10 characters", where="code")
+        raise Invalid(N_("{code!r} must be 1 to 10 characters", code=code), where="code")
     return key
 
 
@@ -58,10 +58,10 @@ def create_template(
         c.name for c in SPEC.columns if c.required and c.name != "code" and c.target not in given
     ]
     if missing:
-        raise Invalid("a value is required", where=missing[0])
+        raise Invalid(N_("a value is required"), where=missing[0])
     with sessions.begin() as session:
         if session.get(InteractionTemplate, key) is not None:
-            raise Conflict(f"The Interaction Template {key} already exists.")
+            raise Conflict(N_("The Interaction Template {key} already exists.", key=key))
         _check(session, key, given)
         template = InteractionTemplate(code=key, **given)
         session.add(template)
@@ -82,7 +82,7 @@ def set_template(
     with sessions.begin() as session:
         template = find(session, code)
         session.refresh(template, with_for_update=True)
-        check_version(template, expected_version, what="interaction template")
+        check_version(template, expected_version, what=N_("interaction template"))
         _check(session, template.code, given)
         for name, value in given.items():
             setattr(template, name, value)

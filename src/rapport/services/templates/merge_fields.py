@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from jinja2 import nodes
 
 from rapport.domain.merge_fields import MERGE_FIELDS, PLAIN_MERGE_FIELDS, unknown_field_message
+from rapport.errors import Text
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class UnknownField:
     line: int
 
     @property
-    def message(self) -> str:
+    def message(self) -> Text:
         return unknown_field_message(self.written)
 
 

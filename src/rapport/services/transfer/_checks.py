@@ -46,6 +46,7 @@ from rapport.domain.rules import (
     VariantLanguage,
     rules_of,
 )
+from rapport.errors import N_, Text
 from rapport.services.transfer._answers import answered_before, one_answer
 from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer.tables import Reference, TableSpec
@@ -58,7 +59,7 @@ Check = Callable[[Session, TableSpec, FromClause], list[BadRow]]
 
 
 def _bad(
-    session: Session, query: Select[tuple[int, Any]], column: str, reason: Callable[[Any], str]
+    session: Session, query: Select[tuple[int, Any]], column: str, reason: Callable[[Any], Text]
 ) -> list[BadRow]:
     rows = session.execute(query.order_by("line")).all()
     return [BadRow(line, column, reason(value)) for line, value in rows]
@@ -74,7 +75,7 @@ def unknown_contacts(session: Session, _spec: TableSpec, staging: FromClause) ->
     if "contact_id" not in staging.c:
         return []
     query = select(staging.c.line, staging.c.contact_no).where(staging.c.contact_id.is_(None))
-    return _bad(session, query, "contact_no", lambda no: f"no contact {no!r}")
+    return _bad(session, query, "contact_no", lambda no: N_("no contact {no!r}", no=no))
 
 
 def unknown_codes(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
@@ -147,7 +148,12 @@ def duplicates_in_file(session: Session, spec: TableSpec, staging: FromClause) -
         .where(staging.c.line != first.c.first)
     )
     what = ", ".join(spec.key)
-    return _bad(session, query, spec.key[0], lambda line: f"the same {what} as line {line}")
+    return _bad(
+        session,
+        query,
+        spec.key[0],
+        lambda line: N_("the same {key} as line {line}", key=what, line=line),
+    )
 
 
 def existing_keys(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
@@ -159,7 +165,11 @@ def existing_keys(session: Session, spec: TableSpec, staging: FromClause) -> lis
         session,
         query,
         spec.key[0],
-        lambda value: f"{value!r} is already in {spec.name} (import with update to change it)",
+        lambda value: N_(
+            "{value!r} is already in {table} (import with update to change it)",
+            value=value,
+            table=spec.name,
+        ),
     )
 
 
@@ -187,7 +197,11 @@ def _not_companies(session: Session, staging: FromClause, rule: CompanyOfPerson)
         ~exists().where(in_file.c.no == no, in_file.c.type == "company"),
     )
     return [
-        BadRow(line, rule.field, rule.message(value) if known else f"no company contact {value!r}")
+        BadRow(
+            line,
+            rule.field,
+            rule.message(value) if known else N_("no company contact {no!r}", no=value),
+        )
         for line, value, known in session.execute(query.order_by(staging.c.line))
     ]
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rapport.errors import N_, text_of
 from rapport.services.transfer._bad_rows import BadFile, BadRow
 from rapport.services.transfer._phases import Phases
 from rapport.services.transfer._stage import Write
@@ -61,18 +62,21 @@ def layout_of(spec: TableSpec, header: list[str], name: str) -> Layout:
                 BadRow(
                     1,
                     raw,
-                    f"unknown column for {spec.name}; expected "
-                    + ", ".join(c.name for c in spec.columns),
+                    N_(
+                        "unknown column for {table}; expected {columns}",
+                        table=spec.name,
+                        columns=", ".join(c.name for c in spec.columns),
+                    ),
                 )
             )
         elif title in seen:
-            problems.append(BadRow(1, title, "the column appears twice"))
+            problems.append(BadRow(1, title, N_("the column appears twice")))
         elif not column.derived:
             layout.columns.append(column)
             layout.indexes.append(index)
         seen.add(title)
     problems += [
-        BadRow(1, c.name, "required column is missing")
+        BadRow(1, c.name, N_("required column is missing"))
         for c in spec.columns
         if c.required and c.name not in seen
     ]
@@ -166,7 +170,17 @@ def _right_width(
             kept_lines.append(line)
             kept.append(cells)
         else:
-            bad.append(BadRow(line, "", f"{len(cells)} fields where the header has {width}"))
+            bad.append(
+                BadRow(
+                    line,
+                    "",
+                    N_(
+                        "{count} fields where the header has {width}",
+                        count=len(cells),
+                        width=width,
+                    ),
+                )
+            )
     return kept_lines, kept
 
 
@@ -225,7 +239,7 @@ def _cell_errors(line: int, columns: list[FileColumn], values: list[str]) -> lis
         try:
             column.converter()(value)
         except ValueError as exc:
-            errors.append(BadRow(line, column.name, str(exc)))
+            errors.append(BadRow(line, column.name, text_of(exc)))
     return errors
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from rapport.domain.rules import DATE_FORM, NUL, NUL_MESSAGE, TEXT_LENGTH, EmailAddresses
+from rapport.errors import N_, Text
 
 
 class FileColumn(Protocol):
@@ -41,7 +42,8 @@ BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "n
 
 
 def cell_converter(column: FileColumn) -> Convert:
-    """Cell text → value; ValueError with the reason when the cell is bad."""
+    """Cell text → value; ValueError with the reason (a `Text`, `errors.text_of`) when the
+    cell is bad."""
     if column.kind in ("text", "code"):
         return _text(
             column.length, code=column.kind == "code", required=column.required, email=column.email
@@ -63,7 +65,7 @@ def _text(
         if NUL in value:
             raise ValueError(NUL_MESSAGE)
         if required and not value:
-            raise ValueError("a value is required")
+            raise ValueError(REQUIRED)
         if length is not None and TEXT_LENGTH.broken(value, length):
             raise ValueError(TEXT_LENGTH.message(value, length))
         if email is not None and email.broken(value):
@@ -82,15 +84,18 @@ def _choice(choices: tuple[str, ...], default: Any) -> Convert:
         if not text and default is not None:
             return str(default)
         if text not in allowed:
-            raise ValueError(f"{value!r} is not one of {listed}")
+            raise ValueError(N_("{value!r} is not one of {listed}", value=value, listed=listed))
         return text
 
     return convert
 
 
+REQUIRED = N_("a value is required")
+
+
 def _blank(default: Any, required: bool) -> Any:
     if required:
-        raise ValueError("a value is required")
+        raise ValueError(REQUIRED)
     return default
 
 
@@ -102,12 +107,16 @@ def _boolean(default: Any, required: bool) -> Convert:
         try:
             return BOOLEANS[text]
         except KeyError:
-            raise ValueError(f"{value!r} is not a boolean (true/false, 1/0, yes/no)") from None
+            raise ValueError(
+                N_("{value!r} is not a boolean (true/false, 1/0, yes/no)", value=value)
+            ) from None
 
     return convert
 
 
-def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Convert]:
+def _parsed(
+    parse: Callable[[str], Any], message: Callable[[str], Text]
+) -> Callable[[Any, bool], Convert]:
     def build(default: Any, required: bool) -> Convert:
         def convert(value: str) -> Any:
             text = value.strip()
@@ -116,7 +125,7 @@ def _parsed(parse: Callable[[str], Any], what: str) -> Callable[[Any, bool], Con
             try:
                 return parse(text)
             except (ValueError, ArithmeticError):
-                raise ValueError(f"{value!r} is not {what}") from None
+                raise ValueError(message(value)) from None
 
         return convert
 
@@ -132,10 +141,12 @@ def _decimal(text: str) -> Decimal:
 
 _PARSERS: dict[str, Callable[[Any, bool], Convert]] = {
     "bool": _boolean,
-    "int": _parsed(int, "a whole number"),
-    "decimal": _parsed(_decimal, "a number"),
-    "date": _parsed(DATE_FORM.parse, DATE_FORM.what),
-    "time": _parsed(dt.time.fromisoformat, "a time (HH:MM:SS)"),
+    "int": _parsed(int, lambda value: N_("{value!r} is not a whole number", value=value)),
+    "decimal": _parsed(_decimal, lambda value: N_("{value!r} is not a number", value=value)),
+    "date": _parsed(DATE_FORM.parse, DATE_FORM.message),
+    "time": _parsed(
+        dt.time.fromisoformat, lambda value: N_("{value!r} is not a time (HH:MM:SS)", value=value)
+    ),
 }
 
 

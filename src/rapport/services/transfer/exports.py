@@ -23,19 +23,13 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from rapport.criteria.value import Criteria
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services._likely import likely_condition
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer.files import (
-    EXPORT_FORMATS,
-    file_format,
-    followed,
-    output_file,
-    write_csv,
-    write_file,
-)
+from rapport.services.transfer.files import EXPORT_FORMATS, file_format, output_file
 from rapport.services.transfer.tables import TableSpec
+from rapport.services.transfer.writers import followed, write_csv, write_file
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, table_of
 
@@ -103,7 +97,12 @@ def export_lines(
     criteria = _criteria(sessions, spec, where)
     if file_format not in LINE_FORMATS:
         raise Invalid(
-            f"{file_format!r} is not one of {', '.join(LINE_FORMATS)}", field="file_format"
+            N_(
+                "{file_format!r} is not one of {formats}",
+                file_format=file_format,
+                formats=", ".join(LINE_FORMATS),
+            ),
+            field="file_format",
         )
     return _lines(sessions, spec, criteria, file_format)
 
@@ -133,8 +132,11 @@ def _criteria(sessions: Sessions, spec: TableSpec, where: CriteriaSource | None)
         return None
     if spec.name != "contacts" and not spec.by_contact:
         raise Invalid(
-            f"{spec.name} has no contact to select; criteria apply to contacts and to the "
-            "tables of a contact's rows",
+            N_(
+                "{name} has no contact to select; criteria apply to contacts and to the tables of "
+                "a contact's rows",
+                name=spec.name,
+            ),
             field="where",
         )
     return optional_criteria(where, database=sessions)

@@ -1,8 +1,8 @@
 """Reading and writing import/export files, CSV or XLSX by extension, one row at a time (K4).
 
 A reader yields the header and then each record with the line number a user sees in a text
-editor or in Excel, as cell texts; a writer takes rows of cell values. Neither holds more
-than one row, so a million-row file costs no more memory than a ten-row one.
+editor or in Excel, as cell texts; a writer (`writers`) takes rows of cell values. Neither
+holds more than one row, so a million-row file costs no more memory than a ten-row one.
 
 A CSV file is read in the encoding asked for, else the one its byte order mark names, else
 UTF-8; a file whose first bytes say it is not text is refused by what it is. An output
@@ -14,19 +14,17 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import json
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 
 FORMATS = (".csv", ".xlsx")
 EXPORT_FORMATS = (*FORMATS, ".ndjson")  # an export may also be JSON lines
-PROGRESS_EVERY = 1000  # rows between two progress reports of an export
 CHUNK = 50_000
 Chunk = tuple[list[int], list[list[str]]]
 SNIFF = 8192
@@ -40,18 +38,20 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# What a file is, told from its first bytes; marked for translation and said in the
+# reader's language (`Text(kind)`)
 MAGIC = (
-    (b"\x1f\x8b", "a gzip file"),
-    (ZIP, "a zip file (an Excel workbook is read from a .xlsx name)"),
-    (b"BZh", "a bzip2 file"),
-    (b"\xfd7zXZ\x00", "an xz file"),
-    (b"(\xb5/\xfd", "a zstd file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip file"),
-    (OLD_EXCEL, "an old (.xls) Excel or Word file"),
-    (b"%PDF-", "a PDF file"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", N_("a gzip file").template),
+    (ZIP, N_("a zip file (an Excel workbook is read from a .xlsx name)").template),
+    (b"BZh", N_("a bzip2 file").template),
+    (b"\xfd7zXZ\x00", N_("an xz file").template),
+    (b"(\xb5/\xfd", N_("a zstd file").template),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip file").template),
+    (OLD_EXCEL, N_("an old (.xls) Excel or Word file").template),
+    (b"%PDF-", N_("a PDF file").template),
+    (b"SQLite format 3\x00", N_("an SQLite database").template),
+    (b"\x89PNG", N_("a PNG image").template),
+    (b"\xff\xd8\xff", N_("a JPEG image").template),
 )
 
 
@@ -60,7 +60,10 @@ def file_format(path: Path, formats: Sequence[str] = FORMATS) -> str:
     anything else."""
     suffix = path.suffix.lower()
     if suffix not in formats:
-        raise Invalid(f"{path.name}: expected a {' or '.join(formats)} file", field="file")
+        raise Invalid(
+            N_("{name}: expected a {formats} file", name=path.name, formats=" or ".join(formats)),
+            field="file",
+        )
     return suffix
 
 
@@ -107,7 +110,9 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as raw:
             return raw.read(SNIFF)
     except OSError as exc:
-        raise Invalid(f"cannot read it ({exc.strerror or exc})", where=path.name) from exc
+        raise Invalid(
+            N_("cannot read it ({reason})", reason=exc.strerror or str(exc)), where=path.name
+        ) from exc
 
 
 def text_encoding(name: str, head: bytes, encoding: str | None) -> str:
@@ -118,11 +123,13 @@ def text_encoding(name: str, head: bytes, encoding: str | None) -> str:
         try:
             asked = codecs.lookup(encoding).name
         except LookupError as exc:
-            raise Invalid(f"unknown encoding {encoding!r}", where="encoding") from exc
+            raise Invalid(
+                N_("unknown encoding {encoding!r}", encoding=encoding), where="encoding"
+            ) from exc
         return "utf-8-sig" if asked == "utf-8" and bom == "utf-8-sig" else asked
     kind = what_it_is(head)
     if kind and not bom:
-        raise Invalid(f"this is {kind}, not CSV", where=name)
+        raise Invalid(N_("this is {kind}, not CSV", kind=Text(kind)), where=name)
     return bom or "utf-8"
 
 
@@ -130,7 +137,7 @@ def what_it_is(head: bytes) -> str | None:
     """What a file that is not text is, from its first bytes (None for text)."""
     kind = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
     if kind is None and b"\x00" in head:
-        return "a binary file"
+        return N_("a binary file").template
     return kind
 
 
@@ -142,7 +149,9 @@ def decoded(chunks: Iterator[Chunk], path: Path, codec: str) -> Iterator[Chunk]:
     except UnicodeDecodeError as exc:
         raise undecodable(path, codec) from exc
     except Unreadable as exc:
-        raise Invalid(f"line {exc.line}: {exc.reason}", where=path.name) from exc
+        raise Invalid(
+            N_("line {line}: {reason}", line=exc.line, reason=exc.reason), where=path.name
+        ) from exc
 
 
 class Unreadable(Exception):
@@ -166,7 +175,10 @@ def undecodable(path: Path, codec: str) -> Invalid:
         except UnicodeDecodeError:
             pass
     label = "UTF-8" if codec.startswith("utf-8") else codec
-    return Invalid(f"line {line}: not valid {label} (use --encoding)", where=path.name)
+    return Invalid(
+        N_("line {line}: not valid {label} (use --encoding)", line=line, label=label),
+        where=path.name,
+    )
 
 
 def csv_chunks(reader: Any, *, start: int = 1) -> Iterator[Chunk]:
@@ -206,16 +218,16 @@ def _xlsx_records(path: Path, head: bytes) -> Iterator[tuple[list[str], Iterator
 
     if head.startswith(OLD_EXCEL):
         raise Invalid(
-            "this is an old (.xls) or password-protected workbook; save it as .xlsx",
+            N_("this is an old (.xls) or password-protected workbook; save it as .xlsx"),
             where=path.name,
         )
     if not head.startswith(ZIP):
-        kind = what_it_is(head) or "a text file"
-        raise Invalid(f"this is {kind}, not an Excel workbook", where=path.name)
+        kind = what_it_is(head) or N_("a text file").template
+        raise Invalid(N_("this is {kind}, not an Excel workbook", kind=Text(kind)), where=path.name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl's own words name its internals, not the user's file
-        raise Invalid("this is a zip file, not an Excel workbook", where=path.name) from exc
+        raise Invalid(N_("this is a zip file, not an Excel workbook"), where=path.name) from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
     try:
         header = [cell_text(value) for value in next(rows, ())]
@@ -264,13 +276,23 @@ def check_output_file(path: Path, *, field: str = "path", formats: Sequence[str]
     folder that exists and takes new files; Invalid naming what stands in the way."""
     file_format(path, formats)
     if path.is_dir():
-        raise Invalid(f"{path} is a folder, not a file", where=field)
+        raise Invalid(N_("{path} is a folder, not a file", path=path), where=field)
     folder = path.parent
     existing = _nearest_existing(folder)
     if not existing.is_dir():
-        raise Invalid(f"cannot write {path}: {existing} is a file, not a folder", where=field)
+        raise Invalid(
+            N_(
+                "cannot write {path}: {existing} is a file, not a folder",
+                path=path,
+                existing=existing,
+            ),
+            where=field,
+        )
     if existing != folder:
-        raise Invalid(f"cannot write {path}: folder {folder} does not exist", where=field)
+        raise Invalid(
+            N_("cannot write {path}: folder {folder} does not exist", path=path, folder=folder),
+            where=field,
+        )
     _probe(existing, path, field)
 
 
@@ -279,7 +301,14 @@ def check_output_folder(folder: Path, *, field: str = "output_dir") -> None:
     created (its nearest existing parent is a folder that takes new files)."""
     existing = _nearest_existing(folder)
     if not existing.is_dir():
-        raise Invalid(f"cannot write to {folder}: {existing} is a file, not a folder", where=field)
+        raise Invalid(
+            N_(
+                "cannot write to {folder}: {existing} is a file, not a folder",
+                folder=folder,
+                existing=existing,
+            ),
+            where=field,
+        )
     _probe(existing, folder, field)
 
 
@@ -295,7 +324,12 @@ def _probe(folder: Path, target: Path, field: str) -> None:
             pass
     except OSError as exc:
         raise Invalid(
-            f"cannot write to {target}: folder {folder} does not take new files ({os_reason(exc)})",
+            N_(
+                "cannot write to {target}: folder {folder} does not take new files ({reason})",
+                target=target,
+                folder=folder,
+                reason=os_reason(exc),
+            ),
             where=field,
         ) from exc
 
@@ -318,71 +352,8 @@ def output_file(
         yield partial
         partial.replace(path)
     except OSError as exc:
-        raise Invalid(f"cannot write {path}: {os_reason(exc)}", where=field) from exc
+        raise Invalid(
+            N_("cannot write {path}: {reason}", path=path, reason=os_reason(exc)), where=field
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)
-
-
-def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows of cell texts as CSV; the number of rows written."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
-
-
-def followed(
-    rows: Iterator[list[str]], total: int, on_progress: Callable[[int, int], None]
-) -> Iterator[list[str]]:
-    """The rows, telling `on_progress` every 1000 rows and at the end."""
-    done = 0
-    on_progress(done, total)
-    for done, row in enumerate(rows, start=1):
-        yield row
-        if done % PROGRESS_EVERY == 0:
-            on_progress(done, total)
-    on_progress(done, total)
-
-
-def write_file(
-    path: Path, suffix: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
-    """Write a header and rows to `path` as `suffix` says (`.csv`, `.xlsx`, `.ndjson`: one
-    JSON object per row, keyed by the header), one row at a time; the rows written."""
-    if suffix == ".xlsx":
-        return write_xlsx(path, header, rows)
-    with path.open("w", newline="", encoding="utf-8") as out:
-        if suffix == ".ndjson":
-            return write_ndjson(out, header, rows)
-        return write_csv(out, header, rows)
-
-
-def write_ndjson(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    count = 0
-    for row in rows:
-        stream.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
-def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows of cell texts as a one-sheet workbook, streamed to disk
-    (openpyxl's write-only mode: each row goes to the sheet's file as it is appended). An
-    empty text writes no cell at all, where openpyxl would write an empty one: a sheet of
-    contacts, most of whose fields are blank, is written in half the time and at half the
-    size. It reads back as "" all the same (the import pads a row to its header, as
-    spreadsheet programs and pandas do; openpyxl's read-only rows end at their last cell)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(header))
-    count = 0
-    for row in rows:
-        sheet.append([None if value == "" else value for value in row])
-        count += 1
-    book.save(path)
-    return count

@@ -56,6 +56,16 @@ class ImportResult:
     updated: int
     bad_rows: tuple[BadRow, ...] = ()
 
+    def data(self) -> dict[str, Any]:
+        """The result as JSON data (a job's result, the command line's JSON): each bad row
+        with its reason in English and kept to be said in a reader's language."""
+        return {
+            "table": self.table,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "bad_rows": [bad.data() for bad in self.bad_rows],
+        }
+
 
 def import_table(
     sessions: Sessions,

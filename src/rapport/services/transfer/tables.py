@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.domain.rules import CodeExists, EmailAddresses, codes_of, email_rule
-from rapport.errors import Invalid
+from rapport.errors import N_, Invalid, Text
 from rapport.services.transfer import _values as import_values
 from rapport.services.transfer._values import Convert, ConvertMany
 from rapport.storage import tables as t
@@ -116,11 +116,16 @@ class Reference:
     target: tuple[str, ...]
     rule: CodeExists | None = None
 
-    def message(self, value: Any) -> str:
+    def message(self, value: Any) -> Text:
         """Why `value` (of the first column) is refused."""
         if self.rule is not None:
             return self.rule.message(value)
-        return f"{' '.join(self.columns)} {value!r} is not in {self.table.name}"
+        return N_(
+            "{columns} {value!r} is not in {table}",
+            columns=" ".join(self.columns),
+            value=value,
+            table=self.table.name,
+        )
 
 
 @dataclass(frozen=True)
@@ -295,5 +300,6 @@ def get(name: str) -> TableSpec:
         return TABLES[name]
     except KeyError:
         raise Invalid(
-            f"no table {name!r}; choose one of {', '.join(TABLES)}", field="table"
+            N_("no table {name!r}; choose one of {tables}", name=name, tables=", ".join(TABLES)),
+            field="table",
         ) from None

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import Role
 from rapport.domain.passwords import hash_password, needs_rehash, verify_password
-from rapport.errors import Conflict, Forbidden, Invalid, NotFound
+from rapport.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from rapport.services.users import audit
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, Salesperson, User
@@ -79,7 +79,7 @@ def find(session: Session, name: str) -> User | None:
 def _user(session: Session, name: str) -> User:
     user = find(session, name)
     if user is None:
-        raise NotFound(f"there is no user {name!r}")
+        raise NotFound(N_("there is no user {name!r}", name=name))
     return user
 
 
@@ -89,20 +89,26 @@ def role_of(text: str) -> Role:
         return Role(text.strip().lower())
     except ValueError:
         roles = ", ".join(role.value for role in Role)
-        raise Invalid(f"{text!r} is not a role (one of {roles})", where="role") from None
+        raise Invalid(
+            N_("{text!r} is not a role (one of {roles})", text=text, roles=roles), where="role"
+        ) from None
 
 
 def _hash(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters", where="password")
+        raise Invalid(
+            N_("a password needs at least {minimum} characters", minimum=MIN_PASSWORD),
+            where="password",
+        )
     return hash_password(password)
 
 
 def _check_code(session: Session, table: type[Salesperson] | type[Language], code: str) -> str:
     code = code.strip().upper()
     if code and session.get(table, code) is None:
-        noun = "salesperson" if table is Salesperson else "language"
-        raise NotFound(f"there is no {noun} {code!r}")
+        if table is Salesperson:
+            raise NotFound(N_("there is no salesperson {code!r}", code=code))
+        raise NotFound(N_("there is no language {code!r}", code=code))
     return code
 
 
@@ -121,14 +127,17 @@ def add_user(
     name = name.strip()
     if not NAME.fullmatch(name):
         raise Invalid(
-            f"{name!r} is not a user name (letters, digits, '.', '_', '@', '-'; 50 at most)",
+            N_(
+                "{name!r} is not a user name (letters, digits, '.', '_', '@', '-'; 50 at most)",
+                name=name,
+            ),
             where="name",
         )
     checked_role = role_of(role)
     password_hash = _hash(password) if password is not None else ""
     with sessions.begin() as session:
         if find(session, name) is not None:
-            raise Conflict(f"there is already a user {name!r}")
+            raise Conflict(N_("there is already a user {name!r}", name=name))
         user = User(
             name=name,
             full_name=full_name.strip()[:80],
@@ -188,7 +197,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
         .where(User.role == Role.ADMIN.value, User.disabled.is_(False), User.name != user.name)
     )
     if not others:
-        raise Conflict(f"{user.name} is the last active admin")
+        raise Conflict(N_("{name} is the last active admin", name=user.name))
 
 
 def get(sessions: Sessions, name: str) -> Account:
@@ -225,7 +234,7 @@ def sign_in(sessions: Sessions, name: str, *, password: str, address: str = "") 
         audit.record(
             session, user_name=name[:50], action="sign_in.failed", subject=name, address=address
         )
-    raise Forbidden("the user name or the password is wrong")
+    raise Forbidden(N_("the user name or the password is wrong"))
 
 
 def _verified(user: User | None, password: str) -> Account | None:

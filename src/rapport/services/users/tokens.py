@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 
 from rapport.domain.codes import may_name_a_row
-from rapport.errors import NotFound
+from rapport.errors import N_, NotFound
 from rapport.services.users import audit
 from rapport.services.users.accounts import ACCOUNT_COLUMNS, Account, _user, account_of
 from rapport.storage.db import Sessions, reading
@@ -88,7 +88,7 @@ def revoke(sessions: Sessions, token_id: int, *, by: str = "") -> None:
     with sessions.begin() as session:
         row = session.get(ApiToken, token_id) if may_name_a_row(token_id) else None
         if row is None:
-            raise NotFound(f"there is no token {token_id}")
+            raise NotFound(N_("there is no token {token_id}", token_id=token_id))
         if row.revoked_at is None:
             row.revoked_at = audit.utcnow()
             audit.record(
