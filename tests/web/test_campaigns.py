@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rapport.storage import tables as t
-from tests.factories import build_log_world, make_interaction
+from tests.factories import build_log_world, make_interaction, make_segment
 
 
 @pytest.fixture
@@ -56,3 +56,30 @@ def test_x9_a_viewer_sees_no_actions_and_a_forged_post_is_refused(browser_as, ca
     assert answer.status_code == 403
     with sessions.begin() as session:
         assert session.query(t.CampaignTargetGroup).count() == 0
+
+
+def test_c1_the_card_lists_the_segments_linked_to_the_campaign(browser_as, sessions):
+    """C1: the campaign card opens the segments linked to it (Business Central's Segments of
+    a campaign), each with its lines and whether it targets the campaign; a segment of
+    another campaign is not among them; a campaign without one says so."""
+    with sessions.begin() as session:
+        people = build_log_world(session)
+        make_segment(
+            session,
+            "SEG7",
+            lines=[{"contact": people["P1"]}],
+            description="<b>Event</b> invitations",
+            campaign_no="CP1",
+            campaign_target=True,
+            no_of_lines=1,
+        )
+        make_segment(session, "SEG8", campaign_no="CP2", description="Autumn follow-up")
+        session.add(t.Campaign(no="CP9", description="Quiet"))
+    browser = browser_as("viewer")
+    card = browser.get("/campaigns/CP1").text
+    assert '<a href="/segments/SEG7">SEG7</a>' in card
+    assert "&lt;b&gt;Event&lt;/b&gt; invitations" in card
+    assert '<td class="num">1</td><td>Yes</td>' in card
+    assert "SEG8" not in card
+    assert '<a href="/segments/SEG8">SEG8</a>' in browser.get("/campaigns/CP2").text
+    assert "No segment is linked to this campaign." in browser.get("/campaigns/CP9").text

@@ -1,5 +1,5 @@
 """Campaigns in the browser (C1–C3): the list with a plain search, a campaign's card with
-its entries and target groups, activate and deactivate."""
+its segments, entries and target groups, activate and deactivate."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.responses import Response
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.campaigns import cards, targets
+from rapport.services.segments import overview
 from rapport.web.lists import Filter, may_change, wants_fragment
 from rapport.web.render import page
 
@@ -45,6 +46,7 @@ def campaign_card(request: Request, no: str, ctx: Context, who: Who) -> Response
         "campaigns/card.html",
         campaign=campaign,
         entries=cards.get_entries(ctx.sessions, campaign.no),
+        segments=overview.get_of_campaign(ctx.sessions, campaign.no),
         target_groups=targets.get_target_groups(ctx.sessions, campaign.no),
         may_change=may_change(who),
         message=request.query_params.get("message", ""),

@@ -56,6 +56,15 @@ def get_latest(database: Sessions | Engine, *, limit: int) -> list[SegmentRead]:
         return [SegmentRead(**row._mapping) for row in connection.execute(query)]
 
 
+def get_of_campaign(database: Sessions | Engine, campaign_no: str) -> list[SegmentRead]:
+    """C1: the segments linked to the campaign `campaign_no`, with their counts, in no.
+    order (Business Central's campaign card opens them as its Segments)."""
+    headers = schema.segment_headers
+    query = _headers().where(headers.c.campaign_no == key(campaign_no)).order_by(headers.c.no)
+    with reading_connection(database) as connection:
+        return [SegmentRead(**row._mapping) for row in connection.execute(query)]
+
+
 def get(database: Sessions | Engine, no: str) -> SegmentRead:
     """The segment `no` with its counts, or NotFound."""
     with reading_connection(database) as connection:
