@@ -328,3 +328,24 @@ def test_k4_the_bad_rows_an_import_skipped_are_listed_in_dutch(browser_as, sessi
     dutch = browser.get(job_path, headers=DUTCH)
     assert "<dt>Rijen toegevoegd</dt><dd>1</dd>" in dutch.text
     assert ("4", "country", "Land/regio ZZ bestaat niet.") in bad_rows_of(dutch)
+
+
+def test_k1_x9_a_refused_contact_card_and_user_form_say_why_in_dutch(browser_as, sessions):
+    """The forms that show a refusal above their inputs (a contact's card, the users page)
+    give the field the service names, then its message in the page's language; in English
+    what the CLI says."""
+    world(sessions)
+    browser = browser_as("admin")
+    bad = {"csrf_token": browser.csrf, "name": "Ann", "country": "ZZ"}
+    dutch = browser.post("/contacts/P1", data=bad, headers=DUTCH)
+    assert dutch.status_code == 422
+    english = browser.post("/contacts/P1", data=bad, headers=ENGLISH)
+    assert english.status_code == 422
+    said, told = text_of(english), text_of(dutch)
+    assert "Country/Region ZZ does not exist" in said
+    assert "Land/regio ZZ bestaat niet" in told
+    assert "Country/Region ZZ does not exist" not in told
+    user = {"csrf_token": browser.csrf, "name": "zed", "role": "boss", "password": "x" * 12}
+    refused = browser.post("/admin/users", data=user, headers=DUTCH)
+    assert refused.status_code == 422
+    assert "role: 'boss' is geen rol (een van viewer, marketer, admin)" in text_of(refused)

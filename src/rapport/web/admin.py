@@ -16,7 +16,7 @@ from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.users import accounts, tokens
 from rapport.web.addresses import EntryNo
-from rapport.web.render import page
+from rapport.web.render import page, told_with_field
 
 router = web_router()
 Name = Annotated[str, Form(min_length=1, max_length=50)]
@@ -42,7 +42,7 @@ def users_page(request: Request, ctx: Context, who: Who) -> Response:
 
 
 def _refused(request: Request, ctx: Context, exc: RapportError) -> Response:
-    return _page(request, ctx, status_code=422, error=str(exc))
+    return _page(request, ctx, status_code=422, error=told_with_field(request, exc))
 
 
 def _done(what: str) -> Response:

@@ -23,7 +23,7 @@ from rapport.web.lists import (
     read_filter,
     wants_fragment,
 )
-from rapport.web.render import page, translator
+from rapport.web.render import page, told_with_field, translator
 
 router = web_router()
 
@@ -105,5 +105,13 @@ async def edit_contact(request: Request, no: str, ctx: Context, who: Who) -> Res
     try:
         cards.edit_contact(ctx.sessions, no, fields=fields)
     except RapportError as exc:
-        return _card(request, ctx, who, no, status_code=422, error=str(exc), given=fields)
+        return _card(
+            request,
+            ctx,
+            who,
+            no,
+            status_code=422,
+            error=told_with_field(request, exc),
+            given=fields,
+        )
     return RedirectResponse(f"/contacts/{no.strip().upper()}?saved=1", status_code=303)

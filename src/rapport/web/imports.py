@@ -15,7 +15,7 @@ from rapport.server import uploads
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.transfer.tables import TABLES
-from rapport.web.render import page
+from rapport.web.render import page, told_with_field
 
 router = web_router()
 SUFFIXES = (".csv", ".xlsx")
@@ -59,7 +59,7 @@ def start_import(
             "imports/page.html",
             status_code=422,
             tables=sorted(TABLES),
-            error=str(exc),
+            error=told_with_field(request, exc),
             chosen=table,
         )
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -10,12 +10,12 @@ from fastapi import Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from rapport.errors import Invalid, RapportError
+from rapport.errors import N_, Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.templates import cards
 from rapport.web.lists import Filter, may_change, wants_fragment
-from rapport.web.render import page
+from rapport.web.render import page, told_with_field
 
 router = web_router()
 
@@ -69,7 +69,7 @@ async def upload(
     content = await file.read(ctx.max_upload_bytes + 1)
     try:
         if len(content) > ctx.max_upload_bytes:
-            raise Invalid(f"larger than {ctx.max_upload_bytes} bytes", field="file")
+            raise Invalid(N_("larger than {limit} bytes", limit=ctx.max_upload_bytes), field="file")
         variant = cards.attach(
             ctx.sessions,
             code,
@@ -78,6 +78,6 @@ async def upload(
             language_code=language_code.strip() or None,
         )
     except RapportError as exc:
-        return _card(request, ctx, who, code, status_code=422, error=str(exc))
+        return _card(request, ctx, who, code, status_code=422, error=told_with_field(request, exc))
     target = f"/templates/{code.strip().upper()}?uploaded={variant.language_code}"
     return RedirectResponse(target, status_code=303)

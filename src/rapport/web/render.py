@@ -138,3 +138,12 @@ def beside_input(exc: RapportError, translate: Callable[[str], str] = _same) -> 
 
 
 AT_POSITION = N_("line {line}, col {column}: {message}")
+
+
+def told_with_field(request: Request, exc: RapportError) -> str:
+    """A service's error shown above a form of several inputs: the field it is about first,
+    as `str(exc)` words it (the service's field name), then the message (after its position
+    in criteria text) in the page's language."""
+    message = beside_input(exc, translator(request))
+    field = exc.field if isinstance(exc, Invalid) else None
+    return f"{field}: {message}" if field else message
