@@ -267,6 +267,15 @@ def test_k1_type_changes_follow_business_centrals_rules(setup):
         link(session, t.ContactIndustryGroup, c2, "RETAIL")
     with pytest.raises(Conflict, match="industry groups"):
         contacts.edit_contact(setup, "C2", fields={"type": "person"})
+    contacts.add_contact(setup, fields={"no": "P2", "type": "person"})
+    with setup.begin() as session:
+        p2 = session.scalars(select(t.Contact).where(t.Contact.no == "P2")).one()
+        link(session, t.ContactJobResponsibility, p2, "BUYER")
+    with pytest.raises(Conflict) as refused:
+        contacts.edit_contact(setup, "P2", fields={"type": "company"})
+    assert refused.value.message == (
+        "Contact P2 cannot become a company: it has job responsibilities."
+    )
 
 
 # --- Segment guards ----------------------------------------------------------------------

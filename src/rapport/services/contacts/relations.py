@@ -187,7 +187,7 @@ def unassign(
 KEPT_AS = {
     "industry_group": N_("industry groups"),
     "business_relation": N_("business relations"),
-    "job_responsibility": N_("job responsibilitys"),
+    "job_responsibility": N_("job responsibilities"),
 }
 
 
