@@ -44,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -346,34 +346,63 @@ def same_rows(csv_path: Path, *, iso: bool) -> Iterator[tuple[object, ...]]:
 
 
 def bench_same_sqlite(url: str, csv_path: Path) -> float:
-    setup_codes(url)
-    db = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-    for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "cache_size=-64000"):
+    return sum(load_same_sqlite(Path(url.removeprefix("sqlite:///")), csv_path))
+
+
+def load_same_sqlite(
+    path: Path,
+    csv_path: Path,
+    *,
+    in_memory: bool = False,
+    folded: bool = True,
+    foreign_keys: bool = True,
+) -> tuple[float, float, float]:
+    """The product's rows for the file loaded by hand into the product's table in a new
+    SQLite file at `path` (its codes set up first, untimed): the secondary indexes dropped
+    before the rows and built after, the change trigger set aside as the product sets it
+    aside for a first load (nothing reads the changes here, so no mark is written after),
+    one transaction; (insert, index builds, commit) in seconds. bench_import_floor.py's
+    variants: the rows computed before the clock starts (`in_memory`), the casefolded
+    copies and their indexes left out (not `folded`), SQLite's foreign key checks off and
+    the company index built after too (not `foreign_keys`)."""
+    setup_codes(f"sqlite:///{path}")
+    db = sqlite3.connect(path, isolation_level=None)
+    checks = "ON" if foreign_keys else "OFF"
+    for pragma in (f"foreign_keys={checks}", "synchronous=NORMAL", "cache_size=-64000"):
         db.execute(f"PRAGMA {pragma}")
+    kept = [c for c in SAME_COLUMNS if folded or not c.endswith("_folded")]
+    at = [SAME_COLUMNS.index(c) for c in kept]
     indexes = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
-        " AND sql IS NOT NULL AND sql NOT LIKE '%(company_id%'"
+        " AND sql IS NOT NULL"
     ).fetchall()
-    # the change mark of every inserted contact, set aside as the product does for a first
-    # load (nothing reads the changes here, so none is written after)
+    if foreign_keys:  # SQLite finds a company's persons through it (storage.bulk.built_after)
+        indexes = [(name, sql) for name, sql in indexes if "(company_id" not in sql]
+    built = [(name, sql) for name, sql in indexes if folded or "_folded" not in name]
     (trigger,) = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contacts_mark_insert'"
     ).fetchone()
-    marks = ", ".join("?" * len(SAME_COLUMNS))
-    insert = f"INSERT INTO contacts ({', '.join(SAME_COLUMNS)}) VALUES ({marks})"
+    rows: Iterable[tuple[object, ...]] = same_rows(csv_path, iso=True)
+    if not folded:
+        rows = (tuple(row[i] for i in at) for row in rows)
+    if in_memory:
+        rows = list(rows)
+    insert = f"INSERT INTO contacts ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})"
     start = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     db.execute("DROP TRIGGER contacts_mark_insert")
     for name, _sql in indexes:
         db.execute(f"DROP INDEX {name}")
-    db.executemany(insert, same_rows(csv_path, iso=True))
-    for _name, sql in indexes:
+    db.executemany(insert, rows)
+    inserted = time.perf_counter()
+    for _name, sql in built:
         db.execute(sql)
+    indexed = time.perf_counter()
     db.execute(trigger)
     db.execute("COMMIT")
-    seconds = time.perf_counter() - start
+    committed = time.perf_counter()
     db.close()
-    return seconds
+    return inserted - start, indexed - inserted, committed - indexed
 
 
 def bench_same_pg(url: str, csv_path: Path) -> float:

@@ -30,13 +30,11 @@ import argparse
 import sqlite3
 import statistics
 import tempfile
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from _bench import context
-from bench_import import SAME_COLUMNS, bench_hand_sqlite, same_rows, setup_codes, write_csv
+from bench_import import bench_hand_sqlite, load_same_sqlite, same_rows, write_csv
 
 TARGET = 10.0 / 6.9  # SPEC §9's ≤ 10 s over the minimal load it measured
 
@@ -59,48 +57,20 @@ VARIANTS = [
 
 
 def load(path: Path, csv_path: Path, variant: Variant) -> tuple[float, float, float]:
-    """The variant's load into a fresh file at `path`: (insert, index builds, commit) s."""
-    setup_codes(f"sqlite:///{path}")
-    db = sqlite3.connect(path, isolation_level=None)
-    foreign_keys = "ON" if variant.foreign_keys else "OFF"
-    for pragma in (f"foreign_keys={foreign_keys}", "synchronous=NORMAL", "cache_size=-64000"):
-        db.execute(f"PRAGMA {pragma}")
-    kept = [c for c in SAME_COLUMNS if variant.folded or not c.endswith("_folded")]
-    at = [SAME_COLUMNS.index(c) for c in kept]
-    indexes = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
-        " AND sql IS NOT NULL"
-    ).fetchall()
-    if variant.foreign_keys:  # SQLite finds a company's persons through it (bulk.built_after)
-        indexes = [(name, sql) for name, sql in indexes if "(company_id" not in sql]
-    built = [(n, sql) for n, sql in indexes if variant.folded or "_folded" not in n]
-    (trigger,) = db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contacts_mark_insert'"
-    ).fetchone()
-    rows: Iterable[tuple[object, ...]] = (
-        tuple(row[i] for i in at) for row in same_rows(csv_path, iso=True)
+    """The variant's load into a fresh file at `path`: (insert, index builds, commit) s;
+    stops unless it loaded every contact of the file."""
+    phases = load_same_sqlite(
+        path,
+        csv_path,
+        in_memory=variant.in_memory,
+        folded=variant.folded,
+        foreign_keys=variant.foreign_keys,
     )
-    if variant.in_memory:
-        rows = list(rows)
-    insert = f"INSERT INTO contacts ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})"
-    start = time.perf_counter()
-    db.execute("BEGIN IMMEDIATE")
-    db.execute("DROP TRIGGER contacts_mark_insert")
-    for name, _sql in indexes:
-        db.execute(f"DROP INDEX {name}")
-    db.executemany(insert, rows)
-    inserted = time.perf_counter()
-    for _name, sql in built:
-        db.execute(sql)
-    indexed = time.perf_counter()
-    db.execute(trigger)
-    db.execute("COMMIT")
-    committed = time.perf_counter()
-    (count,) = db.execute("SELECT count(*) FROM contacts").fetchone()
-    db.close()
+    with sqlite3.connect(path) as db:
+        (count,) = db.execute("SELECT count(*) FROM contacts").fetchone()
     if count != sum(1 for _ in same_rows(csv_path, iso=True)):
         raise SystemExit(f"{variant.name}: {count} contacts loaded")
-    return inserted - start, indexed - inserted, committed - indexed
+    return phases
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapport.domain.enums import SegmentAction
 from rapport.services.segments import actions, header
 from rapport.services.segments.results import NO_OPTIONS, AddOptions
 from rapport.storage.db import Sessions
@@ -25,21 +26,21 @@ TEMPLATE = "INVITE"
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # "add", "reduce" or "refine"
+    kind: SegmentAction  # add, reduce or refine
     criteria: str
     options: AddOptions = NO_OPTIONS
     entire_companies: bool = False
 
 
 STEPS = (
-    Step("add", "mailing_group = EVENTS"),
+    Step(SegmentAction.ADD, "mailing_group = EVENTS"),
     Step(
-        "add",
+        SegmentAction.ADD,
         "business_relation = CUST and industry_group in (RETAIL, WHOLESALE, FOOD)",
         options=AddOptions(expand_companies=True),
     ),
-    Step("reduce", "mailing_group = NO_MAIL"),
-    Step("refine", "country in (BE, NL, LU)", entire_companies=True),
+    Step(SegmentAction.REDUCE, "mailing_group = NO_MAIL"),
+    Step(SegmentAction.REFINE, "country in (BE, NL, LU)", entire_companies=True),
 )
 
 
@@ -52,12 +53,12 @@ def build_segment_in_progress(sessions: Sessions) -> str:
         values=[("interaction_template_code", TEMPLATE)],
     ).no
     for step in STEPS:
-        if step.kind == "add":
+        if step.kind is SegmentAction.ADD:
             actions.add_contacts(
                 sessions, no, criteria=step.criteria, options=step.options, user=USER
             )
         else:
-            remove = actions.reduce if step.kind == "reduce" else actions.refine
+            remove = actions.reduce if step.kind is SegmentAction.REDUCE else actions.refine
             remove(
                 sessions,
                 no,
