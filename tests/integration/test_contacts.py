@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from rapport.errors import Conflict, Invalid, NotFound
 from rapport.services.contacts import cards as contacts
+from rapport.services.contacts import relations
 from rapport.storage import tables as t
 from tests.factories import (
     link,
@@ -276,6 +277,9 @@ def test_k1_type_changes_follow_business_centrals_rules(setup):
     assert refused.value.message == (
         "Contact P2 cannot become a company: it has job responsibilities."
     )
+    with pytest.raises(Invalid) as kept_on:
+        relations.assign(setup, "P2", relation="industry_group", code="RETAIL")
+    assert kept_on.value.message == "Industry Group is kept on companies; contact P2 is a person"
 
 
 # --- Segment guards ----------------------------------------------------------------------

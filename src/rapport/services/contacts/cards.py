@@ -221,14 +221,15 @@ def _change_type(session: Session, contact: Contact, new_type: str) -> None:
         raise Conflict(N_("Contact {no} cannot become a person: it has persons.", no=contact.no))
     kept = kept_for_type(session, contact)
     if kept:
-        raise Conflict(
-            N_(
-                "Contact {no} cannot become a {new_type}: it has {kept}.",
-                no=contact.no,
-                new_type=new_type,
-                kept=kept,
+        if new_type == ContactType.PERSON:
+            refused = N_(
+                "Contact {no} cannot become a person: it has {kept}.", no=contact.no, kept=kept
             )
-        )
+        else:
+            refused = N_(
+                "Contact {no} cannot become a company: it has {kept}.", no=contact.no, kept=kept
+            )
+        raise Conflict(refused)
     if new_type == ContactType.PERSON:
         contact.company_no, contact.company_id = "", None
     contact.type = new_type

@@ -47,21 +47,20 @@ def relation_spec(name: str) -> Relation:
 
 def _check_kind(contact: Contact, spec: Relation) -> None:
     if spec.only is not None and contact.type != spec.only:
+        # a contact is a company or a person: the one the relation is not kept on
         if spec.only is ContactType.COMPANY:
             raise Invalid(
                 N_(
-                    "a {caption} is kept on companies; contact {no} is a {type}",
+                    "{caption} is kept on companies; contact {no} is a person",
                     caption=Text(spec.caption),
                     no=contact.no,
-                    type=contact.type,
                 )
             )
         raise Invalid(
             N_(
-                "a {caption} is kept on persons; contact {no} is a {type}",
+                "{caption} is kept on persons; contact {no} is a company",
                 caption=Text(spec.caption),
                 no=contact.no,
-                type=contact.type,
             )
         )
 
