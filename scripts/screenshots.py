@@ -127,7 +127,8 @@ def main() -> int:
                 ("contacts", "/contacts", "", ""),
                 ("logged-segment", "/logged-segments/1", "", ""),
                 ("charts", f"/segments/{no}", "#chart-title", ""),
-                ("overlap", f"/segment-overlap?no={no}&no=SEG00001", "", ""),
+                # beside the demo company's segment in progress (docs/demo.md)
+                ("overlap", f"/segment-overlap?no={no}&no=SEG00002", "", ""),
             ],
             "en",
         )
