@@ -131,8 +131,17 @@ async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: 
 
 
 @router.post("/segments/{no}/lines/{line_no}/remove")
-def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
-    """S5: remove the line's contact by hand, recorded as its own undoable action."""
+def line_remove(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    line_no: LineNo,
+    filter: str = "",
+    after: LineAfter = 0,
+) -> Response:
+    """S5: remove the line's contact by hand, recorded as its own undoable action; the card
+    comes back on the page of lines the line was on (its `filter` and `after`)."""
     line = one_line(ctx.sessions, no, line_no)
     try:
         manual.remove_contact(
@@ -141,7 +150,8 @@ def line_remove(request: Request, who: Who, ctx: Context, no: str, line_no: Line
     except RapportError as exc:
         error = told(request, exc)
         return card(request, ctx, who, no.strip().upper(), 422, error=error, at=LINES)
-    return back_to_card(no.strip().upper(), "line")
+    lines_page = {"filter": filter, "after": after}
+    return back_to_card(no.strip().upper(), "line", lines_page=lines_page)
 
 
 @router.get("/segments/{no}/explain")

@@ -12,9 +12,10 @@ through `services` below, and turns their results into template values with `dat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
@@ -239,12 +240,22 @@ def card(
     return page(request, "segments/card.html", status_code, **values)
 
 
-def back_to_card(no: str, done: str = "", *, at: str | None = None) -> Response:
+def back_to_card(
+    no: str,
+    done: str = "",
+    *,
+    at: str | None = None,
+    lines_page: Mapping[str, str | int] | None = None,
+) -> Response:
     """The card after one of its forms was carried out (Post/Redirect/Get), saying `done`
-    and scrolled to the section whose form it was (`at`, else the one `done` is said in).
-    The address is made of this module's keys and section ids, never of the request."""
+    and scrolled to the section whose form it was (`at`, else the one `done` is said in),
+    on the page of lines `lines_page` names (its `filter` and `after`, encoded as query
+    values). The section and the message are this module's keys and ids, never the
+    request's."""
     section = at or DONE_AT.get(done)
-    target = f"/segments/{no}" + (f"?done={done}" if done else "")
+    query = {"done": done} if done else {}
+    query |= {name: value for name, value in (lines_page or {}).items() if value}
+    target = f"/segments/{no}" + (f"?{urlencode(query)}" if query else "")
     return RedirectResponse(target + (f"#{section}" if section else ""), status_code=303)
 
 
