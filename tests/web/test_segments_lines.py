@@ -36,7 +36,7 @@ def test_the_card_shows_the_first_page_and_a_next_link_that_works_without_script
     no = world(sessions, criteria="country = BE")
     html = browser_as("viewer").get(f"/segments/{no}", params={"limit": 3}).text
     assert len(re.findall(r'<tr id="line-', html)) == 3
-    assert f'href="/segments/{no}?filter=&amp;limit=3&amp;after=30000"' in html
+    assert f'href="/segments/{no}?filter=&amp;limit=3&amp;after=30000#lines-pane"' in html
 
 
 def test_s5_a_line_is_edited_in_place(browser_as, sessions):

@@ -188,3 +188,16 @@ def test_s5_removing_a_line_on_a_later_page_of_lines_comes_back_to_that_page(bro
     first = browser.get(f"/segments/{no}").text
     first_address = re.search(r'action="([^"]*/remove[^"]*)"', first).group(1)
     assert first_address.endswith("/remove#lines-pane")  # the first page keeps none
+
+
+def test_s7_the_lines_filter_and_pager_without_htmx_come_back_to_the_lines(browser_as, sessions):
+    """SPEC §8: the lines' filter submitted as a form (its Filter button) and the pager's
+    links followed as links, as without JavaScript, bring the card back on its lines, not
+    at its top."""
+    no = world(sessions, criteria="country = BE")
+    card = browser_as("marketer").get(f"/segments/{no}", params={"limit": 2}).text
+    lines = section(card, "lines-pane")
+    assert f'<form method="get" action="/segments/{no}#lines-pane"' in lines
+    pager = re.findall(r'<a href="(/segments/[^"]*after=[^"]*)"', lines)
+    assert pager
+    assert all(link.endswith("#lines-pane") for link in pager)
