@@ -150,7 +150,7 @@ def line_remove(
     except RapportError as exc:
         error = told(request, exc)
         return card(request, ctx, who, no.strip().upper(), 422, error=error, at=LINES)
-    lines_page = {"filter": filter, "after": after}
+    lines_page: dict[str, str | int] = {"filter": filter, "after": after}
     return back_to_card(no.strip().upper(), "line", lines_page=lines_page)
 
 

@@ -253,7 +253,7 @@ def back_to_card(
     values). The section and the message are this module's keys and ids, never the
     request's."""
     section = at or DONE_AT.get(done)
-    query = {"done": done} if done else {}
+    query: dict[str, str | int] = {"done": done} if done else {}
     query |= {name: value for name, value in (lines_page or {}).items() if value}
     target = f"/segments/{no}" + (f"?{urlencode(query)}" if query else "")
     return RedirectResponse(target + (f"#{section}" if section else ""), status_code=303)
