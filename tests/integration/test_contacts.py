@@ -450,3 +450,11 @@ def test_k1_get_all_selects_with_the_criteria_language(setup):
 def test_k1_bad_criteria_are_invalid_before_anything_is_read(setup):
     with pytest.raises(Invalid, match="did you mean 'country'"):
         contacts.get_all(setup, where="contry = BE")
+
+
+def test_k1_an_unknown_field_is_refused_with_the_nearest_known_one(setup):
+    contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
+    with pytest.raises(Invalid) as refused:
+        contacts.edit_contact(setup, "C1", fields={"Cuntry": "BE"})
+    assert refused.value.message == "unknown contact field 'Cuntry' — did you mean 'country'?"
+    assert contacts.get(setup, "C1").country == ""

@@ -11,17 +11,17 @@ responsibility, web source or profile answer) is shown.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rapport.criteria.names import suggestion
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
 from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, DATE_FORM, TEXT_LENGTH
-from rapport.errors import N_, Invalid, NotFound, Text, text_of
+from rapport.errors import N_, Invalid, NotFound, text_of
 from rapport.services.contacts.results import Assigned as Assigned
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Base, Contact, length_of
@@ -142,8 +142,7 @@ def convert_fields(given: Mapping[str, FieldValue]) -> dict[str, Any]:
     for name, value in given.items():
         key = name.strip().lower()
         if key not in FIELDS:
-            close = difflib.get_close_matches(key, list(FIELDS), n=1)
-            hint = N_(" — did you mean {name!r}?", name=close[0]) if close else Text("")
+            hint = suggestion(key, list(FIELDS))
             raise Invalid(N_("unknown contact field '{name}'{hint}", name=name, hint=hint))
         values[key] = FIELDS[key](key, value)
     return values
