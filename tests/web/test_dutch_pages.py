@@ -349,3 +349,19 @@ def test_k1_x9_a_refused_contact_card_and_user_form_say_why_in_dutch(browser_as,
     refused = browser.post("/admin/users", data=user, headers=DUTCH)
     assert refused.status_code == 422
     assert "role: 'boss' is geen rol (een van viewer, marketer, admin)" in text_of(refused)
+
+
+def test_s1_x9_a_missing_number_series_is_said_in_dutch(browser_as, sessions):
+    """A new segment when the marketing setup names no segment series (BC's TestField): the
+    number series' own message, in the page's language; in English what the CLI says."""
+    from rapport.storage import schema
+
+    with sessions.begin() as session:
+        session.execute(schema.marketing_setup.update().values(segment_nos=""))
+    browser = browser_as("admin")
+    form = {"csrf_token": browser.csrf, "description": "Spring"}
+    dutch = browser.post("/segments", data=form, headers=DUTCH)
+    assert dutch.status_code == 422
+    assert "segment_nos moet een waarde hebben in Marketinginstellingen" in text_of(dutch)
+    english = browser.post("/segments", data=form, headers=ENGLISH)
+    assert "segment_nos must have a value in Marketing Setup" in text_of(english)

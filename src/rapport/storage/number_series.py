@@ -6,7 +6,7 @@ from sqlalchemy import SQLColumnExpression, exists, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.storage import schema
 from rapport.storage.db import is_postgresql
 
@@ -16,7 +16,7 @@ def setup_series(session: Session, field: str) -> str:
     marketing = schema.marketing_setup
     code = session.scalar(select(marketing.c[field]).where(marketing.c.id == 1)) or ""
     if not code:
-        raise Invalid(f"{field} must have a value in Marketing Setup")
+        raise Invalid(N_("{field} must have a value in Marketing Setup", field=field))
     return code
 
 
@@ -32,7 +32,7 @@ def next_no(session: Session, series_code: str, key: SQLColumnExpression[str]) -
         query = query.with_for_update()
     series = session.execute(query).one_or_none()
     if series is None:
-        raise NotFound(f"number series {series_code!r} does not exist")
+        raise NotFound(N_("number series {series_code!r} does not exist", series_code=series_code))
     no = increment_no(series.last_no_used) if series.last_no_used else series.starting_no
     while session.scalar(select(exists().where(key == no))):
         no = increment_no(no)
@@ -45,4 +45,9 @@ def manual_no_allowed(session: Session, series_code: str) -> None:
     numbers = schema.number_series
     manual = session.scalar(select(numbers.c.manual_nos).where(numbers.c.code == series_code))
     if not manual:
-        raise Invalid(f"number series {series_code!r} does not allow manual numbers")
+        raise Invalid(
+            N_(
+                "number series {series_code!r} does not allow manual numbers",
+                series_code=series_code,
+            )
+        )
