@@ -193,6 +193,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
         }
     ],
     "sales_cycles": [{"code": "LONG", "description": "Long", "blocked": "true"}],
+    "salutation_formulas": [
+        {"salutation_code": "formal", "language_code": "nlb", "formal_greeting": "Geachte"},
+        {"salutation_code": "FORMAL", "language_code": "", "formal_greeting": "Dear"},
+    ],
 }
 for _name in ("languages", "countries", "territories"):
     SAMPLES[_name] = [{"code": "xx", "name": "Xanadu"}]
@@ -223,6 +227,7 @@ ORDER = [
     "web_sources",
     "organizational_levels",
     "salutations",
+    "salutation_formulas",
     "campaign_statuses",
     "sales_cycles",
     "contacts",

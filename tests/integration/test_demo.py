@@ -52,6 +52,8 @@ REFERENCES = [
     ("contacts.salesperson", "salespeople.code"),
     ("contacts.language", "languages.code"),
     ("contacts.salutation", "salutations.code"),
+    ("salutation_formulas.salutation_code", "salutations.code"),
+    ("salutation_formulas.language_code", "languages.code"),
     ("contacts.organizational_level", "organizational_levels.code"),
     ("contacts.company_no", "contacts.no"),
     ("contacts.company_id", "contacts.id"),
@@ -150,6 +152,9 @@ def test_k1_the_demo_company_loads_with_its_documented_counts(sessions):
             )
             == 8
         )
+        # L3: each salutation greets in Dutch and in French (English: the salutation's own)
+        formulas = TABLES["salutation_formulas"]
+        assert Counter(session.scalars(select(formulas.c.language_code))) == {"NLB": 4, "FRB": 4}
 
 
 def test_l6_demo_interactions_are_numbered_in_date_order_and_some_are_canceled(sessions):

@@ -1,16 +1,19 @@
 """The demo's letters and e-mails read right (K1, L1, L3): every demo template variant,
 merged for a company and for a person with the merge record delivery builds, greets the
-contact once by name and leaves no merge field unmerged."""
+contact once by name, in the variant's language (the demo's salutation formulas), and
+leaves no merge field unmerged; the demo segment's letters greet so too."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rapport.demo import company
+from rapport.services.delivery import preview
 from rapport.services.delivery.render import docx_text, letter, merge_fields
+from rapport.settings import Settings
 from rapport.storage import tables as t
 
 
@@ -27,9 +30,20 @@ def demo(sqlite_template, tmp_path_factory):
     return sessions
 
 
-def merge_record(session, contact: t.Contact) -> dict:
-    greeting = session.scalar(
-        select(t.Salutation.formal_greeting).where(t.Salutation.code == contact.salutation)
+# How each language's greetings open: the salutations' own (English), the formulas'.
+OPENINGS = {"ENU": ("Dear",), "NLB": ("Geachte", "Beste"), "FRB": ("Cher", "Chère", "Bonjour")}
+
+
+def merge_record(session, contact: t.Contact, language: str) -> dict:
+    """The merge record with the greeting the merge takes for `language`: the contact's
+    salutation formula of that language, else the salutation's own greeting."""
+    formula = session.get(t.SalutationFormula, (contact.salutation, language))
+    greeting = (
+        formula.formal_greeting
+        if formula is not None
+        else session.scalar(
+            select(t.Salutation.formal_greeting).where(t.Salutation.code == contact.salutation)
+        )
     )
     salesperson = session.get(t.Salesperson, contact.salesperson)
     return merge_fields(
@@ -73,10 +87,12 @@ def test_l3_every_demo_variant_greets_the_contact_once_by_name(demo, kind):
             .order_by(t.Contact.no)
             .limit(1)
         ).one()
-        fields = merge_record(session, contact)
         found = variants(session)
         assert len(found) == 9
         for template, language, attachment in found:
+            fields = merge_record(session, contact, language)
+            salutation = fields["contact"]["salutation"]
+            assert salutation.startswith(OPENINGS[language]), (language, salutation)
             for as_attachment in (False, True):
                 merged = letter(
                     attachment.content,
@@ -97,3 +113,28 @@ def test_l3_every_demo_variant_greets_the_contact_once_by_name(demo, kind):
                     address = [contact.company_name] + ([contact.name] if kind == "person" else [])
                     assert text.split("\n")[: len(address)] == address, where
                     assert text.count(contact.name) == 2, where
+
+
+def test_l3_the_demo_segments_letters_greet_each_contact_in_its_language(demo):
+    """The e-mails of SEG00002's lines, as previewed (the merge delivery makes): a Dutch
+    line greets in Dutch, a French one in French (an English one, were there one, with the
+    salutation's own greeting)."""
+    lines = t.SegmentLine
+    with demo() as session:
+        segment = session.scalar(select(t.SegmentHeader.id).where(t.SegmentHeader.no == "SEG00002"))
+        found = session.execute(
+            select(lines.language_code, func.min(lines.line_no))
+            .join(t.Contact, t.Contact.id == lines.contact_id)
+            .where(
+                lines.segment_id == segment,
+                lines.removed_action.is_(None),
+                lines.correspondence_type == "email",
+                t.Contact.salutation != "",
+            )
+            .group_by(lines.language_code)
+        ).all()
+    assert {"NLB", "FRB"} <= {language for language, _ in found}
+    for language, line_no in found:
+        body = preview.preview_letter(demo, "SEG00002", line_no, settings=Settings()).preview.body
+        greeting = body.split("<p>")[1]
+        assert greeting.startswith(OPENINGS[language]), (language, greeting)

@@ -173,6 +173,9 @@ def add_code(
     """`rapport codes add TABLE CODE FIELD=VALUE…`."""
     fields = dict(body)
     code = fields.pop("code", None)
+    if code is None:  # a composite key by its fields, as its rows are read
+        key = {name: fields.pop(name) for name in codes.key_fields(table) if name in fields}
+        code = codes.code_of(table, key) if key else None
     if not isinstance(code, str):
         raise Invalid("the new code is required, as text", field="code")
     row = codes.add_code(ctx.sessions, table, code, values=assignments(fields))

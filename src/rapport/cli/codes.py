@@ -19,7 +19,13 @@ app = typer.Typer(no_args_is_help=True, help="Code tables: list, add, set, delet
 TableName = Annotated[
     str, typer.Argument(help="Code table, e.g. mailing_groups, salespeople, languages.")
 ]
-Code = Annotated[str, typer.Argument(help="The code.")]
+Code = Annotated[
+    str,
+    typer.Argument(
+        help="The code; a salutation formula's is its salutation and language codes joined "
+        "by a comma (MR,NLB; MR for the one without a language)."
+    ),
+]
 
 
 def _one(row: dict[str, Any], *, as_json: bool) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from rapport.demo import setup_data as data
 from rapport.demo.bulk import TABLES, insert_rows, sync_sequences
 from rapport.demo.contacts import CONTACTS, build_contacts, contact_no, table_row
-from rapport.demo.documents import attachment_row
+from rapport.demo.documents import SALUTATION_FORMULAS, attachment_row
 from rapport.demo.interactions import build_interactions
 from rapport.demo.relations import build_relations
 from rapport.demo.segment import build_segment_in_progress
@@ -42,6 +42,7 @@ SETUP: tuple[tuple[str, list[data.Row]], ...] = (
     ("salespeople", data.SALESPEOPLE),
     ("users", data.USERS),
     ("salutations", data.SALUTATIONS),
+    ("salutation_formulas", SALUTATION_FORMULAS),
     ("organizational_levels", data.ORGANIZATIONAL_LEVELS),
     ("industry_groups", data.INDUSTRY_GROUPS),
     ("business_relations", data.BUSINESS_RELATIONS),

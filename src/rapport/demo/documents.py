@@ -1,4 +1,5 @@
-"""The demo's attachments: HTML e-mail bodies and Word (DOCX) letter templates per language.
+"""The demo's attachments: HTML e-mail bodies and Word (DOCX) letter templates per language,
+and the salutation formulas they greet with.
 
 Both use the merge fields of SPEC §6 in Jinja syntax (`{{ contact.name }}` …), as docxtpl
 reads them. The DOCX bytes are made reproducible (fixed document properties and zip
@@ -15,6 +16,19 @@ from rapport.demo.setup_data import REFERENCE_TIME
 
 # `contact.salutation` is the formal greeting with the name ("Dear Ms. Camille Maes").
 GREETING = "{{ contact.salutation }},"
+# Each salutation's greeting in Dutch and French (BC's Salutation Formulas), so that a letter
+# greets in its own language ("Geachte heer Sem Jansen"); English takes the salutation's own.
+# The name follows the greeting: a company gets "Beste" and "Bonjour", not "Madame, Monsieur".
+SALUTATION_FORMULAS = [
+    {"salutation_code": code, "language_code": language, "formal_greeting": greeting}
+    for code, dutch, french in (
+        ("MR", "Geachte heer", "Cher Monsieur"),
+        ("MS", "Geachte mevrouw", "Chère Madame"),
+        ("DR", "Geachte dokter", "Cher Docteur"),
+        ("COMPANY", "Beste", "Bonjour"),
+    )
+    for language, greeting in (("NLB", dutch), ("FRB", french))
+]
 # The address block: the company (or the contact without one), then a person's name
 # (`{%p … %}` paragraphs are removed by docxtpl, so a company's name is not printed twice).
 ADDRESS = (

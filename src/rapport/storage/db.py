@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     # a Core connection (a preview run by the command line, which never imports the ORM).
     Db = Session | Connection
 
-SCHEMA_REVISION = "0018"
+SCHEMA_REVISION = "0019"
 READ_ONLY = "rapport_read_only"
 MIGRATIONS = Path(__file__).with_name("migrations")
 

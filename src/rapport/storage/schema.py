@@ -363,6 +363,24 @@ salutations = Table(
 )
 
 
+# BC's Salutation Formula (5069): a salutation's greeting in one language ('' = a contact
+# or interaction without one); the merge greets in the interaction's language with it. Only
+# the formal greeting: the merge fields have no informal one. A salutation's formulas go
+# with it (BC's Salutation.OnDelete).
+salutation_formulas = Table(
+    "salutation_formulas",
+    metadata,
+    Column(
+        "salutation_code",
+        String(SHORT_CODE),
+        ForeignKey("salutations.code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    code_column("language_code", SHORT_CODE, primary=True),
+    text_column("formal_greeting", 50),
+)
+
+
 organizational_levels = Table(
     "organizational_levels",
     metadata,

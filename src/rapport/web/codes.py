@@ -1,7 +1,9 @@
 """The code tables in the browser (SPEC §2 Setup, §8): the list of tables, a table's codes
 with a form to add one, and a code's card to change or delete it, all through the `codes`
 service that `rapport codes` uses. Everyone signed in reads them; an admin changes them. A
-code still in use is refused with where it is used, nothing changed."""
+code still in use is refused with where it is used, nothing changed. A table keyed on more
+than one field (salutation formulas) asks a new row for each key field, and its card shows
+them; its address names the row as the service does (`MR,NLB`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from rapport.errors import NotFound, RapportError
+from rapport.errors import RapportError
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
@@ -48,6 +50,7 @@ def _table_page(
         columns=[(name, caption_of(name)) for name in found.columns],
         rows=found.rows,
         fields=field_rows(forms.code_table_fields(found.table), posted),
+        keys=field_rows(forms.code_table_keys(found.table), posted),
         code=posted.get("code", ""),
         may_change=may_set_up(who),
         done=request.query_params.get("done", ""),
@@ -63,30 +66,23 @@ def code_table(request: Request, table: str, ctx: Context, who: Who) -> Response
 
 @router.post("/setup/codes/{table}")
 async def add_code(request: Request, table: str, ctx: Context, who: Who) -> Response:
-    code = str((await request.form()).get("code") or "")
     pairs = await form_pairs(request, forms.code_table_fields(table))
+    form = await request.form()
+    key = {name: str(form.get(name) or "") for name in codes.key_fields(table)}
     try:
-        made = codes.add_code(ctx.sessions, table, code, values=pairs)
+        made = codes.add_code(ctx.sessions, table, codes.code_of(table, key), values=pairs)
     except RapportError as exc:
-        posted = dict(pairs) | {"code": code}
+        posted = dict(pairs) | key
         return _table_page(
             request, ctx, who, table, status_code=422, error=told(request, exc), posted=posted
         )
     return RedirectResponse(f"/setup/codes/{table}?done={made['code']}", status_code=303)
 
 
-def _row(ctx: Context, table: str, code: str) -> dict[str, Any]:
-    key = code.strip().upper()
-    for row in codes.get_all(ctx.sessions, table).rows:
-        if row["code"] == key:
-            return row
-    raise NotFound(f"{table}: code {key} does not exist.")
-
-
 def _code_card(
     request: Request, ctx: Context, who: Identity, table: str, code: str, **extra: Any
 ) -> Response:
-    row = _row(ctx, table, code)
+    row = codes.get_code(ctx.sessions, table, code).value
     return page(
         request,
         "setup/code_card.html",
@@ -94,6 +90,7 @@ def _code_card(
         table=codes.spec_of(table).name,
         caption=table_caption(codes.spec_of(table).name),
         code=row["code"],
+        keys=field_rows(forms.code_table_keys(table), row),
         fields=field_rows(forms.code_table_fields(table), row | extra.pop("posted", {})),
         may_change=may_set_up(who),
         **extra,

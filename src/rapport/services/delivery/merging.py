@@ -7,6 +7,14 @@ A `MergeSource` names where the interaction's own values come from (the entry's 
 or the line's and its segment's); `merge_select` adds the rest. The e-mail of an entry
 goes to the contact's alternate address active on the interaction's date when it has an
 e-mail, else to the contact's.
+
+The greeting is the contact's salutation (or the marketing setup's default) in the
+interaction's language, as Business Central's `Contact.GetSalutation(Formal, Language Code)`
+takes the Salutation Formula of that language. Where the salutation has no formula (with a
+greeting) for the language, the salutation's own formal greeting is used: Business Central
+stops the merge there (Text021, "You have to set up formal and informal salutation formulas
+in %1 language…"), which would hold back every letter of a logged segment for one missing
+greeting text; the letter goes out greeting as the salutation does in every language.
 """
 
 from __future__ import annotations
@@ -24,13 +32,15 @@ from rapport.storage.tables import (
     MarketingSetup,
     Salesperson,
     Salutation,
+    SalutationFormula,
 )
 
 
 @dataclass(frozen=True)
 class MergeSource:
     """The rows interactions come from and the column of each interaction value;
-    `correlate` is the table the date and the contact are read from."""
+    `correlate` is the table the date and the contact are read from, `language_code` the
+    interaction's language (its salutation formula greets the contact)."""
 
     rows: FromClause
     correlate: Any
@@ -45,6 +55,7 @@ class MergeSource:
     channel: Any
     contact_id: Any
     segment_description: Any
+    language_code: Any
 
 
 def _alt_email(source: MergeSource) -> Any:
@@ -88,10 +99,24 @@ def merge_select(session: Session, source: MergeSource) -> Select[Any]:
         Contact.country,
         func.coalesce(_alt_email(source), "").label("alt_email"),
         Salesperson.name.label("salesperson_name"),
-        Salutation.formal_greeting,
+        _greeting().label("formal_greeting"),
         source.segment_description.label("segment_description"),
     ).select_from(
         source.rows.join(Contact, Contact.id == source.contact_id)
         .outerjoin(Salesperson, Salesperson.code == source.salesperson_code)
         .outerjoin(Salutation, Salutation.code == salutation_code)
+        .outerjoin(
+            SalutationFormula,
+            and_(
+                SalutationFormula.salutation_code == salutation_code,
+                SalutationFormula.language_code == source.language_code,
+            ),
+        )
     )
+
+
+def _greeting() -> Any:
+    """The formal greeting of the salutation formula of the interaction's language, the
+    salutation's own where that formula is missing or blank."""
+    formula = SalutationFormula.formal_greeting
+    return case((formula != "", formula), else_=Salutation.formal_greeting)

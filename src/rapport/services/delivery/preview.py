@@ -130,6 +130,7 @@ def _merge_row(session: Session, segment_no: str, line_no: int) -> Any:
         channel=lines.c.correspondence_type,
         contact_id=lines.c.contact_id,
         segment_description=headers.c.description,
+        language_code=lines.c.language_code,
     )
     query = merge_select(session, source).where(on_segment(header.id), lines.c.line_no == line_no)
     return session.execute(query).one()

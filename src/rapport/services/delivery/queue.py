@@ -116,6 +116,7 @@ def _merge_query(session: Session, entry_nos: list[int]) -> Any:
         channel=Delivery.channel,
         contact_id=ILE.contact_id,
         segment_description=LoggedSegment.description,
+        language_code=ILE.interaction_language_code,
     )
     return merge_select(session, source).where(ILE.entry_no.in_(entry_nos)).order_by(ILE.entry_no)
 

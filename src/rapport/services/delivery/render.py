@@ -138,7 +138,9 @@ NO_UNSUBSCRIBE = (
 
 def merge_fields(row: Any, *, unsubscribe_url: str | None = None) -> dict[str, Any]:
     """The merge record of one entry (contact, salesperson, segment, interaction, and the
-    contact's unsubscribe link: using it without one configured fails with what to set)."""
+    contact's unsubscribe link: using it without one configured fails with what to set).
+    `contact.salutation` is the greeting `merging.merge_select` chose, in the interaction's
+    language where its salutation has a formula for it, followed by the contact's name."""
     greeting = (row.formal_greeting or "").strip()
     link = unsubscribe_url or StrictUndefined(hint=NO_UNSUBSCRIBE, name="unsubscribe_url")
     return {

@@ -32,8 +32,24 @@ def _fields(spec: TableSpec, *, without: tuple[str, ...] = ()) -> tuple[FieldFor
 
 
 def code_table_fields(table: str) -> tuple[FieldForm, ...]:
-    """The fields of a code table besides its code; Invalid for an unknown table."""
-    return _fields(codes.spec_of(table), without=("code",))
+    """The fields of a code table besides its code (its key fields); Invalid for an unknown
+    table."""
+    spec = codes.spec_of(table)
+    return _fields(spec, without=spec.key)
+
+
+def code_table_keys(table: str) -> tuple[FieldForm, ...]:
+    """The key fields of a code table keyed on more than one field (a salutation formula's
+    salutation and language), which a new row's form asks for; none for a table keyed on
+    its code."""
+    spec = codes.spec_of(table)
+    if spec.key == ("code",):
+        return ()
+    return tuple(
+        FieldForm(column.name, column.kind, column.length, column.choices)
+        for column in spec.columns
+        if column.name in spec.key
+    )
 
 
 def setup_fields() -> tuple[FieldForm, ...]:

@@ -31,7 +31,8 @@ _SOURCES: dict[str, tuple[Table, str, str]] = {
 }
 for _name in CODE_TABLES:
     _table = TABLES[_name].table
-    _SOURCES[_name] = (_table, "code", "name" if "name" in _table.c else "description")
+    if TABLES[_name].key == ("code",):  # no field holds a row of a composite key (a formula)
+        _SOURCES[_name] = (_table, "code", "name" if "name" in _table.c else "description")
 
 LOOKUPS: Final = tuple(sorted(_SOURCES))
 

@@ -65,6 +65,9 @@ TYPE_ENUMS: dict[str, type[StrEnum]] = {
     "contacts": enums.ContactType,
     "profile_questionnaire_lines": enums.ProfileLineType,
 }
+# Key fields that may be blank: a salutation formula without a language (BC's blank
+# Language Code) greets the contacts and interactions that have none.
+BLANK_KEYS = frozenset({("salutation_formulas", "language_code")})
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def _default(column: Column[Any]) -> Any:
 def _file_column(table: Table, column: Column[Any]) -> FileColumn:
     kind, choices = _kind(table.name, column)
     default = _default(column)
-    required = column.primary_key or (
+    required = (column.primary_key and (table.name, column.name) not in BLANK_KEYS) or (
         not column.nullable and default is None and column.server_default is None
     )
     if kind in ("text", "code") and default is None:
@@ -279,6 +282,7 @@ def _build() -> dict[str, TableSpec]:
             (("campaign_no",), _table(t.Campaign), ("no",)),
         ),
         _spec(_table(t.ContactAltAddress), _code("country", t.Country)),
+        _spec(_table(t.SalutationFormula), _code("language_code", t.Language)),
     ]
     return {spec.name: spec for spec in sorted(specs, key=lambda s: s.name)}
 

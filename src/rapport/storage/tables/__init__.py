@@ -8,7 +8,7 @@ The classes live in one module per area (`setup`, `contacts`, `interactions`, `s
 `campaigns`) and are imported from this package as before (`from rapport.storage.tables
 import SegmentHeader`, `t.Contact`). Mapping a class costs about 1.5 ms of start-up, so an
 area is imported, and its classes mapped, only when one of its classes is first asked for:
-an undo maps the dozen classes of the segments, not all 61 (SPEC §9, issue 15).
+an undo maps the dozen classes of the segments, not all 62 (SPEC §9, issue 15).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "Job",
         "IdempotentRequest",
         "Salutation",
+        "SalutationFormula",
         "OrganizationalLevel",
     ),
     "contacts": (
@@ -289,6 +290,9 @@ if TYPE_CHECKING:
     )
     from rapport.storage.tables.setup import (
         Salutation as Salutation,
+    )
+    from rapport.storage.tables.setup import (
+        SalutationFormula as SalutationFormula,
     )
     from rapport.storage.tables.setup import (
         Territory as Territory,

@@ -201,6 +201,15 @@ class Salutation(Base):
     formal_greeting: Mapped[str]
 
 
+class SalutationFormula(Base):
+    """A salutation's formal greeting in one language (BC's Salutation Formula)."""
+
+    __table__ = schema.salutation_formulas
+    salutation_code: Mapped[str]
+    language_code: Mapped[str]
+    formal_greeting: Mapped[str]
+
+
 class OrganizationalLevel(Base):
     __table__ = schema.organizational_levels
     code: Mapped[str]
