@@ -54,7 +54,9 @@ def test_x4_refresh_adds_who_qualifies_now_and_removes_who_no_longer_does(world)
         1,
         1,
     )
-    assert action.description.startswith("Refresh to contacts where")
+    assert action.description == (
+        "Refresh to contacts whose country/region is BE and whose type is person"
+    )
     events = {(e.contact_no, e.event) for e in history.membership_log(world, no)}
     assert {("P3", "entry"), ("P6", "exit")} <= events
     explained = history.explain(world, no, "P3")

@@ -248,7 +248,9 @@ def test_s7_criteria_lines_are_shown_in_plain_language_in_order(world, seg):
     reduce(world, seg, criteria="country = NL", entire_companies=True, user="ADMIN")
     lines = segment_history.criteria(world, seg)
     assert [(line.action_no, line.action) for line in lines] == [(1, "add"), (2, "reduce")]
-    assert lines[0].description.startswith("Add contacts where")
+    assert lines[0].description.startswith(
+        "Add contacts whose type is person or whose contact no. is ACME ("
+    )
     assert "ignoring exclusion" in lines[0].description
     assert "entire companies" in lines[1].description
     assert lines[1].no_of_lines_removed == 2

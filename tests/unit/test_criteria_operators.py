@@ -112,9 +112,9 @@ def test_x1_a_field_takes_the_operators_declared_for_its_type(kind):
     [
         ("country <> be", "country != BE", "country/region is not BE"),
         (
-            "created in (2026-01-01)",
-            "created in (2026-01-01)",
-            "creation date is one of 2026-01-01",
+            "created in (2026-01-01, 2026-02-01)",
+            "created in (2026-01-01, 2026-02-01)",
+            "creation date is one of 2026-01-01 or 2026-02-01",
         ),
         ("email is not empty", "email is not empty", "e-mail is not empty"),
         ("name matches 'A*'", "name matches 'A*'", "name matches the filter 'A*'"),

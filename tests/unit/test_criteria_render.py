@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rapport.criteria import describe, from_json, parse, render, to_json
+from rapport.criteria.render import describe_which
 from rapport.criteria.tree import Compare, Not, Or, SegmentMember
 from tests.reference import criteria_trees
 
@@ -57,17 +58,22 @@ SENTENCES = [
     ("country in (BE, NL)", "country/region is one of BE or NL"),
     ("type = person and not excluded", "type is person and not excluded from segments"),
     ("created >= today - 30d", "creation date is on or after today - 30d"),
-    ("industry_group = RETAIL", "its company has an industry group RETAIL"),
-    ("not mailing_group = NO_MAIL", "has no mailing group NO_MAIL"),
+    ("industry_group = RETAIL", "the contact's company has industry group RETAIL"),
+    ("not mailing_group = NO_MAIL", "the contact does not have mailing group NO_MAIL"),
+    ("not job_responsibility", "the contact has no job responsibility"),
     (
         "profile(questionnaire = C and answer_line = 30)",
-        "has a profile answer where questionnaire is C and answer line is 30",
+        "the contact has at least one profile answer where questionnaire is C and answer line "
+        "is 30",
     ),
     (
         "interaction(evaluation = very_positive)",
-        "has an interaction where evaluation is very positive",
+        "the contact has at least one interaction where evaluation is very positive",
     ),
-    ("segment(SEG1) or logged_segment(3)", "is on segment SEG1 or received logged segment 3"),
+    (
+        "segment(SEG1) or not logged_segment(3)",
+        "the contact is on segment SEG1 or the contact did not receive logged segment 3",
+    ),
     (
         "email is empty or correspondence_type = ''",
         "e-mail is empty or correspondence type is blank",
@@ -77,6 +83,21 @@ SENTENCES = [
         "(country/region is BE or country/region is NL) and excluded from segments",
     ),
     ("name matches 'A*'", "name matches the filter 'A*'"),
+    # a `not` is said by the negative of what it negates, `and` and `or` swapped under it
+    ("not (country = BE or excluded)", "country/region is not BE and not excluded from segments"),
+    ("not (city = Gent and email is empty)", "city is not Gent or e-mail is not empty"),
+    ("not not country in (BE, NL)", "country/region is one of BE or NL"),
+    ("not name matches 'A*'", "name does not match the filter 'A*'"),
+    (
+        "not created < 2024-01-01",
+        "creation date is on or after 2024-01-01 or creation date is empty",
+    ),
+    ("country in (BE)", "country/region is BE"),
+    # prose has no precedence: an `and` inside an `or` is put in parentheses too
+    (
+        "country = BE or country = NL and type = person",
+        "country/region is BE or (country/region is NL and type is person)",
+    ),
 ]
 
 
@@ -91,6 +112,7 @@ def test_x1_generated_trees_read_back_from_their_text_and_json(expr):
     assert parse(render(expr)) == expr
     assert from_json(to_json(expr)) == expr
     assert describe(expr)
+    assert describe_which(expr)
 
 
 TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)

@@ -1,6 +1,8 @@
-"""Criteria tree → canonical text, and → a plain-language sentence (X1; S7 shows criteria
-lines this way). Each operator's text and sentence come from its one declaration
-(operators.py); the subject's registry gives the fields their labels.
+"""Criteria tree → canonical text, and → a plain-language sentence (X1; S7 says criteria
+actions this way): a statement ("country/region is BE"), or a relative clause saying which
+rows ("whose country/region is BE") for a sentence about them ("Add contacts {which}").
+Each operator's text and sentence come from its one declaration (operators.py); the
+subject's registry gives the fields their labels.
 
 The canonical text puts parentheses only where precedence (`not` > `and` > `or`) needs
 them, writes field names and keywords in lower case, codes upper-case, and quotes a value
@@ -71,9 +73,22 @@ def describe(
     *,
     translate: Callable[[str], str] | None = None,
 ) -> str:
-    """A plain-language sentence for `expr`, e.g. "country/region is BE or NL", in the
-    language of `translate` (gettext; English when None)."""
-    return _Sayer(subject, translate or _same).say(expr, None, _OR)
+    """A plain-language statement of `expr`, e.g. "country/region is BE or NL" or "the
+    contact has mailing group EVENTS", in the language of `translate` (gettext; English
+    when None)."""
+    return _Sayer(subject, translate or _same, relative=False).say(expr)
+
+
+def describe_which(
+    expr: Expr,
+    subject: registry.Subject = registry.CONTACTS,
+    *,
+    translate: Callable[[str], str] | None = None,
+) -> str:
+    """`expr` as a relative clause saying which rows it selects, e.g. "whose country/region
+    is BE" or "that have mailing group EVENTS", to follow the rows' noun in a sentence's
+    template ("Add contacts {which}"), in the language of `translate` (English when None)."""
+    return _Sayer(subject, translate or _same, relative=True).say(expr)
 
 
 def _level(expr: Expr) -> int:
@@ -91,19 +106,6 @@ def leaf_operator(expr: Compare | InList | IsEmpty | Matches) -> Operator:
     if isinstance(expr, IsEmpty):
         return operator("is not empty" if expr.negated else "is empty")
     return operator("matches")
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def _kids(expr: Expr, rel: registry.Relation | None) -> list[tuple[Expr, registry.Relation | None]]:
-    """The sub-expressions a writer walks into, each with the relation it is inside."""
-    if isinstance(expr, And | Or):
-        return [(part, rel) for part in expr.parts]
-    if isinstance(expr, Not):
-        return [(expr.operand, rel)]
-    return []
 
 
 def _wrapped(parts: tuple[Expr, ...], texts: list[str], minimum: int) -> list[str]:
@@ -129,7 +131,9 @@ class _Writer:
             inner = self.subject.relation(expr.relation)
             if _shorthand(inner, expr.condition) is None:
                 return [(expr.condition, inner)]
-        return _kids(expr, rel)
+        if isinstance(expr, Not):
+            return [(expr.operand, rel)]
+        return [(part, rel) for part in expr.parts] if isinstance(expr, And | Or) else []
 
     def build(self, expr: Expr, rel: registry.Relation | None, made: list[str]) -> str:
         if isinstance(expr, Or):
@@ -187,40 +191,93 @@ def _shorthand(rel: registry.Relation, cond: Expr | None) -> tuple[Compare | InL
 
 
 # --- plain language ----------------------------------------------------------------------
-# Every word of a sentence goes through `translate` (the web's gettext for the page's
-# language; English as it is by default): these phrases, the operators' sentences
-# (operators.py) and the registry's labels (fields.py), all in the web's catalogs.
+# Every word goes through `translate` (gettext; English by default): these templates, the
+# operators' sentences and the registry's labels, all in the web's catalogs. Each shape has
+# whole templates, statement and relative clause (the condition inside a relation is a
+# statement), so a translator puts the words in the language's order: Dutch puts the verb
+# last in "die mailinggroep EVENTS hebben". A `not` is said by the negative of what it
+# negates ("has no", "is not", `and` and `or` swapped: the logic is two-valued).
 
 _YES, _NO, _BLANK = N_("yes"), N_("no"), N_("blank")
-_AND_WORD, _OR_WORD, _NOT_WORD = N_("and"), N_("or"), N_("not")
-_ON_SEGMENT = N_("is on segment {no}")
-_RECEIVED = N_("received logged segment {entry_no}")
-_NOT_FIELD = N_("not {field}")
-_WHERE = N_("{relation} where {condition}")
-_OWNERS = {
-    (False, False, False): N_("has a {relation}"),
-    (False, False, True): N_("has an {relation}"),
-    (False, True, False): N_("has no {relation}"),
-    (False, True, True): N_("has no {relation}"),
-    (True, False, False): N_("its company has a {relation}"),
-    (True, False, True): N_("its company has an {relation}"),
-    (True, True, False): N_("its company has no {relation}"),
-    (True, True, True): N_("its company has no {relation}"),
+_AND_WORD, _OR_WORD = N_("and"), N_("or")
+_NOT_FIELD = N_("not {field}")  # a yes/no field that is false
+_NOT_MATCHING = N_("{field} does not match the filter {value}")
+_ARE = (N_("that are {field}"), N_("that are not {field}"))  # a yes/no field, relative
+# A field's condition as a relative clause, by its statement (the operator's sentence).
+_WHOSE: dict[str, Text] = {
+    text.template.removeprefix("whose "): text
+    for text in (
+        N_("whose {field} is {value}"),
+        N_("whose {field} is not {value}"),
+        N_("whose {field} is less than {value}"),
+        N_("whose {field} is at most {value}"),
+        N_("whose {field} is more than {value}"),
+        N_("whose {field} is at least {value}"),
+        N_("whose {field} is before {value}"),
+        N_("whose {field} is on or before {value}"),
+        N_("whose {field} is after {value}"),
+        N_("whose {field} is on or after {value}"),
+        N_("whose {field} is one of {value}"),
+        N_("whose {field} is none of {value}"),
+        N_("whose {field} is empty"),
+        N_("whose {field} is not empty"),
+        N_("whose {field} matches the filter {value}"),
+        N_("whose {field} does not match the filter {value}"),
+    )
 }
-PHRASES: tuple[Text, ...] = (
-    _YES,
-    _NO,
-    _BLANK,
-    _AND_WORD,
-    _OR_WORD,
-    _NOT_WORD,
-    _ON_SEGMENT,
-    _RECEIVED,
-    _NOT_FIELD,
-    _WHERE,
-    *_OWNERS.values(),
-)
+_MEMBER: dict[tuple[type, bool, bool], Text] = {  # by (membership, relative clause, negated)
+    (SegmentMember, False, False): N_("the contact is on segment {no}"),
+    (SegmentMember, False, True): N_("the contact is not on segment {no}"),
+    (SegmentMember, True, False): N_("that are on segment {no}"),
+    (SegmentMember, True, True): N_("that are not on segment {no}"),
+    (LoggedSegmentMember, False, False): N_("the contact received logged segment {entry_no}"),
+    (LoggedSegmentMember, False, True): N_("the contact did not receive logged segment {entry_no}"),
+    (LoggedSegmentMember, True, False): N_("that received logged segment {entry_no}"),
+    (LoggedSegmentMember, True, True): N_("that did not receive logged segment {entry_no}"),
+}
+# A relation, by (relative clause, kept on the company): a row exists, none does; one with
+# the code(s) exists, none does; one matching a condition exists, none does.
+_HAS = {
+    (False, False): (
+        N_("the contact has at least one {relation}"),
+        N_("the contact has no {relation}"),
+        N_("the contact has {relation} {value}"),
+        N_("the contact does not have {relation} {value}"),
+        N_("the contact has at least one {relation} where {condition}"),
+        N_("the contact has no {relation} where {condition}"),
+    ),
+    (False, True): (
+        N_("the contact's company has at least one {relation}"),
+        N_("the contact's company has no {relation}"),
+        N_("the contact's company has {relation} {value}"),
+        N_("the contact's company does not have {relation} {value}"),
+        N_("the contact's company has at least one {relation} where {condition}"),
+        N_("the contact's company has no {relation} where {condition}"),
+    ),
+    (True, False): (
+        N_("that have at least one {relation}"),
+        N_("that have no {relation}"),
+        N_("that have {relation} {value}"),
+        N_("that do not have {relation} {value}"),
+        N_("that have at least one {relation} where {condition}"),
+        N_("that have no {relation} where {condition}"),
+    ),
+    (True, True): (
+        N_("whose company has at least one {relation}"),
+        N_("whose company has no {relation}"),
+        N_("whose company has {relation} {value}"),
+        N_("whose company does not have {relation} {value}"),
+        N_("whose company has at least one {relation} where {condition}"),
+        N_("whose company has no {relation} where {condition}"),
+    ),
+}
+# The operator a `not` turns each into (exactly: `!=` and `not in` are declared as the rest).
+_OPPOSITE = {"=": "!=", "<": ">=", "<=": ">", "in": "not in", "is empty": "is not empty"}
+_OPPOSITE |= {value: key for key, value in _OPPOSITE.items()}
+_ORDERING = frozenset({"<", "<=", ">", ">="})
 Translate = Callable[[str], str]
+_Context = tuple[registry.Relation | None, bool]  # the relation a condition is inside; negated
+_Said = tuple[str, int]  # a text and its level: _AND or _OR when it joins parts, else _NOT
 
 
 def _same(text: str) -> str:
@@ -249,60 +306,92 @@ def _said(expr: Compare | InList | IsEmpty | Matches, tr: Translate) -> str:
     return quote(expr.filter) if isinstance(expr, Matches) else ""
 
 
+def _statements(
+    expr: Compare | InList | IsEmpty | Matches, kind: ValueType, negated: bool, tr: Translate
+) -> list[tuple[str, str]]:
+    """The statement templates of a condition (English, to translate), each with its value
+    in words: one, or under a `not` of a date's ordering two to join with "or" (an empty
+    date fails every comparison, so it is in the rest)."""
+    op, value = leaf_operator(expr), _said(expr, tr)
+    if isinstance(expr, InList) and len(expr.values) == 1:  # `in (V)` is `= V`
+        op = operator("!=" if expr.negated else "=")
+    if not negated:
+        return [(op.sentence(kind), value)]
+    if isinstance(expr, Matches):
+        return [(_NOT_MATCHING.template, value)]
+    said = [(operator(_OPPOSITE[op.text]).sentence(kind), value)]
+    if kind is ValueType.DATE and op.text in _ORDERING:
+        said.append((operator("is empty").sentence(kind), ""))
+    return said
+
+
 class _Sayer:
-    def __init__(self, subject: registry.Subject, translate: Translate) -> None:
+    def __init__(self, subject: registry.Subject, translate: Translate, *, relative: bool):
         self.subject = subject
         self.tr = translate
+        self.relative = relative
 
-    def say(self, expr: Expr, rel: registry.Relation | None, minimum: int) -> str:
-        text = fold(expr, rel, self.kids, self.build)
-        return f"({text})" if _level(expr) < minimum else text
+    def say(self, expr: Expr) -> str:
+        top: _Context = (None, False)
+        return fold(expr, top, self.kids, self.build)[0]
 
-    def kids(
-        self, expr: Expr, rel: registry.Relation | None
-    ) -> list[tuple[Expr, registry.Relation | None]]:
-        if isinstance(expr, Not) and isinstance(expr.operand, Exists):
-            return self.kids(expr.operand, rel)
+    def kids(self, expr: Expr, context: _Context) -> list[tuple[Expr, _Context]]:
+        rel, negated = context
+        if isinstance(expr, Not):
+            return [(expr.operand, (rel, not negated))]
+        if isinstance(expr, And | Or):
+            return [(part, context) for part in expr.parts]
         if isinstance(expr, Exists) and expr.condition is not None:
             inner = self.subject.relation(expr.relation)
             if _shorthand(inner, expr.condition) is None:
-                return [(expr.condition, inner)]
-        return _kids(expr, rel)
+                return [(expr.condition, (inner, False))]
+        return []
 
     def word(self, text: Text, **values: object) -> str:
         return self.tr(text.template).format(**values)
 
-    def build(self, expr: Expr, rel: registry.Relation | None, made: list[str]) -> str:
-        if isinstance(expr, Or):
-            return f" {self.word(_OR_WORD)} ".join(_wrapped(expr.parts, made, _AND))
-        if isinstance(expr, And):
-            return f" {self.word(_AND_WORD)} ".join(_wrapped(expr.parts, made, _NOT))
+    def build(self, expr: Expr, context: _Context, made: list[_Said]) -> _Said:
+        rel, negated = context
         if isinstance(expr, Not):
-            if isinstance(expr.operand, Exists):
-                return self.exists(expr.operand, made, negated=True)
-            return f"{self.word(_NOT_WORD)} " + _wrapped((expr.operand,), made, _NOT)[0]
+            return made[0]
+        if isinstance(expr, And | Or):
+            return self.joined(made, _AND if isinstance(expr, And) != negated else _OR)
+        relative = self.relative and rel is None  # a relation's condition is a statement
         if isinstance(expr, Exists):
-            return self.exists(expr, made, negated=False)
-        if isinstance(expr, SegmentMember):
-            return self.word(_ON_SEGMENT, no=expr.no)
-        if isinstance(expr, LoggedSegmentMember):
-            return self.word(_RECEIVED, entry_no=expr.entry_no)
+            return self.exists(expr, made, negated=negated, relative=relative), _NOT
+        if isinstance(expr, SegmentMember | LoggedSegmentMember):
+            return self.word(_MEMBER[type(expr), relative, negated], **vars(expr)), _NOT
         field = registry.lookup(self.subject, rel, expr.field)
         label = self.tr(field.label)
         if isinstance(expr, Compare) and field.type is ValueType.BOOL:
-            positive = (expr.op == "=") == expr.value
-            return label if positive else self.word(_NOT_FIELD, field=label)
-        template = leaf_operator(expr).sentence(field.type)
-        return self.tr(template).format(field=label, value=_said(expr, self.tr))
+            true = ((expr.op == "=") == expr.value) != negated
+            if relative:
+                return self.word(_ARE[not true], field=label), _NOT
+            return (label if true else self.word(_NOT_FIELD, field=label)), _NOT
+        said = [
+            self.tr(_WHOSE[template].template if relative else template).format(
+                field=label, value=value
+            )
+            for template, value in _statements(expr, field.type, negated, self.tr)
+        ]
+        return self.joined([(text, _NOT) for text in said], _OR)
 
-    def exists(self, expr: Exists, made: list[str], *, negated: bool) -> str:
+    def joined(self, made: list[_Said], level: int) -> _Said:
+        """The parts joined by "and" (`level` _AND) or "or", a part that joins its own
+        parts the other way in parentheses."""
+        if len(made) == 1:
+            return made[0]
+        word = self.word(_AND_WORD if level == _AND else _OR_WORD)
+        texts = [text if own in (level, _NOT) else f"({text})" for text, own in made]
+        return f" {word} ".join(texts), level
+
+    def exists(self, expr: Exists, made: list[_Said], *, negated: bool, relative: bool) -> str:
         rel = self.subject.relation(expr.relation)
-        owner = _OWNERS[(rel.on_company, negated, rel.label[0] in "aeiou")]
-        phrase = self.word(owner, relation=self.tr(rel.label))
-        cond = expr.condition
-        if cond is None:
-            return phrase
-        short = _shorthand(rel, cond)
+        forms, label = _HAS[relative, rel.on_company], self.tr(rel.label)
+        if expr.condition is None:
+            return self.word(forms[negated], relation=label)
+        short = _shorthand(rel, expr.condition)
         if short is not None:
-            return f"{phrase} {_said(short[0], self.tr)}"
-        return self.word(_WHERE, relation=phrase, condition=made[0])
+            value = _said(short[0], self.tr)
+            return self.word(forms[2 + negated], relation=label, value=value)
+        return self.word(forms[4 + negated], relation=label, condition=made[0][0])

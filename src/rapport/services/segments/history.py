@@ -233,11 +233,13 @@ OPTION_WORDS = (
     ("ignore_exclusion", N_("ignoring exclusion")),
     ("entire_companies", N_("for entire companies")),
 )
+# Whole sentences: {which} is a relative clause saying which contacts, in the same language
+# ("that have mailing group EVENTS", "whose country/region is BE"; criteria.describe_which).
 VERBS = {
-    "add": N_("Add contacts where {criteria}"),
-    "reduce": N_("Remove contacts where {criteria}"),
-    "refine": N_("Keep only contacts where {criteria}"),
-    "refresh": N_("Refresh to contacts where {criteria}"),
+    "add": N_("Add contacts {which}"),
+    "reduce": N_("Remove contacts {which}"),
+    "refine": N_("Keep only contacts {which}"),
+    "refresh": N_("Refresh to contacts {which}"),
 }
 BY_HAND = N_("by hand")
 
@@ -265,15 +267,14 @@ def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
     """S7: an action in the user's words (verb, criteria described, options), in the
     language of `translate` (the web's gettext; English by default, as the CLI says it)."""
     # The criteria engine and its grammar: not needed by an undo.
-    from rapport.criteria import describe
     from rapport.criteria.parser import parse
+    from rapport.criteria.render import describe, describe_which
 
-    described = describe(parse(line.criteria), translate=translate)
-    verb = VERBS.get(line.action)
+    tree, verb = parse(line.criteria), VERBS.get(line.action)
     if verb is None:
-        text = f"{line.action} {described}"
+        text = f"{line.action}: {describe(tree, translate=translate)}"
     else:
-        text = translate(verb.template).format(criteria=described)
+        text = translate(verb.template).format(which=describe_which(tree, translate=translate))
     options = [translate(words.template) for name, words in OPTION_WORDS if getattr(line, name)]
     if line.manual:
         options.append(translate(BY_HAND.template))
