@@ -68,7 +68,7 @@ docs: install
 LOCALE := src/rapport/web/locale
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header --width 100 -o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update --width 100 -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update --width 100 -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --ignore-obsolete
 
 # Screenshots of the main pages at desktop and phone widths for the README and docs/
 # (Debian's Chromium, on the demo company).

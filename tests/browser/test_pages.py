@@ -66,7 +66,7 @@ def test_k1_the_criteria_filter_answers_in_place_and_shows_its_error(page):
     rows.first.wait_for()
     assert rows.count() >= 1
     assert all(
-        text == "company"
+        text == "Company"
         for text in page.locator("#results tbody td:nth-child(3)").all_inner_texts()
     )
     page.get_by_label("Filter (criteria)").fill("cuntry = BE")
@@ -79,7 +79,7 @@ def test_k1_the_criteria_filter_answers_in_place_and_shows_its_error(page):
 def test_l5_a_marketer_cancels_and_uncancels_a_logged_segment_by_keyboard(page):
     sign_in(page, "jim")
     page.goto("/logged-segments/1")
-    page.get_by_role("button", name="Cancel", exact=True).focus()
+    page.get_by_role("button", name="Cancel interactions", exact=True).focus()
     page.keyboard.press("Enter")
     page.get_by_role("status").wait_for()
     assert page.get_by_role("status").inner_text() == "Canceled."

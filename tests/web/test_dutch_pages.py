@@ -30,13 +30,13 @@ def test_s7_the_criteria_pane_says_each_action_in_the_pages_language(browser_as,
     browser = browser_as("marketer")
     dutch = text_of(browser.get(f"/segments/{no}", headers=DUTCH))
     assert (
-        "Contactpersonen toevoegen waarvoor land/regio is BE of NL en "
-        "heeft geen mailinggroep NEWSLETTER" in dutch
+        "Contactpersonen toevoegen waarvan land/regio BE of NL is en "
+        "die mailinggroep NEWSLETTER niet hebben" in dutch
     )
     english = text_of(browser.get(f"/segments/{no}", headers=ENGLISH))
     assert (
-        "Add contacts where country/region is one of BE or NL and "
-        "has no mailing group NEWSLETTER" in english
+        "Add contacts whose country/region is one of BE or NL and "
+        "that do not have mailing group NEWSLETTER" in english
     )
 
 

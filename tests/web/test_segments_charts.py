@@ -48,5 +48,5 @@ def test_x6_the_overlap_page_shows_the_matrix_of_the_chosen_segments(browser_as,
     cells = re.findall(r'<td class="num heat-(\d)">(\d+)</td>', html)
     assert [int(count) for _, count in cells] == [5, 1, 1, 3]
     assert cells[0][0] == "5"  # the largest count has the darkest shade
-    bad = browser.get("/segment-overlap", params={"no": first}).text
-    assert "give 2 to 12 different segments" in bad
+    bad = browser.get("/segment-overlap", params={"no": first, "compare": "1"}).text
+    assert "Choose at least 2 segments to compare." in bad

@@ -105,8 +105,8 @@ def test_s7_the_card_shows_each_action_in_plain_language_with_its_counts(browser
     no = world(sessions, criteria="country = BE")
     actions.reduce(sessions, no, criteria="type = company", user="marketer1")
     html = browser_as("viewer").get(f"/segments/{no}").text
-    assert "Add contacts where country/region is BE" in html
-    assert "Remove contacts where type is company" in html
+    assert "Add contacts whose country/region is BE" in html
+    assert "Remove contacts whose type is company" in html
     assert "<h1>SEG00001 · Spring mailing</h1>" in html
 
 
@@ -120,7 +120,7 @@ def test_s8_the_undo_button_comes_before_the_actions_and_each_row_undoes_after_i
     html = browser.get(f"/segments/{no}").text
     names = buttons(html)
     assert names.index("Undo") < names.index("Undo after this action")
-    assert html.index(">Undo</button>") < html.index("Add contacts where country/region is BE")
+    assert html.index(">Undo</button>") < html.index("Add contacts whose country/region is BE")
     assert names.count("Undo after this action") == 3
     answer = browser.post(f"/segments/{no}/undo", data={"csrf_token": browser.csrf, "to": "1"})
     assert answer.status_code == 303

@@ -1,6 +1,6 @@
-"""Import in the browser (K4, admin): upload a CSV or Excel file into a table; the import
-runs as a job whose page follows its progress and shows its outcome, with every bad row's
-line, column and reason."""
+"""Import in the browser (K4, admin): upload a CSV or Excel file into a table (offered by its
+page name in the page's language, sent by its name); the import runs as a job whose page
+follows its progress and shows its outcome, with every bad row's line, column and reason."""
 
 from __future__ import annotations
 
@@ -15,16 +15,23 @@ from rapport.server import uploads
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.transfer.tables import TABLES
-from rapport.web.render import page, told_with_field
+from rapport.web.captions import table_caption
+from rapport.web.render import page, told_with_field, translator
 
 router = web_router()
 SUFFIXES = (".csv", ".xlsx")
 
 
+def tables_of(request: Request) -> list[str]:
+    """The tables one imports into, by their captions in the page's language."""
+    translate = translator(request)
+    return sorted(TABLES, key=lambda name: translate(table_caption(name)).casefold())
+
+
 @router.get("/import")
 def import_page(request: Request, who: Who) -> Response:
     del who
-    return page(request, "imports/page.html", tables=sorted(TABLES), error=None, chosen="")
+    return page(request, "imports/page.html", tables=tables_of(request), error=None, chosen="")
 
 
 @router.post("/import")
@@ -58,7 +65,7 @@ def start_import(
             request,
             "imports/page.html",
             status_code=422,
-            tables=sorted(TABLES),
+            tables=tables_of(request),
             error=told_with_field(request, exc),
             chosen=table,
         )

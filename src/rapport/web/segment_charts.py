@@ -76,23 +76,42 @@ def shade(count: int, top: int) -> int:
 
 @router.get("/segment-overlap")
 def overlap(
-    request: Request, who: Who, ctx: Context, no: Annotated[list[str] | None, Query()] = None
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: Annotated[list[str] | None, Query()] = None,
+    compare: str = "",
 ) -> Response:
-    """X6: contacts in common between every pair of the chosen segments."""
+    """X6: contacts in common between every pair of the chosen segments. Arriving with one
+    segment chosen (from its card's "Compare with other segments") shows the form with it
+    ticked and what to do; a form sent (`compare`) with too few or too many is refused."""
     del who
-    no = no or []
+    chosen = list(dict.fromkeys(text.strip().upper() for text in no or [] if text.strip()))
     listed = data(browse.get_page(ctx.sessions, limit=browse.MAX_PAGE).items)
-    values: dict[str, Any] = {"segments": listed, "chosen": no, "matrix": None, "error": None}
-    if no:
+    values: dict[str, Any] = {
+        "segments": listed,
+        "chosen": chosen,
+        "most": analytics.MAX_OVERLAP,
+        "matrix": None,
+        "error": None,
+        "too_few": False,
+        "too_many": len(chosen) > analytics.MAX_OVERLAP,
+    }
+    if len(chosen) < 2:
+        values["too_few"] = bool(compare)
+    elif not values["too_many"]:
         try:
-            found = data(analytics.overlap(ctx.sessions, no, accelerator=ctx.accelerator))
-            top = max((max(row) for row in found["counts"]), default=0)
-            values["matrix"] = {
-                "nos": found["segment_nos"],
-                "rows": [
-                    [{"count": n, "shade": shade(n, top)} for n in row] for row in found["counts"]
-                ],
-            }
+            found = data(analytics.overlap(ctx.sessions, chosen, accelerator=ctx.accelerator))
+            values["matrix"] = matrix(found)
         except RapportError as exc:
             values["error"] = told(request, exc)
     return page(request, "segments/overlap.html", **values)
+
+
+def matrix(found: dict[str, Any]) -> dict[str, Any]:
+    """The overlap's counts as the shaded matrix shows them."""
+    top = max((max(row) for row in found["counts"]), default=0)
+    return {
+        "nos": found["segment_nos"],
+        "rows": [[{"count": n, "shade": shade(n, top)} for n in row] for row in found["counts"]],
+    }

@@ -1,5 +1,6 @@
-"""The segment card's criteria actions (S3, S4, X1, X2; SPEC §8): add, reduce and refine
-with their options, the live preview as the user types, and the criteria builder's JSON.
+"""The segment card's criteria actions (S3, S4, S8, X1, X2, X4, X5; SPEC §8): add, reduce
+and refine with their options, the live preview as the user types, the criteria builder's
+JSON, undo (the last action, or every action after one) and a dynamic segment's refresh.
 
 The builder (static/criteria-builder.js) reads the field and relation registry from
 `/criteria-builder/fields` and converts both ways through the server, so the text it writes
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
@@ -23,11 +24,19 @@ from rapport.criteria import from_json, parse, render, to_json
 from rapport.errors import Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
-from rapport.services.segments import actions, header
+from rapport.services.segments import actions, dynamic, header, history
 from rapport.services.setup import lookups
 from rapport.web.i18n import N_
 from rapport.web.render import beside_input, page, told, translator
-from rapport.web.segments import BUILD, back_to_card, card, data, question
+from rapport.web.segments import (
+    ACTIONS_TAKEN,
+    BUILD,
+    back_to_card,
+    card,
+    counts_of,
+    data,
+    question,
+)
 
 router = web_router()
 
@@ -104,11 +113,11 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
                 )
                 return card(request, ctx, who, segment.no, question=asked, at=BUILD, **kept)
         extra = {"keep_criteria": answer == "no"} if verb != "add" else {}
-        run_action(ctx, no, verb, form, user=who.account.name, **extra)
+        done = run_action(ctx, no, verb, form, user=who.account.name, **extra)
     except RapportError as exc:
         error = beside_input(exc, translator(request))
         return card(request, ctx, who, segment.no, 422, criteria_error=error, at=BUILD, **kept)
-    return back_to_card(segment.no, "action")
+    return back_to_card(segment.no, "action", counts=counts_of(done))
 
 
 @router.get("/segments/{no}/preview")
@@ -194,3 +203,34 @@ def builder_text(request: Request, who: Who, tree: str = "") -> JSONResponse:
         return JSONResponse({"error": f"the tree is not JSON: {exc.msg}"})
     except Invalid as exc:
         return JSONResponse({"error": told(request, exc)})
+
+
+@router.post("/segments/{no}/undo")
+def undo(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    to: Annotated[int | None, Form()] = None,
+) -> Response:
+    """S8: "Undo" undoes the last action; X5: "Undo after this action" undoes every action
+    after action `to`."""
+    segment = header.get(ctx.sessions, no)
+    try:
+        history.go_back(ctx.sessions, no, to=to, user=who.account.name)
+    except RapportError as exc:
+        error = told(request, exc)
+        return card(request, ctx, who, segment.no, 422, error=error, at=ACTIONS_TAKEN)
+    return back_to_card(segment.no, "undone" if to is None else "undone-to")
+
+
+@router.post("/segments/{no}/refresh")
+def refresh(request: Request, who: Who, ctx: Context, no: str) -> Response:
+    """X4: "Refresh" on a dynamic segment's card applies what changed since its last
+    refresh, as one action in the list of actions taken."""
+    segment = header.get(ctx.sessions, no)
+    try:
+        dynamic.refresh(ctx.sessions, no, user=who.account.name)
+    except RapportError as exc:
+        return card(request, ctx, who, segment.no, 422, error=told(request, exc))
+    return back_to_card(segment.no, "refreshed")

@@ -1,17 +1,19 @@
 """The segment card's lines (S5, X3, X5, L3; SPEC §8): the grid a page at a time by keyset,
 filtered with criteria; a line edited in place (htmx swaps the row for its form and back)
-or removed; explain a line; the membership history; a line's letter previewed before
-logging, and sent as a test e-mail to an address of the marketer's choice.
+or removed; explain a line (in a row right after it); the membership history; a line's
+letter previewed before logging, and sent as a test e-mail to an address of the marketer's
+choice. Explain and the history name each action as the card's criteria pane does.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
+from rapport.domain.codes import LARGEST_LINE_NO
 from rapport.errors import NotFound, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
@@ -19,7 +21,9 @@ from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
 from rapport.web.addresses import LineAfter, LineNo
-from rapport.web.render import page, told
+from rapport.web.captions import moment
+from rapport.web.render import language_of, page, told, translator
+from rapport.web.segment_header import form_text
 from rapport.web.segments import (
     HISTORY_SHOWN,
     LINES,
@@ -27,8 +31,8 @@ from rapport.web.segments import (
     back_to_card,
     can_change,
     card,
+    criteria_pane,
     data,
-    form_text,
 )
 
 router = web_router()
@@ -36,14 +40,14 @@ router = web_router()
 # The line fields edited in place: (field, label, kind).
 LINE_FORM: tuple[tuple[str, str, str], ...] = (
     ("salesperson_code", "Salesperson", "code"),
-    ("correspondence_type", "Correspondence type", "correspondence"),
+    ("correspondence_type", "Correspondence type", "correspondence_type"),
     ("language_code", "Language", "code"),
     ("subject", "Subject", "text"),
     ("description", "Description", "text"),
     ("evaluation", "Evaluation", "evaluation"),
 )
 LINE_CHOICES = {
-    "correspondence": ("", "hard_copy", "email"),
+    "correspondence_type": ("", "hard_copy", "email"),
     "evaluation": ("", "very_positive", "positive", "neutral", "negative", "very_negative"),
 }
 
@@ -154,22 +158,44 @@ def line_remove(
     return back_to_card(no.strip().upper(), "line", lines_page=lines_page)
 
 
+def actions_said(request: Request, ctx: Context, no: str) -> dict[int, dict[str, Any]]:
+    """The segment's criteria actions by no., each in the words of the card's criteria pane
+    (its sentence) with its user and its time, in the page's language."""
+    language = language_of(request)
+    return {
+        action["action_no"]: {
+            **action,
+            "at": moment(action["created_at"], language) if action["created_at"] else "",
+        }
+        for action in criteria_pane(ctx.sessions, no, translator(request))
+    }
+
+
 @router.get("/segments/{no}/explain")
-def explain(request: Request, who: Who, ctx: Context, no: str, contact: str = "") -> Response:
-    """X3: which action put the contact on the segment and which parts of it matched."""
+def explain(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    contact: str = "",
+    line: Annotated[int | None, Query(ge=1, le=LARGEST_LINE_NO)] = None,
+) -> Response:
+    """X3: which action put the contact on the segment and which parts of it matched; with
+    the `line` it is shown for, as the row after that line in the grid."""
     del who
     try:
         found = data(history.explain(ctx.sessions, no, contact))
-        return page(request, "segments/_explain.html", explanation=found, error=None)
     except RapportError as exc:
-        return page(
-            request, "segments/_explain.html", 404, explanation=None, error=told(request, exc)
-        )
+        error = told(request, exc)
+        return page(request, "segments/_explain.html", 404, line_no=line, error=error)
+    actions = actions_said(request, ctx, no)
+    return page(request, "segments/_explain.html", line_no=line, explanation=found, actions=actions)
 
 
 @router.get("/segments/{no}/history")
 def membership(request: Request, who: Who, ctx: Context, no: str, contact: str = "") -> Response:
-    """X5: the entries and exits of the segment's contacts (of one contact when given)."""
+    """X5: the entries and exits of the segment's contacts (of one contact when given), by
+    the action that made them."""
     del who
     events = history.membership_log(ctx.sessions, no, contact_no=contact or None)
     return page(
@@ -177,6 +203,7 @@ def membership(request: Request, who: Who, ctx: Context, no: str, contact: str =
         "segments/_history.html",
         history=list(itertools.islice(events, HISTORY_SHOWN + 1)),
         history_shown=HISTORY_SHOWN,
+        actions=actions_said(request, ctx, no),
         segment={"no": no.strip().upper()},
     )
 

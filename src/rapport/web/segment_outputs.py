@@ -3,7 +3,9 @@ SPEC §8): save and reuse criteria, reuse a logged segment, log the segment, exp
 contacts, apply a mailing group, create opportunities and tasks.
 
 Business Central's confirmations are asked on the card with BC's default: reusing criteria
-or a logged segment on a segment that already has criteria actions asks first (default No).
+or a logged segment on a segment that already has criteria actions asks first (default No),
+once what the user typed names something that can be reused (BC asks before its list of
+logged segments, which offers only those that exist).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from rapport.errors import Conflict, Invalid, RapportError
+from rapport.domain.codes import may_name_a_row
+from rapport.errors import N_, Conflict, Invalid, NotFound, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.interactions import log as interactions
+from rapport.services.interactions import logged
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, outputs, reuse
 from rapport.web.render import page, told
@@ -31,6 +35,7 @@ from rapport.web.segments import (
     USE,
     back_to_card,
     card,
+    counts_of,
     data,
     question,
 )
@@ -75,22 +80,25 @@ def carried_out(
     done: str,
     *,
     asking: dict[str, str] | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> Response:
-    """A card action: `run` it, then back to the card saying `done`; a refusal is shown on
-    the card (422). With `asking` (the posted form), the service's question (a Conflict that
-    wants a yes) is asked on the card instead, with BC's default. Either is said in the
-    section whose form it was, the one that says `done`."""
+    """A card action: `run` it, then back to the card saying `done` (with what an add did,
+    `counts_of`); a refusal is shown on the card (422). With `asking` (the posted form), the
+    service's question (a Conflict that wants a yes) is asked on the card instead, with BC's
+    default. Either is said in the section whose form it was, the one that says `done`, and
+    the card keeps the values `kept` as typed."""
     segment = no.strip().upper()
     at = DONE_AT[done]
+    kept = kept or {}
     try:
-        run()
+        result = run()
     except Conflict as exc:
         if asking is None:
-            return card(request, ctx, who, segment, 422, error=told(request, exc), at=at)
-        return confirmed(request, ctx, who, no, asking, exc, at=at)
+            return card(request, ctx, who, segment, 422, error=told(request, exc), at=at, **kept)
+        return confirmed(request, ctx, who, no, asking, exc, at=at, kept=kept)
     except RapportError as exc:
-        return card(request, ctx, who, segment, 422, error=told(request, exc), at=at)
-    return back_to_card(segment, done)
+        return card(request, ctx, who, segment, 422, error=told(request, exc), at=at, **kept)
+    return back_to_card(segment, done, counts=counts_of(result))
 
 
 def confirmed(
@@ -102,6 +110,7 @@ def confirmed(
     exc: Conflict,
     *,
     at: str,
+    kept: dict[str, Any],
 ) -> Response:
     """BC's "Are you sure you want to reuse …?" (default No), asked in section `at`."""
     asked = question(
@@ -111,7 +120,7 @@ def confirmed(
         default="no",
         form=form,
     )
-    return card(request, ctx, who, no.strip().upper(), question=asked, at=at)
+    return card(request, ctx, who, no.strip().upper(), question=asked, at=at, **kept)
 
 
 @router.post("/segments/{no}/reuse-criteria")
@@ -151,17 +160,22 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
         return back_to_card(no.strip().upper(), at=BUILD)
 
     def run() -> object:
+        entry_no = whole_number(form.get("logged_segment", ""), "logged_segment")
+        if not may_name_a_row(entry_no):
+            raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
+        logged.get(ctx.sessions, entry_no)  # before BC's question: only one that exists
         return reuse.reuse_logged(
             ctx.sessions,
             no,
-            entry_no=whole_number(form.get("logged_segment", ""), "logged_segment"),
+            entry_no=entry_no,
             user=who.account.name,
             allow_existing=form.get("allow_existing") == "true",
             ignore_exclusion=form.get("ignore_exclusion") == "true",
             yes=form.get("yes") == "yes",
         )
 
-    return carried_out(request, ctx, who, no, run, "action", asking=form)
+    kept: dict[str, Any] = {"logged_segment": form.get("logged_segment", "")}
+    return carried_out(request, ctx, who, no, run, "action", asking=form, kept=kept)
 
 
 @router.post("/segments/{no}/log")

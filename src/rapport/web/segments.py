@@ -3,11 +3,13 @@ paging, the new-segment form, and the segment card with its editable header, the
 button, the criteria pane (each action in plain language with "Undo after this action")
 and the lines grid.
 
-The card's other parts live beside this module by sub-noun: `segment_criteria` (the actions
-form, the live preview and the criteria builder's JSON), `segment_lines` (the grid, line
-edits, explain, membership history) and `segment_outputs` (save and reuse criteria, log,
-export, mailing group, opportunities and tasks). Every page calls the services directly
-through `services` below, and turns their results into template values with `data`.
+The card's other parts live beside this module by sub-noun: `segment_header` (the header
+form's fields and how a posted header is read), `segment_criteria` (the actions form, the
+live preview, the criteria builder's JSON, undo and refresh), `segment_lines` (the grid,
+line edits, explain, membership history) and `segment_outputs` (save and reuse criteria,
+log, export, mailing group, opportunities and tasks). Every page calls the services
+directly through `services` below, and turns their results into template values with
+`data`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import asdict, is_dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Form, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -26,37 +28,27 @@ from rapport.errors import Invalid, RapportError, Text, said
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
-from rapport.services.segments import browse, dynamic, header, history
-from rapport.services.segments.header import PROPAGATED_FIELDS
+from rapport.services.segments import browse, header, history
+from rapport.services.segments.results import AddResult, RemovalResult
 from rapport.storage.db import Sessions
 from rapport.web.addresses import LineAfter
 from rapport.web.i18n import N_
 from rapport.web.render import page, told, translator
+from rapport.web.segment_header import (
+    ASKS_UPDATE_LINES,
+    CHOICES,
+    changed_fields,
+    entered,
+    form_text,
+    posted_values,
+    refusal,
+)
+from rapport.web.segment_header import HEADER_FORM as HEADER_FORM  # the card's, and tests'
 
 router = web_router()
 
 LINES_PER_PAGE = 25
 HISTORY_SHOWN = 100
-# The header fields the card edits, in the order of Business Central's page: (field, label,
-# kind). The kinds pick the input: text, code, date, amount, flag or a choice.
-HEADER_FORM: tuple[tuple[str, str, str], ...] = (
-    ("description", N_("Description"), "text"),
-    ("date", N_("Date"), "date"),
-    ("salesperson_code", N_("Salesperson"), "code"),
-    ("campaign_no", N_("Campaign"), "code"),
-    ("interaction_template_code", N_("Interaction template"), "code"),
-    ("language_code_default", N_("Language (default)"), "code"),
-    ("subject_default", N_("Subject (default)"), "text"),
-    ("correspondence_type_default", N_("Correspondence type (default)"), "correspondence"),
-    ("unit_cost", N_("Unit cost"), "amount"),
-    ("unit_duration", N_("Unit duration (min.)"), "amount"),
-    ("information_flow", N_("Information flow"), "flow"),
-    ("initiated_by", N_("Initiated by"), "initiated"),
-    ("campaign_target", N_("Campaign target"), "flag"),
-    ("campaign_response", N_("Campaign response"), "flag"),
-    ("ignore_contact_corres_type", N_("Ignore contact correspondence type"), "flag"),
-    ("send_word_docs_as_attmt", N_("Send Word documents as attachment"), "flag"),
-)
 # What a composition can be shown by: (criteria field or relation, label).
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("country", N_("Country/region")),
@@ -73,16 +65,6 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("job_responsibility", N_("Job responsibility")),
     ("web_source", N_("Web source")),
 )
-CHOICES = {
-    "correspondence": ("", "hard_copy", "email"),
-    "flow": ("", "outbound", "inbound"),
-    "initiated": ("", "us", "them"),
-}
-# A change of these asks BC's "Do you want to update the segment lines?" (the description
-# is propagated without the question, as Business Central does).
-ASKS_UPDATE_LINES = (set(PROPAGATED_FIELDS) | {"interaction_template_code", "subject_default"}) - {
-    "description"
-}
 
 
 def data(result: Any) -> Any:
@@ -96,15 +78,6 @@ def data(result: Any) -> Any:
 
 def can_change(who: Identity) -> bool:
     return who.account.role.allows(Role.MARKETER)
-
-
-def form_text(value: Any) -> str:
-    """A header value as the text its form field shows and the service reads back."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 @router.get("/segments")
@@ -190,7 +163,10 @@ def card_values(
         "at": None,
         "error": None,
         "question": None,
+        "counted": None,
+        "error_field": None,
         "criteria_text": "",
+        "logged_segment": "",
         "empty": True,
         "options": {},
     }
@@ -246,18 +222,34 @@ def back_to_card(
     *,
     at: str | None = None,
     lines_page: Mapping[str, str | int] | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> Response:
     """The card after one of its forms was carried out (Post/Redirect/Get), saying `done`
     and scrolled to the section whose form it was (`at`, else the one `done` is said in),
     on the page of lines `lines_page` names (its `filter` and `after`, encoded as query
-    values). The section and the message are this module's keys and ids, never the
-    request's."""
+    values), with the `counts` the message says (`counts_of`). The section and the message
+    are this module's keys and ids, never the request's."""
     section = at or DONE_AT.get(done)
     query: dict[str, str | int] = {"done": done} if done else {}
+    query |= dict(counts or {})
     query |= {name: value for name, value in (lines_page or {}).items() if value}
     target = f"/segments/{no}" + (f"?{urlencode(query)}" if query else "")
     return RedirectResponse(target + (f"#{section}" if section else ""), status_code=303)
 
+
+def counts_of(result: object) -> dict[str, int] | None:
+    """What an add, a reduce, a refine or a reuse of a logged segment did (S3, S4, S10), as
+    the card's address carries it to the message: the lines added or removed and the lines
+    now on the segment; None for another result."""
+    if isinstance(result, AddResult):
+        return {"added": result.added, "lines": result.no_of_lines}
+    if isinstance(result, RemovalResult):
+        return {"removed": result.removed, "lines": result.no_of_lines}
+    return None
+
+
+# A count the card's address carries to its message (`counts_of`).
+Count = Annotated[int | None, Query(ge=0, le=2**53)]
 
 DONE_MESSAGES = {
     "created": N_("The segment has been created."),
@@ -308,8 +300,11 @@ def segment_card(
     after: LineAfter = 0,
     limit: int = LINES_PER_PAGE,
     done: str = "",
+    added: Count = None,
+    removed: Count = None,
+    lines: Count = None,
 ) -> Response:
-    """The segment card (S7, SPEC §8)."""
+    """The segment card (S7, SPEC §8); after an action, what it did (`counts_of`)."""
     values = card_values(
         ctx.sessions,
         no,
@@ -321,79 +316,40 @@ def segment_card(
     )
     values["message"] = DONE_MESSAGES.get(done)
     values["at"] = DONE_AT.get(done)
+    if done == "action" and lines is not None and (added is None) != (removed is None):
+        values["counted"] = {"added": added, "removed": removed, "lines": lines}
     return page(request, "segments/card.html", **values)
 
 
 @router.post("/segments/{no}/header")
 async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Response:
-    """S2: the changed header fields, with BC's "update the segment lines?" question asked
-    (default Yes) when a changed field propagates and the segment has lines."""
+    """S2: the changed header fields, each first read as its input's kind (Business Central
+    checks a field's value when it is entered, before its question), then BC's "update the
+    segment lines?" (default Yes) when a changed field propagates and the segment has lines.
+    A refusal names its field and the form comes back as it was posted."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     current = header.get(ctx.sessions, no)
-    changes = changed_fields(form, data(current))
+    posted = posted_values(form, data(current))
+    changes = changed_fields(posted, data(current))
     answer = form.get("update_lines")
     if not changes:
         return back_to_card(current.no, at=GENERAL)
-    asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
-    if asks and answer not in ("yes", "no"):
-        asked = question(
-            N_("You have modified the header. Do you want to update the segment lines?"),
-            action=f"/segments/{current.no}/header#{GENERAL}",
-            name="update_lines",
-            default="yes",
-            form=form,
-        )
-        return card(request, ctx, who, current.no, question=asked, at=GENERAL)
     try:
+        entered(changes)
+        asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
+        if asks and answer not in ("yes", "no"):
+            asked = question(
+                N_("You have modified the header. Do you want to update the segment lines?"),
+                action=f"/segments/{current.no}/header#{GENERAL}",
+                name="update_lines",
+                default="yes",
+                form=form,
+            )
+            return card(
+                request, ctx, who, current.no, question=asked, at=GENERAL, header_values=posted
+            )
         header.set_header(ctx.sessions, no, values=changes, update_lines=answer != "no")
     except RapportError as exc:
-        error = told(request, exc)
-        return card(request, ctx, who, current.no, 422, error=error, header_error=True, at=GENERAL)
+        refused = refusal(request, exc)
+        return card(request, ctx, who, current.no, 422, at=GENERAL, header_values=posted, **refused)
     return back_to_card(current.no, "header")
-
-
-def changed_fields(form: dict[str, str], current: dict[str, Any]) -> list[tuple[str, str]]:
-    """The header fields whose submitted text differs from the segment's, in form order; an
-    unticked flag is absent from the form and means false."""
-    changes = []
-    for field, _label, kind in HEADER_FORM:
-        if kind == "flag":
-            given = "true" if form.get(field) == "true" else "false"
-        elif field in form:
-            given = form[field]
-        else:
-            continue
-        if given.strip() != form_text(current[field]).strip():
-            changes.append((field, given))
-    return changes
-
-
-@router.post("/segments/{no}/undo")
-def undo(
-    request: Request,
-    who: Who,
-    ctx: Context,
-    no: str,
-    to: Annotated[int | None, Form()] = None,
-) -> Response:
-    """S8: "Undo" undoes the last action; X5: "Undo after this action" undoes every action
-    after action `to`."""
-    segment = header.get(ctx.sessions, no)
-    try:
-        history.go_back(ctx.sessions, no, to=to, user=who.account.name)
-    except RapportError as exc:
-        error = told(request, exc)
-        return card(request, ctx, who, segment.no, 422, error=error, at=ACTIONS_TAKEN)
-    return back_to_card(segment.no, "undone" if to is None else "undone-to")
-
-
-@router.post("/segments/{no}/refresh")
-def refresh(request: Request, who: Who, ctx: Context, no: str) -> Response:
-    """X4: "Refresh" on a dynamic segment's card applies what changed since its last
-    refresh, as one action in the list of actions taken."""
-    segment = header.get(ctx.sessions, no)
-    try:
-        dynamic.refresh(ctx.sessions, no, user=who.account.name)
-    except RapportError as exc:
-        return card(request, ctx, who, segment.no, 422, error=told(request, exc))
-    return back_to_card(segment.no, "refreshed")

@@ -23,7 +23,7 @@ from rapport.server.routers import web_router
 from rapport.services.contacts import ratings
 from rapport.services.setup import forms, marketing, series
 from rapport.services.setup.forms import FieldForm
-from rapport.web.captions import caption_of
+from rapport.web.captions import caption_of, choice_captions
 from rapport.web.lists import may_change
 from rapport.web.render import page, told
 
@@ -49,20 +49,30 @@ async def form_pairs(request: Request, fields: tuple[FieldForm, ...]) -> list[tu
 
 
 def field_rows(fields: tuple[FieldForm, ...], values: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the field macro draws: name, caption, kind, length, choices and the value."""
+    """What the field macro draws: name, caption, kind, length, choices (with their
+    captions, `options`) and the value."""
     return [
-        {**asdict(field), "caption": caption_of(field.name), "value": values.get(field.name)}
+        {
+            **asdict(field),
+            "caption": caption_of(field.name),
+            "options": choice_captions(field.name, field.choices),
+            "value": values.get(field.name),
+        }
         for field in fields
     ]
 
 
 def _setup_page(request: Request, ctx: Context, who: Identity, **extra: Any) -> Response:
-    values = asdict(marketing.get(ctx.sessions)) | extra.pop("posted", {})
+    read = asdict(marketing.get(ctx.sessions))
+    values = read | extra.pop("posted", {})
+    # A field the setup's reading does not give is neither shown (blank, as if unset) nor
+    # sent back by the form (a blank number would be refused).
+    fields = tuple(field for field in forms.setup_fields() if field.name in read)
     return page(
         request,
         "setup/marketing.html",
         status_code=422 if extra.get("error") else 200,
-        fields=field_rows(forms.setup_fields(), values),
+        fields=field_rows(fields, values),
         may_change=may_set_up(who),
         may_rate=may_change(who),
         done=request.query_params.get("done", ""),

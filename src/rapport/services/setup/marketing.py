@@ -50,6 +50,12 @@ class SetupRead:
     inherit_language_code: bool
     inherit_address_details: bool
     inherit_communication_details: bool
+    duplicate_name_weight: int
+    duplicate_email_weight: int
+    duplicate_phone_weight: int
+    duplicate_vat_no_weight: int
+    duplicate_address_weight: int
+    duplicate_min_score: int
 
 
 def setup_spec() -> TableSpec:
