@@ -27,6 +27,11 @@ def field_input(html: str, field: str) -> str:
         ("unit_cost", "abc", "Unit cost: &#39;abc&#39; is not a number"),
         ("unit_duration", "-2", "Unit duration (min.): &#39;-2&#39; must be zero or more"),
         ("date", "2026-13-01", "Date: &#39;2026-13-01&#39; is not a date (YYYY-MM-DD)"),
+        (
+            "subject_default",
+            "x" * 101,
+            f"Subject (default): &#39;{'x' * 20}&#39;… is longer than 100 characters",
+        ),
     ],
 )
 def test_s2_a_bad_value_is_refused_with_its_field_before_the_question(

@@ -5,13 +5,10 @@ shows it (the field's label first, the field marked, what was typed kept)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Request
 
-from rapport import errors
-from rapport.domain.rules import DATE_FORM
 from rapport.errors import Invalid, RapportError
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.web.i18n import N_
@@ -77,25 +74,6 @@ def changed_fields(posted: dict[str, str], current: dict[str, Any]) -> list[tupl
         for field, given in posted.items()
         if given.strip() != form_text(current[field]).strip()
     ]
-
-
-def entered(changes: list[tuple[str, str]]) -> None:
-    """Each changed amount and date read as its input's kind says, as the API's schema reads
-    them: Invalid naming the field for text that is not a number of zero or more or a date
-    (what codes name is checked by the service, when it stores them)."""
-    kinds = {field: kind for field, _label, kind in HEADER_FORM}
-    for field, text in changes:
-        if kinds[field] == "date":
-            DATE_FORM.check(field, text)
-        elif kinds[field] == "amount":
-            try:
-                amount = Decimal(text.strip() or "0")
-            except InvalidOperation:
-                raise Invalid(
-                    errors.N_("{value!r} is not a number", value=text), field=field
-                ) from None
-            if amount < 0 or not amount.is_finite():
-                raise Invalid(errors.N_("{value!r} must be zero or more", value=text), field=field)
 
 
 def refusal(request: Request, exc: RapportError) -> dict[str, Any]:

@@ -96,6 +96,14 @@ def set_header(
         return read(session, header)
 
 
+def check_values(values: Sequence[tuple[str, str]]) -> None:
+    """S2: each value read as its field's kind, as `set_header` reads it, without storing
+    anything: a form checks what was typed before it asks Business Central's question.
+    Invalid names the field; whether a code names a record is `set_header`'s check."""
+    for field, text in values:
+        convert_header_value(field, text)
+
+
 def _apply(
     session: Session, header: SegmentHeader, field: str, text: str, *, update_lines: bool
 ) -> None:
