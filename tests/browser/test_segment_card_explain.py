@@ -33,3 +33,23 @@ def test_x3_explain_shows_its_answer_in_view_right_after_the_line(page):
     expect(following).to_have_class("explained")
     line.get_by_role("button", name="Explain").click()
     expect(page.locator("#lines tr.explained")).to_have_count(1)
+
+
+@pytest.mark.parametrize("button", ["Explain", "Edit"])
+def test_x3_s3_on_a_phone_a_lines_explanation_and_edit_form_stay_on_the_screen(page, button):
+    """At 390 px the grid of lines scrolls sideways and its Explain and Edit buttons are at
+    its far right: what they open (a row spanning the grid) is held at the grid's left edge
+    and as wide as the screen, so it starts on the screen, not where the grid was scrolled."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "jim")
+    new_segment(page, "Lines on a phone")
+    act(page, "country = BE", "Add contacts")
+    line = page.locator("#lines tbody tr[id^=line-]").first
+    line.get_by_role("button", name=button).click()
+    opened = page.locator(
+        "#lines tr.explained .explanation" if button == "Explain" else "#lines tr.editing form"
+    )
+    expect(opened).to_be_visible()
+    box = opened.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390

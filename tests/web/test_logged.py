@@ -43,9 +43,12 @@ def test_l5_the_list_filters_by_criteria_and_search(browser_as, logged):
 
 def test_x8_the_card_shows_each_recipients_status_and_reason_escaped(browser_as, logged):
     html = browser_as("viewer").get("/logged-segments/1").text
-    assert "<td>sent</td>" in html
-    assert "<td>failed</td><td>550 &lt;mailbox&gt; unknown</td>" in html
-    assert "failed: 1 · sent: 1" in html
+    assert "<td>Sent</td>" in html
+    assert "<td>Failed</td><td>550 &lt;mailbox&gt; unknown</td>" in html
+    assert "Failed: 1 · Sent: 1" in html
+    assert "<td>Email</td>" in html  # the channel, by its caption
+    dutch = browser_as("viewer").get("/logged-segments/1", headers={"accept-language": "nl-BE"})
+    assert "<td>Mislukt</td>" in dutch.text
     assert "/resend" not in html
     assert "/cancel" not in html
 
@@ -80,7 +83,7 @@ def test_x8_resend_sends_only_what_was_not_sent(browser_as, logged, smtp, app):
     answer = browser.post("/logged-segments/1/resend", data={"csrf_token": browser.csrf})
     assert answer.status_code == 303
     assert [m["To"] for m in inbox.messages] == ["info@acme.test"]
-    assert "<td>sent</td><td></td>" in browser.get(answer.headers["location"]).text
+    assert "<td>Sent</td><td></td>" in browser.get(answer.headers["location"]).text
 
 
 def test_x9_a_viewer_cannot_cancel_and_a_post_without_the_token_is_refused(
@@ -110,3 +113,23 @@ def test_a_logged_segment_no_past_32_bits_in_the_address_is_refused_with_a_page(
     ):
         assert answer.status_code == 422
         assert 'class="error" role="alert"' in answer.text
+
+
+def test_x8_the_card_reads_the_first_recipients_and_counts_all_in_the_database(
+    browser_as, logged, sessions, monkeypatch
+):
+    """X8: the card shows the first recipients only (SHOWN_RECIPIENTS), and says how many
+    there are in each state from one count in the database, not from every recipient read;
+    a delivery's time is written as the reader's language writes it."""
+    from rapport.services.delivery import queue
+    from rapport.web import logged as page
+
+    monkeypatch.setattr(page, "SHOWN_RECIPIENTS", 1)
+    html = browser_as("viewer").get("/logged-segments/1").text
+    assert html.count('<a href="/contacts/') == 1
+    assert "The first 1 of 2 recipients." in html
+    assert "Failed: 1 · Sent: 1" in html
+    first = queue.get_deliveries(sessions, logged_segment_entry_no=1, limit=1)
+    assert [item.status for item in first] == ["sent"]
+    counts = queue.get_delivery_counts(sessions, logged_segment_entry_no=1)
+    assert (counts.sent, counts.failed, counts.pending) == (1, 1, 0)

@@ -4,6 +4,7 @@ uncancel, resend what was not sent, and delete a canceled one."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -17,6 +18,7 @@ from rapport.server.routers import web_router
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
 from rapport.web.addresses import EntryAfter, EntryNo
+from rapport.web.captions import moment
 from rapport.web.lists import (
     PAGE_SIZE,
     listed,
@@ -25,7 +27,7 @@ from rapport.web.lists import (
     read_filter,
     wants_fragment,
 )
-from rapport.web.render import page, translator
+from rapport.web.render import language_of, page, translator
 
 router = web_router()
 SHOWN_RECIPIENTS = 500
@@ -61,17 +63,21 @@ def logged_list(
 @router.get("/logged-segments/{entry_no}")
 def logged_card(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     header = logged.get(ctx.sessions, entry_no)
-    recipients = delivery.get_deliveries(ctx.sessions, logged_segment_entry_no=entry_no)
-    counts: dict[str, int] = {}
-    for recipient in recipients:
-        counts[recipient.status] = counts.get(recipient.status, 0) + 1
+    recipients = delivery.get_deliveries(
+        ctx.sessions, logged_segment_entry_no=entry_no, limit=SHOWN_RECIPIENTS
+    )
+    counted = asdict(delivery.get_delivery_counts(ctx.sessions, logged_segment_entry_no=entry_no))
+    language = language_of(request)
     return page(
         request,
         "logged/card.html",
         header=header,
-        recipients=recipients[:SHOWN_RECIPIENTS],
-        total=len(recipients),
-        counts=sorted(counts.items()),
+        recipients=recipients,
+        sent_at={
+            item.entry_no: moment(item.sent_at, language) for item in recipients if item.sent_at
+        },
+        total=sum(counted.values()),
+        counts=sorted((status, count) for status, count in counted.items() if count),
         may_change=may_change(who),
         done=request.query_params.get("done", ""),
     )

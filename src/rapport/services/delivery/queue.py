@@ -43,6 +43,7 @@ from rapport.services.delivery.claims import (
     PENDING,
     SKIPPED,
     UNCERTAIN,
+    DeliveryCounts,
     claim,
     count_states,
     due,
@@ -263,15 +264,29 @@ def resend(
     )
 
 
-def get_deliveries(sessions: Sessions, *, logged_segment_entry_no: int) -> list[DeliveryRead]:
-    """Per-recipient delivery status of a logged segment (X8), by entry no."""
+def get_deliveries(
+    sessions: Sessions, *, logged_segment_entry_no: int, limit: int | None = None
+) -> list[DeliveryRead]:
+    """Per-recipient delivery status of a logged segment (X8), by entry no.; the first
+    `limit` of them when given."""
     with reading(sessions) as session:
         _check_logged_segment(session, logged_segment_entry_no)
-        return read_deliveries(session, logged_segment_entry_no)
+        return read_deliveries(session, logged_segment_entry_no, limit=limit)
 
 
-def read_deliveries(session: Session, segment: int) -> list[DeliveryRead]:
-    """The queue rows of a logged segment with their contact, by entry no."""
+def get_delivery_counts(sessions: Sessions, *, logged_segment_entry_no: int) -> DeliveryCounts:
+    """How many of a logged segment's recipients are in each delivery state (X8), counted
+    in the database."""
+    with reading(sessions) as session:
+        _check_logged_segment(session, logged_segment_entry_no)
+        return count_states(session, logged_segment_entry_no)
+
+
+def read_deliveries(
+    session: Session, segment: int, *, limit: int | None = None
+) -> list[DeliveryRead]:
+    """The queue rows of a logged segment with their contact, by entry no. (the first
+    `limit`)."""
     rows = session.execute(
         select(
             Delivery.entry_no,
@@ -289,5 +304,6 @@ def read_deliveries(session: Session, segment: int) -> list[DeliveryRead]:
         .join(Contact, Contact.id == ILE.contact_id)
         .where(ILE.logged_segment_entry_no == segment)
         .order_by(Delivery.entry_no)
+        .limit(limit)
     ).all()
     return [DeliveryRead(**row._asdict()) for row in rows]
