@@ -36,7 +36,7 @@ def test_c3_a_marketer_activates_and_deactivates(browser_as, campaigns, sessions
     assert answer.status_code == 303
     html = browser.get(answer.headers["location"]).text
     assert "The campaign is activated." in html
-    assert "<li>contact ACME</li>" in html
+    assert "<li>Contact ACME</li>" in html
     browser.post("/campaigns/CP1/deactivate", data=token)
     with sessions.begin() as session:
         assert session.query(t.CampaignTargetGroup).count() == 0

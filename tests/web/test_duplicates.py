@@ -43,7 +43,7 @@ def test_k5_a_merge_asks_first_with_the_differing_values_then_merges(world, brow
     asked = marketer.get(link)
     shown = text_of(asked)
     assert "Do you want to merge ACME2 into ACME?" in shown
-    row = "<td>contacts</td><td>ACME</td><td>name</td><td>Acme Trading NV</td><td>ACME trading</td>"
+    row = "<td>Contacts</td><td>ACME</td><td>name</td><td>Acme Trading NV</td><td>ACME trading</td>"
     assert row in shown
     assert marketer.get("/api/contacts/ACME2").status_code == 200  # asking changed nothing
     merged = marketer.post(
