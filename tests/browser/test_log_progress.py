@@ -112,4 +112,4 @@ def test_l3_logging_with_delivery_shows_the_job_progress_then_each_recipients_st
     tab.get_by_role("link", name="Open the logged segment").click()
     tab.wait_for_url("**/logged-segments/*")
     statuses = tab.locator("table tbody tr td:nth-child(5)").all_inner_texts()
-    assert statuses == ["sent"] * lines
+    assert statuses == ["Sent"] * lines  # the status by its caption

@@ -116,20 +116,23 @@ def test_a_logged_segment_no_past_32_bits_in_the_address_is_refused_with_a_page(
 
 
 def test_x8_the_card_reads_the_first_recipients_and_counts_all_in_the_database(
-    browser_as, logged, sessions, monkeypatch
+    browser_as, logged, sessions
 ):
-    """X8: the card shows the first recipients only (SHOWN_RECIPIENTS), and says how many
-    there are in each state from one count in the database, not from every recipient read;
-    a delivery's time is written as the reader's language writes it."""
+    """X8: the card shows the first SHOWN_RECIPIENTS recipients only, and says how many
+    there are in each state from one count in the database, not from every recipient read."""
     from rapport.services.delivery import queue
-    from rapport.web import logged as page
+    from rapport.web.logged import SHOWN_RECIPIENTS
 
-    monkeypatch.setattr(page, "SHOWN_RECIPIENTS", 1)
+    with sessions.begin() as session:
+        ann = session.get(t.Contact, logged["P1"].id)
+        for _ in range(SHOWN_RECIPIENTS - 1):
+            make_queued_interaction(session, ann, status="pending")
+    total = SHOWN_RECIPIENTS + 1
     html = browser_as("viewer").get("/logged-segments/1").text
-    assert html.count('<a href="/contacts/') == 1
-    assert "The first 1 of 2 recipients." in html
-    assert "Failed: 1 · Sent: 1" in html
+    assert html.count('<a href="/contacts/') == SHOWN_RECIPIENTS
+    assert f"The first {SHOWN_RECIPIENTS} of {total} recipients." in html
+    assert f"Failed: 1 · Pending: {SHOWN_RECIPIENTS - 1} · Sent: 1" in html
     first = queue.get_deliveries(sessions, logged_segment_entry_no=1, limit=1)
     assert [item.status for item in first] == ["sent"]
     counts = queue.get_delivery_counts(sessions, logged_segment_entry_no=1)
-    assert (counts.sent, counts.failed, counts.pending) == (1, 1, 0)
+    assert (counts.sent, counts.failed, counts.pending) == (1, 1, SHOWN_RECIPIENTS - 1)
