@@ -45,6 +45,20 @@ def action(verb: str, criteria: str, *flags: str) -> CriteriaLineRead:
 # (verb, criteria, English sentence, Dutch sentence)
 ACTIONS = [
     (
+        "reduce",
+        "type = company",
+        "Remove contacts whose type is company",
+        "Contactpersonen verwijderen waarvan type bedrijf is",
+    ),
+    (
+        "add",
+        "interaction(evaluation in (very_positive, positive))",
+        "Add contacts that have at least one interaction where evaluation is one of very "
+        "positive or positive",
+        "Contactpersonen toevoegen die minstens één interactie hebben waarvoor geldt: "
+        "evaluatie is zeer positief of positief",
+    ),
+    (
         "add",
         "mailing_group = EVENTS",
         "Add contacts that have mailing group EVENTS",

@@ -103,12 +103,32 @@ def sentence_words() -> list[str]:
     return list(dict.fromkeys(words))
 
 
+def enum_words() -> list[str]:
+    """The values of the registry's enumerations as the criteria's sentences say them
+    (`criteria/render`: a code in lower case, its `_` as a space, translated as a word), so
+    that "whose type is company" is said in the page's language."""
+    from rapport.criteria import fields as registry
+    from rapport.criteria.operators import ValueType
+
+    items = [*registry.CONTACT_FIELDS.values()]
+    for rel in registry.RELATIONS.values():
+        items += rel.fields.values()
+    words = [
+        choice.replace("_", " ")
+        for item in items
+        if item.type is ValueType.ENUM
+        for choice in item.choices
+        if choice
+    ]
+    return list(dict.fromkeys(words))
+
+
 def extract_registry_labels(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[Any, ...]]:
     """Babel extraction method (babel.cfg) for `criteria/fields.py`: the texts it marks
-    with `N_` (its errors), then its labels and the operators' sentences, read from the
-    registry itself rather than from its source text."""
+    with `N_` (its errors), then its labels, the operators' sentences and the enumerations'
+    values, read from the registry itself rather than from its source text."""
     yield from extract_python(fileobj, keywords, comment_tags, options)
-    for label in [*registry_labels(), *sentence_words()]:
+    for label in [*registry_labels(), *sentence_words(), *enum_words()]:
         yield 0, "gettext", label, []
