@@ -38,6 +38,13 @@ def make_code(session: Session, model: type[Any], code: str, description: str = 
     return _add(session, model(code=code, **fields))
 
 
+def make_salutation_languages(session: Session) -> None:
+    """Salutation MR ("Dear Mr.") and the languages NLB and FRB, for its formulas."""
+    session.add(t.Salutation(code="MR", description="Mister", formal_greeting="Dear Mr."))
+    for language in ("NLB", "FRB"):
+        make_code(session, t.Language, language)
+
+
 def _codes_of(session: Session, fields: dict[str, Any]) -> None:
     """The code rows the contact's code fields name (its country, salesperson, language …),
     made unless they exist, as a contact made through the product would find them."""

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.storage import tables as t
 from tests.api.conftest import problem_of, walk
-from tests.factories import make_code
+from tests.factories import make_salutation_languages
 
 TABLE = "/api/codes/salutation_formulas"
 
@@ -17,9 +16,7 @@ TABLE = "/api/codes/salutation_formulas"
 def world(sessions):
     """Salutation MR and the languages NLB and FRB."""
     with sessions.begin() as session:
-        session.add(t.Salutation(code="MR", description="Mister", formal_greeting="Dear Mr."))
-        for language in ("NLB", "FRB"):
-            make_code(session, t.Language, language)
+        make_salutation_languages(session)
 
 
 def test_x9_a_salutation_formula_round_trips_through_the_code_endpoints(world, client_as, cli_json):

@@ -10,17 +10,14 @@ import re
 import pytest
 
 from rapport.services.setup import codes
-from rapport.storage import tables as t
-from tests.factories import make_code
+from tests.factories import make_salutation_languages
 
 
 @pytest.fixture
 def world(sessions):
     """Salutation MR and the languages NLB and FRB."""
     with sessions.begin() as session:
-        session.add(t.Salutation(code="MR", description="Mister", formal_greeting="Dear Mr."))
-        for language in ("NLB", "FRB"):
-            make_code(session, t.Language, language)
+        make_salutation_languages(session)
 
 
 def formulas(sessions) -> list[tuple[str, str]]:
