@@ -334,7 +334,7 @@ async def set_header(request: Request, who: Who, ctx: Context, no: str) -> Respo
     if not changes:
         return back_to_card(current.no, at=GENERAL)
     try:
-        header.check_values(changes)
+        header.check_values(ctx.sessions, changes)
         asks = current.no_of_lines > 0 and any(field in ASKS_UPDATE_LINES for field, _ in changes)
         if asks and answer not in ("yes", "no"):
             asked = question(

@@ -17,7 +17,11 @@ from sqlalchemy.orm import Session
 from rapport.errors import N_
 from rapport.services.segments._after import sync_campaign_targets
 from rapport.services.segments._dependencies import set_dynamic
-from rapport.services.segments._fields import HEADER_TO_LINE, convert_header_value
+from rapport.services.segments._fields import (
+    HEADER_TO_LINE,
+    check_reference,
+    convert_header_value,
+)
 from rapport.services.segments._propagation import (
     SegmentRead,
     apply_header_field,
@@ -96,12 +100,13 @@ def set_header(
         return read(session, header)
 
 
-def check_values(values: Sequence[tuple[str, str]]) -> None:
-    """S2: each value read as its field's kind, as `set_header` reads it, without storing
-    anything: a form checks what was typed before it asks Business Central's question.
-    Invalid names the field; whether a code names a record is `set_header`'s check."""
-    for field, text in values:
-        convert_header_value(field, text)
+def check_values(sessions: Sessions, values: Sequence[tuple[str, str]]) -> None:
+    """S2: each value read as its field's kind and each code looked up, as `set_header`
+    does, without storing anything: a form checks what was typed before it asks Business
+    Central's question (Invalid naming the field, NotFound for a code that is not there)."""
+    with reading(sessions) as session:
+        for field, text in values:
+            check_reference(session, field, convert_header_value(field, text))
 
 
 def _apply(
