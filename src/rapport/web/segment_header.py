@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 
+from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy
 from rapport.errors import Invalid, RapportError
 from rapport.services.segments.header import PROPAGATED_FIELDS
 from rapport.web.i18n import N_
@@ -35,9 +36,9 @@ HEADER_FORM: tuple[tuple[str, str, str], ...] = (
     ("send_word_docs_as_attmt", N_("Send Word documents as attachment"), "flag"),
 )
 CHOICES = {
-    "correspondence_type": ("", "hard_copy", "email"),
-    "information_flow": ("", "outbound", "inbound"),
-    "initiated_by": ("", "us", "them"),
+    "correspondence_type": tuple(CorrespondenceType),
+    "information_flow": tuple(InformationFlow),
+    "initiated_by": tuple(InitiatedBy),
 }
 # A change of these asks BC's "Do you want to update the segment lines?" (the description
 # is propagated without the question, as Business Central does).

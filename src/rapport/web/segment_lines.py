@@ -14,6 +14,7 @@ from fastapi import Query, Request
 from starlette.responses import Response
 
 from rapport.domain.codes import LARGEST_LINE_NO
+from rapport.domain.enums import CorrespondenceType, Evaluation
 from rapport.errors import NotFound, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
@@ -47,8 +48,8 @@ LINE_FORM: tuple[tuple[str, str, str], ...] = (
     ("evaluation", "Evaluation", "evaluation"),
 )
 LINE_CHOICES = {
-    "correspondence_type": ("", "hard_copy", "email"),
-    "evaluation": ("", "very_positive", "positive", "neutral", "negative", "very_negative"),
+    "correspondence_type": tuple(CorrespondenceType),
+    "evaluation": tuple(Evaluation),
 }
 
 
