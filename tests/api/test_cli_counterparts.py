@@ -49,7 +49,10 @@ COUNTERPARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts duplicates": (("GET", "/api/contact-duplicates"),),
     "contacts merge": (("POST", "/api/contacts/{no}/merge"),),
     "profile update-ratings": (("POST", "/api/profiles/update-ratings"),),
-    "logged show": (("GET", "/api/logged-segments/{entry_no:int}"),),
+    "logged show": (
+        ("GET", "/api/logged-segments/{entry_no:int}"),
+        ("GET", "/api/logged-segments/{entry_no:int}/deliveries"),
+    ),
     "contacts set": (("PATCH", "/api/contacts/{no}"),),
     "contacts show": (("GET", "/api/contacts/{no}"),),
     "criteria delete": (("DELETE", "/api/saved-criteria/{code}"),),

@@ -1,5 +1,6 @@
-"""Logged segments over HTTP (L5, X8): list, one with its per-recipient delivery status,
-cancel / un-cancel, delete the canceled ones, resend; the JSON of `rapport logged …`."""
+"""Logged segments over HTTP (L5, X8): list, one with its delivery counts, its recipients'
+delivery status page by page, cancel / un-cancel, delete the canceled ones, resend; the JSON
+of `rapport logged …`."""
 
 from __future__ import annotations
 
@@ -25,14 +26,40 @@ def test_l5_the_list_is_the_cli_list_page_by_page(world, client_as, cli_json):
     assert [row for items in pages for row in items] == cli_json("logged", "list")
 
 
-def test_x8_one_logged_segment_shows_each_recipients_delivery_status(world, client_as):
+def test_x8_one_logged_segment_counts_its_recipients_by_delivery_state(world, client_as):
     answer = client_as("viewer").get("/api/logged-segments/1")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["entry_no"], body["no_of_interactions"]) == (1, 2)
-    statuses = [(d["entry_no"], d["contact_no"], d["status"]) for d in body["deliveries"]]
-    assert statuses == [(1, "P1", "sent"), (2, "P2", "failed")]
+    assert body["delivery"] == {
+        "pending": 0,
+        "sending": 0,
+        "sent": 1,
+        "failed": 1,
+        "skipped": 0,
+        "uncertain": 0,
+    }
+    assert "deliveries" not in body
     problem_of(client_as("viewer").get("/api/logged-segments/99"), 404)
+
+
+def test_x8_each_recipients_delivery_status_page_by_page_as_the_cli_shows_them(
+    world, client_as, cli_json
+):
+    """The recipients are a list of their own (SPEC §7), paged by entry no., so a logged
+    segment of 100,000 interactions is never read whole; they are `logged show --json`'s."""
+    pages = walk(client_as("viewer"), "/api/logged-segments/1/deliveries?limit=1")
+    assert [len(items) for items in pages] == [1, 1]
+    rows = [row for items in pages for row in items]
+    assert [(d["entry_no"], d["contact_no"], d["status"]) for d in rows] == [
+        (1, "P1", "sent"),
+        (2, "P2", "failed"),
+    ]
+    shown = cli_json("logged", "show", "1")
+    assert rows == shown["deliveries"]
+    assert client_as("viewer").get("/api/logged-segments/1").json()["delivery"] == shown["delivery"]
+    problem_of(client_as("viewer").get("/api/logged-segments/99/deliveries"), 404)
+    problem_of(client_as("viewer").get("/api/logged-segments/1/deliveries?after=xyz"), 422)
 
 
 def test_l5_cancel_uncancel_and_delete_canceled_answer_as_the_cli(world, client_as, cli_json):

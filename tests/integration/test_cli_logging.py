@@ -235,4 +235,13 @@ def test_x7_l3_opt_out_by_hand_then_log_says_what_each_recipient_got(
     assert status == 0
     assert "skipped: the contact opted out of email" in out
     assert "failed: a hard copy needs a Word template" in out
+    # L3/X8: the text lists the first recipients and says how many more there are; --json
+    # streams them all, or the first N
+    status, out, err = rapport("logged", "show", "1", "--limit", "1")
+    assert status == 0
+    assert "skipped: the contact opted out of email" in out
+    assert "ACME" not in out
+    assert "… 2 more recipients (--limit N, or --json)." in err
+    first = as_json(rapport, "logged", "show", "1", "--limit", "2")
+    assert first == {**shown, "deliveries": shown["deliveries"][:2]}
     assert as_json(rapport, "contacts", "opt-in", "P1", "--type", "email")["opted_out"] == []

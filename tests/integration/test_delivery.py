@@ -219,7 +219,7 @@ def test_x8_missing_smtp_settings_are_invalid_and_change_nothing(world):
 
 
 def test_x8_unknown_logged_segment_is_not_found(sessions, smtp):
-    with pytest.raises(NotFound, match="Logged segment 7"):
+    with pytest.raises(NotFound, match="Logged Segment 7 does not exist"):
         delivery.deliver(sessions, logged_segment_entry_no=7, settings=smtp[1])
 
 

@@ -1,6 +1,7 @@
-"""Logged segments over HTTP (L5, X8): the list, one with its per-recipient delivery
-status, cancel and un-cancel, delete the canceled ones, and resend what was not delivered.
-Answers are the JSON of `rapport logged … --json`."""
+"""Logged segments over HTTP (L5, X8): the list, one with its delivery counts, its
+recipients' delivery status page by page, cancel and un-cancel, delete the canceled ones,
+and resend what was not delivered. Answers are the JSON of `rapport logged … --json` (whose
+`logged show` gives the counts and the recipients in one answer)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, page_of
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.delivery import queue as delivery
+from rapport.services.delivery.queue import DeliveryRead
 from rapport.services.interactions import logged
 from rapport.services.interactions.logged import LoggedSegmentRead
 
@@ -37,14 +39,37 @@ def list_logged(
     return cut(request, rows, limit=limit, after=after, key=lambda r: r.entry_no, kind=int)
 
 
-@router.get("/logged-segments/{entry_no:int}", summary="A logged segment and its deliveries")
+@router.get("/logged-segments/{entry_no:int}", summary="A logged segment and its delivery counts")
 def get_logged(entry_no: EntryNo, ctx: Context) -> dict[str, Any]:
-    """L5/X8: the logged segment with the delivery status of each recipient (sent, failed,
-    skipped and why, attempts)."""
-    shape: dict[str, Any] = jsonable(logged.get(ctx.sessions, entry_no))
-    deliveries = delivery.get_deliveries(ctx.sessions, logged_segment_entry_no=entry_no)
-    shape["deliveries"] = jsonable(deliveries)
-    return shape
+    """L5/X8: the logged segment with how many of its recipients are in each delivery state
+    (pending, sending, sent, failed, skipped, uncertain); each recipient's status is in
+    `GET /api/logged-segments/{entry_no}/deliveries`."""
+    card = logged.show(ctx.sessions, entry_no, limit=0)
+    return {**jsonable(card.logged_segment), "delivery": jsonable(card.delivery)}
+
+
+@router.get(
+    "/logged-segments/{entry_no:int}/deliveries",
+    summary="A logged segment's recipients and their delivery status",
+    response_model=page_of(DeliveryRead),
+)
+def list_deliveries(
+    request: Request,
+    entry_no: EntryNo,
+    ctx: Context,
+    limit: Limit = DEFAULT_LIMIT,
+    after: After = None,
+) -> JSONResponse:
+    """L3/X8: each recipient of the logged segment by interaction entry no., with its
+    delivery status and why (sent; failed: the reason, attempts and the next attempt;
+    skipped: opted out, privacy blocked, no e-mail address)."""
+    rows = delivery.get_deliveries(
+        ctx.sessions,
+        logged_segment_entry_no=entry_no,
+        after=decode_cursor(after, int),
+        limit=limit + 1,
+    )
+    return page(request, rows, limit=limit, key=lambda row: row.entry_no)
 
 
 @router.post(

@@ -7,6 +7,7 @@ Services are imported inside the commands so that `rapport --help` stays fast.
 from __future__ import annotations
 
 from dataclasses import asdict
+from itertools import islice
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,8 @@ from rapport.cli.state import state
 app = typer.Typer(no_args_is_help=True, help="Logged segments: list, show, cancel, delete, resend.")
 
 Entry = Annotated[int, typer.Argument(help="Logged segment entry no.")]
+# The recipients `logged show` lists unless told (--limit N; --json streams them all).
+SHOWN = 50
 COLUMNS = [
     "entry_no",
     "segment_no",
@@ -45,31 +48,43 @@ def list_logged(ctx: typer.Context) -> None:
 
 
 @app.command("show")
-def show_logged(ctx: typer.Context, entry: Entry) -> None:
+def show_logged(
+    ctx: typer.Context,
+    entry: Entry,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=0, help=f"Show at most N recipients (text: {SHOWN} unless given)."
+        ),
+    ] = None,
+) -> None:
     """L3/X8: a logged segment with its delivery counts and each recipient's status and
-    reason (sent; failed: why; skipped: opted out, privacy blocked, no e-mail address)."""
+    reason (sent; failed: why; skipped: opted out, privacy blocked, no e-mail address);
+    --json streams every recipient."""
+    from rapport.services.delivery import queue
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
-    card = logged_segments.show(st.sessions, entry)
-    data = {
-        **asdict(card.logged_segment),
-        "delivery": asdict(card.delivery),
-        "deliveries": [asdict(row) for row in card.deliveries],
-    }
-
-    def human() -> None:
-        output.fields(asdict(card.logged_segment))
-        output.fields({"delivery": output.counts(data["delivery"], none="nothing queued")})
-        for row in data["deliveries"]:
-            outcome = f"{row['status']}: {row['reason']}" if row["reason"] else row["status"]
-            recipient = row["recipient"] or row["channel"]
-            output.say(
-                f"{row['entry_no']}  {row['contact_no']}  {row['contact_name']}  "
-                f"{recipient}  {outcome}"
-            )
-
-    output.result(data, as_json=st.json, human=human)
+    shown = limit if limit is not None or st.json else SHOWN
+    card = logged_segments.show(st.sessions, entry, limit=0 if st.json else shown)
+    fields = {**asdict(card.logged_segment), "delivery": asdict(card.delivery)}
+    if st.json:
+        rows = queue.stream_deliveries(st.sessions, logged_segment_entry_no=entry)
+        output.write_json_with_rows(
+            fields, "deliveries", (asdict(row) for row in islice(rows, shown))
+        )
+        return
+    output.fields(asdict(card.logged_segment))
+    output.fields({"delivery": output.counts(fields["delivery"], none="nothing queued")})
+    for row in card.deliveries:
+        outcome = f"{row.status}: {row.reason}" if row.reason else row.status
+        output.say(
+            f"{row.entry_no}  {row.contact_no}  {row.contact_name}  "
+            f"{row.recipient or row.channel}  {outcome}"
+        )
+    queued = sum(fields["delivery"].values())
+    if queued > len(card.deliveries):
+        output.message(f"… {queued - len(card.deliveries)} more recipients (--limit N, or --json).")
 
 
 @app.command("cancel")

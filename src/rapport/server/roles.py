@@ -85,6 +85,7 @@ ROUTE_ROLES: dict[tuple[str, str], Role | None] = {
     # API: logged segments (L5, X8)
     ("GET", "/api/logged-segments"): VIEWER,
     ("GET", "/api/logged-segments/{entry_no:int}"): VIEWER,
+    ("GET", "/api/logged-segments/{entry_no:int}/deliveries"): VIEWER,
     ("POST", "/api/logged-segments/{entry_no:int}/cancel"): MARKETER,
     ("POST", "/api/logged-segments/{entry_no:int}/uncancel"): MARKETER,
     ("POST", "/api/logged-segments/delete-canceled"): MARKETER,

@@ -95,7 +95,7 @@ class DeliveryRead:
 
 def _check_logged_segment(session: Session, entry_no: int) -> None:
     if session.get(LoggedSegment, entry_no) is None:
-        raise NotFound(N_("Logged segment {entry_no} does not exist.", entry_no=entry_no))
+        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
 
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
@@ -265,13 +265,30 @@ def resend(
 
 
 def get_deliveries(
-    sessions: Sessions, *, logged_segment_entry_no: int, limit: int | None = None
+    sessions: Sessions,
+    *,
+    logged_segment_entry_no: int,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[DeliveryRead]:
-    """Per-recipient delivery status of a logged segment (X8), by entry no.; the first
-    `limit` of them when given."""
+    """Per-recipient delivery status of a logged segment (X8), by entry no.: the first
+    `limit` of them after the entry no. `after` (a keyset page) when given."""
     with reading(sessions) as session:
         _check_logged_segment(session, logged_segment_entry_no)
-        return read_deliveries(session, logged_segment_entry_no, limit=limit)
+        return read_deliveries(session, logged_segment_entry_no, after=after, limit=limit)
+
+
+def stream_deliveries(
+    sessions: Sessions, *, logged_segment_entry_no: int
+) -> Iterator[DeliveryRead]:
+    """Every recipient of a logged segment with its delivery status (X8), by entry no.,
+    streamed from a server-side cursor so that a log of 100,000 interactions never sits in
+    memory at once. The logged segment is looked up when the first row is asked for."""
+    with reading(sessions) as session:
+        _check_logged_segment(session, logged_segment_entry_no)
+        query = _deliveries(logged_segment_entry_no).execution_options(yield_per=2000)
+        for row in session.execute(query):
+            yield DeliveryRead(**row._mapping)
 
 
 def get_delivery_counts(sessions: Sessions, *, logged_segment_entry_no: int) -> DeliveryCounts:
@@ -283,11 +300,18 @@ def get_delivery_counts(sessions: Sessions, *, logged_segment_entry_no: int) -> 
 
 
 def read_deliveries(
-    session: Session, segment: int, *, limit: int | None = None
+    session: Session, segment: int, *, after: int | None = None, limit: int | None = None
 ) -> list[DeliveryRead]:
     """The queue rows of a logged segment with their contact, by entry no. (the first
-    `limit`)."""
-    rows = session.execute(
+    `limit` after the entry no. `after`)."""
+    query = _deliveries(segment)
+    if after is not None:
+        query = query.where(Delivery.entry_no > after)
+    return [DeliveryRead(**row._mapping) for row in session.execute(query.limit(limit))]
+
+
+def _deliveries(segment: int) -> Any:
+    return (
         select(
             Delivery.entry_no,
             Contact.no.label("contact_no"),
@@ -304,6 +328,4 @@ def read_deliveries(
         .join(Contact, Contact.id == ILE.contact_id)
         .where(ILE.logged_segment_entry_no == segment)
         .order_by(Delivery.entry_no)
-        .limit(limit)
-    ).all()
-    return [DeliveryRead(**row._asdict()) for row in rows]
+    )

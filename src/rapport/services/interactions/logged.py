@@ -97,24 +97,26 @@ def get(sessions: Sessions, entry_no: int) -> LoggedSegmentRead:
 
 @dataclass(frozen=True)
 class LoggedSegmentCard:
-    """A logged segment with its delivery: the count per state and each recipient's status
-    with its reason (SPEC §6 `logged show`)."""
+    """A logged segment with its delivery: the count per state and the first recipients'
+    status with its reason (SPEC §6 `logged show`)."""
 
     logged_segment: LoggedSegmentRead
     delivery: DeliveryCounts
     deliveries: list[DeliveryRead]
 
 
-def show(sessions: Sessions, entry_no: int) -> LoggedSegmentCard:
-    """L3/X8: what happened to each interaction of the logged segment that was to be
-    delivered: sent, failed (why), skipped (opted out, privacy blocked, no e-mail address)."""
+def show(sessions: Sessions, entry_no: int, *, limit: int | None = None) -> LoggedSegmentCard:
+    """L3/X8: what happened to the interactions of the logged segment that were to be
+    delivered, counted per state in the database, and each of the first `limit` (all when
+    None): sent, failed (why), skipped (opted out, privacy blocked, no e-mail address).
+    `queue.stream_deliveries` gives every recipient with flat memory."""
     from rapport.services.delivery import claims, queue
 
-    with sessions.begin() as session:
+    with reading(sessions) as session:
         return LoggedSegmentCard(
             logged_segment=read(session, entry_no),
             delivery=claims.count_states(session, entry_no),
-            deliveries=queue.read_deliveries(session, entry_no),
+            deliveries=queue.read_deliveries(session, entry_no, limit=limit),
         )
 
 
