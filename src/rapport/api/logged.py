@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut, decode_cursor, page, page_of
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
@@ -35,8 +35,8 @@ def list_logged(
     request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
 ) -> JSONResponse:
     """L5: every logged segment with its interaction and campaign entry counts."""
-    rows = logged.get_all(ctx.sessions)
-    return cut(request, rows, limit=limit, after=after, key=lambda r: r.entry_no, kind=int)
+    rows = logged.get_all(ctx.sessions, after=decode_cursor(after, int), limit=limit + 1)
+    return page(request, rows, limit=limit, key=lambda row: row.entry_no)
 
 
 @router.get("/logged-segments/{entry_no:int}", summary="A logged segment and its delivery counts")

@@ -120,10 +120,16 @@ def show(sessions: Sessions, entry_no: int, *, limit: int | None = None) -> Logg
         )
 
 
-def get_all(sessions: Sessions) -> list[LoggedSegmentRead]:
-    """L5: every logged segment in entry order, with its interaction and campaign counts."""
+def get_all(
+    sessions: Sessions, *, after: int | None = None, limit: int | None = None
+) -> list[LoggedSegmentRead]:
+    """L5: the logged segments in entry order, with their interaction and campaign counts:
+    every one, or the first `limit` after the entry no. `after` (a keyset page)."""
+    query = with_counts().limit(limit)
+    if after is not None:
+        query = query.where(logged.c.entry_no > after)
     with reading(sessions) as session:
-        return [LoggedSegmentRead(**row._mapping) for row in session.execute(with_counts())]
+        return [LoggedSegmentRead(**row._mapping) for row in session.execute(query)]
 
 
 def cancel_log(sessions: Sessions, entry_no: int, *, canceled: bool = True) -> LoggedSegmentRead:
