@@ -176,7 +176,8 @@ def test_a_refusal_is_said_in_the_section_whose_form_was_posted(
 
 def test_s5_removing_a_line_on_a_later_page_of_lines_comes_back_to_that_page(browser_as, sessions):
     """S5: a line removed from a filtered, later page of lines: the card comes back on that
-    page (its filter and cursor kept, encoded), not on the first page of all lines."""
+    page (its filter, cursor and lines per page kept, encoded), not on the first page of all
+    lines."""
     no = world(sessions, criteria="country = BE")
     browser = browser_as("marketer")
     paged = browser.get(f"/segments/{no}", params={"filter": "type = person", "limit": 2})
@@ -185,11 +186,11 @@ def test_s5_removing_a_line_on_a_later_page_of_lines_comes_back_to_that_page(bro
         f"/segments/{no}", params={"filter": "type = person", "limit": 2, "after": cursor}
     ).text
     address = re.search(r'action="([^"]*/remove[^"]*)"', later).group(1)
-    assert address.endswith(f"?after={cursor}&amp;filter=type+%3D+person#lines-pane")
+    assert address.endswith(f"?filter=type+%3D+person&amp;limit=2&amp;after={cursor}#lines-pane")
     answer = browser.post(address.replace("&amp;", "&"), data={"csrf_token": browser.csrf})
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == (
-        f"/segments/{no}?done=line&filter=type+%3D+person&after={cursor}#lines-pane"
+        f"/segments/{no}?done=line&filter=type+%3D+person&limit=2&after={cursor}#lines-pane"
     )
     target = urlsplit(answer.headers["location"])
     card = browser.get(f"{target.path}?{target.query}").text

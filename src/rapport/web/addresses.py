@@ -10,8 +10,14 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from rapport.domain.codes import LARGEST_ENTRY_NO, LARGEST_LINE_NO
+from rapport.services.segments.browse import MAX_PAGE
 
 EntryNo = Annotated[int, Path(ge=1, le=LARGEST_ENTRY_NO)]  # also a token's id
 LineNo = Annotated[int, Path(ge=1, le=LARGEST_LINE_NO)]
 EntryAfter = Annotated[int | None, Query(ge=0, le=LARGEST_ENTRY_NO)]  # a list's next page
 LineAfter = Annotated[int, Query(ge=0, le=LARGEST_LINE_NO)]
+
+# A segment card's page of lines: 25 lines unless its address asks for another number, up to
+# the service's largest page; 0, a negative or a larger number is refused, not changed.
+LINES_PER_PAGE = 25
+LinesLimit = Annotated[int, Query(ge=1, le=MAX_PAGE)]

@@ -11,10 +11,12 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import CONTACTS
+from rapport.domain.enums import CorrespondenceType
 from rapport.errors import RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.contacts import browse, cards
+from rapport.web.captions import choice_captions
 from rapport.web.lists import (
     PAGE_SIZE,
     listed,
@@ -43,6 +45,8 @@ EDITABLE = (
     "job_title",
 )
 FLAGS = ("excluded",)
+# The form's choices: the domain's enumerations, the blank choice first.
+CHOICES = {"correspondence_type": tuple(CorrespondenceType)}
 
 
 @router.get("/contacts")
@@ -81,6 +85,7 @@ def _card(request: Request, ctx: Context, who: Who, no: str, **extra: Any) -> Re
         card=card,
         extras=browse.extras(ctx.sessions, card.no),
         editable=EDITABLE,
+        choices={field: choice_captions(field, codes) for field, codes in CHOICES.items()},
         may_change=may_change(who),
         **extra,
     )

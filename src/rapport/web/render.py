@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from rapport.errors import Invalid, RapportError, Text, said, text_from
 from rapport.server.auth import identify
 from rapport.server.context import context_of
+from rapport.web.addresses import LINES_PER_PAGE
 from rapport.web.captions import value_caption
 from rapport.web.i18n import N_, negotiate, translations
 from rapport.web.lookups import Lookups
@@ -28,6 +29,7 @@ environment = Environment(
 )
 environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 environment.globals["code_caption"] = value_caption
+environment.globals["lines_per_page"] = LINES_PER_PAGE
 templates = Jinja2Templates(env=environment)
 
 

@@ -8,9 +8,10 @@ choice. Explain and the history name each action as the card's criteria pane doe
 from __future__ import annotations
 
 import itertools
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from rapport.domain.codes import LARGEST_LINE_NO
@@ -21,14 +22,13 @@ from rapport.server.routers import web_router
 from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
-from rapport.web.addresses import LineAfter, LineNo
+from rapport.web.addresses import LINES_PER_PAGE, LineAfter, LineNo, LinesLimit
 from rapport.web.captions import moment
 from rapport.web.render import language_of, page, told, translator
 from rapport.web.segment_header import form_text
 from rapport.web.segments import (
     HISTORY_SHOWN,
     LINES,
-    LINES_PER_PAGE,
     back_to_card,
     can_change,
     card,
@@ -53,6 +53,31 @@ LINE_CHOICES = {
 }
 
 
+@dataclass(frozen=True)
+class LinesPage:
+    """The page of lines a row is on, which the row's links and forms carry on
+    (segments/_lines_query.html) and the card comes back to after a removal."""
+
+    filter_text: str
+    after: int
+    limit: int
+
+    def address(self) -> dict[str, str | int]:
+        """Its values as the card's address carries them: the lines per page only when
+        they are not the default, blank ones left out by `back_to_card`."""
+        limit = self.limit if self.limit != LINES_PER_PAGE else ""
+        return {"filter": self.filter_text, "limit": limit, "after": self.after}
+
+
+def lines_page(
+    filter: str = "", after: LineAfter = 0, limit: LinesLimit = LINES_PER_PAGE
+) -> LinesPage:
+    return LinesPage(filter_text=filter, after=after, limit=limit)
+
+
+OnPage = Annotated[LinesPage, Depends(lines_page)]
+
+
 def one_line(sessions: Sessions, no: str, line_no: int) -> dict[str, Any]:
     """Line `line_no` of the segment, or NotFound."""
     found = browse.get_lines_page(sessions, no, after=line_no - 1, limit=1).items
@@ -69,7 +94,7 @@ def lines_grid(
     no: str,
     filter: str = "",
     after: LineAfter = 0,
-    limit: int = LINES_PER_PAGE,
+    limit: LinesLimit = LINES_PER_PAGE,
 ) -> Response:
     """A page of lines (the grid's body and pager), filtered with criteria."""
     segment = header.get(ctx.sessions, no)
@@ -106,20 +131,27 @@ def row(request: Request, ctx: Context, who: Any, no: str, line_no: int, **extra
 
 
 @router.get("/segments/{no}/lines/{line_no}")
-def line_row(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
+def line_row(
+    request: Request, who: Who, ctx: Context, no: str, line_no: LineNo, on_page: OnPage
+) -> Response:
     """One line's row (what "Cancel" of an edit swaps back)."""
-    return row(request, ctx, who, no, line_no)
+    return row(request, ctx, who, no, line_no, **asdict(on_page))
 
 
 @router.get("/segments/{no}/lines/{line_no}/edit")
-def line_edit(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
+def line_edit(
+    request: Request, who: Who, ctx: Context, no: str, line_no: LineNo, on_page: OnPage
+) -> Response:
     """One line's row as a form ("Edit")."""
-    return row(request, ctx, who, no, line_no, editing=True, error=None)
+    return row(request, ctx, who, no, line_no, editing=True, error=None, **asdict(on_page))
 
 
 @router.post("/segments/{no}/lines/{line_no}")
-async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: LineNo) -> Response:
-    """S5: the changed fields of one line, each validated; the row comes back."""
+async def line_save(
+    request: Request, who: Who, ctx: Context, no: str, line_no: LineNo, on_page: OnPage
+) -> Response:
+    """S5: the changed fields of one line, each validated; the row comes back, on the page
+    of lines it was edited on."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     current = one_line(ctx.sessions, no, line_no)
     changes = [
@@ -131,8 +163,9 @@ async def line_save(request: Request, who: Who, ctx: Context, no: str, line_no: 
         if changes:
             line_edits.set_line(ctx.sessions, no, line_no, values=changes, user=who.account.name)
     except RapportError as exc:
-        return row(request, ctx, who, no, line_no, editing=True, error=told(request, exc))
-    return row(request, ctx, who, no, line_no)
+        error = told(request, exc)
+        return row(request, ctx, who, no, line_no, editing=True, error=error, **asdict(on_page))
+    return row(request, ctx, who, no, line_no, **asdict(on_page))
 
 
 @router.post("/segments/{no}/lines/{line_no}/remove")
@@ -142,11 +175,11 @@ def line_remove(
     ctx: Context,
     no: str,
     line_no: LineNo,
-    filter: str = "",
-    after: LineAfter = 0,
+    on_page: OnPage,
 ) -> Response:
     """S5: remove the line's contact by hand, recorded as its own undoable action; the card
-    comes back on the page of lines the line was on (its `filter` and `after`)."""
+    comes back on the page of lines the line was on (its filter, its cursor and its lines
+    per page when they are not the default)."""
     line = one_line(ctx.sessions, no, line_no)
     try:
         manual.remove_contact(
@@ -155,8 +188,7 @@ def line_remove(
     except RapportError as exc:
         error = told(request, exc)
         return card(request, ctx, who, no.strip().upper(), 422, error=error, at=LINES)
-    lines_page: dict[str, str | int] = {"filter": filter, "after": after}
-    return back_to_card(no.strip().upper(), "line", lines_page=lines_page)
+    return back_to_card(no.strip().upper(), "line", lines_page=on_page.address())
 
 
 def actions_said(request: Request, ctx: Context, no: str) -> dict[int, dict[str, Any]]:

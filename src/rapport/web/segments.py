@@ -31,7 +31,7 @@ from rapport.server.routers import web_router
 from rapport.services.segments import browse, header, history
 from rapport.services.segments.results import AddResult, RemovalResult
 from rapport.storage.db import Sessions
-from rapport.web.addresses import LineAfter
+from rapport.web.addresses import LINES_PER_PAGE, LineAfter, LinesLimit
 from rapport.web.i18n import N_
 from rapport.web.render import page, told, translator
 from rapport.web.segment_header import (
@@ -46,7 +46,6 @@ from rapport.web.segment_header import HEADER_FORM as HEADER_FORM  # the card's,
 
 router = web_router()
 
-LINES_PER_PAGE = 25
 HISTORY_SHOWN = 100
 # What a composition can be shown by: (criteria field or relation, label).
 DIMENSIONS: tuple[tuple[str, str], ...] = (
@@ -297,7 +296,7 @@ def segment_card(
     no: str,
     filter: str = "",
     after: LineAfter = 0,
-    limit: int = LINES_PER_PAGE,
+    limit: LinesLimit = LINES_PER_PAGE,
     done: str = "",
     added: Count = None,
     removed: Count = None,
