@@ -21,6 +21,7 @@ app = typer.Typer(no_args_is_help=True, help="Logged segments: list, show, cance
 Entry = Annotated[int, typer.Argument(help="Logged segment entry no.")]
 # The recipients `logged show` lists unless told (--limit N; --json streams them all).
 SHOWN = 50
+RECIPIENT_COLUMNS = ["entry_no", "contact_no", "contact_name", "recipient", "status", "reason"]
 COLUMNS = [
     "entry_no",
     "segment_no",
@@ -76,12 +77,10 @@ def show_logged(
         return
     output.fields(asdict(card.logged_segment))
     output.fields({"delivery": output.counts(fields["delivery"], none="nothing queued")})
-    for row in card.deliveries:
-        outcome = f"{row.status}: {row.reason}" if row.reason else row.status
-        output.say(
-            f"{row.entry_no}  {row.contact_no}  {row.contact_name}  "
-            f"{row.recipient or row.channel}  {outcome}"
-        )
+    recipients = (
+        {**asdict(row), "recipient": row.recipient or row.channel} for row in card.deliveries
+    )
+    output.table(recipients, RECIPIENT_COLUMNS)
     queued = sum(fields["delivery"].values())
     if queued > len(card.deliveries):
         output.message(f"… {queued - len(card.deliveries)} more recipients (--limit N, or --json).")

@@ -238,14 +238,26 @@ def not_utf8(argv: list[str]) -> str | None:
     return None
 
 
+def json_first(argv: list[str]) -> list[str]:
+    """`--json` where a user writes it: after the command too (`rapport segment show S
+    --json`), not only before it, where the option is declared. Every `--json` before a
+    `--` becomes the one in front; the arguments keep their order."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    rest = [argument for argument in argv[:end] if argument != "--json"]
+    if len(rest) == end:
+        return argv
+    return ["--json", *rest, *argv[end:]]
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit status."""
     bad = not_utf8(sys.argv[1:] if argv is None else argv)
     if bad:
         error(bad)
         return 1
+    argv = json_first(sys.argv[1:] if argv is None else argv)
     try:
-        application = _loaded(sys.argv[1:] if argv is None else argv)
+        application = _loaded(argv)
         status = application(args=argv, prog_name="rapport", standalone_mode=False)
     except typer.BadParameter as exc:
         if type(exc) is not typer.BadParameter:  # a missing parameter: a usage error
