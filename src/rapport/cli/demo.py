@@ -21,7 +21,11 @@ def demo(
     ctx: typer.Context,
     contacts: Annotated[
         int,
-        typer.Option("--contacts", min=0, help="Add N synthetic contacts (SPEC §9 workload)."),
+        typer.Option(
+            "--contacts",
+            min=0,
+            help="Add N synthetic contacts (with groups, relations, answers and interactions).",
+        ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 42,
 ) -> None:

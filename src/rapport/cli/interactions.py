@@ -23,7 +23,8 @@ Where = Annotated[
     typer.Option(
         "--where",
         help="Criteria on the entries (docs/criteria-language.md), by the field names printed "
-        'or SPEC §5 names, e.g. "campaign_no = CP1 and date >= today - 2w and not canceled".',
+        "or the criteria language's, e.g. \"campaign_no = CP00001 and date >= today - 2w and "
+        'not canceled".',
     ),
 ]
 COLUMNS = [

@@ -49,7 +49,7 @@ Yes = Annotated[bool, typer.Option("--yes", help="Go ahead although the segment 
 
 
 class EngineName(StrEnum):
-    """Where criteria run: in the database, or on Spark over a Parquet lake (issue 16)."""
+    """Where criteria run: in the database, or on Spark over a Parquet lake."""
 
     DATABASE = "database"
     SPARK = "spark"
@@ -59,7 +59,7 @@ Engine = Annotated[
     EngineName,
     typer.Option(
         "--engine",
-        help="Where the criteria run: database, or spark over a Parquet lake (rapport[spark]).",
+        help="Where the criteria run: database, or spark over a Parquet lake (the spark extra).",
     ),
 ]
 Lake = Annotated[

@@ -40,7 +40,7 @@ def refresh(
     """X4: apply what changed since the last refresh to a dynamic segment as one recorded
     action; --all goes on past a segment that fails and exits 1 if any failed. With
     --engine spark one segment's definition is evaluated in full on Spark over the lake and
-    the difference applied (issue 16)."""
+    the difference applied."""
     from rapport.services.segments import dynamic
 
     st = state(ctx)
