@@ -134,6 +134,19 @@ def test_s5_a_line_no_past_64_bits_in_the_address_is_refused_with_a_page(browser
     assert [line.contact_no for line in header.get_lines(sessions, no)] == ["P1"]
 
 
+def test_s5_a_line_that_is_not_there_is_said_in_the_pages_language(browser_as, sessions):
+    """A line removed since the page was shown (another user): its row's Edit answers 404
+    with the segment and the line named, in Dutch on a Dutch page."""
+    no = world(sessions, criteria="no = P1")
+    browser = browser_as("marketer")
+    english = browser.get(f"/segments/{no}/lines/999/edit")
+    assert english.status_code == 404
+    assert f"Segment {no} has no line 999." in english.text
+    dutch = browser.get(f"/segments/{no}/lines/999/edit", headers={"accept-language": "nl-BE"})
+    assert dutch.status_code == 404
+    assert f"Segment {no} heeft geen regel 999." in dutch.text
+
+
 def test_a_contact_named_like_markup_is_shown_as_text(browser_as, sessions):
     no = world(sessions)
     with sessions.begin() as session:

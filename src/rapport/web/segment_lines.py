@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from rapport.domain.codes import LARGEST_LINE_NO
 from rapport.domain.enums import CorrespondenceType, Evaluation
-from rapport.errors import NotFound, RapportError
+from rapport.errors import N_, NotFound, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.delivery import preview
@@ -82,7 +82,8 @@ def one_line(sessions: Sessions, no: str, line_no: int) -> dict[str, Any]:
     """Line `line_no` of the segment, or NotFound."""
     found = browse.get_lines_page(sessions, no, after=line_no - 1, limit=1).items
     if not found or found[0]["line_no"] != line_no:
-        raise NotFound(f"Segment {no.strip().upper()} has no line {line_no}.")
+        no = no.strip().upper()
+        raise NotFound(N_("Segment {no} has no line {line_no}.", no=no, line_no=line_no))
     return found[0]
 
 
