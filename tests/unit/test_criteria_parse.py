@@ -156,7 +156,22 @@ ERRORS = [
     ("country == BE", "line 1, col 10: unexpected '='"),
     ("country = BE country = NL", "line 1, col 14: unexpected 'country'; expected"),
     ("country ~ BE", "line 1, col 9: unexpected '~'"),
-    ("name = 'open", "line 1, col 8: unexpected"),
+    ("name = 'open", "line 1, col 8: the quote ' is not closed"),
+    ('city = "Gent', 'line 1, col 8: the quote " is not closed'),
+    ("country = 'BE", "line 1, col 11: the quote ' is not closed"),
+    ("'country' = BE", "line 1, col 11: unexpected '=': a field's name is written without quotes"),
+    ('type = person and ("city" = Gent)', "col 27: unexpected '=': a field's name is written"),
+    ("name = 'x' = 3", "line 1, col 12: unexpected '='; expected ',', 'and' or 'or'"),
+    # a ')' is expected only where a '(' is open
+    (
+        "created = 2026-02-07T10:00",
+        "col 24: unexpected ':'; expected '+' or '-', ',', 'and' or 'or'",
+    ),
+    ("(created = 2026-02-07T10:00)", "col 25: unexpected ':'; expected ')', '+' or '-', ','"),
+    (
+        "name = '(' and country = BE BE",
+        "col 29: unexpected 'BE'; expected '+' or '-', ',', 'and' or 'or'",
+    ),
     ("", "the criteria are empty"),
     ("interaction = X", "interaction has no code to compare; write interaction("),
     ("mailing_group != X", "mailing_group takes = or in"),

@@ -8,6 +8,7 @@ col 23: unknown field 'contry' — did you mean 'country'?`, and says what was e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from lark import Token, Tree
@@ -74,21 +75,52 @@ _TOO_EARLY = N_("the criteria end too early; expected {expected}").template
 _UNEXPECTED = N_("unexpected {found!r}; expected {expected}").template
 
 
+_QUOTED = {quote: re.compile(f"{quote}(?:[^{quote}]|{quote}{quote})*{quote}") for quote in "'\""}
+# A quoted text where a condition starts (the start, after '(', 'and', 'or', 'not').
+_QUOTED_TERM = re.compile(
+    r"""(?:^|\(|\b(?:and|or|not))\s*(?:'(?:[^']|'')*'|"(?:[^"]|"")*")\s*$""", re.IGNORECASE
+)
+
+
 def _syntax_error(exc: UnexpectedInput, text: str) -> tuple[tuple[int, int], Text]:
-    """Where the text stops reading as criteria, and what was expected there."""
+    """Where the text stops reading as criteria, and what was expected there: a quote that
+    is not closed and a field name written in quotes said as such, and a ')' expected only
+    where a '(' is open."""
     if isinstance(exc, UnexpectedEOF):
-        return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected or ()))
+        return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected or (), text, len(text)))
     where = (exc.line, exc.column)
+    pos = exc.pos_in_stream or 0
     if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
-        return where, N_(_UNEXPECTED, found=char, expected=_expected(set(exc.allowed)))
+        if char in _QUOTED and not _QUOTED[char].match(text, pos):
+            return where, N_("the quote {quote} is not closed", quote=char)
+        expected = _expected(set(exc.allowed), text, pos)
+        return where, N_(_UNEXPECTED, found=char, expected=expected)
     if isinstance(exc, UnexpectedToken):
         if exc.token.type == "$END":
-            return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected))
+            return _end(text), N_(_TOO_EARLY, expected=_expected(exc.expected, text, len(text)))
         found = exc.token.value
-        return where, N_(_UNEXPECTED, found=found, expected=_expected(exc.expected))
+        if exc.token.type == "OP" and _QUOTED_TERM.search(text[:pos]):
+            return where, N_(
+                "unexpected {found!r}: a field's name is written without quotes", found=found
+            )
+        return where, N_(_UNEXPECTED, found=found, expected=_expected(exc.expected, text, pos))
     return where, Text(str(exc))  # pragma: no cover - lark raises only the three above
+
+
+def _open_parentheses(text: str) -> int:
+    """How many '(' of `text` are not closed, quoted texts left out."""
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote  # a doubled quote closes and reopens
+        elif char in _QUOTED:
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return depth
 
 
 def _end(text: str) -> tuple[int, int]:
@@ -96,9 +128,16 @@ def _end(text: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _expected(names: Iterable[str]) -> tuple[Text, ...]:
-    """What was expected, as alternatives ("a value, a number or ')'")."""
-    said = [EXPECTED.get(str(name)) or Text(str(name).lower()) for name in names]
+def _expected(names: Iterable[str], text: str, pos: int) -> tuple[Text, ...]:
+    """What was expected at `pos` of `text`, as alternatives ("a value, a number or ')'");
+    a ')' only when a '(' before `pos` is still open (the grammar's tables offer it
+    wherever a parenthesis could close)."""
+    closing = _open_parentheses(text[:pos]) > 0
+    said = [
+        EXPECTED.get(str(name)) or Text(str(name).lower())
+        for name in names
+        if closing or str(name) != "RPAR"
+    ]
     words = {str(word): word for word in said}
     return tuple(words[key] for key in sorted(words)) or (N_("something else"),)
 
