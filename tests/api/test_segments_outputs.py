@@ -62,6 +62,15 @@ def test_s7_x5_x3_criteria_history_and_explain_equal_the_cli(client_as, cli):
         expected["events"], "created_at", "user_id"
     )
     assert explained.json()["on_segment"] is False
+    assert explained.json()["left_out"] == []  # it was on the segment: its events say how
+    never = client.get("/api/segments/SEG00001/explain/GAMMA").json()  # excluded, in BE
+    assert without(never["left_out"], "created_at", "user_id") == without(
+        cli("segment", "explain", "SEG00002", "GAMMA")["left_out"], "created_at", "user_id"
+    )
+    assert [(add["action_no"], add["skipped"]) for add in never["left_out"]] == [
+        (1, "excluded"),
+        (2, ""),
+    ]
     assert client.get("/api/segments/SEG00001/explain/NOPE").status_code == 404
     assert client.get("/api/segments/SEG09999/history").status_code == 404
 

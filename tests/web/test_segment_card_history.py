@@ -86,3 +86,45 @@ def test_x3_explain_of_a_contact_that_does_not_exist_says_so_in_its_row(browser_
     assert answer.status_code == 404
     assert answer.text.startswith('<tr id="explanation-10000" class="explained">')
     assert "The Contact does not exist." in answer.text
+
+
+def test_x3_the_card_explains_any_contact_and_why_an_add_left_it_out(browser_as, sessions):
+    """A contact that is not on the segment has no line to explain: the history's "Explain
+    a contact" form asks for any contact no.; the answer names each add by criteria, the
+    parts the contact matches and the rule that leaves it out (P4 is excluded)."""
+    no = world(sessions, criteria="country = NL")
+    browser = browser_as("viewer")
+    card = browser.get(f"/segments/{no}").text
+    history = section(card, "history-pane")
+    form = re.search(r'<form method="get" action="([^"]+)"[^>]*hx-get="([^"]+)"', history)
+    assert form.groups() == (f"/segments/{no}/explain", f"/segments/{no}/explain")
+    assert 'name="contact"' in history
+    [sentence] = pane_sentences(card)
+
+    fragment = browser.get(
+        f"/segments/{no}/explain", params={"contact": "P4"}, headers={"hx-request": "true"}
+    )
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<div class="explanation">')
+    said = html.unescape(re.sub(r"\s+", " ", fragment.text))
+    assert "Why P4 Dee is not on this segment" in said
+    assert f"Not added by action 1: {sentence}" in said
+    assert "matches: <code>country = NL</code>" in said
+    assert "An add leaves it out: the contact is excluded from segments." in said
+
+    # sent without script, the form's answer is a whole page that leads back to the card
+    whole = browser.get(f"/segments/{no}/explain", params={"contact": "P4"})
+    assert whole.status_code == 200
+    assert "<html" in whole.text
+    assert f'<a href="/segments/{no}#history-pane">{no}</a>' in whole.text
+    assert "the contact is excluded from segments" in whole.text
+
+    dutch = browser.get(
+        f"/segments/{no}/explain", params={"contact": "P1"}, headers={"hx-request": "true", **DUTCH}
+    ).text
+    said = html.unescape(re.sub(r"\s+", " ", dutch))
+    assert "Niet toegevoegd door actie 1" in said
+    assert "voldoet niet: <code>country = NL</code>" in said
+    missing = browser.get(f"/segments/{no}/explain", params={"contact": "NOPE"})
+    assert missing.status_code == 404
+    assert "The Contact does not exist." in missing.text

@@ -129,6 +129,15 @@ CHOICE_CAPTIONS = {
     "target_group_type": {"customer": N_("Customer"), "contact": N_("Contact")},
 }
 
+# X3, X7: why an add leaves a contact out (the reasons of an add's `skipped`).
+SKIP_REASONS = {
+    "privacy_blocked": N_("An add leaves it out: the contact is privacy blocked."),
+    "opted_out": N_(
+        "An add leaves it out: the contact opted out of the line's correspondence type."
+    ),
+    "excluded": N_("An add leaves it out: the contact is excluded from segments."),
+}
+
 # The names of codes a page shows; the code stays what the forms send and the API gives.
 VALUE_CAPTIONS = {
     "role": {"admin": N_("admin"), "marketer": N_("marketer"), "viewer": N_("viewer")},

@@ -23,7 +23,8 @@ from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.storage.db import Sessions
 from rapport.web.addresses import LINES_PER_PAGE, LineAfter, LineNo, LinesLimit
-from rapport.web.captions import moment
+from rapport.web.captions import SKIP_REASONS, moment
+from rapport.web.lists import wants_fragment
 from rapport.web.render import language_of, page, told, translator
 from rapport.web.segment_header import form_text
 from rapport.web.segments import (
@@ -217,13 +218,24 @@ def explain(
     """X3: which action put the contact on the segment and which parts of it matched; with
     the `line` it is shown for, as the row after that line in the grid."""
     del who
+    # The card's "Explain a contact" form sent without script asks for a whole page.
+    whole = line is None and not wants_fragment(request)
+    template = "segments/explain.html" if whole else "segments/_explain.html"
+    segment = {"no": no.strip().upper()}
     try:
         found = data(history.explain(ctx.sessions, no, contact))
     except RapportError as exc:
         error = told(request, exc)
-        return page(request, "segments/_explain.html", 404, line_no=line, error=error)
-    actions = actions_said(request, ctx, no)
-    return page(request, "segments/_explain.html", line_no=line, explanation=found, actions=actions)
+        return page(request, template, 404, line_no=line, error=error, segment=segment)
+    return page(
+        request,
+        template,
+        line_no=line,
+        explanation=found,
+        actions=actions_said(request, ctx, no),
+        skip_reasons=SKIP_REASONS,
+        segment=segment,
+    )
 
 
 @router.get("/segments/{no}/history")

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Engine, Row, and_, delete, exists, or_, select, update
+from sqlalchemy import Engine, Row, and_, delete, exists, false, or_, select, update
 
+from rapport.domain.enums import SegmentAction
 from rapport.errors import N_, Invalid, NotFound
 from rapport.services.segments._after import changed, finish
 from rapport.services.segments._dependencies import undo_dynamic
@@ -94,8 +95,24 @@ class ExplainedEvent(MembershipEvent):
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """X3: an add by criteria that never put the contact on the segment: the parts of its
+    criteria the contact matches now and, when it matches them all, the rule that leaves
+    it out of an add now (`skipped`: privacy_blocked, opted_out or excluded, as an add's
+    `skipped` counts; "" when none does, and the contact or the add's data changed since)."""
+
+    action_no: int
+    criteria: str
+    user_id: str
+    created_at: dt.datetime | None
+    matched: tuple[MatchedPart, ...]
+    skipped: str
+
+
+@dataclass(frozen=True)
 class Explanation:
-    """X3: how one contact came on (or off) a segment, action by action."""
+    """X3: how one contact came on (or off) a segment, action by action; for a contact that
+    was never on it, why each add by criteria left it out (`left_out`)."""
 
     segment_no: str
     contact_no: str
@@ -103,6 +120,7 @@ class Explanation:
     on_segment: bool
     line_nos: list[int]
     events: tuple[ExplainedEvent, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
 
 def go_back(
@@ -367,7 +385,46 @@ def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Ex
             on_segment=bool(active),
             line_nos=active,
             events=events,
+            left_out=() if events else tuple(_left_out(session, header, contact.id)),
         )
+
+
+def _left_out(session: Db, header: SegmentHeader, contact_id: int) -> Iterator[LeftOut]:
+    """Each add by criteria of the segment, for a contact it never put there: the parts of
+    its criteria the contact matches now, and the consent or exclusion rule (with the add's
+    own ignore exclusion) that leaves it out of an add now (`_rules`)."""
+    # The lines' rules and the criteria engine: not needed by an undo.
+    from rapport.services.segments._lines import correspondence_type
+    from rapport.services.segments._rules import exclusion_rules, reason_of
+    from rapport.services.segments.results import AddOptions
+
+    adds = session.execute(
+        select(
+            criteria_lines.c.action_no,
+            criteria_lines.c.criteria,
+            criteria_lines.c.ignore_exclusion,
+            criteria_lines.c.user_id,
+            criteria_lines.c.created_at,
+        )
+        .where(
+            criteria_lines.c.segment_id == header.id,
+            criteria_lines.c.action == SegmentAction.ADD.value,
+            criteria_lines.c.manual == false(),
+            criteria_lines.c.criteria != "",
+        )
+        .order_by(criteria_lines.c.action_no)
+    ).all()
+    line_type = correspondence_type(session, header) if adds else None
+    for action_no, criteria, ignore_exclusion, user, at in adds:
+        matched = _matched_parts(session, contact_id, criteria)
+        skipped = ""
+        if line_type is not None and all(part.matches for part in matched):
+            rules = exclusion_rules(
+                session, line_type, AddOptions(ignore_exclusion=ignore_exclusion)
+            )
+            number = session.scalar(select(reason_of(rules)).where(contacts.c.id == contact_id))
+            skipped = rules[number - 1].reason if number else ""
+        yield LeftOut(action_no, criteria, user, at, matched, skipped)
 
 
 def _matched_parts(session: Db, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
