@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import insert, update
 
+from rapport.services.segments import explain as explaining
 from rapport.services.segments import header as segments
-from rapport.services.segments import history as segment_history
 from rapport.services.segments.actions import AddOptions, add_contacts
 from rapport.services.segments.manual import add_contact
 from rapport.storage import schema
@@ -24,7 +24,7 @@ def _contact_id(session, no):
 
 
 def why_not(world, seg, contact_no):
-    explanation = segment_history.explain(world, seg, contact_no)
+    explanation = explaining.explain(world, seg, contact_no)
     return [
         (add.action_no, [part.matches for part in add.matched], add.skipped)
         for add in explanation.left_out
@@ -58,12 +58,12 @@ def test_x3_x7_each_add_says_why_it_left_a_contact_out(world):
     # GAMMA is excluded and a company: the first add's criteria say why before any rule
     assert why_not(world, seg, "GAMMA") == [(1, [True, False], ""), (3, [False], "")]
     # on the segment, or ever on it: its events say how; nothing is left out
-    assert segment_history.explain(world, seg, "P1").left_out == ()
-    assert segment_history.explain(world, seg, "P4").left_out == ()  # excluded, but ignored
+    assert explaining.explain(world, seg, "P1").left_out == ()
+    assert explaining.explain(world, seg, "P4").left_out == ()  # excluded, but ignored
     with world.begin() as session:  # a Belgian who came after the add
         make_person(session, "P9", "Gus", country="BE")
     assert why_not(world, seg, "P9") == [(1, [True, True], ""), (3, [False], "")]
-    explained = segment_history.explain(world, seg, "P9")
+    explained = explaining.explain(world, seg, "P9")
     assert not explained.on_segment
     assert [(add.criteria, add.user_id) for add in explained.left_out] == [
         ("country = BE and type = person", "ADMIN"),
@@ -74,4 +74,4 @@ def test_x3_x7_each_add_says_why_it_left_a_contact_out(world):
 def test_x3_a_segment_without_adds_by_criteria_leaves_nothing_to_explain(world):
     seg = segments.create_segment(world, description="By hand", user="ADMIN").no
     add_contact(world, seg, contact_no="P1", user="ADMIN")
-    assert segment_history.explain(world, seg, "P2").left_out == ()
+    assert explaining.explain(world, seg, "P2").left_out == ()

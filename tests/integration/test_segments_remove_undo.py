@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rapport.errors import Invalid, NotFound
+from rapport.services.segments import explain as explaining
 from rapport.services.segments import header as segments
 from rapport.services.segments import history as segment_history
 from rapport.services.segments.actions import (
@@ -265,16 +266,16 @@ def test_x5_the_membership_log_lists_every_entry_and_exit(world, seg):
 
 def test_x3_explain_names_the_actions_and_the_matching_parts(world, seg):
     reduce(world, seg, criteria="country = NL and type = person", user="ADMIN")
-    explanation = segment_history.explain(world, seg, "P3")
+    explanation = explaining.explain(world, seg, "P3")
     assert not explanation.on_segment
     added, removed = explanation.events
     assert (added.action_no, added.event, removed.event) == (1, "entry", "exit")
     assert [part.matches for part in removed.matched] == [True, True]
-    kept = segment_history.explain(world, seg, "P1")
+    kept = explaining.explain(world, seg, "P1")
     assert kept.on_segment
     assert kept.line_nos
     with pytest.raises(NotFound):
-        segment_history.explain(world, seg, "NOPE")
+        explaining.explain(world, seg, "NOPE")
 
 
 def test_s2_header_changes_propagate_to_lines_with_the_header_template(world):

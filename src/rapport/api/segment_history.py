@@ -14,9 +14,12 @@ from pydantic import BaseModel, Field
 from rapport.api.answers import answer, plain, streamed_page
 from rapport.api.pages import Page, RequestBody, Timestamp
 from rapport.api.segments import PROBLEMS, ShortCode, Text
+from rapport.api.shapes import documented
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
+from rapport.services.segments import explain as explaining
 from rapport.services.segments import history, reuse
+from rapport.services.segments.explain import Explanation
 
 router = api_router(tags=["segment history"])
 
@@ -51,26 +54,6 @@ class MembershipEvent(BaseModel):
     user_id: str
     created_at: Timestamp | None
     event: str = Field(description="entry or exit")
-
-
-class MatchedPart(BaseModel):
-    criteria: str
-    matches: bool
-
-
-class ExplainEvent(MembershipEvent):
-    matched: list[MatchedPart]
-
-
-class Explanation(BaseModel):
-    """`segment explain --json`."""
-
-    segment_no: str
-    contact_no: str
-    contact_name: str
-    on_segment: bool
-    line_nos: list[int]
-    events: list[ExplainEvent]
 
 
 class SaveCriteriaBody(RequestBody):
@@ -117,11 +100,11 @@ def _chain(first: Any, rest: Any) -> Any:
 @router.get(
     "/segments/{no}/explain/{contact}",
     summary="Which actions put the contact on the segment or took it off, and why (X3)",
-    response_model=Explanation,
+    response_model=documented(Explanation),
     responses=PROBLEMS,
 )
 def explain(no: str, contact: str, ctx: Context) -> JSONResponse:
-    return answer(history.explain(ctx.sessions, no, contact))
+    return answer(explaining.explain(ctx.sessions, no, contact))
 
 
 @router.post(

@@ -99,10 +99,10 @@ def explain(
     contact: Annotated[str, typer.Argument(help="Contact no.")],
 ) -> None:
     """X3: which action put the contact on the segment (or took it off), and why."""
-    from rapport.services.segments import history as segment_history
+    from rapport.services.segments import explain as explaining
 
     st = state(ctx)
-    result = asdict(segment_history.explain(st.database, segment, contact))
+    result = asdict(explaining.explain(st.database, segment, contact))
 
     def human() -> None:
         state_text = (

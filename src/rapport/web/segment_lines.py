@@ -21,6 +21,7 @@ from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
+from rapport.services.segments import explain as explaining
 from rapport.storage.db import Sessions
 from rapport.web.addresses import LINES_PER_PAGE, LineAfter, LineNo, LinesLimit
 from rapport.web.captions import SKIP_REASONS, moment
@@ -223,7 +224,7 @@ def explain(
     template = "segments/explain.html" if whole else "segments/_explain.html"
     segment = {"no": no.strip().upper()}
     try:
-        found = data(history.explain(ctx.sessions, no, contact))
+        found = data(explaining.explain(ctx.sessions, no, contact))
     except RapportError as exc:
         error = told(request, exc)
         return page(request, template, 404, line_no=line, error=error, segment=segment)
