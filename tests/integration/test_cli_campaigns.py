@@ -124,7 +124,7 @@ def test_s12_s13_segment_apply_mailing_group_and_export(rapport, world, tmp_path
     status, _, err = rapport("segment", "apply-mailing-group", "SEG00001", "NEWS", "--replace")
     assert (status, err.strip()) == (0, "Mailing Group NEWS is now applied to Segment SEG00001.")
     status, _, err = rapport("segment", "apply-mailing-group", "SEG00001", "NOPE")
-    assert (status, "Specify a Mailing Group Code." in err) == (1, True)
+    assert (status, "The Mailing Group does not exist." in err) == (1, True)
     path = tmp_path / "out.csv"
     assert as_json(rapport, "segment", "export", "SEG00001", "-o", str(path))["rows"] == 2
     with path.open(encoding="utf-8") as handle:

@@ -94,9 +94,15 @@ def test_s12_apply_mailing_group_with_replace_first_removes_every_member(world):
     assert members(world, "NEWS") == ["ACME", "P1", "P2"]
 
 
-@pytest.mark.parametrize("code", ["", "NOPE"])
-def test_s12_apply_mailing_group_needs_an_existing_code(world, code):
-    with pytest.raises(Invalid, match=r"Specify a Mailing Group Code\."):
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("", r"Specify a Mailing Group Code\."),
+        ("NOPE", r"The Mailing Group does not exist\. .*Code='NOPE'"),
+    ],
+)
+def test_s12_apply_mailing_group_needs_an_existing_code(world, code, said):
+    with pytest.raises(Invalid, match=said):
         segment_outputs.apply_mailing_group(world, "SEG00001", code=code, replace=True)
     assert members(world, "NEWS") == ["P1", "P9"]
 

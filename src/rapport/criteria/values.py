@@ -37,6 +37,16 @@ class RelativeDate:
             object.__setattr__(self, "unit", "d")
 
     def resolve(self, today: dt.date) -> dt.date:
+        """The date this is on `today`; ValueError when it falls outside the dates a date can
+        hold (years 1 to 9999), as `today - 99999y` does."""
+        try:
+            return self._resolve(today)
+        except (ValueError, OverflowError):
+            raise ValueError(
+                N_("{date!r} is out of range (dates run from year 1 to 9999)", date=str(self))
+            ) from None
+
+    def _resolve(self, today: dt.date) -> dt.date:
         if self.unit == "d":
             return today + dt.timedelta(days=self.offset)
         if self.unit == "w":
@@ -66,7 +76,11 @@ def relative_date(text: str) -> RelativeDate | None:
     if amount is None:
         return RelativeDate()
     offset = int(amount) * (-1 if sign == "-" else 1)
-    return RelativeDate(offset, unit.lower()) if offset else RelativeDate()
+    relative = RelativeDate(offset, unit.lower()) if offset else RelativeDate()
+    # Resolved once here, where the parser and the JSON form still know the value's place,
+    # so that a date out of range is said there instead of failing when the criteria run.
+    relative.resolve(dt.date.today())
+    return relative
 
 
 def _date(raw: object) -> dt.date | RelativeDate:

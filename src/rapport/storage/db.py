@@ -149,13 +149,13 @@ def make_engine(url: str) -> Engine:
     PostgreSQL ones JIT off. Only the drivers Rapport ships with are accepted (pysqlite,
     psycopg 3)."""
     parsed = _parse(normalize_url(url))
-    driver = (parsed.get_backend_name(), parsed.get_driver_name())
-    if driver == ("sqlite", "pysqlite"):
+    # By name: SQLAlchemy would load a dialect first, failing on a typo such as `sqlit://`.
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if driver != ("postgresql", "psycopg"):
+    if parsed.drivername != "postgresql+psycopg":
         raise Invalid(
             f"unsupported database {parsed.drivername!r} ({SUPPORTED})", field="database_url"
         )

@@ -202,6 +202,20 @@ def convert_line_value(field: str, text: str) -> Any:
     return LINE_EDITABLE[field](field, text)
 
 
+def _missing(field: str, caption: str, value: Any) -> Text:
+    """BC's words for a reference to no record, naming the record's key field: a campaign's
+    is its No., the others' their Code."""
+    if field == "campaign_no":
+        return N_(
+            "The Campaign does not exist. Identification fields and values: No.='{no}'", no=value
+        )
+    return N_(
+        "The {caption} does not exist. Identification fields and values: Code='{value}'",
+        caption=Text(caption),
+        value=value,
+    )
+
+
 def check_reference(session: Session, field: str, value: Any) -> None:
     """A non-blank code must exist in its table; a salesperson must not be blocked."""
     if field not in REFERENCES or not value:
@@ -209,12 +223,6 @@ def check_reference(session: Session, field: str, value: Any) -> None:
     key, caption = REFERENCES[field]
     row = session.execute(select(key.table).where(key == value)).one_or_none()
     if row is None:
-        raise NotFound(
-            N_(
-                "The {caption} does not exist. Identification fields and values: Code='{value}'",
-                caption=Text(caption),
-                value=value,
-            )
-        )
+        raise NotFound(_missing(field, caption, value))
     if key.table is schema.salespeople and row.blocked:
         raise Invalid(N_("Salesperson {value} is blocked.", value=value), field=field)

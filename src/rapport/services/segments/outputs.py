@@ -84,8 +84,18 @@ def apply_mailing_group(
     key = (code or "").strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        if not key or session.get(MailingGroup, key) is None:
+        if not key:
             raise Invalid(N_("Specify a Mailing Group Code."), field="code")
+        if session.get(MailingGroup, key) is None:  # BC's words for a code not in its table
+            raise Invalid(
+                N_(
+                    "The {caption} does not exist. Identification fields and values: "
+                    "Code='{value}'",
+                    caption=N_("Mailing Group"),
+                    value=key,
+                ),
+                field="code",
+            )
         removed = 0
         if replace:
             removed = execute_counted(
