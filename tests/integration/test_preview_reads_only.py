@@ -9,7 +9,8 @@ import time
 
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import add_contacts, reduce, refine
-from rapport.services.segments.history import criteria, explain
+from rapport.services.segments.explain import explain
+from rapport.services.segments.history import criteria
 from tests.integration.segment_world import build_world
 
 

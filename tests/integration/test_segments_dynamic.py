@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from rapport.errors import Conflict, Invalid
 from rapport.services.interactions.log import log_segment
 from rapport.services.segments import deletion, dynamic, history
+from rapport.services.segments import explain as explaining
 from rapport.services.segments import header as segments
 from rapport.services.segments.actions import add_contacts
 from rapport.services.segments.manual import add_contact, remove_contact
@@ -59,7 +60,7 @@ def test_x4_refresh_adds_who_qualifies_now_and_removes_who_no_longer_does(world)
     )
     events = {(e.contact_no, e.event) for e in history.membership_log(world, no)}
     assert {("P3", "entry"), ("P6", "exit")} <= events
-    explained = history.explain(world, no, "P3")
+    explained = explaining.explain(world, no, "P3")
     assert explained.events[-1].action == "refresh"
     again = dynamic.refresh(world, no, user="U")
     assert (again.added, again.removed, again.action_no) == (0, 0, None)

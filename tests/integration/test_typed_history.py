@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.services.interactions import entries
+from rapport.services.segments import explain as explaining
 from rapport.services.segments import header, history
 from rapport.services.segments.actions import add_contacts, reduce
 from rapport.storage import tables as t
@@ -31,7 +32,7 @@ def test_x3_x5_l6_history_explain_and_entries_are_typed(sessions: sessionmaker[S
         (1, "entry", "P2"),
         (2, "exit", "P2"),
     ]
-    explained = history.explain(sessions, no, "P2")
+    explained = explaining.explain(sessions, no, "P2")
     assert [part.criteria for part in explained.events[0].matched] == [
         "country = BE",
         "type = person",
