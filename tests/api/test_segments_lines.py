@@ -120,7 +120,12 @@ def test_s5_delete_a_line_removes_its_contact_as_an_undoable_action(client_as, c
     client = client_as("marketer")
     answer = client.delete("/api/segments/SEG00001/lines/30000")
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"action_no": 2, "removed": 1, "no_of_lines": 6}
+    assert answer.json() == {
+        "action_no": 2,
+        "removed": 1,
+        "no_of_lines": 6,
+        "criteria_reset": False,
+    }
     assert "P1" not in [line["contact_no"] for line in cli("segment", "show", "SEG00001")["lines"]]
     assert client.delete("/api/segments/SEG00001/lines/30000").status_code == 404
     assert client.post("/api/segments/SEG00001/undo").json()["no_of_lines"] == 7

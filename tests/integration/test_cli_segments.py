@@ -90,11 +90,13 @@ def test_s3_add_reduce_refine_and_preview_have_the_spec_shapes(cli):
         "action_no": 2,
         "removed": 1,
         "no_of_lines": 4,
+        "criteria_reset": False,
     }
     assert cli("segment", "refine", "SEG00001", "--where", "no = P1", "--entire-companies")[1] == {
         "action_no": 3,
         "removed": 1,
         "no_of_lines": 3,
+        "criteria_reset": False,
     }
 
 

@@ -27,7 +27,7 @@ from rapport.criteria.tree import (
 )
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
-from rapport.services.segments import _accel_preview, actions, analytics
+from rapport.services.segments import _accel_preview, actions, analytics, previews
 from rapport.services.segments._accel_state import Limits
 from rapport.services.segments.accelerator import Accelerator
 from rapport.services.segments.results import AddOptions
@@ -341,6 +341,8 @@ def ask(sessions: Any, accelerator: Accelerator, question: tuple[Any, ...]) -> N
             fast = _accel_preview.removal_preview(
                 accelerator, session, header, action, criteria, entire_companies=extra
             )
+            if fast is not None:  # the service says, from its counts, whether it resets
+                fast = previews.with_reset(fast, keep_criteria=False)
     assert fast is not None, f"the accelerator handed {criteria.text} over"
     if kind == "add":
         slow: Any = actions.add_contacts(
@@ -365,3 +367,25 @@ def test_x2_x6_accelerator_answers_as_sql_on_random_criteria_and_changes(accel_w
             change(sessions, step)
         else:
             ask(sessions, accelerator, step)
+
+
+@pytest.mark.parametrize("keep_criteria", [False, True])
+def test_x2_s4_a_preview_the_accelerator_counts_says_whether_the_criteria_would_be_reset(
+    accel_world, keep_criteria
+):
+    """A refine that would empty SEG1 (two criteria actions): the accelerator counts it (it
+    answers, not hands over), and the preview says, as SQL's does, that the criteria would
+    be reset (action no. 0, as the refine's result would say), unless `keep_criteria`."""
+    sessions, accelerator = accel_world
+    nobody = Criteria.parse("name = Nobody")
+    with reading(sessions) as session:
+        header = session.scalars(select(t.SegmentHeader).where(t.SegmentHeader.no == "SEG1")).one()
+        fast = _accel_preview.removal_preview(
+            accelerator, session, header, SegmentAction.REFINE, nobody, entire_companies=False
+        )
+    assert fast is not None
+    asked = {"criteria": nobody.text, "user": "U", "preview": True, "keep_criteria": keep_criteria}
+    counted = actions.refine(sessions, "SEG1", accelerator=accelerator, **asked)
+    assert counted == actions.refine(sessions, "SEG1", **asked)
+    assert (counted.no_of_lines, counted.criteria_reset) == (0, not keep_criteria)
+    assert counted.action_no == (3 if keep_criteria else 0)

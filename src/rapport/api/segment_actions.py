@@ -51,14 +51,23 @@ class SkippedCounts(BaseModel):
     opted_out: int
 
 
+# What a removal that empties a segment did (or, previewed, would do) to its criteria.
+CRITERIA_RESET = (
+    "The segment was left empty and its criteria actions and history were reset (BC's "
+    "default; `keep_criteria` keeps them); `action_no` is then 0."
+)
+
+
 class ActionAnswer(BaseModel):
-    """`segment add|reduce|refine --json`: `added` and `skipped` for add, `removed` for
-    reduce and refine; a preview also has `preview: true` and a `sample` of the contacts."""
+    """`segment add|reduce|refine --json`: `added` and `skipped` for add, `removed` and
+    `criteria_reset` for reduce and refine; a preview also has `preview: true` and a
+    `sample` of the contacts."""
 
     action_no: int
     added: int | None = None
     removed: int | None = None
     no_of_lines: int
+    criteria_reset: bool | None = Field(default=None, description=CRITERIA_RESET)
     skipped: SkippedCounts | None = None
     preview: bool | None = None
     sample: list[SampleContact] | None = None
@@ -79,6 +88,7 @@ class ContactRemoved(BaseModel):
     action_no: int
     removed: int
     no_of_lines: int
+    criteria_reset: bool = Field(description=CRITERIA_RESET)
 
 
 class ActionBody(RequestBody):

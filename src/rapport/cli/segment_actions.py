@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rapport.services.segments.on_lake import LakeAction
-    from rapport.services.segments.results import AddResult, RemovalResult
+    from rapport.services.segments.results import AddResult, RemovalResult, Skipped
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +44,23 @@ def register(app: typer.Typer) -> None:
     app.command("remove-contact")(remove_contact)
 
 
+# What a removal that empties a segment does to its criteria (S4; SPEC §6: BC's default).
+RESET = (
+    "the segment is empty, so its criteria actions and history were reset"
+    " (--keep-criteria keeps them)"
+)
+WOULD_RESET = (
+    "The segment would be left empty and its criteria actions and history reset"
+    " (use --keep-criteria to keep them)."
+)
+
+
+def left_out(skipped: Skipped) -> str:
+    """X7: the sentence of the candidates an add's exclusion and consent rules left out, by
+    reason. Contacts already on the segment are not among them (they are not counted)."""
+    return f"Left out by exclusion or consent: {output.counts(asdict(skipped))}."
+
+
 def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
     """An add or a removal (or its preview, X2): JSON is the result's fields."""
     from rapport.services.segments.results import AddPreview, AddResult, RemovalPreview
@@ -51,6 +68,7 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
     count, verb = (
         (result.added, "added") if isinstance(result, AddResult) else (result.removed, "removed")
     )
+    reset = not isinstance(result, AddResult) and result.criteria_reset
 
     def human() -> None:
         if isinstance(result, AddPreview | RemovalPreview):
@@ -58,15 +76,19 @@ def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:
                 f"Preview: {output.counted(count, 'contact')} would be {verb}; the segment"
                 f" would have {output.counted(result.no_of_lines, 'line')}. Nothing was changed."
             )
+            if reset:
+                output.say(WOULD_RESET)
             if result.sample:
                 output.table(result.sample, ["no", "name", "type", "company_no"], title="sample")
+        elif reset:
+            output.say(f"{output.counted(count, 'contact')} {verb}; {RESET}.")
         else:
             output.say(
                 f"Action {result.action_no}: {output.counted(count, 'contact')} {verb};"
                 f" {output.counted(result.no_of_lines, 'line')}."
             )
         if isinstance(result, AddResult):  # X7: why candidates were left out
-            output.say(f"Skipped: {output.counts(asdict(result.skipped))}.")
+            output.say(left_out(result.skipped))
 
     output.result(result, as_json=as_json, human=human)
 
@@ -126,7 +148,7 @@ def add(
 ) -> None:
     """S3: add the contacts matching the criteria (X2: --preview changes nothing).
 
-    With --engine spark the criteria run on Spark over the lake (issue 16)."""
+    With --engine spark the criteria run on Spark over the lake."""
     from rapport.services.segments.results import AddOptions
 
     st = state(ctx)
@@ -177,7 +199,12 @@ def reduce(
 ) -> None:
     """S4: remove the lines whose contact matches the criteria.
 
-    With --engine spark the criteria run on Spark over the lake (issue 16)."""
+    When it leaves the segment empty and the segment has more than one criteria action (this
+    one counted), its criteria actions and history are reset, as Business Central's default
+    answer does, unless --keep-criteria. --json then says "criteria_reset": true and
+    "action_no": 0; with --preview, whether it would.
+
+    With --engine spark the criteria run on Spark over the lake."""
     options = {
         "criteria": where,
         "entire_companies": entire_companies,
@@ -200,7 +227,12 @@ def refine(
 ) -> None:
     """S4: keep only the lines whose contact matches the criteria.
 
-    With --engine spark the criteria run on Spark over the lake (issue 16)."""
+    When it leaves the segment empty and the segment has more than one criteria action (this
+    one counted), its criteria actions and history are reset, as Business Central's default
+    answer does, unless --keep-criteria. --json then says "criteria_reset": true and
+    "action_no": 0; with --preview, whether it would.
+
+    With --engine spark the criteria run on Spark over the lake."""
     options = {
         "criteria": where,
         "entire_companies": entire_companies,
@@ -241,6 +273,7 @@ def _remove(
             action=SegmentAction.REDUCE if kind == "reduce" else SegmentAction.REFINE,
             criteria=options["criteria"],
             entire_companies=options["entire_companies"],
+            keep_criteria=options["keep_criteria"],
         )
         print_action(result, st.json)
         return

@@ -3,6 +3,8 @@ explain, saved criteria and reuse (S7–S10, X3, X5)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Annotated
 
@@ -10,7 +12,7 @@ import typer
 
 from rapport.cli import output
 from rapport.cli.options import Segment, Yes
-from rapport.cli.segment_actions import print_action
+from rapport.cli.segment_actions import left_out, print_action
 from rapport.cli.state import state
 
 
@@ -158,13 +160,32 @@ def reuse_criteria(
     from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
-    result = asdict(
-        segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
-    )
-    for warning in result["warnings"]:
+    with answered_by_yes():
+        reused = segment_reuse.reuse_criteria(
+            st.sessions, segment, code=code, user=st.user, yes=yes
+        )
+    result = asdict(reused)
+    for warning in reused.warnings:
         output.warning(warning)
-    shown = {name: value for name, value in result.items() if name != "warnings"}
-    output.result(result, as_json=st.json, human=lambda: output.fields(shown))
+    shown = {name: result[name] for name in ("actions", "added", "removed", "no_of_lines")}
+
+    def human() -> None:
+        output.fields(shown)
+        output.say(left_out(reused.skipped))  # X7, as an add says it
+
+    output.result(result, as_json=st.json, human=human)
+
+
+@contextmanager
+def answered_by_yes() -> Iterator[None]:
+    """A use case's refusal that Business Central's question was not answered yes names
+    this command line's answer, --yes."""
+    from rapport.services.segments.reuse import Unconfirmed
+
+    try:
+        yield
+    except Unconfirmed as refused:
+        raise refused.named("--yes") from None
 
 
 def reuse_logged(
@@ -184,13 +205,14 @@ def reuse_logged(
     from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
-    result = segment_reuse.reuse_logged(
-        st.sessions,
-        segment,
-        entry_no=entry,
-        user=st.user,
-        allow_existing=allow_existing,
-        ignore_exclusion=ignore_exclusion,
-        yes=yes,
-    )
+    with answered_by_yes():
+        result = segment_reuse.reuse_logged(
+            st.sessions,
+            segment,
+            entry_no=entry,
+            user=st.user,
+            allow_existing=allow_existing,
+            ignore_exclusion=ignore_exclusion,
+            yes=yes,
+        )
     print_action(result, st.json)

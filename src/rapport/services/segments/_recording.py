@@ -212,14 +212,18 @@ def record_insertions(
     return AddResult(action_no=action_no, added=added, no_of_lines=remaining, skipped=skipped)
 
 
-def _reset_when_empty(session: Db, header: SegmentHeader, action_no: int) -> int:
-    """A removal that left no line resets the segment's criteria (`reset_criteria`) once its
-    lines, not only its header's count, say it is empty; the action no. it then reports
-    (0 after a reset)."""
-    if session.scalar(select(exists().where(on_segment(header.id)))):
-        return action_no
+def _reset_when_empty(
+    session: Db, header: SegmentHeader, *, action_no: int, removed: int, keep_criteria: bool
+) -> bool:
+    """Removal `action_no`, which removed `removed` lines and left none, resets the segment's
+    criteria (`reset_criteria`) when `previews.resets_criteria` says so, once its lines, not
+    only its header's count, say it is empty; whether it did."""
+    if not previews.resets_criteria(
+        action_no=action_no, removed=removed, no_of_lines=0, keep_criteria=keep_criteria
+    ) or session.scalar(select(exists().where(on_segment(header.id)))):
+        return False
     reset_criteria(session, header)
-    return 0
+    return True
 
 
 def reset_criteria(session: Db, header: SegmentHeader) -> None:
@@ -275,8 +279,10 @@ def apply_remove(
         lines_moved(session, header.id, by=-removed)
         lines_changed(session, header)
     remaining = on_it - removed
-    if remaining == 0 and removed and not keep_criteria and action_no > 1:
-        action_no = _reset_when_empty(session, header, action_no)
+    reset = remaining == 0 and _reset_when_empty(
+        session, header, action_no=action_no, removed=removed, keep_criteria=keep_criteria
+    )
+    action_no = 0 if reset else action_no  # after a reset, its criteria went with the others
     finish(session, header, came_on=0)
     changed(
         session,
@@ -288,7 +294,7 @@ def apply_remove(
         removed=removed,
         manual=manual,
     )
-    return RemovalResult(action_no=action_no, removed=removed, no_of_lines=remaining)
+    return RemovalResult(action_no, removed, no_of_lines=remaining, criteria_reset=reset)
 
 
 def remove_matching(
@@ -307,25 +313,15 @@ def remove_matching(
     without a contact always go on refine). Through Core on the engine or the sessions'
     engine; a preview counted by the server's `accelerator` reads its sessions."""
     if preview:
-        if accelerator is None or isinstance(database, Engine):
-            return previews.preview_removal(
-                database,
-                segment_no,
-                action=action,
-                criteria=criteria,
-                entire_companies=entire_companies,
-            )
-        from rapport.services.segments import _accel_preview
-
-        parsed = as_criteria(criteria, database=database)
-        with reading(database) as session:
-            header = read_header(session, segment_no)
-            fast = _accel_preview.removal_preview(
-                accelerator, session, header, action, parsed, entire_companies=entire_companies
-            )
-            return fast or previews.removal_preview(
-                session, header, action, parsed, entire_companies=entire_companies
-            )
+        return _preview_removal(
+            database,
+            segment_no,
+            action=action,
+            criteria=criteria,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
+            accelerator=accelerator,
+        )
     parsed = as_criteria(criteria, database=database)
     with writing_connection(database) as connection:
         header = read_header(connection, segment_no, lock=True)
@@ -337,4 +333,45 @@ def remove_matching(
             entire_companies=entire_companies,
             keep_criteria=keep_criteria,
             user=user,
+        )
+
+
+def _preview_removal(
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    action: SegmentAction,
+    criteria: CriteriaSource,
+    entire_companies: bool,
+    keep_criteria: bool,
+    accelerator: Accelerator | None,
+) -> RemovalResult:
+    """X2 of `remove_matching`: counted by the server's `accelerator` where it can, else in
+    SQL; either says whether the removal would reset the criteria (`previews.with_reset`)."""
+    if accelerator is None or isinstance(database, Engine):
+        return previews.preview_removal(
+            database,
+            segment_no,
+            action=action,
+            criteria=criteria,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
+        )
+    from rapport.services.segments import _accel_preview
+
+    parsed = as_criteria(criteria, database=database)
+    with reading(database) as session:
+        header = read_header(session, segment_no)
+        fast = _accel_preview.removal_preview(
+            accelerator, session, header, action, parsed, entire_companies=entire_companies
+        )
+        if fast is not None:
+            return previews.with_reset(fast, keep_criteria=keep_criteria)
+        return previews.removal_preview(
+            session,
+            header,
+            action,
+            parsed,
+            entire_companies=entire_companies,
+            keep_criteria=keep_criteria,
         )

@@ -65,12 +65,14 @@ class AddResult:
 
 @dataclass(frozen=True)
 class RemovalResult:
-    """What a reduce, refine or manual removal did (S4, S5); `action_no` is 0 when the
-    emptied segment's criteria were reset."""
+    """What a reduce, refine or manual removal did (S4, S5). `criteria_reset`: it left the
+    segment empty and, as Business Central's default answer does unless `keep_criteria`,
+    its criteria actions and history were reset (then `action_no` is 0)."""
 
     action_no: int
     removed: int
     no_of_lines: int
+    criteria_reset: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class AddPreview(AddResult):
 
 @dataclass(frozen=True)
 class RemovalPreview(RemovalResult):
-    """X2: what a reduce or refine would do, and a sample of the contacts it would remove."""
+    """X2: what a reduce or refine would do, and a sample of the contacts it would remove;
+    `criteria_reset` says that it would empty the segment and reset its criteria."""
 
     preview: bool = True
     sample: tuple[SampleContact, ...] = ()

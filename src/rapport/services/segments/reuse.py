@@ -97,25 +97,33 @@ def save_criteria(
         return code
 
 
-CONFIRM_HINT = "(confirm with yes)"  # the CLI's and the API's word; a page asks instead
+class Unconfirmed(Conflict):
+    """Business Central's question whose default answer is No, not answered yes: the refusal
+    says BC's `question`, then "(confirm with yes)", `yes` being the use case's parameter as
+    the API's body and the web's form name it. A page asks the question (the first text)
+    instead; the command line names its own option (`named("--yes")`)."""
+
+    def __init__(self, question: Text, *, answer: str = "yes") -> None:
+        super().__init__([question, N_("(confirm with {answer})", answer=answer)], joined=" ")
+        self.question = question
+
+    def named(self, answer: str) -> Unconfirmed:
+        """The same refusal, its answer named `answer` (the command line's `--yes`)."""
+        return Unconfirmed(self.question, answer=answer)
 
 
 def _confirm_reuse(session: Session, header: SegmentHeader, *, what: Text, yes: bool) -> None:
     """BC asks, default No, before reusing on a segment that already has criteria actions."""
     count = no_of_criteria_actions(session, header.id)
     if count and not yes:
-        raise Conflict(
-            [
-                N_(
-                    "Segment {no} already contains {count} No. of Criteria Actions. "
-                    "Are you sure you want to reuse a {what}?",
-                    no=header.no,
-                    count=count,
-                    what=what,
-                ),
-                Text(CONFIRM_HINT),
-            ],
-            joined=" ",
+        raise Unconfirmed(
+            N_(
+                "Segment {no} already contains {count} No. of Criteria Actions. "
+                "Are you sure you want to reuse a {what}?",
+                no=header.no,
+                count=count,
+                what=what,
+            )
         )
 
 
@@ -124,18 +132,19 @@ def reuse_criteria(
 ) -> ReuseResult:
     """S9: replay every action of the saved criteria `code` on the segment, in one
     transaction, against the contacts as they are now."""
+    code = code.strip().upper()
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
+        # Looked up first: a code that names no saved criteria is said so, not asked about
+        # (BC asks, then offers its list of saved criteria).
+        if session.get(SavedSegmentCriteria, code) is None:
+            raise NotFound(N_("Saved Segment Criteria {code} does not exist.", code=code))
         _confirm_reuse(session, header, what=N_("Saved Segment Criteria"), yes=yes)
         saved = session.scalars(
             select(SavedSegmentCriteriaLine)
-            .where(SavedSegmentCriteriaLine.segment_criteria_code == code.strip().upper())
+            .where(SavedSegmentCriteriaLine.segment_criteria_code == code)
             .order_by(SavedSegmentCriteriaLine.line_no)
         ).all()
-        if session.get(SavedSegmentCriteria, code.strip().upper()) is None:
-            raise NotFound(
-                N_("Saved Segment Criteria {code} does not exist.", code=code.strip().upper())
-            )
         added = removed = 0
         skipped = Skipped()
         warned: dict[str, None] = {}
