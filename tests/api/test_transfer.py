@@ -82,7 +82,13 @@ def test_k4_an_upload_is_imported_by_a_job_whose_result_is_the_cli_json(
 ):
     job = imported(client_as("marketer"), "contacts", GOOD)
     assert (job["state"], job["done"], job["total"]) == ("done", 3, 3)
-    assert job["result"] == {"table": "contacts", "inserted": 3, "updated": 0, "bad_rows": []}
+    assert job["result"] == {
+        "table": "contacts",
+        "inserted": 3,
+        "updated": 0,
+        "no_of_bad_rows": 0,
+        "bad_rows": [],
+    }
     listed = cli_json("contacts", "list")
     assert [(c["no"], c["company_name"]) for c in listed] == [
         ("C1", "Acme"),
@@ -113,6 +119,35 @@ def test_k4_skip_bad_rows_imports_the_good_ones_and_lists_the_bad(client_as, imp
         (3, "type"),
         (4, "country"),
     ]
+
+
+THREE_ERRORS = (
+    "no,type,name,country,language\n"
+    "C1,company,Acme,BE,\n"
+    "C2,robot,Beta,BE,\n"
+    "C3,company,Gamma,XX,YYY\n"
+    "C4,company,Delta,ZZ,\n"
+)
+
+
+def test_k4_the_job_counts_bad_rows_not_their_errors(client_as, cli_json, imported):
+    """K4: row 4 holds two errors; three bad rows, four errors, each listed."""
+    marketer = client_as("marketer")
+    job = imported(marketer, "contacts", THREE_ERRORS)
+    assert job["state"] == "failed"
+    assert job["error"].startswith("3 bad rows (4 errors); nothing imported\n")
+    assert job["result"]["no_of_bad_rows"] == 3
+    assert [(b["line"], b["column"]) for b in job["result"]["bad_rows"]] == [
+        (3, "type"),
+        (4, "country"),
+        (4, "language"),
+        (5, "country"),
+    ]
+    job = imported(marketer, "contacts", THREE_ERRORS, skip_bad_rows="true")
+    assert (job["state"], job["done"], job["total"]) == ("done", 4, 4)
+    assert (job["result"]["inserted"], job["result"]["no_of_bad_rows"]) == (1, 3)
+    assert len(job["result"]["bad_rows"]) == 4
+    assert [c["no"] for c in cli_json("contacts", "list")] == ["C1"]
 
 
 def test_k4_update_changes_the_rows_whose_key_exists(client_as, cli_json, imported):

@@ -1,14 +1,18 @@
 """`rapport import` and `rapport export`: tables to and from CSV or Excel files (K4, SPEC §6.1).
 
-A file with bad rows imports nothing and exits 1 with every bad row on stderr; with
-`--skip-bad-rows` the good rows are imported, the bad ones listed on stderr, and the exit
-status is 0. An unknown table, a missing file or an unsupported extension is a bad value
-(exit 1, SPEC §6). Services are imported inside the commands so that `rapport --help` stays fast.
+A file with bad rows imports nothing and exits 1, its bad rows counted on stderr; with
+`--skip-bad-rows` the good rows are imported, the bad ones counted on stderr, and the exit
+status is 0. A row may be bad for several reasons: each error is listed with its line and
+column, the first `ERRORS_SHOWN` on stderr, and every one in the JSON result (`--json`,
+written for a refused file too). An unknown table, a missing file or an unsupported
+extension is a bad value (exit 1, SPEC §6). Services are imported inside the commands so
+that `rapport --help` stays fast.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,7 +24,7 @@ from rapport.cli.state import state
 from rapport.errors import Invalid
 
 if TYPE_CHECKING:
-    from rapport.services.transfer.imports import ImportResult
+    from rapport.services.transfer.imports import BadFile, ImportResult
 
 Table = Annotated[
     str, typer.Argument(help="Table, e.g. contacts or contact_mailing_groups.", show_default=False)
@@ -86,30 +90,58 @@ def import_table(
     from rapport.services.transfer import imports
 
     st = state(ctx)
-    with progress.bar(f"Importing {file.name}", as_json=st.json) as update_bar:
-        result = imports.import_table(
-            st.sessions,
-            name,
-            file,
-            skip_bad_rows=skip_bad_rows,
-            update=update,
-            encoding=encoding,
-            on_progress=update_bar,
-        )
+    try:
+        with progress.bar(f"Importing {file.name}", as_json=st.json) as update_bar:
+            result = imports.import_table(
+                st.sessions,
+                name,
+                file,
+                skip_bad_rows=skip_bad_rows,
+                update=update,
+                encoding=encoding,
+                on_progress=update_bar,
+            )
+    except imports.BadFile as exc:
+        raise _refused(exc, name, as_json=st.json) from exc
     _imported(result, update=update, as_json=st.json)
 
 
+def _refused(exc: BadFile, table: str, *, as_json: bool) -> Invalid:
+    """A refused file's error: its bad rows counted, its first errors listed; with --json,
+    every error is written on stdout first, as a job's result gives them."""
+    from rapport.services.transfer.imports import ImportResult
+
+    if as_json:
+        output.write_json(ImportResult(table, 0, 0, exc.bad_rows).data())
+    lines = [str(exc.headline), *_listed(exc.bad_rows)]
+    return Invalid("\n".join(lines), field=exc.field)
+
+
+def _listed(bad_rows: Sequence[object], prefix: str = "") -> list[str]:
+    """The first errors of an import, one a line, then how many more --json gives."""
+    from rapport.services.transfer.imports import ERRORS_SHOWN
+
+    lines = [f"{prefix}{bad}" for bad in bad_rows[:ERRORS_SHOWN]]
+    if len(bad_rows) > ERRORS_SHOWN:
+        more = len(bad_rows) - ERRORS_SHOWN
+        lines.append(f"… {output.counted(more, 'more error')} (--json lists them all).")
+    return lines
+
+
 def _imported(result: ImportResult, *, update: bool, as_json: bool) -> None:
-    """An import's outcome: the rows skipped, then what was imported."""
-    for bad in result.bad_rows:
-        output.message(f"skipped {bad}")
+    """An import's outcome: the errors of the rows skipped, then what was imported."""
+    for line in _listed(result.bad_rows, prefix="skipped "):
+        output.message(line)
 
     def human() -> None:
         updated = f", {result.updated} updated" if update else ""
-        output.message(
-            f"{result.table}: {result.inserted} imported{updated}"
-            + (f", {len(result.bad_rows)} bad rows skipped" if result.bad_rows else "")
-        )
+        skipped = ""
+        if result.bad_rows:
+            rows, errors = result.no_of_bad_rows, len(result.bad_rows)
+            skipped = f", {output.counted(rows, 'bad row')} skipped"
+            if errors != rows:
+                skipped += f" ({errors} errors)"
+        output.message(f"{result.table}: {result.inserted} imported{updated}{skipped}")
 
     output.result(result.data(), as_json=as_json, human=human)
 

@@ -50,16 +50,38 @@ class BadRow:
         return str(self.text())
 
 
+ERRORS_SHOWN = 20  # the errors a refusal's message lists; its `bad_rows` keeps every one
+
+
+def rows_of(bad_rows: Iterable[BadRow]) -> int:
+    """How many rows of the file are bad: a row with several bad cells is one bad row, with
+    one `BadRow` per error (K4)."""
+    return len({bad.line for bad in bad_rows})
+
+
+def _headline(bad_rows: tuple[BadRow, ...]) -> Text:
+    """The refusal in a sentence: its bad rows, and its errors when a row has several."""
+    rows, errors = rows_of(bad_rows), len(bad_rows)
+    if rows == errors:
+        if rows == 1:
+            return N_("1 bad row; nothing imported")
+        return N_("{count} bad rows; nothing imported", count=rows)
+    if rows == 1:
+        return N_("1 bad row ({errors} errors); nothing imported", errors=errors)
+    return N_("{count} bad rows ({errors} errors); nothing imported", count=rows, errors=errors)
+
+
 class BadFile(Invalid):
-    """The file has bad rows; nothing was imported. `bad_rows` lists every one."""
+    """The file has bad rows; nothing was imported. `bad_rows` lists every error, in line
+    and column order (a row may hold several); the message counts the rows (`headline`) and
+    lists the first `ERRORS_SHOWN` errors, so a file refused on every row does not drown
+    its reader."""
 
     def __init__(self, name: str, bad_rows: Iterable[BadRow]) -> None:
         self.bad_rows = tuple(sorted(bad_rows))
-        count = len(self.bad_rows)
-        if count == 1:
-            headline = N_("1 bad row; nothing imported")
-        else:
-            headline = N_("{count} bad rows; nothing imported", count=count)
-        super().__init__(
-            [headline, *(bad.text() for bad in self.bad_rows)], field=name, joined="\n"
-        )
+        self.headline = _headline(self.bad_rows)
+        listed = [bad.text() for bad in self.bad_rows[:ERRORS_SHOWN]]
+        more = len(self.bad_rows) - ERRORS_SHOWN
+        if more > 0:
+            listed.append(N_("… and {count} more", count=more))
+        super().__init__([self.headline, *listed], field=name, joined="\n")

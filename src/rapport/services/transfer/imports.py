@@ -33,7 +33,7 @@ from rapport.services.transfer import _reading as import_reading
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer._bad_rows import BadFile, BadRow
+from rapport.services.transfer._bad_rows import ERRORS_SHOWN, BadFile, BadRow, rows_of
 from rapport.services.transfer._phases import OnProgress, Phase, Phases
 from rapport.services.transfer._reading import Layout
 from rapport.services.transfer._writes import NAME_UPPER
@@ -41,7 +41,7 @@ from rapport.services.transfer.files import Chunk, csv_codec, records
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql, small_page_cache
 
-__all__ = ["BadFile", "ImportResult", "check_upload", "import_table"]
+__all__ = ["ERRORS_SHOWN", "BadFile", "ImportResult", "check_upload", "import_table"]
 
 STAGING = "import_staging"
 # SQLite's page cache while a first load writes its chunks: the chunks in memory beside the
@@ -51,18 +51,28 @@ LOAD_CACHE_KIB = 16_384
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did. `bad_rows` lists every error of the rows skipped or refused, one
+    per bad cell or broken rule, so a row may appear more than once; `no_of_bad_rows`
+    counts the rows."""
+
     table: str
     inserted: int
     updated: int
     bad_rows: tuple[BadRow, ...] = ()
 
+    @property
+    def no_of_bad_rows(self) -> int:
+        return rows_of(self.bad_rows)
+
     def data(self) -> dict[str, Any]:
-        """The result as JSON data (a job's result, the command line's JSON): each bad row
-        with its reason in English and kept to be said in a reader's language."""
+        """The result as JSON data (a job's result, the command line's JSON): the number of
+        bad rows, and each error with its reason in English and kept to be said in a
+        reader's language."""
         return {
             "table": self.table,
             "inserted": self.inserted,
             "updated": self.updated,
+            "no_of_bad_rows": self.no_of_bad_rows,
             "bad_rows": [bad.data() for bad in self.bad_rows],
         }
 
@@ -96,7 +106,7 @@ def import_table(
         asked.phase.read, asked.phase.reading = 0, Phase.READING_AGAIN
         inserted, updated, bad = _import(sessions, asked, direct=False)
     if on_progress:
-        handled = inserted + updated + len(bad)
+        handled = inserted + updated + rows_of(bad)
         on_progress(handled, handled, Phase.DONE)
     return ImportResult(asked.spec.name, inserted, updated, tuple(sorted(bad)))
 
