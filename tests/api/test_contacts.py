@@ -198,6 +198,26 @@ def test_x7_opt_out_and_back_in_answer_the_cli_json(world, client_as, cli_json):
     assert back.json()["opted_out"] == []
 
 
+def test_x7_an_opt_out_and_its_opt_in_over_http_are_in_the_audit_log(world, client_as):
+    """X7, SPEC §10: a consent change by hand is audited as the unsubscribe link is; a
+    change that changes nothing is not."""
+    marketer = client_as("marketer")
+    for _ in range(2):  # the second of each changes nothing
+        assert marketer.post("/api/contacts/P1/opt-outs", json={"type": "email"}).is_success
+    for _ in range(2):
+        assert marketer.delete("/api/contacts/P1/opt-outs/email").is_success
+    items = client_as("admin").get("/api/audit").json()["items"]
+    changes = [
+        (item["action"], item["subject"], item["detail"], item["user_name"])
+        for item in items
+        if item["action"].startswith("consent.")
+    ]
+    assert changes == [  # by the signed-in user
+        ("consent.opted_in", "P1", "email", "marketer1"),
+        ("consent.opted_out", "P1", "email", "marketer1"),
+    ]
+
+
 def test_x7_an_opt_out_needs_a_known_type_a_known_contact_and_a_marketer(world, client_as):
     marketer = client_as("marketer")
     bad = marketer.post("/api/contacts/P1/opt-outs", json={"type": "fax"})

@@ -17,7 +17,7 @@ from pydantic import Field, StrictBool, StrictStr
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
-from rapport.server.guard import Context
+from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
 from rapport.services.contacts import cards, consent, relations
 from rapport.services.contacts.results import ContactCard, ContactRead
@@ -175,12 +175,12 @@ def unassign(
     status_code=201,
     response_model=documented(consent.ConsentRead),
 )
-def opt_out(no: ContactNo, body: OptOut, ctx: Context) -> JSONResponse:
+def opt_out(no: ContactNo, body: OptOut, ctx: Context, who: Who) -> JSONResponse:
     """X7: the contact no longer gets this correspondence type (no change if it already
     opted out): segments skip it for lines of that type, and delivery skips it even if it
     is already on a segment. The answer is its consent, as `rapport contacts opt-out
     --json` prints it."""
-    done = consent.opt_out(ctx.sessions, no, correspondence_type=body.type)
+    done = consent.opt_out(ctx.sessions, no, correspondence_type=body.type, by=who.account.name)
     return answer(done, status=201)
 
 
@@ -193,7 +193,9 @@ def opt_in(
     no: ContactNo,
     type: Annotated[CorrespondenceType, Path(examples=["email"])],
     ctx: Context,
+    who: Who,
 ) -> JSONResponse:
     """X7: take back the contact's opt-out of a correspondence type (no change if there was
     none); the answer is its consent, as `rapport contacts opt-in --json` prints it."""
-    return answer(consent.opt_in(ctx.sessions, no, correspondence_type=type))
+    done = consent.opt_in(ctx.sessions, no, correspondence_type=type, by=who.account.name)
+    return answer(done)

@@ -185,7 +185,8 @@ def opt_out(ctx: typer.Context, contact: Contact, kind: CorrespondenceTypeOption
     from rapport.services.contacts import consent
 
     st = state(ctx)
-    _consent(asdict(consent.opt_out(st.sessions, contact, correspondence_type=kind)), st.json)
+    done = consent.opt_out(st.sessions, contact, correspondence_type=kind, by=st.user)
+    _consent(asdict(done), st.json)
 
 
 @app.command("opt-in")
@@ -194,7 +195,8 @@ def opt_in(ctx: typer.Context, contact: Contact, kind: CorrespondenceTypeOption)
     from rapport.services.contacts import consent
 
     st = state(ctx)
-    _consent(asdict(consent.opt_in(st.sessions, contact, correspondence_type=kind)), st.json)
+    done = consent.opt_in(st.sessions, contact, correspondence_type=kind, by=st.user)
+    _consent(asdict(done), st.json)
 
 
 @app.command("assign")

@@ -1,7 +1,10 @@
 """Consent (X7): a contact's opt-outs per correspondence type and its privacy block, set by
 hand (`opt_out`, `opt_in`) or by the one-click unsubscribe link of an e-mail
 (`unsubscribe`, RFC 8058). Segments skip such contacts when adding lines, and delivery skips
-them again, so an opt-out recorded after a contact was put on a segment still holds."""
+them again, so an opt-out recorded after a contact was put on a segment still holds. The
+audit log (SPEC §10) gets, in the same transaction, an opt-out or opt-in that changed
+something (`consent.opted_out`, `consent.opted_in`) and every unsubscribe
+(`consent.unsubscribed`), the contact as subject and the correspondence type as detail."""
 
 from __future__ import annotations
 
@@ -51,33 +54,49 @@ def _read(session: Session, contact: Contact) -> ConsentRead:
     return ConsentRead(contact.no, opted_out_of(session, contact.id), contact.privacy_blocked)
 
 
-def _record_opt_out(session: Session, contact: Contact, kind: str) -> None:
-    if kind not in opted_out_of(session, contact.id):
-        session.add(ContactOptOut(contact_id=contact.id, correspondence_type=kind))
-        session.flush()
+def _record_opt_out(session: Session, contact: Contact, kind: str) -> bool:
+    """Opt the contact out of `kind`; whether that changed anything."""
+    if kind in opted_out_of(session, contact.id):
+        return False
+    session.add(ContactOptOut(contact_id=contact.id, correspondence_type=kind))
+    session.flush()
+    return True
 
 
-def opt_out(sessions: Sessions, contact_no: str, *, correspondence_type: str) -> ConsentRead:
+def opt_out(
+    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str = ""
+) -> ConsentRead:
     """X7: the contact no longer gets this correspondence type (no change if it already
-    opted out); it is skipped when added to segments and at delivery."""
+    opted out); it is skipped when added to segments and at delivery. The change is audited
+    (`consent.opted_out`, by the user `by`), in the same transaction."""
     kind = _type(correspondence_type)
     with sessions.begin() as session:
         contact = find_contact(session, contact_no, lock=True)
-        _record_opt_out(session, contact, kind)
+        if _record_opt_out(session, contact, kind):
+            audit.record(
+                session, user_name=by, action="consent.opted_out", subject=contact.no, detail=kind
+            )
         return _read(session, contact)
 
 
-def opt_in(sessions: Sessions, contact_no: str, *, correspondence_type: str) -> ConsentRead:
-    """X7: take an opt-out back (no change if there was none)."""
+def opt_in(
+    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str = ""
+) -> ConsentRead:
+    """X7: take an opt-out back (no change if there was none). The change is audited
+    (`consent.opted_in`, by the user `by`), in the same transaction."""
     kind = _type(correspondence_type)
     with sessions.begin() as session:
         contact = find_contact(session, contact_no, lock=True)
-        session.execute(
-            delete(ContactOptOut).where(
-                ContactOptOut.contact_id == contact.id,
-                ContactOptOut.correspondence_type == kind,
+        if kind in opted_out_of(session, contact.id):
+            session.execute(
+                delete(ContactOptOut).where(
+                    ContactOptOut.contact_id == contact.id,
+                    ContactOptOut.correspondence_type == kind,
+                )
             )
-        )
+            audit.record(
+                session, user_name=by, action="consent.opted_in", subject=contact.no, detail=kind
+            )
         return _read(session, contact)
 
 
