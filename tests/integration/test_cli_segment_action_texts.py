@@ -146,3 +146,26 @@ def test_s9_an_unknown_saved_criteria_code_is_said_before_bcs_question(rapport):
     no = built(rapport, "company_no = BETA")
     code, _, err = rapport("segment", "reuse-criteria", no, "NOPE")
     assert (code, err) == (1, "error: Saved Segment Criteria NOPE does not exist.\n")
+
+
+def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):
+    """`segment explain` of a contact never on the segment: each add by criteria, the parts
+    the contact matches and, when it matches them all, the rule that left it out (P4 is
+    excluded from segments); a contact the adds did put there is explained by its events."""
+    no = built(rapport, "country = NL", "no = P1")
+    code, out, _ = rapport("segment", "explain", no, "P4")
+    assert code == 0
+    assert out.splitlines() == [
+        "P4 Dee is not on the segment and never was.",
+        "- not added by action 1 (add country = NL), by ADMIN",
+        "    matches: country = NL",
+        "    left out by exclusion or consent: excluded",
+        "- not added by action 2 (add no = P1), by ADMIN",
+        "    does not match: no = P1",
+    ]
+    code, out, _ = rapport("segment", "explain", no, "P1")
+    assert out.splitlines()[:2] == [
+        "P1 Ann is on the segment (line 30000).",
+        "- added by action 2 (add no = P1), by ADMIN",
+    ]
+    assert "not added" not in out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -100,7 +100,8 @@ def explain(
     segment: Segment,
     contact: Annotated[str, typer.Argument(help="Contact no.")],
 ) -> None:
-    """X3: which action put the contact on the segment (or took it off), and why."""
+    """X3: which action put the contact on the segment (or took it off), and why; for a
+    contact never on it, why each add by criteria left it out (X7)."""
     from rapport.services.segments import explain as explaining
 
     st = state(ctx)
@@ -115,19 +116,31 @@ def explain(
             )
             if result["on_segment"]
             else "is not on the segment"
+            if result["events"]
+            else "is not on the segment and never was"
         )
         output.say(f"{result['contact_no']} {result['contact_name']} {state_text}.")
         for event in result["events"]:
             verb = "added by" if event["event"] == "entry" else "removed by"
-            output.say(
-                f"- {verb} action {event['action_no']} ({event['action']} "
-                f"{event['criteria']}), by {event['user_id']}"
-            )
-            for part in event["matched"]:
-                mark = "matches" if part["matches"] else "does not match"
-                output.say(f"    {mark}: {part['criteria']}")
+            _said_action(f"{verb} action {event['action_no']} ({event['action']}", event)
+        for add in result["left_out"]:  # X7: why each add left it out
+            _said_action(f"not added by action {add['action_no']} (add", add)
+            if add["skipped"]:
+                reason = add["skipped"].replace("_", " ")
+                output.say(f"    left out by exclusion or consent: {reason}")
+            elif all(part["matches"] for part in add["matched"]):
+                output.say("    it matches now: the contact or its data changed since")
 
     output.result(result, as_json=st.json, human=human)
+
+
+def _said_action(what: str, action: dict[str, Any]) -> None:
+    """An action of an explanation with its criteria and user, then each part of its
+    criteria the contact matches or not."""
+    output.say(f"- {what} {action['criteria']}), by {action['user_id']}")
+    for part in action["matched"]:
+        mark = "matches" if part["matches"] else "does not match"
+        output.say(f"    {mark}: {part['criteria']}")
 
 
 def save_criteria(
