@@ -100,7 +100,7 @@ async def segment_action(request: Request, who: Who, ctx: Context, no: str) -> R
         answer = form.get("reset_criteria")
         if verb != "add" and answer not in ("yes", "no"):
             would = run_action(ctx, no, verb, form, user=who.account.name, preview=True)
-            if would.removed and would.no_of_lines == 0 and segment.no_of_criteria_actions >= 1:
+            if would.criteria_reset:  # BC asks before the reset its default answer makes
                 asked = question(
                     N_(
                         "Your Segment is now empty. Do you want to reset number of criteria "

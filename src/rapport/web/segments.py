@@ -237,12 +237,15 @@ def back_to_card(
 
 def counts_of(result: object) -> dict[str, int] | None:
     """What an add, a reduce, a refine or a reuse of a logged segment did (S3, S4, S10), as
-    the card's address carries it to the message: the lines added or removed and the lines
-    now on the segment; None for another result."""
+    the card's address carries it to the message: the lines added or removed, the lines
+    now on the segment, an add's candidates left out by reason (X7) and a removal's reset
+    of the criteria; None for another result."""
     if isinstance(result, AddResult):
-        return {"added": result.added, "lines": result.no_of_lines}
+        left_out = {reason: n for reason, n in asdict(result.skipped).items() if n}
+        return {"added": result.added, "lines": result.no_of_lines, **left_out}
     if isinstance(result, RemovalResult):
-        return {"removed": result.removed, "lines": result.no_of_lines}
+        reset = {"reset": 1} if result.criteria_reset else {}
+        return {"removed": result.removed, "lines": result.no_of_lines, **reset}
     return None
 
 
@@ -301,6 +304,10 @@ def segment_card(
     added: Count = None,
     removed: Count = None,
     lines: Count = None,
+    privacy_blocked: Count = None,
+    opted_out: Count = None,
+    excluded: Count = None,
+    reset: Count = None,
 ) -> Response:
     """The segment card (S7, SPEC §8); after an action, what it did (`counts_of`)."""
     values = card_values(
@@ -315,7 +322,15 @@ def segment_card(
     values["message"] = DONE_MESSAGES.get(done)
     values["at"] = DONE_AT.get(done)
     if done == "action" and lines is not None and (added is None) != (removed is None):
-        values["counted"] = {"added": added, "removed": removed, "lines": lines}
+        values["counted"] = {
+            "added": added,
+            "removed": removed,
+            "lines": lines,
+            "privacy_blocked": privacy_blocked,
+            "opted_out": opted_out,
+            "excluded": excluded,
+            "reset": reset,
+        }
     return page(request, "segments/card.html", **values)
 
 
