@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
 from rapport.storage.db import MIGRATIONS, Sessions, make_engine
+from tests.integration.command_line import CommandLine, command_line
 from tests.integration.lake_world import demo_lake
 from tests.integration.mailbox import serve
 from tests.integration.segment_world import build_world
@@ -77,3 +78,9 @@ def lake_demo_on_both(
 ) -> Iterator[tuple[Sessions, Path]]:
     """The same on SQLite and on PostgreSQL (the staging COPY)."""
     yield from demo_lake(database_url, tmp_path)
+
+
+@pytest.fixture
+def rapport(sqlite_url: str, capsys: Any) -> CommandLine:
+    """`rapport --db URL ARGS…` on the test's SQLite database: (exit status, stdout, stderr)."""
+    return command_line(sqlite_url, capsys)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from rapport.cli.main import run
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
 from tests.factories import link, make_code, make_company, make_person, make_segment
+from tests.integration.command_line import command_line
 
 
 @pytest.fixture
@@ -26,14 +26,7 @@ def rapport(sqlite_url, capsys, tmp_path, monkeypatch):
         make_code(session, t.MailingGroup, "XMAS")
         session.add(t.Campaign(no="CP1", description="Spring"))
         make_segment(session, "SEG00001", campaign_no="CP1", lines=[{"contact": acme}])
-
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
+    return command_line(sqlite_url, capsys)
 
 
 def snapshot(sqlite_url: str) -> tuple[object, ...]:

@@ -8,23 +8,9 @@ import json
 
 import pytest
 
-from rapport.cli.main import run
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
 from tests.factories import make_code, make_company, make_person, make_salesperson, make_segment
-
-
-@pytest.fixture
-def rapport(sqlite_url, capsys):
-    """Run `rapport --db URL ARGS…`; returns (exit status, stdout, stderr)."""
-
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
 
 
 @pytest.fixture

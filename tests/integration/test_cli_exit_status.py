@@ -16,6 +16,7 @@ from rapport.cli.main import run
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
 from tests.factories import make_company, make_segment
+from tests.integration.command_line import command_line
 
 
 @pytest.fixture
@@ -23,14 +24,7 @@ def rapport(sqlite_url, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with open_database(sqlite_url).begin() as session:
         make_segment(session, "SEGTEST", lines=[{"contact": make_company(session, "C1", "A")}])
-
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
+    return command_line(sqlite_url, capsys)
 
 
 def counts(sqlite_url: str) -> tuple[int, ...]:

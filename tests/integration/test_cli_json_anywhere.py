@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from rapport.cli.main import json_first, run
-
-
-@pytest.fixture
-def rapport(sqlite_url, capsys):
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
+from rapport.cli.main import json_first
 
 
 def test_x9_json_after_the_command_is_the_same_answer_as_before_it(rapport):

@@ -10,20 +10,8 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from rapport.cli.main import run
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
-
-
-@pytest.fixture
-def rapport(sqlite_url, capsys):
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
 
 
 def count(sqlite_url: str, table: type[t.Base]) -> int:

@@ -10,13 +10,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from rapport.cli.main import run
 from rapport.errors import Invalid, NotFound
 from rapport.services.delivery import preview
 from rapport.services.interactions import log as interactions
 from rapport.settings import Settings
 from rapport.storage import tables as t
 from rapport.storage.db import open_database
+from tests.integration.command_line import command_line
 from tests.integration.letter_world import (
     ANN,
     BARE,
@@ -152,14 +152,7 @@ def rapport(sqlite_url, capsys):
     with sessions.begin() as session:
         build_letter_world(session)
     sessions.kw["bind"].dispose()
-
-    def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = run(["--db", sqlite_url, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return call
+    return command_line(sqlite_url, capsys)
 
 
 def test_l3_preview_letter_prints_the_email_and_writes_the_word_letter(rapport, tmp_path):
