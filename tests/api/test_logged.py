@@ -5,7 +5,9 @@ of `rapport logged …`."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from rapport.storage import tables as t
 from tests.api.conftest import problem_of, walk
 from tests.factories import build_log_world, make_queued_interaction
 
@@ -89,6 +91,27 @@ def test_l5_resend_without_a_mail_server_says_so_and_sends_nothing_twice(world, 
     answer = client_as("marketer").post("/api/logged-segments/1/resend")
     body = problem_of(answer, 422)
     assert "SMTP" in body["detail"] or "smtp" in body["detail"]
+
+
+def test_l5_resend_takes_bc_s_correspondence_type_option_and_checks_it_first(
+    world, client_as, sessions
+):
+    """The body is optional; `correspondence_type` email without an SMTP server is refused
+    before anything is queued, and a type that is not one is a 422 naming the field."""
+    marketer = client_as("marketer")
+    body = problem_of(
+        marketer.post("/api/logged-segments/2/resend", json={"correspondence_type": "email"}),
+        422,
+    )
+    assert "RAPPORT_SMTP_URL" in body["detail"]
+    with sessions.begin() as session:
+        assert (
+            session.scalars(select(t.Delivery.status).where(t.Delivery.entry_no == 3)).all() == []
+        )
+    wrong = marketer.post("/api/logged-segments/2/resend", json={"correspondence_type": "fax"})
+    assert "correspondence_type" in str(problem_of(wrong, 422))
+    extra = marketer.post("/api/logged-segments/2/resend", json={"channel": "email"})
+    problem_of(extra, 422)
 
 
 def test_l5_a_viewer_cannot_cancel_delete_or_resend(world, client_as):

@@ -5,12 +5,13 @@ and resend through the delivery queue."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from rapport.errors import NotFound
+from rapport.errors import Invalid, NotFound
 from rapport.services.interactions import logged as logged_segments
 from rapport.services.interactions.entries import cancel
 from rapport.services.interactions.log import log_segment
+from rapport.settings import Settings
 from rapport.storage import tables as t
 from tests.factories import build_log_world, make_segment
 
@@ -133,3 +134,60 @@ def test_l5_resend_queues_what_was_not_sent_and_never_resends_a_sent_entry(world
             )
         ).all()
     assert queue == [(1, "sent", 0), (2, "sent", 0), (3, "failed", 2)]
+
+
+def test_l5_resend_as_another_correspondence_type_sends_a_failed_hard_copy_by_email(
+    world, smtp, tmp_path
+):
+    """BC's Resend option "Correspondence Type": Dee's hard copy fails, its attachment being
+    an e-mail body, not a Word template; resent as e-mail it reaches her mailbox, her
+    interaction says e-mail, and what was sent is not sent again."""
+    inbox, mail = smtp
+    with world.begin() as session:
+        dee = session.scalar(select(t.Contact.id).where(t.Contact.no == "P4"))
+        session.execute(update(t.Contact).where(t.Contact.id == dee).values(email="dee@acme.test"))
+        session.execute(  # the e-mail body the others got
+            update(t.InteractionLogEntry)
+            .where(t.InteractionLogEntry.contact_id == dee)
+            .values(attachment_no=1)
+        )
+    first = logged_segments.resend(world, 1, settings=mail, output_dir=tmp_path)
+    assert (first.sent, first.failed) == (2, 1)
+    [failed] = [row for row in logged_segments.show(world, 1).deliveries if row.status == "failed"]
+    assert (failed.contact_no, failed.reason) == ("P4", "a hard copy needs a Word template")
+    again = logged_segments.resend(world, 1, settings=mail, correspondence_type="email")
+    assert (again.sent, again.failed, again.skipped) == (1, 0, 0)
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "ann@acme.test",
+        "dee@acme.test",
+        "info@acme.test",
+    ]
+    with world.begin() as session:
+        rows = session.execute(
+            select(t.Delivery.entry_no, t.Delivery.channel, t.Delivery.status).order_by(
+                t.Delivery.entry_no
+            )
+        ).all()
+        types = session.scalars(
+            select(t.InteractionLogEntry.correspondence_type)
+            .where(t.InteractionLogEntry.logged_segment_entry_no == 1)
+            .order_by(t.InteractionLogEntry.entry_no)
+        ).all()
+    assert rows == [(1, "email", "sent"), (2, "email", "sent"), (3, "email", "sent")]
+    assert types == ["email", "email", "email"]
+
+
+def test_l5_a_resend_by_a_way_it_cannot_deliver_is_refused_before_anything_is_queued(
+    world, tmp_path
+):
+    """E-mail chosen without an SMTP server, or a correspondence type that is not one:
+    refused, naming what is missing, and the queue is as it was (nothing queued)."""
+    with pytest.raises(Invalid, match="RAPPORT_SMTP_URL"):
+        logged_segments.resend(
+            world, 1, settings=Settings(), output_dir=tmp_path, correspondence_type="email"
+        )
+    with pytest.raises(Invalid, match="'fax' is not hard_copy or email") as refused:
+        logged_segments.resend(world, 1, settings=Settings(), correspondence_type="fax")
+    assert refused.value.field == "correspondence_type"
+    with world.begin() as session:
+        assert session.scalars(select(t.Delivery.entry_no)).all() == []

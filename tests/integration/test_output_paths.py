@@ -149,7 +149,14 @@ def test_l3_a_hard_copy_that_cannot_be_written_after_the_log_fails_and_is_resent
     assert state == "failed"
     assert reason.endswith("1 P4.docx: no space left on device")
     (letters / "Logged segment 1" / "1 P4.docx").unlink()
-    status, _, err = rapport("logged", "resend", "1", "--output", "letters")
+    status, _, err = rapport("logged", "resend", "1", "--correspondence-type", "fax")
+    assert (status, err.strip()) == (
+        1,
+        "error: correspondence_type: 'fax' is not hard_copy or email (blank: as each entry)",
+    )
+    status, _, err = rapport(
+        "logged", "resend", "1", "--output", "letters", "--correspondence-type", "hard_copy"
+    )
     assert status == 0, err
     assert statuses(db) == [("sent", "")]
     assert (letters / "Logged segment 1.zip").is_file()

@@ -10,10 +10,20 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field, StrictBool
 
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, decode_cursor, page, page_of
+from rapport.api.pages import (
+    DEFAULT_LIMIT,
+    After,
+    Limit,
+    RequestBody,
+    decode_cursor,
+    page,
+    page_of,
+)
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.domain.codes import LARGEST_ENTRY_NO
+from rapport.domain.enums import CorrespondenceType
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.delivery import queue as delivery
@@ -103,10 +113,30 @@ def delete_canceled(
     return {"deleted": logged.delete_canceled(ctx.sessions, entry_no=entry)}
 
 
+class ResendBody(RequestBody):
+    """`rapport logged resend` options."""
+
+    include_uncertain: StrictBool = Field(
+        default=False,
+        description="Also the entries interrupted after the hand-off (they may have arrived).",
+    )
+    correspondence_type: CorrespondenceType = Field(
+        default=CorrespondenceType.NONE,
+        description="Deliver them all as hard_copy or email; blank: as each entry (BC's option).",
+    )
+
+
 @router.post("/logged-segments/{entry_no:int}/resend", summary="Deliver again what was not sent")
-def resend(entry_no: EntryNo, ctx: Context) -> JSONResponse:
+def resend(entry_no: EntryNo, ctx: Context, body: ResendBody | None = None) -> JSONResponse:
     """L5/X8: failed, skipped and never-queued entries are delivered again; an entry
-    already sent is never sent twice."""
-    result = logged.resend(ctx.sessions, entry_no, settings=ctx.settings)
+    already sent is never sent twice. The body is optional."""
+    asked = body or ResendBody()
+    result = logged.resend(
+        ctx.sessions,
+        entry_no,
+        settings=ctx.settings,
+        include_uncertain=asked.include_uncertain,
+        correspondence_type=asked.correspondence_type.value,
+    )
     fields = dataclasses.asdict(result)
     return answer({name: fields[name] for name in ("sent", "failed", "skipped", "archive")})

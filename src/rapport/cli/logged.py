@@ -137,9 +137,18 @@ def resend(
             "to the mail server (they may have arrived).",
         ),
     ] = False,
+    correspondence_type: Annotated[
+        str,
+        typer.Option(
+            "--correspondence-type",
+            help="Deliver them all as hard_copy or email (default: as each entry).",
+        ),
+    ] = "",
 ) -> None:
     """L5: deliver again what was not sent (failed, skipped, interrupted, never queued); an
-    entry already sent is never sent twice, an uncertain one only with --include-uncertain."""
+    entry already sent is never sent twice, an uncertain one only with --include-uncertain.
+    --correspondence-type email sends by e-mail what was to be a hard copy (BC's Resend
+    option), hard_copy the other way round."""
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
@@ -149,6 +158,7 @@ def resend(
         settings=st.settings,
         output_dir=output_dir,
         include_uncertain=include_uncertain,
+        correspondence_type=correspondence_type,
     )
     data = {
         "sent": result.sent,

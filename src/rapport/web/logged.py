@@ -12,13 +12,14 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from rapport.criteria import LOGGED_SEGMENTS
+from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
 from rapport.web.addresses import EntryAfter, EntryNo
-from rapport.web.captions import moment
+from rapport.web.captions import choice_captions, moment
 from rapport.web.lists import (
     PAGE_SIZE,
     listed,
@@ -79,6 +80,7 @@ def logged_card(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> 
         total=sum(counted.values()),
         counts=sorted((status, count) for status, count in counted.items() if count),
         may_change=may_change(who),
+        resend_types=choice_captions("correspondence_type", tuple(CorrespondenceType)),
         done=request.query_params.get("done", ""),
     )
 
@@ -102,10 +104,18 @@ def uncancel(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
 
 
 @router.post("/logged-segments/{entry_no}/resend")
-def resend(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
-    """L5/X8: queue again and send every interaction not yet sent; a sent one never again."""
+async def resend(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
+    """L5/X8: queue again and send every interaction not yet sent; a sent one never again;
+    by the correspondence type chosen (BC's Resend option), or each entry's own."""
     del who
-    logged.resend(ctx.sessions, entry_no, settings=ctx.settings)
+    form = await request.form()
+    kind = form.get("correspondence_type", "")
+    logged.resend(
+        ctx.sessions,
+        entry_no,
+        settings=ctx.settings,
+        correspondence_type=kind if isinstance(kind, str) else "",
+    )
     return _back(entry_no, "resent")
 
 

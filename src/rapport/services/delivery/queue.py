@@ -228,13 +228,16 @@ def resend(
     output_dir: Path | None = None,
     now: dt.datetime | None = None,
     include_uncertain: bool = False,
+    correspondence_type: str = "",
     **pacing: Any,
 ) -> DeliveryResult:
     """L3 "Resend": requeue every entry of the logged segment not yet sent — failed or
     skipped ones, claims whose lease ran out before the message reached the mail server,
     and interactions with a correspondence type but no queue row — and deliver. A 'sent'
     entry is never sent again; an 'uncertain' one (interrupted after the hand-off, so it may
-    have arrived) only with `include_uncertain`."""
+    have arrived) only with `include_uncertain`. With a `correspondence_type` (BC's Resend
+    option; blank: the same as the entry's) the requeued entries go that way instead, their
+    interactions saying so."""
     segment, at = logged_segment_entry_no, now or utcnow()
     again = [FAILED, SKIPPED, PENDING] + ([UNCERTAIN] if include_uncertain else [])
     with sessions.begin() as session:
@@ -253,6 +256,14 @@ def resend(
         pending = select(Delivery.entry_no).where(
             in_logged_segment(segment), Delivery.status == PENDING
         )
+        if correspondence_type:
+            changed = Delivery.entry_no.in_(pending.scalar_subquery())
+            session.execute(update(Delivery).where(changed).values(channel=correspondence_type))
+            session.execute(
+                update(ILE)
+                .where(ILE.entry_no.in_(pending.scalar_subquery()))
+                .values(correspondence_type=correspondence_type)
+            )
         mirror(session, pending, PENDING)
     return deliver(
         sessions,

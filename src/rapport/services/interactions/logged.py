@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import N_, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import (
@@ -208,24 +208,48 @@ def resend(
     settings: Settings | None = None,
     output_dir: Path | None = None,
     include_uncertain: bool = False,
+    correspondence_type: str = "",
 ) -> DeliveryResult:
     """L5 "Resend": queue again every interaction of the logged segment that was not sent
     (failed, skipped, interrupted before reaching the mail server, or logged without
     delivery) and deliver them; an entry already sent is never sent again (X8), an
-    uncertain one only with `include_uncertain`. Hard copies to write need a folder that
-    takes new files, checked before anything is queued."""
+    uncertain one only with `include_uncertain`. BC's Resend option "Correspondence Type":
+    blank for the same as each entry's, else `hard_copy` or `email` for all of them (a hard
+    copy that failed for want of a Word template can go by e-mail). What the delivery
+    needs is checked before anything is queued: a folder that takes new files for hard
+    copies, an SMTP server and a sender for e-mail chosen here."""
     from rapport.services.delivery import queue as delivery
-    from rapport.services.delivery.output import DEFAULT_OUTPUT
+    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
     from rapport.services.transfer.files import check_output_folder
 
+    settings = settings or Settings.load()
+    kind = _resend_type(correspondence_type)
     get(sessions, entry_no)
-    with sessions.begin() as session:
-        if _unsent_hard_copies(session, entry_no):
-            check_output_folder(output_dir or DEFAULT_OUTPUT)
+    if kind == CorrespondenceType.EMAIL.value:
+        mail_settings(settings)
+    elif kind == CorrespondenceType.HARD_COPY.value:
+        check_output_folder(output_dir or DEFAULT_OUTPUT)
+    else:
+        with reading(sessions) as session:
+            if _unsent_hard_copies(session, entry_no):
+                check_output_folder(output_dir or DEFAULT_OUTPUT)
     return delivery.resend(
         sessions,
         logged_segment_entry_no=entry_no,
-        settings=settings or Settings.load(),
+        settings=settings,
         output_dir=output_dir,
         include_uncertain=include_uncertain,
+        correspondence_type=kind,
     )
+
+
+def _resend_type(value: str) -> str:
+    """A resend's correspondence type: blank (the same as each entry's), or one to deliver
+    by; Invalid naming the field otherwise."""
+    kind = value.strip().lower()
+    if kind and kind not in {item.value for item in CorrespondenceType if item.value}:
+        raise Invalid(
+            N_("{value!r} is not hard_copy or email (blank: as each entry)", value=value),
+            field="correspondence_type",
+        )
+    return kind
