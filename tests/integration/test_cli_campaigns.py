@@ -87,6 +87,11 @@ def test_c2_campaign_list_show_and_entries_give_every_field(rapport):
     } <= set(row)
     assert as_json(rapport, "campaign", "show", "cp00001")["description"] == "Spring"
     assert as_json(rapport, "campaign", "entries", "CP00001") == []
+    assert rapport("campaign", "entries", "CP00001") == (
+        0,
+        "",
+        "Campaign CP00001 has no entries.\n",
+    )
     status, out, _ = rapport("campaign", "list")
     assert status == 0
     assert "target_contacts_contacted" in out
@@ -144,3 +149,21 @@ def test_s14_segment_create_opportunities_and_tasks_then_list_them(rapport, worl
         ("TD00001", "2026-04-01"),
         ("TD00002", "2026-04-01"),
     ]
+    # for people, a table: a line per opportunity or task, the columns they scan
+    status, out, _ = rapport("opportunities", "list")
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "no",
+        "description",
+        "contact_no",
+        "salesperson_code",
+        "campaign_no",
+        "segment_no",
+        "sales_cycle_code",
+        "creation_date",
+        "status",
+    ]
+    assert [line.split()[0] for line in lines[1:]] == ["OP00001", "OP00002"]
+    status, out, _ = rapport("tasks", "list")
+    assert [line.split()[0] for line in out.splitlines()] == ["no", "TD00001", "TD00002"]
+    assert rapport("tasks", "list", "--segment", "SEG09999") == (0, "", "No tasks.\n")

@@ -24,17 +24,24 @@ def _date_option(name: str) -> Any:
     return typer.Option(name, metavar="YYYY-MM-DD", help="Date.", show_default=False)
 
 
-def print_rows(rows: list[Any], *, as_json: bool) -> None:
-    """Every field of every row: a JSON array, or for people one `field  value` block per
-    row (a table of a dozen columns would cut them off)."""
+def print_rows(
+    rows: list[Any], *, as_json: bool, columns: list[str] | None = None, none: str = ""
+) -> None:
+    """Every field of every row as a JSON array; for people a table of `columns` (the list
+    a user scans: a hundred opportunities are a hundred lines), or without them one
+    `field  value` block per row (a record of a dozen fields). No rows: `none` is said."""
     data = [asdict(row) for row in rows]
     if as_json:
         output.write_json(data)
-        return
-    for index, row in enumerate(data):
-        if index:
-            output.say()
-        output.fields(row)
+    elif not data and none:
+        output.message(none)
+    elif columns:
+        output.table(data, columns)
+    else:
+        for index, row in enumerate(data):
+            if index:
+                output.say()
+            output.fields(row)
 
 
 @app.command("create")
@@ -91,13 +98,32 @@ def show(ctx: typer.Context, campaign: CampaignNo) -> None:
     output.result(card, as_json=st.json, human=human)
 
 
+ENTRY_COLUMNS = [
+    "entry_no",
+    "date",
+    "description",
+    "segment_no",
+    "register_no",
+    "no_of_interactions",
+    "cost",
+    "duration",
+    "canceled",
+    "user_id",
+]
+
+
 @app.command("entries")
 def entries(ctx: typer.Context, campaign: CampaignNo) -> None:
     """C2: the campaign's entries (one per logged segment) with their totals."""
     from rapport.services.campaigns import cards as campaigns
 
     st = state(ctx)
-    print_rows(campaigns.get_entries(st.sessions, campaign), as_json=st.json)
+    print_rows(
+        campaigns.get_entries(st.sessions, campaign),
+        as_json=st.json,
+        columns=ENTRY_COLUMNS,
+        none=f"Campaign {campaign.strip().upper()} has no entries.",
+    )
 
 
 @app.command("activate")
