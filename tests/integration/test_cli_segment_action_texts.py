@@ -148,6 +148,14 @@ def test_s9_an_unknown_saved_criteria_code_is_said_before_bcs_question(rapport):
     assert (code, err) == (1, "error: Saved Segment Criteria NOPE does not exist.\n")
 
 
+def test_s10_an_unknown_logged_segment_is_said_before_bcs_question(rapport):
+    """The segment has criteria, so reusing a logged segment asks first (default No): a
+    logged segment that does not exist is said so instead of asked about."""
+    no = built(rapport, "no = P1")
+    code, _, err = rapport("segment", "reuse-logged", no, "99")
+    assert (code, err) == (1, "error: Logged Segment 99 does not exist.\n")
+
+
 def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):
     """`segment explain` of a contact never on the segment: each add by criteria, the parts
     the contact matches and, when it matches them all, the rule that left it out (P4 is
@@ -169,3 +177,20 @@ def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):
         "- added by action 2 (add no = P1), by ADMIN",
     ]
     assert "not added" not in out
+
+
+def test_s5_removing_the_last_contacts_by_hand_says_the_criteria_were_reset(rapport):
+    """The last removal empties the segment: its row says action 0, and a sentence why."""
+    no = built(rapport, "no = P1", "no = P3")
+    code, out, err = rapport("segment", "remove-contact", no, "P1", "P3")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert [line.split() for line in lines[:3]] == [
+        ["action_no", "removed", "no_of_lines"],
+        ["3", "1", "1"],
+        ["0", "1", "0"],
+    ]
+    assert lines[3] == (
+        "The segment is empty, so its criteria actions and history were reset"
+        " (--keep-criteria keeps them)."
+    )

@@ -167,6 +167,11 @@ def test_x2_a_preview_on_spark_counts_and_samples_what_the_database_would(lake_d
     assert removal.result == actions.refine(
         sessions, in_database, criteria="country = BE", user="admin", preview=True
     )
+    # a reduce that would empty the segment, its criteria kept: no reset foretold
+    everyone = {"criteria": "not no = ZZZ", "keep_criteria": True, "preview": True}
+    kept = on_lake.reduce_on_lake(sessions, in_database, lake=lake, user="admin", **everyone)
+    assert kept.result == actions.reduce(sessions, in_database, user="admin", **everyone)
+    assert (kept.result.no_of_lines, kept.result.criteria_reset) == (0, False)
 
 
 def test_contact_nos_the_database_does_not_have_are_reported_and_skipped(lake_demo, capsys):

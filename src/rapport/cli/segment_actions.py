@@ -315,8 +315,10 @@ def remove_contact(
     results = segment_manual.remove_contacts_by_hand(
         st.sessions, segment, contact_nos=contacts, user=st.user, keep_criteria=keep_criteria
     )
-    output.result(
-        results,
-        as_json=st.json,
-        human=lambda: output.table(results, ["action_no", "removed", "no_of_lines"]),
-    )
+
+    def human() -> None:
+        output.table(results, ["action_no", "removed", "no_of_lines"])
+        if any(result.criteria_reset for result in results):  # action no. 0
+            output.say(f"{RESET[0].upper()}{RESET[1:]}.")
+
+    output.result(results, as_json=st.json, human=human)

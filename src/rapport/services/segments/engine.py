@@ -42,6 +42,15 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
     return _propagation.new_header(session, description=description, user=user)
 
 
+def check_logged_segment(session: Db, entry_no: int) -> None:
+    """NotFound unless logged segment `entry_no` exists."""
+    logged = schema.logged_segments
+    if not may_name_a_row(entry_no) or (
+        session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None
+    ):
+        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
+
+
 def add_logged_contacts(
     session: Db,
     header: SegmentHeader,
@@ -55,11 +64,7 @@ def add_logged_contacts(
     from rapport.criteria.value import logged_segment_contacts
     from rapport.services.segments._recording import record_insertions
 
-    logged = schema.logged_segments
-    if not may_name_a_row(entry_no) or (
-        session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None
-    ):
-        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
+    check_logged_segment(session, entry_no)
     ile = schema.interaction_log_entries
     of_logged = ile.c.logged_segment_entry_no == entry_no
     if options.allow_existing:

@@ -255,7 +255,13 @@ def _remove(
             result: RemovalResult
             if preview:
                 result = previews.removal_preview(
-                    session, header, action, parsed, entire_companies=False, matched=matched
+                    session,
+                    header,
+                    action,
+                    parsed,
+                    entire_companies=False,
+                    matched=matched,
+                    keep_criteria=keep_criteria,
                 )
             else:
                 result = apply_remove(

@@ -23,7 +23,7 @@ from rapport.services._criteria import replay_warnings
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
-from rapport.services.segments.engine import add_logged_contacts
+from rapport.services.segments.engine import add_logged_contacts, check_logged_segment
 from rapport.services.segments.results import AddOptions, AddResult, Skipped
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
@@ -207,6 +207,7 @@ def reuse_logged(
     """S10: the contacts of logged segment `entry_no` become lines of this segment."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
+        check_logged_segment(session, entry_no)  # said so, not asked about first
         _confirm_reuse(session, header, what=N_("Logged Segment"), yes=yes)
         return add_logged_contacts(
             session,
