@@ -198,6 +198,19 @@ def test_x7_opt_out_and_back_in_answer_the_cli_json(world, client_as, cli_json):
     assert back.json()["opted_out"] == []
 
 
+def test_x7_a_privacy_block_over_http_is_in_the_audit_log_with_its_user(world, client_as):
+    marketer = client_as("marketer")
+    for blocked in (True, True, False):  # the second changes nothing
+        answer = marketer.patch("/api/contacts/P1", json={"privacy_blocked": blocked})
+        assert answer.is_success, answer.text
+    items = client_as("admin").get("/api/audit").json()["items"]
+    assert [
+        (item["action"], item["subject"], item["user_name"])
+        for item in items
+        if item["action"].startswith("consent.")
+    ] == [("consent.unblocked", "P1", "marketer1"), ("consent.privacy_blocked", "P1", "marketer1")]
+
+
 def test_x7_an_opt_out_and_its_opt_in_over_http_are_in_the_audit_log(world, client_as):
     """X7, SPEC §10: a consent change by hand is audited as the unsubscribe link is; a
     change that changes nothing is not."""

@@ -64,3 +64,20 @@ def test_x7_a_refused_consent_change_writes_no_audit_entry(world):
     with pytest.raises(Invalid):
         consent.opt_out(world, "P1", correspondence_type="fax", by="mia")
     assert consent_entries(world) == []
+
+
+def test_x7_a_privacy_block_set_and_lifted_is_in_audit_list(world, database_url, capsys):
+    """`contacts set P1 privacy_blocked=…`: a change of the block is consent and audited
+    with the command line's user; setting it to what it is writes nothing."""
+
+    def rapport(*args: str) -> None:
+        assert run(["--db", database_url, "--user", "mia", *args]) == 0
+        capsys.readouterr()
+
+    rapport("contacts", "set", "P1", "privacy_blocked=true")
+    rapport("contacts", "set", "P1", "privacy_blocked=true", "name=Ann Smith")  # no change
+    rapport("contacts", "set", "P1", "privacy_blocked=false")
+    assert consent_entries(world) == [
+        ("consent.unblocked", "P1", "", "MIA"),
+        ("consent.privacy_blocked", "P1", "", "MIA"),
+    ]

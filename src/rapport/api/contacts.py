@@ -121,11 +121,12 @@ def get_contact(no: ContactNo, ctx: Context) -> dict[str, Any]:
 def edit_contact(
     no: ContactNo,
     ctx: Context,
+    who: Who,
     body: Annotated[Fields, Body(min_length=1, examples=[FIELDS_EXAMPLE])],
 ) -> JSONResponse:
     """K1: a company's new name reaches its persons; a new company no. is refused while
     the contact is on an unlogged segment."""
-    return answer(cards.edit_contact(ctx.sessions, no, fields=body))
+    return answer(cards.edit_contact(ctx.sessions, no, fields=body, by=who.account.name))
 
 
 @router.delete("/contacts/{no}", summary="Delete a contact")

@@ -145,7 +145,7 @@ def set_fields(ctx: typer.Context, contact: Contact, values: Values = None) -> N
     given = pairs(values)
     if not given:
         raise Invalid("give at least one FIELD=VALUE")
-    changed = asdict(contacts.edit_contact(st.sessions, contact, fields=given))
+    changed = asdict(contacts.edit_contact(st.sessions, contact, fields=given, by=st.user))
     output.result(changed, as_json=st.json, human=lambda: output.fields(changed))
 
 

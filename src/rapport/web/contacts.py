@@ -108,7 +108,7 @@ async def edit_contact(request: Request, no: str, ctx: Context, who: Who) -> Res
     for name in FLAGS:
         fields[name] = form.get(name) == "on"
     try:
-        cards.edit_contact(ctx.sessions, no, fields=fields)
+        cards.edit_contact(ctx.sessions, no, fields=fields, by=who.account.name)
     except RapportError as exc:
         return _card(
             request,

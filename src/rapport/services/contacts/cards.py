@@ -40,6 +40,7 @@ from rapport.services.contacts.results import (
     READ_FIELDS,
     ContactRead,
 )
+from rapport.services.users import audit
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
 from rapport.storage.search import contains
@@ -184,10 +185,13 @@ def add_contact(sessions: Sessions, *, fields: Mapping[str, FieldValue]) -> Cont
         return read(contact)
 
 
-def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue]) -> ContactRead:
+def edit_contact(
+    sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue], by: str = ""
+) -> ContactRead:
     """K1: change fields. A company's new name and inherited fields reach its persons, a
     person moved into a company inherits from it (`inheritance`); a changed company no. or
-    type is refused while the contact is on a segment (BC's message, reference §1.10)."""
+    type is refused while the contact is on a segment (BC's message, reference §1.10). A
+    changed privacy block is consent (X7): audited in the same transaction, by user `by`."""
     values = convert_fields(fields)
     with sessions.begin() as session:
         contact = find_contact(session, no, lock=True)
@@ -195,6 +199,7 @@ def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue
             raise Invalid(N_("a contact's no. cannot be changed"), field="no")
         check_references(session, values)
         old_company_no, old_type = contact.company_no, contact.type
+        was_blocked = contact.privacy_blocked
         inherited = inheritance.inherited_fields(session)
         before = inheritance.values_of(contact, (*inherited, "name"))
         previous = inheritance.values_of(session.get(Contact, contact.company_id or 0), inherited)
@@ -208,6 +213,9 @@ def edit_contact(sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue
             inheritance.reach_persons(session, contact, before=before)
         elif contact.company_no != old_company_no:
             inheritance.join_company(session, contact, previous=previous)
+        if contact.privacy_blocked != was_blocked:
+            blocked = "consent.privacy_blocked" if contact.privacy_blocked else "consent.unblocked"
+            audit.record(session, user_name=by, action=blocked, subject=contact.no)
         session.flush()
         return read(contact)
 
