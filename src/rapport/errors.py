@@ -184,6 +184,21 @@ class Stale(Conflict):
     (Business Central: "another user has modified the record")."""
 
 
+class Unconfirmed(Conflict):
+    """Business Central's question whose default answer is No, not answered yes: the refusal
+    says BC's `question`, then "(confirm with yes)", `yes` being the use case's parameter as
+    the API's body and the web's form name it. A page asks the `question` instead; the
+    command line names its own option (`named("--yes")`, in `cli.main`)."""
+
+    def __init__(self, question: Text, *, answer: str = "yes") -> None:
+        super().__init__([question, N_("(confirm with {answer})", answer=answer)], joined=" ")
+        self.question = question
+
+    def named(self, answer: str) -> Unconfirmed:
+        """The same refusal, its answer named `answer` (the command line's `--yes`)."""
+        return Unconfirmed(self.question, answer=answer)
+
+
 class Forbidden(RapportError):
     """The current user may not perform the action."""
 

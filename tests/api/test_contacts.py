@@ -208,7 +208,10 @@ def test_x7_a_privacy_block_over_http_is_in_the_audit_log_with_its_user(world, c
         (item["action"], item["subject"], item["user_name"])
         for item in items
         if item["action"].startswith("consent.")
-    ] == [("consent.unblocked", "P1", "marketer1"), ("consent.privacy_blocked", "P1", "marketer1")]
+    ] == [
+        ("consent.privacy_unblocked", "P1", "marketer1"),
+        ("consent.privacy_blocked", "P1", "marketer1"),
+    ]
 
 
 def test_x7_an_opt_out_and_its_opt_in_over_http_are_in_the_audit_log(world, client_as):

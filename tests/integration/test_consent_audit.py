@@ -78,6 +78,6 @@ def test_x7_a_privacy_block_set_and_lifted_is_in_audit_list(world, database_url,
     rapport("contacts", "set", "P1", "privacy_blocked=true", "name=Ann Smith")  # no change
     rapport("contacts", "set", "P1", "privacy_blocked=false")
     assert consent_entries(world) == [
-        ("consent.unblocked", "P1", "", "MIA"),
+        ("consent.privacy_unblocked", "P1", "", "MIA"),
         ("consent.privacy_blocked", "P1", "", "MIA"),
     ]

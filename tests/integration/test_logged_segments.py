@@ -186,7 +186,7 @@ def test_l5_a_resend_by_a_way_it_cannot_deliver_is_refused_before_anything_is_qu
         logged_segments.resend(
             world, 1, settings=Settings(), output_dir=tmp_path, correspondence_type="email"
         )
-    with pytest.raises(Invalid, match="'fax' is not hard_copy or email") as refused:
+    with pytest.raises(Invalid, match="'fax' is not one of ''") as refused:
         logged_segments.resend(world, 1, settings=Settings(), correspondence_type="fax")
     assert refused.value.field == "correspondence_type"
     with world.begin() as session:

@@ -152,7 +152,7 @@ def test_l3_a_hard_copy_that_cannot_be_written_after_the_log_fails_and_is_resent
     status, _, err = rapport("logged", "resend", "1", "--correspondence-type", "fax")
     assert (status, err.strip()) == (
         1,
-        "error: correspondence_type: 'fax' is not hard_copy or email (blank: as each entry)",
+        "error: correspondence_type: 'fax' is not one of '' (blank), 'hard_copy', 'email'",
     )
     status, _, err = rapport(
         "logged", "resend", "1", "--output", "letters", "--correspondence-type", "hard_copy"

@@ -111,7 +111,7 @@ def test_l5_resend_by_the_correspondence_type_chosen_on_the_card(
     assert sorted(kinds) == ["email", "hard_copy"]  # the sent one is as it was
     refused = browser.post("/logged-segments/1/resend", data={**form, "correspondence_type": "fax"})
     assert refused.status_code == 422
-    assert "&#39;fax&#39; is not hard_copy or email" in refused.text
+    assert "&#39;fax&#39; is not one of &#39;&#39; (blank)" in refused.text
 
 
 def inbox_of(smtp):

@@ -32,7 +32,7 @@ from rapport.cli import collector
 from rapport.cli._typer import install
 from rapport.cli.output import error
 from rapport.cli.state import State
-from rapport.errors import DeliveryFailed, Invalid, RapportError
+from rapport.errors import DeliveryFailed, Invalid, RapportError, Unconfirmed
 from rapport.settings import Settings
 
 install()  # text parameters without pydantic (start-up, SPEC §9)
@@ -273,7 +273,8 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RapportError as exc:
-        error(error_line(exc))
+        # BC's question not answered: the command line answers it with --yes
+        error(error_line(exc.named("--yes") if isinstance(exc, Unconfirmed) else exc))
         return 1
     except Exception as exc:
         path = report_internal_error()

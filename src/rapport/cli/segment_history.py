@@ -3,8 +3,6 @@ explain, saved criteria and reuse (S7–S10, X3, X5)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -173,10 +171,7 @@ def reuse_criteria(
     from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
-    with answered_by_yes():
-        reused = segment_reuse.reuse_criteria(
-            st.sessions, segment, code=code, user=st.user, yes=yes
-        )
+    reused = segment_reuse.reuse_criteria(st.sessions, segment, code=code, user=st.user, yes=yes)
     result = asdict(reused)
     for warning in reused.warnings:
         output.warning(warning)
@@ -187,18 +182,6 @@ def reuse_criteria(
         output.say(left_out(reused.skipped))  # X7, as an add says it
 
     output.result(result, as_json=st.json, human=human)
-
-
-@contextmanager
-def answered_by_yes() -> Iterator[None]:
-    """A use case's refusal that Business Central's question was not answered yes names
-    this command line's answer, --yes."""
-    from rapport.services.segments.reuse import Unconfirmed
-
-    try:
-        yield
-    except Unconfirmed as refused:
-        raise refused.named("--yes") from None
 
 
 def reuse_logged(
@@ -218,14 +201,13 @@ def reuse_logged(
     from rapport.services.segments import reuse as segment_reuse
 
     st = state(ctx)
-    with answered_by_yes():
-        result = segment_reuse.reuse_logged(
-            st.sessions,
-            segment,
-            entry_no=entry,
-            user=st.user,
-            allow_existing=allow_existing,
-            ignore_exclusion=ignore_exclusion,
-            yes=yes,
-        )
+    result = segment_reuse.reuse_logged(
+        st.sessions,
+        segment,
+        entry_no=entry,
+        user=st.user,
+        allow_existing=allow_existing,
+        ignore_exclusion=ignore_exclusion,
+        yes=yes,
+    )
     print_action(result, st.json)

@@ -19,12 +19,10 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from rapport.domain.codes import may_name_a_row
-from rapport.errors import N_, Conflict, Invalid, NotFound, RapportError
+from rapport.errors import Invalid, RapportError, Unconfirmed
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.interactions import log as interactions
-from rapport.services.interactions import logged
 from rapport.services.jobs import starts
 from rapport.services.segments import followup, outputs, reuse
 from rapport.web.render import page, told
@@ -92,7 +90,7 @@ def carried_out(
     kept = kept or {}
     try:
         result = run()
-    except Conflict as exc:
+    except Unconfirmed as exc:
         if asking is None:
             return card(request, ctx, who, segment, 422, error=told(request, exc), at=at, **kept)
         return confirmed(request, ctx, who, no, asking, exc, at=at, kept=kept)
@@ -107,14 +105,14 @@ def confirmed(
     who: Any,
     no: str,
     form: dict[str, str],
-    exc: Conflict,
+    exc: Unconfirmed,
     *,
     at: str,
     kept: dict[str, Any],
 ) -> Response:
     """BC's "Are you sure you want to reuse …?" (default No), asked in section `at`."""
     asked = question(
-        exc.texts[0],
+        exc.question,
         action=f"{request.url.path}#{at}",
         name="yes",
         default="no",
@@ -161,9 +159,6 @@ async def reuse_logged(request: Request, who: Who, ctx: Context, no: str) -> Res
 
     def run() -> object:
         entry_no = whole_number(form.get("logged_segment", ""), "logged_segment")
-        if not may_name_a_row(entry_no):
-            raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
-        logged.get(ctx.sessions, entry_no)  # before BC's question: only one that exists
         return reuse.reuse_logged(
             ctx.sessions,
             no,

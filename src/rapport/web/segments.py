@@ -224,8 +224,8 @@ def back_to_card(
 ) -> Response:
     """The card after one of its forms was carried out (Post/Redirect/Get), saying `done`
     and scrolled to the section whose form it was (`at`, else the one `done` is said in),
-    on the page of lines `lines_page` names (its `filter` and `after`, encoded as query
-    values), with the `counts` the message says (`counts_of`). The section and the message
+    on the page of lines `lines_page` names (its `filter`, `after` and `limit`, encoded as
+    query values), with the `counts` the message says (`counts_of`). The section and the message
     are this module's keys and ids, never the request's."""
     section = at or DONE_AT.get(done)
     query: dict[str, str | int] = {"done": done} if done else {}

@@ -214,7 +214,11 @@ def edit_contact(
         elif contact.company_no != old_company_no:
             inheritance.join_company(session, contact, previous=previous)
         if contact.privacy_blocked != was_blocked:
-            blocked = "consent.privacy_blocked" if contact.privacy_blocked else "consent.unblocked"
+            blocked = (
+                "consent.privacy_blocked"
+                if contact.privacy_blocked
+                else "consent.privacy_unblocked"
+            )
             audit.record(session, user_name=by, action=blocked, subject=contact.no)
         session.flush()
         return read(contact)

@@ -4,7 +4,9 @@ hand (`opt_out`, `opt_in`) or by the one-click unsubscribe link of an e-mail
 them again, so an opt-out recorded after a contact was put on a segment still holds. The
 audit log (SPEC §10) gets, in the same transaction, an opt-out or opt-in that changed
 something (`consent.opted_out`, `consent.opted_in`) and every unsubscribe
-(`consent.unsubscribed`), the contact as subject and the correspondence type as detail."""
+(`consent.unsubscribed`), the contact as subject and the correspondence type as detail; a
+privacy block set or lifted by a contact's edit is audited there (`cards.edit_contact`:
+`consent.privacy_blocked`, `consent.privacy_unblocked`)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from rapport.errors import N_, NotFound
+from rapport.services._logged import check_logged_segment
 from rapport.services.delivery.claims import (
     FAILED,
     PENDING,
@@ -91,11 +91,6 @@ class DeliveryRead:
     attempts: int
     next_attempt_at: dt.datetime | None
     sent_at: dt.datetime | None
-
-
-def _check_logged_segment(session: Session, entry_no: int) -> None:
-    if session.get(LoggedSegment, entry_no) is None:
-        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
 
 
 def _merge_query(session: Session, entry_nos: list[int]) -> Any:
@@ -162,7 +157,7 @@ def deliver(
         return at + dt.timedelta(seconds=clock() - started)
 
     with sessions.begin() as session:
-        _check_logged_segment(session, logged_segment_entry_no)
+        check_logged_segment(session, logged_segment_entry_no)
         run = Run.start(
             sessions,
             due_channels=_due_channels(session, logged_segment_entry_no, at),
@@ -241,7 +236,7 @@ def resend(
     segment, at = logged_segment_entry_no, now or utcnow()
     again = [FAILED, SKIPPED, PENDING] + ([UNCERTAIN] if include_uncertain else [])
     with sessions.begin() as session:
-        _check_logged_segment(session, segment)
+        check_logged_segment(session, segment)
         reclaim_expired(session, segment, at)
         requeue = and_(in_logged_segment(segment), Delivery.status.in_(again))
         session.execute(
@@ -285,7 +280,7 @@ def get_deliveries(
     """Per-recipient delivery status of a logged segment (X8), by entry no.: the first
     `limit` of them after the entry no. `after` (a keyset page) when given."""
     with reading(sessions) as session:
-        _check_logged_segment(session, logged_segment_entry_no)
+        check_logged_segment(session, logged_segment_entry_no)
         return read_deliveries(session, logged_segment_entry_no, after=after, limit=limit)
 
 
@@ -296,7 +291,7 @@ def stream_deliveries(
     streamed from a server-side cursor so that a log of 100,000 interactions never sits in
     memory at once. The logged segment is looked up when the first row is asked for."""
     with reading(sessions) as session:
-        _check_logged_segment(session, logged_segment_entry_no)
+        check_logged_segment(session, logged_segment_entry_no)
         query = _deliveries(logged_segment_entry_no).execution_options(yield_per=2000)
         for row in session.execute(query):
             yield DeliveryRead(**row._mapping)
@@ -306,7 +301,7 @@ def get_delivery_counts(sessions: Sessions, *, logged_segment_entry_no: int) -> 
     """How many of a logged segment's recipients are in each delivery state (X8), counted
     in the database."""
     with reading(sessions) as session:
-        _check_logged_segment(session, logged_segment_entry_no)
+        check_logged_segment(session, logged_segment_entry_no)
         return count_states(session, logged_segment_entry_no)
 
 

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CorrespondenceType, DeliveryStatus
-from rapport.errors import N_, Invalid, NotFound
+from rapport.domain.enums import CorrespondenceType, DeliveryStatus, not_one_of, parse_enum
+from rapport.errors import Invalid
+from rapport.services._logged import no_logged_segment
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.tables import (
@@ -86,7 +87,7 @@ def with_counts() -> Any:
 def read(session: Session, entry_no: int) -> LoggedSegmentRead:
     row = session.execute(with_counts().where(logged.c.entry_no == entry_no)).first()
     if row is None:
-        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
+        raise no_logged_segment(entry_no)
     return LoggedSegmentRead(**row._mapping)
 
 
@@ -245,11 +246,8 @@ def resend(
 
 def _resend_type(value: str) -> str:
     """A resend's correspondence type: blank (the same as each entry's), or one to deliver
-    by; Invalid naming the field otherwise."""
-    kind = value.strip().lower()
-    if kind and kind not in {item.value for item in CorrespondenceType if item.value}:
-        raise Invalid(
-            N_("{value!r} is not hard_copy or email (blank: as each entry)", value=value),
-            field="correspondence_type",
-        )
-    return kind
+    by; Invalid naming the field otherwise, as every enumeration's value is refused."""
+    try:
+        return parse_enum(CorrespondenceType, value, field="correspondence_type").value
+    except ValueError as exc:
+        raise Invalid(not_one_of(CorrespondenceType, value), where="correspondence_type") from exc

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import false, func, select
 
-from rapport.domain.codes import may_name_a_row
-from rapport.errors import N_, NotFound
+from rapport.services._logged import check_logged_segment
 from rapport.services.segments._dependencies import contacts_lines_changed, refuse_if_referenced
 from rapport.services.segments._reading import read_header
 from rapport.services.segments.results import NO_OPTIONS, AddOptions, AddResult
@@ -42,15 +41,6 @@ def new_header(session: Session, *, description: str, user: str) -> SegmentHeade
     return _propagation.new_header(session, description=description, user=user)
 
 
-def check_logged_segment(session: Db, entry_no: int) -> None:
-    """NotFound unless logged segment `entry_no` exists."""
-    logged = schema.logged_segments
-    if not may_name_a_row(entry_no) or (
-        session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None
-    ):
-        raise NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
-
-
 def add_logged_contacts(
     session: Db,
     header: SegmentHeader,
@@ -64,7 +54,7 @@ def add_logged_contacts(
     from rapport.criteria.value import logged_segment_contacts
     from rapport.services.segments._recording import record_insertions
 
-    check_logged_segment(session, entry_no)
+    check_logged_segment(session, entry_no)  # reuse looked it up before BC's question too
     ile = schema.interaction_log_entries
     of_logged = ile.c.logged_segment_entry_no == entry_no
     if options.allow_existing:

@@ -75,7 +75,8 @@ class Explanation:
 
 def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Explanation:
     """X3: which actions put the contact on the segment or took it off, and which parts of
-    each action's criteria the contact matches now."""
+    each action's criteria the contact matches now; for a contact never on the segment,
+    why each add by criteria left it out (`left_out`)."""
     with reading_connection(database) as session:
         header = read_header(session, segment_no)
         contact = session.execute(
@@ -121,7 +122,7 @@ def _left_out(session: Db, header: SegmentHeader, contact_id: int) -> Iterator[L
     """Each add by criteria of the segment, for a contact it never put there: the parts of
     its criteria the contact matches now, and the consent or exclusion rule (with the add's
     own ignore exclusion) that leaves it out of an add now (`_rules`)."""
-    # The lines' rules and the criteria engine: not needed by an undo.
+    # The lines' rules: imported when a contact never on the segment is explained.
     from rapport.services.segments._lines import correspondence_type
     from rapport.services.segments._rules import exclusion_rules, reason_of
     from rapport.services.segments.results import AddOptions
@@ -157,7 +158,7 @@ def _left_out(session: Db, header: SegmentHeader, contact_id: int) -> Iterator[L
 
 def _matched_parts(session: Db, contact_id: int, text: str) -> tuple[MatchedPart, ...]:
     """Each part of the criteria (its top-level terms) and whether the contact matches it."""
-    # The criteria engine and its grammar: not needed by an undo.
+    # The grammar: imported when explain runs, not when the CLI starts.
     from rapport.criteria import condition, parts
     from rapport.criteria.parser import parse
 

@@ -18,12 +18,13 @@ from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.domain.rules import TEXT_LENGTH
-from rapport.errors import N_, Conflict, Invalid, NotFound, Text, text_of
+from rapport.errors import N_, Conflict, Invalid, NotFound, Text, Unconfirmed, text_of
 from rapport.services._criteria import replay_warnings
+from rapport.services._logged import check_logged_segment
 from rapport.services.segments._propagation import get_header
 from rapport.services.segments._reading import no_of_criteria_actions, no_of_lines
 from rapport.services.segments._recording import apply_add, apply_remove
-from rapport.services.segments.engine import add_logged_contacts, check_logged_segment
+from rapport.services.segments.engine import add_logged_contacts
 from rapport.services.segments.results import AddOptions, AddResult, Skipped
 from rapport.storage.db import Sessions
 from rapport.storage.tables import (
@@ -95,21 +96,6 @@ def save_criteria(
             )
         )
         return code
-
-
-class Unconfirmed(Conflict):
-    """Business Central's question whose default answer is No, not answered yes: the refusal
-    says BC's `question`, then "(confirm with yes)", `yes` being the use case's parameter as
-    the API's body and the web's form name it. A page asks the question (the first text)
-    instead; the command line names its own option (`named("--yes")`)."""
-
-    def __init__(self, question: Text, *, answer: str = "yes") -> None:
-        super().__init__([question, N_("(confirm with {answer})", answer=answer)], joined=" ")
-        self.question = question
-
-    def named(self, answer: str) -> Unconfirmed:
-        """The same refusal, its answer named `answer` (the command line's `--yes`)."""
-        return Unconfirmed(self.question, answer=answer)
 
 
 def _confirm_reuse(session: Session, header: SegmentHeader, *, what: Text, yes: bool) -> None:

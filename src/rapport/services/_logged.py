@@ -1,0 +1,29 @@
+"""A logged segment named by its entry no. (L5): the one way every service looks it up
+before it acts on it, and says so when it does not exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from rapport.domain.codes import may_name_a_row
+from rapport.errors import N_, NotFound
+from rapport.storage import schema
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
+
+
+def no_logged_segment(entry_no: int) -> NotFound:
+    return NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no))
+
+
+def check_logged_segment(session: Db, entry_no: int) -> None:
+    """NotFound unless logged segment `entry_no` exists (a number no row can have is said
+    not to exist without asking the database, which could not compare it)."""
+    logged = schema.logged_segments
+    if not may_name_a_row(entry_no) or (
+        session.scalar(select(logged.c.entry_no).where(logged.c.entry_no == entry_no)) is None
+    ):
+        raise no_logged_segment(entry_no)
