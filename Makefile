@@ -8,8 +8,13 @@ PORT ?= 8000
 
 .PHONY: run tour test check install system-packages docs messages screenshots clean
 
+# Debian's Python makes a venv only with python3-venv: installed through apt-get when missing.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		echo "python3 -m venv needs Debian's python3-venv: installing it"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv && \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q -U pip
 	$(BIN)/pip install -q -e '.[dev,spark]'
 	touch $(STAMP)
