@@ -41,6 +41,23 @@ def test_a_key_reused_for_another_request_is_refused(client_as):
     assert answer.json()["errors"][0]["field"] == "Idempotency-Key"
 
 
+def test_a_key_reused_with_another_body_on_the_same_address_is_refused(client_as, sessions):
+    """The same POST address with another body is another request: refused, and the second
+    token is not made (the first answer is not replayed for it either)."""
+    admin = client_as("admin")
+    key = {"idempotency-key": "same-address"}
+    first = admin.post("/api/tokens", json={"user": "viewer1", "name": "a"}, headers=key)
+    assert first.status_code == 201, first.text
+    again = admin.post("/api/tokens", json={"user": "viewer1", "name": "a"}, headers=key)
+    assert again.headers.get("idempotent-replayed") == "true"
+    other = admin.post("/api/tokens", json={"user": "viewer1", "name": "b"}, headers=key)
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+    made = [token.name for token in tokens.get_all(sessions) if token.user == "viewer1"]
+    assert made.count("a") == 1
+    assert "b" not in made
+
+
 def test_keys_belong_to_their_user(client_as):
     body = {"user": "viewer1", "name": "mine"}
     first = client_as("admin").post("/api/tokens", json=body, headers={"idempotency-key": "same"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from rapport.errors import Invalid
 from rapport.services.transfer import imports
 from rapport.services.transfer._phases import Phase
 from rapport.storage import tables as t
@@ -96,3 +97,17 @@ def test_k4_a_refusal_lists_the_first_20_errors_and_how_many_more_but_keeps_them
     assert lines[1:21] == [str(bad) for bad in refused.value.bad_rows[:20]]
     assert lines[21:] == ["… and 5 more"]
     assert len(refused.value.bad_rows) == 25
+
+
+def test_k4_a_header_cell_past_the_csv_readers_limit_is_said_at_line_1(world, tmp_path):
+    """A header of one 200,000-character cell: refused at its line with the reader's
+    reason (it was an internal error; a cell that long on line 2 was already said), and
+    nothing imported, on both engines."""
+    path = tmp_path / "long.csv"
+    path.write_text("n" * 200_000 + "\nC1\n", encoding="utf-8")
+    before = count(world, "contacts")
+    with pytest.raises(Invalid) as refused:
+        imports.import_table(world, "contacts", path)
+    assert refused.value.message.startswith("line 1: field larger than field limit")
+    assert refused.value.field == "long.csv"
+    assert count(world, "contacts") == before

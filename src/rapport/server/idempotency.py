@@ -2,11 +2,14 @@
 gets the first answer again (with `Idempotent-Replayed: true`) and nothing is done twice.
 
 Pure ASGI middleware: it reserves the key before the request runs and keeps the answer
-after; requests without the header, and anonymous ones (refused later by the guard), pass
-through untouched.
+after; a request is its method, path, query and the SHA-256 of its body, so the same key
+sent with another body is refused. Requests without the header, and anonymous ones
+(refused later by the guard), pass through untouched.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
@@ -40,7 +43,10 @@ class Idempotency:
             return
         sessions = context_of(connection).sessions
         user, text = identity.account.name, key.decode("latin-1")
-        request = f"POST {scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"
+        received, digest = await _read_body(scope, receive)
+        # The body's digest first: the kept request text is cut at 300 characters.
+        query = scope.get("query_string", b"").decode("latin-1")
+        request = f"{digest} POST {scope['path']}?{query}"
         try:
             kept = await run_in_threadpool(
                 idempotency.begin, sessions, user=user, key=text, request=request
@@ -63,7 +69,7 @@ class Idempotency:
             await send(message)
 
         try:
-            await self.app(scope, receive, keep)
+            await self.app(scope, received, keep)
         finally:
             await run_in_threadpool(
                 idempotency.finish,
@@ -74,6 +80,39 @@ class Idempotency:
                 body=body.decode("utf-8", "replace"),
                 headers=headers,
             )
+
+
+async def _read_body(scope: Scope, receive: Receive) -> tuple[Receive, str]:
+    """The request's body read whole (the security middleware has bounded it), its SHA-256
+    (a key reused with another body is another request; a form's multipart boundary, new
+    with every sending, left out), and a `receive` that gives the application the same
+    messages again."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    body = b"".join(message.get("body", b"") for message in messages)
+    boundary = _boundary(scope)
+    digest = hashlib.sha256(body.replace(boundary, b"") if boundary else body).hexdigest()
+
+    async def again() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return again, digest
+
+
+def _boundary(scope: Scope) -> bytes:
+    """The multipart boundary its Content-Type names (b"" for any other body)."""
+    kind = dict(scope.get("headers", [])).get(b"content-type", b"")
+    if not kind.lower().startswith(b"multipart/"):
+        return b""
+    for part in kind.split(b";")[1:]:
+        name, _, value = part.strip().partition(b"=")
+        if name.lower() == b"boundary":
+            return value.strip(b'"')
+    return b""
 
 
 def _kept_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

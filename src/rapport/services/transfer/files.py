@@ -87,7 +87,12 @@ def records(
         except UnicodeDecodeError as exc:
             raise undecodable(path, codec) from exc
         delimiter = delimiter_of(first)
-        header = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            header = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error as exc:  # a header cell longer than the reader's field limit
+            raise Invalid(
+                N_("line {line}: {reason}", line=1, reason=str(exc)), where=path.name
+            ) from exc
         chunks = csv_chunks(csv.reader(stream, delimiter=delimiter))
         yield header, decoded(chunks, path, codec)
 
