@@ -1,7 +1,9 @@
-"""Text holding a NUL character is bad input on both engines: a 422 naming where it was,
+"""Text holding a NUL character or a lone surrogate is bad input on both engines: a 422 naming where it was,
 and nothing changed (SPEC §10). PostgreSQL cannot store it; SQLite would keep it."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.api.conftest import problem_of
 
@@ -19,6 +21,34 @@ def test_x9_a_nul_in_a_json_body_is_a_422_naming_the_field_and_creates_nothing(c
     assert _field_of(problem) == "description"
     assert "NUL" in problem["detail"]
     assert marketer.get("/api/segments").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/contacts", '{"type": "company", "name": "x\\ud800y"}', "name"),
+        (
+            "/api/segments/SEG00001/actions",
+            '{"type": "add", "criteria": "city = \'\\ud800\'", "preview": true}',
+            "criteria",
+        ),
+        (
+            "/api/segments/SEG00001/actions",
+            '{"type": "add", "criteria": {"field": "city", "value": "\\udfff"}, "preview": true}',
+            "criteria.value",
+        ),
+    ],
+)
+def test_x9_a_lone_surrogate_in_a_json_body_is_a_422_naming_the_field(client_as, path, body, field):
+    """A JSON escape of half a surrogate pair is no character: it was a 500 where the text
+    reached the database or an encoder (the contact's name, a criteria value)."""
+    marketer = client_as("marketer")
+    assert marketer.post("/api/segments", json={"description": "S"}).status_code == 201
+    answer = marketer.post(path, content=body, headers={"content-type": "application/json"})
+    problem = problem_of(answer, 422)
+    assert problem["errors"][0]["field"] == field
+    assert "lone surrogate" in problem["errors"][0]["message"]
+    assert marketer.get("/api/contacts").json()["items"] == []
 
 
 def test_x9_a_nul_in_the_query_is_a_422_naming_the_parameter(client_as):

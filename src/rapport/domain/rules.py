@@ -38,6 +38,8 @@ EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every tabl
 # SQLite would keep a string most tools cut short
 NUL = "\x00"
 NUL_MESSAGE = N_("must not contain the NUL character (U+0000)")
+# A JSON `\\ud800` escape without its pair: no character, so no UTF-8 for it.
+SURROGATE_MESSAGE = N_("must be text: a lone surrogate (such as \\ud800) is no character")
 _PLAIN = r"(?:[^\s@;]+@[^\s@;]+)?"  # blank, or one address without spaces
 _PLAIN_ADDRESSES = re.compile(f"{_PLAIN}(?:\n{_PLAIN})*")
 # The same of one ASCII value, for RE2 (Arrow's expressions), whose `\s` leaves out \v and
