@@ -105,7 +105,7 @@ async def _read_body(scope: Scope, receive: Receive) -> tuple[Receive, str]:
 
 def _boundary(scope: Scope) -> bytes:
     """The multipart boundary its Content-Type names (b"" for any other body)."""
-    kind = dict(scope.get("headers", [])).get(b"content-type", b"")
+    kind: bytes = dict(scope.get("headers", [])).get(b"content-type", b"")
     if not kind.lower().startswith(b"multipart/"):
         return b""
     for part in kind.split(b";")[1:]:
