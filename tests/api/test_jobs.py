@@ -15,6 +15,7 @@ from rapport.app import create_app
 from rapport.services.jobs import queue as jobs
 from rapport.services.jobs.runners import runners
 from rapport.storage import tables as t
+from tests.api.conftest import walk
 from tests.factories import (
     make_company,
     make_person,
@@ -79,6 +80,19 @@ def test_another_users_job_is_not_found_but_an_admin_sees_it(logged, client_as):
     assert client_as("admin").get(f"/api/jobs/{job_id}").status_code == 200
     listed = client_as("marketer").get("/api/jobs").json()["items"]
     assert [job["id"] for job in listed] == [job_id]
+
+
+def test_the_list_of_jobs_is_paged_newest_first_to_its_end(logged, client_as):
+    """SPEC §7: `?limit=` pages and `next` leads on (it was never set, so a user with more
+    jobs than the page saw only the newest ones); another user's jobs are not listed."""
+    made = [
+        jobs.submit(logged, kind="deliver", params={"logged_segment": 1}, by="marketer1")
+        for _ in range(5)
+    ]
+    jobs.submit(logged, kind="deliver", params={"logged_segment": 1}, by="viewer1")
+    pages = walk(client_as("marketer"), "/api/jobs?limit=2")
+    assert [len(items) for items in pages] == [2, 2, 1]
+    assert [job["id"] for items in pages for job in items] == made[::-1]
 
 
 def test_a_failing_job_keeps_its_message(logged, smtp):

@@ -14,12 +14,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import Query
+from fastapi import Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from rapport.api.pages import Page, RowId, Timestamp
+from rapport.api.pages import After, Page, RowId, Timestamp, decode_cursor, next_url
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
@@ -105,11 +105,18 @@ def job_for(ctx: Context, who: Who, job_id: RowId) -> jobs.JobRead:
     "/jobs", summary="Recent jobs (yours; an admin's: everyone's)", response_model=Page[JobRead]
 )
 def list_jobs(
-    ctx: Context, who: Who, limit: int = Query(default=50, ge=1, le=1000)
+    request: Request,
+    ctx: Context,
+    who: Who,
+    limit: int = Query(default=50, ge=1, le=1000),
+    after: After = None,
 ) -> Page[JobRead]:
+    """Newest first, page by page (`next` carries the last job's id)."""
     mine = None if who.account.role == Role.ADMIN else who.account.name
-    rows = jobs.get_all(ctx.sessions, limit=limit, by=mine)
-    return Page(items=[read(row) for row in rows])
+    older = decode_cursor(after, int)
+    rows = jobs.get_all(ctx.sessions, limit=limit + 1, by=mine, before=older)
+    following = next_url(request, rows[limit - 1].id) if len(rows) > limit else None
+    return Page(items=[read(row) for row in rows[:limit]], next=following)
 
 
 @router.get("/jobs/{job_id}", summary="A job's state, progress and result", response_model=JobRead)

@@ -200,8 +200,14 @@ def get(
         return _read(session, _job(session, job_id), live)
 
 
-def get_all(sessions: Sessions, *, limit: int = 50, by: str | None = None) -> list[JobRead]:
+def get_all(
+    sessions: Sessions, *, limit: int = 50, by: str | None = None, before: int | None = None
+) -> list[JobRead]:
+    """The newest `limit` jobs (of user `by`), those older than job `before` when given (the
+    next page)."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(Job.id < before)
     if by is not None:
         query = query.where(func.lower(Job.created_by) == by.lower())
     with reading(sessions) as session:
