@@ -202,3 +202,18 @@ def test_x2_x7_the_preview_says_which_candidates_an_add_would_leave_out(browser_
         headers={"accept-language": "nl-BE"},
     ).text
     assert "Weggelaten door uitsluiting of toestemming: 1 uitgesloten van segmenten." in dutch
+
+
+def test_x2_s4_the_preview_says_a_removal_would_empty_the_segment_and_ask_about_its_criteria(
+    browser_as, sessions
+):
+    no = world(sessions, criteria="country = NL")
+    browser = browser_as("marketer")
+    said = re.sub(
+        r"\s+",
+        " ",
+        browser.get(f"/segments/{no}/preview", params={"criteria": "country = NL"}).text,
+    )
+    reduce, refine = [item for item in said.split("<li>") if item.startswith(("Reduce", "Refine"))]
+    assert "would be empty: you will be asked whether to reset its criteria actions." in reduce
+    assert "would be empty" not in refine  # refine keeps the matching lines
