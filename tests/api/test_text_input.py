@@ -1,5 +1,6 @@
-"""Text holding a NUL character or a lone surrogate is bad input on both engines: a 422 naming where it was,
-and nothing changed (SPEC §10). PostgreSQL cannot store it; SQLite would keep it."""
+"""Text holding a NUL character or a lone surrogate is bad input on both engines: a 422
+naming where it was, and nothing changed (SPEC §10). PostgreSQL cannot store a NUL; SQLite
+would keep it; a lone surrogate cannot be written as UTF-8."""
 
 from __future__ import annotations
 

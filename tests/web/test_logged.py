@@ -153,7 +153,7 @@ def test_x8_the_card_reads_the_first_recipients_and_counts_all_in_the_database(
 ):
     """X8: the card shows the first SHOWN_RECIPIENTS recipients only, and says how many
     there are in each state from one count in the database, not from every recipient read."""
-    from rapport.services.delivery import queue
+    from rapport.services.interactions import logged as logged_segments
     from rapport.web.logged import SHOWN_RECIPIENTS
 
     with sessions.begin() as session:
@@ -165,7 +165,7 @@ def test_x8_the_card_reads_the_first_recipients_and_counts_all_in_the_database(
     assert html.count('<a href="/contacts/') == SHOWN_RECIPIENTS
     assert f"The first {SHOWN_RECIPIENTS} of {total} recipients." in html
     assert f"Failed: 1 · Pending: {SHOWN_RECIPIENTS - 1} · Sent: 1" in html
-    first = queue.get_deliveries(sessions, logged_segment_entry_no=1, limit=1)
-    assert [item.status for item in first] == ["sent"]
-    counts = queue.get_delivery_counts(sessions, logged_segment_entry_no=1)
+    card = logged_segments.show(sessions, 1, limit=1)
+    assert [item.status for item in card.deliveries] == ["sent"]
+    counts = card.delivery
     assert (counts.sent, counts.failed, counts.pending) == (1, 1, SHOWN_RECIPIENTS - 1)

@@ -16,7 +16,6 @@ from rapport.domain.enums import CorrespondenceType
 from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
-from rapport.services.delivery import queue as delivery
 from rapport.services.interactions import browse, logged
 from rapport.web.addresses import EntryAfter, EntryNo
 from rapport.web.captions import choice_captions, moment
@@ -63,11 +62,8 @@ def logged_list(
 
 @router.get("/logged-segments/{entry_no}")
 def logged_card(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
-    header = logged.get(ctx.sessions, entry_no)
-    recipients = delivery.get_deliveries(
-        ctx.sessions, logged_segment_entry_no=entry_no, limit=SHOWN_RECIPIENTS
-    )
-    counted = asdict(delivery.get_delivery_counts(ctx.sessions, logged_segment_entry_no=entry_no))
+    card = logged.show(ctx.sessions, entry_no, limit=SHOWN_RECIPIENTS)  # one reading
+    header, recipients, counted = card.logged_segment, card.deliveries, asdict(card.delivery)
     language = language_of(request)
     return page(
         request,

@@ -43,7 +43,6 @@ from rapport.services.delivery.claims import (
     PENDING,
     SKIPPED,
     UNCERTAIN,
-    DeliveryCounts,
     claim,
     count_states,
     due,
@@ -295,14 +294,6 @@ def stream_deliveries(
         query = _deliveries(logged_segment_entry_no).execution_options(yield_per=2000)
         for row in session.execute(query):
             yield DeliveryRead(**row._mapping)
-
-
-def get_delivery_counts(sessions: Sessions, *, logged_segment_entry_no: int) -> DeliveryCounts:
-    """How many of a logged segment's recipients are in each delivery state (X8), counted
-    in the database."""
-    with reading(sessions) as session:
-        check_logged_segment(session, logged_segment_entry_no)
-        return count_states(session, logged_segment_entry_no)
 
 
 def read_deliveries(
