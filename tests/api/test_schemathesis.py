@@ -64,6 +64,8 @@ REFUSED_BY_MEANING = frozenset(
         "POST /api/contacts/{no}/assignments",
         "DELETE /api/contacts/{no}/assignments/{relation}/{code}",
         "GET /api/logged-segments",
+        "GET /api/logged-segments/{entry_no}/deliveries",
+        "GET /api/jobs",
         "POST /api/logged-segments/{entry_no}/resend",
         "GET /api/interaction-log-entries",
         "GET /api/interaction-log-entries/totals",
