@@ -1,12 +1,9 @@
 """Logged segments in the browser (SPEC §8, L5, X8; issue 13 items 1 and 9): the list with a
 criteria filter, a logged segment's per-recipient delivery status and reasons; cancel,
-uncancel, resend what was not sent, delete a canceled one; viewers see no change actions
-and a forged POST is refused."""
+uncancel, delete a canceled one (resend, a job: test_logged_resend_job.py); viewers see no
+change actions and a forged POST is refused."""
 
 from __future__ import annotations
-
-import dataclasses
-import re
 
 import pytest
 
@@ -69,54 +66,6 @@ def test_l5_cancel_uncancel_and_delete_a_canceled_logged_segment(browser_as, log
     with sessions.begin() as session:
         assert session.get(t.LoggedSegment, 1) is None
         assert session.query(t.InteractionLogEntry).filter_by(canceled=True).count() == 2
-
-
-def test_x8_resend_sends_only_what_was_not_sent(browser_as, logged, smtp, app):
-    inbox, settings = smtp
-    context = app.state.rapport
-    context.settings = dataclasses.replace(
-        context.settings,
-        smtp_url=settings.smtp_url,
-        mail_from=settings.mail_from,
-        smtp_rate=settings.smtp_rate,
-    )
-    browser = browser_as("marketer")
-    answer = browser.post("/logged-segments/1/resend", data={"csrf_token": browser.csrf})
-    assert answer.status_code == 303
-    assert [m["To"] for m in inbox.messages] == ["info@acme.test"]
-    assert "<td>Sent</td><td></td>" in browser.get(answer.headers["location"]).text
-
-
-def test_l5_resend_by_the_correspondence_type_chosen_on_the_card(
-    browser_as, logged, smtp, app, sessions, tmp_path, monkeypatch
-):
-    """BC's Resend option: the card offers the correspondence type of every entry sent
-    again ("Same as each entry" first); Acme's failed e-mail resent as a hard copy is a
-    document in the output folder, and its interaction says hard copy. The body is an
-    e-mail body, not a Word template: the hard copy fails and says why."""
-    monkeypatch.chdir(tmp_path)
-    browser = browser_as("marketer")
-    card = browser.get("/logged-segments/1").text
-    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', card)
-    assert options == [("", "Same as each entry"), ("hard_copy", "Hard Copy"), ("email", "Email")]
-    form = {"csrf_token": browser.csrf, "correspondence_type": "hard_copy"}
-    answer = browser.post("/logged-segments/1/resend", data=form)
-    assert answer.status_code == 303
-    page = browser.get(answer.headers["location"]).text
-    assert "<td>Hard Copy</td>" in page
-    assert "a hard copy needs a Word template" in page
-    assert inbox_of(smtp) == []
-    with sessions.begin() as session:
-        kinds = [entry.correspondence_type for entry in session.query(t.InteractionLogEntry)]
-    assert sorted(kinds) == ["email", "hard_copy"]  # the sent one is as it was
-    refused = browser.post("/logged-segments/1/resend", data={**form, "correspondence_type": "fax"})
-    assert refused.status_code == 422
-    assert "&#39;fax&#39; is not one of &#39;&#39; (blank)" in refused.text
-
-
-def inbox_of(smtp):
-    inbox, _ = smtp
-    return [m["To"] for m in inbox.messages]
 
 
 def test_x9_a_viewer_cannot_cancel_and_a_post_without_the_token_is_refused(

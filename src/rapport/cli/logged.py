@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rapport.cli import output
+from rapport.cli import output, progress
 from rapport.cli.options import OutputDir
 from rapport.cli.state import state
 
@@ -39,12 +39,24 @@ def show(row: dict[str, Any], as_json: bool) -> None:
 
 
 @app.command("list")
-def list_logged(ctx: typer.Context) -> None:
-    """L5: every logged segment with its interaction and campaign entry counts."""
+def list_logged(
+    ctx: typer.Context,
+    where: Annotated[
+        str,
+        typer.Option(
+            "--where",
+            help="Criteria on the logged segments (docs/criteria-language.md), by the field "
+            "names printed or the criteria language's, e.g. \"segment = SEG00001 and not "
+            'canceled".',
+        ),
+    ] = "",
+) -> None:
+    """L5: every logged segment (those --where selects) with its interaction and campaign
+    entry counts."""
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
-    rows = [asdict(row) for row in logged_segments.get_all(st.sessions)]
+    rows = [asdict(row) for row in logged_segments.get_all(st.sessions, where=where)]
     output.result(rows, as_json=st.json, human=lambda: output.table(rows, COLUMNS))
 
 
@@ -58,19 +70,29 @@ def show_logged(
             "--limit", min=0, help=f"Show at most N recipients (text: {SHOWN} unless given)."
         ),
     ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Only the recipients in this delivery state (pending, sending, sent, failed, "
+            "skipped, uncertain); repeat it for more than one.",
+        ),
+    ] = None,
 ) -> None:
     """L3/X8: a logged segment with its delivery counts and each recipient's status and
     reason (sent; failed: why; skipped: opted out, privacy blocked, no e-mail address);
     --json streams every recipient."""
     from rapport.services.delivery import queue
+    from rapport.services.delivery.claims import queue_states
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
+    states = status or []
     shown = limit if limit is not None or st.json else SHOWN
-    card = logged_segments.show(st.sessions, entry, limit=0 if st.json else shown)
+    card = logged_segments.show(st.sessions, entry, limit=0 if st.json else shown, statuses=states)
     fields = {**asdict(card.logged_segment), "delivery": asdict(card.delivery)}
     if st.json:
-        rows = queue.stream_deliveries(st.sessions, logged_segment_entry_no=entry)
+        rows = queue.stream_deliveries(st.sessions, logged_segment_entry_no=entry, statuses=states)
         output.write_json_with_rows(
             fields, "deliveries", (asdict(row) for row in islice(rows, shown))
         )
@@ -81,7 +103,8 @@ def show_logged(
         {**asdict(row), "recipient": row.recipient or row.channel} for row in card.deliveries
     )
     output.table(recipients, RECIPIENT_COLUMNS)
-    queued = sum(fields["delivery"].values())
+    chosen = queue_states(states) or tuple(fields["delivery"])
+    queued = sum(count for name, count in fields["delivery"].items() if name in chosen)
     if queued > len(card.deliveries):
         output.message(f"… {queued - len(card.deliveries)} more recipients (--limit N, or --json).")
 
@@ -145,21 +168,24 @@ def resend(
         ),
     ] = "",
 ) -> None:
-    """L5: deliver again what was not sent (failed, skipped, interrupted, never queued); an
-    entry already sent is never sent twice, an uncertain one only with --include-uncertain.
+    """L5: deliver again what was not sent (failed, skipped, interrupted, never queued), in
+    this process with a progress bar; an entry already sent is never sent twice, an
+    uncertain one only with --include-uncertain, a canceled logged segment not at all.
     --correspondence-type email sends by e-mail what was to be a hard copy (BC's Resend
     option), hard_copy the other way round."""
     from rapport.services.interactions import logged as logged_segments
 
     st = state(ctx)
-    result = logged_segments.resend(
-        st.sessions,
-        entry,
-        settings=st.settings,
-        output_dir=output_dir,
-        include_uncertain=include_uncertain,
-        correspondence_type=correspondence_type,
-    )
+    with progress.bar("Resending", as_json=st.json) as update_bar:
+        result = logged_segments.resend(
+            st.sessions,
+            entry,
+            settings=st.settings,
+            output_dir=output_dir,
+            include_uncertain=include_uncertain,
+            correspondence_type=correspondence_type,
+            on_progress=update_bar,
+        )
     data = {
         "sent": result.sent,
         "failed": result.failed,

@@ -195,6 +195,7 @@ FLAGS = {
     "lake": "--lake",
     "master": "--master",
     "port": "--port",
+    "status": "--status",
 }
 
 

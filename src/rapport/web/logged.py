@@ -1,6 +1,7 @@
 """Logged segments in the browser (L5, X8): the list with a criteria filter and a plain
 search; a logged segment's card with each recipient's delivery status and reason; cancel,
-uncancel, resend what was not sent, and delete a canceled one."""
+uncancel, resend what was not sent (delivered by a job, whose page shows its progress), and
+delete a canceled one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from rapport.criteria import LOGGED_SEGMENTS
@@ -17,6 +19,7 @@ from rapport.errors import Conflict
 from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.interactions import browse, logged
+from rapport.services.jobs import starts
 from rapport.web.addresses import EntryAfter, EntryNo
 from rapport.web.captions import choice_captions, moment
 from rapport.web.lists import (
@@ -101,18 +104,22 @@ def uncancel(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
 
 @router.post("/logged-segments/{entry_no}/resend")
 async def resend(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
-    """L5/X8: queue again and send every interaction not yet sent; a sent one never again;
-    by the correspondence type chosen (BC's Resend option), or each entry's own."""
-    del who
+    """L5/X8: queue again every interaction not yet sent (a sent one never again), by the
+    correspondence type chosen (BC's Resend option) or each entry's own; the delivery runs
+    as a job, whose page follows its progress, as a log with delivery's does. What cannot
+    be resent is refused here, nothing queued."""
     form = await request.form()
     kind = form.get("correspondence_type", "")
-    logged.resend(
+    job_id = await run_in_threadpool(
+        starts.resend,
         ctx.sessions,
         entry_no,
-        settings=ctx.settings,
         correspondence_type=kind if isinstance(kind, str) else "",
+        by=who.account.name,
+        settings=ctx.settings,
     )
-    return _back(entry_no, "resent")
+    ctx.wake_jobs()
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.post("/logged-segments/{entry_no}/delete")

@@ -11,12 +11,14 @@ A hard copy is never handed off: writing it again only overwrites the same file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select, update
 
 from rapport.domain.enums import DeliveryStatus
+from rapport.errors import N_, Invalid
 from rapport.storage import schema
 from rapport.storage.db import execute_counted
 
@@ -56,6 +58,29 @@ class DeliveryCounts:
     failed: int = 0
     skipped: int = 0
     uncertain: int = 0
+
+
+STATES = tuple(state.name for state in fields(DeliveryCounts))
+
+
+def queue_states(given: Iterable[str]) -> tuple[str, ...]:
+    """The delivery states `given` names (a filter of the recipients), each one of the
+    queue's (pending, sending, sent, failed, skipped, uncertain, in any case); Invalid
+    naming `status` for one that is not."""
+    states: dict[str, None] = {}
+    for value in given:
+        state = value.strip().lower()
+        if state not in STATES:
+            raise Invalid(
+                N_(
+                    "{value!r} is not a delivery state: {choices}",
+                    value=value,
+                    choices=", ".join(STATES),
+                ),
+                field="status",
+            )
+        states[state] = None
+    return tuple(states)
 
 
 def utcnow() -> dt.datetime:

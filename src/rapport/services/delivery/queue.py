@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ from rapport.services.delivery.claims import (
     hand_off,
     in_logged_segment,
     mirror,
+    queue_states,
     reclaim_expired,
     record,
     utcnow,
@@ -61,6 +62,9 @@ from rapport.settings import Settings
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Contact, Delivery, LoggedSegment
 from rapport.storage.tables import InteractionLogEntry as ILE
+
+if TYPE_CHECKING:
+    from rapport.storage.db import Db
 
 DEFAULT_RATE = 10.0  # messages per second
 CHUNK = 500
@@ -225,40 +229,18 @@ def resend(
     correspondence_type: str = "",
     **pacing: Any,
 ) -> DeliveryResult:
-    """L3 "Resend": requeue every entry of the logged segment not yet sent — failed or
-    skipped ones, claims whose lease ran out before the message reached the mail server,
-    and interactions with a correspondence type but no queue row — and deliver. A 'sent'
-    entry is never sent again; an 'uncertain' one (interrupted after the hand-off, so it may
-    have arrived) only with `include_uncertain`. With a `correspondence_type` (BC's Resend
-    option; blank: the same as the entry's) the requeued entries go that way instead, their
-    interactions saying so."""
+    """L3 "Resend": `requeue` the entries of the logged segment not yet sent (committed),
+    then deliver them."""
     segment, at = logged_segment_entry_no, now or utcnow()
-    again = [FAILED, SKIPPED, PENDING] + ([UNCERTAIN] if include_uncertain else [])
     with sessions.begin() as session:
         check_logged_segment(session, segment)
-        reclaim_expired(session, segment, at)
-        requeue = and_(in_logged_segment(segment), Delivery.status.in_(again))
-        session.execute(
-            update(Delivery).where(requeue).values(status=PENDING, reason="", next_attempt_at=None)
+        requeue(
+            session,
+            segment,
+            now=at,
+            include_uncertain=include_uncertain,
+            correspondence_type=correspondence_type,
         )
-        missing = select(ILE.entry_no, ILE.correspondence_type, literal(PENDING)).where(
-            ILE.logged_segment_entry_no == segment,
-            ILE.correspondence_type != "",
-            ~select(Delivery.entry_no).where(Delivery.entry_no == ILE.entry_no).exists(),
-        )
-        session.execute(insert(Delivery).from_select(["entry_no", "channel", "status"], missing))
-        pending = select(Delivery.entry_no).where(
-            in_logged_segment(segment), Delivery.status == PENDING
-        )
-        if correspondence_type:
-            changed = Delivery.entry_no.in_(pending.scalar_subquery())
-            session.execute(update(Delivery).where(changed).values(channel=correspondence_type))
-            session.execute(
-                update(ILE)
-                .where(ILE.entry_no.in_(pending.scalar_subquery()))
-                .values(correspondence_type=correspondence_type)
-            )
-        mirror(session, pending, PENDING)
     return deliver(
         sessions,
         logged_segment_entry_no=segment,
@@ -269,46 +251,106 @@ def resend(
     )
 
 
+def requeue(
+    session: Db,
+    segment: int,
+    *,
+    now: dt.datetime,
+    include_uncertain: bool = False,
+    correspondence_type: str = "",
+) -> int:
+    """L3 "Resend", in the caller's transaction: every entry of logged segment `segment` not
+    yet sent is pending again — failed or skipped ones, claims whose lease ran out before
+    the message reached the mail server, and interactions with a correspondence type but no
+    queue row. A 'sent' entry never is; an 'uncertain' one (interrupted after the hand-off,
+    so it may have arrived) only with `include_uncertain`. With a `correspondence_type`
+    (BC's Resend option; blank: the same as the entry's) the pending entries go that way
+    instead, their interactions saying so. Returns how many entries are pending."""
+    again = [FAILED, SKIPPED, PENDING] + ([UNCERTAIN] if include_uncertain else [])
+    reclaim_expired(session, segment, now)
+    requeued = and_(in_logged_segment(segment), Delivery.status.in_(again))
+    session.execute(
+        update(Delivery).where(requeued).values(status=PENDING, reason="", next_attempt_at=None)
+    )
+    missing = select(ILE.entry_no, ILE.correspondence_type, literal(PENDING)).where(
+        ILE.logged_segment_entry_no == segment,
+        ILE.correspondence_type != "",
+        ~select(Delivery.entry_no).where(Delivery.entry_no == ILE.entry_no).exists(),
+    )
+    session.execute(insert(Delivery).from_select(["entry_no", "channel", "status"], missing))
+    pending = select(Delivery.entry_no).where(
+        in_logged_segment(segment), Delivery.status == PENDING
+    )
+    if correspondence_type:
+        changed = Delivery.entry_no.in_(pending.scalar_subquery())
+        session.execute(update(Delivery).where(changed).values(channel=correspondence_type))
+        session.execute(
+            update(ILE)
+            .where(ILE.entry_no.in_(pending.scalar_subquery()))
+            .values(correspondence_type=correspondence_type)
+        )
+    mirror(session, pending, PENDING)
+    counted = select(func.count()).select_from(pending.subquery())
+    return int(session.scalar(counted) or 0)
+
+
 def get_deliveries(
     sessions: Sessions,
     *,
     logged_segment_entry_no: int,
     after: int | None = None,
     limit: int | None = None,
+    statuses: Collection[str] = (),
 ) -> list[DeliveryRead]:
     """Per-recipient delivery status of a logged segment (X8), by entry no.: the first
-    `limit` of them after the entry no. `after` (a keyset page) when given."""
+    `limit` of them after the entry no. `after` (a keyset page) when given; only those in
+    one of `statuses` when given (Invalid naming `status` for one that is not a state)."""
+    states = queue_states(statuses)
     with reading(sessions) as session:
         check_logged_segment(session, logged_segment_entry_no)
-        return read_deliveries(session, logged_segment_entry_no, after=after, limit=limit)
+        return read_deliveries(
+            session, logged_segment_entry_no, after=after, limit=limit, statuses=states
+        )
 
 
 def stream_deliveries(
-    sessions: Sessions, *, logged_segment_entry_no: int
+    sessions: Sessions, *, logged_segment_entry_no: int, statuses: Collection[str] = ()
 ) -> Iterator[DeliveryRead]:
     """Every recipient of a logged segment with its delivery status (X8), by entry no.,
-    streamed from a server-side cursor so that a log of 100,000 interactions never sits in
-    memory at once. The logged segment is looked up when the first row is asked for."""
-    with reading(sessions) as session:
-        check_logged_segment(session, logged_segment_entry_no)
-        query = _deliveries(logged_segment_entry_no).execution_options(yield_per=2000)
-        for row in session.execute(query):
-            yield DeliveryRead(**row._mapping)
+    streamed from a server-side cursor so that a log of 100,000 interactions is never in
+    memory at once; only those in one of `statuses` when given. The logged segment is
+    looked up when the first row is asked for (the states are checked before)."""
+    states = queue_states(statuses)
+
+    def rows() -> Iterator[DeliveryRead]:
+        with reading(sessions) as session:
+            check_logged_segment(session, logged_segment_entry_no)
+            query = _deliveries(logged_segment_entry_no, states)
+            for row in session.execute(query.execution_options(yield_per=2000)):
+                yield DeliveryRead(**row._mapping)
+
+    return rows()
 
 
 def read_deliveries(
-    session: Session, segment: int, *, after: int | None = None, limit: int | None = None
+    session: Session,
+    segment: int,
+    *,
+    after: int | None = None,
+    limit: int | None = None,
+    statuses: Collection[str] = (),
 ) -> list[DeliveryRead]:
     """The queue rows of a logged segment with their contact, by entry no. (the first
-    `limit` after the entry no. `after`)."""
-    query = _deliveries(segment)
+    `limit` after the entry no. `after`; only those in `statuses`, already checked, when
+    given)."""
+    query = _deliveries(segment, statuses)
     if after is not None:
         query = query.where(Delivery.entry_no > after)
     return [DeliveryRead(**row._mapping) for row in session.execute(query.limit(limit))]
 
 
-def _deliveries(segment: int) -> Any:
-    return (
+def _deliveries(segment: int, statuses: Collection[str] = ()) -> Any:
+    query = (
         select(
             Delivery.entry_no,
             Contact.no.label("contact_no"),
@@ -326,3 +368,4 @@ def _deliveries(segment: int) -> Any:
         .where(ILE.logged_segment_entry_no == segment)
         .order_by(Delivery.entry_no)
     )
+    return query.where(Delivery.status.in_(sorted(statuses))) if statuses else query

@@ -2,7 +2,8 @@
 
 Use cases, by module:
 - `log`: log_segment (L2, L4, L7)
-- `logged`: get, get_all, cancel_log, uncancel_log, delete_canceled, resend (L5)
+- `logged`: get, get_all, show, cancel_log, uncancel_log, delete_canceled, requeue (a
+  resend's checks and queue, which the server's resend job then delivers), resend (L5, X8)
 - `entries`: get, get_all, cancel, evaluate, set_attempt_failed, totals (L6)
 
 `_checks` (private) holds the checks of reference §3 "Logging" that `log` runs in its

@@ -49,17 +49,25 @@ def run_delivery(
 
 
 def check_delivery_settings(
-    session: Db, entry_no: int, settings: Settings, output_dir: Path | None = None
+    session: Db,
+    entry_no: int,
+    settings: Settings,
+    output_dir: Path | None = None,
+    *,
+    status: str | None = None,
 ) -> None:
     """E-mail to deliver needs an SMTP server and a sender, hard copies a folder that takes
-    new files: without them the log is refused (rolled back), not left to fail."""
+    new files: without them the log (or the resend) is refused and rolled back, not left to
+    fail. The queue's channels are read from all its rows, or those in `status`."""
     from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
     from rapport.services.transfer.files import check_output_folder
 
-    mine = (
+    mine = [
         deliveries.c.entry_no == entries.c.entry_no,
         entries.c.logged_segment_entry_no == entry_no,
-    )
+    ]
+    if status is not None:
+        mine.append(deliveries.c.status == status)
     channels = set(session.scalars(select(deliveries.c.channel).distinct().where(*mine)))
     if CorrespondenceType.EMAIL.value in channels:
         mail_settings(settings)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, true
 
-from rapport.criteria import ENTRIES, LOGGED_SEGMENTS, Criteria, Subject
+from rapport.criteria import ENTRIES, Criteria, Subject
 from rapport.services._criteria import optional_criteria
 from rapport.services.interactions import entries, logged
 from rapport.storage.db import Sessions, reading
@@ -86,12 +86,9 @@ def logged_page(
 ) -> LoggedPage:
     """L5: the logged segments after entry no. `after` matching the criteria and the search
     (in the segment no., the description and the user)."""
-    table = logged.logged
-    where = _checked(sessions, criteria, LOGGED_SEGMENTS)
-    if search.strip():
-        where.append(contains((table.c.segment_no, table.c.description, table.c.user_id), search))
+    where = logged.selected(sessions, where=criteria, search=search)
     if after is not None:
-        where.append(table.c.entry_no > after)
+        where.append(logged.logged.c.entry_no > after)
     query = logged.with_counts().where(*where).limit(size + 1)
     with reading(sessions) as session:
         found = tuple(logged.LoggedSegmentRead(**row._mapping) for row in session.execute(query))

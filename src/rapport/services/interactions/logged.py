@@ -12,21 +12,24 @@ them, canceled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CorrespondenceType, DeliveryStatus, not_one_of, parse_enum
-from rapport.errors import Invalid
+from rapport.domain.enums import CorrespondenceType, not_one_of, parse_enum
+from rapport.errors import N_, Conflict, Invalid
+from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services._logged import no_logged_segment
+from rapport.services.interactions._delivering import check_delivery_settings
 from rapport.settings import Settings
 from rapport.storage.db import Sessions, execute_counted, reading
+from rapport.storage.search import contains
 from rapport.storage.tables import (
     CampaignEntry,
-    Delivery,
     InteractionLogEntry,
     LoggedSegment,
     table_of,
@@ -106,31 +109,62 @@ class LoggedSegmentCard:
     deliveries: list[DeliveryRead]
 
 
-def show(sessions: Sessions, entry_no: int, *, limit: int | None = None) -> LoggedSegmentCard:
+def show(
+    sessions: Sessions,
+    entry_no: int,
+    *,
+    limit: int | None = None,
+    statuses: Collection[str] = (),
+) -> LoggedSegmentCard:
     """L3/X8: what happened to the interactions of the logged segment that were to be
     delivered, counted per state in the database, and each of the first `limit` (all when
-    None): sent, failed (why), skipped (opted out, privacy blocked, no e-mail address).
-    `queue.stream_deliveries` gives every recipient with flat memory."""
+    None) recipients, only those in one of `statuses` when given: sent, failed (why),
+    skipped (opted out, privacy blocked, no e-mail address). `queue.stream_deliveries`
+    gives every recipient with flat memory."""
     from rapport.services.delivery import claims, queue
 
+    states = claims.queue_states(statuses)
     with reading(sessions) as session:
         return LoggedSegmentCard(
             logged_segment=read(session, entry_no),
             delivery=claims.count_states(session, entry_no),
-            deliveries=queue.read_deliveries(session, entry_no, limit=limit),
+            deliveries=queue.read_deliveries(session, entry_no, limit=limit, statuses=states),
         )
 
 
 def get_all(
-    sessions: Sessions, *, after: int | None = None, limit: int | None = None
+    sessions: Sessions,
+    *,
+    where: CriteriaSource | None = None,
+    search: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[LoggedSegmentRead]:
     """L5: the logged segments in entry order, with their interaction and campaign counts:
-    every one, or the first `limit` after the entry no. `after` (a keyset page)."""
-    query = with_counts().limit(limit)
+    those `where` selects and whose segment no., description or user contains `search`
+    (every one without them), or the first `limit` after the entry no. `after` (a keyset
+    page)."""
+    query = with_counts().where(*selected(sessions, where=where, search=search)).limit(limit)
     if after is not None:
         query = query.where(logged.c.entry_no > after)
     with reading(sessions) as session:
         return [LoggedSegmentRead(**row._mapping) for row in session.execute(query)]
+
+
+def selected(
+    sessions: Sessions, *, where: CriteriaSource | None = None, search: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions on a logged segment's row of the criteria `where` (the criteria
+    language on the logged segments' fields: `segment = SEG00001 and not canceled`; Invalid
+    naming `where` when bad) and of the plain `search` (in the segment no., the
+    description and the user ID)."""
+    conditions = [contains(search, logged.c.segment_no, logged.c.description, logged.c.user_id)]
+    if where is None or (isinstance(where, str) and not where.strip()):
+        return conditions
+    from rapport.criteria import LOGGED_SEGMENTS  # the engine only when criteria are given
+
+    checked = optional_criteria(where, database=sessions, subject=LOGGED_SEGMENTS)
+    return conditions if checked is None else [*conditions, checked.condition()]
 
 
 def cancel_log(sessions: Sessions, entry_no: int, *, canceled: bool = True) -> LoggedSegmentRead:
@@ -182,24 +216,62 @@ def delete_canceled(sessions: Sessions, *, entry_no: int | None = None) -> int:
         return execute_counted(session, logged.delete().where(logged.c.entry_no.in_(doomed)))
 
 
-def _unsent_hard_copies(session: Session, entry_no: int) -> bool:
-    hard_copy = CorrespondenceType.HARD_COPY.value
-    queued = select(Delivery.channel).where(Delivery.entry_no == entries.c.entry_no)
-    return (
-        session.scalar(
-            select(entries.c.entry_no)
-            .where(
-                entries.c.logged_segment_entry_no == entry_no,
-                entries.c.delivery_status != DeliveryStatus.SENT.value,
-                or_(
-                    entries.c.correspondence_type == hard_copy,
-                    queued.scalar_subquery() == hard_copy,
-                ),
+@dataclass(frozen=True)
+class Requeued:
+    """A resend's first half (L5, X8): the logged segment's entries waiting to be
+    delivered again, committed."""
+
+    logged_segment: int
+    queued: int
+
+
+def requeue(
+    sessions: Sessions,
+    entry_no: int,
+    *,
+    settings: Settings | None = None,
+    output_dir: Path | None = None,
+    include_uncertain: bool = False,
+    correspondence_type: str = "",
+) -> Requeued:
+    """L5 "Resend", before its delivery: every interaction of the logged segment that was
+    not sent (failed, skipped, interrupted before reaching the mail server, or logged
+    without delivery) is queued again, in one transaction; an entry already sent never is
+    (X8), an uncertain one only with `include_uncertain`. BC's Resend option
+    "Correspondence Type": blank for the same as each entry's, else `hard_copy` or `email`
+    for all of them (a hard copy that failed for want of a Word template can go by e-mail).
+    Refused, nothing queued: a correspondence type that is not one, a logged segment that
+    does not exist or is canceled (its interactions are canceled: nothing would be
+    delivered), and a delivery without what it needs (an SMTP server and a sender for
+    e-mail, a folder that takes new files for hard copies)."""
+    from rapport.services.delivery import queue as delivery
+    from rapport.services.delivery.claims import PENDING, utcnow
+    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
+    from rapport.services.transfer.files import check_output_folder
+
+    settings = settings or Settings.load()
+    kind = _resend_type(correspondence_type)
+    with sessions.begin() as session:
+        if read(session, entry_no).canceled:
+            raise Conflict(
+                N_(
+                    "Logged Segment {entry_no} is canceled: un-cancel it before resending.",
+                    entry_no=entry_no,
+                )
             )
-            .limit(1)
+        if kind == CorrespondenceType.EMAIL.value:  # asked for, even with nothing to resend
+            mail_settings(settings)
+        elif kind == CorrespondenceType.HARD_COPY.value:
+            check_output_folder(output_dir or DEFAULT_OUTPUT)
+        queued = delivery.requeue(
+            session,
+            entry_no,
+            now=utcnow(),
+            include_uncertain=include_uncertain,
+            correspondence_type=kind,
         )
-        is not None
-    )
+        check_delivery_settings(session, entry_no, settings, output_dir, status=PENDING)
+    return Requeued(entry_no, queued)
 
 
 def resend(
@@ -210,37 +282,28 @@ def resend(
     output_dir: Path | None = None,
     include_uncertain: bool = False,
     correspondence_type: str = "",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> DeliveryResult:
-    """L5 "Resend": queue again every interaction of the logged segment that was not sent
-    (failed, skipped, interrupted before reaching the mail server, or logged without
-    delivery) and deliver them; an entry already sent is never sent again (X8), an
-    uncertain one only with `include_uncertain`. BC's Resend option "Correspondence Type":
-    blank for the same as each entry's, else `hard_copy` or `email` for all of them (a hard
-    copy that failed for want of a Word template can go by e-mail). What the delivery
-    needs is checked before anything is queued: a folder that takes new files for hard
-    copies, an SMTP server and a sender for e-mail chosen here."""
+    """L5 "Resend" in this process: `requeue` (refused before anything is queued), then
+    deliver what waits, telling `on_progress(done, total)` after each entry. The server
+    delivers it as a job instead (`jobs.starts.resend`)."""
     from rapport.services.delivery import queue as delivery
-    from rapport.services.delivery.output import DEFAULT_OUTPUT, mail_settings
-    from rapport.services.transfer.files import check_output_folder
 
     settings = settings or Settings.load()
-    kind = _resend_type(correspondence_type)
-    get(sessions, entry_no)
-    if kind == CorrespondenceType.EMAIL.value:
-        mail_settings(settings)
-    elif kind == CorrespondenceType.HARD_COPY.value:
-        check_output_folder(output_dir or DEFAULT_OUTPUT)
-    else:
-        with reading(sessions) as session:
-            if _unsent_hard_copies(session, entry_no):
-                check_output_folder(output_dir or DEFAULT_OUTPUT)
-    return delivery.resend(
+    requeue(
+        sessions,
+        entry_no,
+        settings=settings,
+        output_dir=output_dir,
+        include_uncertain=include_uncertain,
+        correspondence_type=correspondence_type,
+    )
+    return delivery.deliver(
         sessions,
         logged_segment_entry_no=entry_no,
         settings=settings,
         output_dir=output_dir,
-        include_uncertain=include_uncertain,
-        correspondence_type=kind,
+        on_progress=on_progress,
     )
 
 

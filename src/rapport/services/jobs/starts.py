@@ -3,6 +3,8 @@ doing the work inside a request.
 
 - `log_and_deliver` (L2, L3): the log commits in the request, as `segment log` does; its
   delivery is queued as a `deliver` job whose progress counts the recipients.
+- `resend` (L5, X8): what was not sent is queued again in the request (refused there, nothing
+  queued, when it cannot be), and delivered by a `deliver` job, as a log's delivery is.
 - `import_upload` (K4): an uploaded file, already saved, imported by an `import` job; the
   table is checked first, so a bad one is refused before anything is queued.
 - `export_table` (K4) and `export_segment` (S13): an export written to a file by an
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from rapport.errors import N_, Invalid, Text
 from rapport.services.interactions import log
+from rapport.services.interactions import logged as logged_segments
 from rapport.services.jobs import queue
 from rapport.services.jobs.files import EXPORT
 from rapport.services.jobs.runners import DELIVER, IMPORT
@@ -73,6 +76,35 @@ def _logged_message(segment: str, logged: log.LogResult) -> Text:
         "Segment {segment} logged as logged segment {logged} ({interactions} interactions).",
         interactions=logged.interactions,
         **values,
+    )
+
+
+def resend(
+    sessions: Sessions,
+    entry_no: int,
+    *,
+    include_uncertain: bool = False,
+    correspondence_type: str = "",
+    by: str,
+    settings: Settings,
+) -> int:
+    """L5/X8: `logged.requeue` commits here (what it refuses is refused before anything is
+    queued), then the delivery of what waits is queued as a `deliver` job; its id."""
+    requeued = logged_segments.requeue(
+        sessions,
+        entry_no,
+        settings=settings,
+        include_uncertain=include_uncertain,
+        correspondence_type=correspondence_type,
+    )
+    values = {"logged": entry_no, "queued": requeued.queued}
+    message = (
+        N_("Resending logged segment {logged}: 1 interaction to deliver.", **values)
+        if requeued.queued == 1
+        else N_("Resending logged segment {logged}: {queued} interactions to deliver.", **values)
+    )
+    return queue.submit(
+        sessions, kind=DELIVER, params={"logged_segment": entry_no}, by=by, message=message
     )
 
 
