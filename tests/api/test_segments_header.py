@@ -1,12 +1,15 @@
-"""Segment headers over HTTP (S1, S2; SPEC §7): create, list with keyset pages and search,
-read with an ETag, change with If-Match (412 when stale), delete; answers equal the CLI's
-`segment show --json` without its lines."""
+"""Segment headers over HTTP (S1, S2; SPEC §7): create, list with keyset pages, search and
+filters (salesperson, campaign, template, dynamic, criteria), read with an ETag, change with
+If-Match (412 when stale), delete; answers equal the CLI's `segment show --json` without
+its lines."""
 
 from __future__ import annotations
 
 import pytest
 
 from rapport.services.segments import header as segments
+from rapport.storage import tables as t
+from tests.api.conftest import problem_of
 
 
 def show_header(cli, no):
@@ -170,3 +173,81 @@ def test_s1_a_viewer_reads_but_every_header_change_is_403(client_as, cli):
     ]:
         assert viewer.request(method, url, json=body).status_code == 403
     assert [s["description"] for s in cli("segment", "list")] == ["Mailing"]
+
+
+@pytest.fixture
+def three(client_as, sessions):
+    """SEG00001 Spring (KIM, campaign CP1), SEG00002 Summer (dynamic; JO, the salesperson
+    of ADMIN, who is no API user: KIM's) and SEG00003 Autumn (template ABSTRACT)."""
+    with sessions.begin() as session:
+        session.add(t.Campaign(no="CP1", description="Spring"))
+    client = client_as("marketer")
+    for body in (
+        {"description": "Spring mailing", "salesperson_code": "KIM", "campaign_no": "CP1"},
+        {"description": "Summer mailing", "salesperson_code": "JO", "dynamic": True},
+        {"description": "Autumn call", "interaction_template_code": "ABSTRACT"},
+    ):
+        assert client.post("/api/segments", json=body).status_code == 201
+
+
+LIST_FILTERS = [
+    ("salesperson=kim", ["SEG00001"]),
+    ("salesperson=", ["SEG00003"]),
+    ("campaign=CP1", ["SEG00001"]),
+    ("template=ABSTRACT", ["SEG00003"]),
+    ("dynamic=true", ["SEG00002"]),
+    ("dynamic=false&q=mailing", ["SEG00001"]),
+    ("where=salesperson = JO or campaign = CP1", ["SEG00001", "SEG00002"]),
+    ("where=&salesperson=JO", ["SEG00002"]),
+]
+
+
+@pytest.mark.usefixtures("segment_world", "three")
+@pytest.mark.parametrize(("query", "expected"), LIST_FILTERS)
+def test_s1_list_filters_by_salesperson_campaign_template_dynamic_and_criteria(
+    client_as, query, expected
+):
+    answer = client_as("viewer").get(f"/api/segments?{query}")
+    assert answer.status_code == 200, answer.text
+    assert [s["no"] for s in answer.json()["items"]] == expected
+
+
+@pytest.mark.usefixtures("segment_world", "three")
+def test_s1_the_next_page_of_a_filtered_list_keeps_its_filters(client_as, cli):
+    client = client_as("viewer")
+    first = client.get("/api/segments", params={"dynamic": "false", "limit": 1}).json()
+    assert [s["no"] for s in first["items"]] == ["SEG00001"]
+    assert "dynamic=false" in first["next"]
+    second = client.get(first["next"]).json()
+    assert [s["no"] for s in second["items"]] == ["SEG00003"]
+    assert second["next"] is None
+    listed = {s["no"]: s for s in cli("segment", "list")}
+    assert first["items"] + second["items"] == [listed["SEG00001"], listed["SEG00003"]]
+
+
+BAD_FILTERS = [
+    ("salesperson=KIN", "salesperson", "did you mean 'KIM'"),
+    ("campaign=CP9", "campaign", "CP9"),
+    ("template=NOPE", "template", "NOPE"),
+    ("where=salesperson =", "where", ""),
+    ("where=colour = red", "where", "colour"),
+    ("dynamic=maybe", "query.dynamic", ""),
+    (f"salesperson={'K' * 21}", "query.salesperson", ""),
+]
+
+
+@pytest.mark.usefixtures("segment_world", "three")
+@pytest.mark.parametrize(("query", "field", "said"), BAD_FILTERS)
+def test_s1_a_bad_filter_of_the_list_is_a_422_naming_the_parameter(client_as, query, field, said):
+    problem = problem_of(client_as("viewer").get(f"/api/segments?{query}"), 422)
+    assert problem["errors"][0]["field"] == field
+    assert said in problem["detail"]
+
+
+def test_s1_the_list_filters_are_documented(client_as):
+    document = client_as("viewer").get("/api/openapi.json").json()
+    listed = document["paths"]["/api/segments"]["get"]
+    described = {p["name"]: p.get("description", "") for p in listed["parameters"]}
+    assert {"q", "where", "salesperson", "campaign", "template", "dynamic"} <= set(described)
+    assert all(described[name] for name in ("where", "salesperson", "dynamic"))
+    assert "422" in listed["responses"]

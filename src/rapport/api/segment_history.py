@@ -5,21 +5,33 @@ and its criteria saved under a code for reuse. Answers are the `segment` command
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from typing import Annotated
 
-from fastapi import Query
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from rapport.api.answers import answer, plain, streamed_page
-from rapport.api.pages import Page, RequestBody, Timestamp
+from rapport.api.answers import answer
+from rapport.api.pages import (
+    DEFAULT_LIMIT,
+    After,
+    Limit,
+    Page,
+    RequestBody,
+    Timestamp,
+    decode_cursor,
+    page,
+)
 from rapport.api.segments import PROBLEMS, ShortCode, Text
 from rapport.api.shapes import documented
+from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
 from rapport.services.segments import explain as explaining
 from rapport.services.segments import history, reuse
 from rapport.services.segments.explain import Explanation
+from rapport.services.segments.history import EventKey
 
 router = api_router(tags=["segment history"])
 
@@ -67,34 +79,58 @@ class Saved(BaseModel):
 
 @router.get(
     "/segments/{no}/criteria",
-    summary="The criteria actions in plain language (S7)",
+    summary="The criteria actions in plain language (S7), by action no.",
     response_model=Page[CriteriaActionRead],
     responses=PROBLEMS,
 )
-def get_criteria(no: str, ctx: Context) -> JSONResponse:
-    return JSONResponse({"items": plain(history.criteria(ctx.sessions, no)), "next": None})
+def get_criteria(
+    no: str, request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
+) -> JSONResponse:
+    rows = history.criteria(ctx.sessions, no, after=decode_cursor(after, int), limit=limit + 1)
+    return page(request, rows, limit=limit, key=lambda row: row.action_no)
 
 
 @router.get(
     "/segments/{no}/history",
-    summary="The membership log: every entry and exit, by action (X5)",
+    summary="The membership log: every entry and exit, by action (X5), a page at a time",
     response_model=Page[MembershipEvent],
     responses=PROBLEMS,
 )
 def get_history(
     no: str,
+    request: Request,
     ctx: Context,
+    limit: Limit = DEFAULT_LIMIT,
+    after: After = None,
     contact: Annotated[str | None, Query(max_length=20, description="One contact.")] = None,
-) -> StreamingResponse:
-    events = history.membership_log(ctx.sessions, no, contact_no=contact)
-    first = next(events, None)  # NotFound before the answer starts
-    return streamed_page(_chain(first, events))
+) -> JSONResponse:
+    """X5: the entries and exits in (action no., line no.) order, read a page at a time
+    (the log of a large segment is as long as its lines)."""
+    rows = history.membership_log(
+        ctx.sessions, no, contact_no=contact, after=_event_after(after), limit=limit + 1
+    )
+    return page(request, rows, limit=limit, key=_event_cursor)
 
 
-def _chain(first: Any, rest: Any) -> Any:
-    if first is not None:
-        yield first
-        yield from rest
+# An event's key in a cursor: "ACTION.LINE", each a number the database can compare.
+_EVENT_KEY = re.compile(r"([0-9]{1,18})\.([0-9]{1,18})")
+
+
+def _event_cursor(event: history.MembershipEvent) -> str:
+    action_no, line_no = history.event_key(event)
+    return f"{action_no}.{line_no}"
+
+
+def _event_after(after: str | None) -> EventKey | None:
+    """The (action no., line no.) of the event a membership log cursor names; Invalid for a
+    cursor this list did not give."""
+    key = decode_cursor(after, str)
+    if key is None:
+        return None
+    found = _EVENT_KEY.fullmatch(key)
+    if found is None:
+        raise Invalid("not a cursor this list gave", field="after")
+    return int(found[1]), int(found[2])
 
 
 @router.get(

@@ -17,8 +17,9 @@ from fastapi import Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
-from rapport.api.answers import answer, expected_versions, plain
+from rapport.api.answers import answer, expected_versions
 from rapport.api.pages import (
+    DEFAULT_LIMIT,
     After,
     IsoDate,
     Limit,
@@ -26,12 +27,13 @@ from rapport.api.pages import (
     RequestBody,
     Timestamp,
     decode_cursor,
-    next_url,
+    page,
 )
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
-from rapport.services.segments import deletion, paging
+from rapport.services.segments import deletion, overview, paging
 from rapport.services.segments import header as segments
+from rapport.services.segments.overview import SegmentFilter
 
 router = api_router(tags=["segments"])
 
@@ -43,6 +45,12 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag the change is based on; 412 when the segment has changed."),
+]
+
+# A code the segment list is filtered by (`?salesperson=KIM`); blank: the segments without one.
+CodeFilter = Annotated[
+    str | None,
+    Query(max_length=20, description="Only the segments with this code (empty: without one)."),
 ]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -163,19 +171,50 @@ def create_segment(body: SegmentCreate, ctx: Context, who: Who) -> JSONResponse:
     )
 
 
-@router.get("/segments", summary="The segments, by no.", response_model=Page[SegmentRead])
+@router.get(
+    "/segments",
+    summary="The segments, by no.",
+    response_model=Page[SegmentRead],
+    responses={422: PROBLEMS[422]},
+)
 def list_segments(
     request: Request,
     ctx: Context,
-    limit: Limit = 100,
+    limit: Limit = DEFAULT_LIMIT,
     after: After = None,
     q: Annotated[
         str | None, Query(max_length=100, description="Plain text in the no. or description.")
     ] = None,
+    where: Annotated[
+        str | None,
+        Query(
+            max_length=4000,
+            description="Criteria on the segments' fields (SPEC §5).",
+            examples=["campaign = CP00001 and no_of_lines > 0"],
+        ),
+    ] = None,
+    salesperson: CodeFilter = None,
+    campaign: CodeFilter = None,
+    template: CodeFilter = None,
+    dynamic: Annotated[
+        bool | None,
+        Query(description="true: only the dynamic segments (X4); false: only the others."),
+    ] = None,
 ) -> JSONResponse:
-    chunk = paging.get_page(ctx.sessions, limit=limit, after=decode_cursor(after, str), q=q)
-    last = chunk.items[-1].no if chunk.more else None
-    return JSONResponse({"items": plain(chunk.items), "next": next_url(request, last)})
+    """S1: the segments with their counts, those every filter given selects; an unknown
+    code or bad criteria is a 422 problem naming the parameter."""
+    filters = SegmentFilter(
+        q=q or "",
+        where=where,
+        salesperson=salesperson,
+        campaign=campaign,
+        template=template,
+        dynamic=dynamic,
+    )
+    rows = overview.get_all(
+        ctx.sessions, filters=filters, after=decode_cursor(after, str), limit=limit + 1
+    )
+    return page(request, rows, limit=limit, key=lambda row: row.no)
 
 
 @router.get(

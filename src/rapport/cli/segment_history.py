@@ -3,6 +3,7 @@ explain, saved criteria and reuse (S7–S10, X3, X5)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -65,32 +66,48 @@ def criteria(ctx: typer.Context, segment: Segment) -> None:
     )
 
 
+# The events `segment history` lists unless told (--limit N; --json streams them all).
+SHOWN = 50
+EVENT_COLUMNS = [
+    "action_no",
+    "event",
+    "contact_no",
+    "line_no",
+    "action",
+    "criteria",
+    "user_id",
+    "created_at",
+]
+
+
 def history(
     ctx: typer.Context,
     segment: Segment,
     contact: Annotated[str | None, typer.Option("--contact", help="One contact.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help=f"Show at most N events (text: {SHOWN} unless given)."),
+    ] = None,
 ) -> None:
-    """X5: the membership log: every entry and exit of a contact, by action."""
+    """X5: the membership log: every entry and exit of a contact, by action (--json: all)."""
     from rapport.services.segments import history as segment_history
 
     st = state(ctx)
-    rows = segment_history.membership_log(st.database, segment, contact_no=contact)
     if st.json:
-        output.write_json_lines(rows)
-    else:
-        output.table(
-            rows,
-            [
-                "action_no",
-                "event",
-                "contact_no",
-                "line_no",
-                "action",
-                "criteria",
-                "user_id",
-                "created_at",
-            ],
+        events = segment_history.membership_log(
+            st.database, segment, contact_no=contact, limit=limit
         )
+        first = next(events, None)  # an unknown segment is said before the array starts
+        output.write_json_lines(itertools.chain(() if first is None else (first,), events))
+        return
+    shown = SHOWN if limit is None else limit
+    # One more than shown, read only to tell whether more follow.
+    read = list(
+        segment_history.membership_log(st.database, segment, contact_no=contact, limit=shown + 1)
+    )
+    output.table(read[:shown], EVENT_COLUMNS)
+    if len(read) > shown:
+        output.message("… more events (--limit N, or --json).")
 
 
 def explain(

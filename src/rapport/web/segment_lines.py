@@ -244,7 +244,9 @@ def membership(request: Request, who: Who, ctx: Context, no: str, contact: str =
     """X5: the entries and exits of the segment's contacts (of one contact when given), by
     the action that made them."""
     del who
-    events = history.membership_log(ctx.sessions, no, contact_no=contact or None)
+    events = history.membership_log(
+        ctx.sessions, no, contact_no=contact or None, limit=HISTORY_SHOWN + 1
+    )
     return page(
         request,
         "segments/_history.html",

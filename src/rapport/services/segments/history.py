@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 criteria_lines = schema.segment_criteria_lines
 contacts, lines = schema.contacts, schema.segment_lines
 
+# An event's place in the membership log: (action no., line no.), unique on a segment.
+EventKey = tuple[int, int]
+
 
 @dataclass(frozen=True)
 class UndoResult:
@@ -177,15 +180,24 @@ def _undo_after(session: Db, header: SegmentHeader, target: int) -> list[Row[int
     return actions
 
 
-def criteria(database: Sessions | Engine, segment_no: str) -> list[CriteriaLineRead]:
-    """S7: the segment's criteria actions in order, each with a plain-language sentence."""
+def criteria(
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    after: int | None = None,
+    limit: int | None = None,
+) -> list[CriteriaLineRead]:
+    """S7: the segment's criteria actions in order, each with a plain-language sentence;
+    those after action `after`, at most `limit` of them when given (a keyset page: a
+    dynamic segment records an action at every refresh that changes it, X4)."""
+    query = select(criteria_lines).order_by(criteria_lines.c.action_no)
+    if after is not None:
+        query = query.where(criteria_lines.c.action_no > after)
+    if limit is not None:
+        query = query.limit(max(limit, 0))
     with reading_connection(database) as connection:
         header = read_header(connection, segment_no)
-        rows = connection.execute(
-            select(criteria_lines)
-            .where(criteria_lines.c.segment_id == header.id)
-            .order_by(criteria_lines.c.action_no)
-        ).all()
+        rows = connection.execute(query.where(criteria_lines.c.segment_id == header.id)).all()
         return [_read_criteria_line(row) for row in rows]
 
 
@@ -254,16 +266,35 @@ def sentence(line: _Action, *, translate: Callable[[str], str] = _same) -> str:
 
 
 def membership_log(
-    database: Sessions | Engine, segment_no: str, *, contact_no: str | None = None
+    database: Sessions | Engine,
+    segment_no: str,
+    *,
+    contact_no: str | None = None,
+    after: EventKey | None = None,
+    limit: int | None = None,
 ) -> Iterator[MembershipEvent]:
     """X5: every entry and exit of a contact on the segment, with the action, its criteria,
-    the user and the time, in action order (streamed)."""
+    the user and the time, in action order (streamed); those after the event whose
+    (action no., line no.) is `after`, at most `limit` of them when given (a keyset page,
+    read with a LIMIT: the log of a large segment is as long as its lines)."""
     with reading_connection(database) as session:
         header = read_header(session, segment_no)
-        yield from events_of(session, header.id, contact_no)
+        yield from events_of(session, header.id, contact_no, after=after, limit=limit)
 
 
-def events_of(session: Db, segment_id: int, contact_no: str | None) -> Iterator[MembershipEvent]:
+def event_key(event: MembershipEvent) -> EventKey:
+    """Where an event is in the membership log's order: its action no., then its line no."""
+    return event.action_no, event.line_no
+
+
+def events_of(
+    session: Db,
+    segment_id: int,
+    contact_no: str | None,
+    *,
+    after: EventKey | None = None,
+    limit: int | None = None,
+) -> Iterator[MembershipEvent]:
     joined = lines.join(contacts, contacts.c.id == lines.c.contact_id).join(
         criteria_lines,
         and_(
@@ -291,6 +322,16 @@ def events_of(session: Db, segment_id: int, contact_no: str | None) -> Iterator[
     )
     if contact_no:
         query = query.where(contacts.c.no == contact_no.strip().upper())
+    if after is not None:
+        action_no, line_no = after
+        query = query.where(
+            or_(
+                criteria_lines.c.action_no > action_no,
+                and_(criteria_lines.c.action_no == action_no, lines.c.line_no > line_no),
+            )
+        )
+    if limit is not None:
+        query = query.limit(max(limit, 0))
     # Closed however the caller stops: the web page reads only the first events, and on
     # PostgreSQL an abandoned stream would leave its server-side cursor open.
     with session.execute(query.execution_options(yield_per=5000)) as result:

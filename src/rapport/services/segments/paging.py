@@ -1,7 +1,7 @@
-"""Segments and their lines a page at a time, and one header or line with its version
-(SPEC §7): keyset pages (the segment no., the line no.) that cost the same on the first and
-on the thousandth page, a plain search on the segments, the criteria language on the
-lines' contacts, and the version a later change names (`versions`).
+"""A segment's lines a page at a time, and one header or line with its version (SPEC §7):
+keyset pages (the line no.) that cost the same on the first and on the thousandth page,
+the criteria language on the lines' contacts, and the version a later change names
+(`versions`). The segment list is `overview.get_all`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from rapport.errors import N_, NotFound
@@ -33,34 +33,6 @@ class Chunk(Generic[T]):
 
     items: list[T]
     more: bool
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` with LIKE's wildcards in `text` taken literally (escape character `\\`)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def get_page(
-    sessions: Sessions, *, limit: int, after: str | None = None, q: str | None = None
-) -> Chunk[SegmentRead]:
-    """The segments in no. order after `after`, at most `limit`; `q` searches the no. and
-    the description (case-insensitive, plain text)."""
-    query = select(SegmentHeader).order_by(SegmentHeader.no).limit(limit + 1)
-    if after is not None:
-        query = query.where(SegmentHeader.no > after)
-    if q:
-        pattern = like_pattern(q.strip().lower())
-        query = query.where(
-            or_(
-                func.lower(SegmentHeader.no).like(pattern, escape="\\"),
-                func.lower(SegmentHeader.description).like(pattern, escape="\\"),
-            )
-        )
-    with reading(sessions) as session:
-        headers = session.scalars(query).all()
-        items = [read(session, header) for header in headers[:limit]]
-    return Chunk(items, more=len(headers) > limit)
 
 
 # The lines' company, aliased once: an alias's columns are gathered on first use, which
