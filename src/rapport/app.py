@@ -36,6 +36,15 @@ from rapport.web.render import error_page, status_page, told
 
 log = logging.getLogger("rapport.server")
 STATIC = Path(web.__file__).with_name("static")
+# What a script author reads first in the OpenAPI document (SPEC §7).
+API_DESCRIPTION = (
+    "Scripts sign in with an API token, `Authorization: Bearer <token>` (`rapport token "
+    "create USER --name NAME`); the web UI's session cookie works too, its writes carrying "
+    'the `X-CSRF-Token` of `/api/login`. Lists answer `{"items": [...], "next": URL | '
+    "null}`, paged by `?limit=` and the opaque `?after=` of `next`. Errors are RFC 9457 "
+    "problem documents (`application/problem+json`) whose `errors` name the field. Long work "
+    "answers 202 with a job and `Location: /api/jobs/{id}`."
+)
 
 
 def create_app(
@@ -68,6 +77,7 @@ def create_app(
         lifespan=lifespan,
         title="Rapport",
         summary="Contacts, segments, interactions and campaigns over HTTP.",
+        description=API_DESCRIPTION,
         version="0.1.0",
         openapi_url="/api/openapi.json",
         docs_url=None,

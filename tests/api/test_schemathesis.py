@@ -66,6 +66,8 @@ REFUSED_BY_MEANING = frozenset(
         "GET /api/logged-segments",
         "GET /api/logged-segments/{entry_no}/deliveries",
         "GET /api/jobs",
+        "GET /api/segments/{no}/criteria",
+        "GET /api/segments/{no}/history",
         "POST /api/logged-segments/{entry_no}/resend",
         "GET /api/interaction-log-entries",
         "GET /api/interaction-log-entries/totals",
@@ -172,7 +174,7 @@ def test_the_segment_contact_and_job_operations_on_postgresql_never_answer_5xx(
 def check(case, token):
     """Call the operation as the admin and validate its answer (all checks, but only the
     negative ones for the operations whose input means more than its schema says)."""
-    headers = {"authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"}
     if case.operation.label not in REFUSED_BY_MEANING:
         case.call_and_validate(headers=headers)
         return

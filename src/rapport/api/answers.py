@@ -10,12 +10,9 @@ offset (RFC 3339, as `pages.Timestamp`). Every route that answers a service resu
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.concurrency import iterate_in_threadpool
+from fastapi.responses import JSONResponse
 
 from rapport.api.shapes import jsonable
 
@@ -37,19 +34,6 @@ def answer(
     if version is not None:
         extra["etag"] = etag(version)
     return JSONResponse(plain(value), status_code=status, headers=extra)
-
-
-def streamed_page(rows: Iterable[Any]) -> StreamingResponse:
-    """`{"items": [...], "next": null}` written row by row (a list that can be long and has
-    no keyset, such as the membership log), so it never sits in memory whole."""
-
-    def chunks() -> Iterator[str]:
-        yield '{"items": ['
-        for index, row in enumerate(rows):
-            yield ("," if index else "") + json.dumps(plain(row), ensure_ascii=False)
-        yield '], "next": null}'
-
-    return StreamingResponse(iterate_in_threadpool(chunks()), media_type="application/json")
 
 
 def etag(version: str) -> str:

@@ -9,13 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field, create_model
 
 from rapport.api import answers
 from rapport.api.field_values import Values, changes, values_body
 from rapport.api.pages import DEFAULT_LIMIT, After, IsoDate, Limit, RequestBody, cut, page_of
 from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented, jsonable
+from rapport.domain.enums import TargetGroupType
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.campaigns import cards, edits, targets
@@ -45,6 +46,19 @@ class StatusCreate(RequestBody):
     description: str = Field(default="", max_length=100)
 
 
+class TargetGroup(BaseModel):
+    type: TargetGroupType = Field(
+        description="`customer`: `no` is the company's customer no.; `contact`: its contact no."
+    )
+    no: str
+
+
+# A campaign as its card shows it: its fields and totals, and its target groups (C3).
+CampaignCard = create_model(
+    "CampaignCard", __base__=documented(CampaignRead), target_groups=(list[TargetGroup], ...)
+)
+
+
 @router.get("/campaigns", summary="Campaigns, by no.", response_model=page_of(CampaignRead))
 def list_campaigns(
     request: Request,
@@ -71,7 +85,11 @@ def create_campaign(body: CampaignCreate, ctx: Context) -> JSONResponse:
     return answer(cards.get(ctx.sessions, no), status=201)
 
 
-@router.get("/campaigns/{no}", summary="A campaign with its totals and target groups")
+@router.get(
+    "/campaigns/{no}",
+    summary="A campaign with its totals and target groups",
+    response_model=CampaignCard,
+)
 def get_campaign(no: CampaignNo, ctx: Context) -> JSONResponse:
     """C2/C3: the campaign, its totals and its target groups, with its ETag."""
     return _with_targets(ctx, no)
@@ -88,6 +106,7 @@ def _with_targets(ctx: Context, no: str) -> JSONResponse:
 @router.patch(
     "/campaigns/{no}",
     summary="Change a campaign's fields, optionally based on an ETag",
+    response_model=CampaignCard,
     responses={
         404: {"description": "No such campaign"},
         412: {"description": "Another user has modified the campaign"},
@@ -117,7 +136,7 @@ def update_campaign(
     summary="A campaign's entries",
     response_model=page_of(CampaignEntryRead),
 )
-def list_entries(
+def list_campaign_entries(
     no: CampaignNo,
     request: Request,
     ctx: Context,

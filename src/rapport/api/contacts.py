@@ -13,14 +13,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Body, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, create_model
 
 from rapport.api.pages import DEFAULT_LIMIT, After, Limit, RequestBody, decode_cursor, page, page_of
 from rapport.api.shapes import answer, documented, jsonable
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
 from rapport.services.contacts import cards, consent, relations
-from rapport.services.contacts.results import ContactCard, ContactRead
+from rapport.services.contacts.results import (
+    AltAddressRead,
+    ContactCard,
+    ContactRead,
+    InteractionRead,
+)
 
 router = api_router(tags=["contacts"])
 
@@ -60,6 +65,46 @@ class Assignment(RequestBody):
         description="business_relation: link_to_table, link_no; web_source: search_word; "
         "profile: answer_line.",
     )
+
+
+class AssignedRead(BaseModel):
+    """One assignment on the contact card: the code, its description and, beside them, the
+    link's own fields (a business relation's `link_to_table` and `link_no`, a web source's
+    `search_word`, a profile answer's `answer_line` …)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    description: str
+
+
+class AssignmentRead(AssignedRead):
+    """An assignment just made, with the contact and the relation it is of."""
+
+    contact_no: str
+    relation: Relation
+
+
+class AssignmentRemoved(BaseModel):
+    contact_no: str
+    relation: Relation
+    code: str
+    removed: bool
+
+
+class ContactDeleted(BaseModel):
+    no: str
+    deleted: bool
+
+
+# The contact card (K1/K2): the contact's fields, then what is kept about it.
+_CARD_FIELDS: dict[str, Any] = {
+    **dict.fromkeys(ASSIGNMENT_LISTS, (list[AssignedRead], ...)),
+    "alt_addresses": (list[documented(AltAddressRead)], ...),  # type: ignore[misc]
+    "recent_interactions": (list[documented(InteractionRead)], ...),  # type: ignore[misc]
+    "opted_out": (list[str], ...),
+}
+ContactCardRead = create_model("ContactCardRead", __base__=documented(ContactRead), **_CARD_FIELDS)
 
 
 def _flat(item: dict[str, Any]) -> dict[str, Any]:
@@ -108,11 +153,11 @@ def add_contact(
     return answer(cards.add_contact(ctx.sessions, fields=body), status=201)
 
 
-@router.get("/contacts/{no}", summary="A contact card")
-def get_contact(no: ContactNo, ctx: Context) -> dict[str, Any]:
+@router.get("/contacts/{no}", summary="A contact card", response_model=ContactCardRead)
+def get_contact(no: ContactNo, ctx: Context) -> JSONResponse:
     """K1/K2: the contact with its groups, relations, responsibilities, web sources,
     profile answers, alternate addresses and latest interactions."""
-    return card_json(cards.get(ctx.sessions, no))
+    return JSONResponse(card_json(cards.get(ctx.sessions, no)))
 
 
 @router.patch(
@@ -130,15 +175,20 @@ def edit_contact(
 
 
 @router.delete("/contacts/{no}", summary="Delete a contact")
-def delete_contact(no: ContactNo, ctx: Context) -> dict[str, Any]:
+def delete_contact(no: ContactNo, ctx: Context) -> ContactDeleted:
     """K1: refused while it is on an unlogged segment, has interactions, opportunities or
     tasks, or (a company) still has persons."""
     key = no.strip().upper()
     cards.delete_contact(ctx.sessions, key)
-    return {"no": key, "deleted": True}
+    return ContactDeleted(no=key, deleted=True)
 
 
-@router.post("/contacts/{no}/assignments", summary="Assign a group, relation or answer")
+@router.post(
+    "/contacts/{no}/assignments",
+    summary="Assign a group, relation or answer",
+    status_code=201,
+    response_model=AssignmentRead,
+)
 def assign(no: ContactNo, body: Assignment, ctx: Context) -> JSONResponse:
     """K2: a mailing group, industry group, business relation, job responsibility, web
     source or profile answer for the contact."""
@@ -158,16 +208,13 @@ def unassign(
     answer_line: Annotated[
         str | None, Query(max_length=10, description="For profile: the answer's line no.")
     ] = None,
-) -> dict[str, Any]:
+) -> AssignmentRemoved:
     """K2: remove the assignment; a profile answer is named by its questionnaire and line."""
     values = {"answer_line": answer_line} if answer_line is not None else {}
     relations.unassign(ctx.sessions, no, relation=relation, code=code, values=values)
-    return {
-        "contact_no": no.strip().upper(),
-        "relation": relation,
-        "code": code.strip().upper(),
-        "removed": True,
-    }
+    return AssignmentRemoved(
+        contact_no=no.strip().upper(), relation=relation, code=code.strip().upper(), removed=True
+    )
 
 
 @router.post(

@@ -4,30 +4,29 @@ are the JSON of `rapport interactions … --json`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool
 
 from rapport.api.pages import (
     DEFAULT_LIMIT,
     JSON_INTEGER,
     After,
     Limit,
-    Page,
     RequestBody,
     decode_cursor,
     page,
     page_of,
     whole,
 )
-from rapport.api.shapes import answer
+from rapport.api.shapes import answer, documented
 from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.interactions import entries
-from rapport.services.interactions.entries import Total
+from rapport.services.interactions.entries import EntryRead, Total
 
 router = api_router(tags=["interaction log entries"])
 
@@ -55,10 +54,15 @@ class AttemptFailed(RequestBody):
     attempt_failed: StrictBool = True
 
 
+class EntriesCanceled(BaseModel):
+    entries: int = Field(description="How many entries were changed.")
+    canceled: bool
+
+
 @router.get(
     "/interaction-log-entries",
     summary="Interaction log entries, by entry no.",
-    response_model=Page[dict[str, Any]],
+    response_model=page_of(EntryRead),
 )
 def list_entries(
     request: Request,
@@ -89,30 +93,38 @@ def totals(
     return whole(entries.totals(ctx.sessions, by=by, where=where))
 
 
-@router.get("/interaction-log-entries/{entry_no:int}", summary="One interaction log entry")
+@router.get(
+    "/interaction-log-entries/{entry_no:int}",
+    summary="One interaction log entry",
+    response_model=documented(EntryRead),
+)
 def get_entry(entry_no: EntryNo, ctx: Context) -> JSONResponse:
     """L6: every field of the entry, as the list gives it."""
     return answer(entries.get(ctx.sessions, entry_no))
 
 
-def _cancel(ctx: Context, body: EntryNos, *, canceled: bool) -> dict[str, Any]:
+def _cancel(ctx: Context, body: EntryNos, *, canceled: bool) -> EntriesCanceled:
     count = entries.cancel(ctx.sessions, body.entries, canceled=canceled)
-    return {"entries": count, "canceled": canceled}
+    return EntriesCanceled(entries=count, canceled=canceled)
 
 
 @router.post("/interaction-log-entries/cancel", summary="Cancel interaction log entries")
-def cancel(body: EntryNos, ctx: Context) -> dict[str, Any]:
+def cancel_entries(body: EntryNos, ctx: Context) -> EntriesCanceled:
     """L6: cancel single entries."""
     return _cancel(ctx, body, canceled=True)
 
 
 @router.post("/interaction-log-entries/uncancel", summary="Un-cancel interaction log entries")
-def uncancel(body: EntryNos, ctx: Context) -> dict[str, Any]:
+def uncancel_entries(body: EntryNos, ctx: Context) -> EntriesCanceled:
     """L6: the logged segment and campaign entry of each must not be canceled."""
     return _cancel(ctx, body, canceled=False)
 
 
-@router.post("/interaction-log-entries/{entry_no:int}/evaluate", summary="Evaluate an interaction")
+@router.post(
+    "/interaction-log-entries/{entry_no:int}/evaluate",
+    summary="Evaluate an interaction",
+    response_model=documented(EntryRead),
+)
 def evaluate(entry_no: EntryNo, body: Evaluation, ctx: Context) -> JSONResponse:
     """L6: record how the interaction went."""
     return answer(entries.evaluate(ctx.sessions, entry_no, evaluation=body.evaluation))
@@ -121,6 +133,7 @@ def evaluate(entry_no: EntryNo, body: Evaluation, ctx: Context) -> JSONResponse:
 @router.post(
     "/interaction-log-entries/{entry_no:int}/attempt-failed",
     summary="Record that the attempt failed (or clear it)",
+    response_model=documented(EntryRead),
 )
 def attempt_failed(entry_no: EntryNo, body: AttemptFailed, ctx: Context) -> JSONResponse:
     """L6: the attempt to reach the contact failed."""

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from rapport.api.pages import After, Page, RowId, Timestamp, decode_cursor, next_url
+from rapport.api.shapes import file_content
 from rapport.domain.enums import Role
 from rapport.errors import NotFound
 from rapport.server.guard import Context, Who
@@ -51,6 +52,33 @@ EXAMPLE: dict[str, Any] = {
     "created_at": "2026-12-03T13:00:00Z",
     "started_at": "2026-12-03T13:00:01Z",
     "finished_at": "2026-12-03T13:00:02Z",
+}
+
+# One event of `GET /api/jobs/{id}/events` (before OpenAPI 3.2, an event stream's schema
+# describes each event).
+EVENTS: dict[str, Any] = {
+    "type": "object",
+    "description": "A Server-Sent Event: `progress`, whose data is the job as `GET "
+    "/api/jobs/{id}` answers it, each time it changes; then one `end`, whose data is "
+    '`{"state": "done"}` or `{"state": "failed"}`.',
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["progress", "end"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/JobRead"},
+                    {
+                        "type": "object",
+                        "required": ["state"],
+                        "properties": {"state": {"type": "string", "enum": list(jobs.FINISHED)}},
+                    },
+                ]
+            },
+        },
+    },
 }
 
 
@@ -129,7 +157,7 @@ def get_job(job_id: RowId, ctx: Context, who: Who) -> JobRead:
     summary="The file a finished export job wrote (its result's `download`)",
     response_class=FileResponse,
     responses={
-        200: {"content": {media: {} for media in MEDIA.values()}},
+        200: {"content": file_content(*MEDIA.values()), "description": "The file"},
         404: {"description": "No such job, not an export, not done yet, or its file removed"},
     },
 )
@@ -158,6 +186,9 @@ def delete_job(job_id: RowId, ctx: Context, who: Who) -> Response:
     "/jobs/{job_id}/events",
     summary="A job's progress as Server-Sent Events, until it is done or failed",
     response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": EVENTS}}, "description": "Events"}
+    },
 )
 def job_events(job_id: RowId, ctx: Context, who: Who) -> StreamingResponse:
     first = job_for(ctx, who, job_id)

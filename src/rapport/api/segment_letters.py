@@ -15,7 +15,7 @@ from rapport.api.answers import answer
 from rapport.api.pages import RequestBody
 from rapport.api.segment_lines import LineNo
 from rapport.api.segments import PROBLEMS
-from rapport.api.shapes import documented
+from rapport.api.shapes import documented, file_content
 from rapport.errors import Invalid
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
@@ -35,7 +35,7 @@ class TestEmailBody(RequestBody):
     "/segments/{no}/lines/{line}/preview",
     summary="A line's e-mail or letter, merged for its contact (L3)",
     response_model=documented(LetterPreview),
-    responses={**PROBLEMS, 200: {"content": {DOCX: {}}, "description": "The preview"}},
+    responses={**PROBLEMS, 200: {"content": file_content(DOCX), "description": "The preview"}},
 )
 def preview_letter(
     no: str,

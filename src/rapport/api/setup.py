@@ -14,15 +14,19 @@ from typing import Annotated, Any
 
 from fastapi import Path, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from rapport.api.answers import answer, expected_versions, plain
 from rapport.api.field_values import Values, assignments, changes, values_body
-from rapport.api.pages import DEFAULT_LIMIT, After, Limit, cut
+from rapport.api.pages import DEFAULT_LIMIT, After, Limit, Page, cut, page_of
 from rapport.api.segments import IfMatch
+from rapport.api.shapes import documented
 from rapport.errors import Invalid
 from rapport.server.guard import Context
 from rapport.server.routers import api_router
 from rapport.services.setup import codes, marketing, series
+from rapport.services.setup.marketing import SetupRead
+from rapport.services.setup.series import SeriesRead
 
 router = api_router(tags=["setup"])
 
@@ -39,7 +43,26 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/setup", summary="The marketing setup, with its ETag")
+class CodeRead(BaseModel):
+    """A code with every field of its table (`rapport codes list TABLE --json`): the fields
+    differ by table; `code` names the row (in a table keyed on more than one field, its key
+    fields joined by commas: `MR,NLB`)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"code": "JO", "name": "Jo Smith", "email": "jo@example.com", "blocked": False}
+            ]
+        },
+    )
+
+    code: str
+
+
+@router.get(
+    "/setup", summary="The marketing setup, with its ETag", response_model=documented(SetupRead)
+)
 def get_setup(ctx: Context) -> JSONResponse:
     """Number series, defaults and the inheritance flags (`rapport setup show`)."""
     found = marketing.get_versioned(ctx.sessions)
@@ -49,6 +72,7 @@ def get_setup(ctx: Context) -> JSONResponse:
 @router.patch(
     "/setup",
     summary="Change marketing setup fields, optionally based on an ETag",
+    response_model=documented(SetupRead),
     responses={**PROBLEMS, **STALE},
 )
 def update_setup(
@@ -73,7 +97,7 @@ def update_setup(
 SeriesCode = Annotated[str, Path(min_length=1, max_length=series.CODE_LENGTH, examples=["SEG"])]
 
 
-@router.get("/setup/series", summary="The number series")
+@router.get("/setup/series", summary="The number series", response_model=page_of(SeriesRead))
 def list_series(
     request: Request, ctx: Context, limit: Limit = DEFAULT_LIMIT, after: After = None
 ) -> JSONResponse:
@@ -86,6 +110,7 @@ def list_series(
     "/setup/series",
     summary="Add a number series",
     status_code=201,
+    response_model=documented(SeriesRead),
     responses={**PROBLEMS, 409: {"description": "The code exists"}},
 )
 def add_series(
@@ -108,7 +133,12 @@ def add_series(
     return answer(found.value, status=201, version=found.version)
 
 
-@router.get("/setup/series/{code}", summary="One number series, with its ETag", responses=PROBLEMS)
+@router.get(
+    "/setup/series/{code}",
+    summary="One number series, with its ETag",
+    response_model=documented(SeriesRead),
+    responses=PROBLEMS,
+)
 def get_series(code: SeriesCode, ctx: Context) -> JSONResponse:
     """`rapport setup series show CODE`."""
     found = series.get_versioned(ctx.sessions, code)
@@ -118,6 +148,7 @@ def get_series(code: SeriesCode, ctx: Context) -> JSONResponse:
 @router.patch(
     "/setup/series/{code}",
     summary="Change a number series' fields, optionally based on an ETag",
+    response_model=documented(SeriesRead),
     responses={**PROBLEMS, **STALE},
 )
 def update_series(
@@ -140,7 +171,12 @@ def update_series(
     return answer(found.value, version=found.version)
 
 
-@router.get("/codes/{table}", summary="The codes of a code table", responses=PROBLEMS)
+@router.get(
+    "/codes/{table}",
+    summary="The codes of a code table",
+    response_model=Page[CodeRead],
+    responses=PROBLEMS,
+)
 def list_codes(
     table: Table,
     request: Request,
@@ -157,6 +193,7 @@ def list_codes(
     "/codes/{table}",
     summary="Add a code to a code table",
     status_code=201,
+    response_model=CodeRead,
     responses={**PROBLEMS, 409: {"description": "The code exists"}},
 )
 def add_code(
@@ -183,7 +220,12 @@ def add_code(
     return answer(found.value, status=201, version=found.version)
 
 
-@router.get("/codes/{table}/{code}", summary="One code, with its ETag", responses=PROBLEMS)
+@router.get(
+    "/codes/{table}/{code}",
+    summary="One code, with its ETag",
+    response_model=CodeRead,
+    responses=PROBLEMS,
+)
 def get_code(table: Table, code: Code, ctx: Context) -> JSONResponse:
     """A code with every field."""
     found = codes.get_code(ctx.sessions, table, code)
@@ -193,6 +235,7 @@ def get_code(table: Table, code: Code, ctx: Context) -> JSONResponse:
 @router.patch(
     "/codes/{table}/{code}",
     summary="Change a code's fields, optionally based on an ETag",
+    response_model=CodeRead,
     responses={**PROBLEMS, **STALE},
 )
 def update_code(
@@ -220,6 +263,7 @@ def update_code(
 @router.delete(
     "/codes/{table}/{code}",
     summary="Delete a code that nothing uses",
+    response_model=CodeRead,
     responses={**PROBLEMS, 409: {"description": "The code is in use"}},
 )
 def delete_code(table: Table, code: Code, ctx: Context) -> Response:

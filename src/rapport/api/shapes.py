@@ -84,3 +84,8 @@ def _as_written(hint: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         return functools.reduce(operator.or_, (_as_written(arg) for arg in args))
     return hint
+
+
+def file_content(*media: str) -> dict[str, Any]:
+    """The documented content of an answer that is a file (a download), in each of `media`."""
+    return {kind: {"schema": {"type": "string", "format": "binary"}} for kind in media}

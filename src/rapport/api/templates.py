@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Form, Path, Request, UploadFile
+from fastapi import File, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from rapport.api import answers
@@ -123,7 +123,7 @@ def update_template(
 )
 def attach(
     code: Code,
-    file: Annotated[UploadFile, Form(description=".html/.htm/.txt e-mail body or .docx.")],
+    file: Annotated[UploadFile, File(description=".html/.htm/.txt e-mail body or .docx.")],
     ctx: Context,
     language: Annotated[
         str | None,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Form, Path, Query, UploadFile
+from fastapi import File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from rapport.api.jobs import MEDIA, JobRead, job_answer
+from rapport.api.shapes import file_content
 from rapport.server import uploads
 from rapport.server.guard import Context, Who
 from rapport.server.routers import api_router
@@ -37,7 +38,7 @@ Async = Annotated[bool, Query(alias="async", description=ASYNC_RULE)]
 def export_responses(media: dict[str, str]) -> dict[int | str, dict[str, Any]]:
     """An export's documented answers: the file streamed (200) or the job (202)."""
     return {
-        200: {"content": {m: {} for m in media.values()}, "description": "The file, streamed"},
+        200: {"content": file_content(*media.values()), "description": "The file, streamed"},
         202: {"model": JobRead, "description": "The export runs as this job (ASYNC_RULE)"},
     }
 
@@ -54,7 +55,7 @@ PROBLEMS = {422: {"description": "Bad rows (each with its line, column and reaso
 )
 def import_table(
     table: Table,
-    file: Annotated[UploadFile, Form(description="A .csv or .xlsx file with a header row.")],
+    file: Annotated[UploadFile, File(description="A .csv or .xlsx file with a header row.")],
     ctx: Context,
     who: Who,
     skip_bad_rows: Annotated[bool, Form(description="Import the good rows only.")] = False,
