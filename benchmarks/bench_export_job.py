@@ -41,7 +41,7 @@ def database(folder: Path, n: int) -> tuple[str, Sessions]:
         for i in range(n)
     )
     path.write_text("no,type,name,address,city,email\n" + "".join(rows))
-    imports.import_table(sessions, "contacts", path)
+    imports.import_table(sessions, "contacts", path, by="benchmark")
     return url, sessions
 
 

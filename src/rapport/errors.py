@@ -22,7 +22,9 @@ text, so that an edge speaking another language says it in the user's words: `me
 the English, `texts` the parts and `said(text, translate)` one part in the language of
 `translate` (the web's gettext; `make messages` extracts the templates marked `N_`). A
 ValueError below the services may carry such a `Text` too (`ValueError(N_(…))`); the service
-that turns it into an error keeps it (`text_of`).
+that turns it into an error keeps it (`text_of`). `joined` says several texts as one, and
+`does_not_exist` is Business Central's NotFound for a record that is not there, worded once
+(`missing_record`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,15 @@ def text_of(exc: BaseException) -> Text:
     text as it is."""
     given = exc.args[0] if len(exc.args) == 1 else None
     return given if isinstance(given, Text) else Text(str(exc))
+
+
+def joined(parts: Sequence[object], separator: str = ", ") -> Text:
+    """`parts` said one after another with `separator` between them (each `Text` in the
+    reader's language). The joined text is no message of its own: its template is not in
+    the catalogs, so every language keeps it as it is."""
+    between = separator.replace("{", "{{").replace("}", "}}")
+    template = between.join(f"{{part{number}}}" for number in range(len(parts)))
+    return Text(template, {f"part{number}": part for number, part in enumerate(parts)})
 
 
 def _same(text: str) -> str:
@@ -213,3 +224,29 @@ class DeliveryFailed(RapportError):
         )
         self.entry_no = entry_no
         self.cause = cause
+
+
+# The captions of the identification fields Business Central names when a record is not
+# there (`missing_record`): a code table's key, and the no. of a contact or a campaign.
+CODE_FIELD = N_("Code")
+NO_FIELD = N_("No.")
+
+
+def missing_record(caption: Text, *key: tuple[Text, object]) -> Text:
+    """Business Central's sentence for a record that is not there, `caption` naming its
+    table and `key` its identification fields (their captions) with their values: "The
+    Contact does not exist. Identification fields and values: No.='P9'". Several fields are
+    joined by a comma, as BC joins them (`Segment No.='SEG00001',Line No.='10000'`). One
+    message for every table: the captions are said in the reader's language."""
+    fields = joined([joined((field, "='", value, "'"), "") for field, value in key], ",")
+    return N_(
+        "The {caption} does not exist. Identification fields and values: {key}",
+        caption=caption,
+        key=fields,
+    )
+
+
+def does_not_exist(caption: Text, *key: tuple[Text, object]) -> NotFound:
+    """NotFound in Business Central's words for the record `key` of `caption`'s table
+    (`missing_record`): what a service raises when a record its caller names is not there."""
+    return NotFound(missing_record(caption, *key))

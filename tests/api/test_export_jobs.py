@@ -30,7 +30,7 @@ def companies(sessions, tmp_path, count):
     path = tmp_path / f"companies-{count}.csv"
     lines = "".join(f"C{i:07d},company,Company {i}\n" for i in range(count))
     path.write_text("no,type,name\n" + lines)
-    imports.import_table(sessions, "contacts", path)
+    imports.import_table(sessions, "contacts", path, by="tester")
 
 
 def run_queued(sessions, settings):

@@ -77,7 +77,7 @@ def world(sessions: Sessions) -> World:
         for no, flag in ((blocked, "privacy_blocked"), (excluded, "excluded")):
             session.execute(update(contacts).where(contacts.c.no == no).values({flag: True}))
     for kind in ("email", "hard_copy"):
-        consent.opt_out(sessions, opted_out, correspondence_type=kind)
+        consent.opt_out(sessions, opted_out, correspondence_type=kind, by="tester")
     no = segments.create_segment(sessions, description="Preview", user=USER).no
     manual.add_contacts_by_hand(sessions, no, contact_nos=[on_it], user=USER)
     return World(no, ordered, blocked, excluded, opted_out, on_it)

@@ -155,7 +155,7 @@ def set_up(sessions, changes) -> str:
                 update(t.Contact).where(t.Contact.no.in_(changes[flag])).values({column: True})
             )
     for contact_no, kind in sorted(changes["opted_out"]):
-        consent.opt_out(sessions, contact_no, correspondence_type=kind)
+        consent.opt_out(sessions, contact_no, correspondence_type=kind, by="tester")
     values = [("correspondence_type_default", changes["header_type"])]
     if changes["ignore_contact_type"]:
         values.append(("ignore_contact_corres_type", "true"))

@@ -58,7 +58,7 @@ def countries(sessions: Any) -> None:
 
 def first_load(sessions: Any, tmp_path: Any, rows: list[list[str]] = ROWS) -> int:
     path = write_file(tmp_path / "contacts.csv", [HEADER, *rows])
-    return imports.import_table(sessions, "contacts", path).inserted
+    return imports.import_table(sessions, "contacts", path, by="tester").inserted
 
 
 def live_segment(sessions: Any, criteria: str) -> str:
@@ -150,7 +150,7 @@ def test_x4_an_import_of_relations_marks_their_contacts_and_keeps_the_triggers(s
     rows = [["contact_no", "mailing_group_code"], ["P01", "NEWS"], ["P03", "NEWS"]]
     rows.append(["C02", "EVENTS"])
     path = write_file(tmp_path / "groups.csv", rows)
-    assert imports.import_table(sessions, "contact_mailing_groups", path).inserted == 3
+    assert imports.import_table(sessions, "contact_mailing_groups", path, by="tester").inserted == 3
     assert triggers(sessions) == before
     assert marked(sessions) == ["C02", "P01", "P03"]
     result = dynamic.refresh(sessions, no, user="U")

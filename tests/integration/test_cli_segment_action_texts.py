@@ -118,7 +118,7 @@ def test_x7_an_add_of_contacts_already_on_the_segment_does_not_say_none_were_ski
     assert "Left out by exclusion or consent: none." in said
     code, said, _ = rapport("segment", "add", no, "--where", "company_no = BETA")
     assert code == 0
-    assert "Left out by exclusion or consent: 1 excluded." in said
+    assert "Left out by exclusion or consent: 1 excluded from segments." in said
 
 
 def test_s9_x7_reuse_criteria_says_what_it_left_out_in_words(rapport):
@@ -126,7 +126,7 @@ def test_s9_x7_reuse_criteria_says_what_it_left_out_in_words(rapport):
     assert rapport("segment", "save-criteria", saved, "BETA")[0] == 0
     code, said, err = rapport("segment", "reuse-criteria", built(rapport), "BETA")
     assert code == 0, err
-    assert "Left out by exclusion or consent: 1 excluded." in said
+    assert "Left out by exclusion or consent: 1 excluded from segments." in said
     assert "{'excluded'" not in said
 
 

@@ -38,7 +38,7 @@ def world(sessions):
     with sessions.begin() as session:
         build_world(session)
         session.execute(update(t.Contact).where(t.Contact.no == "P2").values(privacy_blocked=True))
-    consent.opt_out(sessions, "p1", correspondence_type="hard_copy")
+    consent.opt_out(sessions, "p1", correspondence_type="hard_copy", by="tester")
     return sessions
 
 
@@ -54,14 +54,16 @@ def opt_outs(sessions) -> list[tuple[str, str]]:
 
 
 def test_x7_opt_out_and_opt_in_by_hand_show_on_the_contact_card(world):
-    assert consent.opt_out(world, "P1", correspondence_type="EMAIL").opted_out == (
+    assert consent.opt_out(world, "P1", correspondence_type="EMAIL", by="tester").opted_out == (
         "email",
         "hard_copy",
     )
-    again = consent.opt_out(world, "P1", correspondence_type="email")
+    again = consent.opt_out(world, "P1", correspondence_type="email", by="tester")
     assert again == consent.ConsentRead("P1", ("email", "hard_copy"), False)
     assert contacts.get(world, "P1").opted_out == ("email", "hard_copy")
-    assert consent.opt_in(world, "P1", correspondence_type="hard_copy").opted_out == ("email",)
+    assert consent.opt_in(world, "P1", correspondence_type="hard_copy", by="tester").opted_out == (
+        "email",
+    )
     card = contacts.get(world, "P2")
     assert (card.privacy_blocked, card.opted_out) == (True, ())
 
@@ -76,7 +78,7 @@ def test_x7_opt_out_and_opt_in_by_hand_show_on_the_contact_card(world):
 )
 def test_x7_a_bad_opt_out_is_refused_and_changes_nothing(world, contact, kind, error, message):
     with pytest.raises(error, match=message):
-        consent.opt_out(world, contact, correspondence_type=kind)
+        consent.opt_out(world, contact, correspondence_type=kind, by="tester")
     assert opt_outs(world) == [("P1", "hard_copy")]
 
 

@@ -68,9 +68,9 @@ def test_x4_every_table_the_criteria_read_has_its_change_triggers(sessions):
 
 def test_x4_the_contact_card_marks_the_contact_and_the_persons_it_reaches(world):
     marked(world)
-    cards.edit_contact(world, "P6", fields={"country": "NL"})
+    cards.edit_contact(world, "P6", fields={"country": "NL"}, by="tester")
     assert marked(world) == {"P6"}
-    cards.edit_contact(world, "ACME", fields={"name": "Acme Two"})
+    cards.edit_contact(world, "ACME", fields={"name": "Acme Two"}, by="tester")
     assert {"ACME", "P1", "P2"} <= marked(world)
     cards.add_contact(world, fields={"no": "P9", "name": "New", "type": "person"})
     assert marked(world) == {"P9"}
@@ -83,9 +83,9 @@ def test_x4_relations_opt_outs_and_profile_answers_mark_their_contact(world):
     assert marked(world) == {"P1", "P2"}
     relations.assign(world, "BETA", relation="industry_group", code="RETAIL")
     assert marked(world) == {"BETA"}
-    consent.opt_out(world, "P3", correspondence_type="email")
+    consent.opt_out(world, "P3", correspondence_type="email", by="tester")
     assert marked(world) == {"P3"}
-    consent.opt_in(world, "P3", correspondence_type="email")
+    consent.opt_in(world, "P3", correspondence_type="email", by="tester")
     assert marked(world) == {"P3"}
 
 
@@ -113,7 +113,7 @@ def test_x4_an_import_marks_the_contacts_it_writes(world, tmp_path):
         {"no": "C77", "type": "company", "name": "Seven"},
         {"no": "P77", "type": "person", "name": "Ann Seven", "company_no": "C77"},
     ]
-    imports.import_table(world, "contacts", from_dicts(tmp_path / "c.csv", rows))
+    imports.import_table(world, "contacts", from_dicts(tmp_path / "c.csv", rows), by="tester")
     assert marked(world) == {"C77", "P77"}
 
 
@@ -129,5 +129,5 @@ def test_x4_logging_marks_the_contacts_given_an_interaction(world):
 def test_x4_nothing_is_recorded_while_no_segment_is_dynamic(sessions):
     with sessions.begin() as session:
         build_world(session)
-    cards.edit_contact(sessions, "P6", fields={"country": "NL"})
+    cards.edit_contact(sessions, "P6", fields={"country": "NL"}, by="tester")
     assert marked(sessions) == set()

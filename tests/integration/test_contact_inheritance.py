@@ -68,9 +68,9 @@ def test_k1_a_person_keeps_the_fields_given_when_created(world):
 def test_k1_a_company_change_reaches_its_persons_except_fields_edited_on_them(world):
     for no in ("P1", "P2"):
         contacts.add_contact(world, fields={"no": no, "type": "person", "company_no": "ACME"})
-    contacts.edit_contact(world, "P2", fields={"city": "Leuven"})
+    contacts.edit_contact(world, "P2", fields={"city": "Leuven"}, by="tester")
     contacts.edit_contact(
-        world, "ACME", fields={"city": "Ghent", "salesperson": "JO", "name": "Acme NV"}
+        world, "ACME", fields={"city": "Ghent", "salesperson": "JO", "name": "Acme NV"}, by="tester"
     )
     assert card(world, "P1") == COMPANY | {"city": "Ghent", "salesperson": "JO"}
     assert card(world, "P2") == COMPANY | {"city": "Leuven", "salesperson": "JO"}
@@ -79,8 +79,8 @@ def test_k1_a_company_change_reaches_its_persons_except_fields_edited_on_them(wo
 
 def test_k1_a_person_moved_into_a_company_takes_its_fields(world):
     contacts.add_contact(world, fields={"no": "P1", "type": "person", "company_no": "ACME"})
-    contacts.edit_contact(world, "P1", fields={"phone": "+32 9 999"})
-    contacts.edit_contact(world, "P1", fields={"company_no": "BETA"})
+    contacts.edit_contact(world, "P1", fields={"phone": "+32 9 999"}, by="tester")
+    contacts.edit_contact(world, "P1", fields={"company_no": "BETA"}, by="tester")
     moved = card(world, "P1")
     assert (moved["city"], moved["country"], moved["post_code"]) == ("Utrecht", "NL", "")
     assert moved["phone"] == "+32 9 999"  # edited on the person: kept
@@ -94,7 +94,7 @@ def test_k1_each_inheritance_group_is_a_marketing_setup_flag(world):
     person = card(world, "P1")
     assert (person["language"], person["city"], person["address"]) == ("", "", "")
     assert (person["salesperson"], person["country"]) == ("KIM", "BE")
-    contacts.edit_contact(world, "ACME", fields={"language": "ENU", "country": "NL"})
+    contacts.edit_contact(world, "ACME", fields={"language": "ENU", "country": "NL"}, by="tester")
     assert (card(world, "P1")["language"], card(world, "P1")["country"]) == ("", "NL")
 
 

@@ -207,7 +207,7 @@ def test_k1_renaming_a_company_renames_it_on_all_its_persons(setup):
     for no in ("P1", "P2"):
         contacts.add_contact(setup, fields={"no": no, "type": "person", "company_no": "C1"})
     contacts.add_contact(setup, fields={"no": "P3", "type": "person", "company_no": "C2"})
-    renamed = contacts.edit_contact(setup, "c1", fields={"name": "Acme Group"})
+    renamed = contacts.edit_contact(setup, "c1", fields={"name": "Acme Group"}, by="tester")
     assert (renamed.company_name, renamed.search_name) == ("Acme Group", "ACME GROUP")
     names = {c.no: c.company_name for c in contacts.get_all(setup)}
     assert names == {
@@ -222,32 +222,38 @@ def test_k1_renaming_a_company_renames_it_on_all_its_persons(setup):
 def test_k1_search_name_follows_the_name_unless_it_was_set_apart(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     contacts.add_contact(setup, fields={"no": "C2", "name": "Bakery", "search_name": "bread"})
-    assert contacts.edit_contact(setup, "C1", fields={"name": "Acme 2"}).search_name == "ACME 2"
-    assert contacts.edit_contact(setup, "C2", fields={"name": "Bakery 2"}).search_name == "BREAD"
+    assert (
+        contacts.edit_contact(setup, "C1", fields={"name": "Acme 2"}, by="tester").search_name
+        == "ACME 2"
+    )
+    assert (
+        contacts.edit_contact(setup, "C2", fields={"name": "Bakery 2"}, by="tester").search_name
+        == "BREAD"
+    )
 
 
 def test_k1_a_person_moves_to_another_company(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     contacts.add_contact(setup, fields={"no": "C2", "name": "Other"})
     contacts.add_contact(setup, fields={"no": "P1", "type": "person", "company_no": "C1"})
-    moved = contacts.edit_contact(setup, "P1", fields={"company_no": "C2"})
+    moved = contacts.edit_contact(setup, "P1", fields={"company_no": "C2"}, by="tester")
     assert (moved.company_no, moved.company_name) == ("C2", "Other")
-    alone = contacts.edit_contact(setup, "P1", fields={"company_no": ""})
+    alone = contacts.edit_contact(setup, "P1", fields={"company_no": ""}, by="tester")
     assert (alone.company_no, alone.company_name) == ("", "")
 
 
 def test_k1_the_no_cannot_be_changed_and_an_unknown_contact_is_not_found(setup):
     contacts.add_contact(setup, fields={"no": "C1"})
     with pytest.raises(Invalid, match="cannot be changed"):
-        contacts.edit_contact(setup, "C1", fields={"no": "C9"})
+        contacts.edit_contact(setup, "C1", fields={"no": "C9"}, by="tester")
     with pytest.raises(NotFound, match="Contact NOPE does not exist"):
-        contacts.edit_contact(setup, "nope", fields={"name": "x"})
+        contacts.edit_contact(setup, "nope", fields={"name": "x"}, by="tester")
 
 
 def test_k1_a_failed_edit_changes_nothing(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     with pytest.raises(NotFound):
-        contacts.edit_contact(setup, "C1", fields={"name": "New", "country": "XX"})
+        contacts.edit_contact(setup, "C1", fields={"name": "New", "country": "XX"}, by="tester")
     assert contacts.get(setup, "C1").name == "Acme"
 
 
@@ -255,8 +261,8 @@ def test_k1_type_changes_follow_business_centrals_rules(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     contacts.add_contact(setup, fields={"no": "P1", "type": "person", "company_no": "C1"})
     with pytest.raises(Conflict, match="has persons"):
-        contacts.edit_contact(setup, "C1", fields={"type": "person"})
-    company = contacts.edit_contact(setup, "P1", fields={"type": "company"})
+        contacts.edit_contact(setup, "C1", fields={"type": "person"}, by="tester")
+    company = contacts.edit_contact(setup, "P1", fields={"type": "company"}, by="tester")
     assert (company.type, company.company_no, company.company_name) == (
         "company",
         "P1",
@@ -267,13 +273,13 @@ def test_k1_type_changes_follow_business_centrals_rules(setup):
         c2 = session.scalars(select(t.Contact).where(t.Contact.no == "C2")).one()
         link(session, t.ContactIndustryGroup, c2, "RETAIL")
     with pytest.raises(Conflict, match="industry groups"):
-        contacts.edit_contact(setup, "C2", fields={"type": "person"})
+        contacts.edit_contact(setup, "C2", fields={"type": "person"}, by="tester")
     contacts.add_contact(setup, fields={"no": "P2", "type": "person"})
     with setup.begin() as session:
         p2 = session.scalars(select(t.Contact).where(t.Contact.no == "P2")).one()
         link(session, t.ContactJobResponsibility, p2, "BUYER")
     with pytest.raises(Conflict) as refused:
-        contacts.edit_contact(setup, "P2", fields={"type": "company"})
+        contacts.edit_contact(setup, "P2", fields={"type": "company"}, by="tester")
     assert refused.value.message == (
         "Contact P2 cannot become a company: it has job responsibilities."
     )
@@ -292,14 +298,14 @@ def test_k1_company_no_cannot_change_while_the_contact_is_on_an_unlogged_segment
         person = make_person(session, "P1", company=acme)
         put_on_segment(session, person)
     with pytest.raises(Conflict) as raised:
-        contacts.edit_contact(setup, "P1", fields={"company_no": "C2"})
+        contacts.edit_contact(setup, "P1", fields={"company_no": "C2"}, by="tester")
     assert raised.value.message == (
         "You cannot change Company No. because one or more unlogged segments are assigned to "
         "the contact."
     )
     assert contacts.get(setup, "P1").company_no == "C1"
     # Other fields may change.
-    assert contacts.edit_contact(setup, "P1", fields={"name": "Jo"}).name == "Jo"
+    assert contacts.edit_contact(setup, "P1", fields={"name": "Jo"}, by="tester").name == "Jo"
 
 
 def test_k1_a_contact_on_an_unlogged_segment_cannot_be_deleted(setup):
@@ -320,7 +326,10 @@ def test_k1_lines_removed_from_a_segment_do_not_guard_and_go_with_the_contact(se
         make_company(session, "C2")
         person = make_person(session, "P1", company=acme)
         put_on_segment(session, person, removed_action=2)
-    assert contacts.edit_contact(setup, "P1", fields={"company_no": "C2"}).company_no == "C2"
+    assert (
+        contacts.edit_contact(setup, "P1", fields={"company_no": "C2"}, by="tester").company_no
+        == "C2"
+    )
     contacts.delete_contact(setup, "P1")
     assert count(setup, t.SegmentLine) == 0
     assert count(setup, t.SegmentHeader) == 1
@@ -455,6 +464,6 @@ def test_k1_bad_criteria_are_invalid_before_anything_is_read(setup):
 def test_k1_an_unknown_field_is_refused_with_the_nearest_known_one(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     with pytest.raises(Invalid) as refused:
-        contacts.edit_contact(setup, "C1", fields={"Cuntry": "BE"})
+        contacts.edit_contact(setup, "C1", fields={"Cuntry": "BE"}, by="tester")
     assert refused.value.message == "unknown contact field 'Cuntry' — did you mean 'country'?"
     assert contacts.get(setup, "C1").country == ""

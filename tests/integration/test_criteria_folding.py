@@ -55,9 +55,13 @@ def test_x1_at_folds_unicode_on_both_engines_through_the_service_path(
     cards.add_contact(
         sessions, fields={"no": "P2", "name": "Jan Hauptstraße", "type": "person", "city": "x"}
     )
-    cards.edit_contact(sessions, "P1", fields={"name": "Émile Peeters", "city": "Gent"})
-    cards.edit_contact(sessions, "P2", fields={"company_no": "C1", "city": "Łódź"})
-    cards.edit_contact(sessions, "C1", fields={"name": "Façade NV"})  # reaches its persons
+    cards.edit_contact(
+        sessions, "P1", fields={"name": "Émile Peeters", "city": "Gent"}, by="tester"
+    )
+    cards.edit_contact(sessions, "P2", fields={"company_no": "C1", "city": "Łódź"}, by="tester")
+    cards.edit_contact(
+        sessions, "C1", fields={"name": "Façade NV"}, by="tester"
+    )  # reaches its persons
     _copies_hold(sessions)
     for criteria, expected in CASES:
         assert _selected(sessions, criteria) == expected, criteria
@@ -75,12 +79,12 @@ def test_x1_the_import_keeps_the_copies_set_based(
         "P2,person,Jan Hauptstraße,OLD,Łódź\n",
         encoding="utf-8",
     )
-    import_table(sessions, "contacts", path)
+    import_table(sessions, "contacts", path, by="tester")
     _copies_hold(sessions)
     assert _selected(sessions, "company_name matches '@ök*'") == ["OLD", "P2"]
     assert _selected(sessions, "name matches '@é*' and company_name matches '@FAÇ*'") == ["P1"]
     path.write_text("no,name\nOLD,Über AG\n", encoding="utf-8")
-    import_table(sessions, "contacts", path, update=True)
+    import_table(sessions, "contacts", path, update=True, by="tester")
     _copies_hold(sessions)
     assert _selected(sessions, "company_name matches '@über*'") == ["OLD", "P2"]
 

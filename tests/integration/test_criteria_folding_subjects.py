@@ -115,7 +115,9 @@ def test_x1_at_folds_every_contact_text_field_and_relation_field(
     cards.add_contact(
         sessions, fields={"no": "P2", "name": "Jan", "type": "person", "county": "Brabant"}
     )
-    cards.edit_contact(sessions, "P2", fields={"job_title": "Hauptstraße 1", "phone": "ΣΟΦΟΣ"})
+    cards.edit_contact(
+        sessions, "P2", fields={"job_title": "Hauptstraße 1", "phone": "ΣΟΦΟΣ"}, by="tester"
+    )
     with sessions.begin() as session:
         make_code(session, t.WebSource, "WEB")
         make_code(session, t.ProfileQuestionnaire, "Q1")
@@ -195,16 +197,16 @@ def test_x1_the_import_gives_the_search_name_the_contact_card_gives(
     cards.add_contact(sessions, fields={"no": "CLI", "name": "Émile Straße"})
     path = tmp_path / "contacts.csv"
     path.write_text("no,name,job_title\nIMP,Émile Straße,Ölçer\n", encoding="utf-8")
-    import_table(sessions, "contacts", path)
+    import_table(sessions, "contacts", path, by="tester")
     with sessions() as session:
         names = dict(session.execute(select(t.Contact.no, t.Contact.search_name)).all())
     assert names == {"CLI": "ÉMILE STRASSE", "IMP": "ÉMILE STRASSE"}
     assert _contact_nos(sessions, "job_title matches '@ÖLÇ*'") == {"IMP"}
     campaigns = tmp_path / "campaigns.csv"
     campaigns.write_text("no,description\nCP1,Été\nCP2,Straße\n", encoding="utf-8")
-    import_table(sessions, "campaigns", campaigns)
+    import_table(sessions, "campaigns", campaigns, by="tester")
     campaigns.write_text("no,description\nCP2,ΣΟΦΟΣ\n", encoding="utf-8")
-    import_table(sessions, "campaigns", campaigns, update=True)
+    import_table(sessions, "campaigns", campaigns, update=True, by="tester")
     _copies_hold(sessions)
     assert _selected(sessions, "description matches '@été|@σοφος'", SUBJECTS["campaigns"]) == {
         "CP1",

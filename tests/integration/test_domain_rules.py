@@ -160,7 +160,7 @@ def _second_answer_row(broken: bool) -> dict[str, str]:
 
 def _opt_out(sessions: Any, broken: bool) -> object:
     kind = "" if broken else "email"
-    return consent.opt_out(sessions, "P1", correspondence_type=kind)
+    return consent.opt_out(sessions, "P1", correspondence_type=kind, by="tester")
 
 
 CONTACT_CODES = {
@@ -334,11 +334,15 @@ def test_k4_the_import_refuses_what_the_rule_forbids(world: Any, tmp_path: Any, 
     before = _rows(world, table)
     path = from_dicts(tmp_path / f"{table}.csv", [case.row(True)])
     with pytest.raises(imports.BadFile) as raised:
-        imports.import_table(world, table, path, update=case.update)
+        imports.import_table(world, table, path, update=case.update, by="tester")
     assert f"line 2, column {case.field}: {case.message}" in str(raised.value).splitlines()
     assert _rows(world, table) == before
     result = imports.import_table(
-        world, table, from_dicts(tmp_path / "ok.csv", [case.row(False)]), update=case.update
+        world,
+        table,
+        from_dicts(tmp_path / "ok.csv", [case.row(False)]),
+        update=case.update,
+        by="tester",
     )
     assert (result.inserted + result.updated, result.bad_rows) == (1, ())
     assert _rows(world, table) != before

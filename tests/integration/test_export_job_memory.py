@@ -27,7 +27,7 @@ def peak_of_export_job(sessions, database_url, folder, rows):
             for i in range(rows)
         )
     )
-    imports.import_table(sessions, "contacts", path, update=True)
+    imports.import_table(sessions, "contacts", path, update=True, by="tester")
     settings = Settings(database_url=database_url, data_dir=str(folder / "data"))
     params = {"table": "contacts", "where": None, "format": "csv", "filename": f"{rows}.csv"}
     job_id = jobs.submit(sessions, kind="export", params=params, by="TEST")

@@ -14,12 +14,12 @@ def test_k4_every_table_exported_re_imports_unchanged(sessions, sqlite_sessions,
         build_world(session)
     for table in ORDER:
         imports.import_table(
-            sessions, table, from_dicts(tmp_path / f"in-{table}.csv", SAMPLES[table])
+            sessions, table, from_dicts(tmp_path / f"in-{table}.csv", SAMPLES[table]), by="tester"
         )
     for table in ORDER:
         path = tmp_path / f"{table}{suffix}"
         exports.export_table(sessions, table, path=path)
-        imports.import_table(sqlite_sessions, table, path)
+        imports.import_table(sqlite_sessions, table, path, by="tester")
     for table in ORDER:
         first, second = tmp_path / f"a-{table}.csv", tmp_path / f"b-{table}.csv"
         one = exports.export_table(sessions, table, path=first)
@@ -30,7 +30,9 @@ def test_k4_every_table_exported_re_imports_unchanged(sessions, sqlite_sessions,
 
 def test_k4_export_streams_rows_in_key_order(sqlite_sessions, tmp_path):
     rows = [{"no": f"C{i:05d}", "name": f"Company {i}"} for i in range(2500, 0, -1)]
-    imports.import_table(sqlite_sessions, "contacts", from_dicts(tmp_path / "c.csv", rows))
+    imports.import_table(
+        sqlite_sessions, "contacts", from_dicts(tmp_path / "c.csv", rows), by="tester"
+    )
     out = tmp_path / "out.csv"
     result = exports.export_table(sqlite_sessions, "contacts", path=out)
     lines = out.read_text().splitlines()

@@ -31,9 +31,11 @@ MAILING = [
 def world(sessions, tmp_path):
     with sessions.begin() as session:
         build_world(session)
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", CONTACTS))
     imports.import_table(
-        sessions, "contact_mailing_groups", write_file(tmp_path / "m.csv", MAILING)
+        sessions, "contacts", write_file(tmp_path / "c.csv", CONTACTS), by="tester"
+    )
+    imports.import_table(
+        sessions, "contact_mailing_groups", write_file(tmp_path / "m.csv", MAILING), by="tester"
     )
     return sessions
 

@@ -70,7 +70,7 @@ def answer_file(tmp_path: Any, *rows: tuple[str, int]) -> Any:
 def test_k2_k4_two_answers_to_a_one_answer_question_in_a_file_are_refused(world, tmp_path):
     path = answer_file(tmp_path, ("P1", 20), ("P2", 20), ("P1", 30), ("P2", 50))
     with pytest.raises(imports.BadFile) as raised:
-        imports.import_table(world, "contact_profile_answers", path)
+        imports.import_table(world, "contact_profile_answers", path, by="tester")
     assert raised.value.bad_rows == (
         BadRow(4, "line_no", ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2)),
     )
@@ -86,7 +86,7 @@ def test_k2_k4_each_later_answer_names_the_first_line_and_a_repeated_one_is_a_re
 ):
     path = answer_file(tmp_path, ("P1", 30), ("P1", 20), ("P1", 30), ("P1", 20))
     with pytest.raises(imports.BadFile) as raised:
-        imports.import_table(world, "contact_profile_answers", path)
+        imports.import_table(world, "contact_profile_answers", path, by="tester")
     assert [(bad.line, bad.column, str(bad.reason)) for bad in raised.value.bad_rows] == [
         (3, "line_no", str(ONE_ANSWER.in_file("P1", "CUSTOMER", 10, 2))),
         (4, "contact_no", "the same contact_no, profile_questionnaire_code, line_no as line 2"),
@@ -98,7 +98,9 @@ def test_k2_k4_each_later_answer_names_the_first_line_and_a_repeated_one_is_a_re
 
 def test_k2_k4_skipping_bad_rows_imports_the_first_answer_only(world, tmp_path):
     path = answer_file(tmp_path, ("P1", 30), ("P1", 20), ("P2", 20))
-    result = imports.import_table(world, "contact_profile_answers", path, skip_bad_rows=True)
+    result = imports.import_table(
+        world, "contact_profile_answers", path, skip_bad_rows=True, by="tester"
+    )
     assert (result.inserted, [bad.line for bad in result.bad_rows]) == (2, [3])
     assert answers(world) == [("P1", "CUSTOMER", 30), ("P2", "CUSTOMER", 20)]
 
@@ -108,7 +110,7 @@ def test_k2_k4_an_answer_the_contact_gave_otherwise_is_refused_naming_it(world, 
     before = answers(world)
     path = answer_file(tmp_path, ("P2", 30), ("P1", 30), ("P1", 50))
     with pytest.raises(imports.BadFile) as raised:
-        imports.import_table(world, "contact_profile_answers", path)
+        imports.import_table(world, "contact_profile_answers", path, by="tester")
     assert raised.value.bad_rows == (
         BadRow(3, "line_no", ONE_ANSWER.existing("P1", "CUSTOMER", 10, 20)),
     )
@@ -121,7 +123,7 @@ def test_k2_k4_with_update_an_answer_replaces_the_one_the_contact_gave(world, tm
     for contact, line in (("P1", 20), ("P1", 50), ("P2", 20)):
         profiles.answer_profile(world, contact, questionnaire="CUSTOMER", answer_line=line)
     path = answer_file(tmp_path, ("P1", 30), ("P1", 60), ("P2", 20))
-    result = imports.import_table(world, "contact_profile_answers", path, update=True)
+    result = imports.import_table(world, "contact_profile_answers", path, update=True, by="tester")
     assert (result.inserted, result.bad_rows) == (2, ())
     assert answers(world) == [
         ("P1", "CUSTOMER", 30),
@@ -134,7 +136,7 @@ def test_k2_k4_with_update_an_answer_replaces_the_one_the_contact_gave(world, tm
 def test_k2_k4_a_multiple_answer_question_takes_several_answers(world, tmp_path):
     profiles.answer_profile(world, "P1", questionnaire="CUSTOMER", answer_line=50)
     path = answer_file(tmp_path, ("P1", 60), ("P2", 50), ("P2", 60), ("P2", 30))
-    result = imports.import_table(world, "contact_profile_answers", path)
+    result = imports.import_table(world, "contact_profile_answers", path, by="tester")
     assert (result.inserted, result.bad_rows) == (4, ())
     assert answers(world) == [
         ("P1", "CUSTOMER", 50),
@@ -150,7 +152,9 @@ def test_k2_k4_a_file_with_one_bad_row_changes_nothing(world, tmp_path):
     before = answers(world)
     rows = [("P1", 20), ("P1", 50), ("P1", 60), ("P2", 50), ("C1", 20), ("C1", 60), ("P2", 20)]
     with pytest.raises(imports.BadFile) as raised:
-        imports.import_table(world, "contact_profile_answers", answer_file(tmp_path, *rows))
+        imports.import_table(
+            world, "contact_profile_answers", answer_file(tmp_path, *rows), by="tester"
+        )
     assert [bad.line for bad in raised.value.bad_rows] == [8]
     assert "nothing imported" in str(raised.value)
     assert answers(world) == before

@@ -30,7 +30,7 @@ def world(sessions):
 def test_k4_a_row_with_three_bad_cells_is_refused_as_one_bad_row_with_three_errors(world, tmp_path):
     path = write_file(tmp_path / "c.csv", [HEADER, THREE_ERRORS, GOOD])
     with pytest.raises(imports.BadFile) as refused:
-        imports.import_table(world, "contacts", path)
+        imports.import_table(world, "contacts", path, by="tester")
     lines = refused.value.message.splitlines()
     assert lines[0] == "1 bad row (3 errors); nothing imported"
     assert [(bad.line, bad.column) for bad in refused.value.bad_rows] == [
@@ -50,7 +50,7 @@ def test_k4_a_first_load_counts_a_row_with_three_bad_cells_once(sessions, tmp_pa
         make_salesperson(session, "JO", "John")
     path = write_file(tmp_path / "c.csv", [HEADER, GOOD, THREE_ERRORS])
     with pytest.raises(imports.BadFile) as refused:
-        imports.import_table(sessions, "contacts", path)
+        imports.import_table(sessions, "contacts", path, by="tester")
     assert refused.value.message.splitlines()[0] == "1 bad row (3 errors); nothing imported"
     assert len(refused.value.bad_rows) == 3
 
@@ -59,7 +59,7 @@ def test_k4_two_bad_rows_with_four_errors_say_both_numbers(world, tmp_path):
     other = ["C7", "person", "Fay", "YY", "NLB", "NOPE"]
     path = write_file(tmp_path / "c.csv", [HEADER, THREE_ERRORS, other])
     with pytest.raises(imports.BadFile) as refused:
-        imports.import_table(world, "contacts", path)
+        imports.import_table(world, "contacts", path, by="tester")
     assert refused.value.message.splitlines()[0] == "2 bad rows (5 errors); nothing imported"
 
 
@@ -74,6 +74,7 @@ def test_k4_skipping_a_row_with_three_errors_counts_one_bad_row_and_keeps_every_
         path,
         skip_bad_rows=True,
         on_progress=lambda done, total, phase: reported.append((done, total, phase)),
+        by="tester",
     )
     assert (result.inserted, result.no_of_bad_rows, len(result.bad_rows)) == (1, 1, 3)
     data = result.data()
@@ -91,7 +92,7 @@ def test_k4_a_refusal_lists_the_first_20_errors_and_how_many_more_but_keeps_them
 ):
     rows = [["no", "country"], *([f"N{n}", "ZZ"] for n in range(25))]
     with pytest.raises(imports.BadFile) as refused:
-        imports.import_table(world, "contacts", write_file(tmp_path / "c.csv", rows))
+        imports.import_table(world, "contacts", write_file(tmp_path / "c.csv", rows), by="tester")
     lines = refused.value.message.splitlines()
     assert lines[0] == "25 bad rows; nothing imported"
     assert lines[1:21] == [str(bad) for bad in refused.value.bad_rows[:20]]
@@ -107,7 +108,7 @@ def test_k4_a_header_cell_past_the_csv_readers_limit_is_said_at_line_1(world, tm
     path.write_text("n" * 200_000 + "\nC1\n", encoding="utf-8")
     before = count(world, "contacts")
     with pytest.raises(Invalid) as refused:
-        imports.import_table(world, "contacts", path)
+        imports.import_table(world, "contacts", path, by="tester")
     assert refused.value.message.startswith("line 1: field larger than field limit")
     assert refused.value.field == "long.csv"
     assert count(world, "contacts") == before

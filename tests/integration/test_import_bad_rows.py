@@ -145,7 +145,7 @@ def test_k4_a_bad_row_is_reported_with_its_line_and_nothing_is_imported(
     before = count(world, table)
     path = write_file(tmp_path / f"bad{suffix}", rows)
     with pytest.raises(imports.BadFile) as caught:
-        imports.import_table(world, table, path)
+        imports.import_table(world, table, path, by="tester")
     found = [(bad.line, bad.column) for bad in caught.value.bad_rows]
     assert where in found
     message = next(str(b.reason) for b in caught.value.bad_rows if (b.line, b.column) == where)
@@ -168,7 +168,7 @@ def test_k4_every_bad_row_is_reported_and_nothing_is_imported(world, tmp_path):
         ],
     )
     with pytest.raises(imports.BadFile) as caught:
-        imports.import_table(world, "contacts", path)
+        imports.import_table(world, "contacts", path, by="tester")
     assert [(b.line, b.column) for b in caught.value.bad_rows] == [
         (3, "country"),
         (4, "excluded"),
@@ -190,7 +190,7 @@ def test_k4_skip_bad_rows_imports_the_good_rows_and_returns_the_bad(world, tmp_p
             ["C5", "company", "Again", "", ""],
         ],
     )
-    result = imports.import_table(world, "contacts", path, skip_bad_rows=True)
+    result = imports.import_table(world, "contacts", path, skip_bad_rows=True, by="tester")
     assert result.inserted == 2
     assert [(b.line, b.column) for b in result.bad_rows] == [
         (3, "country"),
@@ -203,7 +203,7 @@ def test_k4_skip_bad_rows_imports_the_good_rows_and_returns_the_bad(world, tmp_p
 def test_k4_a_header_error_stops_the_import_even_when_skipping_bad_rows(world, tmp_path):
     path = write_file(tmp_path / "c.csv", [["no", "colour"], ["C5", "red"]])
     with pytest.raises(imports.BadFile):
-        imports.import_table(world, "contacts", path, skip_bad_rows=True)
+        imports.import_table(world, "contacts", path, skip_bad_rows=True, by="tester")
 
 
 def test_k4_update_changes_existing_rows_and_inserts_new_ones(world, tmp_path):
@@ -215,7 +215,7 @@ def test_k4_update_changes_existing_rows_and_inserts_new_ones(world, tmp_path):
             ["C8", "company", "Eight", ""],
         ],
     )
-    result = imports.import_table(world, "contacts", path, update=True)
+    result = imports.import_table(world, "contacts", path, update=True, by="tester")
     assert (result.inserted, result.updated) == (1, 1)
     from sqlalchemy import select
 
@@ -230,12 +230,16 @@ def test_k4_update_changes_existing_rows_and_inserts_new_ones(world, tmp_path):
 
 def test_k4_update_of_a_link_table_keeps_rows_whose_key_exists(world, tmp_path):
     rows = [["contact_no", "business_relation_code", "link_no"], ["C1", "CUST", "10000"]]
-    imports.import_table(world, "contact_business_relations", write_file(tmp_path / "a.csv", rows))
+    imports.import_table(
+        world, "contact_business_relations", write_file(tmp_path / "a.csv", rows), by="tester"
+    )
     rows[1][2] = "20000"
     again = write_file(tmp_path / "b.csv", rows)
     with pytest.raises(imports.BadFile):
-        imports.import_table(world, "contact_business_relations", again)
-    result = imports.import_table(world, "contact_business_relations", again, update=True)
+        imports.import_table(world, "contact_business_relations", again, by="tester")
+    result = imports.import_table(
+        world, "contact_business_relations", again, update=True, by="tester"
+    )
     assert (result.inserted, result.updated) == (0, 1)
     from sqlalchemy import select
 
@@ -254,7 +258,7 @@ def test_k4_update_moves_a_person_to_a_company_in_the_same_file(world, tmp_path)
             ["C8", "company", "Eight", ""],
         ],
     )
-    imports.import_table(world, "contacts", path, update=True)
+    imports.import_table(world, "contacts", path, update=True, by="tester")
     from sqlalchemy import select
 
     from rapport.storage.tables import Contact
@@ -278,7 +282,7 @@ def test_k4_a_nul_character_in_a_cell_is_a_bad_row(sessions, tmp_path, first_loa
     rows.append(["E00001", "Fi\x00ve"])
     path = write_file(tmp_path / "nul.csv", rows)
     with pytest.raises(imports.BadFile) as caught:
-        imports.import_table(sessions, "contacts", path)
+        imports.import_table(sessions, "contacts", path, by="tester")
     [bad] = caught.value.bad_rows
     assert (bad.line, bad.column) == (1002, "name")
     assert "NUL character" in str(bad.reason)

@@ -36,7 +36,7 @@ def test_k4_the_byte_order_mark_names_the_encoding(sqlite_sessions, tmp_path, co
     if codec == "utf-16-be":  # Python writes no mark for an explicit byte order
         data = b"\xfe\xff" + data
     path.write_bytes(data)
-    result = imports.import_table(sessions, "languages", path)
+    result = imports.import_table(sessions, "languages", path, by="tester")
     assert result.inserted == 3
     assert names(sessions) == ["Deutsch für Anfänger", "Français", "Nederlands"]
 
@@ -46,10 +46,13 @@ def test_k4_latin1_is_refused_at_its_first_bad_line_and_read_when_asked(sqlite_s
     path = tmp_path / "languages.csv"
     path.write_bytes(ROWS.encode("latin-1"))
     with pytest.raises(Invalid) as caught:
-        imports.import_table(sessions, "languages", path)
+        imports.import_table(sessions, "languages", path, by="tester")
     assert str(caught.value) == "languages.csv: line 3: not valid UTF-8 (use --encoding)"
     assert count(sessions, "languages") == 0
-    assert imports.import_table(sessions, "languages", path, encoding="latin-1").inserted == 3
+    assert (
+        imports.import_table(sessions, "languages", path, encoding="latin-1", by="tester").inserted
+        == 3
+    )
     assert "Français" in names(sessions)
 
 
@@ -61,7 +64,7 @@ def test_k4_a_bad_byte_far_into_the_file_names_its_line_and_imports_nothing(sess
     path = tmp_path / "languages.csv"
     path.write_bytes(("code,name\n" + "\n".join(lines) + "\n").encode("latin-1"))
     with pytest.raises(Invalid, match=r"line 55002: not valid UTF-8 \(use --encoding\)"):
-        imports.import_table(sessions, "languages", path)
+        imports.import_table(sessions, "languages", path, by="tester")
     assert count(sessions, "languages") == 0
 
 
@@ -95,7 +98,7 @@ def test_k4_a_file_that_is_not_what_its_name_says_is_refused_by_name(
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(Invalid) as caught:
-        imports.import_table(sqlite_sessions, "languages", path)
+        imports.import_table(sqlite_sessions, "languages", path, by="tester")
     assert str(caught.value).startswith(message)
     assert count(sqlite_sessions, "languages") == 0
 
@@ -103,7 +106,7 @@ def test_k4_a_file_that_is_not_what_its_name_says_is_refused_by_name(
 def test_k4_an_unknown_encoding_is_named(sqlite_sessions, tmp_path):
     path = write_file(tmp_path / "l.csv", [["code", "name"], ["NLB", "Dutch"]])
     with pytest.raises(Invalid, match="encoding: unknown encoding 'klingon'"):
-        imports.import_table(sqlite_sessions, "languages", path, encoding="klingon")
+        imports.import_table(sqlite_sessions, "languages", path, encoding="klingon", by="tester")
 
 
 def test_k4_the_command_line_takes_encoding_and_says_what_a_file_is(sqlite_url, tmp_path, capsys):
@@ -129,7 +132,7 @@ def test_k4_cells_with_backslashes_tabs_and_line_breaks_arrive_as_written(sessio
     address = "Rue 1\tbis\nBoîte \\2\r\nfin"
     rows = [["no", "name", "address", "city", "excluded", "created"]]
     rows += [["C1", "\\N", address, "", "true", "2025-02-03"], ["C2", "Two", "", "x\\y", "", ""]]
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows), by="tester")
     with sessions.begin() as session:
         found = session.execute(
             select(t.Contact.no, t.Contact.name, t.Contact.address, t.Contact.city)

@@ -89,7 +89,7 @@ def test_k4_a_first_load_writes_what_the_staged_import_writes(sessions, tmp_path
     indexes = index_names(sessions)
 
     with statements(sessions) as seen:
-        first = imports.import_table(sessions, "contacts", path)
+        first = imports.import_table(sessions, "contacts", path, by="tester")
     assert not staged(seen)
     assert first.inserted == CHUNK + 10
     direct = snapshot(sessions)
@@ -98,7 +98,7 @@ def test_k4_a_first_load_writes_what_the_staged_import_writes(sessions, tmp_path
     with sessions.begin() as session:
         session.execute(contacts.delete())
     with statements(sessions) as seen:
-        again = imports.import_table(sessions, "contacts", path, skip_bad_rows=True)
+        again = imports.import_table(sessions, "contacts", path, skip_bad_rows=True, by="tester")
     assert staged(seen)
     assert (again.inserted, again.bad_rows) == (first.inserted, ())
     assert snapshot(sessions) == direct
@@ -135,7 +135,7 @@ def test_k4_a_file_out_of_key_order_goes_through_the_staging_table(sessions, tmp
     rows = [["A2", "company", "Acme", ""], ["A1", "person", "Ann", "A2"]]
     path = write_file(tmp_path / "contacts.csv", [["no", "type", "name", "company_no"], *rows])
     with statements(sessions) as seen:
-        assert imports.import_table(sessions, "contacts", path).inserted == 2
+        assert imports.import_table(sessions, "contacts", path, by="tester").inserted == 2
     assert staged(seen)
     [(link,)] = [row[-1:] for row in snapshot(sessions) if row[0] == "A1"]
     assert link == "A2"
@@ -161,7 +161,7 @@ def test_k4_a_first_load_takes_ids_after_it_for_new_contacts(sessions, tmp_path)
         tmp_path / "contacts.csv",
         [["no", "type", "name"], ["A1", "company", "Alpha"], ["B1", "company", "Beta"]],
     )
-    imports.import_table(sessions, "contacts", path)
+    imports.import_table(sessions, "contacts", path, by="tester")
     with sessions.begin() as session:
         highest = session.scalar(select(func.max(contacts.c.id)))
         added = session.execute(
@@ -189,14 +189,16 @@ def test_k4_a_first_load_the_checks_refuse_imports_nothing(sessions, tmp_path, r
     path = write_file(tmp_path / "contacts.csv", [HEADER, *good, row])
     indexes = index_names(sessions)
     with statements(sessions) as seen, pytest.raises(BadFile) as refused:
-        imports.import_table(sessions, "contacts", path)
+        imports.import_table(sessions, "contacts", path, by="tester")
     assert not staged(seen)
     [bad] = refused.value.bad_rows
     assert (bad.line, bad.column) == (len(good) + 2, column)
     assert reason.lower() in str(bad.reason).lower()
     assert count(sessions) == 0
     assert index_names(sessions) == indexes
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "good.csv", [HEADER, *good]))
+    imports.import_table(
+        sessions, "contacts", write_file(tmp_path / "good.csv", [HEADER, *good]), by="tester"
+    )
     assert count(sessions) == len(good)
 
 
@@ -210,7 +212,9 @@ def test_k4_a_first_load_with_a_key_twice_names_both_lines(sessions, tmp_path):
     indexes = index_names(sessions)
     progress: list[tuple[int, int | None, Phase]] = []
     with statements(sessions) as seen, pytest.raises(BadFile) as refused:
-        imports.import_table(sessions, "contacts", path, on_progress=lambda *p: progress.append(p))
+        imports.import_table(
+            sessions, "contacts", path, on_progress=lambda *p: progress.append(p), by="tester"
+        )
     # written directly first (its indexes dropped), then checked through the staging table
     assert sum("DROP INDEX ix_contacts_country" in statement for statement, _ in seen) == 1
     assert staged(seen)
@@ -226,5 +230,7 @@ def test_k4_a_first_load_with_a_key_twice_names_both_lines(sessions, tmp_path):
     assert "line 12" in str(refused.value.bad_rows[0].reason)
     assert count(sessions) == 0
     assert index_names(sessions) == indexes
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "good.csv", rows[:3]))
+    imports.import_table(
+        sessions, "contacts", write_file(tmp_path / "good.csv", rows[:3]), by="tester"
+    )
     assert count(sessions) == 2

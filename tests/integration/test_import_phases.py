@@ -30,6 +30,7 @@ def follow(sessions: Any, path: Any, **options: Any) -> list[tuple[int, int | No
         sessions,
         "contacts",
         path,
+        by="tester",
         on_progress=lambda done, total, phase: reported.append((done, total, phase)),
         **options,
     )
@@ -82,5 +83,6 @@ def test_k4_a_bad_file_stops_after_checking(sessions, tmp_path):
             "contacts",
             contacts_file(tmp_path, 10, bad=True),
             on_progress=lambda _done, _total, phase: reported.append(phase),
+            by="tester",
         )
     assert [phase for phase, _ in groupby(reported)] == [Phase.READING, Phase.CHECKING]

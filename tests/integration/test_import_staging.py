@@ -46,19 +46,21 @@ def count_contacts(sessions: Any) -> int:
 def test_k4_no_connection_keeps_the_staging_table_after_an_import(sessions, tmp_path):
     before = count_contacts(sessions)
     good = contacts_file(tmp_path, "good.csv", [["ST1", "company", "Staged One"]])
-    assert imports.import_table(sessions, "contacts", good).inserted == 1
+    assert imports.import_table(sessions, "contacts", good, by="tester").inserted == 1
     assert set(staging_tables(sessions)) == {0}
 
     bad = contacts_file(
         tmp_path, "bad.csv", [["ST2", "company", "Staged Two"], ["ST3", "persoon", "Bad"]]
     )
     with pytest.raises(BadFile):
-        imports.import_table(sessions, "contacts", bad)
+        imports.import_table(sessions, "contacts", bad, by="tester")
     assert set(staging_tables(sessions)) == {0}
     assert count_contacts(sessions) == before + 1
 
     renamed = contacts_file(tmp_path, "renamed.csv", [["ST1", "company", "Staged Again"]])
-    assert imports.import_table(sessions, "contacts", renamed, update=True).updated == 1
+    assert (
+        imports.import_table(sessions, "contacts", renamed, update=True, by="tester").updated == 1
+    )
     assert set(staging_tables(sessions)) == {0}
     with sessions() as session:
         name = session.scalar(select(schema.contacts.c.name).where(schema.contacts.c.no == "ST1"))

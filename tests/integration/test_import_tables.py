@@ -37,7 +37,7 @@ def test_k4_every_table_has_a_sample():
 def test_k4_each_table_imports_its_sample_and_exports_it_normalised(world, tmp_path, table, suffix):
     before = count(world, table)
     path = from_dicts(tmp_path / f"{table}{suffix}", SAMPLES[table])
-    result = imports.import_table(world, table, path)
+    result = imports.import_table(world, table, path, by="tester")
     assert (result.inserted, result.updated, result.bad_rows) == (len(SAMPLES[table]), 0, ())
     assert count(world, table) == before + len(SAMPLES[table])
     rows = exported(world, table)
@@ -53,7 +53,7 @@ def test_k4_each_table_imports_its_sample_and_exports_it_normalised(world, tmp_p
 
 def test_k4_contacts_derive_company_fields_and_search_name(world, tmp_path):
     path = from_dicts(tmp_path / "c.csv", SAMPLES["contacts"])
-    imports.import_table(world, "contacts", path)
+    imports.import_table(world, "contacts", path, by="tester")
     rows = {r["no"]: r for r in exported(world, "contacts")}
     assert (rows["C9"]["company_no"], rows["C9"]["company_name"]) == ("C9", "Nine")
     assert (rows["P9"]["company_no"], rows["P9"]["company_name"]) == ("C9", "Nine")
@@ -71,7 +71,7 @@ def test_k4_a_person_may_come_before_its_company_in_the_file(world, tmp_path):
             ["P8", "person", "Mia", "C1"],
         ],
     )
-    imports.import_table(world, "contacts", path)
+    imports.import_table(world, "contacts", path, by="tester")
     rows = {r["no"]: r for r in exported(world, "contacts")}
     assert rows["P7"]["company_name"] == "Seven"
     assert rows["P8"]["company_name"] == "Acme"
@@ -88,7 +88,7 @@ def test_k4_a_person_may_come_before_its_company_in_the_file(world, tmp_path):
 
 def test_k4_new_contacts_after_an_import_get_fresh_ids(world, tmp_path):
     path = from_dicts(tmp_path / "c.csv", SAMPLES["contacts"])
-    imports.import_table(world, "contacts", path)
+    imports.import_table(world, "contacts", path, by="tester")
     from tests.factories import make_company
 
     with world.begin() as session:
@@ -103,7 +103,7 @@ def test_k4_a_semicolon_csv_with_a_byte_order_mark_and_a_quoted_line_break(world
         encoding="utf-8",
     )
     with pytest.raises(imports.BadFile) as caught:
-        imports.import_table(world, "contacts", path)
+        imports.import_table(world, "contacts", path, by="tester")
     assert [(b.line, b.column) for b in caught.value.bad_rows] == [(6, "no")]
 
 
@@ -117,7 +117,7 @@ def test_k4_excel_cells_typed_as_dates_numbers_and_booleans(world, tmp_path):
             [7, "P1", dt.datetime(2026, 3, 4), True, 2.5],
         ],
     )
-    imports.import_table(world, "interaction_log_entries", path)
+    imports.import_table(world, "interaction_log_entries", path, by="tester")
     (row,) = exported(world, "interaction_log_entries")
     assert (row["entry_no"], row["date"], row["canceled"], row["cost"]) == (
         "7",
@@ -133,7 +133,9 @@ def test_k4_into_an_empty_contacts_table_the_indexes_are_built_again_after_the_i
     rows = [["no", "type", "name", "company_no"]]
     rows += [[f"P{i}", "person", f"Person {i}", f"C{i % 3}"] for i in range(10)]
     rows += [[f"C{i}", "company", f"Company {i}", ""] for i in range(3)]
-    result = imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    result = imports.import_table(
+        sessions, "contacts", write_file(tmp_path / "c.csv", rows), by="tester"
+    )
     assert result.inserted == 13
     with sessions.begin() as session:
         built = {ix["name"] for ix in inspect(session.connection()).get_indexes("contacts")}
@@ -150,7 +152,7 @@ def test_k4_after_a_first_load_the_company_foreign_key_is_there_and_holds(sessio
     it is back afterwards, and a company id that names no contact is refused."""
     rows = [["no", "type", "name", "company_no"], ["P1", "person", "Eve", "C1"]]
     rows.append(["C1", "company", "Acme", ""])
-    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows))
+    imports.import_table(sessions, "contacts", write_file(tmp_path / "c.csv", rows), by="tester")
     with sessions.begin() as session:
         keys = inspect(session.connection()).get_foreign_keys("contacts")
         links = session.execute(text("SELECT no, company_id, id FROM contacts")).all()
@@ -170,7 +172,7 @@ def test_k4_an_import_leaves_the_connection_settings_as_they_were(sqlite_session
 
     before = temp_store()
     path = write_file(tmp_path / "c.csv", [["no", "name"], ["C1", "Acme"]])
-    imports.import_table(sqlite_sessions, "contacts", path)
+    imports.import_table(sqlite_sessions, "contacts", path, by="tester")
     assert temp_store() == before
 
 
@@ -178,6 +180,6 @@ def test_k4_a_person_finds_its_company_among_the_contacts_already_there(world, t
     path = write_file(
         tmp_path / "c.csv", [["no", "type", "name", "company_no"], ["P5", "person", "Eve", "c1"]]
     )
-    imports.import_table(world, "contacts", path)
+    imports.import_table(world, "contacts", path, by="tester")
     rows = {r["no"]: r for r in exported(world, "contacts")}
     assert (rows["P5"]["company_no"], rows["P5"]["company_name"]) == ("C1", "Acme")

@@ -174,7 +174,7 @@ def test_k3_k4_a_rating_on_a_line_that_does_not_exist_is_a_bad_row_and_nothing_i
         encoding="utf-8",
     )
     with pytest.raises(imports.BadFile) as caught:
-        imports.import_table(world, "ratings", path)
+        imports.import_table(world, "ratings", path, by="tester")
     assert [(bad.line, bad.column) for bad in caught.value.bad_rows] == [
         (3, "rating_profile_questionnaire_code")
     ]

@@ -94,7 +94,7 @@ def _non_ascii_names(sessions: Sessions, lake: Path) -> list[str]:
         {"name": "Νίκος Παπαδόπουλος", "city": "αθηνας"},
     ]
     for no, fields in zip(kinds["company"] + kinds["person"], names, strict=True):
-        cards.edit_contact(sessions, no, fields=fields)
+        cards.edit_contact(sessions, no, fields=fields, by="tester")
     export_lake(sessions, folder=lake)
     return kinds["person"]
 

@@ -8,7 +8,9 @@ import json
 import pytest
 
 from rapport.errors import (
+    CODE_FIELD,
     N_,
+    NO_FIELD,
     Conflict,
     DeliveryFailed,
     Forbidden,
@@ -16,6 +18,9 @@ from rapport.errors import (
     NotFound,
     RapportError,
     Text,
+    does_not_exist,
+    joined,
+    missing_record,
     said,
     text_data,
     text_from,
@@ -187,3 +192,65 @@ def test_k4_a_bad_rows_reason_is_kept_in_english_and_as_its_template():
         BadRow(4, "a", Text("b")),
         bad,
     ]
+
+
+BC_DUTCH = {
+    "The {caption} does not exist. Identification fields and values: {key}": (
+        "{caption} bestaat niet. Identificatievelden en -waarden: {key}"
+    ),
+    "Contact": "Contact",
+    "Segment Line": "Segmentregel",
+    "No.": "Nr.",
+    "Segment No.": "Segmentnr.",
+    "Line No.": "Regelnr.",
+}
+
+
+@pytest.mark.parametrize(
+    ("caption", "key", "english", "dutch"),
+    [
+        (
+            N_("Contact"),
+            [(NO_FIELD, "P9")],
+            "The Contact does not exist. Identification fields and values: No.='P9'",
+            "Contact bestaat niet. Identificatievelden en -waarden: Nr.='P9'",
+        ),
+        (  # BC's own example: a blank code is named as blank
+            N_("Interaction Template"),
+            [(CODE_FIELD, "")],
+            "The Interaction Template does not exist. Identification fields and values: Code=''",
+            "Interaction Template bestaat niet. Identificatievelden en -waarden: Code=''",
+        ),
+        (  # several fields, joined by a comma as BC joins them
+            N_("Segment Line"),
+            [(N_("Segment No."), "SEG00001"), (N_("Line No."), 10000)],
+            "The Segment Line does not exist. Identification fields and values: "
+            "Segment No.='SEG00001',Line No.='10000'",
+            "Segmentregel bestaat niet. Identificatievelden en -waarden: "
+            "Segmentnr.='SEG00001',Regelnr.='10000'",
+        ),
+    ],
+)
+def test_bcs_does_not_exist_is_one_message_naming_the_table_and_its_key(
+    caption, key, english, dutch
+):
+    """Business Central's "does not exist" error, worded in one place: one message (the
+    extracted template) for every table, its caption and key fields said in the reader's
+    language, and kept as JSON data (a job's message) like any `Text`."""
+    error = does_not_exist(caption, *key)
+    assert isinstance(error, NotFound)
+    assert error.message == english
+    assert error.said(lambda text: BC_DUTCH.get(text, text)) == dutch
+    (text,) = error.texts
+    assert text == missing_record(caption, *key)
+    assert text.template in BC_DUTCH
+    assert said(text_from(json.loads(json.dumps(text_data(text))))) == english
+
+
+def test_joined_texts_are_said_each_in_the_readers_language_and_never_formatted_again():
+    parts = [N_("Segment Line"), "{not a field}", 3]
+    assert said(joined(parts), lambda text: BC_DUTCH.get(text, text)) == (
+        "Segmentregel, {not a field}, 3"
+    )
+    assert said(joined(["a", "b"], "{,}")) == "a{,}b"
+    assert said(joined([])) == ""

@@ -24,7 +24,7 @@ def imported(browser, sessions, **form: str) -> str:
 
 def test_k4_a_refused_import_counts_one_bad_row_with_two_errors(browser_as, sessions):
     html = imported(browser_as("admin"), sessions)
-    assert '<p class="error" role="alert">1 bad row (2 errors); nothing was imported.</p>' in html
+    assert '<p class="error" role="alert">1 bad row (2 errors); nothing imported</p>' in html
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td>(\w+)</td>', html)
     assert rows == [("3", "country"), ("3", "language")]
 
@@ -33,3 +33,13 @@ def test_k4_a_skipping_import_counts_one_bad_row_skipped(browser_as, sessions):
     html = imported(browser_as("admin"), sessions, skip_bad_rows="true")
     assert "<dt>Bad rows skipped</dt><dd>1</dd>" in html
     assert "<dt>Rows added</dt><dd>1</dd>" in html
+
+
+def test_k4_the_job_page_words_a_refusal_as_the_import_does(browser_as, sessions):
+    """One wording of a refused file (`imports.refusal`): the page's headline is the first
+    line of the job's error, which the API gives and the command line prints."""
+    html = imported(browser_as("admin"), sessions)
+    (job,) = jobs.get_all(sessions)
+    headline = job.error.splitlines()[0]
+    assert headline == "1 bad row (2 errors); nothing imported"
+    assert f'<p class="error" role="alert">{headline}</p>' in html

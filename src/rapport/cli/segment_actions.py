@@ -57,8 +57,11 @@ WOULD_RESET = (
 
 def left_out(skipped: Skipped) -> str:
     """X7: the sentence of the candidates an add's exclusion and consent rules left out, by
-    reason. Contacts already on the segment are not among them (they are not counted)."""
-    return f"Left out by exclusion or consent: {output.counts(asdict(skipped))}."
+    reason, in the words of `domain.skip_reasons`. Contacts already on the segment are not
+    among them (they are not counted)."""
+    from rapport.domain.skip_reasons import left_out as sentence
+
+    return str(sentence(asdict(skipped)))
 
 
 def print_action(result: AddResult | RemovalResult, as_json: bool) -> None:

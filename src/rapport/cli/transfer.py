@@ -96,6 +96,7 @@ def import_table(
                 st.sessions,
                 name,
                 file,
+                by=st.user,
                 skip_bad_rows=skip_bad_rows,
                 update=update,
                 encoding=encoding,

@@ -15,9 +15,12 @@ gettext of an empty text gives the catalog's header. Forms still send the code:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from babel.dates import format_date, format_time, get_datetime_format
 
+from rapport.domain import skip_reasons
+from rapport.errors import Text
 from rapport.web.i18n import CATALOG_OF, DEFAULT, N_
 
 FIELD_CAPTIONS = {
@@ -129,14 +132,21 @@ CHOICE_CAPTIONS = {
     "target_group_type": {"customer": N_("Customer"), "contact": N_("Contact")},
 }
 
-# X3, X7: why an add leaves a contact out (the reasons of an add's `skipped`).
-SKIP_REASONS = {
-    "privacy_blocked": N_("An add leaves it out: the contact is privacy blocked."),
-    "opted_out": N_(
-        "An add leaves it out: the contact opted out of the line's correspondence type."
-    ),
-    "excluded": N_("An add leaves it out: the contact is excluded from segments."),
-}
+# X3, X7: why an add leaves a contact out (the reasons of an add's `skipped`), in the words
+# of `domain.skip_reasons`, by name.
+SKIP_REASONS = {reason.name: reason.sentence.template for reason in skip_reasons.SKIP_REASONS}
+
+
+def left_out(skipped: object) -> Text | None:
+    """X7: the sentence of the candidates an add left out, by reason (`skipped`: an add's
+    `Skipped`, or the counts the card's address carried, by name); None when it left none
+    out. Templates say it (`said(left_out_sentence(…))`, a global of the pages)."""
+    if isinstance(skipped, Mapping):
+        counts = {name: skipped.get(name) for name in skip_reasons.REASON_NAMES}
+    else:
+        counts = {name: getattr(skipped, name) for name in skip_reasons.REASON_NAMES}
+    return skip_reasons.left_out(counts) if skip_reasons.any_left_out(counts) else None
+
 
 # The names of codes a page shows; the code stays what the forms send and the API gives.
 VALUE_CAPTIONS = {

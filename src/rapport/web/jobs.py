@@ -15,7 +15,8 @@ from rapport.server.guard import Context, Who
 from rapport.server.routers import web_router
 from rapport.services.jobs import files as job_files
 from rapport.services.jobs import queue as jobs
-from rapport.services.jobs.runners import LIVE
+from rapport.services.jobs.runners import IMPORT, LIVE
+from rapport.services.transfer import imports
 from rapport.web.captions import moment
 from rapport.web.render import language_of, page
 
@@ -58,8 +59,19 @@ def job_page(request: Request, job_id: int, ctx: Context, who: Who) -> Response:
         job=job,
         finished=job.state in jobs.FINISHED,
         kept_until=moment(kept, language_of(request)) if kept else "",
+        refused=_refusal(job),
         BAD_ROWS_SHOWN=BAD_ROWS_SHOWN,
     )
+
+
+def _refusal(job: jobs.JobRead) -> Text | None:
+    """K4: a failed import's refusal of its file, worded as the import words it
+    (`imports.refusal`), counted from the bad rows its result keeps; None for another job."""
+    result = job.result or {}
+    bad_rows = result.get("bad_rows")
+    if job.kind != IMPORT or job.state != jobs.FAILED or not bad_rows:
+        return None
+    return imports.refusal(int(result.get("no_of_bad_rows", len(bad_rows))), len(bad_rows))
 
 
 BAD_ROWS_SHOWN = 500  # an import's bad rows listed on its page (the API's job has them all)

@@ -17,7 +17,7 @@ from rapport.errors import Invalid, RapportError, Text, said, text_from
 from rapport.server.auth import identify
 from rapport.server.context import context_of
 from rapport.web.addresses import LINES_PER_PAGE
-from rapport.web.captions import value_caption
+from rapport.web.captions import left_out, value_caption
 from rapport.web.i18n import N_, negotiate, translations
 from rapport.web.lookups import Lookups
 
@@ -29,6 +29,7 @@ environment = Environment(
 )
 environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 environment.globals["code_caption"] = value_caption
+environment.globals["left_out_sentence"] = left_out
 environment.globals["lines_per_page"] = LINES_PER_PAGE
 templates = Jinja2Templates(env=environment)
 

@@ -186,7 +186,7 @@ def add_contact(sessions: Sessions, *, fields: Mapping[str, FieldValue]) -> Cont
 
 
 def edit_contact(
-    sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue], by: str = ""
+    sessions: Sessions, no: str, *, fields: Mapping[str, FieldValue], by: str
 ) -> ContactRead:
     """K1: change fields. A company's new name and inherited fields reach its persons, a
     person moved into a company inherits from it (`inheritance`); a changed company no. or
@@ -214,12 +214,8 @@ def edit_contact(
         elif contact.company_no != old_company_no:
             inheritance.join_company(session, contact, previous=previous)
         if contact.privacy_blocked != was_blocked:
-            blocked = (
-                "consent.privacy_blocked"
-                if contact.privacy_blocked
-                else "consent.privacy_unblocked"
-            )
-            audit.record(session, user_name=by, action=blocked, subject=contact.no)
+            action = audit.privacy_action(contact.privacy_blocked)
+            audit.record(session, user_name=by, action=action, subject=contact.no)
         session.flush()
         return read(contact)
 

@@ -5,8 +5,10 @@ them again, so an opt-out recorded after a contact was put on a segment still ho
 audit log (SPEC §10) gets, in the same transaction, an opt-out or opt-in that changed
 something (`consent.opted_out`, `consent.opted_in`) and every unsubscribe
 (`consent.unsubscribed`), the contact as subject and the correspondence type as detail; a
-privacy block set or lifted by a contact's edit is audited there (`cards.edit_contact`:
-`consent.privacy_blocked`, `consent.privacy_unblocked`)."""
+privacy block set or lifted is audited there too (`consent.privacy_blocked`,
+`consent.privacy_unblocked`: `audit.privacy_action`), by a contact's edit
+(`cards.edit_contact`) and by an import that updates contacts (`audit.record_privacy_changes`,
+one statement for all)."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def _record_opt_out(session: Session, contact: Contact, kind: str) -> bool:
 
 
 def opt_out(
-    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str = ""
+    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str
 ) -> ConsentRead:
     """X7: the contact no longer gets this correspondence type (no change if it already
     opted out); it is skipped when added to segments and at delivery. The change is audited
@@ -82,7 +84,7 @@ def opt_out(
 
 
 def opt_in(
-    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str = ""
+    sessions: Sessions, contact_no: str, *, correspondence_type: str, by: str
 ) -> ConsentRead:
     """X7: take an opt-out back (no change if there was none). The change is audited
     (`consent.opted_in`, by the user `by`), in the same transaction."""

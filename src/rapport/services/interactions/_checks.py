@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 
 from rapport.domain.enums import CorrespondenceType
-from rapport.errors import N_, Conflict, Invalid, NotFound
+from rapport.errors import CODE_FIELD, N_, NO_FIELD, Conflict, Invalid, NotFound, missing_record
 from rapport.storage import schema
 from rapport.storage.segment_lines import on_segment
 
@@ -271,20 +271,13 @@ def line_error(segment_no: str, problem: Problem) -> Invalid | NotFound:
         )
     missing = {
         "contact": N_("The Contact does not exist."),
-        "salesperson_missing": N_(
-            "The Salesperson/Purchaser does not exist. Identification fields and values: "
-            "Code='{code}'",
-            code=problem.salesperson_code,
+        "salesperson_missing": missing_record(
+            N_("Salesperson/Purchaser"), (CODE_FIELD, problem.salesperson_code)
         ),
-        "template_missing": N_(
-            "The Interaction Template does not exist. Identification fields and values: "
-            "Code='{code}'",
-            code=problem.interaction_template_code,
+        "template_missing": missing_record(
+            N_("Interaction Template"), (CODE_FIELD, problem.interaction_template_code)
         ),
-        "campaign_missing": N_(
-            "The Campaign does not exist. Identification fields and values: No.='{no}'",
-            no=problem.campaign_no,
-        ),
+        "campaign_missing": missing_record(N_("Campaign"), (NO_FIELD, problem.campaign_no)),
     }
     if problem.check in missing:
         return NotFound([missing[problem.check], context], joined=" ")

@@ -54,10 +54,11 @@ class JobFailed(RapportError):
 class Progress:
     """What a running job reports: how far it is and what it has to say. Every update is
     kept in this process at once (`_running`) and written to the job's row for the other
-    processes, except beside a write lock the job holds itself (`beside_write_lock`)."""
+    processes, except beside a write lock the job holds itself (`beside_write_lock`). `by`
+    is the user who queued the job, on whose behalf it runs (an import's audit entries)."""
 
-    def __init__(self, sessions: Sessions, job_id: int) -> None:
-        self.sessions, self.job_id = sessions, job_id
+    def __init__(self, sessions: Sessions, job_id: int, *, by: str) -> None:
+        self.sessions, self.job_id, self.by = sessions, job_id, by
         self._row_waits = False
         self._written = 0.0
 
@@ -214,7 +215,7 @@ def get_all(
         return [_read(session, job) for job in session.scalars(query)]
 
 
-def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
+def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any], str] | None:
     with sessions.begin() as session:
         job = session.scalars(select(Job).where(Job.state == QUEUED).order_by(Job.id)).first()
         if job is None:
@@ -226,7 +227,7 @@ def _claim(sessions: Sessions) -> tuple[int, str, dict[str, Any]] | None:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        return job.id, job.kind, json.loads(job.params)
+        return job.id, job.kind, json.loads(job.params), job.created_by
 
 
 def _finish(sessions: Sessions, job_id: int, **values: Any) -> None:
@@ -244,12 +245,12 @@ def run_next(sessions: Sessions, runners: Mapping[str, Runner]) -> bool:
     claimed = _claim(sessions)
     if claimed is None:
         return False
-    job_id, kind, params = claimed
+    job_id, kind, params, by = claimed
     runner = runners.get(kind)
     try:
         if runner is None:
             raise RapportError(f"this server does not run jobs of kind {kind!r}")
-        result = runner(sessions, params, Progress(sessions, job_id))
+        result = runner(sessions, params, Progress(sessions, job_id, by=by))
     except RapportError as exc:
         found = json.dumps(exc.result, default=str) if isinstance(exc, JobFailed) else None
         _finish(sessions, job_id, state=FAILED, error=exc.message[:500], result=found)

@@ -2,7 +2,8 @@
 
 - `deliver`: deliver the queued entries of a logged segment (L3, X8); its progress is the
   delivery queue itself (entries no longer pending, of all its entries).
-- `import`: import an uploaded file into a table (K4); the file is removed once imported.
+- `import`: import an uploaded file into a table (K4) as the user who queued it (an
+  update's privacy blocks are audited as theirs); the file is removed once imported.
   Its total is the file's records (counted when it was queued); done follows the records
   read, chunk by chunk, while the import runs. The import holds the write lock meanwhile,
   so on SQLite its progress is kept by this process (`Progress.beside_write_lock`) and
@@ -70,6 +71,7 @@ def runners(settings: Settings, *, output_dir: Path | None = None) -> dict[str, 
                     sessions,
                     table,
                     path,
+                    by=progress.by,
                     skip_bad_rows=bool(params.get("skip_bad_rows")),
                     update=bool(params.get("update")),
                     on_progress=progress.update,

@@ -21,7 +21,7 @@ from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow
 from rapport.domain.enums import parse_enum as _parse_enum
 from rapport.domain.rules import DATE_FORM, TEXT_LENGTH
 from rapport.domain.schedule import interval
-from rapport.errors import N_, Invalid, NotFound, Text, text_of
+from rapport.errors import CODE_FIELD, N_, NO_FIELD, Invalid, Text, does_not_exist, text_of
 from rapport.storage import schema
 
 Converter = Callable[[str, str], Any]
@@ -165,18 +165,23 @@ LINE_FIELDS = (
     "attempt_failed",
 )
 
-# Code field → (its code table's key column, what to call it in messages: marked for
-# translation and said in the reader's language).
-REFERENCES: dict[str, tuple[Column[Any], str]] = {
-    "campaign_no": (schema.campaigns.c.no, N_("Campaign").template),
-    "salesperson_code": (schema.salespeople.c.code, N_("Salesperson/Purchaser").template),
+# Code field → (its code table's key column, what to call the table and its key field in
+# messages: marked for translation and said in the reader's language).
+REFERENCES: dict[str, tuple[Column[Any], Text, Text]] = {
+    "campaign_no": (schema.campaigns.c.no, N_("Campaign"), NO_FIELD),
+    "salesperson_code": (schema.salespeople.c.code, N_("Salesperson/Purchaser"), CODE_FIELD),
     "interaction_template_code": (
         schema.interaction_templates.c.code,
-        N_("Interaction Template").template,
+        N_("Interaction Template"),
+        CODE_FIELD,
     ),
-    "language_code_default": (schema.languages.c.code, N_("Language").template),
-    "language_code": (schema.languages.c.code, N_("Language").template),
-    "interaction_group_code": (schema.interaction_groups.c.code, N_("Interaction Group").template),
+    "language_code_default": (schema.languages.c.code, N_("Language"), CODE_FIELD),
+    "language_code": (schema.languages.c.code, N_("Language"), CODE_FIELD),
+    "interaction_group_code": (
+        schema.interaction_groups.c.code,
+        N_("Interaction Group"),
+        CODE_FIELD,
+    ),
 }
 
 
@@ -202,27 +207,15 @@ def convert_line_value(field: str, text: str) -> Any:
     return LINE_EDITABLE[field](field, text)
 
 
-def _missing(field: str, caption: str, value: Any) -> Text:
-    """BC's words for a reference to no record, naming the record's key field: a campaign's
-    is its No., the others' their Code."""
-    if field == "campaign_no":
-        return N_(
-            "The Campaign does not exist. Identification fields and values: No.='{no}'", no=value
-        )
-    return N_(
-        "The {caption} does not exist. Identification fields and values: Code='{value}'",
-        caption=Text(caption),
-        value=value,
-    )
-
-
 def check_reference(session: Session, field: str, value: Any) -> None:
-    """A non-blank code must exist in its table; a salesperson must not be blocked."""
+    """A non-blank code must exist in its table (else BC's words, naming the record's key
+    field: a campaign's is its No., the others' their Code); a salesperson must not be
+    blocked."""
     if field not in REFERENCES or not value:
         return
-    key, caption = REFERENCES[field]
+    key, caption, key_caption = REFERENCES[field]
     row = session.execute(select(key.table).where(key == value)).one_or_none()
     if row is None:
-        raise NotFound(_missing(field, caption, value))
+        raise does_not_exist(caption, (key_caption, value))
     if key.table is schema.salespeople and row.blocked:
         raise Invalid(N_("Salesperson {value} is blocked.", value=value), field=field)

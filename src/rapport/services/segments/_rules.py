@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, case, exists, false, not_, true
 
+from rapport.domain.skip_reasons import EXCLUDED, OPTED_OUT, PRIVACY_BLOCKED
 from rapport.storage import schema
 from rapport.storage.db import has_rows
 
@@ -35,9 +36,10 @@ def opted_out(correspondence_type: ColumnElement[str]) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Rule:
-    """X7: a reason an add leaves a candidate out (`reason`, a field of `Skipped`): `applies`
-    to the contacts it leaves out, `passes` is its negation in the form the planners use
-    (a flag compared with false meets its partial index)."""
+    """X7: a reason an add leaves a candidate out (`reason`, the name of one of
+    `domain.skip_reasons`, a field of `Skipped`): `applies` to the contacts it leaves out,
+    `passes` is its negation in the form the planners use (a flag compared with false meets
+    its partial index)."""
 
     reason: str
     applies: ColumnElement[bool]
@@ -45,18 +47,19 @@ class Rule:
 
 
 def exclusion_rules(session: Db, line_type: ColumnElement[str], options: AddOptions) -> list[Rule]:
-    """The consent and exclusion rules of an add (reference §2.5, X7), in the order a
-    candidate left out is counted under the first that applies: privacy blocked; opted out
-    of its line's correspondence type `line_type` (only when some contact opted out of
-    something); excluded from segments, unless the add ignores exclusion."""
+    """The consent and exclusion rules of an add (reference §2.5, X7), in the order of
+    `domain.skip_reasons`, a candidate left out counted under the first that applies:
+    privacy blocked; opted out of its line's correspondence type `line_type` (only when some
+    contact opted out of something); excluded from segments, unless the add ignores
+    exclusion."""
     blocked = contacts.c.privacy_blocked
-    rules = [Rule("privacy_blocked", blocked == true(), blocked == false())]
+    rules = [Rule(PRIVACY_BLOCKED.name, blocked == true(), blocked == false())]
     if has_rows(session, schema.contact_opt_outs):
         refused = opted_out(line_type)
-        rules.append(Rule("opted_out", refused, not_(refused)))
+        rules.append(Rule(OPTED_OUT.name, refused, not_(refused)))
     if not options.ignore_exclusion:
         excluded = contacts.c.excluded
-        rules.append(Rule("excluded", excluded == true(), excluded == false()))
+        rules.append(Rule(EXCLUDED.name, excluded == true(), excluded == false()))
     return rules
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, exists, false, select
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import N_, NotFound
+from rapport.errors import N_, NO_FIELD, does_not_exist
 from rapport.services.segments._reading import read_header
 from rapport.services.segments.history import MembershipEvent, events_of
 from rapport.storage import schema
@@ -85,12 +85,7 @@ def explain(database: Sessions | Engine, segment_no: str, contact_no: str) -> Ex
             )
         ).one_or_none()
         if contact is None:
-            raise NotFound(
-                N_(
-                    "The Contact does not exist. Identification fields and values: No.='{key}'",
-                    key=contact_no.strip().upper(),
-                )
-            )
+            raise does_not_exist(N_("Contact"), (NO_FIELD, contact_no.strip().upper()))
         events = tuple(
             ExplainedEvent(
                 **vars(event), matched=_matched_parts(session, contact.id, event.criteria)

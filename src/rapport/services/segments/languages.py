@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import N_, Invalid, NotFound, text_of
+from rapport.errors import CODE_FIELD, N_, Invalid, NotFound, does_not_exist, text_of
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import active, get_header, inherits_attachment
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
@@ -85,12 +85,7 @@ def set_language(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if session.get(Language, code) is None:
-            raise NotFound(
-                N_(
-                    "The Language does not exist. Identification fields and values: Code='{code}'",
-                    code=code,
-                )
-            )
+            raise does_not_exist(N_("Language"), (CODE_FIELD, code))
         new_attachment = store(session, 0, *attachment) if attachment else None
         if line_no:
             _set_line_variant(session, header, line_no, code, subject, new_attachment)

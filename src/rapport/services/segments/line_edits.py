@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import N_, Invalid, NotFound
+from rapport.errors import N_, NO_FIELD, Invalid, NotFound, does_not_exist
 from rapport.services.segments._after import changed, sync_campaign_targets
 from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
@@ -193,12 +193,7 @@ def _change_line_contact(
 
     new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
     if new_id is None:
-        raise NotFound(
-            N_(
-                "The Contact does not exist. Identification fields and values: No.='{contact_no}'",
-                contact_no=contact_no,
-            )
-        )
+        raise does_not_exist(N_("Contact"), (NO_FIELD, contact_no))
     old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
     removal = record_action(
         session,

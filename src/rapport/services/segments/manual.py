@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria.value import contact_nos as criteria_of
 from rapport.domain.enums import SegmentAction
-from rapport.errors import N_, Conflict, NotFound
+from rapport.errors import N_, NO_FIELD, Conflict, does_not_exist
 from rapport.services.segments._dependencies import except_contacts, lift_exception
 from rapport.services.segments._lines import contacts
 from rapport.services.segments._propagation import get_header
@@ -42,12 +42,7 @@ def add_contacts_by_hand(
         header = get_header(session, segment_no, lock=True)
         for key in keys:
             if session.scalar(select(contacts.c.id).where(contacts.c.no == key)) is None:
-                raise NotFound(
-                    N_(
-                        "The Contact does not exist. Identification fields and values: No.='{key}'",
-                        key=key,
-                    )
-                )
+                raise does_not_exist(N_("Contact"), (NO_FIELD, key))
         return [_add_one(session, header, key, user=user) for key in keys]
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from rapport.domain.skip_reasons import REASON_NAMES
+
 
 @dataclass(frozen=True)
 class AddOptions:
@@ -38,7 +40,8 @@ class SampleContact:
 
 @dataclass(frozen=True)
 class Skipped:
-    """How many candidates of an add were left out, by reason (X7; SPEC §6 `"skipped"`)."""
+    """How many candidates of an add were left out, by reason (X7; SPEC §6 `"skipped"`): a
+    field for each reason of `domain.skip_reasons` (its name), in the order of the JSON."""
 
     excluded: int = 0
     privacy_blocked: int = 0
@@ -46,9 +49,7 @@ class Skipped:
 
     def __add__(self, other: Skipped) -> Skipped:
         return Skipped(
-            excluded=self.excluded + other.excluded,
-            privacy_blocked=self.privacy_blocked + other.privacy_blocked,
-            opted_out=self.opted_out + other.opted_out,
+            **{name: getattr(self, name) + getattr(other, name) for name in REASON_NAMES}
         )
 
 

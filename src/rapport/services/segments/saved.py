@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import N_, NotFound
+from rapport.errors import CODE_FIELD, N_, does_not_exist
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import SavedSegmentCriteria, SavedSegmentCriteriaLine
 
@@ -48,13 +48,7 @@ def _find(session: Session, code: str) -> SavedSegmentCriteria:
     else:
         found = session.get(SavedSegmentCriteria, key)
     if found is None:
-        raise NotFound(
-            N_(
-                "The Saved Segment Criteria does not exist. Identification fields and values: "
-                "Code='{key}'",
-                key=key,
-            )
-        )
+        raise does_not_exist(N_("Saved Segment Criteria"), (CODE_FIELD, key))
     return found
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import N_, Invalid, NotFound, Text, text_of
+from rapport.errors import CODE_FIELD, N_, Invalid, Text, does_not_exist, text_of
 from rapport.services._versions import Versioned, version_of
 from rapport.services.templates.merge_fields import unknown_fields
 from rapport.storage.db import Sessions, reading
@@ -114,13 +114,7 @@ def find(session: Session, code: str) -> InteractionTemplate:
     key = code.strip().upper()
     template = session.get(InteractionTemplate, key)
     if template is None:
-        raise NotFound(
-            N_(
-                "The Interaction Template does not exist. Identification fields and values: "
-                "Code='{code}'",
-                code=key,
-            )
-        )
+        raise does_not_exist(N_("Interaction Template"), (CODE_FIELD, key))
     return template
 
 
@@ -307,12 +301,7 @@ def language_of(session: Session, template: InteractionTemplate, given: str | No
     except ValueError as exc:
         raise Invalid(text_of(exc)) from exc
     if language and session.get(Language, language) is None:
-        raise NotFound(
-            N_(
-                "The Language does not exist. Identification fields and values: Code='{code}'",
-                code=language,
-            )
-        )
+        raise does_not_exist(N_("Language"), (CODE_FIELD, language))
     return language
 
 

@@ -59,9 +59,10 @@ def rows_of(bad_rows: Iterable[BadRow]) -> int:
     return len({bad.line for bad in bad_rows})
 
 
-def _headline(bad_rows: tuple[BadRow, ...]) -> Text:
-    """The refusal in a sentence: its bad rows, and its errors when a row has several."""
-    rows, errors = rows_of(bad_rows), len(bad_rows)
+def refusal(rows: int, errors: int) -> Text:
+    """K4: an import's refusal in a sentence, the one way it is worded (the error's headline,
+    the command line's, a failed import job's on its page): its `rows` bad rows, and its
+    `errors` when a row has several; nothing imported."""
     if rows == errors:
         if rows == 1:
             return N_("1 bad row; nothing imported")
@@ -73,13 +74,13 @@ def _headline(bad_rows: tuple[BadRow, ...]) -> Text:
 
 class BadFile(Invalid):
     """The file has bad rows; nothing was imported. `bad_rows` lists every error, in line
-    and column order (a row may hold several); the message counts the rows (`headline`) and
-    lists the first `ERRORS_SHOWN` errors, so a file refused on every row does not drown
-    its reader."""
+    and column order (a row may hold several); the message counts the rows (`headline`, the
+    `refusal`) and lists the first `ERRORS_SHOWN` errors, so a file refused on every row
+    does not drown its reader."""
 
     def __init__(self, name: str, bad_rows: Iterable[BadRow]) -> None:
         self.bad_rows = tuple(sorted(bad_rows))
-        self.headline = _headline(self.bad_rows)
+        self.headline = refusal(rows_of(self.bad_rows), len(self.bad_rows))
         listed = [bad.text() for bad in self.bad_rows[:ERRORS_SHOWN]]
         more = len(self.bad_rows) - ERRORS_SHOWN
         if more > 0:

@@ -43,6 +43,7 @@ from rapport.services.transfer._answers import answered_otherwise, single_answer
 from rapport.services.transfer._checks import key_match
 from rapport.services.transfer._phases import OnPhase, Phase, nothing
 from rapport.services.transfer.tables import TableSpec
+from rapport.services.users import audit
 from rapport.storage.bulk import built_after
 from rapport.storage.changes import marked_after
 from rapport.storage.db import is_postgresql
@@ -53,11 +54,20 @@ NAME_UPPER = "name_upper"  # the staged name upper-cased, a contact's default se
 
 
 def write(
-    session: Session, spec: TableSpec, staging: Table, *, update: bool, phase: OnPhase = nothing
+    session: Session,
+    spec: TableSpec,
+    staging: Table,
+    *,
+    update: bool,
+    by: str,
+    phase: OnPhase = nothing,
 ) -> tuple[int, int]:
     """Insert the staged rows (and update the existing ones with `update`): (inserted,
-    updated). `phase` hears of the index builds of a first load of contacts."""
+    updated). A contact's privacy block the update changes is consent, audited as the user
+    `by` (`_audit_privacy`). `phase` hears of the index builds of a first load of contacts."""
     values = _values(spec, staging)
+    if update and spec.name == "contacts":
+        _audit_privacy(session, staging, by=by)
     updated = _update(session, spec, staging, values) if update else 0
     if spec.name == "contacts":
         inserted = _insert_contacts(session, staging, values, update=update, phase=phase)
@@ -71,6 +81,19 @@ def write(
     with _marked(session, spec.table, values.get("contact_id")):
         inserted = _insert(session, spec.table, list(values), query.order_by(staging.c.line))
     return inserted, updated
+
+
+def _audit_privacy(session: Session, staging: Table, *, by: str) -> None:
+    """X7: the privacy blocks of the contacts the update is about to change, audited as by
+    `by` with one INSERT … SELECT before it (`audit.record_privacy_changes`), as an edit of
+    one contact audits its own; a file without the column changes none."""
+    if "privacy_blocked" not in staging.c:
+        return
+    new = staging.c.privacy_blocked
+    changes = select(contacts.c.no, new).where(
+        contacts.c.no == staging.c.no, contacts.c.privacy_blocked != new
+    )
+    audit.record_privacy_changes(session, changes, user_name=by)
 
 
 def _marked(

@@ -33,7 +33,7 @@ from rapport.services.transfer import _reading as import_reading
 from rapport.services.transfer import _stage as import_stage
 from rapport.services.transfer import _writes as import_writes
 from rapport.services.transfer import tables as import_tables
-from rapport.services.transfer._bad_rows import ERRORS_SHOWN, BadFile, BadRow, rows_of
+from rapport.services.transfer._bad_rows import ERRORS_SHOWN, BadFile, BadRow, refusal, rows_of
 from rapport.services.transfer._phases import OnProgress, Phase, Phases
 from rapport.services.transfer._reading import Layout
 from rapport.services.transfer._writes import NAME_UPPER
@@ -41,7 +41,7 @@ from rapport.services.transfer.files import Chunk, csv_codec, records
 from rapport.services.transfer.tables import TableSpec
 from rapport.storage.db import Sessions, analyze, is_postgresql, small_page_cache
 
-__all__ = ["ERRORS_SHOWN", "BadFile", "ImportResult", "check_upload", "import_table"]
+__all__ = ["ERRORS_SHOWN", "BadFile", "ImportResult", "check_upload", "import_table", "refusal"]
 
 STAGING = "import_staging"
 # SQLite's page cache while a first load writes its chunks: the chunks in memory beside the
@@ -82,23 +82,26 @@ def import_table(
     table: str,
     path: Path,
     *,
+    by: str,
     skip_bad_rows: bool = False,
     update: bool = False,
     encoding: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> ImportResult:
-    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1). A CSV file is
-    read in `encoding`, else the one its byte order mark names, else UTF-8.
+    """K4: import the CSV or XLSX file at `path` into `table` (SPEC §6.1) as the user `by`. A
+    CSV file is read in `encoding`, else the one its byte order mark names, else UTF-8.
 
     Nothing is imported when any row is bad (`BadFile` lists every bad row with its line,
     column and reason) unless `skip_bad_rows`, when the good rows are imported and the bad
-    ones returned. With `update`, a row whose key exists updates the columns the file has.
+    ones returned. With `update`, a row whose key exists updates the columns the file has;
+    a contact's privacy block it changes is audited as by `by`, in the import's
+    transaction (X7, SPEC §10).
     `on_progress(rows, None, phase)` follows the rows read, chunk by chunk, then names each
     phase of the work after reading as it starts (`Phase`, in order); `(rows, rows, DONE)`
     once they are written and committed.
     """
     asked = Asked(
-        import_tables.get(table), path, encoding, Phases(on_progress), update, skip_bad_rows
+        import_tables.get(table), path, encoding, Phases(on_progress), update, skip_bad_rows, by
     )
     try:
         inserted, updated, bad = _import(sessions, asked)
@@ -114,7 +117,7 @@ def import_table(
 @dataclass(frozen=True)
 class Asked:
     """An import as it was asked for: the table, the file and how to read it, whom to tell
-    of its progress, and its options."""
+    of its progress, its options, and the user who asked."""
 
     spec: TableSpec
     path: Path
@@ -122,6 +125,7 @@ class Asked:
     phase: Phases
     update: bool
     skip: bool
+    by: str
 
 
 def _import(
@@ -164,7 +168,9 @@ def _staged(session: Session, asked: Asked) -> tuple[int, int, list[BadRow]]:
     if bad and not asked.skip:
         raise BadFile(path.name, bad)
     phase(Phase.WRITING)
-    inserted, updated = import_writes.write(session, spec, staging, update=update, phase=phase)
+    inserted, updated = import_writes.write(
+        session, spec, staging, update=update, by=asked.by, phase=phase
+    )
     import_stage.discard(session, staging)
     return inserted, updated, bad
 
