@@ -127,3 +127,42 @@ def test_l5_what_cannot_be_resent_is_refused_on_a_page_nothing_queued(
     with sessions.begin() as session:
         assert sorted(d.status for d in session.query(t.Delivery)) == ["failed", "sent"]
     assert no_of_jobs(sessions) == 0
+
+
+@pytest.fixture
+def with_uncertain(sessions):
+    """Logged segment 1: Ann's e-mail uncertain (interrupted after its hand-off), Acme's
+    failed."""
+    with sessions.begin() as session:
+        people = build_log_world(session)
+        body = make_stored_attachment(session, b"<p>Dear {{ contact.name }}</p>")
+        make_queued_interaction(session, people["P1"], status="uncertain", attachment=body)
+        make_queued_interaction(session, people["ACME"], status="failed", attachment=body)
+    return people
+
+
+@pytest.mark.parametrize(
+    ("ticked", "queued"),
+    [(False, "1 interaction"), (True, "2 interactions")],
+)
+def test_x8_the_card_resends_the_uncertain_entries_only_when_ticked(
+    browser_as, with_uncertain, mailing, ticked, queued
+):
+    """L5/X8: an entry interrupted after its hand-off may have arrived; the card offers it
+    (with how many there are) beside Resend, unticked, as the CLI's --include-uncertain."""
+    browser = browser_as("marketer")
+    card = browser.get("/logged-segments/1").text
+    assert 'name="include_uncertain"' in card
+    assert "Also the 1 uncertain one (it may have arrived)" in card
+    form = {"csrf_token": browser.csrf}
+    if ticked:
+        form["include_uncertain"] = "true"
+    answer = browser.post("/logged-segments/1/resend", data=form)
+    assert answer.status_code == 303
+    assert f"Resending logged segment 1: {queued} to deliver." in browser.get(
+        answer.headers["location"]
+    ).text
+
+
+def test_x8_the_card_offers_no_uncertain_entries_when_there_are_none(browser_as, logged):
+    assert 'name="include_uncertain"' not in browser_as("marketer").get("/logged-segments/1").text

@@ -80,6 +80,7 @@ def logged_card(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> 
         counts=sorted((status, count) for status, count in counted.items() if count),
         may_change=may_change(who),
         resend_types=choice_captions("correspondence_type", tuple(CorrespondenceType)),
+        uncertain=counted.get("uncertain", 0),
         done=request.query_params.get("done", ""),
     )
 
@@ -105,7 +106,8 @@ def uncancel(entry_no: EntryNo, ctx: Context, who: Who) -> Response:
 @router.post("/logged-segments/{entry_no}/resend")
 async def resend(request: Request, entry_no: EntryNo, ctx: Context, who: Who) -> Response:
     """L5/X8: queue again every interaction not yet sent (a sent one never again), by the
-    correspondence type chosen (BC's Resend option) or each entry's own; the delivery runs
+    correspondence type chosen (BC's Resend option) or each entry's own, the uncertain ones
+    (interrupted after their hand-off) only when ticked; the delivery runs
     as a job, whose page follows its progress, as a log with delivery's does. What cannot
     be resent is refused here, nothing queued."""
     form = await request.form()
@@ -114,6 +116,7 @@ async def resend(request: Request, entry_no: EntryNo, ctx: Context, who: Who) ->
         starts.resend,
         ctx.sessions,
         entry_no,
+        include_uncertain=form.get("include_uncertain") == "true",
         correspondence_type=kind if isinstance(kind, str) else "",
         by=who.account.name,
         settings=ctx.settings,
