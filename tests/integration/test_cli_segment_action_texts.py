@@ -158,8 +158,9 @@ def test_s10_an_unknown_logged_segment_is_said_before_bcs_question(rapport):
 
 def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):
     """`segment explain` of a contact never on the segment: each add by criteria, the parts
-    the contact matches and, when it matches them all, the rule that left it out (P4 is
-    excluded from segments); a contact the adds did put there is explained by its events."""
+    the contact matches and, when it matches them all, the rule that left it out in the
+    sentence of `domain.skip_reasons` the card says (P4 is excluded from segments); a
+    contact the adds did put there is explained by its events."""
     no = built(rapport, "country = NL", "no = P1")
     code, out, _ = rapport("segment", "explain", no, "P4")
     assert code == 0
@@ -167,7 +168,7 @@ def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):
         "P4 Dee is not on the segment and never was.",
         "- not added by action 1 (add country = NL), by ADMIN",
         "    matches: country = NL",
-        "    left out by exclusion or consent: excluded",
+        "    An add leaves it out: the contact is excluded from segments.",
         "- not added by action 2 (add no = P1), by ADMIN",
         "    does not match: no = P1",
     ]

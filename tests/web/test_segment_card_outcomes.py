@@ -86,6 +86,24 @@ def test_s3_the_message_is_said_in_the_pages_language(browser_as, sessions):
     assert "4 regels" in STATUS.search(section(card, "build-pane")).group(1)
 
 
+def test_x7_the_cards_address_carries_each_reasons_count_to_its_message(browser_as, sessions):
+    """The counts of the address are read by the names of `domain.skip_reasons`, said in its
+    order; a count that is not a count is refused with the page's 422."""
+    no = world(sessions, criteria="country = BE")
+    browser = browser_as("marketer")
+    card = browser.get(
+        f"/segments/{no}?done=action&added=2&lines=6&excluded=1&privacy_blocked=3&opted_out=0"
+    ).text
+    said = re.sub(r"\s+", " ", STATUS.search(section(card, "build-pane")).group(1)).strip()
+    assert said == (
+        "2 contacts have been added; the segment now has 6 lines. Left out by exclusion or"
+        " consent: 3 privacy blocked, 1 excluded from segments."
+    )
+    for bad in ("excluded=-1", "opted_out=x", f"privacy_blocked={2**53 + 1}", "reset=-2"):
+        answer = browser.get(f"/segments/{no}?done=action&added=2&lines=6&{bad}")
+        assert answer.status_code == 422, bad
+
+
 def test_s10_a_logged_segment_that_does_not_exist_is_refused_before_bcs_question(
     browser_as, sessions
 ):

@@ -31,6 +31,22 @@ def test_s1_the_list_is_searched_and_paged_by_keyset(browser_as, sessions):
     assert "Winter letters" not in found.text
 
 
+def test_s1_the_lists_search_box_takes_percent_and_underscore_as_typed(browser_as, sessions):
+    """The list's search is the API's (`overview.get_all`): "%" finds the segment whose
+    description has one, not every segment."""
+    world(sessions)
+    for description in ("50% off", "Spring_sale"):
+        header.create_segment(sessions, description=description, user="marketer1")
+    browser = browser_as("viewer")
+    found = browser.get("/segments", params={"q": "%"}, headers={"hx-request": "true"}).text
+    assert re.findall(r'<a href="/segments/(SEG\d+)">', found) == ["SEG00002"]
+    found = browser.get("/segments", params={"q": "_"}).text
+    assert re.findall(r'<a href="/segments/(SEG\d+)">', found) == ["SEG00003"]
+    assert "Spring_sale" in found
+    nothing = browser.get("/segments", params={"q": "g%s"}).text
+    assert "No segment matches." in nothing
+
+
 def test_s1_a_marketer_creates_a_segment_with_the_form(browser_as, sessions):
     world(sessions)
     browser = browser_as("marketer")

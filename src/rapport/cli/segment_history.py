@@ -117,10 +117,12 @@ def explain(
 ) -> None:
     """X3: which action put the contact on the segment (or took it off), and why; for a
     contact never on it, why each add by criteria left it out (X7)."""
+    from rapport.domain.skip_reasons import SKIP_REASONS
     from rapport.services.segments import explain as explaining
 
     st = state(ctx)
     result = asdict(explaining.explain(st.database, segment, contact))
+    why = {reason.name: reason.sentence for reason in SKIP_REASONS}
 
     def human() -> None:
         state_text = (
@@ -140,9 +142,8 @@ def explain(
             _said_action(f"{verb} action {event['action_no']} ({event['action']}", event)
         for add in result["left_out"]:  # X7: why each add left it out
             _said_action(f"not added by action {add['action_no']} (add", add)
-            if add["skipped"]:
-                reason = add["skipped"].replace("_", " ")
-                output.say(f"    left out by exclusion or consent: {reason}")
+            if add["skipped"]:  # the rule's sentence, as the card says it
+                output.say(f"    {why[add['skipped']]}")
             elif all(part["matches"] for part in add["matched"]):
                 output.say("    it matches now: the contact or its data changed since")
 

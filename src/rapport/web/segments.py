@@ -21,9 +21,11 @@ from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import Field, create_model
 from starlette.responses import Response
 
 from rapport.domain.enums import Role
+from rapport.domain.skip_reasons import REASON_NAMES
 from rapport.errors import Invalid, RapportError, Text, said
 from rapport.server.auth import Identity
 from rapport.server.guard import Context, Who
@@ -249,8 +251,16 @@ def counts_of(result: object) -> dict[str, int] | None:
     return None
 
 
-# A count the card's address carries to its message (`counts_of`).
-Count = Annotated[int | None, Query(ge=0, le=2**53)]
+# The counts the card's address carries to its message (`counts_of`): the lines added or
+# removed, the lines now on the segment, an add's candidates left out by each reason of
+# `domain.skip_reasons` (by its name) and a removal's reset of the criteria.
+COUNTED = ("added", "removed", "lines", *REASON_NAMES, "reset")
+_COUNT: Any = (Annotated[int | None, Field(ge=0, le=2**53)], None)
+
+
+class Counted(create_model("_Counted", **dict.fromkeys(COUNTED, _COUNT))):  # type: ignore[misc]
+    """What an action did (`counts_of`), as the card's address says it."""
+
 
 DONE_MESSAGES = {
     "created": N_("The segment has been created."),
@@ -297,17 +307,11 @@ def segment_card(
     who: Who,
     ctx: Context,
     no: str,
+    counts: Annotated[Counted, Query()],
     filter: str = "",
     after: LineAfter = 0,
     limit: LinesLimit = LINES_PER_PAGE,
     done: str = "",
-    added: Count = None,
-    removed: Count = None,
-    lines: Count = None,
-    privacy_blocked: Count = None,
-    opted_out: Count = None,
-    excluded: Count = None,
-    reset: Count = None,
 ) -> Response:
     """The segment card (S7, SPEC §8); after an action, what it did (`counts_of`)."""
     values = card_values(
@@ -321,16 +325,10 @@ def segment_card(
     )
     values["message"] = DONE_MESSAGES.get(done)
     values["at"] = DONE_AT.get(done)
-    if done == "action" and lines is not None and (added is None) != (removed is None):
-        values["counted"] = {
-            "added": added,
-            "removed": removed,
-            "lines": lines,
-            "privacy_blocked": privacy_blocked,
-            "opted_out": opted_out,
-            "excluded": excluded,
-            "reset": reset,
-        }
+    counted = counts.model_dump()
+    one_action = (counted["added"] is None) != (counted["removed"] is None)
+    if done == "action" and counted["lines"] is not None and one_action:
+        values["counted"] = counted
     return page(request, "segments/card.html", **values)
 
 

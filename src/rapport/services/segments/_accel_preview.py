@@ -15,6 +15,7 @@ from rapport.criteria import fields as registry
 from rapport.criteria.operators import ValueType
 from rapport.criteria.value import Criteria
 from rapport.domain.enums import SegmentAction
+from rapport.domain.skip_reasons import EXCLUDED, OPTED_OUT, PRIVACY_BLOCKED, REASON_NAMES
 from rapport.services.segments._accel_eval import Unsupported
 from rapport.services.segments._accel_state import Index
 from rapport.services.segments._lines import contacts, line_order
@@ -64,6 +65,21 @@ def _opted_out(session: Session, index: Index, header: SegmentHeader) -> BitMap:
     return BitMap.union(*found) if found else BitMap()
 
 
+def _rules(
+    session: Session, index: Index, header: SegmentHeader, options: AddOptions
+) -> dict[str, BitMap]:
+    """The contacts each consent and exclusion rule of an add leaves out, by its reason's
+    name (`_rules.exclusion_rules`): privacy blocked, opted out of the line's
+    correspondence type, excluded from segments unless the add ignores exclusion."""
+    rules = {
+        PRIVACY_BLOCKED.name: _flag(index, "privacy_blocked"),
+        OPTED_OUT.name: _opted_out(session, index, header),
+    }
+    if not options.ignore_exclusion:
+        rules[EXCLUDED.name] = _flag(index, "excluded")
+    return rules
+
+
 def _selection(index: Index, chosen: BitMap, options: AddOptions) -> BitMap:
     """`_lines.selection`: the criteria, then whole companies, then related companies."""
     if options.expand_companies:
@@ -87,22 +103,17 @@ def add_preview(
             return None
         try:
             chosen = _selection(index, accelerator.selected(session, index, criteria), options)
-            blocked, excluded = _flag(index, "privacy_blocked"), _flag(index, "excluded")
-            refused = _opted_out(session, index, header)
+            rules = _rules(session, index, header, options)
         except Unsupported:
             return None
         on_it = accelerator.lines(session, header.id)
-        pool = chosen if options.allow_existing else chosen - on_it.contacts
-        eligible = pool - blocked - refused
-        if not options.ignore_exclusion:
-            eligible -= excluded
-        skipped = Skipped(
-            excluded=0
-            if options.ignore_exclusion
-            else len(((pool & excluded) - blocked) - refused),
-            privacy_blocked=len(pool & blocked),
-            opted_out=len((pool & refused) - blocked),
-        )
+        eligible = chosen if options.allow_existing else chosen - on_it.contacts
+        left_out: dict[str, int] = {}
+        for reason in REASON_NAMES:  # a candidate counted under the first that applies
+            if reason in rules:
+                out = eligible & rules[reason]
+                left_out[reason], eligible = len(out), eligible - out
+        skipped = Skipped(**left_out)
         candidates = index.first_in_line_order(eligible, SAMPLE_SIZE)
         total = on_it.total
     return AddPreview(

@@ -1,5 +1,6 @@
 """Segments page by page, for screens: the segment list searched by a plain word and the
-lines of one segment filtered by criteria, both paged by keyset (S7, SPEC §7, §8).
+lines of one segment filtered by criteria, both paged by keyset (S7, SPEC §7, §8). The
+list is read by the statement of the API's and the command line's (`overview.get_all`).
 
 A page is read with `limit + 1` rows so that whether another page follows is known without
 counting; nothing here counts all the lines of a segment (the header's count is the one
@@ -11,14 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from rapport.criteria import condition, parse
+from rapport.services.segments import overview
 from rapport.services.segments._fields import LINE_FIELDS
 from rapport.services.segments._lines import contacts, lines
-from rapport.services.segments._propagation import SegmentRead, get_header, read
+from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import key
+from rapport.services.segments.overview import SegmentFilter
+from rapport.services.segments.results import SegmentRead
 from rapport.storage.db import Sessions, reading
-from rapport.storage.tables import SegmentHeader
 
 MAX_PAGE = 200
 
@@ -40,25 +44,19 @@ def _limit(limit: int) -> int:
 
 
 def get_page(sessions: Sessions, *, q: str = "", after: str = "", limit: int = 25) -> SegmentPage:
-    """The segments after segment no. `after` in number order whose no. or description
-    contains `q` (any case), with their counts."""
+    """S1: the segments after segment no. `after` in number order whose no. or description
+    contains `q` (any case, its `%` and `_` as themselves), with their counts: the list's
+    one statement (`overview.get_all`) with one row more than the page, to tell whether
+    another page follows."""
     size = _limit(limit)
-    query = select(SegmentHeader).order_by(SegmentHeader.no).limit(size + 1)
-    if after:
-        query = query.where(SegmentHeader.no > after.strip().upper())
-    word = q.strip()
-    if word:
-        pattern = f"%{word.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(SegmentHeader.no).like(pattern),
-                func.lower(SegmentHeader.description).like(pattern),
-            )
-        )
-    with reading(sessions) as session:
-        headers = session.scalars(query).all()
-        items = [read(session, header) for header in headers[:size]]
-    return SegmentPage(items=items, next_after=items[-1].no if len(headers) > size else None)
+    found = overview.get_all(
+        sessions,
+        filters=SegmentFilter(q=q),
+        after=key(after) if after.strip() else None,
+        limit=size + 1,
+    )
+    items = found[:size]
+    return SegmentPage(items=items, next_after=items[-1].no if len(found) > size else None)
 
 
 def get_lines_page(
