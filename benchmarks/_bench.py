@@ -110,8 +110,8 @@ class Fixture:
 def api_fixture(sessions: Sessions, *, user: str, lines: int) -> Fixture:
     """A marketer `user` with an API token, and a segment holding the first `lines`
     synthetic contacts (added with the services; untimed)."""
-    accounts.add_user(sessions, user, role="marketer")
-    token = tokens.create_token(sessions, user, name="bench").token
+    accounts.add_user(sessions, user, role="marketer", by="benchmark")
+    token = tokens.create_token(sessions, user, name="bench", by="benchmark").token
     no = create_segment(sessions, description=f"Benchmark {lines:,} lines", user=user).no
     add_contacts(
         sessions,

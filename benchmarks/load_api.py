@@ -100,7 +100,7 @@ def prepare(url: str, lines: int) -> Workload:
             raise SystemExit(f"{url} has no synthetic contacts (rapport demo --contacts N)")
         contacts = int(last[2:])
         if accounts.count_admins(sessions) == 0:
-            accounts.add_user(sessions, f"{USER}admin", role="admin")
+            accounts.add_user(sessions, f"{USER}admin", role="admin", by="benchmark")
         fixture = api_fixture(sessions, user=USER, lines=lines or contacts // 2)
         return Workload(fixture, contacts, cursors(sessions, fixture.segment))
     finally:

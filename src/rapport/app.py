@@ -42,8 +42,11 @@ API_DESCRIPTION = (
     "create USER --name NAME`); the web UI's session cookie works too, its writes carrying "
     'the `X-CSRF-Token` of `/api/login`. Lists answer `{"items": [...], "next": URL | '
     "null}`, paged by `?limit=` and the opaque `?after=` of `next`. Errors are RFC 9457 "
-    "problem documents (`application/problem+json`) whose `errors` name the field. Long work "
-    "answers 202 with a job and `Location: /api/jobs/{id}`."
+    "problem documents (`application/problem+json`) whose `errors` name the field; a query "
+    "parameter an operation does not declare is refused (422), so a misspelt filter never "
+    "answers everything, and a body naming a record that does not exist is a 422 naming its "
+    "field (404 is for the record the address names). Long work answers 202 with a job and "
+    "`Location: /api/jobs/{id}`."
 )
 
 

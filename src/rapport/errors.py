@@ -1,7 +1,8 @@
 """Errors raised by the domain and the services; each edge maps them once.
 
     RapportError            a user-facing failure; nothing was changed
-    ├── NotFound            a referenced record does not exist (contact, segment, code …)
+    ├── NotFound            a referenced record does not exist (contact, segment, code …);
+    │                       `field` names the input that named it, if not the address's own
     ├── Invalid             bad input: `field` names the parameter or field at fault,
     │                       `position` the (line, column) in criteria text
     ├── Conflict            the data's state forbids the action (already logged, on a segment …)
@@ -158,7 +159,20 @@ class RapportError(Exception):
 
 
 class NotFound(RapportError):
-    """A referenced record does not exist."""
+    """A referenced record does not exist. `field` names the input (a body field, a
+    parameter, a CLI option's service name) that referenced the missing record, when it is
+    not what the address names: None when the record is the one the request is about (the
+    API's 404), a field when the input named a record that is not there (its 422)."""
+
+    def __init__(
+        self,
+        message: str | Text | Sequence[Text],
+        *,
+        field: str | None = None,
+        joined: str = "; ",
+    ) -> None:
+        super().__init__(message, joined=joined)
+        self.field = field
 
 
 class Invalid(RapportError):
@@ -246,7 +260,8 @@ def missing_record(caption: Text, *key: tuple[Text, object]) -> Text:
     )
 
 
-def does_not_exist(caption: Text, *key: tuple[Text, object]) -> NotFound:
+def does_not_exist(caption: Text, *key: tuple[Text, object], field: str | None = None) -> NotFound:
     """NotFound in Business Central's words for the record `key` of `caption`'s table
-    (`missing_record`): what a service raises when a record its caller names is not there."""
-    return NotFound(missing_record(caption, *key))
+    (`missing_record`): what a service raises when a record its caller names is not there,
+    `field` naming the input that named it when that is not the record the caller is about."""
+    return NotFound(missing_record(caption, *key), field=field)

@@ -42,8 +42,8 @@ def users(sessions: sessionmaker[Session]) -> dict[str, Account]:
     made = {}
     for role in ROLES:
         name = f"{role}1"
-        accounts.add_user(sessions, name, role=role)
-        token = tokens.create_token(sessions, name, name="tests").token
+        accounts.add_user(sessions, name, role=role, by="tests")
+        token = tokens.create_token(sessions, name, name="tests", by="tests").token
         made[role] = Account(name, role, token)
     return made
 
@@ -54,7 +54,7 @@ def passwords(sessions: sessionmaker[Session], users: dict[str, Account]) -> str
     The other tests' users have none: argon2 takes 30–40 ms a hash, two minutes of the
     1,200 API and web tests' time if every test hashed three."""
     for account in users.values():
-        accounts.set_password(sessions, account.name, password=PASSWORD)
+        accounts.set_password(sessions, account.name, password=PASSWORD, by="tests")
     return PASSWORD
 
 
@@ -109,7 +109,7 @@ def browser_as(
 
     def make(role: str) -> Browser:
         if not any(client.role == role for client in clients):
-            accounts.set_password(sessions, users[role].name, password=PASSWORD)
+            accounts.set_password(sessions, users[role].name, password=PASSWORD, by="tests")
         client = Browser(app, follow_redirects=False)
         client.role = role
         answer = client.post("/api/login", json={"name": users[role].name, "password": PASSWORD})

@@ -49,8 +49,8 @@ def test_two_apps_on_two_databases_each_answer_from_their_own(client_as, tmp_pat
     assert marketer.post("/api/segments", json={"description": "Here"}).status_code == 201
     url = f"sqlite:///{tmp_path / 'other.db'}"
     other_sessions = open_database(url)
-    accounts.add_user(other_sessions, "viewer9", role="viewer")  # tokens only
-    token = tokens.create_token(other_sessions, "viewer9", name="tests").token
+    accounts.add_user(other_sessions, "viewer9", role="viewer", by="tests")  # tokens only
+    token = tokens.create_token(other_sessions, "viewer9", name="tests", by="tests").token
     other = create_app(
         Settings(
             database_url=url,

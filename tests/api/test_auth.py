@@ -43,7 +43,7 @@ def test_a_token_s_last_use_is_written_at_most_once_a_minute(sessions, users):
     """SPEC §7: each API call looks its token up; the last-used time is written only when
     the one recorded is a minute old, so reads do not write on every call."""
     name = users["viewer"].name
-    token = tokens.create_token(sessions, name, name="minute").token
+    token = tokens.create_token(sessions, name, name="minute", by="tests").token
     assert tokens.user_for_token(sessions, token).name == name
     first = next(t for t in tokens.get_all(sessions, user=name) if t.name == "minute")
     assert tokens.user_for_token(sessions, token).name == name
@@ -63,13 +63,13 @@ def test_a_token_s_last_use_is_written_at_most_once_a_minute(sessions, users):
 def test_a_revoked_token_or_a_disabled_user_is_refused_at_the_next_lookup(sessions, users):
     """SPEC §7, §10: no cache between the token and its user."""
     name = users["marketer"].name
-    revoked = tokens.create_token(sessions, name, name="revoked")
-    kept = tokens.create_token(sessions, name, name="kept").token
+    revoked = tokens.create_token(sessions, name, name="revoked", by="tests")
+    kept = tokens.create_token(sessions, name, name="kept", by="tests").token
     assert tokens.user_for_token(sessions, revoked.token) is not None
-    tokens.revoke(sessions, revoked.id)
+    tokens.revoke(sessions, revoked.id, by="tests")
     assert tokens.user_for_token(sessions, revoked.token) is None
     assert tokens.user_for_token(sessions, kept).role.value == "marketer"
-    accounts.disable(sessions, name)
+    accounts.disable(sessions, name, by="tests")
     assert tokens.user_for_token(sessions, kept) is None
     assert tokens.user_for_token(sessions, "rap_not-a-token") is None
 
@@ -113,7 +113,7 @@ def test_failed_sign_ins_are_limited_per_user_with_retry_after(anonymous, users,
 def test_a_disabled_user_is_refused_at_once(browser_as, client_as, sessions, users):
     browser, script = browser_as("marketer"), client_as("marketer")
     assert browser.get("/api/me").status_code == 200
-    accounts.disable(sessions, users["marketer"].name)
+    accounts.disable(sessions, users["marketer"].name, by="tests")
     assert browser.get("/api/me").status_code == 401
     assert script.get("/api/me").status_code == 401
 
@@ -122,7 +122,7 @@ def test_a_revoked_token_is_refused_at_once(client_as, sessions, users):
     client = client_as("viewer")
     assert client.get("/api/me").status_code == 200
     (token,) = tokens.get_all(sessions, user=users["viewer"].name)
-    tokens.revoke(sessions, token.id)
+    tokens.revoke(sessions, token.id, by="tests")
     assert client.get("/api/me").status_code == 401
 
 

@@ -68,7 +68,8 @@ def test_s12_an_unknown_mailing_group_is_a_422_in_bc_words(client_as):
 def test_s2_an_unknown_campaign_is_named_by_its_no(client_as):
     client = client_as("marketer")
     answer = client.patch("/api/segments/SEG00001", json={"campaign_no": "CP99"})
-    problem = problem_of(answer, 404)
+    problem = problem_of(answer, 422)
+    assert problem["errors"][0]["field"] == "campaign_no"
     assert problem["detail"] == (
         "The Campaign does not exist. Identification fields and values: No.='CP99'"
     )

@@ -64,9 +64,10 @@ def test_c1_reversed_dates_or_an_unknown_salesperson_are_problems_and_change_not
     body = {"description": "X", "starting_date": "2026-02-01", "ending_date": "2026-01-01"}
     problem = problem_of(marketer.post("/api/campaigns", json=body), 422)
     assert problem["detail"].startswith("Starting Date 2026-02-01 must not be after")
-    problem_of(
-        marketer.post("/api/campaigns", json={"description": "X", "salesperson_code": "Z"}), 404
+    unknown = problem_of(
+        marketer.post("/api/campaigns", json={"description": "X", "salesperson_code": "Z"}), 422
     )
+    assert unknown["errors"][0]["field"] == "salesperson_code"
     problem_of(
         marketer.post("/api/campaigns", json={"description": "X", "starting_date": "soon"}), 422
     )

@@ -76,9 +76,10 @@ def test_l6_cancel_and_uncancel_several_entries(world, client_as):
     answer = marketer.post("/api/interaction-log-entries/uncancel", json={"entries": [2]})
     assert answer.json() == {"entries": 1, "canceled": False}
     body = problem_of(
-        marketer.post("/api/interaction-log-entries/cancel", json={"entries": [3, 99]}), 404
+        marketer.post("/api/interaction-log-entries/cancel", json={"entries": [3, 99]}), 422
     )
     assert body["detail"] == "Interaction Log Entry 99 does not exist."
+    assert body["errors"][0]["field"] == "entries"
     assert marketer.get("/api/interaction-log-entries/3").json()["canceled"] is False
     problem_of(marketer.post("/api/interaction-log-entries/cancel", json={"entries": []}), 422)
 

@@ -77,7 +77,7 @@ def test_l3_a_log_with_delivery_answers_202_and_its_job_sends_every_e_mail(
     inbox, mail = smtp
     with receiver() as hook:
         events = ["segment.logged", "delivery.finished"]
-        made = subscriptions.add_webhook(sessions, url=hook.url, events=events)
+        made = subscriptions.add_webhook(sessions, url=hook.url, events=events, by="ADMIN")
         with server(sessions, database_url, mail, users) as client:
             answer = client.post(f"/api/segments/{segment}/log", json={"deliver": True})
             assert answer.status_code == 202, answer.text

@@ -124,7 +124,8 @@ def test_x9_the_marketing_setup_is_read_by_all_and_changed_by_an_admin(world, cl
         admin.patch("/api/setup", json={"inherit_language_code": True}, headers={"if-match": etag}),
         412,
     )
-    problem_of(admin.patch("/api/setup", json={"default_salesperson_code": "NOPE"}), 404)
+    unknown = problem_of(admin.patch("/api/setup", json={"default_salesperson_code": "NOPE"}), 422)
+    assert unknown["errors"][0]["field"] == "default_salesperson_code"
     problem_of(viewer.patch("/api/setup", json={"inherit_language_code": True}), 403)
     problem_of(client_as("marketer").patch("/api/setup", json={"inherit_language_code": True}), 403)
     assert cli_json("setup", "show")["inherit_language_code"] is False

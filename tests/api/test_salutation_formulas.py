@@ -53,7 +53,7 @@ def test_x9_a_salutation_formula_round_trips_through_the_code_endpoints(world, c
         412,
     )
     problem_of(admin.post(TABLE, json={"code": "MR,NLB"}), 409)
-    problem_of(admin.post(TABLE, json={"code": "MR,XX"}), 404)
+    problem_of(admin.post(TABLE, json={"code": "MR,XX"}), 422)
     problem_of(admin.get(f"{TABLE}/MR,FRB"), 404)
     problem_of(admin.patch(f"{TABLE}/MR,NLB", json={"language_code": "FRB"}), 422)
     problem_of(client_as("marketer").delete(f"{TABLE}/MR,NLB"), 403)

@@ -49,7 +49,11 @@ def test_x6_x9_stats_and_overlap_are_the_cli_ones(segment_world, client_as, cli_
     body = problem_of(viewer.get(f"/api/segments/{first}/stats", params={"by": "shoe_size"}), 422)
     assert body["errors"][0]["field"] == "by"
     problem_of(viewer.get(f"/api/segments/{first}/overlap", params={"with": [first]}), 422)
-    problem_of(viewer.get(f"/api/segments/{first}/overlap", params={"with": ["NOPE"]}), 404)
+    unknown = problem_of(
+        viewer.get(f"/api/segments/{first}/overlap", params={"with": ["NOPE"]}), 422
+    )
+    assert unknown["errors"][0]["field"] == "with"
+    problem_of(viewer.get("/api/segments/NOPE/overlap", params={"with": [first]}), 404)
     problem_of(viewer.get("/api/segments/NOPE/stats", params={"by": "country"}), 404)
 
 

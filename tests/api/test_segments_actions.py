@@ -131,7 +131,8 @@ def test_s5_contacts_added_and_removed_by_hand_answer_the_cli_json(client_as, cl
     missing = client.delete("/api/segments/SEG00001/contacts/P6")
     assert missing.status_code == 404
     unknown = client.post("/api/segments/SEG00001/contacts", json={"contacts": ["NOPE"]})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "contacts"
     assert client.post("/api/segments/SEG00001/contacts", json={"contacts": []}).status_code == 422
 
 
@@ -180,7 +181,7 @@ def test_s9_s10_save_and_reuse_criteria_and_reuse_logged(client_as, cli):
         "/api/segments/SEG00002/reuse-criteria", json={"code": "BE", "yes": True}
     )
     assert confirmed.status_code == 200
-    for entry_no, status in ((7, 404), (7.0, 404), ("7", 422), (True, 422)):
+    for entry_no, status in ((7, 422), (7.0, 422), ("7", 422), (True, 422)):
         reused = client.post(
             "/api/segments/SEG00002/reuse-logged", json={"entry_no": entry_no, "yes": True}
         )

@@ -41,7 +41,7 @@ BAD_HEADERS = [
     ({"description": "x", "colour": "red"}, 422, "colour"),
     ({"description": "x", "unit_cost": -1}, 422, "unit_cost"),
     ({"description": "x" * 101}, 422, "description"),
-    ({"description": "x", "salesperson_code": "NOBODY"}, 404, None),
+    ({"description": "x", "salesperson_code": "NOBODY"}, 422, "salesperson_code"),
     ({"description": "x", "information_flow": "sideways"}, 422, None),
 ]
 

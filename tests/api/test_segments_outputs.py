@@ -157,7 +157,8 @@ def test_s15_languages_set_with_an_uploaded_body_and_listed(client_as, cli, user
     listed = client_as("viewer").get("/api/segments/SEG00001/languages").json()
     assert listed == {"items": answer.json(), "next": None}
     unknown = client.post("/api/segments/SEG00001/languages", data={"language_code": "XX"})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "language_code"
 
 
 @pytest.mark.usefixtures("segment_world", "twins")

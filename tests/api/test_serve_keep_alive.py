@@ -28,7 +28,7 @@ def answer(connection: socket.socket) -> bytes:
 
 
 def test_an_idle_connection_is_still_open_after_six_seconds(sqlite_sessions, sqlite_url):
-    accounts.add_user(sqlite_sessions, "admin1", role="admin")
+    accounts.add_user(sqlite_sessions, "admin1", role="admin", by="tests")
     with rapport_serve(sqlite_url) as (_process, base):
         address = urlsplit(base)
         with socket.create_connection((address.hostname, address.port), timeout=10) as link:

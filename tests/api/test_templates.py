@@ -49,7 +49,8 @@ def test_l1_a_bad_upload_is_a_problem_and_changes_nothing(world, client_as):
     body = problem_of(marketer.post(url, files={"file": broken}), 422)
     assert body["errors"][0]["field"] == "body.html"
     problem_of(marketer.post(url, files={"file": ("body.pdf", b"%PDF", "application/pdf")}), 422)
-    problem_of(marketer.post(url, files={"file": BODY}, data={"language": "XX"}), 404)
+    unknown = problem_of(marketer.post(url, files={"file": BODY}, data={"language": "XX"}), 422)
+    assert unknown["errors"][0]["field"] == "language"
     problem_of(marketer.post(url, data={"language": "NLB"}), 422)
     problem_of(marketer.post("/api/templates/NOPE/attachments", files={"file": BODY}), 404)
     assert marketer.get("/api/templates/ABSTRACT").json() == before

@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rapport.app import create_app
+from rapport.errors import N_, NotFound
 from rapport.services.webhooks import dispatch, outbox, subscriptions
 from rapport.settings import Settings
 from rapport.storage.tables import WebhookAttempt, WebhookDelivery
+from tests.api.conftest import problem_of
 from tests.api.receiver import receiver
 
 
@@ -36,6 +38,23 @@ def test_an_admin_registers_a_webhook_and_gets_its_secret_once(client_as):
     listed = admin.get("/api/webhooks").json()["items"]
     assert listed[0]["events"] == ["segment.changed"]
     assert "secret" not in listed[0]
+
+
+def test_x9_a_webhook_is_made_by_the_signed_in_user_and_an_unknown_one_is_a_404(
+    client_as, users, sessions
+):
+    admin = client_as("admin")
+    made = admin.post(
+        "/api/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["segment.changed"]}
+    ).json()
+    [listed] = admin.get("/api/webhooks").json()["items"]
+    assert listed["created_by"] == users["admin"].name
+    assert admin.delete(f"/api/webhooks/{made['id']}").status_code == 204
+    gone = problem_of(admin.delete(f"/api/webhooks/{made['id']}"), 404)
+    assert gone["detail"] == f"there is no webhook {made['id']}"
+    with pytest.raises(NotFound) as raised:
+        subscriptions.delete(sessions, 999)
+    assert raised.value.texts == (N_("there is no webhook {webhook_id}", webhook_id=999),)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +79,9 @@ def emit_then_fail(sessions):
 
 def test_a_committed_event_is_posted_signed_and_a_rolled_back_one_is_not(sessions):
     with receiver() as hook:
-        made = subscriptions.add_webhook(sessions, url=hook.url, events=["segment.changed"])
+        made = subscriptions.add_webhook(
+            sessions, url=hook.url, events=["segment.changed"], by="ADMIN"
+        )
         with pytest.raises(RuntimeError, match="fails after"):
             emit_then_fail(sessions)
         with sessions.begin() as session:
@@ -80,7 +101,7 @@ def test_a_committed_event_is_posted_signed_and_a_rolled_back_one_is_not(session
 def test_a_failed_post_is_retried_with_back_off_and_every_attempt_is_logged(sessions):
     with receiver() as hook:
         hook.statuses = [500, 503]
-        subscriptions.add_webhook(sessions, url=hook.url, events=["delivery.finished"])
+        subscriptions.add_webhook(sessions, url=hook.url, events=["delivery.finished"], by="ADMIN")
         with sessions.begin() as session:
             event_id = outbox.emit(session, "delivery.finished", {"logged_segment": 1})
         assert dispatch.send_due(sessions, backoff=0.2) == 0
@@ -101,7 +122,9 @@ def test_a_failed_post_is_retried_with_back_off_and_every_attempt_is_logged(sess
 
 
 def test_a_refused_connection_is_an_attempt_with_its_error(sessions):
-    subscriptions.add_webhook(sessions, url="http://127.0.0.1:9/closed", events=["segment.logged"])
+    subscriptions.add_webhook(
+        sessions, url="http://127.0.0.1:9/closed", events=["segment.logged"], by="ADMIN"
+    )
     with sessions.begin() as session:
         outbox.emit(session, "segment.logged", {"segment": "SEG00001"})
     assert dispatch.send_due(sessions, backoff=60) == 0
@@ -114,7 +137,7 @@ def test_a_refused_connection_is_an_attempt_with_its_error(sessions):
 def test_events_left_by_a_stopped_server_are_sent_by_the_next_one(sessions, database_url):
     settings = Settings(database_url=database_url, secret_key="k", webhook_backoff=0.1)
     with receiver() as hook:
-        subscriptions.add_webhook(sessions, url=hook.url, events=["segment.changed"])
+        subscriptions.add_webhook(sessions, url=hook.url, events=["segment.changed"], by="ADMIN")
         with sessions.begin() as session:  # written while no server runs
             first = outbox.emit(session, "segment.changed", {"n": 1})
             second = outbox.emit(session, "segment.changed", {"n": 2})

@@ -81,7 +81,10 @@ def wait_until_delivered(sessions, timeout: float = 30.0) -> None:
 def test_x9_a_killed_server_sends_the_pending_events_after_restart(sessions, database_url, users):
     receiver_port = free_port()  # nothing listens there yet: every POST is refused
     made = subscriptions.add_webhook(
-        sessions, url=f"http://127.0.0.1:{receiver_port}/hook", events=["segment.changed"]
+        sessions,
+        url=f"http://127.0.0.1:{receiver_port}/hook",
+        events=["segment.changed"],
+        by="ADMIN",
     )
     token = {"authorization": f"Bearer {users['marketer'].token}"}
     with rapport_serve(database_url) as (process, base):

@@ -41,8 +41,9 @@ LONG_CITY = "Sint-Pieters-Leeuw-Vlaams-Brabant"  # 33 characters where a city ho
 class Case:
     """How the service and a file try a row that breaks the rule (`broken`) or keeps it:
     `message` is the rule's, `field` the file column it names (`service_field` the field
-    the service names, None for NotFound, which names none); with `update` the file
-    changes an existing row."""
+    the service names when it is another, None for none: a code that is not there is
+    NotFound naming the field that gave it); with `update` the file changes an existing
+    row."""
 
     service: Callable[[Any, bool], object]
     row: Callable[[bool], dict[str, str]]
@@ -94,7 +95,6 @@ def _campaign_code(rule: CodeExists, good: str) -> Case:
         lambda broken: {"no": "CP9", "description": "Rules", rule.field: "ZZ" if broken else good},
         rule.message("ZZ"),
         rule.field,
-        None,
     )
 
 
@@ -197,9 +197,7 @@ CASES: dict[Rule, Case] = {
         "company_no",
     ),
     **{
-        rule: _contact_case(
-            rule.field, "ZZ", CONTACT_CODES[rule.field], rule.message("ZZ"), service_field=None
-        )
+        rule: _contact_case(rule.field, "ZZ", CONTACT_CODES[rule.field], rule.message("ZZ"))
         for rule in rules.CONTACT_CODES
     },
     **{
@@ -211,10 +209,9 @@ CASES: dict[Rule, Case] = {
         "ZZ",
         "NLB",
         rules.TEMPLATE_CODES[0].message("ZZ"),
-        service_field=None,
     ),
     rules.TEMPLATE_CODES[1]: _template(
-        "campaign_no", "ZZ", "CP1", rules.TEMPLATE_CODES[1].message("ZZ"), service_field=None
+        "campaign_no", "ZZ", "CP1", rules.TEMPLATE_CODES[1].message("ZZ")
     ),
     rules.TEMPLATE_LANGUAGE: _template(
         "language_code_default",

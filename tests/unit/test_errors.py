@@ -28,7 +28,7 @@ from rapport.errors import (
 )
 
 
-@pytest.mark.parametrize("kind", [RapportError, NotFound, Conflict, Forbidden])
+@pytest.mark.parametrize("kind", [RapportError, Conflict, Forbidden])
 def test_a_plain_error_carries_its_message_only(kind):
     error = kind("Segment SEG00009 does not exist.")
     assert isinstance(error, RapportError)
@@ -38,6 +38,24 @@ def test_a_plain_error_carries_its_message_only(kind):
         "joined": "; ",
     }
     assert str(error) == "Segment SEG00009 does not exist."
+
+
+def test_not_found_names_the_input_that_named_the_record_apart_from_its_message():
+    """A record that is not there: `field` None when it is the one the caller acts on (the
+    address's), else the input that named it (a body field, a parameter)."""
+    own = NotFound("Segment SEG00009 does not exist.")
+    assert vars(own) == {
+        "message": "Segment SEG00009 does not exist.",
+        "texts": (Text("Segment SEG00009 does not exist."),),
+        "joined": "; ",
+        "field": None,
+    }
+    named = does_not_exist(N_("Contact"), (NO_FIELD, "P9"), field="contact_no")
+    assert (named.field, named.message) == (
+        "contact_no",
+        "The Contact does not exist. Identification fields and values: No.='P9'",
+    )
+    assert str(named) == named.message
 
 
 def test_invalid_keeps_its_message_apart_from_the_field_and_position():
@@ -96,6 +114,14 @@ def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
         "--where: line 1, col 13: unexpected ')'"
     )
     assert error_line(NotFound("Segment SEG9 does not exist.")) == "Segment SEG9 does not exist."
+    # a record named by an argument the user typed is put after it; BC's sentence names a
+    # record by its table and key, so a service field the command line shows nowhere is not
+    assert error_line(NotFound("Contact CT9 does not exist.", field="other_no")) == (
+        "OTHER: Contact CT9 does not exist."
+    )
+    assert error_line(NotFound("Logged Segment 9 does not exist.", field="entry_no")) == (
+        "Logged Segment 9 does not exist."
+    )
     assert error_line(DeliveryFailed(3, Invalid("RAPPORT_SMTP_URL is not set"))) == (
         "Logged Segment 3 has been logged, but its delivery failed: RAPPORT_SMTP_URL is not "
         "set Resend with `rapport logged resend 3`."

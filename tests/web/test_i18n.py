@@ -99,7 +99,9 @@ def test_a_user_with_dutch_as_language_gets_dutch_pages(anonymous, sessions):
         from rapport.storage.tables import Language
 
         session.add(Language(code="NLB", name="Dutch (Belgium)"))
-    accounts.add_user(sessions_, "an", role="viewer", language_code="NLB", password=PASSWORD)
+    accounts.add_user(
+        sessions_, "an", role="viewer", language_code="NLB", password=PASSWORD, by="tests"
+    )
     anonymous.post("/login", data={"name": "an", "password": PASSWORD})
     html = anonymous.get("/", headers={"accept-language": "en"}).text
     assert "Segmenten" in html

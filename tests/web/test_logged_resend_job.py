@@ -159,9 +159,10 @@ def test_x8_the_card_resends_the_uncertain_entries_only_when_ticked(
         form["include_uncertain"] = "true"
     answer = browser.post("/logged-segments/1/resend", data=form)
     assert answer.status_code == 303
-    assert f"Resending logged segment 1: {queued} to deliver." in browser.get(
-        answer.headers["location"]
-    ).text
+    assert (
+        f"Resending logged segment 1: {queued} to deliver."
+        in browser.get(answer.headers["location"]).text
+    )
 
 
 def test_x8_the_card_offers_no_uncertain_entries_when_there_are_none(browser_as, logged):

@@ -56,7 +56,12 @@ def test_sign_out_needs_the_forms_csrf_token(browser_as):
 
 def test_a_name_with_markup_is_shown_as_text(anonymous, sessions):
     accounts.add_user(
-        sessions, "mallory", role="viewer", full_name="<script>x()</script>", password=PASSWORD
+        sessions,
+        "mallory",
+        role="viewer",
+        full_name="<script>x()</script>",
+        password=PASSWORD,
+        by="tests",
     )
     anonymous.post("/login", data={"name": "mallory", "password": PASSWORD})
     html = anonymous.get("/").text

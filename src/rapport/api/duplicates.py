@@ -18,6 +18,7 @@ from pydantic import Field
 from rapport.api.pages import RequestBody
 from rapport.api.shapes import answer, documented
 from rapport.server.guard import Context
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.contacts import duplicates, merge, ratings
 
@@ -70,7 +71,8 @@ def merge_contacts(no: ContactNo, body: MergeBody, ctx: Context) -> JSONResponse
     """K5: everything kept about `other` moves to this contact, what both have under one key
     stays this contact's (the differing values are listed), and `other` is deleted; one
     transaction. A company is not merged with a person."""
-    return answer(merge.merge_contacts(ctx.sessions, no, other_no=body.other))
+    with fields_named(other_no="other"):
+        return answer(merge.merge_contacts(ctx.sessions, no, other_no=body.other))
 
 
 @router.post(

@@ -24,6 +24,7 @@ from rapport.api.pages import (
 from rapport.api.shapes import answer, documented
 from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.server.guard import Context
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.interactions import entries
 from rapport.services.interactions.entries import EntryRead, Total
@@ -104,7 +105,8 @@ def get_entry(entry_no: EntryNo, ctx: Context) -> JSONResponse:
 
 
 def _cancel(ctx: Context, body: EntryNos, *, canceled: bool) -> EntriesCanceled:
-    count = entries.cancel(ctx.sessions, body.entries, canceled=canceled)
+    with fields_named(entry_nos="entries"):
+        count = entries.cancel(ctx.sessions, body.entries, canceled=canceled, listed=True)
     return EntriesCanceled(entries=count, canceled=canceled)
 
 

@@ -10,11 +10,12 @@ options in snake_case; an option of another action type is a 422.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, create_model
 
 from rapport.api.answers import answer
 from rapport.api.criteria_input import read_criteria
@@ -23,8 +24,10 @@ from rapport.api.segments import PROBLEMS, Code, ShortCode
 from rapport.domain.codes import LARGEST_ENTRY_NO
 from rapport.errors import Invalid
 from rapport.server.guard import Context, Who
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.segments import actions, history, manual, reuse
+from rapport.services.segments.results import Skipped
 
 router = api_router(tags=["segment actions"])
 
@@ -43,12 +46,12 @@ class SampleContact(BaseModel):
     company_no: str
 
 
-class SkippedCounts(BaseModel):
-    """Candidates an add left out, by reason (X7)."""
+# A count for each reason of `domain.skip_reasons`, in the order of the answer (`Skipped`).
+_SKIPPED_FIELDS: dict[str, Any] = {field.name: (int, ...) for field in dataclasses.fields(Skipped)}
 
-    excluded: int
-    privacy_blocked: int
-    opted_out: int
+
+class SkippedCounts(create_model("_SkippedCounts", **_SKIPPED_FIELDS)):  # type: ignore[misc]
+    """Candidates an add left out, by reason (X7)."""
 
 
 # What a removal that empties a segment did (or, previewed, would do) to its criteria.
@@ -207,11 +210,11 @@ def post_action(no: str, body: ActionBody, ctx: Context, who: Who) -> JSONRespon
     responses=ACTION_PROBLEMS,
 )
 def add_contacts(no: str, body: ContactsBody, ctx: Context, who: Who) -> JSONResponse:
-    return answer(
-        manual.add_contacts_by_hand(
+    with fields_named(contact_nos="contacts"):
+        added = manual.add_contacts_by_hand(
             ctx.sessions, no, contact_nos=body.contacts, user=who.account.name
         )
-    )
+    return answer(added)
 
 
 @router.delete(

@@ -13,6 +13,7 @@ from rapport.api.answers import answer
 from rapport.api.segments import PROBLEMS
 from rapport.api.shapes import documented
 from rapport.server.guard import Context
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.segments import analytics
 from rapport.services.segments.analytics import Composition, Overlap
@@ -64,4 +65,8 @@ def segment_overlap(
 ) -> JSONResponse:
     """X6: `counts[i][j]` is the number of contacts on both segment i and segment j, the
     segment of the path first (the diagonal: each segment's own contacts)."""
-    return answer(analytics.overlap(ctx.sessions, [no, *with_], accelerator=ctx.accelerator))
+    with fields_named(segments="with"):
+        found = analytics.overlap(
+            ctx.sessions, [no, *with_], accelerator=ctx.accelerator, addressed=1
+        )
+    return answer(found)

@@ -22,6 +22,7 @@ from rapport.api.segments import PROBLEMS, Code, ShortCode, Text
 from rapport.api.transfer import ASYNC_RULE, Async, export_responses
 from rapport.domain.codes import LARGEST_LINE_NO
 from rapport.server.guard import Context, Who
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.interactions import log as interactions
 from rapport.services.jobs import starts
@@ -169,9 +170,10 @@ def apply_mailing_group(no: str, body: MailingGroupBody, ctx: Context) -> JSONRe
     responses=CHANGE_PROBLEMS,
 )
 def create_opportunities(no: str, body: OpportunitiesBody, ctx: Context) -> JSONResponse:
-    result = followup.create_opportunities(
-        ctx.sessions, no, sales_cycle_code=body.sales_cycle, description=body.description
-    )
+    with fields_named(sales_cycle_code="sales_cycle"):
+        result = followup.create_opportunities(
+            ctx.sessions, no, sales_cycle_code=body.sales_cycle, description=body.description
+        )
     return answer(result)
 
 
@@ -182,14 +184,15 @@ def create_opportunities(no: str, body: OpportunitiesBody, ctx: Context) -> JSON
     responses=CHANGE_PROBLEMS,
 )
 def create_tasks(no: str, body: TasksBody, ctx: Context) -> JSONResponse:
-    result = followup.create_tasks(
-        ctx.sessions,
-        no,
-        type=body.type,
-        date=body.date,
-        description=body.description,
-        salesperson_code=body.salesperson,
-    )
+    with fields_named(salesperson_code="salesperson"):
+        result = followup.create_tasks(
+            ctx.sessions,
+            no,
+            type=body.type,
+            date=body.date,
+            description=body.description,
+            salesperson_code=body.salesperson,
+        )
     return answer(result)
 
 
@@ -218,13 +221,14 @@ async def set_language(
     file: Annotated[UploadFile | None, File(description="E-mail body or Word template.")] = None,
 ) -> JSONResponse:
     upload = languages.Upload(file.filename or "", await file.read()) if file else None
-    rows = await run_in_threadpool(
-        languages.set_language,
-        ctx.sessions,
-        no,
-        language=language_code,
-        subject=subject,
-        upload=upload,
-        line_no=line,
-    )
+    with fields_named(language="language_code", line_no="line"):
+        rows = await run_in_threadpool(
+            languages.set_language,
+            ctx.sessions,
+            no,
+            language=language_code,
+            subject=subject,
+            upload=upload,
+            line_no=line,
+        )
     return answer(rows)

@@ -18,6 +18,7 @@ from rapport.api.segments import IfMatch
 from rapport.api.shapes import answer, documented
 from rapport.errors import Invalid
 from rapport.server.guard import Context
+from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
 from rapport.services.templates import cards, edits
 from rapport.services.templates.cards import TemplateLanguageRead, TemplateRead
@@ -132,11 +133,12 @@ def attach(
 ) -> JSONResponse:
     """L1: create or replace the language variant with this attachment; its merge fields
     ({{ contact.name }} …) are checked first."""
-    variant = cards.attach(
-        ctx.sessions,
-        code,
-        file_name=file.filename or "",
-        content=file.file.read(),
-        language_code=language,
-    )
+    with fields_named(language_code="language"):
+        variant = cards.attach(
+            ctx.sessions,
+            code,
+            file_name=file.filename or "",
+            content=file.file.read(),
+            language_code=language,
+        )
     return answer(variant)

@@ -32,7 +32,7 @@ from rapport.cli import collector
 from rapport.cli._typer import install
 from rapport.cli.output import error
 from rapport.cli.state import State
-from rapport.errors import DeliveryFailed, Invalid, RapportError, Unconfirmed
+from rapport.errors import DeliveryFailed, Invalid, NotFound, RapportError, Unconfirmed
 from rapport.settings import Settings
 
 install()  # text parameters without pydantic (start-up, SPEC §9)
@@ -201,9 +201,14 @@ FLAGS = {
 
 def error_line(exc: RapportError) -> str:
     """The one line a user error prints: the flag (or field) and the position it is about,
-    then the message."""
+    then the message. A record that is not there is said in Business Central's words, which
+    name it and its key; the input that named it is put first only when it is a flag or an
+    argument the user typed (`OTHER: Contact CT9 does not exist.`), never a service's field
+    name the command line does not show."""
     if isinstance(exc, DeliveryFailed):
         return f"{exc.message} Resend with `rapport logged resend {exc.entry_no}`."
+    if isinstance(exc, NotFound) and exc.field in FLAGS:
+        return f"{FLAGS[exc.field]}: {exc.message}"
     if not isinstance(exc, Invalid):
         return exc.message
     prefix = ""

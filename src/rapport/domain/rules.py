@@ -224,9 +224,11 @@ class CodeExists:
         return N_("{caption} {code} does not exist.", caption=Text(self.caption), code=code)
 
     def check(self, code: str, *, exists: bool) -> None:
-        """NotFound when the non-blank `code` is not a record of the target (`exists`)."""
+        """NotFound when the non-blank `code` is not a record of the target (`exists`),
+        naming the field that gave it: the input is at fault, not the record the caller
+        acts on (the API's 422, not its 404)."""
         if code and not exists:
-            raise NotFound(self.message(code))
+            raise NotFound(self.message(code), field=self.field)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ ERRORS = {
     "409": "The state of the data forbids this",
     "412": "The record changed since it was read (If-Match)",
     "413": "The body is larger than the upload limit",
-    "422": "The input is not valid; `errors` says which field and why",
+    "422": "The input is not valid or names a record that is not there; `errors` says which "
+    "field and why",
     "429": "Too many failed sign-ins; see Retry-After",
 }
 PUBLIC_ERRORS = ("400", "413", "422", "429")

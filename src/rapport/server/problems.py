@@ -1,16 +1,18 @@
 """Errors as RFC 9457 problem documents (`application/problem+json`).
 
-One mapping from the error tree of `rapport.errors` to HTTP statuses; the `detail` is the
-message the CLI prints, and `errors` lists what was wrong and where:
-`[{"field": …, "message": …, "position": …}]`. Nothing else reaches a client: an
-unexpected exception is logged with its traceback and answered with a 500 that says no
+One mapping from the error tree of `rapport.errors` to HTTP statuses (a NotFound is a 404
+only for the address's own resource: one that a body field or a parameter named is a 422
+naming it); the `detail` is the message the CLI prints, and `errors` lists what was wrong
+and where: `[{"field": …, "message": …, "position": …}]`. Nothing else reaches a client:
+an unexpected exception is logged with its traceback and answered with a 500 that says no
 more than that.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 
@@ -32,6 +34,11 @@ STATUS: dict[type[RapportError], int] = {
 
 
 def status_of(exc: RapportError) -> int:
+    """The HTTP status of a service error. A record that is not there is a 404 when it is
+    the one the address names, and a 422 when the input (a body field, a parameter) named
+    it: then its `field` says which, and the address's own resource is there."""
+    if isinstance(exc, NotFound) and exc.field is not None:
+        return 422
     for kind in type(exc).__mro__:
         if kind in STATUS:
             return STATUS[kind]
@@ -71,6 +78,19 @@ def error_entries(exc: RapportError) -> list[dict[str, Any]]:
     if position is not None:
         entry["position"] = {"line": position[0], "column": position[1]}
     return [entry]
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """A route's own names for the service parameters its request calls otherwise (the
+    merge body's `other` is the service's `other_no`): an error of the service naming one
+    of them names it as the client sent it, in `errors[].field`."""
+    try:
+        yield
+    except (Invalid, NotFound) as exc:
+        if exc.field in names:
+            exc.field = names[exc.field]
+        raise
 
 
 def _bad_row(bad: Any) -> dict[str, Any]:

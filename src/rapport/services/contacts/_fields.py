@@ -30,15 +30,19 @@ FieldValue = str | bool | dt.date | None
 Converter = Callable[[str, FieldValue], Any]
 
 
-def find_contact(session: Session, no: str, *, lock: bool = False) -> Contact:
-    """The contact `no` (trimmed, upper-cased), or NotFound; `lock` holds it until commit."""
+def find_contact(
+    session: Session, no: str, *, lock: bool = False, field: str | None = None
+) -> Contact:
+    """The contact `no` (trimmed, upper-cased), or NotFound; `lock` holds it until commit.
+    `field` names the input that named the contact when it is not the one the caller acts
+    on (the other contact of a merge)."""
     key = no.strip().upper()
     query = select(Contact).where(Contact.no == key)
     if lock and is_postgresql(session):
         query = query.with_for_update()
     contact = session.scalars(query).one_or_none()
     if contact is None:
-        raise NotFound(N_("Contact {key} does not exist.", key=key))
+        raise NotFound(N_("Contact {key} does not exist.", key=key), field=field)
     return contact
 
 
@@ -150,7 +154,7 @@ def convert_fields(given: Mapping[str, FieldValue]) -> dict[str, Any]:
 
 def check_references(session: Session, values: Mapping[str, Any]) -> None:
     """Every code among `values` names a record of its code table (the contacts' `CodeExists`
-    rules, which the import checks too)."""
+    rules, which the import checks too): NotFound naming the field of one that does not."""
     for rule in CONTACT_CODES:
         code = values.get(rule.field)
         if code:

@@ -113,9 +113,10 @@ def _settle_company(session: Session, contact: Contact, values: dict[str, Any]) 
 
 
 def _company(session: Session, no: str, *, person: Contact) -> Contact:
+    """The company `company_no` names (NotFound naming that field when it is not there)."""
     company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
     if company is None:
-        raise NotFound(N_("Contact {no} does not exist.", no=no))
+        raise NotFound(N_("Contact {no} does not exist.", no=no), field="company_no")
     PERSON_COMPANY.check(no, person.type if company.id == person.id else company.type)
     return company
 

@@ -276,7 +276,7 @@ def differences(sessions: Sessions, keep_no: str, *, other_no: str) -> tuple[Dif
     refuses what `merge_contacts` refuses."""
     with reading(sessions) as session:
         keep = find_contact(session, keep_no)
-        other = find_contact(session, other_no)
+        other = find_contact(session, other_no, field="other_no")
         _check_pair(keep, other)
         found = _differences(session, keep, other)
         found += _single_answers_taken(session, keep, other, drop=False)
@@ -289,7 +289,7 @@ def merge_contacts(sessions: Sessions, keep_no: str, *, other_no: str) -> MergeR
     values are listed), and OTHER is deleted; one transaction."""
     with sessions.begin() as session:
         keep = find_contact(session, keep_no, lock=True)
-        other = find_contact(session, other_no, lock=True)
+        other = find_contact(session, other_no, lock=True, field="other_no")
         _check_pair(keep, other)
         differences = _differences(session, keep, other)
         differences += _single_answers_taken(session, keep, other)

@@ -40,10 +40,12 @@ def _line_no(value: str | int) -> int:
 
 
 def _questionnaire(session: Session, code: str) -> ProfileQuestionnaire:
+    """The questionnaire an answer is given to: the assignment's `code` (NotFound naming it,
+    the contact being there)."""
     key = relation_code(code, "questionnaire")
     questionnaire = session.get(ProfileQuestionnaire, key)
     if questionnaire is None:
-        raise NotFound(N_("Profile Questionnaire {key} does not exist.", key=key))
+        raise NotFound(N_("Profile Questionnaire {key} does not exist.", key=key), field="code")
     return questionnaire
 
 
@@ -57,7 +59,8 @@ def _answer_line(
                 "Profile Questionnaire {code} has no line {line_no}.",
                 code=questionnaire.code,
                 line_no=line_no,
-            )
+            ),
+            field="answer_line",
         )
     PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")
     return line

@@ -251,7 +251,10 @@ def update_ratings(sessions: Sessions, *, questionnaire: str | None = None) -> R
     code = questionnaire.strip().upper() if questionnaire is not None else None
     with sessions.begin() as session:
         if code is not None and session.get(ProfileQuestionnaire, code) is None:
-            raise NotFound(N_("Profile Questionnaire {code} does not exist.", code=code))
+            raise NotFound(
+                N_("Profile Questionnaire {code} does not exist.", code=code),
+                field="questionnaire",
+            )
         questions = _rating_questions(session, code)
         found = answer_ranges(session, questions)
         levels = _order(session, questions, found)

@@ -98,7 +98,8 @@ def assign(
 ) -> Assigned:
     """K2: give the contact a mailing group, industry group, business relation, job
     responsibility, web source or (`profile`, code = questionnaire, values `answer_line`) a
-    profile answer. The code must exist; an existing assignment is a Conflict."""
+    profile answer. The code must exist (NotFound naming `code`: the contact is there); an
+    existing assignment is a Conflict."""
     values = dict(values or {})
     if relation == PROFILE:
         _profile_values(values)
@@ -116,7 +117,8 @@ def assign(
         )
         if described is None:
             raise NotFound(
-                N_("{caption} {code} does not exist.", caption=Text(spec.caption), code=code)
+                N_("{caption} {code} does not exist.", caption=Text(spec.caption), code=code),
+                field="code",
             )
         if _link_exists(session, spec, contact.id, code):
             raise Conflict(

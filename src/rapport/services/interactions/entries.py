@@ -189,14 +189,17 @@ def get(sessions: Sessions, entry_no: int) -> EntryRead:
         return read(session, entry_no)
 
 
-def check_exist(session: Session, entry_nos: Sequence[int]) -> None:
+def check_exist(session: Session, entry_nos: Sequence[int], *, field: str | None = None) -> None:
+    """NotFound for the first of `entry_nos` that is not there; `field` names the input
+    that listed them when they are not what the caller's address names."""
     found = set(
         session.scalars(select(entries.c.entry_no).where(entries.c.entry_no.in_(entry_nos)))
     )
     for entry_no in entry_nos:
         if entry_no not in found:
             raise NotFound(
-                N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no)
+                N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no),
+                field=field,
             )
 
 
@@ -226,11 +229,19 @@ def check_parents_not_canceled(session: Session, entry_nos: Sequence[int]) -> No
             )
 
 
-def cancel(sessions: Sessions, entry_nos: Sequence[int], *, canceled: bool = True) -> int:
+def cancel(
+    sessions: Sessions,
+    entry_nos: Sequence[int],
+    *,
+    canceled: bool = True,
+    listed: bool = False,
+) -> int:
     """L6: cancel (or with `canceled=False` un-cancel) single entries; attachments stay
-    (BC asks whether to remove unique attachments, default No)."""
+    (BC asks whether to remove unique attachments, default No). An entry that is not there
+    is NotFound; `listed`: the input listed the entries (not the caller's address, which
+    names one), so it names `entry_nos`."""
     with sessions.begin() as session:
-        check_exist(session, entry_nos)
+        check_exist(session, entry_nos, field="entry_nos" if listed else None)
         if not canceled:
             check_parents_not_canceled(session, entry_nos)
         update_entries(session, entry_nos, canceled=canceled)

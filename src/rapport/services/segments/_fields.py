@@ -210,12 +210,13 @@ def convert_line_value(field: str, text: str) -> Any:
 def check_reference(session: Session, field: str, value: Any) -> None:
     """A non-blank code must exist in its table (else BC's words, naming the record's key
     field: a campaign's is its No., the others' their Code); a salesperson must not be
-    blocked."""
+    blocked. A missing one is NotFound naming `field`: the input, not the segment, is at
+    fault."""
     if field not in REFERENCES or not value:
         return
     key, caption, key_caption = REFERENCES[field]
     row = session.execute(select(key.table).where(key == value)).one_or_none()
     if row is None:
-        raise does_not_exist(caption, (key_caption, value))
+        raise does_not_exist(caption, (key_caption, value), field=field)
     if key.table is schema.salespeople and row.blocked:
         raise Invalid(N_("Salesperson {value} is blocked.", value=value), field=field)

@@ -43,14 +43,17 @@ TEMPLATE_FIELDS = (
 ATTACHMENT_COLUMNS = ("language_code", "attachment_no", "subject", "word_template_code")
 
 
-def get_header(session: Session, no: str, *, lock: bool = False) -> SegmentHeader:
-    """The segment `no`, or NotFound; `lock` serializes concurrent actions on it (SPEC §10)."""
+def get_header(
+    session: Session, no: str, *, lock: bool = False, field: str | None = None
+) -> SegmentHeader:
+    """The segment `no`, or NotFound (naming `field`, the input that gave `no`, when the
+    caller acts on another segment); `lock` serializes concurrent actions on it (SPEC §10)."""
     query = select(SegmentHeader).where(SegmentHeader.no == key(no))
     if lock:
         query = query.with_for_update()
     header = session.scalars(query).one_or_none()
     if header is None:
-        raise missing(no)
+        raise missing(no, field=field)
     return header
 
 

@@ -23,9 +23,10 @@ def key(no: str) -> str:
     return no.strip().upper()
 
 
-def missing(no: str) -> NotFound:
-    """The error of a segment no. that names no segment."""
-    return NotFound(N_("Segment {no} does not exist.", no=key(no)))
+def missing(no: str, *, field: str | None = None) -> NotFound:
+    """The error of a segment no. that names no segment; `field` names the input that gave
+    it when the caller's own segment is another (one compared with it)."""
+    return NotFound(N_("Segment {no} does not exist.", no=key(no)), field=field)
 
 
 def read_header(db: Db, no: str, *, lock: bool = False) -> SegmentHeader:

@@ -119,15 +119,24 @@ def _composition(no: str, by: str, groups: list[Group], total: int) -> Compositi
 
 
 def overlap(
-    sessions: Sessions, segment_nos: Sequence[str], *, accelerator: Accelerator | None = None
+    sessions: Sessions,
+    segment_nos: Sequence[str],
+    *,
+    accelerator: Accelerator | None = None,
+    addressed: int = 0,
 ) -> Overlap:
     """X6: for each pair of the segments, how many contacts are on both (one GROUP BY over
-    a self-join of their lines)."""
+    a self-join of their lines). The first `addressed` of them are the caller's own (the
+    segment of an address); one of the others that is not there is NotFound naming
+    `segments`, the input that listed it."""
     nos = list(dict.fromkeys(no.strip().upper() for no in segment_nos))
     if not 2 <= len(nos) <= MAX_OVERLAP:
         raise Invalid(N_("give 2 to {most} different segments", most=MAX_OVERLAP), where="segments")
     with reading(sessions) as session:
-        ids = [get_header(session, no).id for no in nos]
+        ids = [
+            get_header(session, no, field=None if index < addressed else "segments").id
+            for index, no in enumerate(nos)
+        ]
         if accelerator is not None:
             from rapport.services.segments import _accel_preview
 

@@ -152,7 +152,7 @@ def _sales_cycle(session: Session, code: str | None) -> str:
         raise Invalid(N_("Sales Cycle Code must have a value."), field="sales_cycle_code")
     cycle = session.get(SalesCycle, key)
     if cycle is None:
-        raise NotFound(N_("Sales Cycle {key} does not exist.", key=key))
+        raise NotFound(N_("Sales Cycle {key} does not exist.", key=key), field="sales_cycle_code")
     if cycle.blocked:
         raise Invalid(N_("Sales Cycle {key} is blocked.", key=key), field="sales_cycle_code")
     return key
@@ -167,7 +167,8 @@ def create_opportunities(
 ) -> FollowUpResult:
     """S14 (reference §2.16 "Create opportunities"): an opportunity per line with a contact,
     created today, with the line's description, campaign and salesperson and the sales
-    cycle given (default: the marketing setup's), which must exist and not be blocked."""
+    cycle given (default: the marketing setup's), which must exist and not be blocked (else
+    an error naming `sales_cycle_code`, the segment being there)."""
     if description:
         TEXT_LENGTH.check("description", description, length_of(Opportunity, "description"))
     today = dt.date.today()
@@ -257,7 +258,9 @@ def create_tasks(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if given and session.get(Salesperson, given) is None:
-            raise NotFound(N_("Salesperson {given} does not exist.", given=given))
+            raise NotFound(
+                N_("Salesperson {given} does not exist.", given=given), field="salesperson_code"
+            )
         if not given:
             _check_line_salespeople(session, header)
 

@@ -79,13 +79,15 @@ def set_language(
     upload: Upload | None = None,
     line_no: int | None = None,
 ) -> list[LanguageRead]:
-    """S15: create or change the segment's variant of `language` (or line `line_no`'s own)."""
+    """S15: create or change the segment's variant of `language` (or line `line_no`'s own).
+    A language or a line that is not there is NotFound naming `language` or `line_no`: the
+    segment is there."""
     code = _checked_language_code(language)
     attachment = _checked_upload(upload)
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if session.get(Language, code) is None:
-            raise does_not_exist(N_("Language"), (CODE_FIELD, code))
+            raise does_not_exist(N_("Language"), (CODE_FIELD, code), field="language")
         new_attachment = store(session, 0, *attachment) if attachment else None
         if line_no:
             _set_line_variant(session, header, line_no, code, subject, new_attachment)
@@ -175,7 +177,10 @@ def _set_line_variant(
         )
     ).one_or_none()
     if line is None:
-        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
+        raise NotFound(
+            N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no),
+            field="line_no",
+        )
     if not line.interaction_template_code:
         raise Invalid(
             N_(

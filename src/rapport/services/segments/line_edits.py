@@ -193,7 +193,7 @@ def _change_line_contact(
 
     new_id = session.scalar(select(contacts.c.id).where(contacts.c.no == contact_no))
     if new_id is None:
-        raise does_not_exist(N_("Contact"), (NO_FIELD, contact_no))
+        raise does_not_exist(N_("Contact"), (NO_FIELD, contact_no), field="contact_no")
     old_no = session.scalar(select(contacts.c.no).where(contacts.c.id == line.contact_id)) or ""
     removal = record_action(
         session,

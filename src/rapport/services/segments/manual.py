@@ -35,14 +35,15 @@ def add_contacts_by_hand(
     """S5: a manual line for each contact, each its own undoable action, all in one
     transaction. Like BC's manual entry it allows a contact already on the segment and does
     not check exclusion; a contact that does not exist, or is privacy blocked or opted out,
-    stops the whole command. On a dynamic segment it takes the contact off the exceptions
+    stops the whole command (a missing one is NotFound naming `contact_nos`: the input is at
+    fault, not the segment). On a dynamic segment it takes the contact off the exceptions
     (X4)."""
     keys = [no.strip().upper() for no in contact_nos]
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         for key in keys:
             if session.scalar(select(contacts.c.id).where(contacts.c.no == key)) is None:
-                raise does_not_exist(N_("Contact"), (NO_FIELD, key))
+                raise does_not_exist(N_("Contact"), (NO_FIELD, key), field="contact_nos")
         return [_add_one(session, header, key, user=user) for key in keys]
 
 

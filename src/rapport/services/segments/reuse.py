@@ -124,7 +124,9 @@ def reuse_criteria(
         # Looked up first: a code that names no saved criteria is said so, not asked about
         # (BC asks, then offers its list of saved criteria).
         if session.get(SavedSegmentCriteria, code) is None:
-            raise NotFound(N_("Saved Segment Criteria {code} does not exist.", code=code))
+            raise NotFound(
+                N_("Saved Segment Criteria {code} does not exist.", code=code), field="code"
+            )
         _confirm_reuse(session, header, what=N_("Saved Segment Criteria"), yes=yes)
         saved = session.scalars(
             select(SavedSegmentCriteriaLine)
@@ -193,7 +195,8 @@ def reuse_logged(
     """S10: the contacts of logged segment `entry_no` become lines of this segment."""
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
-        check_logged_segment(session, entry_no)  # said so, not asked about first
+        # said so, not asked about first
+        check_logged_segment(session, entry_no, field="entry_no")
         _confirm_reuse(session, header, what=N_("Logged Segment"), yes=yes)
         return add_logged_contacts(
             session,

@@ -51,7 +51,7 @@ def convert(
 def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) -> None:
     """Every code the values name exists (a blank one names nothing): the spec's references,
     which are the table's `CodeExists` rules (domain/rules.py) and its foreign keys, as the
-    import checks them."""
+    import checks them. One that is not there is NotFound naming its field."""
     for ref in spec.references:
         if not all(name in values for name in ref.columns) or values[ref.columns[0]] in ("", None):
             continue
@@ -71,7 +71,8 @@ def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) 
                     column=ref.columns[0],
                     value=values[ref.columns[0]],
                     table=ref.table.name,
-                )
+                ),
+                field=ref.columns[0],
             )
 
 

@@ -294,6 +294,9 @@ def attach(
 
 
 def language_of(session: Session, template: InteractionTemplate, given: str | None) -> str:
+    """The language of the variant to attach to: `given` (the input `language_code`, which
+    must name a language: NotFound naming it, the template being there), else the
+    template's default."""
     if given is None:
         return template.language_code_default
     try:
@@ -301,7 +304,7 @@ def language_of(session: Session, template: InteractionTemplate, given: str | No
     except ValueError as exc:
         raise Invalid(text_of(exc)) from exc
     if language and session.get(Language, language) is None:
-        raise does_not_exist(N_("Language"), (CODE_FIELD, language))
+        raise does_not_exist(N_("Language"), (CODE_FIELD, language), field="language_code")
     return language
 
 

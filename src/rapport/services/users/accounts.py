@@ -76,10 +76,12 @@ def find(session: Session, name: str) -> User | None:
     return session.scalars(query).first()
 
 
-def _user(session: Session, name: str) -> User:
+def _user(session: Session, name: str, *, field: str | None = None) -> User:
+    """The user `name`, or NotFound; `field` names the input that named them when the
+    caller acts on something else (a token for them)."""
     user = find(session, name)
     if user is None:
-        raise NotFound(N_("there is no user {name!r}", name=name))
+        raise NotFound(N_("there is no user {name!r}", name=name), field=field)
     return user
 
 
@@ -104,11 +106,15 @@ def _hash(password: str) -> str:
 
 
 def _check_code(session: Session, table: type[Salesperson] | type[Language], code: str) -> str:
+    """The code trimmed and upper-cased; a non-blank one must name a record of `table`
+    (NotFound naming the input: `salesperson_code` or `language_code`)."""
     code = code.strip().upper()
     if code and session.get(table, code) is None:
         if table is Salesperson:
-            raise NotFound(N_("there is no salesperson {code!r}", code=code))
-        raise NotFound(N_("there is no language {code!r}", code=code))
+            raise NotFound(
+                N_("there is no salesperson {code!r}", code=code), field="salesperson_code"
+            )
+        raise NotFound(N_("there is no language {code!r}", code=code), field="language_code")
     return code
 
 
@@ -121,7 +127,7 @@ def add_user(
     salesperson_code: str = "",
     language_code: str = "",
     password: str | None = None,
-    by: str = "",
+    by: str,
 ) -> Account:
     """Add a user who may sign in (with a password) or use API tokens (without one)."""
     name = name.strip()
@@ -154,7 +160,7 @@ def add_user(
         return _read(user)
 
 
-def set_password(sessions: Sessions, name: str, *, password: str, by: str = "") -> Account:
+def set_password(sessions: Sessions, name: str, *, password: str, by: str) -> Account:
     """Give a user a new password (argon2id)."""
     password_hash = _hash(password)
     with sessions.begin() as session:
@@ -164,7 +170,7 @@ def set_password(sessions: Sessions, name: str, *, password: str, by: str = "") 
         return _read(user)
 
 
-def set_role(sessions: Sessions, name: str, *, role: str, by: str = "") -> Account:
+def set_role(sessions: Sessions, name: str, *, role: str, by: str) -> Account:
     """Change a user's role; the last active admin keeps theirs."""
     new_role = role_of(role)
     with sessions.begin() as session:
@@ -179,7 +185,7 @@ def set_role(sessions: Sessions, name: str, *, role: str, by: str = "") -> Accou
         return _read(user)
 
 
-def disable(sessions: Sessions, name: str, *, by: str = "") -> Account:
+def disable(sessions: Sessions, name: str, *, by: str) -> Account:
     """Disable a user: their sessions and tokens are refused from the next request on."""
     with sessions.begin() as session:
         user = _user(session, name)

@@ -46,11 +46,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(sessions: Sessions, user: str, *, name: str, by: str = "") -> NewToken:
-    """A new token for `user`; the only time its text is known is in this result."""
+def create_token(sessions: Sessions, user: str, *, name: str, by: str) -> NewToken:
+    """A new token for `user`; the only time its text is known is in this result. A user
+    who is not there is NotFound naming the input `user`."""
     token = PREFIX + secrets.token_urlsafe(32)
     with sessions.begin() as session:
-        owner = _user(session, user)
+        owner = _user(session, user, field="user")
         row = ApiToken(
             user_name=owner.name,
             name=name.strip()[:50],
@@ -66,10 +67,12 @@ def create_token(sessions: Sessions, user: str, *, name: str, by: str = "") -> N
 
 
 def get_all(sessions: Sessions, *, user: str | None = None) -> list[TokenRead]:
+    """Every token, or those of `user` (NotFound naming the input `user` when there is no
+    such user)."""
     query = select(ApiToken).order_by(ApiToken.id)
     with reading(sessions) as session:
         if user is not None:
-            query = query.where(ApiToken.user_name == _user(session, user).name)
+            query = query.where(ApiToken.user_name == _user(session, user, field="user").name)
         return [
             TokenRead(
                 id=row.id,
@@ -83,7 +86,7 @@ def get_all(sessions: Sessions, *, user: str | None = None) -> list[TokenRead]:
         ]
 
 
-def revoke(sessions: Sessions, token_id: int, *, by: str = "") -> None:
+def revoke(sessions: Sessions, token_id: int, *, by: str) -> None:
     """Revoke a token: it is refused from the next request on."""
     with sessions.begin() as session:
         row = session.get(ApiToken, token_id) if may_name_a_row(token_id) else None

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from rapport.domain.codes import may_name_a_row
-from rapport.errors import Invalid, NotFound
+from rapport.errors import N_, Invalid, NotFound
 from rapport.services.webhooks.outbox import EVENT_TYPES, utcnow
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Webhook
@@ -53,8 +53,9 @@ def _checked_events(events: list[str]) -> list[str]:
     return sorted(set(events), key=EVENT_TYPES.index)
 
 
-def add_webhook(sessions: Sessions, *, url: str, events: list[str], by: str = "") -> NewWebhook:
-    """X9: register `url` for `events`; the answer holds the signing secret, once."""
+def add_webhook(sessions: Sessions, *, url: str, events: list[str], by: str) -> NewWebhook:
+    """X9: register `url` for `events`, made by the user `by`; the answer holds the signing
+    secret, once."""
     checked_url, checked_events = _checked_url(url), _checked_events(events)
     secret = "whsec_" + secrets.token_urlsafe(32)
     with sessions.begin() as session:
@@ -89,5 +90,5 @@ def delete(sessions: Sessions, webhook_id: int) -> None:
     with sessions.begin() as session:
         row = session.get(Webhook, webhook_id) if may_name_a_row(webhook_id) else None
         if row is None:
-            raise NotFound(f"there is no webhook {webhook_id}")
+            raise NotFound(N_("there is no webhook {webhook_id}", webhook_id=webhook_id))
         session.delete(row)
