@@ -11,6 +11,8 @@ more than that.
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -109,12 +111,51 @@ def from_error(exc: RapportError) -> JSONResponse:
     return problem(status_of(exc), exc.message, errors=error_entries(exc))
 
 
+# The names pydantic gives the members of a union in an error's location (`city.str`,
+# `city.bool` for a value that is neither): its core schemas' types, which no field is named.
+_CORE_TYPES = frozenset(
+    {"str", "bool", "int", "float", "none", "bytes", "decimal", "date", "datetime", "time"}
+)
+_SCHEMA_TYPE = re.compile(r"[a-z]+(-[a-z]+)+(\[.*\])?|[a-z-]+\[.*\]")
+
+
+def _is_union_member(part: object) -> bool:
+    return isinstance(part, str) and (part in _CORE_TYPES or bool(_SCHEMA_TYPE.fullmatch(part)))
+
+
+def _dotted(location: Sequence[Any]) -> str | None:
+    return ".".join(str(part) for part in location) or None
+
+
+def _validation_errors(items: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each error's field (its location without `body`) and message; the errors of one value
+    that matched no member of a union (pydantic lists one per member, its location ending in
+    the member's type) are said once, for the field: "Input should be a valid string or a
+    valid boolean"."""
+    located = [
+        ([part for part in item.get("loc", ()) if part != "body"], str(item.get("msg", "")))
+        for item in items
+    ]
+    members = Counter(
+        tuple(where[:-1]) for where, _ in located if len(where) > 1 and _is_union_member(where[-1])
+    )
+    errors: list[dict[str, Any]] = []
+    said: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for where, message in located:
+        value = tuple(where[:-1])
+        if members[value] < 2 or not _is_union_member(where[-1]):
+            errors.append({"field": _dotted(where), "message": message})
+        elif value in said:
+            said[value]["message"] += " or " + message.removeprefix("Input should be ")
+        else:
+            said[value] = {"field": _dotted(value), "message": message}
+            errors.append(said[value])
+    return errors
+
+
 def from_validation(exc: RequestValidationError) -> JSONResponse:
     """FastAPI's request validation, worded for people: which field, and what is wrong."""
-    errors = []
-    for item in exc.errors():
-        location = [str(part) for part in item.get("loc", ()) if part != "body"]
-        errors.append({"field": ".".join(location) or None, "message": str(item.get("msg", ""))})
+    errors = _validation_errors(exc.errors())
     first = errors[0] if errors else {"field": None, "message": "the request is not valid"}
     where = f"{first['field']}: " if first["field"] else ""
     return problem(422, f"{where}{first['message']}", errors=errors)
