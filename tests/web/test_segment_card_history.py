@@ -128,3 +128,43 @@ def test_x3_the_card_explains_any_contact_and_why_an_add_left_it_out(browser_as,
     missing = browser.get(f"/segments/{no}/explain", params={"contact": "NOPE"})
     assert missing.status_code == 404
     assert "The Contact does not exist." in missing.text
+
+
+def history_rows(page: str) -> list[tuple[str, str, str]]:
+    """Each event of a history fragment: (event, contact no., line no.)."""
+    return re.findall(
+        r"<td>(Added|Removed)</td>\s*<td>([^<]+)</td>\s*<td class=\"num\">(\d+)</td>", page
+    )
+
+
+def test_x5_the_history_pages_on_to_the_next_events_and_back_to_the_first(browser_as, sessions):
+    """The card's history shows 100 events at a time; "Next events" reads the ones after the
+    last shown (by action, then line), "First events" goes back, and the pages join up to
+    the whole log, each event once."""
+    no = world(sessions)
+    for _ in range(40):  # 2 Dutch contacts in and out: 160 events over 80 actions
+        actions.add_contacts(sessions, no, criteria="country = NL", user="marketer1")
+        actions.reduce(sessions, no, criteria="country = NL", keep_criteria=True, user="marketer1")
+    browser = browser_as("viewer")
+    seen: list[tuple[str, str, str]] = []
+    address, pages = f"/segments/{no}/history", 0
+    while address:
+        page = html.unescape(browser.get(address).text)
+        rows = history_rows(page)
+        assert len(rows) == (100 if pages < 1 else 60)
+        seen += rows
+        pages += 1
+        assert ("First events" in page) == (pages > 1)
+        following = re.search(r'hx-get="([^"]+)" hx-target="#history">Next events', page)
+        address = following[1] if following else ""
+    assert pages == 2
+    first = re.search(r'hx-get="([^"]+)" hx-target="#history">First events', page)
+    assert history_rows(html.unescape(browser.get(first[1]).text)) == seen[:100]
+    assert [event for event, _, _ in seen] == (["Added"] * 2 + ["Removed"] * 2) * 40
+    assert {contact for _, contact, _ in seen} == {"BETA", "P3"}
+
+
+def test_x5_a_bad_place_in_the_history_is_refused(browser_as, sessions):
+    no = world(sessions, criteria="country = NL")
+    answer = browser_as("viewer").get(f"/segments/{no}/history?after_action=-1&after_line=0")
+    assert answer.status_code == 422

@@ -7,7 +7,6 @@ choice. Explain and the history name each action as the card's criteria pane doe
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
@@ -240,18 +239,34 @@ def explain(
 
 
 @router.get("/segments/{no}/history")
-def membership(request: Request, who: Who, ctx: Context, no: str, contact: str = "") -> Response:
+def membership(
+    request: Request,
+    who: Who,
+    ctx: Context,
+    no: str,
+    contact: str = "",
+    after_action: LineAfter = 0,
+    after_line: LineAfter = 0,
+) -> Response:
     """X5: the entries and exits of the segment's contacts (of one contact when given), by
-    the action that made them."""
+    the action that made them, a page of them at a time: those after the event of action
+    `after_action`, line `after_line` (the page before's last) when given."""
     del who
-    events = history.membership_log(
-        ctx.sessions, no, contact_no=contact or None, limit=HISTORY_SHOWN + 1
+    after = (after_action, after_line) if after_action else None
+    events = list(
+        history.membership_log(
+            ctx.sessions, no, contact_no=contact or None, after=after, limit=HISTORY_SHOWN + 1
+        )
     )
+    shown = events[:HISTORY_SHOWN]
+    following = history.event_key(shown[-1]) if len(events) > HISTORY_SHOWN else None
     return page(
         request,
         "segments/_history.html",
-        history=list(itertools.islice(events, HISTORY_SHOWN + 1)),
-        history_shown=HISTORY_SHOWN,
+        history=shown,
+        following=following,
+        from_start=after is not None,
+        contact=contact,
         actions=actions_said(request, ctx, no),
         segment={"no": no.strip().upper()},
     )
