@@ -1,36 +1,42 @@
-"""K4, K1, K2, C1, L1: each domain rule on a row (domain/rules.py) is declared once and
-enforced by both the service that writes the row and the set-based checks of an import
+"""K4, K1, K2, K5, C1, L1, S2, S5: each domain rule on a row (domain/rules.py) is declared once
+and enforced by both the service that writes the row and the set-based checks of an import
 (issue 11 item 4): a field longer than its column, an e-mail address without its `@`, a
-campaign whose starting date is after its ending date, a person whose company is a person,
-a company whose company no. is another's, a code that names no record, a template whose
+campaign whose starting date is after its ending date, a person whose company is a person, a
+company whose company no. is another's, a code that names no record, a template whose
 default language has no variant, a profile answer on a question line, a second answer to a
-question that takes one (which the service takes as a replacement, K2). The test walks
-`RULES`: a new rule needs its case here, and each case proves the service refuses the row
-and an imported file holding it is refused with "line N, column FIELD: …", both with the
-rule's own message, and that neither changes anything; the same row kept within the rule
-goes through both paths."""
+question that takes one (which the service takes as a replacement, K2), a negative cost or
+duration of a template, a segment or its line, a negative duplicate search weight or a
+minimum score outside BC's 1 to 100 (K5). The test walks `RULES`: a new rule needs its case
+here, and each case proves the service refuses the row and an imported file holding it is
+refused with "line N, column FIELD: …", both with the rule's own message, and that neither
+changes anything; the same row kept within the rule goes through both paths. A table no file
+imports (the marketing setup, segments) has the service as its one path."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from rapport.domain import rules
-from rapport.domain.rules import RULES, CodeExists, Rule
+from rapport.domain import number_rules, rules
+from rapport.domain.rules import RULES, CodeExists, NumberRange, Rule
 from rapport.errors import Invalid, NotFound, Text
 from rapport.services.campaigns import cards as campaigns
 from rapport.services.contacts import cards as contacts
 from rapport.services.contacts import consent, profiles
+from rapport.services.segments import header as segments
+from rapport.services.segments import line_edits
+from rapport.services.setup import marketing
 from rapport.services.templates import edits as templates
 from rapport.services.transfer import _checks, imports
 from rapport.services.transfer.tables import TABLES
 from rapport.storage import tables as t
-from tests.factories import make_code
+from tests.factories import make_code, make_segment
 from tests.integration.import_world import build_world, from_dicts
 
 EARLY, LATE = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
@@ -43,10 +49,10 @@ class Case:
     `message` is the rule's, `field` the file column it names (`service_field` the field
     the service names when it is another, None for none: a code that is not there is
     NotFound naming the field that gave it); with `update` the file changes an existing
-    row."""
+    row; `row` None: no file imports the table."""
 
     service: Callable[[Any, bool], object]
-    row: Callable[[bool], dict[str, str]]
+    row: Callable[[bool], dict[str, str]] | None
     message: Text
     field: str
     service_field: str | None = ""
@@ -126,6 +132,26 @@ def _template(field: str, bad: str, good: str, message: Text, **options: Any) ->
         update=True,
         **options,
     )
+
+
+def _number(rule: NumberRange, bad: str, good: str) -> Case:
+    """A number out of its range (`bad`) or within it (`good`): on template ABSTR, by the
+    service and by a file; on the marketing setup, on segment SEG1 or on its line 10000
+    (`world`), which no file imports, by the service alone."""
+    message = rule.message(Decimal(bad))
+    if rule.table in TABLES:
+        return _template(rule.field, bad, good, message)
+
+    def service(sessions: Any, broken: bool) -> object:
+        values = [(rule.field, bad if broken else good)]
+        if rule.table == "segment_headers":
+            return segments.set_header(sessions, "SEG1", values=values)
+        if rule.table == "segment_lines":
+            line_edits.set_line(sessions, "SEG1", 10000, values=values, user="tester")
+            return None
+        return marketing.set_setup(sessions, values=values)
+
+    return Case(service, None, message, rule.field)
 
 
 def _answer(sessions: Any, broken: bool) -> object:
@@ -243,6 +269,12 @@ CASES: dict[Rule, Case] = {
         "correspondence_type",
         "type",
     ),
+    **{rule: _number(rule, "-5", "45") for rule in number_rules.DUPLICATE_WEIGHTS},
+    number_rules.DUPLICATE_MIN_SCORE: _number(number_rules.DUPLICATE_MIN_SCORE, "101", "75"),
+    **{
+        rule: _number(rule, "-2.50", "2.5")
+        for rule in (*number_rules.TEMPLATE_AMOUNTS, *number_rules.SEGMENT_AMOUNTS)
+    },
 }
 
 
@@ -250,9 +282,12 @@ CASES: dict[Rule, Case] = {
 def world(sessions: Any) -> Any:
     """The import world, with a language FRB that template ABSTR has no variant of, an
     NLB variant of ABSTR, a questionnaire CORP for companies (line 20 an answer), and a
-    questionnaire SIZE whose question 10 takes one answer (20 or 30), answered 20 by C1."""
+    questionnaire SIZE whose question 10 takes one answer (20 or 30), answered 20 by C1, and
+    a segment SEG1 with one line (10000, for P1)."""
     with sessions.begin() as session:
         build_world(session)
+        ann = session.scalars(select(t.Contact).where(t.Contact.no == "P1")).one()
+        make_segment(session, "SEG1", lines=[{"contact": ann}])
         make_code(session, t.Language, "FRB")
         session.add(
             t.InteractionTemplateLanguage(interaction_template_code="ABSTR", language_code="NLB")
@@ -279,9 +314,8 @@ def world(sessions: Any) -> Any:
 
 def _rows(sessions: Any, table: str) -> list[tuple[Any, ...]]:
     """Every row of `table`, every column: what 'changes nothing' compares."""
-    spec = TABLES[table]
     with sessions.begin() as session:
-        found = session.execute(select(spec.table)).all()
+        found = session.execute(select(t.Base.metadata.tables[table])).all()
     return sorted((tuple(map(repr, row)) for row in found), key=str)
 
 
@@ -328,6 +362,9 @@ def test_c1_k1_k2_l1_the_service_refuses_what_the_rule_forbids(world: Any, rule:
 def test_k4_the_import_refuses_what_the_rule_forbids(world: Any, tmp_path: Any, rule: Rule) -> None:
     case = CASES[rule]
     table = _table(rule)
+    if case.row is None:
+        _not_imported(world, tmp_path, table)
+        return
     before = _rows(world, table)
     path = from_dicts(tmp_path / f"{table}.csv", [case.row(True)])
     with pytest.raises(imports.BadFile) as raised:
@@ -343,6 +380,15 @@ def test_k4_the_import_refuses_what_the_rule_forbids(world: Any, tmp_path: Any, 
     )
     assert (result.inserted + result.updated, result.bad_rows) == (1, ())
     assert _rows(world, table) != before
+
+
+def _not_imported(sessions: Any, tmp_path: Any, table: str) -> None:
+    """No file imports `table`: asked to, the import names the tables it takes."""
+    assert table not in TABLES
+    path = from_dicts(tmp_path / f"{table}.csv", [{"no": "X"}])
+    with pytest.raises(Invalid) as raised:
+        imports.import_table(sessions, table, path, update=True, by="tester")
+    assert raised.value.field == "table"
 
 
 def _replaced(sessions: Any, case: Case, table: str, before: list[tuple[Any, ...]]) -> None:

@@ -54,7 +54,7 @@ def find_duplicates(
     ctx: Context,
     min_score: Annotated[
         int | None,
-        Query(ge=0, le=100, description="Default: the marketing setup's duplicate_min_score."),
+        Query(ge=1, le=100, description="Default: the marketing setup's duplicate_min_score."),
     ] = None,
 ) -> JSONResponse:
     """K5: pairs of contacts of one type scoring at least `min_score`, best first, with the

@@ -18,6 +18,8 @@ walks `RULES` and proves that both paths refuse what each rule forbids.
     OneAnswer        a question without multiple answers keeps one answer per contact (K2)
                      (the three on profile answers are declared in profile_rules.py)
     NotBlank         a field that must name something (an opt-out's correspondence type)
+    NumberRange      a number within BC's MinValue and MaxValue: costs, durations, duplicate
+                     search weights zero or more, its minimum score 1 to 100 (number_rules.py)
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rapport.domain.number_rules import NUMBERS
+from rapport.domain.number_rules import NumberRange as NumberRange
 from rapport.domain.profile_rules import AnswerLine as AnswerLine
 from rapport.domain.profile_rules import OneAnswer as OneAnswer
 from rapport.domain.profile_rules import QuestionnaireFor as QuestionnaireFor
@@ -350,6 +354,7 @@ Rule = (
     | QuestionnaireFor
     | OneAnswer
     | NotBlank
+    | NumberRange
 )
 CellRule = MaxLength | DateForm | EmailAddresses  # a rule on one cell, whatever the rest of its row
 RULES: tuple[Rule, ...] = (
@@ -365,6 +370,7 @@ RULES: tuple[Rule, ...] = (
     PROFILE_FOR,
     ONE_ANSWER,
     OPT_OUT_TYPE,
+    *NUMBERS,
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
-from rapport.errors import Invalid, RapportError
+from rapport.errors import N_, Invalid, RapportError
 from rapport.server.guard import Context, Who
 from rapport.server.problems import status_of
 from rapport.server.routers import web_router
@@ -28,12 +28,11 @@ def _min_score(text: str) -> int | None:
     if not text.strip():
         return None
     try:
-        score = int(text)
+        return int(text)
     except ValueError:
-        raise Invalid(f"{text!r} is not a whole number", field="min_score") from None
-    if not 0 <= score <= 100:
-        raise Invalid(f"{score} is not a score from 0 to 100", field="min_score")
-    return score
+        raise Invalid(
+            N_("{value!r} is not a whole number", value=text), field="min_score"
+        ) from None
 
 
 @router.get("/contact-duplicates")

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from rapport.errors import Invalid, RapportError, Text, said, text_from
+from rapport.errors import Invalid, NotFound, RapportError, Text, said, text_from
 from rapport.server.auth import identify
 from rapport.server.context import context_of
 from rapport.web.addresses import LINES_PER_PAGE
@@ -148,5 +148,5 @@ def told_with_field(request: Request, exc: RapportError) -> str:
     as `str(exc)` words it (the service's field name), then the message (after its position
     in criteria text) in the page's language."""
     message = beside_input(exc, translator(request))
-    field = exc.field if isinstance(exc, Invalid) else None
+    field = exc.field if isinstance(exc, (Invalid, NotFound)) else None
     return f"{field}: {message}" if field else message

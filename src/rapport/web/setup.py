@@ -25,7 +25,7 @@ from rapport.services.setup import forms, marketing, series
 from rapport.services.setup.forms import FieldForm
 from rapport.web.captions import caption_of, choice_captions
 from rapport.web.lists import may_change
-from rapport.web.render import page, told
+from rapport.web.render import page, told, told_with_field
 
 router = web_router()
 
@@ -93,7 +93,9 @@ async def set_setup(request: Request, ctx: Context, who: Who) -> Response:
     try:
         marketing.set_setup(ctx.sessions, values=pairs)
     except RapportError as exc:
-        return _setup_page(request, ctx, who, error=told(request, exc), posted=dict(pairs))
+        return _setup_page(
+            request, ctx, who, error=told_with_field(request, exc), posted=dict(pairs)
+        )
     return RedirectResponse("/setup?done=1", status_code=303)
 
 
@@ -141,7 +143,7 @@ async def add_series(request: Request, ctx: Context, who: Who) -> Response:
     except RapportError as exc:
         posted = dict(pairs) | {"code": code}
         return _series_page(
-            request, ctx, who, status_code=422, error=told(request, exc), posted=posted
+            request, ctx, who, status_code=422, error=told_with_field(request, exc), posted=posted
         )
     return RedirectResponse(f"/setup/number-series?done={made.code}", status_code=303)
 
@@ -172,5 +174,7 @@ async def set_series(request: Request, code: str, ctx: Context, who: Who) -> Res
     try:
         changed = series.set_series(ctx.sessions, code, values=pairs)
     except RapportError as exc:
-        return _one_series(request, ctx, who, code, error=told(request, exc), posted=dict(pairs))
+        return _one_series(
+            request, ctx, who, code, error=told_with_field(request, exc), posted=dict(pairs)
+        )
     return RedirectResponse(f"/setup/number-series?done={changed.code}", status_code=303)

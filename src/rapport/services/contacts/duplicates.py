@@ -12,7 +12,7 @@ contact, the distinct names and addresses, a chunk of pairs and the duplicates f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.domain import duplicates as rules
-from rapport.errors import N_, Invalid
+from rapport.domain.number_rules import DUPLICATE_MIN_SCORE
 from rapport.services.contacts._duplicate_pairs import pairs as pairs_of
 from rapport.services.contacts._duplicate_values import Numbered, keys, numbered
 from rapport.storage.db import Sessions, reading, small_page_cache
@@ -136,8 +136,9 @@ def _named(
 def find_duplicates(sessions: Sessions, *, min_score: int | None = None) -> DuplicateSearch:
     """K5: the pairs of contacts of one type that score at least `min_score` (default: the
     marketing setup's), best first, each with the values that matched."""
-    if min_score is not None and not 0 <= min_score <= 100:
-        raise Invalid(N_("must be between 0 and 100"), field="min_score")
+    if min_score is not None:
+        # The setup's Search Hit % rule (BC: 1 to 100), said of the search's own parameter.
+        replace(DUPLICATE_MIN_SCORE, field="min_score").check(min_score)
     with reading(sessions) as session, small_page_cache(session):
         settings = weights(session)
         floor = settings.min_score if min_score is None else min_score

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.domain.enums import parse_enum as _parse_enum
+from rapport.domain.number_rules import ranges_of
 from rapport.domain.rules import DATE_FORM, TEXT_LENGTH
 from rapport.domain.schedule import interval
 from rapport.errors import CODE_FIELD, N_, NO_FIELD, Invalid, Text, does_not_exist, text_of
@@ -49,14 +50,25 @@ def _bool(field: str, value: str) -> bool:
     raise Invalid(N_("{value!r} is not true or false", value=value), field=field)
 
 
-def _amount(field: str, value: str) -> Decimal:
-    try:
-        amount = Decimal(value.strip() or "0")
-    except InvalidOperation as exc:
-        raise Invalid(N_("{value!r} is not a number", value=value), field=field) from exc
-    if amount < 0 or not amount.is_finite():
-        raise Invalid(N_("{value!r} must be zero or more", value=value), field=field)
-    return amount
+def _amount(table: str) -> Converter:
+    """A cost or a duration of `table`'s rows, within its rule's range (zero or more)."""
+    ranges = ranges_of(table)
+
+    def convert(field: str, value: str) -> Decimal:
+        try:
+            amount = Decimal(value.strip() or "0")
+        except InvalidOperation as exc:
+            raise Invalid(N_("{value!r} is not a number", value=value), field=field) from exc
+        if not amount.is_finite():
+            raise Invalid(N_("{value!r} is not a number", value=value), field=field)
+        ranges[field].check(amount)
+        return amount
+
+    return convert
+
+
+HEADER_AMOUNT = _amount("segment_headers")
+LINE_AMOUNT = _amount("segment_lines")
 
 
 def _date(field: str, value: str) -> dt.date | None:
@@ -86,8 +98,8 @@ HEADER_FIELDS: dict[str, Converter] = {
     "salesperson_code": _code,
     "correspondence_type_default": CORRESPONDENCE,
     "interaction_template_code": _code,
-    "unit_cost": _amount,
-    "unit_duration": _amount,
+    "unit_cost": HEADER_AMOUNT,
+    "unit_duration": HEADER_AMOUNT,
     "date": _date,
     "campaign_target": _bool,
     "information_flow": _enum(InformationFlow),
@@ -126,8 +138,8 @@ LINE_EDITABLE: dict[str, Converter] = {
     "salesperson_code": _code,
     "correspondence_type": CORRESPONDENCE,
     "interaction_template_code": _code,
-    "cost": _amount,
-    "duration": _amount,
+    "cost": LINE_AMOUNT,
+    "duration": LINE_AMOUNT,
     "date": _date,
     "campaign_target": _bool,
     "campaign_response": _bool,

@@ -1,7 +1,9 @@
 """The marketing setup (SPEC §2 Setup, §6.1): number series, defaults and inheritance.
 
 One row, filled in when the database is created. Its fields are set by name, each checked
-as an import cell is and every code it names required to exist. The six `inherit_…` flags
+as an import cell is and every code it names required to exist; the duplicate search's
+weights are zero or more and its minimum score is from 1 to 100, as BC's Search Hit % (the
+`NumberRange` rules of domain/rules.py). The six `inherit_…` flags
 are Business Central's Marketing Setup → Inheritance: what a person takes from its company
 (`services/contacts/inheritance.py`).
 """
@@ -92,7 +94,8 @@ def set_setup(
     expected_version: Collection[str] | None = None,
 ) -> SetupRead:
     """Change marketing setup fields in the order given (e.g. `inherit_language_code=false`,
-    `default_salesperson_code=JO`); a code must exist. Returns the setup after the change.
+    `default_salesperson_code=JO`); a code must exist, a number be within its range (a
+    duplicate search weight zero or more, K5). Returns the setup after the change.
     With `expected_version`, the setup must still be at one of those versions (else Stale,
     nothing changed)."""
     spec = setup_spec()

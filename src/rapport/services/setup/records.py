@@ -2,8 +2,8 @@
 
 A field is a file column of the table's spec: the text is converted as an import cell is
 (codes trimmed and upper-cased, enumerations in lower snake_case, booleans true/false, ISO
-dates, lengths), and every reference the spec declares must exist. Runs inside a caller's
-transaction.
+dates, lengths), a number within its range (the `NumberRange` rules of domain/rules.py), and
+every reference the spec declares must exist. Runs inside a caller's transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
+from rapport.domain.number_rules import ranges_of
 from rapport.errors import N_, Invalid, NotFound, Text, text_of
 from rapport.services.transfer.tables import TableSpec
 
@@ -23,7 +24,9 @@ def convert(
     spec: TableSpec, pairs: Sequence[tuple[str, str]], *, editable: Collection[str]
 ) -> dict[str, Any]:
     """The table column → value of each FIELD=VALUE, in the order given; Invalid for an
-    unknown or read-only field (with a did-you-mean) and for a bad value."""
+    unknown or read-only field (with a did-you-mean), for a bad value and for a number out
+    of its rule's range (a negative cost or weight)."""
+    ranges = ranges_of(spec.name)
     values: dict[str, Any] = {}
     for field, text in pairs:
         name = field.strip().lower()
@@ -45,6 +48,8 @@ def convert(
             values[column.target] = column.converter()(text)
         except ValueError as exc:
             raise Invalid(text_of(exc), where=name) from exc
+        if name in ranges:
+            ranges[name].check(values[column.target])
     return values
 
 

@@ -5,8 +5,9 @@ whole file is checked here, each as one statement that returns the bad lines: re
 to codes and contacts that do not exist, keys repeated within the file or already in the
 table, and persons whose company is neither in the database nor in the file. The domain
 rules (domain/rules.py) that need more than one cell are rendered in SQL from their
-declaration, one query per rule (`RENDERINGS`); the rules on one cell were applied while the
-file streamed in, and the codes a rule says must exist are the spec's references.
+declaration, one query per rule (`RENDERINGS`); the rules on one text cell were applied while
+the file streamed in, a number's range (`NumberRange`) is one query here too, and the codes a
+rule says must exist are the spec's references.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from rapport.domain.rules import (
     EmailAddresses,
     MaxLength,
     NotBlank,
+    NumberRange,
     OneAnswer,
     OwnCompany,
     QuestionnaireFor,
@@ -318,6 +320,19 @@ def _not_blank(
     return [BadRow(line, rule.field, rule.message()) for line in session.scalars(query)]
 
 
+def _number_range(
+    session: Session, staging: FromClause, names: set[str], rule: NumberRange
+) -> list[BadRow]:
+    if rule.field not in names:
+        return []
+    number = staging.c[rule.field]
+    outside = number < rule.low
+    if rule.high is not None:
+        outside = or_(outside, number > rule.high)
+    query = select(staging.c.line, number).where(outside).order_by(staging.c.line)
+    return [BadRow(line, rule.field, rule.message(value)) for line, value in session.execute(query)]
+
+
 RENDERINGS: dict[type[Any], Callable[[Session, FromClause, set[str], Any], list[BadRow]]] = {
     DateOrder: _dates,
     OwnCompany: _own_company,
@@ -326,6 +341,7 @@ RENDERINGS: dict[type[Any], Callable[[Session, FromClause, set[str], Any], list[
     QuestionnaireFor: _questionnaire_for,
     OneAnswer: one_answer,  # within the file; `answered_before` against the database
     NotBlank: _not_blank,
+    NumberRange: _number_range,
 }
 # The rules the import applies elsewhere, and where.
 APPLIED_ELSEWHERE: dict[type[Any], str] = {
