@@ -38,17 +38,22 @@ def _checked_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
-        raise Invalid(f"{url!r} is not an http(s) URL", where="url")
+        raise Invalid(N_("{url!r} is not an http(s) URL", url=url), field="url")
     return url
 
 
 def _checked_events(events: list[str]) -> list[str]:
     if not events:
-        raise Invalid("name at least one event type", where="events")
+        raise Invalid(N_("name at least one event type"), field="events")
     unknown = [event for event in events if event not in EVENT_TYPES]
     if unknown:
         raise Invalid(
-            f"unknown event type {unknown[0]!r} (one of {', '.join(EVENT_TYPES)})", where="events"
+            N_(
+                "unknown event type {event!r} (one of {types})",
+                event=unknown[0],
+                types=", ".join(EVENT_TYPES),
+            ),
+            field="events",
         )
     return sorted(set(events), key=EVENT_TYPES.index)
 
