@@ -21,3 +21,19 @@ def command_line(url: str, capsys: Any) -> CommandLine:
         return status, out, err
 
     return call
+
+
+def on_segment_world(url: str, capsys: Any, *, user: str = "admin") -> CommandLine:
+    """`call(*args)`: `rapport --db url --user USER *args` on the segment world
+    (tests/integration/segment_world.py), built in the database first."""
+    from sqlalchemy.orm import sessionmaker
+
+    from rapport.storage.db import make_engine
+    from tests.integration.segment_world import build_world
+
+    engine = make_engine(url)
+    with sessionmaker(engine).begin() as session:
+        build_world(session)
+    engine.dispose()
+    call = command_line(url, capsys)
+    return lambda *args: call("--user", user, *args)

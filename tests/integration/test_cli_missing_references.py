@@ -8,27 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from rapport.cli.main import run
-from rapport.storage.db import make_engine
-from tests.integration.segment_world import build_world
+from tests.integration.command_line import on_segment_world
 
 
 @pytest.fixture
 def rapport(sqlite_url, capsys):
     """`rapport --db … --user admin ARGS` on the segment world: exit status, out, err."""
-    engine = make_engine(sqlite_url)
-    with sessionmaker(engine).begin() as session:
-        build_world(session)
-    engine.dispose()
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(["--db", sqlite_url, "--user", "admin", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
+    return on_segment_world(sqlite_url, capsys)
 
 
 def test_k5_a_missing_other_contact_is_said_after_its_argument(rapport):

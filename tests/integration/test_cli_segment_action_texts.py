@@ -9,11 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from rapport.cli.main import run
-from rapport.storage.db import make_engine
-from tests.integration.segment_world import build_world
+from tests.integration.command_line import on_segment_world
 
 NOBODY = "name = Zed"  # no contact of the world is called Zed
 
@@ -21,17 +18,7 @@ NOBODY = "name = Zed"  # no contact of the world is called Zed
 @pytest.fixture
 def rapport(sqlite_url, capsys):
     """`rapport --db … --user admin ARGS`: its exit status, stdout and stderr."""
-    engine = make_engine(sqlite_url)
-    with sessionmaker(engine).begin() as session:
-        build_world(session)
-    engine.dispose()
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(["--db", sqlite_url, "--user", "admin", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
+    return on_segment_world(sqlite_url, capsys)
 
 
 def built(rapport, *criteria: str) -> str:
