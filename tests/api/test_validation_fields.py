@@ -5,6 +5,7 @@ null) is said once for its field, not once per type under pydantic's names for t
 
 from __future__ import annotations
 
+from rapport.server.problems import _validation_errors
 from tests.api.conftest import problem_of
 
 
@@ -29,3 +30,16 @@ def test_s1_a_field_named_like_a_type_keeps_its_name(client_as):
         422,
     )
     assert [error["field"] for error in body["errors"]] == ["date"]
+
+
+def test_k1_two_parameters_wrong_at_once_stay_two_errors():
+    """Parameters named like a union's members (`if-match`, `idempotency-key` have a hyphen,
+    as pydantic's `function-after` has) are parameters: each keeps its own error."""
+    missing = [
+        {"loc": ("header", name), "msg": "Field required", "input": None}
+        for name in ("if-match", "idempotency-key")
+    ]
+    assert [error["field"] for error in _validation_errors(missing)] == [
+        "header.if-match",
+        "header.idempotency-key",
+    ]

@@ -119,7 +119,16 @@ _CORE_TYPES = frozenset(
 _SCHEMA_TYPE = re.compile(r"[a-z]+(-[a-z]+)+(\[.*\])?|[a-z-]+\[.*\]")
 
 
-def _is_union_member(part: object) -> bool:
+# Where a request's parameters are: the part after one of these is a parameter's name.
+_PARAMETERS = frozenset({"query", "header", "path", "cookie"})
+
+
+def _union_member(where: Sequence[Any]) -> bool:
+    """Whether an error's location ends in the name pydantic gives a union's member: a type
+    name after a field (`city.str`), never a field or a parameter itself."""
+    part, owner = where[-1] if where else None, len(where) - 1
+    if owner < 1 or (where[0] in _PARAMETERS and owner < 2):
+        return False
     return isinstance(part, str) and (part in _CORE_TYPES or bool(_SCHEMA_TYPE.fullmatch(part)))
 
 
@@ -130,25 +139,29 @@ def _dotted(location: Sequence[Any]) -> str | None:
 def _validation_errors(items: Sequence[Any]) -> list[dict[str, Any]]:
     """Each error's field (its location without `body`) and message; the errors of one value
     that matched no member of a union (pydantic lists one per member, its location ending in
-    the member's type) are said once, for the field: "Input should be a valid string or a
-    valid boolean"."""
+    the member's type, each with the same input) are said once, for the field: "Input should
+    be a valid string or a valid boolean"."""
     located = [
-        ([part for part in item.get("loc", ()) if part != "body"], str(item.get("msg", "")))
+        (
+            [part for part in item.get("loc", ()) if part != "body"],
+            str(item.get("msg", "")),
+            repr(item.get("input")),
+        )
         for item in items
     ]
     members = Counter(
-        tuple(where[:-1]) for where, _ in located if len(where) > 1 and _is_union_member(where[-1])
+        (tuple(where[:-1]), given) for where, _, given in located if _union_member(where)
     )
     errors: list[dict[str, Any]] = []
     said: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for where, message in located:
-        value = tuple(where[:-1])
-        if members[value] < 2 or not _is_union_member(where[-1]):
+    for where, message, given in located:
+        value = (tuple(where[:-1]), given)
+        if members[value] < 2 or not _union_member(where):
             errors.append({"field": _dotted(where), "message": message})
         elif value in said:
             said[value]["message"] += " or " + message.removeprefix("Input should be ")
         else:
-            said[value] = {"field": _dotted(value), "message": message}
+            said[value] = {"field": _dotted(value[0]), "message": message}
             errors.append(said[value])
     return errors
 
