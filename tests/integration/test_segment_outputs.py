@@ -95,15 +95,16 @@ def test_s12_apply_mailing_group_with_replace_first_removes_every_member(world):
 
 
 @pytest.mark.parametrize(
-    ("code", "said"),
+    ("code", "error", "said"),
     [
-        ("", r"Specify a Mailing Group Code\."),
-        ("NOPE", r"The Mailing Group does not exist\. .*Code='NOPE'"),
+        ("", Invalid, r"Specify a Mailing Group Code\."),
+        ("NOPE", NotFound, r"The Mailing Group does not exist\. .*Code='NOPE'"),
     ],
 )
-def test_s12_apply_mailing_group_needs_an_existing_code(world, code, said):
-    with pytest.raises(Invalid, match=said):
+def test_s12_apply_mailing_group_needs_an_existing_code(world, code, error, said):
+    with pytest.raises(error, match=said) as caught:
         segment_outputs.apply_mailing_group(world, "SEG00001", code=code, replace=True)
+    assert caught.value.field == "code"
     assert members(world, "NEWS") == ["P1", "P9"]
 
 

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from rapport.api.pages import RequestBody
 from rapport.api.shapes import answer, documented
+from rapport.domain.number_rules import DUPLICATE_MIN_SCORE
 from rapport.server.guard import Context
 from rapport.server.problems import fields_named
 from rapport.server.routers import api_router
@@ -54,7 +55,11 @@ def find_duplicates(
     ctx: Context,
     min_score: Annotated[
         int | None,
-        Query(ge=1, le=100, description="Default: the marketing setup's duplicate_min_score."),
+        Query(
+            ge=DUPLICATE_MIN_SCORE.low,
+            le=DUPLICATE_MIN_SCORE.high,
+            description="Default: the marketing setup's duplicate_min_score.",
+        ),
     ] = None,
 ) -> JSONResponse:
     """K5: pairs of contacts of one type scoring at least `min_score`, best first, with the

@@ -16,6 +16,8 @@ EntryNo = Annotated[int, Path(ge=1, le=LARGEST_ENTRY_NO)]  # also a token's id
 LineNo = Annotated[int, Path(ge=1, le=LARGEST_LINE_NO)]
 EntryAfter = Annotated[int | None, Query(ge=0, le=LARGEST_ENTRY_NO)]  # a list's next page
 LineAfter = Annotated[int, Query(ge=0, le=LARGEST_LINE_NO)]
+# A criteria action's no. in the membership history's next page (0: from the first event).
+ActionAfter = Annotated[int, Query(ge=0, le=LARGEST_ENTRY_NO)]
 
 # A segment card's page of lines: 25 lines unless its address asks for another number, up to
 # the service's largest page; 0, a negative or a larger number is refused, not changed.

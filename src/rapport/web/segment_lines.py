@@ -22,7 +22,7 @@ from rapport.services.delivery import preview
 from rapport.services.segments import browse, header, history, line_edits, manual
 from rapport.services.segments import explain as explaining
 from rapport.storage.db import Sessions
-from rapport.web.addresses import LINES_PER_PAGE, LineAfter, LineNo, LinesLimit
+from rapport.web.addresses import LINES_PER_PAGE, ActionAfter, LineAfter, LineNo, LinesLimit
 from rapport.web.captions import SKIP_REASONS, moment
 from rapport.web.lists import wants_fragment
 from rapport.web.render import language_of, page, told, translator
@@ -245,7 +245,7 @@ def membership(
     ctx: Context,
     no: str,
     contact: str = "",
-    after_action: LineAfter = 0,
+    after_action: ActionAfter = 0,
     after_line: LineAfter = 0,
 ) -> Response:
     """X5: the entries and exits of the segment's contacts (of one contact when given), by

@@ -89,7 +89,9 @@ def resend(
     settings: Settings,
 ) -> int:
     """L5/X8: `logged.requeue` commits here (what it refuses is refused before anything is
-    queued), then the delivery of what waits is queued as a `deliver` job; its id."""
+    queued), then the delivery of what waits is queued as a `deliver` job; its id. A job
+    that never ran (the server stopped in between) leaves a queue that the next
+    `logged resend` delivers, as `log_and_deliver`'s does."""
     requeued = logged_segments.requeue(
         sessions,
         entry_no,

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, func, insert, literal, select
 
-from rapport.errors import CODE_FIELD, N_, Invalid, missing_record
+from rapport.errors import CODE_FIELD, N_, Invalid, does_not_exist
 from rapport.services.segments._propagation import get_header
 from rapport.services.transfer.files import cell_text, check_output_file, file_format, output_file
 from rapport.services.transfer.writers import followed, write_file
@@ -87,9 +87,8 @@ def apply_mailing_group(
         if not key:
             raise Invalid(N_("Specify a Mailing Group Code."), field="code")
         if session.get(MailingGroup, key) is None:
-            # BC's words for a code not in its table; Invalid (the API's 422), as the code
-            # is this use case's own parameter, as a blank one is
-            raise Invalid(missing_record(N_("Mailing Group"), (CODE_FIELD, key)), field="code")
+            # BC's words for a code not in its table, naming the parameter that gave it
+            raise does_not_exist(N_("Mailing Group"), (CODE_FIELD, key), field="code")
         removed = 0
         if replace:
             removed = execute_counted(
