@@ -241,9 +241,14 @@ class DeliveryFailed(RapportError):
 
 
 # The captions of the identification fields Business Central names when a record is not
-# there (`missing_record`): a code table's key, and the no. of a contact or a campaign.
+# there (`missing_record`): a code table's key, the no. of a contact, a campaign or a segment,
+# the entry no. of a ledger (an interaction log entry, a logged segment), and the two fields
+# of a segment line's key.
 CODE_FIELD = N_("Code")
 NO_FIELD = N_("No.")
+ENTRY_NO_FIELD = N_("Entry No.")
+SEGMENT_NO_FIELD = N_("Segment No.")
+LINE_NO_FIELD = N_("Line No.")
 
 
 def missing_record(caption: Text, *key: tuple[Text, object]) -> Text:

@@ -88,7 +88,9 @@ def test_k1_the_card_is_the_cli_card(world, client_as, cli_json):
 
 def test_k1_an_unknown_contact_is_a_404_problem(world, client_as):
     body = problem_of(client_as("viewer").get("/api/contacts/NOPE"), 404)
-    assert body["detail"] == "Contact NOPE does not exist."
+    assert body["detail"] == (
+        "The Contact does not exist. Identification fields and values: No.='NOPE'"
+    )
 
 
 def test_k1_add_answers_201_with_every_field_of_the_contact(world, client_as, cli_json):

@@ -78,7 +78,9 @@ def test_l6_cancel_and_uncancel_several_entries(world, client_as):
     body = problem_of(
         marketer.post("/api/interaction-log-entries/cancel", json={"entries": [3, 99]}), 422
     )
-    assert body["detail"] == "Interaction Log Entry 99 does not exist."
+    assert body["detail"] == (
+        "The Interaction Log Entry does not exist. Identification fields and values: Entry No.='99'"
+    )
     assert body["errors"][0]["field"] == "entries"
     assert marketer.get("/api/interaction-log-entries/3").json()["canceled"] is False
     problem_of(marketer.post("/api/interaction-log-entries/cancel", json={"entries": []}), 422)

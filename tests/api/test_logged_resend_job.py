@@ -111,7 +111,12 @@ def test_x8_the_resend_is_queued_in_the_request_and_its_job_delivers_it(
 @pytest.mark.parametrize(
     ("entry_no", "body", "status", "said"),
     [
-        (99, None, 404, "Logged Segment 99 does not exist."),
+        (
+            99,
+            None,
+            404,
+            "The Logged Segment does not exist. Identification fields and values: Entry No.='99'",
+        ),
         (2, None, 409, "Logged Segment 2 is canceled: un-cancel it before resending."),
         (1, {"correspondence_type": "fax"}, 422, "correspondence_type: Input should be"),
         (1, None, 422, "RAPPORT_SMTP_URL"),  # Acme's e-mail, and no SMTP server

@@ -89,7 +89,9 @@ def test_x5_an_unknown_segment_is_404_on_every_page(client_as):
     client = client_as("viewer")
     for route in ("history", "criteria"):
         problem = problem_of(client.get(f"/api/segments/SEG09999/{route}?limit=1"), 404)
-        assert problem["detail"] == "Segment SEG09999 does not exist."
+        assert problem["detail"] == (
+            "The Segment does not exist. Identification fields and values: No.='SEG09999'"
+        )
 
 
 def declared(method, path):

@@ -116,7 +116,9 @@ def test_actions_on_a_missing_segment_are_404(client_as):
         "/api/segments/SEG09999/actions", json={"type": "add", "criteria": "country = BE"}
     )
     assert answer.status_code == 404
-    assert answer.json()["detail"] == "Segment SEG09999 does not exist."
+    assert answer.json()["detail"] == (
+        "The Segment does not exist. Identification fields and values: No.='SEG09999'"
+    )
 
 
 @pytest.mark.usefixtures("segment_world", "twins")

@@ -156,7 +156,9 @@ def test_s1_delete_removes_the_segment_with_its_lines_and_criteria(client_as, cl
     assert client.delete("/api/segments/SEG00001").status_code == 204
     missing = client.get("/api/segments/SEG00001")
     assert missing.status_code == 404
-    assert missing.json()["detail"] == "Segment SEG00001 does not exist."
+    assert missing.json()["detail"] == (
+        "The Segment does not exist. Identification fields and values: No.='SEG00001'"
+    )
     assert [s["no"] for s in cli("segment", "list")] == ["SEG00002"]
     assert client.delete("/api/segments/SEG00001").status_code == 404
 

@@ -68,11 +68,11 @@ def test_c1_starting_date_after_ending_date_is_refused_and_nothing_is_created(se
 
 
 def test_c1_unknown_salesperson_or_status_is_not_found(setup):
-    with pytest.raises(NotFound, match="Salesperson NOPE"):
+    with pytest.raises(NotFound, match=r"The Salesperson does not exist\. .*Code='NOPE'"):
         campaigns.create_campaign(setup, description="X", salesperson_code="nope")
-    with pytest.raises(NotFound, match="Campaign Status NOPE"):
+    with pytest.raises(NotFound, match=r"The Campaign Status does not exist\. .*Code='NOPE'"):
         campaigns.create_campaign(setup, description="X", status_code="nope")
-    with pytest.raises(NotFound, match="Campaign CP00009 does not exist"):
+    with pytest.raises(NotFound, match=r"The Campaign does not exist\. .*No\.='CP00009'"):
         campaigns.get(setup, "CP00009")
 
 

@@ -97,7 +97,7 @@ def test_c2_campaign_list_show_and_entries_give_every_field(rapport):
     assert "target_contacts_contacted" in out
     status, _, err = rapport("campaign", "show", "CP00009")
     assert status == 1
-    assert "Campaign CP00009 does not exist." in err
+    assert "The Campaign does not exist. Identification fields and values: No.='CP00009'" in err
 
 
 def test_c3_campaign_activate_and_deactivate_print_bc_messages(rapport, world):

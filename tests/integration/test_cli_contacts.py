@@ -125,7 +125,7 @@ def test_k1_delete_then_show_is_not_found(rapport):
     assert as_json(rapport, "contacts", "delete", "c1") == {"no": "C1", "deleted": True}
     status, out, err = rapport("contacts", "show", "C1")
     assert (status, out) == (1, "")
-    assert "Contact C1 does not exist." in err
+    assert "The Contact does not exist. Identification fields and values: No.='C1'" in err
     assert "Traceback" not in err
 
 
@@ -149,10 +149,16 @@ def test_k1_the_segment_guard_is_a_user_error_with_bcs_message(rapport, sqlite_u
     [
         (["contacts", "add", "name"], "expected FIELD=VALUE"),
         (["contacts", "add", "contry=BE"], "did you mean 'country'"),
-        (["contacts", "add", "country=XX"], "Country/Region XX does not exist."),
+        (
+            ["contacts", "add", "country=XX"],
+            "The Country/Region does not exist. Identification fields and values: Code='XX'",
+        ),
         (["contacts", "add", "name=a", "name=b"], "given twice"),
         (["contacts", "set", "C9"], "at least one FIELD=VALUE"),
-        (["contacts", "assign", "C9", "mailing_group", "NEWS"], "Contact C9 does not exist."),
+        (
+            ["contacts", "assign", "C9", "mailing_group", "NEWS"],
+            "The Contact does not exist. Identification fields and values: No.='C9'",
+        ),
         (["contacts", "assign", "C9", "colour", "RED"], "unknown relation 'colour'"),
     ],
 )

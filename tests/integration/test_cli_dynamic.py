@@ -74,4 +74,7 @@ def test_x4_refresh_takes_one_segment_or_all(cli):
     assert code == 1
     assert "name one segment, or give --all" in err
     code, _, err = cli("segment", "refresh", "SEG99999")
-    assert (code, err.strip()) == (1, "error: Segment SEG99999 does not exist.")
+    assert (code, err.strip()) == (
+        1,
+        "error: The Segment does not exist. Identification fields and values: No.='SEG99999'",
+    )

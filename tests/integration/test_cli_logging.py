@@ -83,7 +83,7 @@ def test_l7_a_log_error_exits_1_with_bc_s_message_and_changes_nothing(rapport):
     rapport("segment", "log", "SEG1")
     status, out, err = rapport("segment", "log", "SEG1")
     assert (status, out) == (1, "")
-    assert "Segment SEG1 does not exist." in err
+    assert "The Segment does not exist. Identification fields and values: No.='SEG1'" in err
     assert "Traceback" not in err
     status, _, err = rapport("segment", "log", "SEG1", "--deliver", "--bogus")
     assert status == 2
@@ -112,7 +112,9 @@ def test_l5_logged_list_cancel_uncancel_and_delete(rapport):
     assert as_json(rapport, "logged", "delete-canceled") == {"deleted": 1}
     status, _, err = rapport("logged", "cancel", "1")
     assert status == 1
-    assert "Logged Segment 1 does not exist." in err
+    assert (
+        "The Logged Segment does not exist. Identification fields and values: Entry No.='1'"
+    ) in err
 
 
 def test_l6_interactions_list_where_cancel_evaluate_and_totals(rapport):

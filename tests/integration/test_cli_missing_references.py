@@ -22,10 +22,13 @@ def test_k5_a_missing_other_contact_is_said_after_its_argument(rapport):
     assert rapport("contacts", "merge", "ACME", "NOPE") == (
         1,
         "",
-        "error: OTHER: Contact NOPE does not exist.\n",
+        "error: OTHER: The Contact does not exist. Identification fields and values: No.='NOPE'\n",
     )
     code, _, err = rapport("contacts", "merge", "NOPE", "ACME")
-    assert (code, err) == (1, "error: Contact NOPE does not exist.\n")
+    assert (code, err) == (
+        1,
+        "error: The Contact does not exist. Identification fields and values: No.='NOPE'\n",
+    )
 
 
 def test_s2_s5_a_missing_code_in_a_field_value_is_said_in_bcs_words_alone(rapport):

@@ -132,7 +132,11 @@ def test_s9_reuse_criteria_on_a_segment_with_criteria_is_refused_naming_yes(rapp
 def test_s9_an_unknown_saved_criteria_code_is_said_before_bcs_question(rapport):
     no = built(rapport, "company_no = BETA")
     code, _, err = rapport("segment", "reuse-criteria", no, "NOPE")
-    assert (code, err) == (1, "error: Saved Segment Criteria NOPE does not exist.\n")
+    assert (code, err) == (
+        1,
+        "error: The Saved Segment Criteria does not exist. "
+        "Identification fields and values: Code='NOPE'\n",
+    )
 
 
 def test_s10_an_unknown_logged_segment_is_said_before_bcs_question(rapport):
@@ -140,7 +144,11 @@ def test_s10_an_unknown_logged_segment_is_said_before_bcs_question(rapport):
     logged segment that does not exist is said so instead of asked about."""
     no = built(rapport, "no = P1")
     code, _, err = rapport("segment", "reuse-logged", no, "99")
-    assert (code, err) == (1, "error: Logged Segment 99 does not exist.\n")
+    assert (code, err) == (
+        1,
+        "error: The Logged Segment does not exist. "
+        "Identification fields and values: Entry No.='99'\n",
+    )
 
 
 def test_x3_x7_explain_says_why_each_add_left_a_contact_out(rapport):

@@ -87,7 +87,7 @@ def test_x5_history_json_streams_every_event_or_the_first_n(rapport):
 def test_x5_history_of_an_unknown_segment_says_so_and_writes_no_json(rapport):
     status, out, err = rapport("--json", "segment", "history", "SEG09999")
     assert (status, out) == (1, "")
-    assert "Segment SEG09999 does not exist." in err
+    assert "The Segment does not exist. Identification fields and values: No.='SEG09999'" in err
     status, out, err = rapport("segment", "history", "SEG00001", "--limit", "-1")
     assert status == 1  # a bad option value is a user error (SPEC §6)
     assert "--limit" in err

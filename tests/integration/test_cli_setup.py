@@ -112,7 +112,13 @@ def test_c1_campaign_set_changes_fields_with_the_campaign_rules(cli):
     )
     refused(cli, shown, "campaign", "set", "CP00001", "ending_date=2026-02-30", says="not a date")
     refused(
-        cli, shown, "campaign", "set", "CP00001", "salesperson_code=ZED", says="Salesperson ZED"
+        cli,
+        shown,
+        "campaign",
+        "set",
+        "CP00001",
+        "salesperson_code=ZED",
+        says="Salesperson does not exist. Identification fields and values: Code='ZED'",
     )
     refused(cli, shown, "campaign", "set", "CP00001", "no=CP9", says="has no field 'no'")
     refused(cli, shown, "campaign", "set", "CP00099", "description=x", says="CP00099")

@@ -68,5 +68,8 @@ def test_k1_names_that_look_like_markup_print_as_themselves(rapport):
     assert (status, "[/b]" in out) == (0, True), err
     status, _, err = rapport("contacts", "show", "[/x]")
     assert status == 1
-    assert err.strip() == "error: Contact [/X] does not exist."
+    assert (
+        err.strip()
+        == "error: The Contact does not exist. Identification fields and values: No.='[/X]'"
+    )
     assert no

@@ -73,7 +73,12 @@ def test_x7_opt_out_and_opt_in_by_hand_show_on_the_contact_card(world):
     [
         ("P1", "fax", Invalid, "type: 'fax' is not one of"),
         ("P1", "", Invalid, "type: give a correspondence type"),
-        ("P99", "email", NotFound, "Contact P99 does not exist"),
+        (
+            "P99",
+            "email",
+            NotFound,
+            "The Contact does not exist. Identification fields and values: No.='P99'",
+        ),
     ],
 )
 def test_x7_a_bad_opt_out_is_refused_and_changes_nothing(world, contact, kind, error, message):
@@ -147,7 +152,11 @@ def test_x7_the_unsubscribe_link_opts_the_contact_out_of_email(world):
         ("no-dot-at-all", LINKS, "not valid"),
         ("%%%.%%%", LINKS, "not valid"),
         (make_token(KEY, "P3"), Settings(database_url=SERVER_DB), "RAPPORT_SECRET_KEY"),
-        (make_token(KEY, "P99"), LINKS, "Contact P99 does not exist"),
+        (
+            make_token(KEY, "P99"),
+            LINKS,
+            "The Contact does not exist. Identification fields and values: No.='P99'",
+        ),
     ],
 )
 def test_x7_a_forged_or_altered_unsubscribe_link_changes_nothing(world, token, settings, message):

@@ -81,6 +81,6 @@ def test_k5_merge_moves_segment_lines_opportunities_tasks_and_persons(world):
 
 
 def test_k5_a_merge_that_fails_changes_nothing(world):
-    with pytest.raises(NotFound, match="Contact NOPE does not exist"):
+    with pytest.raises(NotFound, match=r"The Contact does not exist\. .*No\.='NOPE'"):
         merge_contacts(world, "KEEP", other_no="NOPE")
     assert len(rows(world, select(t.Contact.no))) == 3

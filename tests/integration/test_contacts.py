@@ -89,12 +89,42 @@ def test_k1_codes_are_trimmed_and_upper_cased_and_must_exist(setup):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("country", "XX", "Country/Region XX does not exist."),
-        ("language", "XX", "Language XX does not exist."),
-        ("salesperson", "XX", "Salesperson/Purchaser XX does not exist."),
-        ("territory", "XX", "Territory XX does not exist."),
-        ("organizational_level", "XX", "Organizational Level XX does not exist."),
-        ("salutation", "XX", "Salutation XX does not exist."),
+        (
+            "country",
+            "XX",
+            "The Country/Region does not exist. Identification fields and values: Code='XX'",
+        ),
+        (
+            "language",
+            "XX",
+            "The Language does not exist. Identification fields and values: Code='XX'",
+        ),
+        (
+            "salesperson",
+            "XX",
+            (
+                "The Salesperson/Purchaser does not exist. "
+                "Identification fields and values: Code='XX'"
+            ),
+        ),
+        (
+            "territory",
+            "XX",
+            "The Territory does not exist. Identification fields and values: Code='XX'",
+        ),
+        (
+            "organizational_level",
+            "XX",
+            (
+                "The Organizational Level does not exist. "
+                "Identification fields and values: Code='XX'"
+            ),
+        ),
+        (
+            "salutation",
+            "XX",
+            "The Salutation does not exist. Identification fields and values: Code='XX'",
+        ),
     ],
 )
 def test_k1_an_unknown_setup_code_is_not_found_and_nothing_is_created(setup, field, value, message):
@@ -161,7 +191,7 @@ def test_k1_a_person_takes_its_companys_no_and_name(setup):
 def test_k1_a_persons_company_must_exist_and_be_a_company(setup):
     contacts.add_contact(setup, fields={"no": "C1", "name": "Acme"})
     contacts.add_contact(setup, fields={"no": "P1", "type": "person", "company_no": "C1"})
-    with pytest.raises(NotFound, match="Contact NOPE does not exist"):
+    with pytest.raises(NotFound, match=r"The Contact does not exist\. .*No\.='NOPE'"):
         contacts.add_contact(setup, fields={"type": "person", "company_no": "NOPE"})
     with pytest.raises(Invalid, match="contact P1 is not a company"):
         contacts.add_contact(setup, fields={"type": "person", "company_no": "P1"})
@@ -246,7 +276,7 @@ def test_k1_the_no_cannot_be_changed_and_an_unknown_contact_is_not_found(setup):
     contacts.add_contact(setup, fields={"no": "C1"})
     with pytest.raises(Invalid, match="cannot be changed"):
         contacts.edit_contact(setup, "C1", fields={"no": "C9"}, by="tester")
-    with pytest.raises(NotFound, match="Contact NOPE does not exist"):
+    with pytest.raises(NotFound, match=r"The Contact does not exist\. .*No\.='NOPE'"):
         contacts.edit_contact(setup, "nope", fields={"name": "x"}, by="tester")
 
 
@@ -381,7 +411,7 @@ def test_k1_a_contact_with_interactions_cannot_be_deleted(setup):
 
 
 def test_k1_deleting_an_unknown_contact_is_not_found(setup):
-    with pytest.raises(NotFound, match="Contact X does not exist"):
+    with pytest.raises(NotFound, match=r"The Contact does not exist\. .*No\.='X'"):
         contacts.delete_contact(setup, "x")
 
 

@@ -52,21 +52,22 @@ CASES = [
         "contacts",
         [["no", "country"], ["C5", "zz"]],
         (2, "country"),
-        "Country/Region ZZ does not exist.",
+        "The Country/Region does not exist. Identification fields and values: Code='ZZ'",
     ),
     (
         "unknown contact",
         "contact_mailing_groups",
         [["contact_no", "mailing_group_code"], ["NOPE", "NEWS"]],
         (2, "contact_no"),
-        "no contact 'NOPE'",
+        "The Contact does not exist. Identification fields and values: No.='NOPE'",
     ),
     (
         "unknown answer line",
         "contact_profile_answers",
         [["contact_no", "profile_questionnaire_code", "line_no"], ["P1", "CUSTOMER", "99"]],
         (2, "profile_questionnaire_code"),
-        "not in profile_questionnaire_lines",
+        "The Profile Questionnaire Line does not exist. Identification fields and values: "
+        "Profile Questionnaire Code='CUSTOMER',Line No.='99'",
     ),
     ("duplicate within file", "contacts", [["no"], ["C5"], ["c5 "]], (3, "no"), "as line 2"),
     (
@@ -81,7 +82,7 @@ CASES = [
         "contacts",
         [["no", "type", "company_no"], ["P5", "person", "C404"]],
         (2, "company_no"),
-        "no company contact 'C404'",
+        "The Contact does not exist. Identification fields and values: No.='C404'",
     ),
     (
         "a person is no company",

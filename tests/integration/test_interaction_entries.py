@@ -153,7 +153,7 @@ def test_l6_cancel_and_uncancel_single_entries(world):
     assert nos(ile.get_all(world, where="canceled")) == [1, 3]
     ile.cancel(world, [1], canceled=False)
     assert nos(ile.get_all(world, where="canceled")) == [3]
-    with pytest.raises(NotFound, match="Interaction Log Entry 9 does not exist"):
+    with pytest.raises(NotFound, match=r"The Interaction Log Entry does not exist\. .*No\.='9'"):
         ile.cancel(world, [1, 9])
 
 

@@ -106,12 +106,12 @@ def test_l5_delete_canceled_of_one_entry_ignores_a_non_canceled_one(world):
     logged_segments.cancel_log(world, 1)
     assert logged_segments.delete_canceled(world, entry_no=2) == 0
     assert logged_segments.delete_canceled(world, entry_no=1) == 1
-    with pytest.raises(NotFound, match="Logged Segment 1 does not exist"):
+    with pytest.raises(NotFound, match=r"The Logged Segment does not exist\. .*Entry No\.='1'"):
         logged_segments.delete_canceled(world, entry_no=1)
 
 
 def test_l5_unknown_logged_segments_are_not_found(world):
-    with pytest.raises(NotFound, match="Logged Segment 9 does not exist"):
+    with pytest.raises(NotFound, match=r"The Logged Segment does not exist\. .*Entry No\.='9'"):
         logged_segments.cancel_log(world, 9)
 
 

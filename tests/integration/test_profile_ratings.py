@@ -139,7 +139,7 @@ def test_k3_ratings_are_usable_in_criteria_like_any_answer(world):
 
 
 def test_k3_an_unknown_questionnaire_is_named_and_nothing_changes(world):
-    with pytest.raises(NotFound, match="Profile Questionnaire NOPE"):
+    with pytest.raises(NotFound, match=r"The Profile Questionnaire does not exist\. .*Code='NOPE'"):
         update_ratings(world, questionnaire="nope")
     assert ratings_of(world) == {}
 

@@ -157,6 +157,30 @@ def test_a_formula_is_added_changed_and_deleted_as_a_code_by_its_key_fields(worl
     assert greeting(world, LUC) == "<p>Dear Mr. Luc,</p>"
 
 
+def test_x9_a_code_that_is_not_there_is_said_in_business_centrals_words(world):
+    """A code table's row the setup names that is not there, and a key field naming no
+    record, say Business Central's sentence: the record's caption and each field of its
+    key (a formula's two), as every other missing record says it."""
+    with pytest.raises(NotFound) as formula:
+        codes.get_code(world, "salutation_formulas", "MR,FRB")
+    assert (formula.value.field, formula.value.message) == (
+        None,
+        "The Salutation Formula does not exist. Identification fields and values: "
+        "Salutation Code='MR',Language Code='FRB'",
+    )
+    with pytest.raises(NotFound) as code:
+        codes.set_code(world, "mailing_groups", "nope", values=[("description", "x")])
+    assert code.value.message == (
+        "The Mailing Group does not exist. Identification fields and values: Code='NOPE'"
+    )
+    with pytest.raises(NotFound) as key:
+        codes.add_code(world, "salutation_formulas", "MR,XX")
+    assert (key.value.field, key.value.message) == (
+        "language_code",
+        "The Language does not exist. Identification fields and values: Code='XX'",
+    )
+
+
 def test_a_salutations_formulas_are_deleted_with_it(world):
     """As Business Central's Salutation.OnDelete deletes its Salutation Formulas; a
     salutation a contact uses is still refused."""

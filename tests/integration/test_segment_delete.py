@@ -75,7 +75,7 @@ def test_s1_deleting_a_segment_removes_it_and_what_hangs_on_it_only(world):
 
     assert (result.no, result.no_of_lines, result.no_of_criteria_actions) == (acme, 3, 1)
     assert result.tasks_unlinked == 3
-    with pytest.raises(NotFound, match=f"Segment {acme} does not exist"):
+    with pytest.raises(NotFound, match=rf"The Segment does not exist\. .*No\.='{acme}'"):
         segments.get(sessions, acme)
     assert {task.segment_no for task in get_tasks(sessions) if task.contact_no} == {"", beta}
     assert campaign_targets.get_target_groups(sessions, campaign) == [("contact", "BETA")]

@@ -80,7 +80,7 @@ def test_s15_bad_input_is_refused_and_changes_nothing(seg):
         segment_languages.set_language(
             sessions, no, language="FRB", upload=Upload("bad.html", b"{{ contact.nam }}")
         )
-    with pytest.raises(NotFound, match="no line 5"):
+    with pytest.raises(NotFound, match=r"The Segment Line does not exist\. .*Line No\.='5'"):
         segment_languages.set_language(sessions, no, language="FRB", line_no=5)
     assert segment_languages.get_all(sessions, no) == before
 

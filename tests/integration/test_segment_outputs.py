@@ -165,7 +165,7 @@ def test_s13_k4_an_empty_field_writes_no_cell_and_reads_back_empty(world, tmp_pa
 def test_s13_export_refuses_other_extensions_and_unknown_segments(world, tmp_path):
     with pytest.raises(Invalid, match=r"expected a \.csv or \.xlsx file"):
         segment_outputs.export_contacts(world, "SEG00001", path=tmp_path / "x.txt")
-    with pytest.raises(NotFound, match="Segment SEG00042"):
+    with pytest.raises(NotFound, match=r"The Segment does not exist\. .*No\.='SEG00042'"):
         segment_outputs.export_contacts(world, "SEG00042", path=tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
@@ -211,7 +211,7 @@ def test_s14_an_opportunity_per_line_with_a_contact_numbered_from_the_series(wor
 def test_s14_opportunities_need_an_open_sales_cycle_and_a_non_empty_segment(world):
     with pytest.raises(Invalid, match="Sales Cycle Code must have a value"):
         followup.create_opportunities(world, "SEG00001")
-    with pytest.raises(NotFound, match="Sales Cycle NOPE"):
+    with pytest.raises(NotFound, match=r"The Sales Cycle does not exist\. .*Code='NOPE'"):
         followup.create_opportunities(world, "SEG00001", sales_cycle_code="NOPE")
     with pytest.raises(Invalid, match="Sales Cycle OLD is blocked"):
         followup.create_opportunities(world, "SEG00001", sales_cycle_code="OLD")
@@ -266,7 +266,7 @@ def test_s14_tasks_check_type_description_and_salesperson(world):
         followup.create_tasks(world, "SEG00001", type="party", date=date, description="x")
     with pytest.raises(Invalid, match="Description"):
         followup.create_tasks(world, "SEG00001", type="meeting", date=date, description=" ")
-    with pytest.raises(NotFound, match="Salesperson NOPE"):
+    with pytest.raises(NotFound, match=r"The Salesperson/Purchaser does not exist\. .*Code='NOPE'"):
         followup.create_tasks(
             world, "SEG00001", type="meeting", date=date, description="x", salesperson_code="nope"
         )

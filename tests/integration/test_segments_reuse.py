@@ -112,7 +112,7 @@ def test_s10_reuse_logged_with_allow_existing_gives_a_line_per_entry(world):
 
 def test_s10_reuse_logged_needs_an_existing_entry_and_confirmation(world):
     no = new(world)
-    with pytest.raises(NotFound, match="Logged Segment 7"):
+    with pytest.raises(NotFound, match=r"The Logged Segment does not exist\. .*Entry No\.='7'"):
         reuse_logged(world, no, entry_no=7, user="ADMIN")
     log_entries(world, 1, ["P1"])
     add_contacts(world, no, criteria="no = ACME", user="ADMIN")

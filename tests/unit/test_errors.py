@@ -9,6 +9,7 @@ import pytest
 
 from rapport.errors import (
     CODE_FIELD,
+    ENTRY_NO_FIELD,
     N_,
     NO_FIELD,
     Conflict,
@@ -30,23 +31,24 @@ from rapport.errors import (
 
 @pytest.mark.parametrize("kind", [RapportError, Conflict, Forbidden])
 def test_a_plain_error_carries_its_message_only(kind):
-    error = kind("Segment SEG00009 does not exist.")
+    error = kind("Segment SEG00009 is empty.")
     assert isinstance(error, RapportError)
     assert vars(error) == {
-        "message": "Segment SEG00009 does not exist.",
-        "texts": (Text("Segment SEG00009 does not exist."),),
+        "message": "Segment SEG00009 is empty.",
+        "texts": (Text("Segment SEG00009 is empty."),),
         "joined": "; ",
     }
-    assert str(error) == "Segment SEG00009 does not exist."
+    assert str(error) == "Segment SEG00009 is empty."
 
 
 def test_not_found_names_the_input_that_named_the_record_apart_from_its_message():
     """A record that is not there: `field` None when it is the one the caller acts on (the
     address's), else the input that named it (a body field, a parameter)."""
-    own = NotFound("Segment SEG00009 does not exist.")
+    message = "The Segment does not exist. Identification fields and values: No.='SEG00009'"
+    own = NotFound(message)
     assert vars(own) == {
-        "message": "Segment SEG00009 does not exist.",
-        "texts": (Text("Segment SEG00009 does not exist."),),
+        "message": message,
+        "texts": (Text(message),),
         "joined": "; ",
         "field": None,
     }
@@ -113,14 +115,18 @@ def test_the_cli_line_names_its_own_flag_the_position_and_how_to_resend():
     assert error_line(Invalid("unexpected ')'", field="criteria", position=(1, 13))) == (
         "--where: line 1, col 13: unexpected ')'"
     )
-    assert error_line(NotFound("Segment SEG9 does not exist.")) == "Segment SEG9 does not exist."
+    segment = does_not_exist(N_("Segment"), (NO_FIELD, "SEG9"))
+    assert error_line(segment) == (
+        "The Segment does not exist. Identification fields and values: No.='SEG9'"
+    )
     # a record named by an argument the user typed is put after it; BC's sentence names a
     # record by its table and key, so a service field the command line shows nowhere is not
-    assert error_line(NotFound("Contact CT9 does not exist.", field="other_no")) == (
-        "OTHER: Contact CT9 does not exist."
+    assert error_line(does_not_exist(N_("Contact"), (NO_FIELD, "CT9"), field="other_no")) == (
+        "OTHER: The Contact does not exist. Identification fields and values: No.='CT9'"
     )
-    assert error_line(NotFound("Logged Segment 9 does not exist.", field="entry_no")) == (
-        "Logged Segment 9 does not exist."
+    logged = does_not_exist(N_("Logged Segment"), (ENTRY_NO_FIELD, 9), field="entry_no")
+    assert error_line(logged) == (
+        "The Logged Segment does not exist. Identification fields and values: Entry No.='9'"
     )
     assert error_line(DeliveryFailed(3, Invalid("RAPPORT_SMTP_URL is not set"))) == (
         "Logged Segment 3 has been logged, but its delivery failed: RAPPORT_SMTP_URL is not "
@@ -200,19 +206,17 @@ def test_k4_a_bad_rows_reason_is_kept_in_english_and_as_its_template():
     language."""
     from rapport.services.transfer._bad_rows import BadRow
 
-    reason = N_("{caption} {code} does not exist.", caption=Text("Country/Region"), code="ZZ")
+    reason = missing_record(N_("Country/Region"), (CODE_FIELD, "ZZ"))
+    english = "The Country/Region does not exist. Identification fields and values: Code='ZZ'"
     bad = BadRow(4, "country", reason)
-    assert str(bad) == "line 4, column country: Country/Region ZZ does not exist."
+    assert str(bad) == f"line 4, column country: {english}"
     data = bad.data()
-    assert (data["line"], data["column"], data["reason"]) == (
-        4,
-        "country",
-        "Country/Region ZZ does not exist.",
-    )
-    dutch = {"{caption} {code} does not exist.": "{caption} {code} bestaat niet."}
-    dutch["Country/Region"] = "Land/regio"
+    assert (data["line"], data["column"], data["reason"]) == (4, "country", english)
+    dutch = {**BC_DUTCH, "Country/Region": "Land/regio"}
     kept = text_from(json.loads(json.dumps(data["reason_text"])))
-    assert said(kept, lambda text: dutch.get(text, text)) == "Land/regio ZZ bestaat niet."
+    assert said(kept, lambda text: dutch.get(text, text)) == (
+        "Land/regio bestaat niet. Identificatievelden en -waarden: Code='ZZ'"
+    )
     assert sorted([BadRow(4, "a", Text("b")), BadRow(3, "z", Text("c")), bad]) == [
         BadRow(3, "z", Text("c")),
         BadRow(4, "a", Text("b")),

@@ -79,6 +79,8 @@ def test_a_formula_of_an_unknown_language_is_refused_beside_the_form(world, brow
         },
     )
     assert answer.status_code == 422
-    assert "&#39;XX&#39; is not in languages" in answer.text
+    assert (
+        "The Language does not exist. Identification fields and values: Code=&#39;XX&#39;"
+    ) in answer.text
     assert 'value="XX"' in answer.text  # what was typed stays in the form
     assert formulas(sessions) == []

@@ -7,6 +7,7 @@ from without an error, and says one in a sentence only when the form is sent."""
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -117,7 +118,9 @@ def test_s10_a_logged_segment_that_does_not_exist_is_refused_before_bcs_question
     assert answer.status_code == 422
     build = section(answer.text, "build-pane")
     assert "Are you sure" not in answer.text
-    assert "Logged Segment 99 does not exist." in build
+    assert (
+        "The Logged Segment does not exist. Identification fields and values: Entry No.='99'"
+    ) in html.unescape(build)
     assert re.search(r'<input id="logged-segment" name="logged_segment" value="99"', build)
     assert len(history.criteria(sessions, no)) == 1
 

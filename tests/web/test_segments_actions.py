@@ -4,6 +4,7 @@ the live preview in a status element and the criteria builder's JSON."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -197,5 +198,8 @@ def test_s10_a_logged_segment_no_beyond_any_entry_no_is_refused_on_the_card(brow
         form = {"csrf_token": browser.csrf, "logged_segment": entry_no}
         answer = browser.post(f"/segments/{no}/reuse-logged", data=form)
         assert answer.status_code == 422, entry_no
-        assert f"Logged Segment {entry_no} does not exist." in answer.text
+        assert (
+            "The Logged Segment does not exist. "
+            f"Identification fields and values: Entry No.='{entry_no}'"
+        ) in html.unescape(answer.text)
     assert lines_of(sessions, no) == []

@@ -4,6 +4,7 @@ lines?" question, the Undo button before the actions taken, "Undo after this act
 
 from __future__ import annotations
 
+import html
 import re
 
 from rapport.services.segments import actions, header, history
@@ -189,7 +190,9 @@ def test_a_missing_segment_is_a_404_page(browser_as, sessions):
     world(sessions)
     answer = browser_as("viewer").get("/segments/SEG09999")
     assert answer.status_code == 404
-    assert "Segment SEG09999 does not exist." in answer.text
+    assert (
+        "The Segment does not exist. Identification fields and values: No.='SEG09999'"
+    ) in html.unescape(answer.text)
 
 
 def test_x9_the_card_links_to_each_of_its_parts_that_the_user_sees(browser_as, sessions):

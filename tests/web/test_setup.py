@@ -43,7 +43,10 @@ def test_an_unknown_code_in_the_setup_is_shown_and_changes_nothing(browser_as, s
         "/setup", data={"csrf_token": browser.csrf, "default_salesperson_code": "NOBODY"}
     )
     assert answer.status_code == 422
-    assert "&#39;NOBODY&#39; is not in salespeople" in answer.text
+    assert (
+        "The Salesperson/Purchaser does not exist. "
+        "Identification fields and values: Code=&#39;NOBODY&#39;"
+    ) in answer.text
     assert 'value="NOBODY"' in answer.text
     assert marketing.get(sessions) == before
 

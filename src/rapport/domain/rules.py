@@ -35,7 +35,7 @@ from rapport.domain.number_rules import NumberRange as NumberRange
 from rapport.domain.profile_rules import AnswerLine as AnswerLine
 from rapport.domain.profile_rules import OneAnswer as OneAnswer
 from rapport.domain.profile_rules import QuestionnaireFor as QuestionnaireFor
-from rapport.errors import N_, Invalid, NotFound, Text
+from rapport.errors import CODE_FIELD, N_, NO_FIELD, Invalid, NotFound, Text, missing_record
 
 EVERY_TABLE = ""  # the `table` of a rule that holds on the fields of every table
 # Text holds no NUL character (SPEC §10): PostgreSQL cannot store it in a text column, and
@@ -225,7 +225,10 @@ class CodeExists:
     target_field: str = "code"
 
     def message(self, code: Any) -> Text:
-        return N_("{caption} {code} does not exist.", caption=Text(self.caption), code=code)
+        """Business Central's sentence for the missing record (`missing_record`), its key
+        the target's code or no."""
+        key = NO_FIELD if self.target_field == "no" else CODE_FIELD
+        return missing_record(Text(self.caption), (key, code))
 
     def check(self, code: str, *, exists: bool) -> None:
         """NotFound when the non-blank `code` is not a record of the target (`exists`),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from rapport.domain.codes import may_name_a_row
-from rapport.errors import N_, NotFound
+from rapport.errors import ENTRY_NO_FIELD, N_, NotFound, does_not_exist
 from rapport.storage import schema
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def no_logged_segment(entry_no: int, *, field: str | None = None) -> NotFound:
     """NotFound for logged segment `entry_no`; `field` names the input that named it when
     the caller acts on something else (a segment reusing it)."""
-    return NotFound(N_("Logged Segment {entry_no} does not exist.", entry_no=entry_no), field=field)
+    return does_not_exist(N_("Logged Segment"), (ENTRY_NO_FIELD, entry_no), field=field)
 
 
 def check_logged_segment(session: Db, entry_no: int, *, field: str | None = None) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import normalize_code
 from rapport.domain.dates import as_date
 from rapport.domain.rules import CAMPAIGN_CODES, CAMPAIGN_DATES, CodeExists
-from rapport.errors import N_, Conflict, Invalid, NotFound, text_of
+from rapport.errors import N_, NO_FIELD, Conflict, Invalid, does_not_exist, text_of
 from rapport.services._versions import Versioned, version_of
 from rapport.storage.db import Sessions, reading
 from rapport.storage.number_series import manual_no_allowed, next_no, setup_series
@@ -228,7 +228,7 @@ def get_versioned(sessions: Sessions, no: str) -> Versioned[CampaignRead]:
     with reading(sessions) as session:
         row = session.execute(_campaigns().where(Campaign.no == key)).first()
         if row is None:
-            raise NotFound(N_("Campaign {key} does not exist.", key=key))
+            raise does_not_exist(N_("Campaign"), (NO_FIELD, key))
         return Versioned(_read(row), version_of(session.get_one(Campaign, key)))
 
 
@@ -257,7 +257,7 @@ def get_entries(sessions: Sessions, no: str) -> list[CampaignEntryRead]:
     )
     with reading(sessions) as session:
         if session.get(Campaign, key) is None:
-            raise NotFound(N_("Campaign {key} does not exist.", key=key))
+            raise does_not_exist(N_("Campaign"), (NO_FIELD, key))
         rows = session.execute(query).all()
     return [
         CampaignEntryRead(

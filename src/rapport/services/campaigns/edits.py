@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 
-from rapport.errors import N_, NotFound
+from rapport.errors import N_, NO_FIELD, does_not_exist
 from rapport.services._versions import check_version
 from rapport.services.campaigns.cards import CampaignRead, _campaigns, _read, as_code, check_dates
 from rapport.services.setup.records import check_references, convert
@@ -40,7 +40,7 @@ def set_campaign(
             select(Campaign).where(Campaign.no == key).with_for_update()
         ).one_or_none()
         if campaign is None:
-            raise NotFound(N_("Campaign {key} does not exist.", key=key))
+            raise does_not_exist(N_("Campaign"), (NO_FIELD, key))
         check_version(campaign, expected_version, what=N_("campaign"))
         check_references(session, spec, given)
         for name, value in given.items():

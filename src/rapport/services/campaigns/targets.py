@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from rapport.domain.enums import TargetGroupType
-from rapport.errors import N_, Invalid, NotFound
+from rapport.errors import N_, NO_FIELD, Invalid, does_not_exist
 from rapport.services.campaigns.cards import as_code
 from rapport.storage.db import Sessions, execute_counted, reading
 from rapport.storage.segment_lines import on_segment
@@ -88,7 +88,7 @@ def activate(sessions: Sessions, no: str) -> ActivationResult:
     key = as_code(no, field="no")
     with sessions.begin() as session:
         if session.get(Campaign, key) is None:
-            raise NotFound(N_("Campaign {key} does not exist.", key=key))
+            raise does_not_exist(N_("Campaign"), (NO_FIELD, key))
         if not session.scalar(select(func.count()).select_from(_targets(key))):
             raise Invalid(NO_TARGETS)
         count = add_target_groups(session, key)
@@ -165,7 +165,7 @@ def deactivate(sessions: Sessions, no: str) -> ActivationResult:
     key = as_code(no, field="no")
     with sessions.begin() as session:
         if session.get(Campaign, key) is None:
-            raise NotFound(N_("Campaign {key} does not exist.", key=key))
+            raise does_not_exist(N_("Campaign"), (NO_FIELD, key))
         count = execute_counted(
             session, delete(CampaignTargetGroup).where(CampaignTargetGroup.campaign_no == key)
         )

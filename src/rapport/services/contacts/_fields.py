@@ -21,7 +21,7 @@ from rapport.criteria.names import suggestion
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType, CorrespondenceType, parse_enum
 from rapport.domain.rules import CONTACT_CODES, CONTACT_EMAIL, DATE_FORM, TEXT_LENGTH
-from rapport.errors import N_, Invalid, NotFound, text_of
+from rapport.errors import N_, NO_FIELD, Invalid, does_not_exist, text_of
 from rapport.services.contacts.results import Assigned as Assigned
 from rapport.storage.db import is_postgresql
 from rapport.storage.tables import Base, Contact, length_of
@@ -42,7 +42,7 @@ def find_contact(
         query = query.with_for_update()
     contact = session.scalars(query).one_or_none()
     if contact is None:
-        raise NotFound(N_("Contact {key} does not exist.", key=key), field=field)
+        raise does_not_exist(N_("Contact"), (NO_FIELD, key), field=field)
     return contact
 
 

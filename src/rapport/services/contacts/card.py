@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, select
 
-from rapport.errors import N_, NotFound
+from rapport.errors import N_, NO_FIELD, does_not_exist
 from rapport.services.contacts._relations import assignments
 from rapport.services.contacts.results import (
     READ_FIELDS,
@@ -44,7 +44,7 @@ def get(database: Sessions | Engine, no: str) -> ContactCard:
             ).where(contacts.c.no == key)
         ).one_or_none()
         if contact is None:
-            raise NotFound(N_("Contact {no} does not exist.", no=key))
+            raise does_not_exist(N_("Contact"), (NO_FIELD, key))
         assigned = assignments(
             connection, contact.id, type=contact.type, company_id=contact.company_id
         )

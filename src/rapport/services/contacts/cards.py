@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
 from rapport.domain.rules import COMPANY_OWN_NO, PERSON_COMPANY
-from rapport.errors import N_, Conflict, Invalid, NotFound
+from rapport.errors import N_, NO_FIELD, Conflict, Invalid, does_not_exist
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.contacts import inheritance
 from rapport.services.contacts._fields import (
@@ -116,7 +116,7 @@ def _company(session: Session, no: str, *, person: Contact) -> Contact:
     """The company `company_no` names (NotFound naming that field when it is not there)."""
     company = session.scalars(select(Contact).where(Contact.no == no)).one_or_none()
     if company is None:
-        raise NotFound(N_("Contact {no} does not exist.", no=no), field="company_no")
+        raise does_not_exist(N_("Contact"), (NO_FIELD, no), field="company_no")
     PERSON_COMPANY.check(no, person.type if company.id == person.id else company.type)
     return company
 

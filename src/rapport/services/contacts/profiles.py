@@ -15,7 +15,15 @@ from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.rules import PROFILE_ANSWER, PROFILE_FOR
-from rapport.errors import N_, Conflict, Invalid, NotFound
+from rapport.errors import (
+    CODE_FIELD,
+    LINE_NO_FIELD,
+    N_,
+    Conflict,
+    Invalid,
+    NotFound,
+    does_not_exist,
+)
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts._relations import PROFILE
@@ -45,7 +53,7 @@ def _questionnaire(session: Session, code: str) -> ProfileQuestionnaire:
     key = relation_code(code, "questionnaire")
     questionnaire = session.get(ProfileQuestionnaire, key)
     if questionnaire is None:
-        raise NotFound(N_("Profile Questionnaire {key} does not exist.", key=key), field="code")
+        raise does_not_exist(N_("Profile Questionnaire"), (CODE_FIELD, key), field="code")
     return questionnaire
 
 
@@ -54,12 +62,10 @@ def _answer_line(
 ) -> ProfileQuestionnaireLine:
     line = session.get(ProfileQuestionnaireLine, (questionnaire.code, line_no))
     if line is None:
-        raise NotFound(
-            N_(
-                "Profile Questionnaire {code} has no line {line_no}.",
-                code=questionnaire.code,
-                line_no=line_no,
-            ),
+        raise does_not_exist(
+            N_("Profile Questionnaire Line"),
+            (N_("Profile Questionnaire Code"), questionnaire.code),
+            (LINE_NO_FIELD, line_no),
             field="answer_line",
         )
     PROFILE_ANSWER.check(questionnaire.code, line_no, line.type, field="answer_line")

@@ -48,7 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType, ProfileLineType
-from rapport.errors import N_, Invalid, NotFound
+from rapport.errors import CODE_FIELD, N_, Invalid, does_not_exist
 from rapport.storage.db import Sessions, analyze, execute_counted
 from rapport.storage.tables import (
     SHORT_CODE,
@@ -251,9 +251,8 @@ def update_ratings(sessions: Sessions, *, questionnaire: str | None = None) -> R
     code = questionnaire.strip().upper() if questionnaire is not None else None
     with sessions.begin() as session:
         if code is not None and session.get(ProfileQuestionnaire, code) is None:
-            raise NotFound(
-                N_("Profile Questionnaire {code} does not exist.", code=code),
-                field="questionnaire",
+            raise does_not_exist(
+                N_("Profile Questionnaire"), (CODE_FIELD, code), field="questionnaire"
             )
         questions = _rating_questions(session, code)
         found = answer_ranges(session, questions)

@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import ContactType
-from rapport.errors import N_, Conflict, Invalid, NotFound, Text
+from rapport.errors import CODE_FIELD, N_, Conflict, Invalid, NotFound, Text, does_not_exist
 from rapport.services.contacts import _relations
 from rapport.services.contacts._fields import Assigned, find_contact, relation_code
 from rapport.services.contacts._relations import PROFILE, RELATION_NAMES, RELATIONS, Relation
@@ -116,10 +116,7 @@ def assign(
             select(spec.codes.c.description).where(spec.codes.c.code == code)
         )
         if described is None:
-            raise NotFound(
-                N_("{caption} {code} does not exist.", caption=Text(spec.caption), code=code),
-                field="code",
-            )
+            raise does_not_exist(Text(spec.caption), (CODE_FIELD, code), field="code")
         if _link_exists(session, spec, contact.id, code):
             raise Conflict(
                 N_(

@@ -270,6 +270,8 @@ def line_error(segment_no: str, problem: Problem) -> Invalid | NotFound:
             )
         )
     missing = {
+        # The line keeps its contact's id only: a contact that is gone has no no. to name
+        # (BC's line keeps the no.; here `No.=''` would name a contact that never was).
         "contact": N_("The Contact does not exist."),
         "salesperson_missing": missing_record(
             N_("Salesperson/Purchaser"), (CODE_FIELD, problem.salesperson_code)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from rapport.criteria import ENTRIES
 from rapport.domain.enums import Evaluation, parse_enum
-from rapport.errors import N_, Conflict, Invalid, NotFound, text_of
+from rapport.errors import ENTRY_NO_FIELD, N_, Conflict, Invalid, does_not_exist, text_of
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import (
@@ -180,7 +180,7 @@ def _stream(sessions: Sessions, query: Any) -> Iterator[EntryRead]:
 def read(session: Session, entry_no: int) -> EntryRead:
     row = session.execute(listing(true()).where(entries.c.entry_no == entry_no)).first()
     if row is None:
-        raise NotFound(N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no))
+        raise does_not_exist(N_("Interaction Log Entry"), (ENTRY_NO_FIELD, entry_no))
     return EntryRead(**row._mapping)
 
 
@@ -197,9 +197,8 @@ def check_exist(session: Session, entry_nos: Sequence[int], *, field: str | None
     )
     for entry_no in entry_nos:
         if entry_no not in found:
-            raise NotFound(
-                N_("Interaction Log Entry {entry_no} does not exist.", entry_no=entry_no),
-                field=field,
+            raise does_not_exist(
+                N_("Interaction Log Entry"), (ENTRY_NO_FIELD, entry_no), field=field
             )
 
 

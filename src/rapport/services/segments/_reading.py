@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import func, select
 
-from rapport.errors import N_, NotFound
+from rapport.errors import LINE_NO_FIELD, N_, NO_FIELD, SEGMENT_NO_FIELD, NotFound, does_not_exist
 from rapport.storage import schema
 
 if TYPE_CHECKING:
@@ -24,9 +24,19 @@ def key(no: str) -> str:
 
 
 def missing(no: str, *, field: str | None = None) -> NotFound:
-    """The error of a segment no. that names no segment; `field` names the input that gave
-    it when the caller's own segment is another (one compared with it)."""
-    return NotFound(N_("Segment {no} does not exist.", no=key(no)), field=field)
+    """The error of a segment no. that names no segment, in Business Central's words
+    (`does_not_exist`); `field` names the input that gave it when the caller's own segment
+    is another (one compared with it)."""
+    return does_not_exist(N_("Segment"), (NO_FIELD, key(no)), field=field)
+
+
+def missing_line(no: str, line_no: int, *, field: str | None = None) -> NotFound:
+    """The error of a line no. that names no line on segment `no`: BC's sentence with the
+    segment line's two key fields ("Segment No.='SEG00001',Line No.='10000'"); `field`
+    names the input that gave it when the line is not the one the address names."""
+    return does_not_exist(
+        N_("Segment Line"), (SEGMENT_NO_FIELD, no), (LINE_NO_FIELD, line_no), field=field
+    )
 
 
 def read_header(db: Db, no: str, *, lock: bool = False) -> SegmentHeader:

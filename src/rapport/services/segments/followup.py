@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from rapport.domain.codes import increment_no
 from rapport.domain.dates import as_date
 from rapport.domain.rules import TEXT_LENGTH
-from rapport.errors import N_, Invalid, NotFound, Text
+from rapport.errors import CODE_FIELD, N_, Invalid, Text, does_not_exist
 from rapport.services.segments._propagation import get_header
 from rapport.storage.db import Sessions, is_postgresql, reading
 from rapport.storage.number_series import setup_series
@@ -94,9 +94,7 @@ class NumberBlock:
             query = query.with_for_update()
         series = session.scalars(query).one_or_none()
         if series is None:
-            raise NotFound(
-                N_("number series {series_code!r} does not exist", series_code=series_code)
-            )
+            raise does_not_exist(N_("No. Series"), (CODE_FIELD, series_code))
         self._session, self._code = session, series_code
         self._last, self._starting = series.last_no_used, series.starting_no
 
@@ -152,7 +150,7 @@ def _sales_cycle(session: Session, code: str | None) -> str:
         raise Invalid(N_("Sales Cycle Code must have a value."), field="sales_cycle_code")
     cycle = session.get(SalesCycle, key)
     if cycle is None:
-        raise NotFound(N_("Sales Cycle {key} does not exist.", key=key), field="sales_cycle_code")
+        raise does_not_exist(N_("Sales Cycle"), (CODE_FIELD, key), field="sales_cycle_code")
     if cycle.blocked:
         raise Invalid(N_("Sales Cycle {key} is blocked.", key=key), field="sales_cycle_code")
     return key
@@ -258,8 +256,8 @@ def create_tasks(
     with sessions.begin() as session:
         header = get_header(session, segment_no, lock=True)
         if given and session.get(Salesperson, given) is None:
-            raise NotFound(
-                N_("Salesperson {given} does not exist.", given=given), field="salesperson_code"
+            raise does_not_exist(
+                N_("Salesperson/Purchaser"), (CODE_FIELD, given), field="salesperson_code"
             )
         if not given:
             _check_line_salespeople(session, header)

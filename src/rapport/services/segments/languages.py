@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import normalize_code
-from rapport.errors import CODE_FIELD, N_, Invalid, NotFound, does_not_exist, text_of
+from rapport.errors import CODE_FIELD, N_, Invalid, does_not_exist, text_of
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import active, get_header, inherits_attachment
+from rapport.services.segments._reading import missing_line
 from rapport.services.templates.cards import check_merge_fields, extension_of, store
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, SegmentHeader, SegmentInteractionLanguage, table_of
@@ -177,10 +178,7 @@ def _set_line_variant(
         )
     ).one_or_none()
     if line is None:
-        raise NotFound(
-            N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no),
-            field="line_no",
-        )
+        raise missing_line(header.no, line_no, field="line_no")
     if not line.interaction_template_code:
         raise Invalid(
             N_(

@@ -15,12 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.enums import SegmentAction
-from rapport.errors import N_, NO_FIELD, Invalid, NotFound, does_not_exist
+from rapport.errors import N_, NO_FIELD, Invalid, does_not_exist
 from rapport.services.segments._after import changed, sync_campaign_targets
 from rapport.services.segments._dependencies import lines_changed
 from rapport.services.segments._fields import check_reference, convert_line_value
 from rapport.services.segments._lines import contacts, insert_lines, lines
 from rapport.services.segments._propagation import get_header
+from rapport.services.segments._reading import missing_line
 from rapport.services.segments._recording import count_action, record_action
 from rapport.services.segments.results import MANUAL
 from rapport.services.segments.versions import check_version
@@ -92,7 +93,7 @@ def _get_line(session: Session, header: SegmentHeader, line_no: int) -> SegmentL
         )
     ).one_or_none()
     if line is None:
-        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
+        raise missing_line(header.no, line_no)
     return line
 
 

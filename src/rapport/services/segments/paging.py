@@ -12,11 +12,11 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from rapport.errors import N_, NotFound
 from rapport.services._criteria import CriteriaSource, optional_criteria
 from rapport.services.segments._fields import LINE_FIELDS
 from rapport.services.segments._lines import contacts, lines
 from rapport.services.segments._propagation import SegmentRead, get_header, read
+from rapport.services.segments._reading import missing_line
 from rapport.services.segments.line_edits import _get_line
 from rapport.services.segments.results import SegmentLine
 from rapport.services.segments.versions import Versioned, version_of
@@ -115,5 +115,5 @@ def get_line_versioned(sessions: Sessions, no: str, line_no: int) -> Versioned[S
 def line_read(session: Session, header: SegmentHeader, line_no: int) -> SegmentLine:
     row = session.execute(lines_select(header.id).where(lines.c.line_no == line_no)).one_or_none()
     if row is None:
-        raise NotFound(N_("Segment {no} has no line {line_no}.", no=header.no, line_no=line_no))
+        raise missing_line(header.no, line_no)
     return line_values(row)

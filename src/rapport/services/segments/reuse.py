@@ -18,7 +18,16 @@ from rapport.criteria.value import Criteria
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import SegmentAction
 from rapport.domain.rules import TEXT_LENGTH
-from rapport.errors import N_, Conflict, Invalid, NotFound, Text, Unconfirmed, text_of
+from rapport.errors import (
+    CODE_FIELD,
+    N_,
+    Conflict,
+    Invalid,
+    Text,
+    Unconfirmed,
+    does_not_exist,
+    text_of,
+)
 from rapport.services._criteria import replay_warnings
 from rapport.services._logged import check_logged_segment
 from rapport.services.segments._propagation import get_header
@@ -124,9 +133,7 @@ def reuse_criteria(
         # Looked up first: a code that names no saved criteria is said so, not asked about
         # (BC asks, then offers its list of saved criteria).
         if session.get(SavedSegmentCriteria, code) is None:
-            raise NotFound(
-                N_("Saved Segment Criteria {code} does not exist.", code=code), field="code"
-            )
+            raise does_not_exist(N_("Saved Segment Criteria"), (CODE_FIELD, code), field="code")
         _confirm_reuse(session, header, what=N_("Saved Segment Criteria"), yes=yes)
         saved = session.scalars(
             select(SavedSegmentCriteriaLine)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import N_, Conflict, Invalid, NotFound, Text
 from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import check_references, convert, editable_fields
-from rapport.services.transfer.tables import TABLES, TableSpec
+from rapport.services.transfer.tables import TABLES, TableSpec, missing_row
 from rapport.storage.db import Sessions, reading
 
 CODE_TABLES = (
@@ -152,7 +152,8 @@ def _row(
 
 
 def _missing(spec: TableSpec, key: Mapping[str, str]) -> NotFound:
-    return NotFound(N_("{name}: code {key} does not exist.", name=spec.name, key=_name(spec, key)))
+    """The code `key` of `spec`'s table is not there: BC's sentence with each key field."""
+    return NotFound(missing_row(spec.table, key))
 
 
 def get_all(sessions: Sessions, table: str) -> CodeTable:

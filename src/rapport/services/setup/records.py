@@ -70,15 +70,8 @@ def check_references(session: Session, spec: TableSpec, values: dict[str, Any]) 
         if ref.rule is not None:
             ref.rule.check(values[ref.columns[0]], exists=found)
         elif not found:
-            raise NotFound(
-                N_(
-                    "{column}: {value!r} is not in {table}.",
-                    column=ref.columns[0],
-                    value=values[ref.columns[0]],
-                    table=ref.table.name,
-                ),
-                field=ref.columns[0],
-            )
+            named = (values[name] for name in ref.columns)
+            raise NotFound(ref.message(*named), field=ref.columns[0])
 
 
 def editable_fields(spec: TableSpec, *, without: Collection[str] = ()) -> tuple[str, ...]:

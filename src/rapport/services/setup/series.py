@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rapport.domain.codes import increment_no
-from rapport.errors import N_, Conflict, Invalid, NotFound
+from rapport.errors import CODE_FIELD, N_, Conflict, Invalid, does_not_exist
 from rapport.services._versions import Versioned, check_version, version_of
 from rapport.services.setup.records import convert, editable_fields
 from rapport.services.transfer.tables import TableSpec, spec_for
@@ -61,7 +61,7 @@ def _key(code: str) -> str:
 def _find(session: Session, key: str, *, lock: bool = False) -> NumberSeries:
     found = session.get(NumberSeries, key, with_for_update=lock)
     if found is None:
-        raise NotFound(N_("number series {key!r} does not exist.", key=key))
+        raise does_not_exist(N_("No. Series"), (CODE_FIELD, key))
     return found
 
 

@@ -48,7 +48,7 @@ from rapport.domain.rules import (
     VariantLanguage,
     rules_of,
 )
-from rapport.errors import N_, Text
+from rapport.errors import N_, NO_FIELD, Text, missing_record
 from rapport.services.transfer._answers import answered_before, one_answer
 from rapport.services.transfer._bad_rows import BadRow
 from rapport.services.transfer.tables import Reference, TableSpec
@@ -77,27 +77,35 @@ def unknown_contacts(session: Session, _spec: TableSpec, staging: FromClause) ->
     if "contact_id" not in staging.c:
         return []
     query = select(staging.c.line, staging.c.contact_no).where(staging.c.contact_id.is_(None))
-    return _bad(session, query, "contact_no", lambda no: N_("no contact {no!r}", no=no))
+    return _bad(session, query, "contact_no", _missing_contact)
+
+
+def _missing_contact(no: str) -> Text:
+    """Business Central's sentence for contact `no`, which is not there."""
+    return missing_record(N_("Contact"), (NO_FIELD, no))
 
 
 def unknown_codes(session: Session, spec: TableSpec, staging: FromClause) -> list[BadRow]:
-    """Every reference of the file checked in one pass over the staging table: each
-    reference column holds its value where the value is missing, else NULL."""
+    """Every reference of the file checked in one pass over the staging table: the columns
+    of each reference hold their values where the record they name is missing, else NULL."""
     refs = [ref for ref in spec.references if all(name in staging.c for name in ref.columns)]
     if not refs:
         return []
     missing = [_missing(ref, staging) for ref in refs]
     query = select(
         staging.c.line,
-        *(case((bad, staging.c[ref.columns[0]])) for ref, bad in zip(refs, missing, strict=True)),
+        *(
+            case((bad, staging.c[name]))
+            for ref, bad in zip(refs, missing, strict=True)
+            for name in ref.columns
+        ),
     ).where(or_(*missing))
     found: list[BadRow] = []
     for line, *values in session.execute(query.order_by("line")):
-        found += [
-            BadRow(line, ref.columns[0], ref.message(value))
-            for ref, value in zip(refs, values, strict=True)
-            if value is not None
-        ]
+        for ref in refs:
+            named, values = values[: len(ref.columns)], values[len(ref.columns) :]
+            if named[0] is not None:
+                found.append(BadRow(line, ref.columns[0], ref.message(*named)))
     return found
 
 
@@ -202,7 +210,7 @@ def _not_companies(session: Session, staging: FromClause, rule: CompanyOfPerson)
         BadRow(
             line,
             rule.field,
-            rule.message(value) if known else N_("no company contact {no!r}", no=value),
+            rule.message(value) if known else _missing_contact(value),
         )
         for line, value, known in session.execute(query.order_by(staging.c.line))
     ]

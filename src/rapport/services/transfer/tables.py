@@ -15,6 +15,7 @@ rows only the import writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -24,7 +25,15 @@ from sqlalchemy.types import TypeEngine
 
 from rapport.domain import enums
 from rapport.domain.rules import CodeExists, EmailAddresses, codes_of, email_rule
-from rapport.errors import N_, Invalid, Text
+from rapport.errors import (
+    CODE_FIELD,
+    LINE_NO_FIELD,
+    N_,
+    NO_FIELD,
+    Invalid,
+    Text,
+    missing_record,
+)
 from rapport.services.transfer import _values as import_values
 from rapport.services.transfer._values import Convert, ConvertMany
 from rapport.storage import tables as t
@@ -109,6 +118,48 @@ class FileColumn:
         return str(value)
 
 
+# What Business Central calls the record of each table a reference names, and the fields
+# of its key, in its sentence for a value that names no record (`missing_record`): a code
+# table's record is named by its Code, a campaign by its No.
+RECORD_CAPTIONS = {
+    "business_relations": N_("Business Relation"),
+    "campaign_statuses": N_("Campaign Status"),
+    "campaigns": N_("Campaign"),
+    "countries": N_("Country/Region"),
+    "industry_groups": N_("Industry Group"),
+    "interaction_groups": N_("Interaction Group"),
+    "interaction_templates": N_("Interaction Template"),
+    "job_responsibilities": N_("Job Responsibility"),
+    "languages": N_("Language"),
+    "mailing_groups": N_("Mailing Group"),
+    "number_series": N_("No. Series"),
+    "organizational_levels": N_("Organizational Level"),
+    "profile_questionnaire_lines": N_("Profile Questionnaire Line"),
+    "profile_questionnaires": N_("Profile Questionnaire"),
+    "sales_cycles": N_("Sales Cycle"),
+    "salespeople": N_("Salesperson/Purchaser"),
+    "salutation_formulas": N_("Salutation Formula"),
+    "salutations": N_("Salutation"),
+    "territories": N_("Territory"),
+    "web_sources": N_("Web Source"),
+}
+KEY_CAPTIONS = {
+    "code": CODE_FIELD,
+    "no": NO_FIELD,
+    "line_no": LINE_NO_FIELD,
+    "profile_questionnaire_code": N_("Profile Questionnaire Code"),
+    "salutation_code": N_("Salutation Code"),
+    "language_code": N_("Language Code"),
+}
+
+
+def missing_row(table: Table, key: Mapping[str, Any]) -> Text:
+    """Business Central's sentence for the row of `table` whose key fields (by column name)
+    are `key`, which is not there."""
+    fields = ((KEY_CAPTIONS[name], value) for name, value in key.items())
+    return missing_record(RECORD_CAPTIONS[table.name], *fields)
+
+
 @dataclass(frozen=True)
 class Reference:
     """File columns whose non-blank values must exist as `target` columns of `table`: a
@@ -119,16 +170,12 @@ class Reference:
     target: tuple[str, ...]
     rule: CodeExists | None = None
 
-    def message(self, value: Any) -> Text:
-        """Why `value` (of the first column) is refused."""
+    def message(self, *values: Any) -> Text:
+        """Why `values` (one a column) are refused: Business Central's sentence for the
+        record of the target they name, which is not there."""
         if self.rule is not None:
-            return self.rule.message(value)
-        return N_(
-            "{columns} {value!r} is not in {table}",
-            columns=" ".join(self.columns),
-            value=value,
-            table=self.table.name,
-        )
+            return self.rule.message(values[0])
+        return missing_row(self.table, dict(zip(self.target, values, strict=True)))
 
 
 @dataclass(frozen=True)

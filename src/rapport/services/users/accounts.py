@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from rapport.domain.enums import Role
 from rapport.domain.passwords import hash_password, needs_rehash, verify_password
-from rapport.errors import N_, Conflict, Forbidden, Invalid, NotFound
+from rapport.errors import CODE_FIELD, N_, Conflict, Forbidden, Invalid, NotFound, does_not_exist
 from rapport.services.users import audit
 from rapport.storage.db import Sessions, reading
 from rapport.storage.tables import Language, Salesperson, User
@@ -111,10 +111,10 @@ def _check_code(session: Session, table: type[Salesperson] | type[Language], cod
     code = code.strip().upper()
     if code and session.get(table, code) is None:
         if table is Salesperson:
-            raise NotFound(
-                N_("there is no salesperson {code!r}", code=code), field="salesperson_code"
+            raise does_not_exist(
+                N_("Salesperson/Purchaser"), (CODE_FIELD, code), field="salesperson_code"
             )
-        raise NotFound(N_("there is no language {code!r}", code=code), field="language_code")
+        raise does_not_exist(N_("Language"), (CODE_FIELD, code), field="language_code")
     return code
 
 
