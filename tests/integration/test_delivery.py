@@ -219,7 +219,10 @@ def test_x8_missing_smtp_settings_are_invalid_and_change_nothing(world):
 
 
 def test_x8_unknown_logged_segment_is_not_found(sessions, smtp):
-    with pytest.raises(NotFound, match="Logged Segment 7 does not exist"):
+    with pytest.raises(
+        NotFound,
+        match=r"The Logged Segment does not exist\. Identification fields and values: Entry No\.=.7.",
+    ):
         delivery.deliver(sessions, logged_segment_entry_no=7, settings=smtp[1])
 
 
