@@ -219,10 +219,8 @@ def test_x8_missing_smtp_settings_are_invalid_and_change_nothing(world):
 
 
 def test_x8_unknown_logged_segment_is_not_found(sessions, smtp):
-    with pytest.raises(
-        NotFound,
-        match=r"The Logged Segment does not exist\. Identification fields and values: Entry No\.=.7.",
-    ):
+    said = r"The Logged Segment does not exist\. Identification fields and values: Entry No\.='7'"
+    with pytest.raises(NotFound, match=said):
         delivery.deliver(sessions, logged_segment_entry_no=7, settings=smtp[1])
 
 
